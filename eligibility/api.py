@@ -1,0 +1,102 @@
+"""The Python API behind every command: profile -> facts -> evaluation, for the checks asked for.
+
+    from eligibility.api import check_profile
+    from eligibility.profiles import load_profile
+    report = check_profile(load_profile("fixtures/profiles/c09-hana-sato.yaml"), ["CPC-A-removal"])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from eligibility.errors import InputError
+from eligibility.evaluate import CheckResult, evaluate_selection
+from eligibility.facts import derive
+from eligibility.profiles import Profile
+from eligibility.rules import RuleBook, load_rulebook
+
+
+@dataclass
+class ProfileFacts:
+    """Facts of one profile, derived on demand and kept per (date, policies) for this profile only."""
+
+    profile: Profile
+    rulebook: RuleBook
+    _cache: dict[tuple[date, tuple[tuple[str, str], ...]], Mapping[str, Any]] = field(default_factory=dict)
+
+    def at(self, day: date, policies: Mapping[str, str]) -> Mapping[str, Any]:
+        key = (day, tuple(sorted(policies.items())))
+        if key not in self._cache:
+            self._cache[key] = derive(self.profile.data, day, policies, self.rulebook.registry)
+        return self._cache[key]
+
+    def policy_values(self, policy: str) -> tuple[str, ...]:
+        return tuple(self.rulebook.policies[policy].values)
+
+
+@dataclass(frozen=True)
+class ProfileReport:
+    """Every requested check's result for one profile on one date."""
+
+    profile: Profile
+    as_of: date
+    policies: Mapping[str, str]
+    results: tuple[CheckResult, ...]
+    detailed: bool
+
+    @property
+    def all_met(self) -> bool:
+        """True when every check that applies is met (exit status 0)."""
+        return all(r.status in ("met", "not_applicable") for r in self.results)
+
+
+def resolve_as_of(profile: Profile, as_of: date | None) -> date:
+    """The evaluation date: the one given, else the profile's own ``as_of``, else today."""
+    if as_of is not None:
+        return as_of
+    if profile.data.get("as_of"):
+        return date.fromisoformat(profile.data["as_of"])
+    return date.today()
+
+
+def parse_policies(settings: Iterable[str], rulebook: RuleBook) -> dict[str, str]:
+    """``ID=VALUE`` strings checked against ``rules/policies.yaml``."""
+    chosen: dict[str, str] = {}
+    for setting in settings:
+        name, sep, value = setting.partition("=")
+        policy = rulebook.policies.get(name.strip())
+        if not sep or policy is None:
+            known = ", ".join(rulebook.policies)
+            raise InputError("--policy", None, f"{setting!r} does not name a policy", f"write ID=VALUE with ID one of: {known}")
+        if value.strip() not in policy.values:
+            raise InputError("--policy", None, f"{value!r} is not a value of {name}",
+                             f"use one of: {', '.join(policy.values)}")
+        chosen[policy.id] = value.strip()
+    return chosen
+
+
+def check_profile(
+    profile: Profile,
+    selectors: Iterable[str] = (),
+    as_of: date | None = None,
+    policies: Mapping[str, str] | None = None,
+    rulebook: RuleBook | None = None,
+) -> ProfileReport:
+    """Evaluate the checks ``selectors`` name (credentials, check ids, ``ID@VERSION``; none: all)."""
+    book = rulebook or load_rulebook()
+    day = resolve_as_of(profile, as_of)
+    explicit = dict(policies or {})
+    selectors = list(selectors)
+    wanted = [pair for s in selectors for pair in book.expand(s)] if selectors else [
+        (check_id, None) for check_id in book.all_check_ids()
+    ]
+    facts = ProfileFacts(profile, book)
+    defaults = book.default_policies()
+    results = tuple(
+        evaluate_selection(book.select(check_id, day, pinned), check_id, facts, day, defaults, explicit)
+        for check_id, pinned in dict.fromkeys(wanted)
+    )
+    return ProfileReport(profile, day, explicit, results, detailed=bool(selectors))

@@ -1,0 +1,70 @@
+"""Calendar arithmetic for experience counting (project conventions CONV-1 and CONV-2).
+
+An interval is a pair of dates with both days included. A month is a calendar month:
+an interval ``[start, end]`` holds N whole months when the day after ``end`` is on or after
+``start + N months`` (CONV-1). Days left over after the whole months are converted with the
+mean month length, so that several disjoint intervals can be added up.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+DAYS_PER_MONTH = 30.4375  # mean Gregorian month; CONV-3's FTE formula uses the same figure
+ONE_DAY = timedelta(days=1)
+
+Interval = tuple[date, date]
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` moved by whole calendar months, clamped to the month's last day (Jan 31 + 1 = Feb 28)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def whole_months(start: date, end: date) -> tuple[int, int]:
+    """Whole calendar months and the days left over in the inclusive interval ``[start, end]``."""
+    after_end = end + ONE_DAY
+    months = (after_end.year - start.year) * 12 + (after_end.month - start.month)
+    while months > 0 and add_months(start, months) > after_end:
+        months -= 1
+    return months, (after_end - add_months(start, months)).days
+
+
+def union(intervals: Iterable[Interval]) -> list[Interval]:
+    """Merge overlapping or touching intervals, so that overlapping jobs count once (CONV-2)."""
+    merged: list[Interval] = []
+    for start, end in sorted(intervals):
+        if merged and start <= merged[-1][1] + ONE_DAY:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def months_in(intervals: Iterable[Interval]) -> float:
+    """Months of calendar time in the union of ``intervals``: whole months plus leftover days."""
+    total_months = 0
+    total_days = 0
+    for start, end in union(intervals):
+        months, days = whole_months(start, end)
+        total_months += months
+        total_days += days
+    return total_months + total_days / DAYS_PER_MONTH
+
+
+def clip(interval: Interval, last_day: date) -> Interval | None:
+    """The part of ``interval`` on or before ``last_day``; None when nothing is left."""
+    start, end = interval
+    end = min(end, last_day)
+    return (start, end) if start <= end else None
+
+
+def parse(text: str) -> date:
+    """An ISO date; profiles are schema-validated first, so this only meets well-formed dates."""
+    return date.fromisoformat(text)

@@ -1,0 +1,279 @@
+"""Rule evaluation: facts + a rule version -> a result tree.
+
+Every node is met, not met, unknown (a fact it reads is missing) or ambiguous (its answer changes
+under another value of an open policy the version names). Comparison leaves report the two sides of
+their own JsonLogic as found and needed; where an ongoing job alone closes a gap, the date it closes.
+``any`` pathways come closest first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Any, Protocol
+
+from eligibility.logic import truthy
+from eligibility.rules import Check, Node, Selection, Version, time_dependent_facts
+
+MET, NOT_MET, UNKNOWN, AMBIGUOUS, NOT_APPLICABLE, NO_RULES = (
+    "met", "not_met", "unknown", "ambiguous", "not_applicable", "no_rules",
+)
+ETA_HORIZON_DAYS = 366 * 10  # how far ahead "reached on" looks for an ongoing job
+
+class FactSource(Protocol):
+    """The facts of one profile on any date under any policy assignment (cached by the implementer)."""
+
+    def at(self, day: date, policies: Mapping[str, str]) -> Mapping[str, Any]: ...
+
+    def policy_values(self, policy: str) -> tuple[str, ...]: ...
+
+
+@dataclass(frozen=True)
+class PolicyReading:
+    """A node's status under one alternative policy value."""
+
+    policy: str
+    value: str
+    status: str
+
+
+@dataclass(frozen=True)
+class NodeResult:
+    """The outcome of one condition, with what the person needs to understand it."""
+
+    node: Node
+    status: str
+    children: tuple[NodeResult, ...] = ()
+    found: Any = None
+    needed: Any = None
+    operator: str | None = None
+    shortfall: float | None = None
+    missing: tuple[str, ...] = ()
+    reached_on: date | None = None
+    readings: tuple[PolicyReading, ...] = ()
+    details: tuple[str, ...] = ()
+    distance: int = 0
+    default_status: str = MET  # under the policies in effect, before alternatives are compared
+
+    @property
+    def depends_on(self) -> tuple[str, ...]:
+        """Open policies under which this node's answer differs."""
+        return tuple(dict.fromkeys(r.policy for r in self.readings if r.status != self.default_status))
+
+
+@dataclass(frozen=True)
+class OtherReading:
+    """Another version in force on the same date, and its answer."""
+
+    version: Version
+    status: str
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The answer to one check for one profile on one date."""
+
+    check: Check | None
+    check_id: str
+    version: Version | None
+    as_of: date
+    status: str
+    requires: NodeResult | None = None
+    recommends: NodeResult | None = None
+    others: tuple[OtherReading, ...] = ()
+    policies: Mapping[str, str] | None = None
+
+
+def evaluate_selection(
+    selection: Selection | None,
+    check_id: str,
+    facts: FactSource,
+    as_of: date,
+    defaults: Mapping[str, str],
+    explicit: Mapping[str, str],
+) -> CheckResult:
+    """Evaluate the selected version of a check, and the other readings in force beside it."""
+    if selection is None:
+        return CheckResult(None, check_id, None, as_of, NO_RULES)
+    result = evaluate_check(selection.version, check_id, facts, as_of, defaults, explicit)
+    others = tuple(
+        OtherReading(v, evaluate_check(v, check_id, facts, as_of, defaults, explicit).status)
+        for v in selection.others
+    )
+    return replace(result, others=others)
+
+
+def evaluate_check(
+    version: Version,
+    check_id: str,
+    facts: FactSource,
+    as_of: date,
+    defaults: Mapping[str, str],
+    explicit: Mapping[str, str],
+) -> CheckResult:
+    """Evaluate ``check_id`` of ``version``; alternatives of its unset open policies decide ambiguity."""
+    check = version.check(check_id)
+    assert check is not None
+    policies = {**defaults, **explicit}
+    facts_now = facts.at(as_of, policies)
+    if check.applies_logic is not None and not _applies(check, facts_now):
+        return CheckResult(check, check.id, version, as_of, NOT_APPLICABLE, policies=policies)
+    variants = [
+        (policy, value, _statuses(check, facts.at(as_of, {**policies, policy: value})))
+        for policy in version.open_policies
+        if policy not in explicit
+        for value in facts.policy_values(policy)
+        if value != policies[policy]
+    ]
+
+    def eta(node: Node) -> date | None:
+        return _reached_on(node, facts, as_of, policies)
+
+    requires = _resolve(_evaluate(check.requires, facts_now, eta), variants)
+    recommends = (
+        _resolve(_evaluate(check.recommends, facts_now, eta), variants) if check.recommends else None
+    )
+    return CheckResult(check, check.id, version, as_of, requires.status, requires, recommends, (), policies)
+
+
+def _applies(check: Check, facts: Mapping[str, Any]) -> bool:
+    assert check.applies_logic is not None
+    if any(_lookup(facts, read) is None for read in check.applies_logic.reads):
+        return True  # unknown whether it applies: answer it rather than hide it
+    return truthy(check.applies_logic(facts))
+
+
+# --- one pass over the tree under one set of facts -----------------------------------------
+
+
+def _evaluate(node: Node, facts: Mapping[str, Any], eta: Callable[[Node], date | None]) -> NodeResult:
+    if node.kind == "leaf":
+        return _leaf(node, facts, eta)
+    children = [_evaluate(child, facts, eta) for child in node.children]
+    statuses = {child.status for child in children}
+    if node.kind == "all":
+        status = NOT_MET if NOT_MET in statuses else UNKNOWN if UNKNOWN in statuses else MET
+        distance = sum(child.distance for child in children)
+    else:
+        status = MET if MET in statuses else UNKNOWN if UNKNOWN in statuses else NOT_MET
+        distance = min(child.distance for child in children)
+        children.sort(key=_closeness)
+    return NodeResult(node, status, tuple(children), distance=distance, default_status=status)
+
+
+def _closeness(result: NodeResult) -> tuple[int, int, float]:
+    """Met first, then fewest unmet conditions, then the smallest relative shortfall."""
+    return (result.status != MET, result.distance, _relative_gap(result))
+
+
+def _relative_gap(result: NodeResult) -> float:
+    if result.shortfall is not None and isinstance(result.needed, int | float) and result.needed:
+        return result.shortfall / abs(result.needed)
+    gaps = [_relative_gap(child) for child in result.children if child.status != MET]
+    return sum(gaps) if gaps else (0.0 if result.status == MET else 1.0)
+
+
+def _leaf(node: Node, facts: Mapping[str, Any], eta: Callable[[Node], date | None]) -> NodeResult:
+    assert node.logic is not None
+    missing = tuple(read for read in node.logic.reads if _lookup(facts, read) is None)
+    found = needed = operator = shortfall = None
+    if node.sides is not None:
+        operator, left, right = node.sides
+        found, needed = left(facts), right(facts)
+        shortfall = _shortfall(operator, found, needed)
+    elif len(node.logic.reads) == 1:
+        found = _lookup(facts, node.logic.reads[0])
+    if missing:
+        return NodeResult(node, UNKNOWN, found=found, needed=needed, operator=operator, missing=missing,
+                          distance=1, default_status=UNKNOWN)
+    status = MET if truthy(node.logic(facts)) else NOT_MET
+    details: tuple[str, ...] = ()
+    reached_on = None
+    if status == NOT_MET:
+        if node.details:
+            details = tuple(_lookup(facts, node.details) or ())
+        reached_on = eta(node)
+    return NodeResult(node, status, found=found, needed=needed, operator=operator, shortfall=shortfall,
+                      reached_on=reached_on, details=details, distance=int(status != MET), default_status=status)
+
+
+def _shortfall(operator: str, found: Any, needed: Any) -> float | None:
+    """How far ``found`` is from satisfying ``operator needed``; None when not numeric or satisfied."""
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (found, needed)):
+        return None
+    gap = {">=": needed - found, ">": needed - found, "<=": found - needed, "<": found - needed}.get(operator)
+    return round(gap, 4) if gap is not None and gap >= 0 and not (gap == 0 and operator in (">=", "<=")) else None
+
+
+def _lookup(facts: Mapping[str, Any], path: str) -> Any:
+    value: Any = facts
+    for part in path.split("."):
+        if not isinstance(value, Mapping) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def _statuses(check: Check, facts: Mapping[str, Any]) -> dict[str, str]:
+    """Node id -> status under ``facts``, without explanations (for policy alternatives)."""
+    statuses: dict[str, str] = {}
+
+    def walk(node: Node) -> str:
+        if node.kind == "leaf":
+            assert node.logic is not None
+            if any(_lookup(facts, read) is None for read in node.logic.reads):
+                status = UNKNOWN
+            else:
+                status = MET if truthy(node.logic(facts)) else NOT_MET
+        else:
+            found = {walk(child) for child in node.children}
+            if node.kind == "all":
+                status = NOT_MET if NOT_MET in found else UNKNOWN if UNKNOWN in found else MET
+            else:
+                status = MET if MET in found else UNKNOWN if UNKNOWN in found else NOT_MET
+        statuses[node.id] = status
+        return status
+
+    walk(check.requires)
+    if check.recommends:
+        walk(check.recommends)
+    return statuses
+
+
+def _resolve(result: NodeResult, variants: list[tuple[str, str, dict[str, str]]]) -> NodeResult:
+    """Mark nodes whose status differs under a policy alternative as ambiguous, naming it."""
+    readings = tuple(PolicyReading(policy, value, statuses[result.node.id]) for policy, value, statuses in variants)
+    children = tuple(_resolve(child, variants) for child in result.children)
+    differs = any(reading.status != result.status for reading in readings)
+    return replace(
+        result,
+        children=children,
+        readings=readings if differs else (),
+        status=AMBIGUOUS if differs else result.status,
+    )
+
+
+def _reached_on(node: Node, facts: FactSource, as_of: date, policies: Mapping[str, str]) -> date | None:
+    """The first day an unmet leaf is met if ongoing jobs continue; None if time alone does not do it.
+
+    Facts are derived afresh on probe dates (an ongoing job runs to the probe date), so no rule
+    needs to say how its numbers grow.
+    """
+    assert node.logic is not None
+    if not set(node.logic.reads) & time_dependent_facts():
+        return None
+
+    def met_on(day: date) -> bool:
+        return truthy(node.logic(facts.at(day, policies)))
+
+    low, high = 0, ETA_HORIZON_DAYS
+    if not met_on(as_of + timedelta(days=high)):
+        return None
+    while high - low > 1:  # monotonic: experience only grows while a job continues
+        middle = (low + high) // 2
+        if met_on(as_of + timedelta(days=middle)):
+            high = middle
+        else:
+            low = middle
+    return as_of + timedelta(days=high)

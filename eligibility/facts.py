@@ -1,0 +1,341 @@
+"""Derived facts: the only thing rules read.
+
+A profile says what happened (jobs, letters, courses, credentials); facts say what that amounts to
+on a given date under given policies ("26 months of AAPC-qualifying experience", "AAPC membership
+current"). The vocabulary is documented in ``schemas/facts.schema.json``; a fact is ``None`` when the
+profile does not say enough to know it, and rules reading it then answer "unknown".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from eligibility.dates import DAYS_PER_MONTH, ONE_DAY, Interval, clip, months_in, parse, union
+
+AAPC_CODE_SETS = frozenset({"CPT", "ICD-10-CM", "HCPCS-II"})  # CONV-4: any one is enough (A1)
+AHIMA_CODE_SETS = frozenset({"CPT", "ICD-10-CM", "ICD-10-PCS", "HCPCS-II"})
+COUNTED_ENGAGEMENTS = frozenset({"employee", "contractor", "externship", "xternship", "internship"})
+LETTER_AUTHORS_A1 = frozenset({"employer", "supervisor", "hr"})
+LETTER_AUTHORS_2019 = frozenset({"employer", "supervisor", "hr", "co-worker"})
+CONTACT_HOUR_UNITS = frozenset({"contact_hours", "clock_hours"})
+DIPLOMA_LEVELS = frozenset({"hs_diploma", "associate", "bachelor", "master", "doctorate"})
+DEGREE_LEVELS = frozenset({"associate", "bachelor", "master", "doctorate"})
+FULL_TIME_HOURS = {"fte40": 40.0, "fte32": 32.0}
+PART_TIME_REVIEW_BELOW = 32.0  # CONV-3: flag records under 32 hours a week
+
+
+@dataclass(frozen=True)
+class CredentialInfo:
+    """What the registry (``rules/credentials.yaml``) says about one credential id."""
+
+    id: str
+    body: str
+    name: str
+    coding: bool
+    apprentice_form: str | None = None
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Known credentials by id and by alias."""
+
+    by_name: Mapping[str, CredentialInfo]
+
+    def normalise(self, credential_id: str) -> tuple[str, bool]:
+        """The canonical id, and whether the name itself was an apprentice form (``CPC-A``)."""
+        key = credential_id.strip().upper()
+        info = self.by_name.get(key)
+        if info is not None:
+            return info.id, key == (info.apprentice_form or "").upper()
+        return key, False
+
+    def info(self, credential_id: str) -> CredentialInfo | None:
+        return self.by_name.get(credential_id.upper())
+
+
+@dataclass(frozen=True)
+class Job:
+    """One counted work record: its interval up to the evaluation date and its weekly hours."""
+
+    id: str | None
+    interval: Interval
+    hours: float | None
+    ongoing: bool
+
+
+def derive(
+    profile: Mapping[str, Any], as_of: date, policies: Mapping[str, str], registry: Registry
+) -> dict[str, Any]:
+    """All facts about ``profile`` on ``as_of`` under ``policies``; see ``schemas/facts.schema.json``."""
+    jobs = _jobs(profile.get("work_history", []), as_of)
+    aapc_jobs = [job for job, rec in jobs if _qualifies(rec, AAPC_CODE_SETS)]
+    ahima_jobs = [job for job, rec in jobs if _qualifies(rec, AHIMA_CODE_SETS)]
+    reference_hours = FULL_TIME_HOURS.get(policies.get("part_time_counting", "calendar"))
+    letters = profile.get("verification_letters", [])
+    return {
+        "as_of": as_of.isoformat(),
+        "education": _education(profile.get("education")),
+        "experience": {
+            "aapc_months": _months(aapc_jobs, reference_hours),
+            "ahima_months": _months(ahima_jobs, reference_hours),
+            "aapc_documented_months": _months(
+                _documented(aapc_jobs, letters, as_of, _a1_compliant), reference_hours
+            ),
+            "aapc_documented_months_2019": _months(
+                _documented(
+                    aapc_jobs, letters, as_of, _letter_2019_rule(policies, aapc_jobs, as_of)
+                ),
+                reference_hours,
+            ),
+            "ongoing": any(job.ongoing for job in aapc_jobs + ahima_jobs),
+            "part_time_jobs": sum(
+                1
+                for job in {*aapc_jobs, *ahima_jobs}
+                if job.hours is not None and job.hours < PART_TIME_REVIEW_BELOW
+            ),
+        },
+        "letters": _letters(letters, as_of),
+        "training": _training(profile.get("training", []), as_of),
+        "practicode_completed": _completed_by(profile.get("practicode"), as_of),
+        "credentials": _credentials(profile.get("credentials", []), as_of, policies, registry),
+        "membership": _memberships(profile.get("memberships", []), as_of),
+    }
+
+
+# --- education -----------------------------------------------------------------------------
+
+
+def _education(education: Mapping[str, Any] | None) -> dict[str, Any]:
+    if education is None:
+        return {"level": None, "hs_diploma": None, "hs_or_equivalent": None, "associate_or_higher": None}
+    level = education["highest_level"]
+    diploma = level in DIPLOMA_LEVELS and not (
+        level in DEGREE_LEVELS and education.get("hs_credential") == "ged"
+    )
+    return {
+        "level": level,
+        "hs_diploma": diploma,
+        "hs_or_equivalent": level != "none",
+        "associate_or_higher": level in DEGREE_LEVELS,
+    }
+
+
+# --- experience ----------------------------------------------------------------------------
+
+
+def _jobs(records: Iterable[Mapping[str, Any]], as_of: date) -> list[tuple[Job, Mapping[str, Any]]]:
+    """Work records as intervals cut at the evaluation date (an ongoing job runs to it, CONV-1)."""
+    jobs = []
+    for record in records:
+        end = record.get("end_date")
+        interval = clip((parse(record["start_date"]), parse(end) if end else as_of), as_of)
+        if interval is not None:
+            job = Job(record.get("id"), interval, record.get("hours_per_week"), end is None or parse(end) >= as_of)
+            jobs.append((job, record))
+    return jobs
+
+
+def _qualifies(record: Mapping[str, Any], code_sets: frozenset[str]) -> bool:
+    """CONV-4: the role assigns codes from a qualifying code set; CONV-5: externships count."""
+    return (
+        record["directly_assigns_codes"]
+        and record.get("engagement_type", "employee") in COUNTED_ENGAGEMENTS
+        and not code_sets.isdisjoint(record["code_sets"])
+    )
+
+
+def _months(jobs: list[Job], reference_hours: float | None) -> float:
+    """Months of experience in the union of ``jobs`` (CONV-2), pro-rated under an FTE policy (CONV-3).
+
+    Full-time stretches count as calendar time; a stretch worked part-time loses the share of its
+    days not worked, ``days x (1 - hours / reference)``, converted at the mean month length.
+    """
+    calendar_months = months_in(job.interval for job in jobs)
+    if reference_hours is None:
+        return round(calendar_months, 4)
+    missing_days = 0.0
+    for start, end, hours in _segments(jobs):
+        share = 1.0 if hours is None else min(1.0, hours / reference_hours)
+        missing_days += ((end - start).days + 1) * (1.0 - share)
+    return round(max(0.0, calendar_months - missing_days / DAYS_PER_MONTH), 4)
+
+
+def _segments(jobs: list[Job]) -> list[tuple[date, date, float | None]]:
+    """Stretches of time with a constant set of jobs, with their summed weekly hours (None: full time)."""
+    edges = sorted({d for job in jobs for d in (job.interval[0], job.interval[1] + ONE_DAY)})
+    segments = []
+    for start, after in zip(edges, edges[1:], strict=False):
+        active = [job for job in jobs if job.interval[0] <= start and after - ONE_DAY <= job.interval[1]]
+        if active:
+            hours = None if any(job.hours is None for job in active) else sum(job.hours for job in active)
+            segments.append((start, after - ONE_DAY, hours))
+    return segments
+
+
+def _documented(jobs: list[Job], letters: Iterable[Mapping[str, Any]], as_of: date, covers) -> list[Job]:
+    """The parts of qualifying jobs that letters accepted by ``covers`` vouch for."""
+    by_id = {job.id: job for job in jobs}
+    documented = []
+    for letter in letters:
+        span = covers(letter)
+        if span is None:
+            continue
+        targets = [by_id[letter["covers_work_id"]]] if letter.get("covers_work_id") in by_id else (
+            [] if letter.get("covers_work_id") else jobs
+        )
+        for job in targets:
+            start, end = max(span[0], job.interval[0]), min(span[1], job.interval[1], as_of)
+            if start <= end:
+                documented.append(Job(job.id, (start, end), job.hours, False))
+    return documented
+
+
+def _letter_span(letter: Mapping[str, Any]) -> Interval | None:
+    """The dates a letter states, 'to present' meaning up to the letter's own date."""
+    start = letter.get("stated_start")
+    end = letter.get("stated_end") or (letter.get("letter_date") if letter.get("states_to_present") else None)
+    return (parse(start), parse(end)) if start and end else None
+
+
+def a1_problems(letter: Mapping[str, Any]) -> list[str]:
+    """Why a letter falls short of AAPC's current documentation rules (A1, CPC-APP-3)."""
+    checks = [
+        (letter["author_role"] in LETTER_AUTHORS_A1, "only an employer, supervisor or HR department may verify"),
+        (letter.get("on_letterhead", False), "not on company letterhead"),
+        (letter.get("hand_signed", False), "not hand-signed"),
+        (bool(letter.get("letter_date")), "not dated"),
+        (bool(letter.get("stated_start")), "states no start date"),
+        (bool(letter.get("stated_end")) or letter.get("states_to_present", False), "states no end date"),
+        (letter.get("contact_info_present", False), "no current contact information"),
+        (letter.get("format") == "pdf_non_editable", "not a non-editable PDF"),
+    ]
+    return [problem for ok, problem in checks if not ok]
+
+
+def _a1_compliant(letter: Mapping[str, Any]) -> Interval | None:
+    return None if a1_problems(letter) else _letter_span(letter)
+
+
+def _letter_2019_rule(policies: Mapping[str, str], jobs: list[Job], as_of: date):
+    """AAPC's 2019 letters (A5): typed and signed, by anyone but the candidate, stating the time."""
+    by_id = {job.id: job for job in jobs}
+    accept_words = policies.get("vague_duration_statement") == "accept"
+
+    def covers(letter: Mapping[str, Any]) -> Interval | None:
+        if letter["author_role"] not in LETTER_AUTHORS_2019 or not _signed(letter):
+            return None
+        span = _letter_span(letter)
+        if span is None and accept_words and letter.get("stated_duration"):
+            job = by_id.get(letter.get("covers_work_id"))
+            span = job.interval if job else None
+        return span
+
+    return covers
+
+
+def _signed(letter: Mapping[str, Any]) -> bool:
+    return bool(letter.get("signed", letter.get("hand_signed", False)))
+
+
+def _letters(letters: list[Mapping[str, Any]], as_of: date) -> dict[str, Any]:
+    problems = []
+    for number, letter in enumerate(letters, start=1):
+        found = a1_problems(letter)
+        if found:
+            name = letter.get("id") or f"letter {number}"
+            problems.append(f"{name} ({letter['author_role']}): " + "; ".join(found))
+    return {
+        "count": len(letters),
+        "a1_compliant": sum(1 for letter in letters if not a1_problems(letter)),
+        "a1_problems": problems,
+        "signed_2019": sum(
+            1 for letter in letters if letter["author_role"] in LETTER_AUTHORS_2019 and _signed(letter)
+        ),
+        "employer_letterhead_2019": sum(
+            1
+            for letter in letters
+            if letter["author_role"] in LETTER_AUTHORS_A1 and letter.get("on_letterhead") and _signed(letter)
+        ),
+    }
+
+
+# --- training ------------------------------------------------------------------------------
+
+
+def _completed_by(record: Mapping[str, Any] | None, as_of: date) -> bool:
+    if not record or not record.get("completed"):
+        return False
+    when = record.get("completion_date")
+    return when is None or parse(when) <= as_of
+
+
+def _training(records: Iterable[Mapping[str, Any]], as_of: date) -> dict[str, Any]:
+    """Completed preparation courses (CEU events excluded: removal needs hours 'not CEUs')."""
+    done = [r for r in records if _completed_by(r, as_of)]
+    courses = [r for r in done if r["program_type"] != "ceu_event"]
+    in_hours = [r["hours"]["value"] for r in courses if r.get("hours", {}).get("unit") in CONTACT_HOUR_UNITS]
+    in_credits = [r for r in courses if r.get("hours") and r["hours"]["unit"] not in CONTACT_HOUR_UNITS]
+    longest = max(in_hours, default=0)
+    return {
+        # CONV-7: credits are not converted; a course counted only in credits leaves this unknown.
+        "longest_course_contact_hours": None if (in_credits and not in_hours) else longest,
+        "topics": sorted({topic for r in courses for topic in r.get("topics", [])}),
+        "pcap_completed": any(r.get("ahima_pcap_approved") for r in courses),
+        "courses_completed": len(courses),
+    }
+
+
+# --- credentials and memberships -----------------------------------------------------------
+
+
+def _credentials(
+    records: Iterable[Mapping[str, Any]], as_of: date, policies: Mapping[str, str], registry: Registry
+) -> dict[str, Any]:
+    """Credentials active on ``as_of`` (CONV-6: revoked, lapsed or inactive ones do not count)."""
+    held, full, apprentice, other_org = [], [], [], []
+    count_apprentice = policies.get("apprentice_counts_as_credential") == "yes"
+    for record in records:
+        cid, named_apprentice = registry.normalise(record["id"])
+        since = record.get("awarded_date") or record.get("exam_pass_date")
+        if record.get("status", "active") != "active" or (since and parse(since) > as_of):
+            continue
+        removed = record.get("apprentice_removed_date")
+        is_apprentice = (named_apprentice or record.get("apprentice", False)) and not (
+            removed and parse(removed) <= as_of
+        )
+        info = registry.info(cid)
+        form = (info.apprentice_form if info else None) or f"{cid}-A"
+        held.append(form if is_apprentice else cid)
+        (apprentice if is_apprentice else full).append(form if is_apprentice else cid)
+        body = record.get("issuing_body") or (info.body if info else "other")
+        if info and info.coding and body != "AHIMA" and (count_apprentice or not is_apprentice):
+            other_org.append(cid)
+    return {
+        "held": sorted(held),
+        "full": sorted(full),
+        "apprentice": sorted(apprentice),
+        "other_org_coding": sorted(other_org),
+    }
+
+
+def _memberships(records: Iterable[Mapping[str, Any]], as_of: date) -> dict[str, Any]:
+    current: dict[str, bool] = {"AAPC": False, "AHIMA": False, "PAHCS": False}
+    types: dict[str, str | None] = {"AAPC": None, "AHIMA": None, "PAHCS": None}
+    for record in records:
+        started = record.get("start_date")
+        if (
+            record.get("status") not in ("lapsed", "cancelled")
+            and parse(record["paid_through"]) >= as_of
+            and not (started and parse(started) > as_of)
+        ):
+            current[record["organization"]] = True
+            types[record["organization"]] = record.get("type")
+    return {
+        "aapc_current": current["AAPC"],
+        "ahima_current": current["AHIMA"],
+        "pahcs_current": current["PAHCS"],
+        "aapc_type": types["AAPC"],
+    }

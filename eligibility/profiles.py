@@ -1,0 +1,112 @@
+"""Loading candidate profiles: file -> validated profile.
+
+A profile is YAML or JSON (``schemas/profile.schema.json``). It is checked in three steps, each
+failing with one message naming the file, the place and the fix: it must parse, it must match the
+schema, and its dates and references must make sense together (an end before its start, a letter
+pointing at a job that is not there).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from eligibility.errors import InputError
+from eligibility.validation import validate
+from eligibility.yamlio import line_of, parse_text
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A schema-valid profile and where it came from."""
+
+    source: str
+    data: Mapping[str, Any]
+
+    @property
+    def label(self) -> str:
+        """How reports name the person: their name, else their id, else the file."""
+        return self.data.get("name") or self.data.get("candidate_id") or Path(self.source).stem
+
+
+def read_text(path: str | Path) -> str:
+    """A file's text, or an :class:`InputError` saying why it cannot be read."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(str(path), None, "file not found", "check the path") from None
+    except IsADirectoryError:
+        raise InputError(str(path), None, "is a directory, not a file", "name a .yaml or .json file") from None
+    except UnicodeDecodeError as error:
+        raise InputError(str(path), f"byte {error.start}", "not UTF-8 text", "save the file as UTF-8") from None
+    except OSError as error:
+        raise InputError(str(path), None, f"cannot be read: {error.strerror}", None) from None
+
+
+def load_profile(path: str | Path) -> Profile:
+    """Read, parse and validate the profile at ``path``."""
+    text = read_text(path)
+    return profile_from_text(text, str(path))
+
+
+def profile_from_text(text: str, source: str) -> Profile:
+    """Parse and validate a profile given as YAML or JSON text; ``source`` names it in errors."""
+    if source.endswith(".json"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise InputError(source, f"line {error.lineno}, column {error.colno}", f"not valid JSON: {error.msg}",
+                             "check commas, quotes and brackets around that place") from None
+        locate = None
+    else:
+        data = parse_text(text, source)
+        locate = lambda path: line_of(text, path)  # noqa: E731 - only called on error
+    return profile_from_data(data, source, locate)
+
+
+def profile_from_data(data: Any, source: str, locate=None) -> Profile:
+    """Validate an already-parsed profile (a batch row, a Python dict)."""
+    if not isinstance(data, dict):
+        raise InputError(source, None, "a profile must be a mapping of fields (name: ..., work_history: ...)",
+                         "see docs/profile-format.md for an example")
+    validate(data, "profile", source, locate)
+    for path, problem, fix in _consistency_problems(data):
+        line = locate(path) if locate else None
+        json_path = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
+        raise InputError(source, f"line {line} ({json_path})" if line else json_path, problem, fix)
+    return Profile(source, data)
+
+
+def _consistency_problems(data: Mapping[str, Any]) -> Iterator[tuple[list[str | int], str, str]]:
+    """Problems the schema cannot see: dates out of order, dangling or repeated ids."""
+    ranges = [
+        ("work_history", "start_date", "end_date"),
+        ("training", "start_date", "completion_date"),
+        ("memberships", "start_date", "paid_through"),
+        ("verification_letters", "stated_start", "stated_end"),
+        ("credentials", "cycle_start", "cycle_end"),
+    ]
+    for section, first, last in ranges:
+        for index, record in enumerate(data.get(section, [])):
+            if record.get(first) and record.get(last) and record[last] < record[first]:
+                yield ([section, index, last], f"{last} {record[last]} is before {first} {record[first]}",
+                       f"correct one of the two dates; {last} must be on or after {first}")
+    job_ids: set[str] = set()
+    for index, job in enumerate(data.get("work_history", [])):
+        if "id" in job:
+            if job["id"] in job_ids:
+                yield (["work_history", index, "id"], f"job id {job['id']!r} is used twice", "give each job its own id")
+            job_ids.add(job["id"])
+    for index, letter in enumerate(data.get("verification_letters", [])):
+        target = letter.get("covers_work_id")
+        if target is not None and target not in job_ids:
+            known = ", ".join(sorted(job_ids)) or "none (give your jobs an 'id')"
+            yield (["verification_letters", index, "covers_work_id"], f"no job has the id {target!r}",
+                   f"use the id of a work_history record: {known}")
+    for index, course in enumerate(data.get("training", [])):
+        if course.get("completed") and "completion_date" in course and course["completion_date"] is None:
+            yield (["training", index, "completion_date"], "a completed course has no completion date",
+                   "give the completion date, or set completed: false")

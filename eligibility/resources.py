@@ -1,0 +1,22 @@
+"""Where the project's data (rules and schemas) is found.
+
+In a checkout (and an editable install) they are the top-level ``rules/`` and ``schemas/``; a built
+wheel carries copies in ``eligibility/_data/``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def data_dir(name: str) -> Path:
+    """The directory ``name`` ("rules" or "schemas"): the bundled copy if any, else the checkout's."""
+    bundled = _PACKAGE / "_data" / name
+    return bundled if bundled.is_dir() else _PACKAGE.parent / name
+
+
+def schema_file(name: str) -> Path:
+    """Path of ``schemas/<name>.schema.json``."""
+    return data_dir("schemas") / f"{name}.schema.json"

@@ -1,0 +1,388 @@
+"""Loading rules: YAML files under ``rules/`` -> validated, compiled rule versions.
+
+A rule file holds one credential's dated versions (``schemas/rule.schema.json``). Loading checks
+each file against the schema, compiles every JsonLogic leaf once, and checks that leaves read only
+facts that exist (``schemas/facts.schema.json``) and that a leaf reading a policy-dependent fact
+sits in a version naming that policy. A broken rule file is an :class:`InputError` naming the place.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from eligibility.errors import InputError
+from eligibility.facts import CredentialInfo, Registry
+from eligibility.logic import Compiled, LogicError, comparison_sides, compile_logic
+from eligibility.profiles import read_text
+from eligibility.resources import data_dir, schema_file
+from eligibility.validation import validate
+from eligibility.yamlio import line_of, parse_text
+
+REFERENCE_FILES = ("credentials.yaml", "policies.yaml")
+
+
+@dataclass(frozen=True)
+class Node:
+    """A condition: ``all`` / ``any`` of children, or a JsonLogic ``leaf``."""
+
+    id: str
+    text: str
+    kind: str
+    children: tuple[Node, ...] = ()
+    logic: Compiled | None = None
+    sides: tuple[str, Compiled, Compiled] | None = None
+    measure: str | None = None
+    unit: str | None = None
+    fix: str | None = None
+    details: str | None = None
+    sources: tuple[str, ...] = ()
+    confidence: str | None = None
+    note: str | None = None
+
+    def walk(self) -> Iterator[Node]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass(frozen=True)
+class Check:
+    """One question the rules answer (may sit for the exam; removable; ...)."""
+
+    id: str
+    aliases: tuple[str, ...]
+    kind: str
+    question: str
+    outcome_met: str
+    outcome_not_met: str
+    requires: Node
+    recommends: Node | None = None
+    applies_text: str | None = None
+    applies_logic: Compiled | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    confidence: str
+    title: str | None = None
+    url: str | None = None
+    used_for: str | None = None
+
+
+@dataclass(frozen=True)
+class Version:
+    """One dated version of a credential's rules."""
+
+    credential: str
+    body: str
+    name: str
+    file: str
+    id: str
+    version: str
+    title: str | None
+    valid_from: date | None
+    valid_until: date | None
+    in_force_note: str | None
+    preferred: bool
+    confidence: str
+    sources: tuple[Source, ...]
+    disagreements: tuple[Mapping[str, str], ...]
+    open_policies: tuple[str, ...]
+    notes: tuple[str, ...]
+    checks: tuple[Check, ...]
+
+    def in_force(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or day <= self.valid_until
+        )
+
+    def check(self, check_id: str) -> Check | None:
+        return next((c for c in self.checks if check_id in (c.id, *c.aliases)), None)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """An open question in the sources, with the project's default answer."""
+
+    id: str
+    question: str
+    source: str
+    default: str
+    values: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Credential:
+    """A rule file: one credential and its versions."""
+
+    id: str
+    body: str
+    name: str
+    setting: str | None
+    file: str
+    versions: tuple[Version, ...]
+
+    def check_ids(self) -> list[str]:
+        """Every check id any version defines, in file order."""
+        seen: dict[str, None] = {}
+        for version in self.versions:
+            for check in version.checks:
+                seen.setdefault(check.id)
+        return list(seen)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """A check chosen for evaluation: the deciding version and any other readings in force."""
+
+    check_id: str
+    version: Version
+    others: tuple[Version, ...] = ()
+    pinned: bool = False
+
+
+@dataclass(frozen=True)
+class RuleBook:
+    """Every credential's rules, the open policies and the credential registry."""
+
+    credentials: tuple[Credential, ...]
+    policies: Mapping[str, Policy]
+    registry: Registry
+    directory: str = field(default="")
+
+    def default_policies(self) -> dict[str, str]:
+        return {policy.id: policy.default for policy in self.policies.values()}
+
+    def all_check_ids(self) -> list[str]:
+        return [check_id for credential in self.credentials for check_id in credential.check_ids()]
+
+    def credential_of(self, check_id: str) -> Credential | None:
+        for credential in self.credentials:
+            if any(v.check(check_id) for v in credential.versions):
+                return credential
+        return None
+
+    def expand(self, selector: str) -> list[tuple[str, str | None]]:
+        """Check ids (and a pinned version id) a ``--cert`` value names: a check, an alias or a credential."""
+        name, _, pinned = selector.partition("@")
+        for credential in self.credentials:
+            if credential.id.upper() == name.upper():
+                return [(check_id, pinned or None) for check_id in credential.check_ids()]
+            for version in credential.versions:
+                check = version.check(name)
+                if check is None:
+                    check = next((c for c in version.checks if name.upper() in (c.id.upper(), *(a.upper() for a in c.aliases))), None)
+                if check is not None:
+                    return [(check.id, pinned or None)]
+        known = ", ".join(c.id for c in self.credentials)
+        raise InputError("--cert", None, f"no credential or check called {name!r}",
+                         f"use a credential ({known}) or a check id from 'eligibility list'")
+
+    def select(self, check_id: str, day: date, pinned: str | None = None) -> Selection | None:
+        """The version of ``check_id`` in force on ``day`` (or the pinned one); None when none is."""
+        credential = self.credential_of(check_id)
+        assert credential is not None
+        versions = [v for v in credential.versions if v.check(check_id)]
+        if pinned:
+            match = [v for v in versions if v.id.upper() == pinned.upper()]
+            if not match:
+                ids = ", ".join(v.id for v in versions)
+                raise InputError("--cert", None, f"{check_id} has no rule version {pinned!r}", f"use one of: {ids}")
+            return Selection(check_id, match[0], pinned=True)
+        in_force = [v for v in versions if v.in_force(day)]
+        if not in_force:
+            return None
+        in_force.sort(key=lambda v: not v.preferred)
+        return Selection(check_id, in_force[0], tuple(in_force[1:]))
+
+
+@cache
+def load_rulebook(directory: str | None = None) -> RuleBook:
+    """Load and check every rule file under ``directory`` (default: the project's ``rules/``)."""
+    root = Path(directory) if directory else data_dir("rules")
+    if not root.is_dir():
+        raise InputError(str(root), None, "rules directory not found", "give --rules DIR pointing at a rules/ folder")
+    registry = _registry(root / "credentials.yaml")
+    policies = _policies(root / "policies.yaml")
+    facts = _fact_vocabulary()
+    credentials = []
+    check_owner: dict[str, str] = {}
+    for path in sorted(root.rglob("*.yaml")):
+        if path.parent == root and path.name in REFERENCE_FILES:
+            continue
+        for credential in _load_file(path, facts, policies):
+            for check_id in credential.check_ids():
+                owner = check_owner.setdefault(check_id, credential.id)
+                if owner != credential.id:
+                    raise InputError(str(path), None, f"check id {check_id!r} is also defined for {owner}",
+                                     "check ids must be unique across rule files (use {credential} in shared rules)")
+            credentials.append(credential)
+    return RuleBook(tuple(credentials), policies, registry, str(root))
+
+
+def _reference(path: Path) -> Any:
+    return parse_text(read_text(path), str(path))
+
+
+def _registry(path: Path) -> Registry:
+    by_name: dict[str, CredentialInfo] = {}
+    for entry in _reference(path)["credentials"]:
+        info = CredentialInfo(entry["id"], entry["body"], entry["name"], entry["coding"], entry.get("apprentice_form"))
+        for name in (entry["id"], *entry.get("aliases", []), *([info.apprentice_form] if info.apprentice_form else [])):
+            by_name[name.upper()] = info
+    return Registry(by_name)
+
+
+def _policies(path: Path) -> dict[str, Policy]:
+    return {
+        p["id"]: Policy(p["id"], p["question"], p["source"], str(p["default"]), {str(k): v for k, v in p["values"].items()})
+        for p in _reference(path)["policies"]
+    }
+
+
+@cache
+def _fact_vocabulary() -> dict[str, dict[str, Any]]:
+    """Fact paths ("experience.aapc_months") to their schema entries."""
+    schema = json.loads(schema_file("facts").read_text(encoding="utf-8"))
+    paths: dict[str, dict[str, Any]] = {}
+
+    def walk(prefix: str, node: dict[str, Any]) -> None:
+        for name, sub in node.get("properties", {}).items():
+            path = f"{prefix}{name}"
+            paths[path] = sub
+            walk(path + ".", sub)
+
+    walk("", schema)
+    return paths
+
+
+def time_dependent_facts() -> frozenset[str]:
+    """Facts an ongoing job increases (``x-grows-with-time`` in the facts schema)."""
+    return frozenset(path for path, entry in _fact_vocabulary().items() if entry.get("x-grows-with-time"))
+
+
+def _load_file(path: Path, facts: Mapping[str, Any], policies: Mapping[str, Policy]) -> list[Credential]:
+    """The credentials a rule file defines: one, or one per entry of ``credentials`` sharing the rules."""
+    text = read_text(path)
+    data = parse_text(text, str(path))
+    validate(data, "rule", str(path), lambda p: line_of(text, p))
+    return [
+        _credential(path, text, entry, data["body"], _fill(data["versions"], entry), facts, policies)
+        for entry in data["credentials"]
+    ]
+
+
+def _fill(value: Any, entry: Mapping[str, Any]) -> Any:
+    """``value`` with {credential}, {name} and {apprentice} replaced by ``entry``'s values."""
+    if isinstance(value, str):
+        for key, field_name in (("{credential}", "id"), ("{name}", "name"), ("{apprentice}", "apprentice")):
+            value = value.replace(key, entry.get(field_name) or "")
+        return value
+    if isinstance(value, list):
+        return [_fill(item, entry) for item in value]
+    if isinstance(value, dict):
+        return {_fill(key, entry): _fill(item, entry) for key, item in value.items()}
+    return value
+
+
+def _credential(path: Path, text: str, entry: Mapping[str, Any], body: str, raw_versions: list,
+                facts: Mapping[str, Any], policies: Mapping[str, Policy]) -> Credential:
+    versions = []
+    for vi, raw in enumerate(raw_versions):
+        here = ["versions", vi]
+        for policy in raw.get("open_policies", []):
+            if policy not in policies:
+                _fail(path, text, [*here, "open_policies"], f"unknown policy {policy!r}", f"use one of: {', '.join(policies)}")
+        checks = tuple(_check(path, text, [*here, "checks", ci], c, facts, raw.get("open_policies", []))
+                       for ci, c in enumerate(raw["checks"]))
+        force = raw["in_force"]
+        versions.append(Version(
+            credential=entry["id"], body=body, name=entry["name"], file=str(path),
+            id=raw["id"], version=raw["version"], title=raw.get("title"),
+            valid_from=date.fromisoformat(force["from"]) if force.get("from") else None,
+            valid_until=date.fromisoformat(force["until"]) if force.get("until") else None,
+            in_force_note=force.get("note"), preferred=raw.get("preferred", False),
+            confidence=raw["confidence"],
+            sources=tuple(Source(s["id"], s["confidence"], s.get("title"), s.get("url"), s.get("used_for")) for s in raw["sources"]),
+            disagreements=tuple(raw.get("disagreements", [])), open_policies=tuple(raw.get("open_policies", [])),
+            notes=tuple(raw.get("notes", [])), checks=checks,
+        ))
+    _check_overlaps(path, text, versions)
+    return Credential(entry["id"], body, entry["name"], entry.get("setting"), str(path), tuple(versions))
+
+
+def _check(path: Path, text: str, where: list, raw: Mapping[str, Any], facts, open_policies) -> Check:
+    ids: set[str] = set()
+    requires = _node(path, text, [*where, "requires"], raw["requires"], facts, open_policies, ids)
+    recommends = (_node(path, text, [*where, "recommends"], raw["recommends"], facts, open_policies, ids)
+                  if "recommends" in raw else None)
+    applies = raw.get("applies_when")
+    return Check(
+        id=raw["id"], aliases=tuple(raw.get("aliases", [])), kind=raw["kind"], question=raw["question"],
+        outcome_met=raw["outcome"]["met"], outcome_not_met=raw["outcome"]["not_met"],
+        requires=requires, recommends=recommends,
+        applies_text=applies["text"] if applies else None,
+        applies_logic=_compile(path, text, [*where, "applies_when", "logic"], applies["logic"], facts, open_policies) if applies else None,
+    )
+
+
+def _node(path: Path, text: str, where: list, raw: Mapping[str, Any], facts, open_policies, ids: set[str]) -> Node:
+    if raw["id"] in ids:
+        _fail(path, text, [*where, "id"], f"condition id {raw['id']!r} is used twice in this check", "give each condition its own id")
+    ids.add(raw["id"])
+    common = dict(
+        id=raw["id"], text=raw["text"], measure=raw.get("measure"), unit=raw.get("unit"), fix=raw.get("fix"),
+        details=raw.get("details"), sources=tuple(raw.get("sources", [])), confidence=raw.get("confidence"),
+        note=raw.get("note"),
+    )
+    if raw.get("details") and raw["details"] not in facts:
+        _fail(path, text, [*where, "details"], f"unknown fact {raw['details']!r}", "name a fact from schemas/facts.schema.json")
+    for kind in ("all", "any"):
+        if kind in raw:
+            children = tuple(_node(path, text, [*where, kind, i], child, facts, open_policies, ids)
+                             for i, child in enumerate(raw[kind]))
+            return Node(kind=kind, children=children, **common)
+    logic = _compile(path, text, [*where, "logic"], raw["logic"], facts, open_policies)
+    sides = comparison_sides(raw["logic"])
+    compiled_sides = (sides[0], compile_logic(sides[1]), compile_logic(sides[2])) if sides else None
+    return Node(kind="leaf", logic=logic, sides=compiled_sides, **common)
+
+
+def _compile(path: Path, text: str, where: list, expression: Any, facts: Mapping[str, Any], open_policies) -> Compiled:
+    try:
+        compiled = compile_logic(expression)
+    except LogicError as error:
+        _fail(path, text, where, f"invalid JsonLogic: {error}", "use standard JsonLogic operators (jsonlogic.com/operations.html)")
+    for read in compiled.reads:
+        if read not in facts:
+            _fail(path, text, where, f"reads unknown fact {read!r}", "use a fact listed in schemas/facts.schema.json")
+        for policy in facts[read].get("x-policies", []):
+            if policy not in open_policies:
+                _fail(path, text, where, f"reads {read!r}, which depends on policy {policy!r}",
+                      f"add {policy} to this version's open_policies")
+    return compiled
+
+
+def _check_overlaps(path: Path, text: str, versions: list[Version]) -> None:
+    """Versions of one check may overlap in time only if exactly one of them is preferred."""
+    for i, first in enumerate(versions):
+        for second in versions[i + 1:]:
+            shared = {c.id for c in first.checks} & {c.id for c in second.checks}
+            start = max(first.valid_from or date.min, second.valid_from or date.min)
+            end = min(first.valid_until or date.max, second.valid_until or date.max)
+            if shared and start <= end and first.preferred == second.preferred:
+                _fail(path, text, ["versions"], f"versions {first.id} and {second.id} are both in force from {start}",
+                      "make their in_force dates meet without overlapping, or mark one 'preferred: true'")
+
+
+def _fail(path: Path, text: str, where: list, problem: str, fix: str):
+    line = line_of(text, where)
+    json_path = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in where)
+    raise InputError(str(path), f"line {line} ({json_path})" if line else json_path, problem, fix)

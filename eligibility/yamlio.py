@@ -1,0 +1,82 @@
+"""Safe YAML reading that keeps dates as text and can say on which line a value stands.
+
+Only safe loading is used (libyaml's CSafeLoader when present). Timestamps are not resolved, so
+``2024-02-30`` reaches schema validation as text and gets a clear "not a valid date" message
+instead of a constructor crash, and every date has one type whether quoted or not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import yaml
+
+from eligibility.errors import InputError
+
+_Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class DatesAsTextLoader(_Base):  # type: ignore[misc, valid-type]
+    """SafeLoader without the implicit timestamp resolver."""
+
+
+DatesAsTextLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def parse_text(text: str, file: str) -> Any:
+    """One YAML document from ``text``; a syntax error becomes an :class:`InputError` with its line."""
+    try:
+        return yaml.load(text, Loader=DatesAsTextLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as error:
+        raise _syntax_error(error, file) from None
+
+
+def parse_stream(text: str, file: str):
+    """Every document of a multi-document YAML stream, in order."""
+    try:
+        yield from yaml.load_all(text, Loader=DatesAsTextLoader)  # noqa: S506
+    except yaml.YAMLError as error:
+        raise _syntax_error(error, file) from None
+
+
+def _syntax_error(error: yaml.YAMLError, file: str) -> InputError:
+    mark = getattr(error, "problem_mark", None)
+    place = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
+    problem = getattr(error, "problem", None) or str(error)
+    context = getattr(error, "context", None)
+    return InputError(
+        file,
+        place,
+        f"not valid YAML: {problem}" + (f" ({context})" if context else ""),
+        "check indentation, colons and quotes around that line",
+    )
+
+
+def line_of(text: str, path: Sequence[str | int]) -> int | None:
+    """1-based line of the value at ``path`` in the YAML ``text``, or of its nearest parent.
+
+    Composes the node tree only when an error needs a place, so valid input pays nothing for it.
+    """
+    try:
+        node = yaml.compose(text, Loader=DatesAsTextLoader)  # noqa: S506
+    except yaml.YAMLError:
+        return None
+    line = node.start_mark.line + 1 if node else None
+    for step in path:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if k.value == step), None)
+            key = next((k for k, _ in node.value if k.value == step), None)
+            if match is None:
+                return line
+            node, line = match, (key.start_mark.line + 1)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+            node = node.value[step]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
