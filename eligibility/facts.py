@@ -102,6 +102,7 @@ def derive(
         "practicode_completed": _completed_by(profile.get("practicode"), as_of),
         "credentials": _credentials(profile.get("credentials", []), as_of, policies, registry),
         "membership": _memberships(profile.get("memberships", []), as_of),
+        "policies": dict(policies),
     }
 
 

@@ -263,6 +263,11 @@ def _fact_vocabulary() -> dict[str, dict[str, Any]]:
     return paths
 
 
+def fact_entry(path: str) -> Mapping[str, Any]:
+    """The facts schema's entry for ``path`` (description, x-supply ...); empty when unknown."""
+    return _fact_vocabulary().get(path, {})
+
+
 def time_dependent_facts() -> frozenset[str]:
     """Facts an ongoing job increases (``x-grows-with-time`` in the facts schema)."""
     return frozenset(path for path, entry in _fact_vocabulary().items() if entry.get("x-grows-with-time"))
@@ -361,6 +366,12 @@ def _compile(path: Path, text: str, where: list, expression: Any, facts: Mapping
     except LogicError as error:
         _fail(path, text, where, f"invalid JsonLogic: {error}", "use standard JsonLogic operators (jsonlogic.com/operations.html)")
     for read in compiled.reads:
+        if read.startswith("policies."):
+            policy = read.removeprefix("policies.")
+            if policy not in open_policies:
+                _fail(path, text, where, f"reads policy {policy!r}, which this version does not name",
+                      f"add {policy} to this version's open_policies (rules/policies.yaml lists them)")
+            continue
         if read not in facts:
             _fail(path, text, where, f"reads unknown fact {read!r}", "use a fact listed in schemas/facts.schema.json")
         for policy in facts[read].get("x-policies", []):

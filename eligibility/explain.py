@@ -1,0 +1,103 @@
+"""Explaining: a result tree -> what a person needs to know.
+
+The verdict in words, the closest pathway and how far it is, and the shortest ways to become
+eligible ("complete AAPC Practicode -> option 2 met"), worked out from the tree: the unmet
+conditions of each pathway, with supersets of another way dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import product
+
+from eligibility.evaluate import AMBIGUOUS, MET, NO_RULES, NOT_APPLICABLE, NOT_MET, UNKNOWN, CheckResult, NodeResult
+from eligibility.rules import fact_entry
+
+MAX_ACTIONS = 5
+MAX_COMBINATIONS = 64  # an `all` of many `any`s multiplies; beyond this the longest ways are dropped
+
+HEADLINES = {
+    MET: "MET",
+    NOT_MET: "NOT YET MET",
+    UNKNOWN: "UNKNOWN",
+    AMBIGUOUS: "DEPENDS ON AN OPEN QUESTION",
+    NOT_APPLICABLE: "DOES NOT APPLY",
+    NO_RULES: "NO RULES IN FORCE",
+}
+
+
+@dataclass(frozen=True)
+class Action:
+    """One way to become eligible: steps to take together, and the pathway(s) they complete."""
+
+    steps: tuple[str, ...]
+    completes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """A check result with its verdict in words, closest pathway and ways forward."""
+
+    result: CheckResult
+    headline: str
+    verdict: str
+    closest: NodeResult | None
+    actions: tuple[Action, ...]
+
+
+def explain(result: CheckResult) -> Explanation:
+    """Everything the renderers show for one check result."""
+    check = result.check
+    if check is None or result.requires is None:
+        verdict = (
+            f"This check is for people who meet: {check.applies_text}" if check and check.applies_text
+            else f"No version of these rules is in force on {result.as_of}."
+        )
+        return Explanation(result, HEADLINES[result.status], verdict, None, ())
+    verdict = {
+        MET: check.outcome_met,
+        NOT_MET: check.outcome_not_met,
+        UNKNOWN: "The profile does not say enough to answer; see the unknown conditions below.",
+        AMBIGUOUS: "The answer depends on a question the sources leave open; see below.",
+    }[result.status]
+    root = result.requires
+    pathways = root.children if root.node.kind == "any" else (root,)
+    closest = next((p for p in pathways if p.status != MET), None) if result.status != MET else None
+    return Explanation(result, HEADLINES[result.status], verdict, closest, _actions(pathways) if result.status != MET else ())
+
+
+def _actions(pathways: tuple[NodeResult, ...]) -> tuple[Action, ...]:
+    """The smallest sets of unmet conditions that would complete a pathway, fewest steps first."""
+    found: dict[frozenset[str], list[str]] = {}
+    for pathway in pathways:
+        for steps in _ways(pathway):
+            found.setdefault(steps, [])
+            if pathway.node.id not in found[steps]:
+                found[steps].append(pathway.node.id)
+    minimal = [s for s in found if s and not any(other < s for other in found if other)]
+    minimal.sort(key=len)
+    return tuple(Action(tuple(sorted(s)), tuple(found[s])) for s in minimal[:MAX_ACTIONS])
+
+
+def _ways(result: NodeResult) -> list[frozenset[str]]:
+    """Each way to meet ``result``, as the set of steps it takes (empty when already met)."""
+    if result.status == MET:
+        return [frozenset()]
+    if result.node.kind == "leaf":
+        return [frozenset({step(result)})]
+    child_ways = [_ways(child) for child in result.children]
+    if result.node.kind == "any":
+        return [way for ways in child_ways for way in ways]
+    combined = [frozenset().union(*combo) for combo in product(*child_ways)]
+    return sorted(set(combined), key=len)[:MAX_COMBINATIONS]
+
+
+def step(leaf: NodeResult) -> str:
+    """What to do about one unmet condition, in the candidate's terms."""
+    node = leaf.node
+    if leaf.status == UNKNOWN and leaf.missing:
+        supply = fact_entry(leaf.missing[0]).get("x-supply")
+        return supply or f"tell us: {node.text}"
+    if leaf.reached_on is not None:
+        return f"{node.fix or 'keep going'} until {leaf.reached_on.isoformat()}"
+    return node.fix or f"meet: {node.text}"

@@ -1,0 +1,269 @@
+"""Rendering: explanations -> text for people, JSON for programs (``schemas/report.schema.json``)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
+
+from eligibility.api import ProfileReport
+from eligibility.dates import DAYS_PER_MONTH
+from eligibility.evaluate import AMBIGUOUS, MET, NOT_MET, UNKNOWN, CheckResult, NodeResult
+from eligibility.explain import Explanation, explain, step
+from eligibility.rules import Version, fact_entry
+
+REPORT_VERSION = 1
+STATUS_WORDS = {MET: "met", NOT_MET: "not met", UNKNOWN: "unknown", AMBIGUOUS: "ambiguous"}
+LABEL_WIDTH = 10
+
+
+# --- values --------------------------------------------------------------------------------
+
+
+def quantity(value: Any, unit: str | None) -> str:
+    """A found, needed or shortfall value in words: '14 months 22 days', '78 hours', 'no'."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if value is None:
+        return "not known"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) if value else "none"
+    if isinstance(value, int | float) and unit == "months":
+        return _months(value)
+    if isinstance(value, int | float):
+        number = int(value) if float(value).is_integer() else round(value, 1)
+        return f"{number} {unit}" if unit and unit != "count" else str(number)
+    return str(value)
+
+
+def _months(value: float) -> str:
+    whole = math.floor(value + 1e-9)
+    days = round((value - whole) * DAYS_PER_MONTH)
+    if days >= 30 and value - whole > 0.99:
+        whole, days = whole + 1, 0
+    text = f"{whole} month{'s' if whole != 1 else ''}"
+    if days:
+        text = (f"{text} {days} day{'s' if days != 1 else ''}") if whole else f"{days} day{'s' if days != 1 else ''}"
+    return text
+
+
+def _shortfall(value: float, unit: str | None) -> str:
+    if unit == "months" and value < 1:
+        days = max(1, math.ceil(value * DAYS_PER_MONTH - 1e-9))
+        return f"{days} day{'s' if days != 1 else ''}"
+    return quantity(value, unit)
+
+
+def measurement(result: NodeResult) -> str | None:
+    """'longest completed course: 78 hours (80 needed: 2 short)' for a leaf that compares numbers."""
+    node = result.node
+    if result.needed is None and not isinstance(result.found, list):
+        return None
+    label = node.measure or "found"
+    text = f"{label}: {quantity(result.found, node.unit)}"
+    if result.needed is not None and not isinstance(result.needed, bool):
+        need = f"{quantity(result.needed, node.unit)} needed"
+        if result.shortfall:
+            need += f": {_shortfall(result.shortfall, node.unit)} short"
+        if result.reached_on:
+            need += f"; reached {result.reached_on.isoformat()} if the current job continues"
+        text += f" ({need})"
+    return text
+
+
+# --- text ----------------------------------------------------------------------------------
+
+
+def text_report(report: ProfileReport) -> str:
+    """The whole text answer for one profile: a summary line per check, or full explanations."""
+    explanations = [explain(result) for result in report.results]
+    head = f"{report.profile.label} · as of {report.as_of.isoformat()}"
+    if report.policies:
+        head += " · policies: " + ", ".join(f"{k}={v}" for k, v in report.policies.items())
+    if not report.detailed:
+        return "\n".join([head, "", *_summary_lines(explanations), "", _summary_footer()])
+    blocks = [_explanation_text(report, e) for e in explanations]
+    return "\n\n".join(blocks)
+
+
+def _summary_lines(explanations: list[Explanation]) -> list[str]:
+    width = max((len(e.result.check_id) for e in explanations), default=10)
+    lines = []
+    for e in explanations:
+        status = e.result.status.replace("_", " ")
+        extra = ""
+        if e.closest is not None and e.closest.distance:
+            things = "thing" if e.closest.distance == 1 else "things"
+            extra = f" (closest: {_short_text(e.closest)}, {e.closest.distance} {things} missing)"
+        lines.append(f"  {status:<15}{e.result.check_id:<{width + 2}}{e.verdict}{extra}")
+    return lines
+
+
+def _summary_footer() -> str:
+    return "For the full explanation of one: eligibility check PROFILE --cert CHECK-ID"
+
+
+def _short_text(result: NodeResult) -> str:
+    return result.node.text.split(":")[0] if ":" in result.node.text else result.node.id
+
+
+def _explanation_text(report: ProfileReport, e: Explanation) -> str:
+    r = e.result
+    lines = [f"{report.profile.label} · as of {r.as_of.isoformat()} · {r.check_id}" + (
+        f": {_version_line(r.version)}" if r.version else "")]
+    if r.check is not None:
+        lines.append(r.check.question)
+    lines += ["", f"{e.headline}: {e.verdict}"]
+    if e.closest is not None and r.requires is not None and r.requires.node.kind == "any":
+        things = "one thing" if e.closest.distance == 1 else f"{e.closest.distance} things"
+        lines.append(f"  Closest: {_short_text(e.closest).lower()}, {things} missing.")
+    if r.requires is not None:
+        lines.append("")
+        lines += _tree_lines(r.requires, e.closest, indent=2, top=True)
+    if e.actions:
+        lines += ["", "What would make this met" + (" (any one):" if len(e.actions) > 1 else ":")]
+        for action in e.actions:
+            lines.append(f"  - {' and '.join(action.steps)} -> {', '.join(_pathway_names(r, action.completes))} met")
+    lines += _ambiguity_lines(report, r)
+    if r.recommends is not None:
+        lines += ["", "Recommended (does not change the verdict):"]
+        lines += _tree_lines(r.recommends, None, indent=2, top=True)
+    for other in r.others:
+        lines += ["", f"Another reading in force: {_version_line(other.version)}: {other.status.replace('_', ' ')}"]
+    return "\n".join(lines)
+
+
+def _version_line(version: Version) -> str:
+    until = version.valid_until.isoformat() if version.valid_until else "now"
+    since = version.valid_from.isoformat() if version.valid_from else "…"
+    sources = ", ".join(s.id for s in version.sources)
+    return (f"{version.body} rules version {version.version} ({version.id}, in force {since} to {until}, "
+            f"confidence {version.confidence}; sources: {sources})")
+
+
+def _pathway_names(result: CheckResult, ids: Iterable[str]) -> list[str]:
+    assert result.requires is not None
+    by_id = {child.node.id: child for child in (result.requires, *result.requires.children)}
+    return [_short_text(by_id[i]).lower() if i in by_id else i for i in ids]
+
+
+def _tree_lines(result: NodeResult, closest: NodeResult | None, indent: int, top: bool = False) -> list[str]:
+    pad = " " * indent
+    node = result.node
+    status = STATUS_WORDS.get(result.status, result.status)
+    if node.kind == "leaf":
+        text = node.text
+        if isinstance(result.found, bool) and result.needed is None:
+            text += f": {quantity(result.found, None)}"
+        lines = [f"{pad}{status:<{LABEL_WIDTH}}{text}"]
+        sub = pad + " " * LABEL_WIDTH
+        detail = measurement(result)
+        if detail:
+            lines.append(sub + detail)
+        if result.status == UNKNOWN:
+            for fact in result.missing:
+                supply = fact_entry(fact).get("x-supply") or "add it to the profile"
+                lines.append(f"{sub}not known: {fact}; {supply}")
+        lines += [f"{sub}- {d}" for d in result.details]
+        lines += _readings(result, sub)
+        return lines
+    joiner = "all of" if node.kind == "all" else "any one of"
+    marker = "   <- closest" if closest is not None and result is closest else ""
+    if top:
+        lines = [f"{pad}{node.text} ({joiner}; {status}){marker}"]
+    else:
+        lines = [f"{pad}{status:<{LABEL_WIDTH}}{node.text} ({joiner}){marker}"]
+    lines += _readings(result, pad + " " * LABEL_WIDTH)
+    for child in result.children:
+        lines += _tree_lines(child, closest, indent + 2)
+    return lines
+
+
+def _readings(result: NodeResult, pad: str) -> list[str]:
+    if result.status != AMBIGUOUS:
+        return []
+    parts = [f"{r.policy}={r.value}: {STATUS_WORDS.get(r.status, r.status)}" for r in result.readings]
+    return [f"{pad}default reading: {STATUS_WORDS.get(result.default_status)}; otherwise " + "; ".join(parts)]
+
+
+def _ambiguity_lines(report: ProfileReport, result: CheckResult) -> list[str]:
+    if result.requires is None or result.status != AMBIGUOUS:
+        return []
+    return ["", "Open question(s) this answer depends on:",
+            *[f"  - {policy}: set it with --policy {policy}=VALUE to get a definite answer"
+              for policy in result.requires.depends_on]]
+
+
+# --- JSON ----------------------------------------------------------------------------------
+
+
+def json_report(report: ProfileReport) -> dict[str, Any]:
+    """The report as data, following ``schemas/report.schema.json``."""
+    data = report.profile.data
+    return {
+        "report_version": REPORT_VERSION,
+        "profile": {"source": report.profile.source, "candidate_id": data.get("candidate_id"), "name": data.get("name")},
+        "as_of": report.as_of.isoformat(),
+        "policies_set": dict(report.policies),
+        "all_met": report.all_met,
+        "results": [_result_json(explain(r)) for r in report.results],
+    }
+
+
+def _result_json(e: Explanation) -> dict[str, Any]:
+    r = e.result
+    check = r.check
+    return {
+        "check": r.check_id,
+        "credential": r.version.credential if r.version else None,
+        "body": r.version.body if r.version else None,
+        "kind": check.kind if check else None,
+        "question": check.question if check else None,
+        "status": r.status,
+        "verdict": e.verdict,
+        "rules": _version_json(r.version) if r.version else None,
+        "policies": dict(r.policies or {}),
+        "closest": e.closest.node.id if e.closest else None,
+        "requires": _node_json(r.requires) if r.requires else None,
+        "recommends": _node_json(r.recommends) if r.recommends else None,
+        "actions": [{"steps": list(a.steps), "completes": list(a.completes)} for a in e.actions],
+        "other_readings": [{"rules": _version_json(o.version), "status": o.status} for o in r.others],
+    }
+
+
+def _version_json(version: Version) -> dict[str, Any]:
+    return {
+        "id": version.id,
+        "version": version.version,
+        "in_force": {
+            "from": version.valid_from.isoformat() if version.valid_from else None,
+            "until": version.valid_until.isoformat() if version.valid_until else None,
+        },
+        "confidence": version.confidence,
+        "sources": [{"id": s.id, "url": s.url, "confidence": s.confidence} for s in version.sources],
+        "open_policies": list(version.open_policies),
+        "file": version.file,
+    }
+
+
+def _node_json(result: NodeResult) -> dict[str, Any]:
+    node = result.node
+    out: dict[str, Any] = {"id": node.id, "text": node.text, "kind": node.kind, "status": result.status}
+    if node.kind == "leaf":
+        out.update(
+            measure=node.measure, unit=node.unit, found=result.found, needed=result.needed,
+            operator=result.operator, shortfall=result.shortfall,
+            reached_on=result.reached_on.isoformat() if result.reached_on else None,
+            missing=[{"fact": f, "supply": fact_entry(f).get("x-supply")} for f in result.missing],
+            details=list(result.details),
+            fix=step(result) if result.status != MET else None,
+        )
+    if result.status == AMBIGUOUS:
+        out["default_status"] = result.default_status
+        out["depends_on"] = list(result.depends_on)
+        out["readings"] = [{"policy": r.policy, "value": r.value, "status": r.status} for r in result.readings]
+    if node.sources:
+        out["sources"] = list(node.sources)
+    if node.kind != "leaf":
+        out["children"] = [_node_json(child) for child in result.children]
+    return out
