@@ -7,11 +7,12 @@ conditions of each pathway, with supersets of another way dropped.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import product
 
 from eligibility.evaluate import AMBIGUOUS, MET, NO_RULES, NOT_APPLICABLE, NOT_MET, UNKNOWN, CheckResult, NodeResult
-from eligibility.rules import fact_entry
+from eligibility.rules import Policy, fact_entry
 
 MAX_ACTIONS = 5
 MAX_COMBINATIONS = 64  # an `all` of many `any`s multiplies; beyond this the longest ways are dropped
@@ -35,6 +36,14 @@ class Action:
 
 
 @dataclass(frozen=True)
+class OpenQuestion:
+    """An open policy the answer depends on, and the answer under each of its values."""
+
+    policy: Policy
+    answers: tuple[tuple[str, str], ...]  # (value, status), the value in effect first
+
+
+@dataclass(frozen=True)
 class Explanation:
     """A check result with its verdict in words, closest pathway and ways forward."""
 
@@ -43,14 +52,15 @@ class Explanation:
     verdict: str
     closest: NodeResult | None
     actions: tuple[Action, ...]
+    open_questions: tuple[OpenQuestion, ...] = ()
 
 
-def explain(result: CheckResult) -> Explanation:
-    """Everything the renderers show for one check result."""
+def explain(result: CheckResult, policies: Mapping[str, Policy]) -> Explanation:
+    """Everything the renderers show for one check result; ``policies`` describe open questions."""
     check = result.check
     if check is None or result.requires is None:
         verdict = (
-            f"This check is for people who meet: {check.applies_text}" if check and check.applies_text
+            f"Not applicable: this check is {check.applies_text}." if check and check.applies_text
             else f"No version of these rules is in force on {result.as_of}."
         )
         return Explanation(result, HEADLINES[result.status], verdict, None, ())
@@ -62,12 +72,31 @@ def explain(result: CheckResult) -> Explanation:
     }[result.status]
     root = result.requires
     pathways = root.children if root.node.kind == "any" else (root,)
-    closest = next((p for p in pathways if p.status != MET), None) if result.status != MET else None
-    return Explanation(result, HEADLINES[result.status], verdict, closest, _actions(pathways) if result.status != MET else ())
+    if result.status == AMBIGUOUS:
+        return Explanation(result, HEADLINES[result.status], verdict, None, _actions(pathways),
+                           _open_questions(root, result, policies))
+    if result.status == MET:
+        return Explanation(result, HEADLINES[result.status], verdict, None, ())
+    closest = next((p for p in pathways if p.status != MET), None)
+    return Explanation(result, HEADLINES[result.status], verdict, closest, _actions(pathways))
+
+
+def _open_questions(root: NodeResult, result: CheckResult, policies: Mapping[str, Policy]) -> tuple[OpenQuestion, ...]:
+    in_effect = result.policies or {}
+    questions = []
+    for policy_id in root.depends_on:
+        answers = [(in_effect.get(policy_id, ""), root.default_status)]
+        answers += [(r.value, r.status) for r in root.readings if r.policy == policy_id]
+        questions.append(OpenQuestion(policies[policy_id], tuple(answers)))
+    return tuple(questions)
 
 
 def _actions(pathways: tuple[NodeResult, ...]) -> tuple[Action, ...]:
-    """The smallest sets of unmet conditions that would complete a pathway, fewest steps first."""
+    """The smallest sets of unmet conditions that would complete a pathway, fewest steps first.
+
+    For an ambiguous answer, ambiguous conditions count as unmet: the actions then make the
+    answer "met" under every reading of the open questions.
+    """
     found: dict[frozenset[str], list[str]] = {}
     for pathway in pathways:
         for steps in _ways(pathway):
@@ -95,6 +124,8 @@ def _ways(result: NodeResult) -> list[frozenset[str]]:
 def step(leaf: NodeResult) -> str:
     """What to do about one unmet condition, in the candidate's terms."""
     node = leaf.node
+    if leaf.status == AMBIGUOUS:
+        return f"a definite answer to the open question {', '.join(leaf.depends_on)}"
     if leaf.status == UNKNOWN and leaf.missing:
         supply = fact_entry(leaf.missing[0]).get("x-supply")
         return supply or f"tell us: {node.text}"

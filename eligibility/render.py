@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from eligibility.api import ProfileReport
 from eligibility.dates import DAYS_PER_MONTH
 from eligibility.evaluate import AMBIGUOUS, MET, NOT_MET, UNKNOWN, CheckResult, NodeResult
 from eligibility.explain import Explanation, explain, step
-from eligibility.rules import Version, fact_entry
+from eligibility.rules import Policy, Version, fact_entry
 
 REPORT_VERSION = 1
 STATUS_WORDS = {MET: "met", NOT_MET: "not met", UNKNOWN: "unknown", AMBIGUOUS: "ambiguous"}
@@ -74,9 +74,9 @@ def measurement(result: NodeResult) -> str | None:
 # --- text ----------------------------------------------------------------------------------
 
 
-def text_report(report: ProfileReport) -> str:
+def text_report(report: ProfileReport, policies: Mapping[str, Policy]) -> str:
     """The whole text answer for one profile: a summary line per check, or full explanations."""
-    explanations = [explain(result) for result in report.results]
+    explanations = [explain(result, policies) for result in report.results]
     head = f"{report.profile.label} · as of {report.as_of.isoformat()}"
     if report.policies:
         head += " · policies: " + ", ".join(f"{k}={v}" for k, v in report.policies.items())
@@ -95,6 +95,9 @@ def _summary_lines(explanations: list[Explanation]) -> list[str]:
         if e.closest is not None and e.closest.distance:
             things = "thing" if e.closest.distance == 1 else "things"
             extra = f" (closest: {_short_text(e.closest)}, {e.closest.distance} {things} missing)"
+        recommends = e.result.recommends
+        if recommends is not None:
+            extra += f" (recommended preparation: {STATUS_WORDS.get(recommends.status, recommends.status)})"
         lines.append(f"  {status:<15}{e.result.check_id:<{width + 2}}{e.verdict}{extra}")
     return lines
 
@@ -124,7 +127,7 @@ def _explanation_text(report: ProfileReport, e: Explanation) -> str:
         lines += ["", "What would make this met" + (" (any one):" if len(e.actions) > 1 else ":")]
         for action in e.actions:
             lines.append(f"  - {' and '.join(action.steps)} -> {', '.join(_pathway_names(r, action.completes))} met")
-    lines += _ambiguity_lines(report, r)
+    lines += _ambiguity_lines(e)
     if r.recommends is not None:
         lines += ["", "Recommended (does not change the verdict):"]
         lines += _tree_lines(r.recommends, None, indent=2, top=True)
@@ -186,18 +189,24 @@ def _readings(result: NodeResult, pad: str) -> list[str]:
     return [f"{pad}default reading: {STATUS_WORDS.get(result.default_status)}; otherwise " + "; ".join(parts)]
 
 
-def _ambiguity_lines(report: ProfileReport, result: CheckResult) -> list[str]:
-    if result.requires is None or result.status != AMBIGUOUS:
+def _ambiguity_lines(e: Explanation) -> list[str]:
+    if not e.open_questions:
         return []
-    return ["", "Open question(s) this answer depends on:",
-            *[f"  - {policy}: set it with --policy {policy}=VALUE to get a definite answer"
-              for policy in result.requires.depends_on]]
+    lines = ["", "The sources leave this open:"]
+    for question in e.open_questions:
+        policy = question.policy
+        lines.append(f"  {policy.question} ({policy.source})")
+        for value, status in question.answers:
+            default = " (the project's default)" if value == policy.default else ""
+            lines.append(f"    {value}{default}: {STATUS_WORDS.get(status, status)} — {policy.values.get(value, '')}")
+        lines.append(f"  For a definite answer under one reading: --policy {policy.id}=VALUE")
+    return lines
 
 
 # --- JSON ----------------------------------------------------------------------------------
 
 
-def json_report(report: ProfileReport) -> dict[str, Any]:
+def json_report(report: ProfileReport, policies: Mapping[str, Policy]) -> dict[str, Any]:
     """The report as data, following ``schemas/report.schema.json``."""
     data = report.profile.data
     return {
@@ -206,7 +215,7 @@ def json_report(report: ProfileReport) -> dict[str, Any]:
         "as_of": report.as_of.isoformat(),
         "policies_set": dict(report.policies),
         "all_met": report.all_met,
-        "results": [_result_json(explain(r)) for r in report.results],
+        "results": [_result_json(explain(r, policies)) for r in report.results],
     }
 
 
@@ -228,6 +237,11 @@ def _result_json(e: Explanation) -> dict[str, Any]:
         "recommends": _node_json(r.recommends) if r.recommends else None,
         "actions": [{"steps": list(a.steps), "completes": list(a.completes)} for a in e.actions],
         "other_readings": [{"rules": _version_json(o.version), "status": o.status} for o in r.others],
+        "open_questions": [
+            {"policy": q.policy.id, "question": q.policy.question, "default": q.policy.default,
+             "answers": [{"value": v, "status": s} for v, s in q.answers]}
+            for q in e.open_questions
+        ],
     }
 
 

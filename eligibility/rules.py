@@ -214,7 +214,7 @@ def load_rulebook(directory: str | None = None) -> RuleBook:
     facts = _fact_vocabulary()
     credentials = []
     check_owner: dict[str, str] = {}
-    for path in sorted(root.rglob("*.yaml")):
+    for path in sorted(root.rglob("*.yaml"), key=lambda p: (p.parent.as_posix(), p.stem)):
         if path.parent == root and path.name in REFERENCE_FILES:
             continue
         for credential in _load_file(path, facts, policies):

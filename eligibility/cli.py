@@ -1,0 +1,149 @@
+"""The command line: parses arguments and calls the library; nothing else happens here.
+
+Exit status: 0 every requested check is met, 1 some are not, 2 a usage or input error.
+Heavy modules are imported inside commands so that ``--help`` and start-up stay fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+
+import click
+
+from eligibility.errors import InputError
+
+EXIT_MET, EXIT_NOT_MET, EXIT_INPUT_ERROR = 0, 1, 2
+
+RULES_OPTION = click.option(
+    "--rules", "rules_dir", type=click.Path(file_okay=False), default=None,
+    help="Rules directory to use instead of the bundled rules/ (for maintainers testing a change).",
+)
+AS_OF_OPTION = click.option(
+    "--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+    help="Evaluation date, YYYY-MM-DD. Default: the profile's own as_of, else today. Picks the rule version in force on that date.",
+)
+
+
+def _fail(error: InputError) -> None:
+    click.echo(f"error: {error}", err=True)
+    sys.exit(EXIT_INPUT_ERROR)
+
+
+def _day(value) -> date | None:
+    return value.date() if value is not None else None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="eligibility")
+def main() -> None:
+    """Whether a person may sit for (or hold) a US medical coding credential, and why.
+
+    Rules are data (rules/*.yaml, JsonLogic over derived facts); every answer names the rule
+    version and sources it follows. Exit status: 0 all requested checks met, 1 some not met,
+    2 usage or input error.
+    """
+
+
+@main.command()
+@click.argument("profiles", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--cert", "certs", multiple=True, metavar="ID",
+              help="Credential (CPC), check (CPC-A-removal) or check@version (CCS-exam@CCS-LEG). "
+                   "Repeatable. Without it: a one-line summary of every check.")
+@AS_OF_OPTION
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text for people; json follows schemas/report.schema.json.")
+@click.option("--policy", "policies", multiple=True, metavar="ID=VALUE",
+              help="Settle an open question the sources leave open (see 'eligibility policies'). Repeatable.")
+@RULES_OPTION
+def check(profiles, certs, as_of, fmt, policies, rules_dir) -> None:
+    """Check one or more candidate PROFILES (YAML or JSON) against the rules.
+
+    \b
+    Examples:
+      eligibility check fixtures/profiles/c09-hana-sato.yaml
+      eligibility check fixtures/profiles/c09-hana-sato.yaml --cert CPC-A-removal
+      eligibility check me.yaml --cert CCS --as-of 2014-06-01 --format json
+    """
+    from eligibility.api import check_profile, parse_policies
+    from eligibility.profiles import load_profile
+    from eligibility.render import json_report, text_report
+    from eligibility.rules import load_rulebook
+
+    try:
+        book = load_rulebook(rules_dir)
+        chosen = parse_policies(policies, book)
+        for cert in certs:
+            book.expand(cert)  # a bad --cert is a usage error before any profile is read
+    except InputError as error:
+        _fail(error)
+    reports, failed = [], False
+    for path in profiles:
+        try:
+            reports.append(check_profile(load_profile(path), certs, _day(as_of), chosen, book))
+        except InputError as error:
+            click.echo(f"error: {error}", err=True)
+            failed = True
+    if fmt == "json":
+        documents = [json_report(r, book.policies) for r in reports]
+        click.echo(json.dumps(documents[0] if len(profiles) == 1 and documents else documents, indent=2))
+    else:
+        click.echo("\n\n".join(text_report(r, book.policies) for r in reports))
+    if failed:
+        sys.exit(EXIT_INPUT_ERROR)
+    sys.exit(EXIT_MET if all(r.all_met for r in reports) else EXIT_NOT_MET)
+
+
+@main.command(name="list")
+@AS_OF_OPTION
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@RULES_OPTION
+def list_(as_of, fmt, rules_dir) -> None:
+    """List every credential with its body, name, setting, confidence and checks."""
+    from eligibility.describe import list_rows, list_text
+    from eligibility.rules import load_rulebook
+
+    try:
+        book = load_rulebook(rules_dir)
+    except InputError as error:
+        _fail(error)
+    day = _day(as_of) or date.today()
+    click.echo(json.dumps(list_rows(book, day), indent=2) if fmt == "json" else list_text(book, day))
+
+
+@main.command()
+@click.argument("ident", metavar="ID")
+@AS_OF_OPTION
+@RULES_OPTION
+def show(ident, as_of, rules_dir) -> None:
+    """Explain a credential's (or one check's) requirements in plain words, with sources and versions."""
+    from eligibility.describe import show_text
+    from eligibility.rules import load_rulebook
+
+    try:
+        book = load_rulebook(rules_dir)
+        expanded = book.expand(ident)
+    except InputError as error:
+        _fail(error)
+    credential = book.credential_of(expanded[0][0])
+    assert credential is not None
+    only = expanded[0][0] if len(expanded) == 1 and ident.upper() != credential.id.upper() else None
+    click.echo(show_text(book, credential, _day(as_of) or date.today(), only))
+
+
+@main.command()
+@RULES_OPTION
+def policies(rules_dir) -> None:
+    """List the open questions in the sources, their possible answers and the defaults."""
+    from eligibility.rules import load_rulebook
+
+    try:
+        book = load_rulebook(rules_dir)
+    except InputError as error:
+        _fail(error)
+    for policy in book.policies.values():
+        click.echo(f"{policy.id}  (default: {policy.default})\n  {policy.question}\n  source: {policy.source}")
+        for value, meaning in policy.values.items():
+            click.echo(f"    {value:<18}{meaning}")
+        click.echo()
