@@ -1,0 +1,19 @@
+"""Shared fixtures: paths into the repository and the project's rulebook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from eligibility.rules import RuleBook, load_rulebook
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+PROFILES = FIXTURES / "profiles"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def rulebook() -> RuleBook:
+    return load_rulebook(str(ROOT / "rules"))
