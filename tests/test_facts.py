@@ -1,0 +1,160 @@
+"""Derived facts: what a profile amounts to on a date under given policies."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from eligibility.facts import derive
+from eligibility.profiles import load_profile, profile_from_data
+from eligibility.validation import validator
+
+from .conftest import PROFILES
+
+AS_OF = date(2026, 11, 22)
+CODER = {"directly_assigns_codes": True, "code_sets": ["CPT", "ICD-10-CM"]}
+GOOD_LETTER = {
+    "author_role": "supervisor", "on_letterhead": True, "hand_signed": True, "letter_date": "2026-11-01",
+    "contact_info_present": True, "format": "pdf_non_editable",
+}
+
+
+def facts(rulebook, policies: dict[str, str] | None = None, day: date = AS_OF, **profile: Any) -> dict[str, Any]:
+    data = profile_from_data(profile, "test").data
+    return derive(data, day, {**rulebook.default_policies(), **(policies or {})}, rulebook.registry)
+
+
+def job(start: str, end: str | None = None, **extra: Any) -> dict[str, Any]:
+    return {**CODER, "start_date": start, "end_date": end, **extra}
+
+
+@pytest.mark.parametrize("path", sorted(PROFILES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_facts_of_every_fixture_match_the_facts_schema(rulebook, path) -> None:
+    data = load_profile(path).data
+    derived = derive(data, AS_OF, rulebook.default_policies(), rulebook.registry)
+    assert not list(validator("facts").iter_errors(derived))
+
+
+def test_part_time_counts_calendar_time_by_default_and_pro_rates_under_fte(rulebook) -> None:
+    work = [job("2024-06-01", hours_per_week=16)]  # CATALOG C06
+    calendar = facts(rulebook, work_history=work)["experience"]["aapc_months"]
+    fte40 = facts(rulebook, {"part_time_counting": "fte40"}, work_history=work)["experience"]["aapc_months"]
+    fte32 = facts(rulebook, {"part_time_counting": "fte32"}, work_history=work)["experience"]["aapc_months"]
+    assert calendar == pytest.approx(29 + 22 / 30.4375, abs=1e-3)
+    assert fte40 == pytest.approx(11.9, abs=0.05)
+    assert fte32 == pytest.approx(14.9, abs=0.05)
+
+
+def test_full_time_work_counts_as_calendar_time_under_every_policy(rulebook) -> None:
+    work = [job("2024-11-23", hours_per_week=40)]
+    for policy in ("calendar", "fte40", "fte32"):
+        assert facts(rulebook, {"part_time_counting": policy}, work_history=work)["experience"]["aapc_months"] == 24
+
+
+def test_concurrent_part_time_jobs_add_up_to_full_time(rulebook) -> None:
+    work = [job("2024-11-23", hours_per_week=20, id="a"), job("2024-11-23", hours_per_week=20, id="b")]
+    assert facts(rulebook, {"part_time_counting": "fte40"}, work_history=work)["experience"]["aapc_months"] == 24
+
+
+def test_qualifying_experience_follows_code_sets_role_and_engagement(rulebook) -> None:
+    pcs_only = job("2025-11-01", code_sets=["ICD-10-PCS"])
+    billing = {**job("2025-11-01"), "directly_assigns_codes": False}
+    volunteer = job("2025-11-01", engagement_type="volunteer")
+    externship = job("2026-09-01", "2026-10-31", engagement_type="externship")
+    got = facts(rulebook, work_history=[pcs_only, billing, volunteer, externship])["experience"]
+    assert got["aapc_months"] == 2  # only the externship: ICD-10-PCS alone is not an AAPC code set
+    assert got["ahima_months"] == pytest.approx(12 + 22 / 30.4375, abs=1e-3)  # PCS counts for AHIMA
+
+
+def test_only_letters_meeting_a1_document_experience_and_only_within_the_job(rulebook) -> None:
+    work = [job("2024-01-01", "2025-12-31", id="j")]
+    letters = [
+        {**GOOD_LETTER, "covers_work_id": "j", "stated_start": "2023-01-01", "stated_end": "2024-12-31"},
+        {**GOOD_LETTER, "author_role": "co-worker", "covers_work_id": "j", "stated_start": "2025-01-01", "stated_end": "2025-12-31"},
+    ]
+    got = facts(rulebook, work_history=work, verification_letters=letters)
+    assert got["experience"]["aapc_documented_months"] == 12  # clipped to the job; co-worker letter ignored
+    assert got["letters"]["a1_compliant"] == 1
+    assert "only an employer, supervisor or HR department may verify" in got["letters"]["a1_problems"][0]
+
+
+def test_a_to_present_letter_covers_up_to_its_own_date(rulebook) -> None:
+    work = [job("2025-11-01", id="j")]
+    letter = {**GOOD_LETTER, "covers_work_id": "j", "stated_start": "2025-11-01", "states_to_present": True}
+    got = facts(rulebook, work_history=work, verification_letters=[letter])["experience"]
+    assert got["aapc_documented_months"] == pytest.approx(12 + 1 / 30.4375, abs=1e-3)  # to the letter date, 2026-11-01
+    assert got["aapc_months"] == pytest.approx(12 + 22 / 30.4375, abs=1e-3)
+
+
+def test_vague_duration_counts_only_under_the_accepting_policy(rulebook) -> None:
+    work = [job("2023-01-09", id="j")]
+    letter = {"author_role": "supervisor", "on_letterhead": True, "hand_signed": True, "covers_work_id": "j",
+              "stated_duration": "over two years"}
+    reject = facts(rulebook, work_history=work, verification_letters=[letter])
+    accept = facts(rulebook, {"vague_duration_statement": "accept"}, work_history=work, verification_letters=[letter])
+    assert reject["experience"]["aapc_documented_months_2019"] == 0
+    assert accept["experience"]["aapc_documented_months_2019"] > 46
+
+
+def test_credentials_normalise_aliases_and_count_only_active_ones(rulebook) -> None:
+    credentials = [
+        {"id": "CPC-H", "awarded_date": "2010-01-01"},
+        {"id": "cpc-a", "awarded_date": "2025-01-01"},
+        {"id": "CCA", "status": "revoked"},
+        {"id": "CRC", "awarded_date": "2027-01-01"},  # not yet
+        {"id": "CIC", "apprentice": True, "apprentice_removed_date": "2026-01-01"},
+    ]
+    got = facts(rulebook, credentials=credentials)["credentials"]
+    assert got["held"] == ["CIC", "COC", "CPC-A"]
+    assert got["apprentice"] == ["CPC-A"]
+    assert got["other_org_coding"] == ["CIC", "COC"]
+    counted = facts(rulebook, {"apprentice_counts_as_credential": "yes"}, credentials=credentials)["credentials"]
+    assert counted["other_org_coding"] == ["CIC", "COC", "CPC"]
+
+
+def test_membership_is_current_through_its_paid_through_day(rulebook) -> None:
+    membership = [{"organization": "AAPC", "paid_through": "2026-11-22", "type": "student"}]
+    assert facts(rulebook, memberships=membership)["membership"]["aapc_current"] is True
+    assert facts(rulebook, day=date(2026, 11, 23), memberships=membership)["membership"]["aapc_current"] is False
+    lapsed = [{**membership[0], "status": "lapsed"}]
+    assert facts(rulebook, memberships=lapsed)["membership"]["aapc_current"] is False
+
+
+@pytest.mark.parametrize(
+    ("education", "diploma", "equivalent"),
+    [
+        (None, None, None),
+        ({"highest_level": "none"}, False, False),
+        ({"highest_level": "ged"}, False, True),
+        ({"highest_level": "hs_diploma"}, True, True),
+        ({"highest_level": "associate", "hs_credential": "ged"}, False, True),
+        ({"highest_level": "bachelor"}, True, True),
+    ],
+)
+def test_education_keeps_ged_apart_from_diploma(rulebook, education, diploma, equivalent) -> None:
+    profile = {"education": education} if education else {}
+    got = facts(rulebook, **profile)["education"]
+    assert (got["hs_diploma"], got["hs_or_equivalent"]) == (diploma, equivalent)
+
+
+def test_training_counts_completed_courses_in_contact_hours_only(rulebook) -> None:
+    training = [
+        {"program_type": "school_certificate", "completed": True, "completion_date": "2025-01-01",
+         "hours": {"value": 60, "unit": "contact_hours"}, "topics": ["cpt_basic"]},
+        {"program_type": "ceu_event", "completed": True, "completion_date": "2025-01-01",
+         "hours": {"value": 120, "unit": "contact_hours"}, "topics": ["pharmacology"]},
+        {"program_type": "school_certificate", "completed": False, "hours": {"value": 200, "unit": "contact_hours"}},
+    ]
+    got = facts(rulebook, training=training)["training"]
+    assert got["longest_course_contact_hours"] == 60
+    assert got["topics"] == ["cpt_basic"]
+    credits = [{"program_type": "degree", "completed": True, "hours": {"value": 12, "unit": "semester_credits"}}]
+    assert facts(rulebook, training=credits)["training"]["longest_course_contact_hours"] is None  # CONV-7
+
+
+def test_future_dates_extend_ongoing_jobs_only(rulebook) -> None:
+    work = [job("2025-09-01", id="now"), job("2020-01-01", "2020-12-31", id="old")]
+    later = facts(rulebook, day=date(2027, 8, 31), work_history=work)["experience"]["aapc_months"]
+    assert later == 24 + 12

@@ -1,0 +1,43 @@
+"""The official JsonLogic suite passes for the evaluator exactly as the engine configures it.
+
+Cases are ``[rule, data, expected]`` from ../shared/jsonlogic-suites/jsonlogic.com/tests.json
+(277 of them). The only adjustment the engine makes (string rules are literals, not JSON text)
+is in eligibility.logic, so these tests exercise it too. No case is treated differently.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from eligibility.logic import compile_logic, evaluate
+
+from .conftest import SHARED
+
+SUITE = SHARED / "jsonlogic-suites" / "jsonlogic.com" / "tests.json"
+CASES = [c for c in json.loads(SUITE.read_text(encoding="utf-8")) if not isinstance(c, str)] if SUITE.is_file() else []
+KNOWN_DIFFERENCES: dict[int, str] = {}  # index -> reason; empty: every official case passes
+
+
+def test_suite_is_present_and_complete() -> None:
+    assert len(CASES) == 277, f"expected the 277 official cases in {SUITE}"
+
+
+@pytest.mark.parametrize("index", range(len(CASES)))
+def test_official_case(index: int) -> None:
+    rule, data, expected = CASES[index]
+    if index in KNOWN_DIFFERENCES:
+        pytest.skip(KNOWN_DIFFERENCES[index])
+    result = evaluate(rule, data)
+    assert result == expected
+    assert type(result) is type(expected) or isinstance(expected, float)
+
+
+def test_string_rule_is_a_literal() -> None:
+    assert evaluate("apple", {}) == "apple"
+
+
+def test_compiled_rule_reports_what_it_reads() -> None:
+    compiled = compile_logic({"and": [{">=": [{"var": "experience.aapc_months"}, 24]}, {"var": "practicode_completed"}]})
+    assert set(compiled.reads) == {"experience.aapc_months", "practicode_completed"}
