@@ -1,8 +1,8 @@
 """The Python API behind every command: profile -> facts -> evaluation, for the checks asked for.
 
-    from eligibility.api import check_profile
-    from eligibility.profiles import load_profile
-    report = check_profile(load_profile("fixtures/profiles/c09-hana-sato.yaml"), ["CPC-A-removal"])
+from eligibility.api import check_profile
+from eligibility.profiles import load_profile
+report = check_profile(load_profile("fixtures/profiles/c09-hana-sato.yaml"), ["CPC-A-removal"])
 """
 
 from __future__ import annotations
@@ -25,7 +25,9 @@ class ProfileFacts:
 
     profile: Profile
     rulebook: RuleBook
-    _cache: dict[tuple[date, tuple[tuple[str, str], ...]], Mapping[str, Any]] = field(default_factory=dict)
+    _cache: dict[tuple[date, tuple[tuple[str, str], ...]], Mapping[str, Any]] = field(
+        default_factory=dict
+    )
 
     def at(self, day: date, policies: Mapping[str, str]) -> Mapping[str, Any]:
         key = (day, tuple(sorted(policies.items())))
@@ -70,10 +72,19 @@ def parse_policies(settings: Iterable[str], rulebook: RuleBook) -> dict[str, str
         policy = rulebook.policies.get(name.strip())
         if not sep or policy is None:
             known = ", ".join(rulebook.policies)
-            raise InputError("--policy", None, f"{setting!r} does not name a policy", f"write ID=VALUE with ID one of: {known}")
+            raise InputError(
+                "--policy",
+                None,
+                f"{setting!r} does not name a policy",
+                f"write ID=VALUE with ID one of: {known}",
+            )
         if value.strip() not in policy.values:
-            raise InputError("--policy", None, f"{value!r} is not a value of {name}",
-                             f"use one of: {', '.join(policy.values)}")
+            raise InputError(
+                "--policy",
+                None,
+                f"{value!r} is not a value of {name}",
+                f"use one of: {', '.join(policy.values)}",
+            )
         chosen[policy.id] = value.strip()
     return chosen
 
@@ -90,13 +101,17 @@ def check_profile(
     day = resolve_as_of(profile, as_of)
     explicit = dict(policies or {})
     selectors = list(selectors)
-    wanted = [pair for s in selectors for pair in book.expand(s)] if selectors else [
-        (check_id, None) for check_id in book.all_check_ids()
-    ]
+    wanted = (
+        [pair for s in selectors for pair in book.expand(s)]
+        if selectors
+        else [(check_id, None) for check_id in book.all_check_ids()]
+    )
     facts = ProfileFacts(profile, book)
     defaults = book.default_policies()
     results = tuple(
-        evaluate_selection(book.select(check_id, day, pinned), check_id, facts, day, defaults, explicit)
+        evaluate_selection(
+            book.select(check_id, day, pinned), check_id, facts, day, defaults, explicit
+        )
         for check_id, pinned in dict.fromkeys(wanted)
     )
     return ProfileReport(profile, day, explicit, results, detailed=bool(selectors))

@@ -17,11 +17,17 @@ from eligibility.errors import InputError
 EXIT_MET, EXIT_NOT_MET, EXIT_INPUT_ERROR = 0, 1, 2
 
 RULES_OPTION = click.option(
-    "--rules", "rules_dir", type=click.Path(file_okay=False), default=None,
+    "--rules",
+    "rules_dir",
+    type=click.Path(file_okay=False),
+    default=None,
     help="Rules directory to use instead of the bundled rules/ (for maintainers testing a change).",
 )
 AS_OF_OPTION = click.option(
-    "--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
     help="Evaluation date, YYYY-MM-DD. Default: the profile's own as_of, else today. Picks the rule version in force on that date.",
 )
 
@@ -48,14 +54,30 @@ def main() -> None:
 
 @main.command()
 @click.argument("profiles", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--cert", "certs", multiple=True, metavar="ID",
-              help="Credential (CPC), check (CPC-A-removal) or check@version (CCS-exam@CCS-LEG). "
-                   "Repeatable. Without it: a one-line summary of every check.")
+@click.option(
+    "--cert",
+    "certs",
+    multiple=True,
+    metavar="ID",
+    help="Credential (CPC), check (CPC-A-removal) or check@version (CCS-exam@CCS-LEG). "
+    "Repeatable. Without it: a one-line summary of every check.",
+)
 @AS_OF_OPTION
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text for people; json follows schemas/report.schema.json.")
-@click.option("--policy", "policies", multiple=True, metavar="ID=VALUE",
-              help="Settle an open question the sources leave open (see 'eligibility policies'). Repeatable.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people; json follows schemas/report.schema.json.",
+)
+@click.option(
+    "--policy",
+    "policies",
+    multiple=True,
+    metavar="ID=VALUE",
+    help="Settle an open question the sources leave open (see 'eligibility policies'). Repeatable.",
+)
 @RULES_OPTION
 def check(profiles, certs, as_of, fmt, policies, rules_dir) -> None:
     """Check one or more candidate PROFILES (YAML or JSON) against the rules.
@@ -87,7 +109,9 @@ def check(profiles, certs, as_of, fmt, policies, rules_dir) -> None:
             failed = True
     if fmt == "json":
         documents = [json_report(r, book.policies) for r in reports]
-        click.echo(json.dumps(documents[0] if len(profiles) == 1 and documents else documents, indent=2))
+        click.echo(
+            json.dumps(documents[0] if len(profiles) == 1 and documents else documents, indent=2)
+        )
     else:
         click.echo("\n\n".join(text_report(r, book.policies) for r in reports))
     if failed:
@@ -97,7 +121,9 @@ def check(profiles, certs, as_of, fmt, policies, rules_dir) -> None:
 
 @main.command(name="list")
 @AS_OF_OPTION
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @RULES_OPTION
 def list_(as_of, fmt, rules_dir) -> None:
     """List every credential with its body, name, setting, confidence and checks."""
@@ -109,7 +135,9 @@ def list_(as_of, fmt, rules_dir) -> None:
     except InputError as error:
         _fail(error)
     day = _day(as_of) or date.today()
-    click.echo(json.dumps(list_rows(book, day), indent=2) if fmt == "json" else list_text(book, day))
+    click.echo(
+        json.dumps(list_rows(book, day), indent=2) if fmt == "json" else list_text(book, day)
+    )
 
 
 @main.command()
@@ -143,7 +171,9 @@ def policies(rules_dir) -> None:
     except InputError as error:
         _fail(error)
     for policy in book.policies.values():
-        click.echo(f"{policy.id}  (default: {policy.default})\n  {policy.question}\n  source: {policy.source}")
+        click.echo(
+            f"{policy.id}  (default: {policy.default})\n  {policy.question}\n  source: {policy.source}"
+        )
         for value, meaning in policy.values.items():
             click.echo(f"    {value:<18}{meaning}")
         click.echo()

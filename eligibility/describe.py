@@ -14,15 +14,17 @@ def list_rows(book: RuleBook, as_of: date) -> list[dict[str, str]]:
         current = [v for v in credential.versions if v.in_force(as_of)]
         current.sort(key=lambda v: not v.preferred)
         version = current[0] if current else None
-        rows.append({
-            "body": credential.body,
-            "id": credential.id,
-            "name": credential.name,
-            "setting": credential.setting or "",
-            "confidence": version.confidence if version else "-",
-            "version": version.id if version else "none in force",
-            "checks": ", ".join(credential.check_ids()),
-        })
+        rows.append(
+            {
+                "body": credential.body,
+                "id": credential.id,
+                "name": credential.name,
+                "setting": credential.setting or "",
+                "confidence": version.confidence if version else "-",
+                "version": version.id if version else "none in force",
+                "checks": ", ".join(credential.check_ids()),
+            }
+        )
     return rows
 
 
@@ -30,15 +32,22 @@ def list_text(book: RuleBook, as_of: date) -> str:
     rows = list_rows(book, as_of)
     lines = [f"Credentials and their checks (rules in force on {as_of.isoformat()}):", ""]
     for row in rows:
-        lines.append(f"{row['body']:<6}{row['id']:<8}{row['name']}  [confidence {row['confidence']}, {row['version']}]")
+        lines.append(
+            f"{row['body']:<6}{row['id']:<8}{row['name']}  [confidence {row['confidence']}, {row['version']}]"
+        )
         if row["setting"]:
             lines.append(f"{'':14}setting: {row['setting']}")
         lines.append(f"{'':14}checks:  {row['checks']}")
-    lines += ["", "Explain one: eligibility show ID    Check a profile: eligibility check PROFILE --cert ID"]
+    lines += [
+        "",
+        "Explain one: eligibility show ID    Check a profile: eligibility check PROFILE --cert ID",
+    ]
     return "\n".join(lines)
 
 
-def show_text(book: RuleBook, credential: Credential, as_of: date, only_check: str | None = None) -> str:
+def show_text(
+    book: RuleBook, credential: Credential, as_of: date, only_check: str | None = None
+) -> str:
     """Every version of a credential's rules in plain words, the one in force marked."""
     lines = [f"{credential.id}: {credential.name} ({credential.body})"]
     if credential.setting:
@@ -48,27 +57,39 @@ def show_text(book: RuleBook, credential: Credential, as_of: date, only_check: s
     return "\n".join(lines)
 
 
-def _version_lines(book: RuleBook, version: Version, as_of: date, only_check: str | None) -> list[str]:
+def _version_lines(
+    book: RuleBook, version: Version, as_of: date, only_check: str | None
+) -> list[str]:
     since = version.valid_from.isoformat() if version.valid_from else "(no start date known)"
     until = version.valid_until.isoformat() if version.valid_until else "now"
     state = "IN FORCE" if version.in_force(as_of) else "not in force"
     lines = [
         f"== Version {version.version} ({version.id}) · {state} on {as_of.isoformat()} · confidence {version.confidence}",
         f"   {version.title or ''}".rstrip(),
-        f"   In force: {since} to {until}" + (f". {version.in_force_note}" if version.in_force_note else ""),
+        f"   In force: {since} to {until}"
+        + (f". {version.in_force_note}" if version.in_force_note else ""),
         "   Sources:",
-        *[f"     {s.id} [{s.confidence}] {s.title or ''} {s.url or ''}".rstrip() + (f" — {s.used_for}" if s.used_for else "")
-          for s in version.sources],
+        *[
+            f"     {s.id} [{s.confidence}] {s.title or ''} {s.url or ''}".rstrip()
+            + (f" — {s.used_for}" if s.used_for else "")
+            for s in version.sources
+        ],
     ]
     if version.disagreements:
         lines.append("   Where sources disagree:")
-        lines += [f"     {d['id']}: follows {d['follows']}" + (f"; not {d['over']}" if d.get("over") else "") + f". {d['why']}"
-                  for d in version.disagreements]
+        lines += [
+            f"     {d['id']}: follows {d['follows']}"
+            + (f"; not {d['over']}" if d.get("over") else "")
+            + f". {d['why']}"
+            for d in version.disagreements
+        ]
     if version.open_policies:
         lines.append("   Open questions (answers that depend on them are reported as ambiguous):")
         for policy_id in version.open_policies:
             policy = book.policies[policy_id]
-            lines.append(f"     {policy.id}: {policy.question} Default: {policy.default} ({policy.values[policy.default]}).")
+            lines.append(
+                f"     {policy.id}: {policy.question} Default: {policy.default} ({policy.values[policy.default]})."
+            )
     if version.notes:
         lines.append("   Notes:")
         lines += [f"     - {note}" for note in version.notes]

@@ -17,9 +17,15 @@ from eligibility.logic import truthy
 from eligibility.rules import Check, Node, Selection, Version, time_dependent_facts
 
 MET, NOT_MET, UNKNOWN, AMBIGUOUS, NOT_APPLICABLE, NO_RULES = (
-    "met", "not_met", "unknown", "ambiguous", "not_applicable", "no_rules",
+    "met",
+    "not_met",
+    "unknown",
+    "ambiguous",
+    "not_applicable",
+    "no_rules",
 )
 ETA_HORIZON_DAYS = 366 * 10  # how far ahead "reached on" looks for an ongoing job
+
 
 class FactSource(Protocol):
     """The facts of one profile on any date under any policy assignment (cached by the implementer)."""
@@ -59,7 +65,9 @@ class NodeResult:
     @property
     def depends_on(self) -> tuple[str, ...]:
         """Open policies under which this node's answer differs."""
-        return tuple(dict.fromkeys(r.policy for r in self.readings if r.status != self.default_status))
+        return tuple(
+            dict.fromkeys(r.policy for r in self.readings if r.status != self.default_status)
+        )
 
 
 @dataclass(frozen=True)
@@ -132,9 +140,13 @@ def evaluate_check(
 
     requires = _resolve(_evaluate(check.requires, facts_now, eta), variants)
     recommends = (
-        _resolve(_evaluate(check.recommends, facts_now, eta), variants) if check.recommends else None
+        _resolve(_evaluate(check.recommends, facts_now, eta), variants)
+        if check.recommends
+        else None
     )
-    return CheckResult(check, check.id, version, as_of, requires.status, requires, recommends, (), policies)
+    return CheckResult(
+        check, check.id, version, as_of, requires.status, requires, recommends, (), policies
+    )
 
 
 def _applies(check: Check, facts: Mapping[str, Any]) -> bool:
@@ -147,7 +159,9 @@ def _applies(check: Check, facts: Mapping[str, Any]) -> bool:
 # --- one pass over the tree under one set of facts -----------------------------------------
 
 
-def _evaluate(node: Node, facts: Mapping[str, Any], eta: Callable[[Node], date | None]) -> NodeResult:
+def _evaluate(
+    node: Node, facts: Mapping[str, Any], eta: Callable[[Node], date | None]
+) -> NodeResult:
     if node.kind == "leaf":
         return _leaf(node, facts, eta)
     children = [_evaluate(child, facts, eta) for child in node.children]
@@ -185,8 +199,16 @@ def _leaf(node: Node, facts: Mapping[str, Any], eta: Callable[[Node], date | Non
     elif len(node.logic.reads) == 1:
         found = _lookup(facts, node.logic.reads[0])
     if missing:
-        return NodeResult(node, UNKNOWN, found=found, needed=needed, operator=operator, missing=missing,
-                          distance=1, default_status=UNKNOWN)
+        return NodeResult(
+            node,
+            UNKNOWN,
+            found=found,
+            needed=needed,
+            operator=operator,
+            missing=missing,
+            distance=1,
+            default_status=UNKNOWN,
+        )
     status = MET if truthy(node.logic(facts)) else NOT_MET
     details: tuple[str, ...] = ()
     reached_on = None
@@ -194,16 +216,35 @@ def _leaf(node: Node, facts: Mapping[str, Any], eta: Callable[[Node], date | Non
         if node.details:
             details = tuple(_lookup(facts, node.details) or ())
         reached_on = eta(node)
-    return NodeResult(node, status, found=found, needed=needed, operator=operator, shortfall=shortfall,
-                      reached_on=reached_on, details=details, distance=int(status != MET), default_status=status)
+    return NodeResult(
+        node,
+        status,
+        found=found,
+        needed=needed,
+        operator=operator,
+        shortfall=shortfall,
+        reached_on=reached_on,
+        details=details,
+        distance=int(status != MET),
+        default_status=status,
+    )
 
 
 def _shortfall(operator: str, found: Any, needed: Any) -> float | None:
     """How far ``found`` is from satisfying ``operator needed``; None when not numeric or satisfied."""
     if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (found, needed)):
         return None
-    gap = {">=": needed - found, ">": needed - found, "<=": found - needed, "<": found - needed}.get(operator)
-    return round(gap, 4) if gap is not None and gap >= 0 and not (gap == 0 and operator in (">=", "<=")) else None
+    gap = {
+        ">=": needed - found,
+        ">": needed - found,
+        "<=": found - needed,
+        "<": found - needed,
+    }.get(operator)
+    return (
+        round(gap, 4)
+        if gap is not None and gap >= 0 and not (gap == 0 and operator in (">=", "<="))
+        else None
+    )
 
 
 def _lookup(facts: Mapping[str, Any], path: str) -> Any:
@@ -243,7 +284,10 @@ def _statuses(check: Check, facts: Mapping[str, Any]) -> dict[str, str]:
 
 def _resolve(result: NodeResult, variants: list[tuple[str, str, dict[str, str]]]) -> NodeResult:
     """Mark nodes whose status differs under a policy alternative as ambiguous, naming it."""
-    readings = tuple(PolicyReading(policy, value, statuses[result.node.id]) for policy, value, statuses in variants)
+    readings = tuple(
+        PolicyReading(policy, value, statuses[result.node.id])
+        for policy, value, statuses in variants
+    )
     children = tuple(_resolve(child, variants) for child in result.children)
     differs = any(reading.status != result.status for reading in readings)
     return replace(
@@ -254,7 +298,9 @@ def _resolve(result: NodeResult, variants: list[tuple[str, str, dict[str, str]]]
     )
 
 
-def _reached_on(node: Node, facts: FactSource, as_of: date, policies: Mapping[str, str]) -> date | None:
+def _reached_on(
+    node: Node, facts: FactSource, as_of: date, policies: Mapping[str, str]
+) -> date | None:
     """The first day an unmet leaf is met if ongoing jobs continue; None if time alone does not do it.
 
     Facts are derived afresh on probe dates (an ongoing job runs to the probe date), so no rule

@@ -11,11 +11,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import product
 
-from eligibility.evaluate import AMBIGUOUS, MET, NO_RULES, NOT_APPLICABLE, NOT_MET, UNKNOWN, CheckResult, NodeResult
+from eligibility.evaluate import (
+    AMBIGUOUS,
+    MET,
+    NO_RULES,
+    NOT_APPLICABLE,
+    NOT_MET,
+    UNKNOWN,
+    CheckResult,
+    NodeResult,
+)
 from eligibility.rules import Policy, fact_entry
 
 MAX_ACTIONS = 5
-MAX_COMBINATIONS = 64  # an `all` of many `any`s multiplies; beyond this the longest ways are dropped
+MAX_COMBINATIONS = (
+    64  # an `all` of many `any`s multiplies; beyond this the longest ways are dropped
+)
 
 HEADLINES = {
     MET: "MET",
@@ -60,7 +71,8 @@ def explain(result: CheckResult, policies: Mapping[str, Policy]) -> Explanation:
     check = result.check
     if check is None or result.requires is None:
         verdict = (
-            f"Not applicable: this check is {check.applies_text}." if check and check.applies_text
+            f"Not applicable: this check is {check.applies_text}."
+            if check and check.applies_text
             else f"No version of these rules is in force on {result.as_of}."
         )
         return Explanation(result, HEADLINES[result.status], verdict, None, ())
@@ -73,15 +85,23 @@ def explain(result: CheckResult, policies: Mapping[str, Policy]) -> Explanation:
     root = result.requires
     pathways = root.children if root.node.kind == "any" else (root,)
     if result.status == AMBIGUOUS:
-        return Explanation(result, HEADLINES[result.status], verdict, None, _actions(pathways),
-                           _open_questions(root, result, policies))
+        return Explanation(
+            result,
+            HEADLINES[result.status],
+            verdict,
+            None,
+            _actions(pathways),
+            _open_questions(root, result, policies),
+        )
     if result.status == MET:
         return Explanation(result, HEADLINES[result.status], verdict, None, ())
     closest = next((p for p in pathways if p.status != MET), None)
     return Explanation(result, HEADLINES[result.status], verdict, closest, _actions(pathways))
 
 
-def _open_questions(root: NodeResult, result: CheckResult, policies: Mapping[str, Policy]) -> tuple[OpenQuestion, ...]:
+def _open_questions(
+    root: NodeResult, result: CheckResult, policies: Mapping[str, Policy]
+) -> tuple[OpenQuestion, ...]:
     in_effect = result.policies or {}
     questions = []
     for policy_id in root.depends_on:

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
-from eligibility.dates import DAYS_PER_MONTH, ONE_DAY, Interval, clip, months_in, parse, union
+from eligibility.dates import DAYS_PER_MONTH, ONE_DAY, Interval, clip, months_in, parse
 
 AAPC_CODE_SETS = frozenset({"CPT", "ICD-10-CM", "HCPCS-II"})  # CONV-4: any one is enough (A1)
 AHIMA_CODE_SETS = frozenset({"CPT", "ICD-10-CM", "ICD-10-PCS", "HCPCS-II"})
@@ -111,7 +112,12 @@ def derive(
 
 def _education(education: Mapping[str, Any] | None) -> dict[str, Any]:
     if education is None:
-        return {"level": None, "hs_diploma": None, "hs_or_equivalent": None, "associate_or_higher": None}
+        return {
+            "level": None,
+            "hs_diploma": None,
+            "hs_or_equivalent": None,
+            "associate_or_higher": None,
+        }
     level = education["highest_level"]
     diploma = level in DIPLOMA_LEVELS and not (
         level in DEGREE_LEVELS and education.get("hs_credential") == "ged"
@@ -134,7 +140,12 @@ def _jobs(records: Iterable[Mapping[str, Any]], as_of: date) -> list[tuple[Job, 
         end = record.get("end_date")
         interval = clip((parse(record["start_date"]), parse(end) if end else as_of), as_of)
         if interval is not None:
-            job = Job(record.get("id"), interval, record.get("hours_per_week"), end is None or parse(end) >= as_of)
+            job = Job(
+                record.get("id"),
+                interval,
+                record.get("hours_per_week"),
+                end is None or parse(end) >= as_of,
+            )
             jobs.append((job, record))
     return jobs
 
@@ -168,15 +179,23 @@ def _segments(jobs: list[Job]) -> list[tuple[date, date, float | None]]:
     """Stretches of time with a constant set of jobs, with their summed weekly hours (None: full time)."""
     edges = sorted({d for job in jobs for d in (job.interval[0], job.interval[1] + ONE_DAY)})
     segments = []
-    for start, after in zip(edges, edges[1:], strict=False):
-        active = [job for job in jobs if job.interval[0] <= start and after - ONE_DAY <= job.interval[1]]
+    for start, after in pairwise(edges):
+        active = [
+            job for job in jobs if job.interval[0] <= start and after - ONE_DAY <= job.interval[1]
+        ]
         if active:
-            hours = None if any(job.hours is None for job in active) else sum(job.hours for job in active)
+            hours = (
+                None
+                if any(job.hours is None for job in active)
+                else sum(job.hours for job in active)
+            )
             segments.append((start, after - ONE_DAY, hours))
     return segments
 
 
-def _documented(jobs: list[Job], letters: Iterable[Mapping[str, Any]], as_of: date, covers) -> list[Job]:
+def _documented(
+    jobs: list[Job], letters: Iterable[Mapping[str, Any]], as_of: date, covers
+) -> list[Job]:
     """The parts of qualifying jobs that letters accepted by ``covers`` vouch for."""
     by_id = {job.id: job for job in jobs}
     documented = []
@@ -184,8 +203,10 @@ def _documented(jobs: list[Job], letters: Iterable[Mapping[str, Any]], as_of: da
         span = covers(letter)
         if span is None:
             continue
-        targets = [by_id[letter["covers_work_id"]]] if letter.get("covers_work_id") in by_id else (
-            [] if letter.get("covers_work_id") else jobs
+        targets = (
+            [by_id[letter["covers_work_id"]]]
+            if letter.get("covers_work_id") in by_id
+            else ([] if letter.get("covers_work_id") else jobs)
         )
         for job in targets:
             start, end = max(span[0], job.interval[0]), min(span[1], job.interval[1], as_of)
@@ -197,19 +218,27 @@ def _documented(jobs: list[Job], letters: Iterable[Mapping[str, Any]], as_of: da
 def _letter_span(letter: Mapping[str, Any]) -> Interval | None:
     """The dates a letter states, 'to present' meaning up to the letter's own date."""
     start = letter.get("stated_start")
-    end = letter.get("stated_end") or (letter.get("letter_date") if letter.get("states_to_present") else None)
+    end = letter.get("stated_end") or (
+        letter.get("letter_date") if letter.get("states_to_present") else None
+    )
     return (parse(start), parse(end)) if start and end else None
 
 
 def a1_problems(letter: Mapping[str, Any]) -> list[str]:
     """Why a letter falls short of AAPC's current documentation rules (A1, CPC-APP-3)."""
     checks = [
-        (letter["author_role"] in LETTER_AUTHORS_A1, "only an employer, supervisor or HR department may verify"),
+        (
+            letter["author_role"] in LETTER_AUTHORS_A1,
+            "only an employer, supervisor or HR department may verify",
+        ),
         (letter.get("on_letterhead", False), "not on company letterhead"),
         (letter.get("hand_signed", False), "not hand-signed"),
         (bool(letter.get("letter_date")), "not dated"),
         (bool(letter.get("stated_start")), "states no start date"),
-        (bool(letter.get("stated_end")) or letter.get("states_to_present", False), "states no end date"),
+        (
+            bool(letter.get("stated_end")) or letter.get("states_to_present", False),
+            "states no end date",
+        ),
         (letter.get("contact_info_present", False), "no current contact information"),
         (letter.get("format") == "pdf_non_editable", "not a non-editable PDF"),
     ]
@@ -253,12 +282,16 @@ def _letters(letters: list[Mapping[str, Any]], as_of: date) -> dict[str, Any]:
         "a1_compliant": sum(1 for letter in letters if not a1_problems(letter)),
         "a1_problems": problems,
         "signed_2019": sum(
-            1 for letter in letters if letter["author_role"] in LETTER_AUTHORS_2019 and _signed(letter)
+            1
+            for letter in letters
+            if letter["author_role"] in LETTER_AUTHORS_2019 and _signed(letter)
         ),
         "employer_letterhead_2019": sum(
             1
             for letter in letters
-            if letter["author_role"] in LETTER_AUTHORS_A1 and letter.get("on_letterhead") and _signed(letter)
+            if letter["author_role"] in LETTER_AUTHORS_A1
+            and letter.get("on_letterhead")
+            and _signed(letter)
         ),
     }
 
@@ -277,8 +310,12 @@ def _training(records: Iterable[Mapping[str, Any]], as_of: date) -> dict[str, An
     """Completed preparation courses (CEU events excluded: removal needs hours 'not CEUs')."""
     done = [r for r in records if _completed_by(r, as_of)]
     courses = [r for r in done if r["program_type"] != "ceu_event"]
-    in_hours = [r["hours"]["value"] for r in courses if r.get("hours", {}).get("unit") in CONTACT_HOUR_UNITS]
-    in_credits = [r for r in courses if r.get("hours") and r["hours"]["unit"] not in CONTACT_HOUR_UNITS]
+    in_hours = [
+        r["hours"]["value"] for r in courses if r.get("hours", {}).get("unit") in CONTACT_HOUR_UNITS
+    ]
+    in_credits = [
+        r for r in courses if r.get("hours") and r["hours"]["unit"] not in CONTACT_HOUR_UNITS
+    ]
     longest = max(in_hours, default=0)
     return {
         # CONV-7: credits are not converted; a course counted only in credits leaves this unknown.
@@ -293,7 +330,10 @@ def _training(records: Iterable[Mapping[str, Any]], as_of: date) -> dict[str, An
 
 
 def _credentials(
-    records: Iterable[Mapping[str, Any]], as_of: date, policies: Mapping[str, str], registry: Registry
+    records: Iterable[Mapping[str, Any]],
+    as_of: date,
+    policies: Mapping[str, str],
+    registry: Registry,
 ) -> dict[str, Any]:
     """Credentials active on ``as_of`` (CONV-6: revoked, lapsed or inactive ones do not count)."""
     held, full, apprentice, other_org = [], [], [], []

@@ -39,9 +39,13 @@ def read_text(path: str | Path) -> str:
     except FileNotFoundError:
         raise InputError(str(path), None, "file not found", "check the path") from None
     except IsADirectoryError:
-        raise InputError(str(path), None, "is a directory, not a file", "name a .yaml or .json file") from None
+        raise InputError(
+            str(path), None, "is a directory, not a file", "name a .yaml or .json file"
+        ) from None
     except UnicodeDecodeError as error:
-        raise InputError(str(path), f"byte {error.start}", "not UTF-8 text", "save the file as UTF-8") from None
+        raise InputError(
+            str(path), f"byte {error.start}", "not UTF-8 text", "save the file as UTF-8"
+        ) from None
     except OSError as error:
         raise InputError(str(path), None, f"cannot be read: {error.strerror}", None) from None
 
@@ -58,8 +62,12 @@ def profile_from_text(text: str, source: str) -> Profile:
         try:
             data = json.loads(text)
         except json.JSONDecodeError as error:
-            raise InputError(source, f"line {error.lineno}, column {error.colno}", f"not valid JSON: {error.msg}",
-                             "check commas, quotes and brackets around that place") from None
+            raise InputError(
+                source,
+                f"line {error.lineno}, column {error.colno}",
+                f"not valid JSON: {error.msg}",
+                "check commas, quotes and brackets around that place",
+            ) from None
         locate = None
     else:
         data = parse_text(text, source)
@@ -70,8 +78,12 @@ def profile_from_text(text: str, source: str) -> Profile:
 def profile_from_data(data: Any, source: str, locate=None) -> Profile:
     """Validate an already-parsed profile (a batch row, a Python dict)."""
     if not isinstance(data, dict):
-        raise InputError(source, None, "a profile must be a mapping of fields (name: ..., work_history: ...)",
-                         "see docs/profile-format.md for an example")
+        raise InputError(
+            source,
+            None,
+            "a profile must be a mapping of fields (name: ..., work_history: ...)",
+            "see docs/profile-format.md for an example",
+        )
     validate(data, "profile", source, locate)
     for path, problem, fix in _consistency_problems(data):
         line = locate(path) if locate else None
@@ -92,21 +104,38 @@ def _consistency_problems(data: Mapping[str, Any]) -> Iterator[tuple[list[str | 
     for section, first, last in ranges:
         for index, record in enumerate(data.get(section, [])):
             if record.get(first) and record.get(last) and record[last] < record[first]:
-                yield ([section, index, last], f"{last} {record[last]} is before {first} {record[first]}",
-                       f"correct one of the two dates; {last} must be on or after {first}")
+                yield (
+                    [section, index, last],
+                    f"{last} {record[last]} is before {first} {record[first]}",
+                    f"correct one of the two dates; {last} must be on or after {first}",
+                )
     job_ids: set[str] = set()
     for index, job in enumerate(data.get("work_history", [])):
         if "id" in job:
             if job["id"] in job_ids:
-                yield (["work_history", index, "id"], f"job id {job['id']!r} is used twice", "give each job its own id")
+                yield (
+                    ["work_history", index, "id"],
+                    f"job id {job['id']!r} is used twice",
+                    "give each job its own id",
+                )
             job_ids.add(job["id"])
     for index, letter in enumerate(data.get("verification_letters", [])):
         target = letter.get("covers_work_id")
         if target is not None and target not in job_ids:
             known = ", ".join(sorted(job_ids)) or "none (give your jobs an 'id')"
-            yield (["verification_letters", index, "covers_work_id"], f"no job has the id {target!r}",
-                   f"use the id of a work_history record: {known}")
+            yield (
+                ["verification_letters", index, "covers_work_id"],
+                f"no job has the id {target!r}",
+                f"use the id of a work_history record: {known}",
+            )
     for index, course in enumerate(data.get("training", [])):
-        if course.get("completed") and "completion_date" in course and course["completion_date"] is None:
-            yield (["training", index, "completion_date"], "a completed course has no completion date",
-                   "give the completion date, or set completed: false")
+        if (
+            course.get("completed")
+            and "completion_date" in course
+            and course["completion_date"] is None
+        ):
+            yield (
+                ["training", index, "completion_date"],
+                "a completed course has no completion date",
+                "give the completion date, or set completed: false",
+            )

@@ -43,7 +43,11 @@ def _months(value: float) -> str:
         whole, days = whole + 1, 0
     text = f"{whole} month{'s' if whole != 1 else ''}"
     if days:
-        text = (f"{text} {days} day{'s' if days != 1 else ''}") if whole else f"{days} day{'s' if days != 1 else ''}"
+        text = (
+            (f"{text} {days} day{'s' if days != 1 else ''}")
+            if whole
+            else f"{days} day{'s' if days != 1 else ''}"
+        )
     return text
 
 
@@ -112,8 +116,10 @@ def _short_text(result: NodeResult) -> str:
 
 def _explanation_text(report: ProfileReport, e: Explanation) -> str:
     r = e.result
-    lines = [f"{report.profile.label} · as of {r.as_of.isoformat()} · {r.check_id}" + (
-        f": {_version_line(r.version)}" if r.version else "")]
+    lines = [
+        f"{report.profile.label} · as of {r.as_of.isoformat()} · {r.check_id}"
+        + (f": {_version_line(r.version)}" if r.version else "")
+    ]
     if r.check is not None:
         lines.append(r.check.question)
     lines += ["", f"{e.headline}: {e.verdict}"]
@@ -126,13 +132,18 @@ def _explanation_text(report: ProfileReport, e: Explanation) -> str:
     if e.actions:
         lines += ["", "What would make this met" + (" (any one):" if len(e.actions) > 1 else ":")]
         for action in e.actions:
-            lines.append(f"  - {' and '.join(action.steps)} -> {', '.join(_pathway_names(r, action.completes))} met")
+            lines.append(
+                f"  - {' and '.join(action.steps)} -> {', '.join(_pathway_names(r, action.completes))} met"
+            )
     lines += _ambiguity_lines(e)
     if r.recommends is not None:
         lines += ["", "Recommended (does not change the verdict):"]
         lines += _tree_lines(r.recommends, None, indent=2, top=True)
     for other in r.others:
-        lines += ["", f"Another reading in force: {_version_line(other.version)}: {other.status.replace('_', ' ')}"]
+        lines += [
+            "",
+            f"Another reading in force: {_version_line(other.version)}: {other.status.replace('_', ' ')}",
+        ]
     return "\n".join(lines)
 
 
@@ -140,8 +151,10 @@ def _version_line(version: Version) -> str:
     until = version.valid_until.isoformat() if version.valid_until else "now"
     since = version.valid_from.isoformat() if version.valid_from else "…"
     sources = ", ".join(s.id for s in version.sources)
-    return (f"{version.body} rules version {version.version} ({version.id}, in force {since} to {until}, "
-            f"confidence {version.confidence}; sources: {sources})")
+    return (
+        f"{version.body} rules version {version.version} ({version.id}, in force {since} to {until}, "
+        f"confidence {version.confidence}; sources: {sources})"
+    )
 
 
 def _pathway_names(result: CheckResult, ids: Iterable[str]) -> list[str]:
@@ -150,7 +163,9 @@ def _pathway_names(result: CheckResult, ids: Iterable[str]) -> list[str]:
     return [_short_text(by_id[i]).lower() if i in by_id else i for i in ids]
 
 
-def _tree_lines(result: NodeResult, closest: NodeResult | None, indent: int, top: bool = False) -> list[str]:
+def _tree_lines(
+    result: NodeResult, closest: NodeResult | None, indent: int, top: bool = False
+) -> list[str]:
     pad = " " * indent
     node = result.node
     status = STATUS_WORDS.get(result.status, result.status)
@@ -185,8 +200,13 @@ def _tree_lines(result: NodeResult, closest: NodeResult | None, indent: int, top
 def _readings(result: NodeResult, pad: str) -> list[str]:
     if result.status != AMBIGUOUS:
         return []
-    parts = [f"{r.policy}={r.value}: {STATUS_WORDS.get(r.status, r.status)}" for r in result.readings]
-    return [f"{pad}default reading: {STATUS_WORDS.get(result.default_status)}; otherwise " + "; ".join(parts)]
+    parts = [
+        f"{r.policy}={r.value}: {STATUS_WORDS.get(r.status, r.status)}" for r in result.readings
+    ]
+    return [
+        f"{pad}default reading: {STATUS_WORDS.get(result.default_status)}; otherwise "
+        + "; ".join(parts)
+    ]
 
 
 def _ambiguity_lines(e: Explanation) -> list[str]:
@@ -198,7 +218,9 @@ def _ambiguity_lines(e: Explanation) -> list[str]:
         lines.append(f"  {policy.question} ({policy.source})")
         for value, status in question.answers:
             default = " (the project's default)" if value == policy.default else ""
-            lines.append(f"    {value}{default}: {STATUS_WORDS.get(status, status)} — {policy.values.get(value, '')}")
+            lines.append(
+                f"    {value}{default}: {STATUS_WORDS.get(status, status)} — {policy.values.get(value, '')}"
+            )
         lines.append(f"  For a definite answer under one reading: --policy {policy.id}=VALUE")
     return lines
 
@@ -211,7 +233,11 @@ def json_report(report: ProfileReport, policies: Mapping[str, Policy]) -> dict[s
     data = report.profile.data
     return {
         "report_version": REPORT_VERSION,
-        "profile": {"source": report.profile.source, "candidate_id": data.get("candidate_id"), "name": data.get("name")},
+        "profile": {
+            "source": report.profile.source,
+            "candidate_id": data.get("candidate_id"),
+            "name": data.get("name"),
+        },
         "as_of": report.as_of.isoformat(),
         "policies_set": dict(report.policies),
         "all_met": report.all_met,
@@ -236,10 +262,16 @@ def _result_json(e: Explanation) -> dict[str, Any]:
         "requires": _node_json(r.requires) if r.requires else None,
         "recommends": _node_json(r.recommends) if r.recommends else None,
         "actions": [{"steps": list(a.steps), "completes": list(a.completes)} for a in e.actions],
-        "other_readings": [{"rules": _version_json(o.version), "status": o.status} for o in r.others],
+        "other_readings": [
+            {"rules": _version_json(o.version), "status": o.status} for o in r.others
+        ],
         "open_questions": [
-            {"policy": q.policy.id, "question": q.policy.question, "default": q.policy.default,
-             "answers": [{"value": v, "status": s} for v, s in q.answers]}
+            {
+                "policy": q.policy.id,
+                "question": q.policy.question,
+                "default": q.policy.default,
+                "answers": [{"value": v, "status": s} for v, s in q.answers],
+            }
             for q in e.open_questions
         ],
     }
@@ -254,7 +286,9 @@ def _version_json(version: Version) -> dict[str, Any]:
             "until": version.valid_until.isoformat() if version.valid_until else None,
         },
         "confidence": version.confidence,
-        "sources": [{"id": s.id, "url": s.url, "confidence": s.confidence} for s in version.sources],
+        "sources": [
+            {"id": s.id, "url": s.url, "confidence": s.confidence} for s in version.sources
+        ],
         "open_policies": list(version.open_policies),
         "file": version.file,
     }
@@ -262,11 +296,20 @@ def _version_json(version: Version) -> dict[str, Any]:
 
 def _node_json(result: NodeResult) -> dict[str, Any]:
     node = result.node
-    out: dict[str, Any] = {"id": node.id, "text": node.text, "kind": node.kind, "status": result.status}
+    out: dict[str, Any] = {
+        "id": node.id,
+        "text": node.text,
+        "kind": node.kind,
+        "status": result.status,
+    }
     if node.kind == "leaf":
         out.update(
-            measure=node.measure, unit=node.unit, found=result.found, needed=result.needed,
-            operator=result.operator, shortfall=result.shortfall,
+            measure=node.measure,
+            unit=node.unit,
+            found=result.found,
+            needed=result.needed,
+            operator=result.operator,
+            shortfall=result.shortfall,
             reached_on=result.reached_on.isoformat() if result.reached_on else None,
             missing=[{"fact": f, "supply": fact_entry(f).get("x-supply")} for f in result.missing],
             details=list(result.details),
@@ -275,7 +318,9 @@ def _node_json(result: NodeResult) -> dict[str, Any]:
     if result.status == AMBIGUOUS:
         out["default_status"] = result.default_status
         out["depends_on"] = list(result.depends_on)
-        out["readings"] = [{"policy": r.policy, "value": r.value, "status": r.status} for r in result.readings]
+        out["readings"] = [
+            {"policy": r.policy, "value": r.value, "status": r.status} for r in result.readings
+        ]
     if node.sources:
         out["sources"] = list(node.sources)
     if node.kind != "leaf":

@@ -178,12 +178,23 @@ class RuleBook:
             for version in credential.versions:
                 check = version.check(name)
                 if check is None:
-                    check = next((c for c in version.checks if name.upper() in (c.id.upper(), *(a.upper() for a in c.aliases))), None)
+                    check = next(
+                        (
+                            c
+                            for c in version.checks
+                            if name.upper() in (c.id.upper(), *(a.upper() for a in c.aliases))
+                        ),
+                        None,
+                    )
                 if check is not None:
                     return [(check.id, pinned or None)]
         known = ", ".join(c.id for c in self.credentials)
-        raise InputError("--cert", None, f"no credential or check called {name!r}",
-                         f"use a credential ({known}) or a check id from 'eligibility list'")
+        raise InputError(
+            "--cert",
+            None,
+            f"no credential or check called {name!r}",
+            f"use a credential ({known}) or a check id from 'eligibility list'",
+        )
 
     def select(self, check_id: str, day: date, pinned: str | None = None) -> Selection | None:
         """The version of ``check_id`` in force on ``day`` (or the pinned one); None when none is."""
@@ -194,7 +205,12 @@ class RuleBook:
             match = [v for v in versions if v.id.upper() == pinned.upper()]
             if not match:
                 ids = ", ".join(v.id for v in versions)
-                raise InputError("--cert", None, f"{check_id} has no rule version {pinned!r}", f"use one of: {ids}")
+                raise InputError(
+                    "--cert",
+                    None,
+                    f"{check_id} has no rule version {pinned!r}",
+                    f"use one of: {ids}",
+                )
             return Selection(check_id, match[0], pinned=True)
         in_force = [v for v in versions if v.in_force(day)]
         if not in_force:
@@ -208,7 +224,12 @@ def load_rulebook(directory: str | None = None) -> RuleBook:
     """Load and check every rule file under ``directory`` (default: the project's ``rules/``)."""
     root = Path(directory) if directory else data_dir("rules")
     if not root.is_dir():
-        raise InputError(str(root), None, "rules directory not found", "give --rules DIR pointing at a rules/ folder")
+        raise InputError(
+            str(root),
+            None,
+            "rules directory not found",
+            "give --rules DIR pointing at a rules/ folder",
+        )
     registry = _registry(root / "credentials.yaml")
     policies = _policies(root / "policies.yaml")
     facts = _fact_vocabulary()
@@ -221,8 +242,12 @@ def load_rulebook(directory: str | None = None) -> RuleBook:
             for check_id in credential.check_ids():
                 owner = check_owner.setdefault(check_id, credential.id)
                 if owner != credential.id:
-                    raise InputError(str(path), None, f"check id {check_id!r} is also defined for {owner}",
-                                     "check ids must be unique across rule files (use {credential} in shared rules)")
+                    raise InputError(
+                        str(path),
+                        None,
+                        f"check id {check_id!r} is also defined for {owner}",
+                        "check ids must be unique across rule files (use {credential} in shared rules)",
+                    )
             credentials.append(credential)
     return RuleBook(tuple(credentials), policies, registry, str(root))
 
@@ -234,15 +259,27 @@ def _reference(path: Path) -> Any:
 def _registry(path: Path) -> Registry:
     by_name: dict[str, CredentialInfo] = {}
     for entry in _reference(path)["credentials"]:
-        info = CredentialInfo(entry["id"], entry["body"], entry["name"], entry["coding"], entry.get("apprentice_form"))
-        for name in (entry["id"], *entry.get("aliases", []), *([info.apprentice_form] if info.apprentice_form else [])):
+        info = CredentialInfo(
+            entry["id"], entry["body"], entry["name"], entry["coding"], entry.get("apprentice_form")
+        )
+        for name in (
+            entry["id"],
+            *entry.get("aliases", []),
+            *([info.apprentice_form] if info.apprentice_form else []),
+        ):
             by_name[name.upper()] = info
     return Registry(by_name)
 
 
 def _policies(path: Path) -> dict[str, Policy]:
     return {
-        p["id"]: Policy(p["id"], p["question"], p["source"], str(p["default"]), {str(k): v for k, v in p["values"].items()})
+        p["id"]: Policy(
+            p["id"],
+            p["question"],
+            p["source"],
+            str(p["default"]),
+            {str(k): v for k, v in p["values"].items()},
+        )
         for p in _reference(path)["policies"]
     }
 
@@ -270,16 +307,22 @@ def fact_entry(path: str) -> Mapping[str, Any]:
 
 def time_dependent_facts() -> frozenset[str]:
     """Facts an ongoing job increases (``x-grows-with-time`` in the facts schema)."""
-    return frozenset(path for path, entry in _fact_vocabulary().items() if entry.get("x-grows-with-time"))
+    return frozenset(
+        path for path, entry in _fact_vocabulary().items() if entry.get("x-grows-with-time")
+    )
 
 
-def _load_file(path: Path, facts: Mapping[str, Any], policies: Mapping[str, Policy]) -> list[Credential]:
+def _load_file(
+    path: Path, facts: Mapping[str, Any], policies: Mapping[str, Policy]
+) -> list[Credential]:
     """The credentials a rule file defines: one, or one per entry of ``credentials`` sharing the rules."""
     text = read_text(path)
     data = parse_text(text, str(path))
     validate(data, "rule", str(path), lambda p: line_of(text, p))
     return [
-        _credential(path, text, entry, data["body"], _fill(data["versions"], entry), facts, policies)
+        _credential(
+            path, text, entry, data["body"], _fill(data["versions"], entry), facts, policies
+        )
         for entry in data["credentials"]
     ]
 
@@ -287,7 +330,11 @@ def _load_file(path: Path, facts: Mapping[str, Any], policies: Mapping[str, Poli
 def _fill(value: Any, entry: Mapping[str, Any]) -> Any:
     """``value`` with {credential}, {name} and {apprentice} replaced by ``entry``'s values."""
     if isinstance(value, str):
-        for key, field_name in (("{credential}", "id"), ("{name}", "name"), ("{apprentice}", "apprentice")):
+        for key, field_name in (
+            ("{credential}", "id"),
+            ("{name}", "name"),
+            ("{apprentice}", "apprentice"),
+        ):
             value = value.replace(key, entry.get(field_name) or "")
         return value
     if isinstance(value, list):
@@ -297,62 +344,130 @@ def _fill(value: Any, entry: Mapping[str, Any]) -> Any:
     return value
 
 
-def _credential(path: Path, text: str, entry: Mapping[str, Any], body: str, raw_versions: list,
-                facts: Mapping[str, Any], policies: Mapping[str, Policy]) -> Credential:
+def _credential(
+    path: Path,
+    text: str,
+    entry: Mapping[str, Any],
+    body: str,
+    raw_versions: list,
+    facts: Mapping[str, Any],
+    policies: Mapping[str, Policy],
+) -> Credential:
     versions = []
     for vi, raw in enumerate(raw_versions):
         here = ["versions", vi]
         for policy in raw.get("open_policies", []):
             if policy not in policies:
-                _fail(path, text, [*here, "open_policies"], f"unknown policy {policy!r}", f"use one of: {', '.join(policies)}")
-        checks = tuple(_check(path, text, [*here, "checks", ci], c, facts, raw.get("open_policies", []))
-                       for ci, c in enumerate(raw["checks"]))
+                _fail(
+                    path,
+                    text,
+                    [*here, "open_policies"],
+                    f"unknown policy {policy!r}",
+                    f"use one of: {', '.join(policies)}",
+                )
+        checks = tuple(
+            _check(path, text, [*here, "checks", ci], c, facts, raw.get("open_policies", []))
+            for ci, c in enumerate(raw["checks"])
+        )
         force = raw["in_force"]
-        versions.append(Version(
-            credential=entry["id"], body=body, name=entry["name"], file=str(path),
-            id=raw["id"], version=raw["version"], title=raw.get("title"),
-            valid_from=date.fromisoformat(force["from"]) if force.get("from") else None,
-            valid_until=date.fromisoformat(force["until"]) if force.get("until") else None,
-            in_force_note=force.get("note"), preferred=raw.get("preferred", False),
-            confidence=raw["confidence"],
-            sources=tuple(Source(s["id"], s["confidence"], s.get("title"), s.get("url"), s.get("used_for")) for s in raw["sources"]),
-            disagreements=tuple(raw.get("disagreements", [])), open_policies=tuple(raw.get("open_policies", [])),
-            notes=tuple(raw.get("notes", [])), checks=checks,
-        ))
+        versions.append(
+            Version(
+                credential=entry["id"],
+                body=body,
+                name=entry["name"],
+                file=str(path),
+                id=raw["id"],
+                version=raw["version"],
+                title=raw.get("title"),
+                valid_from=date.fromisoformat(force["from"]) if force.get("from") else None,
+                valid_until=date.fromisoformat(force["until"]) if force.get("until") else None,
+                in_force_note=force.get("note"),
+                preferred=raw.get("preferred", False),
+                confidence=raw["confidence"],
+                sources=tuple(
+                    Source(
+                        s["id"], s["confidence"], s.get("title"), s.get("url"), s.get("used_for")
+                    )
+                    for s in raw["sources"]
+                ),
+                disagreements=tuple(raw.get("disagreements", [])),
+                open_policies=tuple(raw.get("open_policies", [])),
+                notes=tuple(raw.get("notes", [])),
+                checks=checks,
+            )
+        )
     _check_overlaps(path, text, versions)
-    return Credential(entry["id"], body, entry["name"], entry.get("setting"), str(path), tuple(versions))
-
-
-def _check(path: Path, text: str, where: list, raw: Mapping[str, Any], facts, open_policies) -> Check:
-    ids: set[str] = set()
-    requires = _node(path, text, [*where, "requires"], raw["requires"], facts, open_policies, ids)
-    recommends = (_node(path, text, [*where, "recommends"], raw["recommends"], facts, open_policies, ids)
-                  if "recommends" in raw else None)
-    applies = raw.get("applies_when")
-    return Check(
-        id=raw["id"], aliases=tuple(raw.get("aliases", [])), kind=raw["kind"], question=raw["question"],
-        outcome_met=raw["outcome"]["met"], outcome_not_met=raw["outcome"]["not_met"],
-        requires=requires, recommends=recommends,
-        applies_text=applies["text"] if applies else None,
-        applies_logic=_compile(path, text, [*where, "applies_when", "logic"], applies["logic"], facts, open_policies) if applies else None,
+    return Credential(
+        entry["id"], body, entry["name"], entry.get("setting"), str(path), tuple(versions)
     )
 
 
-def _node(path: Path, text: str, where: list, raw: Mapping[str, Any], facts, open_policies, ids: set[str]) -> Node:
+def _check(
+    path: Path, text: str, where: list, raw: Mapping[str, Any], facts, open_policies
+) -> Check:
+    ids: set[str] = set()
+    requires = _node(path, text, [*where, "requires"], raw["requires"], facts, open_policies, ids)
+    recommends = (
+        _node(path, text, [*where, "recommends"], raw["recommends"], facts, open_policies, ids)
+        if "recommends" in raw
+        else None
+    )
+    applies = raw.get("applies_when")
+    return Check(
+        id=raw["id"],
+        aliases=tuple(raw.get("aliases", [])),
+        kind=raw["kind"],
+        question=raw["question"],
+        outcome_met=raw["outcome"]["met"],
+        outcome_not_met=raw["outcome"]["not_met"],
+        requires=requires,
+        recommends=recommends,
+        applies_text=applies["text"] if applies else None,
+        applies_logic=_compile(
+            path, text, [*where, "applies_when", "logic"], applies["logic"], facts, open_policies
+        )
+        if applies
+        else None,
+    )
+
+
+def _node(
+    path: Path, text: str, where: list, raw: Mapping[str, Any], facts, open_policies, ids: set[str]
+) -> Node:
     if raw["id"] in ids:
-        _fail(path, text, [*where, "id"], f"condition id {raw['id']!r} is used twice in this check", "give each condition its own id")
+        _fail(
+            path,
+            text,
+            [*where, "id"],
+            f"condition id {raw['id']!r} is used twice in this check",
+            "give each condition its own id",
+        )
     ids.add(raw["id"])
     common = dict(
-        id=raw["id"], text=raw["text"], measure=raw.get("measure"), unit=raw.get("unit"), fix=raw.get("fix"),
-        details=raw.get("details"), sources=tuple(raw.get("sources", [])), confidence=raw.get("confidence"),
+        id=raw["id"],
+        text=raw["text"],
+        measure=raw.get("measure"),
+        unit=raw.get("unit"),
+        fix=raw.get("fix"),
+        details=raw.get("details"),
+        sources=tuple(raw.get("sources", [])),
+        confidence=raw.get("confidence"),
         note=raw.get("note"),
     )
     if raw.get("details") and raw["details"] not in facts:
-        _fail(path, text, [*where, "details"], f"unknown fact {raw['details']!r}", "name a fact from schemas/facts.schema.json")
+        _fail(
+            path,
+            text,
+            [*where, "details"],
+            f"unknown fact {raw['details']!r}",
+            "name a fact from schemas/facts.schema.json",
+        )
     for kind in ("all", "any"):
         if kind in raw:
-            children = tuple(_node(path, text, [*where, kind, i], child, facts, open_policies, ids)
-                             for i, child in enumerate(raw[kind]))
+            children = tuple(
+                _node(path, text, [*where, kind, i], child, facts, open_policies, ids)
+                for i, child in enumerate(raw[kind])
+            )
             return Node(kind=kind, children=children, **common)
     logic = _compile(path, text, [*where, "logic"], raw["logic"], facts, open_policies)
     sides = comparison_sides(raw["logic"])
@@ -360,37 +475,66 @@ def _node(path: Path, text: str, where: list, raw: Mapping[str, Any], facts, ope
     return Node(kind="leaf", logic=logic, sides=compiled_sides, **common)
 
 
-def _compile(path: Path, text: str, where: list, expression: Any, facts: Mapping[str, Any], open_policies) -> Compiled:
+def _compile(
+    path: Path, text: str, where: list, expression: Any, facts: Mapping[str, Any], open_policies
+) -> Compiled:
     try:
         compiled = compile_logic(expression)
     except LogicError as error:
-        _fail(path, text, where, f"invalid JsonLogic: {error}", "use standard JsonLogic operators (jsonlogic.com/operations.html)")
+        _fail(
+            path,
+            text,
+            where,
+            f"invalid JsonLogic: {error}",
+            "use standard JsonLogic operators (jsonlogic.com/operations.html)",
+        )
     for read in compiled.reads:
         if read.startswith("policies."):
             policy = read.removeprefix("policies.")
             if policy not in open_policies:
-                _fail(path, text, where, f"reads policy {policy!r}, which this version does not name",
-                      f"add {policy} to this version's open_policies (rules/policies.yaml lists them)")
+                _fail(
+                    path,
+                    text,
+                    where,
+                    f"reads policy {policy!r}, which this version does not name",
+                    f"add {policy} to this version's open_policies (rules/policies.yaml lists them)",
+                )
             continue
         if read not in facts:
-            _fail(path, text, where, f"reads unknown fact {read!r}", "use a fact listed in schemas/facts.schema.json")
+            _fail(
+                path,
+                text,
+                where,
+                f"reads unknown fact {read!r}",
+                "use a fact listed in schemas/facts.schema.json",
+            )
         for policy in facts[read].get("x-policies", []):
             if policy not in open_policies:
-                _fail(path, text, where, f"reads {read!r}, which depends on policy {policy!r}",
-                      f"add {policy} to this version's open_policies")
+                _fail(
+                    path,
+                    text,
+                    where,
+                    f"reads {read!r}, which depends on policy {policy!r}",
+                    f"add {policy} to this version's open_policies",
+                )
     return compiled
 
 
 def _check_overlaps(path: Path, text: str, versions: list[Version]) -> None:
     """Versions of one check may overlap in time only if exactly one of them is preferred."""
     for i, first in enumerate(versions):
-        for second in versions[i + 1:]:
+        for second in versions[i + 1 :]:
             shared = {c.id for c in first.checks} & {c.id for c in second.checks}
             start = max(first.valid_from or date.min, second.valid_from or date.min)
             end = min(first.valid_until or date.max, second.valid_until or date.max)
             if shared and start <= end and first.preferred == second.preferred:
-                _fail(path, text, ["versions"], f"versions {first.id} and {second.id} are both in force from {start}",
-                      "make their in_force dates meet without overlapping, or mark one 'preferred: true'")
+                _fail(
+                    path,
+                    text,
+                    ["versions"],
+                    f"versions {first.id} and {second.id} are both in force from {start}",
+                    "make their in_force dates meet without overlapping, or mark one 'preferred: true'",
+                )
 
 
 def _fail(path: Path, text: str, where: list, problem: str, fix: str):

@@ -26,7 +26,10 @@ def validator(name: str) -> Draft202012Validator:
 
 
 def validate(
-    document: Any, schema: str, file: str, line_of: Callable[[list[str | int]], int | None] | None = None
+    document: Any,
+    schema: str,
+    file: str,
+    line_of: Callable[[list[str | int]], int | None] | None = None,
 ) -> None:
     """Raise :class:`InputError` for the most relevant way ``document`` breaks ``schema``."""
     errors = list(validator(schema).iter_errors(document))
@@ -57,9 +60,15 @@ def _explain(error: jsonschema.ValidationError) -> tuple[str, str]:
     if keyword == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         field = schema.get("properties", {}).get(missing, {})
-        return f"missing required field '{missing}'", f"add '{missing}': {field.get('description', '')}".strip()
+        return (
+            f"missing required field '{missing}'",
+            f"add '{missing}': {field.get('description', '')}".strip(),
+        )
     if keyword in ("format", "pattern") and schema.get("format") == "date":
-        return f"{value!r} is not a valid date", "write a real calendar date as YYYY-MM-DD, e.g. 2024-11-23"
+        return (
+            f"{value!r} is not a valid date",
+            "write a real calendar date as YYYY-MM-DD, e.g. 2024-11-23",
+        )
     if keyword == "enum":
         choices = ", ".join(json.dumps(choice) for choice in schema["enum"])
         return f"{json.dumps(value)} is not an accepted value", f"use one of: {choices}"
@@ -77,6 +86,11 @@ def _describe(schema: dict[str, Any]) -> str:
 
 
 def _type_name(value: Any) -> str:
-    return {bool: "boolean", int: "number", float: "number", str: "text", list: "list", dict: "mapping"}.get(
-        type(value), "null" if value is None else type(value).__name__
-    )
+    return {
+        bool: "boolean",
+        int: "number",
+        float: "number",
+        str: "text",
+        list: "list",
+        dict: "mapping",
+    }.get(type(value), "null" if value is None else type(value).__name__)

@@ -31,7 +31,7 @@ DatesAsTextLoader.yaml_implicit_resolvers = {
 def parse_text(text: str, file: str) -> Any:
     """One YAML document from ``text``; a syntax error becomes an :class:`InputError` with its line."""
     try:
-        return yaml.load(text, Loader=DatesAsTextLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=DatesAsTextLoader)  # a SafeLoader subclass: safe
     except yaml.YAMLError as error:
         raise _syntax_error(error, file) from None
 
@@ -39,7 +39,7 @@ def parse_text(text: str, file: str) -> Any:
 def parse_stream(text: str, file: str):
     """Every document of a multi-document YAML stream, in order."""
     try:
-        yield from yaml.load_all(text, Loader=DatesAsTextLoader)  # noqa: S506
+        yield from yaml.load_all(text, Loader=DatesAsTextLoader)
     except yaml.YAMLError as error:
         raise _syntax_error(error, file) from None
 
@@ -63,7 +63,7 @@ def line_of(text: str, path: Sequence[str | int]) -> int | None:
     Composes the node tree only when an error needs a place, so valid input pays nothing for it.
     """
     try:
-        node = yaml.compose(text, Loader=DatesAsTextLoader)  # noqa: S506
+        node = yaml.compose(text, Loader=DatesAsTextLoader)
     except yaml.YAMLError:
         return None
     line = node.start_mark.line + 1 if node else None
@@ -74,7 +74,9 @@ def line_of(text: str, path: Sequence[str | int]) -> int | None:
             if match is None:
                 return line
             node, line = match, (key.start_mark.line + 1)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+        elif (
+            isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value)
+        ):
             node = node.value[step]
             line = node.start_mark.line + 1
         else:

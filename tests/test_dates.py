@@ -33,12 +33,14 @@ def test_add_months_clamps_to_month_end() -> None:
 
 
 def test_overlapping_and_touching_intervals_merge() -> None:
-    merged = union([
-        (date(2025, 1, 1), date(2025, 10, 31)),
-        (date(2024, 1, 1), date(2025, 6, 30)),
-        (date(2025, 11, 1), date(2025, 11, 30)),  # touches the end of the first
-        (date(2027, 1, 1), date(2027, 1, 31)),
-    ])
+    merged = union(
+        [
+            (date(2025, 1, 1), date(2025, 10, 31)),
+            (date(2024, 1, 1), date(2025, 6, 30)),
+            (date(2025, 11, 1), date(2025, 11, 30)),  # touches the end of the first
+            (date(2027, 1, 1), date(2027, 1, 31)),
+        ]
+    )
     assert merged == [(date(2024, 1, 1), date(2025, 11, 30)), (date(2027, 1, 1), date(2027, 1, 31))]
 
 

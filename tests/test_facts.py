@@ -16,12 +16,18 @@ from .conftest import PROFILES
 AS_OF = date(2026, 11, 22)
 CODER = {"directly_assigns_codes": True, "code_sets": ["CPT", "ICD-10-CM"]}
 GOOD_LETTER = {
-    "author_role": "supervisor", "on_letterhead": True, "hand_signed": True, "letter_date": "2026-11-01",
-    "contact_info_present": True, "format": "pdf_non_editable",
+    "author_role": "supervisor",
+    "on_letterhead": True,
+    "hand_signed": True,
+    "letter_date": "2026-11-01",
+    "contact_info_present": True,
+    "format": "pdf_non_editable",
 }
 
 
-def facts(rulebook, policies: dict[str, str] | None = None, day: date = AS_OF, **profile: Any) -> dict[str, Any]:
+def facts(
+    rulebook, policies: dict[str, str] | None = None, day: date = AS_OF, **profile: Any
+) -> dict[str, Any]:
     data = profile_from_data(profile, "test").data
     return derive(data, day, {**rulebook.default_policies(), **(policies or {})}, rulebook.registry)
 
@@ -40,8 +46,12 @@ def test_facts_of_every_fixture_match_the_facts_schema(rulebook, path) -> None:
 def test_part_time_counts_calendar_time_by_default_and_pro_rates_under_fte(rulebook) -> None:
     work = [job("2024-06-01", hours_per_week=16)]  # CATALOG C06
     calendar = facts(rulebook, work_history=work)["experience"]["aapc_months"]
-    fte40 = facts(rulebook, {"part_time_counting": "fte40"}, work_history=work)["experience"]["aapc_months"]
-    fte32 = facts(rulebook, {"part_time_counting": "fte32"}, work_history=work)["experience"]["aapc_months"]
+    fte40 = facts(rulebook, {"part_time_counting": "fte40"}, work_history=work)["experience"][
+        "aapc_months"
+    ]
+    fte32 = facts(rulebook, {"part_time_counting": "fte32"}, work_history=work)["experience"][
+        "aapc_months"
+    ]
     assert calendar == pytest.approx(29 + 22 / 30.4375, abs=1e-3)
     assert fte40 == pytest.approx(11.9, abs=0.05)
     assert fte32 == pytest.approx(14.9, abs=0.05)
@@ -50,12 +60,25 @@ def test_part_time_counts_calendar_time_by_default_and_pro_rates_under_fte(ruleb
 def test_full_time_work_counts_as_calendar_time_under_every_policy(rulebook) -> None:
     work = [job("2024-11-23", hours_per_week=40)]
     for policy in ("calendar", "fte40", "fte32"):
-        assert facts(rulebook, {"part_time_counting": policy}, work_history=work)["experience"]["aapc_months"] == 24
+        assert (
+            facts(rulebook, {"part_time_counting": policy}, work_history=work)["experience"][
+                "aapc_months"
+            ]
+            == 24
+        )
 
 
 def test_concurrent_part_time_jobs_add_up_to_full_time(rulebook) -> None:
-    work = [job("2024-11-23", hours_per_week=20, id="a"), job("2024-11-23", hours_per_week=20, id="b")]
-    assert facts(rulebook, {"part_time_counting": "fte40"}, work_history=work)["experience"]["aapc_months"] == 24
+    work = [
+        job("2024-11-23", hours_per_week=20, id="a"),
+        job("2024-11-23", hours_per_week=20, id="b"),
+    ]
+    assert (
+        facts(rulebook, {"part_time_counting": "fte40"}, work_history=work)["experience"][
+            "aapc_months"
+        ]
+        == 24
+    )
 
 
 def test_qualifying_experience_follows_code_sets_role_and_engagement(rulebook) -> None:
@@ -71,29 +94,62 @@ def test_qualifying_experience_follows_code_sets_role_and_engagement(rulebook) -
 def test_only_letters_meeting_a1_document_experience_and_only_within_the_job(rulebook) -> None:
     work = [job("2024-01-01", "2025-12-31", id="j")]
     letters = [
-        {**GOOD_LETTER, "covers_work_id": "j", "stated_start": "2023-01-01", "stated_end": "2024-12-31"},
-        {**GOOD_LETTER, "author_role": "co-worker", "covers_work_id": "j", "stated_start": "2025-01-01", "stated_end": "2025-12-31"},
+        {
+            **GOOD_LETTER,
+            "covers_work_id": "j",
+            "stated_start": "2023-01-01",
+            "stated_end": "2024-12-31",
+        },
+        {
+            **GOOD_LETTER,
+            "author_role": "co-worker",
+            "covers_work_id": "j",
+            "stated_start": "2025-01-01",
+            "stated_end": "2025-12-31",
+        },
     ]
     got = facts(rulebook, work_history=work, verification_letters=letters)
-    assert got["experience"]["aapc_documented_months"] == 12  # clipped to the job; co-worker letter ignored
+    assert (
+        got["experience"]["aapc_documented_months"] == 12
+    )  # clipped to the job; co-worker letter ignored
     assert got["letters"]["a1_compliant"] == 1
-    assert "only an employer, supervisor or HR department may verify" in got["letters"]["a1_problems"][0]
+    assert (
+        "only an employer, supervisor or HR department may verify"
+        in got["letters"]["a1_problems"][0]
+    )
 
 
 def test_a_to_present_letter_covers_up_to_its_own_date(rulebook) -> None:
     work = [job("2025-11-01", id="j")]
-    letter = {**GOOD_LETTER, "covers_work_id": "j", "stated_start": "2025-11-01", "states_to_present": True}
+    letter = {
+        **GOOD_LETTER,
+        "covers_work_id": "j",
+        "stated_start": "2025-11-01",
+        "states_to_present": True,
+    }
     got = facts(rulebook, work_history=work, verification_letters=[letter])["experience"]
-    assert got["aapc_documented_months"] == pytest.approx(12 + 1 / 30.4375, abs=1e-3)  # to the letter date, 2026-11-01
+    assert got["aapc_documented_months"] == pytest.approx(
+        12 + 1 / 30.4375, abs=1e-3
+    )  # to the letter date, 2026-11-01
     assert got["aapc_months"] == pytest.approx(12 + 22 / 30.4375, abs=1e-3)
 
 
 def test_vague_duration_counts_only_under_the_accepting_policy(rulebook) -> None:
     work = [job("2023-01-09", id="j")]
-    letter = {"author_role": "supervisor", "on_letterhead": True, "hand_signed": True, "covers_work_id": "j",
-              "stated_duration": "over two years"}
+    letter = {
+        "author_role": "supervisor",
+        "on_letterhead": True,
+        "hand_signed": True,
+        "covers_work_id": "j",
+        "stated_duration": "over two years",
+    }
     reject = facts(rulebook, work_history=work, verification_letters=[letter])
-    accept = facts(rulebook, {"vague_duration_statement": "accept"}, work_history=work, verification_letters=[letter])
+    accept = facts(
+        rulebook,
+        {"vague_duration_statement": "accept"},
+        work_history=work,
+        verification_letters=[letter],
+    )
     assert reject["experience"]["aapc_documented_months_2019"] == 0
     assert accept["experience"]["aapc_documented_months_2019"] > 46
 
@@ -110,14 +166,21 @@ def test_credentials_normalise_aliases_and_count_only_active_ones(rulebook) -> N
     assert got["held"] == ["CIC", "COC", "CPC-A"]
     assert got["apprentice"] == ["CPC-A"]
     assert got["other_org_coding"] == ["CIC", "COC"]
-    counted = facts(rulebook, {"apprentice_counts_as_credential": "yes"}, credentials=credentials)["credentials"]
+    counted = facts(rulebook, {"apprentice_counts_as_credential": "yes"}, credentials=credentials)[
+        "credentials"
+    ]
     assert counted["other_org_coding"] == ["CIC", "COC", "CPC"]
 
 
 def test_membership_is_current_through_its_paid_through_day(rulebook) -> None:
     membership = [{"organization": "AAPC", "paid_through": "2026-11-22", "type": "student"}]
     assert facts(rulebook, memberships=membership)["membership"]["aapc_current"] is True
-    assert facts(rulebook, day=date(2026, 11, 23), memberships=membership)["membership"]["aapc_current"] is False
+    assert (
+        facts(rulebook, day=date(2026, 11, 23), memberships=membership)["membership"][
+            "aapc_current"
+        ]
+        is False
+    )
     lapsed = [{**membership[0], "status": "lapsed"}]
     assert facts(rulebook, memberships=lapsed)["membership"]["aapc_current"] is False
 
@@ -141,17 +204,39 @@ def test_education_keeps_ged_apart_from_diploma(rulebook, education, diploma, eq
 
 def test_training_counts_completed_courses_in_contact_hours_only(rulebook) -> None:
     training = [
-        {"program_type": "school_certificate", "completed": True, "completion_date": "2025-01-01",
-         "hours": {"value": 60, "unit": "contact_hours"}, "topics": ["cpt_basic"]},
-        {"program_type": "ceu_event", "completed": True, "completion_date": "2025-01-01",
-         "hours": {"value": 120, "unit": "contact_hours"}, "topics": ["pharmacology"]},
-        {"program_type": "school_certificate", "completed": False, "hours": {"value": 200, "unit": "contact_hours"}},
+        {
+            "program_type": "school_certificate",
+            "completed": True,
+            "completion_date": "2025-01-01",
+            "hours": {"value": 60, "unit": "contact_hours"},
+            "topics": ["cpt_basic"],
+        },
+        {
+            "program_type": "ceu_event",
+            "completed": True,
+            "completion_date": "2025-01-01",
+            "hours": {"value": 120, "unit": "contact_hours"},
+            "topics": ["pharmacology"],
+        },
+        {
+            "program_type": "school_certificate",
+            "completed": False,
+            "hours": {"value": 200, "unit": "contact_hours"},
+        },
     ]
     got = facts(rulebook, training=training)["training"]
     assert got["longest_course_contact_hours"] == 60
     assert got["topics"] == ["cpt_basic"]
-    credits = [{"program_type": "degree", "completed": True, "hours": {"value": 12, "unit": "semester_credits"}}]
-    assert facts(rulebook, training=credits)["training"]["longest_course_contact_hours"] is None  # CONV-7
+    credits = [
+        {
+            "program_type": "degree",
+            "completed": True,
+            "hours": {"value": 12, "unit": "semester_credits"},
+        }
+    ]
+    assert (
+        facts(rulebook, training=credits)["training"]["longest_course_contact_hours"] is None
+    )  # CONV-7
 
 
 def test_future_dates_extend_ongoing_jobs_only(rulebook) -> None:

@@ -58,7 +58,9 @@ def _find(result: NodeResult, node_id: str) -> NodeResult | None:
 def _status(report: ProfileReport, key: str) -> str:
     check_id, _, version = key.partition("@")
     for result in report.results:
-        if result.check_id == check_id and (not version or (result.version and result.version.id == version)):
+        if result.check_id == check_id and (
+            not version or (result.version and result.version.id == version)
+        ):
             return result.status
     raise AssertionError(f"{key}: not evaluated")
 

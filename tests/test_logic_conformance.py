@@ -16,7 +16,11 @@ from eligibility.logic import compile_logic, evaluate
 from .conftest import SHARED
 
 SUITE = SHARED / "jsonlogic-suites" / "jsonlogic.com" / "tests.json"
-CASES = [c for c in json.loads(SUITE.read_text(encoding="utf-8")) if not isinstance(c, str)] if SUITE.is_file() else []
+CASES = (
+    [c for c in json.loads(SUITE.read_text(encoding="utf-8")) if not isinstance(c, str)]
+    if SUITE.is_file()
+    else []
+)
 KNOWN_DIFFERENCES: dict[int, str] = {}  # index -> reason; empty: every official case passes
 
 
@@ -39,5 +43,7 @@ def test_string_rule_is_a_literal() -> None:
 
 
 def test_compiled_rule_reports_what_it_reads() -> None:
-    compiled = compile_logic({"and": [{">=": [{"var": "experience.aapc_months"}, 24]}, {"var": "practicode_completed"}]})
+    compiled = compile_logic(
+        {"and": [{">=": [{"var": "experience.aapc_months"}, 24]}, {"var": "practicode_completed"}]}
+    )
     assert set(compiled.reads) == {"experience.aapc_months", "practicode_completed"}
