@@ -116,10 +116,9 @@ def _short_text(result: NodeResult) -> str:
 
 def _explanation_text(report: ProfileReport, e: Explanation) -> str:
     r = e.result
-    lines = [
-        f"{report.profile.label} · as of {r.as_of.isoformat()} · {r.check_id}"
-        + (f": {_version_line(r.version)}" if r.version else "")
-    ]
+    lines = [f"{report.profile.label} · as of {r.as_of.isoformat()} · {r.check_id}"]
+    if r.version:
+        lines.append(f"Rules: {_version_line(r.version)}")
     if r.check is not None:
         lines.append(r.check.question)
     lines += ["", f"{e.headline}: {e.verdict}"]
