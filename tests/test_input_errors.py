@@ -1,0 +1,281 @@
+"""Bad input is one InputError naming the file, the place (line or JSON path) and the fix.
+
+Profiles are broken by small text edits of a valid one; rule directories by copying the project's
+rules/ and editing one file. No case may end in another exception (that would be a traceback).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from eligibility.errors import InputError
+from eligibility.profiles import load_profile
+from eligibility.rules import load_rulebook
+
+RULES = Path(__file__).resolve().parent.parent / "rules"
+
+VALID = """\
+name: Test Person
+as_of: 2026-11-22
+training:
+  - id: course-1
+    program_type: school_certificate
+    completed: true
+    completion_date: 2024-08-30
+work_history:
+  - id: job-1
+    employer: Clinic
+    start_date: 2024-01-01
+    end_date: 2025-01-01
+    hours_per_week: 40
+    directly_assigns_codes: true
+    code_sets: [CPT]
+verification_letters:
+  - id: letter-1
+    covers_work_id: job-1
+    author_role: supervisor
+"""
+
+SECOND_JOB = """\
+  - id: job-1
+    start_date: 2025-02-01
+    directly_assigns_codes: true
+    code_sets: [CPT]
+verification_letters:"""
+
+
+def edited(text: str, *replacements: tuple[str, str]) -> str:
+    """``text`` with each ``old`` (which must occur exactly once) replaced by ``new``."""
+    for old, new in replacements:
+        assert text.count(old) == 1, f"anchor {old!r} must occur once"
+        text = text.replace(old, new)
+    return text
+
+
+def write_profile(tmp_path: Path, *replacements: tuple[str, str]) -> Path:
+    path = tmp_path / "profile.yaml"
+    path.write_text(edited(VALID, *replacements), encoding="utf-8")
+    return path
+
+
+def load_error(path: Path) -> InputError:
+    with pytest.raises(InputError) as caught:
+        load_profile(path)
+    return caught.value
+
+
+def assert_names_line(error: InputError, path: Path, needle: str) -> None:
+    """The error names ``path`` and a line of it, and that line shows ``needle``."""
+    assert str(path) in str(error)
+    assert error.fix
+    match = re.match(r"line (\d+)", error.place or "")
+    assert match, f"no line in place {error.place!r}"
+    line = path.read_text(encoding="utf-8").splitlines()[int(match.group(1)) - 1]
+    assert needle in line, f"line {match.group(1)} is {line!r}, expected it to show {needle!r}"
+
+
+UNKNOWN_FIELD = "the place is the enclosing mapping (its first line and path), not the unknown field"
+
+PROFILE_CASES = [
+    # id, (old, new), JSON path in the place (None for syntax errors), problem, text on the line
+    ("bad-indentation", ("    employer: Clinic", "   employer: Clinic"), None, "not valid YAML",
+     "employer: Clinic"),
+    ("unclosed-bracket", ("code_sets: [CPT]", "code_sets: [CPT"), None, "not valid YAML",
+     "verification_letters:"),
+    ("wrong-type", ("hours_per_week: 40", "hours_per_week: forty"),
+     "$.work_history[0].hours_per_week", '"forty" is a text, expected number', "forty"),
+    ("impossible-date", ("as_of: 2026-11-22", "as_of: 2023-02-30"), "$.as_of",
+     "'2023-02-30' is not a valid date", "2023-02-30"),
+    ("impossible-date-quoted", ("as_of: 2026-11-22", "as_of: '2023-02-30'"), "$.as_of",
+     "'2023-02-30' is not a valid date", "2023-02-30"),
+    ("impossible-nullable-date", ("completion_date: 2024-08-30", "completion_date: 2023-02-30"),
+     "$.training[0].completion_date", "'2023-02-30' is not a valid date", "2023-02-30"),
+    ("end-before-start", ("end_date: 2025-01-01", "end_date: 2023-01-01"),
+     "$.work_history[0].end_date", "end_date 2023-01-01 is before start_date 2024-01-01",
+     "end_date"),
+    ("letter-for-missing-job", ("covers_work_id: job-1", "covers_work_id: job-9"),
+     "$.verification_letters[0].covers_work_id", "no job has the id 'job-9'", "job-9"),
+    ("duplicate-job-id", ("verification_letters:", SECOND_JOB), "$.work_history[1].id",
+     "job id 'job-1' is used twice", "job-1"),
+    pytest.param(
+        ("as_of: 2026-11-22", "as_of: 2026-11-22\nnickname: T"), "$.nickname",
+        "unknown field 'nickname'", "nickname",
+        id="unknown-top-level-field", marks=pytest.mark.xfail(reason=UNKNOWN_FIELD, strict=True),
+    ),
+    pytest.param(
+        ("employer: Clinic", "employer_name: Clinic"), "$.work_history[0].employer_name",
+        "unknown field 'employer_name'", "employer_name",
+        id="unknown-nested-field", marks=pytest.mark.xfail(reason=UNKNOWN_FIELD, strict=True),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("replacement", "json_path", "problem", "needle"),
+    [case if isinstance(case, type(PROFILE_CASES[-1])) else pytest.param(*case[1:], id=case[0])
+     for case in PROFILE_CASES],
+)
+def test_broken_profile_names_file_line_path_and_fix(tmp_path, replacement, json_path, problem,
+                                                    needle):
+    path = write_profile(tmp_path, replacement)
+    error = load_error(path)
+    assert problem in error.problem
+    assert_names_line(error, path, needle)
+    if json_path:
+        assert f"({json_path})" in error.place
+
+
+@pytest.mark.parametrize(
+    ("replacement", "field", "allowed"),
+    [
+        (("as_of: 2026-11-22", "as_of: 2026-11-22\nnickname: T"), "nickname", "work_history"),
+        (("employer: Clinic", "employer_name: Clinic"), "employer_name", "employer"),
+    ],
+    ids=["top-level", "nested"],
+)
+def test_unknown_field_names_it_and_lists_the_allowed_ones(tmp_path, replacement, field, allowed):
+    error = load_error(write_profile(tmp_path, replacement))
+    assert error.problem.startswith(f"unknown field '{field}'")
+    assert re.match(r"line \d+ \(\$", error.place)
+    assert "remove it or use one of:" in error.fix
+    assert allowed in error.fix.split("one of:")[1].split(", ")
+    assert field not in error.fix
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "place", "problem"),
+    [
+        ("list.yaml", "- name: X\n", None, "a profile must be a mapping"),
+        ("empty.yaml", "", None, "a profile must be a mapping"),
+        ("broken.json", '{\n  "name": "X",\n}\n', "line 3, column 1", "not valid JSON"),
+        ("latin1.yaml", "name: Jos\xe9\n".encode("latin-1"), "byte 9", "not UTF-8 text"),
+        ("missing.yaml", None, None, "file not found"),
+        ("folder.yaml", "DIR", None, "is a directory"),
+    ],
+)
+def test_unreadable_or_unparsable_file(tmp_path, name, content, place, problem):
+    """Whole-file problems: the file (and the place, where there is one) plus a fix."""
+    path = tmp_path / name
+    if content == "DIR":
+        path.mkdir()
+    elif isinstance(content, bytes):
+        path.write_bytes(content)
+    elif content is not None:
+        path.write_text(content, encoding="utf-8")
+    error = load_error(path)
+    assert error.file == str(path)
+    assert error.place == place
+    assert problem in error.problem
+    assert error.fix
+    assert str(error).startswith(f"{path}: {place}: " if place else f"{path}: ")
+
+
+def test_unquoted_dates_load_as_text(tmp_path):
+    data = load_profile(write_profile(tmp_path)).data
+    dates = [data["as_of"], data["work_history"][0]["start_date"],
+             data["training"][0]["completion_date"]]
+    assert dates == ["2026-11-22", "2024-01-01", "2024-08-30"]
+    assert all(type(d) is str for d in dates)
+
+
+@pytest.mark.xfail(reason="duplicate YAML keys are silently merged (the last one wins)", strict=True)
+def test_duplicate_key_is_an_error(tmp_path):
+    path = write_profile(tmp_path, ("verification_letters:", "work_history: []\nverification_letters:"))
+    error = load_error(path)
+    assert_names_line(error, path, "work_history")
+
+
+@pytest.mark.xfail(
+    reason="validation._explain sorts unknown keys of mixed types: TypeError", raises=TypeError,
+    strict=True,
+)
+def test_unknown_keys_of_mixed_types(tmp_path):
+    path = write_profile(tmp_path, ("name: Test Person", "name: Test Person\n2019: x\nnick: y"))
+    assert "unknown field" in load_error(path).problem
+
+
+def broken_rules(tmp_path: Path, file: str, *replacements: tuple[str, str]) -> tuple[str, Path]:
+    """A copy of rules/ with ``replacements`` applied to ``file``: (directory, broken file)."""
+    directory = tmp_path / "rules"
+    shutil.copytree(RULES, directory)
+    path = directory / file
+    path.write_text(edited(path.read_text(encoding="utf-8"), *replacements), encoding="utf-8")
+    return str(directory), path
+
+
+CCS_OVERLAP = ("until: 2015-09-30", "until: 2016-09-30")
+BOTH_PREFERRED = (
+    CCS_OVERLAP,
+    ("    confidence: H\n", "    preferred: true\n    confidence: H\n"),
+    ("    confidence: M\n", "    preferred: true\n    confidence: M\n"),
+)
+
+
+@pytest.mark.parametrize(
+    ("file", "replacements", "problem", "needle"),
+    [
+        pytest.param("ahima/cca.yaml",
+                     [("{var: education.hs_or_equivalent}", "{var: education.hs_or_equivalnt}")],
+                     "reads unknown fact 'education.hs_or_equivalnt'", "hs_or_equivalnt",
+                     id="unknown-fact"),
+        pytest.param("ahima/cca.yaml", [("{var: training.pcap_completed}", "{frobnicate: [1]}")],
+                     "unknown operator `frobnicate`", "frobnicate", id="unknown-operator"),
+        pytest.param("ahima/cca.yaml",
+                     [("[part_time_counting, cca_icd_procedural]",
+                       "[part_time_counting, cca_icd_procedural, no_such_policy]")],
+                     "unknown policy 'no_such_policy'", "no_such_policy", id="unknown-policy"),
+        pytest.param("aapc/cpc-coc.yaml",
+                     [("[part_time_counting, vague_duration_statement]",
+                       "[vague_duration_statement]")],
+                     "reads 'experience.aapc_months', which depends on policy 'part_time_counting'",
+                     "experience.aapc_months", id="fact-needs-policy"),
+        pytest.param("ahima/ccs.yaml", [CCS_OVERLAP],
+                     "versions CCS-CUR and CCS-LEG are both in force", "versions:",
+                     id="overlap-neither-preferred"),
+        pytest.param("ahima/ccs.yaml", BOTH_PREFERRED,
+                     "versions CCS-CUR and CCS-LEG are both in force", "versions:",
+                     id="overlap-both-preferred"),
+        pytest.param("ahima/cca.yaml", [("id: rec-pcap", "id: rec-experience")],
+                     "condition id 'rec-experience' is used twice", "rec-experience",
+                     id="duplicate-condition-id"),
+        pytest.param("ahima/cca.yaml", [("        question: May you sit for the CCA exam?\n", "")],
+                     "missing required field 'question'", "CCA-exam", id="schema-violation"),
+        pytest.param("ahima/ccs.yaml", [("until: 2015-09-30", "until: 2015-09-31")],
+                     "'2015-09-31' is not a valid date", "2015-09-31", id="impossible-date"),
+    ],
+)
+def test_broken_rule_file_names_file_line_and_fix(tmp_path, file, replacements, problem, needle):
+    directory, path = broken_rules(tmp_path, file, *replacements)
+    with pytest.raises(InputError) as caught:
+        load_rulebook(directory)
+    assert caught.value.file == str(path)
+    assert problem in caught.value.problem
+    assert_names_line(caught.value, path, needle)
+
+
+@pytest.mark.xfail(reason="the fix tells the author to 'mark one preferred' when both already are",
+                   strict=True)
+def test_both_preferred_overlap_says_only_one_may_be_preferred(tmp_path):
+    directory, _ = broken_rules(tmp_path, "ahima/ccs.yaml", *BOTH_PREFERRED)
+    with pytest.raises(InputError) as caught:
+        load_rulebook(directory)
+    assert "preferred" in caught.value.problem
+
+
+@pytest.mark.xfail(
+    reason="rules._registry/_policies index credentials.yaml and policies.yaml without validating "
+    "them: KeyError", raises=KeyError, strict=True,
+)
+@pytest.mark.parametrize(
+    ("file", "replacement"),
+    [("policies.yaml", ("    default: calendar\n", "")), ("credentials.yaml", ("credentials:\n", "creds:\n"))],
+)
+def test_broken_reference_file_is_an_input_error(tmp_path, file, replacement):
+    directory, path = broken_rules(tmp_path, file, replacement)
+    with pytest.raises(InputError) as caught:
+        load_rulebook(directory)
+    assert caught.value.file == str(path)
