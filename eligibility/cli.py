@@ -7,6 +7,7 @@ Heavy modules are imported inside commands so that ``--help`` and start-up stay 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from datetime import date
 
@@ -23,10 +24,32 @@ RULES_OPTION = click.option(
     default=None,
     help="Rules directory to use instead of the bundled rules/ (for maintainers testing a change).",
 )
+
+
+class IsoDate(click.ParamType):
+    """A calendar date written YYYY-MM-DD, with a plain message for impossible ones."""
+
+    name = "date"
+
+    def convert(self, value, param, ctx) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                raise ValueError(value)
+            return date.fromisoformat(value)
+        except ValueError:
+            self.fail(
+                f"{value!r} is not a valid date; write a real calendar date as YYYY-MM-DD",
+                param,
+                ctx,
+            )
+
+
 AS_OF_OPTION = click.option(
     "--as-of",
     "as_of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=IsoDate(),
     default=None,
     help="Evaluation date, YYYY-MM-DD. Default: the profile's own as_of, else today. Picks the rule version in force on that date.",
 )
@@ -35,10 +58,6 @@ AS_OF_OPTION = click.option(
 def _fail(error: InputError) -> None:
     click.echo(f"error: {error}", err=True)
     sys.exit(EXIT_INPUT_ERROR)
-
-
-def _day(value) -> date | None:
-    return value.date() if value is not None else None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -103,16 +122,16 @@ def check(profiles, certs, as_of, fmt, policies, rules_dir) -> None:
     reports, failed = [], False
     for path in profiles:
         try:
-            reports.append(check_profile(load_profile(path), certs, _day(as_of), chosen, book))
+            reports.append(check_profile(load_profile(path), certs, as_of, chosen, book))
         except InputError as error:
             click.echo(f"error: {error}", err=True)
             failed = True
-    if fmt == "json":
+    if reports and fmt == "json":
         documents = [json_report(r, book.policies) for r in reports]
         click.echo(
             json.dumps(documents[0] if len(profiles) == 1 and documents else documents, indent=2)
         )
-    else:
+    elif reports:
         click.echo("\n\n".join(text_report(r, book.policies) for r in reports))
     if failed:
         sys.exit(EXIT_INPUT_ERROR)
@@ -134,7 +153,7 @@ def list_(as_of, fmt, rules_dir) -> None:
         book = load_rulebook(rules_dir)
     except InputError as error:
         _fail(error)
-    day = _day(as_of) or date.today()
+    day = as_of or date.today()
     click.echo(
         json.dumps(list_rows(book, day), indent=2) if fmt == "json" else list_text(book, day)
     )
@@ -157,7 +176,7 @@ def show(ident, as_of, rules_dir) -> None:
     credential = book.credential_of(expanded[0][0])
     assert credential is not None
     only = expanded[0][0] if len(expanded) == 1 and ident.upper() != credential.id.upper() else None
-    click.echo(show_text(book, credential, _day(as_of) or date.today(), only))
+    click.echo(show_text(book, credential, as_of or date.today(), only))
 
 
 @main.command()

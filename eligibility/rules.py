@@ -104,7 +104,11 @@ class Version:
         )
 
     def check(self, check_id: str) -> Check | None:
-        return next((c for c in self.checks if check_id in (c.id, *c.aliases)), None)
+        """The check with this id or alias (ids are matched without regard to case)."""
+        wanted = check_id.upper()
+        return next(
+            (c for c in self.checks if wanted in (n.upper() for n in (c.id, *c.aliases))), None
+        )
 
 
 @dataclass(frozen=True)
@@ -172,22 +176,21 @@ class RuleBook:
     def expand(self, selector: str) -> list[tuple[str, str | None]]:
         """Check ids (and a pinned version id) a ``--cert`` value names: a check, an alias or a credential."""
         name, _, pinned = selector.partition("@")
+        check_ids = self._named(name)
+        for check_id in check_ids if pinned else ():
+            self._pinned(
+                check_id, pinned
+            )  # an unknown version is a usage error now, not per profile
+        return [(check_id, pinned or None) for check_id in check_ids]
+
+    def _named(self, name: str) -> list[str]:
         for credential in self.credentials:
             if credential.id.upper() == name.upper():
-                return [(check_id, pinned or None) for check_id in credential.check_ids()]
+                return credential.check_ids()
             for version in credential.versions:
                 check = version.check(name)
-                if check is None:
-                    check = next(
-                        (
-                            c
-                            for c in version.checks
-                            if name.upper() in (c.id.upper(), *(a.upper() for a in c.aliases))
-                        ),
-                        None,
-                    )
                 if check is not None:
-                    return [(check.id, pinned or None)]
+                    return [check.id]
         known = ", ".join(c.id for c in self.credentials)
         raise InputError(
             "--cert",
@@ -196,23 +199,26 @@ class RuleBook:
             f"use a credential ({known}) or a check id from 'eligibility list'",
         )
 
-    def select(self, check_id: str, day: date, pinned: str | None = None) -> Selection | None:
-        """The version of ``check_id`` in force on ``day`` (or the pinned one); None when none is."""
+    def _versions_of(self, check_id: str) -> list[Version]:
         credential = self.credential_of(check_id)
         assert credential is not None
-        versions = [v for v in credential.versions if v.check(check_id)]
+        return [v for v in credential.versions if v.check(check_id)]
+
+    def _pinned(self, check_id: str, pinned: str) -> Version:
+        versions = self._versions_of(check_id)
+        for version in versions:
+            if version.id.upper() == pinned.upper():
+                return version
+        ids = ", ".join(v.id for v in versions)
+        raise InputError(
+            "--cert", None, f"{check_id} has no rule version {pinned!r}", f"use one of: {ids}"
+        )
+
+    def select(self, check_id: str, day: date, pinned: str | None = None) -> Selection | None:
+        """The version of ``check_id`` in force on ``day`` (or the pinned one); None when none is."""
         if pinned:
-            match = [v for v in versions if v.id.upper() == pinned.upper()]
-            if not match:
-                ids = ", ".join(v.id for v in versions)
-                raise InputError(
-                    "--cert",
-                    None,
-                    f"{check_id} has no rule version {pinned!r}",
-                    f"use one of: {ids}",
-                )
-            return Selection(check_id, match[0], pinned=True)
-        in_force = [v for v in versions if v.in_force(day)]
+            return Selection(check_id, self._pinned(check_id, pinned), pinned=True)
+        in_force = [v for v in self._versions_of(check_id) if v.in_force(day)]
         if not in_force:
             return None
         in_force.sort(key=lambda v: not v.preferred)
@@ -252,13 +258,34 @@ def load_rulebook(directory: str | None = None) -> RuleBook:
     return RuleBook(tuple(credentials), policies, registry, str(root))
 
 
-def _reference(path: Path) -> Any:
-    return parse_text(read_text(path), str(path))
+def _reference(path: Path, section: str, fields: tuple[str, ...]) -> list[Mapping[str, Any]]:
+    """The entries of a reference file (credentials.yaml, policies.yaml), each with ``fields``."""
+    text = read_text(path)
+    data = parse_text(text, str(path))
+    entries = data.get(section) if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise InputError(
+            str(path),
+            None,
+            f"no '{section}:' list",
+            f"the file must hold '{section}:' with one entry per item",
+        )
+    for index, entry in enumerate(entries):
+        missing = [f for f in fields if not isinstance(entry, dict) or f not in entry]
+        if missing:
+            _fail(
+                path,
+                text,
+                [section, index],
+                f"entry {index + 1} lacks {', '.join(missing)}",
+                f"give every entry: {', '.join(fields)}",
+            )
+    return entries
 
 
 def _registry(path: Path) -> Registry:
     by_name: dict[str, CredentialInfo] = {}
-    for entry in _reference(path)["credentials"]:
+    for entry in _reference(path, "credentials", ("id", "body", "name", "coding")):
         info = CredentialInfo(
             entry["id"], entry["body"], entry["name"], entry["coding"], entry.get("apprentice_form")
         )
@@ -272,7 +299,7 @@ def _registry(path: Path) -> Registry:
 
 
 def _policies(path: Path) -> dict[str, Policy]:
-    return {
+    policies = {
         p["id"]: Policy(
             p["id"],
             p["question"],
@@ -280,8 +307,17 @@ def _policies(path: Path) -> dict[str, Policy]:
             str(p["default"]),
             {str(k): v for k, v in p["values"].items()},
         )
-        for p in _reference(path)["policies"]
+        for p in _reference(path, "policies", ("id", "question", "source", "default", "values"))
     }
+    for policy in policies.values():
+        if policy.default not in policy.values:
+            raise InputError(
+                str(path),
+                None,
+                f"policy {policy.id}: default {policy.default!r} is not one of its values",
+                f"use one of: {', '.join(policy.values)}",
+            )
+    return policies
 
 
 @cache
@@ -528,13 +564,12 @@ def _check_overlaps(path: Path, text: str, versions: list[Version]) -> None:
             start = max(first.valid_from or date.min, second.valid_from or date.min)
             end = min(first.valid_until or date.max, second.valid_until or date.max)
             if shared and start <= end and first.preferred == second.preferred:
-                _fail(
-                    path,
-                    text,
-                    ["versions"],
-                    f"versions {first.id} and {second.id} are both in force from {start}",
-                    "make their in_force dates meet without overlapping, or mark one 'preferred: true'",
-                )
+                problem = f"versions {first.id} and {second.id} are both in force from {start}"
+                fix = "make their in_force dates meet without overlapping, or mark one 'preferred: true'"
+                if first.preferred:
+                    problem += " and both are marked preferred"
+                    fix = "only one of the versions in force on a date may be 'preferred: true'"
+                _fail(path, text, ["versions"], problem, fix)
 
 
 def _fail(path: Path, text: str, where: list, problem: str, fix: str):

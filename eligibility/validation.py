@@ -37,7 +37,11 @@ def validate(
         return
     error = jsonschema.exceptions.best_match(errors)
     path = list(error.absolute_path)
-    json_path = error.json_path
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        # point at the unknown field itself, not at the mapping that holds it
+        allowed = error.schema.get("properties", {})
+        path.append(next(str(k) for k in error.instance if k not in allowed))
+    json_path = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
     line = line_of(path) if line_of else None
     place = f"line {line} ({json_path})" if line else json_path
     problem, fix = _explain(error)
@@ -54,7 +58,11 @@ def _explain(error: jsonschema.ValidationError) -> tuple[str, str]:
     schema = error.schema
     if keyword == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
-        unknown = sorted(set(value) - set(allowed)) if isinstance(value, dict) else []
+        unknown = (
+            sorted((str(k) for k in value if k not in allowed), key=str)
+            if isinstance(value, dict)
+            else []
+        )
         names = ", ".join(repr(name) for name in unknown)
         return f"unknown field {names}", f"remove it or use one of: {', '.join(allowed)}"
     if keyword == "required":

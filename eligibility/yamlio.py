@@ -16,12 +16,34 @@ from eligibility.errors import InputError
 
 _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MERGE = "tag:yaml.org,2002:merge"
 
 
 class DatesAsTextLoader(_Base):  # type: ignore[misc, valid-type]
     """SafeLoader without the implicit timestamp resolver."""
 
 
+def _mapping_without_repeats(loader, node, deep=False):
+    """A mapping, refusing a key given twice (YAML would silently keep the last one)."""
+    seen: dict = {}
+    for key_node, _ in node.value:
+        if key_node.tag == _MERGE:  # '<<: *anchor' may be followed by keys that override it
+            continue
+        key = loader.construct_object(key_node, deep=True)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                f"while reading the mapping that starts on line {node.start_mark.line + 1}",
+                node.start_mark,
+                f"the key {key!r} is given twice (first on line {seen[key] + 1})",
+                key_node.start_mark,
+            )
+        seen[key] = key_node.start_mark.line
+    return yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep=deep)
+
+
+DatesAsTextLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_repeats
+)
 DatesAsTextLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()

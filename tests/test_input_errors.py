@@ -78,49 +78,97 @@ def assert_names_line(error: InputError, path: Path, needle: str) -> None:
     assert needle in line, f"line {match.group(1)} is {line!r}, expected it to show {needle!r}"
 
 
-UNKNOWN_FIELD = "the place is the enclosing mapping (its first line and path), not the unknown field"
-
-PROFILE_CASES = [
-    # id, (old, new), JSON path in the place (None for syntax errors), problem, text on the line
-    ("bad-indentation", ("    employer: Clinic", "   employer: Clinic"), None, "not valid YAML",
-     "employer: Clinic"),
-    ("unclosed-bracket", ("code_sets: [CPT]", "code_sets: [CPT"), None, "not valid YAML",
-     "verification_letters:"),
-    ("wrong-type", ("hours_per_week: 40", "hours_per_week: forty"),
-     "$.work_history[0].hours_per_week", '"forty" is a text, expected number', "forty"),
-    ("impossible-date", ("as_of: 2026-11-22", "as_of: 2023-02-30"), "$.as_of",
-     "'2023-02-30' is not a valid date", "2023-02-30"),
-    ("impossible-date-quoted", ("as_of: 2026-11-22", "as_of: '2023-02-30'"), "$.as_of",
-     "'2023-02-30' is not a valid date", "2023-02-30"),
-    ("impossible-nullable-date", ("completion_date: 2024-08-30", "completion_date: 2023-02-30"),
-     "$.training[0].completion_date", "'2023-02-30' is not a valid date", "2023-02-30"),
-    ("end-before-start", ("end_date: 2025-01-01", "end_date: 2023-01-01"),
-     "$.work_history[0].end_date", "end_date 2023-01-01 is before start_date 2024-01-01",
-     "end_date"),
-    ("letter-for-missing-job", ("covers_work_id: job-1", "covers_work_id: job-9"),
-     "$.verification_letters[0].covers_work_id", "no job has the id 'job-9'", "job-9"),
-    ("duplicate-job-id", ("verification_letters:", SECOND_JOB), "$.work_history[1].id",
-     "job id 'job-1' is used twice", "job-1"),
-    pytest.param(
-        ("as_of: 2026-11-22", "as_of: 2026-11-22\nnickname: T"), "$.nickname",
-        "unknown field 'nickname'", "nickname",
-        id="unknown-top-level-field", marks=pytest.mark.xfail(reason=UNKNOWN_FIELD, strict=True),
-    ),
-    pytest.param(
-        ("employer: Clinic", "employer_name: Clinic"), "$.work_history[0].employer_name",
-        "unknown field 'employer_name'", "employer_name",
-        id="unknown-nested-field", marks=pytest.mark.xfail(reason=UNKNOWN_FIELD, strict=True),
-    ),
-]
+def case(id_, replacement, json_path, problem, needle):
+    return pytest.param(replacement, json_path, problem, needle, id=id_)
 
 
 @pytest.mark.parametrize(
     ("replacement", "json_path", "problem", "needle"),
-    [case if isinstance(case, type(PROFILE_CASES[-1])) else pytest.param(*case[1:], id=case[0])
-     for case in PROFILE_CASES],
+    [
+        # id, (old, new), JSON path in the place (None: a syntax error), problem, text on that line
+        case(
+            "bad-indentation",
+            ("    employer: Clinic", "   employer: Clinic"),
+            None,
+            "not valid YAML",
+            "employer: Clinic",
+        ),
+        # YAML notices an unclosed bracket on the next line; the message says "flow sequence"
+        case(
+            "unclosed-bracket",
+            ("code_sets: [CPT]", "code_sets: [CPT"),
+            None,
+            "not valid YAML: did not find expected ',' or ']'",
+            "verification_letters:",
+        ),
+        case(
+            "wrong-type",
+            ("hours_per_week: 40", "hours_per_week: forty"),
+            "$.work_history[0].hours_per_week",
+            '"forty" is a text, expected number',
+            "forty",
+        ),
+        case(
+            "impossible-date",
+            ("as_of: 2026-11-22", "as_of: 2023-02-30"),
+            "$.as_of",
+            "'2023-02-30' is not a valid date",
+            "2023-02-30",
+        ),
+        case(
+            "impossible-date-quoted",
+            ("as_of: 2026-11-22", "as_of: '2023-02-30'"),
+            "$.as_of",
+            "'2023-02-30' is not a valid date",
+            "2023-02-30",
+        ),
+        case(
+            "impossible-nullable-date",
+            ("completion_date: 2024-08-30", "completion_date: 2023-02-30"),
+            "$.training[0].completion_date",
+            "'2023-02-30' is not a valid date",
+            "2023-02-30",
+        ),
+        case(
+            "end-before-start",
+            ("end_date: 2025-01-01", "end_date: 2023-01-01"),
+            "$.work_history[0].end_date",
+            "end_date 2023-01-01 is before start_date 2024-01-01",
+            "end_date",
+        ),
+        case(
+            "letter-for-missing-job",
+            ("covers_work_id: job-1", "covers_work_id: job-9"),
+            "$.verification_letters[0].covers_work_id",
+            "no job has the id 'job-9'",
+            "job-9",
+        ),
+        case(
+            "duplicate-job-id",
+            ("verification_letters:", SECOND_JOB),
+            "$.work_history[1].id",
+            "job id 'job-1' is used twice",
+            "job-1",
+        ),
+        case(
+            "unknown-top-level-field",
+            ("as_of: 2026-11-22", "as_of: 2026-11-22\nnickname: T"),
+            "$.nickname",
+            "unknown field 'nickname'",
+            "nickname",
+        ),
+        case(
+            "unknown-nested-field",
+            ("employer: Clinic", "employer_name: Clinic"),
+            "$.work_history[0].employer_name",
+            "unknown field 'employer_name'",
+            "employer_name",
+        ),
+    ],
 )
-def test_broken_profile_names_file_line_path_and_fix(tmp_path, replacement, json_path, problem,
-                                                    needle):
+def test_broken_profile_names_file_line_path_and_fix(
+    tmp_path, replacement, json_path, problem, needle
+):
     path = write_profile(tmp_path, replacement)
     error = load_error(path)
     assert problem in error.problem
@@ -176,23 +224,20 @@ def test_unreadable_or_unparsable_file(tmp_path, name, content, place, problem):
 
 def test_unquoted_dates_load_as_text(tmp_path):
     data = load_profile(write_profile(tmp_path)).data
-    dates = [data["as_of"], data["work_history"][0]["start_date"],
-             data["training"][0]["completion_date"]]
+    dates = [
+        data["as_of"],
+        data["work_history"][0]["start_date"],
+        data["training"][0]["completion_date"],
+    ]
     assert dates == ["2026-11-22", "2024-01-01", "2024-08-30"]
     assert all(type(d) is str for d in dates)
 
 
-@pytest.mark.xfail(reason="duplicate YAML keys are silently merged (the last one wins)", strict=True)
-def test_duplicate_key_is_an_error(tmp_path):
-    path = write_profile(tmp_path, ("verification_letters:", "work_history: []\nverification_letters:"))
-    error = load_error(path)
-    assert_names_line(error, path, "work_history")
+def test_repeated_key_is_an_error(tmp_path):
+    path = write_profile(tmp_path, ("as_of: 2026-11-22", "as_of: 2026-11-22\nas_of: 2020-01-01"))
+    assert_names_line(load_error(path), path, "as_of: 2020-01-01")
 
 
-@pytest.mark.xfail(
-    reason="validation._explain sorts unknown keys of mixed types: TypeError", raises=TypeError,
-    strict=True,
-)
 def test_unknown_keys_of_mixed_types(tmp_path):
     path = write_profile(tmp_path, ("name: Test Person", "name: Test Person\n2019: x\nnick: y"))
     assert "unknown field" in load_error(path).problem
@@ -218,34 +263,74 @@ BOTH_PREFERRED = (
 @pytest.mark.parametrize(
     ("file", "replacements", "problem", "needle"),
     [
-        pytest.param("ahima/cca.yaml",
-                     [("{var: education.hs_or_equivalent}", "{var: education.hs_or_equivalnt}")],
-                     "reads unknown fact 'education.hs_or_equivalnt'", "hs_or_equivalnt",
-                     id="unknown-fact"),
-        pytest.param("ahima/cca.yaml", [("{var: training.pcap_completed}", "{frobnicate: [1]}")],
-                     "unknown operator `frobnicate`", "frobnicate", id="unknown-operator"),
-        pytest.param("ahima/cca.yaml",
-                     [("[part_time_counting, cca_icd_procedural]",
-                       "[part_time_counting, cca_icd_procedural, no_such_policy]")],
-                     "unknown policy 'no_such_policy'", "no_such_policy", id="unknown-policy"),
-        pytest.param("aapc/cpc-coc.yaml",
-                     [("[part_time_counting, vague_duration_statement]",
-                       "[vague_duration_statement]")],
-                     "reads 'experience.aapc_months', which depends on policy 'part_time_counting'",
-                     "experience.aapc_months", id="fact-needs-policy"),
-        pytest.param("ahima/ccs.yaml", [CCS_OVERLAP],
-                     "versions CCS-CUR and CCS-LEG are both in force", "versions:",
-                     id="overlap-neither-preferred"),
-        pytest.param("ahima/ccs.yaml", BOTH_PREFERRED,
-                     "versions CCS-CUR and CCS-LEG are both in force", "versions:",
-                     id="overlap-both-preferred"),
-        pytest.param("ahima/cca.yaml", [("id: rec-pcap", "id: rec-experience")],
-                     "condition id 'rec-experience' is used twice", "rec-experience",
-                     id="duplicate-condition-id"),
-        pytest.param("ahima/cca.yaml", [("        question: May you sit for the CCA exam?\n", "")],
-                     "missing required field 'question'", "CCA-exam", id="schema-violation"),
-        pytest.param("ahima/ccs.yaml", [("until: 2015-09-30", "until: 2015-09-31")],
-                     "'2015-09-31' is not a valid date", "2015-09-31", id="impossible-date"),
+        pytest.param(
+            "ahima/cca.yaml",
+            [("{var: education.hs_or_equivalent}", "{var: education.hs_or_equivalnt}")],
+            "reads unknown fact 'education.hs_or_equivalnt'",
+            "hs_or_equivalnt",
+            id="unknown-fact",
+        ),
+        pytest.param(
+            "ahima/cca.yaml",
+            [("{var: training.pcap_completed}", "{frobnicate: [1]}")],
+            "unknown operator `frobnicate`",
+            "frobnicate",
+            id="unknown-operator",
+        ),
+        pytest.param(
+            "ahima/cca.yaml",
+            [
+                (
+                    "[part_time_counting, cca_icd_procedural]",
+                    "[part_time_counting, cca_icd_procedural, no_such_policy]",
+                )
+            ],
+            "unknown policy 'no_such_policy'",
+            "no_such_policy",
+            id="unknown-policy",
+        ),
+        pytest.param(
+            "aapc/cpc-coc.yaml",
+            [("[part_time_counting, vague_duration_statement]", "[vague_duration_statement]")],
+            "reads 'experience.aapc_months', which depends on policy 'part_time_counting'",
+            "experience.aapc_months",
+            id="fact-needs-policy",
+        ),
+        pytest.param(
+            "ahima/ccs.yaml",
+            [CCS_OVERLAP],
+            "versions CCS-CUR and CCS-LEG are both in force",
+            "versions:",
+            id="overlap-neither-preferred",
+        ),
+        pytest.param(
+            "ahima/ccs.yaml",
+            BOTH_PREFERRED,
+            "versions CCS-CUR and CCS-LEG are both in force",
+            "versions:",
+            id="overlap-both-preferred",
+        ),
+        pytest.param(
+            "ahima/cca.yaml",
+            [("id: rec-pcap", "id: rec-experience")],
+            "condition id 'rec-experience' is used twice",
+            "rec-experience",
+            id="duplicate-condition-id",
+        ),
+        pytest.param(
+            "ahima/cca.yaml",
+            [("        question: May you sit for the CCA exam?\n", "")],
+            "missing required field 'question'",
+            "CCA-exam",
+            id="schema-violation",
+        ),
+        pytest.param(
+            "ahima/ccs.yaml",
+            [("until: 2015-09-30", "until: 2015-09-31")],
+            "'2015-09-31' is not a valid date",
+            "2015-09-31",
+            id="impossible-date",
+        ),
     ],
 )
 def test_broken_rule_file_names_file_line_and_fix(tmp_path, file, replacements, problem, needle):
@@ -257,8 +342,6 @@ def test_broken_rule_file_names_file_line_and_fix(tmp_path, file, replacements, 
     assert_names_line(caught.value, path, needle)
 
 
-@pytest.mark.xfail(reason="the fix tells the author to 'mark one preferred' when both already are",
-                   strict=True)
 def test_both_preferred_overlap_says_only_one_may_be_preferred(tmp_path):
     directory, _ = broken_rules(tmp_path, "ahima/ccs.yaml", *BOTH_PREFERRED)
     with pytest.raises(InputError) as caught:
@@ -266,13 +349,12 @@ def test_both_preferred_overlap_says_only_one_may_be_preferred(tmp_path):
     assert "preferred" in caught.value.problem
 
 
-@pytest.mark.xfail(
-    reason="rules._registry/_policies index credentials.yaml and policies.yaml without validating "
-    "them: KeyError", raises=KeyError, strict=True,
-)
 @pytest.mark.parametrize(
     ("file", "replacement"),
-    [("policies.yaml", ("    default: calendar\n", "")), ("credentials.yaml", ("credentials:\n", "creds:\n"))],
+    [
+        ("policies.yaml", ("    default: calendar\n", "")),
+        ("credentials.yaml", ("credentials:\n", "creds:\n")),
+    ],
 )
 def test_broken_reference_file_is_an_input_error(tmp_path, file, replacement):
     directory, path = broken_rules(tmp_path, file, replacement)

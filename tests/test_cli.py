@@ -1,0 +1,227 @@
+"""The command line: verdicts and exit codes, JSON reports, dates and policies, usage errors."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from jsonschema import Draft202012Validator
+
+from eligibility.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+PROFILES = ROOT / "fixtures" / "profiles"
+C01, C03, C06, C09 = (
+    PROFILES / f"{name}.yaml"
+    for name in ("c01-ana-torres", "c03-carla-nguyen", "c06-elena-petrova", "c09-hana-sato")
+)
+REPORT = Draft202012Validator(
+    json.loads((ROOT / "schemas" / "report.schema.json").read_text(encoding="utf-8")),
+    format_checker=Draft202012Validator.FORMAT_CHECKER,
+)
+
+
+def run(*args) -> Result:
+    return CliRunner().invoke(main, [str(arg) for arg in args])
+
+
+def run_json(*args) -> tuple[Result, dict | list]:
+    result = run("check", *args, "--format", "json")
+    return result, json.loads(result.stdout)
+
+
+def assert_input_error(result: Result, message: str) -> None:
+    """Exit 2, a short message on stderr, and no traceback."""
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    assert message in result.stderr
+    assert len([line for line in result.stderr.splitlines() if line.strip()]) <= 3
+
+
+def check_ids() -> list[str]:
+    rows = json.loads(run("list", "--as-of", "2026-11-22", "--format", "json").stdout)
+    return [check for row in rows for check in row["checks"].split(", ")]
+
+
+def test_met_check_exits_0():
+    result = run("check", C03, "--cert", "CPC-A-removal")
+    assert result.exit_code == 0, result.output
+    assert "MET: You can have the -A removed" in result.stdout
+
+
+def test_unmet_check_exits_1_and_says_what_is_missing():
+    result = run("check", C09, "--cert", "CPC-A-removal")
+    assert result.exit_code == 1, result.output
+    for text in ("NOT YET MET", "2027-08-31", "78 hours", "complete AAPC Practicode"):
+        assert text in result.stdout
+
+
+def test_summary_lists_every_check():
+    result = run("check", C09)
+    assert result.exit_code == 1, result.output
+    ids = check_ids()
+    assert {"CPC-A-removal", "CCS-exam", "CCS-P-exam"} <= set(ids)
+    listed = re.findall(
+        r"^ {2}(?:met|not met|ambiguous|unknown|not applicable) +(\S+)", result.stdout, re.MULTILINE
+    )
+    assert listed == ids
+
+
+@pytest.mark.parametrize(
+    ("profile", "certs", "checks"),
+    [
+        (C01, [], None),
+        (C03, ["CPC-A-removal"], ["CPC-A-removal"]),
+        (C06, ["CPC-A-removal", "CCS"], ["CPC-A-removal", "CCS-exam"]),
+        (C09, [], None),
+    ],
+)
+def test_json_report_follows_the_schema(profile, certs, checks):
+    result, report = run_json(profile, *(arg for cert in certs for arg in ("--cert", cert)))
+    REPORT.validate(report)
+    assert report["profile"]["source"] == str(profile)
+    assert [r["check"] for r in report["results"]] == (checks or check_ids())
+    assert result.exit_code == (0 if report["all_met"] else 1)
+
+
+def test_json_for_two_profiles_is_an_array():
+    result, reports = run_json(C01, C09)
+    assert result.exit_code == 1
+    assert [r["profile"]["candidate_id"] for r in reports] == ["C01", "C09"]
+    for report in reports:
+        REPORT.validate(report)
+
+
+@pytest.mark.parametrize(
+    ("cert", "as_of", "version", "status"),
+    [
+        ("CCS", "2014-06-01", "CCS-LEG", "not_met"),
+        ("CCS", "2026-11-22", "CCS-CUR", "met"),
+        ("CCS-exam@CCS-LEG", "2026-11-22", "CCS-LEG", "not_met"),
+    ],
+)
+def test_date_and_pin_choose_the_rule_version(cert, as_of, version, status):
+    result, report = run_json(C01, "--cert", cert, "--as-of", as_of)
+    assert report["as_of"] == as_of
+    [only] = report["results"]
+    assert (only["check"], only["rules"]["id"], only["status"]) == ("CCS-exam", version, status)
+    assert result.exit_code == (0 if status == "met" else 1)
+
+
+@pytest.mark.parametrize(
+    ("policy", "status", "policies_set"),
+    [
+        ((), "ambiguous", {}),
+        (("--policy", "part_time_counting=fte40"), "not_met", {"part_time_counting": "fte40"}),
+    ],
+)
+def test_policy_settles_an_open_question(policy, status, policies_set):
+    result, report = run_json(C06, "--cert", "CPC-A-removal", *policy)
+    assert result.exit_code == 1
+    assert report["results"][0]["status"] == status
+    assert report["policies_set"] == policies_set
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--cert", "NOPE"], "no credential or check called 'NOPE'"),
+        (["--cert", "CCS-exam@NOPE"], "CCS-exam has no rule version 'NOPE'"),
+        (["--policy", "nope=1"], "'nope=1' does not name a policy"),
+        (["--policy", "part_time_counting"], "does not name a policy"),
+        (["--policy", "part_time_counting=fte99"], "'fte99' is not a value of part_time_counting"),
+        (["--as-of", "2023-02-30"], "'2023-02-30'"),
+        (["--rules", "/nonexistent/rules"], "rules directory not found"),
+    ],
+)
+def test_bad_option_is_a_usage_error(args, message):
+    result = run("check", C01, *args)
+    assert_input_error(result, message)
+    assert result.stdout.strip() == ""
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(None, "me.yaml: file not found"), ("name: X\nnickname: Y\n", "unknown field 'nickname'")],
+    ids=["missing", "unknown-field"],
+)
+def test_bad_profile_is_an_input_error(tmp_path, content, message):
+    path = tmp_path / "me.yaml"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    result = run("check", path)
+    assert_input_error(result, message)
+    assert f"error: {path}" in result.stderr
+
+
+def test_valid_profile_is_still_reported_next_to_an_invalid_one(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: X\nnickname: Y\n", encoding="utf-8")
+    result = run("check", C03, bad, "--cert", "CPC-A-removal")
+    assert_input_error(result, f"error: {bad}")
+    assert "Carla Nguyen" in result.stdout
+    assert "MET: You can have the -A removed" in result.stdout
+
+
+def test_impossible_as_of_says_not_a_valid_date():
+    result = run("check", C01, "--as-of", "2023-02-30")
+    assert result.exit_code == 2
+    assert "does not match the format" not in result.stderr
+
+
+def test_bad_pinned_version_is_reported_once():
+    result = run("check", C01, C03, "--cert", "CCS-exam@NOPE")
+    assert result.exit_code == 2
+    assert result.stderr.count("has no rule version 'NOPE'") == 1
+
+
+def test_list_names_every_credential():
+    result = run("list", "--as-of", "2026-11-22")
+    assert result.exit_code == 0
+    listed = re.findall(r"^(?:AAPC|AHIMA) +(\S+)", result.stdout, re.MULTILINE)
+    assert listed == ["CPC", "COC", "CCA", "CCS", "CCS-P"]
+
+
+def test_show_credential_gives_every_version_and_its_sources():
+    result = run("show", "CCS", "--as-of", "2026-11-22")
+    assert result.exit_code == 0
+    assert "(CCS-CUR) · IN FORCE on 2026-11-22" in result.stdout
+    assert "(CCS-LEG) · not in force on 2026-11-22" in result.stdout
+    assert re.search(r"^ +H1 \[H\] ", result.stdout, re.MULTILINE)
+
+
+def test_show_one_check_shows_only_that_check():
+    result = run("show", "CPC-A-removal")
+    assert result.exit_code == 0
+    assert "CPC-A-removal: Can the -A be removed from your CPC-A?" in result.stdout
+    assert "CPC-exam:" not in result.stdout
+
+
+def test_policies_lists_each_with_its_default():
+    result = run("policies")
+    assert result.exit_code == 0
+    assert "part_time_counting  (default: calendar)" in result.stdout
+    for value in ("calendar", "fte40", "fte32"):
+        assert re.search(rf"^ +{value} ", result.stdout, re.MULTILINE)
+
+
+@pytest.mark.parametrize("command", [[], ["check"], ["list"], ["show"], ["policies"]])
+def test_help(command):
+    result = run(*command, "--help")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Usage: ")
+
+
+def test_python_dash_m():
+    done = subprocess.run(
+        [sys.executable, "-m", "eligibility", "--help"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Usage:" in done.stdout
+    assert re.search(r"^ +check ", done.stdout, re.MULTILINE)
