@@ -71,11 +71,13 @@ def _syntax_error(error: yaml.YAMLError, file: str) -> InputError:
     place = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
     problem = getattr(error, "problem", None) or str(error)
     context = getattr(error, "context", None)
+    fix = (
+        "keep one of the two (YAML would silently use only the last)"
+        if "given twice" in problem
+        else "check indentation, colons and quotes around that line"
+    )
     return InputError(
-        file,
-        place,
-        f"not valid YAML: {problem}" + (f" ({context})" if context else ""),
-        "check indentation, colons and quotes around that line",
+        file, place, f"not valid YAML: {problem}" + (f" ({context})" if context else ""), fix
     )
 
 
