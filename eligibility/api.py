@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from eligibility.errors import InputError
-from eligibility.evaluate import CheckResult, evaluate_selection
+from eligibility.evaluate import CheckResult, Context, evaluate_selection
 from eligibility.facts import derive
 from eligibility.profiles import Profile
 from eligibility.rules import RuleBook, load_rulebook
@@ -106,12 +106,9 @@ def check_profile(
         if selectors
         else [(check_id, None) for check_id in book.all_check_ids()]
     )
-    facts = ProfileFacts(profile, book)
-    defaults = book.default_policies()
+    context = Context(ProfileFacts(profile, book), day, book.default_policies(), explicit)
     results = tuple(
-        evaluate_selection(
-            book.select(check_id, day, pinned), check_id, facts, day, defaults, explicit
-        )
+        evaluate_selection(book.select(check_id, day, pinned), check_id, context)
         for check_id, pinned in dict.fromkeys(wanted)
     )
     return ProfileReport(profile, day, explicit, results, detailed=bool(selectors))

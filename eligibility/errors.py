@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -22,3 +23,9 @@ class InputError(Exception):
         where = f"{self.file}: {self.place}" if self.place else self.file
         text = f"{where}: {self.problem}"
         return f"{text}\n  fix: {self.fix}" if self.fix else text
+
+
+def place_of(path: Sequence[str | int], line: int | None) -> str:
+    """'line 12 ($.work_history[0].start_date)', or just the JSON path when the line is unknown."""
+    json_path = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
+    return f"line {line} ({json_path})" if line else json_path

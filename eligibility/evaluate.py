@@ -93,37 +93,33 @@ class CheckResult:
     policies: Mapping[str, str] | None = None
 
 
-def evaluate_selection(
-    selection: Selection | None,
-    check_id: str,
-    facts: FactSource,
-    as_of: date,
-    defaults: Mapping[str, str],
-    explicit: Mapping[str, str],
-) -> CheckResult:
+@dataclass(frozen=True)
+class Context:
+    """What every evaluation for one profile shares: its facts, the date and the policies."""
+
+    facts: FactSource
+    as_of: date
+    defaults: Mapping[str, str]
+    explicit: Mapping[str, str]
+
+
+def evaluate_selection(selection: Selection | None, check_id: str, context: Context) -> CheckResult:
     """Evaluate the selected version of a check, and the other readings in force beside it."""
     if selection is None:
-        return CheckResult(None, check_id, None, as_of, NO_RULES)
-    result = evaluate_check(selection.version, check_id, facts, as_of, defaults, explicit)
+        return CheckResult(None, check_id, None, context.as_of, NO_RULES)
+    result = evaluate_check(selection.version, check_id, context)
     others = tuple(
-        OtherReading(v, evaluate_check(v, check_id, facts, as_of, defaults, explicit).status)
-        for v in selection.others
+        OtherReading(v, evaluate_check(v, check_id, context).status) for v in selection.others
     )
     return replace(result, others=others)
 
 
-def evaluate_check(
-    version: Version,
-    check_id: str,
-    facts: FactSource,
-    as_of: date,
-    defaults: Mapping[str, str],
-    explicit: Mapping[str, str],
-) -> CheckResult:
+def evaluate_check(version: Version, check_id: str, context: Context) -> CheckResult:
     """Evaluate ``check_id`` of ``version``; alternatives of its unset open policies decide ambiguity."""
     check = version.check(check_id)
     assert check is not None
-    policies = {**defaults, **explicit}
+    facts, as_of, explicit = context.facts, context.as_of, context.explicit
+    policies = {**context.defaults, **explicit}
     facts_now = facts.at(as_of, policies)
     if check.applies_logic is not None and not _applies(check, facts_now):
         return CheckResult(check, check.id, version, as_of, NOT_APPLICABLE, policies=policies)
@@ -165,15 +161,20 @@ def _evaluate(
     if node.kind == "leaf":
         return _leaf(node, facts, eta)
     children = [_evaluate(child, facts, eta) for child in node.children]
-    statuses = {child.status for child in children}
+    status = _combine(node.kind, {child.status for child in children})
     if node.kind == "all":
-        status = NOT_MET if NOT_MET in statuses else UNKNOWN if UNKNOWN in statuses else MET
         distance = sum(child.distance for child in children)
     else:
-        status = MET if MET in statuses else UNKNOWN if UNKNOWN in statuses else NOT_MET
         distance = min(child.distance for child in children)
         children.sort(key=_closeness)
     return NodeResult(node, status, tuple(children), distance=distance, default_status=status)
+
+
+def _combine(kind: str, statuses: set[str]) -> str:
+    """all: not met beats unknown beats met; any: met beats unknown beats not met."""
+    if kind == "all":
+        return NOT_MET if NOT_MET in statuses else UNKNOWN if UNKNOWN in statuses else MET
+    return MET if MET in statuses else UNKNOWN if UNKNOWN in statuses else NOT_MET
 
 
 def _closeness(result: NodeResult) -> tuple[int, int, float]:
@@ -268,11 +269,7 @@ def _statuses(check: Check, facts: Mapping[str, Any]) -> dict[str, str]:
             else:
                 status = MET if truthy(node.logic(facts)) else NOT_MET
         else:
-            found = {walk(child) for child in node.children}
-            if node.kind == "all":
-                status = NOT_MET if NOT_MET in found else UNKNOWN if UNKNOWN in found else MET
-            else:
-                status = MET if MET in found else UNKNOWN if UNKNOWN in found else NOT_MET
+            status = _combine(node.kind, {walk(child) for child in node.children})
         statuses[node.id] = status
         return status
 

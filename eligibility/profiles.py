@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from eligibility.errors import InputError
+from eligibility.errors import InputError, place_of
 from eligibility.validation import validate
 from eligibility.yamlio import line_of, parse_text
 
@@ -87,8 +87,7 @@ def profile_from_data(data: Any, source: str, locate=None) -> Profile:
     validate(data, "profile", source, locate)
     for path, problem, fix in _consistency_problems(data):
         line = locate(path) if locate else None
-        json_path = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
-        raise InputError(source, f"line {line} ({json_path})" if line else json_path, problem, fix)
+        raise InputError(source, place_of(path, line), problem, fix)
     return Profile(source, data)
 
 

@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from eligibility.errors import InputError
+from eligibility.errors import InputError, place_of
 from eligibility.facts import CredentialInfo, Registry
 from eligibility.logic import Compiled, LogicError, comparison_sides, compile_logic
 from eligibility.profiles import read_text
@@ -574,5 +574,4 @@ def _check_overlaps(path: Path, text: str, versions: list[Version]) -> None:
 
 def _fail(path: Path, text: str, where: list, problem: str, fix: str):
     line = line_of(text, where)
-    json_path = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in where)
-    raise InputError(str(path), f"line {line} ({json_path})" if line else json_path, problem, fix)
+    raise InputError(str(path), place_of(where, line), problem, fix)

@@ -14,7 +14,7 @@ from typing import Any
 import jsonschema
 from jsonschema import Draft202012Validator
 
-from eligibility.errors import InputError
+from eligibility.errors import InputError, place_of
 from eligibility.resources import schema_file
 
 
@@ -41,9 +41,7 @@ def validate(
         # point at the unknown field itself, not at the mapping that holds it
         allowed = error.schema.get("properties", {})
         path.append(next(str(k) for k in error.instance if k not in allowed))
-    json_path = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
-    line = line_of(path) if line_of else None
-    place = f"line {line} ({json_path})" if line else json_path
+    place = place_of(path, line_of(path) if line_of else None)
     problem, fix = _explain(error)
     more = len(errors) - 1
     if more:
