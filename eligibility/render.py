@@ -111,7 +111,9 @@ def _summary_footer() -> str:
 
 
 def _short_text(result: NodeResult) -> str:
-    return result.node.text.split(":")[0] if ":" in result.node.text else result.node.id
+    """A pathway's name: its text up to a colon ("Option 2"), else the text, shortened."""
+    text = result.node.text.split(":")[0]
+    return text if len(text) <= 60 else text[:57].rstrip() + "..."
 
 
 def _explanation_text(report: ProfileReport, e: Explanation) -> str:
