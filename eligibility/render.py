@@ -126,7 +126,7 @@ def _explanation_text(report: ProfileReport, e: Explanation) -> str:
     lines += ["", f"{e.headline}: {e.verdict}"]
     if e.closest is not None and r.requires is not None and r.requires.node.kind == "any":
         things = "one thing" if e.closest.distance == 1 else f"{e.closest.distance} things"
-        lines.append(f"  Closest: {_short_text(e.closest).lower()}, {things} missing.")
+        lines.append(f"  Closest: {_short_text(e.closest)}, {things} missing.")
     if r.requires is not None:
         lines.append("")
         lines += _tree_lines(r.requires, e.closest, indent=2, top=True)
@@ -161,7 +161,7 @@ def _version_line(version: Version) -> str:
 def _pathway_names(result: CheckResult, ids: Iterable[str]) -> list[str]:
     assert result.requires is not None
     by_id = {child.node.id: child for child in (result.requires, *result.requires.children)}
-    return [_short_text(by_id[i]).lower() if i in by_id else i for i in ids]
+    return [_short_text(by_id[i]) if i in by_id else i for i in ids]
 
 
 def _tree_lines(
