@@ -51,7 +51,24 @@ def evaluate(expression: Any, data: Any) -> Any:
 
 
 def truthy(value: Any) -> bool:
-    """JsonLogic truthiness as the engine applies it (``{}`` and ``[]`` are false)."""
+    """JsonLogic truthiness as the engine applies it: 0, "", [], {} and null are false.
+
+    Computed here rather than through the engine, which would need the value as JSON text;
+    ``tests/test_logic_conformance.py`` checks the two agree.
+    """
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return False
+    if isinstance(value, int | float):
+        return value != 0
+    if isinstance(value, str | list | dict):
+        return len(value) > 0
+    return bool(value)
+
+
+def engine_truthy(value: Any) -> bool:
+    """The engine's own truthiness, for checking :func:`truthy` against it."""
     return _ENGINE.truthy(json.dumps(value))
 
 

@@ -11,7 +11,7 @@ import json
 
 import pytest
 
-from eligibility.logic import compile_logic, evaluate
+from eligibility.logic import compile_logic, engine_truthy, evaluate, truthy
 
 from .conftest import SHARED
 
@@ -47,3 +47,10 @@ def test_compiled_rule_reports_what_it_reads() -> None:
         {"and": [{">=": [{"var": "experience.aapc_months"}, 24]}, {"var": "practicode_completed"}]}
     )
     assert set(compiled.reads) == {"experience.aapc_months", "practicode_completed"}
+
+
+@pytest.mark.parametrize(
+    "value", [0, 1, -1, 0.0, 0.5, "", "0", "a", [], [0], {}, {"a": 1}, None, True, False]
+)
+def test_truthiness_matches_the_engine(value) -> None:
+    assert truthy(value) is engine_truthy(value)
