@@ -21,6 +21,7 @@ def list_rows(book: RuleBook, as_of: date) -> list[dict[str, str]]:
                 "name": credential.name,
                 "setting": credential.setting or "",
                 "confidence": version.confidence if version else "-",
+                "id_confidence": credential.id_confidence or "",
                 "version": version.id if version else "none in force",
                 "checks": ", ".join(credential.check_ids()),
             }
@@ -32,8 +33,9 @@ def list_text(book: RuleBook, as_of: date) -> str:
     rows = list_rows(book, as_of)
     lines = [f"Credentials and their checks (rules in force on {as_of.isoformat()}):", ""]
     for row in rows:
+        id_note = f", id confidence {row['id_confidence']}" if row["id_confidence"] else ""
         lines.append(
-            f"{row['body']:<6}{row['id']:<8}{row['name']}  [confidence {row['confidence']}, {row['version']}]"
+            f"{row['body']:<6}{row['id']:<8}{row['name']}  [confidence {row['confidence']}{id_note}, {row['version']}]"
         )
         if row["setting"]:
             lines.append(f"{'':14}setting: {row['setting']}")

@@ -132,6 +132,7 @@ class Credential:
     setting: str | None
     file: str
     versions: tuple[Version, ...]
+    id_confidence: str | None = None
 
     def check_ids(self) -> list[str]:
         """Every check id any version defines, in file order."""
@@ -434,7 +435,13 @@ def _credential(
         )
     _check_overlaps(path, text, versions)
     return Credential(
-        entry["id"], body, entry["name"], entry.get("setting"), str(path), tuple(versions)
+        entry["id"],
+        body,
+        entry["name"],
+        entry.get("setting"),
+        str(path),
+        tuple(versions),
+        entry.get("id_confidence"),
     )
 
 
