@@ -14,7 +14,7 @@ from datetime import date
 from itertools import pairwise
 from typing import Any
 
-from eligibility.dates import DAYS_PER_MONTH, ONE_DAY, Interval, clip, months_in, parse
+from eligibility.dates import DAYS_PER_MONTH, ONE_DAY, Interval, clip, months_in, parse, union
 
 AAPC_CODE_SETS = frozenset({"CPT", "ICD-10-CM", "HCPCS-II"})  # CONV-4: any one is enough (A1)
 AHIMA_CODE_SETS = frozenset({"CPT", "ICD-10-CM", "ICD-10-PCS", "HCPCS-II"})
@@ -120,7 +120,7 @@ def _education(education: Mapping[str, Any] | None) -> dict[str, Any]:
         }
     level = education["highest_level"]
     diploma = level in DIPLOMA_LEVELS and not (
-        level in DEGREE_LEVELS and education.get("hs_credential") == "ged"
+        level in DEGREE_LEVELS and education.get("hs_credential") in ("ged", "none")
     )
     return {
         "level": level,
@@ -162,17 +162,23 @@ def _qualifies(record: Mapping[str, Any], code_sets: frozenset[str]) -> bool:
 def _months(jobs: list[Job], reference_hours: float | None) -> float:
     """Months of experience in the union of ``jobs`` (CONV-2), pro-rated under an FTE policy (CONV-3).
 
-    Full-time stretches count as calendar time; a stretch worked part-time loses the share of its
-    days not worked, ``days x (1 - hours / reference)``, converted at the mean month length.
+    Calendar months (CONV-1) unless an FTE policy is in effect and some stretch was worked
+    part-time; then CONV-3's formula: days x min(1, hours / reference) / 30.4375. Full-time work
+    thus keeps its exact calendar count, and both counts only grow as a job goes on.
     """
-    calendar_months = months_in(job.interval for job in jobs)
-    if reference_hours is None:
-        return round(calendar_months, 4)
-    missing_days = 0.0
-    for start, end, hours in _segments(jobs):
-        share = 1.0 if hours is None else min(1.0, hours / reference_hours)
-        missing_days += ((end - start).days + 1) * (1.0 - share)
-    return round(max(0.0, calendar_months - missing_days / DAYS_PER_MONTH), 4)
+    segments = _segments(jobs)
+    shares = (
+        [
+            (start, end, 1.0 if hours is None else min(1.0, hours / reference_hours))
+            for start, end, hours in segments
+        ]
+        if reference_hours
+        else []
+    )
+    if all(share == 1.0 for _, _, share in shares):
+        return round(months_in(job.interval for job in jobs), 4)
+    days = sum(((end - start).days + 1) * share for start, end, share in shares)
+    return round(days / DAYS_PER_MONTH, 4)
 
 
 def _segments(jobs: list[Job]) -> list[tuple[date, date, float | None]]:
@@ -212,7 +218,15 @@ def _documented(
             start, end = max(span[0], job.interval[0]), min(span[1], job.interval[1], as_of)
             if start <= end:
                 documented.append(Job(job.id, (start, end), job.hours, False))
-    return documented
+    # two letters vouching for the same stretch of one job must not add its hours twice
+    by_job: dict[Job | None, list[Interval]] = {}
+    for part in documented:
+        by_job.setdefault(by_id.get(part.id) if part.id else None, []).append(part.interval)
+    return [
+        Job(job.id if job else None, interval, job.hours if job else None, False)
+        for job, intervals in by_job.items()
+        for interval in union(intervals)
+    ]
 
 
 def _letter_span(letter: Mapping[str, Any]) -> Interval | None:
@@ -250,7 +264,7 @@ def _a1_compliant(letter: Mapping[str, Any]) -> Interval | None:
 
 
 def _letter_2019_rule(policies: Mapping[str, str], jobs: list[Job], as_of: date):
-    """AAPC's 2019 letters (A5): typed and signed, by anyone but the candidate, stating the time."""
+    """AAPC's 2019 letters (A5): typed and signed by an employer, supervisor, HR or a co-worker, stating the time."""
     by_id = {job.id: job for job in jobs}
     accept_words = policies.get("vague_duration_statement") == "accept"
 
@@ -267,7 +281,10 @@ def _letter_2019_rule(policies: Mapping[str, str], jobs: list[Job], as_of: date)
 
 
 def _signed(letter: Mapping[str, Any]) -> bool:
-    return bool(letter.get("signed", letter.get("hand_signed", False)))
+    """Typed and signed, as A5 asks; a letter is taken as typed unless it says ``typed: false``."""
+    return letter.get("typed", True) and bool(
+        letter.get("signed", letter.get("hand_signed", False))
+    )
 
 
 def _letters(letters: list[Mapping[str, Any]], as_of: date) -> dict[str, Any]:
@@ -313,12 +330,12 @@ def _training(records: Iterable[Mapping[str, Any]], as_of: date) -> dict[str, An
     in_hours = [
         r["hours"]["value"] for r in courses if r.get("hours", {}).get("unit") in CONTACT_HOUR_UNITS
     ]
-    in_credits = [
-        r for r in courses if r.get("hours") and r["hours"]["unit"] not in CONTACT_HOUR_UNITS
+    in_credits = [  # credits, CEUs, or no length at all: not convertible to contact hours
+        r for r in courses if not r.get("hours") or r["hours"]["unit"] not in CONTACT_HOUR_UNITS
     ]
     longest = max(in_hours, default=0)
     return {
-        # CONV-7: credits are not converted; a course counted only in credits leaves this unknown.
+        # CONV-7: credits are not converted; courses measured only in credits leave this unknown.
         "longest_course_contact_hours": None if (in_credits and not in_hours) else longest,
         "topics": sorted({topic for r in courses for topic in r.get("topics", [])}),
         "pcap_completed": any(r.get("ahima_pcap_approved") for r in courses),
@@ -341,7 +358,7 @@ def _credentials(
     for record in records:
         cid, named_apprentice = registry.normalise(record["id"])
         since = record.get("awarded_date") or record.get("exam_pass_date")
-        if record.get("status", "active") != "active" or (since and parse(since) > as_of):
+        if _status_on(record, as_of) != "active" or (since and parse(since) > as_of):
             continue
         removed = record.get("apprentice_removed_date")
         is_apprentice = (named_apprentice or record.get("apprentice", False)) and not (
@@ -355,11 +372,18 @@ def _credentials(
         if info and info.coding and body != "AHIMA" and (count_apprentice or not is_apprentice):
             other_org.append(cid)
     return {
-        "held": sorted(held),
-        "full": sorted(full),
-        "apprentice": sorted(apprentice),
-        "other_org_coding": sorted(other_org),
+        "held": sorted(set(held)),
+        "full": sorted(set(full)),
+        "apprentice": sorted(set(apprentice)),
+        "other_org_coding": sorted(set(other_org)),
     }
+
+
+def _status_on(record: Mapping[str, Any], as_of: date) -> str:
+    """The credential's status on ``as_of``: a reported status counts from its effective date on."""
+    status = record.get("status", "active")
+    effective = record.get("status_effective_date")
+    return "active" if effective and parse(effective) > as_of else status
 
 
 def _memberships(records: Iterable[Mapping[str, Any]], as_of: date) -> dict[str, Any]:

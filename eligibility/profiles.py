@@ -108,16 +108,19 @@ def _consistency_problems(data: Mapping[str, Any]) -> Iterator[tuple[list[str | 
                     f"{last} {record[last]} is before {first} {record[first]}",
                     f"correct one of the two dates; {last} must be on or after {first}",
                 )
-    job_ids: set[str] = set()
-    for index, job in enumerate(data.get("work_history", [])):
-        if "id" in job:
-            if job["id"] in job_ids:
+    for section in ("work_history", "training", "verification_letters"):
+        seen: set[str] = set()
+        for index, record in enumerate(data.get(section, [])):
+            if "id" not in record:
+                continue
+            if record["id"] in seen:
                 yield (
-                    ["work_history", index, "id"],
-                    f"job id {job['id']!r} is used twice",
-                    "give each job its own id",
+                    [section, index, "id"],
+                    f"the id {record['id']!r} is used twice in {section}",
+                    "give each record its own id",
                 )
-            job_ids.add(job["id"])
+            seen.add(record["id"])
+    job_ids = {job["id"] for job in data.get("work_history", []) if "id" in job}
     for index, letter in enumerate(data.get("verification_letters", [])):
         target = letter.get("covers_work_id")
         if target is not None and target not in job_ids:

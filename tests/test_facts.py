@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -243,3 +243,54 @@ def test_future_dates_extend_ongoing_jobs_only(rulebook) -> None:
     work = [job("2025-09-01", id="now"), job("2020-01-01", "2020-12-31", id="old")]
     later = facts(rulebook, day=date(2027, 8, 31), work_history=work)["experience"]["aapc_months"]
     assert later == 24 + 12
+
+
+def test_two_letters_for_one_part_time_job_do_not_add_its_hours_twice(rulebook) -> None:
+    work = [job("2024-06-01", id="j", hours_per_week=16)]
+    letter = {
+        **GOOD_LETTER,
+        "covers_work_id": "j",
+        "stated_start": "2024-06-01",
+        "stated_end": "2026-11-01",
+    }
+    got = facts(
+        rulebook,
+        {"part_time_counting": "fte40"},
+        work_history=work,
+        verification_letters=[letter, letter],
+    )
+    assert got["experience"]["aapc_documented_months"] <= got["experience"]["aapc_months"]
+
+
+def test_part_time_months_never_fall_as_a_job_goes_on(rulebook) -> None:
+    work = [job("2024-06-01", hours_per_week=16)]
+    days = [date(2026, 12, 28) + timedelta(days=n) for n in range(70)]
+    months = [
+        facts(rulebook, {"part_time_counting": "fte40"}, day, work_history=work)["experience"][
+            "aapc_months"
+        ]
+        for day in days
+    ]
+    assert months == sorted(months)
+
+
+def test_a_reported_status_counts_from_its_effective_date(rulebook) -> None:
+    revoked = [
+        {
+            "id": "CPC",
+            "awarded_date": "2015-09-14",
+            "status": "revoked",
+            "status_effective_date": "2026-06-29",
+        }
+    ]
+    assert facts(rulebook, day=date(2026, 6, 1), credentials=revoked)["credentials"]["held"] == [
+        "CPC"
+    ]
+    assert facts(rulebook, credentials=revoked)["credentials"]["held"] == []
+
+
+def test_a_course_without_its_length_leaves_the_hours_unknown(rulebook) -> None:
+    training = [
+        {"program_type": "school_certificate", "completed": True, "completion_date": "2025-01-01"}
+    ]
+    assert facts(rulebook, training=training)["training"]["longest_course_contact_hours"] is None

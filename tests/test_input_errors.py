@@ -147,7 +147,7 @@ def case(id_, replacement, json_path, problem, needle):
             "duplicate-job-id",
             ("verification_letters:", SECOND_JOB),
             "$.work_history[1].id",
-            "job id 'job-1' is used twice",
+            "the id 'job-1' is used twice in work_history",
             "job-1",
         ),
         case(
