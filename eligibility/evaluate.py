@@ -146,9 +146,8 @@ def evaluate_check(version: Version, check_id: str, context: Context) -> CheckRe
 
 
 def _applies(check: Check, facts: Mapping[str, Any]) -> bool:
+    """Whether the check is for this person; a missing fact reads as null, as in JsonLogic."""
     assert check.applies_logic is not None
-    if any(_lookup(facts, read) is None for read in check.applies_logic.reads):
-        return True  # unknown whether it applies: answer it rather than hide it
     return truthy(check.applies_logic(facts))
 
 
@@ -162,12 +161,17 @@ def _evaluate(
         return _leaf(node, facts, eta)
     children = [_evaluate(child, facts, eta) for child in node.children]
     status = _combine(node.kind, {child.status for child in children})
+    details = (
+        tuple(_lookup(facts, node.details) or ()) if node.details and status == NOT_MET else ()
+    )
     if node.kind == "all":
         distance = sum(child.distance for child in children)
     else:
         distance = min(child.distance for child in children)
         children.sort(key=_closeness)
-    return NodeResult(node, status, tuple(children), distance=distance, default_status=status)
+    return NodeResult(
+        node, status, tuple(children), details=details, distance=distance, default_status=status
+    )
 
 
 def _combine(kind: str, statuses: set[str]) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from itertools import pairwise
 from typing import Any
 
@@ -103,6 +103,7 @@ def derive(
         "practicode_completed": _completed_by(profile.get("practicode"), as_of),
         "credentials": _credentials(profile.get("credentials", []), as_of, policies, registry),
         "membership": _memberships(profile.get("memberships", []), as_of),
+        "recert": _recertification(profile, as_of, registry),
         "policies": dict(policies),
     }
 
@@ -403,4 +404,98 @@ def _memberships(records: Iterable[Mapping[str, Any]], as_of: date) -> dict[str,
         "ahima_current": current["AHIMA"],
         "pahcs_current": current["PAHCS"],
         "aapc_type": types["AAPC"],
+    }
+
+
+# --- recertification (AHIMA cycles) ------------------------------------------------------
+
+AHIMA_SELF_REVIEWS_UNTIL = date(2021, 1, 1)  # H4: discontinued for cycles from 2021-01-01
+AHIMA_40_PERCENT_FROM = date(2025, 1, 1)  # H5: the 40% AHIMA-sourced rule
+AHIMA_INACTIVE_DAYS = 180  # H6: inactive for 180 days, then revoked
+
+
+def _recertification(profile: Mapping[str, Any], as_of: date, registry: Registry) -> dict[str, Any]:
+    """Per credential with recertification cycles: its last completed cycle and its current one.
+
+    CEUs count towards a cycle by completion date (AHIMA-RC-8); CEUs reported for a credential of
+    another body are left out. Thresholds are the rules' business; facts only add up.
+    """
+    credentials = profile.get("credentials", [])
+    ahima_ids = {
+        registry.normalise(r["id"])[0]
+        for r in credentials
+        if (r.get("issuing_body") or _body(registry, r["id"])) == "AHIMA"
+    }
+    ceus = [
+        c
+        for c in profile.get("ceus", [])
+        if not c.get("applied_to_credential_id")
+        or _body(registry, c["applied_to_credential_id"]) == "AHIMA"
+    ]
+    reviews = profile.get("self_reviews", [])
+    out: dict[str, Any] = {}
+    for record in credentials:
+        cycles = sorted(record.get("recert_cycles", []), key=lambda c: c["start"])
+        if not cycles:
+            continue
+        done = [c for c in cycles if parse(c["end"]) < as_of]
+        running = [c for c in cycles if parse(c["start"]) <= as_of <= parse(c["end"])]
+        out[registry.normalise(record["id"])[0]] = {
+            "ahima_credentials": len(ahima_ids),
+            "last": _cycle(done[-1] if done else None, ceus, reviews, as_of),
+            "current": _cycle(running[0] if running else None, ceus, reviews, as_of),
+        }
+    return out
+
+
+def _body(registry: Registry, credential_id: str) -> str:
+    info = registry.info(registry.normalise(credential_id)[0])
+    return info.body if info else "other"
+
+
+def _cycle(cycle: Mapping[str, Any] | None, ceus, reviews, as_of: date) -> dict[str, Any]:
+    if cycle is None:
+        return {
+            "exists": False,
+            "start": None,
+            "end": None,
+            "ceus": 0,
+            "hiim": 0,
+            "ahima_sourced": 0,
+            "self_reviews": 0,
+            "fee_paid": False,
+            "begins_2025": False,
+            "ends_2025": False,
+            "before_2021": False,
+            "consequences": [],
+        }
+    start, end = parse(cycle["start"]), parse(cycle["end"])
+    inside = [c for c in ceus if start <= parse(c["completion_date"]) <= end]
+    inactive = end + ONE_DAY
+    revoked = inactive + timedelta(days=AHIMA_INACTIVE_DAYS)
+    standing = (
+        "revoked" if as_of >= revoked else "inactive" if as_of >= inactive else "active until then"
+    )
+    return {
+        "exists": True,
+        "start": cycle["start"],
+        "end": cycle["end"],
+        "ceus": round(sum(c["ceus"] for c in inside), 2),
+        "hiim": round(sum(c["ceus"] for c in inside if c.get("hiim_domain")), 2),
+        "ahima_sourced": round(sum(c["ceus"] for c in inside if c.get("ahima_source")), 2),
+        "self_reviews": sum(1 for r in reviews if start <= parse(r["date"]) <= end),
+        "fee_paid": bool(cycle.get("fee_paid")),
+        "begins_2025": start >= AHIMA_40_PERCENT_FROM,
+        "ends_2025": end >= AHIMA_40_PERCENT_FROM,
+        "before_2021": start < AHIMA_SELF_REVIEWS_UNTIL,
+        "consequences": [
+            f"cycle {cycle['start']} to {cycle['end']}: unmet requirements make the credential inactive "
+            f"from {inactive.isoformat()} and revoked from {revoked.isoformat()} (AHIMA-ST-1); "
+            f"on {as_of.isoformat()}: {standing}"
+            + (
+                " (an extension was bought: check its terms with AHIMA)"
+                if cycle.get("extension_purchased")
+                else ""
+            )
+        ],
     }

@@ -193,6 +193,7 @@ def _tree_lines(
     else:
         lines = [f"{pad}{status:<{LABEL_WIDTH}}{node.text} ({joiner}){marker}"]
     lines += _readings(result, pad + " " * LABEL_WIDTH)
+    lines += [f"{pad}{' ' * LABEL_WIDTH}- {d}" for d in result.details]
     for child in result.children:
         lines += _tree_lines(child, closest, indent + 2)
     return lines
@@ -303,6 +304,8 @@ def _node_json(result: NodeResult) -> dict[str, Any]:
         "kind": node.kind,
         "status": result.status,
     }
+    if result.details:
+        out["details"] = list(result.details)
     if node.kind == "leaf":
         out.update(
             measure=node.measure,
@@ -313,7 +316,6 @@ def _node_json(result: NodeResult) -> dict[str, Any]:
             shortfall=result.shortfall,
             reached_on=result.reached_on.isoformat() if result.reached_on else None,
             missing=[{"fact": f, "supply": fact_entry(f).get("x-supply")} for f in result.missing],
-            details=list(result.details),
             fix=step(result) if result.status != MET else None,
         )
     if result.status == AMBIGUOUS:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -256,7 +256,19 @@ def load_rulebook(directory: str | None = None) -> RuleBook:
                         "check ids must be unique across rule files (use {credential} in shared rules)",
                     )
             credentials.append(credential)
-    return RuleBook(tuple(credentials), policies, registry, str(root))
+    return RuleBook(_merged(credentials), policies, registry, str(root))
+
+
+def _merged(credentials: list[Credential]) -> tuple[Credential, ...]:
+    """One entry per credential id: a credential's exam and recertification rules may live in
+    different files (by topic), and are listed and selected together."""
+    by_id: dict[str, Credential] = {}
+    for credential in credentials:
+        known = by_id.get(credential.id)
+        by_id[credential.id] = (
+            replace(known, versions=known.versions + credential.versions) if known else credential
+        )
+    return tuple(by_id.values())
 
 
 def _reference(path: Path, section: str, fields: tuple[str, ...]) -> list[Mapping[str, Any]]:
@@ -323,12 +335,22 @@ def _policies(path: Path) -> dict[str, Policy]:
 
 @cache
 def _fact_vocabulary() -> dict[str, dict[str, Any]]:
-    """Fact paths ("experience.aapc_months") to their schema entries."""
+    """Fact paths ("experience.aapc_months") to their schema entries.
+
+    A mapping with free keys (``recert`` is keyed by credential id) is entered as ``*``:
+    ``recert.*.last.ceus`` stands for ``recert.CCS.last.ceus``.
+    """
     schema = json.loads(schema_file("facts").read_text(encoding="utf-8"))
     paths: dict[str, dict[str, Any]] = {}
 
     def walk(prefix: str, node: dict[str, Any]) -> None:
-        for name, sub in node.get("properties", {}).items():
+        children = dict(node.get("properties", {}))
+        if (
+            isinstance(node.get("additionalProperties"), dict)
+            and "properties" in node["additionalProperties"]
+        ):
+            children["*"] = node["additionalProperties"]
+        for name, sub in children.items():
             path = f"{prefix}{name}"
             paths[path] = sub
             walk(path + ".", sub)
@@ -337,9 +359,21 @@ def _fact_vocabulary() -> dict[str, dict[str, Any]]:
     return paths
 
 
+def _entry(vocabulary: Mapping[str, Any], path: str) -> Mapping[str, Any] | None:
+    """The vocabulary entry for ``path``, trying ``*`` for one free key; None when unknown."""
+    if path in vocabulary:
+        return vocabulary[path]
+    parts = path.split(".")
+    for index in range(len(parts)):
+        wild = ".".join([*parts[:index], "*", *parts[index + 1 :]])
+        if wild in vocabulary:
+            return vocabulary[wild]
+    return None
+
+
 def fact_entry(path: str) -> Mapping[str, Any]:
     """The facts schema's entry for ``path`` (description, x-supply ...); empty when unknown."""
-    return _fact_vocabulary().get(path, {})
+    return _entry(_fact_vocabulary(), path) or {}
 
 
 def time_dependent_facts() -> frozenset[str]:
@@ -497,7 +531,7 @@ def _node(
         confidence=raw.get("confidence"),
         note=raw.get("note"),
     )
-    if raw.get("details") and raw["details"] not in facts:
+    if raw.get("details") and _entry(facts, raw["details"]) is None:
         _fail(
             path,
             text,
@@ -543,7 +577,7 @@ def _compile(
                     f"add {policy} to this version's open_policies (rules/policies.yaml lists them)",
                 )
             continue
-        if read not in facts:
+        if _entry(facts, read) is None:
             _fail(
                 path,
                 text,
@@ -551,7 +585,7 @@ def _compile(
                 f"reads unknown fact {read!r}",
                 "use a fact listed in schemas/facts.schema.json",
             )
-        for policy in facts[read].get("x-policies", []):
+        for policy in _entry(facts, read).get("x-policies", []):
             if policy not in open_policies:
                 _fail(
                     path,

@@ -78,7 +78,7 @@ def test_summary_lists_every_check():
     [
         (C01, [], None),
         (C03, ["CPC-A-removal"], ["CPC-A-removal"]),
-        (C06, ["CPC-A-removal", "CCS"], ["CPC-A-removal", "CCS-exam"]),
+        (C06, ["CPC-A-removal", "CCS"], ["CPC-A-removal", "CCS-exam", "CCS-recert"]),
         (C09, [], None),
     ],
 )
@@ -98,11 +98,20 @@ def test_json_for_two_profiles_is_an_array():
         REPORT.validate(report)
 
 
+def test_a_credential_selects_all_its_checks_and_inapplicable_ones_do_not_fail():
+    result, report = run_json(C01, "--cert", "CCS", "--as-of", "2026-11-22")
+    assert [(r["check"], r["status"]) for r in report["results"]] == [
+        ("CCS-exam", "met"),
+        ("CCS-recert", "not_applicable"),
+    ]
+    assert result.exit_code == 0
+
+
 @pytest.mark.parametrize(
     ("cert", "as_of", "version", "status"),
     [
-        ("CCS", "2014-06-01", "CCS-LEG", "not_met"),
-        ("CCS", "2026-11-22", "CCS-CUR", "met"),
+        ("CCS-exam", "2014-06-01", "CCS-LEG", "not_met"),
+        ("CCS-exam", "2026-11-22", "CCS-CUR", "met"),
         ("CCS-exam@CCS-LEG", "2026-11-22", "CCS-LEG", "not_met"),
     ],
 )
