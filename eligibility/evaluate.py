@@ -203,6 +203,8 @@ def _leaf(node: Node, facts: Mapping[str, Any], eta: Callable[[Node], date | Non
         shortfall = _shortfall(operator, found, needed)
     elif len(node.logic.reads) == 1:
         found = _lookup(facts, node.logic.reads[0])
+        if isinstance(found, bool):  # a yes/no fact: show what the leaf made of it ({"!": ...})
+            found = truthy(node.logic(facts))
     if missing:
         return NodeResult(
             node,

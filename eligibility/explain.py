@@ -133,7 +133,8 @@ def _ways(result: NodeResult) -> list[frozenset[str]]:
     if result.status == MET:
         return [frozenset()]
     if result.node.kind == "leaf":
-        return [frozenset({step(result)})]
+        actionable = result.node.fix or result.reached_on or result.status in (UNKNOWN, AMBIGUOUS)
+        return [frozenset({step(result)})] if actionable else []  # nothing a person can do
     child_ways = [_ways(child) for child in result.children]
     if result.node.kind == "any":
         return [way for ways in child_ways for way in ways]
