@@ -8,6 +8,7 @@ profile does not say enough to know it, and rules reading it then answer "unknow
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -104,6 +105,7 @@ def derive(
         "credentials": _credentials(profile.get("credentials", []), as_of, policies, registry),
         "membership": _memberships(profile.get("memberships", []), as_of),
         "recert": _recertification(profile, as_of, registry),
+        "aapc": _aapc_renewal(profile, as_of, registry),
         "policies": dict(policies),
     }
 
@@ -497,5 +499,138 @@ def _cycle(cycle: Mapping[str, Any] | None, ceus, reviews, as_of: date) -> dict[
                 if cycle.get("extension_purchased")
                 else ""
             )
+        ],
+    }
+
+
+# --- AAPC renewal (CEU periods and dues) -----------------------------------------------------
+
+CIRCC_VENDORS = ("zhealth", "medlearn", "medical asset management")  # A6 / AAPC-CEU-3
+AAPC_REVOCATION_DAYS = 90  # AAPC-LAPSE-1
+
+
+def _aapc_renewal(profile: Mapping[str, Any], as_of: date, registry: Registry) -> dict[str, Any]:
+    """AAPC's two-year CEU periods and yearly dues for a certified member (AAPC-CEU-1 to CEU-6).
+
+    The CEU year follows the renewal month: odd months report in odd years, even months in even
+    years, on the last day of the month. CEUs count when completed within the period, on or after
+    certification, and submitted by the due date. Thresholds are the rules' business.
+    """
+    held = [
+        r
+        for r in profile.get("credentials", [])
+        if _body(registry, r["id"]) == "AAPC" and _status_on(r, as_of) == "active"
+    ]
+    memberships = sorted(
+        (m for m in profile.get("memberships", []) if m["organization"] == "AAPC"),
+        key=lambda m: m["paid_through"],
+    )
+    month = memberships[-1].get("renewal_month") if memberships else None
+    awarded = [
+        parse(r.get("awarded_date") or r["exam_pass_date"])
+        for r in held
+        if r.get("awarded_date") or r.get("exam_pass_date")
+    ]
+    certified = min(awarded) if awarded else None
+    ids = sorted({registry.normalise(r["id"])[0] for r in held})
+    ceus = [
+        c
+        for c in profile.get("ceus", [])
+        if (
+            _body(registry, c["applied_to_credential_id"]) == "AAPC"
+            if c.get("applied_to_credential_id")
+            else c.get("aapc_approved_vendor")
+        )
+    ]
+    paid = parse(memberships[-1]["paid_through"]) if memberships else None
+    last = current = None
+    if month and certified:
+        due = _due_on_or_after(as_of, month)
+        previous = date(due.year - 2, month, calendar.monthrange(due.year - 2, month)[1])
+        current = _aapc_period(previous, due, certified, ceus, ids, as_of)
+        if previous >= certified:  # a period that ended before certification asked nothing
+            before = date(
+                previous.year - 2, month, calendar.monthrange(previous.year - 2, month)[1]
+            )
+            last = _aapc_period(before, previous, certified, ceus, ids, as_of)
+    return {
+        "credentials": len(ids),
+        "renewal_month": month,
+        "certified_on": certified.isoformat() if certified else None,
+        "last": last or _NO_PERIOD,
+        "current": current or _NO_PERIOD,
+        "dues_consequences": [
+            f"dues paid through {paid.isoformat()}: credentials are revoked "
+            f"{AAPC_REVOCATION_DAYS} days after the due date, from "
+            f"{(paid + timedelta(days=AAPC_REVOCATION_DAYS)).isoformat()} (AAPC-LAPSE-1); "
+            f"reinstatement costs $200 plus back dues (AAPC-LAPSE-2)"
+        ]
+        if paid and paid < as_of
+        else [],
+    }
+
+
+_NO_PERIOD: dict[str, Any] = {
+    "exists": False,
+    "start": None,
+    "due": None,
+    "ceus": 0,
+    "ceus_before_certification": 0,
+    "full_period": True,
+    "specific": {},
+    "consequences": [],
+}
+
+
+def _due_on_or_after(day: date, month: int) -> date:
+    """The first CEU due date (last day of the renewal month, in a year of the month's parity) on or after ``day``."""
+    year = day.year if day.year % 2 == month % 2 else day.year + 1
+    due = date(year, month, calendar.monthrange(year, month)[1])
+    return due if due >= day else date(year + 2, month, calendar.monthrange(year + 2, month)[1])
+
+
+def _aapc_period(
+    previous_due: date, due: date, certified: date, ceus, ids, as_of: date
+) -> dict[str, Any]:
+    start = previous_due + ONE_DAY
+    submitted = [
+        c
+        for c in ceus
+        if start <= parse(c["completion_date"]) <= due
+        and (due >= as_of or (c.get("submitted_date") and parse(c["submitted_date"]) <= due))
+    ]
+    counted = [c for c in submitted if parse(c["completion_date"]) >= certified]
+    specific = {
+        cid: round(
+            sum(
+                c["ceus"]
+                for c in counted
+                if cid in c.get("specialty_tags", [])
+                and (
+                    cid != "CIRCC"
+                    or any(v in (c.get("provider") or "").lower() for v in CIRCC_VENDORS)
+                )
+            ),
+            2,
+        )
+        for cid in ids
+    }
+    revoked = due + timedelta(days=AAPC_REVOCATION_DAYS)
+    return {
+        "exists": True,
+        "start": start.isoformat(),
+        "due": due.isoformat(),
+        "ceus": round(sum(c["ceus"] for c in counted), 2),
+        "ceus_before_certification": round(
+            sum(c["ceus"] for c in submitted if parse(c["completion_date"]) < certified), 2
+        ),
+        "full_period": True
+        if certified <= start
+        else None,  # first period pro-rated: formula unknown
+        "specific": specific,
+        "consequences": [
+            f"period {start.isoformat()} to {due.isoformat()}: CEUs not met by the due date mean revocation "
+            f"from {revoked.isoformat()}, 90 days later (AAPC-LAPSE-1)"
+            + (f"; on {as_of.isoformat()}: past that date" if as_of >= revoked else "")
         ],
     }

@@ -133,9 +133,9 @@ def _explanation_text(report: ProfileReport, e: Explanation) -> str:
     if e.actions:
         lines += ["", "What would make this met" + (" (any one):" if len(e.actions) > 1 else ":")]
         for action in e.actions:
-            lines.append(
-                f"  - {' and '.join(action.steps)} -> {', '.join(_pathway_names(r, action.completes))} met"
-            )
+            completes = [i for i in action.completes if i != r.requires.node.id]
+            target = f" -> {', '.join(_pathway_names(r, completes))} met" if completes else ""
+            lines.append(f"  - {' and '.join(action.steps)}{target}")
     lines += _ambiguity_lines(e)
     if r.recommends is not None:
         lines += ["", "Recommended (does not change the verdict):"]
@@ -187,7 +187,7 @@ def _tree_lines(
         lines += _readings(result, sub)
         return lines
     joiner = "all of" if node.kind == "all" else "any one of"
-    marker = "   <- closest" if closest is not None and result is closest else ""
+    marker = "   <- closest" if closest is not None and result is closest and not top else ""
     if top:
         lines = [f"{pad}{node.text} ({joiner}; {status}){marker}"]
     else:

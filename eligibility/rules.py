@@ -345,10 +345,7 @@ def _fact_vocabulary() -> dict[str, dict[str, Any]]:
 
     def walk(prefix: str, node: dict[str, Any]) -> None:
         children = dict(node.get("properties", {}))
-        if (
-            isinstance(node.get("additionalProperties"), dict)
-            and "properties" in node["additionalProperties"]
-        ):
+        if isinstance(node.get("additionalProperties"), dict):
             children["*"] = node["additionalProperties"]
         for name, sub in children.items():
             path = f"{prefix}{name}"
