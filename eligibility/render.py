@@ -8,7 +8,15 @@ from typing import Any
 
 from eligibility.api import ProfileReport
 from eligibility.dates import DAYS_PER_MONTH
-from eligibility.evaluate import AMBIGUOUS, MET, NOT_MET, UNKNOWN, CheckResult, NodeResult
+from eligibility.evaluate import (
+    AMBIGUOUS,
+    MET,
+    NOT_APPLICABLE,
+    NOT_MET,
+    UNKNOWN,
+    CheckResult,
+    NodeResult,
+)
 from eligibility.explain import Explanation, explain, step
 from eligibility.rules import Policy, Version, fact_entry
 
@@ -91,18 +99,23 @@ def text_report(report: ProfileReport, policies: Mapping[str, Policy]) -> str:
 
 
 def _summary_lines(explanations: list[Explanation]) -> list[str]:
-    width = max((len(e.result.check_id) for e in explanations), default=10)
+    """One line per check that applies; the ones that do not are named together at the end."""
+    applicable = [e for e in explanations if e.result.status != NOT_APPLICABLE]
+    width = max((len(e.result.check_id) for e in applicable), default=10)
     lines = []
-    for e in explanations:
+    for e in applicable:
         status = e.result.status.replace("_", " ")
         extra = ""
         if e.closest is not None and e.closest.distance:
             things = "thing" if e.closest.distance == 1 else "things"
             extra = f" (closest: {_short_text(e.closest)}, {e.closest.distance} {things} missing)"
-        recommends = e.result.recommends
-        if recommends is not None:
-            extra += f" (recommended preparation: {STATUS_WORDS.get(recommends.status, recommends.status)})"
+        apart = e.result.recommends
+        if apart is not None:
+            extra += f" ({_short_text(apart)}: {STATUS_WORDS.get(apart.status, apart.status)})"
         lines.append(f"  {status:<15}{e.result.check_id:<{width + 2}}{e.verdict}{extra}")
+    skipped = [e.result.check_id for e in explanations if e.result.status == NOT_APPLICABLE]
+    if skipped:
+        lines += ["", f"  Not applicable to this profile ({len(skipped)}): " + ", ".join(skipped)]
     return lines
 
 
@@ -112,7 +125,7 @@ def _summary_footer() -> str:
 
 def _short_text(result: NodeResult) -> str:
     """A pathway's name: its text up to a colon ("Option 2"), else the text, shortened."""
-    text = result.node.text.split(":")[0]
+    text = result.node.text.split(":")[0].split(" (")[0]
     return text if len(text) <= 60 else text[:57].rstrip() + "..."
 
 

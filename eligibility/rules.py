@@ -25,6 +25,7 @@ from eligibility.validation import validate
 from eligibility.yamlio import line_of, parse_text
 
 REFERENCE_FILES = ("credentials.yaml", "policies.yaml")
+KIND_ORDER = ("exam", "designation", "removal", "recertification", "status")
 
 
 @dataclass(frozen=True)
@@ -135,12 +136,12 @@ class Credential:
     id_confidence: str | None = None
 
     def check_ids(self) -> list[str]:
-        """Every check id any version defines, in file order."""
-        seen: dict[str, None] = {}
+        """Every check id any version defines: exam first, then designation, removal, keeping it."""
+        kinds: dict[str, str] = {}
         for version in self.versions:
             for check in version.checks:
-                seen.setdefault(check.id)
-        return list(seen)
+                kinds.setdefault(check.id, check.kind)
+        return sorted(kinds, key=lambda check_id: KIND_ORDER.index(kinds[check_id]))
 
 
 @dataclass(frozen=True)
