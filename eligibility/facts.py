@@ -442,10 +442,17 @@ def _recertification(profile: Mapping[str, Any], as_of: date, registry: Registry
             continue
         done = [c for c in cycles if parse(c["end"]) < as_of]
         running = [c for c in cycles if parse(c["start"]) <= as_of <= parse(c["end"])]
-        out[registry.normalise(record["id"])[0]] = {
+        cid = registry.normalise(record["id"])[0]
+        own = [
+            c
+            for c in ceus
+            if c.get("applied_to_credential_id")
+            and registry.normalise(c["applied_to_credential_id"])[0] == cid
+        ]
+        out[cid] = {
             "ahima_credentials": len(ahima_ids),
-            "last": _cycle(done[-1] if done else None, ceus, reviews, as_of),
-            "current": _cycle(running[0] if running else None, ceus, reviews, as_of),
+            "last": _cycle(done[-1] if done else None, ceus, own, reviews, as_of),
+            "current": _cycle(running[0] if running else None, ceus, own, reviews, as_of),
         }
     return out
 
@@ -455,13 +462,15 @@ def _body(registry: Registry, credential_id: str) -> str:
     return info.body if info else "other"
 
 
-def _cycle(cycle: Mapping[str, Any] | None, ceus, reviews, as_of: date) -> dict[str, Any]:
+def _cycle(cycle: Mapping[str, Any] | None, ceus, own, reviews, as_of: date) -> dict[str, Any]:
     if cycle is None:
         return {
             "exists": False,
             "start": None,
             "end": None,
             "ceus": 0,
+            "ceus_applied": 0,
+            "standing_if_unmet": None,
             "hiim": 0,
             "ahima_sourced": 0,
             "self_reviews": 0,
@@ -475,14 +484,16 @@ def _cycle(cycle: Mapping[str, Any] | None, ceus, reviews, as_of: date) -> dict[
     inside = [c for c in ceus if start <= parse(c["completion_date"]) <= end]
     inactive = end + ONE_DAY
     revoked = inactive + timedelta(days=AHIMA_INACTIVE_DAYS)
-    standing = (
-        "revoked" if as_of >= revoked else "inactive" if as_of >= inactive else "active until then"
-    )
+    standing = "revoked" if as_of >= revoked else "inactive" if as_of >= inactive else "at risk"
     return {
         "exists": True,
+        "standing_if_unmet": standing,
         "start": cycle["start"],
         "end": cycle["end"],
         "ceus": round(sum(c["ceus"] for c in inside), 2),
+        "ceus_applied": round(
+            sum(c["ceus"] for c in own if start <= parse(c["completion_date"]) <= end), 2
+        ),
         "hiim": round(sum(c["ceus"] for c in inside if c.get("hiim_domain")), 2),
         "ahima_sourced": round(sum(c["ceus"] for c in inside if c.get("ahima_source")), 2),
         "self_reviews": sum(1 for r in reviews if start <= parse(r["date"]) <= end),
@@ -493,7 +504,7 @@ def _cycle(cycle: Mapping[str, Any] | None, ceus, reviews, as_of: date) -> dict[
         "consequences": [
             f"cycle {cycle['start']} to {cycle['end']}: unmet requirements make the credential inactive "
             f"from {inactive.isoformat()} and revoked from {revoked.isoformat()} (AHIMA-ST-1); "
-            f"on {as_of.isoformat()}: {standing}"
+            f"on {as_of.isoformat()}: {standing if standing != 'at risk' else 'active until then'}"
             + (
                 " (an extension was bought: check its terms with AHIMA)"
                 if cycle.get("extension_purchased")
