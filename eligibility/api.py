@@ -18,6 +18,9 @@ from eligibility.facts import derive
 from eligibility.profiles import Profile
 from eligibility.rules import RuleBook, load_rulebook
 
+KEEPING_KINDS = ("recertification", "status")
+LAPSED = ("inactive", "revoked")
+
 
 @dataclass
 class ProfileFacts:
@@ -25,6 +28,7 @@ class ProfileFacts:
 
     profile: Profile
     rulebook: RuleBook
+    lapsed: frozenset[str] = frozenset()
     _cache: dict[tuple[date, tuple[tuple[str, str], ...]], Mapping[str, Any]] = field(
         default_factory=dict
     )
@@ -32,7 +36,9 @@ class ProfileFacts:
     def at(self, day: date, policies: Mapping[str, str]) -> Mapping[str, Any]:
         key = (day, tuple(sorted(policies.items())))
         if key not in self._cache:
-            self._cache[key] = derive(self.profile.data, day, policies, self.rulebook.registry)
+            self._cache[key] = derive(
+                self.profile.data, day, policies, self.rulebook.registry, self.lapsed
+            )
         return self._cache[key]
 
     def policy_values(self, policy: str) -> tuple[str, ...]:
@@ -106,9 +112,21 @@ def check_profile(
         if selectors
         else [(check_id, None) for check_id in book.all_check_ids()]
     )
-    context = Context(ProfileFacts(profile, book), day, book.default_policies(), explicit)
+    defaults = book.default_policies()
+    keeping = Context(ProfileFacts(profile, book), day, defaults, explicit)
+    kept = {
+        check_id: evaluate_selection(book.select(check_id, day), check_id, keeping)
+        for check_id in book.all_check_ids(kinds=KEEPING_KINDS)
+    }
+    # A credential its own keeping rules make inactive or revoked is not held for any other check.
+    lapsed = frozenset(
+        r.version.credential for r in kept.values() if r.version and r.standing in LAPSED
+    )
+    context = Context(ProfileFacts(profile, book, lapsed), day, defaults, explicit)
     results = tuple(
-        evaluate_selection(book.select(check_id, day, pinned), check_id, context)
+        kept[check_id]
+        if check_id in kept and pinned is None
+        else evaluate_selection(book.select(check_id, day, pinned), check_id, context)
         for check_id, pinned in dict.fromkeys(wanted)
     )
     return ProfileReport(profile, day, explicit, results, detailed=bool(selectors))

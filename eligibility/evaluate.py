@@ -91,6 +91,9 @@ class CheckResult:
     recommends: NodeResult | None = None
     others: tuple[OtherReading, ...] = ()
     policies: Mapping[str, str] | None = None
+    standing: str | None = (
+        None  # for checks that keep a credential: active, at risk, inactive, revoked
+    )
 
 
 @dataclass(frozen=True)
@@ -140,8 +143,22 @@ def evaluate_check(version: Version, check_id: str, context: Context) -> CheckRe
         if check.recommends
         else None
     )
+    standing = None
+    if requires.status == MET:
+        standing = check.standing_met
+    elif requires.status == NOT_MET and check.standing_not_met is not None:
+        standing = check.standing_not_met(facts_now)
     return CheckResult(
-        check, check.id, version, as_of, requires.status, requires, recommends, (), policies
+        check,
+        check.id,
+        version,
+        as_of,
+        requires.status,
+        requires,
+        recommends,
+        (),
+        policies,
+        standing,
     )
 
 

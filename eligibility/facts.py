@@ -69,9 +69,17 @@ class Job:
 
 
 def derive(
-    profile: Mapping[str, Any], as_of: date, policies: Mapping[str, str], registry: Registry
+    profile: Mapping[str, Any],
+    as_of: date,
+    policies: Mapping[str, str],
+    registry: Registry,
+    lapsed: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
-    """All facts about ``profile`` on ``as_of`` under ``policies``; see ``schemas/facts.schema.json``."""
+    """All facts about ``profile`` on ``as_of`` under ``policies``; see ``schemas/facts.schema.json``.
+
+    ``lapsed`` names credentials whose keeping rules (renewal, recertification) make them inactive
+    or revoked on ``as_of``: they no longer count as held, whatever the profile reports.
+    """
     jobs = _jobs(profile.get("work_history", []), as_of)
     aapc_jobs = [job for job, rec in jobs if _qualifies(rec, AAPC_CODE_SETS)]
     ahima_jobs = [job for job, rec in jobs if _qualifies(rec, AHIMA_CODE_SETS)]
@@ -102,7 +110,9 @@ def derive(
         "letters": _letters(letters, as_of),
         "training": _training(profile.get("training", []), as_of),
         "practicode_completed": _completed_by(profile.get("practicode"), as_of),
-        "credentials": _credentials(profile.get("credentials", []), as_of, policies, registry),
+        "credentials": _credentials(
+            profile.get("credentials", []), as_of, policies, registry, lapsed
+        ),
         "membership": _memberships(profile.get("memberships", []), as_of),
         "recert": _recertification(profile, as_of, registry),
         "aapc": _aapc_renewal(profile, as_of, registry),
@@ -354,6 +364,7 @@ def _credentials(
     as_of: date,
     policies: Mapping[str, str],
     registry: Registry,
+    lapsed: frozenset[str],
 ) -> dict[str, Any]:
     """Credentials active on ``as_of`` (CONV-6: revoked, lapsed or inactive ones do not count)."""
     held, full, apprentice, other_org = [], [], [], []
@@ -361,7 +372,11 @@ def _credentials(
     for record in records:
         cid, named_apprentice = registry.normalise(record["id"])
         since = record.get("awarded_date") or record.get("exam_pass_date")
-        if _status_on(record, as_of) != "active" or (since and parse(since) > as_of):
+        if (
+            _status_on(record, as_of) != "active"
+            or (since and parse(since) > as_of)
+            or cid in lapsed
+        ):
             continue
         removed = record.get("apprentice_removed_date")
         is_apprentice = (named_apprentice or record.get("apprentice", False)) and not (
@@ -375,6 +390,7 @@ def _credentials(
         if info and info.coding and body != "AHIMA" and (count_apprentice or not is_apprentice):
             other_org.append(cid)
     return {
+        "lapsed": sorted(lapsed),
         "held": sorted(set(held)),
         "full": sorted(set(full)),
         "apprentice": sorted(set(apprentice)),
@@ -570,6 +586,11 @@ def _aapc_renewal(profile: Mapping[str, Any], as_of: date, registry: Registry) -
         "certified_on": certified.isoformat() if certified else None,
         "last": last or _NO_PERIOD,
         "current": current or _NO_PERIOD,
+        "dues_standing_if_unpaid": None
+        if not paid or paid >= as_of
+        else "revoked"
+        if as_of >= paid + timedelta(days=AAPC_REVOCATION_DAYS)
+        else "at risk",
         "dues_consequences": [
             f"dues paid through {paid.isoformat()}: credentials are revoked "
             f"{AAPC_REVOCATION_DAYS} days after the due date, from "
@@ -583,6 +604,7 @@ def _aapc_renewal(profile: Mapping[str, Any], as_of: date, registry: Registry) -
 
 _NO_PERIOD: dict[str, Any] = {
     "exists": False,
+    "standing_if_unmet": None,
     "start": None,
     "due": None,
     "ceus": 0,
@@ -629,6 +651,7 @@ def _aapc_period(
     revoked = due + timedelta(days=AAPC_REVOCATION_DAYS)
     return {
         "exists": True,
+        "standing_if_unmet": "revoked" if as_of >= revoked else "at risk",
         "start": start.isoformat(),
         "due": due.isoformat(),
         "ceus": round(sum(c["ceus"] for c in counted), 2),

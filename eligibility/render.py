@@ -137,6 +137,8 @@ def _explanation_text(report: ProfileReport, e: Explanation) -> str:
     if r.check is not None:
         lines.append(r.check.question)
     lines += ["", f"{e.headline}: {e.verdict}"]
+    if r.standing:
+        lines.append(f"  Standing on {r.as_of.isoformat()}: {r.standing}.")
     if e.closest is not None and r.requires is not None and r.requires.node.kind == "any":
         things = "one thing" if e.closest.distance == 1 else f"{e.closest.distance} things"
         lines.append(f"  Closest: {_short_text(e.closest)}, {things} missing.")
@@ -151,7 +153,10 @@ def _explanation_text(report: ProfileReport, e: Explanation) -> str:
             lines.append(f"  - {' and '.join(action.steps)}{target}")
     lines += _ambiguity_lines(e)
     if r.recommends is not None:
-        lines += ["", "Recommended (does not change the verdict):"]
+        shown_apart = (
+            "Recommended" if r.check and r.check.kind in ("exam", "designation") else "Also"
+        )
+        lines += ["", f"{shown_apart} (does not change the verdict):"]
         lines += _tree_lines(r.recommends, None, indent=2, top=True)
     for other in r.others:
         lines += [
@@ -270,6 +275,7 @@ def _result_json(e: Explanation) -> dict[str, Any]:
         "kind": check.kind if check else None,
         "question": check.question if check else None,
         "status": r.status,
+        "standing": r.standing,
         "verdict": e.verdict,
         "rules": _version_json(r.version) if r.version else None,
         "policies": dict(r.policies or {}),

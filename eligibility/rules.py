@@ -66,6 +66,8 @@ class Check:
     recommends: Node | None = None
     applies_text: str | None = None
     applies_logic: Compiled | None = None
+    standing_met: str | None = None
+    standing_not_met: Compiled | None = None
 
 
 @dataclass(frozen=True)
@@ -135,13 +137,14 @@ class Credential:
     versions: tuple[Version, ...]
     id_confidence: str | None = None
 
-    def check_ids(self) -> list[str]:
+    def check_ids(self, only: tuple[str, ...] | None = None) -> list[str]:
         """Every check id any version defines: exam first, then designation, removal, keeping it."""
         kinds: dict[str, str] = {}
         for version in self.versions:
             for check in version.checks:
                 kinds.setdefault(check.id, check.kind)
-        return sorted(kinds, key=lambda check_id: KIND_ORDER.index(kinds[check_id]))
+        ordered = sorted(kinds, key=lambda check_id: KIND_ORDER.index(kinds[check_id]))
+        return [c for c in ordered if only is None or kinds[c] in only]
 
 
 @dataclass(frozen=True)
@@ -166,8 +169,11 @@ class RuleBook:
     def default_policies(self) -> dict[str, str]:
         return {policy.id: policy.default for policy in self.policies.values()}
 
-    def all_check_ids(self) -> list[str]:
-        return [check_id for credential in self.credentials for check_id in credential.check_ids()]
+    def all_check_ids(self, kinds: tuple[str, ...] | None = None) -> list[str]:
+        """Every check id, credential by credential; only those of ``kinds`` when given."""
+        return [
+            check_id for credential in self.credentials for check_id in credential.check_ids(kinds)
+        ]
 
     def credential_of(self, check_id: str) -> Credential | None:
         for credential in self.credentials:
@@ -502,6 +508,17 @@ def _check(
             path, text, [*where, "applies_when", "logic"], applies["logic"], facts, open_policies
         )
         if applies
+        else None,
+        standing_met=raw["standing"]["met"] if "standing" in raw else None,
+        standing_not_met=_compile(
+            path,
+            text,
+            [*where, "standing", "not_met"],
+            raw["standing"]["not_met"],
+            facts,
+            open_policies,
+        )
+        if "standing" in raw
         else None,
     )
 

@@ -2,8 +2,8 @@
 
 Each ``fixtures/expected/*.yaml`` names a profile in ``fixtures/profiles/`` and the outcomes the
 catalogue (../shared/domain/CATALOG.md section 6) gives for it: check statuses, node statuses,
-found values, dates an ongoing job closes a gap, closest pathways, shortest actions, and further
-runs under other dates or policies.
+found values, dates an ongoing job closes a gap, closest pathways, shortest actions, a
+credential's standing, and further runs under other dates or policies.
 """
 
 from __future__ import annotations
@@ -32,7 +32,15 @@ def _load(path: Path) -> dict[str, Any]:
 def _run(rulebook, expected: dict[str, Any], spec: dict[str, Any]) -> ProfileReport:
     """Evaluate every check ``spec`` mentions, under its date and policies."""
     checks = set(spec.get("checks", {}))
-    for section in ("nodes", "found", "reached_on", "default_status", "closest", "actions"):
+    for section in (
+        "nodes",
+        "found",
+        "reached_on",
+        "default_status",
+        "closest",
+        "actions",
+        "standing",
+    ):
         checks |= {key.split("/")[0] for key in spec.get(section, {})}
     as_of = date.fromisoformat(spec.get("as_of", expected["as_of"]))
     profile = load_profile(PROFILES / expected["profile"])
@@ -70,6 +78,9 @@ def _assert_spec(rulebook, expected: dict[str, Any], spec: dict[str, Any]) -> No
     label = f"{expected['catalogue']} {spec.get('as_of', '')} {spec.get('policies', '')}"
     for key, status in spec.get("checks", {}).items():
         assert _status(report, key) == status, f"{label}: {key}"
+    for key, standing in spec.get("standing", {}).items():
+        result = next(r for r in report.results if r.check_id == key)
+        assert result.standing == standing, f"{label}: standing of {key}"
     for key, status in spec.get("nodes", {}).items():
         assert _node(report, key).status == status, f"{label}: {key}"
     for key, status in spec.get("default_status", {}).items():
