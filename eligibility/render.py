@@ -221,7 +221,9 @@ def _readings(result: NodeResult, pad: str) -> list[str]:
     if result.status != AMBIGUOUS:
         return []
     parts = [
-        f"{r.policy}={r.value}: {STATUS_WORDS.get(r.status, r.status)}" for r in result.readings
+        f"{r.policy}={r.value}: {STATUS_WORDS.get(r.status, r.status)}"
+        for r in result.readings
+        if r.status != result.default_status
     ]
     return [
         f"{pad}default reading: {STATUS_WORDS.get(result.default_status)}; otherwise "
