@@ -26,6 +26,21 @@ def list_rows(book: RuleBook, as_of: date) -> list[dict[str, str]]:
                 "checks": ", ".join(credential.check_ids()),
             }
         )
+    with_rules = {credential.id for credential in book.credentials}
+    for info in book.registry.known():
+        if info.id not in with_rules:  # RHIT, RHIA ...: read by other rules, no rules of their own
+            rows.append(
+                {
+                    "body": info.body,
+                    "id": info.id,
+                    "name": info.name,
+                    "setting": "",
+                    "confidence": "-",
+                    "id_confidence": "",
+                    "version": "no rules of its own; other rules read it",
+                    "checks": "none",
+                }
+            )
     return rows
 
 

@@ -54,6 +54,10 @@ class Registry:
             return info.id, key == (info.apprentice_form or "").upper()
         return key, False
 
+    def known(self) -> list[CredentialInfo]:
+        """Every credential once, in registry order."""
+        return list({info.id: info for info in self.by_name.values()}.values())
+
     def info(self, credential_id: str) -> CredentialInfo | None:
         return self.by_name.get(credential_id.upper())
 

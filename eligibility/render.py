@@ -134,6 +134,11 @@ def _explanation_text(report: ProfileReport, e: Explanation) -> str:
     lines = [f"{report.profile.label} · as of {r.as_of.isoformat()} · {r.check_id}"]
     if r.version:
         lines.append(f"Rules: {_version_line(r.version)}")
+        if r.version.confidence in ("L", "UNCONFIRMED"):
+            lines.append(
+                f"Caution: these rules rest on {'low-confidence' if r.version.confidence == 'L' else 'unconfirmed'} "
+                f"sources; check them with {r.version.body} before relying on the answer."
+            )
     if r.check is not None:
         lines.append(r.check.question)
     lines += ["", f"{e.headline}: {e.verdict}"]

@@ -198,10 +198,13 @@ def test_bad_pinned_version_is_reported_once():
 def test_list_names_every_credential():
     result = run("list", "--as-of", "2026-11-22")
     assert result.exit_code == 0
-    listed = re.findall(r"^(?:AAPC|AHIMA) +(\S+)", result.stdout, re.MULTILINE)
+    listed = re.findall(r"^(?:AAPC|AHIMA|PAHCS) +(\S+)", result.stdout, re.MULTILINE)
     assert listed[:2] == ["CPC", "COC"]
     assert {"CPC-P", "CIC", "CRC", "CIRCC", "CEMC", "CCA", "CCS", "CCS-P"} <= set(listed)
-    assert len(listed) == len(set(listed)) == 5 + 22 + 3  # AAPC core, AAPC specialties, AHIMA
+    assert {"RHIT", "RHIA"} <= set(listed)  # read by the CCS rules, no rules of their own
+    assert (
+        len(listed) == len(set(listed)) == 5 + 22 + 3 + 2 + 1
+    )  # AAPC, specialties, AHIMA, RHIT/RHIA, PAHCS
 
 
 def test_show_credential_gives_every_version_and_its_sources():
