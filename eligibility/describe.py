@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from eligibility.rules import Credential, Node, RuleBook, Version
 
 
-def list_rows(book: RuleBook, as_of: date) -> list[dict[str, str]]:
+def list_rows(book: RuleBook, as_of: date) -> list[dict[str, Any]]:
     """One row per credential: body, id, name, setting, confidence and checks of the version in force."""
     rows = []
     for credential in book.credentials:
@@ -23,7 +24,7 @@ def list_rows(book: RuleBook, as_of: date) -> list[dict[str, str]]:
                 "confidence": version.confidence if version else "-",
                 "id_confidence": credential.id_confidence or "",
                 "version": version.id if version else "none in force",
-                "checks": ", ".join(credential.check_ids()),
+                "checks": credential.check_ids(),
             }
         )
     with_rules = {credential.id for credential in book.credentials}
@@ -38,7 +39,7 @@ def list_rows(book: RuleBook, as_of: date) -> list[dict[str, str]]:
                     "confidence": "-",
                     "id_confidence": "",
                     "version": "no rules of its own; other rules read it",
-                    "checks": "none",
+                    "checks": [],
                 }
             )
     return rows
@@ -54,7 +55,7 @@ def list_text(book: RuleBook, as_of: date) -> str:
         )
         if row["setting"]:
             lines.append(f"{'':14}setting: {row['setting']}")
-        lines.append(f"{'':14}checks:  {row['checks']}")
+        lines.append(f"{'':14}checks:  {', '.join(row['checks']) or 'none'}")
     lines += [
         "",
         "Explain one: eligibility show ID    Check a profile: eligibility check PROFILE --cert ID",
