@@ -439,8 +439,9 @@ AHIMA_INACTIVE_DAYS = 180  # H6: inactive for 180 days, then revoked
 def _recertification(profile: Mapping[str, Any], as_of: date, registry: Registry) -> dict[str, Any]:
     """Per credential with recertification cycles: its last completed cycle and its current one.
 
-    CEUs count towards a cycle by completion date (AHIMA-RC-8); CEUs reported for a credential of
-    another body are left out. Thresholds are the rules' business; facts only add up.
+    CEUs count towards a cycle by completion date (AHIMA-RC-8) and are pooled within the
+    credential's body; CEUs reported for another body's credential are left out. Thresholds are
+    the rules' business; facts only add up.
     """
     credentials = profile.get("credentials", [])
     ahima_ids = {
@@ -448,18 +449,19 @@ def _recertification(profile: Mapping[str, Any], as_of: date, registry: Registry
         for r in credentials
         if (r.get("issuing_body") or _body(registry, r["id"])) == "AHIMA"
     }
-    ceus = [
-        c
-        for c in profile.get("ceus", [])
-        if not c.get("applied_to_credential_id")
-        or _body(registry, c["applied_to_credential_id"]) == "AHIMA"
-    ]
     reviews = profile.get("self_reviews", [])
     out: dict[str, Any] = {}
     for record in credentials:
         cycles = sorted(record.get("recert_cycles", []), key=lambda c: c["start"])
         if not cycles:
             continue
+        body = record.get("issuing_body") or _body(registry, record["id"])
+        ceus = [
+            c
+            for c in profile.get("ceus", [])
+            if not c.get("applied_to_credential_id")
+            or _body(registry, c["applied_to_credential_id"]) == body
+        ]
         done = [c for c in cycles if parse(c["end"]) < as_of]
         running = [c for c in cycles if parse(c["start"]) <= as_of <= parse(c["end"])]
         cid = registry.normalise(record["id"])[0]
@@ -477,6 +479,15 @@ def _recertification(profile: Mapping[str, Any], as_of: date, registry: Registry
     return out
 
 
+SELF_STUDY_MODES = frozenset({"recorded_video", "audio", "self_study", "cd_rom"})
+
+
+def _instructional(ceu: Mapping[str, Any]) -> bool:
+    """PAHCS-CEU-1: live instruction of at least 50 minutes an hour (self-study is not counted)."""
+    minutes = ceu.get("instructional_minutes_per_hour")
+    return ceu.get("delivery_mode") not in SELF_STUDY_MODES and (minutes is None or minutes >= 50)
+
+
 def _body(registry: Registry, credential_id: str) -> str:
     info = registry.info(registry.normalise(credential_id)[0])
     return info.body if info else "other"
@@ -490,6 +501,7 @@ def _cycle(cycle: Mapping[str, Any] | None, ceus, own, reviews, as_of: date) -> 
             "end": None,
             "ceus": 0,
             "ceus_applied": 0,
+            "ceus_instructional": 0,
             "standing_if_unmet": None,
             "hiim": 0,
             "ahima_sourced": 0,
@@ -511,6 +523,7 @@ def _cycle(cycle: Mapping[str, Any] | None, ceus, own, reviews, as_of: date) -> 
         "start": cycle["start"],
         "end": cycle["end"],
         "ceus": round(sum(c["ceus"] for c in inside), 2),
+        "ceus_instructional": round(sum(c["ceus"] for c in inside if _instructional(c)), 2),
         "ceus_applied": round(
             sum(c["ceus"] for c in own if start <= parse(c["completion_date"]) <= end), 2
         ),
