@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from eligibility.errors import InputError
+from eligibility.errors import InputError, place_of
 from eligibility.evaluate import CheckResult, Context, evaluate_selection
 from eligibility.facts import derive
-from eligibility.profiles import Profile
+from eligibility.profiles import Profile, read_text
 from eligibility.rules import RuleBook, load_rulebook
+from eligibility.yamlio import line_of, parse_text
 
 KEEPING_KINDS = ("recertification", "status")
 LAPSED = ("inactive", "revoked")
@@ -93,6 +94,30 @@ def parse_policies(settings: Iterable[str], rulebook: RuleBook) -> dict[str, str
             )
         chosen[policy.id] = value.strip()
     return chosen
+
+
+def load_config(path: str, rulebook: RuleBook) -> dict[str, str]:
+    """Policy values from a YAML config file: ``policies: {part_time_counting: fte40, ...}``."""
+    text = read_text(path)
+    data = parse_text(text, path) or {}
+    if not isinstance(data, dict) or set(data) - {"policies"}:
+        raise InputError(
+            path, None, "a config file holds only 'policies:'", "write policies: {ID: VALUE, ...}"
+        )
+    policies = data.get("policies") or {}
+    if not isinstance(policies, dict):
+        raise InputError(
+            path,
+            place_of(["policies"], line_of(text, ["policies"])),
+            "'policies' must be a mapping of ID: VALUE",
+            "write policies: {part_time_counting: fte40}",
+        )
+    try:
+        return parse_policies([f"{k}={v}" for k, v in policies.items()], rulebook)
+    except InputError as error:
+        raise InputError(
+            path, place_of(["policies"], line_of(text, ["policies"])), error.problem, error.fix
+        ) from None
 
 
 def check_profile(

@@ -91,6 +91,13 @@ def main() -> None:
     help="text for people; json follows schemas/report.schema.json.",
 )
 @click.option(
+    "--config",
+    "config",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="YAML file setting open policies (policies: {ID: VALUE}); --policy overrides it.",
+)
+@click.option(
     "--policy",
     "policies",
     multiple=True,
@@ -98,7 +105,7 @@ def main() -> None:
     help="Settle an open question the sources leave open (see 'eligibility policies'). Repeatable.",
 )
 @RULES_OPTION
-def check(profiles, certs, as_of, fmt, policies, rules_dir) -> None:
+def check(profiles, certs, as_of, fmt, config, policies, rules_dir) -> None:
     """Check one or more candidate PROFILES (YAML or JSON) against the rules.
 
     \b
@@ -107,14 +114,14 @@ def check(profiles, certs, as_of, fmt, policies, rules_dir) -> None:
       eligibility check fixtures/profiles/c09-hana-sato.yaml --cert CPC-A-removal
       eligibility check me.yaml --cert CCS --as-of 2014-06-01 --format json
     """
-    from eligibility.api import check_profile, parse_policies
+    from eligibility.api import check_profile, load_config, parse_policies
     from eligibility.profiles import load_profile
     from eligibility.render import json_report, text_report
     from eligibility.rules import load_rulebook
 
     try:
         book = load_rulebook(rules_dir)
-        chosen = parse_policies(policies, book)
+        chosen = {**(load_config(config, book) if config else {}), **parse_policies(policies, book)}
         for cert in certs:
             book.expand(cert)  # a bad --cert is a usage error before any profile is read
     except InputError as error:

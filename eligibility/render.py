@@ -132,6 +132,8 @@ def _short_text(result: NodeResult) -> str:
 def _explanation_text(report: ProfileReport, e: Explanation) -> str:
     r = e.result
     lines = [f"{report.profile.label} · as of {r.as_of.isoformat()} · {r.check_id}"]
+    if report.policies:
+        lines.append("Policies set: " + ", ".join(f"{k}={v}" for k, v in report.policies.items()))
     if r.version:
         lines.append(f"Rules: {_version_line(r.version)}")
         if r.version.confidence in ("L", "UNCONFIRMED"):

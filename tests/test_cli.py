@@ -244,3 +244,44 @@ def test_python_dash_m():
     assert done.returncode == 0, done.stderr
     assert "Usage:" in done.stdout
     assert re.search(r"^ +check ", done.stdout, re.MULTILINE)
+
+
+def test_config_file_sets_policies_and_policy_option_overrides_it(tmp_path):
+    config = tmp_path / "eligibility.yaml"
+    config.write_text("policies:\n  part_time_counting: fte40\n", encoding="utf-8")
+    result, report = run_json(C06, "--cert", "CPC-A-removal", "--config", str(config))
+    assert result.exit_code == 1
+    assert (report["results"][0]["status"], report["policies_set"]) == (
+        "not_met",
+        {"part_time_counting": "fte40"},
+    )
+    _, report = run_json(
+        C06,
+        "--cert",
+        "CPC-A-removal",
+        "--config",
+        str(config),
+        "--policy",
+        "part_time_counting=fte32",
+    )
+    assert report["results"][0]["status"] == "met"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "policies:\n  part_time_counting: fte99\n",
+        "policies:\n  no_such_policy: x\n",
+        "as_of: 2026-01-01\n",
+    ],
+)
+def test_bad_config_file_is_an_input_error(tmp_path, text):
+    config = tmp_path / "eligibility.yaml"
+    config.write_text(text, encoding="utf-8")
+    result = run("check", C06, "--config", str(config))
+    assert result.exit_code == 2
+    assert (
+        str(config) in result.stderr
+        and "fix:" in result.stderr
+        and "Traceback" not in result.stderr
+    )
