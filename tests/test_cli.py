@@ -203,8 +203,8 @@ def test_list_names_every_credential():
     assert {"CPC-P", "CIC", "CRC", "CIRCC", "CEMC", "CCA", "CCS", "CCS-P"} <= set(listed)
     assert {"RHIT", "RHIA"} <= set(listed)  # read by the CCS rules, no rules of their own
     assert (
-        len(listed) == len(set(listed)) == 5 + 22 + 3 + 2 + 2
-    )  # AAPC, specialties, AHIMA, RHIT/RHIA, PAHCS
+        len(listed) == len(set(listed)) == 5 + 22 + 4 + 3 + 2 + 2
+    )  # AAPC core, specialties, CPMA/CPCO/CDEO/CPPM, AHIMA, RHIT/RHIA, PAHCS
 
 
 def test_show_credential_gives_every_version_and_its_sources():
