@@ -203,3 +203,90 @@ def policies(rules_dir) -> None:
         for value, meaning in policy.values.items():
             click.echo(f"    {value:<18}{meaning}")
         click.echo()
+
+
+@main.command()
+@click.argument("source", metavar="INPUT", type=click.Path(exists=True))
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Report file: .csv (one row per student and check) or .jsonl (one full report per student).",
+)
+@click.option(
+    "--summary",
+    "summary",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Markdown summary for a program director (counts, near misses, error rows). Default: printed.",
+)
+@click.option(
+    "--cert",
+    "certs",
+    multiple=True,
+    metavar="ID",
+    help="Checks to run (as for 'check'). Default: all.",
+)
+@AS_OF_OPTION
+@click.option(
+    "--mapping",
+    "mapping",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="For CSV input in another layout: YAML 'columns: {our_name: your_column}'.",
+)
+@click.option(
+    "--config",
+    "config",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="YAML file setting open policies (policies: {ID: VALUE}).",
+)
+@click.option(
+    "--policy",
+    "policies",
+    multiple=True,
+    metavar="ID=VALUE",
+    help="Settle an open question. Repeatable.",
+)
+@RULES_OPTION
+def batch(source, out, summary, certs, as_of, mapping, config, policies, rules_dir) -> None:
+    """Check a whole cohort: INPUT is .jsonl, a multi-document .yaml, a .csv or a directory of profiles.
+
+    Every row is checked and written; a bad row becomes an error row naming its place. Exit status:
+    0 every row was checked, 1 some rows could not be (they are listed in the report and summary),
+    2 a usage error. See docs/batch.md for the formats.
+    """
+    from eligibility.api import load_config, parse_policies
+    from eligibility.batch import run_batch, summary_markdown
+    from eligibility.cohort import load_mapping, read_cohort
+    from eligibility.rules import load_rulebook
+
+    try:
+        book = load_rulebook(rules_dir)
+        chosen = {**(load_config(config, book) if config else {}), **parse_policies(policies, book)}
+        for cert in certs:
+            book.expand(cert)
+        columns = load_mapping(mapping) if mapping else None
+        if not out.endswith((".csv", ".jsonl")):
+            raise InputError(
+                "--out", None, f"{out!r}: unknown report format", "name a .csv or .jsonl file"
+            )
+        rows = read_cohort(source, columns)
+        with click.progressbar(rows, label="checking", file=sys.stderr) as progress:
+            tally = run_batch(
+                progress,
+                book,
+                certs,
+                as_of,
+                chosen,
+                csv_out=out if out.endswith(".csv") else None,
+                jsonl_out=out if out.endswith(".jsonl") else None,
+                summary_out=summary,
+            )
+    except InputError as error:
+        _fail(error)
+    if not summary:
+        click.echo(summary_markdown(tally))
+    sys.exit(EXIT_MET if not tally.errors else EXIT_NOT_MET)
