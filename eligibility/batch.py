@@ -97,7 +97,11 @@ def run_batch(
         for row in rows:
             tally.rows += 1
             if row.error is not None or row.profile is None:
-                message = str(row.error)
+                error = row.error
+                message = (
+                    f"{error.place + ': ' if error and error.place else ''}{error.problem if error else 'unreadable'}"
+                    + (f" (fix: {error.fix})" if error and error.fix else "")
+                )
                 tally.errors.append((row.number, row.where, message))
                 if csv_writer:
                     csv_writer.writerow(

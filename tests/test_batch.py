@@ -1,0 +1,150 @@
+"""Batch runs: every input format, error rows, reconciliation, atomic writes, exit status."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from benchmarks.generate import write
+from eligibility.batch import atomic_writer, run_batch
+from eligibility.cli import main
+from eligibility.cohort import read_cohort
+
+CHECKS = ("CPC-full", "CCS-exam", "CCA-exam")
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_jsonl_with_broken_rows_reports_them_and_checks_the_rest(tmp_path, rulebook) -> None:
+    cohort, out, summary = tmp_path / "c.jsonl", tmp_path / "out.csv", tmp_path / "summary.md"
+    write(cohort, 60, seed=3, broken_rows=6)
+    tally = run_batch(read_cohort(cohort), rulebook, CHECKS, csv_out=out, summary_out=summary)
+    assert (tally.rows, tally.checked, len(tally.errors)) == (60, 54, 6)
+    rows = _csv_rows(out)
+    errors = [r for r in rows if r["status"] == "error"]
+    assert len(errors) == 6 and all(
+        r["error"] and r["where"].startswith(str(cohort)) for r in errors
+    )
+    assert len(rows) - len(errors) == 54 * len(CHECKS)  # one row per student and check
+    assert {int(r["row"]) for r in rows} == set(range(1, 61))  # nobody is lost
+    text = summary.read_text(encoding="utf-8")
+    assert "Rows read: 60. Checked: 54. Not checked (errors): 6. Counts reconcile." in text
+    for check in CHECKS:
+        line = next(line for line in text.splitlines() if line.startswith(f"| {check} |"))
+        assert line.endswith("| 54 |")  # each check's counts add up to the rows checked
+
+
+def test_jsonl_report_has_one_line_per_row(tmp_path, rulebook) -> None:
+    cohort, out = tmp_path / "c.jsonl", tmp_path / "out.jsonl"
+    write(cohort, 20, seed=4, broken_rows=2)
+    run_batch(read_cohort(cohort), rulebook, CHECKS, jsonl_out=out)
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == 20
+    assert sum("error" in line for line in lines) == 2
+    assert all(len(line["results"]) == len(CHECKS) for line in lines if "error" not in line)
+
+
+def _verdicts(path: Path) -> dict[tuple[str, str], str]:
+    return {(r["candidate_id"], r["check"]): r["status"] for r in _csv_rows(path)}
+
+
+def test_csv_default_layout_yaml_directory_and_yaml_stream_give_identical_verdicts(
+    tmp_path, rulebook
+) -> None:
+    write(tmp_path / "c.csv", 80, seed=5, flat=True)
+    write(tmp_path / "dir", 80, seed=5, flat=True)
+    stream = tmp_path / "c.yaml"
+    stream.write_text(
+        "".join(
+            "---\n" + p.read_text(encoding="utf-8") for p in sorted((tmp_path / "dir").iterdir())
+        ),
+        encoding="utf-8",
+    )
+    results = {}
+    for name in ("c.csv", "dir", "c.yaml"):
+        out = tmp_path / f"{name}.out.csv"
+        tally = run_batch(read_cohort(tmp_path / name), rulebook, CHECKS, csv_out=out)
+        assert (tally.checked, tally.errors) == (80, [])
+        results[name] = _verdicts(out)
+    assert results["c.csv"] == results["dir"] == results["c.yaml"]
+    assert len(set(results["dir"].values())) > 1  # a varied cohort, not all one answer
+
+
+def test_mapping_file_reads_another_csv_layout(tmp_path, rulebook) -> None:
+    write(tmp_path / "c.csv", 10, seed=6, flat=True)
+    text = (tmp_path / "c.csv").read_text(encoding="utf-8")
+    (tmp_path / "theirs.csv").write_text(
+        text.replace("candidate_id", "StudentID").replace("coding_start", "JobStart"),
+        encoding="utf-8",
+    )
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(
+        "columns:\n  candidate_id: StudentID\n  coding_start: JobStart\n", encoding="utf-8"
+    )
+    runner = CliRunner()
+    for source, extra in (("c.csv", []), ("theirs.csv", ["--mapping", str(mapping)])):
+        result = runner.invoke(
+            main,
+            ["batch", str(tmp_path / source), "--out", str(tmp_path / f"{source}.out.csv"), *extra],
+        )
+        assert result.exit_code == 0, result.output
+    assert _verdicts(tmp_path / "c.csv.out.csv") == _verdicts(tmp_path / "theirs.csv.out.csv")
+
+
+def test_a_failed_run_leaves_no_half_written_report(tmp_path, rulebook) -> None:
+    cohort, out = tmp_path / "c.jsonl", tmp_path / "out.csv"
+    write(cohort, 10, seed=7)
+    out.write_text("previous report\n", encoding="utf-8")
+
+    def interrupted():
+        for number, row in enumerate(read_cohort(cohort)):
+            if number == 5:
+                raise KeyboardInterrupt
+            yield row
+
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(interrupted(), rulebook, CHECKS, csv_out=out)
+    assert out.read_text(encoding="utf-8") == "previous report\n"
+    assert {p.name for p in tmp_path.iterdir()} == {"c.jsonl", "out.csv"}  # no temporary file left
+
+
+def test_atomic_writer_replaces_only_on_success(tmp_path) -> None:
+    target = tmp_path / "report.txt"
+    with atomic_writer(target) as handle:
+        handle.write("new")
+    assert target.read_text(encoding="utf-8") == "new"
+
+
+@pytest.mark.parametrize(
+    ("args", "status"),
+    [
+        (["--out", "{tmp}/o.csv"], 0),
+        (["--out", "{tmp}/o.txt"], 2),
+        (["--out", "{tmp}/o.csv", "--cert", "NOPE"], 2),
+        (["--out", "{tmp}/o.csv", "--mapping", "{tmp}/missing.yaml"], 2),
+    ],
+)
+def test_batch_exit_status(tmp_path, args, status) -> None:
+    write(tmp_path / "c.jsonl", 5, seed=8)
+    result = CliRunner().invoke(
+        main, ["batch", str(tmp_path / "c.jsonl"), *(a.format(tmp=tmp_path) for a in args)]
+    )
+    assert result.exit_code == status, result.output
+    assert "Traceback" not in result.output
+
+
+def test_batch_exit_status_is_1_when_some_rows_are_invalid(tmp_path) -> None:
+    write(tmp_path / "c.jsonl", 8, seed=9, broken_rows=1)
+    result = CliRunner().invoke(
+        main,
+        ["batch", str(tmp_path / "c.jsonl"), "--out", str(tmp_path / "o.csv"), "--cert", "CCA"],
+    )
+    assert result.exit_code == 1
+    assert "Not checked (errors): 1." in result.stdout
