@@ -55,6 +55,42 @@ AS_OF_OPTION = click.option(
 )
 
 
+CERT_OPTION = click.option(
+    "--cert",
+    "certs",
+    multiple=True,
+    metavar="ID",
+    help="Credential (CPC), check (CPC-A-removal) or check@version (CCS-exam@CCS-LEG). "
+    "Repeatable. Default: every check.",
+)
+CONFIG_OPTION = click.option(
+    "--config",
+    "config",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="YAML file setting open policies (policies: {ID: VALUE}); --policy overrides it.",
+)
+POLICY_OPTION = click.option(
+    "--policy",
+    "policies",
+    multiple=True,
+    metavar="ID=VALUE",
+    help="Settle an open question the sources leave open (see 'eligibility policies'). Repeatable.",
+)
+
+
+def _prepare(rules_dir, config, policies, certs):
+    """The rule book and policy values; a bad --cert, --policy or config is a usage error now."""
+    from eligibility.api import load_config, parse_policies
+    from eligibility.rules import load_rulebook
+
+    book = load_rulebook(rules_dir)
+    chosen = {**(load_config(config, book) if config else {}), **parse_policies(policies, book)}
+    for cert in certs:
+        book.expand(cert)
+    return book, chosen
+
+
 def _fail(error: InputError) -> None:
     click.echo(f"error: {error}", err=True)
     sys.exit(EXIT_INPUT_ERROR)
@@ -73,14 +109,7 @@ def main() -> None:
 
 @main.command()
 @click.argument("profiles", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option(
-    "--cert",
-    "certs",
-    multiple=True,
-    metavar="ID",
-    help="Credential (CPC), check (CPC-A-removal) or check@version (CCS-exam@CCS-LEG). "
-    "Repeatable. Without it: a one-line summary of every check.",
-)
+@CERT_OPTION
 @AS_OF_OPTION
 @click.option(
     "--format",
@@ -90,20 +119,8 @@ def main() -> None:
     show_default=True,
     help="text for people; json follows schemas/report.schema.json.",
 )
-@click.option(
-    "--config",
-    "config",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="YAML file setting open policies (policies: {ID: VALUE}); --policy overrides it.",
-)
-@click.option(
-    "--policy",
-    "policies",
-    multiple=True,
-    metavar="ID=VALUE",
-    help="Settle an open question the sources leave open (see 'eligibility policies'). Repeatable.",
-)
+@CONFIG_OPTION
+@POLICY_OPTION
 @RULES_OPTION
 def check(profiles, certs, as_of, fmt, config, policies, rules_dir) -> None:
     """Check one or more candidate PROFILES (YAML or JSON) against the rules.
@@ -114,16 +131,12 @@ def check(profiles, certs, as_of, fmt, config, policies, rules_dir) -> None:
       eligibility check fixtures/profiles/c09-hana-sato.yaml --cert CPC-A-removal
       eligibility check me.yaml --cert CCS --as-of 2014-06-01 --format json
     """
-    from eligibility.api import check_profile, load_config, parse_policies
+    from eligibility.api import check_profile
     from eligibility.profiles import load_profile
     from eligibility.render import json_report, text_report
-    from eligibility.rules import load_rulebook
 
     try:
-        book = load_rulebook(rules_dir)
-        chosen = {**(load_config(config, book) if config else {}), **parse_policies(policies, book)}
-        for cert in certs:
-            book.expand(cert)  # a bad --cert is a usage error before any profile is read
+        book, chosen = _prepare(rules_dir, config, policies, certs)
     except InputError as error:
         _fail(error)
     reports, failed = [], False
@@ -221,13 +234,7 @@ def policies(rules_dir) -> None:
     default=None,
     help="Markdown summary for a program director (counts, near misses, error rows). Default: printed.",
 )
-@click.option(
-    "--cert",
-    "certs",
-    multiple=True,
-    metavar="ID",
-    help="Checks to run (as for 'check'). Default: all.",
-)
+@CERT_OPTION
 @AS_OF_OPTION
 @click.option(
     "--mapping",
@@ -236,20 +243,8 @@ def policies(rules_dir) -> None:
     default=None,
     help="For CSV input in another layout: YAML 'columns: {our_name: your_column}'.",
 )
-@click.option(
-    "--config",
-    "config",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="YAML file setting open policies (policies: {ID: VALUE}).",
-)
-@click.option(
-    "--policy",
-    "policies",
-    multiple=True,
-    metavar="ID=VALUE",
-    help="Settle an open question. Repeatable.",
-)
+@CONFIG_OPTION
+@POLICY_OPTION
 @RULES_OPTION
 def batch(source, out, summary, certs, as_of, mapping, config, policies, rules_dir) -> None:
     """Check a whole cohort: INPUT is .jsonl, a multi-document .yaml, a .csv or a directory of profiles.
@@ -258,16 +253,11 @@ def batch(source, out, summary, certs, as_of, mapping, config, policies, rules_d
     0 every row was checked, 1 some rows could not be (they are listed in the report and summary),
     2 a usage error. See docs/batch.md for the formats.
     """
-    from eligibility.api import load_config, parse_policies
     from eligibility.batch import run_batch, summary_markdown
     from eligibility.cohort import load_mapping, read_cohort
-    from eligibility.rules import load_rulebook
 
     try:
-        book = load_rulebook(rules_dir)
-        chosen = {**(load_config(config, book) if config else {}), **parse_policies(policies, book)}
-        for cert in certs:
-            book.expand(cert)
+        book, chosen = _prepare(rules_dir, config, policies, certs)
         columns = load_mapping(mapping) if mapping else None
         if not out.endswith((".csv", ".jsonl")):
             raise InputError(
