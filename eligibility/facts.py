@@ -99,9 +99,7 @@ def derive(
                 _documented(aapc_jobs, letters, as_of, _a1_compliant), reference_hours
             ),
             "aapc_documented_months_2019": _months(
-                _documented(
-                    aapc_jobs, letters, as_of, _letter_2019_rule(policies, aapc_jobs, as_of)
-                ),
+                _documented(aapc_jobs, letters, as_of, _letter_2019_rule(policies, aapc_jobs)),
                 reference_hours,
             ),
             "ongoing": any(job.ongoing for job in aapc_jobs + ahima_jobs),
@@ -280,7 +278,7 @@ def _a1_compliant(letter: Mapping[str, Any]) -> Interval | None:
     return None if a1_problems(letter) else _letter_span(letter)
 
 
-def _letter_2019_rule(policies: Mapping[str, str], jobs: list[Job], as_of: date):
+def _letter_2019_rule(policies: Mapping[str, str], jobs: list[Job]):
     """AAPC's 2019 letters (A5): typed and signed by an employer, supervisor, HR or a co-worker, stating the time."""
     by_id = {job.id: job for job in jobs}
     accept_words = policies.get("vague_duration_statement") == "accept"
