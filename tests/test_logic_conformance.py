@@ -8,6 +8,7 @@ is in eligibility.logic, so these tests exercise it too. No case is treated diff
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -25,6 +26,10 @@ KNOWN_DIFFERENCES: dict[int, str] = {}  # index -> reason; empty: every official
 
 
 def test_suite_is_present_and_complete() -> None:
+    if not SUITE.is_file() and not os.environ.get("CI"):
+        pytest.skip(
+            f"the shared JsonLogic suite is not beside this checkout ({SUITE}); CI requires it"
+        )
     assert len(CASES) == 277, f"expected the 277 official cases in {SUITE}"
 
 
