@@ -178,9 +178,7 @@ def _evaluate(
         return _leaf(node, facts, eta)
     children = [_evaluate(child, facts, eta) for child in node.children]
     status = _combine(node.kind, {child.status for child in children})
-    details = (
-        tuple(_lookup(facts, node.details) or ()) if node.details and status == NOT_MET else ()
-    )
+    details = tuple(lookup(facts, node.details) or ()) if node.details and status == NOT_MET else ()
     if node.kind == "all":
         distance = sum(child.distance for child in children)
     else:
@@ -212,14 +210,14 @@ def _relative_gap(result: NodeResult) -> float:
 
 def _leaf(node: Node, facts: Mapping[str, Any], eta: Callable[[Node], date | None]) -> NodeResult:
     assert node.logic is not None
-    missing = tuple(read for read in node.logic.reads if _lookup(facts, read) is None)
+    missing = tuple(read for read in node.logic.reads if lookup(facts, read) is None)
     found = needed = operator = shortfall = None
     if node.sides is not None:
         operator, left, right = node.sides
         found, needed = left(facts), right(facts)
-        shortfall = _shortfall(operator, found, needed)
+        shortfall = shortfall_of(operator, found, needed)
     elif len(node.logic.reads) == 1:
-        found = _lookup(facts, node.logic.reads[0])
+        found = lookup(facts, node.logic.reads[0])
         if isinstance(found, bool):  # a yes/no fact: show what the leaf made of it ({"!": ...})
             found = truthy(node.logic(facts))
     if missing:
@@ -238,7 +236,7 @@ def _leaf(node: Node, facts: Mapping[str, Any], eta: Callable[[Node], date | Non
     reached_on = None
     if status == NOT_MET:
         if node.details:
-            details = tuple(_lookup(facts, node.details) or ())
+            details = tuple(lookup(facts, node.details) or ())
         reached_on = eta(node)
     return NodeResult(
         node,
@@ -254,7 +252,7 @@ def _leaf(node: Node, facts: Mapping[str, Any], eta: Callable[[Node], date | Non
     )
 
 
-def _shortfall(operator: str, found: Any, needed: Any) -> float | None:
+def shortfall_of(operator: str, found: Any, needed: Any) -> float | None:
     """How far ``found`` is from satisfying ``operator needed``; None when not numeric or satisfied."""
     if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (found, needed)):
         return None
@@ -271,7 +269,7 @@ def _shortfall(operator: str, found: Any, needed: Any) -> float | None:
     )
 
 
-def _lookup(facts: Mapping[str, Any], path: str) -> Any:
+def lookup(facts: Mapping[str, Any], path: str) -> Any:
     value: Any = facts
     for part in path.split("."):
         if not isinstance(value, Mapping) or part not in value:
@@ -287,7 +285,7 @@ def _statuses(check: Check, facts: Mapping[str, Any]) -> dict[str, str]:
     def walk(node: Node) -> str:
         if node.kind == "leaf":
             assert node.logic is not None
-            if any(_lookup(facts, read) is None for read in node.logic.reads):
+            if any(lookup(facts, read) is None for read in node.logic.reads):
                 status = UNKNOWN
             else:
                 status = MET if truthy(node.logic(facts)) else NOT_MET

@@ -9,10 +9,11 @@ profile does not say enough to know it, and rules reading it then answer "unknow
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import pairwise
+from types import MappingProxyType
 from typing import Any
 
 from eligibility.dates import DAYS_PER_MONTH, ONE_DAY, Interval, clip, months_in, parse, union
@@ -84,48 +85,72 @@ def derive(
     ``lapsed`` names credentials whose keeping rules (renewal, recertification) make them inactive
     or revoked on ``as_of``: they no longer count as held, whatever the profile reports.
     """
+    facts: dict[str, Any] = {"as_of": as_of.isoformat()}
+    for name, section in SECTIONS.items():
+        facts[name] = section(profile, as_of, policies, registry, lapsed)
+    facts["policies"] = dict(policies)
+    return facts
+
+
+def rederive(
+    facts: Mapping[str, Any],
+    sections: Iterable[str],
+    profile: Mapping[str, Any],
+    as_of: date,
+    policies: Mapping[str, str],
+    registry: Registry,
+    lapsed: frozenset[str] = frozenset(),
+) -> dict[str, Any]:
+    """``facts`` with only ``sections`` derived again (and the policies in effect replaced).
+
+    The same as :func:`derive` with these arguments when the other sections do not depend on
+    what changed: a policy (:data:`POLICY_SECTIONS`), ``lapsed`` (``credentials``) or, for facts
+    that grow with time, the date (``experience``). Batches use it to try alternatives cheaply.
+    """
+    fresh = dict(facts)
+    for name in sections:
+        fresh[name] = SECTIONS[name](profile, as_of, policies, registry, lapsed)
+    fresh["as_of"] = as_of.isoformat()
+    fresh["policies"] = dict(policies)
+    return fresh
+
+
+def _experience(
+    profile: Mapping[str, Any],
+    as_of: date,
+    policies: Mapping[str, str],
+    registry: Registry,
+    lapsed: frozenset[str],
+) -> dict[str, Any]:
     jobs = _jobs(profile.get("work_history", []), as_of)
     aapc_jobs = [job for job, rec in jobs if _qualifies(rec, AAPC_CODE_SETS)]
     ahima_jobs = [job for job, rec in jobs if _qualifies(rec, AHIMA_CODE_SETS)]
     reference_hours = FULL_TIME_HOURS.get(policies.get("part_time_counting", "calendar"))
     letters = profile.get("verification_letters", [])
     return {
-        "as_of": as_of.isoformat(),
-        "education": _education(profile.get("education")),
-        "experience": {
-            "aapc_months": _months(aapc_jobs, reference_hours),
-            "ahima_months": _months(ahima_jobs, reference_hours),
-            "aapc_documented_months": _months(
-                _documented(aapc_jobs, letters, as_of, _a1_compliant), reference_hours
-            ),
-            "aapc_documented_months_2019": _months(
-                _documented(aapc_jobs, letters, as_of, _letter_2019_rule(policies, aapc_jobs)),
-                reference_hours,
-            ),
-            "ongoing": any(job.ongoing for job in aapc_jobs + ahima_jobs),
-            "part_time_jobs": sum(
-                1
-                for job in {*aapc_jobs, *ahima_jobs}
-                if job.hours is not None and job.hours < PART_TIME_REVIEW_BELOW
-            ),
-        },
-        "letters": _letters(letters, as_of),
-        "training": _training(profile.get("training", []), as_of),
-        "practicode_completed": _completed_by(profile.get("practicode"), as_of),
-        "credentials": _credentials(
-            profile.get("credentials", []), as_of, policies, registry, lapsed
+        "aapc_months": _months(aapc_jobs, reference_hours),
+        "ahima_months": _months(ahima_jobs, reference_hours),
+        "aapc_documented_months": _months(
+            _documented(aapc_jobs, letters, as_of, _a1_compliant), reference_hours
         ),
-        "membership": _memberships(profile.get("memberships", []), as_of),
-        "recert": _recertification(profile, as_of, registry),
-        "aapc": _aapc_renewal(profile, as_of, registry),
-        "policies": dict(policies),
+        "aapc_documented_months_2019": _months(
+            _documented(aapc_jobs, letters, as_of, _letter_2019_rule(policies, aapc_jobs)),
+            reference_hours,
+        ),
+        "ongoing": any(job.ongoing for job in aapc_jobs + ahima_jobs),
+        "part_time_jobs": sum(
+            1
+            for job in {*aapc_jobs, *ahima_jobs}
+            if job.hours is not None and job.hours < PART_TIME_REVIEW_BELOW
+        ),
     }
 
 
 # --- education -----------------------------------------------------------------------------
 
 
-def _education(education: Mapping[str, Any] | None) -> dict[str, Any]:
+def _education(profile: Mapping[str, Any], *_: Any) -> dict[str, Any]:
+    education = profile.get("education")
     if education is None:
         return {
             "level": None,
@@ -302,7 +327,8 @@ def _signed(letter: Mapping[str, Any]) -> bool:
     )
 
 
-def _letters(letters: list[Mapping[str, Any]], as_of: date) -> dict[str, Any]:
+def _letters(profile: Mapping[str, Any], *_: Any) -> dict[str, Any]:
+    letters = profile.get("verification_letters", [])
     problems = []
     for number, letter in enumerate(letters, start=1):
         found = a1_problems(letter)
@@ -338,9 +364,9 @@ def _completed_by(record: Mapping[str, Any] | None, as_of: date) -> bool:
     return when is None or parse(when) <= as_of
 
 
-def _training(records: Iterable[Mapping[str, Any]], as_of: date) -> dict[str, Any]:
+def _training(profile: Mapping[str, Any], as_of: date, *_: Any) -> dict[str, Any]:
     """Completed preparation courses (CEU events excluded: removal needs hours 'not CEUs')."""
-    done = [r for r in records if _completed_by(r, as_of)]
+    done = [r for r in profile.get("training", []) if _completed_by(r, as_of)]
     courses = [r for r in done if r["program_type"] != "ceu_event"]
     in_hours = [
         r["hours"]["value"] for r in courses if r.get("hours", {}).get("unit") in CONTACT_HOUR_UNITS
@@ -361,8 +387,12 @@ def _training(records: Iterable[Mapping[str, Any]], as_of: date) -> dict[str, An
 # --- credentials and memberships -----------------------------------------------------------
 
 
+def _practicode(profile: Mapping[str, Any], as_of: date, *_: Any) -> bool:
+    return _completed_by(profile.get("practicode"), as_of)
+
+
 def _credentials(
-    records: Iterable[Mapping[str, Any]],
+    profile: Mapping[str, Any],
     as_of: date,
     policies: Mapping[str, str],
     registry: Registry,
@@ -371,7 +401,7 @@ def _credentials(
     """Credentials active on ``as_of`` (CONV-6: revoked, lapsed or inactive ones do not count)."""
     held, full, apprentice, other_org = [], [], [], []
     count_apprentice = policies.get("apprentice_counts_as_credential") == "yes"
-    for record in records:
+    for record in profile.get("credentials", []):
         cid, named_apprentice = registry.normalise(record["id"])
         since = record.get("awarded_date") or record.get("exam_pass_date")
         if (
@@ -407,10 +437,10 @@ def _status_on(record: Mapping[str, Any], as_of: date) -> str:
     return "active" if effective and parse(effective) > as_of else status
 
 
-def _memberships(records: Iterable[Mapping[str, Any]], as_of: date) -> dict[str, Any]:
+def _memberships(profile: Mapping[str, Any], as_of: date, *_: Any) -> dict[str, Any]:
     current: dict[str, bool] = {"AAPC": False, "AHIMA": False, "PAHCS": False}
     types: dict[str, str | None] = {"AAPC": None, "AHIMA": None, "PAHCS": None}
-    for record in records:
+    for record in profile.get("memberships", []):
         started = record.get("start_date")
         if (
             record.get("status") not in ("lapsed", "cancelled")
@@ -434,7 +464,9 @@ AHIMA_40_PERCENT_FROM = date(2025, 1, 1)  # H5: the 40% AHIMA-sourced rule
 AHIMA_INACTIVE_DAYS = 180  # H6: inactive for 180 days, then revoked
 
 
-def _recertification(profile: Mapping[str, Any], as_of: date, registry: Registry) -> dict[str, Any]:
+def _recertification(
+    profile: Mapping[str, Any], as_of: date, _policies: Any, registry: Registry, *_: Any
+) -> dict[str, Any]:
     """Per credential with recertification cycles: its last completed cycle and its current one.
 
     CEUs count towards a cycle by completion date (AHIMA-RC-8) and are pooled within the
@@ -551,7 +583,9 @@ CIRCC_VENDORS = ("zhealth", "medlearn", "medical asset management")  # A6 / AAPC
 AAPC_REVOCATION_DAYS = 90  # AAPC-LAPSE-1
 
 
-def _aapc_renewal(profile: Mapping[str, Any], as_of: date, registry: Registry) -> dict[str, Any]:
+def _aapc_renewal(
+    profile: Mapping[str, Any], as_of: date, _policies: Any, registry: Registry, *_: Any
+) -> dict[str, Any]:
     """AAPC's two-year CEU periods and yearly dues for a certified member (AAPC-CEU-1 to CEU-6).
 
     The CEU year follows the renewal month: odd months report in odd years, even months in even
@@ -683,3 +717,56 @@ def _aapc_period(
             + (f"; on {as_of.isoformat()}: past that date" if as_of >= revoked else "")
         ],
     }
+
+
+# --- the sections, in the order of schemas/facts.schema.json ---------------------------------
+
+Section = Callable[
+    [Mapping[str, Any], date, Mapping[str, str], Registry, frozenset[str]], Any
+]  # (profile, as_of, policies, registry, lapsed) -> that section's facts
+
+SECTIONS: Mapping[str, Section] = MappingProxyType(
+    {
+        "education": _education,
+        "experience": _experience,
+        "letters": _letters,
+        "training": _training,
+        "practicode_completed": _practicode,
+        "credentials": _credentials,
+        "membership": _memberships,
+        "recert": _recertification,
+        "aapc": _aapc_renewal,
+    }
+)
+
+# Which sections read a policy (the schema's x-policies say the same per fact; a test keeps them
+# equal), which read ``lapsed``, and which grow while a job goes on (x-grows-with-time).
+POLICY_SECTIONS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "part_time_counting": ("experience",),
+        "vague_duration_statement": ("experience",),
+        "apprentice_counts_as_credential": ("credentials",),
+    }
+)
+LAPSED_SECTIONS = ("credentials",)
+
+
+def policy_can_matter(profile: Mapping[str, Any], policy: str, registry: Registry) -> bool:
+    """False when no value of ``policy`` can change this profile's facts (so alternatives need
+    not be derived); True when it may. Exact for the policies facts read, True for the rest."""
+    if policy == "part_time_counting":  # every job at least the longest full-time week counts whole
+        longest = max(FULL_TIME_HOURS.values())
+        return any(
+            job.get("hours_per_week") is not None and job["hours_per_week"] < longest
+            for job in profile.get("work_history", [])
+        )
+    if policy == "vague_duration_statement":
+        return any(
+            letter.get("stated_duration") for letter in profile.get("verification_letters", [])
+        )
+    if policy == "apprentice_counts_as_credential":
+        return any(
+            record.get("apprentice") or registry.normalise(record["id"])[1]
+            for record in profile.get("credentials", [])
+        )
+    return True

@@ -1,0 +1,696 @@
+"""Verdicts for cohorts: the answers of ``evaluate.py`` without the explanation trees, fast.
+
+``evaluate.py`` explains one check at a time: it calls the JsonLogic engine once per leaf and per
+operand (each call converts every fact), derives all facts again under each other policy value
+and searches reached-on dates day by day. A cohort of thousands cannot pay that. Here every check
+in force on a date is compiled into one JsonLogic program, run once per set of facts; leaves come
+back as codes (0 not met, 1 unknown, 2 met) that ``all`` / ``any`` combine with min / max in
+Python. Policy alternatives re-derive only the fact sections that read the policy and re-run only
+the leaves that read them. The answers are the same as ``check_profile``'s (``tests/test_verdicts.py``
+compares them on every golden case and a generated cohort).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from operator import itemgetter
+from typing import Any
+
+from eligibility.api import KEEPING_KINDS, LAPSED
+from eligibility.evaluate import (
+    AMBIGUOUS,
+    ETA_HORIZON_DAYS,
+    MET,
+    NO_RULES,
+    NOT_APPLICABLE,
+    NOT_MET,
+    UNKNOWN,
+    NodeResult,
+    lookup,
+    shortfall_of,
+)
+from eligibility.facts import (
+    LAPSED_SECTIONS,
+    POLICY_SECTIONS,
+    SECTIONS,
+    derive,
+    policy_can_matter,
+    rederive,
+)
+from eligibility.logic import Compiled, compile_logic, truthy
+from eligibility.rules import Check, Node, RuleBook, Version, time_dependent_facts
+
+NOT_MET_CODE, UNKNOWN_CODE, MET_CODE = 0, 1, 2
+MEMO_SIZE = 20_000  # outcomes remembered across students (cleared when full)
+CODE_STATUS = (NOT_MET, UNKNOWN, MET)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a check's conditions came out: shared by checks with the same conditions (same ids,
+    words and logic, as the 22 specialty exams), so a cohort report renders it once."""
+
+    status: str
+    failed: tuple[str, ...] = ()  # leaf ids not met (as in `eligibility show`)
+    unknown: tuple[str, ...] = ()
+    ambiguous: tuple[str, ...] = ()
+    lacking: tuple[NodeResult, ...] = ()  # unmet leaves of the closest pathway (not met only)
+
+    @property
+    def near_miss(self) -> NodeResult | None:
+        """The one condition the closest pathway lacks, when it lacks only one."""
+        if len(self.lacking) == 1 and self.lacking[0].status == NOT_MET:
+            return self.lacking[0]
+        return None
+
+
+NO_OUTCOME = Outcome(NOT_APPLICABLE)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One check's answer for one student, as a cohort report needs it."""
+
+    check_id: str
+    version: Version | None
+    status: str
+    standing: str | None = None
+    outcome: Outcome = NO_OUTCOME
+
+
+# --- the plan: every selected check compiled into one program --------------------------------
+
+
+@dataclass(frozen=True)
+class _Slot:
+    """A condition of a check: its place in the codes list, and what explains it."""
+
+    node: Node
+    children: tuple[int, ...] = ()  # slots of the children (inner nodes)
+    reads: tuple[int, ...] = ()  # program positions of the facts the leaf reads
+    sides: tuple[Callable[[_Run], Any], Callable[[_Run], Any]] | None = None  # found, needed
+    time_dependent: bool = False
+
+
+@dataclass(frozen=True)
+class _CheckPlan:
+    check_id: str
+    check: Check | None
+    version: Version | None
+    keeping: bool
+    root: int = -1  # slot of ``requires``
+    applies: int | None = None  # program position of the applies_when code
+    standing: int | None = None  # program position of the not-met standing
+    ops: tuple[tuple[int, Callable, Callable], ...] = ()  # (slot, min|max, children getter)
+    slots: tuple[int, ...] = ()  # every slot of the check, leaves and inner nodes
+    leaves: tuple[int, ...] = ()
+    shape: int = -1  # checks of one shape (same tree, same logic) get the same analysis
+    idle: Verdict | None = None  # the answer when it does not apply (or no rules are in force)
+    inputs: Callable[[list[Any]], tuple] | None = None  # program values its outcome depends on
+
+
+@dataclass(frozen=True)
+class _Subprogram:
+    """The leaves one open policy can change, to re-run under its other values."""
+
+    program: Compiled
+    slots: tuple[int, ...]  # leaf slots, in the program's order (codes first, then reads)
+    reads: tuple[tuple[int, ...], ...]  # per leaf: positions of its reads in the program
+    sections: tuple[str, ...]  # fact sections the policy changes
+    checks: tuple[int, ...]  # indexes of the checks naming the policy open
+    keys: tuple[str, ...]  # top-level facts the leaves read (only these are passed)
+    reads_policy: bool  # some leaf reads the policy itself
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a cohort is checked against on one date: the checks asked for (and the keeping checks
+    every answer depends on), compiled once."""
+
+    day: date
+    checks: tuple[_CheckPlan, ...]
+    wanted: tuple[int, ...]  # indexes of the checks to report, in the order asked
+    program: Compiled
+    codes_from: int  # program position of the first leaf code
+    slots: tuple[_Slot, ...]
+    leaf_count: int
+    policies: Mapping[str, _Subprogram]
+    gates: tuple[tuple[bool, int | None], ...]  # per check: has rules, applies_when position
+    read_paths: Mapping[int, str]  # program position -> the fact path it reads
+    readers: Mapping[int, tuple[int, ...]]  # program position -> leaf slots reading it
+
+
+def make_plan(book: RuleBook, day: date, selectors: Iterable[str] = ()) -> Plan:
+    """Compile the checks ``selectors`` name (none: every check) as ``check_profile`` selects them."""
+    selectors = list(selectors)
+    wanted_pairs = (
+        [pair for s in selectors for pair in book.expand(s)]
+        if selectors
+        else [(check_id, None) for check_id in book.all_check_ids()]
+    )
+    keeping = book.all_check_ids(kinds=KEEPING_KINDS)
+    builder = _Builder()
+    index: dict[tuple[str, str | None], int] = {}
+    for check_id in keeping:
+        index[(check_id, None)] = builder.add(book, check_id, day, None, keeping=True)
+    wanted = []
+    for check_id, pinned in dict.fromkeys(wanted_pairs):
+        key = (check_id, pinned)
+        if key not in index:
+            index[key] = builder.add(book, check_id, day, pinned, keeping=False)
+        wanted.append(index[key])
+    return builder.plan(day, tuple(wanted))
+
+
+class _Builder:
+    """Collects program entries and slots while checks are added; used once by :func:`make_plan`."""
+
+    def __init__(self) -> None:
+        self.paths: dict[str, int] = {}  # fact path -> program position
+        self.entries: list[Any] = []
+        self.leaf_entries: list[Any] = []  # placed last in the program: their codes are one slice
+        self.computed_sides: list[int] = []  # program positions of operands that are not reads
+        self.leaves: list[_Slot] = []
+        self.inner: list[tuple[Node, list]] = []  # (node, children refs) until slots are known
+        self.checks: list[dict[str, Any]] = []
+
+    def entry(self, expression: Any) -> int:
+        self.entries.append(expression)
+        return len(self.entries) - 1
+
+    def side(self, expression: Any) -> Callable[[_Run], Any]:
+        """A comparison operand, read after a run: literals and plain ``var`` reads directly
+        (most operands; they would double the program), anything else from the program."""
+        if expression is None or isinstance(expression, bool | int | float | str):
+            return lambda run: expression
+        if (
+            isinstance(expression, dict)
+            and list(expression) == ["var"]
+            and isinstance(expression["var"], str)
+            and expression["var"]
+        ):
+            path = expression["var"]
+            return lambda run: lookup(run.facts, path)
+        position = self.entry(expression)
+        self.computed_sides.append(position)
+        return lambda run: run.values[position]
+
+    def read(self, path: str) -> int:
+        if path not in self.paths:
+            self.paths[path] = self.entry({"var": path})
+        return self.paths[path]
+
+    def add(self, book: RuleBook, check_id: str, day: date, pinned: str | None, keeping: bool):
+        selection = book.select(check_id, day, pinned)
+        plan: dict[str, Any] = {"check_id": check_id, "keeping": keeping}
+        computed: dict[int, list[int]] = {}
+        if selection is not None:
+            version = selection.version
+            check = version.check(check_id)
+            assert check is not None
+            plan.update(
+                check=check,
+                version=version,
+                applies=self.entry({"if": [check.applies_logic.source, 1, 0]})
+                if check.applies_logic
+                else None,
+                standing=self.entry(check.standing_not_met.source)
+                if check.standing_not_met
+                else None,
+                sides=computed,
+                tree=self.node(check.requires, computed),
+            )
+        self.checks.append(plan)
+        return len(self.checks) - 1
+
+    def node(self, node: Node, computed: dict[int, list[int]]) -> tuple[str, int]:
+        """A reference to ``node``: ("leaf", n) or ("inner", n), resolved to slots in :meth:`plan`;
+        ``computed`` collects, per leaf, the program positions of operands that are not reads."""
+        if node.kind == "leaf":
+            assert node.logic is not None
+            sides = None
+            if node.sides is not None:
+                _, left, right = node.sides
+                before = len(self.computed_sides)
+                sides = (self.side(left.source), self.side(right.source))
+                computed[len(self.leaves)] = self.computed_sides[before:]
+            self.leaf_entries.append({"if": [node.logic.source, MET_CODE, NOT_MET_CODE]})
+            slot = _Slot(
+                node,
+                reads=tuple(
+                    self.read(path) for path in node.logic.reads if not path.startswith("policies.")
+                ),
+                sides=sides,
+                time_dependent=bool(set(node.logic.reads) & time_dependent_facts()),
+            )
+            self.leaves.append(slot)
+            return ("leaf", len(self.leaves) - 1)
+        self.inner.append((node, [self.node(child, computed) for child in node.children]))
+        return ("inner", len(self.inner) - 1)
+
+    def plan(self, day: date, wanted: tuple[int, ...]) -> Plan:
+        leaf_count = len(self.leaves)
+
+        def slot_of(ref: tuple[str, int]) -> int:
+            return ref[1] if ref[0] == "leaf" else leaf_count + ref[1]
+
+        slots = list(self.leaves) + [
+            _Slot(node, children=tuple(slot_of(child) for child in children))
+            for node, children in self.inner
+        ]
+        checks = []
+        shapes: dict[str, int] = {}
+        for plan in self.checks:
+            if "tree" not in plan:
+                idle = Verdict(plan["check_id"], None, NO_RULES, outcome=Outcome(NO_RULES))
+                checks.append(_CheckPlan(plan["check_id"], None, None, plan["keeping"], idle=idle))
+                continue
+            order: list[int] = []
+            _post_order(slots, slot_of(plan["tree"]), order)
+            inputs = sorted(
+                {r for s in order if s < leaf_count for r in slots[s].reads}
+                | {position for s in order for position in plan["sides"].get(s, ())}
+            )
+            ops = tuple(
+                (
+                    s,
+                    min if slots[s].node.kind == "all" else max,
+                    itemgetter(*slots[s].children, *slots[s].children[:1]),  # always a tuple
+                )
+                for s in order
+                if s >= leaf_count
+            )
+            checks.append(
+                _CheckPlan(
+                    plan["check_id"],
+                    plan["check"],
+                    plan["version"],
+                    plan["keeping"],
+                    root=slot_of(plan["tree"]),
+                    applies=plan["applies"],
+                    standing=plan["standing"],
+                    ops=ops,
+                    slots=tuple(order),
+                    leaves=tuple(s for s in order if s < leaf_count),
+                    shape=shapes.setdefault(_shape(slots, slot_of(plan["tree"])), len(shapes)),
+                    idle=Verdict(plan["check_id"], plan["version"], NOT_APPLICABLE),
+                    inputs=itemgetter(*inputs, *inputs[:1]) if inputs else lambda values: (),
+                )
+            )
+        readers: dict[int, list[int]] = {}
+        for s, slot in enumerate(self.leaves):
+            for position in slot.reads:
+                readers.setdefault(position, []).append(s)
+        return Plan(
+            day,
+            tuple(checks),
+            wanted,
+            compile_logic(self.entries + self.leaf_entries),
+            len(self.entries),
+            tuple(slots),
+            leaf_count,
+            self.subprograms(checks, slots),
+            tuple((c.check is not None, c.applies) for c in checks),
+            {position: path for path, position in self.paths.items()},
+            {position: tuple(leaves) for position, leaves in readers.items()},
+        )
+
+    def subprograms(self, checks: list[_CheckPlan], slots: list[_Slot]) -> dict[str, _Subprogram]:
+        """Per open policy: the leaves of the checks naming it that read the policy or a fact
+        section it changes."""
+        out = {}
+        for policy in dict.fromkeys(
+            p for c in checks if c.version for p in c.version.open_policies
+        ):
+            sections = POLICY_SECTIONS.get(policy, ())
+            naming = tuple(
+                i for i, c in enumerate(checks) if c.version and policy in c.version.open_policies
+            )
+            chosen = [
+                s
+                for i in naming
+                for s in checks[i].leaves
+                if any(
+                    read == f"policies.{policy}" or read.split(".")[0] in sections
+                    for read in slots[s].node.logic.reads  # type: ignore[union-attr]
+                )
+            ]
+            chosen = list(dict.fromkeys(chosen))
+            entries: list[Any] = [
+                {"if": [slots[s].node.logic.source, MET_CODE, NOT_MET_CODE]}  # type: ignore[union-attr]
+                for s in chosen
+            ]
+            positions: dict[str, int] = {}
+            reads = []
+            for s in chosen:
+                mine = []
+                for path in slots[s].node.logic.reads:  # type: ignore[union-attr]
+                    if path.startswith("policies."):
+                        continue
+                    if path not in positions:
+                        positions[path] = len(entries)
+                        entries.append({"var": path})
+                    mine.append(positions[path])
+                reads.append(tuple(mine))
+            every_read = [r for s in chosen for r in slots[s].node.logic.reads]  # type: ignore[union-attr]
+            out[policy] = _Subprogram(
+                compile_logic(entries),
+                tuple(chosen),
+                tuple(reads),
+                sections,
+                naming,
+                tuple(dict.fromkeys(["policies", *(r.split(".")[0] for r in every_read)])),
+                f"policies.{policy}" in every_read,
+            )
+        return out
+
+
+def _shape(slots: Sequence[_Slot], slot: int) -> str:
+    """Everything an outcome and its rendering read of a tree: ids, words, units and logic."""
+    node = slots[slot].node
+    own = json.dumps(
+        [node.kind, node.id, node.text, node.measure, node.unit, node.fix, node.details],
+    )
+    if node.kind == "leaf":
+        return own + json.dumps(node.logic.source, sort_keys=True)  # type: ignore[union-attr]
+    return f"{own}({','.join(_shape(slots, child) for child in slots[slot].children)})"
+
+
+def _post_order(slots: Sequence[_Slot], slot: int, order: list[int]) -> None:
+    for child in slots[slot].children:
+        _post_order(slots, child, order)
+    order.append(slot)
+
+
+# --- evaluation -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Run:
+    """The program's answer on one set of facts: raw values and a code for every slot."""
+
+    facts: Mapping[str, Any]
+    values: list[Any]
+    codes: list[int]
+    applicable: list[bool]  # per check of the plan
+
+
+def _run(plan: Plan, facts: Mapping[str, Any]) -> _Run:
+    values = plan.program(facts)
+    codes = values[plan.codes_from :]
+    for position, leaves in plan.readers.items():
+        if values[position] is None:  # a fact the profile does not give: its readers are unknown
+            for s in leaves:
+                codes[s] = UNKNOWN_CODE
+    codes.extend([0] * (len(plan.slots) - plan.leaf_count))
+    applicable = [
+        position is None or values[position] == 1 if has_rules else False
+        for has_rules, position in plan.gates
+    ]
+    for check, applies in zip(plan.checks, applicable, strict=True):
+        if applies:  # checks that do not apply are reported as such; their trees are not needed
+            for slot, combine, children in check.ops:
+                codes[slot] = combine(children(codes))
+    return _Run(facts, values, codes, applicable)
+
+
+def assess(
+    plan: Plan,
+    book: RuleBook,
+    profile: Mapping[str, Any],
+    explicit: Mapping[str, str] | None = None,
+    memo: dict[Any, Outcome] | None = None,
+) -> tuple[Verdict, ...]:
+    """The verdicts of the plan's checks for one schema-valid profile, as ``check_profile`` finds them.
+
+    As there, the keeping checks (renewal, recertification) are answered first, and a credential
+    they make inactive or revoked is not held for any other check. ``memo`` may be shared by the
+    calls of one cohort that use the same plan and the same ``explicit`` policies.
+    """
+    explicit = dict(explicit or {})
+    policies = {**book.default_policies(), **explicit}
+    base = _run(plan, derive(profile, plan.day, policies, book.registry))
+    keeping = [i for i, c in enumerate(plan.checks) if c.keeping]
+    context = _Context(plan, book, profile, policies, explicit)
+    kept_ambiguous = context.ambiguous(base, frozenset(), keeping)
+    memo = {} if memo is None else memo
+    kept = {i: context.verdict(i, base, kept_ambiguous, memo) for i in keeping}
+    lapsed = frozenset(
+        plan.checks[i].version.credential  # type: ignore[union-attr]
+        for i, verdict in kept.items()
+        if verdict.standing in LAPSED
+    )
+    others = [i for i in plan.wanted if not plan.checks[i].keeping]
+    if lapsed:
+        run = _run(
+            plan,
+            rederive(
+                base.facts,
+                LAPSED_SECTIONS,
+                profile,
+                plan.day,
+                policies,
+                book.registry,
+                lapsed,
+            ),
+        )
+    else:
+        run = base
+    ambiguous = context.ambiguous(run, lapsed, others)
+    return tuple(
+        kept[i] if i in kept else context.verdict(i, run, ambiguous, memo, lapsed)
+        for i in plan.wanted
+    )
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every verdict for one profile shares."""
+
+    plan: Plan
+    book: RuleBook
+    profile: Mapping[str, Any]
+    policies: Mapping[str, str]
+    explicit: Mapping[str, str]
+
+    def ambiguous(self, run: _Run, lapsed: frozenset[str], scope: Iterable[int]) -> set[int]:
+        """Slots of the ``scope`` checks whose status changes under another value of an open
+        policy their version names (and the run does not fix explicitly)."""
+        plan, scope = self.plan, set(scope)
+        changed: set[int] = set()
+        for policy, sub in plan.policies.items():
+            if policy in self.explicit:
+                continue
+            checks = [i for i in sub.checks if i in scope and run.applicable[i]]
+            if (
+                not checks
+                or not sub.slots
+                or not policy_can_matter(self.profile, policy, self.book.registry)
+            ):
+                continue
+            for value in self.book.policies[policy].values:
+                if value == self.policies[policy]:
+                    continue
+                variant = {**self.policies, policy: value}
+                facts = (
+                    rederive(
+                        run.facts,
+                        sub.sections,
+                        self.profile,
+                        plan.day,
+                        variant,
+                        self.book.registry,
+                        lapsed,
+                    )
+                    if sub.sections
+                    else {**run.facts, "policies": variant}
+                )
+                if not sub.reads_policy and all(facts[s] == run.facts[s] for s in sub.sections):
+                    continue  # the policy changes no fact this profile's leaves read
+                values = sub.program({key: facts[key] for key in sub.keys})
+                codes = list(run.codes)
+                for k, (slot, reads) in enumerate(zip(sub.slots, sub.reads, strict=True)):
+                    codes[slot] = (
+                        UNKNOWN_CODE if any(values[r] is None for r in reads) else values[k]
+                    )
+                for i in checks:
+                    check = plan.checks[i]
+                    for slot, combine, children in check.ops:
+                        codes[slot] = combine(children(codes))
+                    changed.update(s for s in check.slots if codes[s] != run.codes[s])
+        return changed
+
+    def verdict(
+        self,
+        index: int,
+        run: _Run,
+        ambiguous: set[int],
+        memo: dict[Any, Outcome],
+        lapsed: frozenset[str] = frozenset(),
+    ) -> Verdict:
+        check = self.plan.checks[index]
+        if not run.applicable[index]:
+            return check.idle  # no rules in force, or not for this person
+        if ambiguous and not ambiguous.isdisjoint(check.slots):
+            outcome = self.outcome(check, run, ambiguous, lapsed)
+        else:  # checks of one shape come out alike on the same facts
+            outcome = self.remembered(check, run, memo, lapsed)
+        standing = None
+        if outcome.status == MET:
+            standing = check.check.standing_met  # type: ignore[union-attr]
+        elif outcome.status == NOT_MET and check.standing is not None:
+            standing = run.values[check.standing]
+        return Verdict(check.check_id, check.version, outcome.status, standing, outcome)
+
+    def remembered(
+        self, check: _CheckPlan, run: _Run, memo: dict[Any, Outcome], lapsed: frozenset[str]
+    ) -> Outcome:
+        """The outcome for the facts the check reads, from ``memo`` when these facts were seen
+        (in a cohort most students share most answers). Reached-on dates depend on the whole work
+        history, so outcomes carrying one are not kept."""
+        key = (check.shape, check.inputs(run.values))  # type: ignore[misc]
+        try:
+            return memo[key]
+        except KeyError:
+            outcome = self.outcome(check, run, set(), lapsed)
+            if not any(leaf.reached_on for leaf in outcome.lacking):
+                if len(memo) >= MEMO_SIZE:
+                    memo.clear()  # constant memory whatever the cohort's size
+                memo[key] = outcome
+            return outcome
+        except TypeError:  # a list among the facts: not hashable, not remembered
+            return self.outcome(check, run, set(), lapsed)
+
+    def outcome(
+        self, check: _CheckPlan, run: _Run, ambiguous: set[int], lapsed: frozenset[str]
+    ) -> Outcome:
+        codes = run.codes
+        slots = self.plan.slots
+
+        def status(slot: int) -> str:
+            return AMBIGUOUS if slot in ambiguous else CODE_STATUS[codes[slot]]
+
+        by_status: dict[str, list[str]] = {NOT_MET: [], UNKNOWN: [], AMBIGUOUS: [], MET: []}
+        for slot in check.leaves:
+            by_status[status(slot)].append(slots[slot].node.id)
+        verdict_status = status(check.root)
+        return Outcome(
+            verdict_status,
+            tuple(by_status[NOT_MET]),
+            tuple(by_status[UNKNOWN]),
+            tuple(by_status[AMBIGUOUS]),
+            self.lacking(check, run, status, lapsed) if verdict_status == NOT_MET else (),
+        )
+
+    def lacking(
+        self, check: _CheckPlan, run: _Run, status: Callable[[int], str], lapsed: frozenset[str]
+    ) -> tuple[NodeResult, ...]:
+        """The unmet leaves of the closest pathway, ordered as the explanation orders them
+        (``evaluate._closeness``); a lone unmet leaf that time alone closes gets its reached-on date."""
+        slots, codes = self.plan.slots, run.codes
+        measured: dict[
+            int, tuple[bool, int, float]
+        ] = {}  # slot -> closeness (unmet, distance, gap)
+        numbers: dict[int, tuple] = {}  # leaf slot -> (found, needed, operator, shortfall, missing)
+
+        def measure(slot: int) -> tuple[bool, int, float]:
+            children = slots[slot].children
+            unmet = codes[slot] != MET_CODE
+            if not children:
+                if not unmet:
+                    measured[slot] = (False, 0, 0.0)
+                    return measured[slot]
+                numbers[slot] = _, needed, _, shortfall, _ = self.numbers(slot, run)
+                numeric = isinstance(needed, int | float) and needed
+                gap = shortfall / abs(needed) if shortfall is not None and numeric else 1.0
+                measured[slot] = (True, 1, gap)
+                return measured[slot]
+            parts = [measure(child) for child in children]
+            gaps = [gap for child_unmet, _, gap in parts if child_unmet]
+            distances = [distance for _, distance, _ in parts]
+            distance = sum(distances) if slots[slot].node.kind == "all" else min(distances)
+            measured[slot] = (unmet, distance, sum(gaps) if gaps else float(unmet))
+            return measured[slot]
+
+        def ordered(slot: int) -> list[int]:
+            """Children of ``any`` nodes closest first: met, fewest unmet, smallest gap."""
+            children = list(slots[slot].children)
+            if slots[slot].node.kind == "any":
+                children.sort(key=measured.__getitem__)
+            return children
+
+        measure(check.root)
+        pathways = ordered(check.root) if slots[check.root].node.kind == "any" else [check.root]
+        closest = next((p for p in pathways if status(p) != MET), None)
+        if closest is None:
+            return ()
+
+        def walk(slot: int, wanted: str) -> list[int]:
+            if not slots[slot].children:
+                return [slot] if status(slot) == wanted else []
+            return [leaf for child in ordered(slot) for leaf in walk(child, wanted)]
+
+        unmet = walk(closest, NOT_MET) + walk(closest, UNKNOWN)
+        reached = None
+        if len(unmet) == 1 and status(unmet[0]) == NOT_MET and slots[unmet[0]].time_dependent:
+            reached = self.reached_on(unmet[0], run, lapsed)
+        return tuple(
+            NodeResult(
+                slots[s].node,
+                status(s),
+                found=numbers[s][0],
+                needed=numbers[s][1],
+                operator=numbers[s][2],
+                shortfall=numbers[s][3],
+                missing=numbers[s][4],
+                reached_on=reached,
+            )
+            for s in unmet
+        )
+
+    def numbers(self, slot: int, run: _Run) -> tuple[Any, Any, str | None, Any, tuple[str, ...]]:
+        """Found, needed, operator, shortfall and missing facts of one leaf, as ``evaluate._leaf``
+        reports them."""
+        info = self.plan.slots[slot]
+        node = info.node
+        values = run.values
+        found = needed = operator = shortfall = None
+        if info.sides is not None:
+            operator = node.sides[0]  # type: ignore[index]
+            found, needed = info.sides[0](run), info.sides[1](run)
+            shortfall = shortfall_of(operator, found, needed)
+        elif len(node.logic.reads) == 1:  # type: ignore[union-attr]
+            found = lookup(run.facts, node.logic.reads[0])  # type: ignore[union-attr]
+            if isinstance(found, bool):
+                found = run.codes[slot] == MET_CODE
+        missing = tuple(self.plan.read_paths[r] for r in info.reads if values[r] is None)
+        return found, needed, operator, None if missing else shortfall, missing
+
+    def reached_on(self, slot: int, run: _Run, lapsed: frozenset[str]) -> date | None:
+        """The first day the leaf is met if ongoing jobs continue (as ``evaluate._reached_on``):
+        only the sections the leaf reads are derived again on each probe date."""
+        node = self.plan.slots[slot].node
+        assert node.logic is not None
+        keys = tuple(dict.fromkeys(read.split(".")[0] for read in node.logic.reads))
+        sections = tuple(key for key in keys if key in SECTIONS)
+        day = self.plan.day
+
+        def met_on(probe: date) -> bool:
+            facts = rederive(
+                run.facts, sections, self.profile, probe, self.policies, self.book.registry, lapsed
+            )
+            return truthy(node.logic({key: facts[key] for key in keys}))
+
+        low, high = 0, ETA_HORIZON_DAYS
+        if not met_on(day + timedelta(days=high)):
+            return None
+        while high - low > 1:
+            middle = (low + high) // 2
+            if met_on(day + timedelta(days=middle)):
+                high = middle
+            else:
+                low = middle
+        return day + timedelta(days=high)
