@@ -8,10 +8,13 @@ the official suite (``jsonlogic.com/tests.json``) passes in full; see ``tests/te
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache, cached_property
 from typing import Any
 
 import datalogic_py
+import orjson
 
 COMPARISONS = frozenset({">=", ">", "<=", "<", "==", "===", "!=", "!=="})
 
@@ -24,25 +27,76 @@ class LogicError(ValueError):
 
 @dataclass(frozen=True)
 class Compiled:
-    """A compiled JsonLogic expression with the fact paths it reads ("a.b" form)."""
+    """A compiled JsonLogic expression with the fact paths it reads ("a.b" form).
+
+    ``rule`` (the engine's compiled form) is made on first use when the expression came with
+    reads already known (a rule file loaded from the cache), so a start-up that evaluates one
+    check compiles only that check's leaves.
+    """
 
     source: Any
-    rule: Any
     reads: tuple[str, ...]
+
+    @cached_property
+    def rule(self) -> Any:
+        key = logic_key(self.source)
+        return (_compiled_text(key) if key is not None else _compile(self.source))[0]
 
     def __call__(self, data: Any) -> Any:
         return self.rule.evaluate(data)
 
 
-def compile_logic(expression: Any) -> Compiled:
-    """Compile ``expression`` once; raise :class:`LogicError` with the engine's diagnostics."""
+def logic_key(expression: Any) -> str | None:
+    """``expression`` as JSON text, or None when JSON would not give it back unchanged.
+
+    Equal keys mean equal expressions: the key under which a compilation is shared and under
+    which the rule cache keeps an expression's reads.
+    """
+    try:
+        text = orjson.dumps(expression)
+        # a tuple, NaN or a huge number would not come back as it went in
+        return text.decode() if orjson.loads(text) == expression else None
+    except (TypeError, ValueError):  # a key that is not text, a number JSON cannot hold
+        return None
+
+
+def compile_logic(
+    expression: Any, known_reads: Mapping[str, Sequence[str]] | None = None
+) -> Compiled:
+    """Compile ``expression`` once; raise :class:`LogicError` with the engine's diagnostics.
+
+    Equal expressions share one compilation: rule files that serve several credentials repeat
+    the same leaves (1,053 leaves and sides, 326 distinct). With ``known_reads`` (reads by
+    :func:`logic_key`, from an earlier successful compilation of the same rule file by the same
+    code) an expression found there is compiled only when first evaluated.
+    """
+    if known_reads is not None:
+        try:  # no round trip here: the keys were made by logic_key from JSON-safe expressions
+            reads = known_reads.get(orjson.dumps(expression).decode())
+        except TypeError:
+            reads = None
+        if reads is not None:
+            return Compiled(expression, tuple(reads))
+    key = logic_key(expression)
+    rule, reads = _compiled_text(key) if key is not None else _compile(expression)
+    compiled = Compiled(expression, reads)
+    compiled.__dict__["rule"] = rule  # compiled already: fill the cached property
+    return compiled
+
+
+@cache
+def _compiled_text(key: str) -> tuple[Any, tuple[str, ...]]:
+    """The engine's rule and its reads for the expression whose :func:`logic_key` is ``key``."""
+    return _compile(orjson.loads(key))
+
+
+def _compile(expression: Any) -> tuple[Any, tuple[str, ...]]:
     as_given = json.dumps(expression) if isinstance(expression, str) else expression
     problems = [d for d in _ENGINE.check(as_given) if d["severity"] == "error"]
     if problems:
         raise LogicError("; ".join(f"{d['message']} at {d['pointer'] or '/'}" for d in problems))
     rule = _ENGINE.compile(as_given)
-    reads = tuple(".".join(path) for path in rule.facts()["reads"])
-    return Compiled(expression, rule, reads)
+    return rule, tuple(".".join(path) for path in rule.facts()["reads"])
 
 
 def evaluate(expression: Any, data: Any) -> Any:
