@@ -4,27 +4,44 @@ A rule file holds one credential's dated versions (``schemas/rule.schema.json``)
 each file against the schema, compiles every JsonLogic leaf once, and checks that leaves read only
 facts that exist (``schemas/facts.schema.json``) and that a leaf reading a policy-dependent fact
 sits in a version naming that policy. A broken rule file is an :class:`InputError` naming the place.
+
+Parsing the YAML, validating it and filling in ``{credential}`` is most of a cold start's time, so
+its result is cached per file (see "The rule cache" in docs/architecture.md): JSON in
+``$ELIGIBILITY_CACHE_DIR``, else ``$XDG_CACHE_HOME/eligibility``, else ``~/.cache/eligibility``,
+named by a hash of the file's text, the rule schema and the code that produced it, so an entry
+whose key does not match is never read. ``ELIGIBILITY_NO_CACHE=1`` switches it off. The checks
+against the facts vocabulary and the policies, and compiling, run on every load.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Iterator, Mapping
+import os
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from eligibility.errors import InputError, place_of
 from eligibility.facts import CredentialInfo, Registry
-from eligibility.logic import Compiled, LogicError, comparison_sides, compile_logic
+from eligibility.logic import Compiled, LogicError, comparison_sides, compile_logic, logic_key
 from eligibility.profiles import read_text
 from eligibility.resources import data_dir, schema_file
 from eligibility.validation import validate
 from eligibility.yamlio import line_of, parse_text
 
+try:  # CPython's own BLAKE2: hashlib would first load OpenSSL (~4 ms of every start-up)
+    from _blake2 import blake2b as _hash
+except ImportError:  # pragma: no cover - other interpreters
+    from hashlib import blake2b as _hash
+
 REFERENCE_FILES = ("credentials.yaml", "policies.yaml")
+CACHE_FORMAT = 1  # bump when the cached value's shape changes
 KIND_ORDER = ("exam", "designation", "removal", "recertification", "status")
 
 
@@ -281,7 +298,7 @@ def _merged(credentials: list[Credential]) -> tuple[Credential, ...]:
 def _reference(path: Path, section: str, fields: tuple[str, ...]) -> list[Mapping[str, Any]]:
     """The entries of a reference file (credentials.yaml, policies.yaml), each with ``fields``."""
     text = read_text(path)
-    data = parse_text(text, str(path))
+    data = _cached(text, "reference", lambda: parse_text(text, str(path)))
     entries = data.get(section) if isinstance(data, dict) else None
     if not isinstance(entries, list):
         raise InputError(
@@ -390,16 +407,149 @@ def time_dependent_facts() -> frozenset[str]:
 def _load_file(
     path: Path, facts: Mapping[str, Any], policies: Mapping[str, Policy]
 ) -> list[Credential]:
-    """The credentials a rule file defines: one, or one per entry of ``credentials`` sharing the rules."""
+    """The credentials a rule file defines: one, or one per entry of ``credentials`` sharing the rules.
+
+    From the cache when it holds this file's text: no YAML, no schema validation, no filling in,
+    and leaves compiled on first use (their reads are cached); every check below still runs.
+    """
     text = read_text(path)
-    data = parse_text(text, str(path))
-    validate(data, "rule", str(path), lambda p: line_of(text, p))
-    return [
-        _credential(
-            path, text, entry, data["body"], _fill(data["versions"], entry), facts, policies
-        )
-        for entry in data["credentials"]
+    entry, key = _cache_entry(text, "rule")
+    value = _cache_read(entry, key)
+    if value is None:
+        data = parse_text(text, str(path))
+        validate(data, "rule", str(path), lambda p: line_of(text, p))
+        value = {
+            "body": data["body"],
+            "entries": [[entry, _fill(data["versions"], entry)] for entry in data["credentials"]],
+        }
+        known = None
+    else:
+        known = value["reads"]
+    credentials = [
+        _credential(path, text, credential, value["body"], versions, facts, policies, known)
+        for credential, versions in value["entries"]
     ]
+    if known is None:
+        _store(entry, key, {**value, "reads": _reads_of(credentials)})
+    return credentials
+
+
+def _reads_of(credentials: list[Credential]) -> dict[str, list[str]]:
+    """Every compiled expression's reads, by :func:`logic_key`, for the cache."""
+    reads: dict[str, list[str]] = {}
+    for credential in credentials:
+        for version in credential.versions:
+            for check in version.checks:
+                compiled = [check.applies_logic, check.standing_not_met]
+                for root in (check.requires, check.recommends):
+                    for node in root.walk() if root else ():
+                        compiled += [node.logic, *(node.sides[1:] if node.sides else ())]
+                for logic in compiled:
+                    key = logic_key(logic.source) if logic else None
+                    if key is not None:
+                        reads[key] = list(logic.reads)
+    return reads
+
+
+def cache_dir() -> Path | None:
+    """Where parsed rule files are cached; None when ``ELIGIBILITY_NO_CACHE`` is set."""
+    if os.environ.get("ELIGIBILITY_NO_CACHE"):
+        return None
+    if os.environ.get("ELIGIBILITY_CACHE_DIR"):
+        return Path(os.environ["ELIGIBILITY_CACHE_DIR"])
+    try:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    except RuntimeError:  # no home directory to be found
+        return None
+    return base / "eligibility"
+
+
+@cache
+def _code_key() -> bytes:
+    """A digest of everything besides a file's text that decides its cached value.
+
+    The rule schema; the modules that parse, validate, fill and compile (a changed line there
+    must not serve data the new code would not produce); the YAML version and the jsonschema_rs
+    and datalogic-py builds (size and time of their compiled modules). Python jsonschema is not
+    in it: a cached file passed it or jsonschema_rs, and importing it to ask costs 0.1 s.
+    """
+    import datalogic_py.datalogic_py as logic_build
+    import jsonschema_rs.jsonschema_rs as schema_build
+    import yaml
+
+    digest = _hash(f"{CACHE_FORMAT} {yaml.__version__}".encode())
+    for build in (schema_build, logic_build):
+        stat = os.stat(build.__file__)
+        digest.update(f" {stat.st_size} {stat.st_mtime_ns}".encode())
+    here = Path(__file__).resolve().parent
+    for source in ("rules.py", "yamlio.py", "validation.py", "logic.py"):
+        digest.update((here / source).read_bytes())
+    digest.update(schema_file("rule").read_bytes())
+    return digest.digest()
+
+
+def _cache_entry(text: str, kind: str) -> tuple[Path | None, str]:
+    """The cache file for ``text`` (None when caching is off or cannot be keyed) and its key."""
+    folder = cache_dir()
+    if folder is None:
+        return None, ""
+    try:
+        key = _hash(_code_key() + kind.encode() + text.encode("utf-8")).hexdigest()
+    except OSError:  # the sources or the schema cannot be read: nothing to key on
+        return None, ""
+    return folder / f"{kind}-{key}.json", key
+
+
+def _cache_read(entry: Path | None, key: str) -> Any:
+    """The value stored under ``key``, or None: no entry, a damaged one, or another key."""
+    if entry is None:
+        return None
+    try:
+        stored = orjson.loads(entry.read_bytes())
+    except (OSError, ValueError):
+        return None
+    if isinstance(stored, dict) and stored.get("key") == key and "value" in stored:
+        return stored["value"]
+    return None
+
+
+def _cached(text: str, kind: str, compute: Callable[[], Any]) -> Any:
+    """``compute()`` (parsing ``text``), from the cache when it holds this text.
+
+    A cache that cannot be read or written (no home, read-only disk, a damaged entry) costs
+    time only: the value is computed as if there were no cache.
+    """
+    entry, key = _cache_entry(text, kind)
+    value = _cache_read(entry, key)
+    if value is None:
+        value = compute()
+        _store(entry, key, value)
+    return value
+
+
+def _store(entry: Path | None, key: str, value: Any) -> None:
+    """Write one cache entry atomically (a temporary file, then a rename); never raise.
+
+    Only a value that comes back from JSON unchanged is stored, so a hit equals a fresh parse.
+    """
+    if entry is None:
+        return
+    import tempfile  # only on a miss: ~7 ms to import
+
+    temporary = None
+    try:
+        blob = orjson.dumps({"key": key, "value": value})
+        if orjson.loads(blob)["value"] != value:  # e.g. a tuple or NaN would come back changed
+            return
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", suffix=".json")
+        with os.fdopen(handle, "wb") as out:
+            out.write(blob)
+        os.replace(temporary, entry)
+    except (OSError, TypeError, ValueError):  # TypeError: a value JSON cannot hold
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
 
 
 def _fill(value: Any, entry: Mapping[str, Any]) -> Any:
@@ -427,7 +577,9 @@ def _credential(
     raw_versions: list,
     facts: Mapping[str, Any],
     policies: Mapping[str, Policy],
+    known: Mapping[str, list[str]] | None = None,
 ) -> Credential:
+    """One credential's versions from filled rule data; ``known``: cached reads (see compile_logic)."""
     versions = []
     for vi, raw in enumerate(raw_versions):
         here = ["versions", vi]
@@ -441,7 +593,7 @@ def _credential(
                     f"use one of: {', '.join(policies)}",
                 )
         checks = tuple(
-            _check(path, text, [*here, "checks", ci], c, facts, raw.get("open_policies", []))
+            _check(path, text, [*here, "checks", ci], c, facts, raw.get("open_policies", []), known)
             for ci, c in enumerate(raw["checks"])
         )
         force = raw["in_force"]
@@ -484,12 +636,16 @@ def _credential(
 
 
 def _check(
-    path: Path, text: str, where: list, raw: Mapping[str, Any], facts, open_policies
+    path: Path, text: str, where: list, raw: Mapping[str, Any], facts, open_policies, known=None
 ) -> Check:
     ids: set[str] = set()
-    requires = _node(path, text, [*where, "requires"], raw["requires"], facts, open_policies, ids)
+    requires = _node(
+        path, text, [*where, "requires"], raw["requires"], facts, open_policies, ids, known
+    )
     recommends = (
-        _node(path, text, [*where, "recommends"], raw["recommends"], facts, open_policies, ids)
+        _node(
+            path, text, [*where, "recommends"], raw["recommends"], facts, open_policies, ids, known
+        )
         if "recommends" in raw
         else None
     )
@@ -505,7 +661,13 @@ def _check(
         recommends=recommends,
         applies_text=applies["text"] if applies else None,
         applies_logic=_compile(
-            path, text, [*where, "applies_when", "logic"], applies["logic"], facts, open_policies
+            path,
+            text,
+            [*where, "applies_when", "logic"],
+            applies["logic"],
+            facts,
+            open_policies,
+            known,
         )
         if applies
         else None,
@@ -517,6 +679,7 @@ def _check(
             raw["standing"]["not_met"],
             facts,
             open_policies,
+            known,
         )
         if "standing" in raw
         else None,
@@ -524,7 +687,14 @@ def _check(
 
 
 def _node(
-    path: Path, text: str, where: list, raw: Mapping[str, Any], facts, open_policies, ids: set[str]
+    path: Path,
+    text: str,
+    where: list,
+    raw: Mapping[str, Any],
+    facts,
+    open_policies,
+    ids: set[str],
+    known=None,
 ) -> Node:
     if raw["id"] in ids:
         _fail(
@@ -557,21 +727,31 @@ def _node(
     for kind in ("all", "any"):
         if kind in raw:
             children = tuple(
-                _node(path, text, [*where, kind, i], child, facts, open_policies, ids)
+                _node(path, text, [*where, kind, i], child, facts, open_policies, ids, known)
                 for i, child in enumerate(raw[kind])
             )
             return Node(kind=kind, children=children, **common)
-    logic = _compile(path, text, [*where, "logic"], raw["logic"], facts, open_policies)
+    logic = _compile(path, text, [*where, "logic"], raw["logic"], facts, open_policies, known)
     sides = comparison_sides(raw["logic"])
-    compiled_sides = (sides[0], compile_logic(sides[1]), compile_logic(sides[2])) if sides else None
+    compiled_sides = (
+        (sides[0], compile_logic(sides[1], known), compile_logic(sides[2], known))
+        if sides
+        else None
+    )
     return Node(kind="leaf", logic=logic, sides=compiled_sides, **common)
 
 
 def _compile(
-    path: Path, text: str, where: list, expression: Any, facts: Mapping[str, Any], open_policies
+    path: Path,
+    text: str,
+    where: list,
+    expression: Any,
+    facts: Mapping[str, Any],
+    open_policies,
+    known: Mapping[str, list[str]] | None = None,
 ) -> Compiled:
     try:
-        compiled = compile_logic(expression)
+        compiled = compile_logic(expression, known)
     except LogicError as error:
         _fail(
             path,

@@ -1,0 +1,219 @@
+"""The rule cache: a warm load skips YAML and schema validation yet gives the same rule book.
+
+Entries are keyed by a hash of the file's text, the rule schema and the loading code; an entry
+whose key does not match, or that cannot be read, is ignored; a cache that cannot be written
+never breaks a load; the checks on facts and policies run on every load, cached or not.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from eligibility import rules
+from eligibility.api import check_profile
+from eligibility.errors import InputError
+from eligibility.logic import Compiled
+from eligibility.profiles import load_profile
+from eligibility.render import text_report
+from eligibility.rules import load_rulebook
+from tests.conftest import PROFILES, ROOT
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch) -> Path:
+    """A fresh cache directory for this test, and no rule book remembered from before."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("ELIGIBILITY_CACHE_DIR", str(folder))
+    monkeypatch.delenv("ELIGIBILITY_NO_CACHE", raising=False)
+    load_rulebook.cache_clear()
+    yield folder
+    load_rulebook.cache_clear()
+
+
+@pytest.fixture
+def rules_copy(tmp_path) -> Path:
+    target = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", target)
+    return target
+
+
+def _fresh(directory: Path) -> rules.RuleBook:
+    load_rulebook.cache_clear()
+    return load_rulebook(str(directory))
+
+
+def _parses(monkeypatch) -> list[str]:
+    """Record every YAML parse and schema validation the loader does from now on."""
+    seen: list[str] = []
+    parse, validate = rules.parse_text, rules.validate
+
+    def counting_parse(text: str, file: str) -> Any:
+        seen.append(Path(file).name)
+        return parse(text, file)
+
+    def counting_validate(document, schema, file, line_of=None) -> None:
+        seen.append(f"validate {Path(file).name}")
+        validate(document, schema, file, line_of)
+
+    monkeypatch.setattr(rules, "parse_text", counting_parse)
+    monkeypatch.setattr(rules, "validate", counting_validate)
+    return seen
+
+
+def _plain(value: Any) -> Any:
+    """A rule book as plain data: Compiled as (source, reads), so two loads can be compared."""
+    if isinstance(value, Compiled):
+        return ("compiled", _plain(value.source), value.reads)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def test_a_second_load_reads_the_cache_and_parses_nothing(cache, rules_copy, monkeypatch):
+    first = _fresh(rules_copy)
+    assert len(list(cache.glob("rule-*.json"))) == 10
+    assert len(list(cache.glob("reference-*.json"))) == 2
+    seen = _parses(monkeypatch)
+    second = _fresh(rules_copy)
+    assert seen == []
+    assert _plain(second) == _plain(first)
+
+
+def test_cached_and_uncached_books_give_the_same_answers(cache, rules_copy, monkeypatch):
+    monkeypatch.setenv("ELIGIBILITY_NO_CACHE", "1")
+    uncached = _fresh(rules_copy)
+    monkeypatch.delenv("ELIGIBILITY_NO_CACHE")
+    _fresh(rules_copy)  # fills the cache
+    cached = _fresh(rules_copy)  # leaves compiled on first use
+    assert _plain(cached) == _plain(uncached)
+    for path in sorted(PROFILES.glob("*.yaml")):
+        profile = load_profile(path)
+        reports = [check_profile(profile, [], rulebook=book) for book in (uncached, cached)]
+        texts = [
+            text_report(report, book.policies)
+            for report, book in zip(reports, (uncached, cached), strict=True)
+        ]
+        assert texts[0] == texts[1], path.name
+
+
+def test_no_cache_env_var_writes_nothing(cache, rules_copy, monkeypatch):
+    monkeypatch.setenv("ELIGIBILITY_NO_CACHE", "1")
+    _fresh(rules_copy)
+    assert not cache.exists()
+    seen = _parses(monkeypatch)
+    _fresh(rules_copy)
+    assert "cpc-coc.yaml" in seen and "validate cpc-coc.yaml" in seen
+
+
+def test_a_changed_rule_file_is_read_again(cache, rules_copy, monkeypatch):
+    _fresh(rules_copy)
+    cpc = rules_copy / "aapc" / "cpc-coc.yaml"
+    text = cpc.read_text(encoding="utf-8")
+    question = next(line for line in text.splitlines() if "question:" in line)
+    cpc.write_text(text.replace(question, question + " (edited)", 1), encoding="utf-8")
+    seen = _parses(monkeypatch)
+    book = _fresh(rules_copy)
+    assert seen == ["cpc-coc.yaml", "validate cpc-coc.yaml"]  # only the changed file
+    questions = [
+        check.question
+        for credential in book.credentials
+        for version in credential.versions
+        for check in version.checks
+    ]
+    assert any(q.endswith("(edited)") for q in questions)
+
+
+def test_a_broken_edit_is_reported_even_though_the_old_text_was_cached(cache, rules_copy):
+    _fresh(rules_copy)
+    cpc = rules_copy / "aapc" / "cpc-coc.yaml"
+    text = cpc.read_text(encoding="utf-8")
+    cpc.write_text(text.replace("confidence: M", "confidence: Z", 1), encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        _fresh(rules_copy)
+    assert raised.value.file == str(cpc)
+    assert "line" in (raised.value.place or "")
+
+
+def test_policy_checks_run_on_cached_rule_files(cache, rules_copy, monkeypatch):
+    """Rule files come from the cache, yet a policy they name that is gone is still an error."""
+    _fresh(rules_copy)
+    policies = rules_copy / "policies.yaml"
+    text = policies.read_text(encoding="utf-8")
+    assert "  - id: part_time_counting" in text
+    policies.write_text(
+        text.replace("  - id: part_time_counting", "  - id: part_time_counting_renamed"),
+        encoding="utf-8",
+    )
+    seen = _parses(monkeypatch)
+    with pytest.raises(InputError) as raised:
+        _fresh(rules_copy)
+    assert "part_time_counting" in raised.value.problem
+    assert raised.value.file.endswith(".yaml") and "policies.yaml" not in raised.value.file
+    assert not [name for name in seen if name != "policies.yaml"]  # rule files were cache hits
+
+
+def test_an_entry_with_another_key_or_damaged_is_ignored_and_rewritten(
+    cache, rules_copy, monkeypatch
+):
+    _fresh(rules_copy)
+    entries = sorted(cache.glob("rule-*.json"))
+    entries[0].write_bytes(b'{"key": "not this one", "value": {"body": "X", "entries": []}}')
+    entries[1].write_bytes(b"{not json")
+    seen = _parses(monkeypatch)
+    book = _fresh(rules_copy)
+    assert len([name for name in seen if not name.startswith("validate")]) == 2
+    assert _plain(book) == _plain(_fresh(rules_copy))
+    assert b"not this one" not in entries[0].read_bytes()
+    assert entries[1].read_bytes().startswith(b"{")
+    assert len(book.credentials) == len(_fresh(ROOT / "rules").credentials)
+
+
+def test_a_cache_that_cannot_be_written_never_breaks_a_load(tmp_path, rules_copy, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    monkeypatch.setenv("ELIGIBILITY_CACHE_DIR", str(blocker / "cache"))
+    monkeypatch.delenv("ELIGIBILITY_NO_CACHE", raising=False)
+    try:
+        book = _fresh(rules_copy)
+    finally:
+        load_rulebook.cache_clear()
+    assert book.credentials
+    assert not list(tmp_path.glob(".tmp-*"))
+
+
+def test_no_temporary_files_are_left_behind(cache, rules_copy):
+    _fresh(rules_copy)
+    assert not list(cache.glob(".tmp-*"))
+    assert all(p.name.startswith(("rule-", "reference-")) for p in cache.iterdir())
+
+
+def test_the_key_covers_the_loading_code(cache, rules_copy, monkeypatch):
+    """A different rule schema or loader source gives different keys: old entries go unread."""
+    _fresh(rules_copy)
+    before = {p.name for p in cache.iterdir()}
+    rules._code_key.cache_clear()
+    real = Path.read_bytes
+
+    def edited(path: Path) -> bytes:
+        data = real(path)
+        return data + b"# edited" if path.name == "yamlio.py" else data
+
+    monkeypatch.setattr(Path, "read_bytes", edited)
+    try:
+        seen = _parses(monkeypatch)
+        _fresh(rules_copy)
+    finally:
+        monkeypatch.undo()
+        rules._code_key.cache_clear()
+    assert "cpc-coc.yaml" in seen
+    assert {p.name for p in cache.iterdir()} - before  # new entries under new keys
