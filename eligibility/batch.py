@@ -2,41 +2,48 @@
 Markdown summary, each written atomically (a temporary file renamed into place at the end).
 
 A bad row becomes an error row naming its place and reason; every other row is still checked and
-written, and the summary's counts reconcile with the rows read.
+written, and the summary's counts reconcile with the rows read. Memory stays constant whatever the
+cohort's size: rows are read, checked and written one at a time, and the summary keeps counts.
+The CSV report comes from ``verdicts.py`` (every check, fast); the JSON Lines report is the full
+explanation of ``eligibility check --format json`` for each student (slower).
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
-from eligibility.api import check_profile
-from eligibility.cohort import Row
-from eligibility.evaluate import (
-    AMBIGUOUS,
-    NOT_APPLICABLE,
-    NOT_MET,
-    UNKNOWN,
-    CheckResult,
-    NodeResult,
-)
-from eligibility.explain import explain
+from eligibility.api import check_profile, resolve_as_of
+from eligibility.cohort import Item, Row, parse_item
+from eligibility.evaluate import NOT_APPLICABLE
 from eligibility.render import json_report, measurement
 from eligibility.rules import RuleBook
+from eligibility.verdicts import Outcome, Plan, Verdict, assess, make_plan
 
 CSV_FIELDS = (
     "row", "where", "candidate_id", "name", "check", "status", "standing",
     "failed", "unknown", "ambiguous", "shortfall", "rule_version", "error",
 )  # fmt: skip
+LISTED_ERRORS = 1000  # error rows the summary lists by name (all are in the report and counted)
+CHUNK = 256  # rows a worker process checks at a time
+
+
+@dataclass
+class NearMiss:
+    """Students whose closest pathway lacks only one condition, and when time closes it."""
+
+    students: int = 0
+    reached: int = 0  # how many reach it while their current job continues
+    latest: date | None = None  # the last of those dates
 
 
 @dataclass
@@ -45,11 +52,27 @@ class Tally:
 
     rows: int = 0
     checked: int = 0
-    errors: list[tuple[int, str, str]] = field(default_factory=list)
+    errors: list[tuple[int, str, str]] = field(default_factory=list)  # the first LISTED_ERRORS
+    error_count: int = 0
     statuses: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
-    near_misses: dict[tuple[str, str], list[date | None]] = field(
-        default_factory=lambda: defaultdict(list)
+    near_misses: dict[tuple[str, str], NearMiss] = field(
+        default_factory=lambda: defaultdict(NearMiss)
     )
+
+    def add(self, other: Tally) -> None:
+        """Merge the tally of another part of the cohort (a worker's chunk)."""
+        self.rows += other.rows
+        self.checked += other.checked
+        self.error_count += other.error_count
+        self.errors.extend(other.errors[: max(0, LISTED_ERRORS - len(self.errors))])
+        for check_id, counts in other.statuses.items():
+            self.statuses[check_id].update(counts)
+        for key, miss in other.near_misses.items():
+            mine = self.near_misses[key]
+            mine.students += miss.students
+            mine.reached += miss.reached
+            if miss.latest and (mine.latest is None or miss.latest > mine.latest):
+                mine.latest = miss.latest
 
 
 @contextmanager
@@ -73,8 +96,145 @@ def atomic_writer(path: str | Path, newline: str | None = None) -> Iterator[IO[s
         raise
 
 
+# --- checking rows -------------------------------------------------------------------------
+
+
+class CohortChecker:
+    """Checks one student after another with what they share: a compiled plan per evaluation
+    date and the outcomes already worked out (both bounded, so memory stays constant)."""
+
+    PLANS = 16  # evaluation dates kept compiled at once
+
+    def __init__(
+        self,
+        book: RuleBook,
+        selectors: Iterable[str] = (),
+        as_of: date | None = None,
+        policies: Mapping[str, str] | None = None,
+        csv: bool = True,
+        jsonl: bool = False,
+    ) -> None:
+        self.book = book
+        self.selectors = list(selectors)
+        self.as_of = as_of
+        self.policies = dict(policies or {})
+        self.csv = csv
+        self.jsonl = jsonl
+        self._plans: dict[date, tuple[Plan, dict[Any, Outcome]]] = {}
+        self._texts: dict[int, tuple[Outcome, str]] = {}  # outcome -> its CSV columns
+
+    def plan(self, day: date) -> tuple[Plan, dict[Any, Outcome]]:
+        if day not in self._plans:
+            if len(self._plans) >= self.PLANS:
+                self._plans.clear()
+            self._plans[day] = (make_plan(self.book, day, self.selectors), {})
+        return self._plans[day]
+
+    def check(self, row: Row, tally: Tally) -> tuple[str, str]:
+        """The CSV lines and the JSON line for one row; counts it in ``tally``."""
+        tally.rows += 1
+        if row.profile is None:
+            return self._error(row, tally)
+        data = row.profile.data
+        plan, memo = self.plan(resolve_as_of(row.profile, self.as_of))
+        verdicts = assess(plan, self.book, data, self.policies, memo)
+        tally.checked += 1
+        for verdict in verdicts:
+            _count(tally, verdict)
+        lines = self._csv_lines(row, data, verdicts) if self.csv else ""
+        report = ""
+        if self.jsonl:
+            full = check_profile(row.profile, self.selectors, self.as_of, self.policies, self.book)
+            report = json.dumps(json_report(full, self.book.policies)) + "\n"
+        return lines, report
+
+    def _error(self, row: Row, tally: Tally) -> tuple[str, str]:
+        error = row.error
+        message = (
+            f"{error.place + ': ' if error and error.place else ''}{error.problem if error else 'unreadable'}"
+            + (f" (fix: {error.fix})" if error and error.fix else "")
+        )
+        tally.error_count += 1
+        if len(tally.errors) < LISTED_ERRORS:
+            tally.errors.append((row.number, row.where, message))
+        lines = (
+            _csv_line([row.number, row.where, "", "", "", "error", *[""] * 6, message])
+            if self.csv
+            else ""
+        )
+        report = json.dumps({"row": row.number, "where": row.where, "error": message}) + "\n"
+        return lines, report if self.jsonl else ""
+
+    def _csv_lines(self, row: Row, data: Mapping[str, Any], verdicts: tuple[Verdict, ...]) -> str:
+        """One line per check that applies (every check, when none does), fields quoted as the
+        csv module would."""
+        who = _csv_line(
+            [row.number, row.where, data.get("candidate_id", ""), data.get("name", "")], end=""
+        )
+        shown = [v for v in verdicts if v.status != NOT_APPLICABLE] or list(verdicts)
+        return "".join(
+            f"{who},{_field(v.check_id)},{v.status},{_field(v.standing or '')},"
+            f"{self._outcome_columns(v.outcome)},{_field(_version(v))},\r\n"
+            for v in shown
+        )
+
+    def _outcome_columns(self, outcome: Outcome) -> str:
+        """failed, unknown, ambiguous and shortfall: worked out once per outcome (most students
+        share most outcomes)."""
+        known = self._texts.get(id(outcome))
+        if known is not None and known[0] is outcome:
+            return known[1]
+        shortfall = "; ".join(
+            filter(None, (measurement(leaf) or leaf.node.text for leaf in outcome.lacking))
+        )
+        text = ",".join(
+            _field(value)
+            for value in (
+                ";".join(outcome.failed),
+                ";".join(outcome.unknown),
+                ";".join(outcome.ambiguous),
+                shortfall,
+            )
+        )
+        if len(self._texts) >= 50_000:
+            self._texts.clear()
+        self._texts[id(outcome)] = (outcome, text)
+        return text
+
+
+def _version(verdict: Verdict) -> str:
+    return f"{verdict.version.id} {verdict.version.version}" if verdict.version else ""
+
+
+def _field(value: Any) -> str:
+    """A CSV field as ``csv.writer`` writes it (QUOTE_MINIMAL)."""
+    text = str(value)
+    if any(c in text for c in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def _csv_line(values: list[Any], end: str = "\r\n") -> str:
+    return ",".join(_field(v) for v in values) + end
+
+
+def _count(tally: Tally, verdict: Verdict) -> None:
+    tally.statuses[verdict.check_id][verdict.status] += 1
+    miss = verdict.outcome.near_miss
+    if miss is not None:
+        group = tally.near_misses[(verdict.check_id, miss.node.text)]
+        group.students += 1
+        if miss.reached_on is not None:
+            group.reached += 1
+            if group.latest is None or miss.reached_on > group.latest:
+                group.latest = miss.reached_on
+
+
+# --- running a cohort ------------------------------------------------------------------------
+
+
 def run_batch(
-    rows: Iterable[Row],
+    rows: Iterable[Row | Item],
     book: RuleBook,
     selectors: Iterable[str] = (),
     as_of: date | None = None,
@@ -82,95 +242,80 @@ def run_batch(
     csv_out: str | Path | None = None,
     jsonl_out: str | Path | None = None,
     summary_out: str | Path | None = None,
+    jobs: int = 1,
+    progress: Callable[[int], None] | None = None,
 ) -> Tally:
-    """Check every row and stream the outputs; returns the tally the summary is made of."""
-    selectors = list(selectors)
+    """Check every row and stream the outputs; returns the tally the summary is made of.
+
+    ``rows`` are parsed rows, or items as read (``cohort.read_items``) that are parsed here or,
+    with ``jobs`` > 1, in that many worker processes (output order is input order either way).
+    ``progress`` is called with the number of rows done since its last call.
+    """
+    checker = CohortChecker(book, selectors, as_of, policies, bool(csv_out), bool(jsonl_out))
     tally = Tally()
     with ExitStack() as stack:
-        csv_writer = None
-        if csv_out:
-            csv_writer = csv.DictWriter(
-                stack.enter_context(atomic_writer(csv_out, newline="")), CSV_FIELDS
-            )
-            csv_writer.writeheader()
+        csv_file = stack.enter_context(atomic_writer(csv_out, newline="")) if csv_out else None
         jsonl = stack.enter_context(atomic_writer(jsonl_out)) if jsonl_out else None
-        for row in rows:
-            tally.rows += 1
-            if row.error is not None or row.profile is None:
-                error = row.error
-                message = (
-                    f"{error.place + ': ' if error and error.place else ''}{error.problem if error else 'unreadable'}"
-                    + (f" (fix: {error.fix})" if error and error.fix else "")
-                )
-                tally.errors.append((row.number, row.where, message))
-                if csv_writer:
-                    csv_writer.writerow(
-                        {"row": row.number, "where": row.where, "status": "error", "error": message}
-                    )
-                if jsonl:
-                    jsonl.write(
-                        json.dumps({"row": row.number, "where": row.where, "error": message}) + "\n"
-                    )
-                continue
-            report = check_profile(row.profile, selectors, as_of, policies, book)
-            tally.checked += 1
-            data = row.profile.data
-            for result in report.results:
-                _count(tally, result, book)
-                if csv_writer:
-                    csv_writer.writerow(_csv_row(row, data, result, book))
+        if csv_file:
+            csv_file.write(_csv_line(list(CSV_FIELDS)))
+        for lines, reports, part in _checked(rows, checker, jobs):
+            tally.add(part)
+            if csv_file:
+                csv_file.write(lines)
             if jsonl:
-                jsonl.write(json.dumps(json_report(report, book.policies)) + "\n")
+                jsonl.write(reports)
+            if progress:
+                progress(part.rows)
         if summary_out:
             with atomic_writer(summary_out) as summary:
                 summary.write(summary_markdown(tally))
     return tally
 
 
-def _leaves(result: NodeResult | None, status: str) -> list[NodeResult]:
-    if result is None:
-        return []
-    if result.node.kind == "leaf":
-        return [result] if result.status == status else []
-    return [leaf for child in result.children for leaf in _leaves(child, status)]
+def _checked(
+    rows: Iterable[Row | Item], checker: CohortChecker, jobs: int
+) -> Iterator[tuple[str, str, Tally]]:
+    """(CSV text, JSON Lines text, tally) per chunk of rows, in input order."""
+    chunks = _chunks(rows, CHUNK)
+    if jobs <= 1:
+        yield from (_check_chunk(checker, chunk) for chunk in chunks)
+        return
+    import multiprocessing
+
+    # fork: the workers inherit the loaded rule book instead of loading it again
+    context = multiprocessing.get_context("fork")
+    with context.Pool(jobs, initializer=_start_worker, initargs=(checker,)) as pool:
+        yield from pool.imap(_worker_chunk, chunks)
 
 
-def _closest_unmet(result: CheckResult, book: RuleBook) -> list[NodeResult]:
-    """The unmet conditions of the closest pathway: what the student lacks."""
-    explanation = explain(result, book.policies)
-    scope = explanation.closest or result.requires
-    return _leaves(scope, NOT_MET) + _leaves(scope, UNKNOWN)
+def _chunks(rows: Iterable[Row | Item], size: int) -> Iterator[list[Row | Item]]:
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
 
 
-def _csv_row(
-    row: Row, data: Mapping[str, Any], result: CheckResult, book: RuleBook
-) -> dict[str, Any]:
-    unmet = _closest_unmet(result, book) if result.status == NOT_MET else []
-    return {
-        "row": row.number,
-        "where": row.where,
-        "candidate_id": data.get("candidate_id", ""),
-        "name": data.get("name", ""),
-        "check": result.check_id,
-        "status": result.status,
-        "standing": result.standing or "",
-        "failed": ";".join(leaf.node.id for leaf in _leaves(result.requires, NOT_MET)),
-        "unknown": ";".join(leaf.node.id for leaf in _leaves(result.requires, UNKNOWN)),
-        "ambiguous": ";".join(leaf.node.id for leaf in _leaves(result.requires, AMBIGUOUS)),
-        "shortfall": "; ".join(
-            filter(None, (measurement(leaf) or leaf.node.text for leaf in unmet))
-        ),
-        "rule_version": f"{result.version.id} {result.version.version}" if result.version else "",
-        "error": "",
-    }
+def _check_chunk(checker: CohortChecker, chunk: list[Row | Item]) -> tuple[str, str, Tally]:
+    part = Tally()
+    lines, reports = [], []
+    for row in chunk:
+        csv_text, report = checker.check(parse_item(row) if isinstance(row, Item) else row, part)
+        lines.append(csv_text)
+        reports.append(report)
+    return "".join(lines), "".join(reports), part
 
 
-def _count(tally: Tally, result: CheckResult, book: RuleBook) -> None:
-    tally.statuses[result.check_id][result.status] += 1
-    if result.status == NOT_MET and result.requires is not None:
-        unmet = _closest_unmet(result, book)
-        if len(unmet) == 1 and unmet[0].status == NOT_MET:
-            tally.near_misses[(result.check_id, unmet[0].node.text)].append(unmet[0].reached_on)
+_WORKER: dict[str, CohortChecker] = {}  # one per worker process, set by the pool's initializer
+
+
+def _start_worker(checker: CohortChecker) -> None:
+    _WORKER["checker"] = checker
+
+
+def _worker_chunk(chunk: list[Row | Item]) -> tuple[str, str, Tally]:
+    return _check_chunk(_WORKER["checker"], chunk)
+
+
+# --- the summary -----------------------------------------------------------------------------
 
 
 def summary_markdown(tally: Tally) -> str:
@@ -178,10 +323,10 @@ def summary_markdown(tally: Tally) -> str:
     lines = [
         "# Cohort eligibility summary",
         "",
-        f"Rows read: {tally.rows}. Checked: {tally.checked}. Not checked (errors): {len(tally.errors)}."
+        f"Rows read: {tally.rows}. Checked: {tally.checked}. Not checked (errors): {tally.error_count}."
         + (
             " Counts reconcile."
-            if tally.checked + len(tally.errors) == tally.rows
+            if tally.checked + tally.error_count == tally.rows
             else " COUNTS DO NOT RECONCILE."
         ),
         "",
@@ -194,18 +339,17 @@ def summary_markdown(tally: Tally) -> str:
         if counts.total() == counts[NOT_APPLICABLE]:
             continue
         lines.append(
-            f"| {check_id} | {counts['met']} | {counts[NOT_MET]} | {counts[UNKNOWN]} | {counts[AMBIGUOUS]} "
-            f"| {counts[NOT_APPLICABLE]} | {counts.total()} |"
+            f"| {check_id} | {counts['met']} | {counts['not_met']} | {counts['unknown']} "
+            f"| {counts['ambiguous']} | {counts[NOT_APPLICABLE]} | {counts.total()} |"
         )
     if tally.near_misses:
         lines += ["", "## Near misses (one condition short on the closest pathway)", ""]
-        for (check_id, text), dates in sorted(
-            tally.near_misses.items(), key=lambda item: -len(item[1])
+        for (check_id, text), miss in sorted(
+            tally.near_misses.items(), key=lambda item: (-item[1].students, item[0])
         ):
-            reached = sorted(d for d in dates if d)
-            line = f"- {check_id}: {len(dates)} student{'s' if len(dates) != 1 else ''} lack only: {text}"
-            if reached:
-                line += f"; {len(reached)} of them reach it by {reached[-1].isoformat()} if their current job continues"
+            line = f"- {check_id}: {miss.students} student{'s' if miss.students != 1 else ''} lack only: {text}"
+            if miss.reached:
+                line += f"; {miss.reached} of them reach it by {miss.latest.isoformat()} if their current job continues"  # type: ignore[union-attr]
             lines.append(line)
     if tally.errors:
         lines += ["", "## Rows not checked", ""]
@@ -213,4 +357,8 @@ def summary_markdown(tally: Tally) -> str:
             f"- row {number} ({where}): {message.splitlines()[0]}"
             for number, where, message in tally.errors
         ]
+        if tally.error_count > len(tally.errors):
+            lines.append(
+                f"- ... and {tally.error_count - len(tally.errors)} more (every one is in the report)"
+            )
     return "\n".join(lines) + "\n"

@@ -243,10 +243,18 @@ def policies(rules_dir) -> None:
     default=None,
     help="For CSV input in another layout: YAML 'columns: {our_name: your_column}'.",
 )
+@click.option(
+    "--jobs",
+    "jobs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Worker processes checking rows in parallel (the report keeps the input order).",
+)
 @CONFIG_OPTION
 @POLICY_OPTION
 @RULES_OPTION
-def batch(source, out, summary, certs, as_of, mapping, config, policies, rules_dir) -> None:
+def batch(source, out, summary, certs, as_of, mapping, jobs, config, policies, rules_dir) -> None:
     """Check a whole cohort: INPUT is .jsonl, a multi-document .yaml, a .csv or a directory of profiles.
 
     Every row is checked and written; a bad row becomes an error row naming its place. Exit status:
@@ -254,7 +262,7 @@ def batch(source, out, summary, certs, as_of, mapping, config, policies, rules_d
     2 a usage error. See docs/batch.md for the formats.
     """
     from eligibility.batch import run_batch, summary_markdown
-    from eligibility.cohort import load_mapping, read_cohort
+    from eligibility.cohort import count_items, load_mapping, read_items
 
     try:
         book, chosen = _prepare(rules_dir, config, policies, certs)
@@ -263,10 +271,12 @@ def batch(source, out, summary, certs, as_of, mapping, config, policies, rules_d
             raise InputError(
                 "--out", None, f"{out!r}: unknown report format", "name a .csv or .jsonl file"
             )
-        rows = read_cohort(source, columns)
-        with click.progressbar(rows, label="checking", file=sys.stderr) as progress:
+        items = read_items(source, columns)
+        with click.progressbar(
+            length=count_items(source), label="checking", file=sys.stderr
+        ) as progress:
             tally = run_batch(
-                progress,
+                items,
                 book,
                 certs,
                 as_of,
@@ -274,9 +284,11 @@ def batch(source, out, summary, certs, as_of, mapping, config, policies, rules_d
                 csv_out=out if out.endswith(".csv") else None,
                 jsonl_out=out if out.endswith(".jsonl") else None,
                 summary_out=summary,
+                jobs=jobs,
+                progress=progress.update,
             )
     except InputError as error:
         _fail(error)
     if not summary:
         click.echo(summary_markdown(tally))
-    sys.exit(EXIT_MET if not tally.errors else EXIT_NOT_MET)
+    sys.exit(EXIT_MET if not tally.error_count else EXIT_NOT_MET)

@@ -9,12 +9,12 @@ layout renamed by a mapping file). A row that cannot be parsed or validated carr
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
 import yaml
 
 from eligibility.errors import InputError
@@ -39,26 +39,76 @@ class Row:
     error: InputError | None = None
 
 
+@dataclass(frozen=True)
+class Item:
+    """One student as read, not yet parsed or validated: cheap to read in order, and to hand to
+    another process (``eligibility batch --jobs``) that turns it into a :class:`Row`."""
+
+    number: int
+    where: str
+    kind: str  # "json" (a JSON text), "file" (a profile file's path), "data" (parsed), "flat" (a CSV record)
+    payload: Any
+    error: InputError | None = None  # a row that could not even be read
+
+
 def read_cohort(path: str | Path, mapping: Mapping[str, str] | None = None) -> Iterator[Row]:
     """The rows of a cohort, streamed in input order."""
+    return (parse_item(item) for item in read_items(path, mapping))
+
+
+def read_items(path: str | Path, mapping: Mapping[str, str] | None = None) -> Iterator[Item]:
+    """The students of a cohort as read (in input order); raises :class:`InputError` at once for
+    an unknown format or a CSV without the columns it needs."""
     source = Path(path)
     if source.is_dir():
-        yield from _directory(source)
-        return
+        return _directory(source)
     suffix = source.suffix.lower()
     if suffix in (".jsonl", ".ndjson"):
-        yield from _json_lines(source)
-    elif suffix in (".yaml", ".yml"):
-        yield from _yaml_stream(source)
-    elif suffix == ".csv":
-        yield from _csv(source, mapping or {})
-    else:
-        raise InputError(
-            str(source),
-            None,
-            f"unknown cohort format {suffix or '(no extension)'!r}",
-            "use .jsonl, .yaml (one document per student), .csv, or a directory of profiles",
-        )
+        return _json_lines(source)
+    if suffix in (".yaml", ".yml"):
+        return _yaml_stream(source)
+    if suffix == ".csv":
+        return _csv(source, mapping or {})
+    raise InputError(
+        str(source),
+        None,
+        f"unknown cohort format {suffix or '(no extension)'!r}",
+        "use .jsonl, .yaml (one document per student), .csv, or a directory of profiles",
+    )
+
+
+def count_items(path: str | Path) -> int:
+    """About how many students a cohort holds, cheaply (for a progress bar): lines, records,
+    documents or files."""
+    source = Path(path)
+    if source.is_dir():
+        return sum(1 for p in source.iterdir() if p.suffix.lower() in (".yaml", ".yml", ".json"))
+    try:
+        with source.open("rb") as handle:
+            if source.suffix.lower() in (".yaml", ".yml"):
+                return max(1, sum(1 for line in handle if line.startswith(b"---")))
+            lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+    except OSError:
+        return 0
+    return max(0, lines - 1) if source.suffix.lower() == ".csv" else lines
+
+
+def parse_item(item: Item) -> Row:
+    """Parse and validate one student; a problem becomes the row's error, never an exception."""
+    if item.error is not None:
+        return Row(item.number, item.where, None, item.error)
+    try:
+        if item.kind == "file":
+            profile = profile_from_text(read_text(item.payload), item.where)
+        elif item.kind == "json":
+            profile = profile_from_data(_json(item.payload, item.where), item.where)
+        elif item.kind == "flat":
+            profile = profile_from_data(profile_from_flat(item.payload, item.where), item.where)
+        else:
+            profile = profile_from_data(item.payload, item.where)
+    except InputError as error:
+        return Row(item.number, item.where, None, error)
+    return Row(item.number, item.where, profile)
 
 
 def load_mapping(path: str | Path) -> dict[str, str]:
@@ -76,40 +126,25 @@ def load_mapping(path: str | Path) -> dict[str, str]:
     return {ours: str(theirs) for ours, theirs in columns.items()}
 
 
-def _row(number: int, where: str, build) -> Row:
-    try:
-        return Row(number, where, build())
-    except InputError as error:
-        return Row(number, where, None, error)
-
-
-def _directory(folder: Path) -> Iterator[Row]:
+def _directory(folder: Path) -> Iterator[Item]:
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".yaml", ".yml", ".json"))
     for number, path in enumerate(files, start=1):
-        yield _row(
-            number, str(path), lambda path=path: profile_from_text(read_text(path), str(path))
-        )
+        yield Item(number, str(path), "file", str(path))
 
 
-def _json_lines(path: Path) -> Iterator[Row]:
-    number = 0
+def _json_lines(path: Path) -> Iterator[Item]:
+    """One item per non-blank line; its row number is its line number, so that a worker given a
+    stretch of the file numbers its rows as a single reader would."""
     with path.open(encoding="utf-8", errors="replace") as lines:
         for line_number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            number += 1
-            where = f"{path}:{line_number}"
-            yield _row(
-                number,
-                where,
-                lambda line=line, where=where: profile_from_data(_json(line, where), where),
-            )
+            if line.strip():
+                yield Item(line_number, f"{path}:{line_number}", "json", line)
 
 
 def _json(line: str, where: str) -> Any:
     try:
-        return json.loads(line)
-    except json.JSONDecodeError as error:
+        return orjson.loads(line)
+    except orjson.JSONDecodeError as error:
         raise InputError(
             where,
             f"column {error.colno}",
@@ -118,7 +153,8 @@ def _json(line: str, where: str) -> Any:
         ) from None
 
 
-def _yaml_stream(path: Path) -> Iterator[Row]:
+def _yaml_stream(path: Path) -> Iterator[Item]:
+    """YAML documents are parsed here, in order: a stream cannot be split before it is read."""
     text = read_text(path)
     loader = DatesAsTextLoader(text)
     number = 0
@@ -134,51 +170,40 @@ def _yaml_stream(path: Path) -> Iterator[Row]:
                 number += 1
                 mark = getattr(error, "problem_mark", None)
                 where = f"{path}:{mark.line + 1 if mark else '?'}"
-                yield Row(
-                    number,
+                problem = InputError(
                     where,
                     None,
-                    InputError(
-                        where,
-                        None,
-                        f"not valid YAML: {getattr(error, 'problem', error)}",
-                        "fix this document; the rest of the stream is not read",
-                    ),
+                    f"not valid YAML: {getattr(error, 'problem', error)}",
+                    "fix this document; the rest of the stream is not read",
                 )
+                yield Item(number, where, "data", None, problem)
                 return
             number += 1
-            where = f"{path}:{start}"
-            yield _row(number, where, lambda data=data, where=where: profile_from_data(data, where))
+            yield Item(number, f"{path}:{start}", "data", data)
     finally:
         loader.dispose()
 
 
-def _csv(path: Path, mapping: Mapping[str, str]) -> Iterator[Row]:
-    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
-        reader = csv.DictReader(handle)
-        columns = {ours: mapping.get(ours, ours) for ours in CSV_COLUMNS}
-        missing = [
-            theirs
-            for ours, theirs in columns.items()
-            if ours in ("candidate_id",) and theirs not in (reader.fieldnames or [])
-        ]
-        if missing:
-            raise InputError(
-                str(path),
-                "line 1",
-                f"no column {missing[0]!r} in the header",
-                "use the default layout (docs/batch.md) or give --mapping",
-            )
+def _csv(path: Path, mapping: Mapping[str, str]) -> Iterator[Item]:
+    handle = path.open(encoding="utf-8-sig", errors="replace", newline="")
+    reader = csv.DictReader(handle)
+    columns = {ours: mapping.get(ours, ours) for ours in CSV_COLUMNS}
+    if columns["candidate_id"] not in (reader.fieldnames or []):
+        handle.close()
+        raise InputError(
+            str(path),
+            "line 1",
+            f"no column {columns['candidate_id']!r} in the header",
+            "use the default layout (docs/batch.md) or give --mapping",
+        )
+    return _csv_records(path, handle, reader, columns)
+
+
+def _csv_records(path: Path, handle, reader: csv.DictReader, columns) -> Iterator[Item]:
+    with handle:
         for number, record in enumerate(reader, start=1):
-            where = f"{path}:{reader.line_num}"
             flat = {ours: (record.get(theirs) or "").strip() for ours, theirs in columns.items()}
-            yield _row(
-                number,
-                where,
-                lambda flat=flat, where=where: profile_from_data(
-                    profile_from_flat(flat, where), where
-                ),
-            )
+            yield Item(number, f"{path}:{reader.line_num}", "flat", flat)
 
 
 def profile_from_flat(flat: Mapping[str, str], where: str) -> dict[str, Any]:

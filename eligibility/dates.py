@@ -18,19 +18,27 @@ ONE_DAY = timedelta(days=1)
 Interval = tuple[date, date]
 
 
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def last_day(year: int, month: int) -> int:
+    """The number of days in a month (``calendar.monthrange`` also works out a weekday: slower)."""
+    return 29 if month == 2 and calendar.isleap(year) else _MONTH_DAYS[month - 1]
+
+
 def add_months(day: date, months: int) -> date:
     """``day`` moved by whole calendar months, clamped to the month's last day (Jan 31 + 1 = Feb 28)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return date(year, month + 1, min(day.day, last_day(year, month + 1)))
 
 
 def whole_months(start: date, end: date) -> tuple[int, int]:
     """Whole calendar months and the days left over in the inclusive interval ``[start, end]``."""
     after_end = end + ONE_DAY
     months = (after_end.year - start.year) * 12 + (after_end.month - start.month)
-    while months > 0 and add_months(start, months) > after_end:
+    # start + months lands in after_end's month; past after_end by a day or more, one month less
+    # lands in the month before, which is never past it.
+    if months > 0 and min(start.day, last_day(after_end.year, after_end.month)) > after_end.day:
         months -= 1
     return months, (after_end - add_months(start, months)).days
 

@@ -206,15 +206,14 @@ def _months(jobs: list[Job], reference_hours: float | None) -> float:
     part-time; then CONV-3's formula: days x min(1, hours / reference) / 30.4375. Full-time work
     thus keeps its exact calendar count, and both counts only grow as a job goes on.
     """
-    segments = _segments(jobs)
-    shares = (
-        [
-            (start, end, 1.0 if hours is None else min(1.0, hours / reference_hours))
-            for start, end, hours in segments
-        ]
-        if reference_hours
-        else []
-    )
+    if reference_hours is None or all(
+        job.hours is None or job.hours >= reference_hours for job in jobs
+    ):  # no stretch can be part-time (overlaps only add hours): calendar months
+        return round(months_in(job.interval for job in jobs), 4)
+    shares = [
+        (start, end, 1.0 if hours is None else min(1.0, hours / reference_hours))
+        for start, end, hours in _segments(jobs)
+    ]
     if all(share == 1.0 for _, _, share in shares):
         return round(months_in(job.interval for job in jobs), 4)
     days = sum(((end - start).days + 1) * share for start, end, share in shares)

@@ -122,6 +122,7 @@ class _Subprogram:
     sections: tuple[str, ...]  # fact sections the policy changes
     checks: tuple[int, ...]  # indexes of the checks naming the policy open
     keys: tuple[str, ...]  # top-level facts the leaves read (only these are passed)
+    owners: Mapping[int, int]  # leaf slot -> index of its check
     reads_policy: bool  # some leaf reads the policy itself
 
 
@@ -329,6 +330,7 @@ class _Builder:
             naming = tuple(
                 i for i, c in enumerate(checks) if c.version and policy in c.version.open_policies
             )
+            owners = {s: i for i in naming for s in checks[i].leaves}
             chosen = [
                 s
                 for i in naming
@@ -363,6 +365,7 @@ class _Builder:
                 sections,
                 naming,
                 tuple(dict.fromkeys(["policies", *(r.split(".")[0] for r in every_read)])),
+                {s: owners[s] for s in chosen},
                 f"policies.{policy}" in every_read,
             )
         return out
@@ -511,16 +514,23 @@ class _Context:
                 if not sub.reads_policy and all(facts[s] == run.facts[s] for s in sub.sections):
                     continue  # the policy changes no fact this profile's leaves read
                 values = sub.program({key: facts[key] for key in sub.keys})
-                codes = list(run.codes)
+                moved = {}  # leaf slot -> its code under this value, where it differs
                 for k, (slot, reads) in enumerate(zip(sub.slots, sub.reads, strict=True)):
-                    codes[slot] = (
-                        UNKNOWN_CODE if any(values[r] is None for r in reads) else values[k]
-                    )
+                    code = UNKNOWN_CODE if any(values[r] is None for r in reads) else values[k]
+                    if code != run.codes[slot]:
+                        moved[slot] = code
+                if not moved:
+                    continue
+                codes = list(run.codes)
+                for slot, code in moved.items():
+                    codes[slot] = code
+                touched = {sub.owners[slot] for slot in moved}
                 for i in checks:
-                    check = plan.checks[i]
-                    for slot, combine, children in check.ops:
-                        codes[slot] = combine(children(codes))
-                    changed.update(s for s in check.slots if codes[s] != run.codes[s])
+                    if i in touched:
+                        check = plan.checks[i]
+                        for slot, combine, children in check.ops:
+                            codes[slot] = combine(children(codes))
+                        changed.update(s for s in check.slots if codes[s] != run.codes[s])
         return changed
 
     def verdict(
