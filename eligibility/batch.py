@@ -24,7 +24,7 @@ from typing import IO, Any
 
 from eligibility.api import check_profile, resolve_as_of
 from eligibility.cohort import Item, Row, parse_item
-from eligibility.evaluate import NOT_APPLICABLE
+from eligibility.evaluate import NOT_APPLICABLE, NOT_MET
 from eligibility.render import json_report, measurement
 from eligibility.rules import RuleBook
 from eligibility.verdicts import Outcome, Plan, Verdict, assess, make_plan
@@ -122,6 +122,7 @@ class CohortChecker:
         self.jsonl = jsonl
         self._plans: dict[date, tuple[Plan, dict[Any, Outcome]]] = {}
         self._texts: dict[int, tuple[Outcome, str]] = {}  # outcome -> its CSV columns
+        self._fields: dict[tuple[str, str, bool], str] = {}  # check id / version -> CSV field
 
     def plan(self, day: date) -> tuple[Plan, dict[Any, Outcome]]:
         if day not in self._plans:
@@ -139,8 +140,11 @@ class CohortChecker:
         plan, memo = self.plan(resolve_as_of(row.profile, self.as_of))
         verdicts = assess(plan, self.book, data, self.policies, memo)
         tally.checked += 1
+        statuses = tally.statuses
         for verdict in verdicts:
-            _count(tally, verdict)
+            statuses[verdict.check_id][verdict.status] += 1
+            if verdict.status == NOT_MET:
+                _near_miss(tally, verdict)
         lines = self._csv_lines(row, data, verdicts) if self.csv else ""
         report = ""
         if self.jsonl:
@@ -173,10 +177,18 @@ class CohortChecker:
         )
         shown = [v for v in verdicts if v.status != NOT_APPLICABLE] or list(verdicts)
         return "".join(
-            f"{who},{_field(v.check_id)},{v.status},{_field(v.standing or '')},"
-            f"{self._outcome_columns(v.outcome)},{_field(_version(v))},\r\n"
+            f"{who},{self._check_columns(v)},{v.status},{_field(v.standing or '')},"
+            f"{self._outcome_columns(v.outcome)},{self._check_columns(v, version=True)},\r\n"
             for v in shown
         )
+
+    def _check_columns(self, verdict: Verdict, version: bool = False) -> str:
+        """The check id, or the rule version, as a CSV field (the same for every student)."""
+        key = (verdict.check_id, verdict.version.id if verdict.version else "", version)
+        text = self._fields.get(key)
+        if text is None:
+            text = self._fields[key] = _field(_version(verdict) if version else verdict.check_id)
+        return text
 
     def _outcome_columns(self, outcome: Outcome) -> str:
         """failed, unknown, ambiguous and shortfall: worked out once per outcome (most students
@@ -209,7 +221,7 @@ def _version(verdict: Verdict) -> str:
 def _field(value: Any) -> str:
     """A CSV field as ``csv.writer`` writes it (QUOTE_MINIMAL)."""
     text = str(value)
-    if any(c in text for c in ',"\r\n'):
+    if "," in text or '"' in text or "\n" in text or "\r" in text:
         return '"' + text.replace('"', '""') + '"'
     return text
 
@@ -218,8 +230,7 @@ def _csv_line(values: list[Any], end: str = "\r\n") -> str:
     return ",".join(_field(v) for v in values) + end
 
 
-def _count(tally: Tally, verdict: Verdict) -> None:
-    tally.statuses[verdict.check_id][verdict.status] += 1
+def _near_miss(tally: Tally, verdict: Verdict) -> None:
     miss = verdict.outcome.near_miss
     if miss is not None:
         group = tally.near_misses[(verdict.check_id, miss.node.text)]

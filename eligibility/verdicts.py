@@ -134,6 +134,8 @@ class Plan:
     day: date
     checks: tuple[_CheckPlan, ...]
     wanted: tuple[int, ...]  # indexes of the checks to report, in the order asked
+    keeping: tuple[int, ...]  # indexes of the keeping checks (answered first)
+    others: tuple[int, ...]  # indexes of the wanted checks that are not keeping checks
     program: Compiled
     codes_from: int  # program position of the first leaf code
     slots: tuple[_Slot, ...]
@@ -309,6 +311,8 @@ class _Builder:
             day,
             tuple(checks),
             wanted,
+            tuple(i for i, c in enumerate(checks) if c.keeping),
+            tuple(i for i in wanted if not checks[i].keeping),
             compile_logic(self.entries + self.leaf_entries),
             len(self.entries),
             tuple(slots),
@@ -426,27 +430,36 @@ def assess(
     profile: Mapping[str, Any],
     explicit: Mapping[str, str] | None = None,
     memo: dict[Any, Outcome] | None = None,
+    all_dates: bool = False,
 ) -> tuple[Verdict, ...]:
     """The verdicts of the plan's checks for one schema-valid profile, as ``check_profile`` finds them.
 
     As there, the keeping checks (renewal, recertification) are answered first, and a credential
     they make inactive or revoked is not held for any other check. ``memo`` may be shared by the
     calls of one cohort that use the same plan and the same ``explicit`` policies.
+
+    A gap that time alone closes gets its reached-on date when it is the only one the closest
+    pathway has (a near miss); with ``all_dates`` every such gap does, at the cost of a search of
+    probe dates each.
     """
     explicit = dict(explicit or {})
     policies = {**book.default_policies(), **explicit}
     base = _run(plan, derive(profile, plan.day, policies, book.registry))
-    keeping = [i for i, c in enumerate(plan.checks) if c.keeping]
-    context = _Context(plan, book, profile, policies, explicit)
+    checks = plan.checks
+    keeping = plan.keeping
+    context = _Context(plan, book, profile, policies, explicit, all_dates)
     kept_ambiguous = context.ambiguous(base, frozenset(), keeping)
     memo = {} if memo is None else memo
-    kept = {i: context.verdict(i, base, kept_ambiguous, memo) for i in keeping}
+    kept = {
+        i: context.verdict(i, base, kept_ambiguous, memo) if base.applicable[i] else checks[i].idle
+        for i in keeping
+    }
     lapsed = frozenset(
         plan.checks[i].version.credential  # type: ignore[union-attr]
         for i, verdict in kept.items()
         if verdict.standing in LAPSED
     )
-    others = [i for i in plan.wanted if not plan.checks[i].keeping]
+    others = plan.others
     if lapsed:
         run = _run(
             plan,
@@ -463,8 +476,13 @@ def assess(
     else:
         run = base
     ambiguous = context.ambiguous(run, lapsed, others)
+    applicable, checks = run.applicable, plan.checks
     return tuple(
-        kept[i] if i in kept else context.verdict(i, run, ambiguous, memo, lapsed)
+        kept[i]
+        if i in kept
+        else context.verdict(i, run, ambiguous, memo, lapsed)
+        if applicable[i]
+        else checks[i].idle
         for i in plan.wanted
     )
 
@@ -478,6 +496,7 @@ class _Context:
     profile: Mapping[str, Any]
     policies: Mapping[str, str]
     explicit: Mapping[str, str]
+    all_dates: bool
 
     def ambiguous(self, run: _Run, lapsed: frozenset[str], scope: Iterable[int]) -> set[int]:
         """Slots of the ``scope`` checks whose status changes under another value of an open
@@ -644,9 +663,13 @@ class _Context:
             return [leaf for child in ordered(slot) for leaf in walk(child, wanted)]
 
         unmet = walk(closest, NOT_MET) + walk(closest, UNKNOWN)
-        reached = None
-        if len(unmet) == 1 and status(unmet[0]) == NOT_MET and slots[unmet[0]].time_dependent:
-            reached = self.reached_on(unmet[0], run, lapsed)
+        dated = {
+            s: self.reached_on(s, run, lapsed)
+            for s in unmet
+            if status(s) == NOT_MET
+            and slots[s].time_dependent
+            and (self.all_dates or len(unmet) == 1)
+        }
         return tuple(
             NodeResult(
                 slots[s].node,
@@ -656,7 +679,7 @@ class _Context:
                 operator=numbers[s][2],
                 shortfall=numbers[s][3],
                 missing=numbers[s][4],
-                reached_on=reached,
+                reached_on=dated.get(s),
             )
             for s in unmet
         )
