@@ -24,10 +24,10 @@ from typing import IO, Any
 
 from eligibility.api import check_profile, resolve_as_of
 from eligibility.cohort import Item, Row, parse_item
-from eligibility.evaluate import NOT_APPLICABLE, NOT_MET
+from eligibility.evaluate import NOT_APPLICABLE, NOT_MET, NodeResult
 from eligibility.render import json_report, measurement
 from eligibility.rules import RuleBook
-from eligibility.verdicts import Outcome, Plan, Verdict, assess, make_plan
+from eligibility.verdicts import Assessment, Outcome, Plan, assess, make_plan
 
 CSV_FIELDS = (
     "row", "where", "candidate_id", "name", "check", "status", "standing",
@@ -121,8 +121,7 @@ class CohortChecker:
         self.csv = csv
         self.jsonl = jsonl
         self._plans: dict[date, tuple[Plan, dict[Any, Outcome]]] = {}
-        self._texts: dict[int, tuple[Outcome, str]] = {}  # outcome -> its CSV columns
-        self._fields: dict[tuple[str, str, bool], str] = {}  # check id / version -> CSV field
+        self._tails: dict[tuple, tuple[Outcome, str]] = {}  # the repeating part of CSV lines
 
     def plan(self, day: date) -> tuple[Plan, dict[Any, Outcome]]:
         if day not in self._plans:
@@ -138,14 +137,14 @@ class CohortChecker:
             return self._error(row, tally)
         data = row.profile.data
         plan, memo = self.plan(resolve_as_of(row.profile, self.as_of))
-        verdicts = assess(plan, self.book, data, self.policies, memo)
+        answers = assess(plan, self.book, data, self.policies, memo)
         tally.checked += 1
         statuses = tally.statuses
-        for verdict in verdicts:
-            statuses[verdict.check_id][verdict.status] += 1
-            if verdict.status == NOT_MET:
-                _near_miss(tally, verdict)
-        lines = self._csv_lines(row, data, verdicts) if self.csv else ""
+        for check_id, outcome in zip(plan.wanted_ids, answers.outcomes, strict=True):
+            statuses[check_id][outcome.status] += 1
+            if outcome.status == NOT_MET and outcome.near_miss is not None:
+                _near_miss(tally, check_id, outcome.near_miss)
+        lines = self._csv_lines(row, data, answers) if self.csv else ""
         report = ""
         if self.jsonl:
             full = check_profile(row.profile, self.selectors, self.as_of, self.policies, self.book)
@@ -169,53 +168,60 @@ class CohortChecker:
         report = json.dumps({"row": row.number, "where": row.where, "error": message}) + "\n"
         return lines, report if self.jsonl else ""
 
-    def _csv_lines(self, row: Row, data: Mapping[str, Any], verdicts: tuple[Verdict, ...]) -> str:
+    def _csv_lines(self, row: Row, data: Mapping[str, Any], answers: Assessment) -> str:
         """One line per check that applies (every check, when none does), fields quoted as the
-        csv module would."""
+        csv module would. All but the first four columns repeat across students: each such
+        tail is made once."""
         who = _csv_line(
-            [row.number, row.where, data.get("candidate_id", ""), data.get("name", "")], end=""
+            [row.number, row.where, data.get("candidate_id", ""), data.get("name", "")], end=","
         )
-        shown = [v for v in verdicts if v.status != NOT_APPLICABLE] or list(verdicts)
-        return "".join(
-            f"{who},{self._check_columns(v)},{v.status},{_field(v.standing or '')},"
-            f"{self._outcome_columns(v.outcome)},{self._check_columns(v, version=True)},\r\n"
-            for v in shown
-        )
+        tails = self._tails
+        lines = []
+        for position, outcome, standing in zip(
+            range(len(answers.outcomes)), answers.outcomes, answers.standings, strict=True
+        ):
+            if outcome.status == NOT_APPLICABLE:
+                continue
+            key = (id(answers.plan), position, id(outcome), standing)
+            known = tails.get(key)
+            if known is None or known[0] is not outcome:
+                if len(tails) >= 50_000:
+                    tails.clear()  # constant memory
+                known = tails[key] = (
+                    outcome,
+                    self._tail(answers.plan, position, outcome, standing),
+                )
+            lines.append(known[1])
+        if not lines:  # nothing applies: say so for every check rather than lose the student
+            lines = [
+                self._tail(answers.plan, position, outcome, standing)
+                for position, outcome, standing in zip(
+                    range(len(answers.outcomes)), answers.outcomes, answers.standings, strict=True
+                )
+            ]
+        return "".join(who + tail for tail in lines)
 
-    def _check_columns(self, verdict: Verdict, version: bool = False) -> str:
-        """The check id, or the rule version, as a CSV field (the same for every student)."""
-        key = (verdict.check_id, verdict.version.id if verdict.version else "", version)
-        text = self._fields.get(key)
-        if text is None:
-            text = self._fields[key] = _field(_version(verdict) if version else verdict.check_id)
-        return text
-
-    def _outcome_columns(self, outcome: Outcome) -> str:
-        """failed, unknown, ambiguous and shortfall: worked out once per outcome (most students
-        share most outcomes)."""
-        known = self._texts.get(id(outcome))
-        if known is not None and known[0] is outcome:
-            return known[1]
+    @staticmethod
+    def _tail(plan: Plan, position: int, outcome: Outcome, standing: str | None) -> str:
+        """check, status, standing, failed, unknown, ambiguous, shortfall, rule_version, error."""
+        check = plan.checks[plan.wanted[position]]
         shortfall = "; ".join(
             filter(None, (measurement(leaf) or leaf.node.text for leaf in outcome.lacking))
         )
-        text = ",".join(
-            _field(value)
-            for value in (
+        version = f"{check.version.id} {check.version.version}" if check.version else ""
+        return _csv_line(
+            [
+                check.check_id,
+                outcome.status,
+                standing or "",
                 ";".join(outcome.failed),
                 ";".join(outcome.unknown),
                 ";".join(outcome.ambiguous),
                 shortfall,
-            )
+                version,
+                "",
+            ]
         )
-        if len(self._texts) >= 50_000:
-            self._texts.clear()
-        self._texts[id(outcome)] = (outcome, text)
-        return text
-
-
-def _version(verdict: Verdict) -> str:
-    return f"{verdict.version.id} {verdict.version.version}" if verdict.version else ""
 
 
 def _field(value: Any) -> str:
@@ -230,15 +236,13 @@ def _csv_line(values: list[Any], end: str = "\r\n") -> str:
     return ",".join(_field(v) for v in values) + end
 
 
-def _near_miss(tally: Tally, verdict: Verdict) -> None:
-    miss = verdict.outcome.near_miss
-    if miss is not None:
-        group = tally.near_misses[(verdict.check_id, miss.node.text)]
-        group.students += 1
-        if miss.reached_on is not None:
-            group.reached += 1
-            if group.latest is None or miss.reached_on > group.latest:
-                group.latest = miss.reached_on
+def _near_miss(tally: Tally, check_id: str, miss: NodeResult) -> None:
+    group = tally.near_misses[(check_id, miss.node.text)]
+    group.students += 1
+    if miss.reached_on is not None:
+        group.reached += 1
+        if group.latest is None or miss.reached_on > group.latest:
+            group.latest = miss.reached_on
 
 
 # --- running a cohort ------------------------------------------------------------------------

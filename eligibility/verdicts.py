@@ -108,7 +108,7 @@ class _CheckPlan:
     slots: tuple[int, ...] = ()  # every slot of the check, leaves and inner nodes
     leaves: tuple[int, ...] = ()
     shape: int = -1  # checks of one shape (same tree, same logic) get the same analysis
-    idle: Verdict | None = None  # the answer when it does not apply (or no rules are in force)
+    idle: Outcome = NO_OUTCOME  # the answer when it does not apply (or no rules are in force)
     inputs: Callable[[list[Any]], tuple] | None = None  # program values its outcome depends on
 
 
@@ -136,6 +136,7 @@ class Plan:
     wanted: tuple[int, ...]  # indexes of the checks to report, in the order asked
     keeping: tuple[int, ...]  # indexes of the keeping checks (answered first)
     others: tuple[int, ...]  # indexes of the wanted checks that are not keeping checks
+    wanted_ids: tuple[str, ...]  # the check ids of ``wanted``
     program: Compiled
     codes_from: int  # program position of the first leaf code
     slots: tuple[_Slot, ...]
@@ -268,8 +269,11 @@ class _Builder:
         shapes: dict[str, int] = {}
         for plan in self.checks:
             if "tree" not in plan:
-                idle = Verdict(plan["check_id"], None, NO_RULES, outcome=Outcome(NO_RULES))
-                checks.append(_CheckPlan(plan["check_id"], None, None, plan["keeping"], idle=idle))
+                checks.append(
+                    _CheckPlan(
+                        plan["check_id"], None, None, plan["keeping"], idle=Outcome(NO_RULES)
+                    )
+                )
                 continue
             order: list[int] = []
             _post_order(slots, slot_of(plan["tree"]), order)
@@ -299,7 +303,7 @@ class _Builder:
                     slots=tuple(order),
                     leaves=tuple(s for s in order if s < leaf_count),
                     shape=shapes.setdefault(_shape(slots, slot_of(plan["tree"])), len(shapes)),
-                    idle=Verdict(plan["check_id"], plan["version"], NOT_APPLICABLE),
+                    idle=NO_OUTCOME,
                     inputs=itemgetter(*inputs, *inputs[:1]) if inputs else lambda values: (),
                 )
             )
@@ -313,6 +317,7 @@ class _Builder:
             wanted,
             tuple(i for i, c in enumerate(checks) if c.keeping),
             tuple(i for i in wanted if not checks[i].keeping),
+            tuple(checks[i].check_id for i in wanted),
             compile_logic(self.entries + self.leaf_entries),
             len(self.entries),
             tuple(slots),
@@ -424,6 +429,27 @@ def _run(plan: Plan, facts: Mapping[str, Any]) -> _Run:
     return _Run(facts, values, codes, applicable)
 
 
+@dataclass(frozen=True)
+class Assessment:
+    """One student's answers to the plan's checks: an outcome and a standing per wanted check.
+
+    Kept as two parallel tuples rather than one object per check: a cohort makes tens of them per
+    student, and a batch reads them straight through (:meth:`verdicts` gives the objects)."""
+
+    plan: Plan
+    outcomes: tuple[Outcome, ...]  # per plan.wanted
+    standings: tuple[str | None, ...]
+
+    def verdicts(self) -> tuple[Verdict, ...]:
+        checks = self.plan.checks
+        return tuple(
+            Verdict(checks[i].check_id, checks[i].version, outcome.status, standing, outcome)
+            for i, outcome, standing in zip(
+                self.plan.wanted, self.outcomes, self.standings, strict=True
+            )
+        )
+
+
 def assess(
     plan: Plan,
     book: RuleBook,
@@ -431,8 +457,8 @@ def assess(
     explicit: Mapping[str, str] | None = None,
     memo: dict[Any, Outcome] | None = None,
     all_dates: bool = False,
-) -> tuple[Verdict, ...]:
-    """The verdicts of the plan's checks for one schema-valid profile, as ``check_profile`` finds them.
+) -> Assessment:
+    """The answers to the plan's checks for one schema-valid profile, as ``check_profile`` finds them.
 
     As there, the keeping checks (renewal, recertification) are answered first, and a credential
     they make inactive or revoked is not held for any other check. ``memo`` may be shared by the
@@ -446,44 +472,30 @@ def assess(
     policies = {**book.default_policies(), **explicit}
     base = _run(plan, derive(profile, plan.day, policies, book.registry))
     checks = plan.checks
-    keeping = plan.keeping
     context = _Context(plan, book, profile, policies, explicit, all_dates)
-    kept_ambiguous = context.ambiguous(base, frozenset(), keeping)
     memo = {} if memo is None else memo
-    kept = {
-        i: context.verdict(i, base, kept_ambiguous, memo) if base.applicable[i] else checks[i].idle
-        for i in keeping
-    }
+    kept_ambiguous = context.ambiguous(base, frozenset(), plan.keeping)
+    kept = {i: context.answer(i, base, kept_ambiguous, memo) for i in plan.keeping}
     lapsed = frozenset(
-        plan.checks[i].version.credential  # type: ignore[union-attr]
-        for i, verdict in kept.items()
-        if verdict.standing in LAPSED
+        checks[i].version.credential  # type: ignore[union-attr]
+        for i, (_, standing) in kept.items()
+        if standing in LAPSED
     )
-    others = plan.others
+    run = base
     if lapsed:
-        run = _run(
-            plan,
-            rederive(
-                base.facts,
-                LAPSED_SECTIONS,
-                profile,
-                plan.day,
-                policies,
-                book.registry,
-                lapsed,
-            ),
+        facts = rederive(
+            base.facts, LAPSED_SECTIONS, profile, plan.day, policies, book.registry, lapsed
         )
-    else:
-        run = base
-    ambiguous = context.ambiguous(run, lapsed, others)
-    applicable, checks = run.applicable, plan.checks
-    return tuple(
-        kept[i]
-        if i in kept
-        else context.verdict(i, run, ambiguous, memo, lapsed)
-        if applicable[i]
-        else checks[i].idle
+        run = _run(plan, facts)
+    ambiguous = context.ambiguous(run, lapsed, plan.others)
+    answers = [
+        kept[i] if i in kept else context.answer(i, run, ambiguous, memo, lapsed)
         for i in plan.wanted
+    ]
+    return Assessment(
+        plan,
+        tuple(outcome for outcome, _ in answers),
+        tuple(standing for _, standing in answers),
     )
 
 
@@ -552,17 +564,18 @@ class _Context:
                         changed.update(s for s in check.slots if codes[s] != run.codes[s])
         return changed
 
-    def verdict(
+    def answer(
         self,
         index: int,
         run: _Run,
         ambiguous: set[int],
         memo: dict[Any, Outcome],
         lapsed: frozenset[str] = frozenset(),
-    ) -> Verdict:
+    ) -> tuple[Outcome, str | None]:
+        """The outcome and the standing of one check."""
         check = self.plan.checks[index]
         if not run.applicable[index]:
-            return check.idle  # no rules in force, or not for this person
+            return check.idle, None  # no rules in force, or not for this person
         if ambiguous and not ambiguous.isdisjoint(check.slots):
             outcome = self.outcome(check, run, ambiguous, lapsed)
         else:  # checks of one shape come out alike on the same facts
@@ -572,7 +585,7 @@ class _Context:
             standing = check.check.standing_met  # type: ignore[union-attr]
         elif outcome.status == NOT_MET and check.standing is not None:
             standing = run.values[check.standing]
-        return Verdict(check.check_id, check.version, outcome.status, standing, outcome)
+        return outcome, standing
 
     def remembered(
         self, check: _CheckPlan, run: _Run, memo: dict[Any, Outcome], lapsed: frozenset[str]

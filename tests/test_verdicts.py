@@ -51,7 +51,9 @@ def _compare(profiles, book, policies=None) -> int:
     for profile in profiles:
         day = resolve_as_of(profile, None)
         plan = plans.get(day) or plans.setdefault(day, make_plan(book, day))
-        verdicts = assess(plan, book, profile.data, policies, memos.setdefault(day, {}), True)
+        verdicts = assess(
+            plan, book, profile.data, policies, memos.setdefault(day, {}), True
+        ).verdicts()
         report = check_profile(profile, [], day, policies, book)
         assert [v.check_id for v in verdicts] == [r.check_id for r in report.results]
         for verdict, result in zip(verdicts, report.results, strict=True):
@@ -130,7 +132,7 @@ def test_the_cases_compared_have_what_the_comparison_needs(tmp_path, rulebook) -
             rulebook,
             profile.data,
             all_dates=True,
-        )
+        ).verdicts()
     ]
     assert any(v.status == AMBIGUOUS for v in verdicts)
     assert any(v.standing in ("inactive", "revoked") for v in verdicts)
