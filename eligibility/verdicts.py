@@ -123,6 +123,7 @@ class _Subprogram:
     checks: tuple[int, ...]  # indexes of the checks naming the policy open
     keys: tuple[str, ...]  # top-level facts the leaves read (only these are passed)
     owners: Mapping[int, int]  # leaf slot -> index of its check
+    inputs: Callable[[list[Any]], tuple]  # main-program values the leaves read
     reads_policy: bool  # some leaf reads the policy itself
 
 
@@ -304,7 +305,7 @@ class _Builder:
                     leaves=tuple(s for s in order if s < leaf_count),
                     shape=shapes.setdefault(_shape(slots, slot_of(plan["tree"])), len(shapes)),
                     idle=NO_OUTCOME,
-                    inputs=itemgetter(*inputs, *inputs[:1]) if inputs else lambda values: (),
+                    inputs=_getter(inputs),
                 )
             )
         readers: dict[int, list[int]] = {}
@@ -375,9 +376,17 @@ class _Builder:
                 naming,
                 tuple(dict.fromkeys(["policies", *(r.split(".")[0] for r in every_read)])),
                 {s: owners[s] for s in chosen},
+                _getter(sorted({r for s in chosen for r in slots[s].reads})),
                 f"policies.{policy}" in every_read,
             )
         return out
+
+
+def _getter(positions: Sequence[int]) -> Callable[[list[Any]], tuple]:
+    """The values at ``positions``, always as a tuple (itemgetter of one gives the bare item)."""
+    if not positions:
+        return lambda values: ()
+    return itemgetter(*positions, *positions[:1])
 
 
 def _shape(slots: Sequence[_Slot], slot: int) -> str:
@@ -455,7 +464,7 @@ def assess(
     book: RuleBook,
     profile: Mapping[str, Any],
     explicit: Mapping[str, str] | None = None,
-    memo: dict[Any, Outcome] | None = None,
+    memo: dict[Any, Any] | None = None,
     all_dates: bool = False,
 ) -> Assessment:
     """The answers to the plan's checks for one schema-valid profile, as ``check_profile`` finds them.
@@ -474,7 +483,7 @@ def assess(
     checks = plan.checks
     context = _Context(plan, book, profile, policies, explicit, all_dates)
     memo = {} if memo is None else memo
-    kept_ambiguous = context.ambiguous(base, frozenset(), plan.keeping)
+    kept_ambiguous = context.ambiguous(base, frozenset(), plan.keeping, memo)
     kept = {i: context.answer(i, base, kept_ambiguous, memo) for i in plan.keeping}
     lapsed = frozenset(
         checks[i].version.credential  # type: ignore[union-attr]
@@ -487,7 +496,7 @@ def assess(
             base.facts, LAPSED_SECTIONS, profile, plan.day, policies, book.registry, lapsed
         )
         run = _run(plan, facts)
-    ambiguous = context.ambiguous(run, lapsed, plan.others)
+    ambiguous = context.ambiguous(run, lapsed, plan.others, memo)
     answers = [
         kept[i] if i in kept else context.answer(i, run, ambiguous, memo, lapsed)
         for i in plan.wanted
@@ -510,7 +519,9 @@ class _Context:
     explicit: Mapping[str, str]
     all_dates: bool
 
-    def ambiguous(self, run: _Run, lapsed: frozenset[str], scope: Iterable[int]) -> set[int]:
+    def ambiguous(
+        self, run: _Run, lapsed: frozenset[str], scope: Iterable[int], memo: dict[Any, Any]
+    ) -> set[int]:
         """Slots of the ``scope`` checks whose status changes under another value of an open
         policy their version names (and the run does not fix explicitly)."""
         plan, scope = self.plan, set(scope)
@@ -540,16 +551,14 @@ class _Context:
                         lapsed,
                     )
                     if sub.sections
-                    else {**run.facts, "policies": variant}
+                    else None  # only the policy itself changes
                 )
-                if not sub.reads_policy and all(facts[s] == run.facts[s] for s in sub.sections):
+                unchanged = facts is not None and all(
+                    facts[s] == run.facts[s] for s in sub.sections
+                )
+                if unchanged and not sub.reads_policy:
                     continue  # the policy changes no fact this profile's leaves read
-                values = sub.program({key: facts[key] for key in sub.keys})
-                moved = {}  # leaf slot -> its code under this value, where it differs
-                for k, (slot, reads) in enumerate(zip(sub.slots, sub.reads, strict=True)):
-                    code = UNKNOWN_CODE if any(values[r] is None for r in reads) else values[k]
-                    if code != run.codes[slot]:
-                        moved[slot] = code
+                moved = self.moved(sub, policy, value, facts, run, memo)
                 if not moved:
                     continue
                 codes = list(run.codes)
@@ -563,6 +572,41 @@ class _Context:
                             codes[slot] = combine(children(codes))
                         changed.update(s for s in check.slots if codes[s] != run.codes[s])
         return changed
+
+    def moved(
+        self,
+        sub: _Subprogram,
+        policy: str,
+        value: str,
+        facts: Mapping[str, Any] | None,
+        run: _Run,
+        memo: dict[Any, Any],
+    ) -> dict[int, int]:
+        """Leaf slot -> its code under ``policy = value``, where it differs from ``run``'s.
+
+        When only the policy changes (``facts`` None), the answer depends on nothing but the
+        facts the leaves read, so it is remembered for those values."""
+        key = None
+        if facts is None:
+            try:
+                key = ("moved", policy, value, sub.inputs(run.values))
+                return memo[key]
+            except KeyError:
+                pass
+            except TypeError:  # a list among the facts: not hashable, not remembered
+                key = None
+            facts = {**run.facts, "policies": {**self.policies, policy: value}}
+        values = sub.program({name: facts[name] for name in sub.keys})
+        moved = {}
+        for k, (slot, reads) in enumerate(zip(sub.slots, sub.reads, strict=True)):
+            code = UNKNOWN_CODE if any(values[r] is None for r in reads) else values[k]
+            if code != run.codes[slot]:
+                moved[slot] = code
+        if key is not None:
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            memo[key] = moved
+        return moved
 
     def answer(
         self,
