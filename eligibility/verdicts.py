@@ -110,6 +110,8 @@ class _CheckPlan:
     shape: int = -1  # checks of one shape (same tree, same logic) get the same analysis
     idle: Outcome = NO_OUTCOME  # the answer when it does not apply (or no rules are in force)
     inputs: Callable[[list[Any]], tuple] | None = None  # program values its outcome depends on
+    reads: tuple[tuple[int, int], ...] = ()  # (program position of a fact, leaf slot reading it)
+    read_values: Callable[[list[Any]], tuple] | None = None  # the values at those positions
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,15 @@ class _Subprogram:
     owners: Mapping[int, int]  # leaf slot -> index of its check
     inputs: Callable[[list[Any]], tuple]  # main-program values the leaves read
     reads_policy: bool  # some leaf reads the policy itself
+
+
+@dataclass(frozen=True)
+class _Partial:
+    """The program entries that read some fact sections, to run again when only they change."""
+
+    program: Compiled
+    positions: tuple[int, ...]  # where their values go in the full program's values
+    keys: tuple[str, ...]  # top-level facts they read
 
 
 @dataclass(frozen=True)
@@ -144,8 +155,8 @@ class Plan:
     leaf_count: int
     policies: Mapping[str, _Subprogram]
     gates: tuple[tuple[bool, int | None], ...]  # per check: has rules, applies_when position
+    lapsed: _Partial  # what to run again when a lapsed credential changes the credentials facts
     read_paths: Mapping[int, str]  # program position -> the fact path it reads
-    readers: Mapping[int, tuple[int, ...]]  # program position -> leaf slots reading it
 
 
 def make_plan(book: RuleBook, day: date, selectors: Iterable[str] = ()) -> Plan:
@@ -176,19 +187,23 @@ class _Builder:
     def __init__(self) -> None:
         self.paths: dict[str, int] = {}  # fact path -> program position
         self.entries: list[Any] = []
+        self.entry_reads: list[tuple[str, ...]] = []  # per entry: the fact paths it reads
         self.leaf_entries: list[Any] = []  # placed last in the program: their codes are one slice
+        self.leaf_reads: list[tuple[str, ...]] = []
         self.computed_sides: list[int] = []  # program positions of operands that are not reads
         self.leaves: list[_Slot] = []
         self.inner: list[tuple[Node, list]] = []  # (node, children refs) until slots are known
         self.checks: list[dict[str, Any]] = []
 
-    def entry(self, expression: Any) -> int:
+    def entry(self, expression: Any, reads: Iterable[str]) -> int:
         self.entries.append(expression)
+        self.entry_reads.append(tuple(reads))
         return len(self.entries) - 1
 
-    def side(self, expression: Any) -> Callable[[_Run], Any]:
+    def side(self, operand: Compiled) -> Callable[[_Run], Any]:
         """A comparison operand, read after a run: literals and plain ``var`` reads directly
         (most operands; they would double the program), anything else from the program."""
+        expression = operand.source
         if expression is None or isinstance(expression, bool | int | float | str):
             return lambda run: expression
         if (
@@ -199,13 +214,13 @@ class _Builder:
         ):
             path = expression["var"]
             return lambda run: lookup(run.facts, path)
-        position = self.entry(expression)
+        position = self.entry(expression, operand.reads)
         self.computed_sides.append(position)
         return lambda run: run.values[position]
 
     def read(self, path: str) -> int:
         if path not in self.paths:
-            self.paths[path] = self.entry({"var": path})
+            self.paths[path] = self.entry({"var": path}, (path,))
         return self.paths[path]
 
     def add(self, book: RuleBook, check_id: str, day: date, pinned: str | None, keeping: bool):
@@ -219,10 +234,12 @@ class _Builder:
             plan.update(
                 check=check,
                 version=version,
-                applies=self.entry({"if": [check.applies_logic.source, 1, 0]})
+                applies=self.entry(
+                    {"if": [check.applies_logic.source, 1, 0]}, check.applies_logic.reads
+                )
                 if check.applies_logic
                 else None,
-                standing=self.entry(check.standing_not_met.source)
+                standing=self.entry(check.standing_not_met.source, check.standing_not_met.reads)
                 if check.standing_not_met
                 else None,
                 sides=computed,
@@ -240,9 +257,10 @@ class _Builder:
             if node.sides is not None:
                 _, left, right = node.sides
                 before = len(self.computed_sides)
-                sides = (self.side(left.source), self.side(right.source))
+                sides = (self.side(left), self.side(right))
                 computed[len(self.leaves)] = self.computed_sides[before:]
             self.leaf_entries.append({"if": [node.logic.source, MET_CODE, NOT_MET_CODE]})
+            self.leaf_reads.append(node.logic.reads)
             slot = _Slot(
                 node,
                 reads=tuple(
@@ -306,12 +324,12 @@ class _Builder:
                     shape=shapes.setdefault(_shape(slots, slot_of(plan["tree"])), len(shapes)),
                     idle=NO_OUTCOME,
                     inputs=_getter(inputs),
+                    reads=tuple((r, s) for s in order if s < leaf_count for r in slots[s].reads),
+                    read_values=_getter(
+                        [r for s in order if s < leaf_count for r in slots[s].reads]
+                    ),
                 )
             )
-        readers: dict[int, list[int]] = {}
-        for s, slot in enumerate(self.leaves):
-            for position in slot.reads:
-                readers.setdefault(position, []).append(s)
         return Plan(
             day,
             tuple(checks),
@@ -325,8 +343,27 @@ class _Builder:
             leaf_count,
             self.subprograms(checks, slots),
             tuple((c.check is not None, c.applies) for c in checks),
+            self.partial(LAPSED_SECTIONS),
             {position: path for path, position in self.paths.items()},
-            {position: tuple(leaves) for position, leaves in readers.items()},
+        )
+
+    def partial(self, sections: Sequence[str]) -> _Partial:
+        every = zip(
+            self.entries + self.leaf_entries, self.entry_reads + self.leaf_reads, strict=True
+        )
+        chosen = [
+            (position, expression, reads)
+            for position, (expression, reads) in enumerate(every)
+            if any(read.split(".")[0] in sections for read in reads)
+        ]
+        return _Partial(
+            compile_logic([expression for _, expression, _ in chosen]),
+            tuple(position for position, _, _ in chosen),
+            tuple(
+                dict.fromkeys(
+                    ["policies", *(r.split(".")[0] for _, _, reads in chosen for r in reads)]
+                )
+            ),
         )
 
     def subprograms(self, checks: list[_CheckPlan], slots: list[_Slot]) -> dict[str, _Subprogram]:
@@ -420,12 +457,21 @@ class _Run:
 
 
 def _run(plan: Plan, facts: Mapping[str, Any]) -> _Run:
-    values = plan.program(facts)
+    return _finish(plan, facts, plan.program(facts))
+
+
+def _rerun(plan: Plan, base: _Run, facts: Mapping[str, Any], partial: _Partial) -> _Run:
+    """``base`` with the program entries that read sections ``partial`` covers run again."""
+    values = list(base.values)
+    fresh = partial.program({key: facts[key] for key in partial.keys})
+    for position, value in zip(partial.positions, fresh, strict=True):
+        values[position] = value
+    return _finish(plan, facts, values)
+
+
+def _finish(plan: Plan, facts: Mapping[str, Any], values: list[Any]) -> _Run:
+    """Codes for the leaves and conditions of the checks that apply."""
     codes = values[plan.codes_from :]
-    for position, leaves in plan.readers.items():
-        if values[position] is None:  # a fact the profile does not give: its readers are unknown
-            for s in leaves:
-                codes[s] = UNKNOWN_CODE
     codes.extend([0] * (len(plan.slots) - plan.leaf_count))
     applicable = [
         position is None or values[position] == 1 if has_rules else False
@@ -433,6 +479,10 @@ def _run(plan: Plan, facts: Mapping[str, Any]) -> _Run:
     ]
     for check, applies in zip(plan.checks, applicable, strict=True):
         if applies:  # checks that do not apply are reported as such; their trees are not needed
+            if None in check.read_values(values):  # a fact the profile does not give
+                for position, slot in check.reads:
+                    if values[position] is None:
+                        codes[slot] = UNKNOWN_CODE
             for slot, combine, children in check.ops:
                 codes[slot] = combine(children(codes))
     return _Run(facts, values, codes, applicable)
@@ -495,7 +545,7 @@ def assess(
         facts = rederive(
             base.facts, LAPSED_SECTIONS, profile, plan.day, policies, book.registry, lapsed
         )
-        run = _run(plan, facts)
+        run = _rerun(plan, base, facts, plan.lapsed)
     ambiguous = context.ambiguous(run, lapsed, plan.others, memo)
     answers = [
         kept[i] if i in kept else context.answer(i, run, ambiguous, memo, lapsed)
