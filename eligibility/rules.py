@@ -21,7 +21,7 @@ import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -125,10 +125,19 @@ class Version:
 
     def check(self, check_id: str) -> Check | None:
         """The check with this id or alias (ids are matched without regard to case)."""
-        wanted = check_id.upper()
-        return next(
-            (c for c in self.checks if wanted in (n.upper() for n in (c.id, *c.aliases))), None
-        )
+        return self._checks_by_name.get(check_id.upper())
+
+    @cached_property
+    def _checks_by_name(self) -> Mapping[str, Check]:
+        """Each check under its id and aliases in capitals; the first check wins a name.
+
+        Built once per version: a run looks checks up by name hundreds of times.
+        """
+        by_name: dict[str, Check] = {}
+        for check in self.checks:
+            for name in (check.id, *check.aliases):
+                by_name.setdefault(name.upper(), check)
+        return by_name
 
 
 @dataclass(frozen=True)
@@ -189,14 +198,13 @@ class RuleBook:
     def all_check_ids(self, kinds: tuple[str, ...] | None = None) -> list[str]:
         """Every check id, credential by credential; only those of ``kinds`` when given."""
         return [
-            check_id for credential in self.credentials for check_id in credential.check_ids(kinds)
+            check_id for check_id, kind in self._index.check_kinds if kinds is None or kind in kinds
         ]
 
     def credential_of(self, check_id: str) -> Credential | None:
-        for credential in self.credentials:
-            if any(v.check(check_id) for v in credential.versions):
-                return credential
-        return None
+        """The first credential one of whose versions has a check with this id or alias."""
+        found = self._index.by_check.get(check_id.upper())
+        return found[0] if found else None
 
     def expand(self, selector: str) -> list[tuple[str, str | None]]:
         """Check ids (and a pinned version id) a ``--cert`` value names: a check, an alias or a credential."""
@@ -208,14 +216,16 @@ class RuleBook:
             )  # an unknown version is a usage error now, not per profile
         return [(check_id, pinned or None) for check_id in check_ids]
 
+    @cached_property
+    def _index(self) -> _Index:
+        """Names to credentials, versions and check ids, built once: lookups by name are many
+        (a check evaluates every keeping check) and a linear search over the book costs ~10 ms."""
+        return _Index(self.credentials)
+
     def _named(self, name: str) -> list[str]:
-        for credential in self.credentials:
-            if credential.id.upper() == name.upper():
-                return credential.check_ids()
-            for version in credential.versions:
-                check = version.check(name)
-                if check is not None:
-                    return [check.id]
+        found = self._index.by_selector.get(name.upper())
+        if found is not None:
+            return list(found)
         known = ", ".join(c.id for c in self.credentials)
         raise InputError(
             "--cert",
@@ -225,9 +235,9 @@ class RuleBook:
         )
 
     def _versions_of(self, check_id: str) -> list[Version]:
-        credential = self.credential_of(check_id)
-        assert credential is not None
-        return [v for v in credential.versions if v.check(check_id)]
+        found = self._index.by_check.get(check_id.upper())
+        assert found is not None
+        return list(found[1])
 
     def _pinned(self, check_id: str, pinned: str) -> Version:
         versions = self._versions_of(check_id)
@@ -248,6 +258,38 @@ class RuleBook:
             return None
         in_force.sort(key=lambda v: not v.preferred)
         return Selection(check_id, in_force[0], tuple(in_force[1:]))
+
+
+class _Index:
+    """The rule book's names, in the order a linear search over the book would find them.
+
+    ``by_selector``: a ``--cert`` name in capitals -> the check ids it names (a credential's id
+    before its own checks' ids and aliases, credential by credential, the first one winning);
+    ``by_check``: a check id or alias in capitals -> the first credential with a version that has
+    it and that credential's versions that have it; ``check_kinds``: (check id, kind) in the
+    order of :meth:`RuleBook.all_check_ids`. A plain class: a dataclass costs ~1 ms at import.
+    """
+
+    __slots__ = ("by_check", "by_selector", "check_kinds")
+
+    def __init__(self, credentials: tuple[Credential, ...]) -> None:
+        self.by_selector: dict[str, tuple[str, ...]] = {}
+        self.by_check: dict[str, tuple[Credential, tuple[Version, ...]]] = {}
+        self.check_kinds: list[tuple[str, str]] = []
+        for credential in credentials:
+            self.by_selector.setdefault(credential.id.upper(), tuple(credential.check_ids()))
+            versions: dict[str, list[Version]] = {}
+            for version in credential.versions:
+                for name, check in version._checks_by_name.items():
+                    self.by_selector.setdefault(name, (check.id,))
+                    versions.setdefault(name, []).append(version)
+            for name, having in versions.items():
+                self.by_check.setdefault(name, (credential, tuple(having)))
+            kinds: dict[str, str] = {}
+            for version in credential.versions:
+                for check in version.checks:
+                    kinds.setdefault(check.id, check.kind)
+            self.check_kinds += [(check_id, kinds[check_id]) for check_id in credential.check_ids()]
 
 
 @cache
