@@ -122,7 +122,8 @@ class _Subprogram:
     slots: tuple[int, ...]  # leaf slots, in the program's order (codes first, then reads)
     reads: tuple[tuple[int, ...], ...]  # per leaf: positions of its reads in the program
     sections: tuple[str, ...]  # fact sections the policy changes
-    checks: tuple[int, ...]  # indexes of the checks naming the policy open
+    keeping: tuple[int, ...]  # indexes of the keeping checks naming the policy open
+    others: tuple[int, ...]  # indexes of the other checks naming it
     keys: tuple[str, ...]  # top-level facts the leaves read (only these are passed)
     owners: Mapping[int, int]  # leaf slot -> index of its check
     inputs: Callable[[list[Any]], tuple]  # main-program values the leaves read
@@ -410,13 +411,23 @@ class _Builder:
                 tuple(chosen),
                 tuple(reads),
                 sections,
-                naming,
+                tuple(i for i in naming if checks[i].keeping),
+                tuple(i for i in naming if not checks[i].keeping),
                 tuple(dict.fromkeys(["policies", *(r.split(".")[0] for r in every_read)])),
                 {s: owners[s] for s in chosen},
                 _getter(sorted({r for s in chosen for r in slots[s].reads})),
                 f"policies.{policy}" in every_read,
             )
         return out
+
+
+def _hashable(value: Any) -> Any:
+    """``value`` with lists and mappings made into tuples, to serve as a memo key."""
+    if isinstance(value, list | tuple):
+        return tuple(_hashable(item) for item in value)
+    if isinstance(value, dict):
+        return tuple((key, _hashable(item)) for key, item in sorted(value.items()))
+    return value
 
 
 def _getter(positions: Sequence[int]) -> Callable[[list[Any]], tuple]:
@@ -533,7 +544,7 @@ def assess(
     checks = plan.checks
     context = _Context(plan, book, profile, policies, explicit, all_dates)
     memo = {} if memo is None else memo
-    kept_ambiguous = context.ambiguous(base, frozenset(), plan.keeping, memo)
+    kept_ambiguous = context.ambiguous(base, frozenset(), True, memo)
     kept = {i: context.answer(i, base, kept_ambiguous, memo) for i in plan.keeping}
     lapsed = frozenset(
         checks[i].version.credential  # type: ignore[union-attr]
@@ -546,7 +557,7 @@ def assess(
             base.facts, LAPSED_SECTIONS, profile, plan.day, policies, book.registry, lapsed
         )
         run = _rerun(plan, base, facts, plan.lapsed)
-    ambiguous = context.ambiguous(run, lapsed, plan.others, memo)
+    ambiguous = context.ambiguous(run, lapsed, False, memo)
     answers = [
         kept[i] if i in kept else context.answer(i, run, ambiguous, memo, lapsed)
         for i in plan.wanted
@@ -570,16 +581,16 @@ class _Context:
     all_dates: bool
 
     def ambiguous(
-        self, run: _Run, lapsed: frozenset[str], scope: Iterable[int], memo: dict[Any, Any]
+        self, run: _Run, lapsed: frozenset[str], keeping: bool, memo: dict[Any, Any]
     ) -> set[int]:
-        """Slots of the ``scope`` checks whose status changes under another value of an open
-        policy their version names (and the run does not fix explicitly)."""
-        plan, scope = self.plan, set(scope)
+        """Slots of the keeping checks (or of the others) whose status changes under another
+        value of an open policy their version names (and the run does not fix explicitly)."""
+        plan, applicable = self.plan, run.applicable
         changed: set[int] = set()
         for policy, sub in plan.policies.items():
             if policy in self.explicit:
                 continue
-            checks = [i for i in sub.checks if i in scope and run.applicable[i]]
+            checks = [i for i in (sub.keeping if keeping else sub.others) if applicable[i]]
             if (
                 not checks
                 or not sub.slots
@@ -691,14 +702,17 @@ class _Context:
         try:
             return memo[key]
         except KeyError:
-            outcome = self.outcome(check, run, set(), lapsed)
-            if not any(leaf.reached_on for leaf in outcome.lacking):
-                if len(memo) >= MEMO_SIZE:
-                    memo.clear()  # constant memory whatever the cohort's size
-                memo[key] = outcome
-            return outcome
-        except TypeError:  # a list among the facts: not hashable, not remembered
-            return self.outcome(check, run, set(), lapsed)
+            pass
+        except TypeError:  # a list or mapping among the facts
+            key = (check.shape, _hashable(key[1]))
+            if key in memo:
+                return memo[key]
+        outcome = self.outcome(check, run, set(), lapsed)
+        if not any(leaf.reached_on for leaf in outcome.lacking):
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()  # constant memory whatever the cohort's size
+            memo[key] = outcome
+        return outcome
 
     def outcome(
         self, check: _CheckPlan, run: _Run, ambiguous: set[int], lapsed: frozenset[str]
