@@ -515,19 +515,35 @@ def _code_key() -> bytes:
     and datalogic-py builds (size and time of their compiled modules). Python jsonschema is not
     in it: a cached file passed it or jsonschema_rs, and importing it to ask costs 0.1 s.
     """
-    import datalogic_py.datalogic_py as logic_build
-    import jsonschema_rs.jsonschema_rs as schema_build
     import yaml
 
     digest = _hash(f"{CACHE_FORMAT} {yaml.__version__}".encode())
-    for build in (schema_build, logic_build):
-        stat = os.stat(build.__file__)
-        digest.update(f" {stat.st_size} {stat.st_mtime_ns}".encode())
+    for package in ("jsonschema_rs", "datalogic_py"):
+        digest.update(_build_of(package).encode())
     here = Path(__file__).resolve().parent
     for source in ("rules.py", "yamlio.py", "validation.py", "logic.py"):
         digest.update((here / source).read_bytes())
     digest.update(schema_file("rule").read_bytes())
     return digest.digest()
+
+
+def _build_of(package: str) -> str:
+    """Names, sizes and times of ``package``'s compiled extension modules, found without importing
+    it: importing jsonschema_rs costs ~20 ms, and a warm ``list`` or ``show`` never validates."""
+    from importlib.machinery import EXTENSION_SUFFIXES
+    from importlib.util import find_spec
+
+    spec = find_spec(package)
+    folders = (spec.submodule_search_locations or []) if spec else []
+    if not folders:
+        raise OSError(f"{package} is not installed")  # no build to key on: no caching
+    found = []
+    for folder in folders:
+        for name in sorted(os.listdir(folder)):
+            if name.endswith(tuple(EXTENSION_SUFFIXES)):
+                stat = os.stat(os.path.join(folder, name))
+                found.append(f" {name} {stat.st_size} {stat.st_mtime_ns}")
+    return "".join(found)
 
 
 def _cache_entry(text: str, kind: str) -> tuple[Path | None, str]:

@@ -26,13 +26,12 @@ from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-import jsonschema_rs
-
 from eligibility.errors import InputError, place_of
 from eligibility.resources import schema_file
 
 if TYPE_CHECKING:  # imported lazily at run time: it costs ~0.1 s and is needed only for messages
     import jsonschema
+    import jsonschema_rs  # imported on first validation: ~20 ms that list and show never need
     from jsonschema import Draft202012Validator
 
 _JSON_SCALARS = frozenset({str, int, float, bool, type(None)})
@@ -62,6 +61,8 @@ def _fast(name: str) -> jsonschema_rs.Validator:
     Draft 2020-12 treats ``format`` as an annotation unless asked, so ``validate_formats=True``
     is what keeps 2023-02-30 invalid. The schema is made stricter where Rust is laxer (year 0000).
     """
+    import jsonschema_rs
+
     return jsonschema_rs.Draft202012Validator(
         _no_year_zero(_schema(name)), validate_formats=True, ignore_unknown_formats=False
     )
