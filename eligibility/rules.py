@@ -27,6 +27,7 @@ from typing import Any
 
 import orjson
 
+from eligibility import cache_root
 from eligibility.errors import InputError, place_of
 from eligibility.facts import CredentialInfo, Registry
 from eligibility.logic import Compiled, LogicError, comparison_sides, compile_logic, logic_key
@@ -494,16 +495,12 @@ def _reads_of(credentials: list[Credential]) -> dict[str, list[str]]:
 
 
 def cache_dir() -> Path | None:
-    """Where parsed rule files are cached; None when ``ELIGIBILITY_NO_CACHE`` is set."""
-    if os.environ.get("ELIGIBILITY_NO_CACHE"):
-        return None
-    if os.environ.get("ELIGIBILITY_CACHE_DIR"):
-        return Path(os.environ["ELIGIBILITY_CACHE_DIR"])
-    try:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    except RuntimeError:  # no home directory to be found
-        return None
-    return base / "eligibility"
+    """Where parsed rule files are cached; None when ``ELIGIBILITY_NO_CACHE`` is set.
+
+    The same directory as the package's compiled modules (:func:`eligibility.cache_root`).
+    """
+    root = cache_root()
+    return Path(root) if root else None
 
 
 @cache

@@ -1,0 +1,283 @@
+"""Start-up: what a cold ``eligibility`` command imports, the rule book's index, compiled modules.
+
+No timings are asserted here (they depend on the machine); what is asserted is what makes a start
+cheap and must not silently stop being true: a command imports only what it uses, the index
+gives exactly the answers a search over the book gives, and compiled modules are kept outside the
+source tree, used only while their source is unchanged, and never read from a folder others can
+write to.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from eligibility.errors import InputError
+from eligibility.rules import Credential, RuleBook, Selection, Version
+from tests.conftest import PROFILES, ROOT
+
+HANA = PROFILES / "c09-hana-sato.yaml"
+
+# --- what a command imports ----------------------------------------------------------------
+
+# Runs the command line in this process and then names every module it imported.
+_MODULES_AFTER = """
+import json, sys
+from eligibility.cli import main
+try:
+    main({args!r})
+except SystemExit:
+    pass
+sys.stderr.write("\\nMODULES " + json.dumps(sorted(sys.modules)) + "\\n")
+"""
+
+
+def _modules_after(args: list[str], cache: Path) -> set[str]:
+    env = {**os.environ, "ELIGIBILITY_CACHE_DIR": str(cache)}
+    env.pop("ELIGIBILITY_NO_CACHE", None)
+    code = _MODULES_AFTER.format(args=args)
+    for _ in range(2):  # the first run fills the rule cache; the second is a warm start
+        result = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT
+        )
+    assert "Traceback" not in result.stderr, result.stderr
+    line = result.stderr.rsplit("MODULES ", 1)[1]
+    return set(json.loads(line))
+
+
+def _packages(modules: set[str]) -> set[str]:
+    return {name.split(".")[0] for name in modules} | modules
+
+
+def test_check_imports_neither_batch_nor_describe_nor_python_jsonschema(tmp_path):
+    modules = _packages(_modules_after(["check", str(HANA), "--cert", "CPC-A-removal"], tmp_path))
+    assert "eligibility.evaluate" in modules and "eligibility.render" in modules  # it did run
+    unused = {
+        "eligibility.batch",
+        "eligibility.cohort",
+        "eligibility.verdicts",
+        "eligibility.describe",
+        "jsonschema",  # Python jsonschema: only to word an invalid document
+        "tempfile",  # only to write a cache entry
+        "multiprocessing",
+    }
+    assert not modules & unused
+
+
+@pytest.mark.parametrize("args", [["list"], ["show", "CPC"], ["policies"]])
+def test_a_warm_command_that_validates_nothing_does_not_import_jsonschema_rs(tmp_path, args):
+    """jsonschema_rs costs ~20 ms to import (email, socket, decimal); only validating needs it."""
+    modules = _packages(_modules_after(args, tmp_path))
+    assert "eligibility.rules" in modules
+    assert not modules & {
+        "jsonschema_rs",
+        "jsonschema",
+        "eligibility.verdicts",
+        "eligibility.batch",
+    }
+
+
+# --- the rule book's index -----------------------------------------------------------------
+
+
+def _search_check(version: Version, name: str):
+    wanted = name.upper()
+    return next(
+        (c for c in version.checks if wanted in (n.upper() for n in (c.id, *c.aliases))), None
+    )
+
+
+def _search_credential(book: RuleBook, check_id: str) -> Credential | None:
+    for credential in book.credentials:
+        if any(_search_check(v, check_id) for v in credential.versions):
+            return credential
+    return None
+
+
+def _search_named(book: RuleBook, name: str) -> list[str] | None:
+    for credential in book.credentials:
+        if credential.id.upper() == name.upper():
+            return credential.check_ids()
+        for version in credential.versions:
+            check = _search_check(version, name)
+            if check is not None:
+                return [check.id]
+    return None
+
+
+def _search_select(book: RuleBook, check_id: str, day: date) -> Selection | None:
+    credential = _search_credential(book, check_id)
+    assert credential is not None
+    versions = [v for v in credential.versions if _search_check(v, check_id)]
+    in_force = sorted((v for v in versions if v.in_force(day)), key=lambda v: not v.preferred)
+    return Selection(check_id, in_force[0], tuple(in_force[1:])) if in_force else None
+
+
+def _names(book: RuleBook) -> list[str]:
+    """Every credential id, check id and alias in three spellings, version ids and unknown names."""
+    names = {"", "NO-SUCH-CHECK", "cpc-a", "Cpc"}
+    for credential in book.credentials:
+        names.add(credential.id)
+        for version in credential.versions:
+            names.add(version.id)
+            for check in version.checks:
+                for name in (check.id, *check.aliases):
+                    names |= {name, name.lower(), name.title(), name + "-x"}
+    return sorted(names)
+
+
+def test_index_finds_what_a_search_over_the_book_finds(rulebook):
+    days = [date(year, month, 15) for year in range(2008, 2029) for month in (1, 6, 11)]
+    for name in _names(rulebook):
+        expected = _search_credential(rulebook, name)
+        assert rulebook.credential_of(name) is expected, name
+        for version in (v for c in rulebook.credentials for v in c.versions):
+            assert version.check(name) is _search_check(version, name), (version.id, name)
+        named = _search_named(rulebook, name)
+        if named is None:
+            with pytest.raises(InputError):
+                rulebook.expand(name)
+        else:
+            assert rulebook.expand(name) == [(check_id, None) for check_id in named], name
+        if expected is not None:
+            for day in days:
+                assert rulebook.select(name, day) == _search_select(rulebook, name, day), name
+
+
+def test_index_pins_versions_as_before(rulebook):
+    for credential in rulebook.credentials:
+        for version in credential.versions:
+            for check in version.checks:
+                having = [v for v in credential.versions if _search_check(v, check.id)]
+                for other in credential.versions:
+                    selector = f"{check.id.lower()}@{other.id.lower()}"
+                    if other in having:
+                        assert rulebook.expand(selector) == [(check.id, other.id.lower())]
+                        assert (
+                            rulebook.select(check.id, date(2020, 1, 1), other.id).version is other
+                        )
+                    else:
+                        with pytest.raises(InputError, match="has no rule version"):
+                            rulebook.expand(selector)
+
+
+def test_all_check_ids_in_book_order(rulebook):
+    for kinds in (None, ("recertification", "status"), ("exam",), ()):
+        expected = [c for credential in rulebook.credentials for c in credential.check_ids(kinds)]
+        assert rulebook.all_check_ids(kinds) == expected
+        assert rulebook.all_check_ids(kinds) is not rulebook.all_check_ids(kinds)  # a fresh list
+
+
+# --- compiled modules ----------------------------------------------------------------------
+
+# Imports the package's modules and names the ones compiled from source in this process.
+_COMPILED = """
+import builtins, json, sys
+real, compiled = builtins.compile, []
+def counting(source, filename, *args, **kwargs):
+    compiled.append(str(filename))
+    return real(source, filename, *args, **kwargs)
+builtins.compile = counting
+import eligibility.api, eligibility.render
+from eligibility import _BytecodeFinder
+sys.stdout.write(json.dumps({
+    "compiled": sorted(n.rsplit("/", 1)[-1] for n in compiled if "eligibility" in n),
+    "hook": any(isinstance(f, _BytecodeFinder) for f in sys.meta_path),
+    "marker": getattr(sys.modules["eligibility.errors"], "MARKER", None),
+}))
+"""
+
+
+@pytest.fixture
+def checkout(tmp_path) -> Path:
+    """A copy of the package (with its rules and schemas) whose sources a test may edit."""
+    target = tmp_path / "checkout"
+    shutil.copytree(ROOT / "eligibility", target / "eligibility")
+    for data in ("rules", "schemas"):
+        shutil.copytree(ROOT / data, target / data)
+    return target
+
+
+def _compiled(checkout: Path, cache: Path, **env_changes: str | None) -> dict:
+    env = {
+        **os.environ,
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "ELIGIBILITY_CACHE_DIR": str(cache),
+        "PYTHONPATH": str(checkout),
+    }
+    env.pop("ELIGIBILITY_NO_CACHE", None)
+    for name, value in env_changes.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    result = subprocess.run(
+        [sys.executable, "-c", _COMPILED], capture_output=True, text=True, env=env, cwd=checkout
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_compiled_modules_are_kept_in_the_cache_and_not_beside_the_sources(checkout, tmp_path):
+    cache = tmp_path / "cache"
+    first = _compiled(checkout, cache)
+    assert first["hook"]
+    assert "rules.py" in first["compiled"] and "evaluate.py" in first["compiled"]
+    entries = sorted(p.name for p in (cache / "bytecode").iterdir())
+    assert any(name.startswith("eligibility.rules.") for name in entries)
+    assert not [name for name in entries if name.endswith(".tmp")]
+    assert not list(checkout.rglob("__pycache__"))
+    second = _compiled(checkout, cache)
+    assert second["compiled"] == ["__init__.py"]  # the package itself bootstraps the rest
+
+
+def test_an_edited_module_is_compiled_again_and_its_new_code_runs(checkout, tmp_path):
+    cache = tmp_path / "cache"
+    _compiled(checkout, cache)
+    errors = checkout / "eligibility" / "errors.py"
+    errors.write_text(errors.read_text(encoding="utf-8") + "\nMARKER = 1\n", encoding="utf-8")
+    edited = _compiled(checkout, cache)
+    assert edited["compiled"] == ["__init__.py", "errors.py"]
+    assert edited["marker"] == 1
+
+
+def test_a_damaged_entry_is_compiled_again_and_rewritten(checkout, tmp_path):
+    cache = tmp_path / "cache"
+    _compiled(checkout, cache)
+    entry = next((cache / "bytecode").glob("eligibility.rules.*"))
+    good = entry.read_bytes()
+    entry.write_bytes(good[:-40] + b"\0" * 40)
+    assert "rules.py" in _compiled(checkout, cache)["compiled"]
+    assert entry.read_bytes() == good
+
+
+def test_a_folder_others_can_write_to_is_never_read(checkout, tmp_path):
+    cache = tmp_path / "cache"
+    _compiled(checkout, cache)
+    (cache / "bytecode").chmod(0o777)
+    assert "rules.py" in _compiled(checkout, cache)["compiled"]
+
+
+def test_a_cache_that_cannot_be_written_costs_only_time(checkout, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    for _ in range(2):
+        assert "rules.py" in _compiled(checkout, blocker / "cache")["compiled"]
+
+
+@pytest.mark.parametrize(
+    "env",
+    [{"ELIGIBILITY_NO_CACHE": "1"}, {"PYTHONDONTWRITEBYTECODE": None}],
+    ids=["caching off", "python writes bytecode itself"],
+)
+def test_no_hook_when_caching_is_off_or_python_keeps_bytecode(checkout, tmp_path, env):
+    cache = tmp_path / "cache"
+    assert not _compiled(checkout, cache, **env)["hook"]
+    assert not (cache / "bytecode").exists()
