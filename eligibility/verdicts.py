@@ -107,6 +107,7 @@ class _CheckPlan:
     ops: tuple[tuple[int, Callable, Callable], ...] = ()  # (slot, min|max, children getter)
     slots: tuple[int, ...] = ()  # every slot of the check, leaves and inner nodes
     leaves: tuple[int, ...] = ()
+    index: int = -1  # its place in Plan.checks
     shape: int = -1  # checks of one shape (same tree, same logic) get the same analysis
     idle: Outcome = NO_OUTCOME  # the answer when it does not apply (or no rules are in force)
     inputs: Callable[[list[Any]], tuple] | None = None  # program values its outcome depends on
@@ -317,6 +318,7 @@ class _Builder:
                     plan["version"],
                     plan["keeping"],
                     root=slot_of(plan["tree"]),
+                    index=len(checks),
                     applies=plan["applies"],
                     standing=plan["standing"],
                     ops=ops,
@@ -459,12 +461,35 @@ def _post_order(slots: Sequence[_Slot], slot: int, order: list[int]) -> None:
 
 @dataclass(frozen=True)
 class _Run:
-    """The program's answer on one set of facts: raw values and a code for every slot."""
+    """The program's answer on one set of facts: raw values, which checks apply, and codes.
 
+    A check's codes (unknown leaves marked, conditions combined) are worked out only when asked
+    for (:meth:`codes_of`): most outcomes come from the memo, which needs only the values."""
+
+    plan: Plan
     facts: Mapping[str, Any]
     values: list[Any]
-    codes: list[int]
     applicable: list[bool]  # per check of the plan
+    codes: list[int]  # per slot; a check's are final once it is ready
+    ready: list[bool]  # per check
+
+    def codes_of(self, check: _CheckPlan) -> list[int]:
+        if not self.ready[check.index]:
+            values, codes = self.values, self.codes
+            if None in check.read_values(values):  # type: ignore[misc]
+                for position, slot in check.reads:
+                    if values[position] is None:  # a fact the profile does not give
+                        codes[slot] = UNKNOWN_CODE
+            for slot, combine, children in check.ops:
+                codes[slot] = combine(children(codes))
+            self.ready[check.index] = True
+        return self.codes
+
+    def leaf_code(self, slot: int) -> int:
+        values = self.values
+        if any(values[position] is None for position in self.plan.slots[slot].reads):
+            return UNKNOWN_CODE
+        return values[self.plan.codes_from + slot]
 
 
 def _run(plan: Plan, facts: Mapping[str, Any]) -> _Run:
@@ -481,22 +506,13 @@ def _rerun(plan: Plan, base: _Run, facts: Mapping[str, Any], partial: _Partial) 
 
 
 def _finish(plan: Plan, facts: Mapping[str, Any], values: list[Any]) -> _Run:
-    """Codes for the leaves and conditions of the checks that apply."""
-    codes = values[plan.codes_from :]
-    codes.extend([0] * (len(plan.slots) - plan.leaf_count))
     applicable = [
         position is None or values[position] == 1 if has_rules else False
         for has_rules, position in plan.gates
     ]
-    for check, applies in zip(plan.checks, applicable, strict=True):
-        if applies:  # checks that do not apply are reported as such; their trees are not needed
-            if None in check.read_values(values):  # a fact the profile does not give
-                for position, slot in check.reads:
-                    if values[position] is None:
-                        codes[slot] = UNKNOWN_CODE
-            for slot, combine, children in check.ops:
-                codes[slot] = combine(children(codes))
-    return _Run(facts, values, codes, applicable)
+    codes = values[plan.codes_from :]
+    codes.extend([0] * (len(plan.slots) - plan.leaf_count))
+    return _Run(plan, facts, values, applicable, codes, [False] * len(plan.checks))
 
 
 @dataclass(frozen=True)
@@ -545,10 +561,11 @@ def assess(
     context = _Context(plan, book, profile, policies, explicit, all_dates)
     memo = {} if memo is None else memo
     kept_ambiguous = context.ambiguous(base, frozenset(), True, memo)
-    kept = {i: context.answer(i, base, kept_ambiguous, memo) for i in plan.keeping}
+    kept_outcomes, kept_standings = context.answers(plan.keeping, base, kept_ambiguous, memo)
+    kept = dict(zip(plan.keeping, zip(kept_outcomes, kept_standings, strict=True), strict=True))
     lapsed = frozenset(
         checks[i].version.credential  # type: ignore[union-attr]
-        for i, (_, standing) in kept.items()
+        for i, standing in zip(plan.keeping, kept_standings, strict=True)
         if standing in LAPSED
     )
     run = base
@@ -558,14 +575,13 @@ def assess(
         )
         run = _rerun(plan, base, facts, plan.lapsed)
     ambiguous = context.ambiguous(run, lapsed, False, memo)
-    answers = [
-        kept[i] if i in kept else context.answer(i, run, ambiguous, memo, lapsed)
-        for i in plan.wanted
-    ]
+    outcomes, standings = context.answers(plan.others, run, ambiguous, memo, lapsed)
+    answered = dict(zip(plan.others, zip(outcomes, standings, strict=True), strict=True))
+    answered.update(kept)
     return Assessment(
         plan,
-        tuple(outcome for outcome, _ in answers),
-        tuple(standing for _, standing in answers),
+        tuple(answered[i][0] for i in plan.wanted),
+        tuple(answered[i][1] for i in plan.wanted),
     )
 
 
@@ -622,10 +638,13 @@ class _Context:
                 moved = self.moved(sub, policy, value, facts, run, memo)
                 if not moved:
                     continue
+                touched = {sub.owners[slot] for slot in moved}
+                for i in checks:
+                    if i in touched:
+                        run.codes_of(plan.checks[i])
                 codes = list(run.codes)
                 for slot, code in moved.items():
                     codes[slot] = code
-                touched = {sub.owners[slot] for slot in moved}
                 for i in checks:
                     if i in touched:
                         check = plan.checks[i]
@@ -661,7 +680,7 @@ class _Context:
         moved = {}
         for k, (slot, reads) in enumerate(zip(sub.slots, sub.reads, strict=True)):
             code = UNKNOWN_CODE if any(values[r] is None for r in reads) else values[k]
-            if code != run.codes[slot]:
+            if code != run.leaf_code(slot):
                 moved[slot] = code
         if key is not None:
             if len(memo) >= MEMO_SIZE:
@@ -669,55 +688,55 @@ class _Context:
             memo[key] = moved
         return moved
 
-    def answer(
+    def answers(
         self,
-        index: int,
+        indexes: Sequence[int],
         run: _Run,
         ambiguous: set[int],
-        memo: dict[Any, Outcome],
+        memo: dict[Any, Any],
         lapsed: frozenset[str] = frozenset(),
-    ) -> tuple[Outcome, str | None]:
-        """The outcome and the standing of one check."""
-        check = self.plan.checks[index]
-        if not run.applicable[index]:
-            return check.idle, None  # no rules in force, or not for this person
-        if ambiguous and not ambiguous.isdisjoint(check.slots):
-            outcome = self.outcome(check, run, ambiguous, lapsed)
-        else:  # checks of one shape come out alike on the same facts
-            outcome = self.remembered(check, run, memo, lapsed)
-        standing = None
-        if outcome.status == MET:
-            standing = check.check.standing_met  # type: ignore[union-attr]
-        elif outcome.status == NOT_MET and check.standing is not None:
-            standing = run.values[check.standing]
-        return outcome, standing
-
-    def remembered(
-        self, check: _CheckPlan, run: _Run, memo: dict[Any, Outcome], lapsed: frozenset[str]
-    ) -> Outcome:
-        """The outcome for the facts the check reads, from ``memo`` when these facts were seen
-        (in a cohort most students share most answers). Reached-on dates depend on the whole work
-        history, so outcomes carrying one are not kept."""
-        key = (check.shape, check.inputs(run.values))  # type: ignore[misc]
-        try:
-            return memo[key]
-        except KeyError:
-            pass
-        except TypeError:  # a list or mapping among the facts
-            key = (check.shape, _hashable(key[1]))
-            if key in memo:
-                return memo[key]
-        outcome = self.outcome(check, run, set(), lapsed)
-        if not any(leaf.reached_on for leaf in outcome.lacking):
-            if len(memo) >= MEMO_SIZE:
-                memo.clear()  # constant memory whatever the cohort's size
-            memo[key] = outcome
-        return outcome
+    ) -> tuple[list[Outcome], list[str | None]]:
+        """The outcome and the standing of each check, in one tight loop (a cohort makes tens
+        per student). An outcome is taken from ``memo`` when the facts its check reads were seen
+        before: checks of one shape, and students alike, come out alike. Outcomes that carry a
+        reached-on date (which depends on the whole work history) are not kept."""
+        checks, values, applicable = self.plan.checks, run.values, run.applicable
+        outcomes: list[Outcome] = []
+        standings: list[str | None] = []
+        for i in indexes:
+            check = checks[i]
+            if not applicable[i]:  # no rules in force, or not for this person
+                outcomes.append(check.idle)
+                standings.append(None)
+                continue
+            if ambiguous and not ambiguous.isdisjoint(check.slots):
+                outcome = self.outcome(check, run, ambiguous, lapsed)
+            else:
+                key = (check.shape, check.inputs(values))  # type: ignore[misc]
+                try:
+                    outcome = memo.get(key)
+                except TypeError:  # a list or mapping among the facts
+                    key = (check.shape, _hashable(key[1]))
+                    outcome = memo.get(key)
+                if outcome is None:
+                    outcome = self.outcome(check, run, ambiguous, lapsed)
+                    if not any(leaf.reached_on for leaf in outcome.lacking):
+                        if len(memo) >= MEMO_SIZE:
+                            memo.clear()  # constant memory whatever the cohort's size
+                        memo[key] = outcome
+            outcomes.append(outcome)
+            if outcome.status == MET:
+                standings.append(check.check.standing_met)  # type: ignore[union-attr]
+            elif outcome.status == NOT_MET and check.standing is not None:
+                standings.append(values[check.standing])
+            else:
+                standings.append(None)
+        return outcomes, standings
 
     def outcome(
         self, check: _CheckPlan, run: _Run, ambiguous: set[int], lapsed: frozenset[str]
     ) -> Outcome:
-        codes = run.codes
+        codes = run.codes_of(check)
         slots = self.plan.slots
 
         def status(slot: int) -> str:
