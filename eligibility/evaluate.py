@@ -254,19 +254,21 @@ def _leaf(node: Node, facts: Mapping[str, Any], eta: Callable[[Node], date | Non
 
 def shortfall_of(operator: str, found: Any, needed: Any) -> float | None:
     """How far ``found`` is from satisfying ``operator needed``; None when not numeric or satisfied."""
-    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (found, needed)):
+    numbers = int | float
+    if (
+        not isinstance(found, numbers)
+        or not isinstance(needed, numbers)
+        or isinstance(found, bool)
+        or isinstance(needed, bool)
+    ):
         return None
-    gap = {
-        ">=": needed - found,
-        ">": needed - found,
-        "<=": found - needed,
-        "<": found - needed,
-    }.get(operator)
-    return (
-        round(gap, 4)
-        if gap is not None and gap >= 0 and not (gap == 0 and operator in (">=", "<="))
-        else None
-    )
+    if operator in (">=", ">"):
+        gap = needed - found
+    elif operator in ("<=", "<"):
+        gap = found - needed
+    else:
+        return None
+    return round(gap, 4) if gap >= 0 and not (gap == 0 and operator in (">=", "<=")) else None
 
 
 def lookup(facts: Mapping[str, Any], path: str) -> Any:

@@ -214,8 +214,8 @@ class _Builder:
             and isinstance(expression["var"], str)
             and expression["var"]
         ):
-            path = expression["var"]
-            return lambda run: lookup(run.facts, path)
+            position = self.read(expression["var"])  # the engine's own reading, as evaluate.py's
+            return lambda run: run.values[position]
         position = self.entry(expression, operand.reads)
         self.computed_sides.append(position)
         return lambda run: run.values[position]
@@ -836,7 +836,9 @@ class _Context:
             found, needed = info.sides[0](run), info.sides[1](run)
             shortfall = shortfall_of(operator, found, needed)
         elif len(node.logic.reads) == 1:  # type: ignore[union-attr]
-            found = lookup(run.facts, node.logic.reads[0])  # type: ignore[union-attr]
+            found = (  # a fact the program read, or the one policy read
+                run.values[info.reads[0]] if info.reads else lookup(run.facts, node.logic.reads[0])  # type: ignore[union-attr]
+            )
             if isinstance(found, bool):
                 found = run.codes[slot] == MET_CODE
         missing = tuple(self.plan.read_paths[r] for r in info.reads if values[r] is None)
