@@ -281,3 +281,22 @@ def test_no_hook_when_caching_is_off_or_python_keeps_bytecode(checkout, tmp_path
     cache = tmp_path / "cache"
     assert not _compiled(checkout, cache, **env)["hook"]
     assert not (cache / "bytecode").exists()
+
+
+# --- exit ----------------------------------------------------------------------------------
+
+
+def test_a_one_shot_command_exits_with_its_whole_answer_and_status():
+    """The exit skips the final garbage collection (gc.freeze at exit); output and status stay."""
+    from click.testing import CliRunner
+
+    from eligibility.cli import main
+
+    args = ["check", str(HANA), "--cert", "CPC-A-removal", "--format", "json"]
+    in_process = CliRunner().invoke(main, args)
+    result = subprocess.run(
+        [sys.executable, "-m", "eligibility", *args], capture_output=True, text=True, cwd=ROOT
+    )
+    assert result.returncode == in_process.exit_code == 1
+    assert json.loads(result.stdout) == json.loads(in_process.stdout)
+    assert result.stderr == ""
