@@ -138,8 +138,10 @@ def _ways(result: NodeResult) -> list[frozenset[str]]:
     child_ways = [_ways(child) for child in result.children]
     if result.node.kind == "any":
         return [way for ways in child_ways for way in ways]
-    combined = [frozenset().union(*combo) for combo in product(*child_ways)]
-    return sorted(set(combined), key=len)[:MAX_COMBINATIONS]
+    combined = {frozenset().union(*combo) for combo in product(*child_ways)}
+    # fewest steps first, then by the steps' words: a set's own order changes with the hash
+    # seed, which made the actions (and which ways survive the cut) differ from run to run
+    return sorted(combined, key=lambda way: (len(way), sorted(way)))[:MAX_COMBINATIONS]
 
 
 def step(leaf: NodeResult) -> str:
