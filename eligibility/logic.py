@@ -39,8 +39,11 @@ class Compiled:
 
     @cached_property
     def rule(self) -> Any:
+        # Only an expression with known reads gets here uncompiled: the same code and engine
+        # build compiled it without complaint before (the rule cache's key covers both), so the
+        # engine's diagnostics are not asked for again (they cost as much as compiling).
         key = logic_key(self.source)
-        return (_compiled_text(key) if key is not None else _compile(self.source))[0]
+        return _rule_of(key) if key is not None else _compile(self.source)[0]
 
     def __call__(self, data: Any) -> Any:
         return self.rule.evaluate(data)
@@ -87,16 +90,34 @@ def compile_logic(
 @cache
 def _compiled_text(key: str) -> tuple[Any, tuple[str, ...]]:
     """The engine's rule and its reads for the expression whose :func:`logic_key` is ``key``."""
-    return _compile(orjson.loads(key))
+    expression = orjson.loads(key)
+    _diagnose(expression)
+    rule = _rule_of(key)
+    return rule, tuple(".".join(path) for path in rule.facts()["reads"])
+
+
+@cache
+def _rule_of(key: str) -> Any:
+    """The engine's rule for the expression whose :func:`logic_key` is ``key``, not diagnosed."""
+    return _ENGINE.compile(_as_given(orjson.loads(key)))
 
 
 def _compile(expression: Any) -> tuple[Any, tuple[str, ...]]:
-    as_given = json.dumps(expression) if isinstance(expression, str) else expression
-    problems = [d for d in _ENGINE.check(as_given) if d["severity"] == "error"]
+    _diagnose(expression)
+    rule = _ENGINE.compile(_as_given(expression))
+    return rule, tuple(".".join(path) for path in rule.facts()["reads"])
+
+
+def _as_given(expression: Any) -> Any:
+    """What the engine is handed: a string rule as JSON text (else the engine would parse it)."""
+    return json.dumps(expression) if isinstance(expression, str) else expression
+
+
+def _diagnose(expression: Any) -> None:
+    """Raise :class:`LogicError` with the engine's error diagnostics, if it has any."""
+    problems = [d for d in _ENGINE.check(_as_given(expression)) if d["severity"] == "error"]
     if problems:
         raise LogicError("; ".join(f"{d['message']} at {d['pointer'] or '/'}" for d in problems))
-    rule = _ENGINE.compile(as_given)
-    return rule, tuple(".".join(path) for path in rule.facts()["reads"])
 
 
 def evaluate(expression: Any, data: Any) -> Any:
