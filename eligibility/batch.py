@@ -35,6 +35,7 @@ CSV_FIELDS = (
 )  # fmt: skip
 LISTED_ERRORS = 1000  # error rows the summary lists by name (all are in the report and counted)
 CHUNK = 256  # rows a worker process checks at a time
+TAILS = 4096  # CSV line tails remembered (cleared when full: memory stays flat)
 
 
 @dataclass
@@ -185,7 +186,7 @@ class CohortChecker:
             key = (id(answers.plan), position, id(outcome), standing)
             known = tails.get(key)
             if known is None or known[0] is not outcome:
-                if len(tails) >= 50_000:
+                if len(tails) >= TAILS:
                     tails.clear()  # constant memory
                 known = tails[key] = (
                     outcome,
@@ -296,11 +297,20 @@ def _checked(
         yield from (_check_chunk(checker, chunk) for chunk in chunks)
         return
     import multiprocessing
+    from collections import deque
 
     # fork: the workers inherit the loaded rule book instead of loading it again
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs, initializer=_start_worker, initargs=(checker,)) as pool:
-        yield from pool.imap(_worker_chunk, chunks)
+        # a few chunks in flight per worker, no more: memory stays flat (pool.imap would read
+        # the whole cohort ahead into its queue)
+        pending: deque = deque()
+        for chunk in chunks:
+            pending.append(pool.apply_async(_worker_chunk, (chunk,)))
+            if len(pending) >= 2 * jobs:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
 
 
 def _chunks(rows: Iterable[Row | Item], size: int) -> Iterator[list[Row | Item]]:

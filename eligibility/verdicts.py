@@ -44,7 +44,7 @@ from eligibility.logic import Compiled, compile_logic, truthy
 from eligibility.rules import Check, Node, RuleBook, Version, time_dependent_facts
 
 NOT_MET_CODE, UNKNOWN_CODE, MET_CODE = 0, 1, 2
-MEMO_SIZE = 20_000  # outcomes remembered across students (cleared when full)
+MEMO_SIZE = 4096  # outcomes remembered across students (cleared when full: memory stays flat)
 CODE_STATUS = (NOT_MET, UNKNOWN, MET)
 
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from benchmarks.generate import write
 from eligibility.batch import atomic_writer, run_batch
 from eligibility.cli import main
-from eligibility.cohort import read_cohort
+from eligibility.cohort import count_items, read_cohort, read_items
 
 CHECKS = ("CPC-full", "CCS-exam", "CCA-exam")
 
@@ -148,3 +148,87 @@ def test_batch_exit_status_is_1_when_some_rows_are_invalid(tmp_path) -> None:
     )
     assert result.exit_code == 1
     assert "Not checked (errors): 1." in result.stdout
+
+
+def test_two_jobs_write_the_same_report_and_summary_as_one(tmp_path, rulebook) -> None:
+    cohort = tmp_path / "c.jsonl"
+    write(cohort, 600, seed=13, broken_rows=4)  # several chunks of 256
+    outputs = {}
+    for jobs in (1, 2):
+        out, summary = tmp_path / f"out{jobs}.csv", tmp_path / f"summary{jobs}.md"
+        tally = run_batch(read_items(cohort), rulebook, csv_out=out, summary_out=summary, jobs=jobs)
+        assert (tally.rows, tally.checked, tally.error_count) == (600, 596, 4)
+        outputs[jobs] = (out.read_bytes(), summary.read_bytes())
+    assert outputs[1] == outputs[2]
+
+
+def test_summary_lists_the_first_errors_and_counts_them_all(
+    tmp_path, rulebook, monkeypatch
+) -> None:
+    monkeypatch.setattr("eligibility.batch.LISTED_ERRORS", 2)
+    cohort, summary = tmp_path / "c.jsonl", tmp_path / "s.md"
+    write(cohort, 30, seed=14, broken_rows=5)
+    tally = run_batch(read_items(cohort), rulebook, CHECKS, summary_out=summary)
+    text = summary.read_text(encoding="utf-8")
+    assert (tally.error_count, len(tally.errors)) == (5, 2)
+    assert "Not checked (errors): 5. Counts reconcile." in text
+    assert "- ... and 3 more (every one is in the report)" in text
+
+
+def test_csv_leaves_out_checks_that_do_not_apply_but_never_a_student(tmp_path, rulebook) -> None:
+    cohort, out = tmp_path / "c.jsonl", tmp_path / "out.csv"
+    cohort.write_text(
+        json.dumps({"profile_version": 1, "candidate_id": "A1", "name": 'Doe, "Jo"'}) + "\n",
+        encoding="utf-8",
+    )
+    run_batch(read_items(cohort), rulebook, ["CPC-renewal", "CPC-exam"], csv_out=out)
+    rows = _csv_rows(out)
+    assert [(r["name"], r["check"], r["status"]) for r in rows] == [
+        ('Doe, "Jo"', "CPC-exam", "not_met")  # the renewal does not apply: not listed
+    ]
+    run_batch(read_items(cohort), rulebook, ["CPC-renewal"], csv_out=out)
+    assert [(r["check"], r["status"]) for r in _csv_rows(out)] == [
+        ("CPC-renewal", "not_applicable")  # nothing applies: the student is still there
+    ]
+
+
+def test_json_lines_rows_are_numbered_by_line(tmp_path, rulebook) -> None:
+    cohort, out = tmp_path / "c.jsonl", tmp_path / "out.csv"
+    write(cohort, 3, seed=15)
+    lines = cohort.read_text(encoding="utf-8").splitlines()
+    cohort.write_text("\n".join([lines[0], "", lines[1], "{not json", lines[2]]) + "\n")
+    tally = run_batch(read_items(cohort), rulebook, ["CCA-exam"], csv_out=out)
+    rows = _csv_rows(out)
+    assert [(r["row"], r["status"] == "error") for r in rows] == [
+        ("1", False),
+        ("3", False),
+        ("4", True),
+        ("5", False),
+    ]
+    assert rows[2]["where"] == f"{cohort}:4" and "not valid JSON" in rows[2]["error"]
+    assert (tally.rows, tally.checked, tally.error_count) == (4, 3, 1)
+
+
+def test_an_interrupted_run_keeps_the_previous_summary(tmp_path, rulebook) -> None:
+    cohort, out, summary = tmp_path / "c.jsonl", tmp_path / "o.csv", tmp_path / "s.md"
+    write(cohort, 10, seed=16)
+    summary.write_text("previous summary\n", encoding="utf-8")
+
+    def interrupted():
+        yield from list(read_items(cohort))[:4]
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(interrupted(), rulebook, CHECKS, csv_out=out, summary_out=summary)
+    assert summary.read_text(encoding="utf-8") == "previous summary\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.jsonl", "s.md"]
+
+
+def test_count_items_estimates_each_format(tmp_path) -> None:
+    write(tmp_path / "c.jsonl", 7, seed=17)
+    write(tmp_path / "c.csv", 5, seed=17, flat=True)
+    write(tmp_path / "dir", 4, seed=17, flat=True)
+    assert count_items(tmp_path / "c.jsonl") == 7
+    assert count_items(tmp_path / "c.csv") == 5
+    assert count_items(tmp_path / "dir") == 4
+    assert count_items(tmp_path / "missing.jsonl") == 0
