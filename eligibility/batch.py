@@ -24,7 +24,7 @@ from typing import IO, Any
 
 from eligibility.api import check_profile, resolve_as_of
 from eligibility.cohort import Item, Row, parse_item
-from eligibility.evaluate import NOT_APPLICABLE, NOT_MET, NodeResult
+from eligibility.evaluate import NOT_APPLICABLE, NOT_MET
 from eligibility.render import json_report, measurement
 from eligibility.rules import RuleBook
 from eligibility.verdicts import Assessment, Outcome, Plan, assess, make_plan
@@ -123,6 +123,8 @@ class CohortChecker:
         self.jsonl = jsonl
         self._plans: dict[date, tuple[Plan, dict[Any, Outcome]]] = {}
         self._tails: dict[tuple, tuple[Outcome, str]] = {}  # the repeating part of CSV lines
+        self._pairs: Counter = Counter()  # (check id, id of outcome) -> students, this chunk
+        self._alive: dict[int, Outcome] = {}  # those outcomes, kept alive so ids stay unique
 
     def plan(self, day: date) -> tuple[Plan, dict[Any, Outcome]]:
         if day not in self._plans:
@@ -140,17 +142,31 @@ class CohortChecker:
         plan, memo = self.plan(resolve_as_of(row.profile, self.as_of))
         answers = assess(plan, self.book, data, self.policies, memo)
         tally.checked += 1
-        statuses = tally.statuses
-        for check_id, outcome in zip(plan.wanted_ids, answers.outcomes, strict=True):
-            statuses[check_id][outcome.status] += 1
-            if outcome.status == NOT_MET and outcome.near_miss is not None:
-                _near_miss(tally, check_id, outcome.near_miss)
+        # counted by outcome object (most are shared) and folded into the tally per chunk
+        self._pairs.update(zip(plan.wanted_ids, map(id, answers.outcomes), strict=True))
+        self._alive.update(zip(map(id, answers.outcomes), answers.outcomes, strict=True))
         lines = self._csv_lines(row, data, answers) if self.csv else ""
         report = ""
         if self.jsonl:
             full = check_profile(row.profile, self.selectors, self.as_of, self.policies, self.book)
             report = json.dumps(json_report(full, self.book.policies)) + "\n"
         return lines, report
+
+    def count_into(self, tally: Tally) -> None:
+        """Fold the outcomes counted since the last call into ``tally`` (statuses, near misses)."""
+        for (check_id, key), students in self._pairs.items():
+            outcome = self._alive[key]
+            tally.statuses[check_id][outcome.status] += students
+            miss = outcome.near_miss if outcome.status == NOT_MET else None
+            if miss is not None:
+                group = tally.near_misses[(check_id, miss.node.text)]
+                group.students += students
+                if miss.reached_on is not None:
+                    group.reached += students
+                    if group.latest is None or miss.reached_on > group.latest:
+                        group.latest = miss.reached_on
+        self._pairs.clear()
+        self._alive.clear()
 
     def _error(self, row: Row, tally: Tally) -> tuple[str, str]:
         error = row.error
@@ -176,36 +192,29 @@ class CohortChecker:
         who = _csv_line(
             [row.number, row.where, data.get("candidate_id", ""), data.get("name", "")], end=","
         )
-        tails = self._tails
+        tails, plan = self._tails, answers.plan
+        if len(tails) >= TAILS:
+            tails.clear()  # constant memory
+        keys = list(zip(plan.wanted, map(id, answers.outcomes), answers.standings, strict=True))
         lines = []
-        for position, outcome, standing in zip(
-            range(len(answers.outcomes)), answers.outcomes, answers.standings, strict=True
-        ):
-            if outcome.status == NOT_APPLICABLE:
-                continue
-            key = (id(answers.plan), position, id(outcome), standing)
-            known = tails.get(key)
+        for key, known, outcome in zip(keys, map(tails.get, keys), answers.outcomes, strict=True):
             if known is None or known[0] is not outcome:
-                if len(tails) >= TAILS:
-                    tails.clear()  # constant memory
-                known = tails[key] = (
-                    outcome,
-                    self._tail(answers.plan, position, outcome, standing),
-                )
-            lines.append(known[1])
+                tail = "" if outcome.status == NOT_APPLICABLE else self._tail(plan, key, outcome)
+                known = tails[key] = (outcome, tail)
+            if known[1]:
+                lines.append(known[1])
         if not lines:  # nothing applies: say so for every check rather than lose the student
             lines = [
-                self._tail(answers.plan, position, outcome, standing)
-                for position, outcome, standing in zip(
-                    range(len(answers.outcomes)), answers.outcomes, answers.standings, strict=True
-                )
+                self._tail(plan, key, outcome)
+                for key, outcome in zip(keys, answers.outcomes, strict=True)
             ]
-        return "".join(who + tail for tail in lines)
+        return who + who.join(lines)
 
     @staticmethod
-    def _tail(plan: Plan, position: int, outcome: Outcome, standing: str | None) -> str:
+    def _tail(plan: Plan, key: tuple[int, int, str | None], outcome: Outcome) -> str:
         """check, status, standing, failed, unknown, ambiguous, shortfall, rule_version, error."""
-        check = plan.checks[plan.wanted[position]]
+        index, _, standing = key
+        check = plan.checks[index]
         shortfall = "; ".join(
             filter(None, (measurement(leaf) or leaf.node.text for leaf in outcome.lacking))
         )
@@ -235,15 +244,6 @@ def _field(value: Any) -> str:
 
 def _csv_line(values: list[Any], end: str = "\r\n") -> str:
     return ",".join(_field(v) for v in values) + end
-
-
-def _near_miss(tally: Tally, check_id: str, miss: NodeResult) -> None:
-    group = tally.near_misses[(check_id, miss.node.text)]
-    group.students += 1
-    if miss.reached_on is not None:
-        group.reached += 1
-        if group.latest is None or miss.reached_on > group.latest:
-            group.latest = miss.reached_on
 
 
 # --- running a cohort ------------------------------------------------------------------------
@@ -326,6 +326,7 @@ def _check_chunk(checker: CohortChecker, chunk: list[Row | Item]) -> tuple[str, 
         csv_text, report = checker.check(parse_item(row) if isinstance(row, Item) else row, part)
         lines.append(csv_text)
         reports.append(report)
+    checker.count_into(part)
     return "".join(lines), "".join(reports), part
 
 

@@ -16,6 +16,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 from operator import itemgetter
 from typing import Any
 
@@ -59,7 +60,7 @@ class Outcome:
     ambiguous: tuple[str, ...] = ()
     lacking: tuple[NodeResult, ...] = ()  # unmet leaves of the closest pathway (not met only)
 
-    @property
+    @cached_property  # outcomes are shared by many students: worked out once
     def near_miss(self) -> NodeResult | None:
         """The one condition the closest pathway lacks, when it lacks only one."""
         if len(self.lacking) == 1 and self.lacking[0].status == NOT_MET:
