@@ -766,24 +766,23 @@ class _Context:
         ] = {}  # slot -> closeness (unmet, distance, gap)
         numbers: dict[int, tuple] = {}  # leaf slot -> (found, needed, operator, shortfall, missing)
 
-        def measure(slot: int) -> tuple[bool, int, float]:
+        for slot in check.slots:  # post-order: children before their parent
             children = slots[slot].children
             unmet = codes[slot] != MET_CODE
             if not children:
                 if not unmet:
                     measured[slot] = (False, 0, 0.0)
-                    return measured[slot]
+                    continue
                 numbers[slot] = _, needed, _, shortfall, _ = self.numbers(slot, run)
                 numeric = isinstance(needed, int | float) and needed
                 gap = shortfall / abs(needed) if shortfall is not None and numeric else 1.0
                 measured[slot] = (True, 1, gap)
-                return measured[slot]
-            parts = [measure(child) for child in children]
+                continue
+            parts = [measured[child] for child in children]
             gaps = [gap for child_unmet, _, gap in parts if child_unmet]
             distances = [distance for _, distance, _ in parts]
             distance = sum(distances) if slots[slot].node.kind == "all" else min(distances)
             measured[slot] = (unmet, distance, sum(gaps) if gaps else float(unmet))
-            return measured[slot]
 
         def ordered(slot: int) -> list[int]:
             """Children of ``any`` nodes closest first: met, fewest unmet, smallest gap."""
@@ -792,7 +791,6 @@ class _Context:
                 children.sort(key=measured.__getitem__)
             return children
 
-        measure(check.root)
         pathways = ordered(check.root) if slots[check.root].node.kind == "any" else [check.root]
         closest = next((p for p in pathways if status(p) != MET), None)
         if closest is None:
