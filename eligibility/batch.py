@@ -27,7 +27,7 @@ from eligibility.cohort import Item, Row, parse_item
 from eligibility.evaluate import NOT_APPLICABLE, NOT_MET
 from eligibility.render import json_report, measurement
 from eligibility.rules import RuleBook
-from eligibility.verdicts import Assessment, Outcome, Plan, assess, make_plan
+from eligibility.verdicts import Assessment, Memo, Outcome, Plan, assess, make_plan
 
 CSV_FIELDS = (
     "row", "where", "candidate_id", "name", "check", "status", "standing",
@@ -35,7 +35,7 @@ CSV_FIELDS = (
 )  # fmt: skip
 LISTED_ERRORS = 1000  # error rows the summary lists by name (all are in the report and counted)
 CHUNK = 256  # rows a worker process checks at a time
-TAILS = 4096  # CSV line tails remembered (cleared when full: memory stays flat)
+TAILS = 4096  # CSV line tails remembered, per generation (see verdicts.Memo)
 
 
 @dataclass
@@ -121,16 +121,16 @@ class CohortChecker:
         self.policies = dict(policies or {})
         self.csv = csv
         self.jsonl = jsonl
-        self._plans: dict[date, tuple[Plan, dict[Any, Outcome]]] = {}
-        self._tails: dict[tuple, tuple[Outcome, str]] = {}  # the repeating part of CSV lines
+        self._plans: dict[date, tuple[Plan, Memo]] = {}
+        self._tails = Memo(TAILS)  # the repeating part of CSV lines: key -> (outcome, text)
         self._pairs: Counter = Counter()  # (check id, id of outcome) -> students, this chunk
         self._alive: dict[int, Outcome] = {}  # those outcomes, kept alive so ids stay unique
 
-    def plan(self, day: date) -> tuple[Plan, dict[Any, Outcome]]:
+    def plan(self, day: date) -> tuple[Plan, Memo]:
         if day not in self._plans:
             if len(self._plans) >= self.PLANS:
                 self._plans.clear()
-            self._plans[day] = (make_plan(self.book, day, self.selectors), {})
+            self._plans[day] = (make_plan(self.book, day, self.selectors), Memo())
         return self._plans[day]
 
     def check(self, row: Row, tally: Tally) -> tuple[str, str]:
@@ -193,14 +193,17 @@ class CohortChecker:
             [row.number, row.where, data.get("candidate_id", ""), data.get("name", "")], end=","
         )
         tails, plan = self._tails, answers.plan
-        if len(tails) >= TAILS:
-            tails.clear()  # constant memory
         keys = list(zip(plan.wanted, map(id, answers.outcomes), answers.standings, strict=True))
         lines = []
-        for key, known, outcome in zip(keys, map(tails.get, keys), answers.outcomes, strict=True):
+        for key, known, outcome in zip(
+            keys, map(tails.young.get, keys), answers.outcomes, strict=True
+        ):
+            if known is None:
+                known = tails.get(key)
             if known is None or known[0] is not outcome:
                 tail = "" if outcome.status == NOT_APPLICABLE else self._tail(plan, key, outcome)
-                known = tails[key] = (outcome, tail)
+                known = (outcome, tail)
+                tails.put(key, known)
             if known[1]:
                 lines.append(known[1])
         if not lines:  # nothing applies: say so for every check rather than lose the student

@@ -45,7 +45,7 @@ from eligibility.logic import Compiled, compile_logic, truthy
 from eligibility.rules import Check, Node, RuleBook, Version, time_dependent_facts
 
 NOT_MET_CODE, UNKNOWN_CODE, MET_CODE = 0, 1, 2
-MEMO_SIZE = 4096  # outcomes remembered across students (cleared when full: memory stays flat)
+MEMO_SIZE = 4096  # answers remembered across students, per generation (see Memo)
 CODE_STATUS = (NOT_MET, UNKNOWN, MET)
 
 
@@ -80,6 +80,34 @@ class Verdict:
     status: str
     standing: str | None = None
     outcome: Outcome = NO_OUTCOME
+
+
+class Memo:
+    """Answers worked out for one cohort, bounded so that memory stays flat whatever its size,
+    keeping what students share: two generations; when the young one is full it becomes the old
+    one (the previous old one is dropped), and an answer found in the old one is brought back.
+    One per plan and policy setting; ``get`` raises TypeError for an unhashable key."""
+
+    def __init__(self, size: int = MEMO_SIZE) -> None:
+        self.size = size
+        self.young: dict[Any, Any] = {}  # hot loops try ``young.get`` first: a plain dict lookup
+        self._old: dict[Any, Any] = {}
+
+    def get(self, key: Any) -> Any:
+        value = self.young.get(key)
+        if value is None:
+            value = self._old.get(key)
+            if value is not None:
+                self.put(key, value)
+        return value
+
+    def put(self, key: Any, value: Any) -> None:
+        if len(self.young) >= self.size:
+            self._old, self.young = self.young, {}
+        self.young[key] = value
+
+    def __len__(self) -> int:
+        return len(self.young) + len(self._old)
 
 
 # --- the plan: every selected check compiled into one program --------------------------------
@@ -542,7 +570,7 @@ def assess(
     book: RuleBook,
     profile: Mapping[str, Any],
     explicit: Mapping[str, str] | None = None,
-    memo: dict[Any, Any] | None = None,
+    memo: Memo | None = None,
     all_dates: bool = False,
 ) -> Assessment:
     """The answers to the plan's checks for one schema-valid profile, as ``check_profile`` finds them.
@@ -560,7 +588,7 @@ def assess(
     base = _run(plan, derive(profile, plan.day, policies, book.registry))
     checks = plan.checks
     context = _Context(plan, book, profile, policies, explicit, all_dates)
-    memo = {} if memo is None else memo
+    memo = Memo() if memo is None else memo
     kept_ambiguous = context.ambiguous(base, frozenset(), True, memo)
     kept_outcomes, kept_standings = context.answers(plan.keeping, base, kept_ambiguous, memo)
     kept = dict(zip(plan.keeping, zip(kept_outcomes, kept_standings, strict=True), strict=True))
@@ -597,9 +625,7 @@ class _Context:
     explicit: Mapping[str, str]
     all_dates: bool
 
-    def ambiguous(
-        self, run: _Run, lapsed: frozenset[str], keeping: bool, memo: dict[Any, Any]
-    ) -> set[int]:
+    def ambiguous(self, run: _Run, lapsed: frozenset[str], keeping: bool, memo: Memo) -> set[int]:
         """Slots of the keeping checks (or of the others) whose status changes under another
         value of an open policy their version names (and the run does not fix explicitly)."""
         plan, applicable = self.plan, run.applicable
@@ -661,7 +687,7 @@ class _Context:
         value: str,
         facts: Mapping[str, Any] | None,
         run: _Run,
-        memo: dict[Any, Any],
+        memo: Memo,
     ) -> dict[int, int]:
         """Leaf slot -> its code under ``policy = value``, where it differs from ``run``'s.
 
@@ -671,9 +697,9 @@ class _Context:
         if facts is None:
             try:
                 key = ("moved", policy, value, sub.inputs(run.values))
-                return memo[key]
-            except KeyError:
-                pass
+                known = memo.get(key)
+                if known is not None:
+                    return known
             except TypeError:  # a list among the facts: not hashable, not remembered
                 key = None
             facts = {**run.facts, "policies": {**self.policies, policy: value}}
@@ -684,9 +710,7 @@ class _Context:
             if code != run.leaf_code(slot):
                 moved[slot] = code
         if key is not None:
-            if len(memo) >= MEMO_SIZE:
-                memo.clear()
-            memo[key] = moved
+            memo.put(key, moved)
         return moved
 
     def answers(
@@ -694,7 +718,7 @@ class _Context:
         indexes: Sequence[int],
         run: _Run,
         ambiguous: set[int],
-        memo: dict[Any, Any],
+        memo: Memo,
         lapsed: frozenset[str] = frozenset(),
     ) -> tuple[list[Outcome], list[str | None]]:
         """The outcome and the standing of each check, in one tight loop (a cohort makes tens
@@ -702,6 +726,7 @@ class _Context:
         before: checks of one shape, and students alike, come out alike. Outcomes that carry a
         reached-on date (which depends on the whole work history) are not kept."""
         checks, values, applicable = self.plan.checks, run.values, run.applicable
+        young = memo.young
         outcomes: list[Outcome] = []
         standings: list[str | None] = []
         for i in indexes:
@@ -715,16 +740,14 @@ class _Context:
             else:
                 key = (check.shape, check.inputs(values))  # type: ignore[misc]
                 try:
-                    outcome = memo.get(key)
+                    outcome = young.get(key) or memo.get(key)
                 except TypeError:  # a list or mapping among the facts
                     key = (check.shape, _hashable(key[1]))
                     outcome = memo.get(key)
                 if outcome is None:
                     outcome = self.outcome(check, run, ambiguous, lapsed)
                     if not any(leaf.reached_on for leaf in outcome.lacking):
-                        if len(memo) >= MEMO_SIZE:
-                            memo.clear()  # constant memory whatever the cohort's size
-                        memo[key] = outcome
+                        memo.put(key, outcome)
             outcomes.append(outcome)
             if outcome.status == MET:
                 standings.append(check.check.standing_met)  # type: ignore[union-attr]

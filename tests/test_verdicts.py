@@ -18,7 +18,7 @@ from eligibility.evaluate import AMBIGUOUS, NOT_MET, UNKNOWN, CheckResult, NodeR
 from eligibility.explain import explain
 from eligibility.facts import SECTIONS, derive, policy_can_matter, rederive
 from eligibility.profiles import load_profile, profile_from_data
-from eligibility.verdicts import assess, make_plan
+from eligibility.verdicts import Memo, assess, make_plan
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "profiles"
 
@@ -52,7 +52,7 @@ def _compare(profiles, book, policies=None) -> int:
         day = resolve_as_of(profile, None)
         plan = plans.get(day) or plans.setdefault(day, make_plan(book, day))
         verdicts = assess(
-            plan, book, profile.data, policies, memos.setdefault(day, {}), True
+            plan, book, profile.data, policies, memos.setdefault(day, Memo()), True
         ).verdicts()
         report = check_profile(profile, [], day, policies, book)
         assert [v.check_id for v in verdicts] == [r.check_id for r in report.results]
@@ -179,3 +179,14 @@ def test_policy_sections_match_the_facts_schema() -> None:
         walk(name, node)
     assert {p: set(s) for p, s in POLICY_SECTIONS.items()} == found
     assert set(SECTIONS) <= set(schema["properties"])
+
+
+def test_memo_keeps_what_is_used_within_its_bound() -> None:
+    memo = Memo(size=2)
+    memo.put("a", 1)
+    memo.put("b", 2)
+    memo.put("c", 3)  # young {a, b} becomes old
+    assert memo.get("a") == 1  # found in the old generation, brought back
+    memo.put("d", 4)  # young {c, a} becomes old; b is dropped
+    assert (memo.get("b"), memo.get("a"), memo.get("c"), memo.get("d")) == (None, 1, 3, 4)
+    assert len(memo) <= 4
