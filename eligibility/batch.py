@@ -178,11 +178,21 @@ class CohortChecker:
         if len(tally.errors) < LISTED_ERRORS:
             tally.errors.append((row.number, row.where, message))
         lines = (
-            _csv_line([row.number, row.where, "", "", "", "error", *[""] * 6, message])
+            _csv_line([row.number, row.where, *row.who, "", "error", *[""] * 6, message])
             if self.csv
             else ""
         )
-        report = json.dumps({"row": row.number, "where": row.where, "error": message}) + "\n"
+        report = (
+            json.dumps(
+                {
+                    "row": row.number,
+                    "where": row.where,
+                    "candidate_id": row.who[0],
+                    "error": message,
+                }
+            )
+            + "\n"
+        )
         return lines, report if self.jsonl else ""
 
     def _csv_lines(self, row: Row, data: Mapping[str, Any], answers: Assessment) -> str:
@@ -376,7 +386,7 @@ def summary_markdown(tally: Tally) -> str:
         for (check_id, text), miss in sorted(
             tally.near_misses.items(), key=lambda item: (-item[1].students, item[0])
         ):
-            line = f"- {check_id}: {miss.students} student{'s' if miss.students != 1 else ''} lack only: {text}"
+            line = f"- {check_id}: {miss.students} student{'s lack' if miss.students != 1 else ' lacks'} only: {text}"
             if miss.reached:
                 line += f"; {miss.reached} of them reach it by {miss.latest.isoformat()} if their current job continues"  # type: ignore[union-attr]
             lines.append(line)

@@ -37,6 +37,7 @@ class Row:
     where: str
     profile: Profile | None
     error: InputError | None = None
+    who: tuple[str, str] = ("", "")  # candidate id and name of a bad row, when they can be read
 
 
 @dataclass(frozen=True)
@@ -97,17 +98,24 @@ def parse_item(item: Item) -> Row:
     """Parse and validate one student; a problem becomes the row's error, never an exception."""
     if item.error is not None:
         return Row(item.number, item.where, None, item.error)
+    data: Any = item.payload if item.kind in ("data", "flat") else None
     try:
         if item.kind == "file":
             profile = profile_from_text(read_text(item.payload), item.where)
-        elif item.kind == "json":
-            profile = profile_from_data(_json(item.payload, item.where), item.where)
-        elif item.kind == "flat":
-            profile = profile_from_data(profile_from_flat(item.payload, item.where), item.where)
-        else:
-            profile = profile_from_data(item.payload, item.where)
+            return Row(item.number, item.where, profile)
+        if item.kind == "json":
+            data = _json(item.payload, item.where)
+        profile = profile_from_data(
+            profile_from_flat(data, item.where) if item.kind == "flat" else data, item.where
+        )
     except InputError as error:
-        return Row(item.number, item.where, None, error)
+        # name the student when the row says who it is, so that the report can be acted on
+        who = (
+            (str(data.get("candidate_id") or ""), str(data.get("name") or ""))
+            if isinstance(data, dict)
+            else ("", "")
+        )
+        return Row(item.number, item.where, None, error, who)
     return Row(item.number, item.where, profile)
 
 

@@ -232,3 +232,17 @@ def test_count_items_estimates_each_format(tmp_path) -> None:
     assert count_items(tmp_path / "c.csv") == 5
     assert count_items(tmp_path / "dir") == 4
     assert count_items(tmp_path / "missing.jsonl") == 0
+
+
+def test_an_error_row_names_the_student_when_it_can(tmp_path, rulebook) -> None:
+    cohort, out = tmp_path / "c.csv", tmp_path / "out.csv"
+    cohort.write_text(
+        "candidate_id,name,coding_start\nA1,Ann,2024-02-30\nA2,Bob,2023-01-10\n", encoding="utf-8"
+    )
+    run_batch(read_items(cohort), rulebook, ["CCA-exam"], csv_out=out)
+    rows = _csv_rows(out)
+    assert [(r["candidate_id"], r["name"], r["status"]) for r in rows] == [
+        ("A1", "Ann", "error"),
+        ("A2", "Bob", rows[1]["status"]),
+    ]
+    assert "'2024-02-30' is not a valid date" in rows[0]["error"]
