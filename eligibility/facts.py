@@ -752,7 +752,8 @@ LAPSED_SECTIONS = ("credentials",)
 
 def policy_can_matter(profile: Mapping[str, Any], policy: str, registry: Registry) -> bool:
     """False when no value of ``policy`` can change this profile's facts (so alternatives need
-    not be derived); True when it may. Exact for the policies facts read, True for the rest."""
+    not be derived); True when it may (conservatively: True is always safe, and it is the answer
+    for policies that no fact reads)."""
     if policy == "part_time_counting":  # every job at least the longest full-time week counts whole
         longest = max(FULL_TIME_HOURS.values())
         return any(

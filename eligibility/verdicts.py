@@ -2,10 +2,10 @@
 
 ``evaluate.py`` explains one check at a time: it calls the JsonLogic engine once per leaf and per
 operand (each call converts every fact), derives all facts again under each other policy value
-and searches reached-on dates day by day. A cohort of thousands cannot pay that. Here every check
+and on every probe date of a reached-on search. A cohort of thousands cannot pay that. Here every check
 in force on a date is compiled into one JsonLogic program, run once per set of facts; leaves come
-back as codes (0 not met, 1 unknown, 2 met) that ``all`` / ``any`` combine with min / max in
-Python. Policy alternatives re-derive only the fact sections that read the policy and re-run only
+back as codes (0 not met, 2 met; 1 unknown where a fact they read is missing, marked in Python)
+that ``all`` / ``any`` combine with min / max. Policy alternatives re-derive only the fact sections that read the policy and re-run only
 the leaves that read them. The answers are the same as ``check_profile``'s (``tests/test_verdicts.py``
 compares them on every golden case and a generated cohort).
 """
@@ -49,7 +49,7 @@ MEMO_SIZE = 4096  # answers remembered across students, per generation (see Memo
 CODE_STATUS = (NOT_MET, UNKNOWN, MET)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per outcome: counted and looked up by identity
 class Outcome:
     """How a check's conditions came out: shared by checks with the same conditions (same ids,
     words and logic, as the 22 specialty exams), so a cohort report renders it once."""
@@ -59,6 +59,7 @@ class Outcome:
     unknown: tuple[str, ...] = ()
     ambiguous: tuple[str, ...] = ()
     lacking: tuple[NodeResult, ...] = ()  # unmet leaves of the closest pathway (not met only)
+    dated: bool = False  # a reached-on date was searched for: it depends on the whole work history
 
     @cached_property  # outcomes are shared by many students: worked out once
     def near_miss(self) -> NodeResult | None:
@@ -86,7 +87,8 @@ class Memo:
     """Answers worked out for one cohort, bounded so that memory stays flat whatever its size,
     keeping what students share: two generations; when the young one is full it becomes the old
     one (the previous old one is dropped), and an answer found in the old one is brought back.
-    One per plan and policy setting; ``get`` raises TypeError for an unhashable key."""
+    One per plan and policy setting (the keys hold the rest); ``get`` raises TypeError for an
+    unhashable key."""
 
     def __init__(self, size: int = MEMO_SIZE) -> None:
         self.size = size
@@ -637,7 +639,10 @@ class _Context:
             if (
                 not checks
                 or not sub.slots
-                or not policy_can_matter(self.profile, policy, self.book.registry)
+                or (
+                    not sub.reads_policy
+                    and not policy_can_matter(self.profile, policy, self.book.registry)
+                )
             ):
                 continue
             for value in self.book.policies[policy].values:
@@ -723,8 +728,9 @@ class _Context:
     ) -> tuple[list[Outcome], list[str | None]]:
         """The outcome and the standing of each check, in one tight loop (a cohort makes tens
         per student). An outcome is taken from ``memo`` when the facts its check reads were seen
-        before: checks of one shape, and students alike, come out alike. Outcomes that carry a
-        reached-on date (which depends on the whole work history) are not kept."""
+        before: checks of one shape, and students alike, come out alike. Outcomes for which a
+        reached-on date was searched (its answer depends on the whole work history, not only on
+        those facts) are not kept."""
         checks, values, applicable = self.plan.checks, run.values, run.applicable
         young = memo.young
         outcomes: list[Outcome] = []
@@ -738,15 +744,15 @@ class _Context:
             if ambiguous and not ambiguous.isdisjoint(check.slots):
                 outcome = self.outcome(check, run, ambiguous, lapsed)
             else:
-                key = (check.shape, check.inputs(values))  # type: ignore[misc]
+                key = (check.shape, self.all_dates, check.inputs(values))  # type: ignore[misc]
                 try:
                     outcome = young.get(key) or memo.get(key)
                 except TypeError:  # a list or mapping among the facts
-                    key = (check.shape, _hashable(key[1]))
+                    key = (check.shape, self.all_dates, _hashable(key[2]))
                     outcome = memo.get(key)
                 if outcome is None:
                     outcome = self.outcome(check, run, ambiguous, lapsed)
-                    if not any(leaf.reached_on for leaf in outcome.lacking):
+                    if not outcome.dated:
                         memo.put(key, outcome)
             outcomes.append(outcome)
             if outcome.status == MET:
@@ -770,19 +776,24 @@ class _Context:
         for slot in check.leaves:
             by_status[status(slot)].append(slots[slot].node.id)
         verdict_status = status(check.root)
+        lacking, dated = (
+            self.lacking(check, run, status, lapsed) if verdict_status == NOT_MET else ((), False)
+        )
         return Outcome(
             verdict_status,
             tuple(by_status[NOT_MET]),
             tuple(by_status[UNKNOWN]),
             tuple(by_status[AMBIGUOUS]),
-            self.lacking(check, run, status, lapsed) if verdict_status == NOT_MET else (),
+            lacking,
+            dated,
         )
 
     def lacking(
         self, check: _CheckPlan, run: _Run, status: Callable[[int], str], lapsed: frozenset[str]
-    ) -> tuple[NodeResult, ...]:
+    ) -> tuple[tuple[NodeResult, ...], bool]:
         """The unmet leaves of the closest pathway, ordered as the explanation orders them
-        (``evaluate._closeness``); a lone unmet leaf that time alone closes gets its reached-on date."""
+        (``evaluate._closeness``); a lone unmet leaf that time alone closes gets its reached-on
+        date. The flag says whether a date was searched for (found or not)."""
         slots, codes = self.plan.slots, run.codes
         measured: dict[
             int, tuple[bool, int, float]
@@ -817,7 +828,7 @@ class _Context:
         pathways = ordered(check.root) if slots[check.root].node.kind == "any" else [check.root]
         closest = next((p for p in pathways if status(p) != MET), None)
         if closest is None:
-            return ()
+            return (), False
 
         def walk(slot: int, wanted: str) -> list[int]:
             if not slots[slot].children:
@@ -832,7 +843,7 @@ class _Context:
             and slots[s].time_dependent
             and (self.all_dates or len(unmet) == 1)
         }
-        return tuple(
+        leaves = tuple(
             NodeResult(
                 slots[s].node,
                 status(s),
@@ -845,6 +856,7 @@ class _Context:
             )
             for s in unmet
         )
+        return leaves, bool(dated)
 
     def numbers(self, slot: int, run: _Run) -> tuple[Any, Any, str | None, Any, tuple[str, ...]]:
         """Found, needed, operator, shortfall and missing facts of one leaf, as ``evaluate._leaf``

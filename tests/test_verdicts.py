@@ -8,6 +8,7 @@ a lone gap that time closes, its reached-on date.
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -190,3 +191,40 @@ def test_memo_keeps_what_is_used_within_its_bound() -> None:
     memo.put("d", 4)  # young {c, a} becomes old; b is dropped
     assert (memo.get("b"), memo.get("a"), memo.get("c"), memo.get("d")) == (None, 1, 3, 4)
     assert len(memo) <= 4
+
+
+def test_a_remembered_outcome_never_hides_another_students_date(rulebook) -> None:
+    """Two students alike on the date but for whether their job goes on: the first one's
+    answer (no date) must not be given to the second (reached when the job reaches a year)."""
+
+    def student(end: str | None) -> dict:
+        return {
+            "profile_version": 1,
+            "candidate_id": f"S-{end}",
+            "as_of": "2026-11-22",
+            "education": {"highest_level": "hs_diploma"},
+            "credentials": [{"id": "CCA", "status": "active"}],
+            "work_history": [
+                {
+                    "id": "job",
+                    "start_date": "2026-01-01",
+                    "end_date": end,
+                    "directly_assigns_codes": True,
+                    "code_sets": ["ICD-10-CM", "CPT"],
+                }
+            ],
+        }
+
+    selectors = ["CCS-P-exam@CCSP-SEED"]
+    plan = make_plan(rulebook, date(2026, 11, 22), selectors)
+    memo = Memo()
+    for data in (student("2026-11-22"), student(None)):  # ended first, then ongoing
+        fast = assess(plan, rulebook, data, None, memo).verdicts()[0]
+        slow = check_profile(profile_from_data(data, "x"), selectors, None, None, rulebook)
+        result = slow.results[0]
+        assert fast.status == result.status
+        if result.status == NOT_MET:
+            assert [(leaf.node.id, leaf.reached_on) for leaf in fast.outcome.lacking] == [
+                (leaf[0], leaf[5]) for leaf in _lacking(result, rulebook)
+            ]
+    assert any(leaf.reached_on for leaf in fast.outcome.lacking)  # the ongoing job has a date
