@@ -91,6 +91,9 @@ def atomic_writer(path: str | Path, newline: str | None = None) -> Iterator[IO[s
     try:
         with handle:
             yield handle
+        umask = os.umask(0)  # a temporary file is private; the report gets a new file's mode
+        os.umask(umask)
+        os.chmod(handle.name, 0o666 & ~umask)
         os.replace(handle.name, target)
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
@@ -123,8 +126,7 @@ class CohortChecker:
         self.jsonl = jsonl
         self._plans: dict[date, tuple[Plan, Memo]] = {}
         self._tails = Memo(TAILS)  # the repeating part of CSV lines: key -> (outcome, text)
-        self._pairs: Counter = Counter()  # (check id, id of outcome) -> students, this chunk
-        self._alive: dict[int, Outcome] = {}  # those outcomes, kept alive so ids stay unique
+        self._pairs: Counter = Counter()  # (check label, outcome) -> students, this chunk
 
     def plan(self, day: date) -> tuple[Plan, Memo]:
         if day not in self._plans:
@@ -143,8 +145,7 @@ class CohortChecker:
         answers = assess(plan, self.book, data, self.policies, memo)
         tally.checked += 1
         # counted by outcome object (most are shared) and folded into the tally per chunk
-        self._pairs.update(zip(plan.wanted_ids, map(id, answers.outcomes), strict=True))
-        self._alive.update(zip(map(id, answers.outcomes), answers.outcomes, strict=True))
+        self._pairs.update(zip(plan.labels, answers.outcomes, strict=True))
         lines = self._csv_lines(row, data, answers) if self.csv else ""
         report = ""
         if self.jsonl:
@@ -154,8 +155,7 @@ class CohortChecker:
 
     def count_into(self, tally: Tally) -> None:
         """Fold the outcomes counted since the last call into ``tally`` (statuses, near misses)."""
-        for (check_id, key), students in self._pairs.items():
-            outcome = self._alive[key]
+        for (check_id, outcome), students in self._pairs.items():
             tally.statuses[check_id][outcome.status] += students
             miss = outcome.near_miss if outcome.status == NOT_MET else None
             if miss is not None:
@@ -166,7 +166,6 @@ class CohortChecker:
                     if group.latest is None or miss.reached_on > group.latest:
                         group.latest = miss.reached_on
         self._pairs.clear()
-        self._alive.clear()
 
     def _error(self, row: Row, tally: Tally) -> tuple[str, str]:
         error = row.error
@@ -311,19 +310,25 @@ def _checked(
         return
     import multiprocessing
     from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
 
-    # fork: the workers inherit the loaded rule book instead of loading it again
+    if "fork" not in multiprocessing.get_all_start_methods():  # no fork (Windows): one process
+        yield from (_check_chunk(checker, chunk) for chunk in chunks)
+        return
+    # fork: the workers inherit the loaded rule book instead of loading it again. A worker that
+    # dies (killed, out of memory) fails the run with BrokenProcessPool instead of hanging it.
     context = multiprocessing.get_context("fork")
-    with context.Pool(jobs, initializer=_start_worker, initargs=(checker,)) as pool:
-        # a few chunks in flight per worker, no more: memory stays flat (pool.imap would read
-        # the whole cohort ahead into its queue)
+    with ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_start_worker, initargs=(checker,)
+    ) as pool:
+        # a few chunks in flight per worker, no more: memory stays flat
         pending: deque = deque()
         for chunk in chunks:
-            pending.append(pool.apply_async(_worker_chunk, (chunk,)))
+            pending.append(pool.submit(_worker_chunk, chunk))
             if len(pending) >= 2 * jobs:
-                yield pending.popleft().get()
+                yield pending.popleft().result()
         while pending:
-            yield pending.popleft().get()
+            yield pending.popleft().result()
 
 
 def _chunks(rows: Iterable[Row | Item], size: int) -> Iterator[list[Row | Item]]:
@@ -343,7 +348,9 @@ def _check_chunk(checker: CohortChecker, chunk: list[Row | Item]) -> tuple[str, 
     return "".join(lines), "".join(reports), part
 
 
-_WORKER: dict[str, CohortChecker] = {}  # one per worker process, set by the pool's initializer
+# The checker of a worker process, set by the pool's initializer: with fork the workers inherit
+# it (the compiled rule book does not pickle); the parent never calls _worker_chunk.
+_WORKER: dict[str, CohortChecker] = {}
 
 
 def _start_worker(checker: CohortChecker) -> None:
@@ -371,16 +378,21 @@ def summary_markdown(tally: Tally) -> str:
         "",
         "## Results per check",
         "",
-        "| check | met | not met | unknown | ambiguous | not applicable | total |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| check | met | not met | unknown | ambiguous | not applicable | no rules in force | total |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    idle = []
     for check_id, counts in tally.statuses.items():
         if counts.total() == counts[NOT_APPLICABLE]:
+            idle.append(check_id)
             continue
         lines.append(
             f"| {check_id} | {counts['met']} | {counts['not_met']} | {counts['unknown']} "
-            f"| {counts['ambiguous']} | {counts[NOT_APPLICABLE]} | {counts.total()} |"
+            f"| {counts['ambiguous']} | {counts[NOT_APPLICABLE]} | {counts['no_rules']} "
+            f"| {counts.total()} |"
         )
+    if idle:
+        lines += ["", f"Applying to no student: {', '.join(idle)}."]
     if tally.near_misses:
         lines += ["", "## Near misses (one condition short on the closest pathway)", ""]
         for (check_id, text), miss in sorted(

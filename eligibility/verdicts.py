@@ -181,7 +181,7 @@ class Plan:
     wanted: tuple[int, ...]  # indexes of the checks to report, in the order asked
     keeping: tuple[int, ...]  # indexes of the keeping checks (answered first)
     others: tuple[int, ...]  # indexes of the wanted checks that are not keeping checks
-    wanted_ids: tuple[str, ...]  # the check ids of ``wanted``
+    labels: tuple[str, ...]  # per ``wanted``: its check id, with ``@VERSION`` when pinned
     program: Compiled
     codes_from: int  # program position of the first leaf code
     slots: tuple[_Slot, ...]
@@ -205,13 +205,14 @@ def make_plan(book: RuleBook, day: date, selectors: Iterable[str] = ()) -> Plan:
     index: dict[tuple[str, str | None], int] = {}
     for check_id in keeping:
         index[(check_id, None)] = builder.add(book, check_id, day, None, keeping=True)
-    wanted = []
+    wanted, labels = [], []
     for check_id, pinned in dict.fromkeys(wanted_pairs):
         key = (check_id, pinned)
         if key not in index:
             index[key] = builder.add(book, check_id, day, pinned, keeping=False)
         wanted.append(index[key])
-    return builder.plan(day, tuple(wanted))
+        labels.append(f"{check_id}@{pinned}" if pinned else check_id)
+    return builder.plan(day, tuple(wanted), tuple(labels))
 
 
 class _Builder:
@@ -307,7 +308,7 @@ class _Builder:
         self.inner.append((node, [self.node(child, computed) for child in node.children]))
         return ("inner", len(self.inner) - 1)
 
-    def plan(self, day: date, wanted: tuple[int, ...]) -> Plan:
+    def plan(self, day: date, wanted: tuple[int, ...], labels: tuple[str, ...]) -> Plan:
         leaf_count = len(self.leaves)
 
         def slot_of(ref: tuple[str, int]) -> int:
@@ -370,7 +371,7 @@ class _Builder:
             wanted,
             tuple(i for i, c in enumerate(checks) if c.keeping),
             tuple(i for i in wanted if not checks[i].keeping),
-            tuple(checks[i].check_id for i in wanted),
+            labels,
             compile_logic(self.entries + self.leaf_entries),
             len(self.entries),
             tuple(slots),

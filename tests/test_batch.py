@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import stat
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -246,3 +249,45 @@ def test_an_error_row_names_the_student_when_it_can(tmp_path, rulebook) -> None:
         ("A2", "Bob", rows[1]["status"]),
     ]
     assert "'2024-02-30' is not a valid date" in rows[0]["error"]
+
+
+def test_a_pinned_check_is_counted_apart_from_the_same_check_in_force(tmp_path, rulebook) -> None:
+    cohort, summary = tmp_path / "c.jsonl", tmp_path / "s.md"
+    write(cohort, 12, seed=18)
+    run_batch(read_items(cohort), rulebook, ["CCS-exam", "CCS-exam@CCS-LEG"], summary_out=summary)
+    rows = [line for line in summary.read_text(encoding="utf-8").splitlines() if "| CCS" in line]
+    assert [row.split(" | ")[0] for row in rows] == ["| CCS-exam", "| CCS-exam@CCS-LEG"]
+    assert all(row.endswith("| 12 |") for row in rows)  # each counts every student once
+
+
+def test_checks_with_no_rules_in_force_are_counted_in_their_own_column(tmp_path, rulebook) -> None:
+    cohort, summary = tmp_path / "c.jsonl", tmp_path / "s.md"
+    write(cohort, 5, seed=19)
+    run_batch(read_items(cohort), rulebook, as_of=date(2014, 6, 1), summary_out=summary)
+    text = summary.read_text(encoding="utf-8")
+    assert "| no rules in force |" in text
+    assert any(line.endswith("| 0 | 5 | 5 |") for line in text.splitlines())
+
+
+def test_a_report_gets_the_mode_of_a_new_file(tmp_path) -> None:
+    target = tmp_path / "report.csv"
+    with atomic_writer(target) as handle:
+        handle.write("x")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask
+
+
+def _dies(chunk):
+    os._exit(3)
+
+
+def test_a_worker_that_dies_fails_the_run_and_leaves_no_report(tmp_path, rulebook, monkeypatch):
+    from concurrent.futures.process import BrokenProcessPool
+
+    cohort, out = tmp_path / "c.jsonl", tmp_path / "out.csv"
+    write(cohort, 20, seed=20)
+    monkeypatch.setattr("eligibility.batch._worker_chunk", _dies)
+    with pytest.raises(BrokenProcessPool):
+        run_batch(read_items(cohort), rulebook, CHECKS, csv_out=out, jobs=2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.jsonl"]
