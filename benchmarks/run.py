@@ -10,8 +10,9 @@ its own:
 (a) ``batch``: ``run_batch`` over every check, CSV report and Markdown summary, as
     ``eligibility batch COHORT --out R.csv --summary S.md`` runs it;
 (b) ``floor``: the least work that still answers every check: parse each line (orjson), validate
-    it (jsonschema-rs), derive the facts, run the compiled rules (one JsonLogic program, statuses
-    combined, no explanation, no policy alternatives) and write one CSV row per student;
+    it (jsonschema-rs), derive the facts, run the compiled rules (one JsonLogic program, leaf
+    codes combined into each check's status; no unknowns told apart, no explanation, no policy
+    alternatives, no lapsed credentials) and write one CSV row per student;
 (c) ``batch --jobs 2``: (a) in two worker processes.
 
 It prints seconds, profiles per second and peak memory of each, the ratio batch / floor, the

@@ -333,10 +333,16 @@ def _reached_on(
     def met_on(day: date) -> bool:
         return truthy(node.logic(facts.at(day, policies)))
 
+    return first_day(met_on, as_of)
+
+
+def first_day(met_on: Callable[[date], bool], as_of: date) -> date | None:
+    """The first day after ``as_of`` (within ETA_HORIZON_DAYS) on which ``met_on`` holds, by
+    bisection: it is monotonic, as experience only grows while a job continues."""
     low, high = 0, ETA_HORIZON_DAYS
     if not met_on(as_of + timedelta(days=high)):
         return None
-    while high - low > 1:  # monotonic: experience only grows while a job continues
+    while high - low > 1:
         middle = (low + high) // 2
         if met_on(as_of + timedelta(days=middle)):
             high = middle

@@ -555,12 +555,21 @@ def _cache_entry(text: str, kind: str) -> tuple[Path | None, str]:
     return folder / f"{kind}-{key}.json", key
 
 
+def _ours(status: os.stat_result) -> bool:
+    """An entry this user wrote and nobody else can write."""
+    owner = status.st_uid == os.getuid() if hasattr(os, "getuid") else True
+    return owner and not status.st_mode & 0o022
+
+
 def _cache_read(entry: Path | None, key: str) -> Any:
     """The value stored under ``key``, or None: no entry, a damaged one, or another key."""
     if entry is None:
         return None
     try:
-        stored = orjson.loads(entry.read_bytes())
+        with entry.open("rb") as handle:
+            if not _ours(os.fstat(handle.fileno())):
+                return None  # written by someone else: it could change verdicts, so not read
+            stored = orjson.loads(handle.read())
     except (OSError, ValueError):
         return None
     if isinstance(stored, dict) and stored.get("key") == key and "value" in stored:

@@ -114,7 +114,7 @@ def _rust_says_valid(document: Any, schema: str) -> bool:
 def is_valid(document: Any, schema_name: str) -> bool:
     """Whether ``document`` matches ``schemas/<schema_name>.schema.json``, with no message.
 
-    For callers that only need yes or no (a batch counting rows): Rust answers a valid document;
+    For callers that only need yes or no (the tests compare it with Python's): Rust answers a valid document;
     Python confirms an invalid one, so the verdict is always the one :func:`validate` gives.
     """
     return _rust_says_valid(document, schema_name) or validator(schema_name).is_valid(document)

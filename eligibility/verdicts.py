@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from functools import cached_property
 from operator import itemgetter
 from typing import Any
@@ -23,13 +23,13 @@ from typing import Any
 from eligibility.api import KEEPING_KINDS, LAPSED
 from eligibility.evaluate import (
     AMBIGUOUS,
-    ETA_HORIZON_DAYS,
     MET,
     NO_RULES,
     NOT_APPLICABLE,
     NOT_MET,
     UNKNOWN,
     NodeResult,
+    first_day,
     lookup,
     shortfall_of,
 )
@@ -886,7 +886,6 @@ class _Context:
         assert node.logic is not None
         keys = tuple(dict.fromkeys(read.split(".")[0] for read in node.logic.reads))
         sections = tuple(key for key in keys if key in SECTIONS)
-        day = self.plan.day
 
         def met_on(probe: date) -> bool:
             facts = rederive(
@@ -894,13 +893,4 @@ class _Context:
             )
             return truthy(node.logic({key: facts[key] for key in keys}))
 
-        low, high = 0, ETA_HORIZON_DAYS
-        if not met_on(day + timedelta(days=high)):
-            return None
-        while high - low > 1:
-            middle = (low + high) // 2
-            if met_on(day + timedelta(days=middle)):
-                high = middle
-            else:
-                low = middle
-        return day + timedelta(days=high)
+        return first_day(met_on, self.plan.day)

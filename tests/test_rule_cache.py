@@ -217,3 +217,15 @@ def test_the_key_covers_the_loading_code(cache, rules_copy, monkeypatch):
         rules._code_key.cache_clear()
     assert "cpc-coc.yaml" in seen
     assert {p.name for p in cache.iterdir()} - before  # new entries under new keys
+
+
+def test_an_entry_others_can_write_is_not_read(tmp_path, monkeypatch) -> None:
+    """A cache entry is code-like (it decides verdicts): one writable by others is ignored."""
+    from eligibility import rules
+
+    entry = tmp_path / "entry.json"
+    entry.write_bytes(b'{"key": "k", "value": [1]}')
+    entry.chmod(0o600)
+    assert rules._cache_read(entry, "k") == [1]
+    entry.chmod(0o666)
+    assert rules._cache_read(entry, "k") is None
