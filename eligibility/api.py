@@ -132,11 +132,7 @@ def check_profile(
     day = resolve_as_of(profile, as_of)
     explicit = dict(policies or {})
     selectors = list(selectors)
-    wanted = (
-        [pair for s in selectors for pair in book.expand(s)]
-        if selectors
-        else [(check_id, None) for check_id in book.all_check_ids()]
-    )
+    wanted = book.wanted(selectors)
     defaults = book.default_policies()
     keeping = Context(ProfileFacts(profile, book), day, defaults, explicit)
     kept = {
@@ -152,6 +148,6 @@ def check_profile(
         kept[check_id]
         if check_id in kept and pinned is None
         else evaluate_selection(book.select(check_id, day, pinned), check_id, context)
-        for check_id, pinned in dict.fromkeys(wanted)
+        for check_id, pinned in wanted
     )
     return ProfileReport(profile, day, explicit, results, detailed=bool(selectors))

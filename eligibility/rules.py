@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache, cached_property
@@ -206,6 +206,14 @@ class RuleBook:
         """The first credential one of whose versions has a check with this id or alias."""
         found = self._index.by_check.get(check_id.upper())
         return found[0] if found else None
+
+    def wanted(self, selectors: Iterable[str]) -> list[tuple[str, str | None]]:
+        """(check id, pinned version or None) for each check ``selectors`` name, in order and once
+        each; every check when there are none."""
+        selectors = list(selectors)
+        if not selectors:
+            return [(check_id, None) for check_id in self.all_check_ids()]
+        return list(dict.fromkeys(pair for s in selectors for pair in self.expand(s)))
 
     def expand(self, selector: str) -> list[tuple[str, str | None]]:
         """Check ids (and a pinned version id) a ``--cert`` value names: a check, an alias or a credential."""

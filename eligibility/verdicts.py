@@ -194,19 +194,14 @@ class Plan:
 
 def make_plan(book: RuleBook, day: date, selectors: Iterable[str] = ()) -> Plan:
     """Compile the checks ``selectors`` name (none: every check) as ``check_profile`` selects them."""
-    selectors = list(selectors)
-    wanted_pairs = (
-        [pair for s in selectors for pair in book.expand(s)]
-        if selectors
-        else [(check_id, None) for check_id in book.all_check_ids()]
-    )
+    wanted_pairs = book.wanted(selectors)
     keeping = book.all_check_ids(kinds=KEEPING_KINDS)
     builder = _Builder()
     index: dict[tuple[str, str | None], int] = {}
     for check_id in keeping:
         index[(check_id, None)] = builder.add(book, check_id, day, None, keeping=True)
     wanted, labels = [], []
-    for check_id, pinned in dict.fromkeys(wanted_pairs):
+    for check_id, pinned in wanted_pairs:
         key = (check_id, pinned)
         if key not in index:
             index[key] = builder.add(book, check_id, day, pinned, keeping=False)
