@@ -6,6 +6,7 @@ Heavy modules are imported inside commands so that ``--help`` and start-up stay 
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import sys
@@ -293,8 +294,12 @@ def batch(source, out, summary, certs, as_of, mapping, jobs, config, policies, r
                 "--out", None, f"{out!r}: unknown report format", "name a .csv or .jsonl file"
             )
         items = read_items(source, columns)
+        # a progress bar for a person watching; nothing in a log or a pipe
+        shown = sys.stderr.isatty()
         with click.progressbar(
-            length=count_items(source), label="checking", file=sys.stderr
+            length=count_items(source) if shown else 0,
+            label="checking",
+            file=sys.stderr if shown else io.StringIO(),
         ) as progress:
             tally = run_batch(
                 items,
