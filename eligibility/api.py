@@ -14,7 +14,7 @@ from typing import Any
 
 from eligibility.errors import InputError, place_of
 from eligibility.evaluate import CheckResult, Context, evaluate_selection
-from eligibility.facts import derive
+from eligibility.facts import POLICY_SECTIONS, SECTIONS, derive, rederive
 from eligibility.profiles import Profile, read_text
 from eligibility.rules import RuleBook, load_rulebook
 from eligibility.yamlio import line_of, parse_text
@@ -30,17 +30,48 @@ class ProfileFacts:
     profile: Profile
     rulebook: RuleBook
     lapsed: frozenset[str] = frozenset()
-    _cache: dict[tuple[date, tuple[tuple[str, str], ...]], Mapping[str, Any]] = field(
+    _cache: dict[tuple, Mapping[str, Any]] = field(  # (day, policies[, keys]) -> facts
         default_factory=dict
     )
 
     def at(self, day: date, policies: Mapping[str, str]) -> Mapping[str, Any]:
         key = (day, tuple(sorted(policies.items())))
         if key not in self._cache:
-            self._cache[key] = derive(
-                self.profile.data, day, policies, self.rulebook.registry, self.lapsed
+            self._cache[key] = self._derived(day, policies)
+        return self._cache[key]
+
+    def part_at(
+        self, day: date, policies: Mapping[str, str], keys: tuple[str, ...]
+    ) -> Mapping[str, Any]:
+        """Only the facts under ``keys`` (top-level names): a reached-on search probes a dozen
+        dates for one leaf, which reads one or two sections of the facts."""
+        key = (day, tuple(sorted(policies.items())), keys)
+        if key not in self._cache:
+            sections = [name for name in keys if name in SECTIONS]
+            self._cache[key] = rederive(
+                {}, sections, self.profile.data, day, policies, self.rulebook.registry, self.lapsed
             )
         return self._cache[key]
+
+    def _derived(self, day: date, policies: Mapping[str, str]) -> Mapping[str, Any]:
+        """Derived afresh; or, from this day's facts under other values of the same policies,
+        only the sections the changed ones feed (``facts.POLICY_SECTIONS``)."""
+        for known_key, known in self._cache.items():
+            if len(known_key) == 2 and known_key[0] == day:
+                before = dict(known_key[1])
+                if before.keys() == policies.keys():
+                    changed = [p for p, value in policies.items() if before[p] != value]
+                    sections = dict.fromkeys(s for p in changed for s in POLICY_SECTIONS.get(p, ()))
+                    return rederive(
+                        known,
+                        sections,
+                        self.profile.data,
+                        day,
+                        policies,
+                        self.rulebook.registry,
+                        self.lapsed,
+                    )
+        return derive(self.profile.data, day, policies, self.rulebook.registry, self.lapsed)
 
     def policy_values(self, policy: str) -> tuple[str, ...]:
         return tuple(self.rulebook.policies[policy].values)

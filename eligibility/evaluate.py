@@ -32,6 +32,12 @@ class FactSource(Protocol):
 
     def at(self, day: date, policies: Mapping[str, str]) -> Mapping[str, Any]: ...
 
+    def part_at(
+        self, day: date, policies: Mapping[str, str], keys: tuple[str, ...]
+    ) -> Mapping[str, Any]:
+        """Facts under the top-level ``keys`` only (the others may be missing)."""
+        ...
+
     def policy_values(self, policy: str) -> tuple[str, ...]: ...
 
 
@@ -330,8 +336,10 @@ def _reached_on(
     if not set(node.logic.reads) & time_dependent_facts():
         return None
 
+    logic = node.logic
+
     def met_on(day: date) -> bool:
-        return truthy(node.logic(facts.at(day, policies)))
+        return truthy(logic(facts.part_at(day, policies, logic.tops)))
 
     return first_day(met_on, as_of)
 

@@ -36,6 +36,12 @@ class Compiled:
 
     source: Any
     reads: tuple[str, ...]
+    complete: bool = False  # ``reads`` is all it reads: no var computed or naming the whole data
+
+    @cached_property
+    def tops(self) -> tuple[str, ...]:
+        """The top-level keys of what it reads (``experience`` of ``experience.aapc_months``)."""
+        return tuple(dict.fromkeys(read.split(".")[0] for read in self.reads))
 
     @cached_property
     def rule(self) -> Any:
@@ -46,7 +52,15 @@ class Compiled:
         return _rule_of(key) if key is not None else _compile(self.source)[0]
 
     def __call__(self, data: Any) -> Any:
+        if self.complete and type(data) is dict:
+            # The engine converts all the data it is given: only what is read (~4x faster on
+            # a profile's facts).
+            data = {key: data[key] for key in self.tops if key in data}
         return self.rule.evaluate(data)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The engine's rule cannot be pickled (a kept rule book): it is made again on first use.
+        return {"source": self.source, "reads": self.reads, "complete": self.complete}
 
 
 def logic_key(expression: Any) -> str | None:
@@ -75,25 +89,45 @@ def compile_logic(
     """
     if known_reads is not None:
         try:  # no round trip here: the keys were made by logic_key from JSON-safe expressions
-            reads = known_reads.get(orjson.dumps(expression).decode())
+            text = orjson.dumps(expression).decode()
+            reads = known_reads.get(text)
         except TypeError:
             reads = None
         if reads is not None:
-            return Compiled(expression, tuple(reads))
+            return _uncompiled(text, tuple(reads))
     key = logic_key(expression)
-    rule, reads = _compiled_text(key) if key is not None else _compile(expression)
-    compiled = Compiled(expression, reads)
+    if key is not None:
+        return _shared(key)
+    rule, reads, complete = _compile(expression)
+    compiled = Compiled(expression, reads, complete)
     compiled.__dict__["rule"] = rule  # compiled already: fill the cached property
     return compiled
 
 
 @cache
-def _compiled_text(key: str) -> tuple[Any, tuple[str, ...]]:
-    """The engine's rule and its reads for the expression whose :func:`logic_key` is ``key``."""
+def _uncompiled(key: str, reads: tuple[str, ...]) -> Compiled:
+    """One object per expression with known reads: equal leaves share it (a rule book holds
+    1,053 leaves and sides, 326 distinct, so it is built, kept and read back faster)."""
+    return Compiled(orjson.loads(key), reads, complete=True)  # rules read only what they name
+
+
+@cache
+def _shared(key: str) -> Compiled:
+    """One compiled object per expression, whose :func:`logic_key` is ``key``."""
+    rule, reads, complete = _compiled_text(key)
+    compiled = Compiled(orjson.loads(key), reads, complete)
+    compiled.__dict__["rule"] = rule  # compiled already: fill the cached property
+    return compiled
+
+
+@cache
+def _compiled_text(key: str) -> tuple[Any, tuple[str, ...], bool]:
+    """The engine's rule, its reads and whether they are complete (see :func:`_reads`), for the
+    expression whose :func:`logic_key` is ``key``."""
     expression = orjson.loads(key)
     _diagnose(expression)
     rule = _rule_of(key)
-    return rule, tuple(".".join(path) for path in rule.facts()["reads"])
+    return (rule, *_reads(rule))
 
 
 @cache
@@ -102,10 +136,18 @@ def _rule_of(key: str) -> Any:
     return _ENGINE.compile(_as_given(orjson.loads(key)))
 
 
-def _compile(expression: Any) -> tuple[Any, tuple[str, ...]]:
+def _compile(expression: Any) -> tuple[Any, tuple[str, ...], bool]:
     _diagnose(expression)
     rule = _ENGINE.compile(_as_given(expression))
-    return rule, tuple(".".join(path) for path in rule.facts()["reads"])
+    return (rule, *_reads(rule))
+
+
+def _reads(rule: Any) -> tuple[tuple[str, ...], bool]:
+    """The fact paths a rule reads, and whether that is all it reads: the engine cannot tell
+    when a ``var`` computes its name, and an empty one reads the whole data."""
+    found = rule.facts()
+    paths = found["reads"]
+    return tuple(".".join(path) for path in paths), bool(found["reads_complete"]) and all(paths)
 
 
 def _as_given(expression: Any) -> Any:

@@ -94,16 +94,19 @@ def test_cached_and_uncached_books_give_the_same_answers(cache, rules_copy, monk
     uncached = _fresh(rules_copy)
     monkeypatch.delenv("ELIGIBILITY_NO_CACHE")
     _fresh(rules_copy)  # fills the cache
-    cached = _fresh(rules_copy)  # leaves compiled on first use
-    assert _plain(cached) == _plain(uncached)
+    for book_entry in cache.glob("book-*"):
+        book_entry.unlink()
+    from_files = _fresh(rules_copy)  # rule files from the cache, leaves compiled on first use
+    kept = _fresh(rules_copy)  # the whole book read back
+    books = (uncached, from_files, kept)
+    assert _plain(from_files) == _plain(uncached)
+    assert _plain(kept) == _plain(uncached)
     for path in sorted(PROFILES.glob("*.yaml")):
         profile = load_profile(path)
-        reports = [check_profile(profile, [], rulebook=book) for book in (uncached, cached)]
         texts = [
-            text_report(report, book.policies)
-            for report, book in zip(reports, (uncached, cached), strict=True)
+            text_report(check_profile(profile, [], rulebook=book), book.policies) for book in books
         ]
-        assert texts[0] == texts[1], path.name
+        assert texts[0] == texts[1] == texts[2], path.name
 
 
 def test_no_cache_env_var_writes_nothing(cache, rules_copy, monkeypatch):
@@ -166,6 +169,8 @@ def test_an_entry_with_another_key_or_damaged_is_ignored_and_rewritten(
     cache, rules_copy, monkeypatch
 ):
     _fresh(rules_copy)
+    for book_entry in cache.glob("book-*"):
+        book_entry.unlink()  # else the book is read back whole, and no file entry is read
     entries = sorted(cache.glob("rule-*.json"))
     entries[0].write_bytes(b'{"key": "not this one", "value": {"body": "X", "entries": []}}')
     entries[1].write_bytes(b"{not json")
@@ -194,7 +199,7 @@ def test_a_cache_that_cannot_be_written_never_breaks_a_load(tmp_path, rules_copy
 def test_no_temporary_files_are_left_behind(cache, rules_copy):
     _fresh(rules_copy)
     assert not list(cache.glob(".tmp-*"))
-    assert all(p.name.startswith(("rule-", "reference-")) for p in cache.iterdir())
+    assert all(p.name.startswith(("rule-", "reference-", "book-")) for p in cache.iterdir())
 
 
 def test_the_key_covers_the_loading_code(cache, rules_copy, monkeypatch):
@@ -229,3 +234,98 @@ def test_an_entry_others_can_write_is_not_read(tmp_path, monkeypatch) -> None:
     assert rules._cache_read(entry, "k") == [1]
     entry.chmod(0o666)
     assert rules._cache_read(entry, "k") is None
+
+
+# --- the whole book, kept built ----------------------------------------------------------------
+
+
+def _builds(monkeypatch) -> list[str]:
+    """Record every build of a book from its files from now on."""
+    seen: list[str] = []
+    build = rules._build
+
+    def counting(root, files):
+        seen.append(str(root))
+        return build(root, files)
+
+    monkeypatch.setattr(rules, "_build", counting)
+    return seen
+
+
+def test_a_second_load_reads_the_book_back_without_building_it(cache, rules_copy, monkeypatch):
+    first = _fresh(rules_copy)
+    assert len(list(cache.glob("book-*.pickle"))) == 1
+    seen = _builds(monkeypatch)
+    second = _fresh(rules_copy)
+    assert seen == []
+    assert second is not first and _plain(second) == _plain(first)
+
+
+def test_a_changed_rule_file_builds_the_book_again(cache, rules_copy, monkeypatch):
+    _fresh(rules_copy)
+    cpc = rules_copy / "aapc" / "cpc-coc.yaml"
+    cpc.write_text(cpc.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+    seen = _builds(monkeypatch)
+    _fresh(rules_copy)
+    assert seen == [str(rules_copy)]
+    assert len(list(cache.glob("book-*.pickle"))) == 2  # one per set of files
+
+
+@pytest.mark.parametrize("damage", ["key", "checksum", "truncated", "others"])
+def test_a_book_entry_that_is_stale_damaged_or_not_ours_is_not_read(
+    cache, rules_copy, monkeypatch, damage
+):
+    first = _fresh(rules_copy)
+    (entry,) = cache.glob("book-*.pickle")
+    data = entry.read_bytes()
+    if damage == "key":
+        entry.write_bytes(bytes([data[0] ^ 1]) + data[1:])
+    elif damage == "checksum":
+        entry.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+    elif damage == "truncated":
+        entry.write_bytes(data[: len(data) // 2])
+    else:
+        entry.chmod(0o666)
+    seen = _builds(monkeypatch)
+    book = _fresh(rules_copy)
+    assert seen == [str(rules_copy)]
+    assert _plain(book) == _plain(first)
+
+
+def test_a_book_entry_naming_other_code_is_refused_unrun(cache, rules_copy, monkeypatch, tmp_path):
+    """Even an entry with the right key and checksum may name only the rule book's classes."""
+    import os
+    import pickle
+
+    _fresh(rules_copy)
+    (entry,) = cache.glob("book-*.pickle")
+    key = entry.read_bytes()[:64]
+    marker = tmp_path / "ran"
+
+    class Payload:
+        def __reduce__(self):
+            return (os.mkdir, (str(marker),))
+
+    payload = pickle.dumps(Payload())
+    entry.write_bytes(key + rules._hash(payload, digest_size=32).digest() + payload)
+    seen = _builds(monkeypatch)
+    book = _fresh(rules_copy)
+    assert not marker.exists()
+    assert seen == [str(rules_copy)] and book.credentials
+
+
+def test_a_rule_reading_facts_named_only_as_it_runs_is_refused(cache, rules_copy):
+    """Its reads could not be checked against the facts or its version's open policies."""
+    cpc = rules_copy / "aapc" / "cpc-coc.yaml"
+    text = cpc.read_text(encoding="utf-8")
+    assert "{var: experience.aapc_months}" in text
+    cpc.write_text(
+        text.replace(
+            "{var: experience.aapc_months}", '{var: {cat: ["experience.", "aapc_months"]}}', 1
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as raised:
+        _fresh(rules_copy)
+    assert raised.value.file == str(cpc)
+    assert "only known as it runs" in raised.value.problem
