@@ -1,5 +1,5 @@
 """``python -m eligibility`` runs the command line."""
 
-from eligibility.cli import main
+from eligibility.cli import run
 
-main()
+run()

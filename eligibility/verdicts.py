@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from operator import itemgetter
@@ -160,6 +160,7 @@ class _Subprogram:
     owners: Mapping[int, int]  # leaf slot -> index of its check
     inputs: Callable[[list[Any]], tuple]  # main-program values the leaves read
     reads_policy: bool  # some leaf reads the policy itself
+    reads_lapsed: bool  # a section it changes or a fact its leaves read is one lapsing changes
 
 
 @dataclass(frozen=True)
@@ -446,6 +447,7 @@ class _Builder:
                 {s: owners[s] for s in chosen},
                 _getter(sorted({r for s in chosen for r in slots[s].reads})),
                 f"policies.{policy}" in every_read,
+                bool({*sections, *(r.split(".")[0] for r in every_read)} & {*LAPSED_SECTIONS}),
             )
         return out
 
@@ -622,6 +624,7 @@ class _Context:
     policies: Mapping[str, str]
     explicit: Mapping[str, str]
     all_dates: bool
+    scratch: dict[Any, Any] = field(default_factory=dict)  # this profile's answers, shared
 
     def ambiguous(self, run: _Run, lapsed: frozenset[str], keeping: bool, memo: Memo) -> set[int]:
         """Slots of the keeping checks (or of the others) whose status changes under another
@@ -629,41 +632,16 @@ class _Context:
         plan, applicable = self.plan, run.applicable
         changed: set[int] = set()
         for policy, sub in plan.policies.items():
-            if policy in self.explicit:
+            if policy in self.explicit or not sub.slots:
                 continue
-            checks = [i for i in (sub.keeping if keeping else sub.others) if applicable[i]]
-            if (
-                not checks
-                or not sub.slots
-                or (
-                    not sub.reads_policy
-                    and not policy_can_matter(self.profile, policy, self.book.registry)
-                )
-            ):
+            naming = sub.keeping if keeping else sub.others
+            if not any(applicable[i] for i in naming) or not self.can_matter(policy, sub):
                 continue
+            checks = [i for i in naming if applicable[i]]
             for value in self.book.policies[policy].values:
                 if value == self.policies[policy]:
                     continue
-                variant = {**self.policies, policy: value}
-                facts = (
-                    rederive(
-                        run.facts,
-                        sub.sections,
-                        self.profile,
-                        plan.day,
-                        variant,
-                        self.book.registry,
-                        lapsed,
-                    )
-                    if sub.sections
-                    else None  # only the policy itself changes
-                )
-                unchanged = facts is not None and all(
-                    facts[s] == run.facts[s] for s in sub.sections
-                )
-                if unchanged and not sub.reads_policy:
-                    continue  # the policy changes no fact this profile's leaves read
-                moved = self.moved(sub, policy, value, facts, run, memo)
+                moved = self.moved(sub, policy, value, run, lapsed, memo)
                 if not moved:
                     continue
                 touched = {sub.owners[slot] for slot in moved}
@@ -681,21 +659,30 @@ class _Context:
                         changed.update(s for s in check.slots if codes[s] != run.codes[s])
         return changed
 
+    def can_matter(self, policy: str, sub: _Subprogram) -> bool:
+        """Whether another value of ``policy`` could change what its leaves read, for this
+        profile (asked once per profile: the keeping checks and the others share the answer)."""
+        known = self.scratch.get(("matters", policy))
+        if known is None:
+            known = sub.reads_policy or policy_can_matter(self.profile, policy, self.book.registry)
+            self.scratch[("matters", policy)] = known
+        return known
+
     def moved(
         self,
         sub: _Subprogram,
         policy: str,
         value: str,
-        facts: Mapping[str, Any] | None,
         run: _Run,
+        lapsed: frozenset[str],
         memo: Memo,
     ) -> dict[int, int]:
         """Leaf slot -> its code under ``policy = value``, where it differs from ``run``'s.
 
-        When only the policy changes (``facts`` None), the answer depends on nothing but the
-        facts the leaves read, so it is remembered for those values."""
-        key = None
-        if facts is None:
+        When only the policy changes (no fact section reads it), the answer depends on nothing
+        but the facts the leaves read, so it is remembered across profiles for those values."""
+        key: Any = None
+        if not sub.sections:
             try:
                 key = ("moved", policy, value, sub.inputs(run.values))
                 known = memo.get(key)
@@ -704,7 +691,11 @@ class _Context:
             except TypeError:  # a list among the facts: not hashable, not remembered
                 key = None
             facts = {**run.facts, "policies": {**self.policies, policy: value}}
-        values = sub.program({name: facts[name] for name in sub.keys})
+            values = sub.program({name: facts[name] for name in sub.keys})
+        else:
+            values = self.variant(sub, policy, value, run, lapsed)
+            if values is None:
+                return {}
         moved = {}
         for k, (slot, reads) in enumerate(zip(sub.slots, sub.reads, strict=True)):
             code = UNKNOWN_CODE if any(values[r] is None for r in reads) else values[k]
@@ -713,6 +704,33 @@ class _Context:
         if key is not None:
             memo.put(key, moved)
         return moved
+
+    def variant(
+        self, sub: _Subprogram, policy: str, value: str, run: _Run, lapsed: frozenset[str]
+    ) -> list[Any] | None:
+        """The subprogram's values with the policy's sections derived under ``policy = value``;
+        None when that changes no fact (and no leaf reads the policy itself). Worked out once
+        per profile for the keeping checks and the others alike, unless the leaves read what a
+        lapsed credential changes."""
+        key = (policy, value, lapsed if sub.reads_lapsed else None)
+        if key not in self.scratch:
+            variant = {**self.policies, policy: value}
+            facts = rederive(
+                run.facts,
+                sub.sections,
+                self.profile,
+                self.plan.day,
+                variant,
+                self.book.registry,
+                lapsed,
+            )
+            unchanged = all(facts[s] == run.facts[s] for s in sub.sections)
+            self.scratch[key] = (
+                None
+                if unchanged and not sub.reads_policy
+                else sub.program({name: facts[name] for name in sub.keys})
+            )
+        return self.scratch[key]
 
     def answers(
         self,

@@ -286,17 +286,65 @@ def test_no_hook_when_caching_is_off_or_python_keeps_bytecode(checkout, tmp_path
 # --- exit ----------------------------------------------------------------------------------
 
 
-def test_a_one_shot_command_exits_with_its_whole_answer_and_status():
-    """The exit skips the final garbage collection (gc.freeze at exit); output and status stay."""
+def _both(args: list[str], cwd: Path = ROOT) -> tuple[subprocess.CompletedProcess, object]:
+    """``args`` run as the program (``python -m eligibility``) and in this process (CliRunner)."""
     from click.testing import CliRunner
 
     from eligibility.cli import main
 
-    args = ["check", str(HANA), "--cert", "CPC-A-removal", "--format", "json"]
     in_process = CliRunner().invoke(main, args)
-    result = subprocess.run(
-        [sys.executable, "-m", "eligibility", *args], capture_output=True, text=True, cwd=ROOT
+    program = subprocess.run(
+        [sys.executable, "-m", "eligibility", *args], capture_output=True, text=True, cwd=cwd
     )
-    assert result.returncode == in_process.exit_code == 1
-    assert json.loads(result.stdout) == json.loads(in_process.stdout)
-    assert result.stderr == ""
+    return program, in_process
+
+
+@pytest.mark.parametrize(
+    ("args", "status"),
+    [
+        (["check", str(HANA), "--cert", "CPC-exam"], 0),
+        (["check", str(HANA), "--cert", "CPC-A-removal", "--format", "json"], 1),
+        (["list", "--format", "json"], 0),
+        (["check", "no-such-profile.yaml"], 2),
+        (["check", str(HANA), "--cert", "NO-SUCH-CREDENTIAL"], 2),
+    ],
+)
+def test_the_program_exits_at_once_with_its_whole_answer_and_status(args, status):
+    """The program ends the process as soon as a command is done (``cli.run``, no interpreter
+    clean-up): every byte of output is there, and the status is the command's."""
+    program, in_process = _both(args)
+    assert program.returncode == in_process.exit_code == status
+    assert program.stdout == in_process.stdout
+    assert "Traceback" not in program.stderr
+    if status == 2:
+        assert program.stderr.startswith("error: ") or "Error: " in program.stderr
+
+
+def test_a_batch_run_as_the_program_leaves_complete_reports(tmp_path):
+    """Files are closed (and renamed into place) before the program ends the process."""
+    from click.testing import CliRunner
+
+    from eligibility.cli import main
+
+    def args(folder: Path) -> list[str]:
+        folder.mkdir()
+        return [
+            "batch", str(PROFILES), "--out", str(folder / "r.csv"),
+            "--summary", str(folder / "s.md"), "--as-of", "2026-11-22",
+        ]  # fmt: skip
+
+    program = subprocess.run(
+        [sys.executable, "-m", "eligibility", *args(tmp_path / "program")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert program.returncode == 0, program.stderr
+    assert CliRunner().invoke(main, args(tmp_path / "in-process")).exit_code == 0
+    outputs = {}
+    for name in ("program", "in-process"):
+        folder = tmp_path / name
+        assert sorted(p.name for p in folder.iterdir()) == ["r.csv", "s.md"]
+        outputs[name] = [(folder / f).read_bytes() for f in ("r.csv", "s.md")]
+    assert outputs["program"] == outputs["in-process"]
+    assert outputs["program"][0].count(b"\n") > len(list(PROFILES.glob("*.yaml")))
