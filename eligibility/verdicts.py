@@ -142,6 +142,7 @@ class _CheckPlan:
     shape: int = -1  # checks of one shape (same tree, same logic) get the same analysis
     idle: Outcome = NO_OUTCOME  # the answer when it does not apply (or no rules are in force)
     inputs: Callable[[list[Any]], tuple] | None = None  # program values its outcome depends on
+    inputs_at: tuple[int, ...] = ()  # their positions
     reads: tuple[tuple[int, int], ...] = ()  # (program position of a fact, leaf slot reading it)
     read_values: Callable[[list[Any]], tuple] | None = None  # the values at those positions
 
@@ -173,6 +174,22 @@ class _Partial:
 
 
 @dataclass(frozen=True)
+class _Group:
+    """Checks answered alike: one shape, reading the same program values, with the same gate
+    and standings (the 22 specialty exams). The first is answered; the others copy it, unless a
+    policy alternative changes one of them."""
+
+    members: tuple[int, ...]  # indexes in Plan.checks
+    places: tuple[int, ...]  # per member: its place in Plan.wanted, or -1 when not reported
+    reported: tuple[int, ...]  # the places that are not -1
+    slots: frozenset[int]  # every slot of every member (is a policy alternative touching one?)
+    credentials: tuple[str, ...]  # of the keeping members: what a lapsed standing makes lapse
+    idle: tuple[
+        tuple[int, Outcome], ...
+    ]  # (place, answer) when it does not apply, if not NO_OUTCOME
+
+
+@dataclass(frozen=True)
 class Plan:
     """What a cohort is checked against on one date: the checks asked for (and the keeping checks
     every answer depends on), compiled once."""
@@ -191,6 +208,8 @@ class Plan:
     gates: tuple[tuple[bool, int | None], ...]  # per check: has rules, applies_when position
     lapsed: _Partial  # what to run again when a lapsed credential changes the credentials facts
     read_paths: Mapping[int, str]  # program position -> the fact path it reads
+    keeping_groups: tuple[_Group, ...]  # the keeping checks, grouped (see _Group)
+    other_groups: tuple[_Group, ...]  # the other wanted checks, grouped
 
 
 def make_plan(book: RuleBook, day: date, selectors: Iterable[str] = ()) -> Plan:
@@ -320,7 +339,12 @@ class _Builder:
             if "tree" not in plan:
                 checks.append(
                     _CheckPlan(
-                        plan["check_id"], None, None, plan["keeping"], idle=Outcome(NO_RULES)
+                        plan["check_id"],
+                        None,
+                        None,
+                        plan["keeping"],
+                        index=len(checks),
+                        idle=Outcome(NO_RULES),
                     )
                 )
                 continue
@@ -355,6 +379,7 @@ class _Builder:
                     shape=shapes.setdefault(_shape(slots, slot_of(plan["tree"])), len(shapes)),
                     idle=NO_OUTCOME,
                     inputs=_getter(inputs),
+                    inputs_at=tuple(inputs),
                     reads=tuple((r, s) for s in order if s < leaf_count for r in slots[s].reads),
                     read_values=_getter(
                         [r for s in order if s < leaf_count for r in slots[s].reads]
@@ -376,6 +401,8 @@ class _Builder:
             tuple((c.check is not None, c.applies) for c in checks),
             self.partial(LAPSED_SECTIONS),
             {position: path for path, position in self.paths.items()},
+            _groups(checks, [i for i, c in enumerate(checks) if c.keeping], wanted),
+            _groups(checks, [i for i in wanted if not checks[i].keeping], wanted),
         )
 
     def partial(self, sections: Sequence[str]) -> _Partial:
@@ -450,6 +477,41 @@ class _Builder:
                 bool({*sections, *(r.split(".")[0] for r in every_read)} & {*LAPSED_SECTIONS}),
             )
         return out
+
+
+def _groups(
+    checks: Sequence[_CheckPlan], indexes: Sequence[int], wanted: Sequence[int]
+) -> tuple[_Group, ...]:
+    """``indexes`` grouped into checks answered alike (see :class:`_Group`), in first-seen order."""
+    places = {index: place for place, index in enumerate(wanted)}
+    by_key: dict[Any, list[int]] = {}
+    for i in indexes:
+        check = checks[i]
+        key: Any = (
+            ("rules", check.shape, check.inputs_at, check.applies, check.standing)
+            + ((check.check.standing_met, check.version.open_policies) if check.check else ())  # type: ignore[union-attr]
+            if check.check is not None
+            else ("none", i)
+        )
+        by_key.setdefault(key, []).append(i)
+    groups = []
+    for members in by_key.values():
+        at = tuple(places.get(i, -1) for i in members)
+        groups.append(
+            _Group(
+                tuple(members),
+                at,
+                tuple(place for place in at if place >= 0),
+                frozenset(slot for i in members for slot in checks[i].slots),
+                tuple(checks[i].version.credential for i in members if checks[i].keeping),  # type: ignore[union-attr]
+                tuple(
+                    (place, checks[i].idle)
+                    for i, place in zip(members, at, strict=True)
+                    if place >= 0 and checks[i].idle is not NO_OUTCOME
+                ),
+            )
+        )
+    return tuple(groups)
 
 
 def _hashable(value: Any) -> Any:
@@ -586,16 +648,13 @@ def assess(
     explicit = dict(explicit or {})
     policies = {**book.default_policies(), **explicit}
     base = _run(plan, derive(profile, plan.day, policies, book.registry))
-    checks = plan.checks
     context = _Context(plan, book, profile, policies, explicit, all_dates)
     memo = Memo() if memo is None else memo
+    outcomes: list[Outcome] = [NO_OUTCOME] * len(plan.wanted)
+    standings: list[str | None] = [None] * len(plan.wanted)
     kept_ambiguous = context.ambiguous(base, frozenset(), True, memo)
-    kept_outcomes, kept_standings = context.answers(plan.keeping, base, kept_ambiguous, memo)
-    kept = dict(zip(plan.keeping, zip(kept_outcomes, kept_standings, strict=True), strict=True))
-    lapsed = frozenset(
-        checks[i].version.credential  # type: ignore[union-attr]
-        for i, standing in zip(plan.keeping, kept_standings, strict=True)
-        if standing in LAPSED
+    lapsed = context.answer(
+        plan.keeping_groups, base, kept_ambiguous, memo, frozenset(), outcomes, standings
     )
     run = base
     if lapsed:
@@ -604,14 +663,8 @@ def assess(
         )
         run = _rerun(plan, base, facts, plan.lapsed)
     ambiguous = context.ambiguous(run, lapsed, False, memo)
-    outcomes, standings = context.answers(plan.others, run, ambiguous, memo, lapsed)
-    answered = dict(zip(plan.others, zip(outcomes, standings, strict=True), strict=True))
-    answered.update(kept)
-    return Assessment(
-        plan,
-        tuple(answered[i][0] for i in plan.wanted),
-        tuple(answered[i][1] for i in plan.wanted),
-    )
+    context.answer(plan.other_groups, run, ambiguous, memo, lapsed, outcomes, standings)
+    return Assessment(plan, tuple(outcomes), tuple(standings))
 
 
 @dataclass(frozen=True)
@@ -732,50 +785,69 @@ class _Context:
             )
         return self.scratch[key]
 
-    def answers(
+    def answer(
         self,
-        indexes: Sequence[int],
+        groups: Sequence[_Group],
         run: _Run,
         ambiguous: set[int],
         memo: Memo,
-        lapsed: frozenset[str] = frozenset(),
-    ) -> tuple[list[Outcome], list[str | None]]:
-        """The outcome and the standing of each check, in one tight loop (a cohort makes tens
-        per student). An outcome is taken from ``memo`` when the facts its check reads were seen
-        before: checks of one shape, and students alike, come out alike. Outcomes for which a
-        reached-on date was searched (its answer depends on the whole work history, not only on
-        those facts) are not kept."""
+        lapsed: frozenset[str],
+        outcomes: list[Outcome],
+        standings: list[str | None],
+    ) -> frozenset[str]:
+        """Put each group's outcome and standing at its members' places (a cohort makes tens
+        per student, so this is one tight loop); returns the credentials the answers make
+        inactive or revoked (what the keeping checks decide).
+
+        An outcome is taken from ``memo`` when the facts its check reads were seen before:
+        checks of one shape, and students alike, come out alike. Outcomes for which a reached-on
+        date was searched (its answer depends on the whole work history, not only on those
+        facts) are not kept."""
         checks, values, applicable = self.plan.checks, run.values, run.applicable
         young = memo.young
-        outcomes: list[Outcome] = []
-        standings: list[str | None] = []
-        for i in indexes:
-            check = checks[i]
-            if not applicable[i]:  # no rules in force, or not for this person
-                outcomes.append(check.idle)
-                standings.append(None)
+        lapsing: set[str] = set()
+        for group in groups:
+            members = group.members
+            if not applicable[members[0]]:  # no rules in force, or not for this person
+                for place, idle in group.idle:  # (the places start as NO_OUTCOME, no standing)
+                    outcomes[place] = idle
                 continue
-            if ambiguous and not ambiguous.isdisjoint(check.slots):
+            if ambiguous and not ambiguous.isdisjoint(group.slots):
+                for i, place in zip(members, group.places, strict=True):
+                    outcome = self.outcome(checks[i], run, ambiguous, lapsed)
+                    standing = self.standing(checks[i], outcome, values)
+                    if standing in LAPSED and checks[i].keeping:
+                        lapsing.add(checks[i].version.credential)  # type: ignore[union-attr]
+                    if place >= 0:
+                        outcomes[place], standings[place] = outcome, standing
+                continue
+            check = checks[members[0]]
+            key = (check.shape, self.all_dates, check.inputs(values))  # type: ignore[misc]
+            try:
+                outcome = young.get(key) or memo.get(key)
+            except TypeError:  # a list or mapping among the facts
+                key = (check.shape, self.all_dates, _hashable(key[2]))
+                outcome = memo.get(key)
+            if outcome is None:
                 outcome = self.outcome(check, run, ambiguous, lapsed)
-            else:
-                key = (check.shape, self.all_dates, check.inputs(values))  # type: ignore[misc]
-                try:
-                    outcome = young.get(key) or memo.get(key)
-                except TypeError:  # a list or mapping among the facts
-                    key = (check.shape, self.all_dates, _hashable(key[2]))
-                    outcome = memo.get(key)
-                if outcome is None:
-                    outcome = self.outcome(check, run, ambiguous, lapsed)
-                    if not outcome.dated:
-                        memo.put(key, outcome)
-            outcomes.append(outcome)
-            if outcome.status == MET:
-                standings.append(check.check.standing_met)  # type: ignore[union-attr]
-            elif outcome.status == NOT_MET and check.standing is not None:
-                standings.append(values[check.standing])
-            else:
-                standings.append(None)
-        return outcomes, standings
+                if not outcome.dated:
+                    memo.put(key, outcome)
+            standing = self.standing(check, outcome, values)
+            if standing in LAPSED:
+                lapsing.update(group.credentials)
+            for place in group.reported:
+                outcomes[place] = outcome
+                standings[place] = standing
+        return frozenset(lapsing)
+
+    @staticmethod
+    def standing(check: _CheckPlan, outcome: Outcome, values: list[Any]) -> str | None:
+        """The check's standing (active, inactive ...) for this outcome, if its rules give one."""
+        if outcome.status == MET:
+            return check.check.standing_met  # type: ignore[union-attr]
+        if outcome.status == NOT_MET and check.standing is not None:
+            return values[check.standing]
+        return None
 
     def outcome(
         self, check: _CheckPlan, run: _Run, ambiguous: set[int], lapsed: frozenset[str]
