@@ -27,7 +27,7 @@ from eligibility.cohort import Item, Row, parse_item
 from eligibility.evaluate import NOT_APPLICABLE, NOT_MET
 from eligibility.render import json_report, measurement
 from eligibility.rules import RuleBook
-from eligibility.verdicts import Assessment, Memo, Outcome, Plan, assess, make_plan
+from eligibility.verdicts import NO_OUTCOME, Assessment, Memo, Outcome, Plan, assess, make_plan
 
 CSV_FIELDS = (
     "row", "where", "candidate_id", "name", "check", "status", "standing",
@@ -125,14 +125,17 @@ class CohortChecker:
         self.csv = csv
         self.jsonl = jsonl
         self._plans: dict[date, tuple[Plan, Memo]] = {}
-        self._tails = Memo(TAILS)  # the repeating part of CSV lines: key -> (outcome, text)
+        self._tails = Memo(TAILS)  # the repeating part of CSV lines: key -> text
         self._pairs: Counter = Counter()  # (check label, outcome) -> students, this chunk
+        self._students = 0  # students checked in this chunk (the rest of a label's count is n/a)
+        self._labels: tuple[str, ...] = ()  # the checks reported, as labelled (every plan's)
 
     def plan(self, day: date) -> tuple[Plan, Memo]:
         if day not in self._plans:
             if len(self._plans) >= self.PLANS:
                 self._plans.clear()
             self._plans[day] = (make_plan(self.book, day, self.selectors), Memo())
+            self._labels = self._plans[day][0].labels
         return self._plans[day]
 
     def check(self, row: Row, tally: Tally) -> tuple[str, str]:
@@ -144,9 +147,8 @@ class CohortChecker:
         plan, memo = self.plan(resolve_as_of(row.profile, self.as_of))
         answers = assess(plan, self.book, data, self.policies, memo)
         tally.checked += 1
-        # counted by outcome object (most are shared) and folded into the tally per chunk
-        self._pairs.update(zip(plan.labels, answers.outcomes, strict=True))
-        lines = self._csv_lines(row, data, answers) if self.csv else ""
+        self._students += 1
+        lines = self._lines(row, data, answers)
         report = ""
         if self.jsonl:
             full = check_profile(row.profile, self.selectors, self.as_of, self.policies, self.book)
@@ -154,9 +156,16 @@ class CohortChecker:
         return lines, report
 
     def count_into(self, tally: Tally) -> None:
-        """Fold the outcomes counted since the last call into ``tally`` (statuses, near misses)."""
+        """Fold the outcomes counted since the last call into ``tally`` (statuses, near misses).
+
+        Only answers that apply are counted one by one; a check's other students are not
+        applicable."""
+        applied: Counter = Counter()
+        for label in self._labels if self._students else ():
+            tally.statuses.setdefault(label, Counter())  # every check a row, in report order
         for (check_id, outcome), students in self._pairs.items():
             tally.statuses[check_id][outcome.status] += students
+            applied[check_id] += students
             miss = outcome.near_miss if outcome.status == NOT_MET else None
             if miss is not None:
                 group = tally.near_misses[(check_id, miss.node.text)]
@@ -165,7 +174,11 @@ class CohortChecker:
                     group.reached += students
                     if group.latest is None or miss.reached_on > group.latest:
                         group.latest = miss.reached_on
+        for label in self._labels if self._students else ():
+            if self._students > applied[label]:
+                tally.statuses[label][NOT_APPLICABLE] += self._students - applied[label]
         self._pairs.clear()
+        self._students = 0
 
     def _error(self, row: Row, tally: Tally) -> tuple[str, str]:
         error = row.error
@@ -194,38 +207,44 @@ class CohortChecker:
         )
         return lines, report if self.jsonl else ""
 
-    def _csv_lines(self, row: Row, data: Mapping[str, Any], answers: Assessment) -> str:
-        """One line per check that applies (every check, when none does), fields quoted as the
-        csv module would. All but the first four columns repeat across students: each such
-        tail is made once."""
+    def _lines(self, row: Row, data: Mapping[str, Any], answers: Assessment) -> str:
+        """Counts the answers that apply (by outcome object: most are shared; folded into the
+        tally per chunk) and returns their CSV lines: one per check that applies (every
+        check, when none does), fields quoted as the csv module would. All but the first four
+        columns repeat across students: each such tail is made once."""
+        plan, tails = answers.plan, self._tails
+        young, pairs, lines = tails.young, [], []
+        for place, label, outcome, standing in zip(
+            range(len(plan.labels)), plan.labels, answers.outcomes, answers.standings, strict=True
+        ):
+            if outcome is NO_OUTCOME:  # does not apply: counted in count_into, no line
+                continue
+            pairs.append((label, outcome))
+            if self.csv:
+                key = (place, outcome, standing)  # outcomes belong to one plan: no mix-ups
+                tail = young.get(key) or tails.get(key)
+                if tail is None:
+                    tail = self._tail(plan, plan.wanted[place], standing, outcome)
+                    tails.put(key, tail)
+                lines.append(tail)
+        self._pairs.update(pairs)
+        if not self.csv:
+            return ""
+        if not lines:  # nothing applies: say so for every check rather than lose the student
+            lines = [
+                self._tail(plan, index, standing, outcome)
+                for index, outcome, standing in zip(
+                    plan.wanted, answers.outcomes, answers.standings, strict=True
+                )
+            ]
         who = _csv_line(
             [row.number, row.where, data.get("candidate_id", ""), data.get("name", "")], end=","
         )
-        tails, plan = self._tails, answers.plan
-        keys = list(zip(plan.wanted, map(id, answers.outcomes), answers.standings, strict=True))
-        lines = []
-        for key, known, outcome in zip(
-            keys, map(tails.young.get, keys), answers.outcomes, strict=True
-        ):
-            if known is None:
-                known = tails.get(key)
-            if known is None or known[0] is not outcome:
-                tail = "" if outcome.status == NOT_APPLICABLE else self._tail(plan, key, outcome)
-                known = (outcome, tail)
-                tails.put(key, known)
-            if known[1]:
-                lines.append(known[1])
-        if not lines:  # nothing applies: say so for every check rather than lose the student
-            lines = [
-                self._tail(plan, key, outcome)
-                for key, outcome in zip(keys, answers.outcomes, strict=True)
-            ]
         return who + who.join(lines)
 
     @staticmethod
-    def _tail(plan: Plan, key: tuple[int, int, str | None], outcome: Outcome) -> str:
+    def _tail(plan: Plan, index: int, standing: str | None, outcome: Outcome) -> str:
         """check, status, standing, failed, unknown, ambiguous, shortfall, rule_version, error."""
-        index, _, standing = key
         check = plan.checks[index]
         shortfall = "; ".join(
             filter(None, (measurement(leaf) or leaf.node.text for leaf in outcome.lacking))

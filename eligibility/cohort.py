@@ -106,7 +106,9 @@ def parse_item(item: Item) -> Row:
         if item.kind == "json":
             data = _json(item.payload, item.where)
         profile = profile_from_data(
-            profile_from_flat(data, item.where) if item.kind == "flat" else data, item.where
+            profile_from_flat(data, item.where) if item.kind == "flat" else data,
+            item.where,
+            plain_json=item.kind == "json",  # as orjson returned it
         )
     except InputError as error:
         # name the student when the row says who it is, so that the report can be acted on

@@ -68,15 +68,14 @@ def profile_from_text(text: str, source: str) -> Profile:
                 f"not valid JSON: {error.msg}",
                 "check commas, quotes and brackets around that place",
             ) from None
-        locate = None
-    else:
-        data = parse_text(text, source)
-        locate = lambda path: line_of(text, path)  # noqa: E731 - only called on error
-    return profile_from_data(data, source, locate)
+        return profile_from_data(data, source, None, plain_json=True)
+    data = parse_text(text, source)
+    return profile_from_data(data, source, lambda path: line_of(text, path))
 
 
-def profile_from_data(data: Any, source: str, locate=None) -> Profile:
-    """Validate an already-parsed profile (a batch row, a Python dict)."""
+def profile_from_data(data: Any, source: str, locate=None, plain_json: bool = False) -> Profile:
+    """Validate an already-parsed profile (a batch row, a Python dict); ``plain_json``: it is
+    what a JSON parser returned (YAML may give dates, Python callers anything)."""
     if not isinstance(data, dict):
         raise InputError(
             source,
@@ -84,7 +83,7 @@ def profile_from_data(data: Any, source: str, locate=None) -> Profile:
             "a profile must be a mapping of fields (name: ..., work_history: ...)",
             "see docs/profile-format.md for an example",
         )
-    validate(data, "profile", source, locate)
+    validate(data, "profile", source, locate, plain=plain_json)
     for path, problem, fix in _consistency_problems(data):
         line = locate(path) if locate else None
         raise InputError(source, place_of(path, line), problem, fix)

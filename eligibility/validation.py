@@ -101,9 +101,10 @@ def _plain_json(document: Any) -> bool:
     return True
 
 
-def _rust_says_valid(document: Any, schema: str) -> bool:
-    """True only when jsonschema_rs, asked about plain JSON data, finds ``document`` valid."""
-    if not _plain_json(document):
+def _rust_says_valid(document: Any, schema: str, plain: bool = False) -> bool:
+    """True only when jsonschema_rs, asked about plain JSON data, finds ``document`` valid
+    (``plain``: the caller vouches for that, as for what a JSON parser just returned)."""
+    if not plain and not _plain_json(document):
         return False
     try:
         return _fast(schema).is_valid(document)
@@ -125,13 +126,15 @@ def validate(
     schema: str,
     file: str,
     line_of: Callable[[list[str | int]], int | None] | None = None,
+    plain: bool = False,
 ) -> None:
     """Raise :class:`InputError` for the most relevant way ``document`` breaks ``schema``.
 
     A valid document costs one Rust check; only an invalid one pays for Python ``jsonschema``,
-    which finds the problem and words it exactly as it always has.
+    which finds the problem and words it exactly as it always has. ``plain``: ``document`` is
+    what a JSON parser returned (no tuple, date or Decimal in it), so that need not be checked.
     """
-    if _rust_says_valid(document, schema):
+    if _rust_says_valid(document, schema, plain):
         return
     errors = list(validator(schema).iter_errors(document))
     if not errors:  # Rust was stricter than Python (see the module docstring): Python decides

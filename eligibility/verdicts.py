@@ -162,6 +162,8 @@ class _Subprogram:
     inputs: Callable[[list[Any]], tuple]  # main-program values the leaves read
     reads_policy: bool  # some leaf reads the policy itself
     reads_lapsed: bool  # a section it changes or a fact its leaves read is one lapsing changes
+    which_keeping: Callable[[list[bool]], tuple]  # which of ``keeping`` apply (from applicable)
+    which_others: Callable[[list[bool]], tuple]
 
 
 @dataclass(frozen=True)
@@ -205,7 +207,9 @@ class Plan:
     slots: tuple[_Slot, ...]
     leaf_count: int
     policies: Mapping[str, _Subprogram]
-    gates: tuple[tuple[bool, int | None], ...]  # per check: has rules, applies_when position
+    ungated: tuple[bool, ...]  # per check: True when it has rules and no applies_when
+    gated: tuple[int, ...]  # indexes of the checks with an applies_when
+    gate_codes: Callable[[list[Any]], tuple]  # their applies_when codes (1: it applies)
     lapsed: _Partial  # what to run again when a lapsed credential changes the credentials facts
     read_paths: Mapping[int, str]  # program position -> the fact path it reads
     keeping_groups: tuple[_Group, ...]  # the keeping checks, grouped (see _Group)
@@ -398,7 +402,9 @@ class _Builder:
             tuple(slots),
             leaf_count,
             self.subprograms(checks, slots),
-            tuple((c.check is not None, c.applies) for c in checks),
+            tuple(c.check is not None and c.applies is None for c in checks),
+            tuple(i for i, c in enumerate(checks) if c.check is not None and c.applies is not None),
+            _getter([c.applies for c in checks if c.check is not None and c.applies is not None]),
             self.partial(LAPSED_SECTIONS),
             {position: path for path, position in self.paths.items()},
             _groups(checks, [i for i, c in enumerate(checks) if c.keeping], wanted),
@@ -475,6 +481,8 @@ class _Builder:
                 _getter(sorted({r for s in chosen for r in slots[s].reads})),
                 f"policies.{policy}" in every_read,
                 bool({*sections, *(r.split(".")[0] for r in every_read)} & {*LAPSED_SECTIONS}),
+                _getter([i for i in naming if checks[i].keeping]),
+                _getter([i for i in naming if not checks[i].keeping]),
             )
         return out
 
@@ -527,7 +535,10 @@ def _getter(positions: Sequence[int]) -> Callable[[list[Any]], tuple]:
     """The values at ``positions``, always as a tuple (itemgetter of one gives the bare item)."""
     if not positions:
         return lambda values: ()
-    return itemgetter(*positions, *positions[:1])
+    if len(positions) == 1:
+        position = positions[0]
+        return lambda values: (values[position],)
+    return itemgetter(*positions)
 
 
 def _shape(slots: Sequence[_Slot], slot: int) -> str:
@@ -597,10 +608,9 @@ def _rerun(plan: Plan, base: _Run, facts: Mapping[str, Any], partial: _Partial) 
 
 
 def _finish(plan: Plan, facts: Mapping[str, Any], values: list[Any]) -> _Run:
-    applicable = [
-        position is None or values[position] == 1 if has_rules else False
-        for has_rules, position in plan.gates
-    ]
+    applicable = list(plan.ungated)  # checks with rules and no applies_when apply to anyone
+    for i, code in zip(plan.gated, plan.gate_codes(values), strict=True):
+        applicable[i] = code == 1
     codes = values[plan.codes_from :]
     codes.extend([0] * (len(plan.slots) - plan.leaf_count))
     return _Run(plan, facts, values, applicable, codes, [False] * len(plan.checks))
@@ -687,8 +697,10 @@ class _Context:
         for policy, sub in plan.policies.items():
             if policy in self.explicit or not sub.slots:
                 continue
-            naming = sub.keeping if keeping else sub.others
-            if not any(applicable[i] for i in naming) or not self.can_matter(policy, sub):
+            naming, which = (
+                (sub.keeping, sub.which_keeping) if keeping else (sub.others, sub.which_others)
+            )
+            if True not in which(applicable) or not self.can_matter(policy, sub):
                 continue
             checks = [i for i in naming if applicable[i]]
             for value in self.book.policies[policy].values:
