@@ -826,7 +826,7 @@ class _Context:
                 continue
             if ambiguous and not ambiguous.isdisjoint(group.slots):
                 for i, place in zip(members, group.places, strict=True):
-                    outcome = self.outcome(checks[i], run, ambiguous, lapsed)
+                    outcome = self.remembered(checks[i], run, ambiguous, lapsed, memo)
                     standing = self.standing(checks[i], outcome, values)
                     if standing in LAPSED and checks[i].keeping:
                         lapsing.add(checks[i].version.credential)  # type: ignore[union-attr]
@@ -851,6 +851,24 @@ class _Context:
                 outcomes[place] = outcome
                 standings[place] = standing
         return frozenset(lapsing)
+
+    def remembered(
+        self, check: _CheckPlan, run: _Run, ambiguous: set[int], lapsed: frozenset[str], memo: Memo
+    ) -> Outcome:
+        """The outcome of a check some of whose conditions are ambiguous: remembered under the
+        facts it reads and which of its conditions (by place) a policy alternative changes."""
+        marked = tuple(k for k, slot in enumerate(check.slots) if slot in ambiguous)
+        key = ("ambiguous", check.shape, self.all_dates, marked, check.inputs(run.values))  # type: ignore[misc]
+        try:
+            outcome = memo.get(key)
+        except TypeError:  # a list or mapping among the facts
+            key = (*key[:4], _hashable(key[4]))
+            outcome = memo.get(key)
+        if outcome is None:
+            outcome = self.outcome(check, run, ambiguous, lapsed)
+            if not outcome.dated:
+                memo.put(key, outcome)
+        return outcome
 
     @staticmethod
     def standing(check: _CheckPlan, outcome: Outcome, values: list[Any]) -> str | None:
