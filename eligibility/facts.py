@@ -9,7 +9,7 @@ profile does not say enough to know it, and rules reading it then answer "unknow
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import pairwise
@@ -115,6 +115,37 @@ def rederive(
     return fresh
 
 
+def rederive_each(
+    facts: Mapping[str, Any],
+    sections: Iterable[str],
+    profile: Mapping[str, Any],
+    as_of: date,
+    variants: Sequence[Mapping[str, str]],
+    registry: Registry,
+    lapsed: frozenset[str] = frozenset(),
+) -> list[dict[str, Any]]:
+    """:func:`rederive` under each policy assignment of ``variants``, doing once what they share:
+    a section in :data:`SPLIT_SECTIONS` reads its records once per value of the policies its
+    first part reads (experience: once for every part-time counting rule)."""
+    shared: dict[tuple, Any] = {}
+    out = []
+    for policies in variants:
+        fresh = dict(facts)
+        for name in sections:
+            if name in SPLIT_SECTIONS:
+                reads, first, then = SPLIT_SECTIONS[name]
+                key = (name, *(policies.get(policy) for policy in reads))
+                if key not in shared:
+                    shared[key] = first(profile, as_of, policies, registry, lapsed)
+                fresh[name] = then(shared[key], policies)
+            else:
+                fresh[name] = SECTIONS[name](profile, as_of, policies, registry, lapsed)
+        fresh["as_of"] = as_of.isoformat()
+        fresh["policies"] = dict(policies)
+        out.append(fresh)
+    return out
+
+
 def _experience(
     profile: Mapping[str, Any],
     as_of: date,
@@ -122,21 +153,36 @@ def _experience(
     registry: Registry,
     lapsed: frozenset[str],
 ) -> dict[str, Any]:
+    return _experience_from(_work(profile, as_of, policies), policies)
+
+
+Work = tuple[list[Job], list[Job], list[Job], list[Job]]
+
+
+def _work(profile: Mapping[str, Any], as_of: date, policies: Mapping[str, str], *_: Any) -> Work:
+    """What experience counts before months are counted: the AAPC and AHIMA qualifying jobs, and
+    the parts of the AAPC ones that letters vouch for under today's and 2019's rules. It reads
+    one policy (vague_duration_statement); the part-time counting rules share it."""
     jobs = _jobs(profile.get("work_history", []), as_of)
     aapc_jobs = [job for job, rec in jobs if _qualifies(rec, AAPC_CODE_SETS)]
     ahima_jobs = [job for job, rec in jobs if _qualifies(rec, AHIMA_CODE_SETS)]
-    reference_hours = FULL_TIME_HOURS.get(policies.get("part_time_counting", "calendar"))
     letters = profile.get("verification_letters", [])
+    return (
+        aapc_jobs,
+        ahima_jobs,
+        _documented(aapc_jobs, letters, as_of, _a1_compliant),
+        _documented(aapc_jobs, letters, as_of, _letter_2019_rule(policies, aapc_jobs)),
+    )
+
+
+def _experience_from(work: Work, policies: Mapping[str, str]) -> dict[str, Any]:
+    aapc_jobs, ahima_jobs, documented, documented_2019 = work
+    reference_hours = FULL_TIME_HOURS.get(policies.get("part_time_counting", "calendar"))
     return {
         "aapc_months": _months(aapc_jobs, reference_hours),
         "ahima_months": _months(ahima_jobs, reference_hours),
-        "aapc_documented_months": _months(
-            _documented(aapc_jobs, letters, as_of, _a1_compliant), reference_hours
-        ),
-        "aapc_documented_months_2019": _months(
-            _documented(aapc_jobs, letters, as_of, _letter_2019_rule(policies, aapc_jobs)),
-            reference_hours,
-        ),
+        "aapc_documented_months": _months(documented, reference_hours),
+        "aapc_documented_months_2019": _months(documented_2019, reference_hours),
         "ongoing": any(job.ongoing for job in aapc_jobs + ahima_jobs),
         "part_time_jobs": sum(
             1
@@ -736,6 +782,12 @@ SECTIONS: Mapping[str, Section] = MappingProxyType(
         "recert": _recertification,
         "aapc": _aapc_renewal,
     }
+)
+
+# Sections whose work splits into a first part, read once for every value of the policies it
+# reads, and a second part per policy assignment: name -> (those policies, first, second).
+SPLIT_SECTIONS: Mapping[str, tuple[tuple[str, ...], Callable[..., Any], Callable[..., Any]]] = (
+    MappingProxyType({"experience": (("vague_duration_statement",), _work, _experience_from)})
 )
 
 # Which sections read a policy (the schema's x-policies say the same per fact; a test keeps them

@@ -40,6 +40,7 @@ from eligibility.facts import (
     derive,
     policy_can_matter,
     rederive,
+    rederive_each,
 )
 from eligibility.logic import Compiled, compile_logic, truthy
 from eligibility.rules import Check, Node, RuleBook, Version, time_dependent_facts
@@ -778,23 +779,24 @@ class _Context:
         per profile for the keeping checks and the others alike, unless the leaves read what a
         lapsed credential changes."""
         key = (policy, value, lapsed if sub.reads_lapsed else None)
-        if key not in self.scratch:
-            variant = {**self.policies, policy: value}
-            facts = rederive(
+        if key not in self.scratch:  # every other value of the policy at once: they share work
+            others = [v for v in self.book.policies[policy].values if v != self.policies[policy]]
+            variants = rederive_each(
                 run.facts,
                 sub.sections,
                 self.profile,
                 self.plan.day,
-                variant,
+                [{**self.policies, policy: other} for other in others],
                 self.book.registry,
                 lapsed,
             )
-            unchanged = all(facts[s] == run.facts[s] for s in sub.sections)
-            self.scratch[key] = (
-                None
-                if unchanged and not sub.reads_policy
-                else sub.program({name: facts[name] for name in sub.keys})
-            )
+            for other, facts in zip(others, variants, strict=True):
+                unchanged = all(facts[s] == run.facts[s] for s in sub.sections)
+                self.scratch[(policy, other, key[2])] = (
+                    None
+                    if unchanged and not sub.reads_policy
+                    else sub.program({name: facts[name] for name in sub.keys})
+                )
         return self.scratch[key]
 
     def answer(

@@ -162,6 +162,38 @@ def test_rederive_equals_derive_for_the_sections_a_change_touches(tmp_path, rule
                     )
 
 
+def test_rederive_each_equals_derive_under_every_variant(tmp_path, rulebook) -> None:
+    """Deriving several policy assignments at once (sharing experience's records) gives what
+    deriving each alone gives; assignments differing in the policy the shared part reads
+    (vague_duration_statement) must not share it."""
+    from eligibility.facts import POLICY_SECTIONS, rederive_each
+
+    write(tmp_path / "c.jsonl", 80, seed=13)
+    defaults = rulebook.default_policies()
+    values = {p: rulebook.policies[p].values for p in POLICY_SECTIONS}
+    variants = [
+        {**defaults, "part_time_counting": part_time, "vague_duration_statement": vague}
+        for part_time in values["part_time_counting"]
+        for vague in values["vague_duration_statement"]
+    ]
+    variants += [
+        {**defaults, "apprentice_counts_as_credential": v}
+        for v in values["apprentice_counts_as_credential"]
+    ]
+    sections = tuple(dict.fromkeys(s for names in POLICY_SECTIONS.values() for s in names))
+    profiles = [json.loads(line) for line in (tmp_path / "c.jsonl").read_text().splitlines()]
+    profiles += [load_profile(path).data for path in sorted(FIXTURES.glob("*.yaml"))]
+    changed_by_vague = 0
+    for data in profiles:
+        day = resolve_as_of(profile_from_data(data, "x"), None)
+        base = derive(data, day, defaults, rulebook.registry)
+        together = rederive_each(base, sections, data, day, variants, rulebook.registry)
+        alone = [derive(data, day, v, rulebook.registry) for v in variants]
+        assert together == alone
+        changed_by_vague += alone[0]["experience"] != alone[1]["experience"]
+    assert changed_by_vague  # a golden case (c10) has a letter stating only a duration
+
+
 def test_policy_sections_match_the_facts_schema() -> None:
     """POLICY_SECTIONS names, per policy, every section holding a fact whose x-policies lists it."""
     from eligibility.facts import POLICY_SECTIONS
