@@ -659,13 +659,15 @@ def _book_entry(root: Path, files: list[Path]) -> tuple[Path | None, bytes]:
     """The cache file for the book built from ``files`` and its key (None: caching is off).
 
     The key covers the loading code (:func:`_code_key`), ``facts.py`` (whose classes the book
-    holds), the directory and every file's name and bytes."""
+    holds), the facts schema (a read it no longer lists must be refused), the directory and
+    every file's name and bytes."""
     folder = cache_dir()
     if folder is None:
         return None, b""
     try:
         digest = _hash(_code_key() + b"book" + os.fsencode(root.resolve()))
         digest.update(Path(__file__).with_name("facts.py").read_bytes())
+        digest.update(schema_file("facts").read_bytes())  # the vocabulary reads are checked on
         for path in files:
             data = path.read_bytes()
             digest.update(f"\0{path.relative_to(root).as_posix()}\0{len(data)}\0".encode())

@@ -329,3 +329,25 @@ def test_a_rule_reading_facts_named_only_as_it_runs_is_refused(cache, rules_copy
         _fresh(rules_copy)
     assert raised.value.file == str(cpc)
     assert "only known as it runs" in raised.value.problem
+
+
+@pytest.mark.parametrize("edited", ["facts.schema.json", "facts.py", "rule.schema.json"])
+def test_the_book_key_covers_what_its_checks_read(cache, rules_copy, monkeypatch, edited):
+    """A kept book skips the checks on reads and policies, so whatever those checks read is in
+    its key: an edited facts schema (a fact removed) must build the book again."""
+    _fresh(rules_copy)
+    rules._code_key.cache_clear()
+    real = Path.read_bytes
+
+    def read_bytes(path: Path) -> bytes:
+        data = real(path)
+        return data + b" " if path.name == edited else data
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    seen = _builds(monkeypatch)
+    try:
+        _fresh(rules_copy)
+    finally:
+        monkeypatch.undo()
+        rules._code_key.cache_clear()
+    assert seen == [str(rules_copy)]
