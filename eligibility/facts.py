@@ -107,12 +107,7 @@ def rederive(
     what changed: a policy (:data:`POLICY_SECTIONS`), ``lapsed`` (``credentials``) or, for facts
     that grow with time, the date (``experience``). Batches use it to try alternatives cheaply.
     """
-    fresh = dict(facts)
-    for name in sections:
-        fresh[name] = SECTIONS[name](profile, as_of, policies, registry, lapsed)
-    fresh["as_of"] = as_of.isoformat()
-    fresh["policies"] = dict(policies)
-    return fresh
+    return rederive_each(facts, sections, profile, as_of, [policies], registry, lapsed)[0]
 
 
 def rederive_each(
