@@ -313,23 +313,28 @@ def load_rulebook(directory: str | None = None) -> RuleBook:
             "give --rules DIR pointing at a rules/ folder",
         )
     files = sorted(root.rglob("*.yaml"), key=lambda p: (p.parent.as_posix(), p.stem))
-    entry, key = _book_entry(root, files)
+    # Each file is read once: the book is built from the very texts its key covers, so a file
+    # edited meanwhile cannot leave a book of one text kept under the key of another.
+    texts = {path: read_text(path) for path in files}
+    entry, key = _book_entry(root, texts)
     book = _book_read(entry, key)
     if book is None:
-        book = _build(root, [p for p in files if p.parent != root or p.name not in REFERENCE_FILES])
+        book = _build(root, texts)
         _book_store(entry, key, book)
     return book
 
 
-def _build(root: Path, files: list[Path]) -> RuleBook:
-    """The rule book from its files (each from the file cache when it holds the file's text)."""
-    registry = _registry(root / "credentials.yaml")
-    policies = _policies(root / "policies.yaml")
+def _build(root: Path, texts: Mapping[Path, str]) -> RuleBook:
+    """The rule book from its files' texts (each from the file cache when it holds the text)."""
+    registry = _registry(root / "credentials.yaml", texts)
+    policies = _policies(root / "policies.yaml", texts)
     facts = _fact_vocabulary()
     credentials = []
     check_owner: dict[str, str] = {}
-    for path in files:
-        for credential in _load_file(path, facts, policies):
+    for path, text in texts.items():
+        if path.parent == root and path.name in REFERENCE_FILES:
+            continue
+        for credential in _load_file(path, text, facts, policies):
             for check_id in credential.check_ids():
                 owner = check_owner.setdefault(check_id, credential.id)
                 if owner != credential.id:
@@ -355,9 +360,11 @@ def _merged(credentials: list[Credential]) -> tuple[Credential, ...]:
     return tuple(by_id.values())
 
 
-def _reference(path: Path, section: str, fields: tuple[str, ...]) -> list[Mapping[str, Any]]:
+def _reference(
+    path: Path, texts: Mapping[Path, str], section: str, fields: tuple[str, ...]
+) -> list[Mapping[str, Any]]:
     """The entries of a reference file (credentials.yaml, policies.yaml), each with ``fields``."""
-    text = read_text(path)
+    text = texts[path] if path in texts else read_text(path)
     data = _cached(text, "reference", lambda: parse_text(text, str(path)))
     entries = data.get(section) if isinstance(data, dict) else None
     if not isinstance(entries, list):
@@ -380,9 +387,9 @@ def _reference(path: Path, section: str, fields: tuple[str, ...]) -> list[Mappin
     return entries
 
 
-def _registry(path: Path) -> Registry:
+def _registry(path: Path, texts: Mapping[Path, str]) -> Registry:
     by_name: dict[str, CredentialInfo] = {}
-    for entry in _reference(path, "credentials", ("id", "body", "name", "coding")):
+    for entry in _reference(path, texts, "credentials", ("id", "body", "name", "coding")):
         info = CredentialInfo(
             entry["id"], entry["body"], entry["name"], entry["coding"], entry.get("apprentice_form")
         )
@@ -395,7 +402,7 @@ def _registry(path: Path) -> Registry:
     return Registry(by_name)
 
 
-def _policies(path: Path) -> dict[str, Policy]:
+def _policies(path: Path, texts: Mapping[Path, str]) -> dict[str, Policy]:
     policies = {
         p["id"]: Policy(
             p["id"],
@@ -404,7 +411,9 @@ def _policies(path: Path) -> dict[str, Policy]:
             str(p["default"]),
             {str(k): v for k, v in p["values"].items()},
         )
-        for p in _reference(path, "policies", ("id", "question", "source", "default", "values"))
+        for p in _reference(
+            path, texts, "policies", ("id", "question", "source", "default", "values")
+        )
     }
     for policy in policies.values():
         if policy.default not in policy.values:
@@ -465,14 +474,13 @@ def time_dependent_facts() -> frozenset[str]:
 
 
 def _load_file(
-    path: Path, facts: Mapping[str, Any], policies: Mapping[str, Policy]
+    path: Path, text: str, facts: Mapping[str, Any], policies: Mapping[str, Policy]
 ) -> list[Credential]:
     """The credentials a rule file defines: one, or one per entry of ``credentials`` sharing the rules.
 
     From the cache when it holds this file's text: no YAML, no schema validation, no filling in,
     and leaves compiled on first use (their reads are cached); every check below still runs.
     """
-    text = read_text(path)
     entry, key = _cache_entry(text, "rule")
     value = _cache_read(entry, key)
     if value is None:
@@ -655,24 +663,26 @@ BOOK_CLASSES = frozenset(
 )
 
 
-def _book_entry(root: Path, files: list[Path]) -> tuple[Path | None, bytes]:
-    """The cache file for the book built from ``files`` and its key (None: caching is off).
+def _book_entry(root: Path, texts: Mapping[Path, str]) -> tuple[Path | None, bytes]:
+    """The cache file for the book built from ``texts`` and its key (None: caching is off).
 
     The key covers the loading code (:func:`_code_key`), ``facts.py`` (whose classes the book
     holds), the facts schema (a read it no longer lists must be refused), the directory and
-    every file's name and bytes."""
+    every file's name and text."""
     folder = cache_dir()
     if folder is None:
         return None, b""
     try:
-        digest = _hash(_code_key() + b"book" + os.fsencode(root.resolve()))
+        # the book's paths are as the directory was given (reports show them): key on that
+        where = str(root) if root.is_absolute() else os.path.join(os.getcwd(), str(root))
+        digest = _hash(_code_key() + b"book" + os.fsencode(f"{where}\0{root}"))
         digest.update(Path(__file__).with_name("facts.py").read_bytes())
         digest.update(schema_file("facts").read_bytes())  # the vocabulary reads are checked on
-        for path in files:
-            data = path.read_bytes()
+        for path, text in texts.items():
+            data = text.encode("utf-8")
             digest.update(f"\0{path.relative_to(root).as_posix()}\0{len(data)}\0".encode())
             digest.update(data)
-    except OSError:  # a file cannot be read: the build below says which and why
+    except OSError:  # the code or a schema cannot be read: nothing to key on
         return None, b""
     key = digest.digest()
     return folder / f"book-{key.hex()[:32]}.pickle", key

@@ -351,3 +351,41 @@ def test_the_book_key_covers_what_its_checks_read(cache, rules_copy, monkeypatch
         monkeypatch.undo()
         rules._code_key.cache_clear()
     assert seen == [str(rules_copy)]
+
+
+def test_a_rule_file_edited_while_the_book_is_built_is_not_kept(cache, rules_copy, monkeypatch):
+    cpc = rules_copy / "aapc" / "cpc-coc.yaml"
+    text = cpc.read_text(encoding="utf-8")
+    build = rules._build
+
+    def editing(root, files):
+        question = next(line for line in text.splitlines() if "question:" in line)
+        cpc.write_text(text.replace(question, question + " (edited)", 1), encoding="utf-8")
+        try:
+            return build(root, files)
+        finally:
+            cpc.write_text(text, encoding="utf-8")
+
+    monkeypatch.setattr(rules, "_build", editing)
+    _fresh(rules_copy)  # built from the texts read before the edit, kept under their key
+    monkeypatch.undo()
+    book = _fresh(rules_copy)  # the file is as it was: the kept book must match it
+    assert _plain(book) == _plain(_built_afresh(rules_copy, monkeypatch))
+
+
+def _built_afresh(directory: Path, monkeypatch) -> rules.RuleBook:
+    monkeypatch.setenv("ELIGIBILITY_NO_CACHE", "1")
+    try:
+        return _fresh(directory)
+    finally:
+        monkeypatch.delenv("ELIGIBILITY_NO_CACHE")
+
+
+def test_the_book_keeps_its_paths_as_the_directory_was_given(cache, rules_copy, monkeypatch):
+    """Reports show a version's file: the same rules named another way give their own paths."""
+    absolute = _fresh(rules_copy)
+    monkeypatch.chdir(rules_copy.parent)
+    relative = _fresh(Path(rules_copy.name))
+    files = {v.file for c in relative.credentials for v in c.versions}
+    assert all(not Path(f).is_absolute() for f in files)
+    assert all(Path(v.file).is_absolute() for c in absolute.credentials for v in c.versions)
