@@ -6,6 +6,7 @@ Heavy modules are imported inside commands so that ``--help`` and start-up stay 
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -313,10 +314,10 @@ def run() -> None:
         code: object = 0
     except SystemExit as done:
         code = done.code
-    if isinstance(code, str):  # as Python does with ``sys.exit("message")``
-        print(code, file=sys.stderr)
-        code = 1
     status = 0 if code is None else code if isinstance(code, int) else 1
+    if not isinstance(code, int | None):  # as Python does with ``sys.exit("message")``
+        with contextlib.suppress(OSError, ValueError):  # no stderr to say it on
+            print(code, file=sys.stderr)
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

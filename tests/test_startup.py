@@ -348,3 +348,57 @@ def test_a_batch_run_as_the_program_leaves_complete_reports(tmp_path):
         outputs[name] = [(folder / f).read_bytes() for f in ("r.csv", "s.md")]
     assert outputs["program"] == outputs["in-process"]
     assert outputs["program"][0].count(b"\n") > len(list(PROFILES.glob("*.yaml")))
+
+
+class _Exited(Exception):
+    def __init__(self, status: int) -> None:
+        self.status = status
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "said"),
+    [(None, 0, ""), (0, 0, ""), (1, 1, ""), (2, 2, ""), ("bad config", 1, "bad config\n"),
+     (["not", "a", "status"], 1, "['not', 'a', 'status']\n")],
+)  # fmt: skip
+def test_the_program_exits_as_python_would_with_the_code_main_gives(
+    monkeypatch, capsys, code, status, said
+):
+    """``sys.exit(x)`` from a command: an int is the status; None is 0; anything else is said on
+    stderr and the status is 1, as Python's own exit does."""
+    from eligibility import cli
+
+    def command() -> None:
+        sys.exit(code)
+
+    def exit_now(value: int) -> None:
+        raise _Exited(value)
+
+    monkeypatch.setattr(cli, "main", command)
+    monkeypatch.setattr(cli.os, "_exit", exit_now)
+    with pytest.raises(_Exited) as done:
+        cli.run()
+    assert done.value.status == status
+    assert capsys.readouterr().err == said
+
+
+def test_the_program_still_exits_when_stderr_is_closed(monkeypatch):
+    """No traceback and no hang when there is nowhere left to write (``2>&-``, a closed pipe)."""
+    import io
+
+    from eligibility import cli
+
+    closed = io.StringIO()
+    closed.close()
+
+    def command() -> None:
+        sys.exit("cannot be said")
+
+    def exit_now(value: int) -> None:
+        raise _Exited(value)
+
+    monkeypatch.setattr(cli, "main", command)
+    monkeypatch.setattr(cli.os, "_exit", exit_now)
+    monkeypatch.setattr(sys, "stderr", closed)
+    with pytest.raises(_Exited) as done:
+        cli.run()
+    assert done.value.status == 1
