@@ -43,6 +43,8 @@ except ImportError:  # pragma: no cover - other interpreters
 
 REFERENCE_FILES = ("credentials.yaml", "policies.yaml")
 CACHE_FORMAT = 1  # bump when the cached value's shape changes
+KEPT_BOOKS = 8  # built books kept (rule directories and edits in use at once), newest first
+KEPT_FILES = 512  # parsed rule files kept, newest first (about 20 edits of every file)
 KIND_ORDER = ("exam", "designation", "removal", "recertification", "status")
 
 
@@ -520,12 +522,20 @@ def _reads_of(credentials: list[Credential]) -> dict[str, list[str]]:
 
 
 def cache_dir() -> Path | None:
-    """Where parsed rule files are cached; None when ``ELIGIBILITY_NO_CACHE`` is set.
+    """Where parsed rule files are cached; None when ``ELIGIBILITY_NO_CACHE`` is set, or when
+    the directory is another user's or others can write to it (its entries decide verdicts, and
+    a kept book is code: nothing is read from there or written to it).
 
     The same directory as the package's compiled modules (:func:`eligibility.cache_root`).
     """
     root = cache_root()
-    return Path(root) if root else None
+    if not root:
+        return None
+    try:
+        trusted = _ours(os.stat(root))
+    except OSError:  # not there yet: made private on the first write
+        trusted = True
+    return Path(root) if trusted else None
 
 
 @cache
@@ -581,7 +591,7 @@ def _cache_entry(text: str, kind: str) -> tuple[Path | None, str]:
 
 
 def _ours(status: os.stat_result) -> bool:
-    """An entry this user wrote and nobody else can write."""
+    """An entry (or folder) this user made and nobody else can write."""
     owner = status.st_uid == os.getuid() if hasattr(os, "getuid") else True
     return owner and not status.st_mode & 0o022
 
@@ -630,7 +640,7 @@ def _store(entry: Path | None, key: str, value: Any) -> None:
         blob = orjson.dumps({"key": key, "value": value})
         if orjson.loads(blob)["value"] != value:  # e.g. a tuple or NaN would come back changed
             return
-        entry.parent.mkdir(parents=True, exist_ok=True)
+        entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", suffix=".json")
         with os.fdopen(handle, "wb") as out:
             out.write(blob)
@@ -730,7 +740,7 @@ def _book_store(entry: Path | None, key: bytes, book: RuleBook) -> None:
     temporary = None
     try:
         payload = pickle.dumps(book, protocol=pickle.HIGHEST_PROTOCOL)
-        entry.parent.mkdir(parents=True, exist_ok=True)
+        entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-", suffix=".pickle")
         with os.fdopen(handle, "wb") as out:
             out.write(key + _hash(payload, digest_size=32).digest() + payload)
@@ -739,6 +749,23 @@ def _book_store(entry: Path | None, key: bytes, book: RuleBook) -> None:
         if temporary is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
+        return
+    _prune(entry.parent, "book-*.pickle", KEPT_BOOKS)
+    _prune(entry.parent, "rule-*.json", KEPT_FILES)
+    _prune(entry.parent, "reference-*.json", KEPT_FILES)
+
+
+def _prune(folder: Path, pattern: str, kept: int) -> None:
+    """Remove all but the ``kept`` newest entries matching ``pattern`` (a book is kept after each
+    change to the rules, so old ones would pile up); an entry removed costs a rebuild at most."""
+    try:
+        entries = sorted(
+            ((path.stat().st_mtime_ns, path) for path in folder.glob(pattern)), reverse=True
+        )
+        for _, path in entries[kept:]:
+            path.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def _fill(value: Any, entry: Mapping[str, Any]) -> Any:

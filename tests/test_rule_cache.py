@@ -389,3 +389,47 @@ def test_the_book_keeps_its_paths_as_the_directory_was_given(cache, rules_copy, 
     files = {v.file for c in relative.credentials for v in c.versions}
     assert all(not Path(f).is_absolute() for f in files)
     assert all(Path(v.file).is_absolute() for c in absolute.credentials for v in c.versions)
+
+
+def test_a_cache_folder_others_can_write_to_is_neither_read_nor_written(
+    cache, rules_copy, monkeypatch
+):
+    """Defence in depth: whoever can write to the folder could swap entries in (the book is
+    code), so such a folder is not used at all, and the book is built instead."""
+    first = _fresh(rules_copy)
+    assert list(cache.glob("book-*.pickle"))
+    cache.chmod(0o777)
+    try:
+        seen = _builds(monkeypatch)
+        book = _fresh(rules_copy)
+        assert seen == [str(rules_copy)]  # not read back
+        assert _plain(book) == _plain(first)
+        cpc = rules_copy / "aapc" / "cpc-coc.yaml"
+        cpc.write_text(cpc.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+        _fresh(rules_copy)
+        assert len(list(cache.glob("book-*.pickle"))) == 1  # nor written to
+    finally:
+        cache.chmod(0o700)
+
+
+def test_a_new_cache_folder_is_private(cache, rules_copy):
+    _fresh(rules_copy)
+    assert cache.stat().st_mode & 0o777 == 0o700
+
+
+def test_old_books_and_parsed_files_do_not_pile_up(cache, rules_copy, monkeypatch):
+    monkeypatch.setattr(rules, "KEPT_BOOKS", 2)
+    monkeypatch.setattr(rules, "KEPT_FILES", 30)
+    cpc = rules_copy / "aapc" / "cpc-coc.yaml"
+    text = cpc.read_text(encoding="utf-8")
+    books = []
+    for edit in range(4):
+        cpc.write_text(text + f"\n# edit {edit}\n", encoding="utf-8")
+        _fresh(rules_copy)
+        books.append(set(cache.glob("book-*.pickle")))
+    newest = books[-1] - books[-2]
+    assert len(books[-1]) == 2 and newest  # the two newest, the one just built among them
+    assert len(list(cache.glob("rule-*.json"))) <= 30
+    seen = _builds(monkeypatch)
+    _fresh(rules_copy)
+    assert seen == []  # what is in use is still read back
