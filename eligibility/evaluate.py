@@ -120,7 +120,7 @@ def evaluate_selection(selection: Selection | None, check_id: str, context: Cont
     others = tuple(
         OtherReading(v, evaluate_check(v, check_id, context).status) for v in selection.others
     )
-    return replace(result, others=others)
+    return replace(result, others=others) if others else result
 
 
 def evaluate_check(version: Version, check_id: str, context: Context) -> CheckResult:
@@ -309,13 +309,20 @@ def _statuses(check: Check, facts: Mapping[str, Any]) -> dict[str, str]:
 
 
 def _resolve(result: NodeResult, variants: list[tuple[str, str, dict[str, str]]]) -> NodeResult:
-    """Mark nodes whose status differs under a policy alternative as ambiguous, naming it."""
+    """Mark nodes whose status differs under a policy alternative as ambiguous, naming it.
+
+    A node no alternative changes, with no child changed, is returned as it is: most are, and
+    a copy of each would cost a check of every check a few milliseconds."""
+    if not variants:
+        return result
     readings = tuple(
         PolicyReading(policy, value, statuses[result.node.id])
         for policy, value, statuses in variants
     )
     children = tuple(_resolve(child, variants) for child in result.children)
     differs = any(reading.status != result.status for reading in readings)
+    if not differs and all(new is old for new, old in zip(children, result.children, strict=True)):
+        return result  # readings stay (), status the same: what the copy would hold
     return replace(
         result,
         children=children,

@@ -468,6 +468,7 @@ def fact_entry(path: str) -> Mapping[str, Any]:
     return _entry(_fact_vocabulary(), path) or {}
 
 
+@cache  # asked for every unmet leaf of a check: the vocabulary does not change in a run
 def time_dependent_facts() -> frozenset[str]:
     """Facts an ongoing job increases (``x-grows-with-time`` in the facts schema)."""
     return frozenset(
