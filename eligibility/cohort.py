@@ -101,7 +101,7 @@ def parse_item(item: Item) -> Row:
     data: Any = item.payload if item.kind in ("data", "flat") else None
     try:
         if item.kind == "file":
-            profile = profile_from_text(read_text(item.payload), item.where)
+            profile = profile_from_text(read_text(item.payload), item.where, bulk=True)
             return Row(item.number, item.where, profile)
         if item.kind == "json":
             data = _json(item.payload, item.where)
@@ -109,6 +109,7 @@ def parse_item(item: Item) -> Row:
             profile_from_flat(data, item.where) if item.kind == "flat" else data,
             item.where,
             plain_json=item.kind == "json",  # as orjson returned it
+            bulk=True,
         )
     except InputError as error:
         # name the student when the row says who it is, so that the report can be acted on

@@ -56,8 +56,9 @@ def load_profile(path: str | Path) -> Profile:
     return profile_from_text(text, str(path))
 
 
-def profile_from_text(text: str, source: str) -> Profile:
-    """Parse and validate a profile given as YAML or JSON text; ``source`` names it in errors."""
+def profile_from_text(text: str, source: str, bulk: bool = False) -> Profile:
+    """Parse and validate a profile given as YAML or JSON text; ``source`` names it in errors
+    (``bulk``: one of many, as :func:`profile_from_data` says)."""
     if source.endswith(".json"):
         try:
             data = json.loads(text)
@@ -68,14 +69,17 @@ def profile_from_text(text: str, source: str) -> Profile:
                 f"not valid JSON: {error.msg}",
                 "check commas, quotes and brackets around that place",
             ) from None
-        return profile_from_data(data, source, None, plain_json=True)
+        return profile_from_data(data, source, None, plain_json=True, bulk=bulk)
     data = parse_text(text, source)
-    return profile_from_data(data, source, lambda path: line_of(text, path))
+    return profile_from_data(data, source, lambda path: line_of(text, path), bulk=bulk)
 
 
-def profile_from_data(data: Any, source: str, locate=None, plain_json: bool = False) -> Profile:
+def profile_from_data(
+    data: Any, source: str, locate=None, plain_json: bool = False, bulk: bool = False
+) -> Profile:
     """Validate an already-parsed profile (a batch row, a Python dict); ``plain_json``: it is
-    what a JSON parser returned (YAML may give dates, Python callers anything)."""
+    what a JSON parser returned (YAML may give dates, Python callers anything); ``bulk``: it is
+    one of many (a cohort's rows), which the Rust validator checks fastest once imported."""
     if not isinstance(data, dict):
         raise InputError(
             source,
@@ -83,7 +87,7 @@ def profile_from_data(data: Any, source: str, locate=None, plain_json: bool = Fa
             "a profile must be a mapping of fields (name: ..., work_history: ...)",
             "see docs/profile-format.md for an example",
         )
-    validate(data, "profile", source, locate, plain=plain_json)
+    validate(data, "profile", source, locate, plain=plain_json, bulk=bulk)
     for path, problem, fix in _consistency_problems(data):
         line = locate(path) if locate else None
         raise InputError(source, place_of(path, line), problem, fix)

@@ -3,20 +3,23 @@
 Every input (profile, rule file) is validated before anything reads it. The first, most relevant
 problem is reported with its JSON path, the line it stands on when the input was YAML, and a fix.
 
-Two validators, one verdict. ``jsonschema_rs`` (Rust, a few microseconds a profile) answers
-"is it valid?"; Python ``jsonschema`` (hundreds of microseconds, imported only when needed) writes
-the message for an invalid document, exactly as before. Python ``jsonschema`` is the arbiter:
+Fast checks for "is it valid?", one verdict. For one of many documents (a batch row,
+``bulk``), ``jsonschema_rs`` answers (Rust, a few microseconds a profile, ~15 ms to import); for
+a single document, the plain-Python check of ``schemacheck.py`` (nothing to import), where it
+covers the schema (the profile schema; not the rule schema's ``$ref``). Python ``jsonschema``
+(hundreds of microseconds, imported only when needed) writes the message for an invalid
+document, exactly as before. Python ``jsonschema`` is the arbiter:
 
-* the Rust validator is only ever asked about plain JSON data (dict, list, str, int, float, bool,
+* the fast checks are only ever asked about plain JSON data (dict, list, str, int, float, bool,
   None); anything else (a tuple from YAML ``!!pairs``, a ``Decimal`` from a Python caller) goes to
   Python, because Rust would call a tuple an array and a ``Decimal`` a number where Python does not;
 * the Rust validator gets a copy of the schema that is never laxer than Python's: year-0000
   dates are valid to Rust's ``date`` format but not to Python's, so the copy rejects them too;
-* whenever Rust says "invalid" (or cannot read the document), Python decides: if it finds no
-  problem the document is valid. Rust being stricter costs time, never a wrong verdict.
+* whenever a fast check says "invalid" (or cannot read the document), Python decides: if it finds
+  no problem the document is valid. A fast check being stricter costs time, never a wrong verdict.
 
-``tests/test_validation_agreement.py`` runs both over every fixture, rule file and a generated
-cohort with broken rows, plus targeted bad cases, and asserts they agree.
+``tests/test_validation_agreement.py`` runs all three over every fixture, rule file and a
+generated cohort with broken rows, plus targeted bad cases, and asserts they agree.
 """
 
 from __future__ import annotations
@@ -68,6 +71,15 @@ def _fast(name: str) -> jsonschema_rs.Validator:
     )
 
 
+@cache
+def _light(name: str) -> Callable[[Any], bool] | None:
+    """The plain-Python check of ``schemas/<name>.schema.json``; None when the schema uses a
+    keyword ``schemacheck.py`` does not cover (then jsonschema-rs answers)."""
+    from eligibility.schemacheck import compile_schema
+
+    return compile_schema(_schema(name))
+
+
 def _no_year_zero(node: Any) -> Any:
     """A copy of a schema in which every ``format: date`` also refuses year 0000.
 
@@ -101,6 +113,18 @@ def _plain_json(document: Any) -> bool:
     return True
 
 
+def _says_valid(document: Any, schema: str, plain: bool = False, bulk: bool = False) -> bool:
+    """True only when a fast check, asked about plain JSON data, finds ``document`` valid: the
+    plain-Python one for a single document, jsonschema-rs for one of many (``bulk``: its import
+    pays for itself within a few hundred) or where the plain one does not cover the schema."""
+    if not plain and not _plain_json(document):
+        return False
+    check = None if bulk else _light(schema)
+    if check is not None:
+        return check(document)
+    return _rust_says_valid(document, schema, plain=True)
+
+
 def _rust_says_valid(document: Any, schema: str, plain: bool = False) -> bool:
     """True only when jsonschema_rs, asked about plain JSON data, finds ``document`` valid
     (``plain``: the caller vouches for that, as for what a JSON parser just returned)."""
@@ -118,7 +142,7 @@ def is_valid(document: Any, schema_name: str) -> bool:
     For callers that only need yes or no (the tests compare it with Python's): Rust answers a valid document;
     Python confirms an invalid one, so the verdict is always the one :func:`validate` gives.
     """
-    return _rust_says_valid(document, schema_name) or validator(schema_name).is_valid(document)
+    return _says_valid(document, schema_name) or validator(schema_name).is_valid(document)
 
 
 def validate(
@@ -127,14 +151,16 @@ def validate(
     file: str,
     line_of: Callable[[list[str | int]], int | None] | None = None,
     plain: bool = False,
+    bulk: bool = False,
 ) -> None:
     """Raise :class:`InputError` for the most relevant way ``document`` breaks ``schema``.
 
-    A valid document costs one Rust check; only an invalid one pays for Python ``jsonschema``,
+    A valid document costs one fast check; only an invalid one pays for Python ``jsonschema``,
     which finds the problem and words it exactly as it always has. ``plain``: ``document`` is
     what a JSON parser returned (no tuple, date or Decimal in it), so that need not be checked.
+    ``bulk``: it is one of many (a batch row), so jsonschema-rs is worth importing.
     """
-    if _rust_says_valid(document, schema, plain):
+    if _says_valid(document, schema, plain, bulk):
         return
     errors = list(validator(schema).iter_errors(document))
     if not errors:  # Rust was stricter than Python (see the module docstring): Python decides
