@@ -146,6 +146,7 @@ class _CheckPlan:
     inputs_at: tuple[int, ...] = ()  # their positions
     reads: tuple[tuple[int, int], ...] = ()  # (program position of a fact, leaf slot reading it)
     read_values: Callable[[list[Any]], tuple] | None = None  # the values at those positions
+    slot_codes: Callable[[list[int]], tuple] | None = None  # the codes of its slots, in order
 
 
 @dataclass(frozen=True)
@@ -389,6 +390,7 @@ class _Builder:
                     read_values=_getter(
                         [r for s in order if s < leaf_count for r in slots[s].reads]
                     ),
+                    slot_codes=_getter(order),
                 )
             )
         return Plan(
@@ -843,7 +845,7 @@ class _Context:
                 key = (check.shape, self.all_dates, _hashable(key[2]))
                 outcome = memo.get(key)
             if outcome is None:
-                outcome = self.outcome(check, run, ambiguous, lapsed)
+                outcome = self.fresh(check, run, ambiguous, lapsed, memo)
                 if not outcome.dated:
                     memo.put(key, outcome)
             standing = self.standing(check, outcome, values)
@@ -867,9 +869,32 @@ class _Context:
             key = (*key[:4], _hashable(key[4]))
             outcome = memo.get(key)
         if outcome is None:
-            outcome = self.outcome(check, run, ambiguous, lapsed)
+            outcome = self.fresh(check, run, ambiguous, lapsed, memo, marked)
             if not outcome.dated:
                 memo.put(key, outcome)
+        return outcome
+
+    def fresh(
+        self,
+        check: _CheckPlan,
+        run: _Run,
+        ambiguous: set[int],
+        lapsed: frozenset[str],
+        memo: Memo,
+        marked: tuple[int, ...] = (),
+    ) -> Outcome:
+        """The outcome of a check whose facts were not seen before. Unless it is not met, it
+        depends on nothing but its conditions' codes and which are ambiguous (``marked``): the
+        numbers only matter to what a not-met check lacks. Students whose facts differ but come
+        out alike (every one with more than 24 months meets it alike) share it."""
+        codes = run.codes_of(check)
+        if codes[check.root] == NOT_MET_CODE and check.root not in ambiguous:
+            return self.outcome(check, run, ambiguous, lapsed)
+        key = ("codes", check.shape, marked, check.slot_codes(codes))  # type: ignore[misc]
+        outcome = memo.get(key)
+        if outcome is None:
+            outcome = self.outcome(check, run, ambiguous, lapsed)
+            memo.put(key, outcome)
         return outcome
 
     @staticmethod

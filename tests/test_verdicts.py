@@ -15,7 +15,7 @@ import pytest
 
 from benchmarks.generate import write
 from eligibility.api import check_profile, resolve_as_of
-from eligibility.evaluate import AMBIGUOUS, NOT_MET, UNKNOWN, CheckResult, NodeResult
+from eligibility.evaluate import AMBIGUOUS, MET, NOT_MET, UNKNOWN, CheckResult, NodeResult
 from eligibility.explain import explain
 from eligibility.facts import SECTIONS, derive, policy_can_matter, rederive
 from eligibility.profiles import load_profile, profile_from_data
@@ -260,3 +260,22 @@ def test_a_remembered_outcome_never_hides_another_students_date(rulebook) -> Non
                 (leaf[0], leaf[5]) for leaf in _lacking(result, rulebook)
             ]
     assert any(leaf.reached_on for leaf in fast.outcome.lacking)  # the ongoing job has a date
+
+
+def test_students_who_come_out_alike_share_one_outcome_though_their_facts_differ(
+    tmp_path, rulebook
+):
+    """An outcome that is not "not met" names no number: students whose facts differ (30 and 40
+    months) but whose conditions come out alike get the very same outcome, worked out once."""
+    write(tmp_path / "c.jsonl", 150, seed=11)
+    lines = (tmp_path / "c.jsonl").read_text(encoding="utf-8").splitlines()
+    plan, memo = make_plan(rulebook, date(2026, 11, 22)), Memo()
+    shared: dict[str, dict[tuple, set[int]]] = {}
+    for line in lines:
+        answers = assess(plan, rulebook, {**json.loads(line), "as_of": "2026-11-22"}, None, memo)
+        for label, outcome in zip(plan.labels, answers.outcomes, strict=True):
+            if outcome.status in (MET, UNKNOWN, AMBIGUOUS):
+                alike = (outcome.status, outcome.failed, outcome.unknown, outcome.ambiguous)
+                shared.setdefault(label, {}).setdefault(alike, set()).add(id(outcome))
+    assert all(len(ids) == 1 for by_label in shared.values() for ids in by_label.values())
+    assert sum(len(by_label) for by_label in shared.values()) > 20  # many checks and answers
