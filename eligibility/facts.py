@@ -79,17 +79,40 @@ def derive(
     policies: Mapping[str, str],
     registry: Registry,
     lapsed: frozenset[str] = frozenset(),
+    shared: dict[tuple, Any] | None = None,
 ) -> dict[str, Any]:
     """All facts about ``profile`` on ``as_of`` under ``policies``; see ``schemas/facts.schema.json``.
 
     ``lapsed`` names credentials whose keeping rules (renewal, recertification) make them inactive
     or revoked on ``as_of``: they no longer count as held, whatever the profile reports.
+    ``shared``: what :func:`rederive_each` may reuse for this profile later (see there).
     """
     facts: dict[str, Any] = {"as_of": as_of.isoformat()}
     for name, section in SECTIONS.items():
-        facts[name] = section(profile, as_of, policies, registry, lapsed)
+        if shared is not None and name in SPLIT_SECTIONS:
+            facts[name] = _split(name, shared, profile, as_of, policies, registry, lapsed)
+        else:
+            facts[name] = section(profile, as_of, policies, registry, lapsed)
     facts["policies"] = dict(policies)
     return facts
+
+
+def _split(
+    name: str,
+    shared: dict[tuple, Any],
+    profile: Mapping[str, Any],
+    as_of: date,
+    policies: Mapping[str, str],
+    registry: Registry,
+    lapsed: frozenset[str],
+) -> Any:
+    """A section of :data:`SPLIT_SECTIONS`, its first part taken from ``shared`` when it was
+    read there under the same date, lapsed credentials and values of the policies it reads."""
+    reads, first, then = SPLIT_SECTIONS[name]
+    key = (name, as_of, lapsed, *(policies.get(policy) for policy in reads))
+    if key not in shared:
+        shared[key] = first(profile, as_of, policies, registry, lapsed)
+    return then(shared[key], policies)
 
 
 def rederive(
@@ -118,21 +141,20 @@ def rederive_each(
     variants: Sequence[Mapping[str, str]],
     registry: Registry,
     lapsed: frozenset[str] = frozenset(),
+    shared: dict[tuple, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """:func:`rederive` under each policy assignment of ``variants``, doing once what they share:
     a section in :data:`SPLIT_SECTIONS` reads its records once per value of the policies its
-    first part reads (experience: once for every part-time counting rule)."""
-    shared: dict[tuple, Any] = {}
+    first part reads (experience: once for every part-time counting rule). ``shared`` keeps
+    those readings for later calls about the same profile (a batch's base facts, then their
+    policy alternatives); without it they last this call."""
+    shared = {} if shared is None else shared
     out = []
     for policies in variants:
         fresh = dict(facts)
         for name in sections:
             if name in SPLIT_SECTIONS:
-                reads, first, then = SPLIT_SECTIONS[name]
-                key = (name, *(policies.get(policy) for policy in reads))
-                if key not in shared:
-                    shared[key] = first(profile, as_of, policies, registry, lapsed)
-                fresh[name] = then(shared[key], policies)
+                fresh[name] = _split(name, shared, profile, as_of, policies, registry, lapsed)
             else:
                 fresh[name] = SECTIONS[name](profile, as_of, policies, registry, lapsed)
         fresh["as_of"] = as_of.isoformat()

@@ -660,8 +660,8 @@ def assess(
     """
     explicit = dict(explicit or {})
     policies = {**book.default_policies(), **explicit}
-    base = _run(plan, derive(profile, plan.day, policies, book.registry))
     context = _Context(plan, book, profile, policies, explicit, all_dates)
+    base = _run(plan, derive(profile, plan.day, policies, book.registry, shared=context.read))
     memo = Memo() if memo is None else memo
     outcomes: list[Outcome] = [NO_OUTCOME] * len(plan.wanted)
     standings: list[str | None] = [None] * len(plan.wanted)
@@ -691,6 +691,9 @@ class _Context:
     explicit: Mapping[str, str]
     all_dates: bool
     scratch: dict[Any, Any] = field(default_factory=dict)  # this profile's answers, shared
+    read: dict[tuple, Any] = field(
+        default_factory=dict
+    )  # its records as read (facts.rederive_each)
 
     def ambiguous(self, run: _Run, lapsed: frozenset[str], keeping: bool, memo: Memo) -> set[int]:
         """Slots of the keeping checks (or of the others) whose status changes under another
@@ -791,6 +794,7 @@ class _Context:
                 [{**self.policies, policy: other} for other in others],
                 self.book.registry,
                 lapsed,
+                self.read,
             )
             for other, facts in zip(others, variants, strict=True):
                 unchanged = all(facts[s] == run.facts[s] for s in sub.sections)
