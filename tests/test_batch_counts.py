@@ -1,0 +1,385 @@
+"""Batch counting: the summary's per-check counts, near misses and "applying to no student" line,
+and the CSV's per-(student, check) answers, against what check_profile says of every row.
+
+Cases test_batch.py leaves out: chunks (``batch.CHUNK``, made small here) that mix evaluation
+dates (rows with different ``as_of``, some with no rules in force), a first chunk made only of
+error rows, checks that apply to nobody, and selections in an order of their own (the summary
+lists checks in report order; each check's counts add up to the rows checked). Counting is folded
+per chunk (``CohortChecker.count_into``), so the chunk size must change nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter, defaultdict
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from benchmarks.generate import write
+from eligibility.api import check_profile
+from eligibility.batch import run_batch
+from eligibility.cohort import read_cohort, read_items
+from eligibility.evaluate import (
+    AMBIGUOUS,
+    MET,
+    NO_RULES,
+    NOT_APPLICABLE,
+    NOT_MET,
+    UNKNOWN,
+    CheckResult,
+    NodeResult,
+)
+from eligibility.explain import explain
+from eligibility.render import measurement
+
+STATUSES = (MET, NOT_MET, UNKNOWN, AMBIGUOUS, NOT_APPLICABLE, NO_RULES)  # summary columns
+DAYS = ("2026-11-22", "2021-06-15", "1990-01-01", "2015-09-30", "2022-12-31")
+BROKEN = (
+    '{"candidate_id": "BAD1", "name": ',  # not JSON
+    json.dumps({"profile_version": 1, "candidate_id": "BAD2", "favourite_colour": "blue"}),
+    json.dumps({"profile_version": 1, "candidate_id": "BAD3", "as_of": "2023-02-30"}),
+)
+
+
+def _cohort(
+    path: Path, count: int, seed: int, days=DAYS, broken_at=(), broken_first: int = 0
+) -> Path:
+    """A generated cohort whose rows cycle through ``days`` as their ``as_of``, with broken
+    rows at the (0-based) places ``broken_at`` and ``broken_first`` broken rows before them."""
+    source = path.with_suffix(".source.jsonl")
+    write(source, count, seed=seed)
+    lines = []
+    for number, line in enumerate(source.read_text(encoding="utf-8").splitlines()):
+        data = json.loads(line)
+        data["as_of"] = days[number % len(days)]
+        lines.append(json.dumps(data))
+    for place in sorted(broken_at, reverse=True):
+        lines.insert(place, BROKEN[place % len(BROKEN)])
+    lines = [BROKEN[k % len(BROKEN)] for k in range(broken_first)] + lines
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _ordered_leaves(result: NodeResult, status: str) -> list[NodeResult]:
+    if result.node.kind == "leaf":
+        return [result] if result.status == status else []
+    return [leaf for child in result.children for leaf in _ordered_leaves(child, status)]
+
+
+def _leaf_ids(result: NodeResult | None, status: str) -> set[str]:
+    return {leaf.node.id for leaf in _ordered_leaves(result, status)} if result else set()
+
+
+def _lacking(result: CheckResult, book) -> list[NodeResult]:
+    """The closest pathway's unmet leaves as a batch reports them: a reached-on date only for a
+    near miss (the one condition lacking, not met)."""
+    if result.status != NOT_MET:
+        return []
+    scope = explain(result, book.policies).closest or result.requires
+    leaves = _ordered_leaves(scope, NOT_MET) + _ordered_leaves(scope, UNKNOWN)
+    if len(leaves) == 1 and leaves[0].status == NOT_MET:
+        return leaves
+    return [replace(leaf, reached_on=None) for leaf in leaves]
+
+
+class Expected:
+    """What the summary and the CSV must say, worked out row by row with check_profile."""
+
+    def __init__(self, path: Path, book, selectors=(), as_of=None, policies=None) -> None:
+        self.labels = [f"{c}@{p}" if p else c for c, p in book.wanted(selectors)]
+        self.counts: dict[str, Counter] = {label: Counter() for label in self.labels}
+        self.near: dict[tuple[str, str], list] = defaultdict(lambda: [0, 0, None])
+        self.csv: dict[str, list[tuple]] = {}
+        self.rows = self.checked = 0
+        for row in read_cohort(path):
+            self.rows += 1
+            if row.profile is None:
+                self.csv[str(row.number)] = [("", "error")]
+                continue
+            self.checked += 1
+            report = check_profile(row.profile, selectors, as_of, policies, book)
+            pairs = list(zip(self.labels, report.results, strict=True))
+            for label, result in pairs:
+                self.counts[label][result.status] += 1
+                lacking = _lacking(result, book)
+                if len(lacking) == 1 and lacking[0].status == NOT_MET:
+                    group = self.near[(label, lacking[0].node.text)]
+                    group[0] += 1
+                    if lacking[0].reached_on is not None:
+                        group[1] += 1
+                        group[2] = max(filter(None, (group[2], lacking[0].reached_on)))
+            shown = [(label, r) for label, r in pairs if r.status != NOT_APPLICABLE] or pairs
+            self.csv[str(row.number)] = [self._csv(result, book) for _, result in shown]
+
+    @staticmethod
+    def _csv(result: CheckResult, book) -> tuple:
+        shortfall = "; ".join(
+            filter(None, (measurement(leaf) or leaf.node.text for leaf in _lacking(result, book)))
+        )
+        version = f"{result.version.id} {result.version.version}" if result.version else ""
+        return (
+            result.check_id,
+            result.status,
+            result.standing or "",
+            frozenset(_leaf_ids(result.requires, NOT_MET)),
+            frozenset(_leaf_ids(result.requires, UNKNOWN)),
+            frozenset(_leaf_ids(result.requires, AMBIGUOUS)),
+            shortfall,
+            version,
+        )
+
+    @property
+    def idle(self) -> list[str]:
+        if not self.checked:  # no student checked: nothing counted, nothing listed
+            return []
+        return [
+            label for label in self.labels if self.counts[label][NOT_APPLICABLE] == self.checked
+        ]
+
+    def table(self) -> list[tuple]:
+        return [
+            (label, *(self.counts[label][s] for s in STATUSES), self.checked)
+            for label in self.labels
+            if label not in self.idle
+        ]
+
+    def near_lines(self) -> list[str]:
+        lines = []
+        for (label, text), (students, reached, latest) in sorted(
+            self.near.items(), key=lambda item: (-item[1][0], item[0])
+        ):
+            lack = "students lack" if students != 1 else "student lacks"
+            line = f"- {label}: {students} {lack} only: {text}"
+            if reached:
+                line += f"; {reached} of them reach it by {latest.isoformat()} if their current job continues"
+            lines.append(line)
+        return lines
+
+
+def _table(summary: str) -> list[tuple]:
+    rows = []
+    for line in summary.splitlines():
+        if line.startswith("| ") and not line.startswith("| check |"):
+            cells = [cell.strip() for cell in line.strip("|").split("|")]
+            rows.append((cells[0], *(int(cell) for cell in cells[1:])))
+    return rows
+
+
+def _near_lines(summary: str) -> list[str]:
+    """The lines of the near-miss section (none when there is no such section)."""
+    lines = summary.splitlines()
+    heading = "## Near misses (one condition short on the closest pathway)"
+    if heading not in lines:
+        return []
+    found = []
+    for line in lines[lines.index(heading) + 2 :]:
+        if not line.startswith("- "):
+            break
+        found.append(line)
+    return found
+
+
+def _csv_answers(path: Path) -> dict[str, list[tuple]]:
+    answers: dict[str, list[tuple]] = defaultdict(list)
+    with path.open(encoding="utf-8", newline="") as handle:
+        for r in csv.DictReader(handle):
+            if r["status"] == "error":
+                answers[r["row"]].append(("", "error"))
+                continue
+            answers[r["row"]].append(
+                (
+                    r["check"],
+                    r["status"],
+                    r["standing"],
+                    frozenset(filter(None, r["failed"].split(";"))),
+                    frozenset(filter(None, r["unknown"].split(";"))),
+                    frozenset(filter(None, r["ambiguous"].split(";"))),
+                    r["shortfall"],
+                    r["rule_version"],
+                )
+            )
+    return dict(answers)
+
+
+def _run(tmp_path: Path, cohort: Path, book, name: str, **options) -> tuple[str, str, object]:
+    out, summary = tmp_path / f"{name}.csv", tmp_path / f"{name}.md"
+    tally = run_batch(read_items(cohort), book, csv_out=out, summary_out=summary, **options)
+    return summary.read_text(encoding="utf-8"), out.read_text(encoding="utf-8"), tally
+
+
+def _assert_as_expected(summary: str, out: Path, expected: Expected) -> None:
+    errors = expected.rows - expected.checked
+    assert (
+        f"Rows read: {expected.rows}. Checked: {expected.checked}. "
+        f"Not checked (errors): {errors}. Counts reconcile."
+    ) in summary
+    assert _table(summary) == expected.table()  # counts, and checks in report order
+    assert all(row[-1] == expected.checked for row in _table(summary))
+    assert all(sum(row[1:-1]) == row[-1] for row in _table(summary))
+    idle = [line for line in summary.splitlines() if line.startswith("Applying to no student")]
+    assert idle == (
+        [f"Applying to no student: {', '.join(expected.idle)}."] if expected.idle else []
+    )
+    assert _near_lines(summary) == expected.near_lines()
+    assert _csv_answers(out) == expected.csv
+
+
+# --- chunks that mix evaluation dates --------------------------------------------------------
+
+
+def test_counts_are_right_when_a_chunk_mixes_evaluation_dates(
+    tmp_path, rulebook, monkeypatch
+) -> None:
+    cohort = _cohort(tmp_path / "c.jsonl", 45, seed=41, broken_at=(9, 23))
+    expected = Expected(cohort, rulebook)
+    # the cases hold what the test is about: one check counted with and without rules in force
+    cpc = expected.counts["CPC-exam"]
+    assert (
+        cpc[NO_RULES]
+        and cpc["met"] + cpc["not_met"]
+        and expected.counts["CPC-renewal"][NOT_APPLICABLE]
+    )
+    assert expected.near and expected.idle
+    monkeypatch.setattr("eligibility.batch.CHUNK", 7)  # every chunk has rows of several dates
+    summary, report, tally = _run(tmp_path, cohort, rulebook, "small")
+    assert (tally.rows, tally.checked, tally.error_count) == (47, 45, 2)
+    _assert_as_expected(summary, tmp_path / "small.csv", expected)
+    monkeypatch.setattr("eligibility.batch.CHUNK", 256)  # one chunk: the same outputs
+    assert _run(tmp_path, cohort, rulebook, "one")[:2] == (summary, report)
+    monkeypatch.setattr("eligibility.batch.CohortChecker.PLANS", 2)  # plans dropped, made again
+    assert _run(tmp_path, cohort, rulebook, "few-plans")[:2] == (summary, report)
+
+
+def test_two_jobs_with_small_mixed_chunks_count_as_one(tmp_path, rulebook, monkeypatch) -> None:
+    cohort = _cohort(tmp_path / "c.jsonl", 30, seed=42, broken_at=(4,))
+    monkeypatch.setattr("eligibility.batch.CHUNK", 4)
+    selectors = ("CPC", "CCS-P-exam@CCSP-SEED", "CCA-exam")
+    one = _run(tmp_path, cohort, rulebook, "one", selectors=selectors)
+    two = _run(tmp_path, cohort, rulebook, "two", selectors=selectors, jobs=2)
+    assert one[:2] == two[:2]
+    _assert_as_expected(one[0], tmp_path / "one.csv", Expected(cohort, rulebook, selectors))
+
+
+# --- error rows ------------------------------------------------------------------------------
+
+
+def test_a_first_chunk_of_error_rows_only(tmp_path, rulebook, monkeypatch) -> None:
+    """Nothing is counted in the first chunk (no student checked): the checks are still all
+    listed, in report order, with the counts of the rows checked later."""
+    monkeypatch.setattr("eligibility.batch.CHUNK", 4)
+    selectors = ("CCA-exam", "CPC", "CCS-exam@CCS-LEG", "CPMA-renewal")
+    cohort = _cohort(tmp_path / "c.jsonl", 20, seed=43, broken_first=5)  # chunk 2 begins badly too
+    expected = Expected(cohort, rulebook, selectors)
+    assert expected.rows - expected.checked == 5
+    summary, _, tally = _run(tmp_path, cohort, rulebook, "errors-first", selectors=selectors)
+    assert (tally.rows, tally.checked, tally.error_count) == (25, 20, 5)
+    _assert_as_expected(summary, tmp_path / "errors-first.csv", expected)
+    assert "## Rows not checked" in summary
+    assert [row[0] for row in _table(summary)] == [
+        "CCA-exam",
+        "CPC-exam",
+        "CPC-full",
+        "CPC-A-removal",
+        "CPC-renewal",
+        "CCS-exam@CCS-LEG",
+    ][: len(_table(summary))]
+    clean = _cohort(tmp_path / "clean.jsonl", 20, seed=43)  # the same students without errors
+    clean_summary = _run(tmp_path, clean, rulebook, "clean", selectors=selectors)[0]
+    assert _table(clean_summary) == _table(summary)
+
+
+def test_a_cohort_of_error_rows_only(tmp_path, rulebook, monkeypatch) -> None:
+    monkeypatch.setattr("eligibility.batch.CHUNK", 2)
+    cohort = tmp_path / "c.jsonl"
+    cohort.write_text("\n".join(BROKEN + BROKEN[:2]) + "\n", encoding="utf-8")
+    summary, report, tally = _run(tmp_path, cohort, rulebook, "bad", selectors=["CCA"])
+    assert (tally.rows, tally.checked, tally.error_count) == (5, 0, 5)
+    assert "Rows read: 5. Checked: 0. Not checked (errors): 5. Counts reconcile." in summary
+    assert _table(summary) == [] and "Applying to no student" not in summary
+    assert [line.split(",")[0] for line in report.splitlines()[1:]] == ["1", "2", "3", "4", "5"]
+
+
+# --- checks that apply to nobody ---------------------------------------------------------------
+
+
+def test_a_check_that_applies_to_nobody_is_named_apart(tmp_path, rulebook, monkeypatch) -> None:
+    monkeypatch.setattr("eligibility.batch.CHUNK", 6)
+    selectors = ("CPMA-renewal", "CCA-exam", "CPPM-renewal", "CPC-renewal")
+    cohort = _cohort(tmp_path / "c.jsonl", 24, seed=44, broken_at=(0,))
+    expected = Expected(cohort, rulebook, selectors)
+    assert expected.idle == ["CPMA-renewal", "CPPM-renewal"]  # nobody holds these credentials
+    summary, report, _ = _run(tmp_path, cohort, rulebook, "idle", selectors=selectors)
+    _assert_as_expected(summary, tmp_path / "idle.csv", expected)
+    assert "Applying to no student: CPMA-renewal, CPPM-renewal." in summary
+    assert [row[0] for row in _table(summary)] == ["CCA-exam", "CPC-renewal"]
+    assert "CPMA-renewal" not in report and "CPPM-renewal" not in report
+
+
+def test_when_nothing_applies_to_anyone_every_student_is_still_reported(
+    tmp_path, rulebook, monkeypatch
+) -> None:
+    monkeypatch.setattr("eligibility.batch.CHUNK", 5)
+    selectors = ("CPMA-renewal", "CPCO-renewal")
+    cohort = _cohort(tmp_path / "c.jsonl", 12, seed=45)
+    expected = Expected(cohort, rulebook, selectors)
+    summary, _, _ = _run(tmp_path, cohort, rulebook, "nothing", selectors=selectors)
+    _assert_as_expected(summary, tmp_path / "nothing.csv", expected)
+    assert _table(summary) == []
+    assert "Applying to no student: CPMA-renewal, CPCO-renewal." in summary
+    answers = _csv_answers(tmp_path / "nothing.csv")
+    assert len(answers) == 12
+    assert all(
+        [a[:2] for a in rows]
+        == [("CPMA-renewal", NOT_APPLICABLE), ("CPCO-renewal", NOT_APPLICABLE)]
+        for rows in answers.values()
+    )
+
+
+# --- report order, totals, near misses --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("as_of", "policies"),
+    [(None, None), (date(2021, 6, 15), {"part_time_counting": "fte40"})],
+    ids=["own dates", "2021 fte40"],
+)
+def test_summary_rows_follow_the_report_order_and_add_up(
+    tmp_path, rulebook, monkeypatch, as_of, policies
+) -> None:
+    monkeypatch.setattr("eligibility.batch.CHUNK", 5)
+    selectors = (
+        "CCA-exam",
+        "CPC",
+        "CCS-exam@CCS-LEG",
+        "CCS-P-exam@CCSP-SEED",
+        "CCS-P-exam",
+        "CPC-A-removal",  # named again: counted once, in its first place
+        "MCS-recert",
+    )
+    cohort = _cohort(tmp_path / "c.jsonl", 40, seed=46, broken_at=(3, 17))
+    expected = Expected(cohort, rulebook, selectors, as_of, policies)
+    assert expected.labels == [
+        "CCA-exam",
+        "CPC-exam",
+        "CPC-full",
+        "CPC-A-removal",
+        "CPC-renewal",
+        "CCS-exam@CCS-LEG",
+        "CCS-P-exam@CCSP-SEED",
+        "CCS-P-exam",
+        "MCS-recert",
+    ]
+    if as_of is None:  # dated near misses: CCSP-SEED's months of experience
+        assert any(reached for _, reached, _ in expected.near.values())
+    summary, _, tally = _run(
+        tmp_path, cohort, rulebook, "order", selectors=selectors, as_of=as_of, policies=policies
+    )
+    assert tally.checked == 40
+    _assert_as_expected(summary, tmp_path / "order.csv", expected)
+    listed = [row[0] for row in _table(summary)]
+    assert listed == [label for label in expected.labels if label not in expected.idle]
+    assert "| CCS-P-exam@CCSP-SEED |" in summary and "| CCS-P-exam |" in summary
