@@ -175,10 +175,14 @@ def check_profile(
         r.version.credential for r in kept.values() if r.version and r.standing in LAPSED
     )
     context = Context(ProfileFacts(profile, book, lapsed), day, defaults, explicit)
+    # A keeping check pinned to a version is answered as the one in force is, on the credentials
+    # as reported (it judges whether one lapses); only the one in force decides that, above.
     results = tuple(
         kept[check_id]
         if check_id in kept and pinned is None
-        else evaluate_selection(book.select(check_id, day, pinned), check_id, context)
+        else evaluate_selection(
+            book.select(check_id, day, pinned), check_id, keeping if check_id in kept else context
+        )
         for check_id, pinned in wanted
     )
     return ProfileReport(profile, day, explicit, results, detailed=bool(selectors))

@@ -132,7 +132,8 @@ class _CheckPlan:
     check_id: str
     check: Check | None
     version: Version | None
-    keeping: bool
+    keeping: bool  # a renewal or recertification: answered first, on the facts as reported
+    decides: bool  # a keeping check in force: a lapsed standing withholds its credential
     root: int = -1  # slot of ``requires``
     applies: int | None = None  # program position of the applies_when code
     standing: int | None = None  # program position of the not-met standing
@@ -187,7 +188,7 @@ class _Group:
     places: tuple[int, ...]  # per member: its place in Plan.wanted, or -1 when not reported
     reported: tuple[int, ...]  # the places that are not -1
     slots: frozenset[int]  # every slot of every member (is a policy alternative touching one?)
-    credentials: tuple[str, ...]  # of the keeping members: what a lapsed standing makes lapse
+    credentials: tuple[str, ...]  # of the deciding members: what a lapsed standing makes lapse
     idle: tuple[
         tuple[int, Outcome], ...
     ]  # (place, answer) when it does not apply, if not NO_OUTCOME
@@ -225,12 +226,12 @@ def make_plan(book: RuleBook, day: date, selectors: Iterable[str] = ()) -> Plan:
     builder = _Builder()
     index: dict[tuple[str, str | None], int] = {}
     for check_id in keeping:
-        index[(check_id, None)] = builder.add(book, check_id, day, None, keeping=True)
+        index[(check_id, None)] = builder.add(book, check_id, day, None, True, True)
     wanted, labels = [], []
     for check_id, pinned in wanted_pairs:
         key = (check_id, pinned)
-        if key not in index:
-            index[key] = builder.add(book, check_id, day, pinned, keeping=False)
+        if key not in index:  # pinned: a keeping one is answered as such, but decides nothing
+            index[key] = builder.add(book, check_id, day, pinned, check_id in keeping, False)
         wanted.append(index[key])
         labels.append(f"{check_id}@{pinned}" if pinned else check_id)
     return builder.plan(day, tuple(wanted), tuple(labels))
@@ -278,9 +279,17 @@ class _Builder:
             self.paths[path] = self.entry({"var": path}, (path,))
         return self.paths[path]
 
-    def add(self, book: RuleBook, check_id: str, day: date, pinned: str | None, keeping: bool):
+    def add(
+        self,
+        book: RuleBook,
+        check_id: str,
+        day: date,
+        pinned: str | None,
+        keeping: bool,
+        decides: bool,
+    ) -> int:
         selection = book.select(check_id, day, pinned)
-        plan: dict[str, Any] = {"check_id": check_id, "keeping": keeping}
+        plan: dict[str, Any] = {"check_id": check_id, "keeping": keeping, "decides": decides}
         computed: dict[int, list[int]] = {}
         if selection is not None:
             version = selection.version
@@ -349,6 +358,7 @@ class _Builder:
                         None,
                         None,
                         plan["keeping"],
+                        plan["decides"],
                         index=len(checks),
                         idle=Outcome(NO_RULES),
                     )
@@ -375,6 +385,7 @@ class _Builder:
                     plan["check"],
                     plan["version"],
                     plan["keeping"],
+                    plan["decides"],
                     root=slot_of(plan["tree"]),
                     index=len(checks),
                     applies=plan["applies"],
@@ -514,7 +525,7 @@ def _groups(
                 at,
                 tuple(place for place in at if place >= 0),
                 frozenset(slot for i in members for slot in checks[i].slots),
-                tuple(checks[i].version.credential for i in members if checks[i].keeping),  # type: ignore[union-attr]
+                tuple(checks[i].version.credential for i in members if checks[i].decides),  # type: ignore[union-attr]
                 tuple(
                     (place, checks[i].idle)
                     for i, place in zip(members, at, strict=True)
@@ -836,7 +847,7 @@ class _Context:
                 for i, place in zip(members, group.places, strict=True):
                     outcome = self.remembered(checks[i], run, ambiguous, lapsed, memo)
                     standing = self.standing(checks[i], outcome, values)
-                    if standing in LAPSED and checks[i].keeping:
+                    if standing in LAPSED and checks[i].decides:
                         lapsing.add(checks[i].version.credential)  # type: ignore[union-attr]
                     if place >= 0:
                         outcomes[place], standings[place] = outcome, standing

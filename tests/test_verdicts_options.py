@@ -288,20 +288,24 @@ def test_selections_keep_the_order_asked_and_pin_the_version_named(rulebook) -> 
 
 
 def test_a_pinned_keeping_check_is_answered_as_check_profile_answers_it(rulebook) -> None:
-    """check_profile answers a pinned renewal with lapsed credentials withheld (as any other
-    check), the unpinned one before; the plan must do the same for each."""
+    """A pinned renewal or recertification is answered as the one in force is: on the
+    credentials as reported (it is what decides whether one lapses, so lapsing cannot be
+    applied to it first), though only the version in force decides what lapses for the
+    other checks. The plan must do the same as check_profile for each."""
     selectors = ("CPC-renewal", "CPC-renewal@AAPC-RENEWAL-2023", "CCS-recert@AHIMA-RECERT-2025")
     profiles = _golden()
     seen = _compare(profiles, rulebook, selectors)
     assert seen[NOT_MET] and seen[NOT_APPLICABLE]
-    # c11's renewal revokes her CPC: unpinned, it says so; pinned, it is answered with the CPC
-    # withheld, so it does not apply. Both paths must tell the two apart the same way.
+    # c11's renewal revokes her CPC: pinned to the version in force, it says the same.
     julia = load_profile(GOLDEN / "c11-julia-brooks.yaml")
     report = check_profile(julia, selectors[:2], None, None, rulebook)
     plan = make_plan(rulebook, report.as_of, selectors[:2])
     fast = [(v.status, v.standing) for v in assess(plan, rulebook, julia.data).verdicts()]
     assert fast == [(r.status, r.standing) for r in report.results]
-    assert fast == [(NOT_MET, "revoked"), (NOT_APPLICABLE, None)]
+    assert fast == [(NOT_MET, "revoked"), (NOT_MET, "revoked")]
+    # ... and beside checks that need a credential held, both paths still agree (the one in
+    # force decides what lapses, pinned or not asked for)
+    _compare(profiles, rulebook, (*selectors[1:], "CIC-exam", "CPC-A-removal", "CCS-exam"))
 
 
 # --- 3. old evaluation dates -----------------------------------------------------------------
