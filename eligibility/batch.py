@@ -224,7 +224,7 @@ class CohortChecker:
                 key = (place, outcome, standing)  # outcomes belong to one plan: no mix-ups
                 tail = young.get(key) or tails.get(key)
                 if tail is None:
-                    tail = self._tail(plan, plan.wanted[place], standing, outcome)
+                    tail = self._tail(plan, place, standing, outcome)
                     tails.put(key, tail)
                 lines.append(tail)
         self._pairs.update(pairs)
@@ -232,9 +232,9 @@ class CohortChecker:
             return ""
         if not lines:  # nothing applies: say so for every check rather than lose the student
             lines = [
-                self._tail(plan, index, standing, outcome)
-                for index, outcome, standing in zip(
-                    plan.wanted, answers.outcomes, answers.standings, strict=True
+                self._tail(plan, place, standing, outcome)
+                for place, (outcome, standing) in enumerate(
+                    zip(answers.outcomes, answers.standings, strict=True)
                 )
             ]
         who = _csv_line(
@@ -243,16 +243,17 @@ class CohortChecker:
         return who + who.join(lines)
 
     @staticmethod
-    def _tail(plan: Plan, index: int, standing: str | None, outcome: Outcome) -> str:
-        """check, status, standing, failed, unknown, ambiguous, shortfall, rule_version, error."""
-        check = plan.checks[index]
+    def _tail(plan: Plan, place: int, standing: str | None, outcome: Outcome) -> str:
+        """check, status, standing, failed, unknown, ambiguous, shortfall, rule_version, error;
+        the check as labelled in the summary (``ID@VERSION`` when pinned to a version)."""
+        check = plan.checks[plan.wanted[place]]
         shortfall = "; ".join(
             filter(None, (measurement(leaf) or leaf.node.text for leaf in outcome.lacking))
         )
         version = f"{check.version.id} {check.version.version}" if check.version else ""
         return _csv_line(
             [
-                check.check_id,
+                plan.labels[place],
                 outcome.status,
                 standing or "",
                 ";".join(outcome.failed),

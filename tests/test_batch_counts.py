@@ -113,16 +113,17 @@ class Expected:
                         group[1] += 1
                         group[2] = max(filter(None, (group[2], lacking[0].reached_on)))
             shown = [(label, r) for label, r in pairs if r.status != NOT_APPLICABLE] or pairs
-            self.csv[str(row.number)] = [self._csv(result, book) for _, result in shown]
+            self.csv[str(row.number)] = [self._csv(label, result, book) for label, result in shown]
 
     @staticmethod
-    def _csv(result: CheckResult, book) -> tuple:
+    def _csv(label: str, result: CheckResult, book) -> tuple:
+        """The CSV row's fields; ``check`` is the label (``ID@VERSION`` when pinned)."""
         shortfall = "; ".join(
             filter(None, (measurement(leaf) or leaf.node.text for leaf in _lacking(result, book)))
         )
         version = f"{result.version.id} {result.version.version}" if result.version else ""
         return (
-            result.check_id,
+            label,
             result.status,
             result.standing or "",
             frozenset(_leaf_ids(result.requires, NOT_MET)),
