@@ -19,7 +19,7 @@ import yaml
 
 from eligibility.errors import InputError
 from eligibility.profiles import Profile, profile_from_data, profile_from_text, read_text
-from eligibility.yamlio import DatesAsTextLoader, parse_text
+from eligibility.yamlio import DatesAsTextLoader, parse_text, refuse_runaway_aliases
 
 CSV_COLUMNS = (
     "candidate_id", "name", "as_of", "highest_education",
@@ -190,7 +190,14 @@ def _yaml_stream(path: Path) -> Iterator[Item]:
                 yield Item(number, where, "data", None, problem)
                 return
             number += 1
-            yield Item(number, f"{path}:{start}", "data", data)
+            where = f"{path}:{start}"
+            try:
+                if "*" in text:  # an alias somewhere: this document may be one that never ends
+                    refuse_runaway_aliases(data, where)
+            except InputError as problem:
+                yield Item(number, where, "data", None, problem)
+                continue
+            yield Item(number, where, "data", data)
     finally:
         loader.dispose()
 

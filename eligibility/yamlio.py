@@ -52,18 +52,57 @@ DatesAsTextLoader.yaml_implicit_resolvers = {
 
 def parse_text(text: str, file: str) -> Any:
     """One YAML document from ``text``; a syntax error becomes an :class:`InputError` with its line."""
+    loader = DatesAsTextLoader(text)  # a SafeLoader subclass: builds plain data, runs no code
     try:
-        return yaml.load(text, Loader=DatesAsTextLoader)  # a SafeLoader subclass: safe
+        data = loader.get_single_data()
     except yaml.YAMLError as error:
         raise _syntax_error(error, file) from None
+    finally:
+        loader.dispose()
+    if "*" in text:  # an alias: see refuse_runaway_aliases
+        refuse_runaway_aliases(data, file)
+    return data
 
 
-def parse_stream(text: str, file: str):
-    """Every document of a multi-document YAML stream, in order."""
-    try:
-        yield from yaml.load_all(text, Loader=DatesAsTextLoader)
-    except yaml.YAMLError as error:
-        raise _syntax_error(error, file) from None
+MAX_VALUES = 1_000_000  # values a document may hold once its aliases are written out
+
+
+def refuse_runaway_aliases(data: Any, file: str) -> None:
+    """Refuse a document whose aliases make a value contain itself (``&a [*a]``) or expand past
+    :data:`MAX_VALUES` ("billion laughs"): every later step walks the data as if each alias were
+    written out, so such a file would never finish. Linear in the distinct values."""
+    sizes: dict[int, int] = {}  # values in a container, aliases written out (when fully seen)
+    open_: set[int] = set()  # containers on the way from the top to where the walk is
+    stack: list[tuple[Any, bool]] = [(data, False)]
+    containers = (dict, list, tuple)
+    while stack:
+        node, leaving = stack.pop()
+        key = id(node)
+        children = list(node.values()) if isinstance(node, dict) else node
+        if leaving:
+            open_.discard(key)
+            sizes[key] = 1 + sum(sizes.get(id(child), 1) for child in children)
+            if sizes[key] > MAX_VALUES:
+                raise InputError(
+                    file,
+                    None,
+                    f"its aliases (*name) expand to more than {MAX_VALUES:,} values",
+                    "write the data out without aliases that repeat aliases",
+                )
+            continue
+        if key in sizes:
+            continue
+        if key in open_:
+            raise InputError(
+                file,
+                None,
+                "an alias (*name) stands inside the value its anchor (&name) names, so the value "
+                "would contain itself without end",
+                "write that value out in full instead of the alias",
+            )
+        open_.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if isinstance(child, containers))
 
 
 def _syntax_error(error: yaml.YAMLError, file: str) -> InputError:
@@ -71,11 +110,12 @@ def _syntax_error(error: yaml.YAMLError, file: str) -> InputError:
     place = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
     problem = getattr(error, "problem", None) or str(error)
     context = getattr(error, "context", None)
-    fix = (
-        "keep one of the two (YAML would silently use only the last)"
-        if "given twice" in problem
-        else "check indentation, colons and quotes around that line"
-    )
+    if "given twice" in problem:
+        fix = "keep one of the two (YAML would silently use only the last)"
+    elif "recursive" in problem:  # an alias inside the mapping its anchor names
+        fix = "write that value out in full instead of the alias (*name) inside it"
+    else:
+        fix = "check indentation, colons and quotes around that line"
     return InputError(
         file, place, f"not valid YAML: {problem}" + (f" ({context})" if context else ""), fix
     )

@@ -291,3 +291,21 @@ def test_a_worker_that_dies_fails_the_run_and_leaves_no_report(tmp_path, ruleboo
     with pytest.raises(BrokenProcessPool):
         run_batch(read_items(cohort), rulebook, CHECKS, csv_out=out, jobs=2)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.jsonl"]
+
+
+def test_a_yaml_document_whose_aliases_never_end_is_an_error_row(tmp_path, rulebook) -> None:
+    """The document is reported as such; the ones before and after it are still checked."""
+    stream = tmp_path / "c.yaml"
+    stream.write_text(
+        "candidate_id: A\nprofile_version: 1\n---\nwork_history: &a [*a]\n"
+        "---\ncandidate_id: C\nprofile_version: 1\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "o.csv"
+    tally = run_batch(read_cohort(stream), rulebook, CHECKS, csv_out=out)
+    assert (tally.rows, tally.checked, tally.error_count) == (3, 2, 1)
+    rows = _csv_rows(out)
+    (error,) = [r for r in rows if r["status"] == "error"]
+    assert error["row"] == "2" and error["where"] == f"{stream}:4"
+    assert "contain itself" in error["error"]
+    assert {r["candidate_id"] for r in rows if r["status"] != "error"} == {"A", "C"}

@@ -361,3 +361,44 @@ def test_broken_reference_file_is_an_input_error(tmp_path, file, replacement):
     with pytest.raises(InputError) as caught:
         load_rulebook(directory)
     assert caught.value.file == str(path)
+
+
+def _laughs(levels: int) -> str:
+    """A YAML 'billion laughs': each level's list holds the one before ten times."""
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("name: Ann\nwork_history: &jobs [*jobs]\n", "would contain itself"),
+        ("name: Ann\nnote: &n {more: *n}\n", "recursive node"),  # PyYAML's own refusal
+        (_laughs(9), "expand to more than 1,000,000 values"),
+    ],
+    ids=["list holding itself", "mapping holding itself", "billion laughs"],
+)
+def test_aliases_that_never_end_are_refused_at_once(tmp_path, text, problem):
+    """Each later step walks the data as written out: such a file would hang the check."""
+    path = tmp_path / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        load_profile(path)
+    assert raised.value.file == str(path) and problem in raised.value.problem
+    assert "alias" in raised.value.fix
+
+
+def test_aliases_that_end_are_still_fine(tmp_path):
+    """An alias may repeat a value (shared, not copied): a few levels of it are read as usual."""
+    path = tmp_path / "p.yaml"
+    second = "  - id: job-2\n    start_date: 2025-02-01\n    directly_assigns_codes: true\n"
+    text = edited(
+        VALID,
+        ("code_sets: [CPT]", "code_sets: &sets [CPT]"),
+        ("verification_letters:", second + "    code_sets: *sets\nverification_letters:"),
+    )
+    path.write_text(text, encoding="utf-8")
+    profile = load_profile(path)
+    jobs = profile.data["work_history"]
+    assert [job["code_sets"] for job in jobs] == [["CPT"], ["CPT"]]
