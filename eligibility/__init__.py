@@ -160,6 +160,8 @@ def _loader_class():
             """Write one entry atomically (a temporary file, then a rename); never raise."""
             temporary = f"{entry}.{os.getpid()}.tmp"
             try:
+                # the cache folder first: makedirs gives only the last folder the mode asked for
+                os.makedirs(os.path.dirname(self.finder.folder), mode=0o700, exist_ok=True)
                 os.makedirs(self.finder.folder, mode=0o700, exist_ok=True)
                 if not self.finder.trusted():
                     return  # a folder others can write to is neither read nor written

@@ -524,19 +524,26 @@ def _reads_of(credentials: list[Credential]) -> dict[str, list[str]]:
 
 def cache_dir() -> Path | None:
     """Where parsed rule files are cached; None when ``ELIGIBILITY_NO_CACHE`` is set, or when
-    the directory is another user's or others can write to it (its entries decide verdicts, and
-    a kept book is code: nothing is read from there or written to it).
+    the directory is another user's (its entries decide verdicts, and a kept book is code:
+    nothing is read from there or written to it).
 
-    The same directory as the package's compiled modules (:func:`eligibility.cache_root`).
+    A directory of ours that others may write to (made so by a umask of 002, or by an earlier
+    version) is made private first; each entry in it is still read only if it is ours and only
+    we can write it. The same directory as the package's compiled modules
+    (:func:`eligibility.cache_root`).
     """
     root = cache_root()
     if not root:
         return None
     try:
-        trusted = _ours(os.stat(root))
+        status = os.stat(root)
     except OSError:  # not there yet: made private on the first write
-        trusted = True
-    return Path(root) if trusted else None
+        return Path(root)
+    if not _ours(status) and _owned(status):
+        with contextlib.suppress(OSError):
+            os.chmod(root, status.st_mode & 0o7777 & ~0o022)
+            status = os.stat(root)
+    return Path(root) if _ours(status) else None
 
 
 @cache
@@ -591,10 +598,13 @@ def _cache_entry(text: str, kind: str) -> tuple[Path | None, str]:
     return folder / f"{kind}-{key}.json", key
 
 
+def _owned(status: os.stat_result) -> bool:
+    return status.st_uid == os.getuid() if hasattr(os, "getuid") else True
+
+
 def _ours(status: os.stat_result) -> bool:
     """An entry (or folder) this user made and nobody else can write."""
-    owner = status.st_uid == os.getuid() if hasattr(os, "getuid") else True
-    return owner and not status.st_mode & 0o022
+    return _owned(status) and not status.st_mode & 0o022
 
 
 def _cache_read(entry: Path | None, key: str) -> Any:

@@ -391,15 +391,31 @@ def test_the_book_keeps_its_paths_as_the_directory_was_given(cache, rules_copy, 
     assert all(Path(v.file).is_absolute() for c in absolute.credentials for v in c.versions)
 
 
-def test_a_cache_folder_others_can_write_to_is_neither_read_nor_written(
+def test_a_cache_folder_of_ours_others_can_write_to_is_made_private(cache, rules_copy):
+    """A umask of 002 (or an earlier version) left it group-writable: it is made private again,
+    and then used; an entry someone else put there is still never read (see above)."""
+    _fresh(rules_copy)
+    cache.chmod(0o777)
+    _fresh(rules_copy)
+    assert cache.stat().st_mode & 0o777 == 0o755
+    assert rules.cache_dir() == cache
+
+
+def test_a_cache_folder_that_is_another_users_is_neither_read_nor_written(
     cache, rules_copy, monkeypatch
 ):
-    """Defence in depth: whoever can write to the folder could swap entries in (the book is
-    code), so such a folder is not used at all, and the book is built instead."""
+    """Defence in depth: its owner could swap entries in (the book is code), so it is not used
+    at all, and the book is built instead."""
+    import os
+
     first = _fresh(rules_copy)
     assert list(cache.glob("book-*.pickle"))
-    cache.chmod(0o777)
     try:
+        os.chown(cache, os.getuid() + 4242, -1)
+    except (PermissionError, AttributeError):
+        pytest.skip("making a folder another user's needs root")
+    try:
+        assert rules.cache_dir() is None
         seen = _builds(monkeypatch)
         book = _fresh(rules_copy)
         assert seen == [str(rules_copy)]  # not read back
@@ -409,12 +425,26 @@ def test_a_cache_folder_others_can_write_to_is_neither_read_nor_written(
         _fresh(rules_copy)
         assert len(list(cache.glob("book-*.pickle"))) == 1  # nor written to
     finally:
-        cache.chmod(0o700)
+        os.chown(cache, os.getuid(), -1)
 
 
-def test_a_new_cache_folder_is_private(cache, rules_copy):
-    _fresh(rules_copy)
+@pytest.mark.parametrize("umask", [0o022, 0o002])
+def test_a_new_cache_folder_is_private_and_used(cache, rules_copy, umask):
+    """Whatever the umask, and whether the rules or the compiled modules make it first."""
+    import os
+    import subprocess
+    import sys
+
+    previous = os.umask(umask)
+    try:
+        env = {**os.environ, "ELIGIBILITY_CACHE_DIR": str(cache), "PYTHONDONTWRITEBYTECODE": "1"}
+        subprocess.run([sys.executable, "-c", "import eligibility.cli"], env=env, check=True)
+        assert (cache / "bytecode").is_dir()  # the compiled modules came first
+        _fresh(rules_copy)
+    finally:
+        os.umask(previous)
     assert cache.stat().st_mode & 0o777 == 0o700
+    assert list(cache.glob("book-*.pickle"))
 
 
 def test_old_books_and_parsed_files_do_not_pile_up(cache, rules_copy, monkeypatch):
