@@ -315,10 +315,14 @@ def run() -> None:
     except SystemExit as done:
         code = done.code
     status = 0 if code is None else code if isinstance(code, int) else 1
-    if not isinstance(code, int | None):  # as Python does with ``sys.exit("message")``
-        with contextlib.suppress(OSError, ValueError):  # no stderr to say it on
+    if not 0 <= status <= 255:  # as the operating system keeps it (and Python: 2**70 exits 255)
+        status = status & 0xFF if -(2**31) <= status < 2**31 else 255
+    if not isinstance(code, int | None) and sys.stderr is not None:  # as ``sys.exit("message")``
+        with contextlib.suppress(OSError, ValueError):  # a closed stderr: nowhere to say it
             print(code, file=sys.stderr)
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # started with it closed (``2>&-``): Python sets it to None
+            continue
         try:
             stream.flush()
         except (OSError, ValueError):  # a closed pipe (``| head``): nothing more can be said

@@ -359,7 +359,8 @@ class _Exited(Exception):
 @pytest.mark.parametrize(
     ("code", "status", "said"),
     [(None, 0, ""), (0, 0, ""), (1, 1, ""), (2, 2, ""), ("bad config", 1, "bad config\n"),
-     (["not", "a", "status"], 1, "['not', 'a', 'status']\n")],
+     (["not", "a", "status"], 1, "['not', 'a', 'status']\n"), (300, 44, ""), (-2, 254, ""),
+     (2**70, 255, "")],
 )  # fmt: skip
 def test_the_program_exits_as_python_would_with_the_code_main_gives(
     monkeypatch, capsys, code, status, said
@@ -403,3 +404,18 @@ def test_the_program_still_exits_when_stderr_is_closed(monkeypatch):
     with pytest.raises(_Exited) as done:
         cli.run()
     assert done.value.status == 1
+
+
+def test_the_program_started_with_stderr_closed_exits_with_the_commands_status():
+    """``eligibility list 2>&-``: Python then has no sys.stderr at all (None)."""
+    import os
+
+    result = subprocess.run(
+        [sys.executable, "-m", "eligibility", "list"],
+        stdout=subprocess.PIPE,
+        preexec_fn=lambda: os.close(2),  # the child's stderr only
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 0
+    assert b"CPC" in result.stdout
