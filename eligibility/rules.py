@@ -220,12 +220,12 @@ class RuleBook:
     def expand(self, selector: str) -> list[tuple[str, str | None]]:
         """Check ids (and a pinned version id) a ``--cert`` value names: a check, an alias or a credential."""
         name, _, pinned = selector.partition("@")
-        check_ids = self._named(name)
-        for check_id in check_ids if pinned else ():
-            self._pinned(
-                check_id, pinned
-            )  # an unknown version is a usage error now, not per profile
-        return [(check_id, pinned or None) for check_id in check_ids]
+        # an unknown version is a usage error now, not per profile; a known one is spelt as in
+        # its rule file, so that ccs-leg and CCS-LEG are one check, labelled one way
+        return [
+            (check_id, self._pinned(check_id, pinned).id if pinned else None)
+            for check_id in self._named(name)
+        ]
 
     @cached_property
     def _index(self) -> _Index:
@@ -715,7 +715,11 @@ def _unpickled_book(data: bytes) -> Any:
     The C unpickler itself (``_pickle``): the ``pickle`` module around it costs ~2 ms of every
     start-up to import and adds nothing a load needs."""
     import io
-    from _pickle import Unpickler, UnpicklingError
+
+    try:
+        from _pickle import Unpickler, UnpicklingError
+    except ImportError:  # pragma: no cover - an interpreter without the C unpickler
+        from pickle import Unpickler, UnpicklingError
 
     class Restricted(Unpickler):
         def find_class(self, module: str, name: str) -> Any:

@@ -225,8 +225,10 @@ def _items(schema: Any) -> Check:
 
 
 def _unique_items(wanted: Any) -> Check:
-    if wanted is not True:
+    if wanted is False:
         return lambda instance: True
+    if wanted is not True:  # not a boolean: an invalid schema, whatever Python would make of it
+        raise _Unsupported(wanted)
     return lambda instance: type(instance) is not list or unique(instance)
 
 

@@ -333,6 +333,7 @@ def test_the_plain_python_check_covers_the_profile_schema_only():
     assert compile_schema({"type": "object", "dependentRequired": {"a": ["b"]}}) is None
     assert compile_schema({"type": "object", "properties": {"a": {"minItems": 1}}}) is None
     assert compile_schema({"format": "email"}) is None
+    assert compile_schema({"uniqueItems": 1}) is None  # Python would enforce it: never laxer
     assert compile_schema({"type": "object", "x-note": 1, "description": "d"}) is not None
 
 

@@ -285,6 +285,9 @@ def test_selections_keep_the_order_asked_and_pin_the_version_named(rulebook) -> 
     )
     versions = [plan.checks[i].version.id for i in plan.wanted]
     assert versions[-2:] == ["CCS-LEG", "CCS-CUR"]  # pinned, then the one in force
+    # a version however spelt is one check, labelled as its rule file spells it
+    spelt = make_plan(rulebook, day, ("CCS-exam@ccs-leg", "ccs-exam@CCS-LEG", "CCS-exam@Ccs-Leg"))
+    assert spelt.labels == ("CCS-exam@CCS-LEG",)
 
 
 def test_a_pinned_keeping_check_is_answered_as_check_profile_answers_it(rulebook) -> None:
