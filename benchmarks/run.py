@@ -20,6 +20,10 @@ It prints seconds, profiles per second and peak memory of each, the ratio batch 
 speed-up of two jobs, peak memory at the largest size against the smallest, and start-up:
 ``eligibility check`` on one profile in a cold process (one check, and every check) against
 ``python -c "import click, yaml"``.
+
+The machine's speed drifts by a quarter and more within minutes, so (a), (b) and (c) run in
+turns, ``--rounds`` times (default 3): each ratio is taken within one round, and the median
+round is shown (seconds are medians too; peak memory the highest seen).
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def floor(path: str, out: str) -> tuple[float, int]:
+def floor(path: str, out: str) -> tuple[float, int, str]:
     """Least work: parse, validate, derive facts, run the compiled rules, write a CSV row."""
     import json
 
@@ -84,10 +88,10 @@ def floor(path: str, out: str) -> tuple[float, int]:
                 statuses.append(codes[check.root])
             writer.writerow([number, *statuses])
             count += 1
-    return time.perf_counter() - start, count
+    return time.perf_counter() - start, count, ""
 
 
-def batch(path: str, out: str, jobs: int = 1) -> tuple[float, int]:
+def batch(path: str, out: str, jobs: int = 1) -> tuple[float, int, str]:
     from eligibility.batch import run_batch
     from eligibility.cohort import read_items
     from eligibility.rules import load_rulebook
@@ -97,27 +101,28 @@ def batch(path: str, out: str, jobs: int = 1) -> tuple[float, int]:
     tally = run_batch(read_items(path), book, csv_out=out, summary_out=out + ".md", jobs=jobs)
     seconds = time.perf_counter() - start
     reconciles = tally.checked + tally.error_count == tally.rows
-    print(
-        f"    checked {tally.checked}, error rows {tally.error_count}, rows read {tally.rows}"
+    return (
+        seconds,
+        tally.checked,
+        f"checked {tally.checked}, error rows {tally.error_count}, rows read {tally.rows}"
         f" ({'counts reconcile' if reconciles else 'COUNTS DO NOT RECONCILE'})",
-        flush=True,
     )
-    return seconds, tally.checked
 
 
-def batch_two_jobs(path: str, out: str) -> tuple[float, int]:
+def batch_two_jobs(path: str, out: str) -> tuple[float, int, str]:
     return batch(path, out, jobs=2)
 
 
 def _measured(function, path: str, out: str, queue) -> None:
-    seconds, count = function(path, out)
+    seconds, count, note = function(path, out)
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    queue.put((seconds, count, max(own, children) / 1024))
+    queue.put((seconds, count, max(own, children) / 1024, note))
 
 
-def measure(function, path: str, out: str) -> tuple[float, int, float]:
-    """(seconds, profiles checked, peak MiB) of ``function`` in a fresh (spawned) process."""
+def measure(function, path: str, out: str) -> tuple[float, int, float, str]:
+    """(seconds, profiles checked, peak MiB, what it says of its counts) of ``function`` in a
+    fresh (spawned) process."""
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
     worker = context.Process(target=_measured, args=(function, path, out, queue))
@@ -157,6 +162,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-jobs", action="store_true", help="skip the two-job run")
+    parser.add_argument("--rounds", type=int, default=3, help="turns of batch, floor, jobs")
     parser.add_argument("--startup-only", action="store_true", help="measure start-up only")
     args = parser.parse_args()
     if args.startup_only:
@@ -170,16 +176,34 @@ def main() -> None:
             write(path, size, seed=args.seed, broken_rows=max(1, size // 1000))
             print(f"{size} profiles ({max(1, size // 1000)} broken rows):", flush=True)
             out = str(Path(folder) / "report.csv")
-            batch_s, batch_n, batch_mb = measure(batch, path, out)
-            print("  " + _line("batch", batch_s, batch_n, batch_mb), flush=True)
-            floor_s, floor_n, floor_mb = measure(floor, path, out)
-            print("  " + _line("floor", floor_s, floor_n, floor_mb), flush=True)
-            print(f"  batch / floor  {batch_s / floor_s:.2f}", flush=True)
+            phases = {"batch": batch, "floor": floor}
             if not args.no_jobs:
-                jobs_s, jobs_n, jobs_mb = measure(batch_two_jobs, path, out)
-                print("  " + _line("batch --jobs 2", jobs_s, jobs_n, jobs_mb), flush=True)
-                print(f"  speed-up of 2 jobs  {batch_s / jobs_s:.2f}x", flush=True)
-            peaks[size] = batch_mb
+                phases["batch --jobs 2"] = batch_two_jobs
+            seen: dict[str, list[tuple[float, int, float, str]]] = {name: [] for name in phases}
+            for turn in range(1, args.rounds + 1):
+                for name, function in phases.items():
+                    seen[name].append(measure(function, path, out))
+                    if turn == 1 and seen[name][0][3]:
+                        print(f"    {name}: {seen[name][0][3]}", flush=True)
+                times = {name: runs[-1][0] for name, runs in seen.items()}
+                print(
+                    f"  round {turn}: "
+                    + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in times.items())
+                    + f"; batch / floor {times['batch'] / times['floor']:.2f}",
+                    flush=True,
+                )
+            for name, runs in seen.items():
+                seconds = statistics.median(run[0] for run in runs)
+                print("  " + _line(name, seconds, runs[0][1], max(run[2] for run in runs)))
+            ratios = [b[0] / f[0] for b, f in zip(seen["batch"], seen["floor"], strict=True)]
+            print(f"  batch / floor  {statistics.median(ratios):.2f} (median of {len(ratios)} rounds;"
+                  f" {min(ratios):.2f} to {max(ratios):.2f})", flush=True)  # fmt: skip
+            if not args.no_jobs:
+                speedups = [
+                    b[0] / j[0] for b, j in zip(seen["batch"], seen["batch --jobs 2"], strict=True)
+                ]
+                print(f"  speed-up of 2 jobs  {statistics.median(speedups):.2f}x", flush=True)
+            peaks[size] = max(run[2] for run in seen["batch"])
     if len(peaks) > 1:
         small, large = min(peaks), max(peaks)
         print(
