@@ -33,8 +33,8 @@ from eligibility.evaluate import (
     CheckResult,
     NodeResult,
 )
-from eligibility.explain import explain
 from eligibility.render import measurement
+from tests.explained import closest_unmet, leaf_ids
 
 STATUSES = (MET, NOT_MET, UNKNOWN, AMBIGUOUS, NOT_APPLICABLE, NO_RULES)  # summary columns
 DAYS = ("2026-11-22", "2021-06-15", "1990-01-01", "2015-09-30", "2022-12-31")
@@ -64,23 +64,12 @@ def _cohort(
     return path
 
 
-def _ordered_leaves(result: NodeResult, status: str) -> list[NodeResult]:
-    if result.node.kind == "leaf":
-        return [result] if result.status == status else []
-    return [leaf for child in result.children for leaf in _ordered_leaves(child, status)]
-
-
-def _leaf_ids(result: NodeResult | None, status: str) -> set[str]:
-    return {leaf.node.id for leaf in _ordered_leaves(result, status)} if result else set()
-
-
 def _lacking(result: CheckResult, book) -> list[NodeResult]:
     """The closest pathway's unmet leaves as a batch reports them: a reached-on date only for a
     near miss (the one condition lacking, not met)."""
     if result.status != NOT_MET:
         return []
-    scope = explain(result, book.policies).closest or result.requires
-    leaves = _ordered_leaves(scope, NOT_MET) + _ordered_leaves(scope, UNKNOWN)
+    leaves = closest_unmet(result, book)
     if len(leaves) == 1 and leaves[0].status == NOT_MET:
         return leaves
     return [replace(leaf, reached_on=None) for leaf in leaves]
@@ -126,9 +115,9 @@ class Expected:
             label,
             result.status,
             result.standing or "",
-            frozenset(_leaf_ids(result.requires, NOT_MET)),
-            frozenset(_leaf_ids(result.requires, UNKNOWN)),
-            frozenset(_leaf_ids(result.requires, AMBIGUOUS)),
+            frozenset(leaf_ids(result.requires, NOT_MET)),
+            frozenset(leaf_ids(result.requires, UNKNOWN)),
+            frozenset(leaf_ids(result.requires, AMBIGUOUS)),
             shortfall,
             version,
         )

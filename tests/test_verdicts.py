@@ -15,36 +15,17 @@ import pytest
 
 from benchmarks.generate import write
 from eligibility.api import check_profile, resolve_as_of
-from eligibility.evaluate import AMBIGUOUS, MET, NOT_MET, UNKNOWN, CheckResult, NodeResult
-from eligibility.explain import explain
+from eligibility.evaluate import AMBIGUOUS, MET, NOT_MET, UNKNOWN, CheckResult
 from eligibility.facts import SECTIONS, derive, policy_can_matter, rederive
 from eligibility.profiles import load_profile, profile_from_data
 from eligibility.verdicts import Memo, assess, make_plan
+from tests.explained import assert_alike, closest_unmet, lacking_fields
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "profiles"
 
 
-def _leaves(result: NodeResult | None, status: str) -> set[str]:
-    if result is None:
-        return set()
-    if result.node.kind == "leaf":
-        return {result.node.id} if result.status == status else set()
-    return set().union(*(_leaves(child, status) for child in result.children))
-
-
-def _ordered_leaves(result: NodeResult, status: str) -> list[NodeResult]:
-    if result.node.kind == "leaf":
-        return [result] if result.status == status else []
-    return [leaf for child in result.children for leaf in _ordered_leaves(child, status)]
-
-
 def _lacking(result: CheckResult, book) -> list[tuple]:
-    scope = explain(result, book.policies).closest or result.requires
-    leaves = _ordered_leaves(scope, NOT_MET) + _ordered_leaves(scope, UNKNOWN)
-    return [
-        (leaf.node.id, leaf.status, leaf.found, leaf.needed, leaf.shortfall, leaf.reached_on)
-        for leaf in leaves
-    ]
+    return lacking_fields(closest_unmet(result, book))
 
 
 def _compare(profiles, book, policies=None) -> int:
@@ -59,25 +40,9 @@ def _compare(profiles, book, policies=None) -> int:
         assert [v.check_id for v in verdicts] == [r.check_id for r in report.results]
         for verdict, result in zip(verdicts, report.results, strict=True):
             where = f"{profile.source} {result.check_id}"
-            assert verdict.status == result.status, where
-            assert verdict.standing == result.standing, where
-            outcome = verdict.outcome
-            assert set(outcome.failed) == _leaves(result.requires, NOT_MET), where
-            assert set(outcome.unknown) == _leaves(result.requires, UNKNOWN), where
-            assert set(outcome.ambiguous) == _leaves(result.requires, AMBIGUOUS), where
+            assert_alike(verdict, result, where)
             if result.status == NOT_MET:
-                fast = [
-                    (
-                        leaf.node.id,
-                        leaf.status,
-                        leaf.found,
-                        leaf.needed,
-                        leaf.shortfall,
-                        leaf.reached_on,
-                    )
-                    for leaf in outcome.lacking
-                ]
-                assert fast == _lacking(result, book), where
+                assert lacking_fields(verdict.outcome.lacking) == _lacking(result, book), where
             compared += 1
     return compared
 

@@ -30,12 +30,11 @@ from eligibility.evaluate import (
     NOT_MET,
     UNKNOWN,
     CheckResult,
-    NodeResult,
 )
-from eligibility.explain import explain
 from eligibility.profiles import Profile, load_profile, profile_from_data
 from eligibility.rules import load_rulebook
 from eligibility.verdicts import Memo, Plan, assess, make_plan
+from tests.explained import assert_alike, closest_unmet, lacking_fields
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "fixtures" / "profiles"
@@ -44,36 +43,12 @@ GOLDEN = ROOT / "fixtures" / "profiles"
 # --- what the explained path says, in the fast path's terms --------------------------------
 
 
-def _leaves(result: NodeResult | None, status: str) -> set[str]:
-    if result is None:
-        return set()
-    if result.node.kind == "leaf":
-        return {result.node.id} if result.status == status else set()
-    return set().union(*(_leaves(child, status) for child in result.children))
-
-
-def _ordered_leaves(result: NodeResult, status: str) -> list[NodeResult]:
-    if result.node.kind == "leaf":
-        return [result] if result.status == status else []
-    return [leaf for child in result.children for leaf in _ordered_leaves(child, status)]
-
-
 def _lacking(result: CheckResult, book) -> list[tuple]:
-    """(id, status, found, needed, shortfall, reached_on) of the closest pathway's unmet leaves,
-    not met first, in the explanation's order."""
-    scope = explain(result, book.policies).closest or result.requires
-    leaves = _ordered_leaves(scope, NOT_MET) + _ordered_leaves(scope, UNKNOWN)
-    return [
-        (leaf.node.id, leaf.status, leaf.found, leaf.needed, leaf.shortfall, leaf.reached_on)
-        for leaf in leaves
-    ]
+    return lacking_fields(closest_unmet(result, book))
 
 
 def _fast_lacking(outcome) -> list[tuple]:
-    return [
-        (leaf.node.id, leaf.status, leaf.found, leaf.needed, leaf.shortfall, leaf.reached_on)
-        for leaf in outcome.lacking
-    ]
+    return lacking_fields(outcome.lacking)
 
 
 def _version(version) -> tuple[str, str] | None:
@@ -120,12 +95,8 @@ def _compare(
             for label, verdict, result in zip(labels, verdicts, report.results, strict=True):
                 where = f"{profile.source} {label} all_dates={all_dates}"
                 assert _version(verdict.version) == _version(result.version), where
-                assert verdict.status == result.status, where
-                assert verdict.standing == result.standing, where
+                assert_alike(verdict, result, where)
                 outcome = verdict.outcome
-                assert set(outcome.failed) == _leaves(result.requires, NOT_MET), where
-                assert set(outcome.unknown) == _leaves(result.requires, UNKNOWN), where
-                assert set(outcome.ambiguous) == _leaves(result.requires, AMBIGUOUS), where
                 seen["answers"] += 1
                 seen[result.status] += 1
                 if result.status != NOT_MET:

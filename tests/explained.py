@@ -1,0 +1,46 @@
+"""What the explained path (check_profile) says, in the terms of the cohort path (verdicts.py):
+shared by the tests that compare the two."""
+
+from __future__ import annotations
+
+from eligibility.evaluate import NOT_MET, UNKNOWN, CheckResult, NodeResult
+from eligibility.explain import explain
+
+
+def leaf_ids(result: NodeResult | None, status: str) -> set[str]:
+    """Ids of the leaves under ``result`` with ``status``."""
+    return {leaf.node.id for leaf in ordered_leaves(result, status)} if result else set()
+
+
+def ordered_leaves(result: NodeResult, status: str) -> list[NodeResult]:
+    """The leaves under ``result`` with ``status``, in the explanation's order."""
+    if result.node.kind == "leaf":
+        return [result] if result.status == status else []
+    return [leaf for child in result.children for leaf in ordered_leaves(child, status)]
+
+
+def closest_unmet(result: CheckResult, book) -> list[NodeResult]:
+    """The closest pathway's unmet leaves, not met first, in the explanation's order."""
+    scope = explain(result, book.policies).closest or result.requires
+    return ordered_leaves(scope, NOT_MET) + ordered_leaves(scope, UNKNOWN)
+
+
+def lacking_fields(leaves) -> list[tuple]:
+    """(id, status, found, needed, shortfall, reached_on) of each leaf, as both paths give them."""
+    return [
+        (leaf.node.id, leaf.status, leaf.found, leaf.needed, leaf.shortfall, leaf.reached_on)
+        for leaf in leaves
+    ]
+
+
+def assert_alike(verdict, result: CheckResult, where: str) -> None:
+    """A cohort verdict and an explained result agree on status, standing and the ids of the
+    conditions not met, unknown and ambiguous."""
+    from eligibility.evaluate import AMBIGUOUS
+
+    assert verdict.status == result.status, where
+    assert verdict.standing == result.standing, where
+    outcome = verdict.outcome
+    assert set(outcome.failed) == leaf_ids(result.requires, NOT_MET), where
+    assert set(outcome.unknown) == leaf_ids(result.requires, UNKNOWN), where
+    assert set(outcome.ambiguous) == leaf_ids(result.requires, AMBIGUOUS), where
