@@ -71,10 +71,12 @@ def refuse_runaway_aliases(data: Any, file: str) -> None:
     """Refuse a document whose aliases make a value contain itself (``&a [*a]``) or expand past
     :data:`MAX_VALUES` ("billion laughs"): every later step walks the data as if each alias were
     written out, so such a file would never finish. Linear in the distinct values."""
+    containers = (dict, list, tuple)
+    if not isinstance(data, containers):  # a lone value (5 # *a comment) holds nothing
+        return
     sizes: dict[int, int] = {}  # values in a container, aliases written out (when fully seen)
     open_: set[int] = set()  # containers on the way from the top to where the walk is
-    stack: list[tuple[Any, bool]] = [(data, False)]
-    containers = (dict, list, tuple)
+    stack: list[tuple[Any, bool]] = [(data, False)]  # containers only
     while stack:
         node, leaving = stack.pop()
         key = id(node)

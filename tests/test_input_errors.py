@@ -389,6 +389,14 @@ def test_aliases_that_never_end_are_refused_at_once(tmp_path, text, problem):
     assert "alias" in raised.value.fix
 
 
+@pytest.mark.parametrize("text", ["5 # *not an alias\n", "'2 * 3'\n", "~ # *\n"])
+def test_a_lone_value_with_a_star_is_the_usual_error(tmp_path, text):
+    path = tmp_path / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match="a profile must be a mapping"):
+        load_profile(path)
+
+
 def test_aliases_that_end_are_still_fine(tmp_path):
     """An alias may repeat a value (shared, not copied): a few levels of it are read as usual."""
     path = tmp_path / "p.yaml"
