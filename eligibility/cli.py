@@ -143,9 +143,10 @@ def check(profiles, certs, as_of, fmt, config, policies, rules_dir) -> None:
     except InputError as error:
         _fail(error)
     reports, failed = [], False
+    dates = fmt == "json" or bool(certs)  # the one-line summary of every check shows none
     for path in profiles:
         try:
-            reports.append(check_profile(load_profile(path), certs, as_of, chosen, book))
+            reports.append(check_profile(load_profile(path), certs, as_of, chosen, book, dates))
         except InputError as error:
             click.echo(f"error: {error}", err=True)
             failed = True

@@ -285,3 +285,72 @@ def test_bad_config_file_is_an_input_error(tmp_path, text):
         and "fix:" in result.stderr
         and "Traceback" not in result.stderr
     )
+
+
+def _without_dates(result):
+    """A result tree as plain data, every reached-on date left out."""
+    import dataclasses
+
+    if dataclasses.is_dataclass(result):
+        return {
+            f.name: _without_dates(getattr(result, f.name))
+            for f in dataclasses.fields(result)
+            if f.name != "reached_on"
+        }
+    if isinstance(result, tuple | list):
+        return [_without_dates(item) for item in result]
+    return result
+
+
+def _dates(result) -> list:
+    found = []
+
+    def walk(node) -> None:
+        if node is None:
+            return
+        if node.reached_on is not None:
+            found.append(node.reached_on)
+        for child in node.children:
+            walk(child)
+
+    walk(result.requires)
+    return found
+
+
+@pytest.mark.parametrize("profile", sorted(PROFILES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_the_summary_of_every_check_is_the_same_without_searching_dates(rulebook, profile):
+    """A summary line shows no reached-on date, so `check PROFILE` does not search them (half of
+    its time): its output is the summary of the full report, and only the dates differ."""
+    from eligibility.api import check_profile
+    from eligibility.profiles import load_profile
+    from eligibility.render import text_report
+
+    candidate = load_profile(profile)
+    full = check_profile(candidate, (), None, None, rulebook)
+    quick = check_profile(candidate, (), None, None, rulebook, dates=False)
+    assert [_dates(r) for r in quick.results] == [[] for _ in quick.results]
+    assert [_without_dates(r) for r in quick.results] == [_without_dates(r) for r in full.results]
+    assert run("check", profile).stdout == text_report(full, rulebook.policies) + "\n"
+
+
+def test_dates_are_still_searched_where_they_are_shown(rulebook):
+    """--cert (the full explanation) and --format json show them."""
+    from eligibility.api import check_profile
+    from eligibility.profiles import load_profile
+
+    c20 = PROFILES / "c20-sam-carter.yaml"
+    full = check_profile(load_profile(c20), ("CPC-full",), None, None, rulebook)
+    (when,) = {d for r in full.results for d in _dates(r)}
+    assert f"reached {when.isoformat()}" in run("check", c20, "--cert", "CPC-full").stdout
+    assert when.isoformat() in run("check", c20, "--format", "json").stdout
+
+
+def test_the_golden_profiles_have_dates_to_leave_out(rulebook):
+    """Else the comparison above would prove nothing."""
+    from eligibility.api import check_profile
+    from eligibility.profiles import load_profile
+
+    reports = [
+        check_profile(load_profile(p), (), None, None, rulebook) for p in PROFILES.glob("*.yaml")
+    ]
+    assert sum(any(_dates(r) for r in report.results) for report in reports) >= 3
