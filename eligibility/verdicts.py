@@ -167,6 +167,7 @@ class _Subprogram:
     reads_lapsed: bool  # a section it changes or a fact its leaves read is one lapsing changes
     which_keeping: Callable[[list[bool]], tuple]  # which of ``keeping`` apply (from applicable)
     which_others: Callable[[list[bool]], tuple]
+    base_codes: Callable[[list[Any]], tuple]  # the main program's codes of ``slots``
 
 
 @dataclass(frozen=True)
@@ -497,6 +498,7 @@ class _Builder:
                 bool({*sections, *(r.split(".")[0] for r in every_read)} & {*LAPSED_SECTIONS}),
                 _getter([i for i in naming if checks[i].keeping]),
                 _getter([i for i in naming if not checks[i].keeping]),
+                _getter([len(self.entries) + s for s in chosen]),  # leaf codes follow the entries
             )
         return out
 
@@ -778,11 +780,15 @@ class _Context:
             values = self.variant(sub, policy, value, run, lapsed)
             if values is None:
                 return {}
-        moved = {}
-        for k, (slot, reads) in enumerate(zip(sub.slots, sub.reads, strict=True)):
-            code = UNKNOWN_CODE if any(values[r] is None for r in reads) else values[k]
-            if code != run.leaf_code(slot):
-                moved[slot] = code
+        if None not in values and None not in sub.inputs(run.values):  # no unknowns: the codes
+            codes = zip(sub.slots, values, sub.base_codes(run.values), strict=False)
+            moved = {slot: code for slot, code, was in codes if code != was}  # values: then reads
+        else:
+            moved = {}
+            for k, (slot, reads) in enumerate(zip(sub.slots, sub.reads, strict=True)):
+                code = UNKNOWN_CODE if any(values[r] is None for r in reads) else values[k]
+                if code != run.leaf_code(slot):
+                    moved[slot] = code
         if key is not None:
             memo.put(key, moved)
         return moved
