@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from itertools import compress
 from operator import itemgetter
 from typing import Any
 
@@ -190,9 +191,6 @@ class _Group:
     reported: tuple[int, ...]  # the places that are not -1
     slots: frozenset[int]  # every slot of every member (is a policy alternative touching one?)
     credentials: tuple[str, ...]  # of the deciding members: what a lapsed standing makes lapse
-    idle: tuple[
-        tuple[int, Outcome], ...
-    ]  # (place, answer) when it does not apply, if not NO_OUTCOME
 
 
 @dataclass(frozen=True)
@@ -218,6 +216,9 @@ class Plan:
     read_paths: Mapping[int, str]  # program position -> the fact path it reads
     keeping_groups: tuple[_Group, ...]  # the keeping checks, grouped (see _Group)
     other_groups: tuple[_Group, ...]  # the other wanted checks, grouped
+    keeping_gate: Callable[[list[bool]], tuple]  # from applicable: which keeping groups apply
+    other_gate: Callable[[list[bool]], tuple]
+    blank: tuple[Outcome, ...]  # per wanted place until answered: NO_RULES or NO_OUTCOME
 
 
 def make_plan(book: RuleBook, day: date, selectors: Iterable[str] = ()) -> Plan:
@@ -405,6 +406,8 @@ class _Builder:
                     slot_codes=_getter(order),
                 )
             )
+        keeping_groups = _groups(checks, [i for i, c in enumerate(checks) if c.keeping], wanted)
+        other_groups = _groups(checks, [i for i in wanted if not checks[i].keeping], wanted)
         return Plan(
             day,
             tuple(checks),
@@ -422,8 +425,11 @@ class _Builder:
             _getter([c.applies for c in checks if c.check is not None and c.applies is not None]),
             self.partial(LAPSED_SECTIONS),
             {position: path for path, position in self.paths.items()},
-            _groups(checks, [i for i, c in enumerate(checks) if c.keeping], wanted),
-            _groups(checks, [i for i in wanted if not checks[i].keeping], wanted),
+            keeping_groups,
+            other_groups,
+            _getter([group.members[0] for group in keeping_groups]),
+            _getter([group.members[0] for group in other_groups]),
+            tuple(checks[i].idle for i in wanted),  # a check that does not apply stays so
         )
 
     def partial(self, sections: Sequence[str]) -> _Partial:
@@ -528,11 +534,6 @@ def _groups(
                 tuple(place for place in at if place >= 0),
                 frozenset(slot for i in members for slot in checks[i].slots),
                 tuple(checks[i].version.credential for i in members if checks[i].decides),  # type: ignore[union-attr]
-                tuple(
-                    (place, checks[i].idle)
-                    for i, place in zip(members, at, strict=True)
-                    if place >= 0 and checks[i].idle is not NO_OUTCOME
-                ),
             )
         )
     return tuple(groups)
@@ -676,11 +677,18 @@ def assess(
     context = _Context(plan, book, profile, policies, explicit, all_dates)
     base = _run(plan, derive(profile, plan.day, policies, book.registry, shared=context.read))
     memo = Memo() if memo is None else memo
-    outcomes: list[Outcome] = [NO_OUTCOME] * len(plan.wanted)
+    outcomes: list[Outcome] = list(plan.blank)
     standings: list[str | None] = [None] * len(plan.wanted)
     kept_ambiguous = context.ambiguous(base, frozenset(), True, memo)
     lapsed = context.answer(
-        plan.keeping_groups, base, kept_ambiguous, memo, frozenset(), outcomes, standings
+        plan.keeping_groups,
+        plan.keeping_gate,
+        base,
+        kept_ambiguous,
+        memo,
+        frozenset(),
+        outcomes,
+        standings,
     )
     run = base
     if lapsed:
@@ -689,7 +697,9 @@ def assess(
         )
         run = _rerun(plan, base, facts, plan.lapsed)
     ambiguous = context.ambiguous(run, lapsed, False, memo)
-    context.answer(plan.other_groups, run, ambiguous, memo, lapsed, outcomes, standings)
+    context.answer(
+        plan.other_groups, plan.other_gate, run, ambiguous, memo, lapsed, outcomes, standings
+    )
     return Assessment(plan, tuple(outcomes), tuple(standings))
 
 
@@ -825,6 +835,7 @@ class _Context:
     def answer(
         self,
         groups: Sequence[_Group],
+        gate: Callable[[list[bool]], tuple],
         run: _Run,
         ambiguous: set[int],
         memo: Memo,
@@ -832,9 +843,10 @@ class _Context:
         outcomes: list[Outcome],
         standings: list[str | None],
     ) -> frozenset[str]:
-        """Put each group's outcome and standing at its members' places (a cohort makes tens
-        per student, so this is one tight loop); returns the credentials the answers make
-        inactive or revoked (what the keeping checks decide).
+        """Put the outcome and standing of each group that applies (``gate``) at its members'
+        places (a cohort makes tens per student, so this is one tight loop; the others keep
+        what ``Plan.blank`` holds); returns the credentials the answers make inactive or revoked
+        (what the keeping checks decide).
 
         An outcome is taken from ``memo`` when the facts its check reads were seen before:
         checks of one shape, and students alike, come out alike. Outcomes for which a reached-on
@@ -843,12 +855,8 @@ class _Context:
         checks, values, applicable = self.plan.checks, run.values, run.applicable
         young = memo.young
         lapsing: set[str] = set()
-        for group in groups:
+        for group in compress(groups, gate(applicable)):
             members = group.members
-            if not applicable[members[0]]:  # no rules in force, or not for this person
-                for place, idle in group.idle:  # (the places start as NO_OUTCOME, no standing)
-                    outcomes[place] = idle
-                continue
             if ambiguous and not ambiguous.isdisjoint(group.slots):
                 for i, place in zip(members, group.places, strict=True):
                     outcome = self.remembered(checks[i], run, ambiguous, lapsed, memo)
