@@ -745,7 +745,11 @@ def _book_read(entry: Path | None, key: bytes) -> RuleBook | None:
         book = _unpickled_book(bytes(payload))
     except Exception:  # any damage costs time only: the book is built instead
         return None
-    return book if isinstance(book, RuleBook) else None
+    if not isinstance(book, RuleBook):
+        return None
+    with contextlib.suppress(OSError):  # in use: pruned last (_prune keeps the newest)
+        os.utime(entry)
+    return book
 
 
 def _book_store(entry: Path | None, key: bytes, book: RuleBook) -> None:
@@ -775,7 +779,8 @@ def _book_store(entry: Path | None, key: bytes, book: RuleBook) -> None:
 
 def _prune(folder: Path, pattern: str, kept: int) -> None:
     """Remove all but the ``kept`` newest entries matching ``pattern`` (a book is kept after each
-    change to the rules, so old ones would pile up); an entry removed costs a rebuild at most."""
+    change to the rules, so old ones would pile up); an entry removed costs a rebuild at most.
+    A book read back is touched, so "newest" is "last used" for books."""
     try:
         entries = sorted(
             ((path.stat().st_mtime_ns, path) for path in folder.glob(pattern)), reverse=True

@@ -463,3 +463,27 @@ def test_old_books_and_parsed_files_do_not_pile_up(cache, rules_copy, monkeypatc
     seen = _builds(monkeypatch)
     _fresh(rules_copy)
     assert seen == []  # what is in use is still read back
+
+
+def test_a_book_in_use_is_pruned_last(cache, rules_copy, monkeypatch):
+    """Reading a book back counts as using it: an old book still read survives newer ones."""
+    import os
+
+    monkeypatch.setattr(rules, "KEPT_BOOKS", 2)
+    cpc = rules_copy / "aapc" / "cpc-coc.yaml"
+    text = cpc.read_text(encoding="utf-8")
+
+    def edit(n: int) -> set:
+        cpc.write_text(text + f"\n# edit {n}\n", encoding="utf-8")
+        _fresh(rules_copy)
+        return set(cache.glob("book-*.pickle"))
+
+    (first,) = edit(0)
+    (second,) = edit(1) - {first}
+    os.utime(first, (1_000, 1_000))  # both written long ago, the first one earlier
+    os.utime(second, (2_000, 2_000))
+    edit(0)  # the first book is read back: in use again
+    assert edit(2) >= {first} and second not in edit(2)
+    seen = _builds(monkeypatch)
+    edit(0)
+    assert seen == []  # still there: read, not built
