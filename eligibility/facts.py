@@ -87,9 +87,10 @@ def derive(
     or revoked on ``as_of``: they no longer count as held, whatever the profile reports.
     ``shared``: what :func:`rederive_each` may reuse for this profile later (see there).
     """
+    shared = {} if shared is None else shared
     facts: dict[str, Any] = {"as_of": as_of.isoformat()}
     for name, section in SECTIONS.items():
-        if shared is not None and name in SPLIT_SECTIONS:
+        if name in SPLIT_SECTIONS:
             facts[name] = _split(name, shared, profile, as_of, policies, registry, lapsed)
         else:
             facts[name] = section(profile, as_of, policies, registry, lapsed)

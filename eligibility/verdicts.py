@@ -201,8 +201,6 @@ class Plan:
     day: date
     checks: tuple[_CheckPlan, ...]
     wanted: tuple[int, ...]  # indexes of the checks to report, in the order asked
-    keeping: tuple[int, ...]  # indexes of the keeping checks (answered first)
-    others: tuple[int, ...]  # indexes of the wanted checks that are not keeping checks
     labels: tuple[str, ...]  # per ``wanted``: its check id, with ``@VERSION`` when pinned
     program: Compiled
     codes_from: int  # program position of the first leaf code
@@ -412,8 +410,6 @@ class _Builder:
             day,
             tuple(checks),
             wanted,
-            tuple(i for i, c in enumerate(checks) if c.keeping),
-            tuple(i for i in wanted if not checks[i].keeping),
             labels,
             compile_logic(self.entries + self.leaf_entries),
             len(self.entries),

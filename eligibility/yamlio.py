@@ -76,14 +76,13 @@ def refuse_runaway_aliases(data: Any, file: str) -> None:
         return
     sizes: dict[int, int] = {}  # values in a container, aliases written out (when fully seen)
     open_: set[int] = set()  # containers on the way from the top to where the walk is
-    stack: list[tuple[Any, bool]] = [(data, False)]  # containers only
+    stack: list[tuple[Any, Any]] = [(data, None)]  # (container, its children when leaving it)
     while stack:
         node, leaving = stack.pop()
         key = id(node)
-        children = list(node.values()) if isinstance(node, dict) else node
-        if leaving:
+        if leaving is not None:
             open_.discard(key)
-            sizes[key] = 1 + sum(sizes.get(id(child), 1) for child in children)
+            sizes[key] = 1 + sum(sizes.get(id(child), 1) for child in leaving)
             if sizes[key] > MAX_VALUES:
                 raise InputError(
                     file,
@@ -103,8 +102,9 @@ def refuse_runaway_aliases(data: Any, file: str) -> None:
                 "write that value out in full instead of the alias",
             )
         open_.add(key)
-        stack.append((node, True))
-        stack.extend((child, False) for child in children if isinstance(child, containers))
+        children = list(node.values()) if isinstance(node, dict) else node
+        stack.append((node, children))
+        stack.extend((child, None) for child in children if isinstance(child, containers))
 
 
 def _syntax_error(error: yaml.YAMLError, file: str) -> InputError:
