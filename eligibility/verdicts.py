@@ -348,7 +348,7 @@ class _Builder:
             _Slot(node, children=tuple(slot_of(child) for child in children))
             for node, children in self.inner
         ]
-        checks = []
+        checks: list[_CheckPlan] = []
         shapes: dict[str, int] = {}
         for plan in self.checks:
             if "tree" not in plan:
@@ -1003,13 +1003,13 @@ class _Context:
                 return [slot] if status(slot) == wanted else []
             return [leaf for child in ordered(slot) for leaf in walk(child, wanted)]
 
-        unmet = walk(closest, NOT_MET) + walk(closest, UNKNOWN)
-        dated = {
+        unmet_leaves = walk(closest, NOT_MET) + walk(closest, UNKNOWN)
+        dates = {
             s: self.reached_on(s, run, lapsed)
-            for s in unmet
+            for s in unmet_leaves
             if status(s) == NOT_MET
             and slots[s].time_dependent
-            and (self.all_dates or len(unmet) == 1)
+            and (self.all_dates or len(unmet_leaves) == 1)
         }
         leaves = tuple(
             NodeResult(
@@ -1020,11 +1020,11 @@ class _Context:
                 operator=numbers[s][2],
                 shortfall=numbers[s][3],
                 missing=numbers[s][4],
-                reached_on=dated.get(s),
+                reached_on=dates.get(s),
             )
-            for s in unmet
+            for s in unmet_leaves
         )
-        return leaves, bool(dated)
+        return leaves, bool(dates)
 
     def numbers(self, slot: int, run: _Run) -> tuple[Any, Any, str | None, Any, tuple[str, ...]]:
         """Found, needed, operator, shortfall and missing facts of one leaf, as ``evaluate._leaf``
@@ -1050,14 +1050,15 @@ class _Context:
         """The first day the leaf is met if ongoing jobs continue (as ``evaluate._reached_on``):
         only the sections the leaf reads are derived again on each probe date."""
         node = self.plan.slots[slot].node
-        assert node.logic is not None
-        keys = tuple(dict.fromkeys(read.split(".")[0] for read in node.logic.reads))
+        logic = node.logic
+        assert logic is not None
+        keys = tuple(dict.fromkeys(read.split(".")[0] for read in logic.reads))
         sections = tuple(key for key in keys if key in SECTIONS)
 
         def met_on(probe: date) -> bool:
             facts = rederive(
                 run.facts, sections, self.profile, probe, self.policies, self.book.registry, lapsed
             )
-            return truthy(node.logic({key: facts[key] for key in keys}))
+            return truthy(logic({key: facts[key] for key in keys}))
 
         return first_day(met_on, self.plan.day)
