@@ -10,6 +10,7 @@ explanation of ``eligibility check --format json`` for each student (slower).
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import tempfile
@@ -24,6 +25,7 @@ from typing import IO, Any
 
 from eligibility.api import check_profile, resolve_as_of
 from eligibility.cohort import Item, Row, parse_item
+from eligibility.errors import InputError
 from eligibility.evaluate import NOT_APPLICABLE, NOT_MET
 from eligibility.render import json_report, measurement
 from eligibility.rules import RuleBook
@@ -78,26 +80,56 @@ class Tally:
 
 @contextmanager
 def atomic_writer(path: str | Path, newline: str | None = None) -> Iterator[IO[str]]:
-    """A text file that appears at ``path`` only when the block ends without error."""
+    """A text file that appears at ``path`` only when the block ends without error.
+
+    A place that cannot be written (no such folder, no permission, a full disk) is an
+    :class:`InputError` naming it; the temporary file is created at once, so that this is known
+    before any work is done."""
     target = Path(path)
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, then renamed into place
-        "w",
-        encoding="utf-8",
-        newline=newline,
-        dir=target.parent or ".",
-        prefix=f".{target.name}.",
-        delete=False,
-    )
     try:
-        with handle:
-            yield handle
-        umask = os.umask(0)  # a temporary file is private; the report gets a new file's mode
-        os.umask(umask)
-        os.chmod(handle.name, 0o666 & ~umask)
-        os.replace(handle.name, target)
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, then renamed into place
+            "w",
+            encoding="utf-8",
+            newline=newline,
+            dir=target.parent or ".",
+            prefix=f".{target.name}.",
+            delete=False,
+        )
+    except OSError as error:
+        raise _unwritable(target, error) from None
+    try:
+        try:
+            with handle:
+                yield handle
+        except OSError as error:
+            if error.errno in _FULL:  # a write that found no room (else: not this file's problem)
+                raise _unwritable(target, error) from None
+            raise
+        try:
+            umask = os.umask(0)  # a temporary file is private; the report gets a new file's mode
+            os.umask(umask)
+            os.chmod(handle.name, 0o666 & ~umask)
+            os.replace(handle.name, target)
+        except OSError as error:  # e.g. --out names a folder
+            raise _unwritable(target, error) from None
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
         raise
+
+
+_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+
+
+def _unwritable(target: Path, error: OSError) -> InputError:
+    folder = str(target.parent)
+    fix = {
+        errno.ENOENT: f"create the folder {folder} first, or name a file in a folder that exists",
+        errno.EACCES: f"you may not write in {folder}: name a file in a folder you may write to",
+        errno.EROFS: f"{folder} is read-only: name a file in a folder you may write to",
+    }.get(error.errno or 0, "name a file in a folder that exists and that you may write to")
+    if error.errno in _FULL:
+        fix = "free some space on that disk, or name a file on another one"
+    return InputError(str(target), None, f"cannot write this file: {error.strerror or error}", fix)
 
 
 # --- checking rows -------------------------------------------------------------------------
@@ -302,8 +334,11 @@ def run_batch(
     checker = CohortChecker(book, selectors, as_of, policies, bool(csv_out), bool(jsonl_out))
     tally = Tally()
     with ExitStack() as stack:
+        # every output is opened before the first row is read: a place that cannot be written
+        # is known at once, not after the whole cohort
         csv_file = stack.enter_context(atomic_writer(csv_out, newline="")) if csv_out else None
         jsonl = stack.enter_context(atomic_writer(jsonl_out)) if jsonl_out else None
+        summary = stack.enter_context(atomic_writer(summary_out)) if summary_out else None
         if csv_file:
             csv_file.write(_csv_line(list(CSV_FIELDS)))
         for lines, reports, part in _checked(rows, checker, jobs):
@@ -314,9 +349,8 @@ def run_batch(
                 jsonl.write(reports)
             if progress:
                 progress(part.rows)
-        if summary_out:
-            with atomic_writer(summary_out) as summary:
-                summary.write(summary_markdown(tally))
+        if summary:
+            summary.write(summary_markdown(tally))
     return tally
 
 

@@ -265,9 +265,14 @@ def batch(source, out, summary, certs, as_of, mapping, jobs, config, policies, r
     0 every row was checked, 1 some rows could not be (they are listed in the report and summary),
     2 a usage error. See docs/batch.md for the formats.
     """
+    import signal
+
     from eligibility.batch import run_batch, summary_markdown
     from eligibility.cohort import count_items, load_mapping, read_items
 
+    # a stopped batch (kill, a scheduler's timeout) unwinds like Ctrl-C: no temporary file is left
+    # behind and a report from before stays as it was
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         book, chosen = _prepare(rules_dir, config, policies, certs)
         columns = load_mapping(mapping) if mapping else None
@@ -300,6 +305,11 @@ def batch(source, out, summary, certs, as_of, mapping, jobs, config, policies, r
     if not summary:
         click.echo(summary_markdown(tally))
     sys.exit(EXIT_MET if not tally.error_count else EXIT_NOT_MET)
+
+
+def _terminated(signum: int, frame: object) -> None:
+    click.echo("stopped: no report written (one from before is left as it was)", err=True)
+    raise SystemExit(128 + signum)
 
 
 def run() -> None:

@@ -5,7 +5,11 @@ from __future__ import annotations
 import csv
 import json
 import os
+import signal
 import stat
+import subprocess
+import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -16,6 +20,7 @@ from benchmarks.generate import write
 from eligibility.batch import atomic_writer, run_batch
 from eligibility.cli import main
 from eligibility.cohort import count_items, read_cohort, read_items
+from eligibility.errors import InputError
 
 CHECKS = ("CPC-full", "CCS-exam", "CCA-exam")
 
@@ -309,3 +314,46 @@ def test_a_yaml_document_whose_aliases_never_end_is_an_error_row(tmp_path, ruleb
     assert error["row"] == "2" and error["where"] == f"{stream}:4"
     assert "contain itself" in error["error"]
     assert {r["candidate_id"] for r in rows if r["status"] != "error"} == {"A", "C"}
+
+
+@pytest.mark.parametrize("option", ["--out", "--summary"])
+def test_an_output_that_cannot_be_written_is_an_input_error_before_any_row(tmp_path, option):
+    write(tmp_path / "c.jsonl", 5, seed=8)
+    unwritable = str(tmp_path / "no-such-folder" / ("r.csv" if option == "--out" else "s.md"))
+    args = {"--out": str(tmp_path / "o.csv"), option: unwritable}
+    result = CliRunner().invoke(
+        main, ["batch", str(tmp_path / "c.jsonl"), *(x for pair in args.items() for x in pair)]
+    )
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert f"error: {unwritable}: cannot write this file" in result.output
+    assert "fix: create the folder" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.jsonl"]  # no report either
+
+
+def test_a_report_that_cannot_be_put_in_place_is_an_input_error(tmp_path, rulebook) -> None:
+    write(tmp_path / "c.jsonl", 3, seed=8)
+    (tmp_path / "taken.csv").mkdir()  # a folder where the report should go: the rename fails
+    with pytest.raises(InputError, match="cannot write this file"):
+        run_batch(
+            read_cohort(tmp_path / "c.jsonl"), rulebook, CHECKS, csv_out=tmp_path / "taken.csv"
+        )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.jsonl", "taken.csv"]
+
+
+def test_a_batch_stopped_by_sigterm_leaves_the_previous_report_and_no_temporary_file(tmp_path):
+    cohort, out = tmp_path / "c.jsonl", tmp_path / "o.csv"
+    write(cohort, 3000, seed=21)
+    out.write_text("previous report\n", encoding="utf-8")
+    command = [sys.executable, "-m", "eligibility", "batch", str(cohort), "--out", str(out)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not any(p.name.startswith(".o.csv.") for p in tmp_path.iterdir()):  # the batch is on
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.005)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 128 + signal.SIGTERM
+    assert b"stopped: no report written" in stderr and b"Traceback" not in stderr
+    assert out.read_text(encoding="utf-8") == "previous report\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.jsonl", "o.csv"]
