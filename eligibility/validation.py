@@ -175,7 +175,8 @@ def validate(
         path.append(next(str(k) for k in error.instance if k not in allowed))
     place = place_of(path, line_of(path) if line_of else None)
     problem, fix = _explain(error)
-    more = len(errors) - 1
+    # other places that are wrong; a value breaking two keywords (a date's pattern and format) is one
+    more = len({tuple(e.absolute_path) for e in errors} - {tuple(error.absolute_path)})
     if more:
         problem += f" (and {more} more problem{'s' if more > 1 else ''} after this one is fixed)"
     raise InputError(file, place, problem, fix)

@@ -410,3 +410,22 @@ def test_aliases_that_end_are_still_fine(tmp_path):
     profile = load_profile(path)
     jobs = profile.data["work_history"]
     assert [job["code_sets"] for job in jobs] == [["CPT"], ["CPT"]]
+
+
+@pytest.mark.parametrize(
+    ("replacements", "more"),
+    [
+        ((("as_of: 2026-11-22", "as_of: 2024-1-5"),), ""),  # pattern and format: one problem
+        (
+            (("as_of: 2026-11-22", "as_of: 2024-1-5"), ("hours_per_week: 40", "hours_per_week: x")),
+            " (and 1 more problem after this one is fixed)",
+        ),
+    ],
+    ids=["one-place", "two-places"],
+)
+def test_more_problems_counts_other_places_not_other_keywords(tmp_path, replacements, more):
+    error = load_error(write_profile(tmp_path, *replacements))
+    assert error.problem.endswith("is not a valid date" + more) or error.problem.endswith(
+        "expected number" + more
+    )
+    assert ("more problem" in error.problem) == bool(more)
