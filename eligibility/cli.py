@@ -275,12 +275,12 @@ def batch(source, out, summary, certs, as_of, mapping, jobs, config, policies, r
     signal.signal(signal.SIGTERM, _terminated)
     try:
         book, chosen = _prepare(rules_dir, config, policies, certs)
-        columns = load_mapping(mapping) if mapping else None
+        layout = load_mapping(mapping) if mapping else None
         if not out.endswith((".csv", ".jsonl")):
             raise InputError(
                 "--out", None, f"{out!r}: unknown report format", "name a .csv or .jsonl file"
             )
-        items = read_items(source, columns)
+        items = read_items(source, layout)
         # a progress bar for a person watching; nothing in a log or a pipe
         shown = sys.stderr.isatty()
         with click.progressbar(

@@ -8,11 +8,13 @@ layout renamed by a mapping file). A row that cannot be parsed or validated carr
 
 from __future__ import annotations
 
+import codecs
 import csv
+import difflib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import orjson
 import yaml
@@ -52,15 +54,23 @@ class Item:
     error: InputError | None = None  # a row that could not even be read
 
 
-def read_cohort(path: str | Path, mapping: Mapping[str, str] | None = None) -> Iterator[Row]:
+def read_cohort(path: str | Path, layout: CsvLayout | None = None) -> Iterator[Row]:
     """The rows of a cohort, streamed in input order."""
-    return (parse_item(item) for item in read_items(path, mapping))
+    return (parse_item(item) for item in read_items(path, layout))
 
 
-def read_items(path: str | Path, mapping: Mapping[str, str] | None = None) -> Iterator[Item]:
+def read_items(path: str | Path, layout: CsvLayout | None = None) -> Iterator[Item]:
     """The students of a cohort as read (in input order); raises :class:`InputError` at once for
-    an unknown format or a CSV without the columns it needs."""
+    an unknown format, a CSV header that would lose or misread a column, or a mapping (``layout``)
+    given for what is not CSV."""
     source = Path(path)
+    if layout is not None and (source.is_dir() or source.suffix.lower() != ".csv"):
+        raise InputError(
+            str(source),
+            None,
+            "a mapping file applies to CSV input only",
+            "leave out --mapping, or give the cohort as .csv",
+        )
     if source.is_dir():
         return _directory(source)
     suffix = source.suffix.lower()
@@ -69,7 +79,7 @@ def read_items(path: str | Path, mapping: Mapping[str, str] | None = None) -> It
     if suffix in (".yaml", ".yml"):
         return _yaml_stream(source)
     if suffix == ".csv":
-        return _csv(source, mapping or {})
+        return _csv(source, layout or CsvLayout())
     raise InputError(
         str(source),
         None,
@@ -97,8 +107,13 @@ def count_items(path: str | Path) -> int:
 def parse_item(item: Item) -> Row:
     """Parse and validate one student; a problem becomes the row's error, never an exception."""
     if item.error is not None:
-        return Row(item.number, item.where, None, item.error)
-    data: Any = item.payload if item.kind in ("data", "flat") else None
+        flat = item.payload[0] if item.kind == "flat" else {}
+        who = (flat.get("candidate_id", ""), flat.get("name", ""))
+        return Row(item.number, item.where, None, item.error, who)
+    data: Any = item.payload if item.kind == "data" else None
+    layout = CsvLayout()
+    if item.kind == "flat":
+        data, layout = item.payload
     try:
         if item.kind == "file":
             profile = profile_from_text(read_text(item.payload), item.where, bulk=True)
@@ -112,6 +127,10 @@ def parse_item(item: Item) -> Row:
             bulk=True,
         )
     except InputError as error:
+        if item.kind == "flat":  # a CSV's reader knows its columns, not the profile's fields
+            error = InputError(
+                error.file, _column_of(error.place, layout), error.problem, error.fix
+            )
         # name the student when the row says who it is, so that the report can be acted on
         who = (
             (str(data.get("candidate_id") or ""), str(data.get("name") or ""))
@@ -122,19 +141,78 @@ def parse_item(item: Item) -> Row:
     return Row(item.number, item.where, profile)
 
 
-def load_mapping(path: str | Path) -> dict[str, str]:
-    """A CSV mapping file: ``columns: {our_column: their_column, ...}``."""
+@dataclass(frozen=True)
+class CsvLayout:
+    """Which column of an export holds which of ours (``columns``: ours -> theirs; the rest by
+    our own names), and the export's columns to leave out. Any other column is refused: a
+    misspelt header would otherwise be dropped without a word, and change verdicts."""
+
+    columns: Mapping[str, str] = field(default_factory=dict)
+    ignored: frozenset[str] = frozenset()
+
+    def theirs(self, ours: str) -> str:
+        return self.columns.get(ours, ours)
+
+
+# where the flat layout puts each column in a profile (profile_from_flat), most specific first
+_FLAT_PLACES = (
+    ("$.work_history[0].start_date", "coding_start"),
+    ("$.work_history[0].end_date", "coding_end"),
+    ("$.work_history[0].hours_per_week", "hours_per_week"),
+    ("$.work_history[0].code_sets", "code_sets"),
+    ("$.work_history", "coding_start"),
+    ("$.verification_letters", "letter_on_file"),
+    ("$.training[0].completion_date", "course_completed_on"),
+    ("$.training[0].topics", "course_topics"),
+    ("$.training", "course_hours"),
+    ("$.practicode", "practicode_completed_on"),
+    ("$.credentials", "credentials"),
+    ("$.memberships[0].renewal_month", "aapc_renewal_month"),
+    ("$.memberships", "aapc_paid_through"),
+    ("$.education", "highest_education"),
+    ("$.candidate_id", "candidate_id"),
+    ("$.name", "name"),
+    ("$.as_of", "as_of"),
+)
+
+
+def _column_of(place: str | None, layout: CsvLayout) -> str | None:
+    """An error's place in a profile made from a CSV row, as the CSV's column."""
+    ours = place[len("column ") :] if place and place.startswith("column ") else None
+    if ours is None and place:
+        ours = next((c for prefix, c in _FLAT_PLACES if place.startswith(prefix)), None)
+    if ours is None:
+        return place
+    theirs = layout.theirs(ours)
+    return f"column {theirs}" if theirs == ours else f"column {theirs} ({ours})"
+
+
+def load_mapping(path: str | Path) -> CsvLayout:
+    """A CSV mapping file: ``columns: {our_column: their_column, ...}`` and, optionally,
+    ``ignore: [their_column, ...]``."""
     data = parse_text(read_text(path), str(path))
+    known = ("columns", "ignore")
+    extra = sorted(set(data) - set(known)) if isinstance(data, dict) else []
     columns = data.get("columns") if isinstance(data, dict) else None
     unknown = sorted(set(columns or {}) - set(CSV_COLUMNS)) if isinstance(columns, dict) else []
-    if not isinstance(columns, dict) or unknown:
+    ignored = data.get("ignore", []) if isinstance(data, dict) else []
+    if not isinstance(columns, dict) or unknown or extra:
         raise InputError(
             str(path),
             None,
-            f"unknown column name(s) {', '.join(unknown)}" if unknown else "no 'columns:' mapping",
-            f"write columns: {{OUR_NAME: YOUR_COLUMN}} with OUR_NAME one of {', '.join(CSV_COLUMNS)}",
+            f"unknown key(s) {', '.join(map(str, extra))}"
+            if extra
+            else f"unknown column name(s) {', '.join(unknown)}"
+            if unknown
+            else "no 'columns:' mapping",
+            f"write columns: {{OUR_NAME: YOUR_COLUMN}} with OUR_NAME one of {', '.join(CSV_COLUMNS)}"
+            + ("" if not extra else ", and optionally ignore: [YOUR_COLUMN, ...]"),
         )
-    return {ours: str(theirs) for ours, theirs in columns.items()}
+    if not isinstance(ignored, list) or not all(isinstance(c, str) for c in ignored):
+        raise InputError(
+            str(path), "ignore", "not a list of column names", "write ignore: [Email, Phone]"
+        )
+    return CsvLayout({ours: str(theirs) for ours, theirs in columns.items()}, frozenset(ignored))
 
 
 def _directory(folder: Path) -> Iterator[Item]:
@@ -202,26 +280,153 @@ def _yaml_stream(path: Path) -> Iterator[Item]:
         loader.dispose()
 
 
-def _csv(path: Path, mapping: Mapping[str, str]) -> Iterator[Item]:
-    handle = path.open(encoding="utf-8-sig", errors="replace", newline="")
-    reader = csv.DictReader(handle)
-    columns = {ours: mapping.get(ours, ours) for ours in CSV_COLUMNS}
-    if columns["candidate_id"] not in (reader.fieldnames or []):
+def _csv(path: Path, layout: CsvLayout) -> Iterator[Item]:
+    handle = path.open("rb")
+    lines = _Utf8Lines(handle)
+    reader = csv.reader(
+        lines, strict=True
+    )  # a quote left open is an error, not the rest of the file
+    try:
+        try:
+            header = [name.strip() for name in next(reader, [])]
+        except csv.Error as error:
+            raise InputError(
+                str(path), "line 1", _csv_problem(error), "write the header as name,name,..."
+            ) from None
+        if 1 in lines.bad:
+            raise InputError(str(path), "line 1", lines.bad[1], "save the export as UTF-8")
+        _check_header(path, header, layout)
+    except BaseException:
         handle.close()
-        raise InputError(
-            str(path),
-            "line 1",
-            f"no column {columns['candidate_id']!r} in the header",
-            "use the default layout (docs/batch.md) or give --mapping",
+        raise
+    return _csv_records(path, handle, lines, reader, header, layout)
+
+
+def _check_header(path: Path, header: list[str], layout: CsvLayout) -> None:
+    """Refuse a header that would lose or misread a column: unknown, repeated or missing."""
+
+    def refuse(problem: str, fix: str) -> None:
+        raise InputError(str(path), "line 1", problem, fix)
+
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
+        refuse(f"column {repeated[0]!r} appears twice in the header", "keep one of them")
+    mapped = set(layout.columns.values())
+    for ours, theirs in layout.columns.items():
+        if theirs not in header:
+            close = difflib.get_close_matches(theirs, header, n=1)
+            refuse(
+                f"the mapping names column {theirs!r} (for {ours}), which the header lacks",
+                f"did you mean {close[0]!r}? Correct the mapping file"
+                if close
+                else "correct the mapping file to name a column of this header",
+            )
+    if layout.theirs("candidate_id") not in header:
+        refuse(
+            f"no column {layout.theirs('candidate_id')!r} in the header",
+            "map candidate_id to the export's student id column in the mapping file"
+            if layout.columns
+            else "use the default layout (docs/batch.md) or give --mapping",
         )
-    return _csv_records(path, handle, reader, columns)
+    for name in header:
+        if (
+            name in mapped
+            or name in layout.ignored
+            or (name in CSV_COLUMNS and name not in layout.columns)
+        ):
+            continue
+        close = difflib.get_close_matches(name, [c for c in CSV_COLUMNS if c not in header], n=1)
+        refuse(
+            f"unknown column {name!r}",
+            (f"did you mean {close[0]!r}? " if close else "")
+            + f"The columns are {', '.join(CSV_COLUMNS)}; to leave a column out, give --mapping"
+            " with ignore: [its name]",
+        )
 
 
-def _csv_records(path: Path, handle, reader: csv.DictReader, columns) -> Iterator[Item]:
+class _Utf8Lines:
+    """The lines of a binary file as text, each decoded on its own, so that one line that is not
+    UTF-8 spoils only the row that holds it (the others are still checked)."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self._handle = handle
+        self.number = 0
+        self.bad: dict[int, str] = {}  # line number -> what is wrong with it
+
+    def __iter__(self) -> Iterator[str]:
+        for raw in self._handle:
+            self.number += 1
+            if self.number == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8) :]
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                self.bad[self.number] = (
+                    f"not UTF-8 text (byte 0x{raw[error.start]:02X} at column {error.start + 1})"
+                )
+                yield raw.decode("utf-8", errors="replace")
+
+
+def _csv_records(
+    path: Path,
+    handle: IO[bytes],
+    lines: _Utf8Lines,
+    reader: Iterator[list[str]],
+    header: list[str],
+    layout: CsvLayout,
+) -> Iterator[Item]:
+    positions = {
+        ours: header.index(layout.theirs(ours))
+        for ours in CSV_COLUMNS
+        if layout.theirs(ours) in header
+    }
     with handle:
-        for number, record in enumerate(reader, start=1):
-            flat = {ours: (record.get(theirs) or "").strip() for ours, theirs in columns.items()}
-            yield Item(number, f"{path}:{reader.line_num}", "flat", flat)
+        number, first = 0, 2  # records so far; the first physical line of the next one
+        while True:
+            try:
+                record = next(reader, None)
+                broken = None
+            except csv.Error as error:  # the reader goes on with the next line
+                record, broken = [], _csv_problem(error)
+            if record is None:
+                return
+            last, where = lines.number, f"{path}:{first}"  # where the record starts
+            bad = next((lines.bad.pop(n) for n in range(first, last + 1) if n in lines.bad), None)
+            first = last + 1
+            if not record and broken is None:  # a blank line
+                continue
+            number += 1
+            flat = {
+                ours: record[i].strip() if i < len(record) else "" for ours, i in positions.items()
+            }
+            problem = _row_problem(record, len(header), broken, bad)
+            error = InputError(where, None, *problem) if problem is not None else None
+            yield Item(number, where, "flat", (flat, layout), error)
+
+
+def _csv_problem(error: csv.Error) -> str:
+    text = str(error)
+    if text.startswith("new-line character seen in unquoted field"):
+        text = "a line break inside a cell that is not quoted"
+    elif text == "unexpected end of data":
+        text = "a quoted cell that is never closed"
+    return f"not valid CSV: {text}"
+
+
+def _row_problem(
+    record: list[str], columns: int, broken: str | None, undecodable: str | None
+) -> tuple[str, str] | None:
+    """What keeps a CSV record from being read as a student, and its fix."""
+    if broken is not None:
+        return broken, "quote a cell that holds a line break or a quote mark"
+    if undecodable is not None:
+        return undecodable, "save the export as UTF-8"
+    if len(record) > columns:
+        return (
+            f"{len(record)} cells where the header has {columns} columns",
+            "quote any cell that holds a comma, or remove the extra cells",
+        )
+    return None
 
 
 def profile_from_flat(flat: Mapping[str, str], where: str) -> dict[str, Any]:
@@ -244,6 +449,16 @@ def profile_from_flat(flat: Mapping[str, str], where: str) -> dict[str, Any]:
                 f"write {column} as a number",
             ) from None
 
+    def yes_or_no(column: str) -> bool:
+        value = flat.get(column, "").lower()
+        if value in ("yes", "y", "true", "1"):
+            return True
+        if value in ("", "no", "n", "false", "0"):
+            return False
+        raise InputError(
+            where, f"column {column}", f"{flat[column]!r} is neither yes nor no", "write yes or no"
+        )
+
     profile: dict[str, Any] = {"profile_version": 1}
     for column in ("candidate_id", "name", "as_of"):
         if flat.get(column):
@@ -261,7 +476,7 @@ def profile_from_flat(flat: Mapping[str, str], where: str) -> dict[str, Any]:
         if number("hours_per_week") is not None:
             job["hours_per_week"] = number("hours_per_week")
         profile["work_history"] = [job]
-        if flat.get("letter_on_file", "").lower() in ("yes", "y", "true", "1"):
+        if yes_or_no("letter_on_file"):
             end = flat.get("coding_end")
             profile["verification_letters"] = [
                 {

@@ -357,3 +357,117 @@ def test_a_batch_stopped_by_sigterm_leaves_the_previous_report_and_no_temporary_
     assert b"stopped: no report written" in stderr and b"Traceback" not in stderr
     assert out.read_text(encoding="utf-8") == "previous report\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.jsonl", "o.csv"]
+
+
+def _flat_cohort(tmp_path: Path, count: int = 4) -> tuple[Path, list[str]]:
+    """A flat CSV cohort, and its lines (header first) to edit."""
+    path = tmp_path / "c.csv"
+    write(path, count, seed=6, flat=True)
+    return path, path.read_text(encoding="utf-8").splitlines()
+
+
+def _batch(tmp_path: Path, source: Path, *extra: str):
+    out = tmp_path / "o.csv"
+    result = CliRunner().invoke(
+        main, ["batch", str(source), "--out", str(out), "--cert", "CCA", *extra]
+    )
+    assert "Traceback" not in result.output
+    return result, (_csv_rows(out) if out.exists() else [])
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "credentials",
+            "credential",
+            "unknown column 'credential'\n  fix: did you mean 'credentials'?",
+        ),
+        ("hours_per_week", "hours_a_week", "unknown column 'hours_a_week'"),
+        ("course_hours", "name", "column 'name' appears twice in the header"),
+    ],
+)
+def test_a_csv_header_that_would_lose_a_column_is_refused(tmp_path, old, new, message) -> None:
+    source, lines = _flat_cohort(tmp_path)
+    lines[0] = lines[0].replace(old, new)
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result, _ = _batch(tmp_path, source)
+    assert result.exit_code == 2
+    assert f"{source}: line 1: {message}" in result.output
+
+
+def test_a_mapping_must_name_columns_the_export_has_and_may_leave_others_out(tmp_path) -> None:
+    source, lines = _flat_cohort(tmp_path)
+    lines[0] = lines[0].replace("coding_start", "JobStart") + ",Email"
+    lines[1:] = [line + ",a@example.org" for line in lines[1:]]
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("columns: {coding_start: JobStrt}\n", encoding="utf-8")
+    result, _ = _batch(tmp_path, source, "--mapping", str(mapping))
+    assert result.exit_code == 2
+    assert "the mapping names column 'JobStrt' (for coding_start), which the header lacks" in (
+        result.output
+    )
+    assert "did you mean 'JobStart'?" in result.output
+    mapping.write_text("columns: {coding_start: JobStart}\n", encoding="utf-8")
+    result, _ = _batch(tmp_path, source, "--mapping", str(mapping))
+    assert result.exit_code == 2 and "unknown column 'Email'" in result.output
+    mapping.write_text("columns: {coding_start: JobStart}\nignore: [Email]\n", encoding="utf-8")
+    result, rows = _batch(tmp_path, source, "--mapping", str(mapping))
+    assert result.exit_code == 0, result.output
+    assert len(rows) == 4 and {r["status"] for r in rows} != {"error"}
+
+
+def test_a_mapping_file_with_an_unknown_key_or_for_json_lines_is_refused(tmp_path) -> None:
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("columns: {}\nignored: [Email]\n", encoding="utf-8")
+    source, _ = _flat_cohort(tmp_path)
+    result, _ = _batch(tmp_path, source, "--mapping", str(mapping))
+    assert result.exit_code == 2 and "unknown key(s) ignored" in result.output
+    write(tmp_path / "c.jsonl", 2, seed=1)
+    mapping.write_text("columns: {}\n", encoding="utf-8")
+    result, _ = _batch(tmp_path, tmp_path / "c.jsonl", "--mapping", str(mapping))
+    assert result.exit_code == 2 and "a mapping file applies to CSV input only" in result.output
+
+
+def test_bad_csv_cells_are_error_rows_naming_the_column_and_the_rest_are_checked(tmp_path):
+    source, lines = _flat_cohort(tmp_path, 7)
+    header = lines[0].split(",")
+
+    def edit(line: str, column: str, value: str) -> str:
+        cells = line.split(",")
+        cells[header.index(column)] = value
+        return ",".join(cells)
+
+    lines[1] = edit(lines[1], "letter_on_file", "maybe")
+    lines[2] = edit(lines[2], "coding_start", "2019-13-16")
+    lines[3] = lines[3] + ",one too many"
+    lines[7] = lines[7].replace(",Student 7,", ',"Student 7,')  # a quote never closed
+    data = ("\n".join(lines) + "\n").encode("utf-8").replace(b"Student 4", b"Stud\xe9nt 4")
+    source.write_bytes(data)  # row 4 is Latin-1, not UTF-8
+    result, rows = _batch(tmp_path, source)
+    assert result.exit_code == 1
+    by_row = {int(r["row"]): r for r in rows}
+    assert sorted(by_row) == [1, 2, 3, 4, 5, 6, 7]
+    assert [n for n, r in by_row.items() if r["status"] != "error"] == [5, 6]
+
+    def error(n: int) -> tuple[str, str, str]:
+        return by_row[n]["where"], by_row[n]["candidate_id"], by_row[n]["error"]
+
+    assert error(1) == (
+        f"{source}:2",
+        "S000001",
+        "column letter_on_file: 'maybe' is neither yes nor no (fix: write yes or no)",
+    )
+    assert error(2)[2].startswith("column coding_start: '2019-13-16' is not a valid date")
+    assert error(3)[1:] == (
+        "S000003",
+        f"{len(header) + 1} cells where the header has {len(header)} columns"
+        " (fix: quote any cell that holds a comma, or remove the extra cells)",
+    )
+    column = lines[4].index("Student 4") + 5  # the byte after "Stud"
+    assert error(4)[2] == f"not UTF-8 text (byte 0xE9 at column {column})" + (
+        " (fix: save the export as UTF-8)"
+    )
+    assert error(7)[0] == f"{source}:8"
+    assert error(7)[2].startswith("not valid CSV: a quoted cell that is never closed")
