@@ -12,6 +12,7 @@ import json
 import os
 import re
 import sys
+from collections.abc import Callable
 from datetime import date
 
 import click
@@ -272,7 +273,8 @@ def batch(source, out, summary, certs, as_of, mapping, jobs, config, policies, r
 
     # a stopped batch (kill, a scheduler's timeout) unwinds like Ctrl-C: no temporary file is left
     # behind and a report from before stays as it was
-    signal.signal(signal.SIGTERM, _terminated)
+    stop = _Stop()
+    signal.signal(signal.SIGTERM, stop.asked)
     try:
         book, chosen = _prepare(rules_dir, config, policies, certs)
         layout = load_mapping(mapping) if mapping else None
@@ -298,7 +300,7 @@ def batch(source, out, summary, certs, as_of, mapping, jobs, config, policies, r
                 jsonl_out=out if out.endswith(".jsonl") else None,
                 summary_out=summary,
                 jobs=jobs,
-                progress=progress.update,
+                progress=stop.between(progress.update),
             )
     except InputError as error:
         _fail(error)
@@ -307,9 +309,30 @@ def batch(source, out, summary, certs, as_of, mapping, jobs, config, policies, r
     sys.exit(EXIT_MET if not tally.error_count else EXIT_NOT_MET)
 
 
-def _terminated(signum: int, frame: object) -> None:
-    click.echo("stopped: no report written (one from before is left as it was)", err=True)
-    raise SystemExit(128 + signum)
+class _Stop:
+    """SIGTERM for a batch: it stops between two chunks of rows, where unwinding is safe (an
+    exception raised at any point could land inside a compiled library's import and become its
+    panic); a second SIGTERM stops it at once."""
+
+    def __init__(self) -> None:
+        self.signal: int | None = None
+
+    def asked(self, signum: int, frame: object) -> None:
+        if self.signal is not None:
+            self._exit()
+        self.signal = signum
+
+    def between(self, progress: Callable[[int], object]) -> Callable[[int], None]:
+        def done(rows: int) -> None:
+            progress(rows)
+            if self.signal is not None:
+                self._exit()
+
+        return done
+
+    def _exit(self) -> None:
+        click.echo("stopped: no report written (one from before is left as it was)", err=True)
+        raise SystemExit(128 + (self.signal or 15))
 
 
 def run() -> None:

@@ -224,10 +224,14 @@ def _directory(folder: Path) -> Iterator[Item]:
 def _json_lines(path: Path) -> Iterator[Item]:
     """One item per non-blank line; its row number is its line number, so that a worker given a
     stretch of the file numbers its rows as a single reader would."""
-    with path.open(encoding="utf-8", errors="replace") as lines:
+    with path.open("rb") as handle:
+        lines = _Utf8Lines(handle)
         for line_number, line in enumerate(lines, start=1):
-            if line.strip():
-                yield Item(line_number, f"{path}:{line_number}", "json", line)
+            if not line.strip():
+                continue
+            where, bad = f"{path}:{line_number}", lines.bad.pop(line_number, None)
+            problem = InputError(where, None, bad, "save the file as UTF-8") if bad else None
+            yield Item(line_number, where, "json", line, problem)
 
 
 def _json(line: str, where: str) -> Any:

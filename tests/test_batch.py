@@ -471,3 +471,15 @@ def test_bad_csv_cells_are_error_rows_naming_the_column_and_the_rest_are_checked
     )
     assert error(7)[0] == f"{source}:8"
     assert error(7)[2].startswith("not valid CSV: a quoted cell that is never closed")
+
+
+def test_a_json_line_that_is_not_utf8_is_an_error_row_and_the_rest_are_checked(tmp_path, rulebook):
+    cohort = tmp_path / "c.jsonl"
+    write(cohort, 3, seed=2)
+    data = cohort.read_bytes().replace(b"Student 2", b"Stud\xe9nt 2")
+    cohort.write_bytes(data)
+    rows = list(read_cohort(cohort))
+    assert [row.profile is not None for row in rows] == [True, False, True]
+    assert rows[1].error is not None and rows[1].error.problem.startswith(
+        "not UTF-8 text (byte 0xE9"
+    )
