@@ -7,6 +7,7 @@ report = check_profile(load_profile("fixtures/profiles/c09-hana-sato.yaml"), ["C
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -107,24 +108,41 @@ def parse_policies(settings: Iterable[str], rulebook: RuleBook) -> dict[str, str
     chosen: dict[str, str] = {}
     for setting in settings:
         name, sep, value = setting.partition("=")
-        policy = rulebook.policies.get(name.strip())
-        if not sep or policy is None:
-            known = ", ".join(rulebook.policies)
+        if not sep:
+            policy = rulebook.policies.get(name.strip())
             raise InputError(
                 "--policy",
                 None,
-                f"{setting!r} does not name a policy",
-                f"write ID=VALUE with ID one of: {known}",
+                f"{setting!r} gives no value" if policy else f"{setting!r} is not ID=VALUE",
+                f"write {policy.id}=VALUE with VALUE one of: {', '.join(policy.values)}"
+                if policy
+                else f"write ID=VALUE with ID one of: {', '.join(rulebook.policies)}",
             )
-        if value.strip() not in policy.values:
-            raise InputError(
-                "--policy",
-                None,
-                f"{value!r} is not a value of {name}",
-                f"use one of: {', '.join(policy.values)}",
-            )
-        chosen[policy.id] = value.strip()
+        policy_id, chosen_value = _policy_value(name, value, rulebook, "--policy")
+        chosen[policy_id] = chosen_value
     return chosen
+
+
+def _policy_value(name: str, value: str, rulebook: RuleBook, where: str) -> tuple[str, str]:
+    """A policy's id and one of its values, or the error saying which names are known."""
+    policy = rulebook.policies.get(name.strip())
+    if policy is None:
+        close = difflib.get_close_matches(name.strip(), list(rulebook.policies), n=1)
+        raise InputError(
+            where,
+            None,
+            f"no policy called {name.strip()!r}",
+            (f"did you mean {close[0]!r}? " if close else "")
+            + f"The policies are: {', '.join(rulebook.policies)}",
+        )
+    if value.strip() not in policy.values:
+        raise InputError(
+            where,
+            None,
+            f"{value.strip()!r} is not a value of {policy.id}",
+            f"use one of: {', '.join(policy.values)}",
+        )
+    return policy.id, value.strip()
 
 
 def load_config(path: str, rulebook: RuleBook) -> dict[str, str]:
@@ -143,12 +161,15 @@ def load_config(path: str, rulebook: RuleBook) -> dict[str, str]:
             "'policies' must be a mapping of ID: VALUE",
             "write policies: {part_time_counting: fte40}",
         )
-    try:
-        return parse_policies([f"{k}={v}" for k, v in policies.items()], rulebook)
-    except InputError as error:
-        raise InputError(
-            path, place_of(["policies"], line_of(text, ["policies"])), error.problem, error.fix
-        ) from None
+    chosen: dict[str, str] = {}
+    for name, value in policies.items():
+        try:
+            policy_id, chosen_value = _policy_value(str(name), str(value), rulebook, path)
+        except InputError as error:
+            place = place_of(["policies", str(name)], line_of(text, ["policies", str(name)]))
+            raise InputError(path, place, error.problem, error.fix) from None
+        chosen[policy_id] = chosen_value
+    return chosen
 
 
 def check_profile(

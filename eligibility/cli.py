@@ -50,13 +50,18 @@ class IsoDate(click.ParamType):
             )
 
 
-AS_OF_OPTION = click.option(
-    "--as-of",
-    "as_of",
-    type=IsoDate(),
-    default=None,
-    help="Evaluation date, YYYY-MM-DD. Default: the profile's own as_of, else today. Picks the rule version in force on that date.",
-)
+def _as_of_option(default: str):
+    return click.option(
+        "--as-of",
+        "as_of",
+        type=IsoDate(),
+        default=None,
+        help=f"Evaluation date, YYYY-MM-DD. Default: {default}. Picks the rule version in force on that date.",
+    )
+
+
+AS_OF_OPTION = _as_of_option("the profile's own as_of, else today")
+RULES_AS_OF_OPTION = _as_of_option("today")  # list and show read no profile
 
 
 CERT_OPTION = click.option(
@@ -164,7 +169,7 @@ def check(profiles, certs, as_of, fmt, config, policies, rules_dir) -> None:
 
 
 @main.command(name="list")
-@AS_OF_OPTION
+@RULES_AS_OF_OPTION
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
@@ -186,22 +191,17 @@ def list_(as_of, fmt, rules_dir) -> None:
 
 @main.command()
 @click.argument("ident", metavar="ID")
-@AS_OF_OPTION
+@RULES_AS_OF_OPTION
 @RULES_OPTION
 def show(ident, as_of, rules_dir) -> None:
     """Explain a credential's (or one check's) requirements in plain words, with sources and versions."""
-    from eligibility.describe import show_text
+    from eligibility.describe import show as show_rules
     from eligibility.rules import load_rulebook
 
     try:
-        book = load_rulebook(rules_dir)
-        expanded = book.expand(ident)
+        click.echo(show_rules(load_rulebook(rules_dir), ident, as_of or date.today()))
     except InputError as error:
         _fail(error)
-    credential = book.credential_of(expanded[0][0])
-    assert credential is not None
-    only = expanded[0][0] if len(expanded) == 1 and ident.upper() != credential.id.upper() else None
-    click.echo(show_text(book, credential, as_of or date.today(), only))
 
 
 @main.command()

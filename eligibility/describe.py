@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from eligibility.errors import InputError
 from eligibility.rules import Credential, Node, RuleBook, Version
 
 
@@ -47,20 +48,43 @@ def list_rows(book: RuleBook, as_of: date) -> list[dict[str, Any]]:
 
 def list_text(book: RuleBook, as_of: date) -> str:
     rows = list_rows(book, as_of)
+    body_width = max(len(row["body"]) for row in rows) + 1
+    id_width = max(len(row["id"]) for row in rows) + 2  # PAHCS-SPECIALTY is 15 long
+    indent = " " * (body_width + id_width)
     lines = [f"Credentials and their checks (rules in force on {as_of.isoformat()}):", ""]
     for row in rows:
         id_note = f", id confidence {row['id_confidence']}" if row["id_confidence"] else ""
         lines.append(
-            f"{row['body']:<6}{row['id']:<8}{row['name']}  [confidence {row['confidence']}{id_note}, {row['version']}]"
+            f"{row['body']:<{body_width}}{row['id']:<{id_width}}{row['name']}  [confidence {row['confidence']}{id_note}, {row['version']}]"
         )
         if row["setting"]:
-            lines.append(f"{'':14}setting: {row['setting']}")
-        lines.append(f"{'':14}checks:  {', '.join(row['checks']) or 'none'}")
+            lines.append(f"{indent}setting: {row['setting']}")
+        lines.append(f"{indent}checks:  {', '.join(row['checks']) or 'none'}")
     lines += [
         "",
         "Explain one: eligibility show ID    Check a profile: eligibility check PROFILE --cert ID",
     ]
     return "\n".join(lines)
+
+
+def show(book: RuleBook, ident: str, as_of: date) -> str:
+    """What ``eligibility show ID`` prints: a credential's rules, or one check's; for a credential
+    the registry knows but no rule file covers (RHIT, RHIA), what that means."""
+    try:
+        expanded = book.expand(ident)
+    except InputError as error:
+        info = book.registry.info(ident)
+        if info is not None and book.credential_of(info.id) is None:
+            return (
+                f"{info.id}: {info.name} ({info.body})\n"
+                "No rules of its own here: it is not checked. Other credentials' rules read it"
+                " when a candidate holds it (a profile's credentials may name it)."
+            )
+        raise InputError("ID", None, error.problem, error.fix) from None  # not --cert, here
+    credential = book.credential_of(expanded[0][0])
+    assert credential is not None
+    whole = len(expanded) > 1 or ident.upper() == credential.id.upper()
+    return show_text(book, credential, as_of, None if whole else expanded[0][0])
 
 
 def show_text(

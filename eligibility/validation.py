@@ -213,7 +213,14 @@ def _explain(error: jsonschema.ValidationError) -> tuple[str, str]:
         return f"{json.dumps(value)} is not an accepted value", f"use one of: {choices}"
     if keyword == "type":
         wanted = schema["type"] if isinstance(schema["type"], str) else " or ".join(schema["type"])
-        return f"{json.dumps(value)} is a {_type_name(value)}, expected {wanted}", _describe(schema)
+        problem = f"{json.dumps(value)} is a {_type_name(value)}, expected {wanted}"
+        if "string" in wanted and isinstance(value, bool | int | float):
+            # YAML reads 00123 as the number 83 and No as false: the text was meant
+            return problem, (
+                "put the value in quotes (YAML reads unquoted digits as a number, a leading 0"
+                " as octal, and yes/no/on/off as true/false); " + _describe(schema)
+            )
+        return problem, _describe(schema)
     if keyword == "anyOf" and any(s.get("format") == "date" for s in schema["anyOf"]):
         return f"{value!r} is not a valid date", "write a real calendar date as YYYY-MM-DD, or null"
     return error.message, _describe(schema)

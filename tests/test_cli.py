@@ -147,8 +147,13 @@ def test_policy_settles_an_open_question(policy, status, policies_set):
     [
         (["--cert", "NOPE"], "no credential or check called 'NOPE'"),
         (["--cert", "CCS-exam@NOPE"], "CCS-exam has no rule version 'NOPE'"),
-        (["--policy", "nope=1"], "'nope=1' does not name a policy"),
-        (["--policy", "part_time_counting"], "does not name a policy"),
+        (["--policy", "nope=1"], "no policy called 'nope'"),
+        (["--policy", "part_time_countin=fte40"], "fix: did you mean 'part_time_counting'?"),
+        (
+            ["--policy", "part_time_counting"],
+            "'part_time_counting' gives no value\n  fix: write part_time_counting=VALUE with VALUE"
+            " one of: calendar, fte40, fte32",
+        ),
         (["--policy", "part_time_counting=fte99"], "'fte99' is not a value of part_time_counting"),
         (["--as-of", "2023-02-30"], "'2023-02-30'"),
         (["--rules", "/nonexistent/rules"], "rules directory not found"),
@@ -354,3 +359,38 @@ def test_the_golden_profiles_have_dates_to_leave_out(rulebook):
         check_profile(load_profile(p), (), None, None, rulebook) for p in PROFILES.glob("*.yaml")
     ]
     assert sum(any(_dates(r) for r in report.results) for report in reports) >= 3
+
+
+def test_a_config_file_typo_names_its_line_and_the_policy_it_may_mean(tmp_path):
+    config = tmp_path / "c.yaml"
+    config.write_text("policies:\n  part_time_countin: fte40\n", encoding="utf-8")
+    result = run("check", C01, "--config", config)
+    assert_input_error(
+        result,
+        f"{config}: line 2 ($.policies.part_time_countin): no policy called 'part_time_countin'\n"
+        "  fix: did you mean 'part_time_counting'?",
+    )
+    assert "ID=VALUE" not in result.stderr  # that is the command line's spelling, not YAML's
+
+
+def test_show_names_its_argument_and_explains_a_credential_without_rules():
+    assert_input_error(run("show", "NOPE"), "error: ID: no credential or check called 'NOPE'")
+    result = run("show", "RHIT")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("RHIT: Registered Health Information Technician (AHIMA)\n")
+    assert "No rules of its own here" in result.stdout
+
+
+def test_list_keeps_every_id_apart_from_its_name():
+    rows = json.loads(run("list", "--format", "json").stdout)
+    text = run("list").stdout
+    for row in rows:  # PAHCS-SPECIALTY ran into its name: "PAHCS-SPECIALTYPAHCS specialty"
+        line = f"{re.escape(row['body'])} +{re.escape(row['id'])}  +{re.escape(row['name'])}"
+        assert re.search(f"^{line}  \\[", text, re.MULTILINE), row["id"]
+
+
+@pytest.mark.parametrize("command", ["list", "show"])
+def test_list_and_show_say_their_date_defaults_to_today(command):
+    help_text = run(command, "--help").stdout
+    assert "Default: today." in " ".join(help_text.split())
+    assert "profile" not in help_text

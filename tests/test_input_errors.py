@@ -429,3 +429,18 @@ def test_more_problems_counts_other_places_not_other_keywords(tmp_path, replacem
         "expected number" + more
     )
     assert ("more problem" in error.problem) == bool(more)
+
+
+@pytest.mark.parametrize(
+    ("replacement", "problem"),
+    [
+        (("name: Test Person", "name: 00123"), "83 is a number, expected string"),
+        (("name: Test Person", "name: No"), "false is a boolean, expected string"),
+    ],
+)
+def test_text_that_yaml_read_as_a_number_or_boolean_says_to_quote_it(
+    tmp_path, replacement, problem
+):
+    error = load_error(write_profile(tmp_path, replacement))
+    assert error.problem == problem
+    assert error.fix is not None and error.fix.startswith("put the value in quotes")
