@@ -246,7 +246,7 @@ def policies(rules_dir) -> None:
     "mapping",
     type=click.Path(dir_okay=False),
     default=None,
-    help="For CSV input in another layout: YAML 'columns: {our_name: your_column}'.",
+    help="For CSV input in another layout: YAML 'columns: {our_name: your_column}', optionally 'ignore: [your_column, ...]'.",
 )
 @click.option(
     "--jobs",
