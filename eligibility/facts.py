@@ -525,6 +525,7 @@ def _memberships(profile: Mapping[str, Any], as_of: date, *_: Any) -> dict[str, 
 AHIMA_SELF_REVIEWS_UNTIL = date(2021, 1, 1)  # H4: discontinued for cycles from 2021-01-01
 AHIMA_40_PERCENT_FROM = date(2025, 1, 1)  # H5: the 40% AHIMA-sourced rule
 AHIMA_INACTIVE_DAYS = 180  # H6: inactive for 180 days, then revoked
+NOT_HELD = frozenset({"revoked", "expired", "lapsed"})  # reported statuses of a credential gone
 
 
 def _recertification(
@@ -537,10 +538,11 @@ def _recertification(
     the rules' business; facts only add up.
     """
     credentials = profile.get("credentials", [])
-    ahima_ids = {
+    ahima_ids = {  # the credentials held (a revoked or expired one needs no CEUs)
         registry.normalise(r["id"])[0]
         for r in credentials
         if (r.get("issuing_body") or _body(registry, r["id"])) == "AHIMA"
+        and _status_on(r, as_of) not in NOT_HELD
     }
     reviews = profile.get("self_reviews", [])
     out: dict[str, Any] = {}

@@ -111,6 +111,14 @@ def _consistency_problems(data: Mapping[str, Any]) -> Iterator[tuple[list[str | 
                     f"{last} {record[last]} is before {first} {record[first]}",
                     f"correct one of the two dates; {last} must be on or after {first}",
                 )
+    for index, credential in enumerate(data.get("credentials", [])):
+        for k, cycle in enumerate(credential.get("recert_cycles", [])):
+            if cycle.get("start") and cycle.get("end") and cycle["end"] < cycle["start"]:
+                yield (
+                    ["credentials", index, "recert_cycles", k, "end"],
+                    f"end {cycle['end']} is before start {cycle['start']}",
+                    "correct one of the two dates; a cycle's end must be on or after its start",
+                )
     for section in ("work_history", "training", "verification_letters"):
         seen: set[str] = set()
         for index, record in enumerate(data.get(section, [])):

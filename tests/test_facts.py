@@ -294,3 +294,13 @@ def test_a_course_without_its_length_leaves_the_hours_unknown(rulebook) -> None:
         {"program_type": "school_certificate", "completed": True, "completion_date": "2025-01-01"}
     ]
     assert facts(rulebook, training=training)["training"]["longest_course_contact_hours"] is None
+
+
+@pytest.mark.parametrize(("status", "held"), [("active", 2), ("inactive", 2), ("revoked", 1)])
+def test_ahima_credentials_counts_those_held_for_the_ceu_requirement(rulebook, status, held):
+    cycle = {"start": "2024-10-01", "end": "2026-09-30", "fee_paid": True}
+    credentials = [
+        {"id": "CCS", "issuing_body": "AHIMA", "status": "active", "recert_cycles": [cycle]},
+        {"id": "CCA", "issuing_body": "AHIMA", "status": status},
+    ]
+    assert facts(rulebook, credentials=credentials)["recert"]["CCS"]["ahima_credentials"] == held

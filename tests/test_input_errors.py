@@ -444,3 +444,15 @@ def test_text_that_yaml_read_as_a_number_or_boolean_says_to_quote_it(
     error = load_error(write_profile(tmp_path, replacement))
     assert error.problem == problem
     assert error.fix is not None and error.fix.startswith("put the value in quotes")
+
+
+def test_a_recertification_cycle_ending_before_it_starts_is_an_error(tmp_path):
+    cycle = "\n    recert_cycles:\n      - {start: 2024-10-01, end: 2022-09-30, fee_paid: true}\n"
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "name: T\nas_of: 2026-11-22\ncredentials:\n  - id: CCS\n    status: active" + cycle,
+        encoding="utf-8",
+    )
+    error = load_error(path)
+    assert error.place == "line 7 ($.credentials[0].recert_cycles[0].end)"
+    assert error.problem == "end 2022-09-30 is before start 2024-10-01"
