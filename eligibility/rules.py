@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -347,7 +348,42 @@ def _build(root: Path, texts: Mapping[Path, str]) -> RuleBook:
                         "check ids must be unique across rule files (use {credential} in shared rules)",
                     )
             credentials.append(credential)
+    _refuse_name_clashes(credentials)
     return RuleBook(_merged(credentials), policies, registry, str(root))
+
+
+def _refuse_name_clashes(credentials: list[Credential]) -> None:
+    """A name ``--cert`` takes (check id or alias, any case) must name one check, and no alias a
+    credential: otherwise whichever came first would silently win. Check ids are unique already
+    (see the caller), so the error is put at the alias."""
+    checks = [
+        (version, check)
+        for credential in credentials
+        for version in credential.versions
+        for check in version.checks
+    ]
+    credential_ids = {credential.id.upper() for credential in credentials}
+    named = {check.id.upper(): check.id for _, check in checks}  # name in capitals -> check id
+    for version, check in checks:
+        for alias in check.aliases:
+            other = named.setdefault(alias.upper(), check.id)
+            if other == check.id and alias.upper() not in credential_ids:
+                continue
+            raise InputError(
+                version.file,
+                _line_naming(version.file, alias),
+                f"alias {alias!r} of {check.id} also names "
+                + (f"the check {other}" if other != check.id else "a credential"),
+                "give each alias to one check only, and none that is a credential's or check's id",
+            )
+
+
+def _line_naming(file: str, name: str) -> str | None:
+    """The line of ``file`` that gives the clashing ``name`` (an id or an alias list)."""
+    for number, line in enumerate(read_text(file).splitlines(), start=1):
+        if re.search(rf"(\bid:|\baliases:.*)[\s\[,'\"]{re.escape(name)}\b", line):
+            return f"line {number}"
+    return None
 
 
 def _merged(credentials: list[Credential]) -> tuple[Credential, ...]:

@@ -312,6 +312,20 @@ BOTH_PREFERRED = (
         ),
         pytest.param(
             "ahima/cca.yaml",
+            [("      - id: CCA-exam\n", "      - id: CCA-exam\n        aliases: [ccs-exam]\n")],
+            "alias 'ccs-exam' of CCA-exam also names the check CCS-exam",
+            "aliases: [ccs-exam]",
+            id="alias-names-another-check",
+        ),
+        pytest.param(
+            "ahima/cca.yaml",
+            [("      - id: CCA-exam\n", "      - id: CCA-exam\n        aliases: [CCS]\n")],
+            "alias 'CCS' of CCA-exam also names a credential",
+            "aliases: [CCS]",
+            id="alias-names-a-credential",
+        ),
+        pytest.param(
+            "ahima/cca.yaml",
             [("id: rec-pcap", "id: rec-experience")],
             "condition id 'rec-experience' is used twice",
             "rec-experience",
