@@ -306,6 +306,10 @@ def batch(source, out, summary, certs, as_of, mapping, jobs, config, policies, r
         _fail(error)
     if not summary:
         click.echo(summary_markdown(tally))
+    if not tally.rows:  # not an error (a class may be empty), but likely not what was meant
+        click.echo(
+            f"warning: {source}: no students in it; the report has only its header", err=True
+        )
     sys.exit(EXIT_MET if not tally.error_count else EXIT_NOT_MET)
 
 

@@ -483,3 +483,10 @@ def test_a_json_line_that_is_not_utf8_is_an_error_row_and_the_rest_are_checked(t
     assert rows[1].error is not None and rows[1].error.problem.startswith(
         "not UTF-8 text (byte 0xE9"
     )
+
+
+def test_an_empty_cohort_is_checked_with_a_warning(tmp_path) -> None:
+    (tmp_path / "c.jsonl").write_text("", encoding="utf-8")
+    result, rows = _batch(tmp_path, tmp_path / "c.jsonl")
+    assert result.exit_code == 0 and rows == []
+    assert f"warning: {tmp_path / 'c.jsonl'}: no students in it" in result.stderr
