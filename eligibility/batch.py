@@ -13,6 +13,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import signal
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -76,6 +77,10 @@ class Tally:
             mine.reached += miss.reached
             if miss.latest and (mine.latest is None or miss.latest > mine.latest):
                 mine.latest = miss.latest
+
+
+class Stopped(Exception):
+    """A batch stopped on request (``run_batch(stop=...)``) between two chunks of rows."""
 
 
 @contextmanager
@@ -324,12 +329,14 @@ def run_batch(
     summary_out: str | Path | None = None,
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> Tally:
     """Check every row and stream the outputs; returns the tally the summary is made of.
 
     ``rows`` are parsed rows, or items as read (``cohort.read_items``) that are parsed here or,
     with ``jobs`` > 1, in that many worker processes (output order is input order either way).
-    ``progress`` is called with the number of rows done since its last call.
+    ``progress`` is called with the number of rows done since its last call. ``stop`` is asked
+    after each chunk; when it says so, :class:`Stopped` is raised and no output is written.
     """
     checker = CohortChecker(book, selectors, as_of, policies, bool(csv_out), bool(jsonl_out))
     tally = Tally()
@@ -349,6 +356,8 @@ def run_batch(
                 jsonl.write(reports)
             if progress:
                 progress(part.rows)
+            if stop is not None and stop():
+                raise Stopped
         if summary:
             summary.write(summary_markdown(tally))
     return tally
@@ -408,6 +417,9 @@ _WORKER: dict[str, CohortChecker] = {}
 
 
 def _start_worker(checker: CohortChecker) -> None:
+    # the parent's SIGTERM handler (eligibility batch's: stop between chunks) is no worker's: the
+    # pool stops its workers with SIGTERM when one dies, and a worker must then end at once
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _WORKER["checker"] = checker
 
 

@@ -12,7 +12,6 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable
 from datetime import date
 
 import click
@@ -267,14 +266,15 @@ def batch(source, out, summary, certs, as_of, mapping, jobs, config, policies, r
     2 a usage error. See docs/batch.md for the formats.
     """
     import signal
+    from concurrent.futures.process import BrokenProcessPool
 
-    from eligibility.batch import run_batch, summary_markdown
+    from eligibility.batch import Stopped, run_batch, summary_markdown
     from eligibility.cohort import count_items, load_mapping, read_items
 
     # a stopped batch (kill, a scheduler's timeout) unwinds like Ctrl-C: no temporary file is left
     # behind and a report from before stays as it was
     stop = _Stop()
-    signal.signal(signal.SIGTERM, stop.asked)
+    previous = signal.signal(signal.SIGTERM, stop.asked)
     try:
         book, chosen = _prepare(rules_dir, config, policies, certs)
         layout = load_mapping(mapping) if mapping else None
@@ -300,10 +300,22 @@ def batch(source, out, summary, certs, as_of, mapping, jobs, config, policies, r
                 jsonl_out=out if out.endswith(".jsonl") else None,
                 summary_out=summary,
                 jobs=jobs,
-                progress=stop.between(progress.update),
+                progress=progress.update,
+                stop=stop.requested,
             )
     except InputError as error:
         _fail(error)
+    except (Stopped, BrokenProcessPool):  # a SIGTERM to the whole group also ends the workers
+        if stop.signal is not None:
+            stop.exit()
+        click.echo(
+            "error: a worker process ended unexpectedly (killed, or out of memory): no report"
+            " written (one from before is left as it was); try fewer --jobs",
+            err=True,
+        )
+        sys.exit(EXIT_NOT_MET)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     if not summary:
         click.echo(summary_markdown(tally))
     if not tally.rows:  # not an error (a class may be empty), but likely not what was meant
@@ -323,18 +335,13 @@ class _Stop:
 
     def asked(self, signum: int, frame: object) -> None:
         if self.signal is not None:
-            self._exit()
+            self.exit()
         self.signal = signum
 
-    def between(self, progress: Callable[[int], object]) -> Callable[[int], None]:
-        def done(rows: int) -> None:
-            progress(rows)
-            if self.signal is not None:
-                self._exit()
+    def requested(self) -> bool:
+        return self.signal is not None
 
-        return done
-
-    def _exit(self) -> None:
+    def exit(self) -> None:
         click.echo("stopped: no report written (one from before is left as it was)", err=True)
         raise SystemExit(128 + (self.signal or 15))
 

@@ -490,3 +490,32 @@ def test_an_empty_cohort_is_checked_with_a_warning(tmp_path) -> None:
     result, rows = _batch(tmp_path, tmp_path / "c.jsonl")
     assert result.exit_code == 0 and rows == []
     assert f"warning: {tmp_path / 'c.jsonl'}: no students in it" in result.stderr
+
+
+def _started(process: subprocess.Popen, folder: Path, prefix: str) -> None:
+    deadline = time.monotonic() + 60
+    while not any(p.name.startswith(prefix) for p in folder.iterdir()):  # the batch is on
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.005)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc for the workers")
+def test_a_worker_killed_under_two_jobs_ends_the_batch_cleanly_without_hanging(tmp_path):
+    cohort, out = tmp_path / "c.jsonl", tmp_path / "o.csv"
+    write(cohort, 6000, seed=22)
+    command = [sys.executable, "-m", "eligibility", "batch", str(cohort), "--out", str(out)]
+    process = subprocess.Popen(
+        [*command, "--jobs", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    _started(process, tmp_path, ".o.csv.")
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    deadline = time.monotonic() + 60
+    while len(children.read_text().split()) < 2:  # the pool's two workers
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    workers = [int(pid) for pid in children.read_text().split()]
+    os.kill(workers[-1], signal.SIGKILL)
+    _, stderr = process.communicate(timeout=60)  # the other worker must not hang the run
+    assert process.returncode == 1
+    assert b"a worker process ended unexpectedly" in stderr and b"Traceback" not in stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.jsonl"]
