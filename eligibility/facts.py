@@ -525,7 +525,6 @@ def _memberships(profile: Mapping[str, Any], as_of: date, *_: Any) -> dict[str, 
 AHIMA_SELF_REVIEWS_UNTIL = date(2021, 1, 1)  # H4: discontinued for cycles from 2021-01-01
 AHIMA_40_PERCENT_FROM = date(2025, 1, 1)  # H5: the 40% AHIMA-sourced rule
 AHIMA_INACTIVE_DAYS = 180  # H6: inactive for 180 days, then revoked
-NOT_HELD = frozenset({"revoked", "expired", "lapsed"})  # reported statuses of a credential gone
 
 
 def _recertification(
@@ -538,11 +537,16 @@ def _recertification(
     the rules' business; facts only add up.
     """
     credentials = profile.get("credentials", [])
-    ahima_ids = {  # the credentials held (a revoked or expired one needs no CEUs)
+    # the AHIMA credentials being kept: active ones, and inactive ones (an inactive credential is
+    # one whose cycle ended unrecertified, and it is still recertified with that cycle's CEUs)
+    ahima_ids = {
         registry.normalise(r["id"])[0]
         for r in credentials
         if (r.get("issuing_body") or _body(registry, r["id"])) == "AHIMA"
-        and _status_on(r, as_of) not in NOT_HELD
+        and _status_on(r, as_of) in ("active", "inactive")
+        and not (
+            (since := r.get("awarded_date") or r.get("exam_pass_date")) and parse(since) > as_of
+        )
     }
     reviews = profile.get("self_reviews", [])
     out: dict[str, Any] = {}

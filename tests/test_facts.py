@@ -296,11 +296,22 @@ def test_a_course_without_its_length_leaves_the_hours_unknown(rulebook) -> None:
     assert facts(rulebook, training=training)["training"]["longest_course_contact_hours"] is None
 
 
-@pytest.mark.parametrize(("status", "held"), [("active", 2), ("inactive", 2), ("revoked", 1)])
-def test_ahima_credentials_counts_those_held_for_the_ceu_requirement(rulebook, status, held):
+@pytest.mark.parametrize(
+    ("status", "awarded", "held"),
+    [
+        ("active", "2020-01-01", 2),
+        ("inactive", "2020-01-01", 2),
+        ("revoked", "2020-01-01", 1),
+        ("retired", "2020-01-01", 1),
+        ("active", "2027-01-01", 1),  # awarded after the evaluation date
+    ],
+)
+def test_ahima_credentials_counts_those_kept_for_the_ceu_requirement(
+    rulebook, status, awarded, held
+):
     cycle = {"start": "2024-10-01", "end": "2026-09-30", "fee_paid": True}
     credentials = [
-        {"id": "CCS", "issuing_body": "AHIMA", "status": "active", "recert_cycles": [cycle]},
-        {"id": "CCA", "issuing_body": "AHIMA", "status": status},
+        {"id": "CCS", "issuing_body": "AHIMA", "status": "inactive", "recert_cycles": [cycle]},
+        {"id": "CCA", "issuing_body": "AHIMA", "status": status, "awarded_date": awarded},
     ]
     assert facts(rulebook, credentials=credentials)["recert"]["CCS"]["ahima_credentials"] == held
