@@ -163,6 +163,8 @@ def load_config(path: str, rulebook: RuleBook) -> dict[str, str]:
         )
     chosen: dict[str, str] = {}
     for name, value in policies.items():
+        if isinstance(value, bool):  # YAML reads an unquoted yes/no as a boolean
+            value = "yes" if value else "no"
         try:
             policy_id, chosen_value = _policy_value(str(name), str(value), rulebook, path)
         except InputError as error:

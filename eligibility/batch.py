@@ -338,6 +338,11 @@ def run_batch(
     ``progress`` is called with the number of rows done since its last call. ``stop`` is asked
     after each chunk; when it says so, :class:`Stopped` is raised and no output is written.
     """
+    report = csv_out or jsonl_out
+    if summary_out and report and Path(summary_out).resolve() == Path(report).resolve():
+        raise InputError(
+            str(summary_out), None, "the summary would overwrite the report", "name another file"
+        )
     checker = CohortChecker(book, selectors, as_of, policies, bool(csv_out), bool(jsonl_out))
     tally = Tally()
     with ExitStack() as stack:

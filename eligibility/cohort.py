@@ -8,9 +8,10 @@ layout renamed by a mapping file). A row that cannot be parsed or validated carr
 
 from __future__ import annotations
 
-import codecs
 import csv
 import difflib
+import io
+from collections import deque
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -153,6 +154,13 @@ class CsvLayout:
     def theirs(self, ours: str) -> str:
         return self.columns.get(ours, ours)
 
+    def reads(self, name: str) -> bool:
+        """Whether the export's column ``name`` is read: mapped, or ours and not renamed, and
+        not left out."""
+        if name in self.ignored:
+            return False
+        return name in self.columns.values() or (name in CSV_COLUMNS and name not in self.columns)
+
 
 # where the flat layout puts each column in a profile (profile_from_flat), most specific first
 _FLAT_PLACES = (
@@ -191,28 +199,35 @@ def load_mapping(path: str | Path) -> CsvLayout:
     """A CSV mapping file: ``columns: {our_column: their_column, ...}`` and, optionally,
     ``ignore: [their_column, ...]``."""
     data = parse_text(read_text(path), str(path))
-    known = ("columns", "ignore")
-    extra = sorted(set(data) - set(known)) if isinstance(data, dict) else []
-    columns = data.get("columns") if isinstance(data, dict) else None
-    unknown = sorted(set(columns or {}) - set(CSV_COLUMNS)) if isinstance(columns, dict) else []
-    ignored = data.get("ignore", []) if isinstance(data, dict) else []
-    if not isinstance(columns, dict) or unknown or extra:
-        raise InputError(
-            str(path),
-            None,
-            f"unknown key(s) {', '.join(map(str, extra))}"
-            if extra
-            else f"unknown column name(s) {', '.join(unknown)}"
-            if unknown
-            else "no 'columns:' mapping",
-            f"write columns: {{OUR_NAME: YOUR_COLUMN}} with OUR_NAME one of {', '.join(CSV_COLUMNS)}"
-            + ("" if not extra else ", and optionally ignore: [YOUR_COLUMN, ...]"),
+
+    def refuse(problem: str, fix: str) -> None:
+        raise InputError(str(path), None, problem, fix)
+
+    usage = (
+        f"write columns: {{OUR_NAME: YOUR_COLUMN}} with OUR_NAME one of {', '.join(CSV_COLUMNS)}"
+    )
+    if not isinstance(data, dict) or not isinstance(data.get("columns"), dict):
+        refuse("no 'columns:' mapping", usage)
+    extra = sorted(str(key) for key in set(data) - {"columns", "ignore"})
+    if extra:
+        refuse(
+            f"unknown key(s) {', '.join(extra)}", usage + ", and optionally ignore: [YOUR_COLUMN]"
         )
+    columns = {str(ours): str(theirs) for ours, theirs in data["columns"].items()}
+    unknown = sorted(set(columns) - set(CSV_COLUMNS))
+    if unknown:
+        refuse(f"unknown column name(s) {', '.join(unknown)}", usage)
+    ignored = data.get("ignore", [])
     if not isinstance(ignored, list) or not all(isinstance(c, str) for c in ignored):
-        raise InputError(
-            str(path), "ignore", "not a list of column names", "write ignore: [Email, Phone]"
-        )
-    return CsvLayout({ours: str(theirs) for ours, theirs in columns.items()}, frozenset(ignored))
+        refuse("'ignore' is not a list of column names", "write ignore: [Email, Phone]")
+    theirs = list(columns.values())
+    twice = sorted({name for name in theirs if theirs.count(name) > 1})
+    if twice:
+        refuse(f"column {twice[0]!r} is mapped to more than one of ours", "map each column once")
+    both = sorted(set(theirs) & set(ignored))
+    if both:
+        refuse(f"column {both[0]!r} is both mapped and ignored", "keep it in one of the two")
+    return CsvLayout(columns, frozenset(ignored))
 
 
 def _directory(folder: Path) -> Iterator[Item]:
@@ -225,13 +240,13 @@ def _json_lines(path: Path) -> Iterator[Item]:
     """One item per non-blank line; its row number is its line number, so that a worker given a
     stretch of the file numbers its rows as a single reader would."""
     with path.open("rb") as handle:
-        lines = _Utf8Lines(handle)
-        for line_number, line in enumerate(lines, start=1):
+        lines = _Lines(handle)
+        for line in lines:
             if not line.strip():
                 continue
-            where, bad = f"{path}:{line_number}", lines.bad.pop(line_number, None)
+            where, bad = f"{path}:{lines.number}", lines.bad.pop(lines.number, None)
             problem = InputError(where, None, bad, "save the file as UTF-8") if bad else None
-            yield Item(line_number, where, "json", line, problem)
+            yield Item(lines.number, where, "json", line, problem)
 
 
 def _json(line: str, where: str) -> Any:
@@ -286,13 +301,10 @@ def _yaml_stream(path: Path) -> Iterator[Item]:
 
 def _csv(path: Path, layout: CsvLayout) -> Iterator[Item]:
     handle = path.open("rb")
-    lines = _Utf8Lines(handle)
-    reader = csv.reader(
-        lines, strict=True
-    )  # a quote left open is an error, not the rest of the file
+    lines = _Lines(handle)
     try:
         try:
-            header = [name.strip() for name in next(reader, [])]
+            header = [name.strip() for name in next(csv.reader(lines, strict=True), [])]
         except csv.Error as error:
             raise InputError(
                 str(path), "line 1", _csv_problem(error), "write the header as name,name,..."
@@ -303,19 +315,20 @@ def _csv(path: Path, layout: CsvLayout) -> Iterator[Item]:
     except BaseException:
         handle.close()
         raise
-    return _csv_records(path, handle, lines, reader, header, layout)
+    return _csv_records(path, handle, lines, header, layout)
 
 
 def _check_header(path: Path, header: list[str], layout: CsvLayout) -> None:
-    """Refuse a header that would lose or misread a column: unknown, repeated or missing."""
+    """Refuse a header that would lose or misread a column: unknown, repeated or missing. A
+    column without a name (a trailing comma) is allowed; a value under it is an error row."""
 
     def refuse(problem: str, fix: str) -> None:
         raise InputError(str(path), "line 1", problem, fix)
 
-    repeated = sorted({name for name in header if header.count(name) > 1})
+    read = [name for name in header if name and name not in layout.ignored]
+    repeated = sorted({name for name in read if read.count(name) > 1})
     if repeated:
         refuse(f"column {repeated[0]!r} appears twice in the header", "keep one of them")
-    mapped = set(layout.columns.values())
     for ours, theirs in layout.columns.items():
         if theirs not in header:
             close = difflib.get_close_matches(theirs, header, n=1)
@@ -332,13 +345,15 @@ def _check_header(path: Path, header: list[str], layout: CsvLayout) -> None:
             if layout.columns
             else "use the default layout (docs/batch.md) or give --mapping",
         )
-    for name in header:
-        if (
-            name in mapped
-            or name in layout.ignored
-            or (name in CSV_COLUMNS and name not in layout.columns)
-        ):
+    for name in read:
+        if layout.reads(name):
             continue
+        if name in CSV_COLUMNS:  # ours, but the mapping reads it from another column
+            refuse(
+                f"column {name!r} has one of our names, but the mapping reads {name} from"
+                f" {layout.columns[name]!r}",
+                f"leave it out with ignore: [{name}], or map {name} to it",
+            )
         close = difflib.get_close_matches(name, [c for c in CSV_COLUMNS if c not in header], n=1)
         refuse(
             f"unknown column {name!r}",
@@ -348,62 +363,91 @@ def _check_header(path: Path, header: list[str], layout: CsvLayout) -> None:
         )
 
 
-class _Utf8Lines:
-    """The lines of a binary file as text, each decoded on its own, so that one line that is not
-    UTF-8 spoils only the row that holds it (the others are still checked)."""
+class _Lines:
+    """A text file's lines, for a reader that must not stop at one bad line: any line ending
+    (LF, CRLF or CR, as text mode reads them); each line checked for UTF-8 on its own, so that a
+    line that is not spoils only its row (``bad``: line number -> what is wrong); and lines read
+    since :meth:`mark` can be given back (:meth:`again`) to be read anew, after a CSV record that
+    could not be parsed."""
 
     def __init__(self, handle: IO[bytes]) -> None:
-        self._handle = handle
-        self.number = 0
-        self.bad: dict[int, str] = {}  # line number -> what is wrong with it
+        self._text = io.TextIOWrapper(
+            handle, encoding="utf-8-sig", errors="surrogateescape", newline=""
+        )
+        self._read = 0  # lines read from the file
+        self._again: deque[tuple[int, str]] = deque()
+        self.number = 0  # the number of the line last returned
+        self.bad: dict[int, str] = {}
+        self.taken: list[tuple[int, str]] = []  # (number, line) since the last mark
 
-    def __iter__(self) -> Iterator[str]:
-        for raw in self._handle:
-            self.number += 1
-            if self.number == 1 and raw.startswith(codecs.BOM_UTF8):
-                raw = raw[len(codecs.BOM_UTF8) :]
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if self._again:
+            self.number, line = self._again.popleft()
+        else:
+            line = next(self._text)  # StopIteration at the end
+            self._read += 1
+            self.number = self._read
             try:
-                yield raw.decode("utf-8")
-            except UnicodeDecodeError as error:
+                line.encode("utf-8")
+            except UnicodeEncodeError as error:  # bytes that are not UTF-8, kept as surrogates
+                byte = ord(line[error.start]) - 0xDC00
                 self.bad[self.number] = (
-                    f"not UTF-8 text (byte 0x{raw[error.start]:02X} at column {error.start + 1})"
+                    f"not UTF-8 text (byte 0x{byte:02X} at column {error.start + 1})"
                 )
-                yield raw.decode("utf-8", errors="replace")
+                line = line.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        self.taken.append((self.number, line))
+        return line
+
+    def mark(self) -> list[tuple[int, str]]:
+        """The lines taken since the last mark; a new stretch starts."""
+        taken, self.taken = self.taken, []
+        return taken
+
+    def again(self, lines: list[tuple[int, str]]) -> None:
+        self._again.extendleft(reversed(lines))
 
 
 def _csv_records(
-    path: Path,
-    handle: IO[bytes],
-    lines: _Utf8Lines,
-    reader: Iterator[list[str]],
-    header: list[str],
-    layout: CsvLayout,
+    path: Path, handle: IO[bytes], lines: _Lines, header: list[str], layout: CsvLayout
 ) -> Iterator[Item]:
+    """One item per record. A record that cannot be parsed (a quote mark that never closes, which
+    would swallow the rest of the file) is an error row for its first line, and the lines after
+    that one are read again with a fresh reader, so no other student is lost."""
     positions = {
         ours: header.index(layout.theirs(ours))
         for ours in CSV_COLUMNS
-        if layout.theirs(ours) in header
+        if layout.theirs(ours) in header and layout.reads(layout.theirs(ours))
     }
+    nameless = [i for i, name in enumerate(header) if not name]
     with handle:
-        number, first = 0, 2  # records so far; the first physical line of the next one
+        lines.mark()
+        reader = csv.reader(lines, strict=True)
+        number = 0  # records so far
         while True:
             try:
-                record = next(reader, None)
-                broken = None
-            except csv.Error as error:  # the reader goes on with the next line
+                record, broken = next(reader, None), None
+            except csv.Error as error:
                 record, broken = [], _csv_problem(error)
-            if record is None:
+            span = lines.mark()
+            if record is None or not span:
                 return
-            last, where = lines.number, f"{path}:{first}"  # where the record starts
-            bad = next((lines.bad.pop(n) for n in range(first, last + 1) if n in lines.bad), None)
-            first = last + 1
+            if broken is not None:  # read the lines after its first one again, afresh
+                lines.again(span[1:])
+                span = span[:1]
+                reader = csv.reader(lines, strict=True)
             if not record and broken is None:  # a blank line
                 continue
             number += 1
+            first, last = span[0][0], span[-1][0]
+            where = f"{path}:{first}"
+            bad = next((lines.bad.pop(n) for n in range(first, last + 1) if n in lines.bad), None)
             flat = {
                 ours: record[i].strip() if i < len(record) else "" for ours, i in positions.items()
             }
-            problem = _row_problem(record, len(header), broken, bad)
+            problem = _row_problem(record, header, nameless, broken, bad)
             error = InputError(where, None, *problem) if problem is not None else None
             yield Item(number, where, "flat", (flat, layout), error)
 
@@ -418,17 +462,27 @@ def _csv_problem(error: csv.Error) -> str:
 
 
 def _row_problem(
-    record: list[str], columns: int, broken: str | None, undecodable: str | None
+    record: list[str],
+    header: list[str],
+    nameless: list[int],
+    broken: str | None,
+    undecodable: str | None,
 ) -> tuple[str, str] | None:
     """What keeps a CSV record from being read as a student, and its fix."""
     if broken is not None:
-        return broken, "quote a cell that holds a line break or a quote mark"
+        return broken, "quote a cell that holds a line break or a quote mark; close every quote"
     if undecodable is not None:
         return undecodable, "save the export as UTF-8"
-    if len(record) > columns:
+    if len(record) > len(header):
         return (
-            f"{len(record)} cells where the header has {columns} columns",
+            f"{len(record)} cells where the header has {len(header)} columns",
             "quote any cell that holds a comma, or remove the extra cells",
+        )
+    filled = next((i for i in nameless if i < len(record) and record[i].strip()), None)
+    if filled is not None:
+        return (
+            f"a value in column {filled + 1}, which has no name in the header",
+            "name the column in the header (and map or ignore it), or empty the cell",
         )
     return None
 
@@ -463,6 +517,7 @@ def profile_from_flat(flat: Mapping[str, str], where: str) -> dict[str, Any]:
             where, f"column {column}", f"{flat[column]!r} is neither yes nor no", "write yes or no"
         )
 
+    letter_on_file = yes_or_no("letter_on_file")  # checked even where no job needs it
     profile: dict[str, Any] = {"profile_version": 1}
     for column in ("candidate_id", "name", "as_of"):
         if flat.get(column):
@@ -480,7 +535,7 @@ def profile_from_flat(flat: Mapping[str, str], where: str) -> dict[str, Any]:
         if number("hours_per_week") is not None:
             job["hours_per_week"] = number("hours_per_week")
         profile["work_history"] = [job]
-        if yes_or_no("letter_on_file"):
+        if letter_on_file:
             end = flat.get("coding_end")
             profile["verification_letters"] = [
                 {

@@ -378,11 +378,19 @@ def _refuse_name_clashes(credentials: list[Credential]) -> None:
             )
 
 
-def _line_naming(file: str, name: str) -> str | None:
-    """The line of ``file`` that gives the clashing ``name`` (an id or an alias list)."""
+def _line_naming(file: str, alias: str) -> str | None:
+    """The line of ``file`` that lists ``alias`` under a check's ``aliases:`` (flow or block)."""
+    name = re.escape(alias)
+    listing = False  # inside a block-style aliases list
     for number, line in enumerate(read_text(file).splitlines(), start=1):
-        if re.search(rf"(\bid:|\baliases:.*)[\s\[,'\"]{re.escape(name)}\b", line):
+        if re.search(rf"\baliases:\s*\[.*(?<![\w-]){name}(?![\w-])", line):
             return f"line {number}"
+        if listing and re.fullmatch(rf"\s*-\s*['\"]?{name}['\"]?\s*", line):
+            return f"line {number}"
+        if re.fullmatch(r"\s*aliases:\s*", line):
+            listing = True
+        elif not line.strip().startswith("-"):
+            listing = False
     return None
 
 

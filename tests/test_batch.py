@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from benchmarks.generate import write
 from eligibility.batch import atomic_writer, run_batch
 from eligibility.cli import main
-from eligibility.cohort import count_items, read_cohort, read_items
+from eligibility.cohort import count_items, load_mapping, read_cohort, read_items
 from eligibility.errors import InputError
 
 CHECKS = ("CPC-full", "CCS-exam", "CCA-exam")
@@ -519,3 +519,85 @@ def test_a_worker_killed_under_two_jobs_ends_the_batch_cleanly_without_hanging(t
     assert process.returncode == 1
     assert b"a worker process ended unexpectedly" in stderr and b"Traceback" not in stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.jsonl"]
+
+
+def _write_csv(path: Path, rows: list[str], ending: str = "\n") -> Path:
+    path.write_bytes(ending.join(rows).encode("utf-8") + ending.encode())
+    return path
+
+
+def _layout(tmp_path: Path, text: str):
+    (tmp_path / "m.yaml").write_text(text, encoding="utf-8")
+    return load_mapping(tmp_path / "m.yaml")
+
+
+def test_an_ignored_column_is_not_read_even_with_one_of_our_names(tmp_path) -> None:
+    source = _write_csv(tmp_path / "c.csv", ["candidate_id,as_of", "S1,2020-01-01"])
+    (item,) = read_items(source, _layout(tmp_path, "columns: {}\nignore: [as_of]\n"))
+    assert item.payload[0] == {"candidate_id": "S1"}
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("columns: {coding_start: Start, course_completed_on: Start}\n", "mapped to more than one"),
+        ("columns: {name: Name}\nignore: [Name]\n", "column 'Name' is both mapped and ignored"),
+    ],
+)
+def test_a_mapping_that_reads_a_column_twice_or_not_at_all_is_refused(tmp_path, text, problem):
+    with pytest.raises(InputError, match=problem):
+        _layout(tmp_path, text)
+
+
+def test_our_name_in_an_export_whose_mapping_reads_it_elsewhere_says_so(tmp_path) -> None:
+    source = _write_csv(tmp_path / "c.csv", ["candidate_id,name,Full Name", "S1,x,y"])
+    with pytest.raises(InputError) as caught:
+        read_items(source, _layout(tmp_path, "columns: {name: Full Name}\n"))
+    assert "the mapping reads name from 'Full Name'" in caught.value.problem
+    assert caught.value.fix == "leave it out with ignore: [name], or map name to it"
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"])
+def test_csv_and_json_lines_are_read_with_any_line_ending(tmp_path, ending) -> None:
+    source = _write_csv(tmp_path / "c.csv", ["candidate_id,name", "S1,a", "S2,b"], ending)
+    rows = list(read_cohort(source))
+    assert [(r.number, r.where, r.profile.data["name"]) for r in rows] == [
+        (1, f"{source}:2", "a"),
+        (2, f"{source}:3", "b"),
+    ]
+    lines = ['{"profile_version": 1, "name": "a"}', '{"profile_version": 1, "name": "b"}']
+    cohort = _write_csv(tmp_path / "c.jsonl", lines, ending)
+    assert [r.profile.data["name"] for r in read_cohort(cohort)] == ["a", "b"]
+
+
+def test_a_quote_that_never_closes_loses_no_other_student(tmp_path) -> None:
+    rows = ["candidate_id,name", "S1,a", 'S2,"b', "S3,c", "S4,d"]
+    source = _write_csv(tmp_path / "c.csv", rows)
+    read = list(read_cohort(source))
+    assert [(r.where, r.profile is not None) for r in read] == [
+        (f"{source}:2", True),
+        (f"{source}:3", False),
+        (f"{source}:4", True),
+        (f"{source}:5", True),
+    ]
+    assert read[1].error.problem == "not valid CSV: a quoted cell that is never closed"
+
+
+def test_a_header_column_without_a_name_is_allowed_while_its_cells_are_empty(tmp_path) -> None:
+    source = _write_csv(tmp_path / "c.csv", ["candidate_id,name,,", "S1,a,,", "S2,b,,oops"])
+    read = list(read_cohort(source))
+    assert read[0].profile is not None
+    assert read[1].error.problem == "a value in column 4, which has no name in the header"
+
+
+def test_letter_on_file_is_checked_even_without_a_job(tmp_path) -> None:
+    source = _write_csv(tmp_path / "c.csv", ["candidate_id,letter_on_file", "S1,maybe"])
+    (row,) = read_cohort(source)
+    assert row.error.place == "column letter_on_file"
+
+
+def test_a_summary_that_would_overwrite_the_report_is_refused(tmp_path) -> None:
+    write(tmp_path / "c.jsonl", 2, seed=1)
+    result, _ = _batch(tmp_path, tmp_path / "c.jsonl", "--summary", str(tmp_path / "o.csv"))
+    assert result.exit_code == 2
+    assert "the summary would overwrite the report" in result.stderr

@@ -394,3 +394,11 @@ def test_list_and_show_say_their_date_defaults_to_today(command):
     help_text = run(command, "--help").stdout
     assert "Default: today." in " ".join(help_text.split())
     assert "profile" not in help_text
+
+
+def test_a_config_file_may_write_yes_and_no_unquoted(tmp_path):
+    config = tmp_path / "c.yaml"
+    config.write_text("policies:\n  apprentice_counts_as_credential: yes\n", encoding="utf-8")
+    result, report = run_json(C01, "--config", config)
+    assert result.exit_code in (0, 1), result.output
+    assert report["policies_set"] == {"apprentice_counts_as_credential": "yes"}

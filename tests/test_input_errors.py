@@ -326,6 +326,18 @@ BOTH_PREFERRED = (
         ),
         pytest.param(
             "ahima/cca.yaml",
+            [
+                (
+                    "      - id: CCA-exam\n",
+                    "      - id: CCA-exam\n        aliases:\n          - CCA-EXAM2\n          - ccs-exam\n",
+                )
+            ],
+            "alias 'ccs-exam' of CCA-exam also names the check CCS-exam",
+            "- ccs-exam",
+            id="alias-in-a-block-list",
+        ),
+        pytest.param(
+            "ahima/cca.yaml",
             [("id: rec-pcap", "id: rec-experience")],
             "condition id 'rec-experience' is used twice",
             "rec-experience",
