@@ -301,7 +301,7 @@ def _yaml_stream(path: Path) -> Iterator[Item]:
 
 def _csv(path: Path, layout: CsvLayout) -> Iterator[Item]:
     handle = path.open("rb")
-    lines = _Lines(handle)
+    lines = _Lines(handle, replayable=True)
     try:
         try:
             header = [name.strip() for name in next(csv.reader(lines, strict=True), [])]
@@ -370,7 +370,8 @@ class _Lines:
     since :meth:`mark` can be given back (:meth:`again`) to be read anew, after a CSV record that
     could not be parsed."""
 
-    def __init__(self, handle: IO[bytes]) -> None:
+    def __init__(self, handle: IO[bytes], replayable: bool = False) -> None:
+        self._replayable = replayable  # keep what was taken (CSV); JSON Lines never give back
         self._text = io.TextIOWrapper(
             handle, encoding="utf-8-sig", errors="surrogateescape", newline=""
         )
@@ -398,7 +399,8 @@ class _Lines:
                     f"not UTF-8 text (byte 0x{byte:02X} at column {error.start + 1})"
                 )
                 line = line.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-        self.taken.append((self.number, line))
+        if self._replayable:
+            self.taken.append((self.number, line))
         return line
 
     def mark(self) -> list[tuple[int, str]]:

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from benchmarks.generate import write
 from eligibility.batch import atomic_writer, run_batch
 from eligibility.cli import main
-from eligibility.cohort import count_items, load_mapping, read_cohort, read_items
+from eligibility.cohort import _Lines, count_items, load_mapping, read_cohort, read_items
 from eligibility.errors import InputError
 
 CHECKS = ("CPC-full", "CCS-exam", "CCA-exam")
@@ -601,3 +601,12 @@ def test_a_summary_that_would_overwrite_the_report_is_refused(tmp_path) -> None:
     result, _ = _batch(tmp_path, tmp_path / "c.jsonl", "--summary", str(tmp_path / "o.csv"))
     assert result.exit_code == 2
     assert "the summary would overwrite the report" in result.stderr
+
+
+def test_reading_json_lines_keeps_no_line_it_has_read(tmp_path) -> None:
+    cohort = tmp_path / "c.jsonl"
+    write(cohort, 50, seed=3)
+    with cohort.open("rb") as handle:
+        lines = _Lines(handle)
+        assert sum(1 for _ in lines) == 50
+        assert lines.taken == []  # memory stays flat: only a CSV reader may give lines back
