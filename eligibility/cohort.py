@@ -392,7 +392,7 @@ class _Lines:
             self._read += 1
             self.number = self._read
             try:
-                line.encode("utf-8")
+                line.isascii() or line.encode("utf-8")  # most lines are ASCII: no copy made
             except UnicodeEncodeError as error:  # bytes that are not UTF-8, kept as surrogates
                 byte = ord(line[error.start]) - 0xDC00
                 self.bad[self.number] = (
