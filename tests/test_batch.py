@@ -10,6 +10,8 @@ import stat
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from datetime import date
 from pathlib import Path
 
@@ -346,13 +348,10 @@ def test_a_batch_stopped_by_sigterm_leaves_the_previous_report_and_no_temporary_
     write(cohort, 3000, seed=21)
     out.write_text("previous report\n", encoding="utf-8")
     command = [sys.executable, "-m", "eligibility", "batch", str(cohort), "--out", str(out)]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    while not any(p.name.startswith(".o.csv.") for p in tmp_path.iterdir()):  # the batch is on
-        assert process.poll() is None and time.monotonic() < deadline
-        time.sleep(0.005)
-    process.send_signal(signal.SIGTERM)
-    _, stderr = process.communicate(timeout=60)
+    with _batch_process(command) as process:
+        _started(process, tmp_path, ".o.csv.")
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=60)
     assert process.returncode == 128 + signal.SIGTERM
     assert b"stopped: no report written" in stderr and b"Traceback" not in stderr
     assert out.read_text(encoding="utf-8") == "previous report\n"
@@ -492,6 +491,21 @@ def test_an_empty_cohort_is_checked_with_a_warning(tmp_path) -> None:
     assert f"warning: {tmp_path / 'c.jsonl'}: no students in it" in result.stderr
 
 
+@contextmanager
+def _batch_process(command: list[str]) -> Iterator[subprocess.Popen]:
+    """A batch run in its own process group, ended with its workers whatever the test finds
+    (a hung run would otherwise keep a core busy after the tests)."""
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
+    try:
+        yield process
+    finally:
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
 def _started(process: subprocess.Popen, folder: Path, prefix: str) -> None:
     deadline = time.monotonic() + 60
     while not any(p.name.startswith(prefix) for p in folder.iterdir()):  # the batch is on
@@ -504,18 +518,16 @@ def test_a_worker_killed_under_two_jobs_ends_the_batch_cleanly_without_hanging(t
     cohort, out = tmp_path / "c.jsonl", tmp_path / "o.csv"
     write(cohort, 6000, seed=22)
     command = [sys.executable, "-m", "eligibility", "batch", str(cohort), "--out", str(out)]
-    process = subprocess.Popen(
-        [*command, "--jobs", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    _started(process, tmp_path, ".o.csv.")
-    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
-    deadline = time.monotonic() + 60
-    while len(children.read_text().split()) < 2:  # the pool's two workers
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
-    workers = [int(pid) for pid in children.read_text().split()]
-    os.kill(workers[-1], signal.SIGKILL)
-    _, stderr = process.communicate(timeout=60)  # the other worker must not hang the run
+    with _batch_process([*command, "--jobs", "2"]) as process:
+        _started(process, tmp_path, ".o.csv.")
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+        deadline = time.monotonic() + 60
+        while len(children.read_text().split()) < 2:  # the pool's two workers
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        workers = [int(pid) for pid in children.read_text().split()]
+        os.kill(workers[-1], signal.SIGKILL)
+        _, stderr = process.communicate(timeout=60)  # the other worker must not hang the run
     assert process.returncode == 1
     assert b"a worker process ended unexpectedly" in stderr and b"Traceback" not in stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.jsonl"]
