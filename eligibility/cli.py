@@ -263,7 +263,8 @@ def batch(source, out, summary, certs, as_of, mapping, jobs, config, policies, r
 
     Every row is checked and written; a bad row becomes an error row naming its place. Exit status:
     0 every row was checked, 1 some rows could not be (they are listed in the report and summary),
-    2 a usage error. See docs/batch.md for the formats.
+    2 a usage error, 143 stopped by SIGTERM (the previous report is kept). See docs/batch.md for
+    the formats.
     """
     import signal
     from concurrent.futures.process import BrokenProcessPool
@@ -319,9 +320,7 @@ def batch(source, out, summary, certs, as_of, mapping, jobs, config, policies, r
     if not summary:
         click.echo(summary_markdown(tally))
     if not tally.rows:  # not an error (a class may be empty), but likely not what was meant
-        click.echo(
-            f"warning: {source}: no students in it; the report has only its header", err=True
-        )
+        click.echo(f"warning: {source}: no students in it, so the report lists none", err=True)
     sys.exit(EXIT_MET if not tally.error_count else EXIT_NOT_MET)
 
 
