@@ -9,14 +9,18 @@ profile does not say enough to know it, and rules reading it then answer "unknow
 from __future__ import annotations
 
 import calendar
+import math
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from itertools import pairwise
+from fractions import Fraction
 from types import MappingProxyType
 from typing import Any
 
-from eligibility.dates import DAYS_PER_MONTH, ONE_DAY, Interval, clip, months_in, parse, union
+import orjson
+
+from eligibility.dates import DAYS_PER_MONTH, ONE_DAY, Interval, clip, months_in, parse
 
 AAPC_CODE_SETS = frozenset({"CPT", "ICD-10-CM", "HCPCS-II"})  # CONV-4: any one is enough (A1)
 AHIMA_CODE_SETS = frozenset({"CPT", "ICD-10-CM", "ICD-10-PCS", "HCPCS-II"})
@@ -174,13 +178,14 @@ def _experience(
     return _experience_from(_work(profile, as_of, policies), policies)
 
 
-Work = tuple[list[Job], list[Job], list[Job], list[Job]]
+Stretch = tuple[date, date, float | None]  # days with one set of counted jobs; weekly hours
+Work = tuple[list[Job], list[Job], list[Stretch], list[Stretch]]
 
 
 def _work(profile: Mapping[str, Any], as_of: date, policies: Mapping[str, str], *_: Any) -> Work:
     """What experience counts before months are counted: the AAPC and AHIMA qualifying jobs, and
-    the parts of the AAPC ones that letters vouch for under today's and 2019's rules. It reads
-    one policy (vague_duration_statement); the part-time counting rules share it."""
+    the stretches of the AAPC ones that letters vouch for under today's and 2019's rules. It
+    reads one policy (vague_duration_statement); the part-time counting rules share it."""
     jobs = _jobs(profile.get("work_history", []), as_of)
     aapc_jobs = [job for job, rec in jobs if _qualifies(rec, AAPC_CODE_SETS)]
     ahima_jobs = [job for job, rec in jobs if _qualifies(rec, AHIMA_CODE_SETS)]
@@ -188,8 +193,8 @@ def _work(profile: Mapping[str, Any], as_of: date, policies: Mapping[str, str], 
     return (
         aapc_jobs,
         ahima_jobs,
-        _documented(aapc_jobs, letters, as_of, _a1_compliant),
-        _documented(aapc_jobs, letters, as_of, _letter_2019_rule(policies, aapc_jobs)),
+        _documented(aapc_jobs, letters, _a1_compliant),
+        _documented(aapc_jobs, letters, _letter_2019_rule(policies, aapc_jobs)),
     )
 
 
@@ -197,8 +202,8 @@ def _experience_from(work: Work, policies: Mapping[str, str]) -> dict[str, Any]:
     aapc_jobs, ahima_jobs, documented, documented_2019 = work
     reference_hours = FULL_TIME_HOURS.get(policies.get("part_time_counting", "calendar"))
     return {
-        "aapc_months": _months(aapc_jobs, reference_hours),
-        "ahima_months": _months(ahima_jobs, reference_hours),
+        "aapc_months": _job_months(aapc_jobs, reference_hours),
+        "ahima_months": _job_months(ahima_jobs, reference_hours),
         "aapc_documented_months": _months(documented, reference_hours),
         "aapc_documented_months_2019": _months(documented_2019, reference_hours),
         "ongoing": any(job.ongoing for job in aapc_jobs + ahima_jobs),
@@ -263,73 +268,112 @@ def _qualifies(record: Mapping[str, Any], code_sets: frozenset[str]) -> bool:
     )
 
 
-def _months(jobs: list[Job], reference_hours: float | None) -> float:
-    """Months of experience in the union of ``jobs`` (CONV-2), pro-rated under an FTE policy (CONV-3).
+def _job_months(jobs: list[Job], reference_hours: float | None) -> float:
+    """Months of experience in the union of ``jobs`` (CONV-2), pro-rated under an FTE policy (CONV-3)."""
+    if reference_hours is None or all(
+        job.hours is None or job.hours >= reference_hours for job in jobs
+    ):  # no stretch can be part-time (overlaps only add hours): calendar months
+        return round(months_in(job.interval for job in jobs), 4)
+    return _months(_stretches(jobs), reference_hours)
+
+
+def _months(stretches: list[Stretch], reference_hours: float | None) -> float:
+    """Months of experience in ``stretches`` (CONV-2), pro-rated under an FTE policy (CONV-3).
 
     Calendar months (CONV-1) unless an FTE policy is in effect and some stretch was worked
     part-time; then CONV-3's formula: days x min(1, hours / reference) / 30.4375. Full-time work
     thus keeps its exact calendar count, and both counts only grow as a job goes on.
     """
     if reference_hours is None or all(
-        job.hours is None or job.hours >= reference_hours for job in jobs
-    ):  # no stretch can be part-time (overlaps only add hours): calendar months
-        return round(months_in(job.interval for job in jobs), 4)
-    shares = [
-        (start, end, 1.0 if hours is None else min(1.0, hours / reference_hours))
-        for start, end, hours in _segments(jobs)
-    ]
-    if all(share == 1.0 for _, _, share in shares):
-        return round(months_in(job.interval for job in jobs), 4)
-    days = sum(((end - start).days + 1) * share for start, end, share in shares)
+        hours is None or hours >= reference_hours for _, _, hours in stretches
+    ):
+        return round(months_in((start, end) for start, end, _ in stretches), 4)
+    days = sum(
+        ((end - start).days + 1) * (1.0 if hours is None else min(1.0, hours / reference_hours))
+        for start, end, hours in stretches
+    )
     return round(days / DAYS_PER_MONTH, 4)
 
 
-def _segments(jobs: list[Job]) -> list[tuple[date, date, float | None]]:
-    """Stretches of time with a constant set of jobs, with their summed weekly hours (None: full time)."""
-    edges = sorted({d for job in jobs for d in (job.interval[0], job.interval[1] + ONE_DAY)})
-    segments = []
-    for start, after in pairwise(edges):
-        active = [
-            job for job in jobs if job.interval[0] <= start and after - ONE_DAY <= job.interval[1]
-        ]
-        if active:
-            hours = (
-                None
-                if any(job.hours is None for job in active)
-                else sum(job.hours for job in active)
-            )
-            segments.append((start, after - ONE_DAY, hours))
-    return segments
+def _stretches(
+    jobs: Sequence[Job],
+    general: Iterable[Interval] | None = None,
+    own: Mapping[int, list[Interval]] | None = None,
+) -> list[Stretch]:
+    """Stretches of time with a constant set of counted jobs, with their summed weekly hours
+    (None: one of them gives none, so full time), in date order.
+
+    Without ``general``, a job counts wherever it runs. With it (documented experience), a job
+    counts only where a letter for every job (``general``) or one for that job (``own``, by its
+    index in ``jobs``) vouches for it. One sweep over the start and end of every job and letter:
+    the work grows with their number times its logarithm, whatever they overlap. Hours are
+    added exactly (as fractions), so the sum does not depend on the order of the jobs."""
+    always = general is None
+    events: list[tuple[date, int, int, int]] = []  # (day, what, +1 starts / -1 ends, job index)
+    for index, job in enumerate(jobs):
+        events += [(job.interval[0], 0, 1, index), (job.interval[1] + ONE_DAY, 0, -1, index)]
+    for start, end in general or ():
+        events += [(start, 1, 1, -1), (end + ONE_DAY, 1, -1, -1)]
+    for index, spans in (own or {}).items():
+        for start, end in spans:
+            events += [(start, 2, 1, index), (end + ONE_DAY, 2, -1, index)]
+    events.sort()
+    running = [False] * len(jobs)
+    vouched = [0] * len(jobs)  # letters of its own covering each job now
+    covering = 0  # letters for every job covering now
+    counts = {
+        True: [0, 0, Fraction(0)],
+        False: [0, 0, Fraction(0)],
+    }  # all / vouched: jobs, without hours, hours
+
+    def move(index: int, step: int, totals: list) -> None:
+        hours = jobs[index].hours
+        totals[0] += step
+        if hours is None:
+            totals[1] += step
+        else:
+            totals[2] += step * Fraction(hours)
+
+    stretches: list[Stretch] = []
+    for position, (day, what, step, index) in enumerate(events):
+        if what == 0:
+            running[index] = step > 0
+            move(index, step, counts[True])
+            if vouched[index]:
+                move(index, step, counts[False])
+        elif what == 1:
+            covering += step
+        else:
+            before = vouched[index]
+            vouched[index] += step
+            if running[index] and (before == 0) != (vouched[index] == 0):
+                move(index, step, counts[False])
+        following = events[position + 1][0] if position + 1 < len(events) else None
+        if following is None or following == day:
+            continue  # the state is complete only after the day's last event
+        jobs_now, unstated, hours = counts[always or covering > 0]
+        if jobs_now:
+            stretches.append((day, following - ONE_DAY, None if unstated else float(hours)))
+    return stretches
 
 
-def _documented(
-    jobs: list[Job], letters: Iterable[Mapping[str, Any]], as_of: date, covers
-) -> list[Job]:
-    """The parts of qualifying jobs that letters accepted by ``covers`` vouch for."""
-    by_id = {job.id: job for job in jobs}
-    documented = []
+def _documented(jobs: list[Job], letters: Iterable[Mapping[str, Any]], covers) -> list[Stretch]:
+    """The stretches of qualifying jobs that letters accepted by ``covers`` vouch for: a letter
+    naming a job (``covers_work_id``) vouches for that job only, one naming none for every job,
+    and one naming a job that does not count here for nothing."""
+    index_of = {job.id: index for index, job in enumerate(jobs) if job.id}
+    general: list[Interval] = []
+    own: dict[int, list[Interval]] = {}
     for letter in letters:
         span = covers(letter)
-        if span is None:
+        if span is None or span[0] > span[1]:  # dated 'to present' before its start: no time
             continue
-        targets = (
-            [by_id[letter["covers_work_id"]]]
-            if letter.get("covers_work_id") in by_id
-            else ([] if letter.get("covers_work_id") else jobs)
-        )
-        for job in targets:
-            start, end = max(span[0], job.interval[0]), min(span[1], job.interval[1], as_of)
-            if start <= end:
-                documented.append(Job(job.id, (start, end), job.hours, False))
-    # two letters vouching for the same stretch of one job must not add its hours twice
-    by_job: dict[Job | None, list[Interval]] = {}
-    for part in documented:
-        by_job.setdefault(by_id.get(part.id) if part.id else None, []).append(part.interval)
-    return [
-        Job(job.id if job else None, interval, job.hours if job else None, False)
-        for job, intervals in by_job.items()
-        for interval in union(intervals)
-    ]
+        target = letter.get("covers_work_id")
+        if not target:
+            general.append(span)
+        elif target in index_of:
+            own.setdefault(index_of[target], []).append(span)
+    return _stretches(jobs, general, own)
 
 
 def _letter_span(letter: Mapping[str, Any]) -> Interval | None:
@@ -368,7 +412,7 @@ def _a1_compliant(letter: Mapping[str, Any]) -> Interval | None:
 
 def _letter_2019_rule(policies: Mapping[str, str], jobs: list[Job]):
     """AAPC's 2019 letters (A5): typed and signed by an employer, supervisor, HR or a co-worker, stating the time."""
-    by_id = {job.id: job for job in jobs}
+    by_id = {job.id: job for job in jobs if job.id}
     accept_words = policies.get("vague_duration_statement") == "accept"
 
     def covers(letter: Mapping[str, Any]) -> Interval | None:
@@ -376,7 +420,7 @@ def _letter_2019_rule(policies: Mapping[str, str], jobs: list[Job]):
             return None
         span = _letter_span(letter)
         if span is None and accept_words and letter.get("stated_duration"):
-            job = by_id.get(letter.get("covers_work_id"))
+            job = by_id.get(letter.get("covers_work_id") or "")  # words name no time without a job
             span = job.interval if job else None
         return span
 
@@ -503,7 +547,11 @@ def _status_on(record: Mapping[str, Any], as_of: date) -> str:
 def _memberships(profile: Mapping[str, Any], as_of: date, *_: Any) -> dict[str, Any]:
     current: dict[str, bool] = {"AAPC": False, "AHIMA": False, "PAHCS": False}
     types: dict[str, str | None] = {"AAPC": None, "AHIMA": None, "PAHCS": None}
-    for record in profile.get("memberships", []):
+    # the one paid through the latest date gives the type, however they are listed
+    by_date = sorted(
+        profile.get("memberships", []), key=lambda m: (m["paid_through"], _canonical(m))
+    )
+    for record in by_date:
         started = record.get("start_date")
         if (
             record.get("status") not in ("lapsed", "cancelled")
@@ -548,34 +596,86 @@ def _recertification(
             (since := r.get("awarded_date") or r.get("exam_pass_date")) and parse(since) > as_of
         )
     }
-    reviews = profile.get("self_reviews", [])
+    reviews = sorted(parse(review["date"]) for review in profile.get("self_reviews", []))
+    all_ceus = profile.get("ceus", [])
+    pooled: dict[str, _Ledger] = {}  # body -> its CEUs (and those reported for no credential)
+    reported: dict[str, list[Mapping[str, Any]]] = {}  # credential id -> CEUs reported for it
+    for ceu in all_ceus:
+        if ceu.get("applied_to_credential_id"):
+            target = registry.normalise(ceu["applied_to_credential_id"])[0]
+            reported.setdefault(target, []).append(ceu)
     out: dict[str, Any] = {}
-    for record in credentials:
-        cycles = sorted(record.get("recert_cycles", []), key=lambda c: c["start"])
+    for record in sorted(credentials, key=_canonical):  # one credential's records in one order
+        cycles = sorted(record.get("recert_cycles", []), key=lambda c: (c["start"], c["end"]))
         if not cycles:
             continue
         body = record.get("issuing_body") or _body(registry, record["id"])
-        ceus = [
-            c
-            for c in profile.get("ceus", [])
-            if not c.get("applied_to_credential_id")
-            or _body(registry, c["applied_to_credential_id"]) == body
-        ]
+        if body not in pooled:
+            pooled[body] = _Ledger(
+                c
+                for c in all_ceus
+                if not c.get("applied_to_credential_id")
+                or _body(registry, c["applied_to_credential_id"]) == body
+            )
+        cid = registry.normalise(record["id"])[0]
+        # CEUs reported for this credential, if they count for its body at all
+        own = _Ledger(c for c in reported.get(cid, ()) if _body(registry, cid) == body)
         done = [c for c in cycles if parse(c["end"]) < as_of]
         running = [c for c in cycles if parse(c["start"]) <= as_of <= parse(c["end"])]
-        cid = registry.normalise(record["id"])[0]
-        own = [
-            c
-            for c in ceus
-            if c.get("applied_to_credential_id")
-            and registry.normalise(c["applied_to_credential_id"])[0] == cid
-        ]
         out[cid] = {
             "ahima_credentials": len(ahima_ids),
-            "last": _cycle(done[-1] if done else None, ceus, own, reviews, as_of),
-            "current": _cycle(running[0] if running else None, ceus, own, reviews, as_of),
+            "last": _cycle(done[-1] if done else None, pooled[body], own, reviews, as_of),
+            "current": _cycle(running[0] if running else None, pooled[body], own, reviews, as_of),
         }
     return out
+
+
+class _Ledger:
+    """CEUs in completion order with exact running totals, so that the sums over any stretch of
+    dates take a logarithmic search instead of a pass over every CEU (a profile may list
+    thousands, and each credential's cycles ask). Exact fractions: a sum does not depend on the
+    order the CEUs are listed in."""
+
+    def __init__(self, ceus: Iterable[Mapping[str, Any]]) -> None:
+        rows = sorted(((parse(c["completion_date"]), c) for c in ceus), key=lambda row: row[0])
+        self.days = [day for day, _ in rows]
+        # how many values were written with a fraction: sums of whole numbers stay whole (20, not 20.0)
+        self.fractional = [0]
+        total = (Fraction(0),) * 4
+        self.running = [total]
+        for _, ceu in rows:
+            self.fractional.append(self.fractional[-1] + (type(ceu["ceus"]) is not int))
+            value = Fraction(ceu["ceus"])
+            total = (
+                total[0] + value,
+                total[1] + (value if _instructional(ceu) else 0),
+                total[2] + (value if ceu.get("hiim_domain") else 0),
+                total[3] + (value if ceu.get("ahima_source") else 0),
+            )
+            self.running.append(total)
+
+    def between(self, start: date, end: date) -> tuple[float, float, float, float]:
+        """All, instructional, HIIM and AHIMA-sourced CEUs completed from ``start`` to ``end``."""
+        low, high = bisect_left(self.days, start), bisect_right(self.days, end)
+        whole = self.fractional[high] == self.fractional[low]
+        first, second, third, fourth = (
+            int(b - a) if whole else round(float(b - a), 2)
+            for a, b in zip(self.running[low], self.running[high], strict=True)
+        )
+        return first, second, third, fourth
+
+
+def _total(values: Iterable[float]) -> float:
+    """A sum of CEUs that does not depend on their order (whole numbers stay whole)."""
+    values = list(values)
+    if all(type(value) is int for value in values):
+        return sum(values)
+    return round(math.fsum(values), 2)
+
+
+def _canonical(record: Mapping[str, Any]) -> bytes:
+    """A record's content as a sort key: records listed in any order are read in one."""
+    return orjson.dumps(record, option=orjson.OPT_SORT_KEYS, default=str)
 
 
 SELF_STUDY_MODES = frozenset({"recorded_video", "audio", "self_study", "cd_rom"})
@@ -592,7 +692,13 @@ def _body(registry: Registry, credential_id: str) -> str:
     return info.body if info else "other"
 
 
-def _cycle(cycle: Mapping[str, Any] | None, ceus, own, reviews, as_of: date) -> dict[str, Any]:
+def _cycle(
+    cycle: Mapping[str, Any] | None,
+    pooled: _Ledger,
+    own: _Ledger,
+    reviews: list[date],
+    as_of: date,
+) -> dict[str, Any]:
     if cycle is None:
         return {
             "exists": False,
@@ -612,7 +718,7 @@ def _cycle(cycle: Mapping[str, Any] | None, ceus, own, reviews, as_of: date) -> 
             "consequences": [],
         }
     start, end = parse(cycle["start"]), parse(cycle["end"])
-    inside = [c for c in ceus if start <= parse(c["completion_date"]) <= end]
+    ceus, instructional, hiim, ahima_sourced = pooled.between(start, end)
     inactive = end + ONE_DAY
     revoked = inactive + timedelta(days=AHIMA_INACTIVE_DAYS)
     standing = "revoked" if as_of >= revoked else "inactive" if as_of >= inactive else "at risk"
@@ -621,14 +727,12 @@ def _cycle(cycle: Mapping[str, Any] | None, ceus, own, reviews, as_of: date) -> 
         "standing_if_unmet": standing,
         "start": cycle["start"],
         "end": cycle["end"],
-        "ceus": round(sum(c["ceus"] for c in inside), 2),
-        "ceus_instructional": round(sum(c["ceus"] for c in inside if _instructional(c)), 2),
-        "ceus_applied": round(
-            sum(c["ceus"] for c in own if start <= parse(c["completion_date"]) <= end), 2
-        ),
-        "hiim": round(sum(c["ceus"] for c in inside if c.get("hiim_domain")), 2),
-        "ahima_sourced": round(sum(c["ceus"] for c in inside if c.get("ahima_source")), 2),
-        "self_reviews": sum(1 for r in reviews if start <= parse(r["date"]) <= end),
+        "ceus": ceus,
+        "ceus_instructional": instructional,
+        "ceus_applied": own.between(start, end)[0],
+        "hiim": hiim,
+        "ahima_sourced": ahima_sourced,
+        "self_reviews": bisect_right(reviews, end) - bisect_left(reviews, start),
         "fee_paid": bool(cycle.get("fee_paid")),
         "begins_2025": start >= AHIMA_40_PERCENT_FROM,
         "ends_2025": end >= AHIMA_40_PERCENT_FROM,
@@ -668,7 +772,7 @@ def _aapc_renewal(
     ]
     memberships = sorted(
         (m for m in profile.get("memberships", []) if m["organization"] == "AAPC"),
-        key=lambda m: m["paid_through"],
+        key=lambda m: (m["paid_through"], _canonical(m)),
     )
     month = memberships[-1].get("renewal_month") if memberships else None
     awarded = [
@@ -752,17 +856,13 @@ def _aapc_period(
     ]
     counted = [c for c in submitted if parse(c["completion_date"]) >= certified]
     specific = {
-        cid: round(
-            sum(
-                c["ceus"]
-                for c in counted
-                if cid in c.get("specialty_tags", [])
-                and (
-                    cid != "CIRCC"
-                    or any(v in (c.get("provider") or "").lower() for v in CIRCC_VENDORS)
-                )
-            ),
-            2,
+        cid: _total(
+            c["ceus"]
+            for c in counted
+            if cid in c.get("specialty_tags", [])
+            and (
+                cid != "CIRCC" or any(v in (c.get("provider") or "").lower() for v in CIRCC_VENDORS)
+            )
         )
         for cid in ids
     }
@@ -772,9 +872,9 @@ def _aapc_period(
         "standing_if_unmet": "revoked" if as_of >= revoked else "at risk",
         "start": start.isoformat(),
         "due": due.isoformat(),
-        "ceus": round(sum(c["ceus"] for c in counted), 2),
-        "ceus_before_certification": round(
-            sum(c["ceus"] for c in submitted if parse(c["completion_date"]) < certified), 2
+        "ceus": _total(c["ceus"] for c in counted),
+        "ceus_before_certification": _total(
+            c["ceus"] for c in submitted if parse(c["completion_date"]) < certified
         ),
         "full_period": True
         if certified <= start
