@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from eligibility.dates import EARLIEST, LATEST, range_problem
 from eligibility.errors import InputError, place_of
 from eligibility.evaluate import CheckResult, Context, evaluate_selection
 from eligibility.facts import POLICY_SECTIONS, SECTIONS, derive, rederive
@@ -97,6 +98,13 @@ class ProfileReport:
 def resolve_as_of(profile: Profile, as_of: date | None) -> date:
     """The evaluation date: the one given, else the profile's own ``as_of``, else today."""
     if as_of is not None:
+        if not EARLIEST <= as_of <= LATEST:
+            raise InputError(
+                "as_of",
+                None,
+                f"{range_problem(as_of.isoformat())}",
+                f"give a date from {EARLIEST.year} to {LATEST.year}",
+            )
         return as_of
     if profile.data.get("as_of"):
         return date.fromisoformat(profile.data["as_of"])

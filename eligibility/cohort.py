@@ -13,20 +13,25 @@ import difflib
 import io
 from collections import deque
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
-import orjson
-import yaml
-
-from eligibility.errors import InputError
-from eligibility.profiles import Profile, profile_from_data, profile_from_text, read_text
-from eligibility.yamlio import DatesAsTextLoader, parse_text, refuse_runaway_aliases
+from eligibility.errors import InputError, fault
+from eligibility.jsontext import parse_json_line
+from eligibility.profiles import (
+    MAX_BYTES,
+    Profile,
+    profile_from_data,
+    profile_from_text,
+    read_text,
+)
+from eligibility.yamlio import line_of, parse_text
 
 CSV_COLUMNS = (
     "candidate_id", "name", "as_of", "highest_education",
-    "coding_start", "coding_end", "hours_per_week", "code_sets", "letter_on_file",
+    "coding_start", "coding_end", "hours_per_week", "code_sets", "letter_on_file", "letter_date",
     "course_hours", "course_completed_on", "course_topics", "practicode_completed_on",
     "credentials", "aapc_paid_through", "aapc_renewal_month",
 )  # fmt: skip
@@ -50,7 +55,9 @@ class Item:
 
     number: int
     where: str
-    kind: str  # "json" (a JSON text), "file" (a profile file's path), "data" (parsed), "flat" (a CSV record)
+    # "json" (a JSON line), "yaml" (a YAML document), "file" (a profile file's path),
+    # "data" (parsed), "flat" (a CSV record)
+    kind: str
     payload: Any
     error: InputError | None = None  # a row that could not even be read
 
@@ -105,8 +112,18 @@ def count_items(path: str | Path) -> int:
     return max(0, lines - 1) if source.suffix.lower() == ".csv" else lines
 
 
-def parse_item(item: Item) -> Row:
-    """Parse and validate one student; a problem becomes the row's error, never an exception."""
+def parse_item(item: Item, as_of: date | None = None) -> Row:
+    """Parse and validate one student; a problem becomes the row's error, never an exception
+    (a fault of this program included: the row says so, and the other rows are still read).
+    ``as_of``: the batch's evaluation date (``--as-of``), which a CSV row's letter is dated by
+    when the row gives no date of its own."""
+    try:
+        return _parse_item(item, as_of)
+    except Exception as error:  # a bug must cost one row, not the cohort
+        return Row(item.number, item.where, None, fault(item.where, error))
+
+
+def _parse_item(item: Item, as_of: date | None) -> Row:
     if item.error is not None:
         flat = item.payload[0] if item.kind == "flat" else {}
         who = (flat.get("candidate_id", ""), flat.get("name", ""))
@@ -119,14 +136,26 @@ def parse_item(item: Item) -> Row:
         if item.kind == "file":
             profile = profile_from_text(read_text(item.payload), item.where, bulk=True)
             return Row(item.number, item.where, profile)
+        if item.kind == "yaml":
+            text, offset = item.payload
+            data = parse_text(text, item.where, offset)
+            profile = profile_from_data(
+                data, item.where, lambda path: _shifted(line_of(text, path), offset), bulk=True
+            )
+            return Row(item.number, item.where, profile)
         if item.kind == "json":
-            data = _json(item.payload, item.where)
+            data = parse_json_line(item.payload, item.where)
+        assumed: tuple[str, ...] = ()
+        if item.kind == "flat":
+            data, assumed = profile_from_flat(data, item.where, as_of)
         profile = profile_from_data(
-            profile_from_flat(data, item.where) if item.kind == "flat" else data,
+            data,
             item.where,
             plain_json=item.kind == "json",  # as orjson returned it
             bulk=True,
         )
+        if assumed:
+            profile = replace(profile, assumed=assumed)
     except InputError as error:
         if item.kind == "flat":  # a CSV's reader knows its columns, not the profile's fields
             error = InputError(
@@ -169,6 +198,7 @@ _FLAT_PLACES = (
     ("$.work_history[0].hours_per_week", "hours_per_week"),
     ("$.work_history[0].code_sets", "code_sets"),
     ("$.work_history", "coding_start"),
+    ("$.verification_letters[0].letter_date", "letter_date"),
     ("$.verification_letters", "letter_on_file"),
     ("$.training[0].completion_date", "course_completed_on"),
     ("$.training[0].topics", "course_topics"),
@@ -242,75 +272,99 @@ def _json_lines(path: Path) -> Iterator[Item]:
     with path.open("rb") as handle:
         lines = _Lines(handle)
         for line in lines:
-            if not line.strip():
+            bad = lines.bad.pop(lines.number, None)
+            if not line.strip() and bad is None:
                 continue
-            where, bad = f"{path}:{lines.number}", lines.bad.pop(lines.number, None)
-            problem = InputError(where, None, bad, "save the file as UTF-8") if bad else None
+            where = f"{path}:{lines.number}"
+            problem = InputError(where, None, *bad) if bad else None
             yield Item(lines.number, where, "json", line, problem)
 
 
-def _json(line: str, where: str) -> Any:
-    try:
-        return orjson.loads(line)
-    except orjson.JSONDecodeError as error:
-        raise InputError(
-            where,
-            f"column {error.colno}",
-            f"not valid JSON: {error.msg}",
-            "each line must hold one whole profile as JSON",
-        ) from None
-
-
 def _yaml_stream(path: Path) -> Iterator[Item]:
-    """YAML documents are parsed here, in order: a stream cannot be split before it is read."""
-    text = read_text(path)
-    loader = DatesAsTextLoader(text)
-    number = 0
-    try:
-        while True:
-            try:
-                if not loader.check_node():
-                    break
-                node = loader.get_node()
-                start = node.start_mark.line + 1
-                data = loader.construct_document(node)
-            except yaml.YAMLError as error:
-                number += 1
-                mark = getattr(error, "problem_mark", None)
-                where = f"{path}:{mark.line + 1 if mark else '?'}"
-                problem = InputError(
-                    where,
-                    None,
-                    f"not valid YAML: {getattr(error, 'problem', error)}",
-                    "fix this document; the rest of the stream is not read",
-                )
-                yield Item(number, where, "data", None, problem)
-                return
+    """One item per document of a YAML stream, each read on its own (in ``parse_item``), so
+    that a document that is not valid YAML, or cannot be built, costs only its own row.
+
+    A line that starts with ``---`` (or a ``%`` directive before it) begins a document: YAML
+    forbids such a line inside a document's content, so the stream can be cut there without
+    parsing it. Each document comes with the number of lines before it, so that the lines an
+    error names are the file's. Streamed: memory holds one document."""
+    with path.open("rb") as handle:
+        lines = _Lines(handle)
+        number, first, chunk, size, bad = 0, 1, [], 0, None
+        directive = content = 0  # first line of each kind in the document (0: none yet)
+        marked = False  # the document began with a '---' line
+
+        def document() -> Item | None:
+            nonlocal number
+            if not content and not marked:  # comments or blank lines only: no student
+                return None
             number += 1
-            where = f"{path}:{start}"
-            try:
-                if "*" in text:  # an alias somewhere: this document may be one that never ends
-                    refuse_runaway_aliases(data, where)
-            except InputError as problem:
-                yield Item(number, where, "data", None, problem)
-                continue
-            yield Item(number, where, "data", data)
-    finally:
-        loader.dispose()
+            where = f"{path}:{content or first}"
+            if bad is not None:
+                return Item(number, where, "yaml", ("", 0), InputError(where, None, *bad))
+            return Item(number, where, "yaml", ("".join(chunk), first - 1))
+
+        for line in lines:
+            kind = _yaml_line(line)
+            # a '---' begins a document, unless directives before it are its own; a directive
+            # after content begins the next one
+            if (kind == "marker" and not (directive and not content)) or (
+                kind == "directive" and (content or marked)
+            ):
+                item = document()
+                if item is not None:
+                    yield item
+                first, chunk, size, bad = lines.number, [], 0, None
+                directive = content = 0
+                marked = False
+            if kind == "marker":
+                marked = True
+                if line[3:].strip() and not line[3:].strip().startswith("#"):
+                    content = content or lines.number  # '--- {name: x}': content on the marker
+            elif kind == "directive":
+                directive = directive or lines.number
+            elif kind == "content":
+                content = content or lines.number
+            if lines.number in lines.bad:
+                bad = bad or lines.bad.pop(lines.number)
+            size += len(line)
+            if size > MAX_BYTES:
+                bad = bad or _too_long("document")
+                chunk = chunk[:1]  # what is kept of it only says where it began
+            else:
+                chunk.append(line)
+        item = document()
+        if item is not None:
+            yield item
+
+
+def _shifted(line: int | None, offset: int) -> int | None:
+    return None if line is None else line + offset
+
+
+def _yaml_line(line: str) -> str:
+    """What a line of a YAML stream is, for cutting it into documents: a document ``marker``
+    (``---``), a ``directive`` (``%YAML``), ``blank`` (or a comment), or ``content``."""
+    if line.startswith("---") and line[3:4] in ("", " ", "\t", "\n", "\r"):
+        return "marker"
+    if line.startswith("%"):
+        return "directive"
+    stripped = line.strip()
+    return "blank" if not stripped or stripped.startswith("#") else "content"
 
 
 def _csv(path: Path, layout: CsvLayout) -> Iterator[Item]:
     handle = path.open("rb")
-    lines = _Lines(handle, replayable=True)
+    lines = _Lines(handle, replayable=True, name="export")
     try:
         try:
             header = [name.strip() for name in next(csv.reader(lines, strict=True), [])]
         except csv.Error as error:
             raise InputError(
-                str(path), "line 1", _csv_problem(error), "write the header as name,name,..."
+                str(path), "line 1", _csv_problem(error)[0], "write the header as name,name,..."
             ) from None
         if 1 in lines.bad:
-            raise InputError(str(path), "line 1", lines.bad[1], "save the export as UTF-8")
+            raise InputError(str(path), "line 1", *lines.bad[1])
         _check_header(path, header, layout)
     except BaseException:
         handle.close()
@@ -366,19 +420,21 @@ def _check_header(path: Path, header: list[str], layout: CsvLayout) -> None:
 class _Lines:
     """A text file's lines, for a reader that must not stop at one bad line: any line ending
     (LF, CRLF or CR, as text mode reads them); each line checked for UTF-8 on its own, so that a
-    line that is not spoils only its row (``bad``: line number -> what is wrong); and lines read
-    since :meth:`mark` can be given back (:meth:`again`) to be read anew, after a CSV record that
-    could not be parsed."""
+    line that is not spoils only its row (``bad``: line number -> what is wrong and its fix); a
+    line longer than :data:`MAX_BYTES` characters is read no further than that (memory stays
+    bounded) and is bad too; and lines read since :meth:`mark` can be given back
+    (:meth:`again`) to be read anew, after a CSV record that could not be parsed."""
 
-    def __init__(self, handle: IO[bytes], replayable: bool = False) -> None:
+    def __init__(self, handle: IO[bytes], replayable: bool = False, name: str = "file") -> None:
         self._replayable = replayable  # keep what was taken (CSV); JSON Lines never give back
+        self._name = name  # what to save as UTF-8: the file, the export
         self._text = io.TextIOWrapper(
             handle, encoding="utf-8-sig", errors="surrogateescape", newline=""
         )
         self._read = 0  # lines read from the file
         self._again: deque[tuple[int, str]] = deque()
         self.number = 0  # the number of the line last returned
-        self.bad: dict[int, str] = {}
+        self.bad: dict[int, tuple[str, str]] = {}
         self.taken: list[tuple[int, str]] = []  # (number, line) since the last mark
 
     def __iter__(self) -> _Lines:
@@ -388,15 +444,23 @@ class _Lines:
         if self._again:
             self.number, line = self._again.popleft()
         else:
-            line = next(self._text)  # StopIteration at the end
+            line = self._text.readline(MAX_BYTES + 1)
+            if not line:
+                raise StopIteration
             self._read += 1
             self.number = self._read
+            if len(line) > MAX_BYTES:  # the rest of it is skipped, never held
+                while line and not line.endswith(("\n", "\r")):
+                    line = self._text.readline(1 << 16)
+                self.bad[self.number] = _too_long("line")
+                line = "\n"
             try:
                 line.isascii() or line.encode("utf-8")  # most lines are ASCII: no copy made
             except UnicodeEncodeError as error:  # bytes that are not UTF-8, kept as surrogates
                 byte = ord(line[error.start]) - 0xDC00
                 self.bad[self.number] = (
-                    f"not UTF-8 text (byte 0x{byte:02X} at column {error.start + 1})"
+                    f"not UTF-8 text (byte 0x{byte:02X} at column {error.start + 1})",
+                    f"save the {self._name} as UTF-8",
                 )
                 line = line.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
         if self._replayable:
@@ -410,6 +474,13 @@ class _Lines:
 
     def again(self, lines: list[tuple[int, str]]) -> None:
         self._again.extendleft(reversed(lines))
+
+
+def _too_long(what: str) -> tuple[str, str]:
+    return (
+        f"a {what} longer than {MAX_BYTES:,} characters, far more than one student needs",
+        "check the export: one student per line (or document), without embedded files",
+    )
 
 
 def _csv_records(
@@ -440,12 +511,12 @@ def _csv_records(
                 lines.again(span[1:])
                 span = span[:1]
                 reader = csv.reader(lines, strict=True)
-            if not record and broken is None:  # a blank line
-                continue
-            number += 1
             first, last = span[0][0], span[-1][0]
-            where = f"{path}:{first}"
             bad = next((lines.bad.pop(n) for n in range(first, last + 1) if n in lines.bad), None)
+            if broken is None and bad is None and not any(cell.strip() for cell in record):
+                continue  # a blank line, or a row of empty cells (,,,): no student
+            number += 1
+            where = f"{path}:{first}"
             flat = {
                 ours: record[i].strip() if i < len(record) else "" for ours, i in positions.items()
             }
@@ -454,27 +525,35 @@ def _csv_records(
             yield Item(number, where, "flat", (flat, layout), error)
 
 
-def _csv_problem(error: csv.Error) -> str:
+def _csv_problem(error: csv.Error) -> tuple[str, str]:
+    """A record the csv module cannot read, in words, with its fix."""
     text = str(error)
+    fix = "quote a cell that holds a line break or a quote mark; close every quote"
     if text.startswith("new-line character seen in unquoted field"):
         text = "a line break inside a cell that is not quoted"
     elif text == "unexpected end of data":
         text = "a quoted cell that is never closed"
-    return f"not valid CSV: {text}"
+    elif text.startswith("field larger than field limit"):
+        text = f"a cell longer than {csv.field_size_limit():,} characters"
+        fix = (
+            "shorten that cell (no column of the layout needs that much); if it is not meant to"
+            " be long, a quote mark before it is probably never closed"
+        )
+    return f"not valid CSV: {text}", fix
 
 
 def _row_problem(
     record: list[str],
     header: list[str],
     nameless: list[int],
-    broken: str | None,
-    undecodable: str | None,
+    broken: tuple[str, str] | None,
+    undecodable: tuple[str, str] | None,
 ) -> tuple[str, str] | None:
     """What keeps a CSV record from being read as a student, and its fix."""
     if broken is not None:
-        return broken, "quote a cell that holds a line break or a quote mark; close every quote"
+        return broken
     if undecodable is not None:
-        return undecodable, "save the export as UTF-8"
+        return undecodable
     if len(record) > len(header):
         return (
             f"{len(record)} cells where the header has {len(header)} columns",
@@ -489,8 +568,11 @@ def _row_problem(
     return None
 
 
-def profile_from_flat(flat: Mapping[str, str], where: str) -> dict[str, Any]:
-    """A nested profile from one row of the flat CSV layout (docs/batch.md)."""
+def profile_from_flat(
+    flat: Mapping[str, str], where: str, as_of: date | None = None
+) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """A nested profile from one row of the flat CSV layout (docs/batch.md), and what had to be
+    assumed to make it, in words. ``as_of``: the batch's evaluation date, if one was given."""
 
     def split(value: str) -> list[str]:
         return [part.strip() for part in value.split(";") if part.strip()]
@@ -500,14 +582,17 @@ def profile_from_flat(flat: Mapping[str, str], where: str) -> dict[str, Any]:
         if not value:
             return None
         try:
-            return float(value) if "." in value else int(value)
+            read = float(value) if "." in value or "e" in value.lower() else int(value)
         except ValueError:
+            read = None
+        if read is None or read - read != 0:  # not a number, or NaN or infinity
             raise InputError(
                 where,
                 f"column {column}",
                 f"{value!r} is not a number",
-                f"write {column} as a number",
+                f"write {column} as a number, or leave the cell empty",
             ) from None
+        return read
 
     def yes_or_no(column: str) -> bool:
         value = flat.get(column, "").lower()
@@ -519,7 +604,19 @@ def profile_from_flat(flat: Mapping[str, str], where: str) -> dict[str, Any]:
             where, f"column {column}", f"{flat[column]!r} is neither yes nor no", "write yes or no"
         )
 
-    letter_on_file = yes_or_no("letter_on_file")  # checked even where no job needs it
+    # every cell is read, even where another cell leaves it unused: a wrong value is never ignored
+    letter_on_file = yes_or_no("letter_on_file")
+    hours, course_hours, month = (
+        number(c) for c in ("hours_per_week", "course_hours", "aapc_renewal_month")
+    )
+    if flat.get("letter_date") and not letter_on_file:
+        raise InputError(
+            where,
+            "column letter_date",
+            "a letter date is given but letter_on_file is not yes",
+            "write yes in letter_on_file, or empty letter_date",
+        )
+    assumed: list[str] = []
     profile: dict[str, Any] = {"profile_version": 1}
     for column in ("candidate_id", "name", "as_of"):
         if flat.get(column):
@@ -534,11 +631,17 @@ def profile_from_flat(flat: Mapping[str, str], where: str) -> dict[str, Any]:
             "directly_assigns_codes": True,
             "code_sets": split(flat.get("code_sets", "")) or ["CPT", "ICD-10-CM"],
         }
-        if number("hours_per_week") is not None:
-            job["hours_per_week"] = number("hours_per_week")
+        if hours is not None:
+            job["hours_per_week"] = hours
         profile["work_history"] = [job]
         if letter_on_file:
             end = flat.get("coding_end")
+            dated = flat.get("letter_date") or _letter_day(flat, as_of)
+            if not flat.get("letter_date"):
+                assumed.append(
+                    f"the letter on file is taken to be dated {dated} (the export gives no"
+                    " letter_date; a letter can vouch only for work done by its date)"
+                )
             profile["verification_letters"] = [
                 {
                     "covers_work_id": "job",
@@ -546,20 +649,20 @@ def profile_from_flat(flat: Mapping[str, str], where: str) -> dict[str, Any]:
                     "on_letterhead": True,
                     "hand_signed": True,
                     "signed": True,
-                    "letter_date": end or flat.get("as_of") or flat["coding_start"],
+                    "letter_date": dated,
                     "stated_start": flat["coding_start"],
                     **({"stated_end": end} if end else {"states_to_present": True}),
                     "contact_info_present": True,
                     "format": "pdf_non_editable",
                 }
             ]
-    if number("course_hours") is not None:
+    if course_hours is not None:
         profile["training"] = [
             {
                 "program_type": "school_certificate",
                 "completed": bool(flat.get("course_completed_on")),
                 "completion_date": flat.get("course_completed_on") or None,
-                "hours": {"value": number("course_hours"), "unit": "contact_hours"},
+                "hours": {"value": course_hours, "unit": "contact_hours"},
                 "topics": split(flat.get("course_topics", "")),
             }
         ]
@@ -581,7 +684,20 @@ def profile_from_flat(flat: Mapping[str, str], where: str) -> dict[str, Any]:
             "organization": "AAPC",
             "paid_through": flat["aapc_paid_through"],
         }
-        if number("aapc_renewal_month") is not None:
-            membership["renewal_month"] = number("aapc_renewal_month")
+        if month is not None:
+            membership["renewal_month"] = month
         profile["memberships"] = [membership]
-    return profile
+    return profile, tuple(assumed)
+
+
+def _letter_day(flat: Mapping[str, str], as_of: date | None) -> str:
+    """The date a letter on file is taken to bear when the row gives none: the evaluation date
+    (``--as-of``, else the row's as_of), but never later than today, when no letter can yet be
+    dated later. A date that is not one is left as it is, for validation to name."""
+    today = date.today()
+    if as_of is None and flat.get("as_of"):
+        try:
+            as_of = date.fromisoformat(flat["as_of"])
+        except ValueError:
+            return flat["as_of"]
+    return min(as_of or today, today).isoformat()

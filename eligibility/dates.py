@@ -17,6 +17,12 @@ ONE_DAY = timedelta(days=1)
 
 Interval = tuple[date, date]
 
+# The dates this tool works with, everywhere a date is read (profiles, rules, --as-of): far
+# enough either way for any coding career, and far enough from the calendar's ends (years 1 and
+# 9999) that no date arithmetic here can overflow. The schemas' date patterns say the same.
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2199, 12, 31)
+
 
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
@@ -71,6 +77,20 @@ def clip(interval: Interval, last_day: date) -> Interval | None:
     start, end = interval
     end = min(end, last_day)
     return (start, end) if start <= end else None
+
+
+def range_problem(text: str) -> str | None:
+    """Why a well-formed date is refused (outside :data:`EARLIEST`..:data:`LATEST`), else None."""
+    try:
+        day = date.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
+    if EARLIEST <= day <= LATEST:
+        return None
+    return (
+        f"{text} is outside the dates this tool works with "
+        f"({EARLIEST.isoformat()} to {LATEST.isoformat()})"
+    )
 
 
 def parse(text: str) -> date:

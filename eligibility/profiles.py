@@ -8,13 +8,13 @@ pointing at a job that is not there).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from eligibility.errors import InputError, place_of
+from eligibility.jsontext import parse_json
 from eligibility.validation import validate
 from eligibility.yamlio import line_of, parse_text
 
@@ -25,6 +25,7 @@ class Profile:
 
     source: str
     data: Mapping[str, Any]
+    assumed: tuple[str, ...] = ()  # what reading it assumed (a CSV row's letter date), in words
 
     @property
     def label(self) -> str:
@@ -32,10 +33,31 @@ class Profile:
         return self.data.get("name") or self.data.get("candidate_id") or Path(self.source).stem
 
 
-def read_text(path: str | Path) -> str:
-    """A file's text, or an :class:`InputError` saying why it cannot be read."""
+MAX_BYTES = 1 << 20  # a profile, rule, config or mapping file, or one student of a cohort
+
+
+def too_large(where: str, limit: int = MAX_BYTES) -> InputError:
+    return InputError(
+        where,
+        None,
+        f"larger than {limit >> 20} MiB, far more than a profile or rule file needs",
+        "check that this is the right file; split a cohort into one student per line or file",
+    )
+
+
+def read_text(path: str | Path, limit: int = MAX_BYTES) -> str:
+    """A file's text (at most ``limit`` bytes, line endings as LF), or an :class:`InputError`
+    saying why it cannot be read. The limit keeps ``/dev/zero`` or a wrong file from being
+    read until memory runs out."""
     try:
-        return Path(path).read_text(encoding="utf-8")
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+        if len(data) > limit:
+            raise too_large(str(path), limit)
+        text = data.decode("utf-8").removeprefix("\ufeff")  # a byte order mark says nothing
+        if "\r" in text:  # as text mode reads it: CRLF and CR end lines too
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        return text
     except FileNotFoundError:
         raise InputError(str(path), None, "file not found", "check the path") from None
     except IsADirectoryError:
@@ -60,15 +82,7 @@ def profile_from_text(text: str, source: str, bulk: bool = False) -> Profile:
     """Parse and validate a profile given as YAML or JSON text; ``source`` names it in errors
     (``bulk``: one of many, as :func:`profile_from_data` says)."""
     if source.endswith(".json"):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise InputError(
-                source,
-                f"line {error.lineno}, column {error.colno}",
-                f"not valid JSON: {error.msg}",
-                "check commas, quotes and brackets around that place",
-            ) from None
+        data = parse_json(text, source)
         return profile_from_data(data, source, None, plain_json=True, bulk=bulk)
     data = parse_text(text, source)
     return profile_from_data(data, source, lambda path: line_of(text, path), bulk=bulk)
@@ -131,6 +145,17 @@ def _consistency_problems(data: Mapping[str, Any]) -> Iterator[tuple[list[str | 
                     "give each record its own id",
                 )
             seen.add(record["id"])
+    seen_credentials: dict[str, int] = {}
+    for index, credential in enumerate(data.get("credentials", [])):
+        name = credential["id"].strip().upper()
+        if name in seen_credentials:
+            yield (
+                ["credentials", index, "id"],
+                f"the credential {credential['id']!r} is listed twice"
+                f" (also at credentials[{seen_credentials[name]}])",
+                "keep one record per credential, with its latest status and dates",
+            )
+        seen_credentials.setdefault(name, index)
     job_ids = {job["id"] for job in data.get("work_history", []) if "id" in job}
     for index, letter in enumerate(data.get("verification_letters", [])):
         target = letter.get("covers_work_id")

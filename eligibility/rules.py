@@ -35,7 +35,7 @@ from eligibility.logic import Compiled, LogicError, comparison_sides, compile_lo
 from eligibility.profiles import read_text
 from eligibility.resources import data_dir, schema_file
 from eligibility.validation import validate
-from eligibility.yamlio import line_of, parse_text
+from eligibility.yamlio import line_of, parse_text, refuse_deeper_than
 
 try:  # CPython's own BLAKE2: hashlib would first load OpenSSL (~4 ms of every start-up)
     from _blake2 import blake2b as _hash
@@ -46,6 +46,7 @@ REFERENCE_FILES = ("credentials.yaml", "policies.yaml")
 CACHE_FORMAT = 1  # bump when the cached value's shape changes
 KEPT_BOOKS = 8  # built books kept (rule directories and edits in use at once), newest first
 KEPT_FILES = 512  # parsed rule files kept, newest first (about 20 edits of every file)
+MAX_DEPTH = 64  # levels of nesting a rule file may use (today's deepest uses under 30)
 KIND_ORDER = ("exam", "designation", "removal", "recertification", "status")
 
 
@@ -532,6 +533,7 @@ def _load_file(
     value = _cache_read(entry, key)
     if value is None:
         data = parse_text(text, str(path))
+        refuse_deeper_than(data, MAX_DEPTH, str(path), lambda p: line_of(text, p))
         validate(data, "rule", str(path), lambda p: line_of(text, p))
         value = {
             "body": data["body"],

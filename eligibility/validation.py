@@ -13,8 +13,8 @@ document, exactly as before. Python ``jsonschema`` is the arbiter:
 * the fast checks are only ever asked about plain JSON data (dict, list, str, int, float, bool,
   None); anything else (a tuple from YAML ``!!pairs``, a ``Decimal`` from a Python caller) goes to
   Python, because Rust would call a tuple an array and a ``Decimal`` a number where Python does not;
-* the Rust validator gets a copy of the schema that is never laxer than Python's: year-0000
-  dates are valid to Rust's ``date`` format but not to Python's, so the copy rejects them too;
+* year-0000 dates are valid to Rust's ``date`` format but not to Python's: the schemas' date
+  patterns (years 1900 to 2199, ``dates.EARLIEST`` to ``dates.LATEST``) refuse them for both;
 * whenever a fast check says "invalid" (or cannot read the document), Python decides: if it finds
   no problem the document is valid. A fast check being stricter costs time, never a wrong verdict.
 
@@ -25,10 +25,12 @@ generated cohort with broken rows, plus targeted bad cases, and asserts they agr
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from eligibility.dates import EARLIEST, LATEST, range_problem
 from eligibility.errors import InputError, place_of
 from eligibility.resources import schema_file
 
@@ -62,12 +64,12 @@ def _fast(name: str) -> jsonschema_rs.Validator:
     """The Rust validator for ``schemas/<name>.schema.json``: draft 2020-12, formats asserted.
 
     Draft 2020-12 treats ``format`` as an annotation unless asked, so ``validate_formats=True``
-    is what keeps 2023-02-30 invalid. The schema is made stricter where Rust is laxer (year 0000).
+    is what keeps 2023-02-30 invalid.
     """
     import jsonschema_rs
 
     return jsonschema_rs.Draft202012Validator(
-        _no_year_zero(_schema(name)), validate_formats=True, ignore_unknown_formats=False
+        _schema(name), validate_formats=True, ignore_unknown_formats=False
     )
 
 
@@ -80,27 +82,17 @@ def _light(name: str) -> Callable[[Any], bool] | None:
     return compile_schema(_schema(name))
 
 
-def _no_year_zero(node: Any) -> Any:
-    """A copy of a schema in which every ``format: date`` also refuses year 0000.
-
-    Python's date check (``datetime.date.fromisoformat``) refuses year 0; jsonschema_rs accepts
-    it. Strings only (``pattern`` ignores other types), as ``format`` does.
-    """
-    if isinstance(node, list):
-        return [_no_year_zero(item) for item in node]
-    if not isinstance(node, dict):
-        return node
-    copy = {key: _no_year_zero(value) for key, value in node.items()}
-    if node.get("format") == "date":
-        copy["allOf"] = [*copy.get("allOf", []), {"not": {"pattern": "^0000"}}]
-    return copy
-
-
 def _plain_json(document: Any) -> bool:
     """Whether ``document`` is made only of the types JSON parsing yields (no tuple, Decimal, date).
 
     Breadth-first over one growing list: about 10 us for a profile, a third of a recursive walk.
     """
+    return _scan(document)[0]
+
+
+def _scan(document: Any) -> tuple[bool, bool]:
+    """(made only of JSON's types, every number in it finite): one walk for both questions."""
+    plain = True
     nodes = [document]
     for node in nodes:  # the list grows while it is read: every container's values join it
         kind = type(node)
@@ -108,16 +100,42 @@ def _plain_json(document: Any) -> bool:
             nodes.extend(node.values())
         elif kind is list:
             nodes.extend(node)
+        elif kind is float:
+            if node - node != 0.0:  # NaN and infinity alone give NaN here
+                return plain, False
         elif kind not in _JSON_SCALARS:
-            return False
-    return True
+            plain = False
+            if isinstance(node, Mapping):
+                nodes.extend(node.values())
+            elif isinstance(node, list | tuple | set | frozenset):
+                nodes.extend(node)
+            elif isinstance(node, float) and not math.isfinite(node):
+                return False, False
+    return plain, True
 
 
-def _says_valid(document: Any, schema: str, plain: bool = False, bulk: bool = False) -> bool:
+def _non_finite_path(document: Any) -> list[str | int]:
+    """Where the first number that is not finite stands (only asked when there is one)."""
+    stack: list[tuple[Any, list[str | int]]] = [(document, [])]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, float) and not math.isfinite(node):
+            return path
+        if isinstance(node, Mapping):
+            stack.extend((value, [*path, str(key)]) for key, value in node.items())
+        elif isinstance(node, list | tuple):
+            stack.extend((value, [*path, i]) for i, value in enumerate(node))
+    return []
+
+
+def _says_valid(document: Any, schema: str, plain: bool | None = None, bulk: bool = False) -> bool:
     """True only when a fast check, asked about plain JSON data, finds ``document`` valid: the
     plain-Python one for a single document, jsonschema-rs for one of many (``bulk``: its import
-    pays for itself within a few hundred) or where the plain one does not cover the schema."""
-    if not plain and not _plain_json(document):
+    pays for itself within a few hundred) or where the plain one does not cover the schema.
+    ``plain``: whether it is made of JSON's types only (None: not known yet)."""
+    if plain is None:
+        plain = _plain_json(document)
+    if not plain:
         return False
     check = None if bulk else _light(schema)
     if check is not None:
@@ -160,6 +178,16 @@ def validate(
     what a JSON parser returned (no tuple, date or Decimal in it), so that need not be checked.
     ``bulk``: it is one of many (a batch row), so jsonschema-rs is worth importing.
     """
+    if not plain:  # JSON parsers refuse NaN and infinity; YAML and Python callers may not
+        plain, finite = _scan(document)
+        if not finite:
+            path = _non_finite_path(document)
+            raise InputError(
+                file,
+                place_of(path, line_of(path) if line_of else None),
+                "not a number (NaN or infinity)",
+                "write a number, or leave the field out if it is not known",
+            )
     if _says_valid(document, schema, plain, bulk):
         return
     errors = list(validator(schema).iter_errors(document))
@@ -204,16 +232,13 @@ def _explain(error: jsonschema.ValidationError) -> tuple[str, str]:
             f"add '{missing}': {field.get('description', '')}".strip(),
         )
     if keyword in ("format", "pattern") and schema.get("format") == "date":
-        return (
-            f"{value!r} is not a valid date",
-            "write a real calendar date as YYYY-MM-DD, e.g. 2024-11-23",
-        )
+        return _date_problem(value, nullable=False)
     if keyword == "enum":
         choices = ", ".join(json.dumps(choice) for choice in schema["enum"])
-        return f"{json.dumps(value)} is not an accepted value", f"use one of: {choices}"
+        return f"{_shown(value)} is not an accepted value", f"use one of: {choices}"
     if keyword == "type":
         wanted = schema["type"] if isinstance(schema["type"], str) else " or ".join(schema["type"])
-        problem = f"{json.dumps(value)} is a {_type_name(value)}, expected {wanted}"
+        problem = f"{_shown(value)} is a {_type_name(value)}, expected {wanted}"
         if "string" in wanted and isinstance(value, bool | int | float):
             # YAML reads 00123 as the number 83 and No as false: the text was meant
             return problem, (
@@ -222,8 +247,30 @@ def _explain(error: jsonschema.ValidationError) -> tuple[str, str]:
             )
         return problem, _describe(schema)
     if keyword == "anyOf" and any(s.get("format") == "date" for s in schema["anyOf"]):
-        return f"{value!r} is not a valid date", "write a real calendar date as YYYY-MM-DD, or null"
+        return _date_problem(value, nullable=True)
     return error.message, _describe(schema)
+
+
+def _date_problem(value: Any, nullable: bool) -> tuple[str, str]:
+    """A date that is not one, or one outside the range this tool works with."""
+    outside = range_problem(value) if isinstance(value, str) else None
+    if outside:
+        return outside, (
+            f"write a date from {EARLIEST.year} to {LATEST.year}"
+            + ("; leave it empty (null) if there is none yet" if nullable else "")
+        )
+    return f"{value!r} is not a valid date", (
+        "write a real calendar date as YYYY-MM-DD, e.g. 2024-11-23"
+        + (", or null" if nullable else "")
+    )
+
+
+def _shown(value: Any) -> str:
+    """A value as the person wrote it, as near as JSON can say it (anything else by repr)."""
+    try:
+        return json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError):
+        return repr(value)
 
 
 def _describe(schema: dict[str, Any]) -> str:

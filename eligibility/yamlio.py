@@ -3,16 +3,22 @@
 Only safe loading is used (libyaml's CSafeLoader when present). Timestamps are not resolved, so
 ``2024-02-30`` reaches schema validation as text and gets a clear "not a valid date" message
 instead of a constructor crash, and every date has one type whether quoted or not.
+
+What YAML can say beyond JSON's data is refused with a message naming its line: the tags that
+build bytes, sets, ordered pairs or timestamps (``!!binary``, ``!!set``, ``!!omap``, ``!!pairs``,
+``!!timestamp``), tags no safe loader knows, and numbers that are not numbers (``.nan``,
+``.inf``), which compare false with everything and would pass any bound.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import yaml
 
-from eligibility.errors import InputError
+from eligibility.errors import InputError, place_of
 
 _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
@@ -21,6 +27,34 @@ _MERGE = "tag:yaml.org,2002:merge"
 
 class DatesAsTextLoader(_Base):  # type: ignore[misc, valid-type]
     """SafeLoader without the implicit timestamp resolver."""
+
+
+class Refused(yaml.constructor.ConstructorError):
+    """Well-formed YAML that this tool does not accept (a tag, a number that is not one)."""
+
+    def __init__(self, node: yaml.Node, problem: str, fix: str) -> None:
+        super().__init__(None, None, problem, node.start_mark)
+        self.fix = fix
+
+
+def _refuse_tag(loader, node) -> None:
+    tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+    raise Refused(
+        node,
+        f"the YAML tag {tag} is not accepted",
+        "remove the tag and write the value as plain text, numbers, lists or mappings",
+    )
+
+
+def _finite_float(loader, node) -> float:
+    value = yaml.constructor.SafeConstructor.construct_yaml_float(loader, node)
+    if not math.isfinite(value):
+        raise Refused(
+            node,
+            f"{node.value} is not a number (NaN and infinity are not accepted)",
+            "write a number, or leave the field out if it is not known",
+        )
+    return value
 
 
 def _mapping_without_repeats(loader, node, deep=False):
@@ -44,19 +78,26 @@ def _mapping_without_repeats(loader, node, deep=False):
 DatesAsTextLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_repeats
 )
+DatesAsTextLoader.add_constructor("tag:yaml.org,2002:float", _finite_float)
+for _tag in ("binary", "set", "omap", "pairs", "timestamp"):
+    DatesAsTextLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse_tag)
+DatesAsTextLoader.add_constructor(None, _refuse_tag)  # any tag no safe loader knows
 DatesAsTextLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
 
-def parse_text(text: str, file: str) -> Any:
-    """One YAML document from ``text``; a syntax error becomes an :class:`InputError` with its line."""
+def parse_text(text: str, file: str, offset: int = 0) -> Any:
+    """One YAML document from ``text``; a syntax error becomes an :class:`InputError` with its
+    line (``offset``: lines of the file before ``text``, a document of a stream)."""
     loader = DatesAsTextLoader(text)  # a SafeLoader subclass: builds plain data, runs no code
     try:
         data = loader.get_single_data()
     except yaml.YAMLError as error:
-        raise _syntax_error(error, file) from None
+        raise _syntax_error(error, file, offset) from None
+    except RecursionError:
+        raise too_deep(file) from None
     finally:
         loader.dispose()
     if "*" in text:  # an alias: see refuse_runaway_aliases
@@ -107,9 +148,42 @@ def refuse_runaway_aliases(data: Any, file: str) -> None:
         stack.extend((child, None) for child in children if isinstance(child, containers))
 
 
-def _syntax_error(error: yaml.YAMLError, file: str) -> InputError:
+def too_deep(file: str) -> InputError:
+    """A document nested so deeply that reading it would exhaust Python's stack."""
+    return InputError(
+        file,
+        None,
+        "its values are nested too deeply (lists or mappings inside one another hundreds deep)",
+        "check the brackets and indentation; no field of a profile or rule nests that deep",
+    )
+
+
+def refuse_deeper_than(
+    data: Any, limit: int, file: str, locate: Callable[[list[str | int]], int | None]
+) -> None:
+    """Refuse data nested more than ``limit`` levels deep (mappings and lists inside one
+    another), naming the place: every later step may walk it recursively."""
+    stack: list[tuple[Any, list[str | int]]] = [(data, [])]
+    while stack:
+        node, path = stack.pop()
+        if len(path) >= limit:
+            raise InputError(
+                file,
+                place_of(path, locate(path)),
+                f"nested more than {limit} levels deep",
+                "simplify it: split a long condition into named conditions (all:/any:)",
+            )
+        if isinstance(node, dict):
+            stack.extend((value, [*path, str(key)]) for key, value in node.items())
+        elif isinstance(node, list):
+            stack.extend((value, [*path, index]) for index, value in enumerate(node))
+
+
+def _syntax_error(error: yaml.YAMLError, file: str, offset: int = 0) -> InputError:
     mark = getattr(error, "problem_mark", None)
-    place = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
+    place = f"line {mark.line + 1 + offset}, column {mark.column + 1}" if mark else None
+    if isinstance(error, Refused):
+        return InputError(file, place, str(error.problem), error.fix)
     problem = getattr(error, "problem", None) or str(error)
     context = getattr(error, "context", None)
     if "given twice" in problem:
