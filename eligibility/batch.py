@@ -13,12 +13,14 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import signal
+import stat
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from contextlib import ExitStack, contextmanager, suppress
+from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import islice
 from pathlib import Path
@@ -26,7 +28,7 @@ from typing import IO, Any
 
 from eligibility.api import check_profile, resolve_as_of
 from eligibility.cohort import Item, Row, parse_item
-from eligibility.errors import InputError
+from eligibility.errors import InputError, fault
 from eligibility.evaluate import NOT_APPLICABLE, NOT_MET
 from eligibility.render import json_report, measurement
 from eligibility.rules import RuleBook
@@ -34,7 +36,7 @@ from eligibility.verdicts import NO_OUTCOME, Assessment, Memo, Outcome, Plan, as
 
 CSV_FIELDS = (
     "row", "where", "candidate_id", "name", "check", "status", "standing",
-    "failed", "unknown", "ambiguous", "shortfall", "rule_version", "error",
+    "failed", "unknown", "ambiguous", "shortfall", "rule_version", "error", "assumed",
 )  # fmt: skip
 LISTED_ERRORS = 1000  # error rows the summary lists by name (all are in the report and counted)
 CHUNK = 256  # rows a worker process checks at a time
@@ -83,33 +85,64 @@ class Stopped(Exception):
     """A batch stopped on request (``run_batch(stop=...)``) between two chunks of rows."""
 
 
+TEMPORARY = re.compile(r"\.(?P<name>.+)\.eligibility-(?P<pid>\d+)-[0-9a-z_]+\.tmp")
+
+
+class Output:
+    """A report being written: text appears at ``target`` only when it is complete
+    (:func:`atomic_writer`). A write that fails (a full disk) names this file, not another
+    output written beside it."""
+
+    def __init__(self, target: Path, handle: IO[str]) -> None:
+        self.target = target
+        self._handle = handle
+
+    def write(self, text: str) -> None:
+        try:
+            self._handle.write(text)
+        except OSError as error:
+            raise _unwritable(self.target, error) from None
+
+    def close(self) -> None:
+        try:
+            self._handle.close()
+        except OSError as error:
+            raise _unwritable(self.target, error) from None
+
+
 @contextmanager
-def atomic_writer(path: str | Path, newline: str | None = None) -> Iterator[IO[str]]:
+def atomic_writer(path: str | Path, newline: str | None = None) -> Iterator[Output]:
     """A text file that appears at ``path`` only when the block ends without error.
 
     A place that cannot be written (no such folder, no permission, a full disk) is an
     :class:`InputError` naming it; the temporary file is created at once, so that this is known
-    before any work is done."""
+    before any work is done. The temporary file is named after the report and this process
+    (``.report.csv.eligibility-PID-XXXX.tmp``), so that one left by a run that was killed is
+    recognised and removed by the next run writing the same report."""
     target = Path(path)
+    refuse_special(target)
+    remove_leftovers(target)
     try:
         handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, then renamed into place
             "w",
             encoding="utf-8",
             newline=newline,
             dir=target.parent or ".",
-            prefix=f".{target.name}.",
+            prefix=f".{target.name}.eligibility-{os.getpid()}-",
+            suffix=".tmp",
             delete=False,
         )
     except OSError as error:
         raise _unwritable(target, error) from None
+    output = Output(target, handle)
     try:
         try:
-            with handle:
-                yield handle
-        except OSError as error:
-            if error.errno in _FULL:  # a write that found no room (else: not this file's problem)
-                raise _unwritable(target, error) from None
+            yield output
+        except BaseException:
+            with suppress(OSError):  # what it failed to write is lost with it
+                handle.close()
             raise
+        output.close()  # the last of the text reaches the disk here: a full one says so
         try:
             umask = os.umask(0)  # a temporary file is private; the report gets a new file's mode
             os.umask(umask)
@@ -118,8 +151,90 @@ def atomic_writer(path: str | Path, newline: str | None = None) -> Iterator[IO[s
         except OSError as error:  # e.g. --out names a folder
             raise _unwritable(target, error) from None
     except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
+        with suppress(OSError):
+            Path(handle.name).unlink(missing_ok=True)
         raise
+
+
+def refuse_special(target: Path) -> None:
+    """Refuse to write over something that is not a regular file (a FIFO, a device, a folder):
+    a report renamed into its place would replace it."""
+    try:
+        status = os.stat(target)
+    except OSError:
+        return  # not there yet (or unreachable: writing it will say why)
+    if not stat.S_ISREG(status.st_mode):
+        kind = "a folder" if stat.S_ISDIR(status.st_mode) else "not a file (a pipe or a device)"
+        raise InputError(
+            str(target),
+            None,
+            f"is {kind}, which the report would replace",
+            "name a new or ordinary file for the report",
+        )
+
+
+def remove_leftovers(target: Path) -> None:
+    """Remove the temporary files of this report that earlier runs left when they were killed
+    (only ours, by their name, and only when the process that made them is gone)."""
+    folder = target.parent or Path(".")
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        found = TEMPORARY.fullmatch(name)
+        if not found or found["name"] != target.name:
+            continue
+        pid = int(found["pid"])
+        if pid == os.getpid() or _running(pid):
+            continue
+        with suppress(OSError):
+            (folder / name).unlink()
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # someone else's process: leave its files alone
+    return True
+
+
+def refuse_overwriting_inputs(
+    outputs: Iterable[tuple[str, str | Path]], inputs: Iterable[str | Path]
+) -> None:
+    """An output (``(what, path)``: the report, the summary) must not be one of the inputs,
+    however its path is spelt (a link, ``./``, a relative and an absolute path), nor another
+    output."""
+    seen: list[tuple[str, Path]] = []
+    known = [Path(p) for p in inputs]
+    for what, output in ((what, Path(path)) for what, path in outputs):
+        for other in known:
+            if _same(output, other):
+                raise InputError(
+                    str(output),
+                    None,
+                    f"the {what} would overwrite the input {other}",
+                    f"name another file for the {what}",
+                )
+        for earlier, other in seen:
+            if _same(output, other):
+                raise InputError(
+                    str(output),
+                    None,
+                    f"the {what} would overwrite the {earlier}",
+                    "name another file",
+                )
+        seen.append((what, output))
+
+
+def _same(first: Path, second: Path) -> bool:
+    try:
+        return os.path.samefile(first, second)
+    except OSError:  # one of them does not exist (yet): compare where they would be
+        return first.resolve() == second.resolve()
 
 
 _FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
@@ -176,20 +291,30 @@ class CohortChecker:
         return self._plans[day]
 
     def check(self, row: Row, tally: Tally) -> tuple[str, str]:
-        """The CSV lines and the JSON line for one row; counts it in ``tally``."""
+        """The CSV lines and the JSON line for one row; counts it in ``tally``. Whatever goes
+        wrong while checking it (a fault of this program included) makes it an error row: the
+        other students are still checked."""
         tally.rows += 1
         if row.profile is None:
             return self._error(row, tally)
         data = row.profile.data
-        plan, memo = self.plan(resolve_as_of(row.profile, self.as_of))
-        answers = assess(plan, self.book, data, self.policies, memo)
+        try:
+            plan, memo = self.plan(resolve_as_of(row.profile, self.as_of))
+            answers = assess(plan, self.book, data, self.policies, memo)
+            lines, pairs = self._lines(row, data, answers)
+            report = ""
+            if self.jsonl:
+                full = check_profile(
+                    row.profile, self.selectors, self.as_of, self.policies, self.book
+                )
+                report = json.dumps(json_report(full, self.book.policies)) + "\n"
+        except Exception as error:  # a bug must cost one row, not the cohort
+            problem = error if isinstance(error, InputError) else fault(row.where, error)
+            who = (str(data.get("candidate_id") or ""), str(data.get("name") or ""))
+            return self._error(replace(row, profile=None, error=problem, who=who), tally)
         tally.checked += 1
         self._students += 1
-        lines = self._lines(row, data, answers)
-        report = ""
-        if self.jsonl:
-            full = check_profile(row.profile, self.selectors, self.as_of, self.policies, self.book)
-            report = json.dumps(json_report(full, self.book.policies)) + "\n"
+        self._pairs.update(pairs)
         return lines, report
 
     def count_into(self, tally: Tally) -> None:
@@ -227,7 +352,7 @@ class CohortChecker:
         if len(tally.errors) < LISTED_ERRORS:
             tally.errors.append((row.number, row.where, message))
         lines = (
-            _csv_line([row.number, row.where, *row.who, "", "error", *[""] * 6, message])
+            _csv_line([row.number, row.where, *row.who, "", "error", *[""] * 6, message, ""])
             if self.csv
             else ""
         )
@@ -244,11 +369,13 @@ class CohortChecker:
         )
         return lines, report if self.jsonl else ""
 
-    def _lines(self, row: Row, data: Mapping[str, Any], answers: Assessment) -> str:
-        """Counts the answers that apply (by outcome object: most are shared; folded into the
-        tally per chunk) and returns their CSV lines: one per check that applies (every
-        check, when none does), fields quoted as the csv module would. All but the first four
-        columns repeat across students: each such tail is made once."""
+    def _lines(
+        self, row: Row, data: Mapping[str, Any], answers: Assessment
+    ) -> tuple[str, list[tuple[str, Outcome]]]:
+        """The CSV lines of the answers that apply (every check, when none does), fields quoted
+        as the csv module would, and the (check, outcome) pairs to count (by outcome object:
+        most are shared; folded into the tally per chunk). All but the first four and the last
+        columns repeat across students: each such middle is made once."""
         plan, tails = answers.plan, self._tails
         young, pairs, lines = tails.young, [], []
         for place, label, outcome, standing in zip(
@@ -264,9 +391,8 @@ class CohortChecker:
                     tail = self._tail(plan, place, standing, outcome)
                     tails.put(key, tail)
                 lines.append(tail)
-        self._pairs.update(pairs)
         if not self.csv:
-            return ""
+            return "", pairs
         if not lines:  # nothing applies: say so for every check rather than lose the student
             lines = [
                 self._tail(plan, place, standing, outcome)
@@ -277,12 +403,14 @@ class CohortChecker:
         who = _csv_line(
             [row.number, row.where, data.get("candidate_id", ""), data.get("name", "")], end=","
         )
-        return who + who.join(lines)
+        assumed = row.profile.assumed if row.profile else ()
+        end = "," + _field("; ".join(assumed)) + "\r\n"
+        return "".join(who + tail + end for tail in lines), pairs
 
     @staticmethod
     def _tail(plan: Plan, place: int, standing: str | None, outcome: Outcome) -> str:
-        """check, status, standing, failed, unknown, ambiguous, shortfall, rule_version, error;
-        the check as labelled in the summary (``ID@VERSION`` when pinned to a version)."""
+        """check, status, standing, failed, unknown, ambiguous, shortfall, rule_version and the
+        empty error; the check as labelled in the summary (``ID@VERSION`` when pinned)."""
         check = plan.checks[plan.wanted[place]]
         shortfall = "; ".join(
             filter(None, (measurement(leaf) or leaf.node.text for leaf in outcome.lacking))
@@ -299,13 +427,21 @@ class CohortChecker:
                 shortfall,
                 version,
                 "",
-            ]
+            ],
+            end="",
         )
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet takes for a formula
+
+
 def _field(value: Any) -> str:
-    """A CSV field as ``csv.writer`` writes it (QUOTE_MINIMAL)."""
+    """A CSV field as ``csv.writer`` writes it (QUOTE_MINIMAL); text a spreadsheet would run as
+    a formula (``=HYPERLINK(...)`` in a name) gets a leading apostrophe, as spreadsheets
+    expect, so that it is shown as text."""
     text = str(value)
+    if text.startswith(FORMULA_STARTS):
+        text = "'" + text
     if "," in text or '"' in text or "\n" in text or "\r" in text:
         return '"' + text.replace('"', '""') + '"'
     return text
@@ -329,20 +465,19 @@ def run_batch(
     summary_out: str | Path | None = None,
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
-    stop: Callable[[], bool] | None = None,
+    stop: StopRequest | None = None,
+    inputs: Iterable[str | Path] = (),
 ) -> Tally:
     """Check every row and stream the outputs; returns the tally the summary is made of.
 
     ``rows`` are parsed rows, or items as read (``cohort.read_items``) that are parsed here or,
     with ``jobs`` > 1, in that many worker processes (output order is input order either way).
-    ``progress`` is called with the number of rows done since its last call. ``stop`` is asked
-    after each chunk; when it says so, :class:`Stopped` is raised and no output is written.
+    ``progress`` is called with the number of rows done since its last call. ``stop``: when it
+    is asked, :class:`Stopped` is raised and no output is written. ``inputs``: the files the
+    cohort is read from (the cohort, a mapping, a config), which no output may overwrite.
     """
-    report = csv_out or jsonl_out
-    if summary_out and report and Path(summary_out).resolve() == Path(report).resolve():
-        raise InputError(
-            str(summary_out), None, "the summary would overwrite the report", "name another file"
-        )
+    outputs = [("report", csv_out), ("report", jsonl_out), ("summary", summary_out)]
+    refuse_overwriting_inputs([(what, path) for what, path in outputs if path], inputs)
     checker = CohortChecker(book, selectors, as_of, policies, bool(csv_out), bool(jsonl_out))
     tally = Tally()
     with ExitStack() as stack:
@@ -353,7 +488,7 @@ def run_batch(
         summary = stack.enter_context(atomic_writer(summary_out)) if summary_out else None
         if csv_file:
             csv_file.write(_csv_line(list(CSV_FIELDS)))
-        for lines, reports, part in _checked(rows, checker, jobs):
+        for lines, reports, part in _checked(rows, checker, jobs, stop):
             tally.add(part)
             if csv_file:
                 csv_file.write(lines)
@@ -361,18 +496,47 @@ def run_batch(
                 jsonl.write(reports)
             if progress:
                 progress(part.rows)
-            if stop is not None and stop():
+            if stop is not None and stop.asked:
                 raise Stopped
         if summary:
             summary.write(summary_markdown(tally))
     return tally
 
 
+class StopRequest:
+    """A request to stop a running batch (SIGTERM, Ctrl-C), made from a signal handler with
+    :meth:`ask`. It is honoured between two chunks of rows, where unwinding is safe (an
+    exception raised at any point could land inside a compiled library's import and become its
+    panic), or at once while the batch waits for input (a read blocked on a pipe would
+    otherwise hold it forever), or when asked a second time."""
+
+    def __init__(self) -> None:
+        self.asked = False
+        self.waiting = False  # set while the batch waits for its next rows
+
+    def ask(self) -> None:
+        if self.asked or self.waiting:
+            self.asked = True
+            raise Stopped
+        self.asked = True
+
+
+def worker_count(requested: int) -> int:
+    """Worker processes to start for ``--jobs requested``: no more than the cores this process
+    may run on (more would only compete for them, each holding its own memory)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on every system
+        cores = os.cpu_count() or 1
+    return max(1, min(requested, cores))
+
+
 def _checked(
-    rows: Iterable[Row | Item], checker: CohortChecker, jobs: int
+    rows: Iterable[Row | Item], checker: CohortChecker, jobs: int, stop: StopRequest | None
 ) -> Iterator[tuple[str, str, Tally]]:
     """(CSV text, JSON Lines text, tally) per chunk of rows, in input order."""
-    chunks = _chunks(rows, CHUNK)
+    chunks = _chunks(rows, CHUNK, stop)
+    jobs = worker_count(jobs)
     if jobs <= 1:
         yield from (_check_chunk(checker, chunk) for chunk in chunks)
         return
@@ -387,21 +551,36 @@ def _checked(
     # dies (killed, out of memory) fails the run with BrokenProcessPool instead of hanging it.
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(
-        jobs, mp_context=context, initializer=_start_worker, initargs=(checker,)
+        jobs, mp_context=context, initializer=_start_worker, initargs=(checker, os.getpid())
     ) as pool:
         # a few chunks in flight per worker, no more: memory stays flat
         pending: deque = deque()
-        for chunk in chunks:
-            pending.append(pool.submit(_worker_chunk, chunk))
-            if len(pending) >= 2 * jobs:
+        try:
+            for chunk in chunks:
+                pending.append(pool.submit(_worker_chunk, chunk))
+                if len(pending) >= 2 * jobs:
+                    yield pending.popleft().result()
+            while pending:
                 yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+        finally:  # stopped or failed: the chunks not begun are not waited for
+            for future in pending:
+                future.cancel()
 
 
-def _chunks(rows: Iterable[Row | Item], size: int) -> Iterator[list[Row | Item]]:
+def _chunks(
+    rows: Iterable[Row | Item], size: int, stop: StopRequest | None
+) -> Iterator[list[Row | Item]]:
     iterator = iter(rows)
-    while chunk := list(islice(iterator, size)):
+    while True:
+        if stop is not None:
+            stop.waiting = True
+        try:
+            chunk = list(islice(iterator, size))
+        finally:
+            if stop is not None:
+                stop.waiting = False
+        if not chunk:
+            return
         yield chunk
 
 
@@ -409,7 +588,8 @@ def _check_chunk(checker: CohortChecker, chunk: list[Row | Item]) -> tuple[str, 
     part = Tally()
     lines, reports = [], []
     for row in chunk:
-        csv_text, report = checker.check(parse_item(row) if isinstance(row, Item) else row, part)
+        read = parse_item(row, checker.as_of) if isinstance(row, Item) else row
+        csv_text, report = checker.check(read, part)
         lines.append(csv_text)
         reports.append(report)
     checker.count_into(part)
@@ -421,11 +601,38 @@ def _check_chunk(checker: CohortChecker, chunk: list[Row | Item]) -> tuple[str, 
 _WORKER: dict[str, CohortChecker] = {}
 
 
-def _start_worker(checker: CohortChecker) -> None:
+def _start_worker(checker: CohortChecker, parent: int) -> None:
     # the parent's SIGTERM handler (eligibility batch's: stop between chunks) is no worker's: the
-    # pool stops its workers with SIGTERM when one dies, and a worker must then end at once
+    # pool stops its workers with SIGTERM when one dies, and a worker must then end at once.
+    # Ctrl-C reaches the whole process group: the parent decides, and stops the pool.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _end_with(parent)
     _WORKER["checker"] = checker
+
+
+def _end_with(parent: int) -> None:
+    """Make this worker end when the batch that started it ends, however that happens
+    (``kill -9`` included): the kernel's parent-death signal on Linux, else a thread that
+    watches for the parent's death."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(1, signal.SIGKILL, 0, 0, 0) != 0:  # PR_SET_PDEATHSIG
+            raise OSError(ctypes.get_errno(), "prctl")
+    except (OSError, AttributeError):
+        import threading
+        import time
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
+    if os.getppid() != parent:  # it died before the signal was asked for
+        os._exit(1)
 
 
 def _worker_chunk(chunk: list[Row | Item]) -> tuple[str, str, Tally]:

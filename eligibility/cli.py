@@ -7,6 +7,7 @@ Heavy modules are imported inside commands so that ``--help`` and start-up stay 
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import json
 import os
@@ -16,7 +17,8 @@ from datetime import date
 
 import click
 
-from eligibility.errors import InputError
+from eligibility.dates import range_problem
+from eligibility.errors import InputError, fault, printable
 
 EXIT_MET, EXIT_NOT_MET, EXIT_INPUT_ERROR = 0, 1, 2
 
@@ -40,13 +42,17 @@ class IsoDate(click.ParamType):
         try:
             if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
                 raise ValueError(value)
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             self.fail(
                 f"{value!r} is not a valid date; write a real calendar date as YYYY-MM-DD",
                 param,
                 ctx,
             )
+        outside = range_problem(value)
+        if outside:
+            self.fail(f"{outside}; give a date in that range", param, ctx)
+        return day
 
 
 def _as_of_option(default: str):
@@ -100,11 +106,63 @@ def _prepare(rules_dir, config, policies, certs):
 
 
 def _fail(error: InputError) -> None:
-    click.echo(f"error: {error}", err=True)
+    click.echo(printable(f"error: {error}"), err=True)
     sys.exit(EXIT_INPUT_ERROR)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+# the errors a write to standard output meets when it cannot go on (a full disk, a closed pipe)
+_OUTPUT_ERRORS = frozenset({errno.EPIPE, errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+
+
+class _Program(click.Group):
+    """The command group, with what no command should have to handle itself: Ctrl-C (exit 130,
+    no traceback), output that cannot be written (one line, exit 2) and a fault of the program
+    (one line asking for a report, exit 2; ``ELIGIBILITY_TRACEBACK=1`` shows the traceback)."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            _say("interrupted")
+            raise click.exceptions.Exit(130) from None
+        except OSError as error:
+            if error.errno not in _OUTPUT_ERRORS:
+                raise self._fault(error) from None
+            _say(f"error: the output could not be written: {error.strerror or error}")
+            raise click.exceptions.Exit(EXIT_INPUT_ERROR) from None
+        except (click.exceptions.ClickException, click.exceptions.Exit, SystemExit):
+            raise
+        except Exception as error:
+            raise self._fault(error) from None
+
+    @staticmethod
+    def _fault(error: Exception) -> click.exceptions.Exit:
+        if os.environ.get("ELIGIBILITY_TRACEBACK"):
+            raise error
+        _say(
+            "error: "
+            + str(
+                fault(
+                    "eligibility",
+                    error,
+                    "report it with the command you ran; ELIGIBILITY_TRACEBACK=1 shows where"
+                    " it happened",
+                )
+            )
+        )
+        return click.exceptions.Exit(EXIT_INPUT_ERROR)
+
+
+def _say(message: str) -> None:
+    """A line on standard error, if it can still be written."""
+    with contextlib.suppress(OSError, ValueError):
+        click.echo(printable(message), err=True)
+
+
+@click.group(
+    cls=_Program,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(package_name="eligibility")
 def main() -> None:
     """Whether a person may sit for (or hold) a US medical coding credential, and why.
@@ -147,24 +205,33 @@ def check(profiles, certs, as_of, fmt, config, policies, rules_dir) -> None:
         book, chosen = _prepare(rules_dir, config, policies, certs)
     except InputError as error:
         _fail(error)
-    reports, failed = [], False
+    outputs, met, failed = [], [], False
     dates = fmt == "json" or bool(certs)  # the one-line summary of every check shows none
     for path in profiles:
+        # each profile on its own: a bad one, or one this program fails on, is named and the
+        # others are still answered
         try:
-            reports.append(check_profile(load_profile(path), certs, as_of, chosen, book, dates))
+            report = check_profile(load_profile(path), certs, as_of, chosen, book, dates)
+            outputs.append(
+                json_report(report, book.policies)
+                if fmt == "json"
+                else printable(text_report(report, book.policies))
+            )
+            met.append(report.all_met)
         except InputError as error:
-            click.echo(f"error: {error}", err=True)
+            click.echo(printable(f"error: {error}"), err=True)
             failed = True
-    if reports and fmt == "json":
-        documents = [json_report(r, book.policies) for r in reports]
-        click.echo(
-            json.dumps(documents[0] if len(profiles) == 1 and documents else documents, indent=2)
-        )
-    elif reports:
-        click.echo("\n\n".join(text_report(r, book.policies) for r in reports))
+        except Exception as error:  # a fault of this program: this profile only
+            fix = "report it with this profile (without personal data if you can)"
+            click.echo(printable(f"error: {fault(path, error, fix)}"), err=True)
+            failed = True
+    if outputs and fmt == "json":
+        click.echo(json.dumps(outputs[0] if len(profiles) == 1 else outputs, indent=2))
+    elif outputs:
+        click.echo("\n\n".join(outputs))
     if failed:
         sys.exit(EXIT_INPUT_ERROR)
-    sys.exit(EXIT_MET if all(r.all_met for r in reports) else EXIT_NOT_MET)
+    sys.exit(EXIT_MET if all(met) else EXIT_NOT_MET)
 
 
 @main.command(name="list")
@@ -269,19 +336,30 @@ def batch(source, out, summary, certs, as_of, mapping, jobs, config, policies, r
     import signal
     from concurrent.futures.process import BrokenProcessPool
 
-    from eligibility.batch import Stopped, run_batch, summary_markdown
+    from eligibility.batch import Stopped, StopRequest, run_batch, summary_markdown, worker_count
     from eligibility.cohort import count_items, load_mapping, read_items
 
-    # a stopped batch (kill, a scheduler's timeout) unwinds like Ctrl-C: no temporary file is left
+    # a stop (kill, a scheduler's timeout, Ctrl-C) unwinds cleanly: no temporary file is left
     # behind and a report from before stays as it was
-    stop = _Stop()
-    previous = signal.signal(signal.SIGTERM, stop.asked)
+    stop, asked = StopRequest(), []
+
+    def handler(signum: int, frame: object) -> None:
+        asked.append(signum)
+        stop.ask()
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         book, chosen = _prepare(rules_dir, config, policies, certs)
         layout = load_mapping(mapping) if mapping else None
-        if not out.endswith((".csv", ".jsonl")):
+        if not out.lower().endswith((".csv", ".jsonl")):
             raise InputError(
                 "--out", None, f"{out!r}: unknown report format", "name a .csv or .jsonl file"
+            )
+        if worker_count(jobs) < jobs:
+            click.echo(
+                f"note: --jobs {jobs} is more than the {worker_count(jobs)} cores this machine"
+                f" gives; using {worker_count(jobs)}",
+                err=True,
             )
         items = read_items(source, layout)
         # a progress bar for a person watching; nothing in a log or a pipe
@@ -297,18 +375,23 @@ def batch(source, out, summary, certs, as_of, mapping, jobs, config, policies, r
                 certs,
                 as_of,
                 chosen,
-                csv_out=out if out.endswith(".csv") else None,
-                jsonl_out=out if out.endswith(".jsonl") else None,
+                csv_out=out if out.lower().endswith(".csv") else None,
+                jsonl_out=out if out.lower().endswith(".jsonl") else None,
                 summary_out=summary,
                 jobs=jobs,
                 progress=progress.update,
-                stop=stop.requested,
+                stop=stop,
+                inputs=[p for p in (source, mapping, config) if p],
             )
     except InputError as error:
         _fail(error)
-    except (Stopped, BrokenProcessPool):  # a SIGTERM to the whole group also ends the workers
-        if stop.signal is not None:
-            stop.exit()
+    except Stopped:
+        click.echo("stopped: no report written (one from before is left as it was)", err=True)
+        sys.exit(128 + (asked[0] if asked else signal.SIGTERM))
+    except BrokenProcessPool:  # a SIGTERM to the whole group also ends the workers
+        if asked:
+            click.echo("stopped: no report written (one from before is left as it was)", err=True)
+            sys.exit(128 + asked[0])
         click.echo(
             "error: a worker process ended unexpectedly (killed, or out of memory): no report"
             " written (one from before is left as it was); try fewer --jobs",
@@ -316,33 +399,13 @@ def batch(source, out, summary, certs, as_of, mapping, jobs, config, policies, r
         )
         sys.exit(EXIT_NOT_MET)
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handling in previous.items():
+            signal.signal(sig, handling)
     if not summary:
-        click.echo(summary_markdown(tally))
+        click.echo(printable(summary_markdown(tally)))
     if not tally.rows:  # not an error (a class may be empty), but likely not what was meant
         click.echo(f"warning: {source}: no students in it, so the report lists none", err=True)
     sys.exit(EXIT_MET if not tally.error_count else EXIT_NOT_MET)
-
-
-class _Stop:
-    """SIGTERM for a batch: it stops between two chunks of rows, where unwinding is safe (an
-    exception raised at any point could land inside a compiled library's import and become its
-    panic); a second SIGTERM stops it at once."""
-
-    def __init__(self) -> None:
-        self.signal: int | None = None
-
-    def asked(self, signum: int, frame: object) -> None:
-        if self.signal is not None:
-            self.exit()
-        self.signal = signum
-
-    def requested(self) -> bool:
-        return self.signal is not None
-
-    def exit(self) -> None:
-        click.echo("stopped: no report written (one from before is left as it was)", err=True)
-        raise SystemExit(128 + (self.signal or 15))
 
 
 def run() -> None:
@@ -369,6 +432,9 @@ def run() -> None:
             continue
         try:
             stream.flush()
-        except (OSError, ValueError):  # a closed pipe (``| head``): nothing more can be said
-            status = status or 1
+        except (OSError, ValueError) as error:  # a full disk, a closed pipe (``| head``)
+            if stream is sys.stdout:
+                reason = getattr(error, "strerror", None) or error
+                _say(f"error: the output could not be written: {reason}")
+            status = EXIT_INPUT_ERROR
     os._exit(status)
