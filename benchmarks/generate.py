@@ -189,6 +189,46 @@ def flat_row(p: dict[str, Any]) -> dict[str, str]:
     }  # fmt: skip
 
 
+def many_records(records: int) -> dict[str, Any]:
+    """One profile with ``records`` overlapping part-time jobs, as many letters (half for every
+    job, half for one), as many CEUs and self-reviews, and a credential with recertification
+    cycles for every tenth record: the shapes whose cost once grew with the square of their
+    number (``benchmarks/run.py --scaling``, ``tests/test_nothing_lost.py``)."""
+    jobs = [
+        {"id": f"j{i}", "start_date": f"{2000 + i % 20}-0{1 + i % 9}-01",
+         "end_date": f"{2021 + i % 5}-12-31", "hours_per_week": 10 + i % 20,
+         "directly_assigns_codes": True, "code_sets": ["CPT"]}
+        for i in range(records)
+    ]  # fmt: skip
+    letters = [
+        {"author_role": "employer", "on_letterhead": True, "hand_signed": True,
+         "letter_date": "2025-01-01", "stated_start": f"{2000 + i % 20}-02-01",
+         "stated_end": f"{2001 + i % 20}-03-01", "contact_info_present": True,
+         "format": "pdf_non_editable", **({"covers_work_id": f"j{i}"} if i % 2 else {})}
+        for i in range(records)
+    ]  # fmt: skip
+    ceus = [
+        {"completion_date": f"20{10 + i % 15}-0{1 + i % 9}-1{i % 9}", "ceus": 1 + i % 3,
+         "applied_to_credential_id": "CCS" if i % 3 else "CPC"}
+        for i in range(records)
+    ]  # fmt: skip
+    cycles = [{"start": f"{2000 + 2 * k}-01-01", "end": f"{2001 + 2 * k}-12-31"} for k in range(13)]
+    credentials = [
+        {"id": "CCS", "recert_cycles": cycles},
+        *({"id": f"X{i}", "recert_cycles": cycles[:2]} for i in range(records // 10)),
+    ]
+    return {
+        "profile_version": 1,
+        "candidate_id": f"MANY{records}",
+        "as_of": AS_OF.isoformat(),
+        "work_history": jobs,
+        "verification_letters": letters,
+        "ceus": ceus,
+        "credentials": credentials,
+        "self_reviews": [{"date": "2019-05-05"}] * records,
+    }
+
+
 def write(
     out: str | Path, count: int, seed: int = 1, broken_rows: int = 0, flat: bool = False
 ) -> None:

@@ -3,6 +3,7 @@
     python -m benchmarks.run                        # 10,000 and 100,000 profiles (several minutes)
     python -m benchmarks.run --sizes 2000 10000     # quicker
     python -m benchmarks.run --startup-only         # start-up alone (about 15 s)
+    python -m benchmarks.run --scaling-only         # one profile's cost against its size
 
 For each size it writes a seeded synthetic cohort (``benchmarks/generate.py``; one row in a
 thousand deliberately broken) and times, each in a fresh worker process so that peak memory is
@@ -19,7 +20,9 @@ its own:
 It prints seconds, profiles per second and peak memory of each, the ratio batch / floor, the
 speed-up of two jobs, peak memory at the largest size against the smallest, and start-up:
 ``eligibility check`` on one profile in a cold process (one check, and every check) against
-``python -c "import click, yaml"``.
+``python -c "import click, yaml"``. Last, scaling: the time to derive every fact of one profile
+(under calendar and FTE counting) as its jobs, letters and CEUs grow from 500 to 8,000 each,
+per record: a cost that grows with the number of records squared would show here.
 
 The machine's speed drifts by a quarter and more within minutes, so (a), (b) and (c) run in
 turns, ``--rounds`` times (default 3): each ratio is taken within one round, and the median
@@ -151,6 +154,39 @@ def startup(runs: int = 15) -> dict[str, float]:
     return {name: statistics.median(values) for name, values in times.items()}
 
 
+def scaling(sizes: tuple[int, ...] = (500, 1000, 2000, 4000, 8000)) -> None:
+    """Seconds to derive the facts of one profile of each size (median of 3), per record."""
+    from datetime import date
+
+    from benchmarks.generate import many_records
+    from eligibility.facts import derive
+    from eligibility.rules import load_rulebook
+
+    book = load_rulebook()
+    per_record = {}
+    for size in sizes:
+        profile = many_records(size)
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            for counting in ("calendar", "fte40"):
+                policies = {**book.default_policies(), "part_time_counting": counting}
+                derive(profile, date(2026, 11, 22), policies, book.registry)
+            times.append(time.perf_counter() - start)
+        seconds = statistics.median(times)
+        per_record[size] = seconds / size
+        print(
+            f"scaling: {size:>5} jobs, letters and CEUs each: {seconds:7.3f} s"
+            f" ({per_record[size] * 1e6:6.1f} us a record)",
+            flush=True,
+        )
+    small, large = min(per_record), max(per_record)
+    print(
+        f"scaling: time a record at {large} / at {small}: {per_record[large] / per_record[small]:.2f}"
+        f" (1 is linear; {large // small} would be quadratic)"
+    )
+
+
 def _line(name: str, seconds: float, count: int, peak: float) -> str:
     return f"{name:<14} {seconds:8.2f} s {count / seconds:8.0f} profiles/s  peak {peak:6.1f} MiB"
 
@@ -164,7 +200,11 @@ def main() -> None:
     parser.add_argument("--no-jobs", action="store_true", help="skip the two-job run")
     parser.add_argument("--rounds", type=int, default=3, help="turns of batch, floor, jobs")
     parser.add_argument("--startup-only", action="store_true", help="measure start-up only")
+    parser.add_argument("--scaling-only", action="store_true", help="measure scaling only")
     args = parser.parse_args()
+    if args.scaling_only:
+        scaling()
+        return
     if args.startup_only:
         args.sizes = []
     from benchmarks.generate import write
@@ -217,6 +257,8 @@ def main() -> None:
             f"start-up: eligibility {name} {seconds:.3f} s;"
             f" python -c 'import click, yaml' {baseline:.3f} s ({seconds / baseline:.2f}x)"
         )
+    if not args.startup_only:
+        scaling()
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from benchmarks.generate import profile, write
+from benchmarks.generate import many_records, profile, write
 from eligibility import batch as batch_module
 from eligibility import facts
 from eligibility.api import check_profile
@@ -640,38 +640,8 @@ def _work(profile: dict) -> int:
     return count
 
 
-def _many(records: int) -> dict:
-    """Overlapping part-time jobs, letters for all of them and CEUs: the shapes that grew with
-    the square of their number."""
-    jobs = [
-        {"id": f"j{i}", "start_date": f"{2000 + i % 20}-0{1 + i % 9}-01",
-         "end_date": f"{2021 + i % 5}-12-31", "hours_per_week": 10 + i % 20,
-         "directly_assigns_codes": True, "code_sets": ["CPT"]}
-        for i in range(records)
-    ]  # fmt: skip
-    letters = [
-        {"author_role": "employer", "on_letterhead": True, "hand_signed": True,
-         "letter_date": "2025-01-01", "stated_start": f"{2000 + i % 20}-02-01",
-         "stated_end": f"{2001 + i % 20}-03-01", "contact_info_present": True,
-         "format": "pdf_non_editable", **({"covers_work_id": f"j{i}"} if i % 2 else {})}
-        for i in range(records)
-    ]  # fmt: skip
-    ceus = [
-        {"completion_date": f"20{10 + i % 15}-0{1 + i % 9}-1{i % 9}", "ceus": 1 + i % 3,
-         "applied_to_credential_id": "CCS" if i % 3 else "CPC"}
-        for i in range(records)
-    ]  # fmt: skip
-    cycles = [{"start": f"{2000 + 2 * k}-01-01", "end": f"{2001 + 2 * k}-12-31"} for k in range(13)]
-    credentials = [
-        {"id": "CCS", "recert_cycles": cycles},
-        *({"id": f"X{i}", "recert_cycles": cycles[:2]} for i in range(records // 10)),
-    ]
-    return {"work_history": jobs, "verification_letters": letters, "ceus": ceus,
-            "credentials": credentials, "self_reviews": [{"date": "2019-05-05"}] * records}  # fmt: skip
-
-
 def test_deriving_facts_grows_about_linearly_with_jobs_letters_and_ceus() -> None:
-    small, large = _work(_many(200)), _work(_many(800))
+    small, large = _work(many_records(200)), _work(many_records(800))
     assert large < 4 * 1.5 * small  # four times the records: well under sixteen times the work
 
 
