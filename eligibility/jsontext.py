@@ -41,6 +41,15 @@ def _no_constant(text: str) -> float:
     raise _NotANumber(text)
 
 
+MAX_DIGITS = 100  # as yamlio.MAX_DIGITS: no number in a profile comes near
+
+
+def _short_int(text: str) -> int:
+    if len(text) > MAX_DIGITS:
+        raise _NotANumber(f"a number of {len(text):,} digits")
+    return int(text)
+
+
 def _finite(text: str) -> float:
     value = float(text)
     if value - value != 0.0:  # 1e999 reads as infinity
@@ -52,7 +61,11 @@ def parse_json(text: str, where: str, fix: str = "check commas, quotes and brack
     """One JSON document; every problem is an :class:`InputError` naming ``where``."""
     try:
         return json.loads(
-            text, object_pairs_hook=_no_repeats, parse_constant=_no_constant, parse_float=_finite
+            text,
+            object_pairs_hook=_no_repeats,
+            parse_constant=_no_constant,
+            parse_float=_finite,
+            parse_int=_short_int,
         )
     except json.JSONDecodeError as error:
         raise InputError(
@@ -66,11 +79,13 @@ def parse_json(text: str, where: str, fix: str = "check commas, quotes and brack
             "keep one of the two (a JSON reader would silently use only the last)",
         ) from None
     except _NotANumber as error:
+        problem = (
+            error.text
+            if error.text.startswith("a number of")
+            else f"{error.text} is not a number (NaN and infinity are not accepted)"
+        )
         raise InputError(
-            where,
-            None,
-            f"{error.text} is not a number (NaN and infinity are not accepted)",
-            "write a number, or leave the field out if it is not known",
+            where, None, problem, "write a number, or leave the field out if it is not known"
         ) from None
     except RecursionError:
         raise InputError(

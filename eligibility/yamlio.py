@@ -46,6 +46,19 @@ def _refuse_tag(loader, node) -> None:
     )
 
 
+MAX_DIGITS = 100  # no number in a profile or rule comes near; Python refuses past 4,300
+
+
+def _short_int(loader, node) -> int:
+    if len(node.value) > MAX_DIGITS:
+        raise Refused(
+            node,
+            f"a number of {len(node.value):,} digits",
+            "write the number as it should be (or in quotes, if it is an identifier)",
+        )
+    return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+
+
 def _finite_float(loader, node) -> float:
     value = yaml.constructor.SafeConstructor.construct_yaml_float(loader, node)
     if not math.isfinite(value):
@@ -63,6 +76,12 @@ def _mapping_without_repeats(loader, node, deep=False):
     for key_node, _ in node.value:
         if key_node.tag == _MERGE:  # '<<: *anchor' may be followed by keys that override it
             continue
+        if not isinstance(key_node, yaml.ScalarNode):  # '[a, b]: 1' or '{a: 1}: 1'
+            raise Refused(
+                key_node,
+                "a key is a list or a mapping",
+                "write each field's name as plain text before its colon",
+            )
         key = loader.construct_object(key_node, deep=True)
         if key in seen:
             raise yaml.constructor.ConstructorError(
@@ -79,6 +98,7 @@ DatesAsTextLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_repeats
 )
 DatesAsTextLoader.add_constructor("tag:yaml.org,2002:float", _finite_float)
+DatesAsTextLoader.add_constructor("tag:yaml.org,2002:int", _short_int)
 for _tag in ("binary", "set", "omap", "pairs", "timestamp"):
     DatesAsTextLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse_tag)
 DatesAsTextLoader.add_constructor(None, _refuse_tag)  # any tag no safe loader knows

@@ -273,6 +273,8 @@ def test_a_job_without_id_and_a_letter_naming_no_job_are_answered(tmp_path) -> N
         ),
         ("ceus:\n  - {completion_date: 2024-01-01, ceus: .inf}\n", ".inf is not a number"),
         ("note: " + "[" * 1500 + "]" * 1500 + "\n", "exceeded maximum nesting depth"),
+        ("[a, b]: 1\n", "line 2, column 1: a key is a list or a mapping"),
+        ("profile_version: " + "9" * 5000 + "\n", "a number of 5,000 digits"),
         (
             "credentials:\n  - id: CPC\n  - id: cpc\n",
             "line 4 ($.credentials[1].id): the credential 'cpc' is listed twice",
@@ -298,6 +300,7 @@ def test_input_that_crashed_is_one_message_with_its_place(tmp_path, text, messag
             "1e999 is not a number",
         ),
         ("[" * 100_000, "nested too deeply"),
+        ('{"profile_version": ' + "9" * 5000 + "}", "a number of 5,000 digits"),
     ],
 )
 def test_a_json_profile_is_read_as_strictly_as_yaml(tmp_path, text, message) -> None:
