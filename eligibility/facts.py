@@ -307,8 +307,10 @@ def _stretches(
     counts only where a letter for every job (``general``) or one for that job (``own``, by its
     index in ``jobs``) vouches for it. One sweep over the start and end of every job and letter:
     the work grows with their number times its logarithm, whatever they overlap. Hours are
-    added exactly (as fractions), so the sum does not depend on the order of the jobs."""
+    added exactly (whole numbers, else fractions), so the sum does not depend on the order of
+    the jobs."""
     always = general is None
+    weights = _exact(job.hours for job in jobs)
     events: list[tuple[date, int, int, int]] = []  # (day, what, +1 starts / -1 ends, job index)
     for index, job in enumerate(jobs):
         events += [(job.interval[0], 0, 1, index), (job.interval[1] + ONE_DAY, 0, -1, index)]
@@ -321,46 +323,70 @@ def _stretches(
     running = [False] * len(jobs)
     vouched = [0] * len(jobs)  # letters of its own covering each job now
     covering = 0  # letters for every job covering now
-    counts = {
-        True: [0, 0, Fraction(0)],
-        False: [0, 0, Fraction(0)],
-    }  # all / vouched: jobs, without hours, hours
-
-    def move(index: int, step: int, totals: list) -> None:
-        hours = jobs[index].hours
-        totals[0] += step
-        if hours is None:
-            totals[1] += step
-        else:
-            totals[2] += step * Fraction(hours)
-
+    # jobs counted, those of them without hours, their hours: all running, and running vouched
+    jobs_all = unstated_all = jobs_own = unstated_own = 0
+    hours_all: Any = 0
+    hours_own: Any = 0
     stretches: list[Stretch] = []
+    last = len(events) - 1
     for position, (day, what, step, index) in enumerate(events):
-        if what == 0:
-            running[index] = step > 0
-            move(index, step, counts[True])
-            if vouched[index]:
-                move(index, step, counts[False])
-        elif what == 1:
+        if what == 1:
             covering += step
         else:
-            before = vouched[index]
-            vouched[index] += step
-            if running[index] and (before == 0) != (vouched[index] == 0):
-                move(index, step, counts[False])
-        following = events[position + 1][0] if position + 1 < len(events) else None
-        if following is None or following == day:
+            if what == 0:
+                running[index] = step > 0
+                moved = True
+                mine = vouched[index] > 0
+            else:
+                before = vouched[index]
+                vouched[index] += step
+                moved = False
+                mine = running[index] and (before == 0) != (vouched[index] == 0)
+            weight = weights[index]
+            if moved:
+                jobs_all += step
+                if weight is None:
+                    unstated_all += step
+                else:
+                    hours_all += step * weight
+            if mine:
+                jobs_own += step
+                if weight is None:
+                    unstated_own += step
+                else:
+                    hours_own += step * weight
+        if position == last or events[position + 1][0] == day:
             continue  # the state is complete only after the day's last event
-        jobs_now, unstated, hours = counts[always or covering > 0]
+        if always or covering > 0:
+            jobs_now, unstated, hours = jobs_all, unstated_all, hours_all
+        else:
+            jobs_now, unstated, hours = jobs_own, unstated_own, hours_own
         if jobs_now:
-            stretches.append((day, following - ONE_DAY, None if unstated else float(hours)))
+            stretch_end = events[position + 1][0] - ONE_DAY
+            stretches.append((day, stretch_end, None if unstated else float(hours)))
     return stretches
+
+
+def _exact(values: Iterable[float | None]) -> list[Any]:
+    """``values`` as numbers that add up exactly whatever their order: whole numbers as int,
+    others as fractions (None stays None)."""
+    exact: list[Any] = []
+    for value in values:
+        if value is None or type(value) is int:
+            exact.append(value)
+        elif float(value).is_integer():
+            exact.append(int(value))
+        else:
+            exact.append(Fraction(value))
+    return exact
 
 
 def _documented(jobs: list[Job], letters: Iterable[Mapping[str, Any]], covers) -> list[Stretch]:
     """The stretches of qualifying jobs that letters accepted by ``covers`` vouch for: a letter
     naming a job (``covers_work_id``) vouches for that job only, one naming none for every job,
     and one naming a job that does not count here for nothing."""
+    if not letters:
+        return []
     index_of = {job.id: index for index, job in enumerate(jobs) if job.id}
     general: list[Interval] = []
     own: dict[int, list[Interval]] = {}
@@ -548,9 +574,7 @@ def _memberships(profile: Mapping[str, Any], as_of: date, *_: Any) -> dict[str, 
     current: dict[str, bool] = {"AAPC": False, "AHIMA": False, "PAHCS": False}
     types: dict[str, str | None] = {"AAPC": None, "AHIMA": None, "PAHCS": None}
     # the one paid through the latest date gives the type, however they are listed
-    by_date = sorted(
-        profile.get("memberships", []), key=lambda m: (m["paid_through"], _canonical(m))
-    )
+    by_date = _by_date(profile.get("memberships", []))
     for record in by_date:
         started = record.get("start_date")
         if (
@@ -585,6 +609,8 @@ def _recertification(
     the rules' business; facts only add up.
     """
     credentials = profile.get("credentials", [])
+    if not any(record.get("recert_cycles") for record in credentials):
+        return {}
     # the AHIMA credentials being kept: active ones, and inactive ones (an inactive credential is
     # one whose cycle ended unrecertified, and it is still recertified with that cycle's CEUs)
     ahima_ids = {
@@ -639,13 +665,13 @@ class _Ledger:
     def __init__(self, ceus: Iterable[Mapping[str, Any]]) -> None:
         rows = sorted(((parse(c["completion_date"]), c) for c in ceus), key=lambda row: row[0])
         self.days = [day for day, _ in rows]
+        values = _exact(ceu["ceus"] for _, ceu in rows)
         # how many values were written with a fraction: sums of whole numbers stay whole (20, not 20.0)
         self.fractional = [0]
-        total = (Fraction(0),) * 4
+        total: tuple[Any, ...] = (0, 0, 0, 0)
         self.running = [total]
-        for _, ceu in rows:
+        for (_, ceu), value in zip(rows, values, strict=True):
             self.fractional.append(self.fractional[-1] + (type(ceu["ceus"]) is not int))
-            value = Fraction(ceu["ceus"])
             total = (
                 total[0] + value,
                 total[1] + (value if _instructional(ceu) else 0),
@@ -657,6 +683,8 @@ class _Ledger:
     def between(self, start: date, end: date) -> tuple[float, float, float, float]:
         """All, instructional, HIIM and AHIMA-sourced CEUs completed from ``start`` to ``end``."""
         low, high = bisect_left(self.days, start), bisect_right(self.days, end)
+        if low == high:
+            return 0, 0, 0, 0
         whole = self.fractional[high] == self.fractional[low]
         first, second, third, fourth = (
             int(b - a) if whole else round(float(b - a), 2)
@@ -671,6 +699,15 @@ def _total(values: Iterable[float]) -> float:
     if all(type(value) is int for value in values):
         return sum(values)
     return round(math.fsum(values), 2)
+
+
+def _by_date(memberships: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """Memberships by the date they are paid through; two paid through the same day in the
+    order of their content, so that the order they are listed in does not matter."""
+    records = list(memberships)
+    if len(records) < 2:
+        return records
+    return sorted(records, key=lambda m: (m["paid_through"], _canonical(m)))
 
 
 def _canonical(record: Mapping[str, Any]) -> bytes:
@@ -770,10 +807,7 @@ def _aapc_renewal(
         for r in profile.get("credentials", [])
         if _body(registry, r["id"]) == "AAPC" and _status_on(r, as_of) == "active"
     ]
-    memberships = sorted(
-        (m for m in profile.get("memberships", []) if m["organization"] == "AAPC"),
-        key=lambda m: (m["paid_through"], _canonical(m)),
-    )
+    memberships = _by_date(m for m in profile.get("memberships", []) if m["organization"] == "AAPC")
     month = memberships[-1].get("renewal_month") if memberships else None
     awarded = [
         parse(r.get("awarded_date") or r["exam_pass_date"])

@@ -68,9 +68,12 @@ def parse_json(text: str, where: str, fix: str = "check commas, quotes and brack
             parse_int=_short_int,
         )
     except json.JSONDecodeError as error:
-        raise InputError(
-            where, f"line {error.lineno}, column {error.colno}", f"not valid JSON: {error.msg}", fix
-        ) from None
+        place = (
+            f"column {error.colno}"
+            if "\n" not in text
+            else f"line {error.lineno}, column {error.colno}"
+        )
+        raise InputError(where, place, f"not valid JSON: {error.msg}", fix) from None
     except _Repeated as error:
         raise InputError(
             where,
@@ -98,12 +101,13 @@ def parse_json(text: str, where: str, fix: str = "check commas, quotes and brack
 
 def parse_json_line(line: str, where: str) -> Any:
     """One line of JSON Lines, as :func:`parse_json` would read it, mostly at orjson's speed."""
+    fix = "each line must hold one whole profile as JSON"
     try:
         data = orjson.loads(line)
-    except orjson.JSONDecodeError:
-        return parse_json(line, where, "each line must hold one whole profile as JSON")
+    except orjson.JSONDecodeError:  # the standard library's reading names the problem
+        return parse_json(line.rstrip("\r\n"), where, fix)
     if line.count(":") != _keys(data):  # perhaps a repeated key (or a colon inside a text)
-        return parse_json(line, where, "each line must hold one whole profile as JSON")
+        return parse_json(line, where, fix)
     return data
 
 
