@@ -92,6 +92,7 @@ def text_report(report: ProfileReport, policies: Mapping[str, Policy]) -> str:
     head = f"{report.profile.label} · as of {report.as_of.isoformat()}"
     if report.policies:
         head += " · policies: " + ", ".join(f"{k}={v}" for k, v in report.policies.items())
+    head += "".join(f"\nAssumed: {assumption}" for assumption in report.profile.assumed)
     if not report.detailed:
         return "\n".join([head, "", *_summary_lines(explanations), "", _summary_footer()])
     blocks = [_explanation_text(report, e) for e in explanations]
@@ -134,6 +135,7 @@ def _explanation_text(report: ProfileReport, e: Explanation) -> str:
     lines = [f"{report.profile.label} · as of {r.as_of.isoformat()} · {r.check_id}"]
     if report.policies:
         lines.append("Policies set: " + ", ".join(f"{k}={v}" for k, v in report.policies.items()))
+    lines += [f"Assumed: {assumption}" for assumption in report.profile.assumed]
     if r.version:
         lines.append(f"Rules: {_version_line(r.version)}")
         if r.version.confidence in ("L", "UNCONFIRMED"):
@@ -266,6 +268,7 @@ def json_report(report: ProfileReport, policies: Mapping[str, Policy]) -> dict[s
             "source": report.profile.source,
             "candidate_id": data.get("candidate_id"),
             "name": data.get("name"),
+            **({"assumed": list(report.profile.assumed)} if report.profile.assumed else {}),
         },
         "as_of": report.as_of.isoformat(),
         "policies_set": dict(report.policies),

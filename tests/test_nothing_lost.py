@@ -199,6 +199,10 @@ def test_a_cohort_without_as_of_and_with_as_of_option_answers_as_one_with_an_as_
     assert documented  # letters that vouch for more than one day of work
     assumed = {r["assumed"] for r in _rows(first) if r["status"] != "error"}
     assert any(f"the letter on file is taken to be dated {day}" in a for a in assumed)
+    reports = tmp_path / "a.jsonl"
+    _run("batch", str(without), "--out", str(reports), "--as-of", day, "--cert", "CPC-full")
+    said = [json.loads(line)["profile"].get("assumed", []) for line in reports.open()]
+    assert any(f"taken to be dated {day}" in text for texts in said for text in texts)
 
 
 def test_a_letter_is_dated_from_the_letter_date_column_and_never_after_today(tmp_path) -> None:
