@@ -78,7 +78,7 @@ def floor(path: str, out: str) -> tuple[float, int, str]:
                 continue
             day = resolve_as_of(Profile(path, data), None)
             plan = plans.get(day) or plans.setdefault(day, make_plan(book, day))
-            values = plan.program(derive(data, day, policies, book.registry))
+            values = plan.program(derive(data, day, policies, book.facts))
             codes = values[plan.codes_from :]
             codes.extend([0] * (len(plan.slots) - plan.leaf_count))
             statuses = []
@@ -171,7 +171,7 @@ def scaling(sizes: tuple[int, ...] = (500, 1000, 2000, 4000, 8000)) -> None:
             start = time.perf_counter()
             for counting in ("calendar", "fte40"):
                 policies = {**book.default_policies(), "part_time_counting": counting}
-                derive(profile, date(2026, 11, 22), policies, book.registry)
+                derive(profile, date(2026, 11, 22), policies, book.facts)
             times.append(time.perf_counter() - start)
         seconds = statistics.median(times)
         per_record[size] = seconds / size

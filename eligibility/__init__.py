@@ -67,25 +67,32 @@ class _BytecodeFinder:
     """A meta path finder for this package's own ``.py`` submodules only (see above)."""
 
     def __init__(self, folder: str, tag: str) -> None:
-        from importlib.machinery import FileFinder
-
         self.folder = folder
         self.tag = tag
         self._trusted: bool | None = None
-        loader = _loader_class()
-        self._files = FileFinder(_PACKAGE, (lambda name, path: loader(name, path, self), [".py"]))
+        self._loader = _loader_class()
+        self._files: dict[str, object] = {}  # a finder per folder of the package
 
     def find_spec(self, fullname: str, path=None, target=None):
-        package, _, name = fullname.partition(".")
-        if package != __name__ or "." in name or not name or path is None:
+        if not fullname.startswith(__name__ + ".") or path is None:
             return None
-        if _PACKAGE not in (os.path.abspath(entry) for entry in path):
+        folders = [os.path.abspath(entry) for entry in path]
+        here = next((f for f in folders if f == _PACKAGE or f.startswith(_PACKAGE + os.sep)), None)
+        if here is None:
             return None
-        spec = self._files.find_spec(fullname, target)
+        if here not in self._files:
+            from importlib.machinery import FileFinder
+
+            loader = self._loader
+            self._files[here] = FileFinder(
+                here, (lambda name, file: loader(name, file, self), [".py"])
+            )
+        spec = self._files[here].find_spec(fullname, target)  # type: ignore[attr-defined]
         return spec if spec is not None and spec.loader is not None else None
 
     def invalidate_caches(self) -> None:
-        self._files.invalidate_caches()
+        for finder in self._files.values():
+            finder.invalidate_caches()  # type: ignore[attr-defined]
 
     def trusted(self) -> bool:
         """Whether compiled code may be read from the folder: it is ours and only we can write it.

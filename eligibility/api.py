@@ -16,7 +16,7 @@ from typing import Any
 from eligibility.dates import EARLIEST, LATEST, range_problem
 from eligibility.errors import InputError, place_of
 from eligibility.evaluate import CheckResult, Context, evaluate_selection
-from eligibility.facts import POLICY_SECTIONS, SECTIONS, derive, rederive
+from eligibility.facts import derive, rederive
 from eligibility.profiles import Profile, read_text
 from eligibility.rules import RuleBook, load_rulebook
 from eligibility.yamlio import line_of, parse_text
@@ -35,6 +35,7 @@ class ProfileFacts:
     _cache: dict[tuple, Mapping[str, Any]] = field(  # (day, policies[, keys]) -> facts
         default_factory=dict
     )
+    _shared: dict[Any, Any] = field(default_factory=dict)  # what derivations share (facts.derive)
 
     def at(self, day: date, policies: Mapping[str, str]) -> Mapping[str, Any]:
         key = (day, tuple(sorted(policies.items())))
@@ -49,31 +50,36 @@ class ProfileFacts:
         dates for one leaf, which reads one or two sections of the facts."""
         key = (day, tuple(sorted(policies.items())), keys)
         if key not in self._cache:
-            sections = [name for name in keys if name in SECTIONS]
+            facts = self.rulebook.facts
+            sections = [name for name in keys if name in facts.groups]
             self._cache[key] = rederive(
-                {}, sections, self.profile.data, day, policies, self.rulebook.registry, self.lapsed
+                {}, sections, self.profile.data, day, policies, facts, self.lapsed, self._shared
             )
         return self._cache[key]
 
     def _derived(self, day: date, policies: Mapping[str, str]) -> Mapping[str, Any]:
         """Derived afresh; or, from this day's facts under other values of the same policies,
-        only the sections the changed ones feed (``facts.POLICY_SECTIONS``)."""
+        only the groups of facts the changed ones feed."""
         for known_key, known in self._cache.items():
             if len(known_key) == 2 and known_key[0] == day:
                 before = dict(known_key[1])
                 if before.keys() == policies.keys():
                     changed = [p for p, value in policies.items() if before[p] != value]
-                    sections = dict.fromkeys(s for p in changed for s in POLICY_SECTIONS.get(p, ()))
+                    feeds = self.rulebook.facts.group_policies()
+                    sections = dict.fromkeys(s for p in changed for s in feeds.get(p, ()))
                     return rederive(
                         known,
                         sections,
                         self.profile.data,
                         day,
                         policies,
-                        self.rulebook.registry,
+                        self.rulebook.facts,
                         self.lapsed,
+                        self._shared,
                     )
-        return derive(self.profile.data, day, policies, self.rulebook.registry, self.lapsed)
+        return derive(
+            self.profile.data, day, policies, self.rulebook.facts, self.lapsed, self._shared
+        )
 
     def policy_values(self, policy: str) -> tuple[str, ...]:
         return tuple(self.rulebook.policies[policy].values)

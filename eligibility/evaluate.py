@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import Any, Protocol
 
 from eligibility.logic import truthy
-from eligibility.rules import Check, Node, Selection, Version, time_dependent_facts
+from eligibility.rules import Check, Node, Selection, Version
 
 MET, NOT_MET, UNKNOWN, AMBIGUOUS, NOT_APPLICABLE, NO_RULES = (
     "met",
@@ -341,7 +341,7 @@ def _reached_on(
     needs to say how its numbers grow.
     """
     assert node.logic is not None
-    if not set(node.logic.reads) & time_dependent_facts():
+    if not node.grows:
         return None
 
     logic = node.logic

@@ -21,7 +21,7 @@ from eligibility.evaluate import (
     CheckResult,
     NodeResult,
 )
-from eligibility.rules import Policy, fact_entry
+from eligibility.rules import Policy
 
 MAX_ACTIONS = 5
 MAX_COMBINATIONS = (
@@ -150,7 +150,7 @@ def step(leaf: NodeResult) -> str:
     if leaf.status == AMBIGUOUS:
         return f"a definite answer to the open question {', '.join(leaf.depends_on)}"
     if leaf.status == UNKNOWN and leaf.missing:
-        supply = fact_entry(leaf.missing[0]).get("x-supply")
+        supply = dict(node.supply).get(leaf.missing[0])
         return supply or f"tell us: {node.text}"
     if leaf.reached_on is not None:
         return f"{node.fix or 'keep going'} until {leaf.reached_on.isoformat()}"

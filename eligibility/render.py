@@ -18,7 +18,7 @@ from eligibility.evaluate import (
     NodeResult,
 )
 from eligibility.explain import Explanation, explain, step
-from eligibility.rules import Policy, Version, fact_entry
+from eligibility.rules import Policy, Version
 
 REPORT_VERSION = 1
 STATUS_WORDS = {MET: "met", NOT_MET: "not met", UNKNOWN: "unknown", AMBIGUOUS: "ambiguous"}
@@ -208,7 +208,7 @@ def _tree_lines(
             lines.append(sub + detail)
         if result.status == UNKNOWN:
             for fact in result.missing:
-                supply = fact_entry(fact).get("x-supply") or "add it to the profile"
+                supply = dict(result.node.supply).get(fact) or "add it to the profile"
                 lines.append(f"{sub}not known: {fact}; {supply}")
         lines += [f"{sub}- {d}" for d in result.details]
         lines += _readings(result, sub)
@@ -346,7 +346,9 @@ def _node_json(result: NodeResult) -> dict[str, Any]:
             operator=result.operator,
             shortfall=result.shortfall,
             reached_on=result.reached_on.isoformat() if result.reached_on else None,
-            missing=[{"fact": f, "supply": fact_entry(f).get("x-supply")} for f in result.missing],
+            missing=[
+                {"fact": f, "supply": dict(result.node.supply).get(f)} for f in result.missing
+            ],
             fix=step(result) if result.status != MET else None,
         )
     if result.status == AMBIGUOUS:

@@ -16,7 +16,6 @@ against the facts vocabulary and the policies, and compiling, run on every load.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -30,7 +29,7 @@ import orjson
 
 from eligibility import cache_root
 from eligibility.errors import InputError, place_of
-from eligibility.facts import CredentialInfo, Registry
+from eligibility.facts import CredentialInfo, FactBook, Registry, compile_book
 from eligibility.logic import Compiled, LogicError, comparison_sides, compile_logic, logic_key
 from eligibility.profiles import read_text
 from eligibility.resources import data_dir, schema_file
@@ -67,6 +66,8 @@ class Node:
     sources: tuple[str, ...] = ()
     confidence: str | None = None
     note: str | None = None
+    supply: tuple[tuple[str, str], ...] = ()  # (fact read, how to supply it when unknown)
+    grows: bool = False  # reads a fact an ongoing job increases: time alone may meet it
 
     def walk(self) -> Iterator[Node]:
         yield self
@@ -195,6 +196,7 @@ class RuleBook:
     credentials: tuple[Credential, ...]
     policies: Mapping[str, Policy]
     registry: Registry
+    facts: FactBook
     directory: str = field(default="")
 
     def default_policies(self) -> dict[str, str]:
@@ -332,11 +334,12 @@ def _build(root: Path, texts: Mapping[Path, str]) -> RuleBook:
     """The rule book from its files' texts (each from the file cache when it holds the text)."""
     registry = _registry(root / "credentials.yaml", texts)
     policies = _policies(root / "policies.yaml", texts)
-    facts = _fact_vocabulary()
+    fact_files = {path: text for path, text in texts.items() if _is_fact_file(text)}
+    facts = _fact_book(fact_files, registry, policies)
     credentials = []
     check_owner: dict[str, str] = {}
     for path, text in texts.items():
-        if path.parent == root and path.name in REFERENCE_FILES:
+        if (path.parent == root and path.name in REFERENCE_FILES) or path in fact_files:
             continue
         for credential in _load_file(path, text, facts, policies):
             for check_id in credential.check_ids():
@@ -350,7 +353,58 @@ def _build(root: Path, texts: Mapping[Path, str]) -> RuleBook:
                     )
             credentials.append(credential)
     _refuse_name_clashes(credentials)
-    return RuleBook(_merged(credentials), policies, registry, str(root))
+    return RuleBook(_merged(credentials), policies, registry, facts, str(root))
+
+
+def _is_fact_file(text: str) -> bool:
+    """A fact file says so on a line of its own (``facts_format: 1``), as rule files say
+    ``rule_format``: told apart without parsing every file twice."""
+    return re.search(r"(?m)^facts_format\s*:", text) is not None
+
+
+def _fact_book(
+    files: Mapping[Path, str], registry: Registry, policies: Mapping[str, Policy]
+) -> FactBook:
+    """Every fact file's definitions, validated and compiled (each file's parsed data from the
+    file cache when it holds its text, as rule files')."""
+    raw: list[tuple[str, Mapping[str, Any]]] = []
+    places: list[tuple[Path, str, int]] = []
+    for path, text in files.items():
+        data = _cached(text, "facts", lambda path=path, text=text: _parsed_fact_file(path, text))
+        for index, definition in enumerate(data["facts"]):
+            raw.append((str(path), definition))
+            places.append((path, text, index))
+    seen: dict[str, int] = {}
+    for number, (_, definition) in enumerate(raw):
+        first = seen.setdefault(definition["name"], number)
+        if first != number:
+            path, text, index = places[number]
+            _fail(
+                path,
+                text,
+                ["facts", index, "name"],
+                f"the fact {definition['name']!r} is also defined in {raw[first][0]}",
+                "define each fact once; change the definition there",
+            )
+    try:
+        return compile_book(raw, registry, {p.id: tuple(p.values) for p in policies.values()})
+    except (ValueError, LogicError) as error:
+        name = str(error).split(":")[0]
+        number = next((n for n, (_, d) in enumerate(raw) if d["name"] == name), None)
+        if number is None:
+            raise InputError(
+                "fact files", None, str(error), "correct the fact definition"
+            ) from None
+        path, text, index = places[number]
+        _fail(path, text, ["facts", index], str(error), "correct the fact definition")
+        raise  # unreachable: _fail raises
+
+
+def _parsed_fact_file(path: Path, text: str) -> Any:
+    data = parse_text(text, str(path))
+    refuse_deeper_than(data, MAX_DEPTH, str(path), lambda p: line_of(text, p))
+    validate(data, "fact-file", str(path), lambda p: line_of(text, p))
+    return data
 
 
 def _refuse_name_clashes(credentials: list[Credential]) -> None:
@@ -446,7 +500,9 @@ def _registry(path: Path, texts: Mapping[Path, str]) -> Registry:
             *([info.apprentice_form] if info.apprentice_form else []),
         ):
             by_name[name.upper()] = info
-    return Registry(by_name)
+    text = texts[path] if path in texts else read_text(path)
+    data = _cached(text, "reference", lambda: parse_text(text, str(path)))
+    return Registry(by_name, str(data.get("apprentice_suffix", "-A")))
 
 
 def _policies(path: Path, texts: Mapping[Path, str]) -> dict[str, Policy]:
@@ -473,56 +529,8 @@ def _policies(path: Path, texts: Mapping[Path, str]) -> dict[str, Policy]:
     return policies
 
 
-@cache
-def _fact_vocabulary() -> dict[str, dict[str, Any]]:
-    """Fact paths ("experience.aapc_months") to their schema entries.
-
-    A mapping with free keys (``recert`` is keyed by credential id) is entered as ``*``:
-    ``recert.*.last.ceus`` stands for ``recert.CCS.last.ceus``.
-    """
-    schema = json.loads(schema_file("facts").read_text(encoding="utf-8"))
-    paths: dict[str, dict[str, Any]] = {}
-
-    def walk(prefix: str, node: dict[str, Any]) -> None:
-        children = dict(node.get("properties", {}))
-        if isinstance(node.get("additionalProperties"), dict):
-            children["*"] = node["additionalProperties"]
-        for name, sub in children.items():
-            path = f"{prefix}{name}"
-            paths[path] = sub
-            walk(path + ".", sub)
-
-    walk("", schema)
-    return paths
-
-
-def _entry(vocabulary: Mapping[str, Any], path: str) -> Mapping[str, Any] | None:
-    """The vocabulary entry for ``path``, trying ``*`` for one free key; None when unknown."""
-    if path in vocabulary:
-        return vocabulary[path]
-    parts = path.split(".")
-    for index in range(len(parts)):
-        wild = ".".join([*parts[:index], "*", *parts[index + 1 :]])
-        if wild in vocabulary:
-            return vocabulary[wild]
-    return None
-
-
-def fact_entry(path: str) -> Mapping[str, Any]:
-    """The facts schema's entry for ``path`` (description, x-supply ...); empty when unknown."""
-    return _entry(_fact_vocabulary(), path) or {}
-
-
-@cache  # asked for every unmet leaf of a check: the vocabulary does not change in a run
-def time_dependent_facts() -> frozenset[str]:
-    """Facts an ongoing job increases (``x-grows-with-time`` in the facts schema)."""
-    return frozenset(
-        path for path, entry in _fact_vocabulary().items() if entry.get("x-grows-with-time")
-    )
-
-
 def _load_file(
-    path: Path, text: str, facts: Mapping[str, Any], policies: Mapping[str, Policy]
+    path: Path, text: str, facts: FactBook, policies: Mapping[str, Policy]
 ) -> list[Credential]:
     """The credentials a rule file defines: one, or one per entry of ``credentials`` sharing the rules.
 
@@ -610,6 +618,7 @@ def _code_key() -> bytes:
     for source in ("rules.py", "yamlio.py", "validation.py", "logic.py"):
         digest.update((here / source).read_bytes())
     digest.update(schema_file("rule").read_bytes())
+    digest.update(schema_file("fact-file").read_bytes())
     return digest.digest()
 
 
@@ -719,8 +728,13 @@ def _store(entry: Path | None, key: str, value: Any) -> None:
 BOOK_CLASSES = frozenset(
     {
         ("datetime", "date"),
-        ("eligibility.facts", "CredentialInfo"),
-        ("eligibility.facts", "Registry"),
+        ("eligibility.facts.registry", "CredentialInfo"),
+        ("eligibility.facts.registry", "Registry"),
+        ("eligibility.facts.book", "Definition"),
+        ("eligibility.facts.book", "FactBook"),
+        ("eligibility.facts.book", "FactPath"),
+        ("eligibility.facts.book", "Slot"),
+        ("builtins", "frozenset"),
         ("eligibility.logic", "Compiled"),
         *(
             ("eligibility.rules", name)
@@ -734,8 +748,8 @@ def _book_entry(root: Path, texts: Mapping[Path, str]) -> tuple[Path | None, byt
     """The cache file for the book built from ``texts`` and its key (None: caching is off).
 
     The key covers the loading code (:func:`_code_key`), ``facts.py`` (whose classes the book
-    holds), the facts schema (a read it no longer lists must be refused), the directory and
-    every file's name and text."""
+    holds, in the package ``facts``), the directory and every file's name and text (the fact
+    files among them: a read no fact defines any more must be refused)."""
     folder = cache_dir()
     if folder is None:
         return None, b""
@@ -743,8 +757,8 @@ def _book_entry(root: Path, texts: Mapping[Path, str]) -> tuple[Path | None, byt
         # the book's paths are as the directory was given (reports show them): key on that
         where = str(root) if root.is_absolute() else os.path.join(os.getcwd(), str(root))
         digest = _hash(_code_key() + b"book" + os.fsencode(f"{where}\0{root}"))
-        digest.update(Path(__file__).with_name("facts.py").read_bytes())
-        digest.update(schema_file("facts").read_bytes())  # the vocabulary reads are checked on
+        for source in sorted(Path(__file__).with_name("facts").glob("*.py")):  # classes it holds
+            digest.update(source.read_bytes())
         for path, text in texts.items():
             data = text.encode("utf-8")
             digest.update(f"\0{path.relative_to(root).as_posix()}\0{len(data)}\0".encode())
@@ -821,6 +835,7 @@ def _book_store(entry: Path | None, key: bytes, book: RuleBook) -> None:
     _prune(entry.parent, "book-*.pickle", KEPT_BOOKS)
     _prune(entry.parent, "rule-*.json", KEPT_FILES)
     _prune(entry.parent, "reference-*.json", KEPT_FILES)
+    _prune(entry.parent, "facts-*.json", KEPT_FILES)
 
 
 def _prune(folder: Path, pattern: str, kept: int) -> None:
@@ -860,7 +875,7 @@ def _credential(
     entry: Mapping[str, Any],
     body: str,
     raw_versions: list,
-    facts: Mapping[str, Any],
+    facts: FactBook,
     policies: Mapping[str, Policy],
     known: Mapping[str, list[str]] | None = None,
 ) -> Credential:
@@ -1001,13 +1016,14 @@ def _node(
         confidence=raw.get("confidence"),
         note=raw.get("note"),
     )
-    if raw.get("details") and _entry(facts, raw["details"]) is None:
+    if raw.get("details") and facts.entry(raw["details"]) is None:
         _fail(
             path,
             text,
             [*where, "details"],
             f"unknown fact {raw['details']!r}",
-            "name a fact from schemas/facts.schema.json",
+            _did_you_mean(raw["details"], facts)
+            + "name a fact a fact file defines (docs/facts.md)",
         )
     for kind in ("all", "any"):
         if kind in raw:
@@ -1023,7 +1039,15 @@ def _node(
         if sides
         else None
     )
-    return Node(kind="leaf", logic=logic, sides=compiled_sides, **common)
+    entries = [(read, facts.entry(read)) for read in logic.reads]
+    return Node(
+        kind="leaf",
+        logic=logic,
+        sides=compiled_sides,
+        supply=tuple((read, entry.supply) for read, entry in entries if entry and entry.supply),
+        grows=any(entry and entry.grows for _, entry in entries),
+        **common,
+    )
 
 
 def _compile(
@@ -1031,7 +1055,7 @@ def _compile(
     text: str,
     where: list,
     expression: Any,
-    facts: Mapping[str, Any],
+    facts: FactBook,
     open_policies,
     known: Mapping[str, list[str]] | None = None,
 ) -> Compiled:
@@ -1065,15 +1089,16 @@ def _compile(
                     f"add {policy} to this version's open_policies (rules/policies.yaml lists them)",
                 )
             continue
-        if _entry(facts, read) is None:
+        entry = facts.entry(read)
+        if entry is None:
             _fail(
                 path,
                 text,
                 where,
                 f"reads unknown fact {read!r}",
-                "use a fact listed in schemas/facts.schema.json",
+                _did_you_mean(read, facts) + "use a fact a fact file defines (docs/facts.md)",
             )
-        for policy in _entry(facts, read).get("x-policies", []):
+        for policy in entry.policies:
             if policy not in open_policies:
                 _fail(
                     path,
@@ -1083,6 +1108,13 @@ def _compile(
                     f"add {policy} to this version's open_policies",
                 )
     return compiled
+
+
+def _did_you_mean(read: str, facts: FactBook) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(read, [p for p in facts.paths if "*" not in p], n=1)
+    return f"did you mean {close[0]!r}? " if close else ""
 
 
 def _check_overlaps(path: Path, text: str, versions: list[Version]) -> None:

@@ -34,17 +34,9 @@ from eligibility.evaluate import (
     lookup,
     shortfall_of,
 )
-from eligibility.facts import (
-    LAPSED_SECTIONS,
-    POLICY_SECTIONS,
-    SECTIONS,
-    derive,
-    policy_can_matter,
-    rederive,
-    rederive_each,
-)
+from eligibility.facts import derive, policy_can_matter, rederive, rederive_each
 from eligibility.logic import Compiled, compile_logic, truthy
-from eligibility.rules import Check, Node, RuleBook, Version, time_dependent_facts
+from eligibility.rules import Check, Node, RuleBook, Version
 
 NOT_MET_CODE, UNKNOWN_CODE, MET_CODE = 0, 1, 2
 MEMO_SIZE = 4096  # answers remembered across students, per generation (see Memo)
@@ -217,13 +209,14 @@ class Plan:
     keeping_gate: Callable[[list[bool]], tuple]  # from applicable: which keeping groups apply
     other_gate: Callable[[list[bool]], tuple]
     blank: tuple[Outcome, ...]  # per wanted place until answered: NO_RULES or NO_OUTCOME
+    facts_read: frozenset[str]  # the fact definitions whose facts the program reads
 
 
 def make_plan(book: RuleBook, day: date, selectors: Iterable[str] = ()) -> Plan:
     """Compile the checks ``selectors`` name (none: every check) as ``check_profile`` selects them."""
     wanted_pairs = book.wanted(selectors)
     keeping = book.all_check_ids(kinds=KEEPING_KINDS)
-    builder = _Builder()
+    builder = _Builder(book)
     index: dict[tuple[str, str | None], int] = {}
     for check_id in keeping:
         index[(check_id, None)] = builder.add(book, check_id, day, None, True, True)
@@ -240,7 +233,10 @@ def make_plan(book: RuleBook, day: date, selectors: Iterable[str] = ()) -> Plan:
 class _Builder:
     """Collects program entries and slots while checks are added; used once by :func:`make_plan`."""
 
-    def __init__(self) -> None:
+    def __init__(self, book: RuleBook) -> None:
+        self.facts = book.facts
+        self.lapsed_groups = book.facts.lapsed_groups()  # what a lapsed credential changes
+        self.policy_groups = book.facts.group_policies()  # policy -> the facts it changes
         self.paths: dict[str, int] = {}  # fact path -> program position
         self.entries: list[Any] = []
         self.entry_reads: list[tuple[str, ...]] = []  # per entry: the fact paths it reads
@@ -331,7 +327,7 @@ class _Builder:
                     self.read(path) for path in node.logic.reads if not path.startswith("policies.")
                 ),
                 sides=sides,
-                time_dependent=bool(set(node.logic.reads) & time_dependent_facts()),
+                time_dependent=node.grows,
             )
             self.leaves.append(slot)
             return ("leaf", len(self.leaves) - 1)
@@ -419,13 +415,16 @@ class _Builder:
             tuple(c.check is not None and c.applies is None for c in checks),
             tuple(i for i, c in enumerate(checks) if c.check is not None and c.applies is not None),
             _getter([c.applies for c in checks if c.check is not None and c.applies is not None]),
-            self.partial(LAPSED_SECTIONS),
+            self.partial(self.lapsed_groups),
             {position: path for path, position in self.paths.items()},
             keeping_groups,
             other_groups,
             _getter([group.members[0] for group in keeping_groups]),
             _getter([group.members[0] for group in other_groups]),
             tuple(checks[i].idle for i in wanted),  # a check that does not apply stays so
+            self.facts.definitions_reading(
+                read for reads in self.entry_reads + self.leaf_reads for read in reads
+            ),
         )
 
     def partial(self, sections: Sequence[str]) -> _Partial:
@@ -454,7 +453,7 @@ class _Builder:
         for policy in dict.fromkeys(
             p for c in checks if c.version for p in c.version.open_policies
         ):
-            sections = POLICY_SECTIONS.get(policy, ())
+            sections = self.policy_groups.get(policy, ())
             naming = tuple(
                 i for i, c in enumerate(checks) if c.version and policy in c.version.open_policies
             )
@@ -497,7 +496,7 @@ class _Builder:
                 {s: owners[s] for s in chosen},
                 _getter(sorted({r for s in chosen for r in slots[s].reads})),
                 f"policies.{policy}" in every_read,
-                bool({*sections, *(r.split(".")[0] for r in every_read)} & {*LAPSED_SECTIONS}),
+                bool({*sections, *(r.split(".")[0] for r in every_read)} & {*self.lapsed_groups}),
                 _getter([i for i in naming if checks[i].keeping]),
                 _getter([i for i in naming if not checks[i].keeping]),
                 _getter([len(self.entries) + s for s in chosen]),  # leaf codes follow the entries
@@ -671,7 +670,10 @@ def assess(
     explicit = dict(explicit or {})
     policies = {**book.default_policies(), **explicit}
     context = _Context(plan, book, profile, policies, explicit, all_dates)
-    base = _run(plan, derive(profile, plan.day, policies, book.registry, shared=context.read))
+    base = _run(
+        plan,
+        derive(profile, plan.day, policies, book.facts, shared=context.read, only=plan.facts_read),
+    )
     memo = Memo() if memo is None else memo
     outcomes: list[Outcome] = list(plan.blank)
     standings: list[str | None] = [None] * len(plan.wanted)
@@ -689,7 +691,15 @@ def assess(
     run = base
     if lapsed:
         facts = rederive(
-            base.facts, LAPSED_SECTIONS, profile, plan.day, policies, book.registry, lapsed
+            base.facts,
+            book.facts.lapsed_groups(),
+            profile,
+            plan.day,
+            policies,
+            book.facts,
+            lapsed,
+            context.read,
+            plan.facts_read,
         )
         run = _rerun(plan, base, facts, plan.lapsed)
     ambiguous = context.ambiguous(run, lapsed, False, memo)
@@ -754,7 +764,15 @@ class _Context:
         profile (asked once per profile: the keeping checks and the others share the answer)."""
         known = self.scratch.get(("matters", policy))
         if known is None:
-            known = sub.reads_policy or policy_can_matter(self.profile, policy, self.book.registry)
+            known = sub.reads_policy or policy_can_matter(
+                self.profile,
+                policy,
+                self.book.facts,
+                self.plan.day,
+                self.policies,
+                shared=self.read,
+                only=self.plan.facts_read,
+            )
             self.scratch[("matters", policy)] = known
         return known
 
@@ -815,9 +833,10 @@ class _Context:
                 self.profile,
                 self.plan.day,
                 [{**self.policies, policy: other} for other in others],
-                self.book.registry,
+                self.book.facts,
                 lapsed,
                 self.read,
+                self.plan.facts_read,
             )
             for other, facts in zip(others, variants, strict=True):
                 unchanged = all(facts[s] == run.facts[s] for s in sub.sections)
@@ -1053,11 +1072,20 @@ class _Context:
         logic = node.logic
         assert logic is not None
         keys = tuple(dict.fromkeys(read.split(".")[0] for read in logic.reads))
-        sections = tuple(key for key in keys if key in SECTIONS)
+        sections = tuple(key for key in keys if key in self.book.facts.groups)
+        only = self.book.facts.definitions_reading(logic.reads)
 
         def met_on(probe: date) -> bool:
             facts = rederive(
-                run.facts, sections, self.profile, probe, self.policies, self.book.registry, lapsed
+                run.facts,
+                sections,
+                self.profile,
+                probe,
+                self.policies,
+                self.book.facts,
+                lapsed,
+                self.read,
+                only,
             )
             return truthy(logic({key: facts[key] for key in keys}))
 

@@ -19,9 +19,9 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from types import MappingProxyType
 
 import pytest
 import yaml
@@ -35,6 +35,7 @@ from eligibility.batch import atomic_writer, run_batch
 from eligibility.cli import main
 from eligibility.cohort import read_cohort, read_items
 from eligibility.errors import InputError, printable
+from eligibility.facts import kinds
 from eligibility.profiles import load_profile, profile_from_data
 from eligibility.rules import load_rulebook
 from tests.conftest import PROFILES, ROOT
@@ -57,16 +58,16 @@ def _run(*args: str, stdin: str | None = None):
 
 @pytest.fixture
 def failing_student(monkeypatch):
-    """A fault of the program for one student only (a fact that raises for BOOM)."""
-    education = facts.SECTIONS["education"]
+    """A fault of the program for one student only (a kind of fact that raises for BOOM)."""
+    value = kinds.KINDS["value"]
     failing = {BOOM}  # a test may name another student
 
-    def fails(profile, *rest):
-        if profile.get("candidate_id") in failing:
+    def fails(context, definition):
+        if context.profile.get("candidate_id") in failing:
             raise ZeroDivisionError("injected for the test")
-        return education(profile, *rest)
+        return value.derive(context, definition)
 
-    monkeypatch.setattr(facts, "SECTIONS", MappingProxyType({**facts.SECTIONS, "education": fails}))
+    monkeypatch.setitem(kinds.KINDS, "value", replace(value, derive=fails))
     return failing
 
 
@@ -641,7 +642,7 @@ def _work(profile: dict) -> int:
     try:
         for counting in ("calendar", "fte40"):
             policies = {**book.default_policies(), "part_time_counting": counting}
-            facts.derive(profile, date(2026, 11, 22), policies, book.registry)
+            facts.derive(profile, date(2026, 11, 22), policies, book.facts)
     finally:
         sys.settrace(None)
     return count

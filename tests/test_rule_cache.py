@@ -199,7 +199,9 @@ def test_a_cache_that_cannot_be_written_never_breaks_a_load(tmp_path, rules_copy
 def test_no_temporary_files_are_left_behind(cache, rules_copy):
     _fresh(rules_copy)
     assert not list(cache.glob(".tmp-*"))
-    assert all(p.name.startswith(("rule-", "reference-", "book-")) for p in cache.iterdir())
+    assert all(
+        p.name.startswith(("rule-", "reference-", "facts-", "book-")) for p in cache.iterdir()
+    )
 
 
 def test_the_key_covers_the_loading_code(cache, rules_copy, monkeypatch):
@@ -331,10 +333,13 @@ def test_a_rule_reading_facts_named_only_as_it_runs_is_refused(cache, rules_copy
     assert "only known as it runs" in raised.value.problem
 
 
-@pytest.mark.parametrize("edited", ["facts.schema.json", "facts.py", "rule.schema.json"])
+@pytest.mark.parametrize(
+    "edited", ["fact-file.schema.json", "kinds.py", "book.py", "rule.schema.json"]
+)
 def test_the_book_key_covers_what_its_checks_read(cache, rules_copy, monkeypatch, edited):
     """A kept book skips the checks on reads and policies, so whatever those checks read is in
-    its key: an edited facts schema (a fact removed) must build the book again."""
+    its key: an edited fact file schema, or fact code (a fact's paths changed), must build the
+    book again."""
     _fresh(rules_copy)
     rules._code_key.cache_clear()
     real = Path.read_bytes

@@ -16,7 +16,7 @@ import pytest
 from benchmarks.generate import write
 from eligibility.api import check_profile, resolve_as_of
 from eligibility.evaluate import AMBIGUOUS, MET, NOT_MET, UNKNOWN, CheckResult
-from eligibility.facts import SECTIONS, derive, policy_can_matter, rederive
+from eligibility.facts import derive, policy_can_matter, rederive
 from eligibility.profiles import load_profile, profile_from_data
 from eligibility.verdicts import Memo, assess, make_plan
 from tests.explained import assert_alike, closest_unmet, lacking_fields
@@ -113,16 +113,16 @@ def test_rederive_equals_derive_for_the_sections_a_change_touches(tmp_path, rule
     for line in (tmp_path / "c.jsonl").read_text(encoding="utf-8").splitlines():
         data = json.loads(line)
         day = resolve_as_of(profile_from_data(data, "x"), None)
-        base = derive(data, day, defaults, rulebook.registry)
+        base = derive(data, day, defaults, rulebook.facts)
         for policy, sections in {"part_time_counting": ("experience",)}.items():
             for value in rulebook.policies[policy].values:
                 changed = {**defaults, policy: value}
-                assert rederive(base, sections, data, day, changed, rulebook.registry) == derive(
-                    data, day, changed, rulebook.registry
+                assert rederive(base, sections, data, day, changed, rulebook.facts) == derive(
+                    data, day, changed, rulebook.facts
                 )
-                if not policy_can_matter(data, policy, rulebook.registry):
+                if not policy_can_matter(data, policy, rulebook.facts, day, defaults):
                     assert (
-                        derive(data, day, changed, rulebook.registry)["experience"]
+                        derive(data, day, changed, rulebook.facts)["experience"]
                         == (base["experience"])
                     )
 
@@ -131,11 +131,12 @@ def test_rederive_each_equals_derive_under_every_variant(tmp_path, rulebook) -> 
     """Deriving several policy assignments at once (sharing experience's records) gives what
     deriving each alone gives; assignments differing in the policy the shared part reads
     (vague_duration_statement) must not share it."""
-    from eligibility.facts import POLICY_SECTIONS, rederive_each
+    from eligibility.facts import rederive_each
 
     write(tmp_path / "c.jsonl", 80, seed=13)
     defaults = rulebook.default_policies()
-    values = {p: rulebook.policies[p].values for p in POLICY_SECTIONS}
+    feeds = rulebook.facts.group_policies()
+    values = {p: rulebook.policies[p].values for p in feeds}
     variants = [
         {**defaults, "part_time_counting": part_time, "vague_duration_statement": vague}
         for part_time in values["part_time_counting"]
@@ -145,38 +146,39 @@ def test_rederive_each_equals_derive_under_every_variant(tmp_path, rulebook) -> 
         {**defaults, "apprentice_counts_as_credential": v}
         for v in values["apprentice_counts_as_credential"]
     ]
-    sections = tuple(dict.fromkeys(s for names in POLICY_SECTIONS.values() for s in names))
+    sections = tuple(dict.fromkeys(s for names in feeds.values() for s in names))
     profiles = [json.loads(line) for line in (tmp_path / "c.jsonl").read_text().splitlines()]
     profiles += [load_profile(path).data for path in sorted(FIXTURES.glob("*.yaml"))]
     changed_by_vague = 0
     for data in profiles:
         day = resolve_as_of(profile_from_data(data, "x"), None)
-        base = derive(data, day, defaults, rulebook.registry)
-        together = rederive_each(base, sections, data, day, variants, rulebook.registry)
-        alone = [derive(data, day, v, rulebook.registry) for v in variants]
+        base = derive(data, day, defaults, rulebook.facts)
+        together = rederive_each(base, sections, data, day, variants, rulebook.facts)
+        alone = [derive(data, day, v, rulebook.facts) for v in variants]
         assert together == alone
         changed_by_vague += alone[0]["experience"] != alone[1]["experience"]
     assert changed_by_vague  # a golden case (c10) has a letter stating only a duration
 
 
-def test_policy_sections_match_the_facts_schema() -> None:
-    """POLICY_SECTIONS names, per policy, every section holding a fact whose x-policies lists it."""
-    from eligibility.facts import POLICY_SECTIONS
-    from eligibility.resources import schema_file
-
-    schema = json.loads(schema_file("facts").read_text(encoding="utf-8"))
-    found: dict[str, set[str]] = {}
-
-    def walk(section: str, node: dict) -> None:
-        for policy in node.get("x-policies", []):
-            found.setdefault(policy, set()).add(section)
-        for child in node.get("properties", {}).values():
-            walk(section, child)
-
-    for name, node in schema["properties"].items():
-        walk(name, node)
-    assert {p: set(s) for p, s in POLICY_SECTIONS.items()} == found
-    assert set(SECTIONS) <= set(schema["properties"])
+def test_a_policy_changes_only_the_groups_of_facts_said_to_depend_on_it(tmp_path, rulebook):
+    """What the batch re-derives for a policy's other values (the groups whose facts depend on
+    it) is all that can change: every other group is the same under every value."""
+    write(tmp_path / "c.jsonl", 120, seed=14)
+    defaults = rulebook.default_policies()
+    profiles = [json.loads(line) for line in (tmp_path / "c.jsonl").read_text().splitlines()]
+    profiles += [load_profile(path).data for path in sorted(FIXTURES.glob("*.yaml"))]
+    feeds = rulebook.facts.group_policies()
+    moved: dict[str, set[str]] = {}
+    for data in profiles:
+        day = resolve_as_of(profile_from_data(data, "x"), None)
+        base = derive(data, day, defaults, rulebook.facts)
+        for policy, spec in rulebook.policies.items():
+            for value in spec.values:
+                other = derive(data, day, {**defaults, policy: value}, rulebook.facts)
+                changed = {g for g in base if g != "policies" and base[g] != other[g]}
+                assert changed <= set(feeds.get(policy, ())), (policy, value, changed)
+                moved.setdefault(policy, set()).update(changed)
+    assert moved["part_time_counting"] == {"experience"}  # it does move something
 
 
 def test_memo_keeps_what_is_used_within_its_bound() -> None:

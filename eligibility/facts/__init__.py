@@ -1,0 +1,24 @@
+"""Derived facts: the only thing rules read.
+
+A profile says what happened (jobs, letters, courses, credentials); facts say what that amounts to
+on a given date under given policies ("26 months of AAPC-qualifying experience", "AAPC membership
+current"). What each fact is made of is data: the fact files of the rule book (``rules/**``
+files with ``facts_format``, docs/facts.md), compiled into a :class:`FactBook`. A fact is ``None``
+when the profile does not say enough to know it, and rules reading it then answer "unknown".
+"""
+
+from eligibility.facts.book import FactBook, FactPath, compile_book
+from eligibility.facts.engine import derive, policy_can_matter, rederive, rederive_each
+from eligibility.facts.registry import CredentialInfo, Registry
+
+__all__ = [
+    "CredentialInfo",
+    "FactBook",
+    "FactPath",
+    "Registry",
+    "compile_book",
+    "derive",
+    "policy_can_matter",
+    "rederive",
+    "rederive_each",
+]

@@ -1,0 +1,344 @@
+"""Fact definitions, compiled: what every fact of the rule book is made of.
+
+Fact files (``facts_format`` files under ``rules/``, see docs/facts.md) name each fact, the
+generic derivation that makes it (``months``, ``count``, ``list`` ... in ``kinds.py``) and its
+parameters; which records count is a JsonLogic condition over one record. Here those conditions
+and values are gathered per profile section and compiled into one JsonLogic program, run once per
+profile (``engine.py``), and the vocabulary rules may read is worked out: every fact path, the
+policies it depends on, whether it grows while a job goes on, and what to tell a person who must
+supply it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from eligibility.facts.kinds import KINDS
+from eligibility.facts.registry import Registry
+from eligibility.logic import Compiled, compile_logic, logic_key
+
+# profile sections that hold one record rather than a list: their record is read as a list of one
+SINGLE_RECORDS = frozenset({"education", "practicode", "practicum"})
+HELD = "held_credentials"  # the records of the credentials held on the date (kinds.held)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Where an expression's result stands: its section, and its place in each record's results."""
+
+    section: str
+    index: int
+
+
+@dataclass(frozen=True)
+class Definition:
+    """One fact (or group of facts) and how it is derived."""
+
+    name: str  # "experience.aapc_months", or a group such as "recert"
+    kind: str  # a key of kinds.KINDS
+    params: Mapping[str, Any]  # the kind's parameters, as written
+    text: str
+    file: str
+    slots: Mapping[str, Slot]  # role ("where", "value", "check.2" ...) -> its expression's slot
+    policies: tuple[str, ...]  # open policies its value depends on
+    reads_lapsed: bool  # reads the credentials held (which lapsed credentials change)
+    grows: bool  # may grow while a job goes on (its leaves get reached-on dates)
+    # worked out once from the above, for the kinds that select records
+    group: str = ""  # "experience" of "experience.aapc_months"
+    key: str | None = None  # "aapc_months"; None for a whole group or a top-level fact
+    where: int | None = None  # index of the 'where' expression's result
+    value: int | None = None  # index of the 'value' expression's result
+    dated_by: str | None = None
+    between: tuple[str | None, str | None] = (None, None)
+    policy_reads: tuple[str, ...] = ()  # policies its expressions read (they key shared work)
+
+
+@dataclass(frozen=True)
+class Programs:
+    """The compiled programs for one set of definitions (see :meth:`FactBook.programs`)."""
+
+    profile: Compiled | None  # over the profile's sections
+    sections: tuple[str, ...]  # the sections it runs over
+    held: Compiled | None  # over the credentials held
+    with_policies: frozenset[str]  # sections whose expressions read an open policy
+
+
+@dataclass(frozen=True)
+class FactPath:
+    """A path rules may read (``experience.aapc_months``, ``recert.*.last.ceus``)."""
+
+    path: str
+    text: str
+    policies: tuple[str, ...] = ()
+    grows: bool = False
+    supply: str | None = None
+
+
+@dataclass(frozen=True)
+class FactBook:
+    """Every fact definition of a rule book, compiled."""
+
+    definitions: tuple[Definition, ...]
+    registry: Registry
+    sections: tuple[str, ...]  # the profile's sections that expressions run over, in order
+    policy_reads: Mapping[str, tuple[str, ...]]  # section -> open policies its expressions read
+    policy_values: Mapping[str, tuple[str, ...]]  # every open policy's values
+    # per (policy, section): the section's expressions that read the policy, alone, to tell
+    # cheaply whether another value of it can change anything for a profile
+    policy_programs: Mapping[tuple[str, str], Compiled] = field(default_factory=dict)
+    expressions: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)  # per section
+    # programs running only some definitions' expressions (a cohort reads few facts), made on
+    # first use, per set of definitions (and the chosen definitions, per set)
+    _programs: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+    paths: Mapping[str, FactPath] = field(default_factory=dict)
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        """The top-level names of the facts, in the order they are defined."""
+        return tuple(dict.fromkeys(d.group for d in self.definitions))
+
+    def group_policies(self) -> dict[str, tuple[str, ...]]:
+        """Open policy -> the groups whose facts depend on it."""
+        out: dict[str, list[str]] = {}
+        for definition in self.definitions:
+            for policy in definition.policies:
+                out.setdefault(policy, [])
+                if definition.group not in out[policy]:
+                    out[policy].append(definition.group)
+        return {policy: tuple(groups) for policy, groups in out.items()}
+
+    def lapsed_groups(self) -> tuple[str, ...]:
+        """The groups whose facts change when a credential lapses."""
+        return tuple(dict.fromkeys(d.group for d in self.definitions if d.reads_lapsed))
+
+    def entry(self, path: str) -> FactPath | None:
+        """The vocabulary entry for ``path``, trying ``*`` for a free key; None when unknown."""
+        if path in self.paths:
+            return self.paths[path]
+        parts = path.split(".")
+        for index in range(len(parts)):
+            wild = ".".join([*parts[:index], "*", *parts[index + 1 :]])
+            if wild in self.paths:
+                return self.paths[wild]
+        return None
+
+    def programs(self, only: frozenset[str] | None) -> Programs:
+        """The programs that run the expressions of the definitions ``only`` names (all when
+        None). An expression no such definition uses is a constant null in its place, so every
+        result keeps its index."""
+        known = self._programs.get(only)
+        if known is None:
+            used = {
+                (slot.section, slot.index)
+                for d in self.definitions
+                if only is None or d.name in only
+                for slot in d.slots.values()
+            }
+            sections = tuple(s for s in self.sections if any(u[0] == s for u in used))
+
+            def program(chosen: Iterable[str]) -> Compiled | None:
+                entries = [
+                    {
+                        "map": [
+                            {"var": section},
+                            [
+                                e if (section, i) in used else None
+                                for i, e in enumerate(self.expressions[section])
+                            ],
+                        ]
+                    }
+                    for section in chosen
+                ]
+                return compile_logic(entries) if entries else None
+
+            known = Programs(
+                program(sections),
+                sections,
+                program((HELD,)) if any(u[0] == HELD for u in used) else None,
+                frozenset(
+                    section
+                    for section, index in used
+                    if any(
+                        read.startswith("policies.")
+                        for read in compile_logic(self.expressions[section][index]).reads
+                    )
+                ),
+            )
+            self._programs[only] = known
+        return known
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_programs": {}}  # made again on first use
+
+    def chosen(self, only: frozenset[str] | None) -> tuple[Definition, ...]:
+        """The definitions ``only`` names (all when None), in order."""
+        if only is None:
+            return self.definitions
+        key = ("chosen", only)
+        if key not in self._programs:
+            self._programs[key] = tuple(d for d in self.definitions if d.name in only)  # type: ignore[index]
+        return self._programs[key]  # type: ignore[index, return-value]
+
+    def definitions_reading(self, paths: Iterable[str]) -> frozenset[str]:
+        """The names of the definitions that make the facts at ``paths``."""
+        names = {d.name for d in self.definitions}
+        out = set()
+        for path in paths:
+            parts = path.split(".")
+            for length in (2, 1):
+                if ".".join(parts[:length]) in names:
+                    out.add(".".join(parts[:length]))
+                    break
+        return frozenset(out)
+
+    def growing(self) -> frozenset[str]:
+        """The paths that may grow while a job goes on."""
+        return frozenset(path for path, entry in self.paths.items() if entry.grows)
+
+
+@dataclass
+class _Collector:
+    """Gathers the expressions of every definition per section, once each."""
+
+    by_section: dict[str, list[Any]] = field(default_factory=dict)
+    keys: dict[tuple[str, str], int] = field(default_factory=dict)
+    reads: dict[str, set[str]] = field(default_factory=dict)
+
+    def expression(self, slot: Slot) -> Any:
+        return self.by_section[slot.section][slot.index]
+
+    def add(self, section: str, expression: Any) -> Slot:
+        key = logic_key(expression) or repr(expression)
+        if (section, key) not in self.keys:
+            compiled = compile_logic(expression)  # refuses what the engine cannot compile
+            expressions = self.by_section.setdefault(section, [])
+            self.keys[(section, key)] = len(expressions)
+            expressions.append(expression)
+            self.reads.setdefault(section, set()).update(compiled.reads)
+        return Slot(section, self.keys[(section, key)])
+
+
+def compile_book(
+    raw: Sequence[tuple[str, Mapping[str, Any]]],
+    registry: Registry,
+    policy_values: Mapping[str, Sequence[str]],
+) -> FactBook:
+    """The fact book from each fact definition (with the file it is in), parsed and schema-valid.
+
+    Raises ``ValueError`` (with the definition's name) for what the schema cannot see: a policy
+    no policy file defines; the engine's refusal of an expression (``LogicError``) passes
+    through. The loader turns either into an input error at the definition's place."""
+    collector = _Collector()
+    slots_of = []
+    for _, definition in raw:
+        kind = KINDS[_kind_of(definition)]
+        params = definition[_kind_of(definition)]
+        slots_of.append(
+            {
+                role: collector.add(section, expression)
+                for role, section, expression in kind.expressions(params)
+            }
+        )
+    policy_reads = {
+        section: tuple(
+            sorted({r.removeprefix("policies.") for r in reads if r.startswith("policies.")})
+        )
+        for section, reads in collector.reads.items()
+    }
+    definitions = []
+    paths: dict[str, FactPath] = {}
+    for (file, raw_definition), slots in zip(raw, slots_of, strict=True):
+        name, kind_name = raw_definition["name"], _kind_of(raw_definition)
+        kind, params = KINDS[kind_name], raw_definition[kind_name]
+        policies = [
+            policy
+            for slot in slots.values()
+            for policy in policy_reads.get(slot.section, ())
+            if f"policies.{policy}" in compile_logic(collector.expression(slot)).reads
+        ]
+        policies += kind.policies(params)
+        policies = list(dict.fromkeys(policies))
+        unknown = [p for p in policies if p not in policy_values]
+        if unknown:
+            raise ValueError(f"{name}: reads unknown policy {unknown[0]!r}")
+        between = (
+            params.get("between", (None, None)) if isinstance(params, Mapping) else (None, None)
+        )
+        definition = Definition(
+            name=name,
+            kind=kind_name,
+            params=params,
+            text=raw_definition.get("text", ""),
+            file=file,
+            slots=slots,
+            policies=tuple(policies),
+            reads_lapsed=kind.reads_lapsed or any(s.section == HELD for s in slots.values()),
+            grows=kind.grows(params),
+            group=name.split(".")[0],
+            key=name.partition(".")[2] or None,
+            where=slots["where"].index if "where" in slots else None,
+            value=slots["value"].index if "value" in slots else None,
+            dated_by=params.get("dated_by") if isinstance(params, Mapping) else None,
+            between=(between[0], between[1]),
+            policy_reads=tuple(
+                p
+                for section in sorted({s.section for s in slots.values()})
+                for p in policy_reads.get(section, ())
+            ),
+        )
+        definitions.append(definition)
+        supply = raw_definition.get("supply")
+        growing = set(kind.growing_paths(name, params))
+        for path, text in kind.paths(name, params):
+            paths[path] = FactPath(
+                path,
+                text or definition.text,
+                definition.policies,
+                (definition.grows and path == name) or path in growing,
+                supply.get(path.removeprefix(name + "."))
+                if isinstance(supply, Mapping)
+                else supply,
+            )
+    for definition in definitions:  # a group of facts is a path too (its facts, together)
+        if definition.key is not None:
+            paths.setdefault(
+                definition.group, FactPath(definition.group, f"the {definition.group} facts")
+            )
+    paths["policies"] = FactPath("policies", "the open policies these facts were derived under")
+    paths["policies.*"] = FactPath(
+        "policies.*", "the value of an open policy, as set or by default"
+    )
+    profile_sections = tuple(s for s in collector.by_section if s != HELD)
+    return FactBook(
+        definitions=tuple(definitions),
+        registry=registry,
+        sections=tuple(s for s in profile_sections if collector.by_section[s]),
+        policy_reads=policy_reads,
+        policy_values={policy: tuple(values) for policy, values in policy_values.items()},
+        expressions={section: tuple(e) for section, e in collector.by_section.items()},
+        policy_programs={
+            (policy, section): compile_logic(
+                [
+                    {
+                        "map": [
+                            {"var": section},
+                            [
+                                e
+                                for e in collector.by_section[section]
+                                if f"policies.{policy}" in compile_logic(e).reads
+                            ],
+                        ]
+                    }
+                ]
+            )
+            for section, policies in policy_reads.items()
+            for policy in policies
+        },
+        paths=paths,
+    )
+
+
+def _kind_of(definition: Mapping[str, Any]) -> str:
+    return next(name for name in KINDS if name in definition)

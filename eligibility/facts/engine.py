@@ -1,0 +1,306 @@
+"""Deriving facts: a profile on a date under policies -> the facts its rule book defines.
+
+Every record condition and value of the fact book runs in one JsonLogic program over the
+profile's sections (and one over the credentials held), then each definition's generic kind
+turns the results into its fact. What does not change between calls about one profile (the
+program's results, the jobs and letters a months fact counts) is kept in ``shared`` for the
+next call: another policy value, another probe date, credentials that lapsed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from eligibility.facts.book import HELD, SINGLE_RECORDS, Definition, FactBook
+from eligibility.facts.kinds import KINDS, held, jobs_of
+
+
+class Context:
+    """What the kinds read while deriving one profile's facts on one date under one assignment
+    of policies (``only``: the definitions wanted; None: all). A plain class: one is made for
+    every derivation of every profile."""
+
+    __slots__ = (
+        "_jobs", "_rows", "as_of", "book", "day", "lapsed", "only", "policies", "profile",
+        "registry", "shared",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        book: FactBook,
+        profile: Mapping[str, Any],
+        as_of: date,
+        policies: Mapping[str, str],
+        lapsed: frozenset[str],
+        shared: dict[Any, Any],
+        only: frozenset[str] | None = None,
+    ) -> None:
+        self.book = book
+        self.profile = profile
+        self.as_of = as_of
+        self.policies = policies
+        self.lapsed = lapsed
+        self.shared = shared
+        self.only = only
+        self.day = as_of.isoformat()  # ISO dates compare as text in date order
+        self.registry = book.registry
+        self._rows: dict[str, list[tuple[Mapping[str, Any], list[Any]]]] = {}
+        self._jobs: dict[str, list[Any]] = {}
+
+    def rows(self, section: str) -> list[tuple[Mapping[str, Any], list[Any]]]:
+        """The section's records, each with the results of the expressions run over it."""
+        rows = self._rows.get(section)
+        if rows is None:
+            if not self._rows:
+                self._rows.update(self._profile_rows())
+            if section == HELD:
+                self._rows[HELD] = self._held_rows()
+            rows = self._rows.get(section)
+            if rows is None:
+                rows = self._rows[section] = [(r, []) for r in self._records(section)]
+        return rows
+
+    def jobs(self, section: str) -> list[Any]:
+        """The section's work records as jobs cut at the evaluation date (kinds.jobs_of)."""
+        jobs = self._jobs.get(section)
+        if jobs is None:
+            key = ("jobs", section, self.as_of)
+            jobs = self.shared.get(key)
+            if jobs is None:
+                jobs = self.shared[key] = jobs_of(self._records(section), self.as_of)
+            self._jobs[section] = jobs
+        return jobs
+
+    def _records(self, section: str) -> list[Mapping[str, Any]]:
+        if section == HELD:
+            return held(self.profile, self.as_of, self.registry, self.lapsed)
+        value = self.profile.get(section)
+        if section in SINGLE_RECORDS:
+            return [value] if value else []
+        return value or []
+
+    def _profile_rows(self) -> dict[str, list[tuple[Mapping[str, Any], list[Any]]]]:
+        book = self.book
+        programs = book.programs(self.only)
+        read = tuple(
+            self.policies.get(p) for s in programs.with_policies for p in book.policy_reads[s]
+        )
+        key = ("rows", read, self.only)
+        if key not in self.shared:
+            self.shared[key] = self._run(programs.profile, programs.sections, self._records)
+        return dict(self.shared[key])
+
+    def _held_rows(self) -> list[tuple[Mapping[str, Any], list[Any]]]:
+        book = self.book
+        read = tuple(self.policies.get(p) for p in book.policy_reads.get(HELD, ()))
+        key = ("held", self.as_of, self.lapsed, read, self.only)
+        if key not in self.shared:
+            records = held(self.profile, self.as_of, self.registry, self.lapsed)
+            program = book.programs(self.only).held
+            self.shared[key] = self._run(program, (HELD,), lambda _: records).get(HELD) or [
+                (record, []) for record in records
+            ]
+        return self.shared[key]
+
+    def _run(self, program, sections, records_of) -> dict[str, list]:
+        """Each section's records with the results of its expressions: one engine call."""
+        if program is None:
+            return {}
+        data: dict[str, Any] = {}
+        records: dict[str, list[Mapping[str, Any]]] = {}
+        policies = None
+        with_policies = self.book.programs(self.only).with_policies
+        for section in sections:
+            records[section] = records_of(section)
+            if section in with_policies and records[section]:
+                policies = policies or dict(self.policies)
+                data[section] = [{**r, "policies": policies} for r in records[section]]
+            else:
+                data[section] = records[section]
+        if not any(records.values()):  # nothing to run the expressions over
+            return {section: [] for section in sections}
+        results = program.rule.evaluate(data)  # the sections are all it reads
+        return {
+            section: list(zip(records[section], values or [], strict=False))
+            for section, values in zip(sections, results, strict=True)
+        }
+
+    def policy_key(self, policies: tuple[str, ...]) -> tuple[str | None, ...]:
+        """The values of ``policies`` (those a definition's expressions read)."""
+        return tuple(self.policies.get(p) for p in policies) if policies else ()
+
+
+def derive(
+    profile: Mapping[str, Any],
+    as_of: date,
+    policies: Mapping[str, str],
+    book: FactBook,
+    lapsed: frozenset[str] = frozenset(),
+    shared: dict[Any, Any] | None = None,
+    only: frozenset[str] | None = None,
+) -> dict[str, Any]:
+    """Every fact ``book`` defines, for ``profile`` on ``as_of`` under ``policies``.
+
+    ``lapsed`` names credentials whose keeping rules (renewal, recertification) make them inactive
+    or revoked on ``as_of``: they no longer count as held, whatever the profile reports.
+    ``shared``: what later calls about the same profile may reuse (see the module docstring).
+    ``only``: the definitions to derive (``FactBook.definitions_reading``), when a caller
+    reads only some facts (a cohort's checks): the others are left out.
+    """
+    shared = {} if shared is None else shared
+    context = Context(book, profile, as_of, policies, lapsed, shared, only)
+    facts: dict[str, Any] = {"as_of": context.day}
+    for definition in book.chosen(only):
+        value = KINDS[definition.kind].derive(context, definition)
+        key = definition.key
+        if key is None:
+            facts[definition.group] = value
+        else:
+            group = facts.get(definition.group)
+            if group is None:
+                group = facts[definition.group] = {}
+            group[key] = value
+    facts["policies"] = dict(policies)
+    return facts
+
+
+def rederive_each(
+    facts: Mapping[str, Any],
+    groups: Iterable[str],
+    profile: Mapping[str, Any],
+    as_of: date,
+    variants: Sequence[Mapping[str, str]],
+    book: FactBook,
+    lapsed: frozenset[str] = frozenset(),
+    shared: dict[Any, Any] | None = None,
+    only: frozenset[str] | None = None,
+) -> list[dict[str, Any]]:
+    """``facts`` with only the facts of ``groups`` derived again, under each policy assignment of
+    ``variants`` (the policies in effect replaced). The same as :func:`derive` when the other
+    groups do not depend on what changed: a policy, ``lapsed``, or (for facts that grow with
+    time) the date.
+
+    Within those groups, a fact already in ``facts`` for the same date is derived again only when
+    it could differ: one of the policies it depends on changed, or it reads the credentials held
+    (which ``lapsed`` changes). The others are kept: the alternatives of a policy re-derive just
+    the facts that read it."""
+    shared = {} if shared is None else shared
+    wanted = set(groups)
+    chosen = [d for d in book.definitions if d.group in wanted and (only is None or d.name in only)]
+    same_day = facts.get("as_of") == as_of.isoformat()
+    before = facts.get("policies") or {}
+    out = []
+    for policies in variants:
+        changed = {p for p, value in policies.items() if before.get(p) != value}
+        context = Context(book, profile, as_of, policies, lapsed, shared, only)
+        fresh = dict(facts)
+        for group in wanted:
+            kept = fresh.get(group)
+            fresh[group] = dict(kept) if same_day and isinstance(kept, dict) else None
+        for definition in chosen:
+            if (
+                same_day
+                and fresh[definition.group] is not None
+                and definition.key is not None
+                and definition.key in fresh[definition.group]
+                and not definition.reads_lapsed
+                and changed.isdisjoint(definition.policies)
+            ):
+                continue  # cannot differ: kept
+            if fresh[definition.group] is None and definition.key is not None:
+                fresh[definition.group] = {}
+            _place(fresh, definition, KINDS[definition.kind].derive(context, definition))
+        for group in wanted:
+            if fresh[group] is None:
+                del fresh[group]
+        fresh["as_of"] = as_of.isoformat()
+        fresh["policies"] = dict(policies)
+        out.append(fresh)
+    return out
+
+
+def rederive(
+    facts: Mapping[str, Any],
+    groups: Iterable[str],
+    profile: Mapping[str, Any],
+    as_of: date,
+    policies: Mapping[str, str],
+    book: FactBook,
+    lapsed: frozenset[str] = frozenset(),
+    shared: dict[Any, Any] | None = None,
+    only: frozenset[str] | None = None,
+) -> dict[str, Any]:
+    """:func:`rederive_each` for one policy assignment."""
+    return rederive_each(facts, groups, profile, as_of, [policies], book, lapsed, shared, only)[0]
+
+
+def _place(facts: dict[str, Any], definition: Definition, value: Any) -> None:
+    key = definition.key
+    if key is None:
+        facts[definition.group] = value
+    else:
+        group = facts.get(definition.group)
+        if group is None:
+            group = facts[definition.group] = {}
+        group[key] = value
+
+
+def policy_can_matter(
+    profile: Mapping[str, Any],
+    policy: str,
+    book: FactBook,
+    as_of: date,
+    policies: Mapping[str, str],
+    lapsed: frozenset[str] = frozenset(),
+    shared: dict[Any, Any] | None = None,
+    only: frozenset[str] | None = None,
+) -> bool:
+    """False when no value of ``policy`` can change this profile's facts (so its alternatives
+    need not be derived); True when one may (True is always safe: it costs time only).
+    ``only``: the facts that matter (those a cohort's checks read)."""
+    definitions = [d for d in book.definitions if policy in d.policies]
+    if not definitions:
+        return True  # read by rules alone: the rules decide
+    definitions = [d for d in definitions if only is None or d.name in only]
+    values = list(_policy_values(book, policy, policies))
+    shared = {} if shared is None else shared
+    for definition in definitions:
+        hours = definition.params.get("full_time_hours")
+        if hours and hours["policy"] == policy:
+            longest = max((h for h in hours["values"].values() if h is not None), default=None)
+            records = profile.get(definition.params["records"]) or []
+            if longest is not None and any(
+                r.get("hours_per_week") is not None and r["hours_per_week"] < longest
+                for r in records
+            ):
+                return True
+            continue
+        # the policy is read by record expressions: does any of their results move?
+        for section in {s.section for s in definition.slots.values()}:
+            program = book.policy_programs.get((policy, section))
+            if program is None:
+                continue
+            context = Context(book, profile, as_of, policies, lapsed, shared)
+            records = context._records(section)
+            if not records:
+                continue
+            seen = [
+                program({section: [{**r, "policies": {**policies, policy: v}} for r in records]})
+                for v in values
+            ]
+            if any(result != seen[0] for result in seen[1:]):
+                return True
+    return False
+
+
+def _policy_values(book: FactBook, policy: str, policies: Mapping[str, str]) -> Iterable[str]:
+    """Every value the policy may take (those the fact book names, and the one in effect)."""
+    values = dict.fromkeys([policies.get(policy, "")])
+    for definition in book.definitions:
+        hours = definition.params.get("full_time_hours")
+        if hours and hours["policy"] == policy:
+            values.update(dict.fromkeys(hours["values"]))
+    values.update(dict.fromkeys(book.policy_values.get(policy, ())))
+    return values

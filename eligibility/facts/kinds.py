@@ -1,0 +1,906 @@
+"""The generic derivations a fact file may use, each parameterised by data.
+
+A kind says which JsonLogic expressions it needs run over which records (``expressions``), what
+it derives from their results on a date (``derive``), and what paths rules may read of it. No
+kind knows a body, a credential or a number a body sets: those come from the fact files.
+
+    value     a field or expression of a one-record section (education)
+    count     records that match
+    any       whether a record matches
+    list      the distinct values of the records that match, sorted
+    max       the largest value of the records that match
+    latest    the value of the matching record with the latest date
+    problems  per record, the checks it fails, in words
+    months    months of experience in the matching jobs (CONV-1 to CONV-3), or in the parts
+              of them that matching letters vouch for
+    lapsed    the credentials their own keeping rules make inactive or revoked
+    cycles    per credential with recertification cycles, its last and current cycle's sums
+    periods   renewal periods that follow a membership's renewal month, and dues
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from eligibility.dates import DAYS_PER_MONTH, ONE_DAY, Interval, clip, months_in, parse
+
+if TYPE_CHECKING:
+    from eligibility.facts.book import Definition
+    from eligibility.facts.engine import Context
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One generic derivation (see the module docstring)."""
+
+    expressions: Callable[[Mapping[str, Any]], list[tuple[str, str, Any]]]
+    derive: Callable[[Context, Definition], Any]
+    paths: Callable[[str, Mapping[str, Any]], list[tuple[str, str | None]]] = lambda name, params: [
+        (name, None)
+    ]
+    policies: Callable[[Mapping[str, Any]], list[str]] = lambda params: []
+    grows: Callable[[Mapping[str, Any]], bool] = lambda params: False
+    growing_paths: Callable[[str, Mapping[str, Any]], list[str]] = lambda name, params: []
+    reads_lapsed: bool = False
+
+
+# --- records, and which of them count -----------------------------------------------------------
+
+
+def _selection(params: Mapping[str, Any]) -> list[tuple[str, str, Any]]:
+    """The expressions of a kind that selects records with ``where`` (and maybe ``value``)."""
+    section = params["records"]
+    out = [("where", section, params["where"])] if "where" in params else []
+    if "value" in params:
+        out.append(("value", section, params["value"]))
+    return out
+
+
+def _selected(ctx: Context, definition: Definition) -> list[tuple[Mapping[str, Any], list[Any]]]:
+    """The records of the definition's section that match ``where`` and its dates, each with its
+    expression results: ``dated_by`` (a date on or before the evaluation date, or none) and
+    ``between`` (the evaluation date between a start, if any, and an end, if any)."""
+    where, dated, (start, end) = definition.where, definition.dated_by, definition.between
+    day = ctx.day  # ISO dates compare in date order as text
+    out = []
+    for record, results in ctx.rows(definition.params["records"]):
+        if where is not None and not _truthy(results[where]):
+            continue
+        if dated and (record.get(dated) or "") > day:
+            continue
+        if start and (record.get(start) or "") > day:
+            continue
+        if end and (record.get(end) or "9") < day:
+            continue
+        out.append((record, results))
+    return out
+
+
+def _truthy(value: Any) -> bool:
+    """JsonLogic truthiness: 0, "", [], {} and null are false."""
+    if isinstance(value, bool):
+        return value
+    return bool(value) if value is not None else False
+
+
+def _values(ctx: Context, definition: Definition) -> list[Any]:
+    index = definition.value
+    return [results[index] for _, results in _selected(ctx, definition)]
+
+
+def _value(ctx: Context, definition: Definition) -> Any:
+    rows = ctx.rows(definition.params["record"])
+    if not rows:
+        return None
+    return rows[0][1][definition.value]
+
+
+def _count(ctx: Context, definition: Definition) -> int:
+    return len(_selected(ctx, definition))
+
+
+def _any(ctx: Context, definition: Definition) -> bool:
+    return bool(_selected(ctx, definition))
+
+
+def _list(ctx: Context, definition: Definition) -> list[Any]:
+    found: set[Any] = set()
+    for value in _values(ctx, definition):
+        if isinstance(value, list):
+            found.update(v for v in value if v is not None)
+        elif value is not None:
+            found.add(value)
+    return sorted(found)
+
+
+def _max(ctx: Context, definition: Definition) -> Any:
+    """The largest value; ``none`` when no record matches; null when records match but none has
+    a value (it is not known)."""
+    values = _values(ctx, definition)
+    if not values:
+        return definition.params.get("none")
+    known = [v for v in values if v is not None]
+    return max(known) if known else None
+
+
+def _latest(ctx: Context, definition: Definition) -> Any:
+    """The value of the matching record whose ``by`` date is latest (ties: by content)."""
+    rows = _selected(ctx, definition)
+    if not rows:
+        return None
+    by = definition.params["by"]
+    index = definition.value
+    rows.sort(key=lambda row: (row[0].get(by) or "", _canonical(row[0])))
+    return rows[-1][1][index]
+
+
+def _problems(ctx: Context, definition: Definition) -> list[str]:
+    """'letter 2 (co-worker): not dated; ...' for each record failing a check, in record order."""
+    params = definition.params
+    checks = [
+        (definition.slots[f"check.{i}"].index, c["text"]) for i, c in enumerate(params["checks"])
+    ]
+    out = []
+    for number, (record, results) in enumerate(ctx.rows(params["records"]), start=1):
+        failed = [text for index, text in checks if not _truthy(results[index])]
+        if failed:
+            name = record.get("id") or f"{params['noun']} {number}"
+            detail = f" ({record.get(params['detail'])})" if params.get("detail") else ""
+            out.append(f"{name}{detail}: " + "; ".join(failed))
+    return out
+
+
+def _problems_expressions(params: Mapping[str, Any]) -> list[tuple[str, str, Any]]:
+    return [
+        (f"check.{i}", params["records"], check["logic"])
+        for i, check in enumerate(params["checks"])
+    ]
+
+
+# --- months of experience (CONV-1 to CONV-3) -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Job:
+    """One counted work record: its interval up to the evaluation date and its weekly hours."""
+
+    id: str | None
+    interval: Interval
+    hours: float | None
+    ongoing: bool
+
+
+Stretch = tuple[date, date, float | None]  # days with one set of counted jobs; their weekly hours
+
+
+def _months_expressions(params: Mapping[str, Any]) -> list[tuple[str, str, Any]]:
+    out = [("where", params["records"], params["where"])]
+    vouched = params.get("vouched_by")
+    if vouched:
+        out.append(("letters", vouched["records"], vouched["where"]))
+        if "whole_job_when" in vouched:
+            out.append(("whole_job", vouched["records"], vouched["whole_job_when"]))
+    return out
+
+
+def _months(ctx: Context, definition: Definition) -> float:
+    """Months in the matching jobs (or the parts letters vouch for), pro-rated by the policy's
+    full-time hours (CONV-3). What does not depend on the hours is worked out once per profile,
+    date and values of the policies its conditions read, and shared by every hours policy."""
+    params = definition.params
+    hours = params.get("full_time_hours")
+    reference = hours["values"].get(ctx.policies.get(hours["policy"])) if hours else None
+    key = ("months", definition.name, ctx.as_of, ctx.policy_key(definition.policy_reads))
+    work = ctx.shared.get(key)
+    if work is None:
+        work = ctx.shared[key] = _work(ctx, definition)
+    jobs, stretches = work
+    if stretches is None:
+        return _job_months(jobs, reference)
+    return _stretch_months(stretches, reference)
+
+
+def _work(ctx: Context, definition: Definition) -> tuple[list[Job], list[Stretch] | None]:
+    """The matching jobs, cut at the evaluation date; and, when letters must vouch for them,
+    the stretches they vouch for."""
+    where = definition.where
+    section = definition.params["records"]
+    jobs = [
+        job
+        for (_, results), job in zip(ctx.rows(section), ctx.jobs(section), strict=True)
+        if job is not None and _truthy(results[where])
+    ]
+    vouched = definition.params.get("vouched_by")
+    if not vouched:
+        return jobs, None
+    letters = [
+        (
+            letter,
+            _truthy(results[definition.slots["whole_job"].index])
+            if "whole_job" in definition.slots
+            else False,
+        )
+        for letter, results in ctx.rows(vouched["records"])
+        if _truthy(results[definition.slots["letters"].index])
+    ]
+    return jobs, _documented(jobs, letters)
+
+
+def _job_months(jobs: list[Job], reference_hours: float | None) -> float:
+    """Months of experience in the union of ``jobs`` (CONV-2), pro-rated under an FTE policy."""
+    if reference_hours is None or all(
+        job.hours is None or job.hours >= reference_hours for job in jobs
+    ):  # no stretch can be part-time (overlaps only add hours): calendar months
+        return round(months_in(job.interval for job in jobs), 4)
+    return _stretch_months(_stretches(jobs), reference_hours)
+
+
+def _stretch_months(stretches: list[Stretch], reference_hours: float | None) -> float:
+    """Months of experience in ``stretches`` (CONV-2), pro-rated under an FTE policy (CONV-3).
+
+    Calendar months (CONV-1) unless an FTE policy is in effect and some stretch was worked
+    part-time; then CONV-3's formula: days x min(1, hours / reference) / 30.4375. Full-time work
+    thus keeps its exact calendar count, and both counts only grow as a job goes on.
+    """
+    if reference_hours is None or all(
+        hours is None or hours >= reference_hours for _, _, hours in stretches
+    ):
+        return round(months_in((start, end) for start, end, _ in stretches), 4)
+    days = sum(
+        ((end - start).days + 1) * (1.0 if hours is None else min(1.0, hours / reference_hours))
+        for start, end, hours in stretches
+    )
+    return round(days / DAYS_PER_MONTH, 4)
+
+
+def _stretches(
+    jobs: Sequence[Job],
+    general: Iterable[Interval] | None = None,
+    own: Mapping[int, list[Interval]] | None = None,
+) -> list[Stretch]:
+    """Stretches of time with a constant set of counted jobs, with their summed weekly hours
+    (None: one of them gives none, so full time), in date order.
+
+    Without ``general``, a job counts wherever it runs. With it (documented experience), a job
+    counts only where a letter for every job (``general``) or one for that job (``own``, by its
+    index in ``jobs``) vouches for it. One sweep over the start and end of every job and letter:
+    the work grows with their number times its logarithm, whatever they overlap. Hours are
+    added exactly (whole numbers, else fractions), so the sum does not depend on the order of
+    the jobs."""
+    always = general is None
+    weights = _exact(job.hours for job in jobs)
+    events: list[tuple[date, int, int, int]] = []  # (day, what, +1 starts / -1 ends, job index)
+    for index, job in enumerate(jobs):
+        events += [(job.interval[0], 0, 1, index), (job.interval[1] + ONE_DAY, 0, -1, index)]
+    for start, end in general or ():
+        events += [(start, 1, 1, -1), (end + ONE_DAY, 1, -1, -1)]
+    for index, spans in (own or {}).items():
+        for start, end in spans:
+            events += [(start, 2, 1, index), (end + ONE_DAY, 2, -1, index)]
+    events.sort()
+    running = [False] * len(jobs)
+    vouched = [0] * len(jobs)  # letters of its own covering each job now
+    covering = 0  # letters for every job covering now
+    # jobs counted, those of them without hours, their hours: all running, and running vouched
+    jobs_all = unstated_all = jobs_own = unstated_own = 0
+    hours_all: Any = 0
+    hours_own: Any = 0
+    stretches: list[Stretch] = []
+    last = len(events) - 1
+    for position, (day, what, step, index) in enumerate(events):
+        if what == 1:
+            covering += step
+        else:
+            if what == 0:
+                running[index] = step > 0
+                moved = True
+                mine = vouched[index] > 0
+            else:
+                before = vouched[index]
+                vouched[index] += step
+                moved = False
+                mine = running[index] and (before == 0) != (vouched[index] == 0)
+            weight = weights[index]
+            if moved:
+                jobs_all += step
+                if weight is None:
+                    unstated_all += step
+                else:
+                    hours_all += step * weight
+            if mine:
+                jobs_own += step
+                if weight is None:
+                    unstated_own += step
+                else:
+                    hours_own += step * weight
+        if position == last or events[position + 1][0] == day:
+            continue  # the state is complete only after the day's last event
+        if always or covering > 0:
+            jobs_now, unstated, hours = jobs_all, unstated_all, hours_all
+        else:
+            jobs_now, unstated, hours = jobs_own, unstated_own, hours_own
+        if jobs_now:
+            stretch_end = events[position + 1][0] - ONE_DAY
+            stretches.append((day, stretch_end, None if unstated else float(hours)))
+    return stretches
+
+
+def _exact(values: Iterable[float | None]) -> list[Any]:
+    """``values`` as numbers that add up exactly whatever their order: whole numbers as int,
+    others as fractions (None stays None)."""
+    exact: list[Any] = []
+    for value in values:
+        if value is None or type(value) is int:
+            exact.append(value)
+        elif float(value).is_integer():
+            exact.append(int(value))
+        else:
+            exact.append(Fraction(value))
+    return exact
+
+
+def _documented(jobs: list[Job], letters: list[tuple[Mapping[str, Any], bool]]) -> list[Stretch]:
+    """The stretches of ``jobs`` that ``letters`` vouch for: a letter naming a job
+    (``covers_work_id``) vouches for that job only, one naming none for every job, and one
+    naming a job that does not count here for nothing. A letter vouches for the dates it states
+    ('to present' meaning up to its own date); one marked as vouching for its whole job (time
+    stated in words, under a policy that accepts it) for the job it names."""
+    if not letters:
+        return []
+    index_of = {job.id: index for index, job in enumerate(jobs) if job.id}
+    general: list[Interval] = []
+    own: dict[int, list[Interval]] = {}
+    for letter, whole_job in letters:
+        target = letter.get("covers_work_id")
+        span = _letter_span(letter)
+        if span is None and whole_job and target in index_of:
+            span = jobs[index_of[target]].interval
+        if span is None or span[0] > span[1]:  # dated 'to present' before its start: no time
+            continue
+        if not target:
+            general.append(span)
+        elif target in index_of:
+            own.setdefault(index_of[target], []).append(span)
+    return _stretches(jobs, general, own)
+
+
+def jobs_of(records: Iterable[Mapping[str, Any]], as_of: date) -> list[Job | None]:
+    """Work records as intervals cut at the evaluation date (an ongoing job runs to it, CONV-1);
+    None for one that starts after it."""
+    out: list[Job | None] = []
+    for record in records:
+        end = record.get("end_date")
+        interval = clip((parse(record["start_date"]), parse(end) if end else as_of), as_of)
+        if interval is None:
+            out.append(None)
+            continue
+        ongoing = end is None or parse(end) >= as_of
+        out.append(Job(record.get("id"), interval, record.get("hours_per_week"), ongoing))
+    return out
+
+
+def _letter_span(letter: Mapping[str, Any]) -> Interval | None:
+    """The dates a letter states, 'to present' meaning up to the letter's own date."""
+    start = letter.get("stated_start")
+    end = letter.get("stated_end") or (
+        letter.get("letter_date") if letter.get("states_to_present") else None
+    )
+    return (parse(start), parse(end)) if start and end else None
+
+
+def _months_policies(params: Mapping[str, Any]) -> list[str]:
+    hours = params.get("full_time_hours")
+    return [hours["policy"]] if hours else []
+
+
+def _months_grow(params: Mapping[str, Any]) -> bool:
+    """Months of ongoing jobs grow with time; months that letters vouch for only where a letter
+    vouches for a whole job (its stated dates do not move)."""
+    vouched = params.get("vouched_by")
+    return not vouched or "whole_job_when" in vouched
+
+
+# --- credentials held, and lapsed --------------------------------------------------------------
+
+
+def held(
+    profile: Mapping[str, Any], as_of: date, registry: Any, lapsed: frozenset[str]
+) -> list[dict[str, Any]]:
+    """The profile's credentials active on ``as_of`` (CONV-6: revoked, lapsed or inactive ones do
+    not count, nor one awarded later, nor one its own keeping rules make lapse), as records:
+    ``id`` (the registry's), ``held_as`` (the apprentice name for an apprentice), ``apprentice``,
+    ``body``, ``coding`` and ``known`` (listed in the registry)."""
+    out = []
+    for record in profile.get("credentials", []):
+        cid, named_apprentice = registry.normalise(record["id"])
+        since = record.get("awarded_date") or record.get("exam_pass_date")
+        if (
+            status_on(record, as_of) != "active"
+            or (since and parse(since) > as_of)
+            or cid in lapsed
+        ):
+            continue
+        removed = record.get("apprentice_removed_date")
+        apprentice = bool(named_apprentice or record.get("apprentice", False)) and not (
+            removed and parse(removed) <= as_of
+        )
+        info = registry.info(cid)
+        out.append(
+            {
+                "id": cid,
+                "held_as": registry.apprentice_name(cid) if apprentice else cid,
+                "apprentice": apprentice,
+                "body": record.get("issuing_body") or (info.body if info else "other"),
+                "coding": bool(info and info.coding),
+                "known": info is not None,
+            }
+        )
+    return out
+
+
+def status_on(record: Mapping[str, Any], as_of: date) -> str:
+    """The credential's status on ``as_of``: a reported status counts from its effective date on."""
+    status = record.get("status", "active")
+    effective = record.get("status_effective_date")
+    return "active" if effective and parse(effective) > as_of else status
+
+
+def _lapsed(ctx: Context, definition: Definition) -> list[str]:
+    return sorted(ctx.lapsed)
+
+
+# --- sums of CEUs over dates ---------------------------------------------------------------------
+
+
+class Ledger:
+    """Records in date order with exact running totals of several sums, so that the sums over
+    any stretch of dates take a logarithmic search instead of a pass over every record (a
+    profile may list thousands, and each credential's cycles ask). Exact: a sum does not depend
+    on the order the records are listed in, and sums of whole numbers stay whole (20, not 20.0)."""
+
+    def __init__(self, rows: Iterable[tuple[date, float, Sequence[bool]]], width: int) -> None:
+        ordered = sorted(rows, key=lambda row: row[0])
+        self.days = [day for day, _, _ in ordered]
+        values = _exact(value for _, value, _ in ordered)
+        self.fractional = [0]
+        total: tuple[Any, ...] = (0,) * width
+        self.running = [total]
+        for (_, raw, counted), value in zip(ordered, values, strict=True):
+            self.fractional.append(self.fractional[-1] + (type(raw) is not int))
+            total = tuple(t + (value if c else 0) for t, c in zip(total, counted, strict=True))
+            self.running.append(total)
+
+    def between(self, start: date, end: date) -> tuple[Any, ...]:
+        """Each sum over the records dated from ``start`` to ``end``."""
+        low, high = bisect_left(self.days, start), bisect_right(self.days, end)
+        if low == high:
+            return (0,) * len(self.running[0])
+        whole = self.fractional[high] == self.fractional[low]
+        return tuple(
+            int(b - a) if whole else round(float(b - a), 2)
+            for a, b in zip(self.running[low], self.running[high], strict=True)
+        )
+
+
+def _canonical(record: Mapping[str, Any]) -> bytes:
+    """A record's content as a sort key: records listed in any order are read in one."""
+    return orjson.dumps(record, option=orjson.OPT_SORT_KEYS, default=str)
+
+
+def _total(values: Iterable[float]) -> float:
+    """A sum of CEUs that does not depend on their order (whole numbers stay whole)."""
+    values = list(values)
+    if all(type(value) is int for value in values):
+        return sum(values)
+    return round(math.fsum(values), 2)
+
+
+# --- recertification cycles ----------------------------------------------------------------------
+
+
+def _cycles_expressions(params: Mapping[str, Any]) -> list[tuple[str, str, Any]]:
+    return [
+        (f"sum.{name}", "ceus", spec["where"])
+        for name, spec in params["sums"].items()
+        if "where" in spec
+    ]
+
+
+def _cycles(ctx: Context, definition: Definition) -> dict[str, Any]:
+    """Per credential record with ``recert_cycles``: its last completed cycle and its current one,
+    with the CEUs of each (pooled within the credential's body; those reported for another body's
+    credential left out), and what follows if a cycle's requirements were not met."""
+    params = definition.params
+    credentials = ctx.profile.get("credentials", [])
+    if not any(record.get("recert_cycles") for record in credentials):
+        return {}
+    registry = ctx.registry
+    sums = list(params["sums"])
+    wheres = [definition.slots.get(f"sum.{name}") for name in sums]
+    ceus = ctx.rows("ceus")
+    rows_by_body: dict[str, Ledger] = {}
+    reported: dict[str, list[tuple[Mapping[str, Any], list[Any]]]] = {}
+    for ceu, results in ceus:
+        if ceu.get("applied_to_credential_id"):
+            target = registry.normalise(ceu["applied_to_credential_id"])[0]
+            reported.setdefault(target, []).append((ceu, results))
+
+    def ledger(rows: Iterable[tuple[Mapping[str, Any], list[Any]]]) -> Ledger:
+        return Ledger(
+            (
+                (
+                    parse(ceu["completion_date"]),
+                    ceu["ceus"],
+                    [slot is None or _truthy(results[slot.index]) for slot in wheres],
+                )
+                for ceu, results in rows
+            ),
+            len(sums),
+        )
+
+    count = params.get("count_dates")
+    dates = (
+        sorted(parse(r[count["date"]]) for r in ctx.profile.get(count["records"], []))
+        if count
+        else []
+    )
+    body_spec = params.get("body_credentials")
+    out: dict[str, Any] = {}
+    for record in sorted(credentials, key=_canonical):  # one credential's records in one order
+        cycles = sorted(record.get("recert_cycles", []), key=lambda c: (c["start"], c["end"]))
+        if not cycles:
+            continue
+        body = record.get("issuing_body") or registry.body_of(record["id"])
+        if body not in rows_by_body:
+            rows_by_body[body] = ledger(
+                (ceu, results)
+                for ceu, results in ceus
+                if not ceu.get("applied_to_credential_id")
+                or registry.body_of(ceu["applied_to_credential_id"]) == body
+            )
+        cid = registry.normalise(record["id"])[0]
+        own = ledger(reported.get(cid, ()) if registry.body_of(cid) == body else ())
+        done = [c for c in cycles if parse(c["end"]) < ctx.as_of]
+        running = [c for c in cycles if parse(c["start"]) <= ctx.as_of <= parse(c["end"])]
+        entry: dict[str, Any] = {}
+        if body_spec:
+            entry[body_spec["name"]] = _body_credentials(ctx, body, body_spec["statuses"])
+        entry["last"] = _cycle(
+            ctx, params, done[-1] if done else None, rows_by_body[body], own, dates
+        )
+        entry["current"] = _cycle(
+            ctx, params, running[0] if running else None, rows_by_body[body], own, dates
+        )
+        out[cid] = entry
+    return out
+
+
+def _body_credentials(ctx: Context, body: str, statuses: Sequence[str]) -> int:
+    """Distinct credentials of ``body`` held with one of ``statuses`` on the date."""
+    registry = ctx.registry
+    return len(
+        {
+            registry.normalise(r["id"])[0]
+            for r in ctx.profile.get("credentials", [])
+            if (r.get("issuing_body") or registry.body_of(r["id"])) == body
+            and status_on(r, ctx.as_of) in statuses
+            and not (
+                (since := r.get("awarded_date") or r.get("exam_pass_date"))
+                and parse(since) > ctx.as_of
+            )
+        }
+    )
+
+
+def _cycle(
+    ctx: Context,
+    params: Mapping[str, Any],
+    cycle: Mapping[str, Any] | None,
+    pooled: Ledger,
+    own: Ledger,
+    dates: list[date],
+) -> dict[str, Any]:
+    sums = list(params["sums"])
+    own_name = params["own_sum"]["name"] if params.get("own_sum") else None
+    count = params.get("count_dates")
+    flags = params.get("flags", {})
+    date_flags = params.get("date_flags", {})
+    if cycle is None:
+        return {
+            "exists": False,
+            "start": None,
+            "end": None,
+            **dict.fromkeys(sums, 0),
+            **({own_name: 0} if own_name else {}),
+            "standing_if_unmet": None,
+            **({count["name"]: 0} if count else {}),
+            **dict.fromkeys(flags, False),
+            **dict.fromkeys(date_flags, False),
+            "consequences": [],
+        }
+    start, end = parse(cycle["start"]), parse(cycle["end"])
+    timeline = params["standing"]
+    standing = timeline["before"]
+    when: dict[str, str] = {}
+    for step in timeline["after_end"]:
+        day = end + timedelta(days=step["days"])
+        when[step["standing"]] = day.isoformat()
+        if ctx.as_of >= day:
+            standing = step["standing"]
+    words = params.get("standing_words", {}).get(standing, standing)
+    consequence = params["consequence"].format(
+        start=cycle["start"], end=cycle["end"], as_of=ctx.as_of.isoformat(), standing=words, **when
+    )
+    if cycle.get("extension_purchased"):
+        consequence += params.get("extension_note", "")
+    return {
+        "exists": True,
+        "standing_if_unmet": standing,
+        "start": cycle["start"],
+        "end": cycle["end"],
+        **dict(zip(sums, pooled.between(start, end), strict=True)),
+        **({own_name: own.between(start, end)[0]} if own_name else {}),
+        **({count["name"]: bisect_right(dates, end) - bisect_left(dates, start)} if count else {}),
+        **{name: bool(cycle.get(spec["field"])) for name, spec in flags.items()},
+        **{name: _date_flag(spec, start, end) for name, spec in date_flags.items()},
+        "consequences": [consequence],
+    }
+
+
+def _date_flag(spec: Mapping[str, Any], start: date, end: date) -> bool:
+    """Whether a cycle's dates meet a dated rule's condition (CONV-9 keys rules to cycles)."""
+    if "start_before" in spec:
+        return start < parse(str(spec["start_before"]))
+    if "start_on_or_after" in spec:
+        return start >= parse(str(spec["start_on_or_after"]))
+    return end >= parse(str(spec["end_on_or_after"]))
+
+
+def _cycles_paths(name: str, params: Mapping[str, Any]) -> list[tuple[str, str | None]]:
+    out: list[tuple[str, str | None]] = [(name, None), (f"{name}.*", None)]
+    if params.get("body_credentials"):
+        spec = params["body_credentials"]
+        out.append((f"{name}.*.{spec['name']}", spec.get("text")))
+    for which in ("last", "current"):
+        base = f"{name}.*.{which}"
+        out += [
+            (base, None),
+            (f"{base}.exists", "whether there is such a cycle"),
+            (f"{base}.start", "the cycle's first day"),
+            (f"{base}.end", "the cycle's last day"),
+            (f"{base}.standing_if_unmet", "the standing if its requirements were not met"),
+            (f"{base}.consequences", "what follows if its requirements were not met, in words"),
+        ]
+        out += [
+            (f"{base}.{sum_name}", spec.get("text")) for sum_name, spec in params["sums"].items()
+        ]
+        if params.get("own_sum"):
+            out.append((f"{base}.{params['own_sum']['name']}", params["own_sum"].get("text")))
+        if params.get("count_dates"):
+            out.append(
+                (f"{base}.{params['count_dates']['name']}", params["count_dates"].get("text"))
+            )
+        out += [
+            (f"{base}.{flag}", spec.get("text")) for flag, spec in params.get("flags", {}).items()
+        ]
+        out += [
+            (f"{base}.{flag}", spec.get("text"))
+            for flag, spec in params.get("date_flags", {}).items()
+        ]
+    return out
+
+
+# --- renewal periods and dues --------------------------------------------------------------------
+
+
+def _periods_expressions(params: Mapping[str, Any]) -> list[tuple[str, str, Any]]:
+    out = [("membership", "memberships", params["membership"]["where"])]
+    if "ceus_unreported" in params:
+        out.append(("unreported", "ceus", params["ceus_unreported"]))
+    for cid, logic in params.get("specific", {}).get("also", {}).items():
+        out.append((f"also.{cid}", "ceus", logic))
+    return out
+
+
+_NO_PERIOD: Mapping[str, Any] = {
+    "exists": False,
+    "standing_if_unmet": None,
+    "start": None,
+    "due": None,
+    "ceus": 0,
+    "ceus_before_certification": 0,
+    "full_period": True,
+    "specific": {},
+    "consequences": [],
+}
+
+
+def _periods(ctx: Context, definition: Definition) -> dict[str, Any]:
+    """Renewal periods of ``years`` years for a body's certified member: they end on the last day
+    of the renewal month of the membership paid through the latest date, in years whose parity
+    is the month's (odd months in odd years); CEUs count when completed within the period, on or
+    after certification, and submitted by the due date (while a period runs, all count so far)."""
+    params, registry, as_of = definition.params, ctx.registry, ctx.as_of
+    body = params["body"]
+    held_records = [
+        r
+        for r in ctx.profile.get("credentials", [])
+        if registry.body_of(r["id"]) == body and status_on(r, as_of) == "active"
+    ]
+    membership_slot = definition.slots["membership"].index
+    memberships = [m for m, results in ctx.rows("memberships") if _truthy(results[membership_slot])]
+    if len(memberships) > 1:
+        memberships.sort(key=lambda m: (m["paid_through"], _canonical(m)))
+    month = memberships[-1].get("renewal_month") if memberships else None
+    awarded = [
+        parse(r.get("awarded_date") or r["exam_pass_date"])
+        for r in held_records
+        if r.get("awarded_date") or r.get("exam_pass_date")
+    ]
+    certified = min(awarded) if awarded else None
+    ids = sorted({registry.normalise(r["id"])[0] for r in held_records})
+    unreported = definition.slots.get("unreported")
+    ceus = [
+        (ceu, results)
+        for ceu, results in ctx.rows("ceus")
+        if (
+            registry.body_of(ceu["applied_to_credential_id"]) == body
+            if ceu.get("applied_to_credential_id")
+            else unreported is not None and _truthy(results[unreported.index])
+        )
+    ]
+    paid = parse(memberships[-1]["paid_through"]) if memberships else None
+    years = params["years"]
+    last = current = None
+    if month and certified:
+        due = _due_on_or_after(as_of, month, years)
+        previous = _last_day(due.year - years, month)
+        current = _period(ctx, definition, previous, due, certified, ceus, ids)
+        if previous >= certified:  # a period that ended before certification asked nothing
+            before = _last_day(previous.year - years, month)
+            last = _period(ctx, definition, before, previous, certified, ceus, ids)
+    revoked_after = timedelta(days=params["revoked_after_days"])
+    return {
+        "credentials": len(ids),
+        "renewal_month": month,
+        "certified_on": certified.isoformat() if certified else None,
+        "last": last or dict(_NO_PERIOD),
+        "current": current or dict(_NO_PERIOD),
+        "dues_standing_if_unpaid": None
+        if not paid or paid >= as_of
+        else "revoked"
+        if as_of >= paid + revoked_after
+        else "at risk",
+        "dues_consequences": [
+            params["dues_consequence"].format(
+                paid_through=paid.isoformat(), revoked=(paid + revoked_after).isoformat()
+            )
+        ]
+        if paid and paid < as_of
+        else [],
+    }
+
+
+def _last_day(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _due_on_or_after(day: date, month: int, years: int) -> date:
+    """The first due date (the last day of the renewal month, in a year of the month's parity)
+    on or after ``day``."""
+    year = day.year if day.year % 2 == month % 2 else day.year + 1
+    due = _last_day(year, month)
+    return due if due >= day else _last_day(year + years, month)
+
+
+def _period(
+    ctx: Context,
+    definition: Definition,
+    previous_due: date,
+    due: date,
+    certified: date,
+    ceus: list[tuple[Mapping[str, Any], list[Any]]],
+    ids: list[str],
+) -> dict[str, Any]:
+    params, as_of = definition.params, ctx.as_of
+    start = previous_due + ONE_DAY
+    submitted = [
+        (c, results)
+        for c, results in ceus
+        if start <= parse(c["completion_date"]) <= due
+        and (due >= as_of or (c.get("submitted_date") and parse(c["submitted_date"]) <= due))
+    ]
+    counted = [(c, r) for c, r in submitted if parse(c["completion_date"]) >= certified]
+    spec = params.get("specific", {})
+    tag = spec.get("tag_field")
+    also = {cid: definition.slots[f"also.{cid}"].index for cid in spec.get("also", {})}
+    specific = (
+        {
+            cid: _total(
+                c["ceus"]
+                for c, results in counted
+                if cid in c.get(tag, []) and (cid not in also or _truthy(results[also[cid]]))
+            )
+            for cid in ids
+        }
+        if tag
+        else {}
+    )
+    revoked = due + timedelta(days=params["revoked_after_days"])
+    consequence = params["period_consequence"].format(
+        start=start.isoformat(), due=due.isoformat(), revoked=revoked.isoformat()
+    )
+    if as_of >= revoked:
+        consequence += params["past_consequence"].format(as_of=as_of.isoformat())
+    return {
+        "exists": True,
+        "standing_if_unmet": "revoked" if as_of >= revoked else "at risk",
+        "start": start.isoformat(),
+        "due": due.isoformat(),
+        "ceus": _total(c["ceus"] for c, _ in counted),
+        "ceus_before_certification": _total(
+            c["ceus"] for c, _ in submitted if parse(c["completion_date"]) < certified
+        ),
+        "full_period": True if certified <= start else None,  # first period pro-rated: unknown
+        "specific": specific,
+        "consequences": [consequence],
+    }
+
+
+def _periods_paths(name: str, params: Mapping[str, Any]) -> list[tuple[str, str | None]]:
+    out: list[tuple[str, str | None]] = [
+        (name, None),
+        (f"{name}.credentials", f"credentials of {params['body']} held"),
+        (
+            f"{name}.renewal_month",
+            "the renewal month of the membership paid through the latest date",
+        ),
+        (f"{name}.certified_on", "the first award or pass date of a credential held"),
+        (f"{name}.dues_standing_if_unpaid", "the standing if the dues are not paid"),
+        (f"{name}.dues_consequences", "what follows unpaid dues, in words"),
+    ]
+    for which in ("last", "current"):
+        base = f"{name}.{which}"
+        out += [
+            (base, None),
+            (f"{base}.exists", "whether there is such a period"),
+            (f"{base}.start", "the period's first day"),
+            (f"{base}.due", "the period's due date"),
+            (f"{base}.ceus", "CEUs counted for the period"),
+            (
+                f"{base}.ceus_before_certification",
+                "CEUs of the period completed before certification",
+            ),
+            (f"{base}.full_period", "a full period (null: the first, pro-rated one)"),
+            (f"{base}.specific", None),
+            (f"{base}.specific.*", "CEUs counted for the credential"),
+            (f"{base}.standing_if_unmet", "the standing if its requirements were not met"),
+            (f"{base}.consequences", "what follows if its requirements were not met, in words"),
+        ]
+    return out
+
+
+# --- the registry of kinds ------------------------------------------------------------------------
+
+KINDS: Mapping[str, Kind] = {
+    "value": Kind(lambda p: [("value", p["record"], p["logic"])], _value),
+    "count": Kind(_selection, _count),
+    "any": Kind(_selection, _any),
+    "list": Kind(_selection, _list),
+    "max": Kind(_selection, _max),
+    "latest": Kind(_selection, _latest),
+    "problems": Kind(_problems_expressions, _problems),
+    "months": Kind(_months_expressions, _months, policies=_months_policies, grows=_months_grow),
+    "lapsed": Kind(lambda p: [], _lapsed, reads_lapsed=True),
+    "cycles": Kind(_cycles_expressions, _cycles, paths=_cycles_paths),
+    "periods": Kind(_periods_expressions, _periods, paths=_periods_paths),
+}

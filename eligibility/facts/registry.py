@@ -1,0 +1,54 @@
+"""The credential registry (``rules/credentials.yaml``): every credential id rules and profiles
+may name, its body, whether it is a coding credential, its aliases and apprentice name."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CredentialInfo:
+    """What the registry says about one credential id."""
+
+    id: str
+    body: str
+    name: str
+    coding: bool
+    apprentice_form: str | None = None
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Known credentials by id and by alias; ``apprentice_suffix`` names an apprentice form the
+    registry does not list (``X`` held as an apprentice is ``X`` + the suffix)."""
+
+    by_name: Mapping[str, CredentialInfo]
+    apprentice_suffix: str = "-A"
+
+    def normalise(self, credential_id: str) -> tuple[str, bool]:
+        """The canonical id, and whether the name itself was an apprentice form (``CPC-A``)."""
+        key = credential_id.strip().upper()
+        info = self.by_name.get(key)
+        if info is not None:
+            return info.id, key == (info.apprentice_form or "").upper()
+        return key, False
+
+    def known(self) -> list[CredentialInfo]:
+        """Every credential once, in registry order."""
+        return list({info.id: info for info in self.by_name.values()}.values())
+
+    def info(self, credential_id: str) -> CredentialInfo | None:
+        return self.by_name.get(credential_id.upper())
+
+    def body_of(self, credential_id: str) -> str:
+        """The body that issues ``credential_id`` (any name of it); ``other`` when unknown."""
+        info = self.info(self.normalise(credential_id)[0])
+        return info.body if info else "other"
+
+    def apprentice_name(self, credential_id: str) -> str:
+        """The name an apprentice holder of ``credential_id`` holds it under (CPC-A)."""
+        info = self.info(credential_id)
+        return (
+            info.apprentice_form if info else None
+        ) or f"{credential_id}{self.apprentice_suffix}"
