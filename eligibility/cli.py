@@ -65,6 +65,17 @@ def _as_of_option(default: str):
     )
 
 
+def _format_option(json_help: str):
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help=f"text for people; json {json_help}.",
+    )
+
+
 AS_OF_OPTION = _as_of_option("the profile's own as_of, else today")
 RULES_AS_OF_OPTION = _as_of_option("today")  # list and show read no profile
 
@@ -177,14 +188,7 @@ def main() -> None:
 @click.argument("profiles", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @CERT_OPTION
 @AS_OF_OPTION
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people; json follows schemas/report.schema.json.",
-)
+@_format_option("follows schemas/report.schema.json")
 @CONFIG_OPTION
 @POLICY_OPTION
 @RULES_OPTION
@@ -287,6 +291,42 @@ def policies(rules_dir) -> None:
         for value, meaning in policy.values.items():
             click.echo(f"    {value:<18}{meaning}")
         click.echo()
+
+
+@main.command(name="test")
+@click.argument("paths", nargs=-1, type=click.Path())
+@_format_option("lists every expectation with its line, expected and actual")
+@RULES_OPTION
+def run_tests(paths, fmt, rules_dir) -> None:
+    """Run the rule test cases in PATHS (case files or folders) against the rules.
+
+    A case (docs/rule-tests.md) gives a profile, a date, policies and the answers the rules
+    must give; every expectation that does not hold is shown with its file, line, what was
+    expected and what the rules gave. Default PATHS: the rules directory's tests/ folder, so
+    --rules DIR alone runs that directory's own cases. Exit status: 0 every expectation holds,
+    1 some do not, 2 a case, path or rules directory could not be read.
+
+    \b
+    Examples:
+      eligibility test
+      eligibility test --rules /tmp/my-rules
+      eligibility test rules/tests/c09-hana-sato.yaml --format json
+    """
+    from eligibility.casetest import find_cases, json_report, run_cases, summarize, text_report
+    from eligibility.rules import load_rulebook
+
+    try:
+        book = load_rulebook(rules_dir)
+        files = find_cases(paths, book.directory)
+    except InputError as error:
+        _fail(error)
+    results = run_cases(files, book)
+    if fmt == "json":
+        click.echo(json.dumps(json_report(results), indent=2))
+    else:
+        click.echo(printable(text_report(results)))
+    summary = summarize(results)
+    sys.exit(EXIT_INPUT_ERROR if summary.errors else EXIT_NOT_MET if summary.failed else EXIT_MET)
 
 
 @main.command()

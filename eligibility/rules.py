@@ -42,6 +42,7 @@ except ImportError:  # pragma: no cover - other interpreters
     from hashlib import blake2b as _hash
 
 REFERENCE_FILES = ("credentials.yaml", "policies.yaml")
+TESTS_FOLDER = "tests"  # folders of rule test cases, not rules (docs/rule-tests.md)
 CACHE_FORMAT = 1  # bump when the cached value's shape changes
 KEPT_BOOKS = 8  # built books kept (rule directories and edits in use at once), newest first
 KEPT_FILES = 512  # parsed rule files kept, newest first (about 20 edits of every file)
@@ -307,6 +308,15 @@ class _Index:
             self.check_kinds += [(check_id, kinds[check_id]) for check_id in credential.check_ids()]
 
 
+def rule_files(root: Path) -> list[Path]:
+    """The files a rule book is read from: every ``*.yaml`` under ``root`` but those in a
+    ``tests/`` folder, which hold test cases and their profiles (docs/rule-tests.md)."""
+    return sorted(
+        (p for p in root.rglob("*.yaml") if TESTS_FOLDER not in p.relative_to(root).parts[:-1]),
+        key=lambda p: (p.parent.as_posix(), p.stem),
+    )
+
+
 @cache
 def load_rulebook(directory: str | None = None) -> RuleBook:
     """Load and check every rule file under ``directory`` (default: the project's ``rules/``)."""
@@ -318,7 +328,7 @@ def load_rulebook(directory: str | None = None) -> RuleBook:
             "rules directory not found",
             "give --rules DIR pointing at a rules/ folder",
         )
-    files = sorted(root.rglob("*.yaml"), key=lambda p: (p.parent.as_posix(), p.stem))
+    files = rule_files(root)
     # Each file is read once: the book is built from the very texts its key covers, so a file
     # edited meanwhile cannot leave a book of one text kept under the key of another.
     texts = {path: read_text(path) for path in files}

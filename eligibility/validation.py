@@ -246,6 +246,8 @@ def _explain(error: jsonschema.ValidationError) -> tuple[str, str]:
                 " as octal, and yes/no/on/off as true/false); " + _describe(schema)
             )
         return problem, _describe(schema)
+    if keyword in ("minItems", "minProperties") and schema[keyword] == 1:
+        return f"{_shown(value)} is empty", _describe(schema)
     if keyword == "anyOf" and any(s.get("format") == "date" for s in schema["anyOf"]):
         return _date_problem(value, nullable=True)
     return error.message, _describe(schema)

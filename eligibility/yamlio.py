@@ -242,3 +242,25 @@ def line_of(text: str, path: Sequence[str | int]) -> int | None:
         else:
             return line
     return line
+
+
+def value_lines(text: str) -> dict[tuple[str | int, ...], int]:
+    """The 1-based line of every value in the YAML ``text`` by its path (a mapping's value: the
+    line of its key), from one pass over the node tree: for a caller that needs the line of
+    many values, where :func:`line_of` would compose the text once for each. Call it only on
+    text :func:`parse_text` accepted (it refuses aliases that expand without end)."""
+    lines: dict[tuple[str | int, ...], int] = {}
+    stack: list[tuple[tuple[str | int, ...], yaml.Node | None]] = [
+        ((), yaml.compose(text, Loader=DatesAsTextLoader))
+    ]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                lines[(*path, key.value)] = key.start_mark.line + 1
+                stack.append(((*path, key.value), value))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                lines[(*path, index)] = item.start_mark.line + 1
+                stack.append(((*path, index), item))
+    return lines

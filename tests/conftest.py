@@ -11,9 +11,9 @@ from eligibility.rules import RuleBook, load_rulebook
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 PROFILES = FIXTURES / "profiles"
-SHARED = ROOT.parent / "shared"
+RULES = ROOT / "rules"
 
 
 @pytest.fixture(scope="session")
 def rulebook() -> RuleBook:
-    return load_rulebook(str(ROOT / "rules"))
+    return load_rulebook(str(RULES))

@@ -1,114 +1,66 @@
 """Golden cases: the catalogue's worked candidates give their expected outcomes.
 
-Each ``fixtures/expected/*.yaml`` names a profile in ``fixtures/profiles/`` and the outcomes the
-catalogue (../shared/domain/CATALOG.md section 6) gives for it: check statuses, node statuses,
-found values, dates an ongoing job closes a gap, closest pathways, shortest actions, a
-credential's standing, and further runs under other dates or policies.
+Each ``rules/tests/*.yaml`` is a rule test case (docs/rule-tests.md) naming a profile in
+``rules/tests/profiles/`` and the outcomes the catalogue (../shared/domain/CATALOG.md section 6)
+gives for it: check statuses, condition statuses, found values, dates an ongoing job closes a
+gap, closest pathways, shortest actions, a credential's standing, and further runs under other
+dates or policies. Each case is one test here, run by the same runner as ``eligibility test``.
+
+The profiles live inside the rules directory so that a copy of ``rules/`` runs its own cases;
+``fixtures/profiles/`` keeps the same files for the README, the docs and the other tests, and a
+test below keeps the two in step.
 """
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from eligibility.api import ProfileReport, check_profile
-from eligibility.evaluate import NodeResult
-from eligibility.explain import explain
-from eligibility.profiles import load_profile
-from eligibility.yamlio import parse_text
+from eligibility.casetest import PROFILES_FOLDER, find_cases, load_case, run_case, text_report
+from eligibility.rules import TESTS_FOLDER, RuleBook
 
-from .conftest import FIXTURES, PROFILES
-
-EXPECTED = sorted((FIXTURES / "expected").glob("*.yaml"))
+from .conftest import PROFILES, RULES
 
 
-def _load(path: Path) -> dict[str, Any]:
-    return parse_text(path.read_text(encoding="utf-8"), str(path))
+def case_files(rules: Path) -> list[Path]:
+    """The test cases of a rules directory, as ``eligibility test --rules DIR`` finds them."""
+    return find_cases([], rules)
 
 
-def _run(rulebook, expected: dict[str, Any], spec: dict[str, Any]) -> ProfileReport:
-    """Evaluate every check ``spec`` mentions, under its date and policies."""
-    checks = set(spec.get("checks", {}))
-    for section in (
-        "nodes",
-        "found",
-        "reached_on",
-        "default_status",
-        "closest",
-        "actions",
-        "standing",
-    ):
-        checks |= {key.split("/")[0] for key in spec.get(section, {})}
-    as_of = date.fromisoformat(spec.get("as_of", expected["as_of"]))
-    profile = load_profile(PROFILES / expected["profile"])
-    return check_profile(profile, sorted(checks), as_of, spec.get("policies", {}), rulebook)
+def catalogue_gaps(rules: Path) -> set[str]:
+    """Catalogue candidates C01-C20 that no case of ``rules`` encodes."""
+    catalogued = {load_case(path).catalogue for path in case_files(rules)}
+    return {f"C{n:02d}" for n in range(1, 21)} - catalogued
 
 
-def _node(report: ProfileReport, key: str) -> NodeResult:
-    check_id, node_id = key.split("/")
-    result = next(r for r in report.results if r.check_id == check_id.split("@")[0])
-    for tree in (result.requires, result.recommends):
-        found = _find(tree, node_id) if tree else None
-        if found:
-            return found
-    raise AssertionError(f"{key}: no such node")
+def assert_case_holds(book: RuleBook, path: Path) -> None:
+    """Every expectation of the case at ``path`` holds; else the runner's own report."""
+    result = run_case(load_case(path), book)
+    assert result.status == "passed", text_report([result])
 
 
-def _find(result: NodeResult, node_id: str) -> NodeResult | None:
-    if result.node.id == node_id:
-        return result
-    return next((f for c in result.children if (f := _find(c, node_id))), None)
+CASES = case_files(RULES)
 
 
-def _status(report: ProfileReport, key: str) -> str:
-    check_id, _, version = key.partition("@")
-    for result in report.results:
-        if result.check_id == check_id and (
-            not version or (result.version and result.version.id == version)
-        ):
-            return result.status
-    raise AssertionError(f"{key}: not evaluated")
-
-
-def _assert_spec(rulebook, expected: dict[str, Any], spec: dict[str, Any]) -> None:
-    report = _run(rulebook, expected, spec)
-    label = f"{expected['catalogue']} {spec.get('as_of', '')} {spec.get('policies', '')}"
-    for key, status in spec.get("checks", {}).items():
-        assert _status(report, key) == status, f"{label}: {key}"
-    for key, standing in spec.get("standing", {}).items():
-        result = next(r for r in report.results if r.check_id == key)
-        assert result.standing == standing, f"{label}: standing of {key}"
-    for key, status in spec.get("nodes", {}).items():
-        assert _node(report, key).status == status, f"{label}: {key}"
-    for key, status in spec.get("default_status", {}).items():
-        assert _node(report, key).default_status == status, f"{label}: {key}"
-    for key, value in spec.get("found", {}).items():
-        assert _node(report, key).found == pytest.approx(value, abs=1e-3), f"{label}: {key}"
-    for key, day in spec.get("reached_on", {}).items():
-        assert _node(report, key).reached_on == date.fromisoformat(day), f"{label}: {key}"
-    explanations: dict[str, Any] = {}
-    for r in report.results:  # the version in force first; pinned versions come after
-        explanations.setdefault(r.check_id, explain(r, rulebook.policies))
-    for check_id, node_id in spec.get("closest", {}).items():
-        assert explanations[check_id].closest.node.id == node_id, f"{label}: closest {check_id}"
-    for check_id, steps in spec.get("actions", {}).items():
-        single = {a.steps[0] for a in explanations[check_id].actions if len(a.steps) == 1}
-        assert set(steps) <= single, f"{label}: actions of {check_id}: {single}"
-
-
-@pytest.mark.parametrize("path", EXPECTED, ids=[p.stem for p in EXPECTED])
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
 def test_catalogue_candidate(rulebook, path: Path) -> None:
-    expected = _load(path)
-    _assert_spec(rulebook, expected, expected)
-    for run in expected.get("runs", []):
-        _assert_spec(rulebook, expected, run)
+    assert_case_holds(rulebook, path)
 
 
-def test_every_candidate_c01_to_c20_has_expectations() -> None:
-    catalogued = {_load(p)["catalogue"] for p in EXPECTED}
-    assert {f"C{n:02d}" for n in range(1, 21)} <= catalogued
-    for path in EXPECTED:
-        assert (PROFILES / _load(path)["profile"]).is_file(), path
+def test_every_candidate_c01_to_c20_has_a_case() -> None:
+    assert catalogue_gaps(RULES) == set()
+
+
+def test_the_readme_profiles_are_the_cases_profiles() -> None:
+    """``fixtures/profiles/X.yaml`` (the README's and docs' examples) is byte for byte the
+    profile the cases read, ``rules/tests/profiles/X.yaml``: edit both or neither."""
+    copies = RULES / TESTS_FOLDER / PROFILES_FOLDER
+    fixtures = sorted(PROFILES.glob("*.yaml"))
+    assert fixtures
+    for fixture in fixtures:
+        copy = copies / fixture.name
+        assert copy.is_file(), f"{fixture} has no copy at {copy}: copy it there"
+        assert fixture.read_bytes() == copy.read_bytes(), (
+            f"{fixture} and {copy} differ: keep them equal"
+        )

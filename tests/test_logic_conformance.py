@@ -1,35 +1,26 @@
 """The official JsonLogic suite passes for the evaluator exactly as the engine configures it.
 
-Cases are ``[rule, data, expected]`` from ../shared/jsonlogic-suites/jsonlogic.com/tests.json
-(277 of them). The only adjustment the engine makes (string rules are literals, not JSON text)
-is in eligibility.logic, so these tests exercise it too. No case is treated differently.
+Cases are ``[rule, data, expected]`` from the official suite, kept in
+``tests/data/jsonlogic.com/tests.json`` (277 of them; origin and licence in tests/data/README.md).
+The only adjustment the engine makes (string rules are literals, not JSON text) is in
+eligibility.logic, so these tests exercise it too. No case is treated differently.
 """
 
 from __future__ import annotations
 
 import json
-import os
+from pathlib import Path
 
 import pytest
 
 from eligibility.logic import compile_logic, engine_truthy, evaluate, truthy
 
-from .conftest import SHARED
-
-SUITE = SHARED / "jsonlogic-suites" / "jsonlogic.com" / "tests.json"
-CASES = (
-    [c for c in json.loads(SUITE.read_text(encoding="utf-8")) if not isinstance(c, str)]
-    if SUITE.is_file()
-    else []
-)
+SUITE = Path(__file__).resolve().parent / "data" / "jsonlogic.com" / "tests.json"
+CASES = [c for c in json.loads(SUITE.read_text(encoding="utf-8")) if not isinstance(c, str)]
 KNOWN_DIFFERENCES: dict[int, str] = {}  # index -> reason; empty: every official case passes
 
 
-def test_suite_is_present_and_complete() -> None:
-    if not SUITE.is_file() and not os.environ.get("CI"):
-        pytest.skip(
-            f"the shared JsonLogic suite is not beside this checkout ({SUITE}); CI requires it"
-        )
+def test_suite_is_complete() -> None:
     assert len(CASES) == 277, f"expected the 277 official cases in {SUITE}"
 
 

@@ -81,8 +81,17 @@ def _plain(value: Any) -> Any:
 
 def test_a_second_load_reads_the_cache_and_parses_nothing(cache, rules_copy, monkeypatch):
     first = _fresh(rules_copy)
-    assert len(list(cache.glob("rule-*.json"))) == 10
-    assert len(list(cache.glob("reference-*.json"))) == 2
+    # one entry per rule or fact file (test cases under tests/ are neither) and per reference file
+    rule_files = [
+        path
+        for path in rules_copy.rglob("*.yaml")
+        if rules.TESTS_FOLDER not in path.relative_to(rules_copy).parts
+        and not (path.parent == rules_copy and path.name in rules.REFERENCE_FILES)
+    ]
+    assert rule_files
+    entries = list(cache.glob("rule-*.json")) + list(cache.glob("facts-*.json"))
+    assert len(entries) == len(rule_files)
+    assert len(list(cache.glob("reference-*.json"))) == len(rules.REFERENCE_FILES)
     seen = _parses(monkeypatch)
     second = _fresh(rules_copy)
     assert seen == []

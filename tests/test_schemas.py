@@ -35,10 +35,11 @@ def test_schema_is_valid_and_fully_described(path) -> None:
 
 
 def test_every_schema_the_program_reads_is_there() -> None:
-    """The formats the program validates against (profiles, rule and fact files, reports)."""
+    """The formats the program validates against (profiles, rule, fact and case files, reports)."""
     assert {p.name for p in SCHEMAS} >= {
         "profile.schema.json",
         "rule.schema.json",
         "fact-file.schema.json",
         "report.schema.json",
+        "case.schema.json",
     }

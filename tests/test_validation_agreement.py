@@ -26,9 +26,10 @@ import pytest
 
 from benchmarks.generate import write
 from eligibility import validation
+from eligibility.casetest import find_cases
 from eligibility.errors import InputError
 from eligibility.profiles import read_text
-from eligibility.rules import REFERENCE_FILES
+from eligibility.rules import REFERENCE_FILES, rule_files
 from eligibility.validation import is_valid, validate, validator
 from eligibility.yamlio import line_of, parse_text
 from tests.conftest import PROFILES, ROOT
@@ -136,11 +137,7 @@ def _exotic_cases() -> Iterator[tuple[str, Any]]:
 
 def _rule_cases() -> Iterator[tuple[str, Any]]:
     """Every rule file, and targeted breakages of one."""
-    files = [
-        p
-        for p in sorted(RULES.rglob("*.yaml"))
-        if not (p.parent == RULES and p.name in REFERENCE_FILES)
-    ]
+    files = [p for p in rule_files(RULES) if not (p.parent == RULES and p.name in REFERENCE_FILES)]
     assert files
     for path in files:
         yield str(path.relative_to(ROOT)), _yaml(path)
@@ -156,6 +153,31 @@ def _rule_cases() -> Iterator[tuple[str, Any]]:
     }
     for name, edit in edits.items():
         yield name, _edited(cpc, edit)
+
+
+def _case_cases() -> Iterator[tuple[str, Any]]:
+    """Every rule test case (docs/rule-tests.md), and targeted breakages of one."""
+    files = find_cases([], RULES)
+    assert files
+    for path in files:
+        yield str(path), _yaml(path)
+    hana = _yaml(RULES / "tests" / "c09-hana-sato.yaml")
+    edits = {
+        "case: misspelt key": _set(["node"], {"CPC-A-removal/option-1": "not_met"}),
+        "case: nothing expected": _set(["expect"], {}),
+        "case: a check expecting nothing": _set(["expect", "CCA-exam"], {}),
+        "case: unknown status": _set(["expect", "CCA-exam", "status"], "passed"),
+        "case: impossible date": _set(["as_of"], "2026-02-30"),
+        "case: a run expecting nothing": _set(["runs", 0, "expect"], {}),
+        "case: policy value not text": _set(
+            ["policies"], {"apprentice_counts_as_credential": True}
+        ),
+        "case: condition key with a slash": _set(
+            ["expect", "CCA-exam", "conditions"], {"a/b": "met"}
+        ),
+    }
+    for name, edit in edits.items():
+        yield name, _edited(hana, edit)
 
 
 @pytest.fixture(scope="module")
@@ -179,6 +201,7 @@ def corpus(cohort) -> list[tuple[str, str, Any]]:
     cases += [("profile", name, document) for name, document in _profile_cases()]
     cases += [("profile", name, document) for name, document in cohort]
     cases += [("rule", name, document) for name, document in _rule_cases()]
+    cases += [("case", name, document) for name, document in _case_cases()]
     return cases
 
 
@@ -189,7 +212,9 @@ def _python_verdict(schema: str, document: Any) -> bool:
 def test_the_corpus_has_valid_and_invalid_documents_of_each_kind(corpus):
     """Guards the other tests against passing on an empty or one-sided corpus."""
     verdicts = {(schema, _python_verdict(schema, d)) for schema, _, d in corpus}
-    assert verdicts == {("profile", True), ("profile", False), ("rule", True), ("rule", False)}
+    assert verdicts == {
+        (schema, valid) for schema in ("profile", "rule", "case") for valid in (1, 0)
+    }
     broken_rows = [n for s, n, d in corpus if n.startswith("cohort") and not _python_verdict(s, d)]
     assert len(broken_rows) >= 10  # the generator's unknown-field and impossible-date rows
     assert len([n for _, n, _ in corpus if n.startswith("cohort")]) >= 270
@@ -209,7 +234,7 @@ def test_the_only_format_in_the_schemas_is_date():
             for item in node:
                 walk(item)
 
-    for name in ("profile", "rule"):
+    for name in ("profile", "rule", "case"):
         walk(json.loads((SCHEMAS / f"{name}.schema.json").read_text(encoding="utf-8")))
     assert formats == {"date"}
 

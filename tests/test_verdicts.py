@@ -28,7 +28,7 @@ def _lacking(result: CheckResult, book) -> list[tuple]:
     return lacking_fields(closest_unmet(result, book))
 
 
-def _compare(profiles, book, policies=None) -> int:
+def compare_engines(profiles, book, policies=None) -> int:
     plans, memos, compared = {}, {}, 0
     for profile in profiles:
         day = resolve_as_of(profile, None)
@@ -73,7 +73,7 @@ def _cases() -> list:
 
 def test_golden_profiles_get_the_same_answers(rulebook) -> None:
     profiles = _cases()
-    assert _compare(profiles, rulebook) == len(profiles) * len(rulebook.all_check_ids())
+    assert compare_engines(profiles, rulebook) == len(profiles) * len(rulebook.all_check_ids())
 
 
 @pytest.mark.parametrize("policies", [None, {"part_time_counting": "fte40"}])
@@ -81,7 +81,7 @@ def test_a_generated_cohort_gets_the_same_answers(tmp_path, rulebook, policies) 
     write(tmp_path / "c.jsonl", 150, seed=11)
     lines = (tmp_path / "c.jsonl").read_text(encoding="utf-8").splitlines()
     profiles = [profile_from_data(json.loads(line), f"row {n}") for n, line in enumerate(lines)]
-    assert _compare(profiles, rulebook, policies) == 150 * len(rulebook.all_check_ids())
+    assert compare_engines(profiles, rulebook, policies) == 150 * len(rulebook.all_check_ids())
 
 
 def test_the_cases_compared_have_what_the_comparison_needs(tmp_path, rulebook) -> None:
