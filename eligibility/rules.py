@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -37,6 +37,9 @@ from eligibility.profiles import read_text
 from eligibility.resources import data_dir, schema_file
 from eligibility.validation import validate
 from eligibility.yamlio import line_of, parse_text, refuse_deeper_than
+
+if TYPE_CHECKING:  # imported when a book is built, not at every start-up
+    from eligibility.rulecheck import Context
 
 try:  # CPython's own BLAKE2: hashlib would first load OpenSSL (~4 ms of every start-up)
     from _blake2 import blake2b as _hash
@@ -596,7 +599,7 @@ def file_value(path: Path, text: str) -> dict[str, Any]:
 
 def lint_context(
     root: Path, texts: Mapping[Path, str], policies: Mapping[str, Policy] | None
-) -> Any:
+) -> Context:
     """The facts, policies and credentials a rule book knows, for :mod:`eligibility.rulecheck`.
 
     The one place that says which facts exist (today the facts schema), which of them list
