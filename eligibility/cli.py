@@ -330,6 +330,56 @@ def run_tests(paths, fmt, rules_dir) -> None:
 
 
 @main.command()
+@RULES_OPTION
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text for people; json as schemas/lint.schema.json; github: GitHub Actions annotations.",
+)
+@click.option(
+    "--catalogue",
+    "catalogue",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Sources catalogue to check source ids with. Default: ../shared/domain/CATALOG.md"
+    " beside the checkout of the rules, when it is there.",
+)
+def lint(rules_dir, fmt, catalogue) -> None:
+    """Check the rule files: every problem in one run, each with file, line, JSON path and fix.
+
+    Errors (loading refuses them: check and batch would not start) and warnings (worth a look)
+    are told apart; docs/lint.md lists every check. Exit status: 0 no errors (warnings allowed),
+    1 errors found, 2 a usage error.
+
+    \b
+    Examples:
+      eligibility lint
+      eligibility lint --rules my-rules/ --format json
+      eligibility lint --rules rules --format github     # in a GitHub Actions workflow
+    """
+    from eligibility.lint import github_report, json_text, lint_rules, text_report
+
+    try:
+        report = lint_rules(rules_dir, catalogue)
+    except InputError as error:
+        _fail(error)
+    if fmt == "json":
+        click.echo(json_text(report))
+    else:
+        click.echo(printable(github_report(report) if fmt == "github" else text_report(report)))
+        if report.catalogue is None:
+            click.echo(
+                "note: no sources catalogue found, so source ids were checked against the rule"
+                " files only (--catalogue FILE)",
+                err=True,
+            )
+    sys.exit(EXIT_NOT_MET if report.errors else EXIT_MET)
+
+
+@main.command()
 @click.argument("source", metavar="INPUT", type=click.Path(exists=True))
 @click.option(
     "--out",

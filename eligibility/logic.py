@@ -167,6 +167,12 @@ def evaluate(expression: Any, data: Any) -> Any:
     return compile_logic(expression)(data)
 
 
+def operators() -> list[dict[str, Any]]:
+    """Every operator the engine evaluates, as it describes them: name, aliases, family
+    (Core, DateTime, ...), effect (pure, clock, throws, catches) and the arguments taken."""
+    return _ENGINE.operators()
+
+
 def truthy(value: Any) -> bool:
     """JsonLogic truthiness as the engine applies it: 0, "", [], {} and null are false.
 

@@ -10,7 +10,8 @@ its result is cached per file (see "The rule cache" in docs/architecture.md): JS
 ``$ELIGIBILITY_CACHE_DIR``, else ``$XDG_CACHE_HOME/eligibility``, else ``~/.cache/eligibility``,
 named by a hash of the file's text, the rule schema and the code that produced it, so an entry
 whose key does not match is never read. ``ELIGIBILITY_NO_CACHE=1`` switches it off. The checks
-against the facts vocabulary and the policies, and compiling, run on every load.
+against the facts vocabulary and the policies, the error checks of ``eligibility lint``
+(:mod:`eligibility.rulecheck`, docs/lint.md) and compiling run on every build of the book.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -35,6 +36,9 @@ from eligibility.profiles import read_text
 from eligibility.resources import data_dir, schema_file
 from eligibility.validation import validate
 from eligibility.yamlio import line_of, parse_text, refuse_deeper_than
+
+if TYPE_CHECKING:  # imported when a book is built, not at every start-up
+    from eligibility.rulecheck import Context
 
 try:  # CPython's own BLAKE2: hashlib would first load OpenSSL (~4 ms of every start-up)
     from _blake2 import blake2b as _hash
@@ -320,14 +324,7 @@ def rule_files(root: Path) -> list[Path]:
 @cache
 def load_rulebook(directory: str | None = None) -> RuleBook:
     """Load and check every rule file under ``directory`` (default: the project's ``rules/``)."""
-    root = Path(directory) if directory else data_dir("rules")
-    if not root.is_dir():
-        raise InputError(
-            str(root),
-            None,
-            "rules directory not found",
-            "give --rules DIR pointing at a rules/ folder",
-        )
+    root = rules_root(directory)
     files = rule_files(root)
     # Each file is read once: the book is built from the very texts its key covers, so a file
     # edited meanwhile cannot leave a book of one text kept under the key of another.
@@ -340,18 +337,41 @@ def load_rulebook(directory: str | None = None) -> RuleBook:
     return book
 
 
+def rules_root(directory: str | None) -> Path:
+    """The rules directory ``--rules`` names (default: the project's ``rules/``), which must be one."""
+    root = Path(directory) if directory else data_dir("rules")
+    if not root.is_dir():
+        raise InputError(
+            str(root),
+            None,
+            "rules directory not found",
+            "give --rules DIR pointing at a rules/ folder",
+        )
+    return root
+
+
 def _build(root: Path, texts: Mapping[Path, str]) -> RuleBook:
     """The rule book from its files' texts (each from the file cache when it holds the text)."""
     registry = _registry(root / "credentials.yaml", texts)
     policies = _policies(root / "policies.yaml", texts)
-    fact_files = {path: text for path, text in texts.items() if _is_fact_file(text)}
-    facts = _fact_book(fact_files, registry, policies)
+    fact_files = {path: text for path, text in texts.items() if is_fact_file(text)}
+    facts = fact_book(fact_files, registry, policies)
+    # lint: the errors `eligibility lint` reports refuse the book (eligibility/rulecheck.py)
+    from eligibility import rulecheck
+
+    context = lint_context(root, texts, policies, facts)
+    linted: list[rulecheck.RuleFile] = []
+
+    def lint(path: Path, text: str, value: Mapping[str, Any]) -> None:
+        linted.append(rulecheck.RuleFile.of(str(path), text, value))
+        rulecheck.refuse(rulecheck.file_problems(linted[-1], context, errors_only=True))
+
     credentials = []
     check_owner: dict[str, str] = {}
     for path, text in texts.items():
         if (path.parent == root and path.name in REFERENCE_FILES) or path in fact_files:
             continue
-        for credential in _load_file(path, text, facts, policies):
+        for credential in _load_file(path, text, facts, policies, lint):
             for check_id in credential.check_ids():
                 owner = check_owner.setdefault(check_id, credential.id)
                 if owner != credential.id:
@@ -363,16 +383,17 @@ def _build(root: Path, texts: Mapping[Path, str]) -> RuleBook:
                     )
             credentials.append(credential)
     _refuse_name_clashes(credentials)
+    rulecheck.refuse(rulecheck.book_problems(linted, context))
     return RuleBook(_merged(credentials), policies, registry, facts, str(root))
 
 
-def _is_fact_file(text: str) -> bool:
+def is_fact_file(text: str) -> bool:
     """A fact file says so on a line of its own (``facts_format: 1``), as rule files say
     ``rule_format``: told apart without parsing every file twice."""
     return re.search(r"(?m)^facts_format\s*:", text) is not None
 
 
-def _fact_book(
+def fact_book(
     files: Mapping[Path, str], registry: Registry, policies: Mapping[str, Policy]
 ) -> FactBook:
     """Every fact file's definitions, validated and compiled (each file's parsed data from the
@@ -498,9 +519,12 @@ def _reference(
     return entries
 
 
+REGISTRY_FIELDS = ("id", "body", "name", "coding")  # every credentials.yaml entry gives these
+
+
 def _registry(path: Path, texts: Mapping[Path, str]) -> Registry:
     by_name: dict[str, CredentialInfo] = {}
-    for entry in _reference(path, texts, "credentials", ("id", "body", "name", "coding")):
+    for entry in _reference(path, texts, "credentials", REGISTRY_FIELDS):
         info = CredentialInfo(
             entry["id"], entry["body"], entry["name"], entry["coding"], entry.get("apprentice_form")
         )
@@ -540,26 +564,27 @@ def _policies(path: Path, texts: Mapping[Path, str]) -> dict[str, Policy]:
 
 
 def _load_file(
-    path: Path, text: str, facts: FactBook, policies: Mapping[str, Policy]
+    path: Path,
+    text: str,
+    facts: FactBook,
+    policies: Mapping[str, Policy],
+    lint: Callable[[Path, str, Mapping[str, Any]], None] | None = None,
 ) -> list[Credential]:
     """The credentials a rule file defines: one, or one per entry of ``credentials`` sharing the rules.
 
     From the cache when it holds this file's text: no YAML, no schema validation, no filling in,
-    and leaves compiled on first use (their reads are cached); every check below still runs.
+    and leaves compiled on first use (their reads are cached); every check below still runs, and
+    ``lint`` (the linter's checks, raising the first error) on the filled data first.
     """
     entry, key = _cache_entry(text, "rule")
     value = _cache_read(entry, key)
     if value is None:
-        data = parse_text(text, str(path))
-        refuse_deeper_than(data, MAX_DEPTH, str(path), lambda p: line_of(text, p))
-        validate(data, "rule", str(path), lambda p: line_of(text, p))
-        value = {
-            "body": data["body"],
-            "entries": [[entry, _fill(data["versions"], entry)] for entry in data["credentials"]],
-        }
+        value = file_value(path, text)
         known = None
     else:
         known = value["reads"]
+    if lint is not None:
+        lint(path, text, value)
     credentials = [
         _credential(path, text, credential, value["body"], versions, facts, policies, known)
         for credential, versions in value["entries"]
@@ -567,6 +592,76 @@ def _load_file(
     if known is None:
         _store(entry, key, {**value, "reads": _reads_of(credentials)})
     return credentials
+
+
+def file_value(path: Path, text: str) -> dict[str, Any]:
+    """A rule file's data as the loader keeps it: parsed, no deeper than :data:`MAX_DEPTH`,
+    schema-valid, with ``{credential}`` filled in per entry: ``{"body", "entries": [[entry,
+    versions], ...]}``. A broken file is an :class:`InputError` naming the place."""
+    data = parse_text(text, str(path))
+    refuse_deeper_than(data, MAX_DEPTH, str(path), lambda p: line_of(text, p))
+    validate(data, "rule", str(path), lambda p: line_of(text, p))
+    return {
+        "body": data["body"],
+        "entries": [[entry, _fill(data["versions"], entry)] for entry in data["credentials"]],
+    }
+
+
+# --- what the linter's checks compare rules with (eligibility/rulecheck.py) -------------------
+
+
+def lint_context(
+    root: Path,
+    texts: Mapping[Path, str],
+    policies: Mapping[str, Policy] | None,
+    facts: FactBook | None,
+) -> Context:
+    """The facts, policies and credentials a rule book knows, for :mod:`eligibility.rulecheck`.
+
+    The one place that says which facts exist (those the fact files define), which of them list
+    credential ids (the lists under ``credentials``) and which free keys (``recert.*``) are
+    credential ids (every ``*`` but a policy's). ``policies`` None: policies.yaml could not be
+    read; ``facts`` None: a fact file could not be (every fact is then taken as known); a
+    registry that cannot be read is left out the same way (the linter reports all three).
+    """
+    from eligibility import rulecheck
+
+    def fact(path: str) -> Mapping[str, Any] | None:
+        if facts is None:
+            return {}
+        entry = facts.entry(path)
+        if entry is None:
+            return None
+        return {
+            **({"type": entry.type} if entry.type is not None else {}),
+            "x-policies": list(entry.policies),
+        }
+
+    paths = tuple(facts.paths) if facts is not None else ()
+    path = root / "credentials.yaml"
+    try:
+        registry = tuple(_reference(path, texts, "credentials", REGISTRY_FIELDS))
+        registry_text = texts[path] if path in texts else read_text(path)
+    except InputError:
+        registry, registry_text = None, ""
+    return rulecheck.Context(
+        fact=fact,
+        fact_paths=paths,
+        credential_lists=frozenset(
+            name
+            for name in paths
+            if name.startswith("credentials.") and (fact(name) or {}).get("type") == "array"
+        ),
+        credential_keyed=frozenset(
+            name for name in paths if name.endswith(".*") and not name.startswith("policies.")
+        ),
+        policies=None
+        if policies is None
+        else {policy.id: tuple(policy.values) for policy in policies.values()},
+        registry=registry,
+        registry_file=str(path),
+        registry_text=registry_text,
+    )
 
 
 def _reads_of(credentials: list[Credential]) -> dict[str, list[str]]:
@@ -625,7 +720,7 @@ def _code_key() -> bytes:
     for package in ("jsonschema_rs", "datalogic_py"):
         digest.update(_build_of(package).encode())
     here = Path(__file__).resolve().parent
-    for source in ("rules.py", "yamlio.py", "validation.py", "logic.py"):
+    for source in ("rules.py", "rulecheck.py", "yamlio.py", "validation.py", "logic.py"):
         digest.update((here / source).read_bytes())
     digest.update(schema_file("rule").read_bytes())
     digest.update(schema_file("fact-file").read_bytes())

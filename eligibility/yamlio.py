@@ -222,26 +222,40 @@ def line_of(text: str, path: Sequence[str | int]) -> int | None:
 
     Composes the node tree only when an error needs a place, so valid input pays nothing for it.
     """
+    return locator(text)(path)
+
+
+def locator(text: str) -> Callable[[Sequence[str | int]], int | None]:
+    """:func:`line_of` for many paths of one text: the node tree is composed once (a linter
+    placing every problem of a file would otherwise parse the file once per problem)."""
     try:
-        node = yaml.compose(text, Loader=DatesAsTextLoader)
+        root = yaml.compose(text, Loader=DatesAsTextLoader)
     except yaml.YAMLError:
-        return None
-    line = node.start_mark.line + 1 if node else None
-    for step in path:
-        if isinstance(node, yaml.MappingNode):
-            match = next((v for k, v in node.value if k.value == step), None)
-            key = next((k for k, _ in node.value if k.value == step), None)
-            if match is None:
+        root = None
+
+    def locate(path: Sequence[str | int]) -> int | None:
+        node = root
+        if node is None:
+            return None
+        line = node.start_mark.line + 1
+        for step in path:
+            if isinstance(node, yaml.MappingNode):
+                found = next(((k, v) for k, v in node.value if k.value == step), None)
+                if found is None:
+                    return line
+                node, line = found[1], found[0].start_mark.line + 1
+            elif (
+                isinstance(node, yaml.SequenceNode)
+                and isinstance(step, int)
+                and step < len(node.value)
+            ):
+                node = node.value[step]
+                line = node.start_mark.line + 1
+            else:
                 return line
-            node, line = match, (key.start_mark.line + 1)
-        elif (
-            isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value)
-        ):
-            node = node.value[step]
-            line = node.start_mark.line + 1
-        else:
-            return line
-    return line
+        return line
+
+    return locate
 
 
 def value_lines(text: str) -> dict[tuple[str | int, ...], int]:

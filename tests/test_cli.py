@@ -251,7 +251,7 @@ def test_policies_lists_each_with_its_default():
         assert re.search(rf"^ +{value} ", result.stdout, re.MULTILINE)
 
 
-@pytest.mark.parametrize("command", [[], ["check"], ["list"], ["show"], ["policies"]])
+@pytest.mark.parametrize("command", [[], ["check"], ["list"], ["show"], ["policies"], ["lint"]])
 def test_help(command):
     result = run(*command, "--help")
     assert result.exit_code == 0

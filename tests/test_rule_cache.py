@@ -343,12 +343,13 @@ def test_a_rule_reading_facts_named_only_as_it_runs_is_refused(cache, rules_copy
 
 
 @pytest.mark.parametrize(
-    "edited", ["fact-file.schema.json", "kinds.py", "book.py", "rule.schema.json"]
+    "edited",
+    ["fact-file.schema.json", "kinds.py", "book.py", "rule.schema.json", "rulecheck.py"],
 )
 def test_the_book_key_covers_what_its_checks_read(cache, rules_copy, monkeypatch, edited):
-    """A kept book skips the checks on reads and policies, so whatever those checks read is in
-    its key: an edited fact file schema, or fact code (a fact's paths changed), must build the
-    book again."""
+    """A kept book skips the checks on reads and policies, and the linter's checks, so whatever
+    those checks read is in its key: an edited fact file schema, fact code (a fact's paths
+    changed) or linter must build the book again."""
     _fresh(rules_copy)
     rules._code_key.cache_clear()
     real = Path.read_bytes

@@ -42,4 +42,5 @@ def test_every_schema_the_program_reads_is_there() -> None:
         "fact-file.schema.json",
         "report.schema.json",
         "case.schema.json",
+        "lint.schema.json",
     }

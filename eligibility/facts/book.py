@@ -74,6 +74,7 @@ class FactPath:
     policies: tuple[str, ...] = ()
     grows: bool = False
     supply: str | None = None
+    type: Any = None  # its JSON type ("number", ["string", "null"] ...); None: not known
 
 
 @dataclass(frozen=True)
@@ -291,7 +292,8 @@ def compile_book(
         definitions.append(definition)
         supply = raw_definition.get("supply")
         growing = set(kind.growing_paths(name, params))
-        for path, text in kind.paths(name, params):
+        listed = kind.paths(name, params) if kind.paths else [(name, None, kind.type)]
+        for path, text, json_type in listed:
             paths[path] = FactPath(
                 path,
                 text or definition.text,
@@ -300,15 +302,19 @@ def compile_book(
                 supply.get(path.removeprefix(name + "."))
                 if isinstance(supply, Mapping)
                 else supply,
+                json_type,
             )
     for definition in definitions:  # a group of facts is a path too (its facts, together)
         if definition.key is not None:
             paths.setdefault(
-                definition.group, FactPath(definition.group, f"the {definition.group} facts")
+                definition.group,
+                FactPath(definition.group, f"the {definition.group} facts", type="object"),
             )
-    paths["policies"] = FactPath("policies", "the open policies these facts were derived under")
+    paths["policies"] = FactPath(
+        "policies", "the open policies these facts were derived under", type="object"
+    )
     paths["policies.*"] = FactPath(
-        "policies.*", "the value of an open policy, as set or by default"
+        "policies.*", "the value of an open policy, as set or by default", type="string"
     )
     profile_sections = tuple(s for s in collector.by_section if s != HELD)
     return FactBook(

@@ -44,9 +44,9 @@ class Kind:
 
     expressions: Callable[[Mapping[str, Any]], list[tuple[str, str, Any]]]
     derive: Callable[[Context, Definition], Any]
-    paths: Callable[[str, Mapping[str, Any]], list[tuple[str, str | None]]] = lambda name, params: [
-        (name, None)
-    ]
+    type: Any = None  # the JSON type of what it derives (None: whatever the record holds)
+    # (path, text, JSON type) of what rules may read of it; by default its name, of its type
+    paths: Callable[[str, Mapping[str, Any]], list[tuple[str, str | None, Any]]] | None = None
     policies: Callable[[Mapping[str, Any]], list[str]] = lambda params: []
     grows: Callable[[Mapping[str, Any]], bool] = lambda params: False
     growing_paths: Callable[[str, Mapping[str, Any]], list[str]] = lambda name, params: []
@@ -665,37 +665,37 @@ def _date_flag(spec: Mapping[str, Any], start: date, end: date) -> bool:
     return end >= parse(str(spec["end_on_or_after"]))
 
 
-def _cycles_paths(name: str, params: Mapping[str, Any]) -> list[tuple[str, str | None]]:
-    out: list[tuple[str, str | None]] = [(name, None), (f"{name}.*", None)]
+def _cycles_paths(name: str, params: Mapping[str, Any]) -> list[tuple[str, str | None, Any]]:
+    number, text = "number", ["string", "null"]
+    out: list[tuple[str, str | None, Any]] = [
+        (name, None, "object"),
+        (f"{name}.*", None, "object"),
+    ]
     if params.get("body_credentials"):
         spec = params["body_credentials"]
-        out.append((f"{name}.*.{spec['name']}", spec.get("text")))
+        out.append((f"{name}.*.{spec['name']}", spec.get("text"), "integer"))
     for which in ("last", "current"):
         base = f"{name}.*.{which}"
         out += [
-            (base, None),
-            (f"{base}.exists", "whether there is such a cycle"),
-            (f"{base}.start", "the cycle's first day"),
-            (f"{base}.end", "the cycle's last day"),
-            (f"{base}.standing_if_unmet", "the standing if its requirements were not met"),
-            (f"{base}.consequences", "what follows if its requirements were not met, in words"),
+            (base, None, "object"),
+            (f"{base}.exists", "whether there is such a cycle", "boolean"),
+            (f"{base}.start", "the cycle's first day", text),
+            (f"{base}.end", "the cycle's last day", text),
+            (f"{base}.standing_if_unmet", "the standing if its requirements were not met", text),
+            (f"{base}.consequences", "what follows if its requirements were not met", "array"),
         ]
         out += [
-            (f"{base}.{sum_name}", spec.get("text")) for sum_name, spec in params["sums"].items()
+            (f"{base}.{sum_name}", spec.get("text"), number)
+            for sum_name, spec in params["sums"].items()
         ]
         if params.get("own_sum"):
-            out.append((f"{base}.{params['own_sum']['name']}", params["own_sum"].get("text")))
+            own = params["own_sum"]
+            out.append((f"{base}.{own['name']}", own.get("text"), number))
         if params.get("count_dates"):
-            out.append(
-                (f"{base}.{params['count_dates']['name']}", params["count_dates"].get("text"))
-            )
-        out += [
-            (f"{base}.{flag}", spec.get("text")) for flag, spec in params.get("flags", {}).items()
-        ]
-        out += [
-            (f"{base}.{flag}", spec.get("text"))
-            for flag, spec in params.get("date_flags", {}).items()
-        ]
+            count = params["count_dates"]
+            out.append((f"{base}.{count['name']}", count.get("text"), "integer"))
+        for flags in (params.get("flags", {}), params.get("date_flags", {})):
+            out += [(f"{base}.{flag}", spec.get("text"), "boolean") for flag, spec in flags.items()]
     return out
 
 
@@ -856,51 +856,56 @@ def _period(
     }
 
 
-def _periods_paths(name: str, params: Mapping[str, Any]) -> list[tuple[str, str | None]]:
-    out: list[tuple[str, str | None]] = [
-        (name, None),
-        (f"{name}.credentials", f"credentials of {params['body']} held"),
+def _periods_paths(name: str, params: Mapping[str, Any]) -> list[tuple[str, str | None, Any]]:
+    text = ["string", "null"]
+    out: list[tuple[str, str | None, Any]] = [
+        (name, None, "object"),
+        (f"{name}.credentials", f"credentials of {params['body']} held", "integer"),
         (
             f"{name}.renewal_month",
-            "the renewal month of the membership paid through the latest date",
+            "the renewal month of the latest membership",
+            ["integer", "null"],
         ),
-        (f"{name}.certified_on", "the first award or pass date of a credential held"),
-        (f"{name}.dues_standing_if_unpaid", "the standing if the dues are not paid"),
-        (f"{name}.dues_consequences", "what follows unpaid dues, in words"),
+        (f"{name}.certified_on", "the first award or pass date of a credential held", text),
+        (f"{name}.dues_standing_if_unpaid", "the standing if the dues are not paid", text),
+        (f"{name}.dues_consequences", "what follows unpaid dues, in words", "array"),
     ]
     for which in ("last", "current"):
         base = f"{name}.{which}"
         out += [
-            (base, None),
-            (f"{base}.exists", "whether there is such a period"),
-            (f"{base}.start", "the period's first day"),
-            (f"{base}.due", "the period's due date"),
-            (f"{base}.ceus", "CEUs counted for the period"),
+            (base, None, "object"),
+            (f"{base}.exists", "whether there is such a period", "boolean"),
+            (f"{base}.start", "the period's first day", text),
+            (f"{base}.due", "the period's due date", text),
+            (f"{base}.ceus", "CEUs counted for the period", "number"),
+            (f"{base}.ceus_before_certification", "CEUs completed before certification", "number"),
             (
-                f"{base}.ceus_before_certification",
-                "CEUs of the period completed before certification",
+                f"{base}.full_period",
+                "a full period (null: the first, pro-rated one)",
+                ["boolean", "null"],
             ),
-            (f"{base}.full_period", "a full period (null: the first, pro-rated one)"),
-            (f"{base}.specific", None),
-            (f"{base}.specific.*", "CEUs counted for the credential"),
-            (f"{base}.standing_if_unmet", "the standing if its requirements were not met"),
-            (f"{base}.consequences", "what follows if its requirements were not met, in words"),
+            (f"{base}.specific", None, "object"),
+            (f"{base}.specific.*", "CEUs counted for the credential", "number"),
+            (f"{base}.standing_if_unmet", "the standing if its requirements were not met", text),
+            (f"{base}.consequences", "what follows if its requirements were not met", "array"),
         ]
     return out
 
 
 # --- the registry of kinds ------------------------------------------------------------------------
 
-KINDS: Mapping[str, Kind] = {
+KINDS: dict[str, Kind] = {
     "value": Kind(lambda p: [("value", p["record"], p["logic"])], _value),
-    "count": Kind(_selection, _count),
-    "any": Kind(_selection, _any),
-    "list": Kind(_selection, _list),
-    "max": Kind(_selection, _max),
+    "count": Kind(_selection, _count, "integer"),
+    "any": Kind(_selection, _any, "boolean"),
+    "list": Kind(_selection, _list, "array"),
+    "max": Kind(_selection, _max, ["number", "null"]),
     "latest": Kind(_selection, _latest),
-    "problems": Kind(_problems_expressions, _problems),
-    "months": Kind(_months_expressions, _months, policies=_months_policies, grows=_months_grow),
-    "lapsed": Kind(lambda p: [], _lapsed, reads_lapsed=True),
-    "cycles": Kind(_cycles_expressions, _cycles, paths=_cycles_paths),
-    "periods": Kind(_periods_expressions, _periods, paths=_periods_paths),
+    "problems": Kind(_problems_expressions, _problems, "array"),
+    "months": Kind(
+        _months_expressions, _months, "number", policies=_months_policies, grows=_months_grow
+    ),
+    "lapsed": Kind(lambda p: [], _lapsed, "array", reads_lapsed=True),
+    "cycles": Kind(_cycles_expressions, _cycles, "object", paths=_cycles_paths),
+    "periods": Kind(_periods_expressions, _periods, "object", paths=_periods_paths),
 }

@@ -1,0 +1,296 @@
+"""``eligibility lint``: every problem of a rules directory in one run (docs/lint.md).
+
+Each rule file is read on its own: one that cannot be parsed or breaks the schema is reported
+and the others are still checked, by the checks of :mod:`eligibility.rulecheck` (each file, then
+the files together). A file those checks pass is also built by the loader itself, and so is the
+whole book when no error was found: whatever loading would refuse is reported here too.
+
+Warnings can be silenced where they are meant, with ``# lint: allow CODE`` on the line named;
+errors cannot (loading refuses them).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from eligibility import rules
+from eligibility.errors import InputError
+from eligibility.profiles import read_text
+from eligibility.rulecheck import (
+    ERROR,
+    WARNING,
+    Catalogue,
+    Problem,
+    RuleFile,
+    book_problems,
+    file_problems,
+)
+
+_ALLOW = re.compile(r"#\s*lint:\s*allow\s+([\w-]+(?:\s*,\s*[\w-]+)*)")
+_ID = r"[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*"
+
+
+@dataclass(frozen=True)
+class LintReport:
+    """What ``eligibility lint`` found in a rules directory."""
+
+    directory: str
+    files: tuple[str, ...]
+    problems: tuple[Problem, ...]
+    catalogue: str | None  # the sources catalogue read; None when there was none
+
+    @property
+    def errors(self) -> int:
+        return sum(problem.level == ERROR for problem in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return sum(problem.level == WARNING for problem in self.problems)
+
+
+def lint_rules(directory: str | None = None, catalogue: str | None = None) -> LintReport:
+    """Every problem of the rules under ``directory`` (default: the bundled ``rules/``).
+
+    ``catalogue``: the sources catalogue to check source ids with (default: the one beside the
+    checkout, ``../shared/domain/CATALOG.md``, when it is there). A missing directory, or a
+    catalogue given but unreadable, is an :class:`InputError` (a usage error).
+    """
+    root = rules.rules_root(directory)
+    found = Path(catalogue) if catalogue else default_catalogue(root)
+    known = catalogue_of(found) if found else None
+    problems: list[Problem] = []
+    paths = rules.rule_files(root)
+    texts: dict[Path, str] = {}
+    for path in paths:
+        _attempt(
+            problems, "invalid-file", lambda path=path: texts.setdefault(path, read_text(path))
+        )
+    registry = root / "credentials.yaml"
+    _attempt(problems, "invalid-file", lambda: rules._registry(registry, texts))
+    policies = _attempt(
+        problems, "invalid-file", lambda: rules._policies(root / "policies.yaml", texts)
+    )
+    fact_files = {path: text for path, text in texts.items() if rules.is_fact_file(text)}
+    registry_read = _attempt([], "invalid-file", lambda: rules._registry(registry, texts))
+    facts = (
+        _attempt(
+            problems,
+            "invalid-file",
+            lambda: rules.fact_book(fact_files, registry_read, policies),
+        )
+        if registry_read is not None and policies is not None
+        else None
+    )
+    context = replace(rules.lint_context(root, texts, policies, facts), catalogue=known)
+    rule_files = []
+    for path, text in texts.items():
+        if (path.parent == root and path.name in rules.REFERENCE_FILES) or path in fact_files:
+            continue
+        value = _attempt(
+            problems, "invalid-file", lambda path=path, text=text: rules.file_value(path, text)
+        )
+        if value is None:
+            continue
+        rule_file = RuleFile.of(str(path), text, value)
+        rule_files.append(rule_file)
+        mine = file_problems(rule_file, context)
+        problems += mine
+        if policies is not None and facts is not None and not any(p.level == ERROR for p in mine):
+            # the loader's own checks (compiling each leaf among them), one file at a time
+            _attempt(
+                problems, "load", lambda p=path, t=text: rules._load_file(p, t, facts, policies)
+            )
+    problems += book_problems(rule_files, context)
+    if not any(problem.level == ERROR for problem in problems):
+        _attempt(problems, "load", lambda: rules._build(root, texts))  # what loading would refuse
+    kept = _unique(problem for problem in problems if not _allowed(problem, texts))
+    return LintReport(
+        str(root),
+        tuple(str(path) for path in paths),
+        tuple(sorted(kept, key=lambda p: (p.file, p.line or 0, p.path or "", p.code))),
+        str(found) if found else None,
+    )
+
+
+def _attempt(problems: list[Problem], code: str, step: Callable[[], Any]) -> Any:
+    """``step()``; None after adding the :class:`InputError` it raised to ``problems``."""
+    try:
+        return step()
+    except InputError as error:
+        problems.append(from_error(error, code))
+        return None
+
+
+def from_error(error: InputError, code: str) -> Problem:
+    """A loader's error as a problem (its place split into line and JSON path): ``invalid-file``
+    (unreadable, not YAML, against the schema, nested too deep) or ``load`` (another refusal)."""
+    place = error.place or ""
+    line = re.search(r"\bline (\d+)", place)
+    path = re.search(r"(\$[^ )]*)", place)
+    return Problem(
+        ERROR,
+        code,
+        error.file,
+        int(line.group(1)) if line else None,
+        path.group(1) if path else None,
+        error.problem,
+        error.fix or "",
+    )
+
+
+def _allowed(problem: Problem, texts: dict[Path, str]) -> bool:
+    """A warning its line allows (``# lint: allow CODE``)."""
+    if problem.level != WARNING or not problem.line:
+        return False
+    text = texts.get(Path(problem.file))
+    lines = text.splitlines() if text else []
+    if problem.line > len(lines):
+        return False
+    match = _ALLOW.search(lines[problem.line - 1])
+    return bool(match) and problem.code in re.split(r"\s*,\s*", match.group(1))
+
+
+def _unique(problems: Iterable[Problem]) -> list[Problem]:
+    """Each problem once (a reference file's error is met by every step that reads it)."""
+    return list({(p.file, p.line, p.path, p.code, p.message): p for p in problems}.values())
+
+
+# --- the sources catalogue -------------------------------------------------------------------
+
+
+def default_catalogue(root: Path) -> Path | None:
+    """``../shared/domain/CATALOG.md`` beside the checkout the rules are in, if it is there."""
+    candidate = root.resolve().parent.parent / "shared" / "domain" / "CATALOG.md"
+    return candidate if candidate.is_file() else None
+
+
+def catalogue_of(path: Path) -> Catalogue:
+    """The ids the catalogue defines, read from its Markdown.
+
+    Its source register is the table of the section titled "Source register" (first column).
+    Every id it defines is the first column of any table row, an id opening a list item or a
+    bold line (``- CPC-APP-1:``, ``**CPC-APP-2: ...**``), or an id in parentheses
+    (``(AHIMA-CCA-1)``). Read this way, it defines each id the bundled rules cite.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(
+            str(path), None, f"cannot read the sources catalogue: {error}", "give --catalogue FILE"
+        ) from None
+    sources: set[str] = set()
+    ids: set[str] = set()
+    in_register = False
+    for line in text.splitlines():
+        if line.startswith("#"):
+            in_register = "source register" in line.lower()
+        row = re.match(rf"^\|\s*\**({_ID})\**\s*(?:\([^|]*\))?\s*\|", line)
+        if row:
+            ids.add(row.group(1))
+            if in_register:
+                sources.add(row.group(1))
+        opening = re.match(rf"^\s*(?:[-*]\s+)?\**({_ID})\**:", line)
+        if opening:
+            ids.add(opening.group(1))
+        ids.update(re.findall(rf"\(\**({_ID})\**\)", line))
+    return Catalogue(frozenset(sources), frozenset(ids | sources), str(path))
+
+
+# --- output ------------------------------------------------------------------------------------
+
+
+def text_report(report: LintReport) -> str:
+    """For people: each problem with its place, fix and did-you-mean; a count at the end."""
+    lines = []
+    for problem in report.problems:
+        where = f"{problem.file}:{problem.line}" if problem.line else problem.file
+        lines.append(f"{where}: {problem.level}: {problem.message} [{problem.code}]")
+        if problem.path:
+            lines.append(f"    at {problem.path}")
+        if problem.suggestion:
+            lines.append(f"    did you mean {problem.suggestion!r}?")
+        if problem.fix:
+            lines.append(f"    fix: {problem.fix}")
+    files = f"{len(report.files)} file{'s' if len(report.files) != 1 else ''}"
+    if report.problems:
+        lines.append(
+            f"{_count(report.errors, 'error')}, {_count(report.warnings, 'warning')} in {files}"
+            f" under {report.directory}"
+        )
+    else:
+        lines.append(f"No problems in {files} under {report.directory}.")
+    return "\n".join(lines)
+
+
+def json_report(report: LintReport) -> dict[str, Any]:
+    """As ``schemas/lint.schema.json``."""
+    return {
+        "rules": report.directory,
+        "catalogue": report.catalogue,
+        "files": len(report.files),
+        "errors": report.errors,
+        "warnings": report.warnings,
+        "problems": [
+            {
+                "level": p.level,
+                "code": p.code,
+                "file": p.file,
+                "line": p.line,
+                "path": p.path,
+                "message": p.message,
+                "fix": p.fix,
+                "did_you_mean": p.suggestion,
+            }
+            for p in report.problems
+        ],
+    }
+
+
+def github_report(report: LintReport) -> str:
+    """GitHub Actions workflow commands (``::error file=...,line=...::message``): each problem
+    is shown on its line of the pull request. Files are named relative to the current folder
+    (the checkout's root in a workflow)."""
+    lines = []
+    for p in report.problems:
+        properties = [f"file={_property(_relative(p.file))}"]
+        if p.line:
+            properties.append(f"line={p.line}")
+        properties.append(f"title={_property(f'eligibility lint: {p.code}')}")
+        said = p.message + (f" (did you mean {p.suggestion!r}?)" if p.suggestion else "")
+        said += (f" at {p.path}" if p.path else "") + (f". Fix: {p.fix}" if p.fix else "")
+        lines.append(f"::{p.level} {','.join(properties)}::{_data(said)}")
+    lines.append(
+        f"{_count(report.errors, 'error')}, {_count(report.warnings, 'warning')} in"
+        f" {len(report.files)} files under {report.directory}"
+    )
+    return "\n".join(lines)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' if number != 1 else ''}"
+
+
+def _relative(file: str) -> str:
+    try:
+        relative = os.path.relpath(file)
+    except ValueError:  # another drive
+        return file
+    return file if relative.startswith("..") else relative
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def json_text(report: LintReport) -> str:
+    return json.dumps(json_report(report), indent=2)

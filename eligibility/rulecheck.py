@@ -1,0 +1,1531 @@
+"""The checks a rule book must pass (errors) and should pass (warnings): docs/lint.md.
+
+``eligibility lint`` reports every problem these checks find, in every file; loading a rule book
+for ``check`` or ``batch`` runs the same checks and refuses the first error (as an
+:class:`InputError`), so a rule the linter calls wrong can never give an answer. The checks read
+rule files as parsed, schema-valid data with ``{credential}``, ``{name}`` and ``{apprentice}``
+filled in (what the rule cache keeps), never the built rule book, so that one file's problems do
+not hide another's.
+
+What the rules are compared with (the facts that exist, the open policies and their values, the
+credential registry) comes in a :class:`Context`, which ``rules.lint_context`` builds: the one
+place that says which facts exist.
+
+Nothing here evaluates a rule on a profile; a constant part of a rule (no fact read) is evaluated
+once, to see whether it always fails (division by zero) or always gives the same answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cache, cached_property
+from typing import Any
+
+import orjson
+
+from eligibility.errors import InputError, place_of
+from eligibility.yamlio import locator
+
+ERROR, WARNING = "error", "warning"
+
+MAX_LOGIC_SIZE = 500  # values in one condition's JsonLogic (operators, arguments, literals)
+MAX_CONDITIONS = 200  # conditions in one check (requires and recommends together)
+
+# Standard JsonLogic (jsonlogic.com/operations.html) as datalogic-py names it; "log" is
+# standard too but the engine does not have it (an unknown operator).
+STANDARD_OPERATORS = frozenset(
+    {
+        *("var", "missing", "missing_some", "if", "?:"),
+        *("==", "===", "!=", "!==", "!", "!!", "or", "and"),
+        *(">", ">=", "<", "<=", "max", "min", "+", "-", "*", "/", "%"),
+        *("map", "reduce", "filter", "all", "none", "some", "merge", "in", "cat", "substr"),
+    }
+)
+# Operators of the engine beyond standard JsonLogic that rules may use. None: another JsonLogic
+# engine (such as the one `eligibility export` is checked with) would not know them. Adding one
+# here needs a line in docs/lint.md saying why it is safe.
+ALLOWED_EXTENSIONS: frozenset[str] = frozenset()
+_ALLOWED = sorted(STANDARD_OPERATORS | ALLOWED_EXTENSIONS)
+ITERATORS = frozenset({"map", "filter", "reduce", "all", "some", "none"})
+PLACEHOLDERS = ("{credential}", "{name}", "{apprentice}")
+STANDINGS = ("at risk", "inactive", "revoked")  # what a keeping check's standing.not_met gives
+
+_COMPARISONS = frozenset({"==", "===", "!=", "!==", ">", ">=", "<", "<="})
+_ORDERINGS = frozenset({">", ">=", "<", "<="})
+_BOOLEAN = frozenset({*_COMPARISONS, "!", "!!", "in", "all", "some", "none"})
+_NUMBER = frozenset({"+", "-", "*", "/", "%", "min", "max"})
+_TEXT = frozenset({"cat", "substr"})
+_LIST = frozenset({"merge", "map", "filter", "missing", "missing_some"})
+_READERS = frozenset({"var", "val", "missing", "missing_some", "exists"})
+_PLACEHOLDER = re.compile(r"\{[A-Za-z_][\w-]*\}")
+# a number in a condition's text: not part of a name (ICD-10-CM, A1, CPC-P), a date or a money sum
+_TEXT_NUMBER = re.compile(r"(?<![\w.\-/$])(\d+(?:\.\d+)?)(%?)(?![\w/]|-\d|\.\d)(\s*-?\s*years?\b)?")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (``error``: loading refuses it) or doubtful (``warning``) in a rule file."""
+
+    level: str
+    code: str
+    file: str
+    line: int | None
+    path: str | None  # JSON path, "$.versions[0].checks[1].requires"
+    message: str
+    fix: str
+    suggestion: str | None = None  # a close name: "did you mean ...?"
+
+    def as_error(self) -> InputError:
+        """The problem as loading reports it: one message with the place and the fix."""
+        place = f"line {self.line} ({self.path})" if self.line and self.path else self.path
+        message = self.message + (
+            f" (did you mean {self.suggestion!r}?)" if self.suggestion else ""
+        )
+        return InputError(self.file, place, message, self.fix)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Ids the sources catalogue (../shared/domain/CATALOG.md) defines: its source register
+    (A1, H3, SEED-000) and every id it defines (those and rule, convention, disagreement ids)."""
+
+    sources: frozenset[str]
+    ids: frozenset[str]
+    file: str
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the rules are checked against. ``None`` for a reference file that could not be read
+    (the linter reports that file; the checks that need it are left out)."""
+
+    fact: Callable[[str], Mapping[str, Any] | None]  # a fact path's entry; None when unknown
+    fact_paths: tuple[str, ...]  # every known fact path, a free key written "*"
+    credential_lists: frozenset[str]  # facts that list credential ids
+    credential_keyed: frozenset[str]  # fact paths ending in "*" whose "*" is a credential id
+    policies: Mapping[str, tuple[str, ...]] | None  # open policy id -> its values
+    registry: tuple[Mapping[str, Any], ...] | None  # the entries of credentials.yaml
+    registry_file: str = ""
+    registry_text: str = ""
+    catalogue: Catalogue | None = None
+    # what checking an expression found, kept for the same expression in the same setting
+    # (_Version._logic): the book repeats most leaves once per credential sharing them
+    memo: dict[tuple, tuple] = field(default_factory=dict, compare=False, repr=False)
+
+    @cached_property
+    def credential_ids(self) -> frozenset[str]:
+        """Names the facts give credentials by: ids and apprentice forms (``CPC``, ``CPC-A``)."""
+        return frozenset(
+            name
+            for entry in self.registry or ()
+            for name in (entry.get("id"), entry.get("apprentice_form"))
+            if isinstance(name, str)
+        )
+
+    @cached_property
+    def aliases(self) -> Mapping[str, str]:
+        """An old or other name (in capitals) -> the credential id the facts use instead."""
+        return {
+            str(alias).upper(): entry["id"]
+            for entry in self.registry or ()
+            for alias in entry.get("aliases", [])
+        }
+
+    @cached_property
+    def registered(self) -> Mapping[str, Mapping[str, Any]]:
+        """Each registry entry by its id."""
+        return {entry["id"]: entry for entry in self.registry or ()}
+
+
+@dataclass(frozen=True)
+class RuleFile:
+    """One rule file as the checks read it: its text (for lines) and its filled data."""
+
+    file: str
+    text: str
+    body: str
+    entries: tuple[tuple[Mapping[str, Any], list], ...]  # (credentials[i], its filled versions)
+
+    @classmethod
+    def of(cls, file: str, text: str, value: Mapping[str, Any]) -> RuleFile:
+        """From the loader's value: ``{"body": ..., "entries": [[entry, versions], ...]}``."""
+        return cls(file, text, value["body"], tuple((e, v) for e, v in value["entries"]))
+
+    @cached_property
+    def locate(self) -> Callable[[Sequence[str | int]], int | None]:
+        return locator(self.text)
+
+
+def refuse(problems: Iterable[Problem]) -> None:
+    """Raise the first error among ``problems`` as an :class:`InputError`."""
+    for problem in problems:
+        if problem.level == ERROR:
+            raise problem.as_error()
+
+
+def close_to(name: str, candidates: Iterable[str]) -> str | None:
+    """The candidate most like ``name`` (difflib's ratio, at least 0.6), if one is close; case is
+    not compared, and of two alike the one sharing the longer beginning wins (CEDC: CEDCC)."""
+    import difflib  # only when something is wrong
+
+    wanted = str(name).upper()
+    best: tuple[float, int, str] | None = None
+    for candidate in {str(c) for c in candidates if c is not None}:
+        other = candidate.upper()
+        matcher = difflib.SequenceMatcher(None, wanted, other)
+        if matcher.real_quick_ratio() < 0.6 or matcher.quick_ratio() < 0.6:
+            continue
+        ratio = matcher.ratio()
+        pairs = zip(wanted, other, strict=False)
+        shared = next((i for i, (a, b) in enumerate(pairs) if a != b), min(len(wanted), len(other)))
+        if ratio >= 0.6 and (best is None or (ratio, shared, candidate) > best):
+            best = (ratio, shared, candidate)
+    return best[2] if best else None
+
+
+class _Found:
+    """Problems of one file as they are found: placed (line) and told once each at the end."""
+
+    def __init__(self, rule_file: RuleFile | None, file: str, text: str) -> None:
+        self.file, self.text, self.rule_file = file, text, rule_file
+        self.items: dict[tuple, tuple] = {}
+
+    def add(
+        self,
+        level: str,
+        code: str,
+        where: Sequence[str | int],
+        message: str,
+        fix: str,
+        suggestion: str | None = None,
+    ) -> None:
+        # a file shared by several credentials repeats each mistake once per credential
+        self.items.setdefault((tuple(where), code, message), (level, fix, suggestion))
+
+    def problems(self) -> list[Problem]:
+        if not self.items:
+            return []  # placing a problem composes the file's YAML: only when there is one
+        locate = self.rule_file.locate if self.rule_file else locator(self.text)
+        return [
+            Problem(
+                level, code, self.file, locate(where), place_of(where, None), message, fix, hint
+            )
+            for (where, code, message), (level, fix, hint) in self.items.items()
+        ]
+
+
+# --- one file -----------------------------------------------------------------------------
+
+
+def file_problems(
+    rule_file: RuleFile, context: Context, errors_only: bool = False
+) -> list[Problem]:
+    """Every problem of one rule file that the file (and the context) shows on its own;
+    ``errors_only`` leaves out the checks that can only warn (loading needs no more)."""
+    found = _Found(rule_file, rule_file.file, rule_file.text)
+    for index, (entry, versions) in enumerate(rule_file.entries):
+        _check_entry(found, rule_file, index, entry, context)
+        for vi, version in enumerate(versions):
+            _Version(found, context, entry, version, ["versions", vi], errors_only).check()
+    return found.problems()
+
+
+def _check_entry(
+    found: _Found, rule_file: RuleFile, index: int, entry: Mapping[str, Any], context: Context
+) -> None:
+    """A credential a rule file defines must be in the registry, as the same body's."""
+    if context.registry is None:
+        return
+    where = ["credentials", index]
+    known = context.registered.get(entry["id"])
+    if known is None:
+        found.add(
+            ERROR,
+            "unknown-credential",
+            [*where, "id"],
+            f"credential {entry['id']!r} is not in the credential registry ({context.registry_file})",
+            "add it to the registry (id, body, name, coding), or correct the id here or there",
+            close_to(entry["id"], context.registered),
+        )
+        return
+    if known.get("body") != rule_file.body:
+        found.add(
+            ERROR,
+            "registry-mismatch",
+            [*where, "id"],
+            f"credential {entry['id']!r} is a {known.get('body')} credential in the registry,"
+            f" but this file's body is {rule_file.body}",
+            "put it in a rule file of its own body, or correct the body in the registry",
+        )
+    if entry.get("apprentice") and entry.get("apprentice") != known.get("apprentice_form"):
+        found.add(
+            ERROR,
+            "registry-mismatch",
+            [*where, "apprentice"],
+            f"apprentice {entry['apprentice']!r} of {entry['id']} is not the apprentice form the"
+            f" registry gives ({known.get('apprentice_form') or 'none'})",
+            "give the same apprentice form here and in the registry's apprentice_form",
+        )
+
+
+class _Version:
+    """The checks of one (filled) version of a rule file."""
+
+    def __init__(
+        self,
+        found: _Found,
+        context: Context,
+        entry: Mapping[str, Any],
+        version: Mapping[str, Any],
+        where: list,
+        errors_only: bool = False,
+    ) -> None:
+        self.found, self.context, self.entry, self.version, self.where = (
+            found,
+            context,
+            entry,
+            version,
+            where,
+        )
+        self.errors_only = errors_only
+        self.open_policies = tuple(version.get("open_policies", []))
+        self.policies_read: set[str] = set()
+
+    def check(self) -> None:
+        start = len(self.found.items)
+        if _PLACEHOLDER.search(orjson.dumps(self.version).decode()):  # walked only if one is left
+            self._placeholders(self.version, self.where)
+        self._dates()
+        known = self.context.policies
+        for index, policy in enumerate(self.open_policies):
+            if known is not None and policy not in known:
+                self.found.add(
+                    ERROR,
+                    "unknown-policy",
+                    [*self.where, "open_policies", index],
+                    f"unknown policy {policy!r}",
+                    f"use one of: {', '.join(known)}",
+                    close_to(policy, known),
+                )
+        seen: set[str] = set()
+        for ci, check in enumerate(self.version["checks"]):
+            here = [*self.where, "checks", ci]
+            if check["id"] in seen:
+                self.found.add(
+                    ERROR,
+                    "duplicate-check",
+                    [*here, "id"],
+                    f"check id {check['id']!r} is used twice in this version",
+                    "give each check its own id (the second one would never be chosen)",
+                )
+            seen.add(check["id"])
+            self._check(check, here)
+        mine = list(self.found.items.values())[start:]
+        errors = any(level == ERROR for level, _, _ in mine)
+        for index, policy in enumerate(self.open_policies):
+            if self.errors_only or errors:
+                break  # a read an error cut short is not known: no warning on a guess
+            if known is not None and policy in known and policy not in self.policies_read:
+                self.found.add(
+                    WARNING,
+                    "unused-policy",
+                    [*self.where, "open_policies", index],
+                    f"names policy {policy!r}, but none of its conditions reads it or a fact that"
+                    " depends on it",
+                    "remove it from open_policies (answers are worked out again under each of"
+                    " its values for nothing)",
+                )
+
+    def _dates(self) -> None:
+        force = self.version["in_force"]
+        start, end = force.get("from"), force.get("until")
+        if start and end and end < start:
+            self.found.add(
+                ERROR,
+                "reversed-dates",
+                [*self.where, "in_force", "until"],
+                f"in force until {end}, before it comes into force ({start}): never in force",
+                "swap the dates, or correct the one that is wrong",
+            )
+
+    def _placeholders(self, value: Any, where: list) -> None:
+        """A ``{word}`` left after filling in: a misspelt placeholder, or one not filled here."""
+        if isinstance(value, str):
+            for match in _PLACEHOLDER.finditer(value):
+                self.found.add(
+                    ERROR,
+                    "leftover-placeholder",
+                    where,
+                    f"{match.group()} is not filled in (only {', '.join(PLACEHOLDERS)} are)",
+                    "correct the placeholder, or write the text out",
+                    close_to(match.group(), PLACEHOLDERS),
+                )
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                self._placeholders(item, [*where, index])
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                self._placeholders(key, where)
+                self._placeholders(item, [*where, key])
+
+    def _check(self, check: Mapping[str, Any], where: list) -> None:
+        ids: set[str] = set()
+        count = 0
+        for part in ("requires", "recommends"):
+            if part in check:
+                for node, here in _conditions(check[part], [*where, part]):
+                    count += 1
+                    self._condition(node, here, ids)
+        if count > MAX_CONDITIONS:
+            self.found.add(
+                ERROR,
+                "too-large",
+                [*where, "id"],
+                f"{count} conditions in one check (at most {MAX_CONDITIONS})",
+                "split the check, or simplify it",
+            )
+        applies = check.get("applies_when")
+        if applies:
+            self._logic(applies["logic"], [*where, "applies_when", "logic"], "condition")
+            self._numbers(applies["text"], applies["logic"], [*where, "applies_when", "text"])
+        standing = check.get("standing")
+        if standing:
+            self._logic(standing["not_met"], [*where, "standing", "not_met"], "standing")
+
+    def _condition(self, node: Mapping[str, Any], where: list, ids: set[str]) -> None:
+        if node["id"] in ids:
+            self.found.add(
+                ERROR,
+                "duplicate-condition",
+                [*where, "id"],
+                f"condition id {node['id']!r} is used twice in this check",
+                "give each condition its own id",
+            )
+        ids.add(node["id"])
+        details = node.get("details")
+        if details:
+            self._fact(details, [*where, "details"])
+        if "logic" in node:
+            self._logic(node["logic"], [*where, "logic"], "condition")
+            self._numbers(node["text"], node["logic"], [*where, "text"])
+
+    def _fact(self, read: str, where: list) -> Mapping[str, Any] | None:
+        """The entry of a fact a rule reads, or None after saying why it is wrong."""
+        context = self.context
+        if read.startswith("policies."):
+            policy = read.removeprefix("policies.")
+            if context.policies is not None and policy not in context.policies:
+                self.found.add(
+                    ERROR,
+                    "unknown-policy",
+                    where,
+                    f"reads unknown policy {policy!r}",
+                    f"use one of: {', '.join(context.policies)}",
+                    close_to(policy, context.policies),
+                )
+                return None
+            self._named(
+                policy,
+                where,
+                f"reads policy {policy!r}, which this version does not name",
+                f"add {policy} to this version's open_policies (rules/policies.yaml lists them)",
+            )
+            return {"type": "string"}
+        entry = context.fact(read)
+        if entry is None:
+            self.found.add(
+                ERROR,
+                "unknown-fact",
+                where,
+                f"reads unknown fact {read!r}",
+                "use a fact listed in the facts vocabulary (docs/facts.md)",
+                close_to(read, _spelt_like(read, context.fact_paths)),
+            )
+            return None
+        self._credential_keys(read, where)
+        for policy in entry.get("x-policies", []):
+            self._named(
+                policy,
+                where,
+                f"reads {read!r}, which depends on policy {policy!r}",
+                f"add {policy} to this version's open_policies",
+            )
+        return entry
+
+    def _named(self, policy: str, where: list, problem: str, fix: str) -> None:
+        """A policy read must be named in open_policies, or its answers could not be reported
+        ambiguous under it."""
+        self.policies_read.add(policy)
+        if policy not in self.open_policies:
+            self.found.add(ERROR, "policy-not-named", where, problem, fix)
+
+    def _credential_keys(self, read: str, where: list) -> None:
+        """In ``recert.CCS.last.ceus`` the ``CCS`` must be a credential id."""
+        parts = read.split(".")
+        for index in range(len(parts)):
+            pattern = ".".join([*parts[:index], "*"])
+            if pattern in self.context.credential_keyed:
+                self._credential_name(parts[index], where, f"in the fact {read!r}")
+
+    def _credential_name(self, name: str, where: list, how: str) -> None:
+        """``name`` stands for a credential as the facts name it (an id or apprentice form)."""
+        context = self.context
+        if context.registry is None or not name or name in context.credential_ids:
+            return  # "" is {apprentice} filled in for a credential without one: matches nothing
+        other = context.aliases.get(name.upper())
+        if other is not None:
+            self.found.add(
+                ERROR,
+                "unknown-credential",
+                where,
+                f"{name!r} {how} is another name of {other}: the facts name it {other}",
+                f"write {other}",
+                other,
+            )
+            return
+        self.found.add(
+            ERROR,
+            "unknown-credential",
+            where,
+            f"unknown credential {name!r} {how}",
+            f"use a credential id from the registry ({context.registry_file})",
+            close_to(name, context.credential_ids),
+        )
+
+    # --- JsonLogic ----------------------------------------------------------------------------
+
+    def _logic(self, expression: Any, where: list, role: str) -> None:
+        """Check an expression, or repeat what checking the same one found (a file shared by
+        several credentials holds most leaves once per credential)."""
+        text = orjson.dumps(expression).decode()
+        own = tuple(
+            n for n in (self.entry["id"], self.entry.get("apprentice")) if n and f'"{n}"' in text
+        )
+        key = (text, role, self.open_policies, own)
+        memo = self.context.memo
+        if key not in memo:
+            found, read = self.found, self.policies_read
+            scratch, scratch_read = _Found(None, "", ""), set()
+            self.found, self.policies_read = scratch, scratch_read
+            try:
+                _Logic(self, expression, []).check(role, len(text))
+            finally:
+                self.found, self.policies_read = found, read
+            memo[key] = (scratch.items, scratch_read)
+        items, read = memo[key]
+        self.policies_read |= read
+        for (path, code, message), (level, fix, hint) in items.items():
+            self.found.add(level, code, [*where, *path], message, fix, hint)
+
+    def _numbers(self, text: str, expression: Any, where: list) -> None:
+        """Warn when the numbers in a condition's text and in its logic tell different stories."""
+        if self.errors_only:
+            return
+        in_logic = set(_numbers_in(expression))
+        in_text: dict[float, set[float]] = {}  # as written -> what it may stand for in the logic
+        for match in _TEXT_NUMBER.finditer(text):
+            value = float(match.group(1))
+            if match.group(2):
+                value /= 100  # 80% is 0.8
+            elif value.is_integer() and 1900 <= value < 2200:
+                continue  # a year: a date, not a threshold
+            readings = {value, value * 12} if match.group(3) else {value}  # 2 years: 24 months
+            in_text[value] = readings
+        missing = [value for value, readings in in_text.items() if not readings & in_logic]
+        spoken = set().union(*in_text.values()) if in_text else set()
+        unsaid = sorted(n for n in in_logic - spoken if n not in (0, 1))
+        if missing and unsaid:
+            said = ", ".join(_number(n) for n in missing)
+            used = ", ".join(_number(n) for n in unsaid)
+            self.found.add(
+                WARNING,
+                "text-numbers",
+                where,
+                f"the text says {said} but the logic uses {used}",
+                "make the text and the logic agree (a text a candidate reads must match the rule)",
+            )
+
+
+class _Logic:
+    """The checks of one JsonLogic expression: operators, reads, values compared, constants."""
+
+    def __init__(self, version: _Version, expression: Any, where: list) -> None:
+        self.version, self.expression, self.where = version, expression, where
+        self.found, self.context = version.found, version.context
+
+    def check(self, role: str, length: int) -> None:
+        # each value takes a character of JSON at least: a short text needs no counting
+        size = _size(self.expression) if length > MAX_LOGIC_SIZE else 0
+        if size > MAX_LOGIC_SIZE:
+            self.found.add(
+                ERROR,
+                "too-large",
+                self.where,
+                f"{size} values in one condition's JsonLogic (at most {MAX_LOGIC_SIZE})",
+                "split it into named conditions (all:/any:)",
+            )
+            return
+        before = len(self.found.items)
+        if not self._walk(self.expression, self.where, scoped=False):
+            return  # an operator is wrong: what it gives is not known
+        if len(self.found.items) > before:
+            return  # told already (a division by zero, text compared with a number, ...)
+        if role == "condition":
+            self._condition()
+        else:
+            self._standing(self.expression, self.where)
+
+    # what the expression gives, as JSON types ("boolean", "number", ...); None: not known
+    def types(self, expression: Any, scoped: bool = False) -> frozenset[str] | None:
+        if isinstance(expression, dict) and len(expression) == 1:
+            ((operator, args),) = expression.items()
+            args = args if isinstance(args, list) else [args]
+            if operator in _BOOLEAN:
+                return frozenset({"boolean"})
+            if operator in _NUMBER:
+                return frozenset({"number"})
+            if operator in _TEXT:
+                return frozenset({"string"})
+            if operator in _LIST:
+                return frozenset({"array"})
+            if operator == "var" and not scoped and args:
+                entry = self._entry_of(args[0])
+                if entry is None:
+                    return None
+                found = _schema_types(entry)
+                if found is not None and len(args) > 1:
+                    more = self.types(args[1])
+                    found = found | more if more is not None else None
+                return found
+            if operator in ("and", "or"):
+                return _union(self.types(arg, scoped) for arg in args)
+            if operator in ("if", "?:"):
+                branches = [args[i] for i in range(1, len(args), 2)]
+                tail = [args[-1]] if len(args) % 2 == 1 else []
+                found = _union(self.types(arg, scoped) for arg in branches + tail)
+                return found | {"null"} if found is not None and not tail else found
+            return None
+        return _literal_type(expression)
+
+    def _entry_of(self, name: Any) -> Mapping[str, Any] | None:
+        if not isinstance(name, str):
+            return None
+        if name.startswith("policies."):
+            return {"type": "string"}
+        return self.context.fact(name)
+
+    def _condition(self) -> None:
+        expression, where = self.expression, self.where
+        if not isinstance(expression, dict):
+            if isinstance(expression, bool):
+                self.found.add(
+                    WARNING,
+                    "constant-logic",
+                    where,
+                    f"'logic: {str(expression).lower()}' is "
+                    + ("always met" if expression else "never met")
+                    + ": the condition decides nothing",
+                    "read a fact, or, if that is meant, say so on the line:"
+                    " '# lint: allow constant-logic'",
+                )
+                return
+            self.found.add(
+                ERROR,
+                "not-a-condition",
+                where,
+                _literal_problem(expression),
+                _literal_fix(expression),
+            )
+            return
+        if not _reads_data(expression):
+            ok, value = _constant(expression)
+            if ok and isinstance(value, bool):
+                self.found.add(
+                    WARNING,
+                    "constant-logic",
+                    where,
+                    f"reads no fact: always {'met' if value else 'not met'}",
+                    "read a fact, or, if that is meant, say so on the line:"
+                    " '# lint: allow constant-logic'",
+                )
+                return
+            if ok:
+                self.found.add(
+                    ERROR,
+                    "not-a-condition",
+                    where,
+                    f"reads no fact and always gives {value!r}, not true or false",
+                    "write a comparison that reads a fact",
+                )
+            else:
+                self.found.add(
+                    ERROR,
+                    "always-fails",
+                    where,
+                    f"reads no fact and fails whenever it is worked out ({value})",
+                    "correct the expression (jsonlogic.com/operations.html)",
+                )
+            return
+        found = self.types(expression)
+        if found is not None and "boolean" not in found and found - {"null"}:
+            kinds = sorted(found - {"null"})
+            self.found.add(
+                ERROR,
+                "not-a-condition",
+                where,
+                f"gives a {' or '.join(kinds)}, not true or false: "
+                + "; ".join(_COUNTS_AS_MET.get(kind, f"a {kind} is met") for kind in kinds),
+                'compare it with what is needed, as {">=": [{"var": "FACT"}, 24]}',
+            )
+
+    def _standing(self, expression: Any, where: list) -> None:
+        """``standing.not_met`` gives one of :data:`STANDINGS` (or a fact that holds one)."""
+        if isinstance(expression, str):
+            if expression not in STANDINGS:
+                self.found.add(
+                    ERROR,
+                    "unknown-value",
+                    where,
+                    f"unknown standing {expression!r}",
+                    f"use one of: {', '.join(STANDINGS)}",
+                    close_to(expression, STANDINGS),
+                )
+        elif isinstance(expression, dict) and len(expression) == 1:
+            ((operator, args),) = expression.items()
+            if operator in ("if", "?:") and isinstance(args, list):
+                for index in [*range(1, len(args), 2), *([len(args) - 1] if len(args) % 2 else [])]:
+                    self._standing(args[index], [*where, operator, index])
+
+    # --- the walk: operators, reads, comparisons, division ------------------------------------
+
+    def _walk(self, expression: Any, where: list, scoped: bool) -> bool:
+        """Check ``expression`` and what it holds; False when an operator is wrong."""
+        if isinstance(expression, list):
+            return self._walk_all(expression, where, scoped, False)
+        if not isinstance(expression, dict):
+            return True
+        if len(expression) != 1:
+            self.found.add(
+                ERROR,
+                "not-an-operator",
+                where,
+                f"an object with {len(expression)} keys is not a JsonLogic operation",
+                'write one operator per object, as {"and": [..., ...]}',
+            )
+            return False
+        ((operator, args),) = expression.items()
+        if not self._operator(operator, args, where):
+            return False
+        here = [*where, operator]
+        if isinstance(args, list):
+            items = args
+            iterating = operator in ITERATORS
+            if iterating and not self._iterator(operator, items, here):
+                return False
+            if not self._walk_all(items, here, scoped, iterating):
+                return False
+        else:
+            items = [args]
+            if isinstance(args, dict | list) and not self._walk(args, here, scoped):
+                return False
+        if operator in ("var", "missing", "missing_some"):
+            if not scoped:
+                self._reads(operator, args, where)
+        elif operator in _COMPARISONS or operator == "in":
+            self._compared(operator, items, here)
+        elif operator in ("/", "%"):
+            self._division(operator, items, here)
+        return True
+
+    def _walk_all(self, items: list, where: list, scoped: bool, iterating: bool) -> bool:
+        """Walk each of ``items``, the arguments of one operator (or a list)."""
+        ok = True
+        for index, item in enumerate(items):
+            if isinstance(item, dict | list):
+                # an iterator's second argument reads each item, not the facts
+                ok = self._walk(item, [*where, index], scoped or (iterating and index == 1)) and ok
+        return ok
+
+    def _operator(self, operator: str, args: Any, where: list) -> bool:
+        table = operator_table()
+        known = table.get(operator)
+        if known is None:
+            self.found.add(
+                ERROR,
+                "unknown-operator",
+                where,
+                f"unknown operator `{operator}`",
+                "use a standard JsonLogic operator (docs/lint.md lists them)",
+                close_to(operator, _ALLOWED),
+            )
+            return False
+        if operator not in STANDARD_OPERATORS and operator not in ALLOWED_EXTENSIONS:
+            reason = {
+                "clock": "reads the computer's clock, so the answer would not follow --as-of and"
+                " could change from one run to the next",
+                "throws": "stops the check with an error instead of an answer",
+                "catches": "hides the errors of the rule it wraps, so a mistake gives an answer",
+            }.get(known["effect"])
+            self.found.add(
+                ERROR,
+                "forbidden-operator",
+                where,
+                f"`{operator}` {reason}"
+                if reason
+                else f"`{operator}` is an extension of the engine ({known['family']}), not"
+                " standard JsonLogic: another JsonLogic engine would not understand it",
+                "use the standard JsonLogic operators docs/lint.md lists",
+            )
+            return False
+        count = len(args) if isinstance(args, list) else 1
+        low, high = known["min_args"], known["max_args"]
+        if count < (low or 0) or (high is not None and count > high):
+            takes = (
+                f"exactly {low}"
+                if low == high
+                else f"at least {low}"
+                if high is None
+                else f"{low} to {high}"
+            )
+            self.found.add(
+                ERROR,
+                "arguments",
+                where,
+                f"`{operator}` takes {takes} arguments, not {count}",
+                "give it the arguments jsonlogic.com/operations.html shows",
+            )
+            return False
+        return True
+
+    def _iterator(self, operator: str, items: list, where: list) -> bool:
+        """An iterator is bounded: over a list written in the rule or a fact that is a list, and
+        with no iterator inside it (so its cost grows no faster than the profile)."""
+        over = items[0] if items else None
+        plain_fact = (
+            isinstance(over, dict)
+            and set(over) == {"var"}
+            and isinstance(over["var"], str)
+            and "array" in (_schema_types(self.context.fact(over["var"]) or {}) or ())
+        )
+        if not (isinstance(over, list) or plain_fact):
+            self.found.add(
+                ERROR,
+                "unbounded-iteration",
+                [*where, 0],
+                f"`{operator}` goes over something worked out as it runs",
+                'go over a list written in the rule or a fact that is a list ({"var": "FACT"})',
+            )
+            return False
+        for index, item in enumerate(items[1:], start=1):
+            if _has_operator(item, ITERATORS):
+                self.found.add(
+                    ERROR,
+                    "unbounded-iteration",
+                    [*where, index],
+                    f"`{operator}` holds another iteration: its cost would grow with the square"
+                    " of the data",
+                    "go over each list once (one map, filter, reduce, all, some or none at a time)",
+                )
+                return False
+        return True
+
+    def _reads(self, operator: str, args: Any, where: list) -> None:
+        items = args if isinstance(args, list) else [args]
+        if operator == "var":
+            names = items[:1]
+        elif operator == "missing_some":
+            names = items[1] if len(items) > 1 and isinstance(items[1], list) else []
+        else:
+            names = items
+        for name in names:
+            if isinstance(name, int | float) and not isinstance(name, bool):
+                name = str(name)
+            if not isinstance(name, str) or not name:
+                self.found.add(
+                    ERROR,
+                    "computed-read",
+                    [*where, operator],
+                    "reads facts that are only known as it runs (a computed or empty var)",
+                    'name every fact it reads, as {"var": "FACT"}',
+                )
+                continue
+            self.version._fact(name, [*where, operator])
+
+    def _compared(self, operator: str, items: list, where: list) -> None:
+        """Values compared with a policy, a fact with set values or a credential list must be
+        among its values; a number is never compared with text."""
+        if not any(isinstance(i, str) or (isinstance(i, list) and operator == "in") for i in items):
+            return  # no text compared: nothing to look up
+        pairs: list[tuple[Any, Any, int]] = []  # (one side, a literal compared with it, its index)
+        if operator == "in" and len(items) == 2:
+            needle, haystack = items
+            if isinstance(haystack, list):
+                pairs += [(needle, item, i) for i, item in enumerate(haystack)]
+                where = [*where, 1]
+            else:
+                pairs.append((haystack, needle, 0))
+        elif operator in _COMPARISONS:
+            for i, item in enumerate(items):
+                pairs += [(other, item, i) for j, other in enumerate(items) if j != i]
+        for side, literal, index in pairs:
+            if isinstance(literal, str):
+                self._value(side, literal, [*where, index], operator)
+        if operator in _COMPARISONS:
+            self._mixed(operator, items, where)
+
+    def _value(self, side: Any, literal: str, where: list, operator: str) -> None:
+        name = _read_name(side)
+        if name is not None and name.startswith("policies."):
+            policy = name.removeprefix("policies.")
+            values = (self.context.policies or {}).get(policy)
+            if values is not None and literal not in values:
+                self.found.add(
+                    ERROR,
+                    "unknown-value",
+                    where,
+                    f"{literal!r} is not a value of policy {policy} ({', '.join(values)})",
+                    f"use one of: {', '.join(values)}",
+                    close_to(literal, values),
+                )
+            return
+        if name is not None and name in self.context.credential_lists:
+            self._credential_name(literal, where)
+            return
+        entry = self.context.fact(name) if name is not None else None
+        if entry is not None and "enum" in entry:
+            values = [v for v in entry["enum"] if v is not None]
+            if literal not in values:
+                self.found.add(
+                    ERROR,
+                    "unknown-value",
+                    where,
+                    f"{literal!r} is not a value the fact {name} takes ({', '.join(values)})",
+                    f"use one of: {', '.join(values)}",
+                    close_to(literal, values),
+                )
+            return
+        own = {self.version.entry.get("id"), self.version.entry.get("apprentice")}
+        if (
+            isinstance(side, str)
+            and side
+            and side in own
+            and operator in ("in", "==", "!=", "===", "!==")
+        ):
+            self._credential_name(literal, where)  # compared with this credential's own id
+
+    def _credential_name(self, name: str, where: list) -> None:
+        self.version._credential_name(name, where, "compared with credentials")
+
+    def _mixed(self, operator: str, items: list, where: list) -> None:
+        """A number compared with text that is not a number: always false, or it fails."""
+        numbers = [i for i, item in enumerate(items) if self.types(item) in _NUMERIC]
+        texts = [
+            i for i, item in enumerate(items) if isinstance(item, str) and not _is_number_text(item)
+        ]
+        if numbers and texts:
+            text = items[texts[0]]
+            self.found.add(
+                ERROR,
+                "number-vs-text",
+                [*where, texts[0]],
+                f"compares a number with the text {text!r}: "
+                + ("it fails when checked" if operator in _ORDERINGS else "never equal"),
+                "compare the number with a number (without quotes)",
+            )
+
+    def _division(self, operator: str, items: list, where: list) -> None:
+        for index, divisor in enumerate(items[1:], start=1):
+            if isinstance(divisor, dict | list) and _reads_data(divisor):
+                continue
+            ok, value = (True, divisor) if not isinstance(divisor, dict) else _constant(divisor)
+            if ok and value == 0 and not isinstance(value, bool):
+                self.found.add(
+                    ERROR,
+                    "division-by-zero",
+                    [*where, index],
+                    f"`{operator}` by zero: the check would fail whenever this is worked out",
+                    "divide by a number other than 0",
+                )
+
+
+# --- the whole book ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _VersionAt:
+    """A version of a check as one file's credential defines it."""
+
+    file: RuleFile
+    credential: str
+    index: int  # in the file's versions
+    data: Mapping[str, Any] = field(compare=False)
+
+    @property
+    def id(self) -> str:
+        return self.data["id"]
+
+    @property
+    def where(self) -> list:
+        return ["versions", self.index]
+
+    @property
+    def start(self) -> date:
+        value = self.data["in_force"].get("from")
+        return date.fromisoformat(value) if value else date.min
+
+    @property
+    def end(self) -> date:
+        value = self.data["in_force"].get("until")
+        return date.fromisoformat(value) if value else date.max
+
+
+def book_problems(files: Sequence[RuleFile], context: Context) -> list[Problem]:
+    """Problems only the rule files together show: versions that overlap, leave a gap or
+    repeat an id across files, checks or credentials defined twice, a ``preferred`` with
+    nothing to decide, check ids and aliases, sources a version does not list, the registry."""
+    founds = {
+        rule_file.file: _Found(rule_file, rule_file.file, rule_file.text) for rule_file in files
+    }
+    registry = _Found(None, context.registry_file, context.registry_text)
+    by_check: dict[str, list[tuple[_VersionAt, Mapping[str, Any]]]] = {}
+    owners: dict[str, tuple[str, RuleFile]] = {}
+    for rule_file in files:
+        for entry, versions in rule_file.entries:
+            for vi, version in enumerate(versions):
+                at = _VersionAt(rule_file, entry["id"], vi, version)
+                for ci, check in enumerate(version["checks"]):
+                    by_check.setdefault(check["id"], []).append((at, check))
+                    owner = owners.setdefault(check["id"], (entry["id"], rule_file))
+                    if owner[0] != entry["id"]:
+                        founds[rule_file.file].add(
+                            ERROR,
+                            "duplicate-check",
+                            [*at.where, "checks", ci, "id"],
+                            f"check id {check['id']!r} is also defined for {owner[0]}"
+                            f" ({owner[1].file})",
+                            "check ids must be unique across rule files (use {credential} in"
+                            " shared rules)",
+                        )
+    _version_ids(files, founds)
+    overlapping = _in_force(by_check, founds)
+    _preferred(by_check, overlapping, founds)
+    _check_ids(files, context, by_check, founds)
+    _same_credential(files, founds)
+    _aliases(files, context, founds)
+    _sources(files, context, founds)
+    _registry(files, context, registry)
+    problems = [problem for found in founds.values() for problem in found.problems()]
+    return problems + (registry.problems() if context.registry_text else [])
+
+
+def _version_ids(files: Sequence[RuleFile], founds: Mapping[str, _Found]) -> None:
+    """A version id names one version: not two in a file for a credential, not one in two files
+    (a second copy of a rule file shows itself this way)."""
+    first_file: dict[str, RuleFile] = {}
+    checks_of: dict[str, set[str]] = {}
+    for rule_file in files:
+        for entry, versions in rule_file.entries:
+            seen: set[str] = set()
+            for vi, version in enumerate(versions):
+                where = ["versions", vi, "id"]
+                if version["id"] in seen:
+                    founds[rule_file.file].add(
+                        ERROR,
+                        "duplicate-version",
+                        where,
+                        f"version id {version['id']!r} is used twice for {entry['id']}",
+                        "give each version its own id (--cert CHECK@ID must name one)",
+                    )
+                seen.add(version["id"])
+                checks_of.setdefault(rule_file.file, set()).update(
+                    c["id"] for c in version["checks"]
+                )
+        for _, versions in rule_file.entries:
+            for vi, version in enumerate(versions):
+                first = first_file.setdefault(version["id"], rule_file)
+                if first is rule_file:
+                    continue
+                shared = sorted(checks_of.get(first.file, set()) & checks_of[rule_file.file])
+                copy = (
+                    f"; both define {', '.join(shared[:4])}{', ...' if len(shared) > 4 else ''}:"
+                    " a second copy of a rule file? (the one whose name sorts first would decide)"
+                    if shared
+                    else ""
+                )
+                founds[rule_file.file].add(
+                    ERROR,
+                    "repeated-version",
+                    ["versions", vi, "id"],
+                    f"version id {version['id']!r} is also used in {first.file}{copy}",
+                    "delete the copy, or give this version an id of its own"
+                    if shared
+                    else "give this version an id of its own",
+                )
+
+
+def _in_force(
+    by_check: Mapping[str, list[tuple[_VersionAt, Mapping[str, Any]]]],
+    founds: Mapping[str, _Found],
+) -> set[tuple[str, str, int]]:
+    """Versions of a check may overlap only where exactly one is preferred, and leave no gap
+    between them. Returns the versions (file, credential, index) that overlap another."""
+    overlapping: set[tuple[str, str, int]] = set()
+    for check_id, having in by_check.items():
+        versions = [at for at, _ in having]
+        kinds = {check["kind"] for _, check in having}
+        if len(kinds) > 1:
+            at, check = having[-1]
+            founds[at.file.file].add(
+                ERROR,
+                "kind-mismatch",
+                [*at.where, "checks", at.data["checks"].index(check), "kind"],
+                f"check {check_id} is of kinds {', '.join(sorted(kinds))} in different versions",
+                "give every version of a check the same kind",
+            )
+        for i, first in enumerate(versions):
+            for second in versions[i + 1 :]:
+                if first.file is second.file and first.index == second.index:
+                    continue
+                start, end = max(first.start, second.start), min(first.end, second.end)
+                if start > end or (first.id == second.id and first.file is not second.file):
+                    continue  # no overlap; or a copy, told as a repeated version id
+                overlapping.update({(v.file.file, v.credential, v.index) for v in (first, second)})
+                if first.data.get("preferred", False) != second.data.get("preferred", False):
+                    continue
+                both = bool(first.data.get("preferred"))
+                names = (
+                    f"{first.id} and {second.id}"
+                    if first.file is second.file
+                    else f"{first.id} ({first.file.file}) and {second.id} ({second.file.file})"
+                )
+                founds[second.file.file].add(
+                    ERROR,
+                    "overlap",
+                    [*second.where, "in_force"],
+                    f"versions {names} are both in force from {_day(start)}"
+                    + (" and both are marked preferred" if both else ""),
+                    "only one of the versions in force on a date may be 'preferred: true'"
+                    if both
+                    else "make their in_force dates meet without overlapping, or mark one"
+                    " 'preferred: true'",
+                )
+        _gaps(check_id, versions, founds)
+    return overlapping
+
+
+def _gaps(check_id: str, versions: list[_VersionAt], founds: Mapping[str, _Found]) -> None:
+    ordered = sorted(versions, key=lambda v: v.start)
+    covered = ordered[0].end if ordered else date.max
+    for later in ordered[1:]:
+        if covered < date.max and later.start > covered + timedelta(days=1):
+            founds[later.file.file].add(
+                ERROR,
+                "gap",
+                [*later.where, "in_force", "from"],
+                f"no version of {check_id} is in force from {covered + timedelta(days=1)} to"
+                f" {later.start - timedelta(days=1)}",
+                f"start {later.id} on {covered + timedelta(days=1)}, or end the version before"
+                f" it on {later.start - timedelta(days=1)}",
+            )
+        covered = max(covered, later.end)
+
+
+def _preferred(
+    by_check: Mapping[str, list[tuple[_VersionAt, Mapping[str, Any]]]],
+    overlapping: set[tuple[str, str, int]],
+    founds: Mapping[str, _Found],
+) -> None:
+    """``preferred: true`` with no other version in force beside it decides nothing today, and
+    would silently decide an overlap made later instead of letting it be reported."""
+    for having in by_check.values():
+        for at, _ in having:
+            key = (at.file.file, at.credential, at.index)
+            if at.data.get("preferred") and key not in overlapping:
+                founds[at.file.file].add(
+                    ERROR,
+                    "unneeded-preferred",
+                    [*at.where, "preferred"],
+                    f"version {at.id} is marked preferred, but no other version of its checks is"
+                    " in force beside it",
+                    "remove 'preferred: true' (it would hide an overlap made later)",
+                )
+
+
+def _check_ids(
+    files: Sequence[RuleFile],
+    context: Context,
+    by_check: Mapping[str, list[tuple[_VersionAt, Mapping[str, Any]]]],
+    founds: Mapping[str, _Found],
+) -> None:
+    """A check id starts with its credential's id (or apprentice form) and a dash; a name after
+    it that no other check uses is worth a second look."""
+    endings: dict[str, int] = {}
+    for check_id, having in by_check.items():
+        at = having[0][0]
+        own = _own_names(at)
+        prefix = next((n for n in own if check_id.upper().startswith(n.upper() + "-")), None)
+        if prefix:
+            ending = check_id[len(prefix) + 1 :]
+            endings[ending] = endings.get(ending, 0) + 1
+    for check_id, having in by_check.items():
+        at, check = having[0]
+        own = _own_names(at)
+        where = [*at.where, "checks", at.data["checks"].index(check), "id"]
+        prefix = next((n for n in own if check_id.upper().startswith(n.upper() + "-")), None)
+        guesses = [f"{name}-{ending}" for name in own for ending in endings]
+        if prefix is None:
+            founds[at.file.file].add(
+                ERROR,
+                "check-id",
+                where,
+                f"check id {check_id!r} does not start with its credential's id"
+                f" ({' or '.join(own)}) and a dash",
+                "name the check after its credential, as {credential}-exam",
+                close_to(check_id, guesses),
+            )
+            continue
+        ending = check_id[len(prefix) + 1 :]
+        if endings.get(ending, 0) == 1 and len(endings) > 1:
+            hint = close_to(check_id, [g for g in guesses if g != check_id])
+            if hint:
+                founds[at.file.file].add(
+                    WARNING,
+                    "check-id",
+                    where,
+                    f"no other check id ends in {ending!r}",
+                    "if it is a misspelling, correct it (test cases and --cert name checks by id)",
+                    hint,
+                )
+
+
+def _own_names(at: _VersionAt) -> list[str]:
+    entry = next(e for e, _ in at.file.entries if e["id"] == at.credential)
+    return [name for name in (entry["id"], entry.get("apprentice")) if name]
+
+
+def _same_credential(files: Sequence[RuleFile], founds: Mapping[str, _Found]) -> None:
+    """A credential may have rules in several files (by topic), but one name and apprentice."""
+    first: dict[str, tuple[RuleFile, Mapping[str, Any]]] = {}
+    for rule_file in files:
+        for index, (entry, _) in enumerate(rule_file.entries):
+            earlier = first.setdefault(entry["id"], (rule_file, entry))
+            if earlier[0] is rule_file:
+                continue
+            for key in ("name", "apprentice", "setting", "id_confidence"):
+                mine, theirs = entry.get(key), earlier[1].get(key)
+                if (key in ("name", "apprentice") or (mine and theirs)) and mine != theirs:
+                    founds[rule_file.file].add(
+                        ERROR,
+                        "credential-mismatch",
+                        ["credentials", index, key],
+                        f"{entry['id']}'s {key} is {mine!r} here but {theirs!r} in"
+                        f" {earlier[0].file}",
+                        f"give the same {key} in both files",
+                    )
+
+
+def _aliases(files: Sequence[RuleFile], context: Context, founds: Mapping[str, _Found]) -> None:
+    """A name --cert takes (check id or alias, any case) names one check and no credential."""
+    named: dict[str, str] = {}
+    places = []
+    for rule_file in files:
+        for _, versions in rule_file.entries:
+            for vi, version in enumerate(versions):
+                for ci, check in enumerate(version["checks"]):
+                    named.setdefault(check["id"].upper(), check["id"])
+                    places.append((rule_file, vi, ci, check))
+    credentials = {e["id"].upper() for f in files for e, _ in f.entries} | {
+        str(name).upper() for name in context.registered
+    }
+    for rule_file, vi, ci, check in places:
+        for ai, alias in enumerate(check.get("aliases", [])):
+            other = named.setdefault(alias.upper(), check["id"])
+            if other == check["id"] and alias.upper() not in credentials:
+                continue
+            founds[rule_file.file].add(
+                ERROR,
+                "alias",
+                ["versions", vi, "checks", ci, "aliases", ai],
+                f"alias {alias!r} of {check['id']} also names "
+                + (f"the check {other}" if other != check["id"] else "a credential"),
+                "give each alias to one check only, and none that is a credential's or check's id",
+            )
+
+
+def _sources(files: Sequence[RuleFile], context: Context, founds: Mapping[str, _Found]) -> None:
+    """A condition cites sources its version lists, or ids of the catalogue (claims such as
+    CPC-APP-2, conventions such as CONV-1); a version lists sources of the catalogue."""
+    register = {
+        source["id"]
+        for f in files
+        for _, versions in f.entries
+        for version in versions
+        for source in version["sources"]
+    }
+    catalogue = context.catalogue
+    for rule_file in files:
+        found = founds[rule_file.file]
+        for _, versions in rule_file.entries:
+            for vi, version in enumerate(versions):
+                listed = [source["id"] for source in version["sources"]]
+                if catalogue is not None:
+                    for si, source in enumerate(listed):
+                        if source not in catalogue.sources:
+                            found.add(
+                                WARNING,
+                                "unknown-source",
+                                ["versions", vi, "sources", si, "id"],
+                                f"source {source!r} is not in the catalogue's source register"
+                                f" ({catalogue.file})",
+                                "use the id the catalogue gives the source, or add it there",
+                                close_to(source, catalogue.sources),
+                            )
+                for ci, check in enumerate(version["checks"]):
+                    for part in ("requires", "recommends"):
+                        if part not in check:
+                            continue
+                        start = ["versions", vi, "checks", ci, part]
+                        for node, where in _conditions(check[part], start):
+                            for si, source in enumerate(node.get("sources", [])):
+                                _cited(
+                                    found,
+                                    [*where, "sources", si],
+                                    source,
+                                    listed,
+                                    register,
+                                    catalogue,
+                                    version["id"],
+                                )
+
+
+def _cited(
+    found: _Found,
+    where: list,
+    source: str,
+    listed: list[str],
+    register: set[str],
+    catalogue: Catalogue | None,
+    version: str,
+) -> None:
+    if source in listed:
+        return
+    if source in register:
+        found.add(
+            ERROR,
+            "unknown-source",
+            where,
+            f"cites source {source!r}, which version {version} does not list",
+            f"add {source} to the version's sources (with its url and confidence), or cite one"
+            " it lists",
+            close_to(source, listed),
+        )
+    elif catalogue is not None and source not in catalogue.ids:
+        found.add(
+            WARNING,
+            "unknown-source",
+            where,
+            f"cites {source!r}, which neither version {version} nor the catalogue"
+            f" ({catalogue.file}) defines",
+            "cite a source the version lists, or an id the catalogue defines",
+            close_to(source, [*listed, *catalogue.ids]),
+        )
+
+
+def _registry(files: Sequence[RuleFile], context: Context, found: _Found) -> None:
+    """The registry names each credential once; an id no rule file uses, close to one a rule
+    file defines but the registry lacks, is a misspelling there."""
+    if context.registry is None:
+        return
+    defined = {e["id"] for f in files for e, _ in f.entries}
+    lacking = defined - set(context.registered)
+    seen: dict[str, str] = {}
+    for index, entry in enumerate(context.registry):
+        names = [entry["id"], *entry.get("aliases", []), entry.get("apprentice_form")]
+        for name in filter(None, names):
+            earlier = seen.setdefault(str(name).upper(), entry["id"])
+            if earlier != entry["id"] or names.count(name) > 1:
+                found.add(
+                    ERROR,
+                    "duplicate-credential",
+                    ["credentials", index],
+                    f"the name {name!r} is given to {earlier} already",
+                    "give each credential, alias and apprentice form one entry",
+                )
+        if entry["id"] not in defined and lacking:
+            hint = close_to(entry["id"], lacking)
+            if hint:
+                found.add(
+                    ERROR,
+                    "unknown-credential",
+                    ["credentials", index, "id"],
+                    f"{entry['id']!r} has no rule file, and the rule files define {hint!r}, which"
+                    " the registry lacks",
+                    f"correct the id to {hint} if that is the one meant",
+                    hint,
+                )
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+_NUMERIC = (frozenset({"number"}), frozenset({"number", "null"}))
+_COUNTS_AS_MET = {
+    "number": "a number counts as met unless it is 0",
+    "string": "a text counts as met unless it is empty",
+    "array": "a list counts as met unless it is empty",
+    "object": "an object counts as met unless it is empty",
+}
+
+
+def _conditions(node: Mapping[str, Any], where: list) -> Iterator[tuple[Mapping[str, Any], list]]:
+    """Each condition of a tree with its path, parents first."""
+    yield node, where
+    for kind in ("all", "any"):
+        for index, child in enumerate(node.get(kind, [])):
+            yield from _conditions(child, [*where, kind, index])
+
+
+def _size(value: Any) -> int:
+    if isinstance(value, dict):
+        return 1 + sum(_size(v) for v in value.values())
+    if isinstance(value, list):
+        return 1 + sum(_size(v) for v in value)
+    return 1
+
+
+def _numbers_in(value: Any) -> Iterator[float]:
+    if isinstance(value, bool):
+        return
+    if isinstance(value, int | float):
+        yield float(value)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _numbers_in(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _numbers_in(item)
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if value.is_integer() else str(value)
+
+
+def _has_operator(value: Any, operators: frozenset[str]) -> bool:
+    if isinstance(value, dict):
+        return any(k in operators or _has_operator(v, operators) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_operator(v, operators) for v in value)
+    return False
+
+
+def _reads_data(value: Any) -> bool:
+    """Whether ``value`` reads the facts (or the clock): if not, it is the same for everyone."""
+    return _has_operator(value, _READERS | {"now"})
+
+
+def _read_name(value: Any) -> str | None:
+    """The fact a plain ``{"var": NAME}`` reads."""
+    if isinstance(value, dict) and len(value) == 1 and "var" in value:
+        name = value["var"]
+        name = name[0] if isinstance(name, list) and name else name
+        return name if isinstance(name, str) else None
+    return None
+
+
+def _literal_type(value: Any) -> frozenset[str] | None:
+    if value is None:
+        return frozenset({"null"})
+    if isinstance(value, bool):
+        return frozenset({"boolean"})
+    if isinstance(value, int | float):
+        return frozenset({"number"})
+    if isinstance(value, str):
+        return frozenset({"string"})
+    if isinstance(value, list):
+        return frozenset({"array"})
+    return None
+
+
+def _schema_types(entry: Mapping[str, Any]) -> frozenset[str] | None:
+    kind = entry.get("type")
+    if kind is None:
+        return None
+    kinds = [kind] if isinstance(kind, str) else list(kind)
+    return frozenset("number" if k == "integer" else k for k in kinds)
+
+
+def _union(parts: Iterable[frozenset[str] | None]) -> frozenset[str] | None:
+    found: set[str] = set()
+    for part in parts:
+        if part is None:
+            return None
+        found |= part
+    return frozenset(found)
+
+
+def _is_number_text(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _literal_problem(value: Any) -> str:
+    if isinstance(value, str):
+        return f"the text {value!r} is not true or false: any text but an empty one counts as met"
+    if value is None:
+        return "'logic: null' is not a condition: it is never met"
+    if isinstance(value, int | float):
+        return f"the number {value} is not true or false: it counts as met unless it is 0"
+    return "a list is not a condition: it counts as met unless it is empty"
+
+
+def _literal_fix(value: Any) -> str:
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return f"write {value.strip().lower()} without quotes, or better, a condition that reads a fact"
+    return 'write a condition that reads a fact, as {">=": [{"var": "FACT"}, 24]}'
+
+
+def _day(day: date) -> str:
+    return "the beginning" if day == date.min else day.isoformat()
+
+
+def _spelt_like(read: str, paths: Iterable[str]) -> list[str]:
+    """Known fact paths as ``read`` would spell them: ``*`` taken as ``read``'s key there."""
+    parts = read.split(".")
+    spelt = []
+    for path in paths:
+        pieces = path.split(".")
+        spelt.append(
+            ".".join(
+                parts[i] if piece == "*" and i < len(parts) else piece
+                for i, piece in enumerate(pieces)
+            )
+        )
+    return spelt
+
+
+def _constant(expression: Any) -> tuple[bool, Any]:
+    """(True, value) for an expression that reads nothing, evaluated once; (False, message)
+    when evaluating it fails (it would fail whenever the rule is checked)."""
+    from eligibility.logic import evaluate
+
+    try:
+        return True, evaluate(expression, {})
+    except Exception as error:  # the engine's own errors: division by zero, text as a number
+        return False, str(error)
+
+
+@cache
+def operator_table() -> Mapping[str, Mapping[str, Any]]:
+    """Every operator the engine has, by name and alias: family, effect, arguments taken."""
+    from eligibility.logic import operators
+
+    table: dict[str, Mapping[str, Any]] = {}
+    for operator in operators():
+        for name in (operator["name"], *operator["aliases"]):
+            table[name] = operator
+    return table

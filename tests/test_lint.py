@@ -1,0 +1,657 @@
+"""``eligibility lint``: each mistake issue 12 found loading silently, made in a copy of rules/,
+is an error naming the file, the line, the JSON path and the fix; all of them are reported in one
+run; and loading (``eligibility check``) refuses each the same way.
+
+The mistakes are edits of today's rule texts; nothing here counts credentials, files or problems
+beyond the ones a mistake makes, nor depends on the order of the rule book.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from jsonschema import Draft202012Validator
+
+from eligibility import rules
+from eligibility.cli import main
+from eligibility.errors import InputError
+from eligibility.lint import lint_rules
+from eligibility.rulecheck import ERROR, WARNING, Problem
+from tests.conftest import PROFILES, ROOT
+
+HANA = PROFILES / "c09-hana-sato.yaml"
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path, monkeypatch):
+    """Each test its own rule cache, and no book remembered from another test."""
+    monkeypatch.setenv("ELIGIBILITY_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("ELIGIBILITY_NO_CACHE", raising=False)
+    rules.load_rulebook.cache_clear()
+    yield
+    rules.load_rulebook.cache_clear()
+
+
+def copy_of_rules(tmp_path: Path) -> Path:
+    target = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", target)
+    return target
+
+
+def edit(directory: Path, file: str, old: str, new: str) -> None:
+    """Replace the first ``old`` in ``file`` (it must be there: the test would prove nothing)."""
+    path = directory / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{file} no longer says {old!r}: update this test"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def newer_cca(directory: Path, dates: str) -> None:
+    """A new dated CCA version in a file of its own, as a maintainer might add one."""
+    text = (directory / "ahima" / "cca.yaml").read_text(encoding="utf-8")
+    assert "- id: CCA-CUR" in text and "from: null" in text
+    text = text.replace("- id: CCA-CUR", "- id: CCA-NEXT", 1).replace("from: null", dates, 1)
+    (directory / "ahima" / "cca-next.yaml").write_text(text, encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Mistake:
+    id: str
+    make: Callable[[Path], None]
+    file: str  # where the error is reported (relative to rules/)
+    code: str
+    message: str  # part of the message
+    line_shows: str  # part of the line named
+    fix: str  # part of the fix
+    suggestion: str | None = None
+
+
+MISTAKES = [
+    Mistake(
+        "credential-in-logic",
+        lambda d: edit(
+            d,
+            "ahima/ccs.yaml",
+            "{in: [CCA, {var: credentials.full}]}",
+            "{in: [CCAA, {var: credentials.full}]}",
+        ),
+        "ahima/ccs.yaml",
+        "unknown-credential",
+        "unknown credential 'CCAA'",
+        "CCAA",
+        "credential id from the registry",
+        "CCA",
+    ),
+    Mistake(
+        "credential-in-registry",
+        lambda d: edit(d, "credentials.yaml", "{id: CEDC,", "{id: CEDCX,"),
+        "credentials.yaml",
+        "unknown-credential",
+        "'CEDCX' has no rule file",
+        "CEDCX",
+        "correct the id to CEDC",
+        "CEDC",
+    ),
+    Mistake(
+        "policy-value-in-logic",
+        lambda d: edit(
+            d,
+            "ahima/recertification.yaml",
+            "{var: policies.ahima_hiim_basis}, all]",
+            "{var: policies.ahima_hiim_basis}, al]",
+        ),
+        "ahima/recertification.yaml",
+        "unknown-value",
+        "'al' is not a value of policy ahima_hiim_basis",
+        "ahima_hiim_basis}, al]",
+        "use one of: required, all",
+        "all",
+    ),
+    Mistake(
+        "leftover-placeholder",
+        lambda d: edit(
+            d,
+            "aapc/cpc-coc.yaml",
+            "will you be a full {credential}",
+            "will you be a full {credentail}",
+        ),
+        "aapc/cpc-coc.yaml",
+        "leftover-placeholder",
+        "{credentail} is not filled in",
+        "{credentail}",
+        "correct the placeholder",
+        "{credential}",
+    ),
+    Mistake(
+        "logic-false-in-quotes",
+        lambda d: edit(
+            d, "ahima/cca.yaml", "logic: {var: training.pcap_completed}", 'logic: "false"'
+        ),
+        "ahima/cca.yaml",
+        "not-a-condition",
+        "the text 'false' is not true or false",
+        'logic: "false"',
+        "write false without quotes",
+    ),
+    Mistake(
+        "second-copy-of-a-file",
+        lambda d: shutil.copy(d / "aapc" / "crc.yaml", d / "aapc" / "crc copy.yaml"),
+        "aapc/crc copy.yaml",
+        "repeated-version",
+        "a second copy of a rule file?",
+        "- id: ",
+        "delete the copy",
+    ),
+    Mistake(
+        "overlap-across-files",
+        lambda d: newer_cca(d, "from: 2026-01-01"),
+        "ahima/cca-next.yaml",
+        "overlap",
+        "are both in force from 2026-01-01",
+        "in_force:",
+        "make their in_force dates meet",
+    ),
+    Mistake(
+        "reversed-in-force",
+        lambda d: newer_cca(d, "from: 2026-01-01\n      until: 2025-06-30"),
+        "ahima/cca-next.yaml",
+        "reversed-dates",
+        "in force until 2025-06-30, before it comes into force",
+        "until: 2025-06-30",
+        "swap the dates",
+    ),
+    Mistake(
+        "duplicate-version-id",
+        lambda d: edit(d, "ahima/ccs-p.yaml", "- id: CCSP-SEED", "- id: CCSP-ASSUMED"),
+        "ahima/ccs-p.yaml",
+        "duplicate-version",
+        "version id 'CCSP-ASSUMED' is used twice",
+        "- id: CCSP-ASSUMED",
+        "give each version its own id",
+    ),
+    Mistake(
+        "source-the-version-does-not-list",
+        lambda d: edit(
+            d, "ahima/cca.yaml", "sources: [AHIMA-CCA-1, T2]", "sources: [AHIMA-CCA-1, T1]"
+        ),
+        "ahima/cca.yaml",
+        "unknown-source",
+        "cites source 'T1', which version CCA-CUR does not list",
+        "T1]",
+        "add T1 to the version's sources",
+    ),
+    Mistake(
+        "unneeded-preferred",
+        lambda d: edit(
+            d,
+            "ahima/ccs.yaml",
+            "    confidence: H\n    sources:",
+            "    preferred: true\n    confidence: H\n    sources:",
+        ),
+        "ahima/ccs.yaml",
+        "unneeded-preferred",
+        "version CCS-CUR is marked preferred, but no other version",
+        "preferred: true",
+        "remove 'preferred: true'",
+    ),
+    Mistake(
+        "now",
+        lambda d: edit(
+            d,
+            "ahima/cca.yaml",
+            '{">=": [{var: experience.ahima_months}, 6]}',
+            '{">=": [{var: experience.ahima_months}, {now: []}]}',
+        ),
+        "ahima/cca.yaml",
+        "forbidden-operator",
+        "`now` reads the computer's clock",
+        "{now: []}",
+        "standard JsonLogic operators",
+    ),
+    Mistake(
+        "throw",
+        lambda d: edit(
+            d,
+            "ahima/cca.yaml",
+            "logic: {var: education.hs_or_equivalent}",
+            "logic: {if: [{var: education.hs_or_equivalent}, true, {throw: no}]}",
+        ),
+        "ahima/cca.yaml",
+        "forbidden-operator",
+        "`throw` stops the check with an error",
+        "{throw: no}",
+        "standard JsonLogic operators",
+    ),
+    Mistake(
+        "division-by-zero",
+        lambda d: edit(
+            d,
+            "pahcs/mcs.yaml",
+            '{var: "recert.{credential}.last.ceus_instructional"}, 24]',
+            '{"/": [{var: "recert.{credential}.last.ceus_instructional"}, 0]}, 1]',
+        ),
+        "pahcs/mcs.yaml",
+        "division-by-zero",
+        "`/` by zero",
+        '"/"',
+        "divide by a number other than 0",
+    ),
+    Mistake(
+        "number-compared-with-text",
+        lambda d: edit(
+            d,
+            "aapc/crc.yaml",
+            '{">=": [{var: experience.aapc_months}, 12]}',
+            '{">=": [{var: experience.aapc_months}, twelve]}',
+        ),
+        "aapc/crc.yaml",
+        "number-vs-text",
+        "compares a number with the text 'twelve'",
+        "twelve",
+        "compare the number with a number",
+    ),
+]
+
+
+def errors_matching(report_problems: tuple[Problem, ...], mistake: Mistake, directory: Path):
+    return [
+        p
+        for p in report_problems
+        if p.level == ERROR
+        and p.file == str(directory / mistake.file)
+        and p.code == mistake.code
+        and mistake.message in p.message
+    ]
+
+
+def assert_names_place_and_fix(problem: Problem, mistake: Mistake) -> None:
+    path = Path(problem.file)
+    assert problem.line, problem
+    line = path.read_text(encoding="utf-8").splitlines()[problem.line - 1]
+    assert mistake.line_shows in line, f"line {problem.line} is {line!r}"
+    assert problem.path and problem.path.startswith("$"), problem
+    assert mistake.fix in problem.fix, problem.fix
+    if mistake.suggestion:
+        assert problem.suggestion == mistake.suggestion
+
+
+def test_the_bundled_rules_lint_clean():
+    report = lint_rules(str(ROOT / "rules"))
+    assert report.problems == (), "\n".join(map(str, report.problems))
+
+
+@pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: m.id)
+def test_each_silent_mistake_is_an_error_naming_place_and_fix(tmp_path, mistake):
+    directory = copy_of_rules(tmp_path)
+    mistake.make(directory)
+    report = lint_rules(str(directory))
+    found = errors_matching(report.problems, mistake, directory)
+    assert found, "\n".join(map(str, report.problems))
+    assert_names_place_and_fix(found[0], mistake)
+
+
+@pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: m.id)
+def test_check_refuses_each_mistake_as_lint_reports_it(tmp_path, mistake):
+    directory = copy_of_rules(tmp_path)
+    mistake.make(directory)
+    errors = [p for p in lint_rules(str(directory)).problems if p.level == ERROR]
+    with pytest.raises(InputError) as refused:
+        rules.load_rulebook(str(directory))
+    told = refused.value
+    assert any(str(told) == str(p.as_error()) for p in errors), (str(told), errors)
+    result = CliRunner().invoke(main, ["check", str(HANA), "--rules", str(directory)])
+    assert result.exit_code == 2
+    assert str(told).splitlines()[0] in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_all_the_mistakes_are_reported_in_one_run(tmp_path):
+    directory = copy_of_rules(tmp_path)
+    together = [m for m in MISTAKES if m.id != "reversed-in-force"]  # both write cca-next.yaml
+    for mistake in together:
+        mistake.make(directory)
+    report = lint_rules(str(directory))
+    for mistake in together:
+        assert errors_matching(report.problems, mistake, directory), mistake.id
+    result = CliRunner().invoke(main, ["lint", "--rules", str(directory)])
+    assert result.exit_code == 1
+    for mistake in together:
+        assert mistake.message in result.stdout, mistake.id
+
+
+def test_one_broken_file_names_itself_and_the_others_are_still_checked(tmp_path):
+    directory = copy_of_rules(tmp_path)
+    (directory / "aapc" / "broken.yaml").write_text("rule_format: 1\nbody: [\n", encoding="utf-8")
+    edit(directory, "ahima/cca.yaml", "        question: May you sit for the CCA exam?\n", "")
+    MISTAKES[0].make(directory)
+    report = lint_rules(str(directory))
+    by_file = {(Path(p.file).name, p.code) for p in report.problems if p.level == ERROR}
+    assert ("broken.yaml", "invalid-file") in by_file
+    assert ("cca.yaml", "invalid-file") in by_file  # the schema: a check without a question
+    assert ("ccs.yaml", "unknown-credential") in by_file
+
+
+def test_a_broken_reference_file_is_reported_and_the_rule_files_still_checked(tmp_path):
+    directory = copy_of_rules(tmp_path)
+    edit(directory, "policies.yaml", "    default: calendar\n", "")
+    MISTAKES[4].make(directory)  # logic: "false"
+    report = lint_rules(str(directory))
+    codes = {(Path(p.file).name, p.code) for p in report.problems}
+    assert ("policies.yaml", "invalid-file") in codes
+    assert ("cca.yaml", "not-a-condition") in codes
+
+
+# --- other checks --------------------------------------------------------------------------
+
+
+OTHERS = [
+    # (id, file, old, new, level, code, part of the message, suggestion)
+    (
+        "unknown-fact",
+        "ahima/cca.yaml",
+        "{var: experience.ahima_months}, 6]",
+        "{var: experience.ahima_month}, 6]",
+        ERROR,
+        "unknown-fact",
+        "reads unknown fact 'experience.ahima_month'",
+        "experience.ahima_months",
+    ),
+    (
+        "unknown-operator",
+        "ahima/cca.yaml",
+        '{">=": [{var: experience.ahima_months}, 6]}',
+        '{">==": [{var: experience.ahima_months}, 6]}',
+        ERROR,
+        "unknown-operator",
+        "unknown operator `>==`",
+        ">=",
+    ),
+    (
+        "extension-operator",
+        "ahima/cca.yaml",
+        "{in: [anatomy_physiology, {var: training.topics}]}",
+        '{">=": [{length: {var: training.topics}}, 2]}',
+        ERROR,
+        "forbidden-operator",
+        "`length` is an extension of the engine",
+        None,
+    ),
+    (
+        "try",
+        "ahima/cca.yaml",
+        "logic: {var: education.hs_or_equivalent}",
+        "logic: {try: [{var: education.hs_or_equivalent}, true]}",
+        ERROR,
+        "forbidden-operator",
+        "`try` hides the errors",
+        None,
+    ),
+    (
+        "iteration-over-a-computed-list",
+        "ahima/cca.yaml",
+        "{in: [anatomy_physiology, {var: training.topics}]}",
+        '{some: [{merge: [{var: training.topics}]}, {"==": [{var: ""}, anatomy_physiology]}]}',
+        ERROR,
+        "unbounded-iteration",
+        "`some` goes over something worked out as it runs",
+        None,
+    ),
+    (
+        "iteration-inside-iteration",
+        "ahima/cca.yaml",
+        "{in: [anatomy_physiology, {var: training.topics}]}",
+        "{some: [{var: training.topics}, {some: [[1, 2], true]}]}",
+        ERROR,
+        "unbounded-iteration",
+        "holds another iteration",
+        None,
+    ),
+    (
+        "a-number-as-a-condition",
+        "ahima/cca.yaml",
+        '{">=": [{var: experience.ahima_months}, 6]}',
+        "{var: experience.ahima_months}",
+        ERROR,
+        "not-a-condition",
+        "gives a number, not true or false",
+        None,
+    ),
+    (
+        "policy-not-named",
+        "ahima/cca.yaml",
+        "[part_time_counting, cca_icd_procedural]",
+        "[part_time_counting]",
+        ERROR,
+        "policy-not-named",
+        "reads policy 'cca_icd_procedural', which this version does not name",
+        None,
+    ),
+    (
+        "unknown-policy",
+        "ahima/cca.yaml",
+        "[part_time_counting, cca_icd_procedural]",
+        "[part_time_counting, cca_icd_procedural, ahima_hiim_bases]",
+        ERROR,
+        "unknown-policy",
+        "unknown policy 'ahima_hiim_bases'",
+        "ahima_hiim_basis",
+    ),
+    (
+        "alias-of-a-credential",
+        "ahima/ccs.yaml",
+        "{in: [CCA, {var: credentials.full}]}",
+        "{in: [Certified Coding Assistant, {var: credentials.full}]}",
+        ERROR,
+        "unknown-credential",
+        "is another name of CCA",
+        "CCA",
+    ),
+    (
+        "unknown-standing",
+        "pahcs/mcs.yaml",
+        "not_met: at risk",
+        "not_met: at-risk",
+        ERROR,
+        "unknown-value",
+        "unknown standing 'at-risk'",
+        "at risk",
+    ),
+    (
+        "gap-between-versions",
+        "ahima/ccs.yaml",
+        "until: 2015-09-30",
+        "until: 2015-08-31",
+        ERROR,
+        "gap",
+        "no version of CCS-exam is in force from 2015-09-01 to 2015-09-30",
+        None,
+    ),
+    (
+        "kinds-differ",
+        "ahima/ccs.yaml",
+        "kind: exam",
+        "kind: designation",
+        ERROR,
+        "kind-mismatch",
+        "check CCS-exam is of kinds",
+        None,
+    ),
+    (
+        "check-id-naming-another-credential",
+        "ahima/cca.yaml",
+        "- id: CCA-exam",
+        "- id: CCX-exam",
+        ERROR,
+        "check-id",
+        "does not start with its credential's id (CCA)",
+        "CCA-exam",
+    ),
+    (
+        "too-large",
+        "ahima/cca.yaml",
+        "{var: experience.ahima_months}, 6]",
+        '{var: experience.ahima_months}, {"+": [' + ", ".join(["1"] * 600) + "]}]",
+        ERROR,
+        "too-large",
+        "values in one condition's JsonLogic (at most 500)",
+        None,
+    ),
+    (
+        "text-and-logic-disagree",
+        "ahima/cca.yaml",
+        '"(a) 6 months of coding',
+        '"(a) 9 months of coding',
+        WARNING,
+        "text-numbers",
+        "the text says 9 but the logic uses 6",
+        None,
+    ),
+    (
+        "policy-named-but-not-read",
+        "ahima/cca.yaml",
+        "[part_time_counting, cca_icd_procedural]",
+        "[part_time_counting, cca_icd_procedural, ahima_hiim_basis]",
+        WARNING,
+        "unused-policy",
+        "names policy 'ahima_hiim_basis', but none",
+        None,
+    ),
+    (
+        "constant-comparison",
+        "ahima/cca.yaml",
+        '{">=": [{var: experience.ahima_months}, 6]}',
+        '{">=": [24, 6]}',
+        WARNING,
+        "constant-logic",
+        "reads no fact: always met",
+        None,
+    ),
+    (
+        "unusual-check-id",
+        "ahima/cca.yaml",
+        "- id: CCA-exam",
+        "- id: CCA-exm",
+        WARNING,
+        "check-id",
+        "no other check id ends in 'exm'",
+        "CCA-exam",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "level", "code", "message", "suggestion"),
+    [pytest.param(*case[1:], id=case[0]) for case in OTHERS],
+)
+def test_other_checks(tmp_path, file, old, new, level, code, message, suggestion):
+    directory = copy_of_rules(tmp_path)
+    edit(directory, file, old, new)
+    report = lint_rules(str(directory))
+    found = [p for p in report.problems if p.code == code and message in p.message]
+    assert found, "\n".join(map(str, report.problems))
+    assert found[0].level == level
+    assert found[0].file == str(directory / file) and found[0].line and found[0].fix
+    assert found[0].suggestion == suggestion
+    if level == WARNING:  # warnings do not stop loading
+        assert not [p for p in report.problems if p.level == ERROR]
+        rules.load_rulebook(str(directory))
+
+
+def test_a_warning_is_silenced_on_its_line_and_an_error_is_not(tmp_path):
+    directory = copy_of_rules(tmp_path)
+    edit(directory, "ahima/cca.yaml", '"(a) 6 months of coding', '"(a) 9 months of coding')
+    edit(
+        directory,
+        "ahima/cca.yaml",
+        "logic: {var: training.pcap_completed}",
+        'logic: "false"  # lint: allow not-a-condition',
+    )
+    report = lint_rules(str(directory))
+    assert {p.code for p in report.problems} == {"text-numbers", "not-a-condition"}
+    edit(
+        directory,
+        "ahima/cca.yaml",
+        '"(a) 9 months of coding experience directly applying codes"',
+        '"(a) 9 months of coding experience directly applying codes"  # lint: allow text-numbers',
+    )
+    assert {p.code for p in lint_rules(str(directory)).problems} == {"not-a-condition"}
+
+
+def test_the_catalogue_names_unknown_source_ids_as_warnings(tmp_path):
+    directory = copy_of_rules(tmp_path)
+    edit(directory, "ahima/cca.yaml", "sources: [AHIMA-CCA-1, T2]", "sources: [AHIMA-CCA-9, T2]")
+    catalogue = tmp_path / "CATALOG.md"
+    catalogue.write_text(
+        "## 1. Source register\n\n| ID | Source |\n|---|---|\n| T2 | a page |\n| H1 | a page |\n\n"
+        "## 3. Rules\n\n| Rule ID | Rule |\n|---|---|\n| AHIMA-CCA-1 | diploma |\n",
+        encoding="utf-8",
+    )
+    report = lint_rules(str(directory), str(catalogue))
+    assert report.catalogue == str(catalogue)
+    told = {(p.level, p.code, p.message.split(",")[0], p.suggestion) for p in report.problems}
+    assert (WARNING, "unknown-source", "cites 'AHIMA-CCA-9'", "AHIMA-CCA-1") in told
+    # the version lists sources the catalogue's register lacks (H7, SEED-001, ...)
+    assert any(
+        p.code == "unknown-source" and "source register" in p.message for p in report.problems
+    )
+    assert not [p for p in report.problems if p.level == ERROR]
+
+
+# --- the command ---------------------------------------------------------------------------
+
+
+def test_lint_command_exit_status_and_formats(tmp_path):
+    runner = CliRunner()
+    clean = runner.invoke(main, ["lint", "--rules", str(ROOT / "rules")])
+    assert clean.exit_code == 0, clean.output
+    assert "No problems" in clean.stdout
+    directory = copy_of_rules(tmp_path)
+    MISTAKES[0].make(directory)
+    edit(directory, "ahima/cca.yaml", '"(a) 6 months of coding', '"(a) 9 months of coding')
+    text = runner.invoke(main, ["lint", "--rules", str(directory)])
+    assert text.exit_code == 1
+    assert re.search(r"ccs\.yaml:\d+: error: unknown credential 'CCAA'", text.stdout)
+    assert "did you mean 'CCA'?" in text.stdout
+    assert re.search(r"cca\.yaml:\d+: warning: the text says 9", text.stdout)
+    as_json = runner.invoke(main, ["lint", "--rules", str(directory), "--format", "json"])
+    document = json.loads(as_json.stdout)
+    schema = json.loads((ROOT / "schemas" / "lint.schema.json").read_text(encoding="utf-8"))
+    Draft202012Validator(schema).validate(document)
+    assert document["errors"] >= 1 and document["warnings"] >= 1
+    github = runner.invoke(main, ["lint", "--rules", str(directory), "--format", "github"])
+    assert github.exit_code == 1
+    assert re.search(
+        r"^::error file=[^,]*ccs\.yaml,line=\d+,title=[^:]*::unknown credential 'CCAA'",
+        github.stdout,
+        re.M,
+    )
+    assert re.search(r"^::warning file=[^,]*cca\.yaml,line=\d+,", github.stdout, re.M)
+
+
+def test_only_warnings_exit_0(tmp_path):
+    directory = copy_of_rules(tmp_path)
+    edit(directory, "ahima/cca.yaml", '"(a) 6 months of coding', '"(a) 9 months of coding')
+    result = CliRunner().invoke(main, ["lint", "--rules", str(directory)])
+    assert result.exit_code == 0
+    assert "0 errors, 1 warning" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--rules", "no/such/dir"], "rules directory not found"),
+        (["--catalogue", "no/such/CATALOG.md"], "cannot read the sources catalogue"),
+        (["--format", "xml"], "Invalid value for '--format'"),
+    ],
+)
+def test_lint_usage_errors_exit_2(args, message):
+    result = CliRunner().invoke(main, ["lint", *args])
+    assert result.exit_code == 2
+    assert message in result.stderr
