@@ -258,14 +258,27 @@ def list_(as_of, fmt, rules_dir) -> None:
 @main.command()
 @click.argument("ident", metavar="ID")
 @RULES_AS_OF_OPTION
+@click.option(
+    "--logic",
+    is_flag=True,
+    help="Under each condition, its id and its logic as evaluated "
+    "(experience.aapc_months >= 24), to compare with the words above it.",
+)
 @RULES_OPTION
-def show(ident, as_of, rules_dir) -> None:
-    """Explain a credential's (or one check's) requirements in plain words, with sources and versions."""
+def show(ident, as_of, logic, rules_dir) -> None:
+    """Explain a credential's (or one check's) requirements in plain words, with sources and versions.
+
+    \b
+    Examples:
+      eligibility show CPC
+      eligibility show CPC-A-removal --logic
+      eligibility show CCS --as-of 2014-06-01
+    """
     from eligibility.describe import show as show_rules
     from eligibility.rules import load_rulebook
 
     try:
-        click.echo(show_rules(load_rulebook(rules_dir), ident, as_of or date.today()))
+        click.echo(show_rules(load_rulebook(rules_dir), ident, as_of or date.today(), logic))
     except InputError as error:
         _fail(error)
 
