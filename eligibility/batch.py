@@ -352,7 +352,7 @@ class CohortChecker:
         if len(tally.errors) < LISTED_ERRORS:
             tally.errors.append((row.number, row.where, message))
         lines = (
-            _csv_line([row.number, row.where, *row.who, "", "error", *[""] * 6, message, ""])
+            csv_line([row.number, row.where, *row.who, "", "error", *[""] * 6, message, ""])
             if self.csv
             else ""
         )
@@ -400,7 +400,7 @@ class CohortChecker:
                     zip(answers.outcomes, answers.standings, strict=True)
                 )
             ]
-        who = _csv_line(
+        who = csv_line(
             [row.number, row.where, data.get("candidate_id", ""), data.get("name", "")], end=","
         )
         assumed = row.profile.assumed if row.profile else ()
@@ -416,7 +416,7 @@ class CohortChecker:
             filter(None, (measurement(leaf) or leaf.node.text for leaf in outcome.lacking))
         )
         version = f"{check.version.id} {check.version.version}" if check.version else ""
-        return _csv_line(
+        return csv_line(
             [
                 plan.labels[place],
                 outcome.status,
@@ -447,7 +447,8 @@ def _field(value: Any) -> str:
     return text
 
 
-def _csv_line(values: list[Any], end: str = "\r\n") -> str:
+def csv_line(values: list[Any], end: str = "\r\n") -> str:
+    """One CSV record, each field as :func:`_field` writes it (also for ``eligibility diff``)."""
     return ",".join(_field(v) for v in values) + end
 
 
@@ -487,7 +488,7 @@ def run_batch(
         jsonl = stack.enter_context(atomic_writer(jsonl_out)) if jsonl_out else None
         summary = stack.enter_context(atomic_writer(summary_out)) if summary_out else None
         if csv_file:
-            csv_file.write(_csv_line(list(CSV_FIELDS)))
+            csv_file.write(csv_line(list(CSV_FIELDS)))
         for lines, reports, part in _checked(rows, checker, jobs, stop):
             tally.add(part)
             if csv_file:

@@ -262,14 +262,27 @@ def list_(as_of, fmt, rules_dir) -> None:
 @main.command()
 @click.argument("ident", metavar="ID")
 @RULES_AS_OF_OPTION
+@click.option(
+    "--logic",
+    is_flag=True,
+    help="Under each condition, its id and its logic as evaluated "
+    "(experience.aapc_months >= 24), to compare with the words above it.",
+)
 @RULES_OPTION
-def show(ident, as_of, rules_dir) -> None:
-    """Explain a credential's (or one check's) requirements in plain words, with sources and versions."""
+def show(ident, as_of, logic, rules_dir) -> None:
+    """Explain a credential's (or one check's) requirements in plain words, with sources and versions.
+
+    \b
+    Examples:
+      eligibility show CPC
+      eligibility show CPC-A-removal --logic
+      eligibility show CCS --as-of 2014-06-01
+    """
     from eligibility.describe import show as show_rules
     from eligibility.rules import load_rulebook
 
     try:
-        click.echo(show_rules(load_rulebook(rules_dir), ident, as_of or date.today()))
+        click.echo(show_rules(load_rulebook(rules_dir), ident, as_of or date.today(), logic))
     except InputError as error:
         _fail(error)
 
@@ -427,7 +440,7 @@ def batch(source, out, summary, certs, as_of, mapping, jobs, config, policies, r
     from concurrent.futures.process import BrokenProcessPool
 
     from eligibility.batch import Stopped, StopRequest, run_batch, summary_markdown, worker_count
-    from eligibility.cohort import count_items, load_mapping, read_items
+    from eligibility.cohort import load_mapping, read_items
 
     # a stop (kill, a scheduler's timeout, Ctrl-C) unwinds cleanly: no temporary file is left
     # behind and a report from before stays as it was
@@ -452,13 +465,7 @@ def batch(source, out, summary, certs, as_of, mapping, jobs, config, policies, r
                 err=True,
             )
         items = read_items(source, layout)
-        # a progress bar for a person watching; nothing in a log or a pipe
-        shown = sys.stderr.isatty()
-        with click.progressbar(
-            length=count_items(source) if shown else 0,
-            label="checking",
-            file=sys.stderr if shown else io.StringIO(),
-        ) as progress:
+        with _progress(source, "checking") as progress:
             tally = run_batch(
                 items,
                 book,
@@ -496,6 +503,78 @@ def batch(source, out, summary, certs, as_of, mapping, jobs, config, policies, r
     if not tally.rows:  # not an error (a class may be empty), but likely not what was meant
         click.echo(f"warning: {source}: no students in it, so the report lists none", err=True)
     sys.exit(EXIT_MET if not tally.error_count else EXIT_NOT_MET)
+
+
+def _file_option(name: str, text: str):
+    """An option naming one file (not a folder); none unless given."""
+    return click.option(
+        name, name.lstrip("-"), type=click.Path(dir_okay=False), default=None, help=text
+    )
+
+
+@main.command()
+@click.argument("old_rules", metavar="OLD_RULES", type=click.Path(exists=True, file_okay=False))
+@click.argument("new_rules", metavar="NEW_RULES", type=click.Path(exists=True, file_okay=False))
+@click.option(
+    "--cohort",
+    "cohort",
+    type=click.Path(exists=True),
+    default=None,
+    help="Students to answer under both rule books: .jsonl, a multi-document .yaml, a .csv or a"
+    " directory of profiles (as for 'eligibility batch').",
+)
+@_as_of_option("each profile's own as_of, else today")
+@_file_option(
+    "--out", "CSV report: one row per student and check whose answer changes (needs --cohort)."
+)
+@_file_option("--summary", "Markdown file for the rule changes and their impact. Default: printed.")
+@_file_option(
+    "--mapping", "For a CSV cohort in another layout: YAML 'columns: {our_name: your_column}'."
+)
+def diff(old_rules, new_rules, cohort, as_of, out, summary, mapping) -> None:
+    """What changed between two rule directories, in plain words, and whom it affects.
+
+    Checks added, removed or changed; per check and version the conditions, thresholds
+    (numbers in the logic), dates in force, texts and sources that changed; open policies and
+    the credential registry. With --cohort, every student is answered under both rule books on
+    the same date, and the students whose answer changes are counted and named. Exit status:
+    0 no differences, 1 differences found, 2 a usage or input error. See docs/diff.md.
+
+    \b
+    Examples:
+      eligibility diff rules/ my-rules/
+      eligibility diff rules/ my-rules/ --cohort cohort.jsonl --as-of 2027-06-01 --out changed.csv
+      eligibility diff rules/ my-rules/ --cohort class.csv --mapping mapping.yaml --summary changes.md
+    """
+    from eligibility.diffreport import run_diff
+
+    try:
+        with _progress(cohort, "comparing") as progress:
+            report = run_diff(
+                old_rules, new_rules, cohort, as_of, out, summary, mapping, progress.update
+            )
+    except InputError as error:
+        _fail(error)
+    if not summary:
+        click.echo(printable(report.summary), nl=False)
+    else:
+        click.echo(
+            f"{'differences found' if report.differs else 'no differences'}; summary written to"
+            f" {summary}" + (f", changed answers to {out}" if out else "")
+        )
+    sys.exit(EXIT_NOT_MET if report.differs else EXIT_MET)
+
+
+def _progress(source: str | None, label: str):
+    """A progress bar over a cohort's students for a person watching; nothing in a log or a pipe."""
+    from eligibility.cohort import count_items
+
+    shown = source is not None and sys.stderr.isatty()
+    return click.progressbar(
+        length=count_items(source) if shown else 0,
+        label=label,
+        file=sys.stderr if shown else io.StringIO(),
+    )
 
 
 def run() -> None:

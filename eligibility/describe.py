@@ -6,6 +6,8 @@ from datetime import date
 from typing import Any
 
 from eligibility.errors import InputError
+from eligibility.logic import Compiled
+from eligibility.logictext import readable
 from eligibility.rules import Credential, Node, RuleBook, Version
 
 
@@ -67,9 +69,10 @@ def list_text(book: RuleBook, as_of: date) -> str:
     return "\n".join(lines)
 
 
-def show(book: RuleBook, ident: str, as_of: date) -> str:
+def show(book: RuleBook, ident: str, as_of: date, logic: bool = False) -> str:
     """What ``eligibility show ID`` prints: a credential's rules, or one check's; for a credential
-    the registry knows but no rule file covers (RHIT, RHIA), what that means."""
+    the registry knows but no rule file covers (RHIT, RHIA), what that means. With ``logic``,
+    each condition's id and its logic as evaluated (``show --logic``)."""
     try:
         expanded = book.expand(ident)
     except InputError as error:
@@ -84,23 +87,27 @@ def show(book: RuleBook, ident: str, as_of: date) -> str:
     credential = book.credential_of(expanded[0][0])
     assert credential is not None
     whole = len(expanded) > 1 or ident.upper() == credential.id.upper()
-    return show_text(book, credential, as_of, None if whole else expanded[0][0])
+    return show_text(book, credential, as_of, None if whole else expanded[0][0], logic)
 
 
 def show_text(
-    book: RuleBook, credential: Credential, as_of: date, only_check: str | None = None
+    book: RuleBook,
+    credential: Credential,
+    as_of: date,
+    only_check: str | None = None,
+    logic: bool = False,
 ) -> str:
     """Every version of a credential's rules in plain words, the one in force marked."""
     lines = [f"{credential.id}: {credential.name} ({credential.body})"]
     if credential.setting:
         lines.append(f"Setting: {credential.setting}")
     for version in credential.versions:
-        lines += ["", *_version_lines(book, version, as_of, only_check)]
+        lines += ["", *_version_lines(book, version, as_of, only_check, logic)]
     return "\n".join(lines)
 
 
 def _version_lines(
-    book: RuleBook, version: Version, as_of: date, only_check: str | None
+    book: RuleBook, version: Version, as_of: date, only_check: str | None, logic: bool
 ) -> list[str]:
     since = version.valid_from.isoformat() if version.valid_from else "(no start date known)"
     until = version.valid_until.isoformat() if version.valid_until else "now"
@@ -141,22 +148,37 @@ def _version_lines(
         lines += ["", f"   {check.id}: {check.question}"]
         if check.applies_text:
             lines.append(f"     Applies {check.applies_text}")
+            if logic and check.applies_logic is not None:
+                lines.append(_logic_line(check.applies_logic, 9))
         lines.append("     Required:")
-        lines += _node_lines(check.requires, 6)
+        lines += _node_lines(check.requires, 6, logic)
         if check.recommends:
             lines.append("     Recommended (does not change the verdict):")
-            lines += _node_lines(check.recommends, 6)
+            lines += _node_lines(check.recommends, 6, logic)
+        if logic and check.standing_not_met is not None:
+            lines.append(f"     Standing when met: {check.standing_met}; when not met:")
+            lines.append(_logic_line(check.standing_not_met, 9))
     return lines
 
 
-def _node_lines(node: Node, indent: int) -> list[str]:
+def _node_lines(node: Node, indent: int, logic: bool = False) -> list[str]:
     pad = " " * indent
     confidence = f" [confidence {node.confidence}]" if node.confidence else ""
     sources = f" ({', '.join(node.sources)})" if node.sources else ""
+    ident = f"[{node.id}] " if logic else ""
     if node.kind == "leaf":
-        return [f"{pad}- {node.text}{confidence}{sources}"]
+        lines = [f"{pad}- {ident}{node.text}{confidence}{sources}"]
+        if logic and node.logic is not None:
+            unit = f"   ({node.unit})" if node.unit and node.unit != "count" else ""
+            lines.append(_logic_line(node.logic, indent + 4) + unit)
+        return lines
     joiner = "all of" if node.kind == "all" else "any one of"
-    lines = [f"{pad}{node.text} — {joiner}:{confidence}{sources}"]
+    lines = [f"{pad}{ident}{node.text} — {joiner}:{confidence}{sources}"]
     for child in node.children:
-        lines += _node_lines(child, indent + 2)
+        lines += _node_lines(child, indent + 2, logic)
     return lines
+
+
+def _logic_line(logic: Compiled, indent: int) -> str:
+    """A condition as it is evaluated (``experience.aapc_months >= 24``), under its text."""
+    return f"{' ' * indent}logic: {readable(logic.source)}"

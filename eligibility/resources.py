@@ -9,6 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
+# Where the schemas can be fetched: each schema's "$id" is this followed by its file name, so an
+# editor or validator outside a checkout resolves it (docs/profile-format.md, "Editor support").
+SCHEMA_BASE_URL = "https://github.com/eligibility-toolkit/eligibility/raw/main/schemas/"
 
 
 def data_dir(name: str) -> Path:
@@ -20,3 +23,8 @@ def data_dir(name: str) -> Path:
 def schema_file(name: str) -> Path:
     """Path of ``schemas/<name>.schema.json``."""
     return data_dir("schemas") / f"{name}.schema.json"
+
+
+def schema_url(name: str) -> str:
+    """The published address of ``schemas/<name>.schema.json`` (its ``$id``)."""
+    return f"{SCHEMA_BASE_URL}{name}.schema.json"

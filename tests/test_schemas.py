@@ -1,4 +1,5 @@
-"""The schemas are complete documents: valid draft 2020-12, with an $id and every property described."""
+"""The schemas are complete documents: valid draft 2020-12, with an $id where they are published
+and every property described."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
+
+from eligibility.resources import SCHEMA_BASE_URL, schema_url
 
 from .conftest import ROOT
 
@@ -29,7 +32,7 @@ def _properties(node: Any, path: str = "$") -> Iterator[tuple[str, Any]]:
 def test_schema_is_valid_and_fully_described(path) -> None:
     schema = json.loads(path.read_text(encoding="utf-8"))
     Draft202012Validator.check_schema(schema)
-    assert schema["$id"].endswith(path.name)
+    assert schema["$id"] == schema_url(path.name.removesuffix(".schema.json"))
     undescribed = [where for where, sub in _properties(schema) if not sub.get("description")]
     assert not undescribed, f"properties without a description: {undescribed}"
 
@@ -44,3 +47,7 @@ def test_every_schema_the_program_reads_is_there() -> None:
         "case.schema.json",
         "lint.schema.json",
     }
+
+
+def test_the_schemas_are_published_under_one_address() -> None:
+    assert SCHEMA_BASE_URL.startswith("https://") and SCHEMA_BASE_URL.endswith("/schemas/")

@@ -287,17 +287,17 @@ def test_validate_raises_exactly_the_python_message(corpus, monkeypatch):
     [
         (
             _set(["as_of"], "2023-02-30"),
-            "c09-hana-sato.yaml: line 6 ($.as_of): '2023-02-30' is not a valid date\n"
+            "c09-hana-sato.yaml: line 7 ($.as_of): '2023-02-30' is not a valid date\n"
             "  fix: write a real calendar date as YYYY-MM-DD, e.g. 2024-11-23",
         ),
         (
             _set(["as_of"], "0000-01-01"),
-            "c09-hana-sato.yaml: line 6 ($.as_of): '0000-01-01' is not a valid date\n"
+            "c09-hana-sato.yaml: line 7 ($.as_of): '0000-01-01' is not a valid date\n"
             "  fix: write a real calendar date as YYYY-MM-DD, e.g. 2024-11-23",
         ),
         (
             _set(["work_history", 0, "favourite_colour"], "blue"),
-            "c09-hana-sato.yaml: line 38 ($.work_history[0].favourite_colour): "
+            "c09-hana-sato.yaml: line 39 ($.work_history[0].favourite_colour): "
             "unknown field 'favourite_colour'\n  fix: remove it or use one of: code_sets, "
             "date_precision, directly_assigns_codes, duties, employer, employer_can_still_verify, "
             "end_date, engagement_type, hours_per_week, id, note, role_title, setting, "
@@ -305,7 +305,7 @@ def test_validate_raises_exactly_the_python_message(corpus, monkeypatch):
         ),
         (
             _set(["work_history", 0, "hours_per_week"], "forty"),
-            'c09-hana-sato.yaml: line 44 ($.work_history[0].hours_per_week): "forty" is a text, '
+            'c09-hana-sato.yaml: line 45 ($.work_history[0].hours_per_week): "forty" is a text, '
             "expected number\n  fix: expected: Usual hours a week. Omitted: taken as full time.",
         ),
     ],

@@ -1,0 +1,704 @@
+"""Two rule books -> what changed between them, in words a maintainer reads.
+
+Compared as loaded (``rules.load_rulebook``), so only what changes an answer or what a person is
+shown counts: comments, layout, anchors and the order of keys do not. Checks are matched by id,
+versions by id, conditions by id within a check. A version that is new is compared with the
+version it follows (the one in force on its first day in the old book), so that "the same rules
+with 18 months instead of 24 from 2027" reads as just that. Numbers and strings that differ in
+logic of the same shape are named as thresholds ("option-1-experience: threshold 24 -> 18
+months"); any other change of logic shows both, as ``eligibility show --logic`` writes them.
+
+Fields this module does not know by name (a field added to the rule model later) are still
+compared and reported under their own name, so a new kind of data never changes silently.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from eligibility.logic import Compiled
+from eligibility.logictext import as_json, readable
+from eligibility.rules import Check, Node, RuleBook, Source, Version
+
+SECTIONS = (
+    "Checks added",
+    "Checks removed",
+    "Checks changed",
+    "Rule versions",
+    "Credentials",
+    "Credential registry (credentials.yaml)",
+    "Open policies (policies.yaml)",
+    "Facts (fact files)",
+    "Other rule data",
+)
+KINDS = {"all": "all of", "any": "any one of", "leaf": "a single test"}
+# words for fields; a field not named here is reported under its own name
+FIELD_WORDS = {
+    "kind": "kind",
+    "question": "question",
+    "outcome_met": "outcome when met",
+    "outcome_not_met": "outcome when not met",
+    "aliases": "aliases",
+    "applies_text": "applies when",
+    "applies_logic": "applies-when logic",
+    "standing_met": "standing when met",
+    "standing_not_met": "standing when not met",
+    "text": "text",
+    "measure": "measure",
+    "unit": "unit",
+    "fix": "fix",
+    "details": "details",
+    "sources": "sources",
+    "confidence": "confidence",
+    "note": "note",
+    "version": "version label",
+    "title": "title",
+    "in_force_note": "note on the dates in force",
+    "preferred": "preferred",
+    "setting": "setting",
+    "name": "name",
+    "body": "body",
+    "id_confidence": "id confidence",
+    "coding": "coding credential",
+    "apprentice_form": "apprentice form",
+    "source": "source",
+    "default": "default",
+}
+# compared some other way, or not a difference in meaning (where a book was read from)
+_NODE_SKIPPED = {"id", "children", "sides", "logic"}
+_CHECK_SKIPPED = {"id", "requires", "recommends"}
+_VERSION_SKIPPED = {
+    "credential",
+    "body",
+    "name",
+    "file",
+    "id",
+    "checks",
+    "valid_from",
+    "valid_until",
+}
+_VERSION_SKIPPED |= {"sources", "disagreements", "open_policies", "notes"}
+LONG = 70  # characters of an old and a new value shown on one line; longer ones one above the other
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What changed about one subject (a check, a version, a policy ...).
+
+    ``lines`` are sentences; one that starts with spaces belongs to the line above it (two
+    spaces a level)."""
+
+    section: str  # one of SECTIONS
+    subject: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RuleDiff:
+    """The differences between two rule books, in the order of :data:`SECTIONS`."""
+
+    old: str
+    new: str
+    entries: tuple[Entry, ...]
+
+    @property
+    def same(self) -> bool:
+        return not self.entries
+
+    def section(self, title: str) -> tuple[Entry, ...]:
+        return tuple(entry for entry in self.entries if entry.section == title)
+
+
+def diff_rulebooks(old: RuleBook, new: RuleBook) -> RuleDiff:
+    """Every difference in meaning between ``old`` and ``new``."""
+    entries = [
+        *_check_entries(old, new),
+        *_version_entries(old, new),
+        *_credential_entries(old, new),
+        *_registry_entries(old, new),
+        *_policy_entries(old, new),
+        *_fact_entries(old, new),
+        *_other_entries(old, new),
+    ]
+    entries.sort(key=lambda entry: SECTIONS.index(entry.section))  # stable: book order kept
+    return RuleDiff(old.directory, new.directory, tuple(entries))
+
+
+# --- checks ------------------------------------------------------------------------------------
+
+
+def _checks(book: RuleBook) -> dict[str, dict[str, tuple[Version, Check]]]:
+    """Check id -> version key -> (version, check), in the book's order."""
+    found: dict[str, dict[str, tuple[Version, Check]]] = {}
+    for credential in book.credentials:
+        for version in credential.versions:
+            for check in version.checks:
+                versions = found.setdefault(check.id, {})
+                key = (
+                    version.id
+                    if version.id not in versions
+                    else f"{version.id} ({_rel(book, version.file)})"
+                )
+                versions[key] = (version, check)
+    return found
+
+
+def _check_entries(old: RuleBook, new: RuleBook) -> list[Entry]:
+    before, after = _checks(old), _checks(new)
+    entries = [
+        Entry("Checks added", check_id, _check_words(new, versions))
+        for check_id, versions in after.items()
+        if check_id not in before
+    ]
+    entries += [
+        Entry("Checks removed", check_id, _check_words(old, versions))
+        for check_id, versions in before.items()
+        if check_id not in after
+    ]
+    # Checks changed alike are listed together: those of one shared file (CPC-full, COC-full)
+    # differ only by their credential's id, which is written as in the file, {credential}.
+    changed: dict[tuple[str, ...], list[tuple[str, tuple[str, ...]]]] = {}
+    for check_id, versions in after.items():
+        if check_id in before:
+            lines = tuple(_check_version_lines(before[check_id], versions))
+            if lines:
+                credential = next(iter(versions.values()))[0].credential
+                changed.setdefault(_as_written(lines, credential), []).append((check_id, lines))
+    entries += [
+        Entry(
+            "Checks changed",
+            ", ".join(i for i, _ in alike),
+            shared if len(alike) > 1 else alike[0][1],
+        )
+        for shared, alike in changed.items()
+    ]
+    return entries
+
+
+def _check_words(book: RuleBook, versions: Mapping[str, tuple[Version, Check]]) -> tuple[str, ...]:
+    """A check added or removed: whose, where, its question and its versions."""
+    version, check = next(iter(versions.values()))
+    return (
+        f"{check.kind} check of {version.credential} ({_rel(book, version.file)}): {check.question}",
+        "versions: " + "; ".join(_version_words(v) for v, _ in versions.values()),
+    )
+
+
+def _as_written(lines: tuple[str, ...], credential: str) -> tuple[str, ...]:
+    """``lines`` with the credential's id as a shared rule file writes it (``{credential}``)."""
+    own = re.compile(rf"(?<![\w-]){re.escape(credential)}(?![\w-])")
+    return tuple(own.sub("{credential}", line) for line in lines)
+
+
+def _check_version_lines(
+    before: Mapping[str, tuple[Version, Check]],
+    after: Mapping[str, tuple[Version, Check]],
+) -> Iterator[str]:
+    """One check's changes, version by version (a new version against the one it follows)."""
+    for key, (version, check) in after.items():
+        if key in before:
+            lines = compare_checks(before[key][1], check)
+            heading = f"in version {key}:"
+        else:
+            earlier = _predecessor(version, {k: v for k, (v, _) in before.items()})
+            if earlier is None:
+                yield f"now also has version {key} ({_version_words(version)})"
+                continue
+            lines = compare_checks(before[earlier][1], check)
+            heading = f"in the new version {key} (compared with {earlier}, which it follows):"
+        if lines:
+            yield heading
+            yield from (f"  {line}" for line in lines)
+    for key, (version, _) in before.items():
+        if key not in after:
+            yield f"no longer has version {key} ({_version_words(version)})"
+
+
+def _predecessor(version: Version, candidates: Mapping[str, Version]) -> str | None:
+    """The version ``version`` follows: the one in force on its first day (the preferred one if
+    several), else the last one to start before it, else the first one."""
+    if not candidates:
+        return None
+    day = version.valid_from or date.min
+    in_force = sorted(
+        (key for key, other in candidates.items() if other.in_force(day)),
+        key=lambda key: not candidates[key].preferred,
+    )
+    if in_force:
+        return in_force[0]
+    earlier = [key for key, other in candidates.items() if (other.valid_from or date.min) <= day]
+    if earlier:
+        return max(earlier, key=lambda key: candidates[key].valid_from or date.min)
+    return next(iter(candidates))
+
+
+def compare_checks(old: Check, new: Check) -> list[str]:
+    """How ``new`` differs from ``old`` (same check id, two versions or two books)."""
+    return [*_field_lines(old, new, _CHECK_SKIPPED), *_condition_lines(old, new)]
+
+
+def _conditions(check: Check) -> dict[str, tuple[Node, str]]:
+    """Condition id -> (condition, what it sits under), over ``requires`` and ``recommends``."""
+    found: dict[str, tuple[Node, str]] = {}
+
+    def walk(node: Node, parent: str) -> None:
+        found.setdefault(node.id, (node, parent))
+        for child in node.children:
+            walk(child, node.id)
+
+    walk(check.requires, "requires")
+    if check.recommends is not None:
+        walk(check.recommends, "recommends")
+    return found
+
+
+def _condition_lines(old: Check, new: Check) -> Iterator[str]:
+    before, after = _conditions(old), _conditions(new)
+    for ident, (node, parent) in after.items():
+        if ident not in before:
+            logic = f" (logic: {readable(node.logic.source)})" if node.logic is not None else ""
+            yield f'condition {ident} added under {parent}: "{node.text}"{logic}'
+    for ident, (node, parent) in before.items():
+        if ident not in after:
+            yield f'condition {ident} removed (was under {parent}): "{node.text}"'
+    for ident, (node, parent) in after.items():
+        if ident not in before:
+            continue
+        was, was_under = before[ident]
+        if was_under != parent:
+            yield f"{ident}: moved from under {was_under} to under {parent}"
+        if was.kind != node.kind:
+            yield f"{ident}: was {KINDS.get(was.kind, was.kind)}, now {KINDS.get(node.kind, node.kind)}"
+        yield from _under(f"{ident}: ", _field_lines(was, node, _NODE_SKIPPED | {"kind"}))
+        if was.logic is not None and node.logic is not None:
+            changes = logic_change(was.logic.source, node.logic.source, node.unit, node.text)
+            yield from _under(f"{ident}: ", changes)
+        elif node.logic is not None:  # was a group of conditions
+            yield f"{ident}: logic: {readable(node.logic.source)}"
+
+
+# --- logic and thresholds ----------------------------------------------------------------------
+
+
+def logic_change(old: Any, new: Any, unit: str | None = None, text: str | None = None) -> list[str]:
+    """How JsonLogic ``new`` differs from ``old``: the thresholds that changed when the two have
+    the same shape, else both in full. ``text``: the condition's words, checked for the old number."""
+    if old == new and _same_types(old, new):
+        return []
+    changed = literal_changes(old, new)
+    if changed is None:
+        return ["logic changed:", f"  was: {readable(old)}", f"  now: {readable(new)}"]
+    numbers = all(_is_number(a) and _is_number(b) for a, b in changed)
+    unit_words = f" {unit}" if unit and unit != "count" and numbers else ""
+    what = "threshold" if numbers else "value"
+    pairs = ", ".join(f"{as_json(a)} -> {as_json(b)}" for a, b in changed)
+    line = f"{what} {pairs}{unit_words} (now: {readable(new)})"
+    stale = [
+        a for a, b in changed if numbers and text and _mentions(text, a) and not _mentions(text, b)
+    ]
+    if stale:
+        line += f"; its text still says {', '.join(as_json(a) for a in stale)}"
+    return [line]
+
+
+def literal_changes(old: Any, new: Any) -> list[tuple[Any, Any]] | None:
+    """The literals (numbers, text, true/false/null) that differ between two expressions of the
+    same shape (same operators, same facts read), in order; None when the shapes differ."""
+    changes: list[tuple[Any, Any]] = []
+
+    def walk(a: Any, b: Any) -> bool:
+        if isinstance(a, dict) and isinstance(b, dict):
+            if list(a) != list(b):
+                return False
+            return all((a[key] == b[key]) if key == "var" else walk(a[key], b[key]) for key in a)
+        if isinstance(a, list) and isinstance(b, list):
+            return len(a) == len(b) and all(walk(x, y) for x, y in zip(a, b, strict=True))
+        if isinstance(a, dict | list) or isinstance(b, dict | list):
+            return False
+        if a != b or not _same_types(a, b):
+            changes.append((a, b))
+        return True
+
+    return changes if walk(old, new) else None
+
+
+def _same_types(a: Any, b: Any) -> bool:
+    """``True == 1`` in Python but not in a rule: a boolean is never the same as a number."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return all(_same_types(a[k], b[k]) for k in a if k in b)
+    if isinstance(a, list) and isinstance(b, list):
+        return all(_same_types(x, y) for x, y in zip(a, b, strict=False))
+    return isinstance(a, bool) == isinstance(b, bool) and (a is None) == (b is None)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _mentions(text: str, number: Any) -> bool:
+    """Whether ``text`` says ``number`` as a number of its own (24, not 124 or 2.4)."""
+    written = as_json(number)
+    return re.search(rf"(?<![\d.]){re.escape(written)}(?![\d]|\.\d)", text) is not None
+
+
+# --- fields compared one by one ----------------------------------------------------------------
+
+
+def _field_lines(old: Any, new: Any, skipped: set[str]) -> Iterator[str]:
+    """A line per dataclass field that differs, named in words (or by its own name)."""
+    for item in dataclasses.fields(old):
+        if item.name in skipped:
+            continue
+        was, now = getattr(old, item.name), getattr(new, item.name, None)
+        if isinstance(was, Compiled) or isinstance(now, Compiled):
+            was_source = was.source if isinstance(was, Compiled) else None
+            now_source = now.source if isinstance(now, Compiled) else None
+            if was_source is None or now_source is None:
+                if was_source != now_source:
+                    yield f"{_words(item.name)}: {_value(was)} -> {_value(now)}"
+                continue
+            yield from _under(f"{_words(item.name)}: ", logic_change(was_source, now_source))
+            continue
+        if _plain(was) == _plain(now):
+            continue
+        said = (_value(was), _value(now))
+        if sum(len(text) for text in said) <= LONG:
+            yield f"{_words(item.name)}: {said[0]} -> {said[1]}"
+        else:  # one above the other, where they can be compared
+            yield from (f"{_words(item.name)} changed:", f"  was: {said[0]}", f"  now: {said[1]}")
+
+
+def _under(prefix: str, lines: Iterable[str]) -> Iterator[str]:
+    """``prefix`` before each line; a line continuing the one above (indented) is left as is."""
+    for line in lines:
+        yield line if line.startswith(" ") else prefix + line
+
+
+def _plain(value: Any) -> Any:
+    """A value as compared: logic by its JsonLogic, dataclasses by their fields."""
+    if isinstance(value, Compiled):
+        return ("logic", as_json(value.source))
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return tuple(_plain(getattr(value, f.name)) for f in dataclasses.fields(value))
+    if isinstance(value, tuple | list):
+        return tuple(_plain(item) for item in value)
+    if isinstance(value, Mapping):
+        return tuple(sorted((str(k), _plain(v)) for k, v in value.items()))
+    if isinstance(value, bool):
+        return ("bool", value)
+    return value
+
+
+def _value(value: Any) -> str:
+    """A field's value in a sentence."""
+    if value is None or value == () or value == []:
+        return "(none)"
+    if isinstance(value, Compiled):
+        return readable(value.source)
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k}: {v}" for k, v in value.items())
+    return str(value)
+
+
+def _words(name: str) -> str:
+    return FIELD_WORDS.get(name, name)
+
+
+# --- versions ----------------------------------------------------------------------------------
+
+
+def _versions(book: RuleBook) -> dict[tuple[str, str], Version]:
+    """(credential id, version key) -> version: a key repeated within a credential gets its file."""
+    found: dict[tuple[str, str], Version] = {}
+    for credential in book.credentials:
+        for version in credential.versions:
+            key = (credential.id, version.id)
+            if key in found:
+                key = (credential.id, f"{version.id} ({_rel(book, version.file)})")
+            found[key] = version
+    return found
+
+
+def _version_entries(old: RuleBook, new: RuleBook) -> list[Entry]:
+    before, after = _versions(old), _versions(new)
+    both = {c.id for c in old.credentials} & {c.id for c in new.credentials}
+    grouped: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+
+    def note(key: tuple[str, str], book: RuleBook, version: Version, lines: list[str]) -> None:
+        if lines:
+            subject = f"{key[1]} ({{credentials}}; {_rel(book, version.file)})"
+            grouped.setdefault((subject, tuple(lines)), []).append(key[0])
+
+    for key, version in after.items():
+        if key[0] not in both:
+            continue  # a credential added: said once, under Credentials
+        if key in before:
+            note(key, new, version, _version_lines(before[key], version))
+            continue
+        same_credential = {k[1]: v for k, v in before.items() if k[0] == key[0]}
+        earlier = _predecessor(version, same_credential)
+        lines = [f"added: {_version_words(version)}"]
+        if earlier is not None:
+            changes = _version_lines(same_credential[earlier], version, dates=False)
+            if changes:
+                lines.append(f"follows {earlier}; compared with it:")
+                lines += [f"  {line}" for line in changes]
+            else:
+                lines.append(f"follows {earlier}, with the same sources, policies and notes")
+        note(key, new, version, lines)
+    for key, version in before.items():
+        if key[0] in both and key not in after:
+            note(key, old, version, [f"removed (was {_version_words(version)})"])
+    return [
+        Entry("Rule versions", subject.format(credentials=", ".join(ids)), lines)
+        for (subject, lines), ids in grouped.items()
+    ]
+
+
+def _version_lines(old: Version, new: Version, dates: bool = True) -> list[str]:
+    """How version ``new`` differs from ``old`` in what it says of itself (not its checks)."""
+    lines = []
+    if dates and (old.valid_from, old.valid_until) != (new.valid_from, new.valid_until):
+        lines.append(f"in force: {_dates(old)} -> {_dates(new)}")
+    lines += _field_lines(old, new, _VERSION_SKIPPED)
+    lines += _sources_lines(old.sources, new.sources)
+    lines += _keyed_lines("disagreement", old.disagreements, new.disagreements)
+    lines += _set_lines("open policy", old.open_policies, new.open_policies)
+    lines += _set_lines("note", old.notes, new.notes, quoted=True)
+    return lines
+
+
+def _version_words(version: Version) -> str:
+    return f"version {version.version} ({version.id}), in force {_dates(version)}"
+
+
+def _dates(version: Version) -> str:
+    since = version.valid_from.isoformat() if version.valid_from else "(no start date)"
+    until = version.valid_until.isoformat() if version.valid_until else "now"
+    return f"{since} to {until}"
+
+
+def _sources_lines(old: Iterable[Source], new: Iterable[Source]) -> Iterator[str]:
+    before, after = {s.id: s for s in old}, {s.id: s for s in new}
+    for ident, source in after.items():
+        if ident not in before:
+            yield f"source {ident} added ({_source_words(source)})"
+        else:
+            yield from (
+                f"source {ident}: {line}" for line in _field_lines(before[ident], source, {"id"})
+            )
+    for ident, source in before.items():
+        if ident not in after:
+            yield f"source {ident} removed (was {_source_words(source)})"
+
+
+def _source_words(source: Source) -> str:
+    parts = [f"confidence {source.confidence}", source.title, source.url, source.used_for]
+    return ", ".join(part for part in parts if part)
+
+
+def _keyed_lines(
+    what: str, old: Iterable[Mapping[str, Any]], new: Iterable[Mapping[str, Any]]
+) -> Iterator[str]:
+    """Entries with an ``id`` (disagreements followed), compared key by key."""
+    before = {str(item.get("id")): item for item in old}
+    after = {str(item.get("id")): item for item in new}
+    for ident, item in after.items():
+        if ident not in before:
+            yield f"{what} {ident} added: " + _value({k: v for k, v in item.items() if k != "id"})
+            continue
+        for key in dict.fromkeys([*before[ident], *item]):
+            if key != "id" and before[ident].get(key) != item.get(key):
+                yield f"{what} {ident}: {key}: {_value(before[ident].get(key))} -> {_value(item.get(key))}"
+    for ident in before:
+        if ident not in after:
+            yield f"{what} {ident} removed"
+
+
+def _set_lines(
+    what: str, old: Iterable[str], new: Iterable[str], quoted: bool = False
+) -> Iterator[str]:
+    before, after = list(old), list(new)
+    shown = (lambda text: f'"{text}"') if quoted else (lambda text: text)
+    yield from (f"{what} added: {shown(item)}" for item in after if item not in before)
+    yield from (f"{what} removed: {shown(item)}" for item in before if item not in after)
+
+
+# --- credentials, registry, policies -----------------------------------------------------------
+
+
+def _credential_entries(old: RuleBook, new: RuleBook) -> list[Entry]:
+    before = {c.id: c for c in old.credentials}
+    after = {c.id: c for c in new.credentials}
+    entries = []
+    for ident, credential in after.items():
+        if ident not in before:
+            files = sorted({_rel(new, v.file) for v in credential.versions})
+            lines = [
+                f"now has rules: {credential.name} ({credential.body}), in {', '.join(files)}",
+                *(f"  {_version_words(v)}" for v in credential.versions),
+            ]
+            entries.append(Entry("Credentials", ident, tuple(lines)))
+            continue
+        skipped = {"id", "file", "versions"}
+        lines = list(_field_lines(before[ident], credential, skipped))
+        if lines:
+            entries.append(Entry("Credentials", ident, tuple(lines)))
+    for ident, credential in before.items():
+        if ident not in after:
+            entries.append(
+                Entry("Credentials", ident, (f"no longer has rules (was {credential.name})",))
+            )
+    return entries
+
+
+def _registry_entries(old: RuleBook, new: RuleBook) -> list[Entry]:
+    before = {info.id: info for info in old.registry.known()}
+    after = {info.id: info for info in new.registry.known()}
+    section = "Credential registry (credentials.yaml)"
+    entries = []
+    for ident, info in after.items():
+        if ident not in before:
+            coding = "a coding credential" if info.coding else "not a coding credential"
+            entries.append(Entry(section, ident, (f"added: {info.name} ({info.body}), {coding}",)))
+            continue
+        lines = list(_field_lines(before[ident], info, {"id"}))
+        lines += _set_lines("alias", _aliases(old, ident), _aliases(new, ident))
+        if lines:
+            entries.append(Entry(section, ident, tuple(lines)))
+    for ident, info in before.items():
+        if ident not in after:
+            entries.append(Entry(section, ident, (f"removed (was {info.name})",)))
+    return entries
+
+
+def _aliases(book: RuleBook, ident: str) -> list[str]:
+    """The other names the registry knows ``ident`` by (apprentice form apart)."""
+    info = book.registry.info(ident)
+    others = {ident.upper(), (info.apprentice_form or "").upper()} if info else {ident.upper()}
+    return sorted(
+        name
+        for name, known in book.registry.by_name.items()
+        if known.id == ident and name not in others
+    )
+
+
+def _policy_entries(old: RuleBook, new: RuleBook) -> list[Entry]:
+    section = "Open policies (policies.yaml)"
+    entries = []
+    for ident, policy in new.policies.items():
+        if ident not in old.policies:
+            values = ", ".join(policy.values)
+            entries.append(
+                Entry(
+                    section,
+                    ident,
+                    (f'added: "{policy.question}" ({values}; default {policy.default})',),
+                )
+            )
+            continue
+        was = old.policies[ident]
+        lines = list(_field_lines(was, policy, {"id", "values"}))
+        for value, meaning in policy.values.items():
+            if value not in was.values:
+                lines.append(f'value {value} added: "{meaning}"')
+            elif was.values[value] != meaning:
+                lines.append(f'value {value}: "{was.values[value]}" -> "{meaning}"')
+        lines += [f"value {value} removed" for value in was.values if value not in policy.values]
+        if lines:
+            entries.append(Entry(section, ident, tuple(lines)))
+    for ident, policy in old.policies.items():
+        if ident not in new.policies:
+            entries.append(Entry(section, ident, (f'removed (was: "{policy.question}")',)))
+    return entries
+
+
+def _fact_entries(old: RuleBook, new: RuleBook) -> list[Entry]:
+    """Facts by name: added, removed, or what changed in how one is derived (its kind, its words,
+    the parameters as written, a changed expression located by its parameter's path)."""
+    section = "Facts (fact files)"
+    was = {definition.name: definition for definition in old.facts.definitions}
+    now = {definition.name: definition for definition in new.facts.definitions}
+    entries = []
+    for name, definition in now.items():
+        if name not in was:
+            where = _rel(new, definition.file)
+            line = f'added ({definition.kind}, {where}): "{definition.text}"'
+            entries.append(Entry(section, name, (line,)))
+            continue
+        before = was[name]
+        lines = []
+        if before.kind != definition.kind:
+            lines.append(f"kind: {before.kind} -> {definition.kind}")
+        if before.text != definition.text:
+            lines += ["text changed:", f'  was: "{before.text}"', f'  now: "{definition.text}"']
+        lines += _param_lines(before.kind, before.params, definition.params)
+        if lines:
+            entries.append(Entry(section, name, tuple(lines)))
+    entries += [
+        Entry(section, name, (f'removed (was: "{definition.text}")',))
+        for name, definition in was.items()
+        if name not in now
+    ]
+    return entries
+
+
+def _param_lines(path: str, old: Any, new: Any) -> Iterator[str]:
+    """Where a fact's parameters differ: mappings of parameters are followed key by key; an
+    expression (a one-key mapping or a value) is compared as logic."""
+    if _plain(old) == _plain(new):
+        return
+    if isinstance(old, Mapping) and isinstance(new, Mapping) and (len(old), len(new)) != (1, 1):
+        for key in [*old, *(key for key in new if key not in old)]:
+            where = f"{path}.{key}"
+            if key not in new:
+                yield f"{where} removed (was: {readable(old[key])})"
+            elif key not in old:
+                yield f"{where} added: {readable(new[key])}"
+            else:
+                yield from _param_lines(where, old[key], new[key])
+        return
+    if _records(old) and _records(new) and len(old) == len(new):  # e.g. a list of checks
+        for index, (was, now) in enumerate(zip(old, new, strict=True), start=1):
+            yield from _param_lines(f"{path}.{index}", was, now)
+        return
+    yield from _under(f"{path}: ", logic_change(old, new))
+
+
+def _records(value: Any) -> bool:
+    """A list of parameter mappings (not a list of an expression's arguments)."""
+    return isinstance(value, list) and all(isinstance(i, Mapping) and len(i) > 1 for i in value)
+
+
+def _other_entries(old: RuleBook, new: RuleBook) -> list[Entry]:
+    """Whatever else a rule book holds (a part added to the rule model after this module was
+    written): compared as data, so that a change there is never reported as no change."""
+    known = {"credentials", "policies", "registry", "directory", "facts"}
+    return [
+        Entry("Other rule data", item.name, ("differs between the two rule books",))
+        for item in dataclasses.fields(old)
+        if item.name not in known
+        and _plain(getattr(old, item.name)) != _plain(getattr(new, item.name, None))
+    ]
+
+
+def _rel(book: RuleBook, path: str) -> str:
+    """A rule file's path within its book's directory, as a maintainer names it."""
+    try:
+        return os.path.relpath(path, book.directory or ".").replace(os.sep, "/")
+    except ValueError:  # another drive (Windows)
+        return path

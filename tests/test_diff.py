@@ -1,0 +1,381 @@
+"""``eligibility diff``: rule changes in words, and the students whose answer changes.
+
+Each test edits a copy of ``rules/`` as a maintainer would and diffs it against ``rules/``. The
+students a change affects are checked against a direct computation: ``check_profile`` with both
+rule books, student by student.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import re
+import shutil
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+
+from benchmarks.generate import write
+from eligibility.api import check_profile
+from eligibility.cli import main
+from eligibility.cohort import read_cohort
+from eligibility.diffreport import CSV_FIELDS, LISTED, summary_markdown
+from eligibility.impact import Answer, Change, Group, Impact
+from eligibility.rulediff import RuleDiff, literal_changes, logic_change
+from eligibility.rules import load_rulebook
+
+from .conftest import ROOT
+
+RULES = ROOT / "rules"
+SHARED_FILE = "aapc/cpc-coc.yaml"  # CPC's and COC's rules
+LATER = date(2027, 6, 1)  # after the new version below begins
+
+
+def run(*args: Any) -> Result:
+    return CliRunner().invoke(main, [str(arg) for arg in args])
+
+
+def copy_rules(tmp_path: Path) -> Path:
+    target = tmp_path / "rules"
+    shutil.copytree(RULES, target)
+    return target
+
+
+def _nodes(tree: Any):
+    """Every mapping in a parsed rule file's data."""
+    if isinstance(tree, dict):
+        yield tree
+        for value in tree.values():
+            yield from _nodes(value)
+    elif isinstance(tree, list):
+        for value in tree:
+            yield from _nodes(value)
+
+
+def _replace_number(logic: Any, old: float, new: float) -> Any:
+    if isinstance(logic, dict):
+        return {key: _replace_number(value, old, new) for key, value in logic.items()}
+    if isinstance(logic, list):
+        return [_replace_number(value, old, new) for value in logic]
+    return new if logic == old and not isinstance(logic, bool) else logic
+
+
+def threshold_from_a_date(rules: Path, months: int = 18, start: str = "2027-01-01") -> None:
+    """The maintainer's recipe: the version in force now ends the day before ``start``, and a
+    new one, the same but for option 1's 24 months (worked and documented), begins then."""
+    path = rules / SHARED_FILE
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    current = next(v for v in data["versions"] if not v["in_force"].get("until"))
+    new = copy.deepcopy(current)
+    current["in_force"]["until"] = str(date.fromisoformat(start) - timedelta(days=1))
+    new.update(id="AAPC-2027", version="2027.1")
+    new["in_force"] = {"from": start, "note": "AAPC lowered option 1 to 18 months."}
+    check = next(c for c in new["checks"] if c["id"] == "{credential}-full")
+    changed = 0
+    for node in _nodes(check["requires"]):
+        if node.get("id") in ("option-1-experience", "option-1-letters"):
+            before = node["logic"]
+            node["logic"] = _replace_number(before, 24, months)
+            changed += node["logic"] != before
+    assert changed == 2, "option 1's leaves no longer hold the number 24: update this recipe"
+    data["versions"].insert(0, new)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+# --- rule changes in words ---------------------------------------------------------------------
+
+
+def test_a_threshold_changed_from_a_date_is_named_in_words(tmp_path):
+    new = copy_rules(tmp_path)
+    threshold_from_a_date(new)
+    result = run("diff", RULES, new)
+    assert result.exit_code == 1, result.output
+    out = result.stdout
+    assert "option-1-experience: threshold 24 -> 18 months" in out
+    assert "option-1-letters: threshold 24 -> 18 months" in out
+    assert "its text still says 24" in out  # the words were not updated with the number
+    assert "in the new version AAPC-2027 (compared with AAPC-2023, which it follows)" in out
+    assert "in force: 2023-01-01 to now -> 2023-01-01 to 2026-12-31" in out
+    assert "added: version 2027.1 (AAPC-2027), in force 2027-01-01 to now" in out
+    # both credentials of the shared file, their -full and -A-removal checks, in one place
+    heading = next(line for line in out.splitlines() if "CPC-full" in line)
+    assert {"CPC-full", "COC-full", "CPC-A-removal", "COC-A-removal"} <= set(
+        heading.removeprefix("### ").split(", ")
+    )
+
+
+def test_the_students_whose_answer_changes_are_those_check_profile_finds(tmp_path):
+    new = copy_rules(tmp_path)
+    threshold_from_a_date(new)
+    cohort = tmp_path / "cohort.jsonl"
+    write(cohort, 240, seed=3, broken_rows=2)
+    out, summary = tmp_path / "changed.csv", tmp_path / "changes.md"
+    result = run(
+        "diff", RULES, new, "--cohort", cohort, "--as-of", LATER, "--out", out, "--summary", summary
+    )
+    assert result.exit_code == 1, result.output
+    with out.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert tuple(rows[0]) == CSV_FIELDS
+    found = {(r["row"], r["check"], r["old_status"], r["new_status"]) for r in rows}
+
+    old_book, new_book = load_rulebook(str(RULES)), load_rulebook(str(new))
+    expected, names = set(), {}
+    for row in read_cohort(cohort):
+        if row.profile is None:
+            continue
+        answers = [
+            {r.check_id: (r.status, r.standing) for r in report.results}
+            for report in (
+                check_profile(row.profile, (), LATER, None, book, dates=False)
+                for book in (old_book, new_book)
+            )
+        ]
+        for check_id, (status, standing) in answers[0].items():
+            if answers[1][check_id] != (status, standing):
+                expected.add((str(row.number), check_id, status, answers[1][check_id][0]))
+                names[str(row.number)] = row.profile.data["candidate_id"]
+    assert expected, "the recipe should change someone's answer in this cohort"
+    assert found == expected
+    text = summary.read_text(encoding="utf-8")
+    assert "Students read: 240; compared: 238; not compared (errors): 2." in text
+    for number, candidate in names.items():
+        assert f"{candidate} Student {int(number)} (row {number}," in text
+    assert "| CPC-full | not met | met |" in text
+    assert "differences found" in result.stdout
+
+
+def test_a_text_only_change_names_the_condition_and_changes_no_answer(tmp_path):
+    new = copy_rules(tmp_path)
+    path = new / SHARED_FILE
+    text = path.read_text(encoding="utf-8")
+    old_words = (
+        "A completed coding preparation course of at least 80 contact hours (CEUs do not count)"
+    )
+    assert old_words in text
+    path.write_text(
+        text.replace(old_words, "A finished coding course of 80 contact hours or more"),
+        encoding="utf-8",
+    )
+    cohort = tmp_path / "cohort.jsonl"
+    write(cohort, 30, seed=5)
+    result = run("diff", RULES, new, "--cohort", cohort)
+    assert result.exit_code == 1, result.output
+    assert "option-2-course: text changed:" in result.stdout
+    assert f'was: "{old_words}"' in result.stdout
+    assert 'now: "A finished coding course of 80 contact hours or more"' in result.stdout
+    assert "threshold" not in result.stdout
+    assert "No student's answer changes." in result.stdout
+
+
+def test_an_added_check_is_listed_with_its_credential_and_version(tmp_path):
+    new = copy_rules(tmp_path)
+    source = (new / "aapc" / "crc.yaml").read_text(encoding="utf-8")
+    (new / "aapc" / "cxrc.yaml").write_text(
+        source.replace("id: CRC\n", "id: CXRC\n").replace("AAPC-CRC-", "AAPC-CXRC-"),
+        encoding="utf-8",
+    )
+    registry = new / "credentials.yaml"
+    registry.write_text(
+        registry.read_text(encoding="utf-8")
+        + "  - {id: CXRC, body: AAPC, name: Certified Extra Risk Coder, coding: true}\n",
+        encoding="utf-8",
+    )
+    result = run("diff", RULES, new)
+    assert result.exit_code == 1, result.output
+    out = result.stdout
+    added = out.split("## Checks added")[1].split("\n## ")[0]
+    assert "### CXRC-exam" in added and "exam check of CXRC (aapc/cxrc.yaml)" in added
+    assert "### CXRC-full" in added
+    assert "added: Certified Extra Risk Coder (AAPC), a coding credential" in out
+    assert "now has rules:" in out
+    # and the other way round, removed
+    back = run("diff", new, RULES)
+    assert back.exit_code == 1
+    assert "## Checks removed" in back.stdout and "### CXRC-exam" in back.stdout
+
+
+def test_no_change_exits_0_and_says_so_even_when_the_files_are_rewritten(tmp_path):
+    new = copy_rules(tmp_path)
+    path = new / SHARED_FILE  # anchors expanded, comments and layout gone: the same meaning
+    path.write_text(
+        yaml.safe_dump(yaml.safe_load(path.read_text(encoding="utf-8")), sort_keys=True),
+        encoding="utf-8",
+    )
+    cohort = tmp_path / "cohort.jsonl"
+    write(cohort, 20, seed=2)
+    result = run("diff", RULES, new, "--cohort", cohort, "--out", tmp_path / "changed.csv")
+    assert result.exit_code == 0, result.output
+    assert "No differences in meaning" in result.stdout
+    assert "No student's answer changes." in result.stdout
+    lines = (tmp_path / "changed.csv").read_text(encoding="utf-8").splitlines()
+    assert lines == [",".join(CSV_FIELDS)]
+
+
+def test_policies_and_the_registry_are_compared(tmp_path):
+    new = copy_rules(tmp_path)
+    policies = new / "policies.yaml"
+    policies.write_text(
+        policies.read_text(encoding="utf-8").replace("default: calendar", "default: fte40", 1),
+        encoding="utf-8",
+    )
+    registry = new / "credentials.yaml"
+    registry.write_text(
+        registry.read_text(encoding="utf-8").replace("aliases: [CPC-H, CPC-O]", "aliases: [CPC-H]"),
+        encoding="utf-8",
+    )
+    result = run("diff", RULES, new)
+    assert result.exit_code == 1, result.output
+    assert 'default: "calendar" -> "fte40"' in result.stdout
+    assert "alias removed: CPC-O" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--out", "x.csv"], "needs a cohort"),
+        (["--cohort", "{cohort}", "--out", "x.txt"], "is not a .csv file"),
+        (["--cohort", "{cohort}", "--summary", "{rule}"], "would overwrite the input"),
+    ],
+)
+def test_usage_errors_exit_2_with_one_message(tmp_path, args, message):
+    cohort = tmp_path / "cohort.jsonl"
+    write(cohort, 3, seed=1)
+    rule = RULES / SHARED_FILE
+    filled = [a.format(cohort=cohort, rule=rule) for a in args]
+    result = run("diff", RULES, RULES, *filled)
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_broken_rule_file_is_named(tmp_path):
+    new = copy_rules(tmp_path)
+    path = new / SHARED_FILE
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("kind: exam", "kind: exma", 1), encoding="utf-8"
+    )
+    result = run("diff", RULES, new)
+    assert result.exit_code == 2
+    assert "cpc-coc.yaml" in result.stderr
+
+
+def test_a_missing_directory_is_a_usage_error(tmp_path):
+    result = run("diff", RULES, tmp_path / "nowhere")
+    assert result.exit_code == 2
+    assert "does not exist" in result.output
+
+
+# --- the parts ---------------------------------------------------------------------------------
+
+
+def test_literals_are_compared_only_in_logic_of_the_same_shape():
+    age = {">=": [{"var": "experience.aapc_months"}, 24]}
+    assert literal_changes(age, {">=": [{"var": "experience.aapc_months"}, 18]}) == [(24, 18)]
+    assert literal_changes(age, {">=": [{"var": "experience.ahima_months"}, 24]}) is None
+    assert literal_changes(age, {">": [{"var": "experience.aapc_months"}, 24]}) is None
+    assert literal_changes({"==": [{"var": "x"}, 1]}, {"==": [{"var": "x"}, True]}) == [(1, True)]
+    assert logic_change(age, age) == []
+    assert logic_change(age, {"<": [1, 2]})[0] == "logic changed:"
+
+
+def test_answers_that_change_with_no_rule_difference_are_reported_as_a_fault():
+    change = Change(
+        1, "c.jsonl:1", "S1", "Ana", LATER, "CPC-full", Answer("not_met"), Answer("met")
+    )
+    group = Group("CPC-full", "not met", "met", 1, (change,), b"")
+    impact = Impact("c.jsonl", None, 1, 1, 1, (group,), (), 0)
+    text = summary_markdown(RuleDiff("a", "b", ()), impact)
+    assert "please report it" in text
+    assert "| CPC-full | not met | met | 1 |" in text
+    assert "- S1 Ana (row 1, c.jsonl:1)" in text
+
+
+def test_any_cohort_format_batch_reads_is_compared(tmp_path):
+    new = copy_rules(tmp_path)
+    # in force by the students' own as_of: a CSV row's letter is dated by an --as-of given
+    threshold_from_a_date(new, start="2026-01-01")
+    cohort = tmp_path / "class.csv"
+    write(cohort, 120, seed=1, flat=True)
+    text = cohort.read_text(encoding="utf-8")
+    cohort.write_text(text.replace("candidate_id,", "StudentID,", 1), encoding="utf-8")
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text("columns: {candidate_id: StudentID}\n", encoding="utf-8")
+    folder = tmp_path / "profiles"
+    write(folder, 120, seed=1, flat=True)  # the same students, one YAML file each
+    named = []
+    for args in (["--cohort", cohort, "--mapping", mapping], ["--cohort", folder]):
+        result = run("diff", RULES, new, *args)
+        assert result.exit_code == 1, result.output
+        assert "Students read: 120; compared: 120; not compared (errors): 0." in result.stdout
+        named.append(sorted(re.findall(r"^- (S\d+) Student", result.stdout, re.MULTILINE)))
+    assert named[0], "the recipe should change someone's answer in this class"
+    assert named[0] == named[1]
+
+
+def test_the_summary_names_the_first_students_and_counts_the_rest(tmp_path):
+    new = copy_rules(tmp_path)
+    path = new / SHARED_FILE  # the exam's membership condition reversed: many answers change
+    text = path.read_text(encoding="utf-8")
+    leaf = "logic: {var: membership.aapc_current}"
+    assert leaf in text
+    path.write_text(
+        text.replace(leaf, 'logic: {"!": {var: membership.aapc_current}}', 1), encoding="utf-8"
+    )
+    cohort = tmp_path / "cohort.jsonl"
+    write(cohort, 200, seed=4)
+    out = tmp_path / "changed.csv"
+    result = run("diff", RULES, new, "--cohort", cohort, "--out", out)
+    assert result.exit_code == 1, result.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8", newline="")))
+    by_check: dict[tuple[str, str, str], int] = {}
+    for row in rows:
+        key = (row["check"], row["old_status"], row["new_status"])
+        by_check[key] = by_check.get(key, 0) + 1
+    largest = max(by_check.values())
+    assert largest > LISTED, "this test needs a change of more students than the summary names"
+    assert f"- ... and {largest - LISTED} more (all are in the CSV report, --out)" in result.stdout
+    named = re.findall(r"^- (S\d+) Student", result.stdout, re.MULTILINE)
+    assert set(named) <= {row["candidate_id"] for row in rows}
+
+
+def test_help_gives_examples():
+    result = run("diff", "--help")
+    assert result.exit_code == 0
+    assert "eligibility diff rules/ my-rules/ --cohort" in result.stdout
+
+
+def test_a_fact_file_change_is_named_by_fact_and_parameter(tmp_path):
+    """What counts as a full-time week is data in a fact file: changing it is a rule change, named
+    by the facts it changes and the parameter changed, not "other rule data"."""
+    new = copy_rules(tmp_path)
+    facts = new / "aapc" / "facts.yaml"
+    text = facts.read_text(encoding="utf-8")
+    assert "fte32: 32" in text
+    facts.write_text(text.replace("fte32: 32", "fte32: 20"), encoding="utf-8")
+    result = run("diff", RULES, new)
+    assert result.exit_code == 1, result.output
+    section = result.stdout.split("## Facts (fact files)")[1]
+    assert "### experience.aapc_months" in section
+    assert "months.full_time_hours.values.fte32: threshold 32 -> 20" in section
+    assert "Other rule data" not in result.stdout
+
+
+def test_a_fact_added_or_removed_is_said_so(tmp_path):
+    new = copy_rules(tmp_path)
+    path = new / "facts.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    first = data["facts"][0]
+    added = {**copy.deepcopy(first), "name": first["name"] + "_copy", "text": "A copy."}
+    data["facts"].append(added)
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    result = run("diff", RULES, new)
+    assert result.exit_code == 1, result.output
+    assert f"### {added['name']}" in result.stdout
+    assert 'facts.yaml): "A copy."' in result.stdout
+    back = run("diff", new, RULES)
+    assert 'removed (was: "A copy.")' in back.stdout
