@@ -58,16 +58,19 @@ def _run(*args: str, stdin: str | None = None):
 
 @pytest.fixture
 def failing_student(monkeypatch):
-    """A fault of the program for one student only (a kind of fact that raises for BOOM)."""
-    value = kinds.KINDS["value"]
+    """A fault of the program for one student only (every kind of fact raises for BOOM)."""
     failing = {BOOM}  # a test may name another student
 
-    def fails(context, definition):
-        if context.profile.get("candidate_id") in failing:
-            raise ZeroDivisionError("injected for the test")
-        return value.derive(context, definition)
+    def failing_kind(kind):
+        def fails(context, definition):
+            if context.profile.get("candidate_id") in failing:
+                raise ZeroDivisionError("injected for the test")
+            return kind.derive(context, definition)
 
-    monkeypatch.setitem(kinds.KINDS, "value", replace(value, derive=fails))
+        return replace(kind, derive=fails)
+
+    for name, kind in list(kinds.KINDS.items()):
+        monkeypatch.setitem(kinds.KINDS, name, failing_kind(kind))
     return failing
 
 
