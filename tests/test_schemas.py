@@ -34,10 +34,11 @@ def test_schema_is_valid_and_fully_described(path) -> None:
     assert not undescribed, f"properties without a description: {undescribed}"
 
 
-def test_the_four_schemas_exist() -> None:
+def test_the_five_schemas_exist() -> None:
     assert {p.name for p in SCHEMAS} == {
         "profile.schema.json",
         "rule.schema.json",
         "facts.schema.json",
+        "facts-document.schema.json",
         "report.schema.json",
     }
