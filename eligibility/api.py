@@ -207,15 +207,7 @@ def check_profile(
     selectors = list(selectors)
     wanted = book.wanted(selectors)
     defaults = book.default_policies()
-    keeping = Context(ProfileFacts(profile, book), day, defaults, explicit, dates)
-    kept = {
-        check_id: evaluate_selection(book.select(check_id, day), check_id, keeping)
-        for check_id in book.all_check_ids(kinds=KEEPING_KINDS)
-    }
-    # A credential its own keeping rules make inactive or revoked is not held for any other check.
-    lapsed = frozenset(
-        r.version.credential for r in kept.values() if r.version and r.standing in LAPSED
-    )
+    keeping, kept, lapsed = _keeping(profile, book, day, explicit, dates)
     context = Context(ProfileFacts(profile, book, lapsed), day, defaults, explicit, dates)
     # A keeping check pinned to a version is answered as the one in force is, on the credentials
     # as reported (it judges whether one lapses); only the one in force decides that, above.
@@ -228,3 +220,28 @@ def check_profile(
         for check_id, pinned in wanted
     )
     return ProfileReport(profile, day, explicit, results, detailed=bool(selectors))
+
+
+def lapsed_credentials(
+    profile: Profile, book: RuleBook, day: date, policies: Mapping[str, str]
+) -> frozenset[str]:
+    """The credentials their own keeping rules in force make inactive or revoked on ``day``
+    (under ``policies`` set explicitly): every other check reads the facts without them."""
+    return _keeping(profile, book, day, dict(policies), False)[2]
+
+
+def _keeping(
+    profile: Profile, book: RuleBook, day: date, explicit: Mapping[str, str], dates: bool
+) -> tuple[Context, dict[str, CheckResult], frozenset[str]]:
+    """The keeping checks in force (renewal, recertification) answered on the credentials as
+    the profile reports them, their context, and the credentials they make lapse."""
+    keeping = Context(ProfileFacts(profile, book), day, book.default_policies(), explicit, dates)
+    kept = {
+        check_id: evaluate_selection(book.select(check_id, day), check_id, keeping)
+        for check_id in book.all_check_ids(kinds=KEEPING_KINDS)
+    }
+    # A credential its own keeping rules make inactive or revoked is not held for any other check.
+    lapsed = frozenset(
+        r.version.credential for r in kept.values() if r.version and r.standing in LAPSED
+    )
+    return keeping, kept, lapsed

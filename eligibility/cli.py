@@ -189,10 +189,17 @@ def main() -> None:
 @CERT_OPTION
 @AS_OF_OPTION
 @_format_option("follows schemas/report.schema.json")
+@click.option(
+    "--facts",
+    "facts",
+    is_flag=True,
+    help="Print instead the facts the rules read for each profile, as JSON (the document the"
+    " logic of 'eligibility export' is applied to; see docs/export.md). Exit status 0.",
+)
 @CONFIG_OPTION
 @POLICY_OPTION
 @RULES_OPTION
-def check(profiles, certs, as_of, fmt, config, policies, rules_dir) -> None:
+def check(profiles, certs, as_of, fmt, facts, config, policies, rules_dir) -> None:
     """Check one or more candidate PROFILES (YAML or JSON) against the rules.
 
     \b
@@ -200,6 +207,7 @@ def check(profiles, certs, as_of, fmt, config, policies, rules_dir) -> None:
       eligibility check fixtures/profiles/c09-hana-sato.yaml
       eligibility check fixtures/profiles/c09-hana-sato.yaml --cert CPC-A-removal
       eligibility check me.yaml --cert CCS --as-of 2014-06-01 --format json
+      eligibility check me.yaml --facts --policy part_time_counting=fte40 > me.facts.json
     """
     from eligibility.api import check_profile
     from eligibility.profiles import load_profile
@@ -207,28 +215,27 @@ def check(profiles, certs, as_of, fmt, config, policies, rules_dir) -> None:
 
     try:
         book, chosen = _prepare(rules_dir, config, policies, certs)
+        if facts and (certs or _given("fmt")):
+            raise InputError(
+                "--facts",
+                None,
+                "prints the facts every check reads, as JSON",
+                "leave out --cert and --format",
+            )
     except InputError as error:
         _fail(error)
-    outputs, met, failed = [], [], False
+    if facts:
+        _print_facts(profiles, as_of, chosen, book)
     dates = fmt == "json" or bool(certs)  # the one-line summary of every check shows none
-    for path in profiles:
-        # each profile on its own: a bad one, or one this program fails on, is named and the
-        # others are still answered
-        try:
-            report = check_profile(load_profile(path), certs, as_of, chosen, book, dates)
-            outputs.append(
-                json_report(report, book.policies)
-                if fmt == "json"
-                else printable(text_report(report, book.policies))
-            )
-            met.append(report.all_met)
-        except InputError as error:
-            click.echo(printable(f"error: {error}"), err=True)
-            failed = True
-        except Exception as error:  # a fault of this program: this profile only
-            fix = "report it with this profile (without personal data if you can)"
-            click.echo(printable(f"error: {fault(path, error, fix)}"), err=True)
-            failed = True
+
+    def answer(path: str) -> tuple[object, bool]:
+        report = check_profile(load_profile(path), certs, as_of, chosen, book, dates)
+        if fmt == "json":
+            return json_report(report, book.policies), report.all_met
+        return printable(text_report(report, book.policies)), report.all_met
+
+    answers, failed = _each_profile(profiles, answer)
+    outputs, met = [output for output, _ in answers], [all_met for _, all_met in answers]
     if outputs and fmt == "json":
         click.echo(json.dumps(outputs[0] if len(profiles) == 1 else outputs, indent=2))
     elif outputs:
@@ -236,6 +243,91 @@ def check(profiles, certs, as_of, fmt, config, policies, rules_dir) -> None:
     if failed:
         sys.exit(EXIT_INPUT_ERROR)
     sys.exit(EXIT_MET if all(met) else EXIT_NOT_MET)
+
+
+def _given(parameter: str) -> bool:
+    """Whether the command line set ``parameter`` (not its default)."""
+    source = click.get_current_context().get_parameter_source(parameter)
+    return source is click.core.ParameterSource.COMMANDLINE
+
+
+def _each_profile(profiles, answer) -> tuple[list, bool]:
+    """``answer(path)`` for each profile on its own: a bad one, or one this program fails on, is
+    named on standard error and the others are still answered. Also: whether any failed."""
+    answers, failed = [], False
+    for path in profiles:
+        try:
+            answers.append(answer(path))
+        except InputError as error:
+            click.echo(printable(f"error: {error}"), err=True)
+            failed = True
+        except Exception as error:  # a fault of this program: this profile only
+            fix = "report it with this profile (without personal data if you can)"
+            click.echo(printable(f"error: {fault(path, error, fix)}"), err=True)
+            failed = True
+    return answers, failed
+
+
+def _print_facts(profiles, as_of, chosen, book) -> None:
+    """``check --facts``: one JSON document per profile (a list of them for several)."""
+    from eligibility.export import facts_document
+    from eligibility.profiles import load_profile
+
+    documents, failed = _each_profile(
+        profiles, lambda path: facts_document(load_profile(path), book, as_of, chosen)
+    )
+    if documents:
+        click.echo(json.dumps(documents[0] if len(profiles) == 1 else documents, indent=2))
+    sys.exit(EXIT_INPUT_ERROR if failed else EXIT_MET)
+
+
+@main.command()
+@RULES_AS_OF_OPTION
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder to write: manifest.json and checks/CHECK@VERSION.json. New, empty, or an"
+    " earlier export (replaced whole).",
+)
+@click.option(
+    "--all-versions",
+    "all_versions",
+    is_flag=True,
+    help="Also the versions not in force on the date (for checks pinned with CHECK@VERSION).",
+)
+@RULES_OPTION
+def export(as_of, out, all_versions, rules_dir) -> None:
+    """Write each check in force on a date as plain JsonLogic, for any JsonLogic engine.
+
+    Each checks/CHECK@VERSION.json is true exactly when 'eligibility check' answers met (false
+    for not met, unknown, ambiguous or does not apply), applied to the facts document of
+    'eligibility check PROFILE --facts' made with the same rules. manifest.json says what each
+    file is and what its answer means. See docs/export.md.
+
+    \b
+    Examples:
+      eligibility export --out exported/
+      eligibility export --as-of 2014-06-01 --all-versions --out exported-2014/
+    """
+    from eligibility.export import export_files, export_rules, write_export
+    from eligibility.rules import load_rulebook
+
+    try:
+        book = load_rulebook(rules_dir)
+        day = as_of or date.today()
+        exported = export_rules(book, day, all_versions)
+        write_export(export_files(exported, book), out, book.directory)
+    except InputError as error:
+        _fail(error)
+    click.echo(
+        f"{len(exported.checks)} checks in force on {day.isoformat()} written to {out}"
+        f" (see {os.path.join(out, 'manifest.json')})"
+        if not all_versions
+        else f"{len(exported.checks)} check versions written to {out}"
+        f" (see {os.path.join(out, 'manifest.json')})"
+    )
 
 
 @main.command(name="list")

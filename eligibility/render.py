@@ -310,14 +310,19 @@ def _result_json(e: Explanation) -> dict[str, Any]:
     }
 
 
+def in_force_json(version: Version) -> dict[str, str | None]:
+    """A version's dates in force as JSON: ``from`` and ``until``, null where open."""
+    return {
+        "from": version.valid_from.isoformat() if version.valid_from else None,
+        "until": version.valid_until.isoformat() if version.valid_until else None,
+    }
+
+
 def _version_json(version: Version) -> dict[str, Any]:
     return {
         "id": version.id,
         "version": version.version,
-        "in_force": {
-            "from": version.valid_from.isoformat() if version.valid_from else None,
-            "until": version.valid_until.isoformat() if version.valid_until else None,
-        },
+        "in_force": in_force_json(version),
         "confidence": version.confidence,
         "sources": [
             {"id": s.id, "url": s.url, "confidence": s.confidence} for s in version.sources

@@ -43,6 +43,7 @@ def test_every_schema_the_program_reads_is_there() -> None:
         "profile.schema.json",
         "rule.schema.json",
         "fact-file.schema.json",
+        "facts-document.schema.json",
         "report.schema.json",
         "case.schema.json",
         "lint.schema.json",

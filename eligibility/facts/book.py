@@ -292,7 +292,10 @@ def compile_book(
         definitions.append(definition)
         supply = raw_definition.get("supply")
         growing = set(kind.growing_paths(name, params))
-        listed = kind.paths(name, params) if kind.paths else [(name, None, kind.type)]
+        json_type = raw_definition.get(
+            "type", kind.type
+        )  # as written where the kind leaves it open
+        listed = kind.paths(name, params) if kind.paths else [(name, None, json_type)]
         for path, text, json_type in listed:
             paths[path] = FactPath(
                 path,
@@ -310,6 +313,7 @@ def compile_book(
                 definition.group,
                 FactPath(definition.group, f"the {definition.group} facts", type="object"),
             )
+    paths["as_of"] = FactPath("as_of", "the evaluation date (YYYY-MM-DD)", type="string")
     paths["policies"] = FactPath(
         "policies", "the open policies these facts were derived under", type="object"
     )
