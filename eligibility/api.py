@@ -215,7 +215,10 @@ def check_profile(
         kept[check_id]
         if check_id in kept and pinned is None
         else evaluate_selection(
-            book.select(check_id, day, pinned), check_id, keeping if check_id in kept else context
+            book.select(check_id, day, pinned),
+            check_id,
+            keeping if check_id in kept else context,
+            None if pinned else book.retirement(check_id, day),
         )
         for check_id, pinned in wanted
     )

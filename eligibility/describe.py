@@ -101,6 +101,12 @@ def show_text(
     lines = [f"{credential.id}: {credential.name} ({credential.body})"]
     if credential.setting:
         lines.append(f"Setting: {credential.setting}")
+    info = book.registry.info(credential.id)
+    if info is not None and info.retired is not None:
+        note = f" {info.retired.note}" if info.retired.note else ""
+        lines.append(
+            f"No longer issued after {info.retired.after}: no exam or award after that day.{note}"
+        )
     for version in credential.versions:
         lines += ["", *_version_lines(book, version, as_of, only_check, logic)]
     return "\n".join(lines)

@@ -100,6 +100,7 @@ class CheckResult:
     standing: str | None = (
         None  # for checks that keep a credential: active, at risk, inactive, revoked
     )
+    note: str | None = None  # why there are no rules in force, when the rule book says why
 
 
 @dataclass(frozen=True)
@@ -113,10 +114,13 @@ class Context:
     dates: bool = True  # search the day each unmet condition time closes is reached (see below)
 
 
-def evaluate_selection(selection: Selection | None, check_id: str, context: Context) -> CheckResult:
-    """Evaluate the selected version of a check, and the other readings in force beside it."""
+def evaluate_selection(
+    selection: Selection | None, check_id: str, context: Context, why_none: str | None = None
+) -> CheckResult:
+    """Evaluate the selected version of a check, and the other readings in force beside it.
+    ``why_none``: what to say when there is no selection (a retired credential)."""
     if selection is None:
-        return CheckResult(None, check_id, None, context.as_of, NO_RULES)
+        return CheckResult(None, check_id, None, context.as_of, NO_RULES, note=why_none)
     result = evaluate_check(selection.version, check_id, context)
     others = tuple(
         OtherReading(v, evaluate_check(v, check_id, context).status) for v in selection.others

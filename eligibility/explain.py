@@ -73,7 +73,7 @@ def explain(result: CheckResult, policies: Mapping[str, Policy]) -> Explanation:
         verdict = (
             f"Not applicable: this check is {check.applies_text}."
             if check and check.applies_text
-            else f"No version of these rules is in force on {result.as_of}."
+            else result.note or f"No version of these rules is in force on {result.as_of}."
         )
         return Explanation(result, HEADLINES[result.status], verdict, None, ())
     verdict = {

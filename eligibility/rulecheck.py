@@ -27,6 +27,7 @@ from typing import Any
 import orjson
 
 from eligibility.errors import InputError, place_of
+from eligibility.versions import numbered
 from eligibility.yamlio import locator
 
 ERROR, WARNING = "error", "warning"
@@ -228,7 +229,7 @@ def file_problems(
     found = _Found(rule_file, rule_file.file, rule_file.text)
     for index, (entry, versions) in enumerate(rule_file.entries):
         _check_entry(found, rule_file, index, entry, context)
-        for vi, version in enumerate(versions):
+        for vi, version in numbered(versions):
             _Version(found, context, entry, version, ["versions", vi], errors_only).check()
     return found.problems()
 
@@ -994,7 +995,7 @@ def book_problems(files: Sequence[RuleFile], context: Context) -> list[Problem]:
     owners: dict[str, tuple[str, RuleFile]] = {}
     for rule_file in files:
         for entry, versions in rule_file.entries:
-            for vi, version in enumerate(versions):
+            for vi, version in numbered(versions):
                 at = _VersionAt(rule_file, entry["id"], vi, version)
                 for ci, check in enumerate(version["checks"]):
                     by_check.setdefault(check["id"], []).append((at, check))
@@ -1029,7 +1030,7 @@ def _version_ids(files: Sequence[RuleFile], founds: Mapping[str, _Found]) -> Non
     for rule_file in files:
         for entry, versions in rule_file.entries:
             seen: set[str] = set()
-            for vi, version in enumerate(versions):
+            for vi, version in numbered(versions):
                 where = ["versions", vi, "id"]
                 if version["id"] in seen:
                     founds[rule_file.file].add(
@@ -1044,7 +1045,7 @@ def _version_ids(files: Sequence[RuleFile], founds: Mapping[str, _Found]) -> Non
                     c["id"] for c in version["checks"]
                 )
         for _, versions in rule_file.entries:
-            for vi, version in enumerate(versions):
+            for vi, version in numbered(versions):
                 first = first_file.setdefault(version["id"], rule_file)
                 if first is rule_file:
                     continue
@@ -1233,7 +1234,7 @@ def _aliases(files: Sequence[RuleFile], context: Context, founds: Mapping[str, _
     places = []
     for rule_file in files:
         for _, versions in rule_file.entries:
-            for vi, version in enumerate(versions):
+            for vi, version in numbered(versions):
                 for ci, check in enumerate(version["checks"]):
                     named.setdefault(check["id"].upper(), check["id"])
                     places.append((rule_file, vi, ci, check))
@@ -1262,14 +1263,14 @@ def _sources(files: Sequence[RuleFile], context: Context, founds: Mapping[str, _
         source["id"]
         for f in files
         for _, versions in f.entries
-        for version in versions
+        for _, version in numbered(versions)
         for source in version["sources"]
     }
     catalogue = context.catalogue
     for rule_file in files:
         found = founds[rule_file.file]
         for _, versions in rule_file.entries:
-            for vi, version in enumerate(versions):
+            for vi, version in numbered(versions):
                 listed = [source["id"] for source in version["sources"]]
                 if catalogue is not None:
                     for si, source in enumerate(listed):

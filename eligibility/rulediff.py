@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from eligibility.facts import Retirement
 from eligibility.logic import Compiled
 from eligibility.logictext import as_json, readable
 from eligibility.rules import Check, Node, RuleBook, Source, Version
@@ -407,6 +408,8 @@ def _value(value: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, Retirement):
+        return f"after {value.after}" + (f' ("{value.note}")' if value.note else "")
     if isinstance(value, tuple | list):
         return ", ".join(str(item) for item in value)
     if isinstance(value, Mapping):

@@ -30,11 +30,12 @@ import orjson
 
 from eligibility import cache_root
 from eligibility.errors import InputError, place_of
-from eligibility.facts import CredentialInfo, FactBook, Registry, compile_book
+from eligibility.facts import CredentialInfo, FactBook, Registry, Retirement, compile_book
 from eligibility.logic import Compiled, LogicError, comparison_sides, compile_logic, logic_key
 from eligibility.profiles import read_text
 from eligibility.resources import data_dir, schema_file
 from eligibility.validation import validate
+from eligibility.versions import check_names, expanded, for_credential, numbered
 from eligibility.yamlio import line_of, parse_text, refuse_deeper_than
 
 if TYPE_CHECKING:  # imported when a book is built, not at every start-up
@@ -52,6 +53,7 @@ KEPT_BOOKS = 8  # built books kept (rule directories and edits in use at once), 
 KEPT_FILES = 512  # parsed rule files kept, newest first (about 20 edits of every file)
 MAX_DEPTH = 64  # levels of nesting a rule file may use (today's deepest uses under 30)
 KIND_ORDER = ("exam", "designation", "removal", "recertification", "status")
+ISSUING_KINDS = ("exam", "designation")  # what a retired credential no longer offers
 
 
 @dataclass(frozen=True)
@@ -270,14 +272,31 @@ class RuleBook:
         )
 
     def select(self, check_id: str, day: date, pinned: str | None = None) -> Selection | None:
-        """The version of ``check_id`` in force on ``day`` (or the pinned one); None when none is."""
+        """The version of ``check_id`` in force on ``day`` (or the pinned one); None when none is,
+        or when its credential is no longer issued on ``day`` (:meth:`retirement`)."""
         if pinned:
             return Selection(check_id, self._pinned(check_id, pinned), pinned=True)
+        if self.retirement(check_id, day):
+            return None
         in_force = [v for v in self._versions_of(check_id) if v.in_force(day)]
         if not in_force:
             return None
         in_force.sort(key=lambda v: not v.preferred)
         return Selection(check_id, in_force[0], tuple(in_force[1:]))
+
+    def retirement(self, check_id: str, day: date) -> str | None:
+        """Why ``check_id`` has no rules on ``day``, in words, when its credential is retired
+        (the registry's ``retired``) before it and the check is one of getting the credential;
+        None otherwise. Checks of keeping it (and of removing an apprentice status) go on."""
+        credential, versions = self._index.by_check[check_id.upper()]
+        info = self.registry.info(credential.id)
+        if info is None or info.retired is None or day <= info.retired.after:
+            return None
+        check = versions[0].check(check_id)
+        if check is None or check.kind not in ISSUING_KINDS:
+            return None
+        said = f"{info.name} ({info.id}) is no longer issued after {info.retired.after}."
+        return f"{said} {info.retired.note}" if info.retired.note else said
 
 
 class _Index:
@@ -524,9 +543,15 @@ REGISTRY_FIELDS = ("id", "body", "name", "coding")  # every credentials.yaml ent
 
 def _registry(path: Path, texts: Mapping[Path, str]) -> Registry:
     by_name: dict[str, CredentialInfo] = {}
-    for entry in _reference(path, texts, "credentials", REGISTRY_FIELDS):
+    text = texts[path] if path in texts else read_text(path)
+    for index, entry in enumerate(_reference(path, texts, "credentials", REGISTRY_FIELDS)):
         info = CredentialInfo(
-            entry["id"], entry["body"], entry["name"], entry["coding"], entry.get("apprentice_form")
+            entry["id"],
+            entry["body"],
+            entry["name"],
+            entry["coding"],
+            entry.get("apprentice_form"),
+            _retirement(path, text, index, entry.get("retired")),
         )
         for name in (
             entry["id"],
@@ -534,9 +559,27 @@ def _registry(path: Path, texts: Mapping[Path, str]) -> Registry:
             *([info.apprentice_form] if info.apprentice_form else []),
         ):
             by_name[name.upper()] = info
-    text = texts[path] if path in texts else read_text(path)
     data = _cached(text, "reference", lambda: parse_text(text, str(path)))
     return Registry(by_name, str(data.get("apprentice_suffix", "-A")))
+
+
+def _retirement(path: Path, text: str, index: int, given: Any) -> Retirement | None:
+    """A registry entry's ``retired: {after: DATE, note: TEXT}``: read, or refused with its place."""
+    if given is None:
+        return None
+    where = ["credentials", index, "retired"]
+    fix = "write retired: {after: YYYY-MM-DD, note: what the body says}"
+    if not isinstance(given, dict) or set(given) - {"after", "note"} or "after" not in given:
+        _fail(path, text, where, "retired needs the last day the credential was issued", fix)
+    after = given["after"]
+    try:
+        day = after if isinstance(after, date) else date.fromisoformat(str(after))
+    except ValueError:
+        _fail(path, text, [*where, "after"], f"{after!r} is not a date", fix)
+    note = given.get("note")
+    if note is not None and not isinstance(note, str):
+        _fail(path, text, [*where, "note"], "the note must be text", fix)
+    return Retirement(day, note)
 
 
 def _policies(path: Path, texts: Mapping[Path, str]) -> dict[str, Policy]:
@@ -601,9 +644,17 @@ def file_value(path: Path, text: str) -> dict[str, Any]:
     data = parse_text(text, str(path))
     refuse_deeper_than(data, MAX_DEPTH, str(path), lambda p: line_of(text, p))
     validate(data, "rule", str(path), lambda p: line_of(text, p))
+
+    def fail(where: list, problem: str, fix: str) -> None:
+        _fail(path, text, where, problem, fix)
+
+    whole = expanded(data["versions"], fail)
+    if whole != data["versions"]:  # a version written as changes: the result must be whole
+        validate({**data, "versions": whole}, "rule", str(path), lambda p: line_of(text, p))
+    check_names(whole, [entry["id"] for entry in data["credentials"]], fail)
     return {
         "body": data["body"],
-        "entries": [[entry, _fill(data["versions"], entry)] for entry in data["credentials"]],
+        "entries": [[entry, for_credential(whole, entry)] for entry in data["credentials"]],
     }
 
 
@@ -957,23 +1008,6 @@ def _prune(folder: Path, pattern: str, kept: int) -> None:
         pass
 
 
-def _fill(value: Any, entry: Mapping[str, Any]) -> Any:
-    """``value`` with {credential}, {name} and {apprentice} replaced by ``entry``'s values."""
-    if isinstance(value, str):
-        for key, field_name in (
-            ("{credential}", "id"),
-            ("{name}", "name"),
-            ("{apprentice}", "apprentice"),
-        ):
-            value = value.replace(key, entry.get(field_name) or "")
-        return value
-    if isinstance(value, list):
-        return [_fill(item, entry) for item in value]
-    if isinstance(value, dict):
-        return {_fill(key, entry): _fill(item, entry) for key, item in value.items()}
-    return value
-
-
 def _credential(
     path: Path,
     text: str,
@@ -985,8 +1019,8 @@ def _credential(
     known: Mapping[str, list[str]] | None = None,
 ) -> Credential:
     """One credential's versions from filled rule data; ``known``: cached reads (see compile_logic)."""
-    versions = []
-    for vi, raw in enumerate(raw_versions):
+    found = []
+    for vi, raw in numbered(raw_versions):
         here = ["versions", vi]
         for policy in raw.get("open_policies", []):
             if policy not in policies:
@@ -1002,7 +1036,7 @@ def _credential(
             for ci, c in enumerate(raw["checks"])
         )
         force = raw["in_force"]
-        versions.append(
+        found.append(
             Version(
                 credential=entry["id"],
                 body=body,
@@ -1028,14 +1062,14 @@ def _credential(
                 checks=checks,
             )
         )
-    _check_overlaps(path, text, versions)
+    _check_overlaps(path, text, found)
     return Credential(
         entry["id"],
         body,
         entry["name"],
         entry.get("setting"),
         str(path),
-        tuple(versions),
+        tuple(found),
         entry.get("id_confidence"),
     )
 

@@ -5,6 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Retirement:
+    """A credential no longer issued: no exam or award after ``after`` (holders keep it by its
+    keeping rules)."""
+
+    after: date
+    note: str | None = None  # what the body says, in words
 
 
 @dataclass(frozen=True)
@@ -16,6 +26,7 @@ class CredentialInfo:
     name: str
     coding: bool
     apprentice_form: str | None = None
+    retired: Retirement | None = None
 
 
 @dataclass(frozen=True)

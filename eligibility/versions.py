@@ -1,0 +1,182 @@
+"""A rule file's versions as written -> each credential's versions in full.
+
+Why this step exists: a body changes one number from a date, or one credential of a file that
+several share gets its own rules, and the maintainer should write only that change. So a version
+may repeat an earlier one of the same file (``extends``) and say what differs (its own fields,
+and ``changes`` to checks and conditions); a version may be for some of the file's credentials
+only (``only_for``) or end earlier for one of them (``until_for``). This module resolves all of
+that into plain versions, then fills in ``{credential}``, ``{name}`` and ``{apprentice}`` once
+per credential, so everything after it (the linter, the loader) sees whole versions.
+
+A version another credential of the file has to itself is None in that credential's list: the
+list keeps the file's order, so a version's place (``versions[3]``) is the same in every list.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+# fields of a change that say what it is about, not what it sets
+_ADDRESS = ("check", "condition", "remove", "add", "add_check")
+_CONDITION_SHAPES = ("all", "any", "logic")  # a condition has exactly one of these
+
+Fail = Callable[[list, str, str], Any]  # (where in the file, problem, fix): raises
+
+
+def expanded(versions: list[dict[str, Any]], fail: Fail) -> list[dict[str, Any]]:
+    """Every version in full: one that ``extends`` an earlier one is a copy of it with the
+    fields it gives replacing the copied ones and its ``changes`` applied, in order."""
+    done: list[dict[str, Any]] = []
+    for index, version in enumerate(versions):
+        if "extends" not in version:
+            done.append(version)
+            continue
+        here = ["versions", index]
+        earlier = {v["id"]: v for v in done}
+        base = earlier.get(version["extends"])
+        if base is None:
+            fail(
+                [*here, "extends"],
+                f"no version {version['extends']!r} above this one in this file",
+                "name the id of a version written above it: "
+                + (", ".join(earlier) or "(there is none)"),
+            )
+        whole = copy.deepcopy({k: v for k, v in base.items() if k != "until_for"})
+        whole.update({k: v for k, v in version.items() if k not in ("extends", "changes")})
+        for number, change in enumerate(version.get("changes", [])):
+            _apply(whole, change, [*here, "changes", number], fail)
+        done.append(whole)
+    return done
+
+
+def _apply(version: dict[str, Any], change: Mapping[str, Any], where: list, fail: Fail) -> None:
+    """One change to a copied version: a check added, removed or given new fields, or one of its
+    conditions removed, given new fields, or given another condition under it."""
+    if "add_check" in change:
+        version["checks"].append(copy.deepcopy(change["add_check"]))
+        return
+    checks = version["checks"]
+    check = next((c for c in checks if c["id"] == change["check"]), None)
+    if check is None:
+        fail(
+            [*where, "check"],
+            f"the version extended has no check {change['check']!r}",
+            f"use one of: {', '.join(c['id'] for c in checks)}",
+        )
+    fields = {k: copy.deepcopy(v) for k, v in change.items() if k not in _ADDRESS}
+    if "condition" not in change:
+        if change.get("remove"):
+            checks.remove(check)
+        else:
+            check.update(fields)
+        return
+    found = _find(check, change["condition"])
+    if found is None:
+        fail(
+            [*where, "condition"],
+            f"check {check['id']!r} has no condition {change['condition']!r}",
+            f"use one of: {', '.join(_ids(check))}",
+        )
+    parent, node = found
+    if change.get("remove"):
+        if parent is None:
+            fail(
+                [*where, "remove"], "a check's top condition cannot be removed", "remove the check"
+            )
+        parent.remove(node)
+    elif "add" in change:
+        children = node.get("all", node.get("any"))
+        if children is None:
+            fail(
+                [*where, "add"],
+                f"condition {node['id']!r} is a single test, with nothing under it",
+                "add to a condition with 'all' or 'any'",
+            )
+        children.append(copy.deepcopy(change["add"]))
+    else:
+        if any(shape in fields for shape in _CONDITION_SHAPES):
+            for shape in _CONDITION_SHAPES:
+                node.pop(shape, None)
+        node.update(fields)
+
+
+def _roots(check: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+    yield from (check[part] for part in ("requires", "recommends") if part in check)
+
+
+def _find(check: Mapping[str, Any], ident: str) -> tuple[list | None, dict] | None:
+    """(the list holding it, or None for a top condition; the condition) for ``ident``."""
+    stack: list[tuple[list | None, dict]] = [(None, root) for root in _roots(check)]
+    while stack:
+        parent, node = stack.pop()
+        if node.get("id") == ident:
+            return parent, node
+        children = node.get("all", node.get("any")) or []
+        stack += [(children, child) for child in children]
+    return None
+
+
+def _ids(check: Mapping[str, Any]) -> list[str]:
+    found, stack = [], list(_roots(check))
+    while stack:
+        node = stack.pop(0)
+        found.append(node["id"])
+        stack += node.get("all", node.get("any")) or []
+    return found
+
+
+def for_credential(
+    versions: list[dict[str, Any]], entry: Mapping[str, Any]
+) -> list[dict[str, Any] | None]:
+    """``versions`` as ``entry``'s credential has them: filled in, with its own end dates; a
+    version ``only_for`` other credentials is None (the others keep their places)."""
+    found: list[dict[str, Any] | None] = []
+    for version in versions:
+        for_whom = version.get("only_for")
+        if for_whom is not None and entry["id"] not in for_whom:
+            found.append(None)
+            continue
+        own = {k: v for k, v in version.items() if k not in ("only_for", "until_for")}
+        until = version.get("until_for", {})
+        if entry["id"] in until:
+            own["in_force"] = {**own["in_force"], "until": until[entry["id"]]}
+        found.append(fill(own, entry))
+    return found
+
+
+def check_names(versions: list[dict[str, Any]], ids: list[str], fail: Fail) -> None:
+    """``only_for`` and ``until_for`` name credentials the file lists."""
+    for index, version in enumerate(versions):
+        named = [("only_for", n, k) for k, n in enumerate(version.get("only_for", []))]
+        named += [("until_for", n, n) for n in version.get("until_for", {})]
+        for field, name, key in named:
+            if name not in ids:
+                fail(
+                    ["versions", index, field, key],
+                    f"{name!r} is not one of this file's credentials",
+                    f"use one of: {', '.join(ids)}",
+                )
+
+
+def numbered(versions: list[dict[str, Any] | None]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(place in the file, version) for each version a credential has."""
+    return ((index, v) for index, v in enumerate(versions) if v is not None)
+
+
+def fill(value: Any, entry: Mapping[str, Any]) -> Any:
+    """``value`` with {credential}, {name} and {apprentice} replaced by ``entry``'s values."""
+    if isinstance(value, str):
+        for key, field_name in (
+            ("{credential}", "id"),
+            ("{name}", "name"),
+            ("{apprentice}", "apprentice"),
+        ):
+            value = value.replace(key, entry.get(field_name) or "")
+        return value
+    if isinstance(value, list):
+        return [fill(item, entry) for item in value]
+    if isinstance(value, dict):
+        return {fill(key, entry): fill(item, entry) for key, item in value.items()}
+    return value
