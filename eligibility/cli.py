@@ -556,7 +556,7 @@ def batch(source, out, summary, certs, as_of, mapping, jobs, config, policies, r
                 f" gives; using {worker_count(jobs)}",
                 err=True,
             )
-        items = read_items(source, layout)
+        items = read_items(source, layout, book.directory)
         with _progress(source, "checking") as progress:
             tally = run_batch(
                 items,

@@ -15,10 +15,11 @@ from collections import deque
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
-from eligibility.errors import InputError, fault
+from eligibility.errors import InputError, fault, place_of
 from eligibility.jsontext import parse_json_line
 from eligibility.profiles import (
     MAX_BYTES,
@@ -27,6 +28,7 @@ from eligibility.profiles import (
     profile_from_text,
     read_text,
 )
+from eligibility.resources import FLAT_CSV_FILE, data_dir
 from eligibility.yamlio import line_of, parse_text
 
 CSV_COLUMNS = (
@@ -62,15 +64,20 @@ class Item:
     error: InputError | None = None  # a row that could not even be read
 
 
-def read_cohort(path: str | Path, layout: CsvLayout | None = None) -> Iterator[Row]:
+def read_cohort(
+    path: str | Path, layout: CsvLayout | None = None, rules_dir: str | Path | None = None
+) -> Iterator[Row]:
     """The rows of a cohort, streamed in input order."""
-    return (parse_item(item) for item in read_items(path, layout))
+    return (parse_item(item) for item in read_items(path, layout, rules_dir))
 
 
-def read_items(path: str | Path, layout: CsvLayout | None = None) -> Iterator[Item]:
+def read_items(
+    path: str | Path, layout: CsvLayout | None = None, rules_dir: str | Path | None = None
+) -> Iterator[Item]:
     """The students of a cohort as read (in input order); raises :class:`InputError` at once for
     an unknown format, a CSV header that would lose or misread a column, or a mapping (``layout``)
-    given for what is not CSV."""
+    given for what is not CSV. ``rules_dir``: the rules whose ``flat-csv.yaml`` says what a CSV
+    row stands for (default: the bundled rules)."""
     source = Path(path)
     if layout is not None and (source.is_dir() or source.suffix.lower() != ".csv"):
         raise InputError(
@@ -87,7 +94,8 @@ def read_items(path: str | Path, layout: CsvLayout | None = None) -> Iterator[It
     if suffix in (".yaml", ".yml"):
         return _yaml_stream(source)
     if suffix == ".csv":
-        return _csv(source, layout or CsvLayout())
+        meaning = flat_meaning(rules_dir)
+        return _csv(source, replace(layout or CsvLayout(), meaning=meaning))
     raise InputError(
         str(source),
         None,
@@ -147,7 +155,7 @@ def _parse_item(item: Item, as_of: date | None) -> Row:
             data = parse_json_line(item.payload, item.where)
         assumed: tuple[str, ...] = ()
         if item.kind == "flat":
-            data, assumed = profile_from_flat(data, item.where, as_of)
+            data, assumed = profile_from_flat(data, item.where, as_of, layout.meaning)
         profile = profile_from_data(
             data,
             item.where,
@@ -179,6 +187,7 @@ class CsvLayout:
 
     columns: Mapping[str, str] = field(default_factory=dict)
     ignored: frozenset[str] = frozenset()
+    meaning: FlatMeaning | None = None  # None: the bundled rules' (flat_meaning)
 
     def theirs(self, ours: str) -> str:
         return self.columns.get(ours, ours)
@@ -569,10 +578,15 @@ def _row_problem(
 
 
 def profile_from_flat(
-    flat: Mapping[str, str], where: str, as_of: date | None = None
+    flat: Mapping[str, str],
+    where: str,
+    as_of: date | None = None,
+    meaning: FlatMeaning | None = None,
 ) -> tuple[dict[str, Any], tuple[str, ...]]:
     """A nested profile from one row of the flat CSV layout (docs/batch.md), and what had to be
-    assumed to make it, in words. ``as_of``: the batch's evaluation date, if one was given."""
+    assumed to make it, in words. ``as_of``: the batch's evaluation date, if one was given;
+    ``meaning``: what the rules say a row stands for (default: the bundled rules')."""
+    meaning = meaning or _bundled_meaning()
 
     def split(value: str) -> list[str]:
         return [part.strip() for part in value.split(";") if part.strip()]
@@ -625,12 +639,13 @@ def profile_from_flat(
         profile["education"] = {"highest_level": flat["highest_education"]}
     if flat.get("coding_start"):
         job: dict[str, Any] = {
+            **meaning.job,
             "id": "job",
             "start_date": flat["coding_start"],
             "end_date": flat.get("coding_end") or None,
-            "directly_assigns_codes": True,
-            "code_sets": split(flat.get("code_sets", "")) or ["CPT", "ICD-10-CM"],
         }
+        if flat.get("code_sets"):
+            job["code_sets"] = split(flat["code_sets"])
         if hours is not None:
             job["hours_per_week"] = hours
         profile["work_history"] = [job]
@@ -644,25 +659,20 @@ def profile_from_flat(
                 )
             profile["verification_letters"] = [
                 {
+                    **meaning.letter,
                     "covers_work_id": "job",
-                    "author_role": "employer",
-                    "on_letterhead": True,
-                    "hand_signed": True,
-                    "signed": True,
                     "letter_date": dated,
                     "stated_start": flat["coding_start"],
                     **({"stated_end": end} if end else {"states_to_present": True}),
-                    "contact_info_present": True,
-                    "format": "pdf_non_editable",
                 }
             ]
     if course_hours is not None:
         profile["training"] = [
             {
-                "program_type": "school_certificate",
+                "program_type": meaning.course_type,
                 "completed": bool(flat.get("course_completed_on")),
                 "completion_date": flat.get("course_completed_on") or None,
-                "hours": {"value": course_hours, "unit": "contact_hours"},
+                "hours": {"value": course_hours, "unit": meaning.course_hours_unit},
                 "topics": split(flat.get("course_topics", "")),
             }
         ]
@@ -673,21 +683,93 @@ def profile_from_flat(
         }
     credentials = []
     for credential in split(flat.get("credentials", "")):
-        apprentice = credential.upper().endswith("-A")
+        suffix = meaning.apprentice_suffix
+        apprentice = bool(suffix) and credential.upper().endswith(suffix.upper())
         credentials.append(
-            {"id": credential[:-2] if apprentice else credential, "apprentice": apprentice}
+            {
+                "id": credential[: -len(suffix)] if apprentice else credential,
+                "apprentice": apprentice,
+            }
         )
     if credentials:
         profile["credentials"] = credentials
     if flat.get("aapc_paid_through"):
         membership: dict[str, Any] = {
-            "organization": "AAPC",
+            **meaning.membership,
             "paid_through": flat["aapc_paid_through"],
         }
         if month is not None:
             membership["renewal_month"] = month
         profile["memberships"] = [membership]
     return profile, tuple(assumed)
+
+
+@cache
+def _bundled_meaning() -> FlatMeaning:
+    return flat_meaning(None)
+
+
+@dataclass(frozen=True)
+class FlatMeaning:
+    """What a row of the flat CSV layout stands for where a body's rules decide: read from the
+    rules directory's ``flat-csv.yaml`` (docs/batch.md), so that Python holds none of it."""
+
+    job: Mapping[str, Any]  # a job's fields the row does not give
+    letter: Mapping[str, Any]  # the letter ``letter_on_file: yes`` stands for
+    course_type: str
+    course_hours_unit: str
+    membership: Mapping[str, Any]  # the membership of the membership columns
+    apprentice_suffix: str
+
+
+_FLAT_KEYS = {
+    "flat_csv_format": int,
+    "job": dict,
+    "letter_on_file": dict,
+    "course": dict,
+    "membership": dict,
+    "apprentice_suffix": str,
+}
+
+
+def flat_meaning(rules_dir: str | Path | None) -> FlatMeaning:
+    """The rules directory's ``flat-csv.yaml`` (default: the bundled rules'), read and checked;
+    a missing or broken file is an :class:`InputError` naming the place and the fix."""
+    path = (Path(rules_dir) if rules_dir else data_dir("rules")) / FLAT_CSV_FILE
+    return _flat_meaning(str(path), read_text(path))
+
+
+@cache  # read once per text: a row built without a meaning given reads the bundled one
+def _flat_meaning(where: str, text: str) -> FlatMeaning:
+    data = parse_text(text, where)
+
+    def refuse(at: list, problem: str, fix: str) -> None:
+        raise InputError(where, place_of(at, line_of(text, at)), problem, fix)
+
+    if not isinstance(data, dict):
+        refuse([], "not a mapping", "write the keys of docs/batch.md, 'The flat CSV layout'")
+    for key, kind in _FLAT_KEYS.items():
+        if not isinstance(data.get(key), kind):
+            refuse(
+                [key], f"{key} is missing or not a {kind.__name__}", f"give {key} (docs/batch.md)"
+            )
+    for key in data:
+        if key not in _FLAT_KEYS:
+            refuse([key], f"unknown key {key!r}", f"use: {', '.join(_FLAT_KEYS)}")
+    course = data["course"]
+    for key in ("program_type", "hours_unit"):
+        if not isinstance(course.get(key), str):
+            refuse(
+                ["course", key], f"course.{key} is missing", f"give course.{key} (docs/batch.md)"
+            )
+    return FlatMeaning(
+        data["job"],
+        data["letter_on_file"],
+        course["program_type"],
+        course["hours_unit"],
+        data["membership"],
+        data["apprentice_suffix"],
+    )
 
 
 def _letter_day(flat: Mapping[str, str], as_of: date | None) -> str:

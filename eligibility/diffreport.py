@@ -93,7 +93,8 @@ def run_diff(
     old, new = load_book(old_dir), load_book(new_dir)
     rules = diff_rulebooks(old, new)
     layout = load_mapping(mapping) if mapping else None
-    items = read_items(cohort, layout) if cohort is not None else None
+    # a CSV row stands for what the new rules say (their flat-csv.yaml): the change looked at
+    items = read_items(cohort, layout, new.directory) if cohort is not None else None
     with ExitStack() as stack:
         # opened before the cohort is read: a place that cannot be written is known at once
         csv_file = stack.enter_context(atomic_writer(out, newline="")) if out else None

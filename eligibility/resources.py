@@ -14,6 +14,9 @@ _PACKAGE = Path(__file__).resolve().parent
 SCHEMA_BASE_URL = "https://github.com/eligibility-toolkit/eligibility/raw/main/schemas/"
 
 
+FLAT_CSV_FILE = "flat-csv.yaml"  # in a rules directory: what a flat CSV row stands for
+
+
 def data_dir(name: str) -> Path:
     """The directory ``name`` ("rules" or "schemas"): the bundled copy if any, else the checkout's."""
     bundled = _PACKAGE / "_data" / name

@@ -33,7 +33,7 @@ from eligibility.errors import InputError, place_of
 from eligibility.facts import CredentialInfo, FactBook, Registry, Retirement, compile_book
 from eligibility.logic import Compiled, LogicError, comparison_sides, compile_logic, logic_key
 from eligibility.profiles import read_text
-from eligibility.resources import data_dir, schema_file
+from eligibility.resources import FLAT_CSV_FILE, data_dir, schema_file
 from eligibility.validation import validate
 from eligibility.versions import check_names, expanded, for_credential, numbered
 from eligibility.yamlio import line_of, parse_text, refuse_deeper_than
@@ -47,6 +47,8 @@ except ImportError:  # pragma: no cover - other interpreters
     from hashlib import blake2b as _hash
 
 REFERENCE_FILES = ("credentials.yaml", "policies.yaml")
+# what the inputs mean (read by eligibility/cohort.py), not rules
+INPUT_FILES = (FLAT_CSV_FILE,)
 TESTS_FOLDER = "tests"  # folders of rule test cases, not rules (docs/rule-tests.md)
 CACHE_FORMAT = 1  # bump when the cached value's shape changes
 KEPT_BOOKS = 8  # built books kept (rule directories and edits in use at once), newest first
@@ -333,9 +335,15 @@ class _Index:
 
 def rule_files(root: Path) -> list[Path]:
     """The files a rule book is read from: every ``*.yaml`` under ``root`` but those in a
-    ``tests/`` folder, which hold test cases and their profiles (docs/rule-tests.md)."""
+    ``tests/`` folder, which hold test cases and their profiles (docs/rule-tests.md), and
+    :data:`INPUT_FILES`."""
     return sorted(
-        (p for p in root.rglob("*.yaml") if TESTS_FOLDER not in p.relative_to(root).parts[:-1]),
+        (
+            p
+            for p in root.rglob("*.yaml")
+            if TESTS_FOLDER not in p.relative_to(root).parts[:-1]
+            and not (p.parent == root and p.name in INPUT_FILES)
+        ),
         key=lambda p: (p.parent.as_posix(), p.stem),
     )
 

@@ -84,9 +84,8 @@ def test_a_second_load_reads_the_cache_and_parses_nothing(cache, rules_copy, mon
     # one entry per rule or fact file (test cases under tests/ are neither) and per reference file
     rule_files = [
         path
-        for path in rules_copy.rglob("*.yaml")
-        if rules.TESTS_FOLDER not in path.relative_to(rules_copy).parts
-        and not (path.parent == rules_copy and path.name in rules.REFERENCE_FILES)
+        for path in rules.rule_files(rules_copy)
+        if not (path.parent == rules_copy and path.name in rules.REFERENCE_FILES)
     ]
     assert rule_files
     entries = list(cache.glob("rule-*.json")) + list(cache.glob("facts-*.json"))

@@ -1,0 +1,105 @@
+"""What a row of the flat CSV layout stands for is data (``rules/flat-csv.yaml``): the letter
+``letter_on_file: yes`` stands for, a job's default code sets, the membership of the membership
+columns, the apprentice ending. A YAML edit there changes answers; a broken file is refused."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from eligibility.cli import main
+from eligibility.cohort import flat_meaning, read_cohort
+from eligibility.errors import InputError
+
+from .conftest import RULES
+
+ROW = (
+    "candidate_id,name,as_of,coding_start,letter_on_file,credentials,aapc_paid_through\n"
+    "S1,One,2026-11-22,2023-01-01,yes,CPC-A,2027-01-31\n"
+)
+
+
+def _rules(tmp_path: Path, old: str = "", new: str = "") -> Path:
+    copy = tmp_path / "rules"
+    shutil.copytree(RULES, copy)
+    path = copy / "flat-csv.yaml"
+    if old:
+        text = path.read_text(encoding="utf-8")
+        assert text.count(old) == 1
+        path.write_text(text.replace(old, new), encoding="utf-8")
+    return copy
+
+
+def _status(tmp_path: Path, rules: Path, check: str) -> str:
+    cohort, out = tmp_path / "cohort.csv", tmp_path / "out.csv"
+    cohort.write_text(ROW, encoding="utf-8")
+    args = ["batch", str(cohort), "--out", str(out), "--cert", check, "--rules", str(rules)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    (row,) = csv.DictReader(out.open(encoding="utf-8"))
+    return row["status"]
+
+
+def test_the_letter_on_file_is_the_record_the_layout_file_describes(tmp_path):
+    assert _status(tmp_path, RULES, "CPC-A-removal") == "met"
+    rules = _rules(tmp_path, "  author_role: employer\n", "  author_role: co-worker\n")
+    assert _status(tmp_path, rules, "CPC-A-removal") == "not_met"  # A1: not a co-worker
+
+
+def test_the_membership_columns_are_the_organization_the_layout_file_names(tmp_path):
+    assert _status(tmp_path, RULES, "CPC-exam") == "met"
+    rules = _rules(tmp_path, "  organization: AAPC\n", "  organization: AHIMA\n")
+    assert _status(tmp_path, rules, "CPC-exam") == "not_met"  # no AAPC membership any more
+
+
+def test_the_apprentice_ending_is_data(tmp_path):
+    rules = _rules(tmp_path, 'apprentice_suffix: "-A"\n', 'apprentice_suffix: "-APP"\n')
+    rows = list(read_cohort(_write(tmp_path), rules_dir=rules))
+    assert rows[0].profile.data["credentials"] == [{"id": "CPC-A", "apprentice": False}]
+    rows = list(read_cohort(_write(tmp_path)))
+    assert rows[0].profile.data["credentials"] == [{"id": "CPC", "apprentice": True}]
+
+
+def _write(tmp_path: Path) -> Path:
+    cohort = tmp_path / "cohort.csv"
+    cohort.write_text(ROW, encoding="utf-8")
+    return cohort
+
+
+def test_the_default_code_sets_are_data(tmp_path):
+    rules = _rules(tmp_path, "  code_sets: [CPT, ICD-10-CM]\n", "  code_sets: [ICD-10-PCS]\n")
+    (row,) = read_cohort(_write(tmp_path), rules_dir=rules)
+    assert row.profile.data["work_history"][0]["code_sets"] == ["ICD-10-PCS"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "place", "problem"),
+    [
+        ("  hours_unit: contact_hours\n", "", "course.hours_unit", "course.hours_unit is missing"),
+        ("flat_csv_format: 1\n", "flat_csv_format: 1\nletters: {}\n", "letters", "unknown key"),
+        ("membership:\n  organization: AAPC\n", "membership: AAPC\n", "membership", "not a dict"),
+    ],
+)
+def test_a_broken_layout_file_is_refused_naming_the_place(tmp_path, old, new, place, problem):
+    rules = _rules(tmp_path, old, new)
+    with pytest.raises(InputError) as refused:
+        flat_meaning(rules)
+    assert refused.value.file.endswith("flat-csv.yaml")
+    assert place in refused.value.place and problem in refused.value.problem
+    cohort, out = _write(tmp_path), tmp_path / "out.csv"
+    result = CliRunner().invoke(main, ["batch", str(cohort), "--out", str(out), "--rules", rules])
+    assert result.exit_code == 2 and "flat-csv.yaml" in result.output and not out.exists()
+
+
+def test_rules_without_a_layout_file_still_check_profiles_but_not_flat_csv(tmp_path):
+    rules = _rules(tmp_path)
+    (rules / "flat-csv.yaml").unlink()
+    result = CliRunner().invoke(main, ["list", "--rules", str(rules)])
+    assert result.exit_code == 0, result.output
+    cohort, out = _write(tmp_path), tmp_path / "out.csv"
+    result = CliRunner().invoke(main, ["batch", str(cohort), "--out", str(out), "--rules", rules])
+    assert result.exit_code == 2 and "flat-csv.yaml" in result.output
