@@ -85,8 +85,8 @@ CERT_OPTION = click.option(
     "certs",
     multiple=True,
     metavar="ID",
-    help="Credential (CPC), check (CPC-A-removal) or check@version (CCS-exam@CCS-LEG). "
-    "Repeatable. Default: every check.",
+    help="A credential, a check or CHECK@VERSION, as 'eligibility list' and 'eligibility show'"
+    " name them (examples under each command). Repeatable. Default: every check.",
 )
 CONFIG_OPTION = click.option(
     "--config",

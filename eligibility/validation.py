@@ -262,7 +262,7 @@ def _date_problem(value: Any, nullable: bool) -> tuple[str, str]:
             + ("; leave it empty (null) if there is none yet" if nullable else "")
         )
     return f"{value!r} is not a valid date", (
-        "write a real calendar date as YYYY-MM-DD, e.g. 2024-11-23"
+        "write a real calendar date as YYYY-MM-DD (year, month, day)"
         + (", or null" if nullable else "")
     )
 

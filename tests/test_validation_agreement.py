@@ -288,12 +288,12 @@ def test_validate_raises_exactly_the_python_message(corpus, monkeypatch):
         (
             _set(["as_of"], "2023-02-30"),
             "c09-hana-sato.yaml: line 7 ($.as_of): '2023-02-30' is not a valid date\n"
-            "  fix: write a real calendar date as YYYY-MM-DD, e.g. 2024-11-23",
+            "  fix: write a real calendar date as YYYY-MM-DD (year, month, day)",
         ),
         (
             _set(["as_of"], "0000-01-01"),
             "c09-hana-sato.yaml: line 7 ($.as_of): '0000-01-01' is not a valid date\n"
-            "  fix: write a real calendar date as YYYY-MM-DD, e.g. 2024-11-23",
+            "  fix: write a real calendar date as YYYY-MM-DD (year, month, day)",
         ),
         (
             _set(["work_history", 0, "favourite_colour"], "blue"),
