@@ -2,7 +2,7 @@
 
 A rule file holds one credential's dated versions (``schemas/rule.schema.json``). Loading checks
 each file against the schema, compiles every JsonLogic leaf once, and checks that leaves read only
-facts that exist (``schemas/facts.schema.json``) and that a leaf reading a policy-dependent fact
+facts that exist (those the fact files define) and that a leaf reading a policy-dependent fact
 sits in a version naming that policy. A broken rule file is an :class:`InputError` naming the place.
 
 Parsing the YAML, validating it and filling in ``{credential}`` is most of a cold start's time, so
@@ -911,8 +911,8 @@ BOOK_CLASSES = frozenset(
 def _book_entry(root: Path, texts: Mapping[Path, str]) -> tuple[Path | None, bytes]:
     """The cache file for the book built from ``texts`` and its key (None: caching is off).
 
-    The key covers the loading code (:func:`_code_key`), ``facts.py`` (whose classes the book
-    holds, in the package ``facts``), the directory and every file's name and text (the fact
+    The key covers the loading code (:func:`_code_key`), the ``facts`` package (whose classes
+    the book holds), the directory and every file's name and text (the fact
     files among them: a read no fact defines any more must be refused)."""
     folder = cache_dir()
     if folder is None:
