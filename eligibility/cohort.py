@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
-from eligibility.errors import InputError, fault, place_of
+from eligibility.errors import InputError, fault
 from eligibility.jsontext import parse_json_line
 from eligibility.profiles import (
     MAX_BYTES,
@@ -29,6 +29,7 @@ from eligibility.profiles import (
     read_text,
 )
 from eligibility.resources import FLAT_CSV_FILE, data_dir
+from eligibility.validation import validate
 from eligibility.yamlio import line_of, parse_text
 
 CSV_COLUMNS = (
@@ -722,16 +723,6 @@ class FlatMeaning:
     apprentice_suffix: str
 
 
-_FLAT_KEYS = {
-    "flat_csv_format": int,
-    "job": dict,
-    "letter_on_file": dict,
-    "course": dict,
-    "membership": dict,
-    "apprentice_suffix": str,
-}
-
-
 def flat_meaning(rules_dir: str | Path | None) -> FlatMeaning:
     """The rules directory's ``flat-csv.yaml`` (default: the bundled rules'), read and checked;
     a missing or broken file is an :class:`InputError` naming the place and the fix."""
@@ -742,26 +733,8 @@ def flat_meaning(rules_dir: str | Path | None) -> FlatMeaning:
 @cache  # read once per text: a row built without a meaning given reads the bundled one
 def _flat_meaning(where: str, text: str) -> FlatMeaning:
     data = parse_text(text, where)
-
-    def refuse(at: list, problem: str, fix: str) -> None:
-        raise InputError(where, place_of(at, line_of(text, at)), problem, fix)
-
-    if not isinstance(data, dict):
-        refuse([], "not a mapping", "write the keys of docs/batch.md, 'The flat CSV layout'")
-    for key, kind in _FLAT_KEYS.items():
-        if not isinstance(data.get(key), kind):
-            refuse(
-                [key], f"{key} is missing or not a {kind.__name__}", f"give {key} (docs/batch.md)"
-            )
-    for key in data:
-        if key not in _FLAT_KEYS:
-            refuse([key], f"unknown key {key!r}", f"use: {', '.join(_FLAT_KEYS)}")
+    validate(data, "flat-csv", where, lambda path: line_of(text, path))
     course = data["course"]
-    for key in ("program_type", "hours_unit"):
-        if not isinstance(course.get(key), str):
-            refuse(
-                ["course", key], f"course.{key} is missing", f"give course.{key} (docs/batch.md)"
-            )
     return FlatMeaning(
         data["job"],
         data["letter_on_file"],

@@ -42,8 +42,8 @@ def modeline_target(path: Path) -> Path | None:
 
 
 def expected_schema(path: Path) -> str | None:
-    """The schema a file should name: a rule, fact or case file's (it says ``rule_format``,
-    ``facts_format``, ``case_format``), a profile's; None for another kind of file under rules/
+    """The schema a file should name: a rule, fact, case or flat CSV layout file's (it says
+    ``rule_format``, ``facts_format``, ``case_format``, ``flat_csv_format``), a profile's; None for another kind of file under rules/
     (it names a schema of its own)."""
     if path.parent.name == "profiles":  # fixtures/profiles, the cases' rules/tests/profiles
         return "profile"
@@ -52,6 +52,7 @@ def expected_schema(path: Path) -> str | None:
         ("rule_format", "rule"),
         ("facts_format", "fact-file"),
         ("case_format", "case"),
+        ("flat_csv_format", "flat-csv"),
     ):
         if re.search(rf"(?m)^{key}:", text):
             return schema

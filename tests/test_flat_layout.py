@@ -79,9 +79,14 @@ def test_the_default_code_sets_are_data(tmp_path):
 @pytest.mark.parametrize(
     ("old", "new", "place", "problem"),
     [
-        ("  hours_unit: contact_hours\n", "", "course.hours_unit", "course.hours_unit is missing"),
-        ("flat_csv_format: 1\n", "flat_csv_format: 1\nletters: {}\n", "letters", "unknown key"),
-        ("membership:\n  organization: AAPC\n", "membership: AAPC\n", "membership", "not a dict"),
+        ("  hours_unit: contact_hours\n", "", "$.course", "missing required field 'hours_unit'"),
+        ("flat_csv_format: 1\n", "flat_csv_format: 1\nletters: {}\n", "$.letters", "unknown field"),
+        (
+            "membership:\n  organization: AAPC\n",
+            "membership: AAPC\n",
+            "$.membership",
+            "expected object",
+        ),
     ],
 )
 def test_a_broken_layout_file_is_refused_naming_the_place(tmp_path, old, new, place, problem):
