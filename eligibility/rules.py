@@ -779,7 +779,8 @@ def _code_key() -> bytes:
     for package in ("jsonschema_rs", "datalogic_py"):
         digest.update(_build_of(package).encode())
     here = Path(__file__).resolve().parent
-    for source in ("rules.py", "rulecheck.py", "yamlio.py", "validation.py", "logic.py"):
+    sources = ("rules.py", "versions.py", "rulecheck.py", "yamlio.py", "validation.py", "logic.py")
+    for source in sources:
         digest.update((here / source).read_bytes())
     digest.update(schema_file("rule").read_bytes())
     digest.update(schema_file("fact-file").read_bytes())

@@ -14,7 +14,6 @@ list keeps the file's order, so a version's place (``versions[3]``) is the same 
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -43,7 +42,7 @@ def expanded(versions: list[dict[str, Any]], fail: Fail) -> list[dict[str, Any]]
                 "name the id of a version written above it: "
                 + (", ".join(earlier) or "(there is none)"),
             )
-        whole = copy.deepcopy({k: v for k, v in base.items() if k != "until_for"})
+        whole = _unshared({k: v for k, v in base.items() if k != "until_for"})
         whole.update({k: v for k, v in version.items() if k not in ("extends", "changes")})
         for number, change in enumerate(version.get("changes", [])):
             _apply(whole, change, [*here, "changes", number], fail)
@@ -51,11 +50,22 @@ def expanded(versions: list[dict[str, Any]], fail: Fail) -> list[dict[str, Any]]
     return done
 
 
+def _unshared(value: Any) -> Any:
+    """A copy in which nothing is shared: a block a YAML anchor repeats (``*equivalency``) is
+    copied once per place, so that a change to it in one check leaves the others as they were
+    (``copy.deepcopy`` would keep the repeats one object)."""
+    if isinstance(value, dict):
+        return {key: _unshared(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_unshared(item) for item in value]
+    return value
+
+
 def _apply(version: dict[str, Any], change: Mapping[str, Any], where: list, fail: Fail) -> None:
     """One change to a copied version: a check added, removed or given new fields, or one of its
     conditions removed, given new fields, or given another condition under it."""
     if "add_check" in change:
-        version["checks"].append(copy.deepcopy(change["add_check"]))
+        version["checks"].append(_unshared(change["add_check"]))
         return
     checks = version["checks"]
     check = next((c for c in checks if c["id"] == change["check"]), None)
@@ -65,7 +75,7 @@ def _apply(version: dict[str, Any], change: Mapping[str, Any], where: list, fail
             f"the version extended has no check {change['check']!r}",
             f"use one of: {', '.join(c['id'] for c in checks)}",
         )
-    fields = {k: copy.deepcopy(v) for k, v in change.items() if k not in _ADDRESS}
+    fields = {k: _unshared(v) for k, v in change.items() if k not in _ADDRESS}
     if "condition" not in change:
         if change.get("remove"):
             checks.remove(check)
@@ -94,7 +104,7 @@ def _apply(version: dict[str, Any], change: Mapping[str, Any], where: list, fail
                 f"condition {node['id']!r} is a single test, with nothing under it",
                 "add to a condition with 'all' or 'any'",
             )
-        children.append(copy.deepcopy(change["add"]))
+        children.append(_unshared(change["add"]))
     else:
         if any(shape in fields for shape in _CONDITION_SHAPES):
             for shape in _CONDITION_SHAPES:

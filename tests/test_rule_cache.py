@@ -343,7 +343,14 @@ def test_a_rule_reading_facts_named_only_as_it_runs_is_refused(cache, rules_copy
 
 @pytest.mark.parametrize(
     "edited",
-    ["fact-file.schema.json", "kinds.py", "book.py", "rule.schema.json", "rulecheck.py"],
+    [
+        "fact-file.schema.json",
+        "kinds.py",
+        "book.py",
+        "rule.schema.json",
+        "rulecheck.py",
+        "versions.py",
+    ],
 )
 def test_the_book_key_covers_what_its_checks_read(cache, rules_copy, monkeypatch, edited):
     """A kept book skips the checks on reads and policies, and the linter's checks, so whatever

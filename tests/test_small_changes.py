@@ -288,3 +288,21 @@ def test_a_retirement_without_a_date_is_refused(tmp_path):
     assert "retired.after" in refused.value.place and "'someday' is not a date" in (
         refused.value.problem
     )
+
+
+def test_a_change_to_a_block_two_checks_share_changes_only_the_check_named(tmp_path):
+    """CPC-full and CPC-A-removal repeat one YAML block (an anchor): a change naming one check
+    leaves the other's copy as it was."""
+    rules = _copy(tmp_path)
+    _end_current(rules)
+    _add_version(rules, EIGHTEEN_MONTHS)
+    version = load_rulebook(str(rules)).select("CPC-full", AFTER).version
+
+    def threshold(check: str) -> object:
+        node = next(
+            n for n in version.check(check).requires.walk() if n.id == "option-1-experience"
+        )
+        return node.logic.source
+
+    assert threshold("CPC-full") == {">=": [{"var": "experience.aapc_months"}, 18]}
+    assert threshold("CPC-A-removal") == {">=": [{"var": "experience.aapc_months"}, 24]}
