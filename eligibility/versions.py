@@ -67,12 +67,27 @@ def _apply(version: dict[str, Any], change: Mapping[str, Any], where: list, fail
     if "add_check" in change:
         version["checks"].append(_unshared(change["add_check"]))
         return
+    named = change["check"]  # one check, or several the same change is made to
+    for index, name in enumerate([named] if isinstance(named, str) else named):
+        at = [*where, "check"] if isinstance(named, str) else [*where, "check", index]
+        _apply_to(version, name, change, where, at, fail)
+
+
+def _apply_to(
+    version: dict[str, Any],
+    name: str,
+    change: Mapping[str, Any],
+    where: list,
+    name_at: list,
+    fail: Fail,
+) -> None:
+    """``change`` (at ``where``) to the check ``name`` (named at ``name_at``)."""
     checks = version["checks"]
-    check = next((c for c in checks if c["id"] == change["check"]), None)
+    check = next((c for c in checks if c["id"] == name), None)
     if check is None:
         fail(
-            [*where, "check"],
-            f"the version extended has no check {change['check']!r}",
+            name_at,
+            f"the version extended has no check {name!r}",
             f"use one of: {', '.join(c['id'] for c in checks)}",
         )
     fields = {k: _unshared(v) for k, v in change.items() if k not in _ADDRESS}

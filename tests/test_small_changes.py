@@ -306,3 +306,16 @@ def test_a_change_to_a_block_two_checks_share_changes_only_the_check_named(tmp_p
 
     assert threshold("CPC-full") == {">=": [{"var": "experience.aapc_months"}, 18]}
     assert threshold("CPC-A-removal") == {">=": [{"var": "experience.aapc_months"}, 24]}
+
+
+def test_a_change_may_name_several_checks(tmp_path):
+    rules = _copy(tmp_path)
+    _end_current(rules)
+    both = '["{credential}-full", "{apprentice}-removal"]'
+    _add_version(rules, EIGHTEEN_MONTHS.replace('check: "{credential}-full"', f"check: {both}"))
+    version = load_rulebook(str(rules)).select("CPC-full", AFTER).version
+    for check in ("CPC-full", "CPC-A-removal"):
+        node = next(
+            n for n in version.check(check).requires.walk() if n.id == "option-1-experience"
+        )
+        assert node.logic.source == {">=": [{"var": "experience.aapc_months"}, 18]}
