@@ -154,7 +154,8 @@ def _problems(ctx: Context, definition: Definition) -> list[str]:
         failed = [text for index, text in checks if not _truthy(results[index])]
         if failed:
             name = record.get("id") or f"{params['noun']} {number}"
-            detail = f" ({record.get(params['detail'])})" if params.get("detail") else ""
+            said = record.get(params["detail"]) if params.get("detail") else None
+            detail = f" ({said})" if said not in (None, "") else ""  # none: nothing to show
             out.append(f"{name}{detail}: " + "; ".join(failed))
     return out
 
