@@ -1,9 +1,10 @@
 """``eligibility lint``: every problem of a rules directory in one run (docs/lint.md).
 
-Each rule file is read on its own: one that cannot be parsed or breaks the schema is reported
-and the others are still checked, by the checks of :mod:`eligibility.rulecheck` (each file, then
-the files together). A file those checks pass is also built by the loader itself, and so is the
-whole book when no error was found: whatever loading would refuse is reported here too.
+Each rule and fact file is read on its own: one that cannot be parsed or breaks its schema is
+reported and the others are still checked, by the checks of :mod:`eligibility.rulecheck` and
+:mod:`eligibility.factcheck` (each file, then the files together). A file those checks pass is
+also built by the loader itself, and so is the whole book when no error was found: whatever
+loading would refuse is reported here too.
 
 Warnings can be silenced where they are meant, with ``# lint: allow CODE`` on the line named;
 errors cannot (loading refuses them).
@@ -19,7 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from eligibility import rules
+from eligibility import factcheck, rules
 from eligibility.errors import InputError
 from eligibility.profiles import read_text
 from eligibility.rulecheck import (
@@ -78,17 +79,10 @@ def lint_rules(directory: str | None = None, catalogue: str | None = None) -> Li
     )
     fact_files = {path: text for path, text in texts.items() if rules.is_fact_file(text)}
     registry_read = _attempt([], "invalid-file", lambda: rules._registry(registry, texts))
-    facts = (
-        _attempt(
-            problems,
-            "invalid-file",
-            lambda: rules.fact_book(fact_files, registry_read, policies),
-        )
-        if registry_read is not None and policies is not None
-        else None
-    )
+    facts, fact_data = _facts(problems, root, texts, fact_files, registry_read, policies)
     context = replace(rules.lint_context(root, texts, policies, facts), catalogue=known)
     rule_files = []
+    all_rules = len(texts) == len(paths)
     for path, text in texts.items():
         if (path.parent == root and path.name in rules.REFERENCE_FILES) or path in fact_files:
             continue
@@ -96,6 +90,7 @@ def lint_rules(directory: str | None = None, catalogue: str | None = None) -> Li
             problems, "invalid-file", lambda path=path, text=text: rules.file_value(path, text)
         )
         if value is None:
+            all_rules = False
             continue
         rule_file = RuleFile.of(str(path), text, value)
         rule_files.append(rule_file)
@@ -107,8 +102,14 @@ def lint_rules(directory: str | None = None, catalogue: str | None = None) -> Li
                 problems, "load", lambda p=path, t=text: rules._load_file(p, t, facts, policies)
             )
     problems += book_problems(rule_files, context)
+    # what the rules read is known when every rule file was read and none has an error
+    ruled = {rule_file.file for rule_file in rule_files}
+    all_rules = all_rules and not any(p.level == ERROR and p.file in ruled for p in problems)
+    problems += factcheck.book_problems(fact_data, rule_files, context, all_rules=all_rules)
     if not any(problem.level == ERROR for problem in problems):
         _attempt(problems, "load", lambda: rules._build(root, texts))  # what loading would refuse
+    if facts is None:  # what rules read through facts is not known: no warning on a guess
+        problems = [problem for problem in problems if problem.code != "unused-policy"]
     kept = _unique(problem for problem in problems if not _allowed(problem, texts))
     return LintReport(
         str(root),
@@ -116,6 +117,40 @@ def lint_rules(directory: str | None = None, catalogue: str | None = None) -> Li
         tuple(sorted(kept, key=lambda p: (p.file, p.line or 0, p.path or "", p.code))),
         str(found) if found else None,
     )
+
+
+def _facts(
+    problems: list[Problem],
+    root: Path,
+    texts: dict[Path, str],
+    fact_files: dict[Path, str],
+    registry: Any,
+    policies: Any,
+) -> tuple[Any, list[factcheck.FactFile]]:
+    """Each fact file's problems (:mod:`eligibility.factcheck`), and the fact book the rule files
+    are checked with: None when a fact file, the registry or the policies cannot be read, or
+    compiling fails (every fact is then taken as known). What compiling refuses is reported
+    only when the checks found no error: they say it better."""
+    read = []
+    for path, text in fact_files.items():
+        data = _attempt(  # as the loader reads it: from the file cache when it holds the text
+            problems,
+            "invalid-file",
+            lambda p=path, t=text: rules._cached(t, "facts", lambda: rules._parsed_fact_file(p, t)),
+        )
+        if data is not None:
+            read.append(factcheck.FactFile(str(path), text, data))
+    mine = factcheck.fact_problems(read, rules.lint_context(root, texts, policies, None))
+    problems += mine
+    if registry is None or policies is None or len(read) < len(fact_files):
+        return None, read
+    compiling: list[Problem] = []
+    facts = _attempt(
+        compiling, "invalid-file", lambda: rules.fact_book(fact_files, registry, policies)
+    )
+    if not any(problem.level == ERROR for problem in mine):
+        problems += compiling
+    return facts, read
 
 
 def _attempt(problems: list[Problem], code: str, step: Callable[[], Any]) -> Any:

@@ -11,6 +11,9 @@ What the rules are compared with (the facts that exist, the open policies and th
 credential registry) comes in a :class:`Context`, which ``rules.lint_context`` builds: the one
 place that says which facts exist.
 
+Fact files have checks of their own (:mod:`eligibility.factcheck`), which use the JsonLogic checks
+here over a record's fields.
+
 Nothing here evaluates a rule on a profile; a constant part of a rule (no fact read) is evaluated
 once, to see whether it always fails (division by zero) or always gives the same answer.
 """
@@ -49,7 +52,6 @@ STANDARD_OPERATORS = frozenset(
 # engine (such as the one `eligibility export` is checked with) would not know them. Adding one
 # here needs a line in docs/lint.md saying why it is safe.
 ALLOWED_EXTENSIONS: frozenset[str] = frozenset()
-_ALLOWED = sorted(STANDARD_OPERATORS | ALLOWED_EXTENSIONS)
 ITERATORS = frozenset({"map", "filter", "reduce", "all", "some", "none"})
 PLACEHOLDERS = ("{credential}", "{name}", "{apprentice}")
 STANDINGS = ("at risk", "inactive", "revoked")  # what a keeping check's standing.not_met gives
@@ -58,7 +60,7 @@ _COMPARISONS = frozenset({"==", "===", "!=", "!==", ">", ">=", "<", "<="})
 _ORDERINGS = frozenset({">", ">=", "<", "<="})
 _BOOLEAN = frozenset({*_COMPARISONS, "!", "!!", "in", "all", "some", "none"})
 _NUMBER = frozenset({"+", "-", "*", "/", "%", "min", "max"})
-_TEXT = frozenset({"cat", "substr"})
+_TEXT = frozenset({"cat", "substr", "lower"})
 _LIST = frozenset({"merge", "map", "filter", "missing", "missing_some"})
 _READERS = frozenset({"var", "val", "missing", "missing_some", "exists"})
 _PLACEHOLDER = re.compile(r"\{[A-Za-z_][\w-]*\}")
@@ -472,29 +474,7 @@ class _Version:
                 self._credential_name(parts[index], where, f"in the fact {read!r}")
 
     def _credential_name(self, name: str, where: list, how: str) -> None:
-        """``name`` stands for a credential as the facts name it (an id or apprentice form)."""
-        context = self.context
-        if context.registry is None or not name or name in context.credential_ids:
-            return  # "" is {apprentice} filled in for a credential without one: matches nothing
-        other = context.aliases.get(name.upper())
-        if other is not None:
-            self.found.add(
-                ERROR,
-                "unknown-credential",
-                where,
-                f"{name!r} {how} is another name of {other}: the facts name it {other}",
-                f"write {other}",
-                other,
-            )
-            return
-        self.found.add(
-            ERROR,
-            "unknown-credential",
-            where,
-            f"unknown credential {name!r} {how}",
-            f"use a credential id from the registry ({context.registry_file})",
-            close_to(name, context.credential_ids),
-        )
+        credential_name(self.found, self.context, name, where, how)
 
     # --- JsonLogic ----------------------------------------------------------------------------
 
@@ -550,10 +530,41 @@ class _Version:
             )
 
 
-class _Logic:
-    """The checks of one JsonLogic expression: operators, reads, values compared, constants."""
+def credential_name(found: _Found, context: Context, name: str, where: list, how: str) -> None:
+    """``name`` stands for a credential as the facts name it (an id or apprentice form)."""
+    if context.registry is None or not name or name in context.credential_ids:
+        return  # "" is {apprentice} filled in for a credential without one: matches nothing
+    other = context.aliases.get(name.upper())
+    if other is not None:
+        found.add(
+            ERROR,
+            "unknown-credential",
+            where,
+            f"{name!r} {how} is another name of {other}: the facts name it {other}",
+            f"write {other}",
+            other,
+        )
+        return
+    found.add(
+        ERROR,
+        "unknown-credential",
+        where,
+        f"unknown credential {name!r} {how}",
+        f"use a credential id from the registry ({context.registry_file})",
+        close_to(name, context.credential_ids),
+    )
 
-    def __init__(self, version: _Version, expression: Any, where: list) -> None:
+
+class _Logic:
+    """The checks of one JsonLogic expression: operators, reads, values compared, constants.
+
+    ``version`` is what holds it (a rule version; a fact definition in eligibility/factcheck.py,
+    whose subclass reads a record's fields instead of facts)."""
+
+    extensions = ALLOWED_EXTENSIONS  # the engine's operators beyond the standard it may use
+    noun = "fact"  # what a var reads
+
+    def __init__(self, version: Any, expression: Any, where: list) -> None:
         self.version, self.expression, self.where = version, expression, where
         self.found, self.context = version.found, version.context
 
@@ -574,6 +585,10 @@ class _Logic:
             return  # an operator is wrong: what it gives is not known
         if len(self.found.items) > before:
             return  # told already (a division by zero, text compared with a number, ...)
+        self._judge(role)
+
+    def _judge(self, role: str) -> None:
+        """Whether what it gives suits its ``role``."""
         if role == "condition":
             self._condition()
         else:
@@ -616,6 +631,10 @@ class _Logic:
             return None
         if name.startswith("policies."):
             return {"type": "string"}
+        return self._entry(name)
+
+    def _entry(self, name: str) -> Mapping[str, Any] | None:
+        """The schema entry of what a var named ``name`` reads (a fact); None when unknown."""
         return self.context.fact(name)
 
     def _condition(self) -> None:
@@ -760,10 +779,10 @@ class _Logic:
                 where,
                 f"unknown operator `{operator}`",
                 "use a standard JsonLogic operator (docs/lint.md lists them)",
-                close_to(operator, _ALLOWED),
+                close_to(operator, STANDARD_OPERATORS | self.extensions),
             )
             return False
-        if operator not in STANDARD_OPERATORS and operator not in ALLOWED_EXTENSIONS:
+        if operator not in STANDARD_OPERATORS and operator not in self.extensions:
             reason = {
                 "clock": "reads the computer's clock, so the answer would not follow --as-of and"
                 " could change from one run to the next",
@@ -778,7 +797,8 @@ class _Logic:
                 if reason
                 else f"`{operator}` is an extension of the engine ({known['family']}), not"
                 " standard JsonLogic: another JsonLogic engine would not understand it",
-                "use the standard JsonLogic operators docs/lint.md lists",
+                "use the standard JsonLogic operators docs/lint.md lists"
+                + "".join(f" or `{name}`" for name in sorted(self.extensions)),
             )
             return False
         count = len(args) if isinstance(args, list) else 1
@@ -809,7 +829,7 @@ class _Logic:
             isinstance(over, dict)
             and set(over) == {"var"}
             and isinstance(over["var"], str)
-            and "array" in (_schema_types(self.context.fact(over["var"]) or {}) or ())
+            and "array" in (_schema_types(self._entry_of(over["var"]) or {}) or ())
         )
         if not (isinstance(over, list) or plain_fact):
             self.found.add(
@@ -817,7 +837,8 @@ class _Logic:
                 "unbounded-iteration",
                 [*where, 0],
                 f"`{operator}` goes over something worked out as it runs",
-                'go over a list written in the rule or a fact that is a list ({"var": "FACT"})',
+                f"go over a list written in the rule or a {self.noun} that is a list"
+                f' ({{"var": "{self.noun.upper()}"}})',
             )
             return False
         for index, item in enumerate(items[1:], start=1):
@@ -849,11 +870,15 @@ class _Logic:
                     ERROR,
                     "computed-read",
                     [*where, operator],
-                    "reads facts that are only known as it runs (a computed or empty var)",
-                    'name every fact it reads, as {"var": "FACT"}',
+                    f"reads {self.noun}s that are only known as it runs (a computed or empty var)",
+                    f'name every {self.noun} it reads, as {{"var": "{self.noun.upper()}"}}',
                 )
                 continue
-            self.version._fact(name, [*where, operator])
+            self._read(name, [*where, operator])
+
+    def _read(self, name: str, where: list) -> None:
+        """A name it reads."""
+        self.version._fact(name, where)
 
     def _compared(self, operator: str, items: list, where: list) -> None:
         """Values compared with a policy, a fact with set values or a credential list must be
@@ -1272,18 +1297,10 @@ def _sources(files: Sequence[RuleFile], context: Context, founds: Mapping[str, _
         for _, versions in rule_file.entries:
             for vi, version in numbered(versions):
                 listed = [source["id"] for source in version["sources"]]
-                if catalogue is not None:
-                    for si, source in enumerate(listed):
-                        if source not in catalogue.sources:
-                            found.add(
-                                WARNING,
-                                "unknown-source",
-                                ["versions", vi, "sources", si, "id"],
-                                f"source {source!r} is not in the catalogue's source register"
-                                f" ({catalogue.file})",
-                                "use the id the catalogue gives the source, or add it there",
-                                close_to(source, catalogue.sources),
-                            )
+                for si, source in enumerate(listed):
+                    registered_source(
+                        found, ["versions", vi, "sources", si, "id"], source, catalogue
+                    )
                 for ci, check in enumerate(version["checks"]):
                     for part in ("requires", "recommends"):
                         if part not in check:
@@ -1291,36 +1308,51 @@ def _sources(files: Sequence[RuleFile], context: Context, founds: Mapping[str, _
                         start = ["versions", vi, "checks", ci, part]
                         for node, where in _conditions(check[part], start):
                             for si, source in enumerate(node.get("sources", [])):
-                                _cited(
+                                cited(
                                     found,
                                     [*where, "sources", si],
                                     source,
                                     listed,
                                     register,
                                     catalogue,
-                                    version["id"],
+                                    (f"version {version['id']}", "the version"),
                                 )
 
 
-def _cited(
+def registered_source(found: _Found, where: list, source: str, catalogue: Catalogue | None) -> None:
+    """A source a version (or fact file) lists is in the catalogue's source register."""
+    if catalogue is not None and source not in catalogue.sources:
+        found.add(
+            WARNING,
+            "unknown-source",
+            where,
+            f"source {source!r} is not in the catalogue's source register ({catalogue.file})",
+            "use the id the catalogue gives the source, or add it there",
+            close_to(source, catalogue.sources),
+        )
+
+
+def cited(
     found: _Found,
     where: list,
     source: str,
     listed: list[str],
     register: set[str],
     catalogue: Catalogue | None,
-    version: str,
+    lister: tuple[str, str],
 ) -> None:
+    """A cited id is a source ``listed`` (by the version, or fact file, ``lister`` names: "version
+    CCA-CUR", "the version"), or no source of the book (``register``) but an id of the catalogue."""
     if source in listed:
         return
+    named, the = lister
     if source in register:
         found.add(
             ERROR,
             "unknown-source",
             where,
-            f"cites source {source!r}, which version {version} does not list",
-            f"add {source} to the version's sources (with its url and confidence), or cite one"
-            " it lists",
+            f"cites source {source!r}, which {named} does not list",
+            f"add {source} to {the}'s sources (with its url and confidence), or cite one it lists",
             close_to(source, listed),
         )
     elif catalogue is not None and source not in catalogue.ids:
@@ -1328,9 +1360,8 @@ def _cited(
             WARNING,
             "unknown-source",
             where,
-            f"cites {source!r}, which neither version {version} nor the catalogue"
-            f" ({catalogue.file}) defines",
-            "cite a source the version lists, or an id the catalogue defines",
+            f"cites {source!r}, which neither {named} nor the catalogue ({catalogue.file}) defines",
+            f"cite a source {the} lists, or an id the catalogue defines",
             close_to(source, [*listed, *catalogue.ids]),
         )
 

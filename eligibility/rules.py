@@ -382,10 +382,18 @@ def _build(root: Path, texts: Mapping[Path, str]) -> RuleBook:
     registry = _registry(root / "credentials.yaml", texts)
     policies = _policies(root / "policies.yaml", texts)
     fact_files = {path: text for path, text in texts.items() if is_fact_file(text)}
-    facts = fact_book(fact_files, registry, policies)
-    # lint: the errors `eligibility lint` reports refuse the book (eligibility/rulecheck.py)
-    from eligibility import rulecheck
+    # lint: the errors `eligibility lint` reports refuse the book (eligibility/rulecheck.py,
+    # eligibility/factcheck.py)
+    from eligibility import factcheck, rulecheck
 
+    fact_data: list[factcheck.FactFile] = []
+
+    def lint_facts(files: list[tuple[Path, str, Any]]) -> None:
+        fact_data.extend(factcheck.FactFile(str(path), text, data) for path, text, data in files)
+        known = lint_context(root, texts, policies, None)
+        rulecheck.refuse(factcheck.fact_problems(fact_data, known, errors_only=True))
+
+    facts = fact_book(fact_files, registry, policies, lint_facts)
     context = lint_context(root, texts, policies, facts)
     linted: list[rulecheck.RuleFile] = []
 
@@ -411,6 +419,7 @@ def _build(root: Path, texts: Mapping[Path, str]) -> RuleBook:
             credentials.append(credential)
     _refuse_name_clashes(credentials)
     rulecheck.refuse(rulecheck.book_problems(linted, context))
+    rulecheck.refuse(factcheck.book_problems(fact_data, linted, context, errors_only=True))
     return RuleBook(_merged(credentials), policies, registry, facts, str(root))
 
 
@@ -421,14 +430,23 @@ def is_fact_file(text: str) -> bool:
 
 
 def fact_book(
-    files: Mapping[Path, str], registry: Registry, policies: Mapping[str, Policy]
+    files: Mapping[Path, str],
+    registry: Registry,
+    policies: Mapping[str, Policy],
+    lint: Callable[[list[tuple[Path, str, Any]]], None] | None = None,
 ) -> FactBook:
     """Every fact file's definitions, validated and compiled (each file's parsed data from the
-    file cache when it holds its text, as rule files')."""
+    file cache when it holds its text, as rule files'); ``lint`` (the linter's checks, raising
+    the first error) on the parsed files first."""
     raw: list[tuple[str, Mapping[str, Any]]] = []
     places: list[tuple[Path, str, int]] = []
-    for path, text in files.items():
-        data = _cached(text, "facts", lambda path=path, text=text: _parsed_fact_file(path, text))
+    parsed = [
+        (path, text, _cached(text, "facts", lambda p=path, t=text: _parsed_fact_file(p, t)))
+        for path, text in files.items()
+    ]
+    if lint is not None:
+        lint(parsed)
+    for path, text, data in parsed:
         for index, definition in enumerate(data["facts"]):
             raw.append((str(path), definition))
             places.append((path, text, index))
@@ -779,11 +797,20 @@ def _code_key() -> bytes:
     for package in ("jsonschema_rs", "datalogic_py"):
         digest.update(_build_of(package).encode())
     here = Path(__file__).resolve().parent
-    sources = ("rules.py", "versions.py", "rulecheck.py", "yamlio.py", "validation.py", "logic.py")
+    sources = (
+        "rules.py",
+        "versions.py",
+        "rulecheck.py",
+        "factcheck.py",
+        "yamlio.py",
+        "validation.py",
+        "logic.py",
+    )
     for source in sources:
         digest.update((here / source).read_bytes())
     digest.update(schema_file("rule").read_bytes())
     digest.update(schema_file("fact-file").read_bytes())
+    digest.update(schema_file("profile").read_bytes())  # the fields fact files may read
     return digest.digest()
 
 

@@ -287,8 +287,8 @@ def test_the_bundled_rules_lint_clean():
     assert report.problems == (), "\n".join(map(str, report.problems))
 
 
-@pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: m.id)
-def test_each_silent_mistake_is_an_error_naming_place_and_fix(tmp_path, mistake):
+def assert_reported(tmp_path: Path, mistake: Mistake) -> None:
+    """``lint`` reports the mistake as an error naming its place and fix."""
     directory = copy_of_rules(tmp_path)
     mistake.make(directory)
     report = lint_rules(str(directory))
@@ -297,8 +297,8 @@ def test_each_silent_mistake_is_an_error_naming_place_and_fix(tmp_path, mistake)
     assert_names_place_and_fix(found[0], mistake)
 
 
-@pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: m.id)
-def test_check_refuses_each_mistake_as_lint_reports_it(tmp_path, mistake):
+def assert_refused_as_reported(tmp_path: Path, mistake: Mistake) -> None:
+    """Loading (and ``check``) refuses the mistake with an error ``lint`` reports."""
     directory = copy_of_rules(tmp_path)
     mistake.make(directory)
     errors = [p for p in lint_rules(str(directory)).problems if p.level == ERROR]
@@ -312,9 +312,9 @@ def test_check_refuses_each_mistake_as_lint_reports_it(tmp_path, mistake):
     assert "Traceback" not in result.output
 
 
-def test_all_the_mistakes_are_reported_in_one_run(tmp_path):
+def assert_all_reported(tmp_path: Path, together: list[Mistake]) -> None:
+    """``lint`` reports every one of the mistakes, made together, in one run."""
     directory = copy_of_rules(tmp_path)
-    together = [m for m in MISTAKES if m.id != "reversed-in-force"]  # both write cca-next.yaml
     for mistake in together:
         mistake.make(directory)
     report = lint_rules(str(directory))
@@ -324,6 +324,21 @@ def test_all_the_mistakes_are_reported_in_one_run(tmp_path):
     assert result.exit_code == 1
     for mistake in together:
         assert mistake.message in result.stdout, mistake.id
+
+
+@pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: m.id)
+def test_each_silent_mistake_is_an_error_naming_place_and_fix(tmp_path, mistake):
+    assert_reported(tmp_path, mistake)
+
+
+@pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: m.id)
+def test_check_refuses_each_mistake_as_lint_reports_it(tmp_path, mistake):
+    assert_refused_as_reported(tmp_path, mistake)
+
+
+def test_all_the_mistakes_are_reported_in_one_run(tmp_path):
+    # reversed-in-force and overlap-across-files both write cca-next.yaml
+    assert_all_reported(tmp_path, [m for m in MISTAKES if m.id != "reversed-in-force"])
 
 
 def test_one_broken_file_names_itself_and_the_others_are_still_checked(tmp_path):

@@ -239,7 +239,7 @@ def compile_book(
         slots_of.append(
             {
                 role: collector.add(section, expression)
-                for role, section, expression in kind.expressions(params)
+                for role, section, expression, _ in kind.expressions(params)
             }
         )
     policy_reads = {

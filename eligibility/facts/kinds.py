@@ -38,11 +38,31 @@ if TYPE_CHECKING:
     from eligibility.facts.engine import Context
 
 
+# (role, section, JsonLogic expression, where it is in the kind's parameters): an expression a
+# kind runs over each record of a section ("where", "value", "check.2" ...)
+Expression = tuple[str, str, Any, tuple[str | int, ...]]
+
+
+@dataclass(frozen=True)
+class Named:
+    """A name a kind's parameter gives, for ``eligibility lint`` (eligibility/factcheck.py) to
+    check: a profile ``section`` (``one-record`` for one holding a single record), a ``field``
+    of the records of section ``of``, a ``credential`` id, a ``body``, a ``standing``, or a
+    ``policy`` (``values``: the policy values the table at ``table`` gives something for)."""
+
+    path: tuple[str | int, ...]  # where it is in the kind's parameters
+    what: str
+    name: str
+    of: str | None = None
+    values: tuple[str, ...] | None = None
+    table: tuple[str | int, ...] | None = None
+
+
 @dataclass(frozen=True)
 class Kind:
     """One generic derivation (see the module docstring)."""
 
-    expressions: Callable[[Mapping[str, Any]], list[tuple[str, str, Any]]]
+    expressions: Callable[[Mapping[str, Any]], list[Expression]]
     derive: Callable[[Context, Definition], Any]
     type: Any = None  # the JSON type of what it derives (None: whatever the record holds)
     # (path, text, JSON type) of what rules may read of it; by default its name, of its type
@@ -51,17 +71,37 @@ class Kind:
     grows: Callable[[Mapping[str, Any]], bool] = lambda params: False
     growing_paths: Callable[[str, Mapping[str, Any]], list[str]] = lambda name, params: []
     reads_lapsed: bool = False
+    names: Callable[[Mapping[str, Any]], list[Named]] = lambda params: []
+    # (where, text, the names it is formatted with) of each text of its parameters that is
+    # filled in with str.format: a name it is not given would fail every derivation
+    templates: Callable[[Mapping[str, Any]], list[tuple[tuple[str, ...], str, tuple[str, ...]]]] = (
+        lambda params: []
+    )
 
 
 # --- records, and which of them count -----------------------------------------------------------
 
 
-def _selection(params: Mapping[str, Any]) -> list[tuple[str, str, Any]]:
+def _selection(params: Mapping[str, Any]) -> list[Expression]:
     """The expressions of a kind that selects records with ``where`` (and maybe ``value``)."""
     section = params["records"]
-    out = [("where", section, params["where"])] if "where" in params else []
+    out = [("where", section, params["where"], ("where",))] if "where" in params else []
     if "value" in params:
-        out.append(("value", section, params["value"]))
+        out.append(("value", section, params["value"], ("value",)))
+    return out
+
+
+def _selection_names(params: Mapping[str, Any]) -> list[Named]:
+    """The section a kind that selects records reads, and the fields that date or order them."""
+    section = params["records"]
+    out = [Named(("records",), "section", section)]
+    for key in ("dated_by", "by", "detail"):
+        if key in params:
+            out.append(Named((key,), "field", params[key], section))
+    out += [
+        Named(("between", index), "field", name, section)
+        for index, name in enumerate(params.get("between", []))
+    ]
     return out
 
 
@@ -160,9 +200,9 @@ def _problems(ctx: Context, definition: Definition) -> list[str]:
     return out
 
 
-def _problems_expressions(params: Mapping[str, Any]) -> list[tuple[str, str, Any]]:
+def _problems_expressions(params: Mapping[str, Any]) -> list[Expression]:
     return [
-        (f"check.{i}", params["records"], check["logic"])
+        (f"check.{i}", params["records"], check["logic"], ("checks", i, "logic"))
         for i, check in enumerate(params["checks"])
     ]
 
@@ -183,13 +223,38 @@ class Job:
 Stretch = tuple[date, date, float | None]  # days with one set of counted jobs; their weekly hours
 
 
-def _months_expressions(params: Mapping[str, Any]) -> list[tuple[str, str, Any]]:
-    out = [("where", params["records"], params["where"])]
+def _months_expressions(params: Mapping[str, Any]) -> list[Expression]:
+    out = [("where", params["records"], params["where"], ("where",))]
     vouched = params.get("vouched_by")
     if vouched:
-        out.append(("letters", vouched["records"], vouched["where"]))
+        out.append(("letters", vouched["records"], vouched["where"], ("vouched_by", "where")))
         if "whole_job_when" in vouched:
-            out.append(("whole_job", vouched["records"], vouched["whole_job_when"]))
+            out.append(
+                (
+                    "whole_job",
+                    vouched["records"],
+                    vouched["whole_job_when"],
+                    ("vouched_by", "whole_job_when"),
+                )
+            )
+    return out
+
+
+def _months_names(params: Mapping[str, Any]) -> list[Named]:
+    out = [Named(("records",), "section", params["records"])]
+    if "vouched_by" in params:
+        out.append(Named(("vouched_by", "records"), "section", params["vouched_by"]["records"]))
+    hours = params.get("full_time_hours")
+    if hours:
+        out.append(
+            Named(
+                ("full_time_hours", "policy"),
+                "policy",
+                hours["policy"],
+                values=tuple(hours["values"]),
+                table=("full_time_hours", "values"),
+            )
+        )
     return out
 
 
@@ -413,6 +478,21 @@ def _months_grow(params: Mapping[str, Any]) -> bool:
 # --- credentials held, and lapsed --------------------------------------------------------------
 
 
+# A record of the held_credentials section (what ``held`` gives), described as the profile schema
+# describes the other sections' records: what fact files' expressions over it may read.
+HELD_RECORD: Mapping[str, Any] = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string", "description": "the registry's id"},
+        "held_as": {"type": "string", "description": "the name held under (CPC-A: apprentice)"},
+        "apprentice": {"type": "boolean", "description": "held with an apprentice designation"},
+        "body": {"type": "string", "description": "the body that issued it"},
+        "coding": {"type": "boolean", "description": "a coding credential (the registry's)"},
+        "known": {"type": "boolean", "description": "listed in the registry"},
+    },
+}
+
+
 def held(
     profile: Mapping[str, Any], as_of: date, registry: Any, lapsed: frozenset[str]
 ) -> list[dict[str, Any]]:
@@ -508,12 +588,43 @@ def _total(values: Iterable[float]) -> float:
 # --- recertification cycles ----------------------------------------------------------------------
 
 
-def _cycles_expressions(params: Mapping[str, Any]) -> list[tuple[str, str, Any]]:
+def _cycles_expressions(params: Mapping[str, Any]) -> list[Expression]:
     return [
-        (f"sum.{name}", "ceus", spec["where"])
+        (f"sum.{name}", "ceus", spec["where"], ("sums", name, "where"))
         for name, spec in params["sums"].items()
         if "where" in spec
     ]
+
+
+def _cycles_names(params: Mapping[str, Any]) -> list[Named]:
+    out = []
+    count = params.get("count_dates")
+    if count:
+        out.append(Named(("count_dates", "records"), "section", count["records"]))
+        out.append(Named(("count_dates", "date"), "field", count["date"], count["records"]))
+    out += [
+        Named(("flags", name, "field"), "field", spec["field"], "credentials.recert_cycles")
+        for name, spec in params.get("flags", {}).items()
+    ]
+    standing = params["standing"]
+    out.append(Named(("standing", "before"), "standing", standing["before"]))
+    out += [
+        Named(("standing", "after_end", index, "standing"), "standing", step["standing"])
+        for index, step in enumerate(standing["after_end"])
+    ]
+    out += [
+        Named(("standing_words", name), "standing", name)
+        for name in params.get("standing_words", {})
+    ]
+    return out
+
+
+def _cycles_templates(
+    params: Mapping[str, Any],
+) -> list[tuple[tuple[str, ...], str, tuple[str, ...]]]:
+    steps = tuple(step["standing"] for step in params["standing"]["after_end"])
+    names = ("start", "end", "as_of", "standing", *steps)  # as _cycle fills it in
+    return [(("consequence",), params["consequence"], names)]
 
 
 def _cycles(ctx: Context, definition: Definition) -> dict[str, Any]:
@@ -703,13 +814,34 @@ def _cycles_paths(name: str, params: Mapping[str, Any]) -> list[tuple[str, str |
 # --- renewal periods and dues --------------------------------------------------------------------
 
 
-def _periods_expressions(params: Mapping[str, Any]) -> list[tuple[str, str, Any]]:
-    out = [("membership", "memberships", params["membership"]["where"])]
+def _periods_expressions(params: Mapping[str, Any]) -> list[Expression]:
+    out = [("membership", "memberships", params["membership"]["where"], ("membership", "where"))]
     if "ceus_unreported" in params:
-        out.append(("unreported", "ceus", params["ceus_unreported"]))
+        out.append(("unreported", "ceus", params["ceus_unreported"], ("ceus_unreported",)))
     for cid, logic in params.get("specific", {}).get("also", {}).items():
-        out.append((f"also.{cid}", "ceus", logic))
+        out.append((f"also.{cid}", "ceus", logic, ("specific", "also", cid)))
     return out
+
+
+def _periods_names(params: Mapping[str, Any]) -> list[Named]:
+    out = [Named(("body",), "body", params["body"])]
+    specific = params.get("specific")
+    if specific:
+        out.append(Named(("specific", "tag_field"), "field", specific["tag_field"], "ceus"))
+        out += [
+            Named(("specific", "also", cid), "credential", cid) for cid in specific.get("also", {})
+        ]
+    return out
+
+
+def _periods_templates(
+    params: Mapping[str, Any],
+) -> list[tuple[tuple[str, ...], str, tuple[str, ...]]]:
+    return [  # as _periods and _period fill them in
+        (("period_consequence",), params["period_consequence"], ("start", "due", "revoked")),
+        (("past_consequence",), params["past_consequence"], ("as_of",)),
+        (("dues_consequence",), params["dues_consequence"], ("paid_through", "revoked")),
+    ]
 
 
 _NO_PERIOD: Mapping[str, Any] = {
@@ -896,17 +1028,40 @@ def _periods_paths(name: str, params: Mapping[str, Any]) -> list[tuple[str, str 
 # --- the registry of kinds ------------------------------------------------------------------------
 
 KINDS: dict[str, Kind] = {
-    "value": Kind(lambda p: [("value", p["record"], p["logic"])], _value),
-    "count": Kind(_selection, _count, "integer"),
-    "any": Kind(_selection, _any, "boolean"),
-    "list": Kind(_selection, _list, "array"),
-    "max": Kind(_selection, _max, ["number", "null"]),
-    "latest": Kind(_selection, _latest),
-    "problems": Kind(_problems_expressions, _problems, "array"),
+    "value": Kind(
+        lambda p: [("value", p["record"], p["logic"], ("logic",))],
+        _value,
+        names=lambda p: [Named(("record",), "one-record", p["record"])],
+    ),
+    "count": Kind(_selection, _count, "integer", names=_selection_names),
+    "any": Kind(_selection, _any, "boolean", names=_selection_names),
+    "list": Kind(_selection, _list, "array", names=_selection_names),
+    "max": Kind(_selection, _max, ["number", "null"], names=_selection_names),
+    "latest": Kind(_selection, _latest, names=_selection_names),
+    "problems": Kind(_problems_expressions, _problems, "array", names=_selection_names),
     "months": Kind(
-        _months_expressions, _months, "number", policies=_months_policies, grows=_months_grow
+        _months_expressions,
+        _months,
+        "number",
+        policies=_months_policies,
+        grows=_months_grow,
+        names=_months_names,
     ),
     "lapsed": Kind(lambda p: [], _lapsed, "array", reads_lapsed=True),
-    "cycles": Kind(_cycles_expressions, _cycles, "object", paths=_cycles_paths),
-    "periods": Kind(_periods_expressions, _periods, "object", paths=_periods_paths),
+    "cycles": Kind(
+        _cycles_expressions,
+        _cycles,
+        "object",
+        paths=_cycles_paths,
+        names=_cycles_names,
+        templates=_cycles_templates,
+    ),
+    "periods": Kind(
+        _periods_expressions,
+        _periods,
+        "object",
+        paths=_periods_paths,
+        names=_periods_names,
+        templates=_periods_templates,
+    ),
 }
