@@ -342,4 +342,3 @@ def test_body_credentials_counts_those_kept_for_the_ceu_requirement(
         {"id": "CCA", "issuing_body": "AHIMA", "status": status, "awarded_date": awarded},
     ]
     assert facts(rulebook, credentials=credentials)["recert"]["CCS"]["body_credentials"] == held
-
