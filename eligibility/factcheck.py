@@ -47,6 +47,7 @@ from eligibility.rulecheck import (
     credential_name,
     registered_source,
 )
+from eligibility.versions import numbered
 
 # Operators beyond standard JsonLogic that fact files may use (docs/lint.md says why each is
 # safe). Rules may not: their logic is exported to other engines; a fact file's never is.
@@ -606,7 +607,7 @@ def _sources(
         source["id"]
         for rule_file in rule_files
         for _, versions in rule_file.entries
-        for version in versions
+        for _, version in numbered(versions)
         for source in version["sources"]
     }
     for fact_file in files:
@@ -639,7 +640,7 @@ def _unread(
     reads: set[str] = set()
     for rule_file in rule_files:
         for _, versions in rule_file.entries:
-            for version in versions:
+            for _, version in numbered(versions):
                 for check in version["checks"]:
                     _reads_in(check.get("applies_when", {}).get("logic"), reads)
                     _reads_in(check.get("standing", {}).get("not_met"), reads)

@@ -484,7 +484,10 @@ HELD_RECORD: Mapping[str, Any] = {
     "type": "object",
     "properties": {
         "id": {"type": "string", "description": "the registry's id"},
-        "held_as": {"type": "string", "description": "the name held under (CPC-A: apprentice)"},
+        "held_as": {
+            "type": "string",
+            "description": "the name it is held under (an apprentice form for an apprentice)",
+        },
         "apprentice": {"type": "boolean", "description": "held with an apprentice designation"},
         "body": {"type": "string", "description": "the body that issued it"},
         "coding": {"type": "boolean", "description": "a coding credential (the registry's)"},
