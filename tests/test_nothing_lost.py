@@ -656,6 +656,22 @@ def test_deriving_facts_grows_about_linearly_with_jobs_letters_and_ceus() -> Non
     assert large < 4 * 1.5 * small  # four times the records: well under sixteen times the work
 
 
+def _credentials(count: int) -> dict:
+    """A profile holding ``count`` credentials with recertification cycles, and nothing else."""
+    cycles = [
+        {"start": "2020-01-01", "end": "2021-12-31"},
+        {"start": "2022-01-01", "end": "2027-12-31"},
+    ]
+    held = [{"id": f"X{i}", "issuing_body": "AHIMA", "recert_cycles": cycles} for i in range(count)]
+    return {"profile_version": 1, "candidate_id": "MANY", "credentials": held}
+
+
+def test_deriving_facts_grows_about_linearly_with_credentials_held() -> None:
+    """Each credential's cycles once counted every credential of its body again."""
+    small, large = _work(_credentials(100)), _work(_credentials(400))
+    assert large < 4 * 1.5 * small
+
+
 def test_a_csv_cell_longer_than_the_limit_gets_its_own_message(tmp_path) -> None:
     source = _flat(
         tmp_path,

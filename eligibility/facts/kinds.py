@@ -669,6 +669,7 @@ def _cycles(ctx: Context, definition: Definition) -> dict[str, Any]:
         else []
     )
     body_spec = params.get("body_credentials")
+    held_of_body: dict[str, int] = {}  # per body: counted once, not once per credential
     out: dict[str, Any] = {}
     for record in sorted(credentials, key=_canonical):  # one credential's records in one order
         cycles = sorted(record.get("recert_cycles", []), key=lambda c: (c["start"], c["end"]))
@@ -688,7 +689,9 @@ def _cycles(ctx: Context, definition: Definition) -> dict[str, Any]:
         running = [c for c in cycles if parse(c["start"]) <= ctx.as_of <= parse(c["end"])]
         entry: dict[str, Any] = {}
         if body_spec:
-            entry[body_spec["name"]] = _body_credentials(ctx, body, body_spec["statuses"])
+            if body not in held_of_body:
+                held_of_body[body] = _body_credentials(ctx, body, body_spec["statuses"])
+            entry[body_spec["name"]] = held_of_body[body]
         entry["last"] = _cycle(
             ctx, params, done[-1] if done else None, rows_by_body[body], own, dates
         )
