@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -17,3 +22,19 @@ RULES = ROOT / "rules"
 @pytest.fixture(scope="session")
 def rulebook() -> RuleBook:
     return load_rulebook(str(RULES))
+
+
+@contextmanager
+def process_group(command: list[str], **options) -> Iterator[subprocess.Popen]:
+    """A command in its own process group, ended with its children whatever the test finds
+    (a hung run would otherwise keep a core busy after the tests)."""
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+        **options,
+    )  # fmt: skip
+    try:
+        yield process
+    finally:
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()

@@ -10,8 +10,6 @@ import stat
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
 from datetime import date
 from pathlib import Path
 
@@ -23,6 +21,8 @@ from eligibility.batch import atomic_writer, run_batch
 from eligibility.cli import main
 from eligibility.cohort import _Lines, count_items, load_mapping, read_cohort, read_items
 from eligibility.errors import InputError
+
+from .conftest import process_group
 
 CHECKS = ("CPC-full", "CCS-exam", "CCA-exam")
 
@@ -348,7 +348,7 @@ def test_a_batch_stopped_by_sigterm_leaves_the_previous_report_and_no_temporary_
     write(cohort, 3000, seed=21)
     out.write_text("previous report\n", encoding="utf-8")
     command = [sys.executable, "-m", "eligibility", "batch", str(cohort), "--out", str(out)]
-    with _batch_process(command) as process:
+    with process_group(command) as process:
         _started(process, tmp_path, ".o.csv.")
         process.send_signal(signal.SIGTERM)
         _, stderr = process.communicate(timeout=60)
@@ -491,21 +491,6 @@ def test_an_empty_cohort_is_checked_with_a_warning(tmp_path) -> None:
     assert f"warning: {tmp_path / 'c.jsonl'}: no students in it" in result.stderr
 
 
-@contextmanager
-def _batch_process(command: list[str]) -> Iterator[subprocess.Popen]:
-    """A batch run in its own process group, ended with its workers whatever the test finds
-    (a hung run would otherwise keep a core busy after the tests)."""
-    process = subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
-    )
-    try:
-        yield process
-    finally:
-        with suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-
-
 def _started(process: subprocess.Popen, folder: Path, prefix: str) -> None:
     deadline = time.monotonic() + 60
     while not any(p.name.startswith(prefix) for p in folder.iterdir()):  # the batch is on
@@ -518,7 +503,7 @@ def test_a_worker_killed_under_two_jobs_ends_the_batch_cleanly_without_hanging(t
     cohort, out = tmp_path / "c.jsonl", tmp_path / "o.csv"
     write(cohort, 6000, seed=22)
     command = [sys.executable, "-m", "eligibility", "batch", str(cohort), "--out", str(out)]
-    with _batch_process([*command, "--jobs", "2"]) as process:
+    with process_group([*command, "--jobs", "2"]) as process:
         _started(process, tmp_path, ".o.csv.")
         children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
         deadline = time.monotonic() + 60

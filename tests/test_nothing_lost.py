@@ -17,8 +17,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -38,7 +36,7 @@ from eligibility.errors import InputError, printable
 from eligibility.facts import kinds
 from eligibility.profiles import load_profile, profile_from_data
 from eligibility.rules import load_rulebook
-from tests.conftest import PROFILES, ROOT
+from tests.conftest import PROFILES, ROOT, process_group
 
 HANA = PROFILES / "c09-hana-sato.yaml"
 BOOM = "S004321"  # the student the program is made to fail on
@@ -501,20 +499,6 @@ def test_control_characters_in_a_name_do_not_reach_the_terminal(tmp_path) -> Non
 # --- 5. interruptions ---------------------------------------------------------------------------
 
 
-@contextmanager
-def _process(command: list[str], **options) -> Iterator[subprocess.Popen]:
-    process = subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
-        **options,
-    )  # fmt: skip
-    try:
-        yield process
-    finally:
-        with suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-
-
 def _wait_for(condition, what: str, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
@@ -535,7 +519,7 @@ def test_workers_end_when_their_batch_is_killed_and_the_next_run_clears_its_left
     cohort, out = tmp_path / "c.jsonl", tmp_path / "o.csv"
     write(cohort, 6000, seed=22)
     command = [sys.executable, "-m", "eligibility", "batch", str(cohort), "--out", str(out)]
-    with _process([*command, "--jobs", "2"]) as process:
+    with process_group([*command, "--jobs", "2"]) as process:
         children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
         _wait_for(lambda: len(children.read_text().split()) >= 2, "the two workers")
         workers = [int(pid) for pid in children.read_text().split()]
@@ -561,7 +545,7 @@ def test_ctrl_c_exits_130_without_a_traceback(tmp_path, command) -> None:
         args = ["batch", str(tmp_path / "c.jsonl"), "--out", str(out)]
     else:
         args = ["check", *[str(HANA)] * 3000]
-    with _process([sys.executable, "-m", "eligibility", *args]) as process:
+    with process_group([sys.executable, "-m", "eligibility", *args]) as process:
         time.sleep(1.5)
         os.killpg(process.pid, signal.SIGINT)  # as a terminal sends it: the whole group
         _, stderr = process.communicate(timeout=60)
@@ -575,7 +559,7 @@ def test_sigterm_ends_a_batch_blocked_reading_its_input(tmp_path) -> None:
     os.mkfifo(fifo)
     out = tmp_path / "o.csv"
     command = [sys.executable, "-m", "eligibility", "batch", str(fifo), "--out", str(out)]
-    with _process(command) as process:
+    with process_group(command) as process:
         writer = os.open(fifo, os.O_WRONLY)  # the batch is reading; nothing comes
         try:
             _wait_for(lambda: any(p.name.startswith(".o.csv.") for p in tmp_path.iterdir()), "it")
