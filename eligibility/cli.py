@@ -453,7 +453,7 @@ def run_tests(paths, fmt, rules_dir) -> None:
     " beside the checkout of the rules, when it is there.",
 )
 def lint(rules_dir, fmt, catalogue) -> None:
-    """Check the rule files: every problem in one run, each with file, line, JSON path and fix.
+    """Check the rule and fact files: every problem in one run, each with file, line, JSON path and fix.
 
     Errors (loading refuses them: check and batch would not start) and warnings (worth a look)
     are told apart; docs/lint.md lists every check. Exit status: 0 no errors (warnings allowed),
