@@ -250,7 +250,40 @@ def _explain(error: jsonschema.ValidationError) -> tuple[str, str]:
         return f"{_shown(value)} is empty", _describe(schema)
     if keyword == "anyOf" and any(s.get("format") == "date" for s in schema["anyOf"]):
         return _date_problem(value, nullable=True)
+    if keyword == "not" and isinstance(value, dict):
+        given = [key for key in _keys_of(schema["not"]) if key in value]
+        if given:  # a key this kind of mapping may not have
+            return f"'{given[0]}' cannot be given here", _describe(schema)
+    if keyword == "oneOf" and isinstance(value, dict):
+        choice = _one_of_keys(schema["oneOf"])
+        if choice:  # each alternative is "has this key": say which were given, or none
+            given = [key for key in choice if key in value]
+            names = ", ".join(choice)
+            if given:
+                return (
+                    f"gives {' and '.join(given)}: only one may be given",
+                    f"keep one of: {names}",
+                )
+            return f"gives none of: {names}", f"give exactly one of: {names}"
     return error.message, _describe(schema)
+
+
+def _keys_of(schema: Any) -> list[str]:
+    """The keys a ``required`` (or an ``anyOf`` of them) names."""
+    if not isinstance(schema, dict):
+        return []
+    return [*schema.get("required", []), *(k for s in schema.get("anyOf", []) for k in _keys_of(s))]
+
+
+def _one_of_keys(alternatives: list[Any]) -> list[str] | None:
+    """The keys of a ``oneOf`` whose every alternative requires one key; None otherwise."""
+    keys = []
+    for alternative in alternatives:
+        required = alternative.get("required") if isinstance(alternative, dict) else None
+        if not required or len(required) != 1:
+            return None
+        keys.append(required[0])
+    return keys
 
 
 def _date_problem(value: Any, nullable: bool) -> tuple[str, str]:

@@ -319,3 +319,35 @@ def test_a_change_may_name_several_checks(tmp_path):
             n for n in version.check(check).requires.walk() if n.id == "option-1-experience"
         )
         assert node.logic.source == {">=": [{"var": "experience.aapc_months"}, 18]}
+
+
+@pytest.mark.parametrize(
+    ("written", "problem"),
+    [
+        ("    extends: AAPC-2019\n", "'checks' cannot be given here"),
+        ("    changes: [{check: x, text: y}]\n", "'changes' cannot be given here"),
+    ],
+    ids=["extends with checks", "changes without extends"],
+)
+def test_a_version_half_written_as_changes_is_told_so(tmp_path, written, problem):
+    rules = _copy(tmp_path)
+    _edit(
+        rules,
+        '  - id: AAPC-2023\n    version: "2023.1"\n',
+        f'  - id: AAPC-2023\n{written}    version: "2023.1"\n',
+    )
+    with pytest.raises(InputError) as refused:
+        load_rulebook(str(rules))
+    assert refused.value.problem == problem and refused.value.place.endswith("($.versions[0])")
+
+
+def test_a_fact_of_two_kinds_is_told_so(tmp_path):
+    rules = _copy(tmp_path)
+    path = rules / "facts.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = "    value: {record: education, logic: {var: highest_level}}\n"
+    path.write_text(text.replace(old, old + "    count: {records: ceus}\n", 1), encoding="utf-8")
+    with pytest.raises(InputError) as refused:
+        load_rulebook(str(rules))
+    assert refused.value.problem == "gives value and count: only one may be given"
+    assert refused.value.fix.startswith("keep one of: value, count")
