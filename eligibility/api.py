@@ -214,15 +214,19 @@ def check_profile(
     results = tuple(
         kept[check_id]
         if check_id in kept and pinned is None
-        else evaluate_selection(
-            book.select(check_id, day, pinned),
-            check_id,
-            keeping if check_id in kept else context,
-            None if pinned else book.retirement(check_id, day),
-        )
+        else _answer(book, check_id, day, pinned, keeping if check_id in kept else context)
         for check_id, pinned in wanted
     )
     return ProfileReport(profile, day, explicit, results, detailed=bool(selectors))
+
+
+def _answer(
+    book: RuleBook, check_id: str, day: date, pinned: str | None, context: Context
+) -> CheckResult:
+    """One check's result; when no rules are in force, why, if the rule book says (retired)."""
+    selection = book.select(check_id, day, pinned)
+    why = book.retirement(check_id, day) if selection is None and not pinned else None
+    return evaluate_selection(selection, check_id, context, why)
 
 
 def lapsed_credentials(
