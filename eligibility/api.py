@@ -15,14 +15,12 @@ from typing import Any
 
 from eligibility.dates import EARLIEST, LATEST, range_problem
 from eligibility.errors import InputError, place_of
-from eligibility.evaluate import CheckResult, Context, evaluate_selection
+from eligibility.evaluate import KEEPING_KINDS, LAPSED, CheckResult, Context, evaluate_selection
 from eligibility.facts import derive, rederive
 from eligibility.profiles import Profile, read_text
 from eligibility.rules import RuleBook, load_rulebook
+from eligibility.verdicts import cached_plan, explain_profile
 from eligibility.yamlio import line_of, parse_text
-
-KEEPING_KINDS = ("recertification", "status")
-LAPSED = ("inactive", "revoked")
 
 
 @dataclass
@@ -201,6 +199,25 @@ def check_profile(
     ``dates``: give each unmet condition that time alone closes the day it is reached
     (``reached_on``). A summary of every check shows none of them, and they cost half its time.
     """
+    book = rulebook or load_rulebook()
+    day = resolve_as_of(profile, as_of)
+    explicit = dict(policies or {})
+    selectors = list(selectors)
+    plan = cached_plan(book, day, tuple(selectors), True)
+    results = explain_profile(plan, book, profile.data, explicit, dates)
+    return ProfileReport(profile, day, explicit, results, detailed=bool(selectors))
+
+
+def check_profile_reference(
+    profile: Profile,
+    selectors: Iterable[str] = (),
+    as_of: date | None = None,
+    policies: Mapping[str, str] | None = None,
+    rulebook: RuleBook | None = None,
+    dates: bool = True,
+) -> ProfileReport:
+    """The per-leaf evaluator being replaced, kept while a differential test holds the
+    plan's answers to it."""
     book = rulebook or load_rulebook()
     day = resolve_as_of(profile, as_of)
     explicit = dict(policies or {})

@@ -25,6 +25,8 @@ MET, NOT_MET, UNKNOWN, AMBIGUOUS, NOT_APPLICABLE, NO_RULES = (
     "no_rules",
 )
 ETA_HORIZON_DAYS = 366 * 10  # how far ahead "reached on" looks for an ongoing job
+KEEPING_KINDS = ("recertification", "status")  # checks of keeping a credential: answered first
+LAPSED = ("inactive", "revoked")  # standings that withhold the credential from other checks
 
 
 class FactSource(Protocol):
@@ -260,6 +262,62 @@ def _leaf(node: Node, facts: Mapping[str, Any], eta: Callable[[Node], date | Non
         details=details,
         distance=int(status != MET),
         default_status=status,
+    )
+
+
+def inner_result(
+    node: Node, status: str, children: list[NodeResult], details: tuple[str, ...] = ()
+) -> NodeResult:
+    """An ``all`` or ``any`` node's result from its children's: how far it is (an ``all`` lacks
+    what its children lack together, an ``any`` what its closest child lacks), and for ``any``
+    its children closest first."""
+    if node.kind == "all":
+        distance = sum(child.distance for child in children)
+    else:
+        distance = min(child.distance for child in children)
+        children.sort(key=_closeness)
+    return NodeResult(
+        node, status, tuple(children), details=details, distance=distance, default_status=status
+    )
+
+
+def closest_pathway(root: NodeResult) -> NodeResult | None:
+    """The pathway a person is closest to, when none is met: the first unmet child of an ``any``
+    root (children come closest first), else the root itself."""
+    pathways = root.children if root.node.kind == "any" else (root,)
+    return next((p for p in pathways if p.status != MET), None)
+
+
+def lacking_leaves(pathway: NodeResult) -> list[NodeResult]:
+    """The conditions a pathway lacks, in the explanation's order: not met ones, then unknown."""
+
+    def walk(result: NodeResult, wanted: str) -> list[NodeResult]:
+        if not result.children:
+            return [result] if result.status == wanted else []
+        return [leaf for child in result.children for leaf in walk(child, wanted)]
+
+    return walk(pathway, NOT_MET) + walk(pathway, UNKNOWN)
+
+
+def mark_ambiguous(
+    result: NodeResult, differing: Mapping[str, tuple[PolicyReading, ...]]
+) -> NodeResult:
+    """``result`` with the nodes ``differing`` names (node id -> its readings under the other
+    policy values) made ambiguous. Nodes not named, with no child named, are returned as they
+    are: most are, and copying each would cost every check its tree again."""
+    if not differing:
+        return result
+    children = tuple(mark_ambiguous(child, differing) for child in result.children)
+    readings = differing.get(result.node.id)
+    if readings is None and all(
+        new is old for new, old in zip(children, result.children, strict=True)
+    ):
+        return result
+    return replace(
+        result,
+        children=children,
+        readings=readings or (),
+        status=AMBIGUOUS if readings is not None else result.status,
     )
 
 

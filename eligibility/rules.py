@@ -198,7 +198,7 @@ class Selection:
     pinned: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one book is one object: plans compiled from it are kept by it
 class RuleBook:
     """Every credential's rules, the open policies and the credential registry."""
 

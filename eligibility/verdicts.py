@@ -13,25 +13,33 @@ compares them on every golden case and a generated cohort).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import compress
 from operator import itemgetter
 from typing import Any
 
-from eligibility.api import KEEPING_KINDS, LAPSED
 from eligibility.evaluate import (
     AMBIGUOUS,
+    KEEPING_KINDS,
+    LAPSED,
     MET,
     NO_RULES,
     NOT_APPLICABLE,
     NOT_MET,
     UNKNOWN,
+    CheckResult,
     NodeResult,
+    OtherReading,
+    PolicyReading,
+    closest_pathway,
     first_day,
+    inner_result,
+    lacking_leaves,
     lookup,
+    mark_ambiguous,
     shortfall_of,
 )
 from eligibility.facts import derive, policy_can_matter, rederive, rederive_each
@@ -141,6 +149,7 @@ class _CheckPlan:
     reads: tuple[tuple[int, int], ...] = ()  # (program position of a fact, leaf slot reading it)
     read_values: Callable[[list[Any]], tuple] | None = None  # the values at those positions
     slot_codes: Callable[[list[int]], tuple] | None = None  # the codes of its slots, in order
+    extra: bool = False  # explained with another check (its recommends, or another version)
 
 
 @dataclass(frozen=True)
@@ -210,13 +219,20 @@ class Plan:
     other_gate: Callable[[list[bool]], tuple]
     blank: tuple[Outcome, ...]  # per wanted place until answered: NO_RULES or NO_OUTCOME
     facts_read: frozenset[str]  # the fact definitions whose facts the program reads
+    extras: tuple[tuple[int | None, tuple[int, ...]], ...] = ()  # per wanted (explaining only):
+    # the checks holding its recommends and its other versions in force
 
 
-def make_plan(book: RuleBook, day: date, selectors: Iterable[str] = ()) -> Plan:
-    """Compile the checks ``selectors`` name (none: every check) as ``check_profile`` selects them."""
+def make_plan(
+    book: RuleBook, day: date, selectors: Iterable[str] = (), explaining: bool = False
+) -> Plan:
+    """Compile the checks ``selectors`` name (none: every check) as ``check_profile`` selects them.
+
+    ``explaining``: also what an explanation shows beside a check's answer, its ``recommends``
+    and the answers of other versions in force on the day, as checks of their own."""
     wanted_pairs = book.wanted(selectors)
     keeping = book.all_check_ids(kinds=KEEPING_KINDS)
-    builder = _Builder(book)
+    builder = _Builder(book, explaining)
     index: dict[tuple[str, str | None], int] = {}
     for check_id in keeping:
         index[(check_id, None)] = builder.add(book, check_id, day, None, True, True)
@@ -227,14 +243,42 @@ def make_plan(book: RuleBook, day: date, selectors: Iterable[str] = ()) -> Plan:
             index[key] = builder.add(book, check_id, day, pinned, check_id in keeping, False)
         wanted.append(index[key])
         labels.append(f"{check_id}@{pinned}" if pinned else check_id)
-    return builder.plan(day, tuple(wanted), tuple(labels))
+    extras = []
+    if explaining:
+        for check_id, pinned in wanted_pairs:
+            is_keeping = check_id in keeping
+            selection = book.select(check_id, day, pinned)
+            if selection is None:
+                extras.append((None, ()))
+                continue
+            check = selection.version.check(check_id)
+            recommends = (
+                builder.add(book, check_id, day, pinned, is_keeping, False, "recommends")
+                if check is not None and check.recommends is not None
+                else None
+            )
+            others = tuple(
+                builder.add(book, check_id, day, None, is_keeping, False, version=other)
+                for other in selection.others
+            )
+            extras.append((recommends, others))
+    return builder.plan(day, tuple(wanted), tuple(labels), tuple(extras))
+
+
+@lru_cache(maxsize=32)
+def cached_plan(book: RuleBook, day: date, selectors: tuple[str, ...], explaining: bool) -> Plan:
+    """:func:`make_plan`, kept for the books and dates asked for most recently: a program
+    checking one profile after another on one date compiles its plan once."""
+    return make_plan(book, day, selectors, explaining)
 
 
 class _Builder:
     """Collects program entries and slots while checks are added; used once by :func:`make_plan`."""
 
-    def __init__(self, book: RuleBook) -> None:
+    def __init__(self, book: RuleBook, explaining: bool) -> None:
         self.facts = book.facts
+        self.explaining = explaining
+        self.details: list[str] = []  # facts an explanation lists under unmet conditions
         self.lapsed_groups = book.facts.lapsed_groups()  # what a lapsed credential changes
         self.policy_groups = book.facts.group_policies()  # policy -> the facts it changes
         self.paths: dict[str, int] = {}  # fact path -> program position
@@ -283,12 +327,18 @@ class _Builder:
         pinned: str | None,
         keeping: bool,
         decides: bool,
+        part: str = "requires",
+        version: Version | None = None,
     ) -> int:
-        selection = book.select(check_id, day, pinned)
+        """A check's place in the plan; ``part`` and ``version`` (other than the one in force)
+        make one only explained beside another (see :func:`make_plan`)."""
+        selection = book.select(check_id, day, pinned) if version is None else None
         plan: dict[str, Any] = {"check_id": check_id, "keeping": keeping, "decides": decides}
+        plan["extra"] = part != "requires" or version is not None
         computed: dict[int, list[int]] = {}
-        if selection is not None:
-            version = selection.version
+        if selection is not None or version is not None:
+            version = selection.version if selection is not None else version
+            assert version is not None
             check = version.check(check_id)
             assert check is not None
             plan.update(
@@ -303,7 +353,7 @@ class _Builder:
                 if check.standing_not_met
                 else None,
                 sides=computed,
-                tree=self.node(check.requires, computed),
+                tree=self.node(getattr(check, part), computed),
             )
         self.checks.append(plan)
         return len(self.checks) - 1
@@ -311,6 +361,8 @@ class _Builder:
     def node(self, node: Node, computed: dict[int, list[int]]) -> tuple[str, int]:
         """A reference to ``node``: ("leaf", n) or ("inner", n), resolved to slots in :meth:`plan`;
         ``computed`` collects, per leaf, the program positions of operands that are not reads."""
+        if self.explaining and node.details:
+            self.details.append(node.details)
         if node.kind == "leaf":
             assert node.logic is not None
             sides = None
@@ -334,7 +386,13 @@ class _Builder:
         self.inner.append((node, [self.node(child, computed) for child in node.children]))
         return ("inner", len(self.inner) - 1)
 
-    def plan(self, day: date, wanted: tuple[int, ...], labels: tuple[str, ...]) -> Plan:
+    def plan(
+        self,
+        day: date,
+        wanted: tuple[int, ...],
+        labels: tuple[str, ...],
+        extras: tuple[tuple[int | None, tuple[int, ...]], ...],
+    ) -> Plan:
         leaf_count = len(self.leaves)
 
         def slot_of(ref: tuple[str, int]) -> int:
@@ -398,9 +456,12 @@ class _Builder:
                         [r for s in order if s < leaf_count for r in slots[s].reads]
                     ),
                     slot_codes=_getter(order),
+                    extra=plan["extra"],
                 )
             )
-        keeping_groups = _groups(checks, [i for i, c in enumerate(checks) if c.keeping], wanted)
+        keeping_groups = _groups(
+            checks, [i for i, c in enumerate(checks) if c.keeping and not c.extra], wanted
+        )
         other_groups = _groups(checks, [i for i in wanted if not checks[i].keeping], wanted)
         return Plan(
             day,
@@ -423,8 +484,10 @@ class _Builder:
             _getter([group.members[0] for group in other_groups]),
             tuple(checks[i].idle for i in wanted),  # a check that does not apply stays so
             self.facts.definitions_reading(
-                read for reads in self.entry_reads + self.leaf_reads for read in reads
+                [read for reads in self.entry_reads + self.leaf_reads for read in reads]
+                + self.details
             ),
+            extras,
         )
 
     def partial(self, sections: Sequence[str]) -> _Partial:
@@ -688,25 +751,79 @@ def assess(
         outcomes,
         standings,
     )
-    run = base
-    if lapsed:
-        facts = rederive(
-            base.facts,
-            book.facts.lapsed_groups(),
-            profile,
-            plan.day,
-            policies,
-            book.facts,
-            lapsed,
-            context.read,
-            plan.facts_read,
-        )
-        run = _rerun(plan, base, facts, plan.lapsed)
+    run = context.without(base, lapsed)
     ambiguous = context.ambiguous(run, lapsed, False, memo)
     context.answer(
         plan.other_groups, plan.other_gate, run, ambiguous, memo, lapsed, outcomes, standings
     )
     return Assessment(plan, tuple(outcomes), tuple(standings))
+
+
+def explain_profile(
+    plan: Plan,
+    book: RuleBook,
+    profile: Mapping[str, Any],
+    explicit: Mapping[str, str] | None = None,
+    dates: bool = True,
+) -> tuple[CheckResult, ...]:
+    """The result trees of the plan's wanted checks for one schema-valid profile (a plan made
+    with ``explaining``), from the same run and rules as :func:`assess`: the keeping checks
+    answered first, a credential they make inactive or revoked not held for any other check.
+
+    ``dates``: each unmet condition that time alone closes gets the day it is reached."""
+    context, base, memo, results, lapsed = _keeping_first(plan, book, profile, explicit, dates)
+    run = context.without(base, lapsed)
+    context.explain(run, lapsed, False, memo, results)
+    answered = []
+    for place, i in enumerate(plan.wanted):
+        result = results[i]
+        if result.requires is not None and plan.extras:
+            recommends, others = plan.extras[place]
+            result = replace(
+                result,
+                recommends=results[recommends].requires if recommends is not None else None,
+                others=tuple(
+                    OtherReading(results[k].version, results[k].status)  # type: ignore[arg-type]
+                    for k in others
+                ),
+            )
+        answered.append(result)
+    return tuple(answered)
+
+
+def lapsed_by(
+    plan: Plan, book: RuleBook, profile: Mapping[str, Any], explicit: Mapping[str, str]
+) -> frozenset[str]:
+    """The credentials the keeping checks in force make inactive or revoked (a plan made with
+    ``explaining``)."""
+    return _keeping_first(plan, book, profile, explicit, False)[4]
+
+
+def _keeping_first(
+    plan: Plan,
+    book: RuleBook,
+    profile: Mapping[str, Any],
+    explicit: Mapping[str, str] | None,
+    dates: bool,
+) -> tuple[_Context, _Run, Memo, dict[int, CheckResult], frozenset[str]]:
+    """The run on the facts as reported, the keeping checks' results on it, and the credentials
+    they make lapse."""
+    explicit = dict(explicit or {})
+    policies = {**book.default_policies(), **explicit}
+    context = _Context(plan, book, profile, policies, explicit, dates)
+    memo = Memo()
+    base = _run(
+        plan,
+        derive(profile, plan.day, policies, book.facts, shared=context.read, only=plan.facts_read),
+    )
+    results: dict[int, CheckResult] = {}
+    context.explain(base, frozenset(), True, memo, results)
+    lapsed = frozenset(
+        check.version.credential  # type: ignore[union-attr]
+        for i, check in enumerate(plan.checks)
+        if check.decides and i in results and results[i].standing in LAPSED
+    )
+    return context, base, memo, results, lapsed
 
 
 @dataclass(frozen=True)
@@ -727,8 +844,19 @@ class _Context:
     def ambiguous(self, run: _Run, lapsed: frozenset[str], keeping: bool, memo: Memo) -> set[int]:
         """Slots of the keeping checks (or of the others) whose status changes under another
         value of an open policy their version names (and the run does not fix explicitly)."""
-        plan, applicable = self.plan, run.applicable
         changed: set[int] = set()
+        for _, _, checks, codes in self.variants(run, lapsed, keeping, memo):
+            for i in checks:
+                changed.update(s for s in self.plan.checks[i].slots if codes[s] != run.codes[s])
+        return changed
+
+    def variants(
+        self, run: _Run, lapsed: frozenset[str], keeping: bool, memo: Memo
+    ) -> Iterator[tuple[str, str, list[int], list[int]]]:
+        """(policy, value, checks, codes) for each other value of an open policy of the keeping
+        checks (or of the others) that changes a leaf of one that applies: the codes of every
+        slot under that value, final for ``checks`` (those it changes; the rest are ``run``'s)."""
+        plan, applicable = self.plan, run.applicable
         for policy, sub in plan.policies.items():
             if policy in self.explicit or not sub.slots:
                 continue
@@ -751,13 +879,113 @@ class _Context:
                 codes = list(run.codes)
                 for slot, code in moved.items():
                     codes[slot] = code
-                for i in checks:
-                    if i in touched:
-                        check = plan.checks[i]
-                        for slot, combine, children in check.ops:
-                            codes[slot] = combine(children(codes))
-                        changed.update(s for s in check.slots if codes[s] != run.codes[s])
-        return changed
+                changes = [i for i in checks if i in touched]
+                for i in changes:
+                    for slot, combine, children in plan.checks[i].ops:
+                        codes[slot] = combine(children(codes))
+                yield policy, value, changes, codes
+
+    def without(self, base: _Run, lapsed: frozenset[str]) -> _Run:
+        """``base`` with the credentials ``lapsed`` no longer held (``base`` when none are)."""
+        if not lapsed:
+            return base
+        book, plan = self.book, self.plan
+        facts = rederive(
+            base.facts,
+            book.facts.lapsed_groups(),
+            self.profile,
+            plan.day,
+            self.policies,
+            book.facts,
+            lapsed,
+            self.read,
+            plan.facts_read,
+        )
+        return _rerun(plan, base, facts, plan.lapsed)
+
+    def explain(
+        self,
+        run: _Run,
+        lapsed: frozenset[str],
+        keeping: bool,
+        memo: Memo,
+        results: dict[int, CheckResult],
+    ) -> None:
+        """Put the result of each keeping check (or each other check) in ``results``: with its
+        tree for the checks explained, the status and standing alone for the others."""
+        plan = self.plan
+        shown = {*plan.wanted, *(k for r, o in plan.extras for k in (r, *o) if k is not None)}
+        variants = [
+            (policy, value, frozenset(changes), codes)
+            for policy, value, changes, codes in self.variants(run, lapsed, keeping, memo)
+        ]
+        for i, check in enumerate(plan.checks):
+            if check.keeping == keeping and (i in shown or check.decides):
+                results[i] = self.result(check, run, lapsed, variants, i in shown)
+
+    def result(
+        self,
+        check: _CheckPlan,
+        run: _Run,
+        lapsed: frozenset[str],
+        variants: list[tuple[str, str, frozenset[int], list[int]]],
+        shown: bool,
+    ) -> CheckResult:
+        """One check's result on the run (``variants``: codes under other policy values)."""
+        day = self.plan.day
+        if check.check is None:
+            why = self.book.retirement(check.check_id, day)  # a pinned version is never None
+            return CheckResult(None, check.check_id, None, day, NO_RULES, note=why)
+        assert check.version is not None
+        if not run.applicable[check.index]:
+            return CheckResult(
+                check.check,
+                check.check.id,
+                check.version,
+                day,
+                NOT_APPLICABLE,
+                policies=self.policies,
+            )
+        codes = run.codes_of(check)
+        open_values = [
+            (policy, value)
+            for policy in check.version.open_policies
+            if policy not in self.explicit
+            for value in self.book.policies[policy].values
+            if value != self.policies[policy]
+        ]
+        under = {(p, v): codes for p, v, changes, codes in variants if check.index in changes}
+        readings = [(p, v, under.get((p, v), codes)) for p, v in open_values]
+        differing = {}
+        for slot in check.slots:
+            if any(other[slot] != codes[slot] for _, _, other in readings):
+                differing[self.plan.slots[slot].node.id] = tuple(
+                    PolicyReading(p, v, CODE_STATUS[other[slot]]) for p, v, other in readings
+                )
+        if shown:
+            requires = mark_ambiguous(self.tree(check.root, run, lapsed, self.all_dates), differing)
+            status = requires.status
+        else:
+            requires = None
+            root = self.plan.slots[check.root].node.id
+            status = AMBIGUOUS if root in differing else CODE_STATUS[codes[check.root]]
+        standing = None
+        if status == MET:
+            standing = check.check.standing_met
+        elif status == NOT_MET and check.standing is not None:
+            standing = run.values[check.standing]
+        return CheckResult(
+            check.check,
+            check.check.id,
+            check.version,
+            day,
+            status,
+            requires,
+            None,
+            (),
+            self.policies,
+            standing,
+        )
 
     def can_matter(self, policy: str, sub: _Subprogram) -> bool:
         """Whether another value of ``policy`` could change what its leaves read, for this
@@ -964,7 +1192,9 @@ class _Context:
             by_status[status(slot)].append(slots[slot].node.id)
         verdict_status = status(check.root)
         lacking, dated = (
-            self.lacking(check, run, status, lapsed) if verdict_status == NOT_MET else ((), False)
+            self.lacking(check, run, ambiguous, lapsed)
+            if verdict_status == NOT_MET
+            else ((), False)
         )
         return Outcome(
             verdict_status,
@@ -976,74 +1206,76 @@ class _Context:
         )
 
     def lacking(
-        self, check: _CheckPlan, run: _Run, status: Callable[[int], str], lapsed: frozenset[str]
+        self, check: _CheckPlan, run: _Run, ambiguous: set[int], lapsed: frozenset[str]
     ) -> tuple[tuple[NodeResult, ...], bool]:
-        """The unmet leaves of the closest pathway, ordered as the explanation orders them
-        (``evaluate._closeness``); a lone unmet leaf that time alone closes gets its reached-on
-        date. The flag says whether a date was searched for (found or not)."""
-        slots, codes = self.plan.slots, run.codes
-        measured: dict[
-            int, tuple[bool, int, float]
-        ] = {}  # slot -> closeness (unmet, distance, gap)
-        numbers: dict[int, tuple] = {}  # leaf slot -> (found, needed, operator, shortfall, missing)
-
-        for slot in check.slots:  # post-order: children before their parent
-            children = slots[slot].children
-            unmet = codes[slot] != MET_CODE
-            if not children:
-                if not unmet:
-                    measured[slot] = (False, 0, 0.0)
-                    continue
-                numbers[slot] = _, needed, _, shortfall, _ = self.numbers(slot, run)
-                numeric = isinstance(needed, int | float) and needed
-                gap = shortfall / abs(needed) if shortfall is not None and numeric else 1.0
-                measured[slot] = (True, 1, gap)
-                continue
-            parts = [measured[child] for child in children]
-            gaps = [gap for child_unmet, _, gap in parts if child_unmet]
-            distances = [distance for _, distance, _ in parts]
-            distance = sum(distances) if slots[slot].node.kind == "all" else min(distances)
-            measured[slot] = (unmet, distance, sum(gaps) if gaps else float(unmet))
-
-        def ordered(slot: int) -> list[int]:
-            """Children of ``any`` nodes closest first: met, fewest unmet, smallest gap."""
-            children = list(slots[slot].children)
-            if slots[slot].node.kind == "any":
-                children.sort(key=measured.__getitem__)
-            return children
-
-        pathways = ordered(check.root) if slots[check.root].node.kind == "any" else [check.root]
-        closest = next((p for p in pathways if status(p) != MET), None)
+        """The unmet leaves of the closest pathway, as the explanation shows them; a lone unmet
+        leaf that time alone closes gets its reached-on date (every such leaf, with
+        ``all_dates``). The flag says whether a date was searched for (found or not)."""
+        tree = mark_ambiguous(
+            self.tree(check.root, run, lapsed, False), self.marked(check, ambiguous)
+        )
+        closest = closest_pathway(tree)
         if closest is None:
             return (), False
-
-        def walk(slot: int, wanted: str) -> list[int]:
-            if not slots[slot].children:
-                return [slot] if status(slot) == wanted else []
-            return [leaf for child in ordered(slot) for leaf in walk(child, wanted)]
-
-        unmet_leaves = walk(closest, NOT_MET) + walk(closest, UNKNOWN)
-        dates = {
-            s: self.reached_on(s, run, lapsed)
-            for s in unmet_leaves
-            if status(s) == NOT_MET
-            and slots[s].time_dependent
-            and (self.all_dates or len(unmet_leaves) == 1)
-        }
-        leaves = tuple(
-            NodeResult(
-                slots[s].node,
-                status(s),
-                found=numbers[s][0],
-                needed=numbers[s][1],
-                operator=numbers[s][2],
-                shortfall=numbers[s][3],
-                missing=numbers[s][4],
-                reached_on=dates.get(s),
+        leaves = lacking_leaves(closest)
+        slot_of = {self.plan.slots[s].node.id: s for s in check.leaves}
+        dated = [
+            k
+            for k, leaf in enumerate(leaves)
+            if leaf.status == NOT_MET and leaf.node.grows and (self.all_dates or len(leaves) == 1)
+        ]
+        for k in dated:
+            leaves[k] = replace(
+                leaves[k], reached_on=self.reached_on(slot_of[leaves[k].node.id], run, lapsed)
             )
-            for s in unmet_leaves
+        return tuple(leaves), bool(dated)
+
+    def marked(self, check: _CheckPlan, ambiguous: set[int]) -> dict[str, tuple]:
+        """Node id -> no readings, for the check's nodes in ``ambiguous``."""
+        if not ambiguous:
+            return {}
+        return {self.plan.slots[s].node.id: () for s in check.slots if s in ambiguous}
+
+    def tree(self, slot: int, run: _Run, lapsed: frozenset[str], dates: bool) -> NodeResult:
+        """The result tree under ``slot``, from the run's codes (final for its check): what each
+        condition found and needed, closest pathways first; with ``dates``, each unmet leaf
+        that time alone closes gets its reached-on date. Ambiguity is marked afterwards."""
+        info = self.plan.slots[slot]
+        node = info.node
+        status = CODE_STATUS[run.codes[slot]]
+        details: tuple[str, ...] = ()
+        if status == NOT_MET and node.details:
+            details = tuple(lookup(run.facts, node.details) or ())
+        if info.children:
+            children = [self.tree(child, run, lapsed, dates) for child in info.children]
+            return inner_result(node, status, children, details)
+        found, needed, operator, shortfall, missing = self.numbers(slot, run)
+        if missing:
+            return NodeResult(
+                node,
+                UNKNOWN,
+                found=found,
+                needed=needed,
+                operator=operator,
+                missing=missing,
+                distance=1,
+                default_status=UNKNOWN,
+            )
+        reached_on = None
+        if status == NOT_MET and dates and info.time_dependent:
+            reached_on = self.reached_on(slot, run, lapsed)
+        return NodeResult(
+            node,
+            status,
+            found=found,
+            needed=needed,
+            operator=operator,
+            shortfall=shortfall,
+            reached_on=reached_on,
+            details=details,
+            distance=int(status != MET),
+            default_status=status,
         )
-        return leaves, bool(dates)
 
     def numbers(self, slot: int, run: _Run) -> tuple[Any, Any, str | None, Any, tuple[str, ...]]:
         """Found, needed, operator, shortfall and missing facts of one leaf, as ``evaluate._leaf``
