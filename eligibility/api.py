@@ -9,78 +9,16 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from eligibility.dates import EARLIEST, LATEST, range_problem
 from eligibility.errors import InputError, place_of
-from eligibility.evaluate import KEEPING_KINDS, LAPSED, CheckResult, Context, evaluate_selection
-from eligibility.facts import derive, rederive
+from eligibility.evaluate import KEEPING_KINDS, CheckResult
 from eligibility.profiles import Profile, read_text
 from eligibility.rules import RuleBook, load_rulebook
-from eligibility.verdicts import cached_plan, explain_profile
+from eligibility.verdicts import cached_plan, explain_profile, lapsed_by
 from eligibility.yamlio import line_of, parse_text
-
-
-@dataclass
-class ProfileFacts:
-    """Facts of one profile, derived on demand and kept per (date, policies) for this profile only."""
-
-    profile: Profile
-    rulebook: RuleBook
-    lapsed: frozenset[str] = frozenset()
-    _cache: dict[tuple, Mapping[str, Any]] = field(  # (day, policies[, keys]) -> facts
-        default_factory=dict
-    )
-    _shared: dict[Any, Any] = field(default_factory=dict)  # what derivations share (facts.derive)
-
-    def at(self, day: date, policies: Mapping[str, str]) -> Mapping[str, Any]:
-        key = (day, tuple(sorted(policies.items())))
-        if key not in self._cache:
-            self._cache[key] = self._derived(day, policies)
-        return self._cache[key]
-
-    def part_at(
-        self, day: date, policies: Mapping[str, str], keys: tuple[str, ...]
-    ) -> Mapping[str, Any]:
-        """Only the facts under ``keys`` (top-level names): a reached-on search probes a dozen
-        dates for one leaf, which reads one or two sections of the facts."""
-        key = (day, tuple(sorted(policies.items())), keys)
-        if key not in self._cache:
-            facts = self.rulebook.facts
-            sections = [name for name in keys if name in facts.groups]
-            self._cache[key] = rederive(
-                {}, sections, self.profile.data, day, policies, facts, self.lapsed, self._shared
-            )
-        return self._cache[key]
-
-    def _derived(self, day: date, policies: Mapping[str, str]) -> Mapping[str, Any]:
-        """Derived afresh; or, from this day's facts under other values of the same policies,
-        only the groups of facts the changed ones feed."""
-        for known_key, known in self._cache.items():
-            if len(known_key) == 2 and known_key[0] == day:
-                before = dict(known_key[1])
-                if before.keys() == policies.keys():
-                    changed = [p for p, value in policies.items() if before[p] != value]
-                    feeds = self.rulebook.facts.group_policies()
-                    sections = dict.fromkeys(s for p in changed for s in feeds.get(p, ()))
-                    return rederive(
-                        known,
-                        sections,
-                        self.profile.data,
-                        day,
-                        policies,
-                        self.rulebook.facts,
-                        self.lapsed,
-                        self._shared,
-                    )
-        return derive(
-            self.profile.data, day, policies, self.rulebook.facts, self.lapsed, self._shared
-        )
-
-    def policy_values(self, policy: str) -> tuple[str, ...]:
-        return tuple(self.rulebook.policies[policy].values)
 
 
 @dataclass(frozen=True)
@@ -208,64 +146,11 @@ def check_profile(
     return ProfileReport(profile, day, explicit, results, detailed=bool(selectors))
 
 
-def check_profile_reference(
-    profile: Profile,
-    selectors: Iterable[str] = (),
-    as_of: date | None = None,
-    policies: Mapping[str, str] | None = None,
-    rulebook: RuleBook | None = None,
-    dates: bool = True,
-) -> ProfileReport:
-    """The per-leaf evaluator being replaced, kept while a differential test holds the
-    plan's answers to it."""
-    book = rulebook or load_rulebook()
-    day = resolve_as_of(profile, as_of)
-    explicit = dict(policies or {})
-    selectors = list(selectors)
-    wanted = book.wanted(selectors)
-    defaults = book.default_policies()
-    keeping, kept, lapsed = _keeping(profile, book, day, explicit, dates)
-    context = Context(ProfileFacts(profile, book, lapsed), day, defaults, explicit, dates)
-    # A keeping check pinned to a version is answered as the one in force is, on the credentials
-    # as reported (it judges whether one lapses); only the one in force decides that, above.
-    results = tuple(
-        kept[check_id]
-        if check_id in kept and pinned is None
-        else _answer(book, check_id, day, pinned, keeping if check_id in kept else context)
-        for check_id, pinned in wanted
-    )
-    return ProfileReport(profile, day, explicit, results, detailed=bool(selectors))
-
-
-def _answer(
-    book: RuleBook, check_id: str, day: date, pinned: str | None, context: Context
-) -> CheckResult:
-    """One check's result; when no rules are in force, why, if the rule book says (retired)."""
-    selection = book.select(check_id, day, pinned)
-    why = book.retirement(check_id, day) if selection is None and not pinned else None
-    return evaluate_selection(selection, check_id, context, why)
-
-
 def lapsed_credentials(
     profile: Profile, book: RuleBook, day: date, policies: Mapping[str, str]
 ) -> frozenset[str]:
     """The credentials their own keeping rules in force make inactive or revoked on ``day``
     (under ``policies`` set explicitly): every other check reads the facts without them."""
-    return _keeping(profile, book, day, dict(policies), False)[2]
-
-
-def _keeping(
-    profile: Profile, book: RuleBook, day: date, explicit: Mapping[str, str], dates: bool
-) -> tuple[Context, dict[str, CheckResult], frozenset[str]]:
-    """The keeping checks in force (renewal, recertification) answered on the credentials as
-    the profile reports them, their context, and the credentials they make lapse."""
-    keeping = Context(ProfileFacts(profile, book), day, book.default_policies(), explicit, dates)
-    kept = {
-        check_id: evaluate_selection(book.select(check_id, day), check_id, keeping)
-        for check_id in book.all_check_ids(kinds=KEEPING_KINDS)
-    }
-    # A credential its own keeping rules make inactive or revoked is not held for any other check.
-    lapsed = frozenset(
-        r.version.credential for r in kept.values() if r.version and r.standing in LAPSED
-    )
-    return keeping, kept, lapsed
+    selectors = tuple(book.all_check_ids(kinds=KEEPING_KINDS))
+    plan = cached_plan(book, day, selectors, True)
+    return lapsed_by(plan, book, profile.data, policies)

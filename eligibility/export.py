@@ -36,9 +36,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from eligibility.api import KEEPING_KINDS, ProfileFacts, lapsed_credentials, resolve_as_of
+from eligibility.api import lapsed_credentials, resolve_as_of
 from eligibility.errors import InputError
-from eligibility.evaluate import FactSource
+from eligibility.evaluate import KEEPING_KINDS
+from eligibility.facts import derive
 from eligibility.facts.book import FactBook
 from eligibility.logic import LogicError, evaluate, truthy
 from eligibility.profiles import Profile
@@ -113,10 +114,12 @@ class _Refused(Exception):
 # --- the facts: the one place this module reaches their derivation ---------------------------
 
 
-def derived_facts(profile: Profile, book: RuleBook, lapsed: frozenset[str]) -> FactSource:
-    """The program's facts for ``profile`` with the credentials ``lapsed`` left out, on any date
-    under any policies (derived as ``check`` derives them, kept per date and policies)."""
-    return ProfileFacts(profile, book, lapsed)
+def derived_facts(
+    profile: Profile, book: RuleBook, day: date, policies: Mapping[str, str], lapsed: frozenset[str]
+) -> Mapping[str, Any]:
+    """The program's facts for ``profile`` on ``day`` under ``policies``, with the credentials
+    ``lapsed`` left out (derived as ``check`` derives them)."""
+    return derive(profile.data, day, policies, book.facts, lapsed)
 
 
 # --- the facts document -------------------------------------------------------------------------
@@ -146,19 +149,17 @@ def facts_document(
         if value != in_effect[policy.id]
     ]
     lapsed = lapsed_credentials(profile, book, day, explicit)
-    main = derived_facts(profile, book, lapsed)
-    reported = derived_facts(profile, book, frozenset()) if lapsed else main
-    facts = dict(main.at(day, in_effect))
-    reported_facts = _layer(facts, reported.at(day, in_effect))
+    facts = dict(derived_facts(profile, book, day, in_effect, lapsed))
+    reported_facts = _layer(facts, derived_facts(profile, book, day, in_effect, frozenset()))
     alternatives: dict[str, dict[str, Any]] = {}
     reported_alternatives: dict[str, dict[str, Any]] = {}
     for policy, value in others:
         setting = {**in_effect, policy: value}
-        alternative = _layer(facts, main.at(day, setting))
+        alternative = _layer(facts, derived_facts(profile, book, day, setting, lapsed))
         alternatives.setdefault(policy, {})[value] = alternative
         # read below it, in this order: alternatives.P.V, as_reported.facts, facts
         below = {**facts, **reported_facts, **alternative}
-        as_reported = _layer(below, reported.at(day, setting))
+        as_reported = _layer(below, derived_facts(profile, book, day, setting, frozenset()))
         if as_reported:
             reported_alternatives.setdefault(policy, {})[value] = as_reported
     return {

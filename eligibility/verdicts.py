@@ -1,13 +1,13 @@
-"""Verdicts for cohorts: the answers of ``evaluate.py`` without the explanation trees, fast.
+"""The one evaluator: a rule book on a date compiled into a plan, run once per profile.
 
-``evaluate.py`` explains one check at a time: it calls the JsonLogic engine once per leaf and per
-operand (each call converts every fact), derives all facts again under each other policy value
-and on every probe date of a reached-on search. A cohort of thousands cannot pay that. Here every check
-in force on a date is compiled into one JsonLogic program, run once per set of facts; leaves come
-back as codes (0 not met, 2 met; 1 unknown where a fact they read is missing, marked in Python)
-that ``all`` / ``any`` combine with min / max. Policy alternatives re-derive only the fact sections that read the policy and re-run only
-the leaves that read them. The answers are the same as ``check_profile``'s (``tests/test_verdicts.py``
-compares them on every golden case and a generated cohort).
+Every check in force on a date is compiled into one JsonLogic program, run once per set of facts;
+leaves come back as codes (0 not met, 2 met; 1 unknown where a fact they read is missing, marked
+in Python) that ``all`` / ``any`` combine with min / max. Policy alternatives re-derive only the
+fact sections that read the policy and re-run only the leaves that read them; a credential its
+keeping checks make lapse re-runs only what reads the credentials. From one run come a cohort's
+answers (:func:`assess`: outcomes, remembered for facts already seen) and one profile's result
+trees (:func:`explain_profile`), both read through ``evaluate.py``'s rules (closest pathway,
+what it lacks), so ``check`` and ``batch`` cannot disagree.
 """
 
 from __future__ import annotations
@@ -1212,7 +1212,7 @@ class _Context:
         leaf that time alone closes gets its reached-on date (every such leaf, with
         ``all_dates``). The flag says whether a date was searched for (found or not)."""
         tree = mark_ambiguous(
-            self.tree(check.root, run, lapsed, False), self.marked(check, ambiguous)
+            self.tree(check.root, run, lapsed, False, False), self.marked(check, ambiguous)
         )
         closest = closest_pathway(tree)
         if closest is None:
@@ -1236,19 +1236,24 @@ class _Context:
             return {}
         return {self.plan.slots[s].node.id: () for s in check.slots if s in ambiguous}
 
-    def tree(self, slot: int, run: _Run, lapsed: frozenset[str], dates: bool) -> NodeResult:
+    def tree(
+        self, slot: int, run: _Run, lapsed: frozenset[str], dates: bool, shown: bool = True
+    ) -> NodeResult:
         """The result tree under ``slot``, from the run's codes (final for its check): what each
         condition found and needed, closest pathways first; with ``dates``, each unmet leaf
-        that time alone closes gets its reached-on date. Ambiguity is marked afterwards."""
+        that time alone closes gets its reached-on date. Ambiguity is marked afterwards.
+        Unless ``shown``, met leaves and details are left bare (what a cohort's answer needs)."""
         info = self.plan.slots[slot]
         node = info.node
         status = CODE_STATUS[run.codes[slot]]
         details: tuple[str, ...] = ()
-        if status == NOT_MET and node.details:
+        if shown and status == NOT_MET and node.details:
             details = tuple(lookup(run.facts, node.details) or ())
         if info.children:
-            children = [self.tree(child, run, lapsed, dates) for child in info.children]
+            children = [self.tree(child, run, lapsed, dates, shown) for child in info.children]
             return inner_result(node, status, children, details)
+        if not shown and status == MET:
+            return NodeResult(node, MET)
         found, needed, operator, shortfall, missing = self.numbers(slot, run)
         if missing:
             return NodeResult(
