@@ -138,19 +138,19 @@ def check_profile(
     (``reached_on``). A summary of every check shows none of them, and they cost half its time.
     """
     book = rulebook or load_rulebook()
-    day = resolve_as_of(profile, as_of)
+    as_of = resolve_as_of(profile, as_of)
     explicit = dict(policies or {})
     selectors = list(selectors)
-    plan = cached_plan(book, day, tuple(selectors), True)
+    plan = cached_plan(book, as_of, tuple(selectors), True)
     results = explain_profile(plan, book, profile.data, explicit, dates)
-    return ProfileReport(profile, day, explicit, results, detailed=bool(selectors))
+    return ProfileReport(profile, as_of, explicit, results, detailed=bool(selectors))
 
 
 def lapsed_credentials(
-    profile: Profile, book: RuleBook, day: date, policies: Mapping[str, str]
+    profile: Profile, book: RuleBook, as_of: date, policies: Mapping[str, str]
 ) -> frozenset[str]:
-    """The credentials their own keeping rules in force make inactive or revoked on ``day``
+    """The credentials their own keeping rules in force make inactive or revoked on ``as_of``
     (under ``policies`` set explicitly): every other check reads the facts without them."""
     selectors = tuple(book.all_check_ids(kinds=KEEPING_KINDS))
-    plan = cached_plan(book, day, selectors, True)
+    plan = cached_plan(book, as_of, selectors, True)
     return lapsed_by(plan, book, profile.data, policies)

@@ -282,13 +282,13 @@ class CohortChecker:
         self._students = 0  # students checked in this chunk (the rest of a label's count is n/a)
         self._labels: tuple[str, ...] = ()  # the checks reported, as labelled (every plan's)
 
-    def plan(self, day: date) -> tuple[Plan, Memo]:
-        if day not in self._plans:
+    def plan(self, as_of: date) -> tuple[Plan, Memo]:
+        if as_of not in self._plans:
             if len(self._plans) >= self.PLANS:
                 self._plans.clear()
-            self._plans[day] = (make_plan(self.book, day, self.selectors), Memo())
-            self._labels = self._plans[day][0].labels
-        return self._plans[day]
+            self._plans[as_of] = (make_plan(self.book, as_of, self.selectors), Memo())
+            self._labels = self._plans[as_of][0].labels
+        return self._plans[as_of]
 
     def check(self, row: Row, tally: Tally) -> tuple[str, str]:
         """The CSV lines and the JSON line for one row; counts it in ``tally``. Whatever goes

@@ -115,11 +115,11 @@ class _Refused(Exception):
 
 
 def derived_facts(
-    profile: Profile, book: RuleBook, day: date, policies: Mapping[str, str], lapsed: frozenset[str]
+    profile: Profile, book: RuleBook, as_of: date, policies: Mapping[str, str], lapsed: frozenset[str]
 ) -> Mapping[str, Any]:
-    """The program's facts for ``profile`` on ``day`` under ``policies``, with the credentials
+    """The program's facts for ``profile`` on ``as_of`` under ``policies``, with the credentials
     ``lapsed`` left out (derived as ``check`` derives them)."""
-    return derive(profile.data, day, policies, book.facts, lapsed)
+    return derive(profile.data, as_of, policies, book.facts, lapsed)
 
 
 # --- the facts document -------------------------------------------------------------------------
@@ -137,7 +137,7 @@ def facts_document(
     defaults, and their other values are the ``alternatives`` (as ``check`` compares them to
     find an ambiguous answer).
     """
-    day = resolve_as_of(profile, as_of)
+    as_of = resolve_as_of(profile, as_of)
     explicit = dict(policies or {})
     in_effect = {**book.default_policies(), **explicit}
     _refuse_unnamable(book)
@@ -148,18 +148,18 @@ def facts_document(
         for value in policy.values
         if value != in_effect[policy.id]
     ]
-    lapsed = lapsed_credentials(profile, book, day, explicit)
-    facts = dict(derived_facts(profile, book, day, in_effect, lapsed))
-    reported_facts = _layer(facts, derived_facts(profile, book, day, in_effect, frozenset()))
+    lapsed = lapsed_credentials(profile, book, as_of, explicit)
+    facts = dict(derived_facts(profile, book, as_of, in_effect, lapsed))
+    reported_facts = _layer(facts, derived_facts(profile, book, as_of, in_effect, frozenset()))
     alternatives: dict[str, dict[str, Any]] = {}
     reported_alternatives: dict[str, dict[str, Any]] = {}
     for policy, value in others:
         setting = {**in_effect, policy: value}
-        alternative = _layer(facts, derived_facts(profile, book, day, setting, lapsed))
+        alternative = _layer(facts, derived_facts(profile, book, as_of, setting, lapsed))
         alternatives.setdefault(policy, {})[value] = alternative
         # read below it, in this order: alternatives.P.V, as_reported.facts, facts
         below = {**facts, **reported_facts, **alternative}
-        as_reported = _layer(below, derived_facts(profile, book, day, setting, frozenset()))
+        as_reported = _layer(below, derived_facts(profile, book, as_of, setting, frozenset()))
         if as_reported:
             reported_alternatives.setdefault(policy, {})[value] = as_reported
     return {
@@ -191,13 +191,13 @@ def _layer(below: Mapping[str, Any], facts: Mapping[str, Any]) -> dict[str, Any]
 # --- the rules --------------------------------------------------------------------------------
 
 
-def export_rules(book: RuleBook, day: date, all_versions: bool = False) -> Export:
-    """Each check's version in force on ``day`` (and any other reading in force beside it) as
+def export_rules(book: RuleBook, as_of: date, all_versions: bool = False) -> Export:
+    """Each check's version in force on ``as_of`` (and any other reading in force beside it) as
     standard JsonLogic; with ``all_versions``, the versions not in force too (for pinning)."""
     _refuse_unnamable(book)
     exported: list[ExportedCheck] = []
     for check_id in book.all_check_ids():
-        selection = book.select(check_id, day)
+        selection = book.select(check_id, as_of)
         chosen: list[tuple[Version, str]] = []
         if selection is not None:
             chosen.append((selection.version, "decides"))
@@ -216,7 +216,7 @@ def export_rules(book: RuleBook, day: date, all_versions: bool = False) -> Expor
             assert check is not None
             exported.append(_export_check(book, version, check, role))
     policies = {policy.id: tuple(policy.values) for policy in book.policies.values()}
-    return Export(day, tuple(exported), policies)
+    return Export(as_of, tuple(exported), policies)
 
 
 def _export_check(book: RuleBook, version: Version, check: Check, role: str) -> ExportedCheck:

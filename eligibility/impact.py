@@ -170,16 +170,16 @@ class _Both:
         self.books = (old, new)
         self._dates: dict[date, tuple[tuple[Plan, Memo], tuple[Plan, Memo], list]] = {}
 
-    def changes(self, profile: dict, day: date) -> Iterator[tuple[str, Answer, Answer]]:
+    def changes(self, profile: dict, as_of: date) -> Iterator[tuple[str, Answer, Answer]]:
         """(check, old answer, new answer) for each check whose answer differs."""
-        if day not in self._dates:
+        if as_of not in self._dates:
             if len(self._dates) >= PLANS:
                 self._dates.clear()
-            old, new = ((make_plan(book, day), Memo()) for book in self.books)
+            old, new = ((make_plan(book, as_of), Memo()) for book in self.books)
             at = [{label: i for i, label in enumerate(plan.labels)} for plan, _ in (old, new)]
             checks = dict.fromkeys([*old[0].labels, *new[0].labels])
-            self._dates[day] = (old, new, [(c, at[0].get(c), at[1].get(c)) for c in checks])
-        old, new, places = self._dates[day]
+            self._dates[as_of] = (old, new, [(c, at[0].get(c), at[1].get(c)) for c in checks])
+        old, new, places = self._dates[as_of]
         was, now = (
             assess(plan, book, profile, None, memo)
             for (plan, memo), book in zip((old, new), self.books, strict=True)
@@ -236,14 +236,14 @@ def cohort_impact(
         data = row.profile.data
         who = (str(data.get("candidate_id") or ""), str(data.get("name") or ""))
         try:
-            day = resolve_as_of(row.profile, as_of)
-            changes = list(both.changes(data, day))
+            as_of = resolve_as_of(row.profile, as_of)
+            changes = list(both.changes(data, as_of))
         except Exception as error:  # a fault on one student costs that student, not the cohort
             problem = error if isinstance(error, InputError) else fault(row.where, error)
             tally.not_compared(Unread(row.number, row.where, *who, _said(problem)))
             continue
         for check_id, old_answer, new_answer in changes:
-            change = Change(row.number, row.where, *who, day, check_id, old_answer, new_answer)
+            change = Change(row.number, row.where, *who, as_of, check_id, old_answer, new_answer)
             tally.change(change)
             if on_change is not None:
                 on_change(change)

@@ -199,7 +199,7 @@ class Plan:
     """What a cohort is checked against on one date: the checks asked for (and the keeping checks
     every answer depends on), compiled once."""
 
-    day: date
+    as_of: date
     checks: tuple[_CheckPlan, ...]
     wanted: tuple[int, ...]  # indexes of the checks to report, in the order asked
     labels: tuple[str, ...]  # per ``wanted``: its check id, with ``@VERSION`` when pinned
@@ -224,7 +224,7 @@ class Plan:
 
 
 def make_plan(
-    book: RuleBook, day: date, selectors: Iterable[str] = (), explaining: bool = False
+    book: RuleBook, as_of: date, selectors: Iterable[str] = (), explaining: bool = False
 ) -> Plan:
     """Compile the checks ``selectors`` name (none: every check) as ``check_profile`` selects them.
 
@@ -235,41 +235,41 @@ def make_plan(
     builder = _Builder(book, explaining)
     index: dict[tuple[str, str | None], int] = {}
     for check_id in keeping:
-        index[(check_id, None)] = builder.add(book, check_id, day, None, True, True)
+        index[(check_id, None)] = builder.add(book, check_id, as_of, None, True, True)
     wanted, labels = [], []
     for check_id, pinned in wanted_pairs:
         key = (check_id, pinned)
         if key not in index:  # pinned: a keeping one is answered as such, but decides nothing
-            index[key] = builder.add(book, check_id, day, pinned, check_id in keeping, False)
+            index[key] = builder.add(book, check_id, as_of, pinned, check_id in keeping, False)
         wanted.append(index[key])
         labels.append(f"{check_id}@{pinned}" if pinned else check_id)
     extras = []
     if explaining:
         for check_id, pinned in wanted_pairs:
             is_keeping = check_id in keeping
-            selection = book.select(check_id, day, pinned)
+            selection = book.select(check_id, as_of, pinned)
             if selection is None:
                 extras.append((None, ()))
                 continue
             check = selection.version.check(check_id)
             recommends = (
-                builder.add(book, check_id, day, pinned, is_keeping, False, "recommends")
+                builder.add(book, check_id, as_of, pinned, is_keeping, False, "recommends")
                 if check is not None and check.recommends is not None
                 else None
             )
             others = tuple(
-                builder.add(book, check_id, day, None, is_keeping, False, version=other)
+                builder.add(book, check_id, as_of, None, is_keeping, False, version=other)
                 for other in selection.others
             )
             extras.append((recommends, others))
-    return builder.plan(day, tuple(wanted), tuple(labels), tuple(extras))
+    return builder.plan(as_of, tuple(wanted), tuple(labels), tuple(extras))
 
 
 @lru_cache(maxsize=32)
-def cached_plan(book: RuleBook, day: date, selectors: tuple[str, ...], explaining: bool) -> Plan:
+def cached_plan(book: RuleBook, as_of: date, selectors: tuple[str, ...], explaining: bool) -> Plan:
     """:func:`make_plan`, kept for the books and dates asked for most recently: a program
     checking one profile after another on one date compiles its plan once."""
-    return make_plan(book, day, selectors, explaining)
+    return make_plan(book, as_of, selectors, explaining)
 
 
 class _Builder:
@@ -323,7 +323,7 @@ class _Builder:
         self,
         book: RuleBook,
         check_id: str,
-        day: date,
+        as_of: date,
         pinned: str | None,
         keeping: bool,
         decides: bool,
@@ -332,7 +332,7 @@ class _Builder:
     ) -> int:
         """A check's place in the plan; ``part`` and ``version`` (other than the one in force)
         make one only explained beside another (see :func:`make_plan`)."""
-        selection = book.select(check_id, day, pinned) if version is None else None
+        selection = book.select(check_id, as_of, pinned) if version is None else None
         plan: dict[str, Any] = {"check_id": check_id, "keeping": keeping, "decides": decides}
         plan["extra"] = part != "requires" or version is not None
         computed: dict[int, list[int]] = {}
@@ -388,7 +388,7 @@ class _Builder:
 
     def plan(
         self,
-        day: date,
+        as_of: date,
         wanted: tuple[int, ...],
         labels: tuple[str, ...],
         extras: tuple[tuple[int | None, tuple[int, ...]], ...],
@@ -464,7 +464,7 @@ class _Builder:
         )
         other_groups = _groups(checks, [i for i in wanted if not checks[i].keeping], wanted)
         return Plan(
-            day,
+            as_of,
             tuple(checks),
             wanted,
             labels,
@@ -735,7 +735,7 @@ def assess(
     context = _Context(plan, book, profile, policies, explicit, all_dates)
     base = _run(
         plan,
-        derive(profile, plan.day, policies, book.facts, shared=context.read, only=plan.facts_read),
+        derive(profile, plan.as_of, policies, book.facts, shared=context.read, only=plan.facts_read),
     )
     memo = Memo() if memo is None else memo
     outcomes: list[Outcome] = list(plan.blank)
@@ -814,7 +814,7 @@ def _keeping_first(
     memo = Memo()
     base = _run(
         plan,
-        derive(profile, plan.day, policies, book.facts, shared=context.read, only=plan.facts_read),
+        derive(profile, plan.as_of, policies, book.facts, shared=context.read, only=plan.facts_read),
     )
     results: dict[int, CheckResult] = {}
     context.explain(base, frozenset(), True, memo, results)
@@ -894,7 +894,7 @@ class _Context:
             base.facts,
             book.facts.lapsed_groups(),
             self.profile,
-            plan.day,
+            plan.as_of,
             self.policies,
             book.facts,
             lapsed,
@@ -932,17 +932,17 @@ class _Context:
         shown: bool,
     ) -> CheckResult:
         """One check's result on the run (``variants``: codes under other policy values)."""
-        day = self.plan.day
+        as_of = self.plan.as_of
         if check.check is None:
-            why = self.book.retirement(check.check_id, day)  # a pinned version is never None
-            return CheckResult(None, check.check_id, None, day, NO_RULES, note=why)
+            why = self.book.retirement(check.check_id, as_of)  # a pinned version is never None
+            return CheckResult(None, check.check_id, None, as_of, NO_RULES, note=why)
         assert check.version is not None
         if not run.applicable[check.index]:
             return CheckResult(
                 check.check,
                 check.check.id,
                 check.version,
-                day,
+                as_of,
                 NOT_APPLICABLE,
                 policies=self.policies,
             )
@@ -978,7 +978,7 @@ class _Context:
             check.check,
             check.check.id,
             check.version,
-            day,
+            as_of,
             status,
             requires,
             None,
@@ -996,7 +996,7 @@ class _Context:
                 self.profile,
                 policy,
                 self.book.facts,
-                self.plan.day,
+                self.plan.as_of,
                 self.policies,
                 shared=self.read,
                 only=self.plan.facts_read,
@@ -1059,7 +1059,7 @@ class _Context:
                 run.facts,
                 sub.sections,
                 self.profile,
-                self.plan.day,
+                self.plan.as_of,
                 [{**self.policies, policy: other} for other in others],
                 self.book.facts,
                 lapsed,
@@ -1326,4 +1326,4 @@ class _Context:
             )
             return truthy(logic({key: facts[key] for key in keys}))
 
-        return first_day(met_on, self.plan.day)
+        return first_day(met_on, self.plan.as_of)
