@@ -9,32 +9,15 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date
 
 from eligibility.dates import EARLIEST, LATEST, range_problem
 from eligibility.errors import InputError, place_of
-from eligibility.evaluate import KEEPING_KINDS, CheckResult
+from eligibility.evaluate import KEEPING_KINDS, ProfileReport
 from eligibility.profiles import Profile, read_text
 from eligibility.rules import RuleBook, load_rulebook
 from eligibility.verdicts import cached_plan, explain_profile, lapsed_by
 from eligibility.yamlio import line_of, parse_text
-
-
-@dataclass(frozen=True)
-class ProfileReport:
-    """Every requested check's result for one profile on one date."""
-
-    profile: Profile
-    as_of: date
-    policies: Mapping[str, str]
-    results: tuple[CheckResult, ...]
-    detailed: bool
-
-    @property
-    def all_met(self) -> bool:
-        """True when every check that applies is met (exit status 0)."""
-        return all(r.status in ("met", "not_applicable") for r in self.results)
 
 
 def resolve_as_of(profile: Profile, as_of: date | None) -> date:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
+from eligibility.profiles import Profile
 from eligibility.rules import Check, Node, Version
 
 MET, NOT_MET, UNKNOWN, AMBIGUOUS, NOT_APPLICABLE, NO_RULES = (
@@ -90,6 +91,22 @@ class CheckResult:
         None  # for checks that keep a credential: active, at risk, inactive, revoked
     )
     note: str | None = None  # why there are no rules in force, when the rule book says why
+
+
+@dataclass(frozen=True)
+class ProfileReport:
+    """Every requested check's result for one profile on one date."""
+
+    profile: Profile
+    as_of: date
+    policies: Mapping[str, str]
+    results: tuple[CheckResult, ...]
+    detailed: bool
+
+    @property
+    def all_met(self) -> bool:
+        """True when every check that applies is met (exit status 0)."""
+        return all(r.status in ("met", "not_applicable") for r in self.results)
 
 
 def _closeness(result: NodeResult) -> tuple[int, int, float]:

@@ -115,7 +115,11 @@ class _Refused(Exception):
 
 
 def derived_facts(
-    profile: Profile, book: RuleBook, as_of: date, policies: Mapping[str, str], lapsed: frozenset[str]
+    profile: Profile,
+    book: RuleBook,
+    as_of: date,
+    policies: Mapping[str, str],
+    lapsed: frozenset[str],
 ) -> Mapping[str, Any]:
     """The program's facts for ``profile`` on ``as_of`` under ``policies``, with the credentials
     ``lapsed`` left out (derived as ``check`` derives them)."""

@@ -6,7 +6,6 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from eligibility.api import ProfileReport
 from eligibility.dates import DAYS_PER_MONTH
 from eligibility.evaluate import (
     AMBIGUOUS,
@@ -16,6 +15,7 @@ from eligibility.evaluate import (
     UNKNOWN,
     CheckResult,
     NodeResult,
+    ProfileReport,
 )
 from eligibility.explain import Explanation, explain, step
 from eligibility.rules import Policy, Version

@@ -735,7 +735,9 @@ def assess(
     context = _Context(plan, book, profile, policies, explicit, all_dates)
     base = _run(
         plan,
-        derive(profile, plan.as_of, policies, book.facts, shared=context.read, only=plan.facts_read),
+        derive(
+            profile, plan.as_of, policies, book.facts, shared=context.read, only=plan.facts_read
+        ),
     )
     memo = Memo() if memo is None else memo
     outcomes: list[Outcome] = list(plan.blank)
@@ -814,7 +816,9 @@ def _keeping_first(
     memo = Memo()
     base = _run(
         plan,
-        derive(profile, plan.as_of, policies, book.facts, shared=context.read, only=plan.facts_read),
+        derive(
+            profile, plan.as_of, policies, book.facts, shared=context.read, only=plan.facts_read
+        ),
     )
     results: dict[int, CheckResult] = {}
     context.explain(base, frozenset(), True, memo, results)
