@@ -1,17 +1,14 @@
-"""Start-up: what a cold ``eligibility`` command imports, the rule book's index, compiled modules.
+"""Start-up: what a cold ``eligibility`` command imports, the rule book's index, the exit.
 
 No timings are asserted here (they depend on the machine); what is asserted is what makes a start
-cheap and must not silently stop being true: a command imports only what it uses, the index
-gives exactly the answers a search over the book gives, and compiled modules are kept outside the
-source tree, used only while their source is unchanged, and never read from a folder others can
-write to.
+cheap and must not silently stop being true: a command imports only what it uses, and the index
+gives exactly the answers a search over the book gives.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from datetime import date
@@ -174,114 +171,6 @@ def test_all_check_ids_in_book_order(rulebook):
         expected = [c for credential in rulebook.credentials for c in credential.check_ids(kinds)]
         assert rulebook.all_check_ids(kinds) == expected
         assert rulebook.all_check_ids(kinds) is not rulebook.all_check_ids(kinds)  # a fresh list
-
-
-# --- compiled modules ----------------------------------------------------------------------
-
-# Imports the package's modules and names the ones compiled from source in this process.
-_COMPILED = """
-import builtins, json, sys
-real, compiled = builtins.compile, []
-def counting(source, filename, *args, **kwargs):
-    compiled.append(str(filename))
-    return real(source, filename, *args, **kwargs)
-builtins.compile = counting
-import eligibility.api, eligibility.render
-from eligibility import _BytecodeFinder
-sys.stdout.write(json.dumps({
-    "compiled": sorted(n.rsplit("/", 1)[-1] for n in compiled if "eligibility" in n),
-    "hook": any(isinstance(f, _BytecodeFinder) for f in sys.meta_path),
-    "marker": getattr(sys.modules["eligibility.errors"], "MARKER", None),
-}))
-"""
-
-
-@pytest.fixture
-def checkout(tmp_path) -> Path:
-    """A copy of the package (with its rules and schemas) whose sources a test may edit."""
-    target = tmp_path / "checkout"
-    shutil.copytree(ROOT / "eligibility", target / "eligibility")
-    for data in ("rules", "schemas"):
-        shutil.copytree(ROOT / data, target / data)
-    return target
-
-
-def _compiled(checkout: Path, cache: Path, **env_changes: str | None) -> dict:
-    env = {
-        **os.environ,
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "ELIGIBILITY_CACHE_DIR": str(cache),
-        "PYTHONPATH": str(checkout),
-    }
-    env.pop("ELIGIBILITY_NO_CACHE", None)
-    for name, value in env_changes.items():
-        if value is None:
-            env.pop(name, None)
-        else:
-            env[name] = value
-    result = subprocess.run(
-        [sys.executable, "-c", _COMPILED], capture_output=True, text=True, env=env, cwd=checkout
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
-
-
-def test_compiled_modules_are_kept_in_the_cache_and_not_beside_the_sources(checkout, tmp_path):
-    cache = tmp_path / "cache"
-    first = _compiled(checkout, cache)
-    assert first["hook"]
-    assert "rules.py" in first["compiled"] and "evaluate.py" in first["compiled"]
-    entries = sorted(p.name for p in (cache / "bytecode").iterdir())
-    assert any(name.startswith("eligibility.rules.") for name in entries)
-    assert not [name for name in entries if name.endswith(".tmp")]
-    assert not list(checkout.rglob("__pycache__"))
-    second = _compiled(checkout, cache)
-    assert second["compiled"] == ["__init__.py"]  # the package itself bootstraps the rest
-
-
-def test_an_edited_module_is_compiled_again_and_its_new_code_runs(checkout, tmp_path):
-    cache = tmp_path / "cache"
-    _compiled(checkout, cache)
-    errors = checkout / "eligibility" / "errors.py"
-    errors.write_text(errors.read_text(encoding="utf-8") + "\nMARKER = 1\n", encoding="utf-8")
-    edited = _compiled(checkout, cache)
-    assert edited["compiled"] == ["__init__.py", "errors.py"]
-    assert edited["marker"] == 1
-
-
-def test_a_damaged_entry_is_compiled_again_and_rewritten(checkout, tmp_path):
-    cache = tmp_path / "cache"
-    _compiled(checkout, cache)
-    entry = next((cache / "bytecode").glob("eligibility.rules.*"))
-    good = entry.read_bytes()
-    entry.write_bytes(good[:-40] + b"\0" * 40)
-    assert "rules.py" in _compiled(checkout, cache)["compiled"]
-    assert entry.read_bytes() == good
-
-
-def test_a_folder_others_can_write_to_is_never_read(checkout, tmp_path):
-    cache = tmp_path / "cache"
-    _compiled(checkout, cache)
-    (cache / "bytecode").chmod(0o777)
-    assert "rules.py" in _compiled(checkout, cache)["compiled"]
-
-
-def test_a_cache_that_cannot_be_written_costs_only_time(checkout, tmp_path):
-    blocker = tmp_path / "a-file"
-    blocker.write_text("not a directory", encoding="utf-8")
-    for _ in range(2):
-        assert "rules.py" in _compiled(checkout, blocker / "cache")["compiled"]
-
-
-@pytest.mark.parametrize(
-    "env",
-    [{"ELIGIBILITY_NO_CACHE": "1"}, {"PYTHONDONTWRITEBYTECODE": None}],
-    ids=["caching off", "python writes bytecode itself"],
-)
-def test_no_hook_when_caching_is_off_or_python_keeps_bytecode(checkout, tmp_path, env):
-    cache = tmp_path / "cache"
-    assert not _compiled(checkout, cache, **env)["hook"]
-    assert not (cache / "bytecode").exists()
 
 
 # --- exit ----------------------------------------------------------------------------------
