@@ -199,9 +199,9 @@ def _both(args: list[str], cwd: Path = ROOT) -> tuple[subprocess.CompletedProces
         (["check", str(HANA), "--cert", "NO-SUCH-CREDENTIAL"], 2),
     ],
 )
-def test_the_program_exits_at_once_with_its_whole_answer_and_status(args, status):
-    """The program ends the process as soon as a command is done (``cli.run``, no interpreter
-    clean-up): every byte of output is there, and the status is the command's."""
+def test_the_program_exits_with_its_whole_answer_and_status(args, status):
+    """The program (``cli.run``) gives what :func:`cli.main` gives: every byte of output, and the
+    command's status."""
     program, in_process = _both(args)
     assert program.returncode == in_process.exit_code == status
     assert program.stdout == in_process.stdout
@@ -211,7 +211,7 @@ def test_the_program_exits_at_once_with_its_whole_answer_and_status(args, status
 
 
 def test_a_batch_run_as_the_program_leaves_complete_reports(tmp_path):
-    """Files are closed (and renamed into place) before the program ends the process."""
+    """Files are closed and renamed into place by the time the program has ended."""
     from click.testing import CliRunner
 
     from eligibility.cli import main
@@ -240,9 +240,16 @@ def test_a_batch_run_as_the_program_leaves_complete_reports(tmp_path):
     assert outputs["program"][0].count(b"\n") > len(list(PROFILES.glob("*.yaml")))
 
 
-class _Exited(Exception):
-    def __init__(self, status: int) -> None:
-        self.status = status
+# Runs the program with a command that ends with ``sys.exit(CODE)``, standard error as given.
+_EXITING = """
+import io, sys
+from eligibility import cli
+if {closed}:
+    sys.stderr = io.StringIO()
+    sys.stderr.close()
+cli.main = lambda: sys.exit({code!r})
+cli.run()
+"""
 
 
 @pytest.mark.parametrize(
@@ -251,48 +258,51 @@ class _Exited(Exception):
      (["not", "a", "status"], 1, "['not', 'a', 'status']\n"), (300, 44, ""), (-2, 254, ""),
      (2**70, 255, "")],
 )  # fmt: skip
-def test_the_program_exits_as_python_would_with_the_code_main_gives(
-    monkeypatch, capsys, code, status, said
-):
+def test_the_program_exits_as_python_would_with_the_code_main_gives(code, status, said):
     """``sys.exit(x)`` from a command: an int is the status; None is 0; anything else is said on
     stderr and the status is 1, as Python's own exit does."""
-    from eligibility import cli
-
-    def command() -> None:
-        sys.exit(code)
-
-    def exit_now(value: int) -> None:
-        raise _Exited(value)
-
-    monkeypatch.setattr(cli, "main", command)
-    monkeypatch.setattr(cli.os, "_exit", exit_now)
-    with pytest.raises(_Exited) as done:
-        cli.run()
-    assert done.value.status == status
-    assert capsys.readouterr().err == said
+    program = subprocess.run(
+        [sys.executable, "-c", _EXITING.format(closed=False, code=code)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert (program.returncode, program.stderr) == (status, said)
 
 
-def test_the_program_still_exits_when_stderr_is_closed(monkeypatch):
+def test_the_program_still_exits_when_stderr_is_closed():
     """No traceback and no hang when there is nowhere left to write (``2>&-``, a closed pipe)."""
-    import io
+    program = subprocess.run(
+        [sys.executable, "-c", _EXITING.format(closed=True, code="cannot be said")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert program.returncode == 1
+    assert "Traceback" not in program.stderr
 
-    from eligibility import cli
 
-    closed = io.StringIO()
-    closed.close()
-
-    def command() -> None:
-        sys.exit("cannot be said")
-
-    def exit_now(value: int) -> None:
-        raise _Exited(value)
-
-    monkeypatch.setattr(cli, "main", command)
-    monkeypatch.setattr(cli.os, "_exit", exit_now)
-    monkeypatch.setattr(sys, "stderr", closed)
-    with pytest.raises(_Exited) as done:
-        cli.run()
-    assert done.value.status == 1
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [["check", str(HANA), "--cert", "CPC-exam"], ["list"]])
+def test_buffered_output_that_cannot_be_written_is_one_line_and_exit_2(args):
+    """Output still buffered when the command ends fails in :func:`cli.run`, not at Python's exit
+    (which would say "Exception ignored" and exit 120)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    with open("/dev/full", "w") as full:
+        program = subprocess.run(
+            [sys.executable, "-m", "eligibility", *args],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=ROOT,
+            timeout=120,
+        )
+    assert program.returncode == 2
+    assert program.stderr.splitlines() == [
+        "error: the output could not be written: No space left on device"
+    ]
 
 
 def test_the_program_started_with_stderr_closed_exits_with_the_commands_status():
