@@ -62,7 +62,6 @@ def test_check_imports_neither_batch_nor_describe_nor_python_jsonschema(tmp_path
         "eligibility.verdicts",
         "eligibility.describe",
         "jsonschema",  # Python jsonschema: only to word an invalid document
-        "jsonschema_rs",  # ~15 ms to import: one profile is checked in Python (schemacheck.py)
         "tempfile",  # only to write a cache entry
         "multiprocessing",
     }
