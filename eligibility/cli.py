@@ -672,30 +672,27 @@ def _progress(source: str | None, label: str):
 def run() -> None:
     """The program itself (``eligibility``, ``python -m eligibility``): :func:`main`, then exit.
 
-    Once a command has finished, every file is closed and every worker pool shut down; all that
-    is left is to free memory the operating system reclaims anyway. Python's own exit would spend
-    ~15 ms of a ``check`` doing so (clearing modules, collecting the rule book), so the output is
-    flushed and the process ends at once, with the command's status. A test calls :func:`main`.
+    Standard output is flushed here rather than at interpreter exit, so that output that cannot be
+    written (a full disk, a closed pipe: ``| head``) is one line and exit status 2 instead of
+    Python's "Exception ignored" and 120. A test calls :func:`main`.
     """
     try:
         main()
         code: object = 0
     except SystemExit as done:
         code = done.code
-    status = 0 if code is None else code if isinstance(code, int) else 1
-    if not 0 <= status <= 255:  # as the operating system keeps it (and Python: 2**70 exits 255)
-        status = status & 0xFF if -(2**31) <= status < 2**31 else 255
-    if not isinstance(code, int | None) and sys.stderr is not None:  # as ``sys.exit("message")``
-        with contextlib.suppress(OSError, ValueError):  # a closed stderr: nowhere to say it
-            print(code, file=sys.stderr)
     for stream in (sys.stdout, sys.stderr):
         if stream is None:  # started with it closed (``2>&-``): Python sets it to None
             continue
         try:
             stream.flush()
         except (OSError, ValueError) as error:  # a full disk, a closed pipe (``| head``)
-            if stream is sys.stdout:
+            if stream is sys.stdout and code != EXIT_INPUT_ERROR:  # else the command said why
                 reason = getattr(error, "strerror", None) or error
                 _say(f"error: the output could not be written: {reason}")
-            status = EXIT_INPUT_ERROR
-    os._exit(status)
+            code = EXIT_INPUT_ERROR
+            # what is still buffered goes nowhere, so Python's own flush at exit finds nothing
+            # to fail on (the Python documentation's recipe for SIGPIPE)
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+    sys.exit(code)

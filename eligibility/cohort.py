@@ -143,13 +143,13 @@ def _parse_item(item: Item, as_of: date | None) -> Row:
         data, layout = item.payload
     try:
         if item.kind == "file":
-            profile = profile_from_text(read_text(item.payload), item.where, bulk=True)
+            profile = profile_from_text(read_text(item.payload), item.where)
             return Row(item.number, item.where, profile)
         if item.kind == "yaml":
             text, offset = item.payload
             data = parse_text(text, item.where, offset)
             profile = profile_from_data(
-                data, item.where, lambda path: _shifted(line_of(text, path), offset), bulk=True
+                data, item.where, lambda path: _shifted(line_of(text, path), offset)
             )
             return Row(item.number, item.where, profile)
         if item.kind == "json":
@@ -157,12 +157,7 @@ def _parse_item(item: Item, as_of: date | None) -> Row:
         assumed: tuple[str, ...] = ()
         if item.kind == "flat":
             data, assumed = profile_from_flat(data, item.where, as_of, layout.meaning)
-        profile = profile_from_data(
-            data,
-            item.where,
-            plain_json=item.kind == "json",  # as orjson returned it
-            bulk=True,
-        )
+        profile = profile_from_data(data, item.where)
         if assumed:
             profile = replace(profile, assumed=assumed)
     except InputError as error:

@@ -78,22 +78,16 @@ def load_profile(path: str | Path) -> Profile:
     return profile_from_text(text, str(path))
 
 
-def profile_from_text(text: str, source: str, bulk: bool = False) -> Profile:
-    """Parse and validate a profile given as YAML or JSON text; ``source`` names it in errors
-    (``bulk``: one of many, as :func:`profile_from_data` says)."""
+def profile_from_text(text: str, source: str) -> Profile:
+    """Parse and validate a profile given as YAML or JSON text; ``source`` names it in errors."""
     if source.endswith(".json"):
-        data = parse_json(text, source)
-        return profile_from_data(data, source, None, plain_json=True, bulk=bulk)
+        return profile_from_data(parse_json(text, source), source)
     data = parse_text(text, source)
-    return profile_from_data(data, source, lambda path: line_of(text, path), bulk=bulk)
+    return profile_from_data(data, source, lambda path: line_of(text, path))
 
 
-def profile_from_data(
-    data: Any, source: str, locate=None, plain_json: bool = False, bulk: bool = False
-) -> Profile:
-    """Validate an already-parsed profile (a batch row, a Python dict); ``plain_json``: it is
-    what a JSON parser returned (YAML may give dates, Python callers anything); ``bulk``: it is
-    one of many (a cohort's rows), which the Rust validator checks fastest once imported."""
+def profile_from_data(data: Any, source: str, locate=None) -> Profile:
+    """Validate an already-parsed profile (a batch row, a Python dict)."""
     if not isinstance(data, dict):
         raise InputError(
             source,
@@ -101,7 +95,7 @@ def profile_from_data(
             "a profile must be a mapping of fields (name: ..., work_history: ...)",
             "see docs/profile-format.md for an example",
         )
-    validate(data, "profile", source, locate, plain=plain_json, bulk=bulk)
+    validate(data, "profile", source, locate)
     for path, problem, fix in _consistency_problems(data):
         line = locate(path) if locate else None
         raise InputError(source, place_of(path, line), problem, fix)

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from eligibility import cache_root
+from eligibility.cache import cache_root
 from eligibility.errors import InputError, place_of
 from eligibility.facts import CredentialInfo, FactBook, Registry, Retirement, compile_book
 from eligibility.logic import Compiled, LogicError, comparison_sides, compile_logic, logic_key
@@ -765,8 +765,7 @@ def cache_dir() -> Path | None:
 
     A directory of ours that others may write to (made so by a umask of 002, or by an earlier
     version) is made private first; each entry in it is still read only if it is ours and only
-    we can write it. The same directory as the package's compiled modules
-    (:func:`eligibility.cache_root`).
+    we can write it (:func:`eligibility.cache.cache_root`).
     """
     root = cache_root()
     if not root:
@@ -914,8 +913,8 @@ def _store(entry: Path | None, key: str, value: Any) -> None:
 # Building the book from cached files still makes ~5,000 objects and runs every check on them
 # (~30 ms of each start-up). When no file, schema or loading code has changed since, the book
 # built then is read back instead (~10 ms): a pickle, which runs code as it loads, so it is read
-# only from an entry this user wrote and nobody else can write (as the compiled modules are),
-# after its key and checksum match, and it may name only the rule book's own classes.
+# only from an entry this user wrote and nobody else can write, after its key and checksum
+# match, and it may name only the rule book's own classes.
 
 BOOK_CLASSES = frozenset(
     {

@@ -3,23 +3,20 @@
 Every input (profile, rule file) is validated before anything reads it. The first, most relevant
 problem is reported with its JSON path, the line it stands on when the input was YAML, and a fix.
 
-Fast checks for "is it valid?", one verdict. For one of many documents (a batch row,
-``bulk``), ``jsonschema_rs`` answers (Rust, a few microseconds a profile, ~15 ms to import); for
-a single document, the plain-Python check of ``schemacheck.py`` (nothing to import), where it
-covers the schema (the profile schema; not the rule schema's ``$ref``). Python ``jsonschema``
-(hundreds of microseconds, imported only when needed) writes the message for an invalid
-document, exactly as before. Python ``jsonschema`` is the arbiter:
+``jsonschema_rs`` (Rust) answers "is it valid?" for every document; Python ``jsonschema``
+(imported only when needed) finds and words the problem of an invalid one. Python ``jsonschema``
+is the arbiter:
 
-* the fast checks are only ever asked about plain JSON data (dict, list, str, int, float, bool,
-  None); anything else (a tuple from YAML ``!!pairs``, a ``Decimal`` from a Python caller) goes to
+* Rust is only ever asked about plain JSON data (dict, list, str, int, float, bool, None);
+  anything else (a tuple from YAML ``!!pairs``, a ``Decimal`` from a Python caller) goes to
   Python, because Rust would call a tuple an array and a ``Decimal`` a number where Python does not;
 * year-0000 dates are valid to Rust's ``date`` format but not to Python's: the schemas' date
   patterns (years 1900 to 2199, ``dates.EARLIEST`` to ``dates.LATEST``) refuse them for both;
-* whenever a fast check says "invalid" (or cannot read the document), Python decides: if it finds
-  no problem the document is valid. A fast check being stricter costs time, never a wrong verdict.
+* whenever Rust says "invalid" (or cannot read the document), Python decides: if it finds no
+  problem the document is valid. Rust being stricter costs time, never a wrong verdict.
 
-``tests/test_validation_agreement.py`` runs all three over every fixture, rule file and a
-generated cohort with broken rows, plus targeted bad cases, and asserts they agree.
+``tests/test_validation_agreement.py`` runs both over every fixture, rule file and a generated
+cohort with broken rows, plus targeted bad cases, and asserts they agree.
 """
 
 from __future__ import annotations
@@ -34,9 +31,9 @@ from eligibility.dates import EARLIEST, LATEST, range_problem
 from eligibility.errors import InputError, place_of
 from eligibility.resources import schema_file
 
-if TYPE_CHECKING:  # imported lazily at run time: it costs ~0.1 s and is needed only for messages
+if TYPE_CHECKING:  # imported lazily at run time: Python jsonschema only for messages
     import jsonschema
-    import jsonschema_rs  # imported on first validation: ~20 ms that list and show never need
+    import jsonschema_rs  # imported on first validation: list and show never need it
     from jsonschema import Draft202012Validator
 
 _JSON_SCALARS = frozenset({str, int, float, bool, type(None)})
@@ -73,19 +70,10 @@ def _fast(name: str) -> jsonschema_rs.Validator:
     )
 
 
-@cache
-def _light(name: str) -> Callable[[Any], bool] | None:
-    """The plain-Python check of ``schemas/<name>.schema.json``; None when the schema uses a
-    keyword ``schemacheck.py`` does not cover (then jsonschema-rs answers)."""
-    from eligibility.schemacheck import compile_schema
-
-    return compile_schema(_schema(name))
-
-
 def _plain_json(document: Any) -> bool:
     """Whether ``document`` is made only of the types JSON parsing yields (no tuple, Decimal, date).
 
-    Breadth-first over one growing list: about 10 us for a profile, a third of a recursive walk.
+    Breadth-first over one growing list, which is cheaper than a recursive walk.
     """
     return _scan(document)[0]
 
@@ -128,25 +116,12 @@ def _non_finite_path(document: Any) -> list[str | int]:
     return []
 
 
-def _says_valid(document: Any, schema: str, plain: bool | None = None, bulk: bool = False) -> bool:
-    """True only when a fast check, asked about plain JSON data, finds ``document`` valid: the
-    plain-Python one for a single document, jsonschema-rs for one of many (``bulk``: its import
-    pays for itself within a few hundred) or where the plain one does not cover the schema.
-    ``plain``: whether it is made of JSON's types only (None: not known yet)."""
+def _says_valid(document: Any, schema: str, plain: bool | None = None) -> bool:
+    """True only when jsonschema_rs, asked about plain JSON data, finds ``document`` valid
+    (``plain``: whether it is made of JSON's types only; None: not known yet)."""
     if plain is None:
         plain = _plain_json(document)
     if not plain:
-        return False
-    check = None if bulk else _light(schema)
-    if check is not None:
-        return check(document)
-    return _rust_says_valid(document, schema, plain=True)
-
-
-def _rust_says_valid(document: Any, schema: str, plain: bool = False) -> bool:
-    """True only when jsonschema_rs, asked about plain JSON data, finds ``document`` valid
-    (``plain``: the caller vouches for that, as for what a JSON parser just returned)."""
-    if not plain and not _plain_json(document):
         return False
     try:
         return _fast(schema).is_valid(document)
@@ -168,27 +143,22 @@ def validate(
     schema: str,
     file: str,
     line_of: Callable[[list[str | int]], int | None] | None = None,
-    plain: bool = False,
-    bulk: bool = False,
 ) -> None:
     """Raise :class:`InputError` for the most relevant way ``document`` breaks ``schema``.
 
-    A valid document costs one fast check; only an invalid one pays for Python ``jsonschema``,
-    which finds the problem and words it exactly as it always has. ``plain``: ``document`` is
-    what a JSON parser returned (no tuple, date or Decimal in it), so that need not be checked.
-    ``bulk``: it is one of many (a batch row), so jsonschema-rs is worth importing.
+    A valid document costs one Rust check; only an invalid one pays for Python ``jsonschema``,
+    which finds the problem and words it exactly as it always has.
     """
-    if not plain:  # JSON parsers refuse NaN and infinity; YAML and Python callers may not
-        plain, finite = _scan(document)
-        if not finite:
-            path = _non_finite_path(document)
-            raise InputError(
-                file,
-                place_of(path, line_of(path) if line_of else None),
-                "not a number (NaN or infinity)",
-                "write a number, or leave the field out if it is not known",
-            )
-    if _says_valid(document, schema, plain, bulk):
+    plain, finite = _scan(document)  # Python callers may give NaN, a tuple, a Decimal
+    if not finite:
+        path = _non_finite_path(document)
+        raise InputError(
+            file,
+            place_of(path, line_of(path) if line_of else None),
+            "not a number (NaN or infinity)",
+            "write a number, or leave the field out if it is not known",
+        )
+    if _says_valid(document, schema, plain):
         return
     errors = list(validator(schema).iter_errors(document))
     if not errors:  # Rust was stricter than Python (see the module docstring): Python decides
