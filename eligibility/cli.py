@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import gc
 import io
 import json
 import os
@@ -695,4 +696,7 @@ def run() -> None:
             # to fail on (the Python documentation's recipe for SIGPIPE)
             with contextlib.suppress(OSError, ValueError):
                 os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+    # Everything made is about to go: the collector's last pass over the rule book would free
+    # nothing anyone waits for.
+    gc.freeze()
     sys.exit(code)

@@ -104,6 +104,15 @@ def compile_logic(
     return compiled
 
 
+def compile_parts(expression: Any, reads: Sequence[str]) -> Compiled:
+    """An expression made of parts each compiled before with the engine's diagnostics (a plan's
+    program of a rule book's leaves), reading ``reads`` (all of them, as its parts said):
+    compiled without asking the engine for either again."""
+    compiled = Compiled(expression, tuple(dict.fromkeys(reads)), complete=True)
+    compiled.__dict__["rule"] = _ENGINE.compile(_as_given(expression))
+    return compiled
+
+
 @cache
 def _uncompiled(key: str, reads: tuple[str, ...]) -> Compiled:
     """One object per expression with known reads: equal leaves share it (a rule book holds

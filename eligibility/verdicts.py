@@ -12,7 +12,6 @@ what it lacks), so ``check`` and ``batch`` cannot disagree.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -20,6 +19,8 @@ from functools import cached_property, lru_cache
 from itertools import compress
 from operator import itemgetter
 from typing import Any
+
+import orjson
 
 from eligibility.evaluate import (
     AMBIGUOUS,
@@ -43,7 +44,7 @@ from eligibility.evaluate import (
     shortfall_of,
 )
 from eligibility.facts import derive, policy_can_matter, rederive, rederive_each
-from eligibility.logic import Compiled, compile_logic, truthy
+from eligibility.logic import Compiled, compile_parts, truthy
 from eligibility.rules import Check, Node, RuleBook, Version
 
 NOT_MET_CODE, UNKNOWN_CODE, MET_CODE = 0, 1, 2
@@ -468,7 +469,10 @@ class _Builder:
             tuple(checks),
             wanted,
             labels,
-            compile_logic(self.entries + self.leaf_entries),
+            compile_parts(
+                self.entries + self.leaf_entries,
+                [read for reads in self.entry_reads + self.leaf_reads for read in reads],
+            ),
             len(self.entries),
             tuple(slots),
             leaf_count,
@@ -500,7 +504,10 @@ class _Builder:
             if any(read.split(".")[0] in sections for read in reads)
         ]
         return _Partial(
-            compile_logic([expression for _, expression, _ in chosen]),
+            compile_parts(
+                [expression for _, expression, _ in chosen],
+                [read for _, _, reads in chosen for read in reads],
+            ),
             tuple(position for position, _, _ in chosen),
             tuple(
                 dict.fromkeys(
@@ -549,7 +556,7 @@ class _Builder:
                 reads.append(tuple(mine))
             every_read = [r for s in chosen for r in slots[s].node.logic.reads]  # type: ignore[union-attr]
             out[policy] = _Subprogram(
-                compile_logic(entries),
+                compile_parts(entries, [r for s in chosen for r in slots[s].node.logic.reads]),  # type: ignore[union-attr]
                 tuple(chosen),
                 tuple(reads),
                 sections,
@@ -619,11 +626,12 @@ def _getter(positions: Sequence[int]) -> Callable[[list[Any]], tuple]:
 def _shape(slots: Sequence[_Slot], slot: int) -> str:
     """Everything an outcome and its rendering read of a tree: ids, words, units and logic."""
     node = slots[slot].node
-    own = json.dumps(
+    own = orjson.dumps(
         [node.kind, node.id, node.text, node.measure, node.unit, node.fix, node.details],
-    )
+    ).decode()
     if node.kind == "leaf":
-        return own + json.dumps(node.logic.source, sort_keys=True)  # type: ignore[union-attr]
+        logic = orjson.dumps(node.logic.source, option=orjson.OPT_SORT_KEYS)  # type: ignore[union-attr]
+        return own + logic.decode()
     return f"{own}({','.join(_shape(slots, child) for child in slots[slot].children)})"
 
 
