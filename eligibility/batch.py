@@ -14,20 +14,32 @@ import errno
 import json
 import os
 import re
+import secrets
 import signal
 import stat
 import tempfile
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
 from eligibility.api import check_profile, resolve_as_of
-from eligibility.cohort import Item, Row, parse_item
+from eligibility.cohort import (
+    Cohort,
+    Item,
+    Row,
+    Shard,
+    count_shard,
+    number_shards,
+    parse_item,
+    read_shard,
+)
 from eligibility.errors import InputError, fault
 from eligibility.evaluate import NOT_APPLICABLE, NOT_MET
 from eligibility.render import json_report, measurement
@@ -108,6 +120,39 @@ class Output:
             self._handle.close()
         except OSError as error:
             raise _unwritable(self.target, error) from None
+
+    def append(self, part: str | Path | bytes) -> None:
+        """Add a part written elsewhere, as it is: bytes, or a file's (copied by the kernel
+        where it can, so that a shard's report never passes through this process's memory)."""
+        try:
+            self._handle.flush()
+            target = self._handle.fileno()
+            if isinstance(part, bytes):
+                _write_all(target, part)
+                return
+            with open(part, "rb") as source:
+                _copy(source.fileno(), target)
+        except OSError as error:
+            raise _unwritable(self.target, error) from None
+
+
+def _write_all(target: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(target, view) :]
+
+
+def _copy(source: int, target: int) -> None:
+    """Copy the rest of file ``source`` to the end of what was written to ``target``."""
+    try:
+        while os.copy_file_range(source, target, 1 << 30):
+            pass
+        return
+    except (AttributeError, OSError) as error:  # not on this system, or not between these files
+        if isinstance(error, OSError) and error.errno in _FULL:
+            raise
+    while block := os.read(source, 1 << 20):
+        _write_all(target, block)
 
 
 @contextmanager
@@ -473,43 +518,94 @@ def run_batch(
 
     ``rows`` are parsed rows, or items as read (``cohort.read_items``) that are parsed here or,
     with ``jobs`` > 1, in that many worker processes (output order is input order either way).
-    ``progress`` is called with the number of rows done since its last call. ``stop``: when it
-    is asked, :class:`Stopped` is raised and no output is written. ``inputs``: the files the
-    cohort is read from (the cohort, a mapping, a config), which no output may overwrite.
+    With ``jobs`` > 1 and a cohort that can be cut (:meth:`Cohort.shards`), each worker reads
+    its own shards and writes their parts of the reports next to them, which this process joins
+    in input order (:func:`check_shard`); otherwise this process reads the items and hands them
+    to the workers in chunks. ``progress`` is called with the number of rows done since its
+    last call. ``stop``: when it is asked, :class:`Stopped` is raised and no output is written.
+    ``inputs``: the files the cohort is read from (the cohort, a mapping, a config), which no
+    output may overwrite.
     """
+    checker = CohortChecker(book, selectors, as_of, policies, bool(csv_out), bool(jsonl_out))
+    jobs = worker_count(jobs)
+    with open_reports(csv_out, jsonl_out, summary_out, inputs) as reports, ExitStack() as stack:
+        if jobs > 1 and _can_fork():
+            parts = Parts(reports)
+            stack.callback(parts.remove)  # after the workers are ended (callbacks run last first)
+            pool = stack.enter_context(_pool(jobs, checker))
+            if isinstance(rows, Cohort) and _by_shards(pool, rows, jobs, parts, progress, stop):
+                return reports.tally
+            done = _pooled(pool, _chunks(rows, CHUNK, stop), jobs)
+        else:
+            done = (_check_chunk(checker, chunk) for chunk in _chunks(rows, CHUNK, stop))
+        for lines, texts, part in done:
+            reports.add(lines, texts, part)
+            if progress:
+                progress(part.rows)
+            if stop is not None and stop.asked:
+                raise Stopped
+    return reports.tally
+
+
+class Reports:
+    """A batch's outputs while they are written (:func:`open_reports`): the CSV and JSON Lines
+    reports, appended to in input order (text, or the parts a shard's checker wrote), and the
+    tally, whose summary is written when every row is in."""
+
+    def __init__(self, csv: Output | None, jsonl: Output | None) -> None:
+        self.csv, self.jsonl = csv, jsonl
+        self.tally = Tally()
+
+    def add(self, lines: str, texts: str, tally: Tally) -> None:
+        """Rows checked here: their CSV lines, JSON lines and tally."""
+        self.tally.add(tally)
+        if self.csv:
+            self.csv.write(lines)
+        if self.jsonl:
+            self.jsonl.write(texts)
+
+    def add_shard(self, result: ShardResult) -> None:
+        """A shard checked elsewhere (:func:`check_shard`): its parts are appended as they are,
+        a part file then removed."""
+        self.tally.add(result.tally)
+        for output, part in ((self.csv, result.csv), (self.jsonl, result.jsonl)):
+            if output is not None and part is not None:
+                output.append(part)
+                if not isinstance(part, bytes):
+                    Path(part).unlink(missing_ok=True)
+
+
+@contextmanager
+def open_reports(
+    csv_out: str | Path | None,
+    jsonl_out: str | Path | None,
+    summary_out: str | Path | None,
+    inputs: Iterable[str | Path] = (),
+) -> Iterator[Reports]:
+    """The reports of a batch, each written atomically (:func:`atomic_writer`): in place only
+    when the block ends without error, the summary written from the tally then. Every output is
+    opened before the first row is read: a place that cannot be written is known at once, not
+    after the whole cohort. No output may overwrite an input or another output."""
     outputs = [("report", csv_out), ("report", jsonl_out), ("summary", summary_out)]
     refuse_overwriting_inputs([(what, path) for what, path in outputs if path], inputs)
-    checker = CohortChecker(book, selectors, as_of, policies, bool(csv_out), bool(jsonl_out))
-    tally = Tally()
     with ExitStack() as stack:
-        # every output is opened before the first row is read: a place that cannot be written
-        # is known at once, not after the whole cohort
         csv_file = stack.enter_context(atomic_writer(csv_out, newline="")) if csv_out else None
         jsonl = stack.enter_context(atomic_writer(jsonl_out)) if jsonl_out else None
         summary = stack.enter_context(atomic_writer(summary_out)) if summary_out else None
         if csv_file:
             csv_file.write(csv_line(list(CSV_FIELDS)))
-        for lines, reports, part in _checked(rows, checker, jobs, stop):
-            tally.add(part)
-            if csv_file:
-                csv_file.write(lines)
-            if jsonl:
-                jsonl.write(reports)
-            if progress:
-                progress(part.rows)
-            if stop is not None and stop.asked:
-                raise Stopped
+        reports = Reports(csv_file, jsonl)
+        yield reports
         if summary:
-            summary.write(summary_markdown(tally))
-    return tally
+            summary.write(summary_markdown(reports.tally))
 
 
 class StopRequest:
     """A request to stop a running batch (SIGTERM, Ctrl-C), made from a signal handler with
     :meth:`ask`. It is honoured between two chunks of rows, where unwinding is safe (an
     exception raised at any point could land inside a compiled library's import and become its
-    panic), or at once while the batch waits for input (a read blocked on a pipe would
-    otherwise hold it forever), or when asked a second time."""
+    panic), or at once while the batch waits for input or for its workers (a read blocked on a
+    pipe would otherwise hold it forever), or when asked a second time."""
 
     def __init__(self) -> None:
         self.asked = False
@@ -532,40 +628,59 @@ def worker_count(requested: int) -> int:
     return max(1, min(requested, cores))
 
 
-def _checked(
-    rows: Iterable[Row | Item], checker: CohortChecker, jobs: int, stop: StopRequest | None
-) -> Iterator[tuple[str, str, Tally]]:
-    """(CSV text, JSON Lines text, tally) per chunk of rows, in input order."""
-    chunks = _chunks(rows, CHUNK, stop)
-    jobs = worker_count(jobs)
-    if jobs <= 1:
-        yield from (_check_chunk(checker, chunk) for chunk in chunks)
-        return
+def _can_fork() -> bool:
+    # fork: the workers inherit the loaded rule book instead of loading it again; without it
+    # (Windows) one process checks every row
     import multiprocessing
-    from collections import deque
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+@contextmanager
+def _pool(jobs: int, checker: CohortChecker) -> Iterator[Any]:
+    """Worker processes holding ``checker``. A worker that dies (killed, out of memory) fails the
+    run with BrokenProcessPool instead of hanging it; a run that fails or is stopped ends its
+    workers at once (a shard may be long) and waits until they are gone, so that none writes a
+    part after the parts are removed."""
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    if "fork" not in multiprocessing.get_all_start_methods():  # no fork (Windows): one process
-        yield from (_check_chunk(checker, chunk) for chunk in chunks)
-        return
-    # fork: the workers inherit the loaded rule book instead of loading it again. A worker that
-    # dies (killed, out of memory) fails the run with BrokenProcessPool instead of hanging it.
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         jobs, mp_context=context, initializer=_start_worker, initargs=(checker, os.getpid())
-    ) as pool:
-        # a few chunks in flight per worker, no more: memory stays flat
-        pending: deque = deque()
-        try:
-            for chunk in chunks:
-                pending.append(pool.submit(_worker_chunk, chunk))
-                if len(pending) >= 2 * jobs:
-                    yield pending.popleft().result()
-            while pending:
+    )
+    try:
+        yield pool
+    except BaseException:
+        workers = list((getattr(pool, "_processes", None) or {}).values())
+        for worker in workers:
+            with suppress(OSError, ValueError):
+                worker.kill()
+        for worker in workers:
+            with suppress(OSError, ValueError, AssertionError):
+                worker.join()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _pooled(pool: Any, chunks: Iterable[list[Row | Item]], jobs: int) -> Iterator[Any]:
+    """(CSV text, JSON Lines text, tally) per chunk, checked by the pool, in input order: the
+    parent-reads path, for a cohort that cannot be cut (a YAML stream, a pipe)."""
+    from collections import deque
+
+    # a few chunks in flight per worker, no more: memory stays flat
+    pending: deque = deque()
+    try:
+        for chunk in chunks:
+            pending.append(pool.submit(_worker_chunk, chunk))
+            if len(pending) >= 2 * jobs:
                 yield pending.popleft().result()
-        finally:  # stopped or failed: the chunks not begun are not waited for
-            for future in pending:
-                future.cancel()
+        while pending:
+            yield pending.popleft().result()
+    finally:  # stopped or failed: the chunks not begun are not waited for
+        for future in pending:
+            future.cancel()
 
 
 def _chunks(
@@ -585,7 +700,7 @@ def _chunks(
         yield chunk
 
 
-def _check_chunk(checker: CohortChecker, chunk: list[Row | Item]) -> tuple[str, str, Tally]:
+def _check_chunk(checker: CohortChecker, chunk: Iterable[Row | Item]) -> tuple[str, str, Tally]:
     part = Tally()
     lines, reports = [], []
     for row in chunk:
@@ -597,8 +712,244 @@ def _check_chunk(checker: CohortChecker, chunk: list[Row | Item]) -> tuple[str, 
     return "".join(lines), "".join(reports), part
 
 
+# --- shards: each worker reads its own and writes its own part ---------------------------------
+
+SHARDS_PER_JOB = 8  # shards per worker: the last ones even out, and progress moves
+SHARD_BYTES = 8 << 20  # at most this much of a large cohort in one shard (about 7,000 students)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How a cohort is checked, in plain values that another process or machine can be sent:
+    the rules directory (each process loads it once), the checks asked for, the evaluation
+    date, the policies and the reports wanted."""
+
+    rules: str | None = None  # None: the bundled rules
+    selectors: tuple[str, ...] = ()
+    as_of: date | None = None
+    policies: tuple[tuple[str, str], ...] = ()
+    csv: bool = True
+    jsonl: bool = False
+
+    def checker(self) -> CohortChecker:
+        """A checker for these settings, one per thread and settings (it holds memos)."""
+        return _checker(self, threading.get_ident())
+
+
+@lru_cache(maxsize=16)  # a few settings and threads at once
+def _checker(settings: Settings, thread: int) -> CohortChecker:
+    from eligibility.rules import load_rulebook
+
+    book = load_rulebook(settings.rules)
+    for selector in settings.selectors:
+        book.expand(selector)  # an unknown check is a usage error before any row
+    return CohortChecker(
+        book,
+        settings.selectors,
+        settings.as_of,
+        dict(settings.policies),
+        settings.csv,
+        settings.jsonl,
+    )
+
+
+@dataclass(frozen=True)
+class PartFiles:
+    """Where a shard's parts of the reports are written (None: that report is not wanted)."""
+
+    csv: str | None = None
+    jsonl: str | None = None
+
+
+@dataclass(frozen=True)
+class ShardResult:
+    """A shard checked: its parts of the CSV and JSON Lines reports (the files they were written
+    to, or their bytes; None: that report is not wanted) and its tally. Joined in shard order
+    (:meth:`Reports.add_shard`) they make the reports a single process writes."""
+
+    index: int
+    csv: str | bytes | None
+    jsonl: str | bytes | None
+    tally: Tally
+
+
+def check_shard(shard: Shard, settings: Settings, parts: PartFiles | None = None) -> ShardResult:
+    """Read and check one shard of a cohort (:meth:`Cohort.shards`), as ``eligibility batch``
+    checks those rows: each worker of ``batch --jobs`` runs this, and so can a process on
+    another machine (:mod:`eligibility.scale`). The parts of the reports are written to
+    ``parts`` when given, else returned as bytes; nothing else is written. A fault on one
+    student is that student's error row."""
+    return _check_shard(settings.checker(), shard, parts)
+
+
+def _check_shard(checker: CohortChecker, shard: Shard, parts: PartFiles | None) -> ShardResult:
+    tally = Tally()
+    parts = parts or PartFiles()
+    with _Sink(parts.csv, "", checker.csv) as csv, _Sink(parts.jsonl, None, checker.jsonl) as jl:
+        for chunk in _chunks(read_shard(shard), CHUNK, None):
+            lines, reports, part = _check_chunk(checker, chunk)
+            tally.add(part)
+            csv.write(lines)
+            jl.write(reports)
+    return ShardResult(shard.index, csv.result, jl.result, tally)
+
+
+class _Sink:
+    """A part of a report being written: to its file (``path``), written as :func:`atomic_writer`
+    writes text (``newline``), or kept to be returned as bytes; nothing when not ``wanted``."""
+
+    def __init__(self, path: str | None, newline: str | None, wanted: bool) -> None:
+        self.path, self.newline, self.wanted = path, newline, wanted
+        self.result: str | bytes | None = None
+        self._texts: list[str] = []
+        self._handle: IO[str] | None = None
+
+    def __enter__(self) -> _Sink:
+        if self.wanted and self.path is not None:
+            try:
+                self._handle = open(self.path, "w", encoding="utf-8", newline=self.newline)
+            except OSError as error:
+                raise _unwritable(_report_of(self.path), error) from None
+        return self
+
+    def write(self, text: str) -> None:
+        if not self.wanted or not text:
+            return
+        if self._handle is None:
+            self._texts.append(text)
+            return
+        try:
+            self._handle.write(text)
+        except OSError as error:
+            raise _unwritable(_report_of(self.path or ""), error) from None
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        if self._handle is not None:
+            try:
+                self._handle.close()
+            except OSError as failure:
+                if kind is None:
+                    raise _unwritable(_report_of(self.path or ""), failure) from None
+            self.result = self.path
+        elif self.wanted and kind is None:
+            text = "".join(self._texts)
+            if self.newline is None and os.linesep != "\n":  # as a text file writes it
+                text = text.replace("\n", os.linesep)
+            self.result = text.encode("utf-8")
+
+
+def _report_of(part: str) -> Path:
+    """The report a part file belongs to (named after it), to name in a message."""
+    found = TEMPORARY.fullmatch(Path(part).name)
+    return Path(part).with_name(found["name"]) if found else Path(part)
+
+
+class Parts:
+    """The names of the part files of a run's shards, next to the reports and named as their
+    temporary files are (so that a run that is killed leaves none that the next run does not
+    remove); :meth:`remove` removes every one given out, whatever happened."""
+
+    def __init__(self, reports: Reports) -> None:
+        self._reports = reports
+        self._token = secrets.token_hex(4)
+        self._given: list[str] = []
+
+    def files(self, index: int) -> PartFiles:
+        def named(output: Output | None) -> str | None:
+            if output is None:
+                return None
+            target = output.target
+            name = f".{target.name}.eligibility-{os.getpid()}-{self._token}_{index}.tmp"
+            self._given.append(str(target.parent / name))
+            return self._given[-1]
+
+        return PartFiles(named(self._reports.csv), named(self._reports.jsonl))
+
+    @property
+    def reports(self) -> Reports:
+        return self._reports
+
+    def remove(self) -> None:
+        for name in self._given:
+            with suppress(OSError):
+                Path(name).unlink(missing_ok=True)
+
+
+def shard_count(cohort: Cohort, jobs: int) -> int:
+    """How many shards to cut a cohort into for ``jobs`` workers: several each, so that the
+    last ones even out and progress moves, and no larger than :data:`SHARD_BYTES`."""
+    try:
+        size = os.stat(cohort.source).st_size if cohort.form != "files" else 0
+    except OSError:
+        size = 0
+    return max(jobs * SHARDS_PER_JOB, -(-size // SHARD_BYTES))
+
+
+def numbered_shards(
+    cohort: Cohort, pieces: int, run: Callable[[Callable[[Shard], Any], list[Shard]], list[Any]]
+) -> list[Shard] | None:
+    """The cohort's shards (:meth:`Cohort.shards`), each knowing the rows before it: a CSV's
+    are counted first, in parallel, by ``run`` (``run(count_shard, shards)``: the counts in
+    shard order). None when the cohort cannot be cut, or a CSV cut falls inside a quoted cell
+    that holds a line break: the cohort is then read by one process."""
+    shards = cohort.shards(pieces)
+    if not shards:
+        return None
+    if any(shard.before is None for shard in shards):
+        counts = run(count_shard, shards)
+        if any(count is None for count in counts):
+            return None
+        shards = number_shards(shards, counts)
+    return shards
+
+
+def _by_shards(
+    pool: Any,
+    cohort: Cohort,
+    jobs: int,
+    parts: Parts,
+    progress: Callable[[int], None] | None,
+    stop: StopRequest | None,
+) -> bool:
+    """Check a cohort shard by shard in the pool's workers, joining their parts in input order
+    as they come; False when it cannot be cut (nothing is done then)."""
+    from collections import deque
+
+    def run(function: Callable[[Shard], Any], shards: list[Shard]) -> list[Any]:
+        futures = [pool.submit(function, shard) for shard in shards]
+        return [_result(future, stop) for future in futures]
+
+    shards = numbered_shards(cohort, shard_count(cohort, jobs), run)
+    if shards is None:
+        return False
+    cohort.close()
+    pending: deque = deque()  # a few shards in flight per worker: their parts wait on disk
+    for shard in [*shards, None]:
+        if shard is not None:
+            pending.append(pool.submit(_worker_shard, shard, parts.files(shard.index)))
+        while pending and (shard is None or len(pending) >= 2 * jobs):
+            result = _result(pending.popleft(), stop)
+            parts.reports.add_shard(result)
+            if progress:
+                progress(result.tally.rows)
+            if stop is not None and stop.asked:
+                raise Stopped
+    return True
+
+
+def _result(future: Any, stop: StopRequest | None) -> Any:
+    """A worker's answer; a stop asked meanwhile is honoured at once (only waiting is undone)."""
+    if stop is not None:
+        stop.waiting = True
+    try:
+        return future.result()
+    finally:
+        if stop is not None:
+            stop.waiting = False
+
+
 # The checker of a worker process, set by the pool's initializer: with fork the workers inherit
-# it (the compiled rule book does not pickle); the parent never calls _worker_chunk.
+# it (the compiled rule book does not pickle); the parent never calls the _worker functions.
 _WORKER: dict[str, CohortChecker] = {}
 
 
@@ -623,7 +974,6 @@ def _end_with(parent: int) -> None:
         if libc.prctl(1, signal.SIGKILL, 0, 0, 0) != 0:  # PR_SET_PDEATHSIG
             raise OSError(ctypes.get_errno(), "prctl")
     except (OSError, AttributeError):
-        import threading
         import time
 
         def watch() -> None:
@@ -638,6 +988,10 @@ def _end_with(parent: int) -> None:
 
 def _worker_chunk(chunk: list[Row | Item]) -> tuple[str, str, Tally]:
     return _check_chunk(_WORKER["checker"], chunk)
+
+
+def _worker_shard(shard: Shard, parts: PartFiles) -> ShardResult:
+    return _check_shard(_WORKER["checker"], shard, parts)
 
 
 # --- the summary -----------------------------------------------------------------------------

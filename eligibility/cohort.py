@@ -11,8 +11,12 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import itertools
+import os
+import re
+import stat
 from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
@@ -74,8 +78,9 @@ def read_cohort(
 
 def read_items(
     path: str | Path, layout: CsvLayout | None = None, rules_dir: str | Path | None = None
-) -> Iterator[Item]:
-    """The students of a cohort as read (in input order); raises :class:`InputError` at once for
+) -> Cohort:
+    """The students of a cohort as read (in input order; :class:`Cohort`, which can also be
+    cut into shards that separate processes read on their own); raises :class:`InputError` at once for
     an unknown format, a CSV header that would lose or misread a column, or a mapping (``layout``)
     given for what is not CSV. ``rules_dir``: the rules whose ``flat-csv.yaml`` says what a CSV
     row stands for (default: the bundled rules)."""
@@ -88,12 +93,12 @@ def read_items(
             "leave out --mapping, or give the cohort as .csv",
         )
     if source.is_dir():
-        return _directory(source)
+        return Cohort(source, "files", _directory(source))
     suffix = source.suffix.lower()
     if suffix in (".jsonl", ".ndjson"):
-        return _json_lines(source)
+        return Cohort(source, "jsonl", _json_lines(source))
     if suffix in (".yaml", ".yml"):
-        return _yaml_stream(source)
+        return Cohort(source, "yaml", _yaml_stream(source))
     if suffix == ".csv":
         meaning = flat_meaning(rules_dir)
         return _csv(source, replace(layout or CsvLayout(), meaning=meaning))
@@ -119,6 +124,243 @@ def count_items(path: str | Path) -> int:
     except OSError:
         return 0
     return max(0, lines - 1) if source.suffix.lower() == ".csv" else lines
+
+
+# --- shards: stretches of a cohort that separate processes read on their own -----------------
+
+SHARD_BLOCK = 1 << 20  # bytes read at a time while finding where to cut
+
+
+@dataclass(frozen=True)
+class CsvHead:
+    """What every shard of a CSV export must know that only its first line says: the header (as
+    checked by :func:`read_items`), the mapping, and how many lines the header takes."""
+
+    header: tuple[str, ...]
+    layout: CsvLayout
+    lines: int
+
+
+@dataclass(frozen=True)
+class Shard:
+    """A stretch of a cohort that one process reads on its own (:func:`read_shard`), giving the
+    very items a single reader gives there (numbers, places, errors): bytes ``start``..``end``
+    of a JSON Lines or CSV file, each a line's start, or some of a folder's ``files``. Small and
+    plain, so that it can be sent to another process or machine."""
+
+    source: str  # the cohort, as a single reader names it in each row's place
+    form: str  # "jsonl", "csv" or "files"
+    index: int  # its place among the shards: their parts are joined in this order
+    start: int = 0
+    end: int = 0
+    lines: int = 0  # lines of the file before ``start``
+    before: int | None = 0  # rows before it (CSV: None until counted, count_shard)
+    last: bool = True  # reaches the end of the file
+    files: tuple[str, ...] = ()
+    head: CsvHead | None = None
+
+
+class ShardCut(Exception):
+    """A shard ends inside a CSV record (a quoted cell holding a line break): the file cannot be
+    cut there without parsing it from its start."""
+
+
+class Cohort(Iterator[Item]):
+    """A cohort's students as read, one :class:`Item` after another in input order, and where
+    they come from: so that a batch can instead cut it into shards (:meth:`shards`) that worker
+    processes read themselves, the parent parsing nothing."""
+
+    def __init__(
+        self,
+        source: Path,
+        form: str,
+        items: Iterator[Item] | list[str],
+        head: CsvHead | None = None,
+        handle: IO[bytes] | None = None,
+    ) -> None:
+        self.source, self.form, self.head = source, form, head
+        self._files = items if isinstance(items, list) else None
+        self._items = _files(items) if isinstance(items, list) else items
+        self._handle = handle
+        self._started = False
+
+    def __next__(self) -> Item:
+        self._started = True
+        return next(self._items)
+
+    def close(self) -> None:
+        close = getattr(self._items, "close", None)
+        if close is not None:
+            close()
+        if self._handle is not None:
+            self._handle.close()
+
+    def shards(self, pieces: int) -> list[Shard] | None:
+        """The cohort cut into at most ``pieces`` shards, in input order, without parsing it:
+        a folder's files in groups; a JSON Lines or CSV file at line starts, by size (its lines
+        counted on the way, so that each shard numbers its lines as a single reader would).
+        None when it cannot be cut safely: a YAML stream (a document's end is found only by
+        reading it), a pipe or other file that is not a regular one, a cohort already being
+        read. A CSV's shards must then be counted (:func:`count_shard`, in parallel, also
+        telling whether a cut fell inside a quoted cell) and numbered (:func:`number_shards`)."""
+        if self._started or pieces < 1:
+            return None
+        source = str(self.source)
+        if self._files is not None:
+            files, count = self._files, len(self._files)
+            bounds = [count * i // pieces for i in range(pieces + 1)]
+            return [
+                Shard(source, "files", index, before=first, files=tuple(files[first:end]))
+                for index, (first, end) in enumerate(
+                    (a, b) for a, b in itertools.pairwise(bounds) if b > a
+                )
+            ]
+        if self.form not in ("jsonl", "csv"):
+            return None
+        try:
+            if not stat.S_ISREG(os.stat(self.source).st_mode):
+                return None
+            size = os.stat(self.source).st_size
+            skip = self.head.lines if self.head else 0
+            with self.source.open("rb") as handle:
+                cuts = _cuts(handle, size, pieces, skip)
+        except OSError:
+            return None  # read as before: a failure to read is reported there
+        if cuts is None:
+            return None
+        ends = [start for start, _ in cuts[1:]] + [size]
+        return [
+            Shard(
+                source,
+                self.form,
+                index,
+                start,
+                end,
+                lines,
+                None if self.form == "csv" else 0,
+                last=index == len(cuts) - 1,
+                head=self.head,
+            )
+            for index, ((start, lines), end) in enumerate(zip(cuts, ends, strict=True))
+        ]
+
+
+def read_shard(shard: Shard) -> Iterator[Item]:
+    """The items of one shard, read as a single reader of the whole cohort reads them there
+    (the same code; the same row numbers, places and errors). A CSV shard must be numbered
+    first (:func:`number_shards`)."""
+    path = Path(shard.source)
+    if shard.form == "files":
+        return _files(shard.files, shard.before or 0)
+    if shard.form == "jsonl":
+        return _json_lines(path, shard)
+    if shard.form != "csv" or shard.head is None or shard.before is None:
+        raise ValueError(f"shard {shard.index} of {shard.source} cannot be read as it is")
+    handle = _open(path, shard)
+    lines = _Lines(handle, replayable=True, name="export", before=shard.lines, bom=False)
+    return _csv_records(path, handle, lines, shard.head, shard.before, cut=not shard.last)
+
+
+def count_shard(shard: Shard) -> int | None:
+    """How many rows a shard holds (read as :func:`read_shard` reads them, nothing parsed); None
+    when it ends inside a CSV record (:class:`ShardCut`), which the file's shards cannot be
+    read apart from each other."""
+    try:
+        return sum(1 for _ in read_shard(replace(shard, before=shard.before or 0)))
+    except ShardCut:
+        return None
+
+
+def number_shards(shards: list[Shard], counts: list[int]) -> list[Shard]:
+    """The shards, each told how many rows come before it (``counts``: each one's rows)."""
+    before, numbered = 0, []
+    for shard, count in zip(shards, counts, strict=True):
+        numbered.append(replace(shard, before=before))
+        before += count
+    return numbered
+
+
+def _cuts(handle: IO[bytes], size: int, pieces: int, skip: int) -> list[tuple[int, int]] | None:
+    """(byte offset, lines before it) where each shard begins: after the first ``skip`` lines
+    (a CSV's header), then about every (size / pieces) bytes, each cut just after a line feed,
+    never inside a line (a file of lone CR line endings is not cut). Lines are counted as
+    :class:`_Lines` counts them: LF, CRLF and a lone CR each end one. None when the file ends
+    within the first ``skip`` lines."""
+    start = _after_lines(handle, skip)
+    if start is None:
+        return None
+    cuts = [(start, skip)]
+    step = max(1, (size - start) // pieces)
+    target, position, lines, cr = start + step, start, skip, False
+    handle.seek(start)
+    while target < size:
+        block = handle.read(SHARD_BLOCK)
+        if not block:
+            break
+        while target < position + len(block):
+            found = block.find(b"\n", max(0, target - 1 - position))  # the cut is at or after
+            if found < 0 or position + found + 1 >= size:
+                break
+            cuts.append((position + found + 1, lines + _endings(block, cr, found + 1)))
+            target = position + found + 1 + step
+        lines += _endings(block, cr, len(block))
+        cr, position = block.endswith(b"\r"), position + len(block)
+    return cuts
+
+
+def _endings(block: bytes, cr: bool, end: int) -> int:
+    """Line endings in ``block[:end]`` (``cr``: the block before ended with a CR, whose LF this
+    one may begin with)."""
+    found = block.count(b"\n", 0, end) + block.count(b"\r", 0, end) - block.count(b"\r\n", 0, end)
+    return found - (1 if cr and block.startswith(b"\n") and end else 0)
+
+
+def _after_lines(handle: IO[bytes], count: int) -> int | None:
+    """The offset just after the first ``count`` lines (None when the file has fewer)."""
+    if not count:
+        return 0
+    data = b""
+    while True:
+        more = handle.read(SHARD_BLOCK)
+        data += more
+        for ends, found in enumerate(re.finditer(rb"\r\n|\r|\n", data), start=1):
+            if ends == count:
+                if found.group() == b"\r" and found.end() == len(data) and more:
+                    break  # an LF may follow in the next block
+                return found.end()
+        if not more:
+            return None
+
+
+class _Range(io.RawIOBase):
+    """Bytes ``start``..``end`` of a file, read as if they were the whole of it."""
+
+    def __init__(self, path: Path, start: int, end: int) -> None:
+        super().__init__()
+        self._file = path.open("rb", buffering=0)
+        self._file.seek(start)
+        self._left = end - start
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._left <= 0:
+            return 0
+        read = self._file.readinto(memoryview(buffer)[: self._left]) or 0
+        self._left -= read
+        return read
+
+    def close(self) -> None:
+        if not self.closed:
+            self._file.close()
+        super().close()
+
+
+def _open(path: Path, shard: Shard | None) -> IO[bytes]:
+    if shard is None:
+        return path.open("rb")
+    return io.BufferedReader(_Range(path, shard.start, shard.end), SHARD_BLOCK)  # type: ignore[return-value]
 
 
 def parse_item(item: Item, as_of: date | None = None) -> Row:
@@ -265,17 +507,22 @@ def load_mapping(path: str | Path) -> CsvLayout:
     return CsvLayout(columns, frozenset(ignored))
 
 
-def _directory(folder: Path) -> Iterator[Item]:
+def _directory(folder: Path) -> list[str]:
+    """A folder's profile files, in the order they are read."""
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".yaml", ".yml", ".json"))
-    for number, path in enumerate(files, start=1):
-        yield Item(number, str(path), "file", str(path))
+    return [str(path) for path in files]
 
 
-def _json_lines(path: Path) -> Iterator[Item]:
+def _files(files: Iterable[str], before: int = 0) -> Iterator[Item]:
+    for number, path in enumerate(files, start=before + 1):
+        yield Item(number, path, "file", path)
+
+
+def _json_lines(path: Path, shard: Shard | None = None) -> Iterator[Item]:
     """One item per non-blank line; its row number is its line number, so that a worker given a
-    stretch of the file numbers its rows as a single reader would."""
-    with path.open("rb") as handle:
-        lines = _Lines(handle)
+    stretch of the file (``shard``) numbers its rows as a single reader would."""
+    with _open(path, shard) as handle:
+        lines = _Lines(handle, before=shard.lines if shard else 0, bom=not shard or not shard.start)
         for line in lines:
             bad = lines.bad.pop(lines.number, None)
             if not line.strip() and bad is None:
@@ -358,7 +605,7 @@ def _yaml_line(line: str) -> str:
     return "blank" if not stripped or stripped.startswith("#") else "content"
 
 
-def _csv(path: Path, layout: CsvLayout) -> Iterator[Item]:
+def _csv(path: Path, layout: CsvLayout) -> Cohort:
     handle = path.open("rb")
     lines = _Lines(handle, replayable=True, name="export")
     try:
@@ -374,7 +621,8 @@ def _csv(path: Path, layout: CsvLayout) -> Iterator[Item]:
     except BaseException:
         handle.close()
         raise
-    return _csv_records(path, handle, lines, header, layout)
+    head = CsvHead(tuple(header), layout, lines.number)
+    return Cohort(path, "csv", _csv_records(path, handle, lines, head), head, handle)
 
 
 def _check_header(path: Path, header: list[str], layout: CsvLayout) -> None:
@@ -430,13 +678,21 @@ class _Lines:
     bounded) and is bad too; and lines read since :meth:`mark` can be given back
     (:meth:`again`) to be read anew, after a CSV record that could not be parsed."""
 
-    def __init__(self, handle: IO[bytes], replayable: bool = False, name: str = "file") -> None:
+    def __init__(
+        self,
+        handle: IO[bytes],
+        replayable: bool = False,
+        name: str = "file",
+        before: int = 0,
+        bom: bool = True,
+    ) -> None:
         self._replayable = replayable  # keep what was taken (CSV); JSON Lines never give back
         self._name = name  # what to save as UTF-8: the file, the export
+        # a byte-order mark is skipped at the start of the file only (bom), not of a shard
         self._text = io.TextIOWrapper(
-            handle, encoding="utf-8-sig", errors="surrogateescape", newline=""
+            handle, encoding="utf-8-sig" if bom else "utf-8", errors="surrogateescape", newline=""
         )
-        self._read = 0  # lines read from the file
+        self._read = before  # lines read from the file (before: those before a shard's)
         self._again: deque[tuple[int, str]] = deque()
         self.number = 0  # the number of the line last returned
         self.bad: dict[int, tuple[str, str]] = {}
@@ -489,11 +745,19 @@ def _too_long(what: str) -> tuple[str, str]:
 
 
 def _csv_records(
-    path: Path, handle: IO[bytes], lines: _Lines, header: list[str], layout: CsvLayout
+    path: Path,
+    handle: IO[bytes],
+    lines: _Lines,
+    head: CsvHead,
+    before: int = 0,
+    cut: bool = False,
 ) -> Iterator[Item]:
-    """One item per record. A record that cannot be parsed (a quote mark that never closes, which
-    would swallow the rest of the file) is an error row for its first line, and the lines after
-    that one are read again with a fresh reader, so no other student is lost."""
+    """One item per record, numbered from ``before`` + 1. A record that cannot be parsed (a quote
+    mark that never closes, which would swallow the rest of the file) is an error row for its
+    first line, and the lines after that one are read again with a fresh reader, so no other
+    student is lost. ``cut``: the lines end before the file does (a shard), so a quoted cell
+    still open at their end may go on after it: :class:`ShardCut` is raised."""
+    header, layout = list(head.header), head.layout
     positions = {
         ours: header.index(layout.theirs(ours))
         for ours in CSV_COLUMNS
@@ -503,11 +767,13 @@ def _csv_records(
     with handle:
         lines.mark()
         reader = csv.reader(lines, strict=True)
-        number = 0  # records so far
+        number = before  # records so far
         while True:
             try:
                 record, broken = next(reader, None), None
             except csv.Error as error:
+                if cut and str(error) == "unexpected end of data":  # only ever at the end
+                    raise ShardCut(lines.number) from None
                 record, broken = [], _csv_problem(error)
             span = lines.mark()
             if record is None or not span:

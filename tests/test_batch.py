@@ -285,19 +285,27 @@ def test_a_report_gets_the_mode_of_a_new_file(tmp_path) -> None:
     assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask
 
 
-def _dies(chunk):
+def _dies(*work):
     os._exit(3)
 
 
-def test_a_worker_that_dies_fails_the_run_and_leaves_no_report(tmp_path, rulebook, monkeypatch):
+@pytest.mark.parametrize("name", ["c.jsonl", "c.yaml"])  # read by shards, by chunks
+def test_a_worker_that_dies_fails_the_run_and_leaves_no_report(
+    tmp_path, rulebook, monkeypatch, name
+):
     from concurrent.futures.process import BrokenProcessPool
 
-    cohort, out = tmp_path / "c.jsonl", tmp_path / "out.csv"
-    write(cohort, 20, seed=20)
+    cohort, out = tmp_path / name, tmp_path / "out.csv"
+    write(tmp_path / "c.jsonl", 20, seed=20)
+    if name == "c.yaml":
+        lines = (tmp_path / "c.jsonl").read_text(encoding="utf-8").splitlines()
+        (tmp_path / "c.jsonl").unlink()
+        cohort.write_text("".join(f"--- {line}\n" for line in lines), encoding="utf-8")
     monkeypatch.setattr("eligibility.batch._worker_chunk", _dies)
+    monkeypatch.setattr("eligibility.batch._worker_shard", _dies)
     with pytest.raises(BrokenProcessPool):
         run_batch(read_items(cohort), rulebook, CHECKS, csv_out=out, jobs=2)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.jsonl"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
 
 
 def test_a_yaml_document_whose_aliases_never_end_is_an_error_row(tmp_path, rulebook) -> None:
