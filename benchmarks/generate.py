@@ -233,7 +233,7 @@ def write(
     out: str | Path, count: int, seed: int = 1, broken_rows: int = 0, flat: bool = False
 ) -> None:
     """Write a cohort to ``out``: .jsonl, .csv (with flat), or a directory of YAML files."""
-    from eligibility.cohort import CSV_COLUMNS
+    from eligibility.inputs.cohort import CSV_COLUMNS
 
     rng = random.Random(seed)
     bad = set(rng.sample(range(1, count + 1), broken_rows)) if broken_rows else set()

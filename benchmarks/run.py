@@ -132,7 +132,7 @@ def _clock() -> tuple[float, float]:
 
 def floor(path: str, out: str, jobs: int = 1) -> tuple[float, float, int, str]:
     """The batch's input path alone: read, parse and validate each row; one fixed line each."""
-    from eligibility.cohort import parse_item, read_items
+    from eligibility.inputs.cohort import parse_item, read_items
 
     start, cpu = _clock()
     count = errors = 0
@@ -151,8 +151,8 @@ def floor(path: str, out: str, jobs: int = 1) -> tuple[float, float, int, str]:
 def batch(path: str, out: str, jobs: int = 1) -> tuple[float, float, int, str]:
     """``eligibility batch COHORT --out R.csv --summary S.md [--jobs N]``, through run_batch."""
     from eligibility.batch import run_batch
-    from eligibility.cohort import read_items
-    from eligibility.rules import load_rulebook
+    from eligibility.inputs.cohort import read_items
+    from eligibility.rulebook.rules import load_rulebook
 
     book = load_rulebook()
     start, cpu = _clock()
@@ -395,7 +395,7 @@ def scaling(sizes: tuple[int, ...] = (500, 1000, 2000, 4000, 8000)) -> None:
 
     from benchmarks.generate import many_records
     from eligibility.facts import derive
-    from eligibility.rules import load_rulebook
+    from eligibility.rulebook.rules import load_rulebook
 
     book = load_rulebook()
     per_record = {}

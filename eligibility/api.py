@@ -1,7 +1,7 @@
 """The Python API behind every command: profile -> facts -> evaluation, for the checks asked for.
 
 from eligibility.api import check_profile
-from eligibility.profiles import load_profile
+from eligibility.inputs.profiles import load_profile
 report = check_profile(load_profile("fixtures/profiles/c09-hana-sato.yaml"), ["CPC-A-removal"])
 """
 
@@ -12,12 +12,12 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 
 from eligibility.dates import EARLIEST, LATEST, range_problem
+from eligibility.engine.plan import cached_plan, explain_profile, lapsed_by
+from eligibility.engine.results import KEEPING_KINDS, ProfileReport
 from eligibility.errors import InputError, place_of
-from eligibility.evaluate import KEEPING_KINDS, ProfileReport
-from eligibility.profiles import Profile, read_text
-from eligibility.rules import RuleBook, load_rulebook
-from eligibility.verdicts import cached_plan, explain_profile, lapsed_by
-from eligibility.yamlio import line_of, parse_text
+from eligibility.inputs.profiles import Profile, read_text
+from eligibility.inputs.yamlio import line_of, parse_text
+from eligibility.rulebook.rules import RuleBook, load_rulebook
 
 
 def resolve_as_of(profile: Profile, as_of: date | None) -> date:

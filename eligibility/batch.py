@@ -30,7 +30,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from eligibility.api import check_profile, resolve_as_of
-from eligibility.cohort import (
+from eligibility.engine.plan import NO_OUTCOME, Assessment, Memo, Outcome, Plan, assess, make_plan
+from eligibility.engine.results import NOT_APPLICABLE, NOT_MET
+from eligibility.errors import InputError, fault
+from eligibility.inputs.cohort import (
     Cohort,
     Item,
     Row,
@@ -40,11 +43,8 @@ from eligibility.cohort import (
     parse_item,
     read_shard,
 )
-from eligibility.errors import InputError, fault
-from eligibility.evaluate import NOT_APPLICABLE, NOT_MET
-from eligibility.render import json_report, measurement
-from eligibility.rules import RuleBook
-from eligibility.verdicts import NO_OUTCOME, Assessment, Memo, Outcome, Plan, assess, make_plan
+from eligibility.report.render import json_report, measurement
+from eligibility.rulebook.rules import RuleBook
 
 CSV_FIELDS = (
     "row", "where", "candidate_id", "name", "check", "status", "standing",
@@ -738,7 +738,7 @@ class Settings:
 
 @lru_cache(maxsize=16)  # a few settings and threads at once
 def _checker(settings: Settings, thread: int) -> CohortChecker:
-    from eligibility.rules import load_rulebook
+    from eligibility.rulebook.rules import load_rulebook
 
     book = load_rulebook(settings.rules)
     for selector in settings.selectors:

@@ -23,13 +23,13 @@ from pathlib import Path
 from typing import Any
 
 from eligibility.api import check_profile, parse_policies
+from eligibility.engine.results import CheckResult, NodeResult
 from eligibility.errors import InputError, fault, place_of
-from eligibility.evaluate import CheckResult, NodeResult
-from eligibility.explain import Explanation, explain
-from eligibility.profiles import Profile, load_profile, profile_from_data, read_text
-from eligibility.rules import REFERENCE_FILES, TESTS_FOLDER, RuleBook
-from eligibility.validation import validate
-from eligibility.yamlio import parse_text, value_lines
+from eligibility.inputs.profiles import Profile, load_profile, profile_from_data, read_text
+from eligibility.inputs.validation import validate
+from eligibility.inputs.yamlio import parse_text, value_lines
+from eligibility.report.explain import Explanation, explain
+from eligibility.rulebook.rules import REFERENCE_FILES, TESTS_FOLDER, RuleBook
 
 PROFILES_FOLDER = "profiles"  # inside a tests folder: profiles the cases read, not cases
 TOLERANCE = 1e-3  # numbers found are months, hours and CEUs: a thousandth is well below a day

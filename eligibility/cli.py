@@ -108,7 +108,7 @@ POLICY_OPTION = click.option(
 def _prepare(rules_dir, config, policies, certs):
     """The rule book and policy values; a bad --cert, --policy or config is a usage error now."""
     from eligibility.api import load_config, parse_policies
-    from eligibility.rules import load_rulebook
+    from eligibility.rulebook.rules import load_rulebook
 
     book = load_rulebook(rules_dir)
     chosen = {**(load_config(config, book) if config else {}), **parse_policies(policies, book)}
@@ -211,8 +211,8 @@ def check(profiles, certs, as_of, fmt, facts, config, policies, rules_dir) -> No
       eligibility check me.yaml --facts --policy part_time_counting=fte40 > me.facts.json
     """
     from eligibility.api import check_profile
-    from eligibility.profiles import load_profile
-    from eligibility.render import json_report, text_report
+    from eligibility.inputs.profiles import load_profile
+    from eligibility.report.render import json_report, text_report
 
     try:
         book, chosen = _prepare(rules_dir, config, policies, certs)
@@ -272,7 +272,7 @@ def _each_profile(profiles, answer) -> tuple[list, bool]:
 def _print_facts(profiles, as_of, chosen, book) -> None:
     """``check --facts``: one JSON document per profile (a list of them for several)."""
     from eligibility.export import facts_document
-    from eligibility.profiles import load_profile
+    from eligibility.inputs.profiles import load_profile
 
     documents, failed = _each_profile(
         profiles, lambda path: facts_document(load_profile(path), book, as_of, chosen)
@@ -313,7 +313,7 @@ def export(as_of, out, all_versions, rules_dir) -> None:
       eligibility export --as-of 2014-06-01 --all-versions --out exported-2014/
     """
     from eligibility.export import export_files, export_rules, write_export
-    from eligibility.rules import load_rulebook
+    from eligibility.rulebook.rules import load_rulebook
 
     try:
         book = load_rulebook(rules_dir)
@@ -339,8 +339,8 @@ def export(as_of, out, all_versions, rules_dir) -> None:
 @RULES_OPTION
 def list_(as_of, fmt, rules_dir) -> None:
     """List every credential with its body, name, setting, confidence and checks."""
-    from eligibility.describe import list_rows, list_text
-    from eligibility.rules import load_rulebook
+    from eligibility.report.describe import list_rows, list_text
+    from eligibility.rulebook.rules import load_rulebook
 
     try:
         book = load_rulebook(rules_dir)
@@ -371,8 +371,8 @@ def show(ident, as_of, logic, rules_dir) -> None:
       eligibility show CPC-A-removal --logic
       eligibility show CCS --as-of 2014-06-01
     """
-    from eligibility.describe import show as show_rules
-    from eligibility.rules import load_rulebook
+    from eligibility.report.describe import show as show_rules
+    from eligibility.rulebook.rules import load_rulebook
 
     try:
         click.echo(show_rules(load_rulebook(rules_dir), ident, as_of or date.today(), logic))
@@ -384,7 +384,7 @@ def show(ident, as_of, logic, rules_dir) -> None:
 @RULES_OPTION
 def policies(rules_dir) -> None:
     """List the open questions in the sources, their possible answers and the defaults."""
-    from eligibility.rules import load_rulebook
+    from eligibility.rulebook.rules import load_rulebook
 
     try:
         book = load_rulebook(rules_dir)
@@ -419,7 +419,7 @@ def run_tests(paths, fmt, rules_dir) -> None:
       eligibility test rules/tests/c09-hana-sato.yaml --format json
     """
     from eligibility.casetest import find_cases, json_report, run_cases, summarize, text_report
-    from eligibility.rules import load_rulebook
+    from eligibility.rulebook.rules import load_rulebook
 
     try:
         book = load_rulebook(rules_dir)
@@ -533,7 +533,7 @@ def batch(source, out, summary, certs, as_of, mapping, jobs, config, policies, r
     from concurrent.futures.process import BrokenProcessPool
 
     from eligibility.batch import Stopped, StopRequest, run_batch, summary_markdown, worker_count
-    from eligibility.cohort import load_mapping, read_items
+    from eligibility.inputs.cohort import load_mapping, read_items
 
     # a stop (kill, a scheduler's timeout, Ctrl-C) unwinds cleanly: no temporary file is left
     # behind and a report from before stays as it was
@@ -660,7 +660,7 @@ def diff(old_rules, new_rules, cohort, as_of, out, summary, mapping) -> None:
 
 def _progress(source: str | None, label: str):
     """A progress bar over a cohort's students for a person watching; nothing in a log or a pipe."""
-    from eligibility.cohort import count_items
+    from eligibility.inputs.cohort import count_items
 
     shown = source is not None and sys.stderr.isatty()
     return click.progressbar(

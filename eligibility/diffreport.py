@@ -15,11 +15,11 @@ from datetime import date
 from pathlib import Path
 
 from eligibility.batch import atomic_writer, csv_line, refuse_overwriting_inputs
-from eligibility.cohort import load_mapping, read_items
 from eligibility.errors import InputError
 from eligibility.impact import Change, Group, Impact, cohort_impact
+from eligibility.inputs.cohort import load_mapping, read_items
+from eligibility.rulebook.rules import RuleBook, load_rulebook
 from eligibility.rulediff import SECTIONS, Entry, RuleDiff, diff_rulebooks
-from eligibility.rules import RuleBook, load_rulebook
 
 CSV_FIELDS = (
     "row", "where", "candidate_id", "name", "as_of", "check",

@@ -37,14 +37,14 @@ from pathlib import Path
 from typing import Any
 
 from eligibility.api import lapsed_credentials, resolve_as_of
+from eligibility.engine.results import KEEPING_KINDS
 from eligibility.errors import InputError
-from eligibility.evaluate import KEEPING_KINDS
 from eligibility.facts import derive
 from eligibility.facts.book import FactBook
+from eligibility.inputs.profiles import Profile
 from eligibility.logic import LogicError, evaluate, truthy
-from eligibility.profiles import Profile
-from eligibility.render import in_force_json
-from eligibility.rules import Check, Node, RuleBook, Version
+from eligibility.report.render import in_force_json
+from eligibility.rulebook.rules import Check, Node, RuleBook, Version
 
 EXPORT_FORMAT = 1  # manifest.json's "export_format"; bump when its shape changes
 DOCUMENT_FORMAT = 1  # the facts document's "facts_document"

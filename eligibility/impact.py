@@ -16,11 +16,11 @@ from datetime import date
 from hashlib import blake2b
 
 from eligibility.api import resolve_as_of
-from eligibility.cohort import Item, parse_item
+from eligibility.engine.plan import Assessment, Memo, Plan, assess, make_plan
+from eligibility.engine.results import NOT_APPLICABLE
 from eligibility.errors import InputError, fault
-from eligibility.evaluate import NOT_APPLICABLE
-from eligibility.rules import RuleBook
-from eligibility.verdicts import Assessment, Memo, Plan, assess, make_plan
+from eligibility.inputs.cohort import Item, parse_item
+from eligibility.rulebook.rules import RuleBook
 
 ABSENT = "absent"  # the check does not exist in that rule book
 PLANS = 16  # evaluation dates kept compiled at once, per book

@@ -1,8 +1,8 @@
 """``eligibility lint``: every problem of a rules directory in one run (docs/lint.md).
 
 Each rule and fact file is read on its own: one that cannot be parsed or breaks its schema is
-reported and the others are still checked, by the checks of :mod:`eligibility.rulecheck` and
-:mod:`eligibility.factcheck` (each file, then the files together). A file those checks pass is
+reported and the others are still checked, by the checks of :mod:`eligibility.rulebook.rulecheck` and
+:mod:`eligibility.rulebook.factcheck` (each file, then the files together). A file those checks pass is
 also built by the loader itself, and so is the whole book when no error was found: whatever
 loading would refuse is reported here too.
 
@@ -20,10 +20,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from eligibility import factcheck, rules
 from eligibility.errors import InputError
-from eligibility.profiles import read_text
-from eligibility.rulecheck import (
+from eligibility.inputs.profiles import read_text
+from eligibility.rulebook import factcheck, rules
+from eligibility.rulebook.rulecheck import (
     ERROR,
     WARNING,
     Catalogue,
@@ -127,7 +127,7 @@ def _facts(
     registry: Any,
     policies: Any,
 ) -> tuple[Any, list[factcheck.FactFile]]:
-    """Each fact file's problems (:mod:`eligibility.factcheck`), and the fact book the rule files
+    """Each fact file's problems (:mod:`eligibility.rulebook.factcheck`), and the fact book the rule files
     are checked with: None when a fact file, the registry or the policies cannot be read, or
     compiling fails (every fact is then taken as known). What compiling refuses is reported
     only when the checks found no error: they say it better."""

@@ -24,8 +24,8 @@ from typing import Any
 
 from eligibility.facts import Retirement
 from eligibility.logic import Compiled
-from eligibility.logictext import as_json, readable
-from eligibility.rules import Check, Node, RuleBook, Source, Version
+from eligibility.report.logictext import as_json, readable
+from eligibility.rulebook.rules import Check, Node, RuleBook, Source, Version
 
 SECTIONS = (
     "Checks added",

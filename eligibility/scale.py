@@ -24,9 +24,9 @@ from eligibility.batch import (
     open_reports,
     shard_count,
 )
-from eligibility.cohort import load_mapping, number_shards, read_items
 from eligibility.errors import InputError
-from eligibility.rules import load_rulebook
+from eligibility.inputs.cohort import load_mapping, number_shards, read_items
+from eligibility.rulebook.rules import load_rulebook
 
 
 def run_on_cluster(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from eligibility.rules import RuleBook, load_rulebook
+from eligibility.rulebook.rules import RuleBook, load_rulebook
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"

@@ -3,8 +3,8 @@ shared by the tests that compare the two."""
 
 from __future__ import annotations
 
-from eligibility.evaluate import NOT_MET, UNKNOWN, CheckResult, NodeResult
-from eligibility.explain import explain
+from eligibility.engine.results import NOT_MET, UNKNOWN, CheckResult, NodeResult
+from eligibility.report.explain import explain
 
 
 def leaf_ids(result: NodeResult | None, status: str) -> set[str]:
@@ -36,7 +36,7 @@ def lacking_fields(leaves) -> list[tuple]:
 def assert_alike(verdict, result: CheckResult, where: str) -> None:
     """A cohort verdict and an explained result agree on status, standing and the ids of the
     conditions not met, unknown and ambiguous."""
-    from eligibility.evaluate import AMBIGUOUS
+    from eligibility.engine.results import AMBIGUOUS
 
     assert verdict.status == result.status, where
     assert verdict.standing == result.standing, where

@@ -18,7 +18,7 @@ from typing import Any
 from eligibility.batch import atomic_writer
 from eligibility.errors import InputError
 from eligibility.facts import FactBook
-from eligibility.rules import load_rulebook
+from eligibility.rulebook.rules import load_rulebook
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "facts.md"

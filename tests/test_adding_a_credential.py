@@ -15,8 +15,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from eligibility.cli import main
-from eligibility.profiles import load_profile, profile_from_data
-from eligibility.rules import load_rulebook
+from eligibility.inputs.profiles import load_profile, profile_from_data
+from eligibility.rulebook.rules import load_rulebook
 
 from .conftest import PROFILES, RULES
 from .test_cli import assert_lists_every_credential_once

@@ -140,7 +140,7 @@ def test_the_table_lists_what_each_module_imports() -> None:
 def test_imports_in_functions_count_and_type_checking_ones_do_not() -> None:
     source = (
         "from typing import TYPE_CHECKING\n"
-        "from eligibility import rules\n"
+        "from eligibility import lint\n"
         "if TYPE_CHECKING:\n"
         "    from eligibility.api import ProfileReport\n"
         "def late():\n"
@@ -150,7 +150,7 @@ def test_imports_in_functions_count_and_type_checking_ones_do_not() -> None:
         "    from .facts.book import FactBook\n"
     )
     assert imports(source, "eligibility.probe") == {
-        "eligibility.rules": 2,
+        "eligibility.lint": 2,
         "eligibility.facts": 6,
         "eligibility.batch": 7,
         "eligibility.dates": 8,

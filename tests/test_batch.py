@@ -19,8 +19,8 @@ from click.testing import CliRunner
 from benchmarks.generate import write
 from eligibility.batch import atomic_writer, run_batch
 from eligibility.cli import main
-from eligibility.cohort import _Lines, count_items, load_mapping, read_cohort, read_items
 from eligibility.errors import InputError
+from eligibility.inputs.cohort import _Lines, count_items, load_mapping, read_cohort, read_items
 
 from .conftest import process_group
 

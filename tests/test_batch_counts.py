@@ -22,8 +22,7 @@ import pytest
 from benchmarks.generate import write
 from eligibility.api import check_profile
 from eligibility.batch import run_batch
-from eligibility.cohort import read_cohort, read_items
-from eligibility.evaluate import (
+from eligibility.engine.results import (
     AMBIGUOUS,
     MET,
     NO_RULES,
@@ -33,7 +32,8 @@ from eligibility.evaluate import (
     CheckResult,
     NodeResult,
 )
-from eligibility.render import measurement
+from eligibility.inputs.cohort import read_cohort, read_items
+from eligibility.report.render import measurement
 from tests.explained import closest_unmet, leaf_ids
 
 STATUSES = (MET, NOT_MET, UNKNOWN, AMBIGUOUS, NOT_APPLICABLE, NO_RULES)  # summary columns

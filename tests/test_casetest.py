@@ -15,7 +15,7 @@ from click.testing import CliRunner, Result
 
 from eligibility.casetest import load_case
 from eligibility.cli import main
-from eligibility.rules import load_rulebook
+from eligibility.rulebook.rules import load_rulebook
 
 from .conftest import PROFILES, RULES
 

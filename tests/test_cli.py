@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 from jsonschema import Draft202012Validator
 
 from eligibility.cli import main
-from eligibility.rules import load_rulebook
+from eligibility.rulebook.rules import load_rulebook
 
 from .conftest import PROFILES, ROOT, RULES
 
@@ -343,8 +343,8 @@ def test_the_summary_of_every_check_is_the_same_without_searching_dates(rulebook
     """A summary line shows no reached-on date, so `check PROFILE` does not search them (half of
     its time): its output is the summary of the full report, and only the dates differ."""
     from eligibility.api import check_profile
-    from eligibility.profiles import load_profile
-    from eligibility.render import text_report
+    from eligibility.inputs.profiles import load_profile
+    from eligibility.report.render import text_report
 
     candidate = load_profile(profile)
     full = check_profile(candidate, (), None, None, rulebook)
@@ -357,7 +357,7 @@ def test_the_summary_of_every_check_is_the_same_without_searching_dates(rulebook
 def test_dates_are_still_searched_where_they_are_shown(rulebook):
     """--cert (the full explanation) and --format json show them."""
     from eligibility.api import check_profile
-    from eligibility.profiles import load_profile
+    from eligibility.inputs.profiles import load_profile
 
     c20 = PROFILES / "c20-sam-carter.yaml"
     full = check_profile(load_profile(c20), ("CPC-full",), None, None, rulebook)
@@ -369,7 +369,7 @@ def test_dates_are_still_searched_where_they_are_shown(rulebook):
 def test_the_golden_profiles_have_dates_to_leave_out(rulebook):
     """Else the comparison above would prove nothing."""
     from eligibility.api import check_profile
-    from eligibility.profiles import load_profile
+    from eligibility.inputs.profiles import load_profile
 
     reports = [
         check_profile(load_profile(p), (), None, None, rulebook) for p in PROFILES.glob("*.yaml")

@@ -22,11 +22,11 @@ from click.testing import CliRunner, Result
 from benchmarks.generate import write
 from eligibility.api import check_profile
 from eligibility.cli import main
-from eligibility.cohort import read_cohort
 from eligibility.diffreport import CSV_FIELDS, LISTED, summary_markdown
 from eligibility.impact import Answer, Change, Group, Impact
+from eligibility.inputs.cohort import read_cohort
+from eligibility.rulebook.rules import load_rulebook
 from eligibility.rulediff import RuleDiff, literal_changes, logic_change
-from eligibility.rules import load_rulebook
 
 from .conftest import ROOT
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from eligibility.rules import REFERENCE_FILES
+from eligibility.rulebook.rules import REFERENCE_FILES
 
 from .conftest import ROOT
 

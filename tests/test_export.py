@@ -29,12 +29,12 @@ from benchmarks.generate import profile as generated_profile
 from eligibility.api import check_profile, lapsed_credentials
 from eligibility.casetest import find_cases, load_case
 from eligibility.cli import main
-from eligibility.evaluate import AMBIGUOUS, MET, NOT_APPLICABLE, NOT_MET, UNKNOWN
+from eligibility.engine.results import AMBIGUOUS, MET, NOT_APPLICABLE, NOT_MET, UNKNOWN
 from eligibility.export import _condition, _Refused, facts_document
 from eligibility.facts import derive
+from eligibility.inputs.profiles import Profile, load_profile, profile_from_data
 from eligibility.logic import compile_logic, evaluate
-from eligibility.profiles import Profile, load_profile, profile_from_data
-from eligibility.rules import RuleBook, load_rulebook
+from eligibility.rulebook.rules import RuleBook, load_rulebook
 
 from .conftest import PROFILES, ROOT
 

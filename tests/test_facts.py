@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from eligibility.facts import derive
-from eligibility.profiles import load_profile, profile_from_data
+from eligibility.inputs.profiles import load_profile, profile_from_data
 
 from .conftest import PROFILES
 

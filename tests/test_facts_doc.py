@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from eligibility.errors import InputError
-from eligibility.rules import load_rulebook
+from eligibility.rulebook.rules import load_rulebook
 from tests import facts_table
 from tests.conftest import ROOT, RULES
 

@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from eligibility.cli import main
-from eligibility.cohort import flat_meaning, read_cohort
 from eligibility.errors import InputError
+from eligibility.inputs.cohort import flat_meaning, read_cohort
 
 from .conftest import RULES
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from eligibility.casetest import PROFILES_FOLDER, find_cases, load_case, run_case, text_report
-from eligibility.rules import TESTS_FOLDER, RuleBook
+from eligibility.rulebook.rules import TESTS_FOLDER, RuleBook
 
 from .conftest import PROFILES, RULES
 

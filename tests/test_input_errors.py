@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from eligibility.errors import InputError
-from eligibility.profiles import load_profile
-from eligibility.rules import load_rulebook
+from eligibility.inputs.profiles import load_profile
+from eligibility.rulebook.rules import load_rulebook
 
 RULES = Path(__file__).resolve().parent.parent / "rules"
 

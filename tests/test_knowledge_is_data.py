@@ -25,10 +25,10 @@ from click.testing import CliRunner, Result
 
 from eligibility.api import check_profile
 from eligibility.cli import main
-from eligibility.evaluate import CheckResult, NodeResult
-from eligibility.profiles import Profile, profile_from_data
-from eligibility.rules import RuleBook, load_rulebook
-from eligibility.yamlio import parse_text
+from eligibility.engine.results import CheckResult, NodeResult
+from eligibility.inputs.profiles import Profile, profile_from_data
+from eligibility.inputs.yamlio import parse_text
+from eligibility.rulebook.rules import RuleBook, load_rulebook
 
 from .conftest import PROFILES, ROOT, RULES
 

@@ -19,11 +19,11 @@ import pytest
 from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 
-from eligibility import rules
 from eligibility.cli import main
 from eligibility.errors import InputError
 from eligibility.lint import lint_rules
-from eligibility.rulecheck import ERROR, WARNING, Problem
+from eligibility.rulebook import rules
+from eligibility.rulebook.rulecheck import ERROR, WARNING, Problem
 from tests.conftest import PROFILES, ROOT
 
 HANA = PROFILES / "c09-hana-sato.yaml"

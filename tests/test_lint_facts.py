@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from eligibility import rules
 from eligibility.facts.kinds import HELD_RECORD, held
 from eligibility.lint import lint_rules
-from eligibility.rulecheck import ERROR, WARNING
+from eligibility.rulebook import rules
+from eligibility.rulebook.rulecheck import ERROR, WARNING
 from tests.conftest import ROOT
 from tests.test_lint import (
     Mistake,

@@ -30,8 +30,8 @@ from benchmarks.generate import write
 from eligibility.api import check_profile
 from eligibility.casetest import load_case
 from eligibility.cli import main
-from eligibility.profiles import Profile
-from eligibility.rules import RuleBook, load_rulebook
+from eligibility.inputs.profiles import Profile
+from eligibility.rulebook.rules import RuleBook, load_rulebook
 
 from .conftest import ROOT, RULES
 

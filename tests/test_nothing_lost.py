@@ -31,11 +31,11 @@ from eligibility import facts
 from eligibility.api import check_profile
 from eligibility.batch import atomic_writer, run_batch
 from eligibility.cli import main
-from eligibility.cohort import read_cohort, read_items
 from eligibility.errors import InputError, printable
 from eligibility.facts import kinds
-from eligibility.profiles import load_profile, profile_from_data
-from eligibility.rules import load_rulebook
+from eligibility.inputs.cohort import read_cohort, read_items
+from eligibility.inputs.profiles import load_profile, profile_from_data
+from eligibility.rulebook.rules import load_rulebook
 from tests.conftest import PROFILES, ROOT, process_group
 
 HANA = PROFILES / "c09-hana-sato.yaml"

@@ -57,10 +57,10 @@ from hypothesis.database import DirectoryBasedExampleDatabase
 from eligibility.api import check_profile
 from eligibility.batch import run_batch
 from eligibility.cli import main
-from eligibility.cohort import read_items
+from eligibility.engine.results import AMBIGUOUS, NOT_APPLICABLE, NOT_MET, UNKNOWN, NodeResult
 from eligibility.errors import InputError
-from eligibility.evaluate import AMBIGUOUS, NOT_APPLICABLE, NOT_MET, UNKNOWN, NodeResult
-from eligibility.profiles import load_profile, profile_from_data
+from eligibility.inputs.cohort import read_items
+from eligibility.inputs.profiles import load_profile, profile_from_data
 from tests.profile_strategies import (
     EXTREME_DAYS,
     FIXTURE_DOCUMENTS,

@@ -15,13 +15,13 @@ from typing import Any
 
 import pytest
 
-from eligibility import rules
 from eligibility.api import check_profile
 from eligibility.errors import InputError
+from eligibility.inputs.profiles import load_profile
 from eligibility.logic import Compiled
-from eligibility.profiles import load_profile
-from eligibility.render import text_report
-from eligibility.rules import load_rulebook
+from eligibility.report.render import text_report
+from eligibility.rulebook import rules
+from eligibility.rulebook.rules import load_rulebook
 from tests.conftest import PROFILES, ROOT
 
 
@@ -236,7 +236,7 @@ def test_the_key_covers_the_loading_code(cache, rules_copy, monkeypatch):
 
 def test_an_entry_others_can_write_is_not_read(tmp_path, monkeypatch) -> None:
     """A cache entry is code-like (it decides verdicts): one writable by others is ignored."""
-    from eligibility import rules
+    from eligibility.rulebook import rules
 
     entry = tmp_path / "entry.json"
     entry.write_bytes(b'{"key": "k", "value": [1]}')

@@ -9,8 +9,8 @@ import pytest
 
 from benchmarks.generate import write
 from eligibility.batch import run_batch
-from eligibility.cohort import load_mapping, read_items
 from eligibility.errors import InputError
+from eligibility.inputs.cohort import load_mapping, read_items
 
 distributed = pytest.importorskip("distributed")
 from eligibility.scale import run_on_cluster  # noqa: E402 - only with dask installed

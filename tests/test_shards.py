@@ -17,7 +17,6 @@ import yaml
 
 from benchmarks.generate import profile, write
 from eligibility import batch as batch_module
-from eligibility import cohort as cohort_module
 from eligibility.batch import (
     Settings,
     check_shard,
@@ -25,14 +24,15 @@ from eligibility.batch import (
     open_reports,
     run_batch,
 )
-from eligibility.cohort import (
+from eligibility.errors import InputError
+from eligibility.inputs import cohort as cohort_module
+from eligibility.inputs.cohort import (
     count_shard,
     load_mapping,
     number_shards,
     read_items,
     read_shard,
 )
-from eligibility.errors import InputError
 
 from .conftest import process_group
 

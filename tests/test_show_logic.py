@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from eligibility.cli import main
-from eligibility.logictext import readable
+from eligibility.report.logictext import readable
 
 from .conftest import ROOT
 

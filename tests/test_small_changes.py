@@ -18,12 +18,12 @@ from click.testing import CliRunner
 
 from eligibility.api import check_profile
 from eligibility.cli import main
+from eligibility.engine.results import MET, NO_RULES, NOT_MET
 from eligibility.errors import InputError
-from eligibility.evaluate import MET, NO_RULES, NOT_MET
-from eligibility.explain import explain
-from eligibility.profiles import load_profile, profile_from_data
-from eligibility.rules import RuleBook, load_rulebook
-from eligibility.yamlio import parse_text
+from eligibility.inputs.profiles import load_profile, profile_from_data
+from eligibility.inputs.yamlio import parse_text
+from eligibility.report.explain import explain
+from eligibility.rulebook.rules import RuleBook, load_rulebook
 
 from .conftest import PROFILES, RULES
 

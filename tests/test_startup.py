@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from eligibility.errors import InputError
-from eligibility.rules import Credential, RuleBook, Selection, Version
+from eligibility.rulebook.rules import Credential, RuleBook, Selection, Version
 from tests.conftest import PROFILES, ROOT
 
 HANA = PROFILES / "c09-hana-sato.yaml"
@@ -55,11 +55,13 @@ def _packages(modules: set[str]) -> set[str]:
 
 def test_check_imports_neither_batch_nor_describe_nor_python_jsonschema(tmp_path):
     modules = _packages(_modules_after(["check", str(HANA), "--cert", "CPC-A-removal"], tmp_path))
-    assert "eligibility.verdicts" in modules and "eligibility.render" in modules  # it did run
+    assert (
+        "eligibility.engine.plan" in modules and "eligibility.report.render" in modules
+    )  # it did run
     unused = {
         "eligibility.batch",
-        "eligibility.cohort",
-        "eligibility.describe",
+        "eligibility.inputs.cohort",
+        "eligibility.report.describe",
         "jsonschema",  # Python jsonschema: only to word an invalid document
         "tempfile",  # only to write a cache entry
         "multiprocessing",
@@ -71,11 +73,11 @@ def test_check_imports_neither_batch_nor_describe_nor_python_jsonschema(tmp_path
 def test_a_warm_command_that_validates_nothing_does_not_import_jsonschema_rs(tmp_path, args):
     """jsonschema_rs costs ~20 ms to import (email, socket, decimal); only validating needs it."""
     modules = _packages(_modules_after(args, tmp_path))
-    assert "eligibility.rules" in modules
+    assert "eligibility.rulebook.rules" in modules
     assert not modules & {
         "jsonschema_rs",
         "jsonschema",
-        "eligibility.verdicts",
+        "eligibility.engine.plan",
         "eligibility.batch",
     }
 

@@ -24,13 +24,13 @@ import jsonschema_rs
 import pytest
 
 from benchmarks.generate import write
-from eligibility import validation
 from eligibility.casetest import find_cases
 from eligibility.errors import InputError
-from eligibility.profiles import read_text
-from eligibility.rules import REFERENCE_FILES, rule_files
-from eligibility.validation import is_valid, validate, validator
-from eligibility.yamlio import line_of, parse_text
+from eligibility.inputs import validation
+from eligibility.inputs.profiles import read_text
+from eligibility.inputs.validation import is_valid, validate, validator
+from eligibility.inputs.yamlio import line_of, parse_text
+from eligibility.rulebook.rules import REFERENCE_FILES, rule_files
 from tests.conftest import PROFILES, ROOT
 
 RULES = ROOT / "rules"
@@ -337,7 +337,7 @@ def test_rust_needs_format_assertion_and_the_date_range_pattern():
 def test_a_valid_profile_does_not_import_python_jsonschema():
     """Python jsonschema (~0.1 s to import) is loaded only to explain an invalid document."""
     code = (
-        "import sys; from eligibility.profiles import load_profile; "
+        "import sys; from eligibility.inputs.profiles import load_profile; "
         f"load_profile({str(HANA)!r}); print('jsonschema' in sys.modules)"
     )
     result = subprocess.run(

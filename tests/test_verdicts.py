@@ -15,10 +15,10 @@ import pytest
 
 from benchmarks.generate import write
 from eligibility.api import check_profile, resolve_as_of
-from eligibility.evaluate import AMBIGUOUS, MET, NOT_MET, UNKNOWN, CheckResult
+from eligibility.engine.plan import Memo, assess, make_plan
+from eligibility.engine.results import AMBIGUOUS, MET, NOT_MET, UNKNOWN, CheckResult
 from eligibility.facts import derive, policy_can_matter, rederive
-from eligibility.profiles import load_profile, profile_from_data
-from eligibility.verdicts import Memo, assess, make_plan
+from eligibility.inputs.profiles import load_profile, profile_from_data
 from tests.explained import assert_alike, closest_unmet, lacking_fields
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "profiles"

@@ -23,7 +23,8 @@ import pytest
 
 from benchmarks.generate import write
 from eligibility.api import check_profile, resolve_as_of
-from eligibility.evaluate import (
+from eligibility.engine.plan import Memo, Plan, assess, make_plan
+from eligibility.engine.results import (
     AMBIGUOUS,
     NO_RULES,
     NOT_APPLICABLE,
@@ -31,9 +32,8 @@ from eligibility.evaluate import (
     UNKNOWN,
     CheckResult,
 )
-from eligibility.profiles import Profile, load_profile, profile_from_data
-from eligibility.rules import load_rulebook
-from eligibility.verdicts import Memo, Plan, assess, make_plan
+from eligibility.inputs.profiles import Profile, load_profile, profile_from_data
+from eligibility.rulebook.rules import load_rulebook
 from tests.explained import assert_alike, closest_unmet, lacking_fields
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -45,7 +45,7 @@ Expression = tuple[str, str, Any, tuple[str | int, ...]]
 
 @dataclass(frozen=True)
 class Named:
-    """A name a kind's parameter gives, for ``eligibility lint`` (eligibility/factcheck.py) to
+    """A name a kind's parameter gives, for ``eligibility lint`` (eligibility/rulebook/factcheck.py) to
     check: a profile ``section`` (``one-record`` for one holding a single record), a ``field``
     of the records of section ``of``, a ``credential`` id, a ``body``, a ``standing``, or a
     ``policy`` (``values``: the policy values the table at ``table`` gives something for)."""

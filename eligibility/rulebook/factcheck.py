@@ -6,7 +6,7 @@ profile section. ``eligibility lint`` reports every problem these checks find; l
 book runs the error checks on the fact files before compiling them, and the checks across the
 book after the rule files, and refuses the first error, as it does for rule files.
 
-The JsonLogic is checked by :mod:`eligibility.rulecheck`'s checks (this module is their part for
+The JsonLogic is checked by :mod:`eligibility.rulebook.rulecheck`'s checks (this module is their part for
 fact files, and uses their helpers), reading the fields of a record where a rule reads facts:
 the records of ``schemas/profile.schema.json``, and ``kinds.HELD_RECORD`` for the credentials
 held.
@@ -26,7 +26,7 @@ import orjson
 from eligibility.facts.book import HELD, SINGLE_RECORDS
 from eligibility.facts.kinds import HELD_RECORD, KINDS, Named
 from eligibility.resources import schema_file
-from eligibility.rulecheck import (
+from eligibility.rulebook.rulecheck import (
     _PLACEHOLDER,
     ALLOWED_EXTENSIONS,
     ERROR,
@@ -47,7 +47,7 @@ from eligibility.rulecheck import (
     credential_name,
     registered_source,
 )
-from eligibility.versions import numbered
+from eligibility.rulebook.versions import numbered
 
 # Operators beyond standard JsonLogic that fact files may use (docs/lint.md says why each is
 # safe). Rules may not: their logic is exported to other engines; a fact file's never is.

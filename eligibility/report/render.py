@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from eligibility.dates import DAYS_PER_MONTH
-from eligibility.evaluate import (
+from eligibility.engine.results import (
     AMBIGUOUS,
     MET,
     NOT_APPLICABLE,
@@ -17,8 +17,8 @@ from eligibility.evaluate import (
     NodeResult,
     ProfileReport,
 )
-from eligibility.explain import Explanation, explain, step
-from eligibility.rules import Policy, Version
+from eligibility.report.explain import Explanation, explain, step
+from eligibility.rulebook.rules import Policy, Version
 
 REPORT_VERSION = 1
 STATUS_WORDS = {MET: "met", NOT_MET: "not met", UNKNOWN: "unknown", AMBIGUOUS: "ambiguous"}

@@ -22,7 +22,7 @@ from typing import Any
 
 import orjson
 
-from eligibility.evaluate import (
+from eligibility.engine.results import (
     AMBIGUOUS,
     KEEPING_KINDS,
     LAPSED,
@@ -45,7 +45,7 @@ from eligibility.evaluate import (
 )
 from eligibility.facts import derive, policy_can_matter, rederive, rederive_each
 from eligibility.logic import Compiled, compile_parts, truthy
-from eligibility.rules import Check, Node, RuleBook, Version
+from eligibility.rulebook.rules import Check, Node, RuleBook, Version
 
 NOT_MET_CODE, UNKNOWN_CODE, MET_CODE = 0, 1, 2
 MEMO_SIZE = 4096  # answers remembered across students, per generation (see Memo)

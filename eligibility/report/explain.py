@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from itertools import product
 
-from eligibility.evaluate import (
+from eligibility.engine.results import (
     AMBIGUOUS,
     MET,
     NO_RULES,
@@ -21,7 +21,7 @@ from eligibility.evaluate import (
     CheckResult,
     NodeResult,
 )
-from eligibility.rules import Policy
+from eligibility.rulebook.rules import Policy
 
 MAX_ACTIONS = 5
 MAX_COMBINATIONS = (

@@ -11,7 +11,7 @@ its result is cached per file (see "The rule cache" in docs/architecture.md): JS
 named by a hash of the file's text, the rule schema and the code that produced it, so an entry
 whose key does not match is never read. ``ELIGIBILITY_NO_CACHE=1`` switches it off. The checks
 against the facts vocabulary and the policies, the error checks of ``eligibility lint``
-(:mod:`eligibility.rulecheck`, docs/lint.md) and compiling run on every build of the book.
+(:mod:`eligibility.rulebook.rulecheck`, docs/lint.md) and compiling run on every build of the book.
 """
 
 from __future__ import annotations
@@ -31,15 +31,15 @@ import orjson
 from eligibility.cache import cache_root
 from eligibility.errors import InputError, place_of
 from eligibility.facts import CredentialInfo, FactBook, Registry, Retirement, compile_book
+from eligibility.inputs.profiles import read_text
+from eligibility.inputs.validation import validate
+from eligibility.inputs.yamlio import line_of, parse_text, refuse_deeper_than
 from eligibility.logic import Compiled, LogicError, comparison_sides, compile_logic, logic_key
-from eligibility.profiles import read_text
 from eligibility.resources import FLAT_CSV_FILE, data_dir, schema_file
-from eligibility.validation import validate
-from eligibility.versions import check_names, expanded, for_credential, numbered
-from eligibility.yamlio import line_of, parse_text, refuse_deeper_than
+from eligibility.rulebook.versions import check_names, expanded, for_credential, numbered
 
 if TYPE_CHECKING:  # imported when a book is built, not at every start-up
-    from eligibility.rulecheck import Context
+    from eligibility.rulebook.rulecheck import Context
 
 try:  # CPython's own BLAKE2: hashlib would first load OpenSSL (~4 ms of every start-up)
     from _blake2 import blake2b as _hash
@@ -47,7 +47,7 @@ except ImportError:  # pragma: no cover - other interpreters
     from hashlib import blake2b as _hash
 
 REFERENCE_FILES = ("credentials.yaml", "policies.yaml")
-# what the inputs mean (read by eligibility/cohort.py), not rules
+# what the inputs mean (read by eligibility/inputs/cohort.py), not rules
 INPUT_FILES = (FLAT_CSV_FILE,)
 TESTS_FOLDER = "tests"  # folders of rule test cases, not rules (docs/rule-tests.md)
 CACHE_FORMAT = 1  # bump when the cached value's shape changes
@@ -382,9 +382,9 @@ def _build(root: Path, texts: Mapping[Path, str]) -> RuleBook:
     registry = _registry(root / "credentials.yaml", texts)
     policies = _policies(root / "policies.yaml", texts)
     fact_files = {path: text for path, text in texts.items() if is_fact_file(text)}
-    # lint: the errors `eligibility lint` reports refuse the book (eligibility/rulecheck.py,
-    # eligibility/factcheck.py)
-    from eligibility import factcheck, rulecheck
+    # lint: the errors `eligibility lint` reports refuse the book (eligibility/rulebook/rulecheck.py,
+    # eligibility/rulebook/factcheck.py)
+    from eligibility.rulebook import factcheck, rulecheck
 
     fact_data: list[factcheck.FactFile] = []
 
@@ -684,7 +684,7 @@ def file_value(path: Path, text: str) -> dict[str, Any]:
     }
 
 
-# --- what the linter's checks compare rules with (eligibility/rulecheck.py) -------------------
+# --- what the linter's checks compare rules with (eligibility/rulebook/rulecheck.py) -------------------
 
 
 def lint_context(
@@ -693,7 +693,7 @@ def lint_context(
     policies: Mapping[str, Policy] | None,
     facts: FactBook | None,
 ) -> Context:
-    """The facts, policies and credentials a rule book knows, for :mod:`eligibility.rulecheck`.
+    """The facts, policies and credentials a rule book knows, for :mod:`eligibility.rulebook.rulecheck`.
 
     The one place that says which facts exist (those the fact files define), which of them list
     credential ids (the lists under ``credentials``) and which free keys (``recert.*``) are
@@ -701,7 +701,7 @@ def lint_context(
     read; ``facts`` None: a fact file could not be (every fact is then taken as known); a
     registry that cannot be read is left out the same way (the linter reports all three).
     """
-    from eligibility import rulecheck
+    from eligibility.rulebook import rulecheck
 
     def fact(path: str) -> Mapping[str, Any] | None:
         if facts is None:
@@ -795,14 +795,14 @@ def _code_key() -> bytes:
     digest = _hash(f"{CACHE_FORMAT} {yaml.__version__}".encode())
     for package in ("jsonschema_rs", "datalogic_py"):
         digest.update(_build_of(package).encode())
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the package
     sources = (
-        "rules.py",
-        "versions.py",
-        "rulecheck.py",
-        "factcheck.py",
-        "yamlio.py",
-        "validation.py",
+        "rulebook/rules.py",
+        "rulebook/versions.py",
+        "rulebook/rulecheck.py",
+        "rulebook/factcheck.py",
+        "inputs/yamlio.py",
+        "inputs/validation.py",
         "logic.py",
     )
     for source in sources:
@@ -928,7 +928,7 @@ BOOK_CLASSES = frozenset(
         ("builtins", "frozenset"),
         ("eligibility.logic", "Compiled"),
         *(
-            ("eligibility.rules", name)
+            ("eligibility.rulebook.rules", name)
             for name in ("Check", "Credential", "Node", "Policy", "RuleBook", "Source", "Version")
         ),
     }
@@ -948,7 +948,9 @@ def _book_entry(root: Path, texts: Mapping[Path, str]) -> tuple[Path | None, byt
         # the book's paths are as the directory was given (reports show them): key on that
         where = str(root) if root.is_absolute() else os.path.join(os.getcwd(), str(root))
         digest = _hash(_code_key() + b"book" + os.fsencode(f"{where}\0{root}"))
-        for source in sorted(Path(__file__).with_name("facts").glob("*.py")):  # classes it holds
+        for source in sorted(
+            (Path(__file__).parent.parent / "facts").glob("*.py")
+        ):  # classes it holds
             digest.update(source.read_bytes())
         for path, text in texts.items():
             data = text.encode("utf-8")

@@ -24,17 +24,17 @@ from pathlib import Path
 from typing import IO, Any
 
 from eligibility.errors import InputError, fault
-from eligibility.jsontext import parse_json_line
-from eligibility.profiles import (
+from eligibility.inputs.jsontext import parse_json_line
+from eligibility.inputs.profiles import (
     MAX_BYTES,
     Profile,
     profile_from_data,
     profile_from_text,
     read_text,
 )
+from eligibility.inputs.validation import validate
+from eligibility.inputs.yamlio import line_of, parse_text
 from eligibility.resources import FLAT_CSV_FILE, data_dir
-from eligibility.validation import validate
-from eligibility.yamlio import line_of, parse_text
 
 CSV_COLUMNS = (
     "candidate_id", "name", "as_of", "highest_education",

@@ -15,8 +15,8 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-from eligibility.profiles import Profile
-from eligibility.rules import Check, Node, Version
+from eligibility.inputs.profiles import Profile
+from eligibility.rulebook.rules import Check, Node, Version
 
 MET, NOT_MET, UNKNOWN, AMBIGUOUS, NOT_APPLICABLE, NO_RULES = (
     "met",

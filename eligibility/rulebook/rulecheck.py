@@ -11,7 +11,7 @@ What the rules are compared with (the facts that exist, the open policies and th
 credential registry) comes in a :class:`Context`, which ``rules.lint_context`` builds: the one
 place that says which facts exist.
 
-Fact files have checks of their own (:mod:`eligibility.factcheck`), which use the JsonLogic checks
+Fact files have checks of their own (:mod:`eligibility.rulebook.factcheck`), which use the JsonLogic checks
 here over a record's fields.
 
 Nothing here evaluates a rule on a profile; a constant part of a rule (no fact read) is evaluated
@@ -30,8 +30,8 @@ from typing import Any
 import orjson
 
 from eligibility.errors import InputError, place_of
-from eligibility.versions import numbered
-from eligibility.yamlio import locator
+from eligibility.inputs.yamlio import locator
+from eligibility.rulebook.versions import numbered
 
 ERROR, WARNING = "error", "warning"
 
@@ -558,7 +558,7 @@ def credential_name(found: _Found, context: Context, name: str, where: list, how
 class _Logic:
     """The checks of one JsonLogic expression: operators, reads, values compared, constants.
 
-    ``version`` is what holds it (a rule version; a fact definition in eligibility/factcheck.py,
+    ``version`` is what holds it (a rule version; a fact definition in eligibility/rulebook/factcheck.py,
     whose subclass reads a record's fields instead of facts)."""
 
     extensions = ALLOWED_EXTENSIONS  # the engine's operators beyond the standard it may use

@@ -7,8 +7,8 @@ from typing import Any
 
 from eligibility.errors import InputError
 from eligibility.logic import Compiled
-from eligibility.logictext import readable
-from eligibility.rules import Credential, Node, RuleBook, Version
+from eligibility.report.logictext import readable
+from eligibility.rulebook.rules import Credential, Node, RuleBook, Version
 
 
 def list_rows(book: RuleBook, as_of: date) -> list[dict[str, Any]]:

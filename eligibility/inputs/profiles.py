@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from eligibility.errors import InputError, place_of
-from eligibility.jsontext import parse_json
-from eligibility.validation import validate
-from eligibility.yamlio import line_of, parse_text
+from eligibility.inputs.jsontext import parse_json
+from eligibility.inputs.validation import validate
+from eligibility.inputs.yamlio import line_of, parse_text
 
 
 @dataclass(frozen=True)

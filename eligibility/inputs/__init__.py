@@ -1,0 +1,1 @@
+"""Reading what people give: files, YAML and JSON, schema validation, profiles, cohorts."""

@@ -1,0 +1,1 @@
+"""Answers and rules in words: explanations, text and JSON reports, listings."""
