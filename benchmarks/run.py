@@ -151,8 +151,13 @@ def floor(path: str, out: str, jobs: int = 1) -> tuple[float, float, int, str]:
 def batch(path: str, out: str, jobs: int = 1) -> tuple[float, float, int, str]:
     """``eligibility batch COHORT --out R.csv --summary S.md [--jobs N]``, through run_batch."""
     from eligibility.batch import run_batch
-    from eligibility.inputs.cohort import read_items
-    from eligibility.rulebook.rules import load_rulebook
+
+    try:
+        from eligibility.inputs.cohort import read_items
+        from eligibility.rulebook.rules import load_rulebook
+    except ImportError:  # a baseline checkout from before the package had folders
+        from eligibility.cohort import read_items  # type: ignore[no-redef]
+        from eligibility.rules import load_rulebook  # type: ignore[no-redef]
 
     book = load_rulebook()
     start, cpu = _clock()
