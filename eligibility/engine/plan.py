@@ -1173,11 +1173,11 @@ class _Context:
         out alike (every one with more than 24 months meets it alike) share it."""
         codes = run.codes_of(check)
         if codes[check.root] == NOT_MET_CODE and check.root not in ambiguous:
-            return self.outcome(check, run, ambiguous, lapsed)
+            return self.outcome(check, run, ambiguous, lapsed, memo)
         key = ("codes", check.shape, marked, check.slot_codes(codes))  # type: ignore[misc]
         outcome = memo.get(key)
         if outcome is None:
-            outcome = self.outcome(check, run, ambiguous, lapsed)
+            outcome = self.outcome(check, run, ambiguous, lapsed, memo)
             memo.put(key, outcome)
         return outcome
 
@@ -1191,7 +1191,12 @@ class _Context:
         return None
 
     def outcome(
-        self, check: _CheckPlan, run: _Run, ambiguous: set[int], lapsed: frozenset[str]
+        self,
+        check: _CheckPlan,
+        run: _Run,
+        ambiguous: set[int],
+        lapsed: frozenset[str],
+        memo: Memo,
     ) -> Outcome:
         codes = run.codes_of(check)
         slots = self.plan.slots
@@ -1204,7 +1209,7 @@ class _Context:
             by_status[status(slot)].append(slots[slot].node.id)
         verdict_status = status(check.root)
         lacking, dated = (
-            self.lacking(check, run, ambiguous, lapsed)
+            self.lacking(check, run, ambiguous, lapsed, memo)
             if verdict_status == NOT_MET
             else ((), False)
         )
@@ -1218,11 +1223,44 @@ class _Context:
         )
 
     def lacking(
-        self, check: _CheckPlan, run: _Run, ambiguous: set[int], lapsed: frozenset[str]
+        self,
+        check: _CheckPlan,
+        run: _Run,
+        ambiguous: set[int],
+        lapsed: frozenset[str],
+        memo: Memo,
     ) -> tuple[tuple[NodeResult, ...], bool]:
         """The unmet leaves of the closest pathway, as the explanation shows them; a lone unmet
         leaf that time alone closes gets its reached-on date (every such leaf, with
-        ``all_dates``). The flag says whether a date was searched for (found or not)."""
+        ``all_dates``). The flag says whether a date was searched for (found or not).
+
+        Which pathway is closest and what it lacks depend on nothing but the conditions' codes,
+        which are ambiguous and the numbers of the unmet leaves: remembered under those, for
+        students whose other facts differ (unless a date was searched for)."""
+        codes = run.codes
+        try:
+            key: Any = (
+                "lacking",
+                check.shape,
+                self.all_dates,
+                tuple(k for k, slot in enumerate(check.slots) if slot in ambiguous),
+                check.slot_codes(codes),  # type: ignore[misc]
+                tuple(self.numbers(s, run) for s in check.leaves if codes[s] != MET_CODE),
+            )
+            known = memo.get(key)
+        except TypeError:  # a list among the numbers: not remembered
+            key = known = None
+        if known is not None:
+            return known
+        found = self.closest_lacking(check, run, ambiguous, lapsed)
+        if key is not None and not found[1]:
+            memo.put(key, found)
+        return found
+
+    def closest_lacking(
+        self, check: _CheckPlan, run: _Run, ambiguous: set[int], lapsed: frozenset[str]
+    ) -> tuple[tuple[NodeResult, ...], bool]:
+        """:meth:`lacking`, worked out from the check's result tree."""
         tree = mark_ambiguous(
             self.tree(check.root, run, lapsed, False, False), self.marked(check, ambiguous)
         )
