@@ -29,9 +29,9 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
-from eligibility.api import check_profile, resolve_as_of
+from eligibility.api import resolve_as_of
 from eligibility.engine.plan import NO_OUTCOME, Assessment, Memo, Outcome, Plan, assess, make_plan
-from eligibility.engine.results import NOT_APPLICABLE, NOT_MET
+from eligibility.engine.results import NOT_APPLICABLE, NOT_MET, ProfileReport
 from eligibility.errors import InputError, fault
 from eligibility.inputs.cohort import (
     Cohort,
@@ -331,7 +331,8 @@ class CohortChecker:
         if as_of not in self._plans:
             if len(self._plans) >= self.PLANS:
                 self._plans.clear()
-            self._plans[as_of] = (make_plan(self.book, as_of, self.selectors), Memo())
+            plan = make_plan(self.book, as_of, self.selectors, explaining=self.jsonl)
+            self._plans[as_of] = (plan, Memo())
             self._labels = self._plans[as_of][0].labels
         return self._plans[as_of]
 
@@ -344,13 +345,15 @@ class CohortChecker:
             return self._error(row, tally)
         data = row.profile.data
         try:
-            plan, memo = self.plan(resolve_as_of(row.profile, self.as_of))
-            answers = assess(plan, self.book, data, self.policies, memo)
+            as_of = resolve_as_of(row.profile, self.as_of)
+            plan, memo = self.plan(as_of)
+            answers = assess(plan, self.book, data, self.policies, memo, explained=self.jsonl)
             lines, pairs = self._lines(row, data, answers)
             report = ""
-            if self.jsonl:
-                full = check_profile(
-                    row.profile, self.selectors, self.as_of, self.policies, self.book
+            if self.jsonl:  # rendered from the same run as the CSV lines
+                explicit = dict(self.policies or {})
+                full = ProfileReport(
+                    row.profile, as_of, explicit, answers.results, detailed=bool(self.selectors)
                 )
                 report = json.dumps(json_report(full, self.book.policies)) + "\n"
         except Exception as error:  # a bug must cost one row, not the cohort

@@ -709,6 +709,7 @@ class Assessment:
     plan: Plan
     outcomes: tuple[Outcome, ...]  # per plan.wanted
     standings: tuple[str | None, ...]
+    results: tuple[CheckResult, ...] = ()  # per plan.wanted, when asked for (``explained``)
 
     def verdicts(self) -> tuple[Verdict, ...]:
         checks = self.plan.checks
@@ -727,6 +728,7 @@ def assess(
     explicit: Mapping[str, str] | None = None,
     memo: Memo | None = None,
     all_dates: bool = False,
+    explained: bool = False,
 ) -> Assessment:
     """The answers to the plan's checks for one schema-valid profile, as ``check_profile`` finds them.
 
@@ -737,6 +739,9 @@ def assess(
     A gap that time alone closes gets its reached-on date when it is the only one the closest
     pathway has (a near miss); with ``all_dates`` every such gap does, at the cost of a search of
     probe dates each.
+
+    ``explained`` (a plan made with ``explaining``): the result trees too, from the same run, as
+    :func:`explain_profile` gives them (a JSON Lines report renders them).
     """
     explicit = dict(explicit or {})
     policies = {**book.default_policies(), **explicit}
@@ -751,6 +756,9 @@ def assess(
     outcomes: list[Outcome] = list(plan.blank)
     standings: list[str | None] = [None] * len(plan.wanted)
     kept_ambiguous = context.ambiguous(base, frozenset(), True, memo)
+    results: dict[int, CheckResult] = {}
+    if explained:
+        context.explain(base, frozenset(), True, memo, results, True)
     lapsed = context.answer(
         plan.keeping_groups,
         plan.keeping_gate,
@@ -766,7 +774,10 @@ def assess(
     context.answer(
         plan.other_groups, plan.other_gate, run, ambiguous, memo, lapsed, outcomes, standings
     )
-    return Assessment(plan, tuple(outcomes), tuple(standings))
+    if explained:
+        context.explain(run, lapsed, False, memo, results, True)
+    trees = _wanted_results(plan, results) if explained else ()
+    return Assessment(plan, tuple(outcomes), tuple(standings), trees)
 
 
 def explain_profile(
@@ -783,7 +794,12 @@ def explain_profile(
     ``dates``: each unmet condition that time alone closes gets the day it is reached."""
     context, base, memo, results, lapsed = _keeping_first(plan, book, profile, explicit, dates)
     run = context.without(base, lapsed)
-    context.explain(run, lapsed, False, memo, results)
+    context.explain(run, lapsed, False, memo, results, dates)
+    return _wanted_results(plan, results)
+
+
+def _wanted_results(plan: Plan, results: Mapping[int, CheckResult]) -> tuple[CheckResult, ...]:
+    """The results of the plan's wanted checks, each with its recommends and other versions."""
     answered = []
     for place, i in enumerate(plan.wanted):
         result = results[i]
@@ -829,7 +845,7 @@ def _keeping_first(
         ),
     )
     results: dict[int, CheckResult] = {}
-    context.explain(base, frozenset(), True, memo, results)
+    context.explain(base, frozenset(), True, memo, results, dates)
     lapsed = frozenset(
         check.version.credential  # type: ignore[union-attr]
         for i, check in enumerate(plan.checks)
@@ -922,9 +938,11 @@ class _Context:
         keeping: bool,
         memo: Memo,
         results: dict[int, CheckResult],
+        dates: bool,
     ) -> None:
         """Put the result of each keeping check (or each other check) in ``results``: with its
-        tree for the checks explained, the status and standing alone for the others."""
+        tree for the checks explained (``dates``: with reached-on dates), the status and
+        standing alone for the others."""
         plan = self.plan
         shown = {*plan.wanted, *(k for r, o in plan.extras for k in (r, *o) if k is not None)}
         variants = [
@@ -933,7 +951,7 @@ class _Context:
         ]
         for i, check in enumerate(plan.checks):
             if check.keeping == keeping and (i in shown or check.decides):
-                results[i] = self.result(check, run, lapsed, variants, i in shown)
+                results[i] = self.result(check, run, lapsed, variants, i in shown, dates)
 
     def result(
         self,
@@ -942,6 +960,7 @@ class _Context:
         lapsed: frozenset[str],
         variants: list[tuple[str, str, frozenset[int], list[int]]],
         shown: bool,
+        dates: bool,
     ) -> CheckResult:
         """One check's result on the run (``variants``: codes under other policy values)."""
         as_of = self.plan.as_of
@@ -975,7 +994,7 @@ class _Context:
                     PolicyReading(p, v, CODE_STATUS[other[slot]]) for p, v, other in readings
                 )
         if shown:
-            requires = mark_ambiguous(self.tree(check.root, run, lapsed, self.all_dates), differing)
+            requires = mark_ambiguous(self.tree(check.root, run, lapsed, dates), differing)
             status = requires.status
         else:
             requires = None
