@@ -193,7 +193,7 @@ def many_records(records: int) -> dict[str, Any]:
     """One profile with ``records`` overlapping part-time jobs, as many letters (half for every
     job, half for one), as many CEUs and self-reviews, and a credential with recertification
     cycles for every tenth record: the shapes whose cost once grew with the square of their
-    number (``benchmarks/run.py --scaling``, ``tests/test_nothing_lost.py``)."""
+    number (``benchmarks/run.py --scaling``, ``tests/acceptance/test_nothing_lost.py``)."""
     jobs = [
         {"id": f"j{i}", "start_date": f"{2000 + i % 20}-0{1 + i % 9}-01",
          "end_date": f"{2021 + i % 5}-12-31", "hours_per_week": 10 + i % 20,

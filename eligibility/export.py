@@ -407,7 +407,7 @@ def _typed(
 ) -> frozenset[str]:
     """The JSON types ``expression`` may give, or :class:`_Refused` where datalogic-py and
     json-logic-js could disagree (see ../shared/research/jsonlogic-evaluators.md and
-    tests/test_export.py). ``present``: the facts known not to be null (a leaf's reads, which
+    tests/acceptance/test_export.py). ``present``: the facts known not to be null (a leaf's reads, which
     its exported form requires); None for ``applies_when``, which reads facts as they are.
     ``facts``: the fact book, which gives each fact's type."""
     if expression is None:

@@ -2,7 +2,7 @@
 
 One deliberate adjustment: datalogic-py reads a Python ``str`` rule as JSON text, while JsonLogic
 treats a bare string as a literal, so string rules are JSON-encoded before compiling. With that,
-the official suite (``jsonlogic.com/tests.json``) passes in full; see ``tests/test_logic_conformance.py``.
+the official suite (``jsonlogic.com/tests.json``) passes in full; see ``tests/unit/engine/test_logic_conformance.py``.
 """
 
 from __future__ import annotations
@@ -186,7 +186,7 @@ def truthy(value: Any) -> bool:
     """JsonLogic truthiness as the engine applies it: 0, "", [], {} and null are false.
 
     Computed here rather than through the engine, which would need the value as JSON text;
-    ``tests/test_logic_conformance.py`` checks the two agree.
+    ``tests/unit/engine/test_logic_conformance.py`` checks the two agree.
     """
     if isinstance(value, bool):
         return value

@@ -3,7 +3,7 @@
     python -m tests.facts_table            # print the table for the bundled rules
     python -m tests.facts_table --write    # put it into docs/facts.md, between its markers
 
-``tests/test_facts_doc.py`` fails when the table in docs/facts.md is not what this writes: after
+``tests/unit/facts/test_facts_doc.py`` fails when the table in docs/facts.md is not what this writes: after
 adding or changing a fact in a fact file, run the second command.
 """
 

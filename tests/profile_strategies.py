@@ -1,4 +1,4 @@
-"""Hypothesis strategies for candidate profiles, for tests/test_properties.py.
+"""Hypothesis strategies for candidate profiles, for tests/unit/engine/test_properties.py.
 
 Two kinds: valid profiles built from the fields of ``schemas/profile.schema.json`` (overlapping
 jobs, part-time hours, letters with and without ``covers_work_id``, jobs with and without ``id``,

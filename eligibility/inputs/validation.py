@@ -15,7 +15,7 @@ is the arbiter:
 * whenever Rust says "invalid" (or cannot read the document), Python decides: if it finds no
   problem the document is valid. Rust being stricter costs time, never a wrong verdict.
 
-``tests/test_validation_agreement.py`` runs both over every fixture, rule file and a generated
+``tests/unit/inputs/test_validation_agreement.py`` runs both over every fixture, rule file and a generated
 cohort with broken rows, plus targeted bad cases, and asserts they agree.
 """
 

@@ -1,5 +1,5 @@
 // Evaluates [logic, data] pairs with json-logic-js: node apply.js < pairs.json > results.json
-// (tests/test_export.py checks that the JsonLogic the export writes means the same here as in
+// (tests/acceptance/test_export.py checks that the JsonLogic the export writes means the same here as in
 // this program's engine). A pair the engine throws on gives {"error": message}.
 "use strict";
 const fs = require("fs");

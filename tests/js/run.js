@@ -1,5 +1,5 @@
 // Applies every check of an export to facts documents with json-logic-js, a JsonLogic engine
-// independent of this program's (tests/test_export.py). Usage:
+// independent of this program's (tests/acceptance/test_export.py). Usage:
 //   node run.js EXPORT_DIR < documents.jsonl > answers.jsonl
 // Each input line is one facts document (`eligibility check PROFILE --facts`); each output line
 // maps every check's key (CHECK@VERSION, from manifest.json) to what the engine answered.

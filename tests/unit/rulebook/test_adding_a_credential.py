@@ -17,14 +17,13 @@ from click.testing import CliRunner
 from eligibility.cli import main
 from eligibility.inputs.profiles import load_profile, profile_from_data
 from eligibility.rulebook.rules import load_rulebook
-
-from .conftest import PROFILES, RULES
-from .test_cli import assert_lists_every_credential_once
-from .test_golden import assert_case_holds, case_files, catalogue_gaps
-from .test_verdicts import compare_engines
+from tests.acceptance.test_cli import assert_lists_every_credential_once
+from tests.conftest import PROFILES, RULES
+from tests.unit.engine.test_golden import assert_case_holds, case_files, catalogue_gaps
+from tests.unit.engine.test_verdicts import compare_engines
 
 RULE_FILE = """\
-# A credential added in YAML only (tests/test_adding_a_credential.py).
+# A credential added in YAML only (tests/unit/rulebook/test_adding_a_credential.py).
 rule_format: 1
 body: AAPC
 credentials:

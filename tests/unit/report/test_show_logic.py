@@ -9,8 +9,7 @@ from click.testing import CliRunner
 
 from eligibility.cli import main
 from eligibility.report.logictext import readable
-
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 
 @pytest.mark.parametrize(

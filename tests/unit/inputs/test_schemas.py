@@ -11,8 +11,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from eligibility.resources import SCHEMA_BASE_URL, schema_url
-
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 SCHEMAS = sorted((ROOT / "schemas").glob("*.schema.json"))
 

@@ -33,8 +33,7 @@ from eligibility.inputs.cohort import (
     read_items,
     read_shard,
 )
-
-from .conftest import process_group
+from tests.conftest import process_group
 
 CHECKS = ("CPC-full", "CCS-exam", "CCA-exam", "CPC-renewal")
 

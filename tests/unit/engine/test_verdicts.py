@@ -21,7 +21,7 @@ from eligibility.facts import derive, policy_can_matter, rederive
 from eligibility.inputs.profiles import load_profile, profile_from_data
 from tests.explained import assert_alike, closest_unmet, lacking_fields
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "profiles"
+FIXTURES = Path(__file__).resolve().parents[3] / "fixtures" / "profiles"
 
 
 def _lacking(result: CheckResult, book) -> list[tuple]:

@@ -32,8 +32,7 @@ from eligibility.casetest import load_case
 from eligibility.cli import main
 from eligibility.inputs.profiles import Profile
 from eligibility.rulebook.rules import RuleBook, load_rulebook
-
-from .conftest import ROOT, RULES
+from tests.conftest import ROOT, RULES
 
 PAGE = ROOT / "docs" / "maintaining.md"
 COPY = "my-rules"  # the edited copy, as the page names it

@@ -9,8 +9,7 @@ import pytest
 
 from eligibility.facts import derive
 from eligibility.inputs.profiles import load_profile, profile_from_data
-
-from .conftest import PROFILES
+from tests.conftest import PROFILES
 
 AS_OF = date(2026, 11, 22)
 CODER = {"directly_assigns_codes": True, "code_sets": ["CPT", "ICD-10-CM"]}

@@ -36,7 +36,7 @@ from eligibility.inputs.profiles import Profile, load_profile, profile_from_data
 from eligibility.rulebook.rules import load_rulebook
 from tests.explained import assert_alike, closest_unmet, lacking_fields
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 GOLDEN = ROOT / "fixtures" / "profiles"
 
 

@@ -29,8 +29,7 @@ from eligibility.engine.results import CheckResult, NodeResult
 from eligibility.inputs.profiles import Profile, profile_from_data
 from eligibility.inputs.yamlio import parse_text
 from eligibility.rulebook.rules import RuleBook, load_rulebook
-
-from .conftest import PROFILES, ROOT, RULES
+from tests.conftest import PROFILES, ROOT, RULES
 
 Edit = Callable[[Path], None]  # changes the YAML of a copied rules directory
 Read = Callable[[CheckResult], Any]  # what a test compares of an answer

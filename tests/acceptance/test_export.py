@@ -35,8 +35,7 @@ from eligibility.facts import derive
 from eligibility.inputs.profiles import Profile, load_profile, profile_from_data
 from eligibility.logic import compile_logic, evaluate
 from eligibility.rulebook.rules import RuleBook, load_rulebook
-
-from .conftest import PROFILES, ROOT
+from tests.conftest import PROFILES, ROOT
 
 JS = ROOT / "tests" / "js"
 SCHEMAS = ROOT / "schemas"

@@ -16,8 +16,7 @@ from click.testing import CliRunner, Result
 from eligibility.casetest import load_case
 from eligibility.cli import main
 from eligibility.rulebook.rules import load_rulebook
-
-from .conftest import PROFILES, RULES
+from tests.conftest import PROFILES, RULES
 
 HANA = PROFILES / "c09-hana-sato.yaml"  # C09: course two hours short (the README's example)
 JULIA = PROFILES / "c11-julia-brooks.yaml"  # C11: CPC revoked for unpaid dues

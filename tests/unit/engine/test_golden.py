@@ -19,8 +19,7 @@ import pytest
 
 from eligibility.casetest import PROFILES_FOLDER, find_cases, load_case, run_case, text_report
 from eligibility.rulebook.rules import TESTS_FOLDER, RuleBook
-
-from .conftest import PROFILES, RULES
+from tests.conftest import PROFILES, RULES
 
 
 def case_files(rules: Path) -> list[Path]:

@@ -14,8 +14,7 @@ from click.testing import CliRunner
 from eligibility.cli import main
 from eligibility.errors import InputError
 from eligibility.inputs.cohort import flat_meaning, read_cohort
-
-from .conftest import RULES
+from tests.conftest import RULES
 
 ROW = (
     "candidate_id,name,as_of,coding_start,letter_on_file,credentials,aapc_paid_through\n"

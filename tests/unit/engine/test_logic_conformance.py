@@ -15,7 +15,7 @@ import pytest
 
 from eligibility.logic import compile_logic, engine_truthy, evaluate, truthy
 
-SUITE = Path(__file__).resolve().parent / "data" / "jsonlogic.com" / "tests.json"
+SUITE = Path(__file__).resolve().parents[2] / "data" / "jsonlogic.com" / "tests.json"
 CASES = [c for c in json.loads(SUITE.read_text(encoding="utf-8")) if not isinstance(c, str)]
 KNOWN_DIFFERENCES: dict[int, str] = {}  # index -> reason; empty: every official case passes
 

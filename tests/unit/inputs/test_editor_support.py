@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from eligibility.rulebook.rules import REFERENCE_FILES
-
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 MODELINE = re.compile(r"#\s*yaml-language-server:\s*\$schema=(?P<target>\S+)\s*")
 RULE_FILES = sorted(

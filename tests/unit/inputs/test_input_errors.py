@@ -16,7 +16,7 @@ from eligibility.errors import InputError
 from eligibility.inputs.profiles import load_profile
 from eligibility.rulebook.rules import load_rulebook
 
-RULES = Path(__file__).resolve().parent.parent / "rules"
+RULES = Path(__file__).resolve().parents[3] / "rules"
 
 VALID = """\
 name: Test Person

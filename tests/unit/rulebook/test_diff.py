@@ -27,8 +27,7 @@ from eligibility.impact import Answer, Change, Group, Impact
 from eligibility.inputs.cohort import read_cohort
 from eligibility.rulebook.rules import load_rulebook
 from eligibility.rulediff import RuleDiff, literal_changes, logic_change
-
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 RULES = ROOT / "rules"
 SHARED_FILE = "aapc/cpc-coc.yaml"  # CPC's and COC's rules

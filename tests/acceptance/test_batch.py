@@ -21,8 +21,7 @@ from eligibility.batch import atomic_writer, run_batch
 from eligibility.cli import main
 from eligibility.errors import InputError
 from eligibility.inputs.cohort import _Lines, count_items, load_mapping, read_cohort, read_items
-
-from .conftest import process_group
+from tests.conftest import process_group
 
 CHECKS = ("CPC-full", "CCS-exam", "CCA-exam")
 

@@ -26,7 +26,7 @@ How many: 2,000 generated examples in all by default, shared between the four te
 500 and 300 (a batch example is a cohort of one to four profiles), so more than 2,000 profiles.
 For a longer run, set the total::
 
-    ELIGIBILITY_PROPERTY_EXAMPLES=10000 .venv/bin/python -m pytest tests/test_properties.py
+    ELIGIBILITY_PROPERTY_EXAMPLES=10000 .venv/bin/python -m pytest tests/unit/engine/test_properties.py
 
 Hypothesis draws new examples on every run (not derandomized); a failure prints its minimal
 example and a ``@reproduce_failure`` blob, and is kept in an example database under the system's

@@ -19,7 +19,7 @@ from eligibility.lint import lint_rules
 from eligibility.rulebook import rules
 from eligibility.rulebook.rulecheck import ERROR, WARNING
 from tests.conftest import ROOT
-from tests.test_lint import (
+from tests.unit.rulebook.test_lint import (
     Mistake,
     _own_cache,  # noqa: F401 (a fixture: each test its own rule cache)
     assert_all_reported,

@@ -14,8 +14,7 @@ from jsonschema import Draft202012Validator
 
 from eligibility.cli import main
 from eligibility.rulebook.rules import load_rulebook
-
-from .conftest import PROFILES, ROOT, RULES
+from tests.conftest import PROFILES, ROOT, RULES
 
 C01, C03, C06, C09 = (
     PROFILES / f"{name}.yaml"

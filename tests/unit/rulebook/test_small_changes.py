@@ -24,8 +24,7 @@ from eligibility.inputs.profiles import load_profile, profile_from_data
 from eligibility.inputs.yamlio import parse_text
 from eligibility.report.explain import explain
 from eligibility.rulebook.rules import RuleBook, load_rulebook
-
-from .conftest import PROFILES, RULES
+from tests.conftest import PROFILES, RULES
 
 SHARED = "aapc/cpc-coc.yaml"  # CPC's and COC's rules in one file
 FROM = date(2027, 7, 1)  # the example change's first day
