@@ -1,9 +1,11 @@
 """eligibility: rules-as-data eligibility checks for US medical coding certifications.
 
-The data flows one way, one module per step:
+The data flows one way, and the folders follow it:
 
-    file --(profile)--> validated profile --(facts)--> derived facts
-         --(evaluate, over rules from rules)--> result tree --(explain)--> explanation --(render)--> text/JSON
+    inputs/ (a profile or a cohort, validated) --> facts/ (derived from the fact files)
+    --> engine/ (the rule book's plan for the date, run once: results) --> report/ (in words)
+
+with the rule book loaded and checked in rulebook/; the API, batch and CLI on top.
 
 Everything the command line does is available from Python; start with :func:`eligibility.api.check_profile`.
 """
