@@ -985,7 +985,7 @@ class _Context:
             for value in self.book.policies[policy].values
             if value != self.policies[policy]
         ]
-        under = {(p, v): codes for p, v, changes, codes in variants if check.index in changes}
+        under = {(p, v): other for p, v, changes, other in variants if check.index in changes}
         readings = [(p, v, under.get((p, v), codes)) for p, v in open_values]
         differing = {}
         for slot in check.slots:
@@ -1000,11 +1000,6 @@ class _Context:
             requires = None
             root = self.plan.slots[check.root].node.id
             status = AMBIGUOUS if root in differing else CODE_STATUS[codes[check.root]]
-        standing = None
-        if status == MET:
-            standing = check.check.standing_met
-        elif status == NOT_MET and check.standing is not None:
-            standing = run.values[check.standing]
         return CheckResult(
             check.check,
             check.check.id,
@@ -1015,7 +1010,7 @@ class _Context:
             None,
             (),
             self.policies,
-            standing,
+            self.standing(check, status, run.values),
         )
 
     def can_matter(self, policy: str, sub: _Subprogram) -> bool:
@@ -1134,7 +1129,7 @@ class _Context:
             if ambiguous and not ambiguous.isdisjoint(group.slots):
                 for i, place in zip(members, group.places, strict=True):
                     outcome = self.remembered(checks[i], run, ambiguous, lapsed, memo)
-                    standing = self.standing(checks[i], outcome, values)
+                    standing = self.standing(checks[i], outcome.status, values)
                     if standing in LAPSED and checks[i].decides:
                         lapsing.add(checks[i].version.credential)  # type: ignore[union-attr]
                     if place >= 0:
@@ -1151,7 +1146,7 @@ class _Context:
                 outcome = self.fresh(check, run, ambiguous, lapsed, memo)
                 if not outcome.dated:
                     memo.put(key, outcome)
-            standing = self.standing(check, outcome, values)
+            standing = self.standing(check, outcome.status, values)
             if standing in LAPSED:
                 lapsing.update(group.credentials)
             for place in group.reported:
@@ -1201,11 +1196,12 @@ class _Context:
         return outcome
 
     @staticmethod
-    def standing(check: _CheckPlan, outcome: Outcome, values: list[Any]) -> str | None:
-        """The check's standing (active, inactive ...) for this outcome, if its rules give one."""
-        if outcome.status == MET:
+    def standing(check: _CheckPlan, status: str, values: list[Any]) -> str | None:
+        """The check's standing (active, inactive ...) when its answer is ``status``, if its
+        rules give one."""
+        if status == MET:
             return check.check.standing_met  # type: ignore[union-attr]
-        if outcome.status == NOT_MET and check.standing is not None:
+        if status == NOT_MET and check.standing is not None:
             return values[check.standing]
         return None
 
