@@ -4,8 +4,9 @@ Markdown summary, each written atomically (a temporary file renamed into place a
 A bad row becomes an error row naming its place and reason; every other row is still checked and
 written, and the summary's counts reconcile with the rows read. Memory stays constant whatever the
 cohort's size: rows are read, checked and written one at a time, and the summary keeps counts.
-The CSV report comes from ``verdicts.py`` (every check, fast); the JSON Lines report is the full
-explanation of ``eligibility check --format json`` for each student (slower).
+Both reports come from one run of the engine's plan per student (``engine/plan.py``): the CSV
+from the cohort's answers (every check, fast), the JSON Lines report from the same run's result
+trees, the full explanation of ``eligibility check --format json`` for each student (slower).
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ CSV_FIELDS = (
 )  # fmt: skip
 LISTED_ERRORS = 1000  # error rows the summary lists by name (all are in the report and counted)
 CHUNK = 256  # rows a worker process checks at a time
-TAILS = 4096  # CSV line tails remembered, per generation (see verdicts.Memo)
+TAILS = 4096  # CSV line tails remembered, per generation (see engine.plan.Memo)
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 Each student is read once (``cohort.read_items`` / ``parse_item``, any format ``eligibility
 batch`` reads) and answered by both books on the same evaluation date, with the cohort machinery
-of ``verdicts.py`` (``make_plan`` / ``assess``: the answers of ``check_profile``, computed once
+of ``engine/plan.py`` (``make_plan`` / ``assess``: the answers of ``check_profile``, computed once
 per book and date for the whole cohort). An answer is a check's status with the standing of a
 credential being kept; a check that one book does not have is ``absent`` there, and a change
 between ``absent`` and ``not_applicable`` affects nobody, so it is not one.

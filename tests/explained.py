@@ -1,5 +1,5 @@
-"""What the explained path (check_profile) says, in the terms of the cohort path (verdicts.py):
-shared by the tests that compare the two."""
+"""What a student's explained answer (check_profile) says, in the terms of a cohort's answers
+(``plan.assess``): shared by the tests that compare the two."""
 
 from __future__ import annotations
 

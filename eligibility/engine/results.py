@@ -5,7 +5,7 @@ Every node is met, not met, unknown (a fact it reads is missing) or ambiguous (i
 under another value of an open policy the version names). Comparison leaves report the two sides of
 their own JsonLogic as found and needed, and how far apart they are; where an ongoing job alone
 closes a gap, the date it closes. ``any`` pathways come closest first, and the closest pathway is
-the first one not met. The engine (``verdicts.py``) fills these in from one run of a plan.
+the first one not met. The engine (``engine/plan.py``) fills these in from one run of a plan.
 """
 
 from __future__ import annotations

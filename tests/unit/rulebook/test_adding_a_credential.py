@@ -19,8 +19,8 @@ from eligibility.inputs.profiles import load_profile, profile_from_data
 from eligibility.rulebook.rules import load_rulebook
 from tests.acceptance.test_cli import assert_lists_every_credential_once
 from tests.conftest import PROFILES, RULES
+from tests.unit.engine.test_cohort_answers import compare_engines
 from tests.unit.engine.test_golden import assert_case_holds, case_files, catalogue_gaps
-from tests.unit.engine.test_verdicts import compare_engines
 
 RULE_FILE = """\
 # A credential added in YAML only (tests/unit/rulebook/test_adding_a_credential.py).

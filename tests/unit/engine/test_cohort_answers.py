@@ -1,4 +1,5 @@
-"""The cohort verdicts (verdicts.py) give the answers of the explained path (check_profile).
+"""A cohort's answers (``plan.assess``: checks grouped, outcomes remembered across students)
+are the answers each student's own explanation gives (``check_profile``), from the same engine.
 
 Compared on every golden profile and a generated cohort: status, standing, the failed / unknown /
 ambiguous condition ids, what the closest pathway lacks (with found, needed and shortfall) and, for

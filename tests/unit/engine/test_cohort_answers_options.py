@@ -1,5 +1,5 @@
-"""The cohort verdicts (verdicts.py) give the explained path's answers (check_profile) under the
-options test_verdicts.py leaves out: ``all_dates=False`` (what a batch uses), subsets of checks
+"""A cohort's answers (``plan.assess``) are each student's explained answers (check_profile)
+under the options test_cohort_answers.py leaves out: ``all_dates=False`` (what a batch uses), subsets of checks
 and pinned versions, old evaluation dates (no rules in force, between two rule versions) and every
 open policy value set explicitly.
 
@@ -7,7 +7,7 @@ Each comparison is result by result: label, check id and rule version; status an
 failed / unknown / ambiguous condition ids; what the closest pathway lacks (id, status, found,
 needed, shortfall) and its reached-on date. With ``all_dates=False`` the fast path searches a date
 only for a near miss (the closest pathway lacks exactly one condition, and it is not met:
-``verdicts._Context.lacking``), so there the date must be the explained path's, and None for every
+``plan._Context.lacking``), so there the date must be the explained path's, and None for every
 other lacking leaf. Each test also checks that its cases contain what the comparison is about,
 else it would prove little.
 """
