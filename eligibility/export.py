@@ -153,19 +153,26 @@ def facts_document(
         if value != in_effect[policy.id]
     ]
     lapsed = lapsed_credentials(profile, book, as_of, explicit)
-    facts = dict(derived_facts(profile, book, as_of, in_effect, lapsed))
-    reported_facts = _layer(facts, derived_facts(profile, book, as_of, in_effect, frozenset()))
+    main = derived_facts(profile, book, as_of, in_effect, lapsed)
+    facts = dict(main)
+
+    def as_reported(setting: Mapping[str, str], derived: Mapping[str, Any]) -> Mapping[str, Any]:
+        """The facts with no credential lapsed: those derived already when none is."""
+        return derived_facts(profile, book, as_of, setting, frozenset()) if lapsed else derived
+
+    reported_facts = _layer(facts, as_reported(in_effect, main))
     alternatives: dict[str, dict[str, Any]] = {}
     reported_alternatives: dict[str, dict[str, Any]] = {}
     for policy, value in others:
         setting = {**in_effect, policy: value}
-        alternative = _layer(facts, derived_facts(profile, book, as_of, setting, lapsed))
+        derived = derived_facts(profile, book, as_of, setting, lapsed)
+        alternative = _layer(facts, derived)
         alternatives.setdefault(policy, {})[value] = alternative
         # read below it, in this order: alternatives.P.V, as_reported.facts, facts
         below = {**facts, **reported_facts, **alternative}
-        as_reported = _layer(below, derived_facts(profile, book, as_of, setting, frozenset()))
-        if as_reported:
-            reported_alternatives.setdefault(policy, {})[value] = as_reported
+        reported = _layer(below, as_reported(setting, derived))
+        if reported:
+            reported_alternatives.setdefault(policy, {})[value] = reported
     return {
         "facts_document": DOCUMENT_FORMAT,
         "profile": profile.source,
