@@ -29,6 +29,7 @@ from eligibility.inputs.profiles import Profile, load_profile, profile_from_data
 from eligibility.inputs.validation import validate
 from eligibility.inputs.yamlio import parse_text, value_lines
 from eligibility.report.explain import Explanation, explain
+from eligibility.report.render import explanation_text
 from eligibility.rulebook.rules import REFERENCE_FILES, TESTS_FOLDER, RuleBook
 
 PROFILES_FOLDER = "profiles"  # inside a tests folder: profiles the cases read, not cases
@@ -57,7 +58,10 @@ _ASPECT_WORDS = {
     "found": "the value found",
     "shortfall": "the shortfall",
     "reached_on": "the day it is reached",
+    "says": "a phrase of the text answer",
+    "says_not": "a phrase the text answer must not hold",
 }
+TEXT_ASPECTS = ("says", "says_not")  # phrases of the text answer, one expectation each
 
 
 @dataclass(frozen=True)
@@ -235,7 +239,7 @@ def _expectations(
             path = (*where, check, aspect)
             if aspect in CHECK_ASPECTS:
                 yield Expectation(run, check, aspect, None, value, path, lines.get(path))
-            elif aspect == "actions":
+            elif aspect == "actions" or aspect in TEXT_ASPECTS:
                 for index, way in enumerate(value):
                     at = (*path, index)
                     yield Expectation(run, check, aspect, None, way, at, lines.get(at))
@@ -333,8 +337,19 @@ def _judge_run(case: Case, run: Run, book: RuleBook) -> list[Outcome]:
         result = by_selection[selected[expectation.check]]
         if id(result) not in explanations:
             explanations[id(result)] = explain(result, book.policies)
-        outcomes.append(_judge(case, expectation, result, explanations[id(result)]))
+        explanation = explanations[id(result)]
+        if expectation.aspect in TEXT_ASPECTS:
+            outcomes.append(_said(expectation, explanation_text(report, explanation)))
+        else:
+            outcomes.append(_judge(case, expectation, result, explanation))
     return outcomes
+
+
+def _said(expectation: Expectation, text: str) -> Outcome:
+    """Whether the text answer holds the phrase; spacing and line breaks do not matter."""
+    phrase, flat = " ".join(expectation.expected.split()), " ".join(text.split())
+    holds = phrase in flat
+    return Outcome(expectation, holds if expectation.aspect == "says" else not holds, text)
 
 
 def _policies(case: Case, run: Run, book: RuleBook) -> dict[str, str]:
@@ -520,6 +535,11 @@ def _failure(file: str, outcome: Outcome, run: Run) -> str:
     if e.aspect == "actions":
         wanted = "among the ways forward: " + _way(e.expected)
         got = "; ".join(_way(w) for w in outcome.actual) or "no way forward"
+    elif e.aspect in TEXT_ASPECTS:
+        wanted = repr(e.expected) + (" (not)" if e.aspect == "says_not" else "")
+        got = "the text answer:\n" + "\n".join(
+            f"        | {line}" for line in outcome.actual.splitlines()
+        )
     else:
         wanted = _value(e.aspect, e.expected)
         got = outcome.note or _value(e.aspect, outcome.actual)

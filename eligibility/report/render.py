@@ -40,7 +40,10 @@ def quantity(value: Any, unit: str | None) -> str:
         return _months(value)
     if isinstance(value, int | float):
         number = int(value) if float(value).is_integer() else round(value, 1)
-        return f"{number} {unit}" if unit and unit != "count" else str(number)
+        if not unit or unit == "count":
+            return str(number)
+        # "1 hour", "1 CEU", "1 letter": units are written in the plural
+        return f"{number} {unit[:-1] if number == 1 and unit.endswith('s') else unit}"
     return str(value)
 
 
@@ -95,7 +98,7 @@ def text_report(report: ProfileReport, policies: Mapping[str, Policy]) -> str:
     head += "".join(f"\nAssumed: {assumption}" for assumption in report.profile.assumed)
     if not report.detailed:
         return "\n".join([head, "", *_summary_lines(explanations), "", _summary_footer()])
-    blocks = [_explanation_text(report, e) for e in explanations]
+    blocks = [explanation_text(report, e) for e in explanations]
     return "\n\n".join(blocks)
 
 
@@ -130,7 +133,8 @@ def _short_text(result: NodeResult) -> str:
     return text if len(text) <= 60 else text[:57].rstrip() + "..."
 
 
-def _explanation_text(report: ProfileReport, e: Explanation) -> str:
+def explanation_text(report: ProfileReport, e: Explanation) -> str:
+    """One check's full explanation, as ``check --cert CHECK`` prints it."""
     r = e.result
     lines = [f"{report.profile.label} · as of {r.as_of.isoformat()} · {r.check_id}"]
     if report.policies:

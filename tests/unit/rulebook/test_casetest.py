@@ -87,7 +87,11 @@ def test_a_copy_of_the_rules_runs_its_own_cases_and_profiles(rules_copy) -> None
     profile.write_text(text.replace("value: 78", "value: 79"), encoding="utf-8")
     hana = rules_copy / "tests" / "c09-hana-sato.yaml"
     hana.write_text(
-        hana.read_text(encoding="utf-8").replace("option-2-course: 78", "option-2-course: 79"),
+        hana.read_text(encoding="utf-8")
+        .replace("option-2-course: 78", "option-2-course: 79")
+        .replace(
+            "78 hours (80 hours needed: 2 hours short)", "79 hours (80 hours needed: 1 hour short)"
+        ),
         encoding="utf-8",
     )
     result = run("--rules", rules_copy)
@@ -153,6 +157,9 @@ KINDS = {
     "shortfall": (HANA, "CPC-A-removal", "shortfall: {option-2-course: 2}", "shortfall: {option-2-course: 3}"),
     "reached on": (HANA, "CPC-A-removal", "reached_on: {option-1-experience: 2027-08-31}", "reached_on: {option-1-experience: 2027-09-01}"),
     "never reached": (HANA, "CPC-A-removal", "reached_on: {option-2-course: null}", "reached_on: {option-2-course: 2027-01-01}"),
+    "says": (HANA, "CPC-A-removal", 'says: ["longest completed course: 78 hours (80 hours needed: 2 hours short)"]', 'says: ["79 hours"]'),
+    "says across lines": (HANA, "CPC-A-removal", 'says: ["Option 2 met\n  - complete a coding"]', 'says: ["Option 3 met"]'),
+    "says not": (JULIA, "CPC-renewal", 'says_not: ["Standing on 2026-11-22: active"]', 'says_not: ["revoked"]'),
 }  # fmt: skip
 
 
