@@ -633,7 +633,8 @@ def _cycles_templates(
 def _cycles(ctx: Context, definition: Definition) -> dict[str, Any]:
     """Per credential record with ``recert_cycles``: its last completed cycle and its current one,
     with the CEUs of each (pooled within the credential's body; those reported for another body's
-    credential left out), and what follows if a cycle's requirements were not met."""
+    credential left out; in the current one, only those completed by the date), and what follows
+    if a cycle's requirements were not met."""
     params = definition.params
     credentials = ctx.profile.get("credentials", [])
     if not any(record.get("recert_cycles") for record in credentials):
@@ -746,6 +747,8 @@ def _cycle(
             "consequences": [],
         }
     start, end = parse(cycle["start"]), parse(cycle["end"])
+    # a running cycle counts what is done by the date: later records are not yet earned
+    upto = min(end, ctx.as_of)
     timeline = params["standing"]
     standing = timeline["before"]
     when: dict[str, str] = {}
@@ -765,9 +768,9 @@ def _cycle(
         "standing_if_unmet": standing,
         "start": cycle["start"],
         "end": cycle["end"],
-        **dict(zip(sums, pooled.between(start, end), strict=True)),
-        **({own_name: own.between(start, end)[0]} if own_name else {}),
-        **({count["name"]: bisect_right(dates, end) - bisect_left(dates, start)} if count else {}),
+        **dict(zip(sums, pooled.between(start, upto), strict=True)),
+        **({own_name: own.between(start, upto)[0]} if own_name else {}),
+        **({count["name"]: bisect_right(dates, upto) - bisect_left(dates, start)} if count else {}),
         **{name: bool(cycle.get(spec["field"])) for name, spec in flags.items()},
         **{name: _date_flag(spec, start, end) for name, spec in date_flags.items()},
         "consequences": [consequence],
@@ -867,7 +870,8 @@ def _periods(ctx: Context, definition: Definition) -> dict[str, Any]:
     """Renewal periods of ``years`` years for a body's certified member: they end on the last day
     of the renewal month of the membership paid through the latest date, in years whose parity
     is the month's (odd months in odd years); CEUs count when completed within the period, on or
-    after certification, and submitted by the due date (while a period runs, all count so far)."""
+    after certification, and submitted by the due date (while a period runs, those completed by
+    the date count so far)."""
     params, registry, as_of = definition.params, ctx.registry, ctx.as_of
     body = params["body"]
     held_records = [
@@ -955,7 +959,7 @@ def _period(
     submitted = [
         (c, results)
         for c, results in ceus
-        if start <= parse(c["completion_date"]) <= due
+        if start <= parse(c["completion_date"]) <= min(due, as_of)  # not yet earned after it
         and (due >= as_of or (c.get("submitted_date") and parse(c["submitted_date"]) <= due))
     ]
     counted = [(c, r) for c, r in submitted if parse(c["completion_date"]) >= certified]
