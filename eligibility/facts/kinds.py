@@ -627,14 +627,19 @@ def _cycles_templates(
 ) -> list[tuple[tuple[str, ...], str, tuple[str, ...]]]:
     steps = tuple(step["standing"] for step in params["standing"]["after_end"])
     names = ("start", "end", "as_of", "standing", *steps)  # as _cycle fills it in
-    return [(("consequence",), params["consequence"], names)]
+    out = [(("consequence",), params["consequence"], names)]
+    words = params.get("status_words", {})  # as _cycles fills them in
+    out += [(("status_words", "dated"), words["dated"], ("status", "since"))] if words else []
+    out += [(("status_words", "undated"), words["undated"], ("status",))] if words else []
+    return out
 
 
 def _cycles(ctx: Context, definition: Definition) -> dict[str, Any]:
-    """Per credential record with ``recert_cycles``: its last completed cycle and its current one,
-    with the CEUs of each (pooled within the credential's body; those reported for another body's
-    credential left out; in the current one, only those completed by the date), and what follows
-    if a cycle's requirements were not met."""
+    """Per credential record with ``recert_cycles``: the status the profile reports for it on the
+    date (the body's own record, which the CEUs do not override), its last completed cycle and its
+    current one with the CEUs of each (pooled within the credential's body; those reported for
+    another body's credential left out; in the current one, only those completed by the date),
+    and what follows if a cycle's requirements were not met."""
     params = definition.params
     credentials = ctx.profile.get("credentials", [])
     if not any(record.get("recert_cycles") for record in credentials):
@@ -688,7 +693,14 @@ def _cycles(ctx: Context, definition: Definition) -> dict[str, Any]:
         own = ledger(reported.get(cid, ()) if registry.body_of(cid) == body else ())
         done = [c for c in cycles if parse(c["end"]) < ctx.as_of]
         running = [c for c in cycles if parse(c["start"]) <= ctx.as_of <= parse(c["end"])]
-        entry: dict[str, Any] = {}
+        status = status_on(record, ctx.as_of)
+        since = None if status == "active" else record.get("status_effective_date")
+        entry: dict[str, Any] = {"status": status, "status_since": since}
+        if "status_words" in params:
+            words = params["status_words"]["dated" if since else "undated"]
+            entry["status_words"] = (
+                [] if status == "active" else [words.format(status=status, since=since)]
+            )
         if body_spec:
             if body not in held_of_body:
                 held_of_body[body] = _body_credentials(ctx, body, body_spec["statuses"])
@@ -791,7 +803,16 @@ def _cycles_paths(name: str, params: Mapping[str, Any]) -> list[tuple[str, str |
     out: list[tuple[str, str | None, Any]] = [
         (name, None, "object"),
         (f"{name}.*", None, "object"),
+        (
+            f"{name}.*.status",
+            "the status the profile reports for the credential on the date (active unless a "
+            "status other than active has taken effect by then)",
+            "string",
+        ),
+        (f"{name}.*.status_since", "when that status took effect, if not active", text),
     ]
+    if params.get("status_words"):
+        out.append((f"{name}.*.status_words", "that status in words, if not active", "array"))
     if params.get("body_credentials"):
         spec = params["body_credentials"]
         out.append((f"{name}.*.{spec['name']}", spec.get("text"), "integer"))

@@ -266,8 +266,8 @@ MARK_FEWER_AHIMA_SOURCED = changed(ceus=(2, {"ahima_source": False}))  # 5 AHIMA
     ("edit", "how", "policies"),
     [
         pytest.param(
-            replace(SHARED_FACTS, "start_before: 2021-01-01", "start_before: 2025-01-01"), None, None,
-            id="self-reviews asked of cycles beginning before 2025",
+            replace(SHARED_FACTS, "end_on_or_after: 2021-01-01", "end_on_or_after: 2027-01-01"), None, None,
+            id="self-reviews asked of cycles ending before 2027",
         ),
         pytest.param(
             replace(SHARED_FACTS, "start_on_or_after: 2025-01-01", "start_on_or_after: 2024-01-01"),
@@ -459,7 +459,8 @@ def add_cycle_flag(data: dict) -> None:
 def add_dated_condition(data: dict) -> None:
     version = next(v for v in data["versions"] if v["id"] == "AHIMA-RECERT-2025")
     check = next(c for c in version["checks"] if c["id"] == "{credential}-recert")
-    last_cycle = next(n for n in check["requires"]["any"] if n["id"] == "last-cycle")
+    standing = next(n for n in check["requires"]["all"] if n["id"] == "standing")
+    last_cycle = next(n for n in standing["any"] if n["id"] == "last-cycle")
     last_cycle["all"].append(MORE_CEUS_FROM_MID_2024)
 
 
