@@ -592,11 +592,15 @@ def _total(values: Iterable[float]) -> float:
 
 
 def _cycles_expressions(params: Mapping[str, Any]) -> list[Expression]:
-    return [
+    out: list[Expression] = [
         (f"sum.{name}", "ceus", spec["where"], ("sums", name, "where"))
         for name, spec in params["sums"].items()
         if "where" in spec
     ]
+    count = params.get("count_dates", {})
+    if "ceus_where" in count:
+        out.append(("count.ceus", "ceus", count["ceus_where"], ("count_dates", "ceus_where")))
+    return out
 
 
 def _cycles_names(params: Mapping[str, Any]) -> list[Named]:
@@ -648,7 +652,6 @@ def _cycles(ctx: Context, definition: Definition) -> dict[str, Any]:
     sums = list(params["sums"])
     wheres = [definition.slots.get(f"sum.{name}") for name in sums]
     ceus = ctx.rows("ceus")
-    rows_by_body: dict[str, Ledger] = {}
     reported: dict[str, list[tuple[Mapping[str, Any], list[Any]]]] = {}
     for ceu, results in ceus:
         if ceu.get("applied_to_credential_id"):
@@ -670,10 +673,29 @@ def _cycles(ctx: Context, definition: Definition) -> dict[str, Any]:
 
     count = params.get("count_dates")
     dates = (
-        sorted(parse(r[count["date"]]) for r in ctx.profile.get(count["records"], []))
-        if count
-        else []
+        [parse(r[count["date"]]) for r in ctx.profile.get(count["records"], [])] if count else []
     )
+    counted_ceus = definition.slots.get("count.ceus")  # CEU records the count counts too
+    pools: dict[str, tuple[Ledger, list[date]]] = {}
+
+    def pool(body: str) -> tuple[Ledger, list[date]]:
+        """The body's CEU records (those reported for another body's credential left out), and
+        the dates the count counts: its section's, and those of the body's CEU records it names."""
+        if body not in pools:
+            rows = [
+                (ceu, results)
+                for ceu, results in ceus
+                if not ceu.get("applied_to_credential_id")
+                or registry.body_of(ceu["applied_to_credential_id"]) == body
+            ]
+            named = [
+                parse(ceu["completion_date"])
+                for ceu, results in rows
+                if counted_ceus is not None and _truthy(results[counted_ceus.index])
+            ]
+            pools[body] = (ledger(rows), sorted(dates + named))
+        return pools[body]
+
     body_spec = params.get("body_credentials")
     held_of_body: dict[str, int] = {}  # per body: counted once, not once per credential
     out: dict[str, Any] = {}
@@ -682,36 +704,36 @@ def _cycles(ctx: Context, definition: Definition) -> dict[str, Any]:
         if not cycles:
             continue
         body = record.get("issuing_body") or registry.body_of(record["id"])
-        if body not in rows_by_body:
-            rows_by_body[body] = ledger(
-                (ceu, results)
-                for ceu, results in ceus
-                if not ceu.get("applied_to_credential_id")
-                or registry.body_of(ceu["applied_to_credential_id"]) == body
-            )
+        pooled, counted = pool(body)
         cid = registry.normalise(record["id"])[0]
         own = ledger(reported.get(cid, ()) if registry.body_of(cid) == body else ())
         done = [c for c in cycles if parse(c["end"]) < ctx.as_of]
         running = [c for c in cycles if parse(c["start"]) <= ctx.as_of <= parse(c["end"])]
-        status = status_on(record, ctx.as_of)
-        since = None if status == "active" else record.get("status_effective_date")
-        entry: dict[str, Any] = {"status": status, "status_since": since}
-        if "status_words" in params:
-            words = params["status_words"]["dated" if since else "undated"]
-            entry["status_words"] = (
-                [] if status == "active" else [words.format(status=status, since=since)]
-            )
+        entry = _reported_status(ctx, params, record)
         if body_spec:
             if body not in held_of_body:
                 held_of_body[body] = _body_credentials(ctx, body, body_spec["statuses"])
             entry[body_spec["name"]] = held_of_body[body]
-        entry["last"] = _cycle(
-            ctx, params, done[-1] if done else None, rows_by_body[body], own, dates
-        )
+        entry["last"] = _cycle(ctx, params, done[-1] if done else None, pooled, own, counted)
         entry["current"] = _cycle(
-            ctx, params, running[0] if running else None, rows_by_body[body], own, dates
+            ctx, params, running[0] if running else None, pooled, own, counted
         )
         out[cid] = entry
+    return out
+
+
+def _reported_status(
+    ctx: Context, params: Mapping[str, Any], record: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The status the profile reports for the credential on the date, since when, and in words."""
+    status = status_on(record, ctx.as_of)
+    since = None if status == "active" else record.get("status_effective_date")
+    out: dict[str, Any] = {"status": status, "status_since": since}
+    if "status_words" in params:
+        words = params["status_words"]["dated" if since else "undated"]
+        out["status_words"] = (
+            [] if status == "active" else [words.format(status=status, since=since)]
+        )
     return out
 
 
