@@ -364,6 +364,8 @@ class _Builder:
         ``computed`` collects, per leaf, the program positions of operands that are not reads."""
         if self.explaining and node.details:
             self.details.append(node.details)
+        # what decides whether a condition is shown: batch leaves out what check does not show
+        self.details += [f for f in (node.shown_if, node.hidden_if) if f]
         if node.kind == "leaf":
             assert node.logic is not None
             sides = None
@@ -627,7 +629,10 @@ def _shape(slots: Sequence[_Slot], slot: int) -> str:
     """Everything an outcome and its rendering read of a tree: ids, words, units and logic."""
     node = slots[slot].node
     own = orjson.dumps(
-        [node.kind, node.id, node.text, node.measure, node.unit, node.fix, node.details],
+        [
+            *(node.kind, node.id, node.text, node.measure, node.unit, node.fix, node.details),
+            *(node.shown_if, node.hidden_if),
+        ],
     ).decode()
     if node.kind == "leaf":
         logic = orjson.dumps(node.logic.source, option=orjson.OPT_SORT_KEYS)  # type: ignore[union-attr]
@@ -796,6 +801,13 @@ def explain_profile(
     run = context.without(base, lapsed)
     context.explain(run, lapsed, False, memo, results, dates)
     return _wanted_results(plan, results)
+
+
+def _shown(node: Node, facts: Mapping[str, Any]) -> bool:
+    """Whether an explanation shows ``node``: its ``shown_if`` fact true, its ``hidden_if`` not."""
+    if node.shown_if and not lookup(facts, node.shown_if):
+        return False
+    return not (node.hidden_if and lookup(facts, node.hidden_if))
 
 
 def _wanted_results(plan: Plan, results: Mapping[int, CheckResult]) -> tuple[CheckResult, ...]:
@@ -993,7 +1005,9 @@ class _Context:
                 differing[self.plan.slots[slot].node.id] = tuple(
                     PolicyReading(p, v, CODE_STATUS[other[slot]]) for p, v, other in readings
                 )
-        if shown:
+        if shown and check.extra and not _shown(self.plan.slots[check.root].node, run.facts):
+            requires, status = None, CODE_STATUS[codes[check.root]]  # recommends not to show
+        elif shown:
             requires = mark_ambiguous(self.tree(check.root, run, lapsed, dates), differing)
             status = requires.status
         else:
@@ -1160,11 +1174,18 @@ class _Context:
         """The outcome of a check some of whose conditions are ambiguous: remembered under the
         facts it reads and which of its conditions (by place) a policy alternative changes."""
         marked = tuple(k for k, slot in enumerate(check.slots) if slot in ambiguous)
-        key = ("ambiguous", check.shape, self.all_dates, marked, check.inputs(run.values))  # type: ignore[misc]
+        key = (
+            "ambiguous",
+            check.shape,
+            self.all_dates,
+            marked,
+            check.inputs(run.values),  # type: ignore[misc]
+            self.hidden(check, run),
+        )
         try:
             outcome = memo.get(key)
         except TypeError:  # a list or mapping among the facts
-            key = (*key[:4], _hashable(key[4]))
+            key = (*key[:4], _hashable(key[4]), key[5])
             outcome = memo.get(key)
         if outcome is None:
             outcome = self.fresh(check, run, ambiguous, lapsed, memo, marked)
@@ -1188,12 +1209,30 @@ class _Context:
         codes = run.codes_of(check)
         if codes[check.root] == NOT_MET_CODE and check.root not in ambiguous:
             return self.outcome(check, run, ambiguous, lapsed, memo)
-        key = ("codes", check.shape, marked, check.slot_codes(codes))  # type: ignore[misc]
+        key = ("codes", check.shape, marked, check.slot_codes(codes), self.hidden(check, run))  # type: ignore[misc]
         outcome = memo.get(key)
         if outcome is None:
             outcome = self.outcome(check, run, ambiguous, lapsed, memo)
             memo.put(key, outcome)
         return outcome
+
+    def hidden(self, check: _CheckPlan, run: _Run) -> frozenset[int]:
+        """The check's slots an explanation does not show (``shown_if`` / ``hidden_if``, or
+        under such a condition); empty, and cheap, for the many checks that hide nothing."""
+        slots = self.plan.slots
+        if not any(slots[s].node.shown_if or slots[s].node.hidden_if for s in check.slots):
+            return frozenset()
+        out: set[int] = set()
+
+        def walk(slot: int, hidden: bool) -> None:
+            for child in slots[slot].children:
+                gone = hidden or not _shown(slots[child].node, run.facts)
+                if gone:
+                    out.add(child)
+                walk(child, gone)
+
+        walk(check.root, False)
+        return frozenset(out)
 
     @staticmethod
     def standing(check: _CheckPlan, status: str, values: list[Any]) -> str | None:
@@ -1220,8 +1259,10 @@ class _Context:
             return AMBIGUOUS if slot in ambiguous else CODE_STATUS[codes[slot]]
 
         by_status: dict[str, list[str]] = {NOT_MET: [], UNKNOWN: [], AMBIGUOUS: [], MET: []}
+        hidden = self.hidden(check, run)
         for slot in check.leaves:
-            by_status[status(slot)].append(slots[slot].node.id)
+            if slot not in hidden:
+                by_status[status(slot)].append(slots[slot].node.id)
         verdict_status = status(check.root)
         lacking, dated = (
             self.lacking(check, run, ambiguous, lapsed, memo)
@@ -1261,6 +1302,7 @@ class _Context:
                 tuple(k for k, slot in enumerate(check.slots) if slot in ambiguous),
                 check.slot_codes(codes),  # type: ignore[misc]
                 tuple(self.numbers(s, run) for s in check.leaves if codes[s] != MET_CODE),
+                self.hidden(check, run),
             )
             known = memo.get(key)
         except TypeError:  # a list among the numbers: not remembered
@@ -1315,7 +1357,11 @@ class _Context:
         if shown and status == NOT_MET and node.details:
             details = tuple(lookup(run.facts, node.details) or ())
         if info.children:
-            children = [self.tree(child, run, lapsed, dates, shown) for child in info.children]
+            children = [
+                self.tree(child, run, lapsed, dates, shown)
+                for child in info.children
+                if _shown(self.plan.slots[child].node, run.facts)
+            ]
             return inner_result(node, status, children, details)
         if not shown and status == MET:
             return NodeResult(node, MET)

@@ -31,7 +31,15 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from eligibility.dates import DAYS_PER_MONTH, ONE_DAY, Interval, clip, months_in, parse
+from eligibility.dates import (
+    DAYS_PER_MONTH,
+    ONE_DAY,
+    Interval,
+    add_months,
+    clip,
+    months_in,
+    parse,
+)
 
 if TYPE_CHECKING:
     from eligibility.facts.book import Definition
@@ -604,7 +612,7 @@ def _cycles_expressions(params: Mapping[str, Any]) -> list[Expression]:
 
 
 def _cycles_names(params: Mapping[str, Any]) -> list[Named]:
-    out = []
+    out = [Named(("body",), "body", params["body"])] if "body" in params else []
     count = params.get("count_dates")
     if count:
         out.append(Named(("count_dates", "records"), "section", count["records"]))
@@ -630,7 +638,8 @@ def _cycles_templates(
     params: Mapping[str, Any],
 ) -> list[tuple[tuple[str, ...], str, tuple[str, ...]]]:
     steps = tuple(step["standing"] for step in params["standing"]["after_end"])
-    names = ("start", "end", "as_of", "standing", *steps)  # as _cycle fills it in
+    window = ("window_opens",) if params.get("window") else ()
+    names = ("start", "end", "as_of", "standing", *steps, *window)  # as _cycle fills it in
     out = [(("consequence",), params["consequence"], names)]
     words = params.get("status_words", {})  # as _cycles fills them in
     out += [(("status_words", "dated"), words["dated"], ("status", "since"))] if words else []
@@ -645,10 +654,17 @@ def _cycles(ctx: Context, definition: Definition) -> dict[str, Any]:
     another body's credential left out; in the current one, only those completed by the date),
     and what follows if a cycle's requirements were not met."""
     params = definition.params
-    credentials = ctx.profile.get("credentials", [])
-    if not any(record.get("recert_cycles") for record in credentials):
-        return {}
     registry = ctx.registry
+    credentials = ctx.profile.get("credentials", [])
+    every = "body" in params  # one body's credentials, each (without cycles: none exists)
+    if every:
+        credentials = [
+            record
+            for record in credentials
+            if (record.get("issuing_body") or registry.body_of(record["id"])) == params["body"]
+        ]
+    if not credentials or not (every or any(r.get("recert_cycles") for r in credentials)):
+        return {}
     sums = list(params["sums"])
     wheres = [definition.slots.get(f"sum.{name}") for name in sums]
     ceus = ctx.rows("ceus")
@@ -701,7 +717,7 @@ def _cycles(ctx: Context, definition: Definition) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for record in sorted(credentials, key=_canonical):  # one credential's records in one order
         cycles = sorted(record.get("recert_cycles", []), key=lambda c: (c["start"], c["end"]))
-        if not cycles:
+        if not cycles and not every:
             continue
         body = record.get("issuing_body") or registry.body_of(record["id"])
         pooled, counted = pool(body)
@@ -767,11 +783,13 @@ def _cycle(
     count = params.get("count_dates")
     flags = params.get("flags", {})
     date_flags = params.get("date_flags", {})
+    window = params.get("window")
     if cycle is None:
         return {
             "exists": False,
             "start": None,
             "end": None,
+            **({"window_opens": None} if window else {}),
             **dict.fromkeys(sums, 0),
             **({own_name: 0} if own_name else {}),
             "standing_if_unmet": None,
@@ -792,8 +810,17 @@ def _cycle(
         if ctx.as_of >= day:
             standing = step["standing"]
     words = params.get("standing_words", {}).get(standing, standing)
+    # the submission window: the last ``months`` calendar months of the cycle
+    opens = (
+        {"window_opens": add_months(end + ONE_DAY, -window["months"]).isoformat()} if window else {}
+    )
     consequence = params["consequence"].format(
-        start=cycle["start"], end=cycle["end"], as_of=ctx.as_of.isoformat(), standing=words, **when
+        start=cycle["start"],
+        end=cycle["end"],
+        as_of=ctx.as_of.isoformat(),
+        standing=words,
+        **when,
+        **opens,
     )
     if cycle.get("extension_purchased"):
         consequence += params.get("extension_note", "")
@@ -802,6 +829,7 @@ def _cycle(
         "standing_if_unmet": standing,
         "start": cycle["start"],
         "end": cycle["end"],
+        **opens,
         **dict(zip(sums, pooled.between(start, upto), strict=True)),
         **({own_name: own.between(start, upto)[0]} if own_name else {}),
         **({count["name"]: bisect_right(dates, upto) - bisect_left(dates, start)} if count else {}),
@@ -845,6 +873,11 @@ def _cycles_paths(name: str, params: Mapping[str, Any]) -> list[tuple[str, str |
             (f"{base}.exists", "whether there is such a cycle", "boolean"),
             (f"{base}.start", "the cycle's first day", text),
             (f"{base}.end", "the cycle's last day", text),
+            *(
+                [(f"{base}.window_opens", "the first day to submit the cycle's CEUs", text)]
+                if params.get("window")
+                else []
+            ),
             (f"{base}.standing_if_unmet", "the standing if its requirements were not met", text),
             (f"{base}.consequences", "what follows if its requirements were not met", "array"),
         ]

@@ -647,7 +647,9 @@ def _unread(
                     for part in ("requires", "recommends"):
                         for node, _ in _conditions(check[part], []) if part in check else ():
                             _reads_in(node.get("logic"), reads)
-                            reads.add(node.get("details") or "")
+                            reads.update(
+                                node.get(f) or "" for f in ("details", "shown_if", "hidden_if")
+                            )
     reads.discard("")
     for fact_file in files:
         for index, definition in enumerate(fact_file.data["facts"]):

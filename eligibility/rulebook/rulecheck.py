@@ -408,9 +408,9 @@ class _Version:
                 "give each condition its own id",
             )
         ids.add(node["id"])
-        details = node.get("details")
-        if details:
-            self._fact(details, [*where, "details"])
+        for key in ("details", "shown_if", "hidden_if"):
+            if node.get(key):
+                self._fact(node[key], [*where, key])
         if "logic" in node:
             self._logic(node["logic"], [*where, "logic"], "condition")
             self._numbers(node["text"], node["logic"], [*where, "text"])

@@ -72,6 +72,8 @@ class Node:
     unit: str | None = None
     fix: str | None = None
     details: str | None = None
+    shown_if: str | None = None  # a fact: the condition is shown only when it is true
+    hidden_if: str | None = None  # a fact: the condition is not shown when it is true
     sources: tuple[str, ...] = ()
     confidence: str | None = None
     note: str | None = None
@@ -1188,19 +1190,21 @@ def _node(
         unit=raw.get("unit"),
         fix=raw.get("fix"),
         details=raw.get("details"),
+        shown_if=raw.get("shown_if"),
+        hidden_if=raw.get("hidden_if"),
         sources=tuple(raw.get("sources", [])),
         confidence=raw.get("confidence"),
         note=raw.get("note"),
     )
-    if raw.get("details") and facts.entry(raw["details"]) is None:
-        _fail(
-            path,
-            text,
-            [*where, "details"],
-            f"unknown fact {raw['details']!r}",
-            _did_you_mean(raw["details"], facts)
-            + "name a fact a fact file defines (docs/facts.md)",
-        )
+    for key in ("details", "shown_if", "hidden_if"):
+        if raw.get(key) and facts.entry(raw[key]) is None:
+            _fail(
+                path,
+                text,
+                [*where, key],
+                f"unknown fact {raw[key]!r}",
+                _did_you_mean(raw[key], facts) + "name a fact a fact file defines (docs/facts.md)",
+            )
     for kind in ("all", "any"):
         if kind in raw:
             children = tuple(

@@ -341,3 +341,71 @@ def test_body_credentials_counts_those_kept_for_the_ceu_requirement(
         {"id": "CCA", "issuing_body": "AHIMA", "status": status, "awarded_date": awarded},
     ]
     assert facts(rulebook, credentials=credentials)["recert"]["CCS"]["body_credentials"] == held
+
+
+def test_pahcs_periods_count_pre_approved_self_study_and_give_the_window(rulebook) -> None:
+    """PAHCS-CEU-1: self-study counts only when PAHCS pre-approved it; PAHCS-RC-1: the CEUs go
+    in within two months of the recertification date (the period's last two calendar months)."""
+    credentials = [
+        {
+            "id": "MCS",
+            "issuing_body": "PAHCS",
+            "recert_cycles": [{"start": "2025-03-01", "end": "2027-02-28"}],
+        },
+        {
+            "id": "CCS",
+            "issuing_body": "AHIMA",
+            "recert_cycles": [{"start": "2025-03-01", "end": "2027-02-28"}],
+        },
+        {"id": "PAHCS-SPECIALTY", "issuing_body": "PAHCS", "specialty_name": "Cardiology coding"},
+    ]
+    ceus = [
+        {
+            "delivery_mode": "live",
+            "completion_date": "2025-06-01",
+            "ceus": 10,
+            "submitted_date": "2025-07-01",
+        },
+        {
+            "delivery_mode": "self_study",
+            "pahcs_preapproved": True,
+            "completion_date": "2025-07-01",
+            "ceus": 3,
+        },
+        {"delivery_mode": "self_study", "completion_date": "2025-08-01", "ceus": 5},
+        {
+            "delivery_mode": "live",
+            "instructional_minutes_per_hour": 45,
+            "completion_date": "2025-09-01",
+            "ceus": 7,
+        },
+    ]
+    pahcs = facts(rulebook, credentials=credentials, ceus=ceus)["pahcs"]
+    assert set(pahcs) == {"MCS", "PAHCS-SPECIALTY"}  # PAHCS's own; each, with periods or not
+    current = pahcs["MCS"]["current"]
+    assert (current["ceus"], current["ceus_counted"], current["ceus_submitted"]) == (25, 13, 10)
+    assert current["window_opens"] == "2027-01-01"
+    assert "due 2027-02-28" in current["consequences"][0]
+    assert not pahcs["PAHCS-SPECIALTY"]["current"]["exists"]
+
+
+def test_pahcs_reported_statuses_count_from_their_effective_date(rulebook) -> None:
+    credentials = [
+        {
+            "id": "MCS",
+            "issuing_body": "PAHCS",
+            "status": "revoked",
+            "status_effective_date": "2026-10-01",
+        },
+        {"id": "PAHCS-SPECIALTY", "specialty_name": "Cardiology coding", "status": "expired"},
+        {"id": "CPC", "status": "revoked"},
+    ]
+    later = facts(rulebook, credentials=credentials)["credentials"]
+    assert later["pahcs_not_active"] == ["MCS", "PAHCS-SPECIALTY"]
+    assert later["pahcs_revoked"] == ["MCS"]
+    assert later["pahcs_status_reported"] == [
+        "MCS: reported revoked from 2026-10-01",
+        "PAHCS-SPECIALTY (Cardiology coding): reported expired",
+    ]
+    before = facts(rulebook, day=date(2026, 9, 1), credentials=credentials)["credentials"]
+    assert before["pahcs_not_active"] == ["PAHCS-SPECIALTY"]

@@ -347,6 +347,7 @@ def test_vendor_filter_is_data(tmp_path, edit, person, how, check_id, golden, ed
 
 # --- 6. PAHCS: 50 instructional minutes an hour, and no self-study -------------------------------
 
+PAHCS_FACTS = "pahcs/facts.yaml"
 # X01's last period: 20 CEUs of live webinars (55 minutes an hour) and 6 of recorded video
 PAT_SLOWER_WEBINARS = changed(ceus=(1, {"instructional_minutes_per_hour": 45, "ceus": 24}))
 
@@ -355,11 +356,11 @@ PAT_SLOWER_WEBINARS = changed(ceus=(1, {"instructional_minutes_per_hour": 45, "c
     ("edit", "how"),
     [
         pytest.param(
-            replace(SHARED_FACTS, "[recorded_video, audio, self_study, cd_rom]", "[audio, self_study, cd_rom]"),
+            replace(PAHCS_FACTS, "[recorded_video, audio, self_study, cd_rom]", "[audio, self_study, cd_rom]"),
             None, id="recorded video counted",
         ),
         pytest.param(
-            replace(SHARED_FACTS, "{var: instructional_minutes_per_hour}, 50]", "{var: instructional_minutes_per_hour}, 45]"),
+            replace(PAHCS_FACTS, "{var: instructional_minutes_per_hour}, 50]", "{var: instructional_minutes_per_hour}, 45]"),
             PAT_SLOWER_WEBINARS, id="45 minutes an hour enough",
         ),
     ],

@@ -234,8 +234,8 @@ MISTAKES = [
         lambda d: edit(
             d,
             "pahcs/mcs.yaml",
-            '{var: "recert.{credential}.last.ceus_instructional"}, 24]',
-            '{"/": [{var: "recert.{credential}.last.ceus_instructional"}, 0]}, 1]',
+            '{var: "pahcs.{credential}.last.ceus_counted"}, 24]',
+            '{"/": [{var: "pahcs.{credential}.last.ceus_counted"}, 0]}, 1]',
         ),
         "pahcs/mcs.yaml",
         "division-by-zero",
@@ -471,8 +471,8 @@ OTHERS = [
     (
         "unknown-standing",
         "pahcs/mcs.yaml",
-        "not_met: at risk",
-        "not_met: at-risk",
+        "              - at risk\n",
+        "              - at-risk\n",
         ERROR,
         "unknown-value",
         "unknown standing 'at-risk'",

@@ -1,0 +1,39 @@
+"""A condition's ``shown_if`` / ``hidden_if`` fact leaves it out of an explanation (never out of
+the verdict): PAHCS's last period is not shown before one has ended (issue 14, item 4)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from eligibility.api import check_profile
+from eligibility.engine.results import NodeResult
+from eligibility.inputs.profiles import load_profile
+from tests.conftest import PROFILES
+
+
+def _ids(result: NodeResult | None) -> set[str]:
+    if result is None:
+        return set()
+    return {result.node.id}.union(*(_ids(child) for child in result.children))
+
+
+def _mcs(day: date, rulebook):
+    profile = load_profile(str(PROFILES / "x20-pahcs-running-period.yaml"))
+    (result,) = check_profile(profile, ["MCS-recert"], day, rulebook=rulebook).results
+    return result
+
+
+def test_a_branch_whose_shown_if_fact_is_false_is_left_out(rulebook) -> None:
+    running = _mcs(date(2026, 11, 22), rulebook)  # no period has ended
+    assert running.status == "met"
+    assert "no-cycle-ended" in _ids(running.requires)
+    assert not {"last-cycle", "last-ceus"} & _ids(running.requires)
+    assert {"current-ceus", "current-submitted"} <= _ids(running.recommends)
+
+
+def test_a_branch_whose_hidden_if_fact_is_true_is_left_out(rulebook) -> None:
+    ended = _mcs(date(2027, 3, 15), rulebook)  # the period ended short; none runs now
+    assert ended.status == "not_met"
+    assert "last-ceus" in _ids(ended.requires)
+    assert "no-cycle-ended" not in _ids(ended.requires)
+    assert ended.recommends is None  # its root is shown only while a period runs
