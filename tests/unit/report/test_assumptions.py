@@ -58,3 +58,13 @@ def test_an_answer_that_no_longer_rests_on_an_assumption_does_not_name_it() -> N
     report = run_json("--cert", "CEMC-exam", "--as-of", "2027-08-01")
     assert report["results"][0]["status"] == NOT_MET
     assert report["results"][0]["assumptions"] == []
+
+
+def test_a_met_removal_names_the_missing_deadline_and_the_designation_does_not() -> None:
+    c03 = PROFILES / "c03-carla-nguyen.yaml"  # OPT-1 at exactly 24 months: removable
+    texts = {}
+    for check in ("CPC-A-removal", "CPC-full"):
+        result = CliRunner().invoke(main, ["check", str(c03), "--cert", check])
+        texts[check] = result.output
+    assert "no deadline was found" in texts["CPC-A-removal"]  # CPC-APP-4
+    assert "no deadline was found" not in texts["CPC-full"]  # same conditions, no such rule
