@@ -68,3 +68,8 @@ def test_a_met_removal_names_the_missing_deadline_and_the_designation_does_not()
         texts[check] = result.output
     assert "no deadline was found" in texts["CPC-A-removal"]  # CPC-APP-4
     assert "no deadline was found" not in texts["CPC-full"]  # same conditions, no such rule
+
+
+def test_show_lists_a_condition_s_assumption() -> None:
+    result = CliRunner().invoke(main, ["show", "CRC"])
+    assert "assumes: That the CRC has no apprentice designation is UNCONFIRMED" in result.output
