@@ -45,7 +45,8 @@ CODE_SETS = ("CPT", "ICD-10-CM", "ICD-10-PCS", "HCPCS-II", "CDT", "other")
 TOPICS = ("anatomy_physiology", "pathophysiology", "pharmacology", "medical_terminology",
           "reimbursement_methodology", "icd_cm_basic", "icd_cm_intermediate_advanced",
           "icd_pcs_basic", "icd_pcs_intermediate_advanced", "cpt_basic",
-          "cpt_intermediate_advanced", "hcpcs_level_ii", "risk_adjustment_hcc", "e_m")  # fmt: skip
+          "cpt_intermediate_advanced", "hcpcs_level_ii", "risk_adjustment_hcc", "e_m",
+          "icd_cm", "icd_pcs", "cpt", "procedural_coding_medical_services")  # fmt: skip
 # Known ids, apprentice forms, an old name, lower case and an id no registry knows.
 CREDENTIAL_IDS = ("CPC", "COC", "CPC-A", "COC-A", "CPC-P", "CIC", "CRC", "CCA", "CCS", "CCS-P",
                   "RHIT", "CEMC", "CIRCC", "CPMA", "CPCO", "CDEO", "CPPM", "MCS", "CPC-H", "cpc",

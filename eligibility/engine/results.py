@@ -155,6 +155,27 @@ def lacking_leaves(pathway: NodeResult) -> list[NodeResult]:
     return walk(pathway, NOT_MET) + walk(pathway, UNKNOWN)
 
 
+def resting(root: NodeResult | None) -> tuple[NodeResult, ...]:
+    """The conditions under ``root`` whose UNCONFIRMED assumption (``Node.assumes``) the answer
+    rests on: those that help decide it (each has the answer of every condition above it, so a
+    pathway not taken or a met condition of an unmet ``all`` does not) and whose answer is one
+    the assumption names (``assumes_when``; any when it names none)."""
+    if root is None:
+        return ()
+    found: list[NodeResult] = []
+
+    def walk(result: NodeResult) -> None:
+        node = result.node
+        if node.assumes and (not node.assumes_when or result.status in node.assumes_when):
+            found.append(result)
+        for child in result.children:
+            if child.status == result.status:
+                walk(child)
+
+    walk(root)
+    return tuple(found)
+
+
 def mark_ambiguous(
     result: NodeResult, differing: Mapping[str, tuple[PolicyReading, ...]]
 ) -> NodeResult:

@@ -172,14 +172,15 @@ def _node_lines(node: Node, indent: int, logic: bool = False) -> list[str]:
     confidence = f" [confidence {node.confidence}]" if node.confidence else ""
     sources = f" ({', '.join(node.sources)})" if node.sources else ""
     ident = f"[{node.id}] " if logic else ""
+    assumed = [f"{pad}    assumes: {node.assumes}"] if node.assumes else []  # UNCONFIRMED
     if node.kind == "leaf":
-        lines = [f"{pad}- {ident}{node.text}{confidence}{sources}"]
+        lines = [f"{pad}- {ident}{node.text}{confidence}{sources}", *assumed]
         if logic and node.logic is not None:
             unit = f"   ({node.unit})" if node.unit and node.unit != "count" else ""
             lines.append(_logic_line(node.logic, indent + 4) + unit)
         return lines
     joiner = "all of" if node.kind == "all" else "any one of"
-    lines = [f"{pad}{ident}{node.text} — {joiner}:{confidence}{sources}"]
+    lines = [f"{pad}{ident}{node.text} — {joiner}:{confidence}{sources}", *assumed]
     for child in node.children:
         lines += _node_lines(child, indent + 2, logic)
     return lines

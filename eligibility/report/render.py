@@ -16,6 +16,7 @@ from eligibility.engine.results import (
     CheckResult,
     NodeResult,
     ProfileReport,
+    resting,
 )
 from eligibility.report.explain import Explanation, explain, step
 from eligibility.rulebook.rules import Policy, Version
@@ -158,6 +159,7 @@ def explanation_text(report: ProfileReport, e: Explanation) -> str:
     if r.requires is not None:
         lines.append("")
         lines += _tree_lines(r.requires, e.closest, indent=2, top=True)
+        lines += _assumption_lines(r.requires)
     if e.actions:
         lines += ["", "What would make this met" + (" (any one):" if len(e.actions) > 1 else ":")]
         for action in e.actions:
@@ -171,12 +173,23 @@ def explanation_text(report: ProfileReport, e: Explanation) -> str:
         )
         lines += ["", f"{shown_apart} (does not change the verdict):"]
         lines += _tree_lines(r.recommends, None, indent=2, top=True)
+        lines += _assumption_lines(r.recommends)
     for other in r.others:
         lines += [
             "",
             f"Another reading in force: {_version_line(other.version)}: {other.status.replace('_', ' ')}",
         ]
     return "\n".join(lines)
+
+
+def _assumption_lines(result: NodeResult) -> list[str]:
+    """The UNCONFIRMED assumptions this part of the answer rests on, under its tree."""
+    texts = dict.fromkeys(r.node.assumes for r in resting(result))
+    if not texts:
+        return []
+    return ["", "  This rests on an assumption the sources do not confirm:"] + [
+        f"    - {text}" for text in texts
+    ]
 
 
 def _version_line(version: Version) -> str:
@@ -301,6 +314,11 @@ def _result_json(e: Explanation) -> dict[str, Any]:
         "actions": [{"steps": list(a.steps), "completes": list(a.completes)} for a in e.actions],
         "other_readings": [
             {"rules": _version_json(o.version), "status": o.status} for o in r.others
+        ],
+        "assumptions": [
+            {"condition": rest.node.id, "part": part, "text": rest.node.assumes}
+            for part, tree in (("requires", r.requires), ("recommends", r.recommends))
+            for rest in resting(tree)
         ],
         "open_questions": [
             {

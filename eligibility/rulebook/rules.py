@@ -77,6 +77,10 @@ class Node:
     sources: tuple[str, ...] = ()
     confidence: str | None = None
     note: str | None = None
+    # an UNCONFIRMED assumption the answer rests on, and the answers of this condition that do
+    # (empty: any); shown with an answer only where it decides it (``engine.results.resting``)
+    assumes: str | None = None
+    assumes_when: tuple[str, ...] = ()
     supply: tuple[tuple[str, str], ...] = ()  # (fact read, how to supply it when unknown)
     grows: bool = False  # reads a fact an ongoing job increases: time alone may meet it
 
@@ -1195,6 +1199,8 @@ def _node(
         sources=tuple(raw.get("sources", [])),
         confidence=raw.get("confidence"),
         note=raw.get("note"),
+        assumes=raw.get("assumes", {}).get("text"),
+        assumes_when=tuple(raw.get("assumes", {}).get("when", ())),
     )
     for key in ("details", "shown_if", "hidden_if"):
         if raw.get(key) and facts.entry(raw[key]) is None:
