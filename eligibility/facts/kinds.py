@@ -863,6 +863,14 @@ _NO_PERIOD: Mapping[str, Any] = {
 }
 
 
+# periods of a member whose certification date the profile does not give: nothing is known
+_UNKNOWN_PERIOD: Mapping[str, Any] = {
+    **dict.fromkeys(_NO_PERIOD),
+    "specific": {},
+    "consequences": [],
+}
+
+
 def _periods(ctx: Context, definition: Definition) -> dict[str, Any]:
     """Renewal periods of ``years`` years for a body's certified member: they end on the last day
     of the renewal month of the membership paid through the latest date, in years whose parity
@@ -885,7 +893,9 @@ def _periods(ctx: Context, definition: Definition) -> dict[str, Any]:
         for r in held_records
         if r.get("awarded_date") or r.get("exam_pass_date")
     ]
-    certified = min(awarded) if awarded else None
+    # a credential held without a date could be the earliest: then certification, and with it
+    # every period and which CEUs count, is not known
+    certified = min(awarded) if awarded and len(awarded) == len(held_records) else None
     ids = sorted({registry.normalise(r["id"])[0] for r in held_records})
     unreported = definition.slots.get("unreported")
     ceus = [
@@ -908,12 +918,13 @@ def _periods(ctx: Context, definition: Definition) -> dict[str, Any]:
             before = _last_day(previous.year - years, month)
             last = _period(ctx, definition, before, previous, certified, ceus, ids)
     revoked_after = timedelta(days=params["revoked_after_days"])
+    none = _NO_PERIOD if certified or not held_records else _UNKNOWN_PERIOD
     return {
         "credentials": len(ids),
         "renewal_month": month,
         "certified_on": certified.isoformat() if certified else None,
-        "last": last or dict(_NO_PERIOD),
-        "current": current or dict(_NO_PERIOD),
+        "last": last or dict(none),
+        "current": current or dict(none),
         "dues_standing_if_unpaid": None
         if not paid or paid >= as_of
         else "revoked"
