@@ -847,6 +847,10 @@ def _periods_templates(
         (("period_consequence",), params["period_consequence"], ("start", "due", "revoked")),
         (("past_consequence",), params["past_consequence"], ("as_of",)),
         (("dues_consequence",), params["dues_consequence"], ("paid_through", "revoked")),
+    ] + [
+        ((key,), params[key], ("ceus", "due", "revoked", "as_of"))
+        for key in ("unsubmitted_consequence", "late_consequence")
+        if key in params
     ]
 
 
@@ -856,6 +860,7 @@ _NO_PERIOD: Mapping[str, Any] = {
     "start": None,
     "due": None,
     "ceus": 0,
+    "ceus_submitted": 0,
     "ceus_before_certification": 0,
     "full_period": True,
     "specific": {},
@@ -963,13 +968,20 @@ def _period(
 ) -> dict[str, Any]:
     params, as_of = definition.params, ctx.as_of
     start = previous_due + ONE_DAY
-    submitted = [
-        (c, results)
-        for c, results in ceus
-        if start <= parse(c["completion_date"]) <= due
-        and (due >= as_of or (c.get("submitted_date") and parse(c["submitted_date"]) <= due))
+    within = [(c, r) for c, r in ceus if start <= parse(c["completion_date"]) <= due]
+    counted = [(c, r) for c, r in within if parse(c["completion_date"]) >= certified]
+    # submitted by the date, and before the day that many days after the due date (the due
+    # date itself when the body allows no late submission)
+    late_until = due + timedelta(days=params.get("late_submission_days", 0))
+    sent = [
+        (c, r)
+        for c, r in counted
+        if c.get("submitted_date")
+        and parse(c["submitted_date"]) <= as_of
+        and (parse(c["submitted_date"]) <= due or parse(c["submitted_date"]) < late_until)
     ]
-    counted = [(c, r) for c, r in submitted if parse(c["completion_date"]) >= certified]
+    late = _total(c["ceus"] for c, _ in sent if parse(c["submitted_date"]) > due)
+    unsent = _total(c["ceus"] for c, _ in counted) - _total(c["ceus"] for c, _ in sent)
     spec = params.get("specific", {})
     tag = spec.get("tag_field")
     also = {cid: definition.slots[f"also.{cid}"].index for cid in spec.get("also", {})}
@@ -991,18 +1003,25 @@ def _period(
     )
     if as_of >= revoked:
         consequence += params["past_consequence"].format(as_of=as_of.isoformat())
+    consequences = [consequence]
+    words = {"due": due.isoformat(), "revoked": revoked.isoformat(), "as_of": as_of.isoformat()}
+    if due < as_of and unsent and params.get("unsubmitted_consequence"):
+        consequences.append(params["unsubmitted_consequence"].format(ceus=unsent, **words))
+    if late and params.get("late_consequence"):
+        consequences.append(params["late_consequence"].format(ceus=late, **words))
     return {
         "exists": True,
         "standing_if_unmet": "revoked" if as_of >= revoked else "at risk",
         "start": start.isoformat(),
         "due": due.isoformat(),
         "ceus": _total(c["ceus"] for c, _ in counted),
+        "ceus_submitted": _total(c["ceus"] for c, _ in sent),
         "ceus_before_certification": _total(
-            c["ceus"] for c, _ in submitted if parse(c["completion_date"]) < certified
+            c["ceus"] for c, _ in within if parse(c["completion_date"]) < certified
         ),
         "full_period": True if certified <= start else None,  # first period pro-rated: unknown
         "specific": specific,
-        "consequences": [consequence],
+        "consequences": consequences,
     }
 
 
@@ -1027,7 +1046,16 @@ def _periods_paths(name: str, params: Mapping[str, Any]) -> list[tuple[str, str 
             (f"{base}.exists", "whether there is such a period", "boolean"),
             (f"{base}.start", "the period's first day", text),
             (f"{base}.due", "the period's due date", text),
-            (f"{base}.ceus", "CEUs counted for the period", "number"),
+            (
+                f"{base}.ceus",
+                "CEUs completed within the period, on or after certification",
+                "number",
+            ),
+            (
+                f"{base}.ceus_submitted",
+                "of those, the CEUs submitted in time (by the date)",
+                "number",
+            ),
             (f"{base}.ceus_before_certification", "CEUs completed before certification", "number"),
             (
                 f"{base}.full_period",
