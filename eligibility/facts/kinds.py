@@ -837,6 +837,8 @@ def _periods_names(params: Mapping[str, Any]) -> list[Named]:
         out += [
             Named(("specific", "also", cid), "credential", cid) for cid in specific.get("also", {})
         ]
+    if "dues_paid_field" in params:
+        out.append(Named(("dues_paid_field",), "field", params["dues_paid_field"], "memberships"))
     return out
 
 
@@ -913,6 +915,16 @@ def _periods(ctx: Context, definition: Definition) -> dict[str, Any]:
         )
     ]
     paid = parse(memberships[-1]["paid_through"]) if memberships else None
+    paid_on = params.get("dues_paid_field")
+    if (
+        paid
+        and paid_on
+        and memberships[-1].get(paid_on)
+        and parse(memberships[-1][paid_on]) > as_of
+    ):
+        # on a date before the latest payment, the dues were paid only through the renewal
+        # date before (a year of dues, AAPC-MAINT-1)
+        paid = _last_day(paid.year - 1, paid.month)
     years = params["years"]
     last = current = None
     if month and certified:
@@ -928,6 +940,7 @@ def _periods(ctx: Context, definition: Definition) -> dict[str, Any]:
         "credentials": len(ids),
         "renewal_month": month,
         "certified_on": certified.isoformat() if certified else None,
+        "dues_paid": bool(paid and paid >= as_of),
         "last": last or dict(none),
         "current": current or dict(none),
         "dues_standing_if_unpaid": None
@@ -1036,6 +1049,11 @@ def _periods_paths(name: str, params: Mapping[str, Any]) -> list[tuple[str, str 
             ["integer", "null"],
         ),
         (f"{name}.certified_on", "the first award or pass date of a credential held", text),
+        (
+            f"{name}.dues_paid",
+            "whether the dues are paid through the date (as paid by then, when the payment date is given)",
+            "boolean",
+        ),
         (f"{name}.dues_standing_if_unpaid", "the standing if the dues are not paid", text),
         (f"{name}.dues_consequences", "what follows unpaid dues, in words", "array"),
     ]
@@ -1043,20 +1061,24 @@ def _periods_paths(name: str, params: Mapping[str, Any]) -> list[tuple[str, str 
         base = f"{name}.{which}"
         out += [
             (base, None, "object"),
-            (f"{base}.exists", "whether there is such a period", "boolean"),
+            (f"{base}.exists", "whether there is such a period", ["boolean", "null"]),
             (f"{base}.start", "the period's first day", text),
             (f"{base}.due", "the period's due date", text),
             (
                 f"{base}.ceus",
                 "CEUs completed within the period, on or after certification",
-                "number",
+                ["number", "null"],
             ),
             (
                 f"{base}.ceus_submitted",
                 "of those, the CEUs submitted in time (by the date)",
-                "number",
+                ["number", "null"],
             ),
-            (f"{base}.ceus_before_certification", "CEUs completed before certification", "number"),
+            (
+                f"{base}.ceus_before_certification",
+                "CEUs completed before certification",
+                ["number", "null"],
+            ),
             (
                 f"{base}.full_period",
                 "a full period (null: the first, pro-rated one)",
