@@ -301,7 +301,9 @@ def test_a_condition_on_a_missing_fact_is_false_where_plain_json_logic_is_true(
     answers = program_answers(load_profile(case.profile), case.as_of, {}, rulebook, ())
     assert answers["CPC-renewal@AAPC-RENEWAL-2023"] == UNKNOWN
     version = rulebook.select("CPC-renewal", case.as_of).version
-    leaf = next(n for n in version.check("CPC-renewal").requires.walk() if n.id == "last-prorated")
+    leaf = next(
+        n for n in version.check("CPC-renewal").requires.walk() if n.id == "last-period-prorated"
+    )
     alone = _on_facts(leaf.logic.source)
     check = json.loads((exported / "checks" / "CPC-renewal@AAPC-RENEWAL-2023.json").read_text())
     assert apply_js(node, [(alone, document), (check, document)]) == [True, False]
