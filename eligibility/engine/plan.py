@@ -35,6 +35,7 @@ from eligibility.engine.results import (
     NodeResult,
     OtherReading,
     PolicyReading,
+    ReadingStanding,
     closest_pathway,
     first_day,
     inner_result,
@@ -1025,7 +1026,41 @@ class _Context:
             (),
             self.policies,
             self.standing(check, status, run.values),
+            reading_standings=self.reading_standings(check, requires, run.values)
+            if status == AMBIGUOUS and requires is not None
+            else (),
         )
+
+    def reading_standings(
+        self, check: _CheckPlan, root: NodeResult, values: list[Any]
+    ) -> tuple[ReadingStanding, ...]:
+        """An ambiguous keeping check's standing under the reading in effect and under each other
+        reading its answer depends on. The standing's own expression was run once, under the
+        policies in effect: under another value of a policy that a fact it reads depends on, the
+        standing is not known (None)."""
+        if check.check is None or check.check.standing_met is None:
+            return ()
+        compiled = check.check.standing_not_met
+        facts = self.book.facts
+        reads = compiled.reads if compiled is not None else ()
+        out: list[ReadingStanding] = []
+        for policy in root.depends_on:
+            moves = any(
+                policy in entry.policies
+                for path in reads
+                if (entry := facts.entry(path)) is not None
+            )
+            answers = [(self.policies[policy], root.default_status, True)] + [
+                (r.value, r.status, False) for r in root.readings if r.policy == policy
+            ]
+            for value, status, default in answers:
+                standing = self.standing(check, status, values)
+                out.append(
+                    ReadingStanding(
+                        policy, value, None if moves and not default else standing, default
+                    )
+                )
+        return tuple(out)
 
     def can_matter(self, policy: str, sub: _Subprogram) -> bool:
         """Whether another value of ``policy`` could change what its leaves read, for this

@@ -67,6 +67,17 @@ class NodeResult:
 
 
 @dataclass(frozen=True)
+class ReadingStanding:
+    """What an ambiguous keeping check's standing would be under one reading of an open policy
+    (``None``: not known under it)."""
+
+    policy: str
+    value: str
+    standing: str | None
+    default: bool  # the policy's value in effect
+
+
+@dataclass(frozen=True)
 class OtherReading:
     """Another version in force on the same date, and its answer."""
 
@@ -91,6 +102,8 @@ class CheckResult:
         None  # for checks that keep a credential: active, at risk, inactive, revoked
     )
     note: str | None = None  # why there are no rules in force, when the rule book says why
+    # an ambiguous keeping check's standing under each reading of the policies it depends on
+    reading_standings: tuple[ReadingStanding, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -916,6 +916,8 @@ def _periods_names(params: Mapping[str, Any]) -> list[Named]:
         out += [
             Named(("specific", "also", cid), "credential", cid) for cid in specific.get("also", {})
         ]
+    if "dues_paid_field" in params:
+        out.append(Named(("dues_paid_field",), "field", params["dues_paid_field"], "memberships"))
     return out
 
 
@@ -926,6 +928,10 @@ def _periods_templates(
         (("period_consequence",), params["period_consequence"], ("start", "due", "revoked")),
         (("past_consequence",), params["past_consequence"], ("as_of",)),
         (("dues_consequence",), params["dues_consequence"], ("paid_through", "revoked")),
+    ] + [
+        ((key,), params[key], ("ceus", "due", "revoked", "as_of"))
+        for key in ("unsubmitted_consequence", "late_consequence")
+        if key in params
     ]
 
 
@@ -935,8 +941,17 @@ _NO_PERIOD: Mapping[str, Any] = {
     "start": None,
     "due": None,
     "ceus": 0,
+    "ceus_submitted": 0,
     "ceus_before_certification": 0,
     "full_period": True,
+    "specific": {},
+    "consequences": [],
+}
+
+
+# periods of a member whose certification date the profile does not give: nothing is known
+_UNKNOWN_PERIOD: Mapping[str, Any] = {
+    **dict.fromkeys(_NO_PERIOD),
     "specific": {},
     "consequences": [],
 }
@@ -965,7 +980,9 @@ def _periods(ctx: Context, definition: Definition) -> dict[str, Any]:
         for r in held_records
         if r.get("awarded_date") or r.get("exam_pass_date")
     ]
-    certified = min(awarded) if awarded else None
+    # a credential held without a date could be the earliest: then certification, and with it
+    # every period and which CEUs count, is not known
+    certified = min(awarded) if awarded and len(awarded) == len(held_records) else None
     ids = sorted({registry.normalise(r["id"])[0] for r in held_records})
     unreported = definition.slots.get("unreported")
     ceus = [
@@ -978,6 +995,16 @@ def _periods(ctx: Context, definition: Definition) -> dict[str, Any]:
         )
     ]
     paid = parse(memberships[-1]["paid_through"]) if memberships else None
+    paid_on = params.get("dues_paid_field")
+    if (
+        paid
+        and paid_on
+        and memberships[-1].get(paid_on)
+        and parse(memberships[-1][paid_on]) > as_of
+    ):
+        # on a date before the latest payment, the dues were paid only through the renewal
+        # date before (a year of dues, AAPC-MAINT-1)
+        paid = _last_day(paid.year - 1, paid.month)
     years = params["years"]
     last = current = None
     if month and certified:
@@ -988,12 +1015,14 @@ def _periods(ctx: Context, definition: Definition) -> dict[str, Any]:
             before = _last_day(previous.year - years, month)
             last = _period(ctx, definition, before, previous, certified, ceus, ids)
     revoked_after = timedelta(days=params["revoked_after_days"])
+    none = _NO_PERIOD if certified or not held_records else _UNKNOWN_PERIOD
     return {
         "credentials": len(ids),
         "renewal_month": month,
         "certified_on": certified.isoformat() if certified else None,
-        "last": last or dict(_NO_PERIOD),
-        "current": current or dict(_NO_PERIOD),
+        "dues_paid": bool(paid and paid >= as_of),
+        "last": last or dict(none),
+        "current": current or dict(none),
         "dues_standing_if_unpaid": None
         if not paid or paid >= as_of
         else "revoked"
@@ -1032,13 +1061,21 @@ def _period(
 ) -> dict[str, Any]:
     params, as_of = definition.params, ctx.as_of
     start = previous_due + ONE_DAY
-    submitted = [
-        (c, results)
-        for c, results in ceus
-        if start <= parse(c["completion_date"]) <= min(due, as_of)  # not yet earned after it
-        and (due >= as_of or (c.get("submitted_date") and parse(c["submitted_date"]) <= due))
+    # completed within the period, and by the date: later ones are not yet earned
+    within = [(c, r) for c, r in ceus if start <= parse(c["completion_date"]) <= min(due, as_of)]
+    counted = [(c, r) for c, r in within if parse(c["completion_date"]) >= certified]
+    # submitted by the date, and before the day that many days after the due date (the due
+    # date itself when the body allows no late submission)
+    late_until = due + timedelta(days=params.get("late_submission_days", 0))
+    sent = [
+        (c, r)
+        for c, r in counted
+        if c.get("submitted_date")
+        and parse(c["submitted_date"]) <= as_of
+        and (parse(c["submitted_date"]) <= due or parse(c["submitted_date"]) < late_until)
     ]
-    counted = [(c, r) for c, r in submitted if parse(c["completion_date"]) >= certified]
+    late = _total(c["ceus"] for c, _ in sent if parse(c["submitted_date"]) > due)
+    unsent = _total(c["ceus"] for c, _ in counted) - _total(c["ceus"] for c, _ in sent)
     spec = params.get("specific", {})
     tag = spec.get("tag_field")
     also = {cid: definition.slots[f"also.{cid}"].index for cid in spec.get("also", {})}
@@ -1060,18 +1097,25 @@ def _period(
     )
     if as_of >= revoked:
         consequence += params["past_consequence"].format(as_of=as_of.isoformat())
+    consequences = [consequence]
+    words = {"due": due.isoformat(), "revoked": revoked.isoformat(), "as_of": as_of.isoformat()}
+    if due < as_of and unsent and params.get("unsubmitted_consequence"):
+        consequences.append(params["unsubmitted_consequence"].format(ceus=unsent, **words))
+    if late and params.get("late_consequence"):
+        consequences.append(params["late_consequence"].format(ceus=late, **words))
     return {
         "exists": True,
         "standing_if_unmet": "revoked" if as_of >= revoked else "at risk",
         "start": start.isoformat(),
         "due": due.isoformat(),
         "ceus": _total(c["ceus"] for c, _ in counted),
+        "ceus_submitted": _total(c["ceus"] for c, _ in sent),
         "ceus_before_certification": _total(
-            c["ceus"] for c, _ in submitted if parse(c["completion_date"]) < certified
+            c["ceus"] for c, _ in within if parse(c["completion_date"]) < certified
         ),
         "full_period": True if certified <= start else None,  # first period pro-rated: unknown
         "specific": specific,
-        "consequences": [consequence],
+        "consequences": consequences,
     }
 
 
@@ -1086,6 +1130,11 @@ def _periods_paths(name: str, params: Mapping[str, Any]) -> list[tuple[str, str 
             ["integer", "null"],
         ),
         (f"{name}.certified_on", "the first award or pass date of a credential held", text),
+        (
+            f"{name}.dues_paid",
+            "whether the dues are paid through the date (as paid by then, when the payment date is given)",
+            "boolean",
+        ),
         (f"{name}.dues_standing_if_unpaid", "the standing if the dues are not paid", text),
         (f"{name}.dues_consequences", "what follows unpaid dues, in words", "array"),
     ]
@@ -1093,11 +1142,24 @@ def _periods_paths(name: str, params: Mapping[str, Any]) -> list[tuple[str, str 
         base = f"{name}.{which}"
         out += [
             (base, None, "object"),
-            (f"{base}.exists", "whether there is such a period", "boolean"),
+            (f"{base}.exists", "whether there is such a period", ["boolean", "null"]),
             (f"{base}.start", "the period's first day", text),
             (f"{base}.due", "the period's due date", text),
-            (f"{base}.ceus", "CEUs counted for the period", "number"),
-            (f"{base}.ceus_before_certification", "CEUs completed before certification", "number"),
+            (
+                f"{base}.ceus",
+                "CEUs completed within the period, on or after certification",
+                ["number", "null"],
+            ),
+            (
+                f"{base}.ceus_submitted",
+                "of those, the CEUs submitted in time (by the date)",
+                ["number", "null"],
+            ),
+            (
+                f"{base}.ceus_before_certification",
+                "CEUs completed before certification",
+                ["number", "null"],
+            ),
             (
                 f"{base}.full_period",
                 "a full period (null: the first, pro-rated one)",

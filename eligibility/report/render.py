@@ -16,6 +16,7 @@ from eligibility.engine.results import (
     CheckResult,
     NodeResult,
     ProfileReport,
+    ReadingStanding,
     resting,
 )
 from eligibility.report.explain import Explanation, explain, step
@@ -153,6 +154,12 @@ def explanation_text(report: ProfileReport, e: Explanation) -> str:
     lines += ["", f"{e.headline}: {e.verdict}"]
     if r.standing:
         lines.append(f"  Standing on {r.as_of.isoformat()}: {r.standing}.")
+    elif r.reading_standings:
+        lines.append(
+            f"  Standing on {r.as_of.isoformat()} depends on the open question: "
+            + "; ".join(_reading_standing(s) for s in r.reading_standings)
+            + "."
+        )
     if e.closest is not None and r.requires is not None and r.requires.node.kind == "any":
         things = "one thing" if e.closest.distance == 1 else f"{e.closest.distance} things"
         lines.append(f"  Closest: {_short_text(e.closest)}, {things} missing.")
@@ -294,6 +301,13 @@ def json_report(report: ProfileReport, policies: Mapping[str, Policy]) -> dict[s
     }
 
 
+def _reading_standing(reading: ReadingStanding) -> str:
+    """'active under ahima_hiim_basis=required (the default)'."""
+    standing = reading.standing or "not known"
+    default = " (the default)" if reading.default else ""
+    return f"{standing} under {reading.policy}={reading.value}{default}"
+
+
 def _result_json(e: Explanation) -> dict[str, Any]:
     r = e.result
     check = r.check
@@ -305,6 +319,10 @@ def _result_json(e: Explanation) -> dict[str, Any]:
         "question": check.question if check else None,
         "status": r.status,
         "standing": r.standing,
+        "standing_by_reading": [
+            {"policy": s.policy, "value": s.value, "default": s.default, "standing": s.standing}
+            for s in r.reading_standings
+        ],
         "verdict": e.verdict,
         "rules": _version_json(r.version) if r.version else None,
         "policies": dict(r.policies or {}),

@@ -142,6 +142,27 @@ def test_policy_settles_an_open_question(policy, status, policies_set):
     assert report["policies_set"] == policies_set
 
 
+def test_an_ambiguous_keeping_check_gives_its_standing_under_each_reading():
+    """C16's CCS-P recertification depends on D-9: active by default, inactive under 'all'. The
+    standing itself stays null (nothing lapses on an open question)."""
+    _, report = run_json(PROFILES / "c16-otto-brandt.yaml", "--cert", "CCS-P-recert")
+    assert not list(REPORT.iter_errors(report))
+    [only] = report["results"]
+    assert (only["status"], only["standing"]) == ("ambiguous", None)
+    assert only["standing_by_reading"] == [
+        {"policy": "ahima_hiim_basis", "value": "required", "default": True, "standing": "active"},
+        {"policy": "ahima_hiim_basis", "value": "all", "default": False, "standing": "inactive"},
+    ]
+    _, report = run_json(
+        PROFILES / "c16-otto-brandt.yaml",
+        "--cert",
+        "CCS-P-recert",
+        "--policy",
+        "ahima_hiim_basis=all",
+    )
+    assert report["results"][0]["standing_by_reading"] == []
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -293,15 +293,17 @@ def test_datalogic_gives_the_programs_answer_on_a_generated_cohort(cohort, datal
 def test_a_condition_on_a_missing_fact_is_false_where_plain_json_logic_is_true(
     rulebook: RuleBook, exported: Path, node: str
 ) -> None:
-    """C09's last AAPC period is pro-rated, so the CEUs it needs are unknown (null): compared
-    as 0, the condition alone is true in json-logic-js; exported, the check is false."""
+    """C09's last AAPC period is pro-rated, so whether it is a full period is unknown (null):
+    negated, the condition alone is true in json-logic-js; exported, the check is false."""
     case = Case("c09", PROFILES / "c09-hana-sato.yaml", date(2026, 11, 22), {})
     document = facts_of(case)
     assert document["facts"]["aapc"]["last"]["full_period"] is None
     answers = program_answers(load_profile(case.profile), case.as_of, {}, rulebook, ())
     assert answers["CPC-renewal@AAPC-RENEWAL-2023"] == UNKNOWN
     version = rulebook.select("CPC-renewal", case.as_of).version
-    leaf = next(n for n in version.check("CPC-renewal").requires.walk() if n.id == "last-ceus")
+    leaf = next(
+        n for n in version.check("CPC-renewal").requires.walk() if n.id == "last-period-prorated"
+    )
     alone = _on_facts(leaf.logic.source)
     check = json.loads((exported / "checks" / "CPC-renewal@AAPC-RENEWAL-2023.json").read_text())
     assert apply_js(node, [(alone, document), (check, document)]) == [True, False]
@@ -326,12 +328,10 @@ def test_checks_that_keep_a_credential_read_the_credentials_as_reported(
     rules = tmp_path / "rules"
     shutil.copytree(ROOT / "rules", rules)
     file = rules / "aapc" / "renewal.yaml"
-    dues = "logic: {var: membership.aapc_current}\n"
+    dues = "{var: aapc.dues_paid}]}"  # the end of the dues condition
     text = file.read_text(encoding="utf-8")
     assert text.count(dues) == 1
-    edited = (
-        "logic: {and: [{var: membership.aapc_current}, {in: [CIRCC, {var: credentials.held}]}]}\n"
-    )
+    edited = "{var: aapc.dues_paid}, {in: [CIRCC, {var: credentials.held}]}]}"
     file.write_text(text.replace(dues, edited), encoding="utf-8")
     c18 = PROFILES / "c18-quentin-ross.yaml"
     book = load_rulebook(str(rules))

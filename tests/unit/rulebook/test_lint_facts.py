@@ -399,28 +399,28 @@ def test_all_the_fact_file_mistakes_are_reported_in_one_run(tmp_path):
 def test_a_fact_no_rule_reads_is_a_warning_allowed_on_its_line(tmp_path):
     directory = copy_of_rules(tmp_path)
     addition = (
-        "  - name: membership.aapc_student\n"
-        "    text: A student membership of AAPC.\n"
-        '    any: {records: memberships, where: {"===": [{var: type}, student]}}\n'
+        "  - name: membership.aapc_premier\n"
+        "    text: A premier membership of AAPC.\n"
+        '    any: {records: memberships, where: {"===": [{var: type}, premier]}}\n'
     )
     path = directory / PAHCS
     path.write_text(path.read_text(encoding="utf-8") + addition, encoding="utf-8")
     report = lint_rules(str(directory))
     unread = [p for p in report.problems if p.code == "unused-fact"]
     assert [(p.level, p.message) for p in unread] == [
-        (WARNING, "no rule reads the fact 'membership.aapc_student'")
+        (WARNING, "no rule reads the fact 'membership.aapc_premier'")
     ]
     facts_before = path.read_text(encoding="utf-8").count("\n  - name: ") - 1
     assert unread[0].file == str(path) and unread[0].path == f"$.facts[{facts_before}].name"
-    assert "membership.aapc_student" in path.read_text().splitlines()[unread[0].line - 1]
+    assert "membership.aapc_premier" in path.read_text().splitlines()[unread[0].line - 1]
     assert "# lint: allow unused-fact" in unread[0].fix
     assert not [p for p in report.problems if p.level == ERROR]
     rules.load_rulebook(str(directory))  # a warning does not stop loading
     edit(
         directory,
         PAHCS,
-        "  - name: membership.aapc_student\n",
-        "  - name: membership.aapc_student  # lint: allow unused-fact (for reports)\n",
+        "  - name: membership.aapc_premier\n",
+        "  - name: membership.aapc_premier  # lint: allow unused-fact (for reports)\n",
     )
     assert lint_rules(str(directory)).problems == ()
 
