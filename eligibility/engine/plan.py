@@ -43,7 +43,7 @@ from eligibility.engine.results import (
     mark_ambiguous,
     shortfall_of,
 )
-from eligibility.facts import derive, policy_can_matter, rederive, rederive_each
+from eligibility.facts import LeftOut, derive, left_out, policy_can_matter, rederive, rederive_each
 from eligibility.logic import Compiled, compile_parts, truthy
 from eligibility.rulebook.rules import Check, Node, RuleBook, Version
 
@@ -1320,6 +1320,7 @@ class _Context:
         if not shown and status == MET:
             return NodeResult(node, MET)
         found, needed, operator, shortfall, missing = self.numbers(slot, run)
+        not_counted = self.not_counted(node, lapsed) if shown and status != MET else ()
         if missing:
             return NodeResult(
                 node,
@@ -1330,6 +1331,7 @@ class _Context:
                 missing=missing,
                 distance=1,
                 default_status=UNKNOWN,
+                not_counted=not_counted,
             )
         reached_on = None
         if status == NOT_MET and dates and info.time_dependent:
@@ -1345,7 +1347,23 @@ class _Context:
             details=details,
             distance=int(status != MET),
             default_status=status,
+            not_counted=not_counted,
         )
+
+    def not_counted(self, node: Node, lapsed: frozenset[str]) -> tuple[LeftOut, ...]:
+        """The records the facts a leaf reads left out, and why (only for a leaf explained)."""
+        assert node.logic is not None
+        key = ("not counted", node.logic.reads, lapsed)
+        if key not in self.scratch:
+            self.scratch[key] = left_out(
+                self.profile,
+                self.plan.as_of,
+                self.policies,
+                self.book.facts,
+                node.logic.reads,
+                lapsed,
+            )
+        return self.scratch[key]
 
     def numbers(self, slot: int, run: _Run) -> tuple[Any, Any, str | None, Any, tuple[str, ...]]:
         """Found, needed, operator, shortfall and missing facts of one leaf, as ``evaluate._leaf``

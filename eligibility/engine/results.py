@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
+from eligibility.facts import LeftOut
 from eligibility.inputs.profiles import Profile
 from eligibility.rulebook.rules import Check, Node, Version
 
@@ -57,6 +58,7 @@ class NodeResult:
     details: tuple[str, ...] = ()
     distance: int = 0
     default_status: str = MET  # under the policies in effect, before alternatives are compared
+    not_counted: tuple[LeftOut, ...] = ()  # records the facts it reads left out, and why
 
     @property
     def depends_on(self) -> tuple[str, ...]:

@@ -12,7 +12,7 @@ supply it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from eligibility.facts.kinds import KINDS
@@ -53,6 +53,9 @@ class Definition:
     dated_by: str | None = None
     between: tuple[str | None, str | None] = (None, None)
     policy_reads: tuple[str, ...] = ()  # policies its expressions read (they key shared work)
+    # how an explanation names the records it leaves out, and why (engine.left_out); never run
+    # in a derivation, so a cohort does not pay for it
+    left_out: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -289,6 +292,9 @@ def compile_book(
                 for p in policy_reads.get(section, ())
             ),
         )
+        left_out = raw_definition.get("left_out")
+        if left_out is not None:
+            definition = replace(definition, left_out=_left_out(name, params, left_out))
         definitions.append(definition)
         supply = raw_definition.get("supply")
         growing = set(kind.growing_paths(name, params))
@@ -348,6 +354,22 @@ def compile_book(
         },
         paths=paths,
     )
+
+
+def _left_out(name: str, params: Any, left_out: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``left_out`` with its section filled in and its checks compiled (a bad one is refused
+    at load, not when a person asks why)."""
+    records = left_out.get("records") or (
+        params.get("records") if isinstance(params, Mapping) else None
+    )
+    if not isinstance(records, str):
+        raise ValueError(f"{name}: left_out needs 'records' (the section it lists) for this kind")
+    for check in left_out["checks"]:
+        compile_logic(check["logic"])
+    where = (
+        params.get("where") if isinstance(params, Mapping) and "records" not in left_out else None
+    )
+    return {**left_out, "records": records, "where": where}
 
 
 def _kind_of(definition: Mapping[str, Any]) -> str:
