@@ -39,6 +39,7 @@ from eligibility.engine.results import (
     first_day,
     inner_result,
     lacking_leaves,
+    lacking_parts,
     lookup,
     mark_ambiguous,
     shortfall_of,
@@ -1333,6 +1334,11 @@ class _Context:
                 default_status=UNKNOWN,
                 not_counted=not_counted,
             )
+        lacking = (
+            lacking_parts(node.logic.source, run.facts, self.words)  # type: ignore[union-attr]
+            if shown and status == NOT_MET
+            else ()
+        )
         reached_on = None
         if status == NOT_MET and dates and info.time_dependent:
             reached_on = self.reached_on(slot, run, lapsed)
@@ -1348,7 +1354,13 @@ class _Context:
             distance=int(status != MET),
             default_status=status,
             not_counted=not_counted,
+            lacking=lacking,
         )
+
+    def words(self, path: str) -> Mapping[str, str] | None:
+        """The fact file's words for the codes the fact at ``path`` lists, if it gives them."""
+        entry = self.book.facts.entry(path)
+        return entry.words if entry is not None else None
 
     def not_counted(self, node: Node, lapsed: frozenset[str]) -> tuple[LeftOut, ...]:
         """The records the facts a leaf reads left out, and why (only for a leaf explained)."""

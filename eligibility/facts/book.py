@@ -78,6 +78,7 @@ class FactPath:
     grows: bool = False
     supply: str | None = None
     type: Any = None  # its JSON type ("number", ["string", "null"] ...); None: not known
+    words: Mapping[str, str] | None = None  # for a list of codes: each code in words
 
 
 @dataclass(frozen=True)
@@ -312,6 +313,7 @@ def compile_book(
                 if isinstance(supply, Mapping)
                 else supply,
                 json_type,
+                raw_definition.get("words") if path == name else None,
             )
     for definition in definitions:  # a group of facts is a path too (its facts, together)
         if definition.key is not None:

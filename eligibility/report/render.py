@@ -214,6 +214,8 @@ def _tree_lines(
             for fact in result.missing:
                 supply = dict(result.node.supply).get(fact) or "add it to the profile"
                 lines.append(f"{sub}not known: {fact}; {supply}")
+        if result.lacking:
+            lines.append(f"{sub}missing: {', '.join(result.lacking)}")
         lines += [f"{sub}- {d}" for d in result.details]
         lines += [f"{sub}not counted: {left.text}" for left in result.not_counted]
         lines += _readings(result, sub)
@@ -361,6 +363,8 @@ def _node_json(result: NodeResult) -> dict[str, Any]:
             ],
             fix=step(result) if result.status != MET else None,
         )
+        if result.lacking:
+            out["lacking"] = list(result.lacking)
         if result.not_counted:
             out["not_counted"] = [
                 {
