@@ -241,9 +241,7 @@ def lacking_parts(
     return tuple(named)
 
 
-def _codes_asked(
-    part: Any, words: Callable[[str], Mapping[str, str] | None]
-) -> list[str]:
+def _codes_asked(part: Any, words: Callable[[str], Mapping[str, str] | None]) -> list[str]:
     """The codes ``part`` asks a list fact to hold, in words: an ``in`` test, or an ``or`` of them."""
     if not isinstance(part, Mapping) or len(part) != 1:
         return []

@@ -368,10 +368,13 @@ def _left_out(name: str, params: Any, left_out: Mapping[str, Any]) -> Mapping[st
         raise ValueError(f"{name}: left_out needs 'records' (the section it lists) for this kind")
     for check in left_out["checks"]:
         compile_logic(check["logic"])
-    where = (
-        params.get("where") if isinstance(params, Mapping) and "records" not in left_out else None
-    )
-    return {**left_out, "records": records, "where": where}
+    own = isinstance(params, Mapping) and "records" not in left_out  # the kind's own records
+    return {
+        **left_out,
+        "records": records,
+        "where": params.get("where") if own else None,
+        "value": params.get("value") if own else None,
+    }
 
 
 def _kind_of(definition: Mapping[str, Any]) -> str:

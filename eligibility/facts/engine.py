@@ -332,8 +332,9 @@ def left_out(
     lapsed: frozenset[str] = frozenset(),
 ) -> tuple[LeftOut, ...]:
     """The records the facts at ``paths`` leave out, each with the checks of the fact's
-    ``left_out`` it fails (docs/facts.md). A record the fact's ``where`` keeps is never listed.
-    For explanations only: a derivation never runs these checks."""
+    ``left_out`` it fails (docs/facts.md): those its ``where`` drops, and those it keeps whose
+    ``value`` gives nothing (a course stating no contact hours). A record that counts is never
+    listed. For explanations only: a derivation never runs these checks."""
     wanted = set(paths)
     context = Context(book, profile, as_of, policies, lapsed, {})
     found: list[LeftOut] = []
@@ -342,12 +343,14 @@ def left_out(
         if spec is None or definition.name not in wanted:
             continue
         where = compile_logic(spec["where"]) if spec["where"] is not None else None
+        value = compile_logic(spec["value"]) if spec.get("value") is not None else None
         checks = [(compile_logic(c["logic"]), c["text"]) for c in spec["checks"]]
         records = context._records(spec["records"])
         for number, record in enumerate(records, start=1):
             data = {**record, "policies": dict(policies)}
-            if where is not None and truthy(where(data)):
-                continue
+            kept = where is None or truthy(where(data))
+            if kept and (value is None or value(data) is not None):
+                continue  # it counts
             reasons = tuple(text for logic, text in checks if not truthy(logic(data)))
             if not reasons:
                 continue
