@@ -113,9 +113,24 @@ class ProfileReport:
         return all(r.status in ("met", "not_applicable") for r in self.results)
 
 
-def _closeness(result: NodeResult) -> tuple[int, int, float]:
-    """Met first, then fewest unmet conditions, then the smallest relative shortfall."""
-    return (result.status != MET, result.distance, _relative_gap(result))
+def _closeness(result: NodeResult) -> tuple[bool, bool, int, float]:
+    """Met first; then what a person can complete (a pathway with a condition nothing can make
+    true, one without a fix, comes last); then fewest unmet conditions; then the smallest
+    relative shortfall."""
+    return (result.status != MET, not doable(result), result.distance, _relative_gap(result))
+
+
+def doable(result: NodeResult) -> bool:
+    """Whether a person can make ``result`` met: a leaf that is met, has a fix, or is unknown
+    or ambiguous (a fact to supply, a question to settle); an ``all`` whose children all are; an
+    ``any`` with one that is."""
+    if result.status == MET:
+        return True
+    if not result.children:
+        return bool(result.node.fix) or result.status in (UNKNOWN, AMBIGUOUS)
+    if result.node.kind == "all":
+        return all(doable(child) for child in result.children)
+    return any(doable(child) for child in result.children)
 
 
 def _relative_gap(result: NodeResult) -> float:
