@@ -3,13 +3,18 @@ and its advice (``{missing}`` in a rule's fix) says which."""
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
+
+import pytest
 
 from eligibility.api import check_profile
 from eligibility.engine.results import lacking_parts
+from eligibility.errors import InputError
 from eligibility.inputs.profiles import load_profile
-from eligibility.report.explain import and_list
-from tests.conftest import PROFILES
+from eligibility.report.explain import and_list, step
+from eligibility.rulebook.rules import load_rulebook
+from tests.conftest import PROFILES, RULES
 
 WORDS = {"training.topics": {"anatomy_physiology": "anatomy and physiology"}}
 TOPICS = {"var": "training.topics"}
@@ -58,20 +63,10 @@ def test_the_advice_names_the_missing_topics(rulebook) -> None:
         if leaf.node.id == "rec-a-topics"
     )
     assert leaf.lacking == ("pathophysiology", "pharmacology")
-    from eligibility.report.explain import step
-
     assert step(leaf) == "complete courses in pathophysiology and pharmacology"
 
 
 def test_missing_is_filled_in_only_in_a_fix(tmp_path) -> None:
-    import shutil
-
-    import pytest
-
-    from eligibility.errors import InputError
-    from eligibility.rulebook.rules import load_rulebook
-    from tests.conftest import RULES
-
     rules = tmp_path / "rules"
     shutil.copytree(RULES, rules)
     path = rules / "ahima" / "ccs.yaml"
