@@ -40,11 +40,12 @@ from eligibility.engine.results import (
     first_day,
     inner_result,
     lacking_leaves,
+    lacking_parts,
     lookup,
     mark_ambiguous,
     shortfall_of,
 )
-from eligibility.facts import derive, policy_can_matter, rederive, rederive_each
+from eligibility.facts import LeftOut, derive, left_out, policy_can_matter, rederive, rederive_each
 from eligibility.logic import Compiled, compile_parts, truthy
 from eligibility.rulebook.rules import Check, Node, RuleBook, Version
 
@@ -1401,6 +1402,7 @@ class _Context:
         if not shown and status == MET:
             return NodeResult(node, MET)
         found, needed, operator, shortfall, missing = self.numbers(slot, run)
+        not_counted = self.not_counted(node, lapsed) if shown and status != MET else ()
         if missing:
             return NodeResult(
                 node,
@@ -1411,7 +1413,13 @@ class _Context:
                 missing=missing,
                 distance=1,
                 default_status=UNKNOWN,
+                not_counted=not_counted,
             )
+        lacking = (
+            lacking_parts(node.logic.source, run.facts, self.words)  # type: ignore[union-attr]
+            if shown and status == NOT_MET
+            else ()
+        )
         reached_on = None
         if status == NOT_MET and dates and info.time_dependent:
             reached_on = self.reached_on(slot, run, lapsed)
@@ -1426,7 +1434,29 @@ class _Context:
             details=details,
             distance=int(status != MET),
             default_status=status,
+            not_counted=not_counted,
+            lacking=lacking,
         )
+
+    def words(self, path: str) -> Mapping[str, str] | None:
+        """The fact file's words for the codes the fact at ``path`` lists, if it gives them."""
+        entry = self.book.facts.entry(path)
+        return entry.words if entry is not None else None
+
+    def not_counted(self, node: Node, lapsed: frozenset[str]) -> tuple[LeftOut, ...]:
+        """The records the facts a leaf reads left out, and why (only for a leaf explained)."""
+        assert node.logic is not None
+        key = ("not counted", node.logic.reads, lapsed)
+        if key not in self.scratch:
+            self.scratch[key] = left_out(
+                self.profile,
+                self.plan.as_of,
+                self.policies,
+                self.book.facts,
+                node.logic.reads,
+                lapsed,
+            )
+        return self.scratch[key]
 
     def numbers(self, slot: int, run: _Run) -> tuple[Any, Any, str | None, Any, tuple[str, ...]]:
         """Found, needed, operator, shortfall and missing facts of one leaf, as ``evaluate._leaf``

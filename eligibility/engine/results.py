@@ -15,7 +15,9 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
+from eligibility.facts import LeftOut
 from eligibility.inputs.profiles import Profile
+from eligibility.logic import compile_logic, truthy
 from eligibility.rulebook.rules import Check, Node, Version
 
 MET, NOT_MET, UNKNOWN, AMBIGUOUS, NOT_APPLICABLE, NO_RULES = (
@@ -57,6 +59,8 @@ class NodeResult:
     details: tuple[str, ...] = ()
     distance: int = 0
     default_status: str = MET  # under the policies in effect, before alternatives are compared
+    not_counted: tuple[LeftOut, ...] = ()  # records the facts it reads left out, and why
+    lacking: tuple[str, ...] = ()  # the parts of an "all of these" leaf that fail, in words
 
     @property
     def depends_on(self) -> tuple[str, ...]:
@@ -122,9 +126,24 @@ class ProfileReport:
         return all(r.status in ("met", "not_applicable") for r in self.results)
 
 
-def _closeness(result: NodeResult) -> tuple[int, int, float]:
-    """Met first, then fewest unmet conditions, then the smallest relative shortfall."""
-    return (result.status != MET, result.distance, _relative_gap(result))
+def _closeness(result: NodeResult) -> tuple[bool, bool, int, float]:
+    """Met first; then what a person can complete (a pathway with a condition nothing can make
+    true, one without a fix, comes last); then fewest unmet conditions; then the smallest
+    relative shortfall."""
+    return (result.status != MET, not doable(result), result.distance, _relative_gap(result))
+
+
+def doable(result: NodeResult) -> bool:
+    """Whether a person can make ``result`` met: a leaf that is met, has a fix, or is unknown
+    or ambiguous (a fact to supply, a question to settle); an ``all`` whose children all are; an
+    ``any`` with one that is."""
+    if result.status == MET:
+        return True
+    if not result.children:
+        return bool(result.node.fix) or result.status in (UNKNOWN, AMBIGUOUS)
+    if result.node.kind == "all":
+        return all(doable(child) for child in result.children)
+    return any(doable(child) for child in result.children)
 
 
 def _relative_gap(result: NodeResult) -> float:
@@ -252,3 +271,40 @@ def first_day(met_on: Callable[[date], bool], as_of: date) -> date | None:
         else:
             low = middle
     return as_of + timedelta(days=high)
+
+
+def lacking_parts(
+    logic: Any, facts: Mapping[str, Any], words: Callable[[str], Mapping[str, str] | None]
+) -> tuple[str, ...]:
+    """The parts of a leaf's ``and`` that fail on ``facts``, each named by the codes it asks for
+    in a list fact (``{"in": ["pathophysiology", {"var": "training.topics"}]}`` -> the fact
+    file's words for ``pathophysiology``); an ``or`` of such tests reads "A or B". A part that
+    asks for no code (an open policy's value) is not named. ``words``: a fact path -> its
+    words, if the fact file gives them."""
+    parts = logic["and"] if isinstance(logic, Mapping) and "and" in logic else [logic]
+    named = []
+    for part in parts:
+        codes = _codes_asked(part, words)
+        if codes and not truthy(compile_logic(part)(facts)):
+            named.append(" or ".join(dict.fromkeys(codes)))
+    return tuple(named)
+
+
+def _codes_asked(part: Any, words: Callable[[str], Mapping[str, str] | None]) -> list[str]:
+    """The codes ``part`` asks a list fact to hold, in words: an ``in`` test, or an ``or`` of them."""
+    if not isinstance(part, Mapping) or len(part) != 1:
+        return []
+    ((operator, args),) = part.items()
+    if operator == "or" and isinstance(args, list):
+        return [code for arg in args for code in _codes_asked(arg, words)]
+    if (
+        operator == "in"
+        and isinstance(args, list)
+        and len(args) == 2
+        and isinstance(args[0], str)
+        and isinstance(args[1], Mapping)
+        and isinstance(args[1].get("var"), str)
+    ):
+        known = words(args[1]["var"]) or {}
+        return [known.get(args[0]) or args[0].replace("_", " ")]
+    return []

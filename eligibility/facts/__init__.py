@@ -8,17 +8,26 @@ when the profile does not say enough to know it, and rules reading it then answe
 """
 
 from eligibility.facts.book import FactBook, FactPath, compile_book
-from eligibility.facts.engine import derive, policy_can_matter, rederive, rederive_each
+from eligibility.facts.engine import (
+    LeftOut,
+    derive,
+    left_out,
+    policy_can_matter,
+    rederive,
+    rederive_each,
+)
 from eligibility.facts.registry import CredentialInfo, Registry, Retirement
 
 __all__ = [
     "CredentialInfo",
     "FactBook",
     "FactPath",
+    "LeftOut",
     "Registry",
     "Retirement",
     "compile_book",
     "derive",
+    "left_out",
     "policy_can_matter",
     "rederive",
     "rederive_each",

@@ -12,7 +12,7 @@ supply it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from eligibility.facts.kinds import KINDS
@@ -53,6 +53,9 @@ class Definition:
     dated_by: str | None = None
     between: tuple[str | None, str | None] = (None, None)
     policy_reads: tuple[str, ...] = ()  # policies its expressions read (they key shared work)
+    # how an explanation names the records it leaves out, and why (engine.left_out); never run
+    # in a derivation, so a cohort does not pay for it
+    left_out: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,7 @@ class FactPath:
     grows: bool = False
     supply: str | None = None
     type: Any = None  # its JSON type ("number", ["string", "null"] ...); None: not known
+    words: Mapping[str, str] | None = None  # for a list of codes: each code in words
 
 
 @dataclass(frozen=True)
@@ -289,6 +293,9 @@ def compile_book(
                 for p in policy_reads.get(section, ())
             ),
         )
+        left_out = raw_definition.get("left_out")
+        if left_out is not None:
+            definition = replace(definition, left_out=_left_out(name, params, left_out))
         definitions.append(definition)
         supply = raw_definition.get("supply")
         growing = set(kind.growing_paths(name, params))
@@ -306,6 +313,7 @@ def compile_book(
                 if isinstance(supply, Mapping)
                 else supply,
                 json_type,
+                raw_definition.get("words") if path == name else None,
             )
     for definition in definitions:  # a group of facts is a path too (its facts, together)
         if definition.key is not None:
@@ -348,6 +356,25 @@ def compile_book(
         },
         paths=paths,
     )
+
+
+def _left_out(name: str, params: Any, left_out: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``left_out`` with its section filled in and its checks compiled (a bad one is refused
+    at load, not when a person asks why)."""
+    records = left_out.get("records") or (
+        params.get("records") if isinstance(params, Mapping) else None
+    )
+    if not isinstance(records, str):
+        raise ValueError(f"{name}: left_out needs 'records' (the section it lists) for this kind")
+    for check in left_out["checks"]:
+        compile_logic(check["logic"])
+    own = isinstance(params, Mapping) and "records" not in left_out  # the kind's own records
+    return {
+        **left_out,
+        "records": records,
+        "where": params.get("where") if own else None,
+        "value": params.get("value") if own else None,
+    }
 
 
 def _kind_of(definition: Mapping[str, Any]) -> str:

@@ -10,11 +10,13 @@ next call: another policy value, another probe date, credentials that lapsed.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from eligibility.facts.book import HELD, SINGLE_RECORDS, Definition, FactBook
 from eligibility.facts.kinds import KINDS, held, jobs_of
+from eligibility.logic import compile_logic, truthy
 
 
 class Context:
@@ -304,3 +306,61 @@ def _policy_values(book: FactBook, policy: str, policies: Mapping[str, str]) -> 
             values.update(dict.fromkeys(hours["values"]))
     values.update(dict.fromkeys(book.policy_values.get(policy, ())))
     return values
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A record a fact did not count, and why, in the fact file's words."""
+
+    fact: str
+    record: str  # its id, or the fact file's noun and its place ("job 2")
+    detail: str | None  # the field the fact file names, as the record gives it
+    reasons: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        detail = f" ({self.detail})" if self.detail else ""
+        return f"{self.record}{detail}: " + "; ".join(self.reasons)
+
+
+def left_out(
+    profile: Mapping[str, Any],
+    as_of: date,
+    policies: Mapping[str, str],
+    book: FactBook,
+    paths: Iterable[str],
+    lapsed: frozenset[str] = frozenset(),
+) -> tuple[LeftOut, ...]:
+    """The records the facts at ``paths`` leave out, each with the checks of the fact's
+    ``left_out`` it fails (docs/facts.md): those its ``where`` drops, and those it keeps whose
+    ``value`` gives nothing (a course stating no contact hours). A record that counts is never
+    listed. For explanations only: a derivation never runs these checks."""
+    wanted = set(paths)
+    context = Context(book, profile, as_of, policies, lapsed, {})
+    found: list[LeftOut] = []
+    for definition in book.definitions:
+        spec = definition.left_out
+        if spec is None or definition.name not in wanted:
+            continue
+        where = compile_logic(spec["where"]) if spec["where"] is not None else None
+        value = compile_logic(spec["value"]) if spec.get("value") is not None else None
+        checks = [(compile_logic(c["logic"]), c["text"]) for c in spec["checks"]]
+        records = context._records(spec["records"])
+        for number, record in enumerate(records, start=1):
+            data = {**record, "policies": dict(policies)}
+            kept = where is None or truthy(where(data))
+            if kept and (value is None or value(data) is not None):
+                continue  # it counts
+            reasons = tuple(text for logic, text in checks if not truthy(logic(data)))
+            if not reasons:
+                continue
+            said = record.get(spec["detail"]) if spec.get("detail") else None
+            found.append(
+                LeftOut(
+                    definition.name,
+                    str(record.get("id") or f"{spec['noun']} {number}"),
+                    str(said) if said not in (None, "") else None,
+                    reasons,
+                )
+            )
+    return tuple(found)

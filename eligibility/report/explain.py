@@ -24,6 +24,7 @@ from eligibility.engine.results import (
 from eligibility.rulebook.rules import Policy
 
 MAX_ACTIONS = 5
+MISSING = "{missing}"  # in a rule's fix: the parts the condition lacks, named (rule-format.md)
 MAX_COMBINATIONS = (
     64  # an `all` of many `any`s multiplies; beyond this the longest ways are dropped
 )
@@ -152,6 +153,14 @@ def step(leaf: NodeResult) -> str:
     if leaf.status == UNKNOWN and leaf.missing:
         supply = dict(node.supply).get(leaf.missing[0])
         return supply or f"tell us: {node.text}"
+    fix = node.fix
+    if fix and MISSING in fix:  # the rule's advice names what the condition lacks
+        fix = fix.replace(MISSING, and_list(leaf.lacking) if leaf.lacking else "what is missing")
     if leaf.reached_on is not None:
-        return f"{node.fix or 'keep going'} until {leaf.reached_on.isoformat()}"
-    return node.fix or f"meet: {node.text}"
+        return f"{fix or 'keep going'} until {leaf.reached_on.isoformat()}"
+    return fix or f"meet: {node.text}"
+
+
+def and_list(items: tuple[str, ...] | list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"

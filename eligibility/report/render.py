@@ -234,7 +234,10 @@ def _tree_lines(
             for fact in result.missing:
                 supply = dict(result.node.supply).get(fact) or "add it to the profile"
                 lines.append(f"{sub}not known: {fact}; {supply}")
+        if result.lacking:
+            lines.append(f"{sub}missing: {', '.join(result.lacking)}")
         lines += [f"{sub}- {d}" for d in result.details]
+        lines += [f"{sub}not counted: {left.text}" for left in result.not_counted]
         lines += _readings(result, sub)
         return lines
     joiner = "all of" if node.kind == "all" else "any one of"
@@ -396,6 +399,18 @@ def _node_json(result: NodeResult) -> dict[str, Any]:
             ],
             fix=step(result) if result.status != MET else None,
         )
+        if result.lacking:
+            out["lacking"] = list(result.lacking)
+        if result.not_counted:
+            out["not_counted"] = [
+                {
+                    "fact": left.fact,
+                    "record": left.record,
+                    "detail": left.detail,
+                    "reasons": list(left.reasons),
+                }
+                for left in result.not_counted
+            ]
     if result.status == AMBIGUOUS:
         out["default_status"] = result.default_status
         out["depends_on"] = list(result.depends_on)

@@ -54,6 +54,7 @@ STANDARD_OPERATORS = frozenset(
 ALLOWED_EXTENSIONS: frozenset[str] = frozenset()
 ITERATORS = frozenset({"map", "filter", "reduce", "all", "some", "none"})
 PLACEHOLDERS = ("{credential}", "{name}", "{apprentice}")
+FIX_PLACEHOLDER = "{missing}"  # in a fix: the parts the condition lacks (report/explain.py)
 STANDINGS = ("at risk", "inactive", "revoked")  # what a keeping check's standing.not_met gives
 
 _COMPARISONS = frozenset({"==", "===", "!=", "!==", ">", ">=", "<", "<="})
@@ -358,6 +359,8 @@ class _Version:
         """A ``{word}`` left after filling in: a misspelt placeholder, or one not filled here."""
         if isinstance(value, str):
             for match in _PLACEHOLDER.finditer(value):
+                if match.group() == FIX_PLACEHOLDER and where and where[-1] == "fix":
+                    continue  # filled in when explained: what the condition lacks
                 self.found.add(
                     ERROR,
                     "leftover-placeholder",

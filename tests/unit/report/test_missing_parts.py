@@ -1,0 +1,84 @@
+"""A condition asking a list fact for codes names the ones missing, in the fact file's words,
+and its advice (``{missing}`` in a rule's fix) says which."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+
+import pytest
+
+from eligibility.api import check_profile
+from eligibility.engine.results import lacking_parts
+from eligibility.errors import InputError
+from eligibility.inputs.profiles import load_profile
+from eligibility.report.explain import and_list, step
+from eligibility.rulebook.rules import load_rulebook
+from tests.conftest import PROFILES, RULES
+
+WORDS = {"training.topics": {"anatomy_physiology": "anatomy and physiology"}}
+TOPICS = {"var": "training.topics"}
+
+
+def _lacking(logic, topics, policy="strict"):
+    facts = {"training": {"topics": topics}, "policies": {"p": policy}}
+    return lacking_parts(logic, facts, WORDS.get)
+
+
+def test_each_failing_part_is_named_in_the_fact_files_words() -> None:
+    logic = {
+        "and": [
+            {"in": ["anatomy_physiology", TOPICS]},
+            {"in": ["pathophysiology", TOPICS]},
+            {"in": ["pharmacology", TOPICS]},
+        ]
+    }
+    assert _lacking(logic, ["pharmacology"]) == ("anatomy and physiology", "pathophysiology")
+
+
+def test_an_or_reads_either_and_a_policy_part_is_not_named() -> None:
+    logic = {
+        "and": [
+            {"or": [{"in": ["cpt_basic", TOPICS]}, {"in": ["cpt_intermediate_advanced", TOPICS]}]},
+            {"==": [{"var": "policies.p"}, "lenient"]},
+        ]
+    }
+    assert _lacking(logic, []) == ("cpt basic or cpt intermediate advanced",)
+    assert _lacking(logic, ["cpt_basic"]) == ()
+
+
+def test_a_list_reads_as_a_sentence() -> None:
+    assert and_list(("a",)) == "a"
+    assert and_list(("a", "b", "c")) == "a, b and c"
+
+
+def test_the_advice_names_the_missing_topics(rulebook) -> None:
+    profile = load_profile(str(PROFILES / "x51-missing-topics.yaml"))
+    report = check_profile(profile, ["CCS-exam"], date(2026, 11, 22), None, rulebook)
+    rec = report.results[0].recommends
+    leaf = next(
+        leaf
+        for option in rec.children
+        for leaf in option.children
+        if leaf.node.id == "rec-a-topics"
+    )
+    assert leaf.lacking == ("pathophysiology", "pharmacology")
+    assert step(leaf) == "complete courses in pathophysiology and pharmacology"
+
+
+def test_missing_is_filled_in_only_in_a_fix(tmp_path) -> None:
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    path = rules / "ahima" / "ccs.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert 'fix: "complete courses in {missing}"' in text  # a fix may name what is missing
+    path.write_text(
+        text.replace(
+            "text: 12 months of coding experience directly applying codes",
+            'text: "{missing} months of coding experience directly applying codes"',
+            1,
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match=r"\{missing\} is not filled in"):
+        load_rulebook(str(rules))

@@ -1,0 +1,130 @@
+"""What a fact left out, and why, is shown under the condition (fact files' ``left_out``), and
+worked out only when an answer is explained, never for a cohort's answers."""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+
+import pytest
+
+from eligibility.api import check_profile
+from eligibility.engine import plan as engine_plan
+from eligibility.engine.plan import Memo, assess, make_plan
+from eligibility.engine.results import NodeResult
+from eligibility.facts import left_out
+from eligibility.inputs.profiles import load_profile, profile_from_data
+from eligibility.report.render import json_report, text_report
+from tests.conftest import PROFILES
+
+AS_OF = date(2026, 11, 22)
+
+
+def _leaf(root: NodeResult, node_id: str) -> NodeResult:
+    found = [r for r in _walk(root) if r.node.id == node_id]
+    assert found, node_id
+    return found[0]
+
+
+def _walk(result: NodeResult):
+    yield result
+    for child in result.children:
+        yield from _walk(child)
+
+
+def _removal(profile, rulebook):
+    report = check_profile(profile, ["CPC-A-removal"], AS_OF, None, rulebook)
+    return report, report.results[0]
+
+
+def test_a_billing_job_is_named_with_why_under_the_experience_condition(rulebook) -> None:
+    profile = load_profile(str(PROFILES / "x50-left-out.yaml"))
+    report, result = _removal(profile, rulebook)
+    leaf = _leaf(result.requires, "option-1-experience")
+    assert [(n.record, n.detail) for n in leaf.not_counted] == [
+        ("job-1", "Lakeside Billing Services")
+    ]
+    assert "does not assign codes" in leaf.not_counted[0].reasons[0]
+    text = text_report(report, rulebook.policies)
+    assert "not counted: job-1 (Lakeside Billing Services): the role does not assign codes" in text
+    data = json_report(report, rulebook.policies)
+    node = next(
+        n for n in _json_nodes(data["results"][0]["requires"]) if n["id"] == "option-1-experience"
+    )
+    assert node["not_counted"][0]["record"] == "job-1"
+    assert node["not_counted"][0]["fact"] == "experience.aapc_months"
+
+
+def _json_nodes(node):
+    yield node
+    for child in node.get("children", ()):
+        yield from _json_nodes(child)
+
+
+def test_a_course_gives_each_reason_it_fails(rulebook) -> None:
+    profile = load_profile(str(PROFILES / "x50-left-out.yaml"))
+    _, result = _removal(profile, rulebook)
+    leaf = _leaf(result.requires, "option-2-course")
+    reasons = {n.record: n.reasons for n in leaf.not_counted}
+    assert reasons["course-2"] == ("not completed",)
+    assert reasons["ceu-1"][0].startswith("a CEU event")
+
+
+def test_a_record_the_fact_counts_is_never_listed(rulebook) -> None:
+    data = copy.deepcopy(load_profile(str(PROFILES / "x50-left-out.yaml")).data)
+    data["work_history"][0]["directly_assigns_codes"] = True  # the billing job now codes
+    listed = left_out(
+        data, AS_OF, rulebook.default_policies(), rulebook.facts, ["experience.aapc_months"]
+    )
+    assert listed == ()
+
+
+def test_a_record_without_an_id_is_named_by_the_noun(rulebook) -> None:
+    data = copy.deepcopy(load_profile(str(PROFILES / "x50-left-out.yaml")).data)
+    del data["work_history"][0]["id"]
+    listed = left_out(
+        data, AS_OF, rulebook.default_policies(), rulebook.facts, ["experience.aapc_months"]
+    )
+    assert [n.record for n in listed] == ["job 1"]
+
+
+def test_a_met_condition_lists_nothing(rulebook) -> None:
+    profile = load_profile(str(PROFILES / "x50-left-out.yaml"))
+    report = check_profile(profile, ["CCA-exam"], AS_OF, None, rulebook)
+    leaf = _leaf(report.results[0].recommends, "rec-experience")
+    assert leaf.status == "met" and leaf.not_counted == ()
+
+
+def test_a_cohort_answer_never_runs_the_checks(rulebook, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args, **kwargs):
+        raise AssertionError("left_out ran for a cohort's answer")
+
+    monkeypatch.setattr(engine_plan, "left_out", refuse)
+    profile = profile_from_data(load_profile(str(PROFILES / "x50-left-out.yaml")).data, "x50")
+    plan = make_plan(rulebook, AS_OF)
+    verdicts = assess(plan, rulebook, profile.data, None, Memo(), False).verdicts()
+    assert verdicts
+
+
+def test_a_kept_course_that_states_no_hours_is_listed(rulebook) -> None:
+    listed = _course_hours_left_out(
+        load_profile(str(PROFILES / "x52-course-hours.yaml")).data, rulebook
+    )
+    assert [n.record for n in listed] == ["course-1", "course-2"]
+    assert all(n.reasons[0].startswith("states no contact or clock hours") for n in listed)
+
+
+def test_a_kept_course_that_states_its_hours_is_not_listed(rulebook) -> None:
+    data = copy.deepcopy(load_profile(str(PROFILES / "x52-course-hours.yaml")).data)
+    data["training"][0]["hours"] = {"value": 60, "unit": "contact_hours"}
+    assert [n.record for n in _course_hours_left_out(data, rulebook)] == ["course-2"]
+
+
+def _course_hours_left_out(data, rulebook):
+    return left_out(
+        data,
+        AS_OF,
+        rulebook.default_policies(),
+        rulebook.facts,
+        ["training.longest_course_contact_hours"],
+    )
