@@ -67,6 +67,16 @@ class NodeResult:
 
 
 @dataclass(frozen=True)
+class Review:
+    """Why an answer needs human review: an open question with a review text (a borderline job,
+    CONV-4) whose other values change the answer, and the answer under each of them."""
+
+    policy: str
+    text: str
+    readings: tuple[PolicyReading, ...]
+
+
+@dataclass(frozen=True)
 class OtherReading:
     """Another version in force on the same date, and its answer."""
 
@@ -91,6 +101,7 @@ class CheckResult:
         None  # for checks that keep a credential: active, at risk, inactive, revoked
     )
     note: str | None = None  # why there are no rules in force, when the rule book says why
+    review: tuple[Review, ...] = ()  # "needs human review": the questions the answer rests on
 
 
 @dataclass(frozen=True)

@@ -116,6 +116,8 @@ def _summary_lines(explanations: list[Explanation]) -> list[str]:
         apart = e.result.recommends
         if apart is not None:
             extra += f" ({_short_text(apart)}: {STATUS_WORDS.get(apart.status, apart.status)})"
+        if e.result.review:
+            extra += " (needs human review)"
         lines.append(f"  {status:<15}{e.result.check_id:<{width + 2}}{e.verdict}{extra}")
     skipped = [e.result.check_id for e in explanations if e.result.status == NOT_APPLICABLE]
     if skipped:
@@ -152,6 +154,7 @@ def explanation_text(report: ProfileReport, e: Explanation) -> str:
     lines += ["", f"{e.headline}: {e.verdict}"]
     if r.standing:
         lines.append(f"  Standing on {r.as_of.isoformat()}: {r.standing}.")
+    lines += _review_lines(r)
     if e.closest is not None and r.requires is not None and r.requires.node.kind == "any":
         things = "one thing" if e.closest.distance == 1 else f"{e.closest.distance} things"
         lines.append(f"  Closest: {_short_text(e.closest)}, {things} missing.")
@@ -244,6 +247,20 @@ def _readings(result: NodeResult, pad: str) -> list[str]:
     ]
 
 
+def _review_lines(result: CheckResult) -> list[str]:
+    """Needs human review: why, and the answer were the question settled the other way."""
+    lines = []
+    for review in result.review:
+        others = "; ".join(
+            f"{r.policy}={r.value}: {STATUS_WORDS.get(r.status, r.status)}" for r in review.readings
+        )
+        lines += [
+            f"  Needs human review: {review.text}.",
+            f"    Otherwise ({others}). Once reviewed: --policy {review.policy}=VALUE",
+        ]
+    return lines
+
+
 def _ambiguity_lines(e: Explanation) -> list[str]:
     if not e.open_questions:
         return []
@@ -301,6 +318,14 @@ def _result_json(e: Explanation) -> dict[str, Any]:
         "actions": [{"steps": list(a.steps), "completes": list(a.completes)} for a in e.actions],
         "other_readings": [
             {"rules": _version_json(o.version), "status": o.status} for o in r.others
+        ],
+        "needs_human_review": [
+            {
+                "policy": review.policy,
+                "why": review.text,
+                "otherwise": [{"value": o.value, "status": o.status} for o in review.readings],
+            }
+            for review in r.review
         ],
         "open_questions": [
             {

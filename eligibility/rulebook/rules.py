@@ -164,6 +164,11 @@ class Policy:
     source: str
     default: str
     values: Mapping[str, str]
+    # what a person must look at when an answer depends on this question ("needs human review")
+    review: str | None = None
+    # True: the default decides (a question settled case by case by a person, CONV-4), so an
+    # answer another value would change is flagged for review instead of being ambiguous
+    default_decides: bool = False
 
 
 @dataclass(frozen=True)
@@ -616,11 +621,23 @@ def _policies(path: Path, texts: Mapping[Path, str]) -> dict[str, Policy]:
             p["source"],
             str(p["default"]),
             {str(k): v for k, v in p["values"].items()},
+            p.get("review"),
+            p.get("decides", "open") == "default",
         )
         for p in _reference(
             path, texts, "policies", ("id", "question", "source", "default", "values")
         )
     }
+    for raw in _reference(path, texts, "policies", ()):
+        if raw.get("decides", "open") not in ("open", "default") or (
+            raw.get("decides") == "default" and not raw.get("review")
+        ):
+            raise InputError(
+                str(path),
+                None,
+                f"policy {raw['id']}: decides must be 'open' or 'default', and 'default' needs a review text",
+                "write decides: default with review: what a person must check, or leave both out",
+            )
     for policy in policies.values():
         if policy.default not in policy.values:
             raise InputError(
