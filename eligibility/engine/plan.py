@@ -343,6 +343,12 @@ class _Builder:
             assert version is not None
             check = version.check(check_id)
             assert check is not None
+            if self.explaining:  # what a review names (the borderline jobs), when one is flagged
+                self.details += [
+                    book.policies[p].review_details
+                    for p in version.open_policies
+                    if book.policies[p].review_details
+                ]
             plan.update(
                 check=check,
                 version=version,
@@ -1018,7 +1024,7 @@ class _Context:
                 differing[self.plan.slots[slot].node.id] = tuple(
                     PolicyReading(p, v, CODE_STATUS[other[slot]]) for p, v, other in readings
                 )
-        review = self.reviews(check, codes, every)
+        review = self.reviews(check, codes, every, run.facts)
         if shown:
             requires = mark_ambiguous(self.tree(check.root, run, lapsed, dates), differing)
             status = requires.status
@@ -1041,7 +1047,11 @@ class _Context:
         )
 
     def reviews(
-        self, check: _CheckPlan, codes: list[int], readings: list[tuple[str, str, list[int]]]
+        self,
+        check: _CheckPlan,
+        codes: list[int],
+        readings: list[tuple[str, str, list[int]]],
+        facts: Mapping[str, Any],
     ) -> tuple[Review, ...]:
         """The questions with a review text under whose other values the check's answer
         differs: what a person must look at ("needs human review")."""
@@ -1050,11 +1060,13 @@ class _Context:
             text = self.book.policies[policy].review
             others = [(v, other) for p, v, other in readings if p == policy]
             if text and any(other[root] != codes[root] for _, other in others):
+                fact = self.book.policies[policy].review_details
                 out.append(
                     Review(
                         policy,
                         text,
                         tuple(PolicyReading(policy, v, CODE_STATUS[o[root]]) for v, o in others),
+                        tuple(lookup(facts, fact) or ()) if fact else (),
                     )
                 )
         return tuple(out)

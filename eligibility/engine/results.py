@@ -74,6 +74,7 @@ class Review:
     policy: str
     text: str
     readings: tuple[PolicyReading, ...]
+    details: tuple[str, ...] = ()  # what it rests on, in words (the borderline jobs)
 
 
 @dataclass(frozen=True)

@@ -256,6 +256,7 @@ def _review_lines(result: CheckResult) -> list[str]:
         )
         lines += [
             f"  Needs human review: {review.text}.",
+            *(f"    - {detail}" for detail in review.details),
             f"    Otherwise ({others}). Once reviewed: --policy {review.policy}=VALUE",
         ]
     return lines
@@ -323,6 +324,7 @@ def _result_json(e: Explanation) -> dict[str, Any]:
             {
                 "policy": review.policy,
                 "why": review.text,
+                "details": list(review.details),
                 "otherwise": [{"value": o.value, "status": o.status} for o in review.readings],
             }
             for review in r.review

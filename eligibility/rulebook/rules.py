@@ -169,6 +169,7 @@ class Policy:
     # True: the default decides (a question settled case by case by a person, CONV-4), so an
     # answer another value would change is flagged for review instead of being ambiguous
     default_decides: bool = False
+    review_details: str | None = None  # a fact listing, in words, what the review is about
 
 
 @dataclass(frozen=True)
@@ -399,6 +400,15 @@ def _build(root: Path, texts: Mapping[Path, str]) -> RuleBook:
         rulecheck.refuse(factcheck.fact_problems(fact_data, known, errors_only=True))
 
     facts = fact_book(fact_files, registry, policies, lint_facts)
+    defined = {d.name for d in facts.definitions}
+    for policy in policies.values():
+        if policy.review_details and policy.review_details not in defined:
+            raise InputError(
+                str(root / "policies.yaml"),
+                None,
+                f"policy {policy.id}: review_details names no fact: {policy.review_details!r}",
+                "name a fact a fact file defines ('eligibility check PROFILE --facts' lists them)",
+            )
     context = lint_context(root, texts, policies, facts)
     linted: list[rulecheck.RuleFile] = []
 
@@ -623,6 +633,7 @@ def _policies(path: Path, texts: Mapping[Path, str]) -> dict[str, Policy]:
             {str(k): v for k, v in p["values"].items()},
             p.get("review"),
             p.get("decides", "open") == "default",
+            p.get("review_details"),
         )
         for p in _reference(
             path, texts, "policies", ("id", "question", "source", "default", "values")
