@@ -49,7 +49,7 @@ from eligibility.rulebook.rules import RuleBook
 
 CSV_FIELDS = (
     "row", "where", "candidate_id", "name", "check", "status", "standing",
-    "failed", "unknown", "ambiguous", "shortfall", "rule_version", "error", "assumed",
+    "failed", "unknown", "ambiguous", "shortfall", "rule_version", "error", "assumed", "review",
 )  # fmt: skip
 LISTED_ERRORS = 1000  # error rows the summary lists by name (all are in the report and counted)
 CHUNK = 256  # rows a worker process checks at a time
@@ -401,7 +401,7 @@ class CohortChecker:
         if len(tally.errors) < LISTED_ERRORS:
             tally.errors.append((row.number, row.where, message))
         lines = (
-            csv_line([row.number, row.where, *row.who, "", "error", *[""] * 6, message, ""])
+            csv_line([row.number, row.where, *row.who, "", "error", *[""] * 6, message, "", ""])
             if self.csv
             else ""
         )
@@ -427,6 +427,7 @@ class CohortChecker:
         columns repeat across students: each such middle is made once."""
         plan, tails = answers.plan, self._tails
         young, pairs, lines = tails.young, [], []
+        reviews = answers.reviews or ((),) * len(plan.labels)  # review: rare, per student
         for place, label, outcome, standing in zip(
             range(len(plan.labels)), plan.labels, answers.outcomes, answers.standings, strict=True
         ):
@@ -439,12 +440,12 @@ class CohortChecker:
                 if tail is None:
                     tail = self._tail(plan, place, standing, outcome)
                     tails.put(key, tail)
-                lines.append(tail)
+                lines.append((tail, reviews[place]))
         if not self.csv:
             return "", pairs
         if not lines:  # nothing applies: say so for every check rather than lose the student
             lines = [
-                self._tail(plan, place, standing, outcome)
+                (self._tail(plan, place, standing, outcome), ())
                 for place, (outcome, standing) in enumerate(
                     zip(answers.outcomes, answers.standings, strict=True)
                 )
@@ -453,8 +454,10 @@ class CohortChecker:
             [row.number, row.where, data.get("candidate_id", ""), data.get("name", "")], end=","
         )
         assumed = row.profile.assumed if row.profile else ()
-        end = "," + _field("; ".join(assumed)) + "\r\n"
-        return "".join(who + tail + end for tail in lines), pairs
+        end = "," + _field("; ".join(assumed)) + ","
+        return "".join(
+            who + tail + end + _field(";".join(review)) + "\r\n" for tail, review in lines
+        ), pairs
 
     @staticmethod
     def _tail(plan: Plan, place: int, standing: str | None, outcome: Outcome) -> str:

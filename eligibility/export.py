@@ -266,6 +266,8 @@ def _export_check(book: RuleBook, version: Version, check: Check, role: str) -> 
         ) from None
     clauses.append(_met(check.requires, base, leaves))
     for policy in version.open_policies:
+        if book.policies[policy].default_decides:
+            continue  # the default decides: another value flags a review, never ambiguity
         for value in book.policies[policy].values:
             # under another value of an open policy the answer must not change (else: ambiguous)
             layers = (f"{ALTERNATIVES}.{policy}.{value}", *base)

@@ -36,6 +36,7 @@ from eligibility.engine.results import (
     OtherReading,
     PolicyReading,
     ReadingStanding,
+    Review,
     closest_pathway,
     first_day,
     inner_result,
@@ -344,6 +345,12 @@ class _Builder:
             assert version is not None
             check = version.check(check_id)
             assert check is not None
+            if self.explaining:  # what a review names (the borderline jobs), when one is flagged
+                self.details += [
+                    book.policies[p].review_details
+                    for p in version.open_policies
+                    if book.policies[p].review_details
+                ]
             plan.update(
                 check=check,
                 version=version,
@@ -717,6 +724,9 @@ class Assessment:
     outcomes: tuple[Outcome, ...]  # per plan.wanted
     standings: tuple[str | None, ...]
     results: tuple[CheckResult, ...] = ()  # per plan.wanted, when asked for (``explained``)
+    # per plan.wanted, the policies whose other values change its answer and that need a
+    # person's review (empty when none does: most students)
+    reviews: tuple[tuple[str, ...], ...] = ()
 
     def verdicts(self) -> tuple[Verdict, ...]:
         checks = self.plan.checks
@@ -762,7 +772,8 @@ def assess(
     memo = Memo() if memo is None else memo
     outcomes: list[Outcome] = list(plan.blank)
     standings: list[str | None] = [None] * len(plan.wanted)
-    kept_ambiguous = context.ambiguous(base, frozenset(), True, memo)
+    reviews: dict[int, list[str]] = {}
+    kept_ambiguous = context.ambiguous(base, frozenset(), True, memo, reviews)
     results: dict[int, CheckResult] = {}
     if explained:
         context.explain(base, frozenset(), True, memo, results, True)
@@ -777,14 +788,15 @@ def assess(
         standings,
     )
     run = context.without(base, lapsed)
-    ambiguous = context.ambiguous(run, lapsed, False, memo)
+    ambiguous = context.ambiguous(run, lapsed, False, memo, reviews)
     context.answer(
         plan.other_groups, plan.other_gate, run, ambiguous, memo, lapsed, outcomes, standings
     )
     if explained:
         context.explain(run, lapsed, False, memo, results, True)
     trees = _wanted_results(plan, results) if explained else ()
-    return Assessment(plan, tuple(outcomes), tuple(standings), trees)
+    review = tuple(tuple(reviews.get(i, ())) for i in plan.wanted) if reviews else ()
+    return Assessment(plan, tuple(outcomes), tuple(standings), trees, review)
 
 
 def explain_profile(
@@ -883,13 +895,30 @@ class _Context:
         default_factory=dict
     )  # its records as read (facts.rederive_each)
 
-    def ambiguous(self, run: _Run, lapsed: frozenset[str], keeping: bool, memo: Memo) -> set[int]:
+    def ambiguous(
+        self,
+        run: _Run,
+        lapsed: frozenset[str],
+        keeping: bool,
+        memo: Memo,
+        reviews: dict[int, list[str]] | None = None,
+    ) -> set[int]:
         """Slots of the keeping checks (or of the others) whose status changes under another
-        value of an open policy their version names (and the run does not fix explicitly)."""
+        value of an open policy their version names (and the run does not fix explicitly), but
+        for policies the default decides. ``reviews``: check index -> the policies with a review
+        text under which its answer changes, added to."""
         changed: set[int] = set()
-        for _, _, checks, codes in self.variants(run, lapsed, keeping, memo):
+        policies, checks_of = self.book.policies, self.plan.checks
+        for policy, _, checks, codes in self.variants(run, lapsed, keeping, memo):
+            if reviews is not None and policies[policy].review:
+                for i in checks:
+                    root = checks_of[i].root
+                    if codes[root] != run.codes[root] and policy not in reviews.setdefault(i, []):
+                        reviews[i].append(policy)
+            if policies[policy].default_decides:
+                continue
             for i in checks:
-                changed.update(s for s in self.plan.checks[i].slots if codes[s] != run.codes[s])
+                changed.update(s for s in checks_of[i].slots if codes[s] != run.codes[s])
         return changed
 
     def variants(
@@ -1000,13 +1029,16 @@ class _Context:
             if value != self.policies[policy]
         ]
         under = {(p, v): other for p, v, changes, other in variants if check.index in changes}
-        readings = [(p, v, under.get((p, v), codes)) for p, v in open_values]
+        every = [(p, v, under.get((p, v), codes)) for p, v in open_values]
+        # a question the default decides never makes an answer ambiguous: it may need review
+        readings = [r for r in every if not self.book.policies[r[0]].default_decides]
         differing = {}
         for slot in check.slots:
             if any(other[slot] != codes[slot] for _, _, other in readings):
                 differing[self.plan.slots[slot].node.id] = tuple(
                     PolicyReading(p, v, CODE_STATUS[other[slot]]) for p, v, other in readings
                 )
+        review = self.reviews(check, codes, every, run.facts)
         if shown and check.extra and not _shown(self.plan.slots[check.root].node, run.facts):
             requires, status = None, CODE_STATUS[codes[check.root]]  # recommends not to show
         elif shown:
@@ -1030,6 +1062,7 @@ class _Context:
             reading_standings=self.reading_standings(check, requires, run.values)
             if status == AMBIGUOUS and requires is not None
             else (),
+            review=review,
         )
 
     def reading_standings(
@@ -1059,6 +1092,31 @@ class _Context:
                 out.append(
                     ReadingStanding(
                         policy, value, None if moves and not default else standing, default
+                    )
+                )
+        return tuple(out)
+
+    def reviews(
+        self,
+        check: _CheckPlan,
+        codes: list[int],
+        readings: list[tuple[str, str, list[int]]],
+        facts: Mapping[str, Any],
+    ) -> tuple[Review, ...]:
+        """The questions with a review text under whose other values the check's answer
+        differs: what a person must look at ("needs human review")."""
+        root, out = check.root, []
+        for policy in dict.fromkeys(p for p, _, _ in readings):
+            text = self.book.policies[policy].review
+            others = [(v, other) for p, v, other in readings if p == policy]
+            if text and any(other[root] != codes[root] for _, other in others):
+                fact = self.book.policies[policy].review_details
+                out.append(
+                    Review(
+                        policy,
+                        text,
+                        tuple(PolicyReading(policy, v, CODE_STATUS[o[root]]) for v, o in others),
+                        tuple(lookup(facts, fact) or ()) if fact else (),
                     )
                 )
         return tuple(out)

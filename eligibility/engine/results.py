@@ -82,6 +82,17 @@ class ReadingStanding:
 
 
 @dataclass(frozen=True)
+class Review:
+    """Why an answer needs human review: an open question with a review text (a borderline job,
+    CONV-4) whose other values change the answer, and the answer under each of them."""
+
+    policy: str
+    text: str
+    readings: tuple[PolicyReading, ...]
+    details: tuple[str, ...] = ()  # what it rests on, in words (the borderline jobs)
+
+
+@dataclass(frozen=True)
 class OtherReading:
     """Another version in force on the same date, and its answer."""
 
@@ -108,6 +119,7 @@ class CheckResult:
     note: str | None = None  # why there are no rules in force, when the rule book says why
     # an ambiguous keeping check's standing under each reading of the policies it depends on
     reading_standings: tuple[ReadingStanding, ...] = ()
+    review: tuple[Review, ...] = ()  # "needs human review": the questions the answer rests on
 
 
 @dataclass(frozen=True)

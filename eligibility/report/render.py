@@ -118,6 +118,8 @@ def _summary_lines(explanations: list[Explanation]) -> list[str]:
         apart = e.result.recommends
         if apart is not None:
             extra += f" ({_short_text(apart)}: {STATUS_WORDS.get(apart.status, apart.status)})"
+        if e.result.review:
+            extra += " (needs human review)"
         lines.append(f"  {status:<15}{e.result.check_id:<{width + 2}}{e.verdict}{extra}")
     skipped = [e.result.check_id for e in explanations if e.result.status == NOT_APPLICABLE]
     if skipped:
@@ -160,6 +162,7 @@ def explanation_text(report: ProfileReport, e: Explanation) -> str:
             + "; ".join(_reading_standing(s) for s in r.reading_standings)
             + "."
         )
+    lines += _review_lines(r)
     if e.closest is not None and r.requires is not None and r.requires.node.kind == "any":
         things = "one thing" if e.closest.distance == 1 else f"{e.closest.distance} things"
         lines.append(f"  Closest: {_short_text(e.closest)}, {things} missing.")
@@ -267,6 +270,21 @@ def _readings(result: NodeResult, pad: str) -> list[str]:
     ]
 
 
+def _review_lines(result: CheckResult) -> list[str]:
+    """Needs human review: why, and the answer were the question settled the other way."""
+    lines = []
+    for review in result.review:
+        others = "; ".join(
+            f"{r.policy}={r.value}: {STATUS_WORDS.get(r.status, r.status)}" for r in review.readings
+        )
+        lines += [
+            f"  Needs human review: {review.text}.",
+            *(f"    - {detail}" for detail in review.details),
+            f"    Otherwise ({others}). Once reviewed: --policy {review.policy}=VALUE",
+        ]
+    return lines
+
+
 def _ambiguity_lines(e: Explanation) -> list[str]:
     if not e.open_questions:
         return []
@@ -340,6 +358,15 @@ def _result_json(e: Explanation) -> dict[str, Any]:
             {"condition": rest.node.id, "part": part, "text": rest.node.assumes}
             for part, tree in (("requires", r.requires), ("recommends", r.recommends))
             for rest in resting(tree)
+        ],
+        "needs_human_review": [
+            {
+                "policy": review.policy,
+                "why": review.text,
+                "details": list(review.details),
+                "otherwise": [{"value": o.value, "status": o.status} for o in review.readings],
+            }
+            for review in r.review
         ],
         "open_questions": [
             {

@@ -170,6 +170,12 @@ class Policy:
     source: str
     default: str
     values: Mapping[str, str]
+    # what a person must look at when an answer depends on this question ("needs human review")
+    review: str | None = None
+    # True: the default decides (a question settled case by case by a person, CONV-4), so an
+    # answer another value would change is flagged for review instead of being ambiguous
+    default_decides: bool = False
+    review_details: str | None = None  # a fact listing, in words, what the review is about
 
 
 @dataclass(frozen=True)
@@ -400,6 +406,15 @@ def _build(root: Path, texts: Mapping[Path, str]) -> RuleBook:
         rulecheck.refuse(factcheck.fact_problems(fact_data, known, errors_only=True))
 
     facts = fact_book(fact_files, registry, policies, lint_facts)
+    defined = {d.name for d in facts.definitions}
+    for policy in policies.values():
+        if policy.review_details and policy.review_details not in defined:
+            raise InputError(
+                str(root / "policies.yaml"),
+                None,
+                f"policy {policy.id}: review_details names no fact: {policy.review_details!r}",
+                "name a fact a fact file defines ('eligibility check PROFILE --facts' lists them)",
+            )
     context = lint_context(root, texts, policies, facts)
     linted: list[rulecheck.RuleFile] = []
 
@@ -622,11 +637,24 @@ def _policies(path: Path, texts: Mapping[Path, str]) -> dict[str, Policy]:
             p["source"],
             str(p["default"]),
             {str(k): v for k, v in p["values"].items()},
+            p.get("review"),
+            p.get("decides", "open") == "default",
+            p.get("review_details"),
         )
         for p in _reference(
             path, texts, "policies", ("id", "question", "source", "default", "values")
         )
     }
+    for raw in _reference(path, texts, "policies", ()):
+        if raw.get("decides", "open") not in ("open", "default") or (
+            raw.get("decides") == "default" and not raw.get("review")
+        ):
+            raise InputError(
+                str(path),
+                None,
+                f"policy {raw['id']}: decides must be 'open' or 'default', and 'default' needs a review text",
+                "write decides: default with review: what a person must check, or leave both out",
+            )
     for policy in policies.values():
         if policy.default not in policy.values:
             raise InputError(

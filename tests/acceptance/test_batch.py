@@ -21,7 +21,7 @@ from eligibility.batch import atomic_writer, run_batch
 from eligibility.cli import main
 from eligibility.errors import InputError
 from eligibility.inputs.cohort import _Lines, count_items, load_mapping, read_cohort, read_items
-from tests.conftest import process_group
+from tests.conftest import PROFILES, process_group
 
 CHECKS = ("CPC-full", "CCS-exam", "CCA-exam")
 
@@ -614,3 +614,33 @@ def test_reading_json_lines_keeps_no_line_it_has_read(tmp_path) -> None:
         lines = _Lines(handle)
         assert sum(1 for _ in lines) == 50
         assert lines.taken == []  # memory stays flat: only a CSV reader may give lines back
+
+
+def test_an_answer_resting_on_a_borderline_role_is_flagged_for_review(tmp_path, rulebook) -> None:
+    """CONV-4 (X60): AAPC counts a year of auditing codes, so the -A comes off, but the CSV's
+    review column and the JSON Lines' needs_human_review name the question a person must
+    settle; once settled with a policy, nothing is flagged."""
+    from eligibility.inputs.yamlio import parse_text
+
+    profile = parse_text((PROFILES / "x60-coding-auditor.yaml").read_text(encoding="utf-8"), "x60")
+    cohort = tmp_path / "c.jsonl"
+    cohort.write_text(json.dumps(profile, default=str) + "\n", encoding="utf-8")
+    checks = ("CPC-A-removal", "CCS-exam")
+    out, lines = tmp_path / "out.csv", tmp_path / "out.jsonl"
+    run_batch(read_cohort(cohort), rulebook, checks, csv_out=out, jsonl_out=lines)
+    rows = {r["check"]: r for r in _csv_rows(out)}
+    assert (rows["CPC-A-removal"]["status"], rows["CPC-A-removal"]["review"]) == (
+        "met",
+        "aapc_borderline_roles",
+    )
+    assert rows["CCS-exam"]["review"] == ""  # its verdict (the diploma) rests on no job
+    results = json.loads(lines.read_text(encoding="utf-8"))["results"]
+    flagged = {r["check"]: r["needs_human_review"] for r in results}
+    assert [f["policy"] for f in flagged["CPC-A-removal"]] == ["aapc_borderline_roles"]
+    assert flagged["CPC-A-removal"][0]["otherwise"] == [{"value": "exclude", "status": "not_met"}]
+    assert flagged["CPC-A-removal"][0]["details"][0].startswith("job-2 (Coding auditor): reviews")
+    assert flagged["CCS-exam"] == []
+    settled = {"aapc_borderline_roles": "exclude"}
+    run_batch(read_cohort(cohort), rulebook, checks, policies=settled, csv_out=out)
+    rows = {r["check"]: r for r in _csv_rows(out)}
+    assert (rows["CPC-A-removal"]["status"], rows["CPC-A-removal"]["review"]) == ("not_met", "")

@@ -281,8 +281,8 @@ BOTH_PREFERRED = (
             "ahima/cca.yaml",
             [
                 (
-                    "[part_time_counting, cca_icd_procedural]",
-                    "[part_time_counting, cca_icd_procedural, no_such_policy]",
+                    "part_time_counting, cca_icd_procedural]",
+                    "part_time_counting, cca_icd_procedural, no_such_policy]",
                 )
             ],
             "unknown policy 'no_such_policy'",
@@ -291,7 +291,7 @@ BOTH_PREFERRED = (
         ),
         pytest.param(
             "aapc/cpc-coc.yaml",
-            [("[part_time_counting, vague_duration_statement]", "[vague_duration_statement]")],
+            [("part_time_counting, vague_duration_statement]", "vague_duration_statement]")],
             "reads 'experience.aapc_months', which depends on policy 'part_time_counting'",
             "experience.aapc_months",
             id="fact-needs-policy",

@@ -299,8 +299,8 @@ def test_validate_raises_exactly_the_python_message(corpus, monkeypatch):
             "c09-hana-sato.yaml: line 39 ($.work_history[0].favourite_colour): "
             "unknown field 'favourite_colour'\n  fix: remove it or use one of: code_sets, "
             "date_precision, directly_assigns_codes, duties, employer, employer_can_still_verify, "
-            "end_date, engagement_type, hours_per_week, id, note, role_title, setting, "
-            "source_document_ids, start_date, verified",
+            "end_date, engagement_type, hours_per_week, id, note, other_proof, role_function, "
+            "role_title, setting, source_document_ids, start_date, verified",
         ),
         (
             _set(["work_history", 0, "hours_per_week"], "forty"),

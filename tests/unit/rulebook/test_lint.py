@@ -441,8 +441,8 @@ OTHERS = [
     (
         "policy-not-named",
         "ahima/cca.yaml",
-        "[part_time_counting, cca_icd_procedural]",
-        "[part_time_counting]",
+        "part_time_counting, cca_icd_procedural]",
+        "part_time_counting]",
         ERROR,
         "policy-not-named",
         "reads policy 'cca_icd_procedural', which this version does not name",
@@ -451,8 +451,8 @@ OTHERS = [
     (
         "unknown-policy",
         "ahima/cca.yaml",
-        "[part_time_counting, cca_icd_procedural]",
-        "[part_time_counting, cca_icd_procedural, ahima_hiim_bases]",
+        "part_time_counting, cca_icd_procedural]",
+        "part_time_counting, cca_icd_procedural, ahima_hiim_bases]",
         ERROR,
         "unknown-policy",
         "unknown policy 'ahima_hiim_bases'",
@@ -531,8 +531,8 @@ OTHERS = [
     (
         "policy-named-but-not-read",
         "ahima/cca.yaml",
-        "[part_time_counting, cca_icd_procedural]",
-        "[part_time_counting, cca_icd_procedural, ahima_hiim_basis]",
+        "part_time_counting, cca_icd_procedural]",
+        "part_time_counting, cca_icd_procedural, ahima_hiim_basis]",
         WARNING,
         "unused-policy",
         "names policy 'ahima_hiim_basis', but none",
