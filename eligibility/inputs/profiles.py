@@ -9,11 +9,12 @@ pointing at a job that is not there).
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from eligibility.errors import InputError, place_of
+from eligibility.inputs.formatversion import format_note
 from eligibility.inputs.jsontext import parse_json
 from eligibility.inputs.validation import validate
 from eligibility.inputs.yamlio import line_of, parse_text
@@ -73,9 +74,13 @@ def read_text(path: str | Path, limit: int = MAX_BYTES) -> str:
 
 
 def load_profile(path: str | Path) -> Profile:
-    """Read, parse and validate the profile at ``path``."""
+    """Read, parse and validate the profile at ``path``; a format 1 profile that leaves out a
+    true/false field format 2 reads differently carries a note saying so (``assumed``). A
+    cohort's students do not: the note would repeat on every line of a batch's report."""
     text = read_text(path)
-    return profile_from_text(text, str(path))
+    profile = profile_from_text(text, str(path))
+    note = format_note(profile.data)
+    return replace(profile, assumed=(*profile.assumed, note)) if note else profile
 
 
 def profile_from_text(text: str, source: str) -> Profile:

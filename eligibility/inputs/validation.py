@@ -45,6 +45,11 @@ def _schema(name: str) -> dict[str, Any]:
     return json.loads(schema_file(name).read_text(encoding="utf-8"))
 
 
+def schema(name: str) -> Mapping[str, Any]:
+    """The parsed ``schemas/<name>.schema.json``, for reading its annotations (never modify it)."""
+    return _schema(name)
+
+
 @cache
 def validator(name: str) -> Draft202012Validator:
     """The validator for ``schemas/<name>.schema.json``, with format checks (dates) switched on.
