@@ -43,6 +43,7 @@ from eligibility.engine.results import (
     mark_ambiguous,
     shortfall_of,
 )
+from eligibility.engine.unstated import unstated_assessment, with_unstated
 from eligibility.facts import derive, policy_can_matter, rederive, rederive_each
 from eligibility.logic import Compiled, compile_parts, truthy
 from eligibility.rulebook.rules import Check, Node, RuleBook, Version
@@ -730,6 +731,25 @@ def assess(
     all_dates: bool = False,
     explained: bool = False,
 ) -> Assessment:
+    """:func:`_assess`, with an answer that depends on a true/false field a format 2 profile does
+    not state made unknown (engine/unstated.py)."""
+    answer = _assess(plan, book, profile, explicit, memo, all_dates, explained)
+    return unstated_assessment(
+        profile,
+        answer,
+        lambda data: _assess(plan, book, data, explicit, memo, all_dates, explained),
+    )
+
+
+def _assess(
+    plan: Plan,
+    book: RuleBook,
+    profile: Mapping[str, Any],
+    explicit: Mapping[str, str] | None = None,
+    memo: Memo | None = None,
+    all_dates: bool = False,
+    explained: bool = False,
+) -> Assessment:
     """The answers to the plan's checks for one schema-valid profile, as ``check_profile`` finds them.
 
     As there, the keeping checks (renewal, recertification) are answered first, and a credential
@@ -792,6 +812,20 @@ def explain_profile(
     answered first, a credential they make inactive or revoked not held for any other check.
 
     ``dates``: each unmet condition that time alone closes gets the day it is reached."""
+    return with_unstated(
+        profile,
+        _explain_profile(plan, book, profile, explicit, dates),
+        lambda data: _explain_profile(plan, book, data, explicit, dates),
+    )
+
+
+def _explain_profile(
+    plan: Plan,
+    book: RuleBook,
+    profile: Mapping[str, Any],
+    explicit: Mapping[str, str] | None,
+    dates: bool,
+) -> tuple[CheckResult, ...]:
     context, base, memo, results, lapsed = _keeping_first(plan, book, profile, explicit, dates)
     run = context.without(base, lapsed)
     context.explain(run, lapsed, False, memo, results, dates)

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from eligibility.dates import DAYS_PER_MONTH, ONE_DAY, Interval, clip, months_in, parse
+from eligibility.inputs.formatversion import FIRST, format1_readings, version_of
 
 if TYPE_CHECKING:
     from eligibility.facts.book import Definition
@@ -189,15 +190,55 @@ def _problems(ctx: Context, definition: Definition) -> list[str]:
     checks = [
         (definition.slots[f"check.{i}"].index, c["text"]) for i, c in enumerate(params["checks"])
     ]
+    unstated = _unstated_reads(ctx.profile, params["records"], params["checks"])
     out = []
     for number, (record, results) in enumerate(ctx.rows(params["records"]), start=1):
-        failed = [text for index, text in checks if not _truthy(results[index])]
+        failed = [
+            _said(record, unstated[k]) or text
+            for k, (index, text) in enumerate(checks)
+            if not _truthy(results[index])
+        ]
         if failed:
             name = record.get("id") or f"{params['noun']} {number}"
             said = record.get(params["detail"]) if params.get("detail") else None
             detail = f" ({said})" if said not in (None, "") else ""  # none: nothing to show
             out.append(f"{name}{detail}: " + "; ".join(failed))
     return out
+
+
+def _unstated_reads(
+    profile: Mapping[str, Any], section: str, checks: Sequence[Mapping[str, Any]]
+) -> list[tuple[str, ...]]:
+    """Per check, the true/false fields it reads that a format 2 profile may leave not stated
+    (none for format 1, where a field left out is "no"): a check failed for want of one of them
+    says so, rather than claiming "no"."""
+    if version_of(profile) == FIRST:
+        return [()] * len(checks)
+    flags = {name for where, name, _ in format1_readings() if where == (section, "[]")}
+    return [tuple(n for n in _var_names(check["logic"]) if n in flags) for check in checks]
+
+
+def _said(record: Mapping[str, Any], fields: tuple[str, ...]) -> str | None:
+    """"contact_info_present not stated" when the record leaves out a field of ``fields``."""
+    missing = [name for name in fields if name not in record]
+    return " and ".join(missing) + " not stated" if missing else None
+
+
+def _var_names(logic: Any) -> list[str]:
+    """The record fields a JsonLogic expression reads with ``var`` (literal names only)."""
+    found: list[str] = []
+    if isinstance(logic, Mapping):
+        for key, value in logic.items():
+            if key == "var":
+                name = value[0] if isinstance(value, list) and value else value
+                if isinstance(name, str) and name:
+                    found.append(name)
+            else:
+                found += _var_names(value)
+    elif isinstance(logic, list):
+        for item in logic:
+            found += _var_names(item)
+    return found
 
 
 def _problems_expressions(params: Mapping[str, Any]) -> list[Expression]:
