@@ -219,7 +219,7 @@ def _unstated_reads(
 
 
 def _said(record: Mapping[str, Any], fields: tuple[str, ...]) -> str | None:
-    """"contact_info_present not stated" when the record leaves out a field of ``fields``."""
+    """ "contact_info_present not stated" when the record leaves out a field of ``fields``."""
     missing = [name for name in fields if name not in record]
     return " and ".join(missing) + " not stated" if missing else None
 
