@@ -1,9 +1,10 @@
-"""Answers for a profile that leaves true/false fields not stated (profile format 2).
+"""Answers for a profile that leaves out what it does not know (``inputs/formatversion.py``):
+true/false fields in profile format 2, and values the rules need (a job's start, a paid-through
+date) in either format.
 
-Format 2 reads a true/false field left out as "not stated" (``inputs/formatversion.py``). The
-fact files read a field left out as format 1 did (``{var: on_letterhead}`` is null, so false), so
-the answer as derived is the answer under one reading of what was not stated. It is derived again
-with every such field read the other way: a condition or check whose answer differs depends on
+The facts read a field left out one way (``{var: on_letterhead}`` is null, so false; a job
+without a start is not counted), so the answer as derived is the answer under one reading of what
+was not stated. It is derived again with every such field read the other way: a condition or check whose answer differs depends on
 what was not stated, and is **unknown**; one whose answer is the same does not, and stays as it
 is (a field not stated is harmless where it does not matter). Only then is each field read the
 other way on its own, to name the fields a condition that differs depends on: a leaf lists them
@@ -25,15 +26,9 @@ from eligibility.engine.results import (
     CheckResult,
     NodeResult,
 )
-from eligibility.inputs.formatversion import FIRST, Omitted, omitted_flags, version_of
+from eligibility.inputs.formatversion import Omitted, not_stated
 
 Explain = Callable[[Mapping[str, Any]], tuple[CheckResult, ...]]
-
-
-def not_stated(data: Mapping[str, Any]) -> list[Omitted]:
-    """The true/false fields a format 2 profile leaves out (none for format 1, where left out
-    means what the schema's ``default`` says)."""
-    return [] if version_of(data) == FIRST else omitted_flags(data)
 
 
 def with_unstated(
@@ -65,7 +60,7 @@ def _read_otherwise(data: Mapping[str, Any], omitted: Sequence[Omitted]) -> dict
         record: Any = copy
         for step in item.path[:-1]:
             record = record[step]
-        record[item.field] = not item.value
+        record[item.field] = item.other
     return copy
 
 
@@ -155,6 +150,7 @@ def _merged_node(
         node,
         node=replace(node.node, supply=(*node.node.supply, *supply)),
         status=UNKNOWN,
+        found=None if isinstance(node.found, bool) else node.found,  # "yes" would be a claim
         missing=(*node.missing, *missing),
         shortfall=None,
         reached_on=None,
@@ -173,7 +169,11 @@ def _named(item: Omitted) -> str:
 
 
 def _how(item: Omitted) -> str:
-    return f"state {item.field} of {item.record}: true or false"
+    if item.flag:
+        return f"state {item.field} of {item.record}: true or false"
+    if isinstance(item.other, list):
+        return f"give {item.field} of {item.record}: the ones used"
+    return f"give {item.field} of {item.record} (YYYY-MM-DD)"
 
 
 def unstated_assessment(data: Mapping[str, Any], answer: Any, assess: Callable[[Any], Any]) -> Any:

@@ -486,7 +486,8 @@ def jobs_of(records: Iterable[Mapping[str, Any]], as_of: date) -> list[Job | Non
     out: list[Job | None] = []
     for record in records:
         end = record.get("end_date")
-        interval = clip((parse(record["start_date"]), parse(end) if end else as_of), as_of)
+        start = record.get("start_date")  # left out: not known, and not counted (engine/unstated)
+        interval = clip((parse(start), parse(end) if end else as_of), as_of) if start else None
         if interval is None:
             out.append(None)
             continue
@@ -919,7 +920,8 @@ def _periods(ctx: Context, definition: Definition) -> dict[str, Any]:
     membership_slot = definition.slots["membership"].index
     memberships = [m for m, results in ctx.rows("memberships") if _truthy(results[membership_slot])]
     if len(memberships) > 1:
-        memberships.sort(key=lambda m: (m["paid_through"], _canonical(m)))
+        # a paid-through date left out is read as paid up (engine/unstated reads it the other way)
+        memberships.sort(key=lambda m: (m.get("paid_through") or "9999", _canonical(m)))
     month = memberships[-1].get("renewal_month") if memberships else None
     awarded = [
         parse(r.get("awarded_date") or r["exam_pass_date"])
@@ -938,7 +940,11 @@ def _periods(ctx: Context, definition: Definition) -> dict[str, Any]:
             else unreported is not None and _truthy(results[unreported.index])
         )
     ]
-    paid = parse(memberships[-1]["paid_through"]) if memberships else None
+    paid = (
+        parse(memberships[-1]["paid_through"])
+        if memberships and memberships[-1].get("paid_through")
+        else None
+    )
     years = params["years"]
     last = current = None
     if month and certified:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from eligibility.dates import EARLIEST
 from eligibility.inputs.validation import schema
 
 FIRST = 1
@@ -27,12 +28,29 @@ Path = tuple[str | int, ...]
 
 @dataclass(frozen=True)
 class Omitted:
-    """A true/false field a record leaves out, and what format 1 reads it as."""
+    """A field a record leaves out: a true/false field (and what format 1 reads it as), or a
+    value the rules need that the person did not know (``LEFT_OUT``)."""
 
     path: Path  # where it would go: ("verification_letters", 0, "contact_info_present")
     record: str  # the record as a person knows it: "letter-1", "CPC", "ceus[2]"
     field: str
-    value: bool  # format 1's reading
+    value: Any  # format 1's reading of a true/false field; None for a value left out
+    other: Any = None  # the other reading (the opposite extreme of the one the facts make)
+
+    @property
+    def flag(self) -> bool:
+        return isinstance(self.value, bool)
+
+
+# Values the rules need that a profile may leave out, in either format, rather than invent (issue
+# 14 item 19). The facts read one left out as one extreme (a job without a start is not counted;
+# a membership without a paid-through date is paid up); the other reading is the other extreme:
+# the earliest date the tool works with, or every value the schema allows.
+LEFT_OUT: dict[tuple[Path, str], str] = {
+    (("work_history", "[]"), "start_date"): "earliest",
+    (("work_history", "[]"), "code_sets"): "every",
+    (("memberships", "[]"), "paid_through"): "earliest",
+}
 
 
 def version_of(data: Mapping[str, Any]) -> int:
@@ -68,8 +86,40 @@ def omitted_flags(data: Mapping[str, Any]) -> list[Omitted]:
         for name, value in readings.get(where, ()):
             if name in record or record.get(IMPLIED_BY.get(name, "")) is True:
                 continue
-            found.append(Omitted((*path, name), _label(path, record), name, value))
+            found.append(Omitted((*path, name), _label(path, record), name, value, not value))
     return found
+
+
+def left_out_values(data: Mapping[str, Any]) -> list[Omitted]:
+    """The values of ``LEFT_OUT`` that ``data`` leaves out, each with its other reading."""
+    wanted: dict[Path, list[str]] = {}
+    for where, name in LEFT_OUT:
+        wanted.setdefault(where, []).append(name)
+    found = []
+    for where, path, record in _records(data, ()):
+        for name in wanted.get(where, ()):
+            if name not in record:
+                other = _other_reading(where, name)
+                found.append(Omitted((*path, name), _label(path, record), name, None, other))
+    return found
+
+
+def not_stated(data: Mapping[str, Any]) -> list[Omitted]:
+    """Everything ``data`` leaves unknown that an answer may need: the values of ``LEFT_OUT`` it
+    leaves out and, in format 2, the true/false fields it leaves out (format 1 reads those as the
+    schema's ``default`` says)."""
+    values = left_out_values(data)
+    return values if version_of(data) == FIRST else omitted_flags(data) + values
+
+
+def _other_reading(where: Path, name: str) -> Any:
+    node: Mapping[str, Any] = schema("profile")
+    for step in where:
+        node = node["items"] if step == "[]" else node["properties"][step]
+    field = node["properties"][name]
+    if LEFT_OUT[(where, name)] == "every":
+        return list(field["items"]["enum"])
+    return EARLIEST.isoformat()
 
 
 def _records(node: Any, where: Path, path: Path = ()) -> Iterator[tuple[Path, Path, Mapping]]:
@@ -89,6 +139,9 @@ def _label(path: Path, record: Mapping[str, Any]) -> str:
     """How a person finds the record: its ``id`` (a credential's is its name), else its place."""
     if isinstance(record.get("id"), str) and record["id"].strip():
         return record["id"]
+    for field, words in (("employer", "the job at {}"), ("organization", "the {} membership")):
+        if isinstance(record.get(field), str) and record[field].strip():
+            return words.format(record[field])
     text = ""
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)

@@ -8,6 +8,7 @@ from datetime import date
 
 from eligibility.api import check_profile
 from eligibility.engine.plan import assess, make_plan
+from eligibility.inputs.formatversion import left_out_values
 from eligibility.inputs.profiles import load_profile, profile_from_data
 from eligibility.report.render import text_report
 from eligibility.rulebook.rules import load_rulebook
@@ -68,3 +69,45 @@ def test_a_cohort_answers_as_check_does() -> None:
     assert removal.status == "unknown"
     assert "option-1-letters" in removal.outcome.unknown
     assert "option-1-experience" not in removal.outcome.unknown
+
+
+X72 = load_profile(PROFILES / "x72-values-not-known.yaml")
+
+
+def test_values_left_out_are_listed_with_their_other_reading() -> None:
+    found = {(item.record, item.field): item.other for item in left_out_values(X72.data)}
+    assert found[("the AAPC membership", "paid_through")] == "1900-01-01"
+    assert found[("job-2", "start_date")] == "1900-01-01"
+    assert "CPT" in found[("job-2", "code_sets")]
+    assert len(found) == 3, found
+
+
+def test_a_paid_through_date_left_out_makes_the_dues_unknown() -> None:
+    result, text = _answer(copy.deepcopy(dict(X72.data)), "CPC-renewal")
+    assert result.status == "unknown"
+    assert _leaf(result.requires, "dues").status == "unknown"
+    assert "give paid_through of the AAPC membership" in text
+    paid = copy.deepcopy(dict(X72.data))
+    paid["memberships"][0]["paid_through"] = "2027-05-31"
+    assert _answer(paid, "CPC-renewal")[0].status == "met"
+
+
+def _condition(data: dict, check: str, ident: str):
+    result, text = _answer(data, check)
+    return _leaf(result.requires, ident), text
+
+
+def test_a_job_without_a_start_is_harmless_where_other_work_suffices() -> None:
+    leaf, text = _condition(copy.deepcopy(dict(X72.data)), "CPC-full", "option-1-experience")
+    assert leaf.status == "met"
+    assert "start_date" not in text
+
+
+def test_a_job_without_a_start_makes_experience_unknown_where_it_is_needed() -> None:
+    data = copy.deepcopy(dict(X72.data))
+    data["work_history"] = data["work_history"][1:]  # only the job whose start is not known
+    leaf, text = _condition(data, "CPC-full", "option-1-experience")
+    assert leaf.status == "unknown"
+    assert "give start_date of job-2" in text
+    data["work_history"][0]["start_date"] = "2019-06-01"  # stated: seven months, not enough
+    assert _condition(data, "CPC-full", "option-1-experience")[0].status == "not_met"
