@@ -1,20 +1,22 @@
 """Answers for a profile that leaves out what it does not know (``inputs/formatversion.py``):
-true/false fields in profile format 2, and values the rules need (a job's start, a paid-through
-date) in either format.
+true/false fields in profile format 2, values the rules need (a job's start, a paid-through
+date), and dates known only to the month or year.
 
-The facts read a field left out one way (``{var: on_letterhead}`` is null, so false; a job
-without a start is not counted), so the answer as derived is the answer under one reading of what
-was not stated. It is derived again with every such field read the other way: a condition or check whose answer differs depends on
-what was not stated, and is **unknown**; one whose answer is the same does not, and stays as it
-is (a field not stated is harmless where it does not matter). Only then is each field read the
-other way on its own, to name the fields a condition that differs depends on: a leaf lists them
-as missing, with how to state them.
+The facts read what is left out one way (``{var: on_letterhead}`` is null, so false; a job
+without a start is not counted; ``2024-03`` is its first day), so the answer as derived is the
+answer under one reading. It is derived again under the other readings: every field left out read
+the other way, and every imprecise date at the ends of its range (the longest reading: starts on
+their first day, ends on their last; and the shortest). A check or condition whose answer is the
+same under every reading does not depend on what was not known, and keeps its answer: what is
+left out is harmless where it does not matter. One whose answer differs is **unknown**. Only then
+is each unknown tried on its own, to name what a condition that differs depends on: a leaf lists
+it as missing (a date with its range), with how to give it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from eligibility.engine.results import (
@@ -26,41 +28,120 @@ from eligibility.engine.results import (
     CheckResult,
     NodeResult,
 )
-from eligibility.inputs.formatversion import Omitted, not_stated
+from eligibility.inputs.formatversion import imprecise_dates, not_stated
 
 Explain = Callable[[Mapping[str, Any]], tuple[CheckResult, ...]]
+Setting = tuple[tuple[str | int, ...], Any]  # a field's path in the profile and a value for it
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """Something the profile does not pin down, and the values it may take besides the one the
+    facts read."""
+
+    named: str  # as a person finds it: "letter-1: contact_info_present (not stated)"
+    how: str  # how to give it
+    settings: tuple[Setting, ...]  # each tried on its own to see whether a condition depends on it
+
+
+@dataclass(frozen=True)
+class Readings:
+    """A profile's unknowns and the readings that try them all at once."""
+
+    unknowns: tuple[Unknown, ...]
+    variants: tuple[tuple[Setting, ...], ...]
+
+
+def readings(data: Mapping[str, Any]) -> Readings | None:
+    """What ``data`` leaves unknown; None when nothing (the usual case, found without copying)."""
+    omitted = not_stated(data)
+    dates = imprecise_dates(data)
+    if not omitted and not dates:
+        return None
+    unknowns: list[Unknown] = []
+    variants: list[tuple[Setting, ...]] = []
+    if omitted:
+        for item in omitted:
+            unknowns.append(
+                Unknown(
+                    f"{item.record}: {item.field} (not stated)",
+                    _how(item),
+                    ((item.path, item.other),),
+                )
+            )
+        variants.append(tuple((item.path, item.other) for item in omitted))
+    if dates:
+        for date in dates:
+            unknowns.append(
+                Unknown(
+                    f"{date.record}: {date.field} {date.text} (any day from {date.first} to {date.last})",
+                    f"give the exact {date.field} of {date.record}, if a document shows it",
+                    ((date.path, date.first), (date.path, date.last)),
+                )
+            )
+        longest = tuple((d.path, d.last if d.end_like else d.first) for d in dates)
+        shortest = tuple((d.path, d.first if d.end_like else d.last) for d in dates)
+        variants += [longest, shortest]
+    return Readings(tuple(unknowns), tuple(variants))
 
 
 def with_unstated(
     data: Mapping[str, Any], results: tuple[CheckResult, ...], explain: Explain
 ) -> tuple[CheckResult, ...]:
-    """``results`` (answered on ``data`` as it is) with each answer that depends on a field
-    ``data`` does not state made unknown. ``explain`` answers the same checks for other data."""
-    omitted = not_stated(data)
-    if not omitted:
+    """``results`` (answered on ``data`` as it is) with each answer that depends on what ``data``
+    leaves unknown made unknown. ``explain`` answers the same checks for other data."""
+    found = readings(data)
+    if found is None:
         return results
-    other = explain(_read_otherwise(data, omitted))
-    if not any(_differs(a, b) for a, b in zip(results, other, strict=True)):
+    others = [explain(_with(data, variant)) for variant in found.variants]
+    if not any(_differs(a, other[i]) for other in others for i, a in enumerate(results)):
         return results
-    alone = (
-        [(item, explain(_read_otherwise(data, [item]))) for item in omitted]
-        if len(omitted) > 1
-        else [(omitted[0], other)]
-    )
+    alone = [
+        (unknown, explain(_with(data, (setting,))))
+        for unknown in found.unknowns
+        for setting in unknown.settings
+    ]
     return tuple(
-        _merged_check(result, other[i], [(item, answers[i]) for item, answers in alone], omitted)
+        _merged_check(
+            result,
+            [other[i] for other in others],
+            [(unknown, answers[i]) for unknown, answers in alone],
+            found.unknowns,
+        )
         for i, result in enumerate(results)
     )
 
 
-def _read_otherwise(data: Mapping[str, Any], omitted: Sequence[Omitted]) -> dict[str, Any]:
-    """A copy of ``data`` with each of ``omitted`` given the other value than format 1's."""
+def unstated_assessment(data: Mapping[str, Any], answer: Any, assess: Callable[[Any], Any]) -> Any:
+    """A cohort's answer (``engine.plan.Assessment``) for ``data`` with the same rule as
+    :func:`with_unstated`: a check or condition whose answer differs under another reading of
+    what ``data`` leaves unknown is unknown. ``assess`` answers other data alike."""
+    found = readings(data)
+    if found is None:
+        return answer
+    others = [assess(_with(data, variant)) for variant in found.variants]
+    outcomes = tuple(
+        _merged_outcome(mine, [other.outcomes[i] for other in others])
+        for i, mine in enumerate(answer.outcomes)
+    )
+    standings = tuple(
+        mine if all(other.standings[i] == mine for other in others) else None
+        for i, mine in enumerate(answer.standings)
+    )
+    results = answer.results
+    if results:
+        results = with_unstated(data, results, lambda changed: assess(changed).results)
+    return replace(answer, outcomes=outcomes, standings=standings, results=results)
+
+
+def _with(data: Mapping[str, Any], settings: Sequence[Setting]) -> dict[str, Any]:
+    """A copy of ``data`` with each field of ``settings`` given its value."""
     copy = _copy(data)
-    for item in omitted:
+    for path, value in settings:
         record: Any = copy
-        for step in item.path[:-1]:
+        for step in path[:-1]:
             record = record[step]
-        record[item.field] = item.other
+        record[path[-1]] = value
     return copy
 
 
@@ -90,26 +171,33 @@ def _tree_differs(first: NodeResult | None, second: NodeResult | None) -> bool:
 
 def _merged_check(
     result: CheckResult,
-    other: CheckResult,
-    alone: list[tuple[Omitted, CheckResult]],
-    omitted: list[Omitted],
+    others: list[CheckResult],
+    alone: list[tuple[Unknown, CheckResult]],
+    unknowns: Sequence[Unknown],
 ) -> CheckResult:
-    if result.status == NOT_APPLICABLE and other.status != NOT_APPLICABLE:
-        result, other = other, result  # show the reading under which the check applies
-        alone = [
-            (item, answer if answer.status != NOT_APPLICABLE else result) for item, answer in alone
-        ]
+    if result.status == NOT_APPLICABLE:
+        applying = next((other for other in others if other.status != NOT_APPLICABLE), None)
+        if applying is not None:  # show the reading under which the check applies
+            others = [result if other is applying else other for other in others]
+            result = applying
     requires = _merged_node(
-        result.requires, other.requires, [(i, r.requires) for i, r in alone], omitted
+        result.requires,
+        [other.requires for other in others],
+        [(u, a.requires) for u, a in alone],
+        unknowns,
     )
     recommends = _merged_node(
-        result.recommends, other.recommends, [(i, r.recommends) for i, r in alone], omitted
+        result.recommends,
+        [other.recommends for other in others],
+        [(u, a.recommends) for u, a in alone],
+        unknowns,
     )
-    status, standing = result.status, result.standing
-    if status != other.status:
+    status = result.status
+    if any(other.status != status for other in others):
         status = UNKNOWN
-    if standing != other.standing:
-        standing = None  # the standing depends on what was not stated
+    standing = result.standing
+    if any(other.standing != standing for other in others):
+        standing = None  # the standing depends on what is not known
     if (requires, recommends, status, standing) == (
         result.requires,
         result.recommends,
@@ -124,99 +212,57 @@ def _merged_check(
 
 def _merged_node(
     node: NodeResult | None,
-    other: NodeResult | None,
-    alone: list[tuple[Omitted, NodeResult | None]],
-    omitted: list[Omitted],
+    others: list[NodeResult | None],
+    alone: list[tuple[Unknown, NodeResult | None]],
+    unknowns: Sequence[Unknown],
 ) -> NodeResult | None:
-    if node is None or other is None:
+    if node is None:
         return node
     children = tuple(
         _merged_node(
             child,
-            _child(other, child),
-            [(i, _child(a, child)) for i, a in alone if a is not None],
-            omitted,
+            [_child(other, child) if other is not None else None for other in others],
+            [(u, _child(a, child) if a is not None else None) for u, a in alone],
+            unknowns,
         )
         for child in node.children
     )
-    if node.status == other.status:
+    if all(other is None or other.status == node.status for other in others):
         return replace(node, children=children) if children != node.children else node
     if node.node.kind != "leaf":
         return replace(node, status=UNKNOWN, children=children, shortfall=None, reached_on=None)
-    deciding = [item for item, a in alone if a is not None and a.status != node.status]
-    missing = tuple(_named(item) for item in deciding or omitted)
-    supply = tuple((_named(item), _how(item)) for item in deciding or omitted)
+    deciding = list(
+        dict.fromkeys(u for u, a in alone if a is not None and a.status != node.status)
+    ) or list(unknowns)
     return replace(
         node,
-        node=replace(node.node, supply=(*node.node.supply, *supply)),
+        node=replace(node.node, supply=(*node.node.supply, *((u.named, u.how) for u in deciding))),
         status=UNKNOWN,
         found=None if isinstance(node.found, bool) else node.found,  # "yes" would be a claim
-        missing=(*node.missing, *missing),
+        missing=(*node.missing, *(u.named for u in deciding)),
         shortfall=None,
         reached_on=None,
     )
 
 
-def _child(parent: NodeResult, child: NodeResult) -> NodeResult | None:
-    """``parent``'s result for the condition ``child`` is the result of (children are listed
-    closest first, so their order differs between readings)."""
-    return next((c for c in parent.children if c.node.id == child.node.id), None)
-
-
-def _named(item: Omitted) -> str:
-    """The field as a person finds it in the profile: ``letter-1: contact_info_present``."""
-    return f"{item.record}: {item.field} (not stated)"
-
-
-def _how(item: Omitted) -> str:
-    if item.flag:
-        return f"state {item.field} of {item.record}: true or false"
-    if isinstance(item.other, list):
-        return f"give {item.field} of {item.record}: the ones used"
-    return f"give {item.field} of {item.record} (YYYY-MM-DD)"
-
-
-def unstated_assessment(data: Mapping[str, Any], answer: Any, assess: Callable[[Any], Any]) -> Any:
-    """A cohort's answer (``engine.plan.Assessment``) for ``data`` with the same rule as
-    :func:`with_unstated`: a check or condition whose answer differs when the fields ``data``
-    does not state are read the other way is unknown. ``assess`` answers other data alike."""
-    omitted = not_stated(data)
-    if not omitted:
-        return answer
-    other = assess(_read_otherwise(data, omitted))
-    outcomes = tuple(
-        _merged_outcome(mine, theirs)
-        for mine, theirs in zip(answer.outcomes, other.outcomes, strict=True)
-    )
-    standings = tuple(
-        mine if mine == theirs else None
-        for mine, theirs in zip(answer.standings, other.standings, strict=True)
-    )
-    results = answer.results
-    if results:
-        results = with_unstated(data, results, lambda changed: assess(changed).results)
-    return replace(answer, outcomes=outcomes, standings=standings, results=results)
-
-
-def _merged_outcome(mine: Any, theirs: Any) -> Any:
-    """One check's outcome under both readings: a leaf (or the check) that differs is unknown."""
-    if mine == theirs:
+def _merged_outcome(mine: Any, others: list[Any]) -> Any:
+    """One check's outcome under every reading: a leaf (or the check) that differs is unknown."""
+    if all(other == mine for other in others):
         return mine
-    if mine.status == NOT_APPLICABLE and theirs.status != NOT_APPLICABLE:
-        mine, theirs = theirs, mine  # as _merged_check: the reading under which it applies
-
-    def statuses(outcome: Any) -> dict[str, str]:
-        found = dict.fromkeys(outcome.failed, NOT_MET)
-        found.update(dict.fromkeys(outcome.unknown, UNKNOWN))
-        found.update(dict.fromkeys(outcome.ambiguous, AMBIGUOUS))
-        return found
-
-    first, second = statuses(mine), statuses(theirs)
-    leaves = {leaf: first.get(leaf, MET) for leaf in (*first, *second)}
-    for leaf in leaves:
-        if leaves[leaf] != second.get(leaf, MET):
-            leaves[leaf] = UNKNOWN
-    status = mine.status if mine.status == theirs.status else UNKNOWN
+    if mine.status == NOT_APPLICABLE:
+        applying = next((other for other in others if other.status != NOT_APPLICABLE), None)
+        if applying is not None:  # as _merged_check: the reading under which it applies
+            others = [mine if other is applying else other for other in others]
+            mine = applying
+    leaves = _statuses(mine)
+    for other in others:
+        theirs = _statuses(other)
+        for leaf in theirs:
+            leaves.setdefault(leaf, MET)
+        for leaf in leaves:
+            if leaves[leaf] != theirs.get(leaf, MET):
+                leaves[leaf] = UNKNOWN
+    status = mine.status if all(o.status == mine.status for o in others) else UNKNOWN
     failed = tuple(leaf for leaf, s in leaves.items() if s == NOT_MET)
     return replace(
         mine,
@@ -226,3 +272,24 @@ def _merged_outcome(mine: Any, theirs: Any) -> Any:
         ambiguous=tuple(leaf for leaf, s in leaves.items() if s == AMBIGUOUS),
         lacking=tuple(n for n in mine.lacking if n.node.id in failed) if status == NOT_MET else (),
     )
+
+
+def _statuses(outcome: Any) -> dict[str, str]:
+    found = dict.fromkeys(outcome.failed, NOT_MET)
+    found.update(dict.fromkeys(outcome.unknown, UNKNOWN))
+    found.update(dict.fromkeys(outcome.ambiguous, AMBIGUOUS))
+    return found
+
+
+def _child(parent: NodeResult, child: NodeResult) -> NodeResult | None:
+    """``parent``'s result for the condition ``child`` is the result of (children are listed
+    closest first, so their order differs between readings)."""
+    return next((c for c in parent.children if c.node.id == child.node.id), None)
+
+
+def _how(item: Any) -> str:
+    if item.flag:
+        return f"state {item.field} of {item.record}: true or false"
+    if isinstance(item.other, list):
+        return f"give {item.field} of {item.record}: the ones used"
+    return f"give {item.field} of {item.record} (YYYY-MM-DD, or YYYY-MM if only the month is known)"

@@ -8,12 +8,12 @@ fields: a field the schema gives a ``default`` is one whose omission changed mea
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from eligibility.dates import EARLIEST
+from eligibility.dates import EARLIEST, is_imprecise, span
 from eligibility.inputs.validation import schema
 
 FIRST = 1
@@ -79,15 +79,21 @@ def format1_readings() -> tuple[tuple[Path, str, bool], ...]:
 def omitted_flags(data: Mapping[str, Any]) -> list[Omitted]:
     """The true/false fields ``data`` leaves out whose reading format 2 changes, in file order."""
     found: list[Omitted] = []
-    readings: dict[Path, list[tuple[str, bool]]] = {}
-    for where, name, value in format1_readings():
-        readings.setdefault(where, []).append((name, value))
-    for where, path, record in _records(data, ()):
-        for name, value in readings.get(where, ()):
+    readings = _flag_places()
+    for where, path, record in _records(data, readings):
+        for name, value in readings[where]:
             if name in record or record.get(IMPLIED_BY.get(name, "")) is True:
                 continue
             found.append(Omitted((*path, name), _label(path, record), name, value, not value))
     return found
+
+
+@cache
+def _flag_places() -> dict[Path, tuple[tuple[str, bool], ...]]:
+    places: dict[Path, list[tuple[str, bool]]] = {}
+    for where, name, value in format1_readings():
+        places.setdefault(where, []).append((name, value))
+    return {where: tuple(fields) for where, fields in places.items()}
 
 
 def left_out_values(data: Mapping[str, Any]) -> list[Omitted]:
@@ -96,8 +102,8 @@ def left_out_values(data: Mapping[str, Any]) -> list[Omitted]:
     for where, name in LEFT_OUT:
         wanted.setdefault(where, []).append(name)
     found = []
-    for where, path, record in _records(data, ()):
-        for name in wanted.get(where, ()):
+    for where, path, record in _records(data, wanted):
+        for name in wanted[where]:
             if name not in record:
                 other = _other_reading(where, name)
                 found.append(Omitted((*path, name), _label(path, record), name, None, other))
@@ -122,17 +128,38 @@ def _other_reading(where: Path, name: str) -> Any:
     return EARLIEST.isoformat()
 
 
-def _records(node: Any, where: Path, path: Path = ()) -> Iterator[tuple[Path, Path, Mapping]]:
-    """Every record (mapping) of a profile: its schema place (``[]`` for list items), its path."""
-    if not isinstance(node, Mapping):
-        return
-    yield where, path, node
-    for key, value in node.items():
-        if isinstance(value, list):
-            for index, item in enumerate(value):
-                yield from _records(item, (*where, key, "[]"), (*path, key, index))
-        elif isinstance(value, Mapping):
-            yield from _records(value, (*where, key), (*path, key))
+def _records(data: Mapping[str, Any], places: Iterable[Path]) -> list[tuple[Path, Path, Mapping]]:
+    """The records of ``data`` at ``places`` (schema places, ``[]`` for list items), each with its
+    place and its path: only where something is looked for, so a profile is not walked whole (a
+    batch asks this of every student: plain loops, no generators)."""
+    found: list[tuple[Path, Path, Mapping]] = []
+    for where in places:
+        if len(where) == 2 and where[1] == "[]":  # a section's records: most places
+            items = data.get(where[0])
+            if items:
+                section = where[0]
+                found += [
+                    (where, (section, index), item)
+                    for index, item in enumerate(items)
+                    if type(item) is dict or isinstance(item, Mapping)
+                ]
+            continue
+        nodes: list[tuple[Path, Any]] = [((), data)]
+        for step in where:
+            deeper: list[tuple[Path, Any]] = []
+            for path, node in nodes:
+                if step == "[]":
+                    if isinstance(node, list):
+                        deeper += [((*path, i), item) for i, item in enumerate(node)]
+                elif (node.__class__ is dict or isinstance(node, Mapping)) and step in node:
+                    deeper.append(((*path, step), node[step]))
+            nodes = deeper
+        found += [
+            (where, path, node)
+            for path, node in nodes
+            if node.__class__ is dict or isinstance(node, Mapping)
+        ]
+    return found
 
 
 def _label(path: Path, record: Mapping[str, Any]) -> str:
@@ -167,3 +194,101 @@ def format_note(data: Mapping[str, Any]) -> str | None:
         f"Format {CURRENT} reads a field left out as not stated; 'eligibility upgrade' rewrites"
         f" the profile in format {CURRENT} with these values written out"
     )
+
+
+# The schema's pattern of a date given as a month or a year: a date field that accepts it may be
+# imprecise
+MONTH_OR_YEAR = "^(19|2[01])\\d{2}(-(0[1-9]|1[0-2]))?$"
+
+# Dates that end something: read at the latest day of their range where a time is at its longest
+END_LIKE = frozenset({"end_date", "stated_end", "paid_through", "cycle_end", "end", "letter_date"})
+
+
+@dataclass(frozen=True)
+class Imprecise:
+    """A date that stands for a range of days: a month (``2024-03``), a year (``"2024"``), or a
+    day whose job says only its month or year is known (``date_precision``)."""
+
+    path: Path
+    record: str
+    field: str
+    text: str
+    first: str  # the range, as ISO days
+    last: str
+    end_like: bool  # an end: the longest reading takes its last day, not its first
+
+
+@cache
+def date_fields() -> tuple[tuple[Path, str], ...]:
+    """(record path with ``[]`` for list items, field) of every date a profile may give
+    imprecisely: each date field of the schema that accepts a month or a year."""
+    found: list[tuple[Path, str]] = []
+
+    def walk(node: Mapping[str, Any], where: Path) -> None:
+        for name, sub in node.get("properties", {}).items():
+            if any(a.get("pattern") == MONTH_OR_YEAR for a in sub.get("anyOf", ())):
+                found.append((where, name))
+            inner = sub.get("items") if sub.get("type") == "array" else sub
+            if isinstance(inner, Mapping) and "properties" in inner:
+                walk(inner, (*where, name, "[]") if inner is not sub else (*where, name))
+
+    walk(schema("profile"), ())
+    return tuple(found)
+
+
+def imprecise_dates(data: Mapping[str, Any]) -> list[Imprecise]:
+    """The dates of ``data`` that stand for more than one day, in the order of the schema."""
+    fields = _date_places()
+    if not any(_imprecise_in(data, where, names) for where, names in fields.items()):
+        return []  # the usual case: every date a day, found without building a path
+    found = []
+    for where, path, record in _records(data, fields):
+        precision = record.get("date_precision")
+        names = fields[where]
+        for name in names:
+            text = record.get(name)
+            if isinstance(text, str) and is_imprecise(text, precision):
+                first, last = span(text, precision)
+                found.append(
+                    Imprecise(
+                        (*path, name),
+                        _label(path, record),
+                        name,
+                        text,
+                        first.isoformat(),
+                        last.isoformat(),
+                        name in END_LIKE,
+                    )
+                )
+    return found
+
+
+def _imprecise_in(data: Mapping[str, Any], where: Path, names: tuple[str, ...]) -> bool:
+    """Whether a record at ``where`` may hold a date that is not a day (a quick look)."""
+    records: list[Any] = [data]
+    for step in where:  # no paths made: most places hold nothing to look at
+        if step == "[]":
+            records = [item for node in records if node.__class__ is list for item in node]
+        else:
+            records = [node[step] for node in records if node.__class__ is dict and step in node]
+        if not records:
+            return False
+    for record in records:
+        if record.__class__ is not dict and not isinstance(record, Mapping):
+            continue
+        precision = record.get("date_precision")
+        if precision == "month" or precision == "year":
+            return True
+        for name in names:
+            text = record.get(name)
+            if text.__class__ is str and len(text) != 10:
+                return True
+    return False
+
+
+@cache
+def _date_places() -> dict[Path, tuple[str, ...]]:
+    places: dict[Path, list[str]] = {}
+    for where, name in date_fields():
+        places.setdefault(where, []).append(name)
+    return {where: tuple(names) for where, names in places.items()}
