@@ -98,9 +98,14 @@ def _flag_places() -> dict[Path, tuple[tuple[str, bool], ...]]:
 
 def left_out_values(data: Mapping[str, Any]) -> list[Omitted]:
     """The values of ``LEFT_OUT`` that ``data`` leaves out, each with its other reading."""
-    wanted: dict[Path, list[str]] = {}
-    for where, name in LEFT_OUT:
-        wanted.setdefault(where, []).append(name)
+    wanted = _left_out_places()
+    if all(  # the usual case, in plain loops: every record gives them
+        name in record
+        for (section, _), names in wanted.items()
+        for record in data.get(section) or ()
+        for name in names
+    ):
+        return []
     found = []
     for where, path, record in _records(data, wanted):
         for name in wanted[where]:
@@ -108,6 +113,14 @@ def left_out_values(data: Mapping[str, Any]) -> list[Omitted]:
                 other = _other_reading(where, name)
                 found.append(Omitted((*path, name), _label(path, record), name, None, other))
     return found
+
+
+@cache
+def _left_out_places() -> dict[Path, tuple[str, ...]]:
+    places: dict[Path, list[str]] = {}
+    for where, name in LEFT_OUT:
+        places.setdefault(where, []).append(name)
+    return {where: tuple(names) for where, names in places.items()}
 
 
 def not_stated(data: Mapping[str, Any]) -> list[Omitted]:
@@ -239,7 +252,7 @@ def date_fields() -> tuple[tuple[Path, str], ...]:
 def imprecise_dates(data: Mapping[str, Any]) -> list[Imprecise]:
     """The dates of ``data`` that stand for more than one day, in the order of the schema."""
     fields = _date_places()
-    if not any(_imprecise_in(data, where, names) for where, names in fields.items()):
+    if not _any_imprecise(data, _date_sections()):
         return []  # the usual case: every date a day, found without building a path
     found = []
     for where, path, record in _records(data, fields):
@@ -263,27 +276,41 @@ def imprecise_dates(data: Mapping[str, Any]) -> list[Imprecise]:
     return found
 
 
-def _imprecise_in(data: Mapping[str, Any], where: Path, names: tuple[str, ...]) -> bool:
-    """Whether a record at ``where`` may hold a date that is not a day (a quick look)."""
-    records: list[Any] = [data]
-    for step in where:  # no paths made: most places hold nothing to look at
-        if step == "[]":
-            records = [item for node in records if node.__class__ is list for item in node]
-        else:
-            records = [node[step] for node in records if node.__class__ is dict and step in node]
-        if not records:
-            return False
-    for record in records:
-        if record.__class__ is not dict and not isinstance(record, Mapping):
+def _any_imprecise(node: Mapping[str, Any], sections: Mapping[str, Any]) -> bool:
+    """Whether a record may hold a date that is not a day: a quick look, in plain loops, at the
+    sections ``node`` has (a batch asks this of every student)."""
+    for section, value in node.items():
+        found = sections.get(section)
+        if found is None or not value:
             continue
-        precision = record.get("date_precision")
-        if precision == "month" or precision == "year":
-            return True
-        for name in names:
-            text = record.get(name)
-            if text.__class__ is str and len(text) != 10:
+        names, inner = found
+        for record in value if value.__class__ is list else (value,):
+            if record.__class__ is not dict:
+                continue
+            precision = record.get("date_precision")
+            if precision == "month" or precision == "year":
+                return True
+            for name in names:
+                text = record.get(name)
+                if text.__class__ is str and len(text) != 10:
+                    return True
+            if inner and _any_imprecise(record, inner):
                 return True
     return False
+
+
+@cache
+def _date_sections() -> dict[str, Any]:
+    """The date places as a tree of sections: name -> (date fields, the sections inside)."""
+    tree: dict[str, Any] = {}
+    for where, names in _date_places().items():
+        steps = [step for step in where if step != "[]"]
+        level = tree
+        for step in steps[:-1]:
+            level = level.setdefault(step, ((), {}))[1]
+        own, inner = level.get(steps[-1], ((), {}))
+        level[steps[-1]] = (own + names, inner)
+    return tree
 
 
 @cache
