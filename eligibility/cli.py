@@ -598,14 +598,17 @@ def batch(source, out, summary, certs, as_of, mapping, jobs, config, policies, r
     sys.exit(EXIT_MET if not tally.error_count else EXIT_NOT_MET)
 
 
+def _file_option(name: str, text: str):
+    """An option naming one file (not a folder); none unless given."""
+    return click.option(
+        name, name.lstrip("-"), type=click.Path(dir_okay=False), default=None, help=text
+    )
+
+
 @main.command()
 @click.argument("profiles", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option(
-    "--out",
-    "out",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Write the upgraded profile to this file (never the profile itself). Default: printed.",
+@_file_option(
+    "--out", "Write the upgraded profile to this file (never the profile itself). Default: printed."
 )
 @click.option(
     "--in-place",
@@ -654,13 +657,6 @@ def upgrade(profiles, out, in_place) -> None:
     if answers and out is None and not in_place:
         click.echo(answers[0][0], nl=False)
     sys.exit(EXIT_INPUT_ERROR if failed else EXIT_MET)
-
-
-def _file_option(name: str, text: str):
-    """An option naming one file (not a folder); none unless given."""
-    return click.option(
-        name, name.lstrip("-"), type=click.Path(dir_okay=False), default=None, help=text
-    )
 
 
 @main.command()

@@ -730,25 +730,7 @@ def assess(
     memo: Memo | None = None,
     all_dates: bool = False,
     explained: bool = False,
-) -> Assessment:
-    """:func:`_assess`, with an answer that depends on a true/false field a format 2 profile does
-    not state made unknown (engine/unstated.py)."""
-    answer = _assess(plan, book, profile, explicit, memo, all_dates, explained)
-    return unstated_assessment(
-        profile,
-        answer,
-        lambda data: _assess(plan, book, data, explicit, memo, all_dates, explained),
-    )
-
-
-def _assess(
-    plan: Plan,
-    book: RuleBook,
-    profile: Mapping[str, Any],
-    explicit: Mapping[str, str] | None = None,
-    memo: Memo | None = None,
-    all_dates: bool = False,
-    explained: bool = False,
+    readings: bool = True,
 ) -> Assessment:
     """The answers to the plan's checks for one schema-valid profile, as ``check_profile`` finds them.
 
@@ -762,6 +744,10 @@ def _assess(
 
     ``explained`` (a plan made with ``explaining``): the result trees too, from the same run, as
     :func:`explain_profile` gives them (a JSON Lines report renders them).
+
+    ``readings``: an answer that depends on what the profile leaves unknown (a field not stated,
+    a date known to the month) is unknown (engine/unstated.py); False answers the profile as it
+    is read, as those other readings themselves are.
     """
     explicit = dict(explicit or {})
     policies = {**book.default_policies(), **explicit}
@@ -797,7 +783,14 @@ def _assess(
     if explained:
         context.explain(run, lapsed, False, memo, results, True)
     trees = _wanted_results(plan, results) if explained else ()
-    return Assessment(plan, tuple(outcomes), tuple(standings), trees)
+    answer = Assessment(plan, tuple(outcomes), tuple(standings), trees)
+    if not readings:
+        return answer
+    return unstated_assessment(
+        profile,
+        answer,
+        lambda data: assess(plan, book, data, explicit, memo, all_dates, explained, False),
+    )
 
 
 def explain_profile(
@@ -806,30 +799,25 @@ def explain_profile(
     profile: Mapping[str, Any],
     explicit: Mapping[str, str] | None = None,
     dates: bool = True,
+    readings: bool = True,
 ) -> tuple[CheckResult, ...]:
     """The result trees of the plan's wanted checks for one schema-valid profile (a plan made
     with ``explaining``), from the same run and rules as :func:`assess`: the keeping checks
     answered first, a credential they make inactive or revoked not held for any other check.
 
-    ``dates``: each unmet condition that time alone closes gets the day it is reached."""
-    return with_unstated(
-        profile,
-        _explain_profile(plan, book, profile, explicit, dates),
-        lambda data: _explain_profile(plan, book, data, explicit, dates),
-    )
-
-
-def _explain_profile(
-    plan: Plan,
-    book: RuleBook,
-    profile: Mapping[str, Any],
-    explicit: Mapping[str, str] | None,
-    dates: bool,
-) -> tuple[CheckResult, ...]:
+    ``dates``: each unmet condition that time alone closes gets the day it is reached.
+    ``readings``: as for :func:`assess`."""
     context, base, memo, results, lapsed = _keeping_first(plan, book, profile, explicit, dates)
     run = context.without(base, lapsed)
     context.explain(run, lapsed, False, memo, results, dates)
-    return _wanted_results(plan, results)
+    answered = _wanted_results(plan, results)
+    if not readings:
+        return answered
+    return with_unstated(
+        profile,
+        answered,
+        lambda data: explain_profile(plan, book, data, explicit, dates, False),
+    )
 
 
 def _wanted_results(plan: Plan, results: Mapping[int, CheckResult]) -> tuple[CheckResult, ...]:

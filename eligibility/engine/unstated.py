@@ -17,20 +17,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from eligibility.engine.results import (
-    AMBIGUOUS,
-    MET,
-    NOT_APPLICABLE,
-    NOT_MET,
-    UNKNOWN,
-    CheckResult,
-    NodeResult,
-)
+from eligibility.engine.results import AMBIGUOUS, MET, NOT_APPLICABLE, NOT_MET, UNKNOWN
 from eligibility.inputs.formatversion import imprecise_dates, not_stated
 
-Explain = Callable[[Mapping[str, Any]], tuple[CheckResult, ...]]
+if TYPE_CHECKING:
+    from eligibility.engine.results import CheckResult, NodeResult
+
+Explain = Callable[[Mapping[str, Any]], "tuple[CheckResult, ...]"]
 Setting = tuple[tuple[str | int, ...], Any]  # a field's path in the profile and a value for it
 
 

@@ -62,12 +62,22 @@ def version_of(data: Mapping[str, Any]) -> int:
 def format1_readings() -> tuple[tuple[Path, str, bool], ...]:
     """(record path with ``[]`` for list items, field, format 1 reading) for every true/false
     field of the profile schema whose omission format 1 reads as a value."""
-    found: list[tuple[Path, str, bool]] = []
+    return tuple(
+        (where, name, field["default"])
+        for where, name, field in _schema_fields()
+        if field.get("type") == "boolean" and "default" in field
+    )
+
+
+@cache
+def _schema_fields() -> tuple[tuple[Path, str, Mapping[str, Any]], ...]:
+    """(record path with ``[]`` for list items, field name, its schema) of every field of the
+    profile schema, records within records included."""
+    found: list[tuple[Path, str, Mapping[str, Any]]] = []
 
     def walk(node: Mapping[str, Any], where: Path) -> None:
         for name, sub in node.get("properties", {}).items():
-            if sub.get("type") == "boolean" and "default" in sub:
-                found.append((where, name, sub["default"]))
+            found.append((where, name, sub))
             inner = sub.get("items") if sub.get("type") == "array" else sub
             if isinstance(inner, Mapping) and "properties" in inner:
                 walk(inner, (*where, name, "[]") if inner is not sub else (*where, name))
@@ -235,18 +245,11 @@ class Imprecise:
 def date_fields() -> tuple[tuple[Path, str], ...]:
     """(record path with ``[]`` for list items, field) of every date a profile may give
     imprecisely: each date field of the schema that accepts a month or a year."""
-    found: list[tuple[Path, str]] = []
-
-    def walk(node: Mapping[str, Any], where: Path) -> None:
-        for name, sub in node.get("properties", {}).items():
-            if any(a.get("pattern") == MONTH_OR_YEAR for a in sub.get("anyOf", ())):
-                found.append((where, name))
-            inner = sub.get("items") if sub.get("type") == "array" else sub
-            if isinstance(inner, Mapping) and "properties" in inner:
-                walk(inner, (*where, name, "[]") if inner is not sub else (*where, name))
-
-    walk(schema("profile"), ())
-    return tuple(found)
+    return tuple(
+        (where, name)
+        for where, name, field in _schema_fields()
+        if any(a.get("pattern") == MONTH_OR_YEAR for a in field.get("anyOf", ()))
+    )
 
 
 def imprecise_dates(data: Mapping[str, Any]) -> list[Imprecise]:
