@@ -50,8 +50,7 @@ class Upgraded:
         if not self.changed:
             return f"{self.source}: already in profile format {CURRENT}; nothing to change"
         added = ", ".join(
-            f"{item.record}: {item.field}: {'true' if item.value else 'false'}"
-            for item in self.written_out
+            f"{item.record}: {item.field}: {json.dumps(item.value)}" for item in self.written_out
         )
         return f"{self.source}: profile format {self.old_version} -> {CURRENT}; " + (
             f"written out as format {self.old_version} read them: {added}"
@@ -194,8 +193,7 @@ def _append(record: Any, items: list[Omitted]) -> None:
         else:
             entry[2] = None
     for item in items:
-        word = "yes" if item.value else "no"
-        comment = None if flow else COMMENT.format(word=word)
+        comment = None if flow else COMMENT.format(word=item.reads_as)
         record.insert(len(record), item.field, item.value, comment=comment)
     if tail:
         token = record.ca.items[items[-1].field][2]

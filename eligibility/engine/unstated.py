@@ -283,6 +283,8 @@ def _child(parent: NodeResult, child: NodeResult) -> NodeResult | None:
 
 
 def _how(item: Any) -> str:
+    if item.reads_as == "undated":
+        return f"give {item.field} of {item.record} (YYYY-MM-DD), or null if it is undated"
     if item.flag:
         return f"state {item.field} of {item.record}: true or false"
     if isinstance(item.other, list):

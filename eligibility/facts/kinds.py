@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from eligibility.dates import DAYS_PER_MONTH, ONE_DAY, Interval, clip, months_in, parse
-from eligibility.inputs.formatversion import FIRST, format1_readings, version_of
+from eligibility.inputs.formatversion import FIRST, FORMAT1_NONE, format1_readings, version_of
 
 if TYPE_CHECKING:
     from eligibility.facts.book import Definition
@@ -215,6 +215,7 @@ def _unstated_reads(
     if version_of(profile) == FIRST:
         return [()] * len(checks)
     flags = {name for where, name, _ in format1_readings() if where == (section, "[]")}
+    flags |= {name for where, name in FORMAT1_NONE if where == (section, "[]")}
     return [tuple(n for n in _var_names(check["logic"]) if n in flags) for check in checks]
 
 

@@ -1,9 +1,12 @@
-"""Profile format versions: which one a profile is written in, and what changed between them.
+"""Profile format versions, and what a profile leaves unknown.
 
 Format 1 (a profile without ``profile_version`` is read as one) reads a true/false field left out
-as "no" (``typed`` as "yes"); format 2 reads it as "not stated". The schema marks each such field
-with its format 1 reading (the JSON Schema annotation ``default``), so this module holds no list of
-fields: a field the schema gives a ``default`` is one whose omission changed meaning.
+as "no" (``typed`` as "yes") and a letter without a ``letter_date`` as undated; format 2 reads
+both as "not stated". The schema marks each such true/false field with its format 1 reading (the
+JSON Schema annotation ``default``), so this module holds no list of them. In either format a
+profile may leave out a value the rules need rather than invent it (``LEFT_OUT``), and give a
+date as a month or a year (``imprecise_dates``): ``engine/unstated.py`` answers under the other
+readings of all of these.
 """
 
 from __future__ import annotations
@@ -13,11 +16,18 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from eligibility.dates import EARLIEST, is_imprecise, span
+from eligibility.dates import EARLIEST, LATEST, is_imprecise, span
 from eligibility.inputs.validation import schema
 
 FIRST = 1
 CURRENT = 2
+
+# Fields other than true/false ones that format 1 reads as "there is none" when left out (a letter
+# without a letter_date is undated), and format 2 as not stated; the other reading is the latest
+# date, so that a letter of unknown date may cover the work up to the evaluation date.
+FORMAT1_NONE: dict[tuple[Path, str], str] = {
+    (("verification_letters", "[]"), "letter_date"): "undated",
+}
 
 # A field that another field's ``true`` implies: a hand-signed letter is signed, in every format,
 # so a letter with ``hand_signed: true`` and no ``signed`` is not missing anything.
@@ -34,8 +44,9 @@ class Omitted:
     path: Path  # where it would go: ("verification_letters", 0, "contact_info_present")
     record: str  # the record as a person knows it: "letter-1", "CPC", "ceus[2]"
     field: str
-    value: Any  # format 1's reading of a true/false field; None for a value left out
+    value: Any  # format 1's reading (true, false; None: "there is none"); None for a value left out
     other: Any = None  # the other reading (the opposite extreme of the one the facts make)
+    reads_as: str = ""  # format 1's reading in words: "no", "yes", "undated"
 
     @property
     def flag(self) -> bool:
@@ -94,7 +105,17 @@ def omitted_flags(data: Mapping[str, Any]) -> list[Omitted]:
         for name, value in readings[where]:
             if name in record or record.get(IMPLIED_BY.get(name, "")) is True:
                 continue
-            found.append(Omitted((*path, name), _label(path, record), name, value, not value))
+            word = "yes" if value else "no"
+            label = _label(path, record)
+            found.append(Omitted((*path, name), label, name, value, not value, word))
+    for (where, name), word in FORMAT1_NONE.items():
+        for _, path, record in _records(data, (where,)):
+            if name not in record:
+                label = _label(path, record)
+                found.append(Omitted((*path, name), label, name, None, LATEST.isoformat(), word))
+    if found:  # in file order: sections as the profile has them, records in order
+        sections = {name: place for place, name in enumerate(data)}
+        found.sort(key=lambda item: (sections.get(item.path[0], 0), item.path[1:]))
     return found
 
 
@@ -208,12 +229,10 @@ def format_note(data: Mapping[str, Any]) -> str | None:
         return None
     by_record: dict[str, list[str]] = {}
     for item in omitted:
-        by_record.setdefault(item.record, []).append(
-            f"{item.field} (read as {'yes' if item.value else 'no'})"
-        )
+        by_record.setdefault(item.record, []).append(f"{item.field} (read as {item.reads_as})")
     fields = "; ".join(f"{record}: {', '.join(names)}" for record, names in by_record.items())
     return (
-        f"profile format 1: a true/false field left out is read as before: {fields}. "
+        f"profile format 1: fields left out are read as before: {fields}. "
         f"Format {CURRENT} reads a field left out as not stated; 'eligibility upgrade' rewrites"
         f" the profile in format {CURRENT} with these values written out"
     )

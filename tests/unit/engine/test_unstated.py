@@ -111,3 +111,21 @@ def test_a_job_without_a_start_makes_experience_unknown_where_it_is_needed() -> 
     assert "give start_date of job-2" in text
     data["work_history"][0]["start_date"] = "2019-06-01"  # stated: seven months, not enough
     assert _condition(data, "CPC-full", "option-1-experience")[0].status == "not_met"
+
+
+def test_a_letter_date_left_out_in_format_2_is_not_known_and_null_is_undated() -> None:
+    data = copy.deepcopy(dict(X71.data))
+    letter = data["verification_letters"][0]
+    letter["contact_info_present"] = True
+    del letter["letter_date"]
+    result, text = _answer(data)
+    assert result.status == "unknown"
+    assert "give letter_date of letter-1 (YYYY-MM-DD), or null if it is undated" in text
+    assert "letter_date not stated" in text and "not dated" not in text
+    letter["letter_date"] = None  # stated: the letter is undated
+    result, text = _answer(data)
+    assert result.status == "not_met"
+    assert "not dated" in text
+    data["profile_version"] = 1  # format 1: left out is undated, as before
+    del letter["letter_date"]
+    assert _answer(data)[0].status == "not_met"

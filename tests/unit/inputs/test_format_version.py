@@ -187,3 +187,10 @@ def test_the_command(tmp_path: Path) -> None:
     assert refused.exit_code == 2 and "unknown field 'nmae'" in refused.stderr
     helped = runner.invoke(main, ["upgrade", "--help"])
     assert "Examples:" in helped.output and "--in-place" in helped.output
+
+
+def test_format_1_reads_a_letter_without_a_date_as_undated_and_upgrade_writes_null() -> None:
+    data = {"verification_letters": [{"id": "l", "author_role": "hr", "hand_signed": True}]}
+    assert "letter_date (read as undated)" in format_note(data)
+    new = upgrade_text(json.dumps(data), "p.json").text
+    assert json.loads(new)["verification_letters"][0]["letter_date"] is None
