@@ -789,7 +789,7 @@ def assess(
     return unstated_assessment(
         profile,
         answer,
-        lambda data: assess(plan, book, data, explicit, memo, all_dates, explained, False),
+        lambda data, trees: assess(plan, book, data, explicit, memo, all_dates, trees, False),
     )
 
 

@@ -19,7 +19,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from eligibility.engine.results import AMBIGUOUS, MET, NOT_APPLICABLE, NOT_MET, UNKNOWN
+from eligibility.engine.results import (
+    AMBIGUOUS,
+    MET,
+    NOT_APPLICABLE,
+    NOT_MET,
+    UNKNOWN,
+    closest_pathway,
+    lacking_leaves,
+)
 from eligibility.inputs.formatversion import imprecise_dates, not_stated
 
 if TYPE_CHECKING:
@@ -44,7 +52,11 @@ class Readings:
     """A profile's unknowns and the readings that try them all at once."""
 
     unknowns: tuple[Unknown, ...]
-    variants: tuple[tuple[Setting, ...], ...]
+    variants: tuple[tuple[str, tuple[Setting, ...]], ...]  # (one of READINGS, its settings)
+
+
+# The readings tried, by name (export.py writes each into the facts document under its name)
+READINGS = ("not_stated", "longest", "shortest")
 
 
 def readings(data: Mapping[str, Any]) -> Readings | None:
@@ -54,7 +66,7 @@ def readings(data: Mapping[str, Any]) -> Readings | None:
     if not omitted and not dates:
         return None
     unknowns: list[Unknown] = []
-    variants: list[tuple[Setting, ...]] = []
+    variants: list[tuple[str, tuple[Setting, ...]]] = []
     if omitted:
         for item in omitted:
             unknowns.append(
@@ -64,7 +76,7 @@ def readings(data: Mapping[str, Any]) -> Readings | None:
                     ((item.path, item.other),),
                 )
             )
-        variants.append(tuple((item.path, item.other) for item in omitted))
+        variants.append(("not_stated", tuple((item.path, item.other) for item in omitted)))
     if dates:
         for date in dates:
             unknowns.append(
@@ -76,7 +88,7 @@ def readings(data: Mapping[str, Any]) -> Readings | None:
             )
         longest = tuple((d.path, d.last if d.end_like else d.first) for d in dates)
         shortest = tuple((d.path, d.first if d.end_like else d.last) for d in dates)
-        variants += [longest, shortest]
+        variants += [("longest", longest), ("shortest", shortest)]
     return Readings(tuple(unknowns), tuple(variants))
 
 
@@ -88,11 +100,11 @@ def with_unstated(
     found = readings(data)
     if found is None:
         return results
-    others = [explain(_with(data, variant)) for variant in found.variants]
+    others = [explain(with_settings(data, variant)) for _, variant in found.variants]
     if not any(_differs(a, other[i]) for other in others for i, a in enumerate(results)):
         return results
     alone = [
-        (unknown, explain(_with(data, (setting,))))
+        (unknown, explain(with_settings(data, (setting,))))
         for unknown in found.unknowns
         for setting in unknown.settings
     ]
@@ -107,29 +119,42 @@ def with_unstated(
     )
 
 
-def unstated_assessment(data: Mapping[str, Any], answer: Any, assess: Callable[[Any], Any]) -> Any:
+def unstated_assessment(data: Mapping[str, Any], answer: Any, assess: Callable[..., Any]) -> Any:
     """A cohort's answer (``engine.plan.Assessment``) for ``data`` with the same rule as
     :func:`with_unstated`: a check or condition whose answer differs under another reading of
-    what ``data`` leaves unknown is unknown. ``assess`` answers other data alike."""
+    what ``data`` leaves unknown is unknown. ``assess(data, explained)`` answers other data alike
+    (with the result trees when ``explained``)."""
     found = readings(data)
     if found is None:
         return answer
-    others = [assess(_with(data, variant)) for variant in found.variants]
-    outcomes = tuple(
+    others = [assess(with_settings(data, variant), False) for _, variant in found.variants]
+    outcomes = [
         _merged_outcome(mine, [other.outcomes[i] for other in others])
         for i, mine in enumerate(answer.outcomes)
-    )
+    ]
     standings = tuple(
         mine if all(other.standings[i] == mine for other in others) else None
         for i, mine in enumerate(answer.standings)
     )
     results = answer.results
-    if results:
-        results = with_unstated(data, results, lambda changed: assess(changed).results)
-    return replace(answer, outcomes=outcomes, standings=standings, results=results)
+    changed = [
+        i
+        for i, outcome in enumerate(outcomes)
+        if outcome.status == NOT_MET and outcome is not answer.outcomes[i]
+    ]
+    if results or changed:
+        trees = results or assess(data, True).results
+        merged = with_unstated(data, trees, lambda changed: assess(changed, True).results)
+        results = merged if results else results
+        for i in changed:  # what the closest pathway lacks, as the merged tree has it
+            closest = closest_pathway(merged[i].requires) if merged[i].requires else None
+            unknown = [n for n in lacking_leaves(closest) if n.status == UNKNOWN] if closest else []
+            kept = [n for n in outcomes[i].lacking if n.status == NOT_MET]
+            outcomes[i] = replace(outcomes[i], lacking=(*kept, *unknown))
+    return replace(answer, outcomes=tuple(outcomes), standings=standings, results=results)
 
 
-def _with(data: Mapping[str, Any], settings: Sequence[Setting]) -> dict[str, Any]:
+def with_settings(data: Mapping[str, Any], settings: Sequence[Setting]) -> dict[str, Any]:
     """A copy of ``data`` with each field of ``settings`` given its value."""
     copy = _copy(data)
     for path, value in settings:
@@ -150,6 +175,8 @@ def _copy(value: Any) -> Any:
 
 def _differs(first: CheckResult, second: CheckResult) -> bool:
     if first.status != second.status or first.standing != second.standing:
+        return True
+    if [o.status for o in first.others] != [o.status for o in second.others]:
         return True
     return _tree_differs(first.requires, second.requires) or _tree_differs(
         first.recommends, second.recommends
@@ -190,18 +217,32 @@ def _merged_check(
     status = result.status
     if any(other.status != status for other in others):
         status = UNKNOWN
+    versions = tuple(  # other versions in force, answered alike
+        replace(reading, status=UNKNOWN)
+        if any(
+            len(other.others) > j and other.others[j].status != reading.status for other in others
+        )
+        else reading
+        for j, reading in enumerate(result.others)
+    )
     standing = result.standing
     if any(other.standing != standing for other in others):
         standing = None  # the standing depends on what is not known
-    if (requires, recommends, status, standing) == (
+    if (requires, recommends, status, standing, versions) == (
         result.requires,
         result.recommends,
         result.status,
         result.standing,
+        result.others,
     ):
         return result
     return replace(
-        result, requires=requires, recommends=recommends, status=status, standing=standing
+        result,
+        requires=requires,
+        recommends=recommends,
+        status=status,
+        standing=standing,
+        others=versions,
     )
 
 
@@ -230,13 +271,9 @@ def _merged_node(
         dict.fromkeys(u for u, a in alone if a is not None and a.status != node.status)
     ) or list(unknowns)
     return replace(
-        node,
+        _unknown_leaf(node),
         node=replace(node.node, supply=(*node.node.supply, *((u.named, u.how) for u in deciding))),
-        status=UNKNOWN,
-        found=None if isinstance(node.found, bool) else node.found,  # "yes" would be a claim
         missing=(*node.missing, *(u.named for u in deciding)),
-        shortfall=None,
-        reached_on=None,
     )
 
 
@@ -265,7 +302,26 @@ def _merged_outcome(mine: Any, others: list[Any]) -> Any:
         failed=failed,
         unknown=tuple(leaf for leaf, s in leaves.items() if s == UNKNOWN),
         ambiguous=tuple(leaf for leaf, s in leaves.items() if s == AMBIGUOUS),
-        lacking=tuple(n for n in mine.lacking if n.node.id in failed) if status == NOT_MET else (),
+        lacking=_lacking(mine.lacking, leaves) if status == NOT_MET else (),
+    )
+
+
+def _lacking(lacking: Sequence[NodeResult], leaves: Mapping[str, str]) -> tuple[NodeResult, ...]:
+    """The closest pathway's unmet leaves after the readings: not met first, then unknown (as
+    the explanation lists them)."""
+    kept = [n for n in lacking if leaves.get(n.node.id, NOT_MET) == NOT_MET]
+    unknown = [_unknown_leaf(n) for n in lacking if leaves.get(n.node.id) == UNKNOWN]
+    return (*kept, *unknown)
+
+
+def _unknown_leaf(node: NodeResult) -> NodeResult:
+    """A leaf whose answer differs between readings, as the merged tree shows it."""
+    return replace(
+        node,
+        status=UNKNOWN,
+        found=None if isinstance(node.found, bool) else node.found,  # "yes" would be a claim
+        shortfall=None,
+        reached_on=None,
     )
 
 
