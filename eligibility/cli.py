@@ -606,6 +606,60 @@ def _file_option(name: str, text: str):
 
 
 @main.command()
+@click.argument("profiles", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@_file_option(
+    "--out", "Write the upgraded profile to this file (never the profile itself). Default: printed."
+)
+@click.option(
+    "--in-place",
+    "in_place",
+    is_flag=True,
+    help="Replace each profile by its upgraded text (atomically; a profile already in the"
+    " current format is left untouched).",
+)
+def upgrade(profiles, out, in_place) -> None:
+    """Rewrite PROFILES in the current profile format, keeping what they mean.
+
+    Format 1 (a profile without profile_version) reads a true/false field left out as "no"
+    ("typed" as "yes"); format 2 reads it as "not stated", and an answer that needs it is
+    unknown. Upgrading sets profile_version: 2 and writes out each such field as format 1 read
+    it, with a comment, so the answers stay the same: delete a written-out line that was in truth
+    not known. Comments, key order and quoting are kept. The upgraded text is printed, or written
+    to --out, or over the profile with --in-place; what was written out is said on standard
+    error. Exit status: 0 done (or nothing to do), 2 a usage or input error. See
+    docs/profile-format.md.
+
+    \b
+    Examples:
+      eligibility upgrade me.yaml                    # print the upgraded profile
+      eligibility upgrade me.yaml --out me-v2.yaml
+      eligibility upgrade profiles/*.yaml --in-place
+    """
+    from eligibility.upgrade import upgrade_file
+
+    try:
+        if len(profiles) > 1 and not in_place:
+            raise InputError(
+                "PROFILES",
+                None,
+                "several profiles can only be upgraded in place",
+                "give one profile (with --out or none), or add --in-place",
+            )
+    except InputError as error:
+        _fail(error)
+
+    def one(path: str) -> tuple[object, bool]:
+        upgraded = upgrade_file(path, out, in_place)
+        _say(upgraded.summary())
+        return upgraded.text, True
+
+    answers, failed = _each_profile(profiles, one)
+    if answers and out is None and not in_place:
+        click.echo(answers[0][0], nl=False)
+    sys.exit(EXIT_INPUT_ERROR if failed else EXIT_MET)
+
+
+@main.command()
 @click.argument("old_rules", metavar="OLD_RULES", type=click.Path(exists=True, file_okay=False))
 @click.argument("new_rules", metavar="NEW_RULES", type=click.Path(exists=True, file_okay=False))
 @click.option(

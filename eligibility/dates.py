@@ -94,5 +94,30 @@ def range_problem(text: str) -> str | None:
 
 
 def parse(text: str) -> date:
-    """An ISO date; profiles are schema-validated first, so this only meets well-formed dates."""
-    return date.fromisoformat(text)
+    """An ISO date; profiles are schema-validated first, so this only meets well-formed dates. A
+    month (``2024-03``) or a year (``2024``) a profile gives when it knows no more is read as its
+    first day, as ISO dates compare as text (``"2024-03" < "2024-03-01"``); the engine also reads
+    it as its last day (:func:`span`, ``engine/unstated.py``)."""
+    if len(text) == 10:
+        return date.fromisoformat(text)
+    return span(text)[0]
+
+
+def span(text: str, precision: str | None = None) -> tuple[date, date]:
+    """The first and last day a date may be: a day is itself, unless ``precision`` (a job's
+    ``date_precision``: ``month`` or ``year``) says only its month or year is known; a month
+    (``2024-03``) is its days, a year (``2024``) its months."""
+    year = int(text[:4])
+    month = int(text[5:7]) if len(text) >= 7 and precision != "year" else None
+    if len(text) == 10 and precision not in ("month", "year"):
+        day = date.fromisoformat(text)
+        return day, day
+    if month is None:
+        return date(year, 1, 1), date(year, 12, 31)
+    return date(year, month, 1), date(year, month, last_day(year, month))
+
+
+def is_imprecise(text: str, precision: str | None = None) -> bool:
+    """Whether a date stands for more than one day (a month, a year, or a day whose record says
+    only its month or year is known)."""
+    return len(text) != 10 or precision in ("month", "year")

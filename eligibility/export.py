@@ -31,13 +31,14 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from eligibility.api import lapsed_credentials, resolve_as_of
 from eligibility.engine.results import KEEPING_KINDS
+from eligibility.engine.unstated import READINGS, readings, with_settings
 from eligibility.errors import InputError
 from eligibility.facts import derive
 from eligibility.facts.book import FactBook
@@ -53,6 +54,7 @@ FACTS_SCHEMA = "facts.schema.json"  # beside the manifest
 FACTS = "facts"  # the facts under the policies in effect, lapsed credentials left out
 ALTERNATIVES = "alternatives"  # alternatives.<policy>.<value>: sections another value changes
 AS_REPORTED = "as_reported"  # as_reported.facts / .alternatives: credentials as reported
+READINGS_KEY = "readings"  # readings.<name>.facts / .as_reported: what a profile leaves unknown
 ROLES = {
     "decides": "the version in force on the date",
     "another reading": "also in force on the date; shown beside the one that decides",
@@ -173,7 +175,7 @@ def facts_document(
         reported = _layer(below, as_reported(setting, derived))
         if reported:
             reported_alternatives.setdefault(policy, {})[value] = reported
-    return {
+    document = {
         "facts_document": DOCUMENT_FORMAT,
         "profile": profile.source,
         "policies_set": sorted(explicit),
@@ -182,6 +184,25 @@ def facts_document(
         ALTERNATIVES: alternatives,
         AS_REPORTED: {FACTS: reported_facts, ALTERNATIVES: reported_alternatives},
     }
+    found = readings(profile.data)
+    if found is not None:  # what the profile leaves unknown, read the other ways (unstated.py)
+        document[READINGS_KEY] = {}
+        for name, settings in found.variants:
+            other = replace(profile, data=with_settings(profile.data, settings))
+            other_lapsed = lapsed_credentials(other, book, as_of, explicit)
+            derived = derived_facts(other, book, as_of, in_effect, other_lapsed)
+            layer = _layer(facts, derived)
+            below = {**facts, **reported_facts, **layer}
+            reported = derived_facts(other, book, as_of, in_effect, frozenset())
+            read = {FACTS: layer, AS_REPORTED: _layer(below, reported), ALTERNATIVES: {}}
+            for policy, value in others:  # as for the profile as it reads: ambiguous answers
+                setting = {**in_effect, policy: value}
+                alternative = derived_facts(other, book, as_of, setting, other_lapsed)
+                read[ALTERNATIVES].setdefault(policy, {})[value] = _layer(
+                    {**facts, **layer}, alternative
+                )
+            document[READINGS_KEY][name] = read
+    return document
 
 
 def _layer(below: Mapping[str, Any], facts: Mapping[str, Any]) -> dict[str, Any]:
@@ -275,6 +296,25 @@ def _export_check(book: RuleBook, version: Version, check: Check, role: str) -> 
                 layers = (f"{AS_REPORTED}.{ALTERNATIVES}.{policy}.{value}", *layers)
             present = {"===": [{"var": f"{ALTERNATIVES}.{policy}.{value}"}, None]}
             clauses.append(_joined("any", [present, _met(check.requires, layers, leaves)]))
+    for name in READINGS:
+        # under another reading of what the profile leaves unknown the answer must not change
+        # (else: unknown); a document without that reading has nothing to compare
+        layers = (f"{READINGS_KEY}.{name}.{FACTS}", *base)
+        if check.kind in KEEPING_KINDS:
+            layers = (f"{READINGS_KEY}.{name}.{AS_REPORTED}", *layers)
+        absent = {"===": [{"var": f"{READINGS_KEY}.{name}"}, None]}
+        met = [_met(check.requires, layers, leaves)]
+        if check.applies_logic is not None:
+            applies = _folded(check.applies_logic.source)
+            if not _constant(applies):
+                met.insert(0, {"!!": [_rewrite(applies, layers)]})
+        clauses.append(_joined("any", [absent, _joined("all", met)]))
+        for policy in version.open_policies:
+            for value in book.policies[policy].values:
+                alternative = f"{READINGS_KEY}.{name}.{ALTERNATIVES}.{policy}.{value}"
+                present = {"===": [{"var": alternative}, None]}
+                on = (alternative, *layers)
+                clauses.append(_joined("any", [present, _met(check.requires, on, leaves)]))
     logic = _joined("all", clauses)
     return ExportedCheck(version, check, role, logic, tuple(sorted(reads)))
 

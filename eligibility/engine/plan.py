@@ -46,6 +46,7 @@ from eligibility.engine.results import (
     mark_ambiguous,
     shortfall_of,
 )
+from eligibility.engine.unstated import unstated_assessment, with_unstated
 from eligibility.facts import LeftOut, derive, left_out, policy_can_matter, rederive, rederive_each
 from eligibility.logic import Compiled, compile_parts, truthy
 from eligibility.rulebook.rules import Check, Node, RuleBook, Version
@@ -746,6 +747,7 @@ def assess(
     memo: Memo | None = None,
     all_dates: bool = False,
     explained: bool = False,
+    readings: bool = True,
 ) -> Assessment:
     """The answers to the plan's checks for one schema-valid profile, as ``check_profile`` finds them.
 
@@ -759,6 +761,10 @@ def assess(
 
     ``explained`` (a plan made with ``explaining``): the result trees too, from the same run, as
     :func:`explain_profile` gives them (a JSON Lines report renders them).
+
+    ``readings``: an answer that depends on what the profile leaves unknown (a field not stated,
+    a date known to the month) is unknown (engine/unstated.py); False answers the profile as it
+    is read, as those other readings themselves are.
     """
     explicit = dict(explicit or {})
     policies = {**book.default_policies(), **explicit}
@@ -796,7 +802,14 @@ def assess(
         context.explain(run, lapsed, False, memo, results, True)
     trees = _wanted_results(plan, results) if explained else ()
     review = tuple(tuple(reviews.get(i, ())) for i in plan.wanted) if reviews else ()
-    return Assessment(plan, tuple(outcomes), tuple(standings), trees, review)
+    answer = Assessment(plan, tuple(outcomes), tuple(standings), trees, review)
+    if not readings:
+        return answer
+    return unstated_assessment(
+        profile,
+        answer,
+        lambda data, trees: assess(plan, book, data, explicit, memo, all_dates, trees, False),
+    )
 
 
 def explain_profile(
@@ -805,16 +818,25 @@ def explain_profile(
     profile: Mapping[str, Any],
     explicit: Mapping[str, str] | None = None,
     dates: bool = True,
+    readings: bool = True,
 ) -> tuple[CheckResult, ...]:
     """The result trees of the plan's wanted checks for one schema-valid profile (a plan made
     with ``explaining``), from the same run and rules as :func:`assess`: the keeping checks
     answered first, a credential they make inactive or revoked not held for any other check.
 
-    ``dates``: each unmet condition that time alone closes gets the day it is reached."""
+    ``dates``: each unmet condition that time alone closes gets the day it is reached.
+    ``readings``: as for :func:`assess`."""
     context, base, memo, results, lapsed = _keeping_first(plan, book, profile, explicit, dates)
     run = context.without(base, lapsed)
     context.explain(run, lapsed, False, memo, results, dates)
-    return _wanted_results(plan, results)
+    answered = _wanted_results(plan, results)
+    if not readings:
+        return answered
+    return with_unstated(
+        profile,
+        answered,
+        lambda data: explain_profile(plan, book, data, explicit, dates, False),
+    )
 
 
 def _shown(node: Node, facts: Mapping[str, Any]) -> bool:

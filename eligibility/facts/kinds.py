@@ -40,6 +40,7 @@ from eligibility.dates import (
     months_in,
     parse,
 )
+from eligibility.inputs.formatversion import FIRST, FORMAT1_NONE, format1_readings, version_of
 
 if TYPE_CHECKING:
     from eligibility.facts.book import Definition
@@ -197,15 +198,56 @@ def _problems(ctx: Context, definition: Definition) -> list[str]:
     checks = [
         (definition.slots[f"check.{i}"].index, c["text"]) for i, c in enumerate(params["checks"])
     ]
+    unstated = _unstated_reads(ctx.profile, params["records"], params["checks"])
     out = []
     for number, (record, results) in enumerate(ctx.rows(params["records"]), start=1):
-        failed = [text for index, text in checks if not _truthy(results[index])]
+        failed = [
+            _said(record, unstated[k]) or text
+            for k, (index, text) in enumerate(checks)
+            if not _truthy(results[index])
+        ]
         if failed:
             name = record.get("id") or f"{params['noun']} {number}"
             said = record.get(params["detail"]) if params.get("detail") else None
             detail = f" ({said})" if said not in (None, "") else ""  # none: nothing to show
             out.append(f"{name}{detail}: " + "; ".join(failed))
     return out
+
+
+def _unstated_reads(
+    profile: Mapping[str, Any], section: str, checks: Sequence[Mapping[str, Any]]
+) -> list[tuple[str, ...]]:
+    """Per check, the true/false fields it reads that a format 2 profile may leave not stated
+    (none for format 1, where a field left out is "no"): a check failed for want of one of them
+    says so, rather than claiming "no"."""
+    if version_of(profile) == FIRST:
+        return [()] * len(checks)
+    flags = {name for where, name, _ in format1_readings() if where == (section, "[]")}
+    flags |= {name for where, name in FORMAT1_NONE if where == (section, "[]")}
+    return [tuple(n for n in _var_names(check["logic"]) if n in flags) for check in checks]
+
+
+def _said(record: Mapping[str, Any], fields: tuple[str, ...]) -> str | None:
+    """ "contact_info_present not stated" when the record leaves out a field of ``fields``."""
+    missing = [name for name in fields if name not in record]
+    return " and ".join(missing) + " not stated" if missing else None
+
+
+def _var_names(logic: Any) -> list[str]:
+    """The record fields a JsonLogic expression reads with ``var`` (literal names only)."""
+    found: list[str] = []
+    if isinstance(logic, Mapping):
+        for key, value in logic.items():
+            if key == "var":
+                name = value[0] if isinstance(value, list) and value else value
+                if isinstance(name, str) and name:
+                    found.append(name)
+            else:
+                found += _var_names(value)
+    elif isinstance(logic, list):
+        for item in logic:
+            found += _var_names(item)
+    return found
 
 
 def _problems_expressions(params: Mapping[str, Any]) -> list[Expression]:
@@ -453,7 +495,8 @@ def jobs_of(records: Iterable[Mapping[str, Any]], as_of: date) -> list[Job | Non
     out: list[Job | None] = []
     for record in records:
         end = record.get("end_date")
-        interval = clip((parse(record["start_date"]), parse(end) if end else as_of), as_of)
+        start = record.get("start_date")  # left out: not known, and not counted (engine/unstated)
+        interval = clip((parse(start), parse(end) if end else as_of), as_of) if start else None
         if interval is None:
             out.append(None)
             continue
@@ -973,7 +1016,8 @@ def _periods(ctx: Context, definition: Definition) -> dict[str, Any]:
     membership_slot = definition.slots["membership"].index
     memberships = [m for m, results in ctx.rows("memberships") if _truthy(results[membership_slot])]
     if len(memberships) > 1:
-        memberships.sort(key=lambda m: (m["paid_through"], _canonical(m)))
+        # a paid-through date left out is read as paid up (engine/unstated reads it the other way)
+        memberships.sort(key=lambda m: (m.get("paid_through") or "9999", _canonical(m)))
     month = memberships[-1].get("renewal_month") if memberships else None
     awarded = [
         parse(r.get("awarded_date") or r["exam_pass_date"])
@@ -994,7 +1038,11 @@ def _periods(ctx: Context, definition: Definition) -> dict[str, Any]:
             else unreported is not None and _truthy(results[unreported.index])
         )
     ]
-    paid = parse(memberships[-1]["paid_through"]) if memberships else None
+    paid = (
+        parse(memberships[-1]["paid_through"])
+        if memberships and memberships[-1].get("paid_through")
+        else None
+    )
     paid_on = params.get("dues_paid_field")
     if (
         paid
@@ -1020,7 +1068,8 @@ def _periods(ctx: Context, definition: Definition) -> dict[str, Any]:
         "credentials": len(ids),
         "renewal_month": month,
         "certified_on": certified.isoformat() if certified else None,
-        "dues_paid": bool(paid and paid >= as_of),
+        # a paid-through date left out reads as paid up, like the membership itself
+        "dues_paid": bool(memberships) and (paid is None or paid >= as_of),
         "last": last or dict(none),
         "current": current or dict(none),
         "dues_standing_if_unpaid": None

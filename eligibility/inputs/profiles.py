@@ -9,11 +9,13 @@ pointing at a job that is not there).
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from eligibility.dates import span
 from eligibility.errors import InputError, place_of
+from eligibility.inputs.formatversion import format_note
 from eligibility.inputs.jsontext import parse_json
 from eligibility.inputs.validation import validate
 from eligibility.inputs.yamlio import line_of, parse_text
@@ -73,9 +75,13 @@ def read_text(path: str | Path, limit: int = MAX_BYTES) -> str:
 
 
 def load_profile(path: str | Path) -> Profile:
-    """Read, parse and validate the profile at ``path``."""
+    """Read, parse and validate the profile at ``path``; a format 1 profile that leaves out a
+    true/false field format 2 reads differently carries a note saying so (``assumed``). A
+    cohort's students do not: the note would repeat on every line of a batch's report."""
     text = read_text(path)
-    return profile_from_text(text, str(path))
+    profile = profile_from_text(text, str(path))
+    note = format_note(profile.data)
+    return replace(profile, assumed=(*profile.assumed, note)) if note else profile
 
 
 def profile_from_text(text: str, source: str) -> Profile:
@@ -113,7 +119,7 @@ def _consistency_problems(data: Mapping[str, Any]) -> Iterator[tuple[list[str | 
     ]
     for section, first, last in ranges:
         for index, record in enumerate(data.get(section, [])):
-            if record.get(first) and record.get(last) and record[last] < record[first]:
+            if record.get(first) and record.get(last) and _before(record[last], record[first]):
                 yield (
                     [section, index, last],
                     f"{last} {record[last]} is before {first} {record[first]}",
@@ -121,7 +127,7 @@ def _consistency_problems(data: Mapping[str, Any]) -> Iterator[tuple[list[str | 
                 )
     for index, credential in enumerate(data.get("credentials", [])):
         for k, cycle in enumerate(credential.get("recert_cycles", [])):
-            if cycle.get("start") and cycle.get("end") and cycle["end"] < cycle["start"]:
+            if cycle.get("start") and cycle.get("end") and _before(cycle["end"], cycle["start"]):
                 yield (
                     ["credentials", index, "recert_cycles", k, "end"],
                     f"end {cycle['end']} is before start {cycle['start']}",
@@ -171,3 +177,11 @@ def _consistency_problems(data: Mapping[str, Any]) -> Iterator[tuple[list[str | 
                 "a completed course has no completion date",
                 "give the completion date, or set completed: false",
             )
+
+
+def _before(end: str, start: str) -> bool:
+    """Whether ``end`` is surely before ``start``: a month or year may end as late as its last day
+    and start as early as its first (``2024-03`` may end after ``2024-03-15`` starts)."""
+    if len(end) == len(start) == 10:
+        return end < start  # ISO days compare as text (the usual case: no dates parsed)
+    return span(end)[1] < span(start)[0]

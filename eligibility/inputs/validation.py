@@ -45,6 +45,11 @@ def _schema(name: str) -> dict[str, Any]:
     return json.loads(schema_file(name).read_text(encoding="utf-8"))
 
 
+def schema(name: str) -> Mapping[str, Any]:
+    """The parsed ``schemas/<name>.schema.json``, for reading its annotations (never modify it)."""
+    return _schema(name)
+
+
 @cache
 def validator(name: str) -> Draft202012Validator:
     """The validator for ``schemas/<name>.schema.json``, with format checks (dates) switched on.
@@ -202,7 +207,8 @@ def _explain(error: jsonschema.ValidationError) -> tuple[str, str]:
             f"add '{missing}': {field.get('description', '')}".strip(),
         )
     if keyword in ("format", "pattern") and schema.get("format") == "date":
-        return _date_problem(value, nullable=False)
+        # the evaluation date (as_of) is the one date that must be a day
+        return _date_problem(value, nullable=False, imprecise=len(error.absolute_path) > 1)
     if keyword == "enum":
         choices = ", ".join(json.dumps(choice) for choice in schema["enum"])
         return f"{_shown(value)} is not an accepted value", f"use one of: {choices}"
@@ -219,7 +225,7 @@ def _explain(error: jsonschema.ValidationError) -> tuple[str, str]:
     if keyword in ("minItems", "minProperties") and schema[keyword] == 1:
         return f"{_shown(value)} is empty", _describe(schema)
     if keyword == "anyOf" and any(s.get("format") == "date" for s in schema["anyOf"]):
-        return _date_problem(value, nullable=True)
+        return _date_problem(value, nullable=any(s.get("type") == "null" for s in schema["anyOf"]))
     if keyword == "not" and isinstance(value, dict):
         given = [key for key in _keys_of(schema["not"]) if key in value]
         if given:  # a key this kind of mapping may not have
@@ -256,7 +262,7 @@ def _one_of_keys(alternatives: list[Any]) -> list[str] | None:
     return keys
 
 
-def _date_problem(value: Any, nullable: bool) -> tuple[str, str]:
+def _date_problem(value: Any, nullable: bool, imprecise: bool = True) -> tuple[str, str]:
     """A date that is not one, or one outside the range this tool works with."""
     outside = range_problem(value) if isinstance(value, str) else None
     if outside:
@@ -267,6 +273,7 @@ def _date_problem(value: Any, nullable: bool) -> tuple[str, str]:
     return f"{value!r} is not a valid date", (
         "write a real calendar date as YYYY-MM-DD (year, month, day)"
         + (", or null" if nullable else "")
+        + ('; if only the month or year is known, 2024-03 or "2024" (quoted)' if imprecise else "")
     )
 
 

@@ -1,0 +1,348 @@
+"""Answers for a profile that leaves out what it does not know (``inputs/formatversion.py``):
+true/false fields in profile format 2, values the rules need (a job's start, a paid-through
+date), and dates known only to the month or year.
+
+The facts read what is left out one way (``{var: on_letterhead}`` is null, so false; a job
+without a start is not counted; ``2024-03`` is its first day), so the answer as derived is the
+answer under one reading. It is derived again under the other readings: every field left out read
+the other way, and every imprecise date at the ends of its range (the longest reading: starts on
+their first day, ends on their last; and the shortest). A check or condition whose answer is the
+same under every reading does not depend on what was not known, and keeps its answer: what is
+left out is harmless where it does not matter. One whose answer differs is **unknown**. Only then
+is each unknown tried on its own, to name what a condition that differs depends on: a leaf lists
+it as missing (a date with its range), with how to give it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from eligibility.engine.results import (
+    AMBIGUOUS,
+    MET,
+    NOT_APPLICABLE,
+    NOT_MET,
+    UNKNOWN,
+    closest_pathway,
+    lacking_leaves,
+)
+from eligibility.inputs.formatversion import imprecise_dates, not_stated
+
+if TYPE_CHECKING:
+    from eligibility.engine.results import CheckResult, NodeResult
+
+Explain = Callable[[Mapping[str, Any]], "tuple[CheckResult, ...]"]
+Setting = tuple[tuple[str | int, ...], Any]  # a field's path in the profile and a value for it
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """Something the profile does not pin down, and the values it may take besides the one the
+    facts read."""
+
+    named: str  # as a person finds it: "letter-1: contact_info_present (not stated)"
+    how: str  # how to give it
+    settings: tuple[Setting, ...]  # each tried on its own to see whether a condition depends on it
+
+
+@dataclass(frozen=True)
+class Readings:
+    """A profile's unknowns and the readings that try them all at once."""
+
+    unknowns: tuple[Unknown, ...]
+    variants: tuple[tuple[str, tuple[Setting, ...]], ...]  # (one of READINGS, its settings)
+
+
+# The readings tried, by name (export.py writes each into the facts document under its name)
+READINGS = ("not_stated", "longest", "shortest")
+
+
+def readings(data: Mapping[str, Any]) -> Readings | None:
+    """What ``data`` leaves unknown; None when nothing (the usual case, found without copying)."""
+    omitted = not_stated(data)
+    dates = imprecise_dates(data)
+    if not omitted and not dates:
+        return None
+    unknowns: list[Unknown] = []
+    variants: list[tuple[str, tuple[Setting, ...]]] = []
+    if omitted:
+        for item in omitted:
+            unknowns.append(
+                Unknown(
+                    f"{item.record}: {item.field} (not stated)",
+                    _how(item),
+                    ((item.path, item.other),),
+                )
+            )
+        variants.append(("not_stated", tuple((item.path, item.other) for item in omitted)))
+    if dates:
+        for date in dates:
+            unknowns.append(
+                Unknown(
+                    f"{date.record}: {date.field} {date.text} (any day from {date.first} to {date.last})",
+                    f"give the exact {date.field} of {date.record}, if a document shows it",
+                    ((date.path, date.first), (date.path, date.last)),
+                )
+            )
+        longest = tuple((d.path, d.last if d.end_like else d.first) for d in dates)
+        shortest = tuple((d.path, d.first if d.end_like else d.last) for d in dates)
+        variants += [("longest", longest), ("shortest", shortest)]
+    return Readings(tuple(unknowns), tuple(variants))
+
+
+def with_unstated(
+    data: Mapping[str, Any], results: tuple[CheckResult, ...], explain: Explain
+) -> tuple[CheckResult, ...]:
+    """``results`` (answered on ``data`` as it is) with each answer that depends on what ``data``
+    leaves unknown made unknown. ``explain`` answers the same checks for other data."""
+    found = readings(data)
+    if found is None:
+        return results
+    others = [explain(with_settings(data, variant)) for _, variant in found.variants]
+    if not any(_differs(a, other[i]) for other in others for i, a in enumerate(results)):
+        return results
+    alone = [
+        (unknown, explain(with_settings(data, (setting,))))
+        for unknown in found.unknowns
+        for setting in unknown.settings
+    ]
+    return tuple(
+        _merged_check(
+            result,
+            [other[i] for other in others],
+            [(unknown, answers[i]) for unknown, answers in alone],
+            found.unknowns,
+        )
+        for i, result in enumerate(results)
+    )
+
+
+def unstated_assessment(data: Mapping[str, Any], answer: Any, assess: Callable[..., Any]) -> Any:
+    """A cohort's answer (``engine.plan.Assessment``) for ``data`` with the same rule as
+    :func:`with_unstated`: a check or condition whose answer differs under another reading of
+    what ``data`` leaves unknown is unknown. ``assess(data, explained)`` answers other data alike
+    (with the result trees when ``explained``)."""
+    found = readings(data)
+    if found is None:
+        return answer
+    others = [assess(with_settings(data, variant), False) for _, variant in found.variants]
+    outcomes = [
+        _merged_outcome(mine, [other.outcomes[i] for other in others])
+        for i, mine in enumerate(answer.outcomes)
+    ]
+    standings = tuple(
+        mine if all(other.standings[i] == mine for other in others) else None
+        for i, mine in enumerate(answer.standings)
+    )
+    results = answer.results
+    changed = [
+        i
+        for i, outcome in enumerate(outcomes)
+        if outcome.status == NOT_MET and outcome is not answer.outcomes[i]
+    ]
+    if results or changed:
+        trees = results or assess(data, True).results
+        merged = with_unstated(data, trees, lambda changed: assess(changed, True).results)
+        results = merged if results else results
+        for i in changed:  # what the closest pathway lacks, as the merged tree has it
+            closest = closest_pathway(merged[i].requires) if merged[i].requires else None
+            unknown = [n for n in lacking_leaves(closest) if n.status == UNKNOWN] if closest else []
+            kept = [n for n in outcomes[i].lacking if n.status == NOT_MET]
+            outcomes[i] = replace(outcomes[i], lacking=(*kept, *unknown))
+    return replace(answer, outcomes=tuple(outcomes), standings=standings, results=results)
+
+
+def with_settings(data: Mapping[str, Any], settings: Sequence[Setting]) -> dict[str, Any]:
+    """A copy of ``data`` with each field of ``settings`` given its value."""
+    copy = _copy(data)
+    for path, value in settings:
+        record: Any = copy
+        for step in path[:-1]:
+            record = record[step]
+        record[path[-1]] = value
+    return copy
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {key: _copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copy(item) for item in value]
+    return value
+
+
+def _differs(first: CheckResult, second: CheckResult) -> bool:
+    if first.status != second.status or first.standing != second.standing:
+        return True
+    if [o.status for o in first.others] != [o.status for o in second.others]:
+        return True
+    return _tree_differs(first.requires, second.requires) or _tree_differs(
+        first.recommends, second.recommends
+    )
+
+
+def _tree_differs(first: NodeResult | None, second: NodeResult | None) -> bool:
+    if first is None or second is None:
+        return first is not second
+    if first.status != second.status:
+        return True
+    return any(_tree_differs(child, _child(second, child)) for child in first.children)
+
+
+def _merged_check(
+    result: CheckResult,
+    others: list[CheckResult],
+    alone: list[tuple[Unknown, CheckResult]],
+    unknowns: Sequence[Unknown],
+) -> CheckResult:
+    if result.status == NOT_APPLICABLE:
+        applying = next((other for other in others if other.status != NOT_APPLICABLE), None)
+        if applying is not None:  # show the reading under which the check applies
+            others = [result if other is applying else other for other in others]
+            result = applying
+    requires = _merged_node(
+        result.requires,
+        [other.requires for other in others],
+        [(u, a.requires) for u, a in alone],
+        unknowns,
+    )
+    recommends = _merged_node(
+        result.recommends,
+        [other.recommends for other in others],
+        [(u, a.recommends) for u, a in alone],
+        unknowns,
+    )
+    status = result.status
+    if any(other.status != status for other in others):
+        status = UNKNOWN
+    versions = tuple(  # other versions in force, answered alike
+        replace(reading, status=UNKNOWN)
+        if any(
+            len(other.others) > j and other.others[j].status != reading.status for other in others
+        )
+        else reading
+        for j, reading in enumerate(result.others)
+    )
+    standing = result.standing
+    if any(other.standing != standing for other in others):
+        standing = None  # the standing depends on what is not known
+    if (requires, recommends, status, standing, versions) == (
+        result.requires,
+        result.recommends,
+        result.status,
+        result.standing,
+        result.others,
+    ):
+        return result
+    return replace(
+        result,
+        requires=requires,
+        recommends=recommends,
+        status=status,
+        standing=standing,
+        others=versions,
+    )
+
+
+def _merged_node(
+    node: NodeResult | None,
+    others: list[NodeResult | None],
+    alone: list[tuple[Unknown, NodeResult | None]],
+    unknowns: Sequence[Unknown],
+) -> NodeResult | None:
+    if node is None:
+        return node
+    children = tuple(
+        _merged_node(
+            child,
+            [_child(other, child) if other is not None else None for other in others],
+            [(u, _child(a, child) if a is not None else None) for u, a in alone],
+            unknowns,
+        )
+        for child in node.children
+    )
+    if all(other is None or other.status == node.status for other in others):
+        return replace(node, children=children) if children != node.children else node
+    if node.node.kind != "leaf":
+        return replace(node, status=UNKNOWN, children=children, shortfall=None, reached_on=None)
+    deciding = list(
+        dict.fromkeys(u for u, a in alone if a is not None and a.status != node.status)
+    ) or list(unknowns)
+    return replace(
+        _unknown_leaf(node),
+        node=replace(node.node, supply=(*node.node.supply, *((u.named, u.how) for u in deciding))),
+        missing=(*node.missing, *(u.named for u in deciding)),
+    )
+
+
+def _merged_outcome(mine: Any, others: list[Any]) -> Any:
+    """One check's outcome under every reading: a leaf (or the check) that differs is unknown."""
+    if all(other == mine for other in others):
+        return mine
+    if mine.status == NOT_APPLICABLE:
+        applying = next((other for other in others if other.status != NOT_APPLICABLE), None)
+        if applying is not None:  # as _merged_check: the reading under which it applies
+            others = [mine if other is applying else other for other in others]
+            mine = applying
+    leaves = _statuses(mine)
+    for other in others:
+        theirs = _statuses(other)
+        for leaf in theirs:
+            leaves.setdefault(leaf, MET)
+        for leaf in leaves:
+            if leaves[leaf] != theirs.get(leaf, MET):
+                leaves[leaf] = UNKNOWN
+    status = mine.status if all(o.status == mine.status for o in others) else UNKNOWN
+    failed = tuple(leaf for leaf, s in leaves.items() if s == NOT_MET)
+    return replace(
+        mine,
+        status=status,
+        failed=failed,
+        unknown=tuple(leaf for leaf, s in leaves.items() if s == UNKNOWN),
+        ambiguous=tuple(leaf for leaf, s in leaves.items() if s == AMBIGUOUS),
+        lacking=_lacking(mine.lacking, leaves) if status == NOT_MET else (),
+    )
+
+
+def _lacking(lacking: Sequence[NodeResult], leaves: Mapping[str, str]) -> tuple[NodeResult, ...]:
+    """The closest pathway's unmet leaves after the readings: not met first, then unknown (as
+    the explanation lists them)."""
+    kept = [n for n in lacking if leaves.get(n.node.id, NOT_MET) == NOT_MET]
+    unknown = [_unknown_leaf(n) for n in lacking if leaves.get(n.node.id) == UNKNOWN]
+    return (*kept, *unknown)
+
+
+def _unknown_leaf(node: NodeResult) -> NodeResult:
+    """A leaf whose answer differs between readings, as the merged tree shows it."""
+    return replace(
+        node,
+        status=UNKNOWN,
+        found=None if isinstance(node.found, bool) else node.found,  # "yes" would be a claim
+        shortfall=None,
+        reached_on=None,
+    )
+
+
+def _statuses(outcome: Any) -> dict[str, str]:
+    found = dict.fromkeys(outcome.failed, NOT_MET)
+    found.update(dict.fromkeys(outcome.unknown, UNKNOWN))
+    found.update(dict.fromkeys(outcome.ambiguous, AMBIGUOUS))
+    return found
+
+
+def _child(parent: NodeResult, child: NodeResult) -> NodeResult | None:
+    """``parent``'s result for the condition ``child`` is the result of (children are listed
+    closest first, so their order differs between readings)."""
+    return next((c for c in parent.children if c.node.id == child.node.id), None)
+
+
+def _how(item: Any) -> str:
+    if item.reads_as == "undated":
+        return f"give {item.field} of {item.record} (YYYY-MM-DD), or null if it is undated"
+    if item.flag:
+        return f"state {item.field} of {item.record}: true or false"
+    if isinstance(item.other, list):
+        return f"give {item.field} of {item.record}: the ones used"
+    return f"give {item.field} of {item.record} (YYYY-MM-DD, or YYYY-MM if only the month is known)"

@@ -1,0 +1,343 @@
+"""Profile format versions, and what a profile leaves unknown.
+
+Format 1 (a profile without ``profile_version`` is read as one) reads a true/false field left out
+as "no" (``typed`` as "yes") and a letter without a ``letter_date`` as undated; format 2 reads
+both as "not stated". The schema marks each such true/false field with its format 1 reading (the
+JSON Schema annotation ``default``), so this module holds no list of them. In either format a
+profile may leave out a value the rules need rather than invent it (``LEFT_OUT``), and give a
+date as a month or a year (``imprecise_dates``): ``engine/unstated.py`` answers under the other
+readings of all of these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from eligibility.dates import EARLIEST, LATEST, is_imprecise, span
+from eligibility.inputs.validation import schema
+
+FIRST = 1
+CURRENT = 2
+
+# Fields other than true/false ones that format 1 reads as "there is none" when left out (a letter
+# without a letter_date is undated), and format 2 as not stated; the other reading is the latest
+# date, so that a letter of unknown date may cover the work up to the evaluation date.
+FORMAT1_NONE: dict[tuple[Path, str], str] = {
+    (("verification_letters", "[]"), "letter_date"): "undated",
+}
+
+# A field that another field's ``true`` implies: a hand-signed letter is signed, in every format,
+# so a letter with ``hand_signed: true`` and no ``signed`` is not missing anything.
+IMPLIED_BY = {"signed": "hand_signed"}
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Omitted:
+    """A field a record leaves out: a true/false field (and what format 1 reads it as), or a
+    value the rules need that the person did not know (``LEFT_OUT``)."""
+
+    path: Path  # where it would go: ("verification_letters", 0, "contact_info_present")
+    record: str  # the record as a person knows it: "letter-1", "CPC", "ceus[2]"
+    field: str
+    value: Any  # format 1's reading (true, false; None: "there is none"); None for a value left out
+    other: Any = None  # the other reading (the opposite extreme of the one the facts make)
+    reads_as: str = ""  # format 1's reading in words: "no", "yes", "undated"
+
+    @property
+    def flag(self) -> bool:
+        return isinstance(self.value, bool)
+
+
+# Values the rules need that a profile may leave out, in either format, rather than invent (issue
+# 14 item 19). The facts read one left out as one extreme (a job without a start is not counted;
+# a membership without a paid-through date is paid up); the other reading is the other extreme:
+# the earliest date the tool works with, or every value the schema allows.
+LEFT_OUT: dict[tuple[Path, str], str] = {
+    (("work_history", "[]"), "start_date"): "earliest",
+    (("work_history", "[]"), "code_sets"): "every",
+    (("memberships", "[]"), "paid_through"): "earliest",
+}
+
+
+def version_of(data: Mapping[str, Any]) -> int:
+    """The format a (schema-valid) profile is written in: its ``profile_version``, else 1."""
+    return data.get("profile_version") or FIRST
+
+
+@cache
+def format1_readings() -> tuple[tuple[Path, str, bool], ...]:
+    """(record path with ``[]`` for list items, field, format 1 reading) for every true/false
+    field of the profile schema whose omission format 1 reads as a value."""
+    return tuple(
+        (where, name, field["default"])
+        for where, name, field in _schema_fields()
+        if field.get("type") == "boolean" and "default" in field
+    )
+
+
+@cache
+def _schema_fields() -> tuple[tuple[Path, str, Mapping[str, Any]], ...]:
+    """(record path with ``[]`` for list items, field name, its schema) of every field of the
+    profile schema, records within records included."""
+    found: list[tuple[Path, str, Mapping[str, Any]]] = []
+
+    def walk(node: Mapping[str, Any], where: Path) -> None:
+        for name, sub in node.get("properties", {}).items():
+            found.append((where, name, sub))
+            inner = sub.get("items") if sub.get("type") == "array" else sub
+            if isinstance(inner, Mapping) and "properties" in inner:
+                walk(inner, (*where, name, "[]") if inner is not sub else (*where, name))
+
+    walk(schema("profile"), ())
+    return tuple(found)
+
+
+def omitted_flags(data: Mapping[str, Any]) -> list[Omitted]:
+    """The true/false fields ``data`` leaves out whose reading format 2 changes, in file order."""
+    found: list[Omitted] = []
+    readings = _flag_places()
+    for where, path, record in _records(data, readings):
+        for name, value in readings[where]:
+            if name in record or record.get(IMPLIED_BY.get(name, "")) is True:
+                continue
+            word = "yes" if value else "no"
+            label = _label(path, record)
+            found.append(Omitted((*path, name), label, name, value, not value, word))
+    for (where, name), word in FORMAT1_NONE.items():
+        for _, path, record in _records(data, (where,)):
+            if name not in record:
+                label = _label(path, record)
+                found.append(Omitted((*path, name), label, name, None, LATEST.isoformat(), word))
+    if found:  # in file order: sections as the profile has them, records in order
+        sections = {name: place for place, name in enumerate(data)}
+        found.sort(key=lambda item: (sections.get(item.path[0], 0), item.path[1:]))
+    return found
+
+
+@cache
+def _flag_places() -> dict[Path, tuple[tuple[str, bool], ...]]:
+    places: dict[Path, list[tuple[str, bool]]] = {}
+    for where, name, value in format1_readings():
+        places.setdefault(where, []).append((name, value))
+    return {where: tuple(fields) for where, fields in places.items()}
+
+
+def left_out_values(data: Mapping[str, Any]) -> list[Omitted]:
+    """The values of ``LEFT_OUT`` that ``data`` leaves out, each with its other reading."""
+    wanted = _left_out_places()
+    if all(  # the usual case, in plain loops: every record gives them
+        name in record
+        for (section, _), names in wanted.items()
+        for record in data.get(section) or ()
+        for name in names
+    ):
+        return []
+    found = []
+    for where, path, record in _records(data, wanted):
+        for name in wanted[where]:
+            if name not in record:
+                other = _other_reading(where, name)
+                found.append(Omitted((*path, name), _label(path, record), name, None, other))
+    return found
+
+
+@cache
+def _left_out_places() -> dict[Path, tuple[str, ...]]:
+    places: dict[Path, list[str]] = {}
+    for where, name in LEFT_OUT:
+        places.setdefault(where, []).append(name)
+    return {where: tuple(names) for where, names in places.items()}
+
+
+def not_stated(data: Mapping[str, Any]) -> list[Omitted]:
+    """Everything ``data`` leaves unknown that an answer may need: the values of ``LEFT_OUT`` it
+    leaves out and, in format 2, the true/false fields it leaves out (format 1 reads those as the
+    schema's ``default`` says)."""
+    values = left_out_values(data)
+    return values if version_of(data) == FIRST else omitted_flags(data) + values
+
+
+def _other_reading(where: Path, name: str) -> Any:
+    node: Mapping[str, Any] = schema("profile")
+    for step in where:
+        node = node["items"] if step == "[]" else node["properties"][step]
+    field = node["properties"][name]
+    if LEFT_OUT[(where, name)] == "every":
+        return list(field["items"]["enum"])
+    return EARLIEST.isoformat()
+
+
+def _records(data: Mapping[str, Any], places: Iterable[Path]) -> list[tuple[Path, Path, Mapping]]:
+    """The records of ``data`` at ``places`` (schema places, ``[]`` for list items), each with its
+    place and its path: only where something is looked for, so a profile is not walked whole (a
+    batch asks this of every student: plain loops, no generators)."""
+    found: list[tuple[Path, Path, Mapping]] = []
+    for where in places:
+        if len(where) == 2 and where[1] == "[]":  # a section's records: most places
+            items = data.get(where[0])
+            if items:
+                section = where[0]
+                found += [
+                    (where, (section, index), item)
+                    for index, item in enumerate(items)
+                    if type(item) is dict or isinstance(item, Mapping)
+                ]
+            continue
+        nodes: list[tuple[Path, Any]] = [((), data)]
+        for step in where:
+            deeper: list[tuple[Path, Any]] = []
+            for path, node in nodes:
+                if step == "[]":
+                    if isinstance(node, list):
+                        deeper += [((*path, i), item) for i, item in enumerate(node)]
+                elif (node.__class__ is dict or isinstance(node, Mapping)) and step in node:
+                    deeper.append(((*path, step), node[step]))
+            nodes = deeper
+        found += [
+            (where, path, node)
+            for path, node in nodes
+            if node.__class__ is dict or isinstance(node, Mapping)
+        ]
+    return found
+
+
+def _label(path: Path, record: Mapping[str, Any]) -> str:
+    """How a person finds the record: its ``id`` (a credential's is its name), else its place."""
+    if isinstance(record.get("id"), str) and record["id"].strip():
+        return record["id"]
+    for field, words in (("employer", "the job at {}"), ("organization", "the {} membership")):
+        if isinstance(record.get(field), str) and record[field].strip():
+            return words.format(record[field])
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text or "the profile"
+
+
+def format_note(data: Mapping[str, Any]) -> str | None:
+    """The note a format 1 profile gets when it leaves out a field format 2 reads differently:
+    which fields, what they are read as, and how to upgrade. None for anything else."""
+    if version_of(data) != FIRST:
+        return None
+    omitted = omitted_flags(data)
+    if not omitted:
+        return None
+    by_record: dict[str, list[str]] = {}
+    for item in omitted:
+        by_record.setdefault(item.record, []).append(f"{item.field} (read as {item.reads_as})")
+    fields = "; ".join(f"{record}: {', '.join(names)}" for record, names in by_record.items())
+    return (
+        f"profile format 1: fields left out are read as before: {fields}. "
+        f"Format {CURRENT} reads a field left out as not stated; 'eligibility upgrade' rewrites"
+        f" the profile in format {CURRENT} with these values written out"
+    )
+
+
+# The schema's pattern of a date given as a month or a year: a date field that accepts it may be
+# imprecise
+MONTH_OR_YEAR = "^(19|2[01])\\d{2}(-(0[1-9]|1[0-2]))?$"
+
+# Dates that end something: read at the latest day of their range where a time is at its longest
+END_LIKE = frozenset({"end_date", "stated_end", "paid_through", "cycle_end", "end", "letter_date"})
+
+
+@dataclass(frozen=True)
+class Imprecise:
+    """A date that stands for a range of days: a month (``2024-03``), a year (``"2024"``), or a
+    day whose job says only its month or year is known (``date_precision``)."""
+
+    path: Path
+    record: str
+    field: str
+    text: str
+    first: str  # the range, as ISO days
+    last: str
+    end_like: bool  # an end: the longest reading takes its last day, not its first
+
+
+@cache
+def date_fields() -> tuple[tuple[Path, str], ...]:
+    """(record path with ``[]`` for list items, field) of every date a profile may give
+    imprecisely: each date field of the schema that accepts a month or a year."""
+    return tuple(
+        (where, name)
+        for where, name, field in _schema_fields()
+        if any(a.get("pattern") == MONTH_OR_YEAR for a in field.get("anyOf", ()))
+    )
+
+
+def imprecise_dates(data: Mapping[str, Any]) -> list[Imprecise]:
+    """The dates of ``data`` that stand for more than one day, in the order of the schema."""
+    fields = _date_places()
+    if not _any_imprecise(data, _date_sections()):
+        return []  # the usual case: every date a day, found without building a path
+    found = []
+    for where, path, record in _records(data, fields):
+        precision = record.get("date_precision")
+        names = fields[where]
+        for name in names:
+            text = record.get(name)
+            if isinstance(text, str) and is_imprecise(text, precision):
+                first, last = span(text, precision)
+                found.append(
+                    Imprecise(
+                        (*path, name),
+                        _label(path, record),
+                        name,
+                        text,
+                        first.isoformat(),
+                        last.isoformat(),
+                        name in END_LIKE,
+                    )
+                )
+    return found
+
+
+def _any_imprecise(node: Mapping[str, Any], sections: Mapping[str, Any]) -> bool:
+    """Whether a record may hold a date that is not a day: a quick look, in plain loops, at the
+    sections ``node`` has (a batch asks this of every student)."""
+    for section, value in node.items():
+        found = sections.get(section)
+        if found is None or not value:
+            continue
+        names, inner = found
+        for record in value if value.__class__ is list else (value,):
+            if record.__class__ is not dict:
+                continue
+            precision = record.get("date_precision")
+            if precision == "month" or precision == "year":
+                return True
+            for name in names:
+                text = record.get(name)
+                if text.__class__ is str and len(text) != 10:
+                    return True
+            if inner and _any_imprecise(record, inner):
+                return True
+    return False
+
+
+@cache
+def _date_sections() -> dict[str, Any]:
+    """The date places as a tree of sections: name -> (date fields, the sections inside)."""
+    tree: dict[str, Any] = {}
+    for where, names in _date_places().items():
+        steps = [step for step in where if step != "[]"]
+        level = tree
+        for step in steps[:-1]:
+            level = level.setdefault(step, ((), {}))[1]
+        own, inner = level.get(steps[-1], ((), {}))
+        level[steps[-1]] = (own + names, inner)
+    return tree
+
+
+@cache
+def _date_places() -> dict[Path, tuple[str, ...]]:
+    places: dict[Path, list[str]] = {}
+    for where, name in date_fields():
+        places.setdefault(where, []).append(name)
+    return {where: tuple(names) for where, names in places.items()}

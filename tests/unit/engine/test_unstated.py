@@ -1,0 +1,131 @@
+"""True/false fields not stated (profile format 2, issue 14 item 20): an answer that needs one
+is unknown and names it; one that does not is unchanged; format 1 reads a field left out as no."""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+
+from eligibility.api import check_profile
+from eligibility.engine.plan import assess, make_plan
+from eligibility.inputs.formatversion import left_out_values
+from eligibility.inputs.profiles import load_profile, profile_from_data
+from eligibility.report.render import text_report
+from eligibility.rulebook.rules import load_rulebook
+from tests.conftest import PROFILES
+
+X71 = load_profile(PROFILES / "x71-flags-not-stated.yaml")
+
+
+def _answer(data: dict, check: str = "CPC-A-removal"):
+    report = check_profile(profile_from_data(data, "p.yaml"), [check])
+    return report.results[0], text_report(report, {})
+
+
+def _leaf(node, ident):
+    if node.node.id == ident:
+        return node
+    return next((f for c in node.children if (f := _leaf(c, ident)) is not None), None)
+
+
+def test_a_letter_flag_not_stated_makes_the_documented_months_unknown_naming_it() -> None:
+    result, text = _answer(copy.deepcopy(dict(X71.data)))
+    assert result.status == "unknown"
+    leaf = _leaf(result.requires, "option-1-letters")
+    assert leaf.status == "unknown"
+    assert leaf.missing == ("letter-1: contact_info_present (not stated)",)
+    assert "state contact_info_present of letter-1: true or false" in text
+    assert "contact_info_present not stated" in text
+    assert "no current contact information" not in text
+
+
+def test_a_flag_not_stated_where_it_does_not_matter_changes_nothing() -> None:
+    data = copy.deepcopy(dict(X71.data))
+    data["verification_letters"][0]["contact_info_present"] = True
+    result, text = _answer(data)  # job-2's directly_assigns_codes is still not stated
+    assert result.status == "met"
+    assert "directly_assigns_codes" not in text
+
+
+def test_stating_it_gives_the_answer_either_way() -> None:
+    data = copy.deepcopy(dict(X71.data))
+    data["verification_letters"][0]["contact_info_present"] = False
+    result, _ = _answer(data)
+    assert result.status == "not_met"
+
+
+def test_format_1_reads_the_same_profile_as_before() -> None:
+    data = {**copy.deepcopy(dict(X71.data)), "profile_version": 1}
+    result, text = _answer(data)
+    assert result.status == "not_met"
+    assert "no current contact information" in text
+
+
+def test_a_cohort_answers_as_check_does() -> None:
+    book = load_rulebook()
+    plan = make_plan(book, date(2026, 11, 22))
+    verdicts = {v.check_id: v for v in assess(plan, book, X71.data).verdicts()}
+    removal = verdicts["CPC-A-removal"]
+    assert removal.status == "unknown"
+    assert "option-1-letters" in removal.outcome.unknown
+    assert "option-1-experience" not in removal.outcome.unknown
+
+
+X72 = load_profile(PROFILES / "x72-values-not-known.yaml")
+
+
+def test_values_left_out_are_listed_with_their_other_reading() -> None:
+    found = {(item.record, item.field): item.other for item in left_out_values(X72.data)}
+    assert found[("the AAPC membership", "paid_through")] == "1900-01-01"
+    assert found[("job-2", "start_date")] == "1900-01-01"
+    assert "CPT" in found[("job-2", "code_sets")]
+    assert len(found) == 3, found
+
+
+def test_a_paid_through_date_left_out_makes_the_dues_unknown() -> None:
+    result, text = _answer(copy.deepcopy(dict(X72.data)), "CPC-renewal")
+    assert result.status == "unknown"
+    assert _leaf(result.requires, "dues").status == "unknown"
+    assert "give paid_through of the AAPC membership" in text
+    paid = copy.deepcopy(dict(X72.data))
+    paid["memberships"][0]["paid_through"] = "2027-05-31"
+    assert _answer(paid, "CPC-renewal")[0].status == "met"
+
+
+def _condition(data: dict, check: str, ident: str):
+    result, text = _answer(data, check)
+    return _leaf(result.requires, ident), text
+
+
+def test_a_job_without_a_start_is_harmless_where_other_work_suffices() -> None:
+    leaf, text = _condition(copy.deepcopy(dict(X72.data)), "CPC-full", "option-1-experience")
+    assert leaf.status == "met"
+    assert "start_date" not in text
+
+
+def test_a_job_without_a_start_makes_experience_unknown_where_it_is_needed() -> None:
+    data = copy.deepcopy(dict(X72.data))
+    data["work_history"] = data["work_history"][1:]  # only the job whose start is not known
+    leaf, text = _condition(data, "CPC-full", "option-1-experience")
+    assert leaf.status == "unknown"
+    assert "give start_date of job-2" in text
+    data["work_history"][0]["start_date"] = "2019-06-01"  # stated: seven months, not enough
+    assert _condition(data, "CPC-full", "option-1-experience")[0].status == "not_met"
+
+
+def test_a_letter_date_left_out_in_format_2_is_not_known_and_null_is_undated() -> None:
+    data = copy.deepcopy(dict(X71.data))
+    letter = data["verification_letters"][0]
+    letter["contact_info_present"] = True
+    del letter["letter_date"]
+    result, text = _answer(data)
+    assert result.status == "unknown"
+    assert "give letter_date of letter-1 (YYYY-MM-DD), or null if it is undated" in text
+    assert "letter_date not stated" in text and "not dated" not in text
+    letter["letter_date"] = None  # stated: the letter is undated
+    result, text = _answer(data)
+    assert result.status == "not_met"
+    assert "not dated" in text
+    data["profile_version"] = 1  # format 1: left out is undated, as before
+    del letter["letter_date"]
+    assert _answer(data)[0].status == "not_met"

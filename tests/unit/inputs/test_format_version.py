@@ -1,0 +1,196 @@
+"""Profile format versions (issue 14 item 23): format 1 still loads, with a note where format 2
+reads a field differently, and ``eligibility upgrade`` rewrites it keeping what it means."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from eligibility.api import check_profile
+from eligibility.cli import main
+from eligibility.errors import InputError
+from eligibility.inputs.formatversion import (
+    CURRENT,
+    format1_readings,
+    format_note,
+    omitted_flags,
+    version_of,
+)
+from eligibility.inputs.profiles import load_profile, profile_from_text
+from eligibility.inputs.validation import schema
+from eligibility.inputs.yamlio import parse_text
+from eligibility.upgrade import upgrade_file, upgrade_text
+from tests.conftest import PROFILES, RULES
+
+X70 = PROFILES / "x70-format-1-profile.yaml"
+
+
+def _answers(profile) -> list[tuple[str, str, str | None]]:
+    report = check_profile(profile, as_of=None)
+    return [(r.check_id, r.status, r.standing) for r in report.results]
+
+
+def test_a_profile_without_a_version_is_format_1_and_loads_as_before() -> None:
+    for path in sorted(PROFILES.glob("*.yaml")):
+        data = load_profile(path).data
+        assert version_of(data) == data.get("profile_version", 1), path
+        assert data.get("profile_version") != 1 or version_of(data) == 1
+    assert version_of({}) == 1
+    assert version_of({"profile_version": 2}) == 2
+
+
+def test_the_note_names_each_field_left_out_and_what_format_1_reads_it_as() -> None:
+    profile = load_profile(X70)
+    (note,) = profile.assumed
+    assert "letter-1: contact_info_present (read as no), typed (read as yes)" in note
+    assert "eligibility upgrade" in note
+    assert "signed" not in note.replace("hand_signed", "")  # hand_signed: true implies signed
+
+
+def test_no_note_when_nothing_is_left_out_or_the_profile_is_format_2() -> None:
+    letter = {"author_role": "supervisor", "hand_signed": False}
+    assert format_note({"verification_letters": [letter]}) is not None
+    assert format_note({"profile_version": 2, "verification_letters": [letter]}) is None
+    assert format_note({"verification_letters": []}) is None
+    assert "signed (read as no)" in format_note({"verification_letters": [letter]})
+    assert "signed (read as no)" not in format_note(
+        {"verification_letters": [{**letter, "hand_signed": True}]}
+    )
+
+
+def _reads(node, found: set[str]) -> set[str]:
+    """Every field name a fact file's JsonLogic reads ({var: name}, {var: [name, default]}) or
+    names as a record field (``field: fee_paid``)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "var":
+                name = value[0] if isinstance(value, list) else value
+                if isinstance(name, str):
+                    found.add(name.split(".")[-1])
+            elif key == "field" and isinstance(value, str):
+                found.add(value)
+            _reads(value, found)
+    elif isinstance(node, list):
+        for item in node:
+            _reads(item, found)
+    return found
+
+
+def test_every_true_false_field_the_fact_files_read_says_what_format_1_read() -> None:
+    """A maintainer making a fact read a new true/false field must say, in the schema's
+    ``default``, what format 1 read when it was left out: the note and upgrade follow it."""
+    read: set[str] = set()
+    for path in RULES.rglob("*.yaml"):
+        if "tests" in path.parts:
+            continue
+        text = path.read_text(encoding="utf-8")
+        if "facts_format:" in text:
+            _reads(parse_text(text, str(path)), read)
+    annotated = {name for _, name, _ in format1_readings()}
+
+    def booleans(node, found):
+        for name, sub in node.get("properties", {}).items():
+            if sub.get("type") == "boolean":
+                found.add(name)
+            inner = sub.get("items", sub)
+            if isinstance(inner, dict):
+                booleans(inner, found)
+        return found
+
+    # completed: required; apprentice: the credential's id says it when left out (CPC or CPC-A)
+    flags = booleans(schema("profile"), set()) - {"verified", "completed", "apprentice"}
+    missing = sorted((flags & read) - annotated)
+    assert not missing, f"give these a 'default' (format 1's reading) in the schema: {missing}"
+
+
+@pytest.mark.parametrize(
+    "name", ["x70-format-1-profile", "c10-ivan-petrov", "x01-pahcs-mcs", "c17-priya-shah"]
+)
+def test_an_upgraded_profile_is_format_2_and_gets_the_same_answers(name: str) -> None:
+    path = PROFILES / f"{name}.yaml"
+    upgraded = upgrade_text(path.read_text(encoding="utf-8"), str(path))
+    again = profile_from_text(upgraded.text, str(path))
+    assert again.data["profile_version"] == CURRENT
+    assert not omitted_flags({**again.data, "profile_version": 1})
+    assert _answers(again) == _answers(load_profile(path))
+
+
+def test_upgrade_keeps_comments_order_and_quoting() -> None:
+    text = X70.read_text(encoding="utf-8")
+    new = upgrade_text(text, str(X70)).text
+    for line in text.splitlines():
+        if line != "profile_version: 1":
+            assert line in new.splitlines()  # every line kept, in the same order below
+    kept = [line for line in new.splitlines() if line in text.splitlines()]
+    assert kept == [line for line in text.splitlines() if line != "profile_version: 1"]
+    assert "    contact_info_present: false  # upgrade:" in new or (
+        "    contact_info_present: false # upgrade:" in new
+    )
+
+
+def test_a_profile_without_a_version_gets_one_at_the_top() -> None:
+    text = "# mine\nname: A\nverification_letters:\n  - author_role: hr\n"
+    new = upgrade_text(text, "a.yaml").text
+    assert new.startswith("# mine\nprofile_version: 2\nname: A\n")
+    assert parse_text(new, "a.yaml")["verification_letters"][0]["on_letterhead"] is False
+
+
+def test_json_keeps_key_order_and_indentation() -> None:
+    data = {
+        "name": "J",
+        "profile_version": 1,
+        "ceus": [{"completion_date": "2024-01-01", "ceus": 1}],
+    }
+    new = upgrade_text(json.dumps(data, indent=4), "p.json").text
+    assert list(json.loads(new)) == ["name", "profile_version", "ceus"]
+    assert '\n    "name": "J"' in new
+    assert json.loads(new)["ceus"][0]["aapc_approved_vendor"] is False
+
+
+def test_a_format_2_profile_is_left_as_it_is(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text("profile_version: 2\nname: B\n", encoding="utf-8")
+    before = path.stat().st_mtime_ns
+    upgraded = upgrade_file(str(path), in_place=True)
+    assert not upgraded.changed and "already in profile format 2" in upgraded.summary()
+    assert path.stat().st_mtime_ns == before
+
+
+def test_upgrade_never_writes_over_the_profile_unless_asked(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(X70.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(InputError, match="would write over the profile"):
+        upgrade_file(str(path), out=str(path))
+    assert "profile_version: 1" in path.read_text(encoding="utf-8")
+    upgrade_file(str(path), out=str(tmp_path / "new.yaml"))
+    assert "profile_version: 1" in path.read_text(encoding="utf-8")
+    assert "profile_version: 2" in (tmp_path / "new.yaml").read_text(encoding="utf-8")
+    upgrade_file(str(path), in_place=True)
+    assert "profile_version: 2" in path.read_text(encoding="utf-8")
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_the_command(tmp_path: Path) -> None:
+    runner = CliRunner()
+    printed = runner.invoke(main, ["upgrade", str(X70)])
+    assert printed.exit_code == 0, printed.output
+    assert "profile_version: 2" in printed.stdout
+    assert "letter-1: contact_info_present: false" in printed.stderr
+    several = runner.invoke(main, ["upgrade", str(X70), str(X70)])
+    assert several.exit_code == 2 and "--in-place" in several.stderr
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("nmae: x\n", encoding="utf-8")
+    refused = runner.invoke(main, ["upgrade", str(bad)])
+    assert refused.exit_code == 2 and "unknown field 'nmae'" in refused.stderr
+    helped = runner.invoke(main, ["upgrade", "--help"])
+    assert "Examples:" in helped.output and "--in-place" in helped.output
+
+
+def test_format_1_reads_a_letter_without_a_date_as_undated_and_upgrade_writes_null() -> None:
+    data = {"verification_letters": [{"id": "l", "author_role": "hr", "hand_signed": True}]}
+    assert "letter_date (read as undated)" in format_note(data)
+    new = upgrade_text(json.dumps(data), "p.json").text
+    assert json.loads(new)["verification_letters"][0]["letter_date"] is None

@@ -1,0 +1,86 @@
+"""Dates known only to the month or year (issue 14 items 7 and 18): accepted wherever a profile
+gives a date, read as a range, and an answer that depends on where in it the truth lies is
+unknown with the range shown."""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+
+import pytest
+
+from eligibility.api import check_profile
+from eligibility.dates import parse, span
+from eligibility.errors import InputError
+from eligibility.inputs.formatversion import date_fields, imprecise_dates
+from eligibility.inputs.profiles import load_profile, profile_from_data
+from tests.conftest import PROFILES
+
+X73 = load_profile(PROFILES / "x73-month-precise-start.yaml")
+
+
+def test_a_month_or_a_year_is_a_range_of_days() -> None:
+    assert span("2024-02") == (date(2024, 2, 1), date(2024, 2, 29))
+    assert span("2023") == (date(2023, 1, 1), date(2023, 12, 31))
+    assert span("2024-03-15") == (date(2024, 3, 15), date(2024, 3, 15))
+    assert span("2024-03-15", "month") == (date(2024, 3, 1), date(2024, 3, 31))
+    assert span("2024-03-15", "year") == (date(2024, 1, 1), date(2024, 12, 31))
+    assert parse("2024-03") == date(2024, 3, 1)  # as ISO text compares: before 2024-03-01
+
+
+def test_every_date_but_the_evaluation_date_may_be_a_month_or_a_year() -> None:
+    places = {(where[0], name) for where, name in date_fields()}
+    assert ("work_history", "start_date") in places and ("ceus", "completion_date") in places
+    assert ("memberships", "paid_through") in places and ("self_reviews", "date") in places
+    assert not any(name == "as_of" for _, name in places)
+    data = {"as_of": "2026-11", "work_history": [{"start_date": "2024"}]}
+    with pytest.raises(InputError, match="as_of"):
+        profile_from_data(data, "p.json")
+    del data["as_of"]
+    profile_from_data(data, "p.json")
+    with pytest.raises(InputError, match="'2024-13' is not a valid date"):
+        profile_from_data({"ceus": [{"completion_date": "2024-13", "ceus": 1}]}, "p.json")
+
+
+def test_dates_in_order_allow_a_month_to_end_after_a_day_in_it_starts() -> None:
+    profile_from_data({"work_history": [{"start_date": "2024-03-15", "end_date": "2024-03"}]}, "p")
+    with pytest.raises(InputError, match="end_date 2024-02 is before start_date 2024-03-15"):
+        profile_from_data(
+            {"work_history": [{"start_date": "2024-03-15", "end_date": "2024-02"}]}, "p"
+        )
+
+
+def test_date_precision_makes_a_day_stand_for_its_month_or_year() -> None:
+    job = {"id": "j", "start_date": "2014-01-01", "end_date": None, "date_precision": "year"}
+    (found,) = imprecise_dates({"work_history": [job]})
+    assert (found.first, found.last) == ("2014-01-01", "2014-12-31")
+    assert imprecise_dates({"work_history": [{**job, "date_precision": "day"}]}) == []
+
+
+def _experience(data: dict, as_of: date):
+    report = check_profile(profile_from_data(data, "p.yaml"), ["CPC-A-removal"], as_of)
+    tree = report.results[0].requires
+    nodes = [tree]
+    while nodes:
+        node = nodes.pop()
+        if node.node.id == "option-1-experience":
+            return node
+        nodes += node.children
+    raise AssertionError("no option-1-experience")
+
+
+def test_an_answer_that_depends_on_where_in_the_range_is_unknown_with_the_range() -> None:
+    leaf = _experience(copy.deepcopy(dict(X73.data)), date(2026, 11, 22))
+    assert leaf.status == "unknown"
+    assert "job-1: start_date 2024-11 (any day from 2024-11-01 to 2024-11-30)" in leaf.missing
+    assert _experience(copy.deepcopy(dict(X73.data)), date(2027, 1, 25)).status == "met"
+
+
+def test_the_same_start_as_a_day_gives_a_definite_answer() -> None:
+    data = copy.deepcopy(dict(X73.data))
+    data["work_history"][0]["start_date"] = "2024-11-30"
+    assert _experience(data, date(2026, 11, 22)).status == "not_met"
+    data["work_history"][0]["start_date"] = "2024-11-01"
+    assert _experience(data, date(2026, 11, 22)).status == "met"
+    data["work_history"][0]["date_precision"] = "month"  # recorded: the day is not known
+    assert _experience(data, date(2026, 11, 22)).status == "unknown"
