@@ -164,8 +164,11 @@ def explanation_text(report: ProfileReport, e: Explanation) -> str:
         )
     lines += _review_lines(r)
     if e.closest is not None and r.requires is not None and r.requires.node.kind == "any":
-        things = "one thing" if e.closest.distance == 1 else f"{e.closest.distance} things"
-        lines.append(f"  Closest: {_short_text(e.closest)}, {things} missing.")
+        if e.closest.distance:
+            things = "one thing" if e.closest.distance == 1 else f"{e.closest.distance} things"
+            lines.append(f"  Closest: {_short_text(e.closest)}, {things} missing.")
+        else:  # nothing found missing: what it needs is not known (below)
+            lines.append(f"  Closest: {_short_text(e.closest)}, if what is not known holds.")
     if r.requires is not None:
         lines.append("")
         lines += _tree_lines(r.requires, e.closest, indent=2, top=True)

@@ -55,13 +55,12 @@ def test_a_list_reads_as_a_sentence() -> None:
 def test_the_advice_names_the_missing_topics(rulebook) -> None:
     profile = load_profile(str(PROFILES / "x51-missing-topics.yaml"))
     report = check_profile(profile, ["CCS-exam"], date(2026, 11, 22), None, rulebook)
-    rec = report.results[0].recommends
-    leaf = next(
-        leaf
-        for option in rec.children
-        for leaf in option.children
-        if leaf.node.id == "rec-a-topics"
-    )
+    def walk(node):
+        yield node
+        for child in node.children:
+            yield from walk(child)
+
+    leaf = next(n for n in walk(report.results[0].recommends) if n.node.id == "rec-a-topic-list")
     assert leaf.lacking == ("pathophysiology", "pharmacology")
     assert step(leaf) == "complete courses in pathophysiology and pharmacology"
 
