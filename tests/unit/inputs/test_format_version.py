@@ -100,8 +100,10 @@ def test_every_true_false_field_the_fact_files_read_says_what_format_1_read() ->
                 booleans(inner, found)
         return found
 
-    # completed: required; apprentice: the credential's id says it when left out (CPC or CPC-A)
-    flags = booleans(schema("profile"), set()) - {"verified", "completed", "apprentice"}
+    # completed: required; apprentice: the credential's id says it when left out (CPC or CPC-A);
+    # employer_can_still_verify: an employer can be asked unless the profile says it cannot
+    exempt = {"verified", "completed", "apprentice", "employer_can_still_verify"}
+    flags = booleans(schema("profile"), set()) - exempt
     missing = sorted((flags & read) - annotated)
     assert not missing, f"give these a 'default' (format 1's reading) in the schema: {missing}"
 
