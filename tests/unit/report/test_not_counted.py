@@ -128,3 +128,75 @@ def _course_hours_left_out(data, rulebook):
         rulebook.facts,
         ["training.longest_course_contact_hours"],
     )
+
+
+# --- CEU sums (cycles, periods): the kind names the CEU records it leaves out -----------------
+
+
+def _ceus_left_out(name: str, as_of: date, paths: list[str], rulebook, edit=None):
+    data = copy.deepcopy(load_profile(str(PROFILES / name)).data)
+    if edit:
+        edit(data)
+    return left_out(data, as_of, rulebook.default_policies(), rulebook.facts, paths)
+
+
+def test_ceus_pahcs_does_not_count_are_named_under_the_ceu_condition(rulebook) -> None:
+    profile = load_profile(str(PROFILES / "x80-pahcs-ceus-not-counted.yaml"))
+    report = check_profile(profile, ["MCS-recert"], date(2026, 2, 15), None, rulebook)
+    leaf = _leaf(report.results[0].requires, "last-ceus")
+    assert [n.record for n in leaf.not_counted] == [f"CEU record {n}" for n in (2, 3, 4, 5)]
+    assert {n.fact for n in leaf.not_counted} == {"pahcs.MCS.last.ceus_counted"}
+    video = leaf.not_counted[0]
+    assert video.detail == "ICD-10-CM video course, 10 CEUs, completed 2025-03-01"
+    assert video.reasons[0].startswith("video, audio, CD-ROM or other self-study")
+    assert leaf.not_counted[2].reasons[0].startswith("reported for the CPC")
+    data = json_report(report, rulebook.policies)
+    node = next(n for n in _json_nodes(data["results"][0]["requires"]) if n["id"] == "last-ceus")
+    assert node["not_counted"][0]["record"] == "CEU record 2"
+
+
+def test_a_ceu_record_left_out_of_two_facts_is_listed_once_with_every_reason(rulebook) -> None:
+    def not_hiim(data):
+        data["ceus"][2]["hiim_domain"] = False  # reported for the CPC, and not HIIM either
+
+    listed = _ceus_left_out(
+        "x83-ahima-ceus-not-counted.yaml",
+        date(2025, 6, 20),
+        ["recert.CCS.last.ceus", "recert.CCS.last.hiim"],
+        rulebook,
+        not_hiim,
+    )
+    third = [n for n in listed if n.record == "CEU record 3"]
+    assert len(third) == 1
+    assert third[0].reasons[0].startswith("reported for the CPC")
+    assert third[0].reasons[1].startswith("not in AHIMA's HIIM domains")
+    assert [n.record for n in listed] == sorted(n.record for n in listed)  # in profile order
+
+
+def test_ceus_from_before_a_period_count_in_an_earlier_one_and_are_not_listed(rulebook) -> None:
+    # X81's current period began 2025-10-01: records 1 to 3 are older, and record 4 counts
+    listed = _ceus_left_out(
+        "x81-aapc-ceus-not-counted.yaml", date(2025, 11, 15), ["aapc.current.ceus"], rulebook
+    )
+    assert listed == ()
+
+
+def test_ceus_of_a_running_period_completed_after_the_date_are_not_yet_earned(rulebook) -> None:
+    listed = _ceus_left_out(
+        "x80-pahcs-ceus-not-counted.yaml",
+        date(2025, 6, 1),
+        ["pahcs.MCS.current.ceus_counted"],
+        rulebook,
+    )
+    reasons = {n.record: n.reasons for n in listed}
+    assert reasons["CEU record 4"][0] == "completed after 2025-06-01: not yet earned on that date"
+    assert "CEU record 1" not in reasons and "CEU record 5" not in reasons  # counts; after the end
+
+
+def test_an_aapc_ceu_from_before_certification_is_named(rulebook) -> None:
+    listed = _ceus_left_out(
+        "x82-aapc-ceus-before-certification.yaml", AS_OF, ["aapc.current.ceus"], rulebook
+    )
+    assert [(n.record, n.reasons) for n in listed] == [
+        ("CEU record 1", ("completed before certification on 2026-02-10 (AAPC-CEU-5)",))
+    ]
