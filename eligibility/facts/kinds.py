@@ -246,6 +246,24 @@ def _unstated_reads(
     return [tuple(n for n in _var_names(check["logic"]) if n in flags) for check in checks]
 
 
+def _failed_checks(
+    profile: Mapping[str, Any],
+    section: str,
+    checks: Sequence[Mapping[str, Any]],
+    record: Mapping[str, Any],
+    holds: Holds,
+) -> list[str]:
+    """The text of each ``{logic, text}`` check ``record`` (of ``section``) fails; in a format 2
+    profile, one failed for want of a true/false field the record leaves out says
+    "<field> not stated" instead (not stated is not "no")."""
+    unstated = _unstated_reads(profile, section, checks)
+    return [
+        _said(record, tuple(dict.fromkeys(unstated[k]))) or check["text"]
+        for k, check in enumerate(checks)
+        if not holds(check["logic"], record)
+    ]
+
+
 def _said(record: Mapping[str, Any], fields: tuple[str, ...]) -> str | None:
     """ "contact_info_present not stated" when the record leaves out a field of ``fields``."""
     missing = [name for name in fields if name not in record]
@@ -1058,7 +1076,7 @@ def _ceus_left_out(
                 not target and kept is not None and not kept(ceu)
             )
             if dropped:
-                reasons += [c["text"] for c in checks if not holds(c["logic"], ceu)]
+                reasons += _failed_checks(ctx.profile, "ceus", checks, ceu, holds)
         if reasons:
             out.append(Omitted(number, ceu, tuple(reasons)))
     return out

@@ -204,3 +204,19 @@ def test_an_aapc_ceu_from_before_certification_is_named(rulebook) -> None:
     assert [(n.record, n.reasons) for n in listed] == [
         ("CEU record 1", ("completed before certification on 2026-02-10 (AAPC-CEU-5)",))
     ]
+
+
+def test_a_ceu_flag_not_stated_in_format_2_is_said_so_not_read_as_no(rulebook) -> None:
+    def format_2_without_vendor(data):
+        data["profile_version"] = 2
+        del data["ceus"][1]["aapc_approved_vendor"]  # the grand rounds: vendor not stated
+
+    listed = _ceus_left_out(
+        "x81-aapc-ceus-not-counted.yaml",
+        date(2025, 11, 15),
+        ["aapc.last.ceus"],
+        rulebook,
+        format_2_without_vendor,
+    )
+    reasons = {n.record: n.reasons for n in listed}
+    assert reasons["CEU record 2"] == ("aapc_approved_vendor not stated",)
