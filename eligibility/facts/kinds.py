@@ -982,8 +982,9 @@ def _cycles_left_out(
     """The CEU records left out of a sum of a credential's cycle (``part``: ``CCS.last.hiim``),
     with the fact file's words: reported for another body's credential, failing the sum's
     ``where`` (its ``left_out.sums`` checks), completed after the cycle ended (by the date), or
-    within it but after the date. Records from before the cycle count in an earlier one: not
-    listed. The own sum and counts give none."""
+    within it but after the date (each of these alone: the others do not matter then). Records
+    from before the cycle count in an earlier one: not listed. The own sum and counts give
+    none."""
     params, registry = definition.params, ctx.registry
     cid, _, rest = part.partition(".")
     which, _, name = rest.partition(".")
@@ -1067,15 +1068,15 @@ def _ceus_left_out(
                 and "before_certification" in words
             ):
                 reasons.append(words["before_certification"].format(**names))
-        elif day >= start:
-            if day > ctx.as_of and "not_yet" in words:
-                reasons.append(words["not_yet"].format(**names))
-            if target and not ours(target) and "other_body" in words:
-                reasons.append(words["other_body"].format(**names))
+        elif day >= start:  # within: the first reason that decides, or what it fails
             dropped = (where is not None and not holds(where, ceu)) or (
                 not target and kept is not None and not kept(ceu)
             )
-            if dropped:
+            if day > ctx.as_of:
+                reasons += [words["not_yet"].format(**names)] if "not_yet" in words else []
+            elif target and not ours(target):
+                reasons += [words["other_body"].format(**names)] if "other_body" in words else []
+            elif dropped:
                 reasons += _failed_checks(ctx.profile, "ceus", checks, ceu, holds)
         if reasons:
             out.append(Omitted(number, ceu, tuple(reasons)))
