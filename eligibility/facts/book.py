@@ -400,7 +400,11 @@ def _ceus_left_out(
                 f"{name}: left_out reason {reason!r}: {{{error}}} is not filled in "
                 f"(use {', '.join('{' + n + '}' for n in allowed[reason])})"
             ) from None
-    sums = set(params.get("sums", {})) if kind == "cycles" else {"ceus"}
+    sums = (
+        set(params.get("sums", {}))
+        if kind == "cycles"
+        else {"ceus", *(f"specific.{cid}" for cid in params.get("specific", {}).get("also", {}))}
+    )
     for sum_name, checks in left_out.get("sums", {}).items():
         if sum_name not in sums:
             raise ValueError(

@@ -1372,9 +1372,12 @@ def _periods_left_out(
     """The CEU records left out of a period's ``ceus`` (``part``: ``last.ceus``), with the fact
     file's words: reported for another body's credential, reported for none and not kept by
     ``ceus_unreported`` (its ``left_out.sums.ceus`` checks), completed before certification,
-    after the due date (by the date), or within the period but after the date."""
+    after the due date (by the date), or within the period but after the date. Of its
+    credential-specific CEUs (``last.specific.CIRCC``), those and the ones it counts that are not
+    tagged for the credential (``not_specific``) or fail its ``also`` condition (the checks of
+    ``left_out.sums`` under ``specific.CIRCC``)."""
     which, _, name = part.partition(".")
-    if which not in ("last", "current") or name != "ceus":
+    if which not in ("last", "current") or (name != "ceus" and not name.startswith("specific.")):
         return []
     params, registry = definition.params, ctx.registry
     facts = _periods(ctx, definition)
@@ -1382,18 +1385,47 @@ def _periods_left_out(
     if not period.get("exists") or not certified:
         return []
     unreported = params.get("ceus_unreported")
-    return _ceus_left_out(
-        ctx,
-        definition,
-        name,
-        holds,
-        parse(period["start"]),
-        parse(period["due"]),
-        {"start": period["start"], "due": period["due"], "certified": certified},
-        lambda target: registry.body_of(target) == params["body"],
-        lambda ceu: unreported is not None and holds(unreported, ceu),
-        parse(certified),
+    start, due = parse(period["start"]), parse(period["due"])
+    dates = {"start": period["start"], "due": period["due"], "certified": certified}
+
+    def ours(target: str) -> bool:
+        return registry.body_of(target) == params["body"]
+
+    def kept(ceu: Mapping[str, Any]) -> bool:
+        return unreported is not None and holds(unreported, ceu)
+
+    out = _ceus_left_out(
+        ctx, definition, "ceus", holds, start, due, dates, ours, kept, parse(certified)
     )
+    cid = name.removeprefix("specific.")
+    specific = params.get("specific")
+    if name == "ceus" or not specific or cid not in period["specific"]:
+        return out if name == "ceus" else []
+    spec = definition.left_out or {}
+    words, checks = spec.get("reasons", {}), spec.get("sums", {}).get(name, [])
+    also = specific.get("also", {}).get(cid)
+    listed = {item.number for item in out}
+    for number, ceu in enumerate(ctx.profile.get("ceus") or [], start=1):
+        if number in listed or not ceu.get("completion_date"):
+            continue
+        day, target = parse(ceu["completion_date"]), ceu.get("applied_to_credential_id")
+        counted = start <= day <= min(due, ctx.as_of) and day >= parse(certified)
+        if not counted or not (ours(target) if target else kept(ceu)):
+            continue  # not among the period's CEUs, and said so above if it should be
+        if cid not in (ceu.get(specific["tag_field"]) or []):
+            names = {**dates, "completed": ceu["completion_date"], "as_of": ctx.day}
+            reasons = (
+                [words["not_specific"].format(**names, credential=cid)]
+                if "not_specific" in words
+                else []
+            )
+        elif also is not None and not holds(also, ceu):
+            reasons = _failed_checks(ctx.profile, "ceus", checks, ceu, holds)
+        else:
+            continue
+        if reasons:
+            out.append(Omitted(number, ceu, tuple(reasons)))
+    return sorted(out, key=lambda item: item.number)
 
 
 # --- the registry of kinds ------------------------------------------------------------------------
@@ -1451,6 +1483,7 @@ KINDS: dict[str, Kind] = {
                 "after_end": (),
                 "not_yet": (),
                 "before_certification": (),
+                "not_specific": ("credential",),
             }.items()
         },
     ),

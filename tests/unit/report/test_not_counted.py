@@ -223,3 +223,17 @@ def test_a_ceu_flag_not_stated_in_format_2_is_said_so_not_read_as_no(rulebook) -
     )
     reasons = {n.record: n.reasons for n in listed}
     assert reasons["CEU record 2"] == ("aapc_approved_vendor not stated",)
+
+
+def test_ceus_not_specific_to_a_credential_are_named_with_why(rulebook) -> None:
+    def circc_from_aapc(data):
+        data["ceus"][0]["specialty_tags"] = ["CIRCC"]  # tagged, but not from the three vendors
+
+    path = ["aapc.last.specific.CIRCC"]
+    plain = _ceus_left_out("c18-quentin-ross.yaml", AS_OF, path, rulebook)
+    assert [n.record for n in plain] == ["CEU record 1", "CEU record 3"]
+    assert plain[0].reasons == (
+        "not pre-approved for the CIRCC: its specialty_tags do not list it (AAPC-CEU-3)",
+    )
+    tagged = _ceus_left_out("c18-quentin-ross.yaml", AS_OF, path, rulebook, circc_from_aapc)
+    assert tagged[0].reasons[0].startswith("not from ZHealth Publishing, MedLearn Publishing")
