@@ -295,7 +295,7 @@ def compile_book(
         )
         left_out = raw_definition.get("left_out")
         if left_out is not None:
-            definition = replace(definition, left_out=_left_out(name, params, left_out))
+            definition = replace(definition, left_out=_left_out(name, kind_name, params, left_out))
         definitions.append(definition)
         supply = raw_definition.get("supply")
         growing = set(kind.growing_paths(name, params))
@@ -358,23 +358,64 @@ def compile_book(
     )
 
 
-def _left_out(name: str, params: Any, left_out: Mapping[str, Any]) -> Mapping[str, Any]:
+def _left_out(name: str, kind: str, params: Any, left_out: Mapping[str, Any]) -> Mapping[str, Any]:
     """``left_out`` with its section filled in and its checks compiled (a bad one is refused
     at load, not when a person asks why)."""
+    if KINDS[kind].left_out is not None:  # the kind lists the CEU records it leaves out
+        return _ceus_left_out(name, kind, params, left_out)
     records = left_out.get("records") or (
         params.get("records") if isinstance(params, Mapping) else None
     )
     if not isinstance(records, str):
         raise ValueError(f"{name}: left_out needs 'records' (the section it lists) for this kind")
+    if "checks" not in left_out:
+        raise ValueError(f"{name}: left_out needs 'checks' (why a record is left out)")
     for check in left_out["checks"]:
         compile_logic(check["logic"])
-    own = isinstance(params, Mapping) and "records" not in left_out  # the kind's own records
+    own_records = isinstance(params, Mapping) and "records" not in left_out  # the kind's own
     return {
         **left_out,
         "records": records,
-        "where": params.get("where") if own else None,
-        "value": params.get("value") if own else None,
+        "where": params.get("where") if own_records else None,
+        "value": params.get("value") if own_records else None,
     }
+
+
+def _ceus_left_out(
+    name: str, kind: str, params: Mapping[str, Any], left_out: Mapping[str, Any]
+) -> Mapping[str, Any]:
+    """``left_out`` of a kind that lists the CEU records it leaves out (cycles, periods): its
+    reasons must be the kind's, with only the names it fills in, and its ``sums`` the kind's."""
+    allowed = KINDS[kind].left_out_reasons
+    for reason, text in left_out.get("reasons", {}).items():
+        if reason not in allowed:
+            raise ValueError(
+                f"{name}: left_out reason {reason!r} is not one {kind} gives "
+                f"(one of: {', '.join(allowed)})"
+            )
+        try:
+            text.format(**dict.fromkeys(allowed[reason], ""))
+        except (KeyError, IndexError, ValueError) as error:
+            raise ValueError(
+                f"{name}: left_out reason {reason!r}: {{{error}}} is not filled in "
+                f"(use {', '.join('{' + n + '}' for n in allowed[reason])})"
+            ) from None
+    sums = (
+        set(params.get("sums", {}))
+        if kind == "cycles"
+        else {"ceus", *(f"specific.{cid}" for cid in params.get("specific", {}).get("also", {}))}
+    )
+    for sum_name, checks in left_out.get("sums", {}).items():
+        if sum_name not in sums:
+            raise ValueError(
+                f"{name}: left_out sums {sum_name!r} is not a sum of this fact "
+                f"(one of: {', '.join(sorted(sums))})"
+            )
+        for check in checks:
+            compile_logic(check["logic"])
+    if isinstance(left_out.get("detail"), Mapping):
+        compile_logic(left_out["detail"])
+    return {**left_out, "records": "ceus", "where": None, "value": None}
 
 
 def _kind_of(definition: Mapping[str, Any]) -> str:

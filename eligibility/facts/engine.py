@@ -333,14 +333,51 @@ def left_out(
 ) -> tuple[LeftOut, ...]:
     """The records the facts at ``paths`` leave out, each with the checks of the fact's
     ``left_out`` it fails (docs/facts.md): those its ``where`` drops, and those it keeps whose
-    ``value`` gives nothing (a course stating no contact hours). A record that counts is never
-    listed. For explanations only: a derivation never runs these checks."""
+    ``value`` gives nothing (a course stating no contact hours); for a kind that lists them
+    itself (``cycles``, ``periods``: the CEU records of one sum), those it names. A record that
+    counts is never listed, and one left out of several of the paths is listed once, with every
+    reason. For explanations only: a derivation never runs these checks."""
     wanted = set(paths)
     context = Context(book, profile, as_of, policies, lapsed, {})
-    found: list[LeftOut] = []
+    found: dict[tuple[str, int], LeftOut] = {}
+
+    def holds(logic: Any, record: Mapping[str, Any]) -> bool:
+        return truthy(compile_logic(logic)({**record, "policies": dict(policies)}))
+
+    def add(path: str, spec: Mapping[str, Any], number: int, record: Mapping[str, Any], reasons):
+        key = (spec["records"], number)
+        before = found.get(key)
+        if before is not None:  # left out of another path too: one line, every reason
+            extra = tuple(r for r in reasons if r not in before.reasons)
+            found[key] = LeftOut(before.fact, before.record, before.detail, before.reasons + extra)
+            return
+        detail = spec.get("detail")
+        said = (
+            None
+            if not detail
+            else record.get(detail)
+            if isinstance(detail, str)
+            else compile_logic(detail)({**record, "policies": dict(policies)})
+        )
+        found[key] = LeftOut(
+            path,
+            str(record.get("id") or f"{spec['noun']} {number}"),
+            str(said) if said not in (None, "") else None,
+            tuple(reasons),
+        )
+
     for definition in book.definitions:
         spec = definition.left_out
-        if spec is None or definition.name not in wanted:
+        if spec is None:
+            continue
+        kind = KINDS[definition.kind]
+        if kind.left_out is not None:  # the kind names what it left out of each path
+            prefix = definition.name + "."
+            for path in sorted(p for p in wanted if p.startswith(prefix)):
+                for item in kind.left_out(context, definition, path.removeprefix(prefix), holds):
+                    add(path, spec, item.number, item.record, item.reasons)
+            continue
+        if definition.name not in wanted:
             continue
         where = compile_logic(spec["where"]) if spec["where"] is not None else None
         value = compile_logic(spec["value"]) if spec.get("value") is not None else None
@@ -352,15 +389,7 @@ def left_out(
             if kept and (value is None or value(data) is not None):
                 continue  # it counts
             reasons = tuple(text for logic, text in checks if not truthy(logic(data)))
-            if not reasons:
-                continue
-            said = record.get(spec["detail"]) if spec.get("detail") else None
-            found.append(
-                LeftOut(
-                    definition.name,
-                    str(record.get("id") or f"{spec['noun']} {number}"),
-                    str(said) if said not in (None, "") else None,
-                    reasons,
-                )
-            )
-    return tuple(found)
+            if reasons:
+                add(definition.name, spec, number, record, reasons)
+    sections = list(dict.fromkeys(section for section, _ in found))
+    return tuple(found[key] for key in sorted(found, key=lambda k: (sections.index(k[0]), k[1])))

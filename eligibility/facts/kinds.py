@@ -24,7 +24,7 @@ import calendar
 import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -86,6 +86,25 @@ class Kind:
     templates: Callable[[Mapping[str, Any]], list[tuple[tuple[str, ...], str, tuple[str, ...]]]] = (
         lambda params: []
     )
+    # for an explanation only: the records left out of one of its paths, and why (the fact
+    # file's ``left_out`` words); None: the engine lists those its ``where`` drops
+    left_out: Callable[[Context, Definition, str, Holds], list[Omitted]] | None = None
+    # the reasons that ``left_out`` gives in the fact file's words, each with the names its text
+    # is filled in with
+    left_out_reasons: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+# whether a JsonLogic condition holds for one record (the engine compiles and runs it)
+Holds = Callable[[Any, Mapping[str, Any]], bool]
+
+
+@dataclass(frozen=True)
+class Omitted:
+    """A record a kind left out of a path, and why: its place in its section (from 1)."""
+
+    number: int
+    record: Mapping[str, Any]
+    reasons: tuple[str, ...]
 
 
 # --- records, and which of them count -----------------------------------------------------------
@@ -225,6 +244,24 @@ def _unstated_reads(
     flags = {name for where, name, _ in format1_readings() if where == (section, "[]")}
     flags |= {name for where, name in FORMAT1_NONE if where == (section, "[]")}
     return [tuple(n for n in _var_names(check["logic"]) if n in flags) for check in checks]
+
+
+def _failed_checks(
+    profile: Mapping[str, Any],
+    section: str,
+    checks: Sequence[Mapping[str, Any]],
+    record: Mapping[str, Any],
+    holds: Holds,
+) -> list[str]:
+    """The text of each ``{logic, text}`` check ``record`` (of ``section``) fails; in a format 2
+    profile, one failed for want of a true/false field the record leaves out says
+    "<field> not stated" instead (not stated is not "no")."""
+    unstated = _unstated_reads(profile, section, checks)
+    return [
+        _said(record, tuple(dict.fromkeys(unstated[k]))) or check["text"]
+        for k, check in enumerate(checks)
+        if not holds(check["logic"], record)
+    ]
 
 
 def _said(record: Mapping[str, Any], fields: tuple[str, ...]) -> str | None:
@@ -939,6 +976,113 @@ def _cycles_paths(name: str, params: Mapping[str, Any]) -> list[tuple[str, str |
     return out
 
 
+def _cycles_left_out(
+    ctx: Context, definition: Definition, part: str, holds: Holds
+) -> list[Omitted]:
+    """The CEU records left out of a sum of a credential's cycle (``part``: ``CCS.last.hiim``),
+    with the fact file's words: reported for another body's credential, failing the sum's
+    ``where`` (its ``left_out.sums`` checks), completed after the cycle ended (by the date), or
+    within it but after the date (each of these alone: the others do not matter then). Records
+    from before the cycle count in an earlier one: not listed. The own sum and counts give
+    none."""
+    params, registry = definition.params, ctx.registry
+    cid, _, rest = part.partition(".")
+    which, _, name = rest.partition(".")
+    if which not in ("last", "current") or name not in params["sums"]:
+        return []
+    records = [
+        r
+        for r in ctx.profile.get("credentials", [])
+        if registry.normalise(r["id"])[0] == cid
+        and ("body" in params or r.get("recert_cycles"))  # as _cycles reads them
+        and (
+            "body" not in params
+            or (r.get("issuing_body") or registry.body_of(r["id"])) == params["body"]
+        )
+    ]
+    if not records:
+        return []
+    record = sorted(records, key=_canonical)[-1]  # as _cycles keeps the last written
+    cycles = sorted(record.get("recert_cycles", []), key=lambda c: (c["start"], c["end"]))
+    if which == "last":
+        chosen = [c for c in cycles if parse(c["end"]) < ctx.as_of][-1:]
+    else:
+        chosen = [c for c in cycles if parse(c["start"]) <= ctx.as_of <= parse(c["end"])][:1]
+    if not chosen:
+        return []
+    start, end = parse(chosen[0]["start"]), parse(chosen[0]["end"])
+    body = record.get("issuing_body") or registry.body_of(record["id"])
+    dates = {"start": chosen[0]["start"], "end": chosen[0]["end"]}
+    return _ceus_left_out(
+        ctx,
+        definition,
+        name,
+        holds,
+        start,
+        end,
+        dates,
+        lambda target: registry.body_of(target) == body,
+    )
+
+
+def _ceus_left_out(
+    ctx: Context,
+    definition: Definition,
+    name: str,
+    holds: Holds,
+    start: date,
+    end: date,
+    dates: Mapping[str, str],
+    ours: Callable[[str], bool],
+    kept: Callable[[Mapping[str, Any]], bool] | None = None,
+    certified: date | None = None,
+) -> list[Omitted]:
+    """The CEU records of ``start`` to ``end`` a sum ``name`` leaves out, and why (see
+    :func:`_cycles_left_out`). ``ours``: whether a credential a record is reported for is of the
+    body; ``kept``: whether the kind keeps a record reported for none; ``certified``: records
+    completed before it count for nothing."""
+    spec = definition.left_out or {}
+    words = spec.get("reasons", {})
+    checks = spec.get("sums", {}).get(name, [])
+    where = definition.params.get("sums", {}).get(name, {}).get("where")
+    out = []
+    for number, ceu in enumerate(ctx.profile.get("ceus") or [], start=1):
+        if not ceu.get("completion_date"):
+            continue
+        day = parse(ceu["completion_date"])
+        target = ceu.get("applied_to_credential_id")
+        names = {**dates, "completed": ceu["completion_date"], "as_of": ctx.day}
+        if target:
+            names["credential"] = ctx.registry.normalise(target)[0]
+        reasons = []
+        if day > end or (certified and day < certified):
+            # outside the stretch: only one the body would count otherwise
+            if (target and not ours(target)) or (not target and kept and not kept(ceu)):
+                continue
+            if day > end and day <= ctx.as_of and "after_end" in words:
+                reasons.append(words["after_end"].format(**names))
+            elif (  # before certification, in the period it falls in
+                certified
+                and day < certified
+                and start <= certified
+                and "before_certification" in words
+            ):
+                reasons.append(words["before_certification"].format(**names))
+        elif day >= start:  # within: the first reason that decides, or what it fails
+            dropped = (where is not None and not holds(where, ceu)) or (
+                not target and kept is not None and not kept(ceu)
+            )
+            if day > ctx.as_of:
+                reasons += [words["not_yet"].format(**names)] if "not_yet" in words else []
+            elif target and not ours(target):
+                reasons += [words["other_body"].format(**names)] if "other_body" in words else []
+            elif dropped:
+                reasons += _failed_checks(ctx.profile, "ceus", checks, ceu, holds)
+        if reasons:
+            out.append(Omitted(number, ceu, tuple(reasons)))
+    return out
+
+
 # --- renewal periods and dues --------------------------------------------------------------------
 
 
@@ -1222,6 +1366,68 @@ def _periods_paths(name: str, params: Mapping[str, Any]) -> list[tuple[str, str 
     return out
 
 
+def _periods_left_out(
+    ctx: Context, definition: Definition, part: str, holds: Holds
+) -> list[Omitted]:
+    """The CEU records left out of a period's ``ceus`` (``part``: ``last.ceus``), with the fact
+    file's words: reported for another body's credential, reported for none and not kept by
+    ``ceus_unreported`` (its ``left_out.sums.ceus`` checks), completed before certification,
+    after the due date (by the date), or within the period but after the date. Of its
+    credential-specific CEUs (``last.specific.CIRCC``), those and the ones it counts that are not
+    tagged for the credential (``not_specific``) or fail its ``also`` condition (the checks of
+    ``left_out.sums`` under ``specific.CIRCC``)."""
+    which, _, name = part.partition(".")
+    if which not in ("last", "current") or (name != "ceus" and not name.startswith("specific.")):
+        return []
+    params, registry = definition.params, ctx.registry
+    facts = _periods(ctx, definition)
+    period, certified = facts[which], facts["certified_on"]
+    if not period.get("exists") or not certified:
+        return []
+    unreported = params.get("ceus_unreported")
+    start, due = parse(period["start"]), parse(period["due"])
+    dates = {"start": period["start"], "due": period["due"], "certified": certified}
+
+    def ours(target: str) -> bool:
+        return registry.body_of(target) == params["body"]
+
+    def kept(ceu: Mapping[str, Any]) -> bool:
+        return unreported is not None and holds(unreported, ceu)
+
+    out = _ceus_left_out(
+        ctx, definition, "ceus", holds, start, due, dates, ours, kept, parse(certified)
+    )
+    cid = name.removeprefix("specific.")
+    specific = params.get("specific")
+    if name == "ceus" or not specific or cid not in period["specific"]:
+        return out if name == "ceus" else []
+    spec = definition.left_out or {}
+    words, checks = spec.get("reasons", {}), spec.get("sums", {}).get(name, [])
+    also = specific.get("also", {}).get(cid)
+    listed = {item.number for item in out}
+    for number, ceu in enumerate(ctx.profile.get("ceus") or [], start=1):
+        if number in listed or not ceu.get("completion_date"):
+            continue
+        day, target = parse(ceu["completion_date"]), ceu.get("applied_to_credential_id")
+        counted = start <= day <= min(due, ctx.as_of) and day >= parse(certified)
+        if not counted or not (ours(target) if target else kept(ceu)):
+            continue  # not among the period's CEUs, and said so above if it should be
+        if cid not in (ceu.get(specific["tag_field"]) or []):
+            names = {**dates, "completed": ceu["completion_date"], "as_of": ctx.day}
+            reasons = (
+                [words["not_specific"].format(**names, credential=cid)]
+                if "not_specific" in words
+                else []
+            )
+        elif also is not None and not holds(also, ceu):
+            reasons = _failed_checks(ctx.profile, "ceus", checks, ceu, holds)
+        else:
+            continue
+        if reasons:
+            out.append(Omitted(number, ceu, tuple(reasons)))
+    return sorted(out, key=lambda item: item.number)
+
+
 # --- the registry of kinds ------------------------------------------------------------------------
 
 KINDS: dict[str, Kind] = {
@@ -1252,6 +1458,15 @@ KINDS: dict[str, Kind] = {
         paths=_cycles_paths,
         names=_cycles_names,
         templates=_cycles_templates,
+        left_out=_cycles_left_out,
+        left_out_reasons={
+            reason: ("completed", "start", "end", "as_of", *extra)
+            for reason, extra in {
+                "other_body": ("credential",),
+                "after_end": (),
+                "not_yet": (),
+            }.items()
+        },
     ),
     "periods": Kind(
         _periods_expressions,
@@ -1260,5 +1475,16 @@ KINDS: dict[str, Kind] = {
         paths=_periods_paths,
         names=_periods_names,
         templates=_periods_templates,
+        left_out=_periods_left_out,
+        left_out_reasons={
+            reason: ("completed", "start", "due", "certified", "as_of", *extra)
+            for reason, extra in {
+                "other_body": ("credential",),
+                "after_end": (),
+                "not_yet": (),
+                "before_certification": (),
+                "not_specific": ("credential",),
+            }.items()
+        },
     ),
 }

@@ -177,6 +177,12 @@ class _Definition:
     def check(self) -> None:
         kind = KINDS[self.kind]
         templates = {(*self.here, *path): names for path, _, names in kind.templates(self.params)}
+        templates.update(  # the words of what the kind leaves out, filled in when explained
+            {
+                (*self.where, "left_out", "reasons", reason): names
+                for reason, names in kind.left_out_reasons.items()
+            }
+        )
         _placeholders(self.found, self.definition, self.where, templates)
         for named in kind.names(self.params):
             self._named(named, [*self.here, *named.path])

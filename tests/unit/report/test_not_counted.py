@@ -128,3 +128,112 @@ def _course_hours_left_out(data, rulebook):
         rulebook.facts,
         ["training.longest_course_contact_hours"],
     )
+
+
+# --- CEU sums (cycles, periods): the kind names the CEU records it leaves out -----------------
+
+
+def _ceus_left_out(name: str, as_of: date, paths: list[str], rulebook, edit=None):
+    data = copy.deepcopy(load_profile(str(PROFILES / name)).data)
+    if edit:
+        edit(data)
+    return left_out(data, as_of, rulebook.default_policies(), rulebook.facts, paths)
+
+
+def test_ceus_pahcs_does_not_count_are_named_under_the_ceu_condition(rulebook) -> None:
+    profile = load_profile(str(PROFILES / "x80-pahcs-ceus-not-counted.yaml"))
+    report = check_profile(profile, ["MCS-recert"], date(2026, 2, 15), None, rulebook)
+    leaf = _leaf(report.results[0].requires, "last-ceus")
+    assert [n.record for n in leaf.not_counted] == [f"CEU record {n}" for n in (2, 3, 4, 5)]
+    assert {n.fact for n in leaf.not_counted} == {"pahcs.MCS.last.ceus_counted"}
+    video = leaf.not_counted[0]
+    assert video.detail == "ICD-10-CM video course, 10 CEUs, completed 2025-03-01"
+    assert video.reasons[0].startswith("video, audio, CD-ROM or other self-study")
+    assert leaf.not_counted[2].reasons[0].startswith("reported for the CPC")
+    data = json_report(report, rulebook.policies)
+    node = next(n for n in _json_nodes(data["results"][0]["requires"]) if n["id"] == "last-ceus")
+    assert node["not_counted"][0]["record"] == "CEU record 2"
+
+
+def test_a_ceu_record_left_out_of_two_facts_is_listed_once(rulebook) -> None:
+    def not_hiim(data):
+        data["ceus"][2]["hiim_domain"] = False  # reported for the CPC, and not HIIM either
+
+    listed = _ceus_left_out(
+        "x83-ahima-ceus-not-counted.yaml",
+        date(2025, 6, 20),
+        ["recert.CCS.last.ceus", "recert.CCS.last.hiim"],
+        rulebook,
+        not_hiim,
+    )
+    third = [n for n in listed if n.record == "CEU record 3"]
+    assert len(third) == 1
+    # reported for another body decides alone: not HIIM either does not matter then
+    assert len(third[0].reasons) == 1
+    assert third[0].reasons[0].startswith("reported for the CPC")
+    second = [n for n in listed if n.record == "CEU record 2"]  # HIIM only
+    assert second[0].reasons == ("not in AHIMA's HIIM domains (AHIMA-RC-5)",)
+    assert [n.record for n in listed] == sorted(n.record for n in listed)  # in profile order
+
+
+def test_ceus_from_before_a_period_count_in_an_earlier_one_and_are_not_listed(rulebook) -> None:
+    # X81's current period began 2025-10-01: records 1 to 3 are older, and record 4 counts
+    current = _ceus_left_out(
+        "x81-aapc-ceus-not-counted.yaml", date(2025, 11, 15), ["aapc.current.ceus"], rulebook
+    )
+    assert current == ()
+    last = _ceus_left_out(  # while record 4, after the last period, is named under it
+        "x81-aapc-ceus-not-counted.yaml", date(2025, 11, 15), ["aapc.last.ceus"], rulebook
+    )
+    assert "CEU record 4" in [n.record for n in last]
+
+
+def test_ceus_of_a_running_period_completed_after_the_date_are_not_yet_earned(rulebook) -> None:
+    listed = _ceus_left_out(
+        "x80-pahcs-ceus-not-counted.yaml",
+        date(2025, 6, 1),
+        ["pahcs.MCS.current.ceus_counted"],
+        rulebook,
+    )
+    reasons = {n.record: n.reasons for n in listed}
+    assert reasons["CEU record 4"][0] == "completed after 2025-06-01: not yet earned on that date"
+    assert "CEU record 1" not in reasons and "CEU record 5" not in reasons  # counts; after the end
+
+
+def test_an_aapc_ceu_from_before_certification_is_named(rulebook) -> None:
+    listed = _ceus_left_out(
+        "x82-aapc-ceus-before-certification.yaml", AS_OF, ["aapc.current.ceus"], rulebook
+    )
+    assert [(n.record, n.reasons) for n in listed] == [
+        ("CEU record 1", ("completed before certification on 2026-02-10 (AAPC-CEU-5)",))
+    ]
+
+
+def test_a_ceu_flag_not_stated_in_format_2_is_said_so_not_read_as_no(rulebook) -> None:
+    def format_2_without_vendor(data):
+        data["profile_version"] = 2
+        del data["ceus"][1]["aapc_approved_vendor"]  # the grand rounds: vendor not stated
+
+    listed = _ceus_left_out(
+        "x81-aapc-ceus-not-counted.yaml",
+        date(2025, 11, 15),
+        ["aapc.last.ceus"],
+        rulebook,
+        format_2_without_vendor,
+    )
+    reasons = {n.record: n.reasons for n in listed}
+    assert reasons["CEU record 2"] == ("aapc_approved_vendor not stated",)
+
+
+def test_ceus_not_specific_to_a_credential_are_named_with_why(rulebook) -> None:
+    def circc_from_aapc(data):
+        data["ceus"][0]["specialty_tags"] = ["CIRCC"]  # tagged, but not from the three vendors
+
+    path = ["aapc.last.specific.CIRCC"]
+    plain = _ceus_left_out("c18-quentin-ross.yaml", AS_OF, path, rulebook)
+    assert [n.record for n in plain] == ["CEU record 1", "CEU record 3"]
+    assert plain[0].reasons == (
+        "not pre-approved for the CIRCC: its specialty_tags do not list it (AAPC-CEU-3)",
+    )
+    tagged = _ceus_left_out("c18-quentin-ross.yaml", AS_OF, path, rulebook, circc_from_aapc)
+    assert tagged[0].reasons[0].startswith("not from ZHealth Publishing, MedLearn Publishing")

@@ -344,6 +344,16 @@ MISTAKES = [
         "{inactive}",
     ),
     Mistake(
+        "misspelt-placeholder-in-a-left-out-reason",
+        lambda d: edit(d, PAHCS, "period ended on {end}:", "period ended on {ended}:"),
+        PAHCS,
+        "leftover-placeholder",
+        "{ended}",
+        "{ended}",
+        "correct the placeholder",
+        "{end}",
+    ),
+    Mistake(
         "placeholder-in-a-text",
         lambda d: edit(
             d,
