@@ -55,6 +55,7 @@ def test_a_list_reads_as_a_sentence() -> None:
 def test_the_advice_names_the_missing_topics(rulebook) -> None:
     profile = load_profile(str(PROFILES / "x51-missing-topics.yaml"))
     report = check_profile(profile, ["CCS-exam"], date(2026, 11, 22), None, rulebook)
+
     def walk(node):
         yield node
         for child in node.children:
