@@ -155,6 +155,7 @@ class _CheckPlan:
     read_values: Callable[[list[Any]], tuple] | None = None  # the values at those positions
     slot_codes: Callable[[list[int]], tuple] | None = None  # the codes of its slots, in order
     extra: bool = False  # explained with another check (its recommends, or another version)
+    hides: bool = False  # some condition is shown only when a fact says so (shown_if, hidden_if)
 
 
 @dataclass(frozen=True)
@@ -470,6 +471,7 @@ class _Builder:
                     ),
                     slot_codes=_getter(order),
                     extra=plan["extra"],
+                    hides=any(slots[s].node.shown_if or slots[s].node.hidden_if for s in order),
                 )
             )
         keeping_groups = _groups(
@@ -1335,9 +1337,9 @@ class _Context:
     def hidden(self, check: _CheckPlan, run: _Run) -> frozenset[int]:
         """The check's slots an explanation does not show (``shown_if`` / ``hidden_if``, or
         under such a condition); empty, and cheap, for the many checks that hide nothing."""
-        slots = self.plan.slots
-        if not any(slots[s].node.shown_if or slots[s].node.hidden_if for s in check.slots):
+        if not check.hides:
             return frozenset()
+        slots = self.plan.slots
         out: set[int] = set()
 
         def walk(slot: int, hidden: bool) -> None:

@@ -268,6 +268,7 @@ def policy_can_matter(
     definitions = [d for d in definitions if only is None or d.name in only]
     values = list(_policy_values(book, policy, policies))
     shared = {} if shared is None else shared
+    asked: set[str] = set()  # a section's program reads the same records for every fact
     for definition in definitions:
         hours = definition.params.get("full_time_hours")
         if hours and hours["policy"] == policy:
@@ -280,7 +281,8 @@ def policy_can_matter(
                 return True
             continue
         # the policy is read by record expressions: does any of their results move?
-        for section in {s.section for s in definition.slots.values()}:
+        for section in {s.section for s in definition.slots.values()} - asked:
+            asked.add(section)
             program = book.policy_programs.get((policy, section))
             if program is None:
                 continue
