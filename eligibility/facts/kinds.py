@@ -189,7 +189,13 @@ def _latest(ctx: Context, definition: Definition) -> Any:
     by = definition.params["by"]
     index = definition.value
     rows.sort(key=lambda row: (row[0].get(by) or "", _canonical(row[0])))
-    return rows[-1][1][index]
+    value = rows[-1][1][index]
+    days = definition.params.get("plus_days")
+    if days is None or not isinstance(value, str):
+        return value
+    # a date moved on (AAPC cancels a lapsed membership about 40 days after it, A10); a month or
+    # a year from its first day, as the facts read one (engine/unstated.py tries its last day)
+    return (parse(value) + timedelta(days=days)).isoformat()
 
 
 def _problems(ctx: Context, definition: Definition) -> list[str]:
