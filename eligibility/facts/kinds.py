@@ -716,7 +716,8 @@ def _cycles(ctx: Context, definition: Definition) -> dict[str, Any]:
         return {}
     sums = list(params["sums"])
     wheres = [definition.slots.get(f"sum.{name}") for name in sums]
-    ceus = ctx.rows("ceus")
+    # a CEU record without its completion date is in no cycle (engine/unstated.py places it)
+    ceus = [row for row in ctx.rows("ceus") if row[0].get("completion_date")]
     reported: dict[str, list[tuple[Mapping[str, Any], list[Any]]]] = {}
     for ceu, results in ceus:
         if ceu.get("applied_to_credential_id"):
@@ -1038,7 +1039,8 @@ def _periods(ctx: Context, definition: Definition) -> dict[str, Any]:
     ceus = [
         (ceu, results)
         for ceu, results in ctx.rows("ceus")
-        if (
+        if ceu.get("completion_date")  # without it, in no period (engine/unstated.py places it)
+        and (
             registry.body_of(ceu["applied_to_credential_id"]) == body
             if ceu.get("applied_to_credential_id")
             else unreported is not None and _truthy(results[unreported.index])
