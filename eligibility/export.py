@@ -184,7 +184,7 @@ def facts_document(
         ALTERNATIVES: alternatives,
         AS_REPORTED: {FACTS: reported_facts, ALTERNATIVES: reported_alternatives},
     }
-    found = readings(profile.data)
+    found = readings(profile.data, as_of)
     if found is not None:  # what the profile leaves unknown, read the other ways (unstated.py)
         document[READINGS_KEY] = {}
         for name, settings in found.variants:

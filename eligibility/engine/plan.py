@@ -811,6 +811,7 @@ def assess(
         profile,
         answer,
         lambda data, trees: assess(plan, book, data, explicit, memo, all_dates, trees, False),
+        plan.as_of,
     )
 
 
@@ -838,6 +839,7 @@ def explain_profile(
         profile,
         answered,
         lambda data: explain_profile(plan, book, data, explicit, dates, False),
+        plan.as_of,
     )
 
 

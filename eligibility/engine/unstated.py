@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from eligibility.engine.results import (
@@ -55,13 +56,23 @@ class Readings:
     variants: tuple[tuple[str, tuple[Setting, ...]], ...]  # (one of READINGS, its settings)
 
 
-# The readings tried, by name (export.py writes each into the facts document under its name)
-READINGS = ("not_stated", "longest", "shortest")
+# The readings tried, by name (export.py writes each into the facts document under its name):
+# every value left out read its other way; for a value with more readings than two (a CEU record
+# without its date: in the current period, in the last one, or in none), its third and fourth
+# ways in the next two, the others read as in the first
+MORE_READINGS = 2
+READINGS = (
+    "not_stated",
+    *(f"not_stated_{n}" for n in range(2, MORE_READINGS + 2)),
+    "longest",
+    "shortest",
+)
 
 
-def readings(data: Mapping[str, Any]) -> Readings | None:
-    """What ``data`` leaves unknown; None when nothing (the usual case, found without copying)."""
-    omitted = not_stated(data)
+def readings(data: Mapping[str, Any], as_of: date | None = None) -> Readings | None:
+    """What ``data`` leaves unknown on ``as_of`` (default: the profile's own date); None when
+    nothing (the usual case, found without copying)."""
+    omitted = not_stated(data, as_of)
     dates = imprecise_dates(data)
     if not omitted and not dates:
         return None
@@ -73,10 +84,20 @@ def readings(data: Mapping[str, Any]) -> Readings | None:
                 Unknown(
                     f"{item.record}: {item.field} (not stated)",
                     _how(item),
-                    ((item.path, item.other),),
+                    ((item.path, item.other), *((item.path, value) for value in item.more)),
                 )
             )
         variants.append(("not_stated", tuple((item.path, item.other) for item in omitted)))
+        for n in range(max(len(item.more) for item in omitted)):
+            variants.append(
+                (
+                    f"not_stated_{n + 2}",
+                    tuple(
+                        (item.path, item.more[n] if n < len(item.more) else item.other)
+                        for item in omitted
+                    ),
+                )
+            )
     if dates:
         for date in dates:
             unknowns.append(
@@ -93,11 +114,14 @@ def readings(data: Mapping[str, Any]) -> Readings | None:
 
 
 def with_unstated(
-    data: Mapping[str, Any], results: tuple[CheckResult, ...], explain: Explain
+    data: Mapping[str, Any],
+    results: tuple[CheckResult, ...],
+    explain: Explain,
+    as_of: date | None = None,
 ) -> tuple[CheckResult, ...]:
-    """``results`` (answered on ``data`` as it is) with each answer that depends on what ``data``
-    leaves unknown made unknown. ``explain`` answers the same checks for other data."""
-    found = readings(data)
+    """``results`` (answered on ``data`` as it is, on ``as_of``) with each answer that depends on
+    what ``data`` leaves unknown made unknown. ``explain`` answers the same checks for other data."""
+    found = readings(data, as_of)
     if found is None:
         return results
     others = [explain(with_settings(data, variant)) for _, variant in found.variants]
@@ -119,12 +143,14 @@ def with_unstated(
     )
 
 
-def unstated_assessment(data: Mapping[str, Any], answer: Any, assess: Callable[..., Any]) -> Any:
+def unstated_assessment(
+    data: Mapping[str, Any], answer: Any, assess: Callable[..., Any], as_of: date | None = None
+) -> Any:
     """A cohort's answer (``engine.plan.Assessment``) for ``data`` with the same rule as
     :func:`with_unstated`: a check or condition whose answer differs under another reading of
     what ``data`` leaves unknown is unknown. ``assess(data, explained)`` answers other data alike
     (with the result trees when ``explained``)."""
-    found = readings(data)
+    found = readings(data, as_of)
     if found is None:
         return answer
     others = [assess(with_settings(data, variant), False) for _, variant in found.variants]
@@ -144,7 +170,7 @@ def unstated_assessment(data: Mapping[str, Any], answer: Any, assess: Callable[.
     ]
     if results or changed:
         trees = results or assess(data, True).results
-        merged = with_unstated(data, trees, lambda changed: assess(changed, True).results)
+        merged = with_unstated(data, trees, lambda changed: assess(changed, True).results, as_of)
         results = merged if results else results
         for i in changed:  # what the closest pathway lacks, as the merged tree has it
             closest = closest_pathway(merged[i].requires) if merged[i].requires else None

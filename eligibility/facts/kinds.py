@@ -208,7 +208,13 @@ def _latest(ctx: Context, definition: Definition) -> Any:
     by = definition.params["by"]
     index = definition.value
     rows.sort(key=lambda row: (row[0].get(by) or "", _canonical(row[0])))
-    return rows[-1][1][index]
+    value = rows[-1][1][index]
+    days = definition.params.get("plus_days")
+    if days is None or not isinstance(value, str):
+        return value
+    # a date moved on (AAPC cancels a lapsed membership about 40 days after it, A10); a month or
+    # a year from its first day, as the facts read one (engine/unstated.py tries its last day)
+    return (parse(value) + timedelta(days=days)).isoformat()
 
 
 def _problems(ctx: Context, definition: Definition) -> list[str]:
@@ -747,7 +753,8 @@ def _cycles(ctx: Context, definition: Definition) -> dict[str, Any]:
         return {}
     sums = list(params["sums"])
     wheres = [definition.slots.get(f"sum.{name}") for name in sums]
-    ceus = ctx.rows("ceus")
+    # a CEU record without its completion date is in no cycle (engine/unstated.py places it)
+    ceus = [row for row in ctx.rows("ceus") if row[0].get("completion_date")]
     reported: dict[str, list[tuple[Mapping[str, Any], list[Any]]]] = {}
     for ceu, results in ceus:
         if ceu.get("applied_to_credential_id"):
@@ -1176,7 +1183,8 @@ def _periods(ctx: Context, definition: Definition) -> dict[str, Any]:
     ceus = [
         (ceu, results)
         for ceu, results in ctx.rows("ceus")
-        if (
+        if ceu.get("completion_date")  # without it, in no period (engine/unstated.py places it)
+        and (
             registry.body_of(ceu["applied_to_credential_id"]) == body
             if ceu.get("applied_to_credential_id")
             else unreported is not None and _truthy(results[unreported.index])

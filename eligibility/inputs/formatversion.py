@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from typing import Any
 
@@ -47,6 +48,7 @@ class Omitted:
     value: Any  # format 1's reading (true, false; None: "there is none"); None for a value left out
     other: Any = None  # the other reading (the opposite extreme of the one the facts make)
     reads_as: str = ""  # format 1's reading in words: "no", "yes", "undated"
+    more: tuple[Any, ...] = ()  # further readings, for a value with more than two (a CEU's date)
 
     @property
     def flag(self) -> bool:
@@ -56,12 +58,17 @@ class Omitted:
 # Values the rules need that a profile may leave out, in either format, rather than invent (issue
 # 14 item 19). The facts read one left out as one extreme (a job without a start is not counted;
 # a membership without a paid-through date is paid up); the other reading is the other extreme:
-# the earliest date the tool works with, or every value the schema allows.
+# the earliest date the tool works with, or every value the schema allows. A CEU record without
+# its completion date is in no cycle or period as the facts read it; its other readings
+# ("placed") are the evaluation date and the same day one and two years before: in the current
+# cycle or period, and in the last one, whether they run one year or two.
 LEFT_OUT: dict[tuple[Path, str], str] = {
     (("work_history", "[]"), "start_date"): "earliest",
     (("work_history", "[]"), "code_sets"): "every",
     (("memberships", "[]"), "paid_through"): "earliest",
+    (("ceus", "[]"), "completion_date"): "placed",
 }
+PLACED_YEARS_BEFORE = (0, 1, 2)
 
 
 def version_of(data: Mapping[str, Any]) -> int:
@@ -127,8 +134,9 @@ def _flag_places() -> dict[Path, tuple[tuple[str, bool], ...]]:
     return {where: tuple(fields) for where, fields in places.items()}
 
 
-def left_out_values(data: Mapping[str, Any]) -> list[Omitted]:
-    """The values of ``LEFT_OUT`` that ``data`` leaves out, each with its other reading."""
+def left_out_values(data: Mapping[str, Any], as_of: date | None = None) -> list[Omitted]:
+    """The values of ``LEFT_OUT`` that ``data`` leaves out, each with its other reading(s);
+    ``as_of`` (default: the profile's own, else today) places a CEU record left undated."""
     wanted = _left_out_places()
     if all(  # the usual case, in plain loops: every record gives them
         name in record
@@ -141,8 +149,12 @@ def left_out_values(data: Mapping[str, Any]) -> list[Omitted]:
     for where, path, record in _records(data, wanted):
         for name in wanted[where]:
             if name not in record:
-                other = _other_reading(where, name)
-                found.append(Omitted((*path, name), _label(path, record), name, None, other))
+                other, *more = _other_readings(where, name, as_of or _own_date(data))
+                found.append(
+                    Omitted(
+                        (*path, name), _label(path, record), name, None, other, more=tuple(more)
+                    )
+                )
     return found
 
 
@@ -154,22 +166,40 @@ def _left_out_places() -> dict[Path, tuple[str, ...]]:
     return {where: tuple(names) for where, names in places.items()}
 
 
-def not_stated(data: Mapping[str, Any]) -> list[Omitted]:
+def not_stated(data: Mapping[str, Any], as_of: date | None = None) -> list[Omitted]:
     """Everything ``data`` leaves unknown that an answer may need: the values of ``LEFT_OUT`` it
     leaves out and, in format 2, the true/false fields it leaves out (format 1 reads those as the
     schema's ``default`` says)."""
-    values = left_out_values(data)
+    values = left_out_values(data, as_of)
     return values if version_of(data) == FIRST else omitted_flags(data) + values
 
 
-def _other_reading(where: Path, name: str) -> Any:
-    node: Mapping[str, Any] = schema("profile")
-    for step in where:
-        node = node["items"] if step == "[]" else node["properties"][step]
-    field = node["properties"][name]
-    if LEFT_OUT[(where, name)] == "every":
-        return list(field["items"]["enum"])
-    return EARLIEST.isoformat()
+def _other_readings(where: Path, name: str, as_of: date) -> list[Any]:
+    kind = LEFT_OUT[(where, name)]
+    if kind == "placed":
+        return [_years_before(as_of, years).isoformat() for years in PLACED_YEARS_BEFORE]
+    if kind == "every":
+        node: Mapping[str, Any] = schema("profile")
+        for step in where:
+            node = node["items"] if step == "[]" else node["properties"][step]
+        return [list(node["properties"][name]["items"]["enum"])]
+    return [EARLIEST.isoformat()]
+
+
+def _years_before(day: date, years: int) -> date:
+    """The same day ``years`` years before (28 February for a 29th)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def _own_date(data: Mapping[str, Any]) -> date:
+    """The profile's own evaluation date, else today: where no date is given to place a value."""
+    given = data.get("as_of")
+    if isinstance(given, date):
+        return given
+    return date.fromisoformat(given) if isinstance(given, str) else date.today()
 
 
 def _records(data: Mapping[str, Any], places: Iterable[Path]) -> list[tuple[Path, Path, Mapping]]:
@@ -210,7 +240,11 @@ def _label(path: Path, record: Mapping[str, Any]) -> str:
     """How a person finds the record: its ``id`` (a credential's is its name), else its place."""
     if isinstance(record.get("id"), str) and record["id"].strip():
         return record["id"]
-    for field, words in (("employer", "the job at {}"), ("organization", "the {} membership")):
+    for field, words in (
+        ("employer", "the job at {}"),
+        ("organization", "the {} membership"),
+        ("activity_title", "the CEUs of '{}'"),
+    ):
         if isinstance(record.get(field), str) and record[field].strip():
             return words.format(record[field])
     text = ""

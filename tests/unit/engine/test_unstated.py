@@ -129,3 +129,24 @@ def test_a_letter_date_left_out_in_format_2_is_not_known_and_null_is_undated() -
     data["profile_version"] = 1  # format 1: left out is undated, as before
     del letter["letter_date"]
     assert _answer(data)[0].status == "not_met"
+
+
+def test_a_ceu_record_without_its_date_is_read_in_each_period_and_in_none() -> None:
+    """A CEU record left undated has more than two readings: the facts place it in no cycle or
+    period, and the others on the evaluation date and one and two years before (the current
+    period, the last one), each tried as a reading of its own."""
+    from eligibility.engine.unstated import READINGS, readings
+
+    data = {
+        "as_of": "2026-11-22",
+        "ceus": [{"activity_title": "Webinars", "ceus": 6}, {"ceus": 2, "completion_date": "2025"}],
+    }
+    (item,) = left_out_values(data, date(2026, 11, 22))
+    assert (item.record, item.field) == ("the CEUs of 'Webinars'", "completion_date")
+    assert (item.other, item.more) == ("2026-11-22", ("2025-11-22", "2024-11-22"))
+    found = readings(data, date(2026, 2, 28))
+    assert found is not None
+    names = [name for name, _ in found.variants]
+    assert names == list(READINGS)
+    placed = [dict(settings).get(("ceus", 0, "completion_date")) for _, settings in found.variants]
+    assert placed[:3] == ["2026-02-28", "2025-02-28", "2024-02-28"]
