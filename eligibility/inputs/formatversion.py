@@ -34,6 +34,10 @@ FORMAT1_NONE: dict[tuple[Path, str], str] = {
 # so a letter with ``hand_signed: true`` and no ``signed`` is not missing anything.
 IMPLIED_BY = {"signed": "hand_signed"}
 
+# A field that another field, when given, replaces: a job that says its role_function is not read
+# through the older directly_assigns_codes, so leaving that flag out changes nothing.
+REPLACED_BY = {"directly_assigns_codes": "role_function"}
+
 Path = tuple[str | int, ...]
 
 
@@ -111,6 +115,8 @@ def omitted_flags(data: Mapping[str, Any]) -> list[Omitted]:
     for where, path, record in _records(data, readings):
         for name, value in readings[where]:
             if name in record or record.get(IMPLIED_BY.get(name, "")) is True:
+                continue
+            if REPLACED_BY.get(name) in record:
                 continue
             word = "yes" if value else "no"
             label = _label(path, record)

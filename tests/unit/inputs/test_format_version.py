@@ -196,3 +196,13 @@ def test_format_1_reads_a_letter_without_a_date_as_undated_and_upgrade_writes_nu
     assert "letter_date (read as undated)" in format_note(data)
     new = upgrade_text(json.dumps(data), "p.json").text
     assert json.loads(new)["verification_letters"][0]["letter_date"] is None
+
+
+def test_a_job_that_gives_its_role_is_not_read_through_the_older_flag() -> None:
+    """role_function replaces directly_assigns_codes: leaving the older flag out of such a job
+    is not a field format 2 reads differently (no note, nothing unknown, nothing to upgrade)."""
+    job = {"id": "job-1", "start_date": "2024-01-02", "code_sets": ["CPT"]}
+    with_role = {"work_history": [{**job, "role_function": "reviews_audits"}]}
+    without = {"work_history": [job]}
+    assert not [o for o in omitted_flags(with_role) if o.field == "directly_assigns_codes"]
+    assert [o.field for o in omitted_flags(without)] == ["directly_assigns_codes"]
