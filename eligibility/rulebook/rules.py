@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from eligibility.cache import cache_root
-from eligibility.errors import InputError, place_of
+from eligibility.errors import InputError, close_matches, listing, place_of
 from eligibility.facts import CredentialInfo, FactBook, Registry, Retirement, compile_book
 from eligibility.inputs.profiles import read_text
 from eligibility.inputs.validation import validate
@@ -263,12 +263,26 @@ class RuleBook:
         if found is not None:
             return list(found)
         known = ", ".join(c.id for c in self.credentials)
+        near = close_matches(name, self._selectors(), most=4)
         raise InputError(
             "--cert",
             None,
-            f"no credential or check called {name!r}",
+            f"no credential or check called {name!r}"
+            + (f": did you mean {listing(near)}?" if near else ""),
             f"use a credential ({known}) or a check id from 'eligibility list'",
+            f"--cert {near[0]}" if near else None,
         )
+
+    def _selectors(self) -> list[str]:
+        """Every name ``--cert`` takes, spelt as the rule files spell it: each credential's id,
+        then its checks' ids and aliases (for suggesting one; :meth:`_named` reads the index)."""
+        names = []
+        for credential in self.credentials:
+            names.append(credential.id)
+            for version in credential.versions:
+                for check in version.checks:
+                    names += [check.id, *check.aliases]
+        return list(dict.fromkeys(names))
 
     def _versions_of(self, check_id: str) -> list[Version]:
         found = self._index.by_check.get(check_id.upper())
