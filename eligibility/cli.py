@@ -118,8 +118,14 @@ def _prepare(rules_dir, config, policies, certs):
 
 
 def _fail(error: InputError) -> None:
-    click.echo(printable(f"error: {error}"), err=True)
+    _print_error(error)
     sys.exit(EXIT_INPUT_ERROR)
+
+
+def _print_error(error: InputError) -> None:
+    """Every problem of an input, one message each (``each``), on standard error."""
+    for problem in error.each:
+        click.echo(printable(f"error: {problem}"), err=True)
 
 
 # the errors a write to standard output meets when it cannot go on (a full disk, a closed pipe)
@@ -260,7 +266,7 @@ def _each_profile(profiles, answer) -> tuple[list, bool]:
         try:
             answers.append(answer(path))
         except InputError as error:
-            click.echo(printable(f"error: {error}"), err=True)
+            _print_error(error)
             failed = True
         except Exception as error:  # a fault of this program: this profile only
             fix = "report it with this profile (without personal data if you can)"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 
@@ -12,18 +12,85 @@ class InputError(Exception):
     """Bad input (a profile, rule file, option): rendered as one message and exit status 2.
 
     ``place`` is a line ("line 12") or a JSON path ("$.work_history[0].start_date");
-    ``fix`` tells the person what to do about it.
+    ``fix`` tells the person what to do about it; ``example`` shows the right shape (a few
+    lines of YAML). An input with several problems raises one error (see :func:`combined`)
+    whose ``problems`` are all of them, in the order of the input's lines; its own fields are
+    the first problem's, its text counting the others, for a reader that shows only one.
     """
 
     file: str
     place: str | None
     problem: str
     fix: str | None = None
+    example: str | None = None
+    problems: tuple[InputError, ...] = ()
 
     def __str__(self) -> str:
         where = f"{self.file}: {self.place}" if self.place else self.file
         text = f"{where}: {self.problem}"
-        return f"{text}\n  fix: {self.fix}" if self.fix else text
+        if self.fix:
+            text += f"\n  fix: {self.fix}"
+        if self.example:
+            example = "\n".join(f"    {line}" if line else "" for line in self.example.splitlines())
+            text += f"\n  example:\n{example}"
+        return text
+
+    @property
+    def each(self) -> tuple[InputError, ...]:
+        """Every problem this error stands for, one message each: itself when it is one."""
+        return self.problems or (self,)
+
+
+def combined(problems: Sequence[InputError]) -> InputError:
+    """One error for several problems of one input (given in the order to show them): the
+    first problem, saying how many more there are, that holds them all (``each``)."""
+    first = problems[0]
+    if len(problems) == 1:
+        return first
+    more = len(problems) - 1
+    return InputError(
+        first.file,
+        first.place,
+        f"{first.problem} (and {more} more problem{'s' if more > 1 else ''})",
+        first.fix,
+        first.example,
+        tuple(problems),
+    )
+
+
+def close_matches(word: str, choices: Iterable[str], most: int = 3) -> list[str]:
+    """The ``choices`` that ``word`` was probably meant to be, best first (none: none is close).
+
+    Written the same but for case, hyphens, spaces and underscores is closest (``icd10cm`` for
+    ``ICD-10-CM``); then choices that begin the same way, letters alone compared (``CPCA`` for
+    ``CPC-A-removal``); then choices spelt alike (``membership`` for ``memberships``).
+    """
+    import difflib  # only when a message needs it
+
+    choices = list(dict.fromkeys(choices))
+    squashed = _squash(word)
+    same = [choice for choice in choices if _squash(choice) == squashed]
+    if same:
+        return same[:most]
+    if len(squashed) >= 3:
+        begun = [choice for choice in choices if _squash(choice).startswith(squashed)]
+        if begun:
+            return sorted(begun, key=len)[:most]
+    by_squash: dict[str, list[str]] = {}
+    for choice in choices:
+        by_squash.setdefault(_squash(choice), []).append(choice)
+    near = difflib.get_close_matches(squashed, list(by_squash), n=most, cutoff=0.7)
+    return [choice for key in near for choice in by_squash[key]][:most]
+
+
+def _squash(text: str) -> str:
+    return "".join(char for char in text.casefold() if char.isalnum())
+
+
+def listing(names: Sequence[str], word: str = "or", quote: str = "") -> str:
+    """'a', 'a or b', 'a, b or c': names as a sentence lists them."""
+    shown = [f"{quote}{name}{quote}" for name in names]
+    return shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} {word} {shown[-1]}"
 
 
 def place_of(path: Sequence[str | int], line: int | None) -> str:

@@ -8,17 +8,17 @@ pointing at a job that is not there).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from eligibility.dates import span
-from eligibility.errors import InputError, place_of
+from eligibility.errors import InputError, close_matches, listing
 from eligibility.inputs.formatversion import format_note
 from eligibility.inputs.jsontext import parse_json
-from eligibility.inputs.validation import validate
-from eligibility.inputs.yamlio import line_of, parse_text
+from eligibility.inputs.validation import Problem, placed, problems
+from eligibility.inputs.yamlio import locator, parse_text, snippet
 
 
 @dataclass(frozen=True)
@@ -89,27 +89,57 @@ def profile_from_text(text: str, source: str) -> Profile:
     if source.endswith(".json"):
         return profile_from_data(parse_json(text, source), source)
     data = parse_text(text, source)
-    return profile_from_data(data, source, lambda path: line_of(text, path))
+    return profile_from_data(data, source, _lines_of(text))
+
+
+def _lines_of(text: str) -> Callable[[list[str | int]], int | None]:
+    """:func:`line_of` for many paths of ``text``, composing its node tree once, when a first
+    problem needs a line (a valid profile never does)."""
+    found: list[Callable[[list[str | int]], int | None]] = []
+
+    def locate(path: list[str | int]) -> int | None:
+        if not found:
+            found.append(locator(text))
+        return found[0](path)
+
+    return locate
 
 
 def profile_from_data(data: Any, source: str, locate=None) -> Profile:
-    """Validate an already-parsed profile (a batch row, a Python dict)."""
+    """Validate an already-parsed profile (a batch row, a Python dict); every problem of the
+    schema and beyond it is in the one :class:`InputError` raised (``each``), in line order."""
     if not isinstance(data, dict):
         raise InputError(
             source,
             None,
             "a profile must be a mapping of fields (name: ..., work_history: ...)",
             "see docs/profile-format.md for an example",
+            "name: Sam Example\nwork_history:\n  - start_date: 2024-03-01",
         )
-    validate(data, "profile", source, locate)
-    for path, problem, fix in _consistency_problems(data):
-        line = locate(path) if locate else None
-        raise InputError(source, place_of(path, line), problem, fix)
+    found = problems(data, "profile")
+    places = {problem.path for problem in found}
+    # a value the schema refuses already has its message; the checks beyond it skip it
+    found += [p for p in _consistency_problems(data, not found) if p.path not in places]
+    if found:
+        raise placed(found, data, source, locate)
     return Profile(source, data)
 
 
-def _consistency_problems(data: Mapping[str, Any]) -> Iterator[tuple[list[str | int], str, str]]:
-    """Problems the schema cannot see: dates out of order, dangling or repeated ids."""
+def _records(data: Mapping[str, Any], section: str, valid: bool) -> Iterable[tuple[int, Any]]:
+    """(index, record) of each record of ``section``. In a profile the schema refused
+    (``valid`` false) a section or record may be anything: only the records that are mappings
+    (the schema's messages say what the others are)."""
+    records = data.get(section, ())
+    if valid:
+        return enumerate(records)
+    if not isinstance(records, list):
+        return ()
+    return [(index, record) for index, record in enumerate(records) if isinstance(record, dict)]
+
+
+def _consistency_problems(data: Mapping[str, Any], valid: bool = True) -> Iterator[Problem]:
+    """Problems the schema cannot see: dates out of order, dangling or repeated ids. Read with
+    care when the schema refused the profile (``valid`` false): it may hold anything anywhere."""
     ranges = [
         ("work_history", "start_date", "end_date"),
         ("training", "start_date", "completion_date"),
@@ -118,70 +148,98 @@ def _consistency_problems(data: Mapping[str, Any]) -> Iterator[tuple[list[str | 
         ("credentials", "cycle_start", "cycle_end"),
     ]
     for section, first, last in ranges:
-        for index, record in enumerate(data.get(section, [])):
+        for index, record in _records(data, section, valid):
             if record.get(first) and record.get(last) and _before(record[last], record[first]):
-                yield (
-                    [section, index, last],
+                yield Problem(
+                    (section, index, last),
                     f"{last} {record[last]} is before {first} {record[first]}",
                     f"correct one of the two dates; {last} must be on or after {first}",
+                    snippet({first: record[last], last: record[first]})
+                    + "  # if the two were swapped",
                 )
-    for index, credential in enumerate(data.get("credentials", [])):
-        for k, cycle in enumerate(credential.get("recert_cycles", [])):
-            if cycle.get("start") and cycle.get("end") and _before(cycle["end"], cycle["start"]):
-                yield (
-                    ["credentials", index, "recert_cycles", k, "end"],
+    for index, credential in _records(data, "credentials", valid):
+        cycles = credential.get("recert_cycles")
+        for k, cycle in enumerate(cycles if isinstance(cycles, list) else []):
+            if (
+                isinstance(cycle, dict)
+                and cycle.get("start")
+                and cycle.get("end")
+                and _before(cycle["end"], cycle["start"])
+            ):
+                yield Problem(
+                    ("credentials", index, "recert_cycles", k, "end"),
                     f"end {cycle['end']} is before start {cycle['start']}",
                     "correct one of the two dates; a cycle's end must be on or after its start",
+                    snippet({"start": cycle["end"], "end": cycle["start"]})
+                    + "  # if the two were swapped",
                 )
     for section in ("work_history", "training", "verification_letters"):
         seen: set[str] = set()
-        for index, record in enumerate(data.get(section, [])):
-            if "id" not in record:
+        for index, record in _records(data, section, valid):
+            ident = record.get("id")
+            if not isinstance(ident, str):
                 continue
-            if record["id"] in seen:
-                yield (
-                    [section, index, "id"],
-                    f"the id {record['id']!r} is used twice in {section}",
+            if ident in seen:
+                yield Problem(
+                    (section, index, "id"),
+                    f"the id {ident!r} is used twice in {section}",
                     "give each record its own id",
+                    snippet({"id": _unused(ident, seen)}),
                 )
-            seen.add(record["id"])
+            seen.add(ident)
     seen_credentials: dict[str, int] = {}
-    for index, credential in enumerate(data.get("credentials", [])):
+    for index, credential in _records(data, "credentials", valid):
+        if not isinstance(credential.get("id"), str):
+            continue
         name = credential["id"].strip().upper()
         if name in seen_credentials:
-            yield (
-                ["credentials", index, "id"],
+            yield Problem(
+                ("credentials", index, "id"),
                 f"the credential {credential['id']!r} is listed twice"
                 f" (also at credentials[{seen_credentials[name]}])",
                 "keep one record per credential, with its latest status and dates",
+                snippet({"credentials": [{"id": credential["id"], "status": "..."}]}),
             )
         seen_credentials.setdefault(name, index)
-    job_ids = {job["id"] for job in data.get("work_history", []) if "id" in job}
-    for index, letter in enumerate(data.get("verification_letters", [])):
+    job_ids = [
+        job["id"]
+        for _, job in _records(data, "work_history", valid)
+        if isinstance(job.get("id"), str)
+    ]
+    for index, letter in _records(data, "verification_letters", valid):
         target = letter.get("covers_work_id")
-        if target is not None and target not in job_ids:
+        if isinstance(target, str) and target not in job_ids:
             known = ", ".join(sorted(job_ids)) or "none (give your jobs an 'id')"
-            yield (
-                ["verification_letters", index, "covers_work_id"],
-                f"no job has the id {target!r}",
+            near = close_matches(target, job_ids)
+            yield Problem(
+                ("verification_letters", index, "covers_work_id"),
+                f"no job has the id {target!r}"
+                + (f": did you mean {listing(near, quote=chr(39))}?" if near else ""),
                 f"use the id of a work_history record: {known}",
+                snippet({"covers_work_id": (near or job_ids or ["job-1"])[0]}),
             )
-    for index, course in enumerate(data.get("training", [])):
-        if (
-            course.get("completed")
-            and "completion_date" in course
-            and course["completion_date"] is None
-        ):
-            yield (
-                ["training", index, "completion_date"],
+    for index, course in _records(data, "training", valid):
+        if course.get("completed") is True and course.get("completion_date", "") is None:
+            yield Problem(
+                ("training", index, "completion_date"),
                 "a completed course has no completion date",
                 "give the completion date, or set completed: false",
+                snippet({"completed": True, "completion_date": "2024-06-30"}),
             )
 
 
-def _before(end: str, start: str) -> bool:
+def _unused(ident: str, taken: set[str]) -> str:
+    """``ident`` with the first number after it that no record has (job-1 -> job-1-2)."""
+    return next(f"{ident}-{n}" for n in range(2, len(taken) + 3) if f"{ident}-{n}" not in taken)
+
+
+def _before(end: Any, start: Any) -> bool:
     """Whether ``end`` is surely before ``start``: a month or year may end as late as its last day
-    and start as early as its first (``2024-03`` may end after ``2024-03-15`` starts)."""
-    if len(end) == len(start) == 10:
-        return end < start  # ISO days compare as text (the usual case: no dates parsed)
-    return span(end)[1] < span(start)[0]
+    and start as early as its first (``2024-03`` may end after ``2024-03-15`` starts). False
+    when either is not a date the schema accepts (that has its own message)."""
+    try:
+        if len(end) == len(start) == 10:
+            return end < start  # ISO days compare as text (the usual case: no dates parsed)
+        return span(end)[1] < span(start)[0]
+    except (TypeError, ValueError, IndexError):
+        return False

@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from eligibility.dates import EARLIEST, LATEST, range_problem
-from eligibility.errors import InputError, place_of
+from eligibility.errors import InputError, close_matches, combined, listing, place_of
 from eligibility.resources import schema_file
 
 if TYPE_CHECKING:  # imported lazily at run time: Python jsonschema only for messages
@@ -37,6 +38,19 @@ if TYPE_CHECKING:  # imported lazily at run time: Python jsonschema only for mes
     from jsonschema import Draft202012Validator
 
 _JSON_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One way an input is wrong: where (a JSON path), what, how to fix it, and an example of
+    the right shape (a few lines of YAML; None when there is nothing to show)."""
+
+    path: Path
+    problem: str
+    fix: str
+    example: str | None = None
 
 
 @cache
@@ -149,87 +163,151 @@ def validate(
     file: str,
     line_of: Callable[[list[str | int]], int | None] | None = None,
 ) -> None:
-    """Raise :class:`InputError` for the most relevant way ``document`` breaks ``schema``.
+    """Raise :class:`InputError` for every way ``document`` breaks ``schema``, one message each,
+    in the order of the lines (:func:`placed`).
 
     A valid document costs one Rust check; only an invalid one pays for Python ``jsonschema``,
-    which finds the problem and words it exactly as it always has.
+    which finds the problems and words them.
     """
+    found = problems(document, schema)
+    if found:
+        raise placed(found, document, file, line_of)
+
+
+def problems(document: Any, schema: str) -> list[Problem]:
+    """Every way ``document`` breaks ``schemas/<schema>.schema.json``, each once: a place
+    breaking two keywords for one reason (a date's pattern and format) is one problem."""
     plain, finite = _scan(document)  # Python callers may give NaN, a tuple, a Decimal
     if not finite:
-        path = _non_finite_path(document)
-        raise InputError(
-            file,
-            place_of(path, line_of(path) if line_of else None),
-            "not a number (NaN or infinity)",
-            "write a number, or leave the field out if it is not known",
-        )
+        return [
+            Problem(
+                tuple(_non_finite_path(document)),
+                "not a number (NaN or infinity)",
+                "write a number, or leave the field out if it is not known",
+            )
+        ]
     if _says_valid(document, schema, plain):
-        return
-    errors = list(validator(schema).iter_errors(document))
-    if not errors:  # Rust was stricter than Python (see the module docstring): Python decides
-        return
+        return []
+    groups: dict[tuple[Any, ...], list[jsonschema.ValidationError]] = {}
+    for error in validator(schema).iter_errors(document):
+        keyword = "date" if error.validator in ("format", "pattern") else error.validator
+        reason = error.message if keyword == "required" else ""
+        groups.setdefault((tuple(error.absolute_path), keyword, reason), []).append(error)
+    if not groups:  # Rust was stricter than Python (see the module docstring): Python decides
+        return []
     from jsonschema.exceptions import best_match
 
-    error = best_match(errors)
-    path = list(error.absolute_path)
-    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        # point at the unknown field itself, not at the mapping that holds it
-        allowed = error.schema.get("properties", {})
-        path.append(next(str(k) for k in error.instance if k not in allowed))
-    place = place_of(path, line_of(path) if line_of else None)
-    problem, fix = _explain(error)
-    # other places that are wrong; a value breaking two keywords (a date's pattern and format) is one
-    more = len({tuple(e.absolute_path) for e in errors} - {tuple(error.absolute_path)})
-    if more:
-        problem += f" (and {more} more problem{'s' if more > 1 else ''} after this one is fixed)"
-    raise InputError(file, place, problem, fix)
+    return [found for group in groups.values() for found in _explain(best_match(group), document)]
 
 
-def _explain(error: jsonschema.ValidationError) -> tuple[str, str]:
-    """A plain sentence for the error and what to do about it."""
+def placed(
+    found: list[Problem],
+    document: Any,
+    file: str,
+    line_of: Callable[[list[str | int]], int | None] | None = None,
+) -> InputError:
+    """One :class:`InputError` for ``found`` (all of them in ``each``): ordered by line, and
+    where there are no lines (JSON) or two share one, as they stand in ``document``."""
+    ordered = []
+    for problem in found:
+        line = line_of(list(problem.path)) if line_of else None
+        error = InputError(
+            file, place_of(problem.path, line), problem.problem, problem.fix, problem.example
+        )
+        ordered.append(((line or 0, _position(document, problem.path)), error))
+    ordered.sort(key=lambda pair: pair[0])
+    return combined([error for _, error in ordered])
+
+
+def _position(document: Any, path: Sequence[str | int]) -> tuple[int, ...]:
+    """Where ``path`` stands in ``document``: each step's index among its siblings."""
+    position = []
+    node = document
+    for step in path:
+        if isinstance(node, Mapping):
+            keys = [str(key) for key in node]
+            if str(step) not in keys:
+                position.append(len(keys))
+                break
+            position.append(keys.index(str(step)))
+            node = list(node.values())[position[-1]]
+        elif isinstance(node, list | tuple) and isinstance(step, int) and step < len(node):
+            position.append(step)
+            node = node[step]
+        else:
+            break
+    return tuple(position)
+
+
+def _explain(error: jsonschema.ValidationError, document: Any) -> list[Problem]:
+    """The problem an error stands for, in plain words with a fix and an example (an unknown
+    field apiece when a mapping has several)."""
     value = error.instance
     keyword = error.validator
     schema = error.schema
-    if keyword == "additionalProperties":
-        allowed = sorted(error.schema.get("properties", {}))
-        unknown = (
-            sorted((str(k) for k in value if k not in allowed), key=str)
-            if isinstance(value, dict)
-            else []
-        )
-        names = ", ".join(repr(name) for name in unknown)
-        return f"unknown field {names}", f"remove it or use one of: {', '.join(allowed)}"
+    path = tuple(error.absolute_path)
+    field = _field(path)
+    if keyword == "additionalProperties" and isinstance(value, dict):
+        return [_unknown_field(path, key, value[key], schema) for key in _extra_keys(value, schema)]
     if keyword == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
-        field = schema.get("properties", {}).get(missing, {})
-        return (
-            f"missing required field '{missing}'",
-            f"add '{missing}': {field.get('description', '')}".strip(),
-        )
+        wanted = schema.get("properties", {}).get(missing, {})
+        return [
+            Problem(
+                path,
+                f"missing required field '{missing}'",
+                f"add '{missing}': {wanted.get('description', '')}".strip(),
+                _example({missing: _sample(wanted)}),
+            )
+        ]
     if keyword in ("format", "pattern") and schema.get("format") == "date":
         # the evaluation date (as_of) is the one date that must be a day
-        return _date_problem(value, nullable=False, imprecise=len(error.absolute_path) > 1)
-    if keyword == "enum":
-        choices = ", ".join(json.dumps(choice) for choice in schema["enum"])
-        return f"{_shown(value)} is not an accepted value", f"use one of: {choices}"
-    if keyword == "type":
-        wanted = schema["type"] if isinstance(schema["type"], str) else " or ".join(schema["type"])
-        problem = f"{_shown(value)} is a {_type_name(value)}, expected {wanted}"
-        if "string" in wanted and isinstance(value, bool | int | float):
-            # YAML reads 00123 as the number 83 and No as false: the text was meant
-            return problem, (
-                "put the value in quotes (YAML reads unquoted digits as a number, a leading 0"
-                " as octal, and yes/no/on/off as true/false); " + _describe(schema)
-            )
-        return problem, _describe(schema)
-    if keyword in ("minItems", "minProperties") and schema[keyword] == 1:
-        return f"{_shown(value)} is empty", _describe(schema)
+        problem, fix = _date_problem(value, nullable=False, imprecise=len(path) > 1)
+        return [Problem(path, problem, fix, _example(_at(path, _sample_date(value), document)))]
     if keyword == "anyOf" and any(s.get("format") == "date" for s in schema["anyOf"]):
-        return _date_problem(value, nullable=any(s.get("type") == "null" for s in schema["anyOf"]))
+        nullable = any(s.get("type") == "null" for s in schema["anyOf"])
+        problem, fix = _date_problem(value, nullable)
+        return [Problem(path, problem, fix, _example(_at(path, _sample_date(value), document)))]
+    if keyword == "enum":
+        return [_not_a_choice(path, value, schema["enum"], document)]
+    if keyword == "type":
+        problem, fix = _wrong_type(field, value, schema, path)
+        return [Problem(path, problem, fix, _example(_at(path, _sample(schema, value), document)))]
+    problem, fix = _other_problem(error, field)
+    example = _example(_at(path, _sample(schema, value), document))
+    return [Problem(path, problem, fix, example)]
+
+
+def _other_problem(error: jsonschema.ValidationError, field: str) -> tuple[str, str]:
+    """A problem of a keyword other than type, enum, required, an unknown field or a date."""
+    value, keyword, schema = error.instance, error.validator, error.schema
+    if keyword in ("minItems", "minProperties", "minLength") and schema[keyword] == 1:
+        return f"{field} is empty", (
+            "write the text" if keyword == "minLength" else f"give {field} at least one entry"
+        )
+    if keyword in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
+        low = keyword.endswith("inimum")
+        bound = schema[keyword]
+        words = (
+            ("at least" if low else "at most")
+            if keyword[0] == "m"
+            else ("above" if low else "below")
+        )
+        return (
+            f"{field} is {_shown(value)}, but it must be {words} {bound}",
+            f"write a number {words} {bound}",
+        )
+    if keyword == "const":
+        return (
+            f"{field} is {_shown(value)}, which does not fit with the rest of the record",
+            _described(schema),
+        )
+    if keyword == "uniqueItems":
+        return f"{field} lists the same value twice", "list each value once"
     if keyword == "not" and isinstance(value, dict):
         given = [key for key in _keys_of(schema["not"]) if key in value]
         if given:  # a key this kind of mapping may not have
-            return f"'{given[0]}' cannot be given here", _describe(schema)
+            return f"'{given[0]}' cannot be given here", _described(schema)
     if keyword == "oneOf" and isinstance(value, dict):
         choice = _one_of_keys(schema["oneOf"])
         if choice:  # each alternative is "has this key": say which were given, or none
@@ -241,7 +319,330 @@ def _explain(error: jsonschema.ValidationError) -> tuple[str, str]:
                     f"keep one of: {names}",
                 )
             return f"gives none of: {names}", f"give exactly one of: {names}"
-    return error.message, _describe(schema)
+    return error.message, _described(schema)
+
+
+def _extra_keys(value: Mapping[Any, Any], schema: Mapping[str, Any]) -> list[Any]:
+    """The keys of ``value`` that neither ``properties`` nor ``patternProperties`` allow."""
+    import re
+
+    allowed = schema.get("properties", {})
+    patterns = list(schema.get("patternProperties", {}))
+    return [
+        key
+        for key in value
+        if key not in allowed and not any(re.search(p, str(key)) for p in patterns)
+    ]
+
+
+def _unknown_field(path: Path, key: Any, given: Any, schema: Mapping[str, Any]) -> Problem:
+    """A field the schema does not know, with the known field it was probably meant to be."""
+    properties = schema.get("properties", {})
+    allowed = ", ".join(sorted(properties))
+    near = close_matches(str(key), properties)
+    if not near:
+        return Problem(
+            (*path, str(key)), f"unknown field {key!r}", f"remove it or use one of: {allowed}"
+        )
+    return Problem(
+        (*path, str(key)),
+        f"unknown field {key!r}: did you mean {listing(near, quote=chr(39))}?",
+        f"rename it to '{near[0]}', or remove it; the fields here are: {allowed}",
+        _example({near[0]: _sample(properties[near[0]], given)}),
+    )
+
+
+def _not_a_choice(path: Path, value: Any, choices: list[Any], document: Any) -> Problem:
+    """A value that is not one of an ``enum``'s, with the one it was probably meant to be.
+
+    Suggested, never accepted in another spelling: the schema is the contract editors and other
+    programs check profiles by, so a value the program took would be wrong in all of them."""
+    field = _field(path, entry=False)
+    by_name = {str(choice): choice for choice in choices}
+    scalar = isinstance(value, str | int | float) and not isinstance(value, bool)
+    near = [by_name[name] for name in close_matches(str(value), by_name)] if scalar else []
+    problem = f"{_shown(value)} is not an accepted value for {field}"
+    fix = f"use one of: {', '.join(json.dumps(choice) for choice in choices)}"
+    if near:
+        problem += f": did you mean {listing([json.dumps(choice) for choice in near])}?"
+        if str(near[0]).casefold() == str(value).casefold():
+            fix = f"write it exactly as listed (capitals matter); {fix}"
+    return Problem(
+        path, problem, fix, _example(_at(path, near[0] if near else choices[0], document))
+    )
+
+
+def _wrong_type(field: str, value: Any, schema: Mapping[str, Any], path: Path) -> tuple[str, str]:
+    """A value of the wrong kind: what kind is wanted, in words, and how to write it."""
+    wanted = [schema["type"]] if isinstance(schema["type"], str) else list(schema["type"])
+    kinds = [kind for kind in wanted if kind != "null"] or wanted
+    kind = kinds[0]
+    given = _given(value)
+    entry = bool(path) and isinstance(path[-1], int)
+    or_null = "; or null if there is none" if "null" in wanted and kind != "null" else ""
+    if kind == "object":
+        parts = list(schema.get("required", [])) or list(schema.get("properties", {}))[:3]
+        named = f" {listing(parts, 'and')}" if parts else ""
+        return (
+            f"{field} must be given as its fields{named}, not as {given}",
+            (
+                "write the entry's first field after '- ' and the others below it, lined up with it"
+                if entry
+                else f"write '{field}:' alone on its line and each of its fields indented below it"
+            )
+            + or_null,
+        )
+    if kind == "array":
+        return (
+            f"{field} must be a list, not {given}",
+            f"write each entry on a line of its own below '{field}:', starting with '- ' (or all"
+            " on one line in brackets: [first, second])" + or_null,
+        )
+    if kind in ("number", "integer"):
+        number = "a whole number" if kind == "integer" else "a number"
+        return f"{field} must be {number}, not {given}", (
+            "write the number in digits only, without words, units or quotes" + or_null
+        )
+    if kind == "boolean":
+        return f"{field} must be true or false, not {given}", "write true or false" + or_null
+    if kind == "string" and isinstance(value, bool | int | float):
+        # YAML reads 00123 as the number 83 and No as false: the text was meant
+        return f"{field} must be text, but YAML read it as {given}", (
+            "put the value in quotes (YAML reads unquoted digits as a number, a leading 0"
+            " as octal, and yes/no/on/off as true/false)"
+        )
+    if kind == "string":
+        return f"{field} must be text on the same line, not {given}", (
+            f"write the text after '{field}:' on the same line" + or_null
+        )
+    return f"{field} must be {' or '.join(wanted)}, not {given}", _described(schema)
+
+
+# where the example of a date comes from when the value gives nothing to build one from
+SAMPLE_DATE = (2024, 3, 1)
+
+
+def _sample_date(value: Any) -> str:
+    """A real calendar day near what ``value`` says (2024-02-30 -> 2024-02-29; 2024-1-5 ->
+    2024-01-05), to show the shape a date is written in."""
+    import calendar
+    import re
+
+    numbers = [int(n) for n in re.findall(r"\d+", value)] if isinstance(value, str) else []
+    year, month, day = (numbers + list(SAMPLE_DATE[len(numbers) :]))[:3]
+    if not EARLIEST.year <= year <= LATEST.year:
+        year = SAMPLE_DATE[0]
+    month = min(max(month, 1), 12)
+    day = min(max(day, 1), calendar.monthrange(year, month)[1])
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+_NOTHING: Any = object()  # no value given: a sample is made from the schema alone
+
+
+def _sample(schema: Mapping[str, Any], given: Any = _NOTHING, depth: int = 0) -> Any:
+    """A value that fits ``schema``, made of ``given`` where it fits (an example of the right
+    shape, not advice on what to write: a number or text is a placeholder)."""
+    if given is not _NOTHING and _fits(schema, given):
+        return _shortened(given)
+    if "const" in schema:
+        return schema["const"]
+    if "enum" in schema:
+        near = close_matches(str(given), [str(c) for c in schema["enum"]]) if _scalar(given) else []
+        return next((c for c in schema["enum"] if near and str(c) == near[0]), schema["enum"][0])
+    alternatives = [
+        s for s in schema.get("anyOf", schema.get("oneOf", [])) if s.get("type") != "null"
+    ]
+    if alternatives:
+        return _sample({**schema, **alternatives[0], "anyOf": [], "oneOf": []}, given, depth)
+    kind = schema.get("type")
+    kind = next((k for k in kind if k != "null"), "null") if isinstance(kind, list) else kind
+    if schema.get("format") == "date":
+        return _sample_date(given)
+    if kind == "object":
+        return _sample_object(schema, given, depth)
+    if kind == "array":
+        items = schema.get("items", {})
+        if depth > 2:
+            return []
+        if isinstance(given, list) and given:
+            return [_sample(items, entry, depth + 1) for entry in given[:LIST_SHOWN]]
+        return [_sample(items, given, depth + 1)]  # a mapping or value given: the one entry
+    if kind in ("number", "integer"):
+        return _sample_number(schema, given, kind)
+    if kind == "boolean":
+        return not (isinstance(given, str) and given.strip().lower() in ("false", "no", "0"))
+    if kind == "string":
+        if isinstance(given, str):
+            return given
+        from eligibility.inputs.yamlio import Quoted
+
+        if isinstance(given, bool):  # YAML's yes/no, read as true/false: quoted, they are text
+            return Quoted("yes" if given else "no")
+        if isinstance(given, int | float):  # 00123 was read as 83: only the file has the text
+            return Quoted("as written, in quotes")
+        return _described_example(schema)
+    return _NOTHING
+
+
+def _described_example(schema: Mapping[str, Any]) -> str:
+    """The first example a field's description gives ("e.g. CPC, COC" -> CPC), else a
+    placeholder."""
+    import re
+
+    found = re.search(r"\be\.g\. ([^\s,;]+?)[.,;)]?(\s|$)", schema.get("description", ""))
+    return found.group(1) if found else "..."
+
+
+FIELDS_SHOWN = 3  # fields of a record an example shows of what was given
+LIST_SHOWN = 6  # values of a list an example shows (records: one)
+
+
+def _sample_object(schema: Mapping[str, Any], given: Any, depth: int) -> Any:
+    """A mapping that fits ``schema``: the known fields given (a few), then the required ones;
+    a lone value given goes to the first field it fits (``hours: 60`` -> ``value: 60``)."""
+    properties = schema.get("properties", {})
+    if depth > 2 or not properties:
+        return _NOTHING
+    fields = given if isinstance(given, dict) else {}
+    names = [name for name in fields if name in properties][:FIELDS_SHOWN]
+    names += [name for name in schema.get("required", []) if name not in names]
+    names = names or list(properties)[:2]
+    lone = given if _scalar(given) else _NOTHING
+    sample = {}
+    for name in names:
+        if name in fields:
+            value = _sample(properties[name], fields[name], depth + 1)
+        elif lone is not _NOTHING and _fits(properties[name], lone):
+            value, lone = lone, _NOTHING
+        else:
+            value = _sample(properties[name], _NOTHING, depth + 1)
+        if value is not _NOTHING:
+            sample[name] = value
+    return sample
+
+
+def _sample_number(schema: Mapping[str, Any], given: Any, kind: str) -> int | float:
+    """A number within the schema's bounds: the one given (or written in text) when there is one."""
+    import re
+
+    if isinstance(given, str):
+        digits = re.search(r"\d+(\.\d+)?", given)
+        given = float(digits.group()) if digits else None
+    number = given if _scalar(given) and not isinstance(given, bool | str) else 10
+    if "minimum" in schema:
+        number = max(number, schema["minimum"])
+    if "exclusiveMinimum" in schema:
+        number = max(number, schema["exclusiveMinimum"] + 1)
+    if "maximum" in schema:
+        number = min(number, schema["maximum"])
+    if kind == "integer" or number == int(number):
+        return int(number)
+    return number
+
+
+def _fits(schema: Mapping[str, Any], value: Any) -> bool:
+    """Whether ``value`` is valid for this part of a schema (False when the part cannot be
+    checked alone: a ``$ref`` to elsewhere in the schema)."""
+    from jsonschema import Draft202012Validator
+
+    try:
+        return Draft202012Validator(
+            schema, format_checker=Draft202012Validator.FORMAT_CHECKER
+        ).is_valid(value)
+    except Exception:  # an unresolvable $ref, of whatever kind: the sample is made instead
+        return False
+
+
+def _scalar(value: Any) -> bool:
+    return isinstance(value, str | int | float | bool)
+
+
+def _shortened(value: Any) -> Any:
+    """``value`` cut to what an example shows: a few fields of a record, one record of a list."""
+    if isinstance(value, dict):
+        return {key: _shortened(item) for key, item in list(value.items())[:FIELDS_SHOWN]}
+    if isinstance(value, list):
+        records = any(isinstance(item, dict | list) for item in value)
+        return [_shortened(item) for item in value[: 1 if records else LIST_SHOWN]]
+    return value
+
+
+def _at(path: Path, value: Any, document: Any) -> Any:
+    """``value`` under the name it has at ``path`` (``{status: active}``); an entry of a list of
+    values in that list (``{code_sets: [CPT, ICD-10-CM]}``)."""
+    if value is _NOTHING or not path:
+        return _NOTHING
+    last = path[-1]
+    if isinstance(last, str):
+        return {last: value}
+    entries = _value_at(document, path[:-1])
+    name = path[-2] if len(path) > 1 else None
+    if isinstance(entries, list) and not any(isinstance(e, dict | list) for e in entries):
+        value = [value if index == last else entry for index, entry in enumerate(entries)]
+        value = value[:LIST_SHOWN]
+    else:
+        value = [value]
+    return {name: value} if isinstance(name, str) else value
+
+
+def _value_at(document: Any, path: Sequence[str | int]) -> Any:
+    node = document
+    for step in path:
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
+
+
+def _example(data: Any) -> str | None:
+    """``data`` as a few lines of YAML, as a profile would have it; None when there is none."""
+    data = _without_gaps(data)
+    if data is _NOTHING or data is None or data == {}:
+        return None
+    from eligibility.inputs.yamlio import snippet
+
+    return snippet(data)
+
+
+def _without_gaps(data: Any) -> Any:
+    """``data`` without the parts no sample could be made for (a ``$ref`` read alone)."""
+    if isinstance(data, dict):
+        kept = {key: _without_gaps(value) for key, value in data.items()}
+        return {key: value for key, value in kept.items() if value is not _NOTHING} or _NOTHING
+    if isinstance(data, list):
+        kept = [_without_gaps(value) for value in data]
+        return [value for value in kept if value is not _NOTHING] or (_NOTHING if data else [])
+    return data
+
+
+def _field(path: Path, entry: bool = True) -> str:
+    """The name of the field at ``path`` as a sentence says it (an entry of a list by its
+    list's name: "each entry of code_sets", or with ``entry`` false just "code_sets")."""
+    names = [step for step in path if isinstance(step, str)]
+    if not names:
+        return "the document"
+    if isinstance(path[-1], str) or not entry:
+        return names[-1]
+    return f"each entry of {names[-1]}"
+
+
+def _given(value: Any) -> str:
+    """What was written, as a sentence says it ("the number 60", "the text \"forty\"")."""
+    if value is None:
+        return "empty (null)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text {_shown(value if len(value) <= 40 else value[:37] + '...')}"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, dict):
+        return "a group of fields"
+    return repr(value)
 
 
 def _keys_of(schema: Any) -> list[str]:
@@ -285,17 +686,7 @@ def _shown(value: Any) -> str:
         return repr(value)
 
 
-def _describe(schema: dict[str, Any]) -> str:
+def _described(schema: Mapping[str, Any]) -> str:
+    """The schema's own words for a field (its description), as the fix of a rarer problem."""
     description = schema.get("description")
-    return f"expected: {description}" if description else "see the schema for this field"
-
-
-def _type_name(value: Any) -> str:
-    return {
-        bool: "boolean",
-        int: "number",
-        float: "number",
-        str: "text",
-        list: "list",
-        dict: "mapping",
-    }.get(type(value), "null" if value is None else type(value).__name__)
+    return f"it should be: {description}" if description else "see the schema for this field"

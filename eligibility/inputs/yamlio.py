@@ -278,3 +278,43 @@ def value_lines(text: str) -> dict[tuple[str | int, ...], int]:
                 lines[(*path, index)] = item.start_mark.line + 1
                 stack.append(((*path, index), item))
     return lines
+
+
+class _SnippetDumper(yaml.SafeDumper):
+    """Writes an example as a profile has it: dates unquoted (they are read as text), lists of
+    values on one line in brackets, records as indented blocks."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)  # '- ' entries indented below their key
+
+
+_SnippetDumper.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
+    for first, resolvers in yaml.SafeDumper.yaml_implicit_resolvers.items()
+}
+_SnippetDumper.add_representer(
+    list,
+    lambda dumper, data: dumper.represent_sequence(
+        "tag:yaml.org,2002:seq",
+        data,
+        flow_style=not any(isinstance(item, dict | list) for item in data),
+    ),
+)
+
+
+class Quoted(str):
+    """Text an example writes in quotes (where YAML would otherwise read a number or yes/no)."""
+
+
+_SnippetDumper.add_representer(
+    Quoted,
+    lambda dumper, data: dumper.represent_scalar("tag:yaml.org,2002:str", str(data), style='"'),
+)
+
+
+def snippet(data: Any) -> str:
+    """``data`` as a few lines of YAML for a message's example (safe: plain data only)."""
+    text = yaml.dump(
+        data, Dumper=_SnippetDumper, sort_keys=False, allow_unicode=True, default_flow_style=False
+    )
+    return text.removesuffix("...\n").rstrip("\n")

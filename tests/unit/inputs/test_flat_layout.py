@@ -84,7 +84,7 @@ def test_the_default_code_sets_are_data(tmp_path):
             "membership:\n  organization: AAPC\n",
             "membership: AAPC\n",
             "$.membership",
-            "expected object",
+            "must be given as its fields organization",
         ),
     ],
 )

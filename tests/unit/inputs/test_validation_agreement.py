@@ -287,12 +287,14 @@ def test_validate_raises_exactly_the_python_message(corpus, monkeypatch):
         (
             _set(["as_of"], "2023-02-30"),
             "c09-hana-sato.yaml: line 7 ($.as_of): '2023-02-30' is not a valid date\n"
-            "  fix: write a real calendar date as YYYY-MM-DD (year, month, day)",
+            "  fix: write a real calendar date as YYYY-MM-DD (year, month, day)\n"
+            "  example:\n    as_of: 2023-02-28",
         ),
         (
             _set(["as_of"], "0000-01-01"),
             "c09-hana-sato.yaml: line 7 ($.as_of): '0000-01-01' is not a valid date\n"
-            "  fix: write a real calendar date as YYYY-MM-DD (year, month, day)",
+            "  fix: write a real calendar date as YYYY-MM-DD (year, month, day)\n"
+            "  example:\n    as_of: 2024-01-01",
         ),
         (
             _set(["work_history", 0, "favourite_colour"], "blue"),
@@ -304,14 +306,15 @@ def test_validate_raises_exactly_the_python_message(corpus, monkeypatch):
         ),
         (
             _set(["work_history", 0, "hours_per_week"], "forty"),
-            'c09-hana-sato.yaml: line 45 ($.work_history[0].hours_per_week): "forty" is a text, '
-            "expected number\n  fix: expected: Usual hours a week. Omitted: taken as full time.",
+            "c09-hana-sato.yaml: line 45 ($.work_history[0].hours_per_week): hours_per_week must"
+            ' be a number, not the text "forty"\n  fix: write the number in digits only, without'
+            " words, units or quotes\n  example:\n    hours_per_week: 10",
         ),
     ],
     ids=["impossible date", "year 0000", "unknown field", "wrong type"],
 )
 def test_messages_are_unchanged(edit, message):
-    """Messages as the Python-only validation wrote them before this change (lines of c09)."""
+    """Messages exactly as they are written (lines of c09): problem, fix and example."""
     text = read_text(HANA)
     document = _edited(parse_text(text, HANA.name), edit)
     with pytest.raises(InputError) as raised:

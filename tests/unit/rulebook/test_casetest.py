@@ -221,11 +221,11 @@ OK = "CPC-A-removal: {status: not_met}"
 REFUSED = {  # (expectations, fields written before them, message)
     "misspelt key": (OK, "node: {CPC-A-removal/option-1: not_met}\n", "line 4 ($.node): unknown field 'node'"),
     "misspelt key in a check": ("CPC-A-removal: {condition: {option-1: not_met}}", "", "line 5 ($.expect.CPC-A-removal.condition): unknown field 'condition'"),
-    "nothing expected": ("{}", "", "line 4 ($.expect): {} is empty"),
-    "a check expecting nothing": ("CPC-A-removal: {}", "", "($.expect.CPC-A-removal): {} is empty"),
-    "no conditions": ("CPC-A-removal: {conditions: {}}", "", "($.expect.CPC-A-removal.conditions): {} is empty"),
+    "nothing expected": ("{}", "", "line 4 ($.expect): expect is empty"),
+    "a check expecting nothing": ("CPC-A-removal: {}", "", "($.expect.CPC-A-removal): CPC-A-removal is empty"),
+    "no conditions": ("CPC-A-removal: {conditions: {}}", "", "($.expect.CPC-A-removal.conditions): conditions is empty"),
     "a run expecting nothing": (OK, "runs: [{as_of: 2026-01-01}]\n", "line 4 ($.runs[0]): missing required field 'expect'"),
-    "no runs": (OK, "runs: []\n", "($.runs): [] is empty"),
+    "no runs": (OK, "runs: []\n", "($.runs): runs is empty"),
     "unknown status": ("CPC-A-removal: {status: passed}", "", '"passed" is not an accepted value'),
     "unknown check": ("CPC-A-removl: {status: not_met}", "", "no check called 'CPC-A-removl' in the rules\n  fix: did you mean 'CPC-A-removal'?"),
     "a credential for a check": ("CPC: {status: met}", "", "'CPC' is a credential"),
@@ -236,7 +236,7 @@ REFUSED = {  # (expectations, fields written before them, message)
     ),
     "unknown policy": (OK, "policies: {part_time_countin: fte40}\n", "line 4 ($.policies.part_time_countin): no policy called 'part_time_countin'\n  fix: did you mean 'part_time_counting'?"),
     "unknown policy value": (OK, "runs: [{policies: {part_time_counting: fte99}, expect: {CPC-exam: {status: met}}}]\n", "line 4 ($.runs[0].policies.part_time_counting): 'fte99' is not a value of"),
-    "unquoted yes": (OK, "policies: {apprentice_counts_as_credential: yes}\n", "true is a boolean, expected string\n  fix: put the value in quotes"),
+    "unquoted yes": (OK, "policies: {apprentice_counts_as_credential: yes}\n", "apprentice_counts_as_credential must be text, but YAML read it as true\n  fix: put the value in quotes"),
 }  # fmt: skip
 
 
