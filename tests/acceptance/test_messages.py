@@ -19,8 +19,8 @@ from tests.conftest import PROFILES
 
 C09 = PROFILES / "c09-hana-sato.yaml"
 
-# one problem on each numbered line: two the schema finds, two only the checks beyond it find,
-# and one more the schema finds, after them
+# one problem on each numbered line: the schema finds those on lines 4, 10, 13 (the letter has
+# no author_role) and 15, only the checks beyond it those on lines 9 and 14
 SEVERAL = """\
 name: Sam Example
 as_of: 2026-11-22
@@ -38,7 +38,7 @@ verification_letters:
     covers_work_id: job-2
     letter_date: 2024-02-30
 """
-SEVERAL_LINES = [4, 9, 10, 14, 15]
+SEVERAL_LINES = [4, 9, 10, 13, 14, 15]
 
 MESSAGE = re.compile(
     r"^error: (?P<file>\S+): line (?P<line>\d+) \((?P<path>\$[^)]*)\): (?P<text>.+)$"
