@@ -1,9 +1,10 @@
 """Loading candidate profiles: file -> validated profile.
 
-A profile is YAML or JSON (``schemas/profile.schema.json``). It is checked in three steps, each
-failing with one message naming the file, the place and the fix: it must parse, it must match the
-schema, and its dates and references must make sense together (an end before its start, a letter
-pointing at a job that is not there).
+A profile is YAML or JSON (``schemas/profile.schema.json``). It is checked in three steps: it
+must parse (or it fails there, with one message), it must match the schema, and its dates and
+references must make sense together (an end before its start, a letter pointing at a job that is
+not there). The problems of the last two are raised together, in line order, each naming the
+file, the place, the fix and an example.
 """
 
 from __future__ import annotations

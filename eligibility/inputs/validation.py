@@ -1,7 +1,9 @@
 """JSON Schema validation with messages a person can act on.
 
-Every input (profile, rule file) is validated before anything reads it. The first, most relevant
-problem is reported with its JSON path, the line it stands on when the input was YAML, and a fix.
+Every input (profile, rule file) is validated before anything reads it. Every problem is
+reported, in the order of the lines, each with its JSON path, the line it stands on when the input
+was YAML, a plain sentence, a fix, an example of the right shape made from the schema (the
+person's own value where it fits) and, for a misspelt field or value, the one probably meant.
 
 ``jsonschema_rs`` (Rust) answers "is it valid?" for every document; Python ``jsonschema``
 (imported only when needed) finds and words the problem of an invalid one. Python ``jsonschema``
