@@ -101,9 +101,12 @@ def human_strings(data: Any, key: str | None = None) -> Iterator[str]:
 
 
 def settings(book: RuleBook) -> list[dict[str, str]]:
-    """None set (answers ambiguous or flagged for review), then each value of each policy."""
+    """None set (answers ambiguous or flagged for review, every other reading named), then every
+    policy set at once, value after value, until each value of each has been set."""
+    values = {policy.id: list(policy.values) for policy in book.policies.values()}
     return [{}] + [
-        {policy.id: value} for policy in book.policies.values() for value in policy.values
+        {policy: choices[k % len(choices)] for policy, choices in values.items()}
+        for k in range(max(map(len, values.values())))
     ]
 
 
