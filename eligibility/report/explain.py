@@ -117,7 +117,7 @@ def _open_questions(
 
 
 def _actions(
-    pathways: tuple[NodeResult, ...], policies: Mapping[str, Policy]
+    pathways: tuple[NodeResult, ...], policies: Mapping[str, Policy] | None = None
 ) -> tuple[Action, ...]:
     """The smallest sets of unmet conditions that would complete a pathway, fewest steps first.
 
@@ -135,7 +135,7 @@ def _actions(
     return tuple(Action(tuple(sorted(s)), tuple(found[s])) for s in minimal[:MAX_ACTIONS])
 
 
-def _ways(result: NodeResult, policies: Mapping[str, Policy]) -> list[frozenset[str]]:
+def _ways(result: NodeResult, policies: Mapping[str, Policy] | None = None) -> list[frozenset[str]]:
     """Each way to meet ``result``, as the set of steps it takes (empty when already met)."""
     if result.status == MET:
         return [frozenset()]
