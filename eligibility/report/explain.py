@@ -8,7 +8,7 @@ conditions of each pathway, with supersets of another way dropped.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import product
 
 from eligibility.engine.results import (
@@ -65,6 +65,8 @@ class Explanation:
     closest: NodeResult | None
     actions: tuple[Action, ...]
     open_questions: tuple[OpenQuestion, ...] = ()
+    # the open policies, so that the text names a question and a reading in words, not by id
+    policies: Mapping[str, Policy] = field(default_factory=dict)
 
 
 def explain(result: CheckResult, policies: Mapping[str, Policy]) -> Explanation:
@@ -76,7 +78,7 @@ def explain(result: CheckResult, policies: Mapping[str, Policy]) -> Explanation:
             if check and check.applies_text
             else result.note or f"No version of these rules is in force on {result.as_of}."
         )
-        return Explanation(result, HEADLINES[result.status], verdict, None, ())
+        return Explanation(result, HEADLINES[result.status], verdict, None, (), (), policies)
     verdict = {
         MET: check.outcome_met,
         NOT_MET: check.outcome_not_met,
@@ -91,13 +93,15 @@ def explain(result: CheckResult, policies: Mapping[str, Policy]) -> Explanation:
             HEADLINES[result.status],
             verdict,
             None,
-            _actions(pathways),
+            _actions(pathways, policies),
             _open_questions(root, result, policies),
+            policies,
         )
     if result.status == MET:
-        return Explanation(result, HEADLINES[result.status], verdict, None, ())
+        return Explanation(result, HEADLINES[result.status], verdict, None, (), (), policies)
     closest = next((p for p in pathways if p.status != MET), None)
-    return Explanation(result, HEADLINES[result.status], verdict, closest, _actions(pathways))
+    actions = _actions(pathways, policies)
+    return Explanation(result, HEADLINES[result.status], verdict, closest, actions, (), policies)
 
 
 def _open_questions(
@@ -112,7 +116,9 @@ def _open_questions(
     return tuple(questions)
 
 
-def _actions(pathways: tuple[NodeResult, ...]) -> tuple[Action, ...]:
+def _actions(
+    pathways: tuple[NodeResult, ...], policies: Mapping[str, Policy] | None = None
+) -> tuple[Action, ...]:
     """The smallest sets of unmet conditions that would complete a pathway, fewest steps first.
 
     For an ambiguous answer, ambiguous conditions count as unmet: the actions then make the
@@ -120,7 +126,7 @@ def _actions(pathways: tuple[NodeResult, ...]) -> tuple[Action, ...]:
     """
     found: dict[frozenset[str], list[str]] = {}
     for pathway in pathways:
-        for steps in _ways(pathway):
+        for steps in _ways(pathway, policies):
             found.setdefault(steps, [])
             if pathway.node.id not in found[steps]:
                 found[steps].append(pathway.node.id)
@@ -129,14 +135,14 @@ def _actions(pathways: tuple[NodeResult, ...]) -> tuple[Action, ...]:
     return tuple(Action(tuple(sorted(s)), tuple(found[s])) for s in minimal[:MAX_ACTIONS])
 
 
-def _ways(result: NodeResult) -> list[frozenset[str]]:
+def _ways(result: NodeResult, policies: Mapping[str, Policy] | None = None) -> list[frozenset[str]]:
     """Each way to meet ``result``, as the set of steps it takes (empty when already met)."""
     if result.status == MET:
         return [frozenset()]
     if result.node.kind == "leaf":
         actionable = result.node.fix or result.reached_on or result.status in (UNKNOWN, AMBIGUOUS)
-        return [frozenset({step(result)})] if actionable else []  # nothing a person can do
-    child_ways = [_ways(child) for child in result.children]
+        return [frozenset({step(result, policies)})] if actionable else []  # nothing to do
+    child_ways = [_ways(child, policies) for child in result.children]
     if result.node.kind == "any":
         return [way for ways in child_ways for way in ways]
     combined = {frozenset().union(*combo) for combo in product(*child_ways)}
@@ -145,11 +151,16 @@ def _ways(result: NodeResult) -> list[frozenset[str]]:
     return sorted(combined, key=lambda way: (len(way), sorted(way)))[:MAX_COMBINATIONS]
 
 
-def step(leaf: NodeResult) -> str:
-    """What to do about one unmet condition, in the candidate's terms."""
+def step(leaf: NodeResult, policies: Mapping[str, Policy] | None = None) -> str:
+    """What to do about one unmet condition, in the candidate's terms: an open question by its
+    words from ``policies`` (never its id)."""
     node = leaf.node
     if leaf.status == AMBIGUOUS:
-        return f"a definite answer to the open question {', '.join(leaf.depends_on)}"
+        known = [policies[p] for p in leaf.depends_on if policies and p in policies]
+        if not known:
+            return "a definite answer to the open question the sources leave here"
+        questions = and_list([f'"{policy.question}"' for policy in known])
+        return f"a definite answer to the open question {questions}"
     if leaf.status == UNKNOWN and leaf.missing:
         supply = dict(node.supply).get(leaf.missing[0])
         return supply or f"tell us: {node.text}"

@@ -159,10 +159,10 @@ def explanation_text(report: ProfileReport, e: Explanation) -> str:
     elif r.reading_standings:
         lines.append(
             f"  Standing on {r.as_of.isoformat()} depends on the open question: "
-            + "; ".join(_reading_standing(s) for s in r.reading_standings)
+            + "; ".join(_reading_standing(s, e.policies) for s in r.reading_standings)
             + "."
         )
-    lines += _review_lines(r)
+    lines += _review_lines(r, e.policies)
     if e.closest is not None and r.requires is not None and r.requires.node.kind == "any":
         if e.closest.distance:
             things = "one thing" if e.closest.distance == 1 else f"{e.closest.distance} things"
@@ -171,7 +171,7 @@ def explanation_text(report: ProfileReport, e: Explanation) -> str:
             lines.append(f"  Closest: {_short_text(e.closest)}, if what is not known holds.")
     if r.requires is not None:
         lines.append("")
-        lines += _tree_lines(r.requires, e.closest, indent=2, top=True)
+        lines += _tree_lines(r.requires, e.closest, indent=2, top=True, policies=e.policies)
         lines += _assumption_lines(r.requires)
     if e.actions:
         lines += ["", "What would make this met" + (" (any one):" if len(e.actions) > 1 else ":")]
@@ -185,7 +185,7 @@ def explanation_text(report: ProfileReport, e: Explanation) -> str:
             "Recommended" if r.check and r.check.kind in ("exam", "designation") else "Also"
         )
         lines += ["", f"{shown_apart} (does not change the verdict):"]
-        lines += _tree_lines(r.recommends, None, indent=2, top=True)
+        lines += _tree_lines(r.recommends, None, indent=2, top=True, policies=e.policies)
         lines += _assumption_lines(r.recommends)
     for other in r.others:
         lines += [
@@ -222,7 +222,11 @@ def _pathway_names(result: CheckResult, ids: Iterable[str]) -> list[str]:
 
 
 def _tree_lines(
-    result: NodeResult, closest: NodeResult | None, indent: int, top: bool = False
+    result: NodeResult,
+    closest: NodeResult | None,
+    indent: int,
+    top: bool = False,
+    policies: Mapping[str, Policy] | None = None,
 ) -> list[str]:
     pad = " " * indent
     node = result.node
@@ -237,14 +241,12 @@ def _tree_lines(
         if detail:
             lines.append(sub + detail)
         if result.status == UNKNOWN:
-            for fact in result.missing:
-                supply = dict(result.node.supply).get(fact) or "add it to the profile"
-                lines.append(f"{sub}not known: {fact}; {supply}")
+            lines += [f"{sub}not known: {text}" for text in _not_known(result)]
         if result.lacking:
             lines.append(f"{sub}missing: {', '.join(result.lacking)}")
         lines += [f"{sub}- {d}" for d in result.details]
         lines += [f"{sub}not counted: {left.text}" for left in result.not_counted]
-        lines += _readings(result, sub)
+        lines += _readings(result, sub, policies)
         return lines
     joiner = "all of" if node.kind == "all" else "any one of"
     marker = "   <- closest" if closest is not None and result is closest and not top else ""
@@ -252,43 +254,73 @@ def _tree_lines(
         lines = [f"{pad}{node.text} ({joiner}; {status}){marker}"]
     else:
         lines = [f"{pad}{status:<{LABEL_WIDTH}}{node.text} ({joiner}){marker}"]
-    lines += _readings(result, pad + " " * LABEL_WIDTH)
+    lines += _readings(result, pad + " " * LABEL_WIDTH, policies)
     lines += [f"{pad}{' ' * LABEL_WIDTH}- {d}" for d in result.details]
     for child in result.children:
-        lines += _tree_lines(child, closest, indent + 2)
+        lines += _tree_lines(child, closest, indent + 2, policies=policies)
     return lines
 
 
-def _readings(result: NodeResult, pad: str) -> list[str]:
+def _not_known(result: NodeResult) -> list[str]:
+    """What is not known under an unknown leaf and how to make it known, once each: a fact the
+    rules read is named by what the condition measures (its path is the program's name for it);
+    a field the profile leaves unstated by the words engine/unstated.py gives it."""
+    supply = dict(result.node.supply)
+    told = [m for m in result.missing if supply.get(m)]  # "add it" says nothing beside them
+    out: dict[str, None] = {}
+    for missing in told or result.missing:
+        how = supply.get(missing) or "add it to the profile"
+        if any(c.isspace() for c in missing):  # already words: a field of the profile
+            out[f"{missing}; {how}"] = None
+        else:
+            out[f"{result.node.measure}; {how}" if result.node.measure else how] = None
+    return list(out)
+
+
+def reading(policies: Mapping[str, Policy] | None, policy_id: str, value: str) -> str:
+    """One reading of an open question in the words of ``policies.yaml``: 'part-time work is
+    pro-rated to a 40-hour week (T3's claim)'."""
+    policy = (policies or {}).get(policy_id)
+    if policy is None or value not in policy.values:
+        return "another reading of an open question"
+    return policy.values[value]
+
+
+def _readings(
+    result: NodeResult, pad: str, policies: Mapping[str, Policy] | None = None
+) -> list[str]:
     if result.status != AMBIGUOUS:
         return []
     parts = [
-        f"{r.policy}={r.value}: {STATUS_WORDS.get(r.status, r.status)}"
+        f"if {reading(policies, r.policy, r.value)}: {STATUS_WORDS.get(r.status, r.status)}"
         for r in result.readings
         if r.status != result.default_status
     ]
-    return [
-        f"{pad}default reading: {STATUS_WORDS.get(result.default_status)}; otherwise "
-        + "; ".join(parts)
-    ]
+    return [f"{pad}default reading: {STATUS_WORDS.get(result.default_status)}; " + "; ".join(parts)]
 
 
-def _review_lines(result: CheckResult) -> list[str]:
-    """Needs human review: why, and the answer were the question settled the other way."""
+def _review_lines(result: CheckResult, policies: Mapping[str, Policy]) -> list[str]:
+    """Needs human review: why, and the answer were the question settled the other way, in
+    words; the option that settles it once a person has looked."""
     lines = []
     for review in result.review:
         others = "; ".join(
-            f"{r.policy}={r.value}: {STATUS_WORDS.get(r.status, r.status)}" for r in review.readings
+            f"if {reading(policies, r.policy, r.value)}: {STATUS_WORDS.get(r.status, r.status)}"
+            for r in review.readings
         )
+        policy = policies.get(review.policy)
+        values = "|".join(policy.values) if policy else "VALUE"
         lines += [
             f"  Needs human review: {review.text}.",
             *(f"    - {detail}" for detail in review.details),
-            f"    Otherwise ({others}). Once reviewed: --policy {review.policy}=VALUE",
+            f"    Otherwise ({others}). Once reviewed: --policy {review.policy}={values}",
         ]
     return lines
 
 
 def _ambiguity_lines(e: Explanation) -> list[str]:
+    """Each open question in words, the answer under each reading, and the option to type to
+    settle it on that reading."""
     if not e.open_questions:
         return []
     lines = ["", "The sources leave this open:"]
@@ -298,9 +330,9 @@ def _ambiguity_lines(e: Explanation) -> list[str]:
         for value, status in question.answers:
             default = " (the project's default)" if value == policy.default else ""
             lines.append(
-                f"    {value}{default}: {STATUS_WORDS.get(status, status)} — {policy.values.get(value, '')}"
+                f"    - {policy.values.get(value, value)}{default}: "
+                f"{STATUS_WORDS.get(status, status)}; --policy {policy.id}={value}"
             )
-        lines.append(f"  For a definite answer under one reading: --policy {policy.id}=VALUE")
     return lines
 
 
@@ -325,11 +357,11 @@ def json_report(report: ProfileReport, policies: Mapping[str, Policy]) -> dict[s
     }
 
 
-def _reading_standing(reading: ReadingStanding) -> str:
-    """'active under ahima_hiim_basis=required (the default)'."""
-    standing = reading.standing or "not known"
-    default = " (the default)" if reading.default else ""
-    return f"{standing} under {reading.policy}={reading.value}{default}"
+def _reading_standing(standing: ReadingStanding, policies: Mapping[str, Policy]) -> str:
+    """'active if at least 80% of the required CEUs are in HIIM domains (H3) (the default)'."""
+    default = " (the default)" if standing.default else ""
+    words = reading(policies, standing.policy, standing.value)
+    return f"{standing.standing or 'not known'} if {words}{default}"
 
 
 def _result_json(e: Explanation) -> dict[str, Any]:

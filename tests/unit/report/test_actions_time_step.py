@@ -1,0 +1,51 @@
+"""A way forward promises only what it delivers: for a candidate with 14 months of coding in a
+current job and no letter, an action that completes a pathway needing more months than she has
+worked also says how long to keep working (a letter vouches only for months already worked)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from eligibility.api import check_profile
+from eligibility.engine.results import MET, NodeResult
+from eligibility.inputs.profiles import load_profile
+from eligibility.report.explain import explain
+from eligibility.rulebook.rules import RuleBook
+from tests.conftest import PROFILES
+
+X93 = PROFILES / "x93-no-letter-yet.yaml"  # 14 months 22 days, job ongoing, no letter
+WORKED = 14.8  # months (more than she has worked, less than a month more)
+
+
+def leaves(result: NodeResult) -> Iterator[NodeResult]:
+    if not result.children:
+        yield result
+    for child in result.children:
+        yield from leaves(child)
+
+
+@pytest.mark.parametrize("cpcp_apprentice", ["none", "as_cpc"])
+def test_an_action_needing_more_months_than_worked_says_until_when(
+    rulebook: RuleBook, cpcp_apprentice: str
+) -> None:
+    policies = {"cpcp_apprentice": cpcp_apprentice}
+    report = check_profile(load_profile(str(X93)), policies=policies, rulebook=rulebook)
+    promised = []
+    for result in report.results:
+        e = explain(result, rulebook.policies)
+        if result.requires is None:
+            continue
+        pathways = {p.node.id: p for p in (result.requires, *result.requires.children)}
+        for action in e.actions:
+            months = [
+                leaf.needed
+                for pathway in action.completes
+                for leaf in leaves(pathways[pathway])
+                if leaf.status != MET and leaf.node.unit == "months"
+                and isinstance(leaf.needed, int | float) and leaf.needed > WORKED
+            ]  # fmt: skip
+            if months and not any(" until " in step for step in action.steps):
+                promised.append((result.check_id, action.steps, action.completes))
+    assert promised == []
