@@ -44,7 +44,7 @@ from eligibility.inputs.cohort import (
     parse_item,
     read_shard,
 )
-from eligibility.report.render import json_report, measurement
+from eligibility.report.render import json_error, json_report, measurement
 from eligibility.rulebook.rules import RuleBook
 
 CSV_FIELDS = (
@@ -356,7 +356,8 @@ class CohortChecker:
                 full = ProfileReport(
                     row.profile, as_of, explicit, answers.results, detailed=bool(self.selectors)
                 )
-                report = json.dumps(json_report(full, self.book.policies)) + "\n"
+                entry = json_report(full, self.book.policies, self.book.directory, row.number)
+                report = json.dumps(entry) + "\n"
         except Exception as error:  # a bug must cost one row, not the cohort
             problem = error if isinstance(error, InputError) else fault(row.where, error)
             who = (str(data.get("candidate_id") or ""), str(data.get("name") or ""))
@@ -392,10 +393,9 @@ class CohortChecker:
         self._students = 0
 
     def _error(self, row: Row, tally: Tally) -> tuple[str, str]:
-        error = row.error
-        message = (
-            f"{error.place + ': ' if error and error.place else ''}{error.problem if error else 'unreadable'}"
-            + (f" (fix: {error.fix})" if error and error.fix else "")
+        error = row.error or InputError(row.where, None, "unreadable")
+        message = f"{error.place + ': ' if error.place else ''}{error.problem}" + (
+            f" (fix: {error.fix})" if error.fix else ""
         )
         tally.error_count += 1
         if len(tally.errors) < LISTED_ERRORS:
@@ -405,18 +405,10 @@ class CohortChecker:
             if self.csv
             else ""
         )
-        report = (
-            json.dumps(
-                {
-                    "row": row.number,
-                    "where": row.where,
-                    "candidate_id": row.who[0],
-                    "error": message,
-                }
-            )
-            + "\n"
-        )
-        return lines, report if self.jsonl else ""
+        if not self.jsonl:
+            return lines, ""
+        who = (row.who[0] or None, row.who[1] or None)
+        return lines, json.dumps(json_error(error, row.where, row.number, who)) + "\n"
 
     def _lines(
         self, row: Row, data: Mapping[str, Any], answers: Assessment

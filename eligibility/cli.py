@@ -66,14 +66,15 @@ def _as_of_option(default: str):
     )
 
 
-def _format_option(json_help: str):
+def _format_option(json_help: str, jsonl_help: str = ""):
     return click.option(
         "--format",
         "fmt",
-        type=click.Choice(["text", "json"]),
+        type=click.Choice(["text", "json", "jsonl"] if jsonl_help else ["text", "json"]),
         default="text",
         show_default=True,
-        help=f"text for people; json {json_help}.",
+        help=f"text for people; json {json_help}"
+        + (f"; jsonl {jsonl_help}." if jsonl_help else "."),
     )
 
 
@@ -195,7 +196,10 @@ def main() -> None:
 @click.argument("profiles", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @CERT_OPTION
 @AS_OF_OPTION
-@_format_option("follows schemas/report.schema.json")
+@_format_option(
+    "as one document, an entry per profile (docs/report-format.md)",
+    "as one entry per line; a profile that cannot be checked is an error entry (exit status 2)",
+)
 @click.option(
     "--facts",
     "facts",
@@ -214,11 +218,12 @@ def check(profiles, certs, as_of, fmt, facts, config, policies, rules_dir) -> No
       eligibility check fixtures/profiles/c09-hana-sato.yaml
       eligibility check fixtures/profiles/c09-hana-sato.yaml --cert CPC-A-removal
       eligibility check me.yaml --cert CCS --as-of 2014-06-01 --format json
+      eligibility check a.yaml b.yaml --format jsonl > answers.jsonl
       eligibility check me.yaml --facts --policy part_time_counting=fte40 > me.facts.json
     """
     from eligibility.api import check_profile
     from eligibility.inputs.profiles import load_profile
-    from eligibility.report.render import json_report, text_report
+    from eligibility.report.render import json_document, json_error, json_report, text_report
 
     try:
         book, chosen = _prepare(rules_dir, config, policies, certs)
@@ -233,18 +238,23 @@ def check(profiles, certs, as_of, fmt, facts, config, policies, rules_dir) -> No
         _fail(error)
     if facts:
         _print_facts(profiles, as_of, chosen, book)
-    dates = fmt == "json" or bool(certs)  # the one-line summary of every check shows none
+    as_data = fmt in ("json", "jsonl")
+    dates = as_data or bool(certs)  # the one-line summary of every check shows none
 
     def answer(path: str) -> tuple[object, bool]:
         report = check_profile(load_profile(path), certs, as_of, chosen, book, dates)
-        if fmt == "json":
-            return json_report(report, book.policies), report.all_met
+        if as_data:
+            return json_report(report, book.policies, book.directory), report.all_met
         return printable(text_report(report, book.policies)), report.all_met
 
-    answers, failed = _each_profile(profiles, answer)
+    # as data, a profile that cannot be checked is an entry in its place (and still on stderr)
+    failure = (lambda path, error: (json_error(error, path), False)) if as_data else None
+    answers, failed = _each_profile(profiles, answer, failure)
     outputs, met = [output for output, _ in answers], [all_met for _, all_met in answers]
-    if outputs and fmt == "json":
-        click.echo(json.dumps(outputs[0] if len(profiles) == 1 else outputs, indent=2))
+    if fmt == "json":
+        click.echo(json.dumps(json_document(outputs), indent=2))
+    elif fmt == "jsonl":
+        click.echo("".join(json.dumps(output) + "\n" for output in outputs), nl=False)
     elif outputs:
         click.echo("\n\n".join(outputs))
     if failed:
@@ -258,20 +268,28 @@ def _given(parameter: str) -> bool:
     return source is click.core.ParameterSource.COMMANDLINE
 
 
-def _each_profile(profiles, answer) -> tuple[list, bool]:
+def _each_profile(profiles, answer, failure=None) -> tuple[list, bool]:
     """``answer(path)`` for each profile on its own: a bad one, or one this program fails on, is
-    named on standard error and the others are still answered. Also: whether any failed."""
+    named on standard error (and answered ``failure(path, error)`` in its place, when given) and
+    the others are still answered. Also: whether any failed."""
     answers, failed = [], False
     for path in profiles:
         try:
             answers.append(answer(path))
+            continue
         except InputError as error:
             _print_error(error)
             failed = True
+            if failure is not None:
+                answers.append(failure(path, error))
+            continue
         except Exception as error:  # a fault of this program: this profile only
             fix = "report it with this profile (without personal data if you can)"
-            click.echo(printable(f"error: {fault(path, error, fix)}"), err=True)
-            failed = True
+            problem = fault(path, error, fix)
+        click.echo(printable(f"error: {problem}"), err=True)
+        failed = True
+        if failure is not None:
+            answers.append(failure(path, problem))
     return answers, failed
 
 
@@ -340,12 +358,17 @@ def export(as_of, out, all_versions, rules_dir) -> None:
 @main.command(name="list")
 @RULES_AS_OF_OPTION
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people; json as schemas/list.schema.json (docs/report-format.md).",
 )
 @RULES_OPTION
 def list_(as_of, fmt, rules_dir) -> None:
     """List every credential with its body, name, setting, confidence and checks."""
-    from eligibility.report.describe import list_rows, list_text
+    from eligibility.report.describe import list_json, list_text
     from eligibility.rulebook.rules import load_rulebook
 
     try:
@@ -354,7 +377,7 @@ def list_(as_of, fmt, rules_dir) -> None:
         _fail(error)
     day = as_of or date.today()
     click.echo(
-        json.dumps(list_rows(book, day), indent=2) if fmt == "json" else list_text(book, day)
+        json.dumps(list_json(book, day), indent=2) if fmt == "json" else list_text(book, day)
     )
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
-# Where the schemas can be fetched: each schema's "$id" is this followed by its file name, so an
-# editor or validator outside a checkout resolves it (docs/profile-format.md, "Editor support").
-SCHEMA_BASE_URL = "https://github.com/eligibility-toolkit/eligibility/raw/main/schemas/"
+# Each schema's "$id" is this followed by its name (urn:eligibility:schema:profile): a name, not
+# an address, since the project publishes none; editors find a schema by its file
+# (docs/profile-format.md, "Editor support"), validators by this name among the schemas given.
+SCHEMA_ID_PREFIX = "urn:eligibility:schema:"
 
 
 FLAT_CSV_FILE = "flat-csv.yaml"  # in a rules directory: what a flat CSV row stands for
@@ -28,6 +29,6 @@ def schema_file(name: str) -> Path:
     return data_dir("schemas") / f"{name}.schema.json"
 
 
-def schema_url(name: str) -> str:
-    """The published address of ``schemas/<name>.schema.json`` (its ``$id``)."""
-    return f"{SCHEMA_BASE_URL}{name}.schema.json"
+def schema_id(name: str) -> str:
+    """The identifier (``$id``) of ``schemas/<name>.schema.json``."""
+    return f"{SCHEMA_ID_PREFIX}{name}"

@@ -8,16 +8,37 @@ from typing import Any
 from eligibility.errors import InputError
 from eligibility.logic import Compiled
 from eligibility.report.logictext import readable
+from eligibility.report.provenance import REPORT_VERSION, policies_used, rules_json, tool_json
 from eligibility.rulebook.rules import Credential, Node, RuleBook, Version
+
+
+def list_json(book: RuleBook, as_of: date) -> dict[str, Any]:
+    """What ``list --format json`` prints (``schemas/list.schema.json``): the credentials, with
+    what every report states (the tool, the date, the rule versions listed, the policies)."""
+    in_force = (_in_force(credential, as_of) for credential in book.credentials)
+    listed = [version for version in in_force if version is not None]
+    return {
+        "report_version": REPORT_VERSION,
+        "tool": tool_json(),
+        "as_of": as_of.isoformat(),
+        "policies": policies_used(book.policies, {}),
+        "rules": rules_json(listed, book.directory),
+        "credentials": list_rows(book, as_of),
+    }
+
+
+def _in_force(credential: Credential, as_of: date) -> Version | None:
+    """The version of a credential's rules in force on the date (the preferred one first)."""
+    current = [v for v in credential.versions if v.in_force(as_of)]
+    current.sort(key=lambda v: not v.preferred)
+    return current[0] if current else None
 
 
 def list_rows(book: RuleBook, as_of: date) -> list[dict[str, Any]]:
     """One row per credential: body, id, name, setting, confidence and checks of the version in force."""
     rows = []
     for credential in book.credentials:
-        current = [v for v in credential.versions if v.in_force(as_of)]
-        current.sort(key=lambda v: not v.preferred)
-        version = current[0] if current else None
+        version = _in_force(credential, as_of)
         rows.append(
             {
                 "body": credential.body,

@@ -19,10 +19,18 @@ from eligibility.engine.results import (
     ReadingStanding,
     resting,
 )
+from eligibility.errors import InputError
 from eligibility.report.explain import Explanation, explain, step
+from eligibility.report.provenance import (
+    REPORT_VERSION,
+    footer_text,
+    policies_used,
+    rule_file,
+    rules_json,
+    tool_json,
+)
 from eligibility.rulebook.rules import Policy, Version
 
-REPORT_VERSION = 1
 STATUS_WORDS = {MET: "met", NOT_MET: "not met", UNKNOWN: "unknown", AMBIGUOUS: "ambiguous"}
 LABEL_WIDTH = 10
 
@@ -98,10 +106,11 @@ def text_report(report: ProfileReport, policies: Mapping[str, Policy]) -> str:
     if report.policies:
         head += " · policies: " + ", ".join(f"{k}={v}" for k, v in report.policies.items())
     head += "".join(f"\nAssumed: {assumption}" for assumption in report.profile.assumed)
+    footer = footer_text(report.as_of, _versions_used(report), report.policies)
     if not report.detailed:
-        return "\n".join([head, "", *_summary_lines(explanations), "", _summary_footer()])
+        return "\n".join([head, "", *_summary_lines(explanations), "", _summary_footer(), footer])
     blocks = [explanation_text(report, e) for e in explanations]
-    return "\n\n".join(blocks)
+    return "\n\n".join([*blocks, footer])
 
 
 def _summary_lines(explanations: list[Explanation]) -> list[str]:
@@ -339,22 +348,74 @@ def _ambiguity_lines(e: Explanation) -> list[str]:
 # --- JSON ----------------------------------------------------------------------------------
 
 
-def json_report(report: ProfileReport, policies: Mapping[str, Policy]) -> dict[str, Any]:
-    """The report as data, following ``schemas/report.schema.json``."""
+def json_report(
+    report: ProfileReport,
+    policies: Mapping[str, Policy],
+    rules_dir: str | None = None,
+    row: int | None = None,
+) -> dict[str, Any]:
+    """One profile's report as data (``schemas/report.schema.json``, ``$defs/profile_report``):
+    an entry of ``check --format json``'s ``profiles``, a line of ``--format jsonl`` and of a
+    batch's JSON Lines (``row``: its row in the cohort). ``rules_dir``: the rule book's root,
+    which rule files are named from (default: the bundled rules)."""
     data = report.profile.data
+    profile: dict[str, Any] = {
+        "source": report.profile.source,
+        "candidate_id": data.get("candidate_id"),
+        "name": data.get("name"),
+    }
+    if row is not None:
+        profile["row"] = row
+    if report.profile.assumed:
+        profile["assumed"] = list(report.profile.assumed)
     return {
         "report_version": REPORT_VERSION,
-        "profile": {
-            "source": report.profile.source,
-            "candidate_id": data.get("candidate_id"),
-            "name": data.get("name"),
-            **({"assumed": list(report.profile.assumed)} if report.profile.assumed else {}),
-        },
+        "tool": tool_json(),
+        "profile": profile,
         "as_of": report.as_of.isoformat(),
         "policies_set": dict(report.policies),
+        "policies": policies_used(policies, report.policies),
+        "rules": rules_json(_versions_used(report), rules_dir),
         "all_met": report.all_met,
-        "results": [_result_json(explain(r, policies)) for r in report.results],
+        "results": [_result_json(explain(r, policies), rules_dir) for r in report.results],
     }
+
+
+def json_error(
+    error: InputError,
+    source: str,
+    row: int | None = None,
+    who: tuple[str | None, str | None] = (None, None),
+) -> dict[str, Any]:
+    """A profile that could not be checked, as an entry in place of its report
+    (``$defs/error_report``): where it is, whose it is when that could be read, and the
+    problem as people are told it (file, place, problem, fix)."""
+    profile: dict[str, Any] = {"source": source, "candidate_id": who[0], "name": who[1]}
+    if row is not None:
+        profile["row"] = row
+    return {
+        "report_version": REPORT_VERSION,
+        "tool": tool_json(),
+        "profile": profile,
+        "error": {
+            "file": error.file,
+            "place": error.place,
+            "problem": error.problem,
+            "fix": error.fix,
+        },
+    }
+
+
+def json_document(entries: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """What ``check --format json`` prints, whatever the number of profiles: one entry per
+    profile, in the order given, a report or an error (``schemas/report.schema.json``)."""
+    return {"report_version": REPORT_VERSION, "tool": tool_json(), "profiles": list(entries)}
+
+
+def _versions_used(report: ProfileReport) -> list[Version]:
+    """The rule versions a report's answers come from: each check's, then the other readings'."""
+    found = [r.version for r in report.results if r.version is not None]
+    return found + [other.version for r in report.results for other in r.others]
 
 
 def _reading_standing(standing: ReadingStanding, policies: Mapping[str, Policy]) -> str:
@@ -364,7 +425,7 @@ def _reading_standing(standing: ReadingStanding, policies: Mapping[str, Policy])
     return f"{standing.standing or 'not known'} if {words}{default}"
 
 
-def _result_json(e: Explanation) -> dict[str, Any]:
+def _result_json(e: Explanation, rules_dir: str | None) -> dict[str, Any]:
     r = e.result
     check = r.check
     return {
@@ -380,14 +441,14 @@ def _result_json(e: Explanation) -> dict[str, Any]:
             for s in r.reading_standings
         ],
         "verdict": e.verdict,
-        "rules": _version_json(r.version) if r.version else None,
+        "rules": _version_json(r.version, rules_dir) if r.version else None,
         "policies": dict(r.policies or {}),
         "closest": e.closest.node.id if e.closest else None,
         "requires": _node_json(r.requires) if r.requires else None,
         "recommends": _node_json(r.recommends) if r.recommends else None,
         "actions": [{"steps": list(a.steps), "completes": list(a.completes)} for a in e.actions],
         "other_readings": [
-            {"rules": _version_json(o.version), "status": o.status} for o in r.others
+            {"rules": _version_json(o.version, rules_dir), "status": o.status} for o in r.others
         ],
         "assumptions": [
             {"condition": rest.node.id, "part": part, "text": rest.node.assumes}
@@ -423,7 +484,7 @@ def in_force_json(version: Version) -> dict[str, str | None]:
     }
 
 
-def _version_json(version: Version) -> dict[str, Any]:
+def _version_json(version: Version, rules_dir: str | None) -> dict[str, Any]:
     return {
         "id": version.id,
         "version": version.version,
@@ -433,7 +494,7 @@ def _version_json(version: Version) -> dict[str, Any]:
             {"id": s.id, "url": s.url, "confidence": s.confidence} for s in version.sources
         ],
         "open_policies": list(version.open_policies),
-        "file": version.file,
+        "file": rule_file(version.file, rules_dir),
     }
 
 

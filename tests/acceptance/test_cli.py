@@ -31,8 +31,13 @@ def run(*args) -> Result:
 
 
 def run_json(*args) -> tuple[Result, dict | list]:
+    """The entry of each profile (one profile: its entry alone), from the document checked
+    against the schema (docs/report-format.md)."""
     result = run("check", *args, "--format", "json")
-    return result, json.loads(result.stdout)
+    document = json.loads(result.stdout)
+    REPORT.validate(document)
+    entries = document["profiles"]
+    return result, entries[0] if len(entries) == 1 else entries
 
 
 def assert_input_error(result: Result, message: str) -> None:
@@ -45,8 +50,8 @@ def assert_input_error(result: Result, message: str) -> None:
 
 
 def check_ids() -> list[str]:
-    rows = json.loads(run("list", "--as-of", "2026-11-22", "--format", "json").stdout)
-    return [check for row in rows for check in row["checks"]]
+    listing = json.loads(run("list", "--as-of", "2026-11-22", "--format", "json").stdout)
+    return [check for row in listing["credentials"] for check in row["checks"]]
 
 
 def test_met_check_exits_0():
@@ -95,7 +100,7 @@ def test_json_report_follows_the_schema(profile, certs, checks):
     assert result.exit_code == (0 if report["all_met"] else 1)
 
 
-def test_json_for_two_profiles_is_an_array():
+def test_json_for_two_profiles_has_an_entry_each():
     result, reports = run_json(C01, C09)
     assert result.exit_code == 1
     assert [r["profile"]["candidate_id"] for r in reports] == ["C01", "C09"]
@@ -418,7 +423,7 @@ def test_show_names_its_argument_and_explains_a_credential_without_rules():
 
 
 def test_list_keeps_every_id_apart_from_its_name():
-    rows = json.loads(run("list", "--format", "json").stdout)
+    rows = json.loads(run("list", "--format", "json").stdout)["credentials"]
     text = run("list").stdout
     for row in rows:  # PAHCS-SPECIALTY ran into its name: "PAHCS-SPECIALTYPAHCS specialty"
         line = f"{re.escape(row['body'])} +{re.escape(row['id'])}  +{re.escape(row['name'])}"

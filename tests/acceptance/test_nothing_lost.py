@@ -141,7 +141,7 @@ def test_a_student_the_program_fails_on_costs_one_row_of_a_jsonl_report(
     assert (tally.rows, tally.checked, tally.error_count) == (300, 299, 1)
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(lines) == 300
-    assert [line["candidate_id"] for line in lines if "error" in line] == ["S000150"]
+    assert [line["profile"]["candidate_id"] for line in lines if "error" in line] == ["S000150"]
 
 
 def test_check_answers_the_other_profiles_when_the_program_fails_on_one(

@@ -251,7 +251,11 @@ def assert_answered_or_refused(result: Result, args: list[str]) -> None:
         kind = re.search(r"fault of the program.*?\((\w+): ([^)\n]*)", result.output)
         raise _fault(*(kind.groups() if kind else ("unnamed", "")))(f"{args}: {result.stderr}")
     if result.exit_code == 2:
-        assert result.stdout == "", (args, result.stdout)
+        if "json" in args and result.stdout:  # as data, the input error is also an entry
+            [entry] = json.loads(result.stdout)["profiles"]
+            assert entry["error"]["problem"], (args, result.stdout)
+        else:
+            assert result.stdout == "", (args, result.stdout)
         lines = result.stderr.splitlines()
         if lines and lines[0].startswith("Usage:"):  # click's usage error: only --as-of can be bad
             assert "--as-of" in args, (args, result.stderr)
@@ -260,7 +264,7 @@ def assert_answered_or_refused(result: Result, args: list[str]) -> None:
             assert lines and lines[0].startswith("error:"), (args, result.stderr)
             assert sum(line.startswith("error:") for line in lines) == 1, (args, result.stderr)
     elif "json" in args:
-        report = json.loads(result.stdout)
+        [report] = json.loads(result.stdout)["profiles"]
         assert report["all_met"] is (result.exit_code == 0), (args, result.exit_code)
 
 

@@ -38,8 +38,8 @@ def test_an_assumption_is_shown_only_for_the_answers_it_names() -> None:
 
 
 def run_json(*args: str) -> dict:
-    result = CliRunner().invoke(main, ["check", str(X43), "--format", "json", *args])
-    report = json.loads(result.output)
+    result = CliRunner().invoke(main, ["check", str(X43), "--format", "jsonl", *args])
+    report = json.loads(result.stdout)  # one profile: one line
     REPORT.validate(report)
     return report
 

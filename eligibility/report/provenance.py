@@ -1,0 +1,71 @@
+"""What every report states (docs/report-format.md): the report format's version, the tool and
+its version, the rule versions used (their files named from the rule book's root, the same in a
+checkout and an installed wheel), the evaluation date and the policies used."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from eligibility import __version__
+from eligibility.resources import data_dir
+from eligibility.rulebook.rules import Policy, Version
+
+# The version of the JSON reports' shapes (check, batch JSON Lines, list): raised whenever a
+# shape changes in a way a program reading the old one would notice (a field removed, renamed
+# or retyped; a new kind of entry). 1: check printed an object for one profile and an array for
+# several, with absolute rule file names. tests/unit/report/test_report_version.py holds the
+# schemas' shapes to it.
+REPORT_VERSION = 2
+TOOL = "eligibility"
+
+
+def tool_json() -> dict[str, str]:
+    """The program that wrote a report: ``{"name": "eligibility", "version": "0.1.0"}``."""
+    return {"name": TOOL, "version": __version__}
+
+
+@cache
+def rule_file(file: str, rules_dir: str | None = None) -> str:
+    """A rule file's name from the rule book's root (``aapc/cpc-coc.yaml``), however the root was
+    given (``--rules``, a checkout's ``rules/``, a wheel's copy; default: the bundled rules).
+    A file outside it (none is: the book reads only files under its root) keeps its path."""
+    root = Path(rules_dir) if rules_dir else data_dir("rules")
+    try:
+        return Path(file).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return Path(file).as_posix()
+
+
+def rules_json(versions: Iterable[Version], rules_dir: str | None = None) -> list[dict[str, Any]]:
+    """The rule versions used, each once, in the order first used."""
+    seen: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for version in versions:
+        key = (version.id, version.version, version.file)
+        if key not in seen:
+            seen[key] = {
+                "id": version.id,
+                "body": version.body,
+                "version": version.version,
+                "file": rule_file(version.file, rules_dir),
+            }
+    return list(seen.values())
+
+
+def policies_used(policies: Mapping[str, Policy], chosen: Mapping[str, str]) -> dict[str, str]:
+    """Every open policy's value in effect: the one chosen, else the project's default."""
+    return {policy.id: chosen.get(policy.id, policy.default) for policy in policies.values()}
+
+
+def footer_text(as_of: date, versions: Iterable[Version], chosen: Mapping[str, str]) -> str:
+    """The last line of a text report: the same facts as the JSON reports state, in one line."""
+    rules = ", ".join(f"{r['id']} {r['version']}" for r in rules_json(versions)) or "none"
+    settled = ", ".join(f"{k}={v}" for k, v in chosen.items())
+    policies = f"{settled}, the others at their defaults" if settled else "the defaults"
+    return (
+        f"Answered by {TOOL} {__version__} · as of {as_of.isoformat()} · rules: {rules}"
+        f" · policies: {policies}"
+    )

@@ -1,0 +1,62 @@
+"""What every report states (docs/report-format.md): rule files named from the rule book's root
+however it was given, the policies in effect, the rule versions used once each, the text
+report's last line."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+
+from eligibility import __version__
+from eligibility.report.provenance import footer_text, policies_used, rule_file, rules_json
+from eligibility.rulebook.rules import load_rulebook
+from tests.conftest import RULES
+
+
+def test_a_rule_file_is_named_from_the_root_however_the_root_is_written(tmp_path, monkeypatch):
+    shutil.copytree(RULES / "aapc", tmp_path / "my-rules" / "aapc")
+    monkeypatch.chdir(tmp_path)
+    for file, root in (
+        ("my-rules/aapc/crc.yaml", "my-rules"),  # --rules my-rules, as typed
+        (str(tmp_path / "my-rules" / "aapc" / "crc.yaml"), "my-rules"),
+        ("my-rules/aapc/crc.yaml", str(tmp_path / "my-rules/")),
+        ("./my-rules/aapc/../aapc/crc.yaml", "./my-rules"),
+    ):
+        assert rule_file(file, root) == "aapc/crc.yaml", (file, root)
+
+
+def test_by_default_rule_files_are_named_from_the_bundled_rules(rulebook):
+    version = rulebook.credentials[0].versions[0]
+    assert rule_file(version.file) == rule_file(version.file, str(RULES))
+    assert not rule_file(version.file).startswith("/")
+
+
+def test_every_policy_is_stated_with_its_value_in_effect(rulebook):
+    some = next(iter(rulebook.policies.values()))
+    other = next(value for value in some.values if value != some.default)
+    used = policies_used(rulebook.policies, {some.id: other})
+    assert set(used) == set(rulebook.policies)
+    assert used[some.id] == other
+    assert all(used[p.id] == p.default for p in rulebook.policies.values() if p.id != some.id)
+
+
+def test_each_rule_version_is_named_once_in_the_order_first_used(rulebook):
+    versions = [v for credential in rulebook.credentials for v in credential.versions]
+    named = rules_json([*versions, *reversed(versions)], rulebook.directory)
+    assert [(r["id"], r["file"]) for r in named] == list(
+        dict.fromkeys((v.id, rule_file(v.file, rulebook.directory)) for v in versions)
+    )
+
+
+def test_the_text_footer_says_who_answered_when_on_which_rules_and_policies():
+    book = load_rulebook(str(RULES))
+    version = book.credentials[0].versions[0]
+    plain = footer_text(date(2026, 11, 22), [version, version], {})
+    assert plain == (
+        f"Answered by eligibility {__version__} · as of 2026-11-22 · rules:"
+        f" {version.id} {version.version} · policies: the defaults"
+    )
+    settled = footer_text(date(2026, 11, 22), [], {"part_time_counting": "fte40"})
+    assert settled.endswith(
+        "rules: none · policies: part_time_counting=fte40, the others at their defaults"
+    )

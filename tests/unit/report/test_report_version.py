@@ -1,0 +1,59 @@
+"""report_version is raised when a report's shape changes (docs/report-format.md): the shapes of
+the report and listing schemas (descriptions and titles aside) are held to a fingerprint per
+version, so that changing one without raising the number fails here."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from eligibility.report.provenance import REPORT_VERSION
+from tests.conftest import ROOT
+
+SHAPED = ("report", "list")  # the schemas of outputs that state report_version
+WORDS = {"description", "title", "$comment", "examples"}  # say what a shape means, not what it is
+# report_version -> the fingerprint of SHAPED's shapes. A new shape: raise REPORT_VERSION (and the
+# schemas' report_version const), add a line here with the new fingerprint, and say what changed
+# under "report_version" in docs/report-format.md.
+FINGERPRINTS = {
+    2: "437b2a985b06389c",
+}
+
+
+def _shape(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {key: _shape(value) for key, value in node.items() if key not in WORDS}
+    if isinstance(node, list):
+        return [_shape(value) for value in node]
+    return node
+
+
+def fingerprint() -> str:
+    shapes = {
+        name: _shape(json.loads((ROOT / "schemas" / f"{name}.schema.json").read_text("utf-8")))
+        for name in SHAPED
+    }
+    return hashlib.sha256(json.dumps(shapes, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def test_the_report_shapes_are_those_of_their_report_version() -> None:
+    assert REPORT_VERSION in FINGERPRINTS, f"record report_version {REPORT_VERSION}'s fingerprint"
+    assert fingerprint() == FINGERPRINTS[REPORT_VERSION], (
+        f"the report schemas' shapes changed (fingerprint {fingerprint()}): raise REPORT_VERSION"
+        " in eligibility/report/provenance.py and the schemas' report_version, and record the new"
+        " fingerprint here (docs/report-format.md, 'report_version')"
+    )
+
+
+def test_the_schemas_state_the_report_version_the_program_writes() -> None:
+    for name in SHAPED:
+        schema = json.loads((ROOT / "schemas" / f"{name}.schema.json").read_text("utf-8"))
+        text = json.dumps(schema)
+        assert f'"report_version": {{"const": {REPORT_VERSION},' in text, name
+
+
+def test_a_description_alone_is_no_new_shape() -> None:
+    schema = {"type": "object", "description": "a", "properties": {"x": {"description": "b"}}}
+    reworded = {"type": "object", "description": "c", "properties": {"x": {"description": "d"}}}
+    assert _shape(schema) == _shape(reworded) != _shape({**schema, "required": ["x"]})
