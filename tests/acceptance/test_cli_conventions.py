@@ -69,15 +69,15 @@ def test_color_always_colours_every_status_and_keeps_the_words():
     # status is never told by colour alone: without the colour the text is the same
     assert click.unstyle(coloured.stdout) == plain.stdout
     # each answer has its own colour: met, not met, and the headline with its answer's colour
-    met, not_met = _colour_of(coloured.stdout, "met   "), _colour_of(coloured.stdout, "not met")
+    met, not_met = _colour_of(coloured.stdout, "met"), _colour_of(coloured.stdout, "not met")
     assert met and not_met and met != not_met
     assert _colour_of(coloured.stdout, "NOT YET MET") == not_met
 
 
 def _colour_of(text: str, words: str) -> str | None:
-    """The escape sequence just before ``words`` (where they start a coloured span)."""
-    found = re.search(r"(\x1b\[[0-9;]*m)+" + re.escape(words), text)
-    return found.group(0)[: -len(words)] if found else None
+    """The escape sequences that colour ``words`` when they are coloured on their own."""
+    found = re.search(r"((?:\x1b\[[0-9;]*m)+)" + re.escape(words) + r"\x1b\[0m", text)
+    return found.group(1) if found else None
 
 
 def test_color_always_colours_the_summary_of_every_check_too():
@@ -85,6 +85,15 @@ def test_color_always_colours_the_summary_of_every_check_too():
     coloured = run("check", HANA, "--color", "always")
     assert ESCAPE in coloured.stdout
     assert click.unstyle(coloured.stdout) == plain.stdout
+
+
+def test_escapes_from_the_profile_are_shown_not_obeyed_even_in_colour():
+    text = HANA.read_text().replace("name: Hana Sato", 'name: "Hana\\e[2J Sato"')
+    assert "\\e[2J" in text
+    result = run("check", "-", "--cert", "CPC-A-removal", "--color", "always", stdin=text)
+    assert result.exit_code == 1
+    assert "Hana\\x1b[2J Sato" in result.stdout
+    assert ESCAPE not in result.stdout  # the text is then shown without colour
 
 
 def test_colour_is_off_by_default_when_the_output_is_not_a_terminal():
@@ -166,6 +175,25 @@ def test_batch_dash_reads_json_lines_from_stdin_and_out_dash_writes_the_report(t
     assert {p.name for p in tmp_path.iterdir()} == {"cohort.jsonl", "report.csv"}
 
 
+def test_batch_dash_reads_a_yaml_stream_too():
+    stream = "".join(f"---\n{p.read_text()}" for p in PROFILE_FILES)
+    piped = run("batch", "-", "--out", "-", "--as-of", "2026-11-22", stdin=stream)
+    assert piped.exit_code == 0, piped.output
+    assert len({row["row"] for row in _rows(piped.stdout)}) == len(PROFILE_FILES)
+
+
+def test_a_report_format_that_contradicts_the_file_name_is_refused(tmp_path):
+    result = run("batch", "-", "--out", tmp_path / "r.csv", "--report-format", "jsonl", stdin="")
+    assert result.exit_code == 2
+    assert "--report-format" in result.stderr
+
+
+def test_diff_refuses_two_outputs_on_standard_output():
+    result = run("diff", ROOT / "rules", ROOT / "rules", "--out", "-")
+    assert result.exit_code == 2
+    assert "--summary FILE" in result.stderr
+
+
 def test_batch_out_dash_writes_json_lines_when_asked(tmp_path):
     piped = run(
         "batch", "-", "--out", "-", "--report-format", "jsonl", "--summary", tmp_path / "s.md",
@@ -180,7 +208,9 @@ def test_batch_out_dash_writes_json_lines_when_asked(tmp_path):
 def test_upgrade_reads_stdin_and_out_dash_prints():
     text = HANA.read_text()
     printed = run("upgrade", HANA)
-    assert run("upgrade", "-", stdin=text).stdout == printed.stdout
+    from_stdin = run("upgrade", "-", stdin=text)
+    assert from_stdin.stdout == printed.stdout
+    assert from_stdin.stderr.startswith("<stdin>: ")
     assert run("upgrade", HANA, "--out", "-").stdout == printed.stdout
 
 
