@@ -214,10 +214,12 @@ def test_upgrade_reads_stdin_and_out_dash_prints():
     assert run("upgrade", HANA, "--out", "-").stdout == printed.stdout
 
 
-def test_export_out_dash_is_refused_with_the_reason():
+def test_export_out_dash_is_refused_with_the_reason(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # where a folder called - would be written
     result = run("export", "--out", "-")
     assert result.exit_code == 2
     assert "folder" in result.stderr
+    assert not list(tmp_path.iterdir())
 
 
 # --- shell completion ----------------------------------------------------------------------
