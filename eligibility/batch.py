@@ -12,12 +12,14 @@ trees, the full explanation of ``eligibility check --format json`` for each stud
 from __future__ import annotations
 
 import errno
+import io
 import json
 import os
 import re
 import secrets
 import signal
 import stat
+import sys
 import tempfile
 import threading
 from collections import Counter, defaultdict
@@ -98,6 +100,7 @@ class Stopped(Exception):
     """A batch stopped on request (``run_batch(stop=...)``) between two chunks of rows."""
 
 
+STDOUT = "-"  # an output path that stands for standard output
 TEMPORARY = re.compile(r"\.(?P<name>.+)\.eligibility-(?P<pid>\d+)-[0-9a-z_]+\.tmp")
 
 
@@ -164,7 +167,11 @@ def atomic_writer(path: str | Path, newline: str | None = None) -> Iterator[Outp
     :class:`InputError` naming it; the temporary file is created at once, so that this is known
     before any work is done. The temporary file is named after the report and this process
     (``.report.csv.eligibility-PID-XXXX.tmp``), so that one left by a run that was killed is
-    recognised and removed by the next run writing the same report."""
+    recognised and removed by the next run writing the same report. ``-`` writes standard
+    output instead, as the text comes (it cannot be replaced whole)."""
+    if str(path) == STDOUT:
+        yield from _standard_output(newline)
+        return
     target = Path(path)
     refuse_special(target)
     remove_leftovers(target)
@@ -200,6 +207,25 @@ def atomic_writer(path: str | Path, newline: str | None = None) -> Iterator[Outp
         with suppress(OSError):
             Path(handle.name).unlink(missing_ok=True)
         raise
+
+
+class _StandardOutput(Output):
+    """Standard output as an :class:`Output`: a write that fails (a closed pipe, a full disk) is
+    the command's output failing, as the command line says it for any command."""
+
+    def write(self, text: str) -> None:
+        self._handle.write(text)
+
+
+def _standard_output(newline: str | None) -> Iterator[Output]:
+    """Standard output as an :class:`Output`, left open when done (other lines may follow)."""
+    sys.stdout.flush()  # what was printed before comes first
+    stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline=newline)
+    try:
+        yield _StandardOutput(Path("<stdout>"), stream)
+        stream.flush()
+    finally:
+        stream.detach()
 
 
 def refuse_special(target: Path) -> None:
@@ -255,8 +281,8 @@ def refuse_overwriting_inputs(
     however its path is spelt (a link, ``./``, a relative and an absolute path), nor another
     output."""
     seen: list[tuple[str, Path]] = []
-    known = [Path(p) for p in inputs]
-    for what, output in ((what, Path(path)) for what, path in outputs):
+    known = [Path(p) for p in inputs if str(p) != "-"]  # standard input: nothing to overwrite
+    for what, output in ((what, Path(path)) for what, path in outputs if str(path) != STDOUT):
         for other in known:
             if _same(output, other):
                 raise InputError(

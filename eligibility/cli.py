@@ -82,11 +82,59 @@ AS_OF_OPTION = _as_of_option("the profile's own as_of, else today")
 RULES_AS_OF_OPTION = _as_of_option("today")  # list and show read no profile
 
 
+COLOURS = ("auto", "always", "never")
+COLOUR_HELP = (
+    "Colour each answer in the text (met, not met, unknown, ambiguous; the words stay)."
+    " Default: auto, only on a terminal and not when NO_COLOR is set. See docs/cli.md."
+)
+
+
+def _completion_book(ctx: click.Context):
+    """The rule book to complete names from (``--rules`` when given before), or None when it
+    cannot be loaded: completion offers nothing then rather than a message in the prompt. Loaded
+    only while completing, so that starting any command stays cheap."""
+    from eligibility.rulebook.rules import load_rulebook
+
+    try:
+        return load_rulebook(ctx.params.get("rules_dir"))
+    except Exception:  # a broken rules directory is for "eligibility lint" to explain
+        return None
+
+
+def _complete_certs(ctx: click.Context, param: click.Parameter, incomplete: str) -> list:
+    """Credential and check ids from the rule book (the credential's name as help)."""
+    from click.shell_completion import CompletionItem
+
+    book = _completion_book(ctx)
+    names = {} if book is None else {c.id: c.name for c in book.credentials}
+    for credential in book.credentials if book is not None else ():
+        for check_id in credential.check_ids():
+            names.setdefault(check_id, credential.name)
+    start = incomplete.upper()
+    return [CompletionItem(n, help=h) for n, h in names.items() if n.upper().startswith(start)]
+
+
+def _complete_policies(ctx: click.Context, param: click.Parameter, incomplete: str) -> list:
+    """``ID=`` for the open policies, then ``ID=VALUE`` for the chosen one's values."""
+    from click.shell_completion import CompletionItem
+
+    book = _completion_book(ctx)
+    policies = {} if book is None else book.policies
+    name, equals, _ = incomplete.partition("=")
+    if equals and name in policies:
+        values = policies[name].values
+        offered = [CompletionItem(f"{name}={v}", help=text) for v, text in values.items()]
+    else:
+        offered = [CompletionItem(f"{p.id}=", help=p.question) for p in policies.values()]
+    return [item for item in offered if item.value.startswith(incomplete)]
+
+
 CERT_OPTION = click.option(
     "--cert",
     "certs",
     multiple=True,
     metavar="ID",
+    shell_complete=_complete_certs,
     help="A credential, a check or CHECK@VERSION, as 'eligibility list' and 'eligibility show'"
     " name them (examples under each command). Repeatable. Default: every check.",
 )
@@ -102,6 +150,7 @@ POLICY_OPTION = click.option(
     "policies",
     multiple=True,
     metavar="ID=VALUE",
+    shell_complete=_complete_policies,
     help="Settle an open question the sources leave open (see 'eligibility policies'). Repeatable.",
 )
 
@@ -193,13 +242,16 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("profiles", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument(
+    "profiles", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True)
+)
 @CERT_OPTION
 @AS_OF_OPTION
 @_format_option(
     "as one document, an entry per profile (docs/report-format.md)",
     "as one entry per line; a profile that cannot be checked is an error entry (exit status 2)",
 )
+@click.option("--color", type=click.Choice(COLOURS), default="auto", help=COLOUR_HELP)
 @click.option(
     "--facts",
     "facts",
@@ -210,8 +262,9 @@ def main() -> None:
 @CONFIG_OPTION
 @POLICY_OPTION
 @RULES_OPTION
-def check(profiles, certs, as_of, fmt, facts, config, policies, rules_dir) -> None:
-    """Check one or more candidate PROFILES (YAML or JSON) against the rules.
+def check(profiles, certs, as_of, fmt, color, facts, config, policies, rules_dir) -> None:
+    """Check one or more candidate PROFILES (YAML or JSON) against the rules; - reads one
+    from standard input.
 
     \b
     Examples:
@@ -220,12 +273,15 @@ def check(profiles, certs, as_of, fmt, facts, config, policies, rules_dir) -> No
       eligibility check me.yaml --cert CCS --as-of 2014-06-01 --format json
       eligibility check a.yaml b.yaml --format jsonl > answers.jsonl
       eligibility check me.yaml --facts --policy part_time_counting=fte40 > me.facts.json
+      some-program | eligibility check - --cert CPC --color never
     """
     from eligibility.api import check_profile
     from eligibility.inputs.profiles import load_profile
     from eligibility.report.render import json_document, json_error, json_report, text_report
+    from eligibility.report.style import colour_wanted, terminal_text
 
     try:
+        _read_stdin_once(profiles, "PROFILES")
         book, chosen = _prepare(rules_dir, config, policies, certs)
         if facts and (certs or _given("fmt")):
             raise InputError(
@@ -240,12 +296,14 @@ def check(profiles, certs, as_of, fmt, facts, config, policies, rules_dir) -> No
         _print_facts(profiles, as_of, chosen, book)
     as_data = fmt in ("json", "jsonl")
     dates = as_data or bool(certs)  # the one-line summary of every check shows none
+    colour = colour_wanted(color, _terminal(sys.stdout), os.environ)
 
     def answer(path: str) -> tuple[object, bool]:
         report = check_profile(load_profile(path), certs, as_of, chosen, book, dates)
         if as_data:
             return json_report(report, book.policies, book.directory), report.all_met
-        return printable(text_report(report, book.policies)), report.all_met
+        text = terminal_text(lambda coloured: text_report(report, book.policies, coloured), colour)
+        return text, report.all_met
 
     # as data, a profile that cannot be checked is an entry in its place (and still on stderr)
     failure = (lambda path, error: (json_error(error, path), False)) if as_data else None
@@ -256,10 +314,26 @@ def check(profiles, certs, as_of, fmt, facts, config, policies, rules_dir) -> No
     elif fmt == "jsonl":
         click.echo("".join(json.dumps(output) + "\n" for output in outputs), nl=False)
     elif outputs:
-        click.echo("\n\n".join(outputs))
+        click.echo("\n\n".join(outputs), color=colour or None)
     if failed:
         sys.exit(EXIT_INPUT_ERROR)
     sys.exit(EXIT_MET if all(met) else EXIT_NOT_MET)
+
+
+def _terminal(stream: object) -> bool:
+    """Whether ``stream`` is a terminal (none: started with it closed)."""
+    return stream is not None and stream.isatty()  # type: ignore[attr-defined]
+
+
+def _read_stdin_once(paths: tuple[str, ...], what: str) -> None:
+    """Standard input (``-``) can be read once only; a person at a terminal is told that the
+    program is waiting for them."""
+    if paths.count("-") > 1:
+        raise InputError(
+            what, None, "- (standard input) is given twice", "it can be read once only"
+        )
+    if "-" in paths and _terminal(sys.stdin):
+        _say("reading from standard input: type or paste it, then Ctrl-D (Ctrl-Z Enter on Windows)")
 
 
 def _given(parameter: str) -> bool:
@@ -340,6 +414,13 @@ def export(as_of, out, all_versions, rules_dir) -> None:
     from eligibility.rulebook.rules import load_rulebook
 
     try:
+        if out == "-":
+            raise InputError(
+                "--out",
+                None,
+                "the export is a folder of files, which standard output (-) cannot hold",
+                "name a folder",
+            )
         book = load_rulebook(rules_dir)
         day = as_of or date.today()
         exported = export_rules(book, day, all_versions)
@@ -382,7 +463,7 @@ def list_(as_of, fmt, rules_dir) -> None:
 
 
 @main.command()
-@click.argument("ident", metavar="ID")
+@click.argument("ident", metavar="ID", shell_complete=_complete_certs)
 @RULES_AS_OF_OPTION
 @click.option(
     "--logic",
@@ -515,20 +596,30 @@ def lint(rules_dir, fmt, catalogue) -> None:
 
 
 @main.command()
-@click.argument("source", metavar="INPUT", type=click.Path(exists=True))
+@click.argument("source", metavar="INPUT", type=click.Path(exists=True, allow_dash=True))
 @click.option(
     "--out",
     "out",
     required=True,
-    type=click.Path(dir_okay=False),
-    help="Report file: .csv (one row per student and check) or .jsonl (one full report per student).",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Report file: .csv (one row per student and check) or .jsonl (one full report per"
+    " student); - writes it to standard output (CSV unless --report-format jsonl).",
+)
+@click.option(
+    "--report-format",
+    "report_format",
+    type=click.Choice(["csv", "jsonl"]),
+    default=None,
+    help="The format of a report on standard output (--out -). Default: csv. A file's"
+    " extension says its format.",
 )
 @click.option(
     "--summary",
     "summary",
-    type=click.Path(dir_okay=False),
+    type=click.Path(dir_okay=False, allow_dash=True),
     default=None,
-    help="Markdown summary for a program director (counts, near misses, error rows). Default: printed.",
+    help="Markdown summary for a program director (counts, near misses, error rows). Default:"
+    " printed (on standard error when the report is on standard output).",
 )
 @CERT_OPTION
 @AS_OF_OPTION
@@ -550,13 +641,22 @@ def lint(rules_dir, fmt, catalogue) -> None:
 @CONFIG_OPTION
 @POLICY_OPTION
 @RULES_OPTION
-def batch(source, out, summary, certs, as_of, mapping, jobs, config, policies, rules_dir) -> None:
+def batch(
+    source, out, report_format, summary, certs, as_of, mapping, jobs, config, policies, rules_dir
+) -> None:
     """Check a whole cohort: INPUT is .jsonl, a multi-document .yaml, a .csv or a directory of profiles.
 
-    Every row is checked and written; a bad row becomes an error row naming its place. Exit status:
-    0 every row was checked, 1 some rows could not be (they are listed in the report and summary),
-    2 a usage error, 143 stopped by SIGTERM (the previous report is kept). See docs/batch.md for
-    the formats.
+    INPUT - reads the cohort from standard input: JSON Lines (one profile a line) or a YAML
+    stream (documents separated by ---); CSV must be given as a file. Every row is checked and
+    written; a bad row becomes an error row naming its place. Exit status: 0 every row was
+    checked, 1 some rows could not be (they are listed in the report and summary), 2 a usage
+    error, 143 stopped by SIGTERM (the previous report is kept). See docs/batch.md for the
+    formats and docs/cli.md for - .
+
+    \b
+    Examples:
+      eligibility batch cohort.jsonl --out report.csv --summary summary.md
+      export-students | eligibility batch - --out - > report.csv
     """
     import signal
     from concurrent.futures.process import BrokenProcessPool
@@ -574,11 +674,24 @@ def batch(source, out, summary, certs, as_of, mapping, jobs, config, policies, r
 
     previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
+        _read_stdin_once((source, mapping or "", config or ""), "INPUT")
         book, chosen = _prepare(rules_dir, config, policies, certs)
         layout = load_mapping(mapping) if mapping else None
-        if not out.lower().endswith((".csv", ".jsonl")):
+        form = (report_format or "csv") if out == "-" else out.lower().rpartition(".")[2]
+        if form not in ("csv", "jsonl"):
             raise InputError(
                 "--out", None, f"{out!r}: unknown report format", "name a .csv or .jsonl file"
+            )
+        if report_format and report_format != form:
+            raise InputError(
+                "--report-format",
+                None,
+                f"{out!r} names a .{form} report",
+                "leave out --report-format (a file's extension says its format)",
+            )
+        if out == "-" and summary == "-":
+            raise InputError(
+                "--summary", None, "the report is already on standard output", "name a file"
             )
         if worker_count(jobs) < jobs:
             click.echo(
@@ -587,16 +700,16 @@ def batch(source, out, summary, certs, as_of, mapping, jobs, config, policies, r
                 err=True,
             )
         items = read_items(source, layout, book.directory)
-        with _progress(source, "checking") as progress:
+        with _progress(None if source == "-" else source, "checking") as progress:
             tally = run_batch(
                 items,
                 book,
                 certs,
                 as_of,
                 chosen,
-                csv_out=out if out.lower().endswith(".csv") else None,
-                jsonl_out=out if out.lower().endswith(".jsonl") else None,
-                summary_out=summary,
+                csv_out=out if form == "csv" else None,
+                jsonl_out=out if form == "jsonl" else None,
+                summary_out=None if summary == "-" else summary,
                 jobs=jobs,
                 progress=progress.update,
                 stop=stop,
@@ -620,24 +733,32 @@ def batch(source, out, summary, certs, as_of, mapping, jobs, config, policies, r
     finally:
         for sig, handling in previous.items():
             signal.signal(sig, handling)
-    if not summary:
-        click.echo(printable(summary_markdown(tally)))
+    if not summary or summary == "-":  # beside a report on standard output: where people look
+        click.echo(printable(summary_markdown(tally)), err=out == "-" and not summary)
     if not tally.rows:  # not an error (a class may be empty), but likely not what was meant
         click.echo(f"warning: {source}: no students in it, so the report lists none", err=True)
     sys.exit(EXIT_MET if not tally.error_count else EXIT_NOT_MET)
 
 
 def _file_option(name: str, text: str):
-    """An option naming one file (not a folder); none unless given."""
+    """An option naming one file (not a folder), or - for standard input or output; none unless
+    given."""
     return click.option(
-        name, name.lstrip("-"), type=click.Path(dir_okay=False), default=None, help=text
+        name,
+        name.lstrip("-"),
+        type=click.Path(dir_okay=False, allow_dash=True),
+        default=None,
+        help=text,
     )
 
 
 @main.command()
-@click.argument("profiles", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument(
+    "profiles", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True)
+)
 @_file_option(
-    "--out", "Write the upgraded profile to this file (never the profile itself). Default: printed."
+    "--out",
+    "Write the upgraded profile to this file (never the profile itself); - or none: printed.",
 )
 @click.option(
     "--in-place",
@@ -655,18 +776,25 @@ def upgrade(profiles, out, in_place) -> None:
     it, with a comment, so the answers stay the same: delete a written-out line that was in truth
     not known. Comments, key order and quoting are kept. The upgraded text is printed, or written
     to --out, or over the profile with --in-place; what was written out is said on standard
-    error. Exit status: 0 done (or nothing to do), 2 a usage or input error. See
-    docs/profile-format.md.
+    error. PROFILES - reads one from standard input. Exit status: 0 done (or nothing to do),
+    2 a usage or input error. See docs/profile-format.md.
 
     \b
     Examples:
       eligibility upgrade me.yaml                    # print the upgraded profile
+      eligibility upgrade - < me.yaml > me-v2.yaml
       eligibility upgrade me.yaml --out me-v2.yaml
       eligibility upgrade profiles/*.yaml --in-place
     """
     from eligibility.upgrade import upgrade_file
 
+    out = None if out == "-" else out
     try:
+        _read_stdin_once(profiles, "PROFILES")
+        if in_place and "-" in profiles:
+            raise InputError(
+                "--in-place", None, "standard input (-) cannot be replaced", "leave out --in-place"
+            )
         if len(profiles) > 1 and not in_place:
             raise InputError(
                 "PROFILES",
@@ -701,9 +829,13 @@ def upgrade(profiles, out, in_place) -> None:
 )
 @_as_of_option("each profile's own as_of, else today")
 @_file_option(
-    "--out", "CSV report: one row per student and check whose answer changes (needs --cohort)."
+    "--out",
+    "CSV report: one row per student and check whose answer changes (needs --cohort); -"
+    " writes it to standard output (with --summary FILE).",
 )
-@_file_option("--summary", "Markdown file for the rule changes and their impact. Default: printed.")
+@_file_option(
+    "--summary", "Markdown file for the rule changes and their impact. Default (or -): printed."
+)
 @_file_option(
     "--mapping", "For a CSV cohort in another layout: YAML 'columns: {our_name: your_column}'."
 )
@@ -724,7 +856,15 @@ def diff(old_rules, new_rules, cohort, as_of, out, summary, mapping) -> None:
     """
     from eligibility.diffreport import run_diff
 
+    summary = None if summary == "-" else summary
     try:
+        if out == "-" and not summary:
+            raise InputError(
+                "--out",
+                None,
+                "the changed answers and the summary cannot both go to standard output",
+                "give --summary FILE, or name a file for --out",
+            )
         with _progress(cohort, "comparing") as progress:
             report = run_diff(
                 old_rules, new_rules, cohort, as_of, out, summary, mapping, progress.update

@@ -26,7 +26,7 @@ from eligibility.batch import atomic_writer, refuse_special
 from eligibility.errors import InputError, fault
 from eligibility.inputs.formatversion import CURRENT, FIRST, Omitted, omitted_flags, version_of
 from eligibility.inputs.jsontext import parse_json
-from eligibility.inputs.profiles import profile_from_text, read_text
+from eligibility.inputs.profiles import profile_from_text, read_text, source_name
 from eligibility.inputs.yamlio import parse_text
 
 COMMENT = "upgrade: format 1 read this as {word} when left out; delete the line if not known"
@@ -100,7 +100,7 @@ def upgrade_file(path: str, out: str | None = None, in_place: bool = False) -> U
             "would write over the profile being upgraded",
             "name another file, or use --in-place to replace the profile",
         )
-    upgraded = upgrade_text(read_text(path), path)
+    upgraded = upgrade_text(read_text(path), source_name(path))
     target = path if in_place else out
     if target is not None and (upgraded.changed or not in_place):
         refuse_special(Path(target))

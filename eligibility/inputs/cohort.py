@@ -15,6 +15,7 @@ import itertools
 import os
 import re
 import stat
+import sys
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -27,6 +28,8 @@ from eligibility.errors import InputError, fault
 from eligibility.inputs.jsontext import parse_json_line
 from eligibility.inputs.profiles import (
     MAX_BYTES,
+    STDIN,
+    STDIN_NAME,
     Profile,
     profile_from_data,
     profile_from_text,
@@ -83,7 +86,10 @@ def read_items(
     cut into shards that separate processes read on their own); raises :class:`InputError` at once for
     an unknown format, a CSV header that would lose or misread a column, or a mapping (``layout``)
     given for what is not CSV. ``rules_dir``: the rules whose ``flat-csv.yaml`` says what a CSV
-    row stands for (default: the bundled rules)."""
+    row stands for (default: the bundled rules). ``-``: standard input, JSON Lines or a YAML
+    stream (told apart by its first character: ``{`` begins JSON Lines)."""
+    if str(path) == STDIN:
+        return _standard_input(layout)
     source = Path(path)
     if layout is not None and (source.is_dir() or source.suffix.lower() != ".csv"):
         raise InputError(
@@ -108,6 +114,24 @@ def read_items(
         f"unknown cohort format {suffix or '(no extension)'!r}",
         "use .jsonl, .yaml (one document per student), .csv, or a directory of profiles",
     )
+
+
+def _standard_input(layout: CsvLayout | None) -> Cohort:
+    """A cohort piped in: streamed as it comes, never cut into shards (a pipe cannot be)."""
+    if layout is not None:
+        raise InputError(
+            STDIN_NAME,
+            None,
+            "a mapping file applies to CSV input only, which cannot be read from standard input",
+            "give the CSV file's name instead of -",
+        )
+    handle = sys.stdin.buffer
+    if not hasattr(handle, "peek"):  # a stream given by a program, not the process's own
+        handle = io.BufferedReader(handle)  # type: ignore[arg-type]
+    name = Path(STDIN_NAME)
+    if handle.peek(1 << 12).lstrip()[:1] == b"{":
+        return Cohort(name, "jsonl", _json_lines(name, handle=handle))
+    return Cohort(name, "yaml", _yaml_stream(name, handle))
 
 
 def count_items(path: str | Path) -> int:
@@ -518,10 +542,13 @@ def _files(files: Iterable[str], before: int = 0) -> Iterator[Item]:
         yield Item(number, path, "file", path)
 
 
-def _json_lines(path: Path, shard: Shard | None = None) -> Iterator[Item]:
+def _json_lines(
+    path: Path, shard: Shard | None = None, handle: IO[bytes] | None = None
+) -> Iterator[Item]:
     """One item per non-blank line; its row number is its line number, so that a worker given a
-    stretch of the file (``shard``) numbers its rows as a single reader would."""
-    with _open(path, shard) as handle:
+    stretch of the file (``shard``) numbers its rows as a single reader would. ``handle``: the
+    lines already open (standard input), else ``path`` is opened."""
+    with handle or _open(path, shard) as handle:
         lines = _Lines(handle, before=shard.lines if shard else 0, bom=not shard or not shard.start)
         for line in lines:
             bad = lines.bad.pop(lines.number, None)
@@ -532,15 +559,16 @@ def _json_lines(path: Path, shard: Shard | None = None) -> Iterator[Item]:
             yield Item(lines.number, where, "json", line, problem)
 
 
-def _yaml_stream(path: Path) -> Iterator[Item]:
+def _yaml_stream(path: Path, handle: IO[bytes] | None = None) -> Iterator[Item]:
     """One item per document of a YAML stream, each read on its own (in ``parse_item``), so
     that a document that is not valid YAML, or cannot be built, costs only its own row.
 
     A line that starts with ``---`` (or a ``%`` directive before it) begins a document: YAML
     forbids such a line inside a document's content, so the stream can be cut there without
     parsing it. Each document comes with the number of lines before it, so that the lines an
-    error names are the file's. Streamed: memory holds one document."""
-    with path.open("rb") as handle:
+    error names are the file's. Streamed: memory holds one document. ``handle``: as for
+    :func:`_json_lines`."""
+    with handle or path.open("rb") as handle:
         lines = _Lines(handle)
         number, first, chunk, size, bad = 0, 1, [], 0, None
         directive = content = 0  # first line of each kind in the document (0: none yet)

@@ -9,7 +9,9 @@ file, the place, the fix and an example.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -37,6 +39,12 @@ class Profile:
 
 
 MAX_BYTES = 1 << 20  # a profile, rule, config or mapping file, or one student of a cohort
+STDIN, STDIN_NAME = "-", "<stdin>"  # the path that stands for standard input; its name in messages
+
+
+def source_name(path: str | Path) -> str:
+    """How messages and reports name what ``path`` reads: the path, or ``<stdin>`` for ``-``."""
+    return STDIN_NAME if str(path) == STDIN else str(path)
 
 
 def too_large(where: str, limit: int = MAX_BYTES) -> InputError:
@@ -51,9 +59,11 @@ def too_large(where: str, limit: int = MAX_BYTES) -> InputError:
 def read_text(path: str | Path, limit: int = MAX_BYTES) -> str:
     """A file's text (at most ``limit`` bytes, line endings as LF), or an :class:`InputError`
     saying why it cannot be read. The limit keeps ``/dev/zero`` or a wrong file from being
-    read until memory runs out."""
+    read until memory runs out. ``-`` reads standard input (named ``<stdin>``)."""
+    stdin = str(path) == STDIN
+    path = source_name(path)
     try:
-        with open(path, "rb") as handle:
+        with nullcontext(sys.stdin.buffer) if stdin else open(path, "rb") as handle:
             data = handle.read(limit + 1)
         if len(data) > limit:
             raise too_large(str(path), limit)
@@ -80,7 +90,7 @@ def load_profile(path: str | Path) -> Profile:
     true/false field format 2 reads differently carries a note saying so (``assumed``). A
     cohort's students do not: the note would repeat on every line of a batch's report."""
     text = read_text(path)
-    profile = profile_from_text(text, str(path))
+    profile = profile_from_text(text, source_name(path))
     note = format_note(profile.data)
     return replace(profile, assumed=(*profile.assumed, note)) if note else profile
 

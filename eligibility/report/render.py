@@ -29,6 +29,7 @@ from eligibility.report.provenance import (
     rules_json,
     tool_json,
 )
+from eligibility.report.style import paint
 from eligibility.rulebook.rules import Policy, Version
 
 STATUS_WORDS = {MET: "met", NOT_MET: "not met", UNKNOWN: "unknown", AMBIGUOUS: "ambiguous"}
@@ -99,8 +100,9 @@ def measurement(result: NodeResult) -> str | None:
 # --- text ----------------------------------------------------------------------------------
 
 
-def text_report(report: ProfileReport, policies: Mapping[str, Policy]) -> str:
-    """The whole text answer for one profile: a summary line per check, or full explanations."""
+def text_report(report: ProfileReport, policies: Mapping[str, Policy], colour: bool = False) -> str:
+    """The whole text answer for one profile: a summary line per check, or full explanations;
+    ``colour``: each status in its colour (``report/style.py``), the words unchanged."""
     explanations = [explain(result, policies) for result in report.results]
     head = f"{report.profile.label} · as of {report.as_of.isoformat()}"
     if report.policies:
@@ -108,12 +110,13 @@ def text_report(report: ProfileReport, policies: Mapping[str, Policy]) -> str:
     head += "".join(f"\nAssumed: {assumption}" for assumption in report.profile.assumed)
     footer = footer_text(report.as_of, _versions_used(report), report.policies)
     if not report.detailed:
-        return "\n".join([head, "", *_summary_lines(explanations), "", _summary_footer(), footer])
-    blocks = [explanation_text(report, e) for e in explanations]
+        lines = _summary_lines(explanations, colour)
+        return "\n".join([head, "", *lines, "", _summary_footer(), footer])
+    blocks = [explanation_text(report, e, colour) for e in explanations]
     return "\n\n".join([*blocks, footer])
 
 
-def _summary_lines(explanations: list[Explanation]) -> list[str]:
+def _summary_lines(explanations: list[Explanation], colour: bool = False) -> list[str]:
     """One line per check that applies; the ones that do not are named together at the end."""
     applicable = [e for e in explanations if e.result.status != NOT_APPLICABLE]
     width = max((len(e.result.check_id) for e in applicable), default=10)
@@ -129,10 +132,12 @@ def _summary_lines(explanations: list[Explanation]) -> list[str]:
             extra += f" ({_short_text(apart)}: {STATUS_WORDS.get(apart.status, apart.status)})"
         if e.result.review:
             extra += " (needs human review)"
-        lines.append(f"  {status:<15}{e.result.check_id:<{width + 2}}{e.verdict}{extra}")
+        status = paint(f"{status:<15}", e.result.status, colour)
+        lines.append(f"  {status}{e.result.check_id:<{width + 2}}{e.verdict}{extra}")
     skipped = [e.result.check_id for e in explanations if e.result.status == NOT_APPLICABLE]
     if skipped:
-        lines += ["", f"  Not applicable to this profile ({len(skipped)}): " + ", ".join(skipped)]
+        label = paint("Not applicable to this profile", NOT_APPLICABLE, colour)
+        lines += ["", f"  {label} ({len(skipped)}): " + ", ".join(skipped)]
     return lines
 
 
@@ -146,7 +151,7 @@ def _short_text(result: NodeResult) -> str:
     return text if len(text) <= 60 else text[:57].rstrip() + "..."
 
 
-def explanation_text(report: ProfileReport, e: Explanation) -> str:
+def explanation_text(report: ProfileReport, e: Explanation, colour: bool = False) -> str:
     """One check's full explanation, as ``check --cert CHECK`` prints it."""
     r = e.result
     lines = [f"{report.profile.label} · as of {r.as_of.isoformat()} · {r.check_id}"]
@@ -162,7 +167,7 @@ def explanation_text(report: ProfileReport, e: Explanation) -> str:
             )
     if r.check is not None:
         lines.append(r.check.question)
-    lines += ["", f"{e.headline}: {e.verdict}"]
+    lines += ["", f"{paint(e.headline, r.status, colour)}: {e.verdict}"]
     if r.standing:
         lines.append(f"  Standing on {r.as_of.isoformat()}: {r.standing}.")
     elif r.reading_standings:
@@ -180,7 +185,9 @@ def explanation_text(report: ProfileReport, e: Explanation) -> str:
             lines.append(f"  Closest: {_short_text(e.closest)}, if what is not known holds.")
     if r.requires is not None:
         lines.append("")
-        lines += _tree_lines(r.requires, e.closest, indent=2, top=True, policies=e.policies)
+        lines += _tree_lines(
+            r.requires, e.closest, indent=2, top=True, policies=e.policies, colour=colour
+        )
         lines += _assumption_lines(r.requires)
     if e.actions:
         lines += ["", "What would make this met" + (" (any one):" if len(e.actions) > 1 else ":")]
@@ -194,7 +201,9 @@ def explanation_text(report: ProfileReport, e: Explanation) -> str:
             "Recommended" if r.check and r.check.kind in ("exam", "designation") else "Also"
         )
         lines += ["", f"{shown_apart} (does not change the verdict):"]
-        lines += _tree_lines(r.recommends, None, indent=2, top=True, policies=e.policies)
+        lines += _tree_lines(
+            r.recommends, None, indent=2, top=True, policies=e.policies, colour=colour
+        )
         lines += _assumption_lines(r.recommends)
     for other in r.others:
         lines += [
@@ -236,15 +245,18 @@ def _tree_lines(
     indent: int,
     top: bool = False,
     policies: Mapping[str, Policy] | None = None,
+    colour: bool = False,
 ) -> list[str]:
     pad = " " * indent
     node = result.node
-    status = STATUS_WORDS.get(result.status, result.status)
+    words = STATUS_WORDS.get(result.status, result.status)
+    status = paint(words, result.status, colour)
+    label = paint(f"{words:<{LABEL_WIDTH}}", result.status, colour)  # the padding uncoloured
     if node.kind == "leaf":
         text = node.text
         if isinstance(result.found, bool) and result.needed is None:
             text += f": {quantity(result.found, None)}"
-        lines = [f"{pad}{status:<{LABEL_WIDTH}}{text}"]
+        lines = [f"{pad}{label}{text}"]
         sub = pad + " " * LABEL_WIDTH
         detail = measurement(result)
         if detail:
@@ -262,11 +274,11 @@ def _tree_lines(
     if top:
         lines = [f"{pad}{node.text} ({joiner}; {status}){marker}"]
     else:
-        lines = [f"{pad}{status:<{LABEL_WIDTH}}{node.text} ({joiner}){marker}"]
+        lines = [f"{pad}{label}{node.text} ({joiner}){marker}"]
     lines += _readings(result, pad + " " * LABEL_WIDTH, policies)
     lines += [f"{pad}{' ' * LABEL_WIDTH}- {d}" for d in result.details]
     for child in result.children:
-        lines += _tree_lines(child, closest, indent + 2, policies=policies)
+        lines += _tree_lines(child, closest, indent + 2, policies=policies, colour=colour)
     return lines
 
 
