@@ -18,8 +18,10 @@ import re
 import secrets
 import signal
 import stat
+import sys
 import tempfile
 import threading
+import types
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager, suppress
@@ -30,7 +32,7 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
-from eligibility.api import resolve_as_of
+from eligibility.api import prepare, resolve_as_of, to_date
 from eligibility.engine.plan import NO_OUTCOME, Assessment, Memo, Outcome, Plan, assess, make_plan
 from eligibility.engine.results import NOT_APPLICABLE, NOT_MET, ProfileReport
 from eligibility.errors import InputError, fault
@@ -40,8 +42,10 @@ from eligibility.inputs.cohort import (
     Row,
     Shard,
     count_shard,
+    load_mapping,
     number_shards,
     parse_item,
+    read_items,
     read_shard,
 )
 from eligibility.report.render import json_report, measurement
@@ -1053,3 +1057,67 @@ def summary_markdown(tally: Tally) -> str:
                 f"- ... and {tally.error_count - len(tally.errors)} more (every one is in the report)"
             )
     return "\n".join(lines) + "\n"
+
+
+# --- the Python API's batch (docs/api.md) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CohortReport:
+    """What a batch run gives back besides its report files: the counts and the summary."""
+
+    rows: int  # students read
+    checked: int  # of them, checked (the others are error rows)
+    errors: int
+    summary: str  # the Markdown summary (also written to ``summary`` when given)
+
+
+def check_cohort(
+    source: str | os.PathLike[str],
+    out: str | os.PathLike[str],
+    summary: str | os.PathLike[str] | None = None,
+    certs: str | Iterable[str] | None = None,
+    as_of: date | str | None = None,
+    policies: Mapping[str, str] | Iterable[str] | None = None,
+    *,
+    config: str | os.PathLike[str] | None = None,
+    mapping: str | os.PathLike[str] | None = None,
+    jobs: int = 1,
+    rules: str | os.PathLike[str] | None = None,
+) -> CohortReport:
+    """``eligibility batch`` (``eligibility.batch(...)``): the cohort ``source`` checked into the
+    report ``out`` (.csv or .jsonl) and the Markdown ``summary``, written atomically, with the
+    options of the command. Usage errors raise :class:`InputError`; a bad row is an error row."""
+    selectors = [certs] if isinstance(certs, str) else list(certs or ())
+    book, chosen = prepare(rules, config, policies, selectors)
+    layout = load_mapping(mapping) if mapping is not None else None
+    target = os.fspath(out)
+    if not target.lower().endswith((".csv", ".jsonl")):
+        raise InputError(
+            "out", None, f"{target!r}: unknown report format", "name a .csv or .jsonl file"
+        )
+    tally = run_batch(
+        read_items(source, layout, book.directory),
+        book,
+        selectors,
+        to_date(as_of),
+        chosen,
+        csv_out=target if target.lower().endswith(".csv") else None,
+        jsonl_out=target if target.lower().endswith(".jsonl") else None,
+        summary_out=summary,
+        jobs=jobs,
+        inputs=[p for p in (source, mapping, config) if p is not None],
+    )
+    return CohortReport(tally.rows, tally.checked, tally.error_count, summary_markdown(tally))
+
+
+class _CallableModule(types.ModuleType):
+    """This module, callable: ``eligibility.batch(...)`` is :func:`check_cohort`. Importing a
+    submodule makes it its package's attribute of that name, so the API's ``batch`` cannot be a
+    function beside this module: the module answers the call instead."""
+
+    def __call__(self, *args: Any, **options: Any) -> CohortReport:
+        return check_cohort(*args, **options)
+
+
+sys.modules[__name__].__class__ = _CallableModule

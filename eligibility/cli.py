@@ -107,14 +107,9 @@ POLICY_OPTION = click.option(
 
 def _prepare(rules_dir, config, policies, certs):
     """The rule book and policy values; a bad --cert, --policy or config is a usage error now."""
-    from eligibility.api import load_config, parse_policies
-    from eligibility.rulebook.rules import load_rulebook
+    from eligibility.api import prepare
 
-    book = load_rulebook(rules_dir)
-    chosen = {**(load_config(config, book) if config else {}), **parse_policies(policies, book)}
-    for cert in certs:
-        book.expand(cert)
-    return book, chosen
+    return prepare(rules_dir, config, policies, certs)
 
 
 def _fail(error: InputError) -> None:
@@ -210,9 +205,8 @@ def check(profiles, certs, as_of, fmt, facts, config, policies, rules_dir) -> No
       eligibility check me.yaml --cert CCS --as-of 2014-06-01 --format json
       eligibility check me.yaml --facts --policy part_time_counting=fte40 > me.facts.json
     """
-    from eligibility.api import check_profile
+    from eligibility.api import Report, check_profile
     from eligibility.inputs.profiles import load_profile
-    from eligibility.report.render import json_report, text_report
 
     try:
         book, chosen = _prepare(rules_dir, config, policies, certs)
@@ -230,10 +224,12 @@ def check(profiles, certs, as_of, fmt, facts, config, policies, rules_dir) -> No
     dates = fmt == "json" or bool(certs)  # the one-line summary of every check shows none
 
     def answer(path: str) -> tuple[object, bool]:
-        report = check_profile(load_profile(path), certs, as_of, chosen, book, dates)
+        report = Report(
+            check_profile(load_profile(path), certs, as_of, chosen, book, dates), book.policies
+        )
         if fmt == "json":
-            return json_report(report, book.policies), report.all_met
-        return printable(text_report(report, book.policies)), report.all_met
+            return report.to_dict(), report.all_met
+        return printable(report.to_text()), report.all_met
 
     answers, failed = _each_profile(profiles, answer)
     outputs, met = [output for output, _ in answers], [all_met for _, all_met in answers]

@@ -4,6 +4,9 @@ neighbours give what the command line gives, for a profile file or a plain dict.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -12,7 +15,7 @@ from click.testing import CliRunner
 import eligibility
 from eligibility.cli import main
 from eligibility.inputs.yamlio import parse_text
-from tests.conftest import PROFILES
+from tests.conftest import PROFILES, ROOT
 
 HANA = PROFILES / "c09-hana-sato.yaml"
 
@@ -76,3 +79,83 @@ def test_a_bad_dict_gets_the_message_its_file_gets(tmp_path):
     assert from_dict.value.problem == from_file.value.problem
     assert from_dict.value.fix == from_file.value.fix
     assert "$" in str(from_dict.value)  # the place, as a JSON path
+
+
+# --- the rest of the API -----------------------------------------------------------------------
+
+
+def test_importing_the_package_imports_nothing_else():
+    code = "import sys, eligibility; print(sorted(m for m in sys.modules if 'eligibility' in m))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.stdout.strip() == "['eligibility']", result.stderr
+
+
+def test_batch_writes_what_the_command_writes(tmp_path):
+    (tmp_path / "api").mkdir()
+    (tmp_path / "cli").mkdir()
+    done = eligibility.batch(
+        PROFILES, tmp_path / "api" / "r.csv", tmp_path / "api" / "s.md", as_of="2026-11-22"
+    )
+    _cli("batch", str(PROFILES), "--out", str(tmp_path / "cli" / "r.csv"),
+         "--summary", str(tmp_path / "cli" / "s.md"), "--as-of", "2026-11-22")  # fmt: skip
+    for name in ("r.csv", "s.md"):
+        assert (tmp_path / "api" / name).read_bytes() == (tmp_path / "cli" / name).read_bytes()
+    assert done.rows == len(list(PROFILES.glob("*.yaml"))) and done.errors == 0
+    assert done.summary == (tmp_path / "cli" / "s.md").read_text(encoding="utf-8")
+
+
+def test_batch_is_callable_however_the_module_was_imported(tmp_path):
+    """The package's attribute ``batch`` is the module eligibility.batch once that is imported
+    (by the command line, say): the module itself answers the call."""
+    import eligibility.batch as module
+    from eligibility import batch
+
+    assert batch is module and eligibility.batch is module and module.CHUNK
+    with pytest.raises(eligibility.InputError, match="unknown report format"):
+        batch(PROFILES, tmp_path / "r.txt")
+
+
+def test_list_and_show_are_what_the_commands_print():
+    assert eligibility.list(as_of="2026-11-22").to_text() + "\n" == _cli(
+        "list", "--as-of", "2026-11-22"
+    )
+    listing = json.loads(_cli("list", "--as-of", "2026-11-22", "--format", "json"))
+    assert json.loads(eligibility.list(as_of=date(2026, 11, 22)).to_json()) == listing
+    assert eligibility.show("CPC", "2026-11-22", logic=True) + "\n" == _cli(
+        "show", "CPC", "--as-of", "2026-11-22", "--logic"
+    )
+
+
+def test_options_as_the_command_takes_them():
+    """A date object or text; policies as a mapping or ID=VALUE; one check as a string."""
+    data = _data(HANA)
+    data["as_of"] = date(2026, 11, 22)  # a datetime.date stands for its ISO text
+    by_mapping = eligibility.check(
+        data, "CPC-A-removal", date(2026, 11, 22), {"part_time_counting": "fte40"}
+    )
+    by_text = eligibility.check(HANA, ["CPC-A-removal"], "2026-11-22", ["part_time_counting=fte40"])
+    assert by_mapping.to_text() == by_text.to_text()
+    assert "part_time_counting=fte40" in by_text.to_text()
+    answer = by_text.answer("cpc-a-removal")
+    assert (answer.check_id, answer.met, answer.applies) == ("CPC-A-removal", False, True)
+    assert not by_text.all_met and not by_text.met("CPC-A-removal")
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        ({"certs": ["CPCA"]}, "CPCA"),
+        ({"policies": {"part_time_counting": "half"}}, "is not a value of part_time_counting"),
+        ({"as_of": "2026-13-01"}, "is not a date"),
+    ],
+)
+def test_bad_options_raise_the_input_error_the_command_prints(options, said):
+    with pytest.raises(eligibility.InputError, match=said):
+        eligibility.check(HANA, **options)
+
+
+def test_what_is_not_a_profile_is_an_input_error():
+    with pytest.raises(eligibility.InputError, match="expected array"):
+        eligibility.check({"work_history": "none"})
+    with pytest.raises(eligibility.InputError, match="a profile must be a mapping"):
+        eligibility.check([{"name": "A list"}])
