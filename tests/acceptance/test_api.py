@@ -159,3 +159,23 @@ def test_what_is_not_a_profile_is_an_input_error():
         eligibility.check({"work_history": "none"})
     with pytest.raises(eligibility.InputError, match="a profile must be a mapping"):
         eligibility.check([{"name": "A list"}])
+
+
+# --- docs/api.md ---------------------------------------------------------------------------------
+
+
+def test_the_examples_of_docs_api_run_as_written(tmp_path, monkeypatch, capsys):
+    """Every ```python block of docs/api.md, in order, in one namespace, from a folder holding a
+    copy of fixtures/ (the batch example writes its report there)."""
+    import re
+    import shutil
+
+    text = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```python\n(.*?)^```", text, flags=re.S | re.M)
+    assert len(blocks) >= 5
+    shutil.copytree(ROOT / "fixtures", tmp_path / "fixtures")
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {}
+    for number, block in enumerate(blocks, 1):
+        exec(compile(block, f"docs/api.md block {number}", "exec"), namespace)
+    assert "MET: You may sit for the CPC exam." in capsys.readouterr().out
