@@ -332,6 +332,17 @@ class CohortChecker:
         self._students = 0  # students checked in this chunk (the rest of a label's count is n/a)
         self._labels: tuple[str, ...] = ()  # the checks reported, as labelled (every plan's)
 
+    def settings(self) -> Settings:
+        """What this checker checks with, as plain values another process can be sent."""
+        return Settings(
+            str(self.book.directory),
+            tuple(self.selectors),
+            self.as_of,
+            tuple(sorted(self.policies.items())),
+            self.csv,
+            self.jsonl,
+        )
+
     def plan(self, as_of: date) -> tuple[Plan, Memo]:
         if as_of not in self._plans:
             if len(self._plans) >= self.PLANS:
@@ -540,7 +551,7 @@ def run_batch(
     checker = CohortChecker(book, selectors, as_of, policies, bool(csv_out), bool(jsonl_out))
     jobs = worker_count(jobs)
     with open_reports(csv_out, jsonl_out, summary_out, inputs) as reports, ExitStack() as stack:
-        if jobs > 1 and _can_fork():
+        if jobs > 1:
             parts = Parts(reports)
             stack.callback(parts.remove)  # after the workers are ended (callbacks run last first)
             pool = stack.enter_context(_pool(jobs, checker))
@@ -639,12 +650,14 @@ def worker_count(requested: int) -> int:
     return max(1, min(requested, cores))
 
 
-def _can_fork() -> bool:
-    # fork: the workers inherit the loaded rule book instead of loading it again; without it
-    # (Windows) one process checks every row
+def _start_method() -> str:
+    """How worker processes are started: this process's start method, which is the platform's
+    unless a program using the API sets another. With fork (Linux before Python 3.14) the
+    workers inherit the loaded rule book; with spawn (macOS, Windows) or forkserver (Linux from
+    Python 3.14) each worker loads it itself, from the rule cache when it is there."""
     import multiprocessing
 
-    return "fork" in multiprocessing.get_all_start_methods()
+    return multiprocessing.get_start_method()
 
 
 @contextmanager
@@ -656,9 +669,15 @@ def _pool(jobs: int, checker: CohortChecker) -> Iterator[Any]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    context = multiprocessing.get_context("fork")
+    method = _start_method()
+    # a forked worker inherits the checker (the compiled rule book does not pickle); any other
+    # is sent the settings, plain values, and makes its own
+    given = checker if method == "fork" else checker.settings()
     pool = ProcessPoolExecutor(
-        jobs, mp_context=context, initializer=_start_worker, initargs=(checker, os.getpid())
+        jobs,
+        mp_context=multiprocessing.get_context(method),
+        initializer=_start_worker,
+        initargs=(given, os.getpid()),
     )
     try:
         yield pool
@@ -960,18 +979,19 @@ def _result(future: Any, stop: StopRequest | None) -> Any:
 
 
 # The checker of a worker process, set by the pool's initializer: with fork the workers inherit
-# it (the compiled rule book does not pickle); the parent never calls the _worker functions.
+# it (the compiled rule book does not pickle), else they make it from the settings; the parent
+# never calls the _worker functions.
 _WORKER: dict[str, CohortChecker] = {}
 
 
-def _start_worker(checker: CohortChecker, parent: int) -> None:
+def _start_worker(given: CohortChecker | Settings, parent: int) -> None:
     # the parent's SIGTERM handler (eligibility batch's: stop between chunks) is no worker's: the
     # pool stops its workers with SIGTERM when one dies, and a worker must then end at once.
     # Ctrl-C reaches the whole process group: the parent decides, and stops the pool.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _end_with(parent)
-    _WORKER["checker"] = checker
+    _WORKER["checker"] = given.checker() if isinstance(given, Settings) else given
 
 
 def _end_with(parent: int) -> None:
@@ -984,7 +1004,7 @@ def _end_with(parent: int) -> None:
         libc = ctypes.CDLL(None, use_errno=True)
         if libc.prctl(1, signal.SIGKILL, 0, 0, 0) != 0:  # PR_SET_PDEATHSIG
             raise OSError(ctypes.get_errno(), "prctl")
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # not Linux (Windows: no CDLL(None))
         import time
 
         def watch() -> None:
