@@ -184,17 +184,17 @@ class Report:
     """One profile's answers (:func:`check`): each check's :class:`Answer`, and the whole answer
     as ``eligibility check`` prints it (:meth:`to_text`, :meth:`to_json`)."""
 
-    report: ProfileReport
+    engine_report: ProfileReport  # the result tree of each check, as the engine gave it
     policy_texts: Mapping[str, Policy]  # the rule book's open policies, which the texts name
 
     @property
     def as_of(self) -> date:
-        return self.report.as_of
+        return self.engine_report.as_of
 
     @property
     def all_met(self) -> bool:
         """Every check that applies is met (``check``'s exit status 0)."""
-        return self.report.all_met
+        return self.engine_report.all_met
 
     @property
     def answers(self) -> dict[str, Answer]:
@@ -203,7 +203,7 @@ class Report:
             r.check_id: Answer(
                 r.check_id, r.status, r.version.id if r.version else None, r.standing
             )
-            for r in self.report.results
+            for r in self.engine_report.results
         }
 
     def answer(self, check_id: str) -> Answer:
@@ -224,7 +224,7 @@ class Report:
 
     def to_dict(self) -> dict[str, Any]:
         """The report as data: what ``check --format json`` gives for this profile."""
-        return json_report(self.report, self.policy_texts)
+        return json_report(self.engine_report, self.policy_texts)
 
     def to_json(self) -> str:
         """The JSON text of :meth:`to_dict`, as ``check --format json`` prints it."""
@@ -232,7 +232,7 @@ class Report:
 
     def to_text(self) -> str:
         """The answer in words, as ``eligibility check`` prints it."""
-        return text_report(self.report, self.policy_texts)
+        return text_report(self.engine_report, self.policy_texts)
 
 
 def read_profile(profile: ProfileInput) -> Profile:
@@ -278,7 +278,8 @@ def prepare(
     return book, chosen
 
 
-def _selectors(certs: str | Iterable[str] | None) -> list[str]:
+def selectors_of(certs: str | Iterable[str] | None) -> list[str]:
+    """The checks asked for: one given as a string, or several."""
     return [certs] if isinstance(certs, str) else list(certs or ())
 
 
@@ -308,7 +309,7 @@ def check(
     the profile's own ``as_of``, else today), under ``policies`` (``{ID: VALUE}`` or ``ID=VALUE``
     strings, over those of the ``config`` file). ``rules``: another rules directory. Bad input
     raises :class:`InputError`, with the message the command prints."""
-    selectors = _selectors(certs)
+    selectors = selectors_of(certs)
     book, chosen = prepare(rules, config, policies, selectors)
     found = check_profile(read_profile(profile), selectors, to_date(as_of), chosen, book)
     return Report(found, book.policies)

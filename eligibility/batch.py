@@ -32,7 +32,7 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
-from eligibility.api import prepare, resolve_as_of, to_date
+from eligibility.api import prepare, resolve_as_of, selectors_of, to_date
 from eligibility.engine.plan import NO_OUTCOME, Assessment, Memo, Outcome, Plan, assess, make_plan
 from eligibility.engine.results import NOT_APPLICABLE, NOT_MET, ProfileReport
 from eligibility.errors import InputError, fault
@@ -1108,7 +1108,7 @@ def check_cohort(
     """``eligibility batch`` (``eligibility.batch(...)``): the cohort ``source`` checked into the
     report ``out`` (.csv or .jsonl) and the Markdown ``summary``, written atomically, with the
     options of the command. Usage errors raise :class:`InputError`; a bad row is an error row."""
-    selectors = [certs] if isinstance(certs, str) else list(certs or ())
+    selectors = selectors_of(certs)
     book, chosen = prepare(rules, config, policies, selectors)
     layout = load_mapping(mapping) if mapping is not None else None
     target = os.fspath(out)
