@@ -1,23 +1,42 @@
-"""The Python API behind every command: profile -> facts -> evaluation, for the checks asked for.
+"""The Python API: everything the command line does, from Python (docs/api.md).
 
-from eligibility.api import check_profile
-from eligibility.inputs.profiles import load_profile
-report = check_profile(load_profile("fixtures/profiles/c09-hana-sato.yaml"), ["CPC-A-removal"])
+The package root exports the entry points (``from eligibility import check``)::
+
+    import eligibility
+    report = eligibility.check("fixtures/profiles/c09-hana-sato.yaml", certs=["CPC-A-removal"])
+    report.status("CPC-A-removal"), report.to_text(), report.to_json()
+
+:func:`check` takes a profile file or a plain dict (validated as a file is: the same
+:class:`~eligibility.errors.InputError`); :func:`list_credentials` and :func:`show` are
+``eligibility list`` and ``eligibility show``; ``eligibility.batch`` is
+:func:`eligibility.batch.check_cohort`. Below them, the engine's entry point the commands share:
+:func:`check_profile` (a loaded profile and rule book -> a :class:`ProfileReport`).
 """
 
 from __future__ import annotations
 
+import copy
 import difflib
+import json
+import os
 from collections.abc import Iterable, Mapping
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
 
 from eligibility.dates import EARLIEST, LATEST, range_problem
 from eligibility.engine.plan import cached_plan, explain_profile, lapsed_by
-from eligibility.engine.results import KEEPING_KINDS, ProfileReport
+from eligibility.engine.results import KEEPING_KINDS, MET, NOT_APPLICABLE, ProfileReport
 from eligibility.errors import InputError, place_of
-from eligibility.inputs.profiles import Profile, read_text
+from eligibility.inputs.formatversion import format_note
+from eligibility.inputs.profiles import Profile, load_profile, profile_from_data, read_text
 from eligibility.inputs.yamlio import line_of, parse_text
-from eligibility.rulebook.rules import RuleBook, load_rulebook
+from eligibility.report.render import json_document, json_report, text_report
+from eligibility.rulebook.rules import Policy, RuleBook, load_rulebook
+
+ProfileInput = str | os.PathLike[str] | Mapping[str, Any]
+"""A profile: the path of a YAML or JSON file, or its data as a dict."""
+DICT_SOURCE = "profile"  # how messages and reports name a profile given as a dict
 
 
 def resolve_as_of(profile: Profile, as_of: date | None) -> date:
@@ -137,3 +156,209 @@ def lapsed_credentials(
     selectors = tuple(book.all_check_ids(kinds=KEEPING_KINDS))
     plan = cached_plan(book, as_of, selectors, True)
     return lapsed_by(plan, book, profile.data, policies)
+
+
+# --- the package root's API (docs/api.md) ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One check's answer, as the summary line of ``eligibility check`` gives it."""
+
+    check_id: str
+    status: str  # met, not_met, unknown, ambiguous, not_applicable or no_rules
+    version: str | None  # the rule version followed (None: no rules in force on the date)
+    standing: str | None  # a kept credential's: active, at risk, inactive, revoked
+
+    @property
+    def met(self) -> bool:
+        return self.status == MET
+
+    @property
+    def applies(self) -> bool:
+        return self.status != NOT_APPLICABLE
+
+
+@dataclass(frozen=True)
+class Report:
+    """One profile's answers (:func:`check`): each check's :class:`Answer`, and the whole answer
+    as ``eligibility check`` prints it (:meth:`to_text`, :meth:`to_json`)."""
+
+    engine_report: ProfileReport  # the result tree of each check, as the engine gave it
+    policy_texts: Mapping[str, Policy]  # the rule book's open policies, which the texts name
+    rules_dir: str | None = None  # the rule book's root, which rule files are named from
+
+    @property
+    def as_of(self) -> date:
+        return self.engine_report.as_of
+
+    @property
+    def all_met(self) -> bool:
+        """Every check that applies is met (``check``'s exit status 0)."""
+        return self.engine_report.all_met
+
+    @property
+    def answers(self) -> dict[str, Answer]:
+        """Check id -> its answer, in the order ``check`` lists them."""
+        return {
+            r.check_id: Answer(
+                r.check_id, r.status, r.version.id if r.version else None, r.standing
+            )
+            for r in self.engine_report.results
+        }
+
+    def answer(self, check_id: str) -> Answer:
+        """The answer of the check ``check_id`` (as spelt in the rules, or in any case)."""
+        answers = self.answers
+        found = answers.get(check_id) or next(
+            (a for name, a in answers.items() if name.upper() == check_id.upper()), None
+        )
+        if found is None:
+            raise KeyError(f"{check_id!r} was not checked; the checks are: {', '.join(answers)}")
+        return found
+
+    def status(self, check_id: str) -> str:
+        return self.answer(check_id).status
+
+    def met(self, check_id: str) -> bool:
+        return self.answer(check_id).met
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as data: this profile's entry in ``check --format json``'s document
+        (one line of ``--format jsonl``)."""
+        return json_report(self.engine_report, self.policy_texts, self.rules_dir)
+
+    def to_json(self) -> str:
+        """The document ``check --format json`` prints for this profile alone."""
+        return json.dumps(json_document([self.to_dict()]), indent=2)
+
+    def to_text(self, colour: bool = False) -> str:
+        """The answer in words, as ``eligibility check`` prints it (``colour``: as on a
+        terminal)."""
+        return text_report(self.engine_report, self.policy_texts, colour)
+
+
+def read_profile(profile: ProfileInput) -> Profile:
+    """A profile file (YAML or JSON), or a dict of its data, read and validated the same way: a
+    problem is an :class:`InputError` naming the place (a line in a file, a JSON path in a dict).
+    A dict is copied first; a ``datetime.date`` in it stands for its ISO text (as an unquoted date
+    in YAML does)."""
+    if isinstance(profile, str | os.PathLike):
+        return load_profile(profile)
+    given = dict(profile) if isinstance(profile, Mapping) else profile  # else refused, said why
+    data = profile_from_data(_plain(copy.deepcopy(given)), DICT_SOURCE).data
+    note = format_note(data)
+    return Profile(DICT_SOURCE, data, (note,) if note else ())
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def prepare(
+    rules: str | os.PathLike[str] | None = None,
+    config: str | os.PathLike[str] | None = None,
+    policies: Mapping[str, str] | Iterable[str] | None = None,
+    certs: Iterable[str] = (),
+) -> tuple[RuleBook, dict[str, str]]:
+    """The rule book and the policy values chosen (a config file, then ``policies``: a mapping
+    or ``ID=VALUE`` strings); an unknown check in ``certs`` or a bad policy is an
+    :class:`InputError` before any profile is read."""
+    book = load_rulebook(os.fspath(rules) if rules is not None else None)
+    chosen = load_config(os.fspath(config), book) if config is not None else {}
+    if isinstance(policies, Mapping):
+        chosen.update(_policy_value(str(k), str(v), book, "policies") for k, v in policies.items())
+    else:
+        chosen.update(parse_policies(policies or (), book))
+    for cert in certs:
+        book.expand(cert)
+    return book, chosen
+
+
+def selectors_of(certs: str | Iterable[str] | None) -> list[str]:
+    """The checks asked for: one given as a string, or several."""
+    return [certs] if isinstance(certs, str) else list(certs or ())
+
+
+def to_date(as_of: date | str | None, where: str = "as_of") -> date | None:
+    """A date given as a ``date`` or as YYYY-MM-DD text."""
+    if as_of is None or isinstance(as_of, date):
+        return as_of.date() if isinstance(as_of, datetime) else as_of
+    try:
+        return date.fromisoformat(as_of)
+    except (TypeError, ValueError):
+        raise InputError(
+            where, None, f"{as_of!r} is not a date", "give a datetime.date or YYYY-MM-DD"
+        ) from None
+
+
+def check(
+    profile: ProfileInput,
+    certs: str | Iterable[str] | None = None,
+    as_of: date | str | None = None,
+    policies: Mapping[str, str] | Iterable[str] | None = None,
+    *,
+    config: str | os.PathLike[str] | None = None,
+    rules: str | os.PathLike[str] | None = None,
+) -> Report:
+    """``eligibility check``: ``profile`` (a file's path or a dict) against the checks ``certs``
+    names (credentials, check ids, ``CHECK@VERSION``; none: every check) on ``as_of`` (default:
+    the profile's own ``as_of``, else today), under ``policies`` (``{ID: VALUE}`` or ``ID=VALUE``
+    strings, over those of the ``config`` file). ``rules``: another rules directory. Bad input
+    raises :class:`InputError`, with the message the command prints."""
+    selectors = selectors_of(certs)
+    book, chosen = prepare(rules, config, policies, selectors)
+    found = check_profile(read_profile(profile), selectors, to_date(as_of), chosen, book)
+    return Report(found, book.policies, book.directory)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """Every credential and its checks (:func:`list_credentials`)."""
+
+    document: dict[str, Any]  # what ``list --format json`` prints (``schemas/list.schema.json``)
+    text: str
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        """One per credential: its body, name, setting, confidence and checks."""
+        return self.document["credentials"]
+
+    def to_json(self) -> str:
+        return json.dumps(self.document, indent=2)
+
+    def to_text(self) -> str:
+        return self.text
+
+
+def list_credentials(
+    as_of: date | str | None = None, *, rules: str | os.PathLike[str] | None = None
+) -> Listing:
+    """``eligibility list`` (exported as ``eligibility.list``): the credentials with the checks
+    of their rules in force on ``as_of`` (default: today)."""
+    from eligibility.report.describe import list_json, list_text  # not needed by check
+
+    book, _ = prepare(rules)
+    day = to_date(as_of) or date.today()
+    return Listing(list_json(book, day), list_text(book, day))
+
+
+def show(
+    ident: str,
+    as_of: date | str | None = None,
+    *,
+    logic: bool = False,
+    rules: str | os.PathLike[str] | None = None,
+) -> str:
+    """``eligibility show ID``: a credential's (or one check's) rules in words, with sources and
+    versions; ``logic``: each condition's logic under it (``show --logic``)."""
+    from eligibility.report.describe import show as show_text  # not needed by check
+
+    book, _ = prepare(rules)
+    return show_text(book, ident, to_date(as_of) or date.today(), logic)

@@ -22,6 +22,7 @@ import stat
 import sys
 import tempfile
 import threading
+import types
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager, suppress
@@ -32,7 +33,7 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
-from eligibility.api import resolve_as_of
+from eligibility.api import prepare, resolve_as_of, selectors_of, to_date
 from eligibility.engine.plan import NO_OUTCOME, Assessment, Memo, Outcome, Plan, assess, make_plan
 from eligibility.engine.results import NOT_APPLICABLE, NOT_MET, ProfileReport
 from eligibility.errors import InputError, fault
@@ -42,8 +43,10 @@ from eligibility.inputs.cohort import (
     Row,
     Shard,
     count_shard,
+    load_mapping,
     number_shards,
     parse_item,
+    read_items,
     read_shard,
 )
 from eligibility.report.render import json_error, json_report, measurement
@@ -354,6 +357,17 @@ class CohortChecker:
         self._students = 0  # students checked in this chunk (the rest of a label's count is n/a)
         self._labels: tuple[str, ...] = ()  # the checks reported, as labelled (every plan's)
 
+    def settings(self) -> Settings:
+        """What this checker checks with, as plain values another process can be sent."""
+        return Settings(
+            str(self.book.directory),
+            tuple(self.selectors),
+            self.as_of,
+            tuple(sorted(self.policies.items())),
+            self.csv,
+            self.jsonl,
+        )
+
     def plan(self, as_of: date) -> tuple[Plan, Memo]:
         if as_of not in self._plans:
             if len(self._plans) >= self.PLANS:
@@ -554,7 +568,7 @@ def run_batch(
     checker = CohortChecker(book, selectors, as_of, policies, bool(csv_out), bool(jsonl_out))
     jobs = worker_count(jobs)
     with open_reports(csv_out, jsonl_out, summary_out, inputs) as reports, ExitStack() as stack:
-        if jobs > 1 and _can_fork():
+        if jobs > 1:
             parts = Parts(reports)
             stack.callback(parts.remove)  # after the workers are ended (callbacks run last first)
             pool = stack.enter_context(_pool(jobs, checker))
@@ -653,12 +667,14 @@ def worker_count(requested: int) -> int:
     return max(1, min(requested, cores))
 
 
-def _can_fork() -> bool:
-    # fork: the workers inherit the loaded rule book instead of loading it again; without it
-    # (Windows) one process checks every row
+def _start_method() -> str:
+    """How worker processes are started: this process's start method, which is the platform's
+    unless a program using the API sets another. With fork (Linux before Python 3.14) the
+    workers inherit the loaded rule book; with spawn (macOS, Windows) or forkserver (Linux from
+    Python 3.14) each worker loads it itself, from the rule cache when it is there."""
     import multiprocessing
 
-    return "fork" in multiprocessing.get_all_start_methods()
+    return multiprocessing.get_start_method()
 
 
 @contextmanager
@@ -670,9 +686,15 @@ def _pool(jobs: int, checker: CohortChecker) -> Iterator[Any]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    context = multiprocessing.get_context("fork")
+    method = _start_method()
+    # a forked worker inherits the checker (the compiled rule book does not pickle); any other
+    # is sent the settings, plain values, and makes its own
+    given = checker if method == "fork" else checker.settings()
     pool = ProcessPoolExecutor(
-        jobs, mp_context=context, initializer=_start_worker, initargs=(checker, os.getpid())
+        jobs,
+        mp_context=multiprocessing.get_context(method),
+        initializer=_start_worker,
+        initargs=(given, os.getpid()),
     )
     try:
         yield pool
@@ -974,18 +996,19 @@ def _result(future: Any, stop: StopRequest | None) -> Any:
 
 
 # The checker of a worker process, set by the pool's initializer: with fork the workers inherit
-# it (the compiled rule book does not pickle); the parent never calls the _worker functions.
+# it (the compiled rule book does not pickle), else they make it from the settings; the parent
+# never calls the _worker functions.
 _WORKER: dict[str, CohortChecker] = {}
 
 
-def _start_worker(checker: CohortChecker, parent: int) -> None:
+def _start_worker(given: CohortChecker | Settings, parent: int) -> None:
     # the parent's SIGTERM handler (eligibility batch's: stop between chunks) is no worker's: the
     # pool stops its workers with SIGTERM when one dies, and a worker must then end at once.
     # Ctrl-C reaches the whole process group: the parent decides, and stops the pool.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _end_with(parent)
-    _WORKER["checker"] = checker
+    _WORKER["checker"] = given.checker() if isinstance(given, Settings) else given
 
 
 def _end_with(parent: int) -> None:
@@ -998,7 +1021,7 @@ def _end_with(parent: int) -> None:
         libc = ctypes.CDLL(None, use_errno=True)
         if libc.prctl(1, signal.SIGKILL, 0, 0, 0) != 0:  # PR_SET_PDEATHSIG
             raise OSError(ctypes.get_errno(), "prctl")
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):  # not Linux (Windows: no CDLL(None))
         import time
 
         def watch() -> None:
@@ -1071,3 +1094,67 @@ def summary_markdown(tally: Tally) -> str:
                 f"- ... and {tally.error_count - len(tally.errors)} more (every one is in the report)"
             )
     return "\n".join(lines) + "\n"
+
+
+# --- the Python API's batch (docs/api.md) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CohortReport:
+    """What a batch run gives back besides its report files: the counts and the summary."""
+
+    rows: int  # students read
+    checked: int  # of them, checked (the others are error rows)
+    errors: int
+    summary: str  # the Markdown summary (also written to ``summary`` when given)
+
+
+def check_cohort(
+    source: str | os.PathLike[str],
+    out: str | os.PathLike[str],
+    summary: str | os.PathLike[str] | None = None,
+    certs: str | Iterable[str] | None = None,
+    as_of: date | str | None = None,
+    policies: Mapping[str, str] | Iterable[str] | None = None,
+    *,
+    config: str | os.PathLike[str] | None = None,
+    mapping: str | os.PathLike[str] | None = None,
+    jobs: int = 1,
+    rules: str | os.PathLike[str] | None = None,
+) -> CohortReport:
+    """``eligibility batch`` (``eligibility.batch(...)``): the cohort ``source`` checked into the
+    report ``out`` (.csv or .jsonl) and the Markdown ``summary``, written atomically, with the
+    options of the command. Usage errors raise :class:`InputError`; a bad row is an error row."""
+    selectors = selectors_of(certs)
+    book, chosen = prepare(rules, config, policies, selectors)
+    layout = load_mapping(mapping) if mapping is not None else None
+    target = os.fspath(out)
+    if not target.lower().endswith((".csv", ".jsonl")):
+        raise InputError(
+            "out", None, f"{target!r}: unknown report format", "name a .csv or .jsonl file"
+        )
+    tally = run_batch(
+        read_items(source, layout, book.directory),
+        book,
+        selectors,
+        to_date(as_of),
+        chosen,
+        csv_out=target if target.lower().endswith(".csv") else None,
+        jsonl_out=target if target.lower().endswith(".jsonl") else None,
+        summary_out=summary,
+        jobs=jobs,
+        inputs=[p for p in (source, mapping, config) if p is not None],
+    )
+    return CohortReport(tally.rows, tally.checked, tally.error_count, summary_markdown(tally))
+
+
+class _CallableModule(types.ModuleType):
+    """This module, callable: ``eligibility.batch(...)`` is :func:`check_cohort`. Importing a
+    submodule makes it its package's attribute of that name, so the API's ``batch`` cannot be a
+    function beside this module: the module answers the call instead."""
+
+    def __call__(self, *args: Any, **options: Any) -> CohortReport:
+        return check_cohort(*args, **options)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -157,14 +157,9 @@ POLICY_OPTION = click.option(
 
 def _prepare(rules_dir, config, policies, certs):
     """The rule book and policy values; a bad --cert, --policy or config is a usage error now."""
-    from eligibility.api import load_config, parse_policies
-    from eligibility.rulebook.rules import load_rulebook
+    from eligibility.api import prepare
 
-    book = load_rulebook(rules_dir)
-    chosen = {**(load_config(config, book) if config else {}), **parse_policies(policies, book)}
-    for cert in certs:
-        book.expand(cert)
-    return book, chosen
+    return prepare(rules_dir, config, policies, certs)
 
 
 def _fail(error: InputError) -> None:
@@ -275,9 +270,9 @@ def check(profiles, certs, as_of, fmt, color, facts, config, policies, rules_dir
       eligibility check me.yaml --facts --policy part_time_counting=fte40 > me.facts.json
       some-program | eligibility check - --cert CPC --color never
     """
-    from eligibility.api import check_profile
+    from eligibility.api import Report, check_profile
     from eligibility.inputs.profiles import load_profile
-    from eligibility.report.render import json_document, json_error, json_report, text_report
+    from eligibility.report.render import json_document, json_error
     from eligibility.report.style import colour_wanted, terminal_text
 
     try:
@@ -299,11 +294,14 @@ def check(profiles, certs, as_of, fmt, color, facts, config, policies, rules_dir
     colour = colour_wanted(color, _terminal(sys.stdout), os.environ)
 
     def answer(path: str) -> tuple[object, bool]:
-        report = check_profile(load_profile(path), certs, as_of, chosen, book, dates)
+        report = Report(
+            check_profile(load_profile(path), certs, as_of, chosen, book, dates),
+            book.policies,
+            book.directory,
+        )
         if as_data:
-            return json_report(report, book.policies, book.directory), report.all_met
-        text = terminal_text(lambda coloured: text_report(report, book.policies, coloured), colour)
-        return text, report.all_met
+            return report.to_dict(), report.all_met
+        return terminal_text(report.to_text, colour), report.all_met
 
     # as data, a profile that cannot be checked is an entry in its place (and still on stderr)
     failure = (lambda path, error: (json_error(error, path), False)) if as_data else None

@@ -10,9 +10,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from eligibility import __version__
 from eligibility.resources import data_dir
 from eligibility.rulebook.rules import Policy, Version
+from eligibility.version import __version__
 
 # The version of the JSON reports' shapes (check, batch JSON Lines, list): raised whenever a
 # shape changes in a way a program reading the old one would notice (a field removed, renamed
