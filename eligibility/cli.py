@@ -399,6 +399,91 @@ def policies(rules_dir) -> None:
         click.echo()
 
 
+class ByteSize(click.ParamType):
+    """A size in bytes, written 10M, 512K, 2MiB or 1048576."""
+
+    name = "size"
+
+    def convert(self, value, param, ctx) -> int:
+        if isinstance(value, int):
+            return value
+        found = re.fullmatch(r"\s*(\d+)\s*([KMG]?)(?:I?B)?\s*", str(value).upper())
+        if not found or int(found[1]) == 0:
+            self.fail(
+                f"{value!r} is not a size; write it as 10M, 512K or a number of bytes", param, ctx
+            )
+        return int(found[1]) << {"": 0, "K": 10, "M": 20, "G": 30}[found[2]]
+
+
+@main.command()
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. The default is reachable from this computer only; another"
+    " (0.0.0.0) lets the network reach the page and what is typed into it, unencrypted.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8765,
+    show_default=True,
+    help="Port to listen on; 0 picks a free one.",
+)
+@click.option(
+    "--max-upload",
+    "max_upload",
+    type=ByteSize(),
+    default="10M",
+    show_default=True,
+    help="Largest file (request) accepted, as 10M, 512K or bytes; larger uploads are refused"
+    " with a page saying the limit. A profile is at most 1 MiB whatever this says.",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the web browser.")
+@RULES_OPTION
+def serve(host, port, max_upload, open_browser, rules_dir) -> None:
+    """Serve a local web page: the questions as a form, your answers with their explanations,
+    your profile to download and load back, and a cohort's batch report.
+
+    Nothing is kept: uploads are read in memory, and the page loads nothing from the network.
+    Needs the optional part 'serve' (pip install 'eligibility[serve]'). Ctrl-C stops it.
+    See docs/serve.md.
+
+    \b
+    Examples:
+      eligibility serve
+      eligibility serve --open
+      eligibility serve --port 9000 --max-upload 50M
+    """
+    try:
+        from eligibility.web.app import is_loopback
+        from eligibility.web.app import serve as run
+    except ImportError as error:
+        if error.name not in ("flask", "werkzeug", "jinja2", "markdown_it"):
+            raise
+        _fail(
+            InputError(
+                "eligibility serve",
+                None,
+                f"needs the optional part 'serve' ({error.name} is not installed)",
+                "install it: pip install 'eligibility[serve]'",
+            )
+        )
+
+    def ready(url: str) -> None:
+        where = "this computer only" if is_loopback(host) else "open to the network"
+        click.echo(f"eligibility serve: {url} ({where}; Ctrl-C stops it)")
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(url)
+
+    try:
+        run(host, port, max_upload, rules_dir, ready)
+    except InputError as error:
+        _fail(error)
+
+
 @main.command(name="test")
 @click.argument("paths", nargs=-1, type=click.Path())
 @_format_option("lists every expectation with its line, expected and actual")
