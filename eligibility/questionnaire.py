@@ -47,7 +47,11 @@ if TYPE_CHECKING:
 WIDTH = 96  # comment lines are wrapped to this
 # A job's id is what its letters name; one is made up when the candidate gives none.
 DEFAULT_IDS = {"work_history": "job-{n}"}
-_NEVER_ASKED = {"profile_version"}  # init writes the current format
+# A field naming a record of another section: (section, field) -> (that section, its field). The
+# ids given so far are offered; the only one is the default.
+REFERS = {("verification_letters", "covers_work_id"): ("work_history", "id")}
+_NEVER_ASKED = {"profile_version"}
+TRIES = 10  # a question asked again this often gets no answer (a script, not a person)  # init writes the current format
 
 
 @dataclass(frozen=True)
@@ -104,9 +108,10 @@ def interview(
 class _Interview:
     def __init__(self, ask: Ask, tell: Tell) -> None:
         self.ask, self.tell = ask, tell
+        self.answers: dict[str, Any] = {}
 
     def run(self, groups: tuple[Group, ...]) -> dict[str, Any]:
-        answers: dict[str, Any] = {}
+        answers = self.answers
         short = [group for group in groups if group.path in CORE]
         later = [group for group in groups if group not in short]
         for group in short:
@@ -190,9 +195,7 @@ class _Interview:
             if needed and "." in question.path:  # hours.unit: needed once hours has a value
                 outer = prefix + question.path.rsplit(".", 1)[0] + "."
                 needed = any(name.startswith(outer) for name in record)
-            default = ""
-            if group is not None and group.path in DEFAULT_IDS and question.path == "id":
-                default = DEFAULT_IDS[group.path].format(n=int(where[-1]) + 1)
+            default = self.default(group, question, where)
             prompt = Prompt(
                 "question",
                 question.title,
@@ -209,11 +212,21 @@ class _Interview:
                 return False
         return True
 
+    def default(self, group: Group | None, question: Question, where: tuple) -> str:
+        """What an empty answer stands for: a made-up job id, the only job a letter can name."""
+        if group is None:
+            return ""
+        if group.path in DEFAULT_IDS and question.path == "id":
+            return DEFAULT_IDS[group.path].format(n=int(where[-1]) + 1)
+        section, field = REFERS.get((group.path, question.path), ("", ""))
+        ids = [record[field] for record in self.answers.get(section, ()) if field in record]
+        return ids[0] if len(ids) == 1 else ""
+
     def answer(self, prompt: Prompt, needed: bool, group: Group | None) -> tuple[bool, Any]:
         """(whether answered, the value), asking again until the text is an answer."""
         question = prompt.question
         assert question is not None
-        while True:
+        for _ in range(TRIES):
             typed = self.ask(prompt).strip() or prompt.default
             if not typed or typed.lower() in NOT_SURE:
                 if not needed:
@@ -225,6 +238,12 @@ class _Interview:
                 return True, question.parse(typed)
             except AnswerError as error:
                 self.tell(f"{question.title}: {error}")
+        raise InputError(
+            "answers",
+            None,
+            f"no answer to {question.title!r} after {TRIES} tries",
+            f"answer it as {prompt.hint}" if prompt.hint else "answer it",
+        )
 
     def yes(self, prompt: Prompt) -> bool:
         return self.ask(prompt).strip().lower() in ("y", "yes")

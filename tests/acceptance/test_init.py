@@ -19,6 +19,7 @@ from click.testing import CliRunner, Result
 from eligibility import questionnaire, resources
 from eligibility.api import check_profile
 from eligibility.cli import main
+from eligibility.errors import InputError
 from eligibility.inputs import questions
 from eligibility.inputs.profiles import load_profile, profile_from_text
 from eligibility.inputs.questions import to_answers, to_profile
@@ -167,6 +168,14 @@ def test_init_typed_by_hand_gives_the_fixtures_answers(tmp_path: Path, rulebook)
     assert "CPC" in result.stdout
 
 
+def test_a_needed_answer_never_given_is_an_input_error(rulebook) -> None:
+    def ask(prompt: questionnaire.Prompt) -> str:
+        return "y" if prompt.kind == "add" else ""  # a course, and nothing about it
+
+    with pytest.raises(InputError, match="Program type"):
+        questionnaire.interview(ask, rulebook.registry)
+
+
 def test_a_wrong_answer_is_asked_again_with_what_to_type(rulebook) -> None:
     typed = iter(["Pat", "22/11/2026", "2026-11-22"])
     told: list[str] = []
@@ -192,6 +201,19 @@ def test_not_sure_leaves_a_field_out_in_format_2(rulebook) -> None:
     profile = to_profile(questionnaire.interview(ask, rulebook.registry))
     assert profile["profile_version"] == 2
     assert profile["work_history"] == [{"id": "job-1", "role_function": "assigns_codes"}]
+
+
+def test_a_letter_names_the_only_job_by_default(rulebook) -> None:
+    def ask(prompt: questionnaire.Prompt) -> str:
+        if prompt.kind == "add":
+            return "y" if prompt.where[-1] == 0 and prompt.where[0] in WITH else "n"
+        if prompt.kind == "question" and prompt.key == "id" and prompt.where[0] == "work_history":
+            return "quickcare"
+        return "supervisor" if prompt.key == "author_role" else ""
+
+    WITH = ("work_history", "verification_letters")
+    profile = to_profile(questionnaire.interview(ask, rulebook.registry))
+    assert profile["verification_letters"][0]["covers_work_id"] == "quickcare"
 
 
 def test_init_writes_a_commented_profile_naming_its_schema(tmp_path: Path, rulebook) -> None:
@@ -278,6 +300,9 @@ def test_template_example_is_the_fixtures_data(name: str) -> None:
     fixture = PROFILES / f"{name}.yaml"
     assert parse_text(result.stdout, name) == parse_text(fixture.read_text("utf-8"), name)
     assert "fixtures/" not in result.stdout
+    # its first line names the schema from where it is printed (the current folder)
+    target = MODELINE.fullmatch(result.stdout.splitlines()[0])["target"]
+    assert (Path.cwd() / target).resolve() == resources.schema_file("profile").resolve()
 
 
 def test_an_unknown_example_names_the_shipped_ones() -> None:
