@@ -142,17 +142,8 @@ _CREDENTIAL_FIELDS = {
     "credential_id",
     "specialty_tags",
 }
-# The section a short questionnaire asks first, then the rest in schema order.
-_SECTION_ORDER = (
-    "",
-    "education",
-    "training",
-    "work_history",
-    "verification_letters",
-    "credentials",
-    "memberships",
-    "ceus",
-)
+# The sections a short questionnaire asks, first and in this order; the rest in schema order.
+_SECTION_ORDER = tuple(CORE)
 
 
 class AnswerError(ValueError):
