@@ -277,6 +277,10 @@ def init(file, force, rules_dir) -> None:
     from eligibility.rulebook.rules import load_rulebook
 
     try:
+        if file == "-":
+            raise InputError(
+                "FILE", None, "init writes a file (its questions use the terminal)", "name a file"
+            )
         refuse_existing(file, force)
         book = load_rulebook(rules_dir)
         click.echo("Press enter to skip a question; type ? when not sure. Ctrl-C stops.\n")
@@ -326,12 +330,13 @@ def template(file, example, force, rules_dir) -> None:
 
     \b
     Examples:
-      eligibility template > me.yaml
+      eligibility template > me.yaml           # FILE omitted or -: printed
       eligibility template me.yaml
       eligibility template --example c09-hana-sato > hana.yaml && eligibility check hana.yaml
     """
     from eligibility.questionnaire import example_text, template_text, write_profile
 
+    file = None if file == "-" else file  # "-": standard output, as when no FILE is given
     try:
         if example:
             text = example_text(example, file)

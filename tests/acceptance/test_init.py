@@ -291,6 +291,7 @@ def test_template_is_a_valid_profile_once_filled(tmp_path: Path) -> None:
     assert run("template", out).exit_code == 0
     assert out.read_text(encoding="utf-8").startswith("# yaml-language-server")
     assert run("template", out).exit_code == 2
+    assert run("template", "-").stdout == result.stdout  # "-": standard output
 
 
 @pytest.mark.parametrize("name", resources.EXAMPLES)
