@@ -9,8 +9,9 @@ The public interface:
 
 - :func:`sections` ``(registry=None) -> tuple[Group, ...]``: the questions, in the order asked.
   A :class:`Group` holds :class:`Question` s and groups; a ``repeated`` group is a list of records
-  (courses, jobs). ``Question.core`` marks the few a short questionnaire asks; the others are
-  "more about this record".
+  (courses, jobs; ``Group.item`` names one: "course"). ``Question.core`` marks the few a short
+  questionnaire asks; the others are "more about this record". ``Question.suggestions`` (with
+  ``labels``, in words) are the registry's credential ids for a field that names a credential.
 - :meth:`Question.parse` ``(text) -> value``: what a person typed, read as the field's value, or
   :class:`AnswerError` with a sentence saying what to type. Empty text is never parsed: it means
   "skip" (left out), as does :data:`NOT_SURE` text for a question that allows it.
