@@ -361,8 +361,11 @@ def example_text(name: str, target: str | Path | None = None) -> str:
     text = read_text(resources.example_file(name))
     first, _, rest = text.partition("\n")
     if first.startswith("# yaml-language-server:"):
-        text = f"{modeline(target)}\n{rest}"
-    return text
+        text = rest
+    # a comment pointing at a file of the checkout (../) means nothing where the example goes
+    lines = [line for line in text.split("\n") if not (line.startswith("#") and "../" in line)]
+    said = f"# Worked example {name}, shipped with eligibility (template --example {name})."
+    return "\n".join([modeline(target), said, *lines])
 
 
 def refuse_existing(path: str | Path, force: bool) -> None:
