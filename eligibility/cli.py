@@ -314,8 +314,8 @@ def _terminal_ask(prompt) -> str:
     metavar="NAME",
     default=None,
     help="Print a worked candidate instead: c01-ana-torres (a student), c02-brian-okafor (a coder"
-    " with no credential), c09-hana-sato (an apprentice), c12-kevin-ortiz (keeping an AHIMA"
-    " credential), c17-priya-shah (three AAPC credentials).",
+    " with no credential), c09-hana-sato (an apprentice), c12-kevin-ortiz (keeping a credential:"
+    " cycles and CEUs), c17-priya-shah (keeping three credentials).",
 )
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
 @RULES_OPTION
@@ -331,7 +331,7 @@ def template(file, example, force, rules_dir) -> None:
     \b
     Examples:
       eligibility template > me.yaml           # FILE omitted or -: printed
-      eligibility template me.yaml
+      eligibility template blank.yaml          # written to a file, never over one
       eligibility template --example c09-hana-sato > hana.yaml && eligibility check hana.yaml
     """
     from eligibility.questionnaire import example_text, template_text, write_profile

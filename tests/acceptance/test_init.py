@@ -310,6 +310,8 @@ def test_an_unknown_example_names_the_shipped_ones() -> None:
     result = run("template", "--example", "c99-nobody")
     assert result.exit_code == 2
     assert resources.EXAMPLES[0] in result.stderr
+    helped = run("template", "--help").stdout
+    assert all(name in helped for name in resources.EXAMPLES)
 
 
 def test_the_examples_ship_in_the_package() -> None:
@@ -329,8 +331,9 @@ def help_examples(command: str) -> list[str]:
     return [line.strip() for line in block.splitlines() if line.strip().startswith("eligibility")]
 
 
-def test_check_help_examples_run_anywhere(tmp_path: Path) -> None:
-    examples = help_examples("check")
+@pytest.mark.parametrize("command", ["check", "template"])
+def test_help_examples_run_anywhere(command: str, tmp_path: Path) -> None:
+    examples = help_examples(command)
     assert examples and not any("fixtures/" in line for line in examples)
     bin_dir = Path(sys.executable).parent
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
