@@ -231,8 +231,9 @@ class _Interview:
             if not typed or typed.lower() in NOT_SURE:
                 if not needed:
                     return False, None
-                what = group.item if group else "record"
-                self.tell(f"{question.title} is needed for a {what}: {prompt.hint}")
+                what = f"this {group.item}" if group and group.repeated else "this"
+                hint = f" ({prompt.hint})" if prompt.hint else ""
+                self.tell(f"{question.title}: an answer is needed for {what}{hint}")
                 continue
             try:
                 return True, question.parse(typed)

@@ -172,8 +172,10 @@ def test_a_needed_answer_never_given_is_an_input_error(rulebook) -> None:
     def ask(prompt: questionnaire.Prompt) -> str:
         return "y" if prompt.kind == "add" else ""  # a course, and nothing about it
 
+    told: list[str] = []
     with pytest.raises(InputError, match="Program type"):
-        questionnaire.interview(ask, rulebook.registry)
+        questionnaire.interview(ask, rulebook.registry, told.append)
+    assert "Program type: an answer is needed for this course (one of " in told[0]
 
 
 def test_a_wrong_answer_is_asked_again_with_what_to_type(rulebook) -> None:
