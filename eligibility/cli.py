@@ -203,12 +203,16 @@ def main() -> None:
 def check(profiles, certs, as_of, fmt, facts, config, policies, rules_dir) -> None:
     """Check one or more candidate PROFILES (YAML or JSON) against the rules.
 
+    No profile yet? 'eligibility init' asks for one; 'eligibility template' prints a skeleton to
+    fill in, or a worked example (docs/getting-started.md).
+
     \b
     Examples:
-      eligibility check fixtures/profiles/c09-hana-sato.yaml
-      eligibility check fixtures/profiles/c09-hana-sato.yaml --cert CPC-A-removal
-      eligibility check me.yaml --cert CCS --as-of 2014-06-01 --format json
-      eligibility check me.yaml --facts --policy part_time_counting=fte40 > me.facts.json
+      eligibility template --example c09-hana-sato > hana.yaml
+      eligibility check hana.yaml
+      eligibility check hana.yaml --cert CPC-A-removal
+      eligibility check hana.yaml --cert CCS --as-of 2025-06-01 --format json
+      eligibility check hana.yaml --facts --policy part_time_counting=fte40 > hana.facts.json
     """
     from eligibility.api import check_profile
     from eligibility.inputs.profiles import load_profile
@@ -244,6 +248,109 @@ def check(profiles, certs, as_of, fmt, facts, config, policies, rules_dir) -> No
     if failed:
         sys.exit(EXIT_INPUT_ERROR)
     sys.exit(EXIT_MET if all(met) else EXIT_NOT_MET)
+
+
+@main.command()
+@click.argument("file", default="profile.yaml", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@RULES_OPTION
+def init(file, force, rules_dir) -> None:
+    """Answer a few questions on the terminal and get a profile in FILE, then its answers.
+
+    Asks about you, your education, courses, jobs, letters, credentials, memberships and CEUs;
+    press enter to skip a question you cannot answer (the profile leaves it out and an answer
+    that needs it says so), or type ? when not sure. FILE (default profile.yaml) gets a
+    commented profile whose first line names the schema for editors; it is never written over
+    without --force. Then the answers of 'eligibility check FILE' are shown. Exit status: 0
+    written, 2 a usage or input error. See docs/getting-started.md.
+
+    \b
+    Examples:
+      eligibility init
+      eligibility init me.yaml
+      eligibility init me.yaml --force
+    """
+    from eligibility.api import check_profile
+    from eligibility.inputs.profiles import load_profile
+    from eligibility.questionnaire import interview, profile_text, refuse_existing, write_profile
+    from eligibility.report.render import text_report
+    from eligibility.rulebook.rules import load_rulebook
+
+    try:
+        if file == "-":
+            raise InputError(
+                "FILE", None, "init writes a file (its questions use the terminal)", "name a file"
+            )
+        refuse_existing(file, force)
+        book = load_rulebook(rules_dir)
+        click.echo("Press enter to skip a question; type ? when not sure. Ctrl-C stops.\n")
+        answers = interview(_terminal_ask, book.registry, lambda text: click.echo(f"  {text}"))
+        write_profile(file, profile_text(answers, file), force)
+        click.echo(f"\nWritten: {file}. Check it again after editing: eligibility check {file}\n")
+        report = check_profile(load_profile(file), (), None, {}, book, False)
+        click.echo(printable(text_report(report, book.policies)))
+    except InputError as error:
+        _fail(error)
+
+
+def _terminal_ask(prompt) -> str:
+    """One question on the terminal: its help (first sentence), then the prompt."""
+    if prompt.kind != "question":
+        return "y" if click.confirm(prompt.text, default=False) else "n"
+    helptext = prompt.help.split(". ")[0].rstrip(".")
+    if helptext and helptext.lower() != prompt.text.lower():
+        click.echo(f"  ({helptext}.)")
+    hint = f" [{prompt.hint}]" if prompt.hint else ""
+    return click.prompt(
+        f"{prompt.text}{hint}", default=prompt.default, show_default=bool(prompt.default)
+    )
+
+
+@main.command()
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.option(
+    "--example",
+    "example",
+    metavar="NAME",
+    default=None,
+    help="Print a worked candidate instead: c01-ana-torres (a student), c02-brian-okafor (a coder"
+    " with no credential), c09-hana-sato (an apprentice), c12-kevin-ortiz (keeping a credential:"
+    " cycles and CEUs), c17-priya-shah (keeping three credentials).",
+)
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@RULES_OPTION
+def template(file, example, force, rules_dir) -> None:
+    """Print a commented skeleton profile to fill in (or write it to FILE).
+
+    Each value is a <...> placeholder saying what to write; delete what you do not know or
+    have. The comments are the profile format's descriptions; the first line names the schema,
+    so an editor with YAML support completes and checks the file. With --example, a shipped
+    worked candidate instead. FILE is never written over without --force. Exit status: 0, or 2
+    a usage error. See docs/getting-started.md.
+
+    \b
+    Examples:
+      eligibility template > me.yaml           # FILE omitted or -: printed
+      eligibility template blank.yaml          # written to a file, never over one
+      eligibility template --example c09-hana-sato > hana.yaml && eligibility check hana.yaml
+    """
+    from eligibility.questionnaire import example_text, template_text, write_profile
+
+    file = None if file == "-" else file  # "-": standard output, as when no FILE is given
+    try:
+        if example:
+            text = example_text(example, file)
+        else:
+            from eligibility.rulebook.rules import load_rulebook
+
+            text = template_text(load_rulebook(rules_dir).registry, file)
+        if file:
+            write_profile(file, text, force)
+            _say(f"written: {file}")
+        else:
+            click.echo(text, nl=False)
+    except InputError as error:
+        _fail(error)
 
 
 def _given(parameter: str) -> bool:

@@ -1,7 +1,8 @@
-"""Where the project's data (rules and schemas) is found.
+"""Where the project's data (rules, schemas and worked examples) is found.
 
-In a checkout (and an editable install) they are the top-level ``rules/`` and ``schemas/``; a built
-wheel carries copies in ``eligibility/_data/``.
+In a checkout (and an editable install) they are the top-level ``rules/`` and ``schemas/``, and
+the examples are profiles of ``fixtures/profiles/``; a built wheel carries copies in
+``eligibility/_data/`` (``examples/`` for those, force-included by pyproject.toml).
 """
 
 from __future__ import annotations
@@ -13,6 +14,17 @@ _PACKAGE = Path(__file__).resolve().parent
 # editor or validator outside a checkout resolves it (docs/profile-format.md, "Editor support").
 SCHEMA_BASE_URL = "https://github.com/eligibility-toolkit/eligibility/raw/main/schemas/"
 
+
+# Worked candidates shipped in the package (`eligibility template --example NAME`): a student, an
+# experienced coder without a credential, an apprentice, a holder keeping a credential with CEUs,
+# and one holding three. Each is ``fixtures/profiles/NAME.yaml``, force-included by pyproject.toml.
+EXAMPLES = (
+    "c01-ana-torres",
+    "c02-brian-okafor",
+    "c09-hana-sato",
+    "c12-kevin-ortiz",
+    "c17-priya-shah",
+)
 
 FLAT_CSV_FILE = "flat-csv.yaml"  # in a rules directory: what a flat CSV row stands for
 
@@ -31,3 +43,20 @@ def schema_file(name: str) -> Path:
 def schema_url(name: str) -> str:
     """The published address of ``schemas/<name>.schema.json`` (its ``$id``)."""
     return f"{SCHEMA_BASE_URL}{name}.schema.json"
+
+
+def example_file(name: str) -> Path:
+    """Path of the shipped worked example ``name`` (one of :data:`EXAMPLES`)."""
+    bundled = _PACKAGE / "_data" / "examples"
+    folder = bundled if bundled.is_dir() else _PACKAGE.parent / "fixtures" / "profiles"
+    return folder / f"{name}.yaml"
+
+
+def in_checkout() -> bool:
+    """Whether the data is a checkout's (not a wheel's copies)."""
+    return not (_PACKAGE / "_data").is_dir()
+
+
+def checkout_root() -> Path:
+    """The folder holding ``rules/`` and ``schemas/`` in a checkout."""
+    return _PACKAGE.parent

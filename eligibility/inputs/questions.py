@@ -9,8 +9,9 @@ The public interface:
 
 - :func:`sections` ``(registry=None) -> tuple[Group, ...]``: the questions, in the order asked.
   A :class:`Group` holds :class:`Question` s and groups; a ``repeated`` group is a list of records
-  (courses, jobs). ``Question.core`` marks the few a short questionnaire asks; the others are
-  "more about this record".
+  (courses, jobs; ``Group.item`` names one: "course"). ``Question.core`` marks the few a short
+  questionnaire asks; the others are "more about this record". ``Question.suggestions`` (with
+  ``labels``, in words) are the registry's credential ids for a field that names a credential.
 - :meth:`Question.parse` ``(text) -> value``: what a person typed, read as the field's value, or
   :class:`AnswerError` with a sentence saying what to type. Empty text is never parsed: it means
   "skip" (left out), as does :data:`NOT_SURE` text for a question that allows it.
@@ -64,6 +65,19 @@ TITLES = {
     "exam_applications": "Exam applications",
     "self_reviews": "Coding self-reviews",
 }
+# What one record of a section is called ("Add a course?", "More about your education?").
+ITEMS = {
+    "training": "course",
+    "work_history": "job",
+    "verification_letters": "letter",
+    "credentials": "credential",
+    "memberships": "membership",
+    "ceus": "CEU record",
+    "exam_applications": "exam application",
+    "self_reviews": "self-review",
+    "recert_cycles": "recertification cycle",
+    "education": "your education",
+}
 # The few questions a short questionnaire asks of each section (the rest are "more"); a record's
 # required fields are always among them.
 CORE = {
@@ -112,10 +126,14 @@ CORE = {
     "ceus": (
         "activity_title",
         "provider",
+        "ceus",
         "completion_date",
         "delivery_mode",
         "submitted_date",
         "applied_to_credential_id",
+        "aapc_approved_vendor",
+        "ahima_source",
+        "hiim_domain",
     ),
 }
 # Fields whose value is a credential id: their suggestions come from the registry.
@@ -125,17 +143,8 @@ _CREDENTIAL_FIELDS = {
     "credential_id",
     "specialty_tags",
 }
-# The section a short questionnaire asks first, then the rest in schema order.
-_SECTION_ORDER = (
-    "",
-    "education",
-    "training",
-    "work_history",
-    "verification_letters",
-    "credentials",
-    "memberships",
-    "ceus",
-)
+# The sections a short questionnaire asks, first and in this order; the rest in schema order.
+_SECTION_ORDER = tuple(CORE)
 
 
 class AnswerError(ValueError):
@@ -146,8 +155,9 @@ class AnswerError(ValueError):
 class Question:
     """One field of the profile, asked of a person.
 
-    ``required`` means required once its record is given (a course's type). ``kind`` is how the answer is read: ``text``, ``date`` (ISO date; also a month ``YYYY-MM`` or a
-    year ``YYYY`` when ``partial``), ``number``, ``integer``, ``boolean``, ``choice`` (one of
+    ``required`` means required once its record is given: a course's type; within a course, its
+    ``hours.unit`` once ``hours`` has a value. ``kind`` is how the answer is read: ``text``,
+    ``date`` (ISO date; also a month ``YYYY-MM`` or a year ``YYYY`` when ``partial``), ``number``, ``integer``, ``boolean``, ``choice`` (one of
     ``choices``), ``choices`` (several of them), ``list`` (several texts). ``suggestions`` are
     values a ``text`` or ``list`` answer usually takes (credential ids from the registry), not a
     limit.
@@ -235,6 +245,7 @@ class Group:
     help: str
     repeated: bool
     items: tuple[Question | Group, ...]
+    item: str = "record"  # what one record is called: "course"
 
     def questions(self) -> Iterator[Question]:
         """The questions of one record of this group, nested repeated groups left out."""
@@ -298,18 +309,20 @@ def _group(
                 add(spec["properties"], f"{prefix}{sub}.", set(spec.get("required", ())))
                 continue
             item = _item(sub, spec, name, credential_ids, prefix)
-            if isinstance(item, Question) and sub in required and not prefix:
-                item = replace(item, required=True, core=True)
+            if isinstance(item, Question) and sub in required:
+                # required once its record is given; a record's own always asked
+                item = replace(item, required=True, core=item.core or not prefix)
             items.append(item)
 
     add(record.get("properties", {}), "", required)
-    # a record's own required fields ("hours": value and unit) are required once it is given
+    title = TITLES.get(name, _title(name))
     return Group(
         name,
-        TITLES.get(name, _title(name)),
+        title,
         field.get("description", ""),
         repeated,
         tuple(items),
+        ITEMS.get(name, title.lower() if repeated else f"{title} details"),
     )
 
 
@@ -322,7 +335,7 @@ def _question(
     known = credential_ids if _is_credential_field(section, name) else ()
     common = {
         "path": path,
-        "title": _title(name),
+        "title": _title(path, field.get("description", "")),
         "help": field.get("description", ""),
         "nullable": "null" in types,
         "core": path in CORE.get(section, ()),
@@ -360,9 +373,15 @@ def _credential_ids(registry: Registry | None) -> tuple[tuple[str, str], ...]:
     return tuple((info.id, f"{info.name} ({info.body})") for info in registry.known())
 
 
-def _title(name: str) -> str:
-    """``hours_per_week`` -> "Hours per week"; ``ceus`` -> "CEUs"."""
-    words = [_WORDS.get(word, word) for word in name.replace(".", "_").split("_")]
+def _title(name: str, description: str = "") -> str:
+    """``hours_per_week`` -> "Hours per week"; a word the description writes in capitals is
+    written so (``aapc_course`` -> "AAPC course"), as are ids and CEUs."""
+    words = []
+    for word in name.replace(".", "_").split("_"):
+        found = re.search(rf"\b{re.escape(word)}\b", description, re.IGNORECASE)
+        capitals = found is not None and any(char.isupper() for char in found[0][1:])
+        written = found[0] if capitals else word  # "AAPC", not a sentence's "Date"
+        words.append(_WORDS.get(word, written))
     text = " ".join(words)
     return text[:1].upper() + text[1:]
 

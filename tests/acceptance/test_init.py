@@ -19,6 +19,8 @@ from click.testing import CliRunner, Result
 from eligibility import questionnaire, resources
 from eligibility.api import check_profile
 from eligibility.cli import main
+from eligibility.errors import InputError
+from eligibility.inputs import questions
 from eligibility.inputs.profiles import load_profile, profile_from_text
 from eligibility.inputs.questions import to_answers, to_profile
 from eligibility.inputs.yamlio import parse_text
@@ -46,6 +48,11 @@ def current_format(path: Path) -> dict[str, Any]:
     """The fixture's data in profile format 2 (what `init` writes), meaning kept."""
     text = upgrade_text(path.read_text(encoding="utf-8"), str(path)).text
     return parse_text(text, str(path))
+
+
+def without_empty_lists(profile: Mapping[str, Any]) -> dict[str, Any]:
+    """The profile as the rules read it: a list left out means none."""
+    return {key: value for key, value in profile.items() if value != []}
 
 
 def dig(answers: Mapping[str, Any], where: tuple[str | int, ...]) -> Any:
@@ -85,15 +92,23 @@ def test_init_with_a_worked_candidates_answers_gives_the_same_answers(
 ) -> None:
     fixture = PROFILES / f"{name}.yaml"
     expected = current_format(fixture)
-    asked: list = []
-    answers = questionnaire.interview(scripted(to_answers(expected), asked), rulebook.registry)
-    assert to_profile(answers) == expected
+    answers = questionnaire.interview(scripted(to_answers(expected)), rulebook.registry)
+    assert without_empty_lists(to_profile(answers)) == without_empty_lists(expected)
     out = tmp_path / "me.yaml"
-    questionnaire.write_profile(out, questionnaire.profile_text(answers))
-    assert load_profile(out).data == expected
+    questionnaire.write_profile(out, questionnaire.profile_text(answers, out))
+    assert load_profile(out).data == to_profile(answers)
     assert statuses(out, rulebook) == statuses(fixture, rulebook)
-    # a short questionnaire: what the candidate does not have is one "no" a section
-    assert len(asked) < 3 * len(to_answers(expected)) + 40
+
+
+def test_a_candidate_with_nothing_to_record_answers_one_question_a_section(rulebook) -> None:
+    asked: list = []
+    answers = questionnaire.interview(scripted({}, asked), rulebook.registry)
+    about = [p for p in asked if p.kind == "question" and p.where == () and "." not in p.key]
+    sections = [p for p in asked if p not in about]
+    # each other section of the short round once, then "anything else?"
+    assert len(sections) == len(questions.CORE)
+    assert {p.key for p in about} == {"name", "as_of"}
+    assert to_profile(answers)["profile_version"] == 2
 
 
 # Ana Torres (c01), typed as a person would: enter skips what she does not know or have.
@@ -153,6 +168,16 @@ def test_init_typed_by_hand_gives_the_fixtures_answers(tmp_path: Path, rulebook)
     assert "CPC" in result.stdout
 
 
+def test_a_needed_answer_never_given_is_an_input_error(rulebook) -> None:
+    def ask(prompt: questionnaire.Prompt) -> str:
+        return "y" if prompt.kind == "add" else ""  # a course, and nothing about it
+
+    told: list[str] = []
+    with pytest.raises(InputError, match="Program type"):
+        questionnaire.interview(ask, rulebook.registry, told.append)
+    assert "Program type: an answer is needed for this course (one of " in told[0]
+
+
 def test_a_wrong_answer_is_asked_again_with_what_to_type(rulebook) -> None:
     typed = iter(["Pat", "22/11/2026", "2026-11-22"])
     told: list[str] = []
@@ -178,6 +203,19 @@ def test_not_sure_leaves_a_field_out_in_format_2(rulebook) -> None:
     profile = to_profile(questionnaire.interview(ask, rulebook.registry))
     assert profile["profile_version"] == 2
     assert profile["work_history"] == [{"id": "job-1", "role_function": "assigns_codes"}]
+
+
+def test_a_letter_names_the_only_job_by_default(rulebook) -> None:
+    def ask(prompt: questionnaire.Prompt) -> str:
+        if prompt.kind == "add":
+            return "y" if prompt.where[-1] == 0 and prompt.where[0] in WITH else "n"
+        if prompt.kind == "question" and prompt.key == "id" and prompt.where[0] == "work_history":
+            return "quickcare"
+        return "supervisor" if prompt.key == "author_role" else ""
+
+    WITH = ("work_history", "verification_letters")
+    profile = to_profile(questionnaire.interview(ask, rulebook.registry))
+    assert profile["verification_letters"][0]["covers_work_id"] == "quickcare"
 
 
 def test_init_writes_a_commented_profile_naming_its_schema(tmp_path: Path, rulebook) -> None:
@@ -255,6 +293,7 @@ def test_template_is_a_valid_profile_once_filled(tmp_path: Path) -> None:
     assert run("template", out).exit_code == 0
     assert out.read_text(encoding="utf-8").startswith("# yaml-language-server")
     assert run("template", out).exit_code == 2
+    assert run("template", "-").stdout == result.stdout  # "-": standard output
 
 
 @pytest.mark.parametrize("name", resources.EXAMPLES)
@@ -264,12 +303,17 @@ def test_template_example_is_the_fixtures_data(name: str) -> None:
     fixture = PROFILES / f"{name}.yaml"
     assert parse_text(result.stdout, name) == parse_text(fixture.read_text("utf-8"), name)
     assert "fixtures/" not in result.stdout
+    # its first line names the schema from where it is printed (the current folder)
+    target = MODELINE.fullmatch(result.stdout.splitlines()[0])["target"]
+    assert (Path.cwd() / target).resolve() == resources.schema_file("profile").resolve()
 
 
 def test_an_unknown_example_names_the_shipped_ones() -> None:
     result = run("template", "--example", "c99-nobody")
     assert result.exit_code == 2
     assert resources.EXAMPLES[0] in result.stderr
+    helped = run("template", "--help").stdout
+    assert all(name in helped for name in resources.EXAMPLES)
 
 
 def test_the_examples_ship_in_the_package() -> None:
@@ -289,8 +333,9 @@ def help_examples(command: str) -> list[str]:
     return [line.strip() for line in block.splitlines() if line.strip().startswith("eligibility")]
 
 
-def test_check_help_examples_run_anywhere(tmp_path: Path) -> None:
-    examples = help_examples("check")
+@pytest.mark.parametrize("command", ["check", "template"])
+def test_help_examples_run_anywhere(command: str, tmp_path: Path) -> None:
+    examples = help_examples(command)
     assert examples and not any("fixtures/" in line for line in examples)
     bin_dir = Path(sys.executable).parent
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
