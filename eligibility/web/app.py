@@ -176,7 +176,7 @@ def create_app(
             problems = [f for f in form.fields(blocks) if f.error]
             return page(
                 "questions.html", status, blocks=blocks, problems=problems, focus=focus,
-                nouns=form.NOUNS, null=form.NULL, error=error,
+                null=form.NULL, error=error,
             )  # fmt: skip
 
         if not step:

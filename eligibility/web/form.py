@@ -23,18 +23,6 @@ from eligibility.inputs.questions import (
     to_profile,
 )
 
-# what one record of each repeated group is called on the page ("Add a course", "Course 1")
-NOUNS = {
-    "training": "course",
-    "work_history": "job",
-    "verification_letters": "letter",
-    "credentials": "credential",
-    "memberships": "membership",
-    "ceus": "CEU activity",
-    "exam_applications": "exam application",
-    "self_reviews": "self-review",
-    "recert_cycles": "recertification cycle",
-}
 NULL = "__null__"  # a select's "none" (an explicit null), never one of a schema's values
 MAX_RECORDS = 200  # records of one group the page lays out (a count is text from the browser)
 
@@ -51,7 +39,7 @@ class Field:
     value: str = ""
     values: tuple[str, ...] = ()  # a multiple choice's chosen values
     error: str | None = None
-    label: str = ""  # its title ("Hours value" for hours.value)
+    label: str = ""  # its title
     where: str = ""  # the record it belongs to, in words ("Course 1")
 
 
@@ -98,11 +86,6 @@ def layout(
     return tuple(_block(group, group.path, state, errors or {}, 0, "") for group in groups)
 
 
-def noun(group: Group) -> str:
-    """What one record of a repeated group is called: "course"."""
-    return NOUNS.get(group.path, "record")
-
-
 def _block(
     group: Group, key: str, state: State, errors: Mapping[str, str], depth: int, where: str
 ) -> Block:
@@ -115,7 +98,7 @@ def _block(
     records = tuple(
         _record(
             group, f"{key}.{index}.", index + 1, state, errors, depth,
-            f"{where}, {noun(group)} {index + 1}" if where else f"{noun(group).capitalize()} {index + 1}",
+            f"{where}, {group.item} {index + 1}" if where else f"{group.item.capitalize()} {index + 1}",
         )
         for index in range(count(state, key))
     )  # fmt: skip
@@ -145,21 +128,11 @@ def _record(
             sent[0] if sent and item.kind != "choices" else "",
             tuple(sent) if item.kind == "choices" else (),
             errors.get(name),
-            _label(item),
+            item.title,
             where,
         )
         (core if item.core else more).append(shown)
     return Record(prefix, number, tuple(core), tuple(more), tuple(blocks))
-
-
-def _label(question: Question) -> str:
-    """A question's title on the page: ``hours.value`` is "Hours value", not "Value"."""
-    *parents, _ = question.path.split(".")
-    if not parents:
-        return question.title
-    return " ".join(part.replace("_", " ") for part in parents).capitalize() + (
-        " " + question.title[:1].lower() + question.title[1:]
-    )
 
 
 def count(state: State, key: str) -> int:
@@ -216,11 +189,14 @@ def _read_record(
             given[item.path] = _value(item, sent)
         except AnswerError as error:
             errors[name] = str(error)
-    if given and group.repeated:  # a record given must answer what it requires
+    if given and group.path:  # a record given must answer what it requires
         for question in group.questions():
             name = f"q:{prefix}{question.path}"
+            part = question.path.rpartition(".")[0]  # hours.unit: once hours has a value
+            if part and not any(path.startswith(f"{part}.") for path in given):
+                continue
             if question.required and question.path not in given and name not in errors:
-                errors[name] = f"answer this question: every record of {group.title} needs it"
+                errors[name] = f"answer this question: every {group.item} needs it"
     into.update({f"{answer_prefix}{path}": value for path, value in given.items()})
 
 

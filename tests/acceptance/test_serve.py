@@ -197,6 +197,17 @@ def test_the_form_says_which_answer_is_wrong_and_how_to_write_it(client):
     assert 'aria-invalid="true"' in page
 
 
+def test_a_record_needs_its_required_answers_and_a_part_only_once_given(client):
+    course = {"n:training": "1", "q:name": "Ana", "q:training.0.provider": "A school"}
+    page = unescape(client.post("/questions", data=course).get_data(as_text=True))
+    assert "Course 1: Program type</a>: answer this question: every course needs it" in page
+    assert "Hours unit</a>" not in page  # no hours given: their unit is not asked for
+    course |= {"q:training.0.program_type": "school_certificate", "q:training.0.completed": "yes"}
+    assert client.post("/questions", data=course).status_code == 200
+    page = client.post("/questions", data={**course, "q:training.0.hours.value": "80"})
+    assert "Course 1: Hours unit</a>: answer this question" in unescape(page.get_data(as_text=True))
+
+
 def test_records_are_added_and_removed_keeping_what_was_typed(client):
     state = {"n:training": "2", "q:training.0.provider": "A", "q:training.1.provider": "B"}
     page = client.post("/questions", data={**state, "step": "remove:training.0"})
