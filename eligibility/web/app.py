@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import csv
 import io
+import socket
 import threading
 from collections.abc import Callable
 from datetime import date
@@ -23,7 +24,7 @@ from typing import IO, Any, TypeVar
 from flask import Flask, Response, render_template, request
 from markdown_it import MarkdownIt
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, SecurityError
-from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.serving import WSGIRequestHandler, make_server, select_address_family
 
 from eligibility.errors import InputError, fault, printable
 from eligibility.rulebook.rules import load_rulebook
@@ -299,17 +300,27 @@ def serve(
     connections at once); the engine answers one at a time."""
     hosts = ["localhost", "127.0.0.1", "::1", host] if is_loopback(host) else None
     app = create_app(max_upload, rules_dir, hosts)
+    # bound here: Werkzeug's server would print its own message and exit on a port in use
+    listening = socket.socket(select_address_family(host, port), socket.SOCK_STREAM)
     try:
-        server = make_server(host, port, app, threaded=True, request_handler=_QuietHandler)
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listening.bind((host, port))
+        listening.listen(128)
     except OSError as error:
+        listening.close()
         raise InputError(
             "--port",
             None,
             f"cannot listen on {host}:{port}: {error.strerror or error}",
             "give another --port (0 picks a free one), or stop what uses this one",
         ) from None
+    with listening:
+        server = make_server(
+            host, port, app, threaded=True, request_handler=_QuietHandler,
+            fd=listening.fileno(),
+        )  # fmt: skip
     shown = f"[{host}]" if ":" in host else host
-    ready(f"http://{shown}:{server.server_port}/")
+    ready(f"http://{shown}:{server.port}/")
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -295,3 +295,26 @@ def test_without_the_optional_part_serve_says_how_to_install_it(monkeypatch):
 def test_input_errors_are_the_one_error_type():
     with pytest.raises(InputError):
         pages.read_profile(b"\xff\xfe", "x.yaml")
+
+
+def test_change_your_answers_shows_the_profile_in_the_form(client):
+    text = HANA.read_text(encoding="utf-8")
+    page = client.post("/questions", data={"step": "edit", "profile_text": text})
+    assert page.status_code == 200
+    shown = unescape(page.get_data(as_text=True))
+    assert 'name="q:name" value="Hana Sato"' in shown
+    assert 'name="n:work_history" value="1"' in shown
+    assert 'name="q:work_history.0.employer" value="QuickCare Urgent Care"' in shown
+
+
+def test_a_port_in_use_is_one_message_and_exit_status_2():
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli.main, ["serve", "--port", str(port)])
+    assert result.exit_code == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "give another --port (0 picks a free one)" in result.stderr
