@@ -244,7 +244,9 @@ def test_a_hostile_or_too_large_upload_gets_a_clear_page(page, server, tmp_path)
     assert "up to 2 MiB" in page.get_by_role("alert").inner_text()
 
 
-def test_a_cohort_file_gets_the_batch_report(page, server, tmp_path):
+def test_a_cohort_file_gets_the_batch_report(page, server, tmp_path, rulebook):
+    from eligibility.web.answers import cohort_report
+
     url, _ = server
     cohort = tmp_path / "class.yaml"
     cohort.write_text(
@@ -260,6 +262,14 @@ def test_a_cohort_file_gets_the_batch_report(page, server, tmp_path):
     page.get_by_role("heading", name="Cohort eligibility summary").wait_for()
     assert "Rows read: 2. Checked: 2." in page.locator(".markdown").inner_text()
     assert page.locator("table.report tbody tr").count() > 2
+    expected = cohort_report(cohort.read_bytes(), cohort.name, rulebook)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the CSV report").click()
+    assert download.value.suggested_filename == "class-report.csv"
+    assert Path(download.value.path()).read_bytes().decode() == expected.csv
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the summary (Markdown)").click()
+    assert Path(download.value.path()).read_text(encoding="utf-8") == expected.summary
 
 
 def test_the_pages_have_no_serious_accessibility_problem(browser, server, tmp_path):
