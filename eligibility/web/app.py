@@ -114,10 +114,6 @@ def create_app(
         """A page with the message the command line prints for this input (exit status 2)."""
         return page(template, 400, error=printable(f"error: {error}"), **values)
 
-    @app.context_processor
-    def shared() -> dict[str, Any]:
-        return {"form_enabled": True}
-
     @app.after_request
     def secure(response: Response) -> Response:
         response.headers.update(SECURITY_HEADERS)
