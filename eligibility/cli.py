@@ -261,14 +261,18 @@ def check(profiles, certs, as_of, fmt, color, facts, config, policies, rules_dir
     """Check one or more candidate PROFILES (YAML or JSON) against the rules; - reads one
     from standard input.
 
+    No profile yet? 'eligibility init' asks for one; 'eligibility template' prints a skeleton to
+    fill in, or a worked example (docs/getting-started.md).
+
     \b
     Examples:
-      eligibility check fixtures/profiles/c09-hana-sato.yaml
-      eligibility check fixtures/profiles/c09-hana-sato.yaml --cert CPC-A-removal
-      eligibility check me.yaml --cert CCS --as-of 2014-06-01 --format json
-      eligibility check a.yaml b.yaml --format jsonl > answers.jsonl
-      eligibility check me.yaml --facts --policy part_time_counting=fte40 > me.facts.json
-      some-program | eligibility check - --cert CPC --color never
+      eligibility template --example c09-hana-sato > hana.yaml
+      eligibility check hana.yaml
+      eligibility check hana.yaml --cert CPC-A-removal
+      eligibility check hana.yaml --cert CCS --as-of 2025-06-01 --format json
+      eligibility check hana.yaml --facts --policy part_time_counting=fte40 > hana.facts.json
+      eligibility check hana.yaml hana.yaml --format jsonl > answers.jsonl
+      eligibility check - --cert CPC --color never < hana.yaml
     """
     from eligibility.api import Report, check_profile
     from eligibility.inputs.profiles import load_profile
@@ -316,6 +320,109 @@ def check(profiles, certs, as_of, fmt, color, facts, config, policies, rules_dir
     if failed:
         sys.exit(EXIT_INPUT_ERROR)
     sys.exit(EXIT_MET if all(met) else EXIT_NOT_MET)
+
+
+@main.command()
+@click.argument("file", default="profile.yaml", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@RULES_OPTION
+def init(file, force, rules_dir) -> None:
+    """Answer a few questions on the terminal and get a profile in FILE, then its answers.
+
+    Asks about you, your education, courses, jobs, letters, credentials, memberships and CEUs;
+    press enter to skip a question you cannot answer (the profile leaves it out and an answer
+    that needs it says so), or type ? when not sure. FILE (default profile.yaml) gets a
+    commented profile whose first line names the schema for editors; it is never written over
+    without --force. Then the answers of 'eligibility check FILE' are shown. Exit status: 0
+    written, 2 a usage or input error. See docs/getting-started.md.
+
+    \b
+    Examples:
+      eligibility init
+      eligibility init me.yaml
+      eligibility init me.yaml --force
+    """
+    from eligibility.api import check_profile
+    from eligibility.inputs.profiles import load_profile
+    from eligibility.questionnaire import interview, profile_text, refuse_existing, write_profile
+    from eligibility.report.render import text_report
+    from eligibility.rulebook.rules import load_rulebook
+
+    try:
+        if file == "-":
+            raise InputError(
+                "FILE", None, "init writes a file (its questions use the terminal)", "name a file"
+            )
+        refuse_existing(file, force)
+        book = load_rulebook(rules_dir)
+        click.echo("Press enter to skip a question; type ? when not sure. Ctrl-C stops.\n")
+        answers = interview(_terminal_ask, book.registry, lambda text: click.echo(f"  {text}"))
+        write_profile(file, profile_text(answers, file), force)
+        click.echo(f"\nWritten: {file}. Check it again after editing: eligibility check {file}\n")
+        report = check_profile(load_profile(file), (), None, {}, book, False)
+        click.echo(printable(text_report(report, book.policies)))
+    except InputError as error:
+        _fail(error)
+
+
+def _terminal_ask(prompt) -> str:
+    """One question on the terminal: its help (first sentence), then the prompt."""
+    if prompt.kind != "question":
+        return "y" if click.confirm(prompt.text, default=False) else "n"
+    helptext = prompt.help.split(". ")[0].rstrip(".")
+    if helptext and helptext.lower() != prompt.text.lower():
+        click.echo(f"  ({helptext}.)")
+    hint = f" [{prompt.hint}]" if prompt.hint else ""
+    return click.prompt(
+        f"{prompt.text}{hint}", default=prompt.default, show_default=bool(prompt.default)
+    )
+
+
+@main.command()
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.option(
+    "--example",
+    "example",
+    metavar="NAME",
+    default=None,
+    help="Print a worked candidate instead: c01-ana-torres (a student), c02-brian-okafor (a coder"
+    " with no credential), c09-hana-sato (an apprentice), c12-kevin-ortiz (keeping a credential:"
+    " cycles and CEUs), c17-priya-shah (keeping three credentials).",
+)
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@RULES_OPTION
+def template(file, example, force, rules_dir) -> None:
+    """Print a commented skeleton profile to fill in (or write it to FILE).
+
+    Each value is a <...> placeholder saying what to write; delete what you do not know or
+    have. The comments are the profile format's descriptions; the first line names the schema,
+    so an editor with YAML support completes and checks the file. With --example, a shipped
+    worked candidate instead. FILE is never written over without --force. Exit status: 0, or 2
+    a usage error. See docs/getting-started.md.
+
+    \b
+    Examples:
+      eligibility template > me.yaml           # FILE omitted or -: printed
+      eligibility template blank.yaml          # written to a file, never over one
+      eligibility template --example c09-hana-sato > hana.yaml && eligibility check hana.yaml
+    """
+    from eligibility.questionnaire import example_text, template_text, write_profile
+
+    file = None if file == "-" else file  # "-": standard output, as when no FILE is given
+    try:
+        if example:
+            text = example_text(example, file)
+        else:
+            from eligibility.rulebook.rules import load_rulebook
+
+            text = template_text(load_rulebook(rules_dir).registry, file)
+        if file:
+            write_profile(file, text, force)
+            _say(f"written: {file}")
+        else:
+            click.echo(text, nl=False)
+    except InputError as error:
+        _fail(error)
 
 
 def _terminal(stream: object) -> bool:
@@ -505,6 +612,91 @@ def policies(rules_dir) -> None:
         for value, meaning in policy.values.items():
             click.echo(f"    {value:<18}{meaning}")
         click.echo()
+
+
+class ByteSize(click.ParamType):
+    """A size in bytes, written 10M, 512K, 2MiB or 1048576."""
+
+    name = "size"
+
+    def convert(self, value, param, ctx) -> int:
+        if isinstance(value, int):
+            return value
+        found = re.fullmatch(r"\s*(\d+)\s*([KMG]?)(?:I?B)?\s*", str(value).upper())
+        if not found or int(found[1]) == 0:
+            self.fail(
+                f"{value!r} is not a size; write it as 10M, 512K or a number of bytes", param, ctx
+            )
+        return int(found[1]) << {"": 0, "K": 10, "M": 20, "G": 30}[found[2]]
+
+
+@main.command()
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. The default is reachable from this computer only; another"
+    " (0.0.0.0) lets the network reach the page and what is typed into it, unencrypted.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8765,
+    show_default=True,
+    help="Port to listen on; 0 picks a free one.",
+)
+@click.option(
+    "--max-upload",
+    "max_upload",
+    type=ByteSize(),
+    default="10M",
+    show_default=True,
+    help="Largest file (request) accepted, as 10M, 512K or bytes; larger uploads are refused"
+    " with a page saying the limit. A profile is at most 1 MiB whatever this says.",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the web browser.")
+@RULES_OPTION
+def serve(host, port, max_upload, open_browser, rules_dir) -> None:
+    """Serve a local web page: the questions as a form, your answers with their explanations,
+    your profile to download and load back, and a cohort's batch report.
+
+    Nothing is kept: uploads are read in memory, and the page loads nothing from the network.
+    Needs the optional part 'serve' (pip install 'eligibility[serve]'). Ctrl-C stops it.
+    See docs/serve.md.
+
+    \b
+    Examples:
+      eligibility serve
+      eligibility serve --open
+      eligibility serve --port 9000 --max-upload 50M
+    """
+    try:
+        from eligibility.web.app import is_loopback
+        from eligibility.web.app import serve as run
+    except ImportError as error:
+        if error.name not in ("flask", "werkzeug", "jinja2", "markdown_it"):
+            raise
+        _fail(
+            InputError(
+                "eligibility serve",
+                None,
+                f"needs the optional part 'serve' ({error.name} is not installed)",
+                "install it: pip install 'eligibility[serve]'",
+            )
+        )
+
+    def ready(url: str) -> None:
+        where = "this computer only" if is_loopback(host) else "open to the network"
+        click.echo(f"eligibility serve: {url} ({where}; Ctrl-C stops it)")
+        if open_browser:
+            import webbrowser
+
+            webbrowser.open(url)
+
+    try:
+        run(host, port, max_upload, rules_dir, ready)
+    except InputError as error:
+        _fail(error)
 
 
 @main.command(name="test")

@@ -1,7 +1,8 @@
-"""Where the project's data (rules and schemas) is found.
+"""Where the project's data (rules, schemas and worked examples) is found.
 
-In a checkout (and an editable install) they are the top-level ``rules/`` and ``schemas/``; a built
-wheel carries copies in ``eligibility/_data/``.
+In a checkout (and an editable install) they are the top-level ``rules/`` and ``schemas/``, and
+the examples are profiles of ``fixtures/profiles/``; a built wheel carries copies in
+``eligibility/_data/`` (``examples/`` for those, force-included by pyproject.toml).
 """
 
 from __future__ import annotations
@@ -14,6 +15,17 @@ _PACKAGE = Path(__file__).resolve().parent
 # (docs/profile-format.md, "Editor support"), validators by this name among the schemas given.
 SCHEMA_ID_PREFIX = "urn:eligibility:schema:"
 
+
+# Worked candidates shipped in the package (`eligibility template --example NAME`): a student, an
+# experienced coder without a credential, an apprentice, a holder keeping a credential with CEUs,
+# and one holding three. Each is ``fixtures/profiles/NAME.yaml``, force-included by pyproject.toml.
+EXAMPLES = (
+    "c01-ana-torres",
+    "c02-brian-okafor",
+    "c09-hana-sato",
+    "c12-kevin-ortiz",
+    "c17-priya-shah",
+)
 
 FLAT_CSV_FILE = "flat-csv.yaml"  # in a rules directory: what a flat CSV row stands for
 
@@ -32,3 +44,20 @@ def schema_file(name: str) -> Path:
 def schema_id(name: str) -> str:
     """The identifier (``$id``) of ``schemas/<name>.schema.json``."""
     return f"{SCHEMA_ID_PREFIX}{name}"
+
+
+def example_file(name: str) -> Path:
+    """Path of the shipped worked example ``name`` (one of :data:`EXAMPLES`)."""
+    bundled = _PACKAGE / "_data" / "examples"
+    folder = bundled if bundled.is_dir() else _PACKAGE.parent / "fixtures" / "profiles"
+    return folder / f"{name}.yaml"
+
+
+def in_checkout() -> bool:
+    """Whether the data is a checkout's (not a wheel's copies)."""
+    return not (_PACKAGE / "_data").is_dir()
+
+
+def checkout_root() -> Path:
+    """The folder holding ``rules/`` and ``schemas/`` in a checkout."""
+    return _PACKAGE.parent

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import IO, Any
 
 from eligibility.errors import InputError, fault
@@ -72,6 +72,29 @@ class Item:
     error: InputError | None = None  # a row that could not even be read
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A cohort file received in memory (``eligibility serve``'s upload): read as the file it
+    was, by the same code, from its bytes; nothing is written to disk. ``name`` (the file name
+    as sent) says its format and names it in each row's place."""
+
+    name: str
+    data: bytes
+
+    @property
+    def suffix(self) -> str:
+        return PurePath(self.name).suffix
+
+    def is_dir(self) -> bool:
+        return False
+
+    def open(self, mode: str = "rb") -> IO[bytes]:
+        return io.BytesIO(self.data)
+
+    def __str__(self) -> str:
+        return self.name
+
+
 def read_cohort(
     path: str | Path, layout: CsvLayout | None = None, rules_dir: str | Path | None = None
 ) -> Iterator[Row]:
@@ -80,17 +103,20 @@ def read_cohort(
 
 
 def read_items(
-    path: str | Path, layout: CsvLayout | None = None, rules_dir: str | Path | None = None
+    path: str | Path | Upload,
+    layout: CsvLayout | None = None,
+    rules_dir: str | Path | None = None,
 ) -> Cohort:
     """The students of a cohort as read (in input order; :class:`Cohort`, which can also be
     cut into shards that separate processes read on their own); raises :class:`InputError` at once for
     an unknown format, a CSV header that would lose or misread a column, or a mapping (``layout``)
     given for what is not CSV. ``rules_dir``: the rules whose ``flat-csv.yaml`` says what a CSV
     row stands for (default: the bundled rules). ``-``: standard input, JSON Lines or a YAML
-    stream (told apart by its first character: ``{`` begins JSON Lines)."""
-    if str(path) == STDIN:
+    stream (told apart by its first character: ``{`` begins JSON Lines). ``path`` may be an
+    :class:`Upload` (bytes in memory, read as the file they came from)."""
+    if not isinstance(path, Upload) and str(path) == STDIN:
         return _standard_input(layout)
-    source = Path(path)
+    source: Any = path if isinstance(path, Upload) else Path(path)
     if layout is not None and (source.is_dir() or source.suffix.lower() != ".csv"):
         raise InputError(
             str(source),
@@ -196,7 +222,7 @@ class Cohort(Iterator[Item]):
 
     def __init__(
         self,
-        source: Path,
+        source: Path | Upload,
         form: str,
         items: Iterator[Item] | list[str],
         head: CsvHead | None = None,
@@ -239,8 +265,8 @@ class Cohort(Iterator[Item]):
                     (a, b) for a, b in itertools.pairwise(bounds) if b > a
                 )
             ]
-        if self.form not in ("jsonl", "csv"):
-            return None
+        if self.form not in ("jsonl", "csv") or not isinstance(self.source, Path):
+            return None  # an Upload is bytes in memory: read by one reader
         try:
             if not stat.S_ISREG(os.stat(self.source).st_mode):
                 return None

@@ -65,32 +65,47 @@ def read_text(path: str | Path, limit: int = MAX_BYTES) -> str:
     try:
         with nullcontext(sys.stdin.buffer) if stdin else open(path, "rb") as handle:
             data = handle.read(limit + 1)
-        if len(data) > limit:
-            raise too_large(str(path), limit)
-        text = data.decode("utf-8").removeprefix("\ufeff")  # a byte order mark says nothing
-        if "\r" in text:  # as text mode reads it: CRLF and CR end lines too
-            text = text.replace("\r\n", "\n").replace("\r", "\n")
-        return text
     except FileNotFoundError:
         raise InputError(str(path), None, "file not found", "check the path") from None
     except IsADirectoryError:
         raise InputError(
             str(path), None, "is a directory, not a file", "name a .yaml or .json file"
         ) from None
-    except UnicodeDecodeError as error:
-        raise InputError(
-            str(path), f"byte {error.start}", "not UTF-8 text", "save the file as UTF-8"
-        ) from None
     except OSError as error:
         raise InputError(str(path), None, f"cannot be read: {error.strerror}", None) from None
+    return decode_text(data, str(path), limit)
+
+
+def decode_text(data: bytes, where: str, limit: int = MAX_BYTES) -> str:
+    """Bytes read (from a file, or an upload to ``eligibility serve``) as a profile's text, as
+    :func:`read_text` reads a file: at most ``limit`` bytes of UTF-8, line endings as LF."""
+    if len(data) > limit:
+        raise too_large(where, limit)
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")  # a byte order mark says nothing
+    except UnicodeDecodeError as error:
+        raise InputError(
+            where, f"byte {error.start}", "not UTF-8 text", "save the file as UTF-8"
+        ) from None
+    if "\r" in text:  # as text mode reads it: CRLF and CR end lines too
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
 
 
 def load_profile(path: str | Path) -> Profile:
     """Read, parse and validate the profile at ``path``; a format 1 profile that leaves out a
     true/false field format 2 reads differently carries a note saying so (``assumed``). A
     cohort's students do not: the note would repeat on every line of a batch's report."""
-    text = read_text(path)
-    profile = profile_from_text(text, source_name(path))
+    return _noted(profile_from_text(read_text(path), source_name(path)))
+
+
+def profile_from_upload(data: bytes, name: str) -> Profile:
+    """A profile file received as bytes (``eligibility serve``), read and checked exactly as
+    :func:`load_profile` reads the file ``name``."""
+    return _noted(profile_from_text(decode_text(data, name), name))
+
+
+def _noted(profile: Profile) -> Profile:
     note = format_note(profile.data)
     return replace(profile, assumed=(*profile.assumed, note)) if note else profile
 

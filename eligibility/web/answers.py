@@ -1,0 +1,202 @@
+"""What the web page shows, without the web framework: an uploaded profile read and checked as
+the command line reads a file, its answers as ``eligibility check`` gives them, the profile
+as YAML to download, and a cohort's batch report.
+
+Everything works on bytes and text in memory: nothing a candidate sends is written to disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import PurePath
+from typing import Any
+
+import yaml
+
+from eligibility.api import check_profile
+from eligibility.batch import CSV_FIELDS, CohortChecker, Tally, csv_line, summary_markdown
+from eligibility.engine.results import MET, NOT_APPLICABLE, NOT_MET, NodeResult
+from eligibility.errors import printable
+from eligibility.inputs.cohort import Upload, parse_item, read_items
+from eligibility.inputs.profiles import (
+    Profile,
+    decode_text,
+    profile_from_text,
+    profile_from_upload,
+)
+from eligibility.report.explain import explain
+from eligibility.report.render import explanation_text
+from eligibility.resources import schema_file
+from eligibility.rulebook.rules import RuleBook
+
+ACTIONS_HEADING = "What would make this met"  # as report.render writes it
+
+
+@dataclass(frozen=True)
+class CheckAnswer:
+    """One check's answer as the page shows it; ``text`` is the whole explanation, exactly as
+    ``eligibility check PROFILE --cert CHECK`` prints it."""
+
+    check_id: str
+    credential: str | None
+    question: str | None
+    status: str  # met, not_met, unknown or ambiguous
+    headline: str  # the status in words: "Met", "Not yet met", ...
+    verdict: str
+    actions: tuple[str, ...]  # what would make it met, each line as the text answer gives it
+    eligible_by: date | None  # the day time alone makes it met, if the current job continues
+    text: str
+
+
+@dataclass(frozen=True)
+class ProfileAnswers:
+    """A profile's answers for the page: every check that applies, the ones that do not named."""
+
+    label: str
+    as_of: date
+    assumed: tuple[str, ...]
+    checks: tuple[CheckAnswer, ...]
+    not_applicable: tuple[str, ...]
+
+
+def read_profile(data: bytes, name: str) -> Profile:
+    """An uploaded profile file, read and checked exactly as ``eligibility check`` reads the
+    file ``name`` (its name says YAML or JSON, and names it in messages)."""
+    return profile_from_upload(data, upload_name(name, "profile.yaml"))
+
+
+def carried_text(data: bytes, name: str, profile: Profile) -> str:
+    """The profile's text the answer page carries, to download: a YAML file as it came
+    (comments kept), a JSON file as YAML."""
+    if name.endswith(".json"):
+        return profile_yaml(profile.data)
+    return decode_text(data, name)
+
+
+def upload_name(name: str | None, default: str) -> str:
+    """The file name a browser sent, without any folders; ``default`` when it sent none."""
+    base = PurePath((name or "").replace("\\", "/")).name.strip()
+    return printable(base) or default
+
+
+def answers(
+    profile: Profile,
+    book: RuleBook,
+    as_of: date | None = None,
+    policies: Mapping[str, str] | None = None,
+) -> ProfileAnswers:
+    """Every check's answer for ``profile`` (one run of the engine, with reached-on dates): the
+    explanation of each is the text ``check --cert`` prints."""
+    report = check_profile(profile, (), as_of, policies, book, dates=True)
+    checks, skipped = [], []
+    for result in report.results:
+        if result.status == NOT_APPLICABLE:
+            skipped.append(result.check_id)
+            continue
+        e = explain(result, book.policies)
+        text = printable(explanation_text(report, e))
+        checks.append(
+            CheckAnswer(
+                check_id=result.check_id,
+                credential=result.version.credential if result.version else None,
+                question=result.check.question if result.check else None,
+                status=result.status,
+                headline=e.headline.capitalize(),
+                verdict=e.verdict,
+                actions=_action_lines(text),
+                eligible_by=_time_alone(result.requires) if result.status == NOT_MET else None,
+                text=text,
+            )
+        )
+    return ProfileAnswers(
+        label=report.profile.label,
+        as_of=report.as_of,
+        assumed=report.profile.assumed,
+        checks=tuple(checks),
+        not_applicable=tuple(skipped),
+    )
+
+
+def _action_lines(text: str) -> tuple[str, ...]:
+    """The ways to make a check met, as the text answer lists them under its heading."""
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith(ACTIONS_HEADING)), None)
+    if start is None:
+        return ()
+    found = []
+    for line in lines[start + 1 :]:
+        if not line.startswith("  - "):
+            break
+        found.append(line[4:])
+    return tuple(found)
+
+
+def _time_alone(result: NodeResult | None) -> date | None:
+    """The day ``result`` is met if nothing but time passes (the current job continuing): every
+    unmet condition it needs has a reached-on date; None when something else is needed."""
+    if result is None:
+        return None
+    if result.status == MET:
+        return date.min
+    if result.node.kind == "leaf":
+        return result.reached_on
+    days = [_time_alone(child) for child in result.children]
+    if result.node.kind == "any":
+        known = [day for day in days if day is not None]
+        return min(known) if known else None
+    return None if None in days else max(days, default=None)  # type: ignore[type-var]
+
+
+class _NoAliases(yaml.SafeDumper):
+    """Writes every value out in full: a profile to download has no anchors or aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def profile_yaml(data: Mapping[str, Any]) -> str:
+    """A profile as YAML text with the editor modeline (the schema's path on this computer, which
+    serves the page: the file is saved here): dates stay text (quoted), keys in the profile's
+    order."""
+    body = yaml.dump(dict(data), Dumper=_NoAliases, sort_keys=False, allow_unicode=True, width=100)
+    return f"# yaml-language-server: $schema={schema_file('profile').resolve().as_posix()}\n{body}"
+
+
+def profile_from_download(text: str, name: str = "profile.yaml") -> Profile:
+    """The profile text the page carries (to download it, or to check it again), checked as a
+    file of that name would be."""
+    return profile_from_text(text, name)
+
+
+@dataclass(frozen=True)
+class CohortReport:
+    """A cohort's batch report, as ``eligibility batch`` writes it: the CSV and the summary."""
+
+    csv: str
+    summary: str  # Markdown
+    tally: Tally
+
+
+def cohort_report(
+    data: bytes,
+    name: str,
+    book: RuleBook,
+    as_of: date | None = None,
+    policies: Mapping[str, str] | None = None,
+    rules_dir: str | None = None,
+) -> CohortReport:
+    """A cohort file received as bytes (JSON Lines, a YAML stream or CSV, by its name), read
+    and checked row by row as ``eligibility batch`` reads the file ``name``."""
+    items = read_items(Upload(upload_name(name, "cohort"), data), None, rules_dir)
+    checker = CohortChecker(book, (), as_of, policies, csv=True, jsonl=False)
+    tally = Tally()
+    lines = [csv_line(list(CSV_FIELDS))]
+    try:
+        for item in items:
+            lines.append(checker.check(parse_item(item, as_of), tally)[0])
+    finally:
+        items.close()
+    checker.count_into(tally)
+    return CohortReport("".join(lines), summary_markdown(tally), tally)

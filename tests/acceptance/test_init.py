@@ -1,0 +1,347 @@
+"""From nothing to an answer: `eligibility init` (a questionnaire), `eligibility template` (a
+skeleton or a shipped worked example), and `check --help` examples that run anywhere."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from eligibility import questionnaire, resources
+from eligibility.api import check_profile
+from eligibility.cli import main
+from eligibility.errors import InputError
+from eligibility.inputs import questions
+from eligibility.inputs.profiles import load_profile, profile_from_text
+from eligibility.inputs.questions import to_answers, to_profile
+from eligibility.inputs.yamlio import parse_text
+from eligibility.upgrade import upgrade_text
+from tests.conftest import PROFILES, ROOT
+
+MODELINE = re.compile(r"#\s*yaml-language-server:\s*\$schema=(?P<target>\S+)\s*")
+# Three worked candidates that need different sections: a student with an unfinished course; an
+# apprentice with a course, a job, its letter and a membership; a credential holder keeping it
+# with recertification cycles and CEUs.
+WALKED = ("c01-ana-torres", "c09-hana-sato", "c12-kevin-ortiz")
+
+
+def run(*args: Any, input: str | None = None) -> Result:
+    return CliRunner().invoke(main, [str(arg) for arg in args], input=input)
+
+
+def statuses(path: Path, rulebook) -> dict[str, str]:
+    """Every check's status for the profile at ``path``, as `eligibility check` answers it."""
+    report = check_profile(load_profile(path), rulebook=rulebook, dates=False)
+    return {result.check_id: result.status for result in report.results}
+
+
+def current_format(path: Path) -> dict[str, Any]:
+    """The fixture's data in profile format 2 (what `init` writes), meaning kept."""
+    text = upgrade_text(path.read_text(encoding="utf-8"), str(path)).text
+    return parse_text(text, str(path))
+
+
+def without_empty_lists(profile: Mapping[str, Any]) -> dict[str, Any]:
+    """The profile as the rules read it: a list left out means none."""
+    return {key: value for key, value in profile.items() if value != []}
+
+
+def dig(answers: Mapping[str, Any], where: tuple[str | int, ...]) -> Any:
+    node: Any = answers
+    for step in where:
+        if isinstance(step, int):
+            node = node[step] if isinstance(node, list) and step < len(node) else None
+        else:
+            node = node.get(step) if isinstance(node, Mapping) else None
+    return node
+
+
+def scripted(answers: Mapping[str, Any], asked: list | None = None):
+    """An ``ask`` that types what gives ``answers``, as a person who has them at hand would."""
+
+    def ask(prompt: questionnaire.Prompt) -> str:
+        if asked is not None:
+            asked.append(prompt)
+        if prompt.kind == "add":
+            return "y" if dig(answers, prompt.where) is not None else "n"
+        record = dig(answers, prompt.where) or {}
+        if prompt.kind == "more":
+            return "y" if any(key in record for key in prompt.keys) else "n"
+        if prompt.key not in record:
+            return ""
+        return prompt.question.show(record[prompt.key])
+
+    return ask
+
+
+# --- init ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", WALKED)
+def test_init_with_a_worked_candidates_answers_gives_the_same_answers(
+    name: str, tmp_path: Path, rulebook
+) -> None:
+    fixture = PROFILES / f"{name}.yaml"
+    expected = current_format(fixture)
+    answers = questionnaire.interview(scripted(to_answers(expected)), rulebook.registry)
+    assert without_empty_lists(to_profile(answers)) == without_empty_lists(expected)
+    out = tmp_path / "me.yaml"
+    questionnaire.write_profile(out, questionnaire.profile_text(answers, out))
+    assert load_profile(out).data == to_profile(answers)
+    assert statuses(out, rulebook) == statuses(fixture, rulebook)
+
+
+def test_a_candidate_with_nothing_to_record_answers_one_question_a_section(rulebook) -> None:
+    asked: list = []
+    answers = questionnaire.interview(scripted({}, asked), rulebook.registry)
+    about = [p for p in asked if p.kind == "question" and p.where == () and "." not in p.key]
+    sections = [p for p in asked if p not in about]
+    # each other section of the short round once, then "anything else?"
+    assert len(sections) == len(questions.CORE)
+    assert {p.key for p in about} == {"name", "as_of"}
+    assert to_profile(answers)["profile_version"] == 2
+
+
+# Ana Torres (c01), typed as a person would: enter skips what she does not know or have.
+ANA_TYPED = [
+    "Ana Torres",  # name
+    "2026-11-22",  # as of
+    "HS diploma",  # highest level of education
+    "2019-06-14",  # completed
+    "n",  # more about education
+    "y",  # a course?
+    "Medical coding certificate",  # program name
+    "Community college",  # provider
+    "school certificate",  # program type
+    "no",  # completed
+    "none",  # completion date: in progress
+    "120",  # hours
+    "contact hours",  # unit
+    "",  # topics: not listed
+    "",  # proof
+    "",  # proof states contact hours
+    "y",  # more about this course
+    "course-1",  # id
+    "no",  # PCAP approved
+    "no",  # an AAPC course
+    "",  # start date
+    "60",  # hours completed so far
+    "",  # source documents
+    "",  # verified
+    "",  # note
+    "n",  # another course?
+    "n",  # a job?
+    "n",  # a letter?
+    "n",  # a credential?
+    "y",  # a membership?
+    "AAPC",  # organisation
+    "student",  # type
+    "2026-03-01",  # start
+    "2027-02-28",  # paid through
+    "2",  # renewal month
+    "",  # status
+    "n",  # more about it
+    "n",  # another membership?
+    "n",  # a CEU record?
+    "y",  # more sections (Practicode, ...)?
+    "",  # candidate id
+    "no",  # Practicode completed
+]
+
+
+def test_init_typed_by_hand_gives_the_fixtures_answers(tmp_path: Path, rulebook) -> None:
+    out = tmp_path / "ana.yaml"
+    result = run("init", out, input="\n".join(ANA_TYPED) + "\n" + "\n" * 40)
+    assert result.exit_code in (0, 1), result.output
+    assert statuses(out, rulebook) == statuses(PROFILES / "c01-ana-torres.yaml", rulebook)
+    # and the answer is shown at once
+    assert "Ana Torres" in result.stdout
+    assert "CPC" in result.stdout
+
+
+def test_a_needed_answer_never_given_is_an_input_error(rulebook) -> None:
+    def ask(prompt: questionnaire.Prompt) -> str:
+        return "y" if prompt.kind == "add" else ""  # a course, and nothing about it
+
+    told: list[str] = []
+    with pytest.raises(InputError, match="Program type"):
+        questionnaire.interview(ask, rulebook.registry, told.append)
+    assert "Program type: an answer is needed for this course (one of " in told[0]
+
+
+def test_a_wrong_answer_is_asked_again_with_what_to_type(rulebook) -> None:
+    typed = iter(["Pat", "22/11/2026", "2026-11-22"])
+    told: list[str] = []
+
+    def ask(prompt: questionnaire.Prompt) -> str:
+        return next(typed, "")
+
+    answers = questionnaire.interview(ask, rulebook.registry, told.append)
+    assert answers["as_of"] == "2026-11-22"
+    assert any("YYYY-MM-DD" in line for line in told)
+
+
+def test_not_sure_leaves_a_field_out_in_format_2(rulebook) -> None:
+    def ask(prompt: questionnaire.Prompt) -> str:
+        if prompt.kind == "add":
+            return "y" if prompt.where == ("work_history", 0) else "n"
+        if prompt.key == "role_function":
+            return "assigns codes"
+        if prompt.key == "code_sets":
+            return "not sure"
+        return ""
+
+    profile = to_profile(questionnaire.interview(ask, rulebook.registry))
+    assert profile["profile_version"] == 2
+    assert profile["work_history"] == [{"id": "job-1", "role_function": "assigns_codes"}]
+
+
+def test_a_letter_names_the_only_job_by_default(rulebook) -> None:
+    def ask(prompt: questionnaire.Prompt) -> str:
+        if prompt.kind == "add":
+            return "y" if prompt.where[-1] == 0 and prompt.where[0] in WITH else "n"
+        if prompt.kind == "question" and prompt.key == "id" and prompt.where[0] == "work_history":
+            return "quickcare"
+        return "supervisor" if prompt.key == "author_role" else ""
+
+    WITH = ("work_history", "verification_letters")
+    profile = to_profile(questionnaire.interview(ask, rulebook.registry))
+    assert profile["verification_letters"][0]["covers_work_id"] == "quickcare"
+
+
+def test_init_writes_a_commented_profile_naming_its_schema(tmp_path: Path, rulebook) -> None:
+    out = tmp_path / "me.yaml"
+    result = run("init", out, input="Pat Doe\n2026-11-22\n" + "\n" * 60)
+    assert result.exit_code in (0, 1), result.output
+    text = out.read_text(encoding="utf-8")
+    first = text.splitlines()[0]
+    found = MODELINE.fullmatch(first)
+    assert found, first
+    # outside a checkout: the installed schema, by its absolute path
+    assert Path(found["target"]) == resources.schema_file("profile")
+    assert "# Name shown in reports." in text  # the schema's description as a comment
+    assert profile_from_text(text, str(out)).data["name"] == "Pat Doe"
+
+
+def test_inside_a_checkout_the_modeline_is_relative(rulebook) -> None:
+    with tempfile.TemporaryDirectory(dir=ROOT) as folder:
+        out = Path(folder) / "me.yaml"
+        questionnaire.write_profile(out, questionnaire.profile_text({"name": "Pat"}, out))
+        target = MODELINE.fullmatch(out.read_text(encoding="utf-8").splitlines()[0])["target"]
+        assert not Path(target).is_absolute()
+        assert (out.parent / target).resolve() == (ROOT / "schemas/profile.schema.json").resolve()
+
+
+def test_init_never_writes_over_a_file_without_force(tmp_path: Path) -> None:
+    out = tmp_path / "me.yaml"
+    out.write_text("name: Kept\n", encoding="utf-8")
+    result = run("init", out, input="Pat\n" + "\n" * 60)
+    assert result.exit_code == 2
+    assert "--force" in result.stderr
+    assert out.read_text(encoding="utf-8") == "name: Kept\n"
+    result = run("init", out, "--force", input="Pat\n" + "\n" * 60)
+    assert result.exit_code in (0, 1), result.output
+    assert "name: Pat" in out.read_text(encoding="utf-8")
+
+
+# --- template ------------------------------------------------------------------------------
+
+# a placeholder is a plain YAML scalar (no ": ", no " #"), so the unfilled template still parses
+PLACEHOLDER = re.compile(r"<([^<>\n]*)>")
+
+
+def filled(text: str) -> str:
+    """The template with each placeholder replaced by a value of the kind it asks for."""
+
+    def value(found: re.Match) -> str:
+        hint = found[1]
+        if hint.startswith("one of "):
+            return hint.removeprefix("one of ").split(" | ")[0].strip()
+        if hint.startswith("some of "):
+            return "[" + hint.removeprefix("some of ").split(" | ")[0].strip() + "]"
+        if "YYYY-MM-DD" in hint:
+            return "2026-01-15"
+        if "true or false" in hint:
+            return "true"
+        if "number" in hint:
+            return "12"
+        return f'"{hint} filled"'
+
+    return PLACEHOLDER.sub(value, text)
+
+
+def test_template_is_a_valid_profile_once_filled(tmp_path: Path) -> None:
+    result = run("template")
+    assert result.exit_code == 0, result.output
+    assert PLACEHOLDER.search(result.stdout)
+    parse_text(result.stdout, "template.yaml")  # unfilled, still YAML: check names each place
+    assert MODELINE.fullmatch(result.stdout.splitlines()[0])
+    profile = profile_from_text(filled(result.stdout), "template.yaml").data
+    for section in ("education", "training", "work_history", "credentials", "memberships"):
+        assert profile[section], section
+    # to a file, never over one
+    out = tmp_path / "blank.yaml"
+    assert run("template", out).exit_code == 0
+    assert out.read_text(encoding="utf-8").startswith("# yaml-language-server")
+    assert run("template", out).exit_code == 2
+    assert run("template", "-").stdout == result.stdout  # "-": standard output
+
+
+@pytest.mark.parametrize("name", resources.EXAMPLES)
+def test_template_example_is_the_fixtures_data(name: str) -> None:
+    result = run("template", "--example", name)
+    assert result.exit_code == 0, result.output
+    fixture = PROFILES / f"{name}.yaml"
+    assert parse_text(result.stdout, name) == parse_text(fixture.read_text("utf-8"), name)
+    assert "fixtures/" not in result.stdout
+    # its first line names the schema from where it is printed (the current folder)
+    target = MODELINE.fullmatch(result.stdout.splitlines()[0])["target"]
+    assert (Path.cwd() / target).resolve() == resources.schema_file("profile").resolve()
+
+
+def test_an_unknown_example_names_the_shipped_ones() -> None:
+    result = run("template", "--example", "c99-nobody")
+    assert result.exit_code == 2
+    assert resources.EXAMPLES[0] in result.stderr
+    helped = run("template", "--help").stdout
+    assert all(name in helped for name in resources.EXAMPLES)
+
+
+def test_the_examples_ship_in_the_package() -> None:
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    for name in resources.EXAMPLES:
+        line = f'"fixtures/profiles/{name}.yaml" = "eligibility/_data/examples/{name}.yaml"'
+        assert line in pyproject, name
+        assert resources.example_file(name).is_file()
+
+
+# --- check --help ---------------------------------------------------------------------------
+
+
+def help_examples(command: str) -> list[str]:
+    text = run(command, "--help").stdout
+    block = text.split("Examples:", 1)[1]
+    return [line.strip() for line in block.splitlines() if line.strip().startswith("eligibility")]
+
+
+@pytest.mark.parametrize("command", ["check", "template"])
+def test_help_examples_run_anywhere(command: str, tmp_path: Path) -> None:
+    examples = help_examples(command)
+    assert examples and not any("fixtures/" in line for line in examples)
+    bin_dir = Path(sys.executable).parent
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    for line in examples:
+        command = line.split("  #")[0]
+        done = subprocess.run(
+            command, shell=True, cwd=tmp_path, env=env, capture_output=True, text=True
+        )
+        assert done.returncode in (0, 1), f"{shlex.quote(command)}: {done.stderr}"
