@@ -401,21 +401,24 @@ def json_error(
 ) -> dict[str, Any]:
     """A profile that could not be checked, as an entry in place of its report
     (``$defs/error_report``): where it is, whose it is when that could be read, and the
-    problem as people are told it (file, place, problem, fix)."""
+    problems as people are told them (file, place, problem, fix and an example of the right
+    shape): every one in line order, the first also as ``error``."""
     profile: dict[str, Any] = {"source": source, "candidate_id": who[0], "name": who[1]}
     if row is not None:
         profile["row"] = row
+    problems = [_problem_json(each) for each in error.each]
     return {
         "report_version": REPORT_VERSION,
         "tool": tool_json(),
         "profile": profile,
-        "error": {
-            "file": error.file,
-            "place": error.place,
-            "problem": error.problem,
-            "fix": error.fix,
-        },
+        "error": problems[0],
+        "problems": problems,
     }
+
+
+def _problem_json(error: InputError) -> dict[str, Any]:
+    found = {"file": error.file, "place": error.place, "problem": error.problem, "fix": error.fix}
+    return found | ({"example": error.example} if error.example else {})
 
 
 def json_document(entries: Iterable[Mapping[str, Any]]) -> dict[str, Any]:

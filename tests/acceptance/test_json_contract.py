@@ -222,7 +222,7 @@ def test_a_reference_between_schemas_resolves_offline():
         "profile": {"source": "c.jsonl:3", "row": 3, "candidate_id": None, "name": None},
         "error": {"file": "c.jsonl:3", "place": None, "problem": "broken", "fix": None},
     }
-    entry.validate(row)
+    entry.validate({**row, "problems": [row["error"]]})
 
 
 def test_the_editor_modeline_is_documented_at_the_top_of_the_profile_format():
@@ -240,3 +240,21 @@ def test_no_document_names_a_schema_by_an_address_that_does_not_exist():
     ]
     for path in texts:
         assert "eligibility-toolkit/eligibility/raw" not in path.read_text(encoding="utf-8"), path
+
+
+def test_an_error_entry_holds_every_problem_of_the_profile_in_line_order(tmp_path):
+    """A person fixing a profile from the JSON gets what the text on standard error gives: every
+    problem, each with its fix and an example of the right shape, in line order."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "name: Test\nmembership: []\neducation:\n  highest_level: maybe\n", encoding="utf-8"
+    )
+    result = run("check", bad, "--format", "json")
+    assert result.exit_code == 2
+    (entry,) = json.loads(result.stdout)["profiles"]
+    validator("report").validate(entry)
+    places = [problem["place"] for problem in entry["problems"]]
+    assert [place.split(" (")[0] for place in places] == ["line 2", "line 4"]
+    assert entry["error"] == entry["problems"][0]
+    assert all(problem["problem"] in result.stderr for problem in entry["problems"])
+    assert entry["problems"][0]["example"].startswith("memberships")
