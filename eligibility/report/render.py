@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from eligibility.dates import DAYS_PER_MONTH
@@ -191,10 +191,7 @@ def explanation_text(report: ProfileReport, e: Explanation, colour: bool = False
         lines += _assumption_lines(r.requires)
     if e.actions:
         lines += ["", "What would make this met" + (" (any one):" if len(e.actions) > 1 else ":")]
-        for action in e.actions:
-            completes = [i for i in action.completes if i != r.requires.node.id]
-            target = f" -> {', '.join(_pathway_names(r, completes))} met" if completes else ""
-            lines.append(f"  - {' and '.join(action.steps)}{target}")
+        lines += [f"  - {line}" for line in action_lines(e)]
     lines += _ambiguity_lines(e)
     if r.recommends is not None:
         shown_apart = (
@@ -231,6 +228,17 @@ def _version_line(version: Version) -> str:
         f"{version.body} rules version {version.version} ({version.id}, in force {since} to {until}, "
         f"confidence {version.confidence}; sources: {sources})"
     )
+
+
+def action_lines(e: Explanation) -> list[str]:
+    """Each way to make the check met, in words: its steps and the pathway it completes."""
+    r = e.result
+    lines = []
+    for action in e.actions:
+        completes = [i for i in action.completes if r.requires is None or i != r.requires.node.id]
+        target = f" -> {', '.join(_pathway_names(r, completes))} met" if completes else ""
+        lines.append(f"{' and '.join(action.steps)}{target}")
+    return lines
 
 
 def _pathway_names(result: CheckResult, ids: Iterable[str]) -> list[str]:
@@ -429,8 +437,19 @@ def json_document(entries: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
 
 def _versions_used(report: ProfileReport) -> list[Version]:
     """The rule versions a report's answers come from: each check's, then the other readings'."""
-    found = [r.version for r in report.results if r.version is not None]
-    return found + [other.version for r in report.results for other in r.others]
+    return _versions_of(report.results)
+
+
+def _versions_of(results: Sequence[CheckResult]) -> list[Version]:
+    found = [r.version for r in results if r.version is not None]
+    return found + [other.version for r in results for other in r.others]
+
+
+def check_text(report: ProfileReport, e: Explanation, colour: bool = False) -> str:
+    """What ``check --cert ID`` prints for the one check ``e`` explains: its explanation and the
+    last line saying which rules answered, on what date, under which policies."""
+    footer = footer_text(report.as_of, _versions_of([e.result]), report.policies)
+    return f"{explanation_text(report, e, colour)}\n\n{footer}"
 
 
 def _reading_standing(standing: ReadingStanding, policies: Mapping[str, Policy]) -> str:

@@ -27,11 +27,9 @@ from eligibility.inputs.profiles import (
     profile_from_upload,
 )
 from eligibility.report.explain import explain
-from eligibility.report.render import explanation_text
+from eligibility.report.render import action_lines, check_text
 from eligibility.resources import schema_file
 from eligibility.rulebook.rules import RuleBook
-
-ACTIONS_HEADING = "What would make this met"  # as report.render writes it
 
 
 @dataclass(frozen=True)
@@ -96,7 +94,7 @@ def answers(
             skipped.append(result.check_id)
             continue
         e = explain(result, book.policies)
-        text = printable(explanation_text(report, e))
+        text = printable(check_text(report, e))
         checks.append(
             CheckAnswer(
                 check_id=result.check_id,
@@ -105,7 +103,7 @@ def answers(
                 status=result.status,
                 headline=e.headline.capitalize(),
                 verdict=e.verdict,
-                actions=_action_lines(text),
+                actions=tuple(printable(line) for line in action_lines(e)),
                 eligible_by=_time_alone(result.requires) if result.status == NOT_MET else None,
                 text=text,
             )
@@ -117,20 +115,6 @@ def answers(
         checks=tuple(checks),
         not_applicable=tuple(skipped),
     )
-
-
-def _action_lines(text: str) -> tuple[str, ...]:
-    """The ways to make a check met, as the text answer lists them under its heading."""
-    lines = text.splitlines()
-    start = next((i for i, line in enumerate(lines) if line.startswith(ACTIONS_HEADING)), None)
-    if start is None:
-        return ()
-    found = []
-    for line in lines[start + 1 :]:
-        if not line.startswith("  - "):
-            break
-        found.append(line[4:])
-    return tuple(found)
 
 
 def _time_alone(result: NodeResult | None) -> date | None:

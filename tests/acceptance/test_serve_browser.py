@@ -27,7 +27,7 @@ from eligibility.errors import printable
 from eligibility.inputs.profiles import load_profile
 from eligibility.inputs.yamlio import parse_text
 from eligibility.report.explain import explain
-from eligibility.report.render import explanation_text, text_report
+from eligibility.report.render import check_text, text_report
 from tests.conftest import PROFILES, ROOT, process_group
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -138,7 +138,7 @@ def expected_answers(path: Path, rulebook, each: bool = False) -> dict[str, tupl
             one = check_profile(profile, [result.check_id], None, {}, rulebook)
             texts[result.check_id] = (result.status, printable(text_report(one, rulebook.policies)))
         else:
-            explained = explanation_text(report, explain(result, rulebook.policies))
+            explained = check_text(report, explain(result, rulebook.policies))
             texts[result.check_id] = (result.status, printable(explained))
     return texts
 
