@@ -254,6 +254,7 @@ def assert_answered_or_refused(result: Result, args: list[str]) -> None:
         if "json" in args and result.stdout:  # as data, the input error is also an entry
             [entry] = json.loads(result.stdout)["profiles"]
             assert entry["error"]["problem"], (args, result.stdout)
+            problems = len(entry["problems"])
         else:
             assert result.stdout == "", (args, result.stdout)
         lines = result.stderr.splitlines()
@@ -261,8 +262,12 @@ def assert_answered_or_refused(result: Result, args: list[str]) -> None:
             assert "--as-of" in args, (args, result.stderr)
             assert sum(line.startswith("Error:") for line in lines) == 1, (args, result.stderr)
         else:
+            # one message per problem of the profile (as many as a JSON error entry lists)
             assert lines and lines[0].startswith("error:"), (args, result.stderr)
-            assert sum(line.startswith("error:") for line in lines) == 1, (args, result.stderr)
+            told = sum(line.startswith("error:") for line in lines)
+            assert told >= 1, (args, result.stderr)
+            if "json" in args and result.stdout:
+                assert told == problems, (args, result.stderr, result.stdout)
     elif "json" in args:
         [report] = json.loads(result.stdout)["profiles"]
         assert report["all_met"] is (result.exit_code == 0), (args, result.exit_code)
