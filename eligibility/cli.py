@@ -185,7 +185,7 @@ class _Program(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, click.exceptions.Abort):  # Abort: Ctrl-C or no input at a prompt
             _say("interrupted")
             raise click.exceptions.Exit(130) from None
         except OSError as error:

@@ -140,7 +140,7 @@ def profile_from_data(data: Any, source: str, locate=None) -> Profile:
             None,
             "a profile must be a mapping of fields (name: ..., work_history: ...)",
             "see docs/profile-format.md for an example",
-            "name: Sam Example\nwork_history:\n  - start_date: 2024-03-01",
+            "name: Sam Example\nwork_history:\n  - start_date: YYYY-MM-DD",
         )
     found = problems(data, "profile")
     places = {problem.path for problem in found}
@@ -250,7 +250,7 @@ def _consistency_problems(data: Mapping[str, Any], valid: bool = True) -> Iterat
                 ("training", index, "completion_date"),
                 "a completed course has no completion date",
                 "give the completion date, or set completed: false",
-                snippet({"completed": True, "completion_date": "2024-06-30"}),
+                snippet({"completed": True, "completion_date": "YYYY-MM-DD"}),
             )
 
 

@@ -27,6 +27,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, SecurityEr
 from werkzeug.serving import WSGIRequestHandler, make_server, select_address_family
 
 from eligibility.errors import InputError, fault, printable
+from eligibility.inputs.profiles import MAX_BYTES
 from eligibility.rulebook.rules import load_rulebook
 from eligibility.web import answers as pages
 from eligibility.web import form
@@ -108,11 +109,13 @@ def create_app(
 
     def page(template: str, status: int = 200, **values: Any) -> tuple[str, int]:
         limit = size_text(max_upload)
-        return render_template(template, limit=limit, **values), status
+        profile_limit = size_text(min(MAX_BYTES, max_upload))  # a profile file's own limit
+        return render_template(template, limit=limit, profile_limit=profile_limit, **values), status
 
     def problem(template: str, error: InputError, **values: Any) -> tuple[str, int]:
         """A page with the message the command line prints for this input (exit status 2)."""
-        return page(template, 400, error=printable(f"error: {error}"), **values)
+        told = "\n".join(printable(f"error: {each}") for each in error.each)  # every problem
+        return page(template, 400, error=told, **values)
 
     @app.after_request
     def secure(response: Response) -> Response:

@@ -345,3 +345,18 @@ def test_help_examples_run_anywhere(command: str, tmp_path: Path) -> None:
             command, shell=True, cwd=tmp_path, env=env, capture_output=True, text=True
         )
         assert done.returncode in (0, 1), f"{shlex.quote(command)}: {done.stderr}"
+
+
+def test_init_stopped_at_a_prompt_is_interrupted_not_a_fault(tmp_path: Path) -> None:
+    """No more answers (input closed, or Ctrl-C) stops init as Ctrl-C stops any command: exit
+    130, 'interrupted', nothing written; never 'a fault of the program'."""
+    target = tmp_path / "me.yaml"
+    done = subprocess.run(
+        [sys.executable, "-m", "eligibility", "init", str(target)],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 130, done.stderr
+    assert "interrupted" in done.stderr and "fault" not in done.stderr
+    assert not target.exists()

@@ -73,6 +73,8 @@ def cli_error(path) -> str:
         ("tagged.yaml", b"name: !!python/object:os.system [echo]\n"),  # not safe YAML
         ("wrong.yaml", b"profile_version: 2\nname: 5\n"),  # not valid for the schema
         ("bad.json", b'{"name": "x", "name": "y"}'),  # a key given twice
+        # several problems: every one shown, in line order, as check lists them
+        ("several.yaml", b"name: Test\nmembership: []\neducation:\n  highest_level: maybe\n"),
     ],
 )
 def test_a_hostile_upload_gets_the_message_the_command_line_gives(client, tmp_path, name, content):
@@ -80,6 +82,12 @@ def test_a_hostile_upload_gets_the_message_the_command_line_gives(client, tmp_pa
     response = upload(client, content, name)
     assert response.status_code == 400
     assert said(response) == cli_error(tmp_path / name).replace(str(tmp_path) + "/", "")
+
+
+def test_a_profile_is_said_to_be_limited_to_what_a_profile_may_be():
+    """The page accepts cohorts larger than a profile may be: the profile field says its own."""
+    page = create_app(DEFAULT_MAX_UPLOAD).test_client().get("/").get_data(as_text=True)
+    assert "Up to 1 MiB; it is read in memory" in page
 
 
 def test_an_alias_bomb_is_refused_quickly_with_its_reason(client):
