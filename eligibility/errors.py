@@ -63,7 +63,8 @@ def close_matches(word: str, choices: Iterable[str], most: int = 3) -> list[str]
 
     Written the same but for case, hyphens, spaces and underscores is closest (``icd10cm`` for
     ``ICD-10-CM``); then choices that begin the same way, letters alone compared (``CPCA`` for
-    ``CPC-A-removal``); then choices spelt alike (``membership`` for ``memberships``).
+    ``CPC-A-removal``) or whose first part it is (``HS`` for ``hs_diploma``); then choices
+    spelt alike (``membership`` for ``memberships``).
     """
     import difflib  # only when a message needs it
 
@@ -76,11 +77,22 @@ def close_matches(word: str, choices: Iterable[str], most: int = 3) -> list[str]
         begun = [choice for choice in choices if _squash(choice).startswith(squashed)]
         if begun:
             return sorted(begun, key=len)[:most]
+    # a short word that is a choice's first part (``HS`` for ``hs_diploma``)
+    first_part = [choice for choice in choices if _first_part(choice) == squashed]
+    if squashed and first_part:
+        return first_part[:most]
     by_squash: dict[str, list[str]] = {}
     for choice in choices:
         by_squash.setdefault(_squash(choice), []).append(choice)
     near = difflib.get_close_matches(squashed, list(by_squash), n=most, cutoff=0.7)
     return [choice for key in near for choice in by_squash[key]][:most]
+
+
+def _first_part(text: str) -> str:
+    """'hs' of 'hs_diploma': the letters and digits before the first other character."""
+    folded = text.casefold()
+    end = next((i for i, char in enumerate(folded) if not char.isalnum()), len(folded))
+    return folded[:end]
 
 
 def _squash(text: str) -> str:

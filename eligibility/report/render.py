@@ -222,10 +222,14 @@ def _assumption_lines(result: NodeResult) -> list[str]:
 
 def _version_line(version: Version) -> str:
     until = version.valid_until.isoformat() if version.valid_until else "now"
-    since = version.valid_from.isoformat() if version.valid_from else "…"
+    if version.valid_from:
+        in_force = f"in force {version.valid_from.isoformat()} to {until}"
+    else:  # the sources give no start: say so rather than show a gap
+        in_force = "in force " + (f"until {until}" if version.valid_until else "now")
+        in_force += " (the sources give no start date)"
     sources = ", ".join(s.id for s in version.sources)
     return (
-        f"{version.body} rules version {version.version} ({version.id}, in force {since} to {until}, "
+        f"{version.body} rules version {version.version} ({version.id}, {in_force}, "
         f"confidence {version.confidence}; sources: {sources})"
     )
 

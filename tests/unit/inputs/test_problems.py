@@ -135,6 +135,7 @@ def test_a_value_differing_only_in_capitals_is_suggested_not_taken():
         ("ICD10", ["CPT", "ICD-10-CM", "ICD-10-PCS"], ["ICD-10-CM", "ICD-10-PCS"]),
         ("CPCA", ["CPC", "CPC-exam", "CPC-A-removal"], ["CPC-A-removal"]),
         ("hours_a_week", ["hours_per_week", "employer"], ["hours_per_week"]),
+        ("HS", ["none", "hs_diploma", "ged"], ["hs_diploma"]),
         ("nickname", ["name", "as_of"], []),
     ],
 )

@@ -60,3 +60,18 @@ def test_the_text_footer_says_who_answered_when_on_which_rules_and_policies():
     assert settled.endswith(
         "rules: none · policies: part_time_counting=fte40, the others at their defaults"
     )
+
+
+def test_a_rule_version_with_no_start_date_says_so_in_words(rulebook):
+    """'in force … to now' left a candidate guessing; a version the sources give no start for
+    says that instead."""
+    from dataclasses import replace
+
+    from eligibility.report.render import _version_line
+
+    version = next(v for c in rulebook.credentials for v in c.versions)
+    undated = replace(version, valid_from=None, valid_until=None)
+    line = _version_line(undated)
+    assert "…" not in line and "in force now (the sources give no start date)" in line
+    dated = _version_line(replace(version, valid_from=date(2023, 1, 1), valid_until=None))
+    assert "in force 2023-01-01 to now" in dated
