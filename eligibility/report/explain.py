@@ -7,6 +7,7 @@ conditions of each pathway, with supersets of another way dropped.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import product
@@ -169,6 +170,10 @@ def step(leaf: NodeResult, policies: Mapping[str, Policy] | None = None) -> str:
         fix = fix.replace(MISSING, and_list(leaf.lacking) if leaf.lacking else "what is missing")
     if leaf.reached_on is not None:
         return f"{fix or 'keep going'} until {leaf.reached_on.isoformat()}"
+    if node.grows and node.unit == "months" and leaf.shortfall:
+        # time would close it, but no job continues today: say how much time, not just "keep"
+        months = math.ceil(leaf.shortfall - 1e-9)
+        return f"{fix or 'keep going'} for {months} more month{'s' if months != 1 else ''}"
     return fix or f"meet: {node.text}"
 
 

@@ -11,7 +11,7 @@ import pytest
 from eligibility.api import check_profile
 from eligibility.engine.results import MET, NodeResult
 from eligibility.inputs.profiles import load_profile
-from eligibility.report.explain import explain
+from eligibility.report.explain import explain, step
 from eligibility.rulebook.rules import RuleBook
 from tests.conftest import PROFILES
 
@@ -49,3 +49,23 @@ def test_an_action_needing_more_months_than_worked_says_until_when(
             if months and not any(" until " in step for step in action.steps):
                 promised.append((result.check_id, action.steps, action.completes))
     assert promised == []
+
+
+def test_with_no_job_going_on_an_action_says_how_many_more_months(rulebook: RuleBook) -> None:
+    """Every profile: an unmet condition on months that time would close, but with no reached-on
+    date (no job continues), is never just "keep coding": the step says how many months more."""
+    vague = []
+    for path in sorted(PROFILES.glob("*.yaml")):
+        report = check_profile(load_profile(str(path)), rulebook=rulebook)
+        for result in report.results:
+            if result.requires is None:
+                continue
+            for leaf in leaves(result.requires):
+                node = leaf.node
+                if leaf.status == MET or not (node.grows and node.unit == "months"):
+                    continue
+                if leaf.reached_on is None and leaf.shortfall:
+                    said = step(leaf, rulebook.policies)
+                    if " more month" not in said:
+                        vague.append((path.name, result.check_id, node.id, said))
+    assert vague == []
