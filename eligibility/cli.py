@@ -233,6 +233,10 @@ def main() -> None:
     Rules are data (rules/*.yaml, JsonLogic over derived facts); every answer names the rule
     version and sources it follows. Exit status: 0 all requested checks met, 1 some not met,
     2 usage or input error.
+
+    New here? 'eligibility init' asks a few questions and writes your profile; 'eligibility
+    template --example c09-hana-sato' prints a worked one; then 'eligibility check FILE'. Or
+    'eligibility serve' for a form in your browser (docs/getting-started.md).
     """
 
 
