@@ -75,6 +75,16 @@ class Outcome:
             return self.lacking[0]
         return None
 
+    @cached_property
+    def eligible_by(self) -> date | None:
+        """The day the closest pathway is met when time alone closes every gap it has (each
+        lacking condition has its reached-on date); None otherwise."""
+        if not self.lacking or any(
+            leaf.status != NOT_MET or leaf.reached_on is None for leaf in self.lacking
+        ):
+            return None
+        return max(leaf.reached_on for leaf in self.lacking)  # type: ignore[type-var]
+
 
 NO_OUTCOME = Outcome(NOT_APPLICABLE)
 
