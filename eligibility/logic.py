@@ -8,9 +8,10 @@ the official suite (``jsonlogic.com/tests.json``) passes in full; see ``tests/un
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
+from operator import itemgetter
 from typing import Any
 
 import datalogic_py
@@ -111,6 +112,35 @@ def compile_parts(expression: Any, reads: Sequence[str]) -> Compiled:
     compiled = Compiled(expression, tuple(dict.fromkeys(reads)), complete=True)
     compiled.__dict__["rule"] = _ENGINE.compile(_as_given(expression))
     return compiled
+
+
+@dataclass(frozen=True)
+class ListProgram:
+    """A list of expressions run as one program, each distinct expression once: the checks of a
+    rule book repeat the same conditions (the specialty exams share theirs), and the engine's
+    cost grows with the entries it runs. Called with the data, it gives one value per entry."""
+
+    distinct: Compiled
+    spread: Callable[[Any], tuple[Any, ...]]  # distinct values -> one per entry, in order
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        return self.distinct.reads
+
+    def __call__(self, data: Any) -> list[Any]:
+        return list(self.spread(self.distinct(data)))
+
+
+def compile_list(entries: Sequence[Any], reads: Sequence[str]) -> ListProgram:
+    """:func:`compile_parts` of the list ``entries``, equal entries run once (a
+    :class:`ListProgram`)."""
+    keys = [orjson.dumps(entry, option=orjson.OPT_SORT_KEYS) for entry in entries]
+    first = {key: entry for key, entry in zip(keys, entries, strict=True)}
+    at = {key: k for k, key in enumerate(first)}
+    places = [at[key] for key in keys]
+    if len(places) <= 1:  # itemgetter of one gives the bare value
+        return ListProgram(compile_parts(list(first.values()), reads), lambda values: values)
+    return ListProgram(compile_parts(list(first.values()), reads), itemgetter(*places))
 
 
 @cache

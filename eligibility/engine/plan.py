@@ -48,7 +48,7 @@ from eligibility.engine.results import (
 )
 from eligibility.engine.unstated import unstated_assessment, with_unstated
 from eligibility.facts import LeftOut, derive, left_out, policy_can_matter, rederive, rederive_each
-from eligibility.logic import Compiled, compile_parts, truthy
+from eligibility.logic import Compiled, ListProgram, compile_list, compile_parts, truthy
 from eligibility.rulebook.rules import Check, Node, RuleBook, Version
 
 NOT_MET_CODE, UNKNOWN_CODE, MET_CODE = 0, 1, 2
@@ -166,6 +166,8 @@ class _CheckPlan:
     slot_codes: Callable[[list[int]], tuple] | None = None  # the codes of its slots, in order
     extra: bool = False  # explained with another check (its recommends, or another version)
     hides: bool = False  # some condition is shown only when a fact says so (shown_if, hidden_if)
+    # per such condition below the root: its node and the slots it hides with it when not shown
+    conditional: tuple[tuple[Node, frozenset[int]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -219,7 +221,7 @@ class Plan:
     checks: tuple[_CheckPlan, ...]
     wanted: tuple[int, ...]  # indexes of the checks to report, in the order asked
     labels: tuple[str, ...]  # per ``wanted``: its check id, with ``@VERSION`` when pinned
-    program: Compiled
+    program: ListProgram
     codes_from: int  # program position of the first leaf code
     slots: tuple[_Slot, ...]
     leaf_count: int
@@ -482,6 +484,12 @@ class _Builder:
                     slot_codes=_getter(order),
                     extra=plan["extra"],
                     hides=any(slots[s].node.shown_if or slots[s].node.hidden_if for s in order),
+                    conditional=tuple(
+                        (slots[s].node, frozenset(_subtree(slots, s)))
+                        for s in order
+                        if (slots[s].node.shown_if or slots[s].node.hidden_if)
+                        and s != slot_of(plan["tree"])
+                    ),
                 )
             )
         keeping_groups = _groups(
@@ -493,7 +501,7 @@ class _Builder:
             tuple(checks),
             wanted,
             labels,
-            compile_parts(
+            compile_list(
                 self.entries + self.leaf_entries,
                 [read for reads in self.entry_reads + self.leaf_reads for read in reads],
             ),
@@ -660,6 +668,12 @@ def _shape(slots: Sequence[_Slot], slot: int) -> str:
         logic = orjson.dumps(node.logic.source, option=orjson.OPT_SORT_KEYS)  # type: ignore[union-attr]
         return own + logic.decode()
     return f"{own}({','.join(_shape(slots, child) for child in slots[slot].children)})"
+
+
+def _subtree(slots: Sequence[_Slot], slot: int) -> list[int]:
+    order: list[int] = []
+    _post_order(slots, slot, order)
+    return order
 
 
 def _post_order(slots: Sequence[_Slot], slot: int, order: list[int]) -> None:
@@ -1351,18 +1365,10 @@ class _Context:
         under such a condition); empty, and cheap, for the many checks that hide nothing."""
         if not check.hides:
             return frozenset()
-        slots = self.plan.slots
-        out: set[int] = set()
-
-        def walk(slot: int, hidden: bool) -> None:
-            for child in slots[slot].children:
-                gone = hidden or not _shown(slots[child].node, run.facts)
-                if gone:
-                    out.add(child)
-                walk(child, gone)
-
-        walk(check.root, False)
-        return frozenset(out)
+        facts = run.facts
+        return frozenset().union(
+            *(below for node, below in check.conditional if not _shown(node, facts))
+        )
 
     @staticmethod
     def standing(check: _CheckPlan, status: str, values: list[Any]) -> str | None:
