@@ -16,7 +16,6 @@ The package root exports the entry points (``from eligibility import check``)::
 from __future__ import annotations
 
 import copy
-import difflib
 import json
 import os
 from collections.abc import Iterable, Mapping
@@ -27,7 +26,7 @@ from typing import Any
 from eligibility.dates import EARLIEST, LATEST, range_problem
 from eligibility.engine.plan import cached_plan, explain_profile, lapsed_by
 from eligibility.engine.results import KEEPING_KINDS, MET, NOT_APPLICABLE, ProfileReport
-from eligibility.errors import InputError, place_of
+from eligibility.errors import InputError, did_you_mean, place_of
 from eligibility.inputs.formatversion import format_note
 from eligibility.inputs.profiles import Profile, load_profile, profile_from_data, read_text
 from eligibility.inputs.yamlio import line_of, parse_text
@@ -79,12 +78,11 @@ def _policy_value(name: str, value: str, rulebook: RuleBook, where: str) -> tupl
     """A policy's id and one of its values, or the error saying which names are known."""
     policy = rulebook.policies.get(name.strip())
     if policy is None:
-        close = difflib.get_close_matches(name.strip(), list(rulebook.policies), n=1)
         raise InputError(
             where,
             None,
             f"no policy called {name.strip()!r}",
-            (f"did you mean {close[0]!r}? " if close else "")
+            did_you_mean(name.strip(), rulebook.policies)
             + f"The policies are: {', '.join(rulebook.policies)}",
         )
     if value.strip() not in policy.values:

@@ -14,7 +14,6 @@ a failed expectation, because nothing was tested.
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -24,7 +23,7 @@ from typing import Any
 
 from eligibility.api import check_profile, parse_policies
 from eligibility.engine.results import CheckResult, NodeResult
-from eligibility.errors import InputError, fault, place_of
+from eligibility.errors import InputError, did_you_mean, fault, place_of
 from eligibility.inputs.profiles import Profile, load_profile, profile_from_data, read_text
 from eligibility.inputs.validation import validate
 from eligibility.inputs.yamlio import parse_text, value_lines
@@ -380,12 +379,11 @@ def _selected(case: Case, expectation: Expectation, book: RuleBook) -> tuple[str
     try:
         book.expand(name)
     except InputError:
-        close = difflib.get_close_matches(name, book.all_check_ids(), n=1)
         raise InputError(
             case.file,
             place,
             f"no check called {name!r} in the rules",
-            (f"did you mean {close[0]!r}? " if close else "")
+            did_you_mean(name, book.all_check_ids())
             + "'eligibility list' lists the checks (--rules DIR for other rules)",
         ) from None
     try:
@@ -419,13 +417,12 @@ def _judge(
     node = _find(trees, expectation.condition or "")
     if node is None:
         known = [n.node.id for tree in trees for n in _walk(tree)]
-        close = difflib.get_close_matches(expectation.condition or "", known, n=1)
         version = f" (rule version {result.version.id})" if result.version else ""
         raise InputError(
             case.file,
             expectation.place,
             f"{result.check_id}{version} has no condition {expectation.condition!r}",
-            (f"did you mean {close[0]!r}? " if close else "")
+            did_you_mean(expectation.condition or "", known)
             + "condition ids are the id: fields of the check in its rule file",
         )
     actual = {

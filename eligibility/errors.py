@@ -88,6 +88,34 @@ def close_matches(word: str, choices: Iterable[str], most: int = 3) -> list[str]
     return [choice for key in near for choice in by_squash[key]][:most]
 
 
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """ "did you mean 'X'? " for the choice ``word`` was most likely meant to be, else ""."""
+    near = close_matches(word, choices, most=1)
+    return f"did you mean {near[0]!r}? " if near else ""
+
+
+def closest(name: str, candidates: Iterable[str]) -> str | None:
+    """The candidate most like ``name`` (difflib's ratio, at least 0.6), if one is close; case is
+    not compared, and of two alike the one sharing the longer beginning wins (CEDC: CEDCC).
+    For a maintainer's lint, which names one likely spelling per problem; a person's input gets
+    :func:`close_matches`."""
+    import difflib  # only when something is wrong
+
+    wanted = str(name).upper()
+    best: tuple[float, int, str] | None = None
+    for candidate in {str(c) for c in candidates if c is not None}:
+        other = candidate.upper()
+        matcher = difflib.SequenceMatcher(None, wanted, other)
+        if matcher.real_quick_ratio() < 0.6 or matcher.quick_ratio() < 0.6:
+            continue
+        ratio = matcher.ratio()
+        pairs = zip(wanted, other, strict=False)
+        shared = next((i for i, (a, b) in enumerate(pairs) if a != b), min(len(wanted), len(other)))
+        if ratio >= 0.6 and (best is None or (ratio, shared, candidate) > best):
+            best = (ratio, shared, candidate)
+    return best[2] if best else None
+
+
 def _first_part(text: str) -> str:
     """'hs' of 'hs_diploma': the letters and digits before the first other character."""
     folded = text.casefold()

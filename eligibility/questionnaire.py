@@ -268,17 +268,9 @@ def _keys(group: Group) -> Iterator[str]:
 
 def modeline(target: str | Path | None = None) -> str:
     """The first line of a profile written to ``target`` (None: the current folder), naming the
-    profile schema for editors (yaml-language-server): a path relative to the profile when both are
-    in the checkout the program runs from, else the installed schema's absolute path (a file
-    the editor reads without a network)."""
-    schema_path = resources.schema_file("profile").resolve()
+    profile schema for editors (see :func:`resources.profile_modeline`)."""
     folder = (Path(target).resolve().parent) if target is not None else Path.cwd().resolve()
-    root = resources.checkout_root().resolve()
-    if resources.in_checkout() and folder.is_relative_to(root):
-        reference = Path(os.path.relpath(schema_path, folder)).as_posix()
-    else:
-        reference = schema_path.as_posix()
-    return f"# yaml-language-server: $schema={reference}"
+    return resources.profile_modeline(folder)
 
 
 HEADER = """\

@@ -7,6 +7,7 @@ the examples are profiles of ``fixtures/profiles/``; a built wheel carries copie
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -61,3 +62,16 @@ def in_checkout() -> bool:
 def checkout_root() -> Path:
     """The folder holding ``rules/`` and ``schemas/`` in a checkout."""
     return _PACKAGE.parent
+
+
+def profile_modeline(folder: Path | None = None) -> str:
+    """The first line of a profile file naming the profile schema for editors
+    (yaml-language-server): relative to ``folder`` (where the profile is written) when both are in
+    the checkout the program runs from, else the schema's absolute path (a file the editor reads
+    without a network; also for ``folder`` None, a file saved elsewhere)."""
+    schema_path = schema_file("profile").resolve()
+    if folder is not None and in_checkout() and folder.is_relative_to(checkout_root().resolve()):
+        reference = Path(os.path.relpath(schema_path, folder)).as_posix()
+    else:
+        reference = schema_path.as_posix()
+    return f"# yaml-language-server: $schema={reference}"

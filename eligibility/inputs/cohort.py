@@ -36,7 +36,7 @@ from eligibility.inputs.profiles import (
     read_text,
 )
 from eligibility.inputs.validation import validate
-from eligibility.inputs.yamlio import line_of, parse_text
+from eligibility.inputs.yamlio import locator, parse_text
 from eligibility.resources import FLAT_CSV_FILE, data_dir
 
 CSV_COLUMNS = (
@@ -440,8 +440,9 @@ def _parse_item(item: Item, as_of: date | None) -> Row:
         if item.kind == "yaml":
             text, offset = item.payload
             data = parse_text(text, item.where, offset)
+            locate = locator(text)
             profile = profile_from_data(
-                data, item.where, lambda path: _shifted(line_of(text, path), offset)
+                data, item.where, lambda path: _shifted(locate(path), offset)
             )
             return Row(item.number, item.where, profile)
         if item.kind == "json":
@@ -1048,7 +1049,7 @@ def flat_meaning(rules_dir: str | Path | None) -> FlatMeaning:
 @cache  # read once per text: a row built without a meaning given reads the bundled one
 def _flat_meaning(where: str, text: str) -> FlatMeaning:
     data = parse_text(text, where)
-    validate(data, "flat-csv", where, lambda path: line_of(text, path))
+    validate(data, "flat-csv", where, locator(text))
     course = data["course"]
     return FlatMeaning(
         data["job"],

@@ -10,7 +10,7 @@ file, the place, the fix and an example.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -115,20 +115,7 @@ def profile_from_text(text: str, source: str) -> Profile:
     if source.endswith(".json"):
         return profile_from_data(parse_json(text, source), source)
     data = parse_text(text, source)
-    return profile_from_data(data, source, _lines_of(text))
-
-
-def _lines_of(text: str) -> Callable[[list[str | int]], int | None]:
-    """:func:`line_of` for many paths of ``text``, composing its node tree once, when a first
-    problem needs a line (a valid profile never does)."""
-    found: list[Callable[[list[str | int]], int | None]] = []
-
-    def locate(path: list[str | int]) -> int | None:
-        if not found:
-            found.append(locator(text))
-        return found[0](path)
-
-    return locate
+    return profile_from_data(data, source, locator(text))
 
 
 def profile_from_data(data: Any, source: str, locate=None) -> Profile:
@@ -227,11 +214,11 @@ def _consistency_problems(data: Mapping[str, Any], valid: bool = True) -> Iterat
                 snippet({"credentials": [{"id": credential["id"], "status": "..."}]}),
             )
         seen_credentials.setdefault(name, index)
-    job_ids = [
+    job_ids = dict.fromkeys(  # in profile order, for the suggestion; a mapping to look up
         job["id"]
         for _, job in _records(data, "work_history", valid)
         if isinstance(job.get("id"), str)
-    ]
+    )
     for index, letter in _records(data, "verification_letters", valid):
         target = letter.get("covers_work_id")
         if isinstance(target, str) and target not in job_ids:
@@ -242,7 +229,7 @@ def _consistency_problems(data: Mapping[str, Any], valid: bool = True) -> Iterat
                 f"no job has the id {target!r}"
                 + (f": did you mean {listing(near, quote=chr(39))}?" if near else ""),
                 f"use the id of a work_history record: {known}",
-                snippet({"covers_work_id": (near or job_ids or ["job-1"])[0]}),
+                snippet({"covers_work_id": (near or [*job_ids, "job-1"])[0]}),
             )
     for index, course in _records(data, "training", valid):
         if course.get("completed") is True and course.get("completion_date", "") is None:

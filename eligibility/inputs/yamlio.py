@@ -226,15 +226,18 @@ def line_of(text: str, path: Sequence[str | int]) -> int | None:
 
 
 def locator(text: str) -> Callable[[Sequence[str | int]], int | None]:
-    """:func:`line_of` for many paths of one text: the node tree is composed once (a linter
-    placing every problem of a file would otherwise parse the file once per problem)."""
-    try:
-        root = yaml.compose(text, Loader=DatesAsTextLoader)
-    except yaml.YAMLError:
-        root = None
+    """:func:`line_of` for many paths of one text: the node tree is composed once, when a first
+    path is asked for (a linter placing every problem of a file would otherwise parse the file
+    once per problem, and valid input never asks)."""
+    composed: list[yaml.Node | None] = []
 
     def locate(path: Sequence[str | int]) -> int | None:
-        node = root
+        if not composed:
+            try:
+                composed.append(yaml.compose(text, Loader=DatesAsTextLoader))
+            except yaml.YAMLError:
+                composed.append(None)
+        node = composed[0]
         if node is None:
             return None
         line = node.start_mark.line + 1

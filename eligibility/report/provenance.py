@@ -62,7 +62,8 @@ def policies_used(policies: Mapping[str, Policy], chosen: Mapping[str, str]) -> 
 
 def footer_text(as_of: date, versions: Iterable[Version], chosen: Mapping[str, str]) -> str:
     """The last line of a text report: the same facts as the JSON reports state, in one line."""
-    rules = ", ".join(f"{r['id']} {r['version']}" for r in rules_json(versions)) or "none"
+    used = dict.fromkeys((version.id, version.version) for version in versions)
+    rules = ", ".join(f"{rule} {number}" for rule, number in used) or "none"
     settled = ", ".join(f"{k}={v}" for k, v in chosen.items())
     policies = f"{settled}, the others at their defaults" if settled else "the defaults"
     return (

@@ -23,6 +23,7 @@ from typing import Any
 
 import orjson
 
+from eligibility.errors import closest
 from eligibility.facts.book import HELD, SINGLE_RECORDS
 from eligibility.facts.kinds import HELD_RECORD, KINDS, Named
 from eligibility.resources import schema_file
@@ -43,7 +44,6 @@ from eligibility.rulebook.rulecheck import (
     _read_name,
     _reads_data,
     cited,
-    close_to,
     credential_name,
     registered_source,
 )
@@ -207,7 +207,7 @@ class _Definition:
                     where,
                     f"{name!r} is not a field of a {named.of} record",
                     f"use one of: {', '.join(records.fields())}",
-                    close_to(name, records.fields()),
+                    closest(name, records.fields()),
                 )
         elif named.what == "credential":
             credential_name(found, self.context, name, where, "in a fact file")
@@ -220,7 +220,7 @@ class _Definition:
                     where,
                     f"unknown body {name!r}: no credential of the registry is {name}'s",
                     f"use one of: {', '.join(bodies)}",
-                    close_to(name, bodies),
+                    closest(name, bodies),
                 )
         elif named.what == "standing":
             _standing(found, name, where)
@@ -238,7 +238,7 @@ class _Definition:
             where,
             f"{said} {policy!r}",
             f"use one of: {', '.join(known)}",
-            close_to(policy, known),
+            closest(policy, known),
         )
         return False
 
@@ -257,7 +257,7 @@ class _Definition:
                     [*table, value],
                     f"{value!r} is not a value of policy {named.name} ({', '.join(values)})",
                     f"use one of: {', '.join(values)}",
-                    close_to(value, values),
+                    closest(value, values),
                 )
         for value in values:
             if value not in named.values:
@@ -286,7 +286,7 @@ def _section(found: _Found, named: Named, where: list) -> None:
             f"{named.name!r} is not a section of a profile (schemas/profile.schema.json) or"
             f" {HELD}: no record would ever count",
             f"use one of: {', '.join(known)}",
-            close_to(named.name, known),
+            closest(named.name, known),
         )
     elif named.what == "one-record" and not records.one:
         single = [name for name, records in known.items() if records.one]
@@ -308,7 +308,7 @@ def _standing(found: _Found, name: str, where: list) -> None:
             where,
             f"unknown standing {name!r}",
             f"use one of: {', '.join(STANDINGS)}",
-            close_to(name, STANDINGS),
+            closest(name, STANDINGS),
         )
 
 
@@ -362,7 +362,7 @@ def _template(found: _Found, text: str, where: list, names: tuple[str, ...]) -> 
                 where,
                 f"{{{field}}} is not filled in (only {given} are, here)",
                 "correct the placeholder, or write the text out",
-                close_to(f"{{{field}}}", [f"{{{name}}}" for name in names]),
+                closest(f"{{{field}}}", [f"{{{name}}}" for name in names]),
             )
 
 
@@ -448,7 +448,7 @@ class _RecordLogic(_Logic):
                 where,
                 f"reads {name!r}, which is not a field of a {self.records.section} record",
                 f"use one of: {', '.join(fields)}",
-                close_to(name, fields),
+                closest(name, fields),
             )
 
     def _entry(self, name: str) -> Mapping[str, Any] | None:
@@ -493,7 +493,7 @@ class _RecordLogic(_Logic):
                 f"{literal!r} is not a value {what} of a {self.records.section} record takes"
                 f" ({', '.join(values)})",
                 f"use one of: {', '.join(values)}",
-                close_to(literal, values),
+                closest(literal, values),
             )
 
     def _judge(self, role: str) -> None:

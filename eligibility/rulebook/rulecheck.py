@@ -29,7 +29,7 @@ from typing import Any
 
 import orjson
 
-from eligibility.errors import InputError, place_of
+from eligibility.errors import InputError, closest, place_of
 from eligibility.inputs.yamlio import locator
 from eligibility.rulebook.versions import numbered
 
@@ -170,26 +170,6 @@ def refuse(problems: Iterable[Problem]) -> None:
             raise problem.as_error()
 
 
-def close_to(name: str, candidates: Iterable[str]) -> str | None:
-    """The candidate most like ``name`` (difflib's ratio, at least 0.6), if one is close; case is
-    not compared, and of two alike the one sharing the longer beginning wins (CEDC: CEDCC)."""
-    import difflib  # only when something is wrong
-
-    wanted = str(name).upper()
-    best: tuple[float, int, str] | None = None
-    for candidate in {str(c) for c in candidates if c is not None}:
-        other = candidate.upper()
-        matcher = difflib.SequenceMatcher(None, wanted, other)
-        if matcher.real_quick_ratio() < 0.6 or matcher.quick_ratio() < 0.6:
-            continue
-        ratio = matcher.ratio()
-        pairs = zip(wanted, other, strict=False)
-        shared = next((i for i, (a, b) in enumerate(pairs) if a != b), min(len(wanted), len(other)))
-        if ratio >= 0.6 and (best is None or (ratio, shared, candidate) > best):
-            best = (ratio, shared, candidate)
-    return best[2] if best else None
-
-
 class _Found:
     """Problems of one file as they are found: placed (line) and told once each at the end."""
 
@@ -252,7 +232,7 @@ def _check_entry(
             [*where, "id"],
             f"credential {entry['id']!r} is not in the credential registry ({context.registry_file})",
             "add it to the registry (id, body, name, coding), or correct the id here or there",
-            close_to(entry["id"], context.registered),
+            closest(entry["id"], context.registered),
         )
         return
     if known.get("body") != rule_file.body:
@@ -312,7 +292,7 @@ class _Version:
                     [*self.where, "open_policies", index],
                     f"unknown policy {policy!r}",
                     f"use one of: {', '.join(known)}",
-                    close_to(policy, known),
+                    closest(policy, known),
                 )
         seen: set[str] = set()
         for ci, check in enumerate(self.version["checks"]):
@@ -367,7 +347,7 @@ class _Version:
                     where,
                     f"{match.group()} is not filled in (only {', '.join(PLACEHOLDERS)} are)",
                     "correct the placeholder, or write the text out",
-                    close_to(match.group(), PLACEHOLDERS),
+                    closest(match.group(), PLACEHOLDERS),
                 )
         elif isinstance(value, list):
             for index, item in enumerate(value):
@@ -430,7 +410,7 @@ class _Version:
                     where,
                     f"reads unknown policy {policy!r}",
                     f"use one of: {', '.join(context.policies)}",
-                    close_to(policy, context.policies),
+                    closest(policy, context.policies),
                 )
                 return None
             self._named(
@@ -448,7 +428,7 @@ class _Version:
                 where,
                 f"reads unknown fact {read!r}",
                 "use a fact listed in the facts vocabulary (docs/facts.md)",
-                close_to(read, _spelt_like(read, context.fact_paths)),
+                closest(read, _spelt_like(read, context.fact_paths)),
             )
             return None
         self._credential_keys(read, where)
@@ -554,7 +534,7 @@ def credential_name(found: _Found, context: Context, name: str, where: list, how
         where,
         f"unknown credential {name!r} {how}",
         f"use a credential id from the registry ({context.registry_file})",
-        close_to(name, context.credential_ids),
+        closest(name, context.credential_ids),
     )
 
 
@@ -714,7 +694,7 @@ class _Logic:
                     where,
                     f"unknown standing {expression!r}",
                     f"use one of: {', '.join(STANDINGS)}",
-                    close_to(expression, STANDINGS),
+                    closest(expression, STANDINGS),
                 )
         elif isinstance(expression, dict) and len(expression) == 1:
             ((operator, args),) = expression.items()
@@ -782,7 +762,7 @@ class _Logic:
                 where,
                 f"unknown operator `{operator}`",
                 "use a standard JsonLogic operator (docs/lint.md lists them)",
-                close_to(operator, STANDARD_OPERATORS | self.extensions),
+                closest(operator, STANDARD_OPERATORS | self.extensions),
             )
             return False
         if operator not in STANDARD_OPERATORS and operator not in self.extensions:
@@ -917,7 +897,7 @@ class _Logic:
                     where,
                     f"{literal!r} is not a value of policy {policy} ({', '.join(values)})",
                     f"use one of: {', '.join(values)}",
-                    close_to(literal, values),
+                    closest(literal, values),
                 )
             return
         if name is not None and name in self.context.credential_lists:
@@ -933,7 +913,7 @@ class _Logic:
                     where,
                     f"{literal!r} is not a value the fact {name} takes ({', '.join(values)})",
                     f"use one of: {', '.join(values)}",
-                    close_to(literal, values),
+                    closest(literal, values),
                 )
             return
         own = {self.version.entry.get("id"), self.version.entry.get("apprentice")}
@@ -1213,12 +1193,12 @@ def _check_ids(
                 f"check id {check_id!r} does not start with its credential's id"
                 f" ({' or '.join(own)}) and a dash",
                 "name the check after its credential, as {credential}-exam",
-                close_to(check_id, guesses),
+                closest(check_id, guesses),
             )
             continue
         ending = check_id[len(prefix) + 1 :]
         if endings.get(ending, 0) == 1 and len(endings) > 1:
-            hint = close_to(check_id, [g for g in guesses if g != check_id])
+            hint = closest(check_id, [g for g in guesses if g != check_id])
             if hint:
                 founds[at.file.file].add(
                     WARNING,
@@ -1331,7 +1311,7 @@ def registered_source(found: _Found, where: list, source: str, catalogue: Catalo
             where,
             f"source {source!r} is not in the catalogue's source register ({catalogue.file})",
             "use the id the catalogue gives the source, or add it there",
-            close_to(source, catalogue.sources),
+            closest(source, catalogue.sources),
         )
 
 
@@ -1356,7 +1336,7 @@ def cited(
             where,
             f"cites source {source!r}, which {named} does not list",
             f"add {source} to {the}'s sources (with its url and confidence), or cite one it lists",
-            close_to(source, listed),
+            closest(source, listed),
         )
     elif catalogue is not None and source not in catalogue.ids:
         found.add(
@@ -1365,7 +1345,7 @@ def cited(
             where,
             f"cites {source!r}, which neither {named} nor the catalogue ({catalogue.file}) defines",
             f"cite a source {the} lists, or an id the catalogue defines",
-            close_to(source, [*listed, *catalogue.ids]),
+            closest(source, [*listed, *catalogue.ids]),
         )
 
 
@@ -1390,7 +1370,7 @@ def _registry(files: Sequence[RuleFile], context: Context, found: _Found) -> Non
                     "give each credential, alias and apprentice form one entry",
                 )
         if entry["id"] not in defined and lacking:
-            hint = close_to(entry["id"], lacking)
+            hint = closest(entry["id"], lacking)
             if hint:
                 found.add(
                     ERROR,

@@ -29,11 +29,11 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from eligibility.cache import cache_root
-from eligibility.errors import InputError, close_matches, listing, place_of
+from eligibility.errors import InputError, close_matches, did_you_mean, listing, place_of
 from eligibility.facts import CredentialInfo, FactBook, Registry, Retirement, compile_book
 from eligibility.inputs.profiles import read_text
 from eligibility.inputs.validation import validate
-from eligibility.inputs.yamlio import line_of, parse_text, refuse_deeper_than
+from eligibility.inputs.yamlio import line_of, locator, parse_text, refuse_deeper_than
 from eligibility.logic import Compiled, LogicError, comparison_sides, compile_logic, logic_key
 from eligibility.resources import FLAT_CSV_FILE, data_dir, schema_file
 from eligibility.rulebook.versions import check_names, expanded, for_credential, numbered
@@ -513,8 +513,9 @@ def fact_book(
 
 def _parsed_fact_file(path: Path, text: str) -> Any:
     data = parse_text(text, str(path))
-    refuse_deeper_than(data, MAX_DEPTH, str(path), lambda p: line_of(text, p))
-    validate(data, "fact-file", str(path), lambda p: line_of(text, p))
+    locate = locator(text)
+    refuse_deeper_than(data, MAX_DEPTH, str(path), locate)
+    validate(data, "fact-file", str(path), locate)
     return data
 
 
@@ -716,15 +717,16 @@ def file_value(path: Path, text: str) -> dict[str, Any]:
     schema-valid, with ``{credential}`` filled in per entry: ``{"body", "entries": [[entry,
     versions], ...]}``. A broken file is an :class:`InputError` naming the place."""
     data = parse_text(text, str(path))
-    refuse_deeper_than(data, MAX_DEPTH, str(path), lambda p: line_of(text, p))
-    validate(data, "rule", str(path), lambda p: line_of(text, p))
+    locate = locator(text)
+    refuse_deeper_than(data, MAX_DEPTH, str(path), locate)
+    validate(data, "rule", str(path), locate)
 
     def fail(where: list, problem: str, fix: str) -> None:
         _fail(path, text, where, problem, fix)
 
     whole = expanded(data["versions"], fail)
     if whole != data["versions"]:  # a version written as changes: the result must be whole
-        validate({**data, "versions": whole}, "rule", str(path), lambda p: line_of(text, p))
+        validate({**data, "versions": whole}, "rule", str(path), locate)
     check_names(whole, [entry["id"] for entry in data["credentials"]], fail)
     return {
         "body": data["body"],
@@ -1339,10 +1341,7 @@ def _compile(
 
 
 def _did_you_mean(read: str, facts: FactBook) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(read, [p for p in facts.paths if "*" not in p], n=1)
-    return f"did you mean {close[0]!r}? " if close else ""
+    return did_you_mean(read, [p for p in facts.paths if "*" not in p])
 
 
 def _check_overlaps(path: Path, text: str, versions: list[Version]) -> None:

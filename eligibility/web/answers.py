@@ -23,12 +23,11 @@ from eligibility.inputs.cohort import Upload, parse_item, read_items
 from eligibility.inputs.profiles import (
     Profile,
     decode_text,
-    profile_from_text,
     profile_from_upload,
 )
 from eligibility.report.explain import explain
 from eligibility.report.render import action_lines, check_text
-from eligibility.resources import schema_file
+from eligibility.resources import profile_modeline
 from eligibility.rulebook.rules import RuleBook
 
 
@@ -145,13 +144,7 @@ def profile_yaml(data: Mapping[str, Any]) -> str:
     serves the page: the file is saved here): dates stay text (quoted), keys in the profile's
     order."""
     body = yaml.dump(dict(data), Dumper=_NoAliases, sort_keys=False, allow_unicode=True, width=100)
-    return f"# yaml-language-server: $schema={schema_file('profile').resolve().as_posix()}\n{body}"
-
-
-def profile_from_download(text: str, name: str = "profile.yaml") -> Profile:
-    """The profile text the page carries (to download it, or to check it again), checked as a
-    file of that name would be."""
-    return profile_from_text(text, name)
+    return f"{profile_modeline()}\n{body}"
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,8 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, SecurityEr
 from werkzeug.serving import WSGIRequestHandler, make_server, select_address_family
 
 from eligibility.errors import InputError, fault, printable
-from eligibility.inputs.profiles import MAX_BYTES
+from eligibility.inputs.profiles import MAX_BYTES, profile_from_text
+from eligibility.inputs.questions import sections
 from eligibility.rulebook.rules import load_rulebook
 from eligibility.web import answers as pages
 from eligibility.web import form
@@ -161,7 +162,7 @@ def create_app(
 
     @app.route("/questions", methods=["GET", "POST"])
     def questions() -> tuple[str, int]:
-        groups = form.questions(book.registry)
+        groups = sections(book.registry)
         state: dict[str, list[str]] = request.form.to_dict(flat=False)
         step = request.form.get("step", "check" if request.method == "POST" else "")
         state.pop("step", None)
@@ -183,7 +184,7 @@ def create_app(
             return shown()
         if step == "edit":  # "change your answers": the profile the answers page carries
             try:
-                profile = pages.profile_from_download(request.form.get("profile_text", ""))
+                profile = profile_from_text(request.form.get("profile_text", ""), "profile.yaml")
             except InputError as error:
                 return problem("index.html", error)
             state = form.state_of(groups, profile.data)
@@ -208,7 +209,7 @@ def create_app(
         text = request.form.get("profile_text", "")
         name = _yaml_name(request.form.get("name", ""))
         try:
-            pages.profile_from_download(text, name)
+            profile_from_text(text, name)
         except InputError as error:
             return problem("index.html", error)
         response = Response(text, mimetype="application/yaml")

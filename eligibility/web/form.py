@@ -18,7 +18,6 @@ from eligibility.inputs.questions import (
     AnswerError,
     Group,
     Question,
-    sections,
     to_answers,
     to_profile,
 )
@@ -301,11 +300,6 @@ def _group_at(groups: tuple[Group, ...], path: str) -> Group | None:
 
 def _within(name: str, prefix: str) -> bool:
     return name.split(":", 1)[-1].startswith(prefix)
-
-
-def questions(registry: Any = None) -> tuple[Group, ...]:
-    """The form's sections: every question of the profile (``inputs.questions.sections``)."""
-    return sections(registry)
 
 
 def fields(blocks: tuple[Block, ...]) -> Iterator[Field]:

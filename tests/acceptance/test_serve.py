@@ -18,6 +18,7 @@ from eligibility import cli
 from eligibility.api import check_profile
 from eligibility.errors import InputError, printable
 from eligibility.inputs.profiles import load_profile
+from eligibility.inputs.questions import sections
 from eligibility.inputs.yamlio import parse_text
 from eligibility.report.render import text_report
 from tests.conftest import PROFILES
@@ -185,7 +186,7 @@ def test_a_json_profile_downloads_as_yaml_of_the_same_data(client):
 
 def test_the_form_builds_the_profile_its_fields_say(client, rulebook):
     """Every fixture shown in the form and sent back unchanged is the same profile."""
-    groups = form.questions(rulebook.registry)
+    groups = sections(rulebook.registry)
     for path in sorted(PROFILES.glob("*.yaml")):
         data = load_profile(path).data
         reading = form.profile_of(groups, form.state_of(groups, data))

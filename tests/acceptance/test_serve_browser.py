@@ -25,6 +25,7 @@ import pytest
 from eligibility.api import check_profile
 from eligibility.errors import printable
 from eligibility.inputs.profiles import load_profile
+from eligibility.inputs.questions import sections
 from eligibility.inputs.yamlio import parse_text
 from eligibility.report.explain import explain
 from eligibility.report.render import check_text, text_report
@@ -151,7 +152,7 @@ def test_a_worked_candidate_typed_into_the_form_gets_the_answers_check_gives(
     url, _ = server
     path = PROFILES / "c09-hana-sato.yaml"
     data = load_profile(path).data
-    state = form.state_of(form.questions(rulebook.registry), data)
+    state = form.state_of(sections(rulebook.registry), data)
     page.goto(url)
     page.get_by_role("link", name="Start the questions").click()
     page.get_by_role("heading", name="Your profile: the questions").wait_for()
