@@ -1169,6 +1169,9 @@ DATE_GUESSES = (
 )  # fmt: skip
 
 
+_VALUE_COLUMNS = ("highest_education", "letter_on_file", *LIST_COLUMNS)
+
+
 def read_cells(flat: Mapping[str, str], layout: CsvLayout, where: str) -> Mapping[str, str]:
     """A CSV row's cells as the flat layout writes them: dates as YYYY-MM-DD (read in the
     mapping's formats), values mapped (case and surrounding spaces ignored), lists joined by
@@ -1179,9 +1182,10 @@ def read_cells(flat: Mapping[str, str], layout: CsvLayout, where: str) -> Mappin
         if value and not _ISO_DATE.match(value):
             cells = cells or dict(flat)
             cells[ours] = _read_date(value, ours, layout, where)
-    for ours in ("highest_education", "letter_on_file", *LIST_COLUMNS):
+    plain = layout.plain
+    for ours in _VALUE_COLUMNS:
         value = flat.get(ours)
-        if not value:
+        if not value or (plain and _as_written(value, ours)):
             continue
         read = _read_value(value, ours, layout, where)
         if read != value:
@@ -1256,6 +1260,25 @@ def _read_value(value: str, ours: str, layout: CsvLayout, where: str) -> str:
     return ";".join(read) if ours in LIST_COLUMNS else read[0]
 
 
+def _as_written(value: str, ours: str) -> bool:
+    """Whether a cell of an export without value maps or separators is read as it is: the
+    common case, checked without building anything (a batch reads every row)."""
+    if ours == "letter_on_file":
+        return value.lower() in YES or value.lower() in NO
+    allowed = _allowed_set(ours)
+    if allowed is None:
+        return True
+    if ours in LIST_COLUMNS:
+        return all(item.strip() in allowed for item in value.split(";") if item.strip())
+    return value in allowed
+
+
+@cache
+def _allowed_set(ours: str) -> frozenset[str] | None:
+    allowed = _allowed(ours)
+    return None if allowed is None else frozenset(allowed)
+
+
 @cache
 def _folded_values(ours: str) -> dict[str, str]:
     return {_folded(value): value for value in _allowed(ours) or ()}
@@ -1313,6 +1336,7 @@ def _check_sample(path: Path, head: CsvHead) -> None:
     records = _csv_records(path, handle, lines, head)
     failures: Counter[tuple[str, str]] = Counter()
     examples: dict[tuple[str, str], list[str]] = {}
+    columns: dict[tuple[str, str], dict[str, None]] = {}  # ours, in the order first seen
     read = 0
     try:
         for item in itertools.islice(records, SAMPLE_ROWS):
@@ -1322,8 +1346,10 @@ def _check_sample(path: Path, head: CsvHead) -> None:
             try:
                 read_cells(item.payload[0], head.layout, item.where)
             except CellError as error:
-                key = (error.column, error.kind)
+                # dates alike in any date column (each row names its first): one cause
+                key = ("", "date") if error.kind == "date" else (error.column, error.kind)
                 failures[key] += 1
+                columns.setdefault(key, {})[error.column] = None
                 seen = examples.setdefault(key, [])
                 if len(seen) < 50:
                     seen.append(error.value)
@@ -1332,43 +1358,58 @@ def _check_sample(path: Path, head: CsvHead) -> None:
         handle.close()
     if not failures:
         return
-    (column, kind), count = failures.most_common(1)[0]
+    key, count = failures.most_common(1)[0]
     if count < MOST_ROWS or count * 2 <= read:
         return
-    layout = head.layout
     rows = (
         f"{count:,} of the first {read:,} rows"
         if read == SAMPLE_ROWS
         else f"{count:,} of {read:,} rows"
     )
-    seen = examples[(column, kind)]
-    theirs = layout.theirs(column)
+    problem, fix = _sample_message(head.layout, rows, key[1], list(columns[key]), examples[key])
+    raise InputError(str(path), None, problem, fix + "; nothing was written, run it again then")
+
+
+def _sample_message(
+    layout: CsvLayout, rows: str, kind: str, columns: list[str], seen: list[str]
+) -> tuple[str, str]:
+    """The one message (problem, fix) for most rows failing alike in ``columns`` (ours)."""
+    names = " and ".join(
+        filter(
+            None,
+            [
+                ", ".join(repr(layout.theirs(c)) for c in columns[:-1]),
+                repr(layout.theirs(columns[-1])),
+            ],
+        )
+    )
     where = (
         f"the mapping file {layout.file}"
         if layout.file
         else "a mapping file given with --mapping (docs/batch.md)"
     )
-    if kind == "date":
-        form = layout.date_formats.get(column)
-        guess = _guess_format(seen)
-        problem = (
-            f"{rows} have dates like {seen[0]} in {theirs!r}, not written {form or 'YYYY-MM-DD'}"
-        )
-        if guess is None:
-            fix = f"set the date format of {column} in {where}: date_formats: {{{column}: '...'}} (docs/batch.md)"
-        elif form is None:
-            fix = (
-                f"add date_format: '{guess}' to {where} (or date_formats: {{{column}: '{guess}'}} for"
-                " that column alone)"
-            )
-        else:
-            fix = f"change the date format of {column} in {where} to '{guess}'"
-    else:
+    if kind == "value":
+        (column,) = columns
         distinct = list({_folded(v): v for v in seen}.values())[:5]
         allowed = _allowed(column) or ("yes", "no")
-        problem = f"{rows} have values like {seen[0]!r} in {theirs!r}, which {column} does not take (it takes {', '.join(allowed)})"
-        fix = f"map them in {where}: values: {{{column}: {{{_value_pairs(column, distinct)}}}}}"
-    raise InputError(str(path), None, problem, fix + "; nothing was written, run it again then")
+        return (
+            f"{rows} have values like {seen[0]!r} in {names}, which {column} does not take"
+            f" (it takes {', '.join(allowed)})",
+            f"map them in {where}: values: {{{column}: {{{_value_pairs(column, distinct)}}}}}",
+        )
+    forms = {layout.date_formats.get(c) for c in columns}
+    written = (forms.pop() or "YYYY-MM-DD") if len(forms) == 1 else "as the mapping says"
+    problem = f"{rows} have dates like {seen[0]} in {names}, not written {written}"
+    guess = _guess_format(seen)
+    if guess is None:
+        own = ", ".join(f"{c}: '...'" for c in columns)
+        return problem, f"set their date format in {where}: date_formats: {{{own}}} (docs/batch.md)"
+    if not any(layout.date_formats.get(c) for c in columns):
+        alone = f" (or date_formats: {{{columns[0]}: '{guess}'}} for that column alone)"
+        return problem, f"add date_format: '{guess}' to {where}" + (
+            alone if len(columns) == 1 else ""
+        )
+    return problem, f"change the date format of {', '.join(columns)} in {where} to '{guess}'"
 
 
 def profile_from_flat(

@@ -7,11 +7,20 @@ import csv
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from benchmarks.sis_export import write
 from eligibility.cli import main
-from eligibility.inputs.cohort import load_mapping, read_cohort
+from eligibility.inputs.cohort import (
+    count_shard,
+    load_mapping,
+    number_shards,
+    parse_item,
+    read_cohort,
+    read_items,
+    read_shard,
+)
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 EXPORT, MAPPING = EXAMPLES / "sis-export.csv", EXAMPLES / "sis-mapping.yaml"
@@ -82,3 +91,47 @@ def test_the_shipped_export_s_dates_and_lists_are_read_as_written() -> None:
         letter = student["Employer Letter (Y/N)"].strip().upper() == "Y"
         assert ("verification_letters" in data) == (letter and bool(student["Coding Job Start"]))
     assert dated > 100
+
+
+def test_the_shipped_export_cut_into_shards_reads_as_a_whole() -> None:
+    """--jobs: each worker reads its own stretch of the export, with the delimiter, dates and
+    values the first line and the mapping said."""
+    layout = load_mapping(MAPPING)
+    whole = [parse_item(item) for item in read_items(EXPORT, layout)]
+    cohort = read_items(EXPORT, layout)
+    shards = cohort.shards(3)
+    cohort.close()
+    assert shards is not None and len(shards) == 3
+    shards = number_shards(shards, [count_shard(shard) or 0 for shard in shards])
+    pieces = [parse_item(item) for shard in shards for item in read_shard(shard)]
+    assert pieces == whole
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (  # dates fail in whichever date column each row fills first: still one cause
+            'date_format: "%m/%d/%Y"',
+            "rows have dates like 07/30/2027 in 'AAPC Paid Through', 'Coding Job Start' and"
+            " 'Course Completed', not written YYYY-MM-DD\n  fix: add date_format: '%m/%d/%Y'",
+        ),
+        (
+            "    High School Diploma: hs_diploma",
+            "rows have values like 'High School Diploma' in 'Highest Education', which"
+            " highest_education does not take",
+        ),
+    ],
+)
+def test_the_shipped_mapping_missing_a_line_gives_one_message_and_no_report(
+    tmp_path, line, message
+) -> None:
+    text = MAPPING.read_text(encoding="utf-8")
+    assert line in text
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(text.replace(line, ""), encoding="utf-8")
+    out = tmp_path / "report.csv"
+    result = CliRunner().invoke(
+        main, ["batch", str(EXPORT), "--mapping", str(mapping), "--out", str(out)]
+    )
+    assert result.exit_code == 2 and message in result.output, result.output
+    assert len(result.output.splitlines()) == 2 and not out.exists()

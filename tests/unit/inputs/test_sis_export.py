@@ -160,7 +160,7 @@ def test_a_few_rows_failing_alike_are_error_rows_each_naming_the_fix(tmp_path) -
     [
         (
             MAPPING + "date_fromat: '%d'\n",
-            "line 14: unknown key 'date_fromat'\n  fix: did you mean 'date_format'?",
+            "line 14: unknown key(s) date_fromat\n  fix: did you mean 'date_format'?",
         ),
         (MAPPING.replace('delimiter: ";"', 'delimiter: ";;"'), "line 8 ($.delimiter)"),
         (
@@ -180,3 +180,51 @@ def test_a_bad_mapping_key_or_value_is_one_message_naming_its_place(tmp_path, te
     result, _ = _batch(tmp_path, _export(tmp_path, [ROW]), mapping)
     assert result.exit_code == 2
     assert f"{mapping}: " in result.output and message in result.output
+
+
+def test_one_list_column_may_have_its_own_separator_and_our_values_any_case(tmp_path) -> None:
+    header = HEADER + ";Certs"
+    mapping = MAPPING + "list_separators: {credentials: /}\n"
+    mapping = mapping.replace(
+        "  letter_on_file: Letter\n", "  letter_on_file: Letter\n  credentials: Certs\n"
+    )
+    data = _profile(
+        tmp_path, ROW.replace("CPT, ICD", "cpt, icd") + ";CPC-A / CCA", mapping, header=header
+    )
+    assert data["work_history"][0]["code_sets"] == ["CPT", "ICD-10-CM"]
+    assert [c["id"] for c in data["credentials"]] == ["CPC", "CCA"]
+
+
+def test_most_rows_in_another_format_than_the_mapping_s_say_which_format(tmp_path) -> None:
+    rows = [
+        ROW.replace("S1", f"S{n}").replace("03/15/2019", f"{10 + n % 18}.03.2019")
+        for n in range(30)
+    ]
+    result, _ = _batch(tmp_path, _export(tmp_path, rows), _mapping(tmp_path))
+    assert result.exit_code == 2
+    assert (
+        "30 of 30 rows have dates like 10.03.2019 in 'Start Date', not written %m/%d/%Y"
+        in result.output
+    )
+    assert "change the date format of coding_start in the mapping file" in result.output
+    assert "to '%d.%m.%Y'" in result.output
+
+
+def test_most_rows_of_an_export_without_a_mapping_failing_alike_name_the_mapping(tmp_path):
+    rows = [f"S{n};03/{10 + n % 18}/2019" for n in range(25)]
+    source = _export(tmp_path, rows, header="candidate_id;coding_start")
+    with pytest.raises(InputError) as caught:
+        read_items(source)
+    assert caught.value.problem.startswith(
+        "25 of 25 rows have dates like 03/10/2019 in 'coding_start'"
+    )
+    assert "a mapping file given with --mapping" in caught.value.fix
+    assert "date_format: '%m/%d/%Y'" in caught.value.fix
+
+
+def test_a_value_yaml_reads_as_true_or_false_must_be_quoted(tmp_path) -> None:
+    mapping = _mapping(tmp_path, MAPPING.replace("{Y: yes, N: no}", "{Yes: yes, No: no}"))
+    with pytest.raises(InputError) as caught:
+        load_mapping(mapping)
+    assert caught.value.place == "line 12 ($.values.letter_on_file)"
+    assert "put the export's value in quotes ('Yes': yes)" in caught.value.fix
