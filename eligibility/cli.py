@@ -822,7 +822,9 @@ def lint(rules_dir, fmt, catalogue) -> None:
     "mapping",
     type=click.Path(dir_okay=False),
     default=None,
-    help="For CSV input in another layout: YAML 'columns: {our_name: your_column}', optionally 'ignore: [your_column, ...]'.",
+    help="For CSV input in another layout: YAML 'columns: {our_name: your_column}', optionally"
+    " 'ignore', 'delimiter', 'date_format', 'values', 'list_separator' (docs/batch.md;"
+    " example: docs/examples/sis-mapping.yaml).",
 )
 @click.option(
     "--jobs",

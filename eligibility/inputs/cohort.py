@@ -16,15 +16,15 @@ import os
 import re
 import stat
 import sys
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path, PurePath
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 
-from eligibility.errors import InputError, fault
+from eligibility.errors import InputError, close_matches, fault, place_of
 from eligibility.inputs.jsontext import parse_json_line
 from eligibility.inputs.profiles import (
     MAX_BYTES,
@@ -35,7 +35,7 @@ from eligibility.inputs.profiles import (
     profile_from_text,
     read_text,
 )
-from eligibility.inputs.validation import validate
+from eligibility.inputs.validation import schema, validate
 from eligibility.inputs.yamlio import locator, parse_text
 from eligibility.resources import FLAT_CSV_FILE, data_dir
 
@@ -449,6 +449,7 @@ def _parse_item(item: Item, as_of: date | None) -> Row:
             data = parse_json_line(item.payload, item.where)
         assumed: tuple[str, ...] = ()
         if item.kind == "flat":
+            data = read_cells(data, layout, item.where)
             data, assumed = profile_from_flat(data, item.where, as_of, layout.meaning)
         profile = profile_from_data(data, item.where)
         if assumed:
@@ -470,15 +471,26 @@ def _parse_item(item: Item, as_of: date | None) -> Row:
 
 @dataclass(frozen=True)
 class CsvLayout:
-    """Which column of an export holds which of ours (``columns``: ours -> theirs; the rest by
-    our own names), and the export's columns to leave out. Any other column is refused: a
-    misspelt header would otherwise be dropped without a word, and change verdicts."""
+    """How an export is read: which column holds which of ours (``columns``: ours -> theirs; the
+    rest by our own names; ``parts``: ours -> several of theirs, joined by a space: a name over
+    first and last name), the export's columns to leave out, and how its cells are written
+    (``delimiter``, None: found from the header; ``date_formats``, ``values``, ``separators``:
+    per column of ours). Any other column is refused: a misspelt header would otherwise be
+    dropped without a word, and change verdicts."""
 
     columns: Mapping[str, str] = field(default_factory=dict)
     ignored: frozenset[str] = frozenset()
     meaning: FlatMeaning | None = None  # None: the bundled rules' (flat_meaning)
+    parts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    delimiter: str | None = None
+    date_formats: Mapping[str, str] = field(default_factory=dict)  # ours -> strptime format
+    values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # casefolded -> ours
+    separators: Mapping[str, str] = field(default_factory=dict)  # list column -> separator
+    file: str = ""  # the mapping file, named in messages ("" without one)
 
     def theirs(self, ours: str) -> str:
+        if ours in self.parts:
+            return " + ".join(self.parts[ours])
         return self.columns.get(ours, ours)
 
     def reads(self, name: str) -> bool:
@@ -486,7 +498,14 @@ class CsvLayout:
         not left out."""
         if name in self.ignored:
             return False
-        return name in self.columns.values() or (name in CSV_COLUMNS and name not in self.columns)
+        if name in self.columns.values() or any(name in p for p in self.parts.values()):
+            return True
+        return name in CSV_COLUMNS and name not in self.columns and name not in self.parts
+
+    @property
+    def plain(self) -> bool:
+        """Cells are read as they are written (nothing to convert but what every CSV gets)."""
+        return not (self.date_formats or self.values or self.separators)
 
 
 # where the flat layout puts each column in a profile (profile_from_flat), most specific first
@@ -523,39 +542,222 @@ def _column_of(place: str | None, layout: CsvLayout) -> str | None:
     return f"column {theirs}" if theirs == ours else f"column {theirs} ({ours})"
 
 
-def load_mapping(path: str | Path) -> CsvLayout:
-    """A CSV mapping file: ``columns: {our_column: their_column, ...}`` and, optionally,
-    ``ignore: [their_column, ...]``."""
-    data = parse_text(read_text(path), str(path))
+DATE_COLUMNS = (
+    "as_of", "coding_start", "coding_end", "letter_date", "course_completed_on",
+    "practicode_completed_on", "aapc_paid_through",
+)  # fmt: skip
+LIST_COLUMNS = ("code_sets", "course_topics", "credentials")
+DELIMITERS = {";": ";", ",": ",", "|": "|", "\t": "\t", "tab": "\t"}  # as written -> the character
+MAPPING_KEYS = (
+    "columns", "ignore", "delimiter", "date_format", "date_formats", "values", "list_separator",
+    "list_separators",
+)  # fmt: skip
+YES, NO = ("yes", "y", "true", "1"), ("", "no", "n", "false", "0")
 
-    def refuse(problem: str, fix: str) -> None:
-        raise InputError(str(path), None, problem, fix)
+
+def load_mapping(path: str | Path) -> CsvLayout:
+    """A CSV mapping file (docs/batch.md): ``columns: {our_column: their_column, ...}``
+    (``name`` may be a list of columns), and optionally ``ignore``, ``delimiter``,
+    ``date_format(s)``, ``values`` and ``list_separator(s)``. Anything wrong is one
+    :class:`InputError` naming the line and the fix."""
+    text = read_text(path)
+    data = parse_text(text, str(path))
+    locate = locator(text)
+
+    def refuse(problem: str, fix: str, at: tuple[str, ...] = ()) -> NoReturn:
+        raise InputError(str(path), place_of(at, locate(at)) if at else None, problem, fix)
 
     usage = (
         f"write columns: {{OUR_NAME: YOUR_COLUMN}} with OUR_NAME one of {', '.join(CSV_COLUMNS)}"
     )
     if not isinstance(data, dict) or not isinstance(data.get("columns"), dict):
         refuse("no 'columns:' mapping", usage)
-    extra = sorted(str(key) for key in set(data) - {"columns", "ignore"})
+    extra = sorted(str(key) for key in set(data) - set(MAPPING_KEYS))
     if extra:
-        refuse(
-            f"unknown key(s) {', '.join(extra)}", usage + ", and optionally ignore: [YOUR_COLUMN]"
+        close = close_matches(extra[0], MAPPING_KEYS, 1)
+        raise InputError(
+            str(path),
+            f"line {locate([extra[0]])}",
+            f"unknown key(s) {', '.join(extra)}",
+            (f"did you mean {close[0]!r}? " if close else "")
+            + f"The keys are {', '.join(MAPPING_KEYS)} (docs/batch.md)",
         )
-    columns = {str(ours): str(theirs) for ours, theirs in data["columns"].items()}
-    unknown = sorted(set(columns) - set(CSV_COLUMNS))
-    if unknown:
-        refuse(f"unknown column name(s) {', '.join(unknown)}", usage)
+    columns: dict[str, str] = {}
+    parts: dict[str, tuple[str, ...]] = {}
+    for ours, theirs in data["columns"].items():
+        at = ("columns", str(ours))
+        if str(ours) not in CSV_COLUMNS:
+            close = close_matches(str(ours), CSV_COLUMNS, 1)
+            refuse(
+                f"unknown column name {ours!r}",
+                (f"did you mean {close[0]!r}? " if close else "") + usage,
+                at,
+            )
+        if isinstance(theirs, list):
+            if ours != "name":
+                refuse(
+                    f"{ours} is given several columns; only name may be made of several columns",
+                    f"map {ours} to one column of the export",
+                    at,
+                )
+            if not theirs or not all(isinstance(c, str) and c for c in theirs):
+                refuse("name's columns are not a list of column names", NAME_FIX, at)
+            parts[ours] = tuple(theirs)
+        elif isinstance(theirs, str | int | float) and not isinstance(theirs, bool):
+            columns[str(ours)] = str(theirs)
+        else:
+            refuse(f"{ours} is not mapped to a column name", usage, at)
     ignored = data.get("ignore", [])
     if not isinstance(ignored, list) or not all(isinstance(c, str) for c in ignored):
-        refuse("'ignore' is not a list of column names", "write ignore: [Email, Phone]")
-    theirs = list(columns.values())
-    twice = sorted({name for name in theirs if theirs.count(name) > 1})
+        refuse(
+            "'ignore' is not a list of column names", "write ignore: [Email, Phone]", ("ignore",)
+        )
+    theirs_all = [*columns.values(), *(c for p in parts.values() for c in p)]
+    twice = sorted({name for name in theirs_all if theirs_all.count(name) > 1})
     if twice:
         refuse(f"column {twice[0]!r} is mapped to more than one of ours", "map each column once")
-    both = sorted(set(theirs) & set(ignored))
+    both = sorted(set(theirs_all) & set(ignored))
     if both:
         refuse(f"column {both[0]!r} is both mapped and ignored", "keep it in one of the two")
-    return CsvLayout(columns, frozenset(ignored))
+    delimiter = None
+    if "delimiter" in data:
+        delimiter = DELIMITERS.get(str(data["delimiter"]).lower())
+        if delimiter is None:
+            refuse(
+                f"delimiter {data['delimiter']!r} is not one the tool reads",
+                "write delimiter: ';' (or ',', '|', tab), or leave it out to have it detected",
+                ("delimiter",),
+            )
+    return CsvLayout(
+        columns,
+        frozenset(ignored),
+        parts=parts,
+        delimiter=delimiter,
+        date_formats=_date_formats(data, refuse),
+        values=_value_maps(data, refuse),
+        separators=_separators(data, refuse),
+        file=str(path),
+    )
+
+
+NAME_FIX = "write name: [First Name, Last Name] (the export's columns, joined by a space)"
+DATE_FIX = "write it with %Y, %m and %d, as '%m/%d/%Y' for 03/15/2019 (docs/batch.md)"
+
+
+def _keyed(data: Mapping[str, Any], key: str, allowed: tuple[str, ...], what: str, refuse: Any):
+    """The mapping ``data[key]`` keyed by our columns of ``allowed`` (refused otherwise)."""
+    given = data.get(key, {})
+    if not isinstance(given, dict):
+        refuse(
+            f"{key} is not a mapping of our column names", f"write {key}: {{OUR_NAME: ...}}", (key,)
+        )
+    for ours in given:
+        if str(ours) not in allowed:
+            close = close_matches(str(ours), allowed, 1)
+            refuse(
+                f"{ours} is not {what}",
+                (f"did you mean {close[0]!r}? " if close else "")
+                + f"{key} takes {', '.join(allowed)}",
+                (key, str(ours)),
+            )
+    return given
+
+
+def _date_formats(data: Mapping[str, Any], refuse: Any) -> dict[str, str]:
+    """Each date column's format: its own (``date_formats``), else ``date_format``, else none."""
+    default = data.get("date_format")
+    if default is not None:
+        _check_date_format(default, refuse, ("date_format",))
+    own = _keyed(data, "date_formats", DATE_COLUMNS, "a date column", refuse)
+    for ours, form in own.items():
+        _check_date_format(form, refuse, ("date_formats", ours))
+    return {
+        ours: own.get(ours, default) for ours in DATE_COLUMNS if own.get(ours, default) is not None
+    }
+
+
+def _check_date_format(form: Any, refuse: Any, at: tuple[str, ...]) -> None:
+    """A strptime format that reads a whole date back as it was written."""
+    sample = datetime(2019, 3, 15)
+    try:
+        whole = isinstance(form, str) and datetime.strptime(sample.strftime(form), form) == sample
+    except ValueError:
+        whole = False
+    if not whole:
+        refuse(f"{form!r} is not a whole date format (year, month and day)", DATE_FIX, at)
+
+
+def _value_maps(data: Mapping[str, Any], refuse: Any) -> dict[str, dict[str, str]]:
+    """Per column, the export's values (case and surrounding spaces ignored) -> ours; a value
+    of ours that the column cannot hold is refused here, with the closest."""
+    maps: dict[str, dict[str, str]] = {}
+    for ours, given in _keyed(data, "values", CSV_COLUMNS, "one of our columns", refuse).items():
+        at = ("values", str(ours))
+        if not isinstance(given, dict):
+            refuse(
+                f"values of {ours} are not a mapping",
+                f"write {ours}: {{'Their value': our_value}}",
+                at,
+            )
+        maps[ours] = {}
+        for theirs, value in given.items():
+            if isinstance(theirs, bool):
+                refuse(
+                    f"a value of {ours} written yes, no, true, false, on or off without quotes",
+                    "put the export's value in quotes ('Yes': yes), so that YAML keeps it as written",
+                    at,
+                )
+            if isinstance(value, bool) and ours == "letter_on_file":
+                value = "yes" if value else "no"
+            allowed = _allowed(ours)
+            if (
+                not isinstance(value, str | int | float)
+                or isinstance(value, bool)
+                or (allowed and str(value) not in allowed)
+            ):
+                close = close_matches(str(value), allowed or (), 1)
+                refuse(
+                    f"{value!r} (for {theirs!r}) is not a value {ours} can hold",
+                    (f"did you mean {close[0]!r}? " if close else "")
+                    + (f"{ours} takes {', '.join(allowed)}" if allowed else "write it as text"),
+                    (*at, str(theirs)),
+                )
+            maps[ours][_folded(str(theirs))] = str(value)
+    return maps
+
+
+def _separators(data: Mapping[str, Any], refuse: Any) -> dict[str, str]:
+    default = data.get("list_separator")
+    own = _keyed(data, "list_separators", LIST_COLUMNS, "a list column", refuse)
+    for at, given in [(("list_separator",), default)] + [
+        (("list_separators", k), v) for k, v in own.items()
+    ]:
+        if given is not None and (not isinstance(given, str) or not given.strip(" ")):
+            refuse(
+                f"{given!r} is not a list separator",
+                "write list_separator: ',' (any text but spaces)",
+                at,
+            )
+    found = {ours: own.get(ours, default) for ours in LIST_COLUMNS}
+    return {ours: sep for ours, sep in found.items() if sep is not None and sep != ";"}
+
+
+def _folded(value: str) -> str:
+    return value.strip().casefold()
+
+
+@cache
+def _allowed(ours: str) -> tuple[str, ...] | None:
+    """The values a column of ours can hold, from the profile schema (None: any text)."""
+    if ours == "letter_on_file":
+        return ("yes", "no")
+    props = schema("profile")["properties"]
+    enums = {
+        "highest_education": props["education"]["properties"]["highest_level"],
+        "code_sets": props["work_history"]["items"]["properties"]["code_sets"]["items"],
+        "course_topics": props["training"]["items"]["properties"]["topics"]["items"],
+    }
+    return tuple(enums[ours]["enum"]) if ours in enums else None
 
 
 def _directory(folder: Path) -> list[str]:
@@ -664,20 +866,68 @@ def _csv(path: Path, layout: CsvLayout) -> Cohort:
     handle = path.open("rb")
     lines = _Lines(handle, replayable=True, name="export")
     try:
+        first = next(lines, "")
+        lines.again(lines.mark())  # read again as the header, once its delimiter is known
+        if 1 in lines.bad:
+            raise InputError(str(path), "line 1", *lines.bad[1])
+        delimiter = layout.delimiter or sniff_delimiter(first)
         try:
-            header = [name.strip() for name in next(csv.reader(lines, strict=True), [])]
+            header = [
+                name.strip()
+                for name in next(csv.reader(lines, strict=True, delimiter=delimiter), [])
+            ]
         except csv.Error as error:
             raise InputError(
                 str(path), "line 1", _csv_problem(error)[0], "write the header as name,name,..."
             ) from None
-        if 1 in lines.bad:
-            raise InputError(str(path), "line 1", *lines.bad[1])
+        layout = replace(layout, delimiter=delimiter)
+        _check_one_column(path, header, layout)
         _check_header(path, header, layout)
     except BaseException:
         handle.close()
         raise
     head = CsvHead(tuple(header), layout, lines.number)
+    try:
+        _check_sample(path, head)
+    except BaseException:
+        handle.close()
+        raise
     return Cohort(path, "csv", _csv_records(path, handle, lines, head), head, handle)
+
+
+def sniff_delimiter(header: str) -> str:
+    """The delimiter of an export whose mapping does not say: the one of ``,`` ``;`` tab ``|``
+    that cuts the header line into the most columns (a comma when none does)."""
+
+    def columns(delimiter: str) -> int:
+        try:
+            return len(next(csv.reader([header], strict=True, delimiter=delimiter), []))
+        except csv.Error:
+            return 0
+
+    return max(DELIMITERS.values(), key=lambda d: (columns(d), d == ","))
+
+
+def _delimiter_name(delimiter: str) -> str:
+    return "tab" if delimiter == "\t" else repr(delimiter)
+
+
+def _check_one_column(path: Path, header: list[str], layout: CsvLayout) -> None:
+    """A header read as one column that holds another delimiter: the export is separated by that
+    one, and every row would be misread."""
+    used = layout.delimiter or ","
+    held = [d for d in DELIMITERS.values() if d != used and len(header) == 1 and d in header[0]]
+    if held:
+        other = _delimiter_name(held[0])
+        setting = "tab" if held[0] == "\t" else f"'{held[0]}'"
+        raise InputError(
+            str(path),
+            "line 1",
+            f"the header is read as one column, {header[0][:60]!r}, holding {other}: the export"
+            f" is probably separated by {other}, not {_delimiter_name(used)}",
+            f"write delimiter: {setting} in the mapping file, or leave delimiter out to have it"
+            " found from the header",
+        )
 
 
 def _check_header(path: Path, header: list[str], layout: CsvLayout) -> None:
@@ -691,7 +941,8 @@ def _check_header(path: Path, header: list[str], layout: CsvLayout) -> None:
     repeated = sorted({name for name in read if read.count(name) > 1})
     if repeated:
         refuse(f"column {repeated[0]!r} appears twice in the header", "keep one of them")
-    for ours, theirs in layout.columns.items():
+    mapped = [*layout.columns.items(), *((o, c) for o, p in layout.parts.items() for c in p)]
+    for ours, theirs in mapped:
         if theirs not in header:
             close = difflib.get_close_matches(theirs, header, n=1)
             refuse(
@@ -713,7 +964,7 @@ def _check_header(path: Path, header: list[str], layout: CsvLayout) -> None:
         if name in CSV_COLUMNS:  # ours, but the mapping reads it from another column
             refuse(
                 f"column {name!r} has one of our names, but the mapping reads {name} from"
-                f" {layout.columns[name]!r}",
+                f" {layout.theirs(name)!r}",
                 f"leave it out with ignore: [{name}], or map {name} to it",
             )
         close = difflib.get_close_matches(name, [c for c in CSV_COLUMNS if c not in header], n=1)
@@ -818,10 +1069,12 @@ def _csv_records(
         for ours in CSV_COLUMNS
         if layout.theirs(ours) in header and layout.reads(layout.theirs(ours))
     }
+    joined = {ours: [header.index(c) for c in parts] for ours, parts in layout.parts.items()}
     nameless = [i for i, name in enumerate(header) if not name]
+    delimiter = layout.delimiter or ","
     with handle:
         lines.mark()
-        reader = csv.reader(lines, strict=True)
+        reader = csv.reader(lines, strict=True, delimiter=delimiter)
         number = before  # records so far
         while True:
             try:
@@ -836,7 +1089,7 @@ def _csv_records(
             if broken is not None:  # read the lines after its first one again, afresh
                 lines.again(span[1:])
                 span = span[:1]
-                reader = csv.reader(lines, strict=True)
+                reader = csv.reader(lines, strict=True, delimiter=delimiter)
             first, last = span[0][0], span[-1][0]
             bad = next((lines.bad.pop(n) for n in range(first, last + 1) if n in lines.bad), None)
             if broken is None and bad is None and not any(cell.strip() for cell in record):
@@ -846,7 +1099,10 @@ def _csv_records(
             flat = {
                 ours: record[i].strip() if i < len(record) else "" for ours, i in positions.items()
             }
-            problem = _row_problem(record, header, nameless, broken, bad)
+            for ours, indices in joined.items():  # a name over first and last name
+                cells = (record[i].strip() for i in indices if i < len(record))
+                flat[ours] = " ".join(cell for cell in cells if cell)
+            problem = _row_problem(record, header, nameless, broken, bad, delimiter)
             error = InputError(where, None, *problem) if problem is not None else None
             yield Item(number, where, "flat", (flat, layout), error)
 
@@ -874,6 +1130,7 @@ def _row_problem(
     nameless: list[int],
     broken: tuple[str, str] | None,
     undecodable: tuple[str, str] | None,
+    delimiter: str = ",",
 ) -> tuple[str, str] | None:
     """What keeps a CSV record from being read as a student, and its fix."""
     if broken is not None:
@@ -883,7 +1140,8 @@ def _row_problem(
     if len(record) > len(header):
         return (
             f"{len(record)} cells where the header has {len(header)} columns",
-            "quote any cell that holds a comma, or remove the extra cells",
+            f"quote any cell that holds {'a comma' if delimiter == ',' else _delimiter_name(delimiter)},"
+            " or remove the extra cells",
         )
     filled = next((i for i in nameless if i < len(record) and record[i].strip()), None)
     if filled is not None:
@@ -892,6 +1150,267 @@ def _row_problem(
             "name the column in the header (and map or ignore it), or empty the cell",
         )
     return None
+
+
+@dataclass(eq=False)
+class CellError(InputError):
+    """A cell written otherwise than the layout reads it: a date in another format, a value the
+    column does not take. Its column and kind let a sample of rows tell a mapping that is
+    plainly wrong (:func:`_check_sample`) from a few bad rows."""
+
+    column: str = ""  # ours
+    kind: str = ""  # "date" or "value"
+    value: str = ""
+
+
+_ISO_DATE = re.compile(r"\d{4}(-\d{1,2}){0,2}$")  # left to validation, which names what is wrong
+DATE_GUESSES = (
+    "%m/%d/%Y", "%d/%m/%Y", "%m-%d-%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d", "%m/%d/%y",
+    "%d/%m/%y", "%Y%m%d", "%b %d, %Y", "%d %b %Y", "%B %d, %Y", "%d %B %Y",
+)  # fmt: skip
+
+
+_VALUE_COLUMNS = ("highest_education", "letter_on_file", *LIST_COLUMNS)
+
+
+def read_cells(flat: Mapping[str, str], layout: CsvLayout, where: str) -> Mapping[str, str]:
+    """A CSV row's cells as the flat layout writes them: dates as YYYY-MM-DD (read in the
+    mapping's formats), values mapped (case and surrounding spaces ignored), lists joined by
+    ``;``. A cell that cannot be is a :class:`CellError` naming the column and the fix."""
+    cells: dict[str, str] | None = None  # copied only when a cell changes
+    for ours in DATE_COLUMNS:
+        value = flat.get(ours)
+        if value and not _ISO_DATE.match(value):
+            cells = cells or dict(flat)
+            cells[ours] = _read_date(value, ours, layout, where)
+    plain = layout.plain
+    for ours in _VALUE_COLUMNS:
+        value = flat.get(ours)
+        if not value or (plain and _as_written(value, ours)):
+            continue
+        read = _read_value(value, ours, layout, where)
+        if read != value:
+            cells = cells or dict(flat)
+            cells[ours] = read
+    return flat if cells is None else cells
+
+
+def _read_date(value: str, ours: str, layout: CsvLayout, where: str) -> str:
+    form = layout.date_formats.get(ours)
+    if form is not None:
+        try:
+            return datetime.strptime(value, form).date().isoformat()
+        except ValueError:
+            pass
+    guess = _guess_format([value])
+    written = form or "YYYY-MM-DD"
+    if layout.file:
+        setting = f"date_formats: {{{ours}: '{guess or '...'}'}}"
+        fix = f"correct the date, or set the export's date format in the mapping file: {setting}"
+    else:
+        fix = (
+            "write the date as YYYY-MM-DD, or give --mapping with a mapping file holding"
+            f" date_format: '{guess or '...'}' (docs/batch.md)"
+        )
+    raise CellError(
+        where,
+        f"column {ours}",
+        f"{value!r} is not a date written {written}",
+        fix,
+        column=ours,
+        kind="date",
+        value=value,
+    )
+
+
+def _guess_format(values: Iterable[str]) -> str | None:
+    """The first common date format (US first) that reads every one of ``values``."""
+    values = list(values)
+    for form in DATE_GUESSES:
+        try:
+            for value in values:
+                datetime.strptime(value, form)
+        except ValueError:
+            continue
+        return form
+    return None
+
+
+def _read_value(value: str, ours: str, layout: CsvLayout, where: str) -> str:
+    """A value cell (or each item of a list cell) mapped and checked against what the column
+    takes (our values are also read in any case: ``cpt`` for ``CPT``)."""
+    values = layout.values.get(ours, {})
+    allowed = _allowed(ours)
+    if ours in LIST_COLUMNS:
+        separator = layout.separators.get(ours, ";")
+        items = [item.strip() for item in value.split(separator) if item.strip()]
+    else:
+        items = [value]
+    read = []
+    for item in items:
+        mapped = values.get(_folded(item), item) if values else item
+        if ours == "letter_on_file":
+            if mapped.lower() not in YES + NO:
+                _unmapped(item, ours, layout, where, "is neither yes nor no")
+        elif allowed is not None and mapped not in allowed:
+            ours_too = _folded_values(ours).get(_folded(mapped))
+            if ours_too is None:
+                _unmapped(item, ours, layout, where, f"is not one of {', '.join(allowed)}")
+            mapped = ours_too
+        read.append(mapped)
+    return ";".join(read) if ours in LIST_COLUMNS else read[0]
+
+
+def _as_written(value: str, ours: str) -> bool:
+    """Whether a cell of an export without value maps or separators is read as it is: the
+    common case, checked without building anything (a batch reads every row)."""
+    if ours == "letter_on_file":
+        return value.lower() in YES or value.lower() in NO
+    allowed = _allowed_set(ours)
+    if allowed is None:
+        return True
+    if ours in LIST_COLUMNS:
+        return all(item.strip() in allowed for item in value.split(";") if item.strip())
+    return value in allowed
+
+
+@cache
+def _allowed_set(ours: str) -> frozenset[str] | None:
+    allowed = _allowed(ours)
+    return None if allowed is None else frozenset(allowed)
+
+
+@cache
+def _folded_values(ours: str) -> dict[str, str]:
+    return {_folded(value): value for value in _allowed(ours) or ()}
+
+
+def _unmapped(value: str, ours: str, layout: CsvLayout, where: str, problem: str) -> NoReturn:
+    setting = f"values: {{{ours}: {{{_value_pairs(ours, [value])}}}}}"
+    fix = "write yes or no" if ours == "letter_on_file" else "correct the value"
+    if layout.file:
+        fix += f", or map the export's values in the mapping file: {setting}"
+    elif ours != "letter_on_file":
+        fix += f", or give --mapping with a mapping file holding {setting}"
+    raise CellError(
+        where, f"column {ours}", f"{value!r} {problem}", fix, column=ours, kind="value", value=value
+    )
+
+
+def _value_pairs(ours: str, values: Iterable[str]) -> str:
+    """``'Their value': ours`` for a value map, ours guessed where it can be."""
+    allowed = _allowed(ours) or ()
+    return ", ".join(f"{value!r}: {_suggest(value, allowed) or 'OUR_VALUE'}" for value in values)
+
+
+def _suggest(value: str, allowed: Iterable[str]) -> str | None:
+    """The value of ours an export's value most likely stands for: spelt alike, or made of its
+    words and initials (``hs_diploma`` for ``High School Diploma``)."""
+    allowed = list(allowed)
+    close = close_matches(value, allowed, 1)
+    if close:
+        return close[0]
+    words = re.findall(r"[a-z0-9]+", value.casefold())
+    initials = "".join(word[0] for word in words)
+    for choice in allowed:
+        parts = re.split(r"[_-]", choice.casefold())
+        if all(part in words or (len(part) > 1 and part in initials) for part in parts):
+            return choice
+    return None
+
+
+SAMPLE_ROWS = 1000  # rows read before the batch starts, to find a plainly wrong mapping
+MOST_ROWS = 20  # ... which most of them, and at least this many, fail the same way
+
+
+def _check_sample(path: Path, head: CsvHead) -> None:
+    """Refuse, with one message and its fix, an export of which most rows (of the first
+    :data:`SAMPLE_ROWS`, and at least :data:`MOST_ROWS`) fail the same way in the same column
+    (dates in another format, a value that is not mapped): the mapping is plainly wrong, and a
+    report of hundreds of error rows would help nobody. Fewer are error rows, as always."""
+    if not isinstance(path, Upload) and not stat.S_ISREG(os.stat(path).st_mode):
+        return  # a pipe can be read only once
+    handle = path.open("rb")
+    lines = _Lines(handle, replayable=True, name="export")
+    for _ in range(head.lines):
+        next(lines, None)
+    records = _csv_records(path, handle, lines, head)
+    failures: Counter[tuple[str, str]] = Counter()
+    examples: dict[tuple[str, str], list[str]] = {}
+    columns: dict[tuple[str, str], dict[str, None]] = {}  # ours, in the order first seen
+    read = 0
+    try:
+        for item in itertools.islice(records, SAMPLE_ROWS):
+            read += 1
+            if item.error is not None:
+                continue
+            try:
+                read_cells(item.payload[0], head.layout, item.where)
+            except CellError as error:
+                # dates alike in any date column (each row names its first): one cause
+                key = ("", "date") if error.kind == "date" else (error.column, error.kind)
+                failures[key] += 1
+                columns.setdefault(key, {})[error.column] = None
+                seen = examples.setdefault(key, [])
+                if len(seen) < 50:
+                    seen.append(error.value)
+    finally:
+        records.close()
+        handle.close()
+    if not failures:
+        return
+    key, count = failures.most_common(1)[0]
+    if count < MOST_ROWS or count * 2 <= read:
+        return
+    rows = (
+        f"{count:,} of the first {read:,} rows"
+        if read == SAMPLE_ROWS
+        else f"{count:,} of {read:,} rows"
+    )
+    problem, fix = _sample_message(head.layout, rows, key[1], list(columns[key]), examples[key])
+    raise InputError(str(path), None, problem, fix + "; nothing was written, run it again then")
+
+
+def _sample_message(
+    layout: CsvLayout, rows: str, kind: str, columns: list[str], seen: list[str]
+) -> tuple[str, str]:
+    """The one message (problem, fix) for most rows failing alike in ``columns`` (ours)."""
+    names = " and ".join(
+        filter(
+            None,
+            [
+                ", ".join(repr(layout.theirs(c)) for c in columns[:-1]),
+                repr(layout.theirs(columns[-1])),
+            ],
+        )
+    )
+    where = (
+        f"the mapping file {layout.file}"
+        if layout.file
+        else "a mapping file given with --mapping (docs/batch.md)"
+    )
+    if kind == "value":
+        (column,) = columns
+        distinct = list({_folded(v): v for v in seen}.values())[:5]
+        allowed = _allowed(column) or ("yes", "no")
+        return (
+            f"{rows} have values like {seen[0]!r} in {names}, which {column} does not take"
+            f" (it takes {', '.join(allowed)})",
+            f"map them in {where}: values: {{{column}: {{{_value_pairs(column, distinct)}}}}}",
+        )
+    forms = {layout.date_formats.get(c) for c in columns}
+    written = (forms.pop() or "YYYY-MM-DD") if len(forms) == 1 else "as the mapping says"
+    problem = f"{rows} have dates like {seen[0]} in {names}, not written {written}"
+    guess = _guess_format(seen)
+    if guess is None:
+        own = ", ".join(f"{c}: '...'" for c in columns)
+        return problem, f"set their date format in {where}: date_formats: {{{own}}} (docs/batch.md)"
+    if not any(layout.date_formats.get(c) for c in columns):
+        alone = f" (or date_formats: {{{columns[0]}: '{guess}'}} for that column alone)"
+        return problem, f"add date_format: '{guess}' to {where}" + (
+            alone if len(columns) == 1 else ""
+        )
+    return problem, f"change the date format of {', '.join(columns)} in {where} to '{guess}'"
 
 
 def profile_from_flat(

@@ -1,0 +1,230 @@
+"""A student information system's export read as it is: its delimiter, date formats, values,
+lists, a name over two columns and a byte-order mark, set in the mapping file; and the messages
+for an export read the wrong way (one column where there are many, most rows failing alike)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from eligibility.cli import main
+from eligibility.errors import InputError
+from eligibility.inputs.cohort import load_mapping, read_cohort, read_items
+
+HEADER = "Student ID;First Name;Last Name;Education;Start Date;Code Sets;Letter"
+MAPPING = """\
+columns:
+  candidate_id: Student ID
+  name: [First Name, Last Name]
+  highest_education: Education
+  coding_start: Start Date
+  code_sets: Code Sets
+  letter_on_file: Letter
+delimiter: ";"
+date_format: "%m/%d/%Y"
+values:
+  highest_education: {High School Diploma: hs_diploma, Associate Degree: associate}
+  letter_on_file: {Y: yes, N: no}
+list_separator: ","
+"""
+ROW = "S1;José;Núñez;High School Diploma;03/15/2019;CPT, ICD-10-CM;Y"
+
+
+def _export(tmp_path: Path, rows: list[str], header: str = HEADER, bom: bool = False) -> Path:
+    path = tmp_path / "export.csv"
+    text = "\n".join([header, *rows]) + "\n"
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+    return path
+
+
+def _mapping(tmp_path: Path, text: str = MAPPING) -> Path:
+    path = tmp_path / "mapping.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _profile(tmp_path: Path, row: str = ROW, mapping: str = MAPPING, **options):
+    (read,) = read_cohort(
+        _export(tmp_path, [row], **options), load_mapping(_mapping(tmp_path, mapping))
+    )
+    assert read.error is None, read.error
+    return read.profile.data
+
+
+def test_the_delimiter_is_set_in_the_mapping(tmp_path) -> None:
+    assert _profile(tmp_path)["candidate_id"] == "S1"
+
+
+def test_the_delimiter_is_sniffed_when_the_mapping_does_not_set_it(tmp_path) -> None:
+    for delimiter in (";", "\t", "|", ","):
+        mapping = MAPPING.replace('delimiter: ";"\n', "").replace(
+            'list_separator: ","', "list_separator: '/'"
+        )
+        row = ROW.replace("CPT, ICD-10-CM", "CPT/ICD-10-CM").replace(";", delimiter)
+        header = HEADER.replace(";", delimiter)
+        data = _profile(tmp_path, row, mapping, header=header)
+        assert data["work_history"][0]["code_sets"] == ["CPT", "ICD-10-CM"], delimiter
+
+
+def test_an_export_in_our_columns_separated_by_semicolons_is_read_without_a_mapping(tmp_path):
+    source = _export(tmp_path, ["S1;2019-03-15"], header="candidate_id;coding_start")
+    (read,) = read_cohort(source)
+    assert read.error is None and read.profile.data["work_history"][0]["start_date"] == "2019-03-15"
+
+
+def test_dates_are_read_in_the_mapping_s_format(tmp_path) -> None:
+    assert _profile(tmp_path)["work_history"][0]["start_date"] == "2019-03-15"
+
+
+def test_a_date_format_may_be_set_for_one_column(tmp_path) -> None:
+    mapping = MAPPING.replace('date_format: "%m/%d/%Y"', "date_formats: {coding_start: '%d.%m.%Y'}")
+    data = _profile(tmp_path, ROW.replace("03/15/2019", "15.03.2019"), mapping)
+    assert data["work_history"][0]["start_date"] == "2019-03-15"
+
+
+def test_values_are_mapped_whatever_their_case_and_surrounding_spaces(tmp_path) -> None:
+    data = _profile(tmp_path, ROW.replace("High School Diploma", "  HIGH school diploma "))
+    assert data["education"]["highest_level"] == "hs_diploma"
+    assert "verification_letters" in data  # Y: a letter on file
+    data = _profile(tmp_path, ROW.replace(";Y", "; n "))
+    assert "verification_letters" not in data
+
+
+def test_list_cells_are_split_at_the_mapping_s_separator(tmp_path) -> None:
+    assert _profile(tmp_path)["work_history"][0]["code_sets"] == ["CPT", "ICD-10-CM"]
+
+
+def test_a_name_is_made_of_two_columns(tmp_path) -> None:
+    assert _profile(tmp_path)["name"] == "José Núñez"
+    assert _profile(tmp_path, ROW.replace("José", ""))["name"] == "Núñez"  # no stray space
+
+
+def test_a_byte_order_mark_is_read_transparently(tmp_path) -> None:
+    mapping = MAPPING.replace('delimiter: ";"\n', "")  # sniffed past the mark, too
+    assert _profile(tmp_path, mapping=mapping, bom=True)["candidate_id"] == "S1"
+
+
+def test_a_header_of_one_column_holding_semicolons_names_the_delimiter(tmp_path) -> None:
+    mapping = _mapping(tmp_path, MAPPING.replace('delimiter: ";"', 'delimiter: ","'))
+    with pytest.raises(InputError) as caught:
+        read_items(_export(tmp_path, [ROW]), load_mapping(mapping))
+    assert "one column" in caught.value.problem and "';'" in caught.value.problem
+    assert "delimiter: ';'" in caught.value.fix
+
+
+def _batch(tmp_path: Path, source: Path, mapping: Path):
+    out = tmp_path / "report.csv"
+    result = CliRunner().invoke(
+        main, ["batch", str(source), "--mapping", str(mapping), "--out", str(out), "--cert", "CCA"]
+    )
+    assert "Traceback" not in result.output
+    return result, out
+
+
+def test_most_rows_failing_on_a_date_format_give_one_message_with_the_fix(tmp_path) -> None:
+    rows = [ROW.replace("S1", f"S{n}").replace("15", str(10 + n % 18)) for n in range(50)]
+    mapping = _mapping(tmp_path, MAPPING.replace('date_format: "%m/%d/%Y"\n', ""))
+    result, out = _batch(tmp_path, _export(tmp_path, rows), mapping)
+    assert result.exit_code == 2
+    assert "50 of 50 rows have dates like 03/10/2019 in 'Start Date'" in result.output
+    assert "date_format: '%m/%d/%Y'" in result.output
+    assert result.output.count("\n") < 6  # one message, not fifty
+    assert not out.exists()
+
+
+def test_most_rows_failing_on_an_unmapped_value_give_one_message_with_the_fix(tmp_path) -> None:
+    rows = [ROW.replace("S1", f"S{n}") for n in range(40)] + ["S99;A;B;GED;01/02/2020;CPT;N"]
+    mapping = _mapping(tmp_path, MAPPING.replace("High School Diploma: hs_diploma, ", ""))
+    result, _ = _batch(tmp_path, _export(tmp_path, rows), mapping)
+    assert result.exit_code == 2
+    assert "40 of 41 rows have values like 'High School Diploma' in 'Education'" in result.output
+    assert "values: {highest_education: {'High School Diploma': hs_diploma}}" in result.output
+
+
+def test_a_few_rows_failing_alike_are_error_rows_each_naming_the_fix(tmp_path) -> None:
+    rows = [ROW.replace("S1", f"S{n}") for n in range(40)]
+    rows[3] = rows[3].replace("03/15/2019", "2019/15/03")
+    result, out = _batch(tmp_path, _export(tmp_path, rows), _mapping(tmp_path))
+    assert result.exit_code == 1
+    with out.open(encoding="utf-8", newline="") as handle:
+        errors = [row for row in csv.DictReader(handle) if row["status"] == "error"]
+    assert [row["candidate_id"] for row in errors] == ["S3"]
+    assert "'2019/15/03' is not a date written %m/%d/%Y" in errors[0]["error"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            MAPPING + "date_fromat: '%d'\n",
+            "line 14: unknown key(s) date_fromat\n  fix: did you mean 'date_format'?",
+        ),
+        (MAPPING.replace('delimiter: ";"', 'delimiter: ";;"'), "line 8 ($.delimiter)"),
+        (
+            MAPPING.replace('"%m/%d/%Y"', '"%m/%Y"'),
+            "line 9 ($.date_format): '%m/%Y' is not a whole date",
+        ),
+        (MAPPING.replace(": hs_diploma", ": hs_dipoma"), "did you mean 'hs_diploma'?"),
+        (MAPPING + "list_separators: {name: ','}\n", "name is not a list column"),
+        (
+            MAPPING.replace("name: [First Name, Last Name]", "as_of: [First Name, Last Name]"),
+            "only name may be made of several columns",
+        ),
+    ],
+)
+def test_a_bad_mapping_key_or_value_is_one_message_naming_its_place(tmp_path, text, message):
+    mapping = _mapping(tmp_path, text)
+    result, _ = _batch(tmp_path, _export(tmp_path, [ROW]), mapping)
+    assert result.exit_code == 2
+    assert f"{mapping}: " in result.output and message in result.output
+
+
+def test_one_list_column_may_have_its_own_separator_and_our_values_any_case(tmp_path) -> None:
+    header = HEADER + ";Certs"
+    mapping = MAPPING + "list_separators: {credentials: /}\n"
+    mapping = mapping.replace(
+        "  letter_on_file: Letter\n", "  letter_on_file: Letter\n  credentials: Certs\n"
+    )
+    data = _profile(
+        tmp_path, ROW.replace("CPT, ICD", "cpt, icd") + ";CPC-A / CCA", mapping, header=header
+    )
+    assert data["work_history"][0]["code_sets"] == ["CPT", "ICD-10-CM"]
+    assert [c["id"] for c in data["credentials"]] == ["CPC", "CCA"]
+
+
+def test_most_rows_in_another_format_than_the_mapping_s_say_which_format(tmp_path) -> None:
+    rows = [
+        ROW.replace("S1", f"S{n}").replace("03/15/2019", f"{10 + n % 18}.03.2019")
+        for n in range(30)
+    ]
+    result, _ = _batch(tmp_path, _export(tmp_path, rows), _mapping(tmp_path))
+    assert result.exit_code == 2
+    assert (
+        "30 of 30 rows have dates like 10.03.2019 in 'Start Date', not written %m/%d/%Y"
+        in result.output
+    )
+    assert "change the date format of coding_start in the mapping file" in result.output
+    assert "to '%d.%m.%Y'" in result.output
+
+
+def test_most_rows_of_an_export_without_a_mapping_failing_alike_name_the_mapping(tmp_path):
+    rows = [f"S{n};03/{10 + n % 18}/2019" for n in range(25)]
+    source = _export(tmp_path, rows, header="candidate_id;coding_start")
+    with pytest.raises(InputError) as caught:
+        read_items(source)
+    assert caught.value.problem.startswith(
+        "25 of 25 rows have dates like 03/10/2019 in 'coding_start'"
+    )
+    assert "a mapping file given with --mapping" in caught.value.fix
+    assert "date_format: '%m/%d/%Y'" in caught.value.fix
+
+
+def test_a_value_yaml_reads_as_true_or_false_must_be_quoted(tmp_path) -> None:
+    mapping = _mapping(tmp_path, MAPPING.replace("{Y: yes, N: no}", "{Yes: yes, No: no}"))
+    with pytest.raises(InputError) as caught:
+        load_mapping(mapping)
+    assert caught.value.place == "line 12 ($.values.letter_on_file)"
+    assert "put the export's value in quotes ('Yes': yes)" in caught.value.fix
