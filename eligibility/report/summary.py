@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from eligibility.dates import add_months
@@ -27,6 +28,7 @@ NAMES = 50  # names kept per group (the rest are counted: "and N more")
 LISTED_ERRORS = 1000  # error rows kept by number (all are in the report and counted)
 NEAR_MONTHS = 6  # "near": not met, but one condition short or eligible within this many months
 LOW_CONFIDENCE = frozenset({"L", "UNCONFIRMED"})  # rule confidence labels placed last, marked
+SIGNATURES = 4096  # outcomes' signatures remembered while counting (then forgotten)
 NOT_OFFICIAL = "This is not an official determination by the certifying body."
 
 
@@ -103,12 +105,12 @@ class Tally:
     first_day: date | None = None  # evaluation dates, the first and the last
     last_day: date | None = None
     policies: dict[str, str] = field(default_factory=dict)  # in effect
-    _seen: dict[Any, None] = field(default_factory=dict, repr=False, compare=False)
+    _work: _Work = field(default_factory=lambda: _Work(), repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:
-        """Sent between processes without what is only remembered while counting."""
+        """Sent between processes counted, without what is only remembered while counting."""
         state = dict(self.__dict__)
-        state["_seen"] = {}
+        state["_work"] = _Work()
         return state
 
     def add(self, other: Tally) -> None:
@@ -161,35 +163,36 @@ class Tally:
 
     def note(self, labels: Sequence[str], outcomes: Sequence[Any], name: str, as_of: date) -> None:
         """One student's answers (outcomes per check label, as ``engine.plan.assess`` gives
-        them): the names of who is ready, near or dated, and which checks are answered alike.
-        Statuses and near-miss counts are counted by the batch per chunk (``count_into``)."""
-        horizon = add_months(as_of, NEAR_MONTHS)
-        for label, outcome in zip(labels, outcomes, strict=True):
+        them): the names of who is ready, near or dated, the near and dated counts, and which
+        checks are answered alike. Statuses and near-miss counts are counted by the batch per
+        chunk (``count_into``). Called for every student: kept lean."""
+        work = self._work
+        lists = work.lists(self, labels, as_of)
+        near, horizon = self.near, lists.horizon
+        for label, ready, outcome in zip(labels, lists.ready, outcomes, strict=True):
             status = outcome.status
             if status == MET:
-                self.ready[label].add(name)
+                if len(ready) < NAMES:
+                    ready.append(name)
             elif status == NOT_MET:
                 miss, by = outcome.near_miss, outcome.eligible_by
-                if miss is not None or (by is not None and by <= horizon):
-                    self.near[label] += 1
                 if miss is not None:
+                    near[label] += 1
                     named = self.near_misses[(label, miss.node.text)].names.first
                     if len(named) < NAMES:  # counted per chunk by the batch
                         named.append(name)
                 if by is not None:
+                    if miss is None and by <= horizon:
+                        near[label] += 1
                     self.calendar[(f"{by.year:04d}-{by.month:02d}", label)].add(name)
-        key = tuple(map(id, outcomes))
-        if key not in self._seen:  # answers seen before refine nothing (bounded per chunk)
-            self._seen[key] = outcomes  # held: their ids stay theirs
-            classes = _classes(labels, outcomes)
-            self.alike = _refined(self.alike, classes) if self.alike else classes
+        work.compare(self, labels, outcomes)
 
     def describe(self, plan: Any, policies: Mapping[str, str]) -> None:
         """What the summary says of the plan's checks (body, confidence, rules) and the run's
         evaluation date and policies; once per plan and chunk."""
-        if id(plan) in self._seen:
+        if id(plan) in self._work.plans:
             return
-        self._seen[id(plan)] = plan  # held: its id stays its own
+        self._work.plans[id(plan)] = plan  # held: its id stays its own
         self._dated(plan.as_of)
         self.policies.update(policies)
         for label, place in zip(plan.labels, plan.wanted, strict=True):
@@ -200,25 +203,93 @@ class Tally:
                 )
 
 
+@dataclass(frozen=True)
+class _Lists:
+    """A plan's name lists of who is ready, one per check in the plan's order, and the day
+    up to which an eligible-by date counts as near."""
+
+    ready: tuple[list[str], ...]
+    horizon: date
+
+
+class _Work:
+    """What a tally remembers while counting, never merged nor sent (a tally counts one chunk
+    of students before it is merged): the name lists per plan, and the checks answered alike
+    so far as getters of their outcomes (checks of one group share an outcome object, so most
+    students are compared by identity alone)."""
+
+    def __init__(self) -> None:
+        self.plans: dict[int, Any] = {}  # id -> plan, held: its id stays its own
+        self._lists: dict[tuple, _Lists] = {}
+        self._alike: tuple[Any, ...] = ()  # a getter per class of more than one check
+        self._for: Sequence[str] | None = None  # the labels those getters are for
+        self._signatures: dict[int, tuple[Any, tuple]] = {}  # id -> (outcome, signature)
+        self._verified: set[tuple] = set()  # outcomes of a class found alike
+
+    def signature(self, outcome: Any) -> tuple:
+        """:func:`_signature`, worked out once per outcome (most are shared by students)."""
+        found = self._signatures.get(id(outcome))
+        if found is not None and found[0] is outcome:
+            return found[1]
+        if len(self._signatures) >= SIGNATURES:
+            self._signatures.clear()
+        signature = _signature(outcome)
+        self._signatures[id(outcome)] = (outcome, signature)
+        return signature
+
+    def lists(self, tally: Tally, labels: Sequence[str], as_of: date) -> _Lists:
+        key = (tuple(labels), as_of)
+        found = self._lists.get(key)
+        if found is None:
+            ready = tuple(tally.ready[label].first for label in labels)
+            found = self._lists[key] = _Lists(ready, add_months(as_of, NEAR_MONTHS))
+        return found
+
+    def compare(self, tally: Tally, labels: Sequence[str], outcomes: Sequence[Any]) -> None:
+        """Split the classes of checks answered alike where this student's answers differ."""
+        if labels is self._for or labels == self._for:
+            signature, verified = self.signature, self._verified
+            for getter in self._alike:
+                same = getter(outcomes)
+                # outcomes compare by identity: count() finds the shared ones at C speed
+                if same.count(same[0]) == len(same) or same in verified:
+                    continue
+                if len(set(map(signature, same))) == 1:
+                    if len(verified) >= SIGNATURES:
+                        verified.clear()
+                    verified.add(same)  # holds its outcomes: their ids stay theirs
+                    continue
+                break
+            else:
+                return  # nothing to split
+        classes = dict(zip(labels, map(self.signature, outcomes), strict=True))
+        tally.alike = (
+            _refined(tally.alike, _numbered(classes)) if tally.alike else _numbered(classes)
+        )
+        place = {label: k for k, label in enumerate(labels)}
+        members: dict[int, list[int]] = defaultdict(list)
+        for label, number in tally.alike.items():
+            if label in place:
+                members[number].append(place[label])
+        self._alike = tuple(itemgetter(*spots) for spots in members.values() if len(spots) > 1)
+        self._for = labels if set(labels) == tally.alike.keys() else None
+
+
 def _signature(outcome: Any) -> tuple:
-    """What makes two answers alike: the status and what the closest pathway lacks."""
+    """What makes two answers alike: the status, what the closest pathway lacks, and the
+    day time closes it."""
+    if outcome.status != NOT_MET:
+        return (outcome.status,)
     return (
         outcome.status,
-        tuple(leaf.node.text for leaf in outcome.lacking),
-        outcome.eligible_by if outcome.status == NOT_MET else None,
+        tuple((leaf.node.text, leaf.status) for leaf in outcome.lacking),
+        outcome.eligible_by,
     )
 
 
-def _classes(labels: Sequence[str], outcomes: Sequence[Any]) -> dict[str, int]:
+def _numbered(classes: Mapping[str, tuple]) -> dict[str, int]:
     numbers: dict[tuple, int] = {}
-    signatures: dict[int, tuple] = {}  # outcomes are shared by checks: worked out once each
-    out = {}
-    for label, outcome in zip(labels, outcomes, strict=True):
-        signature = signatures.get(id(outcome))
-        if signature is None:
-            signature = signatures[id(outcome)] = _signature(outcome)
-        out[label] = numbers.setdefault(signature, len(numbers))
-    return out
+    return {label: numbers.setdefault(value, len(numbers)) for label, value in classes.items()}
 
 
 def _refined(first: Mapping[str, int], second: Mapping[str, int]) -> dict[str, int]:
@@ -389,7 +460,7 @@ def digest(tally: Tally) -> Digest:
         tuple(idle),
         tuple((name, tuple(members)) for name, members in bodies.items()),
         tuple(near),
-        tuple(grouped(tally.ready.items())),
+        tuple(grouped((k, Names(tally.statuses[k][MET], v.first)) for k, v in tally.ready.items())),
         tuple((month, tuple(grouped(months[month]))) for month in sorted(months)),
         tuple(
             (tally.examples.get(cause, cause), names)
