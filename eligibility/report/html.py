@@ -119,6 +119,10 @@ def _chart(body: str, lines: tuple[Line, ...]) -> Any:
         chart.add(label, [_counts(line)[place] or None for line in shown])
     svg = chart.render(is_unicode=True)
     svg = re.sub(r"<!--.*?-->", "", svg)  # pygal's credits name web addresses
+    svg = re.sub(r"<script.*?</script>", "", svg, flags=re.DOTALL)  # its config, for no script
+    found = re.search(r'id="(chart-[0-9a-f-]+)"', svg)
+    if found:  # pygal names each chart at random: the same cohort gives the same page
+        svg = svg.replace(found[1], f"chart-{re.sub(r'[^a-z0-9]+', '-', body.lower())}")
     svg = svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
     return markupsafe.Markup(svg)  # made by pygal from escaped labels, not student text
 

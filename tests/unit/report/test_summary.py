@@ -172,6 +172,7 @@ def test_an_html_summary_is_one_page_with_a_chart_and_no_network(tmp_path, cohor
     assert text.lstrip().lower().startswith("<!doctype html>")
     assert "<svg" in text and "<table" in text
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", text)  # nothing fetched when viewed
+    assert "<script" not in text  # nothing runs either
 
 
 def test_an_html_summary_without_the_extra_says_how_to_install_it(tmp_path, cohort, monkeypatch):
@@ -204,3 +205,9 @@ def test_names_are_capped_and_merged_across_parts():
     assert whole.causes["bad"].count == 2 * NAMES
     assert whole.causes["bad"].first == [f"row {k}" for k in range(NAMES)]
     assert whole.causes["bad"].text().endswith(f"and {NAMES} more")
+
+
+def test_the_same_cohort_gives_the_same_html_page(tmp_path, cohort, rulebook):
+    pytest.importorskip("pygal")
+    first = _summary(tmp_path, cohort, rulebook, "one.html")
+    assert _summary(tmp_path, cohort, rulebook, "two.html") == first
