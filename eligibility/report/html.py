@@ -38,7 +38,7 @@ def require() -> None:
         raise InputError(
             "--summary",
             None,
-            f"an HTML summary needs {' and '.join(missing)}, which are not installed",
+            f"an HTML summary needs {' and '.join(missing)}, not installed here",
             f"install them with {EXTRA}, or name a .md file for a Markdown summary",
         )
 
