@@ -23,10 +23,10 @@ import sys
 import tempfile
 import threading
 import types
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager, suppress
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from itertools import islice
@@ -49,54 +49,17 @@ from eligibility.inputs.cohort import (
     read_items,
     read_shard,
 )
+from eligibility.report.provenance import policies_used
 from eligibility.report.render import json_error, json_report, measurement
+from eligibility.report.summary import Tally, summary_markdown
 from eligibility.rulebook.rules import RuleBook
 
 CSV_FIELDS = (
     "row", "where", "candidate_id", "name", "check", "status", "standing",
     "failed", "unknown", "ambiguous", "shortfall", "rule_version", "error", "assumed", "review",
 )  # fmt: skip
-LISTED_ERRORS = 1000  # error rows the summary lists by name (all are in the report and counted)
 CHUNK = 256  # rows a worker process checks at a time
 TAILS = 4096  # CSV line tails remembered, per generation (see engine.plan.Memo)
-
-
-@dataclass
-class NearMiss:
-    """Students whose closest pathway lacks only one condition, and when time closes it."""
-
-    students: int = 0
-    reached: int = 0  # how many reach it while their current job continues
-    latest: date | None = None  # the last of those dates
-
-
-@dataclass
-class Tally:
-    """Counts for the summary: they must add up to the rows read."""
-
-    rows: int = 0
-    checked: int = 0
-    errors: list[tuple[int, str, str]] = field(default_factory=list)  # the first LISTED_ERRORS
-    error_count: int = 0
-    statuses: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
-    near_misses: dict[tuple[str, str], NearMiss] = field(
-        default_factory=lambda: defaultdict(NearMiss)
-    )
-
-    def add(self, other: Tally) -> None:
-        """Merge the tally of another part of the cohort (a worker's chunk)."""
-        self.rows += other.rows
-        self.checked += other.checked
-        self.error_count += other.error_count
-        self.errors.extend(other.errors[: max(0, LISTED_ERRORS - len(self.errors))])
-        for check_id, counts in other.statuses.items():
-            self.statuses[check_id].update(counts)
-        for key, miss in other.near_misses.items():
-            mine = self.near_misses[key]
-            mine.students += miss.students
-            mine.reached += miss.reached
-            if miss.latest and (mine.latest is None or miss.latest > mine.latest):
-                mine.latest = miss.latest
 
 
 class Stopped(Exception):
@@ -356,6 +319,7 @@ class CohortChecker:
         self._pairs: Counter = Counter()  # (check label, outcome) -> students, this chunk
         self._students = 0  # students checked in this chunk (the rest of a label's count is n/a)
         self._labels: tuple[str, ...] = ()  # the checks reported, as labelled (every plan's)
+        self._in_effect = policies_used(book.policies, self.policies)  # for the summary
 
     def settings(self) -> Settings:
         """What this checker checks with, as plain values another process can be sent."""
@@ -405,6 +369,9 @@ class CohortChecker:
         tally.checked += 1
         self._students += 1
         self._pairs.update(pairs)
+        tally.describe(plan, self._in_effect)
+        who = str(data.get("name") or data.get("candidate_id") or f"row {row.number}")
+        tally.note(plan.labels, answers.outcomes, who, as_of)
         return lines, report
 
     def count_into(self, tally: Tally) -> None:
@@ -437,9 +404,8 @@ class CohortChecker:
         message = f"{error.place + ': ' if error.place else ''}{error.problem}" + (
             f" (fix: {error.fix})" if error.fix else ""
         )
-        tally.error_count += 1
-        if len(tally.errors) < LISTED_ERRORS:
-            tally.errors.append((row.number, row.where, message))
+        cause = error.problem + (f" (fix: {error.fix})" if error.fix else "")
+        tally.error(row.number, row.where, message, cause, row.who[1] or row.who[0])
         lines = (
             csv_line([row.number, row.where, *row.who, "", "error", *[""] * 6, message, "", ""])
             if self.csv
@@ -627,6 +593,10 @@ def open_reports(
     after the whole cohort. No output may overwrite an input or another output."""
     outputs = [("report", csv_out), ("report", jsonl_out), ("summary", summary_out)]
     refuse_overwriting_inputs([(what, path) for what, path in outputs if path], inputs)
+    if summary_out and _is_html(summary_out):  # a missing extra is said before any row is read
+        from eligibility.report.html import require
+
+        require()
     with ExitStack() as stack:
         csv_file = stack.enter_context(atomic_writer(csv_out, newline="")) if csv_out else None
         jsonl = stack.enter_context(atomic_writer(jsonl_out)) if jsonl_out else None
@@ -636,7 +606,21 @@ def open_reports(
         reports = Reports(csv_file, jsonl)
         yield reports
         if summary:
-            summary.write(summary_markdown(reports.tally))
+            summary.write(summary_text(summary_out, reports.tally))  # type: ignore[arg-type]
+
+
+def _is_html(path: str | Path) -> bool:
+    return str(path).lower().endswith((".html", ".htm"))
+
+
+def summary_text(path: str | Path, tally: Tally) -> str:
+    """The summary for the file ``path``: an HTML page for .html (the extra ``report``),
+    else Markdown."""
+    if _is_html(path):
+        from eligibility.report.html import summary_html
+
+        return summary_html(tally)
+    return summary_markdown(tally)
 
 
 class StopRequest:
@@ -1040,60 +1024,6 @@ def _worker_chunk(chunk: list[Row | Item]) -> tuple[str, str, Tally]:
 
 def _worker_shard(shard: Shard, parts: PartFiles) -> ShardResult:
     return _check_shard(_WORKER["checker"], shard, parts)
-
-
-# --- the summary -----------------------------------------------------------------------------
-
-
-def summary_markdown(tally: Tally) -> str:
-    """What a program director reads: counts per check and status, near misses, error rows."""
-    lines = [
-        "# Cohort eligibility summary",
-        "",
-        f"Rows read: {tally.rows}. Checked: {tally.checked}. Not checked (errors): {tally.error_count}."
-        + (
-            " Counts reconcile."
-            if tally.checked + tally.error_count == tally.rows
-            else " COUNTS DO NOT RECONCILE."
-        ),
-        "",
-        "## Results per check",
-        "",
-        "| check | met | not met | unknown | ambiguous | not applicable | no rules in force | total |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    idle = []
-    for check_id, counts in tally.statuses.items():
-        if counts.total() == counts[NOT_APPLICABLE]:
-            idle.append(check_id)
-            continue
-        lines.append(
-            f"| {check_id} | {counts['met']} | {counts['not_met']} | {counts['unknown']} "
-            f"| {counts['ambiguous']} | {counts[NOT_APPLICABLE]} | {counts['no_rules']} "
-            f"| {counts.total()} |"
-        )
-    if idle:
-        lines += ["", f"Applying to no student: {', '.join(idle)}."]
-    if tally.near_misses:
-        lines += ["", "## Near misses (one condition short on the closest pathway)", ""]
-        for (check_id, text), miss in sorted(
-            tally.near_misses.items(), key=lambda item: (-item[1].students, item[0])
-        ):
-            line = f"- {check_id}: {miss.students} student{'s lack' if miss.students != 1 else ' lacks'} only: {text}"
-            if miss.reached:
-                line += f"; {miss.reached} of them reach it by {miss.latest.isoformat()} if their current job continues"  # type: ignore[union-attr]
-            lines.append(line)
-    if tally.errors:
-        lines += ["", "## Rows not checked", ""]
-        lines += [
-            f"- row {number} ({where}): {message.splitlines()[0]}"
-            for number, where, message in tally.errors
-        ]
-        if tally.error_count > len(tally.errors):
-            lines.append(
-                f"- ... and {tally.error_count - len(tally.errors)} more (every one is in the report)"
-            )
-    return "\n".join(lines) + "\n"
 
 
 # --- the Python API's batch (docs/api.md) ------------------------------------------------------

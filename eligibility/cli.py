@@ -812,7 +812,10 @@ def lint(rules_dir, fmt, catalogue) -> None:
     "summary",
     type=click.Path(dir_okay=False, allow_dash=True),
     default=None,
-    help="Markdown summary for a program director (counts, near misses, error rows). Default:"
+    help="Summary for a program director: counts per check (checks answered alike on one line,"
+    " low-confidence rules last), near misses and who is ready with names, the calendar of who"
+    " becomes eligible when, error rows by cause. .md: Markdown; .html: one self-contained page"
+    " with a chart per body (needs pip install 'eligibility[report]'). Default: Markdown,"
     " printed (on standard error when the report is on standard output).",
 )
 @CERT_OPTION
@@ -852,6 +855,7 @@ def batch(
     \b
     Examples:
       eligibility batch cohort.jsonl --out report.csv --summary summary.md
+      eligibility batch cohort.jsonl --out report.csv --summary report.html
       export-students | eligibility batch - --out - > report.csv
     """
     import signal

@@ -1,0 +1,556 @@
+"""A cohort's summary for a program director (docs/reports.md): the tally a batch keeps while it
+checks (counts per check and status, near misses with the students' names, who is ready now,
+the month each student becomes eligible, error rows by cause), merged across chunks, workers and
+shards; then grouped for reading (:func:`digest`: checks answered alike for every student on one
+line, low-confidence rules last and marked, near misses by what they lack) and written as
+Markdown (:func:`summary_markdown`) or as an HTML page (``report/html.py``).
+
+Memory stays flat whatever the cohort's size: what is kept per student is capped (the first
+:data:`NAMES` names of a group, then a count).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from operator import itemgetter
+from typing import Any
+
+from eligibility.dates import add_months
+from eligibility.engine.results import AMBIGUOUS, MET, NO_RULES, NOT_APPLICABLE, NOT_MET, UNKNOWN
+from eligibility.report.provenance import TOOL
+from eligibility.version import __version__
+
+NAMES = 50  # names kept per group (the rest are counted: "and N more")
+LISTED_ERRORS = 1000  # error rows kept by number (all are in the report and counted)
+NEAR_MONTHS = 6  # "near": not met, but one condition short or eligible within this many months
+LOW_CONFIDENCE = frozenset({"L", "UNCONFIRMED"})  # rule confidence labels placed last, marked
+SIGNATURES = 4096  # outcomes' signatures remembered while counting (then forgotten)
+NOT_OFFICIAL = "This is not an official determination by the certifying body."
+
+
+@dataclass
+class Names:
+    """A group of students: how many, and the first :data:`NAMES` of their names."""
+
+    count: int = 0
+    first: list[str] = field(default_factory=list)
+
+    def add(self, name: str) -> None:
+        self.count += 1
+        if len(self.first) < NAMES:
+            self.first.append(name)
+
+    def merge(self, other: Names) -> None:
+        self.count += other.count
+        self.first.extend(other.first[: max(0, NAMES - len(self.first))])
+
+    @property
+    def more(self) -> int:
+        """Students counted but not named."""
+        return self.count - len(self.first)
+
+    def text(self) -> str:
+        """``Ana Torres, Brian Okafor and 12 more``."""
+        if not self.first:
+            return f"{self.count} students"
+        listed = ", ".join(self.first)
+        return f"{listed} and {self.more} more" if self.more else listed
+
+
+@dataclass
+class NearMiss:
+    """Students whose closest pathway lacks only one condition, and when time closes it."""
+
+    students: int = 0
+    reached: int = 0  # how many reach it while their current job continues
+    latest: date | None = None  # the last of those dates
+    names: Names = field(default_factory=Names)
+
+
+@dataclass(frozen=True)
+class CheckInfo:
+    """What the summary says of a check besides its counts: its body and rules' confidence."""
+
+    body: str
+    confidence: str
+    rules: str  # "AAPC-2023 2023.1"
+
+
+@dataclass
+class Tally:
+    """Counts for the summary: they must add up to the rows read. Merged across chunks, workers
+    and shards with :meth:`add`; every list in it is capped."""
+
+    rows: int = 0
+    checked: int = 0
+    errors: list[tuple[int, str, str]] = field(default_factory=list)  # the first LISTED_ERRORS
+    error_count: int = 0
+    statuses: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    near_misses: dict[tuple[str, str], NearMiss] = field(
+        default_factory=lambda: defaultdict(NearMiss)
+    )
+    near: Counter = field(default_factory=Counter)  # check -> not met but near
+    ready: dict[str, Names] = field(default_factory=lambda: defaultdict(Names))  # met, by check
+    calendar: dict[tuple[str, str], Names] = field(  # (YYYY-MM, check) -> who becomes eligible
+        default_factory=lambda: defaultdict(Names)
+    )
+    causes: dict[str, Names] = field(default_factory=lambda: defaultdict(Names))  # rows by cause
+    examples: dict[str, str] = field(default_factory=dict)  # cause -> its first row's message
+    alike: dict[str, int] = field(default_factory=dict)  # check -> class: answered alike
+    checks: dict[str, CheckInfo] = field(default_factory=dict)
+    first_day: date | None = None  # evaluation dates, the first and the last
+    last_day: date | None = None
+    policies: dict[str, str] = field(default_factory=dict)  # in effect
+    _work: _Work = field(default_factory=lambda: _Work(), repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Sent between processes counted, without what is only remembered while counting."""
+        state = dict(self.__dict__)
+        state["_work"] = _Work()
+        return state
+
+    def add(self, other: Tally) -> None:
+        """Merge the tally of another part of the cohort (a worker's chunk, a shard)."""
+        self.rows += other.rows
+        self.checked += other.checked
+        self.error_count += other.error_count
+        self.errors.extend(other.errors[: max(0, LISTED_ERRORS - len(self.errors))])
+        for check_id, counts in other.statuses.items():
+            self.statuses[check_id].update(counts)
+        for key, miss in other.near_misses.items():
+            mine = self.near_misses[key]
+            mine.students += miss.students
+            mine.reached += miss.reached
+            if miss.latest and (mine.latest is None or miss.latest > mine.latest):
+                mine.latest = miss.latest
+            mine.names.merge(miss.names)
+        self.near.update(other.near)
+        for mine, theirs in (
+            (self.ready, other.ready),
+            (self.calendar, other.calendar),
+            (self.causes, other.causes),
+        ):
+            for key, names in theirs.items():
+                mine[key].merge(names)  # type: ignore[index]
+        self.alike = _refined(self.alike, other.alike) if self.alike else dict(other.alike)
+        for key, text in other.examples.items():
+            self.examples.setdefault(key, text)
+        self.checks.update(other.checks)
+        self.policies.update(other.policies)
+        for day in (other.first_day, other.last_day):
+            self._dated(day)
+
+    def _dated(self, day: date | None) -> None:
+        if day is None:
+            return
+        if self.first_day is None or day < self.first_day:
+            self.first_day = day
+        if self.last_day is None or day > self.last_day:
+            self.last_day = day
+
+    def error(self, number: int, where: str, message: str, cause: str, name: str) -> None:
+        """An error row: listed (the first :data:`LISTED_ERRORS`) and grouped by its cause."""
+        self.error_count += 1
+        if len(self.errors) < LISTED_ERRORS:
+            self.errors.append((number, where, message))
+        key = _cause(cause)
+        self.causes[key].add(f"row {number}" + (f" ({name})" if name else ""))
+        self.examples.setdefault(key, cause)
+
+    def note(self, labels: Sequence[str], outcomes: Sequence[Any], name: str, as_of: date) -> None:
+        """One student's answers (outcomes per check label, as ``engine.plan.assess`` gives
+        them): the names of who is ready, near or dated, the near and dated counts, and which
+        checks are answered alike. Statuses and near-miss counts are counted by the batch per
+        chunk (``count_into``). Called for every student: kept lean."""
+        work = self._work
+        lists = work.lists(self, labels, as_of)
+        near, horizon = self.near, lists.horizon
+        for label, ready, outcome in zip(labels, lists.ready, outcomes, strict=True):
+            status = outcome.status
+            if status == MET:
+                if len(ready) < NAMES:
+                    ready.append(name)
+            elif status == NOT_MET:
+                miss, by = outcome.near_miss, outcome.eligible_by
+                if miss is not None:
+                    near[label] += 1
+                    named = self.near_misses[(label, miss.node.text)].names.first
+                    if len(named) < NAMES:  # counted per chunk by the batch
+                        named.append(name)
+                if by is not None:
+                    if miss is None and by <= horizon:
+                        near[label] += 1
+                    self.calendar[(f"{by.year:04d}-{by.month:02d}", label)].add(name)
+        work.compare(self, labels, outcomes)
+
+    def describe(self, plan: Any, policies: Mapping[str, str]) -> None:
+        """What the summary says of the plan's checks (body, confidence, rules) and the run's
+        evaluation date and policies; once per plan and chunk."""
+        if id(plan) in self._work.plans:
+            return
+        self._work.plans[id(plan)] = plan  # held: its id stays its own
+        self._dated(plan.as_of)
+        self.policies.update(policies)
+        for label, place in zip(plan.labels, plan.wanted, strict=True):
+            version = plan.checks[place].version
+            if version is not None and label not in self.checks:
+                self.checks[label] = CheckInfo(
+                    version.body, version.confidence, f"{version.id} {version.version}"
+                )
+
+
+@dataclass(frozen=True)
+class _Lists:
+    """A plan's name lists of who is ready, one per check in the plan's order, and the day
+    up to which an eligible-by date counts as near."""
+
+    ready: tuple[list[str], ...]
+    horizon: date
+
+
+class _Work:
+    """What a tally remembers while counting, never merged nor sent (a tally counts one chunk
+    of students before it is merged): the name lists per plan, and the checks answered alike
+    so far as getters of their outcomes (checks of one group share an outcome object, so most
+    students are compared by identity alone)."""
+
+    def __init__(self) -> None:
+        self.plans: dict[int, Any] = {}  # id -> plan, held: its id stays its own
+        self._lists: dict[tuple, _Lists] = {}
+        self._alike: tuple[Any, ...] = ()  # a getter per class of more than one check
+        self._for: Sequence[str] | None = None  # the labels those getters are for
+        self._signatures: dict[int, tuple[Any, tuple]] = {}  # id -> (outcome, signature)
+        self._verified: set[tuple] = set()  # outcomes of a class found alike
+
+    def signature(self, outcome: Any) -> tuple:
+        """:func:`_signature`, worked out once per outcome (most are shared by students)."""
+        found = self._signatures.get(id(outcome))
+        if found is not None and found[0] is outcome:
+            return found[1]
+        if len(self._signatures) >= SIGNATURES:
+            self._signatures.clear()
+        signature = _signature(outcome)
+        self._signatures[id(outcome)] = (outcome, signature)
+        return signature
+
+    def lists(self, tally: Tally, labels: Sequence[str], as_of: date) -> _Lists:
+        key = (tuple(labels), as_of)
+        found = self._lists.get(key)
+        if found is None:
+            ready = tuple(tally.ready[label].first for label in labels)
+            found = self._lists[key] = _Lists(ready, add_months(as_of, NEAR_MONTHS))
+        return found
+
+    def compare(self, tally: Tally, labels: Sequence[str], outcomes: Sequence[Any]) -> None:
+        """Split the classes of checks answered alike where this student's answers differ."""
+        if labels is self._for or labels == self._for:
+            signature, verified = self.signature, self._verified
+            for getter in self._alike:
+                same = getter(outcomes)
+                # outcomes compare by identity: count() finds the shared ones at C speed
+                if same.count(same[0]) == len(same) or same in verified:
+                    continue
+                if len(set(map(signature, same))) == 1:
+                    if len(verified) >= SIGNATURES:
+                        verified.clear()
+                    verified.add(same)  # holds its outcomes: their ids stay theirs
+                    continue
+                break
+            else:
+                return  # nothing to split
+        classes = dict(zip(labels, map(self.signature, outcomes), strict=True))
+        tally.alike = (
+            _refined(tally.alike, _numbered(classes)) if tally.alike else _numbered(classes)
+        )
+        place = {label: k for k, label in enumerate(labels)}
+        members: dict[int, list[int]] = defaultdict(list)
+        for label, number in tally.alike.items():
+            if label in place:
+                members[number].append(place[label])
+        self._alike = tuple(itemgetter(*spots) for spots in members.values() if len(spots) > 1)
+        self._for = labels if set(labels) == tally.alike.keys() else None
+
+
+def _signature(outcome: Any) -> tuple:
+    """What makes two answers alike: the status, what the closest pathway lacks, and the
+    day time closes it."""
+    if outcome.status != NOT_MET:
+        return (outcome.status,)
+    return (
+        outcome.status,
+        tuple((leaf.node.text, leaf.status) for leaf in outcome.lacking),
+        outcome.eligible_by,
+    )
+
+
+def _numbered(classes: Mapping[str, tuple]) -> dict[str, int]:
+    numbers: dict[tuple, int] = {}
+    return {label: numbers.setdefault(value, len(numbers)) for label, value in classes.items()}
+
+
+def _refined(first: Mapping[str, int], second: Mapping[str, int]) -> dict[str, int]:
+    """The checks answered alike in both (a check one of them has not seen is apart)."""
+    numbers: dict[tuple[int, int], int] = {}
+    return {
+        label: numbers.setdefault((first.get(label, -1), second.get(label, -1)), len(numbers))
+        for label in (*first, *(label for label in second if label not in first))
+    }
+
+
+_DETAILS = re.compile(r"'[^']*'|\"[^\"]*\"|\b\d[\d.:-]*\b")
+
+
+def _cause(text: str) -> str:
+    """An error's cause, without what differs from row to row (quoted values, numbers)."""
+    return _DETAILS.sub("…", text)
+
+
+# --- grouped for reading ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the results: checks answered alike for every student, with their counts."""
+
+    checks: tuple[str, ...]
+    body: str
+    low: bool  # rules of low confidence (L, UNCONFIRMED): placed last, marked
+    met: int
+    near: int
+    not_met: int  # not met and not near
+    unknown: int
+    ambiguous: int
+    not_applicable: int
+    no_rules: int
+    total: int
+
+    @property
+    def name(self) -> str:
+        return _joined(self.checks)
+
+
+@dataclass(frozen=True)
+class Group:
+    """Students named under one heading: near misses lacking one thing, ready now, a month."""
+
+    checks: tuple[str, ...]
+    names: Names
+    note: str = ""
+    low: bool = False
+
+    @property
+    def name(self) -> str:
+        return _joined(self.checks)
+
+
+@dataclass(frozen=True)
+class Digest:
+    """The summary grouped for reading, as both Markdown and HTML show it."""
+
+    tally: Tally
+    lines: tuple[Line, ...]
+    idle: tuple[str, ...]  # checks applying to no student
+    bodies: tuple[tuple[str, tuple[Line, ...]], ...]  # body -> its lines (a chart each)
+    near: tuple[tuple[str, tuple[Group, ...]], ...]  # what is lacking -> groups
+    ready: tuple[Group, ...]
+    calendar: tuple[tuple[str, tuple[Group, ...]], ...]  # YYYY-MM -> groups
+    causes: tuple[tuple[str, Names], ...]  # an example of the cause (its first row's) -> rows
+    about: tuple[tuple[str, str], ...]  # provenance: (what, value)
+
+    @property
+    def reconciles(self) -> bool:
+        return self.tally.checked + self.tally.error_count == self.tally.rows
+
+
+def _joined(checks: Sequence[str]) -> str:
+    if len(checks) <= 3:
+        return ", ".join(checks)
+    return f"{', '.join(checks)} ({len(checks)} checks answered alike)"
+
+
+def digest(tally: Tally) -> Digest:
+    """The tally grouped: checks answered alike for every student (and of one body and
+    confidence) on one line, in report order with low-confidence rules last; near misses by
+    what they lack, most students first; error rows by cause."""
+    info = tally.checks
+    order = {label: k for k, label in enumerate(tally.statuses)}
+
+    def low(label: str) -> bool:
+        return label in info and info[label].confidence in LOW_CONFIDENCE
+
+    def body(label: str) -> str:
+        return info[label].body if label in info else "other"
+
+    def key(label: str) -> tuple:
+        return (low(label), body(label), tally.alike.get(label, -order[label] - 1))
+
+    idle, classes = [], {}
+    for label, counts in tally.statuses.items():
+        if counts.total() == counts[NOT_APPLICABLE]:
+            idle.append(label)
+            continue
+        classes.setdefault(key(label), []).append(label)
+    lines = []
+    for members in classes.values():
+        counts = tally.statuses[members[0]]
+        near = tally.near[members[0]]
+        lines.append(
+            Line(
+                tuple(members),
+                body(members[0]),
+                low(members[0]),
+                counts[MET],
+                near,
+                counts[NOT_MET] - near,
+                counts[UNKNOWN],
+                counts[AMBIGUOUS],
+                counts[NOT_APPLICABLE],
+                counts[NO_RULES],
+                counts.total(),
+            )
+        )
+    lines.sort(key=lambda line: (line.low, order[line.checks[0]]))
+    bodies: dict[str, list[Line]] = {}
+    for line in lines:
+        bodies.setdefault(line.body, []).append(line)
+    same = {label: line.checks for line in lines for label in line.checks}
+
+    def grouped(items: Iterable[tuple[str, Names]], note: Any = None) -> list[Group]:
+        """One group per line of checks (checks answered alike have the same students)."""
+        out: dict[tuple[str, ...], Group] = {}
+        for label, names in items:
+            checks = same.get(label, (label,))
+            if checks not in out:
+                out[checks] = Group(checks, names, note(label) if note else "", low(label))
+        return sorted(
+            out.values(), key=lambda g: (g.low, -g.names.count, order.get(g.checks[0], 0))
+        )
+
+    by_lack: dict[str, list[tuple[str, Names]]] = defaultdict(list)
+    for (label, text), miss in tally.near_misses.items():
+        by_lack[text].append((label, Names(miss.students, miss.names.first)))
+
+    def reach(text: str) -> Any:
+        def note(label: str) -> str:
+            miss = tally.near_misses[(label, text)]
+            if not miss.reached or miss.latest is None:
+                return ""
+            return f"{miss.reached} of them reach it by {miss.latest.isoformat()} if their current job continues"
+
+        return note
+
+    near = [(text, tuple(grouped(items, reach(text)))) for text, items in by_lack.items()]
+    near.sort(
+        key=lambda item: (
+            all(g.low for g in item[1]),
+            -max(g.names.count for g in item[1]),
+            item[0],
+        )
+    )
+    months: dict[str, list[tuple[str, Names]]] = defaultdict(list)
+    for (month, label), names in tally.calendar.items():
+        months[month].append((label, names))
+    return Digest(
+        tally,
+        tuple(lines),
+        tuple(idle),
+        tuple((name, tuple(members)) for name, members in bodies.items()),
+        tuple(near),
+        tuple(grouped((k, Names(tally.statuses[k][MET], v.first)) for k, v in tally.ready.items())),
+        tuple((month, tuple(grouped(months[month]))) for month in sorted(months)),
+        tuple(
+            (tally.examples.get(cause, cause), names)
+            for cause, names in sorted(tally.causes.items(), key=lambda i: (-i[1].count, i[0]))
+        ),
+        _about(tally),
+    )
+
+
+def _about(tally: Tally) -> tuple[tuple[str, str], ...]:
+    """Provenance: the tool, the rules, the evaluation date(s), the policies, the caveat."""
+    rules = sorted({info.rules for info in tally.checks.values()})
+    days = (
+        "none (no student was checked)"
+        if tally.first_day is None
+        else tally.first_day.isoformat()
+        if tally.first_day == tally.last_day
+        else f"{tally.first_day.isoformat()} to {tally.last_day.isoformat()}"  # type: ignore[union-attr]
+    )
+    settled = ", ".join(f"{k}={v}" for k, v in sorted(tally.policies.items())) or "the defaults"
+    return (
+        ("Tool", f"{TOOL} {__version__}"),
+        ("Rules", ", ".join(rules) or "none"),
+        ("Evaluated as of", days),
+        ("Policies", settled),
+        ("Status", NOT_OFFICIAL),
+    )
+
+
+# --- Markdown ----------------------------------------------------------------------------------
+
+
+def summary_markdown(tally: Tally) -> str:
+    """What a program director reads: counts per check (checks answered alike on one line,
+    low-confidence rules last), near misses by what they lack with names, who is ready now, the
+    calendar, error rows by cause, and what the answers rest on."""
+    view = digest(tally)
+    lines = [
+        "# Cohort eligibility summary",
+        "",
+        f"Rows read: {tally.rows}. Checked: {tally.checked}. Not checked (errors): {tally.error_count}."
+        + (" Counts reconcile." if view.reconciles else " COUNTS DO NOT RECONCILE."),
+        "",
+        "## Results per check",
+        "",
+        f"Near: not met, but one condition short or eligible within {NEAR_MONTHS} months."
+        " Low-confidence rules come last, marked.",
+        "",
+        "| check | met | near | not met | unknown | ambiguous | not applicable | no rules in force | total |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for line in view.lines:
+        mark = " (low confidence)" if line.low else ""
+        lines.append(
+            f"| {_md(line.name)}{mark} | {line.met} | {line.near} | {line.not_met} | {line.unknown} "
+            f"| {line.ambiguous} | {line.not_applicable} | {line.no_rules} | {line.total} |"
+        )
+    if view.idle:
+        lines += ["", f"Applying to no student: {', '.join(view.idle)}."]
+    if view.near:
+        lines += ["", "## Near misses (one condition short on the closest pathway)"]
+        for text, groups in view.near:
+            lines += ["", f"### Lack only: {_md(text)}", ""]
+            lines += [_group_line(group) for group in groups]
+    if view.ready:
+        lines += ["", "## Ready now (every condition met)", ""]
+        lines += [_group_line(group) for group in view.ready]
+    if view.calendar:
+        lines += ["", "## Calendar: who becomes eligible, month by month", ""]
+        for month, groups in view.calendar:
+            lines += [f"### {month}", ""] + [_group_line(g) for g in groups] + [""]
+        lines.pop()
+    if view.causes:
+        lines += ["", "## Rows not checked", ""]
+        for cause, names in view.causes:
+            like = "1 row" if names.count == 1 else f"{names.count} rows like this one"
+            lines.append(f"- {like}: {_md(cause.splitlines()[0])} ({names.text()})")
+    lines += ["", "## About this summary", ""]
+    lines += [f"- {what}: {_md(value)}" for what, value in view.about]
+    return "\n".join(lines) + "\n"
+
+
+def _group_line(group: Group) -> str:
+    mark = " (low confidence)" if group.low else ""
+    count = group.names.count
+    who = f"{count} student{'s' if count != 1 else ''}"
+    note = f"; {group.note}" if group.note else ""
+    return f"- {_md(group.name)}{mark}: {who}: {_md(group.names.text())}{note}"
+
+
+def _md(text: str) -> str:
+    """Student-supplied text made inert in Markdown (a table cell, a list item)."""
+    return re.sub(r"([\\`*\[\]<>|#])|(?<!\w)_|_(?!\w)", lambda m: "\\" + m[0], text)

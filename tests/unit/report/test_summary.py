@@ -1,0 +1,213 @@
+"""The director's summary (eligibility/report/summary.py): checks answered alike for every
+student share one line, low-confidence rules come last and marked, near misses are grouped by what
+they lack and name their students, error rows are grouped by cause, the calendar of who becomes
+eligible when; the same grouping in Markdown and in the HTML page.
+
+Expectations are worked out from the engine, student by student, never from today's rule files.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from benchmarks.generate import write
+from eligibility.api import resolve_as_of
+from eligibility.batch import run_batch
+from eligibility.engine.plan import assess, make_plan
+from eligibility.engine.results import NOT_APPLICABLE, NOT_MET
+from eligibility.inputs.cohort import read_cohort, read_items
+
+LOW = ("L", "UNCONFIRMED")
+
+
+def _answers(cohort: Path, book, selectors=()) -> list[tuple[str, dict]]:
+    """Each student's name and outcomes per check label, as the batch answers them."""
+    out = []
+    for row in read_cohort(cohort):
+        if row.profile is None:
+            continue
+        plan = make_plan(book, resolve_as_of(row.profile, None), selectors)
+        answers = assess(plan, book, row.profile.data, {})
+        name = row.profile.data.get("name") or row.profile.data.get("candidate_id")
+        out.append((name, dict(zip(plan.labels, answers.outcomes, strict=True))))
+    return out
+
+
+def _kinds(book) -> dict[str, tuple[str, bool]]:
+    """Each check label's body and whether its rules are of low confidence."""
+    plan = make_plan(book, date(2026, 11, 22))
+    out = {}
+    for label, place in zip(plan.labels, plan.wanted, strict=True):
+        version = plan.checks[place].version
+        out[label] = (version.body, version.confidence in LOW) if version else ("", False)
+    return out
+
+
+def _names(row: str) -> set[str]:
+    """The check labels of a table row's first cell."""
+    first = row.split("|")[1].replace("(low confidence)", "")
+    first = re.sub(r"\(\d+ checks answered alike\)", "", first)
+    return {name.strip() for name in first.split(",")}
+
+
+def _signature(outcome) -> tuple:
+    return (outcome.status, tuple(leaf.node.text for leaf in outcome.lacking))
+
+
+def _summary(tmp_path: Path, cohort: Path, book, name: str = "s.md", **options) -> str:
+    target = tmp_path / name
+    run_batch(read_items(cohort), book, summary_out=target, **options)
+    return target.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def cohort(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("summary") / "c.jsonl"
+    write(path, 40, seed=41)
+    return path
+
+
+def _table_rows(text: str) -> list[str]:
+    lines = text.splitlines()
+    start = next(k for k, line in enumerate(lines) if line.startswith("| check"))
+    rows = []
+    for line in lines[start + 2 :]:
+        if not line.startswith("| "):
+            break
+        rows.append(line)
+    return rows
+
+
+def test_checks_answered_alike_for_every_student_share_one_line(tmp_path, cohort, rulebook):
+    answers = _answers(cohort, rulebook)
+    labels, kinds = list(answers[0][1]), _kinds(rulebook)
+    classes: dict[tuple, list[str]] = defaultdict(list)
+    for label in labels:  # alike for every student, of one body and confidence
+        key = (kinds[label], *(_signature(outcomes[label]) for _, outcomes in answers))
+        if all(outcomes[label].status == NOT_APPLICABLE for _, outcomes in answers):
+            continue  # applying to no student: listed apart
+        classes[key].append(label)
+    alike = [members for members in classes.values() if len(members) > 1]
+    assert alike, "the generated cohort should have checks answered alike"
+    rows = _table_rows(_summary(tmp_path, cohort, rulebook))
+    assert sorted(sorted(_names(row)) for row in rows) == sorted(
+        sorted(m) for m in classes.values()
+    )
+
+
+def test_low_confidence_rules_come_last_and_are_marked(tmp_path, cohort, rulebook):
+    plan = make_plan(rulebook, date(2026, 11, 22))
+    low = {
+        label
+        for label, place in zip(plan.labels, plan.wanted, strict=True)
+        if plan.checks[place].version and plan.checks[place].version.confidence in LOW
+    }
+    assert low, "the rule book should have a low-confidence rule to place"
+    rows = _table_rows(_summary(tmp_path, cohort, rulebook))
+    marked = [k for k, row in enumerate(rows) if "low confidence" in row]
+    assert marked and marked == list(range(len(rows) - len(marked), len(rows)))
+    for row in rows:
+        assert ("low confidence" in row) == bool(_names(row) & low), row
+
+
+def test_near_misses_are_grouped_by_what_they_lack_and_name_their_students(
+    tmp_path, cohort, rulebook
+):
+    groups: dict[str, set[str]] = defaultdict(set)
+    for name, outcomes in _answers(cohort, rulebook):
+        for outcome in outcomes.values():
+            miss = outcome.near_miss if outcome.status == NOT_MET else None
+            if miss is not None:
+                groups[miss.node.text].add(name)
+    assert groups
+    text = _summary(tmp_path, cohort, rulebook)
+    section = text.split("## Near misses", 1)[1].split("\n## ", 1)[0]
+    for lacking, names in groups.items():
+        assert section.count(f"Lack only: {lacking}") == 1, lacking  # one heading per lack
+        part = section.split(f"Lack only: {lacking}", 1)[1].split("### ", 1)[0]
+        shown = sorted(names)[:3]
+        assert all(name in part for name in shown if len(names) <= 50), (lacking, shown)
+
+
+def test_error_rows_are_grouped_by_cause(tmp_path, rulebook):
+    cohort = tmp_path / "broken.jsonl"
+    good = tmp_path / "good.jsonl"
+    write(good, 3, seed=5)
+    lines = good.read_text(encoding="utf-8").splitlines()
+    bad = [json.dumps({"profile_version": 1, "candidate_id": f"B{k}", "favourite_colour": "x"})
+           for k in range(30)]  # fmt: skip
+    cohort.write_text("\n".join(lines + bad) + "\n", encoding="utf-8")
+    text = _summary(tmp_path, cohort, rulebook)
+    section = text.split("## Rows not checked", 1)[1].split("\n## ", 1)[0]
+    bullets = [line for line in section.splitlines() if line.startswith("- ")]
+    assert len(bullets) == 1, bullets  # one cause, one line
+    assert "30 rows" in bullets[0] and "favourite_colour" in bullets[0]
+
+
+def test_calendar_names_who_becomes_eligible_in_which_month():
+    from types import SimpleNamespace
+
+    from eligibility.report.summary import Tally, summary_markdown
+
+    tally = Tally()
+    later = SimpleNamespace(
+        status=NOT_MET, near_miss=None, eligible_by=date(2027, 3, 9), lacking=()
+    )
+    tally.note(["CPC-exam", "COC-exam"], [later, later], "Ana Torres", date(2026, 11, 22))
+    tally.note(["CPC-exam"], [later], "Brian Okafor", date(2026, 11, 22))
+    text = summary_markdown(tally)
+    calendar = text.split("## Calendar", 1)[1]
+    assert "2027-03" in calendar and "Ana Torres" in calendar and "Brian Okafor" in calendar
+
+
+def test_an_html_summary_is_one_page_with_a_chart_and_no_network(tmp_path, cohort, rulebook):
+    pytest.importorskip("pygal")
+    text = _summary(tmp_path, cohort, rulebook, "report.html")
+    assert text.lstrip().lower().startswith("<!doctype html>")
+    assert "<svg" in text and "<table" in text
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", text)  # nothing fetched when viewed
+    assert "<script" not in text  # nothing runs either
+
+
+def test_an_html_summary_without_the_extra_says_how_to_install_it(tmp_path, cohort, monkeypatch):
+    from click.testing import CliRunner
+
+    from eligibility.cli import main
+
+    monkeypatch.setitem(__import__("sys").modules, "pygal", None)  # as if not installed
+    out, page = tmp_path / "o.csv", tmp_path / "report.html"
+    result = CliRunner().invoke(
+        main, ["batch", str(cohort), "--out", str(out), "--summary", str(page)]
+    )
+    assert result.exit_code == 2
+    assert "pip install 'eligibility[report]'" in result.output
+    assert not out.exists() and not page.exists()  # said before any row is checked
+
+
+def test_names_are_capped_and_merged_across_parts():
+    from eligibility.report.summary import NAMES, Tally
+
+    parts = []
+    for start in (0, NAMES):
+        part = Tally()
+        for k in range(start, start + NAMES):
+            part.causes["bad"].add(f"row {k}")
+        parts.append(part)
+    whole = Tally()
+    for part in parts:
+        whole.add(part)
+    assert whole.causes["bad"].count == 2 * NAMES
+    assert whole.causes["bad"].first == [f"row {k}" for k in range(NAMES)]
+    assert whole.causes["bad"].text().endswith(f"and {NAMES} more")
+
+
+def test_the_same_cohort_gives_the_same_html_page(tmp_path, cohort, rulebook):
+    pytest.importorskip("pygal")
+    first = _summary(tmp_path, cohort, rulebook, "one.html")
+    assert _summary(tmp_path, cohort, rulebook, "two.html") == first
