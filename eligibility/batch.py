@@ -837,10 +837,17 @@ def _write_page(folder: Path, name: str, text: str) -> None:
         raise
 
 
-def closing_line(tally: Tally, written: Iterable[str], about: Iterable[str] = ()) -> str:
+def closing_line(
+    tally: Tally,
+    written: Iterable[str],
+    book: RuleBook | None = None,
+    as_of: date | None = None,
+    chosen: Mapping[str, str] | None = None,
+) -> str:
     """The lines a batch ends with on standard error: what it wrote and the counts, then what
-    answered (:func:`eligibility.report.sheets.statement`): the CSV reports have no place for
-    it that every CSV reader would skip."""
+    answered (:func:`eligibility.report.sheets.statement`, given the ``book``): the CSV
+    reports have no place for it that every CSV reader would skip."""
+    about = statement(book, as_of, chosen or {}, None) if book is not None else ()
     answers: Counter = Counter()
     for counts in tally.statuses.values():
         answers.update(counts)

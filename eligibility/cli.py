@@ -789,6 +789,12 @@ def lint(rules_dir, fmt, catalogue) -> None:
     sys.exit(EXIT_NOT_MET if report.errors else EXIT_MET)
 
 
+def _output_option(name: str, text: str, folder: bool = False):
+    """An option naming one more output of ``batch`` (a file, or a folder); none unless given."""
+    kind = click.Path(file_okay=False) if folder else click.Path(dir_okay=False)
+    return click.option(name, name.lstrip("-"), type=kind, default=None, help=text)
+
+
 @main.command()
 @click.argument("source", metavar="INPUT", type=click.Path(exists=True, allow_dash=True))
 @click.option(
@@ -842,29 +848,21 @@ def lint(rules_dir, fmt, catalogue) -> None:
     help="Start each CSV output with a byte order mark, so that Excel reads it as UTF-8"
     " (names such as José Núñez shown as written).",
 )
-@click.option(
+@_output_option(
     "--wide",
-    "wide",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Also write a wide CSV: one row per student, with each check's status, closest"
-    " pathway, next step and eligible-by date.",
+    "Also write a wide CSV: one row per student, with each check's"
+    " status, closest pathway, next step and eligible-by date.",
 )
-@click.option(
+@_output_option(
     "--xlsx",
-    "xlsx",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Also write an Excel workbook: a summary sheet and one sheet per check (needs"
-    " pip install 'eligibility[report]').",
+    "Also write an Excel workbook: a summary sheet and one sheet per"
+    " check (needs pip install 'eligibility[report]').",
 )
-@click.option(
+@_output_option(
     "--letters",
-    "letters",
-    type=click.Path(file_okay=False),
-    default=None,
-    help="Also write one printable page per student into this folder (made when missing):"
-    " what the student still needs, check by check.",
+    "Also write one printable page per student into this folder (made"
+    " when missing): what the student still needs, check by check.",
+    folder=True,
 )
 def batch(
     source,
@@ -912,7 +910,6 @@ def batch(
         worker_count,
     )
     from eligibility.inputs.cohort import load_mapping, read_items
-    from eligibility.report.sheets import statement
 
     # a stop (kill, a scheduler's timeout, Ctrl-C) unwinds cleanly: no temporary file is left
     # behind and a report from before stays as it was
@@ -992,8 +989,7 @@ def batch(
     written = [p for p in (out, summary, wide, xlsx) if p and p != "-"]
     if letters:
         written.append(f"{tally.checked:,} letters in {letters}")
-    about = statement(book, as_of, chosen, None)
-    click.echo(printable(closing_line(tally, written, about)), err=True)
+    click.echo(printable(closing_line(tally, written, book, as_of, chosen)), err=True)
     sys.exit(EXIT_MET if not tally.error_count else EXIT_NOT_MET)
 
 

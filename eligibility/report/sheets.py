@@ -100,6 +100,11 @@ def statement(
         else "Rules: the version each row's rule_version names.",
         f"Policies: {policies or 'none'}.",
         "This is not an official determination by "
-        + (" or ".join(bodies) if bodies else "the certifying body")
+        + (_or_list(bodies) if bodies else "the certifying body")
         + ": confirm with the body before applying or relying on it.",
     )
+
+
+def _or_list(items: list[str]) -> str:
+    """'a', 'a or b', 'a, b or c'."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"
