@@ -394,6 +394,7 @@ class CohortChecker:
         self.jsonl = jsonl
         self._plans: dict[date, tuple[Plan, Memo]] = {}
         self._tails = Memo(TAILS)  # the repeating part of CSV lines: key -> text
+        self._words = Memo(TAILS)  # (closest, next_step) by what they are made of
         self._pairs: Counter = Counter()  # (check label, outcome) -> students, this chunk
         self._students = 0  # students checked in this chunk (the rest of a label's count is n/a)
         self._labels: tuple[str, ...] = ()  # the checks reported, as labelled (every plan's)
@@ -557,14 +558,40 @@ class CohortChecker:
                 ),
                 ";".join(outcome.ambiguous) if status == AMBIGUOUS else "",
                 shortfall,
-                closest_name(check.check, lacking),
-                next_step(check.check, status, lacking, outcome.unknown, self.book.policies),
+                *self._closest_and_next(plan, check, status, lacking, outcome.unknown),
                 eligible_by.isoformat() if eligible_by else "",
                 version,
                 "",
             ],
             end="",
         )
+
+    def _closest_and_next(
+        self,
+        plan: Plan,
+        check: Any,
+        status: str,
+        lacking: tuple[Any, ...],
+        unknown: tuple[str, ...],
+    ) -> tuple[str, str]:
+        """The closest pathway and the next step in words: the same for every outcome of
+        checks of one shape (numbered alike in every plan for a date) whose lacking conditions
+        read alike, so made once for them."""
+        key = (
+            plan.as_of,
+            check.shape,
+            status,
+            unknown if status == UNKNOWN else (),
+            tuple((f.node.id, f.status, f.reached_on, f.lacking, f.shortfall) for f in lacking),
+        )
+        words = self._words.get(key)
+        if words is None:
+            words = (
+                closest_name(check.check, lacking),
+                next_step(check.check, status, lacking, unknown, self.book.policies),
+            )
+            self._words.put(key, words)
+        return words
 
 
 def _field(value: Any) -> str:
