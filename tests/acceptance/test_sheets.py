@@ -62,12 +62,16 @@ def test_long_csv_lists_only_what_decides_the_answer(tmp_path) -> None:
 
 
 def test_excel_gets_a_bom(tmp_path) -> None:
-    out = tmp_path / "report.csv"
+    out, wide = tmp_path / "report.csv", tmp_path / "wide.csv"
     cohort = _with_names(_cohort(tmp_path, 5), {0: "José Núñez"})
     _batch(str(cohort), "--out", str(out), "--summary", str(tmp_path / "s.md"), "--excel")
     data = out.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
     assert "José Núñez" in data.decode("utf-8-sig")
+    _batch(str(cohort), "--out", str(out), "--wide", str(wide), "--excel")
+    assert wide.read_bytes().startswith(b"\xef\xbb\xbf")
+    _batch(str(cohort), "--out", str(out), "--summary", str(tmp_path / "s.md"))
+    assert not out.read_bytes().startswith(b"\xef\xbb\xbf")  # only when asked
 
 
 def test_wide_csv_has_one_row_per_student(tmp_path) -> None:
