@@ -582,7 +582,17 @@ class CohortChecker:
             check.shape,
             status,
             unknown if status == UNKNOWN else (),
-            tuple((f.node.id, f.status, f.reached_on, f.lacking, f.shortfall) for f in lacking),
+            tuple(
+                (
+                    f.node.id,
+                    f.status,
+                    f.reached_on,
+                    f.lacking,
+                    f.missing,
+                    f.node.grows and f.shortfall,
+                )
+                for f in lacking
+            ),  # a shortfall is said in a step only for a condition time closes
         )
         words = self._words.get(key)
         if words is None:
