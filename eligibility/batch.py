@@ -35,7 +35,7 @@ from typing import IO, Any
 
 from eligibility.api import prepare, resolve_as_of, selectors_of, to_date
 from eligibility.engine.plan import NO_OUTCOME, Assessment, Memo, Outcome, Plan, assess, make_plan
-from eligibility.engine.results import NOT_APPLICABLE, NOT_MET, ProfileReport
+from eligibility.engine.results import AMBIGUOUS, NOT_APPLICABLE, NOT_MET, UNKNOWN, ProfileReport
 from eligibility.errors import InputError, fault
 from eligibility.inputs.cohort import (
     Cohort,
@@ -49,15 +49,19 @@ from eligibility.inputs.cohort import (
     read_items,
     read_shard,
 )
+from eligibility.report.answerwords import closest_name, next_step
 from eligibility.report.provenance import policies_used
 from eligibility.report.render import json_error, json_report, measurement
+from eligibility.report.sheets import FORMULA_STARTS, statement
 from eligibility.report.summary import Tally, summary_markdown
 from eligibility.rulebook.rules import RuleBook
 
 CSV_FIELDS = (
     "row", "where", "candidate_id", "name", "check", "status", "standing",
-    "failed", "unknown", "ambiguous", "shortfall", "rule_version", "error", "assumed", "review",
+    "failed", "unknown", "ambiguous", "shortfall", "closest", "next_step", "eligible_by",
+    "rule_version", "error", "assumed", "review",
 )  # fmt: skip
+BOM = "\ufeff"  # --excel: tells a spreadsheet the CSV is UTF-8 (else "José" shows garbled)
 CHUNK = 256  # rows a worker process checks at a time
 TAILS = 4096  # CSV line tails remembered, per generation (see engine.plan.Memo)
 
@@ -162,16 +166,53 @@ def atomic_writer(path: str | Path, newline: str | None = None) -> Iterator[Outp
                 handle.close()
             raise
         output.close()  # the last of the text reaches the disk here: a full one says so
-        try:
-            umask = os.umask(0)  # a temporary file is private; the report gets a new file's mode
-            os.umask(umask)
-            os.chmod(handle.name, 0o666 & ~umask)
-            os.replace(handle.name, target)
-        except OSError as error:  # e.g. --out names a folder
-            raise _unwritable(target, error) from None
+        _put_in_place(handle.name, target)
     except BaseException:
         with suppress(OSError):
             Path(handle.name).unlink(missing_ok=True)
+        raise
+
+
+def _put_in_place(name: str, target: Path) -> None:
+    """Rename a finished temporary file to ``target``, with a new file's mode."""
+    try:
+        umask = os.umask(0)  # a temporary file is private; the report gets a new file's mode
+        os.umask(umask)
+        os.chmod(name, 0o666 & ~umask)
+        os.replace(name, target)
+    except OSError as error:  # e.g. --out names a folder
+        raise _unwritable(target, error) from None
+
+
+def _temporary(target: Path) -> str:
+    """A new private temporary file beside ``target``, named as :data:`TEMPORARY` says."""
+    try:
+        handle, name = tempfile.mkstemp(
+            dir=target.parent or ".",
+            prefix=f".{target.name}.eligibility-{os.getpid()}-",
+            suffix=".tmp",
+        )
+    except OSError as error:
+        raise _unwritable(target, error) from None
+    os.close(handle)
+    return name
+
+
+@contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """A file a library writes by name (a workbook), appearing at ``path`` only when the block
+    ends without error: the block writes the temporary file it is given, as
+    :func:`atomic_writer` does."""
+    target = Path(path)
+    refuse_special(target)
+    remove_leftovers(target)
+    name = _temporary(target)
+    try:
+        yield Path(name)
+        _put_in_place(name, target)
+    except BaseException:
+        with suppress(OSError):
+            Path(name).unlink(missing_ok=True)
         raise
 
 
@@ -316,6 +357,7 @@ class CohortChecker:
         self.jsonl = jsonl
         self._plans: dict[date, tuple[Plan, Memo]] = {}
         self._tails = Memo(TAILS)  # the repeating part of CSV lines: key -> text
+        self._words = Memo(TAILS)  # (closest, next_step) by what they are made of
         self._pairs: Counter = Counter()  # (check label, outcome) -> students, this chunk
         self._students = 0  # students checked in this chunk (the rest of a label's count is n/a)
         self._labels: tuple[str, ...] = ()  # the checks reported, as labelled (every plan's)
@@ -407,7 +449,7 @@ class CohortChecker:
         cause = error.problem + (f" (fix: {error.fix})" if error.fix else "")
         tally.error(row.number, row.where, message, cause, row.who[1] or row.who[0])
         lines = (
-            csv_line([row.number, row.where, *row.who, "", "error", *[""] * 6, message, "", ""])
+            csv_line([row.number, row.where, *row.who, "", "error", *[""] * 9, message, "", ""])
             if self.csv
             else ""
         )
@@ -457,32 +499,75 @@ class CohortChecker:
             who + tail + end + _field(";".join(review)) + "\r\n" for tail, review in lines
         ), pairs
 
-    @staticmethod
-    def _tail(plan: Plan, place: int, standing: str | None, outcome: Outcome) -> str:
-        """check, status, standing, failed, unknown, ambiguous, shortfall, rule_version and the
-        empty error; the check as labelled in the summary (``ID@VERSION`` when pinned)."""
+    def _tail(self, plan: Plan, place: int, standing: str | None, outcome: Outcome) -> str:
+        """check, status, standing, the conditions that decide the answer (failed, unknown,
+        ambiguous), shortfall, closest, next_step, eligible_by, rule_version and the empty
+        error; the check as labelled in the summary (``ID@VERSION`` when pinned). Made once
+        per outcome (students share them): the caller remembers it."""
         check = plan.checks[plan.wanted[place]]
+        status, lacking = outcome.status, outcome.lacking
         shortfall = "; ".join(
-            filter(None, (measurement(leaf) or leaf.node.text for leaf in outcome.lacking))
+            filter(None, (measurement(leaf) or leaf.node.text for leaf in lacking))
         )
         version = f"{check.version.id} {check.version.version}" if check.version else ""
+        eligible_by = outcome.eligible_by
         return csv_line(
             [
                 plan.labels[place],
-                outcome.status,
+                status,
                 standing or "",
-                ";".join(outcome.failed),
-                ";".join(outcome.unknown),
-                ";".join(outcome.ambiguous),
+                ";".join(leaf.node.id for leaf in lacking if leaf.status == NOT_MET),
+                ";".join(
+                    outcome.unknown
+                    if status == UNKNOWN
+                    else (leaf.node.id for leaf in lacking if leaf.status == UNKNOWN)
+                ),
+                ";".join(outcome.ambiguous) if status == AMBIGUOUS else "",
                 shortfall,
+                *self._closest_and_next(plan, check, status, lacking, outcome.unknown),
+                eligible_by.isoformat() if eligible_by else "",
                 version,
                 "",
             ],
             end="",
         )
 
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet takes for a formula
+    def _closest_and_next(
+        self,
+        plan: Plan,
+        check: Any,
+        status: str,
+        lacking: tuple[Any, ...],
+        unknown: tuple[str, ...],
+    ) -> tuple[str, str]:
+        """The closest pathway and the next step in words: the same for every outcome of
+        checks of one shape (numbered alike in every plan for a date) whose lacking conditions
+        read alike, so made once for them."""
+        key = (
+            plan.as_of,
+            check.shape,
+            status,
+            unknown if status == UNKNOWN else (),
+            tuple(
+                (
+                    f.node.id,
+                    f.status,
+                    f.reached_on,
+                    f.lacking,
+                    f.missing,
+                    f.node.grows and f.shortfall,
+                )
+                for f in lacking
+            ),  # a shortfall is said in a step only for a condition time closes
+        )
+        words = self._words.get(key)
+        if words is None:
+            words = (
+                closest_name(check.check, lacking),
+                next_step(check.check, status, lacking, unknown, self.book.policies),
+            )
+            self._words.put(key, words)
+        return words
 
 
 def _field(value: Any) -> str:
@@ -518,6 +603,8 @@ def run_batch(
     progress: Callable[[int], None] | None = None,
     stop: StopRequest | None = None,
     inputs: Iterable[str | Path] = (),
+    excel: bool = False,
+    sheets: Sheets | None = None,
 ) -> Tally:
     """Check every row and stream the outputs; returns the tally the summary is made of.
 
@@ -529,11 +616,25 @@ def run_batch(
     to the workers in chunks. ``progress`` is called with the number of rows done since its
     last call. ``stop``: when it is asked, :class:`Stopped` is raised and no output is written.
     ``inputs``: the files the cohort is read from (the cohort, a mapping, a config), which no
-    output may overwrite.
+    output may overwrite. ``excel``: CSV outputs start with a BOM. ``sheets``: the outputs
+    made from the long CSV when every row is in (:class:`Sheets`).
     """
-    checker = CohortChecker(book, selectors, as_of, policies, bool(csv_out), bool(jsonl_out))
+    sheets = sheets or Sheets()
+    wanted = bool(csv_out) or sheets.wanted
+    checker = CohortChecker(book, selectors, as_of, policies, wanted, bool(jsonl_out))
     jobs = worker_count(jobs)
-    with open_reports(csv_out, jsonl_out, summary_out, inputs) as reports, ExitStack() as stack:
+
+    def about(versions: Iterable[str]) -> tuple[str, ...]:
+        return statement(book, as_of, policies or {}, versions)
+
+    labels = [f"{check}@{pinned}" if pinned else check for check, pinned in book.wanted(selectors)]
+
+    with (
+        open_reports(
+            csv_out, jsonl_out, summary_out, inputs, excel, sheets, about, labels
+        ) as reports,
+        ExitStack() as stack,
+    ):
         if jobs > 1:
             parts = Parts(reports)
             stack.callback(parts.remove)  # after the workers are ended (callbacks run last first)
@@ -557,8 +658,11 @@ class Reports:
     reports, appended to in input order (text, or the parts a shard's checker wrote), and the
     tally, whose summary is written when every row is in."""
 
-    def __init__(self, csv: Output | None, jsonl: Output | None) -> None:
+    def __init__(
+        self, csv: Output | None, jsonl: Output | None, rows: Output | None = None
+    ) -> None:
         self.csv, self.jsonl = csv, jsonl
+        self.rows = rows  # the long CSV kept for the outputs made from it (Sheets)
         self.tally = Tally()
 
     def add(self, lines: str, texts: str, tally: Tally) -> None:
@@ -566,6 +670,8 @@ class Reports:
         self.tally.add(tally)
         if self.csv:
             self.csv.write(lines)
+        if self.rows:
+            self.rows.write(lines)
         if self.jsonl:
             self.jsonl.write(texts)
 
@@ -573,11 +679,14 @@ class Reports:
         """A shard checked elsewhere (:func:`check_shard`): its parts are appended as they are,
         a part file then removed."""
         self.tally.add(result.tally)
-        for output, part in ((self.csv, result.csv), (self.jsonl, result.jsonl)):
-            if output is not None and part is not None:
-                output.append(part)
-                if not isinstance(part, bytes):
-                    Path(part).unlink(missing_ok=True)
+        for outputs, part in (((self.csv, self.rows), result.csv), ((self.jsonl,), result.jsonl)):
+            if part is None:
+                continue
+            for output in outputs:
+                if output is not None:
+                    output.append(part)
+            if not isinstance(part, bytes):
+                Path(part).unlink(missing_ok=True)
 
 
 @contextmanager
@@ -586,12 +695,22 @@ def open_reports(
     jsonl_out: str | Path | None,
     summary_out: str | Path | None,
     inputs: Iterable[str | Path] = (),
+    excel: bool = False,
+    sheets: Sheets | None = None,
+    about: Callable[[Iterable[str]], tuple[str, ...]] | None = None,
+    checks: Iterable[str] = (),
 ) -> Iterator[Reports]:
     """The reports of a batch, each written atomically (:func:`atomic_writer`): in place only
-    when the block ends without error, the summary written from the tally then. Every output is
-    opened before the first row is read: a place that cannot be written is known at once, not
-    after the whole cohort. No output may overwrite an input or another output."""
-    outputs = [("report", csv_out), ("report", jsonl_out), ("summary", summary_out)]
+    when the block ends without error, the summary written from the tally then, and the
+    outputs made from the long CSV (``sheets``, stating what ``about`` says for the rule
+    versions used; a column or sheet for each of ``checks``, the checks asked for). Every output is opened before the first row is read: a place that cannot be
+    written is known at once, not after the whole cohort. No output may overwrite an input or
+    another output. ``excel``: each CSV output starts with a byte order mark."""
+    sheets = sheets or Sheets()
+    outputs = [
+        ("report", csv_out), ("report", jsonl_out), ("summary", summary_out),
+        ("wide CSV", sheets.wide), ("workbook", sheets.xlsx), ("letters folder", sheets.letters),
+    ]  # fmt: skip
     refuse_overwriting_inputs([(what, path) for what, path in outputs if path], inputs)
     if summary_out and _is_html(summary_out):  # a missing extra is said before any row is read
         from eligibility.report.html import require
@@ -601,12 +720,15 @@ def open_reports(
         csv_file = stack.enter_context(atomic_writer(csv_out, newline="")) if csv_out else None
         jsonl = stack.enter_context(atomic_writer(jsonl_out)) if jsonl_out else None
         summary = stack.enter_context(atomic_writer(summary_out)) if summary_out else None
+        made = stack.enter_context(_made_outputs(sheets)) if sheets.wanted else None
         if csv_file:
-            csv_file.write(csv_line(list(CSV_FIELDS)))
-        reports = Reports(csv_file, jsonl)
+            csv_file.write((BOM if excel else "") + csv_line(list(CSV_FIELDS)))
+        reports = Reports(csv_file, jsonl, made.rows if made else None)
         yield reports
         if summary:
             summary.write(summary_text(summary_out, reports.tally))  # type: ignore[arg-type]
+        if made:
+            made.write(excel, about or (lambda versions: ()), checks)
 
 
 def _is_html(path: str | Path) -> bool:
@@ -621,6 +743,148 @@ def summary_text(path: str | Path, tally: Tally) -> str:
 
         return summary_html(tally)
     return summary_markdown(tally)
+
+
+@dataclass(frozen=True)
+class Sheets:
+    """The outputs made from the long CSV when every row is in (None: not wanted): the wide
+    CSV (``--wide``), the workbook (``--xlsx``) and a folder of per-student pages
+    (``--letters``); docs/batch.md."""
+
+    wide: str | Path | None = None
+    xlsx: str | Path | None = None
+    letters: str | Path | None = None
+
+    @property
+    def wanted(self) -> bool:
+        return bool(self.wide or self.xlsx or self.letters)
+
+
+class _Made:
+    """The outputs made from the long CSV: the long CSV is kept in a temporary file beside them
+    as it is written (:attr:`rows`), then read back (:meth:`write`) into each, one student at a
+    time, so memory stays flat."""
+
+    def __init__(self, sheets: Sheets, stack: ExitStack) -> None:
+        from eligibility.report.letters import Letters, require_jinja2, require_pathvalidate
+        from eligibility.report.workbook import require_openpyxl
+
+        self.sheets = sheets
+        if sheets.xlsx:
+            require_openpyxl()  # before any row is read
+        if sheets.letters:
+            require_jinja2()
+            require_pathvalidate()
+        self.wide = (
+            stack.enter_context(atomic_writer(sheets.wide, newline="")) if sheets.wide else None
+        )
+        self.xlsx = stack.enter_context(atomic_path(sheets.xlsx)) if sheets.xlsx else None
+        self.letters = _letters_folder(Path(sheets.letters)) if sheets.letters else None
+        self._letters_made = Letters
+        target = Path(sheets.wide or sheets.xlsx or sheets.letters)  # type: ignore[arg-type]
+        self.path = _temporary(target)
+        stack.callback(lambda: Path(self.path).unlink(missing_ok=True))
+        handle = open(self.path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed below
+        stack.callback(handle.close)
+        self.rows = Output(target, handle)
+        self.rows.write(csv_line(list(CSV_FIELDS)))
+        self.pages = 0
+
+    def write(
+        self,
+        excel: bool,
+        about: Callable[[Iterable[str]], tuple[str, ...]],
+        wanted: Iterable[str] = (),
+    ) -> None:
+        from eligibility.report import wide
+        from eligibility.report.sheets import checks_and_versions, students
+
+        self.rows.close()
+        with open(self.path, encoding="utf-8", newline="") as lines:
+            seen, versions = checks_and_versions(lines)
+        checks = list(dict.fromkeys([*wanted, *seen]))  # every check asked for, applying or not
+        statement = about(versions)
+        if self.wide:
+            self.wide.write((BOM if excel else "") + csv_line(wide.header(checks)))
+            with open(self.path, encoding="utf-8", newline="") as lines:
+                for student in students(lines):
+                    self.wide.write(csv_line(wide.row(student, checks)))
+        if self.xlsx:
+            from eligibility.report.workbook import write_workbook
+
+            with open(self.path, encoding="utf-8", newline="") as lines:
+                write_workbook(self.xlsx, students(lines), checks, statement)
+        if self.letters:
+            letters = self._letters_made(statement)
+            with open(self.path, encoding="utf-8", newline="") as lines:
+                for student in students(lines):
+                    if not student.error:
+                        _write_page(self.letters, letters.name(student), letters.page(student))
+                        self.pages += 1
+
+
+@contextmanager
+def _made_outputs(sheets: Sheets) -> Iterator[_Made]:
+    with ExitStack() as stack:
+        yield _Made(sheets, stack)
+
+
+def _letters_folder(folder: Path) -> Path:
+    """The letters' folder, made when missing (before any row is read)."""
+    if folder.exists() and not folder.is_dir():
+        raise InputError(
+            str(folder), None, "is a file, not a folder", "name a folder for the letters"
+        )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise _unwritable(folder, error) from None
+    return folder.resolve()
+
+
+def _write_page(folder: Path, name: str, text: str) -> None:
+    """One student's page, written atomically; only ever inside ``folder``."""
+    target = folder / name
+    if target.parent != folder or name in ("", ".", ".."):  # a name is made safe: never so
+        raise ValueError(f"unsafe page name {name!r}")
+    temporary = _temporary(target)
+    try:
+        with open(temporary, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        _put_in_place(temporary, target)
+    except BaseException:
+        with suppress(OSError):
+            Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def closing_line(
+    tally: Tally,
+    written: Iterable[str],
+    book: RuleBook | None = None,
+    as_of: date | None = None,
+    chosen: Mapping[str, str] | None = None,
+) -> str:
+    """The lines a batch ends with on standard error: what it wrote and the counts, then what
+    answered (:func:`eligibility.report.sheets.statement`, given the ``book``): the CSV
+    reports have no place for it that every CSV reader would skip."""
+    about = statement(book, as_of, chosen or {}, None) if book is not None else ()
+    answers: Counter = Counter()
+    for counts in tally.statuses.values():
+        answers.update(counts)
+    said = ", ".join(
+        f"{answers[status]:,} {status.replace('_', ' ')}"
+        for status in ("met", "not_met", "unknown", "ambiguous", "no_rules")
+        if answers[status]
+    )
+    files = ", ".join(written) or "nothing"
+    return (
+        f"Done: {tally.rows:,} students read, {tally.checked:,} checked, "
+        f"{tally.error_count:,} error row{'s' if tally.error_count != 1 else ''}"
+        + (f"; answers: {said}" if said else "")
+        + f". Wrote {files}."
+        + "".join(f"\n{line}" for line in about)
+    )
 
 
 class StopRequest:
@@ -894,7 +1158,8 @@ class Parts:
             self._given.append(str(target.parent / name))
             return self._given[-1]
 
-        return PartFiles(named(self._reports.csv), named(self._reports.jsonl))
+        reports = self._reports
+        return PartFiles(named(reports.csv or reports.rows), named(reports.jsonl))
 
     @property
     def reports(self) -> Reports:

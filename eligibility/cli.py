@@ -789,6 +789,12 @@ def lint(rules_dir, fmt, catalogue) -> None:
     sys.exit(EXIT_NOT_MET if report.errors else EXIT_MET)
 
 
+def _output_option(name: str, text: str, folder: bool = False):
+    """An option naming one more output of ``batch`` (a file, or a folder); none unless given."""
+    kind = click.Path(file_okay=False) if folder else click.Path(dir_okay=False)
+    return click.option(name, name.lstrip("-"), type=kind, default=None, help=text)
+
+
 @main.command()
 @click.argument("source", metavar="INPUT", type=click.Path(exists=True, allow_dash=True))
 @click.option(
@@ -840,8 +846,45 @@ def lint(rules_dir, fmt, catalogue) -> None:
 @CONFIG_OPTION
 @POLICY_OPTION
 @RULES_OPTION
+@click.option(
+    "--excel",
+    is_flag=True,
+    default=False,
+    help="Start each CSV output with a byte order mark, so that Excel reads it as UTF-8"
+    " (names such as José Núñez shown as written).",
+)
+@_output_option(
+    "--wide",
+    "Also write a wide CSV: one row per student, with each check's"
+    " status, closest pathway, next step and eligible-by date.",
+)
+@_output_option(
+    "--xlsx",
+    "Also write an Excel workbook: a summary sheet and one sheet per"
+    " check (needs pip install 'eligibility[report]').",
+)
+@_output_option(
+    "--letters",
+    "Also write one printable page per student into this folder (made"
+    " when missing): what the student still needs, check by check.",
+    folder=True,
+)
 def batch(
-    source, out, report_format, summary, certs, as_of, mapping, jobs, config, policies, rules_dir
+    source,
+    out,
+    report_format,
+    summary,
+    certs,
+    as_of,
+    mapping,
+    jobs,
+    config,
+    policies,
+    rules_dir,
+    excel,
+    wide,
+    xlsx,
+    letters,
 ) -> None:
     """Check a whole cohort: INPUT is .jsonl, a multi-document .yaml, a .csv or a directory of profiles.
 
@@ -857,11 +900,21 @@ def batch(
       eligibility batch cohort.jsonl --out report.csv --summary summary.md
       eligibility batch cohort.jsonl --out report.csv --summary report.html
       export-students | eligibility batch - --out - > report.csv
+      eligibility batch cohort.jsonl --out report.csv --excel --wide wide.csv \\
+          --xlsx report.xlsx --letters letters/
     """
     import signal
     from concurrent.futures.process import BrokenProcessPool
 
-    from eligibility.batch import Stopped, StopRequest, run_batch, summary_markdown, worker_count
+    from eligibility.batch import (
+        Sheets,
+        Stopped,
+        StopRequest,
+        closing_line,
+        run_batch,
+        summary_markdown,
+        worker_count,
+    )
     from eligibility.inputs.cohort import load_mapping, read_items
 
     # a stop (kill, a scheduler's timeout, Ctrl-C) unwinds cleanly: no temporary file is left
@@ -914,6 +967,8 @@ def batch(
                 progress=progress.update,
                 stop=stop,
                 inputs=[p for p in (source, mapping, config) if p],
+                excel=excel,
+                sheets=Sheets(wide, xlsx, letters),
             )
     except InputError as error:
         _fail(error)
@@ -937,6 +992,10 @@ def batch(
         click.echo(printable(summary_markdown(tally)), err=out == "-" and not summary)
     if not tally.rows:  # not an error (a class may be empty), but likely not what was meant
         click.echo(f"warning: {source}: no students in it, so the report lists none", err=True)
+    written = [p for p in (out, summary, wide, xlsx) if p and p != "-"]
+    if letters:
+        written.append(f"{tally.checked:,} letters in {letters}")
+    click.echo(printable(closing_line(tally, written, book, as_of, chosen)), err=True)
     sys.exit(EXIT_MET if not tally.error_count else EXIT_NOT_MET)
 
 

@@ -44,3 +44,23 @@ def assert_alike(verdict, result: CheckResult, where: str) -> None:
     assert set(outcome.failed) == leaf_ids(result.requires, NOT_MET), where
     assert set(outcome.unknown) == leaf_ids(result.requires, UNKNOWN), where
     assert set(outcome.ambiguous) == leaf_ids(result.requires, AMBIGUOUS), where
+
+
+def deciding_ids(result: CheckResult, book) -> tuple[set[str], set[str], set[str]]:
+    """The ids a batch's CSV row lists in failed, unknown and ambiguous: only the conditions that
+    decide the answer (the closest pathway's when not met; every unknown one when unknown;
+    every ambiguous one when ambiguous; none when met)."""
+    from eligibility.engine.results import AMBIGUOUS
+
+    if result.status == NOT_MET:
+        leaves = closest_unmet(result, book)
+        return (
+            {leaf.node.id for leaf in leaves if leaf.status == NOT_MET},
+            {leaf.node.id for leaf in leaves if leaf.status == UNKNOWN},
+            set(),
+        )
+    if result.status == UNKNOWN:
+        return set(), leaf_ids(result.requires, UNKNOWN), set()
+    if result.status == AMBIGUOUS:
+        return set(), set(), leaf_ids(result.requires, AMBIGUOUS)
+    return set(), set(), set()

@@ -35,7 +35,7 @@ from eligibility.engine.results import (
 )
 from eligibility.inputs.cohort import read_cohort, read_items
 from eligibility.report.render import measurement
-from tests.explained import closest_unmet, leaf_ids
+from tests.explained import closest_unmet, deciding_ids
 
 STATUSES = (MET, NOT_MET, UNKNOWN, AMBIGUOUS, NOT_APPLICABLE, NO_RULES)  # summary columns
 DAYS = ("2026-11-22", "2021-06-15", "1990-01-01", "2015-09-30", "2022-12-31")
@@ -116,9 +116,7 @@ class Expected:
             label,
             result.status,
             result.standing or "",
-            frozenset(leaf_ids(result.requires, NOT_MET)),
-            frozenset(leaf_ids(result.requires, UNKNOWN)),
-            frozenset(leaf_ids(result.requires, AMBIGUOUS)),
+            *(frozenset(ids) for ids in deciding_ids(result, book)),
             shortfall,
             version,
         )

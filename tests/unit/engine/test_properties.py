@@ -57,10 +57,11 @@ from hypothesis.database import DirectoryBasedExampleDatabase
 from eligibility.api import check_profile
 from eligibility.batch import run_batch
 from eligibility.cli import main
-from eligibility.engine.results import AMBIGUOUS, NOT_APPLICABLE, NOT_MET, UNKNOWN, NodeResult
+from eligibility.engine.results import NOT_APPLICABLE, NodeResult
 from eligibility.errors import InputError
 from eligibility.inputs.cohort import read_items
 from eligibility.inputs.profiles import load_profile, profile_from_data
+from tests.explained import deciding_ids
 from tests.profile_strategies import (
     EXTREME_DAYS,
     FIXTURE_DOCUMENTS,
@@ -344,14 +345,6 @@ def _policies(rulebook, picks: list[int]) -> dict[str, str]:
     return chosen
 
 
-def _leaf_ids(node: NodeResult | None, status: str) -> set[str]:
-    if node is None:
-        return set()
-    if node.node.kind == "leaf":
-        return {node.node.id} if node.status == status else set()
-    return {leaf for child in node.children for leaf in _leaf_ids(child, status)}
-
-
 def _csv_rows(path: Path) -> list[dict[str, str]]:
     # Python's csv reader stops at a NUL, which a generated name may hold: read around it
     text = path.read_text(encoding="utf-8").replace("\0", "\ufffd")
@@ -410,9 +403,7 @@ def test_check_and_batch_give_the_same_answers(rules, workdir, cohort, picks, ce
                 result.check_id: (
                     result.status,
                     result.standing or "",
-                    _leaf_ids(result.requires, NOT_MET),
-                    _leaf_ids(result.requires, UNKNOWN),
-                    _leaf_ids(result.requires, AMBIGUOUS),
+                    *deciding_ids(result, rulebook),
                 )
                 for result in answers
             }

@@ -1,0 +1,85 @@
+"""A cohort answer's words for a spreadsheet row: the closest pathway and the next step.
+
+Read from an outcome (``engine.plan.Outcome``: what the closest pathway lacks), not a result
+tree, so that a batch's CSV report gets them without explaining every student; outcomes are
+shared by many students, so a report works these out once per outcome.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from eligibility.engine.results import MET, NOT_MET, UNKNOWN, NodeResult
+from eligibility.report.explain import _actions
+from eligibility.rulebook.rules import Check, Node, Policy
+
+MAX_UNKNOWN_STEPS = 3  # an unknown answer names at most this many facts to supply, then "..."
+
+
+def pathway_name(node: Node) -> str:
+    """A pathway's name as ``check`` shows it: its text up to a colon ("Option 2")."""
+    text = node.text.split(":")[0].split(" (")[0]
+    return text if len(text) <= 60 else text[:57].rstrip() + "..."
+
+
+def _closest(check: Check | None, lacking: tuple[NodeResult, ...]) -> Node | None:
+    """The pathway (a child of an ``any`` root, else the root) the lacking conditions belong to."""
+    if check is None or not lacking:
+        return None
+    if check.requires.kind != "any":
+        return check.requires
+    wanted = lacking[0].node.id
+    return next((p for p in check.requires.children if any(n.id == wanted for n in p.walk())), None)
+
+
+def closest_name(check: Check | None, lacking: tuple[NodeResult, ...]) -> str:
+    """The pathway the lacking conditions belong to, in words; empty when the check has one
+    pathway (the check is the pathway) or nothing is lacking."""
+    pathway = _closest(check, lacking)
+    if pathway is None or check is None or pathway is check.requires:
+        return ""
+    return pathway_name(pathway)
+
+
+def _tree(node: Node, lacking: Mapping[str, NodeResult]) -> NodeResult:
+    """The pathway's result tree as far as its steps need it: its lacking leaves as found, the
+    others met, each ``all`` / ``any`` from its children (codes in status order)."""
+    if node.kind == "leaf":
+        return lacking.get(node.id) or NodeResult(node, MET)
+    children = tuple(_tree(child, lacking) for child in node.children)
+    codes = [_ORDER.index(child.status) for child in children]
+    code = min(codes) if node.kind == "all" else max(codes)
+    return NodeResult(node, _ORDER[code], children)
+
+
+_ORDER = (NOT_MET, UNKNOWN, MET)
+
+
+def next_step(
+    check: Check | None,
+    status: str,
+    lacking: tuple[NodeResult, ...],
+    unknown: tuple[str, ...],
+    policies: Mapping[str, Policy],
+) -> str:
+    """What to do first, in the words ``check`` uses for its steps: for an answer not met, the
+    steps that complete the closest pathway (together); for an unknown one, the facts to
+    supply. Empty otherwise (met, ambiguous: the review column says what to settle)."""
+    if status == NOT_MET:
+        pathway = _closest(check, lacking)
+        if pathway is None:
+            return ""
+        found = {leaf.node.id: leaf for leaf in lacking}
+        actions = _actions((_tree(pathway, found),), policies)
+        return " and ".join(actions[0].steps) if actions else ""
+    if status == UNKNOWN and check is not None and unknown:
+        nodes = {node.id: node for node in check.requires.walk()}
+        steps = list(dict.fromkeys(_supply(nodes[i]) for i in unknown if i in nodes))
+        more = " and more" if len(steps) > MAX_UNKNOWN_STEPS else ""
+        return " and ".join(steps[:MAX_UNKNOWN_STEPS]) + more
+    return ""
+
+
+def _supply(node: Node) -> str:
+    """How to state what a condition reads and the profile does not say."""
+    return node.supply[0][1] if node.supply else f"tell us: {node.text}"

@@ -1,0 +1,122 @@
+"""Per-student pages (``batch --letters DIR``): what each student still needs, check by check,
+in words, as a printable self-contained HTML page (Jinja2, autoescaped), read from the long CSV
+(``report/sheets.py``); and a file name for each that is safe whatever the student data holds."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from eligibility.errors import InputError
+from eligibility.report.sheets import STATUS_WORDS, Student
+
+MAX_PART = 40  # characters of the candidate id, and of the name, kept in a file name
+
+PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{{ title }}</title>
+<style>
+body { font-family: Georgia, serif; max-width: 44em; margin: 2em auto; line-height: 1.45; color: #111; }
+h1 { font-size: 1.5em; margin-bottom: 0.2em; }
+table { border-collapse: collapse; width: 100%; margin: 1em 0; }
+th, td { border: 1px solid #999; padding: 0.35em 0.5em; text-align: left; vertical-align: top; }
+th { background: #eee; }
+.about { font-size: 0.85em; color: #333; border-top: 1px solid #999; margin-top: 2em; padding-top: 0.5em; }
+@media print { body { margin: 0; max-width: none; } a { color: inherit; } }
+</style>
+</head>
+<body>
+<h1>{{ title }}</h1>
+<p>Student {{ student.candidate_id or "(no id)" }}{% if student.name %}, {{ student.name }}{% endif %}
+ (row {{ student.row }} of the cohort).</p>
+{% if needs %}
+<h2>What is still needed</h2>
+<table>
+<thead><tr><th scope="col">Check</th><th scope="col">Answer</th><th scope="col">Closest way</th>
+<th scope="col">What is missing</th><th scope="col">Next step</th><th scope="col">Eligible by</th></tr></thead>
+<tbody>
+{% for a in needs %}<tr><th scope="row">{{ a.check }}</th><td>{{ words[a.status] }}</td>
+<td>{{ a.closest }}</td><td>{{ a.shortfall }}</td><td>{{ a.next_step }}</td>
+<td>{{ a.eligible_by or "" }}</td></tr>
+{% endfor %}</tbody>
+</table>
+{% else %}
+<p>Nothing is missing: every check below is met.</p>
+{% endif %}
+{% if met %}
+<h2>Met</h2>
+<p>{{ met | join(", ") }}</p>
+{% endif %}
+<div class="about">
+{% for line in about %}<p>{{ line }}</p>
+{% endfor %}</div>
+</body>
+</html>
+"""
+
+
+def require_jinja2() -> Any:
+    """Jinja2, or a message saying how to install it (asked before any row is read)."""
+    try:
+        import jinja2
+    except ImportError:
+        raise InputError(
+            "--letters",
+            None,
+            "writing letters needs Jinja2, which is not installed",
+            "install it with: pip install 'eligibility[report]'",
+        ) from None
+    return jinja2
+
+
+def require_pathvalidate() -> Any:
+    try:
+        import pathvalidate
+    except ImportError:
+        raise InputError(
+            "--letters",
+            None,
+            "writing letters needs pathvalidate, which is not installed",
+            "install it with: pip install 'eligibility[report]'",
+        ) from None
+    return pathvalidate
+
+
+class Letters:
+    """Makes the pages: :meth:`name` and :meth:`page` for each student."""
+
+    def __init__(self, about: Sequence[str]) -> None:
+        jinja2 = require_jinja2()
+        self._pathvalidate = require_pathvalidate()
+        environment = jinja2.Environment(autoescape=True, keep_trailing_newline=True)
+        self._template = environment.from_string(PAGE)
+        self._about = list(about)
+
+    def name(self, student: Student) -> str:
+        """A file name for the student's page: the row number first (so no two are the same,
+        whatever the names), then the id and the name made safe for any system (no path
+        separator, ``..``, control character or reserved name such as ``CON``; short)."""
+        parts = [f"{int(student.row):06d}" if student.row.isdigit() else "row"]
+        for text in (student.candidate_id, student.name):
+            part = "-".join(text.split())  # spaces and line breaks as dashes
+            part = self._pathvalidate.sanitize_filename(
+                part, replacement_text="_", platform="universal", max_len=MAX_PART
+            ).strip(". ")
+            if part:
+                parts.append(part)
+        return "-".join(parts) + ".html"
+
+    def page(self, student: Student) -> str:
+        needs = [a for a in student.answers if a["status"] not in ("met", "not_applicable")]
+        met = [a["check"] for a in student.answers if a["status"] == "met"]
+        title = f"What {student.name or student.candidate_id or 'this student'} still needs"
+        return self._template.render(
+            title=title,
+            student=student,
+            needs=needs,
+            met=met,
+            words=STATUS_WORDS,
+            about=self._about,
+        )

@@ -1,0 +1,110 @@
+"""A batch's long CSV report read back a student at a time, for the outputs made from it (the
+wide CSV, the workbook, the letters: ``report/wide.py``, ``report/workbook.py``,
+``report/letters.py``), so that they say what the long CSV says, student by student and check
+by check; and the statement each of them carries: what answered, on what, and that it is not
+the certifying body's determination."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from itertools import groupby
+
+from eligibility.report.provenance import TOOL
+from eligibility.rulebook.rules import RuleBook
+from eligibility.version import __version__
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet takes for a formula
+STATUS_WORDS = {
+    "met": "met",
+    "not_met": "not yet met",
+    "unknown": "unknown (the record does not say enough)",
+    "ambiguous": "depends on an open question",
+    "not_applicable": "does not apply",
+    "no_rules": "no rules in force",
+    "error": "could not be checked",
+}
+
+
+def inert(text: str) -> str:
+    """Text a spreadsheet shows as it is: one it would run as a formula (``=HYPERLINK(...)``)
+    gets a leading apostrophe, as OWASP advises (the long CSV's cells already have it)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+@dataclass(frozen=True)
+class Student:
+    """One student's rows of the long CSV: who, and per check the row as read (column ->
+    value); an error row's message in ``error`` (and no answers)."""
+
+    row: str
+    where: str
+    candidate_id: str
+    name: str
+    answers: tuple[Mapping[str, str], ...]
+    error: str = ""
+
+
+def students(lines: Iterable[str]) -> Iterator[Student]:
+    """The long CSV's students in its order (a student's rows are together), one at a time."""
+    for (row, where), group in groupby(csv.DictReader(lines), lambda r: (r["row"], r["where"])):
+        answers = list(group)
+        first = answers[0]
+        if first["status"] == "error":
+            yield Student(row, where, first["candidate_id"], first["name"], (), first["error"])
+        else:
+            yield Student(row, where, first["candidate_id"], first["name"], tuple(answers))
+
+
+def checks_and_versions(lines: Iterable[str]) -> tuple[list[str], list[str]]:
+    """The checks the long CSV answers (in the order first met) and the rule versions used."""
+    checks: dict[str, None] = {}
+    versions: dict[str, None] = {}
+    for record in csv.DictReader(lines):
+        if record["check"]:
+            checks[record["check"]] = None
+        if record["rule_version"]:
+            versions[record["rule_version"]] = None
+    return list(checks), list(versions)
+
+
+def statement(
+    book: RuleBook,
+    as_of: date | None,
+    chosen: Mapping[str, str],
+    versions: Iterable[str] | None,
+) -> tuple[str, ...]:
+    """What every output made from the long CSV states: the tool, the evaluation date, the rule
+    versions (None: those the CSV rows name), the policies, and that it is not an official
+    determination by the bodies."""
+    used = list(versions) if versions is not None else []
+    bodies_of = {v.id: v.body for c in book.credentials for v in c.versions}
+    named = [bodies_of.get(v.split(" ")[0], "") for v in used] if versions is not None else []
+    bodies = sorted(set(named or bodies_of.values()) - {""})
+    day = (
+        as_of.isoformat()
+        if as_of
+        else f"each student's own as_of, else the day of the run ({date.today().isoformat()})"
+    )
+    policies = ", ".join(
+        f"{p.id}={chosen.get(p.id, p.default)}" + ("" if p.id in chosen else " (default)")
+        for p in book.policies.values()
+    )
+    return (
+        f"Answered by {TOOL} {__version__}.",
+        f"Evaluation date: {day}.",
+        f"Rules: {', '.join(used) or 'none'}."
+        if versions is not None
+        else "Rules: the version each row's rule_version names.",
+        f"Policies: {policies or 'none'}.",
+        "This is not an official determination by "
+        + (_or_list(bodies) if bodies else "the certifying body")
+        + ": confirm with the body before applying or relying on it.",
+    )
+
+
+def _or_list(items: list[str]) -> str:
+    """'a', 'a or b', 'a, b or c'."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"

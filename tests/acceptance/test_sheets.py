@@ -1,0 +1,230 @@
+"""The batch outputs people open in a spreadsheet or print (docs/batch.md, "Outputs"): a lean
+long CSV, a BOM for Excel, the wide CSV, the XLSX workbook and the per-student letters."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from benchmarks.generate import write
+from eligibility.cli import main
+
+CHECKS = ("CPC-full", "CCS-exam", "CCA-exam", "CPC-A-removal")
+NASTY = '=HYPERLINK("http://evil.example","click")'
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _batch(*arguments: str) -> object:
+    return CliRunner().invoke(main, ["batch", *arguments], catch_exceptions=False)
+
+
+def _cohort(tmp_path: Path, count: int = 40, seed: int = 5) -> Path:
+    cohort = tmp_path / "cohort.jsonl"
+    write(cohort, count, seed=seed)
+    return cohort
+
+
+def _with_names(cohort: Path, names: dict[int, str]) -> Path:
+    """The cohort with the students at those (0-based) places renamed."""
+    lines = cohort.read_text(encoding="utf-8").splitlines()
+    for place, name in names.items():
+        data = json.loads(lines[place])
+        data["name"] = name
+        lines[place] = json.dumps(data)
+    cohort.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return cohort
+
+
+def _certs() -> list[str]:
+    return [argument for check in CHECKS for argument in ("--cert", check)]
+
+
+def test_long_csv_lists_only_what_decides_the_answer(tmp_path) -> None:
+    out = tmp_path / "report.csv"
+    _batch(str(_cohort(tmp_path)), "--out", str(out), "--summary", str(tmp_path / "s.md"))
+    rows = _rows(out)
+    assert {"closest", "next_step", "eligible_by"} <= set(rows[0])
+    met = [r for r in rows if r["status"] == "met"]
+    assert met and all(not (r["failed"] or r["unknown"] or r["ambiguous"]) for r in met)
+    not_met = [r for r in rows if r["status"] == "not_met"]
+    assert not_met and all(r["next_step"] for r in not_met)
+    # words for people: no condition ids in the next step
+    ids = {i for r in rows for i in r["failed"].split(";") if i}
+    assert not any(i in r["next_step"].split() for r in not_met for i in ids if "-" in i)
+
+
+def test_excel_gets_a_bom(tmp_path) -> None:
+    out, wide = tmp_path / "report.csv", tmp_path / "wide.csv"
+    cohort = _with_names(_cohort(tmp_path, 5), {0: "José Núñez"})
+    _batch(str(cohort), "--out", str(out), "--summary", str(tmp_path / "s.md"), "--excel")
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert "José Núñez" in data.decode("utf-8-sig")
+    _batch(str(cohort), "--out", str(out), "--wide", str(wide), "--excel")
+    assert wide.read_bytes().startswith(b"\xef\xbb\xbf")
+    _batch(str(cohort), "--out", str(out), "--summary", str(tmp_path / "s.md"))
+    assert not out.read_bytes().startswith(b"\xef\xbb\xbf")  # only when asked
+
+
+def test_wide_csv_has_one_row_per_student(tmp_path) -> None:
+    out, wide = tmp_path / "report.csv", tmp_path / "wide.csv"
+    result = _batch(
+        str(_cohort(tmp_path, 12)), "--out", str(out), "--summary", str(tmp_path / "s.md"),
+        *_certs(), "--wide", str(wide),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = _rows(wide)
+    assert len(rows) == 12
+    assert all(f"{check} status" in rows[0] for check in CHECKS)
+
+
+def test_a_name_that_is_a_formula_stays_text_everywhere(tmp_path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    out, wide, book = tmp_path / "report.csv", tmp_path / "wide.csv", tmp_path / "r.xlsx"
+    cohort = _with_names(_cohort(tmp_path, 6), {2: NASTY})
+    result = _batch(
+        str(cohort), "--out", str(out), "--summary", str(tmp_path / "s.md"), *_certs(),
+        "--wide", str(wide), "--xlsx", str(book),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    for path in (out, wide):
+        names = {r["name"] for r in _rows(path)}
+        assert "'" + NASTY in names and NASTY not in names
+    workbook = openpyxl.load_workbook(book)
+    cells = [c for sheet in workbook for row in sheet.iter_rows() for c in row if c.value]
+    nasty = [c for c in cells if NASTY in str(c.value)]
+    assert nasty and all(c.data_type == "s" and c.value == "'" + NASTY for c in nasty)
+    assert not any(c.data_type == "f" for c in cells)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["../../escaped", "/etc/passwd", "CON", "a\x00b\x1fc", "x" * 400, "..", "a\\b\\..\\c"],
+)
+def test_letter_file_names_are_safe(tmp_path, name) -> None:
+    letters = tmp_path / "letters"
+    cohort = _with_names(_cohort(tmp_path, 3), {0: name, 1: name})  # a duplicate too
+    result = _batch(
+        str(cohort), "--out", str(tmp_path / "r.csv"), "--summary", str(tmp_path / "s.md"),
+        *_certs(), "--letters", str(letters),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    written = sorted(p for p in tmp_path.rglob("*") if p.is_file())
+    pages = [p for p in written if p.suffix == ".html"]
+    assert len(pages) == 3  # one per student, the two of the same name apart
+    for page in pages:
+        assert page.parent == letters
+        assert len(page.name.encode("utf-8")) <= 120
+        assert page.stem.split("-")[-1].upper() not in ("CON", "PRN", "AUX", "NUL")
+        assert all(ord(ch) >= 32 and ch not in '<>:"/\\|?*' for ch in page.name)
+    assert not (tmp_path.parent / "escaped").exists()
+
+
+def test_next_step_is_a_way_check_gives(tmp_path, rulebook) -> None:
+    from eligibility.api import check_profile
+    from eligibility.inputs.cohort import read_cohort
+    from eligibility.report.explain import explain
+
+    cohort, out = _cohort(tmp_path, 30, seed=8), tmp_path / "report.csv"
+    _batch(str(cohort), "--out", str(out), "--summary", str(tmp_path / "s.md"))
+    rows = {(r["row"], r["check"]): r for r in _rows(out)}
+    compared = 0
+    for row in read_cohort(cohort):
+        for result in check_profile(row.profile, (), None, None, rulebook).results:
+            line = rows.get((str(row.number), result.check_id))
+            if line is None or line["status"] != "not_met":
+                continue
+            ways = [" and ".join(a.steps) for a in explain(result, rulebook.policies).actions]
+            assert line["next_step"] in ways, (row.number, result.check_id)
+            compared += 1
+    assert compared > 100
+
+
+def test_wide_csv_and_workbook_agree_with_the_long_csv(tmp_path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    cohort = tmp_path / "cohort.jsonl"
+    write(cohort, 120, seed=21, broken_rows=3)
+    out, wide, book = tmp_path / "report.csv", tmp_path / "wide.csv", tmp_path / "r.xlsx"
+    result = _batch(
+        str(cohort), "--out", str(out), "--summary", str(tmp_path / "s.md"),
+        "--wide", str(wide), "--xlsx", str(book), "--jobs", "2",
+    )  # fmt: skip
+    assert result.exit_code == 1, result.output  # the broken rows
+    assert "Done: 120 students read, 117 checked, 3 error rows" in result.stderr
+    assert "not an official determination" in result.stderr
+    long = _rows(out)
+    checks = list(dict.fromkeys(r["check"] for r in long if r["check"]))
+    fields = ("status", "closest", "next_step", "eligible_by")
+    expected = {(r["row"], r["check"]): tuple(r[f] for f in fields) for r in long if r["check"]}
+    errors = {r["row"] for r in long if r["status"] == "error"}
+    assert len(errors) == 3
+    # the wide CSV: every student once, every check's four cells as the long CSV's row says
+    rows = _rows(wide)
+    assert [r["row"] for r in rows] == list(dict.fromkeys(r["row"] for r in long))
+    for r in rows:
+        for check in checks:
+            got = tuple(
+                r[f"{check} {part}"] for part in ("status", "closest", "next step", "eligible by")
+            )
+            if r["row"] in errors:
+                assert got == ("error", "", "", "") and r["error"]
+            else:
+                assert got == expected.get((r["row"], check), ("not_applicable", "", "", ""))
+    # the workbook: a sheet per check whose rows are the long CSV's rows of that check
+    workbook = openpyxl.load_workbook(book, read_only=True)
+    found = {}
+    for check in checks:
+        sheet = list(workbook[check].iter_rows(values_only=True))
+        head = [h.split(": ")[-1] for h in sheet[0]]
+        for values in sheet[1:]:
+            cell = dict(zip(head, values, strict=True))
+            found[(str(cell["row"]), check)] = tuple(cell[f] or "" for f in fields)
+    assert found == expected
+    summary = [r for r in workbook["Summary"].iter_rows(values_only=True)]
+    assert any(r[0] and "not an official determination" in r[0] for r in summary)
+    assert ("checked", 117) in [r[:2] for r in summary]
+    errors_sheet = list(workbook["Errors"].iter_rows(values_only=True))[1:]
+    assert {str(r[0]) for r in errors_sheet} == errors
+
+
+def test_a_workbook_without_openpyxl_says_how_to_install_it(tmp_path, monkeypatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "openpyxl", None)  # import fails as when not installed
+    book = tmp_path / "r.xlsx"
+    result = _batch(
+        str(_cohort(tmp_path, 3)), "--out", str(tmp_path / "r.csv"), "--xlsx", str(book)
+    )
+    assert result.exit_code == 2
+    assert "pip install 'eligibility[report]'" in result.stderr
+    assert not book.exists() and not (tmp_path / "r.csv").exists()
+
+
+def test_letters_say_what_is_missing_and_escape_names(tmp_path) -> None:
+    letters = tmp_path / "letters"
+    cohort = _with_names(_cohort(tmp_path, 8), {0: "<script>alert(1)</script>"})
+    _batch(
+        str(cohort), "--out", str(tmp_path / "r.csv"), "--summary", str(tmp_path / "s.md"),
+        "--letters", str(letters),
+    )  # fmt: skip
+    long = _rows(tmp_path / "r.csv")
+    pages = sorted(letters.iterdir())
+    assert len(pages) == 8
+    first = pages[0].read_text(encoding="utf-8")
+    assert "<script>" not in first and "&lt;script&gt;" in first
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        number = str(int(page.name.split("-")[0]))
+        for r in long:
+            if r["row"] == number and r["status"] == "not_met":
+                assert r["next_step"].replace("'", "&#39;") in text
+        assert "not an official determination" in text
+        assert "http" not in text  # self-contained: nothing fetched to show it

@@ -1,0 +1,44 @@
+"""The pieces of the outputs made from a batch's long CSV: inert text, sheet names, letter names."""
+
+from __future__ import annotations
+
+import pytest
+
+from eligibility.report.sheets import Student, inert, students
+from eligibility.report.workbook import MAX_TITLE, sheet_title
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
+def test_formula_looking_text_is_made_inert(text) -> None:
+    assert inert(text) == "'" + text
+
+
+def test_other_text_is_left_as_it_is() -> None:
+    assert inert("José Núñez") == "José Núñez" and inert("") == ""
+
+
+def test_sheet_titles_are_valid_and_unique() -> None:
+    taken: set[str] = set()
+    titles = [sheet_title(name, taken) for name in ("a/b", "A/B", "x" * 40, "x" * 40, "[c]:*?")]
+    assert all(len(t) <= MAX_TITLE for t in titles)
+    assert len({t.lower() for t in titles}) == len(titles)
+    assert not any(set(t) & set("[]:*?/\\") for t in titles)
+
+
+def test_a_students_rows_are_read_together() -> None:
+    from eligibility.batch import CSV_FIELDS, csv_line
+
+    def line(row: str, check: str, status: str, error: str = "") -> str:
+        values = dict.fromkeys(CSV_FIELDS, "") | {"row": row, "where": f"c:{row}"}
+        values |= {"check": check, "status": status, "error": error, "name": "=x"}
+        return csv_line([values[f] for f in CSV_FIELDS])
+
+    text = [
+        csv_line(list(CSV_FIELDS)),
+        line("1", "A", "met"),
+        line("1", "B", "not_met"),
+        line("2", "", "error", "bad"),
+    ]
+    found = list(students("".join(text).splitlines(keepends=True)))
+    assert [(s.row, len(s.answers), s.error) for s in found] == [("1", 2, ""), ("2", 0, "bad")]
+    assert isinstance(found[0], Student) and found[0].name == "'=x"
