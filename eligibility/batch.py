@@ -38,6 +38,7 @@ from eligibility.engine.plan import NO_OUTCOME, Assessment, Memo, Outcome, Plan,
 from eligibility.engine.results import AMBIGUOUS, NOT_APPLICABLE, NOT_MET, UNKNOWN, ProfileReport
 from eligibility.errors import InputError, fault
 from eligibility.inputs.cohort import (
+    STDIN,
     Cohort,
     Item,
     Row,
@@ -227,7 +228,11 @@ class _StandardOutput(Output):
 def _standard_output(newline: str | None) -> Iterator[Output]:
     """Standard output as an :class:`Output`, left open when done (other lines may follow)."""
     sys.stdout.flush()  # what was printed before comes first
-    stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline=newline)
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # standard output replaced by a text stream (a test, an embedding program)
+        yield _StandardOutput(Path("<stdout>"), sys.stdout)
+        return
+    stream = io.TextIOWrapper(buffer, encoding="utf-8", newline=newline)
     try:
         yield _StandardOutput(Path("<stdout>"), stream)
         stream.flush()
@@ -288,7 +293,7 @@ def refuse_overwriting_inputs(
     however its path is spelt (a link, ``./``, a relative and an absolute path), nor another
     output."""
     seen: list[tuple[str, Path]] = []
-    known = [Path(p) for p in inputs if str(p) != "-"]  # standard input: nothing to overwrite
+    known = [Path(p) for p in inputs if str(p) != STDIN]  # standard input: nothing to overwrite
     for what, output in ((what, Path(path)) for what, path in outputs if str(path) != STDOUT):
         for other in known:
             if _same(output, other):

@@ -29,7 +29,7 @@ from benchmarks.generate import many_records, profile, write
 from eligibility import batch as batch_module
 from eligibility import facts
 from eligibility.api import check_profile
-from eligibility.batch import atomic_writer, run_batch
+from eligibility.batch import STDOUT, atomic_writer, run_batch
 from eligibility.cli import main
 from eligibility.errors import InputError, printable
 from eligibility.facts import kinds
@@ -740,3 +740,12 @@ def test_the_atomic_writer_makes_recognisable_temporary_files(tmp_path) -> None:
         out.write("x")
     assert temporary.startswith(".r.csv.eligibility-") and temporary.endswith(".tmp")
     assert [p.name for p in tmp_path.iterdir()] == ["r.csv"]
+
+
+def test_standard_output_replaced_by_a_text_stream(monkeypatch):
+    """A program that replaced sys.stdout with a text stream (no .buffer) still gets the report."""
+    replaced = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", replaced)
+    with atomic_writer(STDOUT, newline="") as out:
+        out.write("row,where\r\n")
+    assert replaced.getvalue() == "row,where\r\n"
