@@ -25,7 +25,7 @@ class Context:
     every derivation of every profile."""
 
     __slots__ = (
-        "_jobs", "_rows", "as_of", "book", "day", "lapsed", "only", "policies", "profile",
+        "_jobs", "_ran", "_rows", "as_of", "book", "day", "lapsed", "only", "policies", "profile",
         "registry", "shared",
     )  # fmt: skip
 
@@ -50,15 +50,17 @@ class Context:
         self.registry = book.registry
         self._rows: dict[str, list[tuple[Mapping[str, Any], list[Any]]]] = {}
         self._jobs: dict[str, list[Any]] = {}
+        self._ran = False  # the profile's sections have been run (rows)
 
     def rows(self, section: str) -> list[tuple[Mapping[str, Any], list[Any]]]:
         """The section's records, each with the results of the expressions run over it."""
         rows = self._rows.get(section)
         if rows is None:
-            if not self._rows:
-                self._rows.update(self._profile_rows())
             if section == HELD:
                 self._rows[HELD] = self._held_rows()
+            elif not self._ran:
+                self._ran = True
+                self._rows.update(self._profile_rows())
             rows = self._rows.get(section)
             if rows is None:
                 rows = self._rows[section] = [(r, []) for r in self._records(section)]
@@ -84,46 +86,53 @@ class Context:
         return value or []
 
     def _profile_rows(self) -> dict[str, list[tuple[Mapping[str, Any], list[Any]]]]:
-        book = self.book
-        programs = book.programs(self.only)
-        read = tuple(
-            self.policies.get(p) for s in programs.with_policies for p in book.policy_reads[s]
-        )
-        key = ("rows", read, self.only)
-        if key not in self.shared:
-            self.shared[key] = self._run(programs.profile, programs.sections, self._records)
-        return dict(self.shared[key])
+        """Every section's rows, from ``shared`` where the policies its expressions read have
+        the same values (another value of one policy runs only the sections that read it)."""
+        book, shared, out = self.book, self.shared, {}
+        missing = []
+        for section in book.programs(self.only).sections:
+            known = shared.get(("rows", section, book._values(section, self.policies), self.only))
+            if known is None:
+                missing.append(section)
+            else:
+                out[section] = known
+        if missing:
+            sections = tuple(missing)
+            bound = book.section_program(self.only, sections, self.policies)
+            for section, rows in self._run(bound, sections, self._records).items():
+                key = ("rows", section, book._values(section, self.policies), self.only)
+                out[section] = shared[key] = rows
+        return out
 
     def _held_rows(self) -> list[tuple[Mapping[str, Any], list[Any]]]:
         book = self.book
-        read = tuple(self.policies.get(p) for p in book.policy_reads.get(HELD, ()))
-        key = ("held", self.as_of, self.lapsed, read, self.only)
+        key = ("held", self.as_of, self.lapsed, book._values(HELD, self.policies), self.only)
         if key not in self.shared:
             records = held(self.profile, self.as_of, self.registry, self.lapsed)
-            program = book.programs(self.only).held
-            self.shared[key] = self._run(program, (HELD,), lambda _: records).get(HELD) or [
-                (record, []) for record in records
-            ]
+            rows = None
+            if book.programs(self.only).held:
+                bound = book.section_program(self.only, (HELD,), self.policies)
+                rows = self._run(bound, (HELD,), lambda _: records).get(HELD)
+            self.shared[key] = rows or [(record, []) for record in records]
         return self.shared[key]
 
-    def _run(self, program, sections, records_of) -> dict[str, list]:
+    def _run(self, bound, sections, records_of) -> dict[str, list]:
         """Each section's records with the results of its expressions: one engine call."""
-        if program is None:
+        if bound.program is None:
             return {}
         data: dict[str, Any] = {}
         records: dict[str, list[Mapping[str, Any]]] = {}
         policies = None
-        with_policies = self.book.programs(self.only).with_policies
         for section in sections:
             records[section] = records_of(section)
-            if section in with_policies and records[section]:
+            if section in bound.merged and records[section]:
                 policies = policies or dict(self.policies)
                 data[section] = [{**r, "policies": policies} for r in records[section]]
             else:
                 data[section] = records[section]
         if not any(records.values()):  # nothing to run the expressions over
             return {section: [] for section in sections}
-        results = program.rule.evaluate(data)  # the sections are all it reads
+        results = bound.program.rule.evaluate(data)  # the sections are all it reads
         return {
             section: list(zip(records[section], values or [], strict=False))
             for section, values in zip(sections, results, strict=True)
@@ -261,53 +270,52 @@ def policy_can_matter(
 ) -> bool:
     """False when no value of ``policy`` can change this profile's facts (so its alternatives
     need not be derived); True when one may (True is always safe: it costs time only).
-    ``only``: the facts that matter (those a cohort's checks read)."""
-    definitions = [d for d in book.definitions if policy in d.policies]
-    if not definitions:
+    ``only``: the facts that matter (those a cohort's checks read).
+
+    Decided from what the fact files declare (:meth:`FactBook.reach`) before anything is
+    derived: a policy the facts read only through records the profile does not have changes
+    nothing, whatever its value."""
+    reach = book.reach(policy)
+    if not reach.definitions:
         return True  # read by rules alone: the rules decide
-    definitions = [d for d in definitions if only is None or d.name in only]
-    values = list(_policy_values(book, policy, policies))
-    shared = {} if shared is None else shared
+    values = None
     asked: set[str] = set()  # a section's program reads the same records for every fact
-    for definition in definitions:
-        hours = definition.params.get("full_time_hours")
-        if hours and hours["policy"] == policy:
-            longest = max((h for h in hours["values"].values() if h is not None), default=None)
-            records = profile.get(definition.params["records"]) or []
+    for name in reach.definitions:
+        if only is not None and name not in only:
+            continue
+        hours = reach.hours.get(name)
+        if hours is not None:
+            section, longest = hours
             if longest is not None and any(
                 r.get("hours_per_week") is not None and r["hours_per_week"] < longest
-                for r in records
+                for r in profile.get(section) or ()
             ):
                 return True
             continue
         # the policy is read by record expressions: does any of their results move?
-        for section in {s.section for s in definition.slots.values()} - asked:
+        for section in reach.sections[name]:
+            if section in asked or (policy, section) not in book.policy_programs:
+                continue
             asked.add(section)
-            program = book.policy_programs.get((policy, section))
-            if program is None:
-                continue
-            context = Context(book, profile, as_of, policies, lapsed, shared)
-            records = context._records(section)
+            if section == HELD:
+                records = held(profile, as_of, book.registry, lapsed)
+            else:
+                records = profile.get(section)
+                if records and section in SINGLE_RECORDS:
+                    records = [records]
             if not records:
-                continue
-            seen = [
-                program({section: [{**r, "policies": {**policies, policy: v}} for r in records]})
-                for v in values
-            ]
+                continue  # no record for its expressions to read: nothing to move
+            if values is None:
+                values = dict.fromkeys([policies.get(policy, ""), *reach.values])
+            seen = []
+            for value in values:
+                under = {**policies, policy: value}
+                bound = book.policy_program(policy, section, under)
+                data = [{**r, "policies": under} for r in records] if bound.merged else records
+                seen.append(bound.program.rule.evaluate({section: data}))
             if any(result != seen[0] for result in seen[1:]):
                 return True
     return False
-
-
-def _policy_values(book: FactBook, policy: str, policies: Mapping[str, str]) -> Iterable[str]:
-    """Every value the policy may take (those the fact book names, and the one in effect)."""
-    values = dict.fromkeys([policies.get(policy, "")])
-    for definition in book.definitions:
-        hours = definition.params.get("full_time_hours")
-        if hours and hours["policy"] == policy:
-            values.update(dict.fromkeys(hours["values"]))
-    values.update(dict.fromkeys(book.policy_values.get(policy, ())))
-    return values
 
 
 @dataclass(frozen=True)
