@@ -11,7 +11,7 @@ supply it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -56,6 +56,9 @@ class Definition:
     # how an explanation names the records it leaves out, and why (engine.left_out); never run
     # in a derivation, so a cohort does not pay for it
     left_out: Mapping[str, Any] | None = None
+    # the profile sections its value depends on when the kind can tell its value without them
+    # (Kind.records, Kind.empty): a profile with no record in any of them is not derived
+    records: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,36 @@ class Programs:
 
     sections: tuple[str, ...]  # the profile's sections
     held: bool  # and the credentials held
+
+
+WHOLE = "*"  # a path reading a definition's whole value, every part of it
+
+
+@dataclass(frozen=True)
+class FactsRead:
+    """The definitions whose facts some paths read (their names, ``in`` it), and the parts of
+    the values they read of the definitions whose parts are derived only when read."""
+
+    names: frozenset[str]
+    parts: frozenset[tuple[str, str]] = frozenset()  # (definition, part or WHOLE)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.names
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def wants(self, name: str, part: str) -> bool:
+        """Whether the paths read part ``part`` of definition ``name``'s value."""
+        return (name, part) in self.parts or (name, WHOLE) in self.parts
+
+
+def names_of(only: Collection[str] | None) -> frozenset[str] | None:
+    """The definitions ``only`` names, as a key for what depends on them alone."""
+    return only.names if isinstance(only, FactsRead) else only  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -148,10 +181,10 @@ class FactBook:
                 return self.paths[wild]
         return None
 
-    def programs(self, only: frozenset[str] | None) -> Programs:
+    def programs(self, only: Collection[str] | None) -> Programs:
         """Which sections the expressions of the definitions ``only`` names (all when None) run
         over (:meth:`section_program` makes their programs)."""
-        key = ("programs", only)
+        key = ("programs", names_of(only))
         known = self._programs.get(key)
         if known is None:
             used = self._used(only)
@@ -163,7 +196,7 @@ class FactBook:
         return known
 
     def section_program(
-        self, only: frozenset[str] | None, sections: tuple[str, ...], policies: Mapping[str, str]
+        self, only: Collection[str] | None, sections: tuple[str, ...], policies: Mapping[str, str]
     ) -> Bound:
         """The program running, over the records of ``sections``, the expressions of the
         definitions ``only`` names (as :meth:`programs`), with the open policies they read
@@ -173,7 +206,12 @@ class FactBook:
         with the policies added before the engine reads it, on every derivation. An expression
         that reads the policies in another way (a computed name) keeps reading them from its
         records (``Bound.merged``)."""
-        key = ("bound", only, sections, tuple(self._values(s, policies) for s in sections))
+        key = (
+            "bound",
+            names_of(only),
+            sections,
+            tuple(policies.get(p) for p in self._reads(sections)),
+        )
         known = self._programs.get(key)
         if known is None:
             used = self._used(only)
@@ -213,6 +251,16 @@ class FactBook:
         """The values of the policies the expressions over ``section`` read."""
         return tuple(policies.get(p) for p in self.policy_reads.get(section, ()))
 
+    def _reads(self, sections: tuple[str, ...]) -> tuple[str, ...]:
+        """The policies the expressions over ``sections`` read."""
+        key = ("reads", sections)
+        known = self._programs.get(key)
+        if known is None:
+            known = self._programs[key] = tuple(
+                dict.fromkeys(p for s in sections for p in self.policy_reads.get(s, ()))
+            )
+        return known
+
     def reach(self, policy: str) -> Reach:
         """What another value of ``policy`` may change (see :class:`Reach`)."""
         key = ("reach", policy)
@@ -242,9 +290,9 @@ class FactBook:
             self._programs[key] = known
         return known
 
-    def _used(self, only: frozenset[str] | None) -> frozenset[tuple[str, int]]:
+    def _used(self, only: Collection[str] | None) -> frozenset[tuple[str, int]]:
         """(section, index) of every expression the definitions ``only`` names use."""
-        key = ("used", only)
+        key = ("used", names_of(only))
         known = self._programs.get(key)
         if known is None:
             known = frozenset(
@@ -259,26 +307,49 @@ class FactBook:
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "_programs": {}}  # made again on first use
 
-    def chosen(self, only: frozenset[str] | None) -> tuple[Definition, ...]:
+    def chosen(self, only: Collection[str] | None) -> tuple[Definition, ...]:
         """The definitions ``only`` names (all when None), in order."""
         if only is None:
             return self.definitions
-        key = ("chosen", only)
+        key = ("chosen", names_of(only))
         if key not in self._programs:
             self._programs[key] = tuple(d for d in self.definitions if d.name in only)  # type: ignore[index]
         return self._programs[key]  # type: ignore[index, return-value]
 
-    def definitions_reading(self, paths: Iterable[str]) -> frozenset[str]:
-        """The names of the definitions that make the facts at ``paths``."""
-        names = {d.name for d in self.definitions}
-        out = set()
+    def steps(self, only: Collection[str] | None) -> tuple[tuple[Definition, Any, Any], ...]:
+        """Per definition ``only`` names, in order: it, its kind's derivation and what the kind
+        gives for a profile without its records (None: derived all the same). Looked up once:
+        a derivation runs these for every profile."""
+        key = ("steps", names_of(only))
+        known = self._programs.get(key)
+        if known is None:
+            known = tuple(
+                (d, KINDS[d.kind].derive, KINDS[d.kind].empty if d.records else None)
+                for d in self.chosen(only)
+            )
+            self._programs[key] = known
+        return known
+
+    def definitions_reading(self, paths: Iterable[str]) -> FactsRead:
+        """The definitions that make the facts at ``paths``, and of a definition whose value
+        has parts derived only when read (``last``, ``current``: :attr:`Kind.parts_at`), the
+        parts they read."""
+        by_name = {d.name: d for d in self.definitions}
+        names, parts = set(), set()
         for path in paths:
-            parts = path.split(".")
+            pieces = path.split(".")
             for length in (2, 1):
-                if ".".join(parts[:length]) in names:
-                    out.add(".".join(parts[:length]))
-                    break
-        return frozenset(out)
+                name = ".".join(pieces[:length])
+                definition = by_name.get(name)
+                if definition is None:
+                    continue
+                names.add(name)
+                at = KINDS[definition.kind].parts_at
+                if at is not None:
+                    below = pieces[length:]
+                    parts.add((name, below[at] if len(below) > at else WHOLE))
+                break
+        return FactsRead(frozenset(names), frozenset(parts))
 
     def growing(self) -> frozenset[str]:
         """The paths that may grow while a job goes on."""
@@ -374,6 +445,7 @@ def compile_book(
                 for section in sorted({s.section for s in slots.values()})
                 for p in policy_reads.get(section, ())
             ),
+            records=tuple(kind.records(params)) if kind.empty is not None else (),
         )
         left_out = raw_definition.get("left_out")
         if left_out is not None:

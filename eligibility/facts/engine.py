@@ -9,12 +9,19 @@ next call: another policy value, another probe date, credentials that lapsed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from eligibility.facts.book import HELD, SINGLE_RECORDS, Definition, FactBook
+from eligibility.facts.book import (
+    HELD,
+    SINGLE_RECORDS,
+    Definition,
+    FactBook,
+    FactsRead,
+    names_of,
+)
 from eligibility.facts.kinds import KINDS, held, jobs_of
 from eligibility.logic import compile_logic, truthy
 
@@ -25,8 +32,8 @@ class Context:
     every derivation of every profile."""
 
     __slots__ = (
-        "_jobs", "_ran", "_rows", "as_of", "book", "day", "lapsed", "only", "policies", "profile",
-        "registry", "shared",
+        "_jobs", "_ran", "_rows", "as_of", "book", "day", "lapsed", "names", "only", "policies",
+        "profile", "registry", "shared",
     )  # fmt: skip
 
     def __init__(
@@ -37,7 +44,7 @@ class Context:
         policies: Mapping[str, str],
         lapsed: frozenset[str],
         shared: dict[Any, Any],
-        only: frozenset[str] | None = None,
+        only: Collection[str] | None = None,
     ) -> None:
         self.book = book
         self.profile = profile
@@ -46,6 +53,8 @@ class Context:
         self.lapsed = lapsed
         self.shared = shared
         self.only = only
+        # the definitions alone (whatever parts of them are read) key the records' results
+        self.names = names_of(only)
         self.day = as_of.isoformat()  # ISO dates compare as text in date order
         self.registry = book.registry
         self._rows: dict[str, list[tuple[Mapping[str, Any], list[Any]]]] = {}
@@ -88,25 +97,31 @@ class Context:
     def _profile_rows(self) -> dict[str, list[tuple[Mapping[str, Any], list[Any]]]]:
         """Every section's rows, from ``shared`` where the policies its expressions read have
         the same values (another value of one policy runs only the sections that read it)."""
-        book, shared, out = self.book, self.shared, {}
-        missing = []
+        book, shared, policies, out = self.book, self.shared, self.policies, {}
+        missing: dict[str, Any] = {}
         for section in book.programs(self.only).sections:
-            known = shared.get(("rows", section, book._values(section, self.policies), self.only))
+            reads = book.policy_reads.get(section)
+            key = (
+                "rows",
+                section,
+                tuple(policies.get(p) for p in reads) if reads else (),
+                self.names,
+            )
+            known = shared.get(key)
             if known is None:
-                missing.append(section)
+                missing[section] = key
             else:
                 out[section] = known
         if missing:
             sections = tuple(missing)
-            bound = book.section_program(self.only, sections, self.policies)
+            bound = book.section_program(self.only, sections, policies)
             for section, rows in self._run(bound, sections, self._records).items():
-                key = ("rows", section, book._values(section, self.policies), self.only)
-                out[section] = shared[key] = rows
+                out[section] = shared[missing[section]] = rows
         return out
 
     def _held_rows(self) -> list[tuple[Mapping[str, Any], list[Any]]]:
         book = self.book
-        key = ("held", self.as_of, self.lapsed, book._values(HELD, self.policies), self.only)
+        key = ("held", self.as_of, self.lapsed, book._values(HELD, self.policies), self.names)
         if key not in self.shared:
             records = held(self.profile, self.as_of, self.registry, self.lapsed)
             rows = None
@@ -138,9 +153,17 @@ class Context:
             for section, values in zip(sections, results, strict=True)
         }
 
+    def wants(self, definition: Definition, part: str) -> bool:
+        """Whether part ``part`` of the definition's value is read (see ``FactsRead``)."""
+        only = self.only
+        return only is None or not isinstance(only, FactsRead) or only.wants(definition.name, part)
+
     def policy_key(self, policies: tuple[str, ...]) -> tuple[str | None, ...]:
         """The values of ``policies`` (those a definition's expressions read)."""
         return tuple(self.policies.get(p) for p in policies) if policies else ()
+
+
+_NOT_YET = object()  # a value not derived yet (None is a fact's value)
 
 
 def derive(
@@ -150,7 +173,7 @@ def derive(
     book: FactBook,
     lapsed: frozenset[str] = frozenset(),
     shared: dict[Any, Any] | None = None,
-    only: frozenset[str] | None = None,
+    only: Collection[str] | None = None,
 ) -> dict[str, Any]:
     """Every fact ``book`` defines, for ``profile`` on ``as_of`` under ``policies``.
 
@@ -163,8 +186,16 @@ def derive(
     shared = {} if shared is None else shared
     context = Context(book, profile, as_of, policies, lapsed, shared, only)
     facts: dict[str, Any] = {"as_of": context.day}
-    for definition in book.chosen(only):
-        value = KINDS[definition.kind].derive(context, definition)
+    for definition, make, empty in book.steps(only):
+        value = _NOT_YET
+        if empty is not None:
+            for section in definition.records:
+                if profile.get(section):
+                    break
+            else:
+                value = empty(definition.params)  # no record it reads: nothing to derive
+        if value is _NOT_YET:
+            value = make(context, definition)
         key = definition.key
         if key is None:
             facts[definition.group] = value
@@ -177,6 +208,18 @@ def derive(
     return facts
 
 
+def _derived(context: Context, definition: Definition) -> Any:
+    """The definition's value: without deriving it when the profile has no record it reads."""
+    if definition.records:
+        profile = context.profile
+        for section in definition.records:
+            if profile.get(section):
+                break
+        else:
+            return KINDS[definition.kind].empty(definition.params)  # type: ignore[misc]
+    return KINDS[definition.kind].derive(context, definition)
+
+
 def rederive_each(
     facts: Mapping[str, Any],
     groups: Iterable[str],
@@ -186,7 +229,7 @@ def rederive_each(
     book: FactBook,
     lapsed: frozenset[str] = frozenset(),
     shared: dict[Any, Any] | None = None,
-    only: frozenset[str] | None = None,
+    only: Collection[str] | None = None,
 ) -> list[dict[str, Any]]:
     """``facts`` with only the facts of ``groups`` derived again, under each policy assignment of
     ``variants`` (the policies in effect replaced). The same as :func:`derive` when the other
@@ -222,7 +265,7 @@ def rederive_each(
                 continue  # cannot differ: kept
             if fresh[definition.group] is None and definition.key is not None:
                 fresh[definition.group] = {}
-            _place(fresh, definition, KINDS[definition.kind].derive(context, definition))
+            _place(fresh, definition, _derived(context, definition))
         for group in wanted:
             if fresh[group] is None:
                 del fresh[group]
@@ -241,7 +284,7 @@ def rederive(
     book: FactBook,
     lapsed: frozenset[str] = frozenset(),
     shared: dict[Any, Any] | None = None,
-    only: frozenset[str] | None = None,
+    only: Collection[str] | None = None,
 ) -> dict[str, Any]:
     """:func:`rederive_each` for one policy assignment."""
     return rederive_each(facts, groups, profile, as_of, [policies], book, lapsed, shared, only)[0]
@@ -266,7 +309,7 @@ def policy_can_matter(
     policies: Mapping[str, str],
     lapsed: frozenset[str] = frozenset(),
     shared: dict[Any, Any] | None = None,
-    only: frozenset[str] | None = None,
+    only: Collection[str] | None = None,
 ) -> bool:
     """False when no value of ``policy`` can change this profile's facts (so its alternatives
     need not be derived); True when one may (True is always safe: it costs time only).
