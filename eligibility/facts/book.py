@@ -316,6 +316,18 @@ class FactBook:
             self._programs[key] = tuple(d for d in self.definitions if d.name in only)  # type: ignore[index]
         return self._programs[key]  # type: ignore[index, return-value]
 
+    def of_groups(
+        self, groups: tuple[str, ...], only: Collection[str] | None
+    ) -> tuple[Definition, ...]:
+        """The definitions of ``groups`` that ``only`` names (all when None), in order: looked
+        up once, as every policy alternative of every profile re-derives some."""
+        key = ("groups", groups, names_of(only))
+        known = self._programs.get(key)
+        if known is None:
+            known = tuple(d for d in self.chosen(only) if d.group in groups)
+            self._programs[key] = known
+        return known
+
     def steps(self, only: Collection[str] | None) -> tuple[tuple[Definition, Any, Any], ...]:
         """Per definition ``only`` names, in order: it, its kind's derivation and what the kind
         gives for a profile without its records (None: derived all the same). Looked up once:

@@ -241,8 +241,8 @@ def rederive_each(
     (which ``lapsed`` changes). The others are kept: the alternatives of a policy re-derive just
     the facts that read it."""
     shared = {} if shared is None else shared
-    wanted = set(groups)
-    chosen = [d for d in book.definitions if d.group in wanted and (only is None or d.name in only)]
+    wanted = tuple(dict.fromkeys(groups))
+    chosen = book.of_groups(wanted, only)
     same_day = facts.get("as_of") == as_of.isoformat()
     before = facts.get("policies") or {}
     out = []
