@@ -7,7 +7,7 @@ files with ``facts_format``, docs/facts.md), compiled into a :class:`FactBook`. 
 when the profile does not say enough to know it, and rules reading it then answer "unknown".
 """
 
-from eligibility.facts.book import FactBook, FactPath, compile_book
+from eligibility.facts.book import FactBook, FactPath, FactsRead, compile_book
 from eligibility.facts.engine import (
     LeftOut,
     derive,
@@ -22,6 +22,7 @@ __all__ = [
     "CredentialInfo",
     "FactBook",
     "FactPath",
+    "FactsRead",
     "LeftOut",
     "Registry",
     "Retirement",

@@ -11,7 +11,7 @@ supply it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -56,16 +56,68 @@ class Definition:
     # how an explanation names the records it leaves out, and why (engine.left_out); never run
     # in a derivation, so a cohort does not pay for it
     left_out: Mapping[str, Any] | None = None
+    # the profile sections its value depends on when the kind can tell its value without them
+    # (Kind.records, Kind.empty): a profile with no record in any of them is not derived
+    records: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Programs:
-    """The compiled programs for one set of definitions (see :meth:`FactBook.programs`)."""
+    """What the expressions of one set of definitions run over (:meth:`FactBook.programs`)."""
 
-    profile: Compiled | None  # over the profile's sections
-    sections: tuple[str, ...]  # the sections it runs over
-    held: Compiled | None  # over the credentials held
-    with_policies: frozenset[str]  # sections whose expressions read an open policy
+    sections: tuple[str, ...]  # the profile's sections
+    held: bool  # and the credentials held
+
+
+WHOLE = "*"  # a path reading a definition's whole value, every part of it
+
+
+@dataclass(frozen=True)
+class FactsRead:
+    """The definitions whose facts some paths read (their names, ``in`` it), and the parts of
+    the values they read of the definitions whose parts are derived only when read."""
+
+    names: frozenset[str]
+    parts: frozenset[tuple[str, str]] = frozenset()  # (definition, part or WHOLE)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.names
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def wants(self, name: str, part: str) -> bool:
+        """Whether the paths read part ``part`` of definition ``name``'s value."""
+        return (name, part) in self.parts or (name, WHOLE) in self.parts
+
+
+def names_of(only: Collection[str] | None) -> frozenset[str] | None:
+    """The definitions ``only`` names, as a key for what depends on them alone."""
+    return only.names if isinstance(only, FactsRead) else only  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A program with the policies written in (see :meth:`FactBook.section_program`)."""
+
+    program: Compiled | None
+    merged: frozenset[str]  # sections whose records must still carry the policies
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What another value of one open policy may change, from the fact files' declarations:
+    the definitions that depend on it; of those, the ones whose full-time hours it sets (their
+    records section and the longest hours of its table) and the profile sections whose
+    expressions the others run over; and every value the fact book names for it."""
+
+    definitions: tuple[str, ...]
+    hours: Mapping[str, tuple[str, float | None]]
+    sections: Mapping[str, tuple[str, ...]]
+    values: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -129,74 +181,187 @@ class FactBook:
                 return self.paths[wild]
         return None
 
-    def programs(self, only: frozenset[str] | None) -> Programs:
-        """The programs that run the expressions of the definitions ``only`` names (all when
-        None). An expression no such definition uses is a constant null in its place, so every
-        result keeps its index."""
-        known = self._programs.get(only)
+    def programs(self, only: Collection[str] | None) -> Programs:
+        """Which sections the expressions of the definitions ``only`` names (all when None) run
+        over (:meth:`section_program` makes their programs)."""
+        key = ("programs", names_of(only))
+        known = self._programs.get(key)
         if known is None:
-            used = {
+            used = self._used(only)
+            known = Programs(
+                tuple(s for s in self.sections if any(u[0] == s for u in used)),
+                any(u[0] == HELD for u in used),
+            )
+            self._programs[key] = known
+        return known
+
+    def section_program(
+        self, only: Collection[str] | None, sections: tuple[str, ...], policies: Mapping[str, str]
+    ) -> Bound:
+        """The program running, over the records of ``sections``, the expressions of the
+        definitions ``only`` names (as :meth:`programs`), with the open policies they read
+        written in as the values ``policies`` gives them.
+
+        Written in rather than read from each record: otherwise every record must be copied
+        with the policies added before the engine reads it, on every derivation. An expression
+        that reads the policies in another way (a computed name) keeps reading them from its
+        records (``Bound.merged``)."""
+        key = (
+            "bound",
+            names_of(only),
+            sections,
+            tuple(policies.get(p) for p in self._reads(sections)),
+        )
+        known = self._programs.get(key)
+        if known is None:
+            used = self._used(only)
+            entries, merged = [], set()
+            for section in sections:
+                chosen = []
+                for index, expression in enumerate(self.expressions[section]):
+                    if (section, index) not in used:
+                        chosen.append(None)  # a constant null keeps every result's index
+                        continue
+                    bound = _bind(expression, policies)
+                    if any(r.startswith("policies") for r in compile_logic(bound).reads):
+                        merged.add(section)
+                        bound = expression
+                    chosen.append(bound)
+                entries.append({"map": [{"var": section}, chosen]})
+            known = Bound(compile_logic(entries) if entries else None, frozenset(merged))
+            self._programs[key] = known
+        return known
+
+    def policy_program(self, policy: str, section: str, policies: Mapping[str, str]) -> Bound:
+        """:attr:`policy_programs`' program for ``(policy, section)``, the policies written in
+        as ``policies`` gives them (as :meth:`section_program`)."""
+        key = ("policy", policy, section, self._values(section, policies))
+        known = self._programs.get(key)
+        if known is None:
+            source = self.policy_programs[(policy, section)].source
+            bound = _bind(source, policies)
+            if any(r.startswith("policies") for r in compile_logic(bound).reads):
+                known = Bound(compile_logic(source), frozenset({section}))
+            else:
+                known = Bound(compile_logic(bound), frozenset())
+            self._programs[key] = known
+        return known
+
+    def _values(self, section: str, policies: Mapping[str, str]) -> tuple[str | None, ...]:
+        """The values of the policies the expressions over ``section`` read."""
+        return tuple(policies.get(p) for p in self.policy_reads.get(section, ()))
+
+    def _reads(self, sections: tuple[str, ...]) -> tuple[str, ...]:
+        """The policies the expressions over ``sections`` read."""
+        key = ("reads", sections)
+        known = self._programs.get(key)
+        if known is None:
+            known = self._programs[key] = tuple(
+                dict.fromkeys(p for s in sections for p in self.policy_reads.get(s, ()))
+            )
+        return known
+
+    def reach(self, policy: str) -> Reach:
+        """What another value of ``policy`` may change (see :class:`Reach`)."""
+        key = ("reach", policy)
+        known = self._programs.get(key)
+        if known is None:
+            depending = [d for d in self.definitions if policy in d.policies]
+            hours: dict[str, tuple[str, float | None]] = {}
+            sections: dict[str, tuple[str, ...]] = {}
+            values: dict[str, None] = {}
+            for definition in self.definitions:
+                table = definition.params.get("full_time_hours")
+                if table and table["policy"] == policy:
+                    values.update(dict.fromkeys(table["values"]))
+            for definition in depending:
+                table = definition.params.get("full_time_hours")
+                if table and table["policy"] == policy:
+                    longest = max(
+                        (h for h in table["values"].values() if h is not None), default=None
+                    )
+                    hours[definition.name] = (definition.params["records"], longest)
+                else:
+                    sections[definition.name] = tuple(
+                        dict.fromkeys(s.section for s in definition.slots.values())
+                    )
+            values.update(dict.fromkeys(self.policy_values.get(policy, ())))
+            known = Reach(tuple(d.name for d in depending), hours, sections, tuple(values))
+            self._programs[key] = known
+        return known
+
+    def _used(self, only: Collection[str] | None) -> frozenset[tuple[str, int]]:
+        """(section, index) of every expression the definitions ``only`` names use."""
+        key = ("used", names_of(only))
+        known = self._programs.get(key)
+        if known is None:
+            known = frozenset(
                 (slot.section, slot.index)
                 for d in self.definitions
                 if only is None or d.name in only
                 for slot in d.slots.values()
-            }
-            sections = tuple(s for s in self.sections if any(u[0] == s for u in used))
-
-            def program(chosen: Iterable[str]) -> Compiled | None:
-                entries = [
-                    {
-                        "map": [
-                            {"var": section},
-                            [
-                                e if (section, i) in used else None
-                                for i, e in enumerate(self.expressions[section])
-                            ],
-                        ]
-                    }
-                    for section in chosen
-                ]
-                return compile_logic(entries) if entries else None
-
-            known = Programs(
-                program(sections),
-                sections,
-                program((HELD,)) if any(u[0] == HELD for u in used) else None,
-                frozenset(
-                    section
-                    for section, index in used
-                    if any(
-                        read.startswith("policies.")
-                        for read in compile_logic(self.expressions[section][index]).reads
-                    )
-                ),
             )
-            self._programs[only] = known
+            self._programs[key] = known
         return known
 
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "_programs": {}}  # made again on first use
 
-    def chosen(self, only: frozenset[str] | None) -> tuple[Definition, ...]:
+    def chosen(self, only: Collection[str] | None) -> tuple[Definition, ...]:
         """The definitions ``only`` names (all when None), in order."""
         if only is None:
             return self.definitions
-        key = ("chosen", only)
+        key = ("chosen", names_of(only))
         if key not in self._programs:
             self._programs[key] = tuple(d for d in self.definitions if d.name in only)  # type: ignore[index]
         return self._programs[key]  # type: ignore[index, return-value]
 
-    def definitions_reading(self, paths: Iterable[str]) -> frozenset[str]:
-        """The names of the definitions that make the facts at ``paths``."""
-        names = {d.name for d in self.definitions}
-        out = set()
+    def of_groups(
+        self, groups: tuple[str, ...], only: Collection[str] | None
+    ) -> tuple[Definition, ...]:
+        """The definitions of ``groups`` that ``only`` names (all when None), in order: looked
+        up once, as every policy alternative of every profile re-derives some."""
+        key = ("groups", groups, names_of(only))
+        known = self._programs.get(key)
+        if known is None:
+            known = tuple(d for d in self.chosen(only) if d.group in groups)
+            self._programs[key] = known
+        return known
+
+    def steps(self, only: Collection[str] | None) -> tuple[tuple[Definition, Any, Any], ...]:
+        """Per definition ``only`` names, in order: it, its kind's derivation and what the kind
+        gives for a profile without its records (None: derived all the same). Looked up once:
+        a derivation runs these for every profile."""
+        key = ("steps", names_of(only))
+        known = self._programs.get(key)
+        if known is None:
+            known = tuple(
+                (d, KINDS[d.kind].derive, KINDS[d.kind].empty if d.records else None)
+                for d in self.chosen(only)
+            )
+            self._programs[key] = known
+        return known
+
+    def definitions_reading(self, paths: Iterable[str]) -> FactsRead:
+        """The definitions that make the facts at ``paths``, and of a definition whose value
+        has parts derived only when read (``last``, ``current``: :attr:`Kind.parts_at`), the
+        parts they read."""
+        by_name = {d.name: d for d in self.definitions}
+        names, parts = set(), set()
         for path in paths:
-            parts = path.split(".")
+            pieces = path.split(".")
             for length in (2, 1):
-                if ".".join(parts[:length]) in names:
-                    out.add(".".join(parts[:length]))
-                    break
-        return frozenset(out)
+                name = ".".join(pieces[:length])
+                definition = by_name.get(name)
+                if definition is None:
+                    continue
+                names.add(name)
+                at = KINDS[definition.kind].parts_at
+                if at is not None:
+                    below = pieces[length:]
+                    parts.add((name, below[at] if len(below) > at else WHOLE))
+                break
+        return FactsRead(frozenset(names), frozenset(parts))
 
     def growing(self) -> frozenset[str]:
         """The paths that may grow while a job goes on."""
@@ -292,6 +457,7 @@ def compile_book(
                 for section in sorted({s.section for s in slots.values()})
                 for p in policy_reads.get(section, ())
             ),
+            records=tuple(kind.records(params)) if kind.empty is not None else (),
         )
         left_out = raw_definition.get("left_out")
         if left_out is not None:
@@ -420,3 +586,22 @@ def _ceus_left_out(
 
 def _kind_of(definition: Mapping[str, Any]) -> str:
     return next(name for name in KINDS if name in definition)
+
+
+def _bind(expression: Any, policies: Mapping[str, str]) -> Any:
+    """``expression`` with each plain read of an open policy (``{var: policies.NAME}``) replaced
+    by its value in ``policies``; other reads are left as they are."""
+    if isinstance(expression, list):
+        return [_bind(item, policies) for item in expression]
+    if not isinstance(expression, Mapping):
+        return expression
+    if list(expression) == ["var"]:
+        name = expression["var"]
+        if isinstance(name, list) and len(name) == 1:
+            name = name[0]
+        if isinstance(name, str) and name.startswith("policies."):
+            policy = name.removeprefix("policies.")
+            if isinstance(policies.get(policy), str):
+                return policies[policy]
+        return expression
+    return {key: _bind(value, policies) for key, value in expression.items()}

@@ -9,12 +9,19 @@ next call: another policy value, another probe date, credentials that lapsed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from eligibility.facts.book import HELD, SINGLE_RECORDS, Definition, FactBook
+from eligibility.facts.book import (
+    HELD,
+    SINGLE_RECORDS,
+    Definition,
+    FactBook,
+    FactsRead,
+    names_of,
+)
 from eligibility.facts.kinds import KINDS, held, jobs_of
 from eligibility.logic import compile_logic, truthy
 
@@ -25,8 +32,8 @@ class Context:
     every derivation of every profile."""
 
     __slots__ = (
-        "_jobs", "_rows", "as_of", "book", "day", "lapsed", "only", "policies", "profile",
-        "registry", "shared",
+        "_jobs", "_ran", "_rows", "as_of", "book", "day", "lapsed", "names", "only", "policies",
+        "profile", "registry", "shared",
     )  # fmt: skip
 
     def __init__(
@@ -37,7 +44,7 @@ class Context:
         policies: Mapping[str, str],
         lapsed: frozenset[str],
         shared: dict[Any, Any],
-        only: frozenset[str] | None = None,
+        only: Collection[str] | None = None,
     ) -> None:
         self.book = book
         self.profile = profile
@@ -46,19 +53,23 @@ class Context:
         self.lapsed = lapsed
         self.shared = shared
         self.only = only
+        # the definitions alone (whatever parts of them are read) key the records' results
+        self.names = names_of(only)
         self.day = as_of.isoformat()  # ISO dates compare as text in date order
         self.registry = book.registry
         self._rows: dict[str, list[tuple[Mapping[str, Any], list[Any]]]] = {}
         self._jobs: dict[str, list[Any]] = {}
+        self._ran = False  # the profile's sections have been run (rows)
 
     def rows(self, section: str) -> list[tuple[Mapping[str, Any], list[Any]]]:
         """The section's records, each with the results of the expressions run over it."""
         rows = self._rows.get(section)
         if rows is None:
-            if not self._rows:
-                self._rows.update(self._profile_rows())
             if section == HELD:
                 self._rows[HELD] = self._held_rows()
+            elif not self._ran:
+                self._ran = True
+                self._rows.update(self._profile_rows())
             rows = self._rows.get(section)
             if rows is None:
                 rows = self._rows[section] = [(r, []) for r in self._records(section)]
@@ -84,54 +95,75 @@ class Context:
         return value or []
 
     def _profile_rows(self) -> dict[str, list[tuple[Mapping[str, Any], list[Any]]]]:
-        book = self.book
-        programs = book.programs(self.only)
-        read = tuple(
-            self.policies.get(p) for s in programs.with_policies for p in book.policy_reads[s]
-        )
-        key = ("rows", read, self.only)
-        if key not in self.shared:
-            self.shared[key] = self._run(programs.profile, programs.sections, self._records)
-        return dict(self.shared[key])
+        """Every section's rows, from ``shared`` where the policies its expressions read have
+        the same values (another value of one policy runs only the sections that read it)."""
+        book, shared, policies, out = self.book, self.shared, self.policies, {}
+        missing: dict[str, Any] = {}
+        for section in book.programs(self.only).sections:
+            reads = book.policy_reads.get(section)
+            key = (
+                "rows",
+                section,
+                tuple(policies.get(p) for p in reads) if reads else (),
+                self.names,
+            )
+            known = shared.get(key)
+            if known is None:
+                missing[section] = key
+            else:
+                out[section] = known
+        if missing:
+            sections = tuple(missing)
+            bound = book.section_program(self.only, sections, policies)
+            for section, rows in self._run(bound, sections, self._records).items():
+                out[section] = shared[missing[section]] = rows
+        return out
 
     def _held_rows(self) -> list[tuple[Mapping[str, Any], list[Any]]]:
         book = self.book
-        read = tuple(self.policies.get(p) for p in book.policy_reads.get(HELD, ()))
-        key = ("held", self.as_of, self.lapsed, read, self.only)
+        key = ("held", self.as_of, self.lapsed, book._values(HELD, self.policies), self.names)
         if key not in self.shared:
             records = held(self.profile, self.as_of, self.registry, self.lapsed)
-            program = book.programs(self.only).held
-            self.shared[key] = self._run(program, (HELD,), lambda _: records).get(HELD) or [
-                (record, []) for record in records
-            ]
+            rows = None
+            if book.programs(self.only).held:
+                bound = book.section_program(self.only, (HELD,), self.policies)
+                rows = self._run(bound, (HELD,), lambda _: records).get(HELD)
+            self.shared[key] = rows or [(record, []) for record in records]
         return self.shared[key]
 
-    def _run(self, program, sections, records_of) -> dict[str, list]:
+    def _run(self, bound, sections, records_of) -> dict[str, list]:
         """Each section's records with the results of its expressions: one engine call."""
-        if program is None:
+        if bound.program is None:
             return {}
         data: dict[str, Any] = {}
         records: dict[str, list[Mapping[str, Any]]] = {}
         policies = None
-        with_policies = self.book.programs(self.only).with_policies
         for section in sections:
             records[section] = records_of(section)
-            if section in with_policies and records[section]:
+            if section in bound.merged and records[section]:
                 policies = policies or dict(self.policies)
                 data[section] = [{**r, "policies": policies} for r in records[section]]
             else:
                 data[section] = records[section]
         if not any(records.values()):  # nothing to run the expressions over
             return {section: [] for section in sections}
-        results = program.rule.evaluate(data)  # the sections are all it reads
+        results = bound.program.rule.evaluate(data)  # the sections are all it reads
         return {
             section: list(zip(records[section], values or [], strict=False))
             for section, values in zip(sections, results, strict=True)
         }
 
+    def wants(self, definition: Definition, part: str) -> bool:
+        """Whether part ``part`` of the definition's value is read (see ``FactsRead``)."""
+        only = self.only
+        return only is None or not isinstance(only, FactsRead) or only.wants(definition.name, part)
+
     def policy_key(self, policies: tuple[str, ...]) -> tuple[str | None, ...]:
         """The values of ``policies`` (those a definition's expressions read)."""
         return tuple(self.policies.get(p) for p in policies) if policies else ()
+
+
+_NOT_YET = object()  # a value not derived yet (None is a fact's value)
 
 
 def derive(
@@ -141,7 +173,7 @@ def derive(
     book: FactBook,
     lapsed: frozenset[str] = frozenset(),
     shared: dict[Any, Any] | None = None,
-    only: frozenset[str] | None = None,
+    only: Collection[str] | None = None,
 ) -> dict[str, Any]:
     """Every fact ``book`` defines, for ``profile`` on ``as_of`` under ``policies``.
 
@@ -154,8 +186,16 @@ def derive(
     shared = {} if shared is None else shared
     context = Context(book, profile, as_of, policies, lapsed, shared, only)
     facts: dict[str, Any] = {"as_of": context.day}
-    for definition in book.chosen(only):
-        value = KINDS[definition.kind].derive(context, definition)
+    for definition, make, empty in book.steps(only):
+        value = _NOT_YET
+        if empty is not None:
+            for section in definition.records:
+                if profile.get(section):
+                    break
+            else:
+                value = empty(definition.params)  # no record it reads: nothing to derive
+        if value is _NOT_YET:
+            value = make(context, definition)
         key = definition.key
         if key is None:
             facts[definition.group] = value
@@ -168,6 +208,18 @@ def derive(
     return facts
 
 
+def _derived(context: Context, definition: Definition) -> Any:
+    """The definition's value: without deriving it when the profile has no record it reads."""
+    if definition.records:
+        profile = context.profile
+        for section in definition.records:
+            if profile.get(section):
+                break
+        else:
+            return KINDS[definition.kind].empty(definition.params)  # type: ignore[misc]
+    return KINDS[definition.kind].derive(context, definition)
+
+
 def rederive_each(
     facts: Mapping[str, Any],
     groups: Iterable[str],
@@ -177,7 +229,7 @@ def rederive_each(
     book: FactBook,
     lapsed: frozenset[str] = frozenset(),
     shared: dict[Any, Any] | None = None,
-    only: frozenset[str] | None = None,
+    only: Collection[str] | None = None,
 ) -> list[dict[str, Any]]:
     """``facts`` with only the facts of ``groups`` derived again, under each policy assignment of
     ``variants`` (the policies in effect replaced). The same as :func:`derive` when the other
@@ -189,8 +241,8 @@ def rederive_each(
     (which ``lapsed`` changes). The others are kept: the alternatives of a policy re-derive just
     the facts that read it."""
     shared = {} if shared is None else shared
-    wanted = set(groups)
-    chosen = [d for d in book.definitions if d.group in wanted and (only is None or d.name in only)]
+    wanted = tuple(dict.fromkeys(groups))
+    chosen = book.of_groups(wanted, only)
     same_day = facts.get("as_of") == as_of.isoformat()
     before = facts.get("policies") or {}
     out = []
@@ -213,7 +265,7 @@ def rederive_each(
                 continue  # cannot differ: kept
             if fresh[definition.group] is None and definition.key is not None:
                 fresh[definition.group] = {}
-            _place(fresh, definition, KINDS[definition.kind].derive(context, definition))
+            _place(fresh, definition, _derived(context, definition))
         for group in wanted:
             if fresh[group] is None:
                 del fresh[group]
@@ -232,7 +284,7 @@ def rederive(
     book: FactBook,
     lapsed: frozenset[str] = frozenset(),
     shared: dict[Any, Any] | None = None,
-    only: frozenset[str] | None = None,
+    only: Collection[str] | None = None,
 ) -> dict[str, Any]:
     """:func:`rederive_each` for one policy assignment."""
     return rederive_each(facts, groups, profile, as_of, [policies], book, lapsed, shared, only)[0]
@@ -257,57 +309,56 @@ def policy_can_matter(
     policies: Mapping[str, str],
     lapsed: frozenset[str] = frozenset(),
     shared: dict[Any, Any] | None = None,
-    only: frozenset[str] | None = None,
+    only: Collection[str] | None = None,
 ) -> bool:
     """False when no value of ``policy`` can change this profile's facts (so its alternatives
     need not be derived); True when one may (True is always safe: it costs time only).
-    ``only``: the facts that matter (those a cohort's checks read)."""
-    definitions = [d for d in book.definitions if policy in d.policies]
-    if not definitions:
+    ``only``: the facts that matter (those a cohort's checks read).
+
+    Decided from what the fact files declare (:meth:`FactBook.reach`) before anything is
+    derived: a policy the facts read only through records the profile does not have changes
+    nothing, whatever its value."""
+    reach = book.reach(policy)
+    if not reach.definitions:
         return True  # read by rules alone: the rules decide
-    definitions = [d for d in definitions if only is None or d.name in only]
-    values = list(_policy_values(book, policy, policies))
-    shared = {} if shared is None else shared
+    values = None
     asked: set[str] = set()  # a section's program reads the same records for every fact
-    for definition in definitions:
-        hours = definition.params.get("full_time_hours")
-        if hours and hours["policy"] == policy:
-            longest = max((h for h in hours["values"].values() if h is not None), default=None)
-            records = profile.get(definition.params["records"]) or []
+    for name in reach.definitions:
+        if only is not None and name not in only:
+            continue
+        hours = reach.hours.get(name)
+        if hours is not None:
+            section, longest = hours
             if longest is not None and any(
                 r.get("hours_per_week") is not None and r["hours_per_week"] < longest
-                for r in records
+                for r in profile.get(section) or ()
             ):
                 return True
             continue
         # the policy is read by record expressions: does any of their results move?
-        for section in {s.section for s in definition.slots.values()} - asked:
+        for section in reach.sections[name]:
+            if section in asked or (policy, section) not in book.policy_programs:
+                continue
             asked.add(section)
-            program = book.policy_programs.get((policy, section))
-            if program is None:
-                continue
-            context = Context(book, profile, as_of, policies, lapsed, shared)
-            records = context._records(section)
+            if section == HELD:
+                records = held(profile, as_of, book.registry, lapsed)
+            else:
+                records = profile.get(section)
+                if records and section in SINGLE_RECORDS:
+                    records = [records]
             if not records:
-                continue
-            seen = [
-                program({section: [{**r, "policies": {**policies, policy: v}} for r in records]})
-                for v in values
-            ]
+                continue  # no record for its expressions to read: nothing to move
+            if values is None:
+                values = dict.fromkeys([policies.get(policy, ""), *reach.values])
+            seen = []
+            for value in values:
+                under = {**policies, policy: value}
+                bound = book.policy_program(policy, section, under)
+                data = [{**r, "policies": under} for r in records] if bound.merged else records
+                seen.append(bound.program.rule.evaluate({section: data}))
             if any(result != seen[0] for result in seen[1:]):
                 return True
     return False
-
-
-def _policy_values(book: FactBook, policy: str, policies: Mapping[str, str]) -> Iterable[str]:
-    """Every value the policy may take (those the fact book names, and the one in effect)."""
-    values = dict.fromkeys([policies.get(policy, "")])
-    for definition in book.definitions:
-        hours = definition.params.get("full_time_hours")
-        if hours and hours["policy"] == policy:
-            values.update(dict.fromkeys(hours["values"]))
-    values.update(dict.fromkeys(book.policy_values.get(policy, ())))
-    return values
 
 
 @dataclass(frozen=True)

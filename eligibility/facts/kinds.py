@@ -92,6 +92,14 @@ class Kind:
     # the reasons that ``left_out`` gives in the fact file's words, each with the names its text
     # is filled in with
     left_out_reasons: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # what it derives when the profile has no record in any of the sections ``records`` names
+    # (None: it is derived all the same): a fact about records a profile does not have costs
+    # nothing (engine.derive)
+    records: Callable[[Mapping[str, Any]], list[str]] = lambda params: []
+    empty: Callable[[Mapping[str, Any]], Any] | None = None
+    # where in a path below its name the part of its value is named (``recert.CCS.last``: 1),
+    # for a kind whose ``last`` and ``current`` parts are derived only when a path reads them
+    parts_at: int | None = None
 
 
 # whether a JsonLogic condition holds for one record (the engine compiles and runs it)
@@ -817,10 +825,12 @@ def _cycles(ctx: Context, definition: Definition) -> dict[str, Any]:
             if body not in held_of_body:
                 held_of_body[body] = _body_credentials(ctx, body, body_spec["statuses"])
             entry[body_spec["name"]] = held_of_body[body]
-        entry["last"] = _cycle(ctx, params, done[-1] if done else None, pooled, own, counted)
-        entry["current"] = _cycle(
-            ctx, params, running[0] if running else None, pooled, own, counted
-        )
+        if ctx.wants(definition, "last"):
+            entry["last"] = _cycle(ctx, params, done[-1] if done else None, pooled, own, counted)
+        if ctx.wants(definition, "current"):
+            entry["current"] = _cycle(
+                ctx, params, running[0] if running else None, pooled, own, counted
+            )
         out[cid] = entry
     return out
 
@@ -1210,8 +1220,10 @@ def _periods(ctx: Context, definition: Definition) -> dict[str, Any]:
     if month and certified:
         due = _due_on_or_after(as_of, month, years)
         previous = _last_day(due.year - years, month)
-        current = _period(ctx, definition, previous, due, certified, ceus, ids)
-        if previous >= certified:  # a period that ended before certification asked nothing
+        if ctx.wants(definition, "current"):
+            current = _period(ctx, definition, previous, due, certified, ceus, ids)
+        # a period that ended before certification asked nothing
+        if previous >= certified and ctx.wants(definition, "last"):
             before = _last_day(previous.year - years, month)
             last = _period(ctx, definition, before, previous, certified, ceus, ids)
     revoked_after = timedelta(days=params["revoked_after_days"])
@@ -1222,8 +1234,8 @@ def _periods(ctx: Context, definition: Definition) -> dict[str, Any]:
         "certified_on": certified.isoformat() if certified else None,
         # a paid-through date left out reads as paid up, like the membership itself
         "dues_paid": bool(memberships) and (paid is None or paid >= as_of),
-        "last": last or dict(none),
-        "current": current or dict(none),
+        **({"last": last or dict(none)} if ctx.wants(definition, "last") else {}),
+        **({"current": current or dict(none)} if ctx.wants(definition, "current") else {}),
         "dues_standing_if_unpaid": None
         if not paid or paid >= as_of
         else "revoked"
@@ -1438,18 +1450,60 @@ def _periods_left_out(
 
 # --- the registry of kinds ------------------------------------------------------------------------
 
+
+def _records_of(params: Mapping[str, Any]) -> list[str]:
+    """The one section a kind that selects records reads (the credentials held are some of the
+    profile's credentials)."""
+    section = params["records"]
+    return ["credentials" if section == "held_credentials" else section]
+
+
 KINDS: dict[str, Kind] = {
     "value": Kind(
         lambda p: [("value", p["record"], p["logic"], ("logic",))],
         _value,
         names=lambda p: [Named(("record",), "one-record", p["record"])],
+        records=lambda p: [p["record"]],
+        empty=lambda p: None,
     ),
-    "count": Kind(_selection, _count, "integer", names=_selection_names),
-    "any": Kind(_selection, _any, "boolean", names=_selection_names),
-    "list": Kind(_selection, _list, "array", names=_selection_names),
-    "max": Kind(_selection, _max, ["number", "null"], names=_selection_names),
-    "latest": Kind(_selection, _latest, names=_selection_names),
-    "problems": Kind(_problems_expressions, _problems, "array", names=_selection_names),
+    "count": Kind(
+        _selection,
+        _count,
+        "integer",
+        names=_selection_names,
+        records=_records_of,
+        empty=lambda p: 0,
+    ),
+    "any": Kind(
+        _selection,
+        _any,
+        "boolean",
+        names=_selection_names,
+        records=_records_of,
+        empty=lambda p: False,
+    ),
+    "list": Kind(
+        _selection, _list, "array", names=_selection_names, records=_records_of, empty=lambda p: []
+    ),
+    "max": Kind(
+        _selection,
+        _max,
+        ["number", "null"],
+        names=_selection_names,
+        records=_records_of,
+        empty=lambda p: p.get("none"),
+    ),
+    "latest": Kind(
+        _selection, _latest, names=_selection_names, records=_records_of, empty=lambda p: None
+    ),
+    "problems": Kind(
+        _problems_expressions,
+        _problems,
+        "array",
+        names=_selection_names,
+        records=_records_of,
+        empty=lambda p: [],
+    ),
     "months": Kind(
         _months_expressions,
         _months,
@@ -1457,6 +1511,9 @@ KINDS: dict[str, Kind] = {
         policies=_months_policies,
         grows=_months_grow,
         names=_months_names,
+        # no job: no month, whatever letters say (they vouch only for time in counted jobs)
+        records=lambda p: [p["records"]],
+        empty=lambda p: 0.0,
     ),
     "lapsed": Kind(lambda p: [], _lapsed, "array", reads_lapsed=True),
     "cycles": Kind(
@@ -1467,6 +1524,9 @@ KINDS: dict[str, Kind] = {
         names=_cycles_names,
         templates=_cycles_templates,
         left_out=_cycles_left_out,
+        records=lambda p: ["credentials"],
+        empty=lambda p: {},
+        parts_at=1,
         left_out_reasons={
             reason: ("completed", "start", "end", "as_of", *extra)
             for reason, extra in {
@@ -1484,6 +1544,7 @@ KINDS: dict[str, Kind] = {
         names=_periods_names,
         templates=_periods_templates,
         left_out=_periods_left_out,
+        parts_at=0,
         left_out_reasons={
             reason: ("completed", "start", "due", "certified", "as_of", *extra)
             for reason, extra in {
