@@ -47,7 +47,15 @@ from eligibility.engine.results import (
     shortfall_of,
 )
 from eligibility.engine.unstated import unstated_assessment, with_unstated
-from eligibility.facts import LeftOut, derive, left_out, policy_can_matter, rederive, rederive_each
+from eligibility.facts import (
+    FactsRead,
+    LeftOut,
+    derive,
+    left_out,
+    policy_can_matter,
+    rederive,
+    rederive_each,
+)
 from eligibility.logic import Compiled, ListProgram, compile_list, compile_parts, truthy
 from eligibility.rulebook.rules import Check, Node, RuleBook, Version
 
@@ -236,7 +244,7 @@ class Plan:
     keeping_gate: Callable[[list[bool]], tuple]  # from applicable: which keeping groups apply
     other_gate: Callable[[list[bool]], tuple]
     blank: tuple[Outcome, ...]  # per wanted place until answered: NO_RULES or NO_OUTCOME
-    facts_read: frozenset[str]  # the fact definitions whose facts the program reads
+    facts_read: FactsRead  # the fact definitions whose facts the program reads (and their parts)
     extras: tuple[tuple[int | None, tuple[int, ...]], ...] = ()  # per wanted (explaining only):
     # the checks holding its recommends and its other versions in force
 
