@@ -32,6 +32,7 @@ from eligibility.engine.results import (
     NOT_MET,
     UNKNOWN,
     CheckResult,
+    EligibleBy,
     NodeResult,
     OtherReading,
     PolicyReading,
@@ -44,7 +45,9 @@ from eligibility.engine.results import (
     lacking_parts,
     lookup,
     mark_ambiguous,
+    pathways,
     shortfall_of,
+    time_closes,
 )
 from eligibility.engine.unstated import unstated_assessment, with_unstated
 from eligibility.facts import LeftOut, derive, left_out, policy_can_matter, rederive, rederive_each
@@ -75,15 +78,14 @@ class Outcome:
             return self.lacking[0]
         return None
 
-    @cached_property
+    eligible: EligibleBy | None = None  # not met, but time alone makes it met: when, and how
+
+    @property
     def eligible_by(self) -> date | None:
-        """The day the closest pathway is met when time alone closes every gap it has (each
-        lacking condition has its reached-on date); None otherwise."""
-        if not self.lacking or any(
-            leaf.status != NOT_MET or leaf.reached_on is None for leaf in self.lacking
-        ):
-            return None
-        return max(leaf.reached_on for leaf in self.lacking)  # type: ignore[type-var]
+        """The first day the check is met when time alone closes every gap of one of its
+        pathways (the soonest such pathway, under the assumptions ``eligible`` states); None
+        otherwise."""
+        return self.eligible.day if self.eligible is not None else None
 
 
 NO_OUTCOME = Outcome(NOT_APPLICABLE)
@@ -853,6 +855,40 @@ def explain_profile(
     )
 
 
+def _logic_tree(node: Node) -> Any:
+    """What decides whether ``node`` holds: its kind and its leaves' logic."""
+    if node.kind == "leaf":
+        return node.logic.source  # type: ignore[union-attr]
+    return [node.kind, [_logic_tree(child) for child in node.children]]
+
+
+def _holds(node: Node, facts: Mapping[str, Any]) -> bool:
+    """Whether ``node`` is met on ``facts`` (a fact it reads missing: not met)."""
+    if node.kind == "leaf":
+        return truthy(node.logic(facts))  # type: ignore[misc]
+    if node.kind == "all":
+        return all(_holds(child, facts) for child in node.children)
+    return any(_holds(child, facts) for child in node.children)
+
+
+def _redated(
+    profile: Mapping[str, Any], redate: tuple[tuple[str, str, str], ...], day: date
+) -> Mapping[str, Any]:
+    """``profile`` with the records ``redate`` names (section, date field, the true/false field
+    that marks them) dated ``day``: as re-issued on it (``closes_with_time``)."""
+    out = dict(profile)
+    for section, date_field, when in redate:
+        records = out.get(section)
+        if isinstance(records, list):
+            out[section] = [
+                {**record, date_field: day.isoformat()}
+                if isinstance(record, Mapping) and record.get(when) is True
+                else record
+                for record in records
+            ]
+    return out
+
+
 def _shown(node: Node, facts: Mapping[str, Any]) -> bool:
     """Whether an explanation shows ``node``: its ``shown_if`` fact true, its ``hidden_if`` not."""
     if node.shown_if and not lookup(facts, node.shown_if):
@@ -1075,11 +1111,14 @@ class _Context:
                     PolicyReading(p, v, CODE_STATUS[other[slot]]) for p, v, other in readings
                 )
         review = self.reviews(check, codes, every, run.facts)
+        eligible = None
         if shown and check.extra and not _shown(self.plan.slots[check.root].node, run.facts):
             requires, status = None, CODE_STATUS[codes[check.root]]  # recommends not to show
         elif shown:
             requires = mark_ambiguous(self.tree(check.root, run, lapsed, dates), differing)
             status = requires.status
+            if status == NOT_MET:  # the summary line shows it too: searched once per pathway
+                eligible = self.eligible(requires, run, lapsed)[1]
         else:
             requires = None
             root = self.plan.slots[check.root].node.id
@@ -1099,6 +1138,7 @@ class _Context:
             if status == AMBIGUOUS and requires is not None
             else (),
             review=review,
+            eligible_by=eligible,
         )
 
     def reading_standings(
@@ -1394,10 +1434,10 @@ class _Context:
             if slot not in hidden:
                 by_status[status(slot)].append(slots[slot].node.id)
         verdict_status = status(check.root)
-        lacking, dated = (
+        lacking, dated, eligible = (
             self.lacking(check, run, ambiguous, lapsed, memo)
             if verdict_status == NOT_MET
-            else ((), False)
+            else ((), False, None)
         )
         return Outcome(
             verdict_status,
@@ -1406,6 +1446,7 @@ class _Context:
             tuple(by_status[AMBIGUOUS]),
             lacking,
             dated,
+            eligible,
         )
 
     def lacking(
@@ -1415,10 +1456,11 @@ class _Context:
         ambiguous: set[int],
         lapsed: frozenset[str],
         memo: Memo,
-    ) -> tuple[tuple[NodeResult, ...], bool]:
+    ) -> tuple[tuple[NodeResult, ...], bool, EligibleBy | None]:
         """The unmet leaves of the closest pathway, as the explanation shows them; a lone unmet
         leaf that time alone closes gets its reached-on date (every such leaf, with
-        ``all_dates``). The flag says whether a date was searched for (found or not).
+        ``all_dates``). The flag says whether a date was searched for (found or not); last, the
+        day time alone makes the check met (:meth:`eligible`).
 
         Which pathway is closest and what it lacks depend on nothing but the conditions' codes,
         which are ambiguous and the numbers of the unmet leaves: remembered under those, for
@@ -1446,14 +1488,15 @@ class _Context:
 
     def closest_lacking(
         self, check: _CheckPlan, run: _Run, ambiguous: set[int], lapsed: frozenset[str]
-    ) -> tuple[tuple[NodeResult, ...], bool]:
+    ) -> tuple[tuple[NodeResult, ...], bool, EligibleBy | None]:
         """:meth:`lacking`, worked out from the check's result tree."""
         tree = mark_ambiguous(
             self.tree(check.root, run, lapsed, False, False), self.marked(check, ambiguous)
         )
         closest = closest_pathway(tree)
         if closest is None:
-            return (), False
+            return (), False, None
+        searched, eligible = self.eligible(tree, run, lapsed)
         leaves = lacking_leaves(closest)
         slot_of = {self.plan.slots[s].node.id: s for s in check.leaves}
         dated = [
@@ -1465,7 +1508,81 @@ class _Context:
             leaves[k] = replace(
                 leaves[k], reached_on=self.reached_on(slot_of[leaves[k].node.id], run, lapsed)
             )
-        return tuple(leaves), bool(dated)
+        return tuple(leaves), bool(dated) or searched, eligible
+
+    def eligible(
+        self, tree: NodeResult, run: _Run, lapsed: frozenset[str]
+    ) -> tuple[bool, EligibleBy | None]:
+        """Whether a date was searched for, and the first day the check (``tree``, not met) is
+        met when time alone closes every gap of one of its pathways: for each pathway whose
+        unmet conditions all close with time (``results.time_closes``), the first day the whole
+        pathway is met, the soonest of them. Not the latest of its conditions' own dates: a
+        letter re-issued on a day vouches only for what the job has grown to by then."""
+        best: EligibleBy | None = None
+        searched = False
+        if tree.status != NOT_MET:
+            return False, None
+        for pathway in pathways(tree):
+            if pathway.status != NOT_MET or not time_closes(pathway):
+                continue
+            searched = True
+            unmet = [leaf for leaf in lacking_leaves(pathway) if leaf.status == NOT_MET]
+            assumptions = tuple(
+                dict.fromkeys(
+                    leaf.node.closes_with_time
+                    for leaf in unmet
+                    if leaf.node.closes_with_time is not None
+                )
+            )
+            day = self.pathway_met_on(pathway.node, assumptions, run, lapsed)
+            if day is not None and (best is None or day < best.day):
+                best = EligibleBy(
+                    day,
+                    pathway.node,
+                    any(n.grows for n in pathway.node.walk()),
+                    tuple(dict.fromkeys(a.assuming for a in assumptions)),
+                )
+        return searched, best
+
+    def pathway_met_on(
+        self, node: Node, assumptions: tuple[Any, ...], run: _Run, lapsed: frozenset[str]
+    ) -> date | None:
+        """The first day after the date on which every condition ``node`` needs is met, on the
+        profile as it would stand then: ongoing jobs gone on, and the records the assumptions
+        name re-dated to that day. Searched once per profile for a pathway of the same logic
+        (the CPC's and the COC's option 1 alike)."""
+        leaves = [n for n in node.walk() if n.kind == "leaf"]
+        key = (
+            "met on",
+            orjson.dumps(_logic_tree(node), option=orjson.OPT_SORT_KEYS),
+            tuple(r for a in assumptions for r in a.redate),
+            lapsed,
+        )
+        if key in self.scratch:
+            return self.scratch[key]
+        reads = [read for leaf in leaves for read in leaf.logic.reads]  # type: ignore[union-attr]
+        keys = tuple(dict.fromkeys(read.split(".")[0] for read in reads))
+        sections = tuple(k for k in keys if k in self.book.facts.groups)
+        only = self.book.facts.definitions_reading(reads)
+        redate = tuple(r for a in assumptions for r in a.redate)
+
+        def met_on(probe: date) -> bool:
+            profile = _redated(self.profile, redate, probe) if redate else self.profile
+            facts = rederive(
+                run.facts,
+                sections,
+                profile,
+                probe,
+                self.policies,
+                self.book.facts,
+                lapsed,
+                {} if redate else self.read,  # records re-dated: not the profile's as read
+                only,
+            )
+            return _holds(node, facts)
+
+        found = self.scratch[key] = first_day(met_on, self.plan.as_of)
+        return found
 
     def marked(self, check: _CheckPlan, ambiguous: set[int]) -> dict[str, tuple]:
         """Node id -> no readings, for the check's nodes in ``ambiguous``."""

@@ -101,6 +101,17 @@ class OtherReading:
 
 
 @dataclass(frozen=True)
+class EligibleBy:
+    """The first day a check becomes met when time alone closes every gap of one of its pathways
+    (the soonest such pathway), and what that assumes."""
+
+    day: date
+    pathway: Node  # the pathway met on that day
+    jobs_continue: bool  # it rests on experience that grows while the current jobs go on
+    assuming: tuple[str, ...] = ()  # the rules' other assumptions (``closes_with_time``), in words
+
+
+@dataclass(frozen=True)
 class CheckResult:
     """The answer to one check for one profile on one date."""
 
@@ -120,6 +131,7 @@ class CheckResult:
     # an ambiguous keeping check's standing under each reading of the policies it depends on
     reading_standings: tuple[ReadingStanding, ...] = ()
     review: tuple[Review, ...] = ()  # "needs human review": the questions the answer rests on
+    eligible_by: EligibleBy | None = None  # not met, but time alone makes it met (see EligibleBy)
 
 
 @dataclass(frozen=True)
@@ -186,6 +198,32 @@ def closest_pathway(root: NodeResult) -> NodeResult | None:
     root (children come closest first), else the root itself."""
     pathways = root.children if root.node.kind == "any" else (root,)
     return next((p for p in pathways if p.status != MET), None)
+
+
+def closes_with_time(node: Node) -> bool:
+    """Whether time alone may meet a leaf: it reads experience that grows while a job goes on,
+    or the rules declare the assumption under which it does (``closes_with_time``)."""
+    return node.grows or node.closes_with_time is not None
+
+
+def time_closes(result: NodeResult) -> bool:
+    """Whether ``result`` would be met if every unmet leaf under it that time alone may meet
+    were met: a pathway to search an "eligible by" date for. Unknown and ambiguous leaves are
+    not closed by time; an ambiguous one counts as it reads under the policies in effect (the
+    search is made under them)."""
+    status = result.default_status if result.status == AMBIGUOUS else result.status
+    if status == MET:
+        return True
+    if not result.children:
+        return status == NOT_MET and closes_with_time(result.node)
+    if result.node.kind == "all":
+        return all(time_closes(child) for child in result.children)
+    return any(time_closes(child) for child in result.children)
+
+
+def pathways(root: NodeResult) -> tuple[NodeResult, ...]:
+    """A check's pathways: the children of an ``any`` root, else the root itself."""
+    return root.children if root.node.kind == "any" else (root,)
 
 
 def lacking_leaves(pathway: NodeResult) -> list[NodeResult]:
