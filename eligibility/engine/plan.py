@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from functools import cached_property, lru_cache
 from itertools import compress
 from operator import itemgetter
@@ -24,6 +24,7 @@ import orjson
 
 from eligibility.engine.results import (
     AMBIGUOUS,
+    ETA_HORIZON_DAYS,
     KEEPING_KINDS,
     LAPSED,
     MET,
@@ -45,9 +46,7 @@ from eligibility.engine.results import (
     lacking_parts,
     lookup,
     mark_ambiguous,
-    pathways,
     shortfall_of,
-    time_closes,
 )
 from eligibility.engine.unstated import unstated_assessment, with_unstated
 from eligibility.facts import LeftOut, derive, left_out, policy_can_matter, rederive, rederive_each
@@ -239,6 +238,11 @@ class Plan:
     facts_read: frozenset[str]  # the fact definitions whose facts the program reads
     extras: tuple[tuple[int | None, tuple[int, ...]], ...] = ()  # per wanted (explaining only):
     # the checks holding its recommends and its other versions in force
+    # what time may change (``_Context.dating``): the sections of records that facts growing
+    # with time read, and the records the rules' ``closes_with_time`` re-date
+    growing: tuple[str, ...] = ()
+    redates: tuple[tuple[str, str, str], ...] = ()
+    timed: frozenset[int] = frozenset()  # shapes of the checks with a condition time may meet
 
 
 def make_plan(
@@ -518,6 +522,31 @@ class _Builder:
                 + self.details
             ),
             extras,
+            tuple(
+                sorted(
+                    {
+                        d.params["records"]
+                        for d in self.facts.definitions
+                        if d.grows and isinstance(d.params.get("records"), str)
+                    }
+                )
+            ),
+            tuple(
+                dict.fromkeys(
+                    r
+                    for slot in slots
+                    if slot.node.closes_with_time is not None
+                    for r in slot.node.closes_with_time.redate
+                )
+            ),
+            frozenset(
+                c.shape
+                for c in checks
+                if any(
+                    slots[k].node.grows or slots[k].node.closes_with_time is not None
+                    for k in c.leaves
+                )
+            ),
         )
 
     def partial(self, sections: Sequence[str]) -> _Partial:
@@ -967,6 +996,96 @@ class _Context:
         default_factory=dict
     )  # its records as read (facts.rederive_each)
 
+    @cached_property
+    def dating(self) -> tuple[bool, bool, bool]:
+        """What decides which dates a not-met answer can get, besides the facts its check reads
+        (part of the keys answers are remembered under): ``all_dates``; whether a record that
+        facts growing with time read goes on past the date (a job with no end, or ending
+        later); whether a record the rules re-date is there (a letter 'to present'). Students
+        without either share their answers: time changes nothing for them."""
+        day = self.plan.as_of.isoformat()
+        ongoing = any(
+            isinstance(record, Mapping)
+            and (not record.get("end_date") or str(record["end_date"]) > day)
+            for section in self.plan.growing
+            for record in self.profile.get(section) or ()
+        )
+        return self.all_dates, ongoing, any(self.redatable(r) for r in self.plan.redates)
+
+    def with_date(
+        self, check: _CheckPlan, outcome: Outcome, run: _Run, lapsed: frozenset[str]
+    ) -> Outcome:
+        """``outcome`` (not met; remembered across students, so undated) with the day time alone
+        makes the check met, for this student (:meth:`eligible_from_codes`)."""
+        if not any(self.dating[1:]):
+            return outcome  # time changes nothing for this student
+        eligible = self.eligible_from_codes(check, run, lapsed)
+        return outcome if eligible is None else replace(outcome, eligible=eligible, dated=True)
+
+    def eligible_from_codes(
+        self, check: _CheckPlan, run: _Run, lapsed: frozenset[str]
+    ) -> EligibleBy | None:
+        """The first day the check (not met) is met when time alone closes every gap of one of
+        its pathways: for each pathway that would be met if every unmet condition time may meet
+        were (:meth:`may_close`; unknown ones are not, ambiguous ones read as under the policies
+        in effect), the first day the whole pathway is met (:meth:`pathway_met_on`), the soonest
+        of them. Not the latest of its conditions' own dates: a letter re-issued on a day vouches
+        only for what the job has grown to by then. Read from the run's codes, so that a cohort's
+        answer and an explanation agree without a result tree."""
+        slots, codes = self.plan.slots, run.codes_of(check)
+
+        def closes(slot: int) -> bool:
+            code, info = codes[slot], slots[slot]
+            if code == MET_CODE:
+                return True
+            if not info.children:
+                return code == NOT_MET_CODE and self.may_close(info.node)
+            met = (closes(child) for child in info.children)
+            return all(met) if info.node.kind == "all" else any(met)
+
+        def unmet(slot: int) -> list[Node]:
+            if not slots[slot].children:
+                return [slots[slot].node] if codes[slot] == NOT_MET_CODE else []
+            return [leaf for child in slots[slot].children for leaf in unmet(child)]
+
+        root = slots[check.root]
+        best: EligibleBy | None = None
+        for pathway in root.children if root.node.kind == "any" else (check.root,):
+            if codes[pathway] != NOT_MET_CODE or not closes(pathway):
+                continue
+            node = slots[pathway].node
+            assumptions = tuple(
+                dict.fromkeys(n.closes_with_time for n in unmet(pathway) if n.closes_with_time)
+            )
+            day = self.pathway_met_on(node, assumptions, run, lapsed)
+            if day is not None and (best is None or day < best.day):
+                best = EligibleBy(
+                    day,
+                    node,
+                    any(n.grows for n in node.walk()),
+                    tuple(dict.fromkeys(a.assuming for a in assumptions)),  # type: ignore[union-attr]
+                )
+        return best
+
+    def redatable(self, redate: tuple[str, str, str]) -> bool:
+        """Whether the profile has a record ``redate`` re-dates (its ``when`` field true)."""
+        section, _, when = redate
+        records = self.profile.get(section)
+        return isinstance(records, list) and any(
+            isinstance(r, Mapping) and r.get(when) is True for r in records
+        )
+
+    def may_close(self, node: Node) -> bool:
+        """Whether time may meet the unmet leaf ``node`` for this profile: it grows and a job
+        goes on, or its rules' assumption re-dates a record the profile has."""
+        _, ongoing, _ = self.dating
+        if node.grows and ongoing:
+            return True
+        declared = node.closes_with_time
+        return declared is not None and (
+            not declared.redate or any(self.redatable(r) for r in declared.redate)
+        )
+
     def ambiguous(
         self,
         run: _Run,
@@ -1117,8 +1236,8 @@ class _Context:
         elif shown:
             requires = mark_ambiguous(self.tree(check.root, run, lapsed, dates), differing)
             status = requires.status
-            if status == NOT_MET:  # the summary line shows it too: searched once per pathway
-                eligible = self.eligible(requires, run, lapsed)[1]
+            if status == NOT_MET and any(self.dating[1:]):  # as a cohort's answer has it
+                eligible = self.eligible_from_codes(check, run, lapsed)
         else:
             requires = None
             root = self.plan.slots[check.root].node.id
@@ -1313,6 +1432,8 @@ class _Context:
             if ambiguous and not ambiguous.isdisjoint(group.slots):
                 for i, place in zip(members, group.places, strict=True):
                     outcome = self.remembered(checks[i], run, ambiguous, lapsed, memo)
+                    if outcome.status == NOT_MET and checks[i].shape in self.plan.timed:
+                        outcome = self.with_date(checks[i], outcome, run, lapsed)
                     standing = self.standing(checks[i], outcome.status, values)
                     if standing in LAPSED and checks[i].decides:
                         lapsing.add(checks[i].version.credential)  # type: ignore[union-attr]
@@ -1330,6 +1451,8 @@ class _Context:
                 outcome = self.fresh(check, run, ambiguous, lapsed, memo)
                 if not outcome.dated:
                     memo.put(key, outcome)
+            if outcome.status == NOT_MET and check.shape in self.plan.timed:
+                outcome = self.with_date(check, outcome, run, lapsed)
             standing = self.standing(check, outcome.status, values)
             if standing in LAPSED:
                 lapsing.update(group.credentials)
@@ -1496,7 +1619,6 @@ class _Context:
         closest = closest_pathway(tree)
         if closest is None:
             return (), False, None
-        searched, eligible = self.eligible(tree, run, lapsed)
         leaves = lacking_leaves(closest)
         slot_of = {self.plan.slots[s].node.id: s for s in check.leaves}
         dated = [
@@ -1508,41 +1630,7 @@ class _Context:
             leaves[k] = replace(
                 leaves[k], reached_on=self.reached_on(slot_of[leaves[k].node.id], run, lapsed)
             )
-        return tuple(leaves), bool(dated) or searched, eligible
-
-    def eligible(
-        self, tree: NodeResult, run: _Run, lapsed: frozenset[str]
-    ) -> tuple[bool, EligibleBy | None]:
-        """Whether a date was searched for, and the first day the check (``tree``, not met) is
-        met when time alone closes every gap of one of its pathways: for each pathway whose
-        unmet conditions all close with time (``results.time_closes``), the first day the whole
-        pathway is met, the soonest of them. Not the latest of its conditions' own dates: a
-        letter re-issued on a day vouches only for what the job has grown to by then."""
-        best: EligibleBy | None = None
-        searched = False
-        if tree.status != NOT_MET:
-            return False, None
-        for pathway in pathways(tree):
-            if pathway.status != NOT_MET or not time_closes(pathway):
-                continue
-            searched = True
-            unmet = [leaf for leaf in lacking_leaves(pathway) if leaf.status == NOT_MET]
-            assumptions = tuple(
-                dict.fromkeys(
-                    leaf.node.closes_with_time
-                    for leaf in unmet
-                    if leaf.node.closes_with_time is not None
-                )
-            )
-            day = self.pathway_met_on(pathway.node, assumptions, run, lapsed)
-            if day is not None and (best is None or day < best.day):
-                best = EligibleBy(
-                    day,
-                    pathway.node,
-                    any(n.grows for n in pathway.node.walk()),
-                    tuple(dict.fromkeys(a.assuming for a in assumptions)),
-                )
-        return searched, best
+        return tuple(leaves), bool(dated), None  # the date: added by ``answer`` (with_date)
 
     def pathway_met_on(
         self, node: Node, assumptions: tuple[Any, ...], run: _Run, lapsed: frozenset[str]
@@ -1564,10 +1652,16 @@ class _Context:
         keys = tuple(dict.fromkeys(read.split(".")[0] for read in reads))
         sections = tuple(k for k in keys if k in self.book.facts.groups)
         only = self.book.facts.definitions_reading(reads)
-        redate = tuple(r for a in assumptions for r in a.redate)
+        redate = tuple(r for a in assumptions for r in a.redate if self.redatable(r))
+        # One profile for every probe: the records re-dated to the last day searched. On an
+        # earlier day it says what one re-dated to that day says (a letter vouches for the work
+        # up to its date, and the work after the day is not yet done: jobs are cut at it), and
+        # the records as read are then shared by the probes.
+        last = self.plan.as_of + timedelta(days=ETA_HORIZON_DAYS)
+        profile = _redated(self.profile, redate, last) if redate else self.profile
+        shared = {} if redate else self.read
 
         def met_on(probe: date) -> bool:
-            profile = _redated(self.profile, redate, probe) if redate else self.profile
             facts = rederive(
                 run.facts,
                 sections,
@@ -1576,7 +1670,7 @@ class _Context:
                 self.policies,
                 self.book.facts,
                 lapsed,
-                {} if redate else self.read,  # records re-dated: not the profile's as read
+                shared,
                 only,
             )
             return _holds(node, facts)

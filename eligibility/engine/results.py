@@ -200,32 +200,6 @@ def closest_pathway(root: NodeResult) -> NodeResult | None:
     return next((p for p in pathways if p.status != MET), None)
 
 
-def closes_with_time(node: Node) -> bool:
-    """Whether time alone may meet a leaf: it reads experience that grows while a job goes on,
-    or the rules declare the assumption under which it does (``closes_with_time``)."""
-    return node.grows or node.closes_with_time is not None
-
-
-def time_closes(result: NodeResult) -> bool:
-    """Whether ``result`` would be met if every unmet leaf under it that time alone may meet
-    were met: a pathway to search an "eligible by" date for. Unknown and ambiguous leaves are
-    not closed by time; an ambiguous one counts as it reads under the policies in effect (the
-    search is made under them)."""
-    status = result.default_status if result.status == AMBIGUOUS else result.status
-    if status == MET:
-        return True
-    if not result.children:
-        return status == NOT_MET and closes_with_time(result.node)
-    if result.node.kind == "all":
-        return all(time_closes(child) for child in result.children)
-    return any(time_closes(child) for child in result.children)
-
-
-def pathways(root: NodeResult) -> tuple[NodeResult, ...]:
-    """A check's pathways: the children of an ``any`` root, else the root itself."""
-    return root.children if root.node.kind == "any" else (root,)
-
-
 def lacking_leaves(pathway: NodeResult) -> list[NodeResult]:
     """The conditions a pathway lacks, in the explanation's order: not met ones, then unknown."""
 
