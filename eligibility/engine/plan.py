@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from functools import cached_property, lru_cache
 from itertools import compress
 from operator import itemgetter
@@ -24,6 +24,7 @@ import orjson
 
 from eligibility.engine.results import (
     AMBIGUOUS,
+    ETA_HORIZON_DAYS,
     KEEPING_KINDS,
     LAPSED,
     MET,
@@ -32,6 +33,7 @@ from eligibility.engine.results import (
     NOT_MET,
     UNKNOWN,
     CheckResult,
+    EligibleBy,
     NodeResult,
     OtherReading,
     PolicyReading,
@@ -83,15 +85,14 @@ class Outcome:
             return self.lacking[0]
         return None
 
-    @cached_property
+    eligible: EligibleBy | None = None  # not met, but time alone makes it met: when, and how
+
+    @property
     def eligible_by(self) -> date | None:
-        """The day the closest pathway is met when time alone closes every gap it has (each
-        lacking condition has its reached-on date); None otherwise."""
-        if not self.lacking or any(
-            leaf.status != NOT_MET or leaf.reached_on is None for leaf in self.lacking
-        ):
-            return None
-        return max(leaf.reached_on for leaf in self.lacking)  # type: ignore[type-var]
+        """The first day the check is met when time alone closes every gap of one of its
+        pathways (the soonest such pathway, under the assumptions ``eligible`` states); None
+        otherwise."""
+        return self.eligible.day if self.eligible is not None else None
 
 
 NO_OUTCOME = Outcome(NOT_APPLICABLE)
@@ -247,6 +248,11 @@ class Plan:
     facts_read: FactsRead  # the fact definitions whose facts the program reads (and their parts)
     extras: tuple[tuple[int | None, tuple[int, ...]], ...] = ()  # per wanted (explaining only):
     # the checks holding its recommends and its other versions in force
+    # what time may change (``_Context.dating``): the sections of records that facts growing
+    # with time read, and the records the rules' ``closes_with_time`` re-date
+    growing: tuple[str, ...] = ()
+    redates: tuple[tuple[str, str, str], ...] = ()
+    timed: frozenset[int] = frozenset()  # shapes of the checks with a condition time may meet
 
 
 def make_plan(
@@ -532,6 +538,31 @@ class _Builder:
                 + self.details
             ),
             extras,
+            tuple(
+                sorted(
+                    {
+                        d.params["records"]
+                        for d in self.facts.definitions
+                        if d.grows and isinstance(d.params.get("records"), str)
+                    }
+                )
+            ),
+            tuple(
+                dict.fromkeys(
+                    r
+                    for slot in slots
+                    if slot.node.closes_with_time is not None
+                    for r in slot.node.closes_with_time.redate
+                )
+            ),
+            frozenset(
+                c.shape
+                for c in checks
+                if any(
+                    slots[k].node.grows or slots[k].node.closes_with_time is not None
+                    for k in c.leaves
+                )
+            ),
         )
 
     def partial(self, sections: Sequence[str]) -> _Partial:
@@ -875,6 +906,40 @@ def explain_profile(
     )
 
 
+def _logic_tree(node: Node) -> Any:
+    """What decides whether ``node`` holds: its kind and its leaves' logic."""
+    if node.kind == "leaf":
+        return node.logic.source  # type: ignore[union-attr]
+    return [node.kind, [_logic_tree(child) for child in node.children]]
+
+
+def _holds(node: Node, facts: Mapping[str, Any]) -> bool:
+    """Whether ``node`` is met on ``facts`` (a fact it reads missing: not met)."""
+    if node.kind == "leaf":
+        return truthy(node.logic(facts))  # type: ignore[misc]
+    if node.kind == "all":
+        return all(_holds(child, facts) for child in node.children)
+    return any(_holds(child, facts) for child in node.children)
+
+
+def _redated(
+    profile: Mapping[str, Any], redate: tuple[tuple[str, str, str], ...], day: date
+) -> Mapping[str, Any]:
+    """``profile`` with the records ``redate`` names (section, date field, the true/false field
+    that marks them) dated ``day``: as re-issued on it (``closes_with_time``)."""
+    out = dict(profile)
+    for section, date_field, when in redate:
+        records = out.get(section)
+        if isinstance(records, list):
+            out[section] = [
+                {**record, date_field: day.isoformat()}
+                if isinstance(record, Mapping) and record.get(when) is True
+                else record
+                for record in records
+            ]
+    return out
+
+
 def _shown(node: Node, facts: Mapping[str, Any]) -> bool:
     """Whether an explanation shows ``node``: its ``shown_if`` fact true, its ``hidden_if`` not."""
     if node.shown_if and not lookup(facts, node.shown_if):
@@ -952,6 +1017,96 @@ class _Context:
     read: dict[tuple, Any] = field(
         default_factory=dict
     )  # its records as read (facts.rederive_each)
+
+    @cached_property
+    def dating(self) -> tuple[bool, bool, bool]:
+        """What decides which dates a not-met answer can get, besides the facts its check reads
+        (part of the keys answers are remembered under): ``all_dates``; whether a record that
+        facts growing with time read goes on past the date (a job with no end, or ending
+        later); whether a record the rules re-date is there (a letter 'to present'). Students
+        without either share their answers: time changes nothing for them."""
+        day = self.plan.as_of.isoformat()
+        ongoing = any(
+            isinstance(record, Mapping)
+            and (not record.get("end_date") or str(record["end_date"]) > day)
+            for section in self.plan.growing
+            for record in self.profile.get(section) or ()
+        )
+        return self.all_dates, ongoing, any(self.redatable(r) for r in self.plan.redates)
+
+    def with_date(
+        self, check: _CheckPlan, outcome: Outcome, run: _Run, lapsed: frozenset[str]
+    ) -> Outcome:
+        """``outcome`` (not met; remembered across students, so undated) with the day time alone
+        makes the check met, for this student (:meth:`eligible_from_codes`)."""
+        if not any(self.dating[1:]):
+            return outcome  # time changes nothing for this student
+        eligible = self.eligible_from_codes(check, run, lapsed)
+        return outcome if eligible is None else replace(outcome, eligible=eligible, dated=True)
+
+    def eligible_from_codes(
+        self, check: _CheckPlan, run: _Run, lapsed: frozenset[str]
+    ) -> EligibleBy | None:
+        """The first day the check (not met) is met when time alone closes every gap of one of
+        its pathways: for each pathway that would be met if every unmet condition time may meet
+        were (:meth:`may_close`; unknown ones are not, ambiguous ones read as under the policies
+        in effect), the first day the whole pathway is met (:meth:`pathway_met_on`), the soonest
+        of them. Not the latest of its conditions' own dates: a letter re-issued on a day vouches
+        only for what the job has grown to by then. Read from the run's codes, so that a cohort's
+        answer and an explanation agree without a result tree."""
+        slots, codes = self.plan.slots, run.codes_of(check)
+
+        def closes(slot: int) -> bool:
+            code, info = codes[slot], slots[slot]
+            if code == MET_CODE:
+                return True
+            if not info.children:
+                return code == NOT_MET_CODE and self.may_close(info.node)
+            met = (closes(child) for child in info.children)
+            return all(met) if info.node.kind == "all" else any(met)
+
+        def unmet(slot: int) -> list[Node]:
+            if not slots[slot].children:
+                return [slots[slot].node] if codes[slot] == NOT_MET_CODE else []
+            return [leaf for child in slots[slot].children for leaf in unmet(child)]
+
+        root = slots[check.root]
+        best: EligibleBy | None = None
+        for pathway in root.children if root.node.kind == "any" else (check.root,):
+            if codes[pathway] != NOT_MET_CODE or not closes(pathway):
+                continue
+            node = slots[pathway].node
+            assumptions = tuple(
+                dict.fromkeys(n.closes_with_time for n in unmet(pathway) if n.closes_with_time)
+            )
+            day = self.pathway_met_on(node, assumptions, run, lapsed)
+            if day is not None and (best is None or day < best.day):
+                best = EligibleBy(
+                    day,
+                    node,
+                    any(n.grows for n in node.walk()),
+                    tuple(dict.fromkeys(a.assuming for a in assumptions)),  # type: ignore[union-attr]
+                )
+        return best
+
+    def redatable(self, redate: tuple[str, str, str]) -> bool:
+        """Whether the profile has a record ``redate`` re-dates (its ``when`` field true)."""
+        section, _, when = redate
+        records = self.profile.get(section)
+        return isinstance(records, list) and any(
+            isinstance(r, Mapping) and r.get(when) is True for r in records
+        )
+
+    def may_close(self, node: Node) -> bool:
+        """Whether time may meet the unmet leaf ``node`` for this profile: it grows and a job
+        goes on, or its rules' assumption re-dates a record the profile has."""
+        _, ongoing, _ = self.dating
+        if node.grows and ongoing:
+            return True
+        declared = node.closes_with_time
+        return declared is not None and (
+            not declared.redate or any(self.redatable(r) for r in declared.redate)
+        )
 
     def ambiguous(
         self,
@@ -1097,11 +1252,14 @@ class _Context:
                     PolicyReading(p, v, CODE_STATUS[other[slot]]) for p, v, other in readings
                 )
         review = self.reviews(check, codes, every, run.facts)
+        eligible = None
         if shown and check.extra and not _shown(self.plan.slots[check.root].node, run.facts):
             requires, status = None, CODE_STATUS[codes[check.root]]  # recommends not to show
         elif shown:
             requires = mark_ambiguous(self.tree(check.root, run, lapsed, dates), differing)
             status = requires.status
+            if status == NOT_MET and any(self.dating[1:]):  # as a cohort's answer has it
+                eligible = self.eligible_from_codes(check, run, lapsed)
         else:
             requires = None
             root = self.plan.slots[check.root].node.id
@@ -1121,6 +1279,7 @@ class _Context:
             if status == AMBIGUOUS and requires is not None
             else (),
             review=review,
+            eligible_by=eligible,
         )
 
     def reading_standings(
@@ -1295,6 +1454,8 @@ class _Context:
             if ambiguous and not ambiguous.isdisjoint(group.slots):
                 for i, place in zip(members, group.places, strict=True):
                     outcome = self.remembered(checks[i], run, ambiguous, lapsed, memo)
+                    if outcome.status == NOT_MET and checks[i].shape in self.plan.timed:
+                        outcome = self.with_date(checks[i], outcome, run, lapsed)
                     standing = self.standing(checks[i], outcome.status, values)
                     if standing in LAPSED and checks[i].decides:
                         lapsing.add(checks[i].version.credential)  # type: ignore[union-attr]
@@ -1312,6 +1473,8 @@ class _Context:
                 outcome = self.fresh(check, run, ambiguous, lapsed, memo)
                 if not outcome.dated:
                     memo.put(key, outcome)
+            if outcome.status == NOT_MET and check.shape in self.plan.timed:
+                outcome = self.with_date(check, outcome, run, lapsed)
             standing = self.standing(check, outcome.status, values)
             if standing in LAPSED:
                 lapsing.update(group.credentials)
@@ -1408,10 +1571,10 @@ class _Context:
             if slot not in hidden:
                 by_status[status(slot)].append(slots[slot].node.id)
         verdict_status = status(check.root)
-        lacking, dated = (
+        lacking, dated, eligible = (
             self.lacking(check, run, ambiguous, lapsed, memo)
             if verdict_status == NOT_MET
-            else ((), False)
+            else ((), False, None)
         )
         return Outcome(
             verdict_status,
@@ -1420,6 +1583,7 @@ class _Context:
             tuple(by_status[AMBIGUOUS]),
             lacking,
             dated,
+            eligible,
         )
 
     def lacking(
@@ -1429,10 +1593,11 @@ class _Context:
         ambiguous: set[int],
         lapsed: frozenset[str],
         memo: Memo,
-    ) -> tuple[tuple[NodeResult, ...], bool]:
+    ) -> tuple[tuple[NodeResult, ...], bool, EligibleBy | None]:
         """The unmet leaves of the closest pathway, as the explanation shows them; a lone unmet
         leaf that time alone closes gets its reached-on date (every such leaf, with
-        ``all_dates``). The flag says whether a date was searched for (found or not).
+        ``all_dates``). The flag says whether a date was searched for (found or not); last, the
+        day time alone makes the check met (:meth:`eligible`).
 
         Which pathway is closest and what it lacks depend on nothing but the conditions' codes,
         which are ambiguous and the numbers of the unmet leaves: remembered under those, for
@@ -1460,14 +1625,14 @@ class _Context:
 
     def closest_lacking(
         self, check: _CheckPlan, run: _Run, ambiguous: set[int], lapsed: frozenset[str]
-    ) -> tuple[tuple[NodeResult, ...], bool]:
+    ) -> tuple[tuple[NodeResult, ...], bool, EligibleBy | None]:
         """:meth:`lacking`, worked out from the check's result tree."""
         tree = mark_ambiguous(
             self.tree(check.root, run, lapsed, False, False), self.marked(check, ambiguous)
         )
         closest = closest_pathway(tree)
         if closest is None:
-            return (), False
+            return (), False, None
         leaves = lacking_leaves(closest)
         slot_of = {self.plan.slots[s].node.id: s for s in check.leaves}
         dated = [
@@ -1479,7 +1644,53 @@ class _Context:
             leaves[k] = replace(
                 leaves[k], reached_on=self.reached_on(slot_of[leaves[k].node.id], run, lapsed)
             )
-        return tuple(leaves), bool(dated)
+        return tuple(leaves), bool(dated), None  # the date: added by ``answer`` (with_date)
+
+    def pathway_met_on(
+        self, node: Node, assumptions: tuple[Any, ...], run: _Run, lapsed: frozenset[str]
+    ) -> date | None:
+        """The first day after the date on which every condition ``node`` needs is met, on the
+        profile as it would stand then: ongoing jobs gone on, and the records the assumptions
+        name re-dated to that day. Searched once per profile for a pathway of the same logic
+        (the CPC's and the COC's option 1 alike)."""
+        leaves = [n for n in node.walk() if n.kind == "leaf"]
+        key = (
+            "met on",
+            orjson.dumps(_logic_tree(node), option=orjson.OPT_SORT_KEYS),
+            tuple(r for a in assumptions for r in a.redate),
+            lapsed,
+        )
+        if key in self.scratch:
+            return self.scratch[key]
+        reads = [read for leaf in leaves for read in leaf.logic.reads]  # type: ignore[union-attr]
+        keys = tuple(dict.fromkeys(read.split(".")[0] for read in reads))
+        sections = tuple(k for k in keys if k in self.book.facts.groups)
+        only = self.book.facts.definitions_reading(reads)
+        redate = tuple(r for a in assumptions for r in a.redate if self.redatable(r))
+        # One profile for every probe: the records re-dated to the last day searched. On an
+        # earlier day it says what one re-dated to that day says (a letter vouches for the work
+        # up to its date, and the work after the day is not yet done: jobs are cut at it), and
+        # the records as read are then shared by the probes.
+        last = self.plan.as_of + timedelta(days=ETA_HORIZON_DAYS)
+        profile = _redated(self.profile, redate, last) if redate else self.profile
+        shared = {} if redate else self.read
+
+        def met_on(probe: date) -> bool:
+            facts = rederive(
+                run.facts,
+                sections,
+                profile,
+                probe,
+                self.policies,
+                self.book.facts,
+                lapsed,
+                shared,
+                only,
+            )
+            return _holds(node, facts)
+
+        found = self.scratch[key] = first_day(met_on, self.plan.as_of)
+        return found
 
     def marked(self, check: _CheckPlan, ambiguous: set[int]) -> dict[str, tuple]:
         """Node id -> no readings, for the check's nodes in ``ambiguous``."""

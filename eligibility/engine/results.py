@@ -101,6 +101,17 @@ class OtherReading:
 
 
 @dataclass(frozen=True)
+class EligibleBy:
+    """The first day a check becomes met when time alone closes every gap of one of its pathways
+    (the soonest such pathway), and what that assumes."""
+
+    day: date
+    pathway: Node  # the pathway met on that day
+    jobs_continue: bool  # it rests on experience that grows while the current jobs go on
+    assuming: tuple[str, ...] = ()  # the rules' other assumptions (``closes_with_time``), in words
+
+
+@dataclass(frozen=True)
 class CheckResult:
     """The answer to one check for one profile on one date."""
 
@@ -120,6 +131,7 @@ class CheckResult:
     # an ambiguous keeping check's standing under each reading of the policies it depends on
     reading_standings: tuple[ReadingStanding, ...] = ()
     review: tuple[Review, ...] = ()  # "needs human review": the questions the answer rests on
+    eligible_by: EligibleBy | None = None  # not met, but time alone makes it met (see EligibleBy)
 
 
 @dataclass(frozen=True)

@@ -254,12 +254,16 @@ def _merged_check(
     standing = result.standing
     if any(other.standing != standing for other in others):
         standing = None  # the standing depends on what is not known
-    if (requires, recommends, status, standing, versions) == (
+    eligible = result.eligible_by  # a date every reading gives, else none
+    if status != NOT_MET or any(_day(other.eligible_by) != _day(eligible) for other in others):
+        eligible = None
+    if (requires, recommends, status, standing, versions, eligible) == (
         result.requires,
         result.recommends,
         result.status,
         result.standing,
         result.others,
+        result.eligible_by,
     ):
         return result
     return replace(
@@ -269,7 +273,12 @@ def _merged_check(
         status=status,
         standing=standing,
         others=versions,
+        eligible_by=eligible,
     )
+
+
+def _day(eligible: Any) -> Any:
+    return eligible.day if eligible is not None else None
 
 
 def _merged_node(
@@ -329,6 +338,9 @@ def _merged_outcome(mine: Any, others: list[Any]) -> Any:
         unknown=tuple(leaf for leaf, s in leaves.items() if s == UNKNOWN),
         ambiguous=tuple(leaf for leaf, s in leaves.items() if s == AMBIGUOUS),
         lacking=_lacking(mine.lacking, leaves) if status == NOT_MET else (),
+        eligible=mine.eligible  # a date every reading gives, else none
+        if status == NOT_MET and all(o.eligible_by == mine.eligible_by for o in others)
+        else None,
     )
 
 

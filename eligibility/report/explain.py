@@ -20,6 +20,7 @@ from eligibility.engine.results import (
     NOT_MET,
     UNKNOWN,
     CheckResult,
+    EligibleBy,
     NodeResult,
 )
 from eligibility.rulebook.rules import Policy
@@ -68,6 +69,8 @@ class Explanation:
     open_questions: tuple[OpenQuestion, ...] = ()
     # the open policies, so that the text names a question and a reading in words, not by id
     policies: Mapping[str, Policy] = field(default_factory=dict)
+    # "Eligible by DATE (pathway) if ...": when time alone makes a not-met check met
+    eligible_by: str | None = None
 
 
 def explain(result: CheckResult, policies: Mapping[str, Policy]) -> Explanation:
@@ -102,7 +105,28 @@ def explain(result: CheckResult, policies: Mapping[str, Policy]) -> Explanation:
         return Explanation(result, HEADLINES[result.status], verdict, None, (), (), policies)
     closest = next((p for p in pathways if p.status != MET), None)
     actions = _actions(pathways, policies)
-    return Explanation(result, HEADLINES[result.status], verdict, closest, actions, (), policies)
+    by = eligible_sentence(result.eligible_by, root.node.kind == "any")
+    return Explanation(
+        result, HEADLINES[result.status], verdict, closest, actions, (), policies, by
+    )
+
+
+JOBS_CONTINUE = "you keep working in your current coding job"  # what experience that grows needs
+
+
+def eligible_sentence(eligible: EligibleBy | None, name_pathway: bool = True) -> str | None:
+    """The day time alone makes a check met, and what that assumes, as a candidate reads it:
+    "Eligible by 2027-08-31 (Option 1: ...) if you keep working in your current coding job and
+    ask for your letter to be re-issued then." ``name_pathway``: the check has several."""
+    if eligible is None:
+        return None
+    text = f"Eligible by {eligible.day.isoformat()}"
+    if name_pathway:
+        text += f" ({eligible.pathway.text})"
+    conditions = ([JOBS_CONTINUE] if eligible.jobs_continue else []) + list(eligible.assuming)
+    if conditions:
+        text += " if " + and_list(conditions)
+    return text + "."
 
 
 def _open_questions(

@@ -20,7 +20,7 @@ from eligibility.engine.results import (
     resting,
 )
 from eligibility.errors import InputError
-from eligibility.report.explain import Explanation, explain, step
+from eligibility.report.explain import JOBS_CONTINUE, Explanation, explain, step
 from eligibility.report.provenance import (
     REPORT_VERSION,
     footer_text,
@@ -130,6 +130,8 @@ def _summary_lines(explanations: list[Explanation], colour: bool = False) -> lis
         apart = e.result.recommends
         if apart is not None:
             extra += f" ({_short_text(apart)}: {STATUS_WORDS.get(apart.status, apart.status)})"
+        if e.result.eligible_by is not None:
+            extra += f" (eligible by {e.result.eligible_by.day.isoformat()})"
         if e.result.review:
             extra += " (needs human review)"
         status = paint(f"{status:<15}", e.result.status, colour)
@@ -183,6 +185,8 @@ def explanation_text(report: ProfileReport, e: Explanation, colour: bool = False
             lines.append(f"  Closest: {_short_text(e.closest)}, {things} missing.")
         else:  # nothing found missing: what it needs is not known (below)
             lines.append(f"  Closest: {_short_text(e.closest)}, if what is not known holds.")
+    if e.eligible_by:
+        lines.append(f"  {e.eligible_by}")
     if r.requires is not None:
         lines.append("")
         lines += _tree_lines(
@@ -482,6 +486,7 @@ def _result_json(e: Explanation, rules_dir: str | None) -> dict[str, Any]:
         "rules": _version_json(r.version, rules_dir) if r.version else None,
         "policies": dict(r.policies or {}),
         "closest": e.closest.node.id if e.closest else None,
+        "eligible_by": _eligible_json(e),
         "requires": _node_json(r.requires) if r.requires else None,
         "recommends": _node_json(r.recommends) if r.recommends else None,
         "actions": [{"steps": list(a.steps), "completes": list(a.completes)} for a in e.actions],
@@ -511,6 +516,20 @@ def _result_json(e: Explanation, rules_dir: str | None) -> dict[str, Any]:
             }
             for q in e.open_questions
         ],
+    }
+
+
+def _eligible_json(e: Explanation) -> dict[str, Any] | None:
+    """When time alone makes the check met: the day, the pathway, what it assumes, in words."""
+    eligible = e.result.eligible_by
+    if eligible is None:
+        return None
+    assuming = ([JOBS_CONTINUE] if eligible.jobs_continue else []) + list(eligible.assuming)
+    return {
+        "date": eligible.day.isoformat(),
+        "pathway": eligible.pathway.id,
+        "assuming": assuming,
+        "text": e.eligible_by,
     }
 
 

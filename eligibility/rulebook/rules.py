@@ -59,6 +59,15 @@ ISSUING_KINDS = ("exam", "designation")  # what a retired credential no longer o
 
 
 @dataclass(frozen=True)
+class TimeAssumption:
+    """What a leaf's ``closes_with_time`` declares: the assumption in words, and the records a
+    later day re-dates under it (``redate``: section, date field, the field that must be true)."""
+
+    assuming: str
+    redate: tuple[tuple[str, str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Node:
     """A condition: ``all`` / ``any`` of children, or a JsonLogic ``leaf``."""
 
@@ -83,6 +92,8 @@ class Node:
     assumes_when: tuple[str, ...] = ()
     supply: tuple[tuple[str, str], ...] = ()  # (fact read, how to supply it when unknown)
     grows: bool = False  # reads a fact an ongoing job increases: time alone may meet it
+    # a leaf time closes under a stated assumption other than jobs going on (rule-format.md)
+    closes_with_time: TimeAssumption | None = None
 
     def walk(self) -> Iterator[Node]:
         yield self
@@ -1245,6 +1256,7 @@ def _node(
         note=raw.get("note"),
         assumes=raw.get("assumes", {}).get("text"),
         assumes_when=tuple(raw.get("assumes", {}).get("when", ())),
+        closes_with_time=_time_assumption(raw.get("closes_with_time")),
     )
     for key in ("details", "shown_if", "hidden_if"):
         if raw.get(key) and facts.entry(raw[key]) is None:
@@ -1277,6 +1289,15 @@ def _node(
         supply=tuple((read, entry.supply) for read, entry in entries if entry and entry.supply),
         grows=any(entry and entry.grows for _, entry in entries),
         **common,
+    )
+
+
+def _time_assumption(raw: Mapping[str, Any] | None) -> TimeAssumption | None:
+    if raw is None:
+        return None
+    return TimeAssumption(
+        raw["assuming"],
+        tuple((r["records"], r["field"], r["when"]) for r in raw.get("redate", ())),
     )
 
 
