@@ -676,9 +676,12 @@ def _date_formats(data: Mapping[str, Any], refuse: Any) -> dict[str, str]:
     }
 
 
+FORMAT_PROBE = (1987, 11, 23)  # any day whose year, month and day cannot be mistaken for each other
+
+
 def _check_date_format(form: Any, refuse: Any, at: tuple[str, ...]) -> None:
     """A strptime format that reads a whole date back as it was written."""
-    sample = datetime(2019, 3, 15)
+    sample = datetime(*FORMAT_PROBE)
     try:
         whole = isinstance(form, str) and datetime.strptime(sample.strftime(form), form) == sample
     except ValueError:
