@@ -18,6 +18,7 @@ WORDS = {"description", "title", "$comment", "examples"}  # say what a shape mea
 # under "report_version" in docs/report-format.md.
 FINGERPRINTS = {
     2: "9b380ec77d661e4b",
+    3: "f9af031e82ee2181",
 }
 
 
