@@ -185,3 +185,12 @@ def test_a_student_dated_otherwise_finds_the_rules_that_answered_in_the_header(t
     header, *entries = lines_of(out)
     used = {r["rules"] for entry in entries for r in entry["results"]}
     assert len(used) == 2 and used <= set(header["rules"])
+
+
+def test_the_python_api_gives_either_form(cohort, reports, tmp_path) -> None:
+    import eligibility
+
+    for form, full in (("lean", False), ("full", True)):
+        out = tmp_path / f"{form}.jsonl"
+        eligibility.batch(cohort, out, certs=["CPC", "CCA", "CCS"], jsonl_full=full)
+        assert out.read_bytes() == reports[form].read_bytes()
