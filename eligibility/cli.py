@@ -933,13 +933,13 @@ def batch(
         _read_stdin_once((source, mapping or "", config or ""), "INPUT")
         book, chosen = _prepare(rules_dir, config, policies, certs)
         layout = load_mapping(mapping) if mapping else None
-        asked = (report_format or "csv").removesuffix("-full")
-        form = asked if out == "-" else out.lower().rpartition(".")[2]
+        kind = (report_format or "csv").removesuffix("-full")
+        form = kind if out == "-" else out.lower().rpartition(".")[2]
         if form not in ("csv", "jsonl"):
             raise InputError(
                 "--out", None, f"{out!r}: unknown report format", "name a .csv or .jsonl file"
             )
-        if report_format and asked != form:
+        if report_format and kind != form:
             raise InputError(
                 "--report-format",
                 None,
