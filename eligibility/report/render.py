@@ -381,7 +381,7 @@ def json_report(
 ) -> dict[str, Any]:
     """One profile's report as data (``schemas/report.schema.json``, ``$defs/profile_report``):
     an entry of ``check --format json``'s ``profiles``, a line of ``--format jsonl`` and of a
-    batch's JSON Lines (``row``: its row in the cohort). ``rules_dir``: the rule book's root,
+    batch's full JSON Lines (``--report-format jsonl-full``; ``row``: its row in the cohort). ``rules_dir``: the rule book's root,
     which rule files are named from (default: the bundled rules)."""
     return {
         "report_version": REPORT_VERSION,
