@@ -6,7 +6,8 @@ written, and the summary's counts reconcile with the rows read. Memory stays con
 cohort's size: rows are read, checked and written one at a time, and the summary keeps counts.
 Both reports come from one run of the engine's plan per student (``engine/plan.py``): the CSV
 from the cohort's answers (every check, fast), the JSON Lines report from the same run's result
-trees, the full explanation of ``eligibility check --format json`` for each student (slower).
+trees (slower): by default a header giving the rules' metadata once, then each student's answers
+naming the rules by id; or the full entry of ``eligibility check --format json`` per student.
 """
 
 from __future__ import annotations
@@ -52,7 +53,13 @@ from eligibility.inputs.cohort import (
 )
 from eligibility.report.answerwords import closest_name, next_step
 from eligibility.report.provenance import policies_used
-from eligibility.report.render import json_error, json_report, measurement
+from eligibility.report.render import (
+    json_error,
+    json_lean,
+    json_report,
+    jsonl_header,
+    measurement,
+)
 from eligibility.report.sheets import FORMULA_STARTS, statement
 from eligibility.report.summary import Tally, summary_markdown
 from eligibility.rulebook.rules import RuleBook
@@ -353,6 +360,7 @@ class CohortChecker:
         policies: Mapping[str, str] | None = None,
         csv: bool = True,
         jsonl: bool = False,
+        jsonl_full: bool = False,
     ) -> None:
         self.book = book
         self.selectors = list(selectors)
@@ -360,6 +368,7 @@ class CohortChecker:
         self.policies = dict(policies or {})
         self.csv = csv
         self.jsonl = jsonl
+        self.jsonl_full = jsonl_full  # each line the entry of check --format json, not lean
         self._plans: dict[date, tuple[Plan, Memo]] = {}
         self._tails = Memo(TAILS)  # the repeating part of CSV lines: key -> text
         self._words = Memo(TAILS)  # (closest, next_step) by what they are made of
@@ -377,7 +386,15 @@ class CohortChecker:
             tuple(sorted(self.policies.items())),
             self.csv,
             self.jsonl,
+            self.jsonl_full,
         )
+
+    def header(self) -> str:
+        """The JSON Lines report's first line (the lean report's header), or nothing."""
+        if not self.jsonl or self.jsonl_full:
+            return ""
+        found = jsonl_header(self.book, self.selectors, self.as_of, self.policies)
+        return json.dumps(found) + "\n"
 
     def plan(self, as_of: date) -> tuple[Plan, Memo]:
         if as_of not in self._plans:
@@ -407,7 +424,11 @@ class CohortChecker:
                 full = ProfileReport(
                     row.profile, as_of, explicit, answers.results, detailed=bool(self.selectors)
                 )
-                entry = json_report(full, self.book.policies, self.book.directory, row.number)
+                entry = (
+                    json_report(full, self.book.policies, self.book.directory, row.number)
+                    if self.jsonl_full
+                    else json_lean(full, self.book.policies, row.number)
+                )
                 report = json.dumps(entry) + "\n"
         except Exception as error:  # a bug must cost one row, not the cohort
             problem = error if isinstance(error, InputError) else fault(row.where, error)
@@ -610,6 +631,7 @@ def run_batch(
     inputs: Iterable[str | Path] = (),
     excel: bool = False,
     sheets: Sheets | None = None,
+    jsonl_full: bool = False,
 ) -> Tally:
     """Check every row and stream the outputs; returns the tally the summary is made of.
 
@@ -622,11 +644,13 @@ def run_batch(
     last call. ``stop``: when it is asked, :class:`Stopped` is raised and no output is written.
     ``inputs``: the files the cohort is read from (the cohort, a mapping, a config), which no
     output may overwrite. ``excel``: CSV outputs start with a BOM. ``sheets``: the outputs
-    made from the long CSV when every row is in (:class:`Sheets`).
+    made from the long CSV when every row is in (:class:`Sheets`). ``jsonl_full``: each line of
+    the JSON Lines report is the entry ``check --format json`` gives (else the lean report: a
+    header, then a line per student naming the rules by id).
     """
     sheets = sheets or Sheets()
     wanted = bool(csv_out) or sheets.wanted
-    checker = CohortChecker(book, selectors, as_of, policies, wanted, bool(jsonl_out))
+    checker = CohortChecker(book, selectors, as_of, policies, wanted, bool(jsonl_out), jsonl_full)
     jobs = worker_count(jobs)
 
     def about(versions: Iterable[str]) -> tuple[str, ...]:
@@ -636,7 +660,7 @@ def run_batch(
 
     with (
         open_reports(
-            csv_out, jsonl_out, summary_out, inputs, excel, sheets, about, labels
+            csv_out, jsonl_out, summary_out, inputs, excel, sheets, about, labels, checker.header()
         ) as reports,
         ExitStack() as stack,
     ):
@@ -704,13 +728,15 @@ def open_reports(
     sheets: Sheets | None = None,
     about: Callable[[Iterable[str]], tuple[str, ...]] | None = None,
     checks: Iterable[str] = (),
+    header: str = "",
 ) -> Iterator[Reports]:
     """The reports of a batch, each written atomically (:func:`atomic_writer`): in place only
     when the block ends without error, the summary written from the tally then, and the
     outputs made from the long CSV (``sheets``, stating what ``about`` says for the rule
     versions used; a column or sheet for each of ``checks``, the checks asked for). Every output is opened before the first row is read: a place that cannot be
     written is known at once, not after the whole cohort. No output may overwrite an input or
-    another output. ``excel``: each CSV output starts with a byte order mark."""
+    another output. ``excel``: each CSV output starts with a byte order mark. ``header``: the
+    JSON Lines report's first line, written here once whatever the workers write."""
     sheets = sheets or Sheets()
     outputs = [
         ("report", csv_out), ("report", jsonl_out), ("summary", summary_out),
@@ -728,6 +754,8 @@ def open_reports(
         made = stack.enter_context(_made_outputs(sheets)) if sheets.wanted else None
         if csv_file:
             csv_file.write((BOM if excel else "") + csv_line(list(CSV_FIELDS)))
+        if jsonl and header:
+            jsonl.write(header)
         reports = Reports(csv_file, jsonl, made.rows if made else None)
         yield reports
         if summary:
@@ -1030,6 +1058,7 @@ class Settings:
     policies: tuple[tuple[str, str], ...] = ()
     csv: bool = True
     jsonl: bool = False
+    jsonl_full: bool = False
 
     def checker(self) -> CohortChecker:
         """A checker for these settings, one per thread and settings (it holds memos)."""
@@ -1050,6 +1079,7 @@ def _checker(settings: Settings, thread: int) -> CohortChecker:
         dict(settings.policies),
         settings.csv,
         settings.jsonl,
+        settings.jsonl_full,
     )
 
 
@@ -1321,10 +1351,11 @@ def check_cohort(
     mapping: str | os.PathLike[str] | None = None,
     jobs: int = 1,
     rules: str | os.PathLike[str] | None = None,
+    jsonl_full: bool = False,
 ) -> CohortReport:
     """``eligibility batch`` (``eligibility.batch(...)``): the cohort ``source`` checked into the
     report ``out`` (.csv or .jsonl) and the Markdown ``summary``, written atomically, with the
-    options of the command. Usage errors raise :class:`InputError`; a bad row is an error row."""
+    options of the command (``jsonl_full``: ``--report-format jsonl-full``). Usage errors raise :class:`InputError`; a bad row is an error row."""
     selectors = selectors_of(certs)
     book, chosen = prepare(rules, config, policies, selectors)
     layout = load_mapping(mapping) if mapping is not None else None
@@ -1344,6 +1375,7 @@ def check_cohort(
         summary_out=summary,
         jobs=jobs,
         inputs=[p for p in (source, mapping, config) if p is not None],
+        jsonl_full=jsonl_full,
     )
     return CohortReport(tally.rows, tally.checked, tally.error_count, summary_markdown(tally))
 

@@ -802,16 +802,18 @@ def _output_option(name: str, text: str, folder: bool = False):
     "out",
     required=True,
     type=click.Path(dir_okay=False, allow_dash=True),
-    help="Report file: .csv (one row per student and check) or .jsonl (one full report per"
-    " student); - writes it to standard output (CSV unless --report-format jsonl).",
+    help="Report file: .csv (one row per student and check) or .jsonl (a header with the rules"
+    " once, then one line per student); - writes it to standard output (CSV unless"
+    " --report-format jsonl).",
 )
 @click.option(
     "--report-format",
     "report_format",
-    type=click.Choice(["csv", "jsonl"]),
+    type=click.Choice(["csv", "jsonl", "jsonl-full"]),
     default=None,
-    help="The format of a report on standard output (--out -). Default: csv. A file's"
-    " extension says its format.",
+    help="The format of a report on standard output (--out -); default: csv, and a file's"
+    " extension says its format. jsonl-full: each line is the full entry 'eligibility check"
+    " --format json' gives for that student, rule metadata and all (docs/report-format.md).",
 )
 @click.option(
     "--summary",
@@ -900,6 +902,7 @@ def batch(
       eligibility batch cohort.jsonl --out report.csv --summary summary.md
       eligibility batch cohort.jsonl --out report.csv --summary report.html
       export-students | eligibility batch - --out - > report.csv
+      eligibility batch cohort.jsonl --out report.jsonl --report-format jsonl-full
       eligibility batch cohort.jsonl --out report.csv --excel --wide wide.csv \\
           --xlsx report.xlsx --letters letters/
     """
@@ -930,12 +933,13 @@ def batch(
         _read_stdin_once((source, mapping or "", config or ""), "INPUT")
         book, chosen = _prepare(rules_dir, config, policies, certs)
         layout = load_mapping(mapping) if mapping else None
-        form = (report_format or "csv") if out == "-" else out.lower().rpartition(".")[2]
+        kind = (report_format or "csv").removesuffix("-full")
+        form = kind if out == "-" else out.lower().rpartition(".")[2]
         if form not in ("csv", "jsonl"):
             raise InputError(
                 "--out", None, f"{out!r}: unknown report format", "name a .csv or .jsonl file"
             )
-        if report_format and report_format != form:
+        if report_format and kind != form:
             raise InputError(
                 "--report-format",
                 None,
@@ -969,6 +973,7 @@ def batch(
                 inputs=[p for p in (source, mapping, config) if p],
                 excel=excel,
                 sheets=Sheets(wide, xlsx, letters),
+                jsonl_full=report_format == "jsonl-full",
             )
     except InputError as error:
         _fail(error)

@@ -43,6 +43,7 @@ def run_on_cluster(
     mapping: str | Path | None = None,
     shards: int | None = None,
     shared: str | Path | None = None,
+    jsonl_full: bool = False,
 ) -> Tally:
     """Check the cohort ``source`` on the cluster of ``client`` (a ``dask.distributed.Client``)
     and write the reports here, as ``eligibility batch`` would with the same options; returns
@@ -54,6 +55,7 @@ def run_on_cluster(
     (default: several per worker, none larger than ``batch.SHARD_BYTES``). ``shared``: a folder
     every worker and this process can write and read, where the workers write their parts
     (removed once joined); without it, the parts come back through the cluster as bytes.
+    ``jsonl_full``: the JSON Lines report in its full form (``--report-format jsonl-full``).
 
     A JSON Lines file, a CSV export and a folder of profiles are cut; a YAML stream or a pipe
     cannot be (an :class:`InputError` says what to do instead). A CSV whose cut falls inside a
@@ -71,6 +73,7 @@ def run_on_cluster(
         tuple(sorted((policies or {}).items())),
         csv=bool(csv_out),
         jsonl=bool(jsonl_out),
+        jsonl_full=jsonl_full,
     )
 
     def run(function: Any, items: list[Any]) -> list[Any]:
@@ -93,7 +96,8 @@ def run_on_cluster(
     cohort.close()
     inputs = [p for p in (source, mapping) if p]
     given: list[str] = []
-    with open_reports(csv_out, jsonl_out, summary_out, inputs) as reports:
+    header = settings.checker().header()  # the lean JSON Lines report's first line, written here
+    with open_reports(csv_out, jsonl_out, summary_out, inputs, header=header) as reports:
         token = secrets.token_hex(4)
 
         def parts(index: int) -> PartFiles | None:

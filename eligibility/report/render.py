@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from eligibility.dates import DAYS_PER_MONTH
@@ -30,7 +31,7 @@ from eligibility.report.provenance import (
     tool_json,
 )
 from eligibility.report.style import paint
-from eligibility.rulebook.rules import Policy, Version
+from eligibility.rulebook.rules import Check, Node, Policy, RuleBook, Version
 
 STATUS_WORDS = {MET: "met", NOT_MET: "not met", UNKNOWN: "unknown", AMBIGUOUS: "ambiguous"}
 LABEL_WIDTH = 10
@@ -384,8 +385,22 @@ def json_report(
 ) -> dict[str, Any]:
     """One profile's report as data (``schemas/report.schema.json``, ``$defs/profile_report``):
     an entry of ``check --format json``'s ``profiles``, a line of ``--format jsonl`` and of a
-    batch's JSON Lines (``row``: its row in the cohort). ``rules_dir``: the rule book's root,
+    batch's full JSON Lines (``--report-format jsonl-full``; ``row``: its row in the cohort). ``rules_dir``: the rule book's root,
     which rule files are named from (default: the bundled rules)."""
+    return {
+        "report_version": REPORT_VERSION,
+        "tool": tool_json(),
+        "profile": _profile_json(report, row),
+        "as_of": report.as_of.isoformat(),
+        "policies_set": dict(report.policies),
+        "policies": policies_used(policies, report.policies),
+        "rules": rules_json(_versions_used(report), rules_dir),
+        "all_met": report.all_met,
+        "results": [_result_json(explain(r, policies), rules_dir) for r in report.results],
+    }
+
+
+def _profile_json(report: ProfileReport, row: int | None) -> dict[str, Any]:
     data = report.profile.data
     profile: dict[str, Any] = {
         "source": report.profile.source,
@@ -396,16 +411,98 @@ def json_report(
         profile["row"] = row
     if report.profile.assumed:
         profile["assumed"] = list(report.profile.assumed)
+    return profile
+
+
+def json_lean(
+    report: ProfileReport,
+    policies: Mapping[str, Policy],
+    row: int | None = None,
+) -> dict[str, Any]:
+    """One student's line of a batch's lean JSON Lines report (``$defs/lean_report``): what is
+    the student's own (the answers, the trees with what was found and needed, the actions),
+    with the rules named by id: their metadata, the checks' questions, the conditions' words
+    and the policies are in the report's header (:func:`jsonl_header`), once. A field that
+    would be null or an empty list is left out (``found`` and ``needed`` only when null)."""
     return {
+        "profile": _profile_json(report, row),
+        "as_of": report.as_of.isoformat(),
+        "rules": list(dict.fromkeys(version.id for version in _versions_used(report))),
+        "all_met": report.all_met,
+        "results": [_result_json(explain(r, policies), None, lean=True) for r in report.results],
+    }
+
+
+def jsonl_header(
+    book: RuleBook,
+    selectors: Iterable[str],
+    as_of: date | None,
+    chosen: Mapping[str, str],
+) -> dict[str, Any]:
+    """The first line of a batch's lean JSON Lines report (``$defs/header``): what every
+    student's line refers to, given once. ``rules`` holds every version of the rule book that
+    has a check asked for, whatever its dates in force (a student's own ``as_of`` may select
+    any of them), with those checks' questions and conditions' words; ``as_of`` is the date
+    asked (null: each student's own, else the day of the run)."""
+    wanted = {check for check, _ in book.wanted(selectors)}
+    rules: dict[str, dict[str, Any]] = {}
+    for credential in book.credentials:
+        for version in credential.versions:
+            checks = {c.id: _check_json(version, c) for c in version.checks if c.id in wanted}
+            if checks:
+                rule = rules.setdefault(version.id, _rule_json(version, book.directory))
+                rule["checks"].update(checks)
+    return {
+        "kind": "header",
         "report_version": REPORT_VERSION,
         "tool": tool_json(),
-        "profile": profile,
-        "as_of": report.as_of.isoformat(),
-        "policies_set": dict(report.policies),
-        "policies": policies_used(policies, report.policies),
-        "rules": rules_json(_versions_used(report), rules_dir),
-        "all_met": report.all_met,
-        "results": [_result_json(explain(r, policies), rules_dir) for r in report.results],
+        "as_of": as_of.isoformat() if as_of else None,
+        "policies_set": dict(chosen),
+        "policies": policies_used(book.policies, chosen),
+        "rules": rules,
+    }
+
+
+def _rule_json(version: Version, rules_dir: str | None) -> dict[str, Any]:
+    found = _version_json(version, rules_dir)
+    del found["id"]
+    return {"body": version.body, **found, "checks": {}}
+
+
+def _check_json(version: Version, check: Check) -> dict[str, Any]:
+    conditions: dict[str, Any] = {}
+    for tree in (check.requires, check.recommends):
+        for node in _nodes(tree):
+            about: dict[str, Any] = {"text": node.text, "kind": node.kind}
+            if node.kind == "leaf":
+                about.update(measure=node.measure, unit=node.unit)
+            if node.sources:
+                about["sources"] = list(node.sources)
+            if node.assumes:
+                about["assumes"] = node.assumes
+            conditions[node.id] = about
+    return {
+        "credential": version.credential,
+        "kind": check.kind,
+        "question": check.question,
+        "conditions": conditions,
+    }
+
+
+def _nodes(node: Node | None) -> Iterator[Node]:
+    if node is not None:
+        yield node
+        for child in node.children:
+            yield from _nodes(child)
+
+
+def _leaner(found: dict[str, Any], keep: tuple[str, ...] = ()) -> dict[str, Any]:
+    """``found`` without the fields that are null or an empty list (those in ``keep``: only
+    when null), as a lean entry leaves them out."""
+    return {
+        k: v
+        for k, v in found.items()
+        if v is not None and (k in keep or not (isinstance(v, list) and not v))
     }
 
 
@@ -467,15 +564,21 @@ def _reading_standing(standing: ReadingStanding, policies: Mapping[str, Policy])
     return f"{standing.standing or 'not known'} if {words}{default}"
 
 
-def _result_json(e: Explanation, rules_dir: str | None) -> dict[str, Any]:
+def _result_json(e: Explanation, rules_dir: str | None, lean: bool = False) -> dict[str, Any]:
+    """A check's answer (``$defs/result``); ``lean``: as a lean entry gives it
+    (``$defs/lean_result``), the rule versions by id, what the header holds left out."""
     r = e.result
     check = r.check
-    return {
+    about: dict[str, Any] = {
         "check": r.check_id,
         "credential": r.version.credential if r.version else None,
         "body": r.version.body if r.version else None,
         "kind": check.kind if check else None,
         "question": check.question if check else None,
+    }
+    if lean:
+        about = {"check": r.check_id, "rules": r.version.id if r.version else None}
+    found = about | {
         "status": r.status,
         "standing": r.standing,
         "standing_by_reading": [
@@ -483,18 +586,22 @@ def _result_json(e: Explanation, rules_dir: str | None) -> dict[str, Any]:
             for s in r.reading_standings
         ],
         "verdict": e.verdict,
-        "rules": _version_json(r.version, rules_dir) if r.version else None,
-        "policies": dict(r.policies or {}),
+        **({} if lean else _version_and_policies(r, rules_dir)),
         "closest": e.closest.node.id if e.closest else None,
         "eligible_by": _eligible_json(e),
-        "requires": _node_json(r.requires) if r.requires else None,
-        "recommends": _node_json(r.recommends) if r.recommends else None,
+        "requires": _node_json(r.requires, lean) if r.requires else None,
+        "recommends": _node_json(r.recommends, lean) if r.recommends else None,
         "actions": [{"steps": list(a.steps), "completes": list(a.completes)} for a in e.actions],
         "other_readings": [
-            {"rules": _version_json(o.version, rules_dir), "status": o.status} for o in r.others
+            {
+                "rules": o.version.id if lean else _version_json(o.version, rules_dir),
+                "status": o.status,
+            }
+            for o in r.others
         ],
         "assumptions": [
-            {"condition": rest.node.id, "part": part, "text": rest.node.assumes}
+            {"condition": rest.node.id, "part": part}
+            | ({} if lean else {"text": rest.node.assumes})
             for part, tree in (("requires", r.requires), ("recommends", r.recommends))
             for rest in resting(tree)
         ],
@@ -516,6 +623,14 @@ def _result_json(e: Explanation, rules_dir: str | None) -> dict[str, Any]:
             }
             for q in e.open_questions
         ],
+    }
+    return _leaner(found) if lean else found
+
+
+def _version_and_policies(r: CheckResult, rules_dir: str | None) -> dict[str, Any]:
+    return {
+        "rules": _version_json(r.version, rules_dir) if r.version else None,
+        "policies": dict(r.policies or {}),
     }
 
 
@@ -555,20 +670,22 @@ def _version_json(version: Version, rules_dir: str | None) -> dict[str, Any]:
     }
 
 
-def _node_json(result: NodeResult) -> dict[str, Any]:
+def _node_json(result: NodeResult, lean: bool = False) -> dict[str, Any]:
+    """A condition and its outcome (``$defs/node``); ``lean``: without what the condition says
+    whoever is checked (its words, kind, measure, unit and sources: in the header), null
+    fields and empty lists left out (``$defs/lean_node``)."""
     node = result.node
-    out: dict[str, Any] = {
-        "id": node.id,
-        "text": node.text,
-        "kind": node.kind,
-        "status": result.status,
-    }
+    out: dict[str, Any] = (
+        {"id": node.id, "status": result.status}
+        if lean
+        else {"id": node.id, "text": node.text, "kind": node.kind, "status": result.status}
+    )
     if result.details:
         out["details"] = list(result.details)
     if node.kind == "leaf":
+        if not lean:
+            out.update(measure=node.measure, unit=node.unit)
         out.update(
-            measure=node.measure,
-            unit=node.unit,
             found=result.found,
             needed=result.needed,
             operator=result.operator,
@@ -597,8 +714,8 @@ def _node_json(result: NodeResult) -> dict[str, Any]:
         out["readings"] = [
             {"policy": r.policy, "value": r.value, "status": r.status} for r in result.readings
         ]
-    if node.sources:
+    if node.sources and not lean:
         out["sources"] = list(node.sources)
     if node.kind != "leaf":
-        out["children"] = [_node_json(child) for child in result.children]
-    return out
+        out["children"] = [_node_json(child, lean) for child in result.children]
+    return _leaner(out, ("found", "needed")) if lean else out

@@ -55,8 +55,8 @@ def test_jsonl_report_has_one_line_per_row(tmp_path, rulebook) -> None:
     cohort, out = tmp_path / "c.jsonl", tmp_path / "out.jsonl"
     write(cohort, 20, seed=4, broken_rows=2)
     run_batch(read_cohort(cohort), rulebook, CHECKS, jsonl_out=out)
-    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert len(lines) == 20
+    header, *lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert header["kind"] == "header" and len(lines) == 20
     assert sum("error" in line for line in lines) == 2
     assert all(len(line["results"]) == len(CHECKS) for line in lines if "error" not in line)
 
@@ -637,8 +637,8 @@ def test_an_answer_resting_on_a_borderline_role_is_flagged_for_review(tmp_path, 
         "aapc_borderline_roles",
     )
     assert rows["CCS-exam"]["review"] == ""  # its verdict (the diploma) rests on no job
-    results = json.loads(lines.read_text(encoding="utf-8"))["results"]
-    flagged = {r["check"]: r["needs_human_review"] for r in results}
+    results = json.loads(lines.read_text(encoding="utf-8").splitlines()[1])["results"]
+    flagged = {r["check"]: r.get("needs_human_review", []) for r in results}
     assert [f["policy"] for f in flagged["CPC-A-removal"]] == ["aapc_borderline_roles"]
     assert flagged["CPC-A-removal"][0]["otherwise"] == [{"value": "exclude", "status": "not_met"}]
     assert flagged["CPC-A-removal"][0]["details"][0].startswith("job-2 (Coding auditor): reviews")

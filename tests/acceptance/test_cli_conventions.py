@@ -200,8 +200,8 @@ def test_batch_out_dash_writes_json_lines_when_asked(tmp_path):
         stdin=_cohort_lines(),
     )  # fmt: skip
     assert piped.exit_code == 0, piped.output
-    reports = [json.loads(line) for line in piped.stdout.splitlines()]
-    assert len(reports) == len(PROFILE_FILES)
+    header, *reports = [json.loads(line) for line in piped.stdout.splitlines()]
+    assert header["kind"] == "header" and len(reports) == len(PROFILE_FILES)
     assert (tmp_path / "s.md").exists()
 
 

@@ -132,10 +132,11 @@ def test_every_row_of_a_batch_with_broken_rows_fits_the_report_schema(tmp_path):
         handle.write("{not json\n")
     result = run("batch", cohort, "--out", out, "--cert", "CPC", "--cert", "CCA")
     assert result.exit_code == 1, result.output
-    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    header, *rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     errors = [row for row in rows if "error" in row]
+    assert header["kind"] == "header"
     assert len(rows) == 13 and len(errors) == 4
-    for row in rows:
+    for row in (header, *rows):
         validator("report").validate(row)
     assert all(e["profile"]["source"].startswith(f"{cohort}:") for e in errors)
     assert all(e["error"]["problem"] and e["profile"]["row"] for e in errors)
@@ -177,9 +178,14 @@ def test_every_report_states_the_tool_rules_date_and_policies(tmp_path):
 
     cohort, out = tmp_path / "c.jsonl", tmp_path / "out.jsonl"
     write(cohort, 2, seed=6)
-    run("batch", cohort, "--out", out, "--cert", "CPC", *policy, *as_of)
+    full = ("--report-format", "jsonl-full")  # each line states it; the lean form's header does
+    run("batch", cohort, "--out", out, "--cert", "CPC", *policy, *as_of, *full)
     for row in out.read_text(encoding="utf-8").splitlines():
         _states_provenance(json.loads(row), "2026-11-22")
+    run("batch", cohort, "--out", out, "--cert", "CPC", *policy, *as_of)
+    header = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+    assert header["as_of"] == "2026-11-22" and header["policies"]["part_time_counting"] == "fte40"
+    assert header["tool"]["version"] == __version__ and header["rules"]
 
     listing = json.loads(run("list", "--format", "json", *as_of).stdout)
     assert listing["tool"]["version"] == __version__ and listing["as_of"] == "2026-11-22"
@@ -217,7 +223,7 @@ def test_a_reference_between_schemas_resolves_offline():
     report_id = SCHEMAS["report"]["$id"]
     entry = Draft202012Validator({"$ref": f"{report_id}#/$defs/error_report"}, registry=REGISTRY)
     row = {
-        "report_version": 2,
+        "report_version": 3,
         "tool": {"name": "eligibility", "version": __version__},
         "profile": {"source": "c.jsonl:3", "row": 3, "candidate_id": None, "name": None},
         "error": {"file": "c.jsonl:3", "place": None, "problem": "broken", "fix": None},

@@ -17,7 +17,8 @@ WORDS = {"description", "title", "$comment", "examples"}  # say what a shape mea
 # schemas' report_version const), add a line here with the new fingerprint, and say what changed
 # under "report_version" in docs/report-format.md.
 FINGERPRINTS = {
-    2: "8719fe968ced62aa",  # with the optional eligible_by (issue 15: a field readers may ignore)
+    2: "9b380ec77d661e4b",
+    3: "f49bc8e977a64ef4",  # issue 15: the lean JSON Lines report and eligible_by
 }
 
 
