@@ -102,6 +102,7 @@ def _resolved(header: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
             "policies": header["policies"] if rule else {},
             "standing": None,
             "closest": None,
+            "eligible_by": None,
             "requires": None,
             "recommends": None,
         }
