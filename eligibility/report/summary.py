@@ -460,7 +460,13 @@ def digest(tally: Tally) -> Digest:
         tuple(idle),
         tuple((name, tuple(members)) for name, members in bodies.items()),
         tuple(near),
-        tuple(grouped((k, Names(tally.statuses[k][MET], v.first)) for k, v in tally.ready.items())),
+        tuple(
+            grouped(
+                (k, Names(tally.statuses[k][MET], v.first))
+                for k, v in tally.ready.items()
+                if tally.statuses[k][MET]  # a check nobody meets is not "ready now"
+            )
+        ),
         tuple((month, tuple(grouped(months[month]))) for month in sorted(months)),
         tuple(
             (tally.examples.get(cause, cause), names)
