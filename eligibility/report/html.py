@@ -26,6 +26,9 @@ SERIES = (
 )  # fmt: skip
 
 
+WIDTH = 900  # a chart's width, in its own pixels (it scales with the page)
+
+
 def require() -> None:
     """Refuse an HTML summary, with the fix, where the extra ``report`` is not installed."""
     missing = []
@@ -103,10 +106,10 @@ def _chart(body: str, lines: tuple[Line, ...]) -> Any:
         print_values=True,
         print_zeroes=False,
         legend_at_bottom=True,
-        legend_at_bottom_columns=len(SERIES),
+        legend_at_bottom_columns=2,  # 4 do not fit beside long labels: the last was cut
         show_y_guides=False,
-        width=900,
-        height=120 + 44 * len(lines),
+        width=WIDTH,
+        height=142 + 44 * len(lines),  # and a second row of legend
         margin=10,
         truncate_label=-1,
         truncate_legend=-1,
@@ -115,8 +118,12 @@ def _chart(body: str, lines: tuple[Line, ...]) -> Any:
     )
     shown = lines[::-1]  # pygal draws the first label at the bottom: the table's order, top down
     chart.x_labels = [_short(line) for line in shown]
+    # a number is printed on its bar only where it fits: on a sliver, the digits of neighbours
+    # run together ("16" and "2" read "162"); the table below the chart has every number
+    scale = max((sum(_counts(line)) for line in lines), default=0) or 1
+    plot = WIDTH - 80 - 7 * max((len(label) for label in chart.x_labels), default=0)
     for place, (_, label, _, _) in enumerate(SERIES):
-        chart.add(label, [_counts(line)[place] or None for line in shown])
+        chart.add(label, [_value(_counts(line)[place], plot / scale) for line in shown])
     svg = chart.render(is_unicode=True)
     svg = re.sub(r"<!--.*?-->", "", svg)  # pygal's credits name web addresses
     svg = re.sub(r"<script.*?</script>", "", svg, flags=re.DOTALL)  # its config, for no script
@@ -125,6 +132,16 @@ def _chart(body: str, lines: tuple[Line, ...]) -> Any:
         svg = svg.replace(found[1], f"chart-{re.sub(r'[^a-z0-9]+', '-', body.lower())}")
     svg = svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
     return markupsafe.Markup(svg)  # made by pygal from escaped labels, not student text
+
+
+def _value(count: int, pixels: float) -> Any:
+    """A bar's value for pygal: none when zero, printed only when its digits fit in the bar
+    (``pixels`` per student, of the narrowest plot a chart of this width has)."""
+    if not count:
+        return None
+    if count * pixels < 8 * len(str(count)) + 8:
+        return {"value": count, "formatter": lambda _: ""}
+    return count
 
 
 def _short(line: Line) -> str:
