@@ -22,7 +22,7 @@ from click.testing import CliRunner
 from benchmarks.generate import AS_OF, write
 from eligibility.cli import main
 from eligibility.dates import add_months
-from eligibility.report.summary import NAMES, NEAR_MONTHS
+from eligibility.report.summary import NAMES, NEAR_MONTHS, NO_CALENDAR
 
 STUDENTS, BROKEN = 320, 7
 VOID = {"meta", "br", "hr", "img", "input", "link", "col", "wbr", "source", "area", "base"}
@@ -198,7 +198,7 @@ def read_html(page: str) -> Summary:
     sections = {s.attrs.get("id"): s for s in root.all("section")}
     if "near" in sections:
         said.near = headed(sections["near"], "Lack only: ")
-    if "ready" in sections:
+    if "ready" in sections and sections["ready"].first("ul"):
         said.ready = groups(sections["ready"].first("ul"))
     if "calendar" in sections:
         said.calendar = headed(sections["calendar"])
@@ -462,3 +462,27 @@ def test_the_markdown_summary_agrees_with_the_long_csv(run, rulebook) -> None:
     said = read_markdown(markdown.read_text(encoding="utf-8"))
     assert said.near and said.ready and said.errors
     agree(said, read_long(out), rulebook)
+
+
+def test_a_summary_says_why_a_section_is_empty(run) -> None:
+    """The calendar of this cohort is empty (no gap closes with time alone): both summaries
+    keep its heading and say so in a sentence, rather than leaving it out."""
+    _, html, markdown = run
+    sections = {
+        s.attrs.get("id"): s for s in parse(html.read_text(encoding="utf-8")).all("section")
+    }
+    assert sections["calendar"].first("h3") is None
+    assert sections["calendar"].first("p").text() == NO_CALENDAR
+    assert "## Calendar: who becomes eligible, month by month\n\n" + NO_CALENDAR + "\n" in (
+        markdown.read_text(encoding="utf-8")
+    )
+
+
+def test_an_empty_cohort_summary_says_each_section_is_empty() -> None:
+    from eligibility.report.html import summary_html
+    from eligibility.report.summary import NO_NEAR, NO_READY, Tally, summary_markdown
+
+    pytest.importorskip("pygal")
+    for text in (summary_markdown(Tally()), summary_html(Tally())):
+        for sentence in (NO_NEAR, NO_READY, NO_CALENDAR):
+            assert sentence in text
