@@ -13,7 +13,15 @@ import re
 from typing import Any
 
 from eligibility.errors import InputError
-from eligibility.report.summary import NEAR_MONTHS, Line, Tally, digest
+from eligibility.report.summary import (
+    NEAR_MONTHS,
+    NO_CALENDAR,
+    NO_NEAR,
+    NO_READY,
+    Line,
+    Tally,
+    digest,
+)
 
 EXTRA = "pip install 'eligibility[report]'"
 # Each status has a word, a pattern and a colour: the legend, the values on the bars and the
@@ -61,7 +69,12 @@ def summary_html(tally: Tally) -> str:
     view = digest(tally)
     charts = [(body, _chart(body, lines), lines) for body, lines in view.bodies]
     return environment.get_template("summary.html.j2").render(
-        view=view, charts=charts, series=SERIES, near_months=NEAR_MONTHS, counts=_counts
+        view=view,
+        charts=charts,
+        series=SERIES,
+        near_months=NEAR_MONTHS,
+        counts=_counts,
+        empty={"near": NO_NEAR, "ready": NO_READY, "calendar": NO_CALENDAR},
     )
 
 
