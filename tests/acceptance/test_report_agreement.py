@@ -356,6 +356,17 @@ def agree(said: Summary, long: Long, rulebook) -> None:
             assert checks == line_of[checks[0]], checks  # a group is a line of the results
         return out
 
+    def headed(shown: dict[str, list[Said]], expected: dict[tuple, list[str]]) -> None:
+        """Groups under headings (what is lacking, a month) against (heading, line) -> names."""
+        found = {
+            (heading, checks): group
+            for heading, groups in shown.items()
+            for checks, group in by_line(groups).items()
+        }
+        assert set(found) == set(expected)
+        for key, group in found.items():
+            _said_names(group, expected[key])
+
     # ready now: who meets every condition, per line, in input order
     ready = by_line(said.ready)
     expected_ready = {
@@ -377,28 +388,14 @@ def agree(said: Summary, long: Long, rulebook) -> None:
                 key = (texts[check][r["failed"]], line_of[check])
                 if check == line_of[check][0]:
                     expected_near[key].append(_who(r))
-    shown_near = {
-        (text, checks): group
-        for text, groups in said.near.items()
-        for checks, group in by_line(groups).items()
-    }
-    assert set(shown_near) == set(expected_near)
-    for key, group in shown_near.items():
-        _said_names(group, expected_near[key])
+    headed(said.near, expected_near)
     # the calendar: who becomes eligible in which month, per line
     expected_months: dict[tuple[str, tuple[str, ...]], list[str]] = defaultdict(list)
     for check, rows in long.answers.items():
         for r in rows:
             if r["status"] == "not_met" and r["eligible_by"] and check == line_of[check][0]:
                 expected_months[(r["eligible_by"][:7], line_of[check])].append(_who(r))
-    shown_months = {
-        (month, checks): group
-        for month, groups in said.calendar.items()
-        for checks, group in by_line(groups).items()
-    }
-    assert set(shown_months) == set(expected_months)
-    for key, group in shown_months.items():
-        _said_names(group, expected_months[key])
+    headed(said.calendar, expected_months)
     assert list(said.calendar) == sorted(said.calendar)
     # rows not checked: every error row in one group, whose example is one of its rows' messages
     assert sum(g.count for g in said.errors) == len(long.errors)

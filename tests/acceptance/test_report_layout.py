@@ -7,7 +7,6 @@ other (on slivers "16" and "2" read "162"); the table under each chart has them 
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
@@ -19,24 +18,11 @@ from tests.conftest import ROOT
 EXAMPLES = ROOT / "docs" / "examples"
 
 
-def _needed() -> None:
-    """Skip where Chromium or Playwright is missing, except in CI (.ci/run installs both)."""
-    missing = [] if serve_browser.CHROMIUM.exists() else ["Chromium (apt-get install chromium)"]
-    for module in ("playwright", "pygal"):
-        try:
-            __import__(module)
-        except ImportError:
-            missing.append(f"{module} (pip install -e '.[test]')")
-    if missing and os.environ.get("CI"):
-        pytest.fail(f"the browser test needs {', '.join(missing)}")
-    if missing:
-        pytest.skip(f"the browser test needs {', '.join(missing)}")
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """The page (what the serve test's ``browser`` fixture, reused here, waits for)."""
-    _needed()
+    serve_browser._needed()  # the browser tests' needs, as CI installs them
+    pytest.importorskip("pygal")
     folder = tmp_path_factory.mktemp("layout")
     command = [sys.executable, "-m", "eligibility", "batch", str(EXAMPLES / "sis-export.csv"),
                "--mapping", str(EXAMPLES / "sis-mapping.yaml"), "--out", str(folder / "r.csv"),
