@@ -13,7 +13,15 @@ import re
 from typing import Any
 
 from eligibility.errors import InputError
-from eligibility.report.summary import NEAR_MONTHS, Line, Tally, digest
+from eligibility.report.summary import (
+    NEAR_MONTHS,
+    NO_CALENDAR,
+    NO_NEAR,
+    NO_READY,
+    Line,
+    Tally,
+    digest,
+)
 
 EXTRA = "pip install 'eligibility[report]'"
 # Each status has a word, a pattern and a colour: the legend, the values on the bars and the
@@ -24,6 +32,9 @@ SERIES = (
     ("not_met", "Not met", "#953800", '<path d="M0 4H8" stroke="#fff" stroke-opacity=".45"/>'),
     ("unknown", "Unknown or ambiguous", "#424a53", '<circle cx="4" cy="4" r="1.2" fill="#fff" fill-opacity=".5"/>'),
 )  # fmt: skip
+
+
+WIDTH = 900  # a chart's width, in its own pixels (it scales with the page)
 
 
 def require() -> None:
@@ -58,7 +69,12 @@ def summary_html(tally: Tally) -> str:
     view = digest(tally)
     charts = [(body, _chart(body, lines), lines) for body, lines in view.bodies]
     return environment.get_template("summary.html.j2").render(
-        view=view, charts=charts, series=SERIES, near_months=NEAR_MONTHS, counts=_counts
+        view=view,
+        charts=charts,
+        series=SERIES,
+        near_months=NEAR_MONTHS,
+        counts=_counts,
+        empty={"near": NO_NEAR, "ready": NO_READY, "calendar": NO_CALENDAR},
     )
 
 
@@ -103,10 +119,10 @@ def _chart(body: str, lines: tuple[Line, ...]) -> Any:
         print_values=True,
         print_zeroes=False,
         legend_at_bottom=True,
-        legend_at_bottom_columns=len(SERIES),
+        legend_at_bottom_columns=2,  # 4 do not fit beside long labels: the last was cut
         show_y_guides=False,
-        width=900,
-        height=120 + 44 * len(lines),
+        width=WIDTH,
+        height=142 + 44 * len(lines),  # and a second row of legend
         margin=10,
         truncate_label=-1,
         truncate_legend=-1,
@@ -115,8 +131,12 @@ def _chart(body: str, lines: tuple[Line, ...]) -> Any:
     )
     shown = lines[::-1]  # pygal draws the first label at the bottom: the table's order, top down
     chart.x_labels = [_short(line) for line in shown]
+    # a number is printed on its bar only where it fits: on a sliver, the digits of neighbours
+    # run together ("16" and "2" read "162"); the table below the chart has every number
+    scale = max((sum(_counts(line)) for line in lines), default=0) or 1
+    plot = WIDTH - 80 - 7 * max((len(label) for label in chart.x_labels), default=0)
     for place, (_, label, _, _) in enumerate(SERIES):
-        chart.add(label, [_counts(line)[place] or None for line in shown])
+        chart.add(label, [_value(_counts(line)[place], plot / scale) for line in shown])
     svg = chart.render(is_unicode=True)
     svg = re.sub(r"<!--.*?-->", "", svg)  # pygal's credits name web addresses
     svg = re.sub(r"<script.*?</script>", "", svg, flags=re.DOTALL)  # its config, for no script
@@ -125,6 +145,16 @@ def _chart(body: str, lines: tuple[Line, ...]) -> Any:
         svg = svg.replace(found[1], f"chart-{re.sub(r'[^a-z0-9]+', '-', body.lower())}")
     svg = svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
     return markupsafe.Markup(svg)  # made by pygal from escaped labels, not student text
+
+
+def _value(count: int, pixels: float) -> Any:
+    """A bar's value for pygal: none when zero, printed only when its digits fit in the bar
+    (``pixels`` per student, of the narrowest plot a chart of this width has)."""
+    if not count:
+        return None
+    if count * pixels < 8 * len(str(count)) + 8:
+        return {"value": count, "formatter": lambda _: ""}
+    return count
 
 
 def _short(line: Line) -> str:

@@ -11,6 +11,15 @@ from eligibility.errors import InputError
 from eligibility.report.sheets import STATUS_WORDS, Student
 
 MAX_PART = 40  # characters of the candidate id, and of the name, kept in a file name
+# what a row says where the report names nothing missing and no next step (a blank row would
+# leave the student guessing)
+WHY = {
+    "ambiguous": "The rules can be read more than one way here; your program will confirm"
+    " the answer with the certifying body.",
+    "unknown": "The record does not say enough to answer; your program will ask you for what"
+    " is missing.",
+    "no_rules": "No rules of this check are in force on the evaluation date.",
+}
 
 PAGE = """<!DOCTYPE html>
 <html lang="en">
@@ -38,7 +47,7 @@ th { background: #eee; }
 <th scope="col">What is missing</th><th scope="col">Next step</th><th scope="col">Eligible by</th></tr></thead>
 <tbody>
 {% for a in needs %}<tr><th scope="row">{{ a.check }}</th><td>{{ words[a.status] }}</td>
-<td>{{ a.closest }}</td><td>{{ a.shortfall }}</td><td>{{ a.next_step }}</td>
+<td>{{ a.closest }}</td><td>{{ a.shortfall or ("" if a.next_step else why.get(a.status, "")) }}</td><td>{{ a.next_step }}</td>
 <td>{{ a.eligible_by or "" }}</td></tr>
 {% endfor %}</tbody>
 </table>
@@ -118,5 +127,6 @@ class Letters:
             needs=needs,
             met=met,
             words=STATUS_WORDS,
+            why=WHY,
             about=self._about,
         )

@@ -30,6 +30,13 @@ NEAR_MONTHS = 6  # "near": not met, but one condition short or eligible within t
 LOW_CONFIDENCE = frozenset({"L", "UNCONFIRMED"})  # rule confidence labels placed last, marked
 SIGNATURES = 4096  # outcomes' signatures remembered while counting (then forgotten)
 NOT_OFFICIAL = "This is not an official determination by the certifying body."
+# what an empty section says, rather than being left out (a reader would look for it)
+NO_NEAR = "No student is one condition short of a check."
+NO_READY = "No student meets every condition of a check yet."
+NO_CALENDAR = (
+    "No student has a date yet: nobody's missing conditions close with time alone"
+    " (such as experience that grows while a current job continues)."
+)
 
 
 @dataclass
@@ -460,7 +467,13 @@ def digest(tally: Tally) -> Digest:
         tuple(idle),
         tuple((name, tuple(members)) for name, members in bodies.items()),
         tuple(near),
-        tuple(grouped((k, Names(tally.statuses[k][MET], v.first)) for k, v in tally.ready.items())),
+        tuple(
+            grouped(
+                (k, Names(tally.statuses[k][MET], v.first))
+                for k, v in tally.ready.items()
+                if tally.statuses[k][MET]  # a check nobody meets is not "ready now"
+            )
+        ),
         tuple((month, tuple(grouped(months[month]))) for month in sorted(months)),
         tuple(
             (tally.examples.get(cause, cause), names)
@@ -520,19 +533,21 @@ def summary_markdown(tally: Tally) -> str:
         )
     if view.idle:
         lines += ["", f"Applying to no student: {', '.join(view.idle)}."]
-    if view.near:
-        lines += ["", "## Near misses (one condition short on the closest pathway)"]
-        for text, groups in view.near:
-            lines += ["", f"### Lack only: {_md(text)}", ""]
-            lines += [_group_line(group) for group in groups]
-    if view.ready:
-        lines += ["", "## Ready now (every condition met)", ""]
-        lines += [_group_line(group) for group in view.ready]
+    lines += ["", "## Near misses (one condition short on the closest pathway)"]
+    for text, groups in view.near:
+        lines += ["", f"### Lack only: {_md(text)}", ""]
+        lines += [_group_line(group) for group in groups]
+    if not view.near:
+        lines += ["", NO_NEAR]
+    lines += ["", "## Ready now (every condition met)", ""]
+    lines += [_group_line(group) for group in view.ready] or [NO_READY]
+    lines += ["", "## Calendar: who becomes eligible, month by month", ""]
+    for month, groups in view.calendar:
+        lines += [f"### {month}", ""] + [_group_line(g) for g in groups] + [""]
     if view.calendar:
-        lines += ["", "## Calendar: who becomes eligible, month by month", ""]
-        for month, groups in view.calendar:
-            lines += [f"### {month}", ""] + [_group_line(g) for g in groups] + [""]
         lines.pop()
+    else:
+        lines.append(NO_CALENDAR)
     if view.causes:
         lines += ["", "## Rows not checked", ""]
         for cause, names in view.causes:

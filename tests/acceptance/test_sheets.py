@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from click.testing import CliRunner
 
 from benchmarks.generate import write
 from eligibility.cli import main
+from eligibility.report.sheets import STATUS_WORDS
 
 CHECKS = ("CPC-full", "CCS-exam", "CCA-exam", "CPC-A-removal")
 NASTY = '=HYPERLINK("http://evil.example","click")'
@@ -166,10 +168,12 @@ def test_wide_csv_and_workbook_agree_with_the_long_csv(tmp_path) -> None:
     expected = {(r["row"], r["check"]): tuple(r[f] for f in fields) for r in long if r["check"]}
     errors = {r["row"] for r in long if r["status"] == "error"}
     assert len(errors) == 3
+    who = {r["row"]: (r["candidate_id"], r["name"]) for r in long}
     # the wide CSV: every student once, every check's four cells as the long CSV's row says
     rows = _rows(wide)
     assert [r["row"] for r in rows] == list(dict.fromkeys(r["row"] for r in long))
     for r in rows:
+        assert (r["candidate_id"], r["name"]) == who[r["row"]]
         for check in checks:
             got = tuple(
                 r[f"{check} {part}"] for part in ("status", "closest", "next step", "eligible by")
@@ -187,8 +191,19 @@ def test_wide_csv_and_workbook_agree_with_the_long_csv(tmp_path) -> None:
         for values in sheet[1:]:
             cell = dict(zip(head, values, strict=True))
             found[(str(cell["row"]), check)] = tuple(cell[f] or "" for f in fields)
+            assert (cell["candidate_id"] or "", cell["name"] or "") == who[str(cell["row"])]
     assert found == expected
     summary = [r for r in workbook["Summary"].iter_rows(values_only=True)]
+    # its table of counts: per check, the long CSV's rows of each status (the rest do not apply)
+    head = next(k for k, r in enumerate(summary) if r and r[0] == "check")
+    words = {word: status for status, word in STATUS_WORDS.items()}
+    statuses = [words[w] for w in summary[head][1:-1]]
+    table = {r[0]: dict(zip(statuses, r[1:-1], strict=True)) for r in summary[head + 1 :]}
+    assert set(checks) <= set(table)  # and those applying to nobody, counted so below
+    for check, counts in table.items():
+        answered = Counter(r["status"] for r in long if r["check"] == check)
+        answered["not_applicable"] = 117 - answered.total()
+        assert counts == {s: answered[s] for s in statuses}, check
     assert any(r[0] and "not an official determination" in r[0] for r in summary)
     assert ("checked", 117) in [r[:2] for r in summary]
     errors_sheet = list(workbook["Errors"].iter_rows(values_only=True))[1:]
