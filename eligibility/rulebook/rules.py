@@ -990,7 +990,16 @@ BOOK_CLASSES = frozenset(
         ("eligibility.logic", "Compiled"),
         *(
             ("eligibility.rulebook.rules", name)
-            for name in ("Check", "Credential", "Node", "Policy", "RuleBook", "Source", "Version")
+            for name in (
+                "Check",
+                "Credential",
+                "Node",
+                "Policy",
+                "RuleBook",
+                "Source",
+                "TimeAssumption",
+                "Version",
+            )
         ),
     }
 )

@@ -4,7 +4,7 @@ into the long CSV and an HTML (and a Markdown) summary; every count of the summa
 every student it names (ready now, near misses, the calendar) and every error group is worked
 out again from the CSV's rows and compared. The HTML is read with the standard library's parser, the Markdown through
 markdown-it (as a reader's viewer renders it) and the same parser. The calendar is compared
-with the CSV's ``eligible_by`` column (both empty while no gap of the cohort closes with time).
+with the CSV's ``eligible_by`` column.
 """
 
 from __future__ import annotations
@@ -465,17 +465,31 @@ def test_the_markdown_summary_agrees_with_the_long_csv(run, rulebook) -> None:
     agree(said, read_long(out), rulebook)
 
 
-def test_a_summary_says_why_a_section_is_empty(run) -> None:
-    """The calendar of this cohort is empty (no gap closes with time alone): both summaries
-    keep its heading and say so in a sentence, rather than leaving it out."""
+def test_the_calendar_names_students_when_gaps_close_with_time(run) -> None:
+    """This cohort has answers that time alone turns met: the calendar is not left empty (what
+    it says is compared with the CSV by :func:`agree`)."""
     _, html, markdown = run
-    sections = {
-        s.attrs.get("id"): s for s in parse(html.read_text(encoding="utf-8")).all("section")
-    }
+    assert read_html(html.read_text(encoding="utf-8")).calendar
+    assert read_markdown(markdown.read_text(encoding="utf-8")).calendar
+
+
+def test_a_summary_says_why_a_section_is_empty(tmp_path) -> None:
+    """Renewals do not close with time (CEUs must be earned): asked for them alone, both
+    summaries keep the calendar's heading and say in a sentence why it is empty."""
+    pytest.importorskip("pygal")
+    cohort = tmp_path / "cohort.jsonl"
+    write(cohort, 60, seed=11)
+    for summary in (tmp_path / "report.html", tmp_path / "summary.md"):
+        command = ["batch", str(cohort), "--out", str(tmp_path / "report.csv"),
+                   "--summary", str(summary), "--cert", "CPC-renewal", "--cert", "CIC-renewal"]  # fmt: skip
+        result = CliRunner().invoke(main, command, catch_exceptions=False)
+        assert result.exit_code in (0, 1), result.output
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    sections = {s.attrs.get("id"): s for s in parse(html).all("section")}
     assert sections["calendar"].first("h3") is None
     assert sections["calendar"].first("p").text() == NO_CALENDAR
     assert "## Calendar: who becomes eligible, month by month\n\n" + NO_CALENDAR + "\n" in (
-        markdown.read_text(encoding="utf-8")
+        (tmp_path / "summary.md").read_text(encoding="utf-8")
     )
 
 
