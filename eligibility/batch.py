@@ -1339,6 +1339,32 @@ class CohortReport:
     summary: str  # the Markdown summary (also written to ``summary`` when given)
 
 
+def report_form(
+    out: str,
+    report_format: str | None = None,
+    out_name: str = "--out",
+    format_name: str = "--report-format",
+) -> str:
+    """The report's format, ``csv`` or ``jsonl``: a file's extension says it; standard output
+    (``-``) takes ``report_format`` (csv, jsonl or jsonl-full; default csv). Raises
+    :class:`InputError` for another extension, or a ``report_format`` the extension contradicts
+    (``out_name`` and ``format_name``: how the caller names the two)."""
+    kind = (report_format or "csv").removesuffix("-full")
+    form = kind if out == "-" else out.lower().rpartition(".")[2]
+    if form not in ("csv", "jsonl"):
+        raise InputError(
+            out_name, None, f"{out!r}: unknown report format", "name a .csv or .jsonl file"
+        )
+    if report_format and kind != form:
+        raise InputError(
+            format_name,
+            None,
+            f"{out!r} names a .{form} report",
+            f"leave out {format_name} (a file's extension says its format)",
+        )
+    return form
+
+
 def check_cohort(
     source: str | os.PathLike[str],
     out: str | os.PathLike[str],
@@ -1352,29 +1378,34 @@ def check_cohort(
     jobs: int = 1,
     rules: str | os.PathLike[str] | None = None,
     jsonl_full: bool = False,
+    excel: bool = False,
+    wide: str | os.PathLike[str] | None = None,
+    xlsx: str | os.PathLike[str] | None = None,
+    letters: str | os.PathLike[str] | None = None,
 ) -> CohortReport:
     """``eligibility batch`` (``eligibility.batch(...)``): the cohort ``source`` checked into the
-    report ``out`` (.csv or .jsonl) and the Markdown ``summary``, written atomically, with the
-    options of the command (``jsonl_full``: ``--report-format jsonl-full``). Usage errors raise :class:`InputError`; a bad row is an error row."""
+    report ``out`` (.csv or .jsonl) and the ``summary`` (.md, or .html), written atomically, with
+    the options of the command: ``jsonl_full`` (``--report-format jsonl-full``), ``excel``,
+    ``wide``, ``xlsx`` and ``letters`` (as ``--excel``, ``--wide``, ``--xlsx``, ``--letters``).
+    Usage errors raise :class:`InputError`; a bad row is an error row."""
     selectors = selectors_of(certs)
     book, chosen = prepare(rules, config, policies, selectors)
     layout = load_mapping(mapping) if mapping is not None else None
     target = os.fspath(out)
-    if not target.lower().endswith((".csv", ".jsonl")):
-        raise InputError(
-            "out", None, f"{target!r}: unknown report format", "name a .csv or .jsonl file"
-        )
+    form = report_form(target, "jsonl-full" if jsonl_full else None, "out", "jsonl_full")
     tally = run_batch(
         read_items(source, layout, book.directory),
         book,
         selectors,
         to_date(as_of),
         chosen,
-        csv_out=target if target.lower().endswith(".csv") else None,
-        jsonl_out=target if target.lower().endswith(".jsonl") else None,
+        csv_out=target if form == "csv" else None,
+        jsonl_out=target if form == "jsonl" else None,
         summary_out=summary,
         jobs=jobs,
         inputs=[p for p in (source, mapping, config) if p is not None],
+        excel=excel,
+        sheets=Sheets(wide, xlsx, letters),
         jsonl_full=jsonl_full,
     )
     return CohortReport(tally.rows, tally.checked, tally.error_count, summary_markdown(tally))

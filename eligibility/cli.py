@@ -914,6 +914,7 @@ def batch(
         Stopped,
         StopRequest,
         closing_line,
+        report_form,
         run_batch,
         summary_markdown,
         worker_count,
@@ -933,19 +934,7 @@ def batch(
         _read_stdin_once((source, mapping or "", config or ""), "INPUT")
         book, chosen = _prepare(rules_dir, config, policies, certs)
         layout = load_mapping(mapping) if mapping else None
-        kind = (report_format or "csv").removesuffix("-full")
-        form = kind if out == "-" else out.lower().rpartition(".")[2]
-        if form not in ("csv", "jsonl"):
-            raise InputError(
-                "--out", None, f"{out!r}: unknown report format", "name a .csv or .jsonl file"
-            )
-        if report_format and kind != form:
-            raise InputError(
-                "--report-format",
-                None,
-                f"{out!r} names a .{form} report",
-                "leave out --report-format (a file's extension says its format)",
-            )
+        form = report_form(out, report_format)
         if out == "-" and summary == "-":
             raise InputError(
                 "--summary", None, "the report is already on standard output", "name a file"

@@ -105,6 +105,37 @@ def test_batch_writes_what_the_command_writes(tmp_path):
     assert done.summary == (tmp_path / "cli" / "s.md").read_text(encoding="utf-8")
 
 
+def test_batch_makes_the_spreadsheets_and_letters_the_command_makes(tmp_path):
+    """The director's outputs (--excel, --wide, --xlsx, --letters) are options of the call too,
+    written as the command writes them."""
+    pytest.importorskip("openpyxl")
+    pytest.importorskip("jinja2")
+    made = {}
+    for side in ("api", "cli"):
+        folder = tmp_path / side
+        folder.mkdir()
+        made[side] = folder
+    eligibility.batch(
+        PROFILES, made["api"] / "r.csv", as_of="2026-11-22", excel=True,
+        wide=made["api"] / "w.csv", xlsx=made["api"] / "b.xlsx", letters=made["api"] / "letters",
+    )  # fmt: skip
+    _cli("batch", str(PROFILES), "--out", str(made["cli"] / "r.csv"), "--as-of", "2026-11-22",
+         "--excel", "--wide", str(made["cli"] / "w.csv"), "--xlsx", str(made["cli"] / "b.xlsx"),
+         "--letters", str(made["cli"] / "letters"))  # fmt: skip
+    for name in ("r.csv", "w.csv"):
+        assert (made["api"] / name).read_bytes() == (made["cli"] / name).read_bytes()
+    assert (made["api"] / "r.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # --excel's BOM
+    assert (made["api"] / "b.xlsx").stat().st_size > 0
+    letters = sorted(p.name for p in (made["api"] / "letters").iterdir())
+    assert letters and letters == sorted(p.name for p in (made["cli"] / "letters").iterdir())
+
+
+def test_batch_refuses_a_full_json_lines_report_into_a_csv_file(tmp_path):
+    with pytest.raises(eligibility.InputError, match="names a .csv report"):
+        eligibility.batch(PROFILES, tmp_path / "r.csv", jsonl_full=True)
+    assert not (tmp_path / "r.csv").exists()
+
+
 def test_batch_is_callable_however_the_module_was_imported(tmp_path):
     """The package's attribute ``batch`` is the module eligibility.batch once that is imported
     (by the command line, say): the module itself answers the call."""
