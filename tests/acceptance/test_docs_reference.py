@@ -1,7 +1,8 @@
 """The user documentation names everything the program accepts: every option of every command
 (docs/cli.md), every mapping-file key (docs/batch.md) and every field of the profile and rule
 schemas (docs/profile-format.md, docs/rule-format.md). A new option, key or field that is not
-documented fails here rather than going unseen."""
+documented fails here rather than going unseen; so does a README example answer that is no
+longer what the program prints."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from collections.abc import Iterator
 
 import click
 import pytest
+from click.testing import CliRunner
 
 from eligibility.cli import main
 from eligibility.inputs.cohort import MAPPING_KEYS
-from tests.conftest import ROOT
+from tests.conftest import PROFILES, ROOT
 
 DOCS = ROOT / "docs"
 
@@ -92,3 +94,36 @@ def test_every_schema_field_and_value_is_in_its_format_page(schema_file: str, pa
                 assert re.search(rf"\b{re.escape(str(value))}\b", text), (
                     f"docs/{page} does not give {value!r}, a value of {name}"
                 )
+
+
+def test_the_readmes_example_answer_is_what_check_prints():
+    """The README's "What an answer looks like" is what `check` prints: line after line, but
+    that a line `...` stands for lines left out and a line ending `(...)` for the rest of it."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## What an answer looks like\n\n```\n", 1)[1].split("```", 1)[0]
+    command, *shown = block.splitlines()
+    assert (
+        command == "$ eligibility check fixtures/profiles/c09-hana-sato.yaml --cert CPC-A-removal"
+    )
+    result = CliRunner().invoke(
+        main, ["check", str(PROFILES / "c09-hana-sato.yaml"), "--cert", "CPC-A-removal"]
+    )
+    assert result.exit_code == 1
+    printed = result.stdout.splitlines()
+    at, skipping = 0, False
+    for line in shown:
+        if line.strip() == "...":
+            skipping = True
+            continue
+        head = line.removesuffix(" (...)")
+
+        def same(out: str, line: str = line, head: str = head) -> bool:
+            return out == line or (head != line and out.startswith(head + " ("))
+
+        while skipping and at < len(printed) and not same(printed[at]):
+            at += 1
+        assert at < len(printed) and same(printed[at]), (
+            f"the README shows {line!r} where check prints {printed[at : at + 1]}"
+        )
+        at, skipping = at + 1, False
+    assert at == len(printed) or skipping, f"the README leaves out {printed[at:]}"
