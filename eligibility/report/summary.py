@@ -23,6 +23,7 @@ from eligibility.dates import add_months
 from eligibility.engine.results import AMBIGUOUS, MET, NO_RULES, NOT_APPLICABLE, NOT_MET, UNKNOWN
 from eligibility.report.provenance import TOOL
 from eligibility.report.words import check_titles, policy_lines, version_words
+from eligibility.rulebook.rules import RuleBook
 from eligibility.version import __version__
 
 NAMES = 50  # names kept per group (the rest are counted: "and N more")
@@ -204,7 +205,9 @@ class Tally:
                     self.calendar[(f"{by.year:04d}-{by.month:02d}", label)].add(name)
         work.compare(self, labels, outcomes)
 
-    def describe(self, plan: Any, policies: Mapping[str, str], book: Any = None) -> None:
+    def describe(
+        self, plan: Any, policies: Mapping[str, str], book: RuleBook | None = None
+    ) -> None:
         """What the summary says of the plan's checks (body, confidence, rules, and with the
         rule ``book`` their titles) and the run's evaluation date and policies (with the
         ``book``, in words); once per plan and chunk."""

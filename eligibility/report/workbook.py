@@ -28,8 +28,10 @@ COLUMNS = (
 )  # fmt: skip
 STATUSES = ("met", "not_met", "unknown", "ambiguous", "not_applicable", "no_rules")
 MAX_TITLE = 31  # Excel's limit on a sheet's name
-WIDTHS = {"name": 24, "status": 16, "next_step": 60, "shortfall": 50, "closest": 40, "where": 24}
-WIDTHS |= {"rule_version": 40}
+WIDTHS = {
+    "name": 24, "status": 16, "next_step": 60, "shortfall": 50, "closest": 40, "where": 24,
+    "rule_version": 40,
+}  # fmt: skip
 SUMMARY, ERRORS = "Summary", "Rows not checked"
 ID_HEADING = "Check id (for eligibility check --cert)"
 
