@@ -437,7 +437,7 @@ class CohortChecker:
         tally.checked += 1
         self._students += 1
         self._pairs.update(pairs)
-        tally.describe(plan, self._in_effect)
+        tally.describe(plan, self._in_effect, self.book)
         who = str(data.get("name") or data.get("candidate_id") or f"row {row.number}")
         tally.note(plan.labels, answers.outcomes, who, as_of)
         return lines, report
@@ -658,9 +658,10 @@ def run_batch(
 
     labels = [f"{check}@{pinned}" if pinned else check for check, pinned in book.wanted(selectors)]
 
+    header = checker.header()
     with (
         open_reports(
-            csv_out, jsonl_out, summary_out, inputs, excel, sheets, about, labels, checker.header()
+            csv_out, jsonl_out, summary_out, inputs, excel, sheets, about, labels, header, book
         ) as reports,
         ExitStack() as stack,
     ):
@@ -729,6 +730,7 @@ def open_reports(
     about: Callable[[Iterable[str]], tuple[str, ...]] | None = None,
     checks: Iterable[str] = (),
     header: str = "",
+    book: RuleBook | None = None,
 ) -> Iterator[Reports]:
     """The reports of a batch, each written atomically (:func:`atomic_writer`): in place only
     when the block ends without error, the summary written from the tally then, and the
@@ -761,7 +763,7 @@ def open_reports(
         if summary:
             summary.write(summary_text(summary_out, reports.tally))  # type: ignore[arg-type]
         if made:
-            made.write(excel, about or (lambda versions: ()), checks)
+            made.write(excel, about or (lambda versions: ()), checks, book)
 
 
 def _is_html(path: str | Path) -> bool:
@@ -828,6 +830,7 @@ class _Made:
         excel: bool,
         about: Callable[[Iterable[str]], tuple[str, ...]],
         wanted: Iterable[str] = (),
+        book: RuleBook | None = None,
     ) -> None:
         from eligibility.report import wide
         from eligibility.report.sheets import checks_and_versions, students
@@ -846,9 +849,9 @@ class _Made:
             from eligibility.report.workbook import write_workbook
 
             with open(self.path, encoding="utf-8", newline="") as lines:
-                write_workbook(self.xlsx, students(lines), checks, statement)
+                write_workbook(self.xlsx, students(lines), checks, statement, book)
         if self.letters:
-            letters = self._letters_made(statement)
+            letters = self._letters_made(statement, book)
             with open(self.path, encoding="utf-8", newline="") as lines:
                 for student in students(lines):
                     if not student.error:
@@ -912,7 +915,8 @@ def closing_line(
     )
     files = ", ".join(written) or "nothing"
     return (
-        f"Done: {tally.rows:,} students read, {tally.checked:,} checked, "
+        f"Done: {tally.rows:,} student{'s' if tally.rows != 1 else ''} read,"
+        f" {tally.checked:,} checked, "
         f"{tally.error_count:,} error row{'s' if tally.error_count != 1 else ''}"
         + (f"; answers: {said}" if said else "")
         + f". Wrote {files}."

@@ -988,7 +988,7 @@ def batch(
         click.echo(f"warning: {source}: no students in it, so the report lists none", err=True)
     written = [p for p in (out, summary, wide, xlsx) if p and p != "-"]
     if letters:
-        written.append(f"{tally.checked:,} letters in {letters}")
+        written.append(f"{tally.checked:,} letter{'s' if tally.checked != 1 else ''} in {letters}")
     click.echo(printable(closing_line(tally, written, book, as_of, chosen)), err=True)
     sys.exit(EXIT_MET if not tally.error_count else EXIT_NOT_MET)
 

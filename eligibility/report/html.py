@@ -18,6 +18,7 @@ from eligibility.report.summary import (
     NO_CALENDAR,
     NO_NEAR,
     NO_READY,
+    SEPARATOR,
     Line,
     Tally,
     digest,
@@ -74,6 +75,7 @@ def summary_html(tally: Tally) -> str:
         series=SERIES,
         near_months=NEAR_MONTHS,
         counts=_counts,
+        separator=SEPARATOR,
         empty={"near": NO_NEAR, "ready": NO_READY, "calendar": NO_CALENDAR},
     )
 
@@ -159,5 +161,5 @@ def _value(count: int, pixels: float) -> Any:
 
 def _short(line: Line) -> str:
     """A line's label on the chart: the first check, and how many others answer alike."""
-    first = line.checks[0] + (" (low confidence)" if line.low else "")
-    return first if len(line.checks) == 1 else f"{first} + {len(line.checks) - 1} alike"
+    first = line.titles[0] + (" (low confidence)" if line.low else "")
+    return first if len(line.titles) == 1 else f"{first} + {len(line.titles) - 1} alike"

@@ -4,11 +4,13 @@ in words, as a printable self-contained HTML page (Jinja2, autoescaped), read fr
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from eligibility.errors import InputError
 from eligibility.report.sheets import STATUS_WORDS, Student
+from eligibility.report.words import check_title, pathway_title
+from eligibility.rulebook.rules import RuleBook
 
 MAX_PART = 40  # characters of the candidate id, and of the name, kept in a file name
 # what a row says where the report names nothing missing and no next step (a blank row would
@@ -46,7 +48,7 @@ th { background: #eee; }
 <thead><tr><th scope="col">Check</th><th scope="col">Answer</th><th scope="col">Closest way</th>
 <th scope="col">What is missing</th><th scope="col">Next step</th><th scope="col">Eligible by</th></tr></thead>
 <tbody>
-{% for a in needs %}<tr><th scope="row">{{ a.check }}</th><td>{{ words[a.status] }}</td>
+{% for a in needs %}<tr><th scope="row">{{ a.title }}</th><td>{{ words[a.status] }}</td>
 <td>{{ a.closest }}</td><td>{{ a.shortfall or ("" if a.next_step else why.get(a.status, "")) }}</td><td>{{ a.next_step }}</td>
 <td>{{ a.eligible_by or "" }}</td></tr>
 {% endfor %}</tbody>
@@ -56,11 +58,16 @@ th { background: #eee; }
 {% endif %}
 {% if met %}
 <h2>Met</h2>
-<p>{{ met | join(", ") }}</p>
+<ul>
+{% for title in met %}<li>{{ title }}</li>
+{% endfor %}</ul>
 {% endif %}
 <div class="about">
-{% for line in about %}<p>{{ line }}</p>
-{% endfor %}</div>
+{% for line, items in about %}<p>{{ line }}</p>
+{% if items %}<ul>
+{% for item in items %}<li>{{ item }}</li>
+{% endfor %}</ul>
+{% endif %}{% endfor %}</div>
 </body>
 </html>
 """
@@ -96,12 +103,31 @@ def require_pathvalidate() -> Any:
 class Letters:
     """Makes the pages: :meth:`name` and :meth:`page` for each student."""
 
-    def __init__(self, about: Sequence[str]) -> None:
+    def __init__(self, about: Sequence[str], book: RuleBook | None = None) -> None:
         jinja2 = require_jinja2()
         self._pathvalidate = require_pathvalidate()
         environment = jinja2.Environment(autoescape=True, keep_trailing_newline=True)
         self._template = environment.from_string(PAGE)
-        self._about = list(about)
+        self._about = _blocks(about)
+        self._book = book
+        self._titles: dict[str, str] = {}  # check label -> its title in words
+        self._pathways: dict[tuple[str, str, str], str] = {}  # (check, rules, closest) -> title
+
+    def title(self, check: str) -> str:
+        """A check in words ("CPC: removing the apprentice designation"), its label without
+        the rule book."""
+        if check not in self._titles:
+            self._titles[check] = check if self._book is None else check_title(self._book, check)
+        return self._titles[check]
+
+    def pathway(self, answer: Mapping[str, str]) -> str:
+        """The closest pathway's title, from the long CSV's short name for it ("Option 2")."""
+        key = (answer["check"], answer["rule_version"], answer["closest"])
+        if self._book is None or not key[2]:
+            return key[2]
+        if key not in self._pathways:
+            self._pathways[key] = pathway_title(self._book, *key)
+        return self._pathways[key]
 
     def name(self, student: Student) -> str:
         """A file name for the student's page: the row number first (so no two are the same,
@@ -118,8 +144,12 @@ class Letters:
         return "-".join(parts) + ".html"
 
     def page(self, student: Student) -> str:
-        needs = [a for a in student.answers if a["status"] not in ("met", "not_applicable")]
-        met = [a["check"] for a in student.answers if a["status"] == "met"]
+        needs = [
+            {**a, "title": self.title(a["check"]), "closest": self.pathway(a)}
+            for a in student.answers
+            if a["status"] not in ("met", "not_applicable")
+        ]
+        met = [self.title(a["check"]) for a in student.answers if a["status"] == "met"]
         title = f"What {student.name or student.candidate_id or 'this student'} still needs"
         return self._template.render(
             title=title,
@@ -130,3 +160,14 @@ class Letters:
             why=WHY,
             about=self._about,
         )
+
+
+def _blocks(about: Sequence[str]) -> list[tuple[str, list[str]]]:
+    """The statement's lines as paragraphs, each with the list items ("- ...") under it."""
+    blocks: list[tuple[str, list[str]]] = []
+    for line in about:
+        if line.startswith("- ") and blocks:
+            blocks[-1][1].append(line[2:])
+        else:
+            blocks.append((line, []))
+    return blocks

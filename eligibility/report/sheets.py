@@ -13,6 +13,7 @@ from datetime import date
 from itertools import groupby
 
 from eligibility.report.provenance import TOOL
+from eligibility.report.words import policy_lines, rule_version_words
 from eligibility.rulebook.rules import RuleBook
 from eligibility.version import __version__
 
@@ -86,19 +87,28 @@ def statement(
     day = (
         as_of.isoformat()
         if as_of
-        else f"each student's own as_of, else the day of the run ({date.today().isoformat()})"
+        else f"each student's own date where the export gives one, else the day of the run ({date.today().isoformat()})"
     )
-    policies = ", ".join(
-        f"{p.id}={chosen.get(p.id, p.default)}" + ("" if p.id in chosen else " (default)")
-        for p in book.policies.values()
+    rules = (
+        ("Rules used:", *(f"- {rule_version_words(book, v)}." for v in used))
+        if used
+        else ("Rules used: none.",)
+        if versions is not None
+        else ("Rules used: the version named in each row of the report (its rule_version).",)
     )
+    policies = policy_lines(book.policies, chosen)
     return (
         f"Answered by {TOOL} {__version__}.",
         f"Evaluation date: {day}.",
-        f"Rules: {', '.join(used) or 'none'}."
-        if versions is not None
-        else "Rules: the version each row's rule_version names.",
-        f"Policies: {policies or 'none'}.",
+        *rules,
+        *(
+            (
+                "Policies (how open questions in the sources are read):",
+                *(f"- {p}" for p in policies),
+            )
+            if policies
+            else ("Policies: none.",)
+        ),
         "This is not an official determination by "
         + (_or_list(bodies) if bodies else "the certifying body")
         + ": confirm with the body before applying or relying on it.",

@@ -22,6 +22,8 @@ from typing import Any
 from eligibility.dates import add_months
 from eligibility.engine.results import AMBIGUOUS, MET, NO_RULES, NOT_APPLICABLE, NOT_MET, UNKNOWN
 from eligibility.report.provenance import TOOL
+from eligibility.report.words import check_titles, policy_lines, version_words
+from eligibility.rulebook.rules import RuleBook
 from eligibility.version import __version__
 
 NAMES = 50  # names kept per group (the rest are counted: "and N more")
@@ -33,6 +35,10 @@ NOT_OFFICIAL = "This is not an official determination by the certifying body."
 # what an empty section says, rather than being left out (a reader would look for it)
 NO_NEAR = "No student is one condition short of a check."
 NO_READY = "No student meets every condition of a check yet."
+ABOUT_IDS = (
+    "To check one student again, name the check to 'eligibility check --cert' by its id"
+    " ('eligibility list' gives each check's id)."
+)
 NO_CALENDAR = (
     "No student has a date yet: nobody's missing conditions close with time alone"
     " (such as experience that grows while a current job continues)."
@@ -84,7 +90,7 @@ class CheckInfo:
 
     body: str
     confidence: str
-    rules: str  # "AAPC-2023 2023.1"
+    rules: str  # in words: "AAPC rules version 2023.1 (its title)"
 
 
 @dataclass
@@ -109,9 +115,11 @@ class Tally:
     examples: dict[str, str] = field(default_factory=dict)  # cause -> its first row's message
     alike: dict[str, int] = field(default_factory=dict)  # check -> class: answered alike
     checks: dict[str, CheckInfo] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)  # check label -> its title in words
     first_day: date | None = None  # evaluation dates, the first and the last
     last_day: date | None = None
     policies: dict[str, str] = field(default_factory=dict)  # in effect
+    policy_words: tuple[str, ...] = ()  # the same in words: each question and its reading
     _work: _Work = field(default_factory=lambda: _Work(), repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -147,7 +155,10 @@ class Tally:
         for key, text in other.examples.items():
             self.examples.setdefault(key, text)
         self.checks.update(other.checks)
+        for label, title in other.titles.items():
+            self.titles.setdefault(label, title)
         self.policies.update(other.policies)
+        self.policy_words = self.policy_words or other.policy_words
         for day in (other.first_day, other.last_day):
             self._dated(day)
 
@@ -194,19 +205,27 @@ class Tally:
                     self.calendar[(f"{by.year:04d}-{by.month:02d}", label)].add(name)
         work.compare(self, labels, outcomes)
 
-    def describe(self, plan: Any, policies: Mapping[str, str]) -> None:
-        """What the summary says of the plan's checks (body, confidence, rules) and the run's
-        evaluation date and policies; once per plan and chunk."""
+    def describe(
+        self, plan: Any, policies: Mapping[str, str], book: RuleBook | None = None
+    ) -> None:
+        """What the summary says of the plan's checks (body, confidence, rules, and with the
+        rule ``book`` their titles) and the run's evaluation date and policies (with the
+        ``book``, in words); once per plan and chunk."""
         if id(plan) in self._work.plans:
             return
         self._work.plans[id(plan)] = plan  # held: its id stays its own
         self._dated(plan.as_of)
         self.policies.update(policies)
+        if book is not None:
+            new = [label for label in plan.labels if label not in self.titles]
+            self.titles.update(check_titles(book, new) if new else {})
+            if not self.policy_words:
+                self.policy_words = tuple(policy_lines(book.policies, policies))
         for label, place in zip(plan.labels, plan.wanted, strict=True):
             version = plan.checks[place].version
             if version is not None and label not in self.checks:
                 self.checks[label] = CheckInfo(
-                    version.body, version.confidence, f"{version.id} {version.version}"
+                    version.body, version.confidence, version_words(version)
                 )
 
 
@@ -323,7 +342,8 @@ def _cause(text: str) -> str:
 class Line:
     """One line of the results: checks answered alike for every student, with their counts."""
 
-    checks: tuple[str, ...]
+    checks: tuple[str, ...]  # labels (ids), for programs and ``--cert``
+    titles: tuple[str, ...]  # the same checks in words, for people
     body: str
     low: bool  # rules of low confidence (L, UNCONFIRMED): placed last, marked
     met: int
@@ -337,7 +357,7 @@ class Line:
 
     @property
     def name(self) -> str:
-        return _joined(self.checks)
+        return _joined(self.titles)
 
 
 @dataclass(frozen=True)
@@ -345,13 +365,14 @@ class Group:
     """Students named under one heading: near misses lacking one thing, ready now, a month."""
 
     checks: tuple[str, ...]
+    titles: tuple[str, ...]
     names: Names
     note: str = ""
     low: bool = False
 
     @property
     def name(self) -> str:
-        return _joined(self.checks)
+        return _joined(self.titles)
 
 
 @dataclass(frozen=True)
@@ -360,23 +381,31 @@ class Digest:
 
     tally: Tally
     lines: tuple[Line, ...]
-    idle: tuple[str, ...]  # checks applying to no student
+    idle: tuple[str, ...]  # checks applying to no student, in words
     bodies: tuple[tuple[str, tuple[Line, ...]], ...]  # body -> its lines (a chart each)
     near: tuple[tuple[str, tuple[Group, ...]], ...]  # what is lacking -> groups
     ready: tuple[Group, ...]
     calendar: tuple[tuple[str, tuple[Group, ...]], ...]  # YYYY-MM -> groups
     causes: tuple[tuple[str, Names], ...]  # an example of the cause (its first row's) -> rows
-    about: tuple[tuple[str, str], ...]  # provenance: (what, value)
+    about: tuple[tuple[str, tuple[str, ...]], ...]  # provenance: (what, what it says)
+    ids: tuple[tuple[str, str], ...]  # (title, id) of every check shown, for --cert
+
+    @property
+    def caveat(self) -> str:
+        return NOT_OFFICIAL
 
     @property
     def reconciles(self) -> bool:
         return self.tally.checked + self.tally.error_count == self.tally.rows
 
 
-def _joined(checks: Sequence[str]) -> str:
-    if len(checks) <= 3:
-        return ", ".join(checks)
-    return f"{', '.join(checks)} ({len(checks)} checks answered alike)"
+SEPARATOR = "; "  # between checks' titles (a title may hold a comma)
+
+
+def _joined(titles: Sequence[str]) -> str:
+    if len(titles) <= 3:
+        return SEPARATOR.join(titles)
+    return f"{SEPARATOR.join(titles)} ({len(titles)} checks answered alike)"
 
 
 def digest(tally: Tally) -> Digest:
@@ -385,6 +414,9 @@ def digest(tally: Tally) -> Digest:
     what they lack, most students first; error rows by cause."""
     info = tally.checks
     order = {label: k for k, label in enumerate(tally.statuses)}
+
+    def titled(labels: Sequence[str]) -> tuple[str, ...]:
+        return tuple(tally.titles.get(label, label) for label in labels)
 
     def low(label: str) -> bool:
         return label in info and info[label].confidence in LOW_CONFIDENCE
@@ -408,6 +440,7 @@ def digest(tally: Tally) -> Digest:
         lines.append(
             Line(
                 tuple(members),
+                titled(members),
                 body(members[0]),
                 low(members[0]),
                 counts[MET],
@@ -432,7 +465,9 @@ def digest(tally: Tally) -> Digest:
         for label, names in items:
             checks = same.get(label, (label,))
             if checks not in out:
-                out[checks] = Group(checks, names, note(label) if note else "", low(label))
+                out[checks] = Group(
+                    checks, titled(checks), names, note(label) if note else "", low(label)
+                )
         return sorted(
             out.values(), key=lambda g: (g.low, -g.names.count, order.get(g.checks[0], 0))
         )
@@ -464,7 +499,7 @@ def digest(tally: Tally) -> Digest:
     return Digest(
         tally,
         tuple(lines),
-        tuple(idle),
+        titled(idle),
         tuple((name, tuple(members)) for name, members in bodies.items()),
         tuple(near),
         tuple(
@@ -480,12 +515,18 @@ def digest(tally: Tally) -> Digest:
             for cause, names in sorted(tally.causes.items(), key=lambda i: (-i[1].count, i[0]))
         ),
         _about(tally),
+        tuple(
+            (tally.titles.get(label, label), label)
+            for label in tally.statuses
+            if tally.titles.get(label, label) != label
+        ),
     )
 
 
-def _about(tally: Tally) -> tuple[tuple[str, str], ...]:
-    """Provenance: the tool, the rules, the evaluation date(s), the policies, the caveat."""
-    rules = sorted({info.rules for info in tally.checks.values()})
+def _about(tally: Tally) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Provenance: the tool, the rules, the evaluation date(s), the policies, the caveat; in
+    words (a list where there are several)."""
+    rules = tuple(sorted({info.rules for info in tally.checks.values()}))
     days = (
         "none (no student was checked)"
         if tally.first_day is None
@@ -493,13 +534,16 @@ def _about(tally: Tally) -> tuple[tuple[str, str], ...]:
         if tally.first_day == tally.last_day
         else f"{tally.first_day.isoformat()} to {tally.last_day.isoformat()}"  # type: ignore[union-attr]
     )
-    settled = ", ".join(f"{k}={v}" for k, v in sorted(tally.policies.items())) or "the defaults"
+    settled = tally.policy_words or (
+        # without the rule book (a tally put together by hand): as the options spell them
+        tuple(f"--policy {k}={v}" for k, v in sorted(tally.policies.items())) or ("the defaults",)
+    )
     return (
-        ("Tool", f"{TOOL} {__version__}"),
-        ("Rules", ", ".join(rules) or "none"),
-        ("Evaluated as of", days),
-        ("Policies", settled),
-        ("Status", NOT_OFFICIAL),
+        ("Tool", (f"{TOOL} {__version__}",)),
+        ("Rules", rules or ("none",)),
+        ("Evaluated as of", (days,)),
+        ("Policies (how open questions are read)", settled),
+        ("Status", (NOT_OFFICIAL,)),
     )
 
 
@@ -522,7 +566,7 @@ def summary_markdown(tally: Tally) -> str:
         f"Near: not met, but one condition short or eligible within {NEAR_MONTHS} months."
         " Low-confidence rules come last, marked.",
         "",
-        "| check | met | near | not met | unknown | ambiguous | not applicable | no rules in force | total |",
+        "| Check | met | near | not met | unknown | ambiguous | not applicable | no rules in force | total |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for line in view.lines:
@@ -532,7 +576,7 @@ def summary_markdown(tally: Tally) -> str:
             f"| {line.ambiguous} | {line.not_applicable} | {line.no_rules} | {line.total} |"
         )
     if view.idle:
-        lines += ["", f"Applying to no student: {', '.join(view.idle)}."]
+        lines += ["", f"Applying to no student: {_md(SEPARATOR.join(view.idle))}."]
     lines += ["", "## Near misses (one condition short on the closest pathway)"]
     for text, groups in view.near:
         lines += ["", f"### Lack only: {_md(text)}", ""]
@@ -554,7 +598,12 @@ def summary_markdown(tally: Tally) -> str:
             like = "1 row" if names.count == 1 else f"{names.count} rows like this one"
             lines.append(f"- {like}: {_md(cause.splitlines()[0])} ({names.text()})")
     lines += ["", "## About this summary", ""]
-    lines += [f"- {what}: {_md(value)}" for what, value in view.about]
+    for what, values in view.about:
+        if len(values) == 1:
+            lines.append(f"- {what}: {_md(values[0])}")
+        else:
+            lines += [f"- {what}:", *(f"  - {_md(value)}" for value in values)]
+    lines += ["", ABOUT_IDS]
     return "\n".join(lines) + "\n"
 
 
@@ -563,7 +612,7 @@ def _group_line(group: Group) -> str:
     count = group.names.count
     who = f"{count} student{'s' if count != 1 else ''}"
     note = f"; {group.note}" if group.note else ""
-    return f"- {_md(group.name)}{mark}: {who}: {_md(group.names.text())}{note}"
+    return f"- {_md(group.name)}{mark} — {who}: {_md(group.names.text())}{note}"
 
 
 def _md(text: str) -> str:

@@ -16,6 +16,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import replace
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,10 @@ from eligibility.engine.results import (
 )
 from eligibility.inputs.cohort import read_cohort, read_items
 from eligibility.report.render import measurement
+from eligibility.report.summary import SEPARATOR
+from eligibility.report.words import check_titles
+from eligibility.rulebook.rules import load_rulebook
+from tests.conftest import RULES
 from tests.explained import closest_unmet, deciding_ids
 
 STATUSES = (MET, NOT_MET, UNKNOWN, AMBIGUOUS, NOT_APPLICABLE, NO_RULES)  # summary columns
@@ -149,14 +154,36 @@ class Expected:
         return lines
 
 
+@cache
+def _labels() -> dict[str, str]:
+    """Every check's title in words (pinned to each of its versions too) -> its label, through
+    the rule book: the summary names checks by title."""
+    book = load_rulebook(str(RULES))
+    labels = list(book.all_check_ids())
+    labels += [
+        f"{check.id}@{version.id}"
+        for credential in book.credentials
+        for version in credential.versions
+        for check in version.checks
+    ]
+    titles = check_titles(book, dict.fromkeys(labels))
+    assert len(set(titles.values())) == len(titles)
+    return {title: label for label, title in titles.items()}
+
+
+def _checks(shown: str) -> list[str]:
+    """``CPC: sitting the exam; COC: sitting the exam`` -> the checks' labels."""
+    return [_labels()[title] for title in shown.split(SEPARATOR)]
+
+
 def _lines(summary: str) -> list[tuple[list[str], list[int]]]:
     """The results table: each line's checks (those answered alike share one) and counts."""
     rows = []
     for line in summary.splitlines():
-        if line.startswith("| ") and not line.startswith("| check |"):
+        if line.startswith("| ") and not line.startswith("| Check |"):
             cells = [cell.strip() for cell in line.strip("|").split("|")]
             name = re.sub(r" \((low confidence|\d+ checks answered alike)\)", "", cells[0])
-            rows.append((name.split(", "), [int(cell) for cell in cells[1:]]))
+            rows.append((_checks(name), [int(cell) for cell in cells[1:]]))
     return rows
 
 
@@ -182,10 +209,10 @@ def _near_lines(summary: str) -> list[str]:
         if line.startswith("### Lack only: "):
             lacking = line.removeprefix("### Lack only: ")
         elif line.startswith("- "):
-            checks, students, rest = re.fullmatch(r"- (.*?): (\d+) students?: (.*)", line).groups()
+            checks, students, rest = re.fullmatch(r"- (.*?) — (\d+) students?: (.*)", line).groups()
             note = rest.split("; ", 1)[1] if "; " in rest else ""
             checks = re.sub(r" \((low confidence|\d+ checks answered alike)\)", "", checks)
-            for check in checks.split(", "):
+            for check in _checks(checks):
                 found.append((int(students), check, lacking, note))
     lack = {1: "student lacks"}
     return [
@@ -197,9 +224,23 @@ def _near_lines(summary: str) -> list[str]:
 
 def _low(summary: str, check: str) -> bool:
     return any(
-        line.startswith(f"| {check}") and "(low confidence)" in line
-        for line in summary.splitlines()
+        check in checks and "(low confidence)" in line
+        for line, checks in ((line, _line_checks(line)) for line in summary.splitlines())
     )
+
+
+def _line_checks(line: str) -> list[str]:
+    if not line.startswith("| ") or line.startswith(("| Check |", "|---")):
+        return []
+    name = re.sub(
+        r" \((low confidence|\d+ checks answered alike)\)", "", line.split("|")[1].strip()
+    )
+    return _checks(name)
+
+
+def _titles(labels: list[str]) -> list[str]:
+    titled = {label: title for title, label in _labels().items()}
+    return [titled[label] for label in labels]
 
 
 def _csv_answers(path: Path) -> dict[str, list[tuple]]:
@@ -244,7 +285,9 @@ def _assert_as_expected(summary: str, out: Path, expected: Expected) -> None:
     assert all(sum(row[1:-1]) == row[-1] for row in _table(summary))
     idle = [line for line in summary.splitlines() if line.startswith("Applying to no student")]
     assert idle == (
-        [f"Applying to no student: {', '.join(expected.idle)}."] if expected.idle else []
+        [f"Applying to no student: {SEPARATOR.join(_titles(expected.idle))}."]
+        if expected.idle
+        else []
     )
     assert _near_lines(summary) == expected.near_lines()
     assert _csv_answers(out) == expected.csv
@@ -336,7 +379,10 @@ def test_a_check_that_applies_to_nobody_is_named_apart(tmp_path, rulebook, monke
     assert expected.idle == ["CPMA-renewal", "CPPM-renewal"]  # nobody holds these credentials
     summary, report, _ = _run(tmp_path, cohort, rulebook, "idle", selectors=selectors)
     _assert_as_expected(summary, tmp_path / "idle.csv", expected)
-    assert "Applying to no student: CPMA-renewal, CPPM-renewal." in summary
+    assert (
+        "Applying to no student: CPMA: keeping the credential (renewal);"
+        " CPPM: keeping the credential (renewal)." in summary
+    )
     assert [row[0] for row in _table(summary)] == ["CCA-exam", "CPC-renewal"]
     assert "CPMA-renewal" not in report and "CPPM-renewal" not in report
 
@@ -351,7 +397,10 @@ def test_when_nothing_applies_to_anyone_every_student_is_still_reported(
     summary, _, _ = _run(tmp_path, cohort, rulebook, "nothing", selectors=selectors)
     _assert_as_expected(summary, tmp_path / "nothing.csv", expected)
     assert _table(summary) == []
-    assert "Applying to no student: CPMA-renewal, CPCO-renewal." in summary
+    assert (
+        "Applying to no student: CPMA: keeping the credential (renewal);"
+        " CPCO: keeping the credential (renewal)." in summary
+    )
     answers = _csv_answers(tmp_path / "nothing.csv")
     assert len(answers) == 12
     assert all(

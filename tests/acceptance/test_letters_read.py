@@ -14,7 +14,9 @@ from click.testing import CliRunner
 
 from eligibility.cli import main
 from eligibility.report.sheets import STATUS_WORDS
+from eligibility.report.words import check_titles, pathway_title
 from tests.acceptance.test_report_agreement import parse
+from tests.acceptance.test_sheets import ID_PIECES
 from tests.conftest import ROOT
 
 EXAMPLES = ROOT / "docs" / "examples"
@@ -39,27 +41,40 @@ def letters(tmp_path_factory):
     return folder / "letters", rows
 
 
-def test_each_letter_agrees_with_the_long_csv_and_leaves_no_row_blank(letters) -> None:
+def test_each_letter_agrees_with_the_long_csv_and_leaves_no_row_blank(letters, rulebook) -> None:
+    """Checks and pathways are named in words: each title is mapped back to its check, and
+    each pathway's title to the long CSV's short name for it, through the rule book."""
     folder, rows = letters
     pages = sorted(folder.iterdir())
     assert len(pages) == len(rows)
     words = {word: status for status, word in STATUS_WORDS.items()}
+    checks = {r["check"] for student in rows.values() for r in student}
+    titled = {title: check for check, title in check_titles(rulebook, checks).items()}
+    assert len(titled) == len(checks)
     for page in pages:
         number = str(int(page.name.split("-")[0]))
         root = parse(page.read_text(encoding="utf-8"))
         shown = {}
         for tr in root.first("tbody").all("tr") if root.first("tbody") else []:
             cells = [cell.text().strip() for cell in tr.elements()]
-            check, answer, closest, missing, step, by = cells
-            shown[check] = (words[answer], closest, step, by)
-            assert missing or step, (page.name, check)  # never a blank row
+            title, answer, closest, missing, step, by = cells
+            shown[titled[title]] = (words[answer], closest, step, by)
+            assert missing or step, (page.name, title)  # never a blank row
         mine = {r["check"]: r for r in rows[number]}
         assert set(shown) == {c for c, r in mine.items() if r["status"] != "met"}, page.name
         for check, (status, closest, step, by) in shown.items():
             row = mine[check]
-            assert (status, closest, by) == (row["status"], row["closest"], row["eligible_by"])
+            pathway = pathway_title(rulebook, check, row["rule_version"], row["closest"])
+            assert (status, closest, by) == (row["status"], pathway, row["eligible_by"])
+            assert not row["closest"] or closest.startswith(row["closest"] + ":"), closest
             assert step == row["next_step"] or not row["next_step"], (page.name, check)
         body = root.first("body").elements()
         after = [body[k + 1] for k, e in enumerate(body) if e.tag == "h2" and e.text() == "Met"]
         met = [c for c, r in mine.items() if r["status"] == "met"]
-        assert (after[0].text().split(", ") if after else []) == met, page.name
+        listed = [titled[li.text()] for li in after[0].all("li")] if after else []
+        assert listed == met, page.name
+        visible = root.first("body").text()
+        assert not ID_PIECES.search(visible), (page.name, ID_PIECES.search(visible))
+        about = root.first("div", "about").text()
+        assert not any(p in about for p in rulebook.policies), page.name  # policies in words
+        assert all(p.question in about for p in rulebook.policies.values()), page.name

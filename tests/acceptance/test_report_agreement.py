@@ -10,9 +10,11 @@ with the CSV's ``eligible_by`` column.
 from __future__ import annotations
 
 import csv
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -22,7 +24,10 @@ from click.testing import CliRunner
 from benchmarks.generate import AS_OF, write
 from eligibility.cli import main
 from eligibility.dates import add_months
-from eligibility.report.summary import NAMES, NEAR_MONTHS, NO_CALENDAR
+from eligibility.report.summary import NAMES, NEAR_MONTHS, NO_CALENDAR, SEPARATOR
+from eligibility.report.words import check_titles
+from eligibility.rulebook.rules import load_rulebook
+from tests.conftest import RULES
 
 STUDENTS, BROKEN = 320, 7
 VOID = {"meta", "br", "hr", "img", "input", "link", "col", "wbr", "source", "area", "base"}
@@ -127,11 +132,23 @@ class Summary:
     head: tuple[int, int, int] = (0, 0, 0)  # rows read, checked, not checked
 
 
+@cache
+def _titled(book) -> dict[str, str]:
+    """Every check's title in words -> its id, through the rule book (no two alike)."""
+    ids = book.all_check_ids()
+    titles = check_titles(book, ids)
+    assert len(set(titles.values())) == len(ids)
+    return {title: check for check, title in titles.items()}
+
+
 def _checks(shown: str) -> tuple[str, ...]:
-    """``CPC-full, COC-full (answered alike)`` or a list in full, without the marks."""
+    """``CPC: the full credential ...; COC: the full credential ... (answered alike)`` or a
+    list in full, without the marks: the checks' ids, each title mapped back through the rule
+    book (a title that is no check's fails)."""
     for mark in ("(low confidence)", "low confidence", "(answered alike)"):
         shown = shown.replace(mark, "")
-    return tuple(part.strip() for part in shown.split(",") if part.strip())
+    titled = _titled(load_rulebook(str(RULES)))
+    return tuple(titled[part.strip()] for part in shown.split(SEPARATOR) if part.strip())
 
 
 def _names(text: str) -> tuple[tuple[str, ...], int]:
@@ -225,15 +242,13 @@ def read_markdown(text: str) -> Summary:
     for row in root.first("tbody").all("tr"):
         cells = [c.text() for c in row.elements()]
         numbers = [int(c) for c in cells[1:]]
-        checks = _checks(
-            cells[0].split(" (")[0] if "checks answered alike)" in cells[0] else cells[0]
-        )
+        checks = _checks(re.sub(r" \(\d+ checks answered alike\)$", "", cells[0]))
         said.lines.append((checks, (*numbers[:3], numbers[3] + numbers[4], *numbers[5:])))
 
     def group(item: str) -> Said:
-        shown, count, names = item.split(": ", 2)
-        if "checks answered alike)" in shown:
-            shown = shown.split(" (")[0]
+        shown, said = item.split(" — ", 1)
+        count, names = said.split(": ", 1)
+        shown = re.sub(r" \(\d+ checks answered alike\)", "", shown)
         listed, more = _names(names.split("; ", 1)[0])
         return Said(_checks(shown), _number(count), () if listed == (count,) else listed, more)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -14,8 +15,11 @@ from click.testing import CliRunner
 from benchmarks.generate import write
 from eligibility.cli import main
 from eligibility.report.sheets import STATUS_WORDS
+from eligibility.report.words import check_titles, pathway_title
 
 CHECKS = ("CPC-full", "CCS-exam", "CCA-exam", "CPC-A-removal")
+# what gives a check id away in a text meant for people
+ID_PIECES = re.compile(r"\w-(exam|full|removal|renewal|recert)\b|option-\d")
 NASTY = '=HYPERLINK("http://evil.example","click")'
 
 
@@ -150,7 +154,7 @@ def test_next_step_is_a_way_check_gives(tmp_path, rulebook) -> None:
     assert compared > 100
 
 
-def test_wide_csv_and_workbook_agree_with_the_long_csv(tmp_path) -> None:
+def test_wide_csv_and_workbook_agree_with_the_long_csv(tmp_path, rulebook) -> None:
     openpyxl = pytest.importorskip("openpyxl")
     cohort = tmp_path / "cohort.jsonl"
     write(cohort, 120, seed=21, broken_rows=3)
@@ -182,32 +186,84 @@ def test_wide_csv_and_workbook_agree_with_the_long_csv(tmp_path) -> None:
                 assert got == ("error", "", "", "") and r["error"]
             else:
                 assert got == expected.get((r["row"], check), ("not_applicable", "", "", ""))
-    # the workbook: a sheet per check whose rows are the long CSV's rows of that check
+    # the workbook: a sheet per check, named in words and headed by its title, whose rows are
+    # the long CSV's rows of that check, answers and pathways in words
     workbook = openpyxl.load_workbook(book, read_only=True)
-    found = {}
-    for check in checks:
-        sheet = list(workbook[check].iter_rows(values_only=True))
-        head = [h.split(": ")[-1] for h in sheet[0]]
-        for values in sheet[1:]:
-            cell = dict(zip(head, values, strict=True))
-            found[(str(cell["row"]), check)] = tuple(cell[f] or "" for f in fields)
+    titled = {title: check for check, title in check_titles(rulebook, checks).items()}
+    words = {word: status for status, word in STATUS_WORDS.items()}
+    columns = {"Row": "row", "Candidate id": "candidate_id", "Name": "name", "Answer": "status",
+               "Closest pathway": "closest", "Next step": "next_step", "Eligible by": "eligible_by"}  # fmt: skip
+    found, sheets = {}, {}
+    for name in workbook.sheetnames[1:-1]:
+        title, head, *rows = workbook[name].iter_rows(values_only=True)
+        check = titled[title[0]]  # a sheet is a check's, named by its title
+        sheets[check] = name
+        assert rows, name  # no empty sheet
+        for values in rows:
+            cell = {columns.get(h, h): v for h, v in zip(head, values, strict=True)}
+            status = words[cell["status"]]
+            got = (status, *(cell[f] or "" for f in fields[1:]))
+            found[(str(cell["row"]), check)] = got
             assert (cell["candidate_id"] or "", cell["name"] or "") == who[str(cell["row"])]
-    assert found == expected
+    assert set(sheets) == set(checks) and workbook.sheetnames[0] == "Summary"
+    versions = {(r["row"], r["check"]): r["rule_version"] for r in long if r["check"]}
+    assert found == {
+        key: (status, pathway_title(rulebook, key[1], versions[key], closest), *rest)
+        for key, (status, closest, *rest) in expected.items()
+    }
+    _sheet_names_in_words(workbook.sheetnames, checks)
     summary = [r for r in workbook["Summary"].iter_rows(values_only=True)]
     # its table of counts: per check, the long CSV's rows of each status (the rest do not apply)
-    head = next(k for k, r in enumerate(summary) if r and r[0] == "check")
-    words = {word: status for status, word in STATUS_WORDS.items()}
-    statuses = [words[w] for w in summary[head][1:-1]]
-    table = {r[0]: dict(zip(statuses, r[1:-1], strict=True)) for r in summary[head + 1 :]}
+    head = next(k for k, r in enumerate(summary) if r and r[0] == "Check")
+    statuses = [words[w] for w in summary[head][1:-2]]
+    table = {}
+    for r in summary[head + 1 :]:
+        assert titled.get(r[0], r[-1]) == r[-1]  # the title is the id's (in the last column)
+        table[r[-1]] = dict(zip(statuses, r[1:-2], strict=True))
     assert set(checks) <= set(table)  # and those applying to nobody, counted so below
     for check, counts in table.items():
         answered = Counter(r["status"] for r in long if r["check"] == check)
         answered["not_applicable"] = 117 - answered.total()
         assert counts == {s: answered[s] for s in statuses}, check
     assert any(r[0] and "not an official determination" in r[0] for r in summary)
-    assert ("checked", 117) in [r[:2] for r in summary]
-    errors_sheet = list(workbook["Errors"].iter_rows(values_only=True))[1:]
-    assert {str(r[0]) for r in errors_sheet} == errors
+    assert ("Checked", 117) in [r[:2] for r in summary]
+    errors_sheet = list(workbook[workbook.sheetnames[-1]].iter_rows(values_only=True))
+    assert workbook.sheetnames[-1] == "Rows not checked" and errors_sheet[0][0] == "Row"
+    assert {str(r[0]) for r in errors_sheet[1:]} == errors
+
+
+def _sheet_names_in_words(names: list[str], checks: list[str]) -> None:
+    """Valid for Excel, unique, and words: no check id, nor a piece of one."""
+    assert len({n.lower() for n in names}) == len(names)
+    for name in names:
+        assert 0 < len(name) <= 31 and not set(name) & set("[]:*?/\\"), name
+        assert name not in checks and not ID_PIECES.search(name), name
+
+
+def test_a_workbook_has_no_empty_sheet(tmp_path, rulebook) -> None:
+    """Asked for checks applying to nobody, and with no error row: no sheet for them, nor for
+    errors; every check still has its line, in words, in the summary's table."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = tmp_path / "r.xlsx"
+    asked = ("CPC-exam", "CIC-renewal", "CPC-A-removal")
+    result = _batch(
+        str(_cohort(tmp_path, 6)), "--out", str(tmp_path / "r.csv"), "--xlsx", str(book),
+        *(a for check in asked for a in ("--cert", check)),
+    )  # fmt: skip
+    assert result.exit_code in (0, 1), result.output
+    workbook = openpyxl.load_workbook(book, read_only=True)
+    long = _rows(tmp_path / "r.csv")
+    having = {r["check"] for r in long if r["status"] != "not_applicable"}
+    for name in workbook.sheetnames[1:]:
+        rows = list(workbook[name].iter_rows(values_only=True))
+        assert len(rows) > 2, name  # a title, the headings, and a student at least
+    assert len(workbook.sheetnames) == 1 + len({r["check"] for r in long})
+    assert "Rows not checked" not in workbook.sheetnames
+    _sheet_names_in_words(workbook.sheetnames, list(asked))
+    summary = list(workbook["Summary"].iter_rows(values_only=True))
+    titles = check_titles(rulebook, asked)
+    shown = [r[0] for r in summary if r and r[-1] in asked]
+    assert shown == [titles[c] for c in asked] and having <= set(asked)
 
 
 def test_a_workbook_without_openpyxl_says_how_to_install_it(tmp_path, monkeypatch) -> None:

@@ -22,6 +22,10 @@ from eligibility.batch import run_batch
 from eligibility.engine.plan import assess, make_plan
 from eligibility.engine.results import NOT_APPLICABLE, NOT_MET
 from eligibility.inputs.cohort import read_cohort, read_items
+from eligibility.report.summary import SEPARATOR
+from eligibility.report.words import check_titles
+from eligibility.rulebook.rules import load_rulebook
+from tests.conftest import RULES
 
 LOW = ("L", "UNCONFIRMED")
 
@@ -50,10 +54,13 @@ def _kinds(book) -> dict[str, tuple[str, bool]]:
 
 
 def _names(row: str) -> set[str]:
-    """The check labels of a table row's first cell."""
+    """The check labels of a table row's first cell: its titles mapped back to the checks
+    through the rule book."""
     first = row.split("|")[1].replace("(low confidence)", "")
     first = re.sub(r"\(\d+ checks answered alike\)", "", first)
-    return {name.strip() for name in first.split(",")}
+    book = load_rulebook(str(RULES))
+    titled = {title: label for label, title in check_titles(book, book.all_check_ids()).items()}
+    return {titled[name.strip()] for name in first.split(SEPARATOR)}
 
 
 def _signature(outcome) -> tuple:
@@ -75,7 +82,7 @@ def cohort(tmp_path_factory) -> Path:
 
 def _table_rows(text: str) -> list[str]:
     lines = text.splitlines()
-    start = next(k for k, line in enumerate(lines) if line.startswith("| check"))
+    start = next(k for k, line in enumerate(lines) if line.startswith("| Check"))
     rows = []
     for line in lines[start + 2 :]:
         if not line.startswith("| "):

@@ -1,0 +1,118 @@
+"""The director's report in words, not ids (docs/reports.md): a check's title ("CPC: removing
+the apprentice designation"), its short name for a spreadsheet tab, a pathway's title, the rule
+versions and the policies in effect as sentences. Read from the rule book: the credential and
+the check's kind, a version's body, number and title, a policy's question and readings; the
+kinds are the rule format's own (schemas/rule.schema.json), the same for every body.
+
+Ids stay where programs read them (the long CSV's ``check`` column, the JSON reports) and in one
+discreet place of the HTML summary, for ``eligibility check --cert``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from eligibility.report.answerwords import pathway_name
+from eligibility.rulebook.rules import Check, Policy, RuleBook, Version
+
+# what each kind of check asks, for a title and (short) a spreadsheet tab
+KINDS = {
+    "exam": ("sitting the exam", "exam"),
+    "designation": ("the full credential on passing the exam", "full credential"),
+    "removal": ("removing the apprentice designation", "apprentice removal"),
+    "recertification": ("keeping the credential (renewal)", "renewal"),
+    "status": ("good standing", "standing"),
+}
+
+
+def _found(book: RuleBook, label: str) -> tuple[str, Check | None, Version | None]:
+    """A label's credential id, check and version (the pinned one, else the first)."""
+    check_id, _, pinned = label.partition("@")
+    credential = book.credential_of(check_id)
+    if credential is None:
+        return "", None, None
+    versions = [v for v in credential.versions if v.check(check_id) is not None]
+    if pinned:
+        versions = [v for v in versions if v.id.upper() == pinned.upper()] or versions
+    version = versions[0] if versions else None
+    return credential.id, version.check(check_id) if version else None, version
+
+
+def check_title(book: RuleBook, label: str) -> str:
+    """A check in words, as a director names it: its credential and what it asks ("CPC:
+    removing the apprentice designation"); a pinned version (``CPC-exam@AAPC-2019``) adds
+    its number. The label itself when the book does not know it."""
+    credential, check, version = _found(book, label)
+    if check is None:
+        return label
+    title = f"{credential}: {KINDS.get(check.kind, (check.question,))[0]}"
+    return f"{title} (rules version {version.version})" if "@" in label and version else title
+
+
+def check_short(book: RuleBook, label: str) -> str:
+    """A check's short name in words, for a spreadsheet tab ("CPC apprentice removal")."""
+    credential, check, version = _found(book, label)
+    if check is None:
+        return label
+    short = f"{credential} {KINDS.get(check.kind, (check.kind, check.kind))[1]}"
+    return f"{short} {version.version}" if "@" in label and version else short
+
+
+def check_titles(book: RuleBook, labels: Iterable[str]) -> dict[str, str]:
+    """Each label's title, told apart when two would read the same (then the question too)."""
+    titles = {label: check_title(book, label) for label in labels}
+    counts: dict[str, int] = {}
+    for title in titles.values():
+        counts[title] = counts.get(title, 0) + 1
+    for label, title in titles.items():
+        if counts[title] > 1:
+            _, check, _ = _found(book, label)
+            titles[label] = f"{title} ({check.question if check else label})"
+    return titles
+
+
+def pathway_title(book: RuleBook, label: str, rule_version: str, closest: str) -> str:
+    """The closest pathway's title ("Option 2: 12 months of documented coding work AND ...")
+    from its short name in the long CSV ("Option 2") and the row's rule version."""
+    if not closest:
+        return ""
+    check_id = label.partition("@")[0]
+    credential = book.credential_of(check_id)
+    wanted = rule_version.split(" ")[0]
+    for version in credential.versions if credential else ():
+        check = version.check(check_id)
+        if check is None or version.id != wanted or check.requires.kind != "any":
+            continue
+        for pathway in check.requires.children:
+            if pathway_name(pathway) == closest:
+                return pathway.text
+    return closest
+
+
+def version_words(version: Version) -> str:
+    """A rule version as the text report says it: "AAPC rules version 2023.1 (its title)"."""
+    said = f"{version.body} rules version {version.version}"
+    return f"{said} ({version.title})" if version.title else said
+
+
+def rule_version_words(book: RuleBook, rule_version: str) -> str:
+    """The long CSV's ``rule_version`` ("AAPC-2023 2023.1") in words."""
+    wanted = rule_version.split(" ")[0]
+    for credential in book.credentials:
+        for version in credential.versions:
+            if version.id == wanted:
+                return version_words(version)
+    return rule_version
+
+
+def policy_lines(policies: Mapping[str, Policy], chosen: Mapping[str, str]) -> list[str]:
+    """Each open question the sources leave and the reading used, as ``eligibility policies``
+    words them: "How is part-time coding work counted ...? Calendar time counts whatever the
+    hours (the default)."."""
+    lines = []
+    for policy in policies.values():
+        value = chosen.get(policy.id, policy.default)
+        reading = policy.values.get(value, value)
+        how = "the default" if value == policy.default else "chosen for this run"
+        lines.append(f"{policy.question} {reading[:1].upper()}{reading[1:]} ({how}).")
+    return lines

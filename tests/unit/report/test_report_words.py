@@ -1,0 +1,151 @@
+"""The director's report speaks in words, not ids (docs/reports.md, "Checks in words"): checks
+by their title, made from the rule book (the credential and what the check asks), sheet names
+in words, rule versions and policies as sentences, and a closing line with its plurals right.
+The ids stay in the long CSV's ``check`` column and in the HTML page's folded list for
+``--cert``; everywhere else a person reads, none may appear."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from benchmarks.generate import write
+from eligibility.batch import closing_line, run_batch
+from eligibility.inputs.cohort import read_items
+from eligibility.report.summary import Tally
+from eligibility.report.words import (
+    check_short,
+    check_title,
+    check_titles,
+    pathway_title,
+    policy_lines,
+)
+from eligibility.report.workbook import MAX_TITLE, sheet_title
+
+# what gives a check or pathway id away: CPC-A-removal, CCA-recert, option-2, CPC-exam@...
+ID_PIECES = re.compile(r"\w-(exam|full|removal|renewal|recert)\b|option-\d|@[A-Z]")
+
+
+def test_every_check_has_a_title_in_words_of_its_credential(rulebook) -> None:
+    ids = rulebook.all_check_ids()
+    titles = check_titles(rulebook, ids)
+    assert len(set(titles.values())) == len(ids)  # a title names one check
+    for check, title in titles.items():
+        credential = rulebook.credential_of(check)
+        assert title.startswith(f"{credential.id}: "), title
+        assert check not in title and not ID_PIECES.search(title), title
+    assert check_title(rulebook, "CPC-A-removal") == "CPC: removing the apprentice designation"
+    pinned = check_title(rulebook, "CPC-exam@AAPC-2019")
+    assert pinned.startswith("CPC: sitting the exam (rules version ") and "AAPC-2019" not in pinned
+
+
+def test_sheet_names_are_words_excel_takes(rulebook) -> None:
+    taken: set[str] = set()
+    names = [sheet_title(check_short(rulebook, c), taken) for c in rulebook.all_check_ids()]
+    assert len({n.lower() for n in names}) == len(names)
+    for name in names:
+        assert len(name) <= MAX_TITLE and not set(name) & set("[]:*?/\\"), name
+        assert not ID_PIECES.search(name), name
+    assert check_short(rulebook, "CPC-A-removal") == "CPC apprentice removal"
+
+
+def test_a_pathway_is_named_by_its_title(rulebook) -> None:
+    version = rulebook.select("CPC-A-removal", __import__("datetime").date(2026, 11, 22)).version
+    rule_version = f"{version.id} {version.version}"
+    title = pathway_title(rulebook, "CPC-A-removal", rule_version, "Option 2")
+    assert title.startswith("Option 2: ") and len(title) > len("Option 2: ")
+    assert pathway_title(rulebook, "CPC-exam", rule_version, "") == ""
+
+
+def test_policies_are_said_as_questions_and_readings(rulebook) -> None:
+    policy = next(iter(rulebook.policies.values()))
+    other = next(v for v in policy.values if v != policy.default)
+    lines = policy_lines(rulebook.policies, {policy.id: other})
+    assert len(lines) == len(rulebook.policies)
+    assert lines[0].startswith(policy.question) and "chosen for this run" in lines[0]
+    assert policy.values[other][1:] in lines[0]
+    assert all("(the default)" in line for line in lines[1:])
+    for line in lines:
+        assert not any(p in line for p in rulebook.policies), line  # no policy id
+        assert not any(f"={v}" in line for p in rulebook.policies.values() for v in p.values)
+
+
+class _Visible(HTMLParser):
+    """A page's text as shown: without styles, nor the folded list of ids for --cert."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag, attrs) -> None:
+        folded = tag == "details" and "ids" in (dict(attrs).get("class") or "")
+        if tag == "style" or folded or (self.hidden and tag == "details"):
+            self.hidden += 1
+
+    def handle_endtag(self, tag) -> None:
+        if self.hidden and tag in ("style", "details"):
+            self.hidden -= 1
+
+    def handle_data(self, data) -> None:
+        if not self.hidden:
+            self.text.append(data)
+
+
+def _visible(page: str) -> str:
+    parser = _Visible()
+    parser.feed(page)
+    return "".join(parser.text)
+
+
+@pytest.fixture(scope="module")
+def summaries(tmp_path_factory, rulebook) -> tuple[str, str]:
+    folder = tmp_path_factory.mktemp("words")
+    cohort = folder / "c.jsonl"
+    write(cohort, 40, seed=41, broken_rows=1)
+    pytest.importorskip("pygal")
+    texts = []
+    for name in ("s.html", "s.md"):
+        run_batch(read_items(cohort), rulebook, summary_out=folder / name)
+        texts.append((folder / name).read_text(encoding="utf-8"))
+    return texts[0], texts[1]
+
+
+def test_the_html_summary_names_checks_in_words_and_keeps_ids_folded(summaries, rulebook):
+    page, _ = summaries
+    shown = _visible(page)
+    assert "CPC: removing the apprentice designation" in shown
+    assert not ID_PIECES.search(shown), ID_PIECES.search(shown)
+    assert not any(p in shown for p in rulebook.policies)  # policies in words
+    assert all(p.question in shown for p in rulebook.policies.values())
+    folded = page.split('<details class="ids">', 1)[1].split("</details>", 1)[0]
+    assert "<code>CPC-A-removal</code>" in folded  # for --cert, out of the way
+
+
+def test_the_markdown_summary_names_no_id(summaries, rulebook):
+    _, text = summaries
+    assert "CPC: removing the apprentice designation" in text
+    assert not ID_PIECES.search(text), ID_PIECES.search(text)
+    assert not any(p in text for p in rulebook.policies)
+    versions = {v.id for c in rulebook.credentials for v in c.versions}
+    assert not any(re.search(rf"\b{re.escape(v)}\b", text) for v in versions)
+
+
+@pytest.mark.parametrize(("rows", "said"), [(1, "1 student read"), (2, "2 students read")])
+def test_the_closing_line_counts_in_good_english(rows, said, rulebook) -> None:
+    tally = Tally()
+    tally.rows = tally.checked = rows
+    line = closing_line(tally, ["r.csv"], rulebook)
+    assert line.startswith(f"Done: {said}, {rows} checked, 0 error rows.")
+    assert not any(p in line for p in rulebook.policies)
+
+
+def test_a_tally_without_the_rule_book_still_reads(tmp_path: Path) -> None:
+    """A summary put together without the rule book (by hand, in a test) names checks by their
+    labels: nothing fails for want of titles."""
+    from eligibility.report.summary import summary_markdown
+
+    assert "the defaults" in summary_markdown(Tally())
