@@ -50,6 +50,7 @@ FIELD_WORDS = {
     "applies_logic": "applies-when logic",
     "standing_met": "standing when met",
     "standing_not_met": "standing when not met",
+    "standing_fix": "ways forward by standing",
     "text": "text",
     "measure": "measure",
     "unit": "unit",

@@ -105,6 +105,9 @@ def explain(result: CheckResult, policies: Mapping[str, Policy]) -> Explanation:
         return Explanation(result, HEADLINES[result.status], verdict, None, (), (), policies)
     closest = next((p for p in pathways if p.status != MET), None)
     actions = _actions(pathways, policies)
+    standing_steps = dict(check.standing_fix).get(result.standing or "")
+    if standing_steps:  # the conditions' own fixes cannot undo this standing (rule-format.md)
+        actions = tuple(Action((step,), ()) for step in standing_steps)
     by = eligible_sentence(result.eligible_by, root.node.kind == "any")
     return Explanation(
         result, HEADLINES[result.status], verdict, closest, actions, (), policies, by

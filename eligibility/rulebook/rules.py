@@ -117,6 +117,9 @@ class Check:
     applies_logic: Compiled | None = None
     standing_met: str | None = None
     standing_not_met: Compiled | None = None
+    # the ways forward for a standing no condition's own fix can undo (a revoked credential:
+    # paying "before the revocation date" can no longer work): (standing, its steps)
+    standing_fix: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -1229,6 +1232,10 @@ def _check(
         )
         if "standing" in raw
         else None,
+        standing_fix=tuple(
+            (standing, (steps,) if isinstance(steps, str) else tuple(steps))
+            for standing, steps in raw.get("standing", {}).get("fix", {}).items()
+        ),
     )
 
 
