@@ -88,6 +88,10 @@ def measurement(result: NodeResult) -> str | None:
         return None
     label = node.measure or "found"
     text = f"{label}: {quantity(result.found, node.unit)}"
+    if result.found_range is not None:  # the found value depends on what is not known
+        low, high = result.found_range
+        first = quantity(low, node.unit if node.unit == "months" else None)  # "30 to 36 CEUs"
+        text = f"{label}: {first} to {quantity(high, node.unit)}"
     if result.needed is not None and not isinstance(result.needed, bool):
         need = f"{quantity(result.needed, node.unit)} needed"
         if result.shortfall:
