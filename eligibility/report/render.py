@@ -87,7 +87,11 @@ def measurement(result: NodeResult) -> str | None:
     if result.needed is None and not isinstance(result.found, list):
         return None
     label = node.measure or "found"
-    text = f"{label}: {quantity(result.found, node.unit)}"
+    found = result.found
+    if isinstance(found, list) and node.words:  # codes in the fact file's words
+        words = dict(node.words)
+        found = [words.get(code, code) if isinstance(code, str) else code for code in found]
+    text = f"{label}: {quantity(found, node.unit)}"
     if result.found_range is not None:  # the found value depends on what is not known
         low, high = result.found_range
         first = quantity(low, node.unit if node.unit == "months" else None)  # "30 to 36 CEUs"
