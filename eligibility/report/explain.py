@@ -47,6 +47,9 @@ class Action:
 
     steps: tuple[str, ...]
     completes: tuple[str, ...]
+    # a step gives a fact the profile leaves unknown (an exact date, a flag): the pathway is met
+    # only if what is given turns out as it needs, so the answer must not promise it
+    if_given: bool = False
 
 
 @dataclass(frozen=True)
@@ -160,7 +163,18 @@ def _actions(
                 found[steps].append(pathway.node.id)
     minimal = [s for s in found if s and not any(other < s for other in found if other)]
     minimal.sort(key=len)
-    return tuple(Action(tuple(sorted(s)), tuple(found[s])) for s in minimal[:MAX_ACTIONS])
+    giving = {
+        step(leaf, policies) for p in pathways for leaf in _leaves(p) if leaf.status == UNKNOWN
+    }
+    return tuple(
+        Action(tuple(sorted(s)), tuple(found[s]), bool(s & giving)) for s in minimal[:MAX_ACTIONS]
+    )
+
+
+def _leaves(result: NodeResult) -> list[NodeResult]:
+    if result.node.kind == "leaf":
+        return [result]
+    return [leaf for child in result.children for leaf in _leaves(child)]
 
 
 def _ways(result: NodeResult, policies: Mapping[str, Policy] | None = None) -> list[frozenset[str]]:

@@ -254,6 +254,8 @@ def action_lines(e: Explanation) -> list[str]:
     for action in e.actions:
         completes = [i for i in action.completes if r.requires is None or i != r.requires.node.id]
         target = f" -> {', '.join(_pathway_names(r, completes))} met" if completes else ""
+        if target and action.if_given:  # giving a fact decides it, either way
+            target += ", if what you give meets it"
         lines.append(f"{' and '.join(action.steps)}{target}")
     return lines
 
