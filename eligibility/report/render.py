@@ -706,8 +706,6 @@ def _node_json(result: NodeResult, lean: bool = False) -> dict[str, Any]:
             ],
             fix=step(result) if result.status != MET else None,
         )
-        if result.found_range is not None:
-            out["found_range"] = list(result.found_range)
         if result.lacking:
             out["lacking"] = list(result.lacking)
         if result.not_counted:
