@@ -50,6 +50,8 @@ FIELD_WORDS = {
     "applies_logic": "applies-when logic",
     "standing_met": "standing when met",
     "standing_not_met": "standing when not met",
+    "standing_fix": "ways forward by standing",
+    "words": "words for the codes it reads",
     "text": "text",
     "measure": "measure",
     "unit": "unit",

@@ -61,6 +61,9 @@ class NodeResult:
     default_status: str = MET  # under the policies in effect, before alternatives are compared
     not_counted: tuple[LeftOut, ...] = ()  # records the facts it reads left out, and why
     lacking: tuple[str, ...] = ()  # the parts of an "all of these" leaf that fail, in words
+    # the least and most found under the readings of what the profile leaves unknown (a date
+    # known to the month: a range of months), when they differ; ``found`` is one of them
+    found_range: tuple[float, float] | None = None
 
     @property
     def depends_on(self) -> tuple[str, ...]:

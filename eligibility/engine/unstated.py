@@ -309,7 +309,21 @@ def _merged_node(
         _unknown_leaf(node),
         node=replace(node.node, supply=(*node.node.supply, *((u.named, u.how) for u in deciding))),
         missing=(*node.missing, *(u.named for u in deciding)),
+        found_range=_found_range([node, *others]),
     )
+
+
+def _found_range(results: Sequence[NodeResult | None]) -> tuple[float, float] | None:
+    """The least and most a leaf found across the readings, when numbers that differ: what a
+    person may have (23 months 24 days to 24 months 22 days), rather than one end of it."""
+    numbers = [
+        r.found
+        for r in results
+        if r is not None and isinstance(r.found, int | float) and not isinstance(r.found, bool)
+    ]
+    if not numbers or min(numbers) == max(numbers):
+        return None
+    return (min(numbers), max(numbers))
 
 
 def _merged_outcome(mine: Any, others: list[Any]) -> Any:

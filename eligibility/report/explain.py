@@ -47,6 +47,9 @@ class Action:
 
     steps: tuple[str, ...]
     completes: tuple[str, ...]
+    # a step gives a fact the profile leaves unknown (an exact date, a flag): the pathway is met
+    # only if what is given turns out as it needs, so the answer must not promise it
+    if_given: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,11 @@ def explain(result: CheckResult, policies: Mapping[str, Policy]) -> Explanation:
         return Explanation(result, HEADLINES[result.status], verdict, None, (), (), policies)
     closest = next((p for p in pathways if p.status != MET), None)
     actions = _actions(pathways, policies)
+    standing_steps = dict(check.standing_fix).get(result.standing or "")
+    if standing_steps:  # the conditions' own fixes cannot undo this standing (rule-format.md)
+        actions = tuple(Action((step,), ()) for step in standing_steps)
+    if result.eligible_by is not None and not standing_steps:
+        actions = _dated(actions, result.eligible_by, pathways, policies)
     by = eligible_sentence(result.eligible_by, root.node.kind == "any")
     return Explanation(
         result, HEADLINES[result.status], verdict, closest, actions, (), policies, by
@@ -157,7 +165,47 @@ def _actions(
                 found[steps].append(pathway.node.id)
     minimal = [s for s in found if s and not any(other < s for other in found if other)]
     minimal.sort(key=len)
-    return tuple(Action(tuple(sorted(s)), tuple(found[s])) for s in minimal[:MAX_ACTIONS])
+    giving = {
+        step(leaf, policies) for p in pathways for leaf in _leaves(p) if leaf.status == UNKNOWN
+    }
+    return tuple(
+        Action(tuple(sorted(s)), tuple(found[s]), bool(s & giving)) for s in minimal[:MAX_ACTIONS]
+    )
+
+
+def _dated(
+    actions: tuple[Action, ...],
+    eligible: EligibleBy,
+    pathways: tuple[NodeResult, ...],
+    policies: Mapping[str, Policy] | None,
+) -> tuple[Action, ...]:
+    """The ways that complete the eligible-by pathway, with its day where a step closes only
+    with time (``closes_with_time``: a letter asked for today vouches only for today's months,
+    so "ask for a letter" alone would not meet it)."""
+    pathway = next((p for p in pathways if p.node.id == eligible.pathway.id), None)
+    if pathway is None:
+        return actions
+    day = eligible.day.isoformat()
+    waiting = {
+        step(leaf, policies)
+        for leaf in _leaves(pathway)
+        if leaf.status == NOT_MET and leaf.node.closes_with_time and leaf.reached_on is None
+    }
+    dated = []
+    for action in actions:
+        if pathway.node.id in action.completes and waiting & set(action.steps):
+            steps = [f"{s}, dated {day} or later" if s in waiting else s for s in action.steps]
+            if eligible.jobs_continue and not any(f"until {day}" in s for s in steps):
+                steps.append(f"keep working in your current coding job until {day}")
+            action = Action(tuple(sorted(steps)), action.completes, action.if_given)
+        dated.append(action)
+    return tuple(dated)
+
+
+def _leaves(result: NodeResult) -> list[NodeResult]:
+    if result.node.kind == "leaf":
+        return [result]
+    return [leaf for child in result.children for leaf in _leaves(child)]
 
 
 def _ways(result: NodeResult, policies: Mapping[str, Policy] | None = None) -> list[frozenset[str]]:

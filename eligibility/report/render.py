@@ -87,7 +87,15 @@ def measurement(result: NodeResult) -> str | None:
     if result.needed is None and not isinstance(result.found, list):
         return None
     label = node.measure or "found"
-    text = f"{label}: {quantity(result.found, node.unit)}"
+    found = result.found
+    if isinstance(found, list) and node.words:  # codes in the fact file's words
+        words = dict(node.words)
+        found = [words.get(code, code) if isinstance(code, str) else code for code in found]
+    text = f"{label}: {quantity(found, node.unit)}"
+    if result.found_range is not None:  # the found value depends on what is not known
+        low, high = result.found_range
+        first = quantity(low, node.unit if node.unit == "months" else None)  # "30 to 36 CEUs"
+        text = f"{label}: {first} to {quantity(high, node.unit)}"
     if result.needed is not None and not isinstance(result.needed, bool):
         need = f"{quantity(result.needed, node.unit)} needed"
         if result.shortfall:
@@ -246,6 +254,8 @@ def action_lines(e: Explanation) -> list[str]:
     for action in e.actions:
         completes = [i for i in action.completes if r.requires is None or i != r.requires.node.id]
         target = f" -> {', '.join(_pathway_names(r, completes))} met" if completes else ""
+        if target and action.if_given:  # giving a fact decides it, either way
+            target += ", if what you give meets it"
         lines.append(f"{' and '.join(action.steps)}{target}")
     return lines
 

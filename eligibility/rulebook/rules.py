@@ -92,6 +92,8 @@ class Node:
     assumes_when: tuple[str, ...] = ()
     supply: tuple[tuple[str, str], ...] = ()  # (fact read, how to supply it when unknown)
     grows: bool = False  # reads a fact an ongoing job increases: time alone may meet it
+    # (code, its words) for the list facts it reads: a found list is shown in words, not codes
+    words: tuple[tuple[str, str], ...] = ()
     # a leaf time closes under a stated assumption other than jobs going on (rule-format.md)
     closes_with_time: TimeAssumption | None = None
 
@@ -117,6 +119,9 @@ class Check:
     applies_logic: Compiled | None = None
     standing_met: str | None = None
     standing_not_met: Compiled | None = None
+    # the ways forward for a standing no condition's own fix can undo (a revoked credential:
+    # paying "before the revocation date" can no longer work): (standing, its steps)
+    standing_fix: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -1229,6 +1234,10 @@ def _check(
         )
         if "standing" in raw
         else None,
+        standing_fix=tuple(
+            (standing, (steps,) if isinstance(steps, str) else tuple(steps))
+            for standing, steps in raw.get("standing", {}).get("fix", {}).items()
+        ),
     )
 
 
@@ -1297,6 +1306,12 @@ def _node(
         sides=compiled_sides,
         supply=tuple((read, entry.supply) for read, entry in entries if entry and entry.supply),
         grows=any(entry and entry.grows for _, entry in entries),
+        words=tuple(
+            (code, word)
+            for _, entry in entries
+            if entry and entry.words
+            for code, word in entry.words.items()
+        ),
         **common,
     )
 

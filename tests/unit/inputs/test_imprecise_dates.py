@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from eligibility.api import check_profile
+from eligibility.api import check, check_profile
 from eligibility.dates import parse, span
 from eligibility.errors import InputError
 from eligibility.inputs.formatversion import date_fields, imprecise_dates
@@ -84,3 +84,15 @@ def test_the_same_start_as_a_day_gives_a_definite_answer() -> None:
     assert _experience(data, date(2026, 11, 22)).status == "met"
     data["work_history"][0]["date_precision"] = "month"  # recorded: the day is not known
     assert _experience(data, date(2026, 11, 22)).status == "unknown"
+
+
+def test_the_range_found_is_given_in_the_text() -> None:
+    """Issue 14 item 7: a start known to the month gives a range of months, not one end of it."""
+    leaf = _experience(copy.deepcopy(dict(X73.data)), date(2026, 11, 22))
+    low, high = leaf.found_range
+    assert low == pytest.approx(23 + 24 / 30.4375, abs=0.01)  # from 2024-11-30
+    assert high == pytest.approx(24 + 22 / 30.4375, abs=0.01)  # from 2024-11-01
+    report = check(PROFILES / "x73-month-precise-start.yaml", "CPC-A-removal", "2026-11-22")
+    assert "coding experience: 23 months 24 days to 24 months 22 days" in report.to_text()
+    met = _experience(copy.deepcopy(dict(X73.data)), date(2027, 1, 25))
+    assert met.found_range is None  # met from either end: the answer stands, as found

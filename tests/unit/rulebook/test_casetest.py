@@ -21,7 +21,11 @@ from tests.conftest import PROFILES, RULES
 HANA = PROFILES / "c09-hana-sato.yaml"  # C09: course two hours short (the README's example)
 JULIA = PROFILES / "c11-julia-brooks.yaml"  # C11: CPC revoked for unpaid dues
 ELENA = PROFILES / "c06-elena-petrova.yaml"  # C06: 16 hours a week, ambiguous under CONV-3
-LETTER = "ask your employer, supervisor or HR department for a letter that meets AAPC's rules"
+# C09's option 1: a letter that vouches for 24 months, so dated when she has worked them
+LETTER = (
+    "ask your employer, supervisor or HR department for a letter that meets AAPC's rules,"
+    " dated 2027-08-31 or later"
+)
 
 
 def run(*args) -> Result:
