@@ -131,7 +131,7 @@ def test_batch_makes_the_spreadsheets_and_letters_the_command_makes(tmp_path):
 
 
 def test_batch_refuses_a_full_json_lines_report_into_a_csv_file(tmp_path):
-    with pytest.raises(eligibility.InputError, match="names a .csv report"):
+    with pytest.raises(eligibility.InputError, match=r"names a \.csv report"):
         eligibility.batch(PROFILES, tmp_path / "r.csv", jsonl_full=True)
     assert not (tmp_path / "r.csv").exists()
 
