@@ -550,7 +550,7 @@ class CohortChecker:
                 ),
                 ";".join(outcome.ambiguous) if status == AMBIGUOUS else "",
                 shortfall,
-                *self._closest_and_next(plan, check, status, lacking, outcome.unknown),
+                *self._closest_and_next(plan, check, status, standing, lacking, outcome.unknown),
                 eligible_by.isoformat() if eligible_by else "",
                 version,
                 "",
@@ -563,6 +563,7 @@ class CohortChecker:
         plan: Plan,
         check: Any,
         status: str,
+        standing: str | None,
         lacking: tuple[Any, ...],
         unknown: tuple[str, ...],
     ) -> tuple[str, str]:
@@ -573,6 +574,7 @@ class CohortChecker:
             plan.as_of,
             check.shape,
             status,
+            standing,
             unknown if status == UNKNOWN else (),
             tuple(
                 (
@@ -590,7 +592,7 @@ class CohortChecker:
         if words is None:
             words = (
                 closest_name(check.check, lacking),
-                next_step(check.check, status, lacking, unknown, self.book.policies),
+                next_step(check.check, status, lacking, unknown, self.book.policies, standing),
             )
             self._words.put(key, words)
         return words
