@@ -706,6 +706,8 @@ def _node_json(result: NodeResult, lean: bool = False) -> dict[str, Any]:
             ],
             fix=step(result) if result.status != MET else None,
         )
+        if result.found_range is not None:  # what was found depends on what is not known
+            out["found_range"] = list(result.found_range)
         if result.lacking:
             out["lacking"] = list(result.lacking)
         if result.not_counted:

@@ -18,6 +18,7 @@ from referencing import Registry, Resource
 from benchmarks.generate import write
 from eligibility import __version__
 from eligibility.cli import main
+from eligibility.report.provenance import REPORT_VERSION
 from tests.conftest import PROFILES, ROOT, RULES
 
 C01, C09 = PROFILES / "c01-ana-torres.yaml", PROFILES / "c09-hana-sato.yaml"
@@ -223,7 +224,7 @@ def test_a_reference_between_schemas_resolves_offline():
     report_id = SCHEMAS["report"]["$id"]
     entry = Draft202012Validator({"$ref": f"{report_id}#/$defs/error_report"}, registry=REGISTRY)
     row = {
-        "report_version": 3,
+        "report_version": REPORT_VERSION,
         "tool": {"name": "eligibility", "version": __version__},
         "profile": {"source": "c.jsonl:3", "row": 3, "candidate_id": None, "name": None},
         "error": {"file": "c.jsonl:3", "place": None, "problem": "broken", "fix": None},
