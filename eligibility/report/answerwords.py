@@ -16,12 +16,6 @@ from eligibility.rulebook.rules import Check, Node, Policy
 MAX_UNKNOWN_STEPS = 3  # an unknown answer names at most this many facts to supply, then "..."
 
 
-def pathway_name(node: Node) -> str:
-    """A pathway's name as ``check`` shows it: its text up to a colon ("Option 2")."""
-    text = node.text.split(":")[0].split(" (")[0]
-    return text if len(text) <= 60 else text[:57].rstrip() + "..."
-
-
 def _closest(check: Check | None, lacking: tuple[NodeResult, ...]) -> Node | None:
     """The pathway (a child of an ``any`` root, else the root) the lacking conditions belong to."""
     if check is None or not lacking:
@@ -38,7 +32,7 @@ def closest_name(check: Check | None, lacking: tuple[NodeResult, ...]) -> str:
     pathway = _closest(check, lacking)
     if pathway is None or check is None or pathway is check.requires:
         return ""
-    return pathway_name(pathway)
+    return pathway.title
 
 
 def _tree(node: Node, lacking: Mapping[str, NodeResult]) -> NodeResult:

@@ -135,10 +135,10 @@ def _summary_lines(explanations: list[Explanation], colour: bool = False) -> lis
         extra = ""
         if e.closest is not None and e.closest.distance:
             things = "thing" if e.closest.distance == 1 else "things"
-            extra = f" (closest: {_short_text(e.closest)}, {e.closest.distance} {things} missing)"
+            extra = f" (closest: {e.closest.node.title}, {e.closest.distance} {things} missing)"
         apart = e.result.recommends
         if apart is not None:
-            extra += f" ({_short_text(apart)}: {STATUS_WORDS.get(apart.status, apart.status)})"
+            extra += f" ({apart.node.title}: {STATUS_WORDS.get(apart.status, apart.status)})"
         if e.result.eligible_by is not None:
             extra += f" (eligible by {e.result.eligible_by.day.isoformat()})"
         if e.result.review:
@@ -154,12 +154,6 @@ def _summary_lines(explanations: list[Explanation], colour: bool = False) -> lis
 
 def _summary_footer() -> str:
     return "For the full explanation of one: eligibility check PROFILE --cert CHECK-ID"
-
-
-def _short_text(result: NodeResult) -> str:
-    """A pathway's name: its text up to a colon ("Option 2"), else the text, shortened."""
-    text = result.node.text.split(":")[0].split(" (")[0]
-    return text if len(text) <= 60 else text[:57].rstrip() + "..."
 
 
 def explanation_text(report: ProfileReport, e: Explanation, colour: bool = False) -> str:
@@ -191,9 +185,9 @@ def explanation_text(report: ProfileReport, e: Explanation, colour: bool = False
     if e.closest is not None and r.requires is not None and r.requires.node.kind == "any":
         if e.closest.distance:
             things = "one thing" if e.closest.distance == 1 else f"{e.closest.distance} things"
-            lines.append(f"  Closest: {_short_text(e.closest)}, {things} missing.")
+            lines.append(f"  Closest: {e.closest.node.title}, {things} missing.")
         else:  # nothing found missing: what it needs is not known (below)
-            lines.append(f"  Closest: {_short_text(e.closest)}, if what is not known holds.")
+            lines.append(f"  Closest: {e.closest.node.title}, if what is not known holds.")
     if e.eligible_by:
         lines.append(f"  {e.eligible_by}")
     if r.requires is not None:
@@ -263,7 +257,7 @@ def action_lines(e: Explanation) -> list[str]:
 def _pathway_names(result: CheckResult, ids: Iterable[str]) -> list[str]:
     assert result.requires is not None
     by_id = {child.node.id: child for child in (result.requires, *result.requires.children)}
-    return [_short_text(by_id[i]) if i in by_id else i for i in ids]
+    return [by_id[i].node.title if i in by_id else i for i in ids]
 
 
 def _tree_lines(

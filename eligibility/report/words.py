@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from eligibility.report.answerwords import pathway_name
 from eligibility.rulebook.rules import Check, Policy, RuleBook, Version
 
 # what each kind of check asks, for a title and (short) a spreadsheet tab
@@ -84,7 +83,7 @@ def pathway_title(book: RuleBook, label: str, rule_version: str, closest: str) -
         if check is None or version.id != wanted or check.requires.kind != "any":
             continue
         for pathway in check.requires.children:
-            if pathway_name(pathway) == closest:
+            if pathway.title == closest:
                 return pathway.text
     return closest
 

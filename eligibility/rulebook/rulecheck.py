@@ -37,6 +37,7 @@ ERROR, WARNING = "error", "warning"
 
 MAX_LOGIC_SIZE = 500  # values in one condition's JsonLogic (operators, arguments, literals)
 MAX_CONDITIONS = 200  # conditions in one check (requires and recommends together)
+MAX_TITLE = 60  # a pathway's name, as answers name it ("Closest: ..."), in characters
 
 # Standard JsonLogic (jsonlogic.com/operations.html) as datalogic-py names it; "log" is
 # standard too but the engine does not have it (an unknown operator).
@@ -373,6 +374,13 @@ class _Version:
                 f"{count} conditions in one check (at most {MAX_CONDITIONS})",
                 "split the check, or simplify it",
             )
+        for part in ("requires", "recommends"):
+            root = check.get(part)
+            if root and "any" in root:
+                for i, pathway in enumerate(root["any"]):
+                    self._title(pathway, [*where, part, "any", i])
+            elif root:
+                self._title(root, [*where, part])
         applies = check.get("applies_when")
         if applies:
             self._logic(applies["logic"], [*where, "applies_when", "logic"], "condition")
@@ -380,6 +388,21 @@ class _Version:
         standing = check.get("standing")
         if standing:
             self._logic(standing["not_met"], [*where, "standing", "not_met"], "standing")
+
+    def _title(self, pathway: Mapping[str, Any], where: list) -> None:
+        """Warn when answers would name a pathway by a long text ("Closest: ...", "-> ... met"):
+        its text up to a colon or a parenthesis, with no shorter ``name``."""
+        if self.errors_only or pathway.get("name"):
+            return
+        title = pathway["text"].split(":")[0].split(" (")[0]
+        if len(title) > MAX_TITLE:
+            self.found.add(
+                WARNING,
+                "long-name",
+                [*where, "text"],
+                f"answers name this pathway by its text, {len(title)} characters long",
+                f"give it a 'name' of at most {MAX_TITLE} characters (\"Option 2\" or a few words)",
+            )
 
     def _condition(self, node: Mapping[str, Any], where: list, ids: set[str]) -> None:
         if node["id"] in ids:

@@ -75,6 +75,7 @@ class Node:
     text: str
     kind: str
     children: tuple[Node, ...] = ()
+    name: str | None = None  # a pathway's short name, where its text is too long to name it
     logic: Compiled | None = None
     sides: tuple[str, Compiled, Compiled] | None = None
     measure: str | None = None
@@ -96,6 +97,12 @@ class Node:
     words: tuple[tuple[str, str], ...] = ()
     # a leaf time closes under a stated assumption other than jobs going on (rule-format.md)
     closes_with_time: TimeAssumption | None = None
+
+    @property
+    def title(self) -> str:
+        """How a pathway is named where it is not explained ("Closest: Option 2"): its ``name``,
+        else its text up to a colon or a parenthesis, whole (a name cut short says nothing)."""
+        return self.name or self.text.split(":")[0].split(" (")[0]
 
     def walk(self) -> Iterator[Node]:
         yield self
@@ -1263,6 +1270,7 @@ def _node(
     common = dict(
         id=raw["id"],
         text=raw["text"],
+        name=raw.get("name"),
         measure=raw.get("measure"),
         unit=raw.get("unit"),
         fix=raw.get("fix"),

@@ -549,6 +549,16 @@ OTHERS = [
         None,
     ),
     (
+        "pathway-named-by-a-long-text",
+        "ahima/ccs.yaml",
+        "\n              name: Another body's coding credential AND 12 months",
+        "",
+        WARNING,
+        "long-name",
+        "answers name this pathway by its text, 91 characters long",
+        None,
+    ),
+    (
         "unusual-check-id",
         "ahima/cca.yaml",
         "- id: CCA-exam",
