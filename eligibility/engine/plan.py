@@ -1280,6 +1280,9 @@ class _Context:
             else (),
             review=review,
             eligible_by=eligible,
+            standing_if_not_met=self.standing(check, NOT_MET, run.values)
+            if status == UNKNOWN
+            else None,
         )
 
     def reading_standings(

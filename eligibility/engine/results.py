@@ -135,6 +135,9 @@ class CheckResult:
     reading_standings: tuple[ReadingStanding, ...] = ()
     review: tuple[Review, ...] = ()  # "needs human review": the questions the answer rests on
     eligible_by: EligibleBy | None = None  # not met, but time alone makes it met (see EligibleBy)
+    # an unknown keeping check's standing were it not met (revoked: no condition's fix can
+    # undo it any more, so the explanation offers the standing's own way forward instead)
+    standing_if_not_met: str | None = None
 
 
 @dataclass(frozen=True)

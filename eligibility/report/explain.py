@@ -111,6 +111,13 @@ def explain(result: CheckResult, policies: Mapping[str, Policy]) -> Explanation:
     standing_steps = dict(check.standing_fix).get(result.standing or "")
     if standing_steps:  # the conditions' own fixes cannot undo this standing (rule-format.md)
         actions = tuple(Action((step,), ()) for step in standing_steps)
+    beyond = dict(check.standing_fix).get(result.standing_if_not_met or "")
+    if result.status == UNKNOWN and beyond:
+        # were it not met, its standing (revoked) is one no condition's fix can undo any more:
+        # what is left is to settle what is not known, and the standing's own ways if it fails
+        actions = tuple(a for a in actions if a.if_given) + tuple(
+            Action((f"if it turns out not met: {step}",), ()) for step in beyond
+        )
     if result.eligible_by is not None and not standing_steps:
         actions = _dated(actions, result.eligible_by, pathways, policies)
     by = eligible_sentence(result.eligible_by, root.node.kind == "any")
