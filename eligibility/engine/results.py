@@ -156,11 +156,33 @@ class ProfileReport:
         return all(r.status in ("met", "not_applicable") for r in self.results)
 
 
-def _closeness(result: NodeResult) -> tuple[bool, bool, int, float]:
+def _closeness(result: NodeResult) -> tuple[bool, bool, int, float, float]:
     """Met first; then what a person can complete (a pathway with a condition nothing can make
     true, one without a fix, comes last); then fewest unmet conditions; then the smallest
-    relative shortfall."""
-    return (result.status != MET, not doable(result), result.distance, _relative_gap(result))
+    relative shortfall; then the soonest: the fewest months that only time can give (none for
+    steps a person can take now). The sources give no duration for a course or Practicode, so
+    waiting decides only between pathways that lack as much (24 months of coding to come
+    against a course and Practicode, both lacking wholly)."""
+    return (
+        result.status != MET,
+        not doable(result),
+        result.distance,
+        _relative_gap(result),
+        _waiting(result),
+    )
+
+
+def _waiting(result: NodeResult) -> float:
+    """The months ``result`` waits for: the most any unmet condition that only time meets lacks
+    (experience that grows, so much more of it), 0 when every step can be taken now."""
+    if result.status == MET:
+        return 0.0
+    if not result.children:
+        if result.node.grows and result.node.unit == "months" and result.shortfall:
+            return float(result.shortfall)
+        return 0.0
+    waits = [_waiting(child) for child in result.children]
+    return max(waits) if result.node.kind == "all" else min(waits)
 
 
 def doable(result: NodeResult) -> bool:

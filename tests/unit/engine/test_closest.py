@@ -40,3 +40,34 @@ def test_fewer_unmet_conditions_still_come_first_among_those_that_can_be_complet
     one = _all("one", _leaf("a", short=20))
     two = _all("two", _leaf("b"), _leaf("c"))
     assert _any(two, one).children[0].node.id == "one"
+
+
+def test_among_as_many_steps_one_that_can_be_taken_now_comes_before_waiting() -> None:
+    """Issue 14 item 13 (how soon): 24 months of coding that only time gives comes after a
+    step a person can take now (Practicode), both lacking wholly."""
+    waiting = _all("wait", _grows("experience", short=24))
+    practicode = Node("practicode", "practicode", "leaf", fix="complete AAPC Practicode")
+    now = _all("now", NodeResult(practicode, NOT_MET, distance=1))
+    root = _any(waiting, now)
+    assert [c.node.id for c in root.children] == ["now", "wait"]
+    assert _actions(root.children)[0].completes == ("now",)
+
+
+def test_of_two_waits_the_shorter_comes_first() -> None:
+    longer = _all("longer", _grows("a", short=12))
+    shorter = _all("shorter", _grows("b", short=3))
+    assert [c.node.id for c in _any(longer, shorter).children] == ["shorter", "longer"]
+
+
+def _grows(node_id: str, *, short: float) -> NodeResult:
+    node = Node(node_id, node_id, "leaf", fix="keep coding", unit="months", grows=True)
+    return NodeResult(node, NOT_MET, found=24 - short, needed=24, shortfall=short, distance=1)
+
+
+def test_a_small_wait_still_comes_before_a_step_lacking_wholly() -> None:
+    """A month of coding to come against a course not begun: the sources give no duration for
+    the course, so the smaller shortfall decides (docs/rule-format.md)."""
+    waiting = _all("wait", _grows("experience", short=1))
+    practicode = Node("practicode", "practicode", "leaf", fix="complete AAPC Practicode")
+    now = _all("now", NodeResult(practicode, NOT_MET, distance=1))
+    assert [c.node.id for c in _any(now, waiting).children] == ["wait", "now"]
