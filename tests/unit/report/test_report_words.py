@@ -15,13 +15,13 @@ import pytest
 from benchmarks.generate import write
 from eligibility.batch import closing_line, run_batch
 from eligibility.inputs.cohort import read_items
+from eligibility.report.provenance import policy_lines
 from eligibility.report.summary import Tally
 from eligibility.report.words import (
     check_short,
     check_title,
     check_titles,
     pathway_title,
-    policy_lines,
 )
 from eligibility.report.workbook import MAX_TITLE, sheet_title
 
