@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from eligibility.report.answerwords import pathway_name
+from eligibility.report.answerwords import in_words, pathway_name
 from eligibility.rulebook.rules import Check, RuleBook, Version
 
 # what each kind of check asks, for a title and (short) a spreadsheet tab
@@ -104,3 +104,20 @@ def rule_version_words(book: RuleBook, rule_version: str) -> str:
             if version.id == wanted:
                 return version_words(version)
     return rule_version
+
+
+def review_words(book: RuleBook, review: str) -> str:
+    """The long CSV's ``review`` (the policies whose other reading would change the answer,
+    ``;``-separated) in words: what a person must check, as each policy's review text says it
+    (else its question)."""
+    said = []
+    for name in filter(None, review.split(";")):
+        policy = book.policies.get(name)
+        text = (policy.review or policy.question) if policy else name
+        said.append(text[:1].upper() + text[1:])
+    return "; ".join(said)
+
+
+def assumed_words(assumed: str) -> str:
+    """The long CSV's ``assumed`` (what reading a row took) with no profile field by its name."""
+    return in_words(assumed)
