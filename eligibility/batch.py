@@ -843,7 +843,7 @@ class _Made:
         checks = list(dict.fromkeys([*wanted, *seen]))  # every check asked for, applying or not
         statement = about(versions)
         if self.wide:
-            self.wide.write((BOM if excel else "") + csv_line(wide.header(checks)))
+            self.wide.write((BOM if excel else "") + csv_line(wide.header(checks, book)))
             with open(self.path, encoding="utf-8", newline="") as lines:
                 for student in students(lines):
                     self.wide.write(csv_line(wide.row(student, checks)))

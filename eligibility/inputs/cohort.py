@@ -1494,7 +1494,7 @@ def profile_from_flat(
             if not flat.get("letter_date"):
                 assumed.append(
                     f"the letter on file is taken to be dated {dated} (the export gives no"
-                    " letter_date; a letter can vouch only for work done by its date)"
+                    " date for the letter; a letter can vouch only for work done by its date)"
                 )
             profile["verification_letters"] = [
                 {

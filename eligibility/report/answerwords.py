@@ -3,13 +3,21 @@
 Read from an outcome (``engine.plan.Outcome``: what the closest pathway lacks), not a result
 tree, so that a batch's CSV report gets them without explaining every student; outcomes are
 shared by many students, so a report works these out once per outcome.
+
+The rules word a step for a person editing a profile file ("give renewal_month ...
+(memberships: [{organization: AAPC, renewal_month: 9}])"); a director reads the batch's, so
+they are said without the file's syntax (:func:`in_words`): a field by its question's title
+(``inputs/questions.py``), a code by its words in the fact file.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from functools import cache
 
 from eligibility.engine.results import MET, NOT_MET, UNKNOWN, NodeResult
+from eligibility.inputs.questions import Group, sections
 from eligibility.report.explain import _actions
 from eligibility.rulebook.rules import Check, Node, Policy
 
@@ -72,15 +80,102 @@ def next_step(
             return ""
         found = {leaf.node.id: leaf for leaf in lacking}
         actions = _actions((_tree(pathway, found),), policies)
-        return " and ".join(actions[0].steps) if actions else ""
+        return in_words(" and ".join(actions[0].steps), codes(check)) if actions else ""
     if status == UNKNOWN and check is not None and unknown:
         nodes = {node.id: node for node in check.requires.walk()}
         steps = list(dict.fromkeys(_supply(nodes[i]) for i in unknown if i in nodes))
         more = " and more" if len(steps) > MAX_UNKNOWN_STEPS else ""
-        return " and ".join(steps[:MAX_UNKNOWN_STEPS]) + more
+        return in_words(" and ".join(steps[:MAX_UNKNOWN_STEPS]) + more, codes(check))
     return ""
 
 
 def _supply(node: Node) -> str:
     """How to state what a condition reads and the profile does not say."""
     return node.supply[0][1] if node.supply else f"tell us: {node.text}"
+
+
+def codes(check: Check | None) -> dict[str, str]:
+    """The codes the check's conditions read, in the fact file's words (a topic's)."""
+    return {c: w for node in check.requires.walk() for c, w in node.words} if check else {}
+
+
+@cache
+def field_titles() -> dict[str, str]:
+    """Each profile field's name (a record list's too) -> its question's title as a sentence
+    says it ("paid through", "AAPC course"), from ``inputs/questions.py``."""
+    titles: dict[str, str] = {}
+
+    def add(name: str, title: str) -> None:
+        said = title if title[1:2].isupper() else title[:1].lower() + title[1:]
+        titles.setdefault(name, said)
+
+    def walk(group: Group) -> None:
+        if group.path:
+            add(group.path, group.title)
+        for item in group.items:
+            if isinstance(item, Group):
+                walk(item)
+            else:
+                add(item.path.rsplit(".", 1)[-1], item.title)
+
+    for group in sections():
+        walk(group)
+    return titles
+
+
+# a value written as the profile file writes it: "memberships: [{...}]", "education: {...}",
+# with what introduces it ("e.g. ", "(", ": ")
+_SNIPPET = re.compile(r"(\(|e\.g\.\s+|:\s+)?\b[a-z_]+:\s*(?=[\[{])")
+_CLOSE = {"[": "]", "{": "}"}
+
+
+def _without_snippets(text: str) -> str:
+    out, at = [], 0
+    for found in _SNIPPET.finditer(text):
+        if found.start() < at:
+            continue
+        end, stack = found.end(), []
+        for end in range(found.end(), len(text)):
+            char = text[end]
+            if char in _CLOSE:
+                stack.append(_CLOSE[char])
+            elif stack and char == stack[-1]:
+                stack.pop()
+                if not stack:
+                    break
+        if stack:  # not closed: not a value, kept as it is
+            continue
+        end += 1
+        if found.group(1) == "(" and text[end : end + 1] == ")":
+            end += 1
+        out.append(text[at : found.start()])
+        at = end
+    return "".join([*out, text[at:]])
+
+
+def in_words(text: str, code_words: Mapping[str, str] | None = None) -> str:
+    """A step written for a person editing a profile, said for one who does not (a program
+    director): values in the file's syntax left out ("(memberships: [...])"), a field named
+    beside its words left out ("the date you passed it (exam_pass_date)"), any other field
+    by its question's title ("renewal month") and a code by its words."""
+    titles, words = field_titles(), code_words or {}
+    said = _without_snippets(text)
+
+    def known(name: str) -> bool:
+        return name in titles or name in words
+
+    said = re.sub(
+        r"\s*\(([a-z]+_[a-z_]+)\)", lambda m: "" if known(m[1]) else m[0], said
+    )  # "(exam_pass_date)": the words before it say it
+
+    def word(match: re.Match[str]) -> str:
+        quoted, name = match[1], match[2]
+        if quoted:  # 'education': a field quoted is one
+            return words.get(quoted) or titles.get(quoted) or match[0]
+        if "_" not in name:  # a word of the sentence, not a name
+            return match[0]
+        return words.get(name) or titles.get(name) or match[0]
+
+    said = re.sub(r"'([a-z_]+)'|\b([a-z][a-z0-9]*(?:_[a-z0-9]+)*)\b", word, said)
+    said = re.sub(r"\s+([,.;:)])", r"\1", said)
+    return re.sub(r"\s{2,}", " ", said).strip(" ,;:")

@@ -60,13 +60,38 @@ def policies_used(policies: Mapping[str, Policy], chosen: Mapping[str, str]) -> 
     return {policy.id: chosen.get(policy.id, policy.default) for policy in policies.values()}
 
 
-def footer_text(as_of: date, versions: Iterable[Version], chosen: Mapping[str, str]) -> str:
-    """The last line of a text report: the same facts as the JSON reports state, in one line."""
+def policy_lines(policies: Mapping[str, Policy], chosen: Mapping[str, str]) -> list[str]:
+    """Each open question the sources leave and the reading used, as ``eligibility policies``
+    words them: "How is part-time coding work counted ...? Calendar time counts whatever the
+    hours (the default)."; the director's outputs list them all, ``check``'s footer the chosen."""
+    lines = []
+    for policy in policies.values():
+        value = chosen.get(policy.id, policy.default)
+        reading = policy.values.get(value, value)
+        how = "the default" if value == policy.default else "chosen for this run"
+        lines.append(f"{policy.question} {reading[:1].upper()}{reading[1:]} ({how}).")
+    return lines
+
+
+def footer_text(
+    as_of: date,
+    versions: Iterable[Version],
+    chosen: Mapping[str, str],
+    policies: Mapping[str, Policy] | None = None,
+) -> str:
+    """The last line of a text report: the same facts as the JSON reports state, in one line;
+    a policy chosen for the run in words (its question and the reading used, as
+    :func:`policy_lines` says it, with the rule book's ``policies``), the others at their
+    defaults."""
     used = dict.fromkeys((version.id, version.version) for version in versions)
     rules = ", ".join(f"{rule} {number}" for rule, number in used) or "none"
-    settled = ", ".join(f"{k}={v}" for k, v in chosen.items())
-    policies = f"{settled}, the others at their defaults" if settled else "the defaults"
+    known = policies or {}
+    said = policy_lines({k: known[k] for k in chosen if k in known}, chosen)
+    # a policy the book does not know (none reaches here: the CLI refuses them) keeps its value
+    said += [f"{k}: {v}." for k, v in chosen.items() if k not in known]
+    settled = " ".join(said)
+    policies_said = f"{settled} The others at their defaults." if settled else "the defaults"
     return (
         f"Answered by {TOOL} {__version__} · as of {as_of.isoformat()} · rules: {rules}"
-        f" · policies: {policies}"
+        f" · policies: {policies_said}"
     )

@@ -114,10 +114,12 @@ def text_report(report: ProfileReport, policies: Mapping[str, Policy], colour: b
     ``colour``: each status in its colour (``report/style.py``), the words unchanged."""
     explanations = [explain(result, policies) for result in report.results]
     head = f"{report.profile.label} · as of {report.as_of.isoformat()}"
-    if report.policies:
-        head += " · policies: " + ", ".join(f"{k}={v}" for k, v in report.policies.items())
+    if report.policies:  # in words on the last line, as the footer says every policy
+        count = len(report.policies)
+        head += f" · {count} open question{'s' if count != 1 else ''} of the sources settled"
+        head += " for this run (the last line says how)"
     head += "".join(f"\nAssumed: {assumption}" for assumption in report.profile.assumed)
-    footer = footer_text(report.as_of, _versions_used(report), report.policies)
+    footer = footer_text(report.as_of, _versions_used(report), report.policies, policies)
     if not report.detailed:
         lines = _summary_lines(explanations, colour)
         return "\n".join([head, "", *lines, "", _summary_footer(), footer])
@@ -557,7 +559,7 @@ def _versions_of(results: Sequence[CheckResult]) -> list[Version]:
 def check_text(report: ProfileReport, e: Explanation, colour: bool = False) -> str:
     """What ``check --cert ID`` prints for the one check ``e`` explains: its explanation and the
     last line saying which rules answered, on what date, under which policies."""
-    footer = footer_text(report.as_of, _versions_of([e.result]), report.policies)
+    footer = footer_text(report.as_of, _versions_of([e.result]), report.policies, e.policies)
     return f"{explanation_text(report, e, colour)}\n\n{footer}"
 
 

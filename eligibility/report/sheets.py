@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
 
-from eligibility.report.provenance import TOOL
-from eligibility.report.words import policy_lines, rule_version_words
+from eligibility.report.provenance import TOOL, policy_lines
+from eligibility.report.words import rule_version_words
 from eligibility.rulebook.rules import RuleBook
 from eligibility.version import __version__
 

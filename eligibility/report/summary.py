@@ -21,8 +21,8 @@ from typing import Any
 
 from eligibility.dates import add_months
 from eligibility.engine.results import AMBIGUOUS, MET, NO_RULES, NOT_APPLICABLE, NOT_MET, UNKNOWN
-from eligibility.report.provenance import TOOL
-from eligibility.report.words import check_titles, policy_lines, version_words
+from eligibility.report.provenance import TOOL, policy_lines
+from eligibility.report.words import check_titles, version_words
 from eligibility.rulebook.rules import RuleBook
 from eligibility.version import __version__
 

@@ -1,25 +1,40 @@
 """The wide CSV (``batch --wide``): one row per student, four columns per check (its status,
 closest pathway, next step and eligible-by date), read from the long CSV (``report/sheets.py``)
-so that the two agree on every student and check."""
+so that the two agree on every student and check. A check's columns are headed by its title in
+words (``report/words.py``: "CPC: sitting the exam — status"), as the workbook's sheets are;
+its id stays in the long CSV's ``check`` column."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from eligibility.report.sheets import Student
+from eligibility.report.words import check_titles
+from eligibility.rulebook.rules import RuleBook
 
-PARTS = ("status", "closest", "next step", "eligible by")  # per check, in this order
+PARTS = ("status", "closest pathway", "next step", "eligible by")  # per check, in this order
 SOURCE = ("status", "closest", "next_step", "eligible_by")  # the long CSV's columns for them
 NOT_APPLICABLE = "not_applicable"  # a check the long CSV leaves out for the student
+WHO = ("row", "where", "candidate_id", "name")  # as the long CSV names them, to join the two
 
 
-def header(checks: Sequence[str]) -> list[str]:
-    """The wide CSV's columns: who, then each check's four, then the error of an error row."""
-    return [
-        "row", "where", "candidate_id", "name",
-        *(f"{check} {part}" for check in checks for part in PARTS),
-        "error",
-    ]  # fmt: skip
+def column(title: str, part: str) -> str:
+    """A check's column heading: its title and which of its four cells ("... — next step")."""
+    return f"{title} — {part}"
+
+
+def header(checks: Sequence[str], book: RuleBook | None = None) -> list[str]:
+    """The wide CSV's columns: who, then each check's four, headed by the check's title (with
+    the rule ``book``; else its id), then the error of an error row. Headings stay unique
+    whatever the titles: a repeated one gets a number."""
+    said = check_titles(book, checks) if book is not None else {}
+    names = [*WHO, *(column(said.get(c, c), part) for c in checks for part in PARTS), "error"]
+    seen: dict[str, int] = {}
+    unique = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        unique.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return unique
 
 
 def row(student: Student, checks: Sequence[str]) -> list[str]:
@@ -33,5 +48,5 @@ def row(student: Student, checks: Sequence[str]) -> list[str]:
         elif answer is None:
             cells += [NOT_APPLICABLE, "", "", ""]
         else:
-            cells += [answer[column] for column in SOURCE]
+            cells += [answer[name] for name in SOURCE]
     return [*cells, student.error]

@@ -1,8 +1,9 @@
 """The director's report in words, not ids (docs/reports.md): a check's title ("CPC: removing
 the apprentice designation"), its short name for a spreadsheet tab, a pathway's title, the rule
-versions and the policies in effect as sentences. Read from the rule book: the credential and
-the check's kind, a version's body, number and title, a policy's question and readings; the
-kinds are the rule format's own (schemas/rule.schema.json), the same for every body.
+versions as sentences (the policies in effect: ``report/provenance.py``'s ``policy_lines``, which
+every text report shares). Read from the rule book: the credential and the check's kind, a
+version's body, number and title; the kinds are the rule format's own
+(schemas/rule.schema.json), the same for every body.
 
 Ids stay where programs read them (the long CSV's ``check`` column, the JSON reports) and in one
 discreet place of the HTML summary, for ``eligibility check --cert``.
@@ -10,9 +11,10 @@ discreet place of the HTML summary, for ``eligibility check --cert``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
-from eligibility.rulebook.rules import Check, Policy, RuleBook, Version
+from eligibility.report.answerwords import in_words
+from eligibility.rulebook.rules import Check, RuleBook, Version
 
 # what each kind of check asks, for a title and (short) a spreadsheet tab
 KINDS = {
@@ -104,14 +106,18 @@ def rule_version_words(book: RuleBook, rule_version: str) -> str:
     return rule_version
 
 
-def policy_lines(policies: Mapping[str, Policy], chosen: Mapping[str, str]) -> list[str]:
-    """Each open question the sources leave and the reading used, as ``eligibility policies``
-    words them: "How is part-time coding work counted ...? Calendar time counts whatever the
-    hours (the default)."."""
-    lines = []
-    for policy in policies.values():
-        value = chosen.get(policy.id, policy.default)
-        reading = policy.values.get(value, value)
-        how = "the default" if value == policy.default else "chosen for this run"
-        lines.append(f"{policy.question} {reading[:1].upper()}{reading[1:]} ({how}).")
-    return lines
+def review_words(book: RuleBook, review: str) -> str:
+    """The long CSV's ``review`` (the policies whose other reading would change the answer,
+    ``;``-separated) in words: what a person must check, as each policy's review text says it
+    (else its question)."""
+    said = []
+    for name in filter(None, review.split(";")):
+        policy = book.policies.get(name)
+        text = (policy.review or policy.question) if policy else name
+        said.append(text[:1].upper() + text[1:])
+    return "; ".join(said)
+
+
+def assumed_words(assumed: str) -> str:
+    """The long CSV's ``assumed`` (what reading a row took) with no profile field by its name."""
+    return in_words(assumed)

@@ -14,11 +14,19 @@ from typing import Any
 
 from eligibility.errors import InputError
 from eligibility.report.sheets import STATUS_WORDS, Student, inert
-from eligibility.report.words import check_short, check_titles, pathway_title, rule_version_words
+from eligibility.report.words import (
+    assumed_words,
+    check_short,
+    check_titles,
+    pathway_title,
+    review_words,
+    rule_version_words,
+)
 from eligibility.rulebook.rules import RuleBook
 
 # a check's sheet: (the long CSV's column, its heading in words); the conditions' ids (failed,
-# unknown, ambiguous) stay in the long CSV, the shortfall says them in words
+# unknown, ambiguous) stay in the long CSV, the shortfall says them in words, as "To review"
+# says the policies of the long CSV's review column
 COLUMNS = (
     ("row", "Row"), ("candidate_id", "Candidate id"), ("name", "Name"), ("status", "Answer"),
     ("standing", "Standing"), ("closest", "Closest pathway"), ("next_step", "Next step"),
@@ -33,6 +41,11 @@ WIDTHS = {
     "rule_version": 40,
 }  # fmt: skip
 SUMMARY, ERRORS = "Summary", "Rows not checked"
+# columns the long CSV writes with names a program reads (policy ids, profile fields), in words
+IN_WORDS = {
+    "review": review_words,
+    "assumed": lambda book, value: assumed_words(value),
+}
 ID_HEADING = "Check id (for eligibility check --cert)"
 
 
@@ -86,8 +99,13 @@ def write_workbook(
         value = answer[column]
         if column == "status":
             return STATUS_WORDS.get(value, value)
-        if book is None or not value or column not in ("closest", "rule_version"):
+        if book is None or not value or column not in ("closest", "rule_version", *IN_WORDS):
             return value
+        if column in IN_WORDS:  # the same few texts on many rows: said once each
+            key = (column, value)
+            if key not in words:
+                words[key] = IN_WORDS[column](book, value)
+            return words[key]
         key = (column, value, answer["check"], answer["rule_version"])
         if key not in words:
             words[key] = (

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 
 from benchmarks.generate import write
 from eligibility.cli import main
+from eligibility.report.answerwords import codes, in_words
 from eligibility.report.sheets import STATUS_WORDS
 from eligibility.report.words import check_titles, pathway_title
 
@@ -80,7 +81,7 @@ def test_excel_gets_a_bom(tmp_path) -> None:
     assert not out.read_bytes().startswith(b"\xef\xbb\xbf")  # only when asked
 
 
-def test_wide_csv_has_one_row_per_student(tmp_path) -> None:
+def test_wide_csv_has_one_row_per_student(tmp_path, rulebook) -> None:
     out, wide = tmp_path / "report.csv", tmp_path / "wide.csv"
     result = _batch(
         str(_cohort(tmp_path, 12)), "--out", str(out), "--summary", str(tmp_path / "s.md"),
@@ -89,7 +90,29 @@ def test_wide_csv_has_one_row_per_student(tmp_path) -> None:
     assert result.exit_code == 0, result.output
     rows = _rows(wide)
     assert len(rows) == 12
-    assert all(f"{check} status" in rows[0] for check in CHECKS)
+    titles = check_titles(rulebook, CHECKS)
+    assert all(f"{titles[check]} — status" in rows[0] for check in CHECKS)
+
+
+def test_wide_csv_headings_name_checks_in_words(tmp_path, rulebook) -> None:
+    """A director reads the wide CSV's headings: each check by its title, as the workbook's
+    sheets say it, no check id; the student's columns as the long CSV's, to join the two."""
+    wide = tmp_path / "wide.csv"
+    result = _batch(
+        str(_cohort(tmp_path, 4)), "--out", str(tmp_path / "r.csv"), *_certs(),
+        "--cert", "CPC-exam@AAPC-2019", "--wide", str(wide),
+    )  # fmt: skip
+    assert result.exit_code in (0, 1), result.output
+    with wide.open(encoding="utf-8", newline="") as handle:
+        head = next(csv.reader(handle))
+    assert head[:4] == ["row", "where", "candidate_id", "name"] and head[-1] == "error"
+    assert len(set(head)) == len(head)
+    checks = head[4:-1]
+    assert "CPC: removing the apprentice designation — next step" in checks
+    assert any(h.startswith("CPC: sitting the exam (rules version ") for h in checks), checks
+    for heading in checks:
+        assert not ID_PIECES.search(heading) and "@" not in heading, heading
+        assert not any(check in heading for check in rulebook.all_check_ids()), heading
 
 
 def test_a_name_that_is_a_formula_stays_text_everywhere(tmp_path) -> None:
@@ -148,7 +171,8 @@ def test_next_step_is_a_way_check_gives(tmp_path, rulebook) -> None:
             line = rows.get((str(row.number), result.check_id))
             if line is None or line["status"] != "not_met":
                 continue
-            ways = [" and ".join(a.steps) for a in explain(result, rulebook.policies).actions]
+            actions = explain(result, rulebook.policies).actions  # said for a director
+            ways = [in_words(" and ".join(a.steps), codes(result.check)) for a in actions]
             assert line["next_step"] in ways, (row.number, result.check_id)
             compared += 1
     assert compared > 100
@@ -176,12 +200,12 @@ def test_wide_csv_and_workbook_agree_with_the_long_csv(tmp_path, rulebook) -> No
     # the wide CSV: every student once, every check's four cells as the long CSV's row says
     rows = _rows(wide)
     assert [r["row"] for r in rows] == list(dict.fromkeys(r["row"] for r in long))
+    headed = check_titles(rulebook, checks)  # a check's columns are headed by its title
+    parts = ("status", "closest pathway", "next step", "eligible by")
     for r in rows:
         assert (r["candidate_id"], r["name"]) == who[r["row"]]
         for check in checks:
-            got = tuple(
-                r[f"{check} {part}"] for part in ("status", "closest", "next step", "eligible by")
-            )
+            got = tuple(r[f"{headed[check]} — {part}"] for part in parts)
             if r["row"] in errors:
                 assert got == ("error", "", "", "") and r["error"]
             else:

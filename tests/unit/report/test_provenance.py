@@ -10,7 +10,7 @@ from datetime import date
 from eligibility import __version__
 from eligibility.report.provenance import footer_text, policies_used, rule_file, rules_json
 from eligibility.rulebook.rules import load_rulebook
-from tests.conftest import RULES
+from tests.conftest import PROFILES, RULES
 
 
 def test_a_rule_file_is_named_from_the_root_however_the_root_is_written(tmp_path, monkeypatch):
@@ -56,10 +56,31 @@ def test_the_text_footer_says_who_answered_when_on_which_rules_and_policies():
         f"Answered by eligibility {__version__} · as of 2026-11-22 · rules:"
         f" {version.id} {version.version} · policies: the defaults"
     )
-    settled = footer_text(date(2026, 11, 22), [], {"part_time_counting": "fte40"})
+    policy = book.policies["part_time_counting"]
+    settled = footer_text(date(2026, 11, 22), [], {"part_time_counting": "fte40"}, book.policies)
     assert settled.endswith(
-        "rules: none · policies: part_time_counting=fte40, the others at their defaults"
+        f"rules: none · policies: {policy.question} {policy.values['fte40'][:1].upper()}"
+        f"{policy.values['fte40'][1:]} (chosen for this run). The others at their defaults."
     )
+
+
+def test_the_text_footer_says_policies_in_words_not_ids(rulebook):
+    """The footer of ``check`` says a chosen policy as the director's outputs do (its question
+    and the reading, marked chosen), never ``id=value``; so does the summary's first line."""
+    from eligibility.api import check
+    from eligibility.report.provenance import policy_lines
+
+    chosen = {"part_time_counting": "fte40", "ged_accepted_ahima": "no"}
+    footer = footer_text(date(2026, 11, 22), [], chosen, rulebook.policies)
+    for line in policy_lines({k: rulebook.policies[k] for k in chosen}, chosen):
+        assert line in footer and line.endswith("(chosen for this run).")
+    assert not any(k in footer for k in rulebook.policies), footer
+    assert "=" not in footer
+    text = check(PROFILES / "c09-hana-sato.yaml", policies=chosen).to_text()
+    head, *_, last = text.splitlines()
+    assert "2 open questions of the sources settled for this run" in head
+    assert last.startswith("Answered by") and "part-time coding work" in last
+    assert not any(f"{k}=" in text for k in chosen), text
 
 
 def test_a_rule_version_with_no_start_date_says_so_in_words(rulebook):

@@ -15,13 +15,17 @@ import pytest
 from benchmarks.generate import write
 from eligibility.batch import closing_line, run_batch
 from eligibility.inputs.cohort import read_items
+from eligibility.inputs.questions import sections
+from eligibility.report.answerwords import in_words
+from eligibility.report.provenance import policy_lines
+from eligibility.report.sheets import Student
 from eligibility.report.summary import Tally
 from eligibility.report.words import (
     check_short,
     check_title,
     check_titles,
     pathway_title,
-    policy_lines,
+    review_words,
 )
 from eligibility.report.workbook import MAX_TITLE, sheet_title
 
@@ -149,3 +153,106 @@ def test_a_tally_without_the_rule_book_still_reads(tmp_path: Path) -> None:
     from eligibility.report.summary import summary_markdown
 
     assert "the defaults" in summary_markdown(Tally())
+
+
+def _field_names() -> set[str]:
+    """Every name the profile file gives a field or a record list (``paid_through``)."""
+    names: set[str] = set()
+
+    def walk(group) -> None:
+        names.add(group.path)
+        for item in group.items:
+            if hasattr(item, "items"):
+                walk(item)
+            else:
+                names.add(item.path.rsplit(".", 1)[-1])
+
+    for group in sections():
+        walk(group)
+    return {n for n in names if "_" in n}
+
+
+# a value written in the profile file's syntax: "memberships: [{...}]", "education: {...}"
+FILE_SYNTAX = re.compile(r"\b[a-z_]+:\s*[\[{]")
+
+
+def _names_a_field(text: str, fields: set[str]) -> set[str]:
+    return {w for w in re.findall(r"[a-z][a-z0-9_]*", text) if w in fields}
+
+
+def test_steps_for_a_director_name_no_profile_field(rulebook) -> None:
+    """The rules word how to supply a fact and how to meet a condition for a person editing a
+    profile ("give renewal_month ... (memberships: [{organization: AAPC, renewal_month: 9}])");
+    said for a director, every one of them names no field, nor writes the file's syntax."""
+    fields = _field_names()
+    texts = {
+        text
+        for check in rulebook.all_check_ids()
+        for version in rulebook.credential_of(check).versions
+        if version.check(check) is not None
+        for node in version.check(check).requires.walk()
+        for text in (*(how for _, how in node.supply), node.fix or "")
+        if text
+    }
+    named = [t for t in texts if _names_a_field(t, fields) or FILE_SYNTAX.search(t)]
+    assert len(named) >= 3  # the rules do write for a profile's author: else this tests nothing
+    for text in named:
+        said = in_words(text)
+        assert not _names_a_field(said, fields) and not FILE_SYNTAX.search(said), (text, said)
+    said = in_words(
+        "add your AAPC membership with its paid_through date"
+        " (memberships: [{organization: AAPC, paid_through: YYYY-MM-DD}])"
+    )
+    assert said == "add your AAPC membership with its paid through date"
+    exam = "give the date you passed the exam (exam_pass_date) or were awarded it (awarded_date)"
+    assert in_words(exam) == "give the date you passed the exam or were awarded it"
+    assert in_words("list it as icd_cm_basic", {"icd_cm_basic": "basic ICD-10-CM"}) == (
+        "list it as basic ICD-10-CM"
+    )
+
+
+def test_a_batch_next_step_names_no_profile_field(tmp_path: Path, rulebook) -> None:
+    """The golden profiles as a cohort: the answers unknown for want of a recertification
+    cycle or a renewal month say what to give in words, in the long CSV and so in every output
+    made from it."""
+    import csv
+
+    from tests.conftest import PROFILES
+
+    out = tmp_path / "r.csv"
+    run_batch(read_items(PROFILES), rulebook, csv_out=out)
+    with out.open(encoding="utf-8", newline="") as handle:
+        steps = {r["next_step"] for r in csv.DictReader(handle) if r["next_step"]}
+    fields = _field_names()
+    assert any("recertification cycles" in s for s in steps)
+    for step in steps:
+        assert not _names_a_field(step, fields) and not FILE_SYNTAX.search(step), step
+
+
+def test_the_workbook_says_what_to_review_and_what_was_assumed_in_words(tmp_path, rulebook):
+    """Its "To review" column says each policy's review text, not its id; "Assumed" names no
+    profile field."""
+    openpyxl = pytest.importorskip("openpyxl")
+    from eligibility.report.workbook import write_workbook
+
+    policy = rulebook.policies["aapc_borderline_roles"]
+    answer = dict.fromkeys(
+        ("failed", "unknown", "ambiguous", "shortfall", "closest", "next_step", "eligible_by"),
+        "",
+    )
+    answer |= {
+        "row": "1", "where": "c.csv:2", "candidate_id": "S1", "name": "Ana", "check": "CPC-exam",
+        "status": "met", "standing": "", "rule_version": "", "error": "",
+        "assumed": "the letter is taken to be dated 2026-01-01 (the export gives no letter_date)",
+        "review": "aapc_borderline_roles",
+    }  # fmt: skip
+    student = Student("1", "c.csv:2", "S1", "Ana", (answer,))
+    book = tmp_path / "b.xlsx"
+    write_workbook(book, [student], ["CPC-exam"], (), rulebook)
+    sheet = openpyxl.load_workbook(book).worksheets[1]
+    _, head, row = (tuple(c.value for c in r) for r in sheet.iter_rows())
+    cell = dict(zip(head, row, strict=True))
+    assert cell["To review"] == policy.review[:1].upper() + policy.review[1:]
+    assert cell["To review"] == review_words(rulebook, "aapc_borderline_roles")
+    assert "aapc_borderline_roles" not in cell["To review"]
+    assert cell["Assumed"].endswith("(the export gives no letter date)")
