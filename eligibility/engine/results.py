@@ -204,9 +204,12 @@ def closest_pathway(root: NodeResult) -> NodeResult | None:
 
 
 def lacking_leaves(pathway: NodeResult) -> list[NodeResult]:
-    """The conditions a pathway lacks, in the explanation's order: not met ones, then unknown."""
+    """The conditions a pathway lacks, in the explanation's order: not met ones, then unknown.
+    A met part contributes nothing: the unmet alternatives of a met ``any`` are not lacking."""
 
     def walk(result: NodeResult, wanted: str) -> list[NodeResult]:
+        if result.status == MET:
+            return []
         if not result.children:
             return [result] if result.status == wanted else []
         return [leaf for child in result.children for leaf in walk(child, wanted)]

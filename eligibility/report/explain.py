@@ -22,6 +22,7 @@ from eligibility.engine.results import (
     CheckResult,
     EligibleBy,
     NodeResult,
+    lacking_leaves,
 )
 from eligibility.rulebook.rules import Policy
 
@@ -166,7 +167,10 @@ def _actions(
     minimal = [s for s in found if s and not any(other < s for other in found if other)]
     minimal.sort(key=len)
     giving = {
-        step(leaf, policies) for p in pathways for leaf in _leaves(p) if leaf.status == UNKNOWN
+        step(leaf, policies)
+        for p in pathways
+        for leaf in lacking_leaves(p)
+        if leaf.status == UNKNOWN
     }
     return tuple(
         Action(tuple(sorted(s)), tuple(found[s]), bool(s & giving)) for s in minimal[:MAX_ACTIONS]
@@ -188,7 +192,7 @@ def _dated(
     day = eligible.day.isoformat()
     waiting = {
         step(leaf, policies)
-        for leaf in _leaves(pathway)
+        for leaf in lacking_leaves(pathway)
         if leaf.status == NOT_MET and leaf.node.closes_with_time and leaf.reached_on is None
     }
     dated = []
@@ -200,12 +204,6 @@ def _dated(
             action = Action(tuple(sorted(steps)), action.completes, action.if_given)
         dated.append(action)
     return tuple(dated)
-
-
-def _leaves(result: NodeResult) -> list[NodeResult]:
-    if result.node.kind == "leaf":
-        return [result]
-    return [leaf for child in result.children for leaf in _leaves(child)]
 
 
 def _ways(result: NodeResult, policies: Mapping[str, Policy] | None = None) -> list[frozenset[str]]:
