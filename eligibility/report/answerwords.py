@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from eligibility.engine.results import MET, NOT_MET, UNKNOWN, NodeResult
-from eligibility.report.explain import _actions
+from eligibility.report.explain import _actions, steps_text
 from eligibility.rulebook.rules import Check, Node, Policy
 
 MAX_UNKNOWN_STEPS = 3  # an unknown answer names at most this many facts to supply, then "..."
@@ -78,7 +78,7 @@ def next_step(
             return ""
         found = {leaf.node.id: leaf for leaf in lacking}
         actions = _actions((_tree(pathway, found),), policies)
-        return " and ".join(actions[0].steps) if actions else ""
+        return steps_text(actions[0].steps) if actions else ""
     if status == UNKNOWN and check is not None and unknown:
         nodes = {node.id: node for node in check.requires.walk()}
         steps = list(dict.fromkeys(_supply(nodes[i]) for i in unknown if i in nodes))

@@ -247,6 +247,15 @@ def step(leaf: NodeResult, policies: Mapping[str, Policy] | None = None) -> str:
     return fix or f"meet: {node.text}"
 
 
+def steps_text(steps: tuple[str, ...] | list[str]) -> str:
+    """Steps taken together, as one sentence: "a and b". Where an earlier step has a comma of
+    its own ("a letter ..., dated 2027-08-31 or later") the next step follows ", and", so that
+    the earlier one reads as closed: "..., dated 2027-08-31 or later, and keep coding until ..."."""
+    if len(steps) > 1 and any("," in s for s in steps[:-1]):
+        return ", ".join(steps[:-1]) + ", and " + steps[-1]
+    return " and ".join(steps)
+
+
 def and_list(items: tuple[str, ...] | list[str]) -> str:
     """'a', 'a and b', 'a, b and c'."""
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"

@@ -21,7 +21,7 @@ from eligibility.engine.results import (
     resting,
 )
 from eligibility.errors import InputError
-from eligibility.report.explain import JOBS_CONTINUE, Explanation, explain, step
+from eligibility.report.explain import JOBS_CONTINUE, Explanation, explain, step, steps_text
 from eligibility.report.provenance import (
     REPORT_VERSION,
     footer_text,
@@ -256,7 +256,7 @@ def action_lines(e: Explanation) -> list[str]:
         target = f" -> {', '.join(_pathway_names(r, completes))} met" if completes else ""
         if target and action.if_given:  # giving a fact decides it, either way
             target += ", if what you give meets it"
-        lines.append(f"{' and '.join(action.steps)}{target}")
+        lines.append(f"{steps_text(action.steps)}{target}")
     return lines
 
 
