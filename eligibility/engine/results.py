@@ -11,7 +11,7 @@ the first one not met. The engine (``engine/plan.py``) fills these in from one r
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -112,6 +112,10 @@ class EligibleBy:
     pathway: Node  # the pathway met on that day
     jobs_continue: bool  # it rests on experience that grows while the current jobs go on
     assuming: tuple[str, ...] = ()  # the rules' other assumptions (``closes_with_time``), in words
+    # (condition id, day) for the pathway's conditions that grow with time, each the day it is
+    # met on its own; a batch gives them (its answers date only a near miss's condition) so that
+    # its next step says "keep coding until" as ``check`` does. Not part of the answer.
+    reached: tuple[tuple[str, date], ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
