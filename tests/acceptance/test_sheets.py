@@ -137,7 +137,7 @@ def test_letter_file_names_are_safe(tmp_path, name) -> None:
 def test_next_step_is_a_way_check_gives(tmp_path, rulebook) -> None:
     from eligibility.api import check_profile
     from eligibility.inputs.cohort import read_cohort
-    from eligibility.report.explain import explain
+    from eligibility.report.explain import explain, steps_text
 
     cohort, out = _cohort(tmp_path, 30, seed=8), tmp_path / "report.csv"
     _batch(str(cohort), "--out", str(out), "--summary", str(tmp_path / "s.md"))
@@ -148,7 +148,7 @@ def test_next_step_is_a_way_check_gives(tmp_path, rulebook) -> None:
             line = rows.get((str(row.number), result.check_id))
             if line is None or line["status"] != "not_met":
                 continue
-            ways = [" and ".join(a.steps) for a in explain(result, rulebook.policies).actions]
+            ways = [steps_text(a.steps) for a in explain(result, rulebook.policies).actions]
             assert line["next_step"] in ways, (row.number, result.check_id)
             compared += 1
     assert compared > 100
