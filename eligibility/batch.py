@@ -550,7 +550,7 @@ class CohortChecker:
                 ),
                 ";".join(outcome.ambiguous) if status == AMBIGUOUS else "",
                 shortfall,
-                *self._closest_and_next(plan, check, status, standing, lacking, outcome.unknown),
+                *self._closest_and_next(plan, check, status, standing, outcome),
                 eligible_by.isoformat() if eligible_by else "",
                 version,
                 "",
@@ -564,12 +564,12 @@ class CohortChecker:
         check: Any,
         status: str,
         standing: str | None,
-        lacking: tuple[Any, ...],
-        unknown: tuple[str, ...],
+        outcome: Outcome,
     ) -> tuple[str, str]:
         """The closest pathway and the next step in words: the same for every outcome of
         checks of one shape (numbered alike in every plan for a date) whose lacking conditions
-        read alike, so made once for them."""
+        read alike and that become met on the same day, so made once for them."""
+        lacking, unknown, eligible = outcome.lacking, outcome.unknown, outcome.eligible
         key = (
             plan.as_of,
             check.shape,
@@ -587,12 +587,18 @@ class CohortChecker:
                 )
                 for f in lacking
             ),  # a shortfall is said in a step only for a condition time closes
+            # the day a letter's step is dated by, and whether it says to keep working
+            (eligible.day, eligible.pathway.id, eligible.jobs_continue, eligible.reached)
+            if eligible
+            else None,
         )
         words = self._words.get(key)
         if words is None:
             words = (
                 closest_name(check.check, lacking),
-                next_step(check.check, status, lacking, unknown, self.book.policies, standing),
+                next_step(
+                    check.check, status, lacking, unknown, self.book.policies, standing, eligible
+                ),
             )
             self._words.put(key, words)
         return words

@@ -1127,9 +1127,11 @@ def diff(old_rules, new_rules, cohort, as_of, out, summary, mapping) -> None:
     if not summary:
         click.echo(printable(report.summary), nl=False)
     else:
-        click.echo(
+        click.echo(  # beside changed answers on standard output: kept out of the CSV
             f"{'differences found' if report.differs else 'no differences'}; summary written to"
-            f" {summary}" + (f", changed answers to {out}" if out else "")
+            f" {summary}"
+            + (f", changed answers to {'standard output' if out == '-' else out}" if out else ""),
+            err=out == "-",
         )
     sys.exit(EXIT_NOT_MET if report.differs else EXIT_MET)
 

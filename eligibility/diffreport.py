@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from eligibility.batch import atomic_writer, csv_line, refuse_overwriting_inputs
+from eligibility.batch import STDOUT, atomic_writer, csv_line, refuse_overwriting_inputs
 from eligibility.errors import InputError
 from eligibility.impact import Change, Group, Impact, cohort_impact
 from eligibility.inputs.cohort import load_mapping, read_items
@@ -83,7 +83,9 @@ def run_diff(
             "the CSV report lists the students whose answer changes, so it needs a cohort",
             "give --cohort FILE, or leave out --out",
         )
-    if out is not None and not str(out).lower().endswith(".csv"):
+    # "-": standard output, as for every other report of the CLI (the caller puts the summary
+    # elsewhere)
+    if out is not None and str(out) != STDOUT and not str(out).lower().endswith(".csv"):
         raise InputError("--out", None, f"{str(out)!r} is not a .csv file", "name a .csv file")
     rule_files = [p for d in (old_dir, new_dir) for p in sorted(Path(d).rglob("*.yaml"))]
     refuse_overwriting_inputs(

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from eligibility.engine.results import NOT_MET, UNKNOWN, CheckResult, NodeResult
+from eligibility.engine.results import NOT_MET, UNKNOWN, CheckResult, NodeResult, lacking_leaves
 from eligibility.report.explain import explain
 
 
@@ -20,9 +20,10 @@ def ordered_leaves(result: NodeResult, status: str) -> list[NodeResult]:
 
 
 def closest_unmet(result: CheckResult, book) -> list[NodeResult]:
-    """The closest pathway's unmet leaves, not met first, in the explanation's order."""
+    """What the closest pathway lacks, not met first, in the explanation's order (a met part
+    lacks nothing), as the explanation works it out."""
     scope = explain(result, book.policies).closest or result.requires
-    return ordered_leaves(scope, NOT_MET) + ordered_leaves(scope, UNKNOWN)
+    return lacking_leaves(scope) if scope is not None else []
 
 
 def lacking_fields(leaves) -> list[tuple]:

@@ -1042,7 +1042,23 @@ class _Context:
         if not any(self.dating[1:]):
             return outcome  # time changes nothing for this student
         eligible = self.eligible_from_codes(check, run, lapsed)
-        return outcome if eligible is None else replace(outcome, eligible=eligible, dated=True)
+        if eligible is None:
+            return outcome
+        # the pathway's growing conditions, each dated on its own (its next step says until when)
+        codes, inside = run.codes_of(check), {node.id for node in eligible.pathway.walk()}
+        growing = [
+            slot
+            for slot in check.leaves
+            if self.plan.slots[slot].node.grows
+            and codes[slot] == NOT_MET_CODE
+            and self.plan.slots[slot].node.id in inside
+        ]
+        reached = tuple(
+            (self.plan.slots[slot].node.id, day)
+            for slot in growing
+            if (day := self.reached_on(slot, run, lapsed)) is not None
+        )
+        return replace(outcome, eligible=replace(eligible, reached=reached), dated=True)
 
     def eligible_from_codes(
         self, check: _CheckPlan, run: _Run, lapsed: frozenset[str]

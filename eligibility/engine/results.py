@@ -11,7 +11,7 @@ the first one not met. The engine (``engine/plan.py``) fills these in from one r
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -112,6 +112,10 @@ class EligibleBy:
     pathway: Node  # the pathway met on that day
     jobs_continue: bool  # it rests on experience that grows while the current jobs go on
     assuming: tuple[str, ...] = ()  # the rules' other assumptions (``closes_with_time``), in words
+    # (condition id, day) for the pathway's conditions that grow with time, each the day it is
+    # met on its own; a batch gives them (its answers date only a near miss's condition) so that
+    # its next step says "keep coding until" as ``check`` does. Not part of the answer.
+    reached: tuple[tuple[str, date], ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -229,9 +233,12 @@ def closest_pathway(root: NodeResult) -> NodeResult | None:
 
 
 def lacking_leaves(pathway: NodeResult) -> list[NodeResult]:
-    """The conditions a pathway lacks, in the explanation's order: not met ones, then unknown."""
+    """The conditions a pathway lacks, in the explanation's order: not met ones, then unknown.
+    A met part contributes nothing: the unmet alternatives of a met ``any`` are not lacking."""
 
     def walk(result: NodeResult, wanted: str) -> list[NodeResult]:
+        if result.status == MET:
+            return []
         if not result.children:
             return [result] if result.status == wanted else []
         return [leaf for child in result.children for leaf in walk(child, wanted)]

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import cache
 
-from eligibility.engine.results import MET, NOT_MET, UNKNOWN, NodeResult
+from eligibility.engine.results import MET, NOT_MET, UNKNOWN, EligibleBy, NodeResult
 from eligibility.inputs.questions import Group, sections
-from eligibility.report.explain import _actions
+from eligibility.report.explain import _actions, _dated, steps_text
 from eligibility.rulebook.rules import Check, Node, Policy
 
 MAX_UNKNOWN_STEPS = 3  # an unknown answer names at most this many facts to supply, then "..."
@@ -64,12 +65,14 @@ def next_step(
     unknown: tuple[str, ...],
     policies: Mapping[str, Policy],
     standing: str | None = None,
+    eligible: EligibleBy | None = None,
 ) -> str:
     """What to do first, in the words ``check`` uses for its steps: for an answer not met, the
     steps that complete the closest pathway (together), or the ways forward the check gives for
     its ``standing`` where no condition's fix can undo it (a revoked credential); for an unknown
     one, the facts to supply. Empty otherwise (met, ambiguous: the review column says what to
-    settle)."""
+    settle). ``eligible``: the day time alone makes the check met; a step that closes only with
+    time (a letter) is dated by it, as ``check`` dates it."""
     if status == NOT_MET and check is not None and standing:
         steps = dict(check.standing_fix).get(standing)
         if steps:  # each is a way of its own (check lists them apart): the first
@@ -79,8 +82,18 @@ def next_step(
         if pathway is None:
             return ""
         found = {leaf.node.id: leaf for leaf in lacking}
-        actions = _actions((_tree(pathway, found),), policies)
-        return in_words(" and ".join(actions[0].steps), codes(check)) if actions else ""
+        if eligible is not None and eligible.pathway.id == pathway.id:
+            # a batch dates a condition only for a near miss; time alone meets this pathway, so
+            # its growing conditions are dated too: "keep coding until", as check says
+            for leaf_id, day in eligible.reached:
+                leaf = found.get(leaf_id)
+                if leaf is not None and leaf.reached_on is None:
+                    found[leaf_id] = replace(leaf, reached_on=day)
+        tree = _tree(pathway, found)
+        actions = _actions((tree,), policies)
+        if eligible is not None:
+            actions = _dated(actions, eligible, (tree,), policies)
+        return in_words(steps_text(actions[0].steps), codes(check)) if actions else ""
     if status == UNKNOWN and check is not None and unknown:
         nodes = {node.id: node for node in check.requires.walk()}
         steps = list(dict.fromkeys(_supply(nodes[i]) for i in unknown if i in nodes))

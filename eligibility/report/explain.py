@@ -22,6 +22,7 @@ from eligibility.engine.results import (
     CheckResult,
     EligibleBy,
     NodeResult,
+    lacking_leaves,
 )
 from eligibility.rulebook.rules import Policy
 
@@ -173,7 +174,10 @@ def _actions(
     minimal = [s for s in found if s and not any(other < s for other in found if other)]
     minimal.sort(key=len)
     giving = {
-        step(leaf, policies) for p in pathways for leaf in _leaves(p) if leaf.status == UNKNOWN
+        step(leaf, policies)
+        for p in pathways
+        for leaf in lacking_leaves(p)
+        if leaf.status == UNKNOWN
     }
     return tuple(
         Action(tuple(sorted(s)), tuple(found[s]), bool(s & giving)) for s in minimal[:MAX_ACTIONS]
@@ -195,7 +199,7 @@ def _dated(
     day = eligible.day.isoformat()
     waiting = {
         step(leaf, policies)
-        for leaf in _leaves(pathway)
+        for leaf in lacking_leaves(pathway)
         if leaf.status == NOT_MET and leaf.node.closes_with_time and leaf.reached_on is None
     }
     dated = []
@@ -207,12 +211,6 @@ def _dated(
             action = Action(tuple(sorted(steps)), action.completes, action.if_given)
         dated.append(action)
     return tuple(dated)
-
-
-def _leaves(result: NodeResult) -> list[NodeResult]:
-    if result.node.kind == "leaf":
-        return [result]
-    return [leaf for child in result.children for leaf in _leaves(child)]
 
 
 def _ways(result: NodeResult, policies: Mapping[str, Policy] | None = None) -> list[frozenset[str]]:
@@ -254,6 +252,15 @@ def step(leaf: NodeResult, policies: Mapping[str, Policy] | None = None) -> str:
         months = math.ceil(leaf.shortfall - 1e-9)
         return f"{fix or 'keep going'} for {months} more month{'s' if months != 1 else ''}"
     return fix or f"meet: {node.text}"
+
+
+def steps_text(steps: tuple[str, ...] | list[str]) -> str:
+    """Steps taken together, as one sentence: "a and b". Where an earlier step has a comma of
+    its own ("a letter ..., dated 2027-08-31 or later") the next step follows ", and", so that
+    the earlier one reads as closed: "..., dated 2027-08-31 or later, and keep coding until ..."."""
+    if len(steps) > 1 and any("," in s for s in steps[:-1]):
+        return ", ".join(steps[:-1]) + ", and " + steps[-1]
+    return " and ".join(steps)
 
 
 def and_list(items: tuple[str, ...] | list[str]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -21,7 +22,7 @@ from eligibility.engine.results import (
     resting,
 )
 from eligibility.errors import InputError
-from eligibility.report.explain import JOBS_CONTINUE, Explanation, explain, step
+from eligibility.report.explain import JOBS_CONTINUE, Explanation, explain, step, steps_text
 from eligibility.report.provenance import (
     REPORT_VERSION,
     footer_text,
@@ -138,9 +139,12 @@ def _summary_lines(explanations: list[Explanation], colour: bool = False) -> lis
         if e.closest is not None and e.closest.distance:
             things = "thing" if e.closest.distance == 1 else "things"
             extra = f" (closest: {e.closest.node.title}, {e.closest.distance} {things} missing)"
-        apart = e.result.recommends
+        apart = _without_warnings(e.result.recommends)
         if apart is not None:
             extra += f" ({apart.node.title}: {STATUS_WORDS.get(apart.status, apart.status)})"
+        warnings = len(_warnings(e.result.recommends))
+        if warnings:
+            extra += f" ({warnings} warning{'s' if warnings != 1 else ''})"
         if e.result.eligible_by is not None:
             extra += f" (eligible by {e.result.eligible_by.day.isoformat()})"
         if e.result.review:
@@ -184,6 +188,7 @@ def explanation_text(report: ProfileReport, e: Explanation, colour: bool = False
             + "."
         )
     lines += _review_lines(r, e.policies)
+    lines += _warning_lines(r.recommends)
     if e.closest is not None and r.requires is not None and r.requires.node.kind == "any":
         if e.closest.distance:
             things = "one thing" if e.closest.distance == 1 else f"{e.closest.distance} things"
@@ -202,15 +207,16 @@ def explanation_text(report: ProfileReport, e: Explanation, colour: bool = False
         lines += ["", "What would make this met" + (" (any one):" if len(e.actions) > 1 else ":")]
         lines += [f"  - {line}" for line in action_lines(e)]
     lines += _ambiguity_lines(e)
-    if r.recommends is not None:
+    recommends = _without_warnings(r.recommends)
+    if recommends is not None:
         shown_apart = (
             "Recommended" if r.check and r.check.kind in ("exam", "designation") else "Also"
         )
         lines += ["", f"{shown_apart} (does not change the verdict):"]
         lines += _tree_lines(
-            r.recommends, None, indent=2, top=True, policies=e.policies, colour=colour
+            recommends, None, indent=2, top=True, policies=e.policies, colour=colour
         )
-        lines += _assumption_lines(r.recommends)
+        lines += _assumption_lines(recommends)
     for other in r.others:
         lines += [
             "",
@@ -252,7 +258,7 @@ def action_lines(e: Explanation) -> list[str]:
         target = f" -> {', '.join(_pathway_names(r, completes))} met" if completes else ""
         if target and action.if_given:  # giving a fact decides it, either way
             target += ", if what you give meets it"
-        lines.append(f"{' and '.join(action.steps)}{target}")
+        lines.append(f"{steps_text(action.steps)}{target}")
     return lines
 
 
@@ -341,6 +347,45 @@ def _readings(
         if r.status != result.default_status
     ]
     return [f"{pad}default reading: {STATUS_WORDS.get(result.default_status)}; " + "; ".join(parts)]
+
+
+def _warning_lines(recommends: NodeResult | None) -> list[str]:
+    """The warnings among what is recommended (a rule's ``warning: true``) that are not met:
+    each with the verdict, as a warning (what was found, then what to do), not as advice."""
+    lines = []
+    for result in _warnings(recommends):
+        lines.append(f"  Warning: {result.node.text}.")
+        detail = measurement(result) if result.node.kind == "leaf" else None
+        if detail:
+            lines.append(f"    {detail}")
+        if result.status == UNKNOWN:
+            lines += [f"    not known: {text}" for text in _not_known(result)]
+        if result.node.fix:
+            lines.append(f"    What to do: {result.node.fix}.")
+    return lines
+
+
+def _warnings(recommends: NodeResult | None) -> list[NodeResult]:
+    """The warnings (``warning: true``) among what is recommended that are not met."""
+    children = recommends.children if recommends is not None else ()
+    return [c for c in children if c.node.warning and c.status != MET]
+
+
+def _without_warnings(recommends: NodeResult | None) -> NodeResult | None:
+    """What is recommended, without the warnings (shown with the verdict); None when nothing is
+    left. Its own answer is then that of what is left."""
+    if recommends is None or not any(c.node.warning for c in recommends.children):
+        return recommends
+    kept = tuple(c for c in recommends.children if not c.node.warning)
+    if not kept:
+        return None
+    statuses = [c.status for c in kept]
+    status = recommends.status
+    if all(s == MET for s in statuses) or (recommends.node.kind == "any" and MET in statuses):
+        status = MET
+    elif recommends.node.kind == "all" and NOT_MET in statuses:
+        status = NOT_MET
+    return replace(recommends, children=kept, status=status)
 
 
 def _review_lines(result: CheckResult, policies: Mapping[str, Policy]) -> list[str]:

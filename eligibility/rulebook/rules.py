@@ -84,6 +84,7 @@ class Node:
     details: str | None = None
     shown_if: str | None = None  # a fact: the condition is shown only when it is true
     hidden_if: str | None = None  # a fact: the condition is not shown when it is true
+    warning: bool = False  # in recommends: not met, it is shown as a warning with the verdict
     sources: tuple[str, ...] = ()
     confidence: str | None = None
     note: str | None = None
@@ -1277,6 +1278,7 @@ def _node(
         details=raw.get("details"),
         shown_if=raw.get("shown_if"),
         hidden_if=raw.get("hidden_if"),
+        warning=raw.get("warning", False),
         sources=tuple(raw.get("sources", [])),
         confidence=raw.get("confidence"),
         note=raw.get("note"),

@@ -160,7 +160,7 @@ def test_letter_file_names_are_safe(tmp_path, name) -> None:
 def test_next_step_is_a_way_check_gives(tmp_path, rulebook) -> None:
     from eligibility.api import check_profile
     from eligibility.inputs.cohort import read_cohort
-    from eligibility.report.explain import explain
+    from eligibility.report.explain import explain, steps_text
 
     cohort, out = _cohort(tmp_path, 30, seed=8), tmp_path / "report.csv"
     _batch(str(cohort), "--out", str(out), "--summary", str(tmp_path / "s.md"))
@@ -172,7 +172,7 @@ def test_next_step_is_a_way_check_gives(tmp_path, rulebook) -> None:
             if line is None or line["status"] != "not_met":
                 continue
             actions = explain(result, rulebook.policies).actions  # said for a director
-            ways = [in_words(" and ".join(a.steps), codes(result.check)) for a in actions]
+            ways = [in_words(steps_text(a.steps), codes(result.check)) for a in actions]
             assert line["next_step"] in ways, (row.number, result.check_id)
             compared += 1
     assert compared > 100

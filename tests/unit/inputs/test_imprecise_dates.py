@@ -96,3 +96,45 @@ def test_the_range_found_is_given_in_the_text() -> None:
     assert "coding experience: 23 months 24 days to 24 months 22 days" in report.to_text()
     met = _experience(copy.deepcopy(dict(X73.data)), date(2027, 1, 25))
     assert met.found_range is None  # met from either end: the answer stands, as found
+
+
+def test_every_date_field_of_the_schema_takes_a_month_but_the_evaluation_date() -> None:
+    """Issue 14 item 18: whatever the field, a month is accepted where a day is."""
+    from eligibility.inputs.formatversion import _schema_fields
+
+    days = {
+        (where, name)
+        for where, name, field in _schema_fields()
+        if any(f.get("format") == "date" for f in (field, *field.get("anyOf", ())))
+    }
+    assert (("memberships", "[]"), "dues_paid_date") in days
+    assert days - set(date_fields()) == {((), "as_of")}
+
+
+X35 = load_profile(PROFILES / "x35-aapc-dues-paid-late.yaml")  # dues paid on 2026-05-20
+
+
+def _renewal(dues_paid_date: str, as_of: date):
+    data = copy.deepcopy(dict(X35.data))
+    data["memberships"][0]["dues_paid_date"] = dues_paid_date
+    (result,) = check_profile(profile_from_data(data, "p.yaml"), ["CPC-renewal"], as_of).results
+    (dues,) = [c for c in result.requires.children if c.node.id == "dues"]
+    return result, dues
+
+
+def test_dues_paid_in_a_month_are_paid_from_some_day_of_it() -> None:
+    """A month-only dues_paid_date (e.g. "2026-05") is accepted and read as its days: before
+    the month the dues are unpaid, after it paid, and within it the answer is unknown, naming
+    the range."""
+    before, dues = _renewal("2026-05", date(2026, 4, 25))
+    assert (before.status, before.standing, dues.status) == ("not_met", "at risk", "not_met")
+    after, dues = _renewal("2026-05", date(2026, 6, 5))
+    assert (after.status, dues.status) == ("met", "met")
+    within, dues = _renewal("2026-05", date(2026, 5, 10))
+    assert (within.status, dues.status) == ("unknown", "unknown")
+    range_ = "dues_paid_date 2026-05 (any day from 2026-05-01 to 2026-05-31)"
+    assert any(range_ in missing for missing in dues.missing)
+    # a year is a range too; the same day given exactly gives a definite answer
+    assert _renewal("2026", date(2026, 5, 10))[1].status == "unknown"
+    assert _renewal("2026-05-01", date(2026, 5, 10))[1].status == "met"
+    assert _renewal("2026-05-31", date(2026, 5, 10))[1].status == "not_met"

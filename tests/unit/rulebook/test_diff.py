@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import io
 import re
 import shutil
 from datetime import date, timedelta
@@ -340,6 +341,29 @@ def test_the_summary_names_the_first_students_and_counts_the_rest(tmp_path):
     assert f"- ... and {largest - LISTED} more (all are in the CSV report, --out)" in result.stdout
     named = re.findall(r"^- (S\d+) Student", result.stdout, re.MULTILINE)
     assert set(named) <= {row["candidate_id"] for row in rows}
+
+
+def test_out_dash_writes_the_changed_answers_to_standard_output(tmp_path):
+    """``--out -`` is standard output, as for batch: the same CSV as ``--out FILE``, with the
+    summary in its file and nothing else on standard output."""
+    new = copy_rules(tmp_path)
+    path = new / SHARED_FILE
+    text = path.read_text(encoding="utf-8")
+    leaf = "logic: {var: membership.aapc_current}"
+    path.write_text(
+        text.replace(leaf, 'logic: {"!": {var: membership.aapc_current}}', 1), encoding="utf-8"
+    )
+    cohort = tmp_path / "cohort.jsonl"
+    write(cohort, 20, seed=4)
+    out, summary = tmp_path / "changed.csv", tmp_path / "changes.md"
+    to_file = run("diff", RULES, new, "--cohort", cohort, "--out", out, "--summary", summary)
+    assert to_file.exit_code == 1, to_file.output
+    piped = run("diff", RULES, new, "--cohort", cohort, "--out", "-", "--summary", summary)
+    assert piped.exit_code == 1, piped.output
+    assert piped.stdout == out.read_text(encoding="utf-8")
+    assert len(list(csv.DictReader(io.StringIO(piped.stdout)))) > 0
+    assert "changed answers to standard output" in piped.stderr
+    assert summary.read_text(encoding="utf-8").strip()
 
 
 def test_help_gives_examples():
