@@ -531,6 +531,8 @@ def _check_json(version: Version, check: Check) -> dict[str, Any]:
                 about["sources"] = list(node.sources)
             if node.assumes:
                 about["assumes"] = node.assumes
+            if node.warning:
+                about["warning"] = True
             conditions[node.id] = about
     return {
         "credential": version.credential,
@@ -769,6 +771,8 @@ def _node_json(result: NodeResult, lean: bool = False) -> dict[str, Any]:
         ]
     if node.sources and not lean:
         out["sources"] = list(node.sources)
+    if node.warning and not lean:  # lean: the header's conditions say so
+        out["warning"] = True
     if node.kind != "leaf":
         out["children"] = [_node_json(child, lean) for child in result.children]
     return _leaner(out, ("found", "needed")) if lean else out

@@ -86,6 +86,8 @@ def _resolved(header: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
             whole |= {"measure": about["measure"], "unit": about["unit"]}
         if "sources" in about:
             whole["sources"] = about["sources"]
+        if about.get("warning"):
+            whole["warning"] = True
         if "children" in found:
             whole["children"] = [node(child, conditions) for child in found["children"]]
         return whole

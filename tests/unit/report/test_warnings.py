@@ -4,9 +4,12 @@ was found and what to do, and not a recommendation; met, it is not shown at all.
 
 from __future__ import annotations
 
+import json
+
 from click.testing import CliRunner
 
 from eligibility.cli import main
+from eligibility.inputs.yamlio import parse_text
 from tests.conftest import PROFILES
 
 X41 = PROFILES / "x41-aapc-membership-results.yaml"  # paid through 2027-01-31, CPC results 02-05
@@ -45,3 +48,38 @@ def test_the_summary_line_counts_the_warnings() -> None:
     lines = {line.split()[1]: line for line in _check().splitlines() if line.startswith("  ")}
     assert lines["CPC-exam"].endswith("(1 warning)")
     assert "warning" not in lines["CRC-exam"]
+
+
+def _walk(node: dict):
+    yield node
+    for child in node.get("children", ()):
+        yield from _walk(child)
+
+
+def test_the_json_reports_mark_the_warning(tmp_path) -> None:
+    entry = json.loads(_check("--cert", "CPC-exam", "--format", "json"))["profiles"][0]
+    nodes = [n for n in _walk(entry["results"][0]["recommends"]) if n.get("warning")]
+    assert [n["text"][: len(AT_RESULTS)] for n in nodes] == [AT_RESULTS]
+    assert nodes[0]["status"] == "not_met"
+
+    cohort = tmp_path / "cohort.jsonl"
+    cohort.write_text(json.dumps(_profile()) + "\n", encoding="utf-8")
+    out = tmp_path / "report.jsonl"
+    result = CliRunner().invoke(
+        main, ["batch", str(cohort), "--out", str(out), "--cert", "CPC-exam"]
+    )
+    assert result.exit_code in (0, 1), result.output
+    header = json.loads(out.read_text("utf-8").splitlines()[0])
+    marked = [
+        about["text"]
+        for rule in header["rules"].values()
+        for check in rule["checks"].values()
+        for about in check["conditions"].values()
+        if about.get("warning")
+    ]
+    assert marked and all(text.startswith(AT_RESULTS) for text in marked)
+
+
+def _profile() -> dict:
+    data = parse_text(X41.read_text("utf-8"), str(X41))
+    return json.loads(json.dumps(data, default=str))
