@@ -17,7 +17,7 @@ import yaml
 
 from eligibility.api import check_profile
 from eligibility.batch import CSV_FIELDS, CohortChecker, Tally, csv_line, summary_markdown
-from eligibility.engine.results import MET, NOT_APPLICABLE, NOT_MET, NodeResult
+from eligibility.engine.results import NOT_APPLICABLE
 from eligibility.errors import printable
 from eligibility.inputs.cohort import Upload, parse_item, read_items
 from eligibility.inputs.profiles import (
@@ -27,6 +27,7 @@ from eligibility.inputs.profiles import (
 )
 from eligibility.report.explain import explain
 from eligibility.report.render import action_lines, check_text
+from eligibility.report.words import assumed_words, check_title
 from eligibility.resources import profile_modeline
 from eligibility.rulebook.rules import RuleBook
 
@@ -37,13 +38,15 @@ class CheckAnswer:
     ``eligibility check PROFILE --cert CHECK`` prints it."""
 
     check_id: str
+    title: str  # the check in words ("CPC: removing the apprentice designation"), not its id
     credential: str | None
     question: str | None
     status: str  # met, not_met, unknown or ambiguous
     headline: str  # the status in words: "Met", "Not yet met", ...
     verdict: str
     actions: tuple[str, ...]  # what would make it met, each line as the text answer gives it
-    eligible_by: date | None  # the day time alone makes it met, if the current job continues
+    # "Eligible by DATE (pathway) if ...": the day time alone makes it met, as check says it
+    eligible_by: str | None
     text: str
 
 
@@ -53,9 +56,9 @@ class ProfileAnswers:
 
     label: str
     as_of: date
-    assumed: tuple[str, ...]
+    assumed: tuple[str, ...]  # in words, without the profile's field names
     checks: tuple[CheckAnswer, ...]
-    not_applicable: tuple[str, ...]
+    not_applicable: tuple[str, ...]  # the checks that do not apply, in words
 
 
 def read_profile(data: bytes, name: str) -> Profile:
@@ -90,46 +93,31 @@ def answers(
     checks, skipped = [], []
     for result in report.results:
         if result.status == NOT_APPLICABLE:
-            skipped.append(result.check_id)
+            skipped.append(check_title(book, result.check_id))
             continue
         e = explain(result, book.policies)
         text = printable(check_text(report, e))
         checks.append(
             CheckAnswer(
                 check_id=result.check_id,
+                title=check_title(book, result.check_id),
                 credential=result.version.credential if result.version else None,
                 question=result.check.question if result.check else None,
                 status=result.status,
                 headline=e.headline.capitalize(),
                 verdict=e.verdict,
                 actions=tuple(printable(line) for line in action_lines(e)),
-                eligible_by=_time_alone(result.requires) if result.status == NOT_MET else None,
+                eligible_by=e.eligible_by,
                 text=text,
             )
         )
     return ProfileAnswers(
         label=report.profile.label,
         as_of=report.as_of,
-        assumed=report.profile.assumed,
+        assumed=tuple(assumed_words(note) for note in report.profile.assumed),
         checks=tuple(checks),
         not_applicable=tuple(skipped),
     )
-
-
-def _time_alone(result: NodeResult | None) -> date | None:
-    """The day ``result`` is met if nothing but time passes (the current job continuing): every
-    unmet condition it needs has a reached-on date; None when something else is needed."""
-    if result is None:
-        return None
-    if result.status == MET:
-        return date.min
-    if result.node.kind == "leaf":
-        return result.reached_on
-    days = [_time_alone(child) for child in result.children]
-    if result.node.kind == "any":
-        known = [day for day in days if day is not None]
-        return min(known) if known else None
-    return None if None in days else max(days, default=None)  # type: ignore[type-var]
 
 
 class _NoAliases(yaml.SafeDumper):

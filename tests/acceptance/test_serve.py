@@ -20,6 +20,7 @@ from eligibility.errors import InputError, printable
 from eligibility.inputs.profiles import load_profile
 from eligibility.inputs.questions import sections
 from eligibility.inputs.yamlio import parse_text
+from eligibility.report.explain import explain
 from eligibility.report.render import text_report
 from tests.conftest import PROFILES
 
@@ -148,6 +149,22 @@ def test_an_upload_gets_the_answers_and_explanations_check_gives(client, ruleboo
     assert shown == {r.check_id: r.status for r in report.results if r.status != "not_applicable"}
     one = check_profile(load_profile(HANA), ["CPC-A-removal"], None, {}, rulebook)
     assert printable(text_report(one, rulebook.policies)) in unescape(page)
+
+
+def test_the_page_names_checks_and_what_it_assumed_in_words(client, rulebook):
+    """A candidate reads "CPC: removing the apprentice designation", not "CPC-A-removal", and
+    the eligible-by sentence check gives (the engine's, letters re-issued included)."""
+    page = unescape(upload(client, HANA.read_bytes(), "c09-hana-sato.yaml").get_data(as_text=True))
+    rows = re.findall(r'<th scope="row"><a href="#check-([^"]+)">([^<]+)</a></th>', page)
+    assert ("CPC-A-removal", "CPC: removing the apprentice designation") in rows
+    assert all(title != check_id for check_id, title in rows)
+    report = check_profile(load_profile(HANA), ["CPC-A-removal"], None, {}, rulebook)
+    sentence = explain(report.results[0], rulebook.policies).eligible_by
+    assert sentence and sentence.startswith("Eligible by 2027-08-31") and sentence in page
+    assumed = re.findall(r"<strong>Assumed:</strong> ([^<]+)</p>", page)
+    assert assumed and not any("ahima_pcap_approved" in note for note in assumed)
+    not_applicable = re.search(r"Not applicable to this profile \(\d+\): ([^<]+)\.</p>", page)
+    assert not_applicable and "CCA: keeping the credential" in not_applicable[1]
 
 
 @pytest.mark.parametrize(
