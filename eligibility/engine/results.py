@@ -10,7 +10,7 @@ the first one not met. The engine (``engine/plan.py``) fills these in from one r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
@@ -207,6 +207,19 @@ def _relative_gap(result: NodeResult) -> float:
         return result.shortfall / abs(result.needed)
     gaps = [_relative_gap(child) for child in result.children if child.status != MET]
     return sum(gaps) if gaps else (0.0 if result.status == MET else 1.0)
+
+
+# worst first: an ``all`` has the worst of its children's answers, an ``any`` the best, as the
+# engine's codes are ordered (ambiguity, marked afterwards, between what is unknown and met)
+_STATUS_ORDER = (NOT_MET, UNKNOWN, AMBIGUOUS, MET)
+
+
+def combined(kind: str, statuses: Iterable[str]) -> str:
+    """The answer of an ``all`` or ``any`` from its children's, as the engine combines them: for
+    a tree built or pruned after the run (what a step completes, recommendations without the
+    warnings shown apart)."""
+    ranks = [_STATUS_ORDER.index(status) for status in statuses]
+    return _STATUS_ORDER[min(ranks) if kind == "all" else max(ranks)]
 
 
 def inner_result(

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from functools import cache
 
-from eligibility.engine.results import MET, NOT_MET, UNKNOWN, EligibleBy, NodeResult
+from eligibility.engine.results import MET, NOT_MET, UNKNOWN, EligibleBy, NodeResult, combined
 from eligibility.inputs.questions import Group, sections
 from eligibility.report.explain import _actions, _dated, steps_text
 from eligibility.rulebook.rules import Check, Node, Policy
@@ -46,16 +46,11 @@ def closest_name(check: Check | None, lacking: tuple[NodeResult, ...]) -> str:
 
 def _tree(node: Node, lacking: Mapping[str, NodeResult]) -> NodeResult:
     """The pathway's result tree as far as its steps need it: its lacking leaves as found, the
-    others met, each ``all`` / ``any`` from its children (codes in status order)."""
+    others met, each ``all`` / ``any`` from its children, combined as the engine combines them."""
     if node.kind == "leaf":
         return lacking.get(node.id) or NodeResult(node, MET)
     children = tuple(_tree(child, lacking) for child in node.children)
-    codes = [_ORDER.index(child.status) for child in children]
-    code = min(codes) if node.kind == "all" else max(codes)
-    return NodeResult(node, _ORDER[code], children)
-
-
-_ORDER = (NOT_MET, UNKNOWN, MET)
+    return NodeResult(node, combined(node.kind, (c.status for c in children)), children)
 
 
 def next_step(

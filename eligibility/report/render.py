@@ -19,6 +19,7 @@ from eligibility.engine.results import (
     NodeResult,
     ProfileReport,
     ReadingStanding,
+    combined,
     resting,
 )
 from eligibility.errors import InputError
@@ -379,12 +380,7 @@ def _without_warnings(recommends: NodeResult | None) -> NodeResult | None:
     kept = tuple(c for c in recommends.children if not c.node.warning)
     if not kept:
         return None
-    statuses = [c.status for c in kept]
-    status = recommends.status
-    if all(s == MET for s in statuses) or (recommends.node.kind == "any" and MET in statuses):
-        status = MET
-    elif recommends.node.kind == "all" and NOT_MET in statuses:
-        status = NOT_MET
+    status = combined(recommends.node.kind, (c.status for c in kept))
     return replace(recommends, children=kept, status=status)
 
 
