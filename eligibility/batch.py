@@ -584,6 +584,7 @@ class CohortChecker:
                     f.lacking,
                     f.missing,
                     f.node.grows and f.shortfall,
+                    f.fix_facts,
                 )
                 for f in lacking
             ),  # a shortfall is said in a step only for a condition time closes

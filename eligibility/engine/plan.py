@@ -60,6 +60,7 @@ from eligibility.facts import (
 )
 from eligibility.logic import Compiled, ListProgram, compile_list, compile_parts, truthy
 from eligibility.rulebook.rules import Check, Node, RuleBook, Version
+from eligibility.rulebook.versions import CONDITIONS
 
 NOT_MET_CODE, UNKNOWN_CODE, MET_CODE = 0, 1, 2
 MEMO_SIZE = 4096  # answers remembered across students, per generation (see Memo)
@@ -150,6 +151,7 @@ class _Slot:
     reads: tuple[int, ...] = ()  # program positions of the facts the leaf reads
     sides: tuple[Callable[[_Run], Any], Callable[[_Run], Any]] | None = None  # found, needed
     time_dependent: bool = False
+    fix_reads: tuple[int, ...] = ()  # program positions of the facts its fix names
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,10 @@ class _CheckPlan:
     hides: bool = False  # some condition is shown only when a fact says so (shown_if, hidden_if)
     # per such condition below the root: its node and the slots it hides with it when not shown
     conditional: tuple[tuple[Node, frozenset[int]], ...] = ()
+    # a standing that reads whether conditions are met (``conditions.ID``): run after the codes,
+    # with the slots of the conditions it names (``standing`` is then None)
+    standing_logic: Compiled | None = None
+    standing_conditions: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -373,6 +379,10 @@ class _Builder:
             assert version is not None
             check = version.check(check_id)
             assert check is not None
+            if check.standing_not_met and _reads_conditions(check.standing_not_met):
+                self.details += [  # the facts the standing reads after the codes
+                    r for r in check.standing_not_met.reads if not r.startswith(CONDITIONS)
+                ]
             if self.explaining:  # what a review names (the borderline jobs), when one is flagged
                 self.details += [
                     book.policies[p].review_details
@@ -388,7 +398,10 @@ class _Builder:
                 if check.applies_logic
                 else None,
                 standing=self.entry(check.standing_not_met.source, check.standing_not_met.reads)
-                if check.standing_not_met
+                if check.standing_not_met and not _reads_conditions(check.standing_not_met)
+                else None,
+                standing_logic=check.standing_not_met
+                if check.standing_not_met and _reads_conditions(check.standing_not_met)
                 else None,
                 sides=computed,
                 tree=self.node(getattr(check, part), computed),
@@ -420,6 +433,7 @@ class _Builder:
                 ),
                 sides=sides,
                 time_dependent=node.grows,
+                fix_reads=tuple(self.read(path) for path in node.fix_reads),
             )
             self.leaves.append(slot)
             return ("leaf", len(self.leaves) - 1)
@@ -461,7 +475,7 @@ class _Builder:
             order: list[int] = []
             _post_order(slots, slot_of(plan["tree"]), order)
             inputs = sorted(
-                {r for s in order if s < leaf_count for r in slots[s].reads}
+                {r for s in order if s < leaf_count for r in slots[s].reads + slots[s].fix_reads}
                 | {position for s in order for position in plan["sides"].get(s, ())}
             )
             ops = tuple(
@@ -498,6 +512,13 @@ class _Builder:
                     slot_codes=_getter(order),
                     extra=plan["extra"],
                     hides=any(slots[s].node.shown_if or slots[s].node.hidden_if for s in order),
+                    standing_logic=plan["standing_logic"],
+                    standing_conditions=tuple(
+                        (slots[s].node.id, s)
+                        for s in order
+                        if plan["standing_logic"] is not None
+                        and f"{CONDITIONS}{slots[s].node.id}" in plan["standing_logic"].reads
+                    ),
                     conditional=tuple(
                         (slots[s].node, frozenset(_subtree(slots, s)))
                         for s in order
@@ -656,6 +677,11 @@ def _groups(
         key: Any = (
             ("rules", check.shape, check.inputs_at, check.applies, check.standing)
             + ((check.check.standing_met, check.version.open_policies) if check.check else ())  # type: ignore[union-attr]
+            + (
+                (orjson.dumps(check.standing_logic.source), check.standing_conditions)
+                if check.standing_logic is not None
+                else ()
+            )
             if check.check is not None
             else ("none", i)
         )
@@ -755,6 +781,11 @@ class _Run:
         if any(values[position] is None for position in self.plan.slots[slot].reads):
             return UNKNOWN_CODE
         return values[self.plan.codes_from + slot]
+
+
+def _reads_conditions(standing: Compiled) -> bool:
+    """Whether a standing reads its check's conditions (run after the codes, not in the program)."""
+    return any(read.startswith(CONDITIONS) for read in standing.reads)
 
 
 def _run(plan: Plan, facts: Mapping[str, Any]) -> _Run:
@@ -1290,19 +1321,17 @@ class _Context:
             None,
             (),
             self.policies,
-            self.standing(check, status, run.values),
-            reading_standings=self.reading_standings(check, requires, run.values)
+            self.standing(check, status, run),
+            reading_standings=self.reading_standings(check, requires, run)
             if status == AMBIGUOUS and requires is not None
             else (),
             review=review,
             eligible_by=eligible,
-            standing_if_not_met=self.standing(check, NOT_MET, run.values)
-            if status == UNKNOWN
-            else None,
+            standing_if_not_met=self.standing(check, NOT_MET, run) if status == UNKNOWN else None,
         )
 
     def reading_standings(
-        self, check: _CheckPlan, root: NodeResult, values: list[Any]
+        self, check: _CheckPlan, root: NodeResult, run: _Run
     ) -> tuple[ReadingStanding, ...]:
         """An ambiguous keeping check's standing under the reading in effect and under each other
         reading its answer depends on. The standing's own expression was run once, under the
@@ -1315,7 +1344,7 @@ class _Context:
         reads = compiled.reads if compiled is not None else ()
         out: list[ReadingStanding] = []
         for policy in root.depends_on:
-            moves = any(
+            moves = check.standing_logic is not None or any(  # its conditions move too
                 policy in entry.policies
                 for path in reads
                 if (entry := facts.entry(path)) is not None
@@ -1324,7 +1353,7 @@ class _Context:
                 (r.value, r.status, False) for r in root.readings if r.policy == policy
             ]
             for value, status, default in answers:
-                standing = self.standing(check, status, values)
+                standing = self.standing(check, status, run)
                 out.append(
                     ReadingStanding(
                         policy, value, None if moves and not default else standing, default
@@ -1475,7 +1504,7 @@ class _Context:
                     outcome = self.remembered(checks[i], run, ambiguous, lapsed, memo)
                     if outcome.status == NOT_MET and checks[i].shape in self.plan.timed:
                         outcome = self.with_date(checks[i], outcome, run, lapsed)
-                    standing = self.standing(checks[i], outcome.status, values)
+                    standing = self.standing(checks[i], outcome.status, run)
                     if standing in LAPSED and checks[i].decides:
                         lapsing.add(checks[i].version.credential)  # type: ignore[union-attr]
                     if place >= 0:
@@ -1494,7 +1523,7 @@ class _Context:
                     memo.put(key, outcome)
             if outcome.status == NOT_MET and check.shape in self.plan.timed:
                 outcome = self.with_date(check, outcome, run, lapsed)
-            standing = self.standing(check, outcome.status, values)
+            standing = self.standing(check, outcome.status, run)
             if standing in LAPSED:
                 lapsing.update(group.credentials)
             for place in group.reported:
@@ -1561,13 +1590,20 @@ class _Context:
         )
 
     @staticmethod
-    def standing(check: _CheckPlan, status: str, values: list[Any]) -> str | None:
+    def standing(check: _CheckPlan, status: str, run: _Run) -> str | None:
         """The check's standing (active, inactive ...) when its answer is ``status``, if its
         rules give one."""
         if status == MET:
             return check.check.standing_met  # type: ignore[union-attr]
-        if status == NOT_MET and check.standing is not None:
-            return values[check.standing]
+        if status != NOT_MET:
+            return None
+        if check.standing is not None:
+            return run.values[check.standing]
+        if check.standing_logic is not None:
+            codes = run.codes_of(check)
+            met = {MET_CODE: True, NOT_MET_CODE: False}
+            conditions = {cid: met.get(codes[slot]) for cid, slot in check.standing_conditions}
+            return check.standing_logic({**run.facts, CONDITIONS[:-1]: conditions})
         return None
 
     def outcome(
@@ -1629,7 +1665,11 @@ class _Context:
                 self.all_dates,
                 tuple(k for k, slot in enumerate(check.slots) if slot in ambiguous),
                 check.slot_codes(codes),  # type: ignore[misc]
-                tuple(self.numbers(s, run) for s in check.leaves if codes[s] != MET_CODE),
+                tuple(
+                    (self.numbers(s, run), self.fix_facts(s, run))
+                    for s in check.leaves
+                    if codes[s] != MET_CODE
+                ),
                 self.hidden(check, run),
             )
             known = memo.get(key)
@@ -1758,6 +1798,7 @@ class _Context:
             if shown and status == NOT_MET
             else ()
         )
+        fix_facts = self.fix_facts(slot, run) if status != MET else ()
         reached_on = None
         if status == NOT_MET and dates and info.time_dependent:
             reached_on = self.reached_on(slot, run, lapsed)
@@ -1774,6 +1815,7 @@ class _Context:
             default_status=status,
             not_counted=not_counted,
             lacking=lacking,
+            fix_facts=fix_facts,
         )
 
     def words(self, path: str) -> Mapping[str, str] | None:
@@ -1795,6 +1837,11 @@ class _Context:
                 lapsed,
             )
         return self.scratch[key]
+
+    def fix_facts(self, slot: int, run: _Run) -> tuple[tuple[str, Any], ...]:
+        """The values of the facts the leaf's fix names, by path."""
+        paths = self.plan.read_paths
+        return tuple((paths[r], run.values[r]) for r in self.plan.slots[slot].fix_reads)
 
     def numbers(self, slot: int, run: _Run) -> tuple[Any, Any, str | None, Any, tuple[str, ...]]:
         """Found, needed, operator, shortfall and missing facts of one leaf, as ``evaluate._leaf``

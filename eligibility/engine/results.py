@@ -19,6 +19,7 @@ from eligibility.facts import LeftOut
 from eligibility.inputs.profiles import Profile
 from eligibility.logic import compile_logic, truthy
 from eligibility.rulebook.rules import Check, Node, Version
+from eligibility.rulebook.versions import fill_facts
 
 MET, NOT_MET, UNKNOWN, AMBIGUOUS, NOT_APPLICABLE, NO_RULES = (
     "met",
@@ -64,6 +65,14 @@ class NodeResult:
     # the least and most found under the readings of what the profile leaves unknown (a date
     # known to the month: a range of months), when they differ; ``found`` is one of them
     found_range: tuple[float, float] | None = None
+    # the values of the facts the condition's fix names (``Node.fix_reads``), when not met
+    fix_facts: tuple[tuple[str, Any], ...] = ()
+
+    @property
+    def fix(self) -> str | None:
+        """The condition's fix as the candidate reads it: the facts it names filled in."""
+        fix = self.node.fix
+        return fill_facts(fix, dict(self.fix_facts)) if fix and self.fix_facts else fix
 
     @property
     def depends_on(self) -> tuple[str, ...]:

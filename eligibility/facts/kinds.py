@@ -1144,6 +1144,7 @@ _NO_PERIOD: Mapping[str, Any] = {
     "standing_if_unmet": None,
     "start": None,
     "due": None,
+    "submit_by": None,
     "ceus": 0,
     "ceus_submitted": 0,
     "ceus_before_certification": 0,
@@ -1236,6 +1237,10 @@ def _periods(ctx: Context, definition: Definition) -> dict[str, Any]:
         "dues_paid": bool(memberships) and (paid is None or paid >= as_of),
         **({"last": last or dict(none)} if ctx.wants(definition, "last") else {}),
         **({"current": current or dict(none)} if ctx.wants(definition, "current") else {}),
+        # the last day dues paid late keep the credentials (none when paid up or not known)
+        "dues_pay_by": (paid + revoked_after - ONE_DAY).isoformat()
+        if paid and paid < as_of
+        else None,
         "dues_standing_if_unpaid": None
         if not paid or paid >= as_of
         else "revoked"
@@ -1321,6 +1326,8 @@ def _period(
         "standing_if_unmet": "revoked" if as_of >= revoked else "at risk",
         "start": start.isoformat(),
         "due": due.isoformat(),
+        # the last day CEUs submitted late still count (the due date when none may be late)
+        "submit_by": (late_until - timedelta(days=1) if late_until > due else due).isoformat(),
         "ceus": _total(c["ceus"] for c, _ in counted),
         "ceus_submitted": _total(c["ceus"] for c, _ in sent),
         "ceus_before_certification": _total(
@@ -1348,6 +1355,11 @@ def _periods_paths(name: str, params: Mapping[str, Any]) -> list[tuple[str, str 
             "whether the dues are paid through the date (as paid by then, when the payment date is given)",
             "boolean",
         ),
+        (
+            f"{name}.dues_pay_by",
+            "the last day dues paid late keep the credentials (null: paid up, or not known)",
+            text,
+        ),
         (f"{name}.dues_standing_if_unpaid", "the standing if the dues are not paid", text),
         (f"{name}.dues_consequences", "what follows unpaid dues, in words", "array"),
     ]
@@ -1358,6 +1370,7 @@ def _periods_paths(name: str, params: Mapping[str, Any]) -> list[tuple[str, str 
             (f"{base}.exists", "whether there is such a period", ["boolean", "null"]),
             (f"{base}.start", "the period's first day", text),
             (f"{base}.due", "the period's due date", text),
+            (f"{base}.submit_by", "the last day CEUs submitted for the period still count", text),
             (
                 f"{base}.ceus",
                 "CEUs completed within the period, on or after certification",

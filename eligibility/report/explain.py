@@ -242,7 +242,7 @@ def step(leaf: NodeResult, policies: Mapping[str, Policy] | None = None) -> str:
     if leaf.status == UNKNOWN and leaf.missing:
         supply = dict(node.supply).get(leaf.missing[0])
         return supply or f"tell us: {node.text}"
-    fix = node.fix
+    fix = leaf.fix
     if fix and MISSING in fix:  # the rule's advice names what the condition lacks
         fix = fix.replace(MISSING, and_list(leaf.lacking) if leaf.lacking else "what is missing")
     if leaf.reached_on is not None:

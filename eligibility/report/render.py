@@ -361,8 +361,8 @@ def _warning_lines(recommends: NodeResult | None) -> list[str]:
             lines.append(f"    {detail}")
         if result.status == UNKNOWN:
             lines += [f"    not known: {text}" for text in _not_known(result)]
-        if result.node.fix:
-            lines.append(f"    What to do: {result.node.fix}.")
+        if result.fix:
+            lines.append(f"    What to do: {result.fix}.")
     return lines
 
 

@@ -31,7 +31,7 @@ import orjson
 
 from eligibility.errors import InputError, closest, place_of
 from eligibility.inputs.yamlio import locator
-from eligibility.rulebook.versions import numbered
+from eligibility.rulebook.versions import CONDITIONS, fact_placeholders, numbered
 
 ERROR, WARNING = "error", "warning"
 
@@ -277,6 +277,8 @@ class _Version:
         )
         self.errors_only = errors_only
         self.open_policies = tuple(version.get("open_policies", []))
+        # while a standing is checked: the ids of its check's conditions, which it may read
+        self.conditions: frozenset[str] | None = None
         self.policies_read: set[str] = set()
 
     def check(self) -> None:
@@ -387,7 +389,11 @@ class _Version:
             self._numbers(applies["text"], applies["logic"], [*where, "applies_when", "text"])
         standing = check.get("standing")
         if standing:
-            self._logic(standing["not_met"], [*where, "standing", "not_met"], "standing")
+            self.conditions = frozenset(ids)
+            try:
+                self._logic(standing["not_met"], [*where, "standing", "not_met"], "standing")
+            finally:
+                self.conditions = None
 
     def _title(self, pathway: Mapping[str, Any], where: list) -> None:
         """Warn when answers would name a pathway by a long text ("Closest: ...", "-> ... met"):
@@ -417,6 +423,25 @@ class _Version:
         for key in ("details", "shown_if", "hidden_if"):
             if node.get(key):
                 self._fact(node[key], [*where, key])
+        for path in fact_placeholders(node.get("fix") or ""):
+            if "logic" not in node:
+                self.found.add(
+                    ERROR,
+                    "fix-fact-not-leaf",
+                    [*where, "fix"],
+                    f"the fix of a condition with children names the fact {path!r}",
+                    "name facts in the fixes of the conditions that have logic",
+                )
+            elif path.startswith("policies."):
+                self.found.add(
+                    ERROR,
+                    "unknown-fact",
+                    [*where, "fix"],
+                    f"the fix names a policy ({path!r}), not a fact",
+                    "write the policy's effect out in words",
+                )
+            else:
+                self._fact(path, [*where, "fix"])
         if "logic" in node:
             self._logic(node["logic"], [*where, "logic"], "condition")
             self._numbers(node["text"], node["logic"], [*where, "text"])
@@ -424,6 +449,19 @@ class _Version:
     def _fact(self, read: str, where: list) -> Mapping[str, Any] | None:
         """The entry of a fact a rule reads, or None after saying why it is wrong."""
         context = self.context
+        if read.startswith(CONDITIONS) and self.conditions is not None:  # a standing's
+            condition = read.removeprefix(CONDITIONS)
+            if condition in self.conditions:
+                return {"type": ["boolean", "null"]}
+            self.found.add(
+                ERROR,
+                "unknown-condition",
+                where,
+                f"reads {read!r}, but the check has no condition {condition!r}",
+                "name a condition of this check by its id",
+                closest(condition, self.conditions),
+            )
+            return None
         if read.startswith("policies."):
             policy = read.removeprefix("policies.")
             if context.policies is not None and policy not in context.policies:
@@ -491,7 +529,13 @@ class _Version:
         own = tuple(
             n for n in (self.entry["id"], self.entry.get("apprentice")) if n and f'"{n}"' in text
         )
-        key = (text, role, self.open_policies, own)
+        key = (
+            text,
+            role,
+            self.open_policies,
+            own,
+            self.conditions if "conditions." in text else None,
+        )
         memo = self.context.memo
         if key not in memo:
             found, read = self.found, self.policies_read

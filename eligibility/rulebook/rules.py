@@ -36,7 +36,14 @@ from eligibility.inputs.validation import validate
 from eligibility.inputs.yamlio import line_of, locator, parse_text, refuse_deeper_than
 from eligibility.logic import Compiled, LogicError, comparison_sides, compile_logic, logic_key
 from eligibility.resources import FLAT_CSV_FILE, data_dir, schema_file
-from eligibility.rulebook.versions import check_names, expanded, for_credential, numbered
+from eligibility.rulebook.versions import (
+    CONDITIONS,
+    check_names,
+    expanded,
+    fact_placeholders,
+    for_credential,
+    numbered,
+)
 
 if TYPE_CHECKING:  # imported when a book is built, not at every start-up
     from eligibility.rulebook.rulecheck import Context
@@ -98,6 +105,12 @@ class Node:
     words: tuple[tuple[str, str], ...] = ()
     # a leaf time closes under a stated assumption other than jobs going on (rule-format.md)
     closes_with_time: TimeAssumption | None = None
+
+    @property
+    def fix_reads(self) -> tuple[str, ...]:
+        """The facts the fix names (``{aapc.last.submit_by}``): filled in with the candidate's
+        values when the fix is shown, so that a step can give a date rather than point to one."""
+        return fact_placeholders(self.fix) if self.fix else ()
 
     @property
     def title(self) -> str:
@@ -1239,6 +1252,7 @@ def _check(
             facts,
             open_policies,
             known,
+            frozenset(ids),
         )
         if "standing" in raw
         else None,
@@ -1343,7 +1357,10 @@ def _compile(
     facts: FactBook,
     open_policies,
     known: Mapping[str, list[str]] | None = None,
+    conditions: frozenset[str] = frozenset(),
 ) -> Compiled:
+    """``expression`` compiled, its reads checked; ``conditions``: the check's condition ids a
+    standing may read (``conditions.last-period``: whether that condition is met)."""
     try:
         compiled = compile_logic(expression, known)
     except LogicError as error:
@@ -1373,6 +1390,8 @@ def _compile(
                     f"reads policy {policy!r}, which this version does not name",
                     f"add {policy} to this version's open_policies (rules/policies.yaml lists them)",
                 )
+            continue
+        if read.startswith(CONDITIONS) and read.removeprefix(CONDITIONS) in conditions:
             continue
         entry = facts.entry(read)
         if entry is None:

@@ -14,6 +14,7 @@ list keeps the file's order, so a version's place (``versions[3]``) is the same 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -22,6 +23,33 @@ _ADDRESS = ("check", "condition", "remove", "add", "add_check")
 _CONDITION_SHAPES = ("all", "any", "logic")  # a condition has exactly one of these
 
 Fail = Callable[[list, str, str], Any]  # (where in the file, problem, fix): raises
+
+# what a keeping check's standing reads to ask whether one of the check's conditions is met
+# (true: met; false: not met; null: not known), as ``conditions.last-period``
+CONDITIONS = "conditions."
+
+# a fact named in a fix, filled in when the fix is shown: a dotted path in braces, with the
+# words to use when the profile does not give it after a bar (``{aapc.dues_pay_by|the day
+# shown}``); the placeholders filled here (``{credential}``) and ``{missing}`` have no dot
+FACT_PLACEHOLDER = re.compile(r"\{([A-Za-z_][\w-]*(?:\.[\w*-]+)+)(?:\|([^{}]*))?\}")
+
+
+def fact_placeholders(text: str) -> tuple[str, ...]:
+    """The fact paths ``text`` names in braces, in order, each once."""
+    return tuple(dict.fromkeys(path for path, _ in FACT_PLACEHOLDER.findall(text)))
+
+
+def fill_facts(text: str, values: Mapping[str, Any]) -> str:
+    """``text`` with each fact placeholder replaced by the fact's value in ``values``, or by its
+    words for a value not known ("not known" when it gives none)."""
+
+    def value(found: re.Match[str]) -> str:
+        known = values.get(found[1])
+        if known is None:
+            return found[2] if found[2] is not None else "(not known)"
+        return str(known)
+
+    return FACT_PLACEHOLDER.sub(value, text)
 
 
 def expanded(versions: list[dict[str, Any]], fail: Fail) -> list[dict[str, Any]]:

@@ -559,6 +559,27 @@ OTHERS = [
         None,
     ),
     (
+        "unknown-fact-in-a-fix",
+        "aapc/renewal.yaml",
+        "submit your CEUs to AAPC (by {aapc.last.submit_by|",
+        "submit your CEUs to AAPC (by {aapc.last.submit_bye|",
+        ERROR,
+        "unknown-fact",
+        "reads unknown fact 'aapc.last.submit_bye'",
+        "aapc.last.submit_by",
+    ),
+    (
+        "fact-in-the-fix-of-a-pathway",
+        "aapc/renewal.yaml",
+        "                  details: aapc.last.consequences\n",
+        "                  details: aapc.last.consequences\n"
+        "                  fix: submit by {aapc.last.submit_by}\n",
+        ERROR,
+        "fix-fact-not-leaf",
+        "names the fact 'aapc.last.submit_by'",
+        None,
+    ),
+    (
         "unusual-check-id",
         "ahima/cca.yaml",
         "- id: CCA-exam",

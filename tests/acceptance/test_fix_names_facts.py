@@ -1,0 +1,76 @@
+"""A fix may name a fact (``{aapc.last.submit_by}``), filled in with the candidate's own value
+(issue 14, item 9): AAPC's advice to submit CEUs gives the last day they still count, in
+``check`` and in a batch's next step, and two students of one batch with different due dates
+each get their own day (the batch remembers answers across students, and must not share it).
+"""
+
+from __future__ import annotations
+
+import calendar
+import copy
+import csv
+import io
+import json
+from datetime import date
+from pathlib import Path
+
+import yaml
+from click.testing import CliRunner
+
+from eligibility.api import check
+from eligibility.cli import main
+from eligibility.rulebook.versions import fact_placeholders, fill_facts
+from tests.conftest import PROFILES
+
+X32 = PROFILES / "x32-aapc-unsubmitted-ceus.yaml"  # 30 CEUs unsubmitted; period due 2026-06-30
+AS_OF = "2026-07-15"  # inside the 90 days after both due dates below
+
+
+def _with_renewal_month(month: int) -> dict:
+    """X32 renewing in ``month`` (paid through that month next year): its last period is due
+    on the month's last day in 2026 for an even month."""
+    data = yaml.safe_load(X32.read_text(encoding="utf-8"))
+    data.pop("as_of")
+    changed = copy.deepcopy(data)
+    membership = changed["memberships"][0]
+    membership["renewal_month"] = month
+    membership["paid_through"] = date(2027, month, calendar.monthrange(2027, month)[1])
+    changed["candidate_id"] = f"X32-{month}"
+    return changed
+
+
+def test_check_names_the_last_day_to_submit() -> None:
+    text = check(str(X32), "CPC-renewal", as_of=AS_OF).to_text()
+    assert "submit your CEUs to AAPC (by 2026-09-27; AAPC may charge a late fee)" in text
+    assert "{" not in text
+
+
+def test_each_student_of_a_batch_gets_their_own_day(tmp_path: Path) -> None:
+    cohort = tmp_path / "cohort.jsonl"
+    students = [_with_renewal_month(6), _with_renewal_month(4), _with_renewal_month(6)]
+    cohort.write_text(
+        "".join(json.dumps(s, default=str) + "\n" for s in students), encoding="utf-8"
+    )
+    out = tmp_path / "report.csv"
+    result = CliRunner().invoke(
+        main, ["batch", str(cohort), "--cert", "CPC-renewal", "--as-of", AS_OF, "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output  # every row checked
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    steps = {row["candidate_id"]: row["next_step"] for row in rows}
+    # due 2026-06-30 and 2026-04-30: the 90 days end on 2026-09-28 and 2026-07-29
+    assert "submit your CEUs to AAPC (by 2026-09-27;" in steps["X32-6"]
+    assert "submit your CEUs to AAPC (by 2026-07-28;" in steps["X32-4"]
+    for student in students:  # as check says it for each
+        said = check(student, "CPC-renewal", as_of=AS_OF).to_text()
+        day = said.split("submit your CEUs to AAPC (by ")[1][:10]
+        assert f"submit your CEUs to AAPC (by {day};" in steps[student["candidate_id"]]
+
+
+def test_placeholders_are_dotted_fact_paths_only() -> None:
+    text = (
+        "do {missing} for the {credential} by {aapc.last.submit_by|the day} or {x.specific.CIRCC}"
+    )
+    assert fact_placeholders(text) == ("aapc.last.submit_by", "x.specific.CIRCC")
+    filled = fill_facts(text, {"aapc.last.submit_by": None, "x.specific.CIRCC": 8})
+    assert filled == "do {missing} for the {credential} by the day or 8"
