@@ -60,7 +60,7 @@ from eligibility.facts import (
 )
 from eligibility.logic import Compiled, ListProgram, compile_list, compile_parts, truthy
 from eligibility.rulebook.rules import Check, Node, RuleBook, Version
-from eligibility.rulebook.versions import CONDITIONS
+from eligibility.rulebook.versions import CONDITIONS, CONDITIONS_KEY
 
 NOT_MET_CODE, UNKNOWN_CODE, MET_CODE = 0, 1, 2
 MEMO_SIZE = 4096  # answers remembered across students, per generation (see Memo)
@@ -379,10 +379,11 @@ class _Builder:
             assert version is not None
             check = version.check(check_id)
             assert check is not None
-            if check.standing_not_met and _reads_conditions(check.standing_not_met):
-                self.details += [  # the facts the standing reads after the codes
-                    r for r in check.standing_not_met.reads if not r.startswith(CONDITIONS)
-                ]
+            standing = check.standing_not_met
+            # a standing that reads the check's conditions runs after them, not in the program
+            after = standing if standing and _reads_conditions(standing) else None
+            if after:
+                self.details += [r for r in after.reads if not r.startswith(CONDITIONS)]
             if self.explaining:  # what a review names (the borderline jobs), when one is flagged
                 self.details += [
                     book.policies[p].review_details
@@ -397,12 +398,10 @@ class _Builder:
                 )
                 if check.applies_logic
                 else None,
-                standing=self.entry(check.standing_not_met.source, check.standing_not_met.reads)
-                if check.standing_not_met and not _reads_conditions(check.standing_not_met)
+                standing=self.entry(standing.source, standing.reads)
+                if standing and not after
                 else None,
-                standing_logic=check.standing_not_met
-                if check.standing_not_met and _reads_conditions(check.standing_not_met)
-                else None,
+                standing_logic=after,
                 sides=computed,
                 tree=self.node(getattr(check, part), computed),
             )
@@ -784,7 +783,7 @@ class _Run:
 
 
 def _reads_conditions(standing: Compiled) -> bool:
-    """Whether a standing reads its check's conditions (run after the codes, not in the program)."""
+    """Whether a standing reads its check's conditions (``conditions.ID``)."""
     return any(read.startswith(CONDITIONS) for read in standing.reads)
 
 
@@ -1603,7 +1602,7 @@ class _Context:
             codes = run.codes_of(check)
             met = {MET_CODE: True, NOT_MET_CODE: False}
             conditions = {cid: met.get(codes[slot]) for cid, slot in check.standing_conditions}
-            return check.standing_logic({**run.facts, CONDITIONS[:-1]: conditions})
+            return check.standing_logic({**run.facts, CONDITIONS_KEY: conditions})
         return None
 
     def outcome(

@@ -26,7 +26,8 @@ Fail = Callable[[list, str, str], Any]  # (where in the file, problem, fix): rai
 
 # what a keeping check's standing reads to ask whether one of the check's conditions is met
 # (true: met; false: not met; null: not known), as ``conditions.last-period``
-CONDITIONS = "conditions."
+CONDITIONS_KEY = "conditions"
+CONDITIONS = f"{CONDITIONS_KEY}."
 
 # a fact named in a fix, filled in when the fix is shown: a dotted path in braces, with the
 # words to use when the profile does not give it after a bar (``{aapc.dues_pay_by|the day
