@@ -31,7 +31,7 @@ import orjson
 
 from eligibility.errors import InputError, closest, place_of
 from eligibility.inputs.yamlio import locator
-from eligibility.rulebook.versions import CONDITIONS, fact_placeholders, numbered
+from eligibility.rulebook.versions import CONDITIONS, FACT_PLACEHOLDER, fact_placeholders, numbered
 
 ERROR, WARNING = "error", "warning"
 
@@ -283,7 +283,8 @@ class _Version:
 
     def check(self) -> None:
         start = len(self.found.items)
-        if _PLACEHOLDER.search(orjson.dumps(self.version).decode()):  # walked only if one is left
+        text = orjson.dumps(self.version).decode()
+        if _PLACEHOLDER.search(text) or FACT_PLACEHOLDER.search(text):  # walked only if one is left
             self._placeholders(self.version, self.where)
         self._dates()
         known = self.context.policies
@@ -351,6 +352,16 @@ class _Version:
                     f"{match.group()} is not filled in (only {', '.join(PLACEHOLDERS)} are)",
                     "correct the placeholder, or write the text out",
                     closest(match.group(), PLACEHOLDERS),
+                )
+            if where and where[-1] == "fix" and "standing" not in where:
+                return  # a condition's fix: its facts are filled in when it is shown
+            for match in FACT_PLACEHOLDER.finditer(value):
+                self.found.add(
+                    ERROR,
+                    "leftover-placeholder",
+                    where,
+                    f"{match.group()} names a fact, which is filled in only in a condition's fix",
+                    "write the text out, or move the step to the fix of the condition it is about",
                 )
         elif isinstance(value, list):
             for index, item in enumerate(value):

@@ -569,6 +569,16 @@ OTHERS = [
         "aapc.last.submit_by",
     ),
     (
+        "fact-in-a-text",
+        "aapc/renewal.yaml",
+        "text: AAPC membership dues are paid for the current year",
+        "text: AAPC membership dues are paid through {aapc.dues_pay_by}",
+        ERROR,
+        "leftover-placeholder",
+        "{aapc.dues_pay_by} names a fact, which is filled in only in a condition's fix",
+        None,
+    ),
+    (
         "fact-in-the-fix-of-a-pathway",
         "aapc/renewal.yaml",
         "                  details: aapc.last.consequences\n",
