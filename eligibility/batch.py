@@ -533,7 +533,14 @@ class CohortChecker:
         check = plan.checks[plan.wanted[place]]
         status, lacking = outcome.status, outcome.lacking
         shortfall = "; ".join(
-            filter(None, (measurement(leaf) or leaf.node.text for leaf in lacking))
+            filter(
+                None,
+                (
+                    measurement(leaf) or leaf.node.text
+                    for leaf in lacking
+                    if leaf.status != AMBIGUOUS
+                ),
+            )
         )
         version = f"{check.version.id} {check.version.version}" if check.version else ""
         eligible_by = outcome.eligible_by
@@ -585,13 +592,12 @@ class CohortChecker:
                     f.missing,
                     f.node.grows and f.shortfall,
                     f.fix_facts,
+                    f.readings,  # an open question's step names it
                 )
                 for f in lacking
             ),  # a shortfall is said in a step only for a condition time closes
             # the day a letter's step is dated by, and whether it says to keep working
-            (eligible.day, eligible.pathway.id, eligible.jobs_continue, eligible.reached)
-            if eligible
-            else None,
+            (eligible.day, eligible.pathway.id, eligible.jobs_continue) if eligible else None,
         )
         words = self._words.get(key)
         if words is None:

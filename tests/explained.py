@@ -20,10 +20,11 @@ def ordered_leaves(result: NodeResult, status: str) -> list[NodeResult]:
 
 
 def closest_unmet(result: CheckResult, book) -> list[NodeResult]:
-    """What the closest pathway lacks, not met first, in the explanation's order (a met part
-    lacks nothing), as the explanation works it out."""
+    """What the closest pathway lacks, not met first, then unknown, then the open questions to
+    settle, in the explanation's order (a met part lacks nothing), as the explanation works it
+    out."""
     scope = explain(result, book.policies).closest or result.requires
-    return lacking_leaves(scope) if scope is not None else []
+    return lacking_leaves(scope, settle=True) if scope is not None else []
 
 
 def lacking_fields(leaves) -> list[tuple]:

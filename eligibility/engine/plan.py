@@ -76,7 +76,8 @@ class Outcome:
     failed: tuple[str, ...] = ()  # leaf ids not met (as in `eligibility show`)
     unknown: tuple[str, ...] = ()
     ambiguous: tuple[str, ...] = ()
-    lacking: tuple[NodeResult, ...] = ()  # unmet leaves of the closest pathway (not met only)
+    # the closest pathway's unmet leaves (not met answers only): not met, unknown, then ambiguous
+    lacking: tuple[NodeResult, ...] = ()
     dated: bool = False  # a reached-on date was searched for: it depends on the whole work history
 
     @cached_property  # outcomes are shared by many students: worked out once
@@ -97,6 +98,9 @@ class Outcome:
 
 
 NO_OUTCOME = Outcome(NOT_APPLICABLE)
+
+# slot -> its status under each other value of an open policy that changes it
+Ambiguous = dict[int, tuple[PolicyReading, ...]]
 
 
 @dataclass(frozen=True)
@@ -840,7 +844,6 @@ def assess(
     profile: Mapping[str, Any],
     explicit: Mapping[str, str] | None = None,
     memo: Memo | None = None,
-    all_dates: bool = False,
     explained: bool = False,
     readings: bool = True,
 ) -> Assessment:
@@ -850,9 +853,9 @@ def assess(
     they make inactive or revoked is not held for any other check. ``memo`` may be shared by the
     calls of one cohort that use the same plan and the same ``explicit`` policies.
 
-    A gap that time alone closes gets its reached-on date when it is the only one the closest
-    pathway has (a near miss); with ``all_dates`` every such gap does, at the cost of a search of
-    probe dates each.
+    Each gap of the closest pathway that time alone closes gets its reached-on date, as
+    ``check`` dates it (a search of probe dates each), so that a cohort's next step reads as
+    ``check``'s first way forward.
 
     ``explained`` (a plan made with ``explaining``): the result trees too, from the same run, as
     :func:`explain_profile` gives them (a JSON Lines report renders them).
@@ -863,7 +866,7 @@ def assess(
     """
     explicit = dict(explicit or {})
     policies = {**book.default_policies(), **explicit}
-    context = _Context(plan, book, profile, policies, explicit, all_dates)
+    context = _Context(plan, book, profile, policies, explicit)
     base = _run(
         plan,
         derive(
@@ -903,7 +906,7 @@ def assess(
     return unstated_assessment(
         profile,
         answer,
-        lambda data, trees: assess(plan, book, data, explicit, memo, all_dates, trees, False),
+        lambda data, trees: assess(plan, book, data, explicit, memo, trees, False),
         plan.as_of,
     )
 
@@ -1015,7 +1018,7 @@ def _keeping_first(
     they make lapse."""
     explicit = dict(explicit or {})
     policies = {**book.default_policies(), **explicit}
-    context = _Context(plan, book, profile, policies, explicit, dates)
+    context = _Context(plan, book, profile, policies, explicit)
     memo = Memo()
     base = _run(
         plan,
@@ -1042,16 +1045,15 @@ class _Context:
     profile: Mapping[str, Any]
     policies: Mapping[str, str]
     explicit: Mapping[str, str]
-    all_dates: bool
     scratch: dict[Any, Any] = field(default_factory=dict)  # this profile's answers, shared
     read: dict[tuple, Any] = field(
         default_factory=dict
     )  # its records as read (facts.rederive_each)
 
     @cached_property
-    def dating(self) -> tuple[bool, bool, bool]:
+    def dating(self) -> tuple[bool, bool]:
         """What decides which dates a not-met answer can get, besides the facts its check reads
-        (part of the keys answers are remembered under): ``all_dates``; whether a record that
+        (part of the keys answers are remembered under): whether a record that
         facts growing with time read goes on past the date (a job with no end, or ending
         later); whether a record the rules re-date is there (a letter 'to present'). Students
         without either share their answers: time changes nothing for them."""
@@ -1062,33 +1064,19 @@ class _Context:
             for section in self.plan.growing
             for record in self.profile.get(section) or ()
         )
-        return self.all_dates, ongoing, any(self.redatable(r) for r in self.plan.redates)
+        return ongoing, any(self.redatable(r) for r in self.plan.redates)
 
     def with_date(
         self, check: _CheckPlan, outcome: Outcome, run: _Run, lapsed: frozenset[str]
     ) -> Outcome:
         """``outcome`` (not met; remembered across students, so undated) with the day time alone
         makes the check met, for this student (:meth:`eligible_from_codes`)."""
-        if not any(self.dating[1:]):
+        if not any(self.dating):
             return outcome  # time changes nothing for this student
         eligible = self.eligible_from_codes(check, run, lapsed)
         if eligible is None:
             return outcome
-        # the pathway's growing conditions, each dated on its own (its next step says until when)
-        codes, inside = run.codes_of(check), {node.id for node in eligible.pathway.walk()}
-        growing = [
-            slot
-            for slot in check.leaves
-            if self.plan.slots[slot].node.grows
-            and codes[slot] == NOT_MET_CODE
-            and self.plan.slots[slot].node.id in inside
-        ]
-        reached = tuple(
-            (self.plan.slots[slot].node.id, day)
-            for slot in growing
-            if (day := self.reached_on(slot, run, lapsed)) is not None
-        )
-        return replace(outcome, eligible=replace(eligible, reached=reached), dated=True)
+        return replace(outcome, eligible=eligible, dated=True)
 
     def eligible_from_codes(
         self, check: _CheckPlan, run: _Run, lapsed: frozenset[str]
@@ -1146,7 +1134,7 @@ class _Context:
     def may_close(self, node: Node) -> bool:
         """Whether time may meet the unmet leaf ``node`` for this profile: it grows and a job
         goes on, or its rules' assumption re-dates a record the profile has."""
-        _, ongoing, _ = self.dating
+        ongoing, _ = self.dating
         if node.grows and ongoing:
             return True
         declared = node.closes_with_time
@@ -1161,14 +1149,15 @@ class _Context:
         keeping: bool,
         memo: Memo,
         reviews: dict[int, list[str]] | None = None,
-    ) -> set[int]:
+    ) -> Ambiguous:
         """Slots of the keeping checks (or of the others) whose status changes under another
         value of an open policy their version names (and the run does not fix explicitly), but
-        for policies the default decides. ``reviews``: check index -> the policies with a review
-        text under which its answer changes, added to."""
-        changed: set[int] = set()
+        for policies the default decides, each with its status under those values (the
+        questions a step names). ``reviews``: check index -> the policies with a review text
+        under which its answer changes, added to."""
+        changed: Ambiguous = {}
         policies, checks_of = self.book.policies, self.plan.checks
-        for policy, _, checks, codes in self.variants(run, lapsed, keeping, memo):
+        for policy, value, checks, codes in self.variants(run, lapsed, keeping, memo):
             if reviews is not None and policies[policy].review:
                 for i in checks:
                     root = checks_of[i].root
@@ -1177,7 +1166,10 @@ class _Context:
             if policies[policy].default_decides:
                 continue
             for i in checks:
-                changed.update(s for s in checks_of[i].slots if codes[s] != run.codes[s])
+                for s in checks_of[i].slots:
+                    if codes[s] != run.codes[s]:
+                        reading = PolicyReading(policy, value, CODE_STATUS[codes[s]])
+                        changed[s] = (*changed.get(s, ()), reading)
         return changed
 
     def variants(
@@ -1304,7 +1296,7 @@ class _Context:
         elif shown:
             requires = mark_ambiguous(self.tree(check.root, run, lapsed, dates), differing)
             status = requires.status
-            if status == NOT_MET and any(self.dating[1:]):  # as a cohort's answer has it
+            if status == NOT_MET and any(self.dating):  # as a cohort's answer has it
                 eligible = self.eligible_from_codes(check, run, lapsed)
         else:
             requires = None
@@ -1478,7 +1470,7 @@ class _Context:
         groups: Sequence[_Group],
         gate: Callable[[list[bool]], tuple],
         run: _Run,
-        ambiguous: set[int],
+        ambiguous: Ambiguous,
         memo: Memo,
         lapsed: frozenset[str],
         outcomes: list[Outcome],
@@ -1498,7 +1490,7 @@ class _Context:
         lapsing: set[str] = set()
         for group in compress(groups, gate(applicable)):
             members = group.members
-            if ambiguous and not ambiguous.isdisjoint(group.slots):
+            if ambiguous and not ambiguous.keys().isdisjoint(group.slots):
                 for i, place in zip(members, group.places, strict=True):
                     outcome = self.remembered(checks[i], run, ambiguous, lapsed, memo)
                     if outcome.status == NOT_MET and checks[i].shape in self.plan.timed:
@@ -1510,11 +1502,11 @@ class _Context:
                         outcomes[place], standings[place] = outcome, standing
                 continue
             check = checks[members[0]]
-            key = (check.shape, self.all_dates, check.inputs(values))  # type: ignore[misc]
+            key = (check.shape, check.inputs(values))  # type: ignore[misc]
             try:
                 outcome = young.get(key) or memo.get(key)
             except TypeError:  # a list or mapping among the facts
-                key = (check.shape, self.all_dates, _hashable(key[2]))
+                key = (check.shape, _hashable(key[1]))
                 outcome = memo.get(key)
             if outcome is None:
                 outcome = self.fresh(check, run, ambiguous, lapsed, memo)
@@ -1531,15 +1523,16 @@ class _Context:
         return frozenset(lapsing)
 
     def remembered(
-        self, check: _CheckPlan, run: _Run, ambiguous: set[int], lapsed: frozenset[str], memo: Memo
+        self, check: _CheckPlan, run: _Run, ambiguous: Ambiguous, lapsed: frozenset[str], memo: Memo
     ) -> Outcome:
         """The outcome of a check some of whose conditions are ambiguous: remembered under the
         facts it reads and which of its conditions (by place) a policy alternative changes."""
-        marked = tuple(k for k, slot in enumerate(check.slots) if slot in ambiguous)
+        marked = tuple(
+            (k, ambiguous[slot]) for k, slot in enumerate(check.slots) if slot in ambiguous
+        )
         key = (
             "ambiguous",
             check.shape,
-            self.all_dates,
             marked,
             check.inputs(run.values),  # type: ignore[misc]
             self.hidden(check, run),
@@ -1547,7 +1540,7 @@ class _Context:
         try:
             outcome = memo.get(key)
         except TypeError:  # a list or mapping among the facts
-            key = (*key[:4], _hashable(key[4]), key[5])
+            key = (*key[:3], _hashable(key[3]), key[4])
             outcome = memo.get(key)
         if outcome is None:
             outcome = self.fresh(check, run, ambiguous, lapsed, memo, marked)
@@ -1559,10 +1552,10 @@ class _Context:
         self,
         check: _CheckPlan,
         run: _Run,
-        ambiguous: set[int],
+        ambiguous: Ambiguous,
         lapsed: frozenset[str],
         memo: Memo,
-        marked: tuple[int, ...] = (),
+        marked: tuple[tuple[int, tuple[PolicyReading, ...]], ...] = (),
     ) -> Outcome:
         """The outcome of a check whose facts were not seen before. Unless it is not met, it
         depends on nothing but its conditions' codes and which are ambiguous (``marked``): the
@@ -1571,7 +1564,8 @@ class _Context:
         codes = run.codes_of(check)
         if codes[check.root] == NOT_MET_CODE and check.root not in ambiguous:
             return self.outcome(check, run, ambiguous, lapsed, memo)
-        key = ("codes", check.shape, marked, check.slot_codes(codes), self.hidden(check, run))  # type: ignore[misc]
+        places = tuple(k for k, _ in marked)  # which questions: only what is lacking names them
+        key = ("codes", check.shape, places, check.slot_codes(codes), self.hidden(check, run))  # type: ignore[misc]
         outcome = memo.get(key)
         if outcome is None:
             outcome = self.outcome(check, run, ambiguous, lapsed, memo)
@@ -1609,7 +1603,7 @@ class _Context:
         self,
         check: _CheckPlan,
         run: _Run,
-        ambiguous: set[int],
+        ambiguous: Ambiguous,
         lapsed: frozenset[str],
         memo: Memo,
     ) -> Outcome:
@@ -1644,13 +1638,12 @@ class _Context:
         self,
         check: _CheckPlan,
         run: _Run,
-        ambiguous: set[int],
+        ambiguous: Ambiguous,
         lapsed: frozenset[str],
         memo: Memo,
     ) -> tuple[tuple[NodeResult, ...], bool, EligibleBy | None]:
-        """The unmet leaves of the closest pathway, as the explanation shows them; a lone unmet
-        leaf that time alone closes gets its reached-on date (every such leaf, with
-        ``all_dates``). The flag says whether a date was searched for (found or not); last, the
+        """The unmet leaves of the closest pathway, as the explanation shows them; each not met
+        leaf that time alone closes gets its reached-on date. The flag says whether a date was searched for (found or not); last, the
         day time alone makes the check met (:meth:`eligible`).
 
         Which pathway is closest and what it lacks depend on nothing but the conditions' codes,
@@ -1661,13 +1654,12 @@ class _Context:
             key: Any = (
                 "lacking",
                 check.shape,
-                self.all_dates,
-                tuple(k for k, slot in enumerate(check.slots) if slot in ambiguous),
+                tuple((k, ambiguous[s]) for k, s in enumerate(check.slots) if s in ambiguous),
                 check.slot_codes(codes),  # type: ignore[misc]
                 tuple(
                     (self.numbers(s, run), self.fix_facts(s, run))
                     for s in check.leaves
-                    if codes[s] != MET_CODE
+                    if codes[s] != MET_CODE or s in ambiguous  # a question's numbers are shown
                 ),
                 self.hidden(check, run),
             )
@@ -1682,7 +1674,7 @@ class _Context:
         return found
 
     def closest_lacking(
-        self, check: _CheckPlan, run: _Run, ambiguous: set[int], lapsed: frozenset[str]
+        self, check: _CheckPlan, run: _Run, ambiguous: Ambiguous, lapsed: frozenset[str]
     ) -> tuple[tuple[NodeResult, ...], bool, EligibleBy | None]:
         """:meth:`lacking`, worked out from the check's result tree."""
         tree = mark_ambiguous(
@@ -1691,13 +1683,15 @@ class _Context:
         closest = closest_pathway(tree)
         if closest is None:
             return (), False, None
-        leaves = lacking_leaves(closest)
+        leaves = lacking_leaves(closest, settle=True)
         slot_of = {self.plan.slots[s].node.id: s for s in check.leaves}
-        dated = [
-            k
-            for k, leaf in enumerate(leaves)
-            if leaf.status == NOT_MET and leaf.node.grows and (self.all_dates or len(leaves) == 1)
-        ]
+        for k, leaf in enumerate(leaves):
+            if leaf.status == AMBIGUOUS and leaf.default_status == MET:  # left bare: its numbers
+                found, needed, operator, shortfall, _ = self.numbers(slot_of[leaf.node.id], run)
+                leaves[k] = replace(
+                    leaf, found=found, needed=needed, operator=operator, shortfall=shortfall
+                )
+        dated = [k for k, leaf in enumerate(leaves) if leaf.status == NOT_MET and leaf.node.grows]
         for k in dated:
             leaves[k] = replace(
                 leaves[k], reached_on=self.reached_on(slot_of[leaves[k].node.id], run, lapsed)
@@ -1750,11 +1744,11 @@ class _Context:
         found = self.scratch[key] = first_day(met_on, self.plan.as_of)
         return found
 
-    def marked(self, check: _CheckPlan, ambiguous: set[int]) -> dict[str, tuple]:
-        """Node id -> no readings, for the check's nodes in ``ambiguous``."""
+    def marked(self, check: _CheckPlan, ambiguous: Ambiguous) -> dict[str, tuple]:
+        """Node id -> its readings, for the check's nodes in ``ambiguous``."""
         if not ambiguous:
             return {}
-        return {self.plan.slots[s].node.id: () for s in check.slots if s in ambiguous}
+        return {self.plan.slots[s].node.id: ambiguous[s] for s in check.slots if s in ambiguous}
 
     def tree(
         self, slot: int, run: _Run, lapsed: frozenset[str], dates: bool, shown: bool = True

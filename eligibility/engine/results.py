@@ -11,7 +11,7 @@ the first one not met. The engine (``engine/plan.py``) fills these in from one r
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -121,10 +121,6 @@ class EligibleBy:
     pathway: Node  # the pathway met on that day
     jobs_continue: bool  # it rests on experience that grows while the current jobs go on
     assuming: tuple[str, ...] = ()  # the rules' other assumptions (``closes_with_time``), in words
-    # (condition id, day) for the pathway's conditions that grow with time, each the day it is
-    # met on its own; a batch gives them (its answers date only a near miss's condition) so that
-    # its next step says "keep coding until" as ``check`` does. Not part of the answer.
-    reached: tuple[tuple[str, date], ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -254,9 +250,11 @@ def closest_pathway(root: NodeResult) -> NodeResult | None:
     return next((p for p in pathways if p.status != MET), None)
 
 
-def lacking_leaves(pathway: NodeResult) -> list[NodeResult]:
-    """The conditions a pathway lacks, in the explanation's order: not met ones, then unknown.
-    A met part contributes nothing: the unmet alternatives of a met ``any`` are not lacking."""
+def lacking_leaves(pathway: NodeResult, settle: bool = False) -> list[NodeResult]:
+    """The conditions a pathway lacks, in the explanation's order: not met ones, then unknown;
+    with ``settle``, then the ambiguous ones (an open question to settle, as a step of the ways
+    forward). A met part contributes nothing: the unmet alternatives of a met ``any`` are not
+    lacking."""
 
     def walk(result: NodeResult, wanted: str) -> list[NodeResult]:
         if result.status == MET:
@@ -265,7 +263,11 @@ def lacking_leaves(pathway: NodeResult) -> list[NodeResult]:
             return [result] if result.status == wanted else []
         return [leaf for child in result.children for leaf in walk(child, wanted)]
 
-    return walk(pathway, NOT_MET) + walk(pathway, UNKNOWN)
+    return (
+        walk(pathway, NOT_MET)
+        + walk(pathway, UNKNOWN)
+        + (walk(pathway, AMBIGUOUS) if settle else [])
+    )
 
 
 def resting(root: NodeResult | None) -> tuple[NodeResult, ...]:
@@ -293,8 +295,10 @@ def mark_ambiguous(
     result: NodeResult, differing: Mapping[str, tuple[PolicyReading, ...]]
 ) -> NodeResult:
     """``result`` with the nodes ``differing`` names (node id -> its readings under the other
-    policy values) made ambiguous. Nodes not named, with no child named, are returned as they
-    are: most are, and copying each would cost every check its tree again."""
+    policy values) made ambiguous. An ambiguous condition counts as one thing its pathway lacks
+    (a question to settle, as the ways forward list it), so the closest pathway is chosen
+    again. Nodes not named, with no child named, are returned as they are: most are, and
+    copying each would cost every check its tree again."""
     if not differing:
         return result
     children = tuple(mark_ambiguous(child, differing) for child in result.children)
@@ -303,11 +307,17 @@ def mark_ambiguous(
         new is old for new, old in zip(children, result.children, strict=True)
     ):
         return result
+    status = AMBIGUOUS if readings is not None else result.status
+    distance = result.distance
+    if not children:  # a question to settle is one thing more a pathway lacks
+        distance = max(distance, int(status != MET))
+    elif result.node.kind == "all":
+        distance = sum(child.distance for child in children)
+    else:  # closest first again: settling a question counts, as a step does
+        children = tuple(sorted(children, key=_closeness))
+        distance = min(child.distance for child in children)
     return replace(
-        result,
-        children=children,
-        readings=readings or (),
-        status=AMBIGUOUS if readings is not None else result.status,
+        result, children=children, readings=readings or (), status=status, distance=distance
     )
 
 

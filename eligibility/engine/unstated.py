@@ -176,7 +176,8 @@ def unstated_assessment(
             closest = closest_pathway(merged[i].requires) if merged[i].requires else None
             unknown = [n for n in lacking_leaves(closest) if n.status == UNKNOWN] if closest else []
             kept = [n for n in outcomes[i].lacking if n.status == NOT_MET]
-            outcomes[i] = replace(outcomes[i], lacking=(*kept, *unknown))
+            unsettled = [n for n in outcomes[i].lacking if n.status == AMBIGUOUS]
+            outcomes[i] = replace(outcomes[i], lacking=(*kept, *unknown, *unsettled))
     return replace(answer, outcomes=tuple(outcomes), standings=standings, results=results)
 
 
@@ -359,11 +360,12 @@ def _merged_outcome(mine: Any, others: list[Any]) -> Any:
 
 
 def _lacking(lacking: Sequence[NodeResult], leaves: Mapping[str, str]) -> tuple[NodeResult, ...]:
-    """The closest pathway's unmet leaves after the readings: not met first, then unknown (as
-    the explanation lists them)."""
+    """The closest pathway's unmet leaves after the readings: not met first, then unknown, then
+    the open questions to settle (as the explanation lists them)."""
     kept = [n for n in lacking if leaves.get(n.node.id, NOT_MET) == NOT_MET]
     unknown = [_unknown_leaf(n) for n in lacking if leaves.get(n.node.id) == UNKNOWN]
-    return (*kept, *unknown)
+    unsettled = [n for n in lacking if leaves.get(n.node.id) == AMBIGUOUS]
+    return (*kept, *unknown, *unsettled)
 
 
 def _unknown_leaf(node: NodeResult) -> NodeResult:

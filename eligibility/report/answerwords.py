@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import replace
 from functools import cache
 
 from eligibility.engine.results import MET, NOT_MET, UNKNOWN, EligibleBy, NodeResult, combined
@@ -76,15 +75,7 @@ def next_step(
         pathway = _closest(check, lacking)
         if pathway is None:
             return ""
-        found = {leaf.node.id: leaf for leaf in lacking}
-        if eligible is not None and eligible.pathway.id == pathway.id:
-            # a batch dates a condition only for a near miss; time alone meets this pathway, so
-            # its growing conditions are dated too: "keep coding until", as check says
-            for leaf_id, day in eligible.reached:
-                leaf = found.get(leaf_id)
-                if leaf is not None and leaf.reached_on is None:
-                    found[leaf_id] = replace(leaf, reached_on=day)
-        tree = _tree(pathway, found)
+        tree = _tree(pathway, {leaf.node.id: leaf for leaf in lacking})
         actions = _actions((tree,), policies)
         if eligible is not None:
             actions = _dated(actions, eligible, (tree,), policies)

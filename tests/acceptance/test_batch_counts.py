@@ -14,7 +14,6 @@ import csv
 import json
 import re
 from collections import Counter, defaultdict
-from dataclasses import replace
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -71,14 +70,9 @@ def _cohort(
 
 
 def _lacking(result: CheckResult, book) -> list[NodeResult]:
-    """The closest pathway's unmet leaves as a batch reports them: a reached-on date only for a
-    near miss (the one condition lacking, not met)."""
-    if result.status != NOT_MET:
-        return []
-    leaves = closest_unmet(result, book)
-    if len(leaves) == 1 and leaves[0].status == NOT_MET:
-        return leaves
-    return [replace(leaf, reached_on=None) for leaf in leaves]
+    """The closest pathway's unmet leaves as a batch reports them (each with its reached-on
+    date, as ``check`` gives it)."""
+    return closest_unmet(result, book) if result.status == NOT_MET else []
 
 
 class Expected:
@@ -114,7 +108,14 @@ class Expected:
     def _csv(label: str, result: CheckResult, book) -> tuple:
         """The CSV row's fields; ``check`` is the label (``ID@VERSION`` when pinned)."""
         shortfall = "; ".join(
-            filter(None, (measurement(leaf) or leaf.node.text for leaf in _lacking(result, book)))
+            filter(
+                None,
+                (
+                    measurement(leaf) or leaf.node.text
+                    for leaf in _lacking(result, book)
+                    if leaf.status != AMBIGUOUS  # a question to settle: no shortfall
+                ),
+            )
         )
         version = f"{result.version.id} {result.version.version}" if result.version else ""
         return (

@@ -7,14 +7,20 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from benchmarks.generate import write
 from eligibility.api import check_profile
 from eligibility.cli import main
+from eligibility.engine.results import NOT_MET
+from eligibility.inputs.cohort import parse_item, read_items
 from eligibility.inputs.profiles import load_profile
+from eligibility.report.answerwords import codes, in_words
 from eligibility.report.explain import explain, steps_text
 from tests.conftest import PROFILES
 
@@ -83,3 +89,45 @@ def test_c09s_next_step_is_checks_first_way_to_its_closest_pathway(tmp_path, rul
 )
 def test_steps_together_read_as_one_sentence(steps, sentence) -> None:
     assert steps_text(steps) == sentence
+
+
+def _first_way(result, rulebook) -> str:
+    """What ``check`` says to do first for a not-met answer: its standing's own way (a revoked
+    credential), else its first way forward that completes the closest pathway; said in words
+    as a batch says it."""
+    steps = dict(result.check.standing_fix).get(result.standing or "")
+    if steps:
+        return steps[0]
+    e = explain(result, rulebook.policies)
+    first = next((a for a in e.actions if e.closest and e.closest.node.id in a.completes), None)
+    return in_words(steps_text(first.steps), codes(result.check)) if first else ""
+
+
+def test_every_next_step_of_a_cohort_is_checks_first_way(tmp_path, rulebook) -> None:
+    """Each not-met row's next step is what ``check`` says first, on a generated cohort:
+    open questions the closest pathway also needs settled ("a definite answer to ..."), gaps
+    time closes beside others ("keep coding until D", not "for N more months"), the closest
+    pathway being the one a step completes. Before the batch dated every gap and listed the
+    questions, 172 of a 2,000-student cohort's 41,412 such rows differed."""
+    cohort = tmp_path / "cohort.jsonl"
+    write(cohort, 500, seed=7)
+    out = tmp_path / "report.csv"
+    day = "2026-11-22"
+    result = CliRunner().invoke(main, ["batch", str(cohort), "--out", str(out), "--as-of", day])
+    assert result.exit_code in (0, 1), result.output
+    said = {
+        (row["row"], row["check"]): row["next_step"]
+        for row in csv.DictReader(io.StringIO(out.read_text(encoding="utf-8")))
+    }
+    seen = Counter()
+    for item in read_items(cohort):
+        row = parse_item(item, date.fromisoformat(day))
+        report = check_profile(row.profile, (), date.fromisoformat(day), None, rulebook)
+        for answer in report.results:
+            if answer.status != NOT_MET:
+                continue
+            way = _first_way(answer, rulebook)
+            assert said[(str(row.number), answer.check_id)] == way, (row.number, answer.check_id)
+            seen["open question"] += "a definite answer to the open question" in way
+            seen["dated beside others"] += " until 20" in way and "dated" not in way
+    assert seen["open question"] and seen["dated beside others"]

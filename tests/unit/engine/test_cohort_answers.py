@@ -35,7 +35,7 @@ def compare_engines(profiles, book, policies=None) -> int:
         day = resolve_as_of(profile, None)
         plan = plans.get(day) or plans.setdefault(day, make_plan(book, day))
         verdicts = assess(
-            plan, book, profile.data, policies, memos.setdefault(day, Memo()), True
+            plan, book, profile.data, policies, memos.setdefault(day, Memo())
         ).verdicts()
         report = check_profile(profile, [], day, policies, book)
         assert [v.check_id for v in verdicts] == [r.check_id for r in report.results]
@@ -98,7 +98,6 @@ def test_the_cases_compared_have_what_the_comparison_needs(tmp_path, rulebook) -
             make_plan(rulebook, resolve_as_of(profile, None)),
             rulebook,
             profile.data,
-            all_dates=True,
         ).verdicts()
     ]
     assert any(v.status == AMBIGUOUS for v in verdicts)

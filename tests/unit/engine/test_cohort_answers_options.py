@@ -1,15 +1,13 @@
 """A cohort's answers (``plan.assess``) are each student's explained answers (check_profile)
-under the options test_cohort_answers.py leaves out: ``all_dates=False`` (what a batch uses), subsets of checks
-and pinned versions, old evaluation dates (no rules in force, between two rule versions) and every
-open policy value set explicitly.
+under the options test_cohort_answers.py leaves out: near misses and gaps time closes beside
+others, subsets of checks and pinned versions, old evaluation dates (no rules in force, between two
+rule versions) and every open policy value set explicitly.
 
 Each comparison is result by result: label, check id and rule version; status and standing; the
 failed / unknown / ambiguous condition ids; what the closest pathway lacks (id, status, found,
-needed, shortfall) and its reached-on date. With ``all_dates=False`` the fast path searches a date
-only for a near miss (the closest pathway lacks exactly one condition, and it is not met:
-``plan._Context.lacking``), so there the date must be the explained path's, and None for every
-other lacking leaf. Each test also checks that its cases contain what the comparison is about,
-else it would prove little.
+needed, shortfall) and its reached-on date: every gap time closes is dated, a near miss's or not,
+as the explained path dates it. Each test also checks that its cases contain what the comparison
+is about, else it would prove little.
 """
 
 from __future__ import annotations
@@ -73,7 +71,6 @@ def _compare(
     selectors: tuple[str, ...] = (),
     as_of: date | None = None,
     policies: dict[str, str] | None = None,
-    modes: tuple[bool, ...] = (False, True),
 ) -> Counter:
     """Compare both paths on every profile; returns counts of what was compared (to show that
     the cases hold what a test is about). One plan and one memo per evaluation date, shared by
@@ -89,30 +86,27 @@ def _compare(
         assert list(plan.labels) == labels
         report = check_profile(profile, selectors, as_of, policies, book)
         assert report.as_of == day
-        for all_dates in modes:
-            verdicts = assess(plan, book, profile.data, policies, memo, all_dates).verdicts()
-            assert [v.check_id for v in verdicts] == [r.check_id for r in report.results]
-            for label, verdict, result in zip(labels, verdicts, report.results, strict=True):
-                where = f"{profile.source} {label} all_dates={all_dates}"
-                assert _version(verdict.version) == _version(result.version), where
-                assert_alike(verdict, result, where)
-                outcome = verdict.outcome
-                seen["answers"] += 1
-                seen[result.status] += 1
-                if result.status != NOT_MET:
-                    assert outcome.lacking == (), where
-                    assert outcome.near_miss is None, where
-                    continue
-                slow = _lacking(result, book)
-                near = len(slow) == 1 and slow[0][1] == NOT_MET
-                dated_in_slow = sum(leaf[5] is not None for leaf in slow)
-                if not all_dates:  # only a near miss gets its date
-                    seen["near miss"] += near
-                    seen["near miss with a date"] += near and slow[0][5] is not None
-                    seen["dates left out"] += 0 if near else dated_in_slow
-                    slow = [(*leaf[:5], leaf[5] if near else None) for leaf in slow]
-                assert _fast_lacking(outcome) == slow, where
-                assert (outcome.near_miss is not None) == near, where
+        verdicts = assess(plan, book, profile.data, policies, memo).verdicts()
+        assert [v.check_id for v in verdicts] == [r.check_id for r in report.results]
+        for label, verdict, result in zip(labels, verdicts, report.results, strict=True):
+            where = f"{profile.source} {label}"
+            assert _version(verdict.version) == _version(result.version), where
+            assert_alike(verdict, result, where)
+            outcome = verdict.outcome
+            seen["answers"] += 1
+            seen[result.status] += 1
+            if result.status != NOT_MET:
+                assert outcome.lacking == (), where
+                assert outcome.near_miss is None, where
+                continue
+            slow = _lacking(result, book)
+            near = len(slow) == 1 and slow[0][1] == NOT_MET
+            seen["near miss"] += near
+            seen["near miss with a date"] += near and slow[0][5] is not None
+            seen["dated beside others"] += 0 if near else sum(leaf[5] is not None for leaf in slow)
+            seen["question to settle"] += any(leaf[1] == AMBIGUOUS for leaf in slow)
+            assert _fast_lacking(outcome) == slow, where
+            assert (outcome.near_miss is not None) == near, where
     return seen
 
 
@@ -161,7 +155,7 @@ def _near_misses() -> list[Profile]:
     ]
 
 
-# --- 1. all_dates=False, as a batch asks ----------------------------------------------------
+# --- 1. dates: near misses, and gaps time closes beside others --------------------------------
 
 # Where dates matter: AAPC's 2019 rules (in force on 2021-06-15) count months and letter-stated
 # months that grow with an ongoing job; CCSP-SEED (in force beside the preferred CCSP-ASSUMED,
@@ -180,22 +174,24 @@ def batch_cases(tmp_path_factory) -> list[Profile]:
 
 
 @pytest.mark.parametrize("configuration", list(CONFIGURATIONS))
-def test_without_all_dates_the_answers_are_the_same(rulebook, batch_cases, configuration) -> None:
+def test_the_answers_and_their_dates_are_the_same(rulebook, batch_cases, configuration) -> None:
     selectors, as_of = CONFIGURATIONS[configuration]
-    seen = _compare(batch_cases, rulebook, selectors, as_of, modes=(False,))
+    seen = _compare(batch_cases, rulebook, selectors, as_of)
     assert seen["answers"] == len(batch_cases) * len(rulebook.wanted(selectors))
     assert seen["near miss"] > seen["near miss with a date"]  # undated near misses as well
     if selectors:
         assert seen["near miss with a date"]
     else:
-        assert seen["dates left out"]  # gaps beside others: the explained path dates them
+        assert seen["dated beside others"]  # gaps beside others are dated as check dates them
+        assert seen["question to settle"]  # an open question is lacking, as a step names it
         assert seen[AMBIGUOUS] and seen[UNKNOWN] and seen[NOT_APPLICABLE]
 
 
-def test_a_date_is_searched_for_a_near_miss_only(rulebook) -> None:
-    """c20's CPC-full lacks 24 months (time closes it) and letters: without all_dates neither
-    gets a date; a student a few months from CCSP-SEED's year lacks only that: it gets the
-    explained path's date, and an ended job none."""
+def test_a_gap_beside_others_is_dated_as_check_dates_it(rulebook) -> None:
+    """c20's CPC-full lacks 24 months (time closes it) and letters: the months get check's
+    date though they are not the only gap (a batch's next step then says until when); a
+    student a few months from CCSP-SEED's year lacks only that: it gets the explained path's
+    date, and an ended job none."""
     sam = load_profile(GOLDEN / "c20-sam-carter.yaml")
     day = resolve_as_of(sam, None)
     slow = _lacking(check_profile(sam, ["CPC-full"], None, None, rulebook).results[0], rulebook)
@@ -203,10 +199,8 @@ def test_a_date_is_searched_for_a_near_miss_only(rulebook) -> None:
     assert slow[0][5] is not None and slow[1][5] is None
     plan = make_plan(rulebook, day, ["CPC-full"])
     batch = assess(plan, rulebook, sam.data).verdicts()[0].outcome
-    assert [leaf.reached_on for leaf in batch.lacking] == [None, None]
+    assert [leaf.reached_on for leaf in batch.lacking] == [slow[0][5], None]
     assert batch.near_miss is None
-    full = assess(plan, rulebook, sam.data, all_dates=True).verdicts()[0].outcome
-    assert [leaf.reached_on for leaf in full.lacking] == [slow[0][5], None]
 
     selectors = ["CCS-P-exam@CCSP-SEED"]
     plan = make_plan(rulebook, day, selectors)
@@ -239,7 +233,7 @@ SELECTIONS = [
 def test_a_selection_of_checks_gets_the_same_answers(tmp_path, rulebook, selectors) -> None:
     profiles = _golden() + _near_misses() + _generated(tmp_path, 40, seed=32)
     seen = _compare(profiles, rulebook, selectors)
-    assert seen["answers"] == 2 * len(profiles) * len(rulebook.wanted(selectors))
+    assert seen["answers"] == len(profiles) * len(rulebook.wanted(selectors))
     assert seen[NOT_MET]  # every selection has answers that are not met (and lacking leaves)
 
 
@@ -300,9 +294,9 @@ def test_an_old_date_gets_the_same_answers_for_every_golden_profile(rulebook, da
     profiles = _golden()
     seen = _compare(profiles, rulebook, as_of=day)
     checks = rulebook.all_check_ids()
-    assert seen["answers"] == 2 * len(profiles) * len(checks)
+    assert seen["answers"] == len(profiles) * len(checks)
     none_in_force = [c for c in checks if rulebook.select(c, day) is None]
-    assert seen[NO_RULES] == 2 * len(profiles) * len(none_in_force)
+    assert seen[NO_RULES] == len(profiles) * len(none_in_force)
     plan = make_plan(rulebook, day)
     verdicts = assess(plan, rulebook, profiles[0].data).verdicts()
     by_id = {v.check_id: v for v in verdicts}
@@ -330,7 +324,7 @@ def test_pinned_versions_on_old_dates_get_the_same_answers(rulebook) -> None:
     selectors = ("CPC-exam@AAPC-2023", "CCS-exam@CCS-CUR", "CPC-exam", "CCS-exam")
     for day in (date(1990, 1, 1), date(2015, 9, 30), date(2021, 6, 15)):
         seen = _compare(_golden(), rulebook, selectors, as_of=day)
-        assert seen[NO_RULES] == (2 * len(_golden()) if day < date(2019, 1, 1) else 0)
+        assert seen[NO_RULES] == (len(_golden()) if day < date(2019, 1, 1) else 0)
         assert seen[NOT_MET]
 
 
@@ -437,7 +431,7 @@ def test_an_explicit_policy_value_gets_the_same_answers(rulebook, policy_cases, 
     changed = 0
     for selectors in ((), PINNED_OLD):
         seen = _compare(policy_cases, rulebook, selectors, policies=setting)
-        assert seen["answers"] == 2 * len(policy_cases) * len(rulebook.wanted(selectors))
+        assert seen["answers"] == len(policy_cases) * len(rulebook.wanted(selectors))
         if len(setting) == len(rulebook.policies):
             assert not seen[AMBIGUOUS]  # nothing is left open
         unset = _statuses(policy_cases, rulebook, selectors, None)
