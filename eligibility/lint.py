@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -29,8 +29,10 @@ from eligibility.rulebook.rulecheck import (
     Catalogue,
     Problem,
     RuleFile,
+    _Found,
     book_problems,
     file_problems,
+    internal_ids,
 )
 
 _ALLOW = re.compile(r"#\s*lint:\s*allow\s+([\w-]+(?:\s*,\s*[\w-]+)*)")
@@ -102,6 +104,7 @@ def lint_rules(directory: str | None = None, catalogue: str | None = None) -> Li
                 problems, "load", lambda p=path, t=text: rules._load_file(p, t, facts, policies)
             )
     problems += book_problems(rule_files, context)
+    problems += _policy_texts(root / "policies.yaml", texts)
     # what the rules read is known when every rule file was read and none has an error
     ruled = {rule_file.file for rule_file in rule_files}
     all_rules = all_rules and not any(p.level == ERROR and p.file in ruled for p in problems)
@@ -117,6 +120,18 @@ def lint_rules(directory: str | None = None, catalogue: str | None = None) -> Li
         tuple(sorted(kept, key=lambda p: (p.file, p.line or 0, p.path or "", p.code))),
         str(found) if found else None,
     )
+
+
+def _policy_texts(path: Path, texts: Mapping[Path, str]) -> list[Problem]:
+    """The words of the open policies (a question, where it comes from, each reading) are shown
+    with every answer that depends on one: no catalogue id in them (``internal-id``)."""
+    text = texts.get(path)
+    listed = _attempt([], "invalid-file", lambda: rules._reference(path, texts, "policies", ()))
+    if text is None or listed is None:
+        return []  # unreadable: reported with the file
+    found = _Found(None, str(path), text)
+    internal_ids(found, listed, ["policies"])
+    return found.problems()
 
 
 def _facts(

@@ -30,6 +30,7 @@ from eligibility.resources import schema_file
 from eligibility.rulebook.rulecheck import (
     _PLACEHOLDER,
     ALLOWED_EXTENSIONS,
+    CATALOGUE_ID,
     ERROR,
     ITERATORS,
     STANDINGS,
@@ -45,6 +46,7 @@ from eligibility.rulebook.rulecheck import (
     _reads_data,
     cited,
     credential_name,
+    internal_ids,
     registered_source,
 )
 from eligibility.rulebook.versions import numbered
@@ -154,6 +156,8 @@ def fact_problems(
         _placeholders(found, fact_file.data.get("title"), ["title"], {})
         for index, definition in enumerate(fact_file.data["facts"]):
             _Definition(found, context, ["facts", index], definition).check()
+            if not errors_only and CATALOGUE_ID.search(orjson.dumps(definition).decode()):
+                internal_ids(found, definition, ["facts", index])
     _names(files, founds)
     problems = [problem for found in founds.values() for problem in found.problems()]
     return [p for p in problems if p.level == ERROR] if errors_only else problems

@@ -66,6 +66,13 @@ _TEXT = frozenset({"cat", "substr", "lower"})
 _LIST = frozenset({"merge", "map", "filter", "missing", "missing_some"})
 _READERS = frozenset({"var", "val", "missing", "missing_some", "exists"})
 _PLACEHOLDER = re.compile(r"\{[A-Za-z_][\w-]*\}")
+# an id of the sources catalogue a text must not show: a claim (AAPC-LAPSE-1, CPC-APP-3), a
+# convention (CONV-4), a disagreement (D-9), the catalogue itself. A source's id (A1, SEED-001)
+# is a citation a person can look up in the answer's list of sources; these are the project's
+# own bookkeeping.
+CATALOGUE_ID = re.compile(r"\b(?:[A-Z]+-[A-Z]+-\d+|CONV-\d+|D-\d+|CATALOG\.md)\b")
+# where ids belong: citations, and the record of how the sources disagree
+_CITING = frozenset({"id", "sources", "disagreements", "logic"})
 # a number in a condition's text: not part of a name (ICD-10-CM, A1, CPC-P), a date or a money sum
 _TEXT_NUMBER = re.compile(r"(?<![\w.\-/$])(\d+(?:\.\d+)?)(%?)(?![\w/]|-\d|\.\d)(\s*-?\s*years?\b)?")
 
@@ -286,6 +293,8 @@ class _Version:
         text = orjson.dumps(self.version).decode()
         if _PLACEHOLDER.search(text) or FACT_PLACEHOLDER.search(text):  # walked only if one is left
             self._placeholders(self.version, self.where)
+        if not self.errors_only and CATALOGUE_ID.search(text):
+            internal_ids(self.found, self.version, self.where)
         self._dates()
         known = self.context.policies
         for index, policy in enumerate(self.open_policies):
@@ -1378,6 +1387,29 @@ def _sources(files: Sequence[RuleFile], context: Context, founds: Mapping[str, _
                                     catalogue,
                                     (f"version {version['id']}", "the version"),
                                 )
+
+
+def internal_ids(found: _Found, value: Any, where: list) -> None:
+    """A text shown to people (a condition's words, a step, a note) names an id of the sources
+    catalogue, which nobody reading an answer has: said in words, the id cited in ``sources``."""
+    if isinstance(value, str):
+        ids = list(dict.fromkeys(CATALOGUE_ID.findall(value)))
+        if ids:
+            found.add(
+                WARNING,
+                "internal-id",
+                where,
+                f"the text names {', '.join(ids)}: an id of the sources catalogue, which a person"
+                " reading the answer does not have",
+                "say it in words; cite the id in a sources list or a YAML comment",
+            )
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            internal_ids(found, item, [*where, index])
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key not in _CITING:
+                internal_ids(found, item, [*where, key])
 
 
 def registered_source(found: _Found, where: list, source: str, catalogue: Catalogue | None) -> None:

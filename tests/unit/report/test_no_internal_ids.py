@@ -5,8 +5,11 @@ in words, for every profile in fixtures/ under every value of every open policy.
 The ids are taken from the rule book, so a fact, policy or condition added in YAML is covered:
 fact paths (``aapc.last.full_period``), policy ids (``part_time_counting``) and their values
 that are not words (``fte40``), and condition ids that are not words of the rules' own texts
-(``last-period``). A policy id in ``--policy ID=VALUE`` is an option to type, and "Policies set:"
-echoes the options given: both are allowed.
+(``last-period``); and the sources catalogue's own ids (a claim such as ``AAPC-LAPSE-1``, a
+convention ``CONV-4``, a disagreement ``D-9``, the catalogue file), which nobody reading an answer
+has. A policy id in ``--policy ID=VALUE`` is an option to type, and "Policies set:" echoes the
+options given: both are allowed; so is a rule version's id, which pins it (``--cert
+CCS-exam@CCS-LEG``), and a source's id (``A1``), looked up in the answer's sources.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from eligibility.api import check_profile
 from eligibility.inputs.profiles import load_profile
 from eligibility.report.explain import explain
 from eligibility.report.render import explanation_text, json_report
+from eligibility.rulebook.rulecheck import CATALOGUE_ID
 from eligibility.rulebook.rules import Node, RuleBook
 from tests.conftest import PROFILES
 
@@ -85,7 +89,9 @@ def internal_ids(book: RuleBook) -> re.Pattern[str]:
         if re.search(r"[-_\d]", node.id) and node.id.lower() not in words
     }
     alternatives = sorted({*facts, *policies, *map(re.escape, conditions)}, key=len, reverse=True)
-    return re.compile(rf"(?<![\w.-])(?:{'|'.join(alternatives)})(?![\w-]|\.\w)")
+    versions = "|".join(re.escape(v.id) for v in _versions(book))
+    catalogue = rf"(?!(?:{versions})\b){CATALOGUE_ID.pattern}"
+    return re.compile(rf"(?<![\w.-])(?:{'|'.join(alternatives)})(?![\w-]|\.\w)|{catalogue}")
 
 
 def human_strings(data: Any, key: str | None = None) -> Iterator[str]:
@@ -131,8 +137,13 @@ def test_the_ids_come_from_the_rule_book(rulebook: RuleBook) -> None:
     assert pattern.search("the open question part_time_counting")
     assert pattern.search("otherwise cpcp_apprentice=as_cpc: not met")
     assert pattern.search("see last-period")
-    # words, addresses, files and options are not ids
-    assert not pattern.search("https://www.aapc.com/membership and CATALOG.md 3.5")
+    assert pattern.search("90 days later (AAPC-LAPSE-1)")
+    assert pattern.search("part-time work pro-rated (CONV-3)")
+    assert pattern.search("of all CEUs under the other reading, D-9")
+    assert pattern.search("the CCS page's rule is assumed (CATALOG.md 3.12)")
+    # words, addresses, options, a rule version's id and a source's id are not ids
+    assert not pattern.search("https://www.aapc.com/membership")
+    assert not pattern.search("rules version 2023.2 (AAPC-RENEWAL-2023; sources: A6, SEED-002)")
     assert not pattern.search("CEUs pre-approved for the CPC, part-time work, on-the-job coding")
     assert not pattern.search(OPTION.sub("", "Once reviewed: --policy aapc_borderline_roles=VALUE"))
 
