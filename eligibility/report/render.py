@@ -129,6 +129,15 @@ def text_report(report: ProfileReport, policies: Mapping[str, Policy], colour: b
     return "\n\n".join([*blocks, footer])
 
 
+# a summary line shows no conditions: what an unknown or ambiguous verdict points to is in the
+# check's full explanation (the footer says how to get it), not "below"
+SUMMARY_VERDICTS = {
+    UNKNOWN: "The profile does not say enough to answer; its full explanation says what to add.",
+    AMBIGUOUS: "The answer depends on a question the sources leave open; its full explanation"
+    " names it.",
+}
+
+
 def _summary_lines(explanations: list[Explanation], colour: bool = False) -> list[str]:
     """One line per check that applies; the ones that do not are named together at the end."""
     applicable = [e for e in explanations if e.result.status != NOT_APPLICABLE]
@@ -151,7 +160,8 @@ def _summary_lines(explanations: list[Explanation], colour: bool = False) -> lis
         if e.result.review:
             extra += " (needs human review)"
         status = paint(f"{status:<15}", e.result.status, colour)
-        lines.append(f"  {status}{e.result.check_id:<{width + 2}}{e.verdict}{extra}")
+        verdict = SUMMARY_VERDICTS.get(e.result.status, e.verdict)
+        lines.append(f"  {status}{e.result.check_id:<{width + 2}}{verdict}{extra}")
     skipped = [e.result.check_id for e in explanations if e.result.status == NOT_APPLICABLE]
     if skipped:
         label = paint("Not applicable to this profile", NOT_APPLICABLE, colour)

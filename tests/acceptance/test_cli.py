@@ -83,6 +83,17 @@ def test_summary_lists_every_check():
     assert sorted(listed + skipped.group(2).split(", ")) == sorted(ids)
 
 
+def test_a_summary_line_points_to_the_full_explanation_not_below():
+    """A summary shows no conditions: an unknown or ambiguous line says where to look."""
+    lines = run("check", C09).stdout.splitlines()
+    for status, words in (
+        ("unknown", "its full explanation says what to add"),
+        ("ambiguous", "its full explanation names it"),
+    ):
+        found = [line for line in lines if line.startswith(f"  {status} ")]
+        assert found and all(words in line and "below" not in line for line in found)
+
+
 @pytest.mark.parametrize(
     ("profile", "certs", "checks"),
     [
