@@ -1643,12 +1643,14 @@ class _Context:
         memo: Memo,
     ) -> tuple[tuple[NodeResult, ...], bool, EligibleBy | None]:
         """The unmet leaves of the closest pathway, as the explanation shows them; each not met
-        leaf that time alone closes gets its reached-on date. The flag says whether a date was searched for (found or not); last, the
-        day time alone makes the check met (:meth:`eligible`).
+        leaf that time alone closes gets its reached-on date. The flag says whether a date was
+        searched for (found or not); last, the day time alone makes the check met (None here:
+        :meth:`with_date` adds it).
 
         Which pathway is closest and what it lacks depend on nothing but the conditions' codes,
         which are ambiguous and the numbers of the unmet leaves: remembered under those, for
-        students whose other facts differ (unless a date was searched for)."""
+        students whose other facts differ; the dates, which depend on the whole work history,
+        are searched for each student."""
         codes = run.codes
         try:
             key: Any = (
@@ -1666,23 +1668,31 @@ class _Context:
             known = memo.get(key)
         except TypeError:  # a list among the numbers: not remembered
             key = known = None
-        if known is not None:
-            return known
-        found = self.closest_lacking(check, run, ambiguous, lapsed)
-        if key is not None and not found[1]:
-            memo.put(key, found)
-        return found
+        if known is None:
+            known = self.closest_lacking(check, run, ambiguous, lapsed)
+            if key is not None:
+                memo.put(key, known)
+        leaves, growing = known
+        if not growing:
+            return leaves, False, None
+        if not self.dating[0]:  # no record goes on past the date: time closes no gap
+            return leaves, True, None
+        dated = list(leaves)
+        for k, slot in growing:
+            dated[k] = replace(dated[k], reached_on=self.reached_on(slot, run, lapsed))
+        return tuple(dated), True, None
 
     def closest_lacking(
         self, check: _CheckPlan, run: _Run, ambiguous: Ambiguous, lapsed: frozenset[str]
-    ) -> tuple[tuple[NodeResult, ...], bool, EligibleBy | None]:
-        """:meth:`lacking`, worked out from the check's result tree."""
+    ) -> tuple[tuple[NodeResult, ...], tuple[tuple[int, int], ...]]:
+        """What the closest pathway lacks (:meth:`lacking`, undated), worked out from the
+        check's result tree, and (place, slot) of each leaf time alone may close."""
         tree = mark_ambiguous(
             self.tree(check.root, run, lapsed, False, False), self.marked(check, ambiguous)
         )
         closest = closest_pathway(tree)
         if closest is None:
-            return (), False, None
+            return (), ()
         leaves = lacking_leaves(closest, settle=True)
         slot_of = {self.plan.slots[s].node.id: s for s in check.leaves}
         for k, leaf in enumerate(leaves):
@@ -1691,12 +1701,12 @@ class _Context:
                 leaves[k] = replace(
                     leaf, found=found, needed=needed, operator=operator, shortfall=shortfall
                 )
-        dated = [k for k, leaf in enumerate(leaves) if leaf.status == NOT_MET and leaf.node.grows]
-        for k in dated:
-            leaves[k] = replace(
-                leaves[k], reached_on=self.reached_on(slot_of[leaves[k].node.id], run, lapsed)
-            )
-        return tuple(leaves), bool(dated), None  # the date: added by ``answer`` (with_date)
+        growing = tuple(
+            (k, slot_of[leaf.node.id])
+            for k, leaf in enumerate(leaves)
+            if leaf.status == NOT_MET and leaf.node.grows
+        )
+        return tuple(leaves), growing
 
     def pathway_met_on(
         self, node: Node, assumptions: tuple[Any, ...], run: _Run, lapsed: frozenset[str]
