@@ -12,7 +12,7 @@ what it lacks), so ``check`` and ``batch`` cannot disagree.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cached_property, lru_cache
@@ -1052,11 +1052,10 @@ class _Context:
 
     @cached_property
     def dating(self) -> tuple[bool, bool]:
-        """What decides which dates a not-met answer can get, besides the facts its check reads
-        (part of the keys answers are remembered under): whether a record that
-        facts growing with time read goes on past the date (a job with no end, or ending
-        later); whether a record the rules re-date is there (a letter 'to present'). Students
-        without either share their answers: time changes nothing for them."""
+        """What decides which dates a not-met answer can get, besides the facts its check reads:
+        whether a record that facts growing with time read goes on past the date (a job with no
+        end, or ending later); whether a record the rules re-date is there (a letter 'to
+        present'). For students without either no date is searched: time changes nothing."""
         day = self.plan.as_of.isoformat()
         ongoing = any(
             isinstance(record, Mapping)
@@ -1688,19 +1687,14 @@ class _Context:
         """What the closest pathway lacks (:meth:`lacking`, undated), worked out from the
         check's result tree, and (place, slot) of each leaf time alone may close."""
         tree = mark_ambiguous(
-            self.tree(check.root, run, lapsed, False, False), self.marked(check, ambiguous)
+            self.tree(check.root, run, lapsed, False, False, ambiguous.keys()),
+            self.marked(check, ambiguous),
         )
         closest = closest_pathway(tree)
         if closest is None:
             return (), ()
         leaves = lacking_leaves(closest, settle=True)
         slot_of = {self.plan.slots[s].node.id: s for s in check.leaves}
-        for k, leaf in enumerate(leaves):
-            if leaf.status == AMBIGUOUS and leaf.default_status == MET:  # left bare: its numbers
-                found, needed, operator, shortfall, _ = self.numbers(slot_of[leaf.node.id], run)
-                leaves[k] = replace(
-                    leaf, found=found, needed=needed, operator=operator, shortfall=shortfall
-                )
         growing = tuple(
             (k, slot_of[leaf.node.id])
             for k, leaf in enumerate(leaves)
@@ -1761,12 +1755,19 @@ class _Context:
         return {self.plan.slots[s].node.id: ambiguous[s] for s in check.slots if s in ambiguous}
 
     def tree(
-        self, slot: int, run: _Run, lapsed: frozenset[str], dates: bool, shown: bool = True
+        self,
+        slot: int,
+        run: _Run,
+        lapsed: frozenset[str],
+        dates: bool,
+        shown: bool = True,
+        asked: Collection[int] = (),
     ) -> NodeResult:
         """The result tree under ``slot``, from the run's codes (final for its check): what each
         condition found and needed, closest pathways first; with ``dates``, each unmet leaf
         that time alone closes gets its reached-on date. Ambiguity is marked afterwards.
-        Unless ``shown``, met leaves and details are left bare (what a cohort's answer needs)."""
+        Unless ``shown``, met leaves and details are left bare (what a cohort's answer needs), but
+        for the ``asked`` ones: an open question's condition, met by default, shows its numbers."""
         info = self.plan.slots[slot]
         node = info.node
         status = CODE_STATUS[run.codes[slot]]
@@ -1775,12 +1776,12 @@ class _Context:
             details = tuple(lookup(run.facts, node.details) or ())
         if info.children:
             children = [
-                self.tree(child, run, lapsed, dates, shown)
+                self.tree(child, run, lapsed, dates, shown, asked)
                 for child in info.children
                 if _shown(self.plan.slots[child].node, run.facts)
             ]
             return inner_result(node, status, children, details)
-        if not shown and status == MET:
+        if not shown and status == MET and slot not in asked:
             return NodeResult(node, MET)
         found, needed, operator, shortfall, missing = self.numbers(slot, run)
         not_counted = self.not_counted(node, lapsed) if shown and status != MET else ()
