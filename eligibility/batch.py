@@ -494,6 +494,7 @@ class CohortChecker:
         plan, tails = answers.plan, self._tails
         young, pairs, lines = tails.young, [], []
         reviews = answers.reviews or ((),) * len(plan.labels)  # review: rare, per student
+        steps = answers.steps or ((),) * len(plan.labels)  # a standing's own: rare too
         for place, label, outcome, standing in zip(
             range(len(plan.labels)), plan.labels, answers.outcomes, answers.standings, strict=True
         ):
@@ -501,17 +502,18 @@ class CohortChecker:
                 continue
             pairs.append((label, outcome))
             if self.csv:
-                key = (place, outcome, standing)  # outcomes belong to one plan: no mix-ups
+                # outcomes belong to one plan: no mix-ups
+                key = (place, outcome, standing, steps[place])
                 tail = young.get(key) or tails.get(key)
                 if tail is None:
-                    tail = self._tail(plan, place, standing, outcome)
+                    tail = self._tail(plan, place, standing, outcome, steps[place])
                     tails.put(key, tail)
                 lines.append((tail, reviews[place]))
         if not self.csv:
             return "", pairs
         if not lines:  # nothing applies: say so for every check rather than lose the student
             lines = [
-                (self._tail(plan, place, standing, outcome), ())
+                (self._tail(plan, place, standing, outcome, steps[place]), ())
                 for place, (outcome, standing) in enumerate(
                     zip(answers.outcomes, answers.standings, strict=True)
                 )
@@ -525,11 +527,19 @@ class CohortChecker:
             who + tail + end + _field(";".join(review)) + "\r\n" for tail, review in lines
         ), pairs
 
-    def _tail(self, plan: Plan, place: int, standing: str | None, outcome: Outcome) -> str:
+    def _tail(
+        self,
+        plan: Plan,
+        place: int,
+        standing: str | None,
+        outcome: Outcome,
+        steps: tuple[str, ...] = (),
+    ) -> str:
         """check, status, standing, the conditions that decide the answer (failed, unknown,
         ambiguous), shortfall, closest, next_step, eligible_by, rule_version and the empty
         error; the check as labelled in the summary (``ID@VERSION`` when pinned). Made once
-        per outcome (students share them): the caller remembers it."""
+        per outcome (students share them): the caller remembers it. ``steps``: the standing's
+        own ways forward, when it has any (``Assessment.steps``)."""
         check = plan.checks[plan.wanted[place]]
         status, lacking = outcome.status, outcome.lacking
         shortfall = "; ".join(
@@ -557,7 +567,7 @@ class CohortChecker:
                 ),
                 ";".join(outcome.ambiguous) if status == AMBIGUOUS else "",
                 shortfall,
-                *self._closest_and_next(plan, check, status, standing, outcome),
+                *self._closest_and_next(plan, check, status, steps, outcome),
                 eligible_by.isoformat() if eligible_by else "",
                 version,
                 "",
@@ -570,7 +580,7 @@ class CohortChecker:
         plan: Plan,
         check: Any,
         status: str,
-        standing: str | None,
+        steps: tuple[str, ...],
         outcome: Outcome,
     ) -> tuple[str, str]:
         """The closest pathway and the next step in words: the same for every outcome of
@@ -581,7 +591,7 @@ class CohortChecker:
             plan.as_of,
             check.shape,
             status,
-            standing,
+            steps,
             unknown if status == UNKNOWN else (),
             tuple(
                 (
@@ -604,7 +614,7 @@ class CohortChecker:
             words = (
                 closest_name(check.check, lacking),
                 next_step(
-                    check.check, status, lacking, unknown, self.book.policies, standing, eligible
+                    check.check, status, lacking, unknown, self.book.policies, steps, eligible
                 ),
             )
             self._words.put(key, words)

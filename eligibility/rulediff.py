@@ -25,7 +25,7 @@ from typing import Any
 from eligibility.facts import Retirement
 from eligibility.logic import Compiled
 from eligibility.report.logictext import as_json, readable
-from eligibility.rulebook.rules import Check, Node, RuleBook, Source, Version
+from eligibility.rulebook.rules import Check, Node, RuleBook, Source, StandingStep, Version
 
 SECTIONS = (
     "Checks added",
@@ -412,6 +412,16 @@ def _value(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, Retirement):
         return f"after {value.after}" + (f' ("{value.note}")' if value.note else "")
+    if isinstance(value, StandingStep):
+        return f'"{value.text}"' + (f" (when {readable(value.when.source)})" if value.when else "")
+    if isinstance(value, tuple) and all(  # a check's standing_fix: (standing, its steps)
+        isinstance(item, tuple)
+        and len(item) == 2
+        and isinstance(item[1], tuple)
+        and all(isinstance(step, StandingStep) for step in item[1])
+        for item in value
+    ):
+        return "; ".join(f"{name}: {', '.join(map(_value, steps))}" for name, steps in value)
     if isinstance(value, tuple | list):
         return ", ".join(str(item) for item in value)
     if isinstance(value, Mapping):

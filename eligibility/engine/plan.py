@@ -47,6 +47,7 @@ from eligibility.engine.results import (
     lookup,
     mark_ambiguous,
     shortfall_of,
+    standing_steps,
 )
 from eligibility.engine.unstated import unstated_assessment, with_unstated
 from eligibility.facts import (
@@ -263,6 +264,8 @@ class Plan:
     growing: tuple[str, ...] = ()
     redates: tuple[tuple[str, str, str], ...] = ()
     timed: frozenset[int] = frozenset()  # shapes of the checks with a condition time may meet
+    # per wanted place whose check gives ways forward for a standing (standing.fix): the standings
+    stepped: tuple[tuple[int, frozenset[str]], ...] = ()
 
 
 def make_plan(
@@ -388,6 +391,8 @@ class _Builder:
             after = standing if standing and _reads_conditions(standing) else None
             if after:
                 self.details += [r for r in after.reads if not r.startswith(CONDITIONS)]
+            # what a standing's ways forward name and when they can be taken (an appeal's window)
+            self.details += [r for _, steps in check.standing_fix for s in steps for r in s.reads]
             if self.explaining:  # what a review names (the borderline jobs), when one is flagged
                 self.details += [
                     book.policies[p].review_details
@@ -586,6 +591,11 @@ class _Builder:
                     slots[k].node.grows or slots[k].node.closes_with_time is not None
                     for k in c.leaves
                 )
+            ),
+            tuple(
+                (place, frozenset(dict(checks[i].check.standing_fix)))
+                for place, i in enumerate(wanted)
+                if checks[i].check is not None and checks[i].check.standing_fix
             ),
         )
 
@@ -804,6 +814,21 @@ def _rerun(plan: Plan, base: _Run, facts: Mapping[str, Any], partial: _Partial) 
     return _finish(plan, facts, values)
 
 
+def _steps(
+    plan: Plan, facts: Mapping[str, Any], outcomes: list[Outcome], standings: list[str | None]
+) -> tuple[tuple[str, ...], ...]:
+    """Per wanted place, the ways forward of a not-met answer's standing (keeping checks: read
+    on the facts before any credential lapses, as they are answered); empty when none has any."""
+    found = {
+        place: standing_steps(plan.checks[plan.wanted[place]].check, standings[place], facts)
+        for place, names in plan.stepped
+        if standings[place] in names and outcomes[place].status == NOT_MET
+    }
+    if not found:
+        return ()
+    return tuple(found.get(place, ()) for place in range(len(plan.wanted)))
+
+
 def _finish(plan: Plan, facts: Mapping[str, Any], values: list[Any]) -> _Run:
     applicable = list(plan.ungated)  # checks with rules and no applies_when apply to anyone
     for i, code in zip(plan.gated, plan.gate_codes(values), strict=True):
@@ -827,6 +852,9 @@ class Assessment:
     # per plan.wanted, the policies whose other values change its answer and that need a
     # person's review (empty when none does: most students)
     reviews: tuple[tuple[str, ...], ...] = ()
+    # per plan.wanted, the ways forward its rules give for its standing when not met (a
+    # revoked credential's appeal), facts filled in (empty when none has any: most students)
+    steps: tuple[tuple[str, ...], ...] = ()
 
     def verdicts(self) -> tuple[Verdict, ...]:
         checks = self.plan.checks
@@ -900,7 +928,8 @@ def assess(
         context.explain(run, lapsed, False, memo, results, True)
     trees = _wanted_results(plan, results) if explained else ()
     review = tuple(tuple(reviews.get(i, ())) for i in plan.wanted) if reviews else ()
-    answer = Assessment(plan, tuple(outcomes), tuple(standings), trees, review)
+    steps = _steps(plan, base.facts, outcomes, standings)
+    answer = Assessment(plan, tuple(outcomes), tuple(standings), trees, review, steps)
     if not readings:
         return answer
     return unstated_assessment(
@@ -1301,6 +1330,8 @@ class _Context:
             requires = None
             root = self.plan.slots[check.root].node.id
             status = AMBIGUOUS if root in differing else CODE_STATUS[codes[check.root]]
+        standing = self.standing(check, status, run)
+        if_not_met = self.standing(check, NOT_MET, run) if status == UNKNOWN else None
         return CheckResult(
             check.check,
             check.check.id,
@@ -1311,13 +1342,16 @@ class _Context:
             None,
             (),
             self.policies,
-            self.standing(check, status, run),
+            standing,
             reading_standings=self.reading_standings(check, requires, run)
             if status == AMBIGUOUS and requires is not None
             else (),
             review=review,
             eligible_by=eligible,
-            standing_if_not_met=self.standing(check, NOT_MET, run) if status == UNKNOWN else None,
+            standing_if_not_met=if_not_met,
+            standing_steps=standing_steps(
+                check.check, standing if status == NOT_MET else if_not_met, run.facts
+            ),
         )
 
     def reading_standings(

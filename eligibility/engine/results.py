@@ -19,7 +19,7 @@ from eligibility.facts import LeftOut
 from eligibility.inputs.profiles import Profile
 from eligibility.logic import compile_logic, truthy
 from eligibility.rulebook.rules import Check, Node, Version
-from eligibility.rulebook.versions import fill_facts
+from eligibility.rulebook.versions import fact_placeholders, fill_facts
 
 MET, NOT_MET, UNKNOWN, AMBIGUOUS, NOT_APPLICABLE, NO_RULES = (
     "met",
@@ -147,6 +147,9 @@ class CheckResult:
     # an unknown keeping check's standing were it not met (revoked: no condition's fix can
     # undo it any more, so the explanation offers the standing's own way forward instead)
     standing_if_not_met: str | None = None
+    # the ways forward the rules give for that standing (not met: ``standing``; unknown:
+    # ``standing_if_not_met``) that can still be taken, their facts filled in
+    standing_steps: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -338,6 +341,22 @@ def shortfall_of(operator: str, found: Any, needed: Any) -> float | None:
     else:
         return None
     return round(gap, 4) if gap >= 0 and not (gap == 0 and operator in (">=", "<=")) else None
+
+
+def standing_steps(
+    check: Check | None, standing: str | None, facts: Mapping[str, Any]
+) -> tuple[str, ...]:
+    """The ways forward ``check`` gives for ``standing`` that can be taken on ``facts`` (a step
+    whose ``when`` is not true, an appeal whose window has closed, is left out), with the facts
+    each names filled in."""
+    steps = dict(check.standing_fix).get(standing) if check is not None and standing else None
+    if not steps:
+        return ()
+    return tuple(
+        fill_facts(step.text, {path: lookup(facts, path) for path in fact_placeholders(step.text)})
+        for step in steps
+        if step.when is None or truthy(step.when(facts))
+    )
 
 
 def lookup(facts: Mapping[str, Any], path: str) -> Any:

@@ -725,6 +725,10 @@ def _cycles_names(params: Mapping[str, Any]) -> list[Named]:
         Named(("standing_words", name), "standing", name)
         for name in params.get("standing_words", {})
     ]
+    out += [
+        Named(("standing", "windows", name, "after"), "standing", window["after"])
+        for name, window in standing.get("windows", {}).items()
+    ]
     return out
 
 
@@ -821,6 +825,8 @@ def _cycles(ctx: Context, definition: Definition) -> dict[str, Any]:
         done = [c for c in cycles if parse(c["end"]) < ctx.as_of]
         running = [c for c in cycles if parse(c["start"]) <= ctx.as_of <= parse(c["end"])]
         entry = _reported_status(ctx, params, record)
+        for name, window in params["standing"].get("windows", {}).items():
+            entry[name] = _window(ctx, params, window, record, done[-1] if done else None)
         if body_spec:
             if body not in held_of_body:
                 held_of_body[body] = _body_credentials(ctx, body, body_spec["statuses"])
@@ -848,6 +854,33 @@ def _reported_status(
             [] if status == "active" else [words.format(status=status, since=since)]
         )
     return out
+
+
+def _window(
+    ctx: Context,
+    params: Mapping[str, Any],
+    window: Mapping[str, Any],
+    record: Mapping[str, Any],
+    last: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """A deadline that runs from the day the credential took a standing (an appeal within 90
+    days of a revocation): that day, the window's last day and whether it is still open on the
+    date. The day is the one the profile reports the standing from; for a credential reported
+    active, the day the last cycle's unmet requirements give it, once that day has come. None
+    when the credential has not taken the standing, or the profile does not say when it did."""
+    after = window["after"]
+    status = status_on(record, ctx.as_of)
+    began = None
+    if status == after:
+        began = record.get("status_effective_date")
+    elif status == "active" and last is not None:
+        steps = {step["standing"]: step["days"] for step in params["standing"]["after_end"]}
+        day = parse(last["end"]) + timedelta(days=steps[after])
+        began = day.isoformat() if ctx.as_of >= day else None
+    if began is None:
+        return {"from": None, "by": None, "open": None}
+    by = parse(str(began)) + timedelta(days=window["days"])
+    return {"from": str(began), "by": by.isoformat(), "open": ctx.as_of <= by}
 
 
 def _body_credentials(ctx: Context, body: str, statuses: Sequence[str]) -> int:
@@ -963,6 +996,19 @@ def _cycles_paths(name: str, params: Mapping[str, Any]) -> list[tuple[str, str |
     if params.get("body_credentials"):
         spec = params["body_credentials"]
         out.append((f"{name}.*.{spec['name']}", spec.get("text"), "integer"))
+    for window, spec in params["standing"].get("windows", {}).items():
+        base, after = f"{name}.*.{window}", spec["after"]
+        out += [
+            (base, spec["text"], "object"),
+            (
+                f"{base}.from",
+                f"the day the credential became {after}: the day the profile reports, or for one "
+                f"reported active, the day the last cycle's requirements, if unmet, made it {after}",
+                text,
+            ),
+            (f"{base}.by", f"the last day of the window ({spec['days']} days after)", text),
+            (f"{base}.open", "whether the window is still open on the date", ["boolean", "null"]),
+        ]
     for which in ("last", "current"):
         base = f"{name}.*.{which}"
         out += [

@@ -58,19 +58,18 @@ def next_step(
     lacking: tuple[NodeResult, ...],
     unknown: tuple[str, ...],
     policies: Mapping[str, Policy],
-    standing: str | None = None,
+    standing_steps: tuple[str, ...] = (),
     eligible: EligibleBy | None = None,
 ) -> str:
     """What to do first, in the words ``check`` uses for its steps: for an answer not met, the
-    steps that complete the closest pathway (together), or the ways forward the check gives for
-    its ``standing`` where no condition's fix can undo it (a revoked credential); for an unknown
-    one, the facts to supply. Empty otherwise (met, ambiguous: the review column says what to
-    settle). ``eligible``: the day time alone makes the check met; a step that closes only with
-    time (a letter) is dated by it, as ``check`` dates it."""
-    if status == NOT_MET and check is not None and standing:
-        steps = dict(check.standing_fix).get(standing)
-        if steps:  # each is a way of its own (check lists them apart): the first
-            return steps[0]
+    steps that complete the closest pathway (together), or the first of the ways forward the
+    check gives for its standing where no condition's fix can undo it (``standing_steps``: a
+    revoked credential's, :func:`engine.results.standing_steps`); for an unknown one, the facts
+    to supply. Empty otherwise (met, ambiguous: the review column says what to settle).
+    ``eligible``: the day time alone makes the check met; a step that closes only with time (a
+    letter) is dated by it, as ``check`` dates it."""
+    if status == NOT_MET and standing_steps:  # each a way of its own (check lists them apart)
+        return standing_steps[0]
     if status == NOT_MET:
         pathway = _closest(check, lacking)
         if pathway is None:

@@ -109,15 +109,14 @@ def explain(result: CheckResult, policies: Mapping[str, Policy]) -> Explanation:
         return Explanation(result, HEADLINES[result.status], verdict, None, (), (), policies)
     closest = next((p for p in pathways if p.status != MET), None)
     actions = _actions(pathways, policies)
-    standing_steps = dict(check.standing_fix).get(result.standing or "")
+    standing_steps = result.standing_steps if result.status == NOT_MET else ()
     if standing_steps:  # the conditions' own fixes cannot undo this standing (rule-format.md)
         actions = tuple(Action((step,), ()) for step in standing_steps)
-    beyond = dict(check.standing_fix).get(result.standing_if_not_met or "")
-    if result.status == UNKNOWN and beyond:
+    if result.status == UNKNOWN and result.standing_steps:
         # were it not met, its standing (revoked) is one no condition's fix can undo any more:
         # what is left is to settle what is not known, and the standing's own ways if it fails
         actions = tuple(a for a in actions if a.if_given) + tuple(
-            Action((f"if it turns out not met: {step}",), ()) for step in beyond
+            Action((f"if it turns out not met: {step}",), ()) for step in result.standing_steps
         )
     if result.eligible_by is not None and not standing_steps:
         actions = _dated(actions, result.eligible_by, pathways, policies)

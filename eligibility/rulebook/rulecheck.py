@@ -362,14 +362,15 @@ class _Version:
                     "correct the placeholder, or write the text out",
                     closest(match.group(), PLACEHOLDERS),
                 )
-            if where and where[-1] == "fix" and "standing" not in where:
-                return  # a condition's fix: its facts are filled in when it is shown
+            if (where and where[-1] == "fix" and "standing" not in where) or _standing_step(where):
+                return  # a condition's fix, a standing's step: facts filled in when shown
             for match in FACT_PLACEHOLDER.finditer(value):
                 self.found.add(
                     ERROR,
                     "leftover-placeholder",
                     where,
-                    f"{match.group()} names a fact, which is filled in only in a condition's fix",
+                    f"{match.group()} names a fact, which is filled in only in a condition's fix"
+                    " or a standing's ways forward (standing.fix)",
                     "write the text out, or move the step to the fix of the condition it is about",
                 )
         elif isinstance(value, list):
@@ -414,6 +415,18 @@ class _Version:
                 self._logic(standing["not_met"], [*where, "standing", "not_met"], "standing")
             finally:
                 self.conditions = None
+            for name, steps in standing.get("fix", {}).items():
+                here = [*where, "standing", "fix", name]
+                for i, step in enumerate([steps] if isinstance(steps, str | dict) else steps):
+                    self._standing_step(step, here if isinstance(steps, str | dict) else [*here, i])
+
+    def _standing_step(self, step: str | Mapping[str, Any], where: list) -> None:
+        """The facts a standing's way forward names, and the logic of its ``when``."""
+        text = step if isinstance(step, str) else step["text"]
+        for path in fact_placeholders(text):
+            self._fact(path, where if isinstance(step, str) else [*where, "text"])
+        if isinstance(step, dict) and "when" in step:
+            self._logic(step["when"], [*where, "when"], "condition")
 
     def _title(self, pathway: Mapping[str, Any], where: list) -> None:
         """Warn when answers would name a pathway by a long text ("Closest: ...", "-> ... met"):
@@ -1502,6 +1515,11 @@ _COUNTS_AS_MET = {
     "array": "a list counts as met unless it is empty",
     "object": "an object counts as met unless it is empty",
 }
+
+
+def _standing_step(where: list) -> bool:
+    """Whether ``where`` is in a standing's ways forward (``standing.fix``)."""
+    return "standing" in where and "fix" in where[where.index("standing") :]
 
 
 def _conditions(node: Mapping[str, Any], where: list) -> Iterator[tuple[Mapping[str, Any], list]]:

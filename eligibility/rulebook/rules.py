@@ -125,6 +125,23 @@ class Node:
 
 
 @dataclass(frozen=True)
+class StandingStep:
+    """A way forward for a standing (rule-format.md, ``standing.fix``): its words, with facts in
+    braces filled in when it is shown (``{recert.CCS.appeal.by}``), and when it can be taken
+    (``when``: JsonLogic over the facts), so that a window that has closed is not offered."""
+
+    text: str
+    when: Compiled | None = None
+
+    @property
+    def reads(self) -> tuple[str, ...]:
+        """The facts it names and the facts its ``when`` reads."""
+        return tuple(
+            dict.fromkeys((*fact_placeholders(self.text), *(self.when.reads if self.when else ())))
+        )
+
+
+@dataclass(frozen=True)
 class Check:
     """One question the rules answer (may sit for the exam; removable; ...)."""
 
@@ -142,7 +159,7 @@ class Check:
     standing_not_met: Compiled | None = None
     # the ways forward for a standing no condition's own fix can undo (a revoked credential:
     # paying "before the revocation date" can no longer work): (standing, its steps)
-    standing_fix: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    standing_fix: tuple[tuple[str, tuple[StandingStep, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -1023,6 +1040,7 @@ BOOK_CLASSES = frozenset(
                 "Policy",
                 "RuleBook",
                 "Source",
+                "StandingStep",
                 "TimeAssumption",
                 "Version",
             )
@@ -1257,9 +1275,38 @@ def _check(
         if "standing" in raw
         else None,
         standing_fix=tuple(
-            (standing, (steps,) if isinstance(steps, str) else tuple(steps))
+            (
+                standing,
+                tuple(
+                    _standing_step(
+                        path,
+                        text,
+                        [*where, "standing", "fix", standing, i],
+                        step,
+                        facts,
+                        open_policies,
+                        known,
+                    )
+                    for i, step in enumerate([steps] if isinstance(steps, str | dict) else steps)
+                ),
+            )
             for standing, steps in raw.get("standing", {}).get("fix", {}).items()
         ),
+    )
+
+
+def _standing_step(
+    path: Path, text: str, where: list, raw: str | Mapping[str, Any], facts, open_policies, known
+) -> StandingStep:
+    """A way forward for a standing: words alone, or ``{text, when}``."""
+    if isinstance(raw, str):
+        return StandingStep(raw)
+    when = raw.get("when")
+    return StandingStep(
+        raw["text"],
+        _compile(path, text, [*where, "when"], when, facts, open_policies, known)
+        if when is not None
+        else None,
     )
 
 

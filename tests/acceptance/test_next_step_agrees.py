@@ -95,7 +95,7 @@ def _first_way(result, rulebook) -> str:
     """What ``check`` says to do first for a not-met answer: its standing's own way (a revoked
     credential), else its first way forward that completes the closest pathway; said in words
     as a batch says it."""
-    steps = dict(result.check.standing_fix).get(result.standing or "")
+    steps = result.standing_steps if result.status == "not_met" else ()
     if steps:
         return steps[0]
     e = explain(result, rulebook.policies)
@@ -131,3 +131,35 @@ def test_every_next_step_of_a_cohort_is_checks_first_way(tmp_path, rulebook) -> 
             seen["open question"] += "a definite answer to the open question" in way
             seen["dated beside others"] += " until 20" in way and "dated" not in way
     assert seen["open question"] and seen["dated beside others"]
+
+
+@pytest.mark.parametrize("day", ["2026-08-15", "2026-11-22"])
+def test_a_revoked_credentials_next_step_is_checks_first_way(tmp_path, rulebook, day) -> None:
+    """A revoked AHIMA credential's next step is the first way its standing offers on the day:
+    the appeal with its last day while AHIMA's 90 days last (C13, revoked from 2026-06-30, on
+    2026-08-15), else asking AHIMA how to earn it again; the same in the batch as in check."""
+    certs = ("CCA-recert", "CCS-recert", "CCS-P-recert")
+    out = tmp_path / "report.csv"
+    result = CliRunner().invoke(
+        main,
+        [
+            "batch",
+            str(PROFILES),
+            *(f"--cert={c}" for c in certs),
+            "--out",
+            str(out),
+            "--as-of",
+            day,
+        ],
+    )
+    assert result.exit_code in (0, 1), result.output
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    revoked = [row for row in rows if row["standing"] == "revoked"]
+    assert revoked
+    for row in revoked:
+        profile = load_profile(PROFILES / Path(row["where"]).name)
+        report = check_profile(profile, [row["check"]], date.fromisoformat(day), None, rulebook)
+        assert row["next_step"] == _first_way(report.results[0], rulebook), row["where"]
+    c13 = next(row["next_step"] for row in revoked if row["candidate_id"] == "C13")
+    appeal = "appeal the revocation to AHIMA by 2026-09-28"
+    assert c13.startswith(appeal) if day == "2026-08-15" else "appeal" not in c13

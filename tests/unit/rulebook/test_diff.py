@@ -172,6 +172,23 @@ def test_a_text_only_change_names_the_condition_and_changes_no_answer(tmp_path):
     assert "No student's answer changes." in result.stdout
 
 
+def test_a_standing_s_ways_forward_are_compared_in_words(tmp_path):
+    new = copy_rules(tmp_path)
+    path = new / "ahima" / "recertification.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace('"ask AHIMA how to earn the {credential} again"', '"ask AHIMA what to do"'),
+        encoding="utf-8",
+    )
+    result = run("diff", RULES, new)
+    assert result.exit_code == 1, result.output
+    assert "ways forward by standing changed:" in result.stdout
+    assert '"ask AHIMA how to earn the {credential} again"' in result.stdout
+    assert '"ask AHIMA what to do"' in result.stdout
+    assert "(when recert.{credential}.appeal.open)" in result.stdout
+    assert "StandingStep" not in result.stdout and "Compiled" not in result.stdout
+
+
 def test_an_added_check_is_listed_with_its_credential_and_version(tmp_path):
     new = copy_rules(tmp_path)
     source = (new / "aapc" / "crc.yaml").read_text(encoding="utf-8")
