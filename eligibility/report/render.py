@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
@@ -139,16 +140,20 @@ SUMMARY_VERDICTS = {
 
 
 def _summary_lines(explanations: list[Explanation], colour: bool = False) -> list[str]:
-    """One line per check that applies; the ones that do not are named together at the end."""
+    """One line per check that applies, checks answered alike on one (the 22 specialty exams);
+    the ones that do not apply are named together at the end."""
     applicable = [e for e in explanations if e.result.status != NOT_APPLICABLE]
     width = max((len(e.result.check_id) for e in applicable), default=10)
     lines = []
+    groups: dict[tuple, list[tuple[Explanation, str]]] = {}
     for e in applicable:
         status = e.result.status.replace("_", " ")
         extra = ""
+        if e.result.standing and e.result.status != MET:  # revoked or inactive: not the same
+            extra = f" (standing: {e.result.standing})"
         if e.closest is not None and e.closest.distance:
             things = "thing" if e.closest.distance == 1 else "things"
-            extra = f" (closest: {e.closest.node.title}, {e.closest.distance} {things} missing)"
+            extra += f" (closest: {e.closest.node.title}, {e.closest.distance} {things} missing)"
         apart = _without_warnings(e.result.recommends)
         if apart is not None:
             extra += f" ({apart.node.title}: {STATUS_WORDS.get(apart.status, apart.status)})"
@@ -161,12 +166,29 @@ def _summary_lines(explanations: list[Explanation], colour: bool = False) -> lis
             extra += " (needs human review)"
         status = paint(f"{status:<15}", e.result.status, colour)
         verdict = SUMMARY_VERDICTS.get(e.result.status, e.verdict)
-        lines.append(f"  {status}{e.result.check_id:<{width + 2}}{verdict}{extra}")
+        line = f"  {status}{e.result.check_id:<{width + 2}}{verdict}{extra}"
+        groups.setdefault(_alike(e, verdict + extra), []).append((e, line))
+    for members in groups.values():
+        lines.append(members[0][1])
+        if len(members) > 1:
+            alike = ", ".join(e.result.check_id for e, _ in members[1:])
+            lines.append(f"  {'':<15}{'':<{width + 2}}and answered alike: {alike}")
     skipped = [e.result.check_id for e in explanations if e.result.status == NOT_APPLICABLE]
     if skipped:
         label = paint("Not applicable to this profile", NOT_APPLICABLE, colour)
         lines += ["", f"  {label} ({len(skipped)}): " + ", ".join(skipped)]
     return lines
+
+
+def _alike(e: Explanation, said: str) -> tuple:
+    """What a summary line says of a check, its own credential (and its apprentice form, CPC-A)
+    aside: checks of one rule version and kind answered in the same words share a line."""
+    result = e.result
+    if result.version is None or result.check is None:
+        return (result.check_id,)
+    credential = re.escape(result.version.credential)
+    masked = re.sub(rf"(?<![\w-]){credential}(-A)?(?![\w-])", r"{credential}\1", said)
+    return (result.status, result.standing, result.version.id, result.check.kind, masked)
 
 
 def _summary_footer() -> str:

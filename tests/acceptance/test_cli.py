@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import subprocess
@@ -75,12 +76,50 @@ def test_summary_lists_every_check():
     listed = re.findall(
         r"^ {2}(?:met|not met|ambiguous|unknown) +(\S+)", result.stdout, re.MULTILINE
     )
+    for alike in re.findall(r"^ +and answered alike: (.*)$", result.stdout, re.MULTILINE):
+        listed += alike.split(", ")
     skipped = re.search(
         r"Not applicable to this profile \((\d+)\): (.*)$", result.stdout, re.MULTILINE
     )
     assert "COC-A-removal" in skipped.group(2).split(", ")  # C09 holds the CPC-A, not the COC-A
     assert "CPC-A-removal" in listed
     assert sorted(listed + skipped.group(2).split(", ")) == sorted(ids)
+
+
+def test_checks_answered_alike_share_a_summary_line():
+    """Hana's 22 specialty exams are answered in the same words for their credentials: one
+    line names the first, the next the others; checks answered otherwise keep lines of their
+    own, and every id is still there for --cert."""
+    lines = run("check", C09).stdout.splitlines()
+    _, entry = run_json(C09)
+    results = {r["check"]: r for r in entry["results"]}
+    heads = {}
+    for above, line in itertools.pairwise(lines):
+        alike = re.match(r"^ +and answered alike: (.*)$", line)
+        if alike:
+            head = re.match(r"^ {2}(?:met|not met|ambiguous|unknown) +(\S+)", above)[1]
+            heads[head] = alike[1].split(", ")
+    specialty = [c for c in results if results[c]["rules"]["id"] == "AAPC-SPECIALTY-EXAM"]
+    assert len(specialty) > 1
+    assert any(set(specialty) == {head, *others} for head, others in heads.items())
+    for head, others in heads.items():
+        said = results[head]["verdict"].replace(results[head]["credential"], "#")
+        for other in others:
+            assert results[other]["status"] == results[head]["status"]
+            assert results[other]["verdict"].replace(results[other]["credential"], "#") == said
+    grouped = {c for head, others in heads.items() for c in (head, *others)}
+    assert "CPC-A-removal" not in grouped and "CPC-renewal" not in grouped  # answered apart
+
+
+def test_a_summary_line_names_a_lost_standing_and_keeps_it_apart():
+    """X12's CCS is revoked and its CCS-P inactive, with the same verdict in words: each line
+    says its standing, and they are not one line "answered alike"."""
+    lines = run("check", PROFILES / "x12-ahima-status.yaml").stdout.splitlines()
+    said = {line.split()[2]: line for line in lines if line.startswith("  not met ")}
+    assert "(standing: revoked)" in said["CCS-recert"]
+    assert "(standing: inactive)" in said["CCS-P-recert"]
+    alike = [line for line in lines if "answered alike" in line]
+    assert not any("CCS-recert" in line or "CCS-P-recert" in line for line in alike)
 
 
 def test_a_summary_line_points_to_the_full_explanation_not_below():
