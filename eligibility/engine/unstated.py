@@ -162,6 +162,11 @@ def unstated_assessment(
         mine if all(other.standings[i] == mine for other in others) else None
         for i, mine in enumerate(answer.standings)
     )
+    # a standing's own ways forward, as the profile states it (a window from a day it does not
+    # give is not dated), while the standing is the same under every reading
+    steps = answer.steps and tuple(
+        mine if standings[i] is not None else () for i, mine in enumerate(answer.steps)
+    )
     results = answer.results
     changed = [
         i
@@ -178,7 +183,9 @@ def unstated_assessment(
             kept = [n for n in outcomes[i].lacking if n.status == NOT_MET]
             unsettled = [n for n in outcomes[i].lacking if n.status == AMBIGUOUS]
             outcomes[i] = replace(outcomes[i], lacking=(*kept, *unknown, *unsettled))
-    return replace(answer, outcomes=tuple(outcomes), standings=standings, results=results)
+    return replace(
+        answer, outcomes=tuple(outcomes), standings=standings, results=results, steps=steps
+    )
 
 
 def with_settings(data: Mapping[str, Any], settings: Sequence[Setting]) -> dict[str, Any]:
@@ -255,16 +262,24 @@ def _merged_check(
     standing = result.standing
     if any(other.standing != standing for other in others):
         standing = None  # the standing depends on what is not known
+    # its own ways forward, as the profile states it, while every reading has that standing
+    # (or, unknown, would have were it not met)
+    steps = result.standing_steps
+    if (standing is None and result.standing is not None) or any(
+        other.standing_if_not_met != result.standing_if_not_met for other in others
+    ):
+        steps = ()
     eligible = result.eligible_by  # a date every reading gives, else none
     if status != NOT_MET or any(_day(other.eligible_by) != _day(eligible) for other in others):
         eligible = None
-    if (requires, recommends, status, standing, versions, eligible) == (
+    if (requires, recommends, status, standing, versions, eligible, steps) == (
         result.requires,
         result.recommends,
         result.status,
         result.standing,
         result.others,
         result.eligible_by,
+        result.standing_steps,
     ):
         return result
     return replace(
@@ -275,6 +290,7 @@ def _merged_check(
         standing=standing,
         others=versions,
         eligible_by=eligible,
+        standing_steps=steps,
     )
 
 

@@ -37,6 +37,7 @@ from eligibility.dates import (
     Interval,
     add_months,
     clip,
+    is_imprecise,
     months_in,
     parse,
 )
@@ -866,21 +867,27 @@ def _window(
     """A deadline that runs from the day the credential took a standing (an appeal within 90
     days of a revocation): that day, the window's last day and whether it is still open on the
     date. The day is the one the profile reports the standing from; for a credential reported
-    active, the day the last cycle's unmet requirements give it, once that day has come. None
-    when the credential has not taken the standing, or the profile does not say when it did."""
+    active, the day the last cycle's requirements, if unmet, give it, once that day has come
+    (whether they were met is the rules' to say). None when the credential has not taken the
+    standing, or the profile does not give the day (none, or only a month or a year): a window
+    is never dated from a day guessed."""
+    unknown = {"from": None, "by": None, "open": None}
     after = window["after"]
     status = status_on(record, ctx.as_of)
-    began = None
     if status == after:
         began = record.get("status_effective_date")
-    elif status == "active" and last is not None:
+        if began is None or is_imprecise(str(began)):
+            return unknown
+        day = parse(str(began))
+    elif status == "active" and last is not None and not is_imprecise(str(last["end"])):
         steps = {step["standing"]: step["days"] for step in params["standing"]["after_end"]}
-        day = parse(last["end"]) + timedelta(days=steps[after])
-        began = day.isoformat() if ctx.as_of >= day else None
-    if began is None:
-        return {"from": None, "by": None, "open": None}
-    by = parse(str(began)) + timedelta(days=window["days"])
-    return {"from": str(began), "by": by.isoformat(), "open": ctx.as_of <= by}
+        day = parse(str(last["end"])) + timedelta(days=steps[after])
+        if ctx.as_of < day:
+            return unknown
+    else:
+        return unknown
+    by = day + timedelta(days=window["days"])
+    return {"from": day.isoformat(), "by": by.isoformat(), "open": ctx.as_of <= by}
 
 
 def _body_credentials(ctx: Context, body: str, statuses: Sequence[str]) -> int:

@@ -188,7 +188,11 @@ def _alike(e: Explanation, said: str) -> tuple:
         return (result.check_id,)
     credential = re.escape(result.version.credential)
     masked = re.sub(rf"(?<![\w-]){credential}(-A)?(?![\w-])", r"{credential}\1", said)
-    return (result.status, result.standing, result.version.id, result.check.kind, masked)
+    steps = tuple(  # a standing's own ways (an appeal open for one, closed for another)
+        re.sub(rf"(?<![\w-]){credential}(?![\w-])", "{credential}", step)
+        for step in result.standing_steps
+    )
+    return (result.status, result.standing, steps, result.version.id, result.check.kind, masked)
 
 
 def _summary_footer() -> str:

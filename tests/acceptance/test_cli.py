@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner, Result
 from jsonschema import Draft202012Validator
 
@@ -120,6 +121,27 @@ def test_a_summary_line_names_a_lost_standing_and_keeps_it_apart():
     assert "(standing: inactive)" in said["CCS-P-recert"]
     alike = [line for line in lines if "answered alike" in line]
     assert not any("CCS-recert" in line or "CCS-P-recert" in line for line in alike)
+
+
+def test_checks_whose_ways_forward_differ_are_not_answered_alike(tmp_path):
+    """Both revoked, with the same verdict in words: the CCS's 90 days to appeal have passed,
+    the CCS-P's have not. A candidate must see the CCS-P apart."""
+    data = yaml.safe_load((PROFILES / "x12-ahima-status.yaml").read_text(encoding="utf-8"))
+    ccs_p = next(c for c in data["credentials"] if c["id"] == "CCS-P")
+    ccs_p.update(status="revoked", status_effective_date="2026-10-01")
+    profile = tmp_path / "two-revoked.yaml"
+    profile.write_text(yaml.safe_dump(data), encoding="utf-8")
+    lines = run("check", profile, "--policy", "ahima_ceu_allocation=pooled").stdout.splitlines()
+    said = {line.split()[2]: line for line in lines if line.startswith("  not met ")}
+    assert (
+        "(standing: revoked)" in said["CCS-recert"]
+        and "(standing: revoked)" in said["CCS-P-recert"]
+    )
+    assert not any("answered alike" in line and "recert" in line for line in lines)
+    full = run(
+        "check", profile, "--cert", "CCS-P-recert", "--policy", "ahima_ceu_allocation=pooled"
+    )
+    assert "appeal the revocation to AHIMA by 2026-12-30" in full.stdout
 
 
 def test_a_summary_line_points_to_the_full_explanation_not_below():

@@ -133,11 +133,13 @@ def test_every_next_step_of_a_cohort_is_checks_first_way(tmp_path, rulebook) -> 
     assert seen["open question"] and seen["dated beside others"]
 
 
-@pytest.mark.parametrize("day", ["2026-08-15", "2026-11-22"])
+@pytest.mark.parametrize("day", ["2026-06-15", "2026-08-15", "2026-11-22"])
 def test_a_revoked_credentials_next_step_is_checks_first_way(tmp_path, rulebook, day) -> None:
-    """A revoked AHIMA credential's next step is the first way its standing offers on the day:
-    the appeal with its last day while AHIMA's 90 days last (C13, revoked from 2026-06-30, on
-    2026-08-15), else asking AHIMA how to earn it again; the same in the batch as in check."""
+    """An AHIMA credential's next step is check's first way on the day, for every profile: the
+    appeal with its last day while AHIMA's 90 days last (C13, revoked from 2026-06-30, on
+    2026-08-15), else asking AHIMA how to earn it again; without a day given (X15, X16) the
+    appeal "if they have not passed"; while the standing depends on that day (X16 on
+    2026-06-15), the conditions' own steps."""
     certs = ("CCA-recert", "CCS-recert", "CCS-P-recert")
     out = tmp_path / "report.csv"
     result = CliRunner().invoke(
@@ -154,12 +156,18 @@ def test_a_revoked_credentials_next_step_is_checks_first_way(tmp_path, rulebook,
     )
     assert result.exit_code in (0, 1), result.output
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
-    revoked = [row for row in rows if row["standing"] == "revoked"]
-    assert revoked
-    for row in revoked:
+    not_met = [row for row in rows if row["status"] == "not_met"]
+    assert any(row["standing"] == "revoked" for row in not_met)
+    for row in not_met:
         profile = load_profile(PROFILES / Path(row["where"]).name)
         report = check_profile(profile, [row["check"]], date.fromisoformat(day), None, rulebook)
         assert row["next_step"] == _first_way(report.results[0], rulebook), row["where"]
-    c13 = next(row["next_step"] for row in revoked if row["candidate_id"] == "C13")
+    said = {row["candidate_id"]: row["next_step"] for row in not_met}
     appeal = "appeal the revocation to AHIMA by 2026-09-28"
-    assert c13.startswith(appeal) if day == "2026-08-15" else "appeal" not in c13
+    if day == "2026-08-15":
+        assert said["C13"].startswith(appeal)
+        assert said["X16"].startswith("appeal the revocation to AHIMA within 90 days of it")
+    if day == "2026-11-22":
+        assert "appeal" not in said["C13"]
+    if day == "2026-06-15":
+        assert said["X16"].startswith("earn the missing CEUs")
