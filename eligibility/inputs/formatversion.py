@@ -119,12 +119,12 @@ def omitted_flags(data: Mapping[str, Any]) -> list[Omitted]:
             if REPLACED_BY.get(name) in record:
                 continue
             word = "yes" if value else "no"
-            label = _label(path, record)
+            label = _label(path, record, data)
             found.append(Omitted((*path, name), label, name, value, not value, word))
     for (where, name), word in FORMAT1_NONE.items():
         for _, path, record in _records(data, (where,)):
             if name not in record:
-                label = _label(path, record)
+                label = _label(path, record, data)
                 found.append(Omitted((*path, name), label, name, None, LATEST.isoformat(), word))
     if found:  # in file order: sections as the profile has them, records in order
         sections = {name: place for place, name in enumerate(data)}
@@ -158,7 +158,12 @@ def left_out_values(data: Mapping[str, Any], as_of: date | None = None) -> list[
                 other, *more = _other_readings(where, name, as_of or _own_date(data))
                 found.append(
                     Omitted(
-                        (*path, name), _label(path, record), name, None, other, more=tuple(more)
+                        (*path, name),
+                        _label(path, record, data),
+                        name,
+                        None,
+                        other,
+                        more=tuple(more),
                     )
                 )
     return found
@@ -242,10 +247,16 @@ def _records(data: Mapping[str, Any], places: Iterable[Path]) -> list[tuple[Path
     return found
 
 
-def _label(path: Path, record: Mapping[str, Any]) -> str:
-    """How a person finds the record: its ``id`` (a credential's is its name), else its place."""
+def _label(path: Path, record: Mapping[str, Any], data: Mapping[str, Any] | None = None) -> str:
+    """How a person finds the record: its ``id`` (a credential's is its name), a cycle by its
+    credential and dates ("the CCS cycle 2024-01-01 to 2025-12-31"), else its place."""
     if isinstance(record.get("id"), str) and record["id"].strip():
         return record["id"]
+    if data is not None and len(path) == 4 and "start" in record and "end" in record:
+        owner = data.get(path[0])
+        owner = owner[path[1]] if isinstance(owner, list) and len(owner) > path[1] else None
+        if isinstance(owner, Mapping) and isinstance(owner.get("id"), str):
+            return f"the {owner['id']} cycle {record['start']} to {record['end']}"
     for field, words in (
         ("employer", "the job at {}"),
         ("organization", "the {} membership"),
@@ -327,7 +338,7 @@ def imprecise_dates(data: Mapping[str, Any]) -> list[Imprecise]:
                 found.append(
                     Imprecise(
                         (*path, name),
-                        _label(path, record),
+                        _label(path, record, data),
                         name,
                         text,
                         first.isoformat(),

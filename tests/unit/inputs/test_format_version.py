@@ -50,6 +50,15 @@ def test_the_note_names_each_field_left_out_and_what_format_1_reads_it_as() -> N
     assert "signed" not in note.replace("hand_signed", "")  # hand_signed: true implies signed
 
 
+def test_a_cycle_is_named_by_its_credential_and_dates_not_its_place() -> None:
+    """A candidate finds "the CCS cycle 2024-01-01 to 2025-12-31" in the profile; they would
+    have to count to find "credentials[0].recert_cycles[0]"."""
+    cycle = {"start": "2024-01-01", "end": "2025-12-31", "fee_paid": True}
+    note = format_note({"credentials": [{"id": "CCS", "recert_cycles": [cycle]}]})
+    assert "the CCS cycle 2024-01-01 to 2025-12-31: compliant (read as no)" in note
+    assert "recert_cycles[" not in note
+
+
 def test_no_note_when_nothing_is_left_out_or_the_profile_is_format_2() -> None:
     letter = {"author_role": "supervisor", "hand_signed": False}
     assert format_note({"verification_letters": [letter]}) is not None
