@@ -124,6 +124,16 @@ class EligibleBy:
 
 
 @dataclass(frozen=True)
+class UnknownStanding:
+    """A not-met keeping check's standing when it depends on what the profile leaves unknown (a
+    cycle's end given as a month: inactive on one day, revoked on another): the standings its
+    readings give, and what decides, as a person finds it, with how to give it."""
+
+    standings: tuple[str, ...]
+    deciding: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class CheckResult:
     """The answer to one check for one profile on one date."""
 
@@ -150,6 +160,7 @@ class CheckResult:
     # the ways forward the rules give for that standing (not met: ``standing``; unknown:
     # ``standing_if_not_met``) that can still be taken, their facts filled in
     standing_steps: tuple[str, ...] = ()
+    unknown_standing: UnknownStanding | None = None  # not met, its standing not known (above)
 
 
 @dataclass(frozen=True)

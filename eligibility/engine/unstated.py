@@ -26,6 +26,7 @@ from eligibility.engine.results import (
     NOT_APPLICABLE,
     NOT_MET,
     UNKNOWN,
+    UnknownStanding,
     closest_pathway,
     lacking_leaves,
 )
@@ -269,6 +270,14 @@ def _merged_check(
         other.standing_if_not_met != result.standing_if_not_met for other in others
     ):
         steps = ()
+    unknown_standing = None
+    if status == NOT_MET and standing is None and result.standing is not None:
+        unknown_standing = UnknownStanding(
+            tuple(dict.fromkeys(o.standing for o in (result, *others) if o.standing)),
+            tuple(
+                dict.fromkeys((u.named, u.how) for u, a in alone if a.standing != result.standing)
+            ),
+        )
     eligible = result.eligible_by  # a date every reading gives, else none
     if status != NOT_MET or any(_day(other.eligible_by) != _day(eligible) for other in others):
         eligible = None
@@ -280,7 +289,7 @@ def _merged_check(
         result.others,
         result.eligible_by,
         result.standing_steps,
-    ):
+    ) and unknown_standing is None:
         return result
     return replace(
         result,
@@ -291,6 +300,7 @@ def _merged_check(
         others=versions,
         eligible_by=eligible,
         standing_steps=steps,
+        unknown_standing=unknown_standing,
     )
 
 

@@ -20,6 +20,7 @@ from eligibility.engine.results import (
     NodeResult,
     ProfileReport,
     ReadingStanding,
+    UnknownStanding,
     combined,
     resting,
 )
@@ -130,6 +131,10 @@ def text_report(report: ProfileReport, policies: Mapping[str, Policy], colour: b
     return "\n\n".join([*blocks, footer])
 
 
+# the standings a keeping check's rules give, in the order a credential goes through them
+# (schemas/rule.schema.json: standing.fix)
+STANDING_ORDER = ("active", "at risk", "inactive", "revoked")
+
 # a summary line shows no conditions: what an unknown or ambiguous verdict points to is in the
 # check's full explanation (the footer says how to get it), not "below"
 SUMMARY_VERDICTS = {
@@ -151,6 +156,8 @@ def _summary_lines(explanations: list[Explanation], colour: bool = False) -> lis
         extra = ""
         if e.result.standing and e.result.status != MET:  # revoked or inactive: not the same
             extra = f" (standing: {e.result.standing})"
+        elif e.result.unknown_standing is not None:
+            extra = f" (standing: {standings_words(e.result.unknown_standing.standings)})"
         if e.closest is not None and e.closest.distance:
             things = "thing" if e.closest.distance == 1 else "things"
             extra += f" (closest: {e.closest.node.title}, {e.closest.distance} {things} missing)"
@@ -218,6 +225,10 @@ def explanation_text(report: ProfileReport, e: Explanation, colour: bool = False
     lines += ["", f"{paint(e.headline, r.status, colour)}: {e.verdict}"]
     if r.standing:
         lines.append(f"  Standing on {r.as_of.isoformat()}: {r.standing}.")
+    elif r.unknown_standing is not None:  # it depends on what the profile does not give
+        lines.append(
+            f"  Standing on {r.as_of.isoformat()}: {_unknown_standing(r.unknown_standing)}"
+        )
     elif r.reading_standings:
         lines.append(
             f"  Standing on {r.as_of.isoformat()} depends on the open question: "
@@ -640,6 +651,23 @@ def check_text(report: ProfileReport, e: Explanation, colour: bool = False) -> s
     last line saying which rules answered, on what date, under which policies."""
     footer = footer_text(report.as_of, _versions_of([e.result]), report.policies, e.policies)
     return f"{explanation_text(report, e, colour)}\n\n{footer}"
+
+
+def _unknown_standing(unknown: UnknownStanding) -> str:
+    """'inactive or revoked, depending on what the profile does not give. Not known: ... To
+    settle it: give the exact end of the CCS-P cycle ..., if a document shows it.'"""
+    said = f"{standings_words(unknown.standings)}, depending on what the profile does not give."
+    if not unknown.deciding:
+        return said
+    named = "; ".join(name for name, _ in unknown.deciding)
+    how = "; ".join(dict.fromkeys(how for _, how in unknown.deciding))
+    return f"{said} Not known: {named}. To settle it: {how}."
+
+
+def standings_words(standings: Iterable[str]) -> str:
+    """ "inactive or revoked": in the order a credential goes through them."""
+    order = {name: k for k, name in enumerate(STANDING_ORDER)}
+    return " or ".join(sorted(standings, key=lambda name: order.get(name, len(order))))
 
 
 def _reading_standing(standing: ReadingStanding, policies: Mapping[str, Policy]) -> str:
