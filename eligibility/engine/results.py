@@ -123,11 +123,16 @@ class EligibleBy:
     assuming: tuple[str, ...] = ()  # the rules' other assumptions (``closes_with_time``), in words
 
 
+# the standings a keeping check's rules give, in the order a credential goes through them
+STANDING_ORDER = ("active", "at risk", "inactive", "revoked")
+
+
 @dataclass(frozen=True)
 class UnknownStanding:
     """A not-met keeping check's standing when it depends on what the profile leaves unknown (a
     cycle's end given as a month: inactive on one day, revoked on another): the standings its
-    readings give, and what decides, as a person finds it, with how to give it."""
+    readings give (in :data:`STANDING_ORDER`), and what decides, as a person finds it, with how
+    to give it."""
 
     standings: tuple[str, ...]
     deciding: tuple[tuple[str, str], ...]

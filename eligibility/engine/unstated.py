@@ -25,6 +25,7 @@ from eligibility.engine.results import (
     MET,
     NOT_APPLICABLE,
     NOT_MET,
+    STANDING_ORDER,
     UNKNOWN,
     UnknownStanding,
     closest_pathway,
@@ -273,7 +274,12 @@ def _merged_check(
     unknown_standing = None
     if status == NOT_MET and standing is None and result.standing is not None:
         unknown_standing = UnknownStanding(
-            tuple(dict.fromkeys(o.standing for o in (result, *others) if o.standing)),
+            tuple(
+                sorted(
+                    {o.standing for o in (result, *others) if o.standing},
+                    key=lambda name: (*STANDING_ORDER, name).index(name),
+                )
+            ),
             tuple(
                 dict.fromkeys((u.named, u.how) for u, a in alone if a.standing != result.standing)
             ),

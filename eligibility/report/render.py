@@ -131,10 +131,6 @@ def text_report(report: ProfileReport, policies: Mapping[str, Policy], colour: b
     return "\n\n".join([*blocks, footer])
 
 
-# the standings a keeping check's rules give, in the order a credential goes through them
-# (schemas/rule.schema.json: standing.fix)
-STANDING_ORDER = ("active", "at risk", "inactive", "revoked")
-
 # a summary line shows no conditions: what an unknown or ambiguous verdict points to is in the
 # check's full explanation (the footer says how to get it), not "below"
 SUMMARY_VERDICTS = {
@@ -157,7 +153,7 @@ def _summary_lines(explanations: list[Explanation], colour: bool = False) -> lis
         if e.result.standing and e.result.status != MET:  # revoked or inactive: not the same
             extra = f" (standing: {e.result.standing})"
         elif e.result.unknown_standing is not None:
-            extra = f" (standing: {standings_words(e.result.unknown_standing.standings)})"
+            extra = f" (standing: {' or '.join(e.result.unknown_standing.standings)})"
         if e.closest is not None and e.closest.distance:
             things = "thing" if e.closest.distance == 1 else "things"
             extra += f" (closest: {e.closest.node.title}, {e.closest.distance} {things} missing)"
@@ -656,18 +652,12 @@ def check_text(report: ProfileReport, e: Explanation, colour: bool = False) -> s
 def _unknown_standing(unknown: UnknownStanding) -> str:
     """'inactive or revoked, depending on what the profile does not give. Not known: ... To
     settle it: give the exact end of the CCS-P cycle ..., if a document shows it.'"""
-    said = f"{standings_words(unknown.standings)}, depending on what the profile does not give."
+    said = f"{' or '.join(unknown.standings)}, depending on what the profile does not give."
     if not unknown.deciding:
         return said
     named = "; ".join(name for name, _ in unknown.deciding)
     how = "; ".join(dict.fromkeys(how for _, how in unknown.deciding))
     return f"{said} Not known: {named}. To settle it: {how}."
-
-
-def standings_words(standings: Iterable[str]) -> str:
-    """ "inactive or revoked": in the order a credential goes through them."""
-    order = {name: k for k, name in enumerate(STANDING_ORDER)}
-    return " or ".join(sorted(standings, key=lambda name: order.get(name, len(order))))
 
 
 def _reading_standing(standing: ReadingStanding, policies: Mapping[str, Policy]) -> str:
@@ -698,6 +688,18 @@ def _result_json(e: Explanation, rules_dir: str | None, lean: bool = False) -> d
             {"policy": s.policy, "value": s.value, "default": s.default, "standing": s.standing}
             for s in r.reading_standings
         ],
+        **(
+            {
+                "standing_unknown": {
+                    "standings": list(r.unknown_standing.standings),
+                    "depends_on": [
+                        {"unknown": name, "how": how} for name, how in r.unknown_standing.deciding
+                    ],
+                }
+            }
+            if r.unknown_standing is not None
+            else {}
+        ),
         "verdict": e.verdict,
         **({} if lean else _version_and_policies(r, rules_dir)),
         "closest": e.closest.node.id if e.closest else None,

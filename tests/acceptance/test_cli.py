@@ -144,6 +144,21 @@ def test_checks_whose_ways_forward_differ_are_not_answered_alike(tmp_path):
     assert "appeal the revocation to AHIMA by 2026-12-30" in full.stdout
 
 
+def test_a_standing_a_date_decides_is_given_as_the_standings_it_may_be():
+    """X16's cycle ends "2025-12": on 2026-06-15 the CCS-P is inactive or revoked depending on
+    the day, so its standing is null and the JSON says which it may be and what decides."""
+    x16 = PROFILES / "x16-ahima-cycle-end-month.yaml"
+    _, entry = run_json(x16, "--cert", "CCS-P-recert", "--as-of", "2026-06-15")
+    (result,) = entry["results"]
+    assert result["status"] == "not_met" and result["standing"] is None
+    unknown = result["standing_unknown"]
+    assert unknown["standings"] == ["inactive", "revoked"]
+    assert any("give the exact end" in item["how"] for item in unknown["depends_on"])
+    _, later = run_json(x16, "--cert", "CCS-P-recert", "--as-of", "2026-08-15")
+    assert later["results"][0]["standing"] == "revoked"
+    assert "standing_unknown" not in later["results"][0]
+
+
 def test_a_summary_line_points_to_the_full_explanation_not_below():
     """A summary shows no conditions: an unknown or ambiguous line says where to look."""
     lines = run("check", C09).stdout.splitlines()
