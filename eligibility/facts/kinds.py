@@ -37,9 +37,9 @@ from eligibility.dates import (
     Interval,
     add_months,
     clip,
-    is_imprecise,
     months_in,
     parse,
+    span,
 )
 from eligibility.inputs.formatversion import FIRST, FORMAT1_NONE, format1_readings, version_of
 
@@ -868,26 +868,37 @@ def _window(
     days of a revocation): that day, the window's last day and whether it is still open on the
     date. The day is the one the profile reports the standing from; for a credential reported
     active, the day the last cycle's requirements, if unmet, give it, once that day has come
-    (whether they were met is the rules' to say). None when the credential has not taken the
-    standing, or the profile does not give the day (none, or only a month or a year): a window
-    is never dated from a day guessed."""
-    unknown = {"from": None, "by": None, "open": None}
+    (whether they were met is the rules' to say). A day the profile gives only as a month or a
+    year gives the range the last day falls in (``by_earliest``, ``by_latest``), ``from`` and
+    ``by`` None and ``open`` None while the date is inside that range: a window is never dated
+    from a guessed day. All None when the credential has not taken the standing, or the profile
+    does not say since when."""
+    nothing = {"from": None, "by": None, "by_earliest": None, "by_latest": None, "open": None}
     after = window["after"]
     status = status_on(record, ctx.as_of)
     if status == after:
         began = record.get("status_effective_date")
-        if began is None or is_imprecise(str(began)):
-            return unknown
-        day = parse(str(began))
-    elif status == "active" and last is not None and not is_imprecise(str(last["end"])):
+        if began is None:
+            return nothing
+        first, last_day = span(str(began))
+    elif status == "active" and last is not None:
         steps = {step["standing"]: step["days"] for step in params["standing"]["after_end"]}
-        day = parse(str(last["end"])) + timedelta(days=steps[after])
-        if ctx.as_of < day:
-            return unknown
+        ends = span(str(last["end"]))
+        first, last_day = (end + timedelta(days=steps[after]) for end in ends)
+        if ctx.as_of < first:
+            return nothing
     else:
-        return unknown
-    by = day + timedelta(days=window["days"])
-    return {"from": day.isoformat(), "by": by.isoformat(), "open": ctx.as_of <= by}
+        return nothing
+    length = timedelta(days=window["days"])
+    earliest, latest = first + length, last_day + length
+    exact = first == last_day
+    return {
+        "from": first.isoformat() if exact else None,
+        "by": earliest.isoformat() if exact else None,
+        "by_earliest": earliest.isoformat(),
+        "by_latest": latest.isoformat(),
+        "open": True if ctx.as_of <= earliest else False if ctx.as_of > latest else None,
+    }
 
 
 def _body_credentials(ctx: Context, body: str, statuses: Sequence[str]) -> int:
@@ -1014,7 +1025,22 @@ def _cycles_paths(name: str, params: Mapping[str, Any]) -> list[tuple[str, str |
                 text,
             ),
             (f"{base}.by", f"the last day of the window ({spec['days']} days after)", text),
-            (f"{base}.open", "whether the window is still open on the date", ["boolean", "null"]),
+            (
+                f"{base}.by_earliest",
+                "the earliest the window's last day can be (the day itself, when it is known)",
+                text,
+            ),
+            (
+                f"{base}.by_latest",
+                "the latest the window's last day can be (the day itself, when it is known)",
+                text,
+            ),
+            (
+                f"{base}.open",
+                "whether the window is still open on the date (null: it depends on a day the"
+                " profile gives only as a month or a year)",
+                ["boolean", "null"],
+            ),
         ]
     for which in ("last", "current"):
         base = f"{name}.*.{which}"

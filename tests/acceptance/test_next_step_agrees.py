@@ -137,8 +137,8 @@ def test_every_next_step_of_a_cohort_is_checks_first_way(tmp_path, rulebook) -> 
 def test_a_revoked_credentials_next_step_is_checks_first_way(tmp_path, rulebook, day) -> None:
     """An AHIMA credential's next step is check's first way on the day, for every profile: the
     appeal with its last day while AHIMA's 90 days last (C13, revoked from 2026-06-30, on
-    2026-08-15), else asking AHIMA how to earn it again; without a day given (X15, X16) the
-    appeal "if they have not passed"; while the standing depends on that day (X16 on
+    2026-08-15), else asking AHIMA how to earn it again; with a day given only as a month (X15,
+    X16) the appeal at once, with the range its last day falls in; while the standing depends on that day (X16 on
     2026-06-15), the conditions' own steps."""
     certs = ("CCA-recert", "CCS-recert", "CCS-P-recert")
     out = tmp_path / "report.csv"
@@ -166,7 +166,9 @@ def test_a_revoked_credentials_next_step_is_checks_first_way(tmp_path, rulebook,
     appeal = "appeal the revocation to AHIMA by 2026-09-28"
     if day == "2026-08-15":
         assert said["C13"].startswith(appeal)
-        assert said["X16"].startswith("appeal the revocation to AHIMA within 90 days of it")
+        assert said["X16"].startswith(
+            "appeal the revocation to AHIMA at once: its 90 days end between 2026-08-29 and"
+        )
     if day == "2026-11-22":
         assert "appeal" not in said["C13"]
     if day == "2026-06-15":

@@ -581,12 +581,12 @@ OTHERS = [
     (
         "unknown-fact-in-when-a-standing-step-is-offered",
         "ahima/recertification.yaml",
-        'when: {var: "recert.{credential}.appeal.open"}',
-        'when: {var: "recert.{credential}.appeal.opened"}',
+        'when: {"===": [{var: "recert.{credential}.appeal.by_latest"}, null]}',
+        'when: {"===": [{var: "recert.{credential}.appeal.by_lattest"}, null]}',
         ERROR,
         "unknown-fact",
-        "reads unknown fact 'recert.CCA.appeal.opened'",
-        "recert.CCA.appeal.open",
+        "reads unknown fact 'recert.CCA.appeal.by_lattest'",
+        "recert.CCA.appeal.by_latest",
     ),
     (
         "fact-in-a-text",
