@@ -164,7 +164,9 @@ def _summary_lines(explanations: list[Explanation], colour: bool = False) -> lis
         if warnings:
             extra += f" ({warnings} warning{'s' if warnings != 1 else ''})"
         if e.result.eligible_by is not None:
-            extra += f" (eligible by {e.result.eligible_by.day.isoformat()})"
+            by, pathway = e.result.eligible_by.day.isoformat(), e.result.eligible_by.pathway
+            other = e.closest is not None and pathway.id != e.closest.node.id
+            extra += f" (eligible by {by}" + (f" through {pathway.title})" if other else ")")
         if e.result.review:
             extra += " (needs human review)"
         status = paint(f"{status:<15}", e.result.status, colour)

@@ -159,6 +159,14 @@ def test_a_standing_a_date_decides_is_given_as_the_standings_it_may_be():
     assert "standing_unknown" not in later["results"][0]
 
 
+def test_a_summary_line_names_the_pathway_an_eligible_by_date_is_for():
+    """C09's closest pathway is option 2 (Practicode); time alone meets option 1 on 2027-08-31.
+    Her summary line must not read as if option 2 were met by then."""
+    line = next(line for line in run("check", C09).stdout.splitlines() if " CPC-A-removal " in line)
+    assert "(closest: Option 2, 1 thing missing)" in line
+    assert "(eligible by 2027-08-31 through Option 1)" in line
+
+
 def test_a_summary_line_points_to_the_full_explanation_not_below():
     """A summary shows no conditions: an unknown or ambiguous line says where to look."""
     lines = run("check", C09).stdout.splitlines()
