@@ -234,10 +234,10 @@ def step(leaf: NodeResult, policies: Mapping[str, Policy] | None = None) -> str:
     node = leaf.node
     if leaf.status == AMBIGUOUS:
         known = [policies[p] for p in leaf.depends_on if policies and p in policies]
-        if not known:
-            return "a definite answer to the open question the sources leave here"
+        if not known:  # a step a candidate can take: ask the body, which decides
+            return "ask the certifying body to settle the open question the sources leave here"
         questions = and_list([f'"{policy.question}"' for policy in known])
-        return f"a definite answer to the open question {questions}"
+        return f"ask the certifying body to settle the open question {questions}"
     if leaf.status == UNKNOWN and leaf.missing:
         supply = dict(node.supply).get(leaf.missing[0])
         return supply or f"tell us: {node.text}"
