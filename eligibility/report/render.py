@@ -656,10 +656,11 @@ def _unknown_standing(unknown: UnknownStanding) -> str:
     settle it: give the exact end of the CCS-P cycle ..., if a document shows it.'"""
     said = f"{' or '.join(unknown.standings)}, depending on what the profile does not give."
     if not unknown.deciding:
-        return said
+        return f"{said} The ways forward below hold only while it is {unknown.standings[0]}."
     named = "; ".join(name for name, _ in unknown.deciding)
     how = "; ".join(dict.fromkeys(how for _, how in unknown.deciding))
-    return f"{said} Not known: {named}. To settle it: {how}."
+    ways = f" The ways forward below hold only while it is {unknown.standings[0]}."
+    return f"{said} Not known: {named}. To settle it: {how}.{ways}"
 
 
 def _reading_standing(standing: ReadingStanding, policies: Mapping[str, Policy]) -> str:

@@ -168,7 +168,7 @@ def test_a_revoked_credentials_next_step_is_checks_first_way(tmp_path, rulebook,
     if day == "2026-08-15":
         assert said["C13"].startswith(appeal)
         assert said["X16"].startswith(
-            "appeal the revocation to AHIMA at once: its 90 days end between 2026-08-29 and"
+            "appeal the revocation to AHIMA by 2026-08-29 to be safe: its 90 days end between"
         )
     if day == "2026-11-22":
         assert "appeal" not in said["C13"]

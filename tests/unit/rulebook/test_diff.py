@@ -185,7 +185,7 @@ def test_a_standing_s_ways_forward_are_compared_in_words(tmp_path):
     assert "ways forward by standing changed:" in result.stdout
     assert '"ask AHIMA how to earn the {credential} again"' in result.stdout
     assert '"ask AHIMA what to do"' in result.stdout
-    assert "(when recert.{credential}.appeal.open)" in result.stdout
+    assert "(when recert.{credential}.appeal.by_latest === null)" in result.stdout
     assert "StandingStep" not in result.stdout and "Compiled" not in result.stdout
 
 
