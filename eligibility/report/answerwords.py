@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import cache
 
 from eligibility.engine.results import MET, NOT_MET, UNKNOWN, EligibleBy, NodeResult, combined
@@ -45,10 +46,19 @@ def closest_name(check: Check | None, lacking: tuple[NodeResult, ...]) -> str:
 
 def _tree(node: Node, lacking: Mapping[str, NodeResult]) -> NodeResult:
     """The pathway's result tree as far as its steps need it: its lacking leaves as found, the
-    others met, each ``all`` / ``any`` from its children, combined as the engine combines them."""
+    others met, each ``all`` / ``any`` from its children, combined as the engine combines them.
+    In an ``any`` that holds lacking leaves none of its alternatives is met (the lacking leaves
+    are those of the closest): the others are not met, with nothing to do about them, as
+    ``check`` has them (a PAHCS period's "none has ended yet" beside the last period's CEUs)."""
     if node.kind == "leaf":
         return lacking.get(node.id) or NodeResult(node, MET)
-    children = tuple(_tree(child, lacking) for child in node.children)
+    holds = [any(n.id in lacking for n in child.walk()) for child in node.children]
+    children = tuple(
+        _tree(child, lacking)
+        if held or node.kind != "any" or not any(holds)
+        else NodeResult(replace(child, kind="leaf", children=(), fix=None), NOT_MET)
+        for child, held in zip(node.children, holds, strict=True)
+    )
     return NodeResult(node, combined(node.kind, (c.status for c in children)), children)
 
 
