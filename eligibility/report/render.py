@@ -191,13 +191,10 @@ def _alike(e: Explanation, said: str) -> tuple:
     result = e.result
     if result.version is None or result.check is None:
         return (result.check_id,)
-    credential = re.escape(result.version.credential)
-    masked = re.sub(rf"(?<![\w-]){credential}(-A)?(?![\w-])", r"{credential}\1", said)
-    steps = tuple(  # a standing's own ways (an appeal open for one, closed for another)
-        re.sub(rf"(?<![\w-]){credential}(?![\w-])", "{credential}", step)
-        for step in result.standing_steps
-    )
-    return (result.status, result.standing, steps, result.version.id, result.check.kind, masked)
+    own = re.compile(rf"(?<![\w-]){re.escape(result.version.credential)}(-A)?(?![\w-])")
+    # the line's words and the standing's own ways (an appeal open for one, closed for another)
+    masked = tuple(own.sub(r"{credential}\1", text) for text in (said, *result.standing_steps))
+    return (result.status, result.standing, result.version.id, result.check.kind, masked)
 
 
 def _summary_footer() -> str:
