@@ -51,6 +51,7 @@ FIELD_WORDS = {
     "standing_met": "standing when met",
     "standing_not_met": "standing when not met",
     "standing_fix": "ways forward by standing",
+    "hide_recommends": "standings that leave out the recommendations",
     "words": "words for the codes it reads",
     "text": "text",
     "measure": "measure",
@@ -400,7 +401,7 @@ def _plain(value: Any) -> Any:
 
 def _value(value: Any) -> str:
     """A field's value in a sentence."""
-    if value is None or value == () or value == []:
+    if value is None or (isinstance(value, tuple | list | frozenset) and not value):
         return "(none)"
     if isinstance(value, Compiled):
         return readable(value.source)
@@ -422,6 +423,8 @@ def _value(value: Any) -> str:
         for item in value
     ):
         return "; ".join(f"{name}: {', '.join(map(_value, steps))}" for name, steps in value)
+    if isinstance(value, frozenset):
+        return ", ".join(sorted(map(str, value)))
     if isinstance(value, tuple | list):
         return ", ".join(str(item) for item in value)
     if isinstance(value, Mapping):

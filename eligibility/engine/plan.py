@@ -1016,6 +1016,8 @@ def _wanted_results(plan: Plan, results: Mapping[int, CheckResult]) -> tuple[Che
         result = results[i]
         if result.requires is not None and plan.extras:
             recommends, others = plan.extras[place]
+            if result.check is not None and result.standing in result.check.hide_recommends:
+                recommends = None
             result = replace(
                 result,
                 recommends=results[recommends].requires if recommends is not None else None,

@@ -160,6 +160,9 @@ class Check:
     # the ways forward for a standing no condition's own fix can undo (a revoked credential:
     # paying "before the revocation date" can no longer work): (standing, its steps)
     standing_fix: tuple[tuple[str, tuple[StandingStep, ...]], ...] = ()
+    # the standings under which the recommendations are left out of an explanation: a revoked
+    # credential has no running period whose CEUs so far could matter
+    hide_recommends: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -1292,6 +1295,7 @@ def _check(
             )
             for standing, steps in raw.get("standing", {}).get("fix", {}).items()
         ),
+        hide_recommends=frozenset(raw.get("standing", {}).get("hide_recommends", ())),
     )
 
 

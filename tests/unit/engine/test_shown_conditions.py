@@ -37,3 +37,17 @@ def test_a_branch_whose_hidden_if_fact_is_true_is_left_out(rulebook) -> None:
     assert "last-ceus" in _ids(ended.requires)
     assert "no-cycle-ended" not in _ids(ended.requires)
     assert ended.recommends is None  # its root is shown only while a period runs
+
+
+def test_a_standing_named_in_hide_recommends_leaves_them_out(rulebook) -> None:
+    # Y95: AAPC revoked the CPC from 2026-06-29; before that it was at risk and the running
+    # CEU period still mattered
+    profile = load_profile(str(PROFILES / "y95-aapc-revoked-dues.yaml"))
+    for day, standing, shown in (
+        (date(2026, 11, 22), "revoked", False),
+        (date(2026, 5, 10), "at risk", True),
+    ):
+        (result,) = check_profile(profile, ["CPC-renewal"], day, rulebook=rulebook).results
+        assert result.standing == standing
+        assert ("current-ceus" in _ids(result.recommends)) is shown
+        assert result.status == "not_met"  # the verdict is the same either way

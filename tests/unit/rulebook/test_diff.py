@@ -189,6 +189,22 @@ def test_a_standing_s_ways_forward_are_compared_in_words(tmp_path):
     assert "StandingStep" not in result.stdout and "Compiled" not in result.stdout
 
 
+def test_the_standings_that_hide_recommendations_are_compared_in_words(tmp_path):
+    new = copy_rules(tmp_path)
+    path = new / "pahcs" / "mcs.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("hide_recommends: [revoked]", "hide_recommends: [inactive, revoked]"),
+        encoding="utf-8",
+    )
+    result = run("diff", RULES, new)
+    assert result.exit_code == 1, result.output
+    assert "standings that leave out the recommendations: revoked -> inactive, revoked" in (
+        result.stdout
+    )
+    assert "frozenset" not in result.stdout
+
+
 def test_an_added_check_is_listed_with_its_credential_and_version(tmp_path):
     new = copy_rules(tmp_path)
     source = (new / "aapc" / "crc.yaml").read_text(encoding="utf-8")
