@@ -40,6 +40,7 @@ from eligibility.engine.results import (
     ReadingStanding,
     Review,
     closest_pathway,
+    default_standing,
     first_day,
     inner_result,
     lacking_leaves,
@@ -1334,6 +1335,12 @@ class _Context:
             status = AMBIGUOUS if root in differing else CODE_STATUS[codes[check.root]]
         standing = self.standing(check, status, run)
         if_not_met = self.standing(check, NOT_MET, run) if status == UNKNOWN else None
+        readings = (
+            self.reading_standings(check, requires, run)
+            if status == AMBIGUOUS and requires is not None
+            else ()
+        )
+        stepped = {NOT_MET: standing, UNKNOWN: if_not_met, AMBIGUOUS: default_standing(readings)}
         return CheckResult(
             check.check,
             check.check.id,
@@ -1345,15 +1352,11 @@ class _Context:
             (),
             self.policies,
             standing,
-            reading_standings=self.reading_standings(check, requires, run)
-            if status == AMBIGUOUS and requires is not None
-            else (),
+            reading_standings=readings,
             review=review,
             eligible_by=eligible,
             standing_if_not_met=if_not_met,
-            standing_steps=standing_steps(
-                check.check, standing if status == NOT_MET else if_not_met, run.facts
-            ),
+            standing_steps=standing_steps(check.check, stepped.get(status), run.facts),
         )
 
     def reading_standings(

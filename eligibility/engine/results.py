@@ -163,7 +163,8 @@ class CheckResult:
     # undo it any more, so the explanation offers the standing's own way forward instead)
     standing_if_not_met: str | None = None
     # the ways forward the rules give for that standing (not met: ``standing``; unknown:
-    # ``standing_if_not_met``) that can still be taken, their facts filled in
+    # ``standing_if_not_met``; ambiguous: the standing under the reading in effect, see
+    # ``reading_standings``) that can still be taken, their facts filled in
     standing_steps: tuple[str, ...] = ()
     unknown_standing: UnknownStanding | None = None  # not met, its standing not known (above)
 
@@ -357,6 +358,13 @@ def shortfall_of(operator: str, found: Any, needed: Any) -> float | None:
     else:
         return None
     return round(gap, 4) if gap >= 0 and not (gap == 0 and operator in (">=", "<=")) else None
+
+
+def default_standing(readings: tuple[ReadingStanding, ...]) -> str | None:
+    """An ambiguous keeping check's standing under the reading in effect (the policies' values
+    in effect for every question it depends on), if it has one."""
+    standings = {r.standing for r in readings if r.default}
+    return standings.pop() if len(standings) == 1 else None
 
 
 def standing_steps(

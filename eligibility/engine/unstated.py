@@ -29,6 +29,7 @@ from eligibility.engine.results import (
     UNKNOWN,
     UnknownStanding,
     closest_pathway,
+    default_standing,
     lacking_leaves,
 )
 from eligibility.inputs.formatversion import imprecise_dates, not_stated
@@ -267,8 +268,13 @@ def _merged_check(
     # its own ways forward, as the profile states it, while every reading has that standing
     # (or, unknown, would have were it not met)
     steps = result.standing_steps
-    if (standing is None and result.standing is not None) or any(
-        other.standing_if_not_met != result.standing_if_not_met for other in others
+    if (
+        (standing is None and result.standing is not None)
+        or any(other.standing_if_not_met != result.standing_if_not_met for other in others)
+        or any(
+            default_standing(other.reading_standings) != default_standing(result.reading_standings)
+            for other in others
+        )
     ):
         steps = ()
     unknown_standing = None

@@ -22,6 +22,7 @@ from eligibility.engine.results import (
     CheckResult,
     EligibleBy,
     NodeResult,
+    default_standing,
     lacking_leaves,
 )
 from eligibility.rulebook.rules import Policy
@@ -101,7 +102,7 @@ def explain(result: CheckResult, policies: Mapping[str, Policy]) -> Explanation:
             HEADLINES[result.status],
             verdict,
             None,
-            _actions(pathways, policies),
+            _actions(pathways, policies) + _default_reading_steps(result),
             _open_questions(root, result, policies),
             policies,
         )
@@ -123,6 +124,20 @@ def explain(result: CheckResult, policies: Mapping[str, Policy]) -> Explanation:
     by = eligible_sentence(result.eligible_by, root.node.kind == "any")
     return Explanation(
         result, HEADLINES[result.status], verdict, closest, actions, (), policies, by
+    )
+
+
+def _default_reading_steps(result: CheckResult) -> tuple[Action, ...]:
+    """An ambiguous keeping check's standing's own ways forward under the reading in effect (a
+    CCS revoked if AHIMA pools the CEUs: its appeal has a last day whatever the question's
+    answer turns out to be), each saying the reading it rests on."""
+    standing = default_standing(result.reading_standings)
+    if not result.standing_steps or standing is None:
+        return ()
+    subject = f"the {result.version.credential}" if result.version is not None else "it"
+    return tuple(
+        Action((f"if the default reading holds, {subject} is {standing}: {step}",), ())
+        for step in result.standing_steps
     )
 
 
