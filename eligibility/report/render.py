@@ -154,6 +154,8 @@ def _summary_lines(explanations: list[Explanation], colour: bool = False) -> lis
             extra = f" (standing: {e.result.standing})"
         elif e.result.unknown_standing is not None:
             extra = f" (standing: {' or '.join(e.result.unknown_standing.standings)})"
+        elif e.result.status == UNKNOWN and e.result.standing_if_not_met and e.result.check:
+            extra = f" (standing: {e.result.check.standing_met} or {e.result.standing_if_not_met})"
         if e.closest is not None and e.closest.distance:
             things = "thing" if e.closest.distance == 1 else "things"
             extra += f" (closest: {e.closest.node.title}, {e.closest.distance} {things} missing)"
@@ -223,6 +225,11 @@ def explanation_text(report: ProfileReport, e: Explanation, colour: bool = False
     elif r.unknown_standing is not None:  # it depends on what the profile does not give
         lines.append(
             f"  Standing on {r.as_of.isoformat()}: {_unknown_standing(r.unknown_standing)}"
+        )
+    elif r.status == UNKNOWN and r.standing_if_not_met and r.check is not None:
+        lines.append(
+            f"  Standing on {r.as_of.isoformat()}: not known: {r.check.standing_met} if it is"
+            f" met, {r.standing_if_not_met} if it is not."
         )
     elif r.reading_standings:
         lines.append(
@@ -698,6 +705,11 @@ def _result_json(e: Explanation, rules_dir: str | None, lean: bool = False) -> d
                 }
             }
             if r.unknown_standing is not None
+            else {}
+        ),
+        **(
+            {"standing_if_not_met": r.standing_if_not_met}
+            if r.status == UNKNOWN and r.standing_if_not_met
             else {}
         ),
         "verdict": e.verdict,

@@ -159,6 +159,21 @@ def test_a_standing_a_date_decides_is_given_as_the_standings_it_may_be():
     assert "standing_unknown" not in later["results"][0]
 
 
+def test_an_unknown_keeping_check_says_its_standing_either_way():
+    """X33's first CEU period may have been pro-rated: the CEMC renewal is unknown, and were it
+    not met the CEMC is revoked (its 90 days have passed), active were it met."""
+    x33 = PROFILES / "x33-aapc-prorated-specialty.yaml"
+    _, entry = run_json(x33, "--cert", "CEMC-renewal")
+    (result,) = entry["results"]
+    assert result["status"] == "unknown" and result["standing"] is None
+    assert result["standing_if_not_met"] == "revoked"
+    said = run("check", x33).stdout.splitlines()
+    line = next(line for line in said if " CEMC-renewal " in line)
+    assert "(standing: active or revoked)" in line
+    _, met = run_json(x33, "--cert", "CPC-renewal")
+    assert "standing_if_not_met" not in met["results"][0]
+
+
 def test_a_summary_line_names_the_pathway_an_eligible_by_date_is_for():
     """C09's closest pathway is option 2 (Practicode); time alone meets option 1 on 2027-08-31.
     Her summary line must not read as if option 2 were met by then."""

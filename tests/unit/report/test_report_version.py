@@ -21,6 +21,7 @@ FINGERPRINTS = {
     3: "81dbb9fb5000e57a",  # issue 15: the lean JSON Lines report and eligible_by
     4: "39b2e7b240e77889",  # issue 14: found_range (item 7), warning (item 3)
     5: "a67f05b418bf0af5",  # issue 14: standing_unknown (a standing a date decides)
+    6: "f83cbec920ddf8ba",  # issue 14: standing_if_not_met (an unknown keeping check)
 }
 
 
