@@ -587,9 +587,11 @@ class CohortChecker:
         checks of one shape (numbered alike in every plan for a date) whose lacking conditions
         read alike and that become met on the same day, so made once for them."""
         lacking, unknown, eligible = outcome.lacking, outcome.unknown, outcome.eligible
+        body = check.version.body if check.version is not None else None  # asked to settle
         key = (
             plan.as_of,
             check.shape,
+            body,
             status,
             steps,
             unknown if status == UNKNOWN else (),
@@ -614,7 +616,14 @@ class CohortChecker:
             words = (
                 closest_name(check.check, lacking),
                 next_step(
-                    check.check, status, lacking, unknown, self.book.policies, steps, eligible
+                    check.check,
+                    status,
+                    lacking,
+                    unknown,
+                    self.book.policies,
+                    steps,
+                    eligible,
+                    body,
                 ),
             )
             self._words.put(key, words)

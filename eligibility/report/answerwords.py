@@ -70,6 +70,7 @@ def next_step(
     policies: Mapping[str, Policy],
     standing_steps: tuple[str, ...] = (),
     eligible: EligibleBy | None = None,
+    body: str | None = None,
 ) -> str:
     """What to do first, in the words ``check`` uses for its steps: for an answer not met, the
     steps that complete the closest pathway (together), or the first of the ways forward the
@@ -77,7 +78,8 @@ def next_step(
     revoked credential's, :func:`engine.results.standing_steps`); for an unknown one, the facts
     to supply. Empty otherwise (met, ambiguous: the review column says what to settle).
     ``eligible``: the day time alone makes the check met; a step that closes only with time (a
-    letter) is dated by it, as ``check`` dates it."""
+    letter) is dated by it, as ``check`` dates it. ``body``: the check's certifying body, asked
+    to settle an open question."""
     if status == NOT_MET and standing_steps:  # each a way of its own (check lists them apart)
         return standing_steps[0]
     if status == NOT_MET:
@@ -85,9 +87,9 @@ def next_step(
         if pathway is None:
             return ""
         tree = _tree(pathway, {leaf.node.id: leaf for leaf in lacking})
-        actions = _actions((tree,), policies)
+        actions = _actions((tree,), policies, body)
         if eligible is not None:
-            actions = _dated(actions, eligible, (tree,), policies)
+            actions = _dated(actions, eligible, (tree,), policies, body)
         return in_words(steps_text(actions[0].steps), codes(check)) if actions else ""
     if status == UNKNOWN and check is not None and unknown:
         nodes = {node.id: node for node in check.requires.walk()}

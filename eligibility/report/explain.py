@@ -96,20 +96,21 @@ def explain(result: CheckResult, policies: Mapping[str, Policy]) -> Explanation:
     }[result.status]
     root = result.requires
     pathways = root.children if root.node.kind == "any" else (root,)
+    body = result.version.body if result.version is not None else None  # settles its questions
     if result.status == AMBIGUOUS:
         return Explanation(
             result,
             HEADLINES[result.status],
             verdict,
             None,
-            _actions(pathways, policies) + _default_reading_steps(result),
+            _actions(pathways, policies, body) + _default_reading_steps(result),
             _open_questions(root, result, policies),
             policies,
         )
     if result.status == MET:
         return Explanation(result, HEADLINES[result.status], verdict, None, (), (), policies)
     closest = next((p for p in pathways if p.status != MET), None)
-    actions = _actions(pathways, policies)
+    actions = _actions(pathways, policies, body)
     standing_steps = result.standing_steps if result.status == NOT_MET else ()
     if standing_steps:  # the conditions' own fixes cannot undo this standing (rule-format.md)
         actions = tuple(Action((step,), ()) for step in standing_steps)
@@ -120,7 +121,7 @@ def explain(result: CheckResult, policies: Mapping[str, Policy]) -> Explanation:
             Action((f"if it turns out not met: {step}",), ()) for step in result.standing_steps
         )
     if result.eligible_by is not None and not standing_steps:
-        actions = _dated(actions, result.eligible_by, pathways, policies)
+        actions = _dated(actions, result.eligible_by, pathways, policies, body)
     by = eligible_sentence(result.eligible_by, root.node.kind == "any")
     return Explanation(
         result, HEADLINES[result.status], verdict, closest, actions, (), policies, by
@@ -172,7 +173,9 @@ def _open_questions(
 
 
 def _actions(
-    pathways: tuple[NodeResult, ...], policies: Mapping[str, Policy] | None = None
+    pathways: tuple[NodeResult, ...],
+    policies: Mapping[str, Policy] | None = None,
+    body: str | None = None,
 ) -> tuple[Action, ...]:
     """The smallest sets of unmet conditions that would complete a pathway, fewest steps first.
 
@@ -181,14 +184,14 @@ def _actions(
     """
     found: dict[frozenset[str], list[str]] = {}
     for pathway in pathways:
-        for steps in _ways(pathway, policies):
+        for steps in _ways(pathway, policies, body):
             found.setdefault(steps, [])
             if pathway.node.id not in found[steps]:
                 found[steps].append(pathway.node.id)
     minimal = [s for s in found if s and not any(other < s for other in found if other)]
     minimal.sort(key=len)
     giving = {
-        step(leaf, policies)
+        step(leaf, policies, body)
         for p in pathways
         for leaf in lacking_leaves(p)
         if leaf.status == UNKNOWN
@@ -203,6 +206,7 @@ def _dated(
     eligible: EligibleBy,
     pathways: tuple[NodeResult, ...],
     policies: Mapping[str, Policy] | None,
+    body: str | None = None,
 ) -> tuple[Action, ...]:
     """The ways that complete the eligible-by pathway, with its day where a step closes only
     with time (``closes_with_time``: a letter asked for today vouches only for today's months,
@@ -212,7 +216,7 @@ def _dated(
         return actions
     day = eligible.day.isoformat()
     waiting = {
-        step(leaf, policies)
+        step(leaf, policies, body)
         for leaf in lacking_leaves(pathway)
         if leaf.status == NOT_MET and leaf.node.closes_with_time and leaf.reached_on is None
     }
@@ -227,14 +231,16 @@ def _dated(
     return tuple(dated)
 
 
-def _ways(result: NodeResult, policies: Mapping[str, Policy] | None = None) -> list[frozenset[str]]:
+def _ways(
+    result: NodeResult, policies: Mapping[str, Policy] | None = None, body: str | None = None
+) -> list[frozenset[str]]:
     """Each way to meet ``result``, as the set of steps it takes (empty when already met)."""
     if result.status == MET:
         return [frozenset()]
     if result.node.kind == "leaf":
         actionable = result.node.fix or result.reached_on or result.status in (UNKNOWN, AMBIGUOUS)
-        return [frozenset({step(result, policies)})] if actionable else []  # nothing to do
-    child_ways = [_ways(child, policies) for child in result.children]
+        return [frozenset({step(result, policies, body)})] if actionable else []  # nothing to do
+    child_ways = [_ways(child, policies, body) for child in result.children]
     if result.node.kind == "any":
         return [way for ways in child_ways for way in ways]
     combined = {frozenset().union(*combo) for combo in product(*child_ways)}
@@ -243,16 +249,20 @@ def _ways(result: NodeResult, policies: Mapping[str, Policy] | None = None) -> l
     return sorted(combined, key=lambda way: (len(way), sorted(way)))[:MAX_COMBINATIONS]
 
 
-def step(leaf: NodeResult, policies: Mapping[str, Policy] | None = None) -> str:
+def step(
+    leaf: NodeResult, policies: Mapping[str, Policy] | None = None, body: str | None = None
+) -> str:
     """What to do about one unmet condition, in the candidate's terms: an open question by its
-    words from ``policies`` (never its id)."""
+    words from ``policies`` (never its id), to be settled by ``body`` (the check's certifying
+    body, AHIMA), which decides it."""
     node = leaf.node
     if leaf.status == AMBIGUOUS:
         known = [policies[p] for p in leaf.depends_on if policies and p in policies]
+        asked = body or "the certifying body"
         if not known:  # a step a candidate can take: ask the body, which decides
-            return "ask the certifying body to settle the open question the sources leave here"
+            return f"ask {asked} to settle the open question the sources leave here"
         questions = and_list([f'"{policy.question}"' for policy in known])
-        return f"ask the certifying body to settle the open question {questions}"
+        return f"ask {asked} to settle the open question {questions}"
     if leaf.status == UNKNOWN and leaf.missing:
         supply = dict(node.supply).get(leaf.missing[0])
         return supply or f"tell us: {node.text}"

@@ -105,7 +105,7 @@ def _first_way(result, rulebook) -> str:
 
 def test_every_next_step_of_a_cohort_is_checks_first_way(tmp_path, rulebook) -> None:
     """Each not-met row's next step is what ``check`` says first, on a generated cohort:
-    open questions the closest pathway also needs settled ("ask the certifying body to
+    open questions the closest pathway also needs settled ("ask AHIMA to
     settle the open question ..."), gaps
     time closes beside others ("keep coding until D", not "for N more months"), the closest
     pathway being the one a step completes. Before the batch dated every gap and listed the
