@@ -158,7 +158,13 @@ def _summary_lines(explanations: list[Explanation], colour: bool = False) -> lis
             extra = f" (standing: {e.result.check.standing_met} or {e.result.standing_if_not_met})"
         if e.closest is not None and e.closest.distance:
             things = "thing" if e.closest.distance == 1 else "things"
-            extra += f" (closest: {e.closest.node.title}, {e.closest.distance} {things} missing)"
+            if e.closest.status == UNKNOWN:  # nothing found missing: only not known
+                things += " not known"
+            else:
+                things += " missing"
+            pathways = e.result.requires is not None and e.result.requires.node.kind == "any"
+            closest = f"closest: {e.closest.node.title}, " if pathways else ""  # else the only one
+            extra += f" ({closest}{e.closest.distance} {things})"
         apart = _without_warnings(e.result.recommends)
         if apart is not None:
             extra += f" ({apart.node.title}: {STATUS_WORDS.get(apart.status, apart.status)})"

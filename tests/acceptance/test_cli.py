@@ -182,6 +182,16 @@ def test_a_summary_line_names_the_pathway_an_eligible_by_date_is_for():
     assert "(eligible by 2027-08-31 through Option 1)" in line
 
 
+def test_a_summary_line_names_a_closest_pathway_only_among_several():
+    """C09's CPC renewal has one pathway and is unknown: '(1 thing not known)', not 'closest:'
+    its only pathway, '1 thing missing'; her MCS exam, one pathway not met: '(1 thing missing)'."""
+    lines = run("check", C09).stdout.splitlines()
+    renewal = next(line for line in lines if " CPC-renewal " in line)
+    assert "(1 thing not known)" in renewal and "closest:" not in renewal
+    exam = next(line for line in lines if " MCS-exam " in line)
+    assert "(1 thing missing)" in exam and "closest:" not in exam
+
+
 def test_a_summary_line_points_to_the_full_explanation_not_below():
     """A summary shows no conditions: an unknown or ambiguous line says where to look."""
     lines = run("check", C09).stdout.splitlines()
