@@ -45,6 +45,16 @@ def copy_rules(tmp_path: Path) -> Path:
     return target
 
 
+def diff_after_edit(tmp_path: Path, file: str, old: str, new: str) -> Result:
+    """``eligibility diff`` of the rules against a copy where ``file`` has ``old`` replaced."""
+    rules = copy_rules(tmp_path)
+    path = rules / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return run("diff", RULES, rules)
+
+
 def _nodes(tree: Any):
     """Every mapping in a parsed rule file's data."""
     if isinstance(tree, dict):
@@ -173,14 +183,12 @@ def test_a_text_only_change_names_the_condition_and_changes_no_answer(tmp_path):
 
 
 def test_a_standing_s_ways_forward_are_compared_in_words(tmp_path):
-    new = copy_rules(tmp_path)
-    path = new / "ahima" / "recertification.yaml"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(
-        text.replace('"ask AHIMA how to earn the {credential} again"', '"ask AHIMA what to do"'),
-        encoding="utf-8",
+    result = diff_after_edit(
+        tmp_path,
+        "ahima/recertification.yaml",
+        '"ask AHIMA how to earn the {credential} again"',
+        '"ask AHIMA what to do"',
     )
-    result = run("diff", RULES, new)
     assert result.exit_code == 1, result.output
     assert "ways forward by standing changed:" in result.stdout
     assert '"ask AHIMA how to earn the {credential} again"' in result.stdout
@@ -190,14 +198,12 @@ def test_a_standing_s_ways_forward_are_compared_in_words(tmp_path):
 
 
 def test_the_standings_that_hide_recommendations_are_compared_in_words(tmp_path):
-    new = copy_rules(tmp_path)
-    path = new / "pahcs" / "mcs.yaml"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(
-        text.replace("hide_recommends: [revoked]", "hide_recommends: [inactive, revoked]"),
-        encoding="utf-8",
+    result = diff_after_edit(
+        tmp_path,
+        "pahcs/mcs.yaml",
+        "hide_recommends: [revoked]",
+        "hide_recommends: [inactive, revoked]",
     )
-    result = run("diff", RULES, new)
     assert result.exit_code == 1, result.output
     assert "standings that leave out the recommendations: revoked -> inactive, revoked" in (
         result.stdout
