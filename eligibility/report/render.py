@@ -85,6 +85,11 @@ def _shortfall(value: float, unit: str | None) -> str:
     return quantity(value, unit)
 
 
+# a day needed, by how it is compared: "paid through 2026-03-31 (2026-11-22 or later needed)"
+DAY_NEEDED = {">": "after {}", ">=": "{} or later", "<": "before {}", "<=": "{} or earlier"}
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def measurement(result: NodeResult) -> str | None:
     """'longest completed course: 78 hours (80 needed: 2 short)' for a leaf that compares numbers."""
     node = result.node
@@ -102,6 +107,8 @@ def measurement(result: NodeResult) -> str | None:
         text = f"{label}: {first} to {quantity(high, node.unit)}"
     if result.needed is not None and not isinstance(result.needed, bool):
         need = f"{quantity(result.needed, node.unit)} needed"
+        if isinstance(result.needed, str) and ISO_DAY.fullmatch(result.needed):
+            need = DAY_NEEDED.get(result.operator or "", "{}").format(result.needed) + " needed"
         if result.shortfall:
             need += f": {_shortfall(result.shortfall, node.unit)} short"
         if result.reached_on:

@@ -29,7 +29,7 @@ def test_membership_lapsing_before_the_results_is_a_warning_not_a_recommendation
     assert warning.startswith(
         "  Warning: Keep AAPC membership current until the CPC results are released"
     )
-    assert "    AAPC membership paid through: 2027-01-31 (2027-02-05 needed)" in warning
+    assert "    AAPC membership paid through: 2027-01-31 (2027-02-05 or later needed)" in warning
     assert (
         "    What to do: renew your AAPC membership before the results are released (rejoin as a new member if AAPC has cancelled it)."
         in warning
