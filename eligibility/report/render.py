@@ -165,10 +165,8 @@ def _summary_lines(explanations: list[Explanation], colour: bool = False) -> lis
             extra = f" (standing: {e.result.check.standing_met} or {e.result.standing_if_not_met})"
         if e.closest is not None and e.closest.distance:
             things = "thing" if e.closest.distance == 1 else "things"
-            if e.closest.status == UNKNOWN:  # nothing found missing: only not known
-                things += " not known"
-            else:
-                things += " missing"
+            # an unknown pathway lacks nothing found missing, only what is not known
+            things += " not known" if e.closest.status == UNKNOWN else " missing"
             pathways = e.result.requires is not None and e.result.requires.node.kind == "any"
             closest = f"closest: {e.closest.node.title}, " if pathways else ""  # else the only one
             extra += f" ({closest}{e.closest.distance} {things})"
