@@ -143,6 +143,7 @@ def _default_reading_steps(result: CheckResult) -> tuple[Action, ...]:
 
 
 JOBS_CONTINUE = "you keep working in your current coding job"  # what experience that grows needs
+NO_JOB_GOES_ON = "in a coding job that counts (none goes on today)"  # where none continues
 
 
 def eligible_sentence(eligible: EligibleBy | None, name_pathway: bool = True) -> str | None:
@@ -272,9 +273,11 @@ def step(
     if leaf.reached_on is not None:
         return f"{fix or 'keep going'} until {leaf.reached_on.isoformat()}"
     if node.grows and node.unit == "months" and leaf.shortfall:
-        # time would close it, but no job continues today: say how much time, not just "keep"
+        # time would close it, but no job that counts continues today: say how much time, and
+        # that "keep" needs a job first (a billing job, or none at all, adds nothing)
         months = math.ceil(leaf.shortfall - 1e-9)
-        return f"{fix or 'keep going'} for {months} more month{'s' if months != 1 else ''}"
+        plural = "s" if months != 1 else ""
+        return f"{fix or 'keep going'} for {months} more month{plural}, {NO_JOB_GOES_ON}"
     return fix or f"meet: {node.text}"
 
 
