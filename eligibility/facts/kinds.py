@@ -824,8 +824,15 @@ def _cycles(ctx: Context, definition: Definition) -> dict[str, Any]:
         cid = registry.normalise(record["id"])[0]
         own = ledger(reported.get(cid, ()) if registry.body_of(cid) == body else ())
         done = [c for c in cycles if parse(c["end"]) < ctx.as_of]
-        running = [c for c in cycles if parse(c["start"]) <= ctx.as_of <= parse(c["end"])]
         entry = _reported_status(ctx, params, record)
+        # a credential its body reports retired, expired or revoked has no cycle running,
+        # whatever the cycle dates say: nothing earned in it can keep the credential
+        running = [
+            c
+            for c in cycles
+            if parse(c["start"]) <= ctx.as_of <= parse(c["end"])
+            and entry["status"] in params.get("running_statuses", (entry["status"],))
+        ]
         for name, window in params["standing"].get("windows", {}).items():
             entry[name] = _window(ctx, params, window, record, done[-1] if done else None)
         if body_spec:
