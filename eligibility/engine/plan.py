@@ -425,6 +425,8 @@ class _Builder:
             self.details.append(node.details)
         # what decides whether a condition is shown: batch leaves out what check does not show
         self.details += [f for f in (node.shown_if, node.hidden_if) if f]
+        if self.explaining and node.assumes_unless:  # whether an answer rests on its assumption
+            self.details.append(node.assumes_unless)
         if node.kind == "leaf":
             assert node.logic is not None
             sides = None
@@ -740,7 +742,7 @@ def _shape(slots: Sequence[_Slot], slot: int) -> str:
     own = orjson.dumps(
         [
             *(node.kind, node.id, node.text, node.measure, node.unit, node.fix, node.details),
-            *(node.shown_if, node.hidden_if),
+            *(node.shown_if, node.hidden_if, node.assumes_unless),
         ],
     ).decode()
     if node.kind == "leaf":
@@ -1794,6 +1796,23 @@ class _Context:
         return {self.plan.slots[s].node.id: ambiguous[s] for s in check.slots if s in ambiguous}
 
     def tree(
+        self,
+        slot: int,
+        run: _Run,
+        lapsed: frozenset[str],
+        dates: bool,
+        shown: bool = True,
+        asked: Collection[int] = (),
+    ) -> NodeResult:
+        """:meth:`_tree` under ``slot``, marked where a condition's ``assumes_unless`` fact holds
+        (its answer does not rest on its assumption)."""
+        result = self._tree(slot, run, lapsed, dates, shown, asked)
+        unless = self.plan.slots[slot].node.assumes_unless
+        if unless and lookup(run.facts, unless):
+            return replace(result, assumed=False)
+        return result
+
+    def _tree(
         self,
         slot: int,
         run: _Run,

@@ -67,6 +67,9 @@ class NodeResult:
     found_range: tuple[float, float] | None = None
     # the values of the facts the condition's fix names (``Node.fix_reads``), when not met
     fix_facts: tuple[tuple[str, Any], ...] = ()
+    # False when the node's ``assumes_unless`` fact is true: its answer does not rest on its
+    # assumption, whatever that answer is
+    assumed: bool = True
 
     @property
     def fix(self) -> str | None:
@@ -301,7 +304,11 @@ def resting(root: NodeResult | None) -> tuple[NodeResult, ...]:
 
     def walk(result: NodeResult) -> None:
         node = result.node
-        if node.assumes and (not node.assumes_when or result.status in node.assumes_when):
+        if (
+            node.assumes
+            and result.assumed
+            and (not node.assumes_when or result.status in node.assumes_when)
+        ):
             found.append(result)
         for child in result.children:
             if child.status == result.status:

@@ -660,6 +660,7 @@ def _unread(
                             reads.update(
                                 node.get(f) or "" for f in ("details", "shown_if", "hidden_if")
                             )
+                            reads.add((node.get("assumes") or {}).get("unless") or "")
     reads.discard("")
     for fact_file in files:
         for index, definition in enumerate(fact_file.data["facts"]):

@@ -456,6 +456,9 @@ class _Version:
         for key in ("details", "shown_if", "hidden_if"):
             if node.get(key):
                 self._fact(node[key], [*where, key])
+        unless = (node.get("assumes") or {}).get("unless")
+        if unless:
+            self._fact(unless, [*where, "assumes", "unless"])
         for path in fact_placeholders(node.get("fix") or ""):
             if "logic" not in node:
                 self.found.add(

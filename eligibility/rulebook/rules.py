@@ -99,6 +99,9 @@ class Node:
     # (empty: any); shown with an answer only where it decides it (``engine.results.resting``)
     assumes: str | None = None
     assumes_when: tuple[str, ...] = ()
+    # a fact: when it is true the answer does not rest on the assumption (a rule that differs
+    # for a certified member, whose date the sources give firmly)
+    assumes_unless: str | None = None
     supply: tuple[tuple[str, str], ...] = ()  # (fact read, how to supply it when unknown)
     grows: bool = False  # reads a fact an ongoing job increases: time alone may meet it
     # (code, its words) for the list facts it reads: a found list is shown in words, not codes
@@ -1349,16 +1352,19 @@ def _node(
         note=raw.get("note"),
         assumes=raw.get("assumes", {}).get("text"),
         assumes_when=tuple(raw.get("assumes", {}).get("when", ())),
+        assumes_unless=raw.get("assumes", {}).get("unless"),
         closes_with_time=_time_assumption(raw.get("closes_with_time")),
     )
-    for key in ("details", "shown_if", "hidden_if"):
-        if raw.get(key) and facts.entry(raw[key]) is None:
+    named = [(key, raw.get(key), [*where, key]) for key in ("details", "shown_if", "hidden_if")]
+    named.append(("unless", common["assumes_unless"], [*where, "assumes", "unless"]))
+    for _, fact, place in named:
+        if fact and facts.entry(fact) is None:
             _fail(
                 path,
                 text,
-                [*where, key],
-                f"unknown fact {raw[key]!r}",
-                _did_you_mean(raw[key], facts) + "name a fact a fact file defines (docs/facts.md)",
+                place,
+                f"unknown fact {fact!r}",
+                _did_you_mean(fact, facts) + "name a fact a fact file defines (docs/facts.md)",
             )
     for kind in ("all", "any"):
         if kind in raw:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from eligibility.api import check_profile
-from eligibility.engine.results import NodeResult
+from eligibility.engine.results import NodeResult, resting
 from eligibility.inputs.profiles import load_profile
 from tests.conftest import PROFILES
 
@@ -51,3 +51,15 @@ def test_a_standing_named_in_hide_recommends_leaves_them_out(rulebook) -> None:
         assert result.standing == standing
         assert ("current-ceus" in _ids(result.recommends)) is shown
         assert result.status == "not_met"  # the verdict is the same either way
+
+
+def test_an_assumption_whose_unless_fact_is_true_is_not_rested_on(rulebook) -> None:
+    # A10's "about 40 days" before a lapsed membership is cancelled is for a member holding no
+    # AAPC credential: X85 holds none and rests on it; Y95 holds the CPC (90 days, firm)
+    for name, rests in (("x85-aapc-membership-cancelled", True), ("y95-aapc-revoked-dues", False)):
+        profile = load_profile(str(PROFILES / f"{name}.yaml"))
+        (result,) = check_profile(
+            profile, ["CRC-exam"], date(2026, 11, 22), rulebook=rulebook
+        ).results
+        tree = result.recommends if result.recommends is not None else result.requires
+        assert ("membership-cancelled" in {r.node.id for r in resting(tree)}) is rests, name

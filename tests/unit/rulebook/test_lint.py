@@ -589,6 +589,16 @@ OTHERS = [
         "recert.CCA.appeal.by_latest",
     ),
     (
+        "unknown-fact-where-an-assumption-does-not-apply",
+        "aapc/crc.yaml",
+        "unless: aapc.credentials",
+        "unless: aapc.credential",
+        ERROR,
+        "unknown-fact",
+        "unknown fact 'aapc.credential'",
+        "aapc.credentials",
+    ),
+    (
         "fact-in-a-text",
         "aapc/renewal.yaml",
         "text: AAPC membership dues are paid for the current year",
