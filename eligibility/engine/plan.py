@@ -1830,7 +1830,7 @@ class _Context:
         node = info.node
         status = CODE_STATUS[run.codes[slot]]
         details: tuple[str, ...] = ()
-        if shown and status == NOT_MET and node.details:
+        if shown and status in (NOT_MET, UNKNOWN) and node.details:
             details = tuple(lookup(run.facts, node.details) or ())
         if info.children:
             children = [

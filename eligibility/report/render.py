@@ -93,9 +93,11 @@ ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 def measurement(result: NodeResult) -> str | None:
     """'longest completed course: 78 hours (80 needed: 2 short)' for a leaf that compares numbers."""
     node = result.node
+    label = node.measure or "found"
+    if result.status == UNKNOWN and _needed_unknown(result):  # found, but not what is needed
+        return f"{label}: {quantity(result.found, node.unit)} (what is needed is not known)"
     if result.needed is None and not isinstance(result.found, list):
         return None
-    label = node.measure or "found"
     found = result.found
     if isinstance(found, list) and node.words:  # codes in the fact file's words
         words = dict(node.words)
@@ -378,14 +380,31 @@ def _not_known(result: NodeResult) -> list[str]:
     a field the profile leaves unstated by the words engine/unstated.py gives it."""
     supply = dict(result.node.supply)
     told = [m for m in result.missing if supply.get(m)]  # "add it" says nothing beside them
+    needed = _needed_unknown(result)
     out: dict[str, None] = {}
     for missing in told or result.missing:
         how = supply.get(missing) or "add it to the profile"
         if any(c.isspace() for c in missing):  # already words: a field of the profile
             out[f"{missing}; {how}"] = None
+        elif needed and missing in needed:  # what was found is shown: the need is unknown
+            unit = result.node.unit
+            much = f"how many {unit} are" if unit and unit != "count" else "what is"
+            out[f"{much} needed; {how}"] = None
         else:
             out[f"{result.node.measure}; {how}" if result.node.measure else how] = None
     return list(out)
+
+
+def _needed_unknown(result: NodeResult) -> frozenset[str]:
+    """The missing facts of a comparison that only its needed side reads, when what it found is
+    known (C19's CEUs so far: 10, against a pro-rated requirement the sources do not give)."""
+    sides = result.node.sides
+    if sides is None or result.found is None or isinstance(result.found, bool | list):
+        return frozenset()
+    found_reads = set(sides[1].reads)
+    if any(m in found_reads for m in result.missing):
+        return frozenset()
+    return frozenset(m for m in result.missing if m in sides[2].reads)
 
 
 def reading(policies: Mapping[str, Policy] | None, policy_id: str, value: str) -> str:
