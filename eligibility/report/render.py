@@ -260,10 +260,11 @@ def explanation_text(report: ProfileReport, e: Explanation, colour: bool = False
             lines.append(f"  Closest: {e.closest.node.title}, if what is not known holds.")
     if e.eligible_by:
         lines.append(f"  {e.eligible_by}")
+    told: set[str] = set()  # how to supply a fact: said in full once per answer
     if r.requires is not None:
         lines.append("")
         lines += _tree_lines(
-            r.requires, e.closest, indent=2, top=True, policies=e.policies, colour=colour
+            r.requires, e.closest, indent=2, top=True, policies=e.policies, colour=colour, told=told
         )
         lines += _assumption_lines(r.requires)
     if e.actions:
@@ -277,7 +278,7 @@ def explanation_text(report: ProfileReport, e: Explanation, colour: bool = False
         )
         lines += ["", f"{shown_apart} (does not change the verdict):"]
         lines += _tree_lines(
-            recommends, None, indent=2, top=True, policies=e.policies, colour=colour
+            recommends, None, indent=2, top=True, policies=e.policies, colour=colour, told=told
         )
         lines += _assumption_lines(recommends)
     for other in r.others:
@@ -338,6 +339,7 @@ def _tree_lines(
     top: bool = False,
     policies: Mapping[str, Policy] | None = None,
     colour: bool = False,
+    told: set[str] | None = None,
 ) -> list[str]:
     pad = " " * indent
     node = result.node
@@ -354,7 +356,7 @@ def _tree_lines(
         if detail:
             lines.append(sub + detail)
         if result.status == UNKNOWN:
-            lines += [f"{sub}not known: {text}" for text in _not_known(result)]
+            lines += [f"{sub}not known: {text}" for text in _not_known(result, told)]
         if result.lacking:
             lines.append(f"{sub}missing: {', '.join(result.lacking)}")
         lines += [f"{sub}- {d}" for d in result.details]
@@ -370,28 +372,36 @@ def _tree_lines(
     lines += _readings(result, pad + " " * LABEL_WIDTH, policies)
     lines += [f"{pad}{' ' * LABEL_WIDTH}- {d}" for d in result.details]
     for child in result.children:
-        lines += _tree_lines(child, closest, indent + 2, policies=policies, colour=colour)
+        lines += _tree_lines(
+            child, closest, indent + 2, policies=policies, colour=colour, told=told
+        )
     return lines
 
 
-def _not_known(result: NodeResult) -> list[str]:
+def _not_known(result: NodeResult, told: set[str] | None = None) -> list[str]:
     """What is not known under an unknown leaf and how to make it known, once each: a fact the
     rules read is named by what the condition measures (its path is the program's name for it);
-    a field the profile leaves unstated by the words engine/unstated.py gives it."""
+    a field the profile leaves unstated by the words engine/unstated.py gives it. ``told``: the
+    ways to supply a fact said before in this answer (each said in full once), added to."""
     supply = dict(result.node.supply)
-    told = [m for m in result.missing if supply.get(m)]  # "add it" says nothing beside them
+    given = [m for m in result.missing if supply.get(m)]  # "add it" says nothing beside them
     needed = _needed_unknown(result)
     out: dict[str, None] = {}
-    for missing in told or result.missing:
+    for missing in given or result.missing:
         how = supply.get(missing) or "add it to the profile"
         if any(c.isspace() for c in missing):  # already words: a field of the profile
-            out[f"{missing}; {how}"] = None
+            what = missing
         elif needed and missing in needed:  # what was found is shown: the need is unknown
             unit = result.node.unit
-            much = f"how many {unit} are" if unit and unit != "count" else "what is"
-            out[f"{much} needed; {how}"] = None
+            what = f"how many {unit} are needed" if unit and unit != "count" else "what is needed"
         else:
-            out[f"{result.node.measure}; {how}" if result.node.measure else how] = None
+            what = result.node.measure or ""
+        if told is not None and how in told and supply.get(missing):
+            out[f"{what} (how to give it: as above)" if what else "as above"] = None
+            continue
+        if told is not None:
+            told.add(how)
+        out[f"{what}; {how}" if what else how] = None
     return list(out)
 
 
