@@ -587,6 +587,8 @@ class CohortChecker:
         checks of one shape (numbered alike in every plan for a date) whose lacking conditions
         read alike and that become met on the same day, so made once for them."""
         lacking, unknown, eligible = outcome.lacking, outcome.unknown, outcome.eligible
+        if status == AMBIGUOUS:  # its next step settles the open questions of its closest pathway
+            lacking = outcome.settle
         body = check.version.body if check.version is not None else None  # asked to settle
         key = (
             plan.as_of,
@@ -614,7 +616,9 @@ class CohortChecker:
         words = self._words.get(key)
         if words is None:
             words = (
-                closest_name(check.check, lacking),
+                closest_name(check.check, lacking)
+                if status == NOT_MET
+                else "",  # as check names it
                 next_step(
                     check.check,
                     status,

@@ -17,7 +17,15 @@ from collections.abc import Mapping
 from dataclasses import replace
 from functools import cache
 
-from eligibility.engine.results import MET, NOT_MET, UNKNOWN, EligibleBy, NodeResult, combined
+from eligibility.engine.results import (
+    AMBIGUOUS,
+    MET,
+    NOT_MET,
+    UNKNOWN,
+    EligibleBy,
+    NodeResult,
+    combined,
+)
 from eligibility.inputs.questions import Group, sections
 from eligibility.report.explain import _actions, _dated, steps_text
 from eligibility.rulebook.rules import Check, Node, Policy
@@ -75,14 +83,15 @@ def next_step(
     """What to do first, in the words ``check`` uses for its steps: for an answer not met, the
     steps that complete the closest pathway (together), or the first of the ways forward the
     check gives for its standing where no condition's fix can undo it (``standing_steps``: a
-    revoked credential's, :func:`engine.results.standing_steps`); for an unknown one, the facts
-    to supply. Empty otherwise (met, ambiguous: the review column says what to settle).
+    revoked credential's, :func:`engine.results.standing_steps`); for an ambiguous one, the
+    same from what its closest pathway lacks (``lacking``: the open questions among it, whose
+    first step settles them); for an unknown one, the facts to supply. Empty when met.
     ``eligible``: the day time alone makes the check met; a step that closes only with time (a
     letter) is dated by it, as ``check`` dates it. ``body``: the check's certifying body, asked
     to settle an open question."""
     if status == NOT_MET and standing_steps:  # each a way of its own (check lists them apart)
         return standing_steps[0]
-    if status == NOT_MET:
+    if status in (NOT_MET, AMBIGUOUS):
         pathway = _closest(check, lacking)
         if pathway is None:
             return ""
