@@ -587,8 +587,6 @@ class CohortChecker:
         checks of one shape (numbered alike in every plan for a date) whose lacking conditions
         read alike and that become met on the same day, so made once for them."""
         lacking, unknown, eligible = outcome.lacking, outcome.unknown, outcome.eligible
-        if status == AMBIGUOUS:  # its next step settles the open questions of its closest pathway
-            lacking = outcome.settle
         body = check.version.body if check.version is not None else None  # asked to settle
         key = (
             plan.as_of,
@@ -597,6 +595,7 @@ class CohortChecker:
             status,
             steps,
             unknown if status == UNKNOWN else (),
+            outcome.questions,
             tuple(
                 (
                     f.node.id,
@@ -616,9 +615,7 @@ class CohortChecker:
         words = self._words.get(key)
         if words is None:
             words = (
-                closest_name(check.check, lacking)
-                if status == NOT_MET
-                else "",  # as check names it
+                closest_name(check.check, lacking),
                 next_step(
                     check.check,
                     status,
@@ -628,6 +625,7 @@ class CohortChecker:
                     steps,
                     eligible,
                     body,
+                    outcome.questions,
                 ),
             )
             self._words.put(key, words)

@@ -81,9 +81,9 @@ class Outcome:
     # the closest pathway's unmet leaves (not met answers only): not met, unknown, then ambiguous
     lacking: tuple[NodeResult, ...] = ()
     dated: bool = False  # a reached-on date was searched for: it depends on the whole work history
-    # an ambiguous answer's: what its closest pathway lacks, the open questions among it, undated
-    # (a cohort's next step is to settle them, as check's first way forward is)
-    settle: tuple[NodeResult, ...] = ()
+    # an ambiguous answer's open questions: the policies whose other readings change it (a
+    # cohort's next step is to settle them)
+    questions: tuple[str, ...] = ()
 
     @cached_property  # outcomes are shared by many students: worked out once
     def near_miss(self) -> NodeResult | None:
@@ -1600,15 +1600,15 @@ class _Context:
         memo: Memo,
         marked: tuple[tuple[int, tuple[PolicyReading, ...]], ...] = (),
     ) -> Outcome:
-        """The outcome of a check whose facts were not seen before. Unless it is not met or
-        ambiguous, it depends on nothing but its conditions' codes and which are ambiguous
-        (``marked``): the numbers only matter to what a not-met or ambiguous check lacks.
-        Students whose facts differ but come out alike (every one with more than 24 months
-        meets it alike) share it."""
+        """The outcome of a check whose facts were not seen before. Unless it is not met, it
+        depends on nothing but its conditions' codes and which are ambiguous (``marked``): the
+        numbers only matter to what a not-met check lacks. Students whose facts differ but come
+        out alike (every one with more than 24 months meets it alike) share it."""
         codes = run.codes_of(check)
-        if codes[check.root] == NOT_MET_CODE or check.root in ambiguous:  # what it lacks: numbers
+        if codes[check.root] == NOT_MET_CODE and check.root not in ambiguous:
             return self.outcome(check, run, ambiguous, lapsed, memo)
-        places = tuple(k for k, _ in marked)  # which questions: only what is lacking names them
+        # which questions: what is lacking names them, and an ambiguous answer's own
+        places = marked if check.root in ambiguous else tuple(k for k, _ in marked)
         key = ("codes", check.shape, places, check.slot_codes(codes), self.hidden(check, run))  # type: ignore[misc]
         outcome = memo.get(key)
         if outcome is None:
@@ -1668,8 +1668,8 @@ class _Context:
             if verdict_status == NOT_MET
             else ((), False, None)
         )
-        settle = (
-            self.lacking(check, run, ambiguous, lapsed, memo, dates=False)[0]
+        questions = (
+            tuple(dict.fromkeys(r.policy for r in ambiguous[check.root]))
             if verdict_status == AMBIGUOUS
             else ()
         )
@@ -1681,7 +1681,7 @@ class _Context:
             lacking,
             dated,
             eligible=eligible,
-            settle=settle,
+            questions=questions,
         )
 
     def lacking(
@@ -1691,12 +1691,11 @@ class _Context:
         ambiguous: Ambiguous,
         lapsed: frozenset[str],
         memo: Memo,
-        dates: bool = True,
     ) -> tuple[tuple[NodeResult, ...], bool, EligibleBy | None]:
         """The unmet leaves of the closest pathway, as the explanation shows them; each not met
-        leaf that time alone closes gets its reached-on date (unless ``dates`` is false). The
-        flag says whether a date was searched for (found or not); last, the day time alone
-        makes the check met (None here: :meth:`with_date` adds it).
+        leaf that time alone closes gets its reached-on date. The flag says whether a date was
+        searched for (found or not); last, the day time alone makes the check met (None here:
+        :meth:`with_date` adds it).
 
         Which pathway is closest and what it lacks depend on nothing but the conditions' codes,
         which are ambiguous and the numbers of the unmet leaves: remembered under those, for
@@ -1724,7 +1723,7 @@ class _Context:
             if key is not None:
                 memo.put(key, known)
         leaves, growing = known
-        if not growing or not dates:
+        if not growing:
             return leaves, False, None
         if not self.dating[0]:  # no record goes on past the date: time closes no gap
             return leaves, True, None

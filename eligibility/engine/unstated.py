@@ -391,8 +391,8 @@ def _merged_outcome(mine: Any, others: list[Any]) -> Any:
         unknown=tuple(leaf for leaf, s in leaves.items() if s == UNKNOWN),
         ambiguous=tuple(leaf for leaf, s in leaves.items() if s == AMBIGUOUS),
         lacking=_lacking(mine.lacking, leaves) if status == NOT_MET else (),
-        # the questions to settle hold in every reading only when each answer is ambiguous
-        settle=mine.settle if status == AMBIGUOUS else (),
+        # an open question to settle, when every reading's answer depends on one
+        questions=mine.questions if status == AMBIGUOUS else (),
         eligible=mine.eligible  # a date every reading gives, else none
         if status == NOT_MET and all(o.eligible_by == mine.eligible_by for o in others)
         else None,

@@ -27,7 +27,7 @@ from eligibility.engine.results import (
     combined,
 )
 from eligibility.inputs.questions import Group, sections
-from eligibility.report.explain import _actions, _dated, steps_text
+from eligibility.report.explain import _actions, _dated, settle_step, steps_text
 from eligibility.rulebook.rules import Check, Node, Policy
 
 MAX_UNKNOWN_STEPS = 3  # an unknown answer names at most this many facts to supply, then "..."
@@ -79,19 +79,22 @@ def next_step(
     standing_steps: tuple[str, ...] = (),
     eligible: EligibleBy | None = None,
     body: str | None = None,
+    questions: tuple[str, ...] = (),
 ) -> str:
     """What to do first, in the words ``check`` uses for its steps: for an answer not met, the
     steps that complete the closest pathway (together), or the first of the ways forward the
     check gives for its standing where no condition's fix can undo it (``standing_steps``: a
-    revoked credential's, :func:`engine.results.standing_steps`); for an ambiguous one, the
-    same from what its closest pathway lacks (``lacking``: the open questions among it, whose
-    first step settles them); for an unknown one, the facts to supply. Empty when met.
+    revoked credential's, :func:`engine.results.standing_steps`); for an ambiguous one, to
+    settle the open ``questions`` (policy ids) its answer depends on, as ``check`` words that
+    step; for an unknown one, the facts to supply. Empty when met.
     ``eligible``: the day time alone makes the check met; a step that closes only with time (a
     letter) is dated by it, as ``check`` dates it. ``body``: the check's certifying body, asked
     to settle an open question."""
     if status == NOT_MET and standing_steps:  # each a way of its own (check lists them apart)
         return standing_steps[0]
-    if status in (NOT_MET, AMBIGUOUS):
+    if status == AMBIGUOUS:
+        return settle_step(questions, policies, body)
+    if status == NOT_MET:
         pathway = _closest(check, lacking)
         if pathway is None:
             return ""

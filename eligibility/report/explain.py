@@ -8,7 +8,7 @@ conditions of each pathway, with supersets of another way dropped.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import product
 
@@ -250,6 +250,19 @@ def _ways(
     return sorted(combined, key=lambda way: (len(way), sorted(way)))[:MAX_COMBINATIONS]
 
 
+def settle_step(
+    questions: Sequence[str], policies: Mapping[str, Policy] | None, body: str | None
+) -> str:
+    """Asking ``body`` (which decides) to settle the open ``questions`` (policy ids), by their
+    words from ``policies``, never their ids."""
+    known = [policies[p] for p in questions if policies and p in policies]
+    asked = body or "the certifying body"
+    if not known:  # a step a candidate can take: ask the body, which decides
+        return f"ask {asked} to settle the open question the sources leave here"
+    said = and_list([f'"{policy.question}"' for policy in known])
+    return f"ask {asked} to settle the open question {said}"
+
+
 def step(
     leaf: NodeResult, policies: Mapping[str, Policy] | None = None, body: str | None = None
 ) -> str:
@@ -258,12 +271,7 @@ def step(
     body, AHIMA), which decides it."""
     node = leaf.node
     if leaf.status == AMBIGUOUS:
-        known = [policies[p] for p in leaf.depends_on if policies and p in policies]
-        asked = body or "the certifying body"
-        if not known:  # a step a candidate can take: ask the body, which decides
-            return f"ask {asked} to settle the open question the sources leave here"
-        questions = and_list([f'"{policy.question}"' for policy in known])
-        return f"ask {asked} to settle the open question {questions}"
+        return settle_step(leaf.depends_on, policies, body)
     if leaf.status == UNKNOWN and leaf.missing:
         supply = dict(node.supply).get(leaf.missing[0])
         return supply or f"tell us: {node.text}"

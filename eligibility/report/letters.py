@@ -14,7 +14,7 @@ from eligibility.rulebook.rules import RuleBook
 
 MAX_PART = 40  # characters of the candidate id, and of the name, kept in a file name
 # what a row says where the report names nothing missing and no next step (a blank row would
-# leave the student guessing)
+# leave the student guessing); an open question's, beside its step (to settle it), always
 WHY = {
     "ambiguous": "The rules can be read more than one way here; your program will confirm"
     " the answer with the certifying body.",
@@ -49,7 +49,7 @@ th { background: #eee; }
 <th scope="col">What is missing</th><th scope="col">Next step</th><th scope="col">Eligible by</th></tr></thead>
 <tbody>
 {% for a in needs %}<tr><th scope="row">{{ a.title }}</th><td>{{ words[a.status] }}</td>
-<td>{{ a.closest }}</td><td>{{ a.shortfall or ("" if a.next_step else why.get(a.status, "")) }}</td><td>{{ a.next_step }}</td>
+<td>{{ a.closest }}</td><td>{{ a.shortfall or ("" if a.next_step and a.status != "ambiguous" else why.get(a.status, "")) }}</td><td>{{ a.next_step }}</td>
 <td>{{ a.eligible_by or "" }}</td></tr>
 {% endfor %}</tbody>
 </table>

@@ -232,9 +232,9 @@ def test_a_remembered_outcome_never_hides_another_students_date(rulebook) -> Non
 def test_students_who_come_out_alike_share_one_outcome_though_their_facts_differ(
     tmp_path, rulebook
 ):
-    """An outcome met or unknown names no number: students whose facts differ (30 and 40
-    months) but whose conditions come out alike get the very same outcome, worked out once. (A
-    not-met or ambiguous one carries what its closest pathway lacks, numbers and all.)"""
+    """An outcome that is not "not met" names no number: students whose facts differ (30 and 40
+    months) but whose conditions come out alike (an ambiguous answer on the same questions)
+    get the very same outcome, worked out once."""
     write(tmp_path / "c.jsonl", 150, seed=11)
     lines = (tmp_path / "c.jsonl").read_text(encoding="utf-8").splitlines()
     plan, memo = make_plan(rulebook, date(2026, 11, 22)), Memo()
@@ -242,8 +242,14 @@ def test_students_who_come_out_alike_share_one_outcome_though_their_facts_differ
     for line in lines:
         answers = assess(plan, rulebook, {**json.loads(line), "as_of": "2026-11-22"}, None, memo)
         for label, outcome in zip(plan.labels, answers.outcomes, strict=True):
-            if outcome.status in (MET, UNKNOWN):
-                alike = (outcome.status, outcome.failed, outcome.unknown, outcome.ambiguous)
+            if outcome.status in (MET, UNKNOWN, AMBIGUOUS):
+                alike = (
+                    outcome.status,
+                    outcome.failed,
+                    outcome.unknown,
+                    outcome.ambiguous,
+                    outcome.questions,
+                )
                 shared.setdefault(label, {}).setdefault(alike, set()).add(id(outcome))
     assert all(len(ids) == 1 for by_label in shared.values() for ids in by_label.values())
     assert sum(len(by_label) for by_label in shared.values()) > 20  # many checks and answers
