@@ -825,7 +825,7 @@ def _cycles(ctx: Context, definition: Definition) -> dict[str, Any]:
         own = ledger(reported.get(cid, ()) if registry.body_of(cid) == body else ())
         done = [c for c in cycles if parse(c["end"]) < ctx.as_of]
         entry = _reported_status(ctx, params, record)
-        # a credential its body reports retired, expired or revoked has no cycle running,
+        # a credential its body reports retired, expired, lapsed or revoked has no cycle running,
         # whatever the cycle dates say: nothing earned in it can keep the credential
         running = [
             c

@@ -193,7 +193,8 @@ def _node_lines(node: Node, indent: int, logic: bool = False) -> list[str]:
     confidence = f" [confidence {node.confidence}]" if node.confidence else ""
     sources = f" ({', '.join(node.sources)})" if node.sources else ""
     ident = f"[{node.id}] " if logic else ""
-    assumed = [f"{pad}    assumes: {node.assumes}"] if node.assumes else []  # UNCONFIRMED
+    unless = f" (not when {node.assumes_unless} holds)" if logic and node.assumes_unless else ""
+    assumed = [f"{pad}    assumes: {node.assumes}{unless}"] if node.assumes else []  # UNCONFIRMED
     if node.kind == "leaf":
         lines = [f"{pad}- {ident}{node.text}{confidence}{sources}", *assumed]
         if logic and node.logic is not None:

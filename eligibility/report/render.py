@@ -393,11 +393,12 @@ def _not_known(result: NodeResult, told: set[str] | None = None) -> list[str]:
             what = missing
         elif needed and missing in needed:  # what was found is shown: the need is unknown
             unit = result.node.unit
-            what = f"how many {unit} are needed" if unit and unit != "count" else "what is needed"
+            words = unit.replace("_", " ") if unit and unit != "count" else None
+            what = f"how many {words} are needed" if words else "what is needed"
         else:
             what = result.node.measure or ""
         if told is not None and how in told and supply.get(missing):
-            out[f"{what} (how to give it: as above)" if what else "as above"] = None
+            out[f"{what} (how to give it: as above)" if what else "the same as above"] = None
             continue
         if told is not None:
             told.add(how)
