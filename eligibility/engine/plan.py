@@ -1814,31 +1814,17 @@ class _Context:
         shown: bool = True,
         asked: Collection[int] = (),
     ) -> NodeResult:
-        """:meth:`_tree` under ``slot``, marked where a condition's ``assumes_unless`` fact holds
-        (its answer does not rest on its assumption)."""
-        result = self._tree(slot, run, lapsed, dates, shown, asked)
-        unless = self.plan.slots[slot].node.assumes_unless
-        if unless and lookup(run.facts, unless):
-            return replace(result, assumed=False)
-        return result
-
-    def _tree(
-        self,
-        slot: int,
-        run: _Run,
-        lapsed: frozenset[str],
-        dates: bool,
-        shown: bool = True,
-        asked: Collection[int] = (),
-    ) -> NodeResult:
         """The result tree under ``slot``, from the run's codes (final for its check): what each
         condition found and needed, closest pathways first; with ``dates``, each unmet leaf
         that time alone closes gets its reached-on date. Ambiguity is marked afterwards.
         Unless ``shown``, met leaves and details are left bare (what a cohort's answer needs), but
-        for the ``asked`` ones: an open question's condition, met by default, shows its numbers."""
+        for the ``asked`` ones: an open question's condition, met by default, shows its numbers.
+        A shown condition whose ``assumes_unless`` fact holds is marked as not resting on its
+        assumption."""
         info = self.plan.slots[slot]
         node = info.node
         status = CODE_STATUS[run.codes[slot]]
+        assumed = not (shown and node.assumes_unless and lookup(run.facts, node.assumes_unless))
         details: tuple[str, ...] = ()
         if shown and status in (NOT_MET, UNKNOWN) and node.details:
             details = tuple(lookup(run.facts, node.details) or ())
@@ -1848,7 +1834,8 @@ class _Context:
                 for child in info.children
                 if _shown(self.plan.slots[child].node, run.facts)
             ]
-            return inner_result(node, status, children, details)
+            inner = inner_result(node, status, children, details)
+            return inner if assumed else replace(inner, assumed=False)
         if not shown and status == MET and slot not in asked:
             return NodeResult(node, MET)
         found, needed, operator, shortfall, missing = self.numbers(slot, run)
@@ -1864,6 +1851,7 @@ class _Context:
                 distance=1,
                 default_status=UNKNOWN,
                 not_counted=not_counted,
+                assumed=assumed,
             )
         lacking = (
             lacking_parts(node.logic.source, run.facts, self.words)  # type: ignore[union-attr]
@@ -1888,6 +1876,7 @@ class _Context:
             not_counted=not_counted,
             lacking=lacking,
             fix_facts=fix_facts,
+            assumed=assumed,
         )
 
     def words(self, path: str) -> Mapping[str, str] | None:
