@@ -36,7 +36,14 @@ from typing import IO, Any
 
 from eligibility.api import prepare, resolve_as_of, selectors_of, to_date
 from eligibility.engine.plan import NO_OUTCOME, Assessment, Memo, Outcome, Plan, assess, make_plan
-from eligibility.engine.results import AMBIGUOUS, NOT_APPLICABLE, NOT_MET, UNKNOWN, ProfileReport
+from eligibility.engine.results import (
+    AMBIGUOUS,
+    NOT_APPLICABLE,
+    NOT_MET,
+    UNKNOWN,
+    NodeResult,
+    ProfileReport,
+)
 from eligibility.errors import InputError, fault
 from eligibility.inputs.cohort import (
     STDIN,
@@ -596,21 +603,10 @@ class CohortChecker:
             steps,
             unknown if status == UNKNOWN else (),
             outcome.questions,
-            tuple(
-                (
-                    f.node.id,
-                    f.status,
-                    f.reached_on,
-                    f.lacking,
-                    f.missing,
-                    f.node.grows and f.shortfall,
-                    f.fix_facts,
-                    f.readings,  # an open question's step names it
-                )
-                for f in lacking
-            ),  # a shortfall is said in a step only for a condition time closes
+            _step_words(lacking),
             # the day a letter's step is dated by, and whether it says to keep working
             (eligible.day, eligible.pathway.id, eligible.jobs_continue) if eligible else None,
+            _step_words(outcome.eligible_lacking),
         )
         words = self._words.get(key)
         if words is None:
@@ -626,10 +622,29 @@ class CohortChecker:
                     eligible,
                     body,
                     outcome.questions,
+                    outcome.eligible_lacking,
                 ),
             )
             self._words.put(key, words)
         return words
+
+
+def _step_words(lacking: tuple[NodeResult, ...]) -> tuple[Any, ...]:
+    """What the steps for ``lacking`` conditions are made of (a shortfall is said in a step only
+    for a condition time closes)."""
+    return tuple(
+        (
+            f.node.id,
+            f.status,
+            f.reached_on,
+            f.lacking,
+            f.missing,
+            f.node.grows and f.shortfall,
+            f.fix_facts,
+            f.readings,  # an open question's step names it
+        )
+        for f in lacking
+    )
 
 
 def _field(value: Any) -> str:

@@ -93,6 +93,9 @@ class Outcome:
         return None
 
     eligible: EligibleBy | None = None  # not met, but time alone makes it met: when, and how
+    # that day's pathway's unmet leaves, dated, when it is not the closest: a step both need
+    # (a letter) is dated by it, as ``check`` dates it
+    eligible_lacking: tuple[NodeResult, ...] = ()
 
     @property
     def eligible_by(self) -> date | None:
@@ -1112,7 +1115,12 @@ class _Context:
         eligible = self.eligible_from_codes(check, run, lapsed)
         if eligible is None:
             return outcome
-        return replace(outcome, eligible=eligible, dated=True)
+        ids = {node.id for node in eligible.pathway.walk()}
+        if all(leaf.node.id in ids for leaf in outcome.lacking):  # the closest pathway
+            return replace(outcome, eligible=eligible, dated=True)
+        slot = next(s for s in check.slots if self.plan.slots[s].node is eligible.pathway)
+        others = lacking_leaves(self.tree(slot, run, lapsed, True, False))
+        return replace(outcome, eligible=eligible, eligible_lacking=tuple(others), dated=True)
 
     def eligible_from_codes(
         self, check: _CheckPlan, run: _Run, lapsed: frozenset[str]

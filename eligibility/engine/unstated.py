@@ -384,6 +384,8 @@ def _merged_outcome(mine: Any, others: list[Any]) -> Any:
                 leaves[leaf] = UNKNOWN
     status = mine.status if all(o.status == mine.status for o in others) else UNKNOWN
     failed = tuple(leaf for leaf, s in leaves.items() if s == NOT_MET)
+    # a date every reading gives, else none
+    same_day = status == NOT_MET and all(o.eligible_by == mine.eligible_by for o in others)
     return replace(
         mine,
         status=status,
@@ -393,9 +395,8 @@ def _merged_outcome(mine: Any, others: list[Any]) -> Any:
         lacking=_lacking(mine.lacking, leaves) if status == NOT_MET else (),
         # an open question to settle, when every reading's answer depends on one
         questions=mine.questions if status == AMBIGUOUS else (),
-        eligible=mine.eligible  # a date every reading gives, else none
-        if status == NOT_MET and all(o.eligible_by == mine.eligible_by for o in others)
-        else None,
+        eligible=mine.eligible if same_day else None,
+        eligible_lacking=_lacking(mine.eligible_lacking, leaves) if same_day else (),
     )
 
 

@@ -80,6 +80,7 @@ def next_step(
     eligible: EligibleBy | None = None,
     body: str | None = None,
     questions: tuple[str, ...] = (),
+    eligible_lacking: tuple[NodeResult, ...] = (),
 ) -> str:
     """What to do first, in the words ``check`` uses for its steps: for an answer not met, the
     steps that complete the closest pathway (together), or the first of the ways forward the
@@ -88,8 +89,9 @@ def next_step(
     settle the open ``questions`` (policy ids) its answer depends on, as ``check`` words that
     step; for an unknown one, the facts to supply. Empty when met.
     ``eligible``: the day time alone makes the check met; a step that closes only with time (a
-    letter) is dated by it, as ``check`` dates it. ``body``: the check's certifying body, asked
-    to settle an open question."""
+    letter) is dated by it, as ``check`` dates it, also when that day's pathway is not the
+    closest (``eligible_lacking``: its unmet leaves) and the step is one both take. ``body``:
+    the check's certifying body, asked to settle an open question."""
     if status == NOT_MET and standing_steps:  # each a way of its own (check lists them apart)
         return standing_steps[0]
     if status == AMBIGUOUS:
@@ -98,11 +100,15 @@ def next_step(
         pathway = _closest(check, lacking)
         if pathway is None:
             return ""
-        tree = _tree(pathway, {leaf.node.id: leaf for leaf in lacking})
-        actions = _actions((tree,), policies, body)
+        trees = (_tree(pathway, {leaf.node.id: leaf for leaf in lacking}),)
+        if eligible is not None and eligible_lacking and eligible.pathway.id != pathway.id:
+            # a step both pathways take is dated by the other's day, as check dates it
+            trees += (_tree(eligible.pathway, {leaf.node.id: leaf for leaf in eligible_lacking}),)
+        actions = _actions(trees, policies, body)
         if eligible is not None:
-            actions = _dated(actions, eligible, (tree,), policies, body)
-        return in_words(steps_text(actions[0].steps), codes(check)) if actions else ""
+            actions = _dated(actions, eligible, trees, policies, body)
+        first = next((a for a in actions if pathway.id in a.completes), None)
+        return in_words(steps_text(first.steps), codes(check)) if first else ""
     if status == UNKNOWN and check is not None and unknown:
         nodes = {node.id: node for node in check.requires.walk()}
         steps = list(dict.fromkeys(_supply(nodes[i]) for i in unknown if i in nodes))

@@ -109,15 +109,19 @@ def _questions(text: str) -> set[str]:
     return set(re.findall(r'"([^"]+)"', text)) if "to settle the open question" in text else set()
 
 
-@pytest.mark.parametrize(("seed", "day"), [(7, "2026-11-22"), (1, "2026-11-22")])
+@pytest.mark.parametrize(
+    ("seed", "day"), [(7, "2026-11-22"), (1, "2026-11-22"), (1, "2026-03-01"), (7, "2026-03-01")]
+)
 def test_every_next_step_of_a_cohort_is_checks_first_way(tmp_path, rulebook, seed, day) -> None:
     """Each not-met or ambiguous row's next step is what ``check`` says first, on a generated
     cohort:
     open questions the closest pathway also needs settled ("ask AHIMA to
     settle the open question ..."), gaps
     time closes beside others ("keep coding until D", not "for N more months"), the closest
-    pathway being the one a step completes. Before the batch dated every gap and listed the
-    questions, 172 of a 2,000-student cohort's 41,412 such rows differed."""
+    pathway being the one a step completes, a letter both the closest pathway and a sooner one
+    need dated by the sooner one's day (seed 1's student 36 on 2026-03-01: undated before).
+    Before the batch dated every gap and listed the questions, 172 of a 2,000-student cohort's
+    41,412 such rows differed."""
     cohort = tmp_path / "cohort.jsonl"
     write(cohort, 500, seed=seed)
     out = tmp_path / "report.csv"
