@@ -601,7 +601,7 @@ class CohortChecker:
             body,
             status,
             steps,
-            unknown if status == UNKNOWN else (),
+            (unknown, outcome.supply) if status == UNKNOWN else (),
             outcome.questions,
             _step_words(lacking),
             # the day a letter's step is dated by, and whether it says to keep working
@@ -623,6 +623,7 @@ class CohortChecker:
                     body,
                     outcome.questions,
                     outcome.eligible_lacking,
+                    outcome.supply,
                 ),
             )
             self._words.put(key, words)

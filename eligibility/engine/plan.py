@@ -96,6 +96,9 @@ class Outcome:
     # that day's pathway's unmet leaves, dated, when it is not the closest: a step both need
     # (a letter) is dated by it, as ``check`` dates it
     eligible_lacking: tuple[NodeResult, ...] = ()
+    # (leaf id, how to give it) for the unknown leaves that depend on what the profile leaves
+    # unknown (engine/unstated: a field not stated), as ``check`` says it for each
+    supply: tuple[tuple[str, str], ...] = ()
 
     @property
     def eligible_by(self) -> date | None:

@@ -176,7 +176,13 @@ def unstated_assessment(
         for i, outcome in enumerate(outcomes)
         if outcome.status == NOT_MET and outcome is not answer.outcomes[i]
     ]
-    if results or changed:
+    # unknown only under the readings: what to give is what the profile leaves unknown
+    unsure = [
+        i
+        for i, outcome in enumerate(outcomes)
+        if outcome.status == UNKNOWN and not set(outcome.unknown) <= set(answer.outcomes[i].unknown)
+    ]
+    if results or changed or unsure:
         trees = results or assess(data, True).results
         merged = with_unstated(data, trees, lambda changed: assess(changed, True).results, as_of)
         results = merged if results else results
@@ -186,6 +192,8 @@ def unstated_assessment(
             kept = [n for n in outcomes[i].lacking if n.status == NOT_MET]
             unsettled = [n for n in outcomes[i].lacking if n.status == AMBIGUOUS]
             outcomes[i] = replace(outcomes[i], lacking=(*kept, *unknown, *unsettled))
+        for i in unsure:
+            outcomes[i] = replace(outcomes[i], supply=_supply(merged[i].requires))
     return replace(
         answer, outcomes=tuple(outcomes), standings=standings, results=results, steps=steps
     )
@@ -314,6 +322,25 @@ def _merged_check(
         standing_steps=steps,
         unknown_standing=unknown_standing,
     )
+
+
+def _supply(root: NodeResult | None) -> tuple[tuple[str, str], ...]:
+    """(leaf id, how to give it) for each unknown leaf under ``root`` that names how to give
+    what it lacks: the way for the first thing it lacks, as an explanation's step says it."""
+    found: dict[str, str] = {}
+
+    def walk(result: NodeResult) -> None:
+        if result.children:
+            for child in result.children:
+                walk(child)
+        elif result.status == UNKNOWN and result.missing:
+            how = dict(result.node.supply).get(result.missing[0])
+            if how:
+                found.setdefault(result.node.id, how)
+
+    if root is not None:
+        walk(root)
+    return tuple(found.items())
 
 
 def _day(eligible: Any) -> Any:

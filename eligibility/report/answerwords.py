@@ -81,6 +81,7 @@ def next_step(
     body: str | None = None,
     questions: tuple[str, ...] = (),
     eligible_lacking: tuple[NodeResult, ...] = (),
+    supply: tuple[tuple[str, str], ...] = (),
 ) -> str:
     """What to do first, in the words ``check`` uses for its steps: for an answer not met, the
     steps that complete the closest pathway (together), or the first of the ways forward the
@@ -91,7 +92,8 @@ def next_step(
     ``eligible``: the day time alone makes the check met; a step that closes only with time (a
     letter) is dated by it, as ``check`` dates it, also when that day's pathway is not the
     closest (``eligible_lacking``: its unmet leaves) and the step is one both take. ``body``:
-    the check's certifying body, asked to settle an open question."""
+    the check's certifying body, asked to settle an open question. ``supply``: (condition id,
+    how to give it) where what the profile leaves unknown (a field not stated) decides it."""
     if status == NOT_MET and standing_steps:  # each a way of its own (check lists them apart)
         return standing_steps[0]
     if status == AMBIGUOUS:
@@ -111,7 +113,10 @@ def next_step(
         return in_words(steps_text(first.steps), codes(check)) if first else ""
     if status == UNKNOWN and check is not None and unknown:
         nodes = {node.id: node for node in check.requires.walk()}
-        steps = list(dict.fromkeys(_supply(nodes[i]) for i in unknown if i in nodes))
+        given = dict(supply)  # what the profile leaves unknown, where it decides
+        steps = list(
+            dict.fromkeys(given.get(i) or _supply(nodes[i]) for i in unknown if i in nodes)
+        )
         more = " and more" if len(steps) > MAX_UNKNOWN_STEPS else ""
         return in_words(" and ".join(steps[:MAX_UNKNOWN_STEPS]) + more, codes(check))
     return ""

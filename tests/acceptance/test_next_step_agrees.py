@@ -215,3 +215,30 @@ def test_a_step_beside_an_alternative_nothing_can_meet_is_still_given(tmp_path, 
         rulebook,
     )
     assert x01["next_step"] == _first_way(report.results[0], rulebook)
+
+
+def test_an_unknown_rows_next_step_gives_what_the_profile_leaves_unknown(tmp_path, rulebook):
+    """A check unknown because the profile leaves a field out (format 2's "not stated", a value
+    left out) asks, in the batch as in ``check``, for that field: X72's paid-through date, X87's
+    CEU completion date, X71's letter flag. Before, the batch said "tell us: <the condition>"
+    (X71, X72), or asked X87 for a certification date her profile gives."""
+    out = tmp_path / "report.csv"
+    result = CliRunner().invoke(main, ["batch", str(PROFILES), "--out", str(out)])
+    assert result.exit_code in (0, 1), result.output
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    compared = Counter()
+    for row in rows:
+        if row["status"] != "unknown":
+            continue
+        profile = load_profile(PROFILES / Path(row["where"]).name)
+        (answer,) = check_profile(profile, [row["check"]], None, None, rulebook).results
+        ways = {  # the ways that give what is not known (others may meet another pathway)
+            in_words(steps_text(a.steps), codes(answer.check))
+            for a in explain(answer, rulebook.policies).actions
+            if a.if_given
+        }
+        if len(ways) == 1:  # one thing to give: the batch's step is it
+            assert {row["next_step"]} == ways, (row["candidate_id"], row["check"])
+            compared[row["candidate_id"]] += 1
+        assert not row["next_step"].startswith("tell us:"), (row["candidate_id"], row["check"])
+    assert {"X71", "X72", "X87"} <= set(compared)
