@@ -221,6 +221,8 @@ def _copy(value: Any) -> Any:
 def _differs(first: CheckResult, second: CheckResult) -> bool:
     if first.status != second.status or first.standing != second.standing:
         return True
+    if _day(first.eligible_by) != _day(second.eligible_by):
+        return True
     if [o.status for o in first.others] != [o.status for o in second.others]:
         return True
     return _tree_differs(first.requires, second.requires) or _tree_differs(
@@ -231,7 +233,7 @@ def _differs(first: CheckResult, second: CheckResult) -> bool:
 def _tree_differs(first: NodeResult | None, second: NodeResult | None) -> bool:
     if first is None or second is None:
         return first is not second
-    if first.status != second.status:
+    if first.status != second.status or first.reached_on != second.reached_on:
         return True
     return any(_tree_differs(child, _child(second, child)) for child in first.children)
 
@@ -298,9 +300,11 @@ def _merged_check(
                 dict.fromkeys((u.named, u.how) for u, a in alone if a.standing != result.standing)
             ),
         )
-    eligible = result.eligible_by  # a date every reading gives, else none
-    if status != NOT_MET or any(_day(other.eligible_by) != _day(eligible) for other in others):
-        eligible = None
+    eligible = (
+        _latest(result.eligible_by, [other.eligible_by for other in others])
+        if status == NOT_MET
+        else None
+    )
     if (requires, recommends, status, standing, versions, eligible, steps) == (
         result.requires,
         result.recommends,
@@ -347,6 +351,24 @@ def _day(eligible: Any) -> Any:
     return eligible.day if eligible is not None else None
 
 
+def _latest(mine: Any, others: Sequence[Any]) -> Any:
+    """The eligible-by answer (``EligibleBy``) that holds under every reading: the one with the
+    latest day (a start known only to the month: met by then whichever day it was); none when
+    a reading gives none."""
+    if mine is None or any(other is None for other in others):
+        return None
+    return max((mine, *others), key=lambda eligible: eligible.day)  # the first of the latest
+
+
+def _latest_day(mine: Any, others: Sequence[Any]) -> Any:
+    """A condition's reached-on day under every reading: the latest of those the readings give
+    (a reading under which it is not reached within the search gives none; the date still says
+    when it is reached under the others)."""
+    if mine is None:
+        return None
+    return max((mine, *(other for other in others if other is not None)))
+
+
 def _merged_node(
     node: NodeResult | None,
     others: list[NodeResult | None],
@@ -365,7 +387,10 @@ def _merged_node(
         for child in node.children
     )
     if all(other is None or other.status == node.status for other in others):
-        return replace(node, children=children) if children != node.children else node
+        reached = _latest_day(node.reached_on, [o.reached_on for o in others if o is not None])
+        if children != node.children or reached != node.reached_on:
+            return replace(node, children=children, reached_on=reached)
+        return node
     if node.node.kind != "leaf":
         return replace(node, status=UNKNOWN, children=children, shortfall=None, reached_on=None)
     deciding = list(
@@ -411,20 +436,40 @@ def _merged_outcome(mine: Any, others: list[Any]) -> Any:
                 leaves[leaf] = UNKNOWN
     status = mine.status if all(o.status == mine.status for o in others) else UNKNOWN
     failed = tuple(leaf for leaf, s in leaves.items() if s == NOT_MET)
-    # a date every reading gives, else none
-    same_day = status == NOT_MET and all(o.eligible_by == mine.eligible_by for o in others)
+    eligible = _latest(mine.eligible, [o.eligible for o in others]) if status == NOT_MET else None
+    latest = next(
+        (o for o in (mine, *others) if eligible is not None and o.eligible is eligible), mine
+    )
+    lacking = _lacking(_dated(mine.lacking, others), leaves) if status == NOT_MET else ()
     return replace(
         mine,
         status=status,
         failed=failed,
         unknown=tuple(leaf for leaf, s in leaves.items() if s == UNKNOWN),
         ambiguous=tuple(leaf for leaf, s in leaves.items() if s == AMBIGUOUS),
-        lacking=_lacking(mine.lacking, leaves) if status == NOT_MET else (),
+        lacking=lacking,
         # an open question to settle, when every reading's answer depends on one
         questions=mine.questions if status == AMBIGUOUS else (),
-        eligible=mine.eligible if same_day else None,
-        eligible_lacking=_lacking(mine.eligible_lacking, leaves) if same_day else (),
+        eligible=eligible,
+        eligible_lacking=_lacking(latest.eligible_lacking, leaves) if eligible else (),
     )
+
+
+def _dated(lacking: Sequence[NodeResult], others: Sequence[Any]) -> tuple[NodeResult, ...]:
+    """``lacking`` with each leaf's reached-on day the latest the readings give it (none when one
+    gives none), as the merged tree has it."""
+    out = []
+    for leaf in lacking:
+        if leaf.reached_on is not None:
+            theirs = [  # a reading whose closest pathway lacks it too
+                next((n.reached_on for n in other.lacking if n.node.id == leaf.node.id), None)
+                for other in others
+            ]
+            reached = _latest_day(leaf.reached_on, theirs)
+            if reached != leaf.reached_on:
+                leaf = replace(leaf, reached_on=reached)
+        out.append(leaf)
+    return tuple(out)
 
 
 def _lacking(lacking: Sequence[NodeResult], leaves: Mapping[str, str]) -> tuple[NodeResult, ...]:

@@ -242,3 +242,33 @@ def test_an_unknown_rows_next_step_gives_what_the_profile_leaves_unknown(tmp_pat
             compared[row["candidate_id"]] += 1
         assert not row["next_step"].startswith("tell us:"), (row["candidate_id"], row["check"])
     assert {"X71", "X72", "X87"} <= set(compared)
+
+
+def test_a_day_known_to_the_month_dates_batch_and_check_alike(tmp_path, rulebook) -> None:
+    """X73's job began in 2024-11, day not known: on 2026-06-15 its 24 months are reached on
+    2026-10-31 or 2026-11-29. Check said "eligible by 2026-10-31" (the first reading's day) and
+    the batch gave no date; both now give 2026-11-29, which holds whatever the day (X73's rule
+    test checks that check dates the letter by it). Every not-met fixture row agrees with check
+    that day."""
+    day = "2026-06-15"
+    out = tmp_path / "report.csv"
+    result = CliRunner().invoke(main, ["batch", str(PROFILES), "--out", str(out), "--as-of", day])
+    assert result.exit_code in (0, 1), result.output
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    answers = {}
+    for row in rows:
+        if row["status"] != NOT_MET:
+            continue
+        where = PROFILES / Path(row["where"]).name
+        if where not in answers:
+            profile = load_profile(where)
+            report = check_profile(profile, (), date.fromisoformat(day), None, rulebook)
+            answers[where] = {a.check_id: a for a in report.results}
+        answer = answers[where][row["check"]]
+        said = answer.eligible_by.day.isoformat() if answer.eligible_by else ""
+        assert (row["eligible_by"], row["next_step"]) == (said, _first_way(answer, rulebook)), (
+            row["candidate_id"],
+            row["check"],
+        )
+    x73 = {r["check"]: r for r in rows if r["candidate_id"] == "X73"}
+    assert x73["CPC-full"]["eligible_by"] == "2026-11-29"
