@@ -1109,7 +1109,12 @@ class _Context:
         return ongoing, any(self.redatable(r) for r in self.plan.redates)
 
     def with_date(
-        self, check: _CheckPlan, outcome: Outcome, run: _Run, lapsed: frozenset[str]
+        self,
+        check: _CheckPlan,
+        outcome: Outcome,
+        run: _Run,
+        lapsed: frozenset[str],
+        ambiguous: Ambiguous,
     ) -> Outcome:
         """``outcome`` (not met; remembered across students, so undated) with the day time alone
         makes the check met, for this student (:meth:`eligible_from_codes`)."""
@@ -1122,7 +1127,11 @@ class _Context:
         if all(leaf.node.id in ids for leaf in outcome.lacking):  # the closest pathway
             return replace(outcome, eligible=eligible, dated=True)
         slot = next(s for s in check.slots if self.plan.slots[s].node is eligible.pathway)
-        others = lacking_leaves(self.tree(slot, run, lapsed, True, False))
+        tree = mark_ambiguous(  # its open questions are steps of its ways, as check has them
+            self.tree(slot, run, lapsed, True, False, ambiguous.keys()),
+            self.marked(check, ambiguous),
+        )
+        others = lacking_leaves(tree, settle=True)
         return replace(outcome, eligible=eligible, eligible_lacking=tuple(others), dated=True)
 
     def eligible_from_codes(
@@ -1548,7 +1557,7 @@ class _Context:
                 for i, place in zip(members, group.places, strict=True):
                     outcome = self.remembered(checks[i], run, ambiguous, lapsed, memo)
                     if outcome.status == NOT_MET and checks[i].shape in self.plan.timed:
-                        outcome = self.with_date(checks[i], outcome, run, lapsed)
+                        outcome = self.with_date(checks[i], outcome, run, lapsed, ambiguous)
                     standing = self.standing(checks[i], outcome.status, run)
                     if standing in LAPSED and checks[i].decides:
                         lapsing.add(checks[i].version.credential)  # type: ignore[union-attr]
@@ -1567,7 +1576,7 @@ class _Context:
                 if not outcome.dated:
                     memo.put(key, outcome)
             if outcome.status == NOT_MET and check.shape in self.plan.timed:
-                outcome = self.with_date(check, outcome, run, lapsed)
+                outcome = self.with_date(check, outcome, run, lapsed, ambiguous)
             standing = self.standing(check, outcome.status, run)
             if standing in LAPSED:
                 lapsing.update(group.credentials)

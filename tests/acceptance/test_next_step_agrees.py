@@ -272,3 +272,25 @@ def test_a_day_known_to_the_month_dates_batch_and_check_alike(tmp_path, rulebook
         )
     x73 = {r["check"]: r for r in rows if r["candidate_id"] == "X73"}
     assert x73["CPC-full"]["eligible_by"] == "2026-11-29"
+
+
+def test_a_sooner_pathway_with_an_open_question_does_not_date_the_closest_step(tmp_path, rulebook):
+    """Seed 5's student 981 on 2028-01-01: the closest pathway (option 2) lacks a letter; option
+    1, eligible by 2028-01-02, lacks the same letter and an open question (part-time work). Its
+    way is not option 2's, so check leaves the letter undated; the batch, which dropped the
+    question from option 1's gaps, dated it."""
+    cohort = tmp_path / "cohort.jsonl"
+    write(cohort, 1000, seed=5)
+    one = tmp_path / "student.jsonl"
+    one.write_text(cohort.read_text(encoding="utf-8").splitlines()[980] + "\n", encoding="utf-8")
+    out = tmp_path / "report.csv"
+    args = ["batch", str(one), "--cert", "CPC-full", "--as-of", "2028-01-01", "--out", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    (row,) = csv.DictReader(io.StringIO(out.read_text(encoding="utf-8")))
+    assert (row["closest"], row["eligible_by"]) == ("Option 2", "2028-01-02")
+    item = next(iter(read_items(one)))
+    profile = parse_item(item, date(2028, 1, 1)).profile
+    (answer,) = check_profile(profile, ["CPC-full"], date(2028, 1, 1), None, rulebook).results
+    assert row["next_step"] == _first_way(answer, rulebook)
+    assert "dated" not in row["next_step"]
