@@ -166,12 +166,9 @@ def _summary_lines(explanations: list[Explanation], colour: bool = False) -> lis
         elif e.result.status == UNKNOWN and e.result.standing_if_not_met and e.result.check:
             extra = f" (standing: {e.result.check.standing_met} or {e.result.standing_if_not_met})"
         if e.closest is not None and e.closest.distance:
-            things = "thing" if e.closest.distance == 1 else "things"
-            # an unknown pathway lacks nothing found missing, only what is not known
-            things += " not known" if e.closest.status == UNKNOWN else " missing"
             pathways = e.result.requires is not None and e.result.requires.node.kind == "any"
             closest = f"closest: {e.closest.node.title}, " if pathways else ""  # else the only one
-            extra += f" ({closest}{e.closest.distance} {things})"
+            extra += f" ({closest}{_lacks(e.closest, str(e.closest.distance))})"
         apart = _without_warnings(e.result.recommends)
         if apart is not None:
             extra += f" ({apart.node.title}: {STATUS_WORDS.get(apart.status, apart.status)})"
@@ -251,16 +248,16 @@ def explanation_text(report: ProfileReport, e: Explanation, colour: bool = False
             + "."
         )
     lines += _review_lines(r, e.policies)
-    lines += _warning_lines(r.recommends)
+    told: set[str] = set()  # how to supply a fact: said in full once per answer
+    lines += _warning_lines(r.recommends, told)
     if e.closest is not None and r.requires is not None and r.requires.node.kind == "any":
         if e.closest.distance:
-            things = "one thing" if e.closest.distance == 1 else f"{e.closest.distance} things"
-            lines.append(f"  Closest: {e.closest.node.title}, {things} missing.")
+            count = "one" if e.closest.distance == 1 else str(e.closest.distance)
+            lines.append(f"  Closest: {e.closest.node.title}, {_lacks(e.closest, count)}.")
         else:  # nothing found missing: what it needs is not known (below)
             lines.append(f"  Closest: {e.closest.node.title}, if what is not known holds.")
     if e.eligible_by:
         lines.append(f"  {e.eligible_by}")
-    told: set[str] = set()  # how to supply a fact: said in full once per answer
     if r.requires is not None:
         lines.append("")
         lines += _tree_lines(
@@ -440,7 +437,18 @@ def _readings(
     return [f"{pad}default reading: {STATUS_WORDS.get(result.default_status)}; " + "; ".join(parts)]
 
 
-def _warning_lines(recommends: NodeResult | None) -> list[str]:
+def _lacks(closest: NodeResult, count: str) -> str:
+    """What the closest pathway lacks, counted as its answer says: things missing (not met),
+    things not known (unknown), or open questions (ambiguous: nothing is missing)."""
+    one = closest.distance == 1
+    if closest.status == AMBIGUOUS:
+        return f"{count} open question{'' if one else 's'}"
+    things = "thing" if one else "things"
+    # an unknown pathway lacks nothing found missing, only what is not known
+    return f"{count} {things} {'not known' if closest.status == UNKNOWN else 'missing'}"
+
+
+def _warning_lines(recommends: NodeResult | None, told: set[str] | None = None) -> list[str]:
     """The warnings among what is recommended (a rule's ``warning: true``) that are not met:
     each with the verdict, as a warning (what was found, then what to do), not as advice."""
     lines = []
@@ -450,7 +458,7 @@ def _warning_lines(recommends: NodeResult | None) -> list[str]:
         if detail:
             lines.append(f"    {detail}")
         if result.status == UNKNOWN:
-            lines += [f"    not known: {text}" for text in _not_known(result)]
+            lines += [f"    not known: {text}" for text in _not_known(result, told)]
         if result.fix:
             lines.append(f"    What to do: {result.fix}.")
     return lines
