@@ -606,7 +606,7 @@ class CohortChecker:
             _step_words(lacking),
             # the day a letter's step is dated by, and whether it says to keep working
             (eligible.day, eligible.pathway.id, eligible.jobs_continue) if eligible else None,
-            _step_words(outcome.eligible_lacking),
+            outcome.failed if eligible else (),  # another pathway a step also completes
         )
         words = self._words.get(key)
         if words is None:
@@ -622,8 +622,8 @@ class CohortChecker:
                     eligible,
                     body,
                     outcome.questions,
-                    outcome.eligible_lacking,
                     outcome.supply,
+                    outcome.failed,
                 ),
             )
             self._words.put(key, words)

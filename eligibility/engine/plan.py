@@ -93,9 +93,6 @@ class Outcome:
         return None
 
     eligible: EligibleBy | None = None  # not met, but time alone makes it met: when, and how
-    # that day's pathway's unmet leaves, dated, when it is not the closest: a step both need
-    # (a letter) is dated by it, as ``check`` dates it
-    eligible_lacking: tuple[NodeResult, ...] = ()
     # (leaf id, how to give it) for the unknown leaves that depend on what the profile leaves
     # unknown (engine/unstated: a field not stated), as ``check`` says it for each
     supply: tuple[tuple[str, str], ...] = ()
@@ -1109,12 +1106,7 @@ class _Context:
         return ongoing, any(self.redatable(r) for r in self.plan.redates)
 
     def with_date(
-        self,
-        check: _CheckPlan,
-        outcome: Outcome,
-        run: _Run,
-        lapsed: frozenset[str],
-        ambiguous: Ambiguous,
+        self, check: _CheckPlan, outcome: Outcome, run: _Run, lapsed: frozenset[str]
     ) -> Outcome:
         """``outcome`` (not met; remembered across students, so undated) with the day time alone
         makes the check met, for this student (:meth:`eligible_from_codes`)."""
@@ -1123,16 +1115,7 @@ class _Context:
         eligible = self.eligible_from_codes(check, run, lapsed)
         if eligible is None:
             return outcome
-        ids = {node.id for node in eligible.pathway.walk()}
-        if all(leaf.node.id in ids for leaf in outcome.lacking):  # the closest pathway
-            return replace(outcome, eligible=eligible, dated=True)
-        slot = next(s for s in check.slots if self.plan.slots[s].node is eligible.pathway)
-        tree = mark_ambiguous(  # its open questions are steps of its ways, as check has them
-            self.tree(slot, run, lapsed, True, False, ambiguous.keys()),
-            self.marked(check, ambiguous),
-        )
-        others = lacking_leaves(tree, settle=True)
-        return replace(outcome, eligible=eligible, eligible_lacking=tuple(others), dated=True)
+        return replace(outcome, eligible=eligible, dated=True)
 
     def eligible_from_codes(
         self, check: _CheckPlan, run: _Run, lapsed: frozenset[str]
@@ -1557,7 +1540,7 @@ class _Context:
                 for i, place in zip(members, group.places, strict=True):
                     outcome = self.remembered(checks[i], run, ambiguous, lapsed, memo)
                     if outcome.status == NOT_MET and checks[i].shape in self.plan.timed:
-                        outcome = self.with_date(checks[i], outcome, run, lapsed, ambiguous)
+                        outcome = self.with_date(checks[i], outcome, run, lapsed)
                     standing = self.standing(checks[i], outcome.status, run)
                     if standing in LAPSED and checks[i].decides:
                         lapsing.add(checks[i].version.credential)  # type: ignore[union-attr]
@@ -1576,7 +1559,7 @@ class _Context:
                 if not outcome.dated:
                     memo.put(key, outcome)
             if outcome.status == NOT_MET and check.shape in self.plan.timed:
-                outcome = self.with_date(check, outcome, run, lapsed, ambiguous)
+                outcome = self.with_date(check, outcome, run, lapsed)
             standing = self.standing(check, outcome.status, run)
             if standing in LAPSED:
                 lapsing.update(group.credentials)

@@ -437,9 +437,6 @@ def _merged_outcome(mine: Any, others: list[Any]) -> Any:
     status = mine.status if all(o.status == mine.status for o in others) else UNKNOWN
     failed = tuple(leaf for leaf, s in leaves.items() if s == NOT_MET)
     eligible = _latest(mine.eligible, [o.eligible for o in others]) if status == NOT_MET else None
-    latest = next(
-        (o for o in (mine, *others) if eligible is not None and o.eligible is eligible), mine
-    )
     lacking = _lacking(_dated(mine.lacking, others), leaves) if status == NOT_MET else ()
     return replace(
         mine,
@@ -451,7 +448,6 @@ def _merged_outcome(mine: Any, others: list[Any]) -> Any:
         # an open question to settle, when every reading's answer depends on one
         questions=mine.questions if status == AMBIGUOUS else (),
         eligible=eligible,
-        eligible_lacking=_lacking(latest.eligible_lacking, leaves) if eligible else (),
     )
 
 

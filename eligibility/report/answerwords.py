@@ -52,6 +52,23 @@ def closest_name(check: Check | None, lacking: tuple[NodeResult, ...]) -> str:
     return pathway.title
 
 
+def _others(check: Check | None, closest: Node, failed: tuple[str, ...]) -> tuple[NodeResult, ...]:
+    """The other pathways not met whose steps read alike for every student (each condition
+    they lack has a fixed fix: no date, no count, no fact in it), as trees: a way that completes
+    one of them and the closest is a step taken today, as ``check`` finds it. The others'
+    steps could not be the closest's alone."""
+    if check is None or check.requires.kind != "any":
+        return ()
+    out = []
+    for pathway in check.requires.children:
+        if pathway.id == closest.id:
+            continue
+        lacking = [n for n in pathway.walk() if n.kind == "leaf" and n.id in failed]
+        if lacking and all(n.fix and "{" not in n.fix and not n.grows for n in lacking):
+            out.append(_tree(pathway, {n.id: NodeResult(n, NOT_MET) for n in lacking}))
+    return tuple(out)
+
+
 def _tree(node: Node, lacking: Mapping[str, NodeResult]) -> NodeResult:
     """The pathway's result tree as far as its steps need it: its lacking leaves as found, the
     others met, each ``all`` / ``any`` from its children, combined as the engine combines them.
@@ -80,8 +97,8 @@ def next_step(
     eligible: EligibleBy | None = None,
     body: str | None = None,
     questions: tuple[str, ...] = (),
-    eligible_lacking: tuple[NodeResult, ...] = (),
     supply: tuple[tuple[str, str], ...] = (),
+    failed: tuple[str, ...] = (),
 ) -> str:
     """What to do first, in the words ``check`` uses for its steps: for an answer not met, the
     steps that complete the closest pathway (together), or the first of the ways forward the
@@ -90,9 +107,9 @@ def next_step(
     settle the open ``questions`` (policy ids) its answer depends on, as ``check`` words that
     step; for an unknown one, the facts to supply. Empty when met.
     ``eligible``: the day time alone makes the check met; a step that closes only with time (a
-    letter) is dated by it, as ``check`` dates it, also when that day's pathway is not the
-    closest (``eligible_lacking``: its unmet leaves) and the step is one both take. ``body``:
-    the check's certifying body, asked to settle an open question. ``supply``: (condition id,
+    letter) is dated by it, as ``check`` dates it. ``body``: the check's certifying body, asked
+    to settle an open question; a step that also completes another pathway (``failed``: the
+    ids of every condition not met) is one taken today, not dated. ``supply``: (condition id,
     how to give it) where what the profile leaves unknown (a field not stated) decides it."""
     if status == NOT_MET and standing_steps:  # each a way of its own (check lists them apart)
         return standing_steps[0]
@@ -102,10 +119,8 @@ def next_step(
         pathway = _closest(check, lacking)
         if pathway is None:
             return ""
-        trees = (_tree(pathway, {leaf.node.id: leaf for leaf in lacking}),)
-        if eligible is not None and eligible_lacking and eligible.pathway.id != pathway.id:
-            # a step both pathways take is dated by the other's day, as check dates it
-            trees += (_tree(eligible.pathway, {leaf.node.id: leaf for leaf in eligible_lacking}),)
+        others = _others(check, pathway, failed) if eligible is not None else ()
+        trees = (_tree(pathway, {leaf.node.id: leaf for leaf in lacking}), *others)
         actions = _actions(trees, policies, body)
         if eligible is not None:
             actions = _dated(actions, eligible, trees, policies, body)

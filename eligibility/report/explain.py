@@ -223,7 +223,9 @@ def _dated(
     }
     dated = []
     for action in actions:
-        if pathway.node.id in action.completes and waiting & set(action.steps):
+        # a way that also completes another pathway is one a step taken today may finish (a
+        # letter asked for now, for work already done): dated, it would say to wait for nothing
+        if action.completes == (pathway.node.id,) and waiting & set(action.steps):
             steps = [f"{s}, dated {day} or later" if s in waiting else s for s in action.steps]
             if eligible.jobs_continue and not any(f"until {day}" in s for s in steps):
                 steps.append(f"keep working in your current coding job until {day}")

@@ -118,9 +118,7 @@ def test_every_next_step_of_a_cohort_is_checks_first_way(tmp_path, rulebook, see
     open questions the closest pathway also needs settled ("ask AHIMA to
     settle the open question ..."), gaps
     time closes beside others ("keep coding until D", not "for N more months"), the closest
-    pathway being the one a step completes, a letter both the closest pathway and a sooner one
-    need dated by the sooner one's day (seed 1's student 36 on 2026-03-01: undated before).
-    Before the batch dated every gap and listed the questions, 172 of a 2,000-student cohort's
+    pathway being the one a step completes. Before the batch dated every gap and listed the questions, 172 of a 2,000-student cohort's
     41,412 such rows differed."""
     cohort = tmp_path / "cohort.jsonl"
     write(cohort, 500, seed=seed)
@@ -274,23 +272,29 @@ def test_a_day_known_to_the_month_dates_batch_and_check_alike(tmp_path, rulebook
     assert x73["CPC-full"]["eligible_by"] == "2026-11-29"
 
 
-def test_a_sooner_pathway_with_an_open_question_does_not_date_the_closest_step(tmp_path, rulebook):
-    """Seed 5's student 981 on 2028-01-01: the closest pathway (option 2) lacks a letter; option
-    1, eligible by 2028-01-02, lacks the same letter and an open question (part-time work). Its
-    way is not option 2's, so check leaves the letter undated; the batch, which dropped the
-    question from option 1's gaps, dated it."""
-    cohort = tmp_path / "cohort.jsonl"
-    write(cohort, 1000, seed=5)
-    one = tmp_path / "student.jsonl"
-    one.write_text(cohort.read_text(encoding="utf-8").splitlines()[980] + "\n", encoding="utf-8")
-    out = tmp_path / "report.csv"
-    args = ["batch", str(one), "--cert", "CPC-full", "--as-of", "2028-01-01", "--out", str(out)]
-    result = CliRunner().invoke(main, args)
-    assert result.exit_code == 0, result.output
-    (row,) = csv.DictReader(io.StringIO(out.read_text(encoding="utf-8")))
-    assert (row["closest"], row["eligible_by"]) == ("Option 2", "2028-01-02")
-    item = next(iter(read_items(one)))
-    profile = parse_item(item, date(2028, 1, 1)).profile
-    (answer,) = check_profile(profile, ["CPC-full"], date(2028, 1, 1), None, rulebook).results
-    assert row["next_step"] == _first_way(answer, rulebook)
-    assert "dated" not in row["next_step"]
+def test_a_letter_that_also_completes_the_closest_pathway_is_not_dated(tmp_path, rulebook):
+    """Seed 1's student 36 on 2026-03-01: option 1 (closest) lacks only a letter, for work long
+    done (80 months); option 2 becomes met on 2027-08-14 when the letters she has are re-issued.
+    A letter asked for today completes both, so no way says to wait: check said "dated
+    2027-08-14 or later, and keep working ... until 2027-08-14" for it, and the batch, for a
+    while, too. Seed 5's student 981 on 2028-01-01 is alike, with an open question on option 1."""
+    for seed, place, day in ((1, 35, date(2026, 3, 1)), (5, 980, date(2028, 1, 1))):
+        cohort = tmp_path / f"cohort{seed}.jsonl"
+        write(cohort, place + 1, seed=seed)
+        one = tmp_path / f"student{seed}.jsonl"
+        one.write_text(cohort.read_text(encoding="utf-8").splitlines()[place] + "\n", "utf-8")
+        out = tmp_path / f"report{seed}.csv"
+        args = ["batch", str(one), "--cert", "CPC-full", "--as-of", day.isoformat()]
+        result = CliRunner().invoke(main, [*args, "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        (row,) = csv.DictReader(io.StringIO(out.read_text(encoding="utf-8")))
+        assert row["eligible_by"] and row["next_step"].startswith("ask your employer")
+        profile = parse_item(next(iter(read_items(one))), day).profile
+        (answer,) = check_profile(profile, ["CPC-full"], day, None, rulebook).results
+        assert row["next_step"] == _first_way(answer, rulebook)
+        assert "dated" not in row["next_step"]
+        text = CliRunner().invoke(
+            main, ["check", str(one), "--cert", "CPC-full", "--as-of", day.isoformat()]
+        )
+        assert "for a letter that meets AAPC's rules -> Option" in text.stdout
+        assert " or later" not in text.stdout
