@@ -186,12 +186,11 @@ def unstated_assessment(
         trees = results or assess(data, True).results
         merged = with_unstated(data, trees, lambda changed: assess(changed, True).results, as_of)
         results = merged if results else results
-        for i in changed:  # what the closest pathway lacks, as the merged tree has it
+        for i in changed:  # what the closest pathway lacks, as the merged tree has it (its
+            # dates the latest the readings give, whichever pathway each found closest)
             closest = closest_pathway(merged[i].requires) if merged[i].requires else None
-            unknown = [n for n in lacking_leaves(closest) if n.status == UNKNOWN] if closest else []
-            kept = [n for n in outcomes[i].lacking if n.status == NOT_MET]
-            unsettled = [n for n in outcomes[i].lacking if n.status == AMBIGUOUS]
-            outcomes[i] = replace(outcomes[i], lacking=(*kept, *unknown, *unsettled))
+            lacking = lacking_leaves(closest, settle=True) if closest else []
+            outcomes[i] = replace(outcomes[i], lacking=tuple(lacking))
         for i in unsure:
             outcomes[i] = replace(outcomes[i], supply=_supply(merged[i].requires))
     return replace(
@@ -388,8 +387,18 @@ def _merged_node(
     )
     if all(other is None or other.status == node.status for other in others):
         reached = _latest_day(node.reached_on, [o.reached_on for o in others if o is not None])
-        if children != node.children or reached != node.reached_on:
-            return replace(node, children=children, reached_on=reached)
+        if reached != node.reached_on:  # its numbers differ too: the range, the most it lacks
+            readings = [r for r in (node, *others) if r is not None]
+            shortfalls = [r.shortfall for r in readings if r.shortfall is not None]
+            return replace(
+                node,
+                children=children,
+                reached_on=reached,
+                found_range=_found_range(readings),
+                shortfall=max(shortfalls) if shortfalls else node.shortfall,
+            )
+        if children != node.children:
+            return replace(node, children=children)
         return node
     if node.node.kind != "leaf":
         return replace(node, status=UNKNOWN, children=children, shortfall=None, reached_on=None)

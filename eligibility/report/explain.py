@@ -118,7 +118,11 @@ def explain(result: CheckResult, policies: Mapping[str, Policy]) -> Explanation:
         # were it not met, its standing (revoked) is one no condition's fix can undo any more:
         # what is left is to settle what is not known, and the standing's own ways if it fails
         actions = tuple(a for a in actions if a.if_given) + tuple(
-            Action((f"if it turns out not met: {step}",), ()) for step in result.standing_steps
+            Action((f"if it turns out not met: {step}",), ())
+            for step in result.standing_steps
+            # a step that is itself conditional ("if AAPC's records show it active, correct the
+            # profile") answers a standing the profile's data gives, not one still unknown
+            if not step.startswith("if ")
         )
     if result.eligible_by is not None and not standing_steps:
         actions = _dated(actions, result.eligible_by, pathways, policies, body)
