@@ -446,7 +446,8 @@ def _merged_outcome(mine: Any, others: list[Any]) -> Any:
     status = mine.status if all(o.status == mine.status for o in others) else UNKNOWN
     failed = tuple(leaf for leaf, s in leaves.items() if s == NOT_MET)
     eligible = _latest(mine.eligible, [o.eligible for o in others]) if status == NOT_MET else None
-    lacking = _lacking(_dated(mine.lacking, others), leaves) if status == NOT_MET else ()
+    # a changed not-met outcome takes its gaps, dated, from the merged tree (unstated_assessment)
+    lacking = _lacking(mine.lacking, leaves) if status == NOT_MET else ()
     return replace(
         mine,
         status=status,
@@ -458,23 +459,6 @@ def _merged_outcome(mine: Any, others: list[Any]) -> Any:
         questions=mine.questions if status == AMBIGUOUS else (),
         eligible=eligible,
     )
-
-
-def _dated(lacking: Sequence[NodeResult], others: Sequence[Any]) -> tuple[NodeResult, ...]:
-    """``lacking`` with each leaf's reached-on day the latest the readings give it (none when one
-    gives none), as the merged tree has it."""
-    out = []
-    for leaf in lacking:
-        if leaf.reached_on is not None:
-            theirs = [  # a reading whose closest pathway lacks it too
-                next((n.reached_on for n in other.lacking if n.node.id == leaf.node.id), None)
-                for other in others
-            ]
-            reached = _latest_day(leaf.reached_on, theirs)
-            if reached != leaf.reached_on:
-                leaf = replace(leaf, reached_on=reached)
-        out.append(leaf)
-    return tuple(out)
 
 
 def _lacking(lacking: Sequence[NodeResult], leaves: Mapping[str, str]) -> tuple[NodeResult, ...]:
