@@ -27,7 +27,7 @@ from eligibility.engine.results import (
     combined,
 )
 from eligibility.inputs.questions import Group, sections
-from eligibility.report.explain import _actions, _dated, settle_step, steps_text
+from eligibility.report.explain import MISSING, _actions, _dated, settle_step, steps_text
 from eligibility.rulebook.rules import Check, Node, Policy
 
 MAX_UNKNOWN_STEPS = 3  # an unknown answer names at most this many facts to supply, then "..."
@@ -64,7 +64,9 @@ def _others(check: Check | None, closest: Node, failed: tuple[str, ...]) -> tupl
         if pathway.id == closest.id:
             continue
         lacking = [n for n in pathway.walk() if n.kind == "leaf" and n.id in failed]
-        if lacking and all(n.fix and "{" not in n.fix and not n.grows for n in lacking):
+        if lacking and all(
+            n.fix and not n.fix_reads and MISSING not in n.fix and not n.grows for n in lacking
+        ):
             out.append(_tree(pathway, {n.id: NodeResult(n, NOT_MET) for n in lacking}))
     return tuple(out)
 
