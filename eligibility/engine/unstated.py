@@ -405,10 +405,13 @@ def _merged_node(
     deciding = list(
         dict.fromkeys(u for u, a in alone if a is not None and a.status != node.status)
     ) or list(unknowns)
+    # a fact the profile as read leaves unknown that another reading makes known is unknown for
+    # want of what is left out: naming the fact too would ask for the same thing twice
+    answered = any(o is not None and o.status in (MET, NOT_MET) for o in others)
     return replace(
         _unknown_leaf(node),
         node=replace(node.node, supply=(*node.node.supply, *((u.named, u.how) for u in deciding))),
-        missing=(*node.missing, *(u.named for u in deciding)),
+        missing=(*(() if answered else node.missing), *(u.named for u in deciding)),
         found_range=_found_range([node, *others]),
     )
 
