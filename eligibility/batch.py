@@ -601,7 +601,7 @@ class CohortChecker:
             body,
             status,
             steps,
-            (unknown, outcome.supply) if status == UNKNOWN else (),
+            (unknown, outcome.supply, outcome.applies) if status == UNKNOWN else (),
             outcome.questions,
             _step_words(lacking),
             # the day a letter's step is dated by, and whether it says to keep working
@@ -624,6 +624,7 @@ class CohortChecker:
                     outcome.questions,
                     outcome.supply,
                     outcome.failed,
+                    outcome.applies,
                 ),
             )
             self._words.put(key, words)

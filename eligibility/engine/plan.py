@@ -96,6 +96,9 @@ class Outcome:
     # (leaf id, how to give it) for the unknown leaves that depend on what the profile leaves
     # unknown (engine/unstated: a field not stated), as ``check`` says it for each
     supply: tuple[tuple[str, str], ...] = ()
+    # unknown because whether the check applies depends on what the profile leaves unknown:
+    # (what, how to give it), as ``CheckResult.applies_unknown``
+    applies: tuple[tuple[str, str], ...] = ()
 
     @property
     def eligible_by(self) -> date | None:

@@ -170,6 +170,9 @@ class CheckResult:
     # ``reading_standings``) that can still be taken, their facts filled in
     standing_steps: tuple[str, ...] = ()
     unknown_standing: UnknownStanding | None = None  # not met, its standing not known (above)
+    # unknown because whether the check applies at all depends on what the profile leaves
+    # unknown (a credential revoked unless its dues are paid): (what, how to give it) for each
+    applies_unknown: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -182,7 +182,14 @@ def unstated_assessment(
         for i, outcome in enumerate(outcomes)
         if outcome.status == UNKNOWN and not set(outcome.unknown) <= set(answer.outcomes[i].unknown)
     ]
-    if results or changed or unsure:
+    # whether it applies at all depends on what the profile leaves unknown: that is what to give
+    applying = [
+        i
+        for i, outcome in enumerate(outcomes)
+        if outcome.status == UNKNOWN
+        and len({(o.outcomes[i].status == NOT_APPLICABLE) for o in (answer, *others)}) > 1
+    ]
+    if results or changed or unsure or applying:
         trees = results or assess(data, True).results
         merged = with_unstated(data, trees, lambda changed: assess(changed, True).results, as_of)
         results = merged if results else results
@@ -193,6 +200,8 @@ def unstated_assessment(
             outcomes[i] = replace(outcomes[i], lacking=tuple(lacking))
         for i in unsure:
             outcomes[i] = replace(outcomes[i], supply=_supply(merged[i].requires))
+        for i in applying:
+            outcomes[i] = replace(outcomes[i], applies=merged[i].applies_unknown)
     return replace(
         answer, outcomes=tuple(outcomes), standings=standings, results=results, steps=steps
     )
@@ -243,6 +252,7 @@ def _merged_check(
     alone: list[tuple[Unknown, CheckResult]],
     unknowns: Sequence[Unknown],
 ) -> CheckResult:
+    applies = _applies_unknown(result, others, alone, unknowns)
     if result.status == NOT_APPLICABLE:
         applying = next((other for other in others if other.status != NOT_APPLICABLE), None)
         if applying is not None:  # show the reading under which the check applies
@@ -304,18 +314,24 @@ def _merged_check(
         if status == NOT_MET
         else None
     )
-    if (requires, recommends, status, standing, versions, eligible, steps) == (
-        result.requires,
-        result.recommends,
-        result.status,
-        result.standing,
-        result.others,
-        result.eligible_by,
-        result.standing_steps,
-    ) and unknown_standing is None:
+    if (
+        (requires, recommends, status, standing, versions, eligible, steps)
+        == (
+            result.requires,
+            result.recommends,
+            result.status,
+            result.standing,
+            result.others,
+            result.eligible_by,
+            result.standing_steps,
+        )
+        and unknown_standing is None
+        and not applies
+    ):
         return result
     return replace(
         result,
+        applies_unknown=applies,
         requires=requires,
         recommends=recommends,
         status=status,
@@ -325,6 +341,21 @@ def _merged_check(
         standing_steps=steps,
         unknown_standing=unknown_standing,
     )
+
+
+def _applies_unknown(
+    result: CheckResult,
+    others: list[CheckResult],
+    alone: list[tuple[Unknown, CheckResult]],
+    unknowns: Sequence[Unknown],
+) -> tuple[tuple[str, str], ...]:
+    """(what, how to give it) for what the profile leaves unknown that decides whether the check
+    applies at all, when it applies under some readings only (empty otherwise)."""
+    outside = result.status == NOT_APPLICABLE
+    if all((other.status == NOT_APPLICABLE) == outside for other in others):
+        return ()
+    deciding = [u for u, a in alone if (a.status == NOT_APPLICABLE) != outside] or unknowns
+    return tuple(dict.fromkeys((u.named, u.how) for u in deciding))
 
 
 def _supply(root: NodeResult | None) -> tuple[tuple[str, str], ...]:
@@ -433,11 +464,14 @@ def _merged_outcome(mine: Any, others: list[Any]) -> Any:
     """One check's outcome under every reading: a leaf (or the check) that differs is unknown."""
     if all(other == mine for other in others):
         return mine
+    status = mine.status if all(o.status == mine.status for o in others) else UNKNOWN
     if mine.status == NOT_APPLICABLE:
         applying = next((other for other in others if other.status != NOT_APPLICABLE), None)
         if applying is not None:  # as _merged_check: the reading under which it applies
             others = [mine if other is applying else other for other in others]
             mine = applying
+    # a reading under which the check does not apply says nothing of its conditions
+    others = [o for o in others if o.status != NOT_APPLICABLE]
     leaves = _statuses(mine)
     for other in others:
         theirs = _statuses(other)
@@ -446,7 +480,6 @@ def _merged_outcome(mine: Any, others: list[Any]) -> Any:
         for leaf in leaves:
             if leaves[leaf] != theirs.get(leaf, MET):
                 leaves[leaf] = UNKNOWN
-    status = mine.status if all(o.status == mine.status for o in others) else UNKNOWN
     failed = tuple(leaf for leaf, s in leaves.items() if s == NOT_MET)
     eligible = _latest(mine.eligible, [o.eligible for o in others]) if status == NOT_MET else None
     # a changed not-met outcome takes its gaps, dated, from the merged tree (unstated_assessment)

@@ -101,6 +101,7 @@ def next_step(
     questions: tuple[str, ...] = (),
     supply: tuple[tuple[str, str], ...] = (),
     failed: tuple[str, ...] = (),
+    applies: tuple[tuple[str, str], ...] = (),
 ) -> str:
     """What to do first, in the words ``check`` uses for its steps: for an answer not met, the
     steps that complete the closest pathway (together), or the first of the ways forward the
@@ -112,7 +113,8 @@ def next_step(
     letter) is dated by it, as ``check`` dates it. ``body``: the check's certifying body, asked
     to settle an open question; a step that also completes another pathway (``failed``: the
     ids of every condition not met) is one taken today, not dated. ``supply``: (condition id,
-    how to give it) where what the profile leaves unknown (a field not stated) decides it."""
+    how to give it) where what the profile leaves unknown (a field not stated) decides it.
+    ``applies``: (what, how to give it) where that decides whether the check applies at all."""
     if status == NOT_MET and standing_steps:  # each a way of its own (check lists them apart)
         return standing_steps[0]
     if status == AMBIGUOUS:
@@ -128,6 +130,8 @@ def next_step(
             actions = _dated(actions, eligible, trees, policies, body)
         first = next((a for a in actions if pathway.id in a.completes), None)
         return in_words(steps_text(first.steps), codes(check)) if first else ""
+    if status == UNKNOWN and applies:  # what decides whether it applies, given first
+        return in_words(steps_text([how for _, how in applies]), codes(check))
     if status == UNKNOWN and check is not None and unknown:
         nodes = {node.id: node for node in check.requires.walk()}
         given = dict(supply)  # what the profile leaves unknown, where it decides

@@ -109,6 +109,8 @@ def explain(result: CheckResult, policies: Mapping[str, Policy]) -> Explanation:
         )
     if result.status == MET:
         return Explanation(result, HEADLINES[result.status], verdict, None, (), (), policies)
+    if result.status == UNKNOWN and result.applies_unknown:
+        return _applies_unknown(result, pathways, policies, body)
     closest = next((p for p in pathways if p.status != MET), None)
     actions = _actions(pathways, policies, body)
     standing_steps = result.standing_steps if result.status == NOT_MET else ()
@@ -130,6 +132,30 @@ def explain(result: CheckResult, policies: Mapping[str, Policy]) -> Explanation:
     return Explanation(
         result, HEADLINES[result.status], verdict, closest, actions, (), policies, by
     )
+
+
+def _applies_unknown(
+    result: CheckResult,
+    pathways: tuple[NodeResult, ...],
+    policies: Mapping[str, Policy],
+    body: str | None,
+) -> Explanation:
+    """An answer unknown because whether the check applies at all depends on what the profile
+    leaves unknown (its credential revoked unless the dues are paid): that is what to give
+    first; the conditions show how it comes out where it applies, and their own ways forward
+    follow when they are not met there."""
+    check = result.check
+    applies = f" (it is {check.applies_text})" if check and check.applies_text else ""
+    named = and_list([what for what, _ in result.applies_unknown])
+    verdict = (
+        f"Whether this check applies to you{applies} depends on what the profile does not say:"
+        f" {named}. The conditions below show how it comes out if it applies."
+    )
+    giving = Action(tuple(how for _, how in result.applies_unknown), (), if_given=True)
+    root_met = result.requires is not None and result.requires.status == MET
+    closest = None if root_met else next((p for p in pathways if p.status != MET), None)
+    actions = (giving,) if root_met else (giving, *_actions(pathways, policies, body))
+    return Explanation(result, HEADLINES[UNKNOWN], verdict, closest, actions, (), policies)
 
 
 def _default_reading_steps(result: CheckResult) -> tuple[Action, ...]:

@@ -265,7 +265,9 @@ def explanation_text(report: ProfileReport, e: Explanation, colour: bool = False
         )
         lines += _assumption_lines(r.requires)
     if e.actions:
-        lines += ["", "What would make this met" + (" (any one):" if len(e.actions) > 1 else ":")]
+        # what decides whether the check applies settles the answer, either way
+        heading = "What would settle this" if r.applies_unknown else "What would make this met"
+        lines += ["", heading + (" (any one):" if len(e.actions) > 1 else ":")]
         lines += [f"  - {line}" for line in action_lines(e)]
     lines += _ambiguity_lines(e)
     recommends = _without_warnings(r.recommends)
@@ -759,6 +761,11 @@ def _result_json(e: Explanation, rules_dir: str | None, lean: bool = False) -> d
         **(
             {"standing_if_not_met": r.standing_if_not_met}
             if r.status == UNKNOWN and r.standing_if_not_met
+            else {}
+        ),
+        **(
+            {"applies_unknown": [{"unknown": name, "how": how} for name, how in r.applies_unknown]}
+            if r.applies_unknown
             else {}
         ),
         "verdict": e.verdict,

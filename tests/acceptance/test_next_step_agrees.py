@@ -218,8 +218,10 @@ def test_a_step_beside_an_alternative_nothing_can_meet_is_still_given(tmp_path, 
 def test_an_unknown_rows_next_step_gives_what_the_profile_leaves_unknown(tmp_path, rulebook):
     """A check unknown because the profile leaves a field out (format 2's "not stated", a value
     left out) asks, in the batch as in ``check``, for that field: X72's paid-through date, X87's
-    CEU completion date, X71's letter flag. Before, the batch said "tell us: <the condition>"
-    (X71, X72), or asked X87 for a certification date her profile gives."""
+    CEU completion date, X71's letter flag, X74's paid-through date (on which it depends whether
+    her CPC-A is still held, so whether its removal applies at all). Before, the batch said
+    "tell us: <the condition>" (X71, X72; X74 for each condition of the pathways, none of them
+    unknown), or asked X87 for a certification date her profile gives."""
     out = tmp_path / "report.csv"
     result = CliRunner().invoke(main, ["batch", str(PROFILES), "--out", str(out)])
     assert result.exit_code in (0, 1), result.output
@@ -239,7 +241,10 @@ def test_an_unknown_rows_next_step_gives_what_the_profile_leaves_unknown(tmp_pat
             assert {row["next_step"]} == ways, (row["candidate_id"], row["check"])
             compared[row["candidate_id"]] += 1
         assert not row["next_step"].startswith("tell us:"), (row["candidate_id"], row["check"])
-    assert {"X71", "X72", "X87"} <= set(compared)
+        if answer.applies_unknown:  # no condition is unknown: whether it applies is
+            assert row["unknown"] == "", (row["candidate_id"], row["check"])
+            compared["applies"] += 1
+    assert {"X71", "X72", "X74", "X87", "applies"} <= set(compared)
 
 
 def test_a_day_known_to_the_month_dates_batch_and_check_alike(tmp_path, rulebook) -> None:

@@ -22,6 +22,7 @@ FINGERPRINTS = {
     4: "39b2e7b240e77889",  # issue 14: found_range (item 7), warning (item 3)
     5: "a67f05b418bf0af5",  # issue 14: standing_unknown (a standing a date decides)
     6: "f83cbec920ddf8ba",  # issue 14: standing_if_not_met (an unknown keeping check)
+    7: "10fda04e4cc54ed0",  # issue 14: applies_unknown (whether a check applies is not known)
 }
 
 
