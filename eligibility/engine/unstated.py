@@ -289,7 +289,9 @@ def _merged_check(
     steps = result.standing_steps
     if (
         (standing is None and result.standing is not None)
-        or any(other.standing_if_not_met != result.standing_if_not_met for other in others)
+        or any(
+            other.status != MET and _if_not_met(other) != _if_not_met(result) for other in others
+        )
         or any(
             default_standing(other.reading_standings) != default_standing(result.reading_standings)
             for other in others
@@ -341,6 +343,11 @@ def _merged_check(
         standing_steps=steps,
         unknown_standing=unknown_standing,
     )
+
+
+def _if_not_met(result: CheckResult) -> str | None:
+    """The standing a reading gives were its answer not met: its own when not met."""
+    return result.standing if result.status == NOT_MET else result.standing_if_not_met
 
 
 def _applies_unknown(

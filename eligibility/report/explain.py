@@ -119,7 +119,8 @@ def explain(result: CheckResult, policies: Mapping[str, Policy]) -> Explanation:
     if result.status == UNKNOWN and result.standing_steps:
         # were it not met, its standing (revoked) is one no condition's fix can undo any more:
         # what is left is to settle what is not known, and the standing's own ways if it fails
-        actions = tuple(a for a in actions if a.if_given) + tuple(
+        giving = _giving(pathways, policies, body)  # a step beside them could not undo it
+        actions = tuple(a for a in actions if a.if_given and set(a.steps) <= giving) + tuple(
             Action((f"if it turns out not met: {step}",), ())
             for step in result.standing_steps
             # a step that is itself conditional ("if AAPC's records show it active, correct the
@@ -221,15 +222,22 @@ def _actions(
                 found[steps].append(pathway.node.id)
     minimal = [s for s in found if s and not any(other < s for other in found if other)]
     minimal.sort(key=len)
-    giving = {
+    giving = _giving(pathways, policies, body)
+    return tuple(
+        Action(tuple(sorted(s)), tuple(found[s]), bool(s & giving)) for s in minimal[:MAX_ACTIONS]
+    )
+
+
+def _giving(
+    pathways: tuple[NodeResult, ...], policies: Mapping[str, Policy] | None, body: str | None
+) -> set[str]:
+    """The steps that give what the pathways' unknown conditions lack."""
+    return {
         step(leaf, policies, body)
         for p in pathways
         for leaf in lacking_leaves(p)
         if leaf.status == UNKNOWN
     }
-    return tuple(
-        Action(tuple(sorted(s)), tuple(found[s]), bool(s & giving)) for s in minimal[:MAX_ACTIONS]
-    )
 
 
 def _dated(
