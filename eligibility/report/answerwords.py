@@ -27,7 +27,7 @@ from eligibility.engine.results import (
     combined,
 )
 from eligibility.inputs.questions import Group, sections
-from eligibility.report.explain import MISSING, _actions, _dated, settle_step, steps_text
+from eligibility.report.explain import MISSING, _actions, _dated, _waited, settle_step, steps_text
 from eligibility.rulebook.rules import Check, Node, Policy
 
 MAX_UNKNOWN_STEPS = 3  # an unknown answer names at most this many facts to supply, then "..."
@@ -128,6 +128,7 @@ def next_step(
         actions = _actions(trees, policies, body)
         if eligible is not None:
             actions = _dated(actions, eligible, trees, policies, body)
+        actions = _waited(actions, trees, policies, body)
         first = next((a for a in actions if pathway.id in a.completes), None)
         return in_words(steps_text(first.steps), codes(check)) if first else ""
     if status == UNKNOWN and applies:  # what decides whether it applies, given first
@@ -139,7 +140,7 @@ def next_step(
             dict.fromkeys(given.get(i) or _supply(nodes[i]) for i in unknown if i in nodes)
         )
         more = " and more" if len(steps) > MAX_UNKNOWN_STEPS else ""
-        return in_words(" and ".join(steps[:MAX_UNKNOWN_STEPS]) + more, codes(check))
+        return in_words(steps_text(steps[:MAX_UNKNOWN_STEPS]) + more, codes(check))
     return ""
 
 

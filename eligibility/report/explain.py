@@ -129,6 +129,8 @@ def explain(result: CheckResult, policies: Mapping[str, Policy]) -> Explanation:
         )
     if result.eligible_by is not None and not standing_steps:
         actions = _dated(actions, result.eligible_by, pathways, policies, body)
+    if not standing_steps:
+        actions = _waited(actions, pathways, policies, body)
     by = eligible_sentence(result.eligible_by, root.node.kind == "any")
     return Explanation(
         result, HEADLINES[result.status], verdict, closest, actions, (), policies, by
@@ -174,6 +176,7 @@ def _default_reading_steps(result: CheckResult) -> tuple[Action, ...]:
 
 
 JOBS_CONTINUE = "you keep working in your current coding job"  # what experience that grows needs
+KEEP_WORKING = "keep working in your current coding job"  # the step, for one without a fix
 NO_JOB_GOES_ON = "in a coding job that counts (none goes on today)"  # where none continues
 
 
@@ -272,6 +275,35 @@ def _dated(
     return tuple(dated)
 
 
+def _waited(
+    actions: tuple[Action, ...],
+    pathways: tuple[NodeResult, ...],
+    policies: Mapping[str, Policy] | None,
+    body: str | None = None,
+) -> tuple[Action, ...]:
+    """The ways to one pathway that also wait for time ("keep working ... until D") with their
+    steps that close only with time dated by the last such day, as :func:`_dated` dates the
+    eligible-by pathway's: a letter asked for today vouches only for the months worked by today.
+    A step already dated is left as it is."""
+    by_id = {p.node.id: p for p in pathways}
+    out = []
+    for action in actions:
+        pathway = by_id.get(action.completes[0]) if len(action.completes) == 1 else None
+        lacking = lacking_leaves(pathway) if pathway is not None else []
+        days = [leaf.reached_on for leaf in lacking if leaf.reached_on is not None]
+        waiting = {
+            step(leaf, policies, body)
+            for leaf in lacking
+            if leaf.status == NOT_MET and leaf.node.closes_with_time and leaf.reached_on is None
+        }
+        if days and waiting & set(action.steps):
+            day = max(days).isoformat()
+            steps = [f"{s}, dated {day} or later" if s in waiting else s for s in action.steps]
+            action = Action(tuple(sorted(steps)), action.completes, action.if_given)
+        out.append(action)
+    return tuple(out)
+
+
 def _ways(
     result: NodeResult, policies: Mapping[str, Policy] | None = None, body: str | None = None
 ) -> list[frozenset[str]]:
@@ -318,8 +350,9 @@ def step(
     fix = leaf.fix
     if fix and MISSING in fix:  # the rule's advice names what the condition lacks
         fix = fix.replace(MISSING, and_list(leaf.lacking) if leaf.lacking else "what is missing")
-    if leaf.reached_on is not None:
-        return f"{fix or 'keep going'} until {leaf.reached_on.isoformat()}"
+    if leaf.reached_on is not None:  # a condition that grows is reached as the current jobs go on
+        keep = KEEP_WORKING if node.grows else "keep going"
+        return f"{fix or keep} until {leaf.reached_on.isoformat()}"
     if node.grows and node.unit == "months" and leaf.shortfall:
         # time would close it, but no job that counts continues today: say how much time, and
         # that "keep" needs a job first (a billing job, or none at all, adds nothing)
