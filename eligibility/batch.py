@@ -643,6 +643,7 @@ def _step_words(lacking: tuple[NodeResult, ...]) -> tuple[Any, ...]:
             f.missing,
             f.node.grows and f.shortfall,
             f.fix_facts,
+            f.fix_closed,
             f.readings,  # an open question's step names it
         )
         for f in lacking

@@ -57,6 +57,7 @@ FIELD_WORDS = {
     "measure": "measure",
     "unit": "unit",
     "fix": "fix",
+    "fix_when": "fix offered while",
     "details": "details",
     "sources": "sources",
     "confidence": "confidence",

@@ -167,6 +167,7 @@ class _Slot:
     sides: tuple[Callable[[_Run], Any], Callable[[_Run], Any]] | None = None  # found, needed
     time_dependent: bool = False
     fix_reads: tuple[int, ...] = ()  # program positions of the facts its fix names
+    fix_open: int | None = None  # program position of its fix_when: the fix is offered if true
 
 
 @dataclass(frozen=True)
@@ -454,6 +455,9 @@ class _Builder:
                 sides=sides,
                 time_dependent=node.grows,
                 fix_reads=tuple(self.read(path) for path in node.fix_reads),
+                fix_open=self.entry(node.fix_when.source, node.fix_when.reads)
+                if node.fix_when is not None
+                else None,
             )
             self.leaves.append(slot)
             return ("leaf", len(self.leaves) - 1)
@@ -1715,7 +1719,7 @@ class _Context:
                 tuple((k, ambiguous[s]) for k, s in enumerate(check.slots) if s in ambiguous),
                 check.slot_codes(codes),  # type: ignore[misc]
                 tuple(
-                    (self.numbers(s, run), self.fix_facts(s, run))
+                    (self.numbers(s, run), self.fix_facts(s, run), self.fix_closed(s, run))
                     for s in check.leaves
                     if codes[s] != MET_CODE or s in ambiguous  # a question's numbers are shown
                 ),
@@ -1865,6 +1869,7 @@ class _Context:
             else ()
         )
         fix_facts = self.fix_facts(slot, run) if status != MET else ()
+        fix_closed = status != MET and self.fix_closed(slot, run)
         reached_on = None
         if status == NOT_MET and dates and info.time_dependent:
             reached_on = self.reached_on(slot, run, lapsed)
@@ -1882,6 +1887,7 @@ class _Context:
             not_counted=not_counted,
             lacking=lacking,
             fix_facts=fix_facts,
+            fix_closed=fix_closed,
             assumed=assumed,
         )
 
@@ -1904,6 +1910,11 @@ class _Context:
                 lapsed,
             )
         return self.scratch[key]
+
+    def fix_closed(self, slot: int, run: _Run) -> bool:
+        """Whether the leaf's fix is not offered on these facts (its ``fix_when`` is false)."""
+        position = self.plan.slots[slot].fix_open
+        return position is not None and not truthy(run.values[position])
 
     def fix_facts(self, slot: int, run: _Run) -> tuple[tuple[str, Any], ...]:
         """The values of the facts the leaf's fix names, by path."""

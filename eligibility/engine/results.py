@@ -67,14 +67,16 @@ class NodeResult:
     found_range: tuple[float, float] | None = None
     # the values of the facts the condition's fix names (``Node.fix_reads``), when not met
     fix_facts: tuple[tuple[str, Any], ...] = ()
+    fix_closed: bool = False  # its ``fix_when`` is false on the facts: no fix is offered
     # False when the node's ``assumes_unless`` fact is true: its answer does not rest on its
     # assumption, whatever that answer is
     assumed: bool = True
 
     @property
     def fix(self) -> str | None:
-        """The condition's fix as the candidate reads it: the facts it names filled in."""
-        fix = self.node.fix
+        """The condition's fix as the candidate reads it: the facts it names filled in; None
+        while its ``fix_when`` is false (a window that has closed)."""
+        fix = None if self.fix_closed else self.node.fix
         return fill_facts(fix, dict(self.fix_facts)) if fix and self.fix_facts else fix
 
     @property
@@ -228,7 +230,7 @@ def doable(result: NodeResult) -> bool:
         return True
     if not result.children:
         return (
-            bool(result.node.fix)
+            bool(result.fix)
             or result.reached_on is not None
             or result.status in (UNKNOWN, AMBIGUOUS)
         )

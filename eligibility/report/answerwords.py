@@ -65,7 +65,12 @@ def _others(check: Check | None, closest: Node, failed: tuple[str, ...]) -> tupl
             continue
         lacking = [n for n in pathway.walk() if n.kind == "leaf" and n.id in failed]
         if lacking and all(
-            n.fix and not n.fix_reads and MISSING not in n.fix and not n.grows for n in lacking
+            n.fix
+            and not n.fix_reads
+            and n.fix_when is None
+            and MISSING not in n.fix
+            and not n.grows
+            for n in lacking
         ):
             out.append(_tree(pathway, {n.id: NodeResult(n, NOT_MET) for n in lacking}))
     return tuple(out)

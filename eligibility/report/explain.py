@@ -311,7 +311,7 @@ def _ways(
     if result.status == MET:
         return [frozenset()]
     if result.node.kind == "leaf":
-        actionable = result.node.fix or result.reached_on or result.status in (UNKNOWN, AMBIGUOUS)
+        actionable = result.fix or result.reached_on or result.status in (UNKNOWN, AMBIGUOUS)
         return [frozenset({step(result, policies, body)})] if actionable else []  # nothing to do
     child_ways = [_ways(child, policies, body) for child in result.children]
     if result.node.kind == "any":

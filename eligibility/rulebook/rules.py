@@ -88,6 +88,8 @@ class Node:
     measure: str | None = None
     unit: str | None = None
     fix: str | None = None
+    # JsonLogic over the facts: the fix is offered only while it is true (a window that closes)
+    fix_when: Compiled | None = None
     details: str | None = None
     shown_if: str | None = None  # a fact: the condition is shown only when it is true
     hidden_if: str | None = None  # a fact: the condition is not shown when it is true
@@ -1354,6 +1356,11 @@ def _node(
         assumes_when=tuple(raw.get("assumes", {}).get("when", ())),
         assumes_unless=raw.get("assumes", {}).get("unless"),
         closes_with_time=_time_assumption(raw.get("closes_with_time")),
+        fix_when=_compile(
+            path, text, [*where, "fix_when"], raw["fix_when"], facts, open_policies, known
+        )
+        if "fix_when" in raw
+        else None,
     )
     named = [(key, raw.get(key), [*where, key]) for key in ("details", "shown_if", "hidden_if")]
     named.append(("unless", common["assumes_unless"], [*where, "assumes", "unless"]))
