@@ -223,17 +223,15 @@ def _waiting(result: NodeResult) -> float:
 
 
 def doable(result: NodeResult) -> bool:
-    """Whether a person can make ``result`` met: a leaf that is met, has a fix, is reached in
-    time (``reached_on``: by working on), or is unknown or ambiguous (a fact to supply, a
-    question to settle); an ``all`` whose children all are; an ``any`` with one that is."""
+    """Whether a person can make ``result`` met: a leaf that is met, has a fix, or is unknown
+    or ambiguous (a fact to supply, a question to settle); an ``all`` whose children all are; an
+    ``any`` with one that is. (A leaf without a fix that time meets is not: a pathway that waits
+    on it comes after those a person can complete now; its reached-on date, searched for the
+    closest pathway alone, cannot rank it.)"""
     if result.status == MET:
         return True
     if not result.children:
-        return (
-            bool(result.fix)
-            or result.reached_on is not None
-            or result.status in (UNKNOWN, AMBIGUOUS)
-        )
+        return bool(result.fix) or result.status in (UNKNOWN, AMBIGUOUS)
     if result.node.kind == "all":
         return all(doable(child) for child in result.children)
     return any(doable(child) for child in result.children)
