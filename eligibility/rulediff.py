@@ -420,7 +420,8 @@ def _value(value: Any) -> str:
     if isinstance(value, Retirement):
         return f"after {value.after}" + (f' ("{value.note}")' if value.note else "")
     if isinstance(value, StandingStep):
-        return f'"{value.text}"' + (f" (when {readable(value.when.source)})" if value.when else "")
+        when = f" (when {readable(value.when.source)})" if value.when else ""
+        return f'"{value.text}"' + when + (" (corrects the profile)" if value.corrects else "")
     if isinstance(value, tuple) and all(  # a check's standing_fix: (standing, its steps)
         isinstance(item, tuple)
         and len(item) == 2

@@ -1372,6 +1372,9 @@ class _Context:
             eligible_by=eligible,
             standing_if_not_met=if_not_met,
             standing_steps=standing_steps(check.check, stepped.get(status), run.facts),
+            standing_corrections=standing_steps(
+                check.check, stepped.get(status), run.facts, corrects=True
+            ),
         )
 
     def reading_standings(

@@ -171,6 +171,9 @@ class CheckResult:
     # ``standing_if_not_met``; ambiguous: the standing under the reading in effect, see
     # ``reading_standings``) that can still be taken, their facts filled in
     standing_steps: tuple[str, ...] = ()
+    # those of them that correct the profile (rule-format.md: ``corrects``): not offered for a
+    # standing that is itself not known
+    standing_corrections: tuple[str, ...] = ()
     unknown_standing: UnknownStanding | None = None  # not met, its standing not known (above)
     # unknown because whether the check applies at all depends on what the profile leaves
     # unknown (a credential revoked unless its dues are paid): (what, how to give it) for each
@@ -382,18 +385,18 @@ def default_standing(readings: tuple[ReadingStanding, ...]) -> str | None:
 
 
 def standing_steps(
-    check: Check | None, standing: str | None, facts: Mapping[str, Any]
+    check: Check | None, standing: str | None, facts: Mapping[str, Any], corrects: bool = False
 ) -> tuple[str, ...]:
     """The ways forward ``check`` gives for ``standing`` that can be taken on ``facts`` (a step
     whose ``when`` is not true, an appeal whose window has closed, is left out), with the facts
-    each names filled in."""
+    each names filled in. ``corrects``: only those that correct the profile."""
     steps = dict(check.standing_fix).get(standing) if check is not None and standing else None
     if not steps:
         return ()
     return tuple(
         fill_facts(step.text, {path: lookup(facts, path) for path in fact_placeholders(step.text)})
         for step in steps
-        if step.when is None or truthy(step.when(facts))
+        if (step.when is None or truthy(step.when(facts))) and (not corrects or step.corrects)
     )
 
 

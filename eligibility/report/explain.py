@@ -123,9 +123,9 @@ def explain(result: CheckResult, policies: Mapping[str, Policy]) -> Explanation:
         actions = tuple(a for a in actions if a.if_given and set(a.steps) <= giving) + tuple(
             Action((f"if it turns out not met: {step}",), ())
             for step in result.standing_steps
-            # a step that is itself conditional ("if AAPC's records show it active, correct the
+            # a correction of the profile ("if AAPC's records show it active, correct the
             # profile") answers a standing the profile's data gives, not one still unknown
-            if not step.startswith("if ")
+            if step not in result.standing_corrections
         )
     if result.eligible_by is not None and not standing_steps:
         actions = _dated(actions, result.eligible_by, pathways, policies, body)

@@ -133,10 +133,13 @@ class Node:
 class StandingStep:
     """A way forward for a standing (rule-format.md, ``standing.fix``): its words, with facts in
     braces filled in when it is shown (``{recert.CCS.appeal.by}``), and when it can be taken
-    (``when``: JsonLogic over the facts), so that a window that has closed is not offered."""
+    (``when``: JsonLogic over the facts), so that a window that has closed is not offered.
+    ``corrects``: a correction of the profile for when the body's records show otherwise, which
+    answers a standing the profile's data gives, not one that is itself not known."""
 
     text: str
     when: Compiled | None = None
+    corrects: bool = False
 
     @property
     def reads(self) -> tuple[str, ...]:
@@ -1307,7 +1310,7 @@ def _check(
 def _standing_step(
     path: Path, text: str, where: list, raw: str | Mapping[str, Any], facts, open_policies, known
 ) -> StandingStep:
-    """A way forward for a standing: words alone, or ``{text, when}``."""
+    """A way forward for a standing: words alone, or ``{text, when, corrects}``."""
     if isinstance(raw, str):
         return StandingStep(raw)
     when = raw.get("when")
@@ -1316,6 +1319,7 @@ def _standing_step(
         _compile(path, text, [*where, "when"], when, facts, open_policies, known)
         if when is not None
         else None,
+        bool(raw.get("corrects", False)),
     )
 
 
