@@ -16,7 +16,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cached_property, lru_cache
-from itertools import compress
+from itertools import compress, product
 from operator import itemgetter
 from typing import Any
 
@@ -31,6 +31,7 @@ from eligibility.engine.results import (
     NO_RULES,
     NOT_APPLICABLE,
     NOT_MET,
+    STANDING_ORDER,
     UNKNOWN,
     CheckResult,
     EligibleBy,
@@ -39,6 +40,7 @@ from eligibility.engine.results import (
     PolicyReading,
     ReadingStanding,
     Review,
+    UnknownStanding,
     closest_pathway,
     default_standing,
     first_day,
@@ -984,6 +986,29 @@ def explain_profile(
     )
 
 
+def _deciding(
+    requires: NodeResult | None, conditions: tuple[tuple[str, int], ...]
+) -> tuple[tuple[str, str], ...]:
+    """What a standing that reads conditions not known depends on: each unknown leaf under
+    them, by its words, with how to give what it lacks (its fact's supply)."""
+    if requires is None:
+        return ()
+    wanted = {cid for cid, _ in conditions}
+    found: dict[tuple[str, str], None] = {}
+
+    def walk(result: NodeResult, under: bool) -> None:
+        under = under or result.node.id in wanted
+        if result.children:
+            for child in result.children:
+                walk(child, under)
+        elif under and result.status == UNKNOWN:
+            how = dict(result.node.supply).get(result.missing[0]) if result.missing else None
+            found[(result.node.text, how or f"tell us: {result.node.text}")] = None
+
+    walk(requires, False)
+    return tuple(found)
+
+
 def _logic_tree(node: Node) -> Any:
     """What decides whether ``node`` holds: its kind and its leaves' logic."""
     if node.kind == "leaf":
@@ -1349,6 +1374,12 @@ class _Context:
             root = self.plan.slots[check.root].node.id
             status = AMBIGUOUS if root in differing else CODE_STATUS[codes[check.root]]
         standing = self.standing(check, status, run)
+        may_be = self.standings(check, status, run) if status == NOT_MET else ()
+        unknown_standing = (
+            UnknownStanding(may_be, _deciding(requires, check.standing_conditions))
+            if len(may_be) > 1
+            else None
+        )
         if_not_met = self.standing(check, NOT_MET, run) if status == UNKNOWN else None
         readings = (
             self.reading_standings(check, requires, run)
@@ -1375,6 +1406,7 @@ class _Context:
             standing_corrections=standing_steps(
                 check.check, stepped.get(status), run.facts, corrects=True
             ),
+            unknown_standing=unknown_standing,
         )
 
     def reading_standings(
@@ -1642,19 +1674,36 @@ class _Context:
     @staticmethod
     def standing(check: _CheckPlan, status: str, run: _Run) -> str | None:
         """The check's standing (active, inactive ...) when its answer is ``status``, if its
-        rules give one."""
+        rules give one; None when it depends on a condition not known (see ``standings``)."""
+        found = _Context.standings(check, status, run)
+        return found[0] if len(found) == 1 else None
+
+    @staticmethod
+    def standings(check: _CheckPlan, status: str, run: _Run) -> tuple[str, ...]:
+        """The standings the check may have when its answer is ``status``: one, or (a not-met
+        answer whose standing reads a condition not known: at risk if a first period was
+        pro-rated enough, revoked if not) each it has under that condition met or not, in
+        STANDING_ORDER; empty when its rules give none."""
         if status == MET:
-            return check.check.standing_met  # type: ignore[union-attr]
+            met_standing = check.check.standing_met  # type: ignore[union-attr]
+            return (met_standing,) if met_standing else ()
         if status != NOT_MET:
-            return None
+            return ()
         if check.standing is not None:
-            return run.values[check.standing]
-        if check.standing_logic is not None:
-            codes = run.codes_of(check)
-            met = {MET_CODE: True, NOT_MET_CODE: False}
-            conditions = {cid: met.get(codes[slot]) for cid, slot in check.standing_conditions}
-            return check.standing_logic({**run.facts, CONDITIONS_KEY: conditions})
-        return None
+            value = run.values[check.standing]
+            return (value,) if value else ()
+        if check.standing_logic is None:
+            return ()
+        codes = run.codes_of(check)
+        met = {MET_CODE: True, NOT_MET_CODE: False}
+        conditions = {cid: met.get(codes[slot]) for cid, slot in check.standing_conditions}
+        unknown = [cid for cid, value in conditions.items() if value is None]
+        found = set()
+        for values in product((True, False), repeat=len(unknown)):
+            read = {**conditions, **dict(zip(unknown, values, strict=True))}
+            found.add(check.standing_logic({**run.facts, CONDITIONS_KEY: read}))
+        found.discard(None)
+        return tuple(sorted(found, key=lambda name: (*STANDING_ORDER, name).index(name)))
 
     def outcome(
         self,

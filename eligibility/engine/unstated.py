@@ -298,7 +298,8 @@ def _merged_check(
         )
     ):
         steps = ()
-    unknown_standing = None
+    # one a condition not known gives (engine/plan.py), while the answer stays not met
+    unknown_standing = result.unknown_standing if status == NOT_MET else None
     if status == NOT_MET and standing is None and result.standing is not None:
         unknown_standing = UnknownStanding(
             tuple(
@@ -327,7 +328,8 @@ def _merged_check(
             result.eligible_by,
             result.standing_steps,
         )
-        and unknown_standing is None
+        and unknown_standing is result.unknown_standing
+        and (result.unknown_standing is None or status == NOT_MET)
         and not applies
     ):
         return result
