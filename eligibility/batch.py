@@ -606,7 +606,8 @@ class CohortChecker:
             _step_words(lacking),
             # the day a letter's step is dated by, and whether it says to keep working
             (eligible.day, eligible.pathway.id, eligible.jobs_continue) if eligible else None,
-            outcome.failed if eligible else (),  # another pathway a step also completes
+            # another pathway a step also completes, and which of them wait on a question
+            (outcome.failed, outcome.ambiguous, outcome.unknown) if eligible else (),
         )
         words = self._words.get(key)
         if words is None:
@@ -625,6 +626,7 @@ class CohortChecker:
                     outcome.supply,
                     outcome.failed,
                     outcome.applies,
+                    outcome.ambiguous + outcome.unknown,
                 ),
             )
             self._words.put(key, words)

@@ -52,18 +52,25 @@ def closest_name(check: Check | None, lacking: tuple[NodeResult, ...]) -> str:
     return pathway.title
 
 
-def _others(check: Check | None, closest: Node, failed: tuple[str, ...]) -> tuple[NodeResult, ...]:
+def _others(
+    check: Check | None, closest: Node, failed: tuple[str, ...], unsettled: tuple[str, ...] = ()
+) -> tuple[NodeResult, ...]:
     """The other pathways not met whose steps read alike for every student (each condition
     they lack has a fixed fix: no date, no count, no fact in it), as trees: a way that completes
     one of them and the closest is a step taken today, as ``check`` finds it. The others'
-    steps could not be the closest's alone."""
+    steps could not be the closest's alone. A pathway with a condition ``unsettled`` (ambiguous
+    or unknown: its step is to settle or give it) is left out: taken for met, its other steps
+    would seem to complete it alone."""
     if check is None or check.requires.kind != "any":
         return ()
     out = []
     for pathway in check.requires.children:
         if pathway.id == closest.id:
             continue
-        lacking = [n for n in pathway.walk() if n.kind == "leaf" and n.id in failed]
+        leaves = [n for n in pathway.walk() if n.kind == "leaf"]
+        if any(n.id in unsettled for n in leaves):
+            continue
+        lacking = [n for n in leaves if n.id in failed]
         if lacking and all(
             n.fix
             and not n.fix_reads
@@ -107,6 +114,7 @@ def next_step(
     supply: tuple[tuple[str, str], ...] = (),
     failed: tuple[str, ...] = (),
     applies: tuple[tuple[str, str], ...] = (),
+    unsettled: tuple[str, ...] = (),
 ) -> str:
     """What to do first, in the words ``check`` uses for its steps: for an answer not met, the
     steps that complete the closest pathway (together), or the first of the ways forward the
@@ -119,7 +127,9 @@ def next_step(
     to settle an open question; a step that also completes another pathway (``failed``: the
     ids of every condition not met) is one taken today, not dated. ``supply``: (condition id,
     how to give it) where what the profile leaves unknown (a field not stated) decides it.
-    ``applies``: (what, how to give it) where that decides whether the check applies at all."""
+    ``applies``: (what, how to give it) where that decides whether the check applies at all.
+    ``unsettled``: the ids of the conditions ambiguous or unknown (another pathway with one is
+    not taken for completed by a step)."""
     if status == NOT_MET and standing_steps:  # each a way of its own (check lists them apart)
         return standing_steps[0]
     if status == AMBIGUOUS:
@@ -128,7 +138,7 @@ def next_step(
         pathway = _closest(check, lacking)
         if pathway is None:
             return ""
-        others = _others(check, pathway, failed) if eligible is not None else ()
+        others = _others(check, pathway, failed, unsettled) if eligible is not None else ()
         trees = (_tree(pathway, {leaf.node.id: leaf for leaf in lacking}), *others)
         actions = _actions(trees, policies, body)
         if eligible is not None:

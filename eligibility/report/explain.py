@@ -157,7 +157,8 @@ def _applies_unknown(
     giving = Action(tuple(how for _, how in result.applies_unknown), (), if_given=True)
     root_met = result.requires is not None and result.requires.status == MET
     closest = None if root_met else next((p for p in pathways if p.status != MET), None)
-    actions = (giving,) if root_met else (giving, *_actions(pathways, policies, body))
+    ways = () if root_met else _waited(_actions(pathways, policies, body), pathways, policies, body)
+    actions = (giving, *ways)
     return Explanation(result, HEADLINES[UNKNOWN], verdict, closest, actions, (), policies)
 
 

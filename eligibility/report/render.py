@@ -266,7 +266,8 @@ def explanation_text(report: ProfileReport, e: Explanation, colour: bool = False
         lines += _assumption_lines(r.requires)
     if e.actions:
         # what decides whether the check applies settles the answer, either way
-        heading = "What would settle this" if r.applies_unknown else "What would make this met"
+        settles = r.applies_unknown and len(e.actions) == 1
+        heading = "What would settle this" if settles else "What would make this met"
         lines += ["", heading + (" (any one):" if len(e.actions) > 1 else ":")]
         lines += [f"  - {line}" for line in action_lines(e)]
     lines += _ambiguity_lines(e)

@@ -5,8 +5,10 @@ in both, and steps taken together read as one sentence ("..., dated D or later, 
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
+import json
 import re
 from collections import Counter
 from datetime import date
@@ -20,7 +22,7 @@ from eligibility.api import check_profile
 from eligibility.cli import main
 from eligibility.engine.results import AMBIGUOUS, NOT_MET
 from eligibility.inputs.cohort import parse_item, read_items
-from eligibility.inputs.profiles import load_profile
+from eligibility.inputs.profiles import load_profile, profile_from_data
 from eligibility.report.answerwords import codes, in_words
 from eligibility.report.explain import explain, steps_text
 from tests.conftest import PROFILES
@@ -310,3 +312,97 @@ def test_a_letter_that_also_completes_the_closest_pathway_is_not_dated(tmp_path,
         )
         assert "for a letter that meets AAPC's rules -> Option" in text.stdout
         assert " or later" not in text.stdout
+
+
+# A part-time current job whose months an open question decides, beside a past job its employer
+# can no longer verify: on 2027-06-01 option 2 waits on the question, option 3 on Practicode and a
+# course (a generated student, a reviewer's find)
+PART_TIME = {
+    "profile_version": 1,
+    "candidate_id": "S000202",
+    "name": "Student 202",
+    "as_of": "2026-11-22",
+    "education": {"highest_level": "hs_diploma"},
+    "work_history": [
+        {
+            "id": "job0",
+            "start_date": "2025-08-28",
+            "end_date": None,
+            "directly_assigns_codes": True,
+            "code_sets": ["HCPCS-II"],
+            "hours_per_week": 20,
+        },
+        {
+            "id": "job1",
+            "start_date": "2025-03-23",
+            "end_date": "2025-09-30",
+            "directly_assigns_codes": True,
+            "code_sets": ["HCPCS-II", "ICD-10-CM"],
+            "employer_can_still_verify": False,
+        },
+    ],
+    "verification_letters": [
+        {
+            "covers_work_id": "job0",
+            "author_role": "employer",
+            "on_letterhead": True,
+            "hand_signed": True,
+            "signed": True,
+            "letter_date": "2026-11-22",
+            "stated_start": "2025-08-28",
+            "states_to_present": True,
+            "contact_info_present": True,
+            "format": "pdf_non_editable",
+        }
+    ],
+    "training": [
+        {
+            "program_type": "school_certificate",
+            "completed": False,
+            "completion_date": None,
+            "hours": {"value": 120, "unit": "contact_hours"},
+            "topics": ["cpt_basic", "hcpcs_level_ii", "icd_cm_basic", "medical_terminology"],
+        }
+    ],
+    "memberships": [{"organization": "AAPC", "renewal_month": 3}],
+}
+
+
+def test_a_pathway_waiting_on_a_question_is_not_taken_for_completed(tmp_path, rulebook) -> None:
+    """The batch took option 2's open question for settled, so Practicode seemed to complete it
+    alone, and the closest pathway's way (Practicode and a course) was dropped as not minimal:
+    the next step was empty where check gives one."""
+    cohort = tmp_path / "cohort.jsonl"
+    cohort.write_text(json.dumps(PART_TIME) + "\n", encoding="utf-8")
+    day = "2027-06-01"
+    out = tmp_path / "report.csv"
+    args = ["batch", str(cohort), "--cert", "CPC-full", "--out", str(out), "--as-of", day]
+    assert CliRunner().invoke(main, args).exit_code in (0, 1)
+    (row,) = csv.DictReader(io.StringIO(out.read_text(encoding="utf-8")))
+    (answer,) = check_profile(
+        parse_item(next(iter(read_items(cohort))), date.fromisoformat(day)).profile,
+        ["CPC-full"],
+        date.fromisoformat(day),
+        None,
+        rulebook,
+    ).results
+    assert row["status"] == answer.status == NOT_MET
+    assert row["next_step"] and row["next_step"] == _first_way(answer, rulebook)
+
+
+def test_a_letter_is_dated_where_whether_the_check_applies_is_not_known(rulebook) -> None:
+    """Y92 without her paid-through date: whether her CPC-A is still held is not known, and the
+    ways to its removal, given where it applies, date the letter as they do with the date."""
+    data = copy.deepcopy(load_profile(PROFILES / "y92-letter-today-too-few.yaml").data)
+    for membership in data["memberships"]:
+        del membership["paid_through"]
+    (answer,) = check_profile(
+        profile_from_data(data, "y92"), ["CPC-A-removal"], None, None, rulebook
+    ).results
+    assert answer.applies_unknown
+    ways = [steps_text(a.steps) for a in explain(answer, rulebook.policies).actions]
+    assert (
+        "ask your employer, supervisor or HR department for a letter that meets AAPC's rules,"
+        " dated 2027-09-14 or later, and keep working in your current coding job until 2027-09-14"
+        in ways
+    )
