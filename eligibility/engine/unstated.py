@@ -284,11 +284,20 @@ def _merged_check(
     standing = result.standing
     if any(other.standing != standing for other in others):
         standing = None  # the standing depends on what is not known
+    # not met as the profile is read, unknown under the readings: were it not met, its standing
+    # is the one read, while every reading not met agrees
+    if_not_met = result.standing_if_not_met
+    if (
+        status == UNKNOWN
+        and result.status == NOT_MET
+        and all(o.status == MET or _if_not_met(o) == result.standing for o in others)
+    ):
+        if_not_met = result.standing
     # its own ways forward, as the profile states it, while every reading has that standing
     # (or, unknown, would have were it not met)
     steps = result.standing_steps
     if (
-        (standing is None and result.standing is not None)
+        (standing is None and result.standing is not None and if_not_met != result.standing)
         or any(
             other.status != MET and _if_not_met(other) != _if_not_met(result) for other in others
         )
@@ -331,11 +340,13 @@ def _merged_check(
         and unknown_standing is result.unknown_standing
         and (result.unknown_standing is None or status == NOT_MET)
         and not applies
+        and if_not_met == result.standing_if_not_met
     ):
         return result
     return replace(
         result,
         applies_unknown=applies,
+        standing_if_not_met=if_not_met,
         requires=requires,
         recommends=recommends,
         status=status,
