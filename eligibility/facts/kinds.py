@@ -41,7 +41,13 @@ from eligibility.dates import (
     parse,
     span,
 )
-from eligibility.inputs.formatversion import FIRST, FORMAT1_NONE, format1_readings, version_of
+from eligibility.inputs.formatversion import (
+    BOOKKEEPING,
+    FIRST,
+    FORMAT1_NONE,
+    format1_readings,
+    version_of,
+)
 
 if TYPE_CHECKING:
     from eligibility.facts.book import Definition
@@ -679,8 +685,10 @@ class Ledger:
 
 
 def _canonical(record: Mapping[str, Any]) -> bytes:
-    """A record's content as a sort key: records listed in any order are read in one."""
-    return orjson.dumps(record, option=orjson.OPT_SORT_KEYS, default=str)
+    """A record's content as a sort key: records listed in any order, and their bookkeeping
+    (a note, a document id) told any way, are read in one."""
+    content = {key: value for key, value in record.items() if key not in BOOKKEEPING}
+    return orjson.dumps(content, option=orjson.OPT_SORT_KEYS, default=str)
 
 
 def _total(values: Iterable[float]) -> float:

@@ -33,6 +33,9 @@ FORMAT1_NONE: dict[tuple[Path, str], str] = {
 # A field that another field's ``true`` implies: a hand-signed letter is signed, in every format,
 # so a letter with ``hand_signed: true`` and no ``signed`` is not missing anything.
 IMPLIED_BY = {"signed": "hand_signed"}
+# fields for people on any record (profile-format.md, "Bookkeeping fields"): the rules never read
+# them, so nothing that orders records may either
+BOOKKEEPING = frozenset({"source_document_ids", "verified", "note"})
 
 # A field that another field, when given, replaces: a job that says its role_function is not read
 # through the older directly_assigns_codes, so leaving that flag out changes nothing.

@@ -194,6 +194,36 @@ CREDENTIAL_TWICE = {
         },
     ],
 }
+# Two AAPC memberships paid through the same day, renewing in different months: which one gives
+# the renewal month (so the CEU periods) was tie-broken by each record's whole content, note and
+# document ids included, so retelling those changed the CPC renewal (Hypothesis found it).
+_MEMBERSHIP = {
+    "organization": "AAPC",
+    "paid_through": "2012-03-01",
+    "type": "student",
+    "note": "",
+    "verified": False,
+    "source_document_ids": [],
+    "late_fee_paid": False,
+    "status": "current",
+}
+TIED_MEMBERSHIPS = {
+    "profile_version": 1,
+    "as_of": "2012-01-01",
+    "work_history": [
+        {
+            "id": "job-0",
+            "start_date": "2012-01-01",
+            "directly_assigns_codes": True,
+            "code_sets": ["CPT", "ICD-10-CM"],
+        }
+    ],
+    "credentials": [{"id": "CPC"}, {"id": "COC"}, {"id": "CEMC"}, {"id": "CPC-A"}],
+    "memberships": [
+        {**_MEMBERSHIP, "start_date": "2012-01-01", "renewal_month": 2},
+        {**_MEMBERSHIP, "renewal_month": 1},
+    ],
+}
 CRASH_PROFILES = (
     UNNAMED_JOB_LETTER,
     OPEN_ENDED_CYCLE,
@@ -475,6 +505,7 @@ def _answers(rulebook, data: dict[str, Any]) -> Any:
 @given(profile=valid_profiles(), seed=st.integers(0, 2**32 - 1))
 @example(profile=CREDENTIAL_TWICE, seed=0)
 @example(profile=UNNAMED_JOB_LETTER, seed=0)
+@example(profile=TIED_MEMBERSHIPS, seed=91)
 def test_answers_do_not_depend_on_order_or_bookkeeping(rules, profile, seed):
     before, after = _answers(rules.book, profile), _answers(rules.book, variant(profile, seed))
     if "refused" in (before, after):
