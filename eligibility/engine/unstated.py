@@ -41,7 +41,7 @@ Explain = Callable[[Mapping[str, Any]], "tuple[CheckResult, ...]"]
 Setting = tuple[tuple[str | int, ...], Any]  # a field's path in the profile and a value for it
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per unknown: its values may be lists (code sets)
 class Unknown:
     """Something the profile does not pin down, and the values it may take besides the one the
     facts read."""

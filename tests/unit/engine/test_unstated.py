@@ -150,3 +150,21 @@ def test_a_ceu_record_without_its_date_is_read_in_each_period_and_in_none() -> N
     assert names == list(READINGS)
     placed = [dict(settings).get(("ceus", 0, "completion_date")) for _, settings in found.variants]
     assert placed[:3] == ["2026-02-28", "2025-02-28", "2024-02-28"]
+
+
+def test_code_sets_left_out_where_they_decide_are_asked_for_not_a_crash() -> None:
+    """X50's past coding job without its code sets: the values tried for them are lists, and
+    naming what decides an answer hashed them: "this is a fault of the program" for her whole
+    profile (Hypothesis found it)."""
+    data = copy.deepcopy(load_profile(PROFILES / "x50-left-out.yaml").data)
+    job = next(j for j in data["work_history"] if j["id"] == "job-2")
+    del job["code_sets"]
+    report = check_profile(profile_from_data(data, "x50.yaml"))  # every check
+
+    def missing(node):
+        return (
+            [] if node is None else [*node.missing, *(m for c in node.children for m in missing(c))]
+        )
+
+    asked = {m for r in report.results for m in (*missing(r.requires), *missing(r.recommends))}
+    assert "job-2: code_sets (not stated)" in asked
