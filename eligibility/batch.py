@@ -601,7 +601,9 @@ class CohortChecker:
             body,
             status,
             steps,
-            (unknown, outcome.supply, outcome.applies) if status == UNKNOWN else (),
+            (unknown, outcome.supply, outcome.applies, _step_words(outcome.gaps))
+            if status == UNKNOWN
+            else (),
             outcome.questions,
             _step_words(lacking),
             # the day a letter's step is dated by, and whether it says to keep working
@@ -627,6 +629,7 @@ class CohortChecker:
                     outcome.failed,
                     outcome.applies,
                     outcome.ambiguous + outcome.unknown,
+                    outcome.gaps,
                 ),
             )
             self._words.put(key, words)
@@ -646,6 +649,7 @@ def _step_words(lacking: tuple[NodeResult, ...]) -> tuple[Any, ...]:
             f.node.grows and f.shortfall,
             f.fix_facts,
             f.fix_closed,
+            f.fix_unsure,
             f.readings,  # an open question's step names it
         )
         for f in lacking

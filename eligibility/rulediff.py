@@ -58,6 +58,7 @@ FIELD_WORDS = {
     "unit": "unit",
     "fix": "fix",
     "fix_when": "fix offered while",
+    "fix_unsure": "fix said when unsure the window is open",
     "details": "details",
     "sources": "sources",
     "confidence": "confidence",

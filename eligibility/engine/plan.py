@@ -101,6 +101,9 @@ class Outcome:
     # unknown because whether the check applies depends on what the profile leaves unknown:
     # (what, how to give it), as ``CheckResult.applies_unknown``
     applies: tuple[tuple[str, str], ...] = ()
+    # unknown under the readings of what the profile leaves unknown (engine/unstated): every
+    # unmet leaf as ``check`` shows it, from which its ways forward are made
+    gaps: tuple[NodeResult, ...] = ()
 
     @property
     def eligible_by(self) -> date | None:
@@ -996,16 +999,16 @@ def _deciding(
     wanted = {cid for cid, _ in conditions}
     found: dict[tuple[str, str], None] = {}
 
-    def walk(result: NodeResult, under: bool) -> None:
-        under = under or result.node.id in wanted
-        if result.children:
+    def walk(result: NodeResult) -> None:
+        if result.node.id not in wanted:
             for child in result.children:
-                walk(child, under)
-        elif under and result.status == UNKNOWN:
-            how = dict(result.node.supply).get(result.missing[0]) if result.missing else None
-            found[(result.node.text, how or f"tell us: {result.node.text}")] = None
+                walk(child)
+            return
+        for leaf in result.leaves():
+            if leaf.status == UNKNOWN:
+                found[(leaf.node.text, leaf.how_to_give or f"tell us: {leaf.node.text}")] = None
 
-    walk(requires, False)
+    walk(requires)
     return tuple(found)
 
 

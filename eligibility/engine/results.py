@@ -10,7 +10,7 @@ the first one not met. The engine (``engine/plan.py``) fills these in from one r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
@@ -68,6 +68,9 @@ class NodeResult:
     # the values of the facts the condition's fix names (``Node.fix_reads``), when not met
     fix_facts: tuple[tuple[str, Any], ...] = ()
     fix_closed: bool = False  # its ``fix_when`` is false on the facts: no fix is offered
+    # its ``fix_when`` holds under some readings of what the profile leaves unknown and not
+    # under others: the fix said is the rule's ``fix_unsure`` (none without one)
+    fix_unsure: bool = False
     # False when the node's ``assumes_unless`` fact is true: its answer does not rest on its
     # assumption, whatever that answer is
     assumed: bool = True
@@ -75,9 +78,26 @@ class NodeResult:
     @property
     def fix(self) -> str | None:
         """The condition's fix as the candidate reads it: the facts it names filled in; None
-        while its ``fix_when`` is false (a window that has closed)."""
-        fix = None if self.fix_closed else self.node.fix
+        while its ``fix_when`` is false (a window that has closed); its ``fix_unsure`` while
+        what the profile leaves unknown decides whether it is."""
+        if self.fix_unsure:
+            fix = self.node.fix_unsure
+        else:
+            fix = None if self.fix_closed else self.node.fix
         return fill_facts(fix, dict(self.fix_facts)) if fix and self.fix_facts else fix
+
+    @property
+    def how_to_give(self) -> str | None:
+        """How to give the first thing this unknown condition lacks, where the rules say
+        (its fact's ``supply``)."""
+        return dict(self.node.supply).get(self.missing[0]) if self.missing else None
+
+    def leaves(self) -> Iterator[NodeResult]:
+        """The conditions without children at or under this one, in the tree's order."""
+        if not self.children:
+            yield self
+        for child in self.children:
+            yield from child.leaves()
 
     @property
     def depends_on(self) -> tuple[str, ...]:
@@ -345,17 +365,23 @@ def mark_ambiguous(
     ):
         return result
     status = AMBIGUOUS if readings is not None else result.status
+    # a question to settle is one thing more a pathway lacks, as a step is
+    return replace(ranked(result, status, children), readings=readings or ())
+
+
+def ranked(result: NodeResult, status: str, children: tuple[NodeResult, ...]) -> NodeResult:
+    """``result`` with another answer or children (a condition made ambiguous or unknown after
+    the run): how far it is again (a leaf not met, unknown or ambiguous lacks one thing), and an
+    ``any``'s children closest first again."""
     distance = result.distance
-    if not children:  # a question to settle is one thing more a pathway lacks
+    if not children:
         distance = max(distance, int(status != MET))
     elif result.node.kind == "all":
         distance = sum(child.distance for child in children)
-    else:  # closest first again: settling a question counts, as a step does
+    else:
         children = tuple(sorted(children, key=_closeness))
         distance = min(child.distance for child in children)
-    return replace(
-        result, children=children, readings=readings or (), status=status, distance=distance
-    )
+    return replace(result, children=children, status=status, distance=distance)
 
 
 def shortfall_of(operator: str, found: Any, needed: Any) -> float | None:

@@ -31,6 +31,7 @@ from eligibility.engine.results import (
     closest_pathway,
     default_standing,
     lacking_leaves,
+    ranked,
 )
 from eligibility.inputs.formatversion import imprecise_dates, not_stated
 
@@ -189,17 +190,27 @@ def unstated_assessment(
         if outcome.status == UNKNOWN
         and len({(o.outcomes[i].status == NOT_APPLICABLE) for o in (answer, *others)}) > 1
     ]
-    if results or changed or unsure or applying:
+    # which conditions the answer lists, as check shows them (a condition one reading hides
+    # is not made unknown by it; one only another reading shows is)
+    differing = [i for i, outcome in enumerate(outcomes) if outcome is not answer.outcomes[i]]
+    if results or differing:
         trees = results or assess(data, True).results
         merged = with_unstated(data, trees, lambda changed: assess(changed, True).results, as_of)
         results = merged if results else results
+        for i in differing:
+            outcomes[i] = replace(outcomes[i], **_shown_statuses(merged[i]))
         for i in changed:  # what the closest pathway lacks, as the merged tree has it (its
             # dates the latest the readings give, whichever pathway each found closest)
             closest = closest_pathway(merged[i].requires) if merged[i].requires else None
             lacking = lacking_leaves(closest, settle=True) if closest else []
             outcomes[i] = replace(outcomes[i], lacking=tuple(lacking))
         for i in unsure:
-            outcomes[i] = replace(outcomes[i], supply=_supply(merged[i].requires))
+            root = merged[i].requires
+            outcomes[i] = replace(
+                outcomes[i],
+                supply=_supply(root),
+                gaps=tuple(lacking_leaves(root, settle=True)) if root is not None else (),
+            )
         for i in applying:
             outcomes[i] = replace(outcomes[i], applies=merged[i].applies_unknown)
     return replace(
@@ -263,6 +274,7 @@ def _merged_check(
         [other.requires for other in others],
         [(u, a.requires) for u, a in alone],
         unknowns,
+        shown_elsewhere=True,
     )
     recommends = _merged_node(
         result.recommends,
@@ -378,22 +390,29 @@ def _applies_unknown(
     return tuple(dict.fromkeys((u.named, u.how) for u in deciding))
 
 
+def _shown_statuses(result: CheckResult) -> dict[str, tuple[str, ...]]:
+    """The check's conditions not met, unknown and ambiguous as its (merged) tree shows them,
+    in the rule's order, as a cohort's outcome lists them."""
+    found = (
+        {leaf.node.id: leaf.status for leaf in result.requires.leaves() if leaf.node.kind == "leaf"}
+        if result.requires is not None
+        else {}
+    )
+    order = [n.id for n in result.requires.node.walk() if n.id in found] if found else []
+    return {
+        key: tuple(i for i in order if found[i] == status)
+        for key, status in (("failed", NOT_MET), ("unknown", UNKNOWN), ("ambiguous", AMBIGUOUS))
+    }
+
+
 def _supply(root: NodeResult | None) -> tuple[tuple[str, str], ...]:
     """(leaf id, how to give it) for each unknown leaf under ``root`` that names how to give
     what it lacks: the way for the first thing it lacks, as an explanation's step says it."""
     found: dict[str, str] = {}
-
-    def walk(result: NodeResult) -> None:
-        if result.children:
-            for child in result.children:
-                walk(child)
-        elif result.status == UNKNOWN and result.missing:
-            how = dict(result.node.supply).get(result.missing[0])
-            if how:
-                found.setdefault(result.node.id, how)
-
-    if root is not None:
-        walk(root)
+    for leaf in root.leaves() if root is not None else ():
+        how = leaf.how_to_give if leaf.status == UNKNOWN else None
+        if how:
+            found.setdefault(leaf.node.id, how)
     return tuple(found.items())
 
 
@@ -424,7 +443,11 @@ def _merged_node(
     others: list[NodeResult | None],
     alone: list[tuple[Unknown, NodeResult | None]],
     unknowns: Sequence[Unknown],
+    shown_elsewhere: bool = False,
 ) -> NodeResult | None:
+    """``node`` under every reading: a condition whose answer differs is unknown, with what
+    decides it. With ``shown_elsewhere`` (what a check requires; its recommendations' warnings
+    are not steps), a condition only another reading shows is shown too, unknown."""
     if node is None:
         return node
     children = tuple(
@@ -433,26 +456,30 @@ def _merged_node(
             [_child(other, child) if other is not None else None for other in others],
             [(u, _child(a, child) if a is not None else None) for u, a in alone],
             unknowns,
+            shown_elsewhere,
         )
         for child in node.children
     )
     if all(other is None or other.status == node.status for other in others):
-        reached = _latest_day(node.reached_on, [o.reached_on for o in others if o is not None])
+        if node.node.fix_when is not None and node.status != MET:
+            node = _fix_window(node, [o for o in others if o is not None])
+        readings = [r for r in (node, *others) if r is not None]
+        reached = _latest_day(node.reached_on, [o.reached_on for o in readings[1:]])
         if reached != node.reached_on:  # its numbers differ too: the range, the most it lacks
-            readings = [r for r in (node, *others) if r is not None]
             shortfalls = [r.shortfall for r in readings if r.shortfall is not None]
-            return replace(
+            node = replace(
                 node,
-                children=children,
                 reached_on=reached,
                 found_range=_found_range(readings),
                 shortfall=max(shortfalls) if shortfalls else node.shortfall,
             )
-        if children != node.children:
-            return replace(node, children=children)
+        if children != node.children:  # closest first again, as far as each lacks
+            return ranked(node, node.status, children)
         return node
     if node.node.kind != "leaf":
-        return replace(node, status=UNKNOWN, children=children, shortfall=None, reached_on=None)
+        if shown_elsewhere:
+            children = _with_shown_elsewhere(node, children, others, alone, unknowns)
+        return ranked(replace(node, shortfall=None, reached_on=None), UNKNOWN, children)
     deciding = list(
         dict.fromkeys(u for u, a in alone if a is not None and a.status != node.status)
     ) or list(unknowns)
@@ -460,11 +487,76 @@ def _merged_node(
     # want of what is left out: naming the fact too would ask for the same thing twice
     answered = any(o is not None and o.status in (MET, NOT_MET) for o in others)
     return replace(
-        _unknown_leaf(node),
-        node=replace(node.node, supply=(*node.node.supply, *((u.named, u.how) for u in deciding))),
-        missing=(*(() if answered else node.missing), *(u.named for u in deciding)),
+        _wanting(node, deciding, () if answered else node.missing),
         found_range=_found_range([node, *others]),
     )
+
+
+def _wanting(
+    leaf: NodeResult, deciding: Sequence[Unknown], missing: tuple[str, ...] = ()
+) -> NodeResult:
+    """``leaf`` unknown for want of what ``deciding`` names (after what it already ``missing``),
+    with how to give each."""
+    return replace(
+        _unknown_leaf(leaf),
+        node=replace(leaf.node, supply=(*leaf.node.supply, *((u.named, u.how) for u in deciding))),
+        missing=(*missing, *(u.named for u in deciding)),
+    )
+
+
+def _with_shown_elsewhere(
+    node: NodeResult,
+    children: tuple[NodeResult, ...],
+    others: list[NodeResult | None],
+    alone: list[tuple[Unknown, NodeResult | None]],
+    unknowns: Sequence[Unknown],
+) -> tuple[NodeResult, ...]:
+    """``children`` and, unknown, the conditions another reading shows and the profile as read
+    does not (``shown_if`` / ``hidden_if``): AHIMA's "no cycle has ended yet", shown when a cycle
+    whose end is known only to the month may not have ended. Whether it holds is what the
+    profile leaves unknown; without it no condition would say what to give."""
+    present = {child.node.id for child in children}
+    extra: dict[str, NodeResult] = {}
+    for other in others:
+        for child in other.children if other is not None else ():
+            if child.node.id not in present:
+                extra.setdefault(child.node.id, child)
+    if not extra:
+        return children
+    order = [child.id for child in node.node.children]
+    shown = [
+        _unknown_subtree(
+            child,
+            list(
+                dict.fromkeys(u for u, a in alone if a is not None and _child(a, child) is not None)
+            )
+            or list(unknowns),
+        )
+        for child in extra.values()
+    ]
+    return tuple(sorted((*children, *shown), key=lambda child: order.index(child.node.id)))
+
+
+def _unknown_subtree(node: NodeResult, deciding: list[Unknown]) -> NodeResult:
+    """``node`` and every condition under it unknown for want of what ``deciding`` names."""
+    if node.node.kind != "leaf":
+        return ranked(
+            replace(node, shortfall=None, reached_on=None),
+            UNKNOWN,
+            tuple(_unknown_subtree(child, deciding) for child in node.children),
+        )
+    # what it found is another reading's, not the profile's
+    return replace(_wanting(node, deciding), found=None, found_range=None)
+
+
+def _fix_window(node: NodeResult, others: Sequence[NodeResult]) -> NodeResult:
+    """A leaf whose fix window (``fix_when``) is open under some readings and closed under
+    others: the day it names may be past, so its ``fix_unsure`` is said. Open under every
+    reading, the profile as read names the earliest day (a date known to the month is read as
+    its first day)."""
+    if all(other.fix_closed == node.fix_closed for other in others):
+        return node
+    return replace(node, fix_closed=False, fix_unsure=True)
 
 
 def _found_range(results: Sequence[NodeResult | None]) -> tuple[float, float] | None:

@@ -27,7 +27,16 @@ from eligibility.engine.results import (
     combined,
 )
 from eligibility.inputs.questions import Group, sections
-from eligibility.report.explain import MISSING, _actions, _dated, _waited, settle_step, steps_text
+from eligibility.report.explain import (
+    MISSING,
+    Action,
+    _actions,
+    _dated,
+    _giving,
+    _waited,
+    settle_step,
+    steps_text,
+)
 from eligibility.rulebook.rules import Check, Node, Policy
 
 MAX_UNKNOWN_STEPS = 3  # an unknown answer names at most this many facts to supply, then "..."
@@ -115,6 +124,7 @@ def next_step(
     failed: tuple[str, ...] = (),
     applies: tuple[tuple[str, str], ...] = (),
     unsettled: tuple[str, ...] = (),
+    gaps: tuple[NodeResult, ...] = (),
 ) -> str:
     """What to do first, in the words ``check`` uses for its steps: for an answer not met, the
     steps that complete the closest pathway (together), or the first of the ways forward the
@@ -129,7 +139,9 @@ def next_step(
     how to give it) where what the profile leaves unknown (a field not stated) decides it.
     ``applies``: (what, how to give it) where that decides whether the check applies at all.
     ``unsettled``: the ids of the conditions ambiguous or unknown (another pathway with one is
-    not taken for completed by a step)."""
+    not taken for completed by a step). ``gaps``: an unknown answer's unmet conditions as
+    ``check`` shows them (engine/unstated), when what the profile leaves unknown makes it so:
+    its step is ``check``'s first way that gives what is unknown."""
     if status == NOT_MET and standing_steps:  # each a way of its own (check lists them apart)
         return standing_steps[0]
     if status == AMBIGUOUS:
@@ -148,15 +160,39 @@ def next_step(
         return in_words(steps_text(first.steps), codes(check)) if first else ""
     if status == UNKNOWN and applies:  # what decides whether it applies, given first
         return in_words(steps_text([how for _, how in applies]), codes(check))
+    if status == UNKNOWN and check is not None and gaps:
+        first = _giving_way(check, gaps, standing_steps, policies, body)
+        if first is not None:
+            return in_words(steps_text(first.steps), codes(check))
     if status == UNKNOWN and check is not None and unknown:
         nodes = {node.id: node for node in check.requires.walk()}
         given = dict(supply)  # what the profile leaves unknown, where it decides
-        steps = list(
+        # in the order of check's ways (explain.py sorts a way's steps by their words)
+        steps = sorted(
             dict.fromkeys(given.get(i) or _supply(nodes[i]) for i in unknown if i in nodes)
         )
         more = " and more" if len(steps) > MAX_UNKNOWN_STEPS else ""
         return in_words(steps_text(steps[:MAX_UNKNOWN_STEPS]) + more, codes(check))
     return ""
+
+
+def _giving_way(
+    check: Check,
+    gaps: tuple[NodeResult, ...],
+    standing_steps: tuple[str, ...],
+    policies: Mapping[str, Policy],
+    body: str | None,
+) -> Action | None:
+    """``check``'s first way forward, for an unknown answer with these unmet conditions, that
+    gives what is unknown: while a standing were it not met has ways of its own (revoked), only
+    one made wholly of giving it, as ``check`` keeps them."""
+    root = _tree(check.requires, {leaf.node.id: leaf for leaf in gaps})
+    pathways = root.children if root.node.kind == "any" else (root,)
+    actions = _actions(pathways, policies, body)
+    giving = _giving(pathways, policies, body) if standing_steps else None
+    return next(
+        (a for a in actions if a.if_given and (giving is None or set(a.steps) <= giving)), None
+    )
 
 
 def _supply(node: Node) -> str:

@@ -258,17 +258,13 @@ def _dated(
     if pathway is None:
         return actions
     day = eligible.day.isoformat()
-    waiting = {
-        step(leaf, policies, body)
-        for leaf in lacking_leaves(pathway)
-        if leaf.status == NOT_MET and leaf.node.closes_with_time and leaf.reached_on is None
-    }
+    waiting = _waiting(lacking_leaves(pathway), policies, body)
     dated = []
     for action in actions:
         # a way that also completes another pathway is one a step taken today may finish (a
         # letter asked for now, for work already done): dated, it would say to wait for nothing
         if action.completes == (pathway.node.id,) and waiting & set(action.steps):
-            steps = [f"{s}, dated {day} or later" if s in waiting else s for s in action.steps]
+            steps = _dated_steps(action.steps, waiting, day)
             if eligible.jobs_continue and not any(f"until {day}" in s for s in steps):
                 steps.append(f"keep working in your current coding job until {day}")
             action = Action(tuple(sorted(steps)), action.completes, action.if_given)
@@ -292,17 +288,28 @@ def _waited(
         pathway = by_id.get(action.completes[0]) if len(action.completes) == 1 else None
         lacking = lacking_leaves(pathway) if pathway is not None else []
         days = [leaf.reached_on for leaf in lacking if leaf.reached_on is not None]
-        waiting = {
-            step(leaf, policies, body)
-            for leaf in lacking
-            if leaf.status == NOT_MET and leaf.node.closes_with_time and leaf.reached_on is None
-        }
+        waiting = _waiting(lacking, policies, body)
         if days and waiting & set(action.steps):
-            day = max(days).isoformat()
-            steps = [f"{s}, dated {day} or later" if s in waiting else s for s in action.steps]
+            steps = _dated_steps(action.steps, waiting, max(days).isoformat())
             action = Action(tuple(sorted(steps)), action.completes, action.if_given)
         out.append(action)
     return tuple(out)
+
+
+def _waiting(
+    lacking: Sequence[NodeResult], policies: Mapping[str, Policy] | None, body: str | None
+) -> set[str]:
+    """The steps of the ``lacking`` conditions that close only with time and have no day of
+    their own: a letter asked for today vouches only for the months worked by today."""
+    return {
+        step(leaf, policies, body)
+        for leaf in lacking
+        if leaf.status == NOT_MET and leaf.node.closes_with_time and leaf.reached_on is None
+    }
+
+
+def _dated_steps(steps: Sequence[str], waiting: set[str], day: str) -> list[str]:
+    return [f"{s}, dated {day} or later" if s in waiting else s for s in steps]
 
 
 def _ways(

@@ -56,6 +56,7 @@ ALLOWED_EXTENSIONS: frozenset[str] = frozenset()
 ITERATORS = frozenset({"map", "filter", "reduce", "all", "some", "none"})
 PLACEHOLDERS = ("{credential}", "{name}", "{apprentice}")
 FIX_PLACEHOLDER = "{missing}"  # in a fix: the parts the condition lacks (report/explain.py)
+FIXES = ("fix", "fix_unsure")  # a condition's words for what to do: may name facts and {missing}
 STANDINGS = ("at risk", "inactive", "revoked")  # what a keeping check's standing.not_met gives
 
 _COMPARISONS = frozenset({"==", "===", "!=", "!==", ">", ">=", "<", "<="})
@@ -352,7 +353,7 @@ class _Version:
         """A ``{word}`` left after filling in: a misspelt placeholder, or one not filled here."""
         if isinstance(value, str):
             for match in _PLACEHOLDER.finditer(value):
-                if match.group() == FIX_PLACEHOLDER and where and where[-1] == "fix":
+                if match.group() == FIX_PLACEHOLDER and where and where[-1] in FIXES:
                     continue  # filled in when explained: what the condition lacks
                 self.found.add(
                     ERROR,
@@ -362,7 +363,7 @@ class _Version:
                     "correct the placeholder, or write the text out",
                     closest(match.group(), PLACEHOLDERS),
                 )
-            if (where and where[-1] == "fix" and "standing" not in where) or _standing_step(where):
+            if (where and where[-1] in FIXES and "standing" not in where) or _standing_step(where):
                 return  # a condition's fix, a standing's step: facts filled in when shown
             for match in FACT_PLACEHOLDER.finditer(value):
                 self.found.add(
@@ -453,18 +454,27 @@ class _Version:
                 "give each condition its own id",
             )
         ids.add(node["id"])
+        if "fix_unsure" in node and "fix_when" not in node:
+            self.found.add(
+                ERROR,
+                "fix-unsure-alone",
+                [*where, "fix_unsure"],
+                "fix_unsure is said where fix_when holds under some readings of the profile and"
+                " not under others: without fix_when it is never said",
+                "add fix_when (while the fix can still be taken), or remove fix_unsure",
+            )
         for key in ("details", "shown_if", "hidden_if"):
             if node.get(key):
                 self._fact(node[key], [*where, key])
         unless = (node.get("assumes") or {}).get("unless")
         if unless:
             self._fact(unless, [*where, "assumes", "unless"])
-        for path in fact_placeholders(node.get("fix") or ""):
+        for key, path in ((k, p) for k in FIXES for p in fact_placeholders(node.get(k) or "")):
             if "logic" not in node:
                 self.found.add(
                     ERROR,
                     "fix-fact-not-leaf",
-                    [*where, "fix"],
+                    [*where, key],
                     f"the fix of a condition with children names the fact {path!r}",
                     "name facts in the fixes of the conditions that have logic",
                 )
@@ -472,12 +482,12 @@ class _Version:
                 self.found.add(
                     ERROR,
                     "unknown-fact",
-                    [*where, "fix"],
+                    [*where, key],
                     f"the fix names a policy ({path!r}), not a fact",
                     "write the policy's effect out in words",
                 )
             else:
-                self._fact(path, [*where, "fix"])
+                self._fact(path, [*where, key])
         if "logic" in node:
             self._logic(node["logic"], [*where, "logic"], "condition")
             self._numbers(node["text"], node["logic"], [*where, "text"])

@@ -90,6 +90,9 @@ class Node:
     fix: str | None = None
     # JsonLogic over the facts: the fix is offered only while it is true (a window that closes)
     fix_when: Compiled | None = None
+    # said instead of the fix when ``fix_when`` holds under some readings of what the profile
+    # leaves unknown and not under others: the window may have closed, so it names no day
+    fix_unsure: str | None = None
     details: str | None = None
     shown_if: str | None = None  # a fact: the condition is shown only when it is true
     hidden_if: str | None = None  # a fact: the condition is not shown when it is true
@@ -115,7 +118,14 @@ class Node:
     def fix_reads(self) -> tuple[str, ...]:
         """The facts the fix names (``{aapc.last.submit_by}``): filled in with the candidate's
         values when the fix is shown, so that a step can give a date rather than point to one."""
-        return fact_placeholders(self.fix) if self.fix else ()
+        return tuple(
+            dict.fromkeys(
+                path
+                for text in (self.fix, self.fix_unsure)
+                if text
+                for path in fact_placeholders(text)
+            )
+        )
 
     @property
     def title(self) -> str:
@@ -1349,6 +1359,7 @@ def _node(
         measure=raw.get("measure"),
         unit=raw.get("unit"),
         fix=raw.get("fix"),
+        fix_unsure=raw.get("fix_unsure"),
         details=raw.get("details"),
         shown_if=raw.get("shown_if"),
         hidden_if=raw.get("hidden_if"),

@@ -228,9 +228,14 @@ def test_an_unknown_rows_next_step_gives_what_the_profile_leaves_unknown(tmp_pat
     """A check unknown because the profile leaves a field out (format 2's "not stated", a value
     left out) asks, in the batch as in ``check``, for that field: X72's paid-through date, X87's
     CEU completion date, X71's letter flag, X74's paid-through date (on which it depends whether
-    her CPC-A is still held, so whether its removal applies at all). Before, the batch said
-    "tell us: <the condition>" (X71, X72; X74 for each condition of the pathways, none of them
-    unknown), or asked X87 for a certification date her profile gives."""
+    her CPC-A is still held, so whether its removal applies at all), X96's cycle end known only
+    to the month (on which it depends whether a cycle has ended), and not X97's course known
+    only to the year (it cannot keep her CRC whatever its day: only a pro-rated first period
+    can). Before, the batch said
+    "tell us: <the condition>" (X71, X72, X96; X74 for each condition of the pathways, none of
+    them unknown), or asked X87 for a certification date her profile gives; check did not ask
+    X96 for her cycle's end; and the batch asked X97 for her course's day beside the
+    pro-rated requirement."""
     out = tmp_path / "report.csv"
     result = CliRunner().invoke(main, ["batch", str(PROFILES), "--out", str(out)])
     assert result.exit_code in (0, 1), result.output
@@ -253,7 +258,7 @@ def test_an_unknown_rows_next_step_gives_what_the_profile_leaves_unknown(tmp_pat
         if answer.applies_unknown:  # no condition is unknown: whether it applies is
             assert row["unknown"] == "", (row["candidate_id"], row["check"])
             compared["applies"] += 1
-    assert {"X71", "X72", "X74", "X87", "applies"} <= set(compared)
+    assert {"X71", "X72", "X74", "X87", "X96", "X97", "applies"} <= set(compared)
 
 
 def test_a_day_known_to_the_month_dates_batch_and_check_alike(tmp_path, rulebook) -> None:
