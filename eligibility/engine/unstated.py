@@ -254,6 +254,8 @@ def _tree_differs(first: NodeResult | None, second: NodeResult | None) -> bool:
         return first is not second
     if first.status != second.status or first.reached_on != second.reached_on:
         return True
+    if not first.children and first.status != MET and first.found != second.found:
+        return True  # what it shows found, and what it lacks
     return any(_tree_differs(child, _child(second, child)) for child in first.children)
 
 
@@ -465,12 +467,15 @@ def _merged_node(
             node = _fix_window(node, [o for o in others if o is not None])
         readings = [r for r in (node, *others) if r is not None]
         reached = _latest_day(node.reached_on, [o.reached_on for o in readings[1:]])
-        if reached != node.reached_on:  # its numbers differ too: the range, the most it lacks
+        # numbers that differ where it is not met (met either way, one value is enough): the
+        # range, and the most it lacks
+        found = _found_range(readings) if not node.children and node.status != MET else None
+        if reached != node.reached_on or found:
             shortfalls = [r.shortfall for r in readings if r.shortfall is not None]
             node = replace(
                 node,
                 reached_on=reached,
-                found_range=_found_range(readings),
+                found_range=found,
                 shortfall=max(shortfalls) if shortfalls else node.shortfall,
             )
         if children != node.children:  # closest first again, as far as each lacks

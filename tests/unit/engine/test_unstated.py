@@ -168,3 +168,15 @@ def test_code_sets_left_out_where_they_decide_are_asked_for_not_a_crash() -> Non
 
     asked = {m for r in report.results for m in (*missing(r.requires), *missing(r.recommends))}
     assert "job-2: code_sets (not stated)" in asked
+
+
+def test_an_answer_reads_what_is_left_unknown_alike_whichever_checks_are_asked() -> None:
+    """X98's course, finished "in 2026", may not be finished on 2026-11-22: its hours are 0 to
+    78. Before, CPC-full said so only when another check asked differed under the readings (a
+    run of every check), and then named another closest pathway than ``--cert CPC-full``."""
+    profile = load_profile(PROFILES / "x98-course-year-only.yaml")
+    alone = check_profile(profile, ["CPC-full"]).results[0]
+    (among,) = [r for r in check_profile(profile, ()).results if r.check_id == "CPC-full"]
+    for result in (alone, among):
+        assert _leaf(result.requires, "option-3-course").found_range == (0, 78)
+    assert alone.requires == among.requires
