@@ -38,6 +38,10 @@ from eligibility.inputs.formatversion import imprecise_dates, not_stated
 if TYPE_CHECKING:
     from eligibility.engine.results import CheckResult, NodeResult
 
+# said of a record left out under the profile as read and counted under another reading
+MAY_COUNT = (
+    "it may count: that depends on what the profile leaves out or dates only to the month or year"
+)
 Explain = Callable[[Mapping[str, Any]], "tuple[CheckResult, ...]"]
 Setting = tuple[tuple[str | int, ...], Any]  # a field's path in the profile and a value for it
 
@@ -478,6 +482,7 @@ def _merged_node(
                 found_range=found,
                 shortfall=max(shortfalls) if shortfalls else node.shortfall,
             )
+        node = _left_out_maybe(node, readings)
         if children != node.children:  # closest first again, as far as each lacks
             return ranked(node, node.status, children)
         return node
@@ -491,9 +496,10 @@ def _merged_node(
     # a fact the profile as read leaves unknown that another reading makes known is unknown for
     # want of what is left out: naming the fact too would ask for the same thing twice
     answered = any(o is not None and o.status in (MET, NOT_MET) for o in others)
+    readings = [r for r in (node, *others) if r is not None]
     return replace(
-        _wanting(node, deciding, () if answered else node.missing),
-        found_range=_found_range([node, *others]),
+        _wanting(_left_out_maybe(node, readings), deciding, () if answered else node.missing),
+        found_range=_found_range(readings),
     )
 
 
@@ -552,6 +558,28 @@ def _unknown_subtree(node: NodeResult, deciding: list[Unknown]) -> NodeResult:
         )
     # what it found is another reading's, not the profile's
     return replace(_wanting(node, deciding), found=None, found_range=None)
+
+
+def _left_out_maybe(node: NodeResult, readings: Sequence[NodeResult]) -> NodeResult:
+    """``node`` with each record it says was not counted that another reading counts marked as
+    one that may count: a course dated "2023" is "completed before certification on
+    2023-08-14" only if it was not completed after that day."""
+    if not node.not_counted:
+        return node
+    everywhere = set.intersection(
+        *({(left.fact, left.record) for left in r.not_counted} for r in readings)
+    )
+    if all((left.fact, left.record) in everywhere for left in node.not_counted):
+        return node
+    return replace(
+        node,
+        not_counted=tuple(
+            left
+            if (left.fact, left.record) in everywhere
+            else replace(left, reasons=(*left.reasons, MAY_COUNT))
+            for left in node.not_counted
+        ),
+    )
 
 
 def _fix_window(node: NodeResult, others: Sequence[NodeResult]) -> NodeResult:
