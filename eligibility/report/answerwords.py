@@ -32,8 +32,8 @@ from eligibility.report.explain import (
     Action,
     _actions,
     _dated,
-    _giving,
     _waited,
+    only_giving,
     settle_step,
     steps_text,
 )
@@ -189,10 +189,9 @@ def _giving_way(
     root = _tree(check.requires, {leaf.node.id: leaf for leaf in gaps})
     pathways = root.children if root.node.kind == "any" else (root,)
     actions = _actions(pathways, policies, body)
-    giving = _giving(pathways, policies, body) if standing_steps else None
-    return next(
-        (a for a in actions if a.if_given and (giving is None or set(a.steps) <= giving)), None
-    )
+    if standing_steps:
+        actions = only_giving(actions, pathways, policies, body)
+    return next((a for a in actions if a.if_given), None)
 
 
 def _supply(node: Node) -> str:

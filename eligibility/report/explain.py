@@ -119,8 +119,7 @@ def explain(result: CheckResult, policies: Mapping[str, Policy]) -> Explanation:
     if result.status == UNKNOWN and result.standing_steps:
         # were it not met, its standing (revoked) is one no condition's fix can undo any more:
         # what is left is to settle what is not known, and the standing's own ways if it fails
-        giving = _giving(pathways, policies, body)  # a step beside them could not undo it
-        actions = tuple(a for a in actions if a.if_given and set(a.steps) <= giving) + tuple(
+        actions = only_giving(actions, pathways, policies, body) + tuple(
             Action((f"if it turns out not met: {step}",), ())
             for step in result.standing_steps
             # a correction of the profile ("if AAPC's records show it active, correct the
@@ -230,6 +229,19 @@ def _actions(
     return tuple(
         Action(tuple(sorted(s)), tuple(found[s]), bool(s & giving)) for s in minimal[:MAX_ACTIONS]
     )
+
+
+def only_giving(
+    actions: tuple[Action, ...],
+    pathways: tuple[NodeResult, ...],
+    policies: Mapping[str, Policy] | None,
+    body: str | None,
+) -> tuple[Action, ...]:
+    """The ways made wholly of giving what the pathways' unknown conditions lack: for an unknown
+    answer whose standing, were it not met, no condition's fix can undo (revoked), a step beside
+    them could not help."""
+    giving = _giving(pathways, policies, body)
+    return tuple(a for a in actions if a.if_given and set(a.steps) <= giving)
 
 
 def _giving(
