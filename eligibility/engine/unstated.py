@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from eligibility.dates import parse
 from eligibility.engine.results import (
     AMBIGUOUS,
     MET,
@@ -33,7 +34,7 @@ from eligibility.engine.results import (
     lacking_leaves,
     ranked,
 )
-from eligibility.inputs.formatversion import imprecise_dates, not_stated
+from eligibility.inputs.formatversion import imprecise_dates, not_stated, own_date
 
 if TYPE_CHECKING:
     from eligibility.engine.results import CheckResult, NodeResult
@@ -42,6 +43,8 @@ if TYPE_CHECKING:
 MAY_COUNT = (
     "it may count: that depends on what the profile leaves out or dates only to the month or year"
 )
+# said of a detail line that holds under some readings of what the profile leaves out only
+PERHAPS = "perhaps, depending on what the profile leaves out or dates only to the month or year"
 Explain = Callable[[Mapping[str, Any]], "tuple[CheckResult, ...]"]
 Setting = tuple[tuple[str | int, ...], Any]  # a field's path in the profile and a value for it
 
@@ -54,6 +57,12 @@ class Unknown:
     named: str  # as a person finds it: "letter-1: contact_info_present (not stated)"
     how: str  # how to give it
     settings: tuple[Setting, ...]  # each tried on its own to see whether a condition depends on it
+    about: str = ""  # the field as a person finds it: "paid_through of the AAPC membership"
+    read_as: str = ""  # its value as the profile is read, in words: "2026-03-01", "no"
+    written: str = ""  # a date as written ("2026-03"), for which each day of its range stands
+    # values of its readings that no document gives: the ends of the calendar, a day years back
+    # (a date left out is tried at such days to see whether its answer can differ)
+    invented: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -62,6 +71,98 @@ class Readings:
 
     unknowns: tuple[Unknown, ...]
     variants: tuple[tuple[str, tuple[Setting, ...]], ...]  # (one of READINGS, its settings)
+
+
+@dataclass(frozen=True)
+class _Lines:
+    """A condition's detail lines under every reading. A line the readings give alike is said
+    once; one that holds under some readings only is said with the values it holds under ("if
+    the paid_through of the AAPC membership is 2026-03-31: ..."), unless it names them itself.
+    A day of a date known only to the month or year reads as the date as written: "revoked since
+    2026-02-01" says nothing that "revoked since 2026-02" does not."""
+
+    unknowns: tuple[Unknown, ...]
+    variants: tuple[tuple[Setting, ...], ...]  # each other reading's settings, as ``others``
+
+    def merged(
+        self,
+        node: NodeResult,
+        others: Sequence[NodeResult | None],
+        alone: Sequence[tuple[Unknown, NodeResult | None]],
+    ) -> NodeResult:
+        """``node`` with the detail lines of every reading (``others``, one per variant); the
+        fields named are those that change its lines tried on their own (``alone``)."""
+        present = [(-1, node), *((k, o) for k, o in enumerate(others) if o is not None)]
+        if all(reading.details == node.details for _, reading in present):
+            return node
+        mine = {self._plain(line) for line in node.details}
+        deciding = tuple(
+            dict.fromkeys(
+                u for u, a in alone if a is not None and {self._plain(d) for d in a.details} != mine
+            )
+        ) or tuple(self.unknowns)
+        giving: dict[str, dict[str, set[int]]] = {}
+        for k, reading in present:
+            for line in reading.details:
+                giving.setdefault(self._plain(line), {}).setdefault(line, set()).add(k)
+        details: list[str] = []
+        everyone = {k for k, _ in present}
+        invented = [v for u in self.unknowns for v in u.invented]
+        for texts in giving.values():
+            held = set().union(*texts.values())
+            if held != everyone and any(v in line for line in texts for v in invented):
+                continue  # it names a day tried, not one the person may have
+            line = next(iter(texts))  # as the profile is read, where it gives it
+            if held == everyone:
+                details.append(line)
+                continue
+            values = {self._values(k, deciding) for k in held}
+            if any(u.invented for u in deciding) or values & {
+                self._values(k, deciding) for k in everyone - held
+            }:
+                # the readings are days tried, or the fields named do not tell them apart
+                details.append(f"{PERHAPS}: {line}")
+                continue
+            named = [t for t in texts if all(v in t for given in values for v in given)]
+            if named:
+                details.append(named[0])
+                continue
+            conditions = (
+                " and ".join(f"the {u.about} is {v}" for u, v in zip(deciding, given, strict=True))
+                for given in sorted(values)
+            )
+            details.append("if " + " or if ".join(conditions) + f": {line}")
+        return replace(node, details=tuple(details))
+
+    def _plain(self, line: str) -> str:
+        for unknown in self.unknowns:
+            if unknown.written:
+                for _, day in unknown.settings:
+                    line = line.replace(str(day), unknown.written)
+                line = line.replace(unknown.read_as, unknown.written)
+        return line
+
+    def _values(self, k: int, deciding: Sequence[Unknown]) -> tuple[str, ...]:
+        """The values reading ``k`` (-1: the profile as read) gives the ``deciding`` fields."""
+        given = {path: value for path, value in self.variants[k]} if k >= 0 else {}
+        return tuple(
+            next(
+                (_words(given[path]) for path, _ in u.settings if path in given),
+                u.read_as,
+            )
+            for u in deciding
+        )
+
+
+def _words(value: Any) -> str:
+    """A value a reading gives a field, as a person writes it."""
+    if value is None:
+        return "not given"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) or "none"
+    return str(value)
 
 
 # The readings tried, by name (export.py writes each into the facts document under its name):
@@ -86,6 +187,7 @@ def readings(data: Mapping[str, Any], as_of: date | None = None) -> Readings | N
         return None
     unknowns: list[Unknown] = []
     variants: list[tuple[str, tuple[Setting, ...]]] = []
+    today = (as_of or own_date(data)).isoformat()  # a reading of a date left out, and a real day
     if omitted:
         for item in omitted:
             unknowns.append(
@@ -93,6 +195,13 @@ def readings(data: Mapping[str, Any], as_of: date | None = None) -> Readings | N
                     f"{item.record}: {item.field} (not stated)",
                     _how(item),
                     ((item.path, item.other), *((item.path, value) for value in item.more)),
+                    f"{item.field} of {item.record}",
+                    item.reads_as or _words(item.value),
+                    invented=()
+                    if item.flag
+                    else tuple(
+                        v for v in (item.other, *item.more) if isinstance(v, str) and v != today
+                    ),
                 )
             )
         variants.append(("not_stated", tuple((item.path, item.other) for item in omitted)))
@@ -113,6 +222,9 @@ def readings(data: Mapping[str, Any], as_of: date | None = None) -> Readings | N
                     f"{date.record}: {date.field} {date.text} (any day from {date.first} to {date.last})",
                     f"give the exact {date.field} of {date.record}, if a document shows it",
                     ((date.path, date.first), (date.path, date.last)),
+                    f"{date.field} of {date.record}",
+                    parse(date.text).isoformat(),
+                    date.text,
                 )
             )
         longest = tuple((d.path, d.last if d.end_like else d.first) for d in dates)
@@ -140,12 +252,14 @@ def with_unstated(
         for unknown in found.unknowns
         for setting in unknown.settings
     ]
+    lines = _Lines(found.unknowns, tuple(variant for _, variant in found.variants))
     return tuple(
         _merged_check(
             result,
             [other[i] for other in others],
             [(unknown, answers[i]) for unknown, answers in alone],
             found.unknowns,
+            lines,
         )
         for i, result in enumerate(results)
     )
@@ -268,6 +382,7 @@ def _merged_check(
     others: list[CheckResult],
     alone: list[tuple[Unknown, CheckResult]],
     unknowns: Sequence[Unknown],
+    lines: _Lines,
 ) -> CheckResult:
     applies = _applies_unknown(result, others, alone, unknowns)
     if result.status == NOT_APPLICABLE:
@@ -280,6 +395,7 @@ def _merged_check(
         [other.requires for other in others],
         [(u, a.requires) for u, a in alone],
         unknowns,
+        lines,
         shown_elsewhere=True,
     )
     recommends = _merged_node(
@@ -287,6 +403,7 @@ def _merged_check(
         [other.recommends for other in others],
         [(u, a.recommends) for u, a in alone],
         unknowns,
+        lines,
     )
     status = result.status
     if any(other.status != status for other in others):
@@ -449,6 +566,7 @@ def _merged_node(
     others: list[NodeResult | None],
     alone: list[tuple[Unknown, NodeResult | None]],
     unknowns: Sequence[Unknown],
+    lines: _Lines,
     shown_elsewhere: bool = False,
 ) -> NodeResult | None:
     """``node`` under every reading: a condition whose answer differs is unknown, with what
@@ -462,6 +580,7 @@ def _merged_node(
             [_child(other, child) if other is not None else None for other in others],
             [(u, _child(a, child) if a is not None else None) for u, a in alone],
             unknowns,
+            lines,
             shown_elsewhere,
         )
         for child in node.children
@@ -482,7 +601,7 @@ def _merged_node(
                 found_range=found,
                 shortfall=max(shortfalls) if shortfalls else node.shortfall,
             )
-        node = _left_out_maybe(node, readings)
+        node = lines.merged(_left_out_maybe(node, readings), others, alone)
         if children != node.children:  # closest first again, as far as each lacks
             return ranked(node, node.status, children)
         return node
@@ -498,7 +617,11 @@ def _merged_node(
     answered = any(o is not None and o.status in (MET, NOT_MET) for o in others)
     readings = [r for r in (node, *others) if r is not None]
     return replace(
-        _wanting(_left_out_maybe(node, readings), deciding, () if answered else node.missing),
+        _wanting(
+            lines.merged(_left_out_maybe(node, readings), others, alone),
+            deciding,
+            () if answered else node.missing,
+        ),
         found_range=_found_range(readings),
     )
 

@@ -180,3 +180,29 @@ def test_an_answer_reads_what_is_left_unknown_alike_whichever_checks_are_asked()
     for result in (alone, among):
         assert _leaf(result.requires, "option-3-course").found_range == (0, 78)
     assert alone.requires == among.requires
+
+
+def _details(node):
+    yield from node.details
+    for child in node.children:
+        yield from _details(child)
+
+
+def test_a_detail_line_names_no_day_only_tried_for_a_date_left_out() -> None:
+    # X72's paid_through is left out; a reading tries it at the calendar's first day, which no
+    # person paid through: its lines ("dues paid through 1900-01-01") are not shown
+    report = check_profile(load_profile(PROFILES / "x72-values-not-known.yaml"), ["CPC-renewal"])
+    lines = list(_details(report.results[0].requires))
+    assert not [line for line in lines if "1900-" in line]
+
+
+def test_a_detail_line_a_month_only_date_changes_is_given_for_each_day_that_decides() -> None:
+    # X95's dues, paid through "2026-03": the first and the last day give different dates
+    report = check_profile(
+        load_profile(PROFILES / "x95-aapc-dues-month-only.yaml"), ["CPC-renewal"], date(2026, 6, 20)
+    )
+    dues = _leaf(report.results[0].requires, "dues")
+    assert [line.split(":")[0] for line in dues.details] == [
+        "dues paid through 2026-03-01",
+        "dues paid through 2026-03-31",
+    ]
