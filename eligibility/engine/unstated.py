@@ -276,10 +276,6 @@ def unstated_assessment(
     if found is None:
         return answer
     others = [assess(with_settings(data, variant), False) for _, variant in found.variants]
-    outcomes = [
-        _merged_outcome(mine, [other.outcomes[i] for other in others])
-        for i, mine in enumerate(answer.outcomes)
-    ]
     standings = tuple(
         mine if all(other.standings[i] == mine for other in others) else None
         for i, mine in enumerate(answer.standings)
@@ -290,47 +286,20 @@ def unstated_assessment(
         mine if standings[i] is not None else () for i, mine in enumerate(answer.steps)
     )
     results = answer.results
-    changed = [
+    outcomes = list(answer.outcomes)
+    differing = [
         i
-        for i, outcome in enumerate(outcomes)
-        if outcome.status == NOT_MET and outcome is not answer.outcomes[i]
+        for i, mine in enumerate(answer.outcomes)
+        if any(other.outcomes[i] != mine for other in others)
     ]
-    # unknown only under the readings: what to give is what the profile leaves unknown
-    unsure = [
-        i
-        for i, outcome in enumerate(outcomes)
-        if outcome.status == UNKNOWN and not set(outcome.unknown) <= set(answer.outcomes[i].unknown)
-    ]
-    # whether it applies at all depends on what the profile leaves unknown: that is what to give
-    applying = [
-        i
-        for i, outcome in enumerate(outcomes)
-        if outcome.status == UNKNOWN
-        and len({(o.outcomes[i].status == NOT_APPLICABLE) for o in (answer, *others)}) > 1
-    ]
-    # which conditions the answer lists, as check shows them (a condition one reading hides
-    # is not made unknown by it; one only another reading shows is)
-    differing = [i for i, outcome in enumerate(outcomes) if outcome is not answer.outcomes[i]]
     if results or differing:
         trees = results or assess(data, True).results
         merged = with_unstated(data, trees, lambda changed: assess(changed, True).results, as_of)
         results = merged if results else results
         for i in differing:
-            outcomes[i] = replace(outcomes[i], **_shown_statuses(merged[i]))
-        for i in changed:  # what the closest pathway lacks, as the merged tree has it (its
-            # dates the latest the readings give, whichever pathway each found closest)
-            closest = closest_pathway(merged[i].requires) if merged[i].requires else None
-            lacking = lacking_leaves(closest, settle=True) if closest else []
-            outcomes[i] = replace(outcomes[i], lacking=tuple(lacking))
-        for i in unsure:
-            root = merged[i].requires
-            outcomes[i] = replace(
-                outcomes[i],
-                supply=_supply(root),
-                gaps=tuple(lacking_leaves(root, settle=True)) if root is not None else (),
+            outcomes[i] = _merged_outcome(
+                answer.outcomes[i], [other.outcomes[i] for other in others], merged[i]
             )
-        for i in applying:
-            outcomes[i] = replace(outcomes[i], applies=merged[i].applies_unknown)
     return replace(
         answer, outcomes=tuple(outcomes), standings=standings, results=results, steps=steps
     )
@@ -728,50 +697,39 @@ def _found_range(results: Sequence[NodeResult | None]) -> tuple[float, float] | 
     return (min(numbers), max(numbers))
 
 
-def _merged_outcome(mine: Any, others: list[Any]) -> Any:
-    """One check's outcome under every reading: a leaf (or the check) that differs is unknown."""
-    if all(other == mine for other in others):
-        return mine
-    status = mine.status if all(o.status == mine.status for o in others) else UNKNOWN
-    if mine.status == NOT_APPLICABLE:
-        applying = next((other for other in others if other.status != NOT_APPLICABLE), None)
-        if applying is not None:  # as _merged_check: the reading under which it applies
-            others = [mine if other is applying else other for other in others]
-            mine = applying
-    # a reading under which the check does not apply says nothing of its conditions
-    others = [o for o in others if o.status != NOT_APPLICABLE]
-    leaves = _statuses(mine)
-    for other in others:
-        theirs = _statuses(other)
-        for leaf in theirs:
-            leaves.setdefault(leaf, MET)
-        for leaf in leaves:
-            if leaves[leaf] != theirs.get(leaf, MET):
-                leaves[leaf] = UNKNOWN
-    failed = tuple(leaf for leaf, s in leaves.items() if s == NOT_MET)
-    eligible = _latest(mine.eligible, [o.eligible for o in others]) if status == NOT_MET else None
-    # a changed not-met outcome takes its gaps, dated, from the merged tree (unstated_assessment)
-    lacking = _lacking(mine.lacking, leaves) if status == NOT_MET else ()
-    return replace(
-        mine,
+def _merged_outcome(mine: Any, others: list[Any], result: CheckResult) -> Any:
+    """One check's outcome (``mine``, as the profile is read) when another reading's differs
+    (``others``): as its answer under every reading (``result``, :func:`with_unstated`) shows
+    it, so that a cohort's row and ``check`` agree."""
+    status, root = result.status, result.requires
+    base = mine
+    if mine.status == NOT_APPLICABLE:  # the reading under which it applies, as result is
+        base = next((other for other in others if other.status != NOT_APPLICABLE), mine)
+    shown = _shown_statuses(result)
+    closest = closest_pathway(root) if status == NOT_MET and root is not None else None
+    outcome = replace(
+        base,
         status=status,
-        failed=failed,
-        unknown=tuple(leaf for leaf, s in leaves.items() if s == UNKNOWN),
-        ambiguous=tuple(leaf for leaf, s in leaves.items() if s == AMBIGUOUS),
-        lacking=lacking,
+        **shown,
+        # its dates the latest the readings give, whichever pathway each found closest
+        lacking=tuple(lacking_leaves(closest, settle=True)) if closest is not None else (),
         # an open question to settle, when every reading's answer depends on one
-        questions=mine.questions if status == AMBIGUOUS else (),
-        eligible=eligible,
+        questions=base.questions if status == AMBIGUOUS else (),
+        eligible=result.eligible_by if status == NOT_MET else None,
     )
-
-
-def _lacking(lacking: Sequence[NodeResult], leaves: Mapping[str, str]) -> tuple[NodeResult, ...]:
-    """The closest pathway's unmet leaves after the readings: not met first, then unknown, then
-    the open questions to settle (as the explanation lists them)."""
-    kept = [n for n in lacking if leaves.get(n.node.id, NOT_MET) == NOT_MET]
-    unknown = [_unknown_leaf(n) for n in lacking if leaves.get(n.node.id) == UNKNOWN]
-    unsettled = [n for n in lacking if leaves.get(n.node.id) == AMBIGUOUS]
-    return (*kept, *unknown, *unsettled)
+    if status != UNKNOWN:
+        return outcome
+    if not set(shown["unknown"]) <= set(mine.unknown):
+        # unknown only under the readings: what to give is what the profile leaves unknown
+        outcome = replace(
+            outcome,
+            supply=_supply(root),
+            gaps=tuple(lacking_leaves(root, settle=True)) if root is not None else (),
+        )
+    if len({o.status == NOT_APPLICABLE for o in (mine, *others)}) > 1:
+        # whether it applies at all depends on what the profile leaves unknown
+        outcome = replace(outcome, applies=result.applies_unknown)
+    return outcome
 
 
 def _unknown_leaf(node: NodeResult) -> NodeResult:
@@ -783,13 +741,6 @@ def _unknown_leaf(node: NodeResult) -> NodeResult:
         shortfall=None,
         reached_on=None,
     )
-
-
-def _statuses(outcome: Any) -> dict[str, str]:
-    found = dict.fromkeys(outcome.failed, NOT_MET)
-    found.update(dict.fromkeys(outcome.unknown, UNKNOWN))
-    found.update(dict.fromkeys(outcome.ambiguous, AMBIGUOUS))
-    return found
 
 
 def _child(parent: NodeResult, child: NodeResult) -> NodeResult | None:
