@@ -893,7 +893,7 @@ def assess(
     profile: Mapping[str, Any],
     explicit: Mapping[str, str] | None = None,
     memo: Memo | None = None,
-    explained: bool = False,
+    explained: bool | frozenset[int] = False,
     readings: bool = True,
 ) -> Assessment:
     """The answers to the plan's checks for one schema-valid profile, as ``check_profile`` finds them.
@@ -907,7 +907,8 @@ def assess(
     ``check``'s first way forward.
 
     ``explained`` (a plan made with ``explaining``): the result trees too, from the same run, as
-    :func:`explain_profile` gives them (a JSON Lines report renders them).
+    :func:`explain_profile` gives them (a JSON Lines report renders them); of the checks at
+    those places of ``plan.wanted`` only, when a set (the others' are None).
 
     ``readings``: an answer that depends on what the profile leaves unknown (a field not stated,
     a date known to the month) is unknown (engine/unstated.py); False answers the profile as it
@@ -928,8 +929,9 @@ def assess(
     reviews: dict[int, list[str]] = {}
     kept_ambiguous = context.ambiguous(base, frozenset(), True, memo, reviews)
     results: dict[int, CheckResult] = {}
+    only = explained if isinstance(explained, frozenset) else None
     if explained:
-        context.explain(base, frozenset(), True, memo, results, True)
+        context.explain(base, frozenset(), True, memo, results, True, only)
     lapsed = context.answer(
         plan.keeping_groups,
         plan.keeping_gate,
@@ -946,8 +948,8 @@ def assess(
         plan.other_groups, plan.other_gate, run, ambiguous, memo, lapsed, outcomes, standings
     )
     if explained:
-        context.explain(run, lapsed, False, memo, results, True)
-    trees = _wanted_results(plan, results) if explained else ()
+        context.explain(run, lapsed, False, memo, results, True, only)
+    trees = _wanted_results(plan, results, only) if explained else ()
     review = tuple(tuple(reviews.get(i, ())) for i in plan.wanted) if reviews else ()
     steps = _steps(plan, base.facts, outcomes, standings)
     answer = Assessment(plan, tuple(outcomes), tuple(standings), trees, review, steps)
@@ -956,7 +958,7 @@ def assess(
     return unstated_assessment(
         profile,
         answer,
-        lambda data, trees: assess(plan, book, data, explicit, memo, trees, False),
+        lambda data, explained: assess(plan, book, data, explicit, memo, explained, False),
         plan.as_of,
     )
 
@@ -1053,10 +1055,16 @@ def _shown(node: Node, facts: Mapping[str, Any]) -> bool:
     return not (node.hidden_if and lookup(facts, node.hidden_if))
 
 
-def _wanted_results(plan: Plan, results: Mapping[int, CheckResult]) -> tuple[CheckResult, ...]:
-    """The results of the plan's wanted checks, each with its recommends and other versions."""
-    answered = []
+def _wanted_results(
+    plan: Plan, results: Mapping[int, CheckResult], only: frozenset[int] | None = None
+) -> tuple[Any, ...]:
+    """The results of the plan's wanted checks, each with its recommends and other versions
+    (of those at the places ``only`` names, when given; None at the others)."""
+    answered: list[CheckResult | None] = []
     for place, i in enumerate(plan.wanted):
+        if only is not None and place not in only:
+            answered.append(None)
+            continue
         result = results[i]
         if result.requires is not None and plan.extras:
             recommends, others = plan.extras[place]
@@ -1307,18 +1315,25 @@ class _Context:
         memo: Memo,
         results: dict[int, CheckResult],
         dates: bool,
+        only: frozenset[int] | None = None,
     ) -> None:
         """Put the result of each keeping check (or each other check) in ``results``: with its
-        tree for the checks explained (``dates``: with reached-on dates), the status and
-        standing alone for the others."""
+        tree for the checks explained (``dates``: with reached-on dates; ``only``: those at
+        these places of ``plan.wanted``, with their recommends and other versions), the status
+        and standing alone for the others."""
         plan = self.plan
-        shown = {*plan.wanted, *(k for r, o in plan.extras for k in (r, *o) if k is not None)}
+        places = range(len(plan.wanted)) if only is None else sorted(only)
+        shown = {plan.wanted[p] for p in places}
+        if plan.extras:
+            shown.update(
+                k for p in places for k in (plan.extras[p][0], *plan.extras[p][1]) if k is not None
+            )
         variants = [
             (policy, value, frozenset(changes), codes)
             for policy, value, changes, codes in self.variants(run, lapsed, keeping, memo)
         ]
         for i, check in enumerate(plan.checks):
-            if check.keeping == keeping and (i in shown or check.decides):
+            if check.keeping == keeping and (i in shown or (only is None and check.decides)):
                 results[i] = self.result(check, run, lapsed, variants, i in shown, dates)
 
     def result(

@@ -15,7 +15,7 @@ it as missing (a date with its range), with how to give it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -235,34 +235,44 @@ def readings(data: Mapping[str, Any], as_of: date | None = None) -> Readings | N
 
 def with_unstated(
     data: Mapping[str, Any],
-    results: tuple[CheckResult, ...],
+    results: tuple[Any, ...],
     explain: Explain,
     as_of: date | None = None,
-) -> tuple[CheckResult, ...]:
+    places: Collection[int] | None = None,
+) -> tuple[Any, ...]:
     """``results`` (answered on ``data`` as it is, on ``as_of``) with each answer that depends on
-    what ``data`` leaves unknown made unknown. ``explain`` answers the same checks for other data."""
+    what ``data`` leaves unknown made unknown. ``explain`` answers the same checks for other data.
+    ``places``: the results to merge (default: all); ``explain`` need answer only those, and the
+    others are returned as they are."""
     found = readings(data, as_of)
     if found is None:
         return results
+    merging = range(len(results)) if places is None else sorted(places)
     others = [explain(with_settings(data, variant)) for _, variant in found.variants]
-    if not any(_differs(a, other[i]) for other in others for i, a in enumerate(results)):
+    if not any(_differs(results[i], other[i]) for other in others for i in merging):
         return results
+    # each unknown read on its own; a reading that changes that one alone was answered above
+    tried = [(variant, other) for (_, variant), other in zip(found.variants, others, strict=True)]
     alone = [
-        (unknown, explain(with_settings(data, (setting,))))
+        (
+            unknown,
+            next((o for v, o in tried if v == (setting,)), None)
+            or explain(with_settings(data, (setting,))),
+        )
         for unknown in found.unknowns
         for setting in unknown.settings
     ]
     lines = _Lines(found.unknowns, tuple(variant for _, variant in found.variants))
-    return tuple(
-        _merged_check(
-            result,
+    merged = list(results)
+    for i in merging:
+        merged[i] = _merged_check(
+            results[i],
             [other[i] for other in others],
             [(unknown, answers[i]) for unknown, answers in alone],
             found.unknowns,
             lines,
         )
-        for i, result in enumerate(results)
-    )
+    return tuple(merged)
 
 
 def unstated_assessment(
@@ -271,7 +281,8 @@ def unstated_assessment(
     """A cohort's answer (``engine.plan.Assessment``) for ``data`` with the same rule as
     :func:`with_unstated`: a check or condition whose answer differs under another reading of
     what ``data`` leaves unknown is unknown. ``assess(data, explained)`` answers other data alike
-    (with the result trees when ``explained``)."""
+    (with the result trees when ``explained``: every check's if True, else those at the places
+    in the set). Only the checks whose answers a reading changes need their trees."""
     found = readings(data, as_of)
     if found is None:
         return answer
@@ -292,10 +303,18 @@ def unstated_assessment(
         for i, mine in enumerate(answer.outcomes)
         if any(other.outcomes[i] != mine for other in others)
     ]
-    if results or differing:
-        trees = results or assess(data, True).results
-        merged = with_unstated(data, trees, lambda changed: assess(changed, True).results, as_of)
-        results = merged if results else results
+    # the trees asked for (a JSON Lines report's), and those of the checks the readings change
+    explained = {i for i, result in enumerate(results) if result is not None}
+    wanted = frozenset(explained.union(differing))
+    if wanted:
+        merged = with_unstated(
+            data,
+            results if wanted == explained else assess(data, wanted).results,
+            lambda changed: assess(changed, wanted).results,
+            as_of,
+            wanted,
+        )
+        results = tuple(merged[i] if i in explained else None for i in range(len(results)))
         for i in differing:
             outcomes[i] = _merged_outcome(
                 answer.outcomes[i], [other.outcomes[i] for other in others], merged[i]

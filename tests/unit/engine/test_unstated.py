@@ -206,3 +206,16 @@ def test_a_detail_line_a_month_only_date_changes_is_given_for_each_day_that_deci
         "dues paid through 2026-03-01",
         "dues paid through 2026-03-31",
     ]
+
+
+def test_the_trees_of_some_checks_are_those_of_every_check_at_their_places() -> None:
+    # a cohort merges the readings of the checks they change only: their trees alone are built
+    book = load_rulebook()
+    plan = make_plan(book, date(2026, 6, 20), explaining=True)
+    data = load_profile(PROFILES / "x95-aapc-dues-month-only.yaml").data
+    every = assess(plan, book, data, explained=True).results
+    place = next(i for i, r in enumerate(every) if r.check_id == "CPC-renewal")
+    some = assess(plan, book, data, explained=frozenset({place})).results
+    assert some[place] == every[place]
+    assert [r for i, r in enumerate(some) if i != place] == [None] * (len(every) - 1)
+    assert some[place].status == "not_met" and some[place].standing is None  # readings merged
