@@ -15,12 +15,13 @@ it as missing (a date with its range), with how to give it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from eligibility.dates import parse
+from eligibility.dates import EARLIEST, LATEST, parse
 from eligibility.engine.results import (
     AMBIGUOUS,
     MET,
@@ -34,7 +35,7 @@ from eligibility.engine.results import (
     lacking_leaves,
     ranked,
 )
-from eligibility.inputs.formatversion import imprecise_dates, not_stated, own_date
+from eligibility.inputs.formatversion import imprecise_dates, not_stated
 
 if TYPE_CHECKING:
     from eligibility.engine.results import CheckResult, NodeResult
@@ -43,8 +44,6 @@ if TYPE_CHECKING:
 MAY_COUNT = (
     "it may count: that depends on what the profile leaves out or dates only to the month or year"
 )
-# said of a detail line that holds under some readings of what the profile leaves out only
-PERHAPS = "perhaps, depending on what the profile leaves out or dates only to the month or year"
 Explain = Callable[[Mapping[str, Any]], "tuple[CheckResult, ...]"]
 Setting = tuple[tuple[str | int, ...], Any]  # a field's path in the profile and a value for it
 
@@ -60,9 +59,9 @@ class Unknown:
     about: str = ""  # the field as a person finds it: "paid_through of the AAPC membership"
     read_as: str = ""  # its value as the profile is read, in words: "2026-03-01", "no"
     written: str = ""  # a date as written ("2026-03"), for which each day of its range stands
-    # values of its readings that no document gives: the ends of the calendar, a day years back
-    # (a date left out is tried at such days to see whether its answer can differ)
-    invented: tuple[str, ...] = ()
+    # a value left out, whose readings are values tried (the ends of the calendar, days years
+    # back, every code set) to see whether its answer can differ, not values the person may have
+    tried: bool = False
 
 
 @dataclass(frozen=True)
@@ -75,11 +74,15 @@ class Readings:
 
 @dataclass(frozen=True)
 class _Lines:
-    """A condition's detail lines under every reading. A line the readings give alike is said
-    once; one that holds under some readings only is said with the values it holds under ("if
-    the paid_through of the AAPC membership is 2026-03-31: ..."), unless it names them itself.
-    A day of a date known only to the month or year reads as the date as written: "revoked since
-    2026-02-01" says nothing that "revoked since 2026-02" does not."""
+    """A condition's detail lines under every reading. A line every reading gives alike is said
+    once, a day of a date known only to the month or year read as the date as written ("revoked
+    since 2026-02-01" says nothing that "revoked since 2026-02" does not). A line that holds
+    under some readings only is said with what it rests on: for such a date, which end of its
+    range ("if the paid_through of the AAPC membership is toward the end of 2026-03 (as on
+    2026-03-31): ..."); for a value left out, whose readings are only tried, "perhaps", naming
+    it; for a true/false field not stated, its value. One the profile as given gives, where only
+    what it leaves out decides, is said as it is: what is not given is read as not given. A line
+    naming a day no one has (the calendar's first or last) is not said."""
 
     unknowns: tuple[Unknown, ...]
     variants: tuple[tuple[Setting, ...], ...]  # each other reading's settings, as ``others``
@@ -90,68 +93,92 @@ class _Lines:
         others: Sequence[NodeResult | None],
         alone: Sequence[tuple[Unknown, NodeResult | None]],
     ) -> NodeResult:
-        """``node`` with the detail lines of every reading (``others``, one per variant); the
-        fields named are those that change its lines tried on their own (``alone``)."""
-        present = [(-1, node), *((k, o) for k, o in enumerate(others) if o is not None)]
-        if all(reading.details == node.details for _, reading in present):
+        """``node`` with the detail lines of every reading (``others``, one per variant; None
+        where the condition is not shown); the fields named are those that change its lines
+        when tried on their own (``alone``)."""
+        if all(other is not None and other.details == node.details for other in others):
             return node
-        mine = {self._plain(line) for line in node.details}
+        mine = {self.plain(line) for line in node.details}
         deciding = tuple(
             dict.fromkeys(
-                u for u, a in alone if a is not None and {self._plain(d) for d in a.details} != mine
+                u
+                for u, a in alone
+                if (a is None and mine)
+                or (a is not None and {self.plain(d) for d in a.details} != mine)
             )
         ) or tuple(self.unknowns)
         giving: dict[str, dict[str, set[int]]] = {}
-        for k, reading in present:
-            for line in reading.details:
-                giving.setdefault(self._plain(line), {}).setdefault(line, set()).add(k)
-        details: list[str] = []
-        everyone = {k for k, _ in present}
-        invented = [v for u in self.unknowns for v in u.invented]
-        for texts in giving.values():
+        for k, reading in ((-1, node), *enumerate(others)):
+            for line in reading.details if reading is not None else ():
+                giving.setdefault(self.plain(line), {}).setdefault(line, set()).add(k)
+        everyone = {-1, *range(len(others))}
+        details = []
+        for plain, texts in giving.items():
             held = set().union(*texts.values())
-            if held != everyone and any(v in line for line in texts for v in invented):
-                continue  # it names a day tried, not one the person may have
-            line = next(iter(texts))  # as the profile is read, where it gives it
-            if held == everyone:
-                details.append(line)
+            if held == everyone:  # as it is when every reading words it alike (a day it
+                # names may be another date's), else with the dates as written
+                details.append(next(iter(texts)) if len(texts) == 1 else plain)
                 continue
-            values = {self._values(k, deciding) for k in held}
-            if any(u.invented for u in deciding) or values & {
-                self._values(k, deciding) for k in everyone - held
-            }:
-                # the readings are days tried, or the fields named do not tell them apart
-                details.append(f"{PERHAPS}: {line}")
-                continue
-            named = [t for t in texts if all(v in t for given in values for v in given)]
-            if named:
-                details.append(named[0])
-                continue
-            conditions = (
-                " and ".join(f"the {u.about} is {v}" for u, v in zip(deciding, given, strict=True))
-                for given in sorted(values)
-            )
-            details.append("if " + " or if ".join(conditions) + f": {line}")
+            said = self._said(next(iter(texts)), held, everyone - held, deciding)
+            if said is not None:
+                details.append(said)
         return replace(node, details=tuple(details))
 
-    def _plain(self, line: str) -> str:
-        for unknown in self.unknowns:
+    def _said(
+        self, line: str, held: set[int], rest: set[int], deciding: Sequence[Unknown]
+    ) -> str | None:
+        """A line that the readings ``held`` give and the others (``rest``) do not, said with
+        what it rests on, the days of the dates that do not decide it as they are written;
+        None when it names a day no one has."""
+        if -1 not in held and _SENTINELS.search(line):
+            return None
+        line = self.plain(line, [u for u in self.unknowns if u not in deciding])
+        if -1 in held and not any(u.written for u in deciding):
+            return line  # of the profile as given: what it leaves out is read as not given
+        tried = [u for u in deciding if u.tried]
+        values = {self._values(k, deciding) for k in held}
+        if tried or values & {self._values(k, deciding) for k in rest}:
+            # what it rests on is not a value the person may have, or is not told apart
+            about = " and the ".join(u.about for u in tried or deciding)
+            return f"perhaps (it depends on the {about}, which the profile does not give): {line}"
+        conditions = (
+            " and ".join(_condition(u, v) for u, v in zip(deciding, given, strict=True))
+            for given in sorted(values)
+        )
+        return "if " + " or if ".join(conditions) + f": {line}"
+
+    def plain(self, line: str, unknowns: Sequence[Unknown] | None = None) -> str:
+        """``line`` with each day of a date known only to the month or year (of ``unknowns``;
+        default: all) as the date is written."""
+        for unknown in self.unknowns if unknowns is None else unknowns:
             if unknown.written:
-                for _, day in unknown.settings:
-                    line = line.replace(str(day), unknown.written)
-                line = line.replace(unknown.read_as, unknown.written)
+                days = {*(str(day) for _, day in unknown.settings), unknown.read_as}
+                for day in days - {unknown.written}:
+                    line = re.sub(rf"(?<![\d-]){day}(?![\d-])", unknown.written, line)
         return line
 
     def _values(self, k: int, deciding: Sequence[Unknown]) -> tuple[str, ...]:
         """The values reading ``k`` (-1: the profile as read) gives the ``deciding`` fields."""
-        given = {path: value for path, value in self.variants[k]} if k >= 0 else {}
+        given = dict(self.variants[k]) if k >= 0 else {}
         return tuple(
-            next(
-                (_words(given[path]) for path, _ in u.settings if path in given),
-                u.read_as,
-            )
+            next((_words(given[path]) for path, _ in u.settings if path in given), u.read_as)
             for u in deciding
         )
+
+
+# the days a value left out is tried at that no one has: a line naming one is not said
+_SENTINELS = re.compile(rf"(?<![\d-])({EARLIEST.isoformat()}|{LATEST.isoformat()})(?![\d-])")
+
+
+def _condition(unknown: Unknown, value: str) -> str:
+    """A reading's value of ``unknown`` as the condition a line holds under."""
+    if not unknown.written:
+        return f"the {unknown.about} is {value}"
+    first, last = (str(day) for _, day in unknown.settings)
+    end = "start" if value == first else "end" if value == last else None
+    if end is None:
+        return f"the {unknown.about} is {value}"
+    return f"the {unknown.about} is toward the {end} of {unknown.written} (as on {value})"
 
 
 def _words(value: Any) -> str:
@@ -187,7 +214,6 @@ def readings(data: Mapping[str, Any], as_of: date | None = None) -> Readings | N
         return None
     unknowns: list[Unknown] = []
     variants: list[tuple[str, tuple[Setting, ...]]] = []
-    today = (as_of or own_date(data)).isoformat()  # a reading of a date left out, and a real day
     if omitted:
         for item in omitted:
             unknowns.append(
@@ -197,11 +223,7 @@ def readings(data: Mapping[str, Any], as_of: date | None = None) -> Readings | N
                     ((item.path, item.other), *((item.path, value) for value in item.more)),
                     f"{item.field} of {item.record}",
                     item.reads_as or _words(item.value),
-                    invented=()
-                    if item.flag
-                    else tuple(
-                        v for v in (item.other, *item.more) if isinstance(v, str) and v != today
-                    ),
+                    tried=not item.flag,
                 )
             )
         variants.append(("not_stated", tuple((item.path, item.other) for item in omitted)))
@@ -362,6 +384,8 @@ def _tree_differs(first: NodeResult | None, second: NodeResult | None) -> bool:
         return True
     if not first.children and first.status != MET and first.found != second.found:
         return True  # what it shows found, and what it lacks
+    if first.details != second.details:
+        return True  # a lapse's dates, say: said for each reading
     return any(_tree_differs(child, _child(second, child)) for child in first.children)
 
 

@@ -158,7 +158,7 @@ def left_out_values(data: Mapping[str, Any], as_of: date | None = None) -> list[
     for where, path, record in _records(data, wanted):
         for name in wanted[where]:
             if name not in record:
-                other, *more = _other_readings(where, name, as_of or own_date(data))
+                other, *more = _other_readings(where, name, as_of or _own_date(data))
                 found.append(
                     Omitted(
                         (*path, name),
@@ -208,7 +208,7 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
-def own_date(data: Mapping[str, Any]) -> date:
+def _own_date(data: Mapping[str, Any]) -> date:
     """The profile's own evaluation date, else today: where no date is given to place a value."""
     given = data.get("as_of")
     if isinstance(given, date):

@@ -202,9 +202,15 @@ def test_a_detail_line_a_month_only_date_changes_is_given_for_each_day_that_deci
         load_profile(PROFILES / "x95-aapc-dues-month-only.yaml"), ["CPC-renewal"], date(2026, 6, 20)
     )
     dues = _leaf(report.results[0].requires, "dues")
-    assert [line.split(":")[0] for line in dues.details] == [
-        "dues paid through 2026-03-01",
-        "dues paid through 2026-03-31",
+    assert [line.split(": ")[:2] for line in dues.details] == [
+        [
+            "if the paid_through of the AAPC membership is toward the start of 2026-03 (as on 2026-03-01)",
+            "dues paid through 2026-03-01",
+        ],
+        [
+            "if the paid_through of the AAPC membership is toward the end of 2026-03 (as on 2026-03-31)",
+            "dues paid through 2026-03-31",
+        ],
     ]
 
 
