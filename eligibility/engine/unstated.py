@@ -80,9 +80,10 @@ class _Lines:
     under some readings only is said with what it rests on: for such a date, which end of its
     range ("if the paid_through of the AAPC membership is toward the end of 2026-03 (as on
     2026-03-31): ..."); for a value left out, whose readings are only tried, "perhaps", naming
-    it; for a true/false field not stated, its value. One the profile as given gives, where only
-    what it leaves out decides, is said as it is: what is not given is read as not given. A line
-    naming a day no one has (the calendar's first or last) is not said."""
+    it, or "as the profile gives it" for the profile's own line where another reading gives
+    another in its place; for a true/false
+    field not stated, its value (the profile's own line, "not stated", is said as it is). A
+    line naming a day no one has (the calendar's first or last) is not said."""
 
     unknowns: tuple[Unknown, ...]
     variants: tuple[tuple[Setting, ...], ...]  # each other reading's settings, as ``others``
@@ -112,6 +113,8 @@ class _Lines:
             for line in reading.details if reading is not None else ():
                 giving.setdefault(self.plain(line), {}).setdefault(line, set()).add(k)
         everyone = {-1, *range(len(others))}
+        # another reading gives a line of its own (10 CEUs not submitted in time, not 4)
+        contested = any(-1 not in set().union(*texts.values()) for texts in giving.values())
         details = []
         for plain, texts in giving.items():
             held = set().union(*texts.values())
@@ -119,27 +122,43 @@ class _Lines:
                 # names may be another date's), else with the dates as written
                 details.append(next(iter(texts)) if len(texts) == 1 else plain)
                 continue
-            said = self._said(next(iter(texts)), held, everyone - held, deciding)
+            said = self._said(
+                next(iter(texts)), len(texts) > 1, held, everyone - held, deciding, contested
+            )
             if said is not None:
                 details.append(said)
         return replace(node, details=tuple(details))
 
     def _said(
-        self, line: str, held: set[int], rest: set[int], deciding: Sequence[Unknown]
+        self,
+        line: str,
+        worded: bool,
+        held: set[int],
+        rest: set[int],
+        deciding: Sequence[Unknown],
+        contested: bool,
     ) -> str | None:
         """A line that the readings ``held`` give and the others (``rest``) do not, said with
-        what it rests on, the days of the dates that do not decide it as they are written;
-        None when it names a day no one has."""
+        what it rests on; None when it names a day no one has. ``worded``: the readings word it
+        with different days, so the days of the dates that do not decide it are written as
+        given (a line they word alike is kept as it is: a day it names may be another date's).
+        ``contested``: another reading gives a line in its place."""
         if -1 not in held and _SENTINELS.search(line):
             return None
-        line = self.plain(line, [u for u in self.unknowns if u not in deciding])
-        if -1 in held and not any(u.written for u in deciding):
-            return line  # of the profile as given: what it leaves out is read as not given
+        if worded:
+            line = self.plain(line, [u for u in self.unknowns if u not in deciding])
         tried = [u for u in deciding if u.tried]
+        if -1 in held and not any(u.written for u in deciding) and not (tried and contested):
+            # the profile's own line: a true/false field not stated is not true, and a value
+            # left out that only takes a line away leaves it as it is
+            return line
+        about = " and the ".join(u.about for u in tried)
+        if tried and -1 in held:
+            return f"as the profile gives it (the {about} not given): {line}"
         values = {self._values(k, deciding) for k in held}
         if tried or values & {self._values(k, deciding) for k in rest}:
             # what it rests on is not a value the person may have, or is not told apart
-            about = " and the ".join(u.about for u in tried or deciding)
+            about = about or " and the ".join(u.about for u in deciding)
             return f"perhaps (it depends on the {about}, which the profile does not give): {line}"
         conditions = (
             " and ".join(_condition(u, v) for u, v in zip(deciding, given, strict=True))

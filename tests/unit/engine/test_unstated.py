@@ -225,3 +225,38 @@ def test_the_trees_of_some_checks_are_those_of_every_check_at_their_places() -> 
     assert some[place] == every[place]
     assert [r for i, r in enumerate(some) if i != place] == [None] * (len(every) - 1)
     assert some[place].status == "not_met" and some[place].standing is None  # readings merged
+
+
+def test_a_detail_line_resting_on_a_value_left_out_is_not_said_as_fact() -> None:
+    # X87 with 4 more CEUs, dated in the last period and submitted late: 4 were not submitted in
+    # time as the profile gives it, 10 if the undated 6 fall in the period too
+    data = copy.deepcopy(dict(load_profile(PROFILES / "x87-ceu-undated-matters.yaml").data))
+    data["ceus"].append(
+        {
+            "activity_title": "Late webinar",
+            "provider": "AAPC",
+            "aapc_approved_vendor": True,
+            "completion_date": "2023-05-10",
+            "ceus": 4,
+            "submitted_date": "2026-06-10",
+            "applied_to_credential_id": "CPC",
+        }
+    )
+    report = check_profile(profile_from_data(data, "p.yaml"), ["CPC-renewal"], date(2026, 6, 15))
+    late = [
+        line for line in _details(report.results[0].requires) if "not submitted in time" in line
+    ]
+    assert [line.split(": ")[0] for line in late] == [
+        "as the profile gives it (the completion_date of the CEUs of 'Coding update webinars' not given)",
+        "perhaps (it depends on the completion_date of the CEUs of 'Coding update webinars', which the profile does not give)",
+    ]
+
+
+def test_a_date_in_a_line_is_kept_when_it_only_happens_to_be_a_day_of_a_month_given() -> None:
+    # X87 paid through "2026-06", on 2026-06-30: the day CEUs were due by is that month's last
+    # day, which is not the paid-through date the line rests on
+    data = copy.deepcopy(dict(load_profile(PROFILES / "x87-ceu-undated-matters.yaml").data))
+    data["memberships"][0]["paid_through"] = "2026-06"
+    report = check_profile(profile_from_data(data, "p.yaml"), ["CPC-renewal"], date(2026, 6, 30))
+    (late,) = [d for d in _details(report.results[0].requires) if "not submitted in time" in d]
+    assert "only CEUs submitted by 2026-06-30 and" in late
