@@ -81,12 +81,15 @@ class _Lines:
     range ("if the paid_through of the AAPC membership is toward the end of 2026-03 (as on
     2026-03-31): ..."); for a value left out, whose readings are only tried, "perhaps", naming
     it, or "as the profile gives it" for the profile's own line where another reading gives
-    another in its place; for a true/false
-    field not stated, its value (the profile's own line, "not stated", is said as it is). A
-    line naming a day no one has (the calendar's first or last) is not said."""
+    another in its place; for a true/false field not stated, its value (the profile's own line,
+    "not stated", is said as it is). A line naming a day no one has (the calendar's first or
+    last) is not said."""
 
-    unknowns: tuple[Unknown, ...]
-    variants: tuple[tuple[Setting, ...], ...]  # each other reading's settings, as ``others``
+    readings: Readings  # its variants in the order of ``others``
+
+    @property
+    def unknowns(self) -> tuple[Unknown, ...]:
+        return self.readings.unknowns
 
     def merged(
         self,
@@ -178,7 +181,7 @@ class _Lines:
 
     def _values(self, k: int, deciding: Sequence[Unknown]) -> tuple[str, ...]:
         """The values reading ``k`` (-1: the profile as read) gives the ``deciding`` fields."""
-        given = dict(self.variants[k]) if k >= 0 else {}
+        given = dict(self.readings.variants[k][1]) if k >= 0 else {}
         return tuple(
             next((_words(given[path]) for path, _ in u.settings if path in given), u.read_as)
             for u in deciding
@@ -293,17 +296,17 @@ def with_unstated(
     if not any(_differs(results[i], other[i]) for other in others for i in merging):
         return results
     # each unknown read on its own; a reading that changes that one alone was answered above
-    tried = [(variant, other) for (_, variant), other in zip(found.variants, others, strict=True)]
+    answered = list(zip((variant for _, variant in found.variants), others, strict=True))
     alone = [
         (
             unknown,
-            next((o for v, o in tried if v == (setting,)), None)
+            next((o for v, o in answered if v == (setting,)), None)
             or explain(with_settings(data, (setting,))),
         )
         for unknown in found.unknowns
         for setting in unknown.settings
     ]
-    lines = _Lines(found.unknowns, tuple(variant for _, variant in found.variants))
+    lines = _Lines(found)
     merged = list(results)
     for i in merging:
         merged[i] = _merged_check(
