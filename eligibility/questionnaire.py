@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from eligibility import resources
 from eligibility.batch import atomic_writer
 from eligibility.errors import InputError
+from eligibility.inputs.formatversion import in_sentence
 from eligibility.inputs.profiles import read_text
 from eligibility.inputs.questions import (
     CORE,
@@ -167,7 +168,7 @@ class _Interview:
         rest = [q for q in group.questions() if not q.core]
         nested = [item for item in group.items if isinstance(item, Group)]
         keys = tuple(f"{prefix}{q.path}" for q in rest) + tuple(g.path for g in nested)
-        titles = ", ".join([q.title.lower() for q in rest] + [g.title.lower() for g in nested])
+        titles = ", ".join([in_sentence(q.title) for q in rest] + [g.title.lower() for g in nested])
         this = f"this {group.item}" if group.repeated else group.item
         if keys and self.yes(
             Prompt("more", f"More about {this} ({titles})?", where=where, keys=keys)

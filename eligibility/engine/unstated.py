@@ -53,10 +53,10 @@ class Unknown:
     """Something the profile does not pin down, and the values it may take besides the one the
     facts read."""
 
-    named: str  # as a person finds it: "letter-1: contact_info_present (not stated)"
+    named: str  # as a person finds it: "letter-1: current contact information given (not stated)"
     how: str  # how to give it
     settings: tuple[Setting, ...]  # each tried on its own to see whether a condition depends on it
-    about: str = ""  # the field as a person finds it: "paid_through of the AAPC membership"
+    about: str = ""  # the field as a person finds it: "paid-through date of the AAPC membership"
     read_as: str = ""  # its value as the profile is read, in words: "2026-03-01", "no"
     written: str = ""  # a date as written ("2026-03"), for which each day of its range stands
     # a value left out, whose readings are values tried (the ends of the calendar, days years
@@ -78,7 +78,7 @@ class _Lines:
     once, a day of a date known only to the month or year read as the date as written ("revoked
     since 2026-02-01" says nothing that "revoked since 2026-02" does not). A line that holds
     under some readings only is said with what it rests on: for such a date, which end of its
-    range ("if the paid_through of the AAPC membership is toward the end of 2026-03 (as on
+    range ("if the paid-through date of the AAPC membership is toward the end of 2026-03 (as on
     2026-03-31): ..."); for a value left out, whose readings are only tried, "perhaps", naming
     it, or "as the profile gives it" for the profile's own line where another reading gives
     another in its place; for a true/false field not stated, its value (the profile's own line,
@@ -240,10 +240,13 @@ def readings(data: Mapping[str, Any], as_of: date | None = None) -> Readings | N
         for item in omitted:
             unknowns.append(
                 Unknown(
-                    f"{item.record}: {item.field} (not stated)",
+                    f"{item.record}: {item.words} (not stated)",
                     _how(item),
                     ((item.path, item.other), *((item.path, value) for value in item.more)),
-                    f"{item.field} of {item.record}",
+                    # a true/false field is named as the question it answers
+                    f"answer to '{_capital(item.words)}' for {item.record}"
+                    if item.flag
+                    else f"{item.words} of {item.record}",
                     item.reads_as or _words(item.value),
                     tried=not item.flag,
                 )
@@ -263,10 +266,11 @@ def readings(data: Mapping[str, Any], as_of: date | None = None) -> Readings | N
         for date in dates:
             unknowns.append(
                 Unknown(
-                    f"{date.record}: {date.field} {date.text} (any day from {date.first} to {date.last})",
-                    f"give the exact {date.field} of {date.record}, if a document shows it",
+                    f"{date.record}: {date.words} {date.text} (any day from {date.first} to {date.last})",
+                    f"give the exact {date.words} of {date.record}{_name(date)}, if a document"
+                    " shows it",
                     ((date.path, date.first), (date.path, date.last)),
-                    f"{date.field} of {date.record}",
+                    f"{date.words} of {date.record}",
                     parse(date.text).isoformat(),
                     date.text,
                 )
@@ -815,10 +819,26 @@ def _child(parent: NodeResult, child: NodeResult) -> NodeResult | None:
 
 
 def _how(item: Any) -> str:
+    """How to give a field left out: in words, then the field as the profile writes it."""
+    what, written = f"the {item.words} of {item.record}", _written(item)
     if item.reads_as == "undated":
-        return f"give {item.field} of {item.record} (YYYY-MM-DD), or null if it is undated"
+        return f"give {what} ({written}YYYY-MM-DD, or null if it is undated)"
     if item.flag:
-        return f"state {item.field} of {item.record}: true or false"
+        return f"answer '{_capital(item.words)}' for {item.record} ({written}true or false)"
     if isinstance(item.other, list):
-        return f"give {item.field} of {item.record}: the ones used"
-    return f"give {item.field} of {item.record} (YYYY-MM-DD, or YYYY-MM if only the month is known)"
+        return f"give {what} ({written}the ones used)"
+    return f"give {what} ({written}YYYY-MM-DD, or YYYY-MM if only the month is known)"
+
+
+def _written(item: Any) -> str:
+    """The name a field is written under in the file, where its words do not give it."""
+    return "" if item.words == item.field else f"{item.field}: "
+
+
+def _name(item: Any) -> str:
+    """ " (start_date)" after a field's words, where they do not give its name in the file."""
+    return "" if item.words == item.field else f" ({item.field})"
+
+
+def _capital(words: str) -> str:
+    return words[:1].upper() + words[1:]

@@ -45,6 +45,7 @@ from eligibility.inputs.formatversion import (
     BOOKKEEPING,
     FIRST,
     FORMAT1_NONE,
+    field_words,
     format1_readings,
     version_of,
 )
@@ -242,7 +243,7 @@ def _problems(ctx: Context, definition: Definition) -> list[str]:
     out = []
     for number, (record, results) in enumerate(ctx.rows(params["records"]), start=1):
         failed = [
-            _said(record, unstated[k]) or text
+            _said(params["records"], record, unstated[k]) or text
             for k, (index, text) in enumerate(checks)
             if not _truthy(results[index])
         ]
@@ -279,16 +280,17 @@ def _failed_checks(
     "<field> not stated" instead (not stated is not "no")."""
     unstated = _unstated_reads(profile, section, checks)
     return [
-        _said(record, tuple(dict.fromkeys(unstated[k]))) or check["text"]
+        _said(section, record, tuple(dict.fromkeys(unstated[k]))) or check["text"]
         for k, check in enumerate(checks)
         if not holds(check["logic"], record)
     ]
 
 
-def _said(record: Mapping[str, Any], fields: tuple[str, ...]) -> str | None:
-    """ "contact_info_present not stated" when the record leaves out a field of ``fields``."""
-    missing = [name for name in fields if name not in record]
-    return " and ".join(missing) + " not stated" if missing else None
+def _said(section: str, record: Mapping[str, Any], fields: tuple[str, ...]) -> str | None:
+    """ "current contact information given: not stated" when the record leaves out a field of
+    ``fields`` (named as the profile format's words name it)."""
+    missing = [field_words((section, "[]"), name) for name in fields if name not in record]
+    return " and ".join(missing) + ": not stated" if missing else None
 
 
 def _var_names(logic: Any) -> list[str]:

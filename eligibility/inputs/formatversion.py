@@ -50,12 +50,13 @@ class Omitted:
     value the rules need that the person did not know (``LEFT_OUT``)."""
 
     path: Path  # where it would go: ("verification_letters", 0, "contact_info_present")
-    record: str  # the record as a person knows it: "letter-1", "CPC", "ceus[2]"
+    record: str  # the record as a person knows it: "letter-1", "CPC", "CEU record 3"
     field: str
     value: Any  # format 1's reading (true, false; None: "there is none"); None for a value left out
     other: Any = None  # the other reading (the opposite extreme of the one the facts make)
     reads_as: str = ""  # format 1's reading in words: "no", "yes", "undated"
     more: tuple[Any, ...] = ()  # further readings, for a value with more than two (a CEU's date)
+    words: str = ""  # the field as a sentence names it (``field_words``): "paid-through date"
 
     @property
     def flag(self) -> bool:
@@ -123,15 +124,59 @@ def omitted_flags(data: Mapping[str, Any]) -> list[Omitted]:
                 continue
             word = "yes" if value else "no"
             label = _label(path, record, data)
-            found.append(Omitted((*path, name), label, name, value, not value, word))
+            words = field_words(where, name)
+            found.append(Omitted((*path, name), label, name, value, not value, word, words=words))
     for (where, name), word in FORMAT1_NONE.items():
         for _, path, record in _records(data, (where,)):
             if name not in record:
                 label = _label(path, record, data)
-                found.append(Omitted((*path, name), label, name, None, LATEST.isoformat(), word))
+                found.append(
+                    Omitted(
+                        (*path, name),
+                        label,
+                        name,
+                        None,
+                        LATEST.isoformat(),
+                        word,
+                        words=field_words(where, name),
+                    )
+                )
     if found:  # in file order: sections as the profile has them, records in order
         sections = {name: place for place, name in enumerate(data)}
         found.sort(key=lambda item: (sections.get(item.path[0], 0), item.path[1:]))
+    return found
+
+
+def field_words(where: Path, name: str) -> str:
+    """A field of the records at ``where`` as a sentence names it: the schema's ``title`` ("Paid-through
+    date" for ``paid_through``) with a small first letter, else its name in words."""
+    return _field_words().get((where, name)) or name.replace("_", " ")
+
+
+@cache
+def _field_words() -> dict[tuple[Path, str], str]:
+    return {
+        (where, name): in_sentence(field["title"])
+        for where, name, field in _schema_fields()
+        if "title" in field
+    }
+
+
+def in_sentence(title: str) -> str:
+    """``title`` as inside a sentence: "Start date" -> "start date"; "PCAP-approved" stays."""
+    return title if title[1:2].isupper() else title[:1].lower() + title[1:]
+
+
+@cache
+def _record_words() -> dict[str, str]:
+    """Each section -> what one of its records is called: a list's, its items' schema title
+    ("letter"); a section of one record, its own ("your education")."""
+    found = {}
+    for name, field in schema("profile")["properties"].items():
+        if isinstance(field.get("items"), Mapping) and "title" in field["items"]:
+            found[name] = in_sentence(field["items"]["title"])
+        elif field.get("type") == "object" and "title" in field:
+            found[name] = f"your {in_sentence(field['title'])}"
     return found
 
 
@@ -167,6 +212,7 @@ def left_out_values(data: Mapping[str, Any], as_of: date | None = None) -> list[
                         None,
                         other,
                         more=tuple(more),
+                        words=field_words(where, name),
                     )
                 )
     return found
@@ -267,6 +313,11 @@ def _label(path: Path, record: Mapping[str, Any], data: Mapping[str, Any] | None
     ):
         if isinstance(record.get(field), str) and record[field].strip():
             return words.format(record[field])
+    words = _record_words().get(str(path[0])) if path else None
+    if words and len(path) == 2 and isinstance(path[1], int):
+        return f"{words} {path[1] + 1}"  # "letter 1": as a person counts
+    if words and len(path) == 1:
+        return words
     text = ""
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
@@ -283,7 +334,11 @@ def format_note(data: Mapping[str, Any]) -> str | None:
         return None
     by_record: dict[str, list[str]] = {}
     for item in omitted:
-        by_record.setdefault(item.record, []).append(f"{item.field} (read as {item.reads_as})")
+        # in words, with the name to write it under where that differs ("typed" does not)
+        named = "" if item.words == item.field else f"{item.field}, "
+        by_record.setdefault(item.record, []).append(
+            f"{item.words} ({named}read as {item.reads_as})"
+        )
     fields = "; ".join(f"{record}: {', '.join(names)}" for record, names in by_record.items())
     return (
         f"profile format 1: fields left out are read as before: {fields}. "
@@ -312,6 +367,7 @@ class Imprecise:
     first: str  # the range, as ISO days
     last: str
     end_like: bool  # an end: the longest reading takes its last day, not its first
+    words: str = ""  # the field as a sentence names it (``field_words``): "paid-through date"
 
 
 @cache
@@ -347,6 +403,7 @@ def imprecise_dates(data: Mapping[str, Any]) -> list[Imprecise]:
                         first.isoformat(),
                         last.isoformat(),
                         name in END_LIKE,
+                        field_words(where, name),
                     )
                 )
     return found

@@ -36,7 +36,7 @@ from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from eligibility.inputs.formatversion import CURRENT
+from eligibility.inputs.formatversion import CURRENT, in_sentence
 from eligibility.inputs.validation import schema
 
 if TYPE_CHECKING:
@@ -65,19 +65,9 @@ TITLES = {
     "exam_applications": "Exam applications",
     "self_reviews": "Coding self-reviews",
 }
-# What one record of a section is called ("Add a course?", "More about your education?").
-ITEMS = {
-    "training": "course",
-    "work_history": "job",
-    "verification_letters": "letter",
-    "credentials": "credential",
-    "memberships": "membership",
-    "ceus": "CEU record",
-    "exam_applications": "exam application",
-    "self_reviews": "self-review",
-    "recert_cycles": "recertification cycle",
-    "education": "your education",
-}
+# What a section with one record is called ("More about your education?"); one record of a list
+# is called as the schema's title of its items says ("Add a course?").
+ITEMS = {"education": "your education"}
 # The few questions a short questionnaire asks of each section (the rest are "more"); a record's
 # required fields are always among them.
 CORE = {
@@ -322,7 +312,9 @@ def _group(
         field.get("description", ""),
         repeated,
         tuple(items),
-        ITEMS.get(name, title.lower() if repeated else f"{title} details"),
+        ITEMS.get(name)
+        or (in_sentence(record["title"]) if "title" in record else None)
+        or (title.lower() if repeated else f"{title} details"),
     )
 
 
@@ -335,7 +327,8 @@ def _question(
     known = credential_ids if _is_credential_field(section, name) else ()
     common = {
         "path": path,
-        "title": _title(path, field.get("description", "")),
+        # the schema's title where it gives one: the words an answer names the field by
+        "title": field.get("title") or _title(path, field.get("description", "")),
         "help": field.get("description", ""),
         "nullable": "null" in types,
         "core": path in CORE.get(section, ()),

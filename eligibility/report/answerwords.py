@@ -26,6 +26,7 @@ from eligibility.engine.results import (
     NodeResult,
     combined,
 )
+from eligibility.inputs.formatversion import in_sentence
 from eligibility.inputs.questions import Group, sections
 from eligibility.report.explain import (
     MISSING,
@@ -211,8 +212,7 @@ def field_titles() -> dict[str, str]:
     titles: dict[str, str] = {}
 
     def add(name: str, title: str) -> None:
-        said = title if title[1:2].isupper() else title[:1].lower() + title[1:]
-        titles.setdefault(name, said)
+        titles.setdefault(name, in_sentence(title))
 
     def walk(group: Group) -> None:
         if group.path:
@@ -269,9 +269,13 @@ def in_words(text: str, code_words: Mapping[str, str] | None = None) -> str:
     def known(name: str) -> bool:
         return name in titles or name in words
 
+    name = r"([a-z]+(?:_[a-z]+)*)"
     said = re.sub(
-        r"\s*\(([a-z]+_[a-z_]+)\)", lambda m: "" if known(m[1]) else m[0], said
+        rf"\s*\({name}\)", lambda m: "" if known(m[1]) else m[0], said
     )  # "(exam_pass_date)": the words before it say it
+    said = re.sub(
+        rf"\({name}(?::\s+|,\s+(?=read as))", lambda m: "(" if known(m[1]) else m[0], said
+    )  # "(paid_through: YYYY-MM-DD)", "(typed, read as yes)": the words before it name it
 
     def word(match: re.Match[str]) -> str:
         quoted, name = match[1], match[2]

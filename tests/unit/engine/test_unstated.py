@@ -7,6 +7,7 @@ import copy
 from datetime import date
 
 from eligibility.api import check_profile
+from eligibility.engine import unstated
 from eligibility.engine.plan import assess, make_plan
 from eligibility.inputs.formatversion import left_out_values
 from eligibility.inputs.profiles import load_profile, profile_from_data
@@ -33,9 +34,12 @@ def test_a_letter_flag_not_stated_makes_the_documented_months_unknown_naming_it(
     assert result.status == "unknown"
     leaf = _leaf(result.requires, "option-1-letters")
     assert leaf.status == "unknown"
-    assert leaf.missing == ("letter-1: contact_info_present (not stated)",)
-    assert "state contact_info_present of letter-1: true or false" in text
-    assert "contact_info_present not stated" in text
+    assert leaf.missing == ("letter-1: current contact information given (not stated)",)
+    assert (
+        "answer 'Current contact information given' for letter-1 (contact_info_present: true or false)"
+        in text
+    )
+    assert "current contact information given: not stated" in text
     assert "no current contact information" not in text
 
 
@@ -86,7 +90,7 @@ def test_a_paid_through_date_left_out_makes_the_dues_unknown() -> None:
     result, text = _answer(copy.deepcopy(dict(X72.data)), "CPC-renewal")
     assert result.status == "unknown"
     assert _leaf(result.requires, "dues").status == "unknown"
-    assert "give paid_through of the AAPC membership" in text
+    assert "give the paid-through date of the AAPC membership (paid_through: YYYY-MM-DD" in text
     paid = copy.deepcopy(dict(X72.data))
     paid["memberships"][0]["paid_through"] = "2027-05-31"
     assert _answer(paid, "CPC-renewal")[0].status == "met"
@@ -108,7 +112,7 @@ def test_a_job_without_a_start_makes_experience_unknown_where_it_is_needed() -> 
     data["work_history"] = data["work_history"][1:]  # only the job whose start is not known
     leaf, text = _condition(data, "CPC-full", "option-1-experience")
     assert leaf.status == "unknown"
-    assert "give start_date of job-2" in text
+    assert "give the start date of job-2 (start_date: YYYY-MM-DD" in text
     data["work_history"][0]["start_date"] = "2019-06-01"  # stated: seven months, not enough
     assert _condition(data, "CPC-full", "option-1-experience")[0].status == "not_met"
 
@@ -120,8 +124,11 @@ def test_a_letter_date_left_out_in_format_2_is_not_known_and_null_is_undated() -
     del letter["letter_date"]
     result, text = _answer(data)
     assert result.status == "unknown"
-    assert "give letter_date of letter-1 (YYYY-MM-DD), or null if it is undated" in text
-    assert "letter_date not stated" in text and "not dated" not in text
+    assert (
+        "give the letter date of letter-1 (letter_date: YYYY-MM-DD, or null if it is undated)"
+        in text
+    )
+    assert "letter date: not stated" in text and "not dated" not in text
     letter["letter_date"] = None  # stated: the letter is undated
     result, text = _answer(data)
     assert result.status == "not_met"
@@ -167,7 +174,7 @@ def test_code_sets_left_out_where_they_decide_are_asked_for_not_a_crash() -> Non
         )
 
     asked = {m for r in report.results for m in (*missing(r.requires), *missing(r.recommends))}
-    assert "job-2: code_sets (not stated)" in asked
+    assert "job-2: code sets (not stated)" in asked
 
 
 def test_an_answer_reads_what_is_left_unknown_alike_whichever_checks_are_asked() -> None:
@@ -204,11 +211,11 @@ def test_a_detail_line_a_month_only_date_changes_is_given_for_each_day_that_deci
     dues = _leaf(report.results[0].requires, "dues")
     assert [line.split(": ")[:2] for line in dues.details] == [
         [
-            "if the paid_through of the AAPC membership is toward the start of 2026-03 (as on 2026-03-01)",
+            "if the paid-through date of the AAPC membership is toward the start of 2026-03 (as on 2026-03-01)",
             "dues paid through 2026-03-01",
         ],
         [
-            "if the paid_through of the AAPC membership is toward the end of 2026-03 (as on 2026-03-31)",
+            "if the paid-through date of the AAPC membership is toward the end of 2026-03 (as on 2026-03-31)",
             "dues paid through 2026-03-31",
         ],
     ]
@@ -247,8 +254,8 @@ def test_a_detail_line_resting_on_a_value_left_out_is_not_said_as_fact() -> None
         line for line in _details(report.results[0].requires) if "not submitted in time" in line
     ]
     assert [line.split(": ")[0] for line in late] == [
-        "as the profile gives it (the completion_date of the CEUs of 'Coding update webinars' not given)",
-        "perhaps (it depends on the completion_date of the CEUs of 'Coding update webinars', which the profile does not give)",
+        "as the profile gives it (the completion date of the CEUs of 'Coding update webinars' not given)",
+        "perhaps (it depends on the completion date of the CEUs of 'Coding update webinars', which the profile does not give)",
     ]
 
 
@@ -260,3 +267,18 @@ def test_a_date_in_a_line_is_kept_when_it_only_happens_to_be_a_day_of_a_month_gi
     report = check_profile(profile_from_data(data, "p.yaml"), ["CPC-renewal"], date(2026, 6, 30))
     (late,) = [d for d in _details(report.results[0].requires) if "not submitted in time" in d]
     assert "only CEUs submitted by 2026-06-30 and" in late
+
+
+def test_a_true_false_field_is_named_as_the_question_it_answers() -> None:
+    """Not as the file names it: "the answer to 'Signed by hand' for letter-1 is yes"."""
+    data = {
+        "profile_version": 2,
+        "verification_letters": [{"id": "letter-1", "author_role": "supervisor"}],
+    }
+    found = unstated.readings(data, date(2026, 11, 22))
+    signed = next(u for u in found.unknowns if u.settings[0][0][-1] == "hand_signed")
+    assert signed.named == "letter-1: signed by hand (not stated)"
+    assert signed.how == "answer 'Signed by hand' for letter-1 (hand_signed: true or false)"
+    assert (
+        unstated._condition(signed, "yes") == "the answer to 'Signed by hand' for letter-1 is yes"
+    )

@@ -426,3 +426,26 @@ def test_pahcs_reported_statuses_count_from_their_effective_date(rulebook) -> No
     ]
     before = facts(rulebook, day=date(2026, 9, 1), credentials=credentials)["credentials"]
     assert before["pahcs_not_active"] == ["PAHCS-SPECIALTY"]
+
+
+def test_a_record_is_called_alike_by_the_rules_and_the_profile_format() -> None:
+    """A fact file's ``noun`` ("letter 2 (supervisor): ...", under a condition) and the profile
+    format's name for a record without an id ("letter 2", in what is not known) are one name."""
+    from eligibility.inputs.formatversion import _label
+    from eligibility.rulebook.rules import load_rulebook
+
+    def nouns(params: Any, section: str | None):
+        if isinstance(params, dict):
+            section = params.get("records", section)
+            if "noun" in params:
+                yield params["noun"], section
+            for value in params.values():
+                yield from nouns(value, section)
+        elif isinstance(params, list):
+            for value in params:
+                yield from nouns(value, section)
+
+    found = [pair for d in load_rulebook().facts.definitions for pair in nouns(d.params, None)]
+    assert found  # else this tests nothing
+    for noun, section in found:
+        assert _label((section, 0), {}) == f"{noun} 1", (noun, section)

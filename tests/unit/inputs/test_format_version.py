@@ -14,6 +14,11 @@ from eligibility.cli import main
 from eligibility.errors import InputError
 from eligibility.inputs.formatversion import (
     CURRENT,
+    FORMAT1_NONE,
+    LEFT_OUT,
+    _schema_fields,
+    date_fields,
+    field_words,
     format1_readings,
     format_note,
     omitted_flags,
@@ -45,7 +50,10 @@ def test_a_profile_without_a_version_is_format_1_and_loads_as_before() -> None:
 def test_the_note_names_each_field_left_out_and_what_format_1_reads_it_as() -> None:
     profile = load_profile(X70)
     (note,) = profile.assumed
-    assert "letter-1: contact_info_present (read as no), typed (read as yes)" in note
+    assert (
+        "letter-1: current contact information given (contact_info_present, read as no), typed (read as yes)"
+        in note
+    )
     assert "eligibility upgrade" in note
     assert "signed" not in note.replace("hand_signed", "")  # hand_signed: true implies signed
 
@@ -55,7 +63,10 @@ def test_a_cycle_is_named_by_its_credential_and_dates_not_its_place() -> None:
     have to count to find "credentials[0].recert_cycles[0]"."""
     cycle = {"start": "2024-01-01", "end": "2025-12-31", "fee_paid": True}
     note = format_note({"credentials": [{"id": "CCS", "recert_cycles": [cycle]}]})
-    assert "the CCS cycle 2024-01-01 to 2025-12-31: compliant (read as no)" in note
+    assert (
+        "the CCS cycle 2024-01-01 to 2025-12-31: requirements met in the body's records (compliant, read as no)"
+        in note
+    )
     assert "recert_cycles[" not in note
 
 
@@ -202,7 +213,7 @@ def test_the_command(tmp_path: Path) -> None:
 
 def test_format_1_reads_a_letter_without_a_date_as_undated_and_upgrade_writes_null() -> None:
     data = {"verification_letters": [{"id": "l", "author_role": "hr", "hand_signed": True}]}
-    assert "letter_date (read as undated)" in format_note(data)
+    assert "letter date (letter_date, read as undated)" in format_note(data)
     new = upgrade_text(json.dumps(data), "p.json").text
     assert json.loads(new)["verification_letters"][0]["letter_date"] is None
 
@@ -215,3 +226,31 @@ def test_a_job_that_gives_its_role_is_not_read_through_the_older_flag() -> None:
     without = {"work_history": [job]}
     assert not [o for o in omitted_flags(with_role) if o.field == "directly_assigns_codes"]
     assert [o.field for o in omitted_flags(without)] == ["directly_assigns_codes"]
+
+
+def test_every_field_an_answer_may_name_has_words_of_its_own() -> None:
+    """A field an answer may name as not known (a true/false field format 1 reads, a value left
+    out, a date given to the month or year) is named in words the schema gives it, as the form
+    asks for it, not by the name the file writes it under."""
+    named = {
+        *((where, name) for where, name, _ in format1_readings()),
+        *LEFT_OUT,
+        *FORMAT1_NONE,
+        *date_fields(),
+    }
+    assert named  # else this tests nothing
+    titled = {(where, name) for where, name, field in _schema_fields() if "title" in field}
+    assert named <= titled, sorted(named - titled)
+    for where, name in named:
+        assert "_" not in field_words(where, name)
+    assert field_words(("memberships", "[]"), "paid_through") == "paid-through date"
+    assert field_words(("training", "[]"), "ahima_pcap_approved") == "PCAP-approved"
+
+
+def test_a_record_without_an_id_is_named_as_a_person_counts_it() -> None:
+    """Not by its place in the file ("verification_letters[0]"), but as the form calls one of
+    its records, counted from 1."""
+    letters = [{"id": "l-a", "author_role": "hr"}, {"author_role": "supervisor"}]
+    note = format_note({"verification_letters": letters})
+    assert "l-a: " in note and "letter 2: " in note
+    assert "verification_letters" not in note

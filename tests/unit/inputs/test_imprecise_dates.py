@@ -72,7 +72,7 @@ def _experience(data: dict, as_of: date):
 def test_an_answer_that_depends_on_where_in_the_range_is_unknown_with_the_range() -> None:
     leaf = _experience(copy.deepcopy(dict(X73.data)), date(2026, 11, 22))
     assert leaf.status == "unknown"
-    assert "job-1: start_date 2024-11 (any day from 2024-11-01 to 2024-11-30)" in leaf.missing
+    assert "job-1: start date 2024-11 (any day from 2024-11-01 to 2024-11-30)" in leaf.missing
     assert _experience(copy.deepcopy(dict(X73.data)), date(2027, 1, 25)).status == "met"
 
 
@@ -132,7 +132,7 @@ def test_dues_paid_in_a_month_are_paid_from_some_day_of_it() -> None:
     assert (after.status, dues.status) == ("met", "met")
     within, dues = _renewal("2026-05", date(2026, 5, 10))
     assert (within.status, dues.status) == ("unknown", "unknown")
-    range_ = "dues_paid_date 2026-05 (any day from 2026-05-01 to 2026-05-31)"
+    range_ = "dues payment date 2026-05 (any day from 2026-05-01 to 2026-05-31)"
     assert any(range_ in missing for missing in dues.missing)
     # a year is a range too; the same day given exactly gives a definite answer
     assert _renewal("2026", date(2026, 5, 10))[1].status == "unknown"

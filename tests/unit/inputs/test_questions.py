@@ -67,6 +67,17 @@ def test_every_schema_field_is_a_question_with_its_description_as_help() -> None
         assert asked[path].help == field.get("description", ""), path
 
 
+def test_a_field_the_schema_titles_is_asked_by_its_title() -> None:
+    """The words an answer names a field by (``formatversion.field_words``) are the form's."""
+    asked = by_path(sections())
+    titled = {path: f["title"] for path, f in schema_fields().items() if "title" in f}
+    assert titled  # else this tests nothing
+    for path, title in titled.items():
+        assert asked[path].title == title, path
+    ceus = next(g for g in sections() if g.path == "ceus")
+    assert ceus.item == schema("profile")["properties"]["ceus"]["items"]["title"]
+
+
 def test_enums_are_the_choices_and_types_the_kinds() -> None:
     asked = by_path(sections())
     for path, field in schema_fields().items():

@@ -222,7 +222,7 @@ def test_a_ceu_flag_not_stated_in_format_2_is_said_so_not_read_as_no(rulebook) -
         format_2_without_vendor,
     )
     reasons = {n.record: n.reasons for n in listed}
-    assert reasons["CEU record 2"] == ("aapc_approved_vendor not stated",)
+    assert reasons["CEU record 2"] == ("from an AAPC-approved CEU vendor: not stated",)
 
 
 def test_ceus_not_specific_to_a_credential_are_named_with_why(rulebook) -> None:

@@ -200,10 +200,16 @@ def test_steps_for_a_director_name_no_profile_field(rulebook) -> None:
         said = in_words(text)
         assert not _names_a_field(said, fields) and not FILE_SYNTAX.search(said), (text, said)
     said = in_words(
-        "add your AAPC membership with its paid_through date"
+        "add your AAPC membership with its paid-through date"
         " (memberships: [{organization: AAPC, paid_through: YYYY-MM-DD}])"
     )
-    assert said == "add your AAPC membership with its paid through date"
+    assert said == "add your AAPC membership with its paid-through date"
+    # the format 1 note's field names beside their words: the words said once
+    note = "letter 1: signed by hand (hand_signed, read as no), typed (read as yes)"
+    assert in_words(note) == "letter 1: signed by hand (read as no), typed (read as yes)"
+    # a value's form after its field's name: the form kept, the name said by the words before
+    left_out = "give the paid-through date of X (paid_through: YYYY-MM-DD, or YYYY-MM)"
+    assert in_words(left_out) == "give the paid-through date of X (YYYY-MM-DD, or YYYY-MM)"
     exam = "give the date you passed the exam (exam_pass_date) or were awarded it (awarded_date)"
     assert in_words(exam) == "give the date you passed the exam or were awarded it"
     assert in_words("list it as icd_cm_basic", {"icd_cm_basic": "basic ICD-10-CM"}) == (
