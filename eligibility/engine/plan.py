@@ -304,7 +304,7 @@ def make_plan(
             index[key] = builder.add(book, check_id, as_of, pinned, check_id in keeping, False)
         wanted.append(index[key])
         labels.append(f"{check_id}@{pinned}" if pinned else check_id)
-    extras = []
+    extras: list[tuple[int | None, tuple[int, ...]]] = []
     if explaining:
         for check_id, pinned in wanted_pairs:
             is_keeping = check_id in keeping
@@ -411,9 +411,9 @@ class _Builder:
             self.details += [r for _, steps in check.standing_fix for s in steps for r in s.reads]
             if self.explaining:  # what a review names (the borderline jobs), when one is flagged
                 self.details += [
-                    book.policies[p].review_details
+                    words
                     for p in version.open_policies
-                    if book.policies[p].review_details
+                    if (words := book.policies[p].review_details)
                 ]
             plan.update(
                 check=check,
@@ -614,9 +614,9 @@ class _Builder:
                 )
             ),
             tuple(
-                (place, frozenset(dict(checks[i].check.standing_fix)))
+                (place, frozenset(dict(check.standing_fix)))
                 for place, i in enumerate(wanted)
-                if checks[i].check is not None and checks[i].check.standing_fix
+                if (check := checks[i].check) is not None and check.standing_fix
             ),
         )
 
@@ -1371,12 +1371,12 @@ class _Context:
         under = {(p, v): other for p, v, changes, other in variants if check.index in changes}
         every = [(p, v, under.get((p, v), codes)) for p, v in open_values]
         # a question the default decides never makes an answer ambiguous: it may need review
-        readings = [r for r in every if not self.book.policies[r[0]].default_decides]
+        questions = [r for r in every if not self.book.policies[r[0]].default_decides]
         differing = {}
         for slot in check.slots:
-            if any(other[slot] != codes[slot] for _, _, other in readings):
+            if any(other[slot] != codes[slot] for _, _, other in questions):
                 differing[self.plan.slots[slot].node.id] = tuple(
-                    PolicyReading(p, v, CODE_STATUS[other[slot]]) for p, v, other in readings
+                    PolicyReading(p, v, CODE_STATUS[other[slot]]) for p, v, other in questions
                 )
         review = self.reviews(check, codes, every, run.facts)
         eligible = None
@@ -1593,6 +1593,7 @@ class _Context:
         facts) are not kept."""
         checks, values, applicable = self.plan.checks, run.values, run.applicable
         young = memo.young
+        outcome: Outcome | None
         lapsing: set[str] = set()
         for group in compress(groups, gate(applicable)):
             members = group.members

@@ -386,7 +386,7 @@ def ranked(result: NodeResult, status: str, children: tuple[NodeResult, ...]) ->
 
 def shortfall_of(operator: str, found: Any, needed: Any) -> float | None:
     """How far ``found`` is from satisfying ``operator needed``; None when not numeric or satisfied."""
-    numbers = int | float
+    numbers = (int, float)
     if (
         not isinstance(found, numbers)
         or not isinstance(needed, numbers)

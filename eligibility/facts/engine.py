@@ -86,13 +86,8 @@ class Context:
             self._jobs[section] = jobs
         return jobs
 
-    def _records(self, section: str) -> list[Mapping[str, Any]]:
-        if section == HELD:
-            return held(self.profile, self.as_of, self.registry, self.lapsed)
-        value = self.profile.get(section)
-        if section in SINGLE_RECORDS:
-            return [value] if value else []
-        return value or []
+    def _records(self, section: str) -> Sequence[Mapping[str, Any]]:
+        return records_of(self.profile, section, self.as_of, self.registry, self.lapsed)
 
     def _profile_rows(self) -> dict[str, list[tuple[Mapping[str, Any], list[Any]]]]:
         """Every section's rows, from ``shared`` where the policies its expressions read have
@@ -301,6 +296,23 @@ def _place(facts: dict[str, Any], definition: Definition, value: Any) -> None:
         group[key] = value
 
 
+def records_of(
+    profile: Mapping[str, Any],
+    section: str,
+    as_of: date,
+    registry: Any,
+    lapsed: frozenset[str],
+) -> Sequence[Mapping[str, Any]]:
+    """The records of ``section`` (a one-record section as a list of one; the credentials held
+    as ``held`` works them out)."""
+    if section == HELD:
+        return held(profile, as_of, registry, lapsed)
+    value = profile.get(section)
+    if section in SINGLE_RECORDS:
+        return [value] if value else []
+    return value or []
+
+
 def policy_can_matter(
     profile: Mapping[str, Any],
     policy: str,
@@ -340,12 +352,7 @@ def policy_can_matter(
             if section in asked or (policy, section) not in book.policy_programs:
                 continue
             asked.add(section)
-            if section == HELD:
-                records = held(profile, as_of, book.registry, lapsed)
-            else:
-                records = profile.get(section)
-                if records and section in SINGLE_RECORDS:
-                    records = [records]
+            records = records_of(profile, section, as_of, book.registry, lapsed)
             if not records:
                 continue  # no record for its expressions to read: nothing to move
             if values is None:
@@ -355,7 +362,7 @@ def policy_can_matter(
                 under = {**policies, policy: value}
                 bound = book.policy_program(policy, section, under)
                 data = [{**r, "policies": under} for r in records] if bound.merged else records
-                seen.append(bound.program.rule.evaluate({section: data}))
+                seen.append(bound.program.rule.evaluate({section: data}))  # type: ignore[union-attr]
             if any(result != seen[0] for result in seen[1:]):
                 return True
     return False

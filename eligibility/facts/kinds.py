@@ -129,7 +129,9 @@ class Omitted:
 def _selection(params: Mapping[str, Any]) -> list[Expression]:
     """The expressions of a kind that selects records with ``where`` (and maybe ``value``)."""
     section = params["records"]
-    out = [("where", section, params["where"], ("where",))] if "where" in params else []
+    out: list[Expression] = (
+        [("where", section, params["where"], ("where",))] if "where" in params else []
+    )
     if "value" in params:
         out.append(("value", section, params["value"], ("value",)))
     return out
@@ -178,14 +180,14 @@ def _truthy(value: Any) -> bool:
 
 def _values(ctx: Context, definition: Definition) -> list[Any]:
     index = definition.value
-    return [results[index] for _, results in _selected(ctx, definition)]
+    return [results[index] for _, results in _selected(ctx, definition)]  # type: ignore[index]  # set for this kind
 
 
 def _value(ctx: Context, definition: Definition) -> Any:
     rows = ctx.rows(definition.params["record"])
     if not rows:
         return None
-    return rows[0][1][definition.value]
+    return rows[0][1][definition.value]  # type: ignore[index]  # set for this kind
 
 
 def _count(ctx: Context, definition: Definition) -> int:
@@ -224,7 +226,7 @@ def _latest(ctx: Context, definition: Definition) -> Any:
     by = definition.params["by"]
     index = definition.value
     rows.sort(key=lambda row: (row[0].get(by) or "", _canonical(row[0])))
-    value = rows[-1][1][index]
+    value = rows[-1][1][index]  # type: ignore[index]  # set for this kind
     days = definition.params.get("plus_days")
     if days is None or not isinstance(value, str):
         return value
@@ -334,7 +336,7 @@ Stretch = tuple[date, date, float | None]  # days with one set of counted jobs; 
 
 
 def _months_expressions(params: Mapping[str, Any]) -> list[Expression]:
-    out = [("where", params["records"], params["where"], ("where",))]
+    out: list[Expression] = [("where", params["records"], params["where"], ("where",))]
     vouched = params.get("vouched_by")
     if vouched:
         out.append(("letters", vouched["records"], vouched["where"], ("vouched_by", "where")))
@@ -393,7 +395,7 @@ def _work(ctx: Context, definition: Definition) -> tuple[list[Job], list[Stretch
     jobs = [
         job
         for (_, results), job in zip(ctx.rows(section), ctx.jobs(section), strict=True)
-        if job is not None and _truthy(results[where])
+        if job is not None and _truthy(results[where])  # type: ignore[index]  # set for this kind
     ]
     vouched = definition.params.get("vouched_by")
     if not vouched:
@@ -749,7 +751,9 @@ def _cycles_templates(
     steps = tuple(step["standing"] for step in params["standing"]["after_end"])
     window = ("window_opens",) if params.get("window") else ()
     names = ("start", "end", "as_of", "standing", *steps, *window)  # as _cycle fills it in
-    out = [(("consequence",), params["consequence"], names)]
+    out: list[tuple[tuple[str, ...], str, tuple[str, ...]]] = [
+        (("consequence",), params["consequence"], names)
+    ]
     words = params.get("status_words", {})  # as _cycles fills them in
     out += [(("status_words", "dated"), words["dated"], ("status", "since"))] if words else []
     out += [(("status_words", "undated"), words["undated"], ("status",))] if words else []
@@ -1200,7 +1204,9 @@ def _ceus_left_out(
 
 
 def _periods_expressions(params: Mapping[str, Any]) -> list[Expression]:
-    out = [("membership", "memberships", params["membership"]["where"], ("membership", "where"))]
+    out: list[Expression] = [
+        ("membership", "memberships", params["membership"]["where"], ("membership", "where"))
+    ]
     if "ceus_unreported" in params:
         out.append(("unreported", "ceus", params["ceus_unreported"], ("ceus_unreported",)))
     for cid, logic in params.get("specific", {}).get("also", {}).items():
