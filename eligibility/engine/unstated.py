@@ -267,8 +267,8 @@ def readings(data: Mapping[str, Any], as_of: date | None = None) -> Readings | N
             unknowns.append(
                 Unknown(
                     f"{date.record}: {date.words} {date.text} (any day from {date.first} to {date.last})",
-                    f"give the exact {date.words} of {date.record}{_name(date)}, if a document"
-                    " shows it",
+                    f"give the exact {date.words} of {date.record} ({_written(date)}YYYY-MM-DD),"
+                    " if a document shows it",
                     ((date.path, date.first), (date.path, date.last)),
                     f"{date.words} of {date.record}",
                     parse(date.text).isoformat(),
@@ -833,11 +833,6 @@ def _how(item: Any) -> str:
 def _written(item: Any) -> str:
     """The name a field is written under in the file, where its words do not give it."""
     return "" if item.words == item.field else f"{item.field}: "
-
-
-def _name(item: Any) -> str:
-    """ " (start_date)" after a field's words, where they do not give its name in the file."""
-    return "" if item.words == item.field else f" ({item.field})"
 
 
 def _capital(words: str) -> str:

@@ -168,7 +168,7 @@ def in_sentence(title: str) -> str:
 
 
 @cache
-def _record_words() -> dict[str, str]:
+def record_words() -> dict[str, str]:
     """Each section -> what one of its records is called: a list's, its items' schema title
     ("letter"); a section of one record, its own ("your education")."""
     found = {}
@@ -313,7 +313,7 @@ def _label(path: Path, record: Mapping[str, Any], data: Mapping[str, Any] | None
     ):
         if isinstance(record.get(field), str) and record[field].strip():
             return words.format(record[field])
-    words = _record_words().get(str(path[0])) if path else None
+    words = record_words().get(str(path[0])) if path else None
     if words and len(path) == 2 and isinstance(path[1], int):
         return f"{words} {path[1] + 1}"  # "letter 1": as a person counts
     if words and len(path) == 1:

@@ -36,7 +36,7 @@ from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from eligibility.inputs.formatversion import CURRENT, in_sentence
+from eligibility.inputs.formatversion import CURRENT, record_words
 from eligibility.inputs.validation import schema
 
 if TYPE_CHECKING:
@@ -65,9 +65,6 @@ TITLES = {
     "exam_applications": "Exam applications",
     "self_reviews": "Coding self-reviews",
 }
-# What a section with one record is called ("More about your education?"); one record of a list
-# is called as the schema's title of its items says ("Add a course?").
-ITEMS = {"education": "your education"}
 # The few questions a short questionnaire asks of each section (the rest are "more"); a record's
 # required fields are always among them.
 CORE = {
@@ -312,9 +309,8 @@ def _group(
         field.get("description", ""),
         repeated,
         tuple(items),
-        ITEMS.get(name)
-        or (in_sentence(record["title"]) if "title" in record else None)
-        or (title.lower() if repeated else f"{title} details"),
+        # as answers name one: the schema's title of a list's items ("course"), "your education"
+        record_words().get(name) or (title.lower() if repeated else f"{title} details"),
     )
 
 
