@@ -26,7 +26,7 @@ import threading
 import types
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import ExitStack, contextmanager, suppress
+from contextlib import ExitStack, contextmanager, nullcontext, suppress
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
@@ -1001,6 +1001,22 @@ class StopRequest:
             raise Stopped
         self.asked = True
 
+    @contextmanager
+    def waiting_for(self) -> Iterator[None]:
+        """While the batch waits (for input, for its workers): a stop asked before, or
+        meanwhile, is honoured at once."""
+        if self.asked:
+            raise Stopped
+        self.waiting = True
+        try:
+            yield
+        finally:
+            self.waiting = False
+
+
+def _waiting(stop: StopRequest | None) -> Any:
+    return stop.waiting_for() if stop is not None else nullcontext()
+
 
 def worker_count(requested: int) -> int:
     """Worker processes to start for ``--jobs requested``: no more than the cores this process
@@ -1080,13 +1096,8 @@ def _chunks(
 ) -> Iterator[list[Row | Item]]:
     iterator = iter(rows)
     while True:
-        if stop is not None:
-            stop.waiting = True
-        try:
+        with _waiting(stop):
             chunk = list(islice(iterator, size))
-        finally:
-            if stop is not None:
-                stop.waiting = False
         if not chunk:
             return
         yield chunk
@@ -1334,13 +1345,8 @@ def _by_shards(
 
 def _result(future: Any, stop: StopRequest | None) -> Any:
     """A worker's answer; a stop asked meanwhile is honoured at once (only waiting is undone)."""
-    if stop is not None:
-        stop.waiting = True
-    try:
+    with _waiting(stop):
         return future.result()
-    finally:
-        if stop is not None:
-            stop.waiting = False
 
 
 # The checker of a worker process, set by the pool's initializer: with fork the workers inherit

@@ -945,7 +945,8 @@ def batch(
                 f" gives; using {worker_count(jobs)}",
                 err=True,
             )
-        items = read_items(source, layout, book.directory)
+        with stop.waiting_for():  # a pipe's first line may be long in coming
+            items = read_items(source, layout, book.directory)
         with _progress(None if source == "-" else source, "checking") as progress:
             tally = run_batch(
                 items,

@@ -582,6 +582,24 @@ def test_sigterm_ends_a_batch_blocked_reading_its_input(tmp_path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.jsonl"]
 
 
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_stop_ends_a_batch_waiting_for_its_first_line_on_standard_input(tmp_path, sig) -> None:
+    out = tmp_path / "o.csv"
+    out.write_text("previous report\n", encoding="utf-8")
+    command = [sys.executable, "-m", "eligibility", "batch", "-", "--out", str(out)]
+    with process_group(command, stdin=subprocess.PIPE) as process:  # open; nothing comes
+        time.sleep(2)  # loading the rules, or already reading: both must stop
+        os.killpg(process.pid, sig) if sig == signal.SIGINT else process.send_signal(sig)
+        try:
+            _, stderr = process.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            pytest.fail("the batch went on waiting for its input after the stop")
+    assert process.returncode == 128 + sig, stderr
+    assert b"stopped: no report written" in stderr and b"Traceback" not in stderr
+    assert out.read_text(encoding="utf-8") == "previous report\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["o.csv"]
+
+
 # --- 6. bounded cost -----------------------------------------------------------------------------
 
 
