@@ -206,14 +206,16 @@ def test_a_revoked_credentials_next_step_is_checks_first_way(tmp_path, rulebook,
 def test_a_step_beside_an_alternative_nothing_can_meet_is_still_given(tmp_path, rulebook) -> None:
     """X01's MCS on 2026-09-29: its last PAHCS period is 4 CEUs short, and its other way, "no
     period has ended yet", can no longer be met. The batch gave no next step (it took that
-    alternative for met); check says to earn the CEUs."""
+    alternative for met); check says to ask PAHCS (the period's CEUs can no longer be earned)."""
     out = tmp_path / "report.csv"
     args = ["batch", str(PROFILES), "--cert=MCS-recert", "--out", str(out), "--as-of", "2026-09-29"]
     result = CliRunner().invoke(main, args)
     assert result.exit_code in (0, 1), result.output
     rows = {r["candidate_id"]: r for r in csv.DictReader(io.StringIO(out.read_text("utf-8")))}
     x01 = rows["X01"]
-    assert x01["status"] == "not_met" and x01["next_step"].startswith("earn CEUs PAHCS counts")
+    assert x01["status"] == "not_met" and x01["next_step"].startswith(
+        "ask PAHCS whether your MCS can still be recertified"
+    )
     report = check_profile(
         load_profile(PROFILES / Path(x01["where"]).name),
         ["MCS-recert"],
