@@ -8,7 +8,7 @@ conditions of each pathway, with supersets of another way dropped.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import product
 
@@ -177,7 +177,7 @@ def _default_reading_steps(result: CheckResult) -> tuple[Action, ...]:
 
 JOBS_CONTINUE = "you keep working in your current coding job"  # what experience that grows needs
 KEEP_WORKING = "keep working in your current coding job"  # the step, for one without a fix
-NO_JOB_GOES_ON = "in a coding job that counts (none goes on today)"  # where none continues
+NO_JOB_GOES_ON = "(none goes on today)"  # where no coding job that counts continues
 
 
 def eligible_sentence(eligible: EligibleBy | None, name_pathway: bool = True) -> str | None:
@@ -227,7 +227,7 @@ def _actions(
     minimal.sort(key=len)
     giving = _giving(pathways, policies, body)
     return tuple(
-        Action(tuple(sorted(s)), tuple(found[s]), bool(s & giving)) for s in minimal[:MAX_ACTIONS]
+        Action(_in_order(s), tuple(found[s]), bool(s & giving)) for s in minimal[:MAX_ACTIONS]
     )
 
 
@@ -279,7 +279,7 @@ def _dated(
             steps = _dated_steps(action.steps, waiting, day)
             if eligible.jobs_continue and not any(f"until {day}" in s for s in steps):
                 steps.append(f"keep working in your current coding job until {day}")
-            action = Action(tuple(sorted(steps)), action.completes, action.if_given)
+            action = Action(_in_order(steps), action.completes, action.if_given)
         dated.append(action)
     return tuple(dated)
 
@@ -303,7 +303,7 @@ def _waited(
         waiting = _waiting(lacking, policies, body)
         if days and waiting & set(action.steps):
             steps = _dated_steps(action.steps, waiting, max(days).isoformat())
-            action = Action(tuple(sorted(steps)), action.completes, action.if_given)
+            action = Action(_in_order(steps), action.completes, action.if_given)
         out.append(action)
     return tuple(out)
 
@@ -373,13 +373,30 @@ def step(
     if leaf.reached_on is not None:  # a condition that grows is reached as the current jobs go on
         keep = KEEP_WORKING if node.grows else "keep going"
         return f"{fix or keep} until {leaf.reached_on.isoformat()}"
-    if node.grows and node.unit == "months" and leaf.shortfall:
-        # time would close it, but no job that counts continues today: say how much time, and
-        # that "keep" needs a job first (a billing job, or none at all, adds nothing)
+    if node.grows and node.unit == "months" and leaf.shortfall and not _asks_other(fix):
+        # time would close it, but no job that counts continues today: there is nothing to
+        # keep doing (a billing job, or none at all, adds nothing), so say what to find and for
+        # how long. A step that asks for something else (a letter) is left as it is: the time
+        # is said by the condition on the work itself
         months = math.ceil(leaf.shortfall - 1e-9)
         plural = "s" if months != 1 else ""
-        return f"{fix or 'keep going'} for {months} more month{plural}, {NO_JOB_GOES_ON}"
+        return (
+            f"find a coding job that counts and code there for {months} more month{plural}"
+            f" {NO_JOB_GOES_ON}"
+        )
     return fix or f"meet: {node.text}"
+
+
+def _in_order(steps: Iterable[str]) -> tuple[str, ...]:
+    """A way's steps in the order to take them: finding a coding job first where none goes on
+    (a letter can vouch only for work done), then by their words (a set has no order)."""
+    return tuple(sorted(steps, key=lambda s: (not s.endswith(NO_JOB_GOES_ON), s)))
+
+
+def _asks_other(fix: str | None) -> bool:
+    """Whether a condition's fix asks for something other than going on working ("ask your
+    employer for a letter ..." rather than "keep coding")."""
+    return fix is not None and not fix.startswith("keep")
 
 
 def steps_text(steps: tuple[str, ...] | list[str]) -> str:

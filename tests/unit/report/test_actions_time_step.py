@@ -53,9 +53,11 @@ def test_an_action_needing_more_months_than_worked_says_until_when(
 
 def test_with_no_job_going_on_an_action_says_how_many_more_months(rulebook: RuleBook) -> None:
     """Every profile: an unmet condition on months that time would close, but with no reached-on
-    date (no job that counts continues), is never just "keep coding": the step says how many
-    months more, and that no such job goes on today (X50's only current job is billing)."""
-    vague = []
+    date (no job that counts continues), is never just "keep coding": the step says to find a
+    coding job and for how many months more, and that none goes on today (X50's only current job
+    is billing). A step that asks for something else (a letter) is not given the months: "ask
+    for letters ... for 24 more months" garbled two steps into one (X11)."""
+    vague, garbled = [], []
     for path in sorted(PROFILES.glob("*.yaml")):
         report = check_profile(load_profile(str(path)), rulebook=rulebook)
         for result in report.results:
@@ -67,6 +69,23 @@ def test_with_no_job_going_on_an_action_says_how_many_more_months(rulebook: Rule
                     continue
                 if leaf.reached_on is None and leaf.shortfall:
                     said = step(leaf, rulebook.policies)
-                    if " more month" not in said or "(none goes on today)" not in said:
-                        vague.append((path.name, result.check_id, node.id, said))
-    assert vague == []
+                    where = (path.name, result.check_id, node.id, said)
+                    if leaf.fix and not leaf.fix.startswith("keep"):
+                        if " more month" in said or said != leaf.fix:
+                            garbled.append(where)
+                    elif not (
+                        said.startswith("find a coding job that counts and code there for")
+                        and " more month" in said
+                        and said.endswith("(none goes on today)")
+                    ):
+                        vague.append(where)
+    assert vague == [] and garbled == []
+
+
+def test_with_no_job_going_on_finding_one_comes_first() -> None:
+    """The time to work is the first step of a way: a letter vouches only for work done."""
+    from eligibility.report.explain import _in_order
+
+    letter = "ask your employer for a letter"
+    job = "find a coding job that counts and code there for 2 more months (none goes on today)"
+    assert _in_order({letter, job}) == (job, letter)
