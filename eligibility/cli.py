@@ -231,8 +231,8 @@ def main() -> None:
     """Whether a person may sit for (or hold) a US medical coding credential, and why.
 
     Rules are data (rules/*.yaml, JsonLogic over derived facts); every answer names the rule
-    version and sources it follows. Exit status: 0 all requested checks met, 1 some not met,
-    2 usage or input error.
+    version and sources it follows. Exit status of 'check': 0 all requested checks met, 1 some
+    not met, 2 usage or input error; every other command says its own in its --help.
 
     New here? 'eligibility init' asks a few questions and writes your profile; 'eligibility
     template --example c09-hana-sato' prints a worked one; then 'eligibility check FILE'. Or
@@ -868,7 +868,8 @@ def _output_option(name: str, text: str, folder: bool = False):
 @_output_option(
     "--letters",
     "Also write one printable page per student into this folder (made"
-    " when missing): what the student still needs, check by check.",
+    " when missing): what the student still needs, check by check (needs pip install"
+    " 'eligibility[report]').",
     folder=True,
 )
 def batch(
@@ -894,8 +895,8 @@ def batch(
     stream (documents separated by ---); CSV must be given as a file. Every row is checked and
     written; a bad row becomes an error row naming its place. Exit status: 0 every row was
     checked, 1 some rows could not be (they are listed in the report and summary), 2 a usage
-    error, 143 stopped by SIGTERM (the previous report is kept). See docs/batch.md for the
-    formats and docs/cli.md for - .
+    error, 130 stopped by Ctrl-C and 143 by SIGTERM (the previous report is kept either way).
+    See docs/batch.md for the formats and docs/cli.md for - .
 
     \b
     Examples:
@@ -1029,9 +1030,9 @@ def upgrade(profiles, out, in_place) -> None:
     unknown. Upgrading sets profile_version: 2 and writes out each such field as format 1 read
     it, with a comment, so the answers stay the same: delete a written-out line that was in truth
     not known. Comments, key order and quoting are kept. The upgraded text is printed, or written
-    to --out, or over the profile with --in-place; what was written out is said on standard
-    error. PROFILES - reads one from standard input. Exit status: 0 done (or nothing to do),
-    2 a usage or input error. See docs/profile-format.md.
+    to --out, or over the profile with --in-place (several profiles: --in-place only); what was
+    written out is said on standard error. PROFILES - reads one from standard input. Exit status:
+    0 done (or nothing to do), 2 a usage or input error. See docs/profile-format.md.
 
     \b
     Examples:

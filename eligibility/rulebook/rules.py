@@ -453,6 +453,13 @@ def rule_files(root: Path) -> list[Path]:
 def load_rulebook(directory: str | None = None) -> RuleBook:
     """Load and check every rule file under ``directory`` (default: the project's ``rules/``)."""
     root = rules_root(directory)
+    if not (root / "credentials.yaml").is_file():  # before reading whatever else the folder has
+        raise InputError(
+            str(root),
+            None,
+            "not a rules directory: it has no credentials.yaml (the registry of credentials)",
+            "give --rules DIR pointing at a rules/ folder (eligibility lint --rules DIR says more)",
+        )
     files = rule_files(root)
     # Each file is read once: the book is built from the very texts its key covers, so a file
     # edited meanwhile cannot leave a book of one text kept under the key of another.

@@ -311,6 +311,15 @@ def test_bad_option_is_a_usage_error(args, message):
     assert result.stdout.strip() == ""
 
 
+def test_a_folder_that_is_not_a_rules_directory_is_named_so(tmp_path):
+    """Not "credentials.yaml: file not found", nor a complaint about some other YAML file the
+    folder holds: the folder named is not a rules directory."""
+    (tmp_path / "notes.yaml").write_text("a: [", encoding="utf-8")  # not a rule file at all
+    result = run("check", C01, "--rules", tmp_path)
+    assert_input_error(result, f"{tmp_path}: not a rules directory")
+    assert "notes.yaml" not in result.stderr and "file not found" not in result.stderr
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [(None, "me.yaml: file not found"), ("name: X\nnickname: Y\n", "unknown field 'nickname'")],
