@@ -235,8 +235,8 @@ def test_the_trees_of_some_checks_are_those_of_every_check_at_their_places() -> 
 
 
 def test_a_detail_line_resting_on_a_value_left_out_is_not_said_as_fact() -> None:
-    # X87 with 4 more CEUs, dated in the last period and submitted late: 4 were not submitted in
-    # time as the profile gives it, 10 if the undated 6 fall in the period too
+    # X87 with 4 more CEUs, dated in the last period and submitted late: 4 are not counted as
+    # the profile gives it, 10 if the undated 6 fall in the period too
     data = copy.deepcopy(dict(load_profile(PROFILES / "x87-ceu-undated-matters.yaml").data))
     data["ceus"].append(
         {
@@ -251,7 +251,9 @@ def test_a_detail_line_resting_on_a_value_left_out_is_not_said_as_fact() -> None
     )
     report = check_profile(profile_from_data(data, "p.yaml"), ["CPC-renewal"], date(2026, 6, 15))
     late = [
-        line for line in _details(report.results[0].requires) if "not submitted in time" in line
+        line
+        for line in _details(report.results[0].requires)
+        if "had not reached AAPC in time" in line
     ]
     assert [line.split(": ")[0] for line in late] == [
         "as the profile gives it (the completion date of the CEUs of 'Coding update webinars' not given)",
@@ -265,8 +267,10 @@ def test_a_date_in_a_line_is_kept_when_it_only_happens_to_be_a_day_of_a_month_gi
     data = copy.deepcopy(dict(load_profile(PROFILES / "x87-ceu-undated-matters.yaml").data))
     data["memberships"][0]["paid_through"] = "2026-06"
     report = check_profile(profile_from_data(data, "p.yaml"), ["CPC-renewal"], date(2026, 6, 30))
-    (late,) = [d for d in _details(report.results[0].requires) if "not submitted in time" in d]
-    assert "only CEUs submitted by 2026-06-30 and" in late
+    (late,) = [
+        d for d in _details(report.results[0].requires) if "had not reached AAPC in time" in d
+    ]
+    assert "as of 2026-06-30 they had not reached AAPC in time" in late
 
 
 def test_a_true_false_field_is_named_as_the_question_it_answers() -> None:
