@@ -402,7 +402,7 @@ def test_pahcs_periods_count_pre_approved_self_study_and_give_the_window(ruleboo
     current = pahcs["MCS"]["current"]
     assert (current["ceus"], current["ceus_counted"], current["ceus_submitted"]) == (25, 13, 10)
     assert current["window_opens"] == "2027-01-01"
-    assert "due 2027-02-28" in current["consequences"][0]
+    assert "in its last two months, 2027-01-01 to 2027-02-28" in current["consequences"][0]
     assert not pahcs["PAHCS-SPECIALTY"]["current"]["exists"]
 
 
