@@ -585,8 +585,8 @@ OTHERS = [
     (
         "unknown-fact-in-the-fix-said-when-unsure",
         "aapc/renewal.yaml",
-        "fix_unsure: submit your CEUs to AAPC at once",
-        "fix_unsure: submit your CEUs to AAPC by {aapc.last.submit_bye}",
+        'fix_unsure: &last-ceus-unsure "submit your CEUs to AAPC at once',
+        'fix_unsure: &last-ceus-unsure "submit your CEUs to AAPC by {aapc.last.submit_bye}',
         ERROR,
         "unknown-fact",
         "reads unknown fact 'aapc.last.submit_bye'",
