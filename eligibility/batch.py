@@ -26,7 +26,7 @@ import threading
 import types
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import ExitStack, contextmanager, nullcontext, suppress
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext, suppress
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
@@ -1014,7 +1014,7 @@ class StopRequest:
             self.waiting = False
 
 
-def _waiting(stop: StopRequest | None) -> Any:
+def _waiting(stop: StopRequest | None) -> AbstractContextManager[None]:
     return stop.waiting_for() if stop is not None else nullcontext()
 
 

@@ -373,11 +373,11 @@ def step(
     if leaf.reached_on is not None:  # a condition that grows is reached as the current jobs go on
         keep = KEEP_WORKING if node.grows else "keep going"
         return f"{fix or keep} until {leaf.reached_on.isoformat()}"
-    if node.grows and node.unit == "months" and leaf.shortfall and not _asks_other(fix):
+    if node.grows and node.unit == "months" and leaf.shortfall and not node.closes_with_time:
         # time would close it, but no job that counts continues today: there is nothing to
         # keep doing (a billing job, or none at all, adds nothing), so say what to find and for
-        # how long. A step that asks for something else (a letter) is left as it is: the time
-        # is said by the condition on the work itself
+        # how long. A condition time closes with a record re-dated (a letter) keeps its own
+        # step: the time is said by the condition on the work itself
         months = math.ceil(leaf.shortfall - 1e-9)
         plural = "s" if months != 1 else ""
         return (
@@ -391,12 +391,6 @@ def _in_order(steps: Iterable[str]) -> tuple[str, ...]:
     """A way's steps in the order to take them: finding a coding job first where none goes on
     (a letter can vouch only for work done), then by their words (a set has no order)."""
     return tuple(sorted(steps, key=lambda s: (not s.endswith(NO_JOB_GOES_ON), s)))
-
-
-def _asks_other(fix: str | None) -> bool:
-    """Whether a condition's fix asks for something other than going on working ("ask your
-    employer for a letter ..." rather than "keep coding")."""
-    return fix is not None and not fix.startswith("keep")
 
 
 def steps_text(steps: tuple[str, ...] | list[str]) -> str:
