@@ -63,10 +63,14 @@ def quantity(value: Any, unit: str | None) -> str:
     return str(value)
 
 
-def _months(value: float) -> str:
+def _months(value: float, up: bool = False) -> str:
+    """'14 months 22 days'; ``up``: the days rounded up, for how far short a count is (never
+    less than it is: 9.28 months are 9 months 9 days, as the calendar gives from 2026-11-22 to
+    the reached-on date 2027-08-31 beside it, where rounding said 8)."""
     whole = math.floor(value + 1e-9)
-    days = round((value - whole) * DAYS_PER_MONTH)
-    if days >= 30 and value - whole > 0.99:
+    exact = (value - whole) * DAYS_PER_MONTH
+    days = max(1, math.ceil(exact - 1e-9)) if up and value > whole + 1e-9 else round(exact)
+    if days > 30 or (days == 30 and value - whole > 0.99):  # a whole month, all but a fraction
         whole, days = whole + 1, 0
     text = f"{whole} month{'s' if whole != 1 else ''}"
     if days:
@@ -79,10 +83,7 @@ def _months(value: float) -> str:
 
 
 def _shortfall(value: float, unit: str | None) -> str:
-    if unit == "months" and value < 1:
-        days = max(1, math.ceil(value * DAYS_PER_MONTH - 1e-9))
-        return f"{days} day{'s' if days != 1 else ''}"
-    return quantity(value, unit)
+    return _months(value, up=True) if unit == "months" else quantity(value, unit)
 
 
 # a day needed, by how it is compared: "paid through 2026-03-31 (2026-11-22 or later needed)"

@@ -25,3 +25,31 @@ from eligibility.report.render import quantity
 )
 def test_a_value_is_written_as_a_person_would(value, unit, words) -> None:
     assert quantity(value, unit) == words
+
+
+@pytest.mark.parametrize(
+    ("job_start", "as_of"),
+    [
+        ("2025-09-01", "2026-11-22"),  # C09: 14 months 22 days; 24 months on 2027-08-31
+        ("2025-01-31", "2026-02-10"),
+        ("2024-03-15", "2025-12-31"),
+        ("2025-02-28", "2026-02-01"),
+    ],
+)
+def test_a_months_shortfall_is_never_less_than_the_calendar_gives(job_start, as_of) -> None:
+    """How far short a count of months is reads as the calendar time to the day 24 months are
+    reached while the job goes on (or a day more), never less: C09's "9 months 8 days short;
+    reached 2027-08-31", nine months and nine days after 2026-11-22, said a day less than the
+    date beside it."""
+    from datetime import date, timedelta
+
+    from eligibility.dates import months_in, whole_months
+    from eligibility.report.render import _shortfall
+
+    start, today = date.fromisoformat(job_start), date.fromisoformat(as_of)
+    day = today
+    while months_in([(start, day)]) < 24:
+        day += timedelta(1)
+    months, days = whole_months(today + timedelta(1), day)
+    said = _shortfall(24 - months_in([(start, today)]), "months")
+    assert said in (f"{months} months {days} days", f"{months} months {days + 1} days")
