@@ -170,9 +170,7 @@ def _summary_lines(explanations: list[Explanation], colour: bool = False) -> lis
             pathways = e.result.requires is not None and e.result.requires.node.kind == "any"
             closest = f"closest: {e.closest.node.title}, " if pathways else ""  # else the only one
             extra += f" ({closest}{_lacks(e.closest, str(e.closest.distance))})"
-        apart = _without_warnings(e.result.recommends)
-        if apart is not None:
-            extra += f" ({apart.node.title}: {STATUS_WORDS.get(apart.status, apart.status)})"
+        extra += _apart_words(_without_warnings(e.result.recommends), e.result.check)
         warnings = len(_warnings(e.result.recommends))
         if warnings:
             extra += f" ({warnings} warning{'s' if warnings != 1 else ''})"
@@ -196,6 +194,29 @@ def _summary_lines(explanations: list[Explanation], colour: bool = False) -> lis
         label = paint("Not applicable to this profile", NOT_APPLICABLE, colour)
         lines += ["", f"  {label} ({len(skipped)}): " + ", ".join(skipped)]
     return lines
+
+
+def _apart_words(apart: NodeResult | None, check: Check | None) -> str:
+    """What a summary line says of what is recommended beside a check (or worth knowing beside a
+    keeping check): that it does not decide the answer, and what of it is not met or not known."""
+    if apart is None:
+        return ""
+    keeping = check is not None and check.kind == "recertification"
+    label = "worth knowing" if keeping else "recommended, not required"
+    if apart.status == MET:
+        return f" ({label}: all met)"
+    said = STATUS_WORDS.get(apart.status, apart.status)
+    lacking = [c for c in apart.children if c.status == apart.status]
+    if apart.node.kind == "any" and len(apart.children) > 1 and apart.status == NOT_MET:
+        return f" ({label}: none of its {len(apart.children)} ways met)"
+    if len(lacking) == 1:
+        title = re.sub(
+            r"^\([a-z]\) ", "", lacking[0].node.title
+        )  # "(a) 6 months ...": an option's letter
+        if not title.split(" ")[0][1:].isupper():  # "An associate's degree", not "CRC training"
+            title = title[:1].lower() + title[1:]
+        return f" ({label}: {title}, {said})"
+    return f" ({label}: {len(lacking)} things {said})"
 
 
 def _alike(e: Explanation, said: str) -> tuple:
@@ -476,8 +497,9 @@ def _warnings(recommends: NodeResult | None) -> list[NodeResult]:
 
 def _without_warnings(recommends: NodeResult | None) -> NodeResult | None:
     """What is recommended, without the warnings (shown with the verdict); None when nothing is
-    left. Its own answer is then that of what is left."""
-    if recommends is None or not any(c.node.warning for c in recommends.children):
+    left. Its own answer is then that of what is left and shown: a condition an explanation
+    does not show (``shown_if``) cannot leave it unknown with nothing unknown in sight."""
+    if recommends is None or not recommends.node.children:
         return recommends
     kept = tuple(c for c in recommends.children if not c.node.warning)
     if not kept:

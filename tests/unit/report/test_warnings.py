@@ -86,3 +86,33 @@ def test_the_json_reports_mark_the_warning(tmp_path) -> None:
 def _profile() -> dict:
     data = parse_text(X41.read_text("utf-8"), str(X41))
     return json.loads(json.dumps(data, default=str))
+
+
+def _summary(profile: str) -> dict[str, str]:
+    result = CliRunner().invoke(main, ["check", str(PROFILES / profile), "--color", "never"])
+    assert result.exit_code in (0, 1), result.output
+    lines = result.stdout.splitlines()
+    return {line[17:].split()[0]: line for line in lines if line[:2] == "  " and line[2] != " "}
+
+
+def test_the_summary_line_names_what_is_recommended_and_not_met() -> None:
+    lines = _summary("x90-aapc-no-renewal-month.yaml")  # no degree; no AHIMA preparation
+    assert lines["CPC-exam"].endswith("(recommended, not required: an associate's degree, not met)")
+    assert lines["CCA-exam"].endswith("(recommended, not required: none of its 3 ways met)")
+    assert "CRC training or equivalent experience, not met" in lines["CRC-exam"]
+
+
+def test_what_an_explanation_does_not_show_leaves_nothing_unknown_in_sight() -> None:
+    # Without a renewal month the running period is not shown, so what is worth knowing beside
+    # the renewal answer is what is shown of it: the membership type, met.
+    lines = _summary("x90-aapc-no-renewal-month.yaml")
+    assert lines["CPC-renewal"].endswith("(worth knowing: all met)")
+    # Without an AAPC membership in the profile, CPC-P's warnings are not shown: nothing to say.
+    cpcp = _summary("c12-kevin-ortiz.yaml")["CPC-P-exam"]
+    assert "recommended" not in cpcp and "keep in mind" not in cpcp
+    text = (
+        CliRunner()
+        .invoke(main, ["check", str(PROFILES / "c12-kevin-ortiz.yaml"), "--cert", "CPC-P-exam"])
+        .stdout
+    )
+    assert "What to keep in mind" not in text
