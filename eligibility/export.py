@@ -723,7 +723,7 @@ def _entry(exported: ExportedCheck, book: RuleBook) -> dict[str, Any]:
         "confidence": version.confidence,
         "file": exported.file,
         "true": f"met: {check.outcome_met}",
-        "false": f"{false_means}: {check.outcome_not_met}",
+        "false": f"{false_means}: {check.outcome_when_not_met()}",
         "open_policies": list(version.open_policies),
         "credentials_as_reported": check.kind in KEEPING_KINDS,
         "reads": list(exported.reads),

@@ -90,7 +90,7 @@ def explain(result: CheckResult, policies: Mapping[str, Policy]) -> Explanation:
         return Explanation(result, HEADLINES[result.status], verdict, None, (), (), policies)
     verdict = {
         MET: check.outcome_met,
-        NOT_MET: check.outcome_not_met,
+        NOT_MET: check.outcome_when_not_met(standings(result)),
         UNKNOWN: "The profile does not say enough to answer; see the unknown conditions below.",
         AMBIGUOUS: "The answer depends on a question the sources leave open; see below.",
     }[result.status]
@@ -134,6 +134,13 @@ def explain(result: CheckResult, policies: Mapping[str, Policy]) -> Explanation:
     return Explanation(
         result, HEADLINES[result.status], verdict, closest, actions, (), policies, by
     )
+
+
+def standings(result: CheckResult) -> tuple[str, ...]:
+    """The standing a not-met answer finds, or the ones it may have when that is not known."""
+    if result.standing:
+        return (result.standing,)
+    return result.unknown_standing.standings if result.unknown_standing is not None else ()
 
 
 def _applies_unknown(

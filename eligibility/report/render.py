@@ -36,6 +36,7 @@ from eligibility.report.provenance import (
 )
 from eligibility.report.style import paint
 from eligibility.rulebook.rules import Check, Node, Policy, RuleBook, Version
+from eligibility.rulebook.versions import STANDING_PLACEHOLDER
 
 STATUS_WORDS = {MET: "met", NOT_MET: "not met", UNKNOWN: "unknown", AMBIGUOUS: "ambiguous"}
 LABEL_WIDTH = 10
@@ -160,7 +161,10 @@ def _summary_lines(explanations: list[Explanation], colour: bool = False) -> lis
     for e in applicable:
         status = e.result.status.replace("_", " ")
         extra = ""
-        if e.result.standing and e.result.status != MET:  # revoked or inactive: not the same
+        check = e.result.check
+        if e.result.status == NOT_MET and check and STANDING_PLACEHOLDER in check.outcome_not_met:
+            pass  # the verdict names it ("Your CPC is revoked")
+        elif e.result.standing and e.result.status != MET:  # revoked or inactive: not the same
             extra = f" (standing: {e.result.standing})"
         elif e.result.unknown_standing is not None:
             extra = f" (standing: {' or '.join(e.result.unknown_standing.standings)})"

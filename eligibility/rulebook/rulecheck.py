@@ -31,7 +31,13 @@ import orjson
 
 from eligibility.errors import InputError, closest, place_of
 from eligibility.inputs.yamlio import locator
-from eligibility.rulebook.versions import CONDITIONS, FACT_PLACEHOLDER, fact_placeholders, numbered
+from eligibility.rulebook.versions import (
+    CONDITIONS,
+    FACT_PLACEHOLDER,
+    STANDING_PLACEHOLDER,
+    fact_placeholders,
+    numbered,
+)
 
 ERROR, WARNING = "error", "warning"
 
@@ -355,6 +361,8 @@ class _Version:
             for match in _PLACEHOLDER.finditer(value):
                 if match.group() == FIX_PLACEHOLDER and where and where[-1] in FIXES:
                     continue  # filled in when explained: what the condition lacks
+                if match.group() == STANDING_PLACEHOLDER and where[-2:] == ["outcome", "not_met"]:
+                    continue  # filled in when explained: the standing found
                 self.found.add(
                     ERROR,
                     "leftover-placeholder",

@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache, cached_property
@@ -38,6 +38,7 @@ from eligibility.logic import Compiled, LogicError, comparison_sides, compile_lo
 from eligibility.resources import FLAT_CSV_FILE, data_dir, schema_file
 from eligibility.rulebook.versions import (
     CONDITIONS,
+    STANDING_PLACEHOLDER,
     check_names,
     expanded,
     fact_placeholders,
@@ -181,6 +182,12 @@ class Check:
     # the standings under which the recommendations are left out of an explanation: a revoked
     # credential has no running period whose CEUs so far could matter
     hide_recommends: frozenset[str] = frozenset()
+
+    def outcome_when_not_met(self, standings: Sequence[str] = ()) -> str:
+        """The words of a not-met answer, ``{standing}`` in them filled in with the standing
+        found, or the ones it may have ("at risk or revoked"); with none, in general words."""
+        words = " or ".join(standings) or "not in good standing"
+        return self.outcome_not_met.replace(STANDING_PLACEHOLDER, words)
 
 
 @dataclass(frozen=True)

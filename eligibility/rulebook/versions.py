@@ -32,6 +32,8 @@ CONDITIONS = f"{CONDITIONS_KEY}."
 # a fact named in a fix, filled in when the fix is shown: a dotted path in braces, with the
 # words to use when the profile does not give it after a bar (``{aapc.dues_pay_by|the day
 # shown}``); the placeholders filled here (``{credential}``) and ``{missing}`` have no dot
+# in a check's not-met outcome: the standing its answer finds ("Your CPC is revoked")
+STANDING_PLACEHOLDER = "{standing}"
 FACT_PLACEHOLDER = re.compile(r"\{([A-Za-z_][\w-]*(?:\.[\w*-]+)+)(?:\|([^{}]*))?\}")
 
 

@@ -116,3 +116,23 @@ def test_what_an_explanation_does_not_show_leaves_nothing_unknown_in_sight() -> 
         .stdout
     )
     assert "What to keep in mind" not in text
+
+
+def test_a_not_met_keeping_answer_names_the_standing_it_finds() -> None:
+    """ "Your CPC is at risk or revoked" beside "(standing: revoked)" said two things; the verdict
+    now says the one found, and the summary line does not repeat it."""
+    revoked = _summary("c11-julia-brooks.yaml")["CPC-renewal"]
+    assert "Your CPC is revoked; see the dates below." in revoked
+    assert "at risk or revoked" not in revoked and "(standing:" not in revoked
+    assert (
+        "Your CPC is at risk; see the dates"
+        in _summary("x32-aapc-unsubmitted-ceus.yaml")["CPC-renewal"]
+    )
+    assert (
+        "Your MCS is inactive: it is not active on PAHCS's records"
+        in _summary("x22-pahcs-expired.yaml")["MCS-recert"]
+    )
+    # a standing its rules do not give (a retired CCA): general words, no placeholder
+    retired = _summary("x12-ahima-status.yaml")["CCA-recert"]
+    assert "Your CCA is not in good standing: AHIMA reports" in retired
+    assert "{" not in retired

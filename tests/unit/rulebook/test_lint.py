@@ -130,6 +130,21 @@ MISTAKES = [
         "{credential}",
     ),
     Mistake(
+        "standing-placeholder-where-no-standing-is-known",
+        lambda d: edit(
+            d,
+            "aapc/renewal.yaml",
+            "met: Your {credential} is being kept;",
+            "met: Your {credential} is {standing};",
+        ),
+        "aapc/renewal.yaml",
+        "leftover-placeholder",
+        "{standing} is not filled in",
+        "{standing}",
+        "correct the placeholder",
+        None,
+    ),
+    Mistake(
         "logic-false-in-quotes",
         lambda d: edit(
             d, "ahima/cca.yaml", "logic: {var: training.pcap_completed}", 'logic: "false"'
