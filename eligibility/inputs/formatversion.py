@@ -332,19 +332,38 @@ def format_note(data: Mapping[str, Any]) -> str | None:
     omitted = omitted_flags(data)
     if not omitted:
         return None
-    by_record: dict[str, list[str]] = {}
+    by_record: dict[tuple[str, Path], list[str]] = {}
     for item in omitted:
         # in words, with the name to write it under where that differs ("typed" does not)
         named = "" if item.words == item.field else f"{item.field}, "
-        by_record.setdefault(item.record, []).append(
+        by_record.setdefault((item.record, item.path[:-1]), []).append(
             f"{item.words} ({named}read as {item.reads_as})"
         )
-    fields = "; ".join(f"{record}: {', '.join(names)}" for record, names in by_record.items())
+    # records left the same fields out are named together: a profile with many cycles or CEU
+    # records would otherwise repeat the same words once for each
+    alike: dict[tuple[str, ...], list[str]] = {}
+    for (record, _), names in by_record.items():
+        alike.setdefault(tuple(names), []).append(record)
+    fields = "; ".join(
+        f"{_named_together(records)}: {', '.join(names)}" for names, records in alike.items()
+    )
     return (
         f"profile format 1: fields left out are read as before: {fields}. "
         f"Format {CURRENT} reads a field left out as not stated; 'eligibility upgrade' rewrites"
         f" the profile in format {CURRENT} with these values written out"
     )
+
+
+def _named_together(labels: list[str]) -> str:
+    """Records named together, each once ("the CEUs of 'Webinars' (2 records)"), the first two
+    and how many more when there are many."""
+    counts = dict.fromkeys(labels, 0)
+    for label in labels:
+        counts[label] += 1
+    named = [label if n == 1 else f"{label} ({n} records)" for label, n in counts.items()]
+    if len(named) > 3:
+        return f"{named[0]}, {named[1]} and {len(labels) - sum(counts[k] for k in list(counts)[:2])} more records"
+    return ", ".join(named[:-1]) + (" and " if len(named) > 1 else "") + named[-1]
 
 
 # The schema's pattern of a date given as a month or a year: a date field that accepts it may be

@@ -252,5 +252,25 @@ def test_a_record_without_an_id_is_named_as_a_person_counts_it() -> None:
     its records, counted from 1."""
     letters = [{"id": "l-a", "author_role": "hr"}, {"author_role": "supervisor"}]
     note = format_note({"verification_letters": letters})
-    assert "l-a: " in note and "letter 2: " in note
+    assert "l-a and letter 2: " in note  # both left out the same fields: named together
     assert "verification_letters" not in note
+
+
+def test_records_that_left_out_the_same_fields_are_named_together_once() -> None:
+    """X12's note named each of nine cycles and four CEU records with the same words, and two
+    records of one title twice over: records alike are now said once, together."""
+    ceu = {"activity_title": "Webinars", "ceus": 2, "completion_date": "2024-01-01"}
+    cycles = [
+        {"start": f"20{y}-01-01", "end": f"20{y + 1}-12-31", "fee_paid": True}
+        for y in (14, 16, 18, 20, 22)
+    ]
+    note = format_note(
+        {"credentials": [{"id": "CCS", "recert_cycles": cycles}], "ceus": [ceu, dict(ceu)]}
+    )
+    assert note.count("requirements met in the body's records") == 1
+    assert (
+        "the CCS cycle 2014-01-01 to 2015-12-31, the CCS cycle 2016-01-01 to 2017-12-31 and 3 more records: "
+        in note
+    )
+    assert note.count("AHIMA-sourced") == 1
+    assert "the CEUs of 'Webinars' (2 records): from an AAPC-approved" in note
