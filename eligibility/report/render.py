@@ -87,6 +87,25 @@ def _shortfall(value: float, unit: str | None) -> str:
     return _months(value, up=True) if unit == "months" else quantity(value, unit)
 
 
+def _short_by(result: NodeResult) -> str:
+    """How far short a leaf is: a range when what was found is one ("33 to 36 CEUs", found 0
+    to 3 of 36), the shortfall alone being that of the least found."""
+    unit = result.node.unit
+    found, needed = result.found_range, result.needed
+    if (
+        found is None
+        or result.operator not in (">=", ">")
+        or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (*found, needed))
+    ):
+        return _shortfall(result.shortfall, unit)
+    least, most = max(needed - found[1], 0), needed - found[0]
+    if least >= most:
+        return _shortfall(result.shortfall, unit)
+    if not least:
+        return f"up to {_shortfall(most, unit)}"
+    return f"{_shortfall(least, unit if unit == 'months' else None)} to {_shortfall(most, unit)}"
+
+
 # a day needed, by how it is compared: "paid through 2026-03-31 (2026-11-22 or later needed)"
 DAY_NEEDED = {">": "after {}", ">=": "{} or later", "<": "before {}", "<=": "{} or earlier"}
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -114,7 +133,7 @@ def measurement(result: NodeResult) -> str | None:
         if isinstance(result.needed, str) and ISO_DAY.fullmatch(result.needed):
             need = DAY_NEEDED.get(result.operator or "", "{}").format(result.needed) + " needed"
         if result.shortfall:
-            need += f": {_shortfall(result.shortfall, node.unit)} short"
+            need += f": {_short_by(result)} short"
         if result.reached_on:
             need += f"; reached {result.reached_on.isoformat()} if the current job continues"
         text += f" ({need})"
