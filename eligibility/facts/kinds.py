@@ -142,7 +142,7 @@ def _selection_names(params: Mapping[str, Any]) -> list[Named]:
     section = params["records"]
     out = [Named(("records",), "section", section)]
     for key in ("dated_by", "by", "detail"):
-        if key in params:
+        if isinstance(params.get(key), str):  # a detail may be logic: its reads are its own
             out.append(Named((key,), "field", params[key], section))
     out += [
         Named(("between", index), "field", name, section)
@@ -251,7 +251,14 @@ def _problems(ctx: Context, definition: Definition) -> list[str]:
         ]
         if failed:
             name = record.get("id") or f"{params['noun']} {number}"
-            said = record.get(params["detail"]) if params.get("detail") else None
+            detail = params.get("detail")
+            said = (
+                results[definition.slots["detail"].index]
+                if isinstance(detail, Mapping)
+                else record.get(detail)
+                if detail
+                else None
+            )
             detail = f" ({said})" if said not in (None, "") else ""  # none: nothing to show
             out.append(f"{name}{detail}: " + "; ".join(failed))
     return out
@@ -313,10 +320,13 @@ def _var_names(logic: Any) -> list[str]:
 
 
 def _problems_expressions(params: Mapping[str, Any]) -> list[Expression]:
-    return [
+    checks: list[Expression] = [
         (f"check.{i}", params["records"], check["logic"], ("checks", i, "logic"))
         for i, check in enumerate(params["checks"])
     ]
+    if isinstance(params.get("detail"), Mapping):  # worked out of the record ("Coder at X")
+        checks.append(("detail", params["records"], params["detail"], ("detail",)))
+    return checks
 
 
 # --- months of experience (CONV-1 to CONV-3) -----------------------------------------------------

@@ -196,7 +196,7 @@ class _Definition:
             if records is not None:  # else told as an unknown section
                 length = len(orjson.dumps(expression))
                 logic = _RecordLogic(self, expression, [*self.here, *path], records)
-                logic.check("value" if role == "value" else "filter", length)
+                logic.check("value" if role in ("value", "detail") else "filter", length)
 
     def _named(self, named: Named, where: list) -> None:
         found, name = self.found, named.name

@@ -645,7 +645,9 @@ def test_an_answer_resting_on_a_borderline_role_is_flagged_for_review(tmp_path, 
     flagged = {r["check"]: r.get("needs_human_review", []) for r in results}
     assert [f["policy"] for f in flagged["CPC-A-removal"]] == ["aapc_borderline_roles"]
     assert flagged["CPC-A-removal"][0]["otherwise"] == [{"value": "exclude", "status": "not_met"}]
-    assert flagged["CPC-A-removal"][0]["details"][0].startswith("job-2 (Coding auditor): reviews")
+    assert flagged["CPC-A-removal"][0]["details"][0].startswith(
+        "job-2 (Coding auditor at Bluewater Health Plan): reviews"
+    )
     assert flagged["CCS-exam"] == []
     settled = {"aapc_borderline_roles": "exclude"}
     run_batch(read_cohort(cohort), rulebook, checks, policies=settled, csv_out=out)

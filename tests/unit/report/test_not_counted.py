@@ -4,6 +4,7 @@ worked out only when an answer is explained, never for a cohort's answers."""
 from __future__ import annotations
 
 import copy
+import re
 from datetime import date
 
 import pytest
@@ -42,11 +43,14 @@ def test_a_billing_job_is_named_with_why_under_the_experience_condition(rulebook
     report, result = _removal(profile, rulebook)
     leaf = _leaf(result.requires, "option-1-experience")
     assert [(n.record, n.detail) for n in leaf.not_counted] == [
-        ("job-1", "Lakeside Billing Services")
+        ("job-1", "Billing specialist at Lakeside Billing Services")
     ]
     assert "does not assign codes" in leaf.not_counted[0].reasons[0]
     text = text_report(report, rulebook.policies)
-    assert "not counted: job-1 (Lakeside Billing Services): the role does not assign codes" in text
+    assert (
+        "not counted: job-1 (Billing specialist at Lakeside Billing Services): the role does not assign codes"
+        in text
+    )
     data = json_report(report, rulebook.policies)
     node = next(
         n for n in _json_nodes(data["results"][0]["requires"]) if n["id"] == "option-1-experience"
@@ -238,3 +242,14 @@ def test_ceus_not_specific_to_a_credential_are_named_with_why(rulebook) -> None:
     )
     tagged = _ceus_left_out("c18-quentin-ross.yaml", AS_OF, path, rulebook, circc_from_aapc)
     assert tagged[0].reasons[0].startswith("not from ZHealth Publishing, MedLearn Publishing")
+
+
+def test_a_job_is_named_the_same_way_wherever_an_answer_names_it(rulebook) -> None:
+    """X53's job was "job-1 (Medical coder)" where no letter can document it and "job-1
+    (Eastgate Family Practice)" where it is not counted: one job, two names. Both now give its
+    role and employer, as the fact files' one ``detail`` for a job says."""
+    profile = load_profile(str(PROFILES / "x53-cannot-verify.yaml"))
+    report, _ = _removal(profile, rulebook)
+    text = text_report(report, rulebook.policies)
+    named = set(re.findall(r"job-1 \(([^)]*)\)", text))
+    assert named == {"Medical coder at Eastgate Family Practice"}

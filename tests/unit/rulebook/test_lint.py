@@ -385,7 +385,7 @@ def test_one_broken_file_names_itself_and_the_others_are_still_checked(tmp_path)
 def test_a_broken_reference_file_is_reported_and_the_rule_files_still_checked(tmp_path):
     directory = copy_of_rules(tmp_path)
     edit(directory, "policies.yaml", "    default: calendar\n", "")
-    MISTAKES[4].make(directory)  # logic: "false"
+    next(m for m in MISTAKES if m.id == "logic-false-in-quotes").make(directory)
     report = lint_rules(str(directory))
     codes = {(Path(p.file).name, p.code) for p in report.problems}
     assert ("policies.yaml", "invalid-file") in codes
