@@ -1077,10 +1077,10 @@ def upgrade(profiles, out, in_place) -> None:
 @click.option(
     "--cohort",
     "cohort",
-    type=click.Path(exists=True),
+    type=click.Path(exists=True, allow_dash=True),
     default=None,
     help="Students to answer under both rule books: .jsonl, a multi-document .yaml, a .csv or a"
-    " directory of profiles (as for 'eligibility batch').",
+    " directory of profiles (as for 'eligibility batch'); - reads them from standard input.",
 )
 @_as_of_option("each profile's own as_of, else today")
 @_file_option(

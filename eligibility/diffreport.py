@@ -18,6 +18,7 @@ from eligibility.batch import STDOUT, atomic_writer, csv_line, refuse_overwritin
 from eligibility.errors import InputError
 from eligibility.impact import Change, Group, Impact, cohort_impact
 from eligibility.inputs.cohort import load_mapping, read_items
+from eligibility.inputs.profiles import STDIN
 from eligibility.rulebook.rules import RuleBook, load_rulebook
 from eligibility.rulediff import SECTIONS, Entry, RuleDiff, diff_rulebooks
 
@@ -110,7 +111,7 @@ def run_diff(
                 old,
                 new,
                 as_of,
-                str(cohort),
+                "the students read from standard input" if str(cohort) == STDIN else str(cohort),
                 progress,
                 (lambda change: csv_file.write(csv_record(change))) if csv_file else None,
                 LISTED,

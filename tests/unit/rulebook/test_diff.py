@@ -159,6 +159,35 @@ def test_the_students_whose_answer_changes_are_those_check_profile_finds(tmp_pat
     assert "differences found" in result.stdout
 
 
+def test_a_cohort_on_standard_input_is_compared_as_the_same_file_would_be(tmp_path):
+    """``--cohort -`` was refused by the option's file check ("Path '-' does not exist"), with
+    no way round it; it now reads the students from standard input, as ``batch -`` does."""
+    new = copy_rules(tmp_path)
+    threshold_from_a_date(new)
+    cohort = tmp_path / "cohort.jsonl"
+    write(cohort, 240, seed=3)
+    outs = {}
+    for name, args, given in (
+        ("file", [cohort], None),
+        ("stdin", ["-"], cohort.read_text(encoding="utf-8")),
+    ):
+        out = tmp_path / f"{name}.csv"
+        result = CliRunner().invoke(
+            main,
+            ["diff", str(RULES), str(new), "--cohort", *map(str, args), "--as-of", LATER]
+            + ["--out", str(out), "--summary", str(tmp_path / f"{name}.md")],
+            input=given,
+        )
+        assert result.exit_code == 1, result.output
+        outs[name] = out.read_text(encoding="utf-8").replace(str(cohort), "-")
+    assert outs["stdin"].count("\n") > 1
+    assert [line.split(",")[2:] for line in outs["stdin"].splitlines()] == [
+        line.split(",")[2:] for line in outs["file"].splitlines()
+    ]
+    summary = (tmp_path / "stdin.md").read_text(encoding="utf-8")
+    assert "## Impact on the students read from standard input" in summary
+
+
 def test_a_text_only_change_names_the_condition_and_changes_no_answer(tmp_path):
     new = copy_rules(tmp_path)
     path = new / SHARED_FILE
