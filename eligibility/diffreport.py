@@ -17,8 +17,7 @@ from pathlib import Path
 from eligibility.batch import STDOUT, atomic_writer, csv_line, refuse_overwriting_inputs
 from eligibility.errors import InputError
 from eligibility.impact import Change, Group, Impact, cohort_impact
-from eligibility.inputs.cohort import load_mapping, read_items
-from eligibility.inputs.profiles import STDIN
+from eligibility.inputs.cohort import STDIN, load_mapping, read_items
 from eligibility.rulebook.rules import RuleBook, load_rulebook
 from eligibility.rulediff import SECTIONS, Entry, RuleDiff, diff_rulebooks
 

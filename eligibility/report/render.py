@@ -35,8 +35,7 @@ from eligibility.report.provenance import (
     tool_json,
 )
 from eligibility.report.style import paint
-from eligibility.rulebook.rules import Check, Node, Policy, RuleBook, Version
-from eligibility.rulebook.versions import STANDING_PLACEHOLDER
+from eligibility.rulebook.rules import STANDING_PLACEHOLDER, Check, Node, Policy, RuleBook, Version
 
 STATUS_WORDS = {MET: "met", NOT_MET: "not met", UNKNOWN: "unknown", AMBIGUOUS: "ambiguous"}
 LABEL_WIDTH = 10
