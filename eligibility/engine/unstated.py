@@ -424,9 +424,17 @@ def _merged_check(
 ) -> CheckResult:
     applies = _applies_unknown(result, others, alone, unknowns)
     if result.status == NOT_APPLICABLE:
-        applying = next((other for other in others if other.status != NOT_APPLICABLE), None)
-        if applying is not None:  # show the reading under which the check applies
-            others = [result if other is applying else other for other in others]
+        # show a reading under which the check applies, one that changes only what decides
+        # that where there is one: the others read every unknown at an extreme (a job's start
+        # left out read as long ago) that the profile's own reading does not
+        applying = next((a for _, a in alone if a.status != NOT_APPLICABLE), None) or next(
+            (other for other in others if other.status != NOT_APPLICABLE), None
+        )
+        if applying is not None:
+            if any(other is applying for other in others):
+                others = [result if other is applying else other for other in others]
+            else:
+                others = [*others, result]  # the reading where it does not apply, still merged
             result = applying
     requires = _merged_node(
         result.requires,
