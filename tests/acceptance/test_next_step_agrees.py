@@ -200,7 +200,7 @@ def test_a_revoked_credentials_next_step_is_checks_first_way(tmp_path, rulebook,
     if day == "2026-11-22":
         assert "appeal" not in said["C13"]
     if day == "2026-06-15":
-        assert said["X16"].startswith("earn the missing CEUs")
+        assert said["X16"].startswith("buy AHIMA's $50 extension for the CCS-P")
 
 
 def test_a_step_beside_an_alternative_nothing_can_meet_is_still_given(tmp_path, rulebook) -> None:
