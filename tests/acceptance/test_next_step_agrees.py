@@ -29,7 +29,9 @@ from tests.conftest import PROFILES
 
 HANA = PROFILES / "c09-hana-sato.yaml"  # closest: option 2 (Practicode); option 1 from 2027-08-31
 X62 = PROFILES / "x62-closed-practice-w2.yaml"  # option 1: a letter dated 2027-02-02
-CHECKS = ("CPC-A-removal", "CPC-full")
+CHECKS = (
+    "CPC-A-removal",
+)  # X62 and C09 hold the CPC-A: whether passing gives the CPC is not theirs
 
 
 def _next_steps(profile: Path, tmp_path: Path) -> dict[str, str]:
@@ -290,7 +292,7 @@ def test_a_day_known_to_the_month_dates_batch_and_check_alike(tmp_path, rulebook
             row["check"],
         )
     x73 = {r["check"]: r for r in rows if r["candidate_id"] == "X73"}
-    assert x73["CPC-full"]["eligible_by"] == "2026-11-29"
+    assert x73["CPC-A-removal"]["eligible_by"] == "2026-11-29"
 
 
 def test_a_letter_that_also_completes_the_closest_pathway_is_not_dated(tmp_path, rulebook):
