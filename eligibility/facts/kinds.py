@@ -1246,7 +1246,7 @@ def _periods_templates(
         (("dues_consequence",), params["dues_consequence"], ("paid_through", "revoked")),
     ] + [
         ((key,), params[key], ("ceus", "due", "revoked", "as_of"))
-        for key in ("unsubmitted_consequence", "late_consequence")
+        for key in ("unsubmitted_consequence", "unsubmitted_past_consequence", "late_consequence")
         if key in params
     ]
 
@@ -1429,8 +1429,12 @@ def _period(
         consequence += params["past_consequence"].format(as_of=as_of.isoformat())
     consequences = [consequence]
     words = {"due": due.isoformat(), "revoked": revoked.isoformat(), "as_of": as_of.isoformat()}
-    if due < as_of and unsent and params.get("unsubmitted_consequence"):
-        consequences.append(params["unsubmitted_consequence"].format(ceus=unsent, **words))
+    # before the revocation day CEUs not yet sent can still count; after it they cannot
+    unsent_words = params.get("unsubmitted_consequence")
+    if as_of >= revoked:
+        unsent_words = params.get("unsubmitted_past_consequence", unsent_words)
+    if due < as_of and unsent and unsent_words:
+        consequences.append(unsent_words.format(ceus=unsent, **words))
     if late and params.get("late_consequence"):
         consequences.append(params["late_consequence"].format(ceus=late, **words))
     return {
