@@ -306,22 +306,32 @@ def _label(path: Path, record: Mapping[str, Any], data: Mapping[str, Any] | None
         owner = owner[path[1]] if isinstance(owner, list) and len(owner) > path[1] else None
         if isinstance(owner, Mapping) and isinstance(owner.get("id"), str):
             return f"the {owner['id']} cycle {record['start']} to {record['end']}"
-    for field, words in (
-        ("employer", "the job at {}"),
-        ("organization", "the {} membership"),
-        ("activity_title", "the CEUs of '{}'"),
-    ):
-        if isinstance(record.get(field), str) and record[field].strip():
-            return words.format(record[field])
     words = record_words().get(str(path[0])) if path else None
-    if words and len(path) == 2 and isinstance(path[1], int):
-        return f"{words} {path[1] + 1}"  # "letter 1": as a person counts
+    counted = (
+        f"{words} {path[1] + 1}" if words and len(path) == 2 and isinstance(path[1], int) else None
+    )
+    # a job and a CEU record as the answers' "not counted" lines name them (the fact files'
+    # detail): "job 2 (Coder at Northside Clinic)", "CEU record 1 (Risk adjustment update ...)"
+    employer, role, title = (_text(record, f) for f in ("employer", "role_title", "activity_title"))
+    if counted and employer:
+        return f"{counted} ({role} at {employer})" if role else f"{counted} ({employer})"
+    if counted and title:
+        return f"{counted} ({title})"
+    if _text(record, "organization"):
+        return f"the {record['organization']} membership"
+    if counted:
+        return counted  # "letter 1": as a person counts
     if words and len(path) == 1:
         return words
     text = ""
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
     return text or "the profile"
+
+
+def _text(record: Mapping[str, Any], field: str) -> str | None:
+    value = record.get(field)
+    return value.strip() if isinstance(value, str) and value.strip() else None
 
 
 def format_note(data: Mapping[str, Any]) -> str | None:
@@ -355,7 +365,7 @@ def format_note(data: Mapping[str, Any]) -> str | None:
 
 
 def _named_together(labels: list[str]) -> str:
-    """Records named together, each once ("the CEUs of 'Webinars' (2 records)"), the first two
+    """Records named together, each once ("letter-1 (2 records)" for two of one id), the first two
     and how many more when there are many."""
     counts = dict.fromkeys(labels, 0)
     for label in labels:

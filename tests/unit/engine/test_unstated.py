@@ -149,7 +149,7 @@ def test_a_ceu_record_without_its_date_is_read_in_each_period_and_in_none() -> N
         "ceus": [{"activity_title": "Webinars", "ceus": 6}, {"ceus": 2, "completion_date": "2025"}],
     }
     (item,) = left_out_values(data, date(2026, 11, 22))
-    assert (item.record, item.field) == ("the CEUs of 'Webinars'", "completion_date")
+    assert (item.record, item.field) == ("CEU record 1 (Webinars)", "completion_date")
     assert (item.other, item.more) == ("2026-11-22", ("2025-11-22", "2024-11-22"))
     found = readings(data, date(2026, 2, 28))
     assert found is not None
@@ -256,8 +256,8 @@ def test_a_detail_line_resting_on_a_value_left_out_is_not_said_as_fact() -> None
         if "had not reached AAPC in time" in line
     ]
     assert [line.split(": ")[0] for line in late] == [
-        "as the profile gives it (the completion date of the CEUs of 'Coding update webinars' not given)",
-        "perhaps (it depends on the completion date of the CEUs of 'Coding update webinars', which the profile does not give)",
+        "as the profile gives it (the completion date of CEU record 3 (Coding update webinars) not given)",
+        "perhaps (it depends on the completion date of CEU record 3 (Coding update webinars), which the profile does not give)",
     ]
 
 

@@ -273,4 +273,4 @@ def test_records_that_left_out_the_same_fields_are_named_together_once() -> None
         in note
     )
     assert note.count("AHIMA-sourced") == 1
-    assert "the CEUs of 'Webinars' (2 records): from an AAPC-approved" in note
+    assert "CEU record 1 (Webinars) and CEU record 2 (Webinars): from an AAPC-approved" in note
