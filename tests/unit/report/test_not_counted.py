@@ -237,8 +237,8 @@ def test_ceus_not_specific_to_a_credential_are_named_with_why(rulebook) -> None:
     plain = _ceus_left_out("c18-quentin-ross.yaml", AS_OF, path, rulebook)
     assert [n.record for n in plain] == ["CEU record 1", "CEU record 3"]
     assert plain[0].reasons == (
-        "not pre-approved for the CIRCC: the credentials the record says it is pre-approved for"
-        " (specialty_tags) do not include it",
+        "not pre-approved for the CIRCC: the record does not list it among the credentials it is"
+        " pre-approved for",
     )
     tagged = _ceus_left_out("c18-quentin-ross.yaml", AS_OF, path, rulebook, circc_from_aapc)
     assert tagged[0].reasons[0].startswith("not from ZHealth Publishing, MedLearn Publishing")
