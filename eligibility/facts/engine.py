@@ -22,7 +22,7 @@ from eligibility.facts.book import (
     FactsRead,
     names_of,
 )
-from eligibility.facts.kinds import KINDS, held, jobs_of
+from eligibility.facts.kinds import KINDS, failed_checks, held, jobs_of
 from eligibility.logic import compile_logic, truthy
 
 
@@ -441,14 +441,14 @@ def left_out(
             continue
         where = compile_logic(spec["where"]) if spec["where"] is not None else None
         value = compile_logic(spec["value"]) if spec.get("value") is not None else None
-        checks = [(compile_logic(c["logic"]), c["text"]) for c in spec["checks"]]
         records = context._records(spec["records"])
         for number, record in enumerate(records, start=1):
             data = {**record, "policies": dict(policies)}
             kept = where is None or truthy(where(data))
             if kept and (value is None or value(data) is not None):
                 continue  # it counts
-            reasons = tuple(text for logic, text in checks if not truthy(logic(data)))
+            # a check failed for want of a field not stated says so (format 2), as problems do
+            reasons = tuple(failed_checks(profile, spec["records"], spec["checks"], record, holds))
             if reasons:
                 add(definition.name, spec, number, record, reasons)
     sections = list(dict.fromkeys(section for section, _ in found))

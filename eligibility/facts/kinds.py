@@ -277,7 +277,7 @@ def _unstated_reads(
     return [tuple(n for n in _var_names(check["logic"]) if n in flags) for check in checks]
 
 
-def _failed_checks(
+def failed_checks(
     profile: Mapping[str, Any],
     section: str,
     checks: Sequence[Mapping[str, Any]],
@@ -1204,7 +1204,7 @@ def _ceus_left_out(
             elif target and not ours(target):
                 reasons += [words["other_body"].format(**names)] if "other_body" in words else []
             elif dropped:
-                reasons += _failed_checks(ctx.profile, "ceus", checks, ceu, holds)
+                reasons += failed_checks(ctx.profile, "ceus", checks, ceu, holds)
         if reasons:
             out.append(Omitted(number, ceu, tuple(reasons)))
     return out
@@ -1569,7 +1569,7 @@ def _periods_left_out(
                 else []
             )
         elif also is not None and not holds(also, ceu):
-            reasons = _failed_checks(ctx.profile, "ceus", checks, ceu, holds)
+            reasons = failed_checks(ctx.profile, "ceus", checks, ceu, holds)
         else:
             continue
         if reasons:
