@@ -179,6 +179,9 @@ def _default_reading_steps(result: CheckResult) -> tuple[Action, ...]:
     return tuple(
         Action((f"if the default reading holds, {subject} is {standing}: {step}",), ())
         for step in result.standing_steps
+        # a correction of the profile rests on the body's records, not on a reading, and the
+        # conditions offer their own ("if AHIMA's CEU Center shows the cycle recertified ...")
+        if step not in result.standing_corrections
     )
 
 
