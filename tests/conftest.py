@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 from collections.abc import Iterator
@@ -38,3 +39,16 @@ def process_group(command: list[str], **options) -> Iterator[subprocess.Popen]:
         with suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
         process.wait()
+
+
+def split_titles(text: str) -> list[str]:
+    """The checks' titles a summary names together ("CPC, COC and CIC: sitting the exam; CPC:
+    removing the apprentice designation"), each in full, in order."""
+    titles = []
+    for part in text.split("; "):
+        credentials, colon, what = part.partition(": ")
+        if not colon:
+            titles.append(part.strip())
+            continue
+        titles += [f"{c.strip()}: {what.strip()}" for c in re.split(r", | and ", credentials)]
+    return titles

@@ -402,10 +402,28 @@ class Digest:
 SEPARATOR = "; "  # between checks' titles (a title may hold a comma)
 
 
+def titles_in_words(titles: Sequence[str]) -> str:
+    """Checks' titles with what they ask said once: "CPC, COC and CIC: sitting the exam; CPC:
+    removing the apprentice designation" rather than each title in full, in first-seen order."""
+    groups: dict[str, list[str]] = {}
+    for title in titles:
+        credential, colon, what = title.partition(": ")
+        groups.setdefault(what if colon else title, []).append(credential if colon else "")
+    parts = []
+    for what, credentials in groups.items():
+        named = [c for c in credentials if c]
+        if not named:
+            parts.append(what)
+            continue
+        listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
+        parts.append(f"{listed}: {what}")
+    return SEPARATOR.join(parts)
+
+
 def _joined(titles: Sequence[str]) -> str:
     if len(titles) <= 3:
-        return SEPARATOR.join(titles)
-    return f"{SEPARATOR.join(titles)} ({len(titles)} checks answered alike)"
+        return titles_in_words(titles)
+    return f"{titles_in_words(titles)} ({len(titles)} checks answered alike)"
 
 
 def digest(tally: Tally) -> Digest:
@@ -576,7 +594,7 @@ def summary_markdown(tally: Tally) -> str:
             f"| {line.ambiguous} | {line.not_applicable} | {line.no_rules} | {line.total} |"
         )
     if view.idle:
-        lines += ["", f"Applying to no student: {_md(SEPARATOR.join(view.idle))}."]
+        lines += ["", f"Applying to no student: {_md(titles_in_words(view.idle))}."]
     lines += ["", "## Near misses (one condition short on the closest pathway)"]
     for text, groups in view.near:
         lines += ["", f"### Lack only: {_md(text)}", ""]

@@ -35,10 +35,10 @@ from eligibility.engine.results import (
 )
 from eligibility.inputs.cohort import read_cohort, read_items
 from eligibility.report.render import measurement
-from eligibility.report.summary import SEPARATOR
+from eligibility.report.summary import titles_in_words
 from eligibility.report.words import check_titles
 from eligibility.rulebook.rules import load_rulebook
-from tests.conftest import RULES
+from tests.conftest import RULES, split_titles
 from tests.explained import closest_unmet, deciding_ids
 
 STATUSES = (MET, NOT_MET, UNKNOWN, AMBIGUOUS, NOT_APPLICABLE, NO_RULES)  # summary columns
@@ -173,8 +173,8 @@ def _labels() -> dict[str, str]:
 
 
 def _checks(shown: str) -> list[str]:
-    """``CPC: sitting the exam; COC: sitting the exam`` -> the checks' labels."""
-    return [_labels()[title] for title in shown.split(SEPARATOR)]
+    """``CPC and COC: sitting the exam; CPC: removing ...`` -> the checks' labels."""
+    return [_labels()[title] for title in split_titles(shown)]
 
 
 def _lines(summary: str) -> list[tuple[list[str], list[int]]]:
@@ -286,7 +286,7 @@ def _assert_as_expected(summary: str, out: Path, expected: Expected) -> None:
     assert all(sum(row[1:-1]) == row[-1] for row in _table(summary))
     idle = [line for line in summary.splitlines() if line.startswith("Applying to no student")]
     assert idle == (
-        [f"Applying to no student: {SEPARATOR.join(_titles(expected.idle))}."]
+        [f"Applying to no student: {titles_in_words(_titles(expected.idle))}."]
         if expected.idle
         else []
     )
@@ -380,10 +380,7 @@ def test_a_check_that_applies_to_nobody_is_named_apart(tmp_path, rulebook, monke
     assert expected.idle == ["CPMA-renewal", "CPPM-renewal"]  # nobody holds these credentials
     summary, report, _ = _run(tmp_path, cohort, rulebook, "idle", selectors=selectors)
     _assert_as_expected(summary, tmp_path / "idle.csv", expected)
-    assert (
-        "Applying to no student: CPMA: keeping the credential (renewal);"
-        " CPPM: keeping the credential (renewal)." in summary
-    )
+    assert "Applying to no student: CPMA and CPPM: keeping the credential (renewal)." in summary
     assert [row[0] for row in _table(summary)] == ["CCA-exam", "CPC-renewal"]
     assert "CPMA-renewal" not in report and "CPPM-renewal" not in report
 
@@ -398,10 +395,7 @@ def test_when_nothing_applies_to_anyone_every_student_is_still_reported(
     summary, _, _ = _run(tmp_path, cohort, rulebook, "nothing", selectors=selectors)
     _assert_as_expected(summary, tmp_path / "nothing.csv", expected)
     assert _table(summary) == []
-    assert (
-        "Applying to no student: CPMA: keeping the credential (renewal);"
-        " CPCO: keeping the credential (renewal)." in summary
-    )
+    assert "Applying to no student: CPMA and CPCO: keeping the credential (renewal)." in summary
     answers = _csv_answers(tmp_path / "nothing.csv")
     assert len(answers) == 12
     assert all(

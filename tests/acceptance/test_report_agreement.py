@@ -24,10 +24,10 @@ from click.testing import CliRunner
 from benchmarks.generate import AS_OF, write
 from eligibility.cli import main
 from eligibility.dates import add_months
-from eligibility.report.summary import NAMES, NEAR_MONTHS, NO_CALENDAR, SEPARATOR
+from eligibility.report.summary import NAMES, NEAR_MONTHS, NO_CALENDAR
 from eligibility.report.words import check_titles
 from eligibility.rulebook.rules import load_rulebook
-from tests.conftest import RULES
+from tests.conftest import RULES, split_titles
 
 STUDENTS, BROKEN = 320, 7
 VOID = {"meta", "br", "hr", "img", "input", "link", "col", "wbr", "source", "area", "base"}
@@ -148,7 +148,7 @@ def _checks(shown: str) -> tuple[str, ...]:
     for mark in ("(low confidence)", "low confidence", "(answered alike)"):
         shown = shown.replace(mark, "")
     titled = _titled(load_rulebook(str(RULES)))
-    return tuple(titled[part.strip()] for part in shown.split(SEPARATOR) if part.strip())
+    return tuple(titled[title] for title in split_titles(shown.strip()) if title)
 
 
 def _names(text: str) -> tuple[tuple[str, ...], int]:

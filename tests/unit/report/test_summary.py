@@ -22,10 +22,9 @@ from eligibility.batch import run_batch
 from eligibility.engine.plan import assess, make_plan
 from eligibility.engine.results import NOT_APPLICABLE, NOT_MET
 from eligibility.inputs.cohort import read_cohort, read_items
-from eligibility.report.summary import SEPARATOR
 from eligibility.report.words import check_titles
 from eligibility.rulebook.rules import load_rulebook
-from tests.conftest import RULES
+from tests.conftest import RULES, split_titles
 
 LOW = ("L", "UNCONFIRMED")
 
@@ -60,7 +59,7 @@ def _names(row: str) -> set[str]:
     first = re.sub(r"\(\d+ checks answered alike\)", "", first)
     book = load_rulebook(str(RULES))
     titled = {title: label for label, title in check_titles(book, book.all_check_ids()).items()}
-    return {titled[name.strip()] for name in first.split(SEPARATOR)}
+    return {titled[name] for name in split_titles(first.strip())}
 
 
 def _signature(outcome) -> tuple:
@@ -218,3 +217,21 @@ def test_the_same_cohort_gives_the_same_html_page(tmp_path, cohort, rulebook):
     pytest.importorskip("pygal")
     first = _summary(tmp_path, cohort, rulebook, "one.html")
     assert _summary(tmp_path, cohort, rulebook, "two.html") == first
+
+
+def test_checks_answered_alike_say_what_they_ask_once() -> None:
+    """The summary's first line named 27 exams as "CPC: sitting the exam; COC: sitting the exam;
+    ..." (1,000 characters); what they ask is now said once, after the credentials."""
+    from eligibility.report.summary import titles_in_words
+
+    titles = [
+        "CPC: sitting the exam",
+        "COC: sitting the exam",
+        "CPC: removing the apprentice designation",
+    ]
+    said = titles_in_words(titles)
+    assert said == "CPC and COC: sitting the exam; CPC: removing the apprentice designation"
+    assert split_titles(said) == titles
+    assert titles_in_words(["CIC: sitting the exam"]) == "CIC: sitting the exam"
+    three = ["CPC: sitting the exam", "COC: sitting the exam", "CRC: sitting the exam"]
+    assert titles_in_words(three) == "CPC, COC and CRC: sitting the exam"

@@ -172,12 +172,10 @@ def test_a_cohort_on_standard_input_is_compared_as_the_same_file_would_be(tmp_pa
         ("stdin", ["-"], cohort.read_text(encoding="utf-8")),
     ):
         out = tmp_path / f"{name}.csv"
-        result = CliRunner().invoke(
-            main,
-            ["diff", str(RULES), str(new), "--cohort", *map(str, args), "--as-of", LATER]
-            + ["--out", str(out), "--summary", str(tmp_path / f"{name}.md")],
-            input=given,
-        )
+        summary = tmp_path / f"{name}.md"
+        command = ["diff", str(RULES), str(new), "--cohort", *map(str, args), "--as-of", LATER]
+        command += ["--out", str(out), "--summary", str(summary)]
+        result = CliRunner().invoke(main, command, input=given)
         assert result.exit_code == 1, result.output
         outs[name] = out.read_text(encoding="utf-8").replace(str(cohort), "-")
     assert outs["stdin"].count("\n") > 1
