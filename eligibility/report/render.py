@@ -526,8 +526,29 @@ def _without_warnings(recommends: NodeResult | None) -> NodeResult | None:
     kept = tuple(c for c in recommends.children if not c.node.warning)
     if not kept:
         return None
-    status = combined(recommends.node.kind, (c.status for c in kept))
-    return replace(recommends, children=kept, status=status)
+    kind = recommends.node.kind
+    status = combined(kind, (c.status for c in kept))
+    if status != AMBIGUOUS:
+        return replace(recommends, children=kept, status=status, readings=())
+    # its answer under each reading, as its children shown give it ("default reading: unknown"
+    # came from a warning not shown here)
+
+    def under(child: NodeResult, policy: str, value: str) -> str:
+        if child.status != AMBIGUOUS:
+            return child.status
+        found = (r.status for r in child.readings if (r.policy, r.value) == (policy, value))
+        return next(found, child.default_status)
+
+    readings = tuple(
+        replace(r, status=combined(kind, (under(c, r.policy, r.value) for c in kept)))
+        for r in recommends.readings
+    )
+    default = combined(
+        kind, (c.default_status if c.status == AMBIGUOUS else c.status for c in kept)
+    )
+    return replace(
+        recommends, children=kept, status=status, readings=readings, default_status=default
+    )
 
 
 def _review_lines(result: CheckResult, policies: Mapping[str, Policy]) -> list[str]:
