@@ -259,10 +259,11 @@ def _giving(
 ) -> set[str]:
     """The steps that give what the pathways' unknown conditions lack."""
     return {
-        step(leaf, policies, body)
+        given
         for p in pathways
         for leaf in lacking_leaves(p)
         if leaf.status == UNKNOWN
+        for given in _steps(leaf, policies, body)
     }
 
 
@@ -342,7 +343,7 @@ def _ways(
         return [frozenset()]
     if result.node.kind == "leaf":
         actionable = result.fix or result.reached_on or result.status in (UNKNOWN, AMBIGUOUS)
-        return [frozenset({step(result, policies, body)})] if actionable else []  # nothing to do
+        return [frozenset(_steps(result, policies, body))] if actionable else []  # nothing to do
     child_ways = [_ways(child, policies, body) for child in result.children]
     if result.node.kind == "any":
         return [way for ways in child_ways for way in ways]
@@ -375,8 +376,7 @@ def step(
     if leaf.status == AMBIGUOUS:
         return settle_step(leaf.depends_on, policies, body)
     if leaf.status == UNKNOWN and leaf.missing:
-        supply = dict(node.supply).get(leaf.missing[0])
-        return supply or f"tell us: {node.text}"
+        return giving_steps(leaf)[0]
     fix = leaf.fix
     if fix and MISSING in fix:  # the rule's advice names what the condition lacks
         fix = fix.replace(MISSING, and_list(leaf.lacking) if leaf.lacking else "what is missing")
@@ -395,6 +395,25 @@ def step(
             f" {NO_JOB_GOES_ON}"
         )
     return fix or f"meet: {node.text}"
+
+
+def giving_steps(leaf: NodeResult) -> tuple[str, ...]:
+    """What to give for an unknown condition: one step per thing it lacks (X73's letter needs
+    the job's start day and the letter's own), each once, in order."""
+    supply = dict(leaf.node.supply)
+    return tuple(
+        dict.fromkeys(
+            supply.get(missing) or f"tell us: {leaf.node.text}" for missing in leaf.missing
+        )
+    )
+
+
+def _steps(
+    leaf: NodeResult, policies: Mapping[str, Policy] | None, body: str | None
+) -> tuple[str, ...]:
+    if leaf.status == UNKNOWN and leaf.missing:
+        return giving_steps(leaf)
+    return (step(leaf, policies, body),)
 
 
 def _in_order(steps: Iterable[str]) -> tuple[str, ...]:
