@@ -41,7 +41,7 @@ ABSENT = "absent"  # the check does not exist in that rule book
 # What each recipe changes for its new case's profile, on the case's date: (check, answer under
 # rules/, answer under the edited copy). An entry whose two answers are equal says it must not move.
 CHANGES = {
-    "threshold": [("CPC-full", "not_met", "met"), ("CPC-A-removal", "not_met", "met")],
+    "threshold": [("COC-full", "not_met", "met"), ("CPC-A-removal", "not_met", "met")],
     "specialty": [("CBHC-exam", ABSENT, "met"), ("CPC-exam", "met", "met")],
     "retired": [("CRC-exam", "met", "no_rules"), ("CRC-renewal", "met", "met")],
     "experience": [("CDIP-exam", ABSENT, "met")],

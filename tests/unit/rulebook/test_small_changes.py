@@ -67,11 +67,13 @@ def _add_version(rules: Path, version: str) -> None:
 
 
 def _nineteen_months() -> object:
-    """C03 with a full-time coding job begun 2026-01-01: 19 months on 2027-08-01."""
+    """C03 with a full-time coding job begun 2026-01-01: 19 months on 2027-08-01; without her
+    CPC-A, so that whether passing gives the full CPC is her question."""
     path = PROFILES / "c03-carla-nguyen.yaml"
     data = copy.deepcopy(parse_text(path.read_text(encoding="utf-8"), str(path)))
     data["work_history"][0]["start_date"] = "2026-01-01"
     data.pop("as_of")
+    data.pop("credentials", None)
     return profile_from_data(data, "nineteen-months")
 
 
