@@ -18,10 +18,10 @@ from eligibility.report.summary import (
     NO_CALENDAR,
     NO_NEAR,
     NO_READY,
-    SEPARATOR,
     Line,
     Tally,
     digest,
+    titles_in_words,
 )
 
 EXTRA = "pip install 'eligibility[report]'"
@@ -67,6 +67,7 @@ def summary_html(tally: Tally) -> str:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
+    environment.filters["words"] = titles_in_words  # "CPC and COC: sitting the exam"
     view = digest(tally)
     charts = [(body, _chart(body, lines), lines) for body, lines in view.bodies]
     return environment.get_template("summary.html.j2").render(
@@ -75,7 +76,6 @@ def summary_html(tally: Tally) -> str:
         series=SERIES,
         near_months=NEAR_MONTHS,
         counts=_counts,
-        separator=SEPARATOR,
         empty={"near": NO_NEAR, "ready": NO_READY, "calendar": NO_CALENDAR},
     )
 

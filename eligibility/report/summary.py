@@ -21,6 +21,7 @@ from typing import Any
 
 from eligibility.dates import add_months
 from eligibility.engine.results import AMBIGUOUS, MET, NO_RULES, NOT_APPLICABLE, NOT_MET, UNKNOWN
+from eligibility.report.explain import and_list
 from eligibility.report.provenance import TOOL, policy_lines
 from eligibility.report.words import check_titles, version_words
 from eligibility.rulebook.rules import RuleBook
@@ -415,8 +416,7 @@ def titles_in_words(titles: Sequence[str]) -> str:
         if not named:
             parts.append(what)
             continue
-        listed = named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
-        parts.append(f"{listed}: {what}")
+        parts.append(f"{and_list(named)}: {what}")
     return SEPARATOR.join(parts)
 
 

@@ -516,3 +516,19 @@ def test_an_empty_cohort_summary_says_each_section_is_empty() -> None:
     for text in (summary_markdown(Tally()), parse(summary_html(Tally())).text()):
         for sentence in (NO_NEAR, NO_READY, NO_CALENDAR):
             assert sentence in text
+
+
+def test_both_summaries_say_what_checks_answered_alike_ask_once(run) -> None:
+    """Markdown and HTML group alike: "CPC, COC, ... and CUC: sitting the exam" in both, not a
+    title per check in one of them (docs/reports.md: grouped the same way)."""
+    _, html, markdown = run
+    page = parse(html.read_text(encoding="utf-8")).text()
+    said = markdown.read_text(encoding="utf-8")
+    grouped = re.findall(
+        r"([A-Z][\w-]*(?:, [A-Z][\w-]*)* and [A-Z][\w-]*): ([a-z][^|;(]*[a-z)])", said
+    )
+    if not grouped:
+        pytest.skip("no checks of this run are answered alike")
+    assert "CPC: sitting the exam; COC: sitting the exam" not in said + page
+    for credentials, what in grouped:
+        assert f"{credentials}: {what}" in page
