@@ -1425,13 +1425,14 @@ def _period(
     consequence = params["period_consequence"].format(
         start=start.isoformat(), due=due.isoformat(), revoked=revoked.isoformat()
     )
-    if as_of >= revoked:
+    past = as_of >= revoked
+    if past:
         consequence += params["past_consequence"].format(as_of=as_of.isoformat())
     consequences = [consequence]
     words = {"due": due.isoformat(), "revoked": revoked.isoformat(), "as_of": as_of.isoformat()}
-    # before the revocation day CEUs not yet sent can still count; after it they cannot
+    # CEUs not yet sent can still count until the last day late ones do; after it they cannot
     unsent_words = params.get("unsubmitted_consequence")
-    if as_of >= revoked:
+    if as_of >= late_until:
         unsent_words = params.get("unsubmitted_past_consequence", unsent_words)
     if due < as_of and unsent and unsent_words:
         consequences.append(unsent_words.format(ceus=unsent, **words))
@@ -1439,7 +1440,7 @@ def _period(
         consequences.append(params["late_consequence"].format(ceus=late, **words))
     return {
         "exists": True,
-        "standing_if_unmet": "revoked" if as_of >= revoked else "at risk",
+        "standing_if_unmet": "revoked" if past else "at risk",
         "start": start.isoformat(),
         "due": due.isoformat(),
         # the last day CEUs submitted late still count (the due date when none may be late)

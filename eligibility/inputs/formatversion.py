@@ -11,6 +11,7 @@ readings of all of these.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -310,11 +311,16 @@ def _label(path: Path, record: Mapping[str, Any], data: Mapping[str, Any] | None
     counted = (
         f"{words} {path[1] + 1}" if words and len(path) == 2 and isinstance(path[1], int) else None
     )
-    # a job and a CEU record as the answers' "not counted" lines name them (the fact files'
-    # detail): "job 2 (Coder at Northside Clinic)", "CEU record 1 (Risk adjustment update ...)"
+    # a job and a CEU record without an id named as the answers' "not counted" lines begin (the
+    # fact files' detail): "job 2 (Coder at Northside Clinic)", "CEU record 1 (Risk adjustment
+    # update", where those lines add its CEUs and date)
     employer, role, title = (_text(record, f) for f in ("employer", "role_title", "activity_title"))
-    if counted and employer:
-        return f"{counted} ({role} at {employer})" if role else f"{counted} ({employer})"
+    if counted and (employer or role):
+        return (
+            f"{counted} ({role} at {employer or 'an employer not named'})"
+            if role
+            else f"{counted} ({employer})"
+        )
     if counted and title:
         return f"{counted} ({title})"
     if _text(record, "organization"):
@@ -365,14 +371,13 @@ def format_note(data: Mapping[str, Any]) -> str | None:
 
 
 def _named_together(labels: list[str]) -> str:
-    """Records named together, each once ("letter-1 (2 records)" for two of one id), the first two
-    and how many more when there are many."""
-    counts = dict.fromkeys(labels, 0)
-    for label in labels:
-        counts[label] += 1
+    """Records named together, each once ("letter-1 (2 records)" for two of one id), the first
+    two and how many more when there are many."""
+    counts = Counter(labels)
     named = [label if n == 1 else f"{label} ({n} records)" for label, n in counts.items()]
     if len(named) > 3:
-        return f"{named[0]}, {named[1]} and {len(labels) - sum(counts[k] for k in list(counts)[:2])} more records"
+        first_two = sum(list(counts.values())[:2])
+        return f"{named[0]}, {named[1]} and {len(labels) - first_two} more records"
     return ", ".join(named[:-1]) + (" and " if len(named) > 1 else "") + named[-1]
 
 

@@ -376,7 +376,7 @@ def step(
     if leaf.status == AMBIGUOUS:
         return settle_step(leaf.depends_on, policies, body)
     if leaf.status == UNKNOWN and leaf.missing:
-        return giving_steps(leaf)[0]
+        return steps_text(giving_steps(leaf))
     fix = leaf.fix
     if fix and MISSING in fix:  # the rule's advice names what the condition lacks
         fix = fix.replace(MISSING, and_list(leaf.lacking) if leaf.lacking else "what is missing")

@@ -25,6 +25,7 @@ from eligibility.engine.results import (
     resting,
 )
 from eligibility.errors import InputError
+from eligibility.inputs.formatversion import in_sentence
 from eligibility.report.explain import JOBS_CONTINUE, Explanation, explain, step, steps_text
 from eligibility.report.provenance import (
     REPORT_VERSION,
@@ -35,7 +36,7 @@ from eligibility.report.provenance import (
     tool_json,
 )
 from eligibility.report.style import paint
-from eligibility.rulebook.rules import STANDING_PLACEHOLDER, Check, Node, Policy, RuleBook, Version
+from eligibility.rulebook.rules import Check, Node, Policy, RuleBook, Version
 
 STATUS_WORDS = {MET: "met", NOT_MET: "not met", UNKNOWN: "unknown", AMBIGUOUS: "ambiguous"}
 LABEL_WIDTH = 10
@@ -180,7 +181,7 @@ def _summary_lines(explanations: list[Explanation], colour: bool = False) -> lis
         status = e.result.status.replace("_", " ")
         extra = ""
         check = e.result.check
-        if e.result.status == NOT_MET and check and STANDING_PLACEHOLDER in check.outcome_not_met:
+        if e.result.status == NOT_MET and check and check.names_standing:
             pass  # the verdict names it ("Your CPC is revoked")
         elif e.result.standing and e.result.status != MET:  # revoked or inactive: not the same
             extra = f" (standing: {e.result.standing})"
@@ -223,22 +224,23 @@ def _apart_words(apart: NodeResult | None, check: Check | None) -> str:
     keeping check): that it does not decide the answer, and what of it is not met or not known."""
     if apart is None:
         return ""
-    keeping = check is not None and check.kind == "recertification"
-    label = "worth knowing" if keeping else "recommended, not required"
+    label = "recommended, not required" if _recommends(check) else "worth knowing"
     if apart.status == MET:
         return f" ({label}: all met)"
     said = STATUS_WORDS.get(apart.status, apart.status)
-    lacking = [c for c in apart.children if c.status == apart.status]
+    lacking = [c for c in apart.children if c.status == apart.status] or [apart]  # or a leaf
     if apart.node.kind == "any" and len(apart.children) > 1 and apart.status == NOT_MET:
         return f" ({label}: none of its {len(apart.children)} ways met)"
     if len(lacking) == 1:
-        title = re.sub(
-            r"^\([a-z]\) ", "", lacking[0].node.title
-        )  # "(a) 6 months ...": an option's letter
-        if not title.split(" ")[0][1:].isupper():  # "An associate's degree", not "CRC training"
-            title = title[:1].lower() + title[1:]
-        return f" ({label}: {title}, {said})"
+        title = re.sub(r"^\([a-z]\) ", "", lacking[0].node.title)  # "(a) 6 months": its letter
+        return f" ({label}: {in_sentence(title)}, {said})"
     return f" ({label}: {len(lacking)} things {said})"
+
+
+def _recommends(check: Check | None) -> bool:
+    """Whether what a check shows apart is what is recommended before an exam or designation,
+    rather than what is worth knowing beside keeping a credential."""
+    return check is not None and check.kind in ("exam", "designation")
 
 
 def _alike(e: Explanation, said: str) -> tuple:
@@ -317,9 +319,7 @@ def explanation_text(report: ProfileReport, e: Explanation, colour: bool = False
     lines += _ambiguity_lines(e)
     recommends = _without_warnings(r.recommends)
     if recommends is not None:
-        shown_apart = (
-            "Recommended" if r.check and r.check.kind in ("exam", "designation") else "Also"
-        )
+        shown_apart = "Recommended" if _recommends(r.check) else "Also"
         lines += ["", f"{shown_apart} (does not change the verdict):"]
         lines += _tree_lines(
             recommends, None, indent=2, top=True, policies=e.policies, colour=colour, told=told

@@ -355,19 +355,29 @@ class _Version:
                 "swap the dates, or correct the one that is wrong",
             )
 
+    def _has_standing(self, where: list) -> bool:
+        """Whether ``where`` is the not-met outcome of a check that keeps a credential (one
+        with a ``standing``), whose verdict may name the standing it finds."""
+        if where[-2:] != ["outcome", "not_met"] or len(where) < 4 or where[-4] != "checks":
+            return False
+        checks = self.version.get("checks") or []
+        index = where[-3]
+        return isinstance(index, int) and index < len(checks) and "standing" in checks[index]
+
     def _placeholders(self, value: Any, where: list) -> None:
         """A ``{word}`` left after filling in: a misspelt placeholder, or one not filled here."""
         if isinstance(value, str):
             for match in _PLACEHOLDER.finditer(value):
                 if match.group() == FIX_PLACEHOLDER and where and where[-1] in FIXES:
                     continue  # filled in when explained: what the condition lacks
-                if match.group() == STANDING_PLACEHOLDER and where[-2:] == ["outcome", "not_met"]:
+                if match.group() == STANDING_PLACEHOLDER and self._has_standing(where):
                     continue  # filled in when explained: the standing found
                 self.found.add(
                     ERROR,
                     "leftover-placeholder",
                     where,
-                    f"{match.group()} is not filled in (only {', '.join(PLACEHOLDERS)} are)",
+                    f"{match.group()} is not filled in (only {', '.join(PLACEHOLDERS)} are, and"
+                    f" {STANDING_PLACEHOLDER} in the not-met outcome of a check with a standing)",
                     "correct the placeholder, or write the text out",
                     closest(match.group(), PLACEHOLDERS),
                 )

@@ -183,6 +183,11 @@ class Check:
     # credential has no running period whose CEUs so far could matter
     hide_recommends: frozenset[str] = frozenset()
 
+    @property
+    def names_standing(self) -> bool:
+        """Whether its not-met verdict names the standing found ("Your CPC is revoked")."""
+        return STANDING_PLACEHOLDER in self.outcome_not_met
+
     def outcome_when_not_met(self, standings: Sequence[str] = ()) -> str:
         """The words of a not-met answer, ``{standing}`` in them filled in with the standing
         found, or the ones it may have ("at risk or revoked"); with none, in general words."""

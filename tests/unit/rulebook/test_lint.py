@@ -145,6 +145,21 @@ MISTAKES = [
         None,
     ),
     Mistake(
+        "standing-placeholder-in-a-check-without-a-standing",
+        lambda d: edit(
+            d,
+            "aapc/cpc-p-cic.yaml",
+            "not_met: On passing you would be an apprentice until",
+            "not_met: On passing you would be {standing} until",
+        ),
+        "aapc/cpc-p-cic.yaml",
+        "leftover-placeholder",
+        "{standing} in the not-met outcome of a check with a standing",
+        "{standing}",
+        "correct the placeholder",
+        None,
+    ),
+    Mistake(
         "logic-false-in-quotes",
         lambda d: edit(
             d, "ahima/cca.yaml", "logic: {var: training.pcap_completed}", 'logic: "false"'
