@@ -14,6 +14,7 @@ from itertools import product
 
 from eligibility.engine.results import (
     AMBIGUOUS,
+    KEEPING_KINDS,
     MET,
     NO_RULES,
     NOT_APPLICABLE,
@@ -33,6 +34,7 @@ MAX_COMBINATIONS = (
     64  # an `all` of many `any`s multiplies; beyond this the longest ways are dropped
 )
 
+KEPT_NOT = "NOT MET"  # the headline of a keeping check not met
 HEADLINES = {
     MET: "MET",
     NOT_MET: "NOT YET MET",
@@ -131,9 +133,10 @@ def explain(result: CheckResult, policies: Mapping[str, Policy]) -> Explanation:
     if not standing_steps:
         actions = _waited(actions, pathways, policies, body)
     by = eligible_sentence(result.eligible_by, root.node.kind == "any")
-    return Explanation(
-        result, HEADLINES[result.status], verdict, closest, actions, (), policies, by
-    )
+    headline = HEADLINES[result.status]
+    if result.status == NOT_MET and check.kind in KEEPING_KINDS:
+        headline = KEPT_NOT  # a credential lost or at risk is not "not yet" kept
+    return Explanation(result, headline, verdict, closest, actions, (), policies, by)
 
 
 def standings(result: CheckResult) -> tuple[str, ...]:
