@@ -1230,7 +1230,9 @@ def _periods_names(params: Mapping[str, Any]) -> list[Named]:
     if specific:
         out.append(Named(("specific", "tag_field"), "field", specific["tag_field"], "ceus"))
         out += [
-            Named(("specific", "also", cid), "credential", cid) for cid in specific.get("also", {})
+            Named(("specific", part, cid), "credential", cid)
+            for part in ("also", "needed")
+            for cid in specific.get(part, {})
         ]
     if "dues_paid_field" in params:
         out.append(Named(("dues_paid_field",), "field", params["dues_paid_field"], "memberships"))
@@ -1262,6 +1264,8 @@ _NO_PERIOD: Mapping[str, Any] = {
     "ceus_before_certification": 0,
     "full_period": True,
     "specific": {},
+    "specific_needed": {},
+    "specific_all_met": True,
     "consequences": [],
 }
 
@@ -1270,6 +1274,7 @@ _NO_PERIOD: Mapping[str, Any] = {
 _UNKNOWN_PERIOD: Mapping[str, Any] = {
     **dict.fromkeys(_NO_PERIOD),
     "specific": {},
+    "specific_needed": {},
     "consequences": [],
 }
 
@@ -1421,6 +1426,8 @@ def _period(
         if tag
         else {}
     )
+    # what each credential held needs of them (none for a credential the fact file names none for)
+    needed = {cid: spec.get("needed", {}).get(cid, spec.get("needed_otherwise", 0)) for cid in ids}
     revoked = due + timedelta(days=params["revoked_after_days"])
     consequence = params["period_consequence"].format(
         start=start.isoformat(), due=due.isoformat(), revoked=revoked.isoformat()
@@ -1452,6 +1459,8 @@ def _period(
         ),
         "full_period": True if certified <= start else None,  # first period pro-rated: unknown
         "specific": specific,
+        "specific_needed": needed if tag else {},
+        "specific_all_met": all(specific.get(cid, 0) >= n for cid, n in needed.items()),
         "consequences": consequences,
     }
 
@@ -1510,6 +1519,17 @@ def _periods_paths(name: str, params: Mapping[str, Any]) -> list[tuple[str, str 
             ),
             (f"{base}.specific", None, "object"),
             (f"{base}.specific.*", "CEUs counted for the credential", "number"),
+            (f"{base}.specific_needed", None, "object"),
+            (
+                f"{base}.specific_needed.*",
+                "the credential-specific CEUs the credential needs in a period",
+                "number",
+            ),
+            (
+                f"{base}.specific_all_met",
+                "whether every credential held has the credential-specific CEUs it needs",
+                ["boolean", "null"],
+            ),
             (f"{base}.standing_if_unmet", "the standing if its requirements were not met", text),
             (f"{base}.consequences", "what follows if its requirements were not met", "array"),
         ]
