@@ -45,6 +45,8 @@ FIELD_WORDS = {
     "question": "question",
     "outcome_met": "outcome when met",
     "outcome_not_met": "outcome when not met",
+    "outcome_because": "reasons a not-met outcome gives",
+    "outcome_not_met_because": "outcome when not met, with its reasons",
     "aliases": "aliases",
     "applies_text": "applies when",
     "applies_logic": "applies-when logic",

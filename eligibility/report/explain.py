@@ -92,7 +92,7 @@ def explain(result: CheckResult, policies: Mapping[str, Policy]) -> Explanation:
         return Explanation(result, HEADLINES[result.status], verdict, None, (), (), policies)
     verdict = {
         MET: check.outcome_met,
-        NOT_MET: check.outcome_when_not_met(standings(result)),
+        NOT_MET: check.outcome_when_not_met(standings(result), _not_met_ids(result.requires)),
         UNKNOWN: "The profile does not say enough to answer; see the unknown conditions below.",
         AMBIGUOUS: "The answer depends on a question the sources leave open; see below.",
     }[result.status]
@@ -137,6 +137,18 @@ def explain(result: CheckResult, policies: Mapping[str, Policy]) -> Explanation:
     if result.status == NOT_MET and check.kind in KEEPING_KINDS:
         headline = KEPT_NOT  # a credential lost or at risk is not "not yet" kept
     return Explanation(result, headline, verdict, closest, actions, (), policies, by)
+
+
+def _not_met_ids(root: NodeResult) -> frozenset[str]:
+    """The ids of the conditions found not met (a not-met verdict may say why by them)."""
+    found: set[str] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.status == NOT_MET:
+            found.add(node.node.id)
+            stack.extend(node.children)
+    return frozenset(found)
 
 
 def standings(result: CheckResult) -> tuple[str, ...]:

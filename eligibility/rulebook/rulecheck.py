@@ -32,6 +32,7 @@ import orjson
 from eligibility.errors import InputError, closest, place_of
 from eligibility.inputs.yamlio import locator
 from eligibility.rulebook.versions import (
+    BECAUSE_PLACEHOLDER,
     CONDITIONS,
     FACT_PLACEHOLDER,
     STANDING_PLACEHOLDER,
@@ -358,7 +359,11 @@ class _Version:
     def _has_standing(self, where: list) -> bool:
         """Whether ``where`` is the not-met outcome of a check that keeps a credential (one
         with a ``standing``), whose verdict may name the standing it finds."""
-        if where[-2:] != ["outcome", "not_met"] or len(where) < 4 or where[-4] != "checks":
+        if (
+            where[-2:] not in (["outcome", "not_met"], ["outcome", "not_met_because"])
+            or len(where) < 4
+            or where[-4] != "checks"
+        ):
             return False
         checks = self.version.get("checks") or []
         index = where[-3]
@@ -372,6 +377,11 @@ class _Version:
                     continue  # filled in when explained: what the condition lacks
                 if match.group() == STANDING_PLACEHOLDER and self._has_standing(where):
                     continue  # filled in when explained: the standing found
+                if match.group() == BECAUSE_PLACEHOLDER and where[-2:] == [
+                    "outcome",
+                    "not_met_because",
+                ]:
+                    continue  # filled in when explained: the reasons found
                 self.found.add(
                     ERROR,
                     "leftover-placeholder",
@@ -423,6 +433,18 @@ class _Version:
                     self._title(pathway, [*where, part, "any", i])
             elif root:
                 self._title(root, [*where, part])
+        because = check.get("outcome", {}).get("because", {})
+        required = {node.get("id") for node, _ in _conditions(check.get("requires", {}), where)}
+        for cid in because:
+            if cid not in required:
+                self.found.add(
+                    ERROR,
+                    "unknown-condition",
+                    [*where, "outcome", "because", cid],
+                    f"gives a reason for {cid!r}, but the check requires no condition {cid!r}",
+                    "name a condition of the check's requires by its id",
+                    closest(cid, {str(c) for c in required}),
+                )
         applies = check.get("applies_when")
         if applies:
             self._logic(applies["logic"], [*where, "applies_when", "logic"], "condition")

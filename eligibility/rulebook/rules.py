@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache, cached_property
@@ -37,6 +37,7 @@ from eligibility.inputs.yamlio import line_of, locator, parse_text, refuse_deepe
 from eligibility.logic import Compiled, LogicError, comparison_sides, compile_logic, logic_key
 from eligibility.resources import FLAT_CSV_FILE, data_dir, schema_file
 from eligibility.rulebook.versions import (
+    BECAUSE_PLACEHOLDER,
     CONDITIONS,
     STANDING_PLACEHOLDER,
     check_names,
@@ -182,17 +183,32 @@ class Check:
     # the standings under which the recommendations are left out of an explanation: a revoked
     # credential has no running period whose CEUs so far could matter
     hide_recommends: frozenset[str] = frozenset()
+    # a not-met verdict that says why: (condition id, reason) in the rule's order, and the
+    # sentence the reasons of the conditions not met are put in (outcome.because)
+    outcome_because: tuple[tuple[str, str], ...] = ()
+    outcome_not_met_because: str | None = None
 
     @property
     def names_standing(self) -> bool:
         """Whether its not-met verdict names the standing found ("Your CPC is revoked")."""
         return STANDING_PLACEHOLDER in self.outcome_not_met
 
-    def outcome_when_not_met(self, standings: Sequence[str] = ()) -> str:
+    def outcome_when_not_met(
+        self, standings: Sequence[str] = (), not_met: Collection[str] = ()
+    ) -> str:
         """The words of a not-met answer, ``{standing}`` in them filled in with the standing
-        found, or the ones it may have ("at risk or revoked"); with none, in general words."""
+        found, or the ones it may have ("at risk or revoked"); with none, in general words.
+        ``not_met``: the ids of the conditions found not met; the reasons ``outcome.because``
+        gives for them, when it gives any, say why ("is revoked: the last cycle fell short")
+        instead of the general words."""
         words = " or ".join(standings) or "not in good standing"
-        return self.outcome_not_met.replace(STANDING_PLACEHOLDER, words)
+        reasons = [reason for cid, reason in self.outcome_because if cid in not_met]
+        text = self.outcome_not_met
+        if reasons and self.outcome_not_met_because:
+            *others, last = reasons
+            joined = f"{', '.join(others)}, and {last}" if others else last
+            text = self.outcome_not_met_because.replace(BECAUSE_PLACEHOLDER, joined)
+        return text.replace(STANDING_PLACEHOLDER, words)
 
 
 @dataclass(frozen=True)
@@ -1287,6 +1303,8 @@ def _check(
         question=raw["question"],
         outcome_met=raw["outcome"]["met"],
         outcome_not_met=raw["outcome"]["not_met"],
+        outcome_because=tuple(raw["outcome"].get("because", {}).items()),
+        outcome_not_met_because=raw["outcome"].get("not_met_because"),
         requires=requires,
         recommends=recommends,
         applies_text=applies["text"] if applies else None,

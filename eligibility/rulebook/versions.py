@@ -34,6 +34,8 @@ CONDITIONS = f"{CONDITIONS_KEY}."
 # shown}``); the placeholders filled here (``{credential}``) and ``{missing}`` have no dot
 # in a check's not-met outcome: the standing its answer finds ("Your CPC is revoked")
 STANDING_PLACEHOLDER = "{standing}"
+# in a check's outcome.not_met_because: the reasons of outcome.because found not met
+BECAUSE_PLACEHOLDER = "{because}"
 FACT_PLACEHOLDER = re.compile(r"\{([A-Za-z_][\w-]*(?:\.[\w*-]+)+)(?:\|([^{}]*))?\}")
 
 

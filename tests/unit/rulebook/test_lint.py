@@ -160,6 +160,36 @@ MISTAKES = [
         None,
     ),
     Mistake(
+        "because-names-no-condition",
+        lambda d: edit(
+            d,
+            "pahcs/mcs.yaml",
+            "            last-period: the last completed 24-month period fell short",
+            "            last-periods: the last completed 24-month period fell short",
+        ),
+        "pahcs/mcs.yaml",
+        "unknown-condition",
+        "gives a reason for 'last-periods', but the check requires no condition 'last-periods'",
+        "last-periods:",
+        "name a condition of the check's requires by its id",
+        "last-period",
+    ),
+    Mistake(
+        "because-placeholder-outside-its-sentence",
+        lambda d: edit(
+            d,
+            "pahcs/mcs.yaml",
+            "not active on PAHCS's records, or the last completed 24-month period fell short",
+            "{because}",
+        ),
+        "pahcs/mcs.yaml",
+        "leftover-placeholder",
+        "{because} is not filled in",
+        "{because}",
+        "correct the placeholder",
+        None,
+    ),
+    Mistake(
         "logic-false-in-quotes",
         lambda d: edit(
             d, "ahima/cca.yaml", "logic: {var: training.pcap_completed}", 'logic: "false"'
