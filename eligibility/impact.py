@@ -236,14 +236,14 @@ def cohort_impact(
         data = row.profile.data
         who = (str(data.get("candidate_id") or ""), str(data.get("name") or ""))
         try:
-            as_of = resolve_as_of(row.profile, as_of)
-            changes = list(both.changes(data, as_of))
+            day = resolve_as_of(row.profile, as_of)  # this student's: the next has its own
+            changes = list(both.changes(data, day))
         except Exception as error:  # a fault on one student costs that student, not the cohort
             problem = error if isinstance(error, InputError) else fault(row.where, error)
             tally.not_compared(Unread(row.number, row.where, *who, _said(problem)))
             continue
         for check_id, old_answer, new_answer in changes:
-            change = Change(row.number, row.where, *who, as_of, check_id, old_answer, new_answer)
+            change = Change(row.number, row.where, *who, day, check_id, old_answer, new_answer)
             tally.change(change)
             if on_change is not None:
                 on_change(change)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import csv
 import io
+import json
 import re
 import shutil
 from datetime import date, timedelta
@@ -468,3 +469,33 @@ def test_a_fact_added_or_removed_is_said_so(tmp_path):
     assert 'facts.yaml): "A copy."' in result.stdout
     back = run("diff", new, RULES)
     assert 'removed (was: "A copy.")' in back.stdout
+
+
+def test_without_as_of_each_student_is_compared_on_their_own_date(tmp_path):
+    """Without --as-of the first student's date was used for every later one, so whether a
+    change was found turned on the order of the rows (and the summary said --as-of was given)."""
+    new = copy_rules(tmp_path)
+    threshold_from_a_date(new)
+    generated = tmp_path / "generated.jsonl"
+    write(generated, 120, seed=3)
+    later = [
+        {**json.loads(line), "as_of": str(LATER)}
+        for line in generated.read_text(encoding="utf-8").splitlines()
+    ]
+    early = {"candidate_id": "EARLY", "name": "Early Student", "as_of": "2015-01-01"}
+    found = {}
+    for order, rows in (("early first", [early, *later]), ("early last", [*later, early])):
+        cohort = tmp_path / f"{order}.jsonl"
+        cohort.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        out, summary = tmp_path / f"{order}.csv", tmp_path / f"{order}.md"
+        result = run("diff", RULES, new, "--cohort", cohort, "--out", out, "--summary", summary)
+        assert result.exit_code == 1, result.output
+        with out.open(encoding="utf-8", newline="") as handle:
+            found[order] = {
+                (r["candidate_id"], r["check"], r["as_of"]) for r in csv.DictReader(handle)
+            }
+        assert "(--as-of)" not in summary.read_text(encoding="utf-8")
+    # the recipe's new version is in force on the later date only: the same students change
+    assert found["early first"], "the recipe should change someone's answer on the later date"
+    assert found["early first"] == found["early last"]
+    assert {day for _, _, day in found["early first"]} == {str(LATER)}
