@@ -961,7 +961,8 @@ def batch(
                 jobs=jobs,
                 progress=progress.update,
                 stop=stop,
-                inputs=[p for p in (source, mapping, config) if p],
+                # the rule book too: a --summary named policies.yaml replaced one of its files
+                inputs=[p for p in (source, mapping, config, book.directory) if p],
                 excel=excel,
                 sheets=Sheets(wide, xlsx, letters),
                 jsonl_full=report_format == "jsonl-full",

@@ -87,10 +87,9 @@ def run_diff(
     # elsewhere)
     if out is not None and str(out) != STDOUT and not str(out).lower().endswith(".csv"):
         raise InputError("--out", None, f"{str(out)!r} is not a .csv file", "name a .csv file")
-    rule_files = [p for d in (old_dir, new_dir) for p in sorted(Path(d).rglob("*.yaml"))]
-    refuse_overwriting_inputs(
+    refuse_overwriting_inputs(  # the rule books are folders: nothing is written inside them
         [(what, path) for what, path in (("report", out), ("summary", summary)) if path],
-        [*rule_files, *(p for p in (cohort, mapping) if p)],
+        [old_dir, new_dir, *(p for p in (cohort, mapping) if p)],
     )
     old, new = load_book(old_dir), load_book(new_dir)
     rules = diff_rulebooks(old, new)

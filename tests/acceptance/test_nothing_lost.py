@@ -13,6 +13,7 @@ import io
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -420,6 +421,31 @@ def test_a_mapping_file_is_not_overwritten_either(tmp_path) -> None:
     )
     assert result.exit_code == 2 and "the report would overwrite the input" in result.stderr
     assert mapping.read_text(encoding="utf-8") == "columns: {}\n"
+
+
+@pytest.mark.parametrize("option", ["--out", "--summary", "--wide"])
+def test_no_output_goes_inside_a_folder_that_is_read(tmp_path, option) -> None:
+    """A folder cohort's profiles and the rule book's files are inputs too: a --summary named
+    after a profile replaced that student's profile, and one named policies.yaml in --rules
+    replaced the rule book's file, with exit status 1 and "Wrote ..."."""
+    cohort, rules = tmp_path / "cohort", tmp_path / "rules"
+    cohort.mkdir()
+    shutil.copy(PROFILES / "c09-hana-sato.yaml", cohort)
+    shutil.copytree(ROOT / "rules", rules)
+    before = {p: p.read_bytes() for folder in (cohort, rules) for p in folder.rglob("*.yaml")}
+    targets = [cohort / "new.csv", rules / "new.csv"]  # a report must be .csv or .jsonl
+    if option != "--out":
+        targets += [cohort / "c09-hana-sato.yaml", rules / "policies.yaml"]
+    for target in targets:
+        args = {"--out": tmp_path / "o.csv", "--summary": tmp_path / "s.md", "--wide": None}
+        args[option] = target
+        given = [str(a) for pair in args.items() if pair[1] for a in pair]
+        result = _run("batch", str(cohort), "--rules", str(rules), *given)
+        assert result.exit_code == 2, result.output
+        assert f"would be written inside the folder {target.parent}" in result.stderr
+        assert "Traceback" not in result.output
+    assert {p: p.read_bytes() for p in before} == before
+    assert not (cohort / "new.csv").exists() and not (rules / "new.csv").exists()
 
 
 def test_a_fifo_at_an_output_path_is_refused_and_left_alone(tmp_path) -> None:
