@@ -155,9 +155,28 @@ def _standard_input(layout: CsvLayout | None) -> Cohort:
     if not hasattr(handle, "peek"):  # a stream given by a program, not the process's own
         handle = io.BufferedReader(handle)  # type: ignore[arg-type]
     name = Path(STDIN_NAME)
-    if handle.peek(1 << 12).lstrip()[:1] == b"{":
+    start = handle.peek(1 << 12)
+    if start.lstrip()[:1] == b"{":
         return Cohort(name, "jsonl", _json_lines(name, handle=handle))
+    _refuse_csv(start)
     return Cohort(name, "yaml", _yaml_stream(name, handle))
+
+
+def _refuse_csv(start: bytes) -> None:
+    """CSV piped in would be read as one YAML document, a line of text: the whole cohort one
+    error row. A first line with separators and no ``key:`` is a CSV header, not YAML."""
+    lines = (line.strip() for line in start.removeprefix(b"\xef\xbb\xbf").splitlines())
+    first = next((line for line in lines if line and not line.startswith((b"#", b"---"))), b"")
+    if b":" not in first and any(sep in first for sep in (b",", b";", b"\t")):
+        header = first[:60].decode("utf-8", "replace")
+        raise InputError(
+            STDIN_NAME,
+            None,
+            f"standard input looks like CSV (its first line reads as a header: {header!r}),"
+            " which cannot be read from standard input",
+            "save it to a file and give the file's name instead of - (with --mapping for"
+            " another layout)",
+        )
 
 
 def count_items(path: str | Path) -> int:

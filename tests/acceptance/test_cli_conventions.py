@@ -182,6 +182,25 @@ def test_batch_dash_reads_a_yaml_stream_too():
     assert len({row["row"] for row in _rows(piped.stdout)}) == len(PROFILE_FILES)
 
 
+@pytest.mark.parametrize(
+    "export",
+    [
+        "candidate_id,name\nS1,Ann\nS2,Bob\nS3,Cy\n",
+        "\ufeffStudent ID;First Name;Last Name\n1;Ann;Lee\n",  # a BOM, semicolons
+        "# from the SIS\nid\tname\n1\tAnn\n",
+    ],
+)
+def test_csv_piped_in_is_a_usage_error_not_one_error_row(tmp_path, export):
+    """CSV on standard input was read as one YAML document (a line of text): a whole cohort
+    became one error row, exit status 1. CSV must be given as a file, as --help says."""
+    out = tmp_path / "r.csv"
+    result = run("batch", "-", "--out", out, stdin=export)
+    assert result.exit_code == 2, result.output
+    assert "standard input looks like CSV" in result.stderr
+    assert "give the file's name instead of -" in result.stderr
+    assert not out.exists()
+
+
 def test_a_report_format_that_contradicts_the_file_name_is_refused(tmp_path):
     result = run("batch", "-", "--out", tmp_path / "r.csv", "--report-format", "jsonl", stdin="")
     assert result.exit_code == 2
