@@ -148,11 +148,19 @@ def fault(where: str, error: BaseException, fix: str = ROW_FAULT_FIX) -> InputEr
     """A fault of this program met while reading or checking one student, as that student's
     error: the rest of a cohort is still checked, and the person is asked to report it."""
     summary = str(error).strip().splitlines()[0][:300] if str(error).strip() else ""
+    said = f"({type(error).__name__}{': ' + summary if summary else ''})"
+    if type(error).__name__ == "EvaluateError":  # the JsonLogic engine's: a rule's own mistake
+        return InputError(
+            where,
+            None,
+            f"a rule could not be worked out for this profile {said}",
+            "if the rules were edited, run 'eligibility lint' on them to find the rule;"
+            " otherwise please report it",
+        )
     return InputError(
         where,
         None,
-        "this is a fault of the program, not of the data; please report it"
-        f" ({type(error).__name__}{': ' + summary if summary else ''})",
+        f"this is a fault of the program, not of the data; please report it {said}",
         fix,
     )
 

@@ -894,6 +894,8 @@ class _Logic:
             self._compared(operator, items, here)
         elif operator in ("/", "%"):
             self._division(operator, items, here)
+        if operator in _NUMBER or operator in _ORDERINGS:
+            self._numeric(operator, items, here)
         return True
 
     def _walk_all(self, items: list, where: list, scoped: bool, iterating: bool) -> bool:
@@ -1097,6 +1099,24 @@ class _Logic:
                 + ("it fails when checked" if operator in _ORDERINGS else "never equal"),
                 "compare the number with a number (without quotes)",
             )
+
+    def _numeric(self, operator: str, items: list, where: list) -> None:
+        """Arithmetic or an ordering over a list or an object fails whenever it is worked out
+        (the engine's NaN), for every profile: a maintainer's mistake, not a candidate's."""
+        for index, item in enumerate(items):
+            found = self.types(item)
+            if found and not found - {"array", "object"}:
+                what = "a list" if "array" in found else "an object"
+                read = item.get("var") if isinstance(item, dict) else None
+                named = f" ({read})" if isinstance(read, str) else ""
+                self.found.add(
+                    ERROR,
+                    "not-a-number",
+                    [*where, index],
+                    f"`{operator}` of {what}{named}: it fails whenever it is worked out",
+                    "read a number (a fact that counts the list, or one of its values)",
+                )
+                return
 
     def _division(self, operator: str, items: list, where: list) -> None:
         for index, divisor in enumerate(items[1:], start=1):

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from eligibility.errors import InputError, close_matches
+from eligibility.errors import InputError, close_matches, fault
 from eligibility.inputs.profiles import profile_from_data, profile_from_text
 from eligibility.inputs.validation import problems, schema
 from eligibility.inputs.yamlio import parse_text
@@ -149,3 +149,18 @@ def test_a_profile_with_one_problem_says_no_count():
     assert raised.value.each == (raised.value,)
     assert raised.value.problem == "unknown field 'membership': did you mean 'memberships'?"
     assert raised.value.place == "line 2 ($.membership)"
+
+
+def test_a_rule_the_engine_cannot_work_out_is_said_to_be_a_rule_s_not_the_profile_s() -> None:
+    """A rule's arithmetic on a list fails in the JsonLogic engine for every profile; it was
+    reported as "a fault of the program" of the profile, with no word of the rules."""
+    import datalogic_py
+
+    try:
+        datalogic_py.apply('{"+": [{"var": "a"}, 1]}', '{"a": ["x"]}')
+    except Exception as error:  # the engine's own error type, as a run meets it
+        raised = error
+    problem = fault("hana.yaml", raised)
+    assert "a rule could not be worked out for this profile" in problem.problem
+    assert "eligibility lint" in (problem.fix or "")
+    assert "fault of the program" in fault("hana.yaml", KeyError("x")).problem

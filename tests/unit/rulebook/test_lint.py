@@ -160,6 +160,20 @@ MISTAKES = [
         None,
     ),
     Mistake(
+        "arithmetic-on-a-list",  # passed lint, then every student was "a fault of the program"
+        lambda d: edit(
+            d,
+            "aapc/cpc-p-cic.yaml",
+            'logic: {">=": [{var: experience.aapc_months}, 24]}',
+            'logic: {">=": [{"+": [{var: credentials.held}, 1]}, 24]}',
+        ),
+        "aapc/cpc-p-cic.yaml",
+        "not-a-number",
+        "`+` of a list (credentials.held): it fails whenever it is worked out",
+        "credentials.held",
+        "read a number",
+    ),
+    Mistake(
         "because-names-no-condition",
         lambda d: edit(
             d,
