@@ -1488,6 +1488,15 @@ def profile_from_flat(
             "a letter date is given but letter_on_file is not yes",
             "write yes in letter_on_file, or empty letter_date",
         )
+    for column, (anchor, what) in _DESCRIBES.items():
+        given = letter_on_file if column == "letter_on_file" else flat.get(column)
+        if given and not flat.get(anchor):  # it would describe nothing, and be lost
+            raise InputError(
+                where,
+                f"column {column}",
+                f"{column} is given but {anchor} is empty: it describes {what}",
+                f"give {anchor}, or empty {column}",
+            )
     assumed: list[str] = []
     profile: dict[str, Any] = {"profile_version": 1}
     for column in ("candidate_id", "name", "as_of"):
@@ -1560,6 +1569,18 @@ def profile_from_flat(
             membership["renewal_month"] = month
         profile["memberships"] = [membership]
     return profile, tuple(assumed)
+
+
+# cells that only describe what another cell gives: (that cell, what it is)
+_DESCRIBES = {
+    "coding_end": ("coding_start", "the coding job"),
+    "hours_per_week": ("coding_start", "the coding job"),
+    "code_sets": ("coding_start", "the coding job"),
+    "letter_on_file": ("coding_start", "a letter for the coding job"),
+    "course_completed_on": ("course_hours", "the course"),
+    "course_topics": ("course_hours", "the course"),
+    "aapc_renewal_month": ("aapc_paid_through", "the AAPC membership"),
+}
 
 
 @cache

@@ -384,6 +384,36 @@ def test_nan_hours_are_refused_by_check_and_by_batch_alike(tmp_path) -> None:
     assert batched.exit_code == 1
 
 
+@pytest.mark.parametrize(
+    ("cells", "column", "anchor"),
+    [
+        (
+            {"aapc_renewal_month": "9", "credentials": "CPC"},
+            "aapc_renewal_month",
+            "aapc_paid_through",
+        ),
+        ({"hours_per_week": "1000"}, "hours_per_week", "coding_start"),
+        ({"coding_end": "2025-01-31"}, "coding_end", "coding_start"),
+        ({"code_sets": "CPT"}, "code_sets", "coding_start"),
+        ({"letter_on_file": "yes"}, "letter_on_file", "coding_start"),
+        ({"course_topics": "pharmacology"}, "course_topics", "course_hours"),
+        ({"course_completed_on": "2025-01-31"}, "course_completed_on", "course_hours"),
+    ],
+)
+def test_a_csv_cell_that_would_describe_nothing_is_an_error_not_dropped(
+    tmp_path, cells, column, anchor
+) -> None:
+    """A renewal month with no paid-through date made no membership, so the month was dropped
+    and the answer asked for it ("give renewal month"); hours with no job start went the same
+    way. docs/batch.md: nothing in an export is dropped without a word."""
+    source = _flat(tmp_path, "c.csv", [{"candidate_id": "D1", "as_of": "2026-11-22", **cells}])
+    _run("batch", str(source), "--out", str(tmp_path / "o.csv"))
+    (row,) = _rows(tmp_path / "o.csv")
+    assert row["status"] == "error"
+    assert row["error"].startswith(f"column {column}: {column} is given but {anchor} is empty")
+    assert f"give {anchor}, or empty {column}" in row["error"]
+
+
 def test_a_csv_cell_that_is_infinite_is_not_a_number(tmp_path) -> None:
     source = _flat(
         tmp_path,
