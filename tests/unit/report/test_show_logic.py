@@ -52,8 +52,9 @@ def test_every_condition_shows_its_logic_under_its_words(rulebook):
             for node in check.requires.walk():
                 if node.logic is None:
                     continue
+                # the line below, or below the assumption it rests on ("assumes: ...")
                 below = [
-                    lines[i + 1].strip()
+                    lines[i + 2 if lines[i + 1].strip().startswith("assumes:") else i + 1].strip()
                     for i, line in enumerate(lines)
                     if line.rstrip().endswith(f"[{node.id}] {node.text}")
                     or f"[{node.id}] {node.text} (" in line
