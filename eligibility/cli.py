@@ -241,9 +241,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument(
-    "profiles", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True)
-)
+@click.argument("profiles", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @CERT_OPTION
 @AS_OF_OPTION
 @_format_option(

@@ -69,7 +69,11 @@ def read_text(path: str | Path, limit: int = MAX_BYTES) -> str:
         raise InputError(str(path), None, "file not found", "check the path") from None
     except IsADirectoryError:
         raise InputError(
-            str(path), None, "is a directory, not a file", "name a .yaml or .json file"
+            str(path),
+            None,
+            "is a directory, not a file",
+            "name a .yaml or .json file (a folder of profiles is checked with"
+            " 'eligibility batch FOLDER --out report.csv')",
         ) from None
     except OSError as error:
         raise InputError(str(path), None, f"cannot be read: {error.strerror}", None) from None

@@ -83,11 +83,19 @@ def _mapping_without_repeats(loader, node, deep=False):
                 "write each field's name as plain text before its colon",
             )
         key = loader.construct_object(key_node, deep=True)
+        if key is None:  # '~: x', 'null: x' or ': x': no name a message could show
+            raise Refused(
+                key_node,
+                f"a key is {key_node.value or 'empty'!r}, which YAML reads as no name at all",
+                "write the field's name before its colon",
+            )
         if key in seen:
+            before = getattr(loader, "lines_before", 0)  # a document of a stream: the file's lines
             raise yaml.constructor.ConstructorError(
-                f"while reading the mapping that starts on line {node.start_mark.line + 1}",
+                "while reading the mapping that starts on line"
+                f" {node.start_mark.line + 1 + before}",
                 node.start_mark,
-                f"the key {key!r} is given twice (first on line {seen[key] + 1})",
+                f"the key {key!r} is given twice (first on line {seen[key] + 1 + before})",
                 key_node.start_mark,
             )
         seen[key] = key_node.start_mark.line
@@ -112,6 +120,7 @@ def parse_text(text: str, file: str, offset: int = 0) -> Any:
     """One YAML document from ``text``; a syntax error becomes an :class:`InputError` with its
     line (``offset``: lines of the file before ``text``, a document of a stream)."""
     loader = DatesAsTextLoader(text)  # a SafeLoader subclass: builds plain data, runs no code
+    loader.lines_before = offset
     try:
         data = loader.get_single_data()
     except yaml.YAMLError as error:
@@ -210,6 +219,11 @@ def _syntax_error(error: yaml.YAMLError, file: str, offset: int = 0) -> InputErr
         fix = "keep one of the two (YAML would silently use only the last)"
     elif "recursive" in problem:  # an alias inside the mapping its anchor names
         fix = "write that value out in full instead of the alias (*name) inside it"
+    elif "single document" in str(context):  # '---' and a second document: one file, one
+        fix = (
+            "keep one document per file (several profiles, one document each, are checked"
+            " together with 'eligibility batch FILE --out report.csv')"
+        )
     else:
         fix = "check indentation, colons and quotes around that line"
     return InputError(

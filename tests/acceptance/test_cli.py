@@ -117,8 +117,8 @@ def test_a_summary_line_names_a_lost_standing_and_keeps_it_apart():
     says its standing, and they are not one line "answered alike"."""
     lines = run("check", PROFILES / "x12-ahima-status.yaml").stdout.splitlines()
     said = {line.split()[2]: line for line in lines if line.startswith("  not met ")}
-    assert "Your CCS is revoked: AHIMA reports" in said["CCS-recert"]
-    assert "Your CCS-P is inactive: AHIMA reports" in said["CCS-P-recert"]
+    assert "Your CCS is revoked: your profile reports" in said["CCS-recert"]
+    assert "Your CCS-P is inactive: your profile reports" in said["CCS-P-recert"]
     assert "(standing:" not in said["CCS-recert"]  # said once
     alike = [line for line in lines if "answered alike" in line]
     assert not any("CCS-recert" in line or "CCS-P-recert" in line for line in alike)

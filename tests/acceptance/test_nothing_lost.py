@@ -296,6 +296,8 @@ def test_a_job_without_id_and_a_letter_naming_no_job_are_answered(tmp_path) -> N
             "credentials:\n  - id: CPC\n  - id: cpc\n",
             "line 4 ($.credentials[1].id): the credential 'cpc' is listed twice",
         ),
+        # was "line 1 ($.None): unknown field None": the wrong line, and Python's word
+        ("~: c\n", "line 2, column 1: a key is '~', which YAML reads as no name at all"),
     ],
 )
 def test_input_that_crashed_is_one_message_with_its_place(tmp_path, text, message) -> None:
@@ -771,6 +773,20 @@ def test_a_repeated_key_in_json_lines_is_an_error_row(tmp_path, rulebook) -> Non
     assert rows[0].profile is not None and rows[0].profile.data["name"] == "A: one"
     assert rows[1].error is not None
     assert "the key 'candidate_id' is given twice" in rows[1].error.problem
+
+
+def test_a_repeated_key_in_a_yaml_stream_is_placed_by_the_file_s_lines(tmp_path, rulebook) -> None:
+    """The message counted "first on line" and "starts on line" from the document's start, so
+    a later document's lines were wrong while its own line was right."""
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        "candidate_id: A\nname: A\n---\ncandidate_id: B\nname: B\nname: C\n", encoding="utf-8"
+    )
+    rows = list(read_cohort(path))
+    assert rows[1].error is not None
+    assert str(rows[1].error).count("line 6") == 1
+    assert "the key 'name' is given twice (first on line 5)" in rows[1].error.problem
+    assert "the mapping that starts on line 4" in rows[1].error.problem
 
 
 def test_a_yaml_stream_goes_on_after_a_document_it_cannot_build(tmp_path, rulebook) -> None:

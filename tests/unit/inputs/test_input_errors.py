@@ -11,7 +11,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from eligibility.cli import main
 from eligibility.errors import InputError
 from eligibility.inputs.profiles import load_profile
 from eligibility.rulebook.rules import load_rulebook
@@ -203,6 +205,7 @@ def test_unknown_field_names_it_and_lists_the_allowed_ones(tmp_path, replacement
         ("latin1.yaml", "name: Jos\xe9\n".encode("latin-1"), "byte 9", "not UTF-8 text"),
         ("missing.yaml", None, None, "file not found"),
         ("folder.yaml", "DIR", None, "is a directory"),
+        ("two.yaml", "name: A\n---\nname: B\n", "line 2, column 1", "another document"),
     ],
 )
 def test_unreadable_or_unparsable_file(tmp_path, name, content, place, problem):
@@ -484,3 +487,18 @@ def test_a_recertification_cycle_ending_before_it_starts_is_an_error(tmp_path):
     error = load_error(path)
     assert error.place == "line 7 ($.credentials[0].recert_cycles[0].end)"
     assert error.problem == "end 2022-09-30 is before start 2024-10-01"
+
+
+@pytest.mark.parametrize("content", ["DIR", "name: A\n---\nname: B\n"], ids=["folder", "stream"])
+def test_check_given_several_profiles_at_once_points_to_batch(tmp_path, content):
+    """A folder gave click's "File 'p' is a directory." with no fix, and a file of two
+    documents "check indentation, colons and quotes": both are a cohort, which batch reads."""
+    path = tmp_path / "cohort.yaml"
+    if content == "DIR":
+        path.mkdir()
+    else:
+        path.write_text(content, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {path}: ")
+    assert "'eligibility batch " in result.stderr
