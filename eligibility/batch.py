@@ -266,8 +266,8 @@ def refuse_special(target: Path) -> None:
         raise InputError(
             str(target),
             None,
-            f"is {kind}, which the report would replace",
-            "name a new or ordinary file for the report",
+            f"is {kind}, which the file written there would replace",
+            "name a new or ordinary file",
         )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import errno
 import io
 import socket
 import threading
@@ -308,11 +309,18 @@ def serve(
         listening.listen(128)
     except OSError as error:
         listening.close()
+        if error.errno in (errno.EADDRINUSE, errno.EACCES):  # the port: taken, or privileged
+            option, fix = (
+                "--port",
+                "give another --port (0 picks a free one), or stop what uses this one",
+            )
+        else:  # the host: not a name or address of this machine
+            option, fix = (
+                "--host",
+                "give an address of this machine (127.0.0.1, the default, or 0.0.0.0)",
+            )
         raise InputError(
-            "--port",
-            None,
-            f"cannot listen on {host}:{port}: {error.strerror or error}",
-            "give another --port (0 picks a free one), or stop what uses this one",
+            option, None, f"cannot listen on {host}:{port}: {error.strerror or error}", fix
         ) from None
     with listening:
         server = make_server(

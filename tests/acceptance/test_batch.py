@@ -357,7 +357,7 @@ def test_an_output_that_cannot_be_written_is_an_input_error_before_any_row(tmp_p
 def test_a_report_that_cannot_be_put_in_place_is_an_input_error(tmp_path, rulebook) -> None:
     write(tmp_path / "c.jsonl", 3, seed=8)
     (tmp_path / "taken.csv").mkdir()  # a folder where the report should go
-    with pytest.raises(InputError, match="is a folder, which the report would replace"):
+    with pytest.raises(InputError, match="is a folder, which the file written there would replace"):
         run_batch(
             read_cohort(tmp_path / "c.jsonl"), rulebook, CHECKS, csv_out=tmp_path / "taken.csv"
         )

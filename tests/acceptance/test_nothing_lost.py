@@ -484,9 +484,13 @@ def test_a_fifo_at_an_output_path_is_refused_and_left_alone(tmp_path) -> None:
     write(tmp_path / "c.jsonl", 3, seed=1)
     fifo = tmp_path / "pipe.csv"
     os.mkfifo(fifo)
-    result = _run("batch", str(tmp_path / "c.jsonl"), "--out", str(fifo))
-    assert result.exit_code == 2
-    assert "is not a file (a pipe or a device), which the report would replace" in result.stderr
+    for option in ("--out", "--summary"):  # the summary's message said "the report"
+        args = {"--out": str(tmp_path / "o.csv"), "--summary": str(tmp_path / "s.md")}
+        args[option] = str(fifo)
+        result = _run("batch", str(tmp_path / "c.jsonl"), *[a for p in args.items() for a in p])
+        assert result.exit_code == 2
+        assert "is not a file (a pipe or a device), which the file written there" in result.stderr
+        assert "report" not in result.stderr
     assert fifo.is_fifo()
 
 

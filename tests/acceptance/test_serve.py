@@ -344,3 +344,12 @@ def test_a_port_in_use_is_one_message_and_exit_status_2():
     assert result.exit_code == 2
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
     assert "give another --port (0 picks a free one)" in result.stderr
+
+
+@pytest.mark.parametrize("host", ["999.1.1.1", "203.0.113.7"])  # not an address; not this machine's
+def test_a_host_that_cannot_be_listened_on_names_the_host_not_the_port(host):
+    result = CliRunner().invoke(cli.main, ["serve", "--host", host, "--port", "0"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: --host: cannot listen on {host}:")
+    assert "give an address of this machine" in result.stderr
+    assert "--port" not in result.stderr
