@@ -973,10 +973,15 @@ def _check_header(path: Path, header: list[str], layout: CsvLayout) -> None:
                 if close
                 else "correct the mapping file to name a column of this header",
             )
-    if layout.theirs("candidate_id") not in header:
+    wanted = layout.theirs("candidate_id")
+    if wanted not in header:
+        capitals = [name for name in header if name.casefold() == wanted.casefold()]
         refuse(
-            f"no column {layout.theirs('candidate_id')!r} in the header",
-            "map candidate_id to the export's student id column in the mapping file"
+            f"no column {wanted!r} in the header",
+            f"the header has {capitals[0]!r}, which differs only in capitals: rename it"
+            f" {wanted}, or map candidate_id to it in a mapping file (--mapping)"
+            if capitals
+            else "map candidate_id to the export's student id column in the mapping file"
             if layout.columns
             else "use the default layout (docs/batch.md) or give --mapping",
         )
@@ -1499,6 +1504,13 @@ def profile_from_flat(
             )
     assumed: list[str] = []
     profile: dict[str, Any] = {"profile_version": 1}
+    if not flat.get("candidate_id"):  # the one column a row must fill: how a program finds it
+        raise InputError(
+            where,
+            "column candidate_id",
+            "the student's id is empty",
+            "give every row the student's id (the one column a row must fill)",
+        )
     for column in ("candidate_id", "name", "as_of"):
         if flat.get(column):
             profile[column] = flat[column]

@@ -416,6 +416,26 @@ def test_a_csv_cell_that_would_describe_nothing_is_an_error_not_dropped(
     assert f"give {anchor}, or empty {column}" in row["error"]
 
 
+def test_a_csv_row_without_the_student_s_id_is_an_error_row(tmp_path) -> None:
+    """docs/batch.md: candidate_id is the one column required; a row with it empty was
+    checked with a blank id, which no program could match back to a student."""
+    source = _flat(tmp_path, "c.csv", [{"candidate_id": "", "name": "Ann"}, {"candidate_id": "B"}])
+    _run("batch", str(source), "--out", str(tmp_path / "o.csv"))
+    rows = _rows(tmp_path / "o.csv")
+    first = [r for r in rows if r["row"] == "1"]
+    assert len(first) == 1 and first[0]["status"] == "error" and first[0]["name"] == "Ann"
+    assert first[0]["error"].startswith("column candidate_id: the student's id is empty")
+    assert {r["status"] for r in rows if r["row"] == "2"} != {"error"}
+
+
+def test_a_header_that_differs_only_in_capitals_says_so(tmp_path) -> None:
+    source = tmp_path / "c.csv"
+    source.write_text("Candidate_ID,name\nS1,Ann\n", encoding="utf-8")
+    result = _run("batch", str(source), "--out", str(tmp_path / "o.csv"))
+    assert result.exit_code == 2
+    assert "the header has 'Candidate_ID', which differs only in capitals" in result.stderr
+
+
 def test_a_csv_cell_that_is_infinite_is_not_a_number(tmp_path) -> None:
     source = _flat(
         tmp_path,
