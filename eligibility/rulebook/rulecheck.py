@@ -21,7 +21,7 @@ once, to see whether it always fails (division by zero) or always gives the same
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache, cached_property
@@ -575,7 +575,7 @@ class _Version:
                 where,
                 f"reads unknown fact {read!r}",
                 "use a fact listed in the facts vocabulary (docs/facts.md)",
-                closest(read, _spelt_like(read, context.fact_paths)),
+                closest(read, _spelt_like(read, context.fact_paths, context.credential_ids)),
             )
             return None
         self._credential_keys(read, where)
@@ -1709,15 +1709,17 @@ def _day(day: date) -> str:
     return "the beginning" if day == date.min else day.isoformat()
 
 
-def _spelt_like(read: str, paths: Iterable[str]) -> list[str]:
-    """Known fact paths as ``read`` would spell them: ``*`` taken as ``read``'s key there."""
+def _spelt_like(read: str, paths: Iterable[str], keys: Collection[str] = ()) -> list[str]:
+    """Known fact paths as ``read`` would spell them: ``*`` taken as ``read``'s key there when
+    that is one of ``keys`` (a credential id), so that no suggestion is itself unknown
+    (``membership.no_such_fact`` is not ``recert.no_such_fact``)."""
     parts = read.split(".")
     spelt = []
     for path in paths:
         pieces = path.split(".")
         spelt.append(
             ".".join(
-                parts[i] if piece == "*" and i < len(parts) else piece
+                parts[i] if piece == "*" and i < len(parts) and parts[i] in keys else piece
                 for i, piece in enumerate(pieces)
             )
         )

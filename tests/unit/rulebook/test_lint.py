@@ -869,3 +869,20 @@ def test_lint_usage_errors_exit_2(args, message):
     result = CliRunner().invoke(main, ["lint", *args])
     assert result.exit_code == 2
     assert message in result.stderr
+
+
+def test_an_unknown_fact_is_never_offered_a_suggestion_that_is_unknown_too(tmp_path):
+    """'membership.no_such_fact' was offered 'recert.no_such_fact' (a credential-keyed fact
+    with the misspelling taken as a credential id), which lint then refused in turn."""
+    directory = copy_of_rules(tmp_path)
+    edit(
+        directory,
+        "ahima/cca.yaml",
+        "{var: experience.ahima_months}",
+        "{var: membership.no_such_fact}",
+    )
+    (problem,) = [p for p in lint_rules(str(directory)).problems if p.code == "unknown-fact"]
+    assert problem.suggestion != "recert.no_such_fact"
+    if problem.suggestion:  # a suggestion taken as given is a fact the rules may read
+        edit(directory, "ahima/cca.yaml", "membership.no_such_fact", problem.suggestion)
+        assert not [p for p in lint_rules(str(directory)).problems if p.code.startswith("unknown-")]
