@@ -540,6 +540,9 @@ def _failure(file: str, outcome: Outcome, run: Run) -> str:
     else:
         wanted = _value(e.aspect, e.expected)
         got = outcome.note or _value(e.aspect, outcome.actual)
+        if isinstance(e.expected, str) and _number(outcome.actual):
+            # "78" in quotes reads as text: both would print 78 and the case look right
+            wanted = f"{e.expected!r}, a text (write it without quotes for the number)"
     return (
         f"  {where}: {subject}{context}: {_ASPECT_WORDS[e.aspect]}\n"
         f"      expected: {wanted}\n"

@@ -351,3 +351,10 @@ def test_paths_and_rules_that_cannot_be_used_exit_2(tmp_path, rules_copy, args, 
     result = run(*(places.get(arg, arg) for arg in args))
     assert result.exit_code == 2
     assert message in result.stderr and "Traceback" not in result.output
+
+
+def test_a_number_written_in_quotes_is_said_to_be_text(tmp_path) -> None:
+    """found: {option-2-course: "78"} failed with "expected: 78 / actual: 78"."""
+    result = run(case(tmp_path, 'CPC-A-removal: {found: {option-2-course: "78"}}'))
+    assert result.exit_code == 1
+    assert "expected: '78', a text (write it without quotes for the number)" in result.stdout
