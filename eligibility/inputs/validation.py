@@ -390,6 +390,9 @@ def _wrong_type(field: str, value: Any, schema: Mapping[str, Any], path: Path) -
             (
                 "write the entry's first field after '- ' and the others below it, lined up with it"
                 if entry
+                # the whole file: its fields, each at the start of a line
+                else f"write its fields{named}, each as 'name: value' at the start of a line"
+                if not path
                 else f"write '{field}:' alone on its line and each of its fields indented below it"
             )
             + or_null,

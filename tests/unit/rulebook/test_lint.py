@@ -886,3 +886,13 @@ def test_an_unknown_fact_is_never_offered_a_suggestion_that_is_unknown_too(tmp_p
     if problem.suggestion:  # a suggestion taken as given is a fact the rules may read
         edit(directory, "ahima/cca.yaml", "membership.no_such_fact", problem.suggestion)
         assert not [p for p in lint_rules(str(directory)).problems if p.code.startswith("unknown-")]
+
+
+@pytest.mark.parametrize("content", ["", "- a\n- b\n"], ids=["empty", "list"])
+def test_a_rule_file_that_is_not_a_mapping_gets_a_fix_that_can_be_done(tmp_path, content):
+    """The fix read "write 'the document:' alone on its line", which no file can do."""
+    directory = copy_of_rules(tmp_path)
+    (directory / "aapc" / "odd.yaml").write_text(content, encoding="utf-8")
+    (problem,) = [p for p in lint_rules(str(directory)).problems if p.file.endswith("odd.yaml")]
+    assert "the document:" not in problem.fix
+    assert problem.fix.startswith("write its fields rule_format, body")
