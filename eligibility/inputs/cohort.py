@@ -959,6 +959,11 @@ def _check_header(path: Path, header: list[str], layout: CsvLayout) -> None:
     def refuse(problem: str, fix: str) -> None:
         raise InputError(str(path), "line 1", problem, fix)
 
+    if not any(name.strip() for name in header):  # blank lines above the header, say
+        refuse(
+            "the first line is empty: a CSV export starts with its header, the columns' names",
+            "remove any blank lines before the header (an empty file has no student to check)",
+        )
     read = [name for name in header if name and name not in layout.ignored]
     repeated = sorted({name for name in read if read.count(name) > 1})
     if repeated:

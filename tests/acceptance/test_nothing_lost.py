@@ -436,6 +436,16 @@ def test_a_header_that_differs_only_in_capitals_says_so(tmp_path) -> None:
     assert "the header has 'Candidate_ID', which differs only in capitals" in result.stderr
 
 
+@pytest.mark.parametrize("text", ["\n\ncandidate_id,name\nS1,Ann\n", ""], ids=["blank", "empty"])
+def test_blank_lines_before_the_header_are_named(tmp_path, text) -> None:
+    """They gave "line 1: no column 'candidate_id'", which the header a person sees has."""
+    source = tmp_path / "c.csv"
+    source.write_text(text, encoding="utf-8")
+    result = _run("batch", str(source), "--out", str(tmp_path / "o.csv"))
+    assert result.exit_code == 2
+    assert "line 1: the first line is empty: a CSV export starts with its header" in result.stderr
+
+
 def test_a_csv_cell_that_is_infinite_is_not_a_number(tmp_path) -> None:
     source = _flat(
         tmp_path,
