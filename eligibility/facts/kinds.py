@@ -1344,7 +1344,9 @@ def _periods(ctx: Context, definition: Definition) -> dict[str, Any]:
         if previous >= certified and ctx.wants(definition, "last"):
             before = _last_day(previous.year - years, month)
             last = _period(ctx, definition, before, previous, certified, ceus, ids)
-    revoked_after = timedelta(days=params["revoked_after_days"])
+    # "within 90 days" (AAPC-LAPSE-1): the last of those days still keeps the credentials, and
+    # they are revoked from the day after it (CATALOG.md C11: the cut-off was 2026-06-29)
+    revoked_after = timedelta(days=params["revoked_after_days"] + 1)
     none = _NO_PERIOD if certified or not held_records else _UNKNOWN_PERIOD
     return {
         "credentials": len(ids),
@@ -1399,9 +1401,10 @@ def _period(
     # completed within the period, and by the date: later ones are not yet earned
     within = [(c, r) for c, r in ceus if start <= parse(c["completion_date"]) <= min(due, as_of)]
     counted = [(c, r) for c, r in within if parse(c["completion_date"]) >= certified]
-    # submitted by the date, and before the day that many days after the due date (the due
-    # date itself when the body allows no late submission)
-    late_until = due + timedelta(days=params.get("late_submission_days", 0))
+    # submitted by the date, and by the due date or within that many days after it (the first
+    # day too late, ``late_until``, is the due date itself when the body allows none late)
+    late_days = params.get("late_submission_days", 0)
+    late_until = due + timedelta(days=late_days + 1) if late_days else due
     sent = [
         (c, r)
         for c, r in counted
@@ -1428,7 +1431,7 @@ def _period(
     )
     # what each credential held needs of them (none for a credential the fact file names none for)
     needed = {cid: spec.get("needed", {}).get(cid, spec.get("needed_otherwise", 0)) for cid in ids}
-    revoked = due + timedelta(days=params["revoked_after_days"])
+    revoked = due + timedelta(days=params["revoked_after_days"] + 1)  # the first day revoked
     consequence = params["period_consequence"].format(
         start=start.isoformat(), due=due.isoformat(), revoked=revoked.isoformat()
     )

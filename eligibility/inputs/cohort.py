@@ -1596,7 +1596,7 @@ _DESCRIBES = {
     "letter_on_file": ("coding_start", "a letter for the coding job"),
     "course_completed_on": ("course_hours", "the course"),
     "course_topics": ("course_hours", "the course"),
-    "aapc_renewal_month": ("aapc_paid_through", "the AAPC membership"),
+    "aapc_renewal_month": ("aapc_paid_through", "the membership"),
 }
 
 

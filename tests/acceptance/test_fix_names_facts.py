@@ -41,7 +41,7 @@ def _with_renewal_month(month: int) -> dict:
 
 def test_check_names_the_last_day_to_submit() -> None:
     text = check(str(X32), "CPC-renewal", as_of=AS_OF).to_text()
-    assert "submit your CEUs to AAPC (by 2026-09-27; AAPC may charge a late fee)" in text
+    assert "submit your CEUs to AAPC (by 2026-09-28; AAPC may charge a late fee)" in text
     assert "{" not in text
 
 
@@ -58,9 +58,10 @@ def test_each_student_of_a_batch_gets_their_own_day(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output  # every row checked
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     steps = {row["candidate_id"]: row["next_step"] for row in rows}
-    # due 2026-06-30 and 2026-04-30: the 90 days end on 2026-09-28 and 2026-07-29
-    assert "submit your CEUs to AAPC (by 2026-09-27;" in steps["X32-6"]
-    assert "submit your CEUs to AAPC (by 2026-07-28;" in steps["X32-4"]
+    # due 2026-06-30 and 2026-04-30: the 90 days end on 2026-09-28 and 2026-07-29, the last
+    # days submitting still counts
+    assert "submit your CEUs to AAPC (by 2026-09-28;" in steps["X32-6"]
+    assert "submit your CEUs to AAPC (by 2026-07-29;" in steps["X32-4"]
     for student in students:  # as check says it for each
         said = check(student, "CPC-renewal", as_of=AS_OF).to_text()
         day = said.split("submit your CEUs to AAPC (by ")[1][:10]

@@ -43,15 +43,15 @@ def test_late_dues_and_a_failed_period_past_its_90_days_are_revoked() -> None:
     assert result.standing == "revoked"
     text = report.to_text()
     assert "ask AAPC to reinstate the CPC" in text
-    assert "submit your CEUs" not in text  # its day (2026-09-27) has passed
+    assert "submit your CEUs" not in text  # its day (2026-09-28) has passed
 
 
 def test_late_dues_alone_put_the_credential_at_risk_with_the_day_to_pay_by() -> None:
     report = check(_late_dues("2026-10-31", submitted=True), "CPC-renewal", as_of=AS_OF)
     (result,) = report.engine_report.results
     assert result.standing == "at risk"
-    # paid through 2026-10-31: revoked from 2027-01-29, so paid by the day before
-    assert "pay the AAPC membership dues (by 2027-01-28;" in report.to_text()
+    # paid through 2026-10-31: the 90th day is 2027-01-29, revoked from the day after
+    assert "pay the AAPC membership dues (by 2027-01-29;" in report.to_text()
 
 
 def test_a_batch_gives_the_standings_check_gives(tmp_path: Path) -> None:

@@ -40,7 +40,7 @@ def test_a_branch_whose_hidden_if_fact_is_true_is_left_out(rulebook) -> None:
 
 
 def test_a_standing_named_in_hide_recommends_leaves_them_out(rulebook) -> None:
-    # Y95: AAPC revoked the CPC from 2026-06-29; before that it was at risk and the running
+    # Y95: AAPC revoked the CPC from 2026-06-30; before that it was at risk and the running
     # CEU period still mattered
     profile = load_profile(str(PROFILES / "y95-aapc-revoked-dues.yaml"))
     for day, standing, shown in (

@@ -213,11 +213,11 @@ def test_membership_is_current_through_its_paid_through_day(rulebook) -> None:
 
 def test_a_lapsed_membership_is_cancelled_days_after_it_is_paid_through(rulebook) -> None:
     """``latest`` with ``plus_days`` moves the date on: 40 days for a member holding no AAPC
-    credential (A10), 90 for a certified one; a month-precise date from its first day."""
+    credential (A10), the day after 90 for a certified one (revoked then); a month-precise date from its first day."""
     lapsed = [{"organization": "AAPC", "start_date": "2025-10-01", "paid_through": "2026-09-30"}]
     membership = facts(rulebook, memberships=lapsed)["membership"]
     assert membership["aapc_cancelled_non_certified"] == "2026-11-09"
-    assert membership["aapc_cancelled_certified"] == "2026-12-29"
+    assert membership["aapc_cancelled_certified"] == "2026-12-30"
     assert membership["aapc_had"] is True
     month = [{**lapsed[0], "paid_through": "2026-09"}]
     assert facts(rulebook, memberships=month)["membership"]["aapc_cancelled_non_certified"] == (
