@@ -129,10 +129,10 @@ def test_a_not_met_keeping_answer_names_the_standing_it_finds() -> None:
         in _summary("x32-aapc-unsubmitted-ceus.yaml")["CPC-renewal"]
     )
     assert (
-        "Your MCS is inactive: it is not active on PAHCS's records"
+        "Your MCS is inactive: your profile reports it not active on PAHCS's records"
         in _summary("x22-pahcs-expired.yaml")["MCS-recert"]
     )
     # a standing its rules do not give (a retired CCA): general words, no placeholder
     retired = _summary("x12-ahima-status.yaml")["CCA-recert"]
-    assert "Your CCA is not in good standing: AHIMA reports" in retired
+    assert "Your CCA is not in good standing: your profile reports it no longer active" in retired
     assert "{" not in retired
