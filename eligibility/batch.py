@@ -300,23 +300,32 @@ def _running(pid: int) -> bool:
     return True
 
 
+# what a folder given as an input reads: a cohort's profiles, a rule book's files
+READ_IN_FOLDERS = frozenset({".yaml", ".yml", ".json"})
+
+
 def refuse_overwriting_inputs(
     outputs: Iterable[tuple[str, str | Path]], inputs: Iterable[str | Path]
 ) -> None:
     """An output (``(what, path)``: the report, the summary) must not be one of the inputs,
-    however its path is spelt (a link, ``./``, a relative and an absolute path), nor be inside
-    an input that is a folder (a cohort's profiles, the rule book), nor another output."""
+    however its path is spelt (a link, ``./``, a relative and an absolute path), nor a file an
+    input that is a folder would read (a cohort's profiles, the rule book's YAML), nor another
+    output."""
     seen: list[tuple[str, Path]] = []
     known = [Path(p) for p in inputs if str(p) != STDIN]  # standard input: nothing to overwrite
     for what, output in ((what, Path(path)) for what, path in outputs if str(path) != STDOUT):
         for other in known:
-            if other.is_dir() and output.resolve().is_relative_to(other.resolve()):
+            if (
+                output.suffix.lower() in READ_IN_FOLDERS
+                and other.is_dir()
+                and output.resolve().is_relative_to(other.resolve())
+            ):
                 raise InputError(
                     str(output),
                     None,
-                    f"the {what} would be written inside the folder {other}, which is read as"
-                    " input (it could replace or join the files read from it)",
-                    f"name a {what} outside {other}",
+                    f"the {what} would be written among the files read from the folder {other}"
+                    " (it would replace or join them)",
+                    f"name a {what} outside {other}, or one not ending in {output.suffix}",
                 )
             if _same(output, other):
                 raise InputError(

@@ -894,8 +894,9 @@ class _Logic:
             self._compared(operator, items, here)
         elif operator in ("/", "%"):
             self._division(operator, items, here)
-        if operator in _NUMBER or operator in _ORDERINGS:
-            self._numeric(operator, items, here)
+        if operator in _ORDERINGS or (operator in _NUMBER and len(items) > 1):
+            # one argument of + or max may be a list: the engine spreads it
+            self._numeric(operator, items, here, scoped)
         return True
 
     def _walk_all(self, items: list, where: list, scoped: bool, iterating: bool) -> bool:
@@ -1100,11 +1101,11 @@ class _Logic:
                 "compare the number with a number (without quotes)",
             )
 
-    def _numeric(self, operator: str, items: list, where: list) -> None:
+    def _numeric(self, operator: str, items: list, where: list, scoped: bool) -> None:
         """Arithmetic or an ordering over a list or an object fails whenever it is worked out
         (the engine's NaN), for every profile: a maintainer's mistake, not a candidate's."""
         for index, item in enumerate(items):
-            found = self.types(item)
+            found = self.types(item, scoped)
             if found and not found - {"array", "object"}:
                 what = "a list" if "array" in found else "an object"
                 read = item.get("var") if isinstance(item, dict) else None
@@ -1723,7 +1724,7 @@ def _spelt_like(read: str, paths: Iterable[str], keys: Collection[str] = ()) -> 
                 for i, piece in enumerate(pieces)
             )
         )
-    return spelt
+    return [path for path in spelt if "*" not in path]  # one left: no read spells it
 
 
 def _constant(expression: Any) -> tuple[bool, Any]:

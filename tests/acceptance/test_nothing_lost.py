@@ -485,29 +485,34 @@ def test_a_mapping_file_is_not_overwritten_either(tmp_path) -> None:
     assert mapping.read_text(encoding="utf-8") == "columns: {}\n"
 
 
-@pytest.mark.parametrize("option", ["--out", "--summary", "--wide"])
-def test_no_output_goes_inside_a_folder_that_is_read(tmp_path, option) -> None:
+def test_no_output_is_written_among_the_files_a_folder_input_reads(tmp_path) -> None:
     """A folder cohort's profiles and the rule book's files are inputs too: a --summary named
     after a profile replaced that student's profile, and one named policies.yaml in --rules
-    replaced the rule book's file, with exit status 1 and "Wrote ..."."""
+    replaced the rule book's file, with exit status 1 and "Wrote ...". A file such a folder does
+    not read (a report, a summary.md) may still be written there."""
     cohort, rules = tmp_path / "cohort", tmp_path / "rules"
     cohort.mkdir()
     shutil.copy(PROFILES / "c09-hana-sato.yaml", cohort)
     shutil.copytree(ROOT / "rules", rules)
     before = {p: p.read_bytes() for folder in (cohort, rules) for p in folder.rglob("*.yaml")}
-    targets = [cohort / "new.csv", rules / "new.csv"]  # a report must be .csv or .jsonl
-    if option != "--out":
-        targets += [cohort / "c09-hana-sato.yaml", rules / "policies.yaml"]
-    for target in targets:
-        args = {"--out": tmp_path / "o.csv", "--summary": tmp_path / "s.md", "--wide": None}
-        args[option] = target
-        given = [str(a) for pair in args.items() if pair[1] for a in pair]
-        result = _run("batch", str(cohort), "--rules", str(rules), *given)
+    out = ["--out", str(tmp_path / "o.csv"), "--rules", str(rules)]
+    for target in (
+        cohort / "c09-hana-sato.yaml",
+        cohort / "new.json",
+        rules / "policies.yaml",
+        rules / "aapc" / "new.yaml",
+    ):
+        result = _run("batch", str(cohort), *out, "--summary", str(target))
         assert result.exit_code == 2, result.output
-        assert f"would be written inside the folder {target.parent}" in result.stderr
-        assert "Traceback" not in result.output
+        assert (
+            f"among the files read from the folder {rules if rules in target.parents else cohort}"
+            in result.stderr
+        )
+        assert not (cohort / "new.json").exists() and not (rules / "aapc" / "new.yaml").exists()
     assert {p: p.read_bytes() for p in before} == before
-    assert not (cohort / "new.csv").exists() and not (rules / "new.csv").exists()
+    inside = ["--out", str(cohort / "report.csv"), "--summary", str(cohort / "summary.md")]
+    assert _run("batch", str(cohort), "--rules", str(rules), *inside).exit_code == 0
+    assert (cohort / "report.csv").exists() and (cohort / "summary.md").exists()
 
 
 def test_a_fifo_at_an_output_path_is_refused_and_left_alone(tmp_path) -> None:

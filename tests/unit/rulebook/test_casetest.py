@@ -358,3 +358,9 @@ def test_a_number_written_in_quotes_is_said_to_be_text(tmp_path) -> None:
     result = run(case(tmp_path, 'CPC-A-removal: {found: {option-2-course: "78"}}'))
     assert result.exit_code == 1
     assert "expected: '78', a text (write it without quotes for the number)" in result.stdout
+
+
+def test_text_that_is_no_number_gets_no_quotes_hint(tmp_path) -> None:
+    result = run(case(tmp_path, 'CPC-A-removal: {found: {option-2-course: "abc"}}'))
+    assert result.exit_code == 1
+    assert "without quotes" not in result.stdout

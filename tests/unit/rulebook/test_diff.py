@@ -306,7 +306,7 @@ def test_policies_and_the_registry_are_compared(tmp_path):
     [
         (["--out", "x.csv"], "needs a cohort"),
         (["--cohort", "{cohort}", "--out", "x.txt"], "is not a .csv file"),
-        (["--cohort", "{cohort}", "--summary", "{rule}"], "would be written inside the folder"),
+        (["--cohort", "{cohort}", "--summary", "{rule}"], "among the files read from the folder"),
     ],
 )
 def test_usage_errors_exit_2_with_one_message(tmp_path, args, message):

@@ -896,3 +896,24 @@ def test_a_rule_file_that_is_not_a_mapping_gets_a_fix_that_can_be_done(tmp_path,
     (problem,) = [p for p in lint_rules(str(directory)).problems if p.file.endswith("odd.yaml")]
     assert "the document:" not in problem.fix
     assert problem.fix.startswith("write its fields rule_format, body")
+
+
+def test_one_list_argument_of_plus_is_spread_not_reported(tmp_path):
+    """The engine spreads a list given as the only argument ({"+": [list]} adds its items):
+    only a list beside other arguments, or compared, fails."""
+    directory = copy_of_rules(tmp_path)
+    edit(
+        directory,
+        "aapc/cpc-p-cic.yaml",
+        'logic: {">=": [{var: experience.aapc_months}, 24]}',
+        'logic: {">=": [{"+": {map: [{var: credentials.held}, 1]}}, 24]}',
+    )
+    codes = {p.code for p in lint_rules(str(directory)).problems}
+    assert "not-a-number" not in codes
+
+
+def test_a_misspelt_credential_in_a_fact_path_is_offered_no_path_with_a_star(tmp_path):
+    directory = copy_of_rules(tmp_path)
+    edit(directory, "ahima/cca.yaml", "{var: experience.ahima_months}", "{var: recert.CCX.statuz}")
+    found = [p for p in lint_rules(str(directory)).problems if p.code == "unknown-fact"]
+    assert found and all("*" not in (p.suggestion or "") for p in found)
