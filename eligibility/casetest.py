@@ -29,6 +29,7 @@ from eligibility.inputs.validation import validate
 from eligibility.inputs.yamlio import parse_text, value_lines
 from eligibility.report.explain import Explanation, explain
 from eligibility.report.render import explanation_text
+from eligibility.rulebook.rulecheck import is_number_text
 from eligibility.rulebook.rules import REFERENCE_FILES, TESTS_FOLDER, RuleBook
 
 PROFILES_FOLDER = "profiles"  # inside a tests folder: profiles the cases read, not cases
@@ -444,14 +445,6 @@ def _compared(expectation: Expectation, actual: Any) -> Outcome:
     return Outcome(expectation, same, _plain(actual))
 
 
-def _numeric_text(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
 def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
@@ -548,7 +541,7 @@ def _failure(file: str, outcome: Outcome, run: Run) -> str:
     else:
         wanted = _value(e.aspect, e.expected)
         got = outcome.note or _value(e.aspect, outcome.actual)
-        if isinstance(e.expected, str) and _number(outcome.actual) and _numeric_text(e.expected):
+        if isinstance(e.expected, str) and _number(outcome.actual) and is_number_text(e.expected):
             # "78" in quotes reads as text: both would print 78 and the case look right
             wanted = f"{e.expected!r}, a text (write it without quotes for the number)"
     return (

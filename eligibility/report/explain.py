@@ -92,7 +92,10 @@ def explain(result: CheckResult, policies: Mapping[str, Policy]) -> Explanation:
         return Explanation(result, HEADLINES[result.status], verdict, None, (), (), policies)
     verdict = {
         MET: check.outcome_met,
-        NOT_MET: check.outcome_when_not_met(standings(result), _not_met_ids(result.requires)),
+        NOT_MET: check.outcome_when_not_met(
+            standings(result),
+            _not_met_ids(result.requires) if check.outcome_because else (),
+        ),
         UNKNOWN: "The profile does not say enough to answer; see the unknown conditions below.",
         AMBIGUOUS: "The answer depends on a question the sources leave open; see below.",
     }[result.status]

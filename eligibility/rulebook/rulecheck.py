@@ -1088,7 +1088,7 @@ class _Logic:
         """A number compared with text that is not a number: always false, or it fails."""
         numbers = [i for i, item in enumerate(items) if self.types(item) in _NUMERIC]
         texts = [
-            i for i, item in enumerate(items) if isinstance(item, str) and not _is_number_text(item)
+            i for i, item in enumerate(items) if isinstance(item, str) and not is_number_text(item)
         ]
         if numbers and texts:
             text = items[texts[0]]
@@ -1682,7 +1682,8 @@ def _union(parts: Iterable[frozenset[str] | None]) -> frozenset[str] | None:
     return frozenset(found)
 
 
-def _is_number_text(text: str) -> bool:
+def is_number_text(text: str) -> bool:
+    """Whether JsonLogic (and a rule case) would read ``text`` as a number ("78")."""
     try:
         float(text)
     except ValueError:
