@@ -67,7 +67,7 @@ FIELD_WORDS = {
     "note": "note",
     "assumes": "UNCONFIRMED assumption",
     "assumes_when": "answers resting on the assumption",
-    "assumes_unless": "fact under which no answer rests on the assumption",
+    "assumes_unless": "when no answer rests on the assumption",
     "shown_if": "shown only if",
     "hidden_if": "hidden if",
     "version": "version label",

@@ -441,7 +441,7 @@ class _Builder:
         # what decides whether a condition is shown: batch leaves out what check does not show
         self.details += [f for f in (node.shown_if, node.hidden_if) if f]
         if self.explaining and node.assumes_unless:  # whether an answer rests on its assumption
-            self.details.append(node.assumes_unless)
+            self.details += node.assumes_unless.reads
         if node.kind == "leaf":
             assert node.logic is not None
             sides = None
@@ -760,7 +760,8 @@ def _shape(slots: Sequence[_Slot], slot: int) -> str:
     own = orjson.dumps(
         [
             *(node.kind, node.id, node.text, node.measure, node.unit, node.fix, node.details),
-            *(node.shown_if, node.hidden_if, node.assumes_unless),
+            *(node.shown_if, node.hidden_if),
+            node.assumes_unless.source if node.assumes_unless else None,
         ],
     ).decode()
     if node.kind == "leaf":
@@ -1900,12 +1901,12 @@ class _Context:
         that time alone closes gets its reached-on date. Ambiguity is marked afterwards.
         Unless ``shown``, met leaves and details are left bare (what a cohort's answer needs), but
         for the ``asked`` ones: an open question's condition, met by default, shows its numbers.
-        A shown condition whose ``assumes_unless`` fact holds is marked as not resting on its
+        A shown condition whose ``assumes_unless`` holds is marked as not resting on its
         assumption."""
         info = self.plan.slots[slot]
         node = info.node
         status = CODE_STATUS[run.codes[slot]]
-        assumed = not (shown and node.assumes_unless and lookup(run.facts, node.assumes_unless))
+        assumed = not (shown and node.assumes_unless and truthy(node.assumes_unless(run.facts)))
         details: tuple[str, ...] = ()
         if shown and status in (NOT_MET, UNKNOWN) and node.details:
             details = tuple(lookup(run.facts, node.details) or ())

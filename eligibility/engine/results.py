@@ -71,7 +71,7 @@ class NodeResult:
     # its ``fix_when`` holds under some readings of what the profile leaves unknown and not
     # under others: the fix said is the rule's ``fix_unsure`` (none without one)
     fix_unsure: bool = False
-    # False when the node's ``assumes_unless`` fact is true: its answer does not rest on its
+    # False when the node's ``assumes_unless`` holds: its answer does not rest on its
     # assumption, whatever that answer is
     assumed: bool = True
 

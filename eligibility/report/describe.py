@@ -193,7 +193,11 @@ def _node_lines(node: Node, indent: int, logic: bool = False) -> list[str]:
     confidence = f" [confidence {node.confidence}]" if node.confidence else ""
     sources = f" ({', '.join(node.sources)})" if node.sources else ""
     ident = f"[{node.id}] " if logic else ""
-    unless = f" (not when {node.assumes_unless} holds)" if logic and node.assumes_unless else ""
+    unless = (
+        f" (not when {readable(node.assumes_unless.source)} holds)"
+        if logic and node.assumes_unless
+        else ""
+    )
     assumed = [f"{pad}    assumes: {node.assumes}{unless}"] if node.assumes else []  # UNCONFIRMED
     if node.kind == "leaf":
         lines = [f"{pad}- {ident}{node.text}{confidence}{sources}", *assumed]

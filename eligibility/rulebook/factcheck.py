@@ -660,7 +660,11 @@ def _unread(
                             reads.update(
                                 node.get(f) or "" for f in ("details", "shown_if", "hidden_if")
                             )
-                            reads.add((node.get("assumes") or {}).get("unless") or "")
+                            unless = (node.get("assumes") or {}).get("unless")
+                            if isinstance(unless, str):
+                                reads.add(unless)
+                            else:
+                                _reads_in(unless, reads)
     reads.discard("")
     for fact_file in files:
         for index, definition in enumerate(fact_file.data["facts"]):

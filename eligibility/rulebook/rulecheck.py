@@ -507,8 +507,10 @@ class _Version:
             if node.get(key):
                 self._fact(node[key], [*where, key])
         unless = (node.get("assumes") or {}).get("unless")
-        if unless:
+        if isinstance(unless, str):
             self._fact(unless, [*where, "assumes", "unless"])
+        elif unless is not None:
+            self._logic(unless, [*where, "assumes", "unless"], "condition")
         for key, path in ((k, p) for k in FIXES for p in fact_placeholders(node.get(k) or "")):
             if "logic" not in node:
                 self.found.add(

@@ -106,9 +106,10 @@ class Node:
     # (empty: any); shown with an answer only where it decides it (``engine.results.resting``)
     assumes: str | None = None
     assumes_when: tuple[str, ...] = ()
-    # a fact: when it is true the answer does not rest on the assumption (a rule that differs
-    # for a certified member, whose date the sources give firmly)
-    assumes_unless: str | None = None
+    # when true on the facts, the answer does not rest on the assumption (a rule that differs
+    # for a certified member, whose date the sources give firmly; experience enough without the
+    # externships only the assumption counts); a fact name in the file reads as {var: name}
+    assumes_unless: Compiled | None = None
     supply: tuple[tuple[str, str], ...] = ()  # (fact read, how to supply it when unknown)
     grows: bool = False  # reads a fact an ongoing job increases: time alone may meet it
     # (code, its words) for the list facts it reads: a found list is shown in words, not codes
@@ -1406,7 +1407,7 @@ def _node(
         note=raw.get("note"),
         assumes=raw.get("assumes", {}).get("text"),
         assumes_when=tuple(raw.get("assumes", {}).get("when", ())),
-        assumes_unless=raw.get("assumes", {}).get("unless"),
+        assumes_unless=_unless(path, text, where, raw, facts, open_policies, known),
         closes_with_time=_time_assumption(raw.get("closes_with_time")),
         fix_when=_compile(
             path, text, [*where, "fix_when"], raw["fix_when"], facts, open_policies, known
@@ -1415,7 +1416,9 @@ def _node(
         else None,
     )
     named = [(key, raw.get(key), [*where, key]) for key in ("details", "shown_if", "hidden_if")]
-    named.append(("unless", common["assumes_unless"], [*where, "assumes", "unless"]))
+    unless = raw.get("assumes", {}).get("unless")
+    if isinstance(unless, str):
+        named.append(("unless", unless, [*where, "assumes", "unless"]))
     for _, fact, place in named:
         if fact and facts.entry(fact) is None:
             _fail(
@@ -1453,6 +1456,21 @@ def _node(
             for code, word in entry.words.items()
         ),
         **common,
+    )
+
+
+def _unless(
+    path: Path, text: str, where: list, raw: Mapping[str, Any], facts, open_policies, known
+) -> Compiled | None:
+    """A condition's ``assumes.unless``: JsonLogic over the facts, or a fact's name (true when
+    the fact is)."""
+    unless = raw.get("assumes", {}).get("unless")
+    if unless is None:
+        return None
+    if isinstance(unless, str):
+        return compile_logic({"var": unless}, known)
+    return _compile(
+        path, text, [*where, "assumes", "unless"], unless, facts, open_policies, known
     )
 
 

@@ -63,3 +63,14 @@ def test_an_assumption_whose_unless_fact_is_true_is_not_rested_on(rulebook) -> N
         ).results
         tree = result.recommends if result.recommends is not None else result.requires
         assert ("membership-cancelled" in {r.node.id for r in resting(tree)}) is rests, name
+
+
+def test_an_assumption_whose_unless_logic_holds_is_not_rested_on(rulebook) -> None:
+    # X99 (CONV-5): a ten-month externship and an employed job from 2026-08-22; AHIMA's CCA
+    # recommends 6 months. On 2026-11-22 the 6 rest on counting the externship; on 2027-03-01
+    # the employed months alone are 6, so nothing rests on it though the externship still counts
+    profile = load_profile(str(PROFILES / "x99-ahima-externship-assumed.yaml"))
+    for day, rests in ((date(2026, 11, 22), True), (date(2027, 3, 1), False)):
+        (result,) = check_profile(profile, ["CCA-exam"], day, rulebook=rulebook).results
+        assert result.recommends is not None and result.recommends.status == "met"
+        assert ("rec-experience" in {r.node.id for r in resting(result.recommends)}) is rests, day

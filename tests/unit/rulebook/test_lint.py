@@ -697,6 +697,16 @@ OTHERS = [
         "aapc.credentials",
     ),
     (
+        "unknown-fact-in-the-logic-of-an-assumption-not-applying",
+        "ahima/cca.yaml",
+        "unless: {\">=\": [{var: experience.ahima_months_not_placements}, 6]}",
+        "unless: {\">=\": [{var: experience.ahima_months_not_placement}, 6]}",
+        ERROR,
+        "unknown-fact",
+        "reads unknown fact 'experience.ahima_months_not_placement'",
+        "experience.ahima_months_not_placements",
+    ),
+    (
         "fact-in-a-text",
         "aapc/renewal.yaml",
         "text: AAPC membership dues are paid for the current year",
