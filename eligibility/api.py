@@ -19,7 +19,7 @@ import copy
 import json
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -31,6 +31,7 @@ from eligibility.inputs.formatversion import format_note
 from eligibility.inputs.profiles import Profile, load_profile, profile_from_data, read_text
 from eligibility.inputs.yamlio import line_of, parse_text
 from eligibility.report.render import json_document, json_report, text_report
+from eligibility.report.words import lookalike_notes
 from eligibility.rulebook.rules import Policy, RuleBook, load_rulebook
 
 ProfileInput = str | os.PathLike[str] | Mapping[str, Any]
@@ -143,6 +144,9 @@ def check_profile(
     selectors = list(selectors)
     plan = cached_plan(book, as_of, tuple(selectors), True)
     results = explain_profile(plan, book, profile.data, explicit, dates)
+    notes = lookalike_notes(profile.data, book.registry)
+    if notes:
+        profile = replace(profile, assumed=(*profile.assumed, *notes))
     return ProfileReport(profile, as_of, explicit, results, detailed=bool(selectors))
 
 

@@ -69,6 +69,7 @@ from eligibility.report.render import (
 )
 from eligibility.report.sheets import FORMULA_STARTS, statement
 from eligibility.report.summary import Tally, summary_markdown
+from eligibility.report.words import lookalike_notes
 from eligibility.rulebook.rules import RuleBook
 
 CSV_FIELDS = (
@@ -438,6 +439,11 @@ class CohortChecker:
             return self._error(row, tally)
         data = row.profile.data
         try:
+            notes = lookalike_notes(data, self.book.registry)  # a CSS meant as the CCS
+            if notes:
+                row = replace(
+                    row, profile=replace(row.profile, assumed=(*row.profile.assumed, *notes))
+                )
             as_of = resolve_as_of(row.profile, self.as_of)
             plan, memo = self.plan(as_of)
             answers = assess(plan, self.book, data, self.policies, memo, explained=self.jsonl)

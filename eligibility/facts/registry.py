@@ -57,9 +57,38 @@ class Registry:
         info = self.info(self.normalise(credential_id)[0])
         return info.body if info else "other"
 
+    def lookalike(self, credential_id: str) -> str | None:
+        """The known credential ``credential_id`` was probably meant to be, when it is not one
+        itself: one letter off, added, left out or two swapped (``CSS`` for ``CCS``)."""
+        given = self.normalise(credential_id)[0]
+        if self.info(given) is not None:
+            return None
+        near = [info.id for info in self.known() if _one_typo(given, info.id.upper())]
+        return near[0] if len(near) == 1 else None
+
     def apprentice_name(self, credential_id: str) -> str:
         """The name an apprentice holder of ``credential_id`` holds it under (CPC-A)."""
         info = self.info(credential_id)
         return (
             info.apprentice_form if info else None
         ) or f"{credential_id}{self.apprentice_suffix}"
+
+
+def _one_typo(given: str, known: str) -> bool:
+    """Whether ``given`` is ``known`` with one letter changed, added or left out, or two
+    neighbours swapped."""
+    if given == known or abs(len(given) - len(known)) > 1:
+        return False
+    if len(given) == len(known):
+        differ = [i for i, (a, b) in enumerate(zip(given, known, strict=True)) if a != b]
+        if len(differ) == 1:
+            return True
+        if len(differ) != 2:
+            return False
+        first, second = differ
+        return second == first + 1 and (given[first], given[second]) == (
+            known[second],
+            known[first],
+        )
+    short, long = sorted((given, known), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
