@@ -540,8 +540,9 @@ def _documented(jobs: list[Job], letters: list[tuple[Mapping[str, Any], bool]]) 
     """The stretches of ``jobs`` that ``letters`` vouch for: a letter naming a job
     (``covers_work_id``) vouches for that job only, one naming none for every job, and one
     naming a job that does not count here for nothing. A letter vouches for the dates it states
-    ('to present' meaning up to its own date); one marked as vouching for its whole job (time
-    stated in words, under a policy that accepts it) for the job it names."""
+    ('to present' meaning up to its own date), never past its own date: a letter cannot know
+    what came after it. One marked as vouching for its whole job (time stated in words, under
+    a policy that accepts it) vouches for the job it names."""
     if not letters:
         return []
     index_of = {job.id: index for index, job in enumerate(jobs) if job.id}
@@ -579,11 +580,11 @@ def jobs_of(records: Iterable[Mapping[str, Any]], as_of: date) -> list[Job | Non
 
 def _letter_span(letter: Mapping[str, Any]) -> Interval | None:
     """The dates a letter states, 'to present' meaning up to the letter's own date."""
-    start = letter.get("stated_start")
-    end = letter.get("stated_end") or (
-        letter.get("letter_date") if letter.get("states_to_present") else None
-    )
-    return (parse(start), parse(end)) if start and end else None
+    start, written = letter.get("stated_start"), letter.get("letter_date")
+    end = letter.get("stated_end") or (written if letter.get("states_to_present") else None)
+    if not (start and end):
+        return None
+    return parse(start), min(parse(end), parse(written)) if written else parse(end)
 
 
 def _months_policies(params: Mapping[str, Any]) -> list[str]:
