@@ -264,12 +264,10 @@ def _explain(error: jsonschema.ValidationError, document: Any) -> list[Problem]:
         ]
     if keyword in ("format", "pattern") and schema.get("format") == "date":
         # the evaluation date (as_of) is the one date that must be a day
-        problem, fix = _date_problem(value, nullable=False, imprecise=len(path) > 1)
-        return [Problem(path, problem, fix, _example(_at(path, _sample_date(value), document)))]
+        return [_not_a_date(path, value, document, nullable=False, imprecise=len(path) > 1)]
     if keyword == "anyOf" and any(s.get("format") == "date" for s in schema["anyOf"]):
         nullable = any(s.get("type") == "null" for s in schema["anyOf"])
-        problem, fix = _date_problem(value, nullable)
-        return [Problem(path, problem, fix, _example(_at(path, _sample_date(value), document)))]
+        return [_not_a_date(path, value, document, nullable, _imprecise(schema["anyOf"]))]
     if keyword == "enum":
         return [_not_a_choice(path, value, schema["enum"], document)]
     if keyword == "type":
@@ -427,19 +425,121 @@ def _wrong_type(field: str, value: Any, schema: Mapping[str, Any], path: Path) -
 SAMPLE_DATE = (2024, 3, 1)
 
 
-def _sample_date(value: Any) -> str:
-    """A real calendar day near what ``value`` says (2024-02-30 -> 2024-02-29; 2024-1-5 ->
-    2024-01-05), to show the shape a date is written in."""
+def _not_a_date(path: Path, value: Any, document: Any, nullable: bool, imprecise: bool) -> Problem:
+    """A date that is not one, with an example made of what was written where it can be read
+    (``March 2024`` -> ``2024-03``, ``03/15/2024`` -> ``2024-03-15``): a month or a year as the
+    month or year the format accepts, never a day it does not say; a day and a month that could
+    be either way round (``03/04/2024``) both ways, in the fix."""
+    problem, fix = _date_problem(value, nullable, imprecise)
+    readings, kind = _date_readings(value, imprecise)
+    example = _example(_at(path, readings[0], document))
+    if len(readings) == 2 and example is not None:
+        fix += (
+            f"; {value!r} is {readings[0]} if the month comes first (as in the US),"
+            f" {readings[1]} if the day comes first"
+        )
+        if "\n" not in example:
+            example += f"  # or {readings[1]}, if the day comes first"
+    elif not imprecise and kind in ("month", "year"):
+        fix += "; the evaluation date must be a day, not only a month or a year"
+    return Problem(path, problem, fix, example)
+
+
+def _imprecise(alternatives: Sequence[Any]) -> bool:
+    """Whether a date's alternatives accept a month or a year (a pattern without the format)."""
+    return any(isinstance(s, dict) and "pattern" in s and "format" not in s for s in alternatives)
+
+
+def _date_readings(value: Any, imprecise: bool = True) -> tuple[list[str], str]:
+    """What ``value`` says as a date the format accepts: a day as YYYY-MM-DD (one near it where
+    there is no such day: 2024-02-30 -> 2024-02-29), a month as YYYY-MM and a year as "YYYY"
+    (quoted) where ``imprecise`` ones are accepted (else their first day); two readings when the
+    day and the month could be either way round (03/04/2024: 4 March or 3 April, month first
+    first); a placeholder date near it when it cannot be read. With them, what ``value`` gives
+    (see :func:`_date_parts`)."""
     import calendar
+
+    from eligibility.inputs.yamlio import Quoted
+
+    parts, kind = _date_parts(value)
+    readings = []
+    for year, month, day in parts:
+        if not EARLIEST.year <= year <= LATEST.year:
+            year = SAMPLE_DATE[0]
+        month = min(max(month, 1), 12)
+        day = min(max(day, 1), calendar.monthrange(year, month)[1])
+        if kind == "year" and imprecise:
+            readings.append(Quoted(f"{year:04d}"))
+        elif kind == "month" and imprecise:
+            readings.append(f"{year:04d}-{month:02d}")
+        else:
+            readings.append(f"{year:04d}-{month:02d}-{day:02d}")
+    return readings, kind
+
+
+_MONTH_NAMES = (  # in English whatever the locale (calendar.month_name follows it)
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+
+
+def _date_parts(value: Any) -> tuple[list[tuple[int, int, int]], str]:
+    """``value`` read as a date however it is written (``2024-3``, ``March 2024``, ``Mar 15,
+    2024``, ``15/03/2024``, ``20240315``, the number 2024): its year, month and day (each
+    reading of it, two when day and month could be either way round) and what it gives: a
+    ``day``, a ``month`` or a ``year``; ``placeholder`` when it cannot be read so (then
+    :data:`SAMPLE_DATE`, as nothing in it says which number is the year: ``3/15/24``)."""
     import re
 
-    numbers = [int(n) for n in re.findall(r"\d+", value)] if isinstance(value, str) else []
-    year, month, day = (numbers + list(SAMPLE_DATE[len(numbers) :]))[:3]
-    if not EARLIEST.year <= year <= LATEST.year:
-        year = SAMPLE_DATE[0]
-    month = min(max(month, 1), 12)
-    day = min(max(day, 1), calendar.monthrange(year, month)[1])
-    return f"{year:04d}-{month:02d}-{day:02d}"
+    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    if not isinstance(text, str):
+        return [SAMPLE_DATE], "placeholder"
+    tokens = re.findall(r"\d+|[^\W\d_]+", text)
+    numbers = [t for t in tokens if t.isdigit()]
+    if len(numbers) == 1 and len(numbers[0]) == 8 and numbers[0][:2] in ("19", "20", "21"):
+        digits = numbers[0]  # 20240315
+        return [(int(digits[:4]), int(digits[4:6]), int(digits[6:]))], "day"
+    months = [
+        number
+        for token in tokens
+        if not token.isdigit() and len(token) >= 3
+        for number, name in enumerate(_MONTH_NAMES, 1)
+        if name.startswith(token.lower())
+    ]
+    years = [index for index, t in enumerate(numbers) if len(t) == 4]
+    if len(years) == 1 and len(months) <= 1:
+        at = years[0]
+        year = int(numbers[at])
+        others = [int(t) for index, t in enumerate(numbers) if index != at]
+        if months and len(others) <= 1:  # March 2024, 15 March 2024, Mar 15th, 2024
+            if not others:
+                return [(year, months[0], 1)], "month"
+            return [(year, months[0], others[0])], "day"
+        if not months and not others:  # 2024
+            return [(year, 1, 1)], "year"
+        if not months and len(others) == 1:  # 2024-3, 3/2024
+            return [(year, others[0], 1)], "month"
+        if not months and len(others) == 2:
+            first, second = others
+            if at == 0 and (first <= 12 or second > 12):  # 2024-3-15, year month day
+                return [(year, first, second)], "day"
+            if second > 12 >= first or first == second:  # 03/15/2024, month first
+                return [(year, first, second)], "day"
+            if first > 12 >= second:  # 15/03/2024 (or 2024-15-03), day first
+                return [(year, second, first)], "day"
+            if first <= 12 and second <= 12:  # 03/04/2024: month first, then day first
+                return [(year, first, second), (year, second, first)], "day"
+    return [SAMPLE_DATE], "placeholder"
 
 
 _NOTHING: Any = object()  # no value given: a sample is made from the schema alone
@@ -458,12 +558,14 @@ def _sample(schema: Mapping[str, Any], given: Any = _NOTHING, depth: int = 0) ->
     alternatives = [
         s for s in schema.get("anyOf", schema.get("oneOf", [])) if s.get("type") != "null"
     ]
+    if any(s.get("format") == "date" for s in alternatives):
+        return _date_readings(given, _imprecise(alternatives))[0][0]
     if alternatives:
         return _sample({**schema, **alternatives[0], "anyOf": [], "oneOf": []}, given, depth)
     kind = schema.get("type")
     kind = next((k for k in kind if k != "null"), "null") if isinstance(kind, list) else kind
     if schema.get("format") == "date":
-        return _sample_date(given)
+        return _date_readings(given, imprecise=False)[0][0]
     if kind == "object":
         return _sample_object(schema, given, depth)
     if kind == "array":

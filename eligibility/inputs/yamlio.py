@@ -13,6 +13,7 @@ build bytes, sets, ordered pairs or timestamps (``!!binary``, ``!!set``, ``!!oma
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -124,7 +125,7 @@ def parse_text(text: str, file: str, offset: int = 0) -> Any:
     try:
         data = loader.get_single_data()
     except yaml.YAMLError as error:
-        raise _syntax_error(error, file, offset) from None
+        raise _syntax_error(error, file, offset, text) from None
     except RecursionError:
         raise too_deep(file) from None
     finally:
@@ -208,13 +209,32 @@ def refuse_deeper_than(
             stack.extend((value, [*path, index]) for index, value in enumerate(node))
 
 
-def _syntax_error(error: yaml.YAMLError, file: str, offset: int = 0) -> InputError:
+def _syntax_error(
+    error: yaml.YAMLError, file: str, offset: int = 0, text: str | None = None
+) -> InputError:
     mark = getattr(error, "problem_mark", None)
     place = f"line {mark.line + 1 + offset}, column {mark.column + 1}" if mark else None
     if isinstance(error, Refused):
         return InputError(file, place, str(error.problem), error.fix)
     problem = getattr(error, "problem", None) or str(error)
     context = getattr(error, "context", None)
+    tab = _tab_at(text, mark) if mark else None
+    if tab is not None or (mark and "tab character" in problem):
+        line = mark.line + 1 + offset
+        if tab is False:  # a tab between a key and its value, say, where this reader takes none
+            return InputError(
+                file,
+                place,
+                f"not valid YAML: a tab character on line {line}",
+                f"replace the tab on line {line} with a space",
+            )
+        return InputError(
+            file,
+            place,
+            f"not valid YAML: line {line} is indented with a tab character",
+            f"replace the tabs at the start of line {line} with spaces: YAML does not allow"
+            " tabs for indentation",
+        )
     if "given twice" in problem:
         fix = "keep one of the two (YAML would silently use only the last)"
     elif "recursive" in problem:  # an alias inside the mapping its anchor names
@@ -229,6 +249,21 @@ def _syntax_error(error: yaml.YAMLError, file: str, offset: int = 0) -> InputErr
     return InputError(
         file, place, f"not valid YAML: {problem}" + (f" ({context})" if context else ""), fix
     )
+
+
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # YAML 1.1's, as the readers count lines
+
+
+def _tab_at(text: str | None, mark: yaml.Mark) -> bool | None:
+    """Whether the error at ``mark`` stands on a tab of ``text``: True for a tab among the spaces
+    that indent its line, False for one elsewhere on it, None when it is not on a tab."""
+    lines = _LINE_BREAK.split(text) if text is not None else []
+    if mark.line >= len(lines):
+        return None
+    line = lines[mark.line]
+    if mark.column >= len(line) or line[mark.column] != "\t":
+        return None
+    return not line[: mark.column].strip(" \t-")
 
 
 def line_of(text: str, path: Sequence[str | int]) -> int | None:

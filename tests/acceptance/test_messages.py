@@ -11,6 +11,7 @@ import re
 import textwrap
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner, Result
 
@@ -165,3 +166,92 @@ def test_every_check_id_written_without_hyphens_is_suggested_back():
         assert result.exit_code == 2, check_id
         said = re.search(r"did you mean ([^?]*)\?", result.stderr)
         assert said and check_id in re.split(r", | or ", said.group(1)), (check_id, result.stderr)
+
+
+JOB_START = "    start_date: 2025-09-01\n"  # c09's job, on line 43
+JOB_START_LINE = 43
+
+
+def _one_message(result: Result) -> tuple[re.Match[str], list[str]]:
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    [(match, rest)] = messages(result)
+    return match, rest
+
+
+def _fix_of(rest: list[str]) -> str:
+    return next(line for line in rest if line.startswith("  fix: "))
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("2025-9", "2025-09"),  # a month: shown as one, with no day it did not say
+        ("September 2025", "2025-09"),
+        ("Sept 2025", "2025-09"),
+        ("early September 2025", "2025-09"),
+        ("2025", '"2025"'),  # a year YAML read as a number: quoted
+        ("09/15/2025", "2025-09-15"),  # month first: 15 cannot be a month
+        ("15/09/2025", "2025-09-15"),  # day first
+        ("September 15, 2025", "2025-09-15"),
+        ("2025/9/15", "2025-09-15"),
+    ],
+)
+def test_a_date_written_another_way_gets_itself_as_the_example(tmp_path, written, meant):
+    """``start_date: 2024-3`` once got the example ``2024-03-01`` (a day it never said, and
+    months counted from it) and ``03/15/2024`` an unrelated ``2024-12-31``."""
+    broken = _replaced(JOB_START, f"    start_date: {written}\n")
+    match, rest = _one_message(check(tmp_path, broken))
+    assert match["path"] == "$.work_history[0].start_date"
+    assert int(match["line"]) == JOB_START_LINE
+    assert match["file"] == str(tmp_path / "me.yaml")
+    example = example_of(rest)
+    assert example == f"start_date: {meant}\n"
+    # copied in place of the wrong line, the example makes the profile valid
+    fixed = broken.replace(f"    start_date: {written}\n", textwrap.indent(example, "    "))
+    assert check(tmp_path, fixed).exit_code in (0, 1), fixed
+
+
+def test_a_day_and_a_month_either_way_round_get_both_readings(tmp_path):
+    broken = _replaced(JOB_START, "    start_date: 03/04/2025\n")
+    match, rest = _one_message(check(tmp_path, broken))
+    assert int(match["line"]) == JOB_START_LINE
+    fix = _fix_of(rest)
+    assert "2025-03-04 if the month comes first" in fix, fix
+    assert "2025-04-03 if the day comes first" in fix, fix
+    example = example_of(rest)
+    assert yaml.load(example, Loader=yaml.BaseLoader) == {"start_date": "2025-03-04"}
+    assert "# or 2025-04-03" in example
+    fixed = broken.replace("    start_date: 03/04/2025\n", textwrap.indent(example, "    "))
+    assert check(tmp_path, fixed).exit_code in (0, 1), fixed
+
+
+def test_the_evaluation_date_given_as_a_month_is_told_it_must_be_a_day(tmp_path):
+    match, rest = _one_message(
+        check(tmp_path, _replaced("as_of: 2026-11-22\n", "as_of: November 2026\n"))
+    )
+    assert match["path"] == "$.as_of"
+    assert "must be a day" in _fix_of(rest)
+    assert example_of(rest) == "as_of: 2026-11-01\n"
+
+
+SYNTAX = re.compile(r"^error: (?P<file>\S+): line (?P<line>\d+), column \d+: (?P<text>.+)$")
+
+
+@pytest.mark.parametrize("indent", ["\t", "  \t", "\t  "])
+def test_a_tab_in_the_indentation_is_named_as_one(tmp_path, indent):
+    """A tab once got "found character that cannot start any token" and a fix that never said
+    "tab"."""
+    result = check(tmp_path, _replaced(JOB_START, f"{indent}start_date: 2025-09-01\n"))
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    first, *rest = result.stderr.splitlines()
+    match = SYNTAX.match(first)
+    assert match, first
+    assert match["file"] == str(tmp_path / "me.yaml")
+    assert int(match["line"]) == JOB_START_LINE
+    assert f"line {JOB_START_LINE} is indented with a tab" in match["text"]
+    assert rest == [
+        f"  fix: replace the tabs at the start of line {JOB_START_LINE} with spaces: YAML does"
+        " not allow tabs for indentation"
+    ]
