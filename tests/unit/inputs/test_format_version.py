@@ -121,8 +121,15 @@ def test_every_true_false_field_the_fact_files_read_says_what_format_1_read() ->
         return found
 
     # completed: required; apprentice: the credential's id says it when left out (CPC or CPC-A);
-    # employer_can_still_verify: an employer can be asked unless the profile says it cannot
-    exempt = {"verified", "completed", "apprentice", "employer_can_still_verify"}
+    # employer_can_still_verify: an employer can be asked unless the profile says it cannot;
+    # proof_states_contact_hours: a course's proof states its hours unless the profile says not
+    exempt = {
+        "verified",
+        "completed",
+        "apprentice",
+        "employer_can_still_verify",
+        "proof_states_contact_hours",
+    }
     flags = booleans(schema("profile"), set()) - exempt
     missing = sorted((flags & read) - annotated)
     assert not missing, f"give these a 'default' (format 1's reading) in the schema: {missing}"
