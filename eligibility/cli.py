@@ -368,12 +368,10 @@ def init(file, force, rules_dir) -> None:
 
 
 def _terminal_ask(prompt) -> str:
-    """One question on the terminal: its help (first sentence), then the prompt."""
-    if prompt.kind != "question":
-        return "y" if click.confirm(prompt.text, default=False) else "n"
-    helptext = prompt.help.split(". ")[0].rstrip(".")
-    if helptext and helptext.lower() != prompt.text.lower():
-        click.echo(f"  ({helptext}.)")
+    """One question on the terminal: its help (``Prompt.note``), then the prompt. The text is
+    returned as typed, a yes or no too: the questionnaire says what is wrong and asks again."""
+    if prompt.note:
+        click.echo(f"  ({prompt.note})")
     hint = f" [{prompt.hint}]" if prompt.hint else ""
     return click.prompt(
         f"{prompt.text}{hint}", default=prompt.default, show_default=bool(prompt.default)

@@ -33,6 +33,7 @@ from eligibility.inputs.profiles import read_text
 from eligibility.inputs.questions import (
     CORE,
     NOT_SURE,
+    YES_OR_NO,
     AnswerError,
     Group,
     Question,
@@ -72,11 +73,20 @@ class Prompt:
     default: str = ""  # taken when the answer is empty
 
     @property
+    def note(self) -> str:
+        """The help shown above a question: its first sentence, whole ("e.g. CPC, COC." kept),
+        or "" when there is none or it only repeats the question."""
+        if self.kind != "question":
+            return ""
+        first = _SENTENCE_END.split(self.help.strip(), maxsplit=1)[0].rstrip(".")
+        return f"{first}." if first and first.lower() != self.text.lower() else ""
+
+    @property
     def hint(self) -> str:
         """What may be typed, in a few words."""
         question = self.question
         if question is None:
-            return "y/n"
+            return "y/N"  # yes or no, enter for no
         if question.kind == "boolean":
             hint = "y/n"
         elif question.kind == "date":
@@ -94,6 +104,9 @@ class Prompt:
             hint += ("; " if hint else "") + "none"
         return hint
 
+
+# The end of a sentence: a full stop and a space, but not an abbreviation's ("e.g. CPC").
+_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)\.\s+")
 
 Ask = Callable[[Prompt], str]
 Tell = Callable[[str], None]
@@ -248,7 +261,18 @@ class _Interview:
         )
 
     def yes(self, prompt: Prompt) -> bool:
-        return self.ask(prompt).strip().lower() in ("y", "yes")
+        """Whether the answer to a yes-or-no ``prompt`` is yes; empty text (or not sure) is no,
+        other text is said so and asked again, as at a yes-or-no question."""
+        for _ in range(TRIES):
+            typed = self.ask(prompt).strip().lower()
+            if typed in ("y", "yes"):
+                return True
+            if typed in ("", "n", "no", *NOT_SURE):
+                return False
+            self.tell(f"{YES_OR_NO}, or press enter for no")
+        raise InputError(
+            "answers", None, f"no answer to {prompt.text!r} after {TRIES} tries", "answer y or n"
+        )
 
 
 def _article(noun: str) -> str:

@@ -36,6 +36,7 @@ from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from eligibility.errors import close_matches  # a value's did-you-mean, as check words it
 from eligibility.inputs.formatversion import CURRENT, record_words
 from eligibility.inputs.validation import schema
 
@@ -49,6 +50,7 @@ NOT_SURE = ("?", "not sure", "unsure", "don't know", "dont know", "unknown")
 NONE_WORDS = ("none", "null", "-")
 _YES = ("y", "yes", "true")
 _NO = ("n", "no", "false")
+YES_OR_NO = "answer yes or no (y/n)"
 
 # Section titles a person reads; the schema's field names are for files.
 TITLES = {
@@ -145,7 +147,7 @@ class Question:
     ``required`` means required once its record is given: a course's type; within a course, its
     ``hours.unit`` once ``hours`` has a value. ``kind`` is how the answer is read: ``text``,
     ``date`` (ISO date; also a month ``YYYY-MM`` or a year ``YYYY`` when ``partial``), ``number``, ``integer``, ``boolean``, ``choice`` (one of
-    ``choices``), ``choices`` (several of them), ``list`` (several texts). ``suggestions`` are
+    ``choices``, as written or in plain words: "associate degree"), ``choices`` (several of them), ``list`` (several texts). ``suggestions`` are
     values a ``text`` or ``list`` answer usually takes (credential ids from the registry), not a
     limit.
     """
@@ -174,7 +176,10 @@ class Question:
                 return True
             if text.lower() in _NO:
                 return False
-            raise AnswerError("answer yes or no (y/n), or press enter if you are not sure")
+            # a required question is asked again when skipped: enter is no way out of it
+            raise AnswerError(
+                YES_OR_NO if self.required else f"{YES_OR_NO}, or press enter if you are not sure"
+            )
         if self.kind in ("number", "integer"):
             return self._number(text)
         if self.kind == "date":
@@ -216,10 +221,19 @@ class Question:
     def _choice(self, text: str) -> str | int:
         by_key = {_key(str(choice)): choice for choice in self.choices}
         found = by_key.get(_key(text))
-        if found is None:
-            shown = ", ".join(str(choice) for choice in self.choices)
-            raise AnswerError(f"{text!r} is not one of: {shown}")
-        return found
+        if found is not None:
+            return found
+        named = _named(text, self.choices)
+        if len(named) == 1:
+            return named[0]
+        shown = ", ".join(str(choice) for choice in self.choices)
+        by_name = {str(choice): choice for choice in self.choices}
+        near = [str(choice) for choice in named or _part_named(text, self.choices)]
+        near = near or close_matches(text, by_name)
+        said = " or ".join(repr(name) for name in near)
+        raise AnswerError(
+            f"{text!r} is not one of: {shown}" + (f"; did you mean {said}?" if near else "")
+        )
 
 
 @dataclass(frozen=True)
@@ -381,6 +395,42 @@ _WORDS = {"id": "ID", "ids": "IDs", "ceus": "CEUs", "hs": "high school", "as": "
 def _key(text: str) -> str:
     """A choice as compared with what was typed: case, spaces, hyphens and underscores aside."""
     return re.sub(r"[\s_\-]+", "", text.lower())
+
+
+# A choice's short word as a person writes it in full (``hs_diploma``: "high school diploma").
+_IN_FULL = {"hs": ("high", "school")}
+# Words a plain answer may hold besides a choice's own ("an associate degree", "GED diploma").
+_FILLER = frozenset({"a", "an", "the", "my", "degree", "diploma"})
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """The words of ``text`` as compared: case, possessives and a plural ``s`` aside (so
+    "Master's" and "masters" are ``master``), short words in full."""
+    text = re.sub(r"['\u2019]s\b", "", text.casefold())
+    words = []
+    for word in re.findall(r"[^\W_]+", text):
+        words.extend(_IN_FULL.get(word, (word,)))
+    return tuple(word[:-1] if len(word) > 3 and word.endswith("s") else word for word in words)
+
+
+def _named(text: str, choices: tuple[str | int, ...]) -> list[str | int]:
+    """The choices ``text`` names in plain words: each of a choice's words is typed and the rest
+    is filler ("associate degree" names ``associate``); of several, those naming the most words
+    (one, or the ones it cannot tell apart)."""
+    typed = set(_words(text))
+    found = []
+    for choice in choices:
+        own = set(_words(str(choice)))
+        if own and own <= typed and typed - own <= _FILLER:
+            found.append((len(own - _FILLER), choice))
+    most = max((count for count, _ in found), default=0)
+    return [choice for count, choice in found if count == most]
+
+
+def _part_named(text: str, choices: tuple[str | int, ...]) -> list[str | int]:
+    """The choices ``text`` names some words of and nothing else ("high school": ``hs_diploma``)."""
+    typed = set(_words(text)) - _FILLER
+    return [choice for choice in choices if typed and typed <= set(_words(str(choice)))]
 
 
 def _date(text: str, partial: bool) -> str:

@@ -205,6 +205,82 @@ def test_not_sure_leaves_a_field_out_in_format_2(rulebook) -> None:
     assert profile["work_history"] == [{"id": "job-1", "role_function": "assigns_codes"}]
 
 
+def test_a_questions_help_keeps_its_examples_whole(rulebook) -> None:
+    """The help shown is the first sentence, not cut at an "e.g." inside it."""
+    asked: list = []
+    questionnaire.interview(scripted({"credentials": [{"id": "CPC"}]}, asked), rulebook.registry)
+    notes = {p.key: p.note for p in asked if p.where[:1] == ("credentials",)}
+    assert (
+        notes["id"] == "Credential id as the body writes it, e.g. CPC, COC, CCA, CCS, CCS-P, RHIT."
+    )
+    assert not any(p.note.endswith(("e.g.", "i.e.")) for p in asked)
+
+
+def test_a_required_yes_or_no_never_offers_enter(tmp_path: Path) -> None:
+    """Enter does not skip a course's "completed": its hint does not say it does."""
+    typed = ["Pat", "", "", "y", "Prep", "College", "school certificate", "maybe", "", "yes"]
+    result = run("init", tmp_path / "me.yaml", input="\n".join(typed) + "\n" * 60)
+    assert result.exit_code in (0, 1), result.output
+    assert "Completed: answer yes or no (y/n)\n" in result.output
+    assert "Completed: an answer is needed for this course (y/n)" in result.output
+    said = [line for line in result.output.splitlines() if "Completed: " in line]
+    assert said and not any("enter" in line or "not sure" in line for line in said)
+
+
+def test_a_choice_written_in_plain_words_is_taken(tmp_path: Path) -> None:
+    out = tmp_path / "me.yaml"
+    typed = ["Pat", "", "associat degre", "associate degree", "2020-05"]
+    result = run("init", out, input="\n".join(typed) + "\n" * 60)
+    assert result.exit_code in (0, 1), result.output
+    assert "'associat degre' is not one of:" in result.output
+    assert "did you mean 'associate'?" in result.output
+    assert load_profile(out).data["education"] == {
+        "highest_level": "associate",
+        "completion_date": "2020-05",
+    }
+    level = questions.Question(
+        "highest_level", "Highest level", "", "choice", choices=("hs_diploma", "associate", "ged")
+    )
+    assert level.parse("High school diploma") == "hs_diploma"
+    assert level.parse("a GED") == "ged"
+    with pytest.raises(questions.AnswerError, match="did you mean 'hs_diploma'"):
+        level.parse("high school")
+
+
+def test_a_wrong_yes_or_no_to_more_is_asked_again_kindly(rulebook) -> None:
+    told: list[str] = []
+    more: list[str] = []
+
+    def ask(prompt: questionnaire.Prompt) -> str:
+        if prompt.kind == "question":
+            return {"highest_level": "hs diploma"}.get(prompt.key.split(".")[-1], "")
+        if prompt.kind == "more" and prompt.where == ():
+            more.append(prompt.text)
+            return "maybe" if len(more) == 1 else ""
+        return "n"
+
+    questionnaire.interview(ask, rulebook.registry, told.append)
+    assert more[0].startswith("More about your education") and more[1] == more[0]
+    assert told == ["answer yes or no (y/n), or press enter for no"]
+
+
+def test_init_shows_a_help_example_whole(tmp_path: Path) -> None:
+    typed = ["Pat", "", "", "n", "n", "n", "y", "CPC"]  # no education, course, job, letter
+    result = run("init", tmp_path / "me.yaml", input="\n".join(typed) + "\n" * 60)
+    assert result.exit_code in (0, 1), result.output
+    assert "(Credential id as the body writes it, e.g. CPC, COC, CCA, CCS, CCS-P, RHIT.)" in (
+        result.output
+    )
+
+
+def test_init_asks_a_wrong_yes_or_no_again_kindly(tmp_path: Path) -> None:
+    typed = ["Pat", "", "hs diploma", "", "maybe", "n"]  # "maybe": more about education?
+    result = run("init", tmp_path / "me.yaml", input="\n".join(typed) + "\n" * 60)
+    assert result.exit_code in (0, 1), result.output
+    assert "answer yes or no (y/n), or press enter for no" in result.output
+    assert "invalid input" not in result.output
+
+
 def test_a_letter_names_the_only_job_by_default(rulebook) -> None:
     def ask(prompt: questionnaire.Prompt) -> str:
         if prompt.kind == "add":
