@@ -1469,9 +1469,7 @@ def _unless(
         return None
     if isinstance(unless, str):
         return compile_logic({"var": unless}, known)
-    return _compile(
-        path, text, [*where, "assumes", "unless"], unless, facts, open_policies, known
-    )
+    return _compile(path, text, [*where, "assumes", "unless"], unless, facts, open_policies, known)
 
 
 def _time_assumption(raw: Mapping[str, Any] | None) -> TimeAssumption | None:

@@ -699,8 +699,8 @@ OTHERS = [
     (
         "unknown-fact-in-the-logic-of-an-assumption-not-applying",
         "ahima/cca.yaml",
-        "unless: {\">=\": [{var: experience.ahima_months_not_placements}, 6]}",
-        "unless: {\">=\": [{var: experience.ahima_months_not_placement}, 6]}",
+        'unless: {">=": [{var: experience.ahima_months_not_placements}, 6]}',
+        'unless: {">=": [{var: experience.ahima_months_not_placement}, 6]}',
         ERROR,
         "unknown-fact",
         "reads unknown fact 'experience.ahima_months_not_placement'",
