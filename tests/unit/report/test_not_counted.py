@@ -121,6 +121,7 @@ def test_a_kept_course_that_states_no_hours_is_listed(rulebook) -> None:
 def test_a_kept_course_that_states_its_hours_is_not_listed(rulebook) -> None:
     data = copy.deepcopy(load_profile(str(PROFILES / "x52-course-hours.yaml")).data)
     data["training"][0]["hours"] = {"value": 60, "unit": "contact_hours"}
+    data["training"][0]["proof_states_contact_hours"] = True  # and its proof says so
     assert [n.record for n in _course_hours_left_out(data, rulebook)] == ["course-2"]
 
 
