@@ -639,6 +639,7 @@ def _merged_node(
         # numbers that differ where it is not met (met either way, one value is enough): the
         # range, and the most it lacks
         found = _found_range(readings) if not node.children and node.status != MET else None
+        node = _surely_found(node, readings)
         if reached != node.reached_on or found:
             shortfalls = [r.shortfall for r in readings if r.shortfall is not None]
             node = replace(
@@ -759,6 +760,19 @@ def _fix_window(node: NodeResult, others: Sequence[NodeResult]) -> NodeResult:
     if all(other.fix_closed == node.fix_closed for other in others):
         return node
     return replace(node, fix_closed=False, fix_unsure=True)
+
+
+def _surely_found(node: NodeResult, readings: Sequence[NodeResult]) -> NodeResult:
+    """A leaf met under every reading whose number differs among them, showing the end of
+    its range nearest what is needed (the least months where at least 12 are): what the person
+    surely has, rather than one reading's value between the ends another condition shows."""
+    ends = _found_range(readings) if node.status == MET and not node.children else None
+    operator = node.node.sides[0] if ends and node.node.sides else None
+    if operator in (">=", ">"):
+        return replace(node, found=ends[0])  # type: ignore[index]
+    if operator in ("<=", "<"):
+        return replace(node, found=ends[1])  # type: ignore[index]
+    return node
 
 
 def _found_range(results: Sequence[NodeResult | None]) -> tuple[float, float] | None:

@@ -273,6 +273,11 @@ def explanation_text(report: ProfileReport, e: Explanation, colour: bool = False
                 f"Caution: these rules rest on {'low-confidence' if r.version.confidence == 'L' else 'unconfirmed'} "
                 f"sources; check them with {r.version.body} before relying on the answer."
             )
+        if not r.version.in_force(r.as_of):  # asked for by ID@VERSION
+            lines.append(
+                f"Caution: these rules were not in force on {r.as_of.isoformat()}: this says what"
+                " they would decide, not what applies on that date (leave out @VERSION for that)."
+            )
     if r.check is not None:
         lines.append(r.check.question)
     lines += ["", f"{paint(e.headline, r.status, colour)}: {e.verdict}"]

@@ -133,8 +133,15 @@ class Node:
     @property
     def title(self) -> str:
         """How a pathway is named where it is not explained ("Closest: Option 2"): its ``name``,
-        else its text up to a colon or a parenthesis, whole (a name cut short says nothing)."""
-        return self.name or self.text.split(":")[0].split(" (")[0]
+        else its text up to a colon, without a parenthesis that ends it ("AAPC membership is
+        current (it must ...)"); one within it stays ("An AHIMA-approved (PCAP) coding program
+        completed"): a name cut short says nothing."""
+        if self.name:
+            return self.name
+        text = self.text.split(":")[0]
+        if text.endswith(")") and " (" in text:
+            return text[: text.rindex(" (")] if text.count("(") == 1 else text.split(" (")[0]
+        return text
 
     def walk(self) -> Iterator[Node]:
         yield self
