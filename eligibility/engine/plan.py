@@ -1936,7 +1936,7 @@ class _Context:
                 assumed=assumed,
             )
         lacking = (
-            lacking_parts(node.logic.source, run.facts, self.words)  # type: ignore[union-attr]
+            lacking_parts(node.logic.source, run.facts, self.book.facts.entry)  # type: ignore[union-attr]
             if shown and status == NOT_MET
             else ()
         )
@@ -1962,11 +1962,6 @@ class _Context:
             fix_closed=fix_closed,
             assumed=assumed,
         )
-
-    def words(self, path: str) -> Mapping[str, str] | None:
-        """The fact file's words for the codes the fact at ``path`` lists, if it gives them."""
-        entry = self.book.facts.entry(path)
-        return entry.words if entry is not None else None
 
     def not_counted(self, node: Node, lapsed: frozenset[str]) -> tuple[LeftOut, ...]:
         """The records the facts a leaf reads left out, and why (only for a leaf explained)."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-from eligibility.facts import LeftOut
+from eligibility.facts import FactPath, LeftOut
 from eligibility.inputs.profiles import Profile
 from eligibility.logic import compile_logic, truthy
 from eligibility.rulebook.rules import Check, Node, Version
@@ -451,29 +451,45 @@ def first_day(met_on: Callable[[date], bool], as_of: date) -> date | None:
 
 
 def lacking_parts(
-    logic: Any, facts: Mapping[str, Any], words: Callable[[str], Mapping[str, str] | None]
+    logic: Any, facts: Mapping[str, Any], entry: Callable[[str], FactPath | None]
 ) -> tuple[str, ...]:
     """The parts of a leaf's ``and`` that fail on ``facts``, each named by the codes it asks for
     in a list fact (``{"in": ["pathophysiology", {"var": "training.topics"}]}`` -> the fact
-    file's words for ``pathophysiology``); an ``or`` of such tests reads "A or B". A part that
-    asks for no code (an open policy's value) is not named. ``words``: a fact path -> its
-    words, if the fact file gives them."""
+    file's words for ``pathophysiology``); an ``or`` of such tests reads "A or B", or the fact
+    file's words for exactly those codes together (``either_words``). A part that asks for no
+    code (an open policy's value) is not named. ``entry``: a fact path -> its vocabulary entry."""
     parts = logic["and"] if isinstance(logic, Mapping) and "and" in logic else [logic]
     named = []
     for part in parts:
-        codes = _codes_asked(part, words)
-        if codes and not truthy(compile_logic(part)(facts)):
-            named.append(" or ".join(dict.fromkeys(codes)))
+        asked = _codes_asked(part)
+        if asked and not truthy(compile_logic(part)(facts)):
+            named.append(_in_words(asked, entry))
     return tuple(named)
 
 
-def _codes_asked(part: Any, words: Callable[[str], Mapping[str, str] | None]) -> list[str]:
-    """The codes ``part`` asks a list fact to hold, in words: an ``in`` test, or an ``or`` of them."""
+def _in_words(asked: list[tuple[str, str]], entry: Callable[[str], FactPath | None]) -> str:
+    """Codes a part asks for, as (fact path, code), in the fact file's words."""
+    paths = {path for path, _ in asked}
+    found = entry(next(iter(paths))) if len(paths) == 1 else None
+    codes = frozenset(code for _, code in asked)
+    for group, words in found.either_words if found is not None else ():
+        if group == codes:
+            return words
+    said = []
+    for path, code in asked:
+        known = (entry(path) or FactPath(path, "")).words or {}
+        said.append(known.get(code) or code.replace("_", " "))
+    return " or ".join(dict.fromkeys(said))
+
+
+def _codes_asked(part: Any) -> list[tuple[str, str]]:
+    """The codes ``part`` asks a list fact to hold, as (fact path, code): an ``in`` test, or an
+    ``or`` of them."""
     if not isinstance(part, Mapping) or len(part) != 1:
         return []
     ((operator, args),) = part.items()
     if operator == "or" and isinstance(args, list):
-        return [code for arg in args for code in _codes_asked(arg, words)]
+        return [asked for arg in args for asked in _codes_asked(arg)]
     if (
         operator == "in"
         and isinstance(args, list)
@@ -482,6 +498,5 @@ def _codes_asked(part: Any, words: Callable[[str], Mapping[str, str] | None]) ->
         and isinstance(args[1], Mapping)
         and isinstance(args[1].get("var"), str)
     ):
-        known = words(args[1]["var"]) or {}
-        return [known.get(args[0]) or args[0].replace("_", " ")]
+        return [(args[1]["var"], args[0])]
     return []

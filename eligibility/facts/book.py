@@ -131,6 +131,8 @@ class FactPath:
     supply: str | None = None
     type: Any = None  # its JSON type ("number", ["string", "null"] ...); None: not known
     words: Mapping[str, str] | None = None  # for a list of codes: each code in words
+    # the words for a part that any one of several of its codes meets (all levels of a topic)
+    either_words: tuple[tuple[frozenset[str], str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -480,6 +482,12 @@ def compile_book(
                 else supply,
                 json_type,
                 raw_definition.get("words") if path == name else None,
+                tuple(
+                    (frozenset(group["codes"]), group["words"])
+                    for group in raw_definition.get("either_words", ())
+                )
+                if path == name
+                else (),
             )
     for definition in definitions:  # a group of facts is a path too (its facts, together)
         if definition.key is not None:
