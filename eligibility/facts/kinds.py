@@ -870,6 +870,13 @@ def _cycles(ctx: Context, definition: Definition) -> dict[str, Any]:
             entry["current"] = _cycle(
                 ctx, params, running[0] if running else None, pooled, own, counted
             )
+        for which in ("last", "current") if body_spec else ():
+            if which in entry:  # a credential first held after a cycle ended asks nothing of it
+                cycle = entry[which]
+                by = min(parse(cycle["end"]), ctx.as_of) if cycle["exists"] else ctx.as_of
+                entry[which][body_spec["name"]] = _body_credentials(
+                    ctx, body, body_spec["statuses"], by
+                )
         out[cid] = entry
     return out
 
@@ -933,19 +940,19 @@ def _window(
     }
 
 
-def _body_credentials(ctx: Context, body: str, statuses: Sequence[str]) -> int:
-    """Distinct credentials of ``body`` held with one of ``statuses`` on the date."""
-    registry = ctx.registry
+def _body_credentials(
+    ctx: Context, body: str, statuses: Sequence[str], by: date | None = None
+) -> int:
+    """Distinct credentials of ``body`` held with one of ``statuses`` on the date, and first held
+    by ``by`` (the date when not given)."""
+    registry, by = ctx.registry, by or ctx.as_of
     return len(
         {
             registry.normalise(r["id"])[0]
             for r in ctx.profile.get("credentials", [])
             if (r.get("issuing_body") or registry.body_of(r["id"])) == body
             and status_on(r, ctx.as_of) in statuses
-            and not (
-                (since := r.get("awarded_date") or r.get("exam_pass_date"))
-                and parse(since) > ctx.as_of
-            )
+            and not ((since := _since(r)) and since > by)
         }
     )
 
@@ -1099,6 +1106,15 @@ def _cycles_paths(name: str, params: Mapping[str, Any]) -> list[tuple[str, str |
         if params.get("count_dates"):
             count = params["count_dates"]
             out.append((f"{base}.{count['name']}", count.get("text"), "integer"))
+        if params.get("body_credentials"):
+            spec = params["body_credentials"]
+            out.append(
+                (
+                    f"{base}.{spec['name']}",
+                    "those of them first held by the cycle's end (or the date, if sooner)",
+                    "integer",
+                )
+            )
         for flags in (params.get("flags", {}), params.get("date_flags", {})):
             out += [(f"{base}.{flag}", spec.get("text"), "boolean") for flag, spec in flags.items()]
     return out
@@ -1256,6 +1272,7 @@ def _periods_templates(
 
 _NO_PERIOD: Mapping[str, Any] = {
     "exists": False,
+    "credentials": 0,
     "standing_if_unmet": None,
     "start": None,
     "due": None,
@@ -1291,7 +1308,9 @@ def _periods(ctx: Context, definition: Definition) -> dict[str, Any]:
     held_records = [
         r
         for r in ctx.profile.get("credentials", [])
-        if registry.body_of(r["id"]) == body and status_on(r, as_of) == "active"
+        if registry.body_of(r["id"]) == body
+        and status_on(r, as_of) == "active"
+        and not ((since := _since(r)) and since > as_of)  # awarded later: not held yet
     ]
     membership_slot = definition.slots["membership"].index
     memberships = [m for m, results in ctx.rows("memberships") if _truthy(results[membership_slot])]
@@ -1299,15 +1318,17 @@ def _periods(ctx: Context, definition: Definition) -> dict[str, Any]:
         # a paid-through date left out is read as paid up (engine/unstated reads it the other way)
         memberships.sort(key=lambda m: (m.get("paid_through") or "9999", _canonical(m)))
     month = memberships[-1].get("renewal_month") if memberships else None
-    awarded = [
-        parse(r.get("awarded_date") or r["exam_pass_date"])
-        for r in held_records
-        if r.get("awarded_date") or r.get("exam_pass_date")
-    ]
+    awarded = [since for r in held_records if (since := _since(r))]
     # a credential held without a date could be the earliest: then certification, and with it
     # every period and which CEUs count, is not known
     certified = min(awarded) if awarded and len(awarded) == len(held_records) else None
     ids = sorted({registry.normalise(r["id"])[0] for r in held_records})
+    # when each was first held (None: not given, then no period is known anyway)
+    held_since: dict[str, date | None] = {}
+    for r in held_records:
+        cid, since = registry.normalise(r["id"])[0], _since(r)
+        known = held_since.get(cid, since)
+        held_since[cid] = min(known, since) if known and since else None
     unreported = definition.slots.get("unreported")
     ceus = [
         (ceu, results)
@@ -1340,11 +1361,11 @@ def _periods(ctx: Context, definition: Definition) -> dict[str, Any]:
         due = _due_on_or_after(as_of, month, years)
         previous = _last_day(due.year - years, month)
         if ctx.wants(definition, "current"):
-            current = _period(ctx, definition, previous, due, certified, ceus, ids)
+            current = _period(ctx, definition, previous, due, certified, ceus, held_since)
         # a period that ended before certification asked nothing
         if previous >= certified and ctx.wants(definition, "last"):
             before = _last_day(previous.year - years, month)
-            last = _period(ctx, definition, before, previous, certified, ceus, ids)
+            last = _period(ctx, definition, before, previous, certified, ceus, held_since)
     # "within 90 days" (AAPC-LAPSE-1): the last of those days still keeps the credentials, and
     # they are revoked from the day after it (CATALOG.md C11: the cut-off was 2026-06-29)
     revoked_after = timedelta(days=params["revoked_after_days"] + 1)
@@ -1376,6 +1397,12 @@ def _periods(ctx: Context, definition: Definition) -> dict[str, Any]:
     }
 
 
+def _since(record: Mapping[str, Any]) -> date | None:
+    """When a credential was first held: its award date, else its exam pass date."""
+    since = record.get("awarded_date") or record.get("exam_pass_date")
+    return parse(since) if since else None
+
+
 def _last_day(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
@@ -1395,10 +1422,14 @@ def _period(
     due: date,
     certified: date,
     ceus: list[tuple[Mapping[str, Any], list[Any]]],
-    ids: list[str],
+    held_since: Mapping[str, date | None],
 ) -> dict[str, Any]:
+    """One period's CEUs and what they must reach: the credentials it counts are the ones held
+    by its due date (one first held after it asks nothing of it)."""
     params, as_of = definition.params, ctx.as_of
     start = previous_due + ONE_DAY
+    ids = sorted(held_since)
+    held = [cid for cid in ids if held_since[cid] is None or held_since[cid] <= due]
     # completed within the period, and by the date: later ones are not yet earned
     within = [(c, r) for c, r in ceus if start <= parse(c["completion_date"]) <= min(due, as_of)]
     counted = [(c, r) for c, r in within if parse(c["completion_date"]) >= certified]
@@ -1431,7 +1462,10 @@ def _period(
         else {}
     )
     # what each credential held needs of them (none for a credential the fact file names none for)
-    needed = {cid: spec.get("needed", {}).get(cid, spec.get("needed_otherwise", 0)) for cid in ids}
+    needed = {
+        cid: spec.get("needed", {}).get(cid, spec.get("needed_otherwise", 0)) if cid in held else 0
+        for cid in ids
+    }
     revoked = due + timedelta(days=params["revoked_after_days"] + 1)  # the first day revoked
     consequence = params["period_consequence"].format(
         start=start.isoformat(), due=due.isoformat(), revoked=revoked.isoformat()
@@ -1451,6 +1485,7 @@ def _period(
         consequences.append(params["late_consequence"].format(ceus=late, **words))
     return {
         "exists": True,
+        "credentials": len(held),
         "standing_if_unmet": "revoked" if past else "at risk",
         "start": start.isoformat(),
         "due": due.isoformat(),
@@ -1498,6 +1533,11 @@ def _periods_paths(name: str, params: Mapping[str, Any]) -> list[tuple[str, str 
         out += [
             (base, None, "object"),
             (f"{base}.exists", "whether there is such a period", ["boolean", "null"]),
+            (
+                f"{base}.credentials",
+                f"credentials of {params['body']} held by the period's due date",
+                ["integer", "null"],
+            ),
             (f"{base}.start", "the period's first day", text),
             (f"{base}.due", "the period's due date", text),
             (f"{base}.submit_by", "the last day CEUs submitted for the period still count", text),
