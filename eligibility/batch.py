@@ -934,12 +934,19 @@ class _Made:
             with open(self.path, encoding="utf-8", newline="") as lines:
                 write_workbook(self.xlsx, students(lines), checks, statement, book)
         if self.letters:
-            letters = self._letters_made(statement, book)
+            letters, written = self._letters_made(statement, book), set()
             with open(self.path, encoding="utf-8", newline="") as lines:
                 for student in students(lines):
                     if not student.error:
-                        _write_page(self.letters, letters.name(student), letters.page(student))
+                        name = letters.name(student)
+                        _write_page(self.letters, name, letters.page(student))
+                        written.add(name)
                         self.pages += 1
+            # an earlier run's pages would sit beside these, a student who left or moved rows
+            # with a page that is no longer true: the folder holds this run's letters only
+            for old in self.letters.iterdir():
+                if old.name not in written and letters.is_page(old.name) and old.is_file():
+                    old.unlink(missing_ok=True)
 
 
 @contextmanager

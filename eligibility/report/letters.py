@@ -4,6 +4,7 @@ in words, as a printable self-contained HTML page (Jinja2, autoescaped), read fr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -13,6 +14,8 @@ from eligibility.report.words import check_title, pathway_title
 from eligibility.rulebook.rules import RuleBook
 
 MAX_PART = 40  # characters of the candidate id, and of the name, kept in a file name
+# the names pages are given (``Letters.name``): the row number, then the id and name
+PAGE_NAME = re.compile(r"(\d{6,}|row)(-[^/\\]*)?\.html")
 # what a row says where the report names nothing missing and no next step (a blank row would
 # leave the student guessing); an open question's, beside its step (to settle it), always
 WHY = {
@@ -128,6 +131,11 @@ class Letters:
         if key not in self._pathways:
             self._pathways[key] = pathway_title(self._book, *key)
         return self._pathways[key]
+
+    @staticmethod
+    def is_page(name: str) -> bool:
+        """Whether a file name is one :meth:`name` gives (an earlier run's page)."""
+        return bool(PAGE_NAME.fullmatch(name))
 
     def name(self, student: Student) -> str:
         """A file name for the student's page: the row number first (so no two are the same,

@@ -84,3 +84,32 @@ def test_each_letter_agrees_with_the_long_csv_and_leaves_no_row_blank(letters, r
         assert not any(p in about for p in rulebook.policies), page.name  # policies in words
         assert all(p.question in about for p in rulebook.policies.values()), page.name
     assert seen_ambiguous  # the example has answers that depend on an open question
+
+
+def test_a_second_run_leaves_only_its_own_letters(tmp_path) -> None:
+    """A student who left, or moved rows, keeps no page of an earlier run beside the new ones;
+    files the batch did not name as pages are left alone."""
+    pytest.importorskip("jinja2")
+    pytest.importorskip("pathvalidate")
+    lines = (EXAMPLES / "sis-export.csv").read_text(encoding="utf-8-sig").splitlines()
+    folder = tmp_path / "letters"
+
+    def run(rows: list[str]) -> set[str]:
+        export = tmp_path / "export.csv"
+        export.write_text("\n".join(rows) + "\n", encoding="utf-8")
+        result = CliRunner().invoke(
+            main,
+            ["batch", str(export), "--mapping", str(EXAMPLES / "sis-mapping.yaml"),
+             "--out", str(tmp_path / "report.csv"), "--letters", str(folder)],
+        )  # fmt: skip
+        assert result.exit_code in (0, 1), result.output
+        return {path.name for path in folder.iterdir()}
+
+    first = run(lines[:4])  # the header and three students
+    (folder / "notes.txt").write_text("the program's own notes", encoding="utf-8")
+    (folder / "index.html").write_text("<p>the program's own page</p>", encoding="utf-8")
+    second = run([lines[0], *lines[2:4]])  # the first student has left: the others move up
+    assert len([n for n in first if n.endswith(".html")]) == 3
+    assert {"notes.txt", "index.html"} <= second
+    assert len(second) == 2 + 2  # two letters, and the program's files
+    assert not first & (second - {"notes.txt", "index.html"})  # every page is this run's
