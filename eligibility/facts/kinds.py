@@ -1180,11 +1180,13 @@ def _ceus_left_out(
     ours: Callable[[str], bool],
     kept: Callable[[Mapping[str, Any]], bool] | None = None,
     certified: date | None = None,
+    moved: Callable[[Mapping[str, Any]], bool] | None = None,
 ) -> list[Omitted]:
     """The CEU records of ``start`` to ``end`` a sum ``name`` leaves out, and why (see
     :func:`_cycles_left_out`). ``ours``: whether a credential a record is reported for is of the
     body; ``kept``: whether the kind keeps a record reported for none; ``certified``: records
-    completed before it count for nothing."""
+    completed before it count for nothing; ``moved``: whether one completed within the stretch
+    counts toward the next instead."""
     spec = definition.left_out or {}
     words = spec.get("reasons", {})
     checks = spec.get("sums", {}).get(name, [])
@@ -1220,6 +1222,8 @@ def _ceus_left_out(
                 reasons += [words["not_yet"].format(**names)] if "not_yet" in words else []
             elif target and not ours(target):
                 reasons += [words["other_body"].format(**names)] if "other_body" in words else []
+            elif moved is not None and moved(ceu) and not dropped:
+                reasons += [words["moved_on"].format(**names)] if "moved_on" in words else []
             elif dropped:
                 reasons += failed_checks(ctx.profile, "ceus", checks, ceu, holds)
         if reasons:
@@ -1415,6 +1419,47 @@ def _due_on_or_after(day: date, month: int, years: int) -> date:
     return due if due >= day else _last_day(year + years, month)
 
 
+def _late_until(params: Mapping[str, Any], due: date) -> date:
+    """The first day too late for a period's CEUs to reach the body: the day after the last
+    late day, or the due date itself when none may be late (submitted on it is in time)."""
+    late_days = params.get("late_submission_days", 0)
+    return due + timedelta(days=late_days + 1) if late_days else due
+
+
+def _in_time(params: Mapping[str, Any], ceu: Mapping[str, Any], due: date, as_of: date) -> bool:
+    """Whether a CEU record reached the body, by the date, in time for the period due then."""
+    sent = ceu.get("submitted_date")
+    if not sent or parse(sent) > as_of:
+        return False
+    return parse(sent) <= due or parse(sent) < _late_until(params, due)
+
+
+def _moves_on(params: Mapping[str, Any], ceu: Mapping[str, Any], due: date, as_of: date) -> bool:
+    """Whether a CEU completed in the renewal month of the period due on ``due`` counts toward
+    the next period instead (``renewal_month_either``, AAPC-CEU-5: either period): it did not
+    reach the body in time for its own, and that time has passed."""
+    day = parse(ceu["completion_date"])
+    return (
+        bool(params.get("renewal_month_either"))
+        and (day.year, day.month) == (due.year, due.month)
+        and as_of >= _late_until(params, due)
+        and not _in_time(params, ceu, due, as_of)
+    )
+
+
+def _in_period(
+    params: Mapping[str, Any], ceu: Mapping[str, Any], start: date, due: date, as_of: date
+) -> bool:
+    """Whether a CEU record completed by the date counts toward the period ``start`` to ``due``:
+    completed within it, or in the renewal month before it and moved on to it."""
+    day = parse(ceu["completion_date"])
+    if day > as_of:
+        return False
+    if start <= day <= due:
+        return not _moves_on(params, ceu, due, as_of)
+    return day < start and _moves_on(params, ceu, start - ONE_DAY, as_of)
+
+
 def _period(
     ctx: Context,
     definition: Definition,
@@ -1430,20 +1475,14 @@ def _period(
     start = previous_due + ONE_DAY
     ids = sorted(held_since)
     held = [cid for cid in ids if held_since[cid] is None or held_since[cid] <= due]
-    # completed within the period, and by the date: later ones are not yet earned
-    within = [(c, r) for c, r in ceus if start <= parse(c["completion_date"]) <= min(due, as_of)]
+    # completed within the period (or in the renewal month before it and moved on to it), and
+    # by the date: later ones are not yet earned
+    within = [(c, r) for c, r in ceus if _in_period(params, c, start, due, as_of)]
     counted = [(c, r) for c, r in within if parse(c["completion_date"]) >= certified]
     # submitted by the date, and by the due date or within that many days after it (the first
     # day too late, ``late_until``, is the due date itself when the body allows none late)
-    late_days = params.get("late_submission_days", 0)
-    late_until = due + timedelta(days=late_days + 1) if late_days else due
-    sent = [
-        (c, r)
-        for c, r in counted
-        if c.get("submitted_date")
-        and parse(c["submitted_date"]) <= as_of
-        and (parse(c["submitted_date"]) <= due or parse(c["submitted_date"]) < late_until)
-    ]
+    late_until = _late_until(params, due)
+    sent = [(c, r) for c, r in counted if _in_time(params, c, due, as_of)]
     late = _total(c["ceus"] for c, _ in sent if parse(c["submitted_date"]) > due)
     unsent = _total(c["ceus"] for c, _ in counted) - _total(c["ceus"] for c, _ in sent)
     spec = params.get("specific", {})
@@ -1608,8 +1647,19 @@ def _periods_left_out(
     def kept(ceu: Mapping[str, Any]) -> bool:
         return unreported is not None and holds(unreported, ceu)
 
+    dates["submit_by"] = period["submit_by"]
     out = _ceus_left_out(
-        ctx, definition, "ceus", holds, start, due, dates, ours, kept, parse(certified)
+        ctx,
+        definition,
+        "ceus",
+        holds,
+        start,
+        due,
+        dates,
+        ours,
+        kept,
+        parse(certified),
+        lambda ceu: _moves_on(params, ceu, due, ctx.as_of),
     )
     cid = name.removeprefix("specific.")
     specific = params.get("specific")
@@ -1623,7 +1673,7 @@ def _periods_left_out(
         if number in listed or not ceu.get("completion_date"):
             continue
         day, target = parse(ceu["completion_date"]), ceu.get("applied_to_credential_id")
-        counted = start <= day <= min(due, ctx.as_of) and day >= parse(certified)
+        counted = _in_period(params, ceu, start, due, ctx.as_of) and day >= parse(certified)
         if not counted or not (ours(target) if target else kept(ceu)):
             continue  # not among the period's CEUs, and said so above if it should be
         if cid not in (ceu.get(specific["tag_field"]) or []):
@@ -1747,6 +1797,7 @@ KINDS: dict[str, Kind] = {
                 "not_yet": (),
                 "before_certification": (),
                 "not_specific": ("credential",),
+                "moved_on": ("submit_by",),
             }.items()
         },
     ),
