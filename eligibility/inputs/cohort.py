@@ -990,6 +990,7 @@ def _check_header(path: Path, header: list[str], layout: CsvLayout) -> None:
             if layout.columns
             else "use the default layout (docs/batch.md) or give --mapping",
         )
+    unknown = []
     for name in read:
         if layout.reads(name):
             continue
@@ -999,13 +1000,31 @@ def _check_header(path: Path, header: list[str], layout: CsvLayout) -> None:
                 f" {layout.theirs(name)!r}",
                 f"leave it out with ignore: [{name}], or map {name} to it",
             )
+        unknown.append(name)
+    if len(unknown) == 1:
+        (name,) = unknown
         close = difflib.get_close_matches(name, [c for c in CSV_COLUMNS if c not in header], n=1)
         refuse(
             f"unknown column {name!r}",
             (f"did you mean {close[0]!r}? " if close else "")
-            + f"The columns are {', '.join(CSV_COLUMNS)}; to leave a column out, give --mapping"
-            " with ignore: [its name]",
+            + f"The columns are {', '.join(CSV_COLUMNS)}; to leave a column out,"
+            + (" add to the mapping file" if layout.columns else " give --mapping with")
+            + f" ignore: [{_flow(name)}]",
         )
+    if unknown:  # every one at once: an export's own columns are many, one run names them all
+        refuse(
+            f"{len(unknown)} unknown columns: {', '.join(repr(name) for name in unknown)}",
+            "map each one the rules read to one of ours in the mapping file (columns:"
+            f" {{ours: their name}}; ours are {', '.join(CSV_COLUMNS)}), and leave the others out"
+            + (" in the mapping file" if layout.columns else " with a mapping file (--mapping)")
+            + f": ignore: [{', '.join(_flow(name) for name in unknown)}]",
+        )
+
+
+def _flow(name: str) -> str:
+    """A column name as an item of a YAML flow list: quoted where YAML would misread it."""
+    plain = name and name.strip() == name and not any(c in name for c in ",[]{}:#'\"&*!|>%@`")
+    return name if plain and not name[0].isdigit() and name[0] not in "-?" else repr(name)
 
 
 class _Lines:

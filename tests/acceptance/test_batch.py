@@ -438,6 +438,26 @@ def test_a_mapping_must_name_columns_the_export_has_and_may_leave_others_out(tmp
     assert len(rows) == 4 and {r["status"] for r in rows} != {"error"}
 
 
+def test_every_unknown_column_is_named_at_once_with_the_ignore_to_paste(tmp_path) -> None:
+    """An export has many columns of its own: one run names them all, and the fix is a line
+    the mapping file can take as it is."""
+    source, lines = _flat_cohort(tmp_path)
+    lines[0] += ",Email,Advisor: name,Given Name"
+    lines[1:] = [line + ",a@example.org,Dr. Ray,Ana" for line in lines[1:]]
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("columns: {candidate_id: candidate_id}\n", encoding="utf-8")
+    result, _ = _batch(tmp_path, source, "--mapping", str(mapping))
+    assert result.exit_code == 2
+    assert "3 unknown columns: 'Email', 'Advisor: name', 'Given Name'" in result.output
+    ignore = result.output.rsplit("ignore: ", 1)[1].strip()
+    assert ignore == "[Email, 'Advisor: name', Given Name]"
+    mapping.write_text(f"columns: {{candidate_id: candidate_id}}\nignore: {ignore}\n", "utf-8")
+    result, rows = _batch(tmp_path, source, "--mapping", str(mapping))
+    assert result.exit_code == 0, result.output
+    assert len(rows) == 4
+
+
 def test_a_mapping_file_with_an_unknown_key_or_for_json_lines_is_refused(tmp_path) -> None:
     mapping = tmp_path / "m.yaml"
     mapping.write_text("columns: {}\nignored: [Email]\n", encoding="utf-8")
