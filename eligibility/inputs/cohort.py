@@ -1275,16 +1275,21 @@ def _read_date(value: str, ours: str, layout: CsvLayout, where: str) -> str:
 
 
 def _guess_format(values: Iterable[str]) -> str | None:
-    """The first common date format (US first) that reads every one of ``values``."""
+    """The common date format (US first among equals) that reads the most of ``values``, and
+    at least half of them: one mistyped cell (13/45/2021) does not hide the export's format."""
     values = list(values)
+    best, most = None, 0
     for form in DATE_GUESSES:
-        try:
-            for value in values:
+        read = 0
+        for value in values:
+            try:
                 datetime.strptime(value, form)
-        except ValueError:
-            continue
-        return form
-    return None
+                read += 1
+            except ValueError:
+                continue
+        if read > most:
+            best, most = form, read
+    return best if most and 2 * most >= len(values) else None
 
 
 def _read_value(value: str, ours: str, layout: CsvLayout, where: str) -> str:
@@ -1461,6 +1466,11 @@ def _sample_message(
         return problem, f"add date_format: '{guess}' to {where}" + (
             alone if len(columns) == 1 else ""
         )
+    forms = set(layout.date_formats.values())
+    if len(forms) == 1 and len(layout.date_formats) == len(DATE_COLUMNS):
+        # one date_format for every column: changing some would leave the others read wrongly
+        # wherever a day of 12 or less lets the wrong format read them too
+        return problem, f"change date_format in {where} to '{guess}' (it is every date column's)"
     return problem, f"change the date format of {', '.join(columns)} in {where} to '{guess}'"
 
 

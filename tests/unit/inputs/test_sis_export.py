@@ -206,8 +206,35 @@ def test_most_rows_in_another_format_than_the_mapping_s_say_which_format(tmp_pat
         "30 of 30 rows have dates like 10.03.2019 in 'Start Date', not written %m/%d/%Y"
         in result.output
     )
+    # the mapping's one date_format is every date column's: changing one would leave the
+    # others read wrongly wherever a day of 12 or less lets the wrong format read them too
+    assert "change date_format in the mapping file" in result.output
+    assert "to '%d.%m.%Y' (it is every date column's)" in result.output
+
+
+def test_a_column_s_own_format_is_the_one_a_fix_changes(tmp_path) -> None:
+    rows = [
+        ROW.replace("S1", f"S{n}").replace("03/15/2019", f"{10 + n % 18}.03.2019")
+        for n in range(30)
+    ]
+    own = MAPPING.replace('date_format: "%m/%d/%Y"', "date_formats: {coding_start: '%m/%d/%Y'}")
+    result, _ = _batch(tmp_path, _export(tmp_path, rows), _mapping(tmp_path, own))
+    assert result.exit_code == 2
     assert "change the date format of coding_start in the mapping file" in result.output
     assert "to '%d.%m.%Y'" in result.output
+
+
+def test_one_mistyped_date_does_not_hide_the_export_s_format(tmp_path) -> None:
+    rows = [
+        ROW.replace("S1", f"S{n}").replace("03/15/2019", f"03/{10 + n % 18}/2019")
+        for n in range(30)
+    ]
+    rows[7] = rows[7].replace("03/17/2019", "13/45/2019")  # one cell no format reads
+    mapping = _mapping(tmp_path, MAPPING.replace('date_format: "%m/%d/%Y"\n', ""))
+    result, _ = _batch(tmp_path, _export(tmp_path, rows), mapping)
+    assert result.exit_code == 2
+    assert "add date_format: '%m/%d/%Y'" in result.output
+    assert "'...'" not in result.output
 
 
 def test_most_rows_of_an_export_without_a_mapping_failing_alike_name_the_mapping(tmp_path):
