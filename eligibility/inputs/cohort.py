@@ -1141,6 +1141,8 @@ def _csv_records(
                 lines.again(span[1:])
                 span = span[:1]
                 reader = csv.reader(lines, strict=True, delimiter=delimiter)
+                # the cells before the one that breaks it still say who the student is
+                record = _cells_before_quote(span[0][1], delimiter)
             first, last = span[0][0], span[-1][0]
             bad = next((lines.bad.pop(n) for n in range(first, last + 1) if n in lines.bad), None)
             if broken is None and bad is None and not any(cell.strip() for cell in record):
@@ -1156,6 +1158,17 @@ def _csv_records(
             problem = _row_problem(record, header, nameless, broken, bad, delimiter)
             error = InputError(where, None, *problem) if problem is not None else None
             yield Item(number, where, "flat", (flat, layout), error)
+
+
+def _cells_before_quote(line: str, delimiter: str) -> list[str]:
+    """The cells of a line that cannot be parsed, up to the first that opens a quote: read as
+    they are, they name the student of an error row (the cells after it are not trusted)."""
+    cells = []
+    for cell in line.rstrip("\r\n").split(delimiter):
+        if '"' in cell:
+            break
+        cells.append(cell)
+    return cells
 
 
 def _csv_problem(error: csv.Error) -> tuple[str, str]:
@@ -1255,7 +1268,9 @@ def _read_date(value: str, ours: str, layout: CsvLayout, where: str) -> str:
             pass
     guess = _guess_format([value])
     written = form or "YYYY-MM-DD"
-    if layout.file:
+    if form is not None and guess in (None, form):  # the format is right; the date is not
+        fix = f"correct the date: no day of the calendar is written {value!r} as {form}"
+    elif layout.file:
         setting = f"date_formats: {{{ours}: '{guess or '...'}'}}"
         fix = f"correct the date, or set the export's date format in the mapping file: {setting}"
     else:
