@@ -630,12 +630,8 @@ def held(
     out = []
     for record in profile.get("credentials", []):
         cid, named_apprentice = registry.normalise(record["id"])
-        since = record.get("awarded_date") or record.get("exam_pass_date")
-        if (
-            status_on(record, as_of) != "active"
-            or (since and parse(since) > as_of)
-            or cid in lapsed
-        ):
+        since = _since(record)
+        if status_on(record, as_of) != "active" or (since and since > as_of) or cid in lapsed:
             continue
         removed = record.get("apprentice_removed_date")
         apprentice = bool(named_apprentice or record.get("apprentice", False)) and not (
@@ -943,18 +939,25 @@ def _window(
 def _body_credentials(
     ctx: Context, body: str, statuses: Sequence[str], by: date | None = None
 ) -> int:
-    """Distinct credentials of ``body`` held with one of ``statuses`` on the date, and first held
-    by ``by`` (the date when not given)."""
+    """Distinct credentials of ``body`` held with one of ``statuses`` on ``by`` (the date when
+    not given) and first held by then: awarded or passed, or, with neither date given, its
+    first recertification cycle begun (a credential's first cycle begins when it is earned)."""
     registry, by = ctx.registry, by or ctx.as_of
     return len(
         {
             registry.normalise(r["id"])[0]
             for r in ctx.profile.get("credentials", [])
             if (r.get("issuing_body") or registry.body_of(r["id"])) == body
-            and status_on(r, ctx.as_of) in statuses
-            and not ((since := _since(r)) and since > by)
+            and status_on(r, by) in statuses
+            and not ((since := _since(r) or _first_cycle(r)) and since > by)
         }
     )
+
+
+def _first_cycle(record: Mapping[str, Any]) -> date | None:
+    """The first day of a credential's earliest recertification cycle, if it gives any."""
+    starts = [parse(c["start"]) for c in record.get("recert_cycles", []) if c.get("start")]
+    return min(starts) if starts else None
 
 
 def _cycle(
@@ -1111,7 +1114,8 @@ def _cycles_paths(name: str, params: Mapping[str, Any]) -> list[tuple[str, str |
             out.append(
                 (
                     f"{base}.{spec['name']}",
-                    "those of them first held by the cycle's end (or the date, if sooner)",
+                    "credentials of the same body held, with one of those statuses, at the"
+                    " cycle's end (or on the date, if sooner) and first held by then",
                     "integer",
                 )
             )
@@ -1180,13 +1184,11 @@ def _ceus_left_out(
     ours: Callable[[str], bool],
     kept: Callable[[Mapping[str, Any]], bool] | None = None,
     certified: date | None = None,
-    moved: Callable[[Mapping[str, Any]], bool] | None = None,
 ) -> list[Omitted]:
     """The CEU records of ``start`` to ``end`` a sum ``name`` leaves out, and why (see
     :func:`_cycles_left_out`). ``ours``: whether a credential a record is reported for is of the
     body; ``kept``: whether the kind keeps a record reported for none; ``certified``: records
-    completed before it count for nothing; ``moved``: whether one completed within the stretch
-    counts toward the next instead."""
+    completed before it count for nothing."""
     spec = definition.left_out or {}
     words = spec.get("reasons", {})
     checks = spec.get("sums", {}).get(name, [])
@@ -1222,8 +1224,6 @@ def _ceus_left_out(
                 reasons += [words["not_yet"].format(**names)] if "not_yet" in words else []
             elif target and not ours(target):
                 reasons += [words["other_body"].format(**names)] if "other_body" in words else []
-            elif moved is not None and moved(ceu) and not dropped:
-                reasons += [words["moved_on"].format(**names)] if "moved_on" in words else []
             elif dropped:
                 reasons += failed_checks(ctx.profile, "ceus", checks, ceu, holds)
         if reasons:
@@ -1450,13 +1450,14 @@ def _moves_on(params: Mapping[str, Any], ceu: Mapping[str, Any], due: date, as_o
 def _in_period(
     params: Mapping[str, Any], ceu: Mapping[str, Any], start: date, due: date, as_of: date
 ) -> bool:
-    """Whether a CEU record completed by the date counts toward the period ``start`` to ``due``:
-    completed within it, or in the renewal month before it and moved on to it."""
+    """Whether a CEU record completed by the date is among the period ``start`` to ``due``'s:
+    completed within it, or in the renewal month before it and moved on to it. One moved on
+    stays among its own period's CEUs, earned there but not submitted in time for it."""
     day = parse(ceu["completion_date"])
     if day > as_of:
         return False
     if start <= day <= due:
-        return not _moves_on(params, ceu, due, as_of)
+        return True
     return day < start and _moves_on(params, ceu, start - ONE_DAY, as_of)
 
 
@@ -1647,19 +1648,8 @@ def _periods_left_out(
     def kept(ceu: Mapping[str, Any]) -> bool:
         return unreported is not None and holds(unreported, ceu)
 
-    dates["submit_by"] = period["submit_by"]
     out = _ceus_left_out(
-        ctx,
-        definition,
-        "ceus",
-        holds,
-        start,
-        due,
-        dates,
-        ours,
-        kept,
-        parse(certified),
-        lambda ceu: _moves_on(params, ceu, due, ctx.as_of),
+        ctx, definition, "ceus", holds, start, due, dates, ours, kept, parse(certified)
     )
     cid = name.removeprefix("specific.")
     specific = params.get("specific")
@@ -1797,7 +1787,6 @@ KINDS: dict[str, Kind] = {
                 "not_yet": (),
                 "before_certification": (),
                 "not_specific": ("credential",),
-                "moved_on": ("submit_by",),
             }.items()
         },
     ),
