@@ -945,7 +945,7 @@ class _Made:
             # an earlier run's pages would sit beside these, a student who left or moved rows
             # with a page that is no longer true: the folder holds this run's letters only
             for old in self.letters.iterdir():
-                if old.name not in written and letters.is_page(old.name) and old.is_file():
+                if old.name not in written and letters.is_page(old):
                     old.unlink(missing_ok=True)
 
 

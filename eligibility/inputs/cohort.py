@@ -1022,9 +1022,16 @@ def _check_header(path: Path, header: list[str], layout: CsvLayout) -> None:
 
 
 def _flow(name: str) -> str:
-    """A column name as an item of a YAML flow list: quoted where YAML would misread it."""
-    plain = name and name.strip() == name and not any(c in name for c in ",[]{}:#'\"&*!|>%@`")
-    return name if plain and not name[0].isdigit() and name[0] not in "-?" else repr(name)
+    """A column name as an item of a YAML flow list: quoted where YAML would read it otherwise
+    (a comma, a colon, ``No`` read as false, ``2024`` as a number)."""
+    import yaml
+
+    special = any(c in name for c in ",[]{}:#'\"&*!|>%@`\\\t") or name[:1] in "-? "
+    try:
+        plain = not special and name == name.strip() and yaml.safe_load(name) == name
+    except yaml.YAMLError:
+        plain = False
+    return name if plain else "'" + name.replace("'", "''") + "'"
 
 
 class _Lines:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from eligibility.errors import InputError
@@ -16,6 +17,7 @@ from eligibility.rulebook.rules import RuleBook
 MAX_PART = 40  # characters of the candidate id, and of the name, kept in a file name
 # the names pages are given (``Letters.name``): the row number, then the id and name
 PAGE_NAME = re.compile(r"(\d{6,}|row)(-[^/\\]*)?\.html")
+MARK = b'<meta name="generator" content="eligibility letters">'  # in every page's head
 # what a row says where the report names nothing missing and no next step (a blank row would
 # leave the student guessing); an open question's, beside its step (to settle it), always
 WHY = {
@@ -30,6 +32,7 @@ PAGE = """<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta name="generator" content="eligibility letters">
 <title>{{ title }}</title>
 <style>
 body { font-family: Georgia, serif; max-width: 44em; margin: 2em auto; line-height: 1.45; color: #111; }
@@ -133,9 +136,16 @@ class Letters:
         return self._pathways[key]
 
     @staticmethod
-    def is_page(name: str) -> bool:
-        """Whether a file name is one :meth:`name` gives (an earlier run's page)."""
-        return bool(PAGE_NAME.fullmatch(name))
+    def is_page(path: Path) -> bool:
+        """Whether a file is an earlier run's page: named as :meth:`name` names them, and
+        marked as one in its head (a program's own 202611-summary.html is not)."""
+        if not PAGE_NAME.fullmatch(path.name) or not path.is_file():
+            return False
+        try:
+            with path.open("rb") as handle:
+                return MARK in handle.read(400)
+        except OSError:
+            return False
 
     def name(self, student: Student) -> str:
         """A file name for the student's page: the row number first (so no two are the same,

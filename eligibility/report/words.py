@@ -133,7 +133,8 @@ def lookalike_notes(data: Mapping[str, Any], registry: Registry) -> tuple[str, .
     for index, held in enumerate(data.get("credentials") or ()):
         given = held.get("id") if isinstance(held, Mapping) else None
         meant = registry.lookalike(given) if isinstance(given, str) else None
-        if meant:
+        body = held.get("issuing_body") if isinstance(held, Mapping) else None
+        if meant and (not body or body == registry.body_of(meant)):  # NHA's CBCS is no typo
             notes.append(
                 f"the credential {given} (credentials, entry {index + 1}) is not one these rules"
                 f" know: it is read as written, not as the {meant} (if you hold the {meant},"

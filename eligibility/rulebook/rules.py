@@ -139,8 +139,11 @@ class Node:
         if self.name:
             return self.name
         text = self.text.split(":")[0]
-        if text.endswith(")") and " (" in text:
-            return text[: text.rindex(" (")] if text.count("(") == 1 else text.split(" (")[0]
+        depth = 0
+        for at in range(len(text) - 1, -1, -1) if text.endswith(")") else ():
+            depth += {")": 1, "(": -1}.get(text[at], 0)
+            if depth == 0:  # the parenthesis that opens the one ending the text
+                return text[:at].rstrip() or text
         return text
 
     def walk(self) -> Iterator[Node]:

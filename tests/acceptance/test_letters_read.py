@@ -108,8 +108,10 @@ def test_a_second_run_leaves_only_its_own_letters(tmp_path) -> None:
     first = run(lines[:4])  # the header and three students
     (folder / "notes.txt").write_text("the program's own notes", encoding="utf-8")
     (folder / "index.html").write_text("<p>the program's own page</p>", encoding="utf-8")
+    (folder / "202611-summary.html").write_text("<p>named like a page</p>", encoding="utf-8")
     second = run([lines[0], *lines[2:4]])  # the first student has left: the others move up
     assert len([n for n in first if n.endswith(".html")]) == 3
-    assert {"notes.txt", "index.html"} <= second
-    assert len(second) == 2 + 2  # two letters, and the program's files
-    assert not first & (second - {"notes.txt", "index.html"})  # every page is this run's
+    own = {"notes.txt", "index.html", "202611-summary.html"}
+    assert own <= second
+    assert len(second) == 2 + len(own)  # two letters, and the program's files
+    assert not first & (second - own)  # every page is this run's

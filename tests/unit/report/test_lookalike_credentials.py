@@ -43,6 +43,14 @@ def test_an_id_one_typo_from_a_known_one_is_named(rulebook, given, meant) -> Non
     assert rulebook.registry.lookalike(given) == meant
 
 
+def test_a_credential_of_another_named_body_is_no_typo(rulebook) -> None:
+    nha = {**PROFILE, "credentials": [{"id": "CBCS", "issuing_body": "other", "status": "active"}]}
+    report = check_profile(
+        profile_from_data(nha, "t.yaml"), ["CCS-exam"], date(2026, 12, 6), rulebook=rulebook
+    )
+    assert not any("CBCS" in note for note in report.profile.assumed)
+
+
 def test_check_names_the_credential_it_read_as_written(rulebook) -> None:
     report = check_profile(
         profile_from_data(PROFILE, "t.yaml"), ["CCS-recert"], date(2026, 12, 6), rulebook=rulebook

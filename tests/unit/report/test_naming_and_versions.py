@@ -26,6 +26,9 @@ def test_a_title_drops_only_a_parenthesis_that_ends_the_text() -> None:
     assert _node("A high school diploma (a GED (or its like) counts)").title == (
         "A high school diploma"
     )
+    assert _node("Courses (in person) and a letter (signed)").title == (
+        "Courses (in person) and a letter"
+    )
 
 
 def _check(*args: str) -> str:
