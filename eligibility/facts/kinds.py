@@ -834,7 +834,14 @@ def _cycles(ctx: Context, definition: Definition) -> dict[str, Any]:
         return pools[body]
 
     body_spec = params.get("body_credentials")
-    held_of_body: dict[str, int] = {}  # per body: counted once, not once per credential
+    # per body and day: counted once, not once per credential (their cycles mostly end alike)
+    held_of_body: dict[tuple[str, date], int] = {}
+
+    def held_by(body: str, by: date) -> int:
+        if (body, by) not in held_of_body:
+            held_of_body[body, by] = _body_credentials(ctx, body, body_spec["statuses"], by)
+        return held_of_body[body, by]
+
     out: dict[str, Any] = {}
     for record in sorted(credentials, key=_canonical):  # one credential's records in one order
         cycles = sorted(record.get("recert_cycles", []), key=lambda c: (c["start"], c["end"]))
@@ -857,9 +864,7 @@ def _cycles(ctx: Context, definition: Definition) -> dict[str, Any]:
         for name, window in params["standing"].get("windows", {}).items():
             entry[name] = _window(ctx, params, window, record, done[-1] if done else None)
         if body_spec:
-            if body not in held_of_body:
-                held_of_body[body] = _body_credentials(ctx, body, body_spec["statuses"])
-            entry[body_spec["name"]] = held_of_body[body]
+            entry[body_spec["name"]] = held_by(body, ctx.as_of)
         if ctx.wants(definition, "last"):
             entry["last"] = _cycle(ctx, params, done[-1] if done else None, pooled, own, counted)
         if ctx.wants(definition, "current"):
@@ -870,9 +875,7 @@ def _cycles(ctx: Context, definition: Definition) -> dict[str, Any]:
             if which in entry:  # a credential first held after a cycle ended asks nothing of it
                 cycle = entry[which]
                 by = min(parse(cycle["end"]), ctx.as_of) if cycle["exists"] else ctx.as_of
-                entry[which][body_spec["name"]] = _body_credentials(
-                    ctx, body, body_spec["statuses"], by
-                )
+                entry[which][body_spec["name"]] = held_by(body, by)
         out[cid] = entry
     return out
 

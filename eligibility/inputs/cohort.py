@@ -1168,14 +1168,18 @@ def _csv_records(
 
 
 def _cells_before_quote(line: str, delimiter: str) -> list[str]:
-    """The cells of a line that cannot be parsed, up to the first that opens a quote: read as
-    they are, they name the student of an error row (the cells after it are not trusted)."""
+    """The cells of a line that cannot be parsed, up to the first that opens a quote or is too
+    long for an id or a name: read as they are, they name the student of an error row (the
+    cells after it are not trusted, and the error row must not carry the overlong one)."""
     cells = []
     for cell in line.rstrip("\r\n").split(delimiter):
-        if '"' in cell:
+        if '"' in cell or len(cell) > MAX_WHO:
             break
         cells.append(cell)
     return cells
+
+
+MAX_WHO = 200  # characters: more than any student id or name
 
 
 def _csv_problem(error: csv.Error) -> tuple[str, str]:
