@@ -27,11 +27,11 @@ from eligibility.dates import EARLIEST, LATEST, range_problem
 from eligibility.engine.plan import cached_plan, explain_profile, lapsed_by
 from eligibility.engine.results import KEEPING_KINDS, MET, NOT_APPLICABLE, ProfileReport
 from eligibility.errors import InputError, did_you_mean, place_of
+from eligibility.facts.registry import Registry
 from eligibility.inputs.formatversion import format_note
 from eligibility.inputs.profiles import Profile, load_profile, profile_from_data, read_text
 from eligibility.inputs.yamlio import line_of, parse_text
 from eligibility.report.render import json_document, json_report, text_report
-from eligibility.report.words import lookalike_notes
 from eligibility.rulebook.rules import Policy, RuleBook, load_rulebook
 
 ProfileInput = str | os.PathLike[str] | Mapping[str, Any]
@@ -148,6 +148,24 @@ def check_profile(
     if notes:
         profile = replace(profile, assumed=(*profile.assumed, *notes))
     return ProfileReport(profile, as_of, explicit, results, detailed=bool(selectors))
+
+
+def lookalike_notes(data: Mapping[str, Any], registry: Registry) -> tuple[str, ...]:
+    """A note for each credential of the profile whose id the rules do not know but that is one
+    typo from one they do (``CSS``): read as written, no check counts it as that credential, so
+    a CCS holder would be told the CCS's recertification does not apply, with no word why."""
+    notes = []
+    for index, held in enumerate(data.get("credentials") or ()):
+        given = held.get("id") if isinstance(held, Mapping) else None
+        meant = registry.lookalike(given) if isinstance(given, str) else None
+        body = held.get("issuing_body") if isinstance(held, Mapping) else None
+        if meant and (not body or body == registry.body_of(meant)):  # NHA's CBCS is no typo
+            notes.append(
+                f"the credential {given} (credentials, entry {index + 1}) is not one these rules"
+                f" know: it is read as written, not as the {meant} (if you hold the {meant},"
+                " correct its id)"
+            )
+    return tuple(notes)
 
 
 def lapsed_credentials(

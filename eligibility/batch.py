@@ -34,7 +34,7 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
-from eligibility.api import prepare, resolve_as_of, selectors_of, to_date
+from eligibility.api import lookalike_notes, prepare, resolve_as_of, selectors_of, to_date
 from eligibility.engine.plan import NO_OUTCOME, Assessment, Memo, Outcome, Plan, assess, make_plan
 from eligibility.engine.results import (
     AMBIGUOUS,
@@ -69,7 +69,6 @@ from eligibility.report.render import (
 )
 from eligibility.report.sheets import FORMULA_STARTS, statement
 from eligibility.report.summary import Tally, summary_markdown
-from eligibility.report.words import lookalike_notes
 from eligibility.rulebook.rules import RuleBook
 
 CSV_FIELDS = (

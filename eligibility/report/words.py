@@ -11,10 +11,8 @@ discreet place of the HTML summary, for ``eligibility check --cert``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable
 
-from eligibility.facts.registry import Registry
 from eligibility.report.answerwords import in_words
 from eligibility.rulebook.rules import Check, RuleBook, Version
 
@@ -123,21 +121,3 @@ def review_words(book: RuleBook, review: str) -> str:
 def assumed_words(assumed: str) -> str:
     """The long CSV's ``assumed`` (what reading a row took) with no profile field by its name."""
     return in_words(assumed)
-
-
-def lookalike_notes(data: Mapping[str, Any], registry: Registry) -> tuple[str, ...]:
-    """A note for each credential of the profile whose id the rules do not know but that is one
-    typo from one they do (``CSS``): read as written, no check counts it as that credential, so
-    a CCS holder would be told the CCS's recertification does not apply, with no word why."""
-    notes = []
-    for index, held in enumerate(data.get("credentials") or ()):
-        given = held.get("id") if isinstance(held, Mapping) else None
-        meant = registry.lookalike(given) if isinstance(given, str) else None
-        body = held.get("issuing_body") if isinstance(held, Mapping) else None
-        if meant and (not body or body == registry.body_of(meant)):  # NHA's CBCS is no typo
-            notes.append(
-                f"the credential {given} (credentials, entry {index + 1}) is not one these rules"
-                f" know: it is read as written, not as the {meant} (if you hold the {meant},"
-                " correct its id)"
-            )
-    return tuple(notes)
