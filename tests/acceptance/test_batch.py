@@ -416,12 +416,18 @@ def test_a_csv_header_that_would_lose_a_column_is_refused(tmp_path, old, new, me
     assert f"{source}: line 1: {message}" in result.output
 
 
-def test_a_mapping_must_name_columns_the_export_has_and_may_leave_others_out(tmp_path) -> None:
+def _export_with(tmp_path, header: str, cells: str, renamed: str = "") -> tuple[Path, Path]:
+    """The flat cohort with columns of an export's own after ours (``header``, and ``cells`` on
+    every row), ``renamed`` our coding_start; and where its mapping file goes."""
     source, lines = _flat_cohort(tmp_path)
-    lines[0] = lines[0].replace("coding_start", "JobStart") + ",Email"
-    lines[1:] = [line + ",a@example.org" for line in lines[1:]]
+    lines[0] = lines[0].replace("coding_start", renamed or "coding_start") + header
+    lines[1:] = [line + cells for line in lines[1:]]
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    mapping = tmp_path / "m.yaml"
+    return source, tmp_path / "m.yaml"
+
+
+def test_a_mapping_must_name_columns_the_export_has_and_may_leave_others_out(tmp_path) -> None:
+    source, mapping = _export_with(tmp_path, ",Email", ",a@example.org", renamed="JobStart")
     mapping.write_text("columns: {coding_start: JobStrt}\n", encoding="utf-8")
     result, _ = _batch(tmp_path, source, "--mapping", str(mapping))
     assert result.exit_code == 2
@@ -441,11 +447,9 @@ def test_a_mapping_must_name_columns_the_export_has_and_may_leave_others_out(tmp
 def test_every_unknown_column_is_named_at_once_with_the_ignore_to_paste(tmp_path) -> None:
     """An export has many columns of its own: one run names them all, and the fix is a line
     the mapping file can take as it is."""
-    source, lines = _flat_cohort(tmp_path)
-    lines[0] += ",Email,Advisor: name,Given Name"
-    lines[1:] = [line + ",a@example.org,Dr. Ray,Ana" for line in lines[1:]]
-    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    mapping = tmp_path / "m.yaml"
+    source, mapping = _export_with(
+        tmp_path, ",Email,Advisor: name,Given Name", ",a@example.org,Dr. Ray,Ana"
+    )
     mapping.write_text("columns: {candidate_id: candidate_id}\n", encoding="utf-8")
     result, _ = _batch(tmp_path, source, "--mapping", str(mapping))
     assert result.exit_code == 2

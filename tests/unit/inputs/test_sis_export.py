@@ -5,6 +5,7 @@ for an export read the wrong way (one column where there are many, most rows fai
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -195,11 +196,13 @@ def test_one_list_column_may_have_its_own_separator_and_our_values_any_case(tmp_
     assert [c["id"] for c in data["credentials"]] == ["CPC", "CCA"]
 
 
+def _dated_rows(written: Callable[[int], str]) -> list[str]:
+    """Thirty students, each with the start date ``written`` gives for its number."""
+    return [ROW.replace("S1", f"S{n}").replace("03/15/2019", written(n)) for n in range(30)]
+
+
 def test_most_rows_in_another_format_than_the_mapping_s_say_which_format(tmp_path) -> None:
-    rows = [
-        ROW.replace("S1", f"S{n}").replace("03/15/2019", f"{10 + n % 18}.03.2019")
-        for n in range(30)
-    ]
+    rows = _dated_rows(lambda n: f"{10 + n % 18}.03.2019")
     result, _ = _batch(tmp_path, _export(tmp_path, rows), _mapping(tmp_path))
     assert result.exit_code == 2
     assert (
@@ -213,10 +216,7 @@ def test_most_rows_in_another_format_than_the_mapping_s_say_which_format(tmp_pat
 
 
 def test_a_column_s_own_format_is_the_one_a_fix_changes(tmp_path) -> None:
-    rows = [
-        ROW.replace("S1", f"S{n}").replace("03/15/2019", f"{10 + n % 18}.03.2019")
-        for n in range(30)
-    ]
+    rows = _dated_rows(lambda n: f"{10 + n % 18}.03.2019")
     own = MAPPING.replace('date_format: "%m/%d/%Y"', "date_formats: {coding_start: '%m/%d/%Y'}")
     result, _ = _batch(tmp_path, _export(tmp_path, rows), _mapping(tmp_path, own))
     assert result.exit_code == 2
@@ -225,10 +225,7 @@ def test_a_column_s_own_format_is_the_one_a_fix_changes(tmp_path) -> None:
 
 
 def test_one_mistyped_date_does_not_hide_the_export_s_format(tmp_path) -> None:
-    rows = [
-        ROW.replace("S1", f"S{n}").replace("03/15/2019", f"03/{10 + n % 18}/2019")
-        for n in range(30)
-    ]
+    rows = _dated_rows(lambda n: f"03/{10 + n % 18}/2019")
     rows[7] = rows[7].replace("03/17/2019", "13/45/2019")  # one cell no format reads
     mapping = _mapping(tmp_path, MAPPING.replace('date_format: "%m/%d/%Y"\n', ""))
     result, _ = _batch(tmp_path, _export(tmp_path, rows), mapping)
