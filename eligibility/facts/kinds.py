@@ -1329,7 +1329,6 @@ def _periods(ctx: Context, definition: Definition) -> dict[str, Any]:
     # a credential held without a date could be the earliest: then certification, and with it
     # every period and which CEUs count, is not known
     certified = min(awarded) if awarded and len(awarded) == len(held_records) else None
-    ids = sorted({registry.normalise(r["id"])[0] for r in held_records})
     # when each was first held (None: not given, then no period is known anyway)
     held_since: dict[str, date | None] = {}
     for r in held_records:
@@ -1378,7 +1377,7 @@ def _periods(ctx: Context, definition: Definition) -> dict[str, Any]:
     revoked_after = timedelta(days=params["revoked_after_days"] + 1)
     none = _NO_PERIOD if certified or not held_records else _UNKNOWN_PERIOD
     return {
-        "credentials": len(ids),
+        "credentials": len(held_since),
         "renewal_month": month,
         "certified_on": certified.isoformat() if certified else None,
         # a paid-through date left out reads as paid up, like the membership itself
@@ -1439,8 +1438,8 @@ def _in_time(params: Mapping[str, Any], ceu: Mapping[str, Any], due: date, as_of
 
 def _moves_on(params: Mapping[str, Any], ceu: Mapping[str, Any], due: date, as_of: date) -> bool:
     """Whether a CEU completed in the renewal month of the period due on ``due`` counts toward
-    the next period instead (``renewal_month_either``, AAPC-CEU-5: either period): it did not
-    reach the body in time for its own, and that time has passed."""
+    the next period too (``renewal_month_either``, AAPC-CEU-5: either period): it did not reach
+    the body in time for its own, and that time has passed."""
     day = parse(ceu["completion_date"])
     return (
         bool(params.get("renewal_month_either"))
