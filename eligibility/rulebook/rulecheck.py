@@ -61,7 +61,7 @@ STANDARD_OPERATORS = frozenset(
 # here needs a line in docs/lint.md saying why it is safe.
 ALLOWED_EXTENSIONS: frozenset[str] = frozenset()
 ITERATORS = frozenset({"map", "filter", "reduce", "all", "some", "none"})
-PLACEHOLDERS = ("{credential}", "{name}", "{apprentice}")
+PLACEHOLDERS = ("{credential}", "{name}", "{called}", "{apprentice}")
 FIX_PLACEHOLDER = "{missing}"  # in a fix: the parts the condition lacks (report/explain.py)
 FIXES = ("fix", "fix_unsure")  # a condition's words for what to do: may name facts and {missing}
 STANDINGS = ("at risk", "inactive", "revoked")  # what a keeping check's standing.not_met gives

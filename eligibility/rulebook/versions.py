@@ -224,14 +224,16 @@ def numbered(versions: list[dict[str, Any] | None]) -> Iterator[tuple[int, dict[
 
 
 def fill(value: Any, entry: Mapping[str, Any]) -> Any:
-    """``value`` with {credential}, {name} and {apprentice} replaced by ``entry``'s values."""
+    """``value`` with {credential}, {name}, {called} and {apprentice} replaced by ``entry``'s
+    values; {called} is what text calls the credential, its id unless the entry says."""
     if isinstance(value, str):
         for key, field_name in (
             ("{credential}", "id"),
             ("{name}", "name"),
+            ("{called}", "called"),
             ("{apprentice}", "apprentice"),
         ):
-            value = value.replace(key, entry.get(field_name) or "")
+            value = value.replace(key, entry.get(field_name) or entry["id"] * (key == "{called}"))
         return value
     if isinstance(value, list):
         return [fill(item, entry) for item in value]
