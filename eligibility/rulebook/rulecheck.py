@@ -36,7 +36,9 @@ from eligibility.rulebook.versions import (
     CONDITIONS,
     FACT_PLACEHOLDER,
     STANDING_PLACEHOLDER,
+    expanded,
     fact_placeholders,
+    find_condition,
     numbered,
 )
 
@@ -215,6 +217,74 @@ class _Found:
             )
             for (where, code, message), (level, fix, hint) in self.items.items()
         ]
+
+
+def left_behind(file: str, text: str, versions: list[dict[str, Any]]) -> list[Problem]:
+    """A change that moves a threshold (24 -> 18 months) in one condition of a version written
+    as ``changes``, while a condition beside it with the same unit still reads the old number:
+    the repeats a body's number has (letters for the 24 months, letters that can still be had
+    for them) must move together, or the new version asks for both numbers at once."""
+    found = _Found(None, file, text)
+
+    def refuse(where: list, problem: str, fix: str) -> None:
+        raise InputError(file, None, problem, fix)
+
+    try:
+        whole = expanded(versions, refuse)
+    except InputError:
+        return []  # the loader's own message says what is wrong with the file
+    done: dict[str, dict[str, Any]] = {}
+    for vi, version in enumerate(versions):
+        changes = version.get("changes", []) if "extends" in version else []
+        base = done.get(version.get("extends", ""))
+        done[version["id"]] = whole[vi]
+        if base is None:
+            continue
+        moved = {
+            (name, change["condition"])
+            for change in changes
+            if "condition" in change and "logic" in change
+            for name in _named_checks(change)
+        }
+        behind: dict[tuple[str, str], tuple[int, dict[str, None], dict[str, None]]] = {}
+        for ci, change in enumerate(changes):
+            if "condition" not in change or "logic" not in change:
+                continue
+            for name in _named_checks(change):
+                old_check = next((c for c in base["checks"] if c["id"] == name), None)
+                new_check = next((c for c in whole[vi]["checks"] if c["id"] == name), None)
+                located = find_condition(old_check, change["condition"]) if old_check else None
+                if new_check is None or located is None or located[0] is None:
+                    continue
+                siblings, node = located
+                old = set(_numbers_in(node.get("logic"))) - set(_numbers_in(change["logic"]))
+                for sibling in siblings:
+                    if sibling is node or (name, sibling.get("id")) in moved:
+                        continue
+                    now = find_condition(new_check, sibling.get("id", ""))
+                    kept = old & set(_numbers_in(now[1].get("logic"))) - {0, 1} if now else set()
+                    if kept and sibling.get("unit") == node.get("unit"):
+                        said = ", ".join(_number(n) for n in sorted(kept))
+                        _, conditions, checks = behind.setdefault(
+                            (sibling["id"], said), (ci, {}, {})
+                        )
+                        conditions[change["condition"]] = checks[name] = None
+        for (sibling_id, said), (ci, conditions, checks) in behind.items():
+            found.add(
+                WARNING,
+                "threshold-left-behind",
+                ["versions", vi, "changes", ci],
+                f"{sibling_id} still reads {said} in {' and '.join(checks)}, where"
+                f" {' and '.join(conditions)} beside it no longer do",
+                f"change {sibling_id} too (its text and logic), or allow this warning if it"
+                " must keep the old number",
+            )
+    return found.problems()
+
+
+def _named_checks(change: Mapping[str, Any]) -> list[str]:
+    named = change.get("check", [])
+    return [named] if isinstance(named, str) else list(named)
 
 
 # --- one file -----------------------------------------------------------------------------

@@ -130,7 +130,7 @@ def _apply_to(
         else:
             check.update(fields)
         return
-    found = _find(check, change["condition"])
+    found = find_condition(check, change["condition"])
     if found is None:
         fail(
             [*where, "condition"],
@@ -164,7 +164,7 @@ def _roots(check: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
     yield from (check[part] for part in ("requires", "recommends") if part in check)
 
 
-def _find(check: Mapping[str, Any], ident: str) -> tuple[list | None, dict] | None:
+def find_condition(check: Mapping[str, Any], ident: str) -> tuple[list | None, dict] | None:
     """(the list holding it, or None for a top condition; the condition) for ``ident``."""
     stack: list[tuple[list | None, dict]] = [(None, root) for root in _roots(check)]
     while stack:

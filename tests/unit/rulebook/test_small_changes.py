@@ -352,3 +352,33 @@ def test_a_fact_of_two_kinds_is_told_so(tmp_path):
         load_rulebook(str(rules))
     assert refused.value.problem == "gives value and count: only one may be given"
     assert refused.value.fix.startswith("keep one of: value, count")
+
+
+def test_lint_names_a_threshold_left_behind_beside_a_moved_one(tmp_path):
+    """Option 1's 24 months are in three conditions; moving two leaves the new version asking
+    for 18 and 24 at once (letters that can still be had for 24 months), which no answer or
+    test shows unless the profile has an employer that can no longer verify."""
+    from eligibility.lint import lint_rules
+
+    rules = _copy(tmp_path)
+    _end_current(rules)
+    _add_version(rules, EIGHTEEN_MONTHS)
+    found = [p for p in lint_rules(str(rules)).problems if p.code == "threshold-left-behind"]
+    assert {(p.level, p.path) for p in found} == {("warning", "$.versions[1].changes[0]")}
+    told = {p.message.split(" still")[0]: p for p in found}
+    assert set(told) == {"option-1-letters", "option-1-can-document"}
+    problem = told["option-1-can-document"]
+    assert "still reads 24 in {credential}-full, where option-1-experience" in problem.message
+    assert "change option-1-can-document" in problem.fix
+    _edit(  # the other two moved as well: nothing is left behind
+        rules,
+        '        logic: {">=": [{var: experience.aapc_months}, 18]}\n',
+        '        logic: {">=": [{var: experience.aapc_months}, 18]}\n'
+        '      - check: "{credential}-full"\n'
+        "        condition: option-1-letters\n"
+        '        logic: {">=": [{var: experience.aapc_documented_months}, 18]}\n'
+        '      - check: "{credential}-full"\n'
+        "        condition: option-1-can-document\n"
+        '        logic: {">=": [{var: experience.aapc_verifiable_months}, 18]}\n',
+    )
+    assert not [p for p in lint_rules(str(rules)).problems if p.code == "threshold-left-behind"]
