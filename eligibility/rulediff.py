@@ -478,7 +478,11 @@ def _version_entries(old: RuleBook, new: RuleBook) -> list[Entry]:
             note(key, new, version, _version_lines(before[key], version))
             continue
         same_credential = {k[1]: v for k, v in before.items() if k[0] == key[0]}
-        earlier = _predecessor(version, same_credential)
+        # a credential has versions of different checks (its exam, its renewal): a new
+        # version follows one of the checks it answers
+        own = {c.id for c in version.checks}
+        same_checks = {k: v for k, v in same_credential.items() if own & {c.id for c in v.checks}}
+        earlier = _predecessor(version, same_checks or same_credential)
         lines = [f"added: {_version_words(version)}"]
         if earlier is not None:
             changes = _version_lines(same_credential[earlier], version, dates=False)

@@ -499,3 +499,25 @@ def test_without_as_of_each_student_is_compared_on_their_own_date(tmp_path):
     assert found["early first"], "the recipe should change someone's answer on the later date"
     assert found["early first"] == found["early last"]
     assert {day for _, _, day in found["early first"]} == {str(LATER)}
+
+
+def test_a_new_version_is_compared_with_the_version_of_its_own_checks(tmp_path):
+    """A credential has versions of different checks (CPC: its apprenticeship rules, its exam,
+    its renewal); a new renewal version follows the renewal version, not another that happens
+    to be in force on its first day."""
+    rules = copy_rules(tmp_path)
+    path = rules / "aapc" / "renewal.yaml"
+    text = path.read_text(encoding="utf-8")
+    ends = "      from: null\n      note: The CEU table is the newest seen"
+    assert ends in text
+    text = text.replace(ends, ends.replace("null\n", "null\n      until: 2027-06-30\n"), 1)
+    path.write_text(
+        text.rstrip("\n")
+        + "\n  - id: AAPC-RENEWAL-2027\n    extends: AAPC-RENEWAL-2023\n    version: '2027.1'\n"
+        "    in_force: {from: 2027-07-01}\n",
+        encoding="utf-8",
+    )
+    result = run("diff", RULES, rules)
+    assert result.exit_code == 1, result.output  # rules differ
+    follows = re.findall(r"follows (\S+?)[;,]", result.output)
+    assert follows and set(follows) == {"AAPC-RENEWAL-2023"}, result.output
