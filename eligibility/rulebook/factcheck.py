@@ -49,7 +49,7 @@ from eligibility.rulebook.rulecheck import (
     internal_ids,
     registered_source,
 )
-from eligibility.rulebook.versions import numbered
+from eligibility.rulebook.versions import fact_placeholders, numbered
 
 # Operators beyond standard JsonLogic that fact files may use (docs/lint.md says why each is
 # safe). Rules may not: their logic is exported to other engines; a fact file's never is.
@@ -657,9 +657,11 @@ def _unread(
                     for part in ("requires", "recommends"):
                         for node, _ in _conditions(check[part], []) if part in check else ():
                             _reads_in(node.get("logic"), reads)
+                            _reads_in(node.get("fix_when"), reads)
                             reads.update(
                                 node.get(f) or "" for f in ("details", "shown_if", "hidden_if")
                             )
+                            reads.update(fact_placeholders(node.get("fix") or ""))
                             unless = (node.get("assumes") or {}).get("unless")
                             if isinstance(unless, str):
                                 reads.add(unless)
