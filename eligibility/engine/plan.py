@@ -1198,11 +1198,13 @@ class _Context:
             )
             day = self.pathway_met_on(node, assumptions, run, lapsed)
             if day is not None and (best is None or day < best.day):
+                now = day == self.plan.as_of
                 best = EligibleBy(
                     day,
                     node,
-                    any(n.grows for n in node.walk()),
+                    not now and any(n.grows for n in node.walk()),
                     tuple(dict.fromkeys(a.assuming for a in assumptions)),  # type: ignore[union-attr]
+                    now,
                 )
         return best
 
@@ -1875,10 +1877,15 @@ class _Context:
                 lapsed,
                 shared,
                 only,
+                same_profile=not redate,
             )
             return _holds(node, facts)
 
-        found = self.scratch[key] = first_day(met_on, self.plan.as_of)
+        # a record re-dated today may be all it takes (a letter re-issued now for the months
+        # worked by now): then it is met today, not on the first day searched after it
+        today = bool(redate) and met_on(self.plan.as_of)
+        found = self.plan.as_of if today else first_day(met_on, self.plan.as_of)
+        self.scratch[key] = found
         return found
 
     def marked(self, check: _CheckPlan, ambiguous: Ambiguous) -> dict[str, tuple]:

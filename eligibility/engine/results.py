@@ -146,6 +146,9 @@ class EligibleBy:
     pathway: Node  # the pathway met on that day
     jobs_continue: bool  # it rests on experience that grows while the current jobs go on
     assuming: tuple[str, ...] = ()  # the rules' other assumptions (``closes_with_time``), in words
+    # met on the date itself once the records the assumptions name are re-dated to it (a letter
+    # re-issued now for the months already worked): nothing to wait for
+    now: bool = False
 
 
 # the standings a keeping check's rules give, in the order a credential goes through them

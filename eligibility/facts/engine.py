@@ -225,6 +225,7 @@ def rederive_each(
     lapsed: frozenset[str] = frozenset(),
     shared: dict[Any, Any] | None = None,
     only: Collection[str] | None = None,
+    same_profile: bool = True,
 ) -> list[dict[str, Any]]:
     """``facts`` with only the facts of ``groups`` derived again, under each policy assignment of
     ``variants`` (the policies in effect replaced). The same as :func:`derive` when the other
@@ -238,7 +239,9 @@ def rederive_each(
     shared = {} if shared is None else shared
     wanted = tuple(dict.fromkeys(groups))
     chosen = book.of_groups(wanted, only)
-    same_day = facts.get("as_of") == as_of.isoformat()
+    # ``same_profile`` false: ``profile`` is not the one ``facts`` were derived from (a letter
+    # re-dated), so nothing of those groups is kept, even on the same day
+    same_day = same_profile and facts.get("as_of") == as_of.isoformat()
     before = facts.get("policies") or {}
     out = []
     for policies in variants:
@@ -280,9 +283,12 @@ def rederive(
     lapsed: frozenset[str] = frozenset(),
     shared: dict[Any, Any] | None = None,
     only: Collection[str] | None = None,
+    same_profile: bool = True,
 ) -> dict[str, Any]:
     """:func:`rederive_each` for one policy assignment."""
-    return rederive_each(facts, groups, profile, as_of, [policies], book, lapsed, shared, only)[0]
+    return rederive_each(
+        facts, groups, profile, as_of, [policies], book, lapsed, shared, only, same_profile
+    )[0]
 
 
 def _place(facts: dict[str, Any], definition: Definition, value: Any) -> None:

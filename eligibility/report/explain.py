@@ -214,10 +214,12 @@ def eligible_sentence(eligible: EligibleBy | None, name_pathway: bool = True) ->
     ask for your letter to be re-issued then." ``name_pathway``: the check has several."""
     if eligible is None:
         return None
-    text = f"Eligible by {eligible.day.isoformat()}"
+    text = "Eligible now" if eligible.now else f"Eligible by {eligible.day.isoformat()}"
     if name_pathway:
         text += f" ({eligible.pathway.text})"
     conditions = ([JOBS_CONTINUE] if eligible.jobs_continue else []) + list(eligible.assuming)
+    if conditions and not eligible.jobs_continue:
+        conditions[0] = f"you {conditions[0]}"  # "if you ask for your letter to be re-issued"
     if conditions:
         text += " if " + and_list(conditions)
     return text + "."

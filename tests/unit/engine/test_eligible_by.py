@@ -51,9 +51,9 @@ def holds(node, facts) -> bool:
 
 
 def first_days(book, checks, data, lapsed) -> dict[str, date | None]:
-    """Per check: the first day after the evaluation date, up to the horizon, on which it
+    """Per check: the first day from the evaluation date on, up to the horizon, on which it
     applies and is met (None: on none), each day's facts derived afresh (only those the checks
-    read)."""
+    read). The evaluation date itself too: a letter re-issued that day may be all it takes."""
     policies = book.default_policies()
     reads = [
         read
@@ -64,7 +64,7 @@ def first_days(book, checks, data, lapsed) -> dict[str, date | None]:
     ] + [read for check in checks if check.applies_logic for read in check.applies_logic.reads]
     only = book.facts.definitions_reading(reads)
     found: dict[str, date | None] = dict.fromkeys(check.id for check in checks)
-    day = AS_OF
+    day = AS_OF - timedelta(days=1)
     while day < HORIZON and None in found.values():
         day += timedelta(days=1)
         facts = derive(redated(data, day), day, policies, book.facts, lapsed, only=only)
