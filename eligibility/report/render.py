@@ -802,6 +802,7 @@ def _result_json(e: Explanation, rules_dir: str | None, lean: bool = False) -> d
     (``$defs/lean_result``), the rule versions by id, what the header holds left out."""
     r = e.result
     check = r.check
+    asked = (e.policies, r.version.body if r.version is not None else None)
     about: dict[str, Any] = {
         "check": r.check_id,
         "credential": r.version.credential if r.version else None,
@@ -844,8 +845,8 @@ def _result_json(e: Explanation, rules_dir: str | None, lean: bool = False) -> d
         **({} if lean else _version_and_policies(r, rules_dir)),
         "closest": e.closest.node.id if e.closest else None,
         "eligible_by": _eligible_json(e),
-        "requires": _node_json(r.requires, lean) if r.requires else None,
-        "recommends": _node_json(r.recommends, lean) if r.recommends else None,
+        "requires": _node_json(r.requires, lean, asked) if r.requires else None,
+        "recommends": _node_json(r.recommends, lean, asked) if r.recommends else None,
         "actions": [{"steps": list(a.steps), "completes": list(a.completes)} for a in e.actions],
         "other_readings": [
             {
@@ -925,10 +926,13 @@ def _version_json(version: Version, rules_dir: str | None) -> dict[str, Any]:
     }
 
 
-def _node_json(result: NodeResult, lean: bool = False) -> dict[str, Any]:
+def _node_json(
+    result: NodeResult, lean: bool = False, asked: tuple[Mapping[str, Any], str | None] = ({}, None)
+) -> dict[str, Any]:
     """A condition and its outcome (``$defs/node``); ``lean``: without what the condition says
     whoever is checked (its words, kind, measure, unit and sources: in the header), null
-    fields and empty lists left out (``$defs/lean_node``)."""
+    fields and empty lists left out (``$defs/lean_node``). ``asked``: the open policies and
+    the body that settles them, so that a fix names the question as the text answer does."""
     node = result.node
     out: dict[str, Any] = (
         {"id": node.id, "status": result.status}
@@ -949,7 +953,7 @@ def _node_json(result: NodeResult, lean: bool = False) -> dict[str, Any]:
             missing=[
                 {"fact": f, "supply": dict(result.node.supply).get(f)} for f in result.missing
             ],
-            fix=step(result) if result.status != MET else None,
+            fix=step(result, *asked) if result.status != MET else None,
         )
         if result.found_range is not None:  # what was found depends on what is not known
             out["found_range"] = list(result.found_range)
@@ -976,5 +980,5 @@ def _node_json(result: NodeResult, lean: bool = False) -> dict[str, Any]:
     if node.warning and not lean:  # lean: the header's conditions say so
         out["warning"] = True
     if node.kind != "leaf":
-        out["children"] = [_node_json(child, lean) for child in result.children]
+        out["children"] = [_node_json(child, lean, asked) for child in result.children]
     return _leaner(out, ("found", "needed")) if lean else out
