@@ -206,6 +206,18 @@ def _impact_lines(impact: Impact, rules: RuleDiff) -> list[str]:
     ]
     if not impact.groups:
         lines.append("No student's answer changes.")
+        later = [(d, ids) for d, ids in rules.starts if not impact.as_of or d > impact.as_of]
+        if later:  # a version begun after the date compared answers no one yet
+            day, ids = later[0][0].isoformat(), later[0][1]
+            many = len(ids) > 1
+            lines += [
+                "",
+                f"The new version{'s' if many else ''} {', '.join(ids)} begin{'' if many else 's'}"
+                f" on {day}: a student answered on an earlier day is answered by the rules in"
+                f" force before {'them' if many else 'it'}. To see whom"
+                f" {'they' if many else 'it'} will affect, run the comparison again with"
+                f" --as-of {day}.",
+            ]
     else:
         answers = impact.changed_answers
         lines.append(

@@ -119,6 +119,9 @@ class RuleDiff:
     old: str
     new: str
     entries: tuple[Entry, ...]
+    # the first days of the versions the new book adds, each with its ids: a cohort compared
+    # before them shows no change, and whom they will affect is seen on that day
+    starts: tuple[tuple[date, tuple[str, ...]], ...] = ()
 
     @property
     def same(self) -> bool:
@@ -140,7 +143,17 @@ def diff_rulebooks(old: RuleBook, new: RuleBook) -> RuleDiff:
         *_other_entries(old, new),
     ]
     entries.sort(key=lambda entry: SECTIONS.index(entry.section))  # stable: book order kept
-    return RuleDiff(old.directory, new.directory, tuple(entries))
+    before = _versions(old)
+    starts: dict[date, dict[str, None]] = {}
+    for key, version in _versions(new).items():
+        if key not in before and version.valid_from is not None:
+            starts.setdefault(version.valid_from, {})[version.id] = None
+    return RuleDiff(
+        old.directory,
+        new.directory,
+        tuple(entries),
+        tuple((day, tuple(ids)) for day, ids in sorted(starts.items())),
+    )
 
 
 # --- checks ------------------------------------------------------------------------------------

@@ -521,3 +521,17 @@ def test_a_new_version_is_compared_with_the_version_of_its_own_checks(tmp_path):
     assert result.exit_code == 1, result.output  # rules differ
     follows = re.findall(r"follows (\S+?)[;,]", result.output)
     assert follows and set(follows) == {"AAPC-RENEWAL-2023"}, result.output
+
+
+def test_a_version_begun_after_the_date_compared_says_when_to_compare(tmp_path):
+    """A change from 2027-01-01 compared on an earlier day changes no answer: the report says
+    when it begins and how to see whom it will affect, and that day shows them."""
+    new = copy_rules(tmp_path)
+    threshold_from_a_date(new)
+    cohort = ROOT / "fixtures" / "profiles"
+    before = run("diff", RULES, new, "--cohort", cohort, "--as-of", "2026-12-31")
+    assert "No student's answer changes." in before.stdout
+    assert "AAPC-2027 begins on 2027-01-01" in before.stdout
+    assert "run the comparison again with --as-of 2027-01-01" in before.stdout
+    after = run("diff", RULES, new, "--cohort", cohort, "--as-of", "2027-01-01")
+    assert "begins on" not in after.stdout
