@@ -16,19 +16,20 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from eligibility.api import check_profile, parse_policies
-from eligibility.engine.results import CheckResult, NodeResult
+from eligibility.engine.results import MET, CheckResult, NodeResult, closest_pathway, lacking_leaves
 from eligibility.errors import InputError, did_you_mean, fault, place_of
 from eligibility.inputs.profiles import Profile, load_profile, profile_from_data, read_text
 from eligibility.inputs.validation import validate
 from eligibility.inputs.yamlio import parse_text, value_lines
 from eligibility.report.explain import Explanation, explain
 from eligibility.report.render import explanation_text
+from eligibility.resources import data_dir
 from eligibility.rulebook.rulecheck import is_number_text
 from eligibility.rulebook.rules import REFERENCE_FILES, TESTS_FOLDER, RuleBook
 
@@ -119,6 +120,8 @@ class Outcome:
     passed: bool
     actual: Any
     note: str | None = None  # why there is nothing to compare, in words
+    # for an answer other than expected: the conditions that decided it, and how to see it all
+    why: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -341,7 +344,7 @@ def _judge_run(case: Case, run: Run, book: RuleBook) -> list[Outcome]:
         if expectation.aspect in TEXT_ASPECTS:
             outcomes.append(_said(expectation, explanation_text(report, explanation)))
         else:
-            outcomes.append(_judge(case, expectation, result, explanation))
+            outcomes.append(_judge(case, expectation, result, explanation, book.directory))
     return outcomes
 
 
@@ -395,11 +398,20 @@ def _selected(case: Case, expectation: Expectation, book: RuleBook) -> tuple[str
 
 
 def _judge(
-    case: Case, expectation: Expectation, result: CheckResult, explanation: Explanation
+    case: Case,
+    expectation: Expectation,
+    result: CheckResult,
+    explanation: Explanation,
+    rules: str = "",
 ) -> Outcome:
     aspect, expected = expectation.aspect, expectation.expected
     if aspect == "status":
-        return _compared(expectation, result.status)
+        judged = _compared(expectation, result.status)
+        return (
+            judged
+            if judged.passed
+            else replace(judged, why=_deciding(case, expectation, result, rules))
+        )
     if aspect == "standing":
         return _compared(expectation, result.standing)
     if aspect == "version":
@@ -433,7 +445,57 @@ def _judge(
         "shortfall": node.shortfall,
         "reached_on": node.reached_on.isoformat() if node.reached_on else None,
     }[aspect]
-    return _compared(expectation, actual)
+    judged = _compared(expectation, actual)
+    if aspect in ("conditions", "default_status") and not judged.passed:
+        judged = replace(judged, why=_deciding(case, expectation, result, rules, node))
+    return judged
+
+
+def _deciding(
+    case: Case,
+    expectation: Expectation,
+    result: CheckResult,
+    rules: str,
+    node: NodeResult | None = None,
+) -> tuple[str, ...]:
+    """The conditions that decided an answer other than expected, as found and needed (a met
+    one: the pathway that met it; else what its closest pathway lacks), and the command that
+    shows the whole answer."""
+    tree = node or result.requires
+    lines = []
+    if tree is not None:
+        if tree.status == MET:
+            pathways = tree.children if tree.node.kind == "any" else (tree,)
+            met = next((p for p in pathways if p.status == MET), tree)
+            leaves = [n for n in _walk(met) if not n.children and n.status == MET]
+            lines.append(f"met through {met.node.id}")
+        else:
+            closest = closest_pathway(tree) or tree
+            leaves = lacking_leaves(closest, settle=True) if closest.children else [closest]
+            lines.append(f"closest: {closest.node.id}")
+        lines += [f"  {_found(leaf)}" for leaf in leaves[:6]]
+    run = next(r for r in case.runs if r.number == expectation.run)  # the policies it sets
+    command = (
+        f"eligibility check {case.profile.source} --cert {result.check_id}"
+        f" --as-of {result.as_of.isoformat()}"
+        + "".join(f" --policy {k}={v}" for k, v in run.policies.items())
+        + (
+            f" --rules {rules}"
+            if rules and Path(rules).resolve() != data_dir("rules").resolve()
+            else ""
+        )
+    )
+    return (*lines, f"see the whole answer: {command}")
+
+
+def _found(leaf: NodeResult) -> str:
+    """'option-1-letters: not met (found 14.7, needed 24)'."""
+    numbers = ", ".join(
+        f"{name} {_value('found', value)}"
+        for name, value in (("found", leaf.found), ("needed", leaf.needed))
+        if value is not None
+    )
+    return f"{leaf.node.id}: {_words(leaf.status)}" + (f" ({numbers})" if numbers else "")
 
 
 def _compared(expectation: Expectation, actual: Any) -> Outcome:
@@ -548,6 +610,10 @@ def _failure(file: str, outcome: Outcome, run: Run) -> str:
         f"  {where}: {subject}{context}: {_ASPECT_WORDS[e.aspect]}\n"
         f"      expected: {wanted}\n"
         f"      actual:   {got}"
+        + "".join(
+            f"\n      {'why:' if not n else ''}{' ' * (6 if not n else 10)}{line}"
+            for n, line in enumerate(outcome.why)
+        )
     )
 
 

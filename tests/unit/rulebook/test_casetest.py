@@ -124,6 +124,30 @@ def test_a_wrong_expectation_fails_with_its_file_line_expected_and_actual(rules_
     assert " passed, 1 failed (1 of " in summary and "could not be run" not in summary
 
 
+def test_an_answer_other_than_expected_names_the_conditions_that_decided_it(tmp_path) -> None:
+    """Not just "expected met, actual not met": what the closest pathway lacks, found and
+    needed, and the command that shows the whole answer, with the run's date and policies."""
+    path = case(
+        tmp_path,
+        "CPC-A-removal: {status: met}",
+        more="policies: {part_time_counting: fte40}\n",
+    )
+    result = run(path)
+    assert result.exit_code == 1, result.output
+    assert (
+        "      expected: met\n      actual:   not met\n      why:      closest: option-2\n"
+        in result.stdout
+    )
+    assert "option-2-course: not met (found 78, needed 80)" in result.stdout
+    assert (
+        f"see the whole answer: eligibility check {HANA} --cert CPC-A-removal"
+        " --as-of 2026-11-22 --policy part_time_counting=fte40\n" in result.stdout
+    )
+    met = run(case(tmp_path, "CPC-exam: {status: not_met}", name="met.yaml"))
+    assert "why:      met through sit\n" in met.stdout
+    assert "aapc-membership: met" in met.stdout
+
+
 def test_a_further_run_is_named_with_its_date_and_policies(tmp_path) -> None:
     path = case(
         tmp_path,
