@@ -30,7 +30,7 @@ from typing import Any
 import orjson
 
 from eligibility.errors import InputError, closest, place_of
-from eligibility.inputs.yamlio import locator
+from eligibility.inputs.yamlio import locator, parse_text
 from eligibility.rulebook.versions import (
     BECAUSE_PLACEHOLDER,
     CONDITIONS,
@@ -40,6 +40,7 @@ from eligibility.rulebook.versions import (
     fact_placeholders,
     find_condition,
     numbered,
+    written_at,
 )
 
 ERROR, WARNING = "error", "warning"
@@ -180,6 +181,26 @@ class RuleFile:
     def locate(self) -> Callable[[Sequence[str | int]], int | None]:
         return locator(self.text)
 
+    def written(self, where: Sequence[str | int]) -> Sequence[str | int]:
+        """Where the file wrote what ``where`` names in the versions as filled in: a version
+        written as ``changes`` has its checks from its changes and the version it extends."""
+        if len(where) < 4 or where[0] != "versions" or where[2] != "checks":
+            return where
+        versions = self._written[0]
+        if not isinstance(where[1], int) or "extends" not in versions[where[1]]:
+            return where
+        return written_at(versions, self._written[1], where)
+
+    @cached_property
+    def _written(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The versions as written and as expanded (read again: only a problem needs them)."""
+        versions = parse_text(self.text, self.file).get("versions") or []
+
+        def refuse(where: list, problem: str, fix: str) -> None:
+            raise InputError(self.file, None, problem, fix)
+
+        return versions, expanded(versions, refuse)
+
 
 def refuse(problems: Iterable[Problem]) -> None:
     """Raise the first error among ``problems`` as an :class:`InputError`."""
@@ -204,7 +225,11 @@ class _Found:
         fix: str,
         suggestion: str | None = None,
     ) -> None:
-        # a file shared by several credentials repeats each mistake once per credential
+        # a file shared by several credentials repeats each mistake once per credential, and a
+        # version written as changes repeats the mistakes of what it copies: each is told once,
+        # where it is written
+        if self.rule_file is not None:
+            where = self.rule_file.written(where)
         self.items.setdefault((tuple(where), code, message), (level, fix, suggestion))
 
     def problems(self) -> list[Problem]:

@@ -15,7 +15,7 @@ list keeps the file's order, so a version's place (``versions[3]``) is the same 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 # fields of a change that say what it is about, not what it sets
@@ -158,6 +158,78 @@ def _apply_to(
             for shape in _CONDITION_SHAPES:
                 node.pop(shape, None)
         node.update(fields)
+
+
+def written_at(
+    versions: list[dict[str, Any]], whole: list[dict[str, Any]], where: Sequence[str | int]
+) -> list[str | int]:
+    """The place in the file that wrote what ``where`` names in the versions as expanded
+    (``whole``, from ``versions`` as written): in a version written as ``changes``, a check's
+    field comes from the change that gave it, or else from the version it extends (followed
+    as far back as it goes). Other places are their own."""
+    place = list(where)
+    if len(place) < 4 or place[0] != "versions" or place[2] != "checks":
+        return place
+    index, number = place[1], place[3]
+    if not isinstance(index, int) or not isinstance(number, int) or index >= len(versions):
+        return place
+    version = versions[index]
+    if "extends" not in version:
+        return place
+    try:
+        check = whole[index]["checks"][number]
+    except (IndexError, KeyError, TypeError):
+        return place
+    # the deepest condition on the way, and the path below it
+    condition, rest, value = check, place[4:], check
+    for depth, key in enumerate(place[4:]):
+        try:
+            value = value[key]
+        except (IndexError, KeyError, TypeError):
+            break
+        if isinstance(value, dict) and "id" in value and key != "add":
+            condition, rest = value, place[5 + depth :]
+    changes = version.get("changes", [])
+    for at in reversed(range(len(changes))):
+        change = changes[at]
+        here = ["versions", index, "changes", at]
+        if change.get("add_check", {}).get("id") == check["id"]:
+            return [*here, "add_check", *place[4:]]
+        named = change.get("check", [])
+        if check["id"] not in ([named] if isinstance(named, str) else named):
+            continue
+        own = change.get("condition") == (None if condition is check else condition["id"])
+        if own and rest and rest[0] in change:
+            return [*here, *rest]
+        if condition is not check and change.get("add", {}).get("id") == condition["id"]:
+            return [*here, "add", *rest]
+    earlier = next(
+        (n for n, v in enumerate(versions[:index]) if v.get("id") == version["extends"]), None
+    )
+    if earlier is None:
+        return place
+    same = next((n for n, c in enumerate(whole[earlier]["checks"]) if c["id"] == check["id"]), None)
+    if same is None:
+        return place
+    below = [] if condition is check else _path_to(whole[earlier]["checks"][same], condition["id"])
+    if below is None:
+        return place
+    return written_at(versions, whole, ["versions", earlier, "checks", same, *below, *rest])
+
+
+def _path_to(check: Mapping[str, Any], ident: str) -> list[str | int] | None:
+    """The path from ``check`` to its condition ``ident``."""
+    stack: list[tuple[list[str | int], Mapping[str, Any]]] = [
+        ([part], check[part]) for part in ("requires", "recommends") if part in check
+    ]
+    while stack:
+        path, node = stack.pop()
+        if node.get("id") == ident:
+            return path
+        for shape in ("all", "any"):
+            for n, child in enumerate(node.get(shape) or ()):
+                stack.append(([*path, shape, n], child))
+    return None
 
 
 def _roots(check: Mapping[str, Any]) -> Iterator[dict[str, Any]]:

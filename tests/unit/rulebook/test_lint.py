@@ -927,3 +927,46 @@ def test_a_misspelt_credential_in_a_fact_path_is_offered_no_path_with_a_star(tmp
     edit(directory, "ahima/cca.yaml", "{var: experience.ahima_months}", "{var: recert.CCX.statuz}")
     found = [p for p in lint_rules(str(directory)).problems if p.code == "unknown-fact"]
     assert found and all("*" not in (p.suggestion or "") for p in found)
+
+
+def test_a_mistake_in_a_version_written_as_changes_is_told_once_where_it_is_written(tmp_path):
+    """A change made to two checks, and a version that copies another, are still one place in
+    the file: the change's own line and path, once; a copied condition's problem is the copied
+    one's, so the allow comment written there holds for the copy too."""
+    directory = copy_of_rules(tmp_path)
+    edit(
+        directory,
+        "aapc/cpc-coc.yaml",
+        "      from: 2023-01-01\n",
+        "      from: 2023-01-01\n      until: 2027-06-30\n",
+    )
+    edit(
+        directory,
+        "aapc/cpc-coc.yaml",
+        "  - id: AAPC-2019\n",
+        "  - id: AAPC-2027\n    extends: AAPC-2023\n    version: '2027.1'\n"
+        "    in_force: {from: 2027-07-01}\n    changes:\n"
+        '      - check: ["{credential}-full", "{apprentice}-removal"]\n'
+        "        condition: option-1-experience\n"
+        '        logic: {">=": [{var: experience.aapc_month}, 24]}\n'
+        "  - id: AAPC-2019\n",
+    )
+    report = lint_rules(str(directory))
+    wrong = [p for p in report.problems if "aapc_month'" in p.message]
+    assert len(wrong) == 1, "\n".join(map(str, wrong))
+    file = directory / "aapc" / "cpc-coc.yaml"
+    lines = file.read_text(encoding="utf-8").splitlines()
+    assert "aapc_month}" in lines[wrong[0].line - 1]
+    assert wrong[0].path.startswith("$.versions[1].changes[0].logic")
+    # the renewal rules copied whole: their allowed warnings stay allowed
+    renewal = directory / "aapc" / "renewal.yaml"
+    text = renewal.read_text(encoding="utf-8")
+    ends = "      from: null\n      note: The CEU table is the newest seen"
+    assert ends in text
+    text = text.replace(ends, ends.replace("null\n", "null\n      until: 2027-06-30\n"), 1)
+    renewal.write_text(
+        text.rstrip("\n") + "\n  - id: AAPC-RENEWAL-2027\n    extends: AAPC-RENEWAL-2023\n"
+        "    version: '2027.1'\n    in_force: {from: 2027-07-01}\n",
+        encoding="utf-8",
+    )
+    assert not [p for p in lint_rules(str(directory)).problems if p.file == str(renewal)]

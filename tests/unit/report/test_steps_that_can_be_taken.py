@@ -1,0 +1,29 @@
+"""Steps a candidate can take: the way forward fits what the profile says of her (docs/design
+explanations: "only steps that can actually be taken").
+
+These are pytest tests rather than rule test cases because docs/maintaining.md's recipes edit
+the very conditions they read, and every rule case must pass after each recipe.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from eligibility.api import check_profile
+from eligibility.inputs.profiles import load_profile
+from eligibility.report.explain import explain
+from eligibility.report.render import explanation_text
+from tests.conftest import PROFILES
+
+
+def answer(rulebook, name: str, check: str, day: date) -> str:
+    report = check_profile(load_profile(str(PROFILES / name)), [check], day, rulebook=rulebook)
+    return explanation_text(report, explain(report.results[0], rulebook.policies))
+
+
+def test_a_revoked_mcs_is_to_be_made_active_again_not_earned(rulebook) -> None:
+    """X21: PAHCS reports his MCS revoked; a specialty exam assumes the MCS held first. He has
+    earned it, so "earn the Medical Coding Specialist first" cannot be done: ask PAHCS."""
+    text = answer(rulebook, "x21-pahcs-revoked.yaml", "PAHCS-SPECIALTY-exam", date(2026, 11, 22))
+    assert "- ask PAHCS whether your MCS (reported revoked) can be made active again" in text
+    assert "earn the Medical Coding Specialist first" not in text
