@@ -157,7 +157,8 @@ def text_report(report: ProfileReport, policies: Mapping[str, Policy], colour: b
     if not report.detailed:
         lines = _summary_lines(explanations, colour)
         return "\n".join([head, "", *lines, "", _summary_footer(), footer])
-    blocks = [explanation_text(report, e, colour) for e in explanations]
+    # what reading the profile assumed is the profile's, said once above the first check
+    blocks = [explanation_text(report, e, colour, n == 0) for n, e in enumerate(explanations)]
     return "\n\n".join([*blocks, footer])
 
 
@@ -259,13 +260,16 @@ def _summary_footer() -> str:
     return "For the full explanation of one: eligibility check PROFILE --cert CHECK-ID"
 
 
-def explanation_text(report: ProfileReport, e: Explanation, colour: bool = False) -> str:
-    """One check's full explanation, as ``check --cert CHECK`` prints it."""
+def explanation_text(
+    report: ProfileReport, e: Explanation, colour: bool = False, assumed: bool = True
+) -> str:
+    """One check's full explanation, as ``check --cert CHECK`` prints it; ``assumed``: with
+    what reading the profile assumed (said once when several checks are explained)."""
     r = e.result
     lines = [f"{report.profile.label} · as of {r.as_of.isoformat()} · {r.check_id}"]
     if report.policies:
         lines.append("Policies set: " + ", ".join(f"{k}={v}" for k, v in report.policies.items()))
-    lines += [f"Assumed: {assumption}" for assumption in report.profile.assumed]
+    lines += [f"Assumed: {assumption}" for assumption in report.profile.assumed if assumed]
     if r.version:
         lines.append(f"Rules: {_version_line(r.version)}")
         if r.version.confidence in ("L", "UNCONFIRMED"):

@@ -73,3 +73,16 @@ def test_a_met_removal_names_the_missing_deadline_and_the_designation_does_not()
 def test_show_lists_a_condition_s_assumption() -> None:
     result = CliRunner().invoke(main, ["show", "CRC"])
     assert "assumes: That the CRC has no apprentice designation is UNCONFIRMED" in result.output
+
+
+def test_what_reading_a_profile_assumed_is_said_once_above_several_checks() -> None:
+    """A format-1 profile's assumed readings are the profile's, not each check's: with several
+    --cert they head the first explanation only (C10's filled 15 lines with them)."""
+    profile = PROFILES / "c10-ivan-petrov.yaml"
+    one = CliRunner().invoke(main, ["check", str(profile), "--cert", "CPC-exam"])
+    assert one.output.count("\nAssumed: ") == 1
+    result = CliRunner().invoke(
+        main, ["check", str(profile), "--cert", "CPC-exam", "--cert", "CPC-renewal"]
+    )
+    assert result.output.count("\nAssumed: ") == 1
+    assert result.output.index("Assumed: ") < result.output.index("· CPC-renewal")
