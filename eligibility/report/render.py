@@ -22,6 +22,7 @@ from eligibility.engine.results import (
     ReadingStanding,
     UnknownStanding,
     combined,
+    lacking_leaves,
     resting,
 )
 from eligibility.errors import InputError
@@ -500,6 +501,11 @@ def _lacks(closest: NodeResult, count: str) -> str:
     if closest.status == AMBIGUOUS:
         return f"{count} open question{'' if one else 's'}"
     things = "thing" if one else "things"
+    if closest.status == NOT_MET:  # some missing and some not known: say which is which
+        lacking = [leaf.status for leaf in lacking_leaves(closest)]
+        missing, unknown = lacking.count(NOT_MET), lacking.count(UNKNOWN)
+        if missing and unknown and missing + unknown == closest.distance:
+            return f"{missing} thing{'' if missing == 1 else 's'} missing, {unknown} not known"
     # an unknown pathway lacks nothing found missing, only what is not known
     return f"{count} {things} {'not known' if closest.status == UNKNOWN else 'missing'}"
 

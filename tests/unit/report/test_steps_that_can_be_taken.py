@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from click.testing import CliRunner
+
 from eligibility.api import check_profile
+from eligibility.cli import main
 from eligibility.inputs.profiles import load_profile
 from eligibility.report.explain import explain
 from eligibility.report.render import explanation_text
@@ -27,3 +30,11 @@ def test_a_revoked_mcs_is_to_be_made_active_again_not_earned(rulebook) -> None:
     text = answer(rulebook, "x21-pahcs-revoked.yaml", "PAHCS-SPECIALTY-exam", date(2026, 11, 22))
     assert "- ask PAHCS whether your MCS (reported revoked) can be made active again" in text
     assert "earn the Medical Coding Specialist first" not in text
+
+
+def test_a_summary_line_tells_what_is_missing_from_what_is_not_known(rulebook) -> None:
+    """X22: the MCS is reported expired (missing: PAHCS's records must show it active) and its
+    periods are not given (not known): not "2 things missing"."""
+    result = CliRunner().invoke(main, ["check", str(PROFILES / "x22-pahcs-expired.yaml")])
+    line = next(line for line in result.output.splitlines() if " MCS-recert " in line)
+    assert line.endswith("(1 thing missing, 1 not known)"), line
