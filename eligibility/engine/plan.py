@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
 from functools import cached_property, lru_cache
 from itertools import compress, product
 from operator import itemgetter
@@ -24,7 +24,6 @@ import orjson
 
 from eligibility.engine.results import (
     AMBIGUOUS,
-    ETA_HORIZON_DAYS,
     KEEPING_KINDS,
     LAPSED,
     MET,
@@ -1858,24 +1857,21 @@ class _Context:
         sections = tuple(k for k in keys if k in self.book.facts.groups)
         only = self.book.facts.definitions_reading(reads)
         redate = tuple(r for a in assumptions for r in a.redate if self.redatable(r))
-        # One profile for every probe: the records re-dated to the last day searched. On an
-        # earlier day it says what one re-dated to that day says (a letter vouches for the work
-        # up to its date, and the work after the day is not yet done: jobs are cut at it), and
-        # the records as read are then shared by the probes.
-        last = self.plan.as_of + timedelta(days=ETA_HORIZON_DAYS)
-        profile = _redated(self.profile, redate, last) if redate else self.profile
-        shared = {} if redate else self.read
+        # Each probe reads the profile as it would stand that day: the records re-dated to it
+        # (a letter dated later does not exist yet on an earlier day, so one profile re-dated
+        # to the last day would not do); without records to re-date, the records as read are
+        # shared by the probes.
 
         def met_on(probe: date) -> bool:
             facts = rederive(
                 run.facts,
                 sections,
-                profile,
+                _redated(self.profile, redate, probe) if redate else self.profile,
                 probe,
                 self.policies,
                 self.book.facts,
                 lapsed,
-                shared,
+                {} if redate else self.read,
                 only,
                 same_profile=not redate,
             )

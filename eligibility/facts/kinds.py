@@ -242,6 +242,7 @@ def _problems(ctx: Context, definition: Definition) -> list[str]:
         (definition.slots[f"check.{i}"].index, c["text"]) for i, c in enumerate(params["checks"])
     ]
     unstated = _unstated_reads(ctx.profile, params["records"], params["checks"])
+    dated, later = params.get("dated_by"), params.get("dated_after")
     out = []
     for number, (record, results) in enumerate(ctx.rows(params["records"]), start=1):
         failed = [
@@ -249,6 +250,8 @@ def _problems(ctx: Context, definition: Definition) -> list[str]:
             for k, (index, text) in enumerate(checks)
             if not _truthy(results[index])
         ]
+        if dated and later and (record.get(dated) or "") > ctx.day:  # not written yet then
+            failed.insert(0, later.format(date=record[dated], as_of=ctx.day))
         if failed:
             name = record.get("id") or f"{params['noun']} {number}"
             detail = params.get("detail")
@@ -262,6 +265,13 @@ def _problems(ctx: Context, definition: Definition) -> list[str]:
             detail = f" ({said})" if said not in (None, "") else ""  # none: nothing to show
             out.append(f"{name}{detail}: " + "; ".join(failed))
     return out
+
+
+def _problems_templates(
+    params: Mapping[str, Any],
+) -> list[tuple[tuple[str, ...], str, tuple[str, ...]]]:
+    later = params.get("dated_after")
+    return [(("dated_after",), later, ("date", "as_of"))] if later else []  # as _problems fills it
 
 
 def _unstated_reads(
@@ -365,7 +375,12 @@ def _months_expressions(params: Mapping[str, Any]) -> list[Expression]:
 def _months_names(params: Mapping[str, Any]) -> list[Named]:
     out = [Named(("records",), "section", params["records"])]
     if "vouched_by" in params:
-        out.append(Named(("vouched_by", "records"), "section", params["vouched_by"]["records"]))
+        vouched = params["vouched_by"]
+        out.append(Named(("vouched_by", "records"), "section", vouched["records"]))
+        if "dated_by" in vouched:
+            out.append(
+                Named(("vouched_by", "dated_by"), "field", vouched["dated_by"], vouched["records"])
+            )
     hours = params.get("full_time_hours")
     if hours:
         out.append(
@@ -410,6 +425,7 @@ def _work(ctx: Context, definition: Definition) -> tuple[list[Job], list[Stretch
     vouched = definition.params.get("vouched_by")
     if not vouched:
         return jobs, None
+    dated = vouched.get("dated_by")  # a letter dated after the date does not exist yet then
     letters = [
         (
             letter,
@@ -419,6 +435,7 @@ def _work(ctx: Context, definition: Definition) -> tuple[list[Job], list[Stretch
         )
         for letter, results in ctx.rows(vouched["records"])
         if _truthy(results[definition.slots["letters"].index])
+        and not (dated and (letter.get(dated) or "") > ctx.day)
     ]
     return jobs, _documented(jobs, letters)
 
@@ -1737,6 +1754,7 @@ KINDS: dict[str, Kind] = {
         _problems,
         "array",
         names=_selection_names,
+        templates=_problems_templates,
         records=_records_of,
         empty=lambda p: [],
     ),
