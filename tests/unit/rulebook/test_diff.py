@@ -30,6 +30,7 @@ from eligibility.inputs.cohort import read_cohort
 from eligibility.rulebook.rules import load_rulebook
 from eligibility.rulediff import RuleDiff, literal_changes, logic_change
 from tests.conftest import ROOT
+from tests.unit.rulebook.edits import add_renewal_2027
 
 RULES = ROOT / "rules"
 SHARED_FILE = "aapc/cpc-coc.yaml"  # CPC's and COC's rules
@@ -506,17 +507,7 @@ def test_a_new_version_is_compared_with_the_version_of_its_own_checks(tmp_path):
     its renewal); a new renewal version follows the renewal version, not another that happens
     to be in force on its first day."""
     rules = copy_rules(tmp_path)
-    path = rules / "aapc" / "renewal.yaml"
-    text = path.read_text(encoding="utf-8")
-    ends = "      from: null\n      note: The CEU table is the newest seen"
-    assert ends in text
-    text = text.replace(ends, ends.replace("null\n", "null\n      until: 2027-06-30\n"), 1)
-    path.write_text(
-        text.rstrip("\n")
-        + "\n  - id: AAPC-RENEWAL-2027\n    extends: AAPC-RENEWAL-2023\n    version: '2027.1'\n"
-        "    in_force: {from: 2027-07-01}\n",
-        encoding="utf-8",
-    )
+    add_renewal_2027(rules)
     result = run("diff", RULES, rules)
     assert result.exit_code == 1, result.output  # rules differ
     follows = re.findall(r"follows (\S+?)[;,]", result.output)

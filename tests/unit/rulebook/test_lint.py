@@ -25,6 +25,7 @@ from eligibility.lint import lint_rules
 from eligibility.rulebook import rules
 from eligibility.rulebook.rulecheck import ERROR, WARNING, Problem
 from tests.conftest import PROFILES, ROOT
+from tests.unit.rulebook.edits import add_renewal_2027
 
 HANA = PROFILES / "c09-hana-sato.yaml"
 
@@ -959,14 +960,5 @@ def test_a_mistake_in_a_version_written_as_changes_is_told_once_where_it_is_writ
     assert "aapc_month}" in lines[wrong[0].line - 1]
     assert wrong[0].path.startswith("$.versions[1].changes[0].logic")
     # the renewal rules copied whole: their allowed warnings stay allowed
-    renewal = directory / "aapc" / "renewal.yaml"
-    text = renewal.read_text(encoding="utf-8")
-    ends = "      from: null\n      note: The CEU table is the newest seen"
-    assert ends in text
-    text = text.replace(ends, ends.replace("null\n", "null\n      until: 2027-06-30\n"), 1)
-    renewal.write_text(
-        text.rstrip("\n") + "\n  - id: AAPC-RENEWAL-2027\n    extends: AAPC-RENEWAL-2023\n"
-        "    version: '2027.1'\n    in_force: {from: 2027-07-01}\n",
-        encoding="utf-8",
-    )
+    renewal = add_renewal_2027(directory)
     assert not [p for p in lint_rules(str(directory)).problems if p.file == str(renewal)]
