@@ -254,7 +254,8 @@ def main() -> None:
     "facts",
     is_flag=True,
     help="Print instead the facts the rules read for each profile, as JSON (the document the"
-    " logic of 'eligibility export' is applied to; see docs/export.md). Exit status 0.",
+    " logic of 'eligibility export' is applied to; see docs/export.md). Exit status 0, or 2"
+    " when a profile cannot be read.",
 )
 @CONFIG_OPTION
 @POLICY_OPTION
@@ -492,8 +493,8 @@ def _print_facts(profiles, as_of, chosen, book) -> None:
     "out",
     required=True,
     type=click.Path(file_okay=False),
-    help="Folder to write: manifest.json and checks/CHECK@VERSION.json. New, empty, or an"
-    " earlier export (replaced whole).",
+    help="Folder to write: manifest.json, facts.schema.json and checks/CHECK@VERSION.json."
+    " New, empty, or an earlier export (replaced whole).",
 )
 @click.option(
     "--all-versions",
@@ -508,7 +509,8 @@ def export(as_of, out, all_versions, rules_dir) -> None:
     Each checks/CHECK@VERSION.json is true exactly when 'eligibility check' answers met (false
     for not met, unknown, ambiguous or does not apply), applied to the facts document of
     'eligibility check PROFILE --facts' made with the same rules. manifest.json says what each
-    file is and what its answer means. See docs/export.md.
+    file is and what its answer means. Exit status: 0, or 2 a usage error or rules that cannot
+    be read. See docs/export.md.
 
     \b
     Examples:
@@ -553,7 +555,10 @@ def export(as_of, out, all_versions, rules_dir) -> None:
 )
 @RULES_OPTION
 def list_(as_of, fmt, rules_dir) -> None:
-    """List every credential with its body, name, setting, confidence and checks."""
+    """List every credential with its body, name, setting, confidence and checks.
+
+    Exit status: 0, or 2 a usage error or rules that cannot be read.
+    """
     from eligibility.report.describe import list_json, list_text
     from eligibility.rulebook.rules import load_rulebook
 
@@ -580,6 +585,8 @@ def list_(as_of, fmt, rules_dir) -> None:
 def show(ident, as_of, logic, rules_dir) -> None:
     """Explain a credential's (or one check's) requirements in plain words, with sources and versions.
 
+    Exit status: 0, or 2 an id the rules do not have, a usage error or rules that cannot be read.
+
     \b
     Examples:
       eligibility show CPC
@@ -598,7 +605,10 @@ def show(ident, as_of, logic, rules_dir) -> None:
 @main.command()
 @RULES_OPTION
 def policies(rules_dir) -> None:
-    """List the open questions in the sources, their possible answers and the defaults."""
+    """List the open questions in the sources, their possible answers and the defaults.
+
+    Exit status: 0, or 2 rules that cannot be read.
+    """
     from eligibility.rulebook.rules import load_rulebook
 
     try:
@@ -661,8 +671,9 @@ def serve(host, port, max_upload, open_browser, rules_dir) -> None:
     your profile to download and load back, and a cohort's batch report.
 
     Nothing is kept: uploads are read in memory, and the page loads nothing from the network.
-    Needs the optional part 'serve' (pip install 'eligibility[serve]'). Ctrl-C stops it.
-    See docs/serve.md.
+    Needs the optional part 'serve' (pip install 'eligibility[serve]'). Ctrl-C stops it. Exit
+    status: 0 when stopped, 2 a port in use, the optional part missing or a usage error. See
+    docs/serve.md.
 
     \b
     Examples:

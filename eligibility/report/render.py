@@ -108,7 +108,12 @@ def _short_by(result: NodeResult) -> str:
 
 
 # a day needed, by how it is compared: "paid through 2026-03-31 (2026-11-22 or later needed)"
-DAY_NEEDED = {">": "a day after {}", ">=": "{} or later", "<": "a day before {}", "<=": "{} or earlier"}
+DAY_NEEDED = {
+    ">": "a day after {}",
+    ">=": "{} or later",
+    "<": "a day before {}",
+    "<=": "{} or earlier",
+}
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
