@@ -40,6 +40,7 @@ from eligibility.rulebook.versions import (
     fact_placeholders,
     find_condition,
     numbered,
+    overlap_words,
     written_at,
 )
 
@@ -1375,22 +1376,28 @@ def _in_force(
                 overlapping.update({(v.file.file, v.credential, v.index) for v in (first, second)})
                 if first.data.get("preferred", False) != second.data.get("preferred", False):
                     continue
-                both = bool(first.data.get("preferred"))
                 names = (
                     f"{first.id} and {second.id}"
                     if first.file is second.file
                     else f"{first.id} ({first.file.file}) and {second.id} ({second.file.file})"
                 )
-                founds[second.file.file].add(
+                # the one that began first is the one to end (told where its dates are)
+                earlier, later = sorted((first, second), key=lambda v: v.start)
+                ends = earlier.start < later.start
+                problem, fix = overlap_words(
+                    names,
+                    start,
+                    bool(first.data.get("preferred")),
+                    earlier.id if ends else None,
+                    later.start if ends else None,
+                )
+                told = earlier if ends else second
+                founds[told.file.file].add(
                     ERROR,
                     "overlap",
-                    [*second.where, "in_force"],
-                    f"versions {names} are both in force from {_day(start)}"
-                    + (" and both are marked preferred" if both else ""),
-                    "only one of the versions in force on a date may be 'preferred: true'"
-                    if both
-                    else "make their in_force dates meet without overlapping, or mark one"
-                    " 'preferred: true'",
+                    [*told.where, "in_force"],
+                    problem,
+                    fix,
                 )
         _gaps(check_id, versions, founds)
     return overlapping

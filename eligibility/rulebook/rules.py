@@ -45,6 +45,7 @@ from eligibility.rulebook.versions import (
     fact_placeholders,
     for_credential,
     numbered,
+    overlap_words,
 )
 
 if TYPE_CHECKING:  # imported when a book is built, not at every start-up
@@ -1280,7 +1281,7 @@ def _credential(
                 checks=checks,
             )
         )
-    _check_overlaps(path, text, found)
+    _check_overlaps(path, text, found, [vi for vi, _ in numbered(raw_versions)])
     return Credential(
         entry["id"],
         body,
@@ -1560,20 +1561,27 @@ def _did_you_mean(read: str, facts: FactBook) -> str:
     return did_you_mean(read, [p for p in facts.paths if "*" not in p])
 
 
-def _check_overlaps(path: Path, text: str, versions: list[Version]) -> None:
-    """Versions of one check may overlap in time only if exactly one of them is preferred."""
+def _check_overlaps(path: Path, text: str, versions: list[Version], places: list[int]) -> None:
+    """Versions of one check may overlap in time only if exactly one of them is preferred;
+    ``places``: each version's place in the file, to name the one to end."""
     for i, first in enumerate(versions):
-        for second in versions[i + 1 :]:
+        for j in range(i + 1, len(versions)):
+            second = versions[j]
             shared = {c.id for c in first.checks} & {c.id for c in second.checks}
             start = max(first.valid_from or date.min, second.valid_from or date.min)
             end = min(first.valid_until or date.max, second.valid_until or date.max)
             if shared and start <= end and first.preferred == second.preferred:
-                problem = f"versions {first.id} and {second.id} are both in force from {start}"
-                fix = "make their in_force dates meet without overlapping, or mark one 'preferred: true'"
-                if first.preferred:
-                    problem += " and both are marked preferred"
-                    fix = "only one of the versions in force on a date may be 'preferred: true'"
-                _fail(path, text, ["versions"], problem, fix)
+                begins = [v.valid_from or date.min for v in (first, second)]
+                earlier = 0 if begins[0] < begins[1] else 1 if begins[1] < begins[0] else None
+                problem, fix = overlap_words(
+                    f"{first.id} and {second.id}",
+                    start,
+                    first.preferred,
+                    None if earlier is None else (first, second)[earlier].id,
+                    None if earlier is None else begins[1 - earlier],
+                )
+                where = ["versions", places[(i, j)[earlier or 0]], "in_force"]
+                _fail(path, text, where if earlier is not None else ["versions"], problem, fix)
 
 
 def _fail(path: Path, text: str, where: list, problem: str, fix: str):

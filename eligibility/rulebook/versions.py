@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import date, timedelta
 from typing import Any
 
 # fields of a change that say what it is about, not what it sets
@@ -312,3 +313,27 @@ def fill(value: Any, entry: Mapping[str, Any]) -> Any:
     if isinstance(value, dict):
         return {fill(key, entry): fill(item, entry) for key, item in value.items()}
     return value
+
+
+def overlap_words(
+    names: str, start: date, both_preferred: bool, earlier: str | None, later_from: date | None
+) -> tuple[str, str]:
+    """(problem, fix) for two versions of a check in force together from ``start``: the fix
+    ends ``earlier`` the day before ``later_from`` when one begins after the other."""
+    since = "the beginning" if start == date.min else start.isoformat()
+    problem = f"versions {names} are both in force from {since}"
+    if both_preferred:
+        return (
+            problem + " and both are marked preferred",
+            "only one of the versions in force on a date may be 'preferred: true'",
+        )
+    if earlier and later_from and later_from != date.min:
+        day = (later_from - timedelta(days=1)).isoformat()
+        return problem, (
+            f"end {earlier} the day before: add 'until: {day}' under its in_force (or mark one"
+            " 'preferred: true')"
+        )
+    return (
+        problem,
+        "make their in_force dates meet without overlapping, or mark one 'preferred: true'",
+    )

@@ -241,11 +241,11 @@ MISTAKES = [
     Mistake(
         "overlap-across-files",
         lambda d: newer_cca(d, "from: 2026-01-01"),
-        "ahima/cca-next.yaml",
+        "ahima/cca.yaml",  # the version that began first is the one to end
         "overlap",
         "are both in force from 2026-01-01",
         "in_force:",
-        "make their in_force dates meet",
+        "end CCA-CUR the day before: add 'until: 2025-12-31' under its in_force",
     ),
     Mistake(
         "reversed-in-force",
@@ -962,3 +962,24 @@ def test_a_mistake_in_a_version_written_as_changes_is_told_once_where_it_is_writ
     # the renewal rules copied whole: their allowed warnings stay allowed
     renewal = add_renewal_2027(directory)
     assert not [p for p in lint_rules(str(directory)).problems if p.file == str(renewal)]
+
+
+def test_versions_that_overlap_are_told_once_with_the_day_to_end_the_first(tmp_path):
+    """A new version added without ending the one in force: one problem (not also the
+    loader's), at the earlier version's in_force, with the 'until' that ends it; loading (check)
+    names the same place and fix."""
+    directory = copy_of_rules(tmp_path)
+    edit(
+        directory,
+        "aapc/cpc-coc.yaml",
+        "  - id: AAPC-2019\n",
+        "  - id: AAPC-2027\n    extends: AAPC-2023\n    version: '2027.1'\n"
+        "    in_force: {from: 2027-07-01}\n  - id: AAPC-2019\n",
+    )
+    found = [p for p in lint_rules(str(directory)).problems if "both in force" in p.message]
+    assert [(p.code, p.path) for p in found] == [("overlap", "$.versions[0].in_force")]
+    assert "end AAPC-2023 the day before: add 'until: 2027-06-30'" in found[0].fix
+    with pytest.raises(InputError) as refused:
+        rules.load_rulebook(str(directory))
+    assert "$.versions[0].in_force" in str(refused.value)
+    assert "add 'until: 2027-06-30' under its in_force" in str(refused.value)
