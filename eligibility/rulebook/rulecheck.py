@@ -1016,7 +1016,10 @@ class _Logic:
                 where,
                 f"unknown operator `{operator}`",
                 "use a standard JsonLogic operator (docs/lint.md lists them)",
-                closest(operator, STANDARD_OPERATORS | self.extensions),
+                # "=>" is ">=" written the other way round, nearer than ">" by its letters
+                operator[::-1]
+                if operator[::-1] in STANDARD_OPERATORS
+                else closest(operator, STANDARD_OPERATORS | self.extensions),
             )
             return False
         if operator not in STANDARD_OPERATORS and operator not in self.extensions:

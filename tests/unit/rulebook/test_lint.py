@@ -478,6 +478,16 @@ OTHERS = [
         ">=",
     ),
     (
+        "reversed-operator",
+        "ahima/cca.yaml",
+        '{">=": [{var: experience.ahima_months}, 6]}',
+        '{"=>": [{var: experience.ahima_months}, 6]}',
+        ERROR,
+        "unknown-operator",
+        "unknown operator `=>`",
+        ">=",  # written the other way round, not ">"
+    ),
+    (
         "extension-operator",
         "ahima/cca.yaml",
         "{in: [anatomy_physiology, {var: training.topics}]}",
