@@ -28,7 +28,7 @@ from eligibility.inputs.profiles import Profile, load_profile, profile_from_data
 from eligibility.inputs.validation import validate
 from eligibility.inputs.yamlio import parse_text, value_lines
 from eligibility.report.explain import Explanation, explain
-from eligibility.report.render import explanation_text
+from eligibility.report.render import explanation_text, quantity
 from eligibility.resources import data_dir
 from eligibility.rulebook.rulecheck import is_number_text
 from eligibility.rulebook.rules import REFERENCE_FILES, TESTS_FOLDER, RuleBook
@@ -448,6 +448,12 @@ def _judge(
     judged = _compared(expectation, actual)
     if aspect in ("conditions", "default_status") and not judged.passed:
         judged = replace(judged, why=_deciding(case, expectation, result, rules, node))
+    if aspect == "found" and not judged.passed and _number(actual) and node.node.unit:
+        # the answer rounds what it shows ("26 months 15 days"): the case gives the number
+        shown = quantity(actual, node.node.unit)
+        judged = replace(
+            judged, why=(f"the answer shows it as {shown}; the case gives the number",)
+        )
     return judged
 
 

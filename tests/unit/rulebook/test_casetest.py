@@ -148,6 +148,18 @@ def test_an_answer_other_than_expected_names_the_conditions_that_decided_it(tmp_
     assert "aapc-membership: met" in met.stdout
 
 
+def test_a_number_found_other_than_expected_says_how_the_answer_shows_it(tmp_path) -> None:
+    """Months are found to four decimals and shown in months and days: the case writer who
+    copied "14" from "14 months 22 days" is told why 14.7228 is not 14."""
+    result = run(case(tmp_path, "CPC-A-removal: {found: {option-2-experience: 14}}"))
+    assert result.exit_code == 1, result.output
+    assert (
+        "      actual:   14.7228\n"
+        "      why:      the answer shows it as 14 months 22 days; the case gives the number\n"
+        in result.stdout
+    )
+
+
 def test_a_further_run_is_named_with_its_date_and_policies(tmp_path) -> None:
     path = case(
         tmp_path,
