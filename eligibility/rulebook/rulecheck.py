@@ -247,9 +247,9 @@ class _Found:
 
 def left_behind(file: str, text: str, versions: list[dict[str, Any]]) -> list[Problem]:
     """A change that moves a threshold (24 -> 18 months) in one condition of a version written
-    as ``changes``, while a condition beside it with the same unit still reads the old number:
-    the repeats a body's number has (letters for the 24 months, letters that can still be had
-    for them) must move together, or the new version asks for both numbers at once."""
+    as ``changes``, while another condition of the check with the same unit still reads the old
+    number: the repeats a body's number has (letters for the 24 months, letters that can still
+    be had for them) must move together, or the new version asks for both numbers at once."""
     found = _Found(None, file, text)
 
     def refuse(where: list, problem: str, fix: str) -> None:
@@ -280,11 +280,21 @@ def left_behind(file: str, text: str, versions: list[dict[str, Any]]) -> list[Pr
                 old_check = next((c for c in base["checks"] if c["id"] == name), None)
                 new_check = next((c for c in whole[vi]["checks"] if c["id"] == name), None)
                 located = find_condition(old_check, change["condition"]) if old_check else None
-                if new_check is None or located is None or located[0] is None:
+                if old_check is None or new_check is None or located is None:
                     continue
-                siblings, node = located
+                node = located[1]
                 old = set(_numbers_in(node.get("logic"))) - set(_numbers_in(change["logic"]))
-                for sibling in siblings:
+                # the other conditions of the check: the same requirement is often repeated
+                # (the months worked and the months letters vouch for; a period's CEUs and the
+                # running period's)
+                others = [
+                    other
+                    for part in ("requires", "recommends")
+                    if part in old_check
+                    for other, _ in _conditions(old_check[part], [])
+                    if "logic" in other
+                ]
+                for sibling in others:
                     if sibling is node or (name, sibling.get("id")) in moved:
                         continue
                     now = find_condition(new_check, sibling.get("id", ""))
@@ -301,7 +311,7 @@ def left_behind(file: str, text: str, versions: list[dict[str, Any]]) -> list[Pr
                 "threshold-left-behind",
                 ["versions", vi, "changes", ci],
                 f"{sibling_id} still reads {said} in {' and '.join(checks)}, where"
-                f" {' and '.join(conditions)} beside it no longer do",
+                f" {' and '.join(conditions)} no longer do{'es' if len(conditions) == 1 else ''}",
                 f"change {sibling_id} too (its text and logic), or allow this warning if it"
                 " must keep the old number",
             )

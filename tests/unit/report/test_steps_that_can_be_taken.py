@@ -1,5 +1,5 @@
-"""Steps a candidate can take: the way forward fits what the profile says of her (docs/design
-explanations: "only steps that can actually be taken").
+"""What a candidate reads fits what the profile says of her: only steps that can actually be
+taken (../shared/design/explanations.md), and words, not ids.
 
 These are pytest tests rather than rule test cases because docs/maintaining.md's recipes edit
 the very conditions they read, and every rule case must pass after each recipe.
@@ -38,3 +38,13 @@ def test_a_summary_line_tells_what_is_missing_from_what_is_not_known(rulebook) -
     result = CliRunner().invoke(main, ["check", str(PROFILES / "x22-pahcs-expired.yaml")])
     line = next(line for line in result.output.splitlines() if " MCS-recert " in line)
     assert line.endswith("(1 thing missing, 1 not known)"), line
+
+
+def test_a_held_pahcs_specialty_credential_is_named_in_words(rulebook) -> None:
+    """X23: the credentials held are listed under the condition that reads them; PAHCS's
+    specialty credentials share a placeholder id that no one should read."""
+    text = answer(
+        rulebook, "x23-pahcs-specialty-preapproved.yaml", "PAHCS-SPECIALTY-exam", date(2026, 11, 22)
+    )
+    assert "active credentials: MCS, a PAHCS specialty credential" in text
+    assert "PAHCS-SPECIALTY" not in text.split("\n", 1)[1]  # the first line names the check
