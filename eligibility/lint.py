@@ -98,7 +98,7 @@ def lint_rules(directory: str | None = None, catalogue: str | None = None) -> Li
         rule_file = RuleFile.of(str(path), text, value)
         rule_files.append(rule_file)
         mine = file_problems(rule_file, context)
-        mine += left_behind(str(path), text, rules.parse_text(text, str(path))["versions"])
+        mine += left_behind(rule_file)
         problems += mine
         if policies is not None and facts is not None and not any(p.level == ERROR for p in mine):
             # the loader's own checks (compiling each leaf among them), one file at a time

@@ -187,20 +187,27 @@ class RuleFile:
         written as ``changes`` has its checks from its changes and the version it extends."""
         if len(where) < 4 or where[0] != "versions" or where[2] != "checks":
             return where
-        versions = self._written[0]
-        if not isinstance(where[1], int) or "extends" not in versions[where[1]]:
+        versions, whole = self.as_written
+        if not isinstance(where[1], int) or where[1] >= len(whole):
             return where
-        return written_at(versions, self._written[1], where)
+        if "extends" not in versions[where[1]]:
+            return where
+        return written_at(versions, whole, where)
 
     @cached_property
-    def _written(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-        """The versions as written and as expanded (read again: only a problem needs them)."""
+    def as_written(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The versions as written and as expanded, not filled in (read again: only a problem,
+        and lint's look at what changes moved, need them); none when they cannot be expanded
+        (the loader's own message says why)."""
         versions = parse_text(self.text, self.file).get("versions") or []
 
         def refuse(where: list, problem: str, fix: str) -> None:
             raise InputError(self.file, None, problem, fix)
 
-        return versions, expanded(versions, refuse)
+        try:
+            return versions, expanded(versions, refuse)
+        except InputError:
+            return [], []
 
 
 def refuse(problems: Iterable[Problem]) -> None:
@@ -245,20 +252,13 @@ class _Found:
         ]
 
 
-def left_behind(file: str, text: str, versions: list[dict[str, Any]]) -> list[Problem]:
+def left_behind(rule_file: RuleFile) -> list[Problem]:
     """A change that moves a threshold (24 -> 18 months) in one condition of a version written
     as ``changes``, while another condition of the check with the same unit still reads the old
     number: the repeats a body's number has (letters for the 24 months, letters that can still
     be had for them) must move together, or the new version asks for both numbers at once."""
-    found = _Found(None, file, text)
-
-    def refuse(where: list, problem: str, fix: str) -> None:
-        raise InputError(file, None, problem, fix)
-
-    try:
-        whole = expanded(versions, refuse)
-    except InputError:
-        return []  # the loader's own message says what is wrong with the file
+    found = _Found(None, rule_file.file, rule_file.text)
+    versions, whole = rule_file.as_written
     done: dict[str, dict[str, Any]] = {}
     for vi, version in enumerate(versions):
         changes = version.get("changes", []) if "extends" in version else []
@@ -299,7 +299,7 @@ def left_behind(file: str, text: str, versions: list[dict[str, Any]]) -> list[Pr
                         continue
                     now = find_condition(new_check, sibling.get("id", ""))
                     kept = old & set(_numbers_in(now[1].get("logic"))) - {0, 1} if now else set()
-                    if kept and sibling.get("unit") == node.get("unit"):
+                    if kept and node.get("unit") and sibling.get("unit") == node.get("unit"):
                         said = ", ".join(_number(n) for n in sorted(kept))
                         _, conditions, checks = behind.setdefault(
                             (sibling["id"], said), (ci, {}, {})

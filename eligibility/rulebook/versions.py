@@ -181,29 +181,34 @@ def written_at(
         check = whole[index]["checks"][number]
     except (IndexError, KeyError, TypeError):
         return place
-    # the deepest condition on the way, and the path below it
-    condition, rest, value = check, place[4:], check
+    # the conditions on the way, the check first, each with the path below it
+    on_way: list[tuple[Mapping[str, Any], list[str | int]]] = [(check, place[4:])]
+    value: Any = check
     for depth, key in enumerate(place[4:]):
         try:
             value = value[key]
         except (IndexError, KeyError, TypeError):
             break
-        if isinstance(value, dict) and "id" in value and key != "add":
-            condition, rest = value, place[5 + depth :]
+        if isinstance(value, dict) and "id" in value:
+            on_way.append((value, place[5 + depth :]))
     changes = version.get("changes", [])
-    for at in reversed(range(len(changes))):
-        change = changes[at]
-        here = ["versions", index, "changes", at]
-        if change.get("add_check", {}).get("id") == check["id"]:
-            return [*here, "add_check", *place[4:]]
-        named = change.get("check", [])
-        if check["id"] not in ([named] if isinstance(named, str) else named):
-            continue
-        own = change.get("condition") == (None if condition is check else condition["id"])
-        if own and rest and rest[0] in change:
-            return [*here, *rest]
-        if condition is not check and change.get("add", {}).get("id") == condition["id"]:
-            return [*here, "add", *rest]
+    for condition, rest in reversed(on_way):  # the deepest condition a change wrote decides
+        for at in reversed(range(len(changes))):
+            change, here = changes[at], ["versions", index, "changes", at]
+            if condition is check and change.get("add_check", {}).get("id") == check["id"]:
+                return [*here, "add_check", *rest]
+            named = change.get("check", [])
+            if check["id"] not in ([named] if isinstance(named, str) else named):
+                continue
+            if condition is not check and change.get("add", {}).get("id") == condition["id"]:
+                return [*here, "add", *rest]
+            if change.get("condition") != (None if condition is check else condition["id"]):
+                continue
+            if rest and rest[0] in change:
+                return [*here, *rest]
+            if condition is not check and any(k not in _ADDRESS for k in change):
+                return here  # it rewrote this condition (its logic, not its text): told there
+    condition, rest = on_way[-1]  # written by no change: where the version extended wrote it
     earlier = next(
         (n for n, v in enumerate(versions[:index]) if v.get("id") == version["extends"]), None
     )
@@ -306,7 +311,8 @@ def fill(value: Any, entry: Mapping[str, Any]) -> Any:
             ("{called}", "called"),
             ("{apprentice}", "apprentice"),
         ):
-            value = value.replace(key, entry.get(field_name) or entry["id"] * (key == "{called}"))
+            default = entry["id"] if key == "{called}" else ""  # text calls it by its id
+            value = value.replace(key, entry.get(field_name) or default)
         return value
     if isinstance(value, list):
         return [fill(item, entry) for item in value]

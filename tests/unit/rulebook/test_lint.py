@@ -993,3 +993,56 @@ def test_versions_that_overlap_are_told_once_with_the_day_to_end_the_first(tmp_p
         rules.load_rulebook(str(directory))
     assert "$.versions[0].in_force" in str(refused.value)
     assert "add 'until: 2027-06-30' under its in_force" in str(refused.value)
+
+
+def test_what_a_change_rewrote_is_told_at_the_change_and_not_at_what_it_copied(tmp_path):
+    """A logic-only change makes the copied text disagree: told at the change, not at the
+    version in force (whose text and logic agree); a typo inside a replaced 'all' and inside an
+    added group: at their own lines."""
+    directory = copy_of_rules(tmp_path)
+    edit(
+        directory,
+        "aapc/cpc-coc.yaml",
+        "      from: 2023-01-01\n",
+        "      from: 2023-01-01\n      until: 2027-06-30\n",
+    )
+    edit(
+        directory,
+        "aapc/cpc-coc.yaml",
+        "  - id: AAPC-2019\n",
+        "  - id: AAPC-2027\n    extends: AAPC-2023\n    version: '2027.1'\n"
+        "    in_force: {from: 2027-07-01}\n    changes:\n"
+        '      - check: "{credential}-full"\n        condition: option-1-experience\n'
+        '        logic: {">=": [{var: experience.aapc_months}, 18]}\n'
+        '      - check: "{credential}-exam"\n        condition: sit\n        all:\n'
+        "          - {id: member, text: AAPC membership, logic: {var: membership.aapc_currnt}}\n"
+        '      - check: "{apprentice}-removal"\n        condition: option-3\n        add:\n'
+        "          id: extra\n          text: An extra group\n          any:\n"
+        "            - {id: extra-child, text: Extra, logic: {var: training.nonsense}}\n"
+        "  - id: AAPC-2019\n",
+    )
+    problems = lint_rules(str(directory)).problems
+    lines = (directory / "aapc" / "cpc-coc.yaml").read_text(encoding="utf-8").splitlines()
+
+    def told(code: str, words: str) -> list[tuple[str | None, str]]:
+        return [
+            (p.path, lines[p.line - 1].strip())
+            for p in problems
+            if p.code == code and words in p.message
+        ]
+
+    assert told("text-numbers", "the text says 24 but the logic uses 18") == [
+        ("$.versions[1].changes[0]", '- check: "{credential}-full"')
+    ]
+    assert told("unknown-fact", "aapc_currnt") == [
+        (
+            "$.versions[1].changes[1].all[0].logic.var",
+            "- {id: member, text: AAPC membership, logic: {var: membership.aapc_currnt}}",
+        )
+    ]
+    assert told("unknown-fact", "training.nonsense") == [
+        (
+            "$.versions[1].changes[2].add.any[0].logic.var",
+            "- {id: extra-child, text: Extra, logic: {var: training.nonsense}}",
+        )
+    ]
