@@ -206,7 +206,8 @@ def _impact_lines(impact: Impact, rules: RuleDiff) -> list[str]:
     ]
     if not impact.groups:
         lines.append("No student's answer changes.")
-        later = [(d, ids) for d, ids in rules.starts if not impact.as_of or d > impact.as_of]
+        compared = impact.as_of or impact.earliest  # some student was answered on that day
+        later = [(d, ids) for d, ids in rules.starts if compared and d > compared]
         if later:  # a version begun after the date compared answers no one yet
             day, ids = later[0][0].isoformat(), later[0][1]
             many = len(ids) > 1

@@ -98,6 +98,7 @@ class Impact:
     groups: tuple[Group, ...]  # the largest first
     unread: tuple[Unread, ...]  # the first ones
     unread_count: int
+    earliest: date | None = None  # the earliest date a student was answered on
 
     @property
     def compared(self) -> int:
@@ -126,6 +127,11 @@ class _Tally:
         self.answers = 0
         self.unread: list[Unread] = []
         self.unread_count = 0
+        self.earliest: date | None = None
+
+    def answered(self, day: date) -> None:
+        if self.earliest is None or day < self.earliest:
+            self.earliest = day
 
     def change(self, change: Change) -> None:
         key = (change.check_id, change.old.words, change.new.words)
@@ -159,6 +165,7 @@ class _Tally:
             tuple(groups),
             tuple(self.unread),
             self.unread_count,
+            self.earliest,
         )
 
 
@@ -238,6 +245,7 @@ def cohort_impact(
         try:
             day = resolve_as_of(row.profile, as_of)  # this student's: the next has its own
             changes = list(both.changes(data, day))
+            tally.answered(day)
         except Exception as error:  # a fault on one student costs that student, not the cohort
             problem = error if isinstance(error, InputError) else fault(row.where, error)
             tally.not_compared(Unread(row.number, row.where, *who, _said(problem)))

@@ -526,3 +526,9 @@ def test_a_version_begun_after_the_date_compared_says_when_to_compare(tmp_path):
     assert "run the comparison again with --as-of 2027-01-01" in before.stdout
     after = run("diff", RULES, new, "--cohort", cohort, "--as-of", "2027-01-01")
     assert "begins on" not in after.stdout
+    # without --as-of, each student on their own date: said only when one is before the start
+    hana = ROOT / "fixtures" / "profiles" / "c09-hana-sato.yaml"  # as of 2026-11-22
+    assert "begins on" in run("diff", RULES, new, "--cohort", hana).stdout
+    renewal = copy_rules(tmp_path / "earlier")
+    add_renewal_2027(renewal, "2026-01-01")
+    assert "begins on" not in run("diff", RULES, renewal, "--cohort", hana).stdout
