@@ -256,7 +256,8 @@ def _alike(e: Explanation, said: str) -> tuple:
     result = e.result
     if result.version is None or result.check is None:
         return (result.check_id,)
-    own = re.compile(rf"(?<![\w-]){re.escape(result.version.credential)}(-A)?(?![\w-])")
+    names = [result.version.credential, *([result.version.called] if result.version.called else [])]
+    own = re.compile(rf"(?<![\w-])(?:{'|'.join(map(re.escape, names))})(-A)?(?![\w-])")
     # the line's words and the standing's own ways (an appeal open for one, closed for another)
     masked = tuple(own.sub(r"{credential}\1", text) for text in (said, *result.standing_steps))
     return (result.status, result.standing, result.version.id, result.check.kind, masked)

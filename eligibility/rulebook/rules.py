@@ -60,7 +60,7 @@ REFERENCE_FILES = ("credentials.yaml", "policies.yaml")
 # what the inputs mean (read by eligibility/inputs/cohort.py), not rules
 INPUT_FILES = (FLAT_CSV_FILE,)
 TESTS_FOLDER = "tests"  # folders of rule test cases, not rules (docs/rule-tests.md)
-CACHE_FORMAT = 1  # bump when the cached value's shape changes
+CACHE_FORMAT = 2  # bump when the cached value's shape changes
 KEPT_BOOKS = 8  # built books kept (rule directories and edits in use at once), newest first
 KEPT_FILES = 512  # parsed rule files kept, newest first (about 20 edits of every file)
 MAX_DEPTH = 64  # levels of nesting a rule file may use (today's deepest uses under 30)
@@ -253,6 +253,7 @@ class Version:
     open_policies: tuple[str, ...]
     notes: tuple[str, ...]
     checks: tuple[Check, ...]
+    called: str | None = None  # what text calls the credential, when not by its id ({called})
 
     def in_force(self, day: date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
@@ -1279,6 +1280,7 @@ def _credential(
                 open_policies=tuple(raw.get("open_policies", [])),
                 notes=tuple(raw.get("notes", [])),
                 checks=checks,
+                called=entry.get("called"),
             )
         )
     _check_overlaps(path, text, found, [vi for vi, _ in numbered(raw_versions)])

@@ -48,3 +48,14 @@ def test_a_held_pahcs_specialty_credential_is_named_in_words(rulebook) -> None:
     )
     assert "active credentials: MCS, a PAHCS specialty credential" in text
     assert "PAHCS-SPECIALTY" not in text.split("\n", 1)[1]  # the first line names the check
+
+
+def test_checks_answered_alike_share_a_line_whatever_the_text_calls_them() -> None:
+    """The MCS and a PAHCS specialty exam are answered in the same words but each credential's
+    own ("the MCS exam", "the PAHCS specialty credential exam"): one summary line."""
+    result = CliRunner().invoke(
+        main, ["check", str(PROFILES / "x23-pahcs-specialty-preapproved.yaml")]
+    )
+    lines = result.output.splitlines()
+    at = next(n for n, line in enumerate(lines) if " MCS-exam " in line)
+    assert lines[at + 1].strip() == "and answered alike: PAHCS-SPECIALTY-exam"
