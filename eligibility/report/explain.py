@@ -8,6 +8,7 @@ conditions of each pathway, with supersets of another way dropped.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import product
@@ -220,6 +221,8 @@ def eligible_sentence(eligible: EligibleBy | None, name_pathway: bool = True) ->
     conditions = ([JOBS_CONTINUE] if eligible.jobs_continue else []) + list(eligible.assuming)
     if conditions and not eligible.jobs_continue:
         conditions[0] = f"you {conditions[0]}"  # "if you ask for your letter to be re-issued"
+    if eligible.now:  # the day is today: what the rules' words do "then" is done now
+        conditions = [re.sub(r"\bthen$", "now", c) for c in conditions]
     if conditions:
         text += " if " + and_list(conditions)
     return text + "."

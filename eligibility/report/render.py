@@ -207,7 +207,8 @@ def _summary_lines(explanations: list[Explanation], colour: bool = False) -> lis
         if e.result.eligible_by is not None:
             by, pathway = e.result.eligible_by.day.isoformat(), e.result.eligible_by.pathway
             other = e.closest is not None and pathway.id != e.closest.node.id
-            extra += f" (eligible by {by}" + (f" through {pathway.title})" if other else ")")
+            when = "eligible now" if e.result.eligible_by.now else f"eligible by {by}"
+            extra += f" ({when}" + (f" through {pathway.title})" if other else ")")
         if e.result.review:
             extra += " (needs human review)"
         status = paint(f"{status:<15}", e.result.status, colour)

@@ -266,3 +266,23 @@ def test_an_error_entry_holds_every_problem_of_the_profile_in_line_order(tmp_pat
     assert entry["error"] == entry["problems"][0]
     assert all(problem["problem"] in result.stderr for problem in entry["problems"])
     assert entry["problems"][0]["example"].startswith("memberships")
+
+
+def test_a_fix_in_json_names_the_open_question_as_the_text_answer_does() -> None:
+    """An ambiguous condition's fix names the body and the question (the text answer's words),
+    not 'the certifying body' and 'the open question the sources leave here'."""
+    result = CliRunner().invoke(main, ["check", str(C09), "--format", "json"])
+    fixes: list[str] = []
+
+    def walk(node: dict | None) -> None:
+        if node:
+            if node.get("status") == "ambiguous" and node.get("kind") == "leaf":
+                fixes.append(node["fix"])
+            for child in node.get("children", ()):
+                walk(child)
+
+    for entry in json.loads(result.output)["profiles"]:
+        for checked in entry.get("results", ()):
+            walk(checked.get("requires"))
+    assert fixes, "C09 has conditions that depend on an open question"
+    assert all(re.match(r"ask (AAPC|AHIMA|PAHCS) to settle the open question \"", f) for f in fixes)

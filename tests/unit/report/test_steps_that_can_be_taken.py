@@ -59,3 +59,18 @@ def test_checks_answered_alike_share_a_line_whatever_the_text_calls_them() -> No
     lines = result.output.splitlines()
     at = next(n for n, line in enumerate(lines) if " MCS-exam " in line)
     assert lines[at + 1].strip() == "and answered alike: PAHCS-SPECIALTY-exam"
+
+
+def test_eligible_now_is_said_now_on_the_summary_line_and_in_the_step() -> None:
+    """C09 on 2027-08-31: 24 months worked, a letter for 14; re-issued that day it vouches for
+    all 24. Not "eligible by 2027-08-31" (the day itself) nor "re-issued then"."""
+    hana = str(PROFILES / "c09-hana-sato.yaml")
+    summary = CliRunner().invoke(main, ["check", hana, "--as-of", "2027-08-31"]).output
+    line = next(line for line in summary.splitlines() if " CPC-A-removal " in line)
+    assert line.endswith("(eligible now)"), line
+    full = (
+        CliRunner()
+        .invoke(main, ["check", hana, "--cert", "CPC-A-removal", "--as-of", "2027-08-31"])
+        .output
+    )
+    assert "if you ask for your letter to be re-issued now." in full
