@@ -18,15 +18,15 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from eligibility.dates import EARLIEST, LATEST, is_imprecise, span
+from eligibility.dates import EARLIEST, is_imprecise, span
 from eligibility.inputs.validation import schema
 
 FIRST = 1
 CURRENT = 2
 
 # Fields other than true/false ones that format 1 reads as "there is none" when left out (a letter
-# without a letter_date is undated), and format 2 as not stated; the other reading is the latest
-# date, so that a letter of unknown date may cover the work up to the evaluation date.
+# without a letter_date is undated), and format 2 as not stated; the other reading is the
+# evaluation date, the latest a letter in the profile can bear: it covers the work up to then.
 FORMAT1_NONE: dict[tuple[Path, str], str] = {
     (("verification_letters", "[]"), "letter_date"): "undated",
 }
@@ -113,8 +113,9 @@ def _schema_fields() -> tuple[tuple[Path, str, Mapping[str, Any]], ...]:
     return tuple(found)
 
 
-def omitted_flags(data: Mapping[str, Any]) -> list[Omitted]:
-    """The true/false fields ``data`` leaves out whose reading format 2 changes, in file order."""
+def omitted_flags(data: Mapping[str, Any], as_of: date | None = None) -> list[Omitted]:
+    """The true/false fields ``data`` leaves out whose reading format 2 changes, in file order;
+    a date read as "there is none" is tried on ``as_of`` (else the profile's own date)."""
     found: list[Omitted] = []
     readings = _flag_places()
     for where, path, record in _records(data, readings):
@@ -137,7 +138,7 @@ def omitted_flags(data: Mapping[str, Any]) -> list[Omitted]:
                         label,
                         name,
                         None,
-                        LATEST.isoformat(),
+                        (as_of or _own_date(data)).isoformat(),
                         word,
                         words=field_words(where, name),
                     )
@@ -232,7 +233,7 @@ def not_stated(data: Mapping[str, Any], as_of: date | None = None) -> list[Omitt
     leaves out and, in format 2, the true/false fields it leaves out (format 1 reads those as the
     schema's ``default`` says)."""
     values = left_out_values(data, as_of)
-    return values if version_of(data) == FIRST else omitted_flags(data) + values
+    return values if version_of(data) == FIRST else omitted_flags(data, as_of) + values
 
 
 def _other_readings(where: Path, name: str, as_of: date) -> list[Any]:

@@ -25,6 +25,7 @@ from eligibility.engine.results import (
     EligibleBy,
     NodeResult,
     combined,
+    lacking_leaves,
 )
 from eligibility.inputs.formatversion import in_sentence
 from eligibility.inputs.questions import Group, sections
@@ -80,7 +81,10 @@ def _others(
         leaves = [n for n in pathway.walk() if n.kind == "leaf"]
         if any(n.id in unsettled for n in leaves):
             continue
-        lacking = [n for n in leaves if n.id in failed]
+        # what it lacks, as check finds it: a leaf not met inside an alternative that is met
+        # (Practicode, beside a course of 80 hours) is not lacking
+        tree = _as_failed(pathway, frozenset(failed))
+        lacking = [leaf.node for leaf in lacking_leaves(tree)]
         if lacking and all(
             n.fix
             and not n.fix_reads
@@ -89,8 +93,16 @@ def _others(
             and not n.grows
             for n in lacking
         ):
-            out.append(_tree(pathway, {n.id: NodeResult(n, NOT_MET) for n in lacking}))
+            out.append(tree)
     return tuple(out)
+
+
+def _as_failed(node: Node, failed: frozenset[str]) -> NodeResult:
+    """``node`` answered with its leaves not met exactly where ``failed`` names them."""
+    if node.kind == "leaf":
+        return NodeResult(node, NOT_MET if node.id in failed else MET)
+    children = tuple(_as_failed(child, failed) for child in node.children)
+    return NodeResult(node, combined(node.kind, (c.status for c in children)), children)
 
 
 def _tree(node: Node, lacking: Mapping[str, NodeResult]) -> NodeResult:

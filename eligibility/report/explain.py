@@ -299,9 +299,10 @@ def _dated(
 ) -> tuple[Action, ...]:
     """The ways that complete the eligible-by pathway, with its day where a step closes only
     with time (``closes_with_time``: a letter asked for today vouches only for today's months,
-    so "ask for a letter" alone would not meet it)."""
+    so "ask for a letter" alone would not meet it). Met now, a step taken now is dated now:
+    nothing to add (and a way that also completes another pathway reads the same)."""
     pathway = next((p for p in pathways if p.node.id == eligible.pathway.id), None)
-    if pathway is None:
+    if pathway is None or eligible.now:
         return actions
     day = eligible.day.isoformat()
     waiting = _waiting(lacking_leaves(pathway), policies, body)

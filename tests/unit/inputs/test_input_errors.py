@@ -303,14 +303,14 @@ BOTH_PREFERRED = (
             "ahima/ccs.yaml",
             [CCS_OVERLAP],
             "versions CCS-CUR and CCS-LEG are both in force",
-            "versions:",
+            "in_force:",  # of the version that began first: the one to end
             id="overlap-neither-preferred",
         ),
         pytest.param(
             "ahima/ccs.yaml",
             BOTH_PREFERRED,
             "versions CCS-CUR and CCS-LEG are both in force",
-            "versions:",
+            "in_force:",  # of the version that began first: the one to end
             id="overlap-both-preferred",
         ),
         pytest.param(
