@@ -1879,9 +1879,7 @@ class _Context:
 
         # a record re-dated today may be all it takes (a letter re-issued now for the months
         # worked by now): then it is met today, not on the first day searched after it
-        today = bool(redate) and met_on(self.plan.as_of)
-        found = self.plan.as_of if today else first_day(met_on, self.plan.as_of)
-        self.scratch[key] = found
+        found = self.scratch[key] = first_day(met_on, self.plan.as_of, from_today=bool(redate))
         return found
 
     def marked(self, check: _CheckPlan, ambiguous: Ambiguous) -> dict[str, tuple]:

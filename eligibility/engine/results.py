@@ -438,10 +438,12 @@ def lookup(facts: Mapping[str, Any], path: str) -> Any:
     return value
 
 
-def first_day(met_on: Callable[[date], bool], as_of: date) -> date | None:
-    """The first day after ``as_of`` (within ETA_HORIZON_DAYS) on which ``met_on`` holds, by
-    bisection: it is monotonic, as experience only grows while a job continues."""
-    low, high = 0, ETA_HORIZON_DAYS
+def first_day(met_on: Callable[[date], bool], as_of: date, from_today: bool = False) -> date | None:
+    """The first day after ``as_of`` (``from_today``: from it on, when what ``met_on`` reads of
+    it is not the answer of the day, a letter re-dated to it) within ETA_HORIZON_DAYS on which
+    ``met_on`` holds, by bisection: it is monotonic, as experience only grows while a job
+    continues. The horizon is tried first: a search that never closes costs one probe."""
+    low, high = -1 if from_today else 0, ETA_HORIZON_DAYS
     if not met_on(as_of + timedelta(days=high)):
         return None
     while high - low > 1:
