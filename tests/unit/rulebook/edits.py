@@ -25,3 +25,25 @@ def add_renewal_2027(rules: Path, begins: str = "2027-07-01") -> Path:
         encoding="utf-8",
     )
     return path
+
+
+def add_apprenticeship_2027(rules: Path, changes: str = "", end_current: bool = True) -> Path:
+    """A version AAPC-2027 of AAPC's apprenticeship rules from 2027-07-01 that extends
+    AAPC-2023 with ``changes`` (YAML list items, indented as under ``changes:``), AAPC-2023
+    ended the day before unless ``end_current`` is false; the rule file's path."""
+    path = rules / "aapc" / "cpc-coc.yaml"
+    text = path.read_text(encoding="utf-8")
+    for old in ("      from: 2023-01-01\n", "  - id: AAPC-2019\n"):
+        assert old in text, "cpc-coc.yaml no longer reads as this edit expects"
+    if end_current:
+        text = text.replace(
+            "      from: 2023-01-01\n", "      from: 2023-01-01\n      until: 2027-06-30\n", 1
+        )
+    version = "  - id: AAPC-2027\n    extends: AAPC-2023\n    version: '2027.1'\n"
+    version += "    in_force: {from: 2027-07-01}\n" + (
+        f"    changes:\n{changes}" if changes else ""
+    )
+    path.write_text(
+        text.replace("  - id: AAPC-2019\n", version + "  - id: AAPC-2019\n", 1), encoding="utf-8"
+    )
+    return path

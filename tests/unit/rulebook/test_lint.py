@@ -25,7 +25,7 @@ from eligibility.lint import lint_rules
 from eligibility.rulebook import rules
 from eligibility.rulebook.rulecheck import ERROR, WARNING, Problem
 from tests.conftest import PROFILES, ROOT
-from tests.unit.rulebook.edits import add_renewal_2027
+from tests.unit.rulebook.edits import add_apprenticeship_2027, add_renewal_2027
 
 HANA = PROFILES / "c09-hana-sato.yaml"
 
@@ -945,22 +945,11 @@ def test_a_mistake_in_a_version_written_as_changes_is_told_once_where_it_is_writ
     the file: the change's own line and path, once; a copied condition's problem is the copied
     one's, so the allow comment written there holds for the copy too."""
     directory = copy_of_rules(tmp_path)
-    edit(
+    add_apprenticeship_2027(
         directory,
-        "aapc/cpc-coc.yaml",
-        "      from: 2023-01-01\n",
-        "      from: 2023-01-01\n      until: 2027-06-30\n",
-    )
-    edit(
-        directory,
-        "aapc/cpc-coc.yaml",
-        "  - id: AAPC-2019\n",
-        "  - id: AAPC-2027\n    extends: AAPC-2023\n    version: '2027.1'\n"
-        "    in_force: {from: 2027-07-01}\n    changes:\n"
         '      - check: ["{credential}-full", "{apprentice}-removal"]\n'
         "        condition: option-1-experience\n"
-        '        logic: {">=": [{var: experience.aapc_month}, 24]}\n'
-        "  - id: AAPC-2019\n",
+        '        logic: {">=": [{var: experience.aapc_month}, 24]}\n',
     )
     report = lint_rules(str(directory))
     wrong = [p for p in report.problems if "aapc_month'" in p.message]
@@ -979,13 +968,7 @@ def test_versions_that_overlap_are_told_once_with_the_day_to_end_the_first(tmp_p
     loader's), at the earlier version's in_force, with the 'until' that ends it; loading (check)
     names the same place and fix."""
     directory = copy_of_rules(tmp_path)
-    edit(
-        directory,
-        "aapc/cpc-coc.yaml",
-        "  - id: AAPC-2019\n",
-        "  - id: AAPC-2027\n    extends: AAPC-2023\n    version: '2027.1'\n"
-        "    in_force: {from: 2027-07-01}\n  - id: AAPC-2019\n",
-    )
+    add_apprenticeship_2027(directory, end_current=False)
     found = [p for p in lint_rules(str(directory)).problems if "both in force" in p.message]
     assert [(p.code, p.path) for p in found] == [("overlap", "$.versions[0].in_force")]
     assert "end AAPC-2023 the day before: add 'until: 2027-06-30'" in found[0].fix
@@ -1000,26 +983,15 @@ def test_what_a_change_rewrote_is_told_at_the_change_and_not_at_what_it_copied(t
     version in force (whose text and logic agree); a typo inside a replaced 'all' and inside an
     added group: at their own lines."""
     directory = copy_of_rules(tmp_path)
-    edit(
+    add_apprenticeship_2027(
         directory,
-        "aapc/cpc-coc.yaml",
-        "      from: 2023-01-01\n",
-        "      from: 2023-01-01\n      until: 2027-06-30\n",
-    )
-    edit(
-        directory,
-        "aapc/cpc-coc.yaml",
-        "  - id: AAPC-2019\n",
-        "  - id: AAPC-2027\n    extends: AAPC-2023\n    version: '2027.1'\n"
-        "    in_force: {from: 2027-07-01}\n    changes:\n"
         '      - check: "{credential}-full"\n        condition: option-1-experience\n'
         '        logic: {">=": [{var: experience.aapc_months}, 18]}\n'
         '      - check: "{credential}-exam"\n        condition: sit\n        all:\n'
         "          - {id: member, text: AAPC membership, logic: {var: membership.aapc_currnt}}\n"
         '      - check: "{apprentice}-removal"\n        condition: option-3\n        add:\n'
         "          id: extra\n          text: An extra group\n          any:\n"
-        "            - {id: extra-child, text: Extra, logic: {var: training.nonsense}}\n"
-        "  - id: AAPC-2019\n",
+        "            - {id: extra-child, text: Extra, logic: {var: training.nonsense}}\n",
     )
     problems = lint_rules(str(directory)).problems
     lines = (directory / "aapc" / "cpc-coc.yaml").read_text(encoding="utf-8").splitlines()
