@@ -161,14 +161,18 @@ def _selected(ctx: Context, definition: Definition) -> list[tuple[Mapping[str, A
     for record, results in ctx.rows(definition.params["records"]):
         if where is not None and not _truthy(results[where]):
             continue
-        if dated and (record.get(dated) or "") > day:
-            continue
-        if start and (record.get(start) or "") > day:
+        if _after(record, dated, day) or _after(record, start, day):
             continue
         if end and (record.get(end) or "9") < day:
             continue
         out.append((record, results))
     return out
+
+
+def _after(record: Mapping[str, Any], field: str | None, day: str) -> bool:
+    """Whether ``record``'s date in ``field`` is after ``day`` (ISO text): not yet, on that day
+    (a record without the date is not)."""
+    return bool(field) and (record.get(field) or "") > day
 
 
 def _truthy(value: Any) -> bool:
@@ -250,7 +254,7 @@ def _problems(ctx: Context, definition: Definition) -> list[str]:
             for k, (index, text) in enumerate(checks)
             if not _truthy(results[index])
         ]
-        if dated and later and (record.get(dated) or "") > ctx.day:  # not written yet then
+        if later and _after(record, dated, ctx.day):  # not written yet then
             failed.insert(0, later.format(date=record[dated], as_of=ctx.day))
         if failed:
             name = record.get("id") or f"{params['noun']} {number}"
@@ -435,7 +439,7 @@ def _work(ctx: Context, definition: Definition) -> tuple[list[Job], list[Stretch
         )
         for letter, results in ctx.rows(vouched["records"])
         if _truthy(results[definition.slots["letters"].index])
-        and not (dated and (letter.get(dated) or "") > ctx.day)
+        and not _after(letter, dated, ctx.day)
     ]
     return jobs, _documented(jobs, letters)
 

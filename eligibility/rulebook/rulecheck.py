@@ -39,6 +39,7 @@ from eligibility.rulebook.versions import (
     expanded,
     fact_placeholders,
     find_condition,
+    named_checks,
     numbered,
     overlap_words,
     written_at,
@@ -270,13 +271,13 @@ def left_behind(rule_file: RuleFile) -> list[Problem]:
             (name, change["condition"])
             for change in changes
             if "condition" in change and "logic" in change
-            for name in _named_checks(change)
+            for name in named_checks(change)
         }
         behind: dict[tuple[str, str], tuple[int, dict[str, None], dict[str, None]]] = {}
         for ci, change in enumerate(changes):
             if "condition" not in change or "logic" not in change:
                 continue
-            for name in _named_checks(change):
+            for name in named_checks(change):
                 old_check = next((c for c in base["checks"] if c["id"] == name), None)
                 new_check = next((c for c in whole[vi]["checks"] if c["id"] == name), None)
                 located = find_condition(old_check, change["condition"]) if old_check else None
@@ -316,11 +317,6 @@ def left_behind(rule_file: RuleFile) -> list[Problem]:
                 " must keep the old number",
             )
     return found.problems()
-
-
-def _named_checks(change: Mapping[str, Any]) -> list[str]:
-    named = change.get("check", [])
-    return [named] if isinstance(named, str) else list(named)
 
 
 # --- one file -----------------------------------------------------------------------------

@@ -197,8 +197,7 @@ def written_at(
             change, here = changes[at], ["versions", index, "changes", at]
             if condition is check and change.get("add_check", {}).get("id") == check["id"]:
                 return [*here, "add_check", *rest]
-            named = change.get("check", [])
-            if check["id"] not in ([named] if isinstance(named, str) else named):
+            if check["id"] not in named_checks(change):
                 continue
             if condition is not check and change.get("add", {}).get("id") == condition["id"]:
                 return [*here, "add", *rest]
@@ -236,6 +235,12 @@ def _path_to(check: Mapping[str, Any], ident: str) -> list[str | int] | None:
             for n, child in enumerate(node.get(shape) or ()):
                 stack.append(([*path, shape, n], child))
     return None
+
+
+def named_checks(change: Mapping[str, Any]) -> list[str]:
+    """The checks a change names: one (``check: ID``) or several (``check: [ID, ...]``)."""
+    named = change.get("check", [])
+    return [named] if isinstance(named, str) else list(named)
 
 
 def _roots(check: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
