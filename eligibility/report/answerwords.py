@@ -35,6 +35,7 @@ from eligibility.report.explain import (
     _actions,
     _dated,
     _waited,
+    eligible_way,
     only_giving,
     settle_step,
     steps_text,
@@ -170,7 +171,13 @@ def next_step(
             actions = _dated(actions, eligible, trees, policies, body)
         actions = _waited(actions, trees, policies, body)
         first = next((a for a in actions if pathway.id in a.completes), None)
-        return in_words(steps_text(first.steps), codes(check)) if first else ""
+        said = in_words(steps_text(first.steps), codes(check)) if first else ""
+        if eligible is not None and eligible.pathway.id != pathway.id:
+            # the eligible-by date is another pathway's: its way goes with it, or the row
+            # would date the closest pathway's steps (a course) by a letter's day
+            way = in_words(eligible_way(eligible), codes(check))
+            said = f"{said}; or {way}" if said else way
+        return said
     if status == UNKNOWN and applies:  # what decides whether it applies, given first
         return in_words(steps_text([how for _, how in applies]), codes(check))
     if status == UNKNOWN and check is not None and gaps:

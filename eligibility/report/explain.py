@@ -218,14 +218,25 @@ def eligible_sentence(eligible: EligibleBy | None, name_pathway: bool = True) ->
     text = "Eligible now" if eligible.now else f"Eligible by {eligible.day.isoformat()}"
     if name_pathway:
         text += f" ({eligible.pathway.text})"
+    return text + _assuming(eligible) + "."
+
+
+def eligible_way(eligible: EligibleBy) -> str:
+    """The same as a way forward beside another pathway's steps (a cohort's next step, whose
+    closest pathway time does not complete): "eligible by 2027-08-31 through Option 1 if you
+    keep working in your current coding job and ask for your letter to be re-issued then"."""
+    when = "eligible now" if eligible.now else f"eligible by {eligible.day.isoformat()}"
+    return f"{when} through {eligible.pathway.title}{_assuming(eligible)}"
+
+
+def _assuming(eligible: EligibleBy) -> str:
+    """ " if ..." what an eligible-by date assumes (jobs going on, letters re-issued then)."""
     conditions = ([JOBS_CONTINUE] if eligible.jobs_continue else []) + list(eligible.assuming)
     if conditions and not eligible.jobs_continue:
         conditions[0] = f"you {conditions[0]}"  # "if you ask for your letter to be re-issued"
     if eligible.now:  # the day is today: what the rules' words do "then" is done now
         conditions = [re.sub(r"\bthen$", "now", c) for c in conditions]
-    if conditions:
-        text += " if " + and_list(conditions)
-    return text + "."
+    return " if " + and_list(conditions) if conditions else ""
 
 
 def _open_questions(

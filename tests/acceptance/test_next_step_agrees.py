@@ -24,7 +24,7 @@ from eligibility.engine.results import AMBIGUOUS, NOT_MET
 from eligibility.inputs.cohort import parse_item, read_items
 from eligibility.inputs.profiles import load_profile, profile_from_data
 from eligibility.report.answerwords import codes, in_words
-from eligibility.report.explain import explain, steps_text
+from eligibility.report.explain import eligible_way, explain, steps_text
 from tests.conftest import PROFILES
 
 HANA = PROFILES / "c09-hana-sato.yaml"  # closest: option 2 (Practicode); option 1 from 2027-08-31
@@ -52,8 +52,18 @@ def _check_ways(profile: Path, rulebook) -> dict[str, str]:
         e = explain(result, rulebook.policies)
         assert e.closest is not None, result.check_id
         first = next(a for a in e.actions if e.closest.node.id in a.completes)
-        ways[result.check_id] = steps_text(first.steps)
+        ways[result.check_id] = _with_other_pathways_date(steps_text(first.steps), result, e)
     return ways
+
+
+def _with_other_pathways_date(way: str, result, e) -> str:
+    """``way``, and where time alone meets another pathway than the closest, "; or" that
+    pathway's eligible-by way, as check's summary line names it ("eligible by D through ...")."""
+    eligible = result.eligible_by
+    if eligible is None or e.closest is None or eligible.pathway.id == e.closest.node.id:
+        return way
+    other = eligible_way(eligible)
+    return f"{way}; or {other}" if way else other
 
 
 def test_a_letter_step_is_dated_in_the_batch_as_in_check(tmp_path, rulebook) -> None:
@@ -63,7 +73,11 @@ def test_a_letter_step_is_dated_in_the_batch_as_in_check(tmp_path, rulebook) -> 
     way to it. (Before, option 1 was closest, "lacking only a letter".) The dated letter is the
     way check gives to option 1; cohorts' dated letters are compared with check's below."""
     said = _next_steps(X62, tmp_path)
-    assert said == {check: "complete AAPC Practicode" for check in CHECKS}
+    assert said == {
+        check: "complete AAPC Practicode; or eligible by 2027-02-02 through Option 1 if you keep"
+        " working in your current coding job and ask for your letter to be re-issued then"
+        for check in CHECKS
+    }
     assert said == _check_ways(X62, rulebook)
     text = CliRunner().invoke(main, ["check", str(X62), "--cert", "CPC-A-removal"]).stdout
     assert (
@@ -77,7 +91,11 @@ def test_c09s_next_step_is_checks_first_way_to_its_closest_pathway(tmp_path, rul
     """C09's closest pathway (option 2) needs no letter: its next step is Practicode, and the
     dated letter is check's way to option 1, whose day is the batch's eligible_by."""
     said = _next_steps(HANA, tmp_path)
-    assert said == {check: "complete AAPC Practicode" for check in CHECKS}
+    assert said == {
+        check: "complete AAPC Practicode; or eligible by 2027-08-31 through Option 1 if you keep"
+        " working in your current coding job and ask for your letter to be re-issued then"
+        for check in CHECKS
+    }
     assert said == _check_ways(HANA, rulebook)
     text = CliRunner().invoke(main, ["check", str(HANA), "--cert", "CPC-A-removal"]).stdout
     assert (
@@ -112,7 +130,8 @@ def _first_way(result, rulebook) -> str:
         return steps[0]
     e = explain(result, rulebook.policies)
     first = next((a for a in e.actions if e.closest and e.closest.node.id in a.completes), None)
-    return in_words(steps_text(first.steps), codes(result.check)) if first else ""
+    way = _with_other_pathways_date(steps_text(first.steps) if first else "", result, e)
+    return in_words(way, codes(result.check))
 
 
 def _questions(text: str) -> set[str]:
@@ -415,3 +434,46 @@ def test_a_letter_is_dated_where_whether_the_check_applies_is_not_known(rulebook
         " dated 2027-09-14 or later, and keep working in your current coding job until 2027-09-14"
         in ways
     )
+
+
+ZOE = """\
+profile_version: 2
+candidate_id: Z
+name: Zoe Cote
+as_of: 2026-11-22
+education: {highest_level: master}
+practicode: {completed: true, completion_date: 2025-02-24}
+work_history:
+  - {id: job-1, employer: Clinic, role_title: Medical coder, engagement_type: employee,
+     start_date: 2025-11-12, end_date: null, hours_per_week: 32, setting: physician_office,
+     directly_assigns_codes: true, code_sets: [HCPCS-II, ICD-10-CM]}
+verification_letters:
+  - {id: letter-1, covers_work_id: job-1, author_role: supervisor, on_letterhead: true,
+     signed: true, hand_signed: true, typed: true, letter_date: 2026-08-12,
+     stated_start: 2025-11-12, states_to_present: true, states_coding_duties: true,
+     states_code_sets: true, contact_info_present: true, format: pdf_non_editable}
+memberships:
+  - {organization: AAPC, type: individual, start_date: 2024-09-15, paid_through: 2027-10-27}
+"""
+
+
+def test_a_date_on_another_pathway_comes_with_its_way(tmp_path) -> None:
+    """A coordinator's audit: 12 months of coding and Practicode, a letter dated 2026-08-12 (9
+    months), no course. Option 3 (a course) is the closest; option 2 is met now if the letter
+    is re-issued. The row gave eligible_by 2026-11-22 beside the step "complete a coding course
+    of 80+ contact hours", so her letter told her to take a course and never to ask for the
+    letter; now the date's way follows the closest pathway's, as check's summary line names
+    it."""
+    profile = tmp_path / "zoe.yaml"
+    profile.write_text(ZOE, encoding="utf-8")
+    out = tmp_path / "report.csv"
+    args = ["batch", str(profile), "--cert=CPC-full", "--out", str(out)]
+    assert CliRunner().invoke(main, args).exit_code == 0  # every row checked
+    (row,) = csv.DictReader(io.StringIO(out.read_text(encoding="utf-8")))
+    assert (row["closest"], row["eligible_by"]) == ("Option 3", "2026-11-22")
+    assert row["next_step"] == (
+        "complete a coding course of 80+ contact hours and get a certificate stating the hours;"
+        " or eligible now through Option 2 if you ask for your letter to be re-issued now"
+    )
+    summary = CliRunner().invoke(main, ["check", str(profile)]).stdout
+    assert "(eligible now through Option 2" in summary
