@@ -856,12 +856,18 @@ def _cycles(ctx: Context, definition: Definition) -> dict[str, Any]:
 
     body_spec = params.get("body_credentials")
     # per body and day: counted once, not once per credential (their cycles mostly end alike)
-    held_of_body: dict[tuple[str, date], int] = {}
+    held_of_body: dict[tuple[str, date], tuple[str, ...]] = {}
 
-    def held_by(body: str, by: date) -> int:
+    def held_by(body: str, by: date) -> tuple[str, ...]:
         if (body, by) not in held_of_body:
             held_of_body[body, by] = _body_credentials(ctx, body, body_spec["statuses"], by)
         return held_of_body[body, by]
+
+    def put_held(entry: dict[str, Any], body: str, by: date) -> None:
+        held = held_by(body, by)
+        entry[body_spec["name"]] = len(held)
+        if body_spec.get("held"):  # which ones: a body may ask more for one (AHIMA's RHIA)
+            entry[body_spec["held"]["name"]] = list(held)
 
     out: dict[str, Any] = {}
     for record in sorted(credentials, key=_canonical):  # one credential's records in one order
@@ -885,7 +891,7 @@ def _cycles(ctx: Context, definition: Definition) -> dict[str, Any]:
         for name, window in params["standing"].get("windows", {}).items():
             entry[name] = _window(ctx, params, window, record, done[-1] if done else None)
         if body_spec:
-            entry[body_spec["name"]] = held_by(body, ctx.as_of)
+            put_held(entry, body, ctx.as_of)
         if ctx.wants(definition, "last"):
             entry["last"] = _cycle(ctx, params, done[-1] if done else None, pooled, own, counted)
         if ctx.wants(definition, "current"):
@@ -896,7 +902,7 @@ def _cycles(ctx: Context, definition: Definition) -> dict[str, Any]:
             if which in entry:  # a credential first held after a cycle ended asks nothing of it
                 cycle = entry[which]
                 by = min(parse(cycle["end"]), ctx.as_of) if cycle["exists"] else ctx.as_of
-                entry[which][body_spec["name"]] = held_by(body, by)
+                put_held(entry[which], body, by)
         out[cid] = entry
     return out
 
@@ -962,19 +968,21 @@ def _window(
 
 def _body_credentials(
     ctx: Context, body: str, statuses: Sequence[str], by: date | None = None
-) -> int:
+) -> tuple[str, ...]:
     """Distinct credentials of ``body`` held with one of ``statuses`` on ``by`` (the date when
     not given) and first held by then: awarded or passed, or, with neither date given, its
     first recertification cycle begun (a credential's first cycle begins when it is earned)."""
     registry, by = ctx.registry, by or ctx.as_of
-    return len(
-        {
-            registry.normalise(r["id"])[0]
-            for r in ctx.profile.get("credentials", [])
-            if (r.get("issuing_body") or registry.body_of(r["id"])) == body
-            and status_on(r, by) in statuses
-            and not ((since := _since(r) or _first_cycle(r)) and since > by)
-        }
+    return tuple(
+        sorted(
+            {
+                registry.normalise(r["id"])[0]
+                for r in ctx.profile.get("credentials", [])
+                if (r.get("issuing_body") or registry.body_of(r["id"])) == body
+                and status_on(r, by) in statuses
+                and not ((since := _since(r) or _first_cycle(r)) and since > by)
+            }
+        )
     )
 
 
@@ -1080,6 +1088,8 @@ def _cycles_paths(name: str, params: Mapping[str, Any]) -> list[tuple[str, str |
     if params.get("body_credentials"):
         spec = params["body_credentials"]
         out.append((f"{name}.*.{spec['name']}", spec.get("text"), "integer"))
+        if spec.get("held"):
+            out.append((f"{name}.*.{spec['held']['name']}", spec["held"].get("text"), "array"))
     for window, spec in params["standing"].get("windows", {}).items():
         base, after = f"{name}.*.{window}", spec["after"]
         out += [
@@ -1143,6 +1153,14 @@ def _cycles_paths(name: str, params: Mapping[str, Any]) -> list[tuple[str, str |
                     "integer",
                 )
             )
+            if spec.get("held"):
+                out.append(
+                    (
+                        f"{base}.{spec['held']['name']}",
+                        "which credentials those are (their ids)",
+                        "array",
+                    )
+                )
         for flags in (params.get("flags", {}), params.get("date_flags", {})):
             out += [(f"{base}.{flag}", spec.get("text"), "boolean") for flag, spec in flags.items()]
     return out
