@@ -785,6 +785,8 @@ def _cycles_templates(
     words = params.get("status_words", {})  # as _cycles fills them in
     out += [(("status_words", "dated"), words["dated"], ("status", "since"))] if words else []
     out += [(("status_words", "undated"), words["undated"], ("status",))] if words else []
+    if words.get("aged"):
+        out += [(("status_words", "aged"), words["aged"], ("status", "now", "days", "when"))]
     return out
 
 
@@ -910,16 +912,52 @@ def _cycles(ctx: Context, definition: Definition) -> dict[str, Any]:
 def _reported_status(
     ctx: Context, params: Mapping[str, Any], record: Mapping[str, Any]
 ) -> dict[str, Any]:
-    """The status the profile reports for the credential on the date, since when, and in words."""
+    """The status the profile reports for the credential on the date, since when, and in words;
+    and the status it has now (``status_now``, since ``status_now_since``): the reported one, or
+    the later standing the body's steps have given it since (AHIMA revokes a credential 180
+    days after it became inactive, which the profile's record may not show yet)."""
     status = status_on(record, ctx.as_of)
     since = None if status == "active" else record.get("status_effective_date")
-    out: dict[str, Any] = {"status": status, "status_since": since}
+    now, now_since, days = _aged(params, status, since, ctx.as_of)
+    out: dict[str, Any] = {
+        "status": status,
+        "status_since": since,
+        "status_now": now,
+        "status_now_since": now_since,
+    }
     if "status_words" in params:
-        words = params["status_words"]["dated" if since else "undated"]
-        out["status_words"] = (
-            [] if status == "active" else [words.format(status=status, since=since)]
+        words = params["status_words"]
+        said = (
+            []
+            if status == "active"
+            else [words["dated" if since else "undated"].format(status=status, since=since)]
         )
+        if now != status and words.get("aged"):
+            when = f"from {now_since}" if now_since else "by now"
+            said.append(words["aged"].format(status=status, now=now, days=days, when=when))
+        out["status_words"] = said
     return out
+
+
+def _aged(
+    params: Mapping[str, Any], status: str, since: str | None, as_of: date
+) -> tuple[str, str | None, int | None]:
+    """The standing a reported one has grown into by ``as_of`` through the later steps of
+    ``standing.after_end`` (inactive since D: revoked from D + 180 days), since when (None for
+    a day the profile gives only as a month or a year: never guessed) and after how many days;
+    the reported one while no later step has surely come."""
+    steps = [(step["days"], step["standing"]) for step in params["standing"]["after_end"]]
+    begun = next((days for days, standing in steps if standing == status), None)
+    if since is None or begun is None:
+        return status, since, None
+    first, latest = span(str(since))
+    found = (status, since, None)
+    for days, standing in steps:
+        later = timedelta(days=days - begun)
+        if days > begun and latest + later <= as_of:
+            day = (first + later).isoformat() if first == latest else None
+            found = (standing, day, days - begun)
+    return found
 
 
 def _window(
@@ -941,7 +979,11 @@ def _window(
     nothing = {"from": None, "by": None, "by_earliest": None, "by_latest": None, "open": None}
     after = window["after"]
     status = status_on(record, ctx.as_of)
-    if status == after:
+    began = record.get("status_effective_date")
+    now, _, days = _aged(params, status, began, ctx.as_of)
+    if now == after and days is not None:  # grown into it through the body's steps
+        first, last_day = (day + timedelta(days=days) for day in span(str(began)))
+    elif status == after:
         began = record.get("status_effective_date")
         if began is None:
             return nothing
@@ -1082,6 +1124,13 @@ def _cycles_paths(name: str, params: Mapping[str, Any]) -> list[tuple[str, str |
             "string",
         ),
         (f"{name}.*.status_since", "when that status took effect, if not active", text),
+        (
+            f"{name}.*.status_now",
+            "the status on the date: the reported one, or the later standing the body's steps"
+            " have given it since (inactive, then revoked 180 days on)",
+            "string",
+        ),
+        (f"{name}.*.status_now_since", "when that status took effect, if not active", text),
     ]
     if params.get("status_words"):
         out.append((f"{name}.*.status_words", "that status in words, if not active", "array"))
