@@ -67,7 +67,7 @@ from eligibility.report.render import (
     jsonl_header,
     measurement,
 )
-from eligibility.report.sheets import FORMULA_STARTS, statement
+from eligibility.report.sheets import GUARD_STARTS, inert, statement
 from eligibility.report.summary import Tally, summary_markdown
 from eligibility.rulebook.rules import RuleBook
 
@@ -683,8 +683,8 @@ def _field(value: Any) -> str:
     a formula (``=HYPERLINK(...)`` in a name) gets a leading apostrophe, as spreadsheets
     expect, so that it is shown as text."""
     text = str(value)
-    if text.startswith(FORMULA_STARTS):
-        text = "'" + text
+    if text.startswith(GUARD_STARTS):
+        text = inert(text)
     if "," in text or '"' in text or "\n" in text or "\r" in text:
         return '"' + text.replace('"', '""') + '"'
     return text

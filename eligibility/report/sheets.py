@@ -18,6 +18,7 @@ from eligibility.rulebook.rules import RuleBook
 from eligibility.version import __version__
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet takes for a formula
+GUARD_STARTS = (*FORMULA_STARTS, "'")  # what :func:`inert` may change: any other text it keeps
 STATUS_WORDS = {
     "met": "met",
     "not_met": "not yet met",
@@ -30,9 +31,21 @@ STATUS_WORDS = {
 
 
 def inert(text: str) -> str:
-    """Text a spreadsheet shows as it is: one it would run as a formula (``=HYPERLINK(...)``)
-    gets a leading apostrophe, as OWASP advises (the long CSV's cells already have it)."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """A CSV cell a spreadsheet shows as it is: text it would run as a formula
+    (``=HYPERLINK(...)``) gets a leading apostrophe, as OWASP advises; so does text that only
+    an apostrophe keeps from looking so (``'=x``), so that :func:`as_written` gives back
+    exactly what was written."""
+    return "'" + text if _guarded(text) else text
+
+
+def as_written(cell: str) -> str:
+    """A cell of a CSV this program wrote, as it was before :func:`inert`: the outputs made
+    from the long CSV (a workbook's typed text, a page, a file name) show it unguarded."""
+    return cell[1:] if cell.startswith("'") and _guarded(cell[1:]) else cell
+
+
+def _guarded(text: str) -> bool:
+    return text.startswith(FORMULA_STARTS) or (text.startswith("'") and _guarded(text[1:]))
 
 
 @dataclass(frozen=True)
@@ -49,8 +62,10 @@ class Student:
 
 
 def students(lines: Iterable[str]) -> Iterator[Student]:
-    """The long CSV's students in its order (a student's rows are together), one at a time."""
-    for (row, where), group in groupby(csv.DictReader(lines), lambda r: (r["row"], r["where"])):
+    """The long CSV's students in its order (a student's rows are together), one at a time;
+    each cell as it was written, without the apostrophe that guards it in a CSV."""
+    read = ({k: as_written(v) for k, v in record.items()} for record in csv.DictReader(lines))
+    for (row, where), group in groupby(read, lambda r: (r["row"], r["where"])):
         answers = list(group)
         first = answers[0]
         if first["status"] == "error":

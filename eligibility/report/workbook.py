@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from eligibility.errors import InputError
-from eligibility.report.sheets import STATUS_WORDS, Student, inert
+from eligibility.report.sheets import STATUS_WORDS, Student
 from eligibility.report.words import (
     assumed_words,
     check_short,
@@ -126,9 +126,10 @@ def write_workbook(
         made = []
         for value in values:
             if isinstance(value, str):
-                text = inert(ILLEGAL_CHARACTERS_RE.sub("", value))
-                cell = WriteOnlyCell(sheet, value=text)
-                cell.data_type = "s"  # text, whatever it starts with
+                # typed as text, whatever it starts with: never run as a formula, so shown as
+                # written (an id "=MC-3" stays itself; an apostrophe would become part of it)
+                cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+                cell.data_type = "s"
             else:
                 cell = WriteOnlyCell(sheet, value=value)
             if font is not None:

@@ -130,7 +130,8 @@ def test_a_name_that_is_a_formula_stays_text_everywhere(tmp_path) -> None:
     workbook = openpyxl.load_workbook(book)
     cells = [c for sheet in workbook for row in sheet.iter_rows() for c in row if c.value]
     nasty = [c for c in cells if NASTY in str(c.value)]
-    assert nasty and all(c.data_type == "s" and c.value == "'" + NASTY for c in nasty)
+    # typed as text (never a formula) and shown as written: no apostrophe in the workbook
+    assert nasty and all(c.data_type == "s" and c.value == NASTY for c in nasty)
     assert not any(c.data_type == "f" for c in cells)
 
 
@@ -330,3 +331,21 @@ def test_letters_say_what_is_missing_and_escape_names(tmp_path) -> None:
                 assert r["next_step"].replace("'", "&#39;") in text
         assert "not an official determination" in text
         assert "http" not in text  # self-contained: nothing fetched to show it
+
+
+def test_a_formula_like_name_reaches_the_letters_as_written(tmp_path) -> None:
+    """A coordinator's audit: the CSV's guarding apostrophe reached the letters ("What '=1+2
+    Smith still needs") and their file names ("...-'=1+2-Smith.html"). Only the CSVs guard a
+    cell; a page escapes what it shows."""
+    letters = tmp_path / "letters"
+    cohort = _with_names(_cohort(tmp_path, 3), {0: "=1+2 Smith"})
+    _batch(
+        str(cohort), "--out", str(tmp_path / "r.csv"), "--summary", str(tmp_path / "s.md"),
+        *_certs(), "--letters", str(letters),
+    )  # fmt: skip
+    first = sorted(letters.iterdir())[0]
+    assert "'" not in first.name and "1+2" in first.name
+    text = first.read_text(encoding="utf-8")
+    assert "What =1+2 Smith still needs" in text and "&#39;=1+2" not in text
+    names = {r["name"] for r in _rows(tmp_path / "r.csv")}
+    assert "'=1+2 Smith" in names  # the CSV keeps its guard

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from eligibility.report.sheets import Student, inert, students
+from eligibility.report.sheets import Student, as_written, inert, students
 from eligibility.report.workbook import MAX_TITLE, sheet_title
 
 
@@ -41,4 +41,12 @@ def test_a_students_rows_are_read_together() -> None:
     ]
     found = list(students("".join(text).splitlines(keepends=True)))
     assert [(s.row, len(s.answers), s.error) for s in found] == [("1", 2, ""), ("2", 0, "bad")]
-    assert isinstance(found[0], Student) and found[0].name == "'=x"
+    assert isinstance(found[0], Student) and found[0].name == "=x"  # as written, unguarded
+
+
+@pytest.mark.parametrize("text", ["=x", "'=x", "''=x", "'Anela", "'", "", "Plain", "-1", "'-'"])
+def test_a_guarded_cell_reads_back_as_written(text) -> None:
+    """A coordinator's audit: the CSV's apostrophe reached the workbook, the letters and their
+    file names ("'=MC-3" for the id "=MC-3"). Read back, a cell is what was written, whatever
+    apostrophes it began with."""
+    assert as_written(inert(text)) == text
