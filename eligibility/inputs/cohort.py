@@ -8,6 +8,7 @@ layout renamed by a mapping file). A row that cannot be parsed or validated carr
 
 from __future__ import annotations
 
+import codecs
 import csv
 import difflib
 import io
@@ -38,6 +39,8 @@ from eligibility.inputs.profiles import (
 from eligibility.inputs.validation import schema, validate
 from eligibility.inputs.yamlio import locator, parse_text
 from eligibility.resources import FLAT_CSV_FILE, data_dir
+
+UTF8 = "utf-8"  # how an export's bytes are read, unless its mapping names another encoding
 
 CSV_COLUMNS = (
     "candidate_id", "name", "as_of", "highest_education",
@@ -326,7 +329,14 @@ def read_shard(shard: Shard) -> Iterator[Item]:
     if shard.form != "csv" or shard.head is None or shard.before is None:
         raise ValueError(f"shard {shard.index} of {shard.source} cannot be read as it is")
     handle = _open(path, shard)
-    lines = _Lines(handle, replayable=True, name="export", before=shard.lines, bom=False)
+    lines = _Lines(
+        handle,
+        replayable=True,
+        name="export",
+        before=shard.lines,
+        bom=False,
+        encoding=shard.head.layout.encoding,
+    )
     return _csv_records(path, handle, lines, shard.head, shard.before, cut=not shard.last)
 
 
@@ -506,6 +516,7 @@ class CsvLayout:
     values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # casefolded -> ours
     separators: Mapping[str, str] = field(default_factory=dict)  # list column -> separator
     file: str = ""  # the mapping file, named in messages ("" without one)
+    encoding: str = UTF8  # how the export's bytes are text (Excel's "CSV" on Windows: cp1252)
 
     def theirs(self, ours: str) -> str:
         if ours in self.parts:
@@ -569,7 +580,7 @@ LIST_COLUMNS = ("code_sets", "course_topics", "credentials")
 DELIMITERS = {";": ";", ",": ",", "|": "|", "\t": "\t", "tab": "\t"}  # as written -> the character
 MAPPING_KEYS = (
     "columns", "ignore", "delimiter", "date_format", "date_formats", "values", "list_separator",
-    "list_separators",
+    "list_separators", "encoding",
 )  # fmt: skip
 YES, NO = ("yes", "y", "true", "1"), ("", "no", "n", "false", "0")
 
@@ -656,7 +667,26 @@ def load_mapping(path: str | Path) -> CsvLayout:
         values=_value_maps(data, refuse),
         separators=_separators(data, refuse),
         file=str(path),
+        encoding=_encoding(data, refuse),
     )
+
+
+def _encoding(data: Mapping[str, Any], refuse: Any) -> str:
+    """The export's text encoding (``encoding: cp1252``), by Python's name for it; one a line
+    cannot be cut in (UTF-16, UTF-32: every character two or four bytes) is refused."""
+    given = data.get("encoding", UTF8)
+    fix = "write encoding: cp1252 (Excel's 'CSV' on Windows), latin-1 or utf-8, or leave it out"
+    try:
+        name = codecs.lookup(str(given)).name
+    except LookupError:
+        refuse(f"encoding {given!r} is not one Python knows", fix, ("encoding",))
+    if name.startswith(("utf-16", "utf-32")) or "\n".encode(name) != b"\n":
+        refuse(
+            f"encoding {given!r} writes a line ending in more than one byte",
+            "save the export as 'CSV UTF-8' and leave encoding out",
+            ("encoding",),
+        )
+    return UTF8 if name in ("utf-8", "utf-8-sig") else name
 
 
 NAME_FIX = "write name: [First Name, Last Name] (the export's columns, joined by a space)"
@@ -886,7 +916,7 @@ def _yaml_line(line: str) -> str:
 
 def _csv(path: Path, layout: CsvLayout) -> Cohort:
     handle = path.open("rb")
-    lines = _Lines(handle, replayable=True, name="export")
+    lines = _Lines(handle, replayable=True, name="export", encoding=layout.encoding)
     try:
         first = next(lines, "")
         lines.again(lines.mark())  # read again as the header, once its delimiter is known
@@ -1049,13 +1079,20 @@ class _Lines:
         name: str = "file",
         before: int = 0,
         bom: bool = True,
+        encoding: str = UTF8,
     ) -> None:
         self._replayable = replayable  # keep what was taken (CSV); JSON Lines never give back
         self._name = name  # what to save as UTF-8: the file, the export
-        # a byte-order mark is skipped at the start of the file only (bom), not of a shard
+        self._encoding = encoding
+        self._csv = replayable  # an export, which a mapping file may describe
+        if encoding == UTF8:  # a byte-order mark is skipped at the start of the file only
+            encoding = "utf-8-sig" if bom else "utf-8"
         self._text = io.TextIOWrapper(
-            handle, encoding="utf-8-sig" if bom else "utf-8", errors="surrogateescape", newline=""
+            handle, encoding=encoding, errors="surrogateescape", newline=""
         )
+        self.foreign = 0  # lines that are not text in the encoding
+        self.first_foreign: tuple[int, str] | None = None  # the first: its number, what is wrong
+        self.multibyte = False  # a line that is, and not ASCII: written in it after all
         self._read = before  # lines read from the file (before: those before a shard's)
         self._again: deque[tuple[int, str]] = deque()
         self.number = 0  # the number of the line last returned
@@ -1080,13 +1117,23 @@ class _Lines:
                 self.bad[self.number] = _too_long("line")
                 line = "\n"
             try:
-                line.isascii() or line.encode("utf-8")  # most lines are ASCII: no copy made
-            except UnicodeEncodeError as error:  # bytes that are not UTF-8, kept as surrogates
+                if not line.isascii():  # most lines are ASCII: no copy made
+                    line.encode("utf-8")
+                    self.multibyte = True
+            except UnicodeEncodeError as error:  # bytes not in the encoding, kept as surrogates
                 byte = ord(line[error.start]) - 0xDC00
+                said = "UTF-8" if self._encoding == UTF8 else self._encoding
                 self.bad[self.number] = (
-                    f"not UTF-8 text (byte 0x{byte:02X} at column {error.start + 1})",
-                    f"save the {self._name} as UTF-8",
+                    f"not {said} text (byte 0x{byte:02X} at column {error.start + 1})",
+                    f"save the {self._name} as UTF-8"
+                    + (", or name its encoding in a mapping file (encoding: cp1252)" * self._csv)
+                    if self._encoding == UTF8
+                    else f"check the mapping's encoding ({self._encoding}), or save the"
+                    f" {self._name} as UTF-8 and leave encoding out",
                 )
+                self.foreign += 1
+                where = f"byte 0x{byte:02X} at column {error.start + 1}"
+                self.first_foreign = self.first_foreign or (self.number, where)
                 line = line.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
         if self._replayable:
             self.taken.append((self.number, line))
@@ -1413,7 +1460,7 @@ def _check_sample(path: Path, head: CsvHead) -> None:
     if not isinstance(path, Upload) and not stat.S_ISREG(os.stat(path).st_mode):
         return  # a pipe can be read only once
     handle = path.open("rb")
-    lines = _Lines(handle, replayable=True, name="export")
+    lines = _Lines(handle, replayable=True, name="export", encoding=head.layout.encoding)
     for _ in range(head.lines):
         next(lines, None)
     records = _csv_records(path, handle, lines, head)
@@ -1439,6 +1486,8 @@ def _check_sample(path: Path, head: CsvHead) -> None:
     finally:
         records.close()
         handle.close()
+    if lines.foreign >= FOREIGN_LINES and not lines.multibyte:
+        raise InputError(str(path), None, *_foreign(path, head.layout, lines, read))
     if not failures:
         return
     key, count = failures.most_common(1)[0]
@@ -1451,6 +1500,45 @@ def _check_sample(path: Path, head: CsvHead) -> None:
     )
     problem, fix = _sample_message(head.layout, rows, key[1], list(columns[key]), examples[key])
     raise InputError(str(path), None, problem, fix + "; nothing was written, run it again then")
+
+
+FOREIGN_LINES = 2  # lines not in the encoding, and none that is and not ASCII: another one
+
+
+def _foreign(path: Path, layout: CsvLayout, lines: _Lines, read: int) -> tuple[str, str]:
+    """The one message (problem, fix) for an export written in another encoding than the one
+    it is read in: several lines are not text in it, and no line that is uses more than ASCII
+    (a UTF-8 export with accents has such lines; Excel's Windows "CSV" has none)."""
+    first, wrong = lines.first_foreign or (0, "")
+    said = "UTF-8" if layout.encoding == UTF8 else layout.encoding
+    problem = (
+        f"{lines.foreign:,} of the first {read:,} rows are not {said} text (line {first}:"
+        f" {wrong}): the export is written in another encoding"
+    )
+    where = f"the mapping file {layout.file}" if layout.file else "a mapping file (--mapping)"
+    guess = _guess_encoding(path, layout.encoding)
+    fix = (
+        f"add encoding: {guess} to {where} (Excel's 'CSV' on Windows writes {guess}), or save"
+        " the export as 'CSV UTF-8'"
+        if guess
+        else "save the export as 'CSV UTF-8'"
+    )
+    return problem, fix + "; nothing was written, run it again then"
+
+
+def _guess_encoding(path: Path, tried: str) -> str | None:
+    """The first of the usual exports' encodings that reads the sample without a bad byte."""
+    with path.open("rb") as handle:
+        sample = handle.read(1 << 20)
+    for name in ("cp1252", "latin-1"):
+        if name == tried:
+            continue
+        try:
+            sample.decode(name)
+        except UnicodeDecodeError:
+            continue
+        return name
+    return None
 
 
 def _sample_message(

@@ -328,7 +328,7 @@ def _refined(first: Mapping[str, int], second: Mapping[str, int]) -> dict[str, i
     }
 
 
-_DETAILS = re.compile(r"'[^']*'|\"[^\"]*\"|\b\d[\d.:-]*\b")
+_DETAILS = re.compile(r"'[^']*'|\"[^\"]*\"|\b0x[0-9A-Fa-f]+\b|\b\d[\d.:-]*\b")
 
 
 def _cause(text: str) -> str:

@@ -170,6 +170,8 @@ def test_a_few_rows_failing_alike_are_error_rows_each_naming_the_fix(tmp_path) -
         ),
         (MAPPING.replace(": hs_diploma", ": hs_dipoma"), "did you mean 'hs_diploma'?"),
         (MAPPING + "list_separators: {name: ','}\n", "name is not a list column"),
+        (MAPPING + "encoding: klingon\n", "line 14 ($.encoding): encoding 'klingon' is not one"),
+        (MAPPING + "encoding: utf-16\n", "writes a line ending in more than one byte"),
         (
             MAPPING.replace("name: [First Name, Last Name]", "as_of: [First Name, Last Name]"),
             "only name may be made of several columns",
@@ -252,3 +254,52 @@ def test_a_value_yaml_reads_as_true_or_false_must_be_quoted(tmp_path) -> None:
         load_mapping(mapping)
     assert caught.value.place == "line 12 ($.values.letter_on_file)"
     assert "put the export's value in quotes ('Yes': yes)" in caught.value.fix
+
+
+def _cp1252(tmp_path: Path, rows: list[str]) -> Path:
+    """The export as Excel's "CSV" writes it on Windows: Windows-1252, not UTF-8."""
+    path = tmp_path / "export.csv"
+    path.write_bytes(("\n".join([HEADER, *rows]) + "\n").encode("cp1252"))
+    return path
+
+
+def _names(out: Path) -> set[str]:
+    with out.open(encoding="utf-8", newline="") as handle:
+        return {row["name"] for row in csv.DictReader(handle)}
+
+
+def test_an_export_in_windows_1252_is_one_message_naming_the_encoding(tmp_path) -> None:
+    """A coordinator's audit: Excel's Windows "CSV" made every student with an accent in the
+    name an error row (48 of 80), the others were checked, exit 1, a report written; the
+    summary split the one cause nine ways by byte and column."""
+    rows = [ROW.replace("S1", f"S{n}") for n in range(10)] + [
+        ROW.replace("S1", f"T{n}").replace("José", "Joe").replace("Núñez", "Nunez")
+        for n in range(5)
+    ]
+    result, out = _batch(tmp_path, _cp1252(tmp_path, rows), _mapping(tmp_path))
+    assert result.exit_code == 2 and not out.exists()
+    assert "10 of the first 15 rows are not UTF-8 text" in result.output
+    assert "add encoding: cp1252 to the mapping file" in result.output
+    assert result.output.count("error:") == 1
+
+
+def test_an_export_in_the_encoding_its_mapping_names_is_read_as_it_is(tmp_path) -> None:
+    rows = [ROW.replace("S1", f"S{n}") for n in range(10)]
+    mapping = _mapping(tmp_path, MAPPING + "encoding: cp1252\n")
+    result, out = _batch(tmp_path, _cp1252(tmp_path, rows), mapping)
+    assert result.exit_code == 0, result.output
+    assert _names(out) == {"José Núñez"}
+
+
+def test_one_line_not_utf_8_in_a_utf_8_export_is_one_error_row(tmp_path) -> None:
+    """A UTF-8 export (its accents are UTF-8) with one line that is not: that row is an error
+    row, every other student is checked."""
+    rows = [ROW.replace("S1", f"S{n}") for n in range(10)]
+    path = _export(tmp_path, rows)
+    data = path.read_bytes().replace("S3;José".encode(), "S3;Jos\xe9".encode("latin-1"))
+    path.write_bytes(data)
+    result, out = _batch(tmp_path, path, _mapping(tmp_path))
+    assert result.exit_code == 1, result.output
+    with out.open(encoding="utf-8", newline="") as handle:
+        errors = [row for row in csv.DictReader(handle) if row["status"] == "error"]
+    assert len(errors) == 1 and "not UTF-8 text (byte 0xE9" in errors[0]["error"]

@@ -235,3 +235,13 @@ def test_checks_answered_alike_say_what_they_ask_once() -> None:
     assert titles_in_words(["CIC: sitting the exam"]) == "CIC: sitting the exam"
     three = ["CPC: sitting the exam", "COC: sitting the exam", "CRC: sitting the exam"]
     assert titles_in_words(three) == "CPC, COC and CRC: sitting the exam"
+
+
+def test_bytes_and_columns_of_one_cause_group_together() -> None:
+    """Rows not UTF-8 at different bytes and columns are one cause (the summary split one export's
+    nine ways)."""
+    from eligibility.report.summary import _cause
+
+    one = "not UTF-8 text (byte 0xE9 at column 12) (fix: save the export as UTF-8)"
+    other = "not UTF-8 text (byte 0xFA at column 16) (fix: save the export as UTF-8)"
+    assert _cause(one) == _cause(other)
