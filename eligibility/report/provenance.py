@@ -19,13 +19,17 @@ from eligibility.version import __version__
 # or retyped; a new kind of entry). 1: check printed an object for one profile and an array for
 # several, with absolute rule file names. tests/unit/report/test_report_version.py holds the
 # schemas' shapes to it.
-REPORT_VERSION = 7
+REPORT_VERSION = 8
 TOOL = "eligibility"
 
 
+NOT_OFFICIAL = "This is not an official determination by the certifying body."
+
+
 def tool_json() -> dict[str, str]:
-    """The program that wrote a report: ``{"name": "eligibility", "version": "0.1.0"}``."""
-    return {"name": TOOL, "version": __version__}
+    """The program that wrote a report, and that its answers are not the body's:
+    ``{"name": "eligibility", "version": "0.1.0", "notice": NOT_OFFICIAL}``."""
+    return {"name": TOOL, "version": __version__, "notice": NOT_OFFICIAL}
 
 
 @cache

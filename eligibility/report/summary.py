@@ -22,7 +22,7 @@ from typing import Any
 from eligibility.dates import add_months
 from eligibility.engine.results import AMBIGUOUS, MET, NO_RULES, NOT_APPLICABLE, NOT_MET, UNKNOWN
 from eligibility.report.explain import and_list
-from eligibility.report.provenance import TOOL, policy_lines
+from eligibility.report.provenance import NOT_OFFICIAL, TOOL, policy_lines
 from eligibility.report.words import check_titles, version_words
 from eligibility.rulebook.rules import RuleBook
 from eligibility.version import __version__
@@ -32,7 +32,6 @@ LISTED_ERRORS = 1000  # error rows kept by number (all are in the report and cou
 NEAR_MONTHS = 6  # "near": not met, but one condition short or eligible within this many months
 LOW_CONFIDENCE = frozenset({"L", "UNCONFIRMED"})  # rule confidence labels placed last, marked
 SIGNATURES = 4096  # outcomes' signatures remembered while counting (then forgotten)
-NOT_OFFICIAL = "This is not an official determination by the certifying body."
 # what an empty section says, rather than being left out (a reader would look for it)
 NO_NEAR = "No student is one condition short of a check."
 NO_READY = "No student meets every condition of a check yet."

@@ -17,6 +17,7 @@ from eligibility.cli import main
 from eligibility.report.answerwords import codes, in_words
 from eligibility.report.sheets import STATUS_WORDS
 from eligibility.report.words import check_titles, pathway_title
+from tests.conftest import PROFILES
 
 CHECKS = ("CPC-full", "CCS-exam", "CCA-exam", "CPC-A-removal")
 # what gives a check id away in a text meant for people
@@ -349,3 +350,20 @@ def test_a_formula_like_name_reaches_the_letters_as_written(tmp_path) -> None:
     assert "What =1+2 Smith still needs" in text and "&#39;=1+2" not in text
     names = {r["name"] for r in _rows(tmp_path / "r.csv")}
     assert "'=1+2 Smith" in names  # the CSV keeps its guard
+
+
+def test_every_json_output_says_it_is_not_an_official_determination(tmp_path) -> None:
+    """A coordinator's audit: the JSON Lines report said nothing of it, though every other
+    output does. The lean report's header, the full report's lines and check's JSON say it."""
+    cohort = _cohort(tmp_path, 2)
+    for full in ((), ("--report-format", "jsonl-full")):
+        out = tmp_path / "r.jsonl"
+        _batch(str(cohort), "--out", str(out), *_certs(), *full)
+        first = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+        assert "not an official determination" in first["tool"]["notice"]
+    said = json.loads(
+        CliRunner()
+        .invoke(main, ["check", str(PROFILES / "c09-hana-sato.yaml"), "--format", "json"])
+        .stdout
+    )
+    assert "not an official determination" in said["tool"]["notice"]
