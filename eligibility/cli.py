@@ -896,7 +896,7 @@ def batch(
     xlsx,
     letters,
 ) -> None:
-    """Check a whole cohort: INPUT is .jsonl, a multi-document .yaml, a .csv or a directory of profiles.
+    """Check a whole cohort: INPUT is .jsonl, a multi-document .yaml, a .csv (.tsv, .txt) or a directory of profiles.
 
     INPUT - reads the cohort from standard input: JSON Lines (one profile a line) or a YAML
     stream (documents separated by ---); CSV must be given as a file. Every row is checked and

@@ -41,6 +41,9 @@ from eligibility.inputs.yamlio import locator, parse_text
 from eligibility.resources import FLAT_CSV_FILE, data_dir
 
 UTF8 = "utf-8"  # how an export's bytes are read, unless its mapping names another encoding
+# what a student information system's export is named: read as CSV, the delimiter found from
+# the header (a tab for most .tsv and .txt) unless the mapping sets it
+CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 
 CSV_COLUMNS = (
     "candidate_id", "name", "as_of", "highest_education",
@@ -120,12 +123,12 @@ def read_items(
     if not isinstance(path, Upload) and str(path) == STDIN:
         return _standard_input(layout)
     source: Any = path if isinstance(path, Upload) else Path(path)
-    if layout is not None and (source.is_dir() or source.suffix.lower() != ".csv"):
+    if layout is not None and (source.is_dir() or source.suffix.lower() not in CSV_SUFFIXES):
         raise InputError(
             str(source),
             None,
             "a mapping file applies to CSV input only",
-            "leave out --mapping, or give the cohort as .csv",
+            "leave out --mapping, or give the cohort as .csv (.tsv and .txt are read as CSV)",
         )
     if source.is_dir():
         return Cohort(source, "files", _directory(source))
@@ -134,14 +137,15 @@ def read_items(
         return Cohort(source, "jsonl", _json_lines(source))
     if suffix in (".yaml", ".yml"):
         return Cohort(source, "yaml", _yaml_stream(source))
-    if suffix == ".csv":
+    if suffix in CSV_SUFFIXES:
         meaning = flat_meaning(rules_dir)
         return _csv(source, replace(layout or CsvLayout(), meaning=meaning))
     raise InputError(
         str(source),
         None,
         f"unknown cohort format {suffix or '(no extension)'!r}",
-        "use .jsonl, .yaml (one document per student), .csv, or a directory of profiles",
+        "use .jsonl, .yaml (one document per student), .csv (or .tsv, .txt: an export whose"
+        " delimiter is found from its header), or a directory of profiles",
     )
 
 
@@ -195,7 +199,7 @@ def count_items(path: str | Path) -> int:
             lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
     except OSError:
         return 0
-    return max(0, lines - 1) if source.suffix.lower() == ".csv" else lines
+    return max(0, lines - 1) if source.suffix.lower() in CSV_SUFFIXES else lines
 
 
 # --- shards: stretches of a cohort that separate processes read on their own -----------------

@@ -303,3 +303,17 @@ def test_one_line_not_utf_8_in_a_utf_8_export_is_one_error_row(tmp_path) -> None
     with out.open(encoding="utf-8", newline="") as handle:
         errors = [row for row in csv.DictReader(handle) if row["status"] == "error"]
     assert len(errors) == 1 and "not UTF-8 text (byte 0xE9" in errors[0]["error"]
+
+
+@pytest.mark.parametrize("suffix", [".tsv", ".txt"])
+def test_an_export_named_tsv_or_txt_is_read_as_csv(tmp_path, suffix) -> None:
+    """A coordinator's audit: a tab-separated export named .tsv was refused ("a mapping file
+    applies to CSV input only"), and without the mapping "unknown cohort format"."""
+    mapping = _mapping(tmp_path, MAPPING.replace('delimiter: ";"\n', ""))
+    path = tmp_path / f"export{suffix}"
+    path.write_text(
+        "\n".join([HEADER.replace(";", "\t"), ROW.replace(";", "\t")]) + "\n", encoding="utf-8"
+    )
+    result, out = _batch(tmp_path, path, mapping)
+    assert result.exit_code == 0, result.output
+    assert _names(out) == {"José Núñez"}
