@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
+from itertools import product
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -49,6 +50,7 @@ from eligibility.inputs.formatversion import (
     format1_readings,
     version_of,
 )
+from eligibility.logic import compile_logic
 
 if TYPE_CHECKING:
     from eligibility.facts.book import Definition
@@ -247,10 +249,21 @@ def _problems(ctx: Context, definition: Definition) -> list[str]:
     ]
     unstated = _unstated_reads(ctx.profile, params["records"], params["checks"])
     dated, later = params.get("dated_by"), params.get("dated_after")
+
+    def holds(logic: Any, record: Mapping[str, Any]) -> bool:  # a field's other values, tried
+        return _truthy(compile_logic(logic)({**record, "policies": dict(ctx.policies)}))
+
     out = []
     for number, (record, results) in enumerate(ctx.rows(params["records"]), start=1):
         failed = [
-            _said(params["records"], record, unstated[k]) or text
+            _said(
+                params["records"],
+                record,
+                _deciding(params["checks"][k]["logic"], record, unstated[k], holds)
+                if unstated[k]
+                else (),
+            )
+            or text
             for k, (index, text) in enumerate(checks)
             if not _truthy(results[index])
         ]
@@ -303,10 +316,26 @@ def failed_checks(
     "<field> not stated" instead (not stated is not "no")."""
     unstated = _unstated_reads(profile, section, checks)
     return [
-        _said(section, record, tuple(dict.fromkeys(unstated[k]))) or check["text"]
+        _said(section, record, _deciding(check["logic"], record, unstated[k], holds))
+        or check["text"]
         for k, check in enumerate(checks)
         if not holds(check["logic"], record)
     ]
+
+
+def _deciding(
+    logic: Any, record: Mapping[str, Any], fields: Sequence[str], holds: Holds
+) -> tuple[str, ...]:
+    """Of the true/false ``fields`` the record leaves out, those whose values would decide the
+    check: none when it fails whatever they are (a role given by ``role_function`` makes
+    ``directly_assigns_codes`` beside the point)."""
+    missing = tuple(dict.fromkeys(f for f in fields if f not in record))
+    if not missing:
+        return ()
+    for values in product((True, False), repeat=len(missing)):
+        if holds(logic, {**record, **dict(zip(missing, values, strict=True))}):
+            return missing
+    return ()
 
 
 def _said(section: str, record: Mapping[str, Any], fields: tuple[str, ...]) -> str | None:
