@@ -165,6 +165,17 @@ def lookalike_notes(data: Mapping[str, Any], registry: Registry) -> tuple[str, .
                 f" know: it is read as written, not as the {meant} (if you hold the {meant},"
                 " correct its id)"
             )
+        elif (
+            isinstance(given, str) and not body and not registry.info(registry.normalise(given)[0])
+        ):
+            # no body named (a CSV row's credentials cell): "None", "C.P.C." or "CPC Apprentice"
+            # would otherwise count for nothing without a word
+            notes.append(
+                f"the credential {given} (credentials, entry {index + 1}) is not one these rules"
+                " know, and no issuing body is given: it counts toward nothing here (if it is"
+                " one of these rules' credentials, write its id as 'eligibility list' gives it;"
+                " if there is none, leave it out)"
+            )
     return tuple(notes)
 
 

@@ -70,3 +70,25 @@ def test_batch_gives_the_note_in_the_assumed_column(tmp_path) -> None:
     result = CliRunner().invoke(main, ["batch", str(cohort), "--cert", "CCS", "--out", str(out)])
     assert result.exit_code in (0, 1), result.output
     assert "not as the CCS (if you hold the CCS, correct its id)" in out.read_text("utf-8")
+
+
+@pytest.mark.parametrize("given", ["C.P.C.", "CPC Apprentice", "None", "CPCA"])
+def test_an_unknown_credential_with_no_body_is_named(rulebook, given) -> None:
+    """A coordinator's audit: "CPC Apprentice", "C.P.C." or "None" in an export's credentials
+    cell were held as credentials of no body, with no word, and a CPC-A lost her apprentice
+    checks. One with no body named that the rules do not know now gets a note."""
+    data = {**PROFILE, "credentials": [{"id": given, "status": "active"}]}
+    report = check_profile(
+        profile_from_data(data, "t.yaml"), ["CPC-exam"], date(2026, 12, 6), rulebook=rulebook
+    )
+    (note,) = [n for n in report.profile.assumed if given in n]
+    assert "is not one these rules know" in note
+
+
+@pytest.mark.parametrize("given", ["CPC", "cpc-a", "RHIA", "CPC-H"])
+def test_a_known_credential_gets_no_note(rulebook, given) -> None:
+    data = {**PROFILE, "credentials": [{"id": given, "status": "active"}]}
+    report = check_profile(
+        profile_from_data(data, "t.yaml"), ["CPC-exam"], date(2026, 12, 6), rulebook=rulebook
+    )
+    assert not any(given in note for note in report.profile.assumed)
