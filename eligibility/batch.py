@@ -435,8 +435,12 @@ class CohortChecker:
         other students are still checked."""
         tally.rows += 1
         if row.profile is None:
+            if row.who[0]:
+                tally.ids.append((row.who[0], row.number))
             return self._error(row, tally)
         data = row.profile.data
+        if data.get("candidate_id"):
+            tally.ids.append((str(data["candidate_id"]), row.number))
         try:
             notes = lookalike_notes(data, self.book.registry)  # a CSS meant as the CCS
             if notes:
@@ -695,6 +699,8 @@ def csv_line(values: list[Any], end: str = "\r\n") -> str:
     return ",".join(_field(v) for v in values) + end
 
 
+NAMES_PER_ID = 50  # rows named for one id given more than once (the summary says "and N more")
+
 # --- running a cohort ------------------------------------------------------------------------
 
 
@@ -771,14 +777,20 @@ class Reports:
     tally, whose summary is written when every row is in."""
 
     def __init__(
-        self, csv: Output | None, jsonl: Output | None, rows: Output | None = None
+        self,
+        csv: Output | None,
+        jsonl: Output | None,
+        rows: Output | None = None,
+        ids: IdLedger | None = None,
     ) -> None:
         self.csv, self.jsonl = csv, jsonl
         self.rows = rows  # the long CSV kept for the outputs made from it (Sheets)
         self.tally = Tally()
+        self.ids = ids  # where each part's student ids go, to find those given twice
 
     def add(self, lines: str, texts: str, tally: Tally) -> None:
         """Rows checked here: their CSV lines, JSON lines and tally."""
+        self._take_ids(tally)
         self.tally.add(tally)
         if self.csv:
             self.csv.write(lines)
@@ -790,6 +802,7 @@ class Reports:
     def add_shard(self, result: ShardResult) -> None:
         """A shard checked elsewhere (:func:`check_shard`): its parts are appended as they are,
         a part file then removed."""
+        self._take_ids(result.tally)
         self.tally.add(result.tally)
         for outputs, part in (((self.csv, self.rows), result.csv), ((self.jsonl,), result.jsonl)):
             if part is None:
@@ -799,6 +812,62 @@ class Reports:
                     output.append(part)
             if not isinstance(part, bytes):
                 Path(part).unlink(missing_ok=True)
+
+    def _take_ids(self, tally: Tally) -> None:
+        if self.ids is not None and tally.ids:
+            self.ids.add(tally.ids)
+        tally.ids = []
+
+    def finish(self) -> None:
+        """What only every row together tells: the student ids given more than once."""
+        if self.ids is not None:
+            self.tally.repeated_count, self.tally.repeated = self.ids.repeated()
+
+
+class IdLedger:
+    """Every student id and its row, kept on disk (SQLite, in a temporary file removed when
+    closed), so that ids given on more than one row are found with memory flat however many
+    rows there are."""
+
+    SHOWN = 50  # ids given more than once that are named (the rest counted)
+
+    def __init__(self) -> None:
+        import sqlite3
+
+        handle, self._path = tempfile.mkstemp(prefix="eligibility-ids-", suffix=".sqlite")
+        os.close(handle)
+        self._db = sqlite3.connect(self._path)
+        self._db.execute("CREATE TABLE ids (id TEXT NOT NULL, row INTEGER NOT NULL)")
+
+    def add(self, ids: Iterable[tuple[str, int]]) -> None:
+        self._db.executemany("INSERT INTO ids VALUES (?, ?)", ids)
+
+    def repeated(self) -> tuple[int, tuple[tuple[str, tuple[int, ...], int], ...]]:
+        """How many ids are given on several rows, and the first :data:`SHOWN` of them (in the
+        order of their first row), each with its first :data:`NAMES_PER_ID` rows and how many
+        rows give it."""
+        self._db.execute("CREATE INDEX by_id ON ids (id, row)")
+        count = self._db.execute(
+            "SELECT COUNT(*) FROM (SELECT id FROM ids GROUP BY id HAVING COUNT(*) > 1)"
+        ).fetchone()[0]
+        if not count:
+            return 0, ()
+        shown = self._db.execute(
+            "SELECT id, COUNT(*) FROM ids GROUP BY id HAVING COUNT(*) > 1 ORDER BY MIN(row)"
+            " LIMIT ?",
+            (self.SHOWN,),
+        ).fetchall()
+        found = []
+        for student, rows in shown:
+            first = self._db.execute(
+                "SELECT row FROM ids WHERE id = ? ORDER BY row LIMIT ?", (student, NAMES_PER_ID)
+            ).fetchall()
+            found.append((student, tuple(r for (r,) in first), rows))
+        return count, tuple(found)
+
+    def close(self) -> None:
+        self._db.close()
+        Path(self._path).unlink(missing_ok=True)
 
 
 @contextmanager
@@ -840,8 +909,11 @@ def open_reports(
             csv_file.write((BOM if excel else "") + csv_line(list(CSV_FIELDS)))
         if jsonl and header:
             jsonl.write(header)
-        reports = Reports(csv_file, jsonl, made.rows if made else None)
+        ids = IdLedger()
+        stack.callback(ids.close)
+        reports = Reports(csv_file, jsonl, made.rows if made else None, ids)
         yield reports
+        reports.finish()
         if summary:
             summary.write(summary_text(summary_out, reports.tally))  # type: ignore[arg-type]
         if made:
@@ -1009,6 +1081,15 @@ def closing_line(
         f"{tally.error_count:,} error row{'s' if tally.error_count != 1 else ''}"
         + (f"; answers: {said}" if said else "")
         + f". Wrote {files}."
+        + (
+            f"\nWarning: {tally.repeated_count:,} student"
+            f" id{'s are' if tally.repeated_count != 1 else ' is'} given on more than one row"
+            f" ({', '.join(student for student, _, _ in tally.repeated[:3])}"
+            f"{', ...' if tally.repeated_count > 3 else ''}); each row is answered on its own"
+            " (the summary lists them)"
+            if tally.repeated_count
+            else ""
+        )
         + "".join(f"\n{line}" for line in about)
     )
 

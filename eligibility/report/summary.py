@@ -35,6 +35,7 @@ SIGNATURES = 4096  # outcomes' signatures remembered while counting (then forgot
 # what an empty section says, rather than being left out (a reader would look for it)
 NO_NEAR = "No student is one condition short of a check."
 NO_READY = "No student meets every condition of a check yet."
+REPEATED = "Each row is answered on its own, so these students may be counted more than once above."
 ABOUT_IDS = (
     "To check one student again, name the check to 'eligibility check --cert' by its id"
     " ('eligibility list' gives each check's id)."
@@ -120,6 +121,12 @@ class Tally:
     last_day: date | None = None
     policies: dict[str, str] = field(default_factory=dict)  # in effect
     policy_words: tuple[str, ...] = ()  # the same in words: each question and its reading
+    # (candidate_id, row) of this part's rows (a chunk, a shard), moved out by the batch as each
+    # part comes in: an on-disk ledger finds ids given twice, memory staying flat
+    ids: list[tuple[str, int]] = field(default_factory=list)
+    # student ids given on more than one row: how many, and the first few with their rows
+    repeated_count: int = 0
+    repeated: tuple[tuple[str, tuple[int, ...], int], ...] = ()  # id, first rows, rows in all
     _work: _Work = field(default_factory=lambda: _Work(), repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -131,6 +138,7 @@ class Tally:
     def add(self, other: Tally) -> None:
         """Merge the tally of another part of the cohort (a worker's chunk, a shard)."""
         self.rows += other.rows
+        self.ids.extend(other.ids)
         self.checked += other.checked
         self.error_count += other.error_count
         self.errors.extend(other.errors[: max(0, LISTED_ERRORS - len(self.errors))])
@@ -395,6 +403,14 @@ class Digest:
         return NOT_OFFICIAL
 
     @property
+    def repeated(self) -> list[str]:
+        return repeated_lines(self.tally)
+
+    @property
+    def repeated_note(self) -> str:
+        return REPEATED
+
+    @property
     def reconciles(self) -> bool:
         return self.tally.checked + self.tally.error_count == self.tally.rows
 
@@ -609,6 +625,9 @@ def summary_markdown(tally: Tally) -> str:
         lines.pop()
     else:
         lines.append(NO_CALENDAR)
+    if tally.repeated_count:
+        lines += ["", "## Student ids given more than once", "", REPEATED, ""]
+        lines += [f"- {_md(line)}" for line in repeated_lines(tally)]
     if view.causes:
         lines += ["", "## Rows not checked", ""]
         for cause, names in view.causes:
@@ -622,6 +641,20 @@ def summary_markdown(tally: Tally) -> str:
             lines += [f"- {what}:", *(f"  - {_md(value)}" for value in values)]
     lines += ["", ABOUT_IDS]
     return "\n".join(lines) + "\n"
+
+
+def repeated_lines(tally: Tally) -> list[str]:
+    """Each student id given on several rows, with its rows (the first few, then how many
+    more), and how many more ids are: each row is answered on its own, so a student may be
+    counted twice."""
+    lines = [
+        f"{student}: rows {', '.join(map(str, rows))}"
+        + (f" and {count - len(rows)} more" if count > len(rows) else "")
+        for student, rows, count in tally.repeated
+    ]
+    if tally.repeated_count > len(tally.repeated):
+        lines.append(f"and {tally.repeated_count - len(tally.repeated)} more ids")
+    return lines
 
 
 def _group_line(group: Group) -> str:

@@ -367,3 +367,36 @@ def test_every_json_output_says_it_is_not_an_official_determination(tmp_path) ->
         .stdout
     )
     assert "not an official determination" in said["tool"]["notice"]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_student_id_given_twice_is_named(tmp_path, jobs) -> None:
+    """A coordinator's audit: a student id on two rows of an export passed without a word ("80
+    students read"). The ids are kept on disk while the rows go by (memory stays flat), and the
+    closing lines and the summary name those given more than once, with their rows."""
+    cohort = _cohort(tmp_path, 30)
+    lines = cohort.read_text(encoding="utf-8").splitlines()
+    for place in (4, 19):
+        data = json.loads(lines[place])
+        data["candidate_id"] = "DUP-1"
+        lines[place] = json.dumps(data)
+    cohort.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    summary = tmp_path / "s.md"
+    result = CliRunner().invoke(
+        main,
+        ["batch", str(cohort), "--out", str(tmp_path / "r.csv"), "--summary", str(summary),
+         "--jobs", jobs, *_certs()],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Warning: 1 student id is given on more than one row (DUP-1)" in result.stderr
+    text = summary.read_text(encoding="utf-8")
+    assert "## Student ids given more than once" in text and "- DUP-1: rows 5, 20" in text
+
+
+def test_no_warning_when_every_id_is_given_once(tmp_path) -> None:
+    summary = tmp_path / "s.md"
+    result = _batch(
+        str(_cohort(tmp_path, 10)), "--out", str(tmp_path / "r.csv"), "--summary", str(summary)
+    )
+    assert "more than one row" not in result.stderr
+    assert "more than once" not in summary.read_text(encoding="utf-8")
