@@ -923,6 +923,14 @@ def _csv(path: Path, layout: CsvLayout) -> Cohort:
     lines = _Lines(handle, replayable=True, name="export", encoding=layout.encoding)
     try:
         first = next(lines, "")
+        if not first:  # no byte, or a byte-order mark alone
+            raise InputError(
+                str(path),
+                None,
+                "the file is empty: no header and no student",
+                "export the cohort again (a CSV export starts with its header, the columns'"
+                " names, then a row per student)",
+            )
         lines.again(lines.mark())  # read again as the header, once its delimiter is known
         if 1 in lines.bad:
             raise InputError(str(path), "line 1", *lines.bad[1])
@@ -1453,7 +1461,7 @@ def _suggest(value: str, allowed: Iterable[str]) -> str | None:
 
 
 SAMPLE_ROWS = 1000  # rows read before the batch starts, to find a plainly wrong mapping
-MOST_ROWS = 20  # ... which most of them, and at least this many, fail the same way
+MOST_ROWS = 5  # ... which most of them, and at least this many, fail the same way
 
 
 def _check_sample(path: Path, head: CsvHead) -> None:
@@ -1575,6 +1583,14 @@ def _sample_message(
     forms = {layout.date_formats.get(c) for c in columns}
     written = (forms.pop() or "YYYY-MM-DD") if len(forms) == 1 else "as the mapping says"
     problem = f"{rows} have dates like {seen[0]} in {names}, not written {written}"
+    if not any(char.isdigit() for value in seen for char in value):  # "Yes": a flag, not a day
+        problem = f"{rows} have {seen[0]!r} in {names}, which is not a date (no digits at all)"
+        own = ", ".join(c for c in columns)
+        return problem, (
+            f"map {own} in {where} to a column that holds the day, or, if the export gives only"
+            f" yes or no, leave the column out (ignore: [{', '.join(layout.theirs(c) for c in columns)}])"
+            " and give the day another way"
+        )
     guess = _guess_format(seen)
     if guess is None:
         own = ", ".join(f"{c}: '...'" for c in columns)

@@ -511,7 +511,7 @@ def test_bad_csv_cells_are_error_rows_naming_the_column_and_the_rest_are_checked
     )
     column = lines[4].index("Student 4") + 5  # the byte after "Stud"
     assert error(4)[2] == f"not UTF-8 text (byte 0xE9 at column {column})" + (
-        " (fix: save the export as UTF-8)"
+        " (fix: save the export as UTF-8, or name its encoding in a mapping file (encoding: cp1252))"
     )
     assert error(7)[:2] == (f"{source}:8", "S000007")  # the cells before the quote say who
     assert error(7)[2].startswith("not valid CSV: a quoted cell that is never closed")

@@ -317,3 +317,35 @@ def test_an_export_named_tsv_or_txt_is_read_as_csv(tmp_path, suffix) -> None:
     result, out = _batch(tmp_path, path, mapping)
     assert result.exit_code == 0, result.output
     assert _names(out) == {"José Núñez"}
+
+
+def test_a_small_export_in_the_wrong_date_format_is_refused_not_half_misread(tmp_path) -> None:
+    """A coordinator's audit: 14 students with DD/MM dates read as MM/DD: 12 error rows, and
+    two whose days were 12 or less checked with day and month swapped, six months off. Most
+    rows failing alike now stops a small export too (at least 5 rows)."""
+    rows = [
+        ROW.replace("S1", f"S{n}").replace("03/15/2019", f"{13 + n}/03/2019") for n in range(12)
+    ]
+    rows += [ROW.replace("S1", "T1").replace("03/15/2019", "09/03/2019")]
+    result, out = _batch(tmp_path, _export(tmp_path, rows), _mapping(tmp_path))
+    assert result.exit_code == 2 and not out.exists()
+    assert "12 of 13 rows have dates like 13/03/2019" in result.output
+    assert "'%d/%m/%Y'" in result.output
+
+
+def test_a_flag_in_a_date_column_is_not_taken_for_a_date_format(tmp_path) -> None:
+    """A coordinator's audit: "Yes" in a date column asked for a date format, which no format
+    can give."""
+    rows = [ROW.replace("S1", f"S{n}").replace("03/15/2019", "Yes") for n in range(8)]
+    result, _ = _batch(tmp_path, _export(tmp_path, rows), _mapping(tmp_path))
+    assert result.exit_code == 2
+    assert "have 'Yes' in 'Start Date', which is not a date" in result.output
+    assert "date_format" not in result.output
+
+
+@pytest.mark.parametrize("data", [b"", b"\xef\xbb\xbf"])
+def test_an_empty_export_says_it_is_empty(tmp_path, data) -> None:
+    path = tmp_path / "export.csv"
+    path.write_bytes(data)
+    result, _ = _batch(tmp_path, path, _mapping(tmp_path))
+    assert result.exit_code == 2 and "the file is empty" in result.output
