@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from eligibility.errors import InputError
+from eligibility.report.provenance import NOT_OFFICIAL
 from eligibility.report.sheets import STATUS_WORDS, Student
+from eligibility.report.summary import titles_in_words
 from eligibility.report.words import check_title, pathway_title
 from eligibility.rulebook.rules import RuleBook
 
@@ -21,8 +23,8 @@ MARK = b'<meta name="generator" content="eligibility letters">'  # in every page
 # what a row says where the report names nothing missing and no next step (a blank row would
 # leave the student guessing); an open question's, beside its step (to settle it), always
 WHY = {
-    "ambiguous": "The rules can be read more than one way here; your program will confirm"
-    " the answer with the certifying body.",
+    "ambiguous": "The sources can be read more than one way here, and the answer depends on"
+    " which: the next step names the question for the certifying body to settle.",
     "unknown": "The record does not say enough to answer; your program will ask you for what"
     " is missing.",
     "no_rules": "No rules of this check are in force on the evaluation date.",
@@ -48,13 +50,14 @@ th { background: #eee; }
 <h1>{{ title }}</h1>
 <p>Student {{ student.candidate_id or "(no id)" }}{% if student.name %}, {{ student.name }}{% endif %}
  (row {{ student.row }} of the cohort).</p>
+<p><strong>{{ verdict }}</strong> {{ notice }}</p>
 {% if needs %}
 <h2>What is still needed</h2>
 <table>
 <thead><tr><th scope="col">Check</th><th scope="col">Answer</th><th scope="col">Closest way</th>
 <th scope="col">What is missing</th><th scope="col">Next step</th><th scope="col">Eligible by</th></tr></thead>
 <tbody>
-{% for a in needs %}<tr><th scope="row">{{ a.title }}</th><td>{{ words[a.status] }}</td>
+{% for a in needs %}<tr data-checks="{{ a.ids | join(' ') }}"><th scope="row">{{ a.title }}</th><td>{{ words[a.status] }}</td>
 <td>{{ a.closest }}</td><td>{{ a.shortfall or ("" if a.next_step and a.status != "ambiguous" else why.get(a.status, "")) }}</td><td>{{ a.next_step }}</td>
 <td>{{ a.eligible_by or "" }}</td></tr>
 {% endfor %}</tbody>
@@ -162,11 +165,9 @@ class Letters:
         return "-".join(parts) + ".html"
 
     def page(self, student: Student) -> str:
-        needs = [
-            {**a, "title": self.title(a["check"]), "closest": self.pathway(a)}
-            for a in student.answers
-            if a["status"] not in ("met", "not_applicable")
-        ]
+        needs = self._needs(
+            [a for a in student.answers if a["status"] not in ("met", "not_applicable")]
+        )
         met = [self.title(a["check"]) for a in student.answers if a["status"] == "met"]
         title = f"What {student.name or student.candidate_id or 'this student'} still needs"
         return self._template.render(
@@ -174,10 +175,42 @@ class Letters:
             student=student,
             needs=needs,
             met=met,
+            verdict=_verdict(len(met), sum(len(n["checks"]) for n in needs)),
+            notice=NOT_OFFICIAL,
             words=STATUS_WORDS,
             why=WHY,
             about=self._about,
         )
+
+    def _needs(self, answers: Sequence[Mapping[str, str]]) -> list[dict[str, Any]]:
+        """A row per answer that is not met, answers that read alike (one missing membership
+        for every AAPC exam) on one row naming each of their checks."""
+        rows: dict[tuple[str, ...], dict[str, Any]] = {}
+        for answer in answers:
+            closest = self.pathway(answer)
+            key = (answer["status"], closest, answer["shortfall"], answer["next_step"],
+                   answer["eligible_by"])  # fmt: skip
+            row = rows.setdefault(key, {**answer, "closest": closest, "checks": [], "ids": []})
+            row["checks"].append(self.title(answer["check"]))
+            row["ids"].append(answer["check"])
+        for row in rows.values():
+            row["title"] = titles_in_words(row["checks"])
+        return list(rows.values())
+
+
+def _verdict(met: int, needed: int) -> str:
+    """The page in one sentence: how many checks are met and how many still need something."""
+    if not needed:
+        return f"Every check for you is met ({met})."
+    checks = f"{needed} check{'s' if needed != 1 else ''}"
+    return (
+        f"{met} of {met + needed} checks are met; {checks} still"
+        f" need{'s' if needed == 1 else ''} something, below."
+        if met
+        else f"None of the {checks} is met yet; what each needs is below."
+        if needed > 1
+        else "The check is not met yet; what it needs is below."
+    )
 
 
 def _blocks(about: Sequence[str]) -> list[tuple[str, list[str]]]:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from markupsafe import escape
 
 from benchmarks.generate import write
 from eligibility.cli import main
@@ -400,3 +401,27 @@ def test_no_warning_when_every_id_is_given_once(tmp_path) -> None:
     )
     assert "more than one row" not in result.stderr
     assert "more than once" not in summary.read_text(encoding="utf-8")
+
+
+def test_a_letter_says_each_missing_thing_once_under_a_one_line_verdict(tmp_path) -> None:
+    """A coordinator's audit: a student without AAPC membership got 27 identical "join AAPC"
+    rows, no verdict at the top, and for an open question "your program will confirm" beside
+    the step to ask the body. Answers that read alike are one row naming their checks."""
+    letters = tmp_path / "letters"
+    _batch(
+        str(_cohort(tmp_path, 12)), "--out", str(tmp_path / "r.csv"),
+        "--summary", str(tmp_path / "s.md"), "--letters", str(letters),
+    )  # fmt: skip
+    long = _rows(tmp_path / "r.csv")
+    for page in sorted(letters.iterdir()):
+        text = page.read_text(encoding="utf-8")
+        number = str(int(page.name.split("-")[0]))
+        mine = [
+            r for r in long if r["row"] == number and r["status"] not in ("met", "not_applicable")
+        ]
+        steps = Counter(r["next_step"] for r in mine if r["next_step"])
+        for step in steps:  # each step once, however many checks share it
+            assert text.count(f"<td>{escape(step)}</td>") == 1, page.name
+        assert re.search(r"<strong>(\d+ of \d+ checks are met|None of|Every check|The check)", text)
+        assert "will confirm the answer" not in text
+        assert text.index("not an official determination") < text.index("<h2")
