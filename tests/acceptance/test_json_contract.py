@@ -18,7 +18,7 @@ from referencing import Registry, Resource
 from benchmarks.generate import write
 from eligibility import __version__
 from eligibility.cli import main
-from eligibility.report.provenance import REPORT_VERSION
+from eligibility.report.provenance import NOT_OFFICIAL, REPORT_VERSION
 from tests.conftest import PROFILES, ROOT, RULES
 
 C01, C09 = PROFILES / "c01-ana-torres.yaml", PROFILES / "c09-hana-sato.yaml"
@@ -159,7 +159,7 @@ def test_list_json_follows_its_schema():
 
 
 def _states_provenance(entry: dict, as_of: str) -> None:
-    assert entry["tool"] == {"name": "eligibility", "version": __version__}
+    assert entry["tool"] == {"name": "eligibility", "version": __version__, "notice": NOT_OFFICIAL}
     assert entry["as_of"] == as_of
     assert entry["policies"]["part_time_counting"] == "fte40"  # as set
     assert len(entry["policies"]) > 1  # and the defaults of the others
@@ -226,7 +226,7 @@ def test_a_reference_between_schemas_resolves_offline():
     entry = Draft202012Validator({"$ref": f"{report_id}#/$defs/error_report"}, registry=REGISTRY)
     row = {
         "report_version": REPORT_VERSION,
-        "tool": {"name": "eligibility", "version": __version__},
+        "tool": {"name": "eligibility", "version": __version__, "notice": NOT_OFFICIAL},
         "profile": {"source": "c.jsonl:3", "row": 3, "candidate_id": None, "name": None},
         "error": {"file": "c.jsonl:3", "place": None, "problem": "broken", "fix": None},
     }
