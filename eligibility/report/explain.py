@@ -104,12 +104,17 @@ def explain(result: CheckResult, policies: Mapping[str, Policy]) -> Explanation:
     pathways = root.children if root.node.kind == "any" else (root,)
     body = result.version.body if result.version is not None else None  # settles its questions
     if result.status == AMBIGUOUS:
+        # dated as the gaps close with time: a letter asked for today vouches only for today's
+        # months, whichever reading holds; the days themselves are the default reading's
+        ways = _by_default_reading(
+            _waited(_actions(pathways, policies, body), pathways, policies, body), pathways
+        )
         return Explanation(
             result,
             HEADLINES[result.status],
             verdict,
             None,
-            _actions(pathways, policies, body) + _default_reading_steps(result),
+            ways + _default_reading_steps(result),
             _open_questions(root, result, policies),
             policies,
         )
@@ -185,6 +190,33 @@ def _applies_unknown(
     ways = () if root_met else _waited(_actions(pathways, policies, body), pathways, policies, body)
     actions = (giving, *ways)
     return Explanation(result, HEADLINES[UNKNOWN], verdict, closest, actions, (), policies)
+
+
+BY_DEFAULT_READING = " (as the default reading counts it; another may take longer)"
+
+
+def _by_default_reading(
+    actions: tuple[Action, ...], pathways: tuple[NodeResult, ...]
+) -> tuple[Action, ...]:
+    """An ambiguous answer's ways with a day time brings (keep coding until D): each step that
+    names such a day says it is the default reading's (part-time work counted in full, say:
+    pro-rated, the day comes later)."""
+    days = {
+        leaf.reached_on.isoformat()
+        for pathway in pathways
+        for leaf in lacking_leaves(pathway)
+        if leaf.reached_on is not None
+    }
+    if not days:
+        return actions
+    out = []
+    for action in actions:
+        steps = tuple(
+            step + BY_DEFAULT_READING if any(f"until {day}" in step for day in days) else step
+            for step in action.steps
+        )
+        out.append(Action(steps, action.completes, action.if_given))
+    return tuple(out)
 
 
 def _default_reading_steps(result: CheckResult) -> tuple[Action, ...]:
