@@ -118,6 +118,9 @@ class Reach:
     hours: Mapping[str, tuple[str, float | None]]
     sections: Mapping[str, tuple[str, ...]]
     values: tuple[str, ...]
+    # the definitions whose kind reads the policy itself (which credentials an AAPC period
+    # counts): it may matter wherever they have records to read
+    by_kind: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -288,7 +291,12 @@ class FactBook:
                         dict.fromkeys(s.section for s in definition.slots.values())
                     )
             values.update(dict.fromkeys(self.policy_values.get(policy, ())))
-            known = Reach(tuple(d.name for d in depending), hours, sections, tuple(values))
+            by_kind = frozenset(
+                d.name
+                for d in depending
+                if d.name not in hours and policy in KINDS[d.kind].policies(d.params)
+            )
+            known = Reach(tuple(d.name for d in depending), hours, sections, tuple(values), by_kind)
             self._programs[key] = known
         return known
 

@@ -353,6 +353,10 @@ def policy_can_matter(
             ):
                 return True
             continue
+        if name in reach.by_kind:  # read by the derivation itself: safe to say it may
+            if any(profile.get(section) for section in reach.sections[name]):
+                return True
+            continue
         # the policy is read by record expressions: does any of their results move?
         for section in reach.sections[name]:
             if section in asked or (policy, section) not in book.policy_programs:

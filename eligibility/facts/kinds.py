@@ -1365,8 +1365,24 @@ def _periods_expressions(params: Mapping[str, Any]) -> list[Expression]:
     return out
 
 
+def _periods_policies(params: Mapping[str, Any]) -> list[str]:
+    held_at = params.get("held_at")
+    return [held_at["policy"]] if held_at else []
+
+
 def _periods_names(params: Mapping[str, Any]) -> list[Named]:
     out = [Named(("body",), "body", params["body"])]
+    held_at = params.get("held_at")
+    if held_at:
+        out.append(
+            Named(
+                ("held_at", "policy"),
+                "policy",
+                held_at["policy"],
+                values=tuple(held_at["values"]),
+                table=("held_at", "values"),
+            )
+        )
     specific = params.get("specific")
     if specific:
         out.append(Named(("specific", "tag_field"), "field", specific["tag_field"], "ceus"))
@@ -1590,11 +1606,18 @@ def _period(
     held_since: Mapping[str, date | None],
 ) -> dict[str, Any]:
     """One period's CEUs and what they must reach: the credentials it counts are the ones held
-    by its due date (one first held after it asks nothing of it)."""
+    by its due date (one first held after it asks nothing of it), or, where the fact file's
+    ``held_at`` policy reads it so, by its first day or the member's certification, if later
+    (one earned after that counts from the next period)."""
     params, as_of = definition.params, ctx.as_of
     start = previous_due + ONE_DAY
+    held_at = params.get("held_at")
+    # "start": those held when it began, or for the member's first period when certified (that
+    # period is pro-rated instead, AAPC-CEU-6)
+    at_start = held_at and held_at["values"].get(ctx.policies.get(held_at["policy"])) == "start"
+    by = max(start, certified) if at_start else due
     ids = sorted(held_since)
-    held = [cid for cid in ids if held_since[cid] is None or held_since[cid] <= due]
+    held = [cid for cid in ids if held_since[cid] is None or held_since[cid] <= by]
     # completed within the period (or in the renewal month before it and moved on to it), and
     # by the date: later ones are not yet earned
     within = [(c, r) for c, r in ceus if _in_period(params, c, start, due, as_of)]
@@ -1896,6 +1919,7 @@ KINDS: dict[str, Kind] = {
         "object",
         paths=_periods_paths,
         names=_periods_names,
+        policies=_periods_policies,
         templates=_periods_templates,
         left_out=_periods_left_out,
         parts_at=0,
