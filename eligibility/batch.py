@@ -825,18 +825,17 @@ class Reports:
 
 
 class IdLedger:
-    """Every student id and its row, kept on disk (SQLite, in a temporary file removed when
-    closed), so that ids given on more than one row are found with memory flat however many
-    rows there are."""
+    """Every student id and its row, kept on disk (SQLite's private temporary database, which
+    it removes itself), so that ids given on more than one row are found with memory flat
+    however many rows there are."""
 
     SHOWN = 50  # ids given more than once that are named (the rest counted)
 
     def __init__(self) -> None:
         import sqlite3
 
-        handle, self._path = tempfile.mkstemp(prefix="eligibility-ids-", suffix=".sqlite")
-        os.close(handle)
-        self._db = sqlite3.connect(self._path)
+        # "": a private temporary database, which SQLite removes itself, even after a kill
+        self._db = sqlite3.connect("")
         self._db.execute("CREATE TABLE ids (id TEXT NOT NULL, row INTEGER NOT NULL)")
 
     def add(self, ids: Iterable[tuple[str, int]]) -> None:
@@ -867,7 +866,6 @@ class IdLedger:
 
     def close(self) -> None:
         self._db.close()
-        Path(self._path).unlink(missing_ok=True)
 
 
 @contextmanager

@@ -332,10 +332,21 @@ def _deciding(
     missing = tuple(dict.fromkeys(f for f in fields if f not in record))
     if not missing:
         return ()
-    for values in product((True, False), repeat=len(missing)):
-        if holds(logic, {**record, **dict(zip(missing, values, strict=True))}):
-            return missing
-    return ()
+    answers = {
+        values: holds(logic, {**record, **dict(zip(missing, values, strict=True))})
+        for values in product((True, False), repeat=len(missing))
+    }
+    if not any(answers.values()):
+        return ()  # it fails whatever they are
+    # those whose value alone, the others as they may be, turns the answer
+    return tuple(
+        field
+        for k, field in enumerate(missing)
+        if any(
+            answers[values] != answers[(*values[:k], not values[k], *values[k + 1 :])]
+            for values in answers
+        )
+    )
 
 
 def _said(section: str, record: Mapping[str, Any], fields: tuple[str, ...]) -> str | None:
@@ -947,12 +958,13 @@ def _reported_status(
     days after it became inactive, which the profile's record may not show yet)."""
     status = status_on(record, ctx.as_of)
     since = None if status == "active" else record.get("status_effective_date")
-    now, now_since, days = _aged(params, status, since, ctx.as_of)
+    now, when, days = _aged(params, status, since, ctx.as_of)
+    exact = when is not None and when[0] == when[1]
     out: dict[str, Any] = {
         "status": status,
         "status_since": since,
         "status_now": now,
-        "status_now_since": now_since,
+        "status_now_since": when[0].isoformat() if exact else since if now == status else None,
     }
     if "status_words" in params:
         words = params["status_words"]
@@ -961,31 +973,39 @@ def _reported_status(
             if status == "active"
             else [words["dated" if since else "undated"].format(status=status, since=since)]
         )
-        if now != status and words.get("aged"):
-            when = f"from {now_since}" if now_since else "by now"
-            said.append(words["aged"].format(status=status, now=now, days=days, when=when))
+        if when is not None and words.get("aged"):
+            said.append(
+                words["aged"].format(
+                    status=status,
+                    now=now,
+                    days=days,
+                    when=f"from {when[0].isoformat()}"
+                    if exact
+                    else f"from a day between {when[0].isoformat()} and {when[1].isoformat()}",
+                )
+            )
         out["status_words"] = said
     return out
 
 
 def _aged(
     params: Mapping[str, Any], status: str, since: str | None, as_of: date
-) -> tuple[str, str | None, int | None]:
+) -> tuple[str, tuple[date, date] | None, int | None]:
     """The standing a reported one has grown into by ``as_of`` through the later steps of
-    ``standing.after_end`` (inactive since D: revoked from D + 180 days), since when (None for
-    a day the profile gives only as a month or a year: never guessed) and after how many days;
-    the reported one while no later step has surely come."""
+    ``standing.after_end`` (inactive since D: revoked from D + 180 days), the first and last
+    day it may have done so (one day, unless the profile gives the status's day only as a
+    month or a year: never guessed), and after how many days; the reported one (and None)
+    while no later step has surely come."""
     steps = [(step["days"], step["standing"]) for step in params["standing"]["after_end"]]
     begun = next((days for days, standing in steps if standing == status), None)
     if since is None or begun is None:
-        return status, since, None
+        return status, None, None
     first, latest = span(str(since))
-    found = (status, since, None)
+    found: tuple[str, tuple[date, date] | None, int | None] = (status, None, None)
     for days, standing in steps:
         later = timedelta(days=days - begun)
         if days > begun and latest + later <= as_of:
-            day = (first + later).isoformat() if first == latest else None
-            found = (standing, day, days - begun)
+            found = (standing, (first + later, latest + later), days - begun)
     return found
 
 
@@ -1009,9 +1029,9 @@ def _window(
     after = window["after"]
     status = status_on(record, ctx.as_of)
     began = record.get("status_effective_date")
-    now, _, days = _aged(params, status, began, ctx.as_of)
-    if now == after and days is not None:  # grown into it through the body's steps
-        first, last_day = (day + timedelta(days=days) for day in span(str(began)))
+    now, grown, _ = _aged(params, status, began, ctx.as_of)
+    if now == after and grown is not None:  # grown into it through the body's steps
+        first, last_day = grown
     elif status == after:
         began = record.get("status_effective_date")
         if began is None:
@@ -1156,10 +1176,15 @@ def _cycles_paths(name: str, params: Mapping[str, Any]) -> list[tuple[str, str |
         (
             f"{name}.*.status_now",
             "the status on the date: the reported one, or the later standing the body's steps"
-            " have given it since (inactive, then revoked 180 days on)",
+            " (standing.after_end) have given it since",
             "string",
         ),
-        (f"{name}.*.status_now_since", "when that status took effect, if not active", text),
+        (
+            f"{name}.*.status_now_since",
+            "when that status took effect, if not active (null when the profile gives the day"
+            " only as a month or a year)",
+            text,
+        ),
     ]
     if params.get("status_words"):
         out.append((f"{name}.*.status_words", "that status in words, if not active", "array"))

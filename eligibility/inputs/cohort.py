@@ -604,8 +604,10 @@ def load_mapping(path: str | Path) -> CsvLayout:
     usage = (
         f"write columns: {{OUR_NAME: YOUR_COLUMN}} with OUR_NAME one of {', '.join(CSV_COLUMNS)}"
     )
-    if not isinstance(data, dict) or not isinstance(data.get("columns"), dict):
+    # columns may be left out when the export has our names (a mapping for its encoding alone)
+    if not isinstance(data, dict) or not data or not isinstance(data.get("columns", {}), dict):
         refuse("no 'columns:' mapping", usage)
+    data = {**data, "columns": data.get("columns") or {}}
     extra = sorted(str(key) for key in set(data) - set(MAPPING_KEYS))
     if extra:
         close = close_matches(extra[0], MAPPING_KEYS, 1)
@@ -678,19 +680,22 @@ def load_mapping(path: str | Path) -> CsvLayout:
 def _encoding(data: Mapping[str, Any], refuse: Any) -> str:
     """The export's text encoding (``encoding: cp1252``), by Python's name for it; one a line
     cannot be cut in (UTF-16, UTF-32: every character two or four bytes) is refused."""
-    given = data.get("encoding", UTF8)
+    given = data.get("encoding") or UTF8
     fix = "write encoding: cp1252 (Excel's 'CSV' on Windows), latin-1 or utf-8, or leave it out"
     try:
         name = codecs.lookup(str(given)).name
-    except LookupError:
-        refuse(f"encoding {given!r} is not one Python knows", fix, ("encoding",))
-    if name.startswith(("utf-16", "utf-32")) or "\n".encode(name) != b"\n":
+        if name in ("utf-8", "utf-8-sig"):
+            return UTF8  # with or without a byte-order mark, as UTF-8 is always read
+        text = "\n".encode(name) == b"\n" and not name.startswith(("utf-16", "utf-32"))
+    except (LookupError, TypeError, ValueError):  # rot13, base64: codecs, not text encodings
+        refuse(f"encoding {given!r} is not a text encoding Python knows", fix, ("encoding",))
+    if not text:
         refuse(
             f"encoding {given!r} writes a line ending in more than one byte",
             "save the export as 'CSV UTF-8' and leave encoding out",
             ("encoding",),
         )
-    return UTF8 if name in ("utf-8", "utf-8-sig") else name
+    return name
 
 
 NAME_FIX = "write name: [First Name, Last Name] (the export's columns, joined by a space)"
@@ -919,6 +924,8 @@ def _yaml_line(line: str) -> str:
 
 
 def _csv(path: Path, layout: CsvLayout) -> Cohort:
+    _refuse_wide_text(path)
+    _refuse_misnamed_utf8(path, layout)
     handle = path.open("rb")
     lines = _Lines(handle, replayable=True, name="export", encoding=layout.encoding)
     try:
@@ -1517,6 +1524,45 @@ def _check_sample(path: Path, head: CsvHead) -> None:
 FOREIGN_LINES = 2  # lines not in the encoding, and none that is and not ASCII: another one
 
 
+def _refuse_wide_text(path: Path) -> None:
+    """UTF-16 or UTF-32 (Excel's "Unicode Text", a byte-order mark FF FE, or NUL bytes): its
+    lines cannot be read one byte-line at a time, nor cut into shards. One message, first."""
+    with path.open("rb") as handle:
+        start = handle.read(4096)
+    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in start:
+        raise InputError(
+            str(path),
+            None,
+            "the export is written in UTF-16 (Excel's 'Unicode Text'), two bytes a character",
+            "save it from the spreadsheet as 'CSV UTF-8' and give that file",
+        )
+
+
+def _refuse_misnamed_utf8(path: Path, layout: CsvLayout) -> None:
+    """An export the mapping says is in another encoding whose bytes are UTF-8, accents and
+    all (or that starts with UTF-8's byte-order mark): read as the mapping says, every accent
+    would be garbled without a word."""
+    if layout.encoding == UTF8:
+        return
+    with path.open("rb") as handle:
+        sample = handle.read(1 << 20)
+    if len(sample) == 1 << 20:  # cut inside a character, perhaps: up to the last line's end
+        sample = sample[: sample.rfind(b"\n") + 1]
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError:
+        return
+    if not sample.isascii():
+        where = f"the mapping file {layout.file}" if layout.file else "the mapping file"
+        raise InputError(
+            str(path),
+            None,
+            f"the export is UTF-8 (its accents are written as UTF-8 writes them), not"
+            f" {layout.encoding} as {where} says: read so, every accent would be garbled",
+            f"leave encoding out of {where}; nothing was written, run it again then",
+        )
+
+
 def _foreign(path: Path, layout: CsvLayout, lines: _Lines, read: int) -> tuple[str, str]:
     """The one message (problem, fix) for an export written in another encoding than the one
     it is read in: several lines are not text in it, and no line that is uses more than ASCII
@@ -1527,7 +1573,11 @@ def _foreign(path: Path, layout: CsvLayout, lines: _Lines, read: int) -> tuple[s
         f"{lines.foreign:,} of the first {read:,} rows are not {said} text (line {first}:"
         f" {wrong}): the export is written in another encoding"
     )
-    where = f"the mapping file {layout.file}" if layout.file else "a mapping file (--mapping)"
+    where = (
+        f"the mapping file {layout.file}"
+        if layout.file
+        else "a mapping file given with --mapping (that line may be all it holds)"
+    )
     guess = _guess_encoding(path, layout.encoding)
     fix = (
         f"add encoding: {guess} to {where} (Excel's 'CSV' on Windows writes {guess}), or save"

@@ -45,7 +45,7 @@ def as_written(cell: str) -> str:
 
 
 def _guarded(text: str) -> bool:
-    return text.startswith(FORMULA_STARTS) or (text.startswith("'") and _guarded(text[1:]))
+    return text.lstrip("'").startswith(FORMULA_STARTS)  # however many apostrophes lead
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,14 @@ from typing import Any
 import yaml
 
 from eligibility.api import check_profile
-from eligibility.batch import CSV_FIELDS, CohortChecker, Tally, csv_line, summary_markdown
+from eligibility.batch import (
+    CSV_FIELDS,
+    CohortChecker,
+    IdLedger,
+    Tally,
+    csv_line,
+    summary_markdown,
+)
 from eligibility.engine.results import NOT_APPLICABLE
 from eligibility.errors import printable
 from eligibility.inputs.cohort import Upload, parse_item, read_items
@@ -164,4 +171,11 @@ def cohort_report(
     finally:
         items.close()
     checker.count_into(tally)
+    ids = IdLedger()  # ids given on more than one row, as a batch names them
+    try:
+        ids.add(tally.ids)
+        tally.ids = []
+        tally.repeated_count, tally.repeated = ids.repeated()
+    finally:
+        ids.close()
     return CohortReport("".join(lines), summary_markdown(tally), tally)

@@ -170,7 +170,10 @@ def test_a_few_rows_failing_alike_are_error_rows_each_naming_the_fix(tmp_path) -
         ),
         (MAPPING.replace(": hs_diploma", ": hs_dipoma"), "did you mean 'hs_diploma'?"),
         (MAPPING + "list_separators: {name: ','}\n", "name is not a list column"),
-        (MAPPING + "encoding: klingon\n", "line 14 ($.encoding): encoding 'klingon' is not one"),
+        (
+            MAPPING + "encoding: klingon\n",
+            "line 14 ($.encoding): encoding 'klingon' is not a text encoding",
+        ),
         (MAPPING + "encoding: utf-16\n", "writes a line ending in more than one byte"),
         (
             MAPPING.replace("name: [First Name, Last Name]", "as_of: [First Name, Last Name]"),
@@ -349,3 +352,30 @@ def test_an_empty_export_says_it_is_empty(tmp_path, data) -> None:
     path.write_bytes(data)
     result, _ = _batch(tmp_path, path, _mapping(tmp_path))
     assert result.exit_code == 2 and "the file is empty" in result.output
+
+
+def test_a_utf_8_export_the_mapping_calls_cp1252_is_refused_not_garbled(tmp_path) -> None:
+    """A review: read as cp1252, a UTF-8 export's accents were garbled in every output without a
+    word (the check for another encoding saw every line read)."""
+    rows = [ROW.replace("S1", f"S{n}") for n in range(10)]
+    mapping = _mapping(tmp_path, MAPPING + "encoding: cp1252\n")
+    result, out = _batch(tmp_path, _export(tmp_path, rows), mapping)
+    assert result.exit_code == 2 and not out.exists()
+    assert "the export is UTF-8" in result.output and "leave encoding out" in result.output
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".txt"])
+def test_a_utf_16_export_is_one_message(tmp_path, suffix) -> None:
+    """Excel's "Unicode Text": UTF-16 with a byte-order mark."""
+    path = tmp_path / f"export{suffix}"
+    path.write_bytes(("\n".join([HEADER, ROW]) + "\n").encode("utf-16"))
+    result, _ = _batch(tmp_path, path, _mapping(tmp_path))
+    assert result.exit_code == 2 and "written in UTF-16" in result.output
+    assert result.output.count("error:") == 1
+
+
+def test_a_mapping_may_give_the_encoding_alone(tmp_path) -> None:
+    """An export in our own columns, in cp1252: the fix says to name the encoding in a mapping
+    file, which may hold that line alone."""
+    layout = load_mapping(_mapping(tmp_path, "encoding: cp1252\n"))
+    assert layout.encoding == "cp1252" and not layout.columns

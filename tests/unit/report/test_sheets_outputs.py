@@ -44,7 +44,9 @@ def test_a_students_rows_are_read_together() -> None:
     assert isinstance(found[0], Student) and found[0].name == "=x"  # as written, unguarded
 
 
-@pytest.mark.parametrize("text", ["=x", "'=x", "''=x", "'Anela", "'", "", "Plain", "-1", "'-'"])
+@pytest.mark.parametrize(
+    "text", ["=x", "'=x", "''=x", "'Anela", "'", "", "Plain", "-1", "'-'", "'" * 5000 + "=x"]
+)
 def test_a_guarded_cell_reads_back_as_written(text) -> None:
     """A coordinator's audit: the CSV's apostrophe reached the workbook, the letters and their
     file names ("'=MC-3" for the id "=MC-3"). Read back, a cell is what was written, whatever
