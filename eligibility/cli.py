@@ -829,7 +829,8 @@ def _output_option(name: str, text: str, folder: bool = False):
     default=None,
     help="Summary for a program director: counts per check (checks answered alike on one line,"
     " low-confidence rules last), near misses and who is ready with names, the calendar of who"
-    " becomes eligible when, error rows by cause. .md: Markdown; .html: one self-contained page"
+    " becomes eligible when, student ids given on more than one row, error rows by cause. .md:"
+    " Markdown; .html: one self-contained page"
     " with a chart per body (needs pip install 'eligibility[report]'). Default: Markdown,"
     " printed (on standard error when the report is on standard output).",
 )
