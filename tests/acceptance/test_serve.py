@@ -265,9 +265,9 @@ def test_a_cohort_gets_the_batch_report(client, tmp_path, rulebook):
 
 
 def test_a_cohort_of_an_unknown_format_gets_the_batch_message(client):
-    response = upload(client, b"x", "class.txt", "cohort", "/cohort")
+    response = upload(client, b"x", "class.pdf", "cohort", "/cohort")  # .txt is read as CSV
     assert response.status_code == 400
-    assert "unknown cohort format '.txt'" in said(response)
+    assert "unknown cohort format '.pdf'" in said(response)
 
 
 def test_the_page_loads_nothing_from_elsewhere_and_is_not_cached(client):
