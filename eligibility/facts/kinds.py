@@ -822,6 +822,8 @@ def _cycles_templates(
     out: list[tuple[tuple[str, ...], str, tuple[str, ...]]] = [
         (("consequence",), params["consequence"], names)
     ]
+    if params.get("next_words"):
+        out.append((("next_words",), params["next_words"], ("standing", "day")))
     words = params.get("status_words", {})  # as _cycles fills them in
     out += [(("status_words", "dated"), words["dated"], ("status", "since"))] if words else []
     out += [(("status_words", "undated"), words["undated"], ("status",))] if words else []
@@ -1106,6 +1108,7 @@ def _cycle(
             **dict.fromkeys(sums, 0),
             **({own_name: 0} if own_name else {}),
             "standing_if_unmet": None,
+            **({"next_words": ""} if params.get("next_words") else {}),
             **({count["name"]: 0} if count else {}),
             **dict.fromkeys(flags, False),
             **dict.fromkeys(date_flags, False),
@@ -1117,11 +1120,14 @@ def _cycle(
     timeline = params["standing"]
     standing = timeline["before"]
     when: dict[str, str] = {}
+    coming: tuple[str, date] | None = None  # the next standing unmet requirements bring
     for step in timeline["after_end"]:
         day = end + timedelta(days=step["days"])
         when[step["standing"]] = day.isoformat()
         if ctx.as_of >= day:
             standing = step["standing"]
+        elif coming is None:
+            coming = (step["standing"], day)
     words = params.get("standing_words", {}).get(standing, standing)
     # the submission window: the last ``months`` calendar months of the cycle
     opens = (
@@ -1137,9 +1143,19 @@ def _cycle(
     )
     if cycle.get("extension_purchased"):
         consequence += params.get("extension_note", "")
+    next_words = (
+        {
+            "next_words": params["next_words"].format(standing=coming[0], day=coming[1].isoformat())
+            if coming and end < ctx.as_of  # a cycle still running has its own deadline
+            else ""
+        }
+        if params.get("next_words")
+        else {}
+    )
     return {
         "exists": True,
         "standing_if_unmet": standing,
+        **next_words,
         "start": cycle["start"],
         "end": cycle["end"],
         **opens,
@@ -1235,6 +1251,18 @@ def _cycles_paths(name: str, params: Mapping[str, Any]) -> list[tuple[str, str |
             ),
             (f"{base}.standing_if_unmet", "the standing if its requirements were not met", text),
             (f"{base}.consequences", "what follows if its requirements were not met", "array"),
+            *(
+                [
+                    (
+                        f"{base}.next_words",
+                        "for an ended cycle, the next standing unmet requirements bring and its"
+                        " day, in words for a step (empty when none is left)",
+                        "string",
+                    )
+                ]
+                if params.get("next_words")
+                else []
+            ),
         ]
         out += [
             (f"{base}.{sum_name}", spec.get("text"), number)
