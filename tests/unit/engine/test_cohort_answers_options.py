@@ -389,7 +389,11 @@ def _policy_students() -> list[Profile]:
         },
         "SCOPE",
     )
-    return [apprentice, scope]
+    # a CRC earned during the CPC's period: does it raise that period's CEUs (Z18)?
+    added = load_profile(
+        ROOT / "rules" / "tests" / "profiles" / "z18-aapc-credential-mid-period.yaml"
+    )
+    return [apprentice, scope, added]
 
 
 # Old versions, pinned: AAPC-2019 names vague_duration_statement (c10's letter states only a
