@@ -11,8 +11,10 @@ supply it.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
+from functools import partial
 from typing import Any
 
 from eligibility.facts.kinds import KINDS
@@ -119,8 +121,8 @@ class Reach:
     sections: Mapping[str, tuple[str, ...]]
     values: tuple[str, ...]
     # the definitions whose kind reads the policy itself (which credentials an AAPC period
-    # counts): it may matter wherever they have records to read
-    by_kind: frozenset[str] = frozenset()
+    # counts), each with whether it may matter for a profile (``Kind.policy_matters``)
+    by_kind: Mapping[str, Callable[[Mapping[str, Any], date], bool]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -291,11 +293,11 @@ class FactBook:
                         dict.fromkeys(s.section for s in definition.slots.values())
                     )
             values.update(dict.fromkeys(self.policy_values.get(policy, ())))
-            by_kind = frozenset(
-                d.name
+            by_kind = {
+                d.name: partial(KINDS[d.kind].policy_matters, d.params)
                 for d in depending
                 if d.name not in hours and policy in KINDS[d.kind].policies(d.params)
-            )
+            }
             known = Reach(tuple(d.name for d in depending), hours, sections, tuple(values), by_kind)
             self._programs[key] = known
         return known

@@ -353,8 +353,8 @@ def policy_can_matter(
             ):
                 return True
             continue
-        if name in reach.by_kind:  # read by the derivation itself: safe to say it may
-            if any(profile.get(section) for section in reach.sections[name]):
+        if name in reach.by_kind:  # read by the derivation itself: as its kind tells
+            if reach.by_kind[name](profile, as_of):
                 return True
             continue
         # the policy is read by record expressions: does any of their results move?

@@ -90,6 +90,11 @@ class Kind:
     grows: Callable[[Mapping[str, Any]], bool] = lambda params: False
     growing_paths: Callable[[str, Mapping[str, Any]], list[str]] = lambda name, params: []
     reads_lapsed: bool = False
+    # for a policy the kind reads itself (``policies``): whether another value of it may change
+    # what this profile derives (True is always safe: it costs time only)
+    policy_matters: Callable[[Mapping[str, Any], Mapping[str, Any], date], bool] = (
+        lambda params, profile, as_of: True
+    )
     names: Callable[[Mapping[str, Any]], list[Named]] = lambda params: []
     # (where, text, the names it is formatted with) of each text of its parameters that is
     # filled in with str.format: a name it is not given would fail every derivation
@@ -1423,6 +1428,25 @@ def _periods_policies(params: Mapping[str, Any]) -> list[str]:
     return [held_at["policy"]] if held_at else []
 
 
+def _periods_policy_matters(
+    params: Mapping[str, Any], profile: Mapping[str, Any], as_of: date
+) -> bool:
+    """Which credentials a period counts (``held_at``) can differ only for a member with a
+    credential of the body first held after the first one and within the periods the date
+    sees (the last ended one began at most two periods before it), or not dated at all."""
+    body = params["body"]
+    days = [
+        _since(r)
+        for r in profile.get("credentials") or ()
+        if isinstance(r, Mapping) and r.get("issuing_body", body) == body
+    ]
+    if None in days:
+        return len(days) > 1
+    seen = add_months(as_of, -12 * 2 * params["years"] - 1)
+    first = min(days, default=None)
+    return any(day > first and day >= seen for day in days)  # type: ignore[operator]
+
+
 def _periods_names(params: Mapping[str, Any]) -> list[Named]:
     out = [Named(("body",), "body", params["body"])]
     held_at = params.get("held_at")
@@ -1973,6 +1997,7 @@ KINDS: dict[str, Kind] = {
         paths=_periods_paths,
         names=_periods_names,
         policies=_periods_policies,
+        policy_matters=_periods_policy_matters,
         templates=_periods_templates,
         left_out=_periods_left_out,
         parts_at=0,
