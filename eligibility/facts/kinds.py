@@ -430,18 +430,23 @@ def _months_names(params: Mapping[str, Any]) -> list[Named]:
             out.append(
                 Named(("vouched_by", "dated_by"), "field", vouched["dated_by"], vouched["records"])
             )
-    hours = params.get("full_time_hours")
-    if hours:
-        out.append(
-            Named(
-                ("full_time_hours", "policy"),
-                "policy",
-                hours["policy"],
-                values=tuple(hours["values"]),
-                table=("full_time_hours", "values"),
-            )
+    return out + _policy_table(params, "full_time_hours")
+
+
+def _policy_table(params: Mapping[str, Any], key: str) -> list[Named]:
+    """The open policy a kind's ``key`` table is keyed by (``{policy, values}``), if given."""
+    table = params.get(key)
+    if not table:
+        return []
+    return [
+        Named(
+            (key, "policy"),
+            "policy",
+            table["policy"],
+            values=tuple(table["values"]),
+            table=(key, "values"),
         )
-    return out
+    ]
 
 
 def _months(ctx: Context, definition: Definition) -> float:
@@ -1448,18 +1453,7 @@ def _periods_policy_matters(
 
 
 def _periods_names(params: Mapping[str, Any]) -> list[Named]:
-    out = [Named(("body",), "body", params["body"])]
-    held_at = params.get("held_at")
-    if held_at:
-        out.append(
-            Named(
-                ("held_at", "policy"),
-                "policy",
-                held_at["policy"],
-                values=tuple(held_at["values"]),
-                table=("held_at", "values"),
-            )
-        )
+    out = [Named(("body",), "body", params["body"]), *_policy_table(params, "held_at")]
     specific = params.get("specific")
     if specific:
         out.append(Named(("specific", "tag_field"), "field", specific["tag_field"], "ceus"))
