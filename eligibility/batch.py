@@ -867,6 +867,18 @@ class IdLedger:
     def close(self) -> None:
         self._db.close()
 
+    @classmethod
+    def repeated_in(
+        cls, ids: Iterable[tuple[str, int]]
+    ) -> tuple[int, tuple[tuple[str, tuple[int, ...], int], ...]]:
+        """:meth:`repeated` for ids all at hand (a cohort checked in one piece)."""
+        ledger = cls()
+        try:
+            ledger.add(ids)
+            return ledger.repeated()
+        finally:
+            ledger.close()
+
 
 @contextmanager
 def open_reports(

@@ -171,11 +171,7 @@ def cohort_report(
     finally:
         items.close()
     checker.count_into(tally)
-    ids = IdLedger()  # ids given on more than one row, as a batch names them
-    try:
-        ids.add(tally.ids)
-        tally.ids = []
-        tally.repeated_count, tally.repeated = ids.repeated()
-    finally:
-        ids.close()
+    # ids given on more than one row, as a batch names them
+    tally.repeated_count, tally.repeated = IdLedger.repeated_in(tally.ids)
+    tally.ids = []
     return CohortReport("".join(lines), summary_markdown(tally), tally)

@@ -353,3 +353,15 @@ def test_a_host_that_cannot_be_listened_on_names_the_host_not_the_port(host):
     assert result.stderr.startswith(f"error: --host: cannot listen on {host}:")
     assert "give an address of this machine" in result.stderr
     assert "--port" not in result.stderr
+
+
+def test_a_cohort_names_an_id_given_twice(client):
+    """As the batch names them: the web page's cohort summary lists an id on two rows."""
+    import json
+
+    hana = parse_text(HANA.read_text(encoding="utf-8"), "x")
+    body = "".join(json.dumps(hana) + "\n" for _ in range(2)).encode()
+    response = upload(client, body, "class.jsonl", "cohort", "/cohort")
+    assert response.status_code == 200
+    page = unescape(response.get_data(as_text=True))
+    assert "Student ids given more than once" in page and "C09: rows 1, 2" in page
