@@ -260,12 +260,7 @@ def find_condition(check: Mapping[str, Any], ident: str) -> tuple[list | None, d
 
 
 def _ids(check: Mapping[str, Any]) -> list[str]:
-    found, stack = [], list(_roots(check))
-    while stack:
-        node = stack.pop(0)
-        found.append(node["id"])
-        stack += node.get("all", node.get("any")) or []
-    return found
+    return [node["id"] for node in _conditions(check)]
 
 
 def for_credential(
@@ -283,19 +278,51 @@ def for_credential(
         until = version.get("until_for", {})
         if entry["id"] in until:
             own["in_force"] = {**own["in_force"], "until": until[entry["id"]]}
-        found.append(fill(own, entry))
+        found.append(_own_assumptions(fill(own, entry), entry["id"]))
     return found
 
 
+def _own_assumptions(version: dict[str, Any], credential: str) -> dict[str, Any]:
+    """``version`` with each condition's ``assumes`` kept only where it is for ``credential``:
+    checks several credentials share may rest on an assumption for one of them alone (whether
+    the COC's two years must be outpatient facility coding)."""
+    for check in version.get("checks", []):
+        for node in _conditions(check):
+            assumes = node.get("assumes")
+            if assumes is None or "only_for" not in assumes:
+                continue
+            if credential in assumes["only_for"]:
+                node["assumes"] = {k: v for k, v in assumes.items() if k != "only_for"}
+            else:
+                del node["assumes"]
+    return version
+
+
+def _conditions(check: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every condition of ``check``, top ones first."""
+    stack = list(_roots(check))
+    while stack:
+        node = stack.pop(0)
+        yield node
+        stack += node.get("all", node.get("any")) or []
+
+
 def check_names(versions: list[dict[str, Any]], ids: list[str], fail: Fail) -> None:
-    """``only_for`` and ``until_for`` name credentials the file lists."""
+    """``only_for`` (of a version or of an assumption) and ``until_for`` name credentials the
+    file lists."""
     for index, version in enumerate(versions):
-        named = [("only_for", n, k) for k, n in enumerate(version.get("only_for", []))]
-        named += [("until_for", n, n) for n in version.get("until_for", {})]
-        for field, name, key in named:
+        here: list = ["versions", index]
+        named = [([*here, "only_for", k], n) for k, n in enumerate(version.get("only_for", []))]
+        named += [([*here, "until_for", n], n) for n in version.get("until_for", {})]
+        for c, check in enumerate(version.get("checks", [])):
+            for node in _conditions(check):
+                for_whom = node.get("assumes", {}).get("only_for", [])
+                at = [*here, "checks", c, *_path_to(check, node["id"]), "assumes", "only_for"]
+                named += [([*at, k], n) for k, n in enumerate(for_whom)]
+        for place, name in named:
             if name not in ids:
                 fail(
-                    ["versions", index, field, key],
+                    place,
                     f"{name!r} is not one of this file's credentials",
                     f"use one of: {', '.join(ids)}",
                 )

@@ -382,3 +382,16 @@ def test_lint_names_a_threshold_left_behind_beside_a_moved_one(tmp_path):
         '        logic: {">=": [{var: experience.aapc_verifiable_months}, 18]}\n',
     )
     assert not [p for p in lint_rules(str(rules)).problems if p.code == "threshold-left-behind"]
+
+
+def test_an_assumption_only_for_a_credential_of_the_file_names_one(tmp_path):
+    rules = _copy(tmp_path)
+    _edit(
+        rules,
+        "open question\n                    only_for: [COC]",
+        "open question\n                    only_for: [CCC]",
+    )
+    with pytest.raises(InputError) as refused:
+        load_rulebook(str(rules))
+    assert "'CCC' is not one of this file's credentials" in refused.value.problem
+    assert "assumes" in refused.value.place and "only_for" in refused.value.place
