@@ -97,7 +97,7 @@ def version_words(version: Version) -> str:
 
 
 def rule_version_words(book: RuleBook, rule_version: str) -> str:
-    """The long CSV's ``rule_version`` ("AAPC-2023 2023.1") in words."""
+    """The long CSV's ``rule_version`` ("AAPC-2023 2023.2") in words."""
     wanted = rule_version.split(" ")[0]
     for credential in book.credentials:
         for version in credential.versions:

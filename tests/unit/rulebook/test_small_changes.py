@@ -334,8 +334,8 @@ def test_a_version_half_written_as_changes_is_told_so(tmp_path, written, problem
     rules = _copy(tmp_path)
     _edit(
         rules,
-        '  - id: AAPC-2023\n    version: "2023.1"\n',
-        f'  - id: AAPC-2023\n{written}    version: "2023.1"\n',
+        '  - id: AAPC-2023\n    version: "2023.2"',
+        f'  - id: AAPC-2023\n{written}    version: "2023.2"',
     )
     with pytest.raises(InputError) as refused:
         load_rulebook(str(rules))
