@@ -1195,7 +1195,8 @@ class _Context:
             assumptions = tuple(
                 dict.fromkeys(n.closes_with_time for n in unmet(pathway) if n.closes_with_time)
             )
-            day = self.pathway_met_on(node, assumptions, run, lapsed)
+            assert check.version is not None
+            day = self.pathway_met_on(node, assumptions, run, lapsed, check.version.valid_until)
             if day is not None and (best is None or day < best.day):
                 now = day == self.plan.as_of
                 best = EligibleBy(
@@ -1837,18 +1838,25 @@ class _Context:
         return tuple(leaves), growing
 
     def pathway_met_on(
-        self, node: Node, assumptions: tuple[Any, ...], run: _Run, lapsed: frozenset[str]
+        self,
+        node: Node,
+        assumptions: tuple[Any, ...],
+        run: _Run,
+        lapsed: frozenset[str],
+        until: date | None,
     ) -> date | None:
-        """The first day after the date on which every condition ``node`` needs is met, on the
-        profile as it would stand then: ongoing jobs gone on, and the records the assumptions
-        name re-dated to that day. Searched once per profile for a pathway of the same logic
-        (the CPC's and the COC's option 1 alike)."""
+        """The first day after the date, and not after ``until`` (its version's last day), on
+        which every condition ``node`` needs is met, on the profile as it would stand then:
+        ongoing jobs gone on, and the records the assumptions name re-dated to that day. Searched
+        once per profile for a pathway of the same logic (the CPC's and the COC's option 1
+        alike)."""
         leaves = [n for n in node.walk() if n.kind == "leaf"]
         key = (
             "met on",
             orjson.dumps(_logic_tree(node), option=orjson.OPT_SORT_KEYS),
             tuple(r for a in assumptions for r in a.redate),
             lapsed,
+            until,
         )
         if key in self.scratch:
             return self.scratch[key]
@@ -1879,7 +1887,9 @@ class _Context:
 
         # a record re-dated today may be all it takes (a letter re-issued now for the months
         # worked by now): then it is met today, not on the first day searched after it
-        found = self.scratch[key] = first_day(met_on, self.plan.as_of, from_today=bool(redate))
+        found = self.scratch[key] = first_day(
+            met_on, self.plan.as_of, from_today=bool(redate), last=until
+        )
         return found
 
     def marked(self, check: _CheckPlan, ambiguous: Ambiguous) -> dict[str, tuple]:
@@ -2012,8 +2022,7 @@ class _Context:
     def reached_on(self, slot: int, run: _Run, lapsed: frozenset[str]) -> date | None:
         """The first day the leaf is met if ongoing jobs continue (as ``evaluate._reached_on``):
         only the sections the leaf reads are derived again on each probe date."""
-        node = self.plan.slots[slot].node
-        logic = node.logic
+        logic = self.plan.slots[slot].node.logic
         assert logic is not None
         keys = tuple(dict.fromkeys(read.split(".")[0] for read in logic.reads))
         sections = tuple(key for key in keys if key in self.book.facts.groups)

@@ -438,12 +438,21 @@ def lookup(facts: Mapping[str, Any], path: str) -> Any:
     return value
 
 
-def first_day(met_on: Callable[[date], bool], as_of: date, from_today: bool = False) -> date | None:
+def first_day(
+    met_on: Callable[[date], bool],
+    as_of: date,
+    from_today: bool = False,
+    last: date | None = None,
+) -> date | None:
     """The first day after ``as_of`` (``from_today``: from it on, when what ``met_on`` reads of
-    it is not the answer of the day, a letter re-dated to it) within ETA_HORIZON_DAYS on which
+    it is not the answer of the day, a letter re-dated to it) within ETA_HORIZON_DAYS, and not
+    after ``last`` (the last day of the rules that ask it: later, other rules answer), on which
     ``met_on`` holds, by bisection: it is monotonic, as experience only grows while a job
     continues. The horizon is tried first: a search that never closes costs one probe."""
-    low, high = -1 if from_today else 0, ETA_HORIZON_DAYS
+    horizon = ETA_HORIZON_DAYS if last is None else min(ETA_HORIZON_DAYS, (last - as_of).days)
+    low, high = -1 if from_today else 0, horizon
+    if high <= low:
+        return None
     if not met_on(as_of + timedelta(days=high)):
         return None
     while high - low > 1:

@@ -6,7 +6,7 @@ import math
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from eligibility.dates import DAYS_PER_MONTH
@@ -332,7 +332,9 @@ def explanation_text(
         settles = r.applies_unknown and len(e.actions) == 1
         heading = "What would settle this" if settles else "What would make this met"
         lines += ["", heading + (" (any one):" if len(e.actions) > 1 else ":")]
-        lines += [f"  - {line}" for line in action_lines(e)]
+        ways = action_lines(e)
+        lines += [f"  - {line}" for line in ways]
+        lines += _rules_end_lines(r.version, ways)
     lines += _ambiguity_lines(e)
     recommends = _without_warnings(r.recommends)
     if recommends is not None:
@@ -348,6 +350,19 @@ def explanation_text(
             f"Another reading in force: {_version_line(other.version)}: {other.status.replace('_', ' ')}",
         ]
     return "\n".join(lines)
+
+
+def _rules_end_lines(version: Version | None, ways: Sequence[str]) -> list[str]:
+    """A word where a way names a day after the rules answering end: on that day other rules
+    answer (no "eligible by" is given past it), so the day holds only as these rules count."""
+    until = version.valid_until if version is not None else None
+    if until is None or not any(d > until.isoformat() for w in ways for d in ISO_DAY.findall(w)):
+        return []
+    after = until + timedelta(days=1)
+    return [
+        f"  These rules end on {until.isoformat()}, before a day named above: from"
+        f" {after.isoformat()} other rules answer, so check again as of that day."
+    ]
 
 
 def _assumption_lines(result: NodeResult) -> list[str]:

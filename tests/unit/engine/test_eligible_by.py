@@ -22,7 +22,7 @@ from benchmarks.generate import AS_OF
 from benchmarks.generate import profile as synthetic
 from eligibility.api import check_profile, resolve_as_of
 from eligibility.engine.plan import assess, lapsed_by, make_plan
-from eligibility.engine.results import MET, NOT_MET
+from eligibility.engine.results import MET, NOT_MET, first_day
 from eligibility.facts import derive
 from eligibility.inputs.profiles import load_profile, profile_from_data
 from eligibility.logic import truthy
@@ -185,3 +185,16 @@ def test_check_and_batch_give_the_same_eligible_by_dates(rulebook) -> None:
             assert outcome.eligible_by == given, f"{path.name} {result.check_id}"
             dated += given is not None
     assert dated
+
+
+def test_no_day_is_found_past_the_last_day_of_the_rules():
+    """A day after the version's last one is other rules' to answer (case Z22)."""
+    start = date(2022, 12, 1)
+
+    def met_on(day: date) -> bool:
+        return day >= date(2023, 2, 28)
+
+    assert first_day(met_on, start) == date(2023, 2, 28)
+    assert first_day(met_on, start, last=date(2023, 3, 31)) == date(2023, 2, 28)
+    assert first_day(met_on, start, last=date(2022, 12, 31)) is None
+    assert first_day(met_on, start, last=start) is None
