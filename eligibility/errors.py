@@ -176,3 +176,39 @@ def printable(text: str) -> str:
     if text.isprintable() or not _CONTROLS.search(text):
         return text
     return _CONTROLS.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
+
+
+# A choice's short word as a person writes it in full (``hs_diploma``: "high school diploma").
+_IN_FULL = {"hs": ("high", "school")}
+# Words a plain answer may hold besides a choice's own ("an associate degree", "GED diploma").
+_FILLER = frozenset({"a", "an", "the", "my", "degree", "diploma"})
+
+
+def plain_words(text: str) -> tuple[str, ...]:
+    """The words of ``text`` as compared: case, possessives and a plural ``s`` aside (so
+    "Master's" and "masters" are ``master``), short words in full."""
+    text = re.sub(r"['\u2019]s\b", "", text.casefold())
+    words = []
+    for word in re.findall(r"[^\W_]+", text):
+        words.extend(_IN_FULL.get(word, (word,)))
+    return tuple(word[:-1] if len(word) > 3 and word.endswith("s") else word for word in words)
+
+
+def named_in_words(text: str, choices: tuple[str | int, ...]) -> list[str | int]:
+    """The choices ``text`` names in plain words: each of a choice's words is typed and the rest
+    is filler ("associate degree" names ``associate``); of several, those naming the most words
+    (one, or the ones it cannot tell apart)."""
+    typed = set(plain_words(text))
+    found = []
+    for choice in choices:
+        own = set(plain_words(str(choice)))
+        if own and own <= typed and typed - own <= _FILLER:
+            found.append((len(own - _FILLER), choice))
+    most = max((count for count, _ in found), default=0)
+    return [choice for count, choice in found if count == most]
+
+
+def partly_named(text: str, choices: tuple[str | int, ...]) -> list[str | int]:
+    """The choices ``text`` names some words of and nothing else ("high school": ``hs_diploma``)."""
+    typed = set(plain_words(text)) - _FILLER
+    return [choice for choice in choices if typed and typed <= set(plain_words(str(choice)))]

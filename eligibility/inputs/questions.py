@@ -36,7 +36,11 @@ from datetime import date
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from eligibility.errors import close_matches  # a value's did-you-mean, as check words it
+from eligibility.errors import (  # a value's did-you-mean, as check words it
+    close_matches,
+    named_in_words,
+    partly_named,
+)
 from eligibility.inputs.formatversion import CURRENT, record_words
 from eligibility.inputs.validation import schema
 
@@ -223,12 +227,12 @@ class Question:
         found = by_key.get(_key(text))
         if found is not None:
             return found
-        named = _named(text, self.choices)
+        named = named_in_words(text, self.choices)
         if len(named) == 1:
             return named[0]
         shown = ", ".join(str(choice) for choice in self.choices)
         by_name = {str(choice): choice for choice in self.choices}
-        near = [str(choice) for choice in named or _part_named(text, self.choices)]
+        near = [str(choice) for choice in named or partly_named(text, self.choices)]
         near = near or close_matches(text, by_name)
         said = " or ".join(repr(name) for name in near)
         raise AnswerError(
@@ -395,42 +399,6 @@ _WORDS = {"id": "ID", "ids": "IDs", "ceus": "CEUs", "hs": "high school", "as": "
 def _key(text: str) -> str:
     """A choice as compared with what was typed: case, spaces, hyphens and underscores aside."""
     return re.sub(r"[\s_\-]+", "", text.lower())
-
-
-# A choice's short word as a person writes it in full (``hs_diploma``: "high school diploma").
-_IN_FULL = {"hs": ("high", "school")}
-# Words a plain answer may hold besides a choice's own ("an associate degree", "GED diploma").
-_FILLER = frozenset({"a", "an", "the", "my", "degree", "diploma"})
-
-
-def _words(text: str) -> tuple[str, ...]:
-    """The words of ``text`` as compared: case, possessives and a plural ``s`` aside (so
-    "Master's" and "masters" are ``master``), short words in full."""
-    text = re.sub(r"['\u2019]s\b", "", text.casefold())
-    words = []
-    for word in re.findall(r"[^\W_]+", text):
-        words.extend(_IN_FULL.get(word, (word,)))
-    return tuple(word[:-1] if len(word) > 3 and word.endswith("s") else word for word in words)
-
-
-def _named(text: str, choices: tuple[str | int, ...]) -> list[str | int]:
-    """The choices ``text`` names in plain words: each of a choice's words is typed and the rest
-    is filler ("associate degree" names ``associate``); of several, those naming the most words
-    (one, or the ones it cannot tell apart)."""
-    typed = set(_words(text))
-    found = []
-    for choice in choices:
-        own = set(_words(str(choice)))
-        if own and own <= typed and typed - own <= _FILLER:
-            found.append((len(own - _FILLER), choice))
-    most = max((count for count, _ in found), default=0)
-    return [choice for count, choice in found if count == most]
-
-
-def _part_named(text: str, choices: tuple[str | int, ...]) -> list[str | int]:
-    """The choices ``text`` names some words of and nothing else ("high school": ``hs_diploma``)."""
-    typed = set(_words(text)) - _FILLER
-    return [choice for choice in choices if typed and typed <= set(_words(str(choice)))]
 
 
 def _date(text: str, partial: bool) -> str:

@@ -31,7 +31,15 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from eligibility.dates import EARLIEST, LATEST, range_problem
-from eligibility.errors import InputError, close_matches, combined, listing, place_of
+from eligibility.errors import (
+    InputError,
+    close_matches,
+    combined,
+    listing,
+    named_in_words,
+    partly_named,
+    place_of,
+)
 from eligibility.resources import schema_file
 
 if TYPE_CHECKING:  # imported lazily at run time: Python jsonschema only for messages
@@ -361,15 +369,17 @@ def _not_a_choice(path: Path, value: Any, choices: list[Any], document: Any) -> 
     by_name = {str(choice): choice for choice in choices}
     scalar = isinstance(value, str | int | float) and not isinstance(value, bool)
     near = [by_name[name] for name in close_matches(str(value), by_name)] if scalar else []
+    if not near and isinstance(value, str):  # in plain words ("high school": hs_diploma)
+        near = named_in_words(value, tuple(choices)) or partly_named(value, tuple(choices))
     problem = f"{_shown(value)} is not an accepted value for {field}"
     fix = f"use one of: {', '.join(json.dumps(choice) for choice in choices)}"
     if near:
         problem += f": did you mean {listing([json.dumps(choice) for choice in near])}?"
         if str(near[0]).casefold() == str(value).casefold():
             fix = f"write it exactly as listed (capitals matter); {fix}"
-    return Problem(
-        path, problem, fix, _example(_at(path, near[0] if near else choices[0], document))
-    )
+    # no example without a likely value: the first choice ("none") may be the wrong answer
+    example = _example(_at(path, near[0], document)) if near else None
+    return Problem(path, problem, fix, example)
 
 
 def _wrong_type(field: str, value: Any, schema: Mapping[str, Any], path: Path) -> tuple[str, str]:

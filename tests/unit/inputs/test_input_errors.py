@@ -502,3 +502,32 @@ def test_check_given_several_profiles_at_once_points_to_batch(tmp_path, content)
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: {path}: ")
     assert "'eligibility batch " in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("high school", "hs_diploma"),
+        ("High School Diploma", "hs_diploma"),
+        ("Associate's", "associate"),
+    ],
+)
+def test_a_choice_written_in_plain_words_is_suggested_with_its_example(tmp_path, written, meant):
+    path = write_profile(
+        tmp_path,
+        ("as_of: 2026-11-22", f"as_of: 2026-11-22\neducation:\n  highest_level: {written}"),
+    )
+    error = load_error(path)
+    assert f'did you mean "{meant}"?' in error.problem
+    assert error.example == f"highest_level: {meant}"
+
+
+def test_no_example_is_given_where_no_choice_is_likely(tmp_path):
+    """The first choice ("none") would be a wrong answer to copy: no example then."""
+    path = write_profile(
+        tmp_path,
+        ("as_of: 2026-11-22", "as_of: 2026-11-22\neducation:\n  highest_level: kindergarten"),
+    )
+    error = load_error(path)
+    assert "did you mean" not in error.problem
+    assert error.example is None
