@@ -4,7 +4,7 @@ checkout and an installed wheel), the evaluation date and the policies used."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -95,7 +95,23 @@ def footer_text(
     said += [f"{k}: {v}." for k, v in chosen.items() if k not in known]
     settled = " ".join(said)
     policies_said = f"{settled} The others at their defaults." if settled else "the defaults"
+    bodies = sorted({version.body for version in versions})
     return (
         f"Answered by {TOOL} {__version__} · as of {as_of.isoformat()} · rules: {rules}"
-        f" · policies: {policies_said}"
+        f" · policies: {policies_said}\n{not_official(bodies)}"
+    )
+
+
+def not_official(bodies: Sequence[str]) -> str:
+    """That an answer is not the certifying bodies' determination, naming them where known."""
+    named = (
+        "the certifying body"
+        if not bodies
+        else bodies[0]
+        if len(bodies) == 1
+        else f"{', '.join(bodies[:-1])} or {bodies[-1]}"
+    )
+    return (
+        f"This is not an official determination by {named}:"
+        " confirm with the body before applying or relying on it."
     )

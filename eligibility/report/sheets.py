@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
 
-from eligibility.report.provenance import TOOL, policy_lines
+from eligibility.report.provenance import TOOL, not_official, policy_lines
 from eligibility.report.words import rule_version_words
 from eligibility.rulebook.rules import RuleBook
 from eligibility.version import __version__
@@ -124,12 +124,5 @@ def statement(
             if policies
             else ("Policies: none.",)
         ),
-        "This is not an official determination by "
-        + (_or_list(bodies) if bodies else "the certifying body")
-        + ": confirm with the body before applying or relying on it.",
+        not_official(bodies),
     )
-
-
-def _or_list(items: list[str]) -> str:
-    """'a', 'a or b', 'a, b or c'."""
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} or {items[-1]}"

@@ -33,6 +33,7 @@ from eligibility.inputs.profiles import (
     profile_from_upload,
 )
 from eligibility.report.explain import explain
+from eligibility.report.provenance import not_official
 from eligibility.report.render import action_lines, check_text
 from eligibility.report.words import assumed_words, check_title
 from eligibility.resources import profile_modeline
@@ -66,6 +67,7 @@ class ProfileAnswers:
     assumed: tuple[str, ...]  # in words, without the profile's field names
     checks: tuple[CheckAnswer, ...]
     not_applicable: tuple[str, ...]  # the checks that do not apply, in words
+    notice: str  # that it is not the bodies' determination, as check's last line says
 
 
 def read_profile(data: bytes, name: str) -> Profile:
@@ -124,6 +126,7 @@ def answers(
         assumed=tuple(assumed_words(note) for note in report.profile.assumed),
         checks=tuple(checks),
         not_applicable=tuple(skipped),
+        notice=not_official(sorted({r.version.body for r in report.results if r.version})),
     )
 
 

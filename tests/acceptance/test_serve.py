@@ -165,6 +165,8 @@ def test_the_page_names_checks_and_what_it_assumed_in_words(client, rulebook):
     assert assumed and not any("ahima_pcap_approved" in note for note in assumed)
     not_applicable = re.search(r"Not applicable to this profile \(\d+\): ([^<]+)\.</p>", page)
     assert not_applicable and "CCA: keeping the credential" in not_applicable[1]
+    notice = re.search(r"<p class=\"note\" data-notice>([^<]+)</p>", page)
+    assert notice and notice[1].startswith("This is not an official determination by AAPC, AHIMA")
 
 
 @pytest.mark.parametrize(

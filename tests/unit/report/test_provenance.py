@@ -54,14 +54,17 @@ def test_the_text_footer_says_who_answered_when_on_which_rules_and_policies():
     plain = footer_text(date(2026, 11, 22), [version, version], {})
     assert plain == (
         f"Answered by eligibility {__version__} · as of 2026-11-22 · rules:"
-        f" {version.id} {version.version} · policies: the defaults"
+        f" {version.id} {version.version} · policies: the defaults\n"
+        f"This is not an official determination by {version.body}: confirm with the body"
+        " before applying or relying on it."
     )
     policy = book.policies["part_time_counting"]
     settled = footer_text(date(2026, 11, 22), [], {"part_time_counting": "fte40"}, book.policies)
-    assert settled.endswith(
+    assert settled.splitlines()[0].endswith(
         f"rules: none · policies: {policy.question} {policy.values['fte40'][:1].upper()}"
         f"{policy.values['fte40'][1:]} (chosen for this run). The others at their defaults."
     )
+    assert settled.splitlines()[1].startswith("This is not an official determination by the")
 
 
 def test_the_text_footer_says_policies_in_words_not_ids(rulebook):
@@ -77,9 +80,10 @@ def test_the_text_footer_says_policies_in_words_not_ids(rulebook):
     assert not any(k in footer for k in rulebook.policies), footer
     assert "=" not in footer
     text = check(PROFILES / "c09-hana-sato.yaml", policies=chosen).to_text()
-    head, *_, last = text.splitlines()
+    head, *_, last, notice = text.splitlines()
     assert "2 open questions of the sources settled for this run" in head
     assert last.startswith("Answered by") and "part-time coding work" in last
+    assert notice.startswith("This is not an official determination by AAPC")
     assert not any(f"{k}=" in text for k in chosen), text
 
 
