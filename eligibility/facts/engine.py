@@ -316,7 +316,27 @@ def records_of(
     value = profile.get(section)
     if section in SINGLE_RECORDS:
         return [value] if value else []
-    return value or []
+    return [_canonical_ids(record, registry) for record in value] if value else []
+
+
+# the profile format's fields that name a credential, besides a credential's own id
+CREDENTIAL_FIELDS = ("credential_id", "applied_to_credential_id")
+
+
+def _canonical_ids(record: Any, registry: Any) -> Any:
+    """``record`` with each credential it names by its registry id: an old name or alias
+    (``CPC-H``), or other capitals (``coc``), is the credential the rules name (``COC``), as
+    the credentials held are."""
+    if not isinstance(record, Mapping):
+        return record
+    named = {
+        key: registry.normalise(given)[0]
+        for key in CREDENTIAL_FIELDS
+        if isinstance(given := record.get(key), str)
+    }
+    if all(record[key] == value for key, value in named.items()):
+        return record
+    return {**record, **named}
 
 
 def policy_can_matter(

@@ -715,3 +715,27 @@ def f(x):
         "m.py:8: date(2025, ...)",
         "m.py:8: 2024-02-29",
     ]
+
+
+def test_every_field_of_the_profile_format_naming_a_credential_is_read_by_its_id():
+    """A record naming a credential by an old name (CPC-H) is read as the one the rules name
+    (case Z24): the facts know every such field of the profile format."""
+    import json
+
+    from eligibility.facts.engine import CREDENTIAL_FIELDS
+    from eligibility.resources import schema_file
+
+    schema = json.loads(schema_file("profile").read_text(encoding="utf-8"))
+    found: set[str] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            found.update(k for k in node if k.endswith("credential_id"))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(schema)
+    assert found and found <= set(CREDENTIAL_FIELDS)
