@@ -27,8 +27,9 @@ from eligibility.errors import InputError, did_you_mean, fault, place_of
 from eligibility.inputs.profiles import Profile, load_profile, profile_from_data, read_text
 from eligibility.inputs.validation import validate
 from eligibility.inputs.yamlio import parse_text, value_lines
+from eligibility.report.amounts import quantity
 from eligibility.report.explain import Explanation, explain
-from eligibility.report.render import explanation_text, quantity
+from eligibility.report.render import explanation_text
 from eligibility.resources import data_dir
 from eligibility.rulebook.rulecheck import is_number_text
 from eligibility.rulebook.rules import REFERENCE_FILES, TESTS_FOLDER, RuleBook

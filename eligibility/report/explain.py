@@ -27,10 +27,13 @@ from eligibility.engine.results import (
     default_standing,
     lacking_leaves,
 )
+from eligibility.report.amounts import shortfall_words
 from eligibility.rulebook.rules import Policy
 
 MAX_ACTIONS = 5
 MISSING = "{missing}"  # in a rule's fix: the parts the condition lacks, named (rule-format.md)
+# in a rule's fix: how far the condition falls short ("3 CEUs"), else the words after the bar
+SHORT = re.compile(r"\{short(?:\|([^{}]*))?\}")
 MAX_COMBINATIONS = (
     64  # an `all` of many `any`s multiplies; beyond this the longest ways are dropped
 )
@@ -449,6 +452,11 @@ def step(
     fix = leaf.fix
     if fix and MISSING in fix:  # the rule's advice names what the condition lacks
         fix = fix.replace(MISSING, and_list(leaf.lacking) if leaf.lacking else "what is missing")
+    if fix and "{short" in fix:  # ... and how much: "earn 3 CEUs pre-approved for the CEMC"
+        short = leaf.shortfall
+        known = isinstance(short, int | float) and not isinstance(short, bool) and short > 0
+        said = shortfall_words(short, node.unit) if known else None  # type: ignore[arg-type]
+        fix = SHORT.sub(lambda found: said or found.group(1) or "", fix)
     if leaf.reached_on is not None:  # a condition that grows is reached as the current jobs go on
         keep = KEEP_WORKING if node.grows else "keep going"
         return f"{fix or keep} until {leaf.reached_on.isoformat()}"

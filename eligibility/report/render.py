@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
-from eligibility.dates import DAYS_PER_MONTH
 from eligibility.engine.results import (
     AMBIGUOUS,
     MET,
@@ -28,6 +26,7 @@ from eligibility.engine.results import (
 )
 from eligibility.errors import InputError
 from eligibility.inputs.formatversion import in_sentence
+from eligibility.report.amounts import quantity, shortfall_words
 from eligibility.report.explain import JOBS_CONTINUE, Explanation, explain, step, steps_text
 from eligibility.report.provenance import (
     REPORT_VERSION,
@@ -47,48 +46,6 @@ LABEL_WIDTH = 10
 # --- values --------------------------------------------------------------------------------
 
 
-def quantity(value: Any, unit: str | None) -> str:
-    """A found, needed or shortfall value in words: '14 months 22 days', '78 hours', 'no'."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if value is None:
-        return "not known"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) if value else "none"
-    if isinstance(value, int | float) and unit == "months":
-        return _months(value)
-    if isinstance(value, int | float):
-        number = int(value) if float(value).is_integer() else round(value, 1)
-        if not unit or unit == "count":
-            return str(number)
-        # "1 hour", "1 CEU", "1 letter": units are written in the plural
-        return f"{number} {unit[:-1] if number == 1 and unit.endswith('s') else unit}"
-    return str(value)
-
-
-def _months(value: float, up: bool = False) -> str:
-    """'14 months 22 days'; ``up``: the days rounded up, for how far short a count is (never
-    less than it is: 9.28 months are 9 months 9 days, as the calendar gives from 2026-11-22 to
-    the reached-on date 2027-08-31 beside it, where rounding said 8)."""
-    whole = math.floor(value + 1e-9)
-    exact = (value - whole) * DAYS_PER_MONTH
-    days = max(1, math.ceil(exact - 1e-9)) if up and value > whole + 1e-9 else round(exact)
-    if days > 30 or (days == 30 and value - whole > 0.99):  # a whole month, all but a fraction
-        whole, days = whole + 1, 0
-    text = f"{whole} month{'s' if whole != 1 else ''}"
-    if days:
-        text = (
-            (f"{text} {days} day{'s' if days != 1 else ''}")
-            if whole
-            else f"{days} day{'s' if days != 1 else ''}"
-        )
-    return text
-
-
-def _shortfall(value: float, unit: str | None) -> str:
-    return _months(value, up=True) if unit == "months" else quantity(value, unit)
-
-
 def _short_by(result: NodeResult) -> str:
     """How far short a leaf is: a range when what was found is one ("33 to 36 CEUs", found 0
     to 3 of 36), the shortfall alone being that of the least found."""
@@ -99,13 +56,13 @@ def _short_by(result: NodeResult) -> str:
         or result.operator not in (">=", ">")
         or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (*found, needed))
     ):
-        return _shortfall(result.shortfall, unit)
+        return shortfall_words(result.shortfall, unit)
     least, most = max(needed - found[1], 0), needed - found[0]
     if least >= most:
-        return _shortfall(result.shortfall, unit)
+        return shortfall_words(result.shortfall, unit)
     if not least:
-        return f"up to {_shortfall(most, unit)}"
-    return f"{_shortfall(least, unit if unit == 'months' else None)} to {_shortfall(most, unit)}"
+        return f"up to {shortfall_words(most, unit)}"
+    return f"{shortfall_words(least, unit if unit == 'months' else None)} to {shortfall_words(most, unit)}"
 
 
 # a day needed, by how it is compared: "paid through 2026-03-31 (2026-11-22 or later needed)"

@@ -67,7 +67,8 @@ STANDARD_OPERATORS = frozenset(
 ALLOWED_EXTENSIONS: frozenset[str] = frozenset()
 ITERATORS = frozenset({"map", "filter", "reduce", "all", "some", "none"})
 PLACEHOLDERS = ("{credential}", "{name}", "{called}", "{apprentice}")
-FIX_PLACEHOLDER = "{missing}"  # in a fix: the parts the condition lacks (report/explain.py)
+# in a fix: the parts the condition lacks, and how far short it falls (report/explain.py)
+FIX_PLACEHOLDERS = ("{missing}", "{short}")
 FIXES = ("fix", "fix_unsure")  # a condition's words for what to do: may name facts and {missing}
 STANDINGS = ("at risk", "inactive", "revoked")  # what a keeping check's standing.not_met gives
 
@@ -475,8 +476,8 @@ class _Version:
         """A ``{word}`` left after filling in: a misspelt placeholder, or one not filled here."""
         if isinstance(value, str):
             for match in _PLACEHOLDER.finditer(value):
-                if match.group() == FIX_PLACEHOLDER and where and where[-1] in FIXES:
-                    continue  # filled in when explained: what the condition lacks
+                if match.group() in FIX_PLACEHOLDERS and where and where[-1] in FIXES:
+                    continue  # filled in when explained: what the condition lacks, how much
                 if match.group() == STANDING_PLACEHOLDER and self._has_standing(where):
                     continue  # filled in when explained: the standing found
                 if match.group() == BECAUSE_PLACEHOLDER and where[-2:] == [

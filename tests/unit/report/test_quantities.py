@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from eligibility.report.render import quantity
+from eligibility.report.amounts import quantity
 
 
 @pytest.mark.parametrize(
@@ -44,7 +44,7 @@ def test_a_months_shortfall_is_never_less_than_the_calendar_gives(job_start, as_
     from datetime import date, timedelta
 
     from eligibility.dates import months_in, whole_months
-    from eligibility.report.render import _shortfall
+    from eligibility.report.amounts import shortfall_words as _shortfall
 
     start, today = date.fromisoformat(job_start), date.fromisoformat(as_of)
     day = today

@@ -1,0 +1,52 @@
+"""Values in words, as every answer shows them: found, needed and how far short ("14 months 22
+days", "78 hours", "1 CEU", "no")."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from eligibility.dates import DAYS_PER_MONTH
+
+
+def quantity(value: Any, unit: str | None) -> str:
+    """A found, needed or shortfall value in words: '14 months 22 days', '78 hours', 'no'."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if value is None:
+        return "not known"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) if value else "none"
+    if isinstance(value, int | float) and unit == "months":
+        return months_words(value)
+    if isinstance(value, int | float):
+        number = int(value) if float(value).is_integer() else round(value, 1)
+        if not unit or unit == "count":
+            return str(number)
+        # "1 hour", "1 CEU", "1 letter": units are written in the plural
+        return f"{number} {unit[:-1] if number == 1 and unit.endswith('s') else unit}"
+    return str(value)
+
+
+def months_words(value: float, up: bool = False) -> str:
+    """'14 months 22 days'; ``up``: the days rounded up, for how far short a count is (never
+    less than it is: 9.28 months are 9 months 9 days, as the calendar gives from 2026-11-22 to
+    the reached-on date 2027-08-31 beside it, where rounding said 8)."""
+    whole = math.floor(value + 1e-9)
+    exact = (value - whole) * DAYS_PER_MONTH
+    days = max(1, math.ceil(exact - 1e-9)) if up and value > whole + 1e-9 else round(exact)
+    if days > 30 or (days == 30 and value - whole > 0.99):  # a whole month, all but a fraction
+        whole, days = whole + 1, 0
+    text = f"{whole} month{'s' if whole != 1 else ''}"
+    if days:
+        text = (
+            (f"{text} {days} day{'s' if days != 1 else ''}")
+            if whole
+            else f"{days} day{'s' if days != 1 else ''}"
+        )
+    return text
+
+
+def shortfall_words(value: float, unit: str | None) -> str:
+    """How far short, in words: months with their days rounded up, else as ``quantity``."""
+    return months_words(value, up=True) if unit == "months" else quantity(value, unit)
