@@ -41,9 +41,7 @@ if TYPE_CHECKING:
     from eligibility.engine.results import CheckResult, NodeResult
 
 # said of a record left out under the profile as read and counted under another reading
-MAY_COUNT = (
-    "it may count: that depends on what the profile leaves out or dates only to the month or year"
-)
+MAY_COUNT = "it may count, depending on what the profile does not state exactly"
 Explain = Callable[[Mapping[str, Any]], "tuple[CheckResult, ...]"]
 Setting = tuple[tuple[str | int, ...], Any]  # a field's path in the profile and a value for it
 
@@ -847,6 +845,9 @@ def _how(item: Any) -> str:
         return f"give {what} ({written}YYYY-MM-DD, or null if it is undated)"
     if item.flag:
         return f"answer '{_capital(item.words)}' for {item.record} ({written}true or false)"
+    if item.choices:
+        *first, last = item.choices
+        return f"answer '{_capital(item.words)}' for {item.record} ({written}{', '.join(first)} or {last})"
     if isinstance(item.other, list):
         return f"give {what} ({written}the ones used)"
     return f"give {what} ({written}YYYY-MM-DD, or YYYY-MM if only the month is known)"

@@ -46,6 +46,7 @@ from eligibility.inputs.formatversion import (
     BOOKKEEPING,
     FIRST,
     FORMAT1_NONE,
+    REPLACED_BY,
     field_words,
     format1_readings,
     version_of,
@@ -357,7 +358,12 @@ def _deciding(
 def _said(section: str, record: Mapping[str, Any], fields: tuple[str, ...]) -> str | None:
     """ "current contact information given: not stated" when the record leaves out a field of
     ``fields`` (named as the profile format's words name it)."""
-    missing = [field_words((section, "[]"), name) for name in fields if name not in record]
+    # a flag left out beside the newer field that replaces it, also left out: the newer one
+    missing = [
+        field_words((section, "[]"), REPLACED_BY.get(name, name))
+        for name in fields
+        if name not in record
+    ]
     return " and ".join(missing) + ": not stated" if missing else None
 
 

@@ -58,6 +58,7 @@ class Omitted:
     reads_as: str = ""  # format 1's reading in words: "no", "yes", "undated"
     more: tuple[Any, ...] = ()  # further readings, for a value with more than two (a CEU's date)
     words: str = ""  # the field as a sentence names it (``field_words``): "paid-through date"
+    choices: tuple[str, ...] = ()  # a value one of these: the schema's, to answer with
 
     @property
     def flag(self) -> bool:
@@ -233,7 +234,33 @@ def not_stated(data: Mapping[str, Any], as_of: date | None = None) -> list[Omitt
     leaves out and, in format 2, the true/false fields it leaves out (format 1 reads those as the
     schema's ``default`` says)."""
     values = left_out_values(data, as_of)
-    return values if version_of(data) == FIRST else omitted_flags(data, as_of) + values
+    if version_of(data) == FIRST:
+        return values
+    return [_replacement(item) for item in omitted_flags(data, as_of)] + values
+
+
+def _replacement(item: Omitted) -> Omitted:
+    """A flag left out beside the field that replaces it, also left out: the newer field is
+    the one to give (a job's role_function, one of four, not directly_assigns_codes), each of
+    its values a reading."""
+    name = REPLACED_BY.get(item.field)
+    if name is None:
+        return item
+    where = tuple("[]" if isinstance(step, int) else step for step in item.path[:-1])
+    node: Mapping[str, Any] = schema("profile")
+    for step in where:
+        node = node["items"] if step == "[]" else node["properties"][step]
+    choices = tuple(node["properties"][name]["enum"])
+    return Omitted(
+        (*item.path[:-1], name),
+        item.record,
+        name,
+        None,
+        choices[0],
+        more=choices[1:],
+        words=field_words(where, name),
+        choices=choices,
+    )
 
 
 def _other_readings(where: Path, name: str, as_of: date) -> list[Any]:
