@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
-from itertools import product
+from itertools import combinations, product
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -1501,6 +1501,9 @@ _NO_PERIOD: Mapping[str, Any] = {
     "specific": {},
     "specific_needed": {},
     "specific_all_met": True,
+    "specific_shared": {},
+    "specific_shared_needed": {},
+    "specific_sharing": {},
     "consequences": [],
 }
 
@@ -1510,6 +1513,9 @@ _UNKNOWN_PERIOD: Mapping[str, Any] = {
     **dict.fromkeys(_NO_PERIOD),
     "specific": {},
     "specific_needed": {},
+    "specific_shared": {},
+    "specific_shared_needed": {},
+    "specific_sharing": {},
     "consequences": [],
 }
 
@@ -1708,15 +1714,13 @@ def _period(
     spec = params.get("specific", {})
     tag = spec.get("tag_field")
     also = {cid: definition.slots[f"also.{cid}"].index for cid in spec.get("also", {})}
+    # per record, the credentials its CEUs may count for: those it is pre-approved for (and
+    # passes the ``also`` of), or the one of them it was reported for (AAPC-CEU-4)
+    counts_for = [
+        (c["ceus"], _counts_for(c, tag, ids, also, results)) for c, results in counted if tag
+    ]
     specific = (
-        {
-            cid: _total(
-                c["ceus"]
-                for c, results in counted
-                if cid in c.get(tag, []) and (cid not in also or _truthy(results[also[cid]]))
-            )
-            for cid in ids
-        }
+        {cid: _total(ceus for ceus, cids in counts_for if cid in cids) for cid in ids}
         if tag
         else {}
     )
@@ -1725,6 +1729,7 @@ def _period(
         cid: spec.get("needed", {}).get(cid, spec.get("needed_otherwise", 0)) if cid in held else 0
         for cid in ids
     }
+    shared, shared_needed = _shared_specific(needed, counts_for) if tag else ({}, {})
     revoked = due + timedelta(days=params["revoked_after_days"] + 1)  # the first day revoked
     consequence = params["period_consequence"].format(
         start=start.isoformat(), due=due.isoformat(), revoked=revoked.isoformat()
@@ -1758,9 +1763,77 @@ def _period(
         "full_period": True if certified <= start else None,  # first period pro-rated: unknown
         "specific": specific,
         "specific_needed": needed if tag else {},
-        "specific_all_met": all(specific.get(cid, 0) >= n for cid, n in needed.items()),
+        "specific_all_met": all(specific.get(cid, 0) >= n for cid, n in needed.items())
+        and all(shared[cid] >= shared_needed[cid] for cid in shared),
+        # every credential's own, but where it shares CEUs that fall short for them together
+        "specific_shared": {cid: shared.get(cid, specific.get(cid, 0)) for cid in ids}
+        if tag
+        else {},
+        "specific_shared_needed": {cid: shared_needed.get(cid, needed[cid]) for cid in ids}
+        if tag
+        else {},
+        "specific_sharing": {cid: cid in shared for cid in ids} if tag else {},
         "consequences": consequences,
     }
+
+
+def _counts_for(
+    ceu: Mapping[str, Any],
+    tag: str,
+    ids: Sequence[str],
+    also: Mapping[str, int],
+    results: Sequence[Any],
+) -> frozenset[str]:
+    """The credentials held a CEU record's CEUs may count for as credential-specific ones:
+    those it is pre-approved for (``tag``) and passes the ``also`` condition of; of those, only
+    the one it was reported for, where it names one (AAPC-CEU-4: one specialty and one core)."""
+    tagged = frozenset(
+        cid
+        for cid in ceu.get(tag) or ()
+        if cid in ids and (cid not in also or _truthy(results[also[cid]]))
+    )
+    reported = ceu.get("applied_to_credential_id")
+    return frozenset({reported}) if reported in tagged else tagged
+
+
+def _shared_specific(
+    needed: Mapping[str, float], records: Sequence[tuple[float, frozenset[str]]]
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Per credential, the credential-specific CEUs it shares with others and what they need
+    together, where a record pre-approved for several of them leaves them short together: each
+    CEU counts toward one credential's own requirement (AAPC-CEU-4: one specialty and one core;
+    AAPC-CEU-5: once). Of every group of credentials that need some, the CEUs pre-approved for
+    any of them must cover what they all need (so that each can be given its own); a credential
+    is named for the group it shares most short of, where it adds to the shortfall. Credentials
+    that are short alone, or share nothing, are not named: their own CEUs say it."""
+    wanting = sorted(cid for cid, n in needed.items() if n > 0)
+    shared: dict[str, float] = {}
+    together: dict[str, float] = {}
+    if not any(len(tags & set(wanting)) > 1 for _, tags in records):
+        return shared, together
+
+    def short(group: frozenset[str]) -> float:
+        found = _total(ceus for ceus, tags in records if tags & group)
+        return sum(needed[cid] for cid in group) - found
+
+    worst: dict[str, tuple[float, frozenset[str]]] = {}
+    for size in range(2, len(wanting) + 1):
+        for group in map(frozenset, combinations(wanting, size)):
+            lacking = short(group)
+            if lacking <= 0:
+                continue
+            for cid in group:
+                alone = short(frozenset({cid}))
+                if (
+                    alone <= 0
+                    and short(group - {cid}) < lacking
+                    and lacking > worst.get(cid, (0,))[0]
+                ):
+                    worst[cid] = (lacking, group)
+    for cid, (lacking, group) in worst.items():
+        together[cid] = sum(needed[c] for c in group)
+        shared[cid] = together[cid] - lacking
+    return shared, together
 
 
 def _periods_paths(name: str, params: Mapping[str, Any]) -> list[tuple[str, str | None, Any]]:
@@ -1833,6 +1906,25 @@ def _periods_paths(name: str, params: Mapping[str, Any]) -> list[tuple[str, str 
                 "whether every credential held has the credential-specific CEUs it needs",
                 ["boolean", "null"],
             ),
+            (f"{base}.specific_shared", None, "object"),
+            (
+                f"{base}.specific_shared.*",
+                "the credential's specific CEUs counted once with those of the credentials it"
+                " shares records with, where together they fall short (else its own)",
+                "number",
+            ),
+            (f"{base}.specific_shared_needed", None, "object"),
+            (
+                f"{base}.specific_shared_needed.*",
+                "what those credentials need together (else what it needs)",
+                "number",
+            ),
+            (f"{base}.specific_sharing", None, "object"),
+            (
+                f"{base}.specific_sharing.*",
+                "whether the credential shares CEU records with others held that fall short together",
+                "boolean",
+            ),
             (f"{base}.standing_if_unmet", "the standing if its requirements were not met", text),
             (f"{base}.consequences", "what follows if its requirements were not met", "array"),
         ]
@@ -1885,11 +1977,19 @@ def _periods_left_out(
         counted = _in_period(params, ceu, start, due, ctx.as_of) and day >= parse(certified)
         if not counted or not (ours(target) if target else kept(ceu)):
             continue  # not among the period's CEUs, and said so above if it should be
-        if cid not in (ceu.get(specific["tag_field"]) or []):
-            names = {**dates, "completed": ceu["completion_date"], "as_of": ctx.day}
+        tags = ceu.get(specific["tag_field"]) or []
+        reported = registry.normalise(target)[0] if target else None
+        names = {**dates, "completed": ceu["completion_date"], "as_of": ctx.day}
+        if cid not in tags:
             reasons = (
                 [words["not_specific"].format(**names, credential=cid)]
                 if "not_specific" in words
+                else []
+            )
+        elif reported in tags and reported != cid:  # counted for the one it was reported for
+            reasons = (
+                [words["reported_elsewhere"].format(**names, credential=cid, reported=reported)]
+                if "reported_elsewhere" in words
                 else []
             )
         elif also is not None and not holds(also, ceu):
@@ -2009,6 +2109,7 @@ KINDS: dict[str, Kind] = {
                 "not_yet": (),
                 "before_certification": (),
                 "not_specific": ("credential",),
+                "reported_elsewhere": ("credential", "reported"),
             }.items()
         },
     ),

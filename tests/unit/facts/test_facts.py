@@ -449,3 +449,19 @@ def test_a_record_is_called_alike_by_the_rules_and_the_profile_format() -> None:
     assert found  # else this tests nothing
     for noun, section in found:
         assert _label((section, 0), {}) == f"{noun} 1", (noun, section)
+
+
+def test_credentials_sharing_specific_ceus_are_named_only_where_they_fall_short_together():
+    """Each CEU counts toward one credential's own requirement (AAPC-CEU-4): a record
+    pre-approved for two specialties cannot give both their 8; a third with its own is not
+    named, nor are two that share but have enough between them."""
+    from eligibility.facts.kinds import _shared_specific
+
+    needed = {"CEMC": 8, "CFPC": 8, "CCC": 8, "CPC": 0}
+    both = frozenset({"CEMC", "CFPC"})
+    shared, together = _shared_specific(needed, [(8, both), (8, frozenset({"CCC"}))])
+    assert shared == {"CEMC": 8, "CFPC": 8} and together == {"CEMC": 16, "CFPC": 16}
+    assert _shared_specific(needed, [(16, both), (8, frozenset({"CCC"}))]) == ({}, {})
+    # short alone: its own CEUs say it
+    shared, _ = _shared_specific(needed, [(8, both), (4, frozenset({"CCC"}))])
+    assert "CCC" not in shared
