@@ -1434,6 +1434,15 @@ class _Context:
             return CheckResult(None, check.check_id, None, as_of, NO_RULES, note=why)
         assert check.version is not None
         if not run.applicable[check.index]:
+            credential = check.version.credential
+            # a credential its own keeping rules make lapse is not held: say so, not only
+            # whom the check is for (a revoked CPC-A is "not a holder of the CPC-A")
+            why = (
+                f"Your {credential} is not counted as held: its own renewal or recertification"
+                f" rules make it lapse (see the answer on keeping your {credential})."
+                if credential in lapsed
+                else None
+            )
             return CheckResult(
                 check.check,
                 check.check.id,
@@ -1441,6 +1450,7 @@ class _Context:
                 as_of,
                 NOT_APPLICABLE,
                 policies=self.policies,
+                note=why,
             )
         codes = run.codes_of(check)
         open_values = [

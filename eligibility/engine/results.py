@@ -192,7 +192,9 @@ class CheckResult:
     standing: str | None = (
         None  # for checks that keep a credential: active, at risk, inactive, revoked
     )
-    note: str | None = None  # why there are no rules in force, when the rule book says why
+    # why there are no rules in force, when the rule book says why; why a check for holders
+    # does not apply to one whose credential has lapsed
+    note: str | None = None
     # an ambiguous keeping check's standing under each reading of the policies it depends on
     reading_standings: tuple[ReadingStanding, ...] = ()
     review: tuple[Review, ...] = ()  # "needs human review": the questions the answer rests on

@@ -90,6 +90,7 @@ def explain(result: CheckResult, policies: Mapping[str, Policy]) -> Explanation:
     if check is None or result.requires is None:
         verdict = (
             f"Not applicable: this check is {check.applies_text}."
+            + (f" {result.note}" if result.note else "")
             if check and check.applies_text
             else result.note or f"No version of these rules is in force on {result.as_of}."
         )
