@@ -308,6 +308,7 @@ def with_unstated(
         for unknown in found.unknowns
         for setting in unknown.settings
     ]
+    alone += _deciding_at_longest(data, found, answered, results, explain, merging)
     lines = _Lines(found)
     merged = list(results)
     for i in merging:
@@ -319,6 +320,39 @@ def with_unstated(
             lines,
         )
     return tuple(merged)
+
+
+def _deciding_at_longest(
+    data: Mapping[str, Any],
+    found: Readings,
+    answered: list[tuple[tuple[Setting, ...], tuple[Any, ...]]],
+    results: tuple[Any, ...],
+    explain: Explain,
+    merging: Collection[int],
+) -> list[tuple[Unknown, tuple[Any, ...]]]:
+    """Dates given to the month or year that decide only together: read as written (a start on
+    the 1st, an end on the 1st) a job may be short, and the end alone moved to the month's last
+    day meets it; but then the start decides too (started on the 31st it is short again). Each
+    such date is tried at its other end on the longest reading; where that changes a check, it
+    decides it, as if tried alone (its answer is the longest reading's there)."""
+    variants = dict(found.variants)
+    longest = variants.get("longest")
+    if not longest or len(longest) < 2:
+        return []
+    at_longest = next(o for v, o in answered if v == longest)
+    out = []
+    for path, value in longest:
+        unknown = next(u for u in found.unknowns if any(p == path for p, _ in u.settings))
+        other = next((v for p, v in unknown.settings if v != value), None)
+        if other is None:
+            continue
+        flipped = explain(with_settings(data, [(p, other if p == path else v) for p, v in longest]))
+        answers = tuple(
+            at_longest[i] if i in merging and _differs(flipped[i], at_longest[i]) else results[i]
+            for i in range(len(results))
+        )
+        out.append((unknown, answers))
+    return out
 
 
 def unstated_assessment(
