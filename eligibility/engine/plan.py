@@ -16,7 +16,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property, lru_cache
-from itertools import combinations, compress, product
+from itertools import compress, product
 from operator import itemgetter
 from typing import Any
 
@@ -67,7 +67,6 @@ from eligibility.rulebook.versions import CONDITIONS, CONDITIONS_KEY
 
 NOT_MET_CODE, UNKNOWN_CODE, MET_CODE = 0, 1, 2
 MEMO_SIZE = 4096  # answers remembered across students, per generation (see Memo)
-MOST_TOGETHER = 8  # groups of open questions read another way at once, per check
 CODE_STATUS = (NOT_MET, UNKNOWN, MET)
 
 
@@ -1243,7 +1242,6 @@ class _Context:
         under which its answer changes, added to."""
         changed: Ambiguous = {}
         policies, checks_of = self.book.policies, self.plan.checks
-        singles: dict[int, list[tuple[str, str, list[int]]]] = {}
         for policy, value, checks, codes in self.variants(run, lapsed, keeping, memo):
             if reviews is not None and policies[policy].review:
                 for i in checks:
@@ -1253,88 +1251,11 @@ class _Context:
             if policies[policy].default_decides:
                 continue
             for i in checks:
-                singles.setdefault(i, []).append((policy, value, codes))
                 for s in checks_of[i].slots:
                     if codes[s] != run.codes[s]:
                         reading = PolicyReading(policy, value, CODE_STATUS[codes[s]])
                         changed[s] = (*changed.get(s, ()), reading)
-        for i, under in singles.items():
-            for s, readings in self.together(checks_of[i], run.codes, under, run, lapsed).items():
-                changed[s] = (*changed.get(s, ()), *readings)
         return changed
-
-    def together(
-        self,
-        check: _CheckPlan,
-        codes: list[int],
-        singles: list[tuple[str, str, list[int]]],
-        run: _Run,
-        lapsed: frozenset[str],
-    ) -> dict[int, tuple[PolicyReading, ...]]:
-        """The check's slots that another reading of two or more open questions at once
-        changes, where no one of them alone changes the check's answer: a CPC-P met either
-        because no CPC-P-A exists or because part-time months count in full is not met if
-        both are read the other way. ``singles``: (policy, value, codes) of each question read
-        another way alone. The questions are read together on facts derived under all of
-        them (one changes what another's facts count)."""
-        root = check.root
-        if any(other[root] != codes[root] for _, _, other in singles):
-            return {}  # the answer already depends on one question
-        moving: dict[str, list[str]] = {}
-        for policy, value, other in singles:
-            if any(other[s] != codes[s] for s in check.slots):
-                moving.setdefault(policy, []).append(value)
-        if len(moving) < 2:
-            return {}
-        alone = {s for _, _, other in singles for s in check.slots if other[s] != codes[s]}
-        found: dict[int, tuple[PolicyReading, ...]] = {}
-        names = list(moving)
-        groups = [group for size in range(2, len(names) + 1) for group in combinations(names, size)]
-        for group in groups[:MOST_TOGETHER]:
-            for values in product(*(moving[p] for p in group)):
-                pairs = tuple(zip(group, values, strict=True))
-                new = list(codes)
-                for slot, code in self.moved_together(pairs, run, lapsed).items():
-                    new[slot] = code
-                for slot, combine, children in check.ops:
-                    new[slot] = combine(children(new))
-                for s in check.slots:
-                    if new[s] != codes[s] and s not in alone:
-                        reading = PolicyReading(*pairs[0], CODE_STATUS[new[s]], pairs[1:])
-                        found[s] = (*found.get(s, ()), reading)
-        return found
-
-    def moved_together(
-        self, pairs: tuple[tuple[str, str], ...], run: _Run, lapsed: frozenset[str]
-    ) -> dict[int, int]:
-        """Leaf slot -> its code with every (policy, value) of ``pairs`` in effect at once,
-        where it differs from ``run``'s."""
-        subs = [self.plan.policies[policy] for policy, _ in pairs]
-        policies = {**self.policies, **dict(pairs)}
-        sections = tuple(dict.fromkeys(s for sub in subs for s in sub.sections))
-        facts = (
-            rederive_each(
-                run.facts,
-                sections,
-                self.profile,
-                self.plan.as_of,
-                [policies],
-                self.book.facts,
-                lapsed,
-                self.read,
-                self.plan.facts_read,
-            )[0]
-            if sections
-            else {**run.facts, "policies": policies}
-        )
-        moved = {}
-        for sub in subs:
-            values = sub.program({name: facts[name] for name in sub.keys})
-            for k, (slot, reads) in enumerate(zip(sub.slots, sub.reads, strict=True)):
-                code = UNKNOWN_CODE if any(values[r] is None for r in reads) else values[k]
-                if code != run.leaf_code(slot):
-                    moved[slot] = code
-        return moved
 
     def variants(
         self, run: _Run, lapsed: frozenset[str], keeping: bool, memo: Memo
@@ -1470,12 +1391,6 @@ class _Context:
                 differing[self.plan.slots[slot].node.id] = tuple(
                     PolicyReading(p, v, CODE_STATUS[other[slot]]) for p, v, other in questions
                 )
-        for slot, readings in self.together(check, codes, questions, run, lapsed).items():
-            node = self.plan.slots[slot].node.id
-            alone = differing.get(node) or tuple(
-                PolicyReading(p, v, CODE_STATUS[other[slot]]) for p, v, other in questions
-            )
-            differing[node] = (*alone, *readings)
         review = self.reviews(check, codes, every, run.facts)
         eligible = None
         if shown and check.extra and not _shown(self.plan.slots[check.root].node, run.facts):
@@ -1545,9 +1460,7 @@ class _Context:
                 if (entry := facts.entry(path)) is not None
             )
             answers = [(self.policies[policy], root.default_status, True)] + [
-                (r.value, r.status, False)
-                for r in root.readings
-                if r.policy == policy and not r.together
+                (r.value, r.status, False) for r in root.readings if r.policy == policy
             ]
             for value, status, default in answers:
                 standing = self.standing(check, status, run)
@@ -1771,13 +1684,8 @@ class _Context:
         codes = run.codes_of(check)
         if codes[check.root] == NOT_MET_CODE and check.root not in ambiguous:
             return self.outcome(check, run, ambiguous, lapsed, memo)
-        # which questions: what is lacking names them, and an ambiguous answer's own (by the
-        # questions each condition turns on, not the readings: the answer names no more)
-        places = (
-            tuple((k, tuple(dict.fromkeys(p for r in rs for p in r.questions))) for k, rs in marked)
-            if check.root in ambiguous
-            else tuple(k for k, _ in marked)
-        )
+        # which questions: what is lacking names them, and an ambiguous answer's own
+        places = marked if check.root in ambiguous else tuple(k for k, _ in marked)
         key = ("codes", check.shape, places, check.slot_codes(codes), self.hidden(check, run))  # type: ignore[misc]
         outcome = memo.get(key)
         if outcome is None:
@@ -1855,7 +1763,7 @@ class _Context:
             else ((), False, None)
         )
         questions = (
-            tuple(dict.fromkeys(p for r in ambiguous[check.root] for p in r.questions))
+            tuple(dict.fromkeys(r.policy for r in ambiguous[check.root]))
             if verdict_status == AMBIGUOUS
             else ()
         )

@@ -36,19 +36,11 @@ LAPSED = ("inactive", "revoked")  # standings that withhold the credential from 
 
 @dataclass(frozen=True)
 class PolicyReading:
-    """A node's status under one alternative policy value (with ``together``: under it and the
-    other questions' values there read another way at once, where no one of them alone changes
-    the node)."""
+    """A node's status under one alternative policy value."""
 
     policy: str
     value: str
     status: str
-    together: tuple[tuple[str, str], ...] = ()  # (policy, value) of the other questions
-
-    @property
-    def questions(self) -> tuple[str, ...]:
-        """The open policies this reading reads another way."""
-        return (self.policy, *(policy for policy, _ in self.together))
 
 
 @dataclass(frozen=True)
@@ -111,9 +103,7 @@ class NodeResult:
     def depends_on(self) -> tuple[str, ...]:
         """Open policies under which this node's answer differs."""
         return tuple(
-            dict.fromkeys(
-                p for r in self.readings if r.status != self.default_status for p in r.questions
-            )
+            dict.fromkeys(r.policy for r in self.readings if r.status != self.default_status)
         )
 
 

@@ -282,9 +282,7 @@ def _open_questions(
     questions = []
     for policy_id in root.depends_on:
         answers = [(in_effect.get(policy_id, ""), root.default_status)]
-        answers += [
-            (r.value, r.status) for r in root.readings if r.policy == policy_id and not r.together
-        ]
+        answers += [(r.value, r.status) for r in root.readings if r.policy == policy_id]
         questions.append(OpenQuestion(policies[policy_id], tuple(answers)))
     return tuple(questions)
 

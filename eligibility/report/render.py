@@ -16,7 +16,6 @@ from eligibility.engine.results import (
     UNKNOWN,
     CheckResult,
     NodeResult,
-    PolicyReading,
     ProfileReport,
     ReadingStanding,
     UnknownStanding,
@@ -461,19 +460,13 @@ def reading(policies: Mapping[str, Policy] | None, policy_id: str, value: str) -
     return policy.values[value]
 
 
-def readings_words(policies: Mapping[str, Policy] | None, r: PolicyReading) -> str:
-    """A reading of one open question, or of several at once ("... and ..."), in words."""
-    pairs = ((r.policy, r.value), *r.together)
-    return " and ".join(reading(policies, policy, value) for policy, value in pairs)
-
-
 def _readings(
     result: NodeResult, pad: str, policies: Mapping[str, Policy] | None = None
 ) -> list[str]:
     if result.status != AMBIGUOUS:
         return []
     parts = [
-        f"if {readings_words(policies, r)}: {STATUS_WORDS.get(r.status, r.status)}"
+        f"if {reading(policies, r.policy, r.value)}: {STATUS_WORDS.get(r.status, r.status)}"
         for r in result.readings
         if r.status != result.default_status
     ]
@@ -586,16 +579,6 @@ def _ambiguity_lines(e: Explanation) -> list[str]:
                 f"    - {policy.values.get(value, value)}{default}: "
                 f"{STATUS_WORDS.get(status, status)}; --policy {policy.id}={value}"
             )
-    root = e.result.requires
-    together = [r for r in root.readings if r.together] if root is not None else []
-    if together:
-        lines.append("  Read another way together (no one of them alone changes the answer):")
-    for r in together:
-        options = " ".join(f"--policy {p}={v}" for p, v in ((r.policy, r.value), *r.together))
-        lines.append(
-            f"    - if {readings_words(e.policies, r)}: {STATUS_WORDS.get(r.status, r.status)};"
-            f" {options}"
-        )
     return lines
 
 
@@ -979,13 +962,7 @@ def _node_json(
         out["default_status"] = result.default_status
         out["depends_on"] = list(result.depends_on)
         out["readings"] = [
-            {"policy": r.policy, "value": r.value, "status": r.status}
-            | (
-                {"together": [{"policy": p, "value": v} for p, v in r.together]}
-                if r.together
-                else {}
-            )
-            for r in result.readings
+            {"policy": r.policy, "value": r.value, "status": r.status} for r in result.readings
         ]
     if node.sources and not lean:
         out["sources"] = list(node.sources)

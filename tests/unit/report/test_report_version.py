@@ -24,7 +24,6 @@ FINGERPRINTS = {
     6: "f83cbec920ddf8ba",  # issue 14: standing_if_not_met (an unknown keeping check)
     7: "10fda04e4cc54ed0",  # issue 14: applies_unknown (whether a check applies is not known)
     8: "774083f9e507d17c",  # issue 15: tool.notice (not an official determination)
-    9: "a96c9b79fd59f70e",  # issue 14: a reading of open questions together (readings[].together)
 }
 
 
