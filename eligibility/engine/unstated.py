@@ -214,9 +214,9 @@ def _words(value: Any) -> str:
 
 # The readings tried, by name (export.py writes each into the facts document under its name):
 # every value left out read its other way; for a value with more readings than two (a CEU record
-# without its date: in the current period, in the last one, or in none), its third and fourth
-# ways in the next two, the others read as in the first
-MORE_READINGS = 2
+# without its date: in the current period, in the last one, or in none; a role not stated: one
+# of four), its further ways in the next ones, the others read as in the first
+MORE_READINGS = 3
 READINGS = (
     "not_stated",
     *(f"not_stated_{n}" for n in range(2, MORE_READINGS + 2)),

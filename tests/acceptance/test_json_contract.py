@@ -195,7 +195,8 @@ def test_every_report_states_the_tool_rules_date_and_policies(tmp_path):
     for args in (["--cert", "CPC-exam"], []):  # the full explanation and the summary
         text = run("check", C09, *args, *policy, *as_of).stdout
         used = json.loads(run("check", C09, *args, *policy, *as_of, "--format", "jsonl").stdout)
-        footer = text.rstrip("\n").splitlines()[-1]
+        footer, notice = text.rstrip("\n").splitlines()[-2:]
+        assert notice.startswith("This is not an official determination by")
         assert f"eligibility {__version__}" in footer
         assert "2026-11-22" in footer and "part_time_counting" not in footer  # in words:
         assert "pro-rated to a 40-hour week (T3's claim) (chosen for this run)" in footer
