@@ -68,6 +68,7 @@ from eligibility.rulebook.versions import CONDITIONS, CONDITIONS_KEY
 NOT_MET_CODE, UNKNOWN_CODE, MET_CODE = 0, 1, 2
 MEMO_SIZE = 4096  # answers remembered across students, per generation (see Memo)
 CODE_STATUS = (NOT_MET, UNKNOWN, MET)
+AS_REPORTED = "as reported"  # a context's scratch: the run before the lapsed credentials went
 
 
 @dataclass(frozen=True, eq=False)  # one object per outcome: counted and looked up by identity
@@ -1294,6 +1295,7 @@ class _Context:
 
     def without(self, base: _Run, lapsed: frozenset[str]) -> _Run:
         """``base`` with the credentials ``lapsed`` no longer held (``base`` when none are)."""
+        self.scratch[AS_REPORTED] = base  # which checks applied before the lapse: said why not
         if not lapsed:
             return base
         book, plan = self.book, self.plan
@@ -1362,6 +1364,8 @@ class _Context:
                 f"Your {credential} is not counted as held: its own renewal or recertification"
                 f" rules make it lapse (see the answer on keeping your {credential})."
                 if credential in lapsed
+                and (reported := self.scratch.get(AS_REPORTED)) is not None
+                and reported.applicable[check.index]
                 else None
             )
             return CheckResult(

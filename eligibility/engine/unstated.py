@@ -35,6 +35,7 @@ from eligibility.engine.results import (
     lacking_leaves,
     ranked,
 )
+from eligibility.errors import listing
 from eligibility.inputs.formatversion import imprecise_dates, not_stated
 
 if TYPE_CHECKING:
@@ -340,6 +341,8 @@ def _deciding_at_longest(
     if not longest or len(longest) < 2:
         return []
     at_longest = next(o for v, o in answered if v == longest)
+    if not any(_differs(at_longest[i], results[i]) for i in merging):
+        return []  # the longest reading answers as the profile reads: no date decides there
     out = []
     for path, value in longest:
         unknown = next(u for u in found.unknowns if any(p == path for p, _ in u.settings))
@@ -880,8 +883,9 @@ def _how(item: Any) -> str:
     if item.flag:
         return f"answer '{_capital(item.words)}' for {item.record} ({written}true or false)"
     if item.choices:
-        *first, last = item.choices
-        return f"answer '{_capital(item.words)}' for {item.record} ({written}{', '.join(first)} or {last})"
+        return (
+            f"answer '{_capital(item.words)}' for {item.record} ({written}{listing(item.choices)})"
+        )
     if isinstance(item.other, list):
         return f"give {what} ({written}the ones used)"
     return f"give {what} ({written}YYYY-MM-DD, or YYYY-MM if only the month is known)"

@@ -1986,7 +1986,8 @@ def _periods_left_out(
                 if "not_specific" in words
                 else []
             )
-        elif reported in tags and reported != cid:  # counted for the one it was reported for
+        elif reported in tags and reported != cid and reported in period["specific"]:
+            # counted for the one held it was reported for (as ``_counts_for``)
             reasons = (
                 [words["reported_elsewhere"].format(**names, credential=cid, reported=reported)]
                 if "reported_elsewhere" in words

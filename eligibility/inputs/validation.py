@@ -377,8 +377,9 @@ def _not_a_choice(path: Path, value: Any, choices: list[Any], document: Any) -> 
         problem += f": did you mean {listing([json.dumps(choice) for choice in near])}?"
         if str(near[0]).casefold() == str(value).casefold():
             fix = f"write it exactly as listed (capitals matter); {fix}"
-    # no example without a likely value: the first choice ("none") may be the wrong answer
-    example = _example(_at(path, near[0], document)) if near else None
+    # no example without one likely value: the first choice ("none"), or one of two alike
+    # (hospital_inpatient for "hospital"), may be the wrong answer to copy
+    example = _example(_at(path, near[0], document)) if len(near) == 1 else None
     return Problem(path, problem, fix, example)
 
 

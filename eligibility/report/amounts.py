@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 from eligibility.dates import DAYS_PER_MONTH
+from eligibility.engine.results import NodeResult
 
 
 def quantity(value: Any, unit: str | None) -> str:
@@ -50,3 +51,22 @@ def months_words(value: float, up: bool = False) -> str:
 def shortfall_words(value: float, unit: str | None) -> str:
     """How far short, in words: months with their days rounded up, else as ``quantity``."""
     return months_words(value, up=True) if unit == "months" else quantity(value, unit)
+
+
+def short_by(result: NodeResult) -> str:
+    """How far short a leaf is: a range when what was found is one ("33 to 36 CEUs", found 0
+    to 3 of 36), the shortfall alone being that of the least found."""
+    unit = result.node.unit
+    found, needed = result.found_range, result.needed
+    if (
+        found is None
+        or result.operator not in (">=", ">")
+        or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (*found, needed))
+    ):
+        return shortfall_words(result.shortfall, unit)
+    least, most = max(needed - found[1], 0), needed - found[0]
+    if least >= most:
+        return shortfall_words(result.shortfall, unit)
+    if not least:
+        return f"up to {shortfall_words(most, unit)}"
+    return f"{shortfall_words(least, unit if unit == 'months' else None)} to {shortfall_words(most, unit)}"

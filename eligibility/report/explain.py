@@ -27,7 +27,7 @@ from eligibility.engine.results import (
     default_standing,
     lacking_leaves,
 )
-from eligibility.report.amounts import shortfall_words
+from eligibility.report.amounts import short_by
 from eligibility.rulebook.rules import Policy
 
 MAX_ACTIONS = 5
@@ -454,7 +454,7 @@ def step(
     if fix and "{short" in fix:  # ... and how much: "earn 3 CEUs pre-approved for the CEMC"
         short = leaf.shortfall
         known = isinstance(short, int | float) and not isinstance(short, bool) and short > 0
-        said = shortfall_words(short, node.unit) if known else None  # type: ignore[arg-type]
+        said = short_by(leaf) if known else None  # as the line above it: "4 to 8 CEUs"
         fix = SHORT.sub(lambda found: said or found.group(1) or "", fix)
     if leaf.reached_on is not None:  # a condition that grows is reached as the current jobs go on
         keep = KEEP_WORKING if node.grows else "keep going"

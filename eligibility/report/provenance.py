@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from eligibility.errors import listing
 from eligibility.resources import data_dir
 from eligibility.rulebook.rules import Policy, Version
 from eligibility.version import __version__
@@ -104,14 +105,8 @@ def footer_text(
 
 def not_official(bodies: Sequence[str]) -> str:
     """That an answer is not the certifying bodies' determination, naming them where known."""
-    named = (
-        "the certifying body"
-        if not bodies
-        else bodies[0]
-        if len(bodies) == 1
-        else f"{', '.join(bodies[:-1])} or {bodies[-1]}"
-    )
+    named = listing(bodies) if bodies else "the certifying body"
     return (
         f"This is not an official determination by {named}:"
-        " confirm with the body before applying or relying on it."
+        " confirm with the certifying body before applying or relying on it."
     )

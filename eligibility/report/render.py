@@ -25,7 +25,7 @@ from eligibility.engine.results import (
 )
 from eligibility.errors import InputError
 from eligibility.inputs.formatversion import in_sentence
-from eligibility.report.amounts import quantity, shortfall_words
+from eligibility.report.amounts import quantity, short_by
 from eligibility.report.explain import JOBS_CONTINUE, Explanation, explain, step, steps_text
 from eligibility.report.provenance import (
     REPORT_VERSION,
@@ -43,25 +43,6 @@ LABEL_WIDTH = 10
 
 
 # --- values --------------------------------------------------------------------------------
-
-
-def _short_by(result: NodeResult) -> str:
-    """How far short a leaf is: a range when what was found is one ("33 to 36 CEUs", found 0
-    to 3 of 36), the shortfall alone being that of the least found."""
-    unit = result.node.unit
-    found, needed = result.found_range, result.needed
-    if (
-        found is None
-        or result.operator not in (">=", ">")
-        or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (*found, needed))
-    ):
-        return shortfall_words(result.shortfall, unit)
-    least, most = max(needed - found[1], 0), needed - found[0]
-    if least >= most:
-        return shortfall_words(result.shortfall, unit)
-    if not least:
-        return f"up to {shortfall_words(most, unit)}"
-    return f"{shortfall_words(least, unit if unit == 'months' else None)} to {shortfall_words(most, unit)}"
 
 
 # a day needed, by how it is compared: "paid through 2026-03-31 (2026-11-22 or later needed)"
@@ -96,7 +77,7 @@ def measurement(result: NodeResult) -> str | None:
         if isinstance(result.needed, str) and ISO_DAY.fullmatch(result.needed):
             need = DAY_NEEDED.get(result.operator or "", "{}").format(result.needed) + " needed"
         if result.shortfall:
-            need += f": {_short_by(result)} short"
+            need += f": {short_by(result)} short"
         if result.reached_on:
             need += f"; reached {result.reached_on.isoformat()} if the current job continues"
         text += f" ({need})"

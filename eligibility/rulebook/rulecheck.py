@@ -79,7 +79,8 @@ _NUMBER = frozenset({"+", "-", "*", "/", "%", "min", "max"})
 _TEXT = frozenset({"cat", "substr", "lower"})
 _LIST = frozenset({"merge", "map", "filter", "missing", "missing_some"})
 _READERS = frozenset({"var", "val", "missing", "missing_some", "exists"})
-_PLACEHOLDER = re.compile(r"\{[A-Za-z_][\w-]*\}")
+# a placeholder without a dot: {credential}, or {short|words} (the words where it is not known)
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][\w-]*)(?:\|[^{}]*)?\}")
 # an id of the sources catalogue a text must not show: a claim (AAPC-LAPSE-1, CPC-APP-3), a
 # convention (CONV-4), a disagreement (D-9), the catalogue itself. A source's id (A1, SEED-001)
 # is a citation a person can look up in the answer's list of sources; these are the project's
@@ -476,11 +477,12 @@ class _Version:
         """A ``{word}`` left after filling in: a misspelt placeholder, or one not filled here."""
         if isinstance(value, str):
             for match in _PLACEHOLDER.finditer(value):
-                if match.group() in FIX_PLACEHOLDERS and where and where[-1] in FIXES:
+                name = "{" + match.group(1) + "}"
+                if name in FIX_PLACEHOLDERS and where and where[-1] in FIXES:
                     continue  # filled in when explained: what the condition lacks, how much
-                if match.group() == STANDING_PLACEHOLDER and self._has_standing(where):
+                if name == STANDING_PLACEHOLDER and self._has_standing(where):
                     continue  # filled in when explained: the standing found
-                if match.group() == BECAUSE_PLACEHOLDER and where[-2:] == [
+                if name == BECAUSE_PLACEHOLDER and where[-2:] == [
                     "outcome",
                     "not_met_because",
                 ]:
@@ -492,7 +494,7 @@ class _Version:
                     f"{match.group()} is not filled in (only {', '.join(PLACEHOLDERS)} are, and"
                     f" {STANDING_PLACEHOLDER} in the not-met outcome of a check with a standing)",
                     "correct the placeholder, or write the text out",
-                    closest(match.group(), PLACEHOLDERS),
+                    closest(name, PLACEHOLDERS),
                 )
             if (where and where[-1] in FIXES and "standing" not in where) or _standing_step(where):
                 return  # a condition's fix, a standing's step: facts filled in when shown

@@ -55,7 +55,7 @@ def test_the_text_footer_says_who_answered_when_on_which_rules_and_policies():
     assert plain == (
         f"Answered by eligibility {__version__} · as of 2026-11-22 · rules:"
         f" {version.id} {version.version} · policies: the defaults\n"
-        f"This is not an official determination by {version.body}: confirm with the body"
+        f"This is not an official determination by {version.body}: confirm with the certifying body"
         " before applying or relying on it."
     )
     policy = book.policies["part_time_counting"]

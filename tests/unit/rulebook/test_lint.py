@@ -131,6 +131,21 @@ MISTAKES = [
         "{credential}",
     ),
     Mistake(
+        "misspelt-shortfall-placeholder-with-words",
+        lambda d: edit(
+            d,
+            "aapc/renewal.yaml",
+            "earn {short|the missing CEUs} pre-approved for the {credential} and submit them by",
+            "earn {shrot|the missing CEUs} pre-approved for the {credential} and submit them by",
+        ),
+        "aapc/renewal.yaml",
+        "leftover-placeholder",
+        "{shrot|the missing CEUs} is not filled in",
+        "{shrot|the missing CEUs}",
+        "correct the placeholder",
+        None,
+    ),
+    Mistake(
         "standing-placeholder-where-no-standing-is-known",
         lambda d: edit(
             d,
