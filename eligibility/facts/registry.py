@@ -59,11 +59,19 @@ class Registry:
 
     def lookalike(self, credential_id: str) -> str | None:
         """The known credential ``credential_id`` was probably meant to be, when it is not one
-        itself: one letter off, added, left out or two swapped (``CSS`` for ``CCS``)."""
+        itself: the same but for hyphens and spaces (``CPCA`` for ``CPC-A``, ``CCS P`` for
+        ``CCS-P``), its name written out (``Certified Professional Coder``), or one letter off,
+        added, left out or two swapped (``CSS`` for ``CCS``)."""
         given = self.normalise(credential_id)[0]
         if self.info(given) is not None:
             return None
-        near = [info.id for info in self.known() if _one_typo(given, info.id.upper())]
+        squashed = _squashed(given)
+        forms = [(form, info) for info in self.known() for form in (info.id, info.apprentice_form)]
+        same = [form for form, _ in forms if form and _squashed(form) == squashed]
+        named = [info.id for info in self.known() if _squashed(info.name) == squashed]
+        near = (
+            same or named or [info.id for info in self.known() if _one_typo(given, info.id.upper())]
+        )
         return near[0] if len(near) == 1 else None
 
     def apprentice_name(self, credential_id: str) -> str:
@@ -72,6 +80,11 @@ class Registry:
         return (
             info.apprentice_form if info else None
         ) or f"{credential_id}{self.apprentice_suffix}"
+
+
+def _squashed(text: str) -> str:
+    """``text`` as compared for a lookalike: letters and digits only, in capitals."""
+    return "".join(c for c in text.upper() if c.isalnum())
 
 
 def _one_typo(given: str, known: str) -> bool:

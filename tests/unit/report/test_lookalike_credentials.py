@@ -37,6 +37,9 @@ PROFILE = {
         ("CBCS", "CCS"),
         ("RN", None),
         ("CCMA", None),
+        ("CPCA", "CPC-A"),  # the same but for hyphens and spaces
+        ("CCS P", "CCS-P"),
+        ("Certified Professional Coder", "CPC"),  # its name written out
     ],
 )
 def test_an_id_one_typo_from_a_known_one_is_named(rulebook, given, meant) -> None:
