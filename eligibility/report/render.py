@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
@@ -100,7 +101,8 @@ def text_report(report: ProfileReport, policies: Mapping[str, Policy], colour: b
     footer = footer_text(report.as_of, _versions_used(report), report.policies, policies)
     if not report.detailed:
         lines = _summary_lines(explanations, colour)
-        return "\n".join([head, "", *lines, "", _summary_footer(), footer])
+        lines += ["", _summary_footer(report.profile.source)]
+        return "\n".join([head, "", *lines, footer])
     # what reading the profile assumed is the profile's, said once above the first check
     blocks = [explanation_text(report, e, colour, n == 0) for n, e in enumerate(explanations)]
     return "\n\n".join([*blocks, footer])
@@ -202,8 +204,13 @@ def _alike(e: Explanation, said: str) -> tuple:
     return (result.status, result.standing, result.version.id, result.check.kind, masked)
 
 
-def _summary_footer() -> str:
-    return "For the full explanation of one: eligibility check PROFILE --cert CHECK-ID"
+def _summary_footer(source: str) -> str:
+    """The command for one check's full explanation: with the profile's file where it came
+    from one (``init`` shows the answers of the file it wrote), else ``PROFILE``."""
+    named = source if source.endswith((".yaml", ".yml", ".json")) else "PROFILE"
+    return (
+        f"For the full explanation of one: eligibility check {shlex.quote(named)} --cert CHECK-ID"
+    )
 
 
 def explanation_text(

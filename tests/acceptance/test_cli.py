@@ -570,3 +570,14 @@ def test_a_config_file_may_write_yes_and_no_unquoted(tmp_path):
     result, report = run_json(C01, "--config", config)
     assert result.exit_code in (0, 1), result.output
     assert report["policies_set"] == {"apprentice_counts_as_credential": "yes"}
+
+
+def test_the_summary_says_how_to_see_one_answer_of_the_file_it_read(tmp_path):
+    """The last steps name the file checked (init shows the answers of the file it wrote), and
+    a profile read from standard input is PROFILE."""
+    copy = tmp_path / "my profile.yaml"
+    copy.write_text(C09.read_text(encoding="utf-8"), encoding="utf-8")
+    named = run("check", copy).stdout
+    assert f"eligibility check '{copy}' --cert CHECK-ID" in named
+    piped = CliRunner().invoke(main, ["check", "-"], input=C09.read_text(encoding="utf-8"))
+    assert "eligibility check PROFILE --cert CHECK-ID" in piped.stdout
