@@ -316,14 +316,20 @@ def records_of(
     value = profile.get(section)
     if section in SINGLE_RECORDS:
         return [value] if value else []
-    return [_canonical_ids(record, registry) for record in value] if value else []
+    if not value or section not in CREDENTIAL_FIELDS:
+        return value or []
+    return [_canonical_ids(record, registry, CREDENTIAL_FIELDS[section]) for record in value]
 
 
-# the profile format's fields that name a credential, besides a credential's own id
-CREDENTIAL_FIELDS = ("credential_id", "applied_to_credential_id")
+# the profile format's fields that name a credential, by section (besides a credential's own id)
+CREDENTIAL_FIELDS = {
+    "exam_applications": ("credential_id",),
+    "ceus": ("applied_to_credential_id",),
+    "self_reviews": ("credential_id",),
+}
 
 
-def _canonical_ids(record: Any, registry: Any) -> Any:
+def _canonical_ids(record: Any, registry: Any, fields: Sequence[str]) -> Any:
     """``record`` with each credential it names by its registry id: an old name or alias
     (``CPC-H``), or other capitals (``coc``), is the credential the rules name (``COC``), as
     the credentials held are."""
@@ -331,7 +337,7 @@ def _canonical_ids(record: Any, registry: Any) -> Any:
         return record
     named = {
         key: registry.normalise(given)[0]
-        for key in CREDENTIAL_FIELDS
+        for key in fields
         if isinstance(given := record.get(key), str)
     }
     if all(record[key] == value for key, value in named.items()):

@@ -726,16 +726,11 @@ def test_every_field_of_the_profile_format_naming_a_credential_is_read_by_its_id
     from eligibility.resources import schema_file
 
     schema = json.loads(schema_file("profile").read_text(encoding="utf-8"))
-    found: set[str] = set()
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            found.update(k for k in node if k.endswith("credential_id"))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(schema)
-    assert found and found <= set(CREDENTIAL_FIELDS)
+    found = {
+        (section, field)
+        for section, spec in schema["properties"].items()
+        for field in spec.get("items", {}).get("properties", {})
+        if field.endswith("credential_id")
+    }
+    known = {(section, field) for section, fields in CREDENTIAL_FIELDS.items() for field in fields}
+    assert found and found == known
