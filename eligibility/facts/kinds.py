@@ -1764,7 +1764,7 @@ def _period(
         "specific": specific,
         "specific_needed": needed if tag else {},
         "specific_all_met": all(specific.get(cid, 0) >= n for cid, n in needed.items())
-        and all(shared[cid] >= shared_needed[cid] for cid in shared),
+        and not shared,  # a credential is named only where a group falls short
         # every credential's own, but where it shares CEUs that fall short for them together
         "specific_shared": {cid: shared.get(cid, specific.get(cid, 0)) for cid in ids}
         if tag
@@ -1809,13 +1809,18 @@ def _shared_specific(
     wanting = sorted(cid for cid, n in needed.items() if n > 0)
     shared: dict[str, float] = {}
     together: dict[str, float] = {}
-    if not any(len(tags & set(wanting)) > 1 for _, tags in records):
+    wanted = set(wanting)
+    if not any(len(tags & wanted) > 1 for _, tags in records):
         return shared, together
 
-    def short(group: frozenset[str]) -> float:
-        found = _total(ceus for ceus, tags in records if tags & group)
-        return sum(needed[cid] for cid in group) - found
+    def found(group: frozenset[str]) -> float:
+        return _total(ceus for ceus, tags in records if tags & group)
 
+    def short(group: frozenset[str]) -> float:
+        return sum(needed[cid] for cid in group) - found(group)
+
+    # short alone, a credential's own CEUs say it: only the others are named for a group
+    enough_alone = [cid for cid in wanting if short(frozenset({cid})) <= 0]
     worst: dict[str, tuple[float, frozenset[str]]] = {}
     for size in range(2, len(wanting) + 1):
         for group in map(frozenset, combinations(wanting, size)):
@@ -1823,16 +1828,15 @@ def _shared_specific(
             if lacking <= 0:
                 continue
             for cid in group:
-                alone = short(frozenset({cid}))
                 if (
-                    alone <= 0
+                    cid in enough_alone
                     and short(group - {cid}) < lacking
                     and lacking > worst.get(cid, (0,))[0]
                 ):
                     worst[cid] = (lacking, group)
-    for cid, (lacking, group) in worst.items():
+    for cid, (_, group) in worst.items():
         together[cid] = sum(needed[c] for c in group)
-        shared[cid] = together[cid] - lacking
+        shared[cid] = found(group)
     return shared, together
 
 
