@@ -209,7 +209,7 @@ MISTAKES = [
         lambda d: edit(
             d,
             "pahcs/mcs.yaml",
-            "not active on PAHCS's records, or the last completed 24-month period fell short",
+            "not active on PAHCS's records, the last completed 24-month period fell short",
             "{because}",
         ),
         "pahcs/mcs.yaml",
