@@ -66,15 +66,30 @@ def policies_used(policies: Mapping[str, Policy], chosen: Mapping[str, str]) -> 
 
 
 def policy_lines(policies: Mapping[str, Policy], chosen: Mapping[str, str]) -> list[str]:
-    """Each open question the sources leave and the reading used, as ``eligibility policies``
-    words them: "How is part-time coding work counted ...? Calendar time counts whatever the
-    hours (the default)."; the director's outputs list them all, ``check``'s footer the chosen."""
+    """Each open question the sources leave and how this run read it, as ``eligibility
+    policies`` words them: "How is part-time coding work counted ...? Calendar time counts
+    whatever the hours (chosen for this run)."; the director's outputs list them all,
+    ``check``'s footer the chosen. A question not settled for the run is not simply read its
+    default way: an answer it would change depends on it (each reading shown), unless its
+    default decides and such answers are flagged for review, and the line says which."""
     lines = []
     for policy in policies.values():
         value = chosen.get(policy.id, policy.default)
         reading = policy.values.get(value, value)
-        how = "the default" if value == policy.default else "chosen for this run"
-        lines.append(f"{policy.question} {reading[:1].upper()}{reading[1:]} ({how}).")
+        reading = f"{reading[:1].upper()}{reading[1:]}"
+        if policy.id in chosen:
+            lines.append(f"{policy.question} {reading} (chosen for this run).")
+        elif policy.default_decides:
+            lines.append(
+                f"{policy.question} {reading} (the default; an answer the other reading would"
+                " change is flagged for a person to review)."
+            )
+        else:
+            lines.append(
+                f"{policy.question} Not settled for this run: an answer it would change says it"
+                f" depends on this question and gives each reading (the default reading:"
+                f" {reading[:1].lower()}{reading[1:]})."
+            )
     return lines
 
 
@@ -86,8 +101,7 @@ def footer_text(
 ) -> str:
     """The last line of a text report: the same facts as the JSON reports state, in one line;
     a policy chosen for the run in words (its question and the reading used, as
-    :func:`policy_lines` says it, with the rule book's ``policies``), the others at their
-    defaults."""
+    :func:`policy_lines` says it, with the rule book's ``policies``), the others not settled."""
     used = dict.fromkeys((version.id, version.version) for version in versions)
     rules = ", ".join(f"{rule} {number}" for rule, number in used) or "none"
     known = policies or {}
@@ -95,7 +109,11 @@ def footer_text(
     # a policy the book does not know (none reaches here: the CLI refuses them) keeps its value
     said += [f"{k}: {v}." for k, v in chosen.items() if k not in known]
     settled = " ".join(said)
-    policies_said = f"{settled} The others at their defaults." if settled else "the defaults"
+    policies_said = (
+        f"{settled} The others not settled (an answer one would change says so)."
+        if settled
+        else "none settled (an answer an open question would change says so)"
+    )
     bodies = sorted({version.body for version in versions})
     return (
         f"Answered by {TOOL} {__version__} · as of {as_of.isoformat()} · rules: {rules}"

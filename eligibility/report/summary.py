@@ -569,7 +569,7 @@ def _about(tally: Tally) -> tuple[tuple[str, tuple[str, ...]], ...]:
     )
     settled = tally.policy_words or (
         # without the rule book (a tally put together by hand): as the options spell them
-        tuple(f"--policy {k}={v}" for k, v in sorted(tally.policies.items())) or ("the defaults",)
+        tuple(f"--policy {k}={v}" for k, v in sorted(tally.policies.items())) or ("none settled",)
     )
     return (
         ("Tool", (f"{TOOL} {__version__}",)),

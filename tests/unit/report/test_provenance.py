@@ -54,7 +54,7 @@ def test_the_text_footer_says_who_answered_when_on_which_rules_and_policies():
     plain = footer_text(date(2026, 11, 22), [version, version], {})
     assert plain == (
         f"Answered by eligibility {__version__} · as of 2026-11-22 · rules:"
-        f" {version.id} {version.version} · policies: the defaults\n"
+        f" {version.id} {version.version} · policies: none settled (an answer an open question would change says so)\n"
         f"This is not an official determination by {version.body}: confirm with the certifying body"
         " before applying or relying on it."
     )
@@ -62,7 +62,7 @@ def test_the_text_footer_says_who_answered_when_on_which_rules_and_policies():
     settled = footer_text(date(2026, 11, 22), [], {"part_time_counting": "fte40"}, book.policies)
     assert settled.splitlines()[0].endswith(
         f"rules: none · policies: {policy.question} {policy.values['fte40'][:1].upper()}"
-        f"{policy.values['fte40'][1:]} (chosen for this run). The others at their defaults."
+        f"{policy.values['fte40'][1:]} (chosen for this run). The others not settled (an answer one would change says so)."
     )
     assert settled.splitlines()[1].startswith("This is not an official determination by the")
 

@@ -71,7 +71,12 @@ def test_policies_are_said_as_questions_and_readings(rulebook) -> None:
     assert len(lines) == len(rulebook.policies)
     assert lines[0].startswith(policy.question) and "chosen for this run" in lines[0]
     assert policy.values[other][1:] in lines[0]
-    assert all("(the default)" in line for line in lines[1:])
+    # the others are not settled: never said as if the default reading answered
+    for other_policy, line in zip(list(rulebook.policies.values())[1:], lines[1:], strict=True):
+        if other_policy.default_decides:
+            assert "(the default; an answer the other reading would change is flagged" in line
+        else:
+            assert "Not settled for this run" in line and "(the default reading: " in line
     for line in lines:
         assert not any(p in line for p in rulebook.policies), line  # no policy id
         assert not any(f"={v}" in line for p in rulebook.policies.values() for v in p.values)
@@ -152,7 +157,7 @@ def test_a_tally_without_the_rule_book_still_reads(tmp_path: Path) -> None:
     labels: nothing fails for want of titles."""
     from eligibility.report.summary import summary_markdown
 
-    assert "the defaults" in summary_markdown(Tally())
+    assert "none settled" in summary_markdown(Tally())
 
 
 def _field_names() -> set[str]:
