@@ -51,13 +51,20 @@ th { background: #eee; }
 <p>Student {{ student.candidate_id or "(no id)" }}{% if student.name %}, {{ student.name }}{% endif %}
  (row {{ student.row }} of the cohort).</p>
 <p><strong>{{ verdict }}</strong> {{ notice }}</p>
+{% if assumed %}
+<p class="assumed"><strong>These answers assume</strong> what the record did not say:</p>
+<ul class="assumed">
+{% for item in assumed %}<li>{{ item }}</li>
+{% endfor %}</ul>
+<p class="assumed">If that is not so, the answers may change: tell your program.</p>
+{% endif %}
 {% if needs %}
 <h2>What is still needed</h2>
 <table>
 <thead><tr><th scope="col">Check</th><th scope="col">Answer</th><th scope="col">Closest way</th>
 <th scope="col">What is missing</th><th scope="col">Next step</th><th scope="col">Eligible by</th></tr></thead>
 <tbody>
-{% for a in needs %}<tr data-checks="{{ a.ids | join(' ') }}"><th scope="row">{{ a.title }}</th><td>{{ words[a.status] }}</td>
+{% for a in needs %}<tr data-checks="{{ a.ids | join(' ') }}"><th scope="row">{{ a.title }}</th><td>{{ words[a.status] }}{% if a.standing %} (standing: {{ a.standing }}){% endif %}</td>
 <td>{{ a.closest }}</td><td>{{ a.shortfall or ("" if a.next_step and a.status != "ambiguous" else why.get(a.status, "")) }}</td><td>{{ a.next_step }}</td>
 <td>{{ a.eligible_by or "" }}</td></tr>
 {% endfor %}</tbody>
@@ -170,6 +177,8 @@ class Letters:
         )
         met = [self.title(a["check"]) for a in student.answers if a["status"] == "met"]
         title = f"What {student.name or student.candidate_id or 'this student'} still needs"
+        # what a flat export left unsaid and was assumed: the same for every check of a row
+        assumed = dict.fromkeys(a["assumed"] for a in student.answers if a.get("assumed"))
         return self._template.render(
             title=title,
             student=student,
@@ -180,6 +189,7 @@ class Letters:
             words=STATUS_WORDS,
             why=WHY,
             about=self._about,
+            assumed=list(assumed),
         )
 
     def _needs(self, answers: Sequence[Mapping[str, str]]) -> list[dict[str, Any]]:
@@ -188,8 +198,8 @@ class Letters:
         rows: dict[tuple[str, ...], dict[str, Any]] = {}
         for answer in answers:
             closest = self.pathway(answer)
-            key = (answer["status"], closest, answer["shortfall"], answer["next_step"],
-                   answer["eligible_by"])  # fmt: skip
+            key = (answer["status"], answer.get("standing", ""), closest, answer["shortfall"],
+                   answer["next_step"], answer["eligible_by"])  # fmt: skip
             row = rows.setdefault(key, {**answer, "closest": closest, "checks": [], "ids": []})
             row["checks"].append(self.title(answer["check"]))
             row["ids"].append(answer["check"])

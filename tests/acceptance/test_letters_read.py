@@ -64,8 +64,10 @@ def test_each_letter_agrees_with_the_long_csv_and_leaves_no_row_blank(letters, r
             # answers that read alike share a row, its title naming each of their checks
             ids = tr.attrs["data-checks"].split()
             assert title == titles_in_words([titles[c] for c in ids]), page.name
+            answer, _, standing = answer.partition(" (standing: ")
+            standing = standing.removesuffix(")")
             for check in ids:
-                shown[check] = (words[answer], closest, step, by)
+                shown[check] = (words[answer], standing, closest, step, by)
             assert missing or step, (page.name, title)  # never a blank row
             if words[answer] == "ambiguous":  # the question to settle, said once
                 assert "to settle the open question" in step, (page.name, title)
@@ -73,10 +75,11 @@ def test_each_letter_agrees_with_the_long_csv_and_leaves_no_row_blank(letters, r
                 seen_ambiguous.append(page.name)
         mine = {r["check"]: r for r in rows[number]}
         assert set(shown) == {c for c, r in mine.items() if r["status"] != "met"}, page.name
-        for check, (status, closest, step, by) in shown.items():
+        for check, (status, standing, closest, step, by) in shown.items():
             row = mine[check]
             pathway = pathway_title(rulebook, check, row["rule_version"], row["closest"])
             assert (status, closest, by) == (row["status"], pathway, row["eligible_by"])
+            assert standing == row["standing"], (page.name, check)  # revoked, at risk: said
             assert not row["closest"] or closest.startswith(row["closest"] + ":"), closest
             assert step == row["next_step"] or not row["next_step"], (page.name, check)
         body = root.first("body").elements()
@@ -84,12 +87,51 @@ def test_each_letter_agrees_with_the_long_csv_and_leaves_no_row_blank(letters, r
         met = [c for c, r in mine.items() if r["status"] == "met"]
         listed = [titled[li.text()] for li in after[0].all("li")] if after else []
         assert listed == met, page.name
+        # what the export left unsaid and was assumed is on the student's page too
+        assumed = {r["assumed"] for r in rows[number] if r["assumed"]}
+        said = [li.text() for ul in root.all("ul", "assumed") for li in ul.all("li")]
+        assert said == sorted(assumed), page.name
         visible = root.first("body").text()
         assert not ID_PIECES.search(visible), (page.name, ID_PIECES.search(visible))
         about = root.first("div", "about").text()
         assert not any(p in about for p in rulebook.policies), page.name  # policies in words
         assert all(p.question in about for p in rulebook.policies.values()), page.name
     assert seen_ambiguous  # the example has answers that depend on an open question
+
+
+def test_a_letter_date_the_export_leaves_out_is_said_on_the_students_page(tmp_path) -> None:
+    """A student whose letter the export gives no date for is answered as if it were dated on
+    the evaluation date: her page says so, not only the long CSV, since a real letter dated
+    earlier may vouch for less."""
+    pytest.importorskip("jinja2")
+    pytest.importorskip("pathvalidate")
+    lines = (EXAMPLES / "sis-export.csv").read_text(encoding="utf-8-sig").splitlines()
+    header = lines[0].split(";")
+    at, on_file = header.index("Letter Date"), header.index("Employer Letter (Y/N)")
+    undated = []
+    for k, line in enumerate(lines[1:], start=1):
+        cells = line.split(";")
+        if cells[on_file].upper() == "Y" and cells[at] and len(undated) < 3:
+            cells[at] = ""
+            lines[k] = ";".join(cells)
+            undated.append(str(k))
+    assert len(undated) == 3
+    source = tmp_path / "export.csv"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        main,
+        ["batch", str(source), "--mapping", str(EXAMPLES / "sis-mapping.yaml"),
+         "--out", str(tmp_path / "report.csv"), "--letters", str(tmp_path / "letters")],
+        catch_exceptions=False,
+    )  # fmt: skip
+    assert result.exit_code in (0, 1), result.output
+    for page in sorted((tmp_path / "letters").iterdir()):
+        root = parse(page.read_text(encoding="utf-8"))
+        said = " ".join(li.text() for ul in root.all("ul", "assumed") for li in ul.all("li"))
+        if str(int(page.name.split("-")[0])) in undated:
+            assert "the letter on file is taken to be dated" in said, page.name
+        else:
+            assert not said, page.name
 
 
 def test_a_second_run_leaves_only_its_own_letters(tmp_path) -> None:
