@@ -61,6 +61,7 @@ from eligibility.inputs.cohort import (
 from eligibility.report.answerwords import closest_name, next_step
 from eligibility.report.provenance import policies_used
 from eligibility.report.render import (
+    condition_words,
     json_error,
     json_lean,
     json_report,
@@ -579,7 +580,7 @@ class CohortChecker:
             filter(
                 None,
                 (
-                    measurement(leaf) or leaf.node.text
+                    measurement(leaf) or condition_words(leaf)
                     for leaf in lacking
                     if leaf.status != AMBIGUOUS
                 ),

@@ -85,6 +85,15 @@ def measurement(result: NodeResult) -> str | None:
     return text
 
 
+def condition_words(result: NodeResult) -> str:
+    """A condition as an answer names it, with what was found where it is yes or no ('AAPC
+    Practicode completed: no'): its text alone reads as if it held."""
+    text = result.node.text
+    if isinstance(result.found, bool) and result.needed is None:
+        text += f": {quantity(result.found, None)}"
+    return text
+
+
 # --- text ----------------------------------------------------------------------------------
 
 
@@ -368,10 +377,7 @@ def _tree_lines(
     status = paint(words, result.status, colour)
     label = paint(f"{words:<{LABEL_WIDTH}}", result.status, colour)  # the padding uncoloured
     if node.kind == "leaf":
-        text = node.text
-        if isinstance(result.found, bool) and result.needed is None:
-            text += f": {quantity(result.found, None)}"
-        lines = [f"{pad}{label}{text}"]
+        lines = [f"{pad}{label}{condition_words(result)}"]
         sub = pad + " " * LABEL_WIDTH
         detail = measurement(result)
         if detail:

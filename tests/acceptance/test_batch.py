@@ -684,3 +684,18 @@ def test_an_answer_resting_on_a_borderline_role_is_flagged_for_review(tmp_path, 
     run_batch(read_cohort(cohort), rulebook, checks, policies=settled, csv_out=out)
     rows = {r["check"]: r for r in _csv_rows(out)}
     assert (rows["CPC-A-removal"]["status"], rows["CPC-A-removal"]["review"]) == ("not_met", "")
+
+
+def test_a_yes_no_condition_in_the_shortfall_says_what_was_found(tmp_path, rulebook) -> None:
+    """The shortfall names what is missing as the text answer does: a yes-or-no condition with
+    what was found ('AAPC Practicode completed: no'), never its text alone, which reads as if
+    it held."""
+    source = tmp_path / "c.yaml"
+    source.write_text((PROFILES / "c07-farah-haddad.yaml").read_text(encoding="utf-8"))
+    out = tmp_path / "out.csv"
+    run_batch(read_cohort(source), rulebook, ["CPC-A-removal"], csv_out=out)
+    (row,) = _csv_rows(out)
+    assert row["status"] == "not_met"
+    parts = row["shortfall"].split("; ")
+    assert parts and all(": " in part for part in parts), row["shortfall"]
+    assert any(part.endswith(": no") for part in parts), row["shortfall"]

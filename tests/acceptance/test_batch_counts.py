@@ -34,7 +34,7 @@ from eligibility.engine.results import (
     NodeResult,
 )
 from eligibility.inputs.cohort import read_cohort, read_items
-from eligibility.report.render import measurement
+from eligibility.report.render import condition_words, measurement
 from eligibility.report.summary import titles_in_words
 from eligibility.report.words import check_titles
 from eligibility.rulebook.rules import load_rulebook
@@ -111,7 +111,7 @@ class Expected:
             filter(
                 None,
                 (
-                    measurement(leaf) or leaf.node.text
+                    measurement(leaf) or condition_words(leaf)
                     for leaf in _lacking(result, book)
                     if leaf.status != AMBIGUOUS  # a question to settle: no shortfall
                 ),
