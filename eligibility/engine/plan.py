@@ -48,6 +48,7 @@ from eligibility.engine.results import (
     lacking_parts,
     lookup,
     mark_ambiguous,
+    missing_choice,
     shortfall_of,
     standing_steps,
 )
@@ -87,12 +88,17 @@ class Outcome:
     # cohort's next step is to settle them)
     questions: tuple[str, ...] = ()
 
+    # the closest pathway's one missing thing when it is a choice of conditions (any one
+    # would do): its unmet conditions are all in ``lacking``, yet it is one thing missing
+    choice: NodeResult | None = None
+
     @cached_property  # outcomes are shared by many students: worked out once
     def near_miss(self) -> NodeResult | None:
-        """The one condition the closest pathway lacks, when it lacks only one."""
+        """The one thing the closest pathway lacks, when it lacks only one: a condition, or a
+        choice of conditions any of which would do, counted as the answer counts it."""
         if len(self.lacking) == 1 and self.lacking[0].status == NOT_MET:
             return self.lacking[0]
-        return None
+        return self.choice
 
     eligible: EligibleBy | None = None  # not met, but time alone makes it met: when, and how
     # (leaf id, how to give it) for the unknown leaves that depend on what the profile leaves
@@ -1761,10 +1767,10 @@ class _Context:
             if slot not in hidden:
                 by_status[status(slot)].append(slots[slot].node.id)
         verdict_status = status(check.root)
-        lacking, dated, eligible = (
+        lacking, dated, eligible, choice = (
             self.lacking(check, run, ambiguous, lapsed, memo)
             if verdict_status == NOT_MET
-            else ((), False, None)
+            else ((), False, None, None)
         )
         questions = (
             tuple(dict.fromkeys(r.policy for r in ambiguous[check.root]))
@@ -1780,6 +1786,7 @@ class _Context:
             dated,
             eligible=eligible,
             questions=questions,
+            choice=choice,
         )
 
     def lacking(
@@ -1789,11 +1796,12 @@ class _Context:
         ambiguous: Ambiguous,
         lapsed: frozenset[str],
         memo: Memo,
-    ) -> tuple[tuple[NodeResult, ...], bool, EligibleBy | None]:
+    ) -> tuple[tuple[NodeResult, ...], bool, EligibleBy | None, NodeResult | None]:
         """The unmet leaves of the closest pathway, as the explanation shows them; each not met
         leaf that time alone closes gets its reached-on date. The flag says whether a date was
-        searched for (found or not); last, the day time alone makes the check met (None here:
-        :meth:`with_date` adds it).
+        searched for (found or not); then the day time alone makes the check met (None here:
+        :meth:`with_date` adds it); last, the pathway's one missing choice of conditions
+        (``Outcome.choice``).
 
         Which pathway is closest and what it lacks depend on nothing but the conditions' codes,
         which are ambiguous and the numbers of the unmet leaves: remembered under those, for
@@ -1820,28 +1828,29 @@ class _Context:
             known = self.closest_lacking(check, run, ambiguous, lapsed)
             if key is not None:
                 memo.put(key, known)
-        leaves, growing = known
+        leaves, growing, choice = known
         if not growing:
-            return leaves, False, None
+            return leaves, False, None, choice
         if not self.dating[0]:  # no record goes on past the date: time closes no gap
-            return leaves, True, None
+            return leaves, True, None, choice
         dated = list(leaves)
         for k, slot in growing:
             dated[k] = replace(dated[k], reached_on=self.reached_on(slot, run, lapsed))
-        return tuple(dated), True, None
+        return tuple(dated), True, None, choice
 
     def closest_lacking(
         self, check: _CheckPlan, run: _Run, ambiguous: Ambiguous, lapsed: frozenset[str]
-    ) -> tuple[tuple[NodeResult, ...], tuple[tuple[int, int], ...]]:
+    ) -> tuple[tuple[NodeResult, ...], tuple[tuple[int, int], ...], NodeResult | None]:
         """What the closest pathway lacks (:meth:`lacking`, undated), worked out from the
-        check's result tree, and (place, slot) of each leaf time alone may close."""
+        check's result tree, (place, slot) of each leaf time alone may close, and its one
+        missing choice of conditions, if that is what it lacks."""
         tree = mark_ambiguous(
             self.tree(check.root, run, lapsed, False, False, ambiguous.keys()),
             self.marked(check, ambiguous),
         )
         closest = closest_pathway(tree)
         if closest is None:
-            return (), ()
+            return (), (), None
         leaves = lacking_leaves(closest, settle=True)
         slot_of = {self.plan.slots[s].node.id: s for s in check.leaves}
         growing = tuple(
@@ -1849,7 +1858,7 @@ class _Context:
             for k, leaf in enumerate(leaves)
             if leaf.status == NOT_MET and leaf.node.grows
         )
-        return tuple(leaves), growing
+        return tuple(leaves), growing, missing_choice(closest)
 
     def pathway_met_on(
         self,

@@ -308,6 +308,21 @@ def closest_pathway(root: NodeResult) -> NodeResult | None:
     return next((p for p in pathways if p.status != MET), None)
 
 
+def missing_choice(pathway: NodeResult) -> NodeResult | None:
+    """The one thing a pathway lacks when it is a choice of conditions, any of which would do
+    ('an 80-hour course OR Practicode'): one thing missing, as the answer counts it, though
+    more than one condition is not met. None when the pathway lacks more, or one condition."""
+    if pathway.status != NOT_MET or pathway.distance != 1:
+        return None
+    result = pathway
+    while result.children and result.node.kind == "all":
+        unmet = [child for child in result.children if child.status != MET]
+        if len(unmet) != 1:
+            return None
+        result = unmet[0]
+    return result if result.children and result.status == NOT_MET else None
+
+
 def lacking_leaves(pathway: NodeResult, settle: bool = False) -> list[NodeResult]:
     """The conditions a pathway lacks, in the explanation's order: not met ones, then unknown;
     with ``settle``, then the ambiguous ones (an open question to settle, as a step of the ways

@@ -29,11 +29,11 @@ from eligibility.version import __version__
 
 NAMES = 50  # names kept per group (the rest are counted: "and N more")
 LISTED_ERRORS = 1000  # error rows kept by number (all are in the report and counted)
-NEAR_MONTHS = 6  # "near": not met, but one condition short or eligible within this many months
+NEAR_MONTHS = 6  # "near": not met, but one thing short or eligible within this many months
 LOW_CONFIDENCE = frozenset({"L", "UNCONFIRMED"})  # rule confidence labels placed last, marked
 SIGNATURES = 4096  # outcomes' signatures remembered while counting (then forgotten)
 # what an empty section says, rather than being left out (a reader would look for it)
-NO_NEAR = "No student is one condition short of a check."
+NO_NEAR = "No student is one thing short of a check."
 NO_READY = "No student meets every condition of a check yet."
 REPEATED = "Each row is answered on its own, so these students may be counted more than once above."
 ABOUT_IDS = (
@@ -596,7 +596,7 @@ def summary_markdown(tally: Tally) -> str:
         "",
         "## Results per check",
         "",
-        f"Near: not met, but one condition short or eligible within {NEAR_MONTHS} months."
+        f"Near: not met, but one thing short (a condition, or one of a choice of conditions) or eligible within {NEAR_MONTHS} months."
         " Low-confidence rules come last, marked.",
         "",
         "| Check | met | near | not met | unknown | ambiguous | not applicable | no rules in force | total |",
@@ -610,7 +610,7 @@ def summary_markdown(tally: Tally) -> str:
         )
     if view.idle:
         lines += ["", f"Applying to no student: {_md(titles_in_words(view.idle))}."]
-    lines += ["", "## Near misses (one condition short on the closest pathway)"]
+    lines += ["", "## Near misses (one thing short on the closest pathway)"]
     for text, groups in view.near:
         lines += ["", f"### Lack only: {_md(text)}", ""]
         lines += [_group_line(group) for group in groups]

@@ -699,3 +699,18 @@ def test_a_yes_no_condition_in_the_shortfall_says_what_was_found(tmp_path, ruleb
     parts = row["shortfall"].split("; ")
     assert parts and all(": " in part for part in parts), row["shortfall"]
     assert any(part.endswith(": no") for part in parts), row["shortfall"]
+
+
+def test_a_choice_of_conditions_missing_is_one_thing_short(tmp_path, rulebook) -> None:
+    """Hana (catalogue C09) lacks only 'an 80-hour course OR Practicode' on her closest pathway:
+    one thing missing, as `check` says, so the summary counts her near and names her under
+    that choice, though two conditions are not met."""
+    source = tmp_path / "c.yaml"
+    source.write_text((PROFILES / "c09-hana-sato.yaml").read_text(encoding="utf-8"))
+    summary = tmp_path / "s.md"
+    run_batch(read_cohort(source), rulebook, ["CPC-A-removal"], summary_out=summary)
+    text = summary.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    lack = lines.index("### Lack only: A coding course of 80 contact hours, or AAPC Practicode")
+    assert lines[lack + 2].endswith("1 student: Hana Sato"), lines[lack : lack + 3]
+    assert "| 0 | 1 | 0 |" in text  # met, near, not met

@@ -32,6 +32,7 @@ from eligibility.engine.results import (
     UNKNOWN,
     CheckResult,
     NodeResult,
+    closest_pathway,
 )
 from eligibility.inputs.cohort import read_cohort, read_items
 from eligibility.report.render import condition_words, measurement
@@ -75,6 +76,22 @@ def _lacking(result: CheckResult, book) -> list[NodeResult]:
     return closest_unmet(result, book) if result.status == NOT_MET else []
 
 
+def _choice(result: CheckResult) -> NodeResult | None:
+    """The closest pathway's one missing thing when it is a choice of conditions, from the
+    explanation's own tree: a part of the pathway that is an ``any``, the only part of it not
+    met, one of whose options lacks one condition."""
+    pathway = closest_pathway(result.requires)
+    if pathway is None or pathway.distance != 1:
+        return None
+    part = pathway
+    while part.node.kind == "all":
+        unmet = [c for c in part.children if c.status != MET]
+        if len(unmet) != 1:
+            return None
+        part = unmet[0]
+    return part if part.node.kind == "any" and part.status == NOT_MET else None
+
+
 class Expected:
     """What the summary and the CSV must say, worked out row by row with check_profile."""
 
@@ -101,6 +118,8 @@ class Expected:
                     if lacking[0].reached_on is not None:
                         group[1] += 1
                         group[2] = max(filter(None, (group[2], lacking[0].reached_on)))
+                elif result.status == NOT_MET and (choice := _choice(result)) is not None:
+                    self.near[(label, choice.node.text)][0] += 1  # nothing a choice dates
             shown = [(label, r) for label, r in pairs if r.status != NOT_APPLICABLE] or pairs
             self.csv[str(row.number)] = [self._csv(label, result, book) for label, result in shown]
 
@@ -200,7 +219,7 @@ def _table(summary: str) -> list[tuple]:
 def _near_lines(summary: str) -> list[str]:
     """The near-miss groups as Expected.near_lines() words them: a line per check."""
     lines = summary.splitlines()
-    heading = "## Near misses (one condition short on the closest pathway)"
+    heading = "## Near misses (one thing short on the closest pathway)"
     if heading not in lines:
         return []
     found, lacking = [], ""

@@ -304,18 +304,39 @@ def read_long(path: Path) -> Long:
     return Long(rows, students, dict(answers), errors)
 
 
-def _near(row: dict[str, str]) -> bool:
-    """Not met, and one condition short or eligible within NEAR_MONTHS (docs/reports.md)."""
+def _near(row: dict[str, str], rulebook) -> bool:
+    """Not met, and one thing short or eligible within NEAR_MONTHS (docs/reports.md)."""
     if row["status"] != "not_met":
         return False
-    if _one_short(row):
+    if _one_thing(row, rulebook) is not None:
         return True
     by = row["eligible_by"]
     return bool(by) and date.fromisoformat(by) <= add_months(AS_OF, NEAR_MONTHS)
 
 
-def _one_short(row: dict[str, str]) -> bool:
-    return row["status"] == "not_met" and len(row["failed"].split(";")) == 1 and not row["unknown"]
+def _one_thing(row: dict[str, str], rulebook) -> str | None:
+    """The words of the one thing a not-met row lacks, worked out from its failed conditions
+    and the rule's tree: one condition, or a choice of them (an ``any`` inside the pathway,
+    the closest common part of the failed ones) one of whose options lacks one condition."""
+    failed = set(filter(None, row["failed"].split(";")))
+    if row["status"] != "not_met" or not failed or row["unknown"]:
+        return None
+    root = rulebook.select(row["check"], AS_OF).version.check(row["check"]).requires
+
+    def leaves(node) -> set[str]:
+        return {n.id for n in node.walk() if n.kind == "leaf"}
+
+    node = root
+    while True:  # down to the smallest part holding every failed condition
+        inner = [c for c in node.children if failed <= leaves(c)]
+        if not inner:
+            break
+        node = inner[0]
+    if node.kind == "leaf":
+        return node.text
+    # an option with no failed condition listed is one the answer hides (it cannot be met)
+    one_option = min(filter(None, (len(failed & leaves(c)) for c in node.children))) == 1
+    return node.text if node.kind == "any" and node is not root and one_option else None
 
 
 def _who(row: dict[str, str]) -> str:
@@ -342,7 +363,7 @@ def agree(said: Summary, long: Long, rulebook) -> None:
         for check in checks:
             rows = long.answers.get(check, [])
             status = Counter(r["status"] for r in rows)
-            near = sum(map(_near, rows))
+            near = sum(_near(r, rulebook) for r in rows)
             expected = (
                 status["met"],
                 near,
@@ -399,15 +420,11 @@ def agree(said: Summary, long: Long, rulebook) -> None:
     for checks, group in ready.items():
         _said_names(group, expected_ready[checks])
     # near misses: the one condition lacking (its words), the students, per line
-    texts = {}
-    for check in long.answers:
-        selection = rulebook.select(check, AS_OF)
-        texts[check] = {n.id: n.text for n in selection.version.check(check).requires.walk()}
     expected_near: dict[tuple[str, tuple[str, ...]], list[str]] = defaultdict(list)
     for check, rows in long.answers.items():
         for r in rows:
-            if _one_short(r):
-                key = (texts[check][r["failed"]], line_of[check])
+            if (lacking := _one_thing(r, rulebook)) is not None:
+                key = (lacking, line_of[check])
                 if check == line_of[check][0]:
                     expected_near[key].append(_who(r))
     headed(said.near, expected_near)
