@@ -471,7 +471,7 @@ class CohortChecker:
         tally.checked += 1
         self._students += 1
         self._pairs.update(pairs)
-        tally.describe(plan, self._in_effect, self.book)
+        tally.describe(plan, self._in_effect, self.book, self.policies)
         who = str(data.get("name") or data.get("candidate_id") or f"row {row.number}")
         tally.note(plan.labels, answers.outcomes, who, as_of)
         return lines, report

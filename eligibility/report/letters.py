@@ -12,9 +12,9 @@ from typing import Any
 from eligibility.errors import InputError
 from eligibility.report.provenance import NOT_OFFICIAL
 from eligibility.report.sheets import STATUS_WORDS, Student
-from eligibility.report.summary import titles_in_words
+from eligibility.report.summary import LOW_CONFIDENCE, titles_in_words
 from eligibility.report.words import check_title, pathway_title
-from eligibility.rulebook.rules import RuleBook
+from eligibility.rulebook.rules import RuleBook, Version
 
 MAX_PART = 40  # characters of the candidate id, and of the name, kept in a file name
 # the names pages are given (``Letters.name``): the row number, then the id and name
@@ -42,6 +42,7 @@ h1 { font-size: 1.5em; margin-bottom: 0.2em; }
 table { border-collapse: collapse; width: 100%; margin: 1em 0; }
 th, td { border: 1px solid #999; padding: 0.35em 0.5em; text-align: left; vertical-align: top; }
 th { background: #eee; }
+.low { font-weight: normal; font-style: italic; }
 .about { font-size: 0.85em; color: #333; border-top: 1px solid #999; margin-top: 2em; padding-top: 0.5em; }
 @media print { body { margin: 0; max-width: none; } a { color: inherit; } }
 </style>
@@ -64,11 +65,19 @@ th { background: #eee; }
 <thead><tr><th scope="col">Check</th><th scope="col">Answer</th><th scope="col">Closest way</th>
 <th scope="col">What is missing</th><th scope="col">Next step</th><th scope="col">Eligible by</th></tr></thead>
 <tbody>
-{% for a in needs %}<tr data-checks="{{ a.ids | join(' ') }}"><th scope="row">{{ a.title }}</th><td>{{ words[a.status] }}{% if a.standing %} (standing: {{ a.standing }}){% endif %}</td>
+{% for a in needs %}<tr data-checks="{{ a.ids | join(' ') }}"{% if a.low %} class="low"{% endif %}><th scope="row">{{ a.title }}{% if a.low %} <span class="low">(low confidence)</span>{% endif %}</th><td>{{ words[a.status] }}{% if a.standing %} (standing: {{ a.standing }}){% endif %}</td>
 <td>{{ a.closest }}</td><td>{{ a.shortfall or ("" if a.next_step and a.status != "ambiguous" else why.get(a.status, "")) }}</td><td>{{ a.next_step }}</td>
 <td>{{ a.eligible_by or "" }}</td></tr>
 {% endfor %}</tbody>
 </table>
+{% if cautions %}
+<p class="caution">Rows marked <strong>low confidence</strong> rest on sources the project could
+not confirm: ask the certifying body before you pay for an exam, a membership or a
+recertification.</p>
+<ul class="caution">
+{% for item in cautions %}<li>{{ item }}</li>
+{% endfor %}</ul>
+{% endif %}
 {% else %}
 <p>Nothing is missing: every check below is met.</p>
 {% endif %}
@@ -128,6 +137,7 @@ class Letters:
         self._book = book
         self._titles: dict[str, str] = {}  # check label -> its title in words
         self._pathways: dict[tuple[str, str, str], str] = {}  # (check, rules, closest) -> title
+        self._confidences: dict[tuple[str, str], tuple[bool, tuple[str, ...]]] = {}
 
     def title(self, check: str) -> str:
         """A check in words ("CPC: removing the apprentice designation"), its label without
@@ -184,7 +194,8 @@ class Letters:
             student=student,
             needs=needs,
             met=met,
-            verdict=_verdict(len(met), sum(len(n["checks"]) for n in needs)),
+            verdict=_verdict(len(met), len(needs)),
+            cautions=list(dict.fromkeys(c for n in needs if n["low"] for c in n["cautions"])),
             notice=NOT_OFFICIAL,
             words=STATUS_WORDS,
             why=WHY,
@@ -205,21 +216,43 @@ class Letters:
             row["ids"].append(answer["check"])
         for row in rows.values():
             row["title"] = titles_in_words(row["checks"])
-        return list(rows.values())
+            row["low"], row["cautions"] = self._confidence(row["ids"][0], row["rule_version"])
+        # rules of low confidence last, as the summary places them
+        return sorted(rows.values(), key=lambda row: row["low"])
+
+    def _confidence(self, check: str, rule_version: str) -> tuple[bool, tuple[str, ...]]:
+        """Whether a check's rules are of low confidence (L, UNCONFIRMED), and the assumptions
+        its whole answer rests on (that PAHCS still operates), in the rule file's words."""
+        key = (check, rule_version)
+        if key not in self._confidences:
+            low, cautions = False, ()
+            version = self._version(check, rule_version)
+            if version is not None:
+                low = version.confidence in LOW_CONFIDENCE
+                found = version.check(check.partition("@")[0])
+                root = found.requires if found is not None else None
+                cautions = (root.assumes,) if root is not None and root.assumes else ()
+            self._confidences[key] = (low, cautions)
+        return self._confidences[key]
+
+    def _version(self, check: str, rule_version: str) -> Version | None:
+        credential = self._book.credential_of(check.partition("@")[0]) if self._book else None
+        versions = credential.versions if credential is not None else ()
+        return next((v for v in versions if f"{v.id} {v.version}" == rule_version), None)
 
 
-def _verdict(met: int, needed: int) -> str:
-    """The page in one sentence: how many checks are met and how many still need something."""
-    if not needed:
+def _verdict(met: int, rows: int) -> str:
+    """The page in one sentence: how many checks are met, and how many rows of the table below
+    still need something (checks answered alike, as the 22 specialty exams, share a row)."""
+    if not rows:
         return f"Every check for you is met ({met})."
-    checks = f"{needed} check{'s' if needed != 1 else ''}"
+    what = f"{rows} thing{'s' if rows != 1 else ''}"
     return (
-        f"{met} of {met + needed} checks are met; {checks} still"
-        f" need{'s' if needed == 1 else ''} something, below."
+        f"{met} check{'s' if met != 1 else ''} met; {what} still"
+        f" need{'s' if rows == 1 else ''} doing or answering, below."
         if met
-        else f"None of the {checks} is met yet; what each needs is below."
-        if needed > 1
-        else "The check is not met yet; what it needs is below."
+        else f"No check is met yet; {what} still need{'s' if rows == 1 else ''} doing or"
+        " answering, below."
     )
 
 

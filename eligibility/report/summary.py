@@ -214,11 +214,16 @@ class Tally:
         work.compare(self, labels, outcomes)
 
     def describe(
-        self, plan: Any, policies: Mapping[str, str], book: RuleBook | None = None
+        self,
+        plan: Any,
+        policies: Mapping[str, str],
+        book: RuleBook | None = None,
+        chosen: Mapping[str, str] | None = None,
     ) -> None:
         """What the summary says of the plan's checks (body, confidence, rules, and with the
-        rule ``book`` their titles) and the run's evaluation date and policies (with the
-        ``book``, in words); once per plan and chunk."""
+        rule ``book`` their titles) and the run's evaluation date and policies (``policies``:
+        each one's value in effect; with the ``book``, in words, saying which were ``chosen``
+        for the run and which were left open); once per plan and chunk."""
         if id(plan) in self._work.plans:
             return
         self._work.plans[id(plan)] = plan  # held: its id stays its own
@@ -228,7 +233,8 @@ class Tally:
             new = [label for label in plan.labels if label not in self.titles]
             self.titles.update(check_titles(book, new) if new else {})
             if not self.policy_words:
-                self.policy_words = tuple(policy_lines(book.policies, policies))
+                said = policies if chosen is None else chosen
+                self.policy_words = tuple(policy_lines(book.policies, said))
         for label, place in zip(plan.labels, plan.wanted, strict=True):
             version = plan.checks[place].version
             if version is not None and label not in self.checks:

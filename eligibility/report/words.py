@@ -27,7 +27,8 @@ KINDS = {
 
 
 def _found(book: RuleBook, label: str) -> tuple[str, Check | None, Version | None]:
-    """A label's credential id, check and version (the pinned one, else the first)."""
+    """A label's credential (as text calls it), check and version (the pinned one, else the
+    first)."""
     check_id, _, pinned = label.partition("@")
     credential = book.credential_of(check_id)
     if credential is None:
@@ -36,7 +37,9 @@ def _found(book: RuleBook, label: str) -> tuple[str, Check | None, Version | Non
     if pinned:
         versions = [v for v in versions if v.id.upper() == pinned.upper()] or versions
     version = versions[0] if versions else None
-    return credential.id, version.check(check_id) if version else None, version
+    # what text calls the credential where its id is only a placeholder (PAHCS's specialties)
+    name = (version.called if version else None) or credential.id
+    return name, version.check(check_id) if version else None, version
 
 
 def check_title(book: RuleBook, label: str) -> str:

@@ -714,3 +714,21 @@ def test_a_choice_of_conditions_missing_is_one_thing_short(tmp_path, rulebook) -
     lack = lines.index("### Lack only: A coding course of 80 contact hours, or AAPC Practicode")
     assert lines[lack + 2].endswith("1 student: Hana Sato"), lines[lack : lack + 3]
     assert "| 0 | 1 | 0 |" in text  # met, near, not met
+
+
+def test_the_summary_says_which_open_questions_the_run_settled(tmp_path, rulebook) -> None:
+    """A summary lists every open question: those set for the run as chosen, the others as not
+    settled (an answer one would change says it depends on it), never all as if chosen."""
+    source = tmp_path / "c.yaml"
+    source.write_text((PROFILES / "c09-hana-sato.yaml").read_text(encoding="utf-8"))
+    said = {}
+    for name, policies in (("open", {}), ("one", {"part_time_counting": "fte40"})):
+        summary = tmp_path / f"{name}.md"
+        run_batch(read_cohort(source), rulebook, ["CPC-A-removal"], summary_out=summary,
+                  policies=policies)  # fmt: skip
+        said[name] = summary.read_text(encoding="utf-8")
+    assert "(chosen for this run)" not in said["open"]
+    assert said["open"].count("Not settled for this run") >= 1
+    assert said["one"].count("(chosen for this run)") == 1
+    question = rulebook.policies["part_time_counting"].question
+    assert f"{question} " in said["one"] and f"{question} Not settled" not in said["one"]

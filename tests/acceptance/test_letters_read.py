@@ -57,13 +57,25 @@ def test_each_letter_agrees_with_the_long_csv_and_leaves_no_row_blank(letters, r
     for page in pages:
         number = str(int(page.name.split("-")[0]))
         root = parse(page.read_text(encoding="utf-8"))
-        shown = {}
+        shown, lows = {}, []
         for tr in root.first("tbody").all("tr") if root.first("tbody") else []:
             cells = [cell.text().strip() for cell in tr.elements()]
             title, answer, closest, missing, step, by = cells
             # answers that read alike share a row, its title naming each of their checks
             ids = tr.attrs["data-checks"].split()
+            low = title.endswith(" (low confidence)")
+            title = title.removesuffix(" (low confidence)")
             assert title == titles_in_words([titles[c] for c in ids]), page.name
+            # rules of low confidence marked, and placed after every other row
+            version = next(
+                v
+                for v in rulebook.credential_of(ids[0]).versions
+                if f"{v.id} {v.version}"
+                == {r["check"]: r for r in rows[number]}[ids[0]]["rule_version"]
+            )
+            assert low == (version.confidence in ("L", "UNCONFIRMED")), (page.name, title)
+            assert not (any(lows) and not low), page.name
+            lows.append(low)
             answer, _, standing = answer.partition(" (standing: ")
             standing = standing.removesuffix(")")
             for check in ids:
@@ -91,6 +103,10 @@ def test_each_letter_agrees_with_the_long_csv_and_leaves_no_row_blank(letters, r
         assumed = {r["assumed"] for r in rows[number] if r["assumed"]}
         said = [li.text() for ul in root.all("ul", "assumed") for li in ul.all("li")]
         assert said == sorted(assumed), page.name
+        if any(lows):  # and what they rest on, said once under the table
+            caution = root.first("p", "caution").text() + root.first("ul", "caution").text()
+            assert "ask the certifying body before you pay" in caution, page.name
+            assert "PAHCS still certifies coders is UNCONFIRMED" in caution, page.name
         visible = root.first("body").text()
         assert not ID_PIECES.search(visible), (page.name, ID_PIECES.search(visible))
         about = root.first("div", "about").text()

@@ -428,6 +428,6 @@ def test_a_letter_says_each_missing_thing_once_under_a_one_line_verdict(tmp_path
         steps = Counter(row[3] for row in rows if row[3])
         for step, times in steps.items():
             assert text.count(f"<td>{escape(step)}</td>") == times, page.name
-        assert re.search(r"<strong>(\d+ of \d+ checks are met|None of|Every check|The check)", text)
+        assert re.search(r"<strong>(\d+ checks? met; |No check is met yet|Every check)", text)
         assert "will confirm the answer" not in text
         assert text.index("not an official determination") < text.index("<h2")
