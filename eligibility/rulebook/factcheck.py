@@ -30,7 +30,6 @@ from eligibility.resources import schema_file
 from eligibility.rulebook.rulecheck import (
     _PLACEHOLDER,
     ALLOWED_EXTENSIONS,
-    CATALOGUE_ID,
     ERROR,
     ITERATORS,
     STANDINGS,
@@ -47,6 +46,7 @@ from eligibility.rulebook.rulecheck import (
     cited,
     credential_name,
     internal_ids,
+    names_an_id,
     registered_source,
 )
 from eligibility.rulebook.versions import fact_placeholders, numbered
@@ -156,8 +156,11 @@ def fact_problems(
         _placeholders(found, fact_file.data.get("title"), ["title"], {})
         for index, definition in enumerate(fact_file.data["facts"]):
             _Definition(found, context, ["facts", index], definition).check()
-            if not errors_only and CATALOGUE_ID.search(orjson.dumps(definition).decode()):
-                internal_ids(found, definition, ["facts", index])
+            if not errors_only and names_an_id(orjson.dumps(definition).decode()):
+                # a fact's own description is for maintainers (docs/facts.md): its reasons and
+                # consequences are what an answer shows
+                described = {k: v for k, v in definition.items() if k != "text"}
+                internal_ids(found, described, ["facts", index])
     _names(files, founds)
     problems = [problem for found in founds.values() for problem in found.problems()]
     return [p for p in problems if p.level == ERROR] if errors_only else problems

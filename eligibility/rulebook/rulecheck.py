@@ -86,8 +86,14 @@ _PLACEHOLDER = re.compile(r"\{([A-Za-z_][\w-]*)(?:\|[^{}]*)?\}")
 # is a citation a person can look up in the answer's list of sources; these are the project's
 # own bookkeeping.
 CATALOGUE_ID = re.compile(r"\b(?:[A-Z]+-[A-Z]+-\d+|CONV-\d+|D-\d+|CATALOG\.md)\b")
+# a source's id as the catalogue's register gives them (A1, H5, T3, P1, SEED-001): cited in a
+# version's sources and its rules line, never inside a sentence a candidate reads
+SOURCE_ID = re.compile(r"(?<![\w-])(?:SEED-\d{3}|[AHPT]\d{1,2}m?)(?![\w-])")
 # where ids belong: citations, and the record of how the sources disagree
 _CITING = frozenset({"id", "sources", "disagreements", "logic"})
+# what a maintainer reads (``eligibility show``, an open question's origin), not an answer:
+# source ids may stand there, catalogue ids not
+_FOR_MAINTAINERS = frozenset({"note", "notes", "in_force", "source"})
 # a number in a condition's text: not part of a name (ICD-10-CM, A1, CPC-P), a date or a money sum
 _TEXT_NUMBER = re.compile(r"(?<![\w.\-/$])(\d+(?:\.\d+)?)(%?)(?![\w/]|-\d|\.\d)(\s*-?\s*years?\b)?")
 
@@ -405,7 +411,7 @@ class _Version:
         text = orjson.dumps(self.version).decode()
         if _PLACEHOLDER.search(text) or FACT_PLACEHOLDER.search(text):  # walked only if one is left
             self._placeholders(self.version, self.where)
-        if not self.errors_only and CATALOGUE_ID.search(text):
+        if not self.errors_only and names_an_id(text):
             internal_ids(self.found, self.version, self.where)
         self._dates()
         known = self.context.policies
@@ -1592,27 +1598,34 @@ def _sources(files: Sequence[RuleFile], context: Context, founds: Mapping[str, _
                                 )
 
 
-def internal_ids(found: _Found, value: Any, where: list) -> None:
-    """A text shown to people (a condition's words, a step, a note) names an id of the sources
-    catalogue, which nobody reading an answer has: said in words, the id cited in ``sources``."""
+def internal_ids(found: _Found, value: Any, where: list, sources: bool = True) -> None:
+    """A text shown to people (a condition's words, a step, a reason) names an id of the sources
+    catalogue, or (``sources``) a source's id, which nobody reading an answer has: said in
+    words, the id cited in ``sources`` (the answer's rules line names them)."""
     if isinstance(value, str):
-        ids = list(dict.fromkeys(CATALOGUE_ID.findall(value)))
+        ids = CATALOGUE_ID.findall(value) + (SOURCE_ID.findall(value) if sources else [])
         if ids:
             found.add(
                 WARNING,
                 "internal-id",
                 where,
-                f"the text names {', '.join(ids)}: an id of the sources catalogue, which a person"
-                " reading the answer does not have",
-                "say it in words; cite the id in a sources list or a YAML comment",
+                f"the text names {', '.join(dict.fromkeys(ids))}: an id of the sources"
+                " catalogue, which a person reading the answer does not have",
+                'say it in words ("the body\'s membership FAQ"); cite the id in a sources list or'
+                " a YAML comment",
             )
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            internal_ids(found, item, [*where, index])
+            internal_ids(found, item, [*where, index], sources)
     elif isinstance(value, dict):
         for key, item in value.items():
             if key not in _CITING:
-                internal_ids(found, item, [*where, key])
+                internal_ids(found, item, [*where, key], sources and key not in _FOR_MAINTAINERS)
+
+
+def names_an_id(text: str) -> bool:
+    """Whether a rule or fact file's text may name an id :func:`internal_ids` reports."""
+    return bool(CATALOGUE_ID.search(text) or SOURCE_ID.search(text))
 
 
 def registered_source(found: _Found, where: list, source: str, catalogue: Catalogue | None) -> None:

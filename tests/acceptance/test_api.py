@@ -167,7 +167,10 @@ def test_options_as_the_command_takes_them():
     )
     by_text = eligibility.check(HANA, ["CPC-A-removal"], "2026-11-22", ["part_time_counting=fte40"])
     assert by_mapping.to_text() == by_text.to_text()
-    assert "pro-rated to a 40-hour week (T3's claim) (chosen for this run)" in by_text.to_text()
+    assert (
+        "pro-rated to a 40-hour week (a training site's claim) (chosen for this run)"
+        in by_text.to_text()
+    )
     answer = by_text.answer("cpc-a-removal")
     assert (answer.check_id, answer.met, answer.applies) == ("CPC-A-removal", False, True)
     assert not by_text.all_met and not by_text.met("CPC-A-removal")

@@ -199,7 +199,9 @@ def test_every_report_states_the_tool_rules_date_and_policies(tmp_path):
         assert notice.startswith("This is not an official determination by")
         assert f"eligibility {__version__}" in footer
         assert "2026-11-22" in footer and "part_time_counting" not in footer  # in words:
-        assert "pro-rated to a 40-hour week (T3's claim) (chosen for this run)" in footer
+        assert (
+            "pro-rated to a 40-hour week (a training site's claim) (chosen for this run)" in footer
+        )
         assert all(f"{r['id']} {r['version']}" in footer for r in used["rules"]), footer
 
 
