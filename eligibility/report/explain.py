@@ -58,6 +58,9 @@ class Action:
     # a step gives a fact the profile leaves unknown (an exact date, a flag): the pathway is met
     # only if what is given turns out as it needs, so the answer must not promise it
     if_given: bool = False
+    # a step asks the body an open question: the pathway is met only if its answer is the
+    # reading that meets it, which nobody can promise either
+    if_answered: bool = False
 
 
 @dataclass(frozen=True)
@@ -219,7 +222,7 @@ def _by_default_reading(
             step + BY_DEFAULT_READING if any(f"until {day}" in step for day in days) else step
             for step in action.steps
         )
-        out.append(Action(steps, action.completes, action.if_given))
+        out.append(Action(steps, action.completes, action.if_given, action.if_answered))
     return tuple(out)
 
 
@@ -306,8 +309,15 @@ def _actions(
     minimal = [s for s in found if s and not any(other < s for other in found if other)]
     minimal.sort(key=len)
     giving = _giving(pathways, policies, body)
+    asking = {
+        settle_step(leaf.depends_on, policies, body)
+        for p in pathways
+        for leaf in lacking_leaves(p, settle=True)
+        if leaf.status == AMBIGUOUS
+    }
     return tuple(
-        Action(_in_order(s), tuple(found[s]), bool(s & giving)) for s in minimal[:MAX_ACTIONS]
+        Action(_in_order(s), tuple(found[s]), bool(s & giving), bool(s & asking))
+        for s in minimal[:MAX_ACTIONS]
     )
 
 
@@ -361,7 +371,7 @@ def _dated(
             steps = _dated_steps(action.steps, waiting, day)
             if eligible.jobs_continue and not any(f"until {day}" in s for s in steps):
                 steps.append(f"keep working in your current coding job until {day}")
-            action = Action(_in_order(steps), action.completes, action.if_given)
+            action = Action(_in_order(steps), action.completes, action.if_given, action.if_answered)
         dated.append(action)
     return tuple(dated)
 
@@ -385,7 +395,7 @@ def _waited(
         waiting = _waiting(lacking, policies, body)
         if days and waiting & set(action.steps):
             steps = _dated_steps(action.steps, waiting, max(days).isoformat())
-            action = Action(_in_order(steps), action.completes, action.if_given)
+            action = Action(_in_order(steps), action.completes, action.if_given, action.if_answered)
         out.append(action)
     return tuple(out)
 
@@ -432,9 +442,9 @@ def settle_step(
     known = [policies[p] for p in questions if policies and p in policies]
     asked = body or "the certifying body"
     if not known:  # a step a candidate can take: ask the body, which decides
-        return f"ask {asked} to settle the open question the sources leave here"
+        return f"ask {asked} the open question the sources leave here"
     said = and_list([f'"{policy.question}"' for policy in known])
-    return f"ask {asked} to settle the open question {said}"
+    return f"ask {asked} the open question{'s' if len(known) > 1 else ''} {said}"
 
 
 def step(

@@ -229,8 +229,10 @@ def explanation_text(
     what reading the profile assumed (said once when several checks are explained)."""
     r = e.result
     lines = [f"{report.profile.label} · as of {r.as_of.isoformat()} · {r.check_id}"]
-    if report.policies:
-        lines.append("Policies set: " + ", ".join(f"{k}={v}" for k, v in report.policies.items()))
+    if report.policies:  # in words on the last line, as the footer says every policy
+        count = len(report.policies)
+        lines[0] += f" · {count} open question{'s' if count != 1 else ''} of the sources settled"
+        lines[0] += " for this run (the last line says how)"
     lines += [f"Assumed: {assumption}" for assumption in report.profile.assumed if assumed]
     if r.version:
         lines.append(f"Rules: {_version_line(r.version)}")
@@ -352,6 +354,8 @@ def action_lines(e: Explanation) -> list[str]:
         target = f" -> {', '.join(_pathway_names(r, completes))} met" if completes else ""
         if target and action.if_given:  # giving a fact decides it, either way
             target += ", if what you give meets it"
+        elif target and action.if_answered:  # so does the body's answer to an open question
+            target += " if the answer is the reading that meets it (see below)"
         lines.append(f"{steps_text(action.steps)}{target}")
     return lines
 
@@ -457,14 +461,16 @@ def reading(policies: Mapping[str, Policy] | None, policy_id: str, value: str) -
 def _readings(
     result: NodeResult, pad: str, policies: Mapping[str, Policy] | None = None
 ) -> list[str]:
-    if result.status != AMBIGUOUS:
+    # said where the question decides a condition, not again on every group above it
+    if result.status != AMBIGUOUS or result.node.kind != "leaf":
         return []
     parts = [
         f"if {reading(policies, r.policy, r.value)}: {STATUS_WORDS.get(r.status, r.status)}"
         for r in result.readings
         if r.status != result.default_status
     ]
-    return [f"{pad}default reading: {STATUS_WORDS.get(result.default_status)}; " + "; ".join(parts)]
+    default = STATUS_WORDS.get(result.default_status)
+    return [f"{pad}by the default reading: {default}; " + "; ".join(parts)]
 
 
 def _lacks(closest: NodeResult, count: str) -> str:
@@ -548,12 +554,10 @@ def _review_lines(result: CheckResult, policies: Mapping[str, Policy]) -> list[s
             f"if {reading(policies, r.policy, r.value)}: {STATUS_WORDS.get(r.status, r.status)}"
             for r in review.readings
         )
-        policy = policies.get(review.policy)
-        values = "|".join(policy.values) if policy else "VALUE"
         lines += [
             f"  Needs human review: {review.text}.",
             *(f"    - {detail}" for detail in review.details),
-            f"    Otherwise ({others}). Once reviewed: --policy {review.policy}={values}",
+            f"    Otherwise ({others}).",
         ]
     return lines
 
@@ -568,10 +572,9 @@ def _ambiguity_lines(e: Explanation) -> list[str]:
         policy = question.policy
         lines.append(f"  {policy.question} ({policy.source})")
         for value, status in question.answers:
-            default = " (the project's default)" if value == policy.default else ""
+            default = " (the default reading)" if value == policy.default else ""
             lines.append(
-                f"    - {policy.values.get(value, value)}{default}: "
-                f"{STATUS_WORDS.get(status, status)}; --policy {policy.id}={value}"
+                f"    - {policy.values.get(value, value)}{default}: {STATUS_WORDS.get(status, status)}"
             )
     return lines
 

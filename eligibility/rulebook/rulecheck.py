@@ -91,9 +91,9 @@ CATALOGUE_ID = re.compile(r"\b(?:[A-Z]+-[A-Z]+-\d+|CONV-\d+|D-\d+|CATALOG\.md)\b
 SOURCE_ID = re.compile(r"(?<![\w-])(?:SEED-\d{3}|[AHPT]\d{1,2}m?)(?![\w-])")
 # where ids belong: citations, and the record of how the sources disagree
 _CITING = frozenset({"id", "sources", "disagreements", "logic"})
-# what a maintainer reads (``eligibility show``, an open question's origin), not an answer:
-# source ids may stand there, catalogue ids not
-_FOR_MAINTAINERS = frozenset({"note", "notes", "in_force", "source"})
+# what a maintainer reads (``eligibility show``), not an answer: source ids may stand there,
+# catalogue ids not
+_FOR_MAINTAINERS = frozenset({"note", "notes", "in_force"})
 # a number in a condition's text: not part of a name (ICD-10-CM, A1, CPC-P), a date or a money sum
 _TEXT_NUMBER = re.compile(r"(?<![\w.\-/$])(\d+(?:\.\d+)?)(%?)(?![\w/]|-\d|\.\d)(\s*-?\s*years?\b)?")
 

@@ -7,9 +7,10 @@ fact paths (``aapc.last.full_period``), policy ids (``part_time_counting``) and 
 that are not words (``fte40``), and condition ids that are not words of the rules' own texts
 (``last-period``); and the sources catalogue's own ids (a claim such as ``AAPC-LAPSE-1``, a
 convention ``CONV-4``, a disagreement ``D-9``, the catalogue file), which nobody reading an answer
-has. A policy id in ``--policy ID=VALUE`` is an option to type, and "Policies set:" echoes the
-options given: both are allowed; so is a rule version's id, which pins it (``--cert
-CCS-exam@CCS-LEG``), and a source's id (``A1``), looked up in the answer's sources.
+has, nor a policy's id, even as an option to type (``--policy ID=VALUE``: the web page has no
+command line). A rule version's id is allowed, which pins it (``--cert CCS-exam@CCS-LEG``), and
+a source's id (``A1``) where the answer cites its rules' sources (the rules line), never inside
+a sentence.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from eligibility.api import check_profile
 from eligibility.inputs.profiles import load_profile
 from eligibility.report.explain import explain
 from eligibility.report.render import explanation_text, json_report
-from eligibility.rulebook.rulecheck import CATALOGUE_ID
+from eligibility.rulebook.rulecheck import CATALOGUE_ID, SOURCE_ID
 from eligibility.rulebook.rules import Node, RuleBook
 from tests.conftest import PROFILES
 
@@ -35,8 +36,10 @@ HUMAN_KEYS = {
     "verdict", "question", "text", "fix", "steps", "supply", "details", "lacking", "why",
     "assumed", "standing",
 }  # fmt: skip
-# an option to type names the policy by its id, as does the line echoing the options given
-OPTION = re.compile(r"--policy\s+\S+|^Policies set: .*$", re.MULTILINE)
+
+
+# the lines that cite a rule version's sources by id, as the answer's rules line does
+CITING = re.compile(r"\s*(Rules: |Another reading in force: |.*rules version \S+ \()")
 
 
 def _nodes(node: Node) -> Iterator[Node]:
@@ -125,9 +128,14 @@ def leaks(profile: Path, book: RuleBook) -> list[str]:
         texts = [explanation_text(report, explain(r, book.policies)) for r in report.results]
         texts += list(human_strings(json_report(report, book.policies)))
         for text in texts:
-            for match in pattern.finditer(OPTION.sub("", text)):
+            for match in pattern.finditer(text):
                 line = next(s for s in text.splitlines() if match.group() in s)
                 found.append(f"{policies or 'defaults'}: {match.group()!r} in {line.strip()!r}")
+            # a source's id only where the answer cites its rules' sources
+            for line in text.splitlines():
+                if not CITING.match(line):
+                    found += [f"{policies or 'defaults'}: {i!r} in {line.strip()!r}"
+                              for i in SOURCE_ID.findall(line)]  # fmt: skip
     return sorted(set(found))
 
 
@@ -145,7 +153,7 @@ def test_the_ids_come_from_the_rule_book(rulebook: RuleBook) -> None:
     assert not pattern.search("https://www.aapc.com/membership")
     assert not pattern.search("rules version 2023.2 (AAPC-RENEWAL-2023; sources: A6, SEED-002)")
     assert not pattern.search("CEUs pre-approved for the CPC, part-time work, on-the-job coding")
-    assert not pattern.search(OPTION.sub("", "Once reviewed: --policy aapc_borderline_roles=VALUE"))
+    assert pattern.search("Once reviewed: --policy aapc_borderline_roles=VALUE")  # no option either
 
 
 @pytest.mark.parametrize("profile", sorted(PROFILES.glob("*.yaml")), ids=lambda p: p.stem)
