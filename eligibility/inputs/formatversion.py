@@ -378,10 +378,9 @@ def format_note(data: Mapping[str, Any]) -> str | None:
         return None
     by_record: dict[tuple[str, Path], list[str]] = {}
     for item in omitted:
-        # in words, with the name to write it under where that differs ("typed" does not)
-        named = "" if item.words == item.field else f"{item.field}, "
+        # in words: a field's name is for whoever edits the file, which 'upgrade' writes out
         by_record.setdefault((item.record, item.path[:-1]), []).append(
-            f"{item.words} ({named}read as {item.reads_as})"
+            f"{item.words} (taken as {item.reads_as})"
         )
     # records left the same fields out are named together: a profile with many cycles or CEU
     # records would otherwise repeat the same words once for each
@@ -392,9 +391,9 @@ def format_note(data: Mapping[str, Any]) -> str | None:
         f"{_named_together(records)}: {', '.join(names)}" for names, records in alike.items()
     )
     return (
-        f"profile format 1: fields left out are read as before: {fields}. "
-        f"Format {CURRENT} reads a field left out as not stated; 'eligibility upgrade' rewrites"
-        f" the profile in format {CURRENT} with these values written out"
+        f"your profile is in the older format, which takes what it leaves out as below: {fields}."
+        f" If you know better, say so: the current format takes what is left out as not stated"
+        f" ('eligibility upgrade' rewrites the profile in it, these written out)"
     )
 
 

@@ -245,7 +245,9 @@ def _default_reading_steps(result: CheckResult) -> tuple[Action, ...]:
 
 JOBS_CONTINUE = "you keep working in your current coding job"  # what experience that grows needs
 KEEP_WORKING = "keep working in your current coding job"  # the step, for one without a fix
-NO_JOB_GOES_ON = "(none goes on today)"  # where no coding job that counts continues
+NO_JOB_GOES_ON = (
+    "(you have no coding job that counts now)"  # where no coding job that counts continues
+)
 
 
 def eligible_sentence(eligible: EligibleBy | None, name_pathway: bool = True) -> str | None:

@@ -50,10 +50,7 @@ def test_a_profile_without_a_version_is_format_1_and_loads_as_before() -> None:
 def test_the_note_names_each_field_left_out_and_what_format_1_reads_it_as() -> None:
     profile = load_profile(X70)
     (note,) = profile.assumed
-    assert (
-        "letter-1: current contact information given (contact_info_present, read as no), typed (read as yes)"
-        in note
-    )
+    assert "letter-1: current contact information given (taken as no), typed (taken as yes)" in note
     assert "eligibility upgrade" in note
     assert "signed" not in note.replace("hand_signed", "")  # hand_signed: true implies signed
 
@@ -64,7 +61,7 @@ def test_a_cycle_is_named_by_its_credential_and_dates_not_its_place() -> None:
     cycle = {"start": "2024-01-01", "end": "2025-12-31", "fee_paid": True}
     note = format_note({"credentials": [{"id": "CCS", "recert_cycles": [cycle]}]})
     assert (
-        "the CCS cycle 2024-01-01 to 2025-12-31: requirements met in the body's records (compliant, read as no)"
+        "the CCS cycle 2024-01-01 to 2025-12-31: requirements met in the body's records (taken as no)"
         in note
     )
     assert "recert_cycles[" not in note
@@ -75,8 +72,8 @@ def test_no_note_when_nothing_is_left_out_or_the_profile_is_format_2() -> None:
     assert format_note({"verification_letters": [letter]}) is not None
     assert format_note({"profile_version": 2, "verification_letters": [letter]}) is None
     assert format_note({"verification_letters": []}) is None
-    assert "signed (read as no)" in format_note({"verification_letters": [letter]})
-    assert "signed (read as no)" not in format_note(
+    assert "signed (taken as no)" in format_note({"verification_letters": [letter]})
+    assert "signed (taken as no)" not in format_note(
         {"verification_letters": [{**letter, "hand_signed": True}]}
     )
 
@@ -220,7 +217,7 @@ def test_the_command(tmp_path: Path) -> None:
 
 def test_format_1_reads_a_letter_without_a_date_as_undated_and_upgrade_writes_null() -> None:
     data = {"verification_letters": [{"id": "l", "author_role": "hr", "hand_signed": True}]}
-    assert "letter date (letter_date, read as undated)" in format_note(data)
+    assert "letter date (taken as undated)" in format_note(data)
     new = upgrade_text(json.dumps(data), "p.json").text
     assert json.loads(new)["verification_letters"][0]["letter_date"] is None
 

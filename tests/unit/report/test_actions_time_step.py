@@ -54,7 +54,7 @@ def test_an_action_needing_more_months_than_worked_says_until_when(
 def test_with_no_job_going_on_an_action_says_how_many_more_months(rulebook: RuleBook) -> None:
     """Every profile: an unmet condition on months that time would close, but with no reached-on
     date (no job that counts continues), is never just "keep coding": the step says to find a
-    coding job and for how many months more, and that none goes on today (X50's only current job
+    coding job and for how many months more, and that she has none that counts now (X50's only current job
     is billing). A step that asks for something else (a letter) is not given the months: "ask
     for letters ... for 24 more months" garbled two steps into one (X11)."""
     vague, garbled = [], []
@@ -76,7 +76,7 @@ def test_with_no_job_going_on_an_action_says_how_many_more_months(rulebook: Rule
                     elif not (
                         said.startswith("find a coding job that counts and code there for")
                         and " more month" in said
-                        and said.endswith("(none goes on today)")
+                        and said.endswith("(you have no coding job that counts now)")
                     ):
                         vague.append(where)
     assert vague == [] and garbled == []
@@ -87,5 +87,5 @@ def test_with_no_job_going_on_finding_one_comes_first() -> None:
     from eligibility.report.explain import _in_order
 
     letter = "ask your employer for a letter"
-    job = "find a coding job that counts and code there for 2 more months (none goes on today)"
+    job = "find a coding job that counts and code there for 2 more months (you have no coding job that counts now)"
     assert _in_order({letter, job}) == (job, letter)
