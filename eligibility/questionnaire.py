@@ -224,6 +224,16 @@ class _Interview:
                 record[key] = value
             elif opening and index == 0:
                 return False
+        # a part skipped before another part of its object was given (the hours' value, then
+        # their unit): the object needs it, so it is asked again rather than written incomplete
+        for question in questions:
+            key = f"{prefix}{question.path}"
+            outer = key.rsplit(".", 1)[0] + "." if "." in question.path else ""
+            given = outer and any(name.startswith(outer) for name in record)
+            if question.required and given and key not in record:
+                self.tell(f"{question.title}: an answer is needed, with what you gave beside it")
+                prompt = Prompt("question", question.title, question.help, where, key, question)
+                record[key] = self.answer(prompt, True, group)[1]
         return True
 
     def default(self, group: Group | None, question: Question, where: tuple) -> str:

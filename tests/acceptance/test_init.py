@@ -205,6 +205,29 @@ def test_not_sure_leaves_a_field_out_in_format_2(rulebook) -> None:
     assert profile["work_history"] == [{"id": "job-1", "role_function": "assigns_codes"}]
 
 
+def test_a_part_skipped_before_its_sibling_is_given_is_asked_again(rulebook) -> None:
+    """Skipping a course's hours but giving their unit wrote a profile init could not read
+    back ("missing required field 'value'"): the hours are asked again, as needed."""
+    told: list[str] = []
+    typed = {"hours.value": iter(["", "80"]), "hours.unit": iter(["contact hours"])}
+
+    def ask(prompt: questionnaire.Prompt) -> str:
+        if prompt.kind == "add":
+            return "y" if prompt.where == ("training", 0) else "n"
+        if prompt.kind == "more":
+            return "y" if "hours.value" in prompt.keys else "n"
+        given = {"program_type": "aapc_course", "completed": "y", "name": "Test Person"}
+        if prompt.key in given:
+            return given[prompt.key]
+        return next(typed.get(prompt.key, iter([""])), "")
+
+    answers = questionnaire.interview(ask, rulebook.registry, told.append)
+    profile = to_profile(answers)
+    assert profile["training"][0]["hours"] == {"value": 80, "unit": "contact_hours"}
+    assert any("Hours value: an answer is needed" in line for line in told), told
+    profile_from_text(questionnaire.profile_text(answers), "init.yaml")  # reads back
+
+
 def test_a_questions_help_keeps_its_examples_whole(rulebook) -> None:
     """The help shown is the first sentence, not cut at an "e.g." inside it."""
     asked: list = []
