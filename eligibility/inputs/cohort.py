@@ -1324,6 +1324,10 @@ def read_cells(flat: Mapping[str, str], layout: CsvLayout, where: str) -> Mappin
         if value and not _ISO_DATE.match(value):
             cells = cells or dict(flat)
             cells[ours] = _read_date(value, ours, layout, where)
+        elif value and len(value) not in (4, 7, 10):  # 2024-3-5: year, month, day unpadded
+            cells = cells or dict(flat)
+            year, *rest = value.split("-")
+            cells[ours] = "-".join([year, *(part.zfill(2) for part in rest)])
     plain = layout.plain
     for ours in _VALUE_COLUMNS:
         value = flat.get(ours)

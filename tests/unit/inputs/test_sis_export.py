@@ -80,6 +80,19 @@ def test_dates_are_read_in_the_mapping_s_format(tmp_path) -> None:
     assert _profile(tmp_path)["work_history"][0]["start_date"] == "2019-03-15"
 
 
+def test_a_date_already_year_month_day_is_read_without_its_zeros(tmp_path) -> None:
+    """An export's own format is day first, but one cell was typed 2024-3-5: year, month and
+    day, only without the zeros; it is read as that day, not refused as no date."""
+    mapping = MAPPING.replace('date_format: "%m/%d/%Y"', "date_format: '%d.%m.%Y'")
+    for typed, read in (
+        ("2024-3-5", "2024-03-05"),
+        ("2019-3", "2019-03"),
+        ("2019-03-15", "2019-03-15"),
+    ):
+        data = _profile(tmp_path, ROW.replace("03/15/2019", typed), mapping)
+        assert data["work_history"][0]["start_date"] == read, typed
+
+
 def test_a_date_format_may_be_set_for_one_column(tmp_path) -> None:
     mapping = MAPPING.replace('date_format: "%m/%d/%Y"', "date_formats: {coding_start: '%d.%m.%Y'}")
     data = _profile(tmp_path, ROW.replace("03/15/2019", "15.03.2019"), mapping)
