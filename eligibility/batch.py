@@ -503,10 +503,14 @@ class CohortChecker:
 
     def _error(self, row: Row, tally: Tally) -> tuple[str, str]:
         error = row.error or InputError(row.where, None, "unreadable")
-        message = f"{error.place + ': ' if error.place else ''}{error.problem}" + (
-            f" (fix: {error.fix})" if error.fix else ""
+        # every problem of the row, each where it is (a column) and with its fix: a row that
+        # says "and 1 more problem" and never which leaves the coordinator guessing
+        message = "; ".join(
+            f"{e.place + ': ' if e.place else ''}{e.problem}"
+            + (f" (fix: {e.fix})" if e.fix else "")
+            for e in error.each
         )
-        cause = error.problem + (f" (fix: {error.fix})" if error.fix else "")
+        cause = message  # rows alike (the same problems in the same columns) are one group
         tally.error(row.number, row.where, message, cause, row.who[1] or row.who[0])
         lines = (
             csv_line([row.number, row.where, *row.who, "", "error", *[""] * 9, message, "", ""])

@@ -732,3 +732,21 @@ def test_the_summary_says_which_open_questions_the_run_settled(tmp_path, ruleboo
     assert said["one"].count("(chosen for this run)") == 1
     question = rulebook.policies["part_time_counting"].question
     assert f"{question} " in said["one"] and f"{question} Not settled" not in said["one"]
+
+
+def test_an_error_row_names_every_problem_of_the_row(tmp_path, rulebook) -> None:
+    """A row with two problems said the first '(and 1 more problem)', and no output said which:
+    the error row, and the summary's rows not checked, name each, where it is, with its fix."""
+    source = tmp_path / "c.jsonl"
+    source.write_text(
+        '{"name": "Two Problems", "education": {"highest_level": "bogus"},'
+        ' "work_history": [{"id": "j", "start_date": "2020-13-01"}]}\n',
+        encoding="utf-8",
+    )
+    out, summary = tmp_path / "out.csv", tmp_path / "s.md"
+    run_batch(read_cohort(source), rulebook, csv_out=out, summary_out=summary)
+    (row,) = _csv_rows(out)
+    said = summary.read_text(encoding="utf-8")
+    for text in (row["error"], said):
+        assert "'bogus'" in text.replace('"', "'") and "'2020-13-01'" in text, text
+        assert "more problem" not in text
