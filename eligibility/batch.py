@@ -661,6 +661,7 @@ class CohortChecker:
                     outcome.applies,
                     outcome.ambiguous + outcome.unknown,
                     outcome.gaps,
+                    plan.as_of,
                 ),
             )
             self._words.put(key, words)

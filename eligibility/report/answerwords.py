@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import replace
+from datetime import date
 from functools import cache
 
 from eligibility.engine.results import (
@@ -124,6 +125,9 @@ def _tree(node: Node, lacking: Mapping[str, NodeResult]) -> NodeResult:
     return NodeResult(node, combined(node.kind, (c.status for c in children)), children)
 
 
+SOON_DAYS = 31  # an eligible-by day this close is the first way forward, before any other
+
+
 def next_step(
     check: Check | None,
     status: str,
@@ -139,6 +143,7 @@ def next_step(
     applies: tuple[tuple[str, str], ...] = (),
     unsettled: tuple[str, ...] = (),
     gaps: tuple[NodeResult, ...] = (),
+    as_of: date | None = None,
 ) -> str:
     """What to do first, in the words ``check`` uses for its steps: for an answer not met, the
     steps that complete the closest pathway (together), or the first of the ways forward the
@@ -176,7 +181,12 @@ def next_step(
             # the eligible-by date is another pathway's: its way goes with it, or the row
             # would date the closest pathway's steps (a course) by a letter's day
             way = in_words(eligible_way(eligible), codes(check))
-            said = f"{said}; or {way}" if said else way
+            # days of waiting come before a course or Practicode (met now, the way is a letter
+            # re-issued, as the closest pathway's step often is: that step stays first)
+            soon = (
+                as_of is not None and not eligible.now and (eligible.day - as_of).days <= SOON_DAYS
+            )
+            said = (f"{way}; or {said}" if soon else f"{said}; or {way}") if said else way
         return said
     if status == UNKNOWN and applies:  # what decides whether it applies, given first
         return in_words(steps_text([how for _, how in applies]), codes(check))

@@ -85,10 +85,10 @@ def policy_lines(policies: Mapping[str, Policy], chosen: Mapping[str, str]) -> l
                 " change is flagged for a person to review)."
             )
         else:
+            # an answer it changes is marked as depending on it, with each reading
             lines.append(
-                f"{policy.question} Not settled for this run: an answer it would change says it"
-                f" depends on this question and gives each reading (the default reading:"
-                f" {reading[:1].lower()}{reading[1:]})."
+                f"{policy.question} Not settled for this run; default reading:"
+                f" {reading[:1].lower()}{reading[1:]}."
             )
     return lines
 

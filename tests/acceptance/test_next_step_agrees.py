@@ -23,7 +23,7 @@ from eligibility.cli import main
 from eligibility.engine.results import AMBIGUOUS, NOT_MET
 from eligibility.inputs.cohort import parse_item, read_items
 from eligibility.inputs.profiles import load_profile, profile_from_data
-from eligibility.report.answerwords import codes, in_words
+from eligibility.report.answerwords import SOON_DAYS, codes, in_words
 from eligibility.report.explain import eligible_way, explain, steps_text
 from tests.conftest import PROFILES
 
@@ -58,12 +58,16 @@ def _check_ways(profile: Path, rulebook) -> dict[str, str]:
 
 def _with_other_pathways_date(way: str, result, e) -> str:
     """``way``, and where time alone meets another pathway than the closest, "; or" that
-    pathway's eligible-by way, as check's summary line names it ("eligible by D through ...")."""
+    pathway's eligible-by way, as check's summary line names it ("eligible by D through ..."):
+    first, when that day is within SOON_DAYS and not today (a day's wait before a course)."""
     eligible = result.eligible_by
     if eligible is None or e.closest is None or eligible.pathway.id == e.closest.node.id:
         return way
     other = eligible_way(eligible)
-    return f"{way}; or {other}" if way else other
+    if not way:
+        return other
+    soon = not eligible.now and (eligible.day - result.as_of).days <= SOON_DAYS
+    return f"{other}; or {way}" if soon else f"{way}; or {other}"
 
 
 def test_a_letter_step_is_dated_in_the_batch_as_in_check(tmp_path, rulebook) -> None:
@@ -477,3 +481,15 @@ def test_a_date_on_another_pathway_comes_with_its_way(tmp_path) -> None:
     )
     summary = CliRunner().invoke(main, ["check", str(profile)]).stdout
     assert "(eligible now through Option 2" in summary
+
+
+def test_a_gap_time_closes_within_days_is_the_first_way(tmp_path) -> None:
+    """C04: Dmitri's COC-A is one day short of Option 1's two years; Option 2, the closest by
+    what it lacks, needs Practicode. A coordinator's audit: telling him to do Practicode first
+    when waiting a day does it. The day comes first; Practicode stays as the other way."""
+    out = tmp_path / "report.csv"
+    args = ["batch", str(PROFILES / "c04-dmitri-volkov.yaml"), "--cert=COC-A-removal"]
+    assert CliRunner().invoke(main, [*args, "--out", str(out)]).exit_code == 0
+    (row,) = csv.DictReader(io.StringIO(out.read_text(encoding="utf-8")))
+    assert row["next_step"].startswith("eligible by 2026-11-23 through Option 1"), row
+    assert row["next_step"].endswith("; or complete AAPC Practicode"), row
