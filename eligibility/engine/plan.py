@@ -98,7 +98,8 @@ class Outcome:
         choice of conditions any of which would do, counted as the answer counts it."""
         if len(self.lacking) == 1 and self.lacking[0].status == NOT_MET:
             return self.lacking[0]
-        return self.choice
+        # an answer made unknown by what the profile leaves unstated keeps no choice missing
+        return self.choice if self.status == NOT_MET else None
 
     eligible: EligibleBy | None = None  # not met, but time alone makes it met: when, and how
     # (leaf id, how to give it) for the unknown leaves that depend on what the profile leaves

@@ -33,6 +33,7 @@ from eligibility.engine.results import (
     closest_pathway,
     default_standing,
     lacking_leaves,
+    missing_choice,
     ranked,
 )
 from eligibility.errors import listing
@@ -839,6 +840,7 @@ def _merged_outcome(mine: Any, others: list[Any], result: CheckResult) -> Any:
         **shown,
         # its dates the latest the readings give, whichever pathway each found closest
         lacking=tuple(lacking_leaves(closest, settle=True)) if closest is not None else (),
+        choice=missing_choice(closest) if closest is not None else None,
         # an open question to settle, when every reading's answer depends on one
         questions=base.questions if status == AMBIGUOUS else (),
         eligible=result.eligible_by if status == NOT_MET else None,
