@@ -13,8 +13,8 @@ from eligibility.errors import InputError
 from eligibility.report.provenance import NOT_OFFICIAL
 from eligibility.report.sheets import STATUS_WORDS, Student
 from eligibility.report.summary import LOW_CONFIDENCE, titles_in_words
-from eligibility.report.words import check_title, pathway_title
-from eligibility.rulebook.rules import RuleBook, Version
+from eligibility.report.words import check_title, pathway_title, version_named
+from eligibility.rulebook.rules import RuleBook
 
 MAX_PART = 40  # characters of the candidate id, and of the name, kept in a file name
 # the names pages are given (``Letters.name``): the row number, then the id and name
@@ -226,7 +226,7 @@ class Letters:
         key = (check, rule_version)
         if key not in self._confidences:
             low, cautions = False, ()
-            version = self._version(check, rule_version)
+            version = version_named(self._book, rule_version) if self._book else None
             if version is not None:
                 low = version.confidence in LOW_CONFIDENCE
                 found = version.check(check.partition("@")[0])
@@ -234,11 +234,6 @@ class Letters:
                 cautions = (root.assumes,) if root is not None and root.assumes else ()
             self._confidences[key] = (low, cautions)
         return self._confidences[key]
-
-    def _version(self, check: str, rule_version: str) -> Version | None:
-        credential = self._book.credential_of(check.partition("@")[0]) if self._book else None
-        versions = credential.versions if credential is not None else ()
-        return next((v for v in versions if f"{v.id} {v.version}" == rule_version), None)
 
 
 def _verdict(met: int, rows: int) -> str:

@@ -101,11 +101,7 @@ def text_report(report: ProfileReport, policies: Mapping[str, Policy], colour: b
     """The whole text answer for one profile: a summary line per check, or full explanations;
     ``colour``: each status in its colour (``report/style.py``), the words unchanged."""
     explanations = [explain(result, policies) for result in report.results]
-    head = f"{report.profile.label} · as of {report.as_of.isoformat()}"
-    if report.policies:  # in words on the last line, as the footer says every policy
-        count = len(report.policies)
-        head += f" · {count} open question{'s' if count != 1 else ''} of the sources settled"
-        head += " for this run (the last line says how)"
+    head = f"{report.profile.label} · as of {report.as_of.isoformat()}{_settled(report)}"
     head += "".join(f"\nAssumed: {assumption}" for assumption in report.profile.assumed)
     footer = footer_text(report.as_of, _versions_used(report), report.policies, policies)
     if not report.detailed:
@@ -213,6 +209,18 @@ def _alike(e: Explanation, said: str) -> tuple:
     return (result.status, result.standing, result.version.id, result.check.kind, masked)
 
 
+def _settled(report: ProfileReport) -> str:
+    """How many open questions the run settled, for the first line: the footer says them in
+    words, as every policy is said."""
+    count = len(report.policies)
+    if not count:
+        return ""
+    return (
+        f" · {count} open question{'s' if count != 1 else ''} of the sources settled"
+        " for this run (the last line says how)"
+    )
+
+
 def _summary_footer(source: str) -> str:
     """The command for one check's full explanation: with the profile's file where it came
     from one (``init`` shows the answers of the file it wrote), else ``PROFILE``."""
@@ -228,11 +236,9 @@ def explanation_text(
     """One check's full explanation, as ``check --cert CHECK`` prints it; ``assumed``: with
     what reading the profile assumed (said once when several checks are explained)."""
     r = e.result
-    lines = [f"{report.profile.label} · as of {r.as_of.isoformat()} · {r.check_id}"]
-    if report.policies:  # in words on the last line, as the footer says every policy
-        count = len(report.policies)
-        lines[0] += f" · {count} open question{'s' if count != 1 else ''} of the sources settled"
-        lines[0] += " for this run (the last line says how)"
+    lines = [
+        f"{report.profile.label} · as of {r.as_of.isoformat()} · {r.check_id}{_settled(report)}"
+    ]
     lines += [f"Assumed: {assumption}" for assumption in report.profile.assumed if assumed]
     if r.version:
         lines.append(f"Rules: {_version_line(r.version)}")

@@ -99,14 +99,20 @@ def version_words(version: Version) -> str:
     return f"{said} ({version.title})" if version.title else said
 
 
-def rule_version_words(book: RuleBook, rule_version: str) -> str:
-    """The long CSV's ``rule_version`` ("AAPC-2023 2023.2") in words."""
+def version_named(book: RuleBook, rule_version: str) -> Version | None:
+    """The version the long CSV's ``rule_version`` names ("AAPC-2023 2023.2"): by its id."""
     wanted = rule_version.split(" ")[0]
     for credential in book.credentials:
         for version in credential.versions:
             if version.id == wanted:
-                return version_words(version)
-    return rule_version
+                return version
+    return None
+
+
+def rule_version_words(book: RuleBook, rule_version: str) -> str:
+    """The long CSV's ``rule_version`` ("AAPC-2023 2023.2") in words."""
+    version = version_named(book, rule_version)
+    return version_words(version) if version is not None else rule_version
 
 
 def review_words(book: RuleBook, review: str) -> str:
