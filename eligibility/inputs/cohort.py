@@ -520,6 +520,7 @@ class CsvLayout:
     values: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # casefolded -> ours
     separators: Mapping[str, str] = field(default_factory=dict)  # list column -> separator
     file: str = ""  # the mapping file, named in messages ("" without one)
+    places: Mapping[str, str] = field(default_factory=dict)  # ours -> its line in the file
     encoding: str = UTF8  # how the export's bytes are text (Excel's "CSV" on Windows: cp1252)
 
     def theirs(self, ours: str) -> str:
@@ -620,8 +621,10 @@ def load_mapping(path: str | Path) -> CsvLayout:
         )
     columns: dict[str, str] = {}
     parts: dict[str, tuple[str, ...]] = {}
+    places: dict[str, str] = {}
     for ours, theirs in data["columns"].items():
         at = ("columns", str(ours))
+        places[str(ours)] = place_of(at, locate(at))
         if str(ours) not in CSV_COLUMNS:
             close = close_matches(str(ours), CSV_COLUMNS, 1)
             refuse(
@@ -673,6 +676,7 @@ def load_mapping(path: str | Path) -> CsvLayout:
         values=_value_maps(data, refuse),
         separators=_separators(data, refuse),
         file=str(path),
+        places=places,
         encoding=_encoding(data, refuse),
     )
 
@@ -1020,12 +1024,19 @@ def _check_header(path: Path, header: list[str], layout: CsvLayout) -> None:
     mapped = [*layout.columns.items(), *((o, c) for o, p in layout.parts.items() for c in p)]
     for ours, theirs in mapped:
         if theirs not in header:
+            # the mistake is in the mapping file, so that is the place named (the export's
+            # header is what it was read against)
             close = difflib.get_close_matches(theirs, header, n=1)
-            refuse(
-                f"the mapping names column {theirs!r} (for {ours}), which the header lacks",
-                f"did you mean {close[0]!r}? Correct the mapping file"
+            raise InputError(
+                layout.file or str(path),
+                layout.places.get(ours, "line 1"),
+                f"column {theirs!r} (for {ours}) is not in the header of {path}",
+                f"did you mean {close[0]!r}? Correct this line of the mapping file"
                 if close
-                else "correct the mapping file to name a column of this header",
+                else f"name a column of {path.name}'s header here ("
+                + ", ".join(repr(name) for name in header[:12] if name)
+                + (", ..." if len(header) > 12 else "")
+                + ")",
             )
     wanted = layout.theirs("candidate_id")
     if wanted not in header:

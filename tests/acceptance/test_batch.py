@@ -428,13 +428,15 @@ def _export_with(tmp_path, header: str, cells: str, renamed: str = "") -> tuple[
 
 def test_a_mapping_must_name_columns_the_export_has_and_may_leave_others_out(tmp_path) -> None:
     source, mapping = _export_with(tmp_path, ",Email", ",a@example.org", renamed="JobStart")
-    mapping.write_text("columns: {coding_start: JobStrt}\n", encoding="utf-8")
+    mapping.write_text("columns:\n  name: name\n  coding_start: JobStrt\n", encoding="utf-8")
     result, _ = _batch(tmp_path, source, "--mapping", str(mapping))
     assert result.exit_code == 2
-    assert "the mapping names column 'JobStrt' (for coding_start), which the header lacks" in (
+    # the mistake is the mapping's, so its file and line are named, not the export's header
+    assert f"{mapping}: line 3 ($.columns.coding_start): column 'JobStrt' (for coding_start)" in (
         result.output
     )
-    assert "did you mean 'JobStart'?" in result.output
+    assert f"is not in the header of {source}" in result.output
+    assert "did you mean 'JobStart'? Correct this line of the mapping file" in result.output
     mapping.write_text("columns: {coding_start: JobStart}\n", encoding="utf-8")
     result, _ = _batch(tmp_path, source, "--mapping", str(mapping))
     assert result.exit_code == 2 and "unknown column 'Email'" in result.output
