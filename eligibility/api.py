@@ -18,15 +18,22 @@ from __future__ import annotations
 import copy
 import json
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
 from eligibility.dates import EARLIEST, LATEST, range_problem
 from eligibility.engine.plan import cached_plan, explain_profile, lapsed_by
-from eligibility.engine.results import KEEPING_KINDS, MET, NOT_APPLICABLE, ProfileReport
+from eligibility.engine.results import (
+    KEEPING_KINDS,
+    MET,
+    NOT_APPLICABLE,
+    CheckResult,
+    ProfileReport,
+)
 from eligibility.errors import InputError, did_you_mean, place_of
+from eligibility.facts.book import FactsRead
 from eligibility.facts.registry import Registry
 from eligibility.inputs.formatversion import format_note
 from eligibility.inputs.profiles import Profile, load_profile, profile_from_data, read_text
@@ -144,10 +151,55 @@ def check_profile(
     selectors = list(selectors)
     plan = cached_plan(book, as_of, tuple(selectors), True)
     results = explain_profile(plan, book, profile.data, explicit, dates)
+    assumed = _format_note_for(profile, results, plan.facts_read, book)
     notes = lookalike_notes(profile.data, book.registry)
-    if notes:
-        profile = replace(profile, assumed=(*profile.assumed, *notes))
+    if notes or assumed != profile.assumed:
+        profile = replace(profile, assumed=(*assumed, *notes))
     return ProfileReport(profile, as_of, explicit, results, detailed=bool(selectors))
+
+
+def _format_note_for(
+    profile: Profile, results: Iterable[CheckResult], everything: FactsRead, book: RuleBook
+) -> tuple[str, ...]:
+    """The profile's notes, its format 1 note (``format_note``) naming only the fields the
+    answers shown read: a field the rules read elsewhere only (an AHIMA course flag beside an
+    AAPC answer) cannot change them. Answers that read the credentials held read what the
+    keeping checks read too (a credential they find lapsed is not held); a field no rule names
+    is kept where they read its section, as a kind may read it."""
+    note = format_note(profile.data)
+    if note is None or note not in profile.assumed:
+        return profile.assumed
+    paths = {path for result in results for path in _paths_read(result)}
+    read = book.facts.definitions_reading(paths)
+    if any(d.reads_lapsed for d in book.facts.chosen(read)):
+        read = everything
+    written, named = book.facts.names_written(read), book.facts.names_written(None)
+    kept = format_note(
+        profile.data,
+        lambda section, field: field in written or (field not in named and section in written),
+    )
+    return tuple(kept if a == note else a for a in profile.assumed if a != note or kept)
+
+
+def _paths_read(result: CheckResult) -> Iterator[str]:
+    """The fact paths a result's check reads: its conditions (shown or not), when it applies,
+    and its standing."""
+    check = result.check
+    if check is None:
+        return
+    for compiled in (check.applies_logic, check.standing_not_met):
+        if compiled is not None:
+            yield from compiled.reads
+    nodes = [check.requires, *((check.recommends,) if check.recommends else ())]
+    while nodes:
+        node = nodes.pop()
+        nodes.extend(node.children)
+        for compiled in (node.logic, node.fix_when, node.assumes_unless):
+            if compiled is not None:
+                yield from compiled.reads
+        if node.sides is not None:
+            yield from (*node.sides[1].reads, *node.sides[2].reads)
+        yield from (fact for fact in (node.shown_if, node.hidden_if) if fact)
 
 
 def lookalike_notes(data: Mapping[str, Any], registry: Registry) -> tuple[str, ...]:

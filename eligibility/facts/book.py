@@ -328,6 +328,18 @@ class FactBook:
             self._programs[key] = tuple(d for d in self.definitions if d.name in only)  # type: ignore[index]
         return self._programs[key]  # type: ignore[index, return-value]
 
+    def names_written(self, only: Collection[str] | None) -> frozenset[str]:
+        """Every name the definitions ``only`` names (all when None) write in their parameters:
+        the record fields they read (``{var: ceus}``, ``by: paid_through``), with other words.
+        A field a kind reads in Python is not among them."""
+        key = ("written", names_of(only))
+        known = self._programs.get(key)
+        if known is None:
+            known = self._programs[key] = frozenset(
+                name for d in self.chosen(only) for name in _names_in(d.params)
+            )
+        return known  # type: ignore[return-value]
+
     def of_groups(
         self, groups: tuple[str, ...], only: Collection[str] | None
     ) -> tuple[Definition, ...]:
@@ -623,3 +635,19 @@ def _bind(expression: Any, policies: Mapping[str, str]) -> Any:
                 return policies[policy]
         return expression
     return {key: _bind(value, policies) for key, value in expression.items()}
+
+
+def _names_in(value: Any) -> Iterator[str]:
+    """The strings in a definition's parameters, a ``var``'s path by its first part."""
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if key == "var":
+                path = item[0] if isinstance(item, list) and item else item
+                if isinstance(path, str):
+                    yield path.split(".")[0]
+            yield from _names_in(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _names_in(item)
+    elif isinstance(value, str):
+        yield value

@@ -12,7 +12,7 @@ readings of all of these.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -368,12 +368,20 @@ def _text(record: Mapping[str, Any], field: str) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
-def format_note(data: Mapping[str, Any]) -> str | None:
+def format_note(
+    data: Mapping[str, Any], matters: Callable[[str, str], bool] | None = None
+) -> str | None:
     """The note a format 1 profile gets when it leaves out a field format 2 reads differently:
-    which fields, what they are read as, and how to upgrade. None for anything else."""
+    which fields, what they are read as, and how to upgrade. None for anything else.
+    ``matters``: whether a field (by its profile section and name) can change the answers asked
+    for; the others are left out of the note (an AHIMA-only field beside an AAPC answer)."""
     if version_of(data) != FIRST:
         return None
-    omitted = omitted_flags(data)
+    omitted = [
+        item
+        for item in omitted_flags(data)
+        if matters is None or matters(str(item.path[0]), item.field)
+    ]
     if not omitted:
         return None
     by_record: dict[tuple[str, Path], list[str]] = {}

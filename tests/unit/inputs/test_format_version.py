@@ -278,3 +278,15 @@ def test_records_that_left_out_the_same_fields_are_named_together_once() -> None
     )
     assert note.count("AHIMA-sourced") == 1
     assert "CEU record 1 (Webinars) and CEU record 2 (Webinars): from an AAPC-approved" in note
+
+
+def test_the_note_names_only_fields_the_answers_shown_can_read() -> None:
+    # Hana's course leaves out its PCAP approval, which AHIMA's rules alone read: beside an AAPC
+    # answer it cannot change anything, so the note (the first thing she reads) leaves it out
+    profile = load_profile(PROFILES / "c09-hana-sato.yaml")
+    assert any("course-1: PCAP-approved (taken as no)" in a for a in profile.assumed)
+    aapc = check_profile(profile, ["CPC-A-removal"]).profile.assumed
+    assert not any("older format" in a for a in aapc)
+    for selectors in (["CCA-exam"], []):
+        assumed = check_profile(profile, selectors).profile.assumed
+        assert any("course-1: PCAP-approved (taken as no)" in a for a in assumed)
