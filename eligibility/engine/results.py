@@ -221,10 +221,12 @@ class ProfileReport:
         return all(r.status in ("met", "not_applicable") for r in self.results)
 
 
-def _closeness(result: NodeResult) -> tuple[bool, bool, int, float, float]:
+def _closeness(result: NodeResult) -> tuple[bool, bool, int, int, float, float]:
     """Met first; then what a person can complete (a pathway with a condition nothing can make
-    true, one without a fix, comes last); then fewest unmet conditions; then the smallest
-    relative shortfall; then the soonest: the fewest months that only time can give (none for
+    true, one without a fix, comes last); then fewest unmet conditions; then fewest of them
+    not merely unknown (a pathway the profile only leaves unknown may be met already: the
+    candidate's answer comes before a course; an open question needs the body's); then the
+    smallest relative shortfall; then the soonest: the fewest months that only time can give (none for
     steps a person can take now). The sources give no duration for a course or Practicode, so
     waiting decides only between pathways that lack as much (24 months of coding to come
     against a course and Practicode, both lacking wholly)."""
@@ -232,9 +234,20 @@ def _closeness(result: NodeResult) -> tuple[bool, bool, int, float, float]:
         result.status != MET,
         not doable(result),
         result.distance,
+        _known_unmet(result),
         _relative_gap(result),
         _waiting(result),
     )
+
+
+def _known_unmet(result: NodeResult) -> int:
+    """The conditions ``result`` lacks that the profile does not just leave unknown."""
+    if result.status == MET:
+        return 0
+    if not result.children:
+        return int(result.status != UNKNOWN)
+    counts = [_known_unmet(child) for child in result.children]
+    return sum(counts) if result.node.kind == "all" else min(counts)
 
 
 def _waiting(result: NodeResult) -> float:
