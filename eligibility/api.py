@@ -33,13 +33,12 @@ from eligibility.engine.results import (
     ProfileReport,
 )
 from eligibility.errors import InputError, did_you_mean, place_of
-from eligibility.facts.book import FactsRead
 from eligibility.facts.registry import Registry
 from eligibility.inputs.formatversion import format_note
 from eligibility.inputs.profiles import Profile, load_profile, profile_from_data, read_text
 from eligibility.inputs.yamlio import line_of, parse_text
 from eligibility.report.render import json_document, json_report, text_report
-from eligibility.rulebook.rules import Policy, RuleBook, load_rulebook
+from eligibility.rulebook.rules import Check, Policy, RuleBook, load_rulebook
 
 ProfileInput = str | os.PathLike[str] | Mapping[str, Any]
 """A profile: the path of a YAML or JSON file, or its data as a dict."""
@@ -151,42 +150,51 @@ def check_profile(
     selectors = list(selectors)
     plan = cached_plan(book, as_of, tuple(selectors), True)
     results = explain_profile(plan, book, profile.data, explicit, dates)
-    assumed = _format_note_for(profile, results, plan.facts_read, book)
-    notes = lookalike_notes(profile.data, book.registry)
-    if notes or assumed != profile.assumed:
-        profile = replace(profile, assumed=(*assumed, *notes))
+    assumed = assumed_for(profile, results, book, as_of)
+    if assumed != profile.assumed:
+        profile = replace(profile, assumed=assumed)
     return ProfileReport(profile, as_of, explicit, results, detailed=bool(selectors))
 
 
-def _format_note_for(
-    profile: Profile, results: Iterable[CheckResult], everything: FactsRead, book: RuleBook
+def assumed_for(
+    profile: Profile, results: Iterable[CheckResult], book: RuleBook, as_of: date
 ) -> tuple[str, ...]:
-    """The profile's notes, its format 1 note (``format_note``) naming only the fields the
-    answers shown read: a field the rules read elsewhere only (an AHIMA course flag beside an
-    AAPC answer) cannot change them. Answers that read the credentials held read what the
-    keeping checks read too (a credential they find lapsed is not held); a field no rule names
-    is kept where they read its section, as a kind may read it."""
+    """What the answers ``results`` (on ``as_of``) say they assume of ``profile``: its notes,
+    its format 1 note (``format_note``) naming only the fields those answers read, and a note
+    for each credential one typo from one the rules know (``lookalike_notes``).
+
+    A field the rules read elsewhere only (an AHIMA course flag beside an AAPC answer) cannot
+    change the answers, so it is left out. Answers that read the credentials held read what
+    the keeping checks read too (a credential they find lapsed is not held); a field no rule
+    names is kept where its section is read, as a kind may read it."""
+    results = tuple(results)
+    assumed = profile.assumed
     note = format_note(profile.data)
-    if note is None or note not in profile.assumed:
-        return profile.assumed
-    paths = {path for result in results for path in _paths_read(result)}
-    read = book.facts.definitions_reading(paths)
-    if any(d.reads_lapsed for d in book.facts.chosen(read)):
-        read = everything
-    written, named = book.facts.names_written(read), book.facts.names_written(None)
-    kept = format_note(
-        profile.data,
-        lambda section, field: field in written or (field not in named and section in written),
-    )
-    return tuple(kept if a == note else a for a in profile.assumed if a != note or kept)
+    if note is not None and note in assumed:
+        paths = {path for result in results for path in _paths_read(result)}
+        if any(d.reads_lapsed for d in book.facts.chosen(book.facts.definitions_reading(paths))):
+            for check_id in book.all_check_ids(kinds=KEEPING_KINDS):
+                selection = book.select(check_id, as_of)
+                check = selection.version.check(check_id) if selection else None
+                paths.update(_check_reads(check) if check else ())
+        written = book.facts.names_written(book.facts.definitions_reading(paths))
+        named = book.facts.names_written(None)
+        kept = format_note(
+            profile.data,
+            lambda section, field: field in written or (field not in named and section in written),
+        )
+        assumed = tuple(kept if a == note else a for a in assumed if a != note or kept)
+    return (*assumed, *lookalike_notes(profile.data, book.registry))
 
 
 def _paths_read(result: CheckResult) -> Iterator[str]:
-    """The fact paths a result's check reads: its conditions (shown or not), when it applies,
-    and its standing."""
-    check = result.check
-    if check is None:
-        return
+    """The fact paths the check of a result reads."""
+    return _check_reads(result.check) if result.check is not None else iter(())
+
+
+def _check_reads(check: Check) -> Iterator[str]:
+    """The fact paths a check reads: its conditions (shown or not), when it applies, and its
+    standing."""
     for compiled in (check.applies_logic, check.standing_not_met):
         if compiled is not None:
             yield from compiled.reads

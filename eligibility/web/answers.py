@@ -8,14 +8,14 @@ Everything works on bytes and text in memory: nothing a candidate sends is writt
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import PurePath
 from typing import Any
 
 import yaml
 
-from eligibility.api import check_profile
+from eligibility.api import assumed_for, check_profile
 from eligibility.batch import (
     CSV_FIELDS,
     CohortChecker,
@@ -105,7 +105,9 @@ def answers(
             skipped.append(check_title(book, result.check_id))
             continue
         e = explain(result, book.policies)
-        text = printable(check_text(report, e))
+        # what this check's answer assumes, as check --cert names it for that check alone
+        own = replace(profile, assumed=assumed_for(profile, [result], book, report.as_of))
+        text = printable(check_text(replace(report, profile=own), e))
         checks.append(
             CheckAnswer(
                 check_id=result.check_id,
