@@ -231,10 +231,11 @@ def _max(ctx: Context, definition: Definition) -> Any:
 
 
 def _latest(ctx: Context, definition: Definition) -> Any:
-    """The value of the matching record whose ``by`` date is latest (ties: by content)."""
+    """The value of the matching record whose ``by`` date is latest (ties: by content);
+    ``none`` when no record matches."""
     rows = _selected(ctx, definition)
     if not rows:
-        return None
+        return definition.params.get("none")
     by = definition.params["by"]
     index = definition.value
     rows.sort(key=lambda row: (row[0].get(by) or "", _canonical(row[0])))
@@ -2052,7 +2053,11 @@ KINDS: dict[str, Kind] = {
         empty=lambda p: p.get("none"),
     ),
     "latest": Kind(
-        _selection, _latest, names=_selection_names, records=_records_of, empty=lambda p: None
+        _selection,
+        _latest,
+        names=_selection_names,
+        records=_records_of,
+        empty=lambda p: p.get("none"),
     ),
     "problems": Kind(
         _problems_expressions,

@@ -526,6 +526,10 @@ def _without_warnings(recommends: NodeResult | None) -> NodeResult | None:
     kept = tuple(c for c in recommends.children if not c.node.warning)
     if not kept:
         return None
+    if len(kept) == 1 and kept[0].children and recommends.node.kind == "all":
+        # what is recommended is one choice of ways, beside its warnings (AHIMA's preparation,
+        # at least one of (a) to (e)): shown as that choice, as it would be without them
+        return kept[0]
     kind = recommends.node.kind
     status = combined(kind, (c.status for c in kept))
     if status != AMBIGUOUS:
