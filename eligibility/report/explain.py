@@ -24,6 +24,7 @@ from eligibility.engine.results import (
     CheckResult,
     EligibleBy,
     NodeResult,
+    combined,
     default_standing,
     lacking_leaves,
 )
@@ -129,6 +130,8 @@ def explain(result: CheckResult, policies: Mapping[str, Policy]) -> Explanation:
         return Explanation(result, HEADLINES[result.status], verdict, None, (), (), policies)
     if result.status == UNKNOWN and result.applies_unknown:
         return _applies_unknown(result, pathways, policies, body)
+    if result.status == UNKNOWN:
+        verdict = _unknown_verdict(result) or verdict
     closest = next((p for p in pathways if p.status != MET), None)
     actions = _actions(pathways, policies, body)
     standing_steps = result.standing_steps if result.status == NOT_MET else ()
@@ -153,6 +156,66 @@ def explain(result: CheckResult, policies: Mapping[str, Policy]) -> Explanation:
     if result.status == NOT_MET and check.kind in KEEPING_KINDS:
         headline = KEPT_NOT  # a credential lost or at risk is not "not yet" kept
     return Explanation(result, headline, verdict, closest, actions, (), policies, by)
+
+
+def _unknown_verdict(result: CheckResult) -> str | None:
+    """An unknown answer that only fields the profile leaves unstated keep from being not met
+    (an AHIMA cycle whose compliance the profile does not state, its listed CEUs short): what
+    is not stated, then what the profile's data gives without it, in the not-met words, so that
+    the likely answer leads rather than hides below. None for any other unknown answer."""
+    root, check = result.requires, result.check
+    if root is None or check is None:
+        return None
+    unknown = list(_unknown_leaves(root, False))
+    missing = [m for leaf, _ in unknown for m in leaf.missing]
+    # only fields left unstated (not a fact's path, nor a date given to the month, which may
+    # meet it or not), each in a way of meeting it beside another the profile's data decides
+    # (AHIMA's records showing the cycle met, beside the CEUs listed): a condition that must
+    # hold whatever is unstated (a membership's paid-through date) is not "not met" for it
+    if not missing or not all(m.endswith(" (not stated)") for m in missing):
+        return None
+    if not all(beside for _, beside in unknown):
+        return None
+    not_met: set[str] = set()
+    if _unknown_as_not_met(root, not_met) != NOT_MET:
+        return None
+    standing = (result.standing_if_not_met,) if result.standing_if_not_met else ()
+    otherwise = check.outcome_when_not_met(standing, not_met if check.outcome_because else ())
+    unstated = dict.fromkeys(m.removesuffix(" (not stated)") for m in missing)
+    return (
+        f"The profile does not say enough to answer; not stated: {and_list(list(unstated))}."
+        f" From what it does give, not met: {otherwise}"
+    )
+
+
+def _unknown_leaves(result: NodeResult, beside: bool) -> Iterable[tuple[NodeResult, bool]]:
+    """The unknown leaves under ``result``, each with whether it is in one of the ways of an
+    ``any`` beside another way known not to be met."""
+    if not result.children:
+        if result.status == UNKNOWN:
+            yield result, beside
+        return
+    for child in result.children:
+        known_other = result.node.kind == "any" and any(
+            other is not child and other.status == NOT_MET for other in result.children
+        )
+        yield from _unknown_leaves(child, beside or known_other)
+
+
+def _unknown_as_not_met(result: NodeResult, not_met: set[str]) -> str:
+    """The answer of ``result`` were every unknown condition in it not met; ``not_met`` gets
+    the ids of the conditions then not met (as :func:`_not_met_ids` finds them)."""
+    if not result.children:
+        status = NOT_MET if result.status == UNKNOWN else result.status
+    else:
+        found: set[str] = set()
+        statuses = [_unknown_as_not_met(child, found) for child in result.children]
+        status = combined(result.node.kind, statuses)
+        if status == NOT_MET:
+            not_met |= found
+    if status == NOT_MET:
+        not_met.add(result.node.id)
+    return status
 
 
 def _not_met_ids(root: NodeResult) -> frozenset[str]:
