@@ -92,7 +92,8 @@ class Prompt:
         elif question.kind == "date":
             hint = "YYYY-MM-DD, or YYYY-MM or YYYY" if question.partial else "YYYY-MM-DD"
         elif question.kind in ("choice", "choices"):
-            hint = " | ".join(str(choice) for choice in question.choices)
+            # in words, as the web form lists them: an answer may be typed either way
+            hint = " | ".join(str(choice).replace("_", " ") for choice in question.choices)
             hint = f"{'one' if question.kind == 'choice' else 'any, by commas'} of {hint}"
         elif question.kind in ("number", "integer"):
             hint = "a number" if question.kind == "number" else "a whole number"

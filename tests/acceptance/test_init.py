@@ -190,6 +190,20 @@ def test_a_wrong_answer_is_asked_again_with_what_to_type(rulebook) -> None:
     assert any("YYYY-MM-DD" in line for line in told)
 
 
+def test_choices_are_offered_in_words_and_read_as_typed(rulebook) -> None:
+    # a candidate is shown "hs diploma", not the file's hs_diploma, and may type what is shown
+    hints: dict[str, str] = {}
+
+    def ask(prompt: questionnaire.Prompt) -> str:
+        hints[prompt.key] = prompt.hint
+        return {"name": "Pat", "education.highest_level": "hs diploma"}.get(prompt.key, "")
+
+    answers = questionnaire.interview(ask, rulebook.registry)
+    level = hints["education.highest_level"]
+    assert "hs diploma" in level and "_" not in level
+    assert answers["education.highest_level"] == "hs_diploma"
+
+
 def test_not_sure_leaves_a_field_out_in_format_2(rulebook) -> None:
     def ask(prompt: questionnaire.Prompt) -> str:
         if prompt.kind == "add":
