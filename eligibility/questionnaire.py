@@ -106,6 +106,17 @@ class Prompt:
         return hint
 
 
+def _titled(question: Question, group: Group | None) -> str:
+    """A question as asked: within a section of one record, with its name ("Practicode:
+    completed", "Practicum: completed"), which alone would read the same twice in a row."""
+    if group is None or group.repeated or not group.path:
+        return question.title
+    title = question.title
+    if title[:1].isupper() and title[1:2].islower():  # "Completed", not "CAHIIM accredited"
+        title = title[0].lower() + title[1:]
+    return f"{group.title}: {title}"
+
+
 # The end of a sentence: a full stop and a space, but not an abbreviation's ("e.g. CPC").
 _SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)\.\s+")
 
@@ -213,7 +224,7 @@ class _Interview:
             default = self.default(group, question, where)
             prompt = Prompt(
                 "question",
-                question.title,
+                _titled(question, group),
                 question.help,
                 where,
                 key,

@@ -204,6 +204,19 @@ def test_choices_are_offered_in_words_and_read_as_typed(rulebook) -> None:
     assert answers["education.highest_level"] == "hs_diploma"
 
 
+def test_a_question_of_a_one_record_section_names_it(rulebook) -> None:
+    # Practicode's and the practicum's "Completed" were asked alike, one after the other
+    asked: dict[str, str] = {}
+
+    def ask(prompt: questionnaire.Prompt) -> str:
+        asked[prompt.key] = prompt.text
+        return "y" if prompt.kind == "more" else ""
+
+    questionnaire.interview(ask, rulebook.registry)
+    assert asked["practicode.completed"] == "Practicode: completed"
+    assert asked["practicum.completed"] == "Practicum: completed"
+
+
 def test_not_sure_leaves_a_field_out_in_format_2(rulebook) -> None:
     def ask(prompt: questionnaire.Prompt) -> str:
         if prompt.kind == "add":
