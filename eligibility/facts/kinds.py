@@ -1477,15 +1477,27 @@ def _periods_names(params: Mapping[str, Any]) -> list[Named]:
 def _periods_templates(
     params: Mapping[str, Any],
 ) -> list[tuple[tuple[str, ...], str, tuple[str, ...]]]:
-    return [  # as _periods and _period fill them in
-        (("period_consequence",), params["period_consequence"], ("start", "due", "revoked")),
-        (("past_consequence",), params["past_consequence"], ("as_of",)),
-        (("dues_consequence",), params["dues_consequence"], ("paid_through", "revoked")),
-    ] + [
-        ((key,), params[key], ("ceus", "due", "revoked", "as_of"))
-        for key in ("unsubmitted_consequence", "unsubmitted_past_consequence", "late_consequence")
-        if key in params
-    ]
+    return (
+        [  # as _periods and _period fill them in
+            (("period_consequence",), params["period_consequence"], ("start", "due", "revoked")),
+            (("past_consequence",), params["past_consequence"], ("as_of",)),
+            (("dues_consequence",), params["dues_consequence"], ("paid_through", "revoked")),
+        ]
+        + [
+            ((key,), params[key], ("paid_on", "revoked"))
+            for key in ("dues_paid_too_late_consequence",)
+            if key in params
+        ]
+        + [
+            ((key,), params[key], ("ceus", "due", "revoked", "as_of"))
+            for key in (
+                "unsubmitted_consequence",
+                "unsubmitted_past_consequence",
+                "late_consequence",
+            )
+            if key in params
+        ]
+    )
 
 
 _NO_PERIOD: Mapping[str, Any] = {
@@ -1569,14 +1581,24 @@ def _periods(ctx: Context, definition: Definition) -> dict[str, Any]:
         else None
     )
     paid_on = params.get("dues_paid_field")
-    if (
-        paid
-        and paid_on
-        and memberships[-1].get(paid_on)
-        and parse(memberships[-1][paid_on]) > as_of
-    ):
+    paid_day = (
+        parse(memberships[-1][paid_on])
+        if paid and paid_on and memberships[-1].get(paid_on)
+        else None
+    )
+    # "within 90 days" (AAPC-LAPSE-1): the last of those days still keeps the credentials, and
+    # they are revoked from the day after it (CATALOG.md C11: the cut-off was 2026-06-29)
+    revoked_after = timedelta(days=params["revoked_after_days"] + 1)
+    # dues paid after the credentials were revoked for not paying them (the due date the year
+    # paid for began from, and its 90 days): paying does not reinstate them (AAPC-LAPSE-2)
+    paid_too_late = None
+    if paid and paid_day:
+        covered_from = _last_day(paid.year - 1, paid.month)
+        if paid_day >= covered_from + revoked_after and as_of >= covered_from + revoked_after:
+            paid_too_late = covered_from
+    if paid and paid_day and (paid_day > as_of or paid_too_late):
         # on a date before the latest payment, the dues were paid only through the renewal
-        # date before (a year of dues, AAPC-MAINT-1)
+        # date before (a year of dues, AAPC-MAINT-1); so too after a payment that came too late
         paid = _last_day(paid.year - 1, paid.month)
     years = params["years"]
     last = current = None
@@ -1589,9 +1611,6 @@ def _periods(ctx: Context, definition: Definition) -> dict[str, Any]:
         if previous >= certified and ctx.wants(definition, "last"):
             before = _last_day(previous.year - years, month)
             last = _period(ctx, definition, before, previous, certified, ceus, held_since)
-    # "within 90 days" (AAPC-LAPSE-1): the last of those days still keeps the credentials, and
-    # they are revoked from the day after it (CATALOG.md C11: the cut-off was 2026-06-29)
-    revoked_after = timedelta(days=params["revoked_after_days"] + 1)
     none = _NO_PERIOD if certified or not held_records else _UNKNOWN_PERIOD
     return {
         "credentials": len(held_since),
@@ -1613,7 +1632,16 @@ def _periods(ctx: Context, definition: Definition) -> dict[str, Any]:
         "dues_consequences": [
             params["dues_consequence"].format(
                 paid_through=paid.isoformat(), revoked=(paid + revoked_after).isoformat()
-            )
+            ),
+            *(
+                [
+                    params["dues_paid_too_late_consequence"].format(
+                        paid_on=paid_day.isoformat(), revoked=(paid + revoked_after).isoformat()
+                    )
+                ]
+                if paid_too_late and paid_day and "dues_paid_too_late_consequence" in params
+                else []
+            ),
         ]
         if paid and paid < as_of
         else [],
