@@ -955,6 +955,13 @@ def _cycles(ctx: Context, definition: Definition) -> dict[str, Any]:
             put_held(entry, body, ctx.as_of)
         if ctx.wants(definition, "last"):
             entry["last"] = _cycle(ctx, params, done[-1] if done else None, pooled, own, counted)
+            if _cycle_left_out(record, cycles, done, ctx.as_of):
+                # the last cycle to have ended is not among those given: not known
+                entry["last"] = {
+                    **dict.fromkeys(entry["last"]),
+                    "consequences": [],
+                    **({"next_words": ""} if params.get("next_words") else {}),
+                }
         if ctx.wants(definition, "current"):
             entry["current"] = _cycle(
                 ctx, params, running[0] if running else None, pooled, own, counted
@@ -966,6 +973,26 @@ def _cycles(ctx: Context, definition: Definition) -> dict[str, Any]:
                 put_held(entry[which], body, by)
         out[cid] = entry
     return out
+
+
+def _cycle_left_out(
+    record: Mapping[str, Any],
+    cycles: Sequence[Mapping[str, Any]],
+    done: Sequence[Mapping[str, Any]],
+    as_of: date,
+) -> bool:
+    """Whether a cycle that has ended is missing from those given, so that the last completed
+    one is not known (cycles follow each other, each as long as the one before): one after the
+    last given, itself ended by the date; or, none given having ended, one before the first,
+    which began more than a month after the credential was first held."""
+    if not cycles:
+        return False
+    if done:
+        start, end = parse(done[-1]["start"]), parse(done[-1]["end"])
+        later = any(parse(c["start"]) > end for c in cycles)
+        return not later and as_of > end + (end - start)
+    since = _since(record)
+    return since is not None and parse(cycles[0]["start"]) - since > timedelta(days=31)
 
 
 def _reported_status(
