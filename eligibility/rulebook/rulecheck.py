@@ -1138,6 +1138,29 @@ class _Logic:
     def _compared(self, operator: str, items: list, where: list) -> None:
         """Values compared with a policy, a fact with set values or a credential list must be
         among its values; a number is never compared with text."""
+        if operator in _COMPARISONS and any(isinstance(i, bool) for i in items):
+            # a policy's values are words: YAML reads an unquoted yes, no, true or false as a
+            # boolean, which no value equals, so the comparison is always false
+            for item in items:
+                name = _read_name(item)
+                if name is None or not name.startswith("policies."):
+                    continue
+                policy = name.removeprefix("policies.")
+                values = (self.context.policies or {}).get(policy) or ()
+                for j, other in enumerate(items):
+                    if isinstance(other, bool):
+                        said = "yes" if other else "no"
+                        self.found.add(
+                            ERROR,
+                            "unknown-value",
+                            [*where, j],
+                            f"policy {policy} is compared with {str(other).lower()}, not with"
+                            f" one of its values ({', '.join(values)}): YAML reads an unquoted"
+                            " yes, no, true or false as true or false",
+                            f'quote the value: "{said}"'
+                            if said in values
+                            else f"quote one of its values: {', '.join(values)}",
+                        )
         if not any(isinstance(i, str) or (isinstance(i, list) and operator == "in") for i in items):
             return  # no text compared: nothing to look up
         pairs: list[tuple[Any, Any, int]] = []  # (one side, a literal compared with it, its index)

@@ -116,6 +116,22 @@ MISTAKES = [
         "all",
     ),
     Mistake(
+        # unquoted, YAML reads yes as true: no policy value equals it, so the GED reading
+        # silently never held (a maintainer's audit: 260 answers changed, every test passed)
+        "policy-compared-with-a-boolean",
+        lambda d: edit(
+            d,
+            "ahima/ccs.yaml",
+            '{var: policies.ged_accepted_ahima}, "yes"]',
+            "{var: policies.ged_accepted_ahima}, yes]",
+        ),
+        "ahima/ccs.yaml",
+        "unknown-value",
+        "policy ged_accepted_ahima is compared with true, not with one of its values",
+        "policies.ged_accepted_ahima}, yes]",
+        'quote the value: "yes"',
+    ),
+    Mistake(
         "leftover-placeholder",
         lambda d: edit(
             d,
