@@ -204,6 +204,14 @@ def _impact_lines(impact: Impact, rules: RuleDiff) -> list[str]:
         f" compared: {impact.compared}; not compared (errors): {impact.unread_count}.",
         "",
     ]
+    if impact.defaults:  # an answer a question decides "depends" under both: by the default
+        said = "; ".join(f"{policy}: {old} -> {new}" for policy, old, new in impact.defaults)
+        lines += [
+            f"The default reading of an open question changes ({said}): each book answered"
+            " with it settled at its own default, so a student whose answer by the default"
+            " reading changes is counted below.",
+            "",
+        ]
     if not impact.groups:
         lines.append("No student's answer changes.")
         compared = impact.as_of or impact.earliest  # some student was answered on that day

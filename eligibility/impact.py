@@ -11,7 +11,7 @@ between ``absent`` and ``not_applicable`` affects nobody, so it is not one.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from hashlib import blake2b
 
@@ -99,6 +99,9 @@ class Impact:
     unread: tuple[Unread, ...]  # the first ones
     unread_count: int
     earliest: date | None = None  # the earliest date a student was answered on
+    # open policies whose default the new rules change, with (old, new) default: answers are
+    # compared with each settled at its book's default, as an answer's default reading is
+    defaults: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def compared(self) -> int:
@@ -176,6 +179,19 @@ class _Both:
     def __init__(self, old: RuleBook, new: RuleBook) -> None:
         self.books = (old, new)
         self._dates: dict[date, tuple[tuple[Plan, Memo], tuple[Plan, Memo], list]] = {}
+        # a default changed moves no status (an answer the question decides is "depends" under
+        # both), only which reading is the default: so those questions are settled, each book at
+        # its own default, and a student whose default reading changes is counted
+        was, now = old.default_policies(), new.default_policies()
+        self.defaults = tuple(
+            (policy, was[policy], now[policy])
+            for policy in sorted(set(was) & set(now))
+            if was[policy] != now[policy]
+        )
+        self.settled = (
+            {policy: before for policy, before, _ in self.defaults},
+            {policy: after for policy, _, after in self.defaults},
+        )
 
     def changes(self, profile: dict, as_of: date) -> Iterator[tuple[str, Answer, Answer]]:
         """(check, old answer, new answer) for each check whose answer differs."""
@@ -188,8 +204,10 @@ class _Both:
             self._dates[as_of] = (old, new, [(c, at[0].get(c), at[1].get(c)) for c in checks])
         old, new, places = self._dates[as_of]
         was, now = (
-            assess(plan, book, profile, None, memo)
-            for (plan, memo), book in zip((old, new), self.books, strict=True)
+            assess(plan, book, profile, settled or None, memo)
+            for (plan, memo), book, settled in zip(
+                (old, new), self.books, self.settled, strict=True
+            )
         )
         for check_id, i, j in places:
             # compared before any answer is made: most answers are the same
@@ -255,7 +273,7 @@ def cohort_impact(
             tally.change(change)
             if on_change is not None:
                 on_change(change)
-    return tally.impact(source, as_of, students)
+    return replace(tally.impact(source, as_of, students), defaults=both.defaults)
 
 
 def _said(error: InputError) -> str:

@@ -302,6 +302,46 @@ def test_policies_and_the_registry_are_compared(tmp_path):
     assert "alias removed: CPC-O" in result.stdout
 
 
+def test_a_default_changed_counts_the_students_whose_default_reading_changes(tmp_path):
+    # an answer the GED question decides "depends" under both books: before, "no student's
+    # answer changes" though a GED holder's answer by the default reading did (an audit)
+    new = copy_rules(tmp_path)
+    policies = new / "policies.yaml"
+    text = policies.read_text(encoding="utf-8")
+    policies.write_text(
+        text.replace(
+            'default: "yes"\n    values:\n      "yes": a GED is accepted',
+            'default: "no"\n    values:\n      "yes": a GED is accepted',
+            1,
+        ),
+        encoding="utf-8",
+    )
+    assert policies.read_text(encoding="utf-8") != text
+    cohort = tmp_path / "cohort.jsonl"
+    write(cohort, 120, seed=5)
+    out = tmp_path / "changed.csv"
+    result = run("diff", RULES, new, "--cohort", cohort, "--out", out)
+    assert result.exit_code == 1, result.output
+    assert "The default reading of an open question changes (ged_accepted_ahima: yes -> no)" in (
+        result.stdout
+    )
+    with out.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows and {r["check"] for r in rows} <= {"CCS-exam", "CCS-P-exam"}
+    old_book, new_book = load_rulebook(str(RULES)), load_rulebook(str(new))
+    for row in rows[:5]:  # each is a GED holder whom check answers so under each default
+        profile = next(r.profile for r in read_cohort(cohort) if str(r.number) == row["row"])
+        assert profile.data["education"]["highest_level"] == "ged"
+        for book, value, status in (
+            (old_book, "yes", "old_status"),
+            (new_book, "no", "new_status"),
+        ):
+            report = check_profile(
+                profile, [row["check"]], None, {"ged_accepted_ahima": value}, book
+            )
+            assert report.results[0].status == row[status]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
