@@ -1139,6 +1139,8 @@ def _cycle(
 ) -> dict[str, Any]:
     sums = list(params["sums"])
     own_name = params["own_sum"]["name"] if params.get("own_sum") else None
+    # the same sums of the CEUs reported for the credential itself: sum name -> its own name
+    own_each = params["own_sum"].get("each", {}) if params.get("own_sum") else {}
     count = params.get("count_dates")
     flags = params.get("flags", {})
     date_flags = params.get("date_flags", {})
@@ -1151,6 +1153,7 @@ def _cycle(
             **({"window_opens": None} if window else {}),
             **dict.fromkeys(sums, 0),
             **({own_name: 0} if own_name else {}),
+            **dict.fromkeys(own_each.values(), 0),
             "standing_if_unmet": None,
             **({"next_words": ""} if params.get("next_words") else {}),
             **({count["name"]: 0} if count else {}),
@@ -1205,6 +1208,13 @@ def _cycle(
         **opens,
         **dict(zip(sums, pooled.between(start, upto), strict=True)),
         **({own_name: own.between(start, upto)[0]} if own_name else {}),
+        **dict(
+            zip(
+                own_each.values(),
+                (own.between(start, upto)[sums.index(name)] for name in own_each),
+                strict=True,
+            )
+        ),
         **({count["name"]: bisect_right(dates, upto) - bisect_left(dates, start)} if count else {}),
         **{name: bool(cycle.get(spec["field"])) for name, spec in flags.items()},
         **{name: _date_flag(spec, start, end) for name, spec in date_flags.items()},
@@ -1315,6 +1325,15 @@ def _cycles_paths(name: str, params: Mapping[str, Any]) -> list[tuple[str, str |
         if params.get("own_sum"):
             own = params["own_sum"]
             out.append((f"{base}.{own['name']}", own.get("text"), number))
+            out += [
+                (
+                    f"{base}.{own_name}",
+                    f"{params['sums'][sum_name].get('text', sum_name)}, of those reported for"
+                    " this credential itself",
+                    number,
+                )
+                for sum_name, own_name in own.get("each", {}).items()
+            ]
         if params.get("count_dates"):
             count = params["count_dates"]
             out.append((f"{base}.{count['name']}", count.get("text"), "integer"))
