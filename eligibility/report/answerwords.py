@@ -32,6 +32,7 @@ from eligibility.inputs.formatversion import in_sentence
 from eligibility.inputs.questions import Group, sections
 from eligibility.report.explain import (
     MISSING,
+    SOON_DAYS,
     Action,
     _actions,
     _dated,
@@ -123,9 +124,6 @@ def _tree(node: Node, lacking: Mapping[str, NodeResult]) -> NodeResult:
         for child, held in zip(node.children, holds, strict=True)
     )
     return NodeResult(node, combined(node.kind, (c.status for c in children)), children)
-
-
-SOON_DAYS = 31  # an eligible-by day this close is the first way forward, before any other
 
 
 def next_step(

@@ -151,6 +151,12 @@ def explain(result: CheckResult, policies: Mapping[str, Policy]) -> Explanation:
         actions = _dated(actions, result.eligible_by, pathways, policies, body)
     if not standing_steps:
         actions = _waited(actions, pathways, policies, body)
+    soon = _soon(result)
+    if soon is not None and not standing_steps:
+        # met within days by time alone (and a letter re-issued then): its way comes before a
+        # course or Practicode, as a cohort's next step puts it (the closest pathway is still
+        # the one lacking least)
+        actions = tuple(sorted(actions, key=lambda action: action.completes != (soon,)))
     by = eligible_sentence(result.eligible_by, root.node.kind == "any")
     headline = HEADLINES[result.status]
     if result.status == NOT_MET and check.kind in KEEPING_KINDS:
@@ -216,6 +222,18 @@ def _unknown_as_not_met(result: NodeResult, not_met: set[str]) -> str:
     if status == NOT_MET:
         not_met.add(result.node.id)
     return status
+
+
+SOON_DAYS = 31  # an eligible-by day this close is the first way forward, before any other
+
+
+def _soon(result: CheckResult) -> str | None:
+    """The id of the pathway time alone meets within :data:`SOON_DAYS` of the date (its gaps
+    closing without anything to take now), when there is one."""
+    eligible = result.eligible_by
+    if eligible is None or eligible.now or result.status != NOT_MET:
+        return None
+    return eligible.pathway.id if (eligible.day - result.as_of).days <= SOON_DAYS else None
 
 
 def _not_met_ids(root: NodeResult) -> frozenset[str]:
