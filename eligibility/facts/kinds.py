@@ -1357,7 +1357,18 @@ def _cycles_paths(name: str, params: Mapping[str, Any]) -> list[tuple[str, str |
                 )
         for flags in (params.get("flags", {}), params.get("date_flags", {})):
             out += [(f"{base}.{flag}", spec.get("text"), "boolean") for flag, spec in flags.items()]
-    return out
+    # the last cycle is not known when the profile leaves it out (_cycle_left_out): its values
+    # are null then, but for what is said of it in words
+    return [
+        (path, text, _or_null(kind))
+        if ".last." in path and kind in ("boolean", "number", "integer")
+        else (path, text, kind)
+        for path, text, kind in out
+    ]
+
+
+def _or_null(kind: Any) -> list[str]:
+    return [kind, "null"]
 
 
 def _cycles_left_out(
