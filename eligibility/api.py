@@ -198,10 +198,7 @@ def _check_reads(check: Check) -> Iterator[str]:
     for compiled in (check.applies_logic, check.standing_not_met):
         if compiled is not None:
             yield from compiled.reads
-    nodes = [check.requires, *((check.recommends,) if check.recommends else ())]
-    while nodes:
-        node = nodes.pop()
-        nodes.extend(node.children)
+    for node in (*check.requires.walk(), *(check.recommends.walk() if check.recommends else ())):
         for compiled in (node.logic, node.fix_when, node.assumes_unless):
             if compiled is not None:
                 yield from compiled.reads

@@ -1199,6 +1199,7 @@ def _cycle(
         if params.get("next_words")
         else {}
     )
+    own_sums = own.between(start, upto)  # the CEUs reported for the credential itself
     return {
         "exists": True,
         "standing_if_unmet": standing,
@@ -1207,14 +1208,8 @@ def _cycle(
         "end": cycle["end"],
         **opens,
         **dict(zip(sums, pooled.between(start, upto), strict=True)),
-        **({own_name: own.between(start, upto)[0]} if own_name else {}),
-        **dict(
-            zip(
-                own_each.values(),
-                (own.between(start, upto)[sums.index(name)] for name in own_each),
-                strict=True,
-            )
-        ),
+        **({own_name: own_sums[0]} if own_name else {}),
+        **{own: own_sums[sums.index(name)] for name, own in own_each.items()},
         **({count["name"]: bisect_right(dates, upto) - bisect_left(dates, start)} if count else {}),
         **{name: bool(cycle.get(spec["field"])) for name, spec in flags.items()},
         **{name: _date_flag(spec, start, end) for name, spec in date_flags.items()},
