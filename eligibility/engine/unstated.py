@@ -118,19 +118,47 @@ class _Lines:
         everyone = {-1, *range(len(others))}
         # another reading gives a line of its own (10 CEUs not submitted in time, not 4)
         contested = any(-1 not in set().union(*texts.values()) for texts in giving.values())
+        remarks = self._remarks(giving, everyone, deciding, contested)
         details = []
         for plain, texts in giving.items():
             held = set().union(*texts.values())
             if held == everyone:  # as it is when every reading words it alike (a day it
                 # names may be another date's), else with the dates as written
-                details.append(next(iter(texts)) if len(texts) == 1 else plain)
-                continue
-            said = self._said(
-                next(iter(texts)), len(texts) > 1, held, everyone - held, deciding, contested
-            )
+                said: str | None = next(iter(texts)) if len(texts) == 1 else plain
+            else:
+                said = self._said(
+                    next(iter(texts)), len(texts) > 1, held, everyone - held, deciding, contested
+                )
             if said is not None:
-                details.append(said)
+                details.append("; ".join((said, *remarks.get(plain, ()))))
         return replace(node, details=tuple(details))
+
+    def _remarks(
+        self,
+        giving: dict[str, dict[str, set[int]]],
+        everyone: set[int],
+        deciding: Sequence[Unknown],
+        contested: bool,
+    ) -> dict[str, list[str]]:
+        """The lines other readings give that are a line of the profile's own with a remark
+        added ("...: inactive (an extension was bought: check its terms with AHIMA)"), taken
+        out of ``giving`` and returned as the remark said with what it rests on, under that
+        line: a second copy of the whole line would read as a second consequence."""
+        own = [plain for plain, texts in giving.items() if -1 in set().union(*texts.values())]
+        remarks: dict[str, list[str]] = {}
+        for plain in list(giving):
+            held = set().union(*giving[plain].values())
+            if -1 in held:
+                continue
+            for base in own:
+                remark = _REMARK.fullmatch(plain[len(base) :]) if plain.startswith(base) else None
+                if remark is not None:
+                    worded = len(giving.pop(plain)) > 1
+                    said = self._said(remark[1], worded, held, everyone - held, deciding, contested)
+                    if said is not None:
+                        remarks.setdefault(base, []).append(said)
+                    break
+        return remarks
 
     def _said(
         self,
@@ -188,6 +216,8 @@ class _Lines:
         )
 
 
+# a remark a reading adds at the end of a line: " (an extension was bought: ...)"
+_REMARK = re.compile(r" \((.+)\)")
 # the days a value left out is tried at that no one has: a line naming one is not said
 _SENTINELS = re.compile(rf"(?<![\d-])({EARLIEST.isoformat()}|{LATEST.isoformat()})(?![\d-])")
 
