@@ -332,7 +332,8 @@ def _assumption_lines(result: NodeResult) -> list[str]:
     texts = dict.fromkeys(r.node.assumes for r in resting(result))
     if not texts:
         return []
-    return ["", "  This rests on an assumption the sources do not confirm:"] + [
+    heading = "an assumption" if len(texts) == 1 else "assumptions"
+    return ["", f"  This rests on {heading} the sources do not confirm:"] + [
         f"    - {text}" for text in texts
     ]
 
