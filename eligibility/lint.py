@@ -174,11 +174,13 @@ def _facts(
 
 
 def _attempt(problems: list[Problem], code: str, step: Callable[[], Any]) -> Any:
-    """``step()``; None after adding the :class:`InputError` it raised to ``problems``."""
+    """``step()``; None after adding the :class:`InputError` it raised to ``problems``, each
+    of its problems apart (a file's schema errors come as one, and the one a misspelt field
+    stands behind, "did you mean 'logic'?", must not be hidden behind "and 1 more")."""
     try:
         return step()
     except InputError as error:
-        problems.append(from_error(error, code))
+        problems.extend(from_error(each, code) for each in error.each)
         return None
 
 

@@ -1069,3 +1069,19 @@ def test_what_a_change_rewrote_is_told_at_the_change_and_not_at_what_it_copied(t
             "- {id: extra-child, text: Extra, logic: {var: training.nonsense}}",
         )
     ]
+
+
+def test_a_misspelt_field_is_told_with_its_suggestion_not_counted_behind_another(tmp_path):
+    """A condition whose 'logic' was written 'logik' broke two schema rules: lint showed the
+    first ("gives none of: all, any, logic (and 1 more problem)") and hid the one that says
+    what to do."""
+    directory = copy_of_rules(tmp_path)
+    edit(
+        directory,
+        "ahima/cca.yaml",
+        "logic: {var: education.hs_or_equivalent}",
+        "logik: {var: education.hs_or_equivalent}",
+    )
+    found = [p for p in lint_rules(str(directory)).problems if p.file.endswith("cca.yaml")]
+    assert any("did you mean 'logic'?" in p.message for p in found)
+    assert not any("more problem" in p.message for p in found)
