@@ -1080,11 +1080,13 @@ class _Logic:
         """An iterator is bounded: over a list written in the rule or a fact that is a list, and
         with no iterator inside it (so its cost grows no faster than the profile)."""
         over = items[0] if items else None
+        # a fact of a type not known (the fact files could not be read, or it is not a fact,
+        # which is told apart) is given the benefit of the doubt
         plain_fact = (
             isinstance(over, dict)
             and set(over) == {"var"}
             and isinstance(over["var"], str)
-            and "array" in (_schema_types(self._entry_of(over["var"]) or {}) or ())
+            and "array" in (_schema_types(self._entry_of(over["var"]) or {}) or {"array"})
         )
         if not (isinstance(over, list) or plain_fact):
             self.found.add(

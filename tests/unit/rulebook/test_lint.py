@@ -483,6 +483,15 @@ def test_a_broken_reference_file_is_reported_and_the_rule_files_still_checked(tm
     assert ("cca.yaml", "not-a-condition") in codes
 
 
+def test_a_broken_fact_file_is_told_there_and_not_in_the_rule_files_that_read_it(tmp_path):
+    """With a fact file unreadable, what a fact holds is not known: rule files that iterate
+    over a list fact were told they go "over something worked out as it runs"."""
+    directory = copy_of_rules(tmp_path)
+    edit(directory, "facts.yaml", "      consequence: >-\n", "      consequenze: >-\n")
+    errors = [p for p in lint_rules(str(directory)).problems if p.level == ERROR]
+    assert errors and {Path(p.file).name for p in errors} == {"facts.yaml"}
+
+
 # --- other checks --------------------------------------------------------------------------
 
 
