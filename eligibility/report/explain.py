@@ -445,7 +445,7 @@ def _dated(
     if pathway is None or eligible.now:
         return actions
     day = eligible.day.isoformat()
-    waiting = _waiting(lacking_leaves(pathway), policies, body)
+    waiting = _waiting(pathway, policies, body)
     dated = []
     for action in actions:
         # a way that also completes another pathway is one a step taken today may finish (a
@@ -475,7 +475,7 @@ def _waited(
         pathway = by_id.get(action.completes[0]) if len(action.completes) == 1 else None
         lacking = lacking_leaves(pathway) if pathway is not None else []
         days = [leaf.reached_on for leaf in lacking if leaf.reached_on is not None]
-        waiting = _waiting(lacking, policies, body)
+        waiting = _waiting(pathway, policies, body) if pathway is not None else set()
         if days and waiting & set(action.steps):
             steps = _dated_steps(action.steps, waiting, max(days).isoformat())
             action = Action(_in_order(steps), action.completes, action.if_given, action.if_answered)
@@ -484,14 +484,24 @@ def _waited(
 
 
 def _waiting(
-    lacking: Sequence[NodeResult], policies: Mapping[str, Policy] | None, body: str | None
+    pathway: NodeResult, policies: Mapping[str, Policy] | None, body: str | None
 ) -> set[str]:
-    """The steps of the ``lacking`` conditions that close only with time and have no day of
-    their own: a letter asked for today vouches only for the months worked by today."""
+    """The steps of the pathway's lacking conditions that close only with time and have no
+    day of their own: a letter asked for today vouches only for the months worked by today.
+    Not one whose ``now_when_met`` conditions are all met (or not shown, which a condition
+    that cannot fail is): the months worked are there and letters can be had for them, so a
+    letter asked for today (for a past job too) meets it."""
+    unmet = {leaf.node.id for leaf in pathway.leaves() if leaf.status != MET}
     return {
         step(leaf, policies, body)
-        for leaf in lacking
-        if leaf.status == NOT_MET and leaf.node.closes_with_time and leaf.reached_on is None
+        for leaf in lacking_leaves(pathway)
+        if leaf.status == NOT_MET
+        and leaf.node.closes_with_time
+        and leaf.reached_on is None
+        and not (
+            leaf.node.closes_with_time.now_when_met
+            and unmet.isdisjoint(leaf.node.closes_with_time.now_when_met)
+        )
     }
 
 

@@ -556,6 +556,18 @@ class _Version:
                     "name a condition of the check's requires by its id",
                     closest(cid, {str(c) for c in required}),
                 )
+        for node, here in _conditions(check.get("requires", {}), [*where, "requires"]):
+            now_when_met = (node.get("closes_with_time") or {}).get("now_when_met", ())
+            for k, cid in enumerate(now_when_met):
+                if cid not in required:
+                    self.found.add(
+                        ERROR,
+                        "unknown-condition",
+                        [*here, "closes_with_time", "now_when_met", k],
+                        f"names {cid!r}, but the check requires no condition {cid!r}",
+                        "name a condition of the same pathway by its id",
+                        closest(cid, {str(c) for c in required}),
+                    )
         applies = check.get("applies_when")
         if applies:
             self._logic(applies["logic"], [*where, "applies_when", "logic"], "condition")

@@ -75,6 +75,9 @@ class TimeAssumption:
 
     assuming: str
     redate: tuple[tuple[str, str, str], ...] = ()
+    # conditions of the same pathway which, met, make the fix asked for today meet this one
+    # now: the months worked are there and letters can still be had for them (past jobs too)
+    now_when_met: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -1491,6 +1494,7 @@ def _time_assumption(raw: Mapping[str, Any] | None) -> TimeAssumption | None:
     return TimeAssumption(
         raw["assuming"],
         tuple((r["records"], r["field"], r["when"]) for r in raw.get("redate", ())),
+        tuple(raw.get("now_when_met", ())),
     )
 
 

@@ -221,6 +221,21 @@ MISTAKES = [
         "last-period",
     ),
     Mistake(
+        "now-when-met-names-no-condition",
+        lambda d: edit(
+            d,
+            "aapc/cpc-coc.yaml",
+            "now_when_met: [option-1-experience, option-1-can-document]",
+            "now_when_met: [option-1-experiense, option-1-can-document]",
+        ),
+        "aapc/cpc-coc.yaml",
+        "unknown-condition",
+        "names 'option-1-experiense', but the check requires no condition 'option-1-experiense'",
+        "option-1-experiense",
+        "name a condition of the same pathway by its id",
+        "option-1-experience",
+    ),
+    Mistake(
         "because-placeholder-outside-its-sentence",
         lambda d: edit(
             d,
