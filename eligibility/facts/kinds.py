@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
-from itertools import combinations, product
+from itertools import chain, combinations, product
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -67,8 +67,9 @@ Expression = tuple[str, str, Any, tuple[str | int, ...]]
 class Named:
     """A name a kind's parameter gives, for ``eligibility lint`` (eligibility/rulebook/factcheck.py) to
     check: a profile ``section`` (``one-record`` for one holding a single record), a ``field``
-    of the records of section ``of``, a ``credential`` id, a ``body``, a ``standing``, or a
-    ``policy`` (``values``: the policy values the table at ``table`` gives something for)."""
+    of the records of section ``of``, a ``credential`` id, a ``body``, a ``standing``, a ``sum``
+    (``values``: the sums there are), or a ``policy`` (``values``: the policy values the table at
+    ``table`` gives something for)."""
 
     path: tuple[str | int, ...]  # where it is in the kind's parameters
     what: str
@@ -809,6 +810,16 @@ def _cycles_names(params: Mapping[str, Any]) -> list[Named]:
     if count:
         out.append(Named(("count_dates", "records"), "section", count["records"]))
         out.append(Named(("count_dates", "date"), "field", count["date"], count["records"]))
+        earns = count.get("ceus")
+        if earns:
+            out.append(
+                Named(("count_dates", "ceus", "field"), "field", earns["field"], count["records"])
+            )
+            out.append(Named(("count_dates", "ceus", "body"), "body", earns["body"]))
+            out += [
+                Named(("count_dates", "ceus", "sums", k), "sum", name, values=tuple(params["sums"]))
+                for k, name in enumerate(earns["sums"])
+            ]
     out += [
         Named(("flags", name, "field"), "field", spec["field"], "credentials.recert_cycles")
         for name, spec in params.get("flags", {}).items()
@@ -877,23 +888,55 @@ def _cycles(ctx: Context, definition: Definition) -> dict[str, Any]:
             target = registry.normalise(ceu["applied_to_credential_id"])[0]
             reported.setdefault(target, []).append((ceu, results))
 
-    def ledger(rows: Iterable[tuple[Mapping[str, Any], list[Any]]]) -> Ledger:
+    count = params.get("count_dates")
+    counted_records = ctx.profile.get(count["records"], []) if count else []
+    dates = [parse(r[count["date"]]) for r in counted_records] if count else []
+    # the CEUs the counted records earn themselves (a self-review listed apart: AHIMA-RC-3's 5
+    # CEUs toward the 20), for the one body whose they are, in the sums named
+    earns = count.get("ceus") if count else None
+    earned = (
+        [
+            (day, record, record.get(earns["field"], earns["default"]))
+            for day, record in zip(dates, counted_records, strict=True)
+        ]
+        if earns
+        else []
+    )
+    into = [name in earns["sums"] for name in sums] if earns else []
+
+    def ledger(
+        rows: Iterable[tuple[Mapping[str, Any], list[Any]]],
+        also: Iterable[tuple[date, Mapping[str, Any], float]] = (),
+    ) -> Ledger:
         return Ledger(
-            (
+            chain(
                 (
-                    parse(ceu["completion_date"]),
-                    ceu["ceus"],
-                    [slot is None or _truthy(results[slot.index]) for slot in wheres],
-                )
-                for ceu, results in rows
+                    (
+                        parse(ceu["completion_date"]),
+                        ceu["ceus"],
+                        [slot is None or _truthy(results[slot.index]) for slot in wheres],
+                    )
+                    for ceu, results in rows
+                ),
+                ((day, value, into) for day, _, value in also),
             ),
             len(sums),
         )
 
-    count = params.get("count_dates")
-    dates = (
-        [parse(r[count["date"]]) for r in ctx.profile.get(count["records"], [])] if count else []
-    )
+    def earned_by(body: str, credential: str | None = None) -> list:
+        """The counted records' own CEUs in ``body``'s pool (or reported for ``credential``)."""
+        if not earns or body != earns["body"]:
+            return []
+        return [
+            row
+            for row in earned
+            if credential is None
+            or (
+                row[1].get("credential_id")
+                and registry.normalise(row[1]["credential_id"])[0] == credential
+            )
+        ]
+
     counted_ceus = definition.slots.get("count.ceus")  # CEU records the count counts too
     pools: dict[str, tuple[Ledger, list[date]]] = {}
 
@@ -912,7 +955,7 @@ def _cycles(ctx: Context, definition: Definition) -> dict[str, Any]:
                 for ceu, results in rows
                 if counted_ceus is not None and _truthy(results[counted_ceus.index])
             ]
-            pools[body] = (ledger(rows), sorted(dates + named))
+            pools[body] = (ledger(rows, earned_by(body)), sorted(dates + named))
         return pools[body]
 
     body_spec = params.get("body_credentials")
@@ -938,7 +981,11 @@ def _cycles(ctx: Context, definition: Definition) -> dict[str, Any]:
         body = record.get("issuing_body") or registry.body_of(record["id"])
         pooled, counted = pool(body)
         cid = registry.normalise(record["id"])[0]
-        own = ledger(reported.get(cid, ()) if registry.body_of(cid) == body else ())
+        own = (
+            ledger(reported.get(cid, ()), earned_by(body, cid))
+            if registry.body_of(cid) == body
+            else ledger(())
+        )
         done = [c for c in cycles if parse(c["end"]) < ctx.as_of]
         entry = _reported_status(ctx, params, record)
         # a credential its body reports retired, expired, lapsed or revoked has no cycle running,

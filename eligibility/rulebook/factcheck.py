@@ -231,6 +231,15 @@ class _Definition:
                 )
         elif named.what == "standing":
             _standing(found, name, where)
+        elif named.what == "sum" and named.values is not None and name not in named.values:
+            found.add(
+                ERROR,
+                "unknown-value",
+                where,
+                f"unknown sum {name!r}: the cycles' sums are {', '.join(named.values)}",
+                "name one of the sums given under sums",
+                closest(name, named.values),
+            )
         elif named.what == "policy" and self.policy(name, where, "unknown policy"):
             self._policy_table(named, where)
 

@@ -65,6 +65,16 @@ MISTAKES = [
         "completion_date",
     ),
     Mistake(
+        "misspelt-sum-a-count-earns-toward",
+        lambda d: edit(d, SHARED, "sums: [ceus, hiim, ahima_sourced]}", "sums: [ceus, hiims]}"),
+        SHARED,
+        "unknown-value",
+        "unknown sum 'hiims'",
+        "hiims",
+        "name one of the sums given under sums",
+        "hiim",
+    ),
+    Mistake(
         "misspelt-section",
         lambda d: edit(d, PAHCS, "records: memberships", "records: membership"),
         PAHCS,
