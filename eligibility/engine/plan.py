@@ -1360,7 +1360,7 @@ class _Context:
         """One check's result on the run (``variants``: codes under other policy values)."""
         as_of = self.plan.as_of
         if check.check is None:
-            why = self.book.retirement(check.check_id, as_of)  # a pinned version is never None
+            why = self.book.none_in_force(check.check_id, as_of)  # a pinned version never is
             return CheckResult(None, check.check_id, None, as_of, NO_RULES, note=why)
         assert check.version is not None
         if not run.applicable[check.index]:

@@ -431,6 +431,21 @@ class RuleBook:
         in_force.sort(key=lambda v: not v.preferred)
         return Selection(check_id, in_force[0], tuple(in_force[1:]))
 
+    def none_in_force(self, check_id: str, day: date) -> str | None:
+        """Why ``check_id`` has no rules on ``day``, in words: its credential retired before it
+        (:meth:`retirement`), or a day before the earliest rules the sources give."""
+        retired = self.retirement(check_id, day)
+        if retired:
+            return retired
+        starts = [v.valid_from for v in self._versions_of(check_id) if v.valid_from is not None]
+        if len(starts) < len(self._versions_of(check_id)) or not starts or day >= min(starts):
+            return None
+        body = self._index.by_check[check_id.upper()][0].body
+        return (
+            f"No version of these rules is in force on {day}: the earliest here begins on"
+            f" {min(starts)}. For an earlier day, ask {body} what it asked then."
+        )
+
     def retirement(self, check_id: str, day: date) -> str | None:
         """Why ``check_id`` has no rules on ``day``, in words, when its credential is retired
         (the registry's ``retired``) before it and the check is one of getting the credential;
