@@ -75,7 +75,7 @@ from eligibility.rulebook.rules import RuleBook
 CSV_FIELDS = (
     "row", "where", "candidate_id", "name", "check", "status", "standing",
     "failed", "unknown", "ambiguous", "shortfall", "closest", "next_step", "eligible_by",
-    "rule_version", "error", "assumed", "review",
+    "as_of", "rule_version", "error", "assumed", "review",
 )  # fmt: skip
 BOM = "\ufeff"  # --excel: tells a spreadsheet the CSV is UTF-8 (else "José" shows garbled)
 CHUNK = 256  # rows a worker process checks at a time
@@ -513,7 +513,7 @@ class CohortChecker:
         cause = message  # rows alike (the same problems in the same columns) are one group
         tally.error(row.number, row.where, message, cause, row.who[1] or row.who[0])
         lines = (
-            csv_line([row.number, row.where, *row.who, "", "error", *[""] * 9, message, "", ""])
+            csv_line([row.number, row.where, *row.who, "", "error", *[""] * 10, message, "", ""])
             if self.csv
             else ""
         )
@@ -574,7 +574,7 @@ class CohortChecker:
         steps: tuple[str, ...] = (),
     ) -> str:
         """check, status, standing, the conditions that decide the answer (failed, unknown,
-        ambiguous), shortfall, closest, next_step, eligible_by, rule_version and the empty
+        ambiguous), shortfall, closest, next_step, eligible_by, as_of, rule_version and the empty
         error; the check as labelled in the summary (``ID@VERSION`` when pinned). Made once
         per outcome (students share them): the caller remembers it. ``steps``: the standing's
         own ways forward, when it has any (``Assessment.steps``)."""
@@ -607,6 +607,7 @@ class CohortChecker:
                 shortfall,
                 *self._closest_and_next(plan, check, status, steps, outcome),
                 eligible_by.isoformat() if eligible_by else "",
+                plan.as_of.isoformat(),
                 version,
                 "",
             ],

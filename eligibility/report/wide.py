@@ -1,6 +1,6 @@
-"""The wide CSV (``batch --wide``): one row per student, four columns per check (its status,
-closest pathway, next step and eligible-by date), read from the long CSV (``report/sheets.py``)
-so that the two agree on every student and check. A check's columns are headed by its title in
+"""The wide CSV (``batch --wide``): one row per student, its evaluation date, four columns per
+check (its status, closest pathway, next step and eligible-by date), read from the long CSV
+(``report/sheets.py``) so that the two agree on every student and check. A check's columns are headed by its title in
 words (``report/words.py``: "CPC: sitting the exam — status"), as the workbook's sheets are;
 its id stays in the long CSV's ``check`` column."""
 
@@ -16,6 +16,7 @@ PARTS = ("status", "closest pathway", "next step", "eligible by")  # per check, 
 SOURCE = ("status", "closest", "next_step", "eligible_by")  # the long CSV's columns for them
 NOT_APPLICABLE = "not_applicable"  # a check the long CSV leaves out for the student
 WHO = ("row", "where", "candidate_id", "name")  # as the long CSV names them, to join the two
+AS_OF = "as_of"  # the student's evaluation date, as the long CSV gives it on each of its rows
 
 
 def column(title: str, part: str) -> str:
@@ -24,11 +25,16 @@ def column(title: str, part: str) -> str:
 
 
 def header(checks: Sequence[str], book: RuleBook | None = None) -> list[str]:
-    """The wide CSV's columns: who, then each check's four, headed by the check's title (with
-    the rule ``book``; else its id), then the error of an error row. Headings stay unique
-    whatever the titles: a repeated one gets a number."""
+    """The wide CSV's columns: who, the evaluation date, then each check's four, headed by the
+    check's title (with the rule ``book``; else its id), then the error of an error row.
+    Headings stay unique whatever the titles: a repeated one gets a number."""
     said = check_titles(book, checks) if book is not None else {}
-    names = [*WHO, *(column(said.get(c, c), part) for c in checks for part in PARTS), "error"]
+    names = [
+        *WHO,
+        AS_OF,
+        *(column(said.get(c, c), part) for c in checks for part in PARTS),
+        "error",
+    ]
     seen: dict[str, int] = {}
     unique = []
     for name in names:
@@ -40,7 +46,8 @@ def header(checks: Sequence[str], book: RuleBook | None = None) -> list[str]:
 def row(student: Student, checks: Sequence[str]) -> list[str]:
     """A student's row: an error row says "error" under each check's status."""
     by_check = {answer["check"]: answer for answer in student.answers}
-    cells = [student.row, student.where, student.candidate_id, student.name]
+    as_of = student.answers[0][AS_OF] if student.answers else ""
+    cells = [student.row, student.where, student.candidate_id, student.name, as_of]
     for check in checks:
         answer = by_check.get(check)
         if student.error:

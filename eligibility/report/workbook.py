@@ -30,7 +30,7 @@ from eligibility.rulebook.rules import RuleBook
 COLUMNS = (
     ("row", "Row"), ("candidate_id", "Candidate id"), ("name", "Name"), ("status", "Answer"),
     ("standing", "Standing"), ("closest", "Closest pathway"), ("next_step", "Next step"),
-    ("eligible_by", "Eligible by"), ("shortfall", "What is missing"),
+    ("eligible_by", "Eligible by"), ("shortfall", "What is missing"), ("as_of", "As of"),
     ("rule_version", "Rules"), ("assumed", "Assumed"), ("review", "To review"),
     ("where", "Where in the export"),
 )  # fmt: skip

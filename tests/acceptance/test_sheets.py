@@ -7,6 +7,7 @@ import csv
 import json
 import re
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -431,3 +432,20 @@ def test_a_letter_says_each_missing_thing_once_under_a_one_line_verdict(tmp_path
         assert re.search(r"<strong>(\d+ checks? met; |No check is met yet|Every check)", text)
         assert "will confirm the answer" not in text
         assert text.index("not an official determination") < text.index("<h2")
+
+
+def test_each_row_says_the_day_its_answer_is_for(tmp_path) -> None:
+    """A student's own evaluation date (``as_of`` in the export) answers that student; the
+    others are answered for the run's day. The CSV reports said neither."""
+    cohort = _cohort(tmp_path, count=3)
+    lines = cohort.read_text(encoding="utf-8").splitlines()
+    dated = [json.loads(line) for line in lines]
+    for data in dated:
+        data.pop("as_of", None)
+    dated[1]["as_of"] = "2025-06-01"
+    cohort.write_text("\n".join(json.dumps(d) for d in dated) + "\n", encoding="utf-8")
+    out, wide = tmp_path / "report.csv", tmp_path / "wide.csv"
+    _batch(str(cohort), "--out", str(out), "--wide", str(wide), "--cert", "CPC-exam")
+    today = date.today().isoformat()
+    assert [r["as_of"] for r in _rows(out)] == [today, "2025-06-01", today]
+    assert [r["as_of"] for r in _rows(wide)] == [today, "2025-06-01", today]

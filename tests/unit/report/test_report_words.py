@@ -251,7 +251,16 @@ def test_the_workbook_says_what_to_review_and_what_was_assumed_in_words(tmp_path
 
     policy = rulebook.policies["aapc_borderline_roles"]
     answer = dict.fromkeys(
-        ("failed", "unknown", "ambiguous", "shortfall", "closest", "next_step", "eligible_by"),
+        (
+            "failed",
+            "unknown",
+            "ambiguous",
+            "shortfall",
+            "closest",
+            "next_step",
+            "eligible_by",
+            "as_of",
+        ),
         "",
     )
     answer |= {
