@@ -281,7 +281,7 @@ def left_behind(rule_file: RuleFile) -> list[Problem]:
             if "condition" in change and "logic" in change
             for name in named_checks(change)
         }
-        behind: dict[tuple[str, str], tuple[int, dict[str, None], dict[str, None]]] = {}
+        behind: dict[tuple[str, str, str], tuple[int, dict[str, None], dict[str, None]]] = {}
         for ci, change in enumerate(changes):
             if "condition" not in change or "logic" not in change:
                 continue
@@ -304,25 +304,34 @@ def left_behind(rule_file: RuleFile) -> list[Problem]:
                     if "logic" in other
                 ]
                 for sibling in others:
-                    if sibling is node or (name, sibling.get("id")) in moved:
-                        continue
                     now = find_condition(new_check, sibling.get("id", ""))
-                    kept = old & set(_numbers_in(now[1].get("logic"))) - {0, 1} if now else set()
-                    if kept and node.get("unit") and sibling.get("unit") == node.get("unit"):
-                        said = ", ".join(_number(n) for n in sorted(kept))
-                        _, conditions, checks = behind.setdefault(
-                            (sibling["id"], said), (ci, {}, {})
-                        )
-                        conditions[change["condition"]] = checks[name] = None
-        for (sibling_id, said), (ci, conditions, checks) in behind.items():
+                    same_unit = node.get("unit") and sibling.get("unit") == node.get("unit")
+                    if now is None or not (same_unit or sibling is node):
+                        continue
+                    # its logic (unless changed too), and the threshold under which its answer
+                    # rests on no assumption (``assumes: unless``), which is easily forgotten
+                    logic = now[1].get("logic")
+                    if sibling is node or (name, sibling.get("id")) in moved:
+                        logic = None
+                    unless = (now[1].get("assumes") or {}).get("unless")
+                    for part, read in (("logic", logic), ("unless", unless)):
+                        kept = old & set(_numbers_in(read)) - {0, 1}
+                        if kept:
+                            said = ", ".join(_number(n) for n in sorted(kept))
+                            key = (sibling["id"], part, said)
+                            _, conditions, checks = behind.setdefault(key, (ci, {}, {}))
+                            conditions[change["condition"]] = checks[name] = None
+        for (sibling_id, part, said), (ci, conditions, checks) in behind.items():
+            where = sibling_id if part == "logic" else f"the assumes (unless) of {sibling_id}"
             found.add(
                 WARNING,
                 "threshold-left-behind",
                 ["versions", vi, "changes", ci],
-                f"{sibling_id} still reads {said} in {' and '.join(checks)}, where"
+                f"{where} still reads {said} in {' and '.join(checks)}, where"
                 f" {' and '.join(conditions)} no longer do{'es' if len(conditions) == 1 else ''}",
-                f"change {sibling_id} too (its text and logic), or allow this warning if it"
-                " must keep the old number",
+                f"change {sibling_id} too ("
+                + ("its text and logic" if part == "logic" else "its assumes' unless")
+                + "), or allow this warning if it must keep the old number",
             )
     return found.problems()
 

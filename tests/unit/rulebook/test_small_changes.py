@@ -366,14 +366,23 @@ def test_lint_names_a_threshold_left_behind_beside_a_moved_one(tmp_path):
     found = [p for p in lint_rules(str(rules)).problems if p.code == "threshold-left-behind"]
     assert {(p.level, p.path) for p in found} == {("warning", "$.versions[1].changes[0]")}
     told = {p.message.split(" still")[0]: p for p in found}
-    assert set(told) == {"option-1-letters", "option-1-can-document"}
+    # the months coded in a hospital outpatient department under which the COC's "any
+    # setting" rests on no assumption are the same 24 (assumes: unless)
+    assert set(told) == {
+        "option-1-letters",
+        "option-1-can-document",
+        "the assumes (unless) of option-1-experience",
+    }
     problem = told["option-1-can-document"]
     assert "still reads 24 in {credential}-full, where option-1-experience" in problem.message
     assert "change option-1-can-document" in problem.fix
-    _edit(  # the other two moved as well: nothing is left behind
+    assert "its assumes' unless" in told["the assumes (unless) of option-1-experience"].fix
+    _edit(  # the others moved as well: nothing is left behind
         rules,
         '        logic: {">=": [{var: experience.aapc_months}, 18]}\n',
         '        logic: {">=": [{var: experience.aapc_months}, 18]}\n'
+        "        assumes: {<<: *any-setting-24, unless: "
+        '{">=": [{var: experience.aapc_outpatient_facility_months}, 18]}}\n'
         '      - check: "{credential}-full"\n'
         "        condition: option-1-letters\n"
         '        logic: {">=": [{var: experience.aapc_documented_months}, 18]}\n'
