@@ -214,6 +214,11 @@ def _impact_lines(impact: Impact, rules: RuleDiff) -> list[str]:
         ]
     if not impact.groups:
         lines.append("No student's answer changes.")
+        if rules.recommends_only:
+            lines.append(
+                "The rules changed only what the checks recommend, which never decides an"
+                " answer: what students are told beside their answers may change."
+            )
         compared = impact.as_of or impact.earliest  # some student was answered on that day
         later = [(d, ids) for d, ids in rules.starts if compared and d > compared]
         if later:  # a version begun after the date compared answers no one yet

@@ -18,7 +18,7 @@ import dataclasses
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -122,6 +122,8 @@ class RuleDiff:
     # the first days of the versions the new book adds, each with its ids: a cohort compared
     # before them shows no change, and whom they will affect is seen on that day
     starts: tuple[tuple[date, tuple[str, ...]], ...] = ()
+    # every difference is in what checks recommend, which never decides an answer's status
+    recommends_only: bool = False
 
     @property
     def same(self) -> bool:
@@ -153,7 +155,21 @@ def diff_rulebooks(old: RuleBook, new: RuleBook) -> RuleDiff:
         new.directory,
         tuple(entries),
         tuple((day, tuple(ids)) for day, ids in sorted(starts.items())),
+        bool(entries)
+        and all(entry.section == "Checks changed" for entry in entries)
+        and _requires_alike(old, new),
     )
+
+
+def _requires_alike(old: RuleBook, new: RuleBook) -> bool:
+    """Whether the checks of both books differ in nothing but their ``recommends``."""
+    before, after = _checks(old), _checks(new)
+    return all(
+        not compare_checks(replace(before[i][key][1], recommends=None), replace(c, recommends=None))
+        for i, versions in after.items()
+        for key, (_, c) in versions.items()
+        if i in before and key in before[i]
+    ) and all(before[i].keys() == after[i].keys() for i in after if i in before)
 
 
 # --- checks ------------------------------------------------------------------------------------

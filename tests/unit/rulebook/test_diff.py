@@ -211,6 +211,28 @@ def test_a_text_only_change_names_the_condition_and_changes_no_answer(tmp_path):
     assert "No student's answer changes." in result.stdout
 
 
+def test_a_change_to_recommendations_alone_says_it_changes_no_answer(tmp_path):
+    """A recommendation's threshold moved (CCA's 6 months to 9): no status can change, and
+    "No student's answer changes" alone read as if nothing students see would."""
+    new = copy_rules(tmp_path)
+    path = new / "ahima" / "cca.yaml"
+    text = path.read_text(encoding="utf-8")
+    months = '{">=": [{var: experience.ahima_months}, 6]}'
+    assert months in text
+    path.write_text(text.replace(months, months.replace("6", "9")), encoding="utf-8")
+    cohort = tmp_path / "cohort.jsonl"
+    write(cohort, 30, seed=5)
+    result = run("diff", RULES, new, "--cohort", cohort)
+    assert "rec-experience: threshold 6 -> 9 months" in result.stdout
+    assert "No student's answer changes." in result.stdout
+    assert "changed only what the checks recommend" in result.stdout
+    other = copy_rules(tmp_path / "other")  # a required condition changed as well
+    path = other / "ahima" / "cca.yaml"
+    text = path.read_text(encoding="utf-8").replace(months, months.replace("6", "9"))
+    path.write_text(text.replace("{var: education.hs_or_equivalent}", "true", 1), encoding="utf-8")
+    assert "changed only what" not in run("diff", RULES, other, "--cohort", cohort).stdout
+
+
 def test_a_standing_s_ways_forward_are_compared_in_words(tmp_path):
     result = diff_after_edit(
         tmp_path,
