@@ -35,7 +35,13 @@ from eligibility.engine.results import (
 from eligibility.errors import InputError, did_you_mean, place_of
 from eligibility.facts.registry import Registry
 from eligibility.inputs.formatversion import format_note
-from eligibility.inputs.profiles import Profile, load_profile, profile_from_data, read_text
+from eligibility.inputs.profiles import (
+    Profile,
+    load_profile,
+    profile_from_data,
+    read_text,
+    with_letter_days,
+)
 from eligibility.inputs.yamlio import line_of, parse_text
 from eligibility.report.render import json_document, json_report, text_report
 from eligibility.rulebook.rules import Check, Policy, RuleBook, load_rulebook
@@ -145,6 +151,7 @@ def check_profile(
     (``reached_on``). A summary of every check shows none of them, and they cost half its time.
     """
     book = rulebook or load_rulebook()
+    profile = with_letter_days(profile)
     as_of = resolve_as_of(profile, as_of)
     explicit = dict(policies or {})
     selectors = list(selectors)

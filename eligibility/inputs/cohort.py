@@ -35,6 +35,7 @@ from eligibility.inputs.profiles import (
     profile_from_data,
     profile_from_text,
     read_text,
+    with_letter_days,
 )
 from eligibility.inputs.validation import schema, validate
 from eligibility.inputs.yamlio import locator, parse_text
@@ -452,7 +453,8 @@ def parse_item(item: Item, as_of: date | None = None) -> Row:
     ``as_of``: the batch's evaluation date (``--as-of``), which a CSV row's letter is dated by
     when the row gives no date of its own."""
     try:
-        return _parse_item(item, as_of)
+        row = _parse_item(item, as_of)
+        return replace(row, profile=with_letter_days(row.profile)) if row.profile else row
     except Exception as error:  # a bug must cost one row, not the cohort
         return Row(item.number, item.where, None, fault(item.where, error))
 

@@ -13,10 +13,11 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from eligibility.dates import span
+from eligibility.dates import is_imprecise, span
 from eligibility.errors import InputError, close_matches, listing
 from eligibility.inputs.formatversion import format_note
 from eligibility.inputs.jsontext import parse_json
@@ -107,6 +108,62 @@ def profile_from_upload(data: bytes, name: str) -> Profile:
     """A profile file received as bytes (``eligibility serve``), read and checked exactly as
     :func:`load_profile` reads the file ``name``."""
     return _noted(profile_from_text(decode_text(data, name), name))
+
+
+# a job's dates, and the field of a letter for the job that states each
+LETTER_STATES = (("start_date", "stated_start"), ("end_date", "stated_end"))
+
+
+def with_letter_days(profile: Profile) -> Profile:
+    """``profile`` with a job's start or end known only to the month or year taken as the day a
+    letter for that job states within it (AAPC reads the letter: CPC-APP-3), saying so in
+    ``assumed``; the profile itself when there is none such (the usual case, found at once)."""
+    jobs = profile.data.get("work_history") or ()
+    if not any(
+        job.get("date_precision") in ("month", "year")
+        or any(isinstance(job.get(f), str) and len(job[f]) != 10 for f, _ in LETTER_STATES)
+        for job in jobs
+    ):
+        return profile
+    letters = profile.data.get("verification_letters") or ()
+    notes: list[str] = []
+    changed = []
+    for place, job in enumerate(jobs, start=1):
+        precision = job.get("date_precision")
+        days = {}
+        for field, stated in LETTER_STATES:
+            text = job.get(field)
+            if not isinstance(text, str) or not is_imprecise(text, precision):
+                continue
+            first, last = span(text, precision)
+            given = {
+                (letter[stated], letter.get("id") or "a letter")
+                for letter in letters
+                if job.get("id") is not None
+                and letter.get("covers_work_id") == job.get("id")
+                and isinstance(letter.get(stated), str)
+                and not is_imprecise(letter[stated])
+                and first <= date.fromisoformat(letter[stated]) <= last
+            }
+            if len({day for day, _ in given}) == 1:
+                day, letter_id = min(given)
+                days[field] = day
+                notes.append(
+                    f"{job.get('id') or f'job {place}'}: {field.replace('_', ' ')} taken as {day},"
+                    f" the day {letter_id} states (the profile gives {text})"
+                )
+        if days:
+            job = {**job, **days}
+            # the month or year was all it said of its dates: now they are days, if every one is
+            if precision and all(
+                field in days or not isinstance(job.get(field), str) for field, _ in LETTER_STATES
+            ):
+                job.pop("date_precision")
+        changed.append(job)
+    if not notes:
+        return profile
+    data = {**profile.data, "work_history": changed}
+    return replace(profile, data=data, assumed=(*profile.assumed, *notes))
 
 
 def _noted(profile: Profile) -> Profile:
