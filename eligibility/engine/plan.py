@@ -1082,7 +1082,7 @@ def _wanted_results(
                 result,
                 recommends=results[recommends].requires if recommends is not None else None,
                 others=tuple(
-                    OtherReading(results[k].version, results[k].status)  # type: ignore[arg-type]
+                    OtherReading(results[k].version, results[k].status, results[k])  # type: ignore[arg-type]
                     for k in others
                 ),
             )

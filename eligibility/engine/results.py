@@ -131,10 +131,12 @@ class Review:
 
 @dataclass(frozen=True)
 class OtherReading:
-    """Another version in force on the same date, and its answer."""
+    """Another version in force on the same date, and its answer (``result``: in full, for
+    saying why)."""
 
     version: Version
     status: str
+    result: CheckResult | None = None
 
 
 @dataclass(frozen=True)

@@ -310,8 +310,29 @@ def explanation_text(
         lines += [
             "",
             f"Another reading in force: {_version_line(other.version)}: {other.status.replace('_', ' ')}",
+            *(_other_reading_lines(explain(other.result, e.policies)) if other.result else ()),
         ]
     return "\n".join(lines)
+
+
+def _other_reading_lines(e: Explanation) -> list[str]:
+    """Why another reading in force answers as it does, briefly: the pathway closest to met and
+    what it lacks, and the open questions its answer depends on ("ambiguous" alone says
+    nothing a candidate can act on)."""
+    lines = []
+    if e.closest is not None and e.closest.distance and e.result.status != MET:
+        count = "one" if e.closest.distance == 1 else str(e.closest.distance)
+        lacking = "; ".join(
+            measurement(leaf) or condition_words(leaf) for leaf in lacking_leaves(e.closest)
+        )
+        lines.append(f"  Closest: {e.closest.node.title}, {_lacks(e.closest, count)}: {lacking}.")
+    for question in e.open_questions:
+        readings = "; ".join(
+            f"{question.policy.values.get(value, value)}: {STATUS_WORDS.get(status, status)}"
+            for value, status in question.answers
+        )
+        lines.append(f"  It depends on: {question.policy.question} ({readings})")
+    return lines
 
 
 def _rules_end_lines(version: Version | None, ways: Sequence[str]) -> list[str]:
