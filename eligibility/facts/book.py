@@ -568,6 +568,8 @@ def _left_out(name: str, kind: str, params: Any, left_out: Mapping[str, Any]) ->
         raise ValueError(f"{name}: left_out needs 'checks' (why a record is left out)")
     for check in left_out["checks"]:
         compile_logic(check["logic"])
+    if "unvouched" in left_out and not (isinstance(params, Mapping) and "vouched_by" in params):
+        raise ValueError(f"{name}: left_out gives 'unvouched', but the fact has no 'vouched_by'")
     own_records = isinstance(params, Mapping) and "records" not in left_out  # the kind's own
     return {
         **left_out,

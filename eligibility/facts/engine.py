@@ -22,7 +22,7 @@ from eligibility.facts.book import (
     FactsRead,
     names_of,
 )
-from eligibility.facts.kinds import KINDS, failed_checks, held, jobs_of
+from eligibility.facts.kinds import KINDS, failed_checks, held, jobs_of, unvouched
 from eligibility.logic import compile_logic, truthy
 
 
@@ -487,5 +487,8 @@ def left_out(
             reasons = tuple(failed_checks(profile, spec["records"], spec["checks"], record, holds))
             if reasons:
                 add(definition.name, spec, number, record, reasons)
+        if spec.get("unvouched"):  # counted, but no letter vouches for a day of it
+            for number in unvouched(context, definition):
+                add(definition.name, spec, number, records[number - 1], (spec["unvouched"],))
     sections = list(dict.fromkeys(section for section, _ in found))
     return tuple(found[key] for key in sorted(found, key=lambda k: (sections.index(k[0]), k[1])))

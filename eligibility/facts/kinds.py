@@ -484,11 +484,16 @@ def _work(ctx: Context, definition: Definition) -> tuple[list[Job], list[Stretch
         for (_, results), job in zip(ctx.rows(section), ctx.jobs(section), strict=True)
         if job is not None and _truthy(results[where])  # type: ignore[index]  # set for this kind
     ]
-    vouched = definition.params.get("vouched_by")
-    if not vouched:
+    if not definition.params.get("vouched_by"):
         return jobs, None
-    dated = vouched.get("dated_by")  # a letter dated after the date does not exist yet then
-    letters = [
+    return jobs, _documented(jobs, _vouching(ctx, definition))
+
+
+def _vouching(ctx: Context, definition: Definition) -> list[tuple[Mapping[str, Any], bool]]:
+    """The letters ``vouched_by`` keeps, existing by the date (a letter dated after it does not
+    exist yet then), each with whether it vouches for its whole job (``whole_job``)."""
+    vouched = definition.params["vouched_by"]
+    return [
         (
             letter,
             _truthy(results[definition.slots["whole_job"].index])
@@ -497,9 +502,28 @@ def _work(ctx: Context, definition: Definition) -> tuple[list[Job], list[Stretch
         )
         for letter, results in ctx.rows(vouched["records"])
         if _truthy(results[definition.slots["letters"].index])
-        and not _after(letter, dated, ctx.day)
+        and not _after(letter, vouched.get("dated_by"), ctx.day)
     ]
-    return jobs, _documented(jobs, letters)
+
+
+def unvouched(ctx: Context, definition: Definition) -> list[int]:
+    """The places (from 1) of the records a ``months`` fact with ``vouched_by`` counts (its
+    ``where`` holds) for which no letter it keeps vouches for a day: none names the job (or
+    every job), or those that do state dates outside it. For explanations only."""
+    if not definition.params.get("vouched_by"):
+        return []
+    where = definition.where
+    section = definition.params["records"]
+    letters = _vouching(ctx, definition)
+    return [
+        number
+        for number, ((_, results), job) in enumerate(
+            zip(ctx.rows(section), ctx.jobs(section), strict=True), start=1
+        )
+        if job is not None
+        and _truthy(results[where])  # type: ignore[index]  # set for this kind
+        and not _documented([job], letters)
+    ]
 
 
 def _job_months(jobs: list[Job], reference_hours: float | None) -> float:
