@@ -553,30 +553,28 @@ class _Version:
                     self._title(pathway, [*where, part, "any", i])
             elif root:
                 self._title(root, [*where, part])
-        because = check.get("outcome", {}).get("because", {})
         required = {node.get("id") for node, _ in _conditions(check.get("requires", {}), where)}
-        for cid in because:
+        # the conditions named by id: an outcome's reasons, and what makes a fix asked for
+        # today meet a condition that closes with time
+        named = [
+            ([*where, "outcome", "because", cid], cid, "gives a reason for", "the check's requires")
+            for cid in check.get("outcome", {}).get("because", {})
+        ]
+        named += [
+            ([*here, "closes_with_time", "now_when_met", k], cid, "names", "the same pathway")
+            for node, here in _conditions(check.get("requires", {}), [*where, "requires"])
+            for k, cid in enumerate((node.get("closes_with_time") or {}).get("now_when_met", ()))
+        ]
+        for place, cid, verb, among in named:
             if cid not in required:
                 self.found.add(
                     ERROR,
                     "unknown-condition",
-                    [*where, "outcome", "because", cid],
-                    f"gives a reason for {cid!r}, but the check requires no condition {cid!r}",
-                    "name a condition of the check's requires by its id",
+                    place,
+                    f"{verb} {cid!r}, but the check requires no condition {cid!r}",
+                    f"name a condition of {among} by its id",
                     closest(cid, {str(c) for c in required}),
                 )
-        for node, here in _conditions(check.get("requires", {}), [*where, "requires"]):
-            now_when_met = (node.get("closes_with_time") or {}).get("now_when_met", ())
-            for k, cid in enumerate(now_when_met):
-                if cid not in required:
-                    self.found.add(
-                        ERROR,
-                        "unknown-condition",
-                        [*here, "closes_with_time", "now_when_met", k],
-                        f"names {cid!r}, but the check requires no condition {cid!r}",
-                        "name a condition of the same pathway by its id",
-                        closest(cid, {str(c) for c in required}),
-                    )
         applies = check.get("applies_when")
         if applies:
             self._logic(applies["logic"], [*where, "applies_when", "logic"], "condition")
