@@ -42,7 +42,7 @@ from eligibility.engine.unstated import READINGS, readings, with_settings
 from eligibility.errors import InputError
 from eligibility.facts import derive
 from eligibility.facts.book import FactBook
-from eligibility.inputs.profiles import Profile
+from eligibility.inputs.profiles import Profile, with_letter_days
 from eligibility.logic import LogicError, evaluate, truthy
 from eligibility.report.render import in_force_json
 from eligibility.rulebook.rules import Check, Node, RuleBook, Version
@@ -143,6 +143,7 @@ def facts_document(
     defaults, and their other values are the ``alternatives`` (as ``check`` compares them to
     find an ambiguous answer).
     """
+    profile = with_letter_days(profile)  # read as check reads it
     as_of = resolve_as_of(profile, as_of)
     explicit = dict(policies or {})
     in_effect = {**book.default_policies(), **explicit}

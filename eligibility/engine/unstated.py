@@ -142,8 +142,8 @@ class _Lines:
     ) -> dict[str, list[str]]:
         """The lines other readings give that are a line of the profile's own with a remark
         added ("...: inactive (an extension was bought: check its terms with AHIMA)"), taken
-        out of ``giving`` and returned as the remark said with what it rests on, under that
-        line: a second copy of the whole line would read as a second consequence."""
+        out of ``giving`` and returned as the remark said with what it rests on, to be said
+        after that line: a second copy of the whole line would read as a second consequence."""
         own = [plain for plain, texts in giving.items() if -1 in set().union(*texts.values())]
         remarks: dict[str, list[str]] = {}
         for plain in list(giving):

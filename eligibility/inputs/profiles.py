@@ -120,9 +120,9 @@ def with_letter_days(profile: Profile) -> Profile:
     ``assumed``; the profile itself when there is none such (the usual case, found at once)."""
     jobs = profile.data.get("work_history") or ()
     if not any(
-        job.get("date_precision") in ("month", "year")
-        or any(isinstance(job.get(f), str) and len(job[f]) != 10 for f, _ in LETTER_STATES)
+        isinstance(job.get(f), str) and is_imprecise(job[f], job.get("date_precision"))
         for job in jobs
+        for f, _ in LETTER_STATES
     ):
         return profile
     letters = profile.data.get("verification_letters") or ()
@@ -154,10 +154,13 @@ def with_letter_days(profile: Profile) -> Profile:
                 )
         if days:
             job = {**job, **days}
-            # the month or year was all it said of its dates: now they are days, if every one is
-            if precision and all(
-                field in days or not isinstance(job.get(field), str) for field, _ in LETTER_STATES
-            ):
+            if precision in ("month", "year"):
+                # the precision was said for all its dates: a day given keeps its own, and
+                # the others say theirs as written ("2025-06" for a month)
+                keep = 7 if precision == "month" else 4
+                for field, _ in LETTER_STATES:
+                    if field not in days and isinstance(job.get(field), str):
+                        job[field] = job[field][:keep]
                 job.pop("date_precision")
         changed.append(job)
     if not notes:

@@ -310,7 +310,12 @@ def explanation_text(
         lines += [
             "",
             f"Another reading in force: {_version_line(other.version)}: {other.status.replace('_', ' ')}",
-            *(_other_reading_lines(explain(other.result, e.policies)) if other.result else ()),
+            # why, from its result, unless what the profile leaves unknown changed its answer
+            *(
+                _other_reading_lines(explain(other.result, e.policies))
+                if other.result is not None and other.result.status == other.status
+                else ()
+            ),
         ]
     return "\n".join(lines)
 

@@ -553,27 +553,52 @@ class _Version:
                     self._title(pathway, [*where, part, "any", i])
             elif root:
                 self._title(root, [*where, part])
-        required = {node.get("id") for node, _ in _conditions(check.get("requires", {}), where)}
-        # the conditions named by id: an outcome's reasons, and what makes a fix asked for
-        # today meet a condition that closes with time
+        requires = check.get("requires", {})
+        required = {node.get("id") for node, _ in _conditions(requires, where)}
+        # the conditions named by id: an outcome's reasons (among the check's requires), and
+        # what makes a fix asked for today meet a condition that closes with time (among its
+        # pathway's: each choice of the requires, or the requires when it gives none)
         named = [
-            ([*where, "outcome", "because", cid], cid, "gives a reason for", "the check's requires")
+            (
+                [*where, "outcome", "because", cid],
+                cid,
+                required,
+                "gives a reason for",
+                "the check requires",
+            )
             for cid in check.get("outcome", {}).get("because", {})
         ]
-        named += [
-            ([*here, "closes_with_time", "now_when_met", k], cid, "names", "the same pathway")
-            for node, here in _conditions(check.get("requires", {}), [*where, "requires"])
-            for k, cid in enumerate((node.get("closes_with_time") or {}).get("now_when_met", ()))
-        ]
-        for place, cid, verb, among in named:
-            if cid not in required:
+        pathways = (
+            [([*where, "requires", "any", i], p) for i, p in enumerate(requires["any"])]
+            if "any" in requires
+            else [([*where, "requires"], requires)]
+        )
+        for at, pathway in pathways:
+            own = {node.get("id") for node, _ in _conditions(pathway, at)}
+            named += [
+                (
+                    [*here, "closes_with_time", "now_when_met", k],
+                    cid,
+                    own,
+                    "names",
+                    "its pathway has",
+                )
+                for node, here in _conditions(pathway, at)
+                for k, cid in enumerate(
+                    (node.get("closes_with_time") or {}).get("now_when_met", ())
+                )
+            ]
+        for place, cid, among, verb, words in named:
+            if cid not in among:
                 self.found.add(
                     ERROR,
                     "unknown-condition",
                     place,
-                    f"{verb} {cid!r}, but the check requires no condition {cid!r}",
-                    f"name a condition of {among} by its id",
-                    closest(cid, {str(c) for c in required}),
+                    f"{verb} {cid!r}, but {words} no condition {cid!r}",
+                    "name a condition of "
+                    + ("the check's requires" if among is required else "its pathway")
+                    + " by its id",
+                    closest(cid, {str(c) for c in among}),
                 )
         applies = check.get("applies_when")
         if applies:

@@ -13,7 +13,7 @@ from eligibility.api import check, check_profile
 from eligibility.dates import parse, span
 from eligibility.errors import InputError
 from eligibility.inputs.formatversion import date_fields, imprecise_dates
-from eligibility.inputs.profiles import load_profile, profile_from_data
+from eligibility.inputs.profiles import Profile, load_profile, profile_from_data, with_letter_days
 from tests.conftest import PROFILES
 
 X73 = load_profile(PROFILES / "x73-month-precise-start.yaml")
@@ -138,3 +138,48 @@ def test_dues_paid_in_a_month_are_paid_from_some_day_of_it() -> None:
     assert _renewal("2026", date(2026, 5, 10))[1].status == "unknown"
     assert _renewal("2026-05-01", date(2026, 5, 10))[1].status == "met"
     assert _renewal("2026-05-31", date(2026, 5, 10))[1].status == "not_met"
+
+
+def _job_and_letters(job: dict, *letters: dict) -> dict:
+    base = {"id": "job-1", "employer": "Clinic", "role_function": "assigns_codes"}
+    return {
+        "name": "Sam",
+        "work_history": [{**base, **job}],
+        "verification_letters": [
+            {"id": f"letter-{n}", "covers_work_id": "job-1", **letter}
+            for n, letter in enumerate(letters, start=1)
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("job", "letters", "read"),
+    [
+        # a month, and the day its letter states within it
+        ({"start_date": "2024-11"}, [{"stated_start": "2024-11-15"}], {"start_date": "2024-11-15"}),
+        # a precision said for both dates: the day given is a day, the other its month
+        (
+            {"start_date": "2024-11-01", "end_date": "2025-06-30", "date_precision": "month"},
+            [{"stated_start": "2024-11-15"}],
+            {"start_date": "2024-11-15", "end_date": "2025-06"},
+        ),
+        # letters that disagree give no day; nor one outside the month
+        (
+            {"start_date": "2024-11"},
+            [{"stated_start": "2024-11-15"}, {"stated_start": "2024-11-20"}],
+            {"start_date": "2024-11"},
+        ),
+        ({"start_date": "2024-11"}, [{"stated_start": "2024-10-15"}], {"start_date": "2024-11"}),
+    ],
+    ids=["month", "precision for both", "two days", "outside"],
+)
+def test_a_job_date_known_to_the_month_takes_the_day_its_letter_states(job, letters, read):
+    profile = with_letter_days(Profile("p", _job_and_letters(job, *letters)))
+    (record,) = profile.data["work_history"]
+    assert {k: record.get(k) for k in read} == read
+    changed = read != {k: job.get(k) for k in read}
+    assert ("date_precision" in record) == ("date_precision" in job and not changed)
+    assert bool(profile.assumed) == changed
+    for field in ("start_date", "end_date"):
+        if isinstance(record.get(field), str):
+            assert span(record[field], record.get("date_precision"))[0] >= date(2024, 11, 1)
