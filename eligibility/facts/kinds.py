@@ -947,7 +947,9 @@ def _cycles(ctx: Context, definition: Definition) -> dict[str, Any]:
             len(sums),
         )
 
-    def earned_by(body: str, credential: str | None = None) -> list:
+    def earned_by(
+        body: str, credential: str | None = None
+    ) -> list[tuple[date, Mapping[str, Any], float]]:
         """The counted records' own CEUs in ``body``'s pool (or reported for ``credential``)."""
         if not earns or body != earns["body"]:
             return []
