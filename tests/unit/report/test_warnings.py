@@ -129,11 +129,11 @@ def test_a_not_met_keeping_answer_names_the_standing_it_finds() -> None:
         "Your CPC is at risk; see the dates"
         in _summary("x32-aapc-unsubmitted-ceus.yaml")["CPC-renewal"]
     )
-    assert (
-        "Your MCS is inactive: your profile reports it not active on PAHCS's records"
-        in _summary("x22-pahcs-expired.yaml")["MCS-recert"]
-    )
-    # a standing its rules do not give (a retired CCA): general words, no placeholder
+    # a standing its rules do not give (an expired MCS, a retired CCA): general words, not a
+    # standing the profile never reported, and no placeholder
+    expired = _summary("x22-pahcs-expired.yaml")["MCS-recert"]
+    assert "Your MCS is not in good standing: your profile reports it not active" in expired
+    assert "inactive" not in expired
     retired = _summary("x12-ahima-status.yaml")["CCA-recert"]
     assert "Your CCA is not in good standing: your profile reports it no longer active" in retired
     assert "{" not in retired
