@@ -237,18 +237,18 @@ MISTAKES = [
     ),
     Mistake(
         "now-when-met-names-another-pathway",
-        lambda d: edit(
+        lambda d: edit(  # option 2's letters name option 1's months (a line of its own)
             d,
             "aapc/cpc-coc.yaml",
-            "now_when_met: [option-1-experience, option-1-can-document]",
-            "now_when_met: [option-2-experience, option-1-can-document]",
+            "now_when_met: [option-2-experience, option-2-can-document]",
+            "now_when_met: [option-1-experience, option-2-can-document]",
         ),
         "aapc/cpc-coc.yaml",
         "unknown-condition",
-        "names 'option-2-experience', but its pathway has no condition 'option-2-experience'",
-        "option-2-experience",
-        "name a condition of its pathway by its id",
+        "names 'option-1-experience', but its pathway has no condition 'option-1-experience'",
         "option-1-experience",
+        "name a condition of its pathway by its id",
+        "option-2-experience",
     ),
     Mistake(
         "because-placeholder-outside-its-sentence",
