@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import product
 
 from eligibility.engine.results import (
@@ -517,7 +517,14 @@ def _ways(
         return [frozenset()]
     if result.node.kind == "leaf":
         actionable = result.fix or result.reached_on or result.status in (UNKNOWN, AMBIGUOUS)
-        return [frozenset(_steps(result, policies, body))] if actionable else []  # nothing to do
+        if not actionable:
+            return []  # nothing to do
+        ways = [frozenset(_steps(result, policies, body))]
+        if result.status == AMBIGUOUS and result.default_status == NOT_MET and result.fix:
+            # not met by the default reading, met by another: its fix, which makes up what the
+            # default reading lacks (CEUs earned and sent), meets it whatever the body answers
+            ways.append(frozenset((step(replace(result, status=NOT_MET), policies, body),)))
+        return ways
     child_ways = [_ways(child, policies, body) for child in result.children]
     if result.node.kind == "any":
         return [way for ways in child_ways for way in ways]
