@@ -1457,7 +1457,7 @@ class _Context:
         """An ambiguous keeping check's standing under the reading in effect and under each other
         reading its answer depends on. The standing's own expression was run once, under the
         policies in effect: under another value of a policy that a fact it reads depends on, the
-        standing is not known (None)."""
+        standing of a not-met answer is not known (None); a met one's is the check's own."""
         if check.check is None or check.check.standing_met is None:
             return ()
         compiled = check.check.standing_not_met
@@ -1475,11 +1475,8 @@ class _Context:
             ]
             for value, status, default in answers:
                 standing = self.standing(check, status, run)
-                out.append(
-                    ReadingStanding(
-                        policy, value, None if moves and not default else standing, default
-                    )
-                )
+                known = default or not moves or status == MET
+                out.append(ReadingStanding(policy, value, standing if known else None, default))
         return tuple(out)
 
     def reviews(
