@@ -1940,7 +1940,7 @@ class _Context:
         status = CODE_STATUS[run.codes[slot]]
         assumed = not (shown and node.assumes_unless and truthy(node.assumes_unless(run.facts)))
         details: tuple[str, ...] = ()
-        if shown and status in (NOT_MET, UNKNOWN) and node.details:
+        if shown and node.details and status in node.details_when:
             details = tuple(lookup(run.facts, node.details) or ())
         if info.children:
             children = [

@@ -1622,6 +1622,11 @@ def _periods_templates(
             )
             if key in params
         ]
+        + [
+            ((key,), params[key], ("ceus", "month", "start", "due", "submitted", "needed"))
+            for key in ("carried_consequence",)
+            if key in params
+        ]
     )
 
 
@@ -1635,6 +1640,9 @@ _NO_PERIOD: Mapping[str, Any] = {
     "ceus": 0,
     "ceus_submitted": 0,
     "ceus_before_certification": 0,
+    "ceus_carried": 0,
+    "carried_words": [],
+    "ceus_needed": None,
     "full_period": True,
     "specific": {},
     "specific_needed": {},
@@ -1655,6 +1663,7 @@ _UNKNOWN_PERIOD: Mapping[str, Any] = {
     "specific_shared_needed": {},
     "specific_sharing": {},
     "consequences": [],
+    "carried_words": [],
 }
 
 
@@ -1736,14 +1745,16 @@ def _periods(ctx: Context, definition: Definition) -> dict[str, Any]:
         if previous >= certified and ctx.wants(definition, "last"):
             before = _last_day(previous.year - years, month)
             last = _period(ctx, definition, before, previous, certified, ceus, held_since)
-    none = _NO_PERIOD if certified or not held_records else _UNKNOWN_PERIOD
+    none = dict(_NO_PERIOD if certified or not held_records else _UNKNOWN_PERIOD)
+    if certified or not held_records:
+        none["ceus_needed"] = _needed(params, 0, None)
     return {
         "credentials": len(held_since),
         "renewal_month": month,
         "certified_on": certified.isoformat() if certified else None,
         # a paid-through date left out reads as paid up, like the membership itself
         "dues_paid": bool(memberships) and (paid is None or paid >= as_of),
-        **({"last": last or dict(none)} if ctx.wants(definition, "last") else {}),
+        **({"last": last or none} if ctx.wants(definition, "last") else {}),
         **({"current": current or dict(none)} if ctx.wants(definition, "current") else {}),
         # the last day dues paid late keep the credentials (none when paid up or not known)
         "dues_pay_by": (paid + revoked_after - ONE_DAY).isoformat()
@@ -1841,11 +1852,13 @@ def _period(
     certified: date,
     ceus: list[tuple[Mapping[str, Any], list[Any]]],
     held_since: Mapping[str, date | None],
+    depth: int = 0,
 ) -> dict[str, Any]:
     """One period's CEUs and what they must reach: the credentials it counts are the ones held
     by its due date (one first held after it asks nothing of it), or, where the fact file's
     ``held_at`` policy reads it so, by its first day or the member's certification, if later
-    (one earned after that counts from the next period)."""
+    (one earned after that counts from the next period). ``depth``: how many periods after this
+    one asked for it (for the CEUs it carries on, :func:`_carried`)."""
     params, as_of = definition.params, ctx.as_of
     start = previous_due + ONE_DAY
     held_at = params.get("held_at")
@@ -1863,6 +1876,7 @@ def _period(
     # day too late, ``late_until``, is the due date itself when the body allows none late)
     late_until = _late_until(params, due)
     sent = [(c, r) for c, r in counted if _in_time(params, c, due, as_of)]
+    carried, before = _carried(ctx, definition, previous_due, certified, ceus, held_since, depth)
     late = _total(c["ceus"] for c, _ in sent if parse(c["submitted_date"]) > due)
     unsent = _total(c["ceus"] for c, _ in counted) - _total(c["ceus"] for c, _ in sent)
     spec = params.get("specific", {})
@@ -1901,6 +1915,18 @@ def _period(
         consequences.append(unsent_words.format(ceus=unsent, **words))
     if late and params.get("late_consequence"):
         consequences.append(params["late_consequence"].format(ceus=late, **words))
+    carried_words = []
+    if carried and before and params.get("carried_consequence"):
+        carried_words.append(
+            params["carried_consequence"].format(
+                ceus=carried,
+                month=f"{calendar.month_name[previous_due.month]} {previous_due.year}",
+                start=before["start"],
+                due=before["due"],
+                submitted=before["ceus_submitted"],
+                needed=before["ceus_needed"],
+            )
+        )
     return {
         "exists": True,
         "credentials": len(held),
@@ -1909,8 +1935,11 @@ def _period(
         "due": due.isoformat(),
         # the last day CEUs submitted late still count (the due date when none may be late)
         "submit_by": (late_until - timedelta(days=1) if late_until > due else due).isoformat(),
-        "ceus": _total(c["ceus"] for c, _ in counted),
-        "ceus_submitted": _total(c["ceus"] for c, _ in sent),
+        "ceus": _total(c["ceus"] for c, _ in counted) + carried,
+        "ceus_submitted": _total(c["ceus"] for c, _ in sent) + carried,
+        "ceus_carried": carried,
+        "carried_words": carried_words,
+        "ceus_needed": _needed(params, len(held), due),
         "ceus_before_certification": _total(
             c["ceus"] for c, _ in within if parse(c["completion_date"]) < certified
         ),
@@ -1929,6 +1958,67 @@ def _period(
         "specific_sharing": {cid: cid in shared for cid in ids} if tag else {},
         "consequences": consequences,
     }
+
+
+def _needed(params: Mapping[str, Any], credentials: int, due: date | None) -> float | None:
+    """What a full period due on ``due`` needs in all for ``credentials`` credentials held: the
+    fact file's ``ceus_needed`` (the last of its entries whose ``due_from`` is on or before the
+    due date), or None without it. Like the rules before it, no credential reads as one fewer."""
+    spec = params.get("ceus_needed")
+    if spec is None:
+        return None
+    entries = spec if isinstance(spec, list) else [spec]
+    day = (due or date.max).isoformat()
+    chosen = [e for e in entries if str(e.get("due_from") or "") <= day] or entries[:1]
+    entry = chosen[-1]
+    return min(entry["at_most"], entry["one"] + entry["each_more"] * (credentials - 1))
+
+
+_CARRIED_DEPTH = 4  # periods back a chain of renewal-month CEUs carried on is followed
+
+
+def _carried(
+    ctx: Context,
+    definition: Definition,
+    due: date,
+    certified: date,
+    ceus: list[tuple[Mapping[str, Any], list[Any]]],
+    held_since: Mapping[str, date | None],
+    depth: int,
+) -> tuple[float, dict[str, Any] | None]:
+    """The CEUs the period due on ``due`` carries on to the next (``renewal_month_either``,
+    AAPC-CEU-5: CEUs from the renewal month may count for either period), and that period: of
+    the CEUs completed in its renewal month and submitted in time for it, those it did not need
+    (its CEUs submitted in time beyond ``ceus_needed``; none when its requirement is not known,
+    a first, pro-rated period), leaving out any tagged for a credential-specific requirement of
+    its own, which it needs. Those not submitted in time for it move on whole (_moves_on)."""
+    params, as_of = definition.params, ctx.as_of
+    if not params.get("renewal_month_either") or "ceus_needed" not in params:
+        return 0, None
+    years, tag = params["years"], params.get("specific", {}).get("tag_field")
+    start = _last_day(due.year - years, due.month) + ONE_DAY
+    if certified > start or depth >= _CARRIED_DEPTH:
+        return 0, None  # a first, pro-rated period: what it needed is not known
+    spec = params.get("specific", {})
+    specific = {
+        cid
+        for cid in held_since
+        if spec.get("needed", {}).get(cid, spec.get("needed_otherwise", 0)) > 0
+    }
+    spare = _total(
+        c["ceus"]
+        for c, _ in ceus
+        if (day := parse(c["completion_date"])).year == due.year
+        and day.month == due.month
+        and certified <= day <= as_of
+        and _in_time(params, c, due, as_of)
+        and not (tag and specific.intersection(c.get(tag) or ()))
+    )
+    if not spare:
+        return 0, None
+    period = _period(ctx, definition, start - ONE_DAY, due, certified, ceus, held_since, depth + 1)
+    beyond = period["ceus_submitted"] - (period["ceus_needed"] or 0)
+    return (min(spare, beyond), period) if beyond > 0 else (0, None)
 
 
 def _counts_for(
@@ -2044,6 +2134,22 @@ def _periods_paths(name: str, params: Mapping[str, Any]) -> list[tuple[str, str 
             (
                 f"{base}.ceus_before_certification",
                 "CEUs completed before certification",
+                ["number", "null"],
+            ),
+            (
+                f"{base}.ceus_carried",
+                "of its CEUs, those carried on from the renewal month of the period before,"
+                " which that period did not need",
+                ["number", "null"],
+            ),
+            (
+                f"{base}.carried_words",
+                "the CEUs carried on from the period before, in words",
+                "array",
+            ),
+            (
+                f"{base}.ceus_needed",
+                "the CEUs a full period needs for the credentials it counts (null: not known)",
                 ["number", "null"],
             ),
             (

@@ -100,6 +100,7 @@ class Node:
     # leaves unknown and not under others: the window may have closed, so it names no day
     fix_unsure: str | None = None
     details: str | None = None
+    details_when: tuple[str, ...] = ("not_met", "unknown")  # the answers its details show with
     shown_if: str | None = None  # a fact: the condition is shown only when it is true
     hidden_if: str | None = None  # a fact: the condition is not shown when it is true
     warning: bool = False  # in recommends: not met, it is shown as a warning with the verdict
@@ -1430,6 +1431,7 @@ def _node(
         fix=raw.get("fix"),
         fix_unsure=raw.get("fix_unsure"),
         details=raw.get("details"),
+        details_when=tuple(raw.get("details_when", ("not_met", "unknown"))),
         shown_if=raw.get("shown_if"),
         hidden_if=raw.get("hidden_if"),
         warning=raw.get("warning", False),

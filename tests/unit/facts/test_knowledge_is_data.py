@@ -299,6 +299,35 @@ def test_lapse_timelines_are_data(tmp_path, edit, person, check_id, golden, edit
     assert answers(tmp_path, [edit], profile(person), check_id, standing) == (golden, edited)
 
 
+def test_what_a_period_needs_is_data_and_can_change_from_a_due_date(tmp_path):
+    # Z51's period due 2026-10-31 had 42 of 36 CEUs, and the 6 of its renewal month it did not
+    # need count toward the one due 2028-10-31, which has 30 of its own: 36. From periods due
+    # 2027-07-01, 40: the later period falls short, the earlier keeps its 36 (so the 6 move on)
+    new_number = replace(
+        AAPC_FACTS,
+        "ceus_needed: {one: 36, each_more: 4, at_most: 52}",
+        "ceus_needed: [{one: 36, each_more: 4, at_most: 52},"
+        " {due_from: 2027-07-01, one: 40, each_more: 4, at_most: 56}]",
+    )
+    path = RULES / "tests" / "profiles" / "z51-renewal-month-ceus-not-needed.yaml"
+    maya = parse_text(path.read_text(encoding="utf-8"), str(path))
+    books = rule_books(tmp_path, new_number)
+    found = {
+        day: [
+            (result.status, node(result, "last-ceus").found, node(result, "last-ceus").needed)
+            for book in books
+            for result in check_profile(
+                profile_from_data({**maya, "as_of": day}, str(path)), ["CPC-renewal"], rulebook=book
+            ).results
+        ]
+        for day in ("2028-12-01", "2027-06-01")
+    }
+    assert found == {
+        "2028-12-01": [("met", 36, 36), ("not_met", 36, 40)],
+        "2027-06-01": [("met", 42, 36), ("met", 42, 36)],
+    }
+
+
 def test_what_reinstatement_costs_is_data(tmp_path):
     rule_books(tmp_path, replace(AAPC_FACTS, "$200 plus back dues", "$250 plus back dues"))
     golden, edited = check_command(tmp_path, "c11", "CPC-renewal")  # C11's dues are unpaid
