@@ -37,6 +37,7 @@ from eligibility.facts.registry import Registry
 from eligibility.inputs.formatversion import format_note
 from eligibility.inputs.profiles import (
     Profile,
+    evaluation_date,
     load_profile,
     profile_from_data,
     read_text,
@@ -53,18 +54,14 @@ DICT_SOURCE = "profile"  # how messages and reports name a profile given as a di
 
 def resolve_as_of(profile: Profile, as_of: date | None) -> date:
     """The evaluation date: the one given, else the profile's own ``as_of``, else today."""
-    if as_of is not None:
-        if not EARLIEST <= as_of <= LATEST:
-            raise InputError(
-                "as_of",
-                None,
-                f"{range_problem(as_of.isoformat())}",
-                f"give a date from {EARLIEST.year} to {LATEST.year}",
-            )
-        return as_of
-    if profile.data.get("as_of"):
-        return date.fromisoformat(profile.data["as_of"])
-    return date.today()
+    if as_of is not None and not EARLIEST <= as_of <= LATEST:
+        raise InputError(
+            "as_of",
+            None,
+            f"{range_problem(as_of.isoformat())}",
+            f"give a date from {EARLIEST.year} to {LATEST.year}",
+        )
+    return evaluation_date(profile, as_of)
 
 
 def parse_policies(settings: Iterable[str], rulebook: RuleBook) -> dict[str, str]:
@@ -151,8 +148,8 @@ def check_profile(
     (``reached_on``). A summary of every check shows none of them, and they cost half its time.
     """
     book = rulebook or load_rulebook()
-    profile = with_letter_days(profile)
     as_of = resolve_as_of(profile, as_of)
+    profile = with_letter_days(profile, as_of)
     explicit = dict(policies or {})
     selectors = list(selectors)
     plan = cached_plan(book, as_of, tuple(selectors), True)

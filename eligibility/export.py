@@ -143,8 +143,8 @@ def facts_document(
     defaults, and their other values are the ``alternatives`` (as ``check`` compares them to
     find an ambiguous answer).
     """
-    profile = with_letter_days(profile)  # read as check reads it
     as_of = resolve_as_of(profile, as_of)
+    profile = with_letter_days(profile, as_of)  # read as check reads it
     explicit = dict(policies or {})
     in_effect = {**book.default_policies(), **explicit}
     _refuse_unnamable(book)

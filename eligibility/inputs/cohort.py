@@ -454,7 +454,9 @@ def parse_item(item: Item, as_of: date | None = None) -> Row:
     when the row gives no date of its own."""
     try:
         row = _parse_item(item, as_of)
-        return replace(row, profile=with_letter_days(row.profile)) if row.profile else row
+        if row.profile is None:
+            return row
+        return replace(row, profile=with_letter_days(row.profile, as_of))
     except Exception as error:  # a bug must cost one row, not the cohort
         return Row(item.number, item.where, None, fault(item.where, error))
 

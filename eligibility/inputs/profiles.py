@@ -114,10 +114,21 @@ def profile_from_upload(data: bytes, name: str) -> Profile:
 LETTER_STATES = (("start_date", "stated_start"), ("end_date", "stated_end"))
 
 
-def with_letter_days(profile: Profile) -> Profile:
+def evaluation_date(profile: Profile, as_of: date | None) -> date:
+    """The evaluation date: the one given (``--as-of``), else the profile's own, else today."""
+    if as_of is not None:
+        return as_of
+    if profile.data.get("as_of"):
+        return date.fromisoformat(profile.data["as_of"])
+    return date.today()
+
+
+def with_letter_days(profile: Profile, as_of: date | None) -> Profile:
     """``profile`` with a job's start or end known only to the month or year taken as the day a
     letter for that job states within it (AAPC reads the letter: CPC-APP-3), saying so in
-    ``assumed``; the profile itself when there is none such (the usual case, found at once)."""
+    ``assumed``; the profile itself when there is none such (the usual case, found at once).
+    A letter dated after the evaluation date (:func:`evaluation_date` of ``as_of``) is not
+    read: on that date it was not yet written."""
     jobs = profile.data.get("work_history") or ()
     if not any(
         isinstance(job.get(f), str) and is_imprecise(job[f], job.get("date_precision"))
@@ -125,7 +136,16 @@ def with_letter_days(profile: Profile) -> Profile:
         for f, _ in LETTER_STATES
     ):
         return profile
-    letters = profile.data.get("verification_letters") or ()
+    day_of = evaluation_date(profile, as_of).isoformat()
+    letters = [
+        letter
+        for letter in profile.data.get("verification_letters") or ()
+        if not (
+            isinstance(written := letter.get("letter_date"), str)
+            and not is_imprecise(written)
+            and written > day_of
+        )
+    ]
     notes: list[str] = []
     changed = []
     for place, job in enumerate(jobs, start=1):

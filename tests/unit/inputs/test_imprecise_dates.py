@@ -170,11 +170,22 @@ def _job_and_letters(job: dict, *letters: dict) -> dict:
             {"start_date": "2024-11"},
         ),
         ({"start_date": "2024-11"}, [{"stated_start": "2024-10-15"}], {"start_date": "2024-11"}),
+        # a letter dated after the evaluation date (2026-11-22) was not yet written
+        (
+            {"start_date": "2024-11"},
+            [{"stated_start": "2024-11-15", "letter_date": "2026-11-23"}],
+            {"start_date": "2024-11"},
+        ),
+        (
+            {"start_date": "2024-11"},
+            [{"stated_start": "2024-11-15", "letter_date": "2026-11-22"}],
+            {"start_date": "2024-11-15"},
+        ),
     ],
-    ids=["month", "precision for both", "two days", "outside"],
+    ids=["month", "precision for both", "two days", "outside", "letter later", "letter that day"],
 )
 def test_a_job_date_known_to_the_month_takes_the_day_its_letter_states(job, letters, read):
-    profile = with_letter_days(Profile("p", _job_and_letters(job, *letters)))
+    profile = with_letter_days(Profile("p", _job_and_letters(job, *letters)), date(2026, 11, 22))
     (record,) = profile.data["work_history"]
     assert {k: record.get(k) for k in read} == read
     changed = read != {k: job.get(k) for k in read}
