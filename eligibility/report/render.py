@@ -17,6 +17,7 @@ from eligibility.engine.results import (
     UNKNOWN,
     CheckResult,
     NodeResult,
+    OtherReading,
     ProfileReport,
     ReadingStanding,
     UnknownStanding,
@@ -325,12 +326,11 @@ def _other_reading_lines(e: Explanation) -> list[str]:
     what it lacks, and the open questions its answer depends on ("ambiguous" alone says
     nothing a candidate can act on)."""
     lines = []
-    if e.closest is not None and e.closest.distance and e.result.status != MET:
-        count = "one" if e.closest.distance == 1 else str(e.closest.distance)
-        lacking = "; ".join(
-            measurement(leaf) or condition_words(leaf) for leaf in lacking_leaves(e.closest)
-        )
-        lines.append(f"  Closest: {e.closest.node.title}, {_lacks(e.closest, count)}: {lacking}.")
+    closest, lacking = _other_reading_closest(e)
+    if closest is not None:
+        count = "one" if closest.distance == 1 else str(closest.distance)
+        said = "; ".join(measurement(leaf) or condition_words(leaf) for leaf in lacking)
+        lines.append(f"  Closest: {closest.node.title}, {_lacks(closest, count)}: {said}.")
     for question in e.open_questions:
         readings = "; ".join(
             f"{question.policy.values.get(value, value)}: {STATUS_WORDS.get(status, status)}"
@@ -338,6 +338,37 @@ def _other_reading_lines(e: Explanation) -> list[str]:
         )
         lines.append(f"  It depends on: {question.policy.question} ({readings})")
     return lines
+
+
+def _other_reading_closest(e: Explanation) -> tuple[NodeResult | None, list[NodeResult]]:
+    """Another reading's pathway closest to met and the conditions it lacks (none when met)."""
+    if e.closest is None or not e.closest.distance or e.result.status == MET:
+        return None, []
+    return e.closest, list(lacking_leaves(e.closest))
+
+
+def _other_reading_json(other: OtherReading, policies: Mapping[str, Policy]) -> dict[str, Any]:
+    """The text's "why" of another reading, for a program: its closest pathway, the conditions
+    it lacks with what was found, and the open questions its answer depends on (absent when
+    what the profile leaves unknown changed its answer, as in the text)."""
+    if other.result is None or other.result.status != other.status:
+        return {}
+    e = explain(other.result, policies)
+    closest, lacking = _other_reading_closest(e)
+    return {
+        "closest": closest.node.id if closest is not None else None,
+        "lacking": [
+            {"condition": leaf.node.id, "text": measurement(leaf) or condition_words(leaf)}
+            for leaf in lacking
+        ],
+        "depends_on": [
+            {
+                "policy": q.policy.id,
+                "answers": [{"value": value, "status": status} for value, status in q.answers],
+            }
+            for q in e.open_questions
+        ],
+    }
 
 
 def _rules_end_lines(version: Version | None, ways: Sequence[str]) -> list[str]:
@@ -875,6 +906,7 @@ def _result_json(e: Explanation, rules_dir: str | None, lean: bool = False) -> d
             {
                 "rules": o.version.id if lean else _version_json(o.version, rules_dir),
                 "status": o.status,
+                **_other_reading_json(o, e.policies),
             }
             for o in r.others
         ],

@@ -289,3 +289,42 @@ def test_a_fix_in_json_names_the_open_question_as_the_text_answer_does() -> None
             walk(checked.get("requires"))
     assert fixes, "C09 has conditions that depend on an open question"
     assert all(re.match(r"ask (AAPC|AHIMA|PAHCS) the open questions? \"", f) for f in fixes)
+
+
+def test_another_reading_says_why_in_json_as_in_text():
+    # X40: CCS-P's older seed reading is ambiguous on the topics its "etc." leaves open; the
+    # text says "It depends on: ...", and the JSON names the question and each answer
+    profile = RULES / "tests" / "profiles" / "x40-ccsp-seed-etc.yaml"
+    result = CliRunner().invoke(
+        main, ["check", str(profile), "--cert", "CCS-P-exam", "--format", "json"]
+    )
+    (answer,) = json.loads(result.stdout)["profiles"][0]["results"]
+    (other,) = answer["other_readings"]
+    assert other["status"] == "ambiguous"
+    assert other["depends_on"] == [
+        {
+            "policy": "ccsp_seed_topics",
+            "answers": [
+                {"value": "named_only", "status": "met"},
+                {"value": "ccs_legacy_list", "status": "not_met"},
+            ],
+        }
+    ]
+    # read as the CCS legacy list, the seed's reading is not met: its closest pathway and lack
+    result = CliRunner().invoke(
+        main,
+        [
+            "check",
+            str(profile),
+            "--cert",
+            "CCS-P-exam",
+            "--format",
+            "json",
+            "--policy",
+            "ccsp_seed_topics=ccs_legacy_list",
+        ],
+    )
+    (answer,) = json.loads(result.stdout)["profiles"][0]["results"]
+    (other,) = answer["other_readings"]
+    assert other["status"] == "not_met" and other["closest"] and other["lacking"]
+    assert all(lack["condition"] and lack["text"] for lack in other["lacking"])

@@ -116,7 +116,7 @@ def _resolved(header: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
             if found.get(part):
                 whole[part] = node(found[part], conditions)
         whole["other_readings"] = [
-            {"rules": version(o["rules"]), "status": o["status"]} for o in whole["other_readings"]
+            o | {"rules": version(o["rules"])} for o in whole["other_readings"]
         ]
         whole["assumptions"] = [
             a | {"text": conditions[a["condition"]]["assumes"]} for a in whole["assumptions"]
