@@ -16,7 +16,7 @@ from eligibility.engine.results import NodeResult
 from eligibility.facts import left_out
 from eligibility.inputs.profiles import load_profile, profile_from_data
 from eligibility.report.render import json_report, text_report
-from tests.conftest import PROFILES
+from tests.conftest import PROFILES, RULES
 
 AS_OF = date(2026, 11, 22)
 
@@ -254,3 +254,14 @@ def test_a_job_is_named_the_same_way_wherever_an_answer_names_it(rulebook) -> No
     text = text_report(report, rulebook.policies)
     named = set(re.findall(r"job-1 \(([^)]*)\)", text))
     assert named == {"Medical coder at Eastgate Family Practice"}
+
+
+def test_a_credential_not_active_is_named_only_where_it_is_asked_for(rulebook):
+    # Z46: the RHIA reported inactive is why pathway (e) (CCS-P, RHIT or RHIA) is not met; it
+    # says nothing about pathway (c)'s CCA, which the profile does not list at all
+    person = load_profile(str(RULES / "tests" / "profiles" / "z46-rhia-inactive.yaml"))
+    (result,) = check_profile(person, ["CCS-exam"], rulebook=rulebook).results
+    assert _leaf(result.recommends, "rec-e-credential").details == (
+        "RHIA: reported inactive from 2025-01-01",
+    )
+    assert _leaf(result.recommends, "rec-c-cca").details == ()
