@@ -1623,6 +1623,11 @@ def _periods_templates(
             if key in params
         ]
         + [
+            ((key,), params[key], ("ceus", "due", "revoked", "as_of"))
+            for key in ("running_unsubmitted_consequence",)
+            if key in params
+        ]
+        + [
             ((key,), params[key], ("ceus", "month", "start", "due", "submitted", "needed"))
             for key in ("carried_consequence",)
             if key in params
@@ -1641,7 +1646,7 @@ _NO_PERIOD: Mapping[str, Any] = {
     "ceus_submitted": 0,
     "ceus_before_certification": 0,
     "ceus_carried": 0,
-    "carried_words": [],
+    "counted_words": [],
     "ceus_needed": None,
     "full_period": True,
     "specific": {},
@@ -1663,7 +1668,7 @@ _UNKNOWN_PERIOD: Mapping[str, Any] = {
     "specific_shared_needed": {},
     "specific_sharing": {},
     "consequences": [],
-    "carried_words": [],
+    "counted_words": [],
 }
 
 
@@ -1915,9 +1920,12 @@ def _period(
         consequences.append(unsent_words.format(ceus=unsent, **words))
     if late and params.get("late_consequence"):
         consequences.append(params["late_consequence"].format(ceus=late, **words))
-    carried_words = []
+    counted_words = []
+    running = params.get("running_unsubmitted_consequence")
+    if due >= as_of and unsent and running:
+        counted_words.append(running.format(ceus=unsent, **words))
     if carried and before and params.get("carried_consequence"):
-        carried_words.append(
+        counted_words.append(
             params["carried_consequence"].format(
                 ceus=carried,
                 month=f"{calendar.month_name[previous_due.month]} {previous_due.year}",
@@ -1938,7 +1946,7 @@ def _period(
         "ceus": _total(c["ceus"] for c, _ in counted) + carried,
         "ceus_submitted": _total(c["ceus"] for c, _ in sent) + carried,
         "ceus_carried": carried,
-        "carried_words": carried_words,
+        "counted_words": counted_words,
         "ceus_needed": _needed(params, len(held), due),
         "ceus_before_certification": _total(
             c["ceus"] for c, _ in within if parse(c["completion_date"]) < certified
@@ -2143,8 +2151,9 @@ def _periods_paths(name: str, params: Mapping[str, Any]) -> list[tuple[str, str 
                 ["number", "null"],
             ),
             (
-                f"{base}.carried_words",
-                "the CEUs carried on from the period before, in words",
+                f"{base}.counted_words",
+                "how its CEUs were counted, in words: those carried on from the period before,"
+                " and, while it runs, those not yet submitted",
                 "array",
             ),
             (
