@@ -1261,7 +1261,7 @@ def _cycle(
         **when,
         **opens,
     )
-    if cycle.get("extension_purchased"):
+    if cycle.get("extension_purchased") and end < ctx.as_of:  # one running is not yet late
         consequence += params.get("extension_note", "")
     next_words = (
         {
