@@ -91,8 +91,11 @@ def _chart(body: str, lines: tuple[Line, ...]) -> Any:
     import pygal
     from pygal.style import Style
 
+    slug = re.sub(r"[^a-z0-9]+", "-", body.lower())
+    # ids are the page's, not the chart's: each chart's patterns get their own (a page with
+    # one id twice is invalid, and a reader may fill every chart from the first's patterns)
     defs = [
-        f'<pattern id="pattern-{key}" width="8" height="8" patternUnits="userSpaceOnUse">'
+        f'<pattern id="pattern-{slug}-{key}" width="8" height="8" patternUnits="userSpaceOnUse">'
         f'<rect width="8" height="8" fill="{colour}"/>{marks}</pattern>'
         for key, _, colour, marks in SERIES
     ]
@@ -102,7 +105,7 @@ def _chart(body: str, lines: tuple[Line, ...]) -> Any:
         foreground="#1f2328",
         foreground_strong="#1f2328",
         foreground_subtle="#57606a",
-        colors=tuple(f"url(#pattern-{key})" for key, *_ in SERIES),
+        colors=tuple(f"url(#pattern-{slug}-{key})" for key, *_ in SERIES),
         value_colors=("#ffffff",) * len(SERIES),
         font_family="system-ui, sans-serif",
         label_font_size=13,
@@ -144,7 +147,8 @@ def _chart(body: str, lines: tuple[Line, ...]) -> Any:
     svg = re.sub(r"<script.*?</script>", "", svg, flags=re.DOTALL)  # its config, for no script
     found = re.search(r'id="(chart-[0-9a-f-]+)"', svg)
     if found:  # pygal names each chart at random: the same cohort gives the same page
-        svg = svg.replace(found[1], f"chart-{re.sub(r'[^a-z0-9]+', '-', body.lower())}")
+        svg = svg.replace(found[1], f"chart-{slug}")
+    svg = svg.replace('id="activate-serie-', f'id="{slug}-activate-serie-')  # its legend's
     svg = svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
     return markupsafe.Markup(svg)  # made by pygal from escaped labels, not student text
 

@@ -179,6 +179,8 @@ def test_an_html_summary_is_one_page_with_a_chart_and_no_network(tmp_path, cohor
     assert "<svg" in text and "<table" in text
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", text)  # nothing fetched when viewed
     assert "<script" not in text  # nothing runs either
+    ids = re.findall(r'\sid="([^"]+)"', text)
+    assert len(text.split("<svg")) > 2 and len(ids) == len(set(ids))  # a chart a body, ids apart
 
 
 def test_an_html_summary_without_the_extra_says_how_to_install_it(tmp_path, cohort, monkeypatch):
