@@ -1971,7 +1971,8 @@ def _period(
 def _needed(params: Mapping[str, Any], credentials: int, due: date | None) -> float | None:
     """What a full period due on ``due`` needs in all for ``credentials`` credentials held: the
     fact file's ``ceus_needed`` (the last of its entries whose ``due_from`` is on or before the
-    due date), or None without it. Like the rules before it, no credential reads as one fewer."""
+    due date), or None without it. No credential held gives ``one`` less ``each_more``, the
+    same arithmetic; only the placeholder of a period that does not exist has none."""
     spec = params.get("ceus_needed")
     if spec is None:
         return None
