@@ -18,7 +18,7 @@ import re
 import stat
 import sys
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cache
@@ -1249,14 +1249,20 @@ def _csv_records(
 
 
 def _cells_before_quote(line: str, delimiter: str) -> list[str]:
-    """The cells of a line that cannot be parsed, up to the first that opens a quote or is too
-    long for an id or a name: read as they are, they name the student of an error row (the
-    cells after it are not trusted, and the error row must not carry the overlong one)."""
-    cells = []
-    for cell in line.rstrip("\r\n").split(delimiter):
-        if '"' in cell or len(cell) > MAX_WHO:
+    """The cells of a line that cannot be parsed, up to the first that is not a whole cell (a
+    quote that does not close where the cell ends) or is too long for an id or a name: they
+    name the student of an error row (an export that quotes every cell included; the cells
+    after it are not trusted, and the error row must not carry the overlong one)."""
+    end = re.escape(delimiter)
+    cell = re.compile(rf'"((?:[^"]|"")*)"(?={end}|$)|([^"{end}]*)(?={end}|$)')
+    text, at, cells = line.rstrip("\r\n"), 0, []
+    while at <= len(text) and (found := cell.match(text, at)) is not None:
+        quoted, plain = found.groups()
+        value = quoted.replace('""', '"') if quoted is not None else plain
+        if len(value) > MAX_WHO:
             break
-        cells.append(cell)
+        cells.append(value)
+        at = found.end() + len(delimiter)
     return cells
 
 
@@ -1271,6 +1277,8 @@ def _csv_problem(error: csv.Error) -> tuple[str, str]:
         text = "a line break inside a cell that is not quoted"
     elif text == "unexpected end of data":
         text = "a quoted cell that is never closed"
+    elif re.fullmatch(r"'.+' expected after '\"'", text):
+        text = 'a quoted cell with more after its closing quote (a quote mark inside a cell is written twice: "")'
     elif text.startswith("field larger than field limit"):
         text = f"a cell longer than {csv.field_size_limit():,} characters"
         fix = (
@@ -1298,6 +1306,13 @@ def _row_problem(
             f"{len(record)} cells where the header has {len(header)} columns",
             f"quote any cell that holds {'a comma' if delimiter == ',' else _delimiter_name(delimiter)},"
             " or remove the extra cells",
+        )
+    if any(header[len(record) :]):  # a named column with no cell: the row ends early
+        return (
+            f"{len(record)} cells where the header has {len(header)} columns: the row ends"
+            f" before column {len(record) + 1} ({header[len(record)]!r})",
+            "give the row a cell for every column of the header (an empty one where there is"
+            " nothing), or check that the export was not cut short",
         )
     filled = next((i for i in nameless if i < len(record) and record[i].strip()), None)
     if filled is not None:
@@ -1505,14 +1520,18 @@ def _check_sample(path: Path, head: CsvHead) -> None:
     failures: Counter[tuple[str, str]] = Counter()
     examples: dict[tuple[str, str], list[str]] = {}
     columns: dict[tuple[str, str], dict[str, None]] = {}  # ours, in the order first seen
+    cells = _ColumnTally()  # each column's cells apart: one sparse column written otherwise
+    rows_alike = _RowTally()  # what else makes most rows error rows: the row, not a cell
     read = 0
     try:
         for item in itertools.islice(records, SAMPLE_ROWS):
             read += 1
             if item.error is not None:
+                rows_alike.add(item.error)
                 continue
+            cells.add(item.payload[0], head.layout, item.where)
             try:
-                read_cells(item.payload[0], head.layout, item.where)
+                flat = read_cells(item.payload[0], head.layout, item.where)
             except CellError as error:
                 # dates alike in any date column (each row names its first): one cause
                 key = ("", "date") if error.kind == "date" else (error.column, error.kind)
@@ -1521,23 +1540,163 @@ def _check_sample(path: Path, head: CsvHead) -> None:
                 seen = examples.setdefault(key, [])
                 if len(seen) < 50:
                     seen.append(error.value)
+                continue
+            try:
+                profile_from_flat(flat, item.where, None, head.layout.meaning)
+            except InputError as error:
+                rows_alike.add(error)
     finally:
         records.close()
         handle.close()
     if lines.foreign >= FOREIGN_LINES and not lines.multibyte:
         raise InputError(str(path), None, *_foreign(path, head.layout, lines, read))
-    if not failures:
-        return
-    key, count = failures.most_common(1)[0]
-    if count < MOST_ROWS or count * 2 <= read:
-        return
-    rows = (
-        f"{count:,} of the first {read:,} rows"
-        if read == SAMPLE_ROWS
-        else f"{count:,} of {read:,} rows"
-    )
-    problem, fix = _sample_message(head.layout, rows, key[1], list(columns[key]), examples[key])
-    raise InputError(str(path), None, problem, fix + "; nothing was written, run it again then")
+    done = "; nothing was written, run it again then"
+    sampled = f"the first {read:,} rows" if read == SAMPLE_ROWS else f"{read:,} rows"
+    if failures:
+        key, count = failures.most_common(1)[0]
+        if count >= MOST_ROWS and count * 2 > read:
+            rows = f"{count:,} of {sampled}"
+            problem, fix = _sample_message(
+                head.layout, rows, key[1], list(columns[key]), examples[key]
+            )
+            raise InputError(str(path), None, problem, fix + done)
+    sparse = cells.most_wrong()
+    if sparse is not None:
+        kind, wrong, given, seen = sparse
+        rows = f"{cells.count(wrong):,} of the {given:,} rows with a {kind} in the column"
+        problem, fix = _sample_message(head.layout, rows, kind, wrong, seen, alone=True)
+        raise InputError(str(path), None, problem, fix + done)
+    alike = rows_alike.most_common(read)
+    if alike is not None:
+        count, error = alike
+        problem, fix = _rows_alike_message(head, error)
+        raise InputError(str(path), None, f"{count:,} of {sampled}: {problem}", fix + done)
+
+
+class _ColumnTally:
+    """Per date and value column, how many sampled rows fill it and how many of those are
+    written otherwise than the mapping reads them: a column most rows leave empty (a letter's
+    date) can be written in another format throughout though few rows fail, and its other cells
+    would be read wrongly (day and month swapped) without a word."""
+
+    def __init__(self) -> None:
+        self.given: Counter[str] = Counter()
+        self.wrong: Counter[str] = Counter()
+        self.seen: dict[str, list[str]] = {}
+
+    def add(self, flat: Mapping[str, str], layout: CsvLayout, where: str) -> None:
+        for ours in DATE_COLUMNS:
+            value = flat.get(ours)
+            if value:
+                self.given[ours] += 1
+                if not _ISO_DATE.match(value):
+                    self._try(lambda v=value, o=ours: _read_date(v, o, layout, where), ours, value)
+        for ours in _VALUE_COLUMNS:
+            value = flat.get(ours)
+            if value and not (layout.plain and _as_written(value, ours)):
+                self.given[ours] += 1
+                self._try(lambda v=value, o=ours: _read_value(v, o, layout, where), ours, value)
+            elif value:
+                self.given[ours] += 1
+
+    def _try(self, read: Callable[[], str], ours: str, value: str) -> None:
+        try:
+            read()
+        except CellError:
+            self.wrong[ours] += 1
+            seen = self.seen.setdefault(ours, [])
+            if len(seen) < 50:
+                seen.append(value)
+
+    def count(self, columns: Sequence[str]) -> int:
+        return max(self.wrong[c] for c in columns)
+
+    def most_wrong(self) -> tuple[str, list[str], int, list[str]] | None:
+        """(kind, columns, rows that fill them, cells seen) of the columns written otherwise in
+        most of the rows that fill them (and at least :data:`MOST_ROWS`): the date columns
+        together, else the first value column; None when there are none."""
+        wrong = [
+            c
+            for c in self.wrong
+            if self.wrong[c] >= MOST_ROWS and self.wrong[c] * 2 > self.given[c]
+        ]
+        dates = [c for c in DATE_COLUMNS if c in wrong]
+        if dates:
+            seen = [v for c in dates for v in self.seen[c]]
+            return "date", dates, max(self.given[c] for c in dates), seen
+        if wrong:
+            return "value", wrong[:1], self.given[wrong[0]], self.seen[wrong[0]]
+        return None
+
+
+class _RowTally:
+    """The problems that make sampled rows error rows other than a cell's date or value (a row
+    with more or fewer cells than the header, an empty id, a number with a unit), counted by
+    their words with the numbers and values in them set aside."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[tuple[str | None, str]] = Counter()
+        self.first: dict[tuple[str | None, str], InputError] = {}
+
+    def add(self, error: InputError) -> None:
+        key = (error.place, re.sub(r"'[^']*'|\d[\d,]*", "_", error.problem))
+        self.counts[key] += 1
+        self.first.setdefault(key, error)
+
+    def most_common(self, read: int) -> tuple[int, InputError] | None:
+        """The count and first error of the problem most sampled rows share, when it is most of
+        them (and at least :data:`MOST_ROWS`); else None."""
+        if not self.counts:
+            return None
+        key, count = self.counts.most_common(1)[0]
+        if count < MOST_ROWS or count * 2 <= read:
+            return None
+        return count, self.first[key]
+
+
+def _rows_alike_message(head: CsvHead, error: InputError) -> tuple[str, str]:
+    """The one message (problem, fix) for most rows failing alike other than in a cell's date
+    or value: the problem of the first, said of the export, and a fix for the export or the
+    mapping rather than for one row."""
+    layout, header = head.layout, head.header
+    where = f"the mapping file {layout.file}" if layout.file else "a mapping file (--mapping)"
+    problem = f"{error.problem} (the first: {error.file})"
+    if " cells where the header has " in error.problem:
+        more = int(error.problem.split()[0]) > len(header)
+        if more:
+            said = (
+                "a comma"
+                if (layout.delimiter or ",") == ","
+                else _delimiter_name(layout.delimiter or ",")
+            )
+            return problem, (
+                f"a column's cells hold {said} that is not quoted (names written 'Last, First',"
+                " amounts with thousands separators): quote those cells, or export with tabs and"
+                f" delimiter: tab in {where}"
+            )
+        return problem, (
+            "export every column of the header in every row (empty cells kept), or check that"
+            " the export was not cut short"
+        )
+    column = (error.place or "").removeprefix("column ")
+    if column == "candidate_id":
+        mapped = layout.theirs("candidate_id")
+        return problem, (
+            f"the id is read from the column {mapped!r}: map candidate_id in {where} to the"
+            " column that holds each student's id"
+        )
+    anchor = re.search(r" but (\w+) is empty", error.problem)
+    if anchor and layout.theirs(anchor[1]) not in header:
+        return problem, (
+            f"map {anchor[1]} in {where} to the export's column that holds it"
+            f" (columns: {{{anchor[1]}: ...}}), or leave {column} out of the mapping"
+        )
+    if "is not a number" in error.problem:
+        theirs = layout.theirs(column)
+        return problem, (
+            f"export {theirs!r} as plain numbers (80, not '80 hrs'), or correct those cells"
+        )
+    return problem, (error.fix or "correct the export") + " (in every such row of the export)"
 
 
 FOREIGN_LINES = 2  # lines not in the encoding, and none that is and not ASCII: another one
@@ -1623,9 +1782,16 @@ def _guess_encoding(path: Path, tried: str) -> str | None:
 
 
 def _sample_message(
-    layout: CsvLayout, rows: str, kind: str, columns: list[str], seen: list[str]
+    layout: CsvLayout,
+    rows: str,
+    kind: str,
+    columns: list[str],
+    seen: list[str],
+    alone: bool = False,
 ) -> tuple[str, str]:
-    """The one message (problem, fix) for most rows failing alike in ``columns`` (ours)."""
+    """The one message (problem, fix) for most rows failing alike in ``columns`` (ours).
+    ``alone``: only those columns are written otherwise (most of the rows that fill them), so
+    a date format is set for them alone, never for every column."""
     names = " and ".join(
         filter(
             None,
@@ -1664,6 +1830,12 @@ def _sample_message(
     if guess is None:
         own = ", ".join(f"{c}: '...'" for c in columns)
         return problem, f"set their date format in {where}: date_formats: {{{own}}} (docs/batch.md)"
+    if alone:
+        own = ", ".join(f"{c}: '{guess}'" for c in columns)
+        return (
+            problem,
+            f"set the date format of {', '.join(columns)} alone in {where}: date_formats: {{{own}}}",
+        )
     if not any(layout.date_formats.get(c) for c in columns):
         alone = f" (or date_formats: {{{columns[0]}: '{guess}'}} for that column alone)"
         return problem, f"add date_format: '{guess}' to {where}" + (

@@ -627,6 +627,15 @@ def test_a_quote_that_never_closes_loses_no_other_student(tmp_path) -> None:
     assert read[1].error.problem == "not valid CSV: a quoted cell that is never closed"
 
 
+def test_a_row_that_cannot_be_parsed_keeps_its_quoted_id_and_name(tmp_path) -> None:
+    # an export that quotes every cell: the error row still says whose it is
+    rows = ['"candidate_id","name","highest_education"', '"S1","Smith, Jo","ged"x', '"S2","b",""']
+    (broken, good) = read_cohort(_write_csv(tmp_path / "c.csv", rows))
+    assert (broken.candidate_id, broken.name) == ("S1", "Smith, Jo")
+    assert broken.error.problem.startswith("not valid CSV: a quoted cell with more after")
+    assert good.profile is not None
+
+
 def test_a_header_column_without_a_name_is_allowed_while_its_cells_are_empty(tmp_path) -> None:
     source = _write_csv(tmp_path / "c.csv", ["candidate_id,name,,", "S1,a,,", "S2,b,,oops"])
     read = list(read_cohort(source))

@@ -392,3 +392,64 @@ def test_a_mapping_may_give_the_encoding_alone(tmp_path) -> None:
     file, which may hold that line alone."""
     layout = load_mapping(_mapping(tmp_path, "encoding: cp1252\n"))
     assert layout.encoding == "cp1252" and not layout.columns
+
+
+# --- a coordinator's audit (s24): what made most rows error rows, or read them wrongly ---------
+
+LETTER_HEADER = HEADER + ";Letter Date"
+LETTER_MAPPING = MAPPING.replace(
+    "  letter_on_file: Letter\n", "  letter_on_file: Letter\n  letter_date: Letter Date\n"
+)
+
+
+def test_a_row_that_ends_early_is_an_error_row_not_read_as_empty_cells(tmp_path) -> None:
+    # its last cells (here the letter) would have read as empty: an answer, and a wrong one
+    rows = [ROW, ROW.replace("S1", "S2").rsplit(";", 1)[0]]
+    result, out = _batch(tmp_path, _export(tmp_path, rows), _mapping(tmp_path))
+    assert result.exit_code == 1, result.output
+    errors = [r for r in csv.DictReader(out.open(encoding="utf-8")) if r["status"] == "error"]
+    assert [r["candidate_id"] for r in errors] == ["S2"]
+    assert (
+        "6 cells where the header has 7 columns: the row ends before column 7" in errors[0]["error"]
+    )
+
+
+def test_a_sparse_date_column_written_otherwise_is_refused_though_few_rows_fail(tmp_path) -> None:
+    # 40 rows give no letter date; the 8 that do are DD/MM: 6 fail, 2 (days of 12 or less)
+    # would be read with day and month swapped, without a word
+    plain = [ROW.replace("S1", f"P{n}").replace(";Y", ";N") + ";" for n in range(40)]
+    dated = [
+        ROW.replace("S1", f"D{n}") + f";{day}/05/2026"
+        for n, day in enumerate([20, 21, 22, 23, 24, 25, 10, 11])
+    ]
+    result, out = _batch(
+        tmp_path,
+        _export(tmp_path, plain + dated, LETTER_HEADER),
+        _mapping(tmp_path, LETTER_MAPPING),
+    )
+    assert result.exit_code == 2 and not out.exists(), result.output
+    assert (
+        "6 of the 8 rows with a date in the column have dates like 20/05/2026 in 'Letter Date'"
+        in result.output
+    )
+    assert "date_formats: {letter_date: '%d/%m/%Y'}" in result.output
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        # a name written "Last, First" unquoted in a comma-separated export: a cell too many
+        (
+            lambda row: row.replace("José;Núñez", "José;Núñez;Jr"),
+            "8 cells where the header has 7 columns",
+        ),
+        (lambda row: ";" + row.split(";", 1)[1], "the student's id is empty"),
+    ],
+    ids=["cells too many", "id empty"],
+)
+def test_most_rows_failing_alike_in_any_way_stop_with_one_message(tmp_path, change, said) -> None:
+    rows = [change(ROW.replace("S1", f"S{n}")) for n in range(10)]
+    result, out = _batch(tmp_path, _export(tmp_path, rows), _mapping(tmp_path))
+    assert result.exit_code == 2 and not out.exists(), result.output
+    assert f"10 of 10 rows: {said}" in result.output
+    assert "nothing was written" in result.output
