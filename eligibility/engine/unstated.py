@@ -208,8 +208,11 @@ class _Lines:
         return line
 
     def _values(self, k: int, deciding: Sequence[Unknown]) -> tuple[str, ...]:
-        """The values reading ``k`` (-1: the profile as read) gives the ``deciding`` fields."""
-        given = dict(self.readings.variants[k][1]) if k >= 0 else {}
+        """The values reading ``k`` (-1: the profile as read) gives the ``deciding`` fields. A
+        ``k`` past the variants is the profile as read too: a check that does not apply as the
+        profile is read is merged from a reading under which it does, and its own comes last."""
+        variants = self.readings.variants
+        given = dict(variants[k][1]) if 0 <= k < len(variants) else {}
         return tuple(
             next((_words(given[path]) for path, _ in u.settings if path in given), u.read_as)
             for u in deciding

@@ -291,12 +291,18 @@ def explanation_text(
         )
         lines += _assumption_lines(r.requires)
     if e.actions:
-        # what decides whether the check applies settles the answer, either way
-        settles = r.applies_unknown and len(e.actions) == 1
-        heading = "What would settle this" if settles else "What would make this met"
-        lines += ["", heading + (" (any one):" if len(e.actions) > 1 else ":")]
         ways = action_lines(e)
-        lines += [f"  - {line}" for line in ways]
+        if r.applies_unknown:
+            # what decides whether the check applies settles the answer, either way; the other
+            # ways make it met only where it applies, so they do not stand beside it
+            lines += ["", "What would settle whether this applies:", f"  - {ways[0]}"]
+            if ways[1:]:
+                more = " (any one)" if len(ways) > 2 else ""
+                lines += ["", f"Where it applies, what would make this met{more}:"]
+                lines += [f"  - {line}" for line in ways[1:]]
+        else:
+            heading = "What would make this met" + (" (any one):" if len(ways) > 1 else ":")
+            lines += ["", heading, *(f"  - {line}" for line in ways)]
         lines += _rules_end_lines(r.version, ways)
     lines += _ambiguity_lines(e)
     recommends = _without_warnings(r.recommends)
