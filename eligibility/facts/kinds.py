@@ -1596,6 +1596,19 @@ def _periods_names(params: Mapping[str, Any]) -> list[Named]:
         ]
     if "dues_paid_field" in params:
         out.append(Named(("dues_paid_field",), "field", params["dues_paid_field"], "memberships"))
+    needed = params.get("ceus_needed")
+    if needed is not None:  # entries from a due date: the first without one, then in order
+        entries = needed if isinstance(needed, list) else [needed]
+        days = tuple(str(e.get("due_from") or "") for e in entries if isinstance(e, Mapping))
+        out.append(
+            Named(
+                ("ceus_needed",),
+                "dated",
+                "ceus_needed",
+                "list" if isinstance(needed, list) else "one",
+                days,
+            )
+        )
     return out
 
 

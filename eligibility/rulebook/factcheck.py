@@ -242,6 +242,8 @@ class _Definition:
             )
         elif named.what == "policy" and self.policy(name, where, "unknown policy"):
             self._policy_table(named, where)
+        elif named.what == "dated":
+            _dated(found, named, where)
 
     def policy(self, policy: str, where: list, said: str) -> bool:
         """Whether ``policy`` is one policies.yaml defines (or policies.yaml is not known)."""
@@ -314,6 +316,55 @@ def _section(found: _Found, named: Named, where: list) -> None:
             f"use a section of one record ({', '.join(single)}), or a kind that counts records"
             " (count, any, list, max, latest)",
         )
+
+
+def _dated(found: _Found, named: Named, where: list) -> None:
+    """Entries that apply from a date (``due_from``): the first applies before every later one
+    (so it has none), each later one from its date, in date order. A slip here changes answers
+    for periods long ended, or never applies."""
+    days, name = named.values or (), named.name
+    if named.of == "one":
+        if days and days[0]:
+            found.add(
+                ERROR,
+                "dated-entries",
+                where,
+                f"{name} is one entry with due_from {days[0]}: one entry applies to every period,"
+                " whatever its date",
+                f"make {name} a list: the number before that date first (no due_from), then this"
+                " entry",
+            )
+        return
+    for place, day in enumerate(days):
+        at = [*where, place]
+        if place == 0 and day:
+            found.add(
+                ERROR,
+                "dated-entries",
+                [*at, "due_from"],
+                f"the first entry of {name} has due_from {day}: it would apply before that date"
+                " too, as nothing comes before it",
+                "leave due_from out of the first entry (the number for every period before the"
+                " next entry's date)",
+            )
+        elif place and not day:
+            found.add(
+                ERROR,
+                "dated-entries",
+                at,
+                f"entry {place + 1} of {name} has no due_from: it would apply to every period,"
+                " those long ended included",
+                "give it due_from, the first due date it applies to (YYYY-MM-DD)",
+            )
+        elif place > 1 and days[place - 1] and day <= days[place - 1]:
+            found.add(
+                ERROR,
+                "dated-entries",
+                [*at, "due_from"],
+                f"entry {place + 1} of {name} has due_from {day}, not after the entry before"
+                f" ({days[place - 1]}): the later entry would never apply",
+                "write the entries in the order of their due_from dates",
+            )
 
 
 def _standing(found: _Found, name: str, where: list) -> None:

@@ -76,6 +76,20 @@ class Mistake:
 
 MISTAKES = [
     Mistake(
+        "ceus-needed-later-entry-undated",
+        lambda d: edit(
+            d,
+            "aapc/facts.yaml",
+            "ceus_needed: {one: 36, each_more: 4, at_most: 52}",
+            "ceus_needed: [{one: 36, each_more: 4, at_most: 52}, {one: 40, each_more: 4, at_most: 56}]",
+        ),
+        "aapc/facts.yaml",
+        "dated-entries",
+        "entry 2 of ceus_needed has no due_from",
+        "ceus_needed",
+        "give it due_from",
+    ),
+    Mistake(
         "credential-in-logic",
         lambda d: edit(
             d,
@@ -856,6 +870,27 @@ OTHERS = [
         WARNING,
         "internal-id",
         "the text names CONV-6",
+        None,
+    ),
+    (
+        "ceus-needed-one-entry-dated",
+        "aapc/facts.yaml",
+        "ceus_needed: {one: 36,",
+        "ceus_needed: {due_from: 2028-01-01, one: 36,",
+        ERROR,
+        "dated-entries",
+        "ceus_needed is one entry with due_from 2028-01-01",
+        None,
+    ),
+    (
+        "ceus-needed-out-of-order",
+        "aapc/facts.yaml",
+        "ceus_needed: {one: 36, each_more: 4, at_most: 52}",
+        "ceus_needed: [{one: 36, each_more: 4, at_most: 52}, {due_from: 2030-01-01, one: 44,"
+        " each_more: 4, at_most: 60}, {due_from: 2028-01-01, one: 40, each_more: 4, at_most: 56}]",
+        ERROR,
+        "dated-entries",
+        "entry 3 of ceus_needed has due_from 2028-01-01, not after the entry before (2030-01-01)",
         None,
     ),
     (
