@@ -1635,6 +1635,7 @@ def _periods_templates(
             )
             if key in params
         ]
+        + [((key,), params[key], ()) for key in ("no_membership_consequence",) if key in params]
         + [
             ((key,), params[key], ("ceus", "due", "revoked", "as_of"))
             for key in ("running_unsubmitted_consequence",)
@@ -1798,6 +1799,8 @@ def _periods(ctx: Context, definition: Definition) -> dict[str, Any]:
             ),
         ]
         if paid and paid < as_of
+        else [params["no_membership_consequence"]]
+        if not memberships and held_records and "no_membership_consequence" in params
         else [],
     }
 
