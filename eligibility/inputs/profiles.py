@@ -86,15 +86,44 @@ def decode_text(data: bytes, where: str, limit: int = MAX_BYTES) -> str:
     :func:`read_text` reads a file: at most ``limit`` bytes of UTF-8, line endings as LF."""
     if len(data) > limit:
         raise too_large(where, limit)
+    kind = next((name for magic, name in _NOT_TEXT if data.startswith(magic)), None)
+    if kind is not None:  # a document, not a profile: no save-as advice can make it one
+        raise InputError(
+            where,
+            None,
+            f"this is {kind}, not a profile (a profile is a text file of answers)",
+            "make a profile with 'eligibility init' (questions on the terminal), 'eligibility"
+            " serve' (a form in your browser) or 'eligibility template' (a file to fill in)",
+        )
     try:
         text = data.decode("utf-8").removeprefix("\ufeff")  # a byte order mark says nothing
     except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        start = data.rfind(b"\n", 0, error.start) + 1
+        before = data[start : error.start].decode("utf-8", "replace").strip()[-20:]
+        after = f" after {before!r}" if before else " at the start of the line"
         raise InputError(
-            where, f"byte {error.start}", "not UTF-8 text", "save the file as UTF-8"
+            where,
+            f"line {line}",
+            f"a character{after} is not UTF-8 text (the file was saved in another encoding,"
+            " such as Windows' 'ANSI')",
+            "save the file again choosing the encoding UTF-8 (in Notepad: Save as, Encoding:"
+            " UTF-8)",
         ) from None
     if "\r" in text:  # as text mode reads it: CRLF and CR end lines too
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text
+
+
+# the first bytes of documents people may give in place of a profile, and what they are
+_NOT_TEXT = (
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a Word, Excel or other Office document (or a zip file)"),
+    (b"\xd0\xcf\x11\xe0", "an older Word or Excel document"),
+    (b"{\\rtf", "a rich-text (RTF) document"),
+    (b"\x89PNG", "a picture (PNG)"),
+    (b"\xff\xd8\xff", "a picture (JPEG)"),
+)
 
 
 def load_profile(path: str | Path) -> Profile:

@@ -202,7 +202,15 @@ def test_unknown_field_names_it_and_lists_the_allowed_ones(tmp_path, replacement
         ("list.yaml", "- name: X\n", None, "a profile must be a mapping"),
         ("empty.yaml", "", None, "a profile must be a mapping"),
         ("broken.json", '{\n  "name": "X",\n}\n', "line 3, column 1", "not valid JSON"),
-        ("latin1.yaml", "name: Jos\xe9\n".encode("latin-1"), "byte 9", "not UTF-8 text"),
+        (
+            "latin1.yaml",
+            "name: Jos\xe9\n".encode("latin-1"),
+            "line 1",
+            "a character after 'name: Jos' is not UTF-8 text",
+        ),
+        # a document given in place of a profile: no save-as advice makes it one
+        ("letter.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", None, "this is a PDF document"),
+        ("letter.docx", b"PK\x03\x04\x14\x00\x06\x00", None, "a Word, Excel or other Office"),
         ("missing.yaml", None, None, "file not found"),
         ("folder.yaml", "DIR", None, "is a directory"),
         ("two.yaml", "name: A\n---\nname: B\n", "line 2, column 1", "another document"),
