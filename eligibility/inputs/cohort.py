@@ -1937,6 +1937,11 @@ def profile_from_flat(
         if hours is not None:
             job["hours_per_week"] = hours
         profile["work_history"] = [job]
+        if "coding_end" not in flat:  # the export has no such column: not "still going" said
+            assumed.append(
+                "the coding job is taken as still going (the export has no column for the day"
+                " a job ended)"
+            )
         if letter_on_file:
             end = flat.get("coding_end")
             dated = flat.get("letter_date") or _letter_day(flat, as_of)

@@ -453,3 +453,18 @@ def test_most_rows_failing_alike_in_any_way_stop_with_one_message(tmp_path, chan
     assert result.exit_code == 2 and not out.exists(), result.output
     assert f"10 of 10 rows: {said}" in result.output
     assert "nothing was written" in result.output
+
+
+def test_an_export_without_a_job_end_column_says_its_jobs_are_taken_as_going_on(tmp_path) -> None:
+    # every job then runs to the evaluation date: an answer may rest on it, so it is said
+    (read,) = read_cohort(_export(tmp_path, [ROW]), load_mapping(_mapping(tmp_path)))
+    assert read.profile.data["work_history"][0]["end_date"] is None
+    assert any("taken as still going" in note for note in read.profile.assumed)
+    header, row = HEADER + ";End Date", ROW + ";"
+    mapping = MAPPING.replace(
+        "  coding_start: Start Date\n", "  coding_start: Start Date\n  coding_end: End Date\n"
+    )
+    (read,) = read_cohort(
+        _export(tmp_path, [row], header), load_mapping(_mapping(tmp_path, mapping))
+    )
+    assert not any("taken as still going" in note for note in read.profile.assumed)
