@@ -29,6 +29,7 @@ The public interface:
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -52,6 +53,12 @@ if TYPE_CHECKING:
 NOT_SURE = ("?", "not sure", "unsure", "don't know", "dont know", "unknown")
 # What a person types for an explicit null where the schema allows one (an undated letter).
 NONE_WORDS = ("none", "null", "-")
+# a month answered by name where a month's number is asked ("March", "mar": 3)
+_MONTHS = {
+    name.lower(): number
+    for number in range(1, 13)
+    for name in (calendar.month_name[number], calendar.month_abbr[number])
+}
 _YES = ("y", "yes", "true")
 _NO = ("n", "no", "false")
 YES_OR_NO = "answer yes or no (y/n)"
@@ -208,14 +215,23 @@ class Question:
         return str(value)
 
     def _number(self, text: str) -> int | float:
+        months = self.minimum == 1 and self.maximum == 12  # a month: "March" is 3
+        named = _MONTHS.get(text.strip().lower().rstrip(".")) if months else None
+        if named is not None:
+            return named
+        bounds = (
+            f"a number from {self.minimum:g} to {self.maximum:g}"
+            if self.minimum is not None and self.maximum is not None
+            else "a number, such as 40"
+        )
         try:
             value = float(text)
         except ValueError:
-            raise AnswerError(f"write a number, such as 40 (not {text!r})") from None
+            raise AnswerError(f"write {bounds} (not {text!r})") from None
         if self.kind == "integer" and not value.is_integer():
             raise AnswerError("write a whole number")
         if value != value or value in (float("inf"), float("-inf")):
-            raise AnswerError("write a number, such as 40")
+            raise AnswerError(f"write {bounds}")
         if self.minimum is not None and value < self.minimum:
             raise AnswerError(f"write a number of at least {self.minimum:g}")
         if self.maximum is not None and value > self.maximum:

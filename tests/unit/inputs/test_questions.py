@@ -192,6 +192,7 @@ def test_answers_as_typed_make_a_valid_profile() -> None:
         ("work_history[].hours_per_week", "many", "number"),
         ("work_history[].hours_per_week", "120", "at most 100"),
         ("memberships[].renewal_month", "2.5", "whole number"),
+        ("memberships[].renewal_month", "Febuary", "a number from 1 to 12"),  # not "such as 40"
         ("training[].completed", "maybe", "yes or no"),
         ("memberships[].status", "activ", "not one of"),
         ("training[].topics", "cpt_basic, anatomy", "not one of"),
@@ -200,6 +201,11 @@ def test_answers_as_typed_make_a_valid_profile() -> None:
 def test_a_wrong_answer_says_what_to_type(path: str, text: str, problem: str) -> None:
     with pytest.raises(AnswerError, match=problem):
         by_path(sections())[path].parse(text)
+
+
+def test_a_month_may_be_answered_by_its_name() -> None:
+    month = by_path(sections())["memberships[].renewal_month"]
+    assert [month.parse(text) for text in ("March", "sep", "Dec.", "9")] == [3, 9, 12, 9]
 
 
 def test_show_is_what_parse_reads_back() -> None:
