@@ -29,7 +29,14 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from eligibility.cache import cache_root
-from eligibility.errors import InputError, close_matches, did_you_mean, listing, place_of
+from eligibility.errors import (
+    InputError,
+    close_matches,
+    closest,
+    did_you_mean,
+    listing,
+    place_of,
+)
 from eligibility.facts import CredentialInfo, FactBook, Registry, Retirement, compile_book
 from eligibility.inputs.profiles import read_text
 from eligibility.inputs.validation import validate
@@ -715,10 +722,19 @@ def _merged(credentials: list[Credential]) -> tuple[Credential, ...]:
     return tuple(by_id.values())
 
 
+# the fields an entry of a reference file may give beyond those it must: any other is a slip
+# (a misspelt "retierd:" would leave a retired credential issued, without a word)
+REFERENCE_OPTIONAL = {
+    "credentials": ("apprentice_form", "aliases", "retired"),
+    "policies": ("decides", "review", "review_details"),
+}
+
+
 def _reference(
     path: Path, texts: Mapping[Path, str], section: str, fields: tuple[str, ...]
 ) -> list[Mapping[str, Any]]:
-    """The entries of a reference file (credentials.yaml, policies.yaml), each with ``fields``."""
+    """The entries of a reference file (credentials.yaml, policies.yaml), each with ``fields``
+    and no field but those and :data:`REFERENCE_OPTIONAL`'s."""
     text = texts[path] if path in texts else read_text(path)
     data = _cached(text, "reference", lambda: parse_text(text, str(path)))
     entries = data.get(section) if isinstance(data, dict) else None
@@ -739,6 +755,21 @@ def _reference(
                 f"entry {index + 1} lacks {', '.join(missing)}",
                 f"give every entry: {', '.join(fields)}",
             )
+        optional = REFERENCE_OPTIONAL.get(section)
+        if optional is None or not isinstance(entry, dict) or not fields:
+            continue
+        known = (*fields, *optional)
+        for key in entry:
+            if key not in known:
+                near = closest(str(key), known)
+                _fail(
+                    path,
+                    text,
+                    [section, index, key],
+                    f"entry {index + 1} ({entry.get('id', '?')}) gives {key!r}, which is no field"
+                    f" of a {section} entry" + (f" (did you mean {near!r}?)" if near else ""),
+                    f"use only: {', '.join(known)}",
+                )
     return entries
 
 
