@@ -118,6 +118,7 @@ def lint_rules(directory: str | None = None, catalogue: str | None = None) -> Li
     # the loader's own check (``load``) repeats what a check of lint's own told, less well
     told = {(p.file, p.message) for p in problems if p.code != "load"}
     problems = [p for p in problems if p.code != "load" or (p.file, p.message) not in told]
+    problems += _ignored_files(root)
     kept = _unique(problem for problem in problems if not _allowed(problem, texts))
     return LintReport(
         str(root),
@@ -125,6 +126,25 @@ def lint_rules(directory: str | None = None, catalogue: str | None = None) -> Li
         tuple(sorted(kept, key=lambda p: (p.file, p.line or 0, p.path or "", p.code))),
         str(found) if found else None,
     )
+
+
+def _ignored_files(root: Path) -> list[Problem]:
+    """YAML files under the rules directory that nothing reads, for their name: rule, fact and
+    case files end in ``.yaml``, so a new version saved as ``ccs-2027.yml`` would change nothing,
+    and lint, test and diff would all say so in silence."""
+    return [
+        Problem(
+            ERROR,
+            "ignored-file",
+            str(path),
+            None,
+            None,
+            f"{path.name} is never read: rule, fact and case files end in .yaml",
+            f"rename it to {path.stem}.yaml (or move it out of the rules directory)",
+        )
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and path.suffix.lower() in (".yml", ".yaml") and path.suffix != ".yaml"
+    ]
 
 
 def _policy_texts(path: Path, texts: Mapping[Path, str]) -> list[Problem]:

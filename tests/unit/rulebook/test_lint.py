@@ -505,6 +505,17 @@ def test_all_the_mistakes_are_reported_in_one_run(tmp_path):
     assert_all_reported(tmp_path, [m for m in MISTAKES if m.id != "reversed-in-force"])
 
 
+def test_a_rule_file_saved_as_yml_is_named_as_never_read(tmp_path):
+    directory = copy_of_rules(tmp_path)
+    (directory / "ahima" / "cca-next.yml").write_text(
+        (directory / "ahima" / "cca.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    report = lint_rules(str(directory))
+    (problem,) = [p for p in report.problems if p.code == "ignored-file"]
+    assert problem.level == ERROR and problem.file.endswith("cca-next.yml")
+    assert "rename it to cca-next.yaml" in problem.fix
+
+
 def test_one_broken_file_names_itself_and_the_others_are_still_checked(tmp_path):
     directory = copy_of_rules(tmp_path)
     (directory / "aapc" / "broken.yaml").write_text("rule_format: 1\nbody: [\n", encoding="utf-8")
