@@ -478,11 +478,17 @@ def left_out(
         where = compile_logic(spec["where"]) if spec["where"] is not None else None
         value = compile_logic(spec["value"]) if spec.get("value") is not None else None
         records = context._records(spec["records"])
+        dated = definition.params.get("dated_by") if isinstance(definition.params, dict) else None
         for number, record in enumerate(records, start=1):
             data = {**record, "policies": dict(policies)}
             kept = where is None or truthy(where(data))
             if kept and (value is None or value(data) is not None):
-                continue  # it counts
+                # it counts, but for its date: one after the evaluation date is not yet
+                later = record.get(dated) if dated else None
+                if isinstance(later, str) and later > as_of.isoformat():
+                    words = f"{dated.replace('_', ' ')} {later}, after {as_of.isoformat()}"
+                    add(definition.name, spec, number, record, (f"{words}: not yet on that date",))
+                continue
             # a check failed for want of a field not stated says so (format 2), as problems do
             reasons = tuple(failed_checks(profile, spec["records"], spec["checks"], record, holds))
             if reasons:

@@ -265,3 +265,26 @@ def test_a_credential_not_active_is_named_only_where_it_is_asked_for(rulebook):
         "RHIA: reported inactive from 2025-01-01",
     )
     assert _leaf(result.recommends, "rec-c-cca").details == ()
+
+
+def test_a_record_dated_after_the_evaluation_date_is_named_as_not_yet(rulebook):
+    # a candidate's audit: a course marked completed on a day still to come was left out
+    # without a word ("longest completed course: 0 hours")
+    course = {
+        "program_name": "Medical Coding Certificate",
+        "program_type": "school_certificate",
+        "completed": True,
+        "completion_date": "2026-12-18",
+        "hours": {"value": 120, "unit": "contact_hours"},
+    }
+    person = profile_from_data(
+        {"profile_version": 2, "name": "Maria", "as_of": "2026-12-06", "training": [course]}, "p"
+    )
+    text = text_report(check_profile(person, ["CPC-full"], rulebook=rulebook), rulebook.policies)
+    assert (
+        "course 1 (Medical Coding Certificate): completion date 2026-12-18, after 2026-12-06:"
+        " not yet on that date" in text
+    )
+    later = profile_from_data({**person.data, "as_of": "2026-12-18"}, "p")
+    report = check_profile(later, ["CPC-full"], rulebook=rulebook)
+    assert "not yet on that date" not in text_report(report, rulebook.policies)
