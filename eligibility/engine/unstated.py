@@ -229,7 +229,7 @@ def _condition(unknown: Unknown, value: str) -> str:
     """A reading's value of ``unknown`` as the condition a line holds under."""
     if not unknown.written:
         return f"the {unknown.about} is {value}"
-    first, last = (str(day) for _, day in unknown.settings)
+    first, last = (str(day) for _, day in unknown.settings[:2])
     end = "start" if value == first else "end" if value == last else None
     if end is None:
         return f"the {unknown.about} is {value}"
@@ -257,6 +257,7 @@ READINGS = (
     *(f"not_stated_{n}" for n in range(2, MORE_READINGS + 2)),
     "longest",
     "shortest",
+    "on_the_date",
 )
 
 
@@ -296,13 +297,18 @@ def readings(data: Mapping[str, Any], as_of: date | None = None) -> Readings | N
                 )
             )
     if dates:
+        # a range that holds the evaluation date is tried on it too: a day before it and a day
+        # after it may both fail where it passes (a letter dated in this month vouches for the
+        # most on this day; a day later it is not yet written)
+        day = (as_of or _own_day(data)).isoformat()
         for date in dates:
+            within = ((date.path, day),) if date.first < day < date.last else ()
             unknowns.append(
                 Unknown(
                     f"{date.record}: {date.words} {date.text} (any day from {date.first} to {date.last})",
                     f"give the exact {date.words} of {date.record} ({_written(date)}YYYY-MM-DD),"
                     " if a document shows it",
-                    ((date.path, date.first), (date.path, date.last)),
+                    ((date.path, date.first), (date.path, date.last), *within),
                     f"{date.words} of {date.record}",
                     parse(date.text).isoformat(),
                     date.text,
@@ -311,7 +317,19 @@ def readings(data: Mapping[str, Any], as_of: date | None = None) -> Readings | N
         longest = tuple((d.path, d.last if d.end_like else d.first) for d in dates)
         shortest = tuple((d.path, d.first if d.end_like else d.last) for d in dates)
         variants += [("longest", longest), ("shortest", shortest)]
+        if any(d.first < day < d.last for d in dates):
+            on_the_date = tuple(
+                (d.path, day if d.first < day < d.last else d.last if d.end_like else d.first)
+                for d in dates
+            )
+            variants.append(("on_the_date", on_the_date))
     return Readings(tuple(unknowns), tuple(variants))
+
+
+def _own_day(data: Mapping[str, Any]) -> date:
+    """The profile's own evaluation date, else today (as ``check`` reads it without --as-of)."""
+    own = data.get("as_of")
+    return parse(own) if isinstance(own, str) else date.today()
 
 
 def with_unstated(
