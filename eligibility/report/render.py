@@ -425,7 +425,13 @@ def action_lines(e: Explanation) -> list[str]:
         if target and action.if_given:  # giving a fact decides it, either way
             target += ", if what you give meets it"
         elif target and action.if_answered:  # so does the body's answer to an open question
-            target += " if the answer is the reading that meets it (see below)"
+            # the readings are listed below only for an answer that depends on the question
+            below = (
+                " (see below)"
+                if e.open_questions
+                else " (the readings are shown under the condition above)"
+            )
+            target += f" if the answer is the reading that meets it{below}"
         lines.append(f"{steps_text(action.steps)}{target}")
     return lines
 
