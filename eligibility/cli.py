@@ -998,6 +998,8 @@ def batch(
     if not tally.rows:  # not an error (a class may be empty), but likely not what was meant
         click.echo(f"warning: {source}: no students in it, so the report lists none", err=True)
     written = [p for p in (out, summary, wide, xlsx) if p and p != "-"]
+    if "-" in (out, summary, wide):  # the report went to standard output, which says so
+        written.append("the report to standard output")
     if letters:
         written.append(f"{tally.checked:,} letter{'s' if tally.checked != 1 else ''} in {letters}")
     click.echo(printable(closing_line(tally, written, book, as_of, chosen)), err=True)

@@ -172,6 +172,7 @@ def test_batch_dash_reads_json_lines_from_stdin_and_out_dash_writes_the_report(t
     assert "<stdin>:1" in piped.stdout  # where each row came from
     # the summary a person reads goes to standard error, not into the report
     assert "Students" in piped.stderr or "students" in piped.stderr
+    assert "Wrote the report to standard output." in piped.stderr  # not "Wrote nothing."
     assert {p.name for p in tmp_path.iterdir()} == {"cohort.jsonl", "report.csv"}
 
 
