@@ -14,6 +14,7 @@ from typing import Any
 
 from eligibility.errors import InputError
 from eligibility.report.summary import (
+    CALENDAR_NOTE,
     NEAR_MONTHS,
     NO_CALENDAR,
     NO_NEAR,
@@ -77,6 +78,7 @@ def summary_html(tally: Tally) -> str:
         near_months=NEAR_MONTHS,
         counts=_counts,
         empty={"near": NO_NEAR, "ready": NO_READY, "calendar": NO_CALENDAR},
+        calendar_note=CALENDAR_NOTE,
     )
 
 

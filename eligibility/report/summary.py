@@ -40,6 +40,12 @@ ABOUT_IDS = (
     "To check one student again, name the check to 'eligibility check --cert' by its id"
     " ('eligibility list' gives each check's id)."
 )
+# what each date of the calendar holds on, said above it (a director reads "2026-12" as later
+# this month, though it may be today once a letter is re-issued)
+CALENDAR_NOTE = (
+    "Each date holds if the student keeps working in the current coding job (and, where a letter"
+    " is needed, has it issued or re-issued on that date); this month's dates may be today."
+)
 NO_CALENDAR = (
     "No student has a date yet: nobody's missing conditions close with time alone"
     " (such as experience that grows while a current job continues)."
@@ -625,6 +631,8 @@ def summary_markdown(tally: Tally) -> str:
     lines += ["", "## Ready now (every condition met)", ""]
     lines += [_group_line(group) for group in view.ready] or [NO_READY]
     lines += ["", "## Calendar: who becomes eligible, month by month", ""]
+    if view.calendar:
+        lines += [CALENDAR_NOTE, ""]
     for month, groups in view.calendar:
         lines += [f"### {month}", ""] + [_group_line(g) for g in groups] + [""]
     if view.calendar:

@@ -170,6 +170,8 @@ def test_calendar_names_who_becomes_eligible_in_which_month():
     text = summary_markdown(tally)
     calendar = text.split("## Calendar", 1)[1]
     assert "2027-03" in calendar and "Ana Torres" in calendar and "Brian Okafor" in calendar
+    # what each date holds on is said (a coordinator's audit: the dates assume the job goes on)
+    assert "keeps working in the current coding job" in calendar
 
 
 def test_an_html_summary_is_one_page_with_a_chart_and_no_network(tmp_path, cohort, rulebook):
