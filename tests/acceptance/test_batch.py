@@ -631,7 +631,7 @@ def test_a_row_that_cannot_be_parsed_keeps_its_quoted_id_and_name(tmp_path) -> N
     # an export that quotes every cell: the error row still says whose it is
     rows = ['"candidate_id","name","highest_education"', '"S1","Smith, Jo","ged"x', '"S2","b",""']
     (broken, good) = read_cohort(_write_csv(tmp_path / "c.csv", rows))
-    assert (broken.candidate_id, broken.name) == ("S1", "Smith, Jo")
+    assert broken.who == ("S1", "Smith, Jo")
     assert broken.error.problem.startswith("not valid CSV: a quoted cell with more after")
     assert good.profile is not None
 
