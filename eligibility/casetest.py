@@ -492,6 +492,12 @@ def _deciding(
             else ""
         )
     )
+    if case.profile.source == case.file:  # written inline: check reads a profile file only
+        return (
+            *lines,
+            f"see the whole answer: save the case's profile: (its lines, unindented) as a file,"
+            f" then {command.replace(case.file, 'FILE', 1)}",
+        )
     return (*lines, f"see the whole answer: {command}")
 
 

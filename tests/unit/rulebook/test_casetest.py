@@ -143,6 +143,13 @@ def test_an_answer_other_than_expected_names_the_conditions_that_decided_it(tmp_
         f"see the whole answer: eligibility check {HANA} --cert CPC-A-removal"
         " --as-of 2026-11-22 --policy part_time_counting=fte40\n" in result.stdout
     )
+    # a profile written in the case: check cannot read the case file, so the command says how
+    inline = "\n  profile_version: 2\n  name: Sam"
+    written = run(case(tmp_path, "CPC-exam: {status: met}", inline, name="inline.yaml"))
+    assert "see the whole answer: save the case's profile: (its lines, unindented) as a file," in (
+        written.stdout
+    )
+    assert "then eligibility check FILE --cert CPC-exam --as-of 2026-11-22" in written.stdout
     met = run(case(tmp_path, "CPC-exam: {status: not_met}", name="met.yaml"))
     assert "why:      met through sit\n" in met.stdout
     assert "aapc-membership: met" in met.stdout
