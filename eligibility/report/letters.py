@@ -185,7 +185,13 @@ class Letters:
         needs = self._needs(
             [a for a in student.answers if a["status"] not in ("met", "not_applicable")]
         )
-        met = [self.title(a["check"]) for a in student.answers if a["status"] == "met"]
+        # a met answer of rules of low confidence is marked too: it is not settled either
+        met = [
+            self.title(a["check"])
+            + (" (low confidence)" if self._confidence(a["check"], a["rule_version"])[0] else "")
+            for a in student.answers
+            if a["status"] == "met"
+        ]
         title = f"What {student.name or student.candidate_id or 'this student'} still needs"
         # what a flat export left unsaid and was assumed: the same for every check of a row
         assumed = dict.fromkeys(a["assumed"] for a in student.answers if a.get("assumed"))
