@@ -202,7 +202,8 @@ class _Lines:
         default: all) as the date is written."""
         for unknown in self.unknowns if unknowns is None else unknowns:
             if unknown.written:
-                days = {*(str(day) for _, day in unknown.settings), unknown.read_as}
+                # the ends of its range (the evaluation date, tried too, stays a day of its own)
+                days = {*(str(day) for _, day in unknown.settings[:2]), unknown.read_as}
                 for day in days - {unknown.written}:
                     line = re.sub(rf"(?<![\d-]){day}(?![\d-])", unknown.written, line)
         return line

@@ -23,6 +23,7 @@ from eligibility.facts.book import (
     names_of,
 )
 from eligibility.facts.kinds import KINDS, failed_checks, held, jobs_of, unvouched
+from eligibility.inputs.formatversion import field_words
 from eligibility.logic import compile_logic, truthy
 
 
@@ -486,7 +487,8 @@ def left_out(
                 # it counts, but for its date: one after the evaluation date is not yet
                 later = record.get(dated) if dated else None
                 if isinstance(later, str) and later > as_of.isoformat():
-                    words = f"{dated.replace('_', ' ')} {later}, after {as_of.isoformat()}"
+                    field = field_words((spec["records"], "[]"), dated)  # "status date"
+                    words = f"{field} {later}, after {as_of.isoformat()}"
                     add(definition.name, spec, number, record, (f"{words}: not yet on that date",))
                 continue
             # a check failed for want of a field not stated says so (format 2), as problems do

@@ -1570,7 +1570,9 @@ def _periods_policy_matters(
 ) -> bool:
     """Which credentials a period counts (``held_at``) can differ only for a member with a
     credential of the body first held after the first one and within the periods the date
-    sees (the last ended one began at most two periods before it), or not dated at all."""
+    sees (the last ended one began at most two periods before it), or not dated at all; or in
+    any period before, when CEUs of a renewal month may be carried on (what an older period
+    did not need rests on what it counted)."""
     body = params["body"]
     days = [
         _since(r)
@@ -1580,6 +1582,20 @@ def _periods_policy_matters(
     if None in days:
         return len(days) > 1
     seen = add_months(as_of, -12 * 2 * params["years"] - 1)
+    if params.get("renewal_month_either") and "ceus_needed" in params:
+        months = {
+            m.get("renewal_month")
+            for m in profile.get("memberships") or ()
+            if isinstance(m, Mapping)
+        }
+        if any(
+            isinstance(c, Mapping)
+            and isinstance(c.get("completion_date"), str)
+            and c["completion_date"][5:7].isdigit()
+            and int(c["completion_date"][5:7]) in months
+            for c in profile.get("ceus") or ()
+        ):
+            seen = date.min
     first = min(days, default=None)
     return any(day > first and day >= seen for day in days)  # type: ignore[operator]
 
@@ -1873,13 +1889,11 @@ def _period(
     certified: date,
     ceus: list[tuple[Mapping[str, Any], list[Any]]],
     held_since: Mapping[str, date | None],
-    depth: int = 0,
 ) -> dict[str, Any]:
     """One period's CEUs and what they must reach: the credentials it counts are the ones held
     by its due date (one first held after it asks nothing of it), or, where the fact file's
     ``held_at`` policy reads it so, by its first day or the member's certification, if later
-    (one earned after that counts from the next period). ``depth``: how many periods after this
-    one asked for it (for the CEUs it carries on, :func:`_carried`)."""
+    (one earned after that counts from the next period)."""
     params, as_of = definition.params, ctx.as_of
     start = previous_due + ONE_DAY
     held_at = params.get("held_at")
@@ -1897,7 +1911,7 @@ def _period(
     # day too late, ``late_until``, is the due date itself when the body allows none late)
     late_until = _late_until(params, due)
     sent = [(c, r) for c, r in counted if _in_time(params, c, due, as_of)]
-    carried, before = _carried(ctx, definition, previous_due, certified, ceus, held_since, depth)
+    carried, before = _carried(ctx, definition, previous_due, certified, ceus, held_since)
     late = _total(c["ceus"] for c, _ in sent if parse(c["submitted_date"]) > due)
     unsent = _total(c["ceus"] for c, _ in counted) - _total(c["ceus"] for c, _ in sent)
     spec = params.get("specific", {})
@@ -1999,9 +2013,6 @@ def _needed(params: Mapping[str, Any], credentials: int, due: date | None) -> fl
     return min(entry["at_most"], entry["one"] + entry["each_more"] * (credentials - 1))
 
 
-_CARRIED_DEPTH = 4  # periods back a chain of renewal-month CEUs carried on is followed
-
-
 def _carried(
     ctx: Context,
     definition: Definition,
@@ -2009,7 +2020,6 @@ def _carried(
     certified: date,
     ceus: list[tuple[Mapping[str, Any], list[Any]]],
     held_since: Mapping[str, date | None],
-    depth: int,
 ) -> tuple[float, dict[str, Any] | None]:
     """The CEUs the period due on ``due`` carries on to the next (``renewal_month_either``,
     AAPC-CEU-5: CEUs from the renewal month may count for either period), and that period: of
@@ -2022,7 +2032,7 @@ def _carried(
         return 0, None
     years, tag = params["years"], params.get("specific", {}).get("tag_field")
     start = _last_day(due.year - years, due.month) + ONE_DAY
-    if certified > start or depth >= _CARRIED_DEPTH:
+    if certified > start:
         return 0, None  # a first, pro-rated period: what it needed is not known
     spec = params.get("specific", {})
     specific = {
@@ -2041,7 +2051,8 @@ def _carried(
     )
     if not spare:
         return 0, None
-    period = _period(ctx, definition, start - ONE_DAY, due, certified, ceus, held_since, depth + 1)
+    # that period counts what its own period before carried on to it: back to certification
+    period = _period(ctx, definition, start - ONE_DAY, due, certified, ceus, held_since)
     beyond = period["ceus_submitted"] - (period["ceus_needed"] or 0)
     return (min(spare, beyond), period) if beyond > 0 else (0, None)
 

@@ -18,7 +18,7 @@ import re
 import stat
 import sys
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cache
@@ -1210,6 +1210,7 @@ def _csv_records(
     }
     joined = {ours: [header.index(c) for c in parts] for ours, parts in layout.parts.items()}
     nameless = [i for i, name in enumerate(header) if not name]
+    read = {*positions.values(), *(i for places in joined.values() for i in places)}
     delimiter = layout.delimiter or ","
     with handle:
         lines.mark()
@@ -1243,7 +1244,7 @@ def _csv_records(
             for ours, indices in joined.items():  # a name over first and last name
                 cells = (record[i].strip() for i in indices if i < len(record))
                 flat[ours] = " ".join(cell for cell in cells if cell)
-            problem = _row_problem(record, header, nameless, broken, bad, delimiter)
+            problem = _row_problem(record, header, nameless, broken, bad, delimiter, read)
             error = InputError(where, None, *problem) if problem is not None else None
             yield Item(number, where, "flat", (flat, layout), error)
 
@@ -1295,8 +1296,10 @@ def _row_problem(
     broken: tuple[str, str] | None,
     undecodable: tuple[str, str] | None,
     delimiter: str = ",",
+    read: Collection[int] = (),
 ) -> tuple[str, str] | None:
-    """What keeps a CSV record from being read as a student, and its fix."""
+    """What keeps a CSV record from being read as a student, and its fix. ``read``: the
+    places of the columns read (a row may end before columns left out, with nothing lost)."""
     if broken is not None:
         return broken
     if undecodable is not None:
@@ -1307,7 +1310,7 @@ def _row_problem(
             f"quote any cell that holds {'a comma' if delimiter == ',' else _delimiter_name(delimiter)},"
             " or remove the extra cells",
         )
-    if any(header[len(record) :]):  # a named column with no cell: the row ends early
+    if any(i >= len(record) for i in read):  # a column read has no cell: the row ends early
         return (
             f"{len(record)} cells where the header has {len(header)} columns: the row ends"
             f" before column {len(record) + 1} ({header[len(record)]!r})",
@@ -1574,7 +1577,7 @@ def _check_sample(path: Path, head: CsvHead) -> None:
 
 
 class _ColumnTally:
-    """Per date and value column, how many sampled rows fill it and how many of those are
+    """Per date column, how many sampled rows fill it and how many of those are
     written otherwise than the mapping reads them: a column most rows leave empty (a letter's
     date) can be written in another format throughout though few rows fail, and its other cells
     would be read wrongly (day and month swapped) without a word."""
@@ -1591,13 +1594,6 @@ class _ColumnTally:
                 self.given[ours] += 1
                 if not _ISO_DATE.match(value):
                     self._try(lambda v=value, o=ours: _read_date(v, o, layout, where), ours, value)
-        for ours in _VALUE_COLUMNS:
-            value = flat.get(ours)
-            if value and not (layout.plain and _as_written(value, ours)):
-                self.given[ours] += 1
-                self._try(lambda v=value, o=ours: _read_value(v, o, layout, where), ours, value)
-            elif value:
-                self.given[ours] += 1
 
     def _try(self, read: Callable[[], str], ours: str, value: str) -> None:
         try:
@@ -1612,9 +1608,9 @@ class _ColumnTally:
         return max(self.wrong[c] for c in columns)
 
     def most_wrong(self) -> tuple[str, list[str], int, list[str]] | None:
-        """(kind, columns, rows that fill them, cells seen) of the columns written otherwise in
-        most of the rows that fill them (and at least :data:`MOST_ROWS`): the date columns
-        together, else the first value column; None when there are none."""
+        """(kind, columns, rows that fill them, cells seen) of the date columns written
+        otherwise in most of the rows that fill them (and at least :data:`MOST_ROWS`), together;
+        None when there are none. (A value not mapped is an error row, never read wrongly.)"""
         wrong = [
             c
             for c in self.wrong
@@ -1624,8 +1620,6 @@ class _ColumnTally:
         if dates:
             seen = [v for c in dates for v in self.seen[c]]
             return "date", dates, max(self.given[c] for c in dates), seen
-        if wrong:
-            return "value", wrong[:1], self.given[wrong[0]], self.seen[wrong[0]]
         return None
 
 
@@ -1645,11 +1639,15 @@ class _RowTally:
 
     def most_common(self, read: int) -> tuple[int, InputError] | None:
         """The count and first error of the problem most sampled rows share, when it is most of
-        them (and at least :data:`MOST_ROWS`); else None."""
+        them (and at least :data:`MOST_ROWS`); else None. An empty id stops the run only in
+        every row (the id mapped to the wrong column): a few students without one are error
+        rows, as always."""
         if not self.counts:
             return None
         key, count = self.counts.most_common(1)[0]
         if count < MOST_ROWS or count * 2 <= read:
+            return None
+        if key[0] == "column candidate_id" and count < read:
             return None
         return count, self.first[key]
 

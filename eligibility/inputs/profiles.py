@@ -165,15 +165,11 @@ def with_letter_days(profile: Profile, as_of: date | None) -> Profile:
         for f, _ in LETTER_STATES
     ):
         return profile
-    day_of = evaluation_date(profile, as_of).isoformat()
-    letters = [
+    day_of = evaluation_date(profile, as_of)
+    letters = [  # written by then: a letter known only to the month may be written later
         letter
         for letter in profile.data.get("verification_letters") or ()
-        if not (
-            isinstance(written := letter.get("letter_date"), str)
-            and not is_imprecise(written)
-            and written > day_of
-        )
+        if not (isinstance(written := letter.get("letter_date"), str) and span(written)[1] > day_of)
     ]
     notes: list[str] = []
     changed = []

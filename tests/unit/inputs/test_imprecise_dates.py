@@ -181,8 +181,22 @@ def _job_and_letters(job: dict, *letters: dict) -> dict:
             [{"stated_start": "2024-11-15", "letter_date": "2026-11-22"}],
             {"start_date": "2024-11-15"},
         ),
+        # dated only to a month that ends after the evaluation date: perhaps not yet written
+        (
+            {"start_date": "2024-11"},
+            [{"stated_start": "2024-11-15", "letter_date": "2026-11"}],
+            {"start_date": "2024-11"},
+        ),
     ],
-    ids=["month", "precision for both", "two days", "outside", "letter later", "letter that day"],
+    ids=[
+        "month",
+        "precision for both",
+        "two days",
+        "outside",
+        "letter later",
+        "letter that day",
+        "letter month not over",
+    ],
 )
 def test_a_job_date_known_to_the_month_takes_the_day_its_letter_states(job, letters, read):
     profile = with_letter_days(Profile("p", _job_and_letters(job, *letters)), date(2026, 11, 22))

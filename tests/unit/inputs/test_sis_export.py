@@ -468,3 +468,19 @@ def test_an_export_without_a_job_end_column_says_its_jobs_are_taken_as_going_on(
         _export(tmp_path, [row], header), load_mapping(_mapping(tmp_path, mapping))
     )
     assert not any("taken as still going" in note for note in read.profile.assumed)
+
+
+def test_a_row_may_end_before_columns_left_out_and_a_few_ids_missing_are_error_rows(
+    tmp_path,
+) -> None:
+    # a review: a row missing only the cell of an ignored last column lost nothing; and five
+    # students of nine without an id are five error rows, not a refused export
+    header = HEADER + ";Notes"
+    mapping = MAPPING + "ignore: [Notes]\n"
+    rows = [ROW.replace("S1", f"S{n}") for n in range(4)]
+    rows += [";" + ROW.split(";", 1)[1] + ";x" for _ in range(5)]
+    result, out = _batch(tmp_path, _export(tmp_path, rows, header), _mapping(tmp_path, mapping))
+    assert result.exit_code == 1, result.output
+    read = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert {r["candidate_id"] for r in read if r["status"] != "error"} == {"S0", "S1", "S2", "S3"}
+    assert sum(r["status"] == "error" for r in read) == 5
