@@ -1772,14 +1772,15 @@ def _periods(ctx: Context, definition: Definition) -> dict[str, Any]:
     years = params["years"]
     last = current = None
     if month and certified:
+        member = _Member(ctx, definition, certified, ceus, held_since)
         due = _due_on_or_after(as_of, month, years)
         previous = _last_day(due.year - years, month)
         if ctx.wants(definition, "current"):
-            current = _period(ctx, definition, previous, due, certified, ceus, held_since)
+            current = _period(member, previous, due)
         # a period that ended before certification asked nothing
         if previous >= certified and ctx.wants(definition, "last"):
             before = _last_day(previous.year - years, month)
-            last = _period(ctx, definition, before, previous, certified, ceus, held_since)
+            last = _period(member, before, previous)
     none = dict(_NO_PERIOD if certified or not held_records else _UNKNOWN_PERIOD)
     if certified or not held_records:
         none["ceus_needed"] = _needed(params, 0, None)
@@ -1881,19 +1882,26 @@ def _in_period(
     return day < start and _moves_on(params, ceu, start - ONE_DAY, as_of)
 
 
-def _period(
-    ctx: Context,
-    definition: Definition,
-    previous_due: date,
-    due: date,
-    certified: date,
-    ceus: list[tuple[Mapping[str, Any], list[Any]]],
-    held_since: Mapping[str, date | None],
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class _Member:
+    """What every period of one member reads: the derivation, the member's certification, the
+    CEU records of the body (with their expression results) and when each credential was
+    first held."""
+
+    ctx: Context
+    definition: Definition
+    certified: date
+    ceus: list[tuple[Mapping[str, Any], list[Any]]]
+    held_since: Mapping[str, date | None]
+
+
+def _period(member: _Member, previous_due: date, due: date) -> dict[str, Any]:
     """One period's CEUs and what they must reach: the credentials it counts are the ones held
     by its due date (one first held after it asks nothing of it), or, where the fact file's
     ``held_at`` policy reads it so, by its first day or the member's certification, if later
     (one earned after that counts from the next period)."""
+    ctx, definition, certified = member.ctx, member.definition, member.certified
+    ceus, held_since = member.ceus, member.held_since
     params, as_of = definition.params, ctx.as_of
     start = previous_due + ONE_DAY
     held_at = params.get("held_at")
@@ -1911,7 +1919,7 @@ def _period(
     # day too late, ``late_until``, is the due date itself when the body allows none late)
     late_until = _late_until(params, due)
     sent = [(c, r) for c, r in counted if _in_time(params, c, due, as_of)]
-    carried, before = _carried(ctx, definition, previous_due, certified, ceus, held_since)
+    carried, before = _carried(member, previous_due)
     late = _total(c["ceus"] for c, _ in sent if parse(c["submitted_date"]) > due)
     unsent = _total(c["ceus"] for c, _ in counted) - _total(c["ceus"] for c, _ in sent)
     spec = params.get("specific", {})
@@ -2013,21 +2021,14 @@ def _needed(params: Mapping[str, Any], credentials: int, due: date | None) -> fl
     return min(entry["at_most"], entry["one"] + entry["each_more"] * (credentials - 1))
 
 
-def _carried(
-    ctx: Context,
-    definition: Definition,
-    due: date,
-    certified: date,
-    ceus: list[tuple[Mapping[str, Any], list[Any]]],
-    held_since: Mapping[str, date | None],
-) -> tuple[float, dict[str, Any] | None]:
+def _carried(member: _Member, due: date) -> tuple[float, dict[str, Any] | None]:
     """The CEUs the period due on ``due`` carries on to the next (``renewal_month_either``,
     AAPC-CEU-5: CEUs from the renewal month may count for either period), and that period: of
     the CEUs completed in its renewal month and submitted in time for it, those it did not need
     (its CEUs submitted in time beyond ``ceus_needed``; none when its requirement is not known,
     a first, pro-rated period), leaving out any tagged for a credential-specific requirement of
     its own, which it needs. Those not submitted in time for it move on whole (_moves_on)."""
-    params, as_of = definition.params, ctx.as_of
+    params, as_of, certified = member.definition.params, member.ctx.as_of, member.certified
     if not params.get("renewal_month_either") or "ceus_needed" not in params:
         return 0, None
     years, tag = params["years"], params.get("specific", {}).get("tag_field")
@@ -2037,12 +2038,12 @@ def _carried(
     spec = params.get("specific", {})
     specific = {
         cid
-        for cid in held_since
+        for cid in member.held_since
         if spec.get("needed", {}).get(cid, spec.get("needed_otherwise", 0)) > 0
     }
     spare = _total(
         c["ceus"]
-        for c, _ in ceus
+        for c, _ in member.ceus
         if (day := parse(c["completion_date"])).year == due.year
         and day.month == due.month
         and certified <= day <= as_of
@@ -2052,7 +2053,7 @@ def _carried(
     if not spare:
         return 0, None
     # that period counts what its own period before carried on to it: back to certification
-    period = _period(ctx, definition, start - ONE_DAY, due, certified, ceus, held_since)
+    period = _period(member, start - ONE_DAY, due)
     beyond = period["ceus_submitted"] - (period["ceus_needed"] or 0)
     return (min(spare, beyond), period) if beyond > 0 else (0, None)
 
