@@ -221,7 +221,7 @@ def test_the_form_says_which_answer_is_wrong_and_how_to_write_it(client):
     assert response.status_code == 400
     page = unescape(response.get_data(as_text=True))
     assert "2026-02-30 is not a date of the calendar" in page
-    assert "write a number, such as 40" in page
+    assert "write a number from 0 to 100 (not 'forty')" in page
     assert 'aria-invalid="true"' in page
 
 
