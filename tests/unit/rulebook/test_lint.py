@@ -76,20 +76,6 @@ class Mistake:
 
 MISTAKES = [
     Mistake(
-        "ceus-needed-later-entry-undated",
-        lambda d: edit(
-            d,
-            "aapc/facts.yaml",
-            "ceus_needed: {one: 36, each_more: 4, at_most: 52}",
-            "ceus_needed: [{one: 36, each_more: 4, at_most: 52}, {one: 40, each_more: 4, at_most: 56}]",
-        ),
-        "aapc/facts.yaml",
-        "dated-entries",
-        "entry 2 of ceus_needed has no due_from",
-        "ceus_needed",
-        "give it due_from",
-    ),
-    Mistake(
         "credential-in-logic",
         lambda d: edit(
             d,
@@ -420,6 +406,20 @@ MISTAKES = [
         "compares a number with the text 'twelve'",
         "twelve",
         "compare the number with a number",
+    ),
+    Mistake(
+        "ceus-needed-later-entry-undated",
+        lambda d: edit(
+            d,
+            "aapc/facts.yaml",
+            "ceus_needed: {one: 36, each_more: 4, at_most: 52}",
+            "ceus_needed: [{one: 36, each_more: 4, at_most: 52}, {one: 40, each_more: 4, at_most: 56}]",
+        ),
+        "aapc/facts.yaml",
+        "dated-entries",
+        "entry 2 of ceus_needed has no due_from",
+        "ceus_needed",
+        "give it due_from",
     ),
 ]
 
