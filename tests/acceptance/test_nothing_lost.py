@@ -219,13 +219,11 @@ def test_a_cohort_without_as_of_and_with_as_of_option_answers_as_one_with_an_as_
 
 
 def test_a_letter_is_dated_from_the_letter_date_column_and_never_after_today(tmp_path) -> None:
+    # an empty coding_end: the job goes on, and nothing is assumed of it
     row = {
-        "candidate_id": "L1",
-        "coding_start": "2023-01-01",
-        "coding_end": "",
-        "letter_on_file": "yes",
-        "code_sets": "CPT",
-    }  # fmt: skip (an empty coding_end: the job goes on, and nothing is assumed of it)
+        "candidate_id": "L1", "coding_start": "2023-01-01", "coding_end": "",
+        "letter_on_file": "yes", "code_sets": "CPT",
+    }  # fmt: skip
     dated = _flat(tmp_path, "dated.csv", [{**row, "letter_date": "2024-01-01"}])
     future = _flat(tmp_path, "future.csv", [{**row, "letter_date": ""}])
     out = tmp_path / "o.csv"
