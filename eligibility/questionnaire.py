@@ -53,7 +53,11 @@ DEFAULT_IDS = {"work_history": "job-{n}"}
 # ids given so far are offered; the only one is the default.
 REFERS = {("verification_letters", "covers_work_id"): ("work_history", "id")}
 _NEVER_ASKED = {"profile_version"}
-TRIES = 10  # a question asked again this often gets no answer (a script, not a person)  # init writes the current format
+TRIES = 10  # a question asked again this often gets no answer (a script, not a person)
+
+
+class _LeftOut(Exception):
+    """The candidate chose to leave out the record whose needed question she cannot answer."""
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,8 @@ class Prompt:
     """One thing asked. ``kind``: ``question`` (``question`` says what is asked; the answer goes
     to ``key`` of the record at ``where``), ``add`` (yes or no: is there a record at ``where``,
     such as ``("training", 1)``?) or ``more`` (yes or no: give the answers ``keys`` of the record
-    at ``where``, which the short round does not ask?)."""
+    at ``where``, which the short round does not ask?) or ``leave`` (yes or no: leave out the
+    record at ``where``, whose needed answer is not known?)."""
 
     kind: str
     text: str
@@ -157,7 +162,14 @@ class _Interview:
 
     def section(self, group: Group, answers: dict[str, Any], asked_always: bool) -> None:
         if not group.repeated:  # a record of its own: its first required question opens it
-            self.record(group, answers, (), f"{group.path}.")
+            prefix = f"{group.path}."
+            try:
+                self.record(group, answers, (), prefix)
+            except _LeftOut:
+                for key in [key for key in answers if key.startswith(prefix)]:
+                    del answers[key]
+                item = group.item[:1].upper() + group.item[1:]  # "Your education"
+                self.tell(f"{item} is left out; you can add it to the file later.")
             return
         records = self.records(group, ())
         if records or asked_always:  # asked and answered "none": said so in the profile
@@ -174,7 +186,11 @@ class _Interview:
             )
         ):
             record: dict[str, Any] = {}
-            self.record(group, record, (*where, group.path, len(records)), "")
+            try:
+                self.record(group, record, (*where, group.path, len(records)), "")
+            except _LeftOut:
+                self.tell(f"This {group.item} is left out; you can add it to the file later.")
+                continue
             records.append(record)
         return records
 
@@ -259,7 +275,9 @@ class _Interview:
         return ids[0] if len(ids) == 1 else ""
 
     def answer(self, prompt: Prompt, needed: bool, group: Group | None) -> tuple[bool, Any]:
-        """(whether answered, the value), asking again until the text is an answer."""
+        """(whether answered, the value), asking again until the text is an answer. A needed
+        answer not known offers to leave its record out (:class:`_LeftOut`): a candidate who
+        cannot say what kind of course she took is not stuck, nor made to invent it."""
         question = prompt.question
         assert question is not None
         for _ in range(TRIES):
@@ -270,6 +288,8 @@ class _Interview:
                 what = f"this {group.item}" if group and group.repeated else "this"
                 hint = f" ({prompt.hint})" if prompt.hint else ""
                 self.tell(f"{question.title}: an answer is needed for {what}{hint}")
+                if group is not None and self.yes(self.leave(group, prompt.where)):
+                    raise _LeftOut
                 continue
             try:
                 return True, question.parse(typed)
@@ -280,6 +300,16 @@ class _Interview:
             None,
             f"no answer to {question.title!r} after {TRIES} tries",
             f"answer it as {prompt.hint}" if prompt.hint else "answer it",
+        )
+
+    @staticmethod
+    def leave(group: Group, where: tuple[str | int, ...]) -> Prompt:
+        this = f"this {group.item}" if group.repeated else group.item  # "your education"
+        return Prompt(
+            "leave",
+            f"Not known? Leave {this} out of the profile?",
+            "Answer y to leave it out (you can add it to the file later), or n to answer.",
+            where,
         )
 
     def yes(self, prompt: Prompt) -> bool:

@@ -42,7 +42,7 @@ from eligibility.errors import (  # a value's did-you-mean, as check words it
     named_in_words,
     partly_named,
 )
-from eligibility.inputs.formatversion import CURRENT, record_words
+from eligibility.inputs.formatversion import CURRENT, in_sentence, record_words
 from eligibility.inputs.validation import schema
 
 if TYPE_CHECKING:
@@ -344,7 +344,9 @@ def _group(
         repeated,
         tuple(items),
         # as answers name one: the schema's title of a list's items ("course"), "your education"
-        record_words().get(name) or (title.lower() if repeated else f"{title} details"),
+        record_words().get(name)
+        or (in_sentence(record["title"]) if repeated and "title" in record else None)
+        or (title.lower() if repeated else f"{title} details"),
     )
 
 

@@ -486,3 +486,38 @@ def test_init_stopped_at_a_prompt_is_interrupted_not_a_fault(tmp_path: Path) -> 
     assert done.returncode == 130, done.stderr
     assert "interrupted" in done.stderr and "fault" not in done.stderr
     assert not target.exists()
+
+
+def test_a_needed_answer_not_known_can_leave_its_record_out(rulebook) -> None:
+    """A candidate who could not say what kind of course she took got the question ten times,
+    then nothing written; now she may leave that course out and go on."""
+    told: list[str] = []
+    offered: list[str] = []
+
+    added: list[tuple] = []
+
+    def ask(prompt: questionnaire.Prompt) -> str:
+        if prompt.kind == "add":  # one course, one credential
+            wanted = prompt.where in (("training", 0), ("credentials", 0))
+            added.append(prompt.where)
+            return "y" if wanted and added.count(prompt.where) == 1 else "n"
+        if prompt.kind == "leave":
+            offered.append(prompt.text)
+            return "y" if prompt.where == ("training", 0) else "n"
+        return {"name": "Pat", "id": "CPC"}.get(prompt.key, "?")
+
+    profile = to_profile(questionnaire.interview(ask, rulebook.registry, told.append))
+    assert offered[0] == "Not known? Leave this course out of the profile?"
+    assert profile.get("training") == []
+    assert [c["id"] for c in profile["credentials"]] == ["CPC"]
+    assert "This course is left out; you can add it to the file later." in told
+
+
+def test_init_leaves_out_a_course_whose_kind_is_not_known(tmp_path: Path) -> None:
+    out = tmp_path / "me.yaml"
+    # a course with no name or provider, its kind not known: leave it out
+    typed = ["Pat", "", "", "y", "", "", "?", "y"]
+    result = run("init", out, input="\n".join(typed) + "\n" * 60)
+    assert result.exit_code == 0, result.output
+    assert "Leave this course out of the profile?" in result.output
+    assert "training: []" in out.read_text()
