@@ -834,6 +834,21 @@ def _run(plan: Plan, facts: Mapping[str, Any]) -> _Run:
     return _finish(plan, facts, plan.program(facts))
 
 
+def _were_held(held: CheckResult, credential: str) -> str:
+    """What a check for holders finds were the lapsed ``credential`` held again (``held``)."""
+    root = held.requires
+    if held.status != MET or root is None:
+        return {
+            NOT_MET: "Were it reinstated, this check would still not be met.",
+            UNKNOWN: "Were it reinstated, the profile would not say enough to answer this check.",
+        }.get(held.status, "Were it reinstated, this check would depend on an open question.")
+    ways = [way.node.title for way in root.children if way.status == MET] or [root.node.title]
+    return (
+        f"Were it reinstated, the profile meets {ways[0]}: have your {credential} reinstated"
+        f" (the answer on keeping your {credential} says how), and this check is met."
+    )
+
+
 def _rerun(plan: Plan, base: _Run, facts: Mapping[str, Any], partial: _Partial) -> _Run:
     """``base`` with the program entries that read sections ``partial`` covers run again."""
     values = list(base.values)
@@ -1367,14 +1382,17 @@ class _Context:
             credential = check.version.credential
             # a credential its own keeping rules make lapse is not held: say so, not only
             # whom the check is for (a revoked CPC-A is "not a holder of the CPC-A")
-            why = (
-                f"Your {credential} is not counted as held: its own renewal or recertification"
-                f" rules make it lapse (see the answer on keeping your {credential})."
-                if credential in lapsed
-                and (reported := self.scratch.get(AS_REPORTED)) is not None
-                and reported.applicable[check.index]
-                else None
-            )
+            reported = self.scratch.get(AS_REPORTED)
+            why = None
+            if credential in lapsed and reported is not None and reported.applicable[check.index]:
+                # what the check finds were the credential held: a candidate who asked whether
+                # the -A can go learns that reinstating it is the one step left, if it is
+                held = self.result(check, reported, frozenset(), [], True, False)
+                why = (
+                    f"Your {credential} is not counted as held: its own renewal or recertification"
+                    f" rules make it lapse (see the answer on keeping your {credential})."
+                    f" {_were_held(held, credential)}"
+                )
             return CheckResult(
                 check.check,
                 check.check.id,

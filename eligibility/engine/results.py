@@ -219,8 +219,12 @@ class ProfileReport:
 
     @property
     def all_met(self) -> bool:
-        """True when every check that applies is met (exit status 0)."""
-        return all(r.status in ("met", "not_applicable") for r in self.results)
+        """True when every check that applies is met (exit status 0); a check for holders of
+        a credential that has lapsed (said in its note) is not met."""
+        return all(
+            r.status == "met" or (r.status == "not_applicable" and r.note is None)
+            for r in self.results
+        )
 
 
 def _closeness(result: NodeResult) -> tuple[bool, bool, int, int, float, float]:

@@ -98,7 +98,12 @@ def explain(result: CheckResult, policies: Mapping[str, Policy]) -> Explanation:
             if check and check.applies_text
             else result.note or f"No version of these rules is in force on {result.as_of}."
         )
-        return Explanation(result, HEADLINES[result.status], verdict, None, (), (), policies)
+        headline = HEADLINES[result.status]
+        if result.status == NOT_APPLICABLE and result.note and check and check.applies_text:
+            # a check for holders of a credential that has lapsed: not met until reinstated
+            headline = f"{KEPT_NOT} (YOUR CREDENTIAL HAS LAPSED)"
+            verdict = f"This check is {check.applies_text}. {result.note}"
+        return Explanation(result, headline, verdict, None, (), (), policies)
     verdict = {
         MET: check.outcome_met,
         NOT_MET: check.outcome_when_not_met(

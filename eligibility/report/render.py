@@ -123,10 +123,20 @@ SUMMARY_VERDICTS = {
 }
 
 
+LAPSED_VERDICT = (
+    "Not for you while your credential has lapsed; its full explanation says what it would find."
+)
+
+
+def _lapsed(e: Explanation) -> bool:
+    """A check for holders of a credential that has lapsed (its note says so): not met."""
+    return e.result.status == NOT_APPLICABLE and e.result.note is not None
+
+
 def _summary_lines(explanations: list[Explanation], colour: bool = False) -> list[str]:
     """One line per check that applies, checks answered alike on one (the 22 specialty exams);
     the ones that do not apply are named together at the end."""
-    applicable = [e for e in explanations if e.result.status != NOT_APPLICABLE]
+    applicable = [e for e in explanations if e.result.status != NOT_APPLICABLE or _lapsed(e)]
     width = max((len(e.result.check_id) for e in applicable), default=10)
     lines = []
     groups: dict[tuple, list[tuple[Explanation, str]]] = {}
@@ -157,8 +167,10 @@ def _summary_lines(explanations: list[Explanation], colour: bool = False) -> lis
             extra += f" ({when}" + (f" through {pathway.title})" if other else ")")
         if e.result.review:
             extra += " (needs human review)"
-        status = paint(f"{status:<15}", e.result.status, colour)
         verdict = SUMMARY_VERDICTS.get(e.result.status, e.verdict)
+        if _lapsed(e):
+            status, verdict = "not met", LAPSED_VERDICT
+        status = paint(f"{status:<15}", NOT_MET if _lapsed(e) else e.result.status, colour)
         line = f"  {status}{e.result.check_id:<{width + 2}}{verdict}{extra}"
         groups.setdefault(_alike(e, verdict + extra), []).append((e, line))
     for members in groups.values():
@@ -166,7 +178,11 @@ def _summary_lines(explanations: list[Explanation], colour: bool = False) -> lis
         if len(members) > 1:
             alike = ", ".join(e.result.check_id for e, _ in members[1:])
             lines.append(f"  {'':<15}{'':<{width + 2}}and answered alike: {alike}")
-    skipped = [e.result.check_id for e in explanations if e.result.status == NOT_APPLICABLE]
+    skipped = [
+        e.result.check_id
+        for e in explanations
+        if e.result.status == NOT_APPLICABLE and not _lapsed(e)
+    ]
     if skipped:
         label = paint("Not applicable to this profile", NOT_APPLICABLE, colour)
         lines += ["", f"  {label} ({len(skipped)}): " + ", ".join(skipped)]

@@ -15,7 +15,7 @@ from eligibility.engine.results import KEEPING_KINDS, NOT_APPLICABLE, ProfileRep
 from eligibility.facts.kinds import status_on
 from eligibility.inputs.profiles import load_profile
 from eligibility.rulebook.rules import RuleBook
-from tests.conftest import PROFILES
+from tests.conftest import PROFILES, ROOT
 
 
 def held(report: ProfileReport, book: RuleBook) -> set[str]:
@@ -59,3 +59,12 @@ def test_a_holder_lacking_a_fact_is_told_how_to_give_it(name: str, check: str, f
     assert "UNKNOWN:" in result.output
     assert fix in result.output
     assert "DOES NOT APPLY" not in result.output
+
+
+def test_a_check_for_holders_of_a_lapsed_credential_is_not_met() -> None:
+    """Asked whether her -A can go, a CPC-A whose dues lapsed was told "does not apply" with
+    exit status 0, hiding that reinstating the CPC is the one step left."""
+    path = ROOT / "rules" / "tests" / "profiles" / "z61-lapsed-apprentice-met.yaml"
+    result = CliRunner().invoke(main, ["check", str(path), "--cert", "CPC-A-removal"])
+    assert result.exit_code == 1, result.output
+    assert "have your CPC reinstated" in result.output
