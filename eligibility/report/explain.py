@@ -617,9 +617,49 @@ def steps_text(steps: tuple[str, ...] | list[str]) -> str:
     """Steps taken together, as one sentence: "a and b". Where an earlier step has a comma of
     its own ("a letter ..., dated 2027-08-31 or later") the next step follows ", and", so that
     the earlier one reads as closed: "..., dated 2027-08-31 or later, and keep coding until ..."."""
+    steps = _shared_said_once(list(steps))
     if len(steps) > 1 and any("," in s for s in steps[:-1]):
         return ", ".join(steps[:-1]) + ", and " + steps[-1]
     return " and ".join(steps)
+
+
+SHARED_WORDS = 20  # two steps alike this far at both ends are one step with two aims
+_CLAUSE_WORDS = (" before ", " by ", " until ", " within ", ", ")
+
+
+def _shared_said_once(steps: list[str]) -> list[str]:
+    """Steps that differ only in their middle said as one: "buy AHIMA's extension ... to earn
+    5 CEUs before ..." and "... to earn the missing HIIM-domain CEUs before ..." are one
+    purchase, "... to earn 5 CEUs and the missing HIIM-domain CEUs before ...", not two."""
+    merged: list[str] = []
+    for step in steps:
+        for i, earlier in enumerate(merged):
+            start = _common_words(earlier, step)
+            end = _common_words(earlier[start:][::-1], step[start:][::-1])
+            # the shared end from a word that opens a clause ("5 CEUs before ...", not
+            # "5 and the missing ... CEUs before ...": the middles keep their nouns)
+            tail = earlier[len(earlier) - end :]
+            cut = min((tail.find(w) for w in _CLAUSE_WORDS if w in tail), default=len(tail))
+            end -= cut
+            first, second = earlier[start : len(earlier) - end], step[start : len(step) - end]
+            if start >= SHARED_WORDS and end >= SHARED_WORDS and first and second:
+                merged[i] = f"{earlier[:start]}{first} and {second}{earlier[len(earlier) - end :]}"
+                break
+        else:
+            merged.append(step)
+    return merged
+
+
+def _common_words(a: str, b: str) -> int:
+    """How much ``a`` and ``b`` begin alike, to the end of a word (0 if less than one)."""
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    if n == min(len(a), len(b)) and n == max(len(a), len(b)):
+        return n
+    while n and a[n - 1] != " ":
+        n -= 1
+    return n
 
 
 def and_list(items: tuple[str, ...] | list[str]) -> str:

@@ -17,6 +17,7 @@ from eligibility.batch import closing_line, run_batch
 from eligibility.inputs.cohort import read_items
 from eligibility.inputs.questions import sections
 from eligibility.report.answerwords import in_words
+from eligibility.report.explain import steps_text
 from eligibility.report.provenance import policy_lines
 from eligibility.report.sheets import Student
 from eligibility.report.summary import Tally
@@ -279,3 +280,15 @@ def test_the_workbook_says_what_to_review_and_what_was_assumed_in_words(tmp_path
     assert cell["To review"] == review_words(rulebook, "aapc_borderline_roles")
     assert "aapc_borderline_roles" not in cell["To review"]
     assert cell["Assumed"].endswith("(the export gives no letter date)")
+
+
+def test_steps_alike_but_for_their_aim_are_said_once() -> None:
+    buy = "buy the extension for the CCS (the cycle has ended) to earn {} before 2026-06-30, or earn them"
+    said = steps_text([buy.format("5 CEUs"), buy.format("the missing HIIM-domain CEUs")])
+    assert said == buy.format("5 CEUs and the missing HIIM-domain CEUs")
+    # steps that only begin alike stay two
+    two = [
+        "ask your employer for a letter that meets AAPC's rules",
+        "ask your employer for a raise",
+    ]
+    assert steps_text(two) == " and ".join(two)
