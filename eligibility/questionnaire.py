@@ -133,12 +133,12 @@ def interview(
     ask: Ask, registry: Registry | None = None, tell: Tell = lambda _: None
 ) -> dict[str, Any]:
     """Ask the profile's questions through ``ask``; the answers (``inputs/questions.py``)."""
-    return _Interview(ask, tell).run(sections(registry))
+    return _Interview(ask, tell, registry).run(sections(registry))
 
 
 class _Interview:
-    def __init__(self, ask: Ask, tell: Tell) -> None:
-        self.ask, self.tell = ask, tell
+    def __init__(self, ask: Ask, tell: Tell, registry: Registry | None = None) -> None:
+        self.ask, self.tell, self.registry = ask, tell, registry
         self.answers: dict[str, Any] = {}
 
     def run(self, groups: tuple[Group, ...]) -> dict[str, Any]:
@@ -280,6 +280,7 @@ class _Interview:
         cannot say what kind of course she took is not stuck, nor made to invent it."""
         question = prompt.question
         assert question is not None
+        doubted = ""
         for _ in range(TRIES):
             typed = self.ask(prompt).strip() or prompt.default
             if not typed or typed.lower() in NOT_SURE:
@@ -292,15 +293,37 @@ class _Interview:
                     raise _LeftOut
                 continue
             try:
-                return True, question.parse(typed)
+                value = question.parse(typed)
             except AnswerError as error:
                 self.tell(f"{question.title}: {error}")
+                continue
+            doubt = self.doubt(question, value)
+            if doubt and typed != doubted:
+                doubted = typed  # the same text again keeps it: another body's credential
+                self.tell(f"{question.title}: {doubt}")
+                continue
+            return True, value
         raise InputError(
             "answers",
             None,
             f"no answer to {question.title!r} after {TRIES} tries",
             f"answer it as {prompt.hint}" if prompt.hint else "answer it",
         )
+
+    def doubt(self, question: Question, value: Any) -> str:
+        """What to ask about a credential id that is probably a slip for a known one ("CSS"
+        for the CCS): a misspelt id is read as another body's credential, and every answer
+        about the one meant changes. Empty when there is nothing to ask."""
+        if not question.suggestions or self.registry is None:
+            return ""
+        for given in value if isinstance(value, list) else [value]:
+            meant = self.registry.lookalike(str(given))
+            if meant is not None:
+                return (
+                    f"{given!r} is not a credential these rules know; did you mean {meant!r}?"
+                    f" Type {given!r} again to keep it as written (another body's credential)"
+                )
+        return ""
 
     @staticmethod
     def leave(group: Group, where: tuple[str | int, ...]) -> Prompt:

@@ -389,8 +389,17 @@ class RuleBook:
         found = self._index.by_selector.get(name.upper())
         if found is not None:
             return list(found)
+        # a credential's other name, as a profile may give it (CPC-H, now the COC)
+        found = self._index.by_selector.get(self.registry.normalise(name)[0])
+        if found is not None:
+            return list(found)
         known = ", ".join(c.id for c in self.credentials)
-        near = close_matches(name, self._selectors(), most=4)
+        meant = self.registry.lookalike(name)  # one letter off a credential's id: CSS
+        near = list(
+            dict.fromkeys(
+                [*([meant] if meant else []), *close_matches(name, self._selectors(), most=4)]
+            )
+        )[:4]
         raise InputError(
             "--cert",
             None,

@@ -581,3 +581,14 @@ def test_the_summary_says_how_to_see_one_answer_of_the_file_it_read(tmp_path):
     assert f"eligibility check '{copy}' --cert CHECK-ID" in named
     piped = CliRunner().invoke(main, ["check", "-"], input=C09.read_text(encoding="utf-8"))
     assert "eligibility check PROFILE --cert CHECK-ID" in piped.stdout
+
+
+def test_cert_takes_a_credentials_other_name_and_suggests_a_slip() -> None:
+    """`--cert CPC-H` was refused though a profile's CPC-H is read as the COC, and `--cert CSS`
+    suggested nothing."""
+    renamed = run("check", C01, "--cert", "CPC-H")
+    assert renamed.exit_code in (0, 1), renamed.output
+    assert "COC-exam" in renamed.output
+    slip = run("check", C01, "--cert", "CSS")
+    assert slip.exit_code == 2
+    assert "did you mean CCS?" in slip.output

@@ -521,3 +521,22 @@ def test_init_leaves_out_a_course_whose_kind_is_not_known(tmp_path: Path) -> Non
     assert result.exit_code == 0, result.output
     assert "Leave this course out of the profile?" in result.output
     assert "training: []" in out.read_text()
+
+
+@pytest.mark.parametrize(("typed", "kept"), [(["CSS", "CCS"], "CCS"), (["CSS", "CSS"], "CSS")])
+def test_a_credential_probably_misspelt_is_asked_again(rulebook, typed, kept) -> None:
+    """ "CSS" was taken as another body's credential, and every answer about her CCS changed;
+    she is asked whether she meant the CCS, and typing it again keeps it as written."""
+    told: list[str] = []
+    answers = iter(typed)
+
+    def ask(prompt: questionnaire.Prompt) -> str:
+        if prompt.kind == "add":
+            return "y" if prompt.where == ("credentials", 0) else "n"
+        if prompt.key == "id":
+            return next(answers)
+        return {"name": "Pat"}.get(prompt.key, "")
+
+    profile = to_profile(questionnaire.interview(ask, rulebook.registry, told.append))
+    assert [c["id"] for c in profile["credentials"]] == [kept]
+    assert any("did you mean 'CCS'?" in line for line in told), told
