@@ -960,6 +960,9 @@ class Sheets:
     wide: str | Path | None = None
     xlsx: str | Path | None = None
     letters: str | Path | None = None
+    # told which output is being written, once the rows are checked: a large cohort's workbook
+    # takes a while after the progress bar has ended, which a person would take for a hang
+    writing: Callable[[str], None] = lambda what: None
 
     @property
     def wanted(self) -> bool:
@@ -973,11 +976,11 @@ class _Made:
 
     def __init__(self, sheets: Sheets, stack: ExitStack) -> None:
         from eligibility.report.letters import Letters, require_jinja2, require_pathvalidate
-        from eligibility.report.workbook import require_openpyxl
+        from eligibility.report.workbook import require_xlsxwriter
 
         self.sheets = sheets
         if sheets.xlsx:
-            require_openpyxl()  # before any row is read
+            require_xlsxwriter()  # before any row is read
         if sheets.letters:
             require_jinja2()
             require_pathvalidate()
@@ -1012,6 +1015,7 @@ class _Made:
         checks = list(dict.fromkeys([*wanted, *seen]))  # every check asked for, applying or not
         statement = about(versions)
         if self.wide:
+            self.sheets.writing("the wide CSV")
             self.wide.write((BOM if excel else "") + csv_line(wide.header(checks, book)))
             with open(self.path, encoding="utf-8", newline="") as lines:
                 for student in students(lines):
@@ -1019,9 +1023,11 @@ class _Made:
         if self.xlsx:
             from eligibility.report.workbook import write_workbook
 
+            self.sheets.writing("the workbook")
             with open(self.path, encoding="utf-8", newline="") as lines:
-                write_workbook(self.xlsx, students(lines), checks, statement, book)
+                write_workbook(self.xlsx, students(lines), checks, statement, book, set(seen))
         if self.letters:
+            self.sheets.writing("the letters")
             letters, written = self._letters_made(statement, book), set()
             with open(self.path, encoding="utf-8", newline="") as lines:
                 for student in students(lines):

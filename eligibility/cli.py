@@ -972,7 +972,7 @@ def batch(
                 # the rule book too: a --summary named policies.yaml replaced one of its files
                 inputs=[p for p in (source, mapping, config, book.directory) if p],
                 excel=excel,
-                sheets=Sheets(wide, xlsx, letters),
+                sheets=Sheets(wide, xlsx, letters, _writing),
                 jsonl_full=report_format == "jsonl-full",
             )
     except InputError as error:
@@ -1147,6 +1147,12 @@ def diff(old_rules, new_rules, cohort, as_of, out, summary, mapping) -> None:
             err=out == "-",
         )
     sys.exit(EXIT_NOT_MET if report.differs else EXIT_MET)
+
+
+def _writing(what: str) -> None:
+    """Which output a batch is writing once its rows are checked, for a person watching."""
+    if sys.stderr.isatty():
+        click.echo(f"\nwriting {what} ...", err=True)
 
 
 def _progress(source: str | None, label: str):

@@ -1,19 +1,23 @@
 """The XLSX workbook (``batch --xlsx``): a summary sheet (what answered, the counts per check)
 and one sheet per check with rows (a row per student it applies to), in words (checks, sheet
 names, answers, pathways and rules as ``report/words.py`` says them), read from the long CSV
-(``report/sheets.py``). Written with openpyxl (the optional extra ``report``), streamed
-(write-only: memory stays flat) and with every text cell a string, never a formula."""
+(``report/sheets.py``). Written with XlsxWriter (the optional extra ``report``), streamed
+(constant memory: memory stays flat) and with every text cell a string, never a formula.
+XlsxWriter rather than openpyxl, which the tests keep for reading workbooks back: it writes a
+cohort's workbook in about half the time, and most of a large batch with ``--xlsx`` was the
+workbook's."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from eligibility.errors import InputError
 from eligibility.report.sheets import STATUS_WORDS, Student
+from eligibility.report.summary import LOW_CONFIDENCE
 from eligibility.report.words import (
     assumed_words,
     check_short,
@@ -21,6 +25,7 @@ from eligibility.report.words import (
     pathway_title,
     review_words,
     rule_version_words,
+    version_named,
 )
 from eligibility.rulebook.rules import RuleBook
 
@@ -49,18 +54,18 @@ IN_WORDS = {
 ID_HEADING = "Check id (for eligibility check --cert)"
 
 
-def require_openpyxl() -> Any:
-    """openpyxl, or a message saying how to install it (asked before any row is read)."""
+def require_xlsxwriter() -> Any:
+    """XlsxWriter, or a message saying how to install it (asked before any row is read)."""
     try:
-        import openpyxl
+        import xlsxwriter
     except ImportError:
         raise InputError(
             "--xlsx",
             None,
-            "writing a workbook needs openpyxl, which is not installed",
+            "writing a workbook needs XlsxWriter, which is not installed",
             "install it with: pip install 'eligibility[report]'",
         ) from None
-    return openpyxl
+    return xlsxwriter
 
 
 def sheet_title(check: str, taken: set[str]) -> str:
@@ -76,24 +81,34 @@ def sheet_title(check: str, taken: set[str]) -> str:
     return title
 
 
+# characters XML 1.0 cannot hold (an export's stray control characters): left out
+_NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+LOW_MARK = " (low confidence)"
+LOW_NOTE = (
+    "Low confidence: these rules rest on sources the project could not confirm; confirm the"
+    " answers with the certifying body"
+)
+
+
 def write_workbook(
     path: str | Path,
     students: Iterable[Student],
     checks: Sequence[str],
     about: Sequence[str],
     book: RuleBook | None = None,
+    present: Collection[str] | None = None,
 ) -> None:
     """Write the workbook to ``path`` (the caller renames it into place): checks, sheets and
     statuses in words (with the rule ``book``; else checks by id), and no empty sheet: a
-    check's sheet only when some student has a row of it, the errors' only when there are."""
-    openpyxl = require_openpyxl()
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-
+    check's sheet only when some student has a row of it (``present``: the checks that have
+    rows, when known, so that the sheets follow ``checks``' order), the errors' only when
+    there are. Rules of low confidence are marked on their sheet and in the summary; a
+    candidate id on several rows is named in the summary, with its rows and names."""
+    xlsxwriter = require_xlsxwriter()
     titles = check_titles(book, checks) if book is not None else {c: c for c in checks}
     shorts = {c: check_short(book, c) if book is not None else c for c in checks}
     words: dict[tuple[str, ...], str] = {}  # (column, value, ...) -> in words, once each
+    low: dict[str, bool] = {}  # check -> its rules (those its rows name) of low confidence
 
     def said(answer: Mapping[str, str], column: str) -> str:
         value = answer[column]
@@ -115,78 +130,104 @@ def write_workbook(
             )
         return words[key]
 
-    book_out = openpyxl.Workbook(write_only=True)
-    summary = book_out.create_sheet(SUMMARY)
-    bold = Font(bold=True)
+    # streamed (constant memory: each sheet's rows go to disk as written), and never a formula,
+    # a number or a link made of text: an id "=MC-3" or "00123" stays as written
+    out = xlsxwriter.Workbook(
+        str(path),
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
+    bold = out.add_format({"bold": True})
+    heading = out.add_format({"bold": True, "font_size": 13})
+    summary = out.add_worksheet(SUMMARY)
     taken = {SUMMARY.lower(), ERRORS.lower()}
-    sheets: dict[str, Any] = {}  # made when a check's first row comes
-    errors: Any = None
+    sheets: dict[str, Any] = {}
+    rows: dict[str, int] = {}  # a check's sheet -> its next row
+    if present is not None:  # made now, in the summary's order; written when a row comes
+        for check in checks:
+            if check in present:
+                sheets[check] = out.add_worksheet(sheet_title(shorts[check], taken))
 
-    def cells(sheet: Any, values: Iterable[Any], font: Any = None) -> list[Any]:
-        made = []
-        for value in values:
+    def put(sheet: Any, row: int, values: Iterable[Any], style: Any = None) -> None:
+        for column, value in enumerate(values):
             if isinstance(value, str):
-                # typed as text, whatever it starts with: never run as a formula, so shown as
-                # written (an id "=MC-3" stays itself; an apostrophe would become part of it)
-                cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
-                cell.data_type = "s"
-            else:
-                cell = WriteOnlyCell(sheet, value=value)
-            if font is not None:
-                cell.font = font
-            made.append(cell)
-        return made
+                sheet.write_string(row, column, _NOT_IN_XML.sub("", value), style)
+            elif value is not None:
+                sheet.write_number(row, column, value, style)
 
-    def sheet_of(check: str) -> Any:
+    def opened(check: str, answer: Mapping[str, str]) -> Any:
         sheet = sheets.get(check)
         if sheet is None:
-            sheet = sheets[check] = book_out.create_sheet(sheet_title(shorts[check], taken))
-            for column, (name, _) in enumerate(COLUMNS):
-                letter = openpyxl.utils.get_column_letter(column + 1)
-                sheet.column_dimensions[letter].width = WIDTHS.get(name, 12)
-            sheet.freeze_panes = "D3"
-            sheet.append(cells(sheet, [titles[check]], Font(bold=True, size=13)))
-            sheet.append(cells(sheet, [heading for _, heading in COLUMNS], bold))
+            sheet = sheets[check] = out.add_worksheet(sheet_title(shorts[check], taken))
+        for column, (name, _) in enumerate(COLUMNS):
+            sheet.set_column(column, column, WIDTHS.get(name, 12))
+        sheet.freeze_panes(2, 3)
+        low[check] = _low(book, answer["rule_version"])
+        put(sheet, 0, [titles[check], *([f"{LOW_NOTE}."] if low[check] else [])], heading)
+        put(sheet, 1, [h for _, h in COLUMNS], bold)
+        rows[check] = 2
         return sheet
 
     counts: dict[str, Counter] = {check: Counter() for check in checks}
+    errors: list[list[Any]] = []
+    rows_of: dict[str, list[tuple[Any, str]]] = {}  # candidate id -> (row, name) of each
     read = checked = 0
     for student in students:
         read += 1
         number = int(student.row) if student.row.isdigit() else student.row
         who = [number, student.candidate_id, student.name]
+        if student.candidate_id:
+            rows_of.setdefault(student.candidate_id, []).append((number, student.name))
         if student.error:
-            if errors is None:
-                errors = book_out.create_sheet(ERRORS)
-                errors.append(
-                    cells(errors, ["Row", "Candidate id", "Name", "Where", "Error"], bold)
-                )
-            errors.append(cells(errors, [*who, student.where, student.error]))
+            errors.append([*who, student.where, student.error])
             continue
         checked += 1
         for answer in student.answers:
-            counts[answer["check"]][answer["status"]] += 1
-            sheet = sheet_of(answer["check"])
-            sheet.append(cells(sheet, [*who, *(said(answer, c) for c, _ in COLUMNS[3:])]))
-    # the tabs in the summary's order (openpyxl cannot move a write-only sheet: its list is
-    # put in order before saving)
-    order = {id(summary): -1} | {id(sheets[c]): k for k, c in enumerate(checks) if c in sheets}
-    book_out._sheets.sort(key=lambda sheet: order.get(id(sheet), len(checks)))  # errors last
-    summary.column_dimensions["A"].width = 48
-    summary.append(cells(summary, ["Cohort eligibility summary"], Font(bold=True, size=14)))
-    for line in about:
-        summary.append(cells(summary, [line]))
-    summary.append([])
-    summary.append(cells(summary, ["Students read", read]))
-    summary.append(cells(summary, ["Checked", checked]))
-    summary.append(cells(summary, ["Not checked (error rows)", read - checked]))
-    summary.append([])
-    summary.append(
-        cells(summary, ["Check", *(STATUS_WORDS[s] for s in STATUSES), "Total", ID_HEADING], bold)
-    )
+            check = answer["check"]
+            counts[check][answer["status"]] += 1
+            sheet = sheets[check] if check in rows else opened(check, answer)
+            put(sheet, rows[check], [*who, *(said(answer, c) for c, _ in COLUMNS[3:])])
+            rows[check] += 1
+    for check, last in rows.items():  # each column filtered as in a spreadsheet's own table
+        sheets[check].autofilter(1, 0, last - 1, len(COLUMNS) - 1)
+    if errors:
+        sheet = out.add_worksheet(ERRORS)
+        put(sheet, 0, ["Row", "Candidate id", "Name", "Where", "Error"], bold)
+        for row, values in enumerate(errors, start=1):
+            put(sheet, row, values)
+    summary.set_column(0, 0, 48)
+    lines: list[tuple[list[Any], Any]] = [(["Cohort eligibility summary"], heading)]
+    lines += [([line], None) for line in about]
+    lines += [([], None), (["Students read", read], None), (["Checked", checked], None)]
+    lines += [(["Not checked (error rows)", read - checked], None), ([], None)]
+    shared = {c: found for c, found in rows_of.items() if len(found) > 1}
+    if shared:  # as the closing line and the summaries name them
+        lines.append((["Candidate ids on more than one row (each row is answered apart)"], bold))
+        for candidate, found in shared.items():
+            where = "; ".join(f"row {row}: {name}" if name else f"row {row}" for row, name in found)
+            lines.append(([f"{candidate}: {where}"], None))
+        lines.append(([], None))
+    if any(low.values()):
+        lines += [
+            ([f"Checks marked{LOW_MARK}: {LOW_NOTE[0].lower()}{LOW_NOTE[1:]}"], None),
+            ([], None),
+        ]
+    lines.append((["Check", *(STATUS_WORDS[s] for s in STATUSES), "Total", ID_HEADING], bold))
     for check in checks:
         applied = counts[check]
         applied["not_applicable"] += checked - sum(applied.values())
-        row = [titles[check], *(applied[s] for s in STATUSES), checked, check]
-        summary.append(cells(summary, row))
-    book_out.save(str(path))
+        title = titles[check] + (LOW_MARK if low.get(check) else "")
+        lines.append(([title, *(applied[s] for s in STATUSES), checked, check], None))
+    for row, (values, style) in enumerate(lines):
+        put(summary, row, values, style)
+    out.close()
+
+
+def _low(book: RuleBook | None, rule_version: str) -> bool:
+    """Whether the rule version a row names is of low confidence (L, UNCONFIRMED)."""
+    version = version_named(book, rule_version) if book is not None and rule_version else None
+    return version is not None and version.confidence in LOW_CONFIDENCE

@@ -15,7 +15,9 @@ from click.testing import CliRunner
 from markupsafe import escape
 
 from benchmarks.generate import write
+from eligibility.batch import Sheets, run_batch
 from eligibility.cli import main
+from eligibility.inputs.cohort import read_items
 from eligibility.report.answerwords import codes, in_words
 from eligibility.report.sheets import STATUS_WORDS
 from eligibility.report.words import check_titles, pathway_title
@@ -301,10 +303,10 @@ def test_a_workbook_has_no_empty_sheet(tmp_path, rulebook) -> None:
     assert shown == [titles[c] for c in asked] and having <= set(asked)
 
 
-def test_a_workbook_without_openpyxl_says_how_to_install_it(tmp_path, monkeypatch) -> None:
+def test_a_workbook_without_xlsxwriter_says_how_to_install_it(tmp_path, monkeypatch) -> None:
     import sys
 
-    monkeypatch.setitem(sys.modules, "openpyxl", None)  # import fails as when not installed
+    monkeypatch.setitem(sys.modules, "xlsxwriter", None)  # import fails as when not installed
     book = tmp_path / "r.xlsx"
     result = _batch(
         str(_cohort(tmp_path, 3)), "--out", str(tmp_path / "r.csv"), "--xlsx", str(book)
@@ -449,3 +451,13 @@ def test_each_row_says_the_day_its_answer_is_for(tmp_path) -> None:
     today = date.today().isoformat()
     assert [r["as_of"] for r in _rows(out)] == [today, "2025-06-01", today]
     assert [r["as_of"] for r in _rows(wide)] == [today, "2025-06-01", today]
+
+
+def test_a_batch_says_which_output_it_is_writing(tmp_path, rulebook) -> None:
+    """A large cohort's workbook is written after the progress bar has ended: the person
+    watching is told so, rather than left with a screen that looks hung."""
+    told: list[str] = []
+    items = read_items(str(_cohort(tmp_path, 3)), None, rulebook.directory)
+    sheets = Sheets(tmp_path / "w.csv", tmp_path / "r.xlsx", tmp_path / "letters", told.append)
+    run_batch(items, rulebook, csv_out=tmp_path / "r.csv", sheets=sheets)
+    assert told == ["the wide CSV", "the workbook", "the letters"]

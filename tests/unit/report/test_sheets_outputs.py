@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from eligibility.report.sheets import Student, as_written, inert, students
-from eligibility.report.workbook import MAX_TITLE, sheet_title
+from eligibility.report.words import check_titles
+from eligibility.report.workbook import MAX_TITLE, sheet_title, write_workbook
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
@@ -52,3 +53,31 @@ def test_a_guarded_cell_reads_back_as_written(text) -> None:
     file names ("'=MC-3" for the id "=MC-3"). Read back, a cell is what was written, whatever
     apostrophes it began with."""
     assert as_written(inert(text)) == text
+
+
+def _answer(check: str, rule_version: str, status: str = "met") -> dict[str, str]:
+    blank = dict.fromkeys(
+        ("standing", "closest", "next_step", "eligible_by", "shortfall", "as_of", "assumed"), ""
+    )
+    return {**blank, "check": check, "rule_version": rule_version, "status": status,
+            "review": "", "where": ""}  # fmt: skip
+
+
+def test_the_workbook_marks_low_confidence_and_names_shared_ids(tmp_path, rulebook) -> None:
+    """The summaries and letters marked the PAHCS and CCS-P rules low confidence and named a
+    candidate id on several rows; the workbook, which a director may open alone, did neither."""
+    openpyxl = pytest.importorskip("openpyxl")
+    cohort = [
+        Student("1", "line 2", "S-1", "Ana Diaz", (_answer("CPC-exam", "AAPC-2023 2023.2"),)),
+        Student("2", "line 3", "S-1", "Bo Chen", (_answer("MCS-exam", "PAHCS-2019 2019.4"),)),
+    ]
+    path = tmp_path / "r.xlsx"
+    write_workbook(path, cohort, ["CPC-exam", "MCS-exam"], ["About."], rulebook)
+    workbook = openpyxl.load_workbook(path)
+    summary = [row[0] for row in workbook["Summary"].iter_rows(values_only=True)]
+    assert "S-1: row 1: Ana Diaz; row 2: Bo Chen" in summary
+    low = [text for text in summary if text and text.endswith("(low confidence)")]
+    assert len(low) == 1 and low[0].startswith(check_titles(rulebook, ["MCS-exam"])["MCS-exam"])
+    cpc, mcs = (workbook[name] for name in workbook.sheetnames[1:])
+    assert cpc["B1"].value is None and mcs["B1"].value.startswith("Low confidence")
+    assert mcs.auto_filter.ref == "A2:N3"  # the headings and the rows, filtered
