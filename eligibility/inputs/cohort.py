@@ -1918,6 +1918,15 @@ def profile_from_flat(
             "the student's id is empty",
             "give every row the student's id (the one column a row must fill)",
         )
+    if _totals_line(flat):  # answered, it would be one student more in every count
+        raise InputError(
+            where,
+            "column candidate_id",
+            f"this row reads as a totals or footer line ({flat['candidate_id']!r}"
+            + (f", {flat['name']!r}" if flat.get("name") else "")
+            + "), not a student",
+            "delete the export's totals and footer lines before checking it",
+        )
     for column in ("candidate_id", "name", "as_of"):
         if flat.get(column):
             profile[column] = flat[column]
@@ -2045,6 +2054,21 @@ def _flat_meaning(where: str, text: str) -> FlatMeaning:
         data["membership"],
         data["apprentice_suffix"],
     )
+
+
+# what a spreadsheet's totals or footer line puts where a student's id goes
+_TOTALS = re.compile(r"(grand\s+)?(totals?|sum|count|average|subtotal)\b.*", re.IGNORECASE)
+_COUNTED = re.compile(r"\d[\d,]*\s+(students?|rows?|records?|learners?)", re.IGNORECASE)
+
+
+def _totals_line(flat: Mapping[str, str]) -> bool:
+    """Whether a row is an export's totals line ("TOTAL", "500 students"), not a student: its
+    id says so, or its name counts students, and it gives nothing about anyone."""
+    said = (flat.get("candidate_id", ""), flat.get("name", ""))
+    if not (_TOTALS.fullmatch(said[0].strip()) or _COUNTED.fullmatch(said[1].strip())):
+        return False
+    others = [v for k, v in flat.items() if k not in ("candidate_id", "name", "as_of") and v]
+    return not others
 
 
 def _letter_day(flat: Mapping[str, str], as_of: date | None) -> str:

@@ -107,3 +107,26 @@ def test_rules_without_a_layout_file_still_check_profiles_but_not_flat_csv(tmp_p
     cohort, out = _write(tmp_path), tmp_path / "out.csv"
     result = CliRunner().invoke(main, ["batch", str(cohort), "--out", str(out), "--rules", rules])
     assert result.exit_code == 2 and "flat-csv.yaml" in result.output
+
+
+@pytest.mark.parametrize(
+    ("row", "totals"),
+    [
+        ({"candidate_id": "TOTAL", "name": "500 students"}, True),
+        ({"candidate_id": "Grand total", "name": ""}, True),
+        ({"candidate_id": "S-9", "name": "12 students"}, True),
+        ({"candidate_id": "S-9", "name": "Tom Count"}, False),
+        ({"candidate_id": "Total", "name": "", "highest_education": "associate"}, False),
+    ],
+)
+def test_an_exports_totals_line_is_an_error_row_not_a_student(row, totals) -> None:
+    """`TOTAL,500 students,,,` at the end of an export was answered as student 501, counted in
+    every total, with a letter "What 500 students still needs"."""
+    from eligibility.inputs.cohort import profile_from_flat
+
+    flat = {"letter_on_file": "", **row}
+    if totals:
+        with pytest.raises(InputError, match="totals or footer line"):
+            profile_from_flat(flat, "export.csv:12")
+    else:
+        assert profile_from_flat(flat, "export.csv:12")[0]["candidate_id"] == row["candidate_id"]
