@@ -908,6 +908,7 @@ def open_reports(
     another output. ``excel``: each CSV output starts with a byte order mark. ``header``: the
     JSON Lines report's first line, written here once whatever the workers write."""
     sheets = sheets or Sheets()
+    inputs = list(inputs)
     outputs = [
         ("report", csv_out), ("report", jsonl_out), ("summary", summary_out),
         ("wide CSV", sheets.wide), ("workbook", sheets.xlsx), ("letters folder", sheets.letters),
@@ -931,10 +932,21 @@ def open_reports(
         reports = Reports(csv_file, jsonl, made.rows if made else None, ids)
         yield reports
         reports.finish()
+        if not reports.tally.rows:  # reports of nobody would replace the last run's, letters too
+            raise InputError(
+                _named_input(inputs[0]) if inputs else "the cohort",
+                None,
+                "no student in it (a header alone, or only blank lines): nothing was checked",
+                "export the students again; the reports from before are left as they were",
+            )
         if summary:
             summary.write(summary_text(summary_out, reports.tally))  # type: ignore[arg-type]
         if made:
             made.write(excel, about or (lambda versions: ()), checks, book)
+
+
+def _named_input(path: str | Path) -> str:
+    return "standard input" if str(path) == STDOUT else str(path)
 
 
 def _is_html(path: str | Path) -> bool:

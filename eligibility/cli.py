@@ -995,8 +995,6 @@ def batch(
             signal.signal(sig, handling)
     if not summary or summary == "-":  # beside a report on standard output: where people look
         click.echo(printable(summary_markdown(tally)), err=out == "-" and not summary)
-    if not tally.rows:  # not an error (a class may be empty), but likely not what was meant
-        click.echo(f"warning: {source}: no students in it, so the report lists none", err=True)
     written = [p for p in (out, summary, wide, xlsx) if p and p != "-"]
     if "-" in (out, summary, wide):  # the report went to standard output, which says so
         written.append("the report to standard output")

@@ -531,11 +531,16 @@ def test_a_json_line_that_is_not_utf8_is_an_error_row_and_the_rest_are_checked(t
     )
 
 
-def test_an_empty_cohort_is_checked_with_a_warning(tmp_path) -> None:
+def test_an_empty_cohort_writes_nothing(tmp_path) -> None:
+    """It was checked with a warning and exit status 0, its empty report replacing the last
+    one (and the letters): a broken export, far more often than an empty class."""
     (tmp_path / "c.jsonl").write_text("", encoding="utf-8")
-    result, rows = _batch(tmp_path, tmp_path / "c.jsonl")
-    assert result.exit_code == 0 and rows == []
-    assert f"warning: {tmp_path / 'c.jsonl'}: no students in it" in result.stderr
+    result = CliRunner().invoke(
+        main, ["batch", str(tmp_path / "c.jsonl"), "--out", str(tmp_path / "r.csv")]
+    )
+    assert result.exit_code == 2
+    assert f"error: {tmp_path / 'c.jsonl'}: no student in it" in result.stderr
+    assert not (tmp_path / "r.csv").exists()
 
 
 def _started(process: subprocess.Popen, folder: Path, prefix: str) -> None:

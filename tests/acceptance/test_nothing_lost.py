@@ -899,3 +899,19 @@ def test_standard_output_replaced_by_a_text_stream(monkeypatch):
     with atomic_writer(STDOUT, newline="") as out:
         out.write("row,where\r\n")
     assert replaced.getvalue() == "row,where\r\n"
+
+
+def test_an_export_with_no_student_leaves_the_last_reports_and_letters(tmp_path) -> None:
+    """A header-only re-export replaced a cohort's report with an empty one and deleted every
+    letter, with exit status 0."""
+    rows = [{"candidate_id": f"S{n}", "name": f"Student {n}"} for n in range(3)]
+    source = _flat(tmp_path, "c.csv", rows)
+    out, letters = tmp_path / "r.csv", tmp_path / "letters"
+    first = _run("batch", str(source), "--out", str(out), "--letters", str(letters))
+    assert first.exit_code in (0, 1), first.output
+    report, pages = out.read_text(encoding="utf-8"), sorted(letters.iterdir())
+    source.write_text("candidate_id,name\n", encoding="utf-8")  # the header alone
+    again = _run("batch", str(source), "--out", str(out), "--letters", str(letters))
+    assert again.exit_code == 2
+    assert "no student in it" in again.stderr
+    assert out.read_text(encoding="utf-8") == report and sorted(letters.iterdir()) == pages
