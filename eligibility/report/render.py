@@ -23,6 +23,7 @@ from eligibility.engine.results import (
     UnknownStanding,
     combined,
     lacking_leaves,
+    missing_choice,
     resting,
 )
 from eligibility.errors import InputError
@@ -155,7 +156,12 @@ def _summary_lines(explanations: list[Explanation], colour: bool = False) -> lis
         if e.closest is not None and e.closest.distance:
             pathways = e.result.requires is not None and e.result.requires.node.kind == "any"
             closest = f"closest: {e.closest.node.title}, " if pathways else ""  # else the only one
-            extra += f" ({closest}{_lacks(e.closest, str(e.closest.distance))})"
+            # the one thing missing named (a condition, or a choice of them: "an 80-hour course
+            # or Practicode"), so that a candidate need not ask for the whole explanation
+            lacking = list(lacking_leaves(e.closest)) if e.closest.distance == 1 else []
+            one = missing_choice(e.closest) or (lacking[0] if len(lacking) == 1 else None)
+            what = f": {in_sentence(one.node.title)}" if one and one.status == NOT_MET else ""
+            extra += f" ({closest}{_lacks(e.closest, str(e.closest.distance))}{what})"
         extra += _apart_words(_without_warnings(e.result.recommends), e.result.check)
         warnings = len(_warnings(e.result.recommends))
         if warnings:

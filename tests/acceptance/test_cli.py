@@ -176,18 +176,19 @@ def test_a_summary_line_names_the_pathway_an_eligible_by_date_is_for():
     """C09's closest pathway is option 2 (Practicode); time alone meets option 1 on 2027-08-31.
     Her summary line must not read as if option 2 were met by then."""
     line = next(line for line in run("check", C09).stdout.splitlines() if " CPC-A-removal " in line)
-    assert "(closest: Option 2, 1 thing missing)" in line
+    assert "(closest: Option 2, 1 thing missing: a coding course" in line
     assert "(eligible by 2027-08-31 through Option 1)" in line
 
 
 def test_a_summary_line_names_a_closest_pathway_only_among_several():
     """C09's CPC renewal has one pathway and is unknown: '(1 thing not known)', not 'closest:'
-    its only pathway, '1 thing missing'; her MCS exam, one pathway not met: '(1 thing missing)'."""
+    its only pathway, '1 thing missing'; her MCS exam, one pathway not met: '(1 thing missing:'
+    and what it is, so that she need not ask for the whole explanation to learn it."""
     lines = run("check", C09).stdout.splitlines()
     renewal = next(line for line in lines if " CPC-renewal " in line)
     assert "(1 thing not known)" in renewal and "closest:" not in renewal
     exam = next(line for line in lines if " MCS-exam " in line)
-    assert "(1 thing missing)" in exam and "closest:" not in exam
+    assert "(1 thing missing: PAHCS membership is current)" in exam and "closest:" not in exam
 
 
 def test_a_summary_line_points_to_the_full_explanation_not_below():
