@@ -263,18 +263,22 @@ def _problems(ctx: Context, definition: Definition) -> list[str]:
 
     out = []
     for number, (record, results) in enumerate(ctx.rows(params["records"]), start=1):
-        failed = [
-            _said(
-                params["records"],
-                record,
-                _deciding(params["checks"][k]["logic"], record, unstated[k], holds)
-                if unstated[k]
-                else (),
-            )
-            or text
-            for k, (index, text) in enumerate(checks)
-            if not _truthy(results[index])
-        ]
+        failed = _reasons(
+            [
+                (
+                    _said(
+                        params["records"],
+                        record,
+                        _deciding(params["checks"][k]["logic"], record, unstated[k], holds)
+                        if unstated[k]
+                        else (),
+                    ),
+                    text,
+                )
+                for k, (index, text) in enumerate(checks)
+                if not _truthy(results[index])
+            ]
+        )
         if later and _after(record, dated, ctx.day):  # not written yet then
             failed.insert(0, later.format(date=record[dated], as_of=ctx.day))
         if failed:
@@ -321,14 +325,28 @@ def failed_checks(
 ) -> list[str]:
     """The text of each ``{logic, text}`` check ``record`` (of ``section``) fails; in a format 2
     profile, one failed for want of a true/false field the record leaves out says
-    "<field> not stated" instead (not stated is not "no")."""
+    "<field> not stated" instead (not stated is not "no"): see :func:`_reasons`."""
     unstated = _unstated_reads(profile, section, checks)
-    return [
-        _said(section, record, _deciding(check["logic"], record, unstated[k], holds))
-        or check["text"]
-        for k, check in enumerate(checks)
-        if not holds(check["logic"], record)
-    ]
+    return _reasons(
+        [
+            (
+                _said(section, record, _deciding(check["logic"], record, unstated[k], holds)),
+                check["text"],
+            )
+            for k, check in enumerate(checks)
+            if not holds(check["logic"], record)
+        ]
+    )
+
+
+def _reasons(failed: Sequence[tuple[str | None, str]]) -> list[str]:
+    """A record's reasons from its failed checks, each (what is not stated that decides it, or
+    None; its text): a check failed for want of a field not stated is said so, unless the
+    record fails others whatever that field is. Then the field cannot change whether it counts,
+    and asking for it would send the candidate after something that cannot help."""
+    if any(said is None for said, _ in failed):
+        return [text for said, text in failed if said is None]
+    return [said for said, _ in failed if said is not None]
 
 
 def _deciding(
