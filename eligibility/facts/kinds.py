@@ -156,6 +156,7 @@ def _selection_names(params: Mapping[str, Any]) -> list[Named]:
     out += [
         Named(("between", index), "field", name, section)
         for index, name in enumerate(params.get("between", []))
+        if name is not None  # no bound on that side
     ]
     return out
 
