@@ -263,29 +263,14 @@ def _export_check(book: RuleBook, version: Version, check: Check, role: str) -> 
     base = (f"{AS_REPORTED}.{FACTS}", FACTS) if check.kind in KEEPING_KINDS else (FACTS,)
     clauses: list[Any] = []
     reads: dict[str, None] = {}
-    leaves: dict[str, Any] = {}  # condition id -> its logic, constants worked out
-    try:
-        if check.applies_logic is not None:
-            applies = _folded(check.applies_logic.source)
-            _condition(applies, "applies_when: /logic", None, book.facts)
-            clauses.append(
-                truthy(applies) if _constant(applies) else {"!!": [_rewrite(applies, base)]}
-            )
-            reads.update(dict.fromkeys(check.applies_logic.reads))
-        for node in check.requires.walk():
-            if node.logic is not None:
-                leaves[node.id] = _folded(node.logic.source)
-                _condition(
-                    leaves[node.id], f"condition {node.id}: /logic", node.logic.reads, book.facts
-                )
-                reads.update(dict.fromkeys(node.logic.reads))
-    except _Refused as refused:
-        raise InputError(
-            version.file,
-            f"version {version.id}, check {check.id}, {refused.pointer}",
-            f"cannot be exported so that every JsonLogic engine agrees: {refused.problem}",
-            refused.fix,
-        ) from None
+    leaves = _portable(book, version, check)  # condition id -> its logic, constants worked out
+    if check.applies_logic is not None:
+        applies = _folded(check.applies_logic.source)
+        clauses.append(truthy(applies) if _constant(applies) else {"!!": [_rewrite(applies, base)]})
+        reads.update(dict.fromkeys(check.applies_logic.reads))
+    for node in check.requires.walk():
+        if node.logic is not None:
+            reads.update(dict.fromkeys(node.logic.reads))
     clauses.append(_met(check.requires, base, leaves))
     for policy in version.open_policies:
         if book.policies[policy].default_decides:
@@ -318,6 +303,45 @@ def _export_check(book: RuleBook, version: Version, check: Check, role: str) -> 
                 clauses.append(_joined("any", [present, _met(check.requires, on, leaves)]))
     logic = _joined("all", clauses)
     return ExportedCheck(version, check, role, logic, tuple(sorted(reads)))
+
+
+def export_problems(book: RuleBook) -> list[InputError]:
+    """What :func:`export_rules` would refuse, in every version of every check (the first
+    refusal of each): ``eligibility lint`` says it before a maintainer exports."""
+    found = []
+    for credential in book.credentials:
+        for version in credential.versions:
+            for check in version.checks:
+                try:
+                    _portable(book, version, check)
+                except InputError as error:
+                    found.append(error)
+    return found
+
+
+def _portable(book: RuleBook, version: Version, check: Check) -> dict[str, Any]:
+    """Each condition's logic, constants worked out, by condition id; an :class:`InputError`
+    for logic engines could read differently (the applies_when logic is checked too)."""
+    leaves: dict[str, Any] = {}
+    try:
+        if check.applies_logic is not None:
+            _condition(
+                _folded(check.applies_logic.source), "applies_when: /logic", None, book.facts
+            )
+        for node in check.requires.walk():
+            if node.logic is not None:
+                leaves[node.id] = _folded(node.logic.source)
+                _condition(
+                    leaves[node.id], f"condition {node.id}: /logic", node.logic.reads, book.facts
+                )
+    except _Refused as refused:
+        raise InputError(
+            version.file,
+            f"version {version.id}, check {check.id}, {refused.pointer}",
+            f"cannot be exported so that every JsonLogic engine agrees: {refused.problem}",
+            refused.fix,
+        ) from None
+    return leaves
 
 
 def _met(node: Node, layers: tuple[str, ...], leaves: Mapping[str, Any]) -> Any:

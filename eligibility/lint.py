@@ -112,7 +112,9 @@ def lint_rules(directory: str | None = None, catalogue: str | None = None) -> Li
     all_rules = all_rules and not any(p.level == ERROR and p.file in ruled for p in problems)
     problems += factcheck.book_problems(fact_data, rule_files, context, all_rules=all_rules)
     if not any(problem.level == ERROR for problem in problems):
-        _attempt(problems, "load", lambda: rules._build(root, texts))  # what loading would refuse
+        book = _attempt(problems, "load", lambda: rules._build(root, texts))  # loading refuses
+        if book is not None:
+            problems += _not_exportable(book, texts)
     if facts is None:  # what rules read through facts is not known: no warning on a guess
         problems = [problem for problem in problems if problem.code != "unused-policy"]
     # the loader's own check (``load``) repeats what a check of lint's own told, less well
@@ -191,6 +193,30 @@ def _facts(
     if not any(problem.level == ERROR for problem in mine):
         problems += compiling
     return facts, read
+
+
+def _not_exportable(book: rules.RuleBook, texts: Mapping[Path, str]) -> list[Problem]:
+    """Logic ``eligibility export`` would refuse (engines could read it differently: a number
+    compared with "24"), each at the line of its condition's id where it can be found."""
+    from eligibility.export import export_problems  # the whole export only when lint gets here
+
+    # a condition its version's checks share (written once, for {credential}) is told once,
+    # naming them all: "version AAPC-2023, checks CPC-full, COC-full, condition ..."
+    checks: dict[tuple[str, str, str, str, str], list[str]] = {}
+    for error in export_problems(book):
+        version, check, where = (error.place or "").split(", ", 2)
+        key = (error.file, version, where, error.problem, error.fix or "")
+        checks.setdefault(key, []).append(check.removeprefix("check "))
+    found = []
+    for (file, version, where, message, fix), named in checks.items():
+        which = f"check{'s' if len(named) > 1 else ''} {', '.join(named)}"
+        condition = re.match(r"condition ([\w.-]+):", where)
+        text = texts.get(Path(file), "")
+        at = re.search(rf"\bid: {re.escape(condition[1])}\b", text) if condition else None
+        line = text.count("\n", 0, at.start()) + 1 if at else None
+        said = f"{version}, {which}, {where}: {message}"
+        found.append(Problem(ERROR, "not-exportable", file, line, None, said, fix))
+    return found
 
 
 def _attempt(problems: list[Problem], code: str, step: Callable[[], Any]) -> Any:

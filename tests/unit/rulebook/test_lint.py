@@ -1190,3 +1190,17 @@ def test_a_misspelt_field_is_told_with_its_suggestion_not_counted_behind_another
     found = [p for p in lint_rules(str(directory)).problems if p.file.endswith("cca.yaml")]
     assert any("did you mean 'logic'?" in p.message for p in found)
     assert not any("more problem" in p.message for p in found)
+
+
+def test_logic_export_would_refuse_is_an_error_at_its_condition(tmp_path):
+    """`{">=": [{var: experience.aapc_months}, "24"]}` passed lint, and `export` then refused
+    the whole rule book; lint now says so, at the condition's line."""
+    directory = copy_of_rules(tmp_path)
+    old = '{">=": [{var: experience.aapc_months}, 24]}'
+    edit(directory, "aapc/cpc-coc.yaml", old, old.replace("24", '"24"'))
+    (problem,) = [p for p in lint_rules(str(directory)).problems if p.code == "not-exportable"]
+    assert problem.level == ERROR and problem.file.endswith("cpc-coc.yaml")
+    line = (directory / "aapc" / "cpc-coc.yaml").read_text(encoding="utf-8").splitlines()
+    assert "id: option-1-experience" in line[problem.line - 1]
+    assert "condition option-1-experience" in problem.message
+    assert problem.fix == "compare a number with a number"
