@@ -21,7 +21,7 @@ import os
 import re
 import textwrap
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,8 +51,16 @@ WIDTH = 96  # comment lines are wrapped to this
 DEFAULT_IDS = {"work_history": "job-{n}"}
 # A field naming a record of another section: (section, field) -> (that section, its field). The
 # ids given so far are offered; the only one is the default.
-REFERS = {("verification_letters", "covers_work_id"): ("work_history", "id")}
+REFERS = {
+    ("verification_letters", "covers_work_id"): ("work_history", "id"),
+    ("ceus", "applied_to_credential_id"): ("credentials", "id"),
+    ("self_reviews", "credential_id"): ("credentials", "id"),
+}
 _NEVER_ASKED = {"profile_version"}
+# a credential's questions about its apprentice designation, for one that can have it
+APPRENTICE_QUESTIONS = ("apprentice", "apprentice_removed_date")
+# a question asked only when the yes-or-no question it follows was not answered no
+AFTER_YES = {"extension_date": "extension_purchased"}
 TRIES = 10  # a question asked again this often gets no answer (a script, not a person)
 
 
@@ -233,11 +241,14 @@ class _Interview:
         skipped (no such record: the section's remaining questions are not asked)."""
         for index, question in enumerate(questions):
             key = f"{prefix}{question.path}"
+            if not self.applies(group, question, record, prefix):
+                continue
             needed = question.required and not (opening and index == 0)
             if needed and "." in question.path:  # hours.unit: needed once hours has a value
                 outer = prefix + question.path.rsplit(".", 1)[0] + "."
                 needed = any(name.startswith(outer) for name in record)
             default = self.default(group, question, where)
+            question = self.suggesting(group, question)
             prompt = Prompt(
                 "question",
                 _titled(question, group),
@@ -263,6 +274,33 @@ class _Interview:
                 prompt = Prompt("question", question.title, question.help, where, key, question)
                 record[key] = self.answer(prompt, True, group)[1]
         return True
+
+    def applies(
+        self, group: Group | None, question: Question, record: Mapping[str, Any], prefix: str
+    ) -> bool:
+        """Whether a question means anything for the record as answered so far: whether a CCS
+        is an apprentice credential is not asked (the registry gives no apprentice form for
+        it, or the id typed was the apprentice form, CPC-A), nor the day of an extension said
+        not bought."""
+        if group is None:
+            return True
+        if group.path == "credentials" and question.path in APPRENTICE_QUESTIONS:
+            given = record.get(f"{prefix}id")
+            if self.registry is not None and isinstance(given, str):
+                canonical, as_apprentice = self.registry.normalise(given)
+                info = self.registry.info(canonical)
+                return not as_apprentice and (info is None or bool(info.apprentice_form))
+        if question.path in AFTER_YES:
+            return record.get(f"{prefix}{AFTER_YES[question.path]}") is not False
+        return True
+
+    def suggesting(self, group: Group | None, question: Question) -> Question:
+        """A credential question whose suggestions start with the candidate's own credentials
+        (the CCS given two screens earlier, for a CEU record's credential)."""
+        if not question.suggestions or group is None or group.path == "credentials":
+            return question
+        own = [r["id"] for r in self.answers.get("credentials", ()) if isinstance(r.get("id"), str)]
+        return replace(question, suggestions=tuple(dict.fromkeys([*own, *question.suggestions])))
 
     def default(self, group: Group | None, question: Question, where: tuple) -> str:
         """What an empty answer stands for: a made-up job id, the only job a letter can name."""
@@ -307,7 +345,13 @@ class _Interview:
             "answers",
             None,
             f"no answer to {question.title!r} after {TRIES} tries",
-            f"answer it as {prompt.hint}" if prompt.hint else "answer it",
+            (
+                f"answer it, {prompt.hint}"
+                if prompt.hint.startswith("such as")
+                else f"answer it as {prompt.hint}"
+            )
+            if prompt.hint
+            else "answer it",
         )
 
     def doubt(self, question: Question, value: Any) -> str:

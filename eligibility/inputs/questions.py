@@ -43,7 +43,7 @@ from eligibility.errors import (  # a value's did-you-mean, as check words it
     partly_named,
 )
 from eligibility.inputs.formatversion import CURRENT, in_sentence, record_words
-from eligibility.inputs.validation import schema
+from eligibility.inputs.validation import date_readings, schema
 
 if TYPE_CHECKING:
     from eligibility.facts.registry import Registry
@@ -194,7 +194,7 @@ class Question:
         if self.kind in ("number", "integer"):
             return self._number(text)
         if self.kind == "date":
-            return _date(text, self.partial)
+            return _date(text, self.partial, self.nullable)
         if self.kind == "choice":
             return self._choice(text)
         if self.kind in ("choices", "list"):
@@ -246,11 +246,12 @@ class Question:
         named = named_in_words(text, self.choices)
         if len(named) == 1:
             return named[0]
-        shown = ", ".join(str(choice) for choice in self.choices)
+        # in words, as the prompt shows them ("hs diploma"): either way is taken
+        shown = ", ".join(_in_words(choice) for choice in self.choices)
         by_name = {str(choice): choice for choice in self.choices}
         near = [str(choice) for choice in named or partly_named(text, self.choices)]
         near = near or close_matches(text, by_name)
-        said = " or ".join(repr(name) for name in near)
+        said = " or ".join(repr(_in_words(name)) for name in near)
         raise AnswerError(
             f"{text!r} is not one of: {shown}" + (f"; did you mean {said}?" if near else "")
         )
@@ -419,7 +420,15 @@ def _key(text: str) -> str:
     return re.sub(r"[\s_\-]+", "", text.lower())
 
 
-def _date(text: str, partial: bool) -> str:
+def _in_words(choice: str | int) -> str:
+    return str(choice).replace("_", " ")
+
+
+# what a person types for a date that has not come (a job still held): "none" is the answer
+_STILL_GOING = ("present", "current", "now", "ongoing", "still there", "still working", "today")
+
+
+def _date(text: str, partial: bool, nullable: bool = False) -> str:
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         try:
             date.fromisoformat(text)
@@ -428,10 +437,20 @@ def _date(text: str, partial: bool) -> str:
         return text
     if partial and re.fullmatch(r"\d{4}(-(0[1-9]|1[0-2]))?", text):
         return text
-    raise AnswerError(
-        "write the date as YYYY-MM-DD"
-        + (", or a month as YYYY-MM or a year as YYYY when that is all you know" if partial else "")
+    said = "write the date as YYYY-MM-DD" + (
+        ", or a month as YYYY-MM or a year as YYYY when that is all you know" if partial else ""
     )
+    if nullable and text.lower() in _STILL_GOING:
+        raise AnswerError(f"still going? type none (or press enter to skip); else {said}")
+    readings, kind = date_readings(text, partial)
+    if kind == "placeholder":
+        raise AnswerError(said)
+    if len(readings) == 2:  # "12/06/2026": as check says it, both ways round
+        raise AnswerError(
+            f"{said}: {text!r} is {readings[0]} if the month comes first (as in the US),"
+            f" {readings[1]} if the day comes first"
+        )
+    raise AnswerError(f"{said}: {text!r} is {readings[0]}")
 
 
 def to_profile(answers: Mapping[str, Any]) -> dict[str, Any]:

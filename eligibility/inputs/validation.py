@@ -442,7 +442,7 @@ def _not_a_date(path: Path, value: Any, document: Any, nullable: bool, imprecise
     month or year the format accepts, never a day it does not say; a day and a month that could
     be either way round (``03/04/2024``) both ways, in the fix."""
     problem, fix = _date_problem(value, nullable, imprecise)
-    readings, kind = _date_readings(value, imprecise)
+    readings, kind = date_readings(value, imprecise)
     example = _example(_at(path, readings[0], document))
     if len(readings) == 2 and example is not None:
         fix += (
@@ -461,7 +461,7 @@ def _imprecise(alternatives: Sequence[Any]) -> bool:
     return any(isinstance(s, dict) and "pattern" in s and "format" not in s for s in alternatives)
 
 
-def _date_readings(value: Any, imprecise: bool = True) -> tuple[list[str], str]:
+def date_readings(value: Any, imprecise: bool = True) -> tuple[list[str], str]:
     """What ``value`` says as a date the format accepts: a day as YYYY-MM-DD (one near it where
     there is no such day: 2024-02-30 -> 2024-02-29), a month as YYYY-MM and a year as "YYYY"
     (quoted) where ``imprecise`` ones are accepted (else their first day); two readings when the
@@ -570,13 +570,13 @@ def _sample(schema: Mapping[str, Any], given: Any = _NOTHING, depth: int = 0) ->
         s for s in schema.get("anyOf", schema.get("oneOf", [])) if s.get("type") != "null"
     ]
     if any(s.get("format") == "date" for s in alternatives):
-        return _date_readings(given, _imprecise(alternatives))[0][0]
+        return date_readings(given, _imprecise(alternatives))[0][0]
     if alternatives:
         return _sample({**schema, **alternatives[0], "anyOf": [], "oneOf": []}, given, depth)
     kind = schema.get("type")
     kind = next((k for k in kind if k != "null"), "null") if isinstance(kind, list) else kind
     if schema.get("format") == "date":
-        return _date_readings(given, imprecise=False)[0][0]
+        return date_readings(given, imprecise=False)[0][0]
     if kind == "object":
         return _sample_object(schema, given, depth)
     if kind == "array":

@@ -293,7 +293,7 @@ def test_a_choice_written_in_plain_words_is_taken(tmp_path: Path) -> None:
     )
     assert level.parse("High school diploma") == "hs_diploma"
     assert level.parse("a GED") == "ged"
-    with pytest.raises(questions.AnswerError, match="did you mean 'hs_diploma'"):
+    with pytest.raises(questions.AnswerError, match="did you mean 'hs diploma'"):  # as shown
         level.parse("high school")
 
 
@@ -540,3 +540,30 @@ def test_a_credential_probably_misspelt_is_asked_again(rulebook, typed, kept) ->
     profile = to_profile(questionnaire.interview(ask, rulebook.registry, told.append))
     assert [c["id"] for c in profile["credentials"]] == [kept]
     assert any("did you mean 'CCS'?" in line for line in told), told
+
+
+def test_questions_that_cannot_apply_are_not_asked(rulebook) -> None:
+    """A CCS holder was asked whether it is an apprentice credential, the day of an extension
+    she said she had not bought, and offered AAPC's ids first for her CEUs' credential."""
+    asked: list[tuple] = []
+    hints: dict[str, str] = {}
+    adds: list[tuple] = []
+
+    def ask(prompt: questionnaire.Prompt) -> str:
+        asked.append((prompt.where, prompt.key))
+        hints[prompt.key] = prompt.hint
+        if prompt.kind == "add":
+            adds.append(prompt.where)
+            wanted = {("credentials", 0), ("credentials", 0, "recert_cycles", 0), ("ceus", 0)}
+            return "y" if prompt.where in wanted and adds.count(prompt.where) == 1 else "n"
+        if prompt.kind == "more":
+            return "y" if prompt.where == ("credentials", 0, "recert_cycles", 0) else "n"
+        given = {"name": "Lin", "id": "CCS", "start": "2024-01-01", "end": "2025-12-31"}
+        given |= {"extension_purchased": "n", "ceus": "4", "activity_title": "Webinar"}
+        return given.get(prompt.key, "")
+
+    profile = to_profile(questionnaire.interview(ask, rulebook.registry))
+    keys = [key for where, key in asked if where[:1] == ("credentials",)]
+    assert "apprentice" not in keys and "extension_date" not in keys
+    assert hints["applied_to_credential_id"].startswith("such as CCS")
+    assert profile["ceus"][0]["applied_to_credential_id"] == "CCS"  # her only one, by default

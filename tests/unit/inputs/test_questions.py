@@ -219,3 +219,17 @@ def test_show_is_what_parse_reads_back() -> None:
     ):
         question = asked[path]
         assert question.parse(question.show(value)) == value
+
+
+def test_a_date_written_otherwise_is_read_back_in_the_hint() -> None:
+    """`init` said only "write the date as YYYY-MM-DD" to 12/06/2026, where `check` says
+    which day it is either way round; "present" for a job's end said nothing of "none"."""
+    end = Question("end_date", "End date", "", "date", nullable=True)
+    with pytest.raises(AnswerError, match="'12/06/2026' is 2026-12-06 if the month comes first"):
+        end.parse("12/06/2026")
+    with pytest.raises(AnswerError, match="still going\\? type none"):
+        end.parse("present")
+    start = Question("start_date", "Start date", "", "date")
+    with pytest.raises(AnswerError) as refused:
+        start.parse("present")
+    assert "none" not in str(refused.value)
