@@ -241,7 +241,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("profiles", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.argument("profiles", nargs=-1, type=click.Path(allow_dash=True), metavar="PROFILES...")
 @CERT_OPTION
 @AS_OF_OPTION
 @_format_option(
@@ -283,6 +283,13 @@ def check(profiles, certs, as_of, fmt, color, facts, config, policies, rules_dir
     from eligibility.report.style import colour_wanted, terminal_text
 
     try:
+        if not profiles:  # click's "Missing argument" says nothing of how to get one
+            raise InputError(
+                "PROFILES",
+                None,
+                "no profile given: name the candidate's profile file",
+                "eligibility check me.yaml (no profile yet? 'eligibility init' asks for one)",
+            )
         _read_stdin_once(profiles, "PROFILES")
         book, chosen = _prepare(rules_dir, config, policies, certs)
         if facts and (certs or _given("fmt")):

@@ -593,3 +593,9 @@ def test_cert_takes_a_credentials_other_name_and_suggests_a_slip() -> None:
     slip = run("check", C01, "--cert", "CSS")
     assert slip.exit_code == 2
     assert "did you mean CCS?" in slip.output
+
+
+def test_check_without_a_profile_says_how_to_get_one() -> None:
+    result = run("check")
+    assert result.exit_code == 2
+    assert "no profile given" in result.stderr and "eligibility init" in result.stderr
