@@ -397,7 +397,7 @@ class RuleBook:
         meant = self.registry.lookalike(name)  # one letter off a credential's id: CSS
         near = list(
             dict.fromkeys(
-                [*([meant] if meant else []), *close_matches(name, self._selectors(), most=4)]
+                [*close_matches(name, self._selectors(), most=4), *([meant] if meant else [])]
             )
         )[:4]
         raise InputError(
