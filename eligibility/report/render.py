@@ -178,7 +178,7 @@ def _summary_lines(explanations: list[Explanation], colour: bool = False) -> lis
             status, verdict = "not met", LAPSED_VERDICT
         status = paint(f"{status:<15}", NOT_MET if _lapsed(e) else e.result.status, colour)
         line = f"  {status}{e.result.check_id:<{width + 2}}{verdict}{extra}"
-        groups.setdefault(_alike(e, verdict + extra), []).append((e, line))
+        groups.setdefault(answered_alike(e, verdict + extra), []).append((e, line))
     for members in groups.values():
         lines.append(members[0][1])
         if len(members) > 1:
@@ -219,7 +219,7 @@ def _recommends(check: Check | None) -> bool:
     return check is not None and check.kind in ("exam", "designation")
 
 
-def _alike(e: Explanation, said: str) -> tuple:
+def answered_alike(e: Explanation, said: str) -> tuple:
     """What a summary line says of a check, its own credential (and its apprentice form, CPC-A)
     aside: checks of one rule version and kind answered in the same words share a line."""
     result = e.result

@@ -34,7 +34,7 @@ from eligibility.inputs.profiles import (
 )
 from eligibility.report.explain import explain
 from eligibility.report.provenance import not_official
-from eligibility.report.render import action_lines, check_text
+from eligibility.report.render import action_lines, answered_alike, check_text
 from eligibility.report.words import assumed_words, check_title
 from eligibility.resources import profile_modeline
 from eligibility.rulebook.rules import RuleBook
@@ -56,6 +56,10 @@ class CheckAnswer:
     # "Eligible by DATE (pathway) if ...": the day time alone makes it met, as check says it
     eligible_by: str | None
     text: str
+    # the checks answered in the same words but for their credential (the specialty exams),
+    # in words: shown with this one, as check's summary line says "and answered alike"
+    alike: tuple[str, ...] = ()
+    alike_ids: tuple[str, ...] = ()  # the same checks by id (the page marks its sections so)
 
 
 @dataclass(frozen=True)
@@ -99,12 +103,27 @@ def answers(
     """Every check's answer for ``profile`` (one run of the engine, with reached-on dates): the
     explanation of each is the text ``check --cert`` prints."""
     report = check_profile(profile, (), as_of, policies, book, dates=True)
-    checks, skipped = [], []
+    checks: list[CheckAnswer] = []
+    skipped: list[str] = []
+    first: dict[tuple, int] = {}  # answered alike -> the place of the first such check
     for result in report.results:
         if result.status == NOT_APPLICABLE:
             skipped.append(check_title(book, result.check_id))
             continue
         e = explain(result, book.policies)
+        lines = tuple(printable(line) for line in action_lines(e))
+        key = answered_alike(e, " ".join((e.verdict, e.eligible_by or "", *lines)))
+        if key in first:  # said once, with the first: 22 specialty exams are one answer
+            place = first[key]
+            title = check_title(book, result.check_id)
+            shown = checks[place]
+            checks[place] = replace(
+                shown,
+                alike=(*shown.alike, title),
+                alike_ids=(*shown.alike_ids, result.check_id),
+            )
+            continue
+        first[key] = len(checks)
         # what this check's answer assumes, as check --cert names it for that check alone
         own = replace(profile, assumed=assumed_for(profile, [result], book, report.as_of))
         text = printable(check_text(replace(report, profile=own), e))
@@ -117,7 +136,7 @@ def answers(
                 status=result.status,
                 headline=e.headline.capitalize(),
                 verdict=e.verdict,
-                actions=tuple(printable(line) for line in action_lines(e)),
+                actions=lines,
                 eligible_by=e.eligible_by,
                 text=text,
             )
