@@ -35,6 +35,8 @@ SIGNATURES = 4096  # outcomes' signatures remembered while counting (then forgot
 # what an empty section says, rather than being left out (a reader would look for it)
 NO_NEAR = "No student is one thing short of a check."
 NO_READY = "No student meets every condition of a check yet."
+# answers of what passing an exam would give, not of something a student may do now
+NOT_READY_KINDS = frozenset({"designation"})
 REPEATED = "Each row is answered on its own, so these students may be counted more than once above."
 ABOUT_IDS = (
     "To check one student again, name the check to 'eligibility check --cert' by its id"
@@ -98,6 +100,7 @@ class CheckInfo:
     body: str
     confidence: str
     rules: str  # in words: "AAPC rules version 2023.1 (its title)"
+    kind: str = ""  # exam, designation, removal, recertification, status
 
 
 @dataclass
@@ -244,8 +247,12 @@ class Tally:
         for label, place in zip(plan.labels, plan.wanted, strict=True):
             version = plan.checks[place].version
             if version is not None and label not in self.checks:
+                check = plan.checks[place].check
                 self.checks[label] = CheckInfo(
-                    version.body, version.confidence, version_words(version)
+                    version.body,
+                    version.confidence,
+                    version_words(version),
+                    check.kind if check is not None else "",
                 )
 
 
@@ -551,7 +558,10 @@ def digest(tally: Tally) -> Digest:
             grouped(
                 (k, Names(tally.statuses[k][MET], v.first))
                 for k, v in tally.ready.items()
-                if tally.statuses[k][MET]  # a check nobody meets is not "ready now"
+                # a check nobody meets is not "ready now", nor what passing an exam would give
+                # (the full CIC for 500 students, of whom 186 may sit it): the table counts it
+                if tally.statuses[k][MET]
+                and getattr(tally.checks.get(k), "kind", "") not in NOT_READY_KINDS
             )
         ),
         tuple((month, tuple(grouped(months[month]))) for month in sorted(months)),

@@ -249,3 +249,17 @@ def test_bytes_and_columns_of_one_cause_group_together() -> None:
     one = "not UTF-8 text (byte 0xE9 at column 12) (fix: save the export as UTF-8)"
     other = "not UTF-8 text (byte 0xFA at column 16) (fix: save the export as UTF-8)"
     assert _cause(one) == _cause(other)
+
+
+def test_ready_now_leaves_out_what_passing_an_exam_would_give(tmp_path, cohort, rulebook):
+    """ "Ready now: CIC: the full credential on passing the exam — 500 students" topped the list
+    while 186 could sit the CIC exam: a designation's answer is counted in the table only."""
+    text = _summary(tmp_path, cohort, rulebook)
+    ready = text.split("## Ready now", 1)[1].split("\n## ", 1)[0]
+    plan = make_plan(rulebook, date(2026, 11, 22))
+    places = zip(plan.labels, plan.wanted, strict=True)
+    kinds = {label: plan.checks[place].check.kind for label, place in places}
+    titles = check_titles(rulebook, [label for label in kinds if kinds[label] == "designation"])
+    assert any(title in text for title in titles.values())  # in the table
+    assert not any(title in ready for title in titles.values())
+    assert "exam" in ready  # the exams met are still there
