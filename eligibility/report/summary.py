@@ -193,7 +193,11 @@ class Tally:
         if len(self.errors) < LISTED_ERRORS:
             self.errors.append((number, where, message))
         key = _cause(cause)
-        self.causes[key].add(f"row {number}" + (f" ({name})" if name else ""))
+        # the line a spreadsheet or editor shows, where it is not the row's number (a CSV's
+        # header and blank lines): "row 12, line 13", as the long report's where column has it
+        line = re.search(r":(\d+)$", where)
+        at = f", line {line[1]}" if line and int(line[1]) != number else ""
+        self.causes[key].add(f"row {number}{at}" + (f" ({name})" if name else ""))
         self.examples.setdefault(key, cause)
 
     def note(self, labels: Sequence[str], outcomes: Sequence[Any], name: str, as_of: date) -> None:

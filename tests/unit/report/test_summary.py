@@ -22,6 +22,7 @@ from eligibility.batch import run_batch
 from eligibility.engine.plan import assess, make_plan
 from eligibility.engine.results import NOT_APPLICABLE, NOT_MET
 from eligibility.inputs.cohort import read_cohort, read_items
+from eligibility.report.summary import Tally
 from eligibility.report.words import check_titles
 from eligibility.rulebook.rules import load_rulebook
 from tests.conftest import RULES, split_titles
@@ -263,3 +264,13 @@ def test_ready_now_leaves_out_what_passing_an_exam_would_give(tmp_path, cohort, 
     assert any(title in text for title in titles.values())  # in the table
     assert not any(title in ready for title in titles.values())
     assert "exam" in ready  # the exams met are still there
+
+
+def test_a_rows_line_is_named_where_it_is_not_its_number() -> None:
+    """"row 12 (Total: 11 students)" named the record, while the export's line was 13: a
+    coordinator looking in a spreadsheet needs the line."""
+    tally = Tally()
+    tally.error(12, "export.csv:13", "the id is empty", "the id is empty", "Ann Lee")
+    tally.error(3, "cohort.jsonl:3", "not JSON", "not JSON", "")
+    names = [names.first[0] for names in tally.causes.values()]
+    assert names == ["row 12, line 13 (Ann Lee)", "row 3"]
