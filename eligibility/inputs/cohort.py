@@ -526,6 +526,8 @@ class CsvLayout:
     file: str = ""  # the mapping file, named in messages ("" without one)
     places: Mapping[str, str] = field(default_factory=dict)  # ours -> its line in the file
     encoding: str = UTF8  # how the export's bytes are text (Excel's "CSV" on Windows: cp1252)
+    # a name written "Last, First" in one cell, turned round to be shown ("José Núñez")
+    last_first: bool = False
 
     def theirs(self, ours: str) -> str:
         if ours in self.parts:
@@ -589,15 +591,16 @@ LIST_COLUMNS = ("code_sets", "course_topics", "credentials")
 DELIMITERS = {";": ";", ",": ",", "|": "|", "\t": "\t", "tab": "\t"}  # as written -> the character
 MAPPING_KEYS = (
     "columns", "ignore", "delimiter", "date_format", "date_formats", "values", "list_separator",
-    "list_separators", "encoding",
+    "list_separators", "encoding", "name_order",
 )  # fmt: skip
+NAME_ORDERS = ("first_last", "last_first")
 YES, NO = ("yes", "y", "true", "1"), ("", "no", "n", "false", "0")
 
 
 def load_mapping(path: str | Path) -> CsvLayout:
     """A CSV mapping file (docs/batch.md): ``columns: {our_column: their_column, ...}``
     (``name`` may be a list of columns), and optionally ``ignore``, ``delimiter``,
-    ``date_format(s)``, ``values`` and ``list_separator(s)``. Anything wrong is one
+    ``date_format(s)``, ``values``, ``list_separator(s)``, ``encoding`` and ``name_order``. Anything wrong is one
     :class:`InputError` naming the line and the fix."""
     text = read_text(path)
     data = parse_text(text, str(path))
@@ -671,9 +674,17 @@ def load_mapping(path: str | Path) -> CsvLayout:
                 "write delimiter: ';' (or ',', '|', tab), or leave it out to have it detected",
                 ("delimiter",),
             )
+    order = data.get("name_order", NAME_ORDERS[0])
+    if order not in NAME_ORDERS:
+        refuse(
+            f"name_order {order!r} is not one of {', '.join(NAME_ORDERS)}",
+            "write name_order: last_first for names written 'Núñez, José', or leave it out",
+            ("name_order",),
+        )
     return CsvLayout(
         columns,
         frozenset(ignored),
+        last_first=order == "last_first",
         parts=parts,
         delimiter=delimiter,
         date_formats=_date_formats(data, refuse),
@@ -1244,6 +1255,9 @@ def _csv_records(
             for ours, indices in joined.items():  # a name over first and last name
                 cells = (record[i].strip() for i in indices if i < len(record))
                 flat[ours] = " ".join(cell for cell in cells if cell)
+            if layout.last_first and "," in flat.get("name", ""):  # "Núñez, José"
+                last, first = flat["name"].split(",", 1)
+                flat["name"] = f"{first.strip()} {last.strip()}".strip()
             problem = _row_problem(record, header, nameless, broken, bad, delimiter, read)
             error = InputError(where, None, *problem) if problem is not None else None
             yield Item(number, where, "flat", (flat, layout), error)

@@ -484,3 +484,17 @@ def test_a_row_may_end_before_columns_left_out_and_a_few_ids_missing_are_error_r
     read = list(csv.DictReader(out.open(encoding="utf-8")))
     assert {r["candidate_id"] for r in read if r["status"] != "error"} == {"S0", "S1", "S2", "S3"}
     assert sum(r["status"] == "error" for r in read) == 5
+
+
+def test_a_last_first_name_is_turned_round(tmp_path) -> None:
+    """"What Núñez, José still needs": the mapping could not say a name column is written
+    last name first."""
+    header = "Student ID;Student;Education;Start Date;Code Sets;Letter"
+    mapping = MAPPING.replace("name: [First Name, Last Name]", "name: Student")
+    row = "S1;Núñez, José;High School Diploma;03/15/2019;CPT, ICD-10-CM;Y"
+    as_written = _profile(tmp_path, row, mapping, header=header)
+    assert as_written["name"] == "Núñez, José"
+    turned = _profile(tmp_path, row, mapping + "name_order: last_first\n", header=header)
+    assert turned["name"] == "José Núñez"
+    with pytest.raises(InputError, match="name_order 'surname_first' is not one of"):
+        load_mapping(_mapping(tmp_path, mapping + "name_order: surname_first\n"))
