@@ -744,6 +744,7 @@ def run_batch(
     header, then a line per student naming the rules by id).
     """
     sheets = sheets or Sheets()
+    selectors = tuple(selectors)
     wanted = bool(csv_out) or sheets.wanted
     checker = CohortChecker(book, selectors, as_of, policies, wanted, bool(jsonl_out), jsonl_full)
     jobs = worker_count(jobs)
@@ -752,11 +753,20 @@ def run_batch(
         return statement(book, as_of, policies or {}, versions)
 
     labels = [f"{check}@{pinned}" if pinned else check for check, pinned in book.wanted(selectors)]
-
     header = checker.header()
     with (
         open_reports(
-            csv_out, jsonl_out, summary_out, inputs, excel, sheets, about, labels, header, book
+            csv_out,
+            jsonl_out,
+            summary_out,
+            inputs,
+            excel,
+            sheets,
+            about,
+            labels,
+            header,
+            book,
+            every_check=bool(selectors),
         ) as reports,
         ExitStack() as stack,
     ):
@@ -899,11 +909,13 @@ def open_reports(
     checks: Iterable[str] = (),
     header: str = "",
     book: RuleBook | None = None,
+    every_check: bool = True,
 ) -> Iterator[Reports]:
     """The reports of a batch, each written atomically (:func:`atomic_writer`): in place only
     when the block ends without error, the summary written from the tally then, and the
     outputs made from the long CSV (``sheets``, stating what ``about`` says for the rule
-    versions used; a column or sheet for each of ``checks``, the checks asked for). Every output is opened before the first row is read: a place that cannot be
+    versions used; a column or sheet for each of ``checks``, the checks asked for, or with
+    ``every_check`` false only those that apply to someone). Every output is opened before the first row is read: a place that cannot be
     written is known at once, not after the whole cohort. No output may overwrite an input or
     another output. ``excel``: each CSV output starts with a byte order mark. ``header``: the
     JSON Lines report's first line, written here once whatever the workers write."""
@@ -942,7 +954,7 @@ def open_reports(
         if summary:
             summary.write(summary_text(summary_out, reports.tally))  # type: ignore[arg-type]
         if made:
-            made.write(excel, about or (lambda versions: ()), checks, book)
+            made.write(excel, about or (lambda versions: ()), checks, book, every_check)
 
 
 def _named_input(path: str | Path) -> str:
@@ -1017,6 +1029,7 @@ class _Made:
         about: Callable[[Iterable[str]], tuple[str, ...]],
         wanted: Iterable[str] = (),
         book: RuleBook | None = None,
+        every_check: bool = True,
     ) -> None:
         from eligibility.report import wide
         from eligibility.report.sheets import checks_and_versions, students
@@ -1024,7 +1037,11 @@ class _Made:
         self.rows.close()
         with open(self.path, encoding="utf-8", newline="") as lines:
             seen, versions = checks_and_versions(lines)
-        checks = list(dict.fromkeys([*wanted, *seen]))  # every check asked for, applying or not
+        # the checks asked for by name, each even if it applies to nobody; with none asked for,
+        # those that apply to someone (not a column of CPMA renewals no student holds), in
+        # the rule book's order either way
+        checks = [c for c in wanted if every_check or c in seen]
+        checks += [c for c in seen if c not in checks]
         statement = about(versions)
         if self.wide:
             self.sheets.writing("the wide CSV")

@@ -461,3 +461,25 @@ def test_a_batch_says_which_output_it_is_writing(tmp_path, rulebook) -> None:
     sheets = Sheets(tmp_path / "w.csv", tmp_path / "r.xlsx", tmp_path / "letters", told.append)
     run_batch(items, rulebook, csv_out=tmp_path / "r.csv", sheets=sheets)
     assert told == ["the wide CSV", "the workbook", "the letters"]
+
+
+def test_the_wide_csv_has_columns_for_checks_that_apply_or_were_asked_for(tmp_path) -> None:
+    """306 columns for 75 checks, 38 of which applied to no student (CPMA renewals): without
+    --cert a check with no row has no column; asked for by name, it keeps its column."""
+    cohort = _cohort(tmp_path, 6)
+    every = tmp_path / "every.csv"
+    _batch(str(cohort), "--out", str(tmp_path / "r.csv"), "--wide", str(every))
+    long_checks = {r["check"] for r in _rows(tmp_path / "r.csv") if r["check"]}
+    headings = {h.split(" — ")[0] for h in next(csv.reader(every.open(encoding="utf-8")))[5:-1]}
+    assert len(headings) == len(long_checks)
+    asked = tmp_path / "asked.csv"
+    _batch(
+        str(cohort),
+        "--out",
+        str(tmp_path / "r2.csv"),
+        "--wide",
+        str(asked),
+        "--cert",
+        "CPMA-renewal",
+    )
+    assert any(h.startswith("CPMA") for h in next(csv.reader(asked.open(encoding="utf-8"))))

@@ -487,7 +487,7 @@ def test_a_row_may_end_before_columns_left_out_and_a_few_ids_missing_are_error_r
 
 
 def test_a_last_first_name_is_turned_round(tmp_path) -> None:
-    """"What Núñez, José still needs": the mapping could not say a name column is written
+    """ "What Núñez, José still needs": the mapping could not say a name column is written
     last name first."""
     header = "Student ID;Student;Education;Start Date;Code Sets;Letter"
     mapping = MAPPING.replace("name: [First Name, Last Name]", "name: Student")

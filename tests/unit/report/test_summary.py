@@ -267,7 +267,7 @@ def test_ready_now_leaves_out_what_passing_an_exam_would_give(tmp_path, cohort, 
 
 
 def test_a_rows_line_is_named_where_it_is_not_its_number() -> None:
-    """"row 12 (Total: 11 students)" named the record, while the export's line was 13: a
+    """ "row 12 (Total: 11 students)" named the record, while the export's line was 13: a
     coordinator looking in a spreadsheet needs the line."""
     tally = Tally()
     tally.error(12, "export.csv:13", "the id is empty", "the id is empty", "Ann Lee")
