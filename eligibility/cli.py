@@ -471,7 +471,14 @@ def _each_profile(profiles, answer, failure=None) -> tuple[list, bool]:
                 answers.append(failure(path, error))
             continue
         except Exception as error:  # a fault of this program: this profile only
-            fix = "report it with this profile (without personal data if you can)"
+            if os.environ.get("ELIGIBILITY_TRACEBACK"):  # where it happened, for a report
+                import traceback  # only on a fault: not on every start
+
+                traceback.print_exc(file=sys.stderr)
+            fix = (
+                "report it with this profile (without personal data if you can);"
+                " ELIGIBILITY_TRACEBACK=1 shows where it happened"
+            )
             problem = fault(path, error, fix)
         click.echo(printable(f"error: {problem}"), err=True)
         failed = True

@@ -915,3 +915,17 @@ def test_an_export_with_no_student_leaves_the_last_reports_and_letters(tmp_path)
     assert again.exit_code == 2
     assert "no student in it" in again.stderr
     assert out.read_text(encoding="utf-8") == report and sorted(letters.iterdir()) == pages
+
+
+def test_check_shows_where_a_fault_happened_when_asked(tmp_path, failing_student, monkeypatch):
+    """ELIGIBILITY_TRACEBACK=1 showed nothing more for a fault met on one profile, though the
+    message said to report it: the traceback now comes with it."""
+    path = tmp_path / "boom.yaml"
+    path.write_text(f"profile_version: 2\ncandidate_id: {BOOM}\nname: Bo\n", encoding="utf-8")
+    plain = _run("check", str(path))
+    assert plain.exit_code == 2 and "ELIGIBILITY_TRACEBACK=1" in plain.stderr
+    assert "Traceback" not in plain.stderr
+    monkeypatch.setenv("ELIGIBILITY_TRACEBACK", "1")
+    shown = CliRunner().invoke(main, ["check", str(path)])
+    assert shown.exit_code == 2
+    assert "Traceback" in shown.stderr and "ZeroDivisionError: injected" in shown.stderr
