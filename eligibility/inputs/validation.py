@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -259,6 +260,17 @@ def _explain(error: jsonschema.ValidationError, document: Any) -> list[Problem]:
     field = _field(path)
     if keyword == "additionalProperties" and isinstance(value, dict):
         return [_unknown_field(path, key, value[key], schema) for key in _extra_keys(value, schema)]
+    if _PLACEHOLDER.fullmatch(value) if isinstance(value, str) else False:
+        # `eligibility template`'s "<true or false>", left in: not a wrong value, an unanswered one
+        return [
+            Problem(
+                path,
+                f"{field} is still the template's placeholder {_shown(value)}",
+                "write its value in place of the placeholder, or delete the line (and the whole"
+                " record, if none of it applies)",
+                _example(_at(path, _sample(schema), document)),
+            )
+        ]
     if keyword == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         wanted = schema.get("properties", {}).get(missing, {})
@@ -284,6 +296,9 @@ def _explain(error: jsonschema.ValidationError, document: Any) -> list[Problem]:
     problem, fix = _other_problem(error, field)
     example = _example(_at(path, _sample(schema, value), document))
     return [Problem(path, problem, fix, example)]
+
+
+_PLACEHOLDER = re.compile(r"<[^<>\n]+>")  # `eligibility template`'s "<date YYYY-MM-DD>"
 
 
 def _other_problem(error: jsonschema.ValidationError, field: str) -> tuple[str, str]:

@@ -539,3 +539,16 @@ def test_no_example_is_given_where_no_choice_is_likely(tmp_path):
     error = load_error(path)
     assert "did you mean" not in error.problem
     assert error.example is None
+
+
+def test_a_placeholder_left_from_the_template_is_named_so(tmp_path: Path) -> None:
+    """35 errors such as 'hand_signed must be true or false, not the text "<true or false>"'
+    for a template with unused records left in: none said the value was never filled in."""
+    path = tmp_path / "me.yaml"
+    result = CliRunner().invoke(main, ["template", str(path)])
+    assert result.exit_code == 0, result.output
+    with pytest.raises(InputError) as refused:
+        load_profile(str(path))
+    problems = [str(problem) for problem in refused.value.each]
+    assert problems and all("still the template's placeholder" in p for p in problems), problems
+    assert all("delete the line" in p for p in problems)
