@@ -176,12 +176,17 @@ def summary_markdown(rules: RuleDiff, impact: Impact | None = None) -> str:
 
 
 def _counted(title: str, entries: tuple[Entry, ...]) -> str:
-    """``4 checks changed``: checks changed alike share an entry, so their ids are counted."""
+    """``4 checks changed``: checks changed alike share an entry, so their ids are counted;
+    ``1 fact (read by 2 checks)``: those whose answers a fact's change may change."""
     if title.startswith("Checks"):
         number = sum(len(entry.subject.split(", ")) for entry in entries)
         return f"{number} check{'s' if number != 1 else ''} {title.split()[1]}"
     one, many = NOUNS.get(title, ("other part", "other parts"))
-    return f"{len(entries)} {one if len(entries) == 1 else many}"
+    counted = f"{len(entries)} {one if len(entries) == 1 else many}"
+    if title == "Facts (fact files)":  # a fact file changes no check, yet answers may change
+        readers = len({check for entry in entries for check in entry.checks})
+        counted += f" (read by {readers or 'no'} check{'s' if readers > 1 else ''})"
+    return counted
 
 
 def _item(line: str) -> str:

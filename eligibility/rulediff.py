@@ -20,12 +20,24 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eligibility.facts import Retirement
+from eligibility.facts.kinds import KINDS as FACT_KINDS
 from eligibility.logic import Compiled
 from eligibility.report.logictext import as_json, readable
-from eligibility.rulebook.rules import Check, Node, RuleBook, Source, StandingStep, Version
+from eligibility.rulebook.rules import (
+    Check,
+    Node,
+    RuleBook,
+    Source,
+    StandingStep,
+    TimeAssumption,
+    Version,
+)
+
+if TYPE_CHECKING:
+    from eligibility.facts.book import Definition
 
 SECTIONS = (
     "Checks added",
@@ -82,7 +94,41 @@ FIELD_WORDS = {
     "apprentice_form": "apprentice form",
     "source": "source",
     "default": "default",
+    "supply": "how to supply a fact it reads when unknown",
+    "details_when": "answers its details show with",
+    "warning": "shown as a warning",
+    "closes_with_time": "the 'eligible by' assumption (closes_with_time)",
+    # the parts of a field that is itself a record, by its name and theirs
+    "closes_with_time.assuming": "the 'eligible by' assumption",
+    "closes_with_time.redate": "records re-dated for 'eligible by'",
+    "closes_with_time.now_when_met": "conditions that, met, make its fix meet it now",
+    "retired.after": "last day issued",
+    "retired.note": "note on its retirement",
 }
+# words for a fact's parameters where their names are terse (a ``*`` stands for any one key or
+# entry, named by ``{key}``); the line still gives the parameter's place in the fact file, and
+# one not named here is given by its place alone
+PARAM_WORDS = {
+    "window.months": "submission window",
+    "years": "length of a period",
+    "revoked_after_days": "revoked after a missed due date",
+    "late_submission_days": "CEUs submitted late still count within",
+    "ceus_needed": "CEUs a full period needs",
+    "ceus_needed.one": "CEUs a full period needs for one credential",
+    "ceus_needed.*.one": "CEUs a full period needs for one credential",
+    "ceus_needed.each_more": "CEUs more for each further credential",
+    "ceus_needed.*.each_more": "CEUs more for each further credential",
+    "ceus_needed.at_most": "the most CEUs a full period needs",
+    "ceus_needed.*.at_most": "the most CEUs a full period needs",
+    "ceus_needed.due_from": "needs of the periods due from",
+    "ceus_needed.*.due_from": "needs of the periods due from",
+    "specific.needed.*": "credential-specific CEUs the {key} needs in a period",
+    "specific.needed_otherwise": "credential-specific CEUs another credential needs in a period",
+    "full_time_hours.values.*": "full-time hours a week under {key}",
+    "standing.windows.*.days": "the {key} window",
+}
+UNITS = ("days", "months", "years")  # a parameter named so, or ending _days ..., counts them
+READ_BY = 6  # checks named as reading a changed fact; the others are counted
 # compared some other way, or not a difference in meaning (where a book was read from)
 _NODE_SKIPPED = {"id", "children", "sides", "logic"}
 _CHECK_SKIPPED = {"id", "requires", "recommends"}
@@ -110,6 +156,8 @@ class Entry:
     section: str  # one of SECTIONS
     subject: str
     lines: tuple[str, ...]
+    # of a fact: the checks that read it (in either book), whose answers it may change
+    checks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -392,28 +440,49 @@ def _mentions(text: str, number: Any) -> bool:
 # --- fields compared one by one ----------------------------------------------------------------
 
 
-def _field_lines(old: Any, new: Any, skipped: set[str]) -> Iterator[str]:
-    """A line per dataclass field that differs, named in words (or by its own name)."""
+def _field_lines(old: Any, new: Any, skipped: set[str], within: str = "") -> Iterator[str]:
+    """A line per dataclass field that differs, named in words (or by its own name). A field
+    that is itself a record (``closes_with_time``) is compared part by part, so that the one
+    part changed is named rather than the whole record shown twice; ``within``: its name."""
     for item in dataclasses.fields(old):
         if item.name in skipped:
             continue
+        name = within + item.name
         was, now = getattr(old, item.name), getattr(new, item.name, None)
         if isinstance(was, Compiled) or isinstance(now, Compiled):
             was_source = was.source if isinstance(was, Compiled) else None
             now_source = now.source if isinstance(now, Compiled) else None
             if was_source is None or now_source is None:
                 if was_source != now_source:
-                    yield f"{_words(item.name)}: {_value(was)} -> {_value(now)}"
+                    yield f"{_words(name)}: {_value(was)} -> {_value(now)}"
                 continue
-            yield from _under(f"{_words(item.name)}: ", logic_change(was_source, now_source))
+            yield from _under(f"{_words(name)}: ", logic_change(was_source, now_source))
             continue
         if _plain(was) == _plain(now):
             continue
-        said = (_value(was), _value(now))
-        if sum(len(text) for text in said) <= LONG:
-            yield f"{_words(item.name)}: {said[0]} -> {said[1]}"
-        else:  # one above the other, where they can be compared
-            yield from (f"{_words(item.name)} changed:", f"  was: {said[0]}", f"  now: {said[1]}")
+        if _is_record(was) and type(was) is type(now):
+            yield from _field_lines(was, now, set(), f"{name}.")
+            continue
+        yield from _changed(_words(name), _value(was, name), _value(now, name))
+
+
+def _changed(label: str, was: str, now: str, where: str = "") -> Iterator[str]:
+    """``label: was -> now``, or the two one above the other where they are long, so that they
+    can be compared; ``where``: the place in the file, said after."""
+    after = f" ({where})" if where else ""
+    if len(was) + len(now) <= LONG:
+        yield f"{label}: {was} -> {now}{after}"
+    else:
+        yield from (f"{label} changed{after}:", f"  was: {was}", f"  now: {now}")
+
+
+def _is_record(value: Any) -> bool:
+    """A dataclass instance other than compiled logic (a rule's record: its parts in words)."""
+    return (
+        dataclasses.is_dataclass(value)
+        and not isinstance(value, type)
+        and not isinstance(value, Compiled)
+    )
 
 
 def _under(prefix: str, lines: Iterable[str]) -> Iterator[str]:
@@ -437,10 +506,12 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _value(value: Any) -> str:
-    """A field's value in a sentence."""
+def _value(value: Any, name: str = "") -> str:
+    """A field's value in a sentence (``name``: the field's); never a Python repr."""
     if value is None or (isinstance(value, tuple | list | frozenset) and not value):
         return "(none)"
+    if name == "closes_with_time.redate":
+        return _redate_words(value)
     if isinstance(value, Compiled):
         return readable(value.source)
     if isinstance(value, str):
@@ -451,6 +522,13 @@ def _value(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, Retirement):
         return f"after {value.after}" + (f' ("{value.note}")' if value.note else "")
+    if isinstance(value, TimeAssumption):
+        parts = [f'"{value.assuming}"']
+        if value.redate:
+            parts.append(f"re-dating {_redate_words(value.redate)}")
+        if value.now_when_met:
+            parts.append(f"met now with {', '.join(value.now_when_met)}")
+        return ", ".join(parts)
     if isinstance(value, StandingStep):
         when = f" (when {readable(value.when.source)})" if value.when else ""
         return f'"{value.text}"' + when + (" (corrects the profile)" if value.corrects else "")
@@ -462,13 +540,48 @@ def _value(value: Any) -> str:
         for item in value
     ):
         return "; ".join(f"{name}: {', '.join(map(_value, steps))}" for name, steps in value)
+    if _is_record(value):  # a record this module does not know by name: its parts
+        return "; ".join(
+            f"{_words(item.name)}: {_value(getattr(value, item.name))}"
+            for item in dataclasses.fields(value)
+        )
     if isinstance(value, frozenset):
         return ", ".join(sorted(map(str, value)))
+    if isinstance(value, tuple | list) and all(
+        isinstance(item, tuple | list) and len(item) == 2 for item in value
+    ):  # pairs (a fact and how to supply it, a code and its words): one "key: words" each
+        return "; ".join(f"{_yaml(key)}: {_yaml(words)}" for key, words in value)
     if isinstance(value, tuple | list):
-        return ", ".join(str(item) for item in value)
+        return ", ".join(_yaml(item) for item in value)
     if isinstance(value, Mapping):
-        return ", ".join(f"{k}: {v}" for k, v in value.items())
+        return ", ".join(f"{_yaml(k)}: {_yaml(v)}" for k, v in value.items())
     return str(value)
+
+
+def _redate_words(redate: Iterable[tuple[str, str, str]]) -> str:
+    """``closes_with_time.redate``: the date field of each section's records, and the field
+    that must be true of a record for it to be re-dated."""
+    return ", ".join(f"{records}' {field} where {when}" for records, field, when in redate)
+
+
+# text YAML would read as something else (true, null, a number) or not as plain text at all
+_PLAIN = re.compile(r"[A-Za-z_][\w.-]*(?: [\w.'/-]+)*|\d{4}-\d{2}-\d{2}")
+_YAML_WORDS = {"true", "false", "null", "yes", "no", "on", "off", "y", "n"}
+
+
+def _yaml(value: Any) -> str:
+    """Plain data as YAML's flow style writes it (``{months: 3}``, ``[active, inactive]``), as in
+    a rule or fact file: text is quoted only where YAML would read it otherwise."""
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{_yaml(k)}: {_yaml(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, tuple | list):
+        return "[" + ", ".join(_yaml(item) for item in value) + "]"
+    if isinstance(value, str):
+        plain = _PLAIN.fullmatch(value) and value.lower() not in _YAML_WORDS
+        return value if plain else as_json(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return as_json(value)  # a number, true, false or null
 
 
 def _words(name: str) -> str:
@@ -690,16 +803,26 @@ def _policy_entries(old: RuleBook, new: RuleBook) -> list[Entry]:
 
 def _fact_entries(old: RuleBook, new: RuleBook) -> list[Entry]:
     """Facts by name: added, removed, or what changed in how one is derived (its kind, its words,
-    the parameters as written, a changed expression located by its parameter's path)."""
+    the parameters as written, each located by its place in the fact file), each with the checks
+    that read it: a fact file changes no rule file, so those are whose answers may change."""
     section = "Facts (fact files)"
     was = {definition.name: definition for definition in old.facts.definitions}
     now = {definition.name: definition for definition in new.facts.definitions}
+    readers: list[dict[str, tuple[str, ...]]] = []  # worked out once a fact differs
     entries = []
+
+    def entry(name: str, lines: list[str]) -> Entry:
+        if not readers:
+            readers.extend((_readers(new), _readers(old)))
+        checks = tuple(dict.fromkeys(i for book in readers for i in book.get(name, ())))
+        return Entry(section, name, (*lines, _read_by(checks)), checks)
+
     for name, definition in now.items():
         if name not in was:
             where = _rel(new, definition.file)
-            line = f'added ({definition.kind}, {where}): "{definition.text}"'
-            entries.append(Entry(section, name, (line,)))
+            entries.append(
+                entry(name, [f'added ({definition.kind}, {where}): "{definition.text}"'])
+            )
             continue
         before = was[name]
         lines = []
@@ -707,37 +830,114 @@ def _fact_entries(old: RuleBook, new: RuleBook) -> list[Entry]:
             lines.append(f"kind: {before.kind} -> {definition.kind}")
         if before.text != definition.text:
             lines += ["text changed:", f'  was: "{before.text}"', f'  now: "{definition.text}"']
-        lines += _param_lines(before.kind, before.params, definition.params)
+        lines += _param_lines(before, definition)
         if lines:
-            entries.append(Entry(section, name, tuple(lines)))
+            entries.append(entry(name, lines))
     entries += [
-        Entry(section, name, (f'removed (was: "{definition.text}")',))
+        entry(name, [f'removed (was: "{definition.text}")'])
         for name, definition in was.items()
         if name not in now
     ]
     return entries
 
 
-def _param_lines(path: str, old: Any, new: Any) -> Iterator[str]:
-    """Where a fact's parameters differ: mappings of parameters are followed key by key; an
-    expression (a one-key mapping or a value) is compared as logic."""
-    if _plain(old) == _plain(new):
-        return
-    if isinstance(old, Mapping) and isinstance(new, Mapping) and (len(old), len(new)) != (1, 1):
-        for key in [*old, *(key for key in new if key not in old)]:
-            where = f"{path}.{key}"
-            if key not in new:
-                yield f"{where} removed (was: {readable(old[key])})"
-            elif key not in old:
-                yield f"{where} added: {readable(new[key])}"
-            else:
-                yield from _param_lines(where, old[key], new[key])
-        return
-    if _records(old) and _records(new) and len(old) == len(new):  # e.g. a list of checks
-        for index, (was, now) in enumerate(zip(old, new, strict=True), start=1):
-            yield from _param_lines(f"{path}.{index}", was, now)
-        return
-    yield from _under(f"{path}: ", logic_change(old, new))
+def _readers(book: RuleBook) -> dict[str, tuple[str, ...]]:
+    """Fact definition -> the ids of the checks that read its facts, in the book's order."""
+    found: dict[str, dict[str, None]] = {}
+    for credential in book.credentials:
+        for version in credential.versions:
+            for check in version.checks:
+                for name in book.facts.definitions_reading(_check_reads(check)):
+                    found.setdefault(name, {})[check.id] = None
+    return {name: tuple(ids) for name, ids in found.items()}
+
+
+def _check_reads(check: Check) -> Iterator[str]:
+    """Every fact a check reads: when it applies, its standing and the ways forward from it,
+    and each condition's logic, fix (its window and the facts it names), details, assumption
+    and whether it is shown; a changed fact may change any of them."""
+    for compiled in (check.applies_logic, check.standing_not_met):
+        if compiled is not None:
+            yield from compiled.reads
+    for _, steps in check.standing_fix:
+        for step in steps:
+            yield from step.reads
+    for node in (*check.requires.walk(), *(check.recommends.walk() if check.recommends else ())):
+        for compiled in (node.logic, node.fix_when, node.assumes_unless):
+            if compiled is not None:
+                yield from compiled.reads
+        yield from node.fix_reads
+        yield from (fact for fact in (node.details, node.shown_if, node.hidden_if) if fact)
+
+
+def _read_by(checks: tuple[str, ...]) -> str:
+    """``read by: CPC-renewal, COC-renewal, ... and 25 more``: the first few, the others counted."""
+    if not checks:
+        return "read by no check"
+    shown = checks if len(checks) <= READ_BY + 1 else checks[:READ_BY]
+    more = f" and {len(checks) - len(shown)} more" if len(shown) < len(checks) else ""
+    return f"read by: {', '.join(shown)}{more}"
+
+
+def _param_lines(old: Definition, new: Definition) -> Iterator[str]:
+    """Where a fact's parameters differ, each named by its place in the fact file (``kind.key``)
+    and in words where :data:`PARAM_WORDS` has them. The expressions the kind runs over records
+    (``where``, ``value`` ...) are compared as logic; everything else is data, followed key by
+    key (and entry by entry in lists of the same length) and written as YAML writes it."""
+    expressions = {
+        expression[3]
+        for definition in (old, new)
+        for expression in FACT_KINDS[definition.kind].expressions(definition.params)
+    }
+
+    def shown(at: tuple[str | int, ...], value: Any) -> str:
+        if at in expressions:
+            return readable(value)
+        return as_json(value) if isinstance(value, str) else _yaml(value)  # text always quoted
+
+    def walk(at: tuple[str | int, ...], was: Any, now: Any) -> Iterator[str]:
+        if _plain(was) == _plain(now):
+            return
+        place = ".".join([old.kind, *(str(k + 1) if isinstance(k, int) else k for k in at)])
+        if at in expressions:
+            yield from _under(f"{place}: ", logic_change(was, now))
+        elif isinstance(was, Mapping) and isinstance(now, Mapping):
+            for key in [*was, *(key for key in now if key not in was)]:
+                named = (*at, str(key))  # an int in ``at`` is a list's entry, not a key
+                if key not in now:
+                    yield f"{place}.{key} removed (was: {shown(named, was[key])})"
+                elif key not in was:
+                    yield f"{place}.{key} added: {shown(named, now[key])}"
+                else:
+                    yield from walk(named, was[key], now[key])
+        elif _records(was) and _records(now) and len(was) == len(now):
+            for index, (a, b) in enumerate(zip(was, now, strict=True)):
+                yield from walk((*at, index), a, b)
+        else:
+            words = _param_words(at)
+            unit = _unit(at) if _is_number(was) and _is_number(now) else ""
+            said = (shown(at, was), shown(at, now) + unit)
+            yield from _changed(words or place, *said, place if words else "")
+
+    yield from walk((), old.params, new.params)
+
+
+def _param_words(at: tuple[str | int, ...]) -> str | None:
+    """A parameter in words (:data:`PARAM_WORDS`), ``*`` matching any one key or entry."""
+    for pattern, words in PARAM_WORDS.items():
+        parts = pattern.split(".")
+        if len(parts) == len(at) and all(
+            p in ("*", str(k)) for p, k in zip(parts, at, strict=True)
+        ):
+            free = [k for p, k in zip(parts, at, strict=True) if p == "*"]
+            return words.format(key=free[0] if free else "")
+    return None
+
+
+def _unit(at: tuple[str | int, ...]) -> str:
+    """What a number counts, where its parameter's name says it (``months``, ``revoked_after_days``)."""
+    name = str(at[-1]) if at else ""
+    return next((f" {unit}" for unit in UNITS if name == unit or name.endswith(f"_{unit}")), "")
 
 
 def _records(value: Any) -> bool:

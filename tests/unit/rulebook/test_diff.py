@@ -514,7 +514,11 @@ def test_a_fact_file_change_is_named_by_fact_and_parameter(tmp_path):
     assert result.exit_code == 1, result.output
     section = result.stdout.split("## Facts (fact files)")[1]
     assert "### experience.aapc_months" in section
-    assert "months.full_time_hours.values.fte32: threshold 32 -> 20" in section
+    # a number of the fact file is a parameter, not a condition's threshold: in words, and where
+    assert (
+        "- full-time hours a week under fte32: 32 -> 20 (months.full_time_hours.values.fte32)"
+        in section
+    )
     assert "Other rule data" not in result.stdout
 
 
@@ -530,6 +534,8 @@ def test_a_fact_added_or_removed_is_said_so(tmp_path):
     assert result.exit_code == 1, result.output
     assert f"### {added['name']}" in result.stdout
     assert 'facts.yaml): "A copy."' in result.stdout
+    assert "- read by no check" in result.stdout  # a new fact no rule reads yet
+    assert "1 fact (read by no check)" in result.stdout
     back = run("diff", new, RULES)
     assert 'removed (was: "A copy.")' in back.stdout
 
@@ -594,3 +600,124 @@ def test_a_version_begun_after_the_date_compared_says_when_to_compare(tmp_path):
     renewal = copy_rules(tmp_path / "earlier")
     add_renewal_2027(renewal, "2026-01-01")
     assert "begins on" not in run("diff", RULES, renewal, "--cohort", hana).stdout
+
+
+def test_an_eligible_by_assumption_changed_is_named_in_words(tmp_path):
+    """``closes_with_time`` was shown as the Python record twice (``TimeAssumption(assuming=...,
+    redate=(...), now_when_met=(...))``): the one part changed is named, in words (an audit)."""
+    result = diff_after_edit(
+        tmp_path,
+        SHARED_FILE,
+        "assuming: ask for your letter to be re-issued then",
+        "assuming: ask for your letter to be reissued then",
+    )
+    assert result.exit_code == 1, result.output
+    out = result.stdout
+    assert "option-1-letters: the 'eligible by' assumption changed:" in out
+    assert '  - was: "ask for your letter to be re-issued then"' in out
+    assert '  - now: "ask for your letter to be reissued then"' in out
+    assert "TimeAssumption" not in out and "redate" not in out and "('" not in out
+
+
+def test_an_eligible_by_assumption_added_or_removed_is_said_in_words(tmp_path):
+    rules = copy_rules(tmp_path)
+    path = rules / SHARED_FILE
+    text = path.read_text(encoding="utf-8")
+    given = "now_when_met: [option-1-experience, option-1-can-document]"
+    assert given in text
+    path.write_text(text.replace(given, "now_when_met: [option-1-experience]"), encoding="utf-8")
+    out = run("diff", RULES, rules).stdout
+    assert (
+        "option-1-letters: conditions that, met, make its fix meet it now:"
+        " option-1-experience, option-1-can-document -> option-1-experience"
+    ) in out
+    path = copy_rules(tmp_path / "none") / SHARED_FILE  # a book is loaded once per folder
+    data = yaml.safe_load(text)
+    for node in _nodes(data):
+        node.pop("closes_with_time", None)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    out = run("diff", RULES, path.parent.parent).stdout
+    assert "option-1-letters: the 'eligible by' assumption (closes_with_time) changed:" in out
+    assert (
+        '  - was: "ask for your letter to be re-issued then", re-dating'
+        " verification_letters' letter_date where states_to_present, met now with"
+        " option-1-experience, option-1-can-document"
+    ) in out
+    assert "  - now: (none)" in out
+
+
+def test_pairs_are_written_as_words_not_python_tuples(tmp_path):
+    """A condition's ``supply`` (the fact, how to supply it) was printed as a Python tuple."""
+    result = diff_after_edit(
+        tmp_path, "facts.yaml", "to the profile, e.g. education:", "to the profile, e.g. here:"
+    )
+    assert result.exit_code == 1, result.output
+    out = result.stdout
+    assert "hs-or-equivalent: how to supply a fact it reads when unknown changed:" in out
+    assert (
+        "  - now: education.hs_or_equivalent: \"add 'education' to the profile, e.g. here:" in out
+    )
+    assert "('" not in out and "')" not in out
+
+
+def test_a_fact_parameter_is_named_in_words_with_the_checks_that_read_it(tmp_path):
+    """PAHCS's submission window was ``cycles.window: threshold 2 -> 3 (now: {"months": 3})``,
+    summed up as "1 fact" without a word of the checks it changes (an audit)."""
+    result = diff_after_edit(
+        tmp_path, "pahcs/facts.yaml", "window: {months: 2}", "window: {months: 3}"
+    )
+    assert result.exit_code == 1, result.output
+    out = result.stdout
+    assert "Differences: 1 fact (read by 2 checks)." in out
+    section = out.split("## Facts (fact files)")[1]
+    assert "### pahcs\n- submission window: 2 -> 3 months (cycles.window.months)\n" in section
+    assert "- read by: MCS-recert, PAHCS-SPECIALTY-recert\n" in section
+    assert "threshold" not in section and '{"months"' not in section
+
+
+def test_a_fact_parameter_of_another_shape_is_written_as_yaml_and_many_readers_counted(tmp_path):
+    """AAPC's CEUs needed made a dated list: both values as a fact file writes them, not JSON,
+    and the dozens of checks that read AAPC's periods named in part and counted."""
+    result = diff_after_edit(
+        tmp_path,
+        "aapc/facts.yaml",
+        "ceus_needed: {one: 36, each_more: 4, at_most: 52}",
+        "ceus_needed: [{one: 36, each_more: 4, at_most: 52},"
+        " {due_from: 2028-01-01, one: 40, each_more: 4, at_most: 56}]",
+    )
+    assert result.exit_code == 1, result.output
+    out = result.stdout
+    section = out.split("## Facts (fact files)")[1]
+    assert "- CEUs a full period needs changed (periods.ceus_needed):" in section
+    assert "  - was: {one: 36, each_more: 4, at_most: 52}" in section
+    assert (
+        "  - now: [{one: 36, each_more: 4, at_most: 52},"
+        " {due_from: 2028-01-01, one: 40, each_more: 4, at_most: 56}]"
+    ) in section
+    assert '"one"' not in section and "logic changed" not in section
+    read_by = re.search(r"^- read by: (.*) and (\d+) more$", section, re.MULTILINE)
+    assert read_by, section
+    named = read_by[1].split(", ")
+    readers = len(named) + int(read_by[2])
+    assert f"Differences: 1 fact (read by {readers} checks)." in out
+    book = load_rulebook(str(RULES))
+    renewals = {  # every AAPC renewal reads the periods, and more checks may (aapc.credentials)
+        check.id
+        for credential in book.credentials
+        if credential.body == "AAPC"
+        for version in credential.versions
+        for check in version.checks
+        if check.kind == "recertification"
+    }
+    assert "CPC-renewal" in named and readers >= len(renewals) > 20
+    # one number of it: in words, with its place and no JSON
+    result = diff_after_edit(
+        tmp_path / "one",
+        "aapc/facts.yaml",
+        "ceus_needed: {one: 36,",
+        "ceus_needed: {one: 40,",
+    )
+    assert (
+        "- CEUs a full period needs for one credential: 36 -> 40 (periods.ceus_needed.one)"
+        in result.stdout
+    )
