@@ -13,13 +13,13 @@ build bytes, sets, ordered pairs or timestamps (``!!binary``, ``!!set``, ``!!oma
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import yaml
 
 from eligibility.errors import InputError, place_of
+from eligibility.inputs.yamlwords import in_words
 
 _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
@@ -216,54 +216,13 @@ def _syntax_error(
     place = f"line {mark.line + 1 + offset}, column {mark.column + 1}" if mark else None
     if isinstance(error, Refused):
         return InputError(file, place, str(error.problem), error.fix)
-    problem = getattr(error, "problem", None) or str(error)
-    context = getattr(error, "context", None)
-    tab = _tab_at(text, mark) if mark else None
-    if tab is not None or (mark and "tab character" in problem):
-        line = mark.line + 1 + offset
-        if tab is False:  # a tab between a key and its value, say, where this reader takes none
-            return InputError(
-                file,
-                place,
-                f"not valid YAML: a tab character on line {line}",
-                f"replace the tab on line {line} with a space",
-            )
-        return InputError(
-            file,
-            place,
-            f"not valid YAML: line {line} is indented with a tab character",
-            f"replace the tabs at the start of line {line} with spaces: YAML does not allow"
-            " tabs for indentation",
-        )
-    if "given twice" in problem:
+    problem = str(getattr(error, "problem", None) or "")
+    if "given twice" in problem:  # this reader's own (_mapping_without_repeats), in words
+        mapping = getattr(error, "context", None)  # where the mapping starts: a stream's lines
         fix = "keep one of the two (YAML would silently use only the last)"
-    elif "recursive" in problem:  # an alias inside the mapping its anchor names
-        fix = "write that value out in full instead of the alias (*name) inside it"
-    elif "single document" in str(context):  # '---' and a second document: one file, one
-        fix = (
-            "keep one document per file (several profiles, one document each, are checked"
-            " together with 'eligibility batch FILE --out report.csv')"
-        )
-    else:
-        fix = "check indentation, colons and quotes around that line"
-    return InputError(
-        file, place, f"not valid YAML: {problem}" + (f" ({context})" if context else ""), fix
-    )
-
-
-_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # YAML 1.1's, as the readers count lines
-
-
-def _tab_at(text: str | None, mark: yaml.Mark) -> bool | None:
-    """Whether the error at ``mark`` stands on a tab of ``text``: True for a tab among the spaces
-    that indent its line, False for one elsewhere on it, None when it is not on a tab."""
-    lines = _LINE_BREAK.split(text) if text is not None else []
-    if mark.line >= len(lines):
-        return None
-    line = lines[mark.line]
-    if mark.column >= len(line) or line[mark.column] != "\t":
-        return None
-    return not line[: mark.column].strip(" \t-")
+        return InputError(file, place, f"not valid YAML: {problem} ({mapping})", fix)
+    said = in_words(error, text or "", offset)  # the parser's words told as a person's slip
+    return InputError(file, place or said.place, f"not valid YAML: {said.problem}", said.fix)
 
 
 def line_of(text: str, path: Sequence[str | int]) -> int | None:

@@ -257,3 +257,36 @@ def test_a_tab_in_the_indentation_is_named_as_one(tmp_path, indent):
         f"  fix: replace the tabs at the start of line {JOB_START_LINE} with spaces: YAML does"
         " not allow tabs for indentation"
     ]
+
+
+@pytest.mark.parametrize(
+    ("written", "text", "fix"),
+    [
+        (
+            "    employer: QuickCare: Urgent Care\n",
+            "a text holding ': ' must be quoted (unquoted, YAML reads 'QuickCare:' in it as a key)",
+            'put the whole text in quotes: employer: "QuickCare: Urgent Care"',
+        ),
+        (
+            "  employer: QuickCare Urgent Care\n",
+            "'employer:' on line 40 is indented as far as the '-' of the list above it but does"
+            " not begin with '- ' (the list begins on line 39)",
+            "indent it as far as 'id:' on line 39 (4 spaces) if it belongs to that item; if it"
+            " is a new item, begin it with '- '",
+        ),
+    ],
+    ids=["text-holding-colon", "dedented-field"],
+)
+def test_a_yaml_slip_is_told_in_words_with_the_line_to_write(tmp_path, written, text, fix):
+    """Such slips once got the parser's words ("mapping values are not allowed in this
+    context", "did not find expected '-' indicator") and "check indentation, colons and
+    quotes"."""
+    result = check(tmp_path, _replaced("    employer: QuickCare Urgent Care\n", written))
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    first, *rest = result.stderr.splitlines()
+    match = SYNTAX.match(first)
+    assert match, first
+    assert int(match["line"]) == 40
+    assert match["text"] == f"not valid YAML: {text}"
+    assert rest == [f"  fix: {fix}"]

@@ -95,12 +95,12 @@ def case(id_, replacement, json_path, problem, needle):
             "not valid YAML",
             "employer: Clinic",
         ),
-        # YAML notices an unclosed bracket on the next line; the message says "flow sequence"
+        # YAML notices an unclosed bracket on the next line; the message names the bracket's line
         case(
             "unclosed-bracket",
             ("code_sets: [CPT]", "code_sets: [CPT"),
             None,
-            "not valid YAML: did not find expected ',' or ']'",
+            "not valid YAML: the '[' on line 15 is not closed (a ']' is missing)",
             "verification_letters:",
         ),
         case(
@@ -368,6 +368,41 @@ BOTH_PREFERRED = (
             "2015-09-31",
             id="impossible-date",
         ),
+        # a maintainer's YAML slips, as the audit met them: the parser's words named neither
+        # the alias nor the fix
+        pytest.param(
+            "ahima/ccs-p.yaml",
+            [("{<<: *months-12, id: rec-c-experience}", "{<<: *months-12b, id: rec-c-experience}")],
+            "the alias *months-12b is not defined (defined here: ccs-topics, months-12,"
+            " placements, months-24, holds-cca): did you mean *months-12?",
+            "*months-12b",
+            id="undefined-alias",
+        ),
+        pytest.param(
+            "ahima/ccs-p.yaml",
+            [
+                (
+                    '                      logic: {">=": [{var: experience.ahima_months}, 12]}',
+                    '                    logic: {">=": [{var: experience.ahima_months}, 12]}',
+                )
+            ],
+            "'logic:' on line 104 is indented as far as the '-' of the list above it but does not"
+            " begin with '- '",
+            "logic:",
+            id="dedented-logic",
+        ),
+        pytest.param(
+            "ahima/ccs-p.yaml",
+            [
+                (
+                    "text: 12 months of coding experience directly applying codes",
+                    "text: Option 1: 18 months",
+                )
+            ],
+            "a text holding ': ' must be quoted",
+            "Option 1: 18 months",
+            id="text-holding-colon",
+        ),
     ],
 )
 def test_broken_rule_file_names_file_line_and_fix(tmp_path, file, replacements, problem, needle):
@@ -411,7 +446,7 @@ def _laughs(levels: int) -> str:
     ("text", "problem"),
     [
         ("name: Ann\nwork_history: &jobs [*jobs]\n", "would contain itself"),
-        ("name: Ann\nnote: &n {more: *n}\n", "recursive node"),  # PyYAML's own refusal
+        ("name: Ann\nnote: &n {more: *n}\n", "would contain itself"),  # PyYAML's refusal
         (_laughs(9), "expand to more than 1,000,000 values"),
     ],
     ids=["list holding itself", "mapping holding itself", "billion laughs"],
@@ -552,3 +587,14 @@ def test_a_placeholder_left_from_the_template_is_named_so(tmp_path: Path) -> Non
     problems = [str(problem) for problem in refused.value.each]
     assert problems and all("still the template's placeholder" in p for p in problems), problems
     assert all("delete the line" in p for p in problems)
+
+
+def test_a_rule_text_holding_a_colon_gets_its_line_quoted_as_the_fix(tmp_path):
+    replaced = (
+        "text: 12 months of coding experience directly applying codes",
+        "text: Option 1: 18 months",
+    )
+    directory, _ = broken_rules(tmp_path, "ahima/ccs-p.yaml", replaced)
+    with pytest.raises(InputError) as caught:
+        load_rulebook(directory)
+    assert caught.value.fix == 'put the whole text in quotes: text: "Option 1: 18 months"'
