@@ -19,7 +19,6 @@ from typing import Any
 import yaml
 
 from eligibility.errors import InputError, place_of
-from eligibility.inputs.yamlwords import in_words
 
 _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
@@ -221,6 +220,8 @@ def _syntax_error(
         mapping = getattr(error, "context", None)  # where the mapping starts: a stream's lines
         fix = "keep one of the two (YAML would silently use only the last)"
         return InputError(file, place, f"not valid YAML: {problem} ({mapping})", fix)
+    from eligibility.inputs.yamlwords import in_words  # only when a file cannot be read
+
     said = in_words(error, text or "", offset)  # the parser's words told as a person's slip
     return InputError(file, place or said.place, f"not valid YAML: {said.problem}", said.fix)
 
