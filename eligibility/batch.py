@@ -47,6 +47,7 @@ from eligibility.engine.results import (
 from eligibility.errors import InputError, fault
 from eligibility.inputs.cohort import (
     STDIN,
+    TOTALS_LINE,
     Cohort,
     Item,
     Row,
@@ -944,11 +945,18 @@ def open_reports(
         reports = Reports(csv_file, jsonl, made.rows if made else None, ids)
         yield reports
         reports.finish()
-        if not reports.tally.rows:  # reports of nobody would replace the last run's, letters too
+        tally = reports.tally
+        # reports of nobody (a header alone, or with a totals line) would replace the last
+        # run's, letters too
+        nobody = tally.error_count == len(tally.errors) and all(
+            TOTALS_LINE in message for _, _, message in tally.errors
+        )
+        if not tally.checked and nobody:
             raise InputError(
                 _named_input(inputs[0]) if inputs else "the cohort",
                 None,
-                "no student in it (a header alone, or only blank lines): nothing was checked",
+                "no student in it (a header alone, a totals line, or only blank lines):"
+                " nothing was checked",
                 "export the students again; the reports from before are left as they were",
             )
         if summary:

@@ -856,8 +856,8 @@ def _output_option(name: str, text: str, folder: bool = False):
     type=click.Path(dir_okay=False),
     default=None,
     help="For CSV input in another layout: YAML 'columns: {our_name: your_column}', optionally"
-    " 'ignore', 'delimiter', 'date_format(s)', 'values', 'list_separator(s)', 'encoding'"
-    " (docs/batch.md; example: docs/examples/sis-mapping.yaml).",
+    " 'ignore', 'delimiter', 'date_format(s)', 'values', 'list_separator(s)', 'encoding',"
+    " 'name_order' (docs/batch.md; example: docs/examples/sis-mapping.yaml).",
 )
 @click.option(
     "--jobs",

@@ -212,7 +212,10 @@ def _not_exportable(book: rules.RuleBook, texts: Mapping[Path, str]) -> list[Pro
         which = f"check{'s' if len(named) > 1 else ''} {', '.join(named)}"
         condition = re.match(r"condition ([\w.-]+):", where)
         text = texts.get(Path(file), "")
-        at = re.search(rf"\bid: {re.escape(condition[1])}\b", text) if condition else None
+        # the condition's id within its own version (a file may hold it in several)
+        begins = re.search(rf"\bid: {re.escape(version.removeprefix('version '))}\b", text)
+        pattern = re.compile(rf"\bid: {re.escape(condition[1])}\b") if condition else None
+        at = pattern.search(text, begins.end() if begins else 0) if pattern else None
         line = text.count("\n", 0, at.start()) + 1 if at else None
         said = f"{version}, {which}, {where}: {message}"
         found.append(Problem(ERROR, "not-exportable", file, line, None, said, fix))

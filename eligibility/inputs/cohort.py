@@ -1256,7 +1256,7 @@ def _csv_records(
                 cells = (record[i].strip() for i in indices if i < len(record))
                 flat[ours] = " ".join(cell for cell in cells if cell)
             if layout.last_first and "," in flat.get("name", ""):  # "Núñez, José"
-                last, first = flat["name"].split(",", 1)
+                last, first = flat["name"].rsplit(",", 1)  # "Smith, Jr., John": John Smith, Jr.
                 flat["name"] = f"{first.strip()} {last.strip()}".strip()
             problem = _row_problem(record, header, nameless, broken, bad, delimiter, read)
             error = InputError(where, None, *problem) if problem is not None else None
@@ -1936,7 +1936,7 @@ def profile_from_flat(
         raise InputError(
             where,
             "column candidate_id",
-            f"this row reads as a totals or footer line ({flat['candidate_id']!r}"
+            f"this row {TOTALS_LINE} ({flat['candidate_id']!r}"
             + (f", {flat['name']!r}" if flat.get("name") else "")
             + "), not a student",
             "delete the export's totals and footer lines before checking it",
@@ -2070,6 +2070,7 @@ def _flat_meaning(where: str, text: str) -> FlatMeaning:
     )
 
 
+TOTALS_LINE = "reads as a totals or footer line"  # an error row's words: no student in it
 # what a spreadsheet's totals or footer line puts where a student's id goes
 _TOTALS = re.compile(r"(grand\s+)?(totals?|sum|count|average|subtotal)\b.*", re.IGNORECASE)
 _COUNTED = re.compile(r"\d[\d,]*\s+(students?|rows?|records?|learners?)", re.IGNORECASE)

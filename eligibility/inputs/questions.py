@@ -194,7 +194,9 @@ class Question:
         if self.kind in ("number", "integer"):
             return self._number(text)
         if self.kind == "date":
-            return _date(text, self.partial, self.nullable)
+            # "none" for a job still held; for a letter's date it would mean undated
+            still_going = self.nullable and self.path.rsplit(".", 1)[-1] in _END_FIELDS
+            return _date(text, self.partial, still_going)
         if self.kind == "choice":
             return self._choice(text)
         if self.kind in ("choices", "list"):
@@ -426,9 +428,10 @@ def _in_words(choice: str | int) -> str:
 
 # what a person types for a date that has not come (a job still held): "none" is the answer
 _STILL_GOING = ("present", "current", "now", "ongoing", "still there", "still working", "today")
+_END_FIELDS = ("end_date", "end", "stated_end")  # the dates "none" leaves open
 
 
-def _date(text: str, partial: bool, nullable: bool = False) -> str:
+def _date(text: str, partial: bool, still_going: bool = False) -> str:
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         try:
             date.fromisoformat(text)
@@ -440,7 +443,7 @@ def _date(text: str, partial: bool, nullable: bool = False) -> str:
     said = "write the date as YYYY-MM-DD" + (
         ", or a month as YYYY-MM or a year as YYYY when that is all you know" if partial else ""
     )
-    if nullable and text.lower() in _STILL_GOING:
+    if still_going and text.lower() in _STILL_GOING:
         raise AnswerError(f"still going? type none (or press enter to skip); else {said}")
     readings, kind = date_readings(text, partial)
     if kind == "placeholder":

@@ -562,7 +562,8 @@ def _in_flow(source: _Text, mark, where, tokens) -> Worded | None:
             "if it is one text, put it in quotes",
             _shown(here[:start] + quoted(here[start:end].rstrip()) + here[end:]),
         )
-        words = here[start : mark.column].split()
+        words = here[start : mark.column].split(" ")  # a tab is no space between entries
+        words = [word for word in words if word]
         if len(words) != 2 or not re.fullmatch(r"[A-Za-z_][\w.-]*", words[1]):
             return Worded("a text holding ': ' must be quoted", fix)
         split = start + here[start : mark.column].rstrip().rindex(" ")  # '{a: 1 b: 2}'

@@ -84,10 +84,11 @@ def sheet_title(check: str, taken: set[str]) -> str:
 # characters XML 1.0 cannot hold (an export's stray control characters): left out
 _NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 LOW_MARK = " (low confidence)"
-LOW_NOTE = (
-    "Low confidence: these rules rest on sources the project could not confirm; confirm the"
-    " answers with the certifying body"
+LOW_WHY = (
+    "these rules rest on sources the project could not confirm; confirm the answers with the"
+    " certifying body"
 )
+LOW_NOTE = f"Low confidence: {LOW_WHY}"
 
 
 def write_workbook(
@@ -213,7 +214,7 @@ def write_workbook(
         lines.append(([], None))
     if any(low.values()):
         lines += [
-            ([f"Checks marked{LOW_MARK}: {LOW_NOTE[0].lower()}{LOW_NOTE[1:]}"], None),
+            ([f"Checks marked{LOW_MARK}: {LOW_WHY}."], None),
             ([], None),
         ]
     lines.append((["Check", *(STATUS_WORDS[s] for s in STATUSES), "Total", ID_HEADING], bold))

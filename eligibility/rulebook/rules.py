@@ -389,8 +389,10 @@ class RuleBook:
         found = self._index.by_selector.get(name.upper())
         if found is not None:
             return list(found)
-        # a credential's other name, as a profile may give it (CPC-H, now the COC)
-        found = self._index.by_selector.get(self.registry.normalise(name)[0])
+        # a credential's other name, as a profile may give it (CPC-H, now the COC); not its
+        # apprentice form, which would ask every check of the CPC for CPC-A (the removal is meant)
+        canonical, apprentice = self.registry.normalise(name)
+        found = None if apprentice else self._index.by_selector.get(canonical)
         if found is not None:
             return list(found)
         known = ", ".join(c.id for c in self.credentials)

@@ -24,7 +24,7 @@ from eligibility.batch import (
     csv_line,
     summary_markdown,
 )
-from eligibility.engine.results import NOT_APPLICABLE
+from eligibility.engine.results import NOT_APPLICABLE, NOT_MET
 from eligibility.errors import printable
 from eligibility.inputs.cohort import Upload, parse_item, read_items
 from eligibility.inputs.profiles import (
@@ -107,12 +107,19 @@ def answers(
     skipped: list[str] = []
     first: dict[tuple, int] = {}  # answered alike -> the place of the first such check
     for result in report.results:
-        if result.status == NOT_APPLICABLE:
+        if result.status == NOT_APPLICABLE and result.note is None:  # a lapse's note is an answer
             skipped.append(check_title(book, result.check_id))
             continue
         e = explain(result, book.policies)
         lines = tuple(printable(line) for line in action_lines(e))
-        key = answered_alike(e, " ".join((e.verdict, e.eligible_by or "", *lines)))
+        # what this check's answer assumes, as check --cert names it for that check alone
+        own = replace(profile, assumed=assumed_for(profile, [result], book, report.as_of))
+        text = printable(check_text(replace(report, profile=own), e))
+        # folded only when the whole explanation is the same but for the credential (its id,
+        # its question): a warning, a caution or a shortfall of one is never hidden under another
+        question = result.check.question if result.check and result.check.question else None
+        said = text.replace(result.check_id, "").replace(question, "") if question else text
+        key = answered_alike(e, said)
         if key in first:  # said once, with the first: 22 specialty exams are one answer
             place = first[key]
             title = check_title(book, result.check_id)
@@ -124,16 +131,14 @@ def answers(
             )
             continue
         first[key] = len(checks)
-        # what this check's answer assumes, as check --cert names it for that check alone
-        own = replace(profile, assumed=assumed_for(profile, [result], book, report.as_of))
-        text = printable(check_text(replace(report, profile=own), e))
         checks.append(
             CheckAnswer(
                 check_id=result.check_id,
                 title=check_title(book, result.check_id),
                 credential=result.version.credential if result.version else None,
                 question=result.check.question if result.check else None,
-                status=result.status,
+                # a check for holders of a lapsed credential is not met, as check says it
+                status=NOT_MET if result.status == NOT_APPLICABLE else result.status,
                 headline=e.headline.capitalize(),
                 verdict=e.verdict,
                 actions=lines,

@@ -593,6 +593,8 @@ def test_cert_takes_a_credentials_other_name_and_suggests_a_slip() -> None:
     slip = run("check", C01, "--cert", "CSS")
     assert slip.exit_code == 2
     assert "did you mean CCS?" in slip.output
+    apprentice = run("check", C01, "--cert", "CPC-A")  # not every check of the CPC
+    assert apprentice.exit_code == 2 and "did you mean CPC-A-removal" in apprentice.output
 
 
 def test_check_without_a_profile_says_how_to_get_one() -> None:

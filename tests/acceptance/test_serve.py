@@ -22,7 +22,7 @@ from eligibility.inputs.questions import sections
 from eligibility.inputs.yamlio import parse_text
 from eligibility.report.explain import explain
 from eligibility.report.render import text_report
-from tests.conftest import PROFILES
+from tests.conftest import PROFILES, ROOT
 
 pytest.importorskip("flask", reason="eligibility serve needs the optional part 'serve'")
 
@@ -372,3 +372,30 @@ def test_a_cohort_names_an_id_given_twice(client):
     assert response.status_code == 200
     page = unescape(response.get_data(as_text=True))
     assert "Student ids given more than once" in page and "C09: rows 1, 2" in page
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        *sorted(PROFILES.glob("*.yaml")),
+        ROOT / "rules/tests/profiles/z24-application-by-old-name.yaml",
+    ],
+    ids=lambda p: p.stem,
+)
+def test_checks_shown_once_hide_no_warning_or_caution(rulebook, path):
+    """Folding checks answered alike under the first hid the others' warnings, cautions and
+    shortfalls (Z24's membership-at-results warning for the COC and CIC exams): a check is
+    folded only when its explanation is the first's but for the credential."""
+    profile = load_profile(path)
+    shown = pages.answers(profile, rulebook).checks
+    for answer in shown:
+        for other in answer.alike_ids:
+            text = check_text_for(profile, other, rulebook)
+            mine = answer.text
+            for marker in ("Warning:", "UNCONFIRMED", "short", "Caution"):
+                assert text.count(marker) == mine.count(marker), (other, marker)
+
+
+def check_text_for(profile, check_id, rulebook) -> str:
+    one = check_profile(profile, [check_id], None, {}, rulebook)
+    return printable(text_report(one, rulebook.policies))

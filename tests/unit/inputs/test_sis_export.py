@@ -496,5 +496,10 @@ def test_a_last_first_name_is_turned_round(tmp_path) -> None:
     assert as_written["name"] == "Núñez, José"
     turned = _profile(tmp_path, row, mapping + "name_order: last_first\n", header=header)
     assert turned["name"] == "José Núñez"
+    suffixed = row.replace("Núñez, José", "Smith, Jr., John")
+    assert (
+        _profile(tmp_path, suffixed, mapping + "name_order: last_first\n", header=header)["name"]
+        == "John Smith, Jr."
+    )
     with pytest.raises(InputError, match="name_order 'surname_first' is not one of"):
         load_mapping(_mapping(tmp_path, mapping + "name_order: surname_first\n"))

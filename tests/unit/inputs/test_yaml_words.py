@@ -340,3 +340,12 @@ def test_a_line_too_long_to_copy_is_described_not_shown():
 def test_quoted_text_reads_back_as_itself(text, written):
     assert quoted(text) == written
     assert yaml.safe_load(f"v: {written}") == {"v": text}
+
+
+def test_a_tab_between_two_entries_is_an_input_error_not_a_fault():
+    """`{highest_level: 1<TAB>b: 2}` crashed the wording ("substring not found"): its words
+    were split on any white space, then the space between them looked for."""
+    with pytest.raises(InputError) as refused:
+        parse_text("education: {highest_level: 1\tb: 2}\n", "p.yaml")
+    assert refused.value.place.startswith("line 1")
+    assert "must be quoted" in refused.value.problem

@@ -1204,3 +1204,18 @@ def test_logic_export_would_refuse_is_an_error_at_its_condition(tmp_path):
     assert "id: option-1-experience" in line[problem.line - 1]
     assert "condition option-1-experience" in problem.message
     assert problem.fix == "compare a number with a number"
+
+
+def test_logic_export_would_refuse_is_told_at_its_own_versions_line(tmp_path):
+    """The condition's id is in two versions of the file: the error named the first."""
+    directory = copy_of_rules(tmp_path)
+    path = directory / "aapc" / "cpc-coc.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = '{">=": [{var: experience.aapc_months}, 24]}'
+    second = text.index(old, text.index("id: AAPC-2019"))
+    path.write_text(text[:second] + old.replace("24", '"24"') + text[second + len(old) :])
+    (problem,) = [p for p in lint_rules(str(directory)).problems if p.code == "not-exportable"]
+    assert "AAPC-2019" in problem.message
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert "id: option-1-experience" in lines[problem.line - 1]
+    assert problem.line > text[: text.index("id: AAPC-2019")].count("\n")
