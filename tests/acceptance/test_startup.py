@@ -107,6 +107,10 @@ def _search_named(book: RuleBook, name: str) -> list[str] | None:
             check = _search_check(version, name)
             if check is not None:
                 return [check.id]
+    # a credential's other name in the registry (CPC-H, now the COC), not its apprentice form
+    canonical, apprentice = book.registry.normalise(name)
+    if not apprentice and canonical != name.strip().upper():
+        return _search_named(book, canonical)
     return None
 
 
@@ -120,7 +124,7 @@ def _search_select(book: RuleBook, check_id: str, day: date) -> Selection | None
 
 def _names(book: RuleBook) -> list[str]:
     """Every credential id, check id and alias in three spellings, version ids and unknown names."""
-    names = {"", "NO-SUCH-CHECK", "cpc-a", "Cpc"}
+    names = {"", "NO-SUCH-CHECK", "cpc-a", "Cpc", "cpc-h"}
     for credential in book.credentials:
         names.add(credential.id)
         for version in credential.versions:
