@@ -206,6 +206,13 @@ class CheckResult:
     # unknown (a credential revoked unless its dues are paid): (what, how to give it) for each
     applies_unknown: tuple[tuple[str, str], ...] = ()
 
+    @property
+    def lapsed_holder(self) -> bool:
+        """A check for holders of a credential its own keeping rules make lapse: it does not
+        apply as things stand (its note says why, and what it would find were the credential
+        held), so it is not met for the one who asked (exit status 1)."""
+        return self.status == NOT_APPLICABLE and self.note is not None
+
 
 @dataclass(frozen=True)
 class ProfileReport:
@@ -222,7 +229,7 @@ class ProfileReport:
         """True when every check that applies is met (exit status 0); a check for holders of
         a credential that has lapsed (said in its note) is not met."""
         return all(
-            r.status == "met" or (r.status == "not_applicable" and r.note is None)
+            r.status == "met" or (r.status == "not_applicable" and not r.lapsed_holder)
             for r in self.results
         )
 

@@ -99,7 +99,7 @@ def explain(result: CheckResult, policies: Mapping[str, Policy]) -> Explanation:
             else result.note or f"No version of these rules is in force on {result.as_of}."
         )
         headline = HEADLINES[result.status]
-        if result.status == NOT_APPLICABLE and result.note and check and check.applies_text:
+        if result.lapsed_holder and check and check.applies_text:
             # a check for holders of a credential that has lapsed: not met until reinstated
             headline = f"{KEPT_NOT} (YOUR CREDENTIAL HAS LAPSED)"
             verdict = f"This check is {check.applies_text}. {result.note}"

@@ -129,15 +129,12 @@ LAPSED_VERDICT = (
 )
 
 
-def _lapsed(e: Explanation) -> bool:
-    """A check for holders of a credential that has lapsed (its note says so): not met."""
-    return e.result.status == NOT_APPLICABLE and e.result.note is not None
-
-
 def _summary_lines(explanations: list[Explanation], colour: bool = False) -> list[str]:
     """One line per check that applies, checks answered alike on one (the 22 specialty exams);
     the ones that do not apply are named together at the end."""
-    applicable = [e for e in explanations if e.result.status != NOT_APPLICABLE or _lapsed(e)]
+    applicable = [
+        e for e in explanations if e.result.status != NOT_APPLICABLE or e.result.lapsed_holder
+    ]
     width = max((len(e.result.check_id) for e in applicable), default=10)
     lines = []
     groups: dict[tuple, list[tuple[Explanation, str]]] = {}
@@ -174,9 +171,11 @@ def _summary_lines(explanations: list[Explanation], colour: bool = False) -> lis
         if e.result.review:
             extra += " (needs human review)"
         verdict = SUMMARY_VERDICTS.get(e.result.status, e.verdict)
-        if _lapsed(e):
+        if e.result.lapsed_holder:
             status, verdict = "not met", LAPSED_VERDICT
-        status = paint(f"{status:<15}", NOT_MET if _lapsed(e) else e.result.status, colour)
+        status = paint(
+            f"{status:<15}", NOT_MET if e.result.lapsed_holder else e.result.status, colour
+        )
         line = f"  {status}{e.result.check_id:<{width + 2}}{verdict}{extra}"
         groups.setdefault(answered_alike(e, verdict + extra), []).append((e, line))
     for members in groups.values():
@@ -187,7 +186,7 @@ def _summary_lines(explanations: list[Explanation], colour: bool = False) -> lis
     skipped = [
         e.result.check_id
         for e in explanations
-        if e.result.status == NOT_APPLICABLE and not _lapsed(e)
+        if e.result.status == NOT_APPLICABLE and not e.result.lapsed_holder
     ]
     if skipped:
         label = paint("Not applicable to this profile", NOT_APPLICABLE, colour)

@@ -107,7 +107,7 @@ def answers(
     skipped: list[str] = []
     first: dict[tuple, int] = {}  # answered alike -> the place of the first such check
     for result in report.results:
-        if result.status == NOT_APPLICABLE and result.note is None:  # a lapse's note is an answer
+        if result.status == NOT_APPLICABLE and not result.lapsed_holder:
             skipped.append(check_title(book, result.check_id))
             continue
         e = explain(result, book.policies)
