@@ -73,6 +73,7 @@ FIELD_WORDS = {
     "fix": "fix",
     "fix_when": "fix offered while",
     "fix_unsure": "fix said when unsure the window is open",
+    "fix_after": "fix said once the window has closed",
     "details": "details",
     "sources": "sources",
     "confidence": "confidence",

@@ -767,6 +767,7 @@ def _shape(slots: Sequence[_Slot], slot: int) -> str:
     own = orjson.dumps(
         [
             *(node.kind, node.id, node.text, node.measure, node.unit, node.fix, node.details),
+            *(node.fix_unsure, node.fix_after),
             *(node.details_when, node.shown_if, node.hidden_if),
             node.assumes_unless.source if node.assumes_unless else None,
         ],

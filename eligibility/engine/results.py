@@ -77,13 +77,13 @@ class NodeResult:
 
     @property
     def fix(self) -> str | None:
-        """The condition's fix as the candidate reads it: the facts it names filled in; None
-        while its ``fix_when`` is false (a window that has closed); its ``fix_unsure`` while
-        what the profile leaves unknown decides whether it is."""
+        """The condition's fix as the candidate reads it: the facts it names filled in. While
+        its ``fix_when`` is false (a window that has closed), its ``fix_after`` (None without
+        one); its ``fix_unsure`` while what the profile leaves unknown decides whether it is."""
         if self.fix_unsure:
             fix = self.node.fix_unsure
         else:
-            fix = None if self.fix_closed else self.node.fix
+            fix = self.node.fix_after if self.fix_closed else self.node.fix
         return fill_facts(fix, dict(self.fix_facts)) if fix and self.fix_facts else fix
 
     @property

@@ -25,6 +25,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache, cached_property
+from itertools import pairwise
 from typing import Any
 
 import orjson
@@ -69,7 +70,11 @@ ITERATORS = frozenset({"map", "filter", "reduce", "all", "some", "none"})
 PLACEHOLDERS = ("{credential}", "{name}", "{called}", "{apprentice}")
 # in a fix: the parts the condition lacks, and how far short it falls (report/explain.py)
 FIX_PLACEHOLDERS = ("{missing}", "{short}")
-FIXES = ("fix", "fix_unsure")  # a condition's words for what to do: may name facts and {missing}
+FIXES = (
+    "fix",
+    "fix_unsure",
+    "fix_after",
+)  # a condition's words for what to do: may name facts and {missing}
 STANDINGS = ("at risk", "inactive", "revoked")  # what a keeping check's standing.not_met gives
 
 _COMPARISONS = frozenset({"==", "===", "!=", "!==", ">", ">=", "<", "<="})
@@ -649,15 +654,21 @@ class _Version:
                 "give each condition its own id",
             )
         ids.add(node["id"])
-        if "fix_unsure" in node and "fix_when" not in node:
-            self.found.add(
-                ERROR,
-                "fix-unsure-alone",
-                [*where, "fix_unsure"],
-                "fix_unsure is said where fix_when holds under some readings of the profile and"
-                " not under others: without fix_when it is never said",
-                "add fix_when (while the fix can still be taken), or remove fix_unsure",
-            )
+        for key, said in (
+            (
+                "fix_unsure",
+                "where fix_when holds under some readings of the profile and not others",
+            ),
+            ("fix_after", "once fix_when is false"),
+        ):
+            if key in node and "fix_when" not in node:
+                self.found.add(
+                    ERROR,
+                    f"{key.replace('_', '-')}-alone",
+                    [*where, key],
+                    f"{key} is said {said}: without fix_when it is never said",
+                    f"add fix_when (while the fix can still be taken), or remove {key}",
+                )
         for key in ("details", "shown_if", "hidden_if"):
             if node.get(key):
                 self._fact(node[key], [*where, key])
@@ -1380,6 +1391,7 @@ def book_problems(files: Sequence[RuleFile], context: Context) -> list[Problem]:
     _version_ids(files, founds)
     overlapping = _in_force(by_check, founds)
     _preferred(by_check, overlapping, founds)
+    _ended_periods(by_check, founds)
     _check_ids(files, context, by_check, founds)
     _same_credential(files, founds)
     _aliases(files, context, founds)
@@ -1526,6 +1538,62 @@ def _preferred(
                     " in force beside it",
                     "remove 'preferred: true' (it would hide an overlap made later)",
                 )
+
+
+def _ended_periods(
+    by_check: Mapping[str, list[tuple[_VersionAt, Mapping[str, Any]]]],
+    founds: Mapping[str, _Found],
+) -> None:
+    """A dated version of a recertification check answers for its dates, so it judges the last
+    period or cycle, which may have ended under the version before, by its own logic: a number
+    changed there holds ended periods to the new number. The number belongs with the period's
+    dates (docs/maintaining.md, recipes 1 and 7)."""
+    for having in by_check.values():
+        ordered = sorted(
+            ((at, check) for at, check in having if check["kind"] == "recertification"),
+            key=lambda pair: pair[0].start,
+        )
+        for (before, old), (at, new) in pairwise(ordered):
+            was = {
+                node["id"]: node.get("logic")
+                for part in ("requires", "recommends")
+                if part in old
+                for node, _ in _conditions(old[part], [])
+                if "id" in node
+            }
+            ci = at.data["checks"].index(new)
+            for part in ("requires", "recommends"):
+                for node, where in _conditions(new.get(part, {}), [*at.where, "checks", ci, part]):
+                    if "logic" not in node or node.get("logic") == was.get(node.get("id")):
+                        continue
+                    if not any(".last." in name for name in _var_names(node["logic"])):
+                        continue
+                    # told once for a file shared by several credentials: no check id
+                    founds[at.file.file].add(
+                        WARNING,
+                        "ended-period-by-date",
+                        [*where, "logic"],
+                        f"{node['id']} reads the last period or cycle, which may have ended"
+                        f" before {at.start}, and {at.id} changes it from {before.id}: from"
+                        f" {at.start} periods that ended earlier are judged by the new logic",
+                        "put the number with the period's dates instead (a dated entry of the"
+                        " fact file's number, or a date flag of the cycles: docs/maintaining.md,"
+                        " recipes 1 and 7), or allow it on the line if the body applies the"
+                        " change to periods already ended",
+                    )
+
+
+def _var_names(value: Any) -> Iterator[str]:
+    """Every fact name a JsonLogic expression reads."""
+    name = _read_name(value)
+    if name is not None:
+        yield name
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _var_names(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _var_names(item)
 
 
 def _check_ids(

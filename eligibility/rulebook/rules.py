@@ -106,6 +106,9 @@ class Node:
     # said instead of the fix when ``fix_when`` holds under some readings of what the profile
     # leaves unknown and not under others: the window may have closed, so it names no day
     fix_unsure: str | None = None
+    # said instead of the fix once ``fix_when`` is false: the way on after the window has closed
+    # (AAPC's membership rejoined rather than renewed once AAPC has cancelled it)
+    fix_after: str | None = None
     details: str | None = None
     details_when: tuple[str, ...] = ("not_met", "unknown")  # the answers its details show with
     shown_if: str | None = None  # a fact: the condition is shown only when it is true
@@ -136,7 +139,7 @@ class Node:
         return tuple(
             dict.fromkeys(
                 path
-                for text in (self.fix, self.fix_unsure)
+                for text in (self.fix, self.fix_unsure, self.fix_after)
                 if text
                 for path in fact_placeholders(text)
             )
@@ -1472,6 +1475,7 @@ def _node(
         unit=raw.get("unit"),
         fix=raw.get("fix"),
         fix_unsure=raw.get("fix_unsure"),
+        fix_after=raw.get("fix_after"),
         details=raw.get("details"),
         details_when=tuple(raw.get("details_when", ("not_met", "unknown"))),
         shown_if=raw.get("shown_if"),

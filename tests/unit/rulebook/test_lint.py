@@ -421,6 +421,15 @@ MISTAKES = [
         "ceus_needed",
         "give it due_from",
     ),
+    Mistake(
+        "fix-after-without-fix-when",
+        lambda d: edit(d, "aapc/cpc-coc.yaml", "              fix_when: *renewable\n", ""),
+        "aapc/cpc-coc.yaml",
+        "fix-after-alone",
+        "without fix_when it is never said",
+        'fix_after: "rejoin AAPC as a new member, paying the membership through',
+        "add fix_when",
+    ),
 ]
 
 
@@ -1219,3 +1228,29 @@ def test_logic_export_would_refuse_is_told_at_its_own_versions_line(tmp_path):
     lines = path.read_text(encoding="utf-8").splitlines()
     assert "id: option-1-experience" in lines[problem.line - 1]
     assert problem.line > text[: text.index("id: AAPC-2019")].count("\n")
+
+
+def test_a_dated_renewal_version_changing_what_an_ended_period_needs_is_warned(tmp_path):
+    """A renewal version in force from 2027-07-01 answers for dates from then, so it judges the
+    period that ended 2026-10-31 by its own logic: a new number there is a warning at the
+    change, pointing to dated numbers; a change to the running period's alone is not."""
+    directory = copy_of_rules(tmp_path)
+    renewal = add_renewal_2027(directory)
+    with renewal.open("a", encoding="utf-8") as file:
+        file.write(
+            "    changes:\n"
+            '      - check: "{credential}-renewal"\n'
+            "        condition: last-ceus\n"
+            '        logic: {">=": [{var: aapc.last.ceus}, 40]}\n'
+            '      - check: "{credential}-renewal"\n'
+            "        condition: current-ceus\n"
+            '        logic: {">=": [{var: aapc.current.ceus}, 40]}\n'
+        )
+    found = [p for p in lint_rules(str(directory)).problems if p.code == "ended-period-by-date"]
+    assert [(p.level, p.file) for p in found] == [(WARNING, str(renewal))]
+    (problem,) = found
+    assert problem.message.startswith("last-ceus reads the last period or cycle, which may")
+    assert "from 2027-07-01 periods that ended earlier are judged by the new" in problem.message
+    assert "a dated entry" in problem.fix and "recipes 1 and 7" in problem.fix
+    lines = renewal.read_text(encoding="utf-8").splitlines()
+    assert "aapc.last.ceus}, 40" in lines[problem.line - 1]
