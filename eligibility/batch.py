@@ -99,10 +99,20 @@ class Output:
     def __init__(self, target: Path, handle: IO[str]) -> None:
         self.target = target
         self._handle = handle
+        self._held = ""
+
+    def hold(self, text: str) -> None:
+        """Write ``text`` (a report's header) before whatever comes next, and only then: a
+        cohort refused as empty leaves standard output, which cannot be taken back, blank."""
+        self._held = text
+
+    def _taken(self) -> str:
+        held, self._held = self._held, ""
+        return held
 
     def write(self, text: str) -> None:
         try:
-            self._handle.write(text)
+            self._handle.write(self._taken() + text)
         except OSError as error:
             raise _unwritable(self.target, error) from None
 
@@ -116,6 +126,7 @@ class Output:
         """Add a part written elsewhere, as it is: bytes, or a file's (copied by the kernel
         where it can, so that a shard's report never passes through this process's memory)."""
         try:
+            self._handle.write(self._taken())
             self._handle.flush()
             target = self._handle.fileno()
             if isinstance(part, bytes):
@@ -238,7 +249,7 @@ class _StandardOutput(Output):
     the command's output failing, as the command line says it for any command."""
 
     def write(self, text: str) -> None:
-        self._handle.write(text)
+        self._handle.write(self._taken() + text)
 
 
 def _standard_output(newline: str | None) -> Iterator[Output]:
@@ -937,9 +948,9 @@ def open_reports(
         summary = stack.enter_context(atomic_writer(summary_out)) if summary_out else None
         made = stack.enter_context(_made_outputs(sheets)) if sheets.wanted else None
         if csv_file:
-            csv_file.write((BOM if excel else "") + csv_line(list(CSV_FIELDS)))
+            csv_file.hold((BOM if excel else "") + csv_line(list(CSV_FIELDS)))
         if jsonl and header:
-            jsonl.write(header)
+            jsonl.hold(header)
         ids = IdLedger()
         stack.callback(ids.close)
         reports = Reports(csv_file, jsonl, made.rows if made else None, ids)
@@ -959,6 +970,9 @@ def open_reports(
                 " nothing was checked",
                 "export the students again; the reports from before are left as they were",
             )
+        for output in (csv_file, jsonl):  # the headers held, if no row has come
+            if output:
+                output.write("")
         if summary:
             summary.write(summary_text(summary_out, reports.tally))  # type: ignore[arg-type]
         if made:
