@@ -88,7 +88,7 @@ LOW_WHY = (
     "these rules rest on sources the project could not confirm; confirm the answers with the"
     " certifying body"
 )
-LOW_NOTE = f"Low confidence: {LOW_WHY}"
+LOW_NOTE = f"Low confidence (the rows whose rules are marked so): {LOW_WHY}"
 
 
 def write_workbook(
@@ -103,13 +103,21 @@ def write_workbook(
     statuses in words (with the rule ``book``; else checks by id), and no empty sheet: a
     check's sheet only when some student has a row of it (``present``: the checks that have
     rows, when known, so that the sheets follow ``checks``' order), the errors' only when
-    there are. Rules of low confidence are marked on their sheet and in the summary; a
-    candidate id on several rows is named in the summary, with its rows and names."""
+    there are. Rules of low confidence are marked on each row that rests on them and in the
+    summary; a candidate id on several rows is named in the summary, with its rows and names."""
     xlsxwriter = require_xlsxwriter()
     titles = check_titles(book, checks) if book is not None else {c: c for c in checks}
     shorts = {c: check_short(book, c) if book is not None else c for c in checks}
     words: dict[tuple[str, ...], str] = {}  # (column, value, ...) -> in words, once each
-    low: dict[str, bool] = {}  # check -> its rules (those its rows name) of low confidence
+    # each row's own rule version, not its check's first row's: students evaluated on either
+    # side of a version's start are judged under rules of different confidence
+    low_rules: dict[str, bool] = {}  # rule version -> of low confidence
+    low: dict[str, bool] = {}  # check -> some of its rows' rules of low confidence
+
+    def is_low(rule_version: str) -> bool:
+        if rule_version not in low_rules:
+            low_rules[rule_version] = _low(book, rule_version)
+        return low_rules[rule_version]
 
     def said(answer: Mapping[str, str], column: str) -> str:
         value = answer[column]
@@ -127,7 +135,7 @@ def write_workbook(
             words[key] = (
                 pathway_title(book, answer["check"], answer["rule_version"], value)
                 if column == "closest"
-                else rule_version_words(book, value)
+                else rule_version_words(book, value) + (LOW_MARK if is_low(value) else "")
             )
         return words[key]
 
@@ -160,15 +168,16 @@ def write_workbook(
             elif value is not None:
                 sheet.write_number(row, column, value, style)
 
-    def opened(check: str, answer: Mapping[str, str]) -> Any:
+    def opened(check: str) -> Any:
         sheet = sheets.get(check)
         if sheet is None:
             sheet = sheets[check] = out.add_worksheet(sheet_title(shorts[check], taken))
         for column, (name, _) in enumerate(COLUMNS):
             sheet.set_column(column, column, WIDTHS.get(name, 12))
         sheet.freeze_panes(2, 3)
-        low[check] = _low(book, answer["rule_version"])
-        put(sheet, 0, [titles[check], *([f"{LOW_NOTE}."] if low[check] else [])], heading)
+        # the heading is written before the rows (streamed): what the marks below would mean
+        note = [f"{LOW_NOTE}."] if _may_be_low(book, check) else []
+        put(sheet, 0, [titles[check], *note], heading)
         put(sheet, 1, [h for _, h in COLUMNS], bold)
         rows[check] = 2
         return sheet
@@ -190,7 +199,9 @@ def write_workbook(
         for answer in student.answers:
             check = answer["check"]
             counts[check][answer["status"]] += 1
-            sheet = sheets[check] if check in rows else opened(check, answer)
+            if is_low(answer["rule_version"]):
+                low[check] = True
+            sheet = sheets[check] if check in rows else opened(check)
             put(sheet, rows[check], [*who, *(said(answer, c) for c, _ in COLUMNS[3:])])
             rows[check] += 1
     for check, last in rows.items():  # each column filtered as in a spreadsheet's own table
@@ -214,7 +225,7 @@ def write_workbook(
         lines.append(([], None))
     if any(low.values()):
         lines += [
-            ([f"Checks marked{LOW_MARK}: {LOW_WHY}."], None),
+            ([f"Checks marked{LOW_MARK}: {LOW_WHY}; their sheets mark the rows concerned."], None),
             ([], None),
         ]
     lines.append((["Check", *(STATUS_WORDS[s] for s in STATUSES), "Total", ID_HEADING], bold))
@@ -232,3 +243,14 @@ def _low(book: RuleBook | None, rule_version: str) -> bool:
     """Whether the rule version a row names is of low confidence (L, UNCONFIRMED)."""
     version = version_named(book, rule_version) if book is not None and rule_version else None
     return version is not None and version.confidence in LOW_CONFIDENCE
+
+
+def _may_be_low(book: RuleBook | None, check: str) -> bool:
+    """Whether a version of the check (the pinned one, for ``ID@VERSION``) is of low
+    confidence: a row of it may then rest on such rules."""
+    check_id, _, pinned = check.partition("@")
+    credential = book.credential_of(check_id) if book is not None else None
+    versions = [v for v in credential.versions if v.check(check_id)] if credential else []
+    if pinned:
+        versions = [v for v in versions if v.id.upper() == pinned.upper()] or versions
+    return any(v.confidence in LOW_CONFIDENCE for v in versions)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import shutil
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -21,7 +22,7 @@ from eligibility.inputs.cohort import read_items
 from eligibility.report.answerwords import codes, in_words
 from eligibility.report.sheets import STATUS_WORDS
 from eligibility.report.words import check_titles, pathway_title
-from tests.conftest import PROFILES
+from tests.conftest import PROFILES, RULES
 
 CHECKS = ("CPC-full", "CCS-exam", "CCA-exam", "CPC-A-removal")
 # what gives a check id away in a text meant for people
@@ -301,6 +302,43 @@ def test_a_workbook_has_no_empty_sheet(tmp_path, rulebook) -> None:
     titles = check_titles(rulebook, asked)
     shown = [r[0] for r in summary if r and r[-1] in asked]
     assert shown == [titles[c] for c in asked] and having <= set(asked)
+
+
+def test_a_workbook_marks_low_confidence_on_each_row_by_its_own_rules(tmp_path) -> None:
+    """The mark was taken from a check's first row: students evaluated after a version's
+    start and before it are judged under different rules, and a later student's rules of low
+    confidence went unmarked when the first student's were not."""
+    openpyxl = pytest.importorskip("openpyxl")
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    ccs = rules / "ahima" / "ccs.yaml"  # its legacy version (before 2015-10) made low
+    text = ccs.read_text(encoding="utf-8")
+    legacy = text.index("  - id: CCS-LEG\n")
+    low = text[legacy:].replace("\n    confidence: M\n", "\n    confidence: L\n", 1)
+    ccs.write_text(text[:legacy] + low, encoding="utf-8")
+    cohort = tmp_path / "c.jsonl"
+    students = [("S-1", "Ana Diaz", "2020-06-01"), ("S-2", "Bo Chen", "2014-06-01")]
+    cohort.write_text(
+        "".join(
+            json.dumps({"profile_version": 2, "candidate_id": i, "name": n, "as_of": d}) + "\n"
+            for i, n, d in students
+        ),
+        encoding="utf-8",
+    )
+    book = tmp_path / "r.xlsx"
+    result = _batch(
+        str(cohort), "--rules", str(rules), "--cert", "CCS-exam", "--out", str(tmp_path / "r.csv"),
+        "--xlsx", str(book),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    workbook = openpyxl.load_workbook(book)
+    (title, note, *_), head, *rows = workbook[workbook.sheetnames[1]].iter_rows(values_only=True)
+    assert note and note.startswith("Low confidence")
+    rules_of = {row[head.index("Candidate id")]: row[head.index("Rules")] for row in rows}
+    assert not rules_of["S-1"].endswith("(low confidence)")
+    assert rules_of["S-2"].endswith("(low confidence)")
+    summary = [row[0] for row in workbook["Summary"].iter_rows(values_only=True)]
+    assert f"{title} (low confidence)" in summary
 
 
 def test_a_workbook_without_xlsxwriter_says_how_to_install_it(tmp_path, monkeypatch) -> None:
