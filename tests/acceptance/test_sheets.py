@@ -435,6 +435,29 @@ def test_a_student_id_given_twice_is_named(tmp_path, jobs) -> None:
     assert "## Student ids given more than once" in text and "- DUP-1: rows 5, 20" in text
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_students_who_share_a_name_are_told_apart_by_their_ids(tmp_path, jobs) -> None:
+    """Two students of one name (different ids) read as one person in the summaries' lists
+    of names: each is now named with the id beside it, and only a shared name is."""
+    cohort = _with_names(_cohort(tmp_path, 8), {0: "Maria Lopez"})
+    lines = cohort.read_text(encoding="utf-8").splitlines()
+    twin = json.loads(lines[0]) | {"candidate_id": "S-104"}  # answered as the first is
+    cohort.write_text("\n".join([*lines, json.dumps(twin)]) + "\n", encoding="utf-8")
+    first = json.loads(lines[0])["candidate_id"]
+    for name in ("s.md", "s.html"):
+        result = _batch(
+            str(cohort), "--out", str(tmp_path / "r.csv"), "--summary", str(tmp_path / name),
+            "--jobs", jobs,
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        text = (tmp_path / name).read_text(encoding="utf-8")
+        assert f"Maria Lopez ({first})" in text and "Maria Lopez (S-104)" in text, name
+        assert not re.search(r"Maria Lopez(?! \()", text), name  # never without the id
+        others = [json.loads(line)["name"] for line in lines[1:]]
+        assert any(f"{other}," in text or f"{other}<" in text for other in others), name
+        assert not any(f"{other} (S" in text for other in others), name
+
+
 def test_no_warning_when_every_id_is_given_once(tmp_path) -> None:
     summary = tmp_path / "s.md"
     result = _batch(
