@@ -99,10 +99,20 @@ class Output:
     def __init__(self, target: Path, handle: IO[str]) -> None:
         self.target = target
         self._handle = handle
+        self._held = ""
+
+    def hold(self, text: str) -> None:
+        """Write ``text`` (a report's header) before whatever comes next, and only then: a
+        cohort refused as empty leaves standard output, which cannot be taken back, blank."""
+        self._held = text
+
+    def _taken(self) -> str:
+        held, self._held = self._held, ""
+        return held
 
     def write(self, text: str) -> None:
         try:
-            self._handle.write(text)
+            self._handle.write(self._taken() + text)
         except OSError as error:
             raise _unwritable(self.target, error) from None
 
@@ -116,6 +126,7 @@ class Output:
         """Add a part written elsewhere, as it is: bytes, or a file's (copied by the kernel
         where it can, so that a shard's report never passes through this process's memory)."""
         try:
+            self._handle.write(self._taken())
             self._handle.flush()
             target = self._handle.fileno()
             if isinstance(part, bytes):
@@ -238,7 +249,7 @@ class _StandardOutput(Output):
     the command's output failing, as the command line says it for any command."""
 
     def write(self, text: str) -> None:
-        self._handle.write(text)
+        self._handle.write(self._taken() + text)
 
 
 def _standard_output(newline: str | None) -> Iterator[Output]:
@@ -438,11 +449,12 @@ class CohortChecker:
         tally.rows += 1
         if row.profile is None:
             if row.who[0]:
-                tally.ids.append((row.who[0], row.number))
+                tally.ids.append((row.who[0], row.number, row.who[1]))
             return self._error(row, tally)
         data = row.profile.data
-        if data.get("candidate_id"):
-            tally.ids.append((str(data["candidate_id"]), row.number))
+        candidate_id = str(data.get("candidate_id") or "")
+        if candidate_id:
+            tally.ids.append((candidate_id, row.number, str(data.get("name") or "")))
         try:
             notes = lookalike_notes(data, self.book.registry)  # a CSS meant as the CCS
             if notes:
@@ -474,7 +486,7 @@ class CohortChecker:
         self._pairs.update(pairs)
         tally.describe(plan, self._in_effect, self.book, self.policies)
         who = str(data.get("name") or data.get("candidate_id") or f"row {row.number}")
-        tally.note(plan.labels, answers.outcomes, who, as_of)
+        tally.note(plan.labels, answers.outcomes, who, as_of, candidate_id)
         return lines, report
 
     def count_into(self, tally: Tally) -> None:
@@ -837,15 +849,16 @@ class Reports:
         tally.ids = []
 
     def finish(self) -> None:
-        """What only every row together tells: the student ids given more than once."""
+        """What only every row together tells: the student ids given more than once, the names
+        given to students of different ids."""
         if self.ids is not None:
-            self.tally.repeated_count, self.tally.repeated = self.ids.repeated()
+            self.ids.settle(self.tally)
 
 
 class IdLedger:
-    """Every student id and its row, kept on disk (SQLite's private temporary database, which
-    it removes itself), so that ids given on more than one row are found with memory flat
-    however many rows there are."""
+    """Every student id, its row and the name given with it, kept on disk (SQLite's private
+    temporary database, which it removes itself), so that ids given on more than one row, and
+    names given to different ids, are found with memory flat however many rows there are."""
 
     SHOWN = 50  # ids given more than once that are named (the rest counted)
 
@@ -854,10 +867,29 @@ class IdLedger:
 
         # "": a private temporary database, which SQLite removes itself, even after a kill
         self._db = sqlite3.connect("")
-        self._db.execute("CREATE TABLE ids (id TEXT NOT NULL, row INTEGER NOT NULL)")
+        self._db.execute(
+            "CREATE TABLE ids (id TEXT NOT NULL, row INTEGER NOT NULL, name TEXT NOT NULL)"
+        )
 
-    def add(self, ids: Iterable[tuple[str, int]]) -> None:
-        self._db.executemany("INSERT INTO ids VALUES (?, ?)", ids)
+    def add(self, ids: Iterable[tuple[str, int, str]]) -> None:
+        self._db.executemany("INSERT INTO ids VALUES (?, ?, ?)", ids)
+
+    def settle(self, tally: Tally) -> None:
+        """Tell ``tally`` what only every row together tells: the ids given on more than one
+        row, and which names it lists are given to students of different ids (two students
+        named alike, whom the summary then tells apart by their ids)."""
+        tally.repeated_count, tally.repeated = self.repeated()
+        tally.shared = self.shared(tally.listed())
+
+    def shared(self, names: Iterable[str]) -> frozenset[str]:
+        """Of ``names``, those given with more than one id."""
+        self._db.execute("CREATE TEMP TABLE listed (name TEXT PRIMARY KEY)")
+        self._db.executemany("INSERT OR IGNORE INTO listed VALUES (?)", ((n,) for n in names))
+        found = self._db.execute(
+            "SELECT name FROM ids WHERE name IN (SELECT name FROM listed)"
+            " GROUP BY name HAVING COUNT(DISTINCT id) > 1"
+        ).fetchall()
+        return frozenset(name for (name,) in found)
 
     def repeated(self) -> tuple[int, tuple[tuple[str, tuple[int, ...], int], ...]]:
         """How many ids are given on several rows, and the first :data:`SHOWN` of them (in the
@@ -886,16 +918,16 @@ class IdLedger:
         self._db.close()
 
     @classmethod
-    def repeated_in(
-        cls, ids: Iterable[tuple[str, int]]
-    ) -> tuple[int, tuple[tuple[str, tuple[int, ...], int], ...]]:
-        """:meth:`repeated` for ids all at hand (a cohort checked in one piece)."""
+    def settle_in(cls, tally: Tally) -> None:
+        """:meth:`settle` for a tally whose ids are all at hand (a cohort checked in one
+        piece), which are then dropped."""
         ledger = cls()
         try:
-            ledger.add(ids)
-            return ledger.repeated()
+            ledger.add(tally.ids)
+            ledger.settle(tally)
         finally:
             ledger.close()
+        tally.ids = []
 
 
 @contextmanager
@@ -937,9 +969,9 @@ def open_reports(
         summary = stack.enter_context(atomic_writer(summary_out)) if summary_out else None
         made = stack.enter_context(_made_outputs(sheets)) if sheets.wanted else None
         if csv_file:
-            csv_file.write((BOM if excel else "") + csv_line(list(CSV_FIELDS)))
+            csv_file.hold((BOM if excel else "") + csv_line(list(CSV_FIELDS)))
         if jsonl and header:
-            jsonl.write(header)
+            jsonl.hold(header)
         ids = IdLedger()
         stack.callback(ids.close)
         reports = Reports(csv_file, jsonl, made.rows if made else None, ids)
@@ -959,6 +991,9 @@ def open_reports(
                 " nothing was checked",
                 "export the students again; the reports from before are left as they were",
             )
+        for output in (csv_file, jsonl):  # the headers held, if no row has come
+            if output:
+                output.write("")
         if summary:
             summary.write(summary_text(summary_out, reports.tally))  # type: ignore[arg-type]
         if made:

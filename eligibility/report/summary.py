@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import zip_longest
 from operator import itemgetter
 from typing import Any
 
@@ -56,19 +57,37 @@ NO_CALENDAR = (
 
 @dataclass
 class Names:
-    """A group of students: how many, and the first :data:`NAMES` of their names."""
+    """A group of students: how many, and the first :data:`NAMES` of their names (and beside
+    them their candidate ids, "" where none is known: shown where a name is shared)."""
 
     count: int = 0
     first: list[str] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
 
-    def add(self, name: str) -> None:
+    def add(self, name: str, candidate_id: str = "") -> None:
         self.count += 1
+        self.keep(name, candidate_id)
+
+    def keep(self, name: str, candidate_id: str = "") -> None:
+        """Name a student (one of the first :data:`NAMES`) without counting them."""
         if len(self.first) < NAMES:
             self.first.append(name)
+            self.ids.append(candidate_id)
 
     def merge(self, other: Names) -> None:
         self.count += other.count
-        self.first.extend(other.first[: max(0, NAMES - len(self.first))])
+        room = max(0, NAMES - len(self.first))
+        self.first.extend(other.first[:room])
+        self.ids.extend(other.ids[:room])
+
+    def told_apart(self, shared: Collection[str]) -> Names:
+        """The same students, each whose name is ``shared`` (given to students of different
+        ids in the cohort) named with their id: "Maria Lopez (S-104)"."""
+        if not shared:
+            return self
+        pairs = zip_longest(self.first, self.ids[: len(self.first)], fillvalue="")
+        first = [f"{n} ({i})" if i and n in shared else n for n, i in pairs]
+        return Names(self.count, first, self.ids)
 
     @property
     def more(self) -> int:
@@ -130,12 +149,14 @@ class Tally:
     last_day: date | None = None
     policies: dict[str, str] = field(default_factory=dict)  # in effect
     policy_words: tuple[str, ...] = ()  # the same in words: each question and its reading
-    # (candidate_id, row) of this part's rows (a chunk, a shard), moved out by the batch as each
-    # part comes in: an on-disk ledger finds ids given twice, memory staying flat
-    ids: list[tuple[str, int]] = field(default_factory=list)
+    # (candidate_id, row, name) of this part's rows (a chunk, a shard), moved out by the batch
+    # as each part comes in: an on-disk ledger finds ids given twice and names given to several
+    # ids, memory staying flat
+    ids: list[tuple[str, int, str]] = field(default_factory=list)
     # student ids given on more than one row: how many, and the first few with their rows
     repeated_count: int = 0
     repeated: tuple[tuple[str, tuple[int, ...], int], ...] = ()  # id, first rows, rows in all
+    shared: frozenset[str] = frozenset()  # names listed that students of different ids share
     _work: _Work = field(default_factory=lambda: _Work(), repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -187,6 +208,15 @@ class Tally:
         if self.last_day is None or day > self.last_day:
             self.last_day = day
 
+    def listed(self) -> Iterator[str]:
+        """The names the summary lists: of near misses, who is ready, the calendar's."""
+        for names in (
+            *(miss.names for miss in self.near_misses.values()),
+            *self.ready.values(),
+            *self.calendar.values(),
+        ):
+            yield from names.first
+
     def error(self, number: int, where: str, message: str, cause: str, name: str) -> None:
         """An error row: listed (the first :data:`LISTED_ERRORS`) and grouped by its cause."""
         self.error_count += 1
@@ -200,30 +230,37 @@ class Tally:
         self.causes[key].add(f"row {number}{at}" + (f" ({name})" if name else ""))
         self.examples.setdefault(key, cause)
 
-    def note(self, labels: Sequence[str], outcomes: Sequence[Any], name: str, as_of: date) -> None:
+    def note(
+        self,
+        labels: Sequence[str],
+        outcomes: Sequence[Any],
+        name: str,
+        as_of: date,
+        candidate_id: str = "",
+    ) -> None:
         """One student's answers (outcomes per check label, as ``engine.plan.assess`` gives
-        them): the names of who is ready, near or dated, the near and dated counts, and which
-        checks are answered alike. Statuses and near-miss counts are counted by the batch per
-        chunk (``count_into``). Called for every student: kept lean."""
+        them): the names (and ids) of who is ready, near or dated, the near and dated counts,
+        and which checks are answered alike. Statuses and near-miss counts are counted by the
+        batch per chunk (``count_into``). Called for every student: kept lean."""
         work = self._work
         lists = work.lists(self, labels, as_of)
         near, horizon = self.near, lists.horizon
         for label, ready, outcome in zip(labels, lists.ready, outcomes, strict=True):
             status = outcome.status
             if status == MET:
-                if len(ready) < NAMES:
-                    ready.append(name)
+                if len(ready.first) < NAMES:
+                    ready.keep(name, candidate_id)
             elif status == NOT_MET:
                 miss, by = outcome.near_miss, outcome.eligible_by
                 if miss is not None:
                     near[label] += 1
-                    named = self.near_misses[(label, miss.node.text)].names.first
-                    if len(named) < NAMES:  # counted per chunk by the batch
-                        named.append(name)
+                    named = self.near_misses[(label, miss.node.text)].names
+                    if len(named.first) < NAMES:  # counted per chunk by the batch
+                        named.keep(name, candidate_id)
                 if by is not None:
                     if miss is None and by <= horizon:
                         near[label] += 1
-                    self.calendar[(f"{by.year:04d}-{by.month:02d}", label)].add(name)
+                    self.calendar[(f"{by.year:04d}-{by.month:02d}", label)].add(name, candidate_id)
         work.compare(self, labels, outcomes)
 
     def describe(
@@ -265,7 +302,7 @@ class _Lists:
     """A plan's name lists of who is ready, one per check in the plan's order, and the day
     up to which an eligible-by date counts as near."""
 
-    ready: tuple[list[str], ...]
+    ready: tuple[Names, ...]
     horizon: date
 
 
@@ -298,7 +335,7 @@ class _Work:
         key = (tuple(labels), as_of)
         found = self._lists.get(key)
         if found is None:
-            ready = tuple(tally.ready[label].first for label in labels)
+            ready = tuple(tally.ready[label] for label in labels)
             found = self._lists[key] = _Lists(ready, add_months(as_of, NEAR_MONTHS))
         return found
 
@@ -530,7 +567,8 @@ def digest(tally: Tally) -> Digest:
 
     by_lack: dict[str, list[tuple[str, Names]]] = defaultdict(list)
     for (label, text), miss in tally.near_misses.items():
-        by_lack[text].append((label, Names(miss.students, miss.names.first)))
+        names = Names(miss.students, miss.names.first, miss.names.ids)
+        by_lack[text].append((label, names.told_apart(tally.shared)))
 
     def reach(text: str) -> Any:
         def note(label: str) -> str:
@@ -551,7 +589,7 @@ def digest(tally: Tally) -> Digest:
     )
     months: dict[str, list[tuple[str, Names]]] = defaultdict(list)
     for (month, label), names in tally.calendar.items():
-        months[month].append((label, names))
+        months[month].append((label, names.told_apart(tally.shared)))
     return Digest(
         tally,
         tuple(lines),
@@ -560,7 +598,7 @@ def digest(tally: Tally) -> Digest:
         tuple(near),
         tuple(
             grouped(
-                (k, Names(tally.statuses[k][MET], v.first))
+                (k, Names(tally.statuses[k][MET], v.first, v.ids).told_apart(tally.shared))
                 for k, v in tally.ready.items()
                 # a check nobody meets is not "ready now", nor what passing an exam would give
                 # (the full CIC for 500 students, of whom 186 may sit it): the table counts it

@@ -1,7 +1,7 @@
 """The XLSX workbook (``batch --xlsx``): a summary sheet (what answered, the counts per check)
-and one sheet per check with rows (a row per student it applies to), in words (checks, sheet
-names, answers, pathways and rules as ``report/words.py`` says them), read from the long CSV
-(``report/sheets.py``). Written with XlsxWriter (the optional extra ``report``), streamed
+and one sheet per check with rows (a row per student it applies to; past Excel's row limit,
+further sheets), in words (checks, sheet names, answers, pathways and rules as
+``report/words.py`` says them), read from the long CSV (``report/sheets.py``). Written with XlsxWriter (the optional extra ``report``), streamed
 (constant memory: memory stays flat) and with every text cell a string, never a formula.
 XlsxWriter rather than openpyxl, which the tests keep for reading workbooks back: it writes a
 cohort's workbook in about half the time, and most of a large batch with ``--xlsx`` was the
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,7 @@ COLUMNS = (
 )  # fmt: skip
 STATUSES = ("met", "not_met", "unknown", "ambiguous", "not_applicable", "no_rules")
 MAX_TITLE = 31  # Excel's limit on a sheet's name
+EXCEL_ROWS = 1_048_576  # Excel's limit on a sheet's rows: XlsxWriter drops any past it unsaid
 WIDTHS = {
     "name": 24, "status": 16, "next_step": 60, "shortfall": 50, "closest": 40, "where": 24,
     "rule_version": 40,
@@ -68,14 +69,16 @@ def require_xlsxwriter() -> Any:
     return xlsxwriter
 
 
-def sheet_title(check: str, taken: set[str]) -> str:
+def sheet_title(check: str, taken: set[str], part: int = 1) -> str:
     """A sheet's name for a check: Excel's forbidden characters replaced, 31 characters at most,
-    and unique (case aside) among ``taken``."""
+    and unique (case aside) among ``taken``; a ``part`` after the first says so ("CPC exam
+    (part 2)": the rows past the first sheet's limit)."""
     base = re.sub(r"[\[\]:*?/\\]", "_", check)[:MAX_TITLE].strip("'") or "check"
-    title, number = base, 1
+    ending = f" (part {part})" if part > 1 else ""
+    title, number = base[: MAX_TITLE - len(ending)] + ending, 1
     while title.lower() in taken:
         number += 1
-        suffix = f" ({number})"
+        suffix = f" ({number}){ending}"
         title = base[: MAX_TITLE - len(suffix)] + suffix
     taken.add(title.lower())
     return title
@@ -88,7 +91,38 @@ LOW_WHY = (
     "these rules rest on sources the project could not confirm; confirm the answers with the"
     " certifying body"
 )
-LOW_NOTE = f"Low confidence: {LOW_WHY}"
+LOW_NOTE = f"Low confidence (the rows whose rules are marked so): {LOW_WHY}"
+CONTINUED = " (continued)"  # a further part's heading
+
+
+def _put(sheet: Any, row: int, values: Iterable[Any], style: Any = None) -> None:
+    for column, value in enumerate(values):
+        if isinstance(value, str):
+            sheet.write_string(row, column, _NOT_IN_XML.sub("", value), style)
+        elif value is not None:
+            sheet.write_number(row, column, value, style)
+
+
+class _Pages:
+    """A sheet's rows, continued on a further sheet (made by ``make(part)``, headed again by
+    ``head(sheet, part)``, which gives the first row below the heading) once ``limit`` rows
+    are written: past Excel's limit XlsxWriter drops a row without a word, and a student's
+    row must never vanish."""
+
+    def __init__(
+        self, make: Callable[[int], Any], head: Callable[[Any, int], int], limit: int
+    ) -> None:
+        self._make, self._head, self._limit = make, head, limit
+        self.parts: list[tuple[Any, int]] = []  # each sheet and its next row, in order
+
+    def add(self, values: Iterable[Any], style: Any = None) -> None:
+        if not self.parts or self.parts[-1][1] >= self._limit:
+            part = len(self.parts) + 1
+            sheet = self._make(part)
+            self.parts.append((sheet, self._head(sheet, part)))
+        sheet, row = self.parts[-1]
+        _put(sheet, row, values, style)
+        self.parts[-1] = (sheet, row + 1)
 
 
 def write_workbook(
@@ -98,18 +132,30 @@ def write_workbook(
     about: Sequence[str],
     book: RuleBook | None = None,
     present: Collection[str] | None = None,
+    *,
+    max_rows: int = EXCEL_ROWS,
 ) -> None:
     """Write the workbook to ``path`` (the caller renames it into place): checks, sheets and
     statuses in words (with the rule ``book``; else checks by id), and no empty sheet: a
     check's sheet only when some student has a row of it (``present``: the checks that have
     rows, when known, so that the sheets follow ``checks``' order), the errors' only when
-    there are. Rules of low confidence are marked on their sheet and in the summary; a
-    candidate id on several rows is named in the summary, with its rows and names."""
+    there are. Rules of low confidence are marked on each row that rests on them and in the
+    summary; a candidate id on several rows is named in the summary, with its rows and names.
+    A sheet that would hold more than ``max_rows`` rows (Excel's limit) is continued on a
+    further sheet, its heading repeated."""
     xlsxwriter = require_xlsxwriter()
     titles = check_titles(book, checks) if book is not None else {c: c for c in checks}
     shorts = {c: check_short(book, c) if book is not None else c for c in checks}
     words: dict[tuple[str, ...], str] = {}  # (column, value, ...) -> in words, once each
-    low: dict[str, bool] = {}  # check -> its rules (those its rows name) of low confidence
+    # each row's own rule version, not its check's first row's: students evaluated on either
+    # side of a version's start are judged under rules of different confidence
+    low_rules: dict[str, bool] = {}  # rule version -> of low confidence
+    low: dict[str, bool] = {}  # check -> some of its rows' rules of low confidence
+
+    def is_low(rule_version: str) -> bool:
+        if rule_version not in low_rules:
+            low_rules[rule_version] = _low(book, rule_version)
+        return low_rules[rule_version]
 
     def said(answer: Mapping[str, str], column: str) -> str:
         value = answer[column]
@@ -127,7 +173,7 @@ def write_workbook(
             words[key] = (
                 pathway_title(book, answer["check"], answer["rule_version"], value)
                 if column == "closest"
-                else rule_version_words(book, value)
+                else rule_version_words(book, value) + (LOW_MARK if is_low(value) else "")
             )
         return words[key]
 
@@ -146,32 +192,32 @@ def write_workbook(
     heading = out.add_format({"bold": True, "font_size": 13})
     summary = out.add_worksheet(SUMMARY)
     taken = {SUMMARY.lower(), ERRORS.lower()}
-    sheets: dict[str, Any] = {}
-    rows: dict[str, int] = {}  # a check's sheet -> its next row
+    sheets: dict[str, Any] = {}  # a check's first sheet, made before its rows come
+    pages: dict[str, _Pages] = {}  # a check's sheets, once a row of it has come
     if present is not None:  # made now, in the summary's order; written when a row comes
         for check in checks:
             if check in present:
                 sheets[check] = out.add_worksheet(sheet_title(shorts[check], taken))
 
-    def put(sheet: Any, row: int, values: Iterable[Any], style: Any = None) -> None:
-        for column, value in enumerate(values):
-            if isinstance(value, str):
-                sheet.write_string(row, column, _NOT_IN_XML.sub("", value), style)
-            elif value is not None:
-                sheet.write_number(row, column, value, style)
+    def opened(check: str) -> _Pages:
+        def make(part: int) -> Any:
+            if part == 1 and check in sheets:
+                return sheets[check]
+            return out.add_worksheet(sheet_title(shorts[check], taken, part))
 
-    def opened(check: str, answer: Mapping[str, str]) -> Any:
-        sheet = sheets.get(check)
-        if sheet is None:
-            sheet = sheets[check] = out.add_worksheet(sheet_title(shorts[check], taken))
-        for column, (name, _) in enumerate(COLUMNS):
-            sheet.set_column(column, column, WIDTHS.get(name, 12))
-        sheet.freeze_panes(2, 3)
-        low[check] = _low(book, answer["rule_version"])
-        put(sheet, 0, [titles[check], *([f"{LOW_NOTE}."] if low[check] else [])], heading)
-        put(sheet, 1, [h for _, h in COLUMNS], bold)
-        rows[check] = 2
-        return sheet
+        def head(sheet: Any, part: int) -> int:
+            for column, (name, _) in enumerate(COLUMNS):
+                sheet.set_column(column, column, WIDTHS.get(name, 12))
+            sheet.freeze_panes(2, 3)
+            # the heading is written before the rows (streamed): what the marks below would mean
+            note = [f"{LOW_NOTE}."] if _may_be_low(book, check) else []
+            title = titles[check] + (CONTINUED if part > 1 else "")
+            _put(sheet, 0, [title, *note], heading)
+            _put(sheet, 1, [h for _, h in COLUMNS], bold)
+            return 2
+
+        pages[check] = _Pages(make, head, max_rows)
+        return pages[check]
 
     counts: dict[str, Counter] = {check: Counter() for check in checks}
     errors: list[list[Any]] = []
@@ -190,17 +236,39 @@ def write_workbook(
         for answer in student.answers:
             check = answer["check"]
             counts[check][answer["status"]] += 1
-            sheet = sheets[check] if check in rows else opened(check, answer)
-            put(sheet, rows[check], [*who, *(said(answer, c) for c, _ in COLUMNS[3:])])
-            rows[check] += 1
-    for check, last in rows.items():  # each column filtered as in a spreadsheet's own table
-        sheets[check].autofilter(1, 0, last - 1, len(COLUMNS) - 1)
-    if errors:
-        sheet = out.add_worksheet(ERRORS)
-        put(sheet, 0, ["Row", "Candidate id", "Name", "Where", "Error"], bold)
-        for row, values in enumerate(errors, start=1):
-            put(sheet, row, values)
-    summary.set_column(0, 0, 48)
+            if is_low(answer["rule_version"]):
+                low[check] = True
+            written = pages.get(check) or opened(check)
+            written.add([*who, *(said(answer, c) for c, _ in COLUMNS[3:])])
+    for written in pages.values():  # each column filtered as in a spreadsheet's own table
+        for sheet, last in written.parts:
+            sheet.autofilter(1, 0, last - 1, len(COLUMNS) - 1)
+
+    def named(name: str, first: Any = None) -> Callable[[int], Any]:
+        """The sheets of ``name``: the first (``first``, made already, or made now), then
+        ``name (part 2)``..."""
+
+        def make(part: int) -> Any:
+            if part == 1:
+                return first if first is not None else out.add_worksheet(name)
+            return out.add_worksheet(sheet_title(name, taken, part))
+
+        return make
+
+    def errors_head(sheet: Any, part: int) -> int:
+        _put(sheet, 0, ["Row", "Candidate id", "Name", "Where", "Error"], bold)
+        return 1
+
+    failed = _Pages(named(ERRORS), errors_head, max_rows)
+    for values in errors:
+        failed.add(values)
+
+    def summary_head(sheet: Any, part: int) -> int:
+        sheet.set_column(0, 0, 48)
+        if part > 1:
+            _put(sheet, 0, [f"Cohort eligibility summary{CONTINUED}"], heading)
+        return 0 if part == 1 else 1
+
     lines: list[tuple[list[Any], Any]] = [(["Cohort eligibility summary"], heading)]
     lines += [([line], None) for line in about]
     lines += [([], None), (["Students read", read], None), (["Checked", checked], None)]
@@ -214,7 +282,7 @@ def write_workbook(
         lines.append(([], None))
     if any(low.values()):
         lines += [
-            ([f"Checks marked{LOW_MARK}: {LOW_WHY}."], None),
+            ([f"Checks marked{LOW_MARK}: {LOW_WHY}; their sheets mark the rows concerned."], None),
             ([], None),
         ]
     lines.append((["Check", *(STATUS_WORDS[s] for s in STATUSES), "Total", ID_HEADING], bold))
@@ -223,8 +291,9 @@ def write_workbook(
         applied["not_applicable"] += checked - sum(applied.values())
         title = titles[check] + (LOW_MARK if low.get(check) else "")
         lines.append(([title, *(applied[s] for s in STATUSES), checked, check], None))
-    for row, (values, style) in enumerate(lines):
-        put(summary, row, values, style)
+    front = _Pages(named(SUMMARY, summary), summary_head, max_rows)
+    for values, style in lines:
+        front.add(values, style)
     out.close()
 
 
@@ -232,3 +301,14 @@ def _low(book: RuleBook | None, rule_version: str) -> bool:
     """Whether the rule version a row names is of low confidence (L, UNCONFIRMED)."""
     version = version_named(book, rule_version) if book is not None and rule_version else None
     return version is not None and version.confidence in LOW_CONFIDENCE
+
+
+def _may_be_low(book: RuleBook | None, check: str) -> bool:
+    """Whether a version of the check (the pinned one, for ``ID@VERSION``) is of low
+    confidence: a row of it may then rest on such rules."""
+    check_id, _, pinned = check.partition("@")
+    credential = book.credential_of(check_id) if book is not None else None
+    versions = [v for v in credential.versions if v.check(check_id)] if credential else []
+    if pinned:
+        versions = [v for v in versions if v.id.upper() == pinned.upper()] or versions
+    return any(v.confidence in LOW_CONFIDENCE for v in versions)

@@ -200,7 +200,6 @@ def cohort_report(
     finally:
         items.close()
     checker.count_into(tally)
-    # ids given on more than one row, as a batch names them
-    tally.repeated_count, tally.repeated = IdLedger.repeated_in(tally.ids)
-    tally.ids = []
+    # ids given on more than one row, names given to different ids, as a batch tells them
+    IdLedger.settle_in(tally)
     return CohortReport("".join(lines), summary_markdown(tally), tally)

@@ -543,6 +543,19 @@ def test_an_empty_cohort_writes_nothing(tmp_path) -> None:
     assert not (tmp_path / "r.csv").exists()
 
 
+@pytest.mark.parametrize("form", ["csv", "jsonl"])
+@pytest.mark.parametrize("given", ["", "\n\n"])
+def test_an_empty_cohort_on_standard_input_prints_no_report(form, given) -> None:
+    """The report's header (the CSV's, the JSON Lines report's) reached standard output before
+    the refusal: a pipe took it for a report of nobody."""
+    result = CliRunner().invoke(
+        main, ["batch", "-", "--out", "-", "--report-format", form], input=given
+    )
+    assert result.exit_code == 2
+    assert "no student in it" in result.stderr
+    assert result.stdout == ""
+
+
 def _started(process: subprocess.Popen, folder: Path, prefix: str) -> None:
     deadline = time.monotonic() + 60
     while not any(p.name.startswith(prefix) for p in folder.iterdir()):  # the batch is on

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import shutil
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -21,7 +22,7 @@ from eligibility.inputs.cohort import read_items
 from eligibility.report.answerwords import codes, in_words
 from eligibility.report.sheets import STATUS_WORDS
 from eligibility.report.words import check_titles, pathway_title
-from tests.conftest import PROFILES
+from tests.conftest import PROFILES, RULES
 
 CHECKS = ("CPC-full", "CCS-exam", "CCA-exam", "CPC-A-removal")
 # what gives a check id away in a text meant for people
@@ -303,6 +304,43 @@ def test_a_workbook_has_no_empty_sheet(tmp_path, rulebook) -> None:
     assert shown == [titles[c] for c in asked] and having <= set(asked)
 
 
+def test_a_workbook_marks_low_confidence_on_each_row_by_its_own_rules(tmp_path) -> None:
+    """The mark was taken from a check's first row: students evaluated after a version's
+    start and before it are judged under different rules, and a later student's rules of low
+    confidence went unmarked when the first student's were not."""
+    openpyxl = pytest.importorskip("openpyxl")
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    ccs = rules / "ahima" / "ccs.yaml"  # its legacy version (before 2015-10) made low
+    text = ccs.read_text(encoding="utf-8")
+    legacy = text.index("  - id: CCS-LEG\n")
+    low = text[legacy:].replace("\n    confidence: M\n", "\n    confidence: L\n", 1)
+    ccs.write_text(text[:legacy] + low, encoding="utf-8")
+    cohort = tmp_path / "c.jsonl"
+    students = [("S-1", "Ana Diaz", "2020-06-01"), ("S-2", "Bo Chen", "2014-06-01")]
+    cohort.write_text(
+        "".join(
+            json.dumps({"profile_version": 2, "candidate_id": i, "name": n, "as_of": d}) + "\n"
+            for i, n, d in students
+        ),
+        encoding="utf-8",
+    )
+    book = tmp_path / "r.xlsx"
+    result = _batch(
+        str(cohort), "--rules", str(rules), "--cert", "CCS-exam", "--out", str(tmp_path / "r.csv"),
+        "--xlsx", str(book),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    workbook = openpyxl.load_workbook(book)
+    (title, note, *_), head, *rows = workbook[workbook.sheetnames[1]].iter_rows(values_only=True)
+    assert note and note.startswith("Low confidence")
+    rules_of = {row[head.index("Candidate id")]: row[head.index("Rules")] for row in rows}
+    assert not rules_of["S-1"].endswith("(low confidence)")
+    assert rules_of["S-2"].endswith("(low confidence)")
+    summary = [row[0] for row in workbook["Summary"].iter_rows(values_only=True)]
+    assert f"{title} (low confidence)" in summary
+
+
 def test_a_workbook_without_xlsxwriter_says_how_to_install_it(tmp_path, monkeypatch) -> None:
     import sys
 
@@ -395,6 +433,29 @@ def test_a_student_id_given_twice_is_named(tmp_path, jobs) -> None:
     assert "Warning: 1 student id is given on more than one row (DUP-1)" in result.stderr
     text = summary.read_text(encoding="utf-8")
     assert "## Student ids given more than once" in text and "- DUP-1: rows 5, 20" in text
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_students_who_share_a_name_are_told_apart_by_their_ids(tmp_path, jobs) -> None:
+    """Two students of one name (different ids) read as one person in the summaries' lists
+    of names: each is now named with the id beside it, and only a shared name is."""
+    cohort = _with_names(_cohort(tmp_path, 8), {0: "Maria Lopez"})
+    lines = cohort.read_text(encoding="utf-8").splitlines()
+    twin = json.loads(lines[0]) | {"candidate_id": "S-104"}  # answered as the first is
+    cohort.write_text("\n".join([*lines, json.dumps(twin)]) + "\n", encoding="utf-8")
+    first = json.loads(lines[0])["candidate_id"]
+    for name in ("s.md", "s.html"):
+        result = _batch(
+            str(cohort), "--out", str(tmp_path / "r.csv"), "--summary", str(tmp_path / name),
+            "--jobs", jobs,
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        text = (tmp_path / name).read_text(encoding="utf-8")
+        assert f"Maria Lopez ({first})" in text and "Maria Lopez (S-104)" in text, name
+        assert not re.search(r"Maria Lopez(?! \()", text), name  # never without the id
+        others = [json.loads(line)["name"] for line in lines[1:]]
+        assert any(f"{other}," in text or f"{other}<" in text for other in others), name
+        assert not any(f"{other} (S" in text for other in others), name
 
 
 def test_no_warning_when_every_id_is_given_once(tmp_path) -> None:

@@ -81,3 +81,49 @@ def test_the_workbook_marks_low_confidence_and_names_shared_ids(tmp_path, rulebo
     cpc, mcs = (workbook[name] for name in workbook.sheetnames[1:])
     assert cpc["B1"].value is None and mcs["B1"].value.startswith("Low confidence")
     assert mcs.auto_filter.ref == "A2:N3"  # the headings and the rows, filtered
+
+
+def test_a_sheet_past_excels_row_limit_goes_on_over_further_sheets(tmp_path, rulebook) -> None:
+    """Past Excel's 1,048,576 rows a sheet's rows were dropped without a word (XlsxWriter
+    refuses them): each sheet now goes on over further sheets, its heading repeated. The limit
+    is lowered here, as a cohort of a million students would take minutes."""
+    openpyxl = pytest.importorskip("openpyxl")
+    checked = [
+        Student(
+            str(n),
+            f"line {n + 1}",
+            f"S-{n}",
+            f"Student {n}",
+            (_answer("CPC-exam", "AAPC-2023 2023.2"),),
+        )
+        for n in range(1, 10)
+    ]
+    failed = [
+        Student(str(n), f"line {n + 1}", f"S-{n}", "", (), "unreadable") for n in range(10, 16)
+    ]
+    path = tmp_path / "r.xlsx"
+    write_workbook(path, [*checked, *failed], ["CPC-exam"], ["About."], rulebook, max_rows=6)
+    workbook = openpyxl.load_workbook(path)
+    title = check_titles(rulebook, ["CPC-exam"])["CPC-exam"]
+    found: dict[str, list[tuple]] = {}
+    for name in workbook.sheetnames:
+        rows = list(workbook[name].iter_rows(values_only=True))
+        assert len(rows) <= 6, name
+        found[name] = rows
+    cpc = [n for n in workbook.sheetnames if found[n][0][0].startswith(title)]
+    assert cpc[1:] == [f"{cpc[0]} (part 2)", f"{cpc[0]} (part 3)"]
+    ids = [row[1] for name in cpc for row in found[name][2:]]
+    assert ids == [s.candidate_id for s in checked]  # every student, once, in order
+    assert {found[name][1] for name in cpc} == {found[cpc[0]][1]}  # the headings repeated
+    assert found[cpc[1]][0][0] == f"{title} (continued)"
+    errors = [n for n in workbook.sheetnames if n.startswith("Rows not checked")]
+    assert errors == ["Rows not checked", "Rows not checked (part 2)"]
+    assert [row[1] for name in errors for row in found[name][1:]] == [
+        s.candidate_id for s in failed
+    ]
+    assert all(found[name][0][0] == "Row" for name in errors)
+    summary = [
+        row for name in workbook.sheetnames if name.startswith("Summary") for row in found[name]
+    ]
+    assert ("Students read", 15) in [row[:2] for row in summary]
+    assert any(row[0] and row[0].startswith(title) and row[-1] == "CPC-exam" for row in summary)
