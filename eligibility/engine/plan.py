@@ -510,9 +510,15 @@ class _Builder:
                 continue
             order: list[int] = []
             _post_order(slots, slot_of(plan["tree"]), order)
+            # everything an outcome is made of: an outcome is remembered under these
             inputs = sorted(
                 {r for s in order if s < leaf_count for r in slots[s].reads + slots[s].fix_reads}
                 | {position for s in order for position in plan["sides"].get(s, ())}
+                | {
+                    slots[s].fix_open
+                    for s in order
+                    if s < leaf_count and slots[s].fix_open is not None
+                }
             )
             ops = tuple(
                 (

@@ -493,3 +493,32 @@ def test_a_gap_time_closes_within_days_is_the_first_way(tmp_path) -> None:
     (row,) = csv.DictReader(io.StringIO(out.read_text(encoding="utf-8")))
     assert row["next_step"].startswith("eligible by 2026-11-23 through Option 1"), row
     assert row["next_step"].endswith("; or complete AAPC Practicode"), row
+
+
+def test_students_alike_but_for_a_closed_fix_window_get_their_own_steps(tmp_path) -> None:
+    """Two students whose membership ran out the same day: AAPC cancelled the one holding no
+    credential after about 40 days, the certified one's only after 90. What the rules' fix
+    window reads is part of what an outcome is remembered under: the second student was given
+    the first one's step ("renew"), which she can no longer take."""
+    lapsed = {"organization": "AAPC", "paid_through": "2026-09-21", "renewal_month": 8}
+    certified = {
+        "candidate_id": "A",
+        "memberships": [lapsed],
+        "credentials": [{"id": "CPC", "awarded_date": "2017-05-05"}],
+    }
+    cohort = tmp_path / "c.jsonl"
+    cohort.write_text(
+        json.dumps(certified) + "\n" + json.dumps({"candidate_id": "B", "memberships": [lapsed]})
+    )
+    out = tmp_path / "o.csv"
+    result = CliRunner().invoke(
+        main, ["batch", str(cohort), "--out", str(out), "--as-of", "2026-11-22", "--cert", "CIC"]
+    )
+    assert result.exit_code == 0, result.output
+    steps = {
+        row["candidate_id"]: row["next_step"]
+        for row in csv.DictReader(io.StringIO(out.read_text(encoding="utf-8")))
+        if row["check"] == "CIC-exam"
+    }
+    assert steps["A"].startswith("join AAPC, or renew your membership"), steps
+    assert steps["B"].startswith("rejoin AAPC as a new member"), steps
