@@ -53,6 +53,7 @@ from eligibility.inputs.cohort import (
     Row,
     Shard,
     count_shard,
+    flat_meaning,
     load_mapping,
     number_shards,
     parse_item,
@@ -398,8 +399,12 @@ class CohortChecker:
         csv: bool = True,
         jsonl: bool = False,
         jsonl_full: bool = False,
+        export: bool = False,
     ) -> None:
-        self.book = book
+        # a school's export read: its students are asked for what it leaves unsaid in words of
+        # their own (flat-csv.yaml's supply), not the fields of a profile they do not write
+        self.book = book.with_supply(flat_meaning(book.directory).supply) if export else book
+        self.export = export
         self.selectors = list(selectors)
         self.as_of = as_of
         self.policies = dict(policies or {})
@@ -424,6 +429,7 @@ class CohortChecker:
             self.csv,
             self.jsonl,
             self.jsonl_full,
+            self.export,
         )
 
     def header(self) -> str:
@@ -759,7 +765,10 @@ def run_batch(
     sheets = sheets or Sheets()
     selectors = tuple(selectors)
     wanted = bool(csv_out) or sheets.wanted
-    checker = CohortChecker(book, selectors, as_of, policies, wanted, bool(jsonl_out), jsonl_full)
+    export = isinstance(rows, Cohort) and rows.form == "csv"
+    checker = CohortChecker(
+        book, selectors, as_of, policies, wanted, bool(jsonl_out), jsonl_full, export
+    )
     jobs = worker_count(jobs)
 
     def about(versions: Iterable[str]) -> tuple[str, ...]:
@@ -1339,6 +1348,7 @@ class Settings:
     csv: bool = True
     jsonl: bool = False
     jsonl_full: bool = False
+    export: bool = False  # the cohort is a school's export (flat CSV): CohortChecker's export
 
     def checker(self) -> CohortChecker:
         """A checker for these settings, one per thread and settings (it holds memos)."""
@@ -1360,6 +1370,7 @@ def _checker(settings: Settings, thread: int) -> CohortChecker:
         settings.csv,
         settings.jsonl,
         settings.jsonl_full,
+        settings.export,
     )
 
 

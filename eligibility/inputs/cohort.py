@@ -2046,6 +2046,9 @@ class FlatMeaning:
     course_hours_unit: str
     membership: Mapping[str, Any]  # the membership of the membership columns
     apprentice_suffix: str
+    # (fact path pattern, words): what a student of the export is asked for where the row
+    # leaves a fact unsaid, said instead of the fact file's words for a profile
+    supply: tuple[tuple[str, str], ...] = ()
 
 
 def flat_meaning(rules_dir: str | Path | None) -> FlatMeaning:
@@ -2067,6 +2070,7 @@ def _flat_meaning(where: str, text: str) -> FlatMeaning:
         course["hours_unit"],
         data["membership"],
         data["apprentice_suffix"],
+        tuple((data.get("supply") or {}).items()),
     )
 
 

@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from fnmatch import fnmatchcase
 from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -349,6 +350,44 @@ class RuleBook:
     registry: Registry
     facts: FactBook
     directory: str = field(default="")
+
+    def with_supply(self, words: Sequence[tuple[str, str]]) -> RuleBook:
+        """This book with ``words`` ((fact path pattern, words), the first that matches) said
+        instead of the fact files' ``supply``, which names a profile's fields: for people who do
+        not write the profile, as a school's students whose export was read."""
+        if not words:
+            return self
+
+        def say(read: str, text: str) -> str:
+            entry = self.facts.entry(read)
+            path = entry.path if entry else read
+            return next((w for pattern, w in words if fnmatchcase(path, pattern)), text)
+
+        def node(n: Node) -> Node:
+            return replace(
+                n,
+                supply=tuple((read, say(read, text)) for read, text in n.supply),
+                children=tuple(node(child) for child in n.children),
+            )
+
+        def check(c: Check) -> Check:
+            return replace(
+                c, requires=node(c.requires), recommends=c.recommends and node(c.recommends)
+            )
+
+        return replace(
+            self,
+            credentials=tuple(
+                replace(
+                    credential,
+                    versions=tuple(
+                        replace(v, checks=tuple(check(c) for c in v.checks))
+                        for v in credential.versions
+                    ),
+                )
+                for credential in self.credentials
+            ),
+        )
 
     def default_policies(self) -> dict[str, str]:
         return {policy.id: policy.default for policy in self.policies.values()}

@@ -191,7 +191,9 @@ def cohort_report(
     """A cohort file received as bytes (JSON Lines, a YAML stream or CSV, by its name), read
     and checked row by row as ``eligibility batch`` reads the file ``name``."""
     items = read_items(Upload(upload_name(name, "cohort"), data), None, rules_dir)
-    checker = CohortChecker(book, (), as_of, policies, csv=True, jsonl=False)
+    checker = CohortChecker(
+        book, (), as_of, policies, csv=True, jsonl=False, export=items.form == "csv"
+    )
     tally = Tally()
     lines = [csv_line(list(CSV_FIELDS))]
     try:

@@ -779,3 +779,51 @@ def test_an_error_row_names_every_problem_of_the_row(tmp_path, rulebook) -> None
     for text in (row["error"], said):
         assert "'bogus'" in text.replace('"', "'") and "'2020-13-01'" in text, text
         assert "more problem" not in text
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_school_export_asks_its_students_in_words_not_profile_fields(tmp_path, jobs) -> None:
+    """A student of a school's export writes no profile: what its row leaves unsaid is asked
+    for in flat-csv.yaml's words, not as a profile's fields; the same student given as a
+    profile is still told the field to add."""
+    flat = tmp_path / "c.csv"
+    flat.write_text("candidate_id,name,highest_education\nS1,Jo Smith,\nS2,Al Green,\n")
+    profiles = tmp_path / "c.jsonl"
+    profiles.write_text('{"candidate_id": "S1", "name": "Jo Smith"}\n')
+    steps = {}
+    for source in (flat, profiles):
+        out = tmp_path / f"{source.suffix[1:]}.csv"
+        result = CliRunner().invoke(
+            main,
+            ["batch", str(source), "--out", str(out), "--cert", "CCS-exam", "--jobs", jobs],
+        )
+        assert result.exit_code == 0, result.output
+        steps[source.suffix] = {row["next_step"] for row in _csv_rows(out)}
+    assert steps[".csv"] == {
+        "tell your program your highest education (a high school diploma, a GED, or the"
+        " highest degree you hold)"
+    }
+    assert steps[".jsonl"] == {"add education to the profile"}
+
+
+def test_every_step_a_school_export_can_ask_of_its_students_is_in_words() -> None:
+    """Whatever the bundled rules ask a student to supply, a student of a school's export is
+    asked in words: no profile field, no YAML."""
+    from eligibility.inputs.cohort import flat_meaning
+    from eligibility.rulebook.rules import load_rulebook
+
+    book = load_rulebook(None)
+    restated = book.with_supply(flat_meaning(None).supply)
+    said = {
+        text
+        for credential in restated.credentials
+        for version in credential.versions
+        for check in version.checks
+        for part in (check.requires, check.recommends)
+        if part is not None
+        for node in part.walk()
+        for _, text in node.supply
+    }
+    assert said
+    for text in said:
+        assert "profile" not in text and "{" not in text and "YYYY" not in text, text
