@@ -751,6 +751,8 @@ def _merged_node(
     # want of what is left out: naming the fact too would ask for the same thing twice
     answered = any(o is not None and o.status in (MET, NOT_MET) for o in others)
     readings = [r for r in (node, *others) if r is not None]
+    if node.node.fix_when is not None:  # the fix the profile as read gives may not be the one
+        node = _fix_window(node, readings[1:])
     return replace(
         _wanting(
             lines.merged(_left_out_maybe(node, readings), others, alone),

@@ -137,3 +137,25 @@ def test_a_not_met_keeping_answer_names_the_standing_it_finds() -> None:
     retired = _summary("x12-ahima-status.yaml")["CCA-recert"]
     assert "Your CCA is not in good standing: your profile reports it no longer active" in retired
     assert "{" not in retired
+
+
+def test_a_warning_whose_fix_window_may_have_closed_says_the_general_step(tmp_path) -> None:
+    """A membership paid through "2026" (any day of the year), no AAPC credential, on
+    2026-12-07: AAPC may or may not have cancelled it (about 40 days after), so the warning
+    neither tells her to rejoin nor to renew as if the day were known."""
+    profile = tmp_path / "p.yaml"
+    profile.write_text(
+        "candidate_id: Y1\nmemberships:\n"
+        '  - {organization: AAPC, paid_through: "2026", status: lapsed}\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        main,
+        ["check", str(profile), "--cert", "CPC-exam", "--as-of", "2026-12-07", "--color", "never"],
+    )
+    warning = result.stdout.split("Warning:")[1].split("\n\n")[0]
+    assert (
+        "What to do: renew your AAPC membership before the results are released (rejoin as a new"
+        " member if AAPC has cancelled it)." in warning
+    )
+    assert "was not renewed before AAPC cancelled it" not in result.stdout
