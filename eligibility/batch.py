@@ -1400,6 +1400,8 @@ def check_shard(shard: Shard, settings: Settings, parts: PartFiles | None = None
     another machine (:mod:`eligibility.scale`). The parts of the reports are written to
     ``parts`` when given, else returned as bytes; nothing else is written. A fault on one
     student is that student's error row."""
+    # a shard of a school's export is checked as its whole is, wherever it is checked
+    settings = replace(settings, export=settings.export or shard.form == "csv")
     return _check_shard(settings.checker(), shard, parts)
 
 

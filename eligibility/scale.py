@@ -74,7 +74,6 @@ def run_on_cluster(
         csv=bool(csv_out),
         jsonl=bool(jsonl_out),
         jsonl_full=jsonl_full,
-        export=cohort.form == "csv",
     )
 
     def run(function: Any, items: list[Any]) -> list[Any]:
