@@ -34,6 +34,7 @@ from eligibility.rulebook.rulecheck import (
     file_problems,
     internal_ids,
     left_behind,
+    unkept,
 )
 
 _ALLOW = re.compile(r"#\s*lint:\s*allow\s+([\w-]+(?:\s*,\s*[\w-]+)*)")
@@ -106,6 +107,8 @@ def lint_rules(directory: str | None = None, catalogue: str | None = None) -> Li
                 problems, "load", lambda p=path, t=text: rules._load_file(p, t, facts, policies)
             )
     problems += book_problems(rule_files, context)
+    if all_rules:  # a credential of a file not read may well be kept there
+        problems += unkept(rule_files, context)
     problems += _policy_texts(root / "policies.yaml", texts)
     # what the rules read is known when every rule file was read and none has an error
     ruled = {rule_file.file for rule_file in rule_files}

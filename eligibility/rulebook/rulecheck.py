@@ -71,6 +71,7 @@ PLACEHOLDERS = ("{credential}", "{name}", "{called}", "{apprentice}")
 FIX_PLACEHOLDERS = ("{missing}", "{short}")
 FIXES = ("fix", "fix_unsure")  # a condition's words for what to do: may name facts and {missing}
 STANDINGS = ("at risk", "inactive", "revoked")  # what a keeping check's standing.not_met gives
+KEEPING = ("recertification", "status")  # the kinds of check that say whether a credential is kept
 
 _COMPARISONS = frozenset({"==", "===", "!=", "!==", ">", ">=", "<", "<="})
 _ORDERINGS = frozenset({">", ">=", "<", "<="})
@@ -1776,6 +1777,50 @@ def _registry(files: Sequence[RuleFile], context: Context, found: _Found) -> Non
                     f"correct the id to {hint} if that is the one meant",
                     hint,
                 )
+
+
+def unkept(files: Sequence[RuleFile], context: Context) -> list[Problem]:
+    """A registry credential no keeping check (:data:`KEEPING`) is filled in for: a holder is
+    never told whether it is still in good standing, and a lapsed one still counts for every
+    other check. A warning, as a credential may be named in profiles only (AHIMA's RHIT and RHIA,
+    which the AHIMA rules read) or never need renewing; ``# lint: allow no-keeping-rules`` on
+    its registry line says so. Only meaningful when every rule file was read (lint's call)."""
+    if context.registry is None:
+        return []
+    ruled: dict[str, list[str]] = {}  # credential -> the rule files naming it
+    kept: set[str] = set()
+    keeping_files: dict[str, list[str]] = {}  # body -> the rule files with a keeping check
+    for rule_file in files:
+        for entry, versions in rule_file.entries:
+            ruled.setdefault(entry["id"], []).append(rule_file.file)
+            if any(
+                check.get("kind") in KEEPING
+                for _, version in numbered(versions)
+                for check in version.get("checks") or ()
+            ):
+                kept.add(entry["id"])
+                keeping = keeping_files.setdefault(rule_file.body, [])
+                keeping += [rule_file.file] if rule_file.file not in keeping else []
+    found = _Found(None, context.registry_file, context.registry_text)
+    for index, entry in enumerate(context.registry):
+        ident = entry["id"]
+        if ident in kept:
+            continue
+        files_of = ruled.get(ident)
+        has = f"has rules in {', '.join(files_of)}, but" if files_of else "has no rule file, and"
+        like = keeping_files.get(entry.get("body"), [])
+        where = f" ({like[0]} keeps {entry.get('body')}'s)" if like else ""
+        found.add(
+            WARNING,
+            "no-keeping-rules",
+            ["credentials", index],
+            f"{ident} {has} no check says how it is kept (a check of kind recertification or"
+            " status): a holder is never told whether it is still in good standing",
+            f"list {ident} under the credentials of a rule file with a recertification"
+            f" check{where}; if it is kept without rules on purpose (never renewed, or only named"
+            " in profiles), write # lint: allow no-keeping-rules at the end of this line",
+        )
+    return found.problems() if context.registry_text else []
 
 
 # --- helpers ---------------------------------------------------------------------------------

@@ -1219,3 +1219,54 @@ def test_logic_export_would_refuse_is_told_at_its_own_versions_line(tmp_path):
     lines = path.read_text(encoding="utf-8").splitlines()
     assert "id: option-1-experience" in lines[problem.line - 1]
     assert problem.line > text[: text.index("id: AAPC-2019")].count("\n")
+
+
+def test_a_credential_no_check_says_how_to_keep_is_a_warning_on_its_registry_line(tmp_path):
+    """A credential added with exam rules only passed lint in silence, though its holders are
+    never told whether they keep it (an audit). Its registry line is warned, naming the rule
+    file that keeps the body's credentials; listing it there, or allowing the warning on the
+    line where no rules are meant, ends the warning."""
+    from tests.unit.rulebook.test_adding_a_credential import REGISTRY_ENTRY, RULE_FILE
+
+    directory = copy_of_rules(tmp_path)
+    (directory / "aapc" / "cpb.yaml").write_text(RULE_FILE, encoding="utf-8")
+    registry = directory / "credentials.yaml"
+    registry.write_text(registry.read_text(encoding="utf-8") + REGISTRY_ENTRY, encoding="utf-8")
+
+    def unkept() -> list[Problem]:
+        report = lint_rules(str(directory))
+        assert not [p for p in report.problems if p.level == ERROR], report.problems
+        return [p for p in report.problems if p.code == "no-keeping-rules"]
+
+    (problem,) = unkept()
+    assert problem.level == WARNING and problem.file == str(registry)
+    assert "id: CPB" in registry.read_text(encoding="utf-8").splitlines()[problem.line - 1]
+    assert "CPB has rules in" in problem.message and "cpb.yaml" in problem.message
+    assert "no check says how it is kept" in problem.message
+    assert "list CPB under the credentials" in problem.fix
+    assert "renewal.yaml keeps AAPC's" in problem.fix
+    assert "# lint: allow no-keeping-rules" in problem.fix
+    rules.load_rulebook(str(directory))  # a warning: loading goes on
+
+    edit(
+        directory,
+        "aapc/renewal.yaml",
+        "  - {id: CPPM,",
+        "  - {id: CPB, name: Certified Professional Biller}\n  - {id: CPPM,",
+    )
+    assert unkept() == []
+    edit(directory, "aapc/renewal.yaml", "  - {id: CPB, name: Certified Professional Biller}\n", "")
+    assert len(unkept()) == 1
+    allowed = REGISTRY_ENTRY.rstrip("\n") + "  # lint: allow no-keeping-rules\n"
+    edit(directory, "credentials.yaml", REGISTRY_ENTRY, allowed)
+    assert unkept() == []
+
+
+def test_a_registry_credential_with_no_rules_at_all_is_warned_too(tmp_path):
+    directory = copy_of_rules(tmp_path)
+    registry = directory / "credentials.yaml"
+    entry = "  - {id: CHDA, body: AHIMA, name: Certified Health Data Analyst, coding: false}\n"
+    registry.write_text(registry.read_text(encoding="utf-8") + entry, encoding="utf-8")
+    (problem,) = [p for p in lint_rules(str(directory)).problems if p.code == "no-keeping-rules"]
+    assert problem.message.startswith("CHDA has no rule file, and no check says how it is kept")
+    assert "ahima/recertification.yaml keeps AHIMA's" in problem.fix
