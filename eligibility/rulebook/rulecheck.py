@@ -145,6 +145,9 @@ class Context:
     registry_file: str = ""
     registry_text: str = ""
     catalogue: Catalogue | None = None
+    # fact path -> the folder of the fact file defining it (rules/<body>/facts.yaml: "aapc");
+    # a shared fact (rules/facts.yaml) is not in it
+    fact_folders: Mapping[str, str] = field(default_factory=dict)
     # what checking an expression found, kept for the same expression in the same setting
     # (_Version._logic): the book repeats most leaves once per credential sharing them
     memo: dict[tuple, tuple] = field(default_factory=dict, compare=False, repr=False)
@@ -411,6 +414,8 @@ class _Version:
             where,
         )
         self.errors_only = errors_only
+        # the rule file's body: a did-you-mean for a fact offers its own facts first
+        self.body = found.rule_file.body if found.rule_file else None
         self.open_policies = tuple(version.get("open_policies", []))
         # while a standing is checked: the ids of its check's conditions, which it may read
         self.conditions: frozenset[str] | None = None
@@ -733,7 +738,7 @@ class _Version:
                 where,
                 f"reads unknown fact {read!r}",
                 "use a fact listed in the facts vocabulary (docs/facts.md)",
-                closest(read, _spelt_like(read, context.fact_paths, context.credential_ids)),
+                self._fact_like(read),
             )
             return None
         self._credential_keys(read, where)
@@ -745,6 +750,24 @@ class _Version:
                 f"add {policy} to this version's open_policies",
             )
         return entry
+
+    def _fact_like(self, read: str) -> str | None:
+        """The known fact most like ``read``: first among the facts of the rule file's body and
+        the shared ones, then among all. A fact renamed in a body's fact file is then offered
+        for its old name, not another body's alike (``experience.ahima_months`` for AAPC's
+        ``experience.aapc_months``)."""
+        context = self.context
+        body = (self.body or "").casefold()
+        own = [
+            path
+            for path in context.fact_paths
+            if context.fact_folders.get(path, body).casefold() == body
+        ]
+        for paths in (own, context.fact_paths):
+            hint = closest(read, _spelt_like(read, paths, context.credential_ids))
+            if hint:
+                return hint
+        return None
 
     def _named(self, policy: str, where: list, problem: str, fix: str) -> None:
         """A policy read must be named in open_policies, or its answers could not be reported
@@ -779,6 +802,7 @@ class _Version:
             self.open_policies,
             own,
             self.conditions if "conditions." in text else None,
+            self.body,  # a did-you-mean for a fact depends on it
         )
         memo = self.context.memo
         if key not in memo:

@@ -1270,3 +1270,41 @@ def test_a_registry_credential_with_no_rules_at_all_is_warned_too(tmp_path):
     (problem,) = [p for p in lint_rules(str(directory)).problems if p.code == "no-keeping-rules"]
     assert problem.message.startswith("CHDA has no rule file, and no check says how it is kept")
     assert "ahima/recertification.yaml keeps AHIMA's" in problem.fix
+
+
+@pytest.mark.parametrize(
+    ("facts", "old", "new", "rule_file", "other"),
+    [
+        pytest.param(
+            "aapc/facts.yaml",
+            "experience.aapc_months",
+            "experience.aapc_coding_months",
+            "aapc/cpc-coc.yaml",
+            "experience.ahima_months",
+            id="aapc",
+        ),
+        pytest.param(
+            "ahima/facts.yaml",
+            "experience.ahima_months",
+            "experience.ahima_coding_months",
+            "ahima/cca.yaml",
+            "experience.aapc_months",
+            id="ahima",
+        ),
+    ],
+)
+def test_a_fact_renamed_in_its_body_s_file_is_offered_for_its_old_name(
+    tmp_path, facts, old, new, rule_file, other
+):
+    """A maintainer renamed AAPC's experience.aapc_months in its fact file; every AAPC rule
+    still reading the old name was offered AHIMA's experience.ahima_months, a fact of another
+    body that is one letter closer (an audit). The rule file's own body's facts come first."""
+    directory = copy_of_rules(tmp_path)
+    edit(directory, facts, f"  - name: {old}\n", f"  - name: {new}\n")
+    problems = [
+        p
+        for p in lint_rules(str(directory)).problems
+        if p.code == "unknown-fact" and p.file == str(directory / rule_file)
+    ]
+    assert problems and all(f"reads unknown fact {old!r}" in p.message for p in problems)
+    assert {p.suggestion for p in problems} == {new}, other
