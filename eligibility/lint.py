@@ -31,6 +31,7 @@ from eligibility.rulebook.rulecheck import (
     RuleFile,
     _Found,
     book_problems,
+    check_left_behind,
     file_problems,
     internal_ids,
     left_behind,
@@ -99,7 +100,7 @@ def lint_rules(directory: str | None = None, catalogue: str | None = None) -> Li
         rule_file = RuleFile.of(str(path), text, value)
         rule_files.append(rule_file)
         mine = file_problems(rule_file, context)
-        mine += left_behind(rule_file)
+        mine += left_behind(rule_file) + check_left_behind(rule_file)
         problems += mine
         if policies is not None and facts is not None and not any(p.level == ERROR for p in mine):
             # the loader's own checks (compiling each leaf among them), one file at a time

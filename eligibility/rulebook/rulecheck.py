@@ -343,6 +343,74 @@ def left_behind(rule_file: RuleFile) -> list[Problem]:
 # --- one file -----------------------------------------------------------------------------
 
 
+def check_left_behind(rule_file: RuleFile) -> list[Problem]:
+    """A version written as ``changes`` that makes two checks differ in conditions the version
+    it extends gives them alike: AAPC's ``{apprentice}-removal`` repeats
+    ``{credential}-full``'s two years through a YAML anchor, but a change is made only to the
+    checks it names, so one naming ``{credential}-full`` alone leaves the removal at the old
+    number, with no other warning (each check on its own is sound)."""
+    found = _Found(None, rule_file.file, rule_file.text)
+    versions, whole = rule_file.as_written
+    done: dict[str, dict[str, Any]] = {}
+    for vi, version in enumerate(versions):
+        base = done.get(version.get("extends", "")) if "extends" in version else None
+        done[version["id"]] = whole[vi]
+        if base is None:
+            continue
+        changes = version.get("changes", [])
+        old, new = _conditions_by_id(base), _conditions_by_id(whole[vi])
+        names = list(old)
+        for first, name in enumerate(names):
+            for other in names[first + 1 :]:
+                if name not in new or other not in new:
+                    continue  # a check removed says so itself
+                alike = [c for c, node in old[name].items() if old[other].get(c) == node]
+                apart = [c for c in alike if new[name].get(c) != new[other].get(c)]
+                if not apart:
+                    continue
+                # told at the change naming one of the two and not the other
+                ci = next(
+                    (
+                        ci
+                        for ci, change in enumerate(changes)
+                        if (name in named_checks(change)) != (other in named_checks(change))
+                    ),
+                    None,
+                )
+                named = named_checks(changes[ci]) if ci is not None else []
+                changed, left = (name, other) if name in named else (other, name)
+                said = " and ".join([", ".join(apart[:-1]), apart[-1]] if apart[1:] else apart)
+                found.add(
+                    WARNING,
+                    "check-left-behind",
+                    ["versions", vi, "changes", ci] if ci is not None else ["versions", vi],
+                    f"this version changes {said} in {changed} but not in {left}, where"
+                    f" {version['extends']} gives {'it' if len(apart) == 1 else 'them'} alike:"
+                    " the two checks now ask different things",
+                    f"name both checks in each change of {'it' if len(apart) == 1 else 'them'}"
+                    f' (check: ["{changed}", "{left}"]), or allow this warning on this line if'
+                    " they must now differ",
+                )
+    return found.problems()
+
+
+def _conditions_by_id(version: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Check id -> its conditions by id, each without its children but with their ids (a
+    condition is alike in two checks when its own fields and its children's ids are)."""
+    found: dict[str, dict[str, Any]] = {}
+    for check in version.get("checks") or ():
+        mine = found.setdefault(check.get("id", ""), {})
+        for part in ("requires", "recommends"):
+            if isinstance(check.get(part), Mapping):
+                for node, _ in _conditions(check[part], []):
+                    own = {k: v for k, v in node.items() if k not in ("all", "any")}
+                    for shape in ("all", "any"):
+                        if shape in node:
+                            own[shape] = [child.get("id") for child in node[shape]]
+                    mine[node.get("id", "")] = own
+    return found
+
+
 def file_problems(
     rule_file: RuleFile, context: Context, errors_only: bool = False
 ) -> list[Problem]:

@@ -1308,3 +1308,44 @@ def test_a_fact_renamed_in_its_body_s_file_is_offered_for_its_old_name(
     ]
     assert problems and all(f"reads unknown fact {old!r}" in p.message for p in problems)
     assert {p.suggestion for p in problems} == {new}, other
+
+
+def test_a_change_to_the_full_credential_alone_leaves_the_apprentice_removal_behind(tmp_path):
+    """CPC-A-removal repeats CPC-full's two years through a YAML anchor, but a change is made
+    only to the checks it names: 18 months for {credential}-full alone left the removal at 24,
+    and lint said nothing (an audit). Named in both, the two checks agree again."""
+    directory = copy_of_rules(tmp_path)
+    change = (
+        "        condition: option-1-experience\n"
+        '        text: "At least 18 months of on-the-job coding"\n'
+        '        logic: {">=": [{var: experience.aapc_months}, 18]}\n'
+        "      - check: {checks}\n"
+        "        condition: option-1-letters\n"
+        '        text: "The 18 months are vouched for by letters"\n'
+        '        logic: {">=": [{var: experience.aapc_documented_months}, 18]}\n'
+    )
+    path = add_apprenticeship_2027(
+        directory,
+        '      - check: "{credential}-full"\n' + change.replace("{checks}", '"{credential}-full"'),
+    )
+
+    def left_behind() -> list[Problem]:
+        report = lint_rules(str(directory))
+        assert not [p for p in report.problems if p.level == ERROR], report.problems
+        return [p for p in report.problems if p.code == "check-left-behind"]
+
+    (problem,) = left_behind()
+    assert problem.level == WARNING and problem.file == str(path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[problem.line - 1].strip() == '- check: "{credential}-full"'
+    assert problem.path == "$.versions[1].changes[0]"
+    assert (
+        "changes option-1-experience and option-1-letters in {credential}-full but not in"
+        " {apprentice}-removal, where AAPC-2023 gives them alike" in problem.message
+    )
+    assert 'check: ["{credential}-full", "{apprentice}-removal"]' in problem.fix
+
+    both = '["{credential}-full", "{apprentice}-removal"]'
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('check: "{credential}-full"', f"check: {both}"), encoding="utf-8")
+    assert left_behind() == []
