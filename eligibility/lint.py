@@ -31,9 +31,11 @@ from eligibility.rulebook.rulecheck import (
     RuleFile,
     _Found,
     book_problems,
+    check_left_behind,
     file_problems,
     internal_ids,
     left_behind,
+    unkept,
 )
 
 _ALLOW = re.compile(r"#\s*lint:\s*allow\s+([\w-]+(?:\s*,\s*[\w-]+)*)")
@@ -98,7 +100,7 @@ def lint_rules(directory: str | None = None, catalogue: str | None = None) -> Li
         rule_file = RuleFile.of(str(path), text, value)
         rule_files.append(rule_file)
         mine = file_problems(rule_file, context)
-        mine += left_behind(rule_file)
+        mine += left_behind(rule_file) + check_left_behind(rule_file)
         problems += mine
         if policies is not None and facts is not None and not any(p.level == ERROR for p in mine):
             # the loader's own checks (compiling each leaf among them), one file at a time
@@ -106,6 +108,8 @@ def lint_rules(directory: str | None = None, catalogue: str | None = None) -> Li
                 problems, "load", lambda p=path, t=text: rules._load_file(p, t, facts, policies)
             )
     problems += book_problems(rule_files, context)
+    if all_rules:  # a credential of a file not read may well be kept there
+        problems += unkept(rule_files, context)
     problems += _policy_texts(root / "policies.yaml", texts)
     # what the rules read is known when every rule file was read and none has an error
     ruled = {rule_file.file for rule_file in rule_files}

@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -127,6 +127,15 @@ PARAM_WORDS = {
     "specific.needed_otherwise": "credential-specific CEUs another credential needs in a period",
     "full_time_hours.values.*": "full-time hours a week under {key}",
     "standing.windows.*.days": "the {key} window",
+}
+# words for the parts of a fact's ``left_out``: what an explanation says of the records the fact
+# leaves out (shown to candidates, so a change to them is a change in what they read)
+LEFT_OUT_WORDS = {
+    "noun": "what a record left out is called",
+    "checks.*.text": "why a record is left out",
+    "unvouched": "why a record no letter vouches for is left out",
+    "sums.*.*.text": "why a CEU record is left out of {key}",
+    "reasons.*": "why a CEU record is left out ({key})",
 }
 UNITS = ("days", "months", "years")  # a parameter named so, or ending _days ..., counts them
 READ_BY = 6  # checks named as reading a changed fact; the others are counted
@@ -832,6 +841,7 @@ def _fact_entries(old: RuleBook, new: RuleBook) -> list[Entry]:
         if before.text != definition.text:
             lines += ["text changed:", f'  was: "{before.text}"', f'  now: "{definition.text}"']
         lines += _param_lines(before, definition)
+        lines += _left_out_lines(before, definition)
         if lines:
             entries.append(entry(name, lines))
     entries += [
@@ -890,17 +900,54 @@ def _param_lines(old: Definition, new: Definition) -> Iterator[str]:
         for definition in (old, new)
         for expression in FACT_KINDS[definition.kind].expressions(definition.params)
     }
+    yield from _data_lines(old.kind, old.params, new.params, expressions.__contains__, PARAM_WORDS)
+
+
+def _left_out_lines(old: Definition, new: Definition) -> Iterator[str]:
+    """Where what an explanation says of the records a fact leaves out differs (``left_out``:
+    its noun, detail, and the words of each reason), as its parameters are compared. What
+    loading copies into it from the parameters (``where``, ``value``, ``records`` when the
+    same) is left out: a change there is named once, as a parameter."""
+
+    def written(definition: Definition) -> Mapping[str, Any]:
+        params = definition.params if isinstance(definition.params, Mapping) else {}
+        left_out = dict(definition.left_out or {})
+        if isinstance(left_out.get("detail"), str):  # a field named is the field read
+            left_out["detail"] = {"var": left_out["detail"]}
+        return {
+            key: value
+            for key, value in left_out.items()
+            if key not in ("where", "value")
+            and not (key == "records" and value == params.get("records", "ceus"))
+        }
+
+    def expression(at: tuple[str | int, ...]) -> bool:  # run over a record: a check, the detail
+        return at[-1:] == ("logic",) or at == ("detail",)
+
+    yield from _data_lines("left_out", written(old), written(new), expression, LEFT_OUT_WORDS)
+
+
+def _data_lines(
+    root: str,
+    old: Any,
+    new: Any,
+    expression: Callable[[tuple[str | int, ...]], bool],
+    words_of: Mapping[str, str],
+) -> Iterator[str]:
+    """A line per part of a fact file's data that differs, named by its place under ``root``
+    and in words where ``words_of`` has them; the parts ``expression`` says are JsonLogic run
+    over each record are compared as logic."""
 
     def shown(at: tuple[str | int, ...], value: Any) -> str:
-        if at in expressions:
+        if expression(at):
             return readable(value)
         return as_json(value) if isinstance(value, str) else _yaml(value)  # text always quoted
 
     def walk(at: tuple[str | int, ...], was: Any, now: Any) -> Iterator[str]:
         if _plain(was) == _plain(now):
             return
-        place = ".".join([old.kind, *(str(k + 1) if isinstance(k, int) else k for k in at)])
-        if at in expressions:
+        place = ".".join([root, *(str(k + 1) if isinstance(k, int) else k for k in at)])
+        if expression(at):
             yield from _under(f"{place}: ", logic_change(was, now))
         elif isinstance(was, Mapping) and isinstance(now, Mapping):
             for key in [*was, *(key for key in now if key not in was)]:
@@ -915,17 +962,17 @@ def _param_lines(old: Definition, new: Definition) -> Iterator[str]:
             for index, (a, b) in enumerate(zip(was, now, strict=True)):
                 yield from walk((*at, index), a, b)
         else:
-            words = _param_words(at)
+            words = _param_words(at, words_of)
             unit = _unit(at) if _is_number(was) and _is_number(now) else ""
             said = (shown(at, was), shown(at, now) + unit)
             yield from _changed(words or place, *said, place if words else "")
 
-    yield from walk((), old.params, new.params)
+    yield from walk((), old, new)
 
 
-def _param_words(at: tuple[str | int, ...]) -> str | None:
+def _param_words(at: tuple[str | int, ...], words_of: Mapping[str, str]) -> str | None:
     """A parameter in words (:data:`PARAM_WORDS`), ``*`` matching any one key or entry."""
-    for pattern, words in PARAM_WORDS.items():
+    for pattern, words in words_of.items():
         parts = pattern.split(".")
         if len(parts) == len(at) and all(
             p in ("*", str(k)) for p, k in zip(parts, at, strict=True)

@@ -76,6 +76,7 @@ FIXES = (
     "fix_after",
 )  # a condition's words for what to do: may name facts and {missing}
 STANDINGS = ("at risk", "inactive", "revoked")  # what a keeping check's standing.not_met gives
+KEEPING = ("recertification", "status")  # the kinds of check that say whether a credential is kept
 
 _COMPARISONS = frozenset({"==", "===", "!=", "!==", ">", ">=", "<", "<="})
 _ORDERINGS = frozenset({">", ">=", "<", "<="})
@@ -149,6 +150,9 @@ class Context:
     registry_file: str = ""
     registry_text: str = ""
     catalogue: Catalogue | None = None
+    # fact path -> the folder of the fact file defining it (rules/<body>/facts.yaml: "aapc");
+    # a shared fact (rules/facts.yaml) is not in it
+    fact_folders: Mapping[str, str] = field(default_factory=dict)
     # what checking an expression found, kept for the same expression in the same setting
     # (_Version._logic): the book repeats most leaves once per credential sharing them
     memo: dict[tuple, tuple] = field(default_factory=dict, compare=False, repr=False)
@@ -344,6 +348,74 @@ def left_behind(rule_file: RuleFile) -> list[Problem]:
 # --- one file -----------------------------------------------------------------------------
 
 
+def check_left_behind(rule_file: RuleFile) -> list[Problem]:
+    """A version written as ``changes`` that makes two checks differ in conditions the version
+    it extends gives them alike: AAPC's ``{apprentice}-removal`` repeats
+    ``{credential}-full``'s two years through a YAML anchor, but a change is made only to the
+    checks it names, so one naming ``{credential}-full`` alone leaves the removal at the old
+    number, with no other warning (each check on its own is sound)."""
+    found = _Found(None, rule_file.file, rule_file.text)
+    versions, whole = rule_file.as_written
+    done: dict[str, dict[str, Any]] = {}
+    for vi, version in enumerate(versions):
+        base = done.get(version.get("extends", "")) if "extends" in version else None
+        done[version["id"]] = whole[vi]
+        if base is None:
+            continue
+        changes = version.get("changes", [])
+        old, new = _conditions_by_id(base), _conditions_by_id(whole[vi])
+        names = list(old)
+        for first, name in enumerate(names):
+            for other in names[first + 1 :]:
+                if name not in new or other not in new:
+                    continue  # a check removed says so itself
+                alike = [c for c, node in old[name].items() if old[other].get(c) == node]
+                apart = [c for c in alike if new[name].get(c) != new[other].get(c)]
+                if not apart:
+                    continue
+                # told at the change naming one of the two and not the other
+                ci = next(
+                    (
+                        ci
+                        for ci, change in enumerate(changes)
+                        if (name in named_checks(change)) != (other in named_checks(change))
+                    ),
+                    None,
+                )
+                named = named_checks(changes[ci]) if ci is not None else []
+                changed, left = (name, other) if name in named else (other, name)
+                said = " and ".join([", ".join(apart[:-1]), apart[-1]] if apart[1:] else apart)
+                found.add(
+                    WARNING,
+                    "check-left-behind",
+                    ["versions", vi, "changes", ci] if ci is not None else ["versions", vi],
+                    f"this version changes {said} in {changed} but not in {left}, where"
+                    f" {version['extends']} gives {'it' if len(apart) == 1 else 'them'} alike:"
+                    " the two checks now ask different things",
+                    f"name both checks in each change of {'it' if len(apart) == 1 else 'them'}"
+                    f' (check: ["{changed}", "{left}"]), or allow this warning on this line if'
+                    " they must now differ",
+                )
+    return found.problems()
+
+
+def _conditions_by_id(version: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Check id -> its conditions by id, each without its children but with their ids (a
+    condition is alike in two checks when its own fields and its children's ids are)."""
+    found: dict[str, dict[str, Any]] = {}
+    for check in version.get("checks") or ():
+        mine = found.setdefault(check.get("id", ""), {})
+        for part in ("requires", "recommends"):
+            if isinstance(check.get(part), Mapping):
+                for node, _ in _conditions(check[part], []):
+                    own = {k: v for k, v in node.items() if k not in ("all", "any")}
+                    for shape in ("all", "any"):
+                        if shape in node:
+                            own[shape] = [child.get("id") for child in node[shape]]
+                    mine[node.get("id", "")] = own
+    return found
+
+
 def file_problems(
     rule_file: RuleFile, context: Context, errors_only: bool = False
 ) -> list[Problem]:
@@ -415,6 +487,8 @@ class _Version:
             where,
         )
         self.errors_only = errors_only
+        # the rule file's body: a did-you-mean for a fact offers its own facts first
+        self.body = found.rule_file.body if found.rule_file else None
         self.open_policies = tuple(version.get("open_policies", []))
         # while a standing is checked: the ids of its check's conditions, which it may read
         self.conditions: frozenset[str] | None = None
@@ -743,7 +817,7 @@ class _Version:
                 where,
                 f"reads unknown fact {read!r}",
                 "use a fact listed in the facts vocabulary (docs/facts.md)",
-                closest(read, _spelt_like(read, context.fact_paths, context.credential_ids)),
+                self._fact_like(read),
             )
             return None
         self._credential_keys(read, where)
@@ -755,6 +829,24 @@ class _Version:
                 f"add {policy} to this version's open_policies",
             )
         return entry
+
+    def _fact_like(self, read: str) -> str | None:
+        """The known fact most like ``read``: first among the facts of the rule file's body and
+        the shared ones, then among all. A fact renamed in a body's fact file is then offered
+        for its old name, not another body's alike (``experience.ahima_months`` for AAPC's
+        ``experience.aapc_months``)."""
+        context = self.context
+        body = (self.body or "").casefold()
+        own = [
+            path
+            for path in context.fact_paths
+            if context.fact_folders.get(path, body).casefold() == body
+        ]
+        for paths in (own, context.fact_paths):
+            hint = closest(read, _spelt_like(read, paths, context.credential_ids))
+            if hint:
+                return hint
+        return None
 
     def _named(self, policy: str, where: list, problem: str, fix: str) -> None:
         """A policy read must be named in open_policies, or its answers could not be reported
@@ -789,6 +881,7 @@ class _Version:
             self.open_policies,
             own,
             self.conditions if "conditions." in text else None,
+            self.body,  # a did-you-mean for a fact depends on it
         )
         memo = self.context.memo
         if key not in memo:
@@ -1844,6 +1937,50 @@ def _registry(files: Sequence[RuleFile], context: Context, found: _Found) -> Non
                     f"correct the id to {hint} if that is the one meant",
                     hint,
                 )
+
+
+def unkept(files: Sequence[RuleFile], context: Context) -> list[Problem]:
+    """A registry credential no keeping check (:data:`KEEPING`) is filled in for: a holder is
+    never told whether it is still in good standing, and a lapsed one still counts for every
+    other check. A warning, as a credential may be named in profiles only (AHIMA's RHIT and RHIA,
+    which the AHIMA rules read) or never need renewing; ``# lint: allow no-keeping-rules`` on
+    its registry line says so. Only meaningful when every rule file was read (lint's call)."""
+    if context.registry is None:
+        return []
+    ruled: dict[str, list[str]] = {}  # credential -> the rule files naming it
+    kept: set[str] = set()
+    keeping_files: dict[str, list[str]] = {}  # body -> the rule files with a keeping check
+    for rule_file in files:
+        for entry, versions in rule_file.entries:
+            ruled.setdefault(entry["id"], []).append(rule_file.file)
+            if any(
+                check.get("kind") in KEEPING
+                for _, version in numbered(versions)
+                for check in version.get("checks") or ()
+            ):
+                kept.add(entry["id"])
+                keeping = keeping_files.setdefault(rule_file.body, [])
+                keeping += [rule_file.file] if rule_file.file not in keeping else []
+    found = _Found(None, context.registry_file, context.registry_text)
+    for index, entry in enumerate(context.registry):
+        ident = entry["id"]
+        if ident in kept:
+            continue
+        files_of = ruled.get(ident)
+        has = f"has rules in {', '.join(files_of)}, but" if files_of else "has no rule file, and"
+        like = keeping_files.get(entry.get("body"), [])
+        where = f" ({like[0]} keeps {entry.get('body')}'s)" if like else ""
+        found.add(
+            WARNING,
+            "no-keeping-rules",
+            ["credentials", index],
+            f"{ident} {has} no check says how it is kept (a check of kind recertification or"
+            " status): a holder is never told whether it is still in good standing",
+            f"list {ident} under the credentials of a rule file with a recertification"
+            f" check{where}; if it is kept without rules on purpose (never renewed, or only named"
+            " in profiles), write # lint: allow no-keeping-rules at the end of this line",
+        )
+    return found.problems() if context.registry_text else []
 
 
 # --- helpers ---------------------------------------------------------------------------------

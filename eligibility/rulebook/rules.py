@@ -992,6 +992,15 @@ def lint_context(
 
     paths = tuple(facts.paths) if facts is not None else ()
     path = root / "credentials.yaml"
+    defined_in = {d.name: Path(d.file) for d in facts.definitions} if facts is not None else {}
+    folders = {}  # a body's facts are in rules/<body>/facts.yaml; shared ones at the top
+    for fact_path in paths:
+        name = fact_path
+        while name not in defined_in and "." in name:  # aapc.last.ceus: defined by aapc
+            name = name.rpartition(".")[0]
+        folder = defined_in[name].parent if name in defined_in else root
+        if folder != root and folder.is_relative_to(root):
+            folders[fact_path] = folder.relative_to(root).parts[0]
     try:
         registry = tuple(_reference(path, texts, "credentials", REGISTRY_FIELDS))
         registry_text = texts[path] if path in texts else read_text(path)
@@ -1000,6 +1009,7 @@ def lint_context(
     return rulecheck.Context(
         fact=fact,
         fact_paths=paths,
+        fact_folders=folders,
         credential_lists=frozenset(
             name
             for name in paths

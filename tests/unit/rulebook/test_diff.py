@@ -721,3 +721,21 @@ def test_a_fact_parameter_of_another_shape_is_written_as_yaml_and_many_readers_c
         "- CEUs a full period needs for one credential: 36 -> 40 (periods.ceus_needed.one)"
         in result.stdout
     )
+
+
+def test_a_fact_s_words_for_records_left_out_are_compared(tmp_path):
+    """Why a record is not counted (a fact's ``left_out``) is shown to candidates, yet changing
+    it read as "no differences" (an audit): it is named in words, with the checks reading it."""
+    result = diff_after_edit(
+        tmp_path,
+        "facts.yaml",
+        '"not completed: its topics do not count yet"',
+        '"not finished: its topics do not count yet"',
+    )
+    assert result.exit_code == 1, result.output
+    section = result.stdout.split("## Facts (fact files)")[1]
+    assert "### training.topics\n" in section
+    assert "- why a record is left out changed (left_out.checks.1.text):\n" in section
+    assert '  - was: "not completed: its topics do not count yet"\n' in section
+    assert '  - now: "not finished: its topics do not count yet"\n' in section
+    assert "- read by: CRC-exam, CCA-exam" in section

@@ -1254,3 +1254,133 @@ def test_a_dated_renewal_version_changing_what_an_ended_period_needs_is_warned(t
     assert "a dated entry" in problem.fix and "recipes 1 and 7" in problem.fix
     lines = renewal.read_text(encoding="utf-8").splitlines()
     assert "aapc.last.ceus}, 40" in lines[problem.line - 1]
+
+
+def test_a_credential_no_check_says_how_to_keep_is_a_warning_on_its_registry_line(tmp_path):
+    """A credential added with exam rules only passed lint in silence, though its holders are
+    never told whether they keep it (an audit). Its registry line is warned, naming the rule
+    file that keeps the body's credentials; listing it there, or allowing the warning on the
+    line where no rules are meant, ends the warning."""
+    from tests.unit.rulebook.test_adding_a_credential import REGISTRY_ENTRY, RULE_FILE
+
+    directory = copy_of_rules(tmp_path)
+    (directory / "aapc" / "cpb.yaml").write_text(RULE_FILE, encoding="utf-8")
+    registry = directory / "credentials.yaml"
+    registry.write_text(registry.read_text(encoding="utf-8") + REGISTRY_ENTRY, encoding="utf-8")
+
+    def unkept() -> list[Problem]:
+        report = lint_rules(str(directory))
+        assert not [p for p in report.problems if p.level == ERROR], report.problems
+        return [p for p in report.problems if p.code == "no-keeping-rules"]
+
+    (problem,) = unkept()
+    assert problem.level == WARNING and problem.file == str(registry)
+    assert "id: CPB" in registry.read_text(encoding="utf-8").splitlines()[problem.line - 1]
+    assert "CPB has rules in" in problem.message and "cpb.yaml" in problem.message
+    assert "no check says how it is kept" in problem.message
+    assert "list CPB under the credentials" in problem.fix
+    assert "renewal.yaml keeps AAPC's" in problem.fix
+    assert "# lint: allow no-keeping-rules" in problem.fix
+    rules.load_rulebook(str(directory))  # a warning: loading goes on
+
+    edit(
+        directory,
+        "aapc/renewal.yaml",
+        "  - {id: CPPM,",
+        "  - {id: CPB, name: Certified Professional Biller}\n  - {id: CPPM,",
+    )
+    assert unkept() == []
+    edit(directory, "aapc/renewal.yaml", "  - {id: CPB, name: Certified Professional Biller}\n", "")
+    assert len(unkept()) == 1
+    allowed = REGISTRY_ENTRY.rstrip("\n") + "  # lint: allow no-keeping-rules\n"
+    edit(directory, "credentials.yaml", REGISTRY_ENTRY, allowed)
+    assert unkept() == []
+
+
+def test_a_registry_credential_with_no_rules_at_all_is_warned_too(tmp_path):
+    directory = copy_of_rules(tmp_path)
+    registry = directory / "credentials.yaml"
+    entry = "  - {id: CHDA, body: AHIMA, name: Certified Health Data Analyst, coding: false}\n"
+    registry.write_text(registry.read_text(encoding="utf-8") + entry, encoding="utf-8")
+    (problem,) = [p for p in lint_rules(str(directory)).problems if p.code == "no-keeping-rules"]
+    assert problem.message.startswith("CHDA has no rule file, and no check says how it is kept")
+    assert "ahima/recertification.yaml keeps AHIMA's" in problem.fix
+
+
+@pytest.mark.parametrize(
+    ("facts", "old", "new", "rule_file", "other"),
+    [
+        pytest.param(
+            "aapc/facts.yaml",
+            "experience.aapc_months",
+            "experience.aapc_coding_months",
+            "aapc/cpc-coc.yaml",
+            "experience.ahima_months",
+            id="aapc",
+        ),
+        pytest.param(
+            "ahima/facts.yaml",
+            "experience.ahima_months",
+            "experience.ahima_coding_months",
+            "ahima/cca.yaml",
+            "experience.aapc_months",
+            id="ahima",
+        ),
+    ],
+)
+def test_a_fact_renamed_in_its_body_s_file_is_offered_for_its_old_name(
+    tmp_path, facts, old, new, rule_file, other
+):
+    """A maintainer renamed AAPC's experience.aapc_months in its fact file; every AAPC rule
+    still reading the old name was offered AHIMA's experience.ahima_months, a fact of another
+    body that is one letter closer (an audit). The rule file's own body's facts come first."""
+    directory = copy_of_rules(tmp_path)
+    edit(directory, facts, f"  - name: {old}\n", f"  - name: {new}\n")
+    problems = [
+        p
+        for p in lint_rules(str(directory)).problems
+        if p.code == "unknown-fact" and p.file == str(directory / rule_file)
+    ]
+    assert problems and all(f"reads unknown fact {old!r}" in p.message for p in problems)
+    assert {p.suggestion for p in problems} == {new}, other
+
+
+def test_a_change_to_the_full_credential_alone_leaves_the_apprentice_removal_behind(tmp_path):
+    """CPC-A-removal repeats CPC-full's two years through a YAML anchor, but a change is made
+    only to the checks it names: 18 months for {credential}-full alone left the removal at 24,
+    and lint said nothing (an audit). Named in both, the two checks agree again."""
+    directory = copy_of_rules(tmp_path)
+    change = (
+        "        condition: option-1-experience\n"
+        '        text: "At least 18 months of on-the-job coding"\n'
+        '        logic: {">=": [{var: experience.aapc_months}, 18]}\n'
+        "      - check: {checks}\n"
+        "        condition: option-1-letters\n"
+        '        text: "The 18 months are vouched for by letters"\n'
+        '        logic: {">=": [{var: experience.aapc_documented_months}, 18]}\n'
+    )
+    path = add_apprenticeship_2027(
+        directory,
+        '      - check: "{credential}-full"\n' + change.replace("{checks}", '"{credential}-full"'),
+    )
+
+    def left_behind() -> list[Problem]:
+        report = lint_rules(str(directory))
+        assert not [p for p in report.problems if p.level == ERROR], report.problems
+        return [p for p in report.problems if p.code == "check-left-behind"]
+
+    (problem,) = left_behind()
+    assert problem.level == WARNING and problem.file == str(path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[problem.line - 1].strip() == '- check: "{credential}-full"'
+    assert problem.path == "$.versions[1].changes[0]"
+    assert (
+        "changes option-1-experience and option-1-letters in {credential}-full but not in"
+        " {apprentice}-removal, where AAPC-2023 gives them alike" in problem.message
+    )
+    assert 'check: ["{credential}-full", "{apprentice}-removal"]' in problem.fix
+
+    both = '["{credential}-full", "{apprentice}-removal"]'
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('check: "{credential}-full"', f"check: {both}"), encoding="utf-8")
+    assert left_behind() == []
