@@ -32,6 +32,7 @@ NAMES = 50  # names kept per group (the rest are counted: "and N more")
 LISTED_ERRORS = 1000  # error rows kept by number (all are in the report and counted)
 NEAR_MONTHS = 6  # "near": not met, but one thing short or eligible within this many months
 LOW_CONFIDENCE = frozenset({"L", "UNCONFIRMED"})  # rule confidence labels placed last, marked
+LOW_MARK = " (low confidence)"
 SIGNATURES = 4096  # outcomes' signatures remembered while counting (then forgotten)
 # what an empty section says, rather than being left out (a reader would look for it)
 NO_NEAR = "No student is one thing short of a check."
@@ -42,6 +43,12 @@ REPEATED = "Each row is answered on its own, so these students may be counted mo
 ABOUT_IDS = (
     "To check one student again, name the check to 'eligibility check --cert' by its id"
     " ('eligibility list' gives each check's id)."
+)
+# said above the checks whose students were judged under different rule versions
+VERSIONS_NOTE = (
+    "Students are judged under the rules in force on their own evaluation date, so these checks"
+    " were answered under more than one rule version (a check is marked low confidence when any"
+    " of its versions is):"
 )
 # what each date of the calendar holds on, said above it (a director reads "2026-12" as later
 # this month, though it may be today once a letter is re-issued)
@@ -114,12 +121,26 @@ class NearMiss:
 
 @dataclass(frozen=True)
 class CheckInfo:
-    """What the summary says of a check besides its counts: its body and rules' confidence."""
+    """What the summary says of a check besides its counts and rules: its body and kind."""
 
     body: str
-    confidence: str
-    rules: str  # in words: "AAPC rules version 2023.1 (its title)"
     kind: str = ""  # exam, designation, removal, recertification, status
+
+
+@dataclass(frozen=True)
+class RulesInfo:
+    """A rule version some student was judged under: its confidence, and it in words."""
+
+    confidence: str
+    words: str  # "AAPC rules version 2023.1 (its title)"
+
+    @property
+    def low(self) -> bool:
+        return self.confidence in LOW_CONFIDENCE
+
+    def said(self) -> str:
+        """In words, marked as the summary marks rules of low confidence."""
+        return self.words + (LOW_MARK if self.low else "")
 
 
 @dataclass
@@ -144,6 +165,11 @@ class Tally:
     examples: dict[str, str] = field(default_factory=dict)  # cause -> its first row's message
     alike: dict[str, int] = field(default_factory=dict)  # check -> class: answered alike
     checks: dict[str, CheckInfo] = field(default_factory=dict)
+    # every rule version students were judged under, per check (their own evaluation dates may
+    # fall on either side of a version's start, and versions differ in confidence), named by
+    # credential and id (one version may serve several credentials, each titled its own way)
+    used: set[tuple[str, str, str]] = field(default_factory=set)  # (label, credential, id)
+    versions: dict[tuple[str, str], RulesInfo] = field(default_factory=dict)  # (credential, id)
     titles: dict[str, str] = field(default_factory=dict)  # check label -> its title in words
     first_day: date | None = None  # evaluation dates, the first and the last
     last_day: date | None = None
@@ -193,6 +219,9 @@ class Tally:
         for key, text in other.examples.items():
             self.examples.setdefault(key, text)
         self.checks.update(other.checks)
+        self.used |= other.used
+        for key, info in other.versions.items():
+            self.versions.setdefault(key, info)
         for label, title in other.titles.items():
             self.titles.setdefault(label, title)
         self.policies.update(other.policies)
@@ -270,10 +299,11 @@ class Tally:
         book: RuleBook | None = None,
         chosen: Mapping[str, str] | None = None,
     ) -> None:
-        """What the summary says of the plan's checks (body, confidence, rules, and with the
-        rule ``book`` their titles) and the run's evaluation date and policies (``policies``:
-        each one's value in effect; with the ``book``, in words, saying which were ``chosen``
-        for the run and which were left open); once per plan and chunk."""
+        """What the summary says of the plan's checks (body, kind, the rule version each is
+        answered under, and with the rule ``book`` their titles) and the run's evaluation date
+        and policies (``policies``: each one's value in effect; with the ``book``, in words,
+        saying which were ``chosen`` for the run and which were left open); once per plan and
+        chunk, not per student."""
         if id(plan) in self._work.plans:
             return
         self._work.plans[id(plan)] = plan  # held: its id stays its own
@@ -285,16 +315,18 @@ class Tally:
             if not self.policy_words:
                 said = policies if chosen is None else chosen
                 self.policy_words = tuple(policy_lines(book.policies, said))
+        used, versions = self.used, self.versions
         for label, place in zip(plan.labels, plan.wanted, strict=True):
             version = plan.checks[place].version
-            if version is not None and label not in self.checks:
+            if version is None:
+                continue
+            key = (version.credential, version.id)
+            used.add((label, *key))  # ids only: the words once per version
+            if key not in versions:
+                versions[key] = RulesInfo(version.confidence, version_words(version))
+            if label not in self.checks:
                 check = plan.checks[place].check
-                self.checks[label] = CheckInfo(
-                    version.body,
-                    version.confidence,
-                    version_words(version),
-                    check.kind if check is not None else "",
-                )
+                self.checks[label] = CheckInfo(version.body, check.kind if check else "")
 
 
 @dataclass(frozen=True)
@@ -457,6 +489,13 @@ class Digest:
     causes: tuple[tuple[str, Names], ...]  # an example of the cause (its first row's) -> rows
     about: tuple[tuple[str, tuple[str, ...]], ...]  # provenance: (what, what it says)
     ids: tuple[tuple[str, str], ...]  # (title, id) of every check shown, for --cert
+    # checks answered under more than one rule version (students' dates on either side of a
+    # version's start), those of the same versions together: (their titles, each version)
+    versions: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
+
+    @property
+    def versions_note(self) -> str:
+        return VERSIONS_NOTE
 
     @property
     def caveat(self) -> str:
@@ -507,12 +546,13 @@ def digest(tally: Tally) -> Digest:
     what they lack, most students first; error rows by cause."""
     info = tally.checks
     order = {label: k for k, label in enumerate(tally.statuses)}
+    rules = _rules_of(tally)
 
     def titled(labels: Sequence[str]) -> tuple[str, ...]:
         return tuple(tally.titles.get(label, label) for label in labels)
 
-    def low(label: str) -> bool:
-        return label in info and info[label].confidence in LOW_CONFIDENCE
+    def low(label: str) -> bool:  # some student's rules of it are
+        return any(version.low for version in rules.get(label, ()))
 
     def body(label: str) -> str:
         return info[label].body if label in info else "other"
@@ -617,13 +657,48 @@ def digest(tally: Tally) -> Digest:
             for label in tally.statuses
             if tally.titles.get(label, label) != label
         ),
+        _several({k: v for k, v in rules.items() if k not in idle}, order, titled),
     )
+
+
+def _rules_of(tally: Tally) -> dict[str, tuple[RulesInfo, ...]]:
+    """Each check's rule versions that students were judged under, in the order of their
+    words (a body's by number)."""
+    found: dict[str, list[RulesInfo]] = defaultdict(list)
+    for label, credential, version_id in tally.used:
+        info = tally.versions.get((credential, version_id))
+        if info is not None:
+            found[label].append(info)
+    return {label: tuple(sorted(each, key=lambda v: v.words)) for label, each in found.items()}
+
+
+def _several(
+    rules: Mapping[str, tuple[RulesInfo, ...]],
+    order: Mapping[str, int],
+    titled: Any,
+) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    """The checks answered under more than one rule version, grouped by those versions, in
+    report order: what a cohort all on one date never has."""
+    groups: dict[tuple[RulesInfo, ...], list[str]] = {}
+    for label in sorted(rules, key=lambda label: order.get(label, len(order))):
+        if len(rules[label]) > 1:
+            groups.setdefault(rules[label], []).append(label)
+    return tuple(
+        (titled(labels), tuple(version.said() for version in versions))
+        for versions, labels in groups.items()
+    )
+
+
+def _used(tally: Tally) -> Iterator[RulesInfo]:
+    for key in {(credential, version_id) for _, credential, version_id in tally.used}:
+        if key in tally.versions:
+            yield tally.versions[key]
 
 
 def _about(tally: Tally) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Provenance: the tool, the rules, the evaluation date(s), the policies, the caveat; in
     words (a list where there are several)."""
-    rules = tuple(sorted({info.rules for info in tally.checks.values()}))
+    rules = tuple(sorted({info.said() for info in _used(tally)}))
     days = (
         "none (no student was checked)"
         if tally.first_day is None
@@ -667,13 +742,18 @@ def summary_markdown(tally: Tally) -> str:
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for line in view.lines:
-        mark = " (low confidence)" if line.low else ""
+        mark = LOW_MARK if line.low else ""
         lines.append(
             f"| {_md(line.name)}{mark} | {line.met} | {line.near} | {line.not_met} | {line.unknown} "
             f"| {line.ambiguous} | {line.not_applicable} | {line.no_rules} | {line.total} |"
         )
     if view.idle:
         lines += ["", f"Applying to no student: {_md(titles_in_words(view.idle))}."]
+    if view.versions:
+        lines += ["", VERSIONS_NOTE, ""]
+        for titles, versions in view.versions:
+            lines.append(f"- {_md(titles_in_words(titles))}:")
+            lines += [f"  - {_md(version)}" for version in versions]
     lines += ["", "## Near misses (one thing short on the closest pathway)"]
     for text, groups in view.near:
         lines += ["", f"### Lack only: {_md(text)}", ""]
@@ -724,7 +804,7 @@ def repeated_lines(tally: Tally) -> list[str]:
 
 
 def _group_line(group: Group) -> str:
-    mark = " (low confidence)" if group.low else ""
+    mark = LOW_MARK if group.low else ""
     count = group.names.count
     who = f"{count} student{'s' if count != 1 else ''}"
     note = f"; {group.note}" if group.note else ""

@@ -42,6 +42,10 @@ COLUMNS = (
 STATUSES = ("met", "not_met", "unknown", "ambiguous", "not_applicable", "no_rules")
 MAX_TITLE = 31  # Excel's limit on a sheet's name
 EXCEL_ROWS = 1_048_576  # Excel's limit on a sheet's rows: XlsxWriter drops any past it unsaid
+# Excel's limit on a cell's characters (UTF-16 units): XlsxWriter cuts a longer text unsaid,
+# while a CSV cell of the cohort may hold 131,072; a text cut here ends saying so
+EXCEL_CELL = 32_767
+CUT = "… (cut: a workbook cell holds at most 32,767 characters; the report has it whole)"
 WIDTHS = {
     "name": 24, "status": 16, "next_step": 60, "shortfall": 50, "closest": 40, "where": 24,
     "rule_version": 40,
@@ -98,9 +102,22 @@ CONTINUED = " (continued)"  # a further part's heading
 def _put(sheet: Any, row: int, values: Iterable[Any], style: Any = None) -> None:
     for column, value in enumerate(values):
         if isinstance(value, str):
-            sheet.write_string(row, column, _NOT_IN_XML.sub("", value), style)
+            value = _NOT_IN_XML.sub("", value)
+            if len(value) > EXCEL_CELL // 2:  # else within the limit, even all in two units
+                value = _fitted(value)
+            sheet.write_string(row, column, value, style)
         elif value is not None:
             sheet.write_number(row, column, value, style)
+
+
+def _fitted(text: str) -> str:
+    """``text`` whole if a cell holds it, else cut visibly (ending with :data:`CUT`), counted
+    in UTF-16 units as Excel counts (a character beyond the BMP, an emoji, takes two)."""
+    units = text.encode("utf-16-le")
+    if len(units) <= 2 * EXCEL_CELL:
+        return text
+    # a character split in two is left out whole
+    return units[: 2 * (EXCEL_CELL - len(CUT))].decode("utf-16-le", errors="ignore") + CUT
 
 
 class _Pages:

@@ -6,7 +6,7 @@ import pytest
 
 from eligibility.report.sheets import Student, as_written, inert, students
 from eligibility.report.words import check_titles
-from eligibility.report.workbook import MAX_TITLE, sheet_title, write_workbook
+from eligibility.report.workbook import CUT, EXCEL_CELL, MAX_TITLE, sheet_title, write_workbook
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
@@ -127,3 +127,27 @@ def test_a_sheet_past_excels_row_limit_goes_on_over_further_sheets(tmp_path, rul
     ]
     assert ("Students read", 15) in [row[:2] for row in summary]
     assert any(row[0] and row[0].startswith(title) and row[-1] == "CPC-exam" for row in summary)
+
+
+def test_a_text_too_long_for_a_cell_is_cut_visibly(tmp_path, rulebook) -> None:
+    """Excel holds 32,767 characters a cell and XlsxWriter cut a longer text without a word,
+    while a cohort's CSV cell may hold 131,072: such a cell now ends saying it was cut."""
+    openpyxl = pytest.importorskip("openpyxl")
+    long_name = "Ana " + "x" * 40_000
+    wide_name = "Bo " + "\U0001f600" * 20_000  # 20,003 characters, 40,003 UTF-16 units
+    fits = "C" * EXCEL_CELL
+    cohort = [
+        Student(str(n), f"line {n + 1}", f"S-{n}", name, (_answer("CPC-exam", "AAPC-2023 2023.2"),))
+        for n, name in enumerate((long_name, wide_name, fits), start=1)
+    ]
+    path = tmp_path / "r.xlsx"
+    write_workbook(path, cohort, ["CPC-exam"], ["About."], rulebook)
+    workbook = openpyxl.load_workbook(path)
+    _, head, *rows = workbook[workbook.sheetnames[1]].iter_rows(values_only=True)
+    names = [row[head.index("Name")] for row in rows]
+    for shown, given in zip(names[:2], (long_name, wide_name), strict=True):
+        assert shown.endswith(CUT)
+        assert len(shown.encode("utf-16-le")) <= 2 * EXCEL_CELL
+        kept = shown.removesuffix(CUT)
+        assert given.startswith(kept) and len(kept) > EXCEL_CELL // 3
+    assert names[2] == fits  # as long as a cell holds: whole

@@ -8,8 +8,10 @@ Expectations are worked out from the engine, student by student, never from toda
 
 from __future__ import annotations
 
+import html
 import json
 import re
+import shutil
 from collections import defaultdict
 from datetime import date
 from pathlib import Path
@@ -18,12 +20,12 @@ import pytest
 
 from benchmarks.generate import write
 from eligibility.api import resolve_as_of
-from eligibility.batch import run_batch
+from eligibility.batch import CHUNK, run_batch
 from eligibility.engine.plan import assess, make_plan
 from eligibility.engine.results import NOT_APPLICABLE, NOT_MET
 from eligibility.inputs.cohort import read_cohort, read_items
-from eligibility.report.summary import Tally
-from eligibility.report.words import check_titles
+from eligibility.report.summary import VERSIONS_NOTE, Tally
+from eligibility.report.words import check_titles, version_words
 from eligibility.rulebook.rules import load_rulebook
 from tests.conftest import RULES, split_titles
 
@@ -274,3 +276,74 @@ def test_a_rows_line_is_named_where_it_is_not_its_number() -> None:
     tally.error(3, "cohort.jsonl:3", "not JSON", "not JSON", "")
     names = [names.first[0] for names in tally.causes.values()]
     assert names == ["row 12, line 13 (Ann Lee)", "row 3"]
+
+
+def _two_versions_of_ccs(tmp_path: Path, dates: list[str]) -> tuple[Path, Path]:
+    """A copy of the rules whose CCS legacy version (before 2015-10) is of low confidence, and
+    a cohort of a student per date given."""
+    rules = tmp_path / "rules"
+    shutil.copytree(RULES, rules)
+    ccs = rules / "ahima" / "ccs.yaml"
+    text = ccs.read_text(encoding="utf-8")
+    legacy = text.index("  - id: CCS-LEG\n")
+    low = text[legacy:].replace("\n    confidence: M\n", "\n    confidence: L\n", 1)
+    ccs.write_text(text[:legacy] + low, encoding="utf-8")
+    cohort = tmp_path / "c.jsonl"
+    cohort.write_text(
+        "".join(
+            json.dumps({"profile_version": 2, "candidate_id": f"S-{k}", "as_of": day}) + "\n"
+            for k, day in enumerate(dates)
+        ),
+        encoding="utf-8",
+    )
+    return rules, cohort
+
+
+def _as_read(page: str, form: str) -> str:
+    """The summary's text as a reader sees it (an HTML page without its markup)."""
+    if form == ".md":
+        return page
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("form", [".md", ".html"])
+def test_the_summary_names_every_rule_version_students_were_judged_under(
+    tmp_path, form, jobs
+) -> None:
+    """Only the first student's rule version of a check was named, and its confidence used:
+    students evaluated after CCS's current rules began (2015-10) and before are judged under
+    different versions, and a later student's low-confidence rules went unmarked. The cohort
+    spans two chunks, as parts merged."""
+    if form == ".html":
+        pytest.importorskip("pygal")
+    rules, cohort = _two_versions_of_ccs(tmp_path, ["2020-06-01"] * CHUNK + ["2014-06-01"])
+    book = load_rulebook(str(rules))
+    target = tmp_path / f"s{form}"
+    run_batch(read_items(cohort), book, ["CCS-exam"], summary_out=target, jobs=jobs)
+    page = target.read_text(encoding="utf-8")
+    text = _as_read(page, form)
+    versions = [v for v in book.credential_of("CCS-exam").versions if v.check("CCS-exam")]
+    legacy = next(version_words(v) for v in versions if v.confidence == "L")
+    current = next(version_words(v) for v in versions if v.in_force(date(2020, 6, 1)))
+    title = check_titles(book, ["CCS-exam"])["CCS-exam"]
+    if form == ".md":
+        assert f"| {title} (low confidence) |" in page
+    else:
+        assert re.search(rf'<th scope="row">{re.escape(title)} <span class="low">', page)
+    # each version named, with its confidence: in what the answers rest on, and by check
+    about = text.split("About this summary", 1)[1]
+    assert f"{legacy} (low confidence)" in about
+    assert current in about and f"{current} (low confidence)" not in about
+    by_check = text.split(VERSIONS_NOTE, 1)[1].split("Near misses", 1)[0]
+    assert title in by_check and f"{legacy} (low confidence)" in by_check
+    assert current in by_check and f"{current} (low confidence)" not in by_check
+
+
+def test_a_cohort_on_one_date_names_one_rule_version_per_check(tmp_path, rulebook) -> None:
+    rules, cohort = _two_versions_of_ccs(tmp_path, ["2020-06-01", "2021-03-01"])
+    book = load_rulebook(str(rules))
+    text = _summary(tmp_path, cohort, book, selectors=["CCS-exam"])
+    assert VERSIONS_NOTE not in text and "(low confidence)" not in text
+    rules_said = text.split("- Rules: ", 1)[1].splitlines()[0]
+    assert rules_said.startswith("AHIMA rules version ")  # one version: one line
