@@ -598,3 +598,25 @@ def test_a_rule_text_holding_a_colon_gets_its_line_quoted_as_the_fix(tmp_path):
     with pytest.raises(InputError) as caught:
         load_rulebook(directory)
     assert caught.value.fix == 'put the whole text in quotes: text: "Option 1: 18 months"'
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("name: <name>\n", "$.name"),
+        ("work_history:\n  - {employer: <employer>, start_date: 2024-01-01}\n", "$.work_history[0].employer"),
+        ("credentials:\n  - {id: <ID such as CPC or COC>}\n", "$.credentials[0].id"),
+    ],
+)  # fmt: skip
+def test_a_text_placeholder_left_from_the_template_is_refused(tmp_path, text, field) -> None:
+    """A name, an employer or a credential left as the template's "<...>" was taken as given:
+    answers addressed to "<name>", a job "at <employer>", an unknown credential "<ID such as CPC
+    or COC>" counting toward nothing. It is refused as unfilled, as a placeholder in a field
+    that takes a date or a number is."""
+    path = tmp_path / "me.yaml"
+    path.write_text("candidate_id: T1\n" + text, encoding="utf-8")
+    with pytest.raises(InputError) as refused:
+        load_profile(str(path))
+    (problem,) = refused.value.each
+    assert problem.place.endswith(f"({field})"), problem
+    assert "still the template's placeholder" in problem.problem
