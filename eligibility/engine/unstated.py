@@ -498,6 +498,8 @@ def _tree_differs(first: NodeResult | None, second: NodeResult | None) -> bool:
         return True
     if not first.children and first.status != MET and first.found != second.found:
         return True  # what it shows found, and what it lacks
+    if first.fix_closed != second.fix_closed:
+        return True  # its step: a window one reading has closed may still be open
     if first.details != second.details:
         return True  # a lapse's dates, say: said for each reading
     return any(_tree_differs(child, _child(second, child)) for child in first.children)

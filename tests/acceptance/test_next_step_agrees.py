@@ -522,3 +522,23 @@ def test_students_alike_but_for_a_closed_fix_window_get_their_own_steps(tmp_path
     }
     assert steps["A"].startswith("join AAPC, or renew your membership"), steps
     assert steps["B"].startswith("rejoin AAPC as a new member"), steps
+
+
+def test_a_fix_window_a_month_only_date_leaves_open_gives_the_general_step(tmp_path) -> None:
+    """Paid through "2026-10", no AAPC credential, on 2026-11-15: AAPC cancels about 40 days
+    after, somewhere from 11-10 to 12-10. ``check`` said the general step; the batch's row
+    said as a fact that AAPC had cancelled it (the readings' windows were not compared)."""
+    cohort = tmp_path / "c.jsonl"
+    profile = {
+        "candidate_id": "S7",
+        "memberships": [{"organization": "AAPC", "paid_through": "2026-10"}],
+    }
+    cohort.write_text(json.dumps(profile) + "\n")
+    out = tmp_path / "o.csv"
+    result = CliRunner().invoke(
+        main,
+        ["batch", str(cohort), "--out", str(out), "--as-of", "2026-11-15", "--cert", "CPC-exam"],
+    )
+    assert result.exit_code == 0, result.output
+    (row,) = csv.DictReader(io.StringIO(out.read_text(encoding="utf-8")))
+    assert row["next_step"].startswith("join AAPC, or renew your membership"), row["next_step"]
