@@ -17,11 +17,13 @@ import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
-from eligibility.errors import InputError
+from eligibility.errors import InputError, closest
 from eligibility.inputs.profiles import read_text
+from eligibility.resources import FLAT_CSV_FILE
 from eligibility.rulebook import factcheck, rules
 from eligibility.rulebook.rulecheck import (
     ERROR,
@@ -119,6 +121,7 @@ def lint_rules(directory: str | None = None, catalogue: str | None = None) -> Li
         book = _attempt(problems, "load", lambda: rules._build(root, texts))  # loading refuses
         if book is not None:
             problems += _not_exportable(book, texts)
+            problems += _export_supply(root, book)
     if facts is None:  # what rules read through facts is not known: no warning on a guess
         problems = [problem for problem in problems if problem.code != "unused-policy"]
     # the loader's own check (``load``) repeats what a check of lint's own told, less well
@@ -223,6 +226,59 @@ def _not_exportable(book: rules.RuleBook, texts: Mapping[Path, str]) -> list[Pro
         line = text.count("\n", 0, at.start()) + 1 if at else None
         said = f"{version}, {which}, {where}: {message}"
         found.append(Problem(ERROR, "not-exportable", file, line, None, said, fix))
+    return found
+
+
+# a fact file's supply words that name a profile's fields (a school's student writes none)
+_PROFILE_WORDS = re.compile(r"\bprofile\b|[{\[]")
+
+
+def _export_supply(root: Path, book: rules.RuleBook) -> list[Problem]:
+    """``flat-csv.yaml``'s ``supply`` against the facts: a path that matches no fact with a
+    supply is never said (a typo leaves the fact file's words, in silence); a fact whose supply
+    names a profile's fields and that no path matches is said so to a school's students."""
+    from eligibility.inputs.cohort import flat_meaning  # what a row means: read here alone
+
+    found: list[Problem] = []
+    meaning = _attempt(found, "invalid-file", lambda: flat_meaning(root))
+    if meaning is None:
+        return found
+    path = root / FLAT_CSV_FILE
+    text = read_text(path) if path.exists() else ""
+    supplied = [fact for fact in book.facts.paths.values() if fact.supply]
+    patterns = [pattern for pattern, _ in meaning.supply]
+    for pattern in patterns:
+        if not any(fnmatchcase(fact.path, pattern) for fact in supplied):
+            key = re.search(rf"^\s*[\"']?{re.escape(pattern)}[\"']?\s*:", text, re.MULTILINE)
+            found.append(
+                Problem(
+                    WARNING,
+                    "unknown-supply",
+                    str(path),
+                    text.count("\n", 0, key.start()) + 1 if key else None,
+                    f"$.supply.{pattern}",
+                    f"supply names {pattern!r}, which matches no fact a fact file gives a supply"
+                    " for: its words are never said",
+                    "name a fact path with a supply (docs/facts.md)",
+                    closest(pattern, [fact.path for fact in supplied]),
+                )
+            )
+    for fact in supplied:
+        if _PROFILE_WORDS.search(fact.supply or "") and not any(
+            fnmatchcase(fact.path, pattern) for pattern in patterns
+        ):
+            found.append(
+                Problem(
+                    WARNING,
+                    "profile-words-to-students",
+                    str(path),
+                    None,
+                    "$.supply",
+                    f"a school's students are told to supply {fact.path} in the fact file's"
+                    f" words, which name a profile's fields: {fact.supply!r}",
+                    f"give {fact.path} words for them under supply in {FLAT_CSV_FILE}",
+                )
+            )
     return found
 
 

@@ -1384,3 +1384,17 @@ def test_a_change_to_the_full_credential_alone_leaves_the_apprentice_removal_beh
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace('check: "{credential}-full"', f"check: {both}"), encoding="utf-8")
     assert left_behind() == []
+
+
+def test_export_words_that_match_no_fact_and_facts_without_them_are_warned(tmp_path) -> None:
+    """flat-csv.yaml's supply says what a school's students are asked for: a path misspelt
+    there matched nothing, and the fact's profile words were said to them in silence."""
+    directory = copy_of_rules(tmp_path)
+    edit(directory, "flat-csv.yaml", '  "education.*": tell', '  "educaton.*": tell')
+    found = {p.code: p for p in lint_rules(str(directory)).problems if p.level == WARNING}
+    unknown = found["unknown-supply"]
+    assert unknown.file.endswith("flat-csv.yaml") and "'educaton.*'" in unknown.message
+    lines = (directory / "flat-csv.yaml").read_text(encoding="utf-8").splitlines()
+    assert lines[unknown.line - 1].startswith('  "educaton.*":')
+    unsaid = found["profile-words-to-students"]
+    assert "supply education." in unsaid.message and "supply in flat-csv.yaml" in unsaid.fix
