@@ -15,6 +15,7 @@ from typing import Any
 from eligibility.errors import InputError
 from eligibility.report.summary import (
     CALENDAR_NOTE,
+    LOW_MARK,
     NEAR_MONTHS,
     NO_CALENDAR,
     NO_NEAR,
@@ -167,5 +168,5 @@ def _value(count: int, pixels: float) -> Any:
 
 def _short(line: Line) -> str:
     """A line's label on the chart: the first check, and how many others answer alike."""
-    first = line.titles[0] + (" (low confidence)" if line.low else "")
+    first = line.titles[0] + (LOW_MARK if line.low else "")
     return first if len(line.titles) == 1 else f"{first} + {len(line.titles) - 1} alike"

@@ -12,7 +12,7 @@ from typing import Any
 from eligibility.errors import InputError
 from eligibility.report.provenance import NOT_OFFICIAL
 from eligibility.report.sheets import STATUS_WORDS, Student
-from eligibility.report.summary import LOW_CONFIDENCE, titles_in_words
+from eligibility.report.summary import LOW_CONFIDENCE, LOW_MARK, titles_in_words
 from eligibility.report.words import check_title, pathway_title, version_named
 from eligibility.rulebook.rules import RuleBook
 
@@ -188,7 +188,7 @@ class Letters:
         # a met answer of rules of low confidence is marked too: it is not settled either
         met = [
             self.title(a["check"])
-            + (" (low confidence)" if self._confidence(a["check"], a["rule_version"])[0] else "")
+            + (LOW_MARK if self._confidence(a["check"], a["rule_version"])[0] else "")
             for a in student.answers
             if a["status"] == "met"
         ]

@@ -1,8 +1,9 @@
 """The XLSX workbook (``batch --xlsx``): a summary sheet (what answered, the counts per check)
 and one sheet per check with rows (a row per student it applies to; past Excel's row limit,
 further sheets), in words (checks, sheet names, answers, pathways and rules as
-``report/words.py`` says them), read from the long CSV (``report/sheets.py``). Written with XlsxWriter (the optional extra ``report``), streamed
-(constant memory: memory stays flat) and with every text cell a string, never a formula.
+``report/words.py`` says them), read from the long CSV (``report/sheets.py``). Written with
+XlsxWriter (the optional extra ``report``), streamed (constant memory: memory stays flat) and
+with every text cell a string, never a formula.
 XlsxWriter rather than openpyxl, which the tests keep for reading workbooks back: it writes a
 cohort's workbook in about half the time, and most of a large batch with ``--xlsx`` was the
 workbook's."""
@@ -17,7 +18,7 @@ from typing import Any
 
 from eligibility.errors import InputError
 from eligibility.report.sheets import STATUS_WORDS, Student
-from eligibility.report.summary import LOW_CONFIDENCE
+from eligibility.report.summary import LOW_CONFIDENCE, LOW_MARK
 from eligibility.report.words import (
     assumed_words,
     check_short,
@@ -90,7 +91,6 @@ def sheet_title(check: str, taken: set[str], part: int = 1) -> str:
 
 # characters XML 1.0 cannot hold (an export's stray control characters): left out
 _NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-LOW_MARK = " (low confidence)"
 LOW_WHY = (
     "these rules rest on sources the project could not confirm; confirm the answers with the"
     " certifying body"
