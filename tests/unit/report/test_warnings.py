@@ -158,4 +158,4 @@ def test_a_warning_whose_fix_window_may_have_closed_says_the_general_step(tmp_pa
         "What to do: renew your AAPC membership before the results are released (rejoin as a new"
         " member if AAPC has cancelled it)." in warning
     )
-    assert "was not renewed before AAPC cancelled it" not in result.stdout
+    assert "was not renewed in the days AAPC allows" not in result.stdout
