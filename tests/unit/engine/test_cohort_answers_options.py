@@ -399,7 +399,9 @@ def _policy_students() -> list[Profile]:
     added = load_profile(
         ROOT / "rules" / "tests" / "profiles" / "z18-aapc-credential-mid-period.yaml"
     )
-    return [apprentice, scope, added]
+    # 30 months of volunteer coding: does AHIMA count it (CCS-LEG's 24 months, Z66)?
+    volunteer = load_profile(ROOT / "rules" / "tests" / "profiles" / "z66-volunteer-coding.yaml")
+    return [apprentice, scope, added, volunteer]
 
 
 # Old versions, pinned: AAPC-2019 names vague_duration_statement (c10's letter states only a
