@@ -1678,15 +1678,7 @@ def _ended_periods(
 
 def _var_names(value: Any) -> Iterator[str]:
     """Every fact name a JsonLogic expression reads."""
-    name = _read_name(value)
-    if name is not None:
-        yield name
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _var_names(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _var_names(item)
+    return (name for part in _parts(value) if (name := _read_name(part)) is not None)
 
 
 def _check_ids(
@@ -2016,16 +2008,19 @@ def _size(value: Any) -> int:
 
 
 def _numbers_in(value: Any) -> Iterator[float]:
-    if isinstance(value, bool):
-        return
-    if isinstance(value, int | float):
-        yield float(value)
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _numbers_in(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _numbers_in(item)
+    return (
+        float(part)
+        for part in _parts(value)
+        if isinstance(part, int | float) and not isinstance(part, bool)
+    )
+
+
+def _parts(value: Any) -> Iterator[Any]:
+    """``value`` and everything in it, outer first."""
+    yield value
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    for item in items:
+        yield from _parts(item)
 
 
 def _number(value: float) -> str:
