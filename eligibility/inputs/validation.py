@@ -262,13 +262,15 @@ def _explain(error: jsonschema.ValidationError, document: Any) -> list[Problem]:
         return [_unknown_field(path, key, value[key], schema) for key in _extra_keys(value, schema)]
     if _PLACEHOLDER.fullmatch(value) if isinstance(value, str) else False:
         # `eligibility template`'s "<true or false>", left in: not a wrong value, an unanswered one
+        sample = _sample(schema)
         return [
             Problem(
                 path,
                 f"{field} is still the template's placeholder {_shown(value)}",
                 "write its value in place of the placeholder, or delete the line (and the whole"
                 " record, if none of it applies)",
-                _example(_at(path, _sample(schema), document)),
+                # a text's sample is '...', which shows nothing the fix does not say
+                None if sample == "..." else _example(_at(path, sample, document)),
             )
         ]
     if keyword == "required":

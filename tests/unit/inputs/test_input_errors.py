@@ -620,3 +620,5 @@ def test_a_text_placeholder_left_from_the_template_is_refused(tmp_path, text, fi
     (problem,) = refused.value.each
     assert problem.place.endswith(f"({field})"), problem
     assert "still the template's placeholder" in problem.problem
+    # an id has a real example; a text's would be "name: '...'", which shows nothing more
+    assert problem.example == ("id: CPC" if field.endswith(".id") else None), problem.example
