@@ -32,27 +32,32 @@ CONDITIONS = f"{CONDITIONS_KEY}."
 
 # a fact named in a fix, filled in when the fix is shown: a dotted path in braces, with the
 # words to use when the profile does not give it after a bar (``{aapc.dues_pay_by|the day
-# shown}``); the placeholders filled here (``{credential}``) and ``{missing}`` have no dot
+# shown}``), or after a question mark words said only where the fact is true, not zero and not
+# empty (``{aapc.credentials?. Your credentials ...}``), and nothing where it is not; the
+# placeholders filled here (``{credential}``) and ``{missing}`` have no dot
 # in a check's not-met outcome: the standing its answer finds ("Your CPC is revoked")
 STANDING_PLACEHOLDER = "{standing}"
 # in a check's outcome.not_met_because: the reasons of outcome.because found not met
 BECAUSE_PLACEHOLDER = "{because}"
-FACT_PLACEHOLDER = re.compile(r"\{([A-Za-z_][\w-]*(?:\.[\w*-]+)+)(?:\|([^{}]*))?\}")
+FACT_PLACEHOLDER = re.compile(r"\{([A-Za-z_][\w-]*(?:\.[\w*-]+)+)(?:([|?])([^{}]*))?\}")
 
 
 def fact_placeholders(text: str) -> tuple[str, ...]:
     """The fact paths ``text`` names in braces, in order, each once."""
-    return tuple(dict.fromkeys(path for path, _ in FACT_PLACEHOLDER.findall(text)))
+    return tuple(dict.fromkeys(found[0] for found in FACT_PLACEHOLDER.findall(text)))
 
 
 def fill_facts(text: str, values: Mapping[str, Any]) -> str:
     """``text`` with each fact placeholder replaced by the fact's value in ``values``, or by its
-    words for a value not known ("not known" when it gives none)."""
+    words for a value not known ("not known" when it gives none); a ``?`` placeholder by its
+    words where the value is true in JsonLogic's sense, else by nothing."""
 
     def value(found: re.Match[str]) -> str:
         known = values.get(found[1])
+        if found[2] == "?":
+            return found[3] if known not in (None, False, 0, "", [], {}) else ""
         if known is None:
-            return found[2] if found[2] is not None else "(not known)"
+            return found[3] if found[3] is not None else "(not known)"
         return str(known)
 
     return FACT_PLACEHOLDER.sub(value, text)

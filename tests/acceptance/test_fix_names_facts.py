@@ -75,3 +75,53 @@ def test_placeholders_are_dotted_fact_paths_only() -> None:
     assert fact_placeholders(text) == ("aapc.last.submit_by", "x.specific.CIRCC")
     filled = fill_facts(text, {"aapc.last.submit_by": None, "x.specific.CIRCC": 8})
     assert filled == "do {missing} for the {credential} by the day or 8"
+
+
+def test_question_mark_words_are_said_only_where_the_fact_is_true() -> None:
+    text = "rejoin AAPC{aapc.credentials?. Reinstating keeps your credentials}"
+    assert fact_placeholders(text) == ("aapc.credentials",)
+    assert fill_facts(text, {"aapc.credentials": 2}) == (
+        "rejoin AAPC. Reinstating keeps your credentials"
+    )
+    for none in (0, None, "", []):
+        assert fill_facts(text, {"aapc.credentials": none}) == "rejoin AAPC"
+
+
+def test_a_batch_tells_only_its_certified_members_of_reinstatement(tmp_path: Path) -> None:
+    """Two students whose memberships AAPC cancelled alike, one holding a CPC: the remembered
+    answer of one must not give the other its words."""
+    lapsed = {
+        "organization": "AAPC",
+        "start_date": "2024-07-01",
+        "paid_through": "2025-06-30",
+        "status": "lapsed",
+    }
+    plain = {"candidate_id": "S1", "memberships": [lapsed]}
+    certified = {
+        "candidate_id": "S2",
+        "memberships": [lapsed],
+        "credentials": [{"id": "CPC", "awarded_date": "2020-03-01", "status": "active"}],
+    }
+    cohort = tmp_path / "cohort.jsonl"
+    cohort.write_text(
+        "".join(json.dumps(s) + "\n" for s in (plain, certified, plain | {"candidate_id": "S3"})),
+        encoding="utf-8",
+    )
+    out = tmp_path / "report.csv"
+    args = [
+        "batch",
+        str(cohort),
+        "--cert",
+        "CPC-P-exam",
+        "--as-of",
+        "2026-12-07",
+        "--out",
+        str(out),
+    ]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output  # every row checked
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    steps = {row["candidate_id"]: row["next_step"] for row in rows}
+    assert all("rejoin AAPC as a new member" in step for step in steps.values())
+    assert "credentials were revoked with it" in steps["S2"]
+    assert "revoked" not in steps["S1"] and "revoked" not in steps["S3"]
