@@ -64,7 +64,7 @@ class NodeResult:
     lacking: tuple[str, ...] = ()  # the parts of an "all of these" leaf that fail, in words
     # the least and most found under the readings of what the profile leaves unknown (a date
     # known to the month: a range of months), when they differ; ``found`` is one of them
-    found_range: tuple[float, float] | None = None
+    found_range: tuple[Any, Any] | None = None  # numbers, or days as YYYY-MM-DD
     # the values of the facts the condition's fix names (``Node.fix_reads``), when not met
     fix_facts: tuple[tuple[str, Any], ...] = ()
     fix_closed: bool = False  # its ``fix_when`` is false on the facts: no fix is offered

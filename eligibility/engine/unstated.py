@@ -222,6 +222,7 @@ class _Lines:
 
 # a remark a reading adds at the end of a line: " (an extension was bought: ...)"
 _REMARK = re.compile(r" \((.+)\)")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")  # a fact's date: found days compare as text
 # the days a value left out is tried at that no one has: a line naming one is not said
 _SENTINELS = re.compile(rf"(?<![\d-])({EARLIEST.isoformat()}|{LATEST.isoformat()})(?![\d-])")
 
@@ -867,14 +868,15 @@ def _surely_found(node: NodeResult, readings: Sequence[NodeResult]) -> NodeResul
     return node
 
 
-def _found_range(results: Sequence[NodeResult | None]) -> tuple[float, float] | None:
-    """The least and most a leaf found across the readings, when numbers that differ: what a
-    person may have (23 months 24 days to 24 months 22 days), rather than one end of it."""
-    numbers = [
-        r.found
-        for r in results
-        if r is not None and isinstance(r.found, int | float) and not isinstance(r.found, bool)
-    ]
+def _found_range(results: Sequence[NodeResult | None]) -> tuple[Any, Any] | None:
+    """The least and most a leaf found across the readings, when numbers or days that differ:
+    what a person may have (23 months 24 days to 24 months 22 days), or the days a date may be
+    (a membership paid through "2026" is cancelled between 2026-02-10 and 2027-02-09), rather
+    than one end of it."""
+    found = [r.found for r in results if r is not None]
+    numbers = [v for v in found if isinstance(v, int | float) and not isinstance(v, bool)]
+    if not numbers:
+        numbers = [v for v in found if isinstance(v, str) and _DAY.fullmatch(v)]
     if not numbers or min(numbers) == max(numbers):
         return None
     return (min(numbers), max(numbers))

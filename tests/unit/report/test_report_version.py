@@ -25,6 +25,7 @@ FINGERPRINTS = {
     7: "10fda04e4cc54ed0",  # issue 14: applies_unknown (whether a check applies is not known)
     8: "774083f9e507d17c",  # issue 15: tool.notice (not an official determination)
     9: "a673997dd86f6684",  # issue 14: other_readings say why (closest, lacking, depends_on)
+    10: "363452365c9da55f",  # issue 14: found_range of days (a date known to the year)
 }
 
 
