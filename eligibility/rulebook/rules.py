@@ -350,6 +350,11 @@ class RuleBook:
     registry: Registry
     facts: FactBook
     directory: str = field(default="")
+    # how to ask for the day of a date given only as a month or a year, for people who do not
+    # write the profile (a school's students, flat-csv.yaml's exact_dates): the request, with
+    # {date} in it, and (profile date field, its words); none: a profile's field is named
+    date_ask: str = ""
+    date_words: tuple[tuple[str, str], ...] = ()
 
     def with_supply(self, words: Sequence[tuple[str, str]]) -> RuleBook:
         """This book with ``words`` ((fact path pattern, words), the first that matches) said
@@ -388,6 +393,14 @@ class RuleBook:
                 for credential in self.credentials
             ),
         )
+
+    def with_dates(self, ask: str, words: Sequence[tuple[str, str]]) -> RuleBook:
+        """This book asking for the day of a date given only as a month or a year in ``ask``
+        ({date} filled in with the date's words, by profile field: ``words``), not by a
+        profile's field: for people who do not write the profile (engine/unstated.py)."""
+        if not ask or not words:
+            return self
+        return replace(self, date_ask=ask, date_words=tuple(words))
 
     def default_policies(self) -> dict[str, str]:
         return {policy.id: policy.default for policy in self.policies.values()}
