@@ -403,7 +403,7 @@ class CohortChecker:
     ) -> None:
         # a school's export read: its students are asked for what it leaves unsaid, and for the
         # day of a date it gives as a month, in words of their own (flat-csv.yaml), not by the
-        # fields of a profile they do not write
+        # fields of a profile they do not write; a correction is made to their row, not a profile
         self.book = _for_export(book) if export else book
         self.export = export
         self.selectors = list(selectors)
@@ -693,7 +693,11 @@ def _for_export(book: RuleBook) -> RuleBook:
     """``book`` saying what its students are asked in the words of the rules directory's
     ``flat-csv.yaml`` (docs/batch.md): once per checker, so no student pays for it."""
     meaning = flat_meaning(book.directory)
-    return book.with_supply(meaning.supply).with_dates(meaning.date_ask, meaning.field_dates)
+    return (
+        book.with_supply(meaning.supply)
+        .with_corrections(meaning.corrects)
+        .with_dates(meaning.date_ask, meaning.field_dates)
+    )
 
 
 def _step_words(lacking: tuple[NodeResult, ...]) -> tuple[Any, ...]:

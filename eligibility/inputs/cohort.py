@@ -2063,6 +2063,8 @@ class FlatMeaning:
     # ({date} in it) and (date column, its date in words), said instead of a profile's field
     date_ask: str = ""
     date_words: tuple[tuple[str, str], ...] = ()
+    # (certifying body pattern, words): said instead of a rule's step that corrects a profile
+    corrects: tuple[tuple[str, str], ...] = ()
 
     @property
     def field_dates(self) -> tuple[tuple[str, str], ...]:
@@ -2099,6 +2101,7 @@ def _flat_meaning(where: str, text: str) -> FlatMeaning:
         tuple((data.get("supply") or {}).items()),
         data.get("exact_dates", {}).get("ask", ""),
         tuple(data.get("exact_dates", {}).get("dates", {}).items()),
+        tuple((data.get("corrects") or {}).items()),
     )
 
 

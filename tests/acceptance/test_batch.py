@@ -906,17 +906,68 @@ def test_a_school_export_asks_for_a_day_it_gives_only_to_the_month_or_year_in_wo
         assert not _profile_words(text), text
 
 
+def test_a_school_export_is_told_to_correct_its_row_not_a_profile(tmp_path) -> None:
+    """A credential revoked as the export's row has it was answered "if AAPC's records show the
+    CPC active, correct the profile: ...": a program corrects the student's row in its export;
+    the same student given as a profile is still told to correct the profile."""
+    flat = tmp_path / "c.csv"
+    flat.write_text(
+        "candidate_id,name,as_of,credentials,aapc_paid_through,aapc_renewal_month\n"
+        "R1,Rev Oked,2026-11-22,CPC,2025-06-30,6\n",
+        encoding="utf-8",
+    )
+    profile = tmp_path / "c.jsonl"
+    profile.write_text(
+        json.dumps(
+            {
+                "candidate_id": "R1",
+                "name": "Rev Oked",
+                "as_of": "2026-11-22",
+                "credentials": [{"id": "CPC"}],
+                "memberships": [
+                    {"organization": "AAPC", "paid_through": "2025-06-30", "renewal_month": 6}
+                ],
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    said: dict[tuple[str, str], list[str]] = {}
+    for source in (flat, profile):
+        for form in ("jsonl", "jsonl-full"):
+            out = tmp_path / f"{source.suffix[1:]}-{form}.jsonl"
+            args = ["batch", str(source), "--out", str(out), "--cert", "CPC-renewal"]
+            result = CliRunner().invoke(main, [*args, "--report-format", form])
+            assert result.exit_code == 0, result.output
+            lines = out.read_text(encoding="utf-8").splitlines()
+            said[source.suffix, form] = [
+                text for line in lines for text in _said_to_students(json.loads(line))
+            ]
+    for form in ("jsonl", "jsonl-full"):
+        assert any("correct the profile" in text for text in said[".jsonl", form])
+        assert (
+            "if AAPC's records show the CPC active, correct the student's row in the export to"
+            " match them (its AAPC paid-through date) and check the student again"
+        ) in said[".csv", form]
+        for text in said[".csv", form]:
+            assert not _profile_words(text), text
+
+
 def test_every_step_a_school_export_can_ask_of_its_students_is_in_words() -> None:
-    """Whatever the bundled rules ask a student to supply, a student of a school's export is
-    asked in words: no profile field, no YAML; and so is every date of the export's row given
-    only to the month or to the year."""
+    """Whatever the bundled rules ask a student to supply or to correct, a student of a school's
+    export is asked in words: no profile field, no YAML; and so is every date of the export's
+    row given only to the month or to the year."""
     from eligibility.engine.unstated import readings
     from eligibility.inputs.cohort import flat_meaning, profile_from_flat
     from eligibility.rulebook.rules import load_rulebook
 
     book = load_rulebook(None)
     meaning = flat_meaning(None)
-    restated = book.with_supply(meaning.supply).with_dates(meaning.date_ask, meaning.field_dates)
+    restated = (
+        book.with_supply(meaning.supply)
+        .with_corrections(meaning.corrects)
+        .with_dates(meaning.date_ask, meaning.field_dates)
+    )
     checks = [
         check
         for credential in restated.credentials
@@ -931,7 +982,14 @@ def test_every_step_a_school_export_can_ask_of_its_students_is_in_words() -> Non
         for node in part.walk()
         for _, text in node.supply
     }
-    assert said
+    corrections = {
+        step.text
+        for check in checks
+        for _, steps in check.standing_fix
+        for step in steps
+        if step.corrects
+    }
+    assert said and corrections
     # every date column given only to the month, and only to the year
     for day in ("2024-11", "2024"):
         row = dict.fromkeys(
@@ -946,5 +1004,5 @@ def test_every_step_a_school_export_can_ask_of_its_students_is_in_words() -> Non
         found = readings(data, date(2026, 11, 22), restated.date_ask, restated.date_words)
         assert found is not None and len(found.unknowns) == 8
         said |= {text for u in found.unknowns for text in (u.named, u.how, u.about)}
-    for text in said:
+    for text in said | corrections:
         assert not _profile_words(text), text
