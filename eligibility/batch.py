@@ -401,9 +401,10 @@ class CohortChecker:
         jsonl_full: bool = False,
         export: bool = False,
     ) -> None:
-        # a school's export read: its students are asked for what it leaves unsaid in words of
-        # their own (flat-csv.yaml's supply), not the fields of a profile they do not write
-        self.book = book.with_supply(flat_meaning(book.directory).supply) if export else book
+        # a school's export read: its students are asked for what it leaves unsaid, and for the
+        # day of a date it gives as a month, in words of their own (flat-csv.yaml), not by the
+        # fields of a profile they do not write; a correction is made to their row, not a profile
+        self.book = _for_export(book) if export else book
         self.export = export
         self.selectors = list(selectors)
         self.as_of = as_of
@@ -686,6 +687,17 @@ class CohortChecker:
             )
             self._words.put(key, words)
         return words
+
+
+def _for_export(book: RuleBook) -> RuleBook:
+    """``book`` saying what its students are asked in the words of the rules directory's
+    ``flat-csv.yaml`` (docs/batch.md): once per checker, so no student pays for it."""
+    meaning = flat_meaning(book.directory)
+    return (
+        book.with_supply(meaning.supply)
+        .with_corrections(meaning.corrects)
+        .with_dates(meaning.date_ask, meaning.field_dates)
+    )
 
 
 def _step_words(lacking: tuple[NodeResult, ...]) -> tuple[Any, ...]:

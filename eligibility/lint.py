@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eligibility.errors import InputError, closest
 from eligibility.inputs.profiles import read_text
@@ -39,6 +39,9 @@ from eligibility.rulebook.rulecheck import (
     left_behind,
     unkept,
 )
+
+if TYPE_CHECKING:  # read inside the function that needs it, as the export's own file
+    from eligibility.inputs.cohort import FlatMeaning
 
 _ALLOW = re.compile(r"#\s*lint:\s*allow\s+([\w-]+(?:\s*,\s*[\w-]+)*)")
 _ID = r"[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*"
@@ -277,6 +280,56 @@ def _export_supply(root: Path, book: rules.RuleBook) -> list[Problem]:
                     f"a school's students are told to supply {fact.path} in the fact file's"
                     f" words, which name a profile's fields: {fact.supply!r}",
                     f"give {fact.path} words for them under supply in {FLAT_CSV_FILE}",
+                )
+            )
+    return found + _export_asking(path, meaning, book)
+
+
+def _export_asking(path: Path, meaning: FlatMeaning, book: rules.RuleBook) -> list[Problem]:
+    """``flat-csv.yaml``'s other words for a school's students: a date column given only as a
+    month or a year without words under ``exact_dates`` asks them for a profile's field, and a
+    certifying body whose rules correct the profile (``corrects``) without words under
+    ``corrects`` tells them to correct a profile they do not write."""
+    from eligibility.inputs.cohort import DATE_FIELDS
+
+    found: list[Problem] = []
+    worded = dict(meaning.date_words) if meaning.date_ask else {}
+    for column, fields in DATE_FIELDS.items():
+        if column not in worded:
+            found.append(
+                Problem(
+                    WARNING,
+                    "profile-words-to-students",
+                    str(path),
+                    None,
+                    "$.exact_dates",
+                    f"a school's students whose {column} is given only as a month or a year are"
+                    f" asked for the day by a profile's field ({', '.join(fields)})",
+                    f"give {column} words for them under exact_dates.dates in {FLAT_CSV_FILE},"
+                    " with exact_dates.ask",
+                ),
+            )
+    patterns = [pattern for pattern, _ in meaning.corrects]
+    bodies = {
+        version.body
+        for credential in book.credentials
+        for version in credential.versions
+        for check in version.checks
+        for _, steps in check.standing_fix
+        if any(step.corrects for step in steps)
+    }
+    for body in sorted(bodies):
+        if not any(fnmatchcase(body, pattern) for pattern in patterns):
+            found.append(
+                Problem(
+                    WARNING,
+                    "profile-words-to-students",
+                    str(path),
+                    None,
+                    "$.corrects",
+                    f"a school's students are told to correct the profile where {body}'s records"
+                    " may show otherwise, in the rules' words: they write no profile",
+                    f"give {body} words for them under corrects in {FLAT_CSV_FILE}",
                 )
             )
     return found

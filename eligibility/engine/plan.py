@@ -990,6 +990,7 @@ def assess(
         answer,
         lambda data, explained: assess(plan, book, data, explicit, memo, explained, False),
         plan.as_of,
+        (book.date_ask, book.date_words),
     )
 
 
@@ -1018,6 +1019,7 @@ def explain_profile(
         answered,
         lambda data: explain_profile(plan, book, data, explicit, dates, False),
         plan.as_of,
+        asked=(book.date_ask, book.date_words),
     )
 
 

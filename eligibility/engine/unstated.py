@@ -263,9 +263,17 @@ READINGS = (
 )
 
 
-def readings(data: Mapping[str, Any], as_of: date | None = None) -> Readings | None:
+def readings(
+    data: Mapping[str, Any],
+    as_of: date | None = None,
+    ask: str = "",
+    words: Sequence[tuple[str, str]] = (),
+) -> Readings | None:
     """What ``data`` leaves unknown on ``as_of`` (default: the profile's own date); None when
-    nothing (the usual case, found without copying)."""
+    nothing (the usual case, found without copying). ``ask`` and ``words``: for people who do
+    not write the profile (a school's students), a date known only to the month or year is
+    asked for in ``ask`` ({date} filled in) by its words ((profile date field, words):
+    ``RuleBook.date_words``), not by the profile's field."""
     omitted = not_stated(data, as_of)
     dates = imprecise_dates(data)
     if not omitted and not dates:
@@ -303,15 +311,29 @@ def readings(data: Mapping[str, Any], as_of: date | None = None) -> Readings | N
         # after it may both fail where it passes (a letter dated in this month vouches for the
         # most on this day; a day later it is not yet written)
         day = (as_of or _own_day(data)).isoformat()
+        said = dict(words) if ask else {}
         for date in dates:
             within = ((date.path, day),) if date.first < day < date.last else ()
-            unknowns.append(
-                Unknown(
-                    f"{date.record}: {date.words} {date.text} (any day from {date.first} to {date.last})",
+            days = f"(any day from {date.first} to {date.last})"
+            # its field as the words name it: ("work_history", 0, "start_date") is
+            # work_history.start_date
+            own = said.get(".".join([s for s in date.path if isinstance(s, str)])) if said else None
+            named, how, about = (
+                (f"{own}, given as {date.text} {days}", ask.replace("{date}", own), own)
+                if own
+                else (
+                    f"{date.record}: {date.words} {date.text} {days}",
                     f"give the exact {date.words} of {date.record} ({_written(date)}YYYY-MM-DD),"
                     " if a document shows it",
-                    ((date.path, date.first), (date.path, date.last), *within),
                     f"{date.words} of {date.record}",
+                )
+            )
+            unknowns.append(
+                Unknown(
+                    named,
+                    how,
+                    ((date.path, date.first), (date.path, date.last), *within),
+                    about,
                     parse(date.text).isoformat(),
                     date.text,
                 )
@@ -340,12 +362,14 @@ def with_unstated(
     explain: Explain,
     as_of: date | None = None,
     places: Collection[int] | None = None,
+    asked: tuple[str, Sequence[tuple[str, str]]] = ("", ()),
 ) -> tuple[Any, ...]:
     """``results`` (answered on ``data`` as it is, on ``as_of``) with each answer that depends on
     what ``data`` leaves unknown made unknown. ``explain`` answers the same checks for other data.
     ``places``: the results to merge (default: all); ``explain`` need answer only those, and the
-    others are returned as they are."""
-    found = readings(data, as_of)
+    others are returned as they are. ``asked``: how a date known only to the month or year is
+    asked for, as :func:`readings` takes it (ask, words)."""
+    found = readings(data, as_of, *asked)
     if found is None:
         return results
     merging = range(len(results)) if places is None else sorted(places)
@@ -413,14 +437,19 @@ def _deciding_at_longest(
 
 
 def unstated_assessment(
-    data: Mapping[str, Any], answer: Any, assess: Callable[..., Any], as_of: date | None = None
+    data: Mapping[str, Any],
+    answer: Any,
+    assess: Callable[..., Any],
+    as_of: date | None = None,
+    asked: tuple[str, Sequence[tuple[str, str]]] = ("", ()),
 ) -> Any:
     """A cohort's answer (``engine.plan.Assessment``) for ``data`` with the same rule as
     :func:`with_unstated`: a check or condition whose answer differs under another reading of
     what ``data`` leaves unknown is unknown. ``assess(data, explained)`` answers other data alike
     (with the result trees when ``explained``: every check's if True, else those at the places
-    in the set). Only the checks whose answers a reading changes need their trees."""
-    found = readings(data, as_of)
+    in the set). Only the checks whose answers a reading changes need their trees. ``asked``:
+    as for :func:`with_unstated`."""
+    found = readings(data, as_of, *asked)
     if found is None:
         return answer
     others = [assess(with_settings(data, variant), False) for _, variant in found.variants]
@@ -450,6 +479,7 @@ def unstated_assessment(
             lambda changed: assess(changed, wanted).results,
             as_of,
             wanted,
+            asked,
         )
         results = tuple(merged[i] if i in explained else None for i in range(len(results)))
         for i in differing:
@@ -774,7 +804,9 @@ def _wanting(
     return replace(
         _unknown_leaf(leaf),
         node=replace(leaf.node, supply=(*leaf.node.supply, *((u.named, u.how) for u in deciding))),
-        missing=(*missing, *(u.named for u in deciding)),
+        # each once: a school's export names the two dates one cell fills alike (a job's start
+        # and its letter's), and they are given together
+        missing=tuple(dict.fromkeys((*missing, *(u.named for u in deciding)))),
     )
 
 

@@ -587,6 +587,16 @@ DATE_COLUMNS = (
     "as_of", "coding_start", "coding_end", "letter_date", "course_completed_on",
     "practicode_completed_on", "aapc_paid_through",
 )  # fmt: skip
+# the profile's date fields each date column fills (profile_from_flat): where a cell gives only
+# a month or a year, the student is asked for the day in the words flat-csv.yaml gives its column
+DATE_FIELDS = {
+    "coding_start": ("work_history.start_date", "verification_letters.stated_start"),
+    "coding_end": ("work_history.end_date", "verification_letters.stated_end"),
+    "letter_date": ("verification_letters.letter_date",),
+    "course_completed_on": ("training.completion_date",),
+    "practicode_completed_on": ("practicode.completion_date",),
+    "aapc_paid_through": ("memberships.paid_through",),
+}
 LIST_COLUMNS = ("code_sets", "course_topics", "credentials")
 DELIMITERS = {";": ";", ",": ",", "|": "|", "\t": "\t", "tab": "\t"}  # as written -> the character
 MAPPING_KEYS = (
@@ -2049,6 +2059,24 @@ class FlatMeaning:
     # (fact path pattern, words): what a student of the export is asked for where the row
     # leaves a fact unsaid, said instead of the fact file's words for a profile
     supply: tuple[tuple[str, str], ...] = ()
+    # how a student is asked for the day of a date cell given as a month or a year: the request
+    # ({date} in it) and (date column, its date in words), said instead of a profile's field
+    date_ask: str = ""
+    date_words: tuple[tuple[str, str], ...] = ()
+    # (certifying body pattern, words): said instead of a rule's step that corrects a profile
+    corrects: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def field_dates(self) -> tuple[tuple[str, str], ...]:
+        """(profile date field, as ``work_history.start_date``; words) for each date field a
+        column given in words fills: the engine finds an imprecise date by its field."""
+        words = dict(self.date_words)
+        return tuple(
+            (place, words[column])
+            for column, places in DATE_FIELDS.items()
+            if column in words
+            for place in places
+        )
 
 
 def flat_meaning(rules_dir: str | Path | None) -> FlatMeaning:
@@ -2071,6 +2099,9 @@ def _flat_meaning(where: str, text: str) -> FlatMeaning:
         data["membership"],
         data["apprentice_suffix"],
         tuple((data.get("supply") or {}).items()),
+        data.get("exact_dates", {}).get("ask", ""),
+        tuple(data.get("exact_dates", {}).get("dates", {}).items()),
+        tuple((data.get("corrects") or {}).items()),
     )
 
 

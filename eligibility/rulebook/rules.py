@@ -350,6 +350,11 @@ class RuleBook:
     registry: Registry
     facts: FactBook
     directory: str = field(default="")
+    # how to ask for the day of a date given only as a month or a year, for people who do not
+    # write the profile (a school's students, flat-csv.yaml's exact_dates): the request, with
+    # {date} in it, and (profile date field, its words); none: a profile's field is named
+    date_ask: str = ""
+    date_words: tuple[tuple[str, str], ...] = ()
 
     def with_supply(self, words: Sequence[tuple[str, str]]) -> RuleBook:
         """This book with ``words`` ((fact path pattern, words), the first that matches) said
@@ -370,21 +375,61 @@ class RuleBook:
                 children=tuple(node(child) for child in n.children),
             )
 
-        def check(c: Check) -> Check:
-            return replace(
+        return self._with_checks(
+            lambda _, c: replace(
                 c, requires=node(c.requires), recommends=c.recommends and node(c.recommends)
             )
+        )
+
+    def with_corrections(self, words: Sequence[tuple[str, str]]) -> RuleBook:
+        """This book with ``words`` ((certifying body pattern, words), the first that matches;
+        ``{credential}`` and ``{body}`` filled in) said instead of each way forward that corrects
+        the profile (``corrects``): the profile is not theirs to correct for people who do not
+        write it, as a school's students, whose row the program corrects in its export."""
+        if not words:
+            return self
+
+        def step(version: Version, s: StandingStep) -> StandingStep:
+            if not s.corrects:
+                return s
+            said = next((w for pattern, w in words if fnmatchcase(version.body, pattern)), None)
+            if said is None:
+                return s
+            filled = said.replace("{credential}", version.credential)
+            return replace(s, text=filled.replace("{body}", version.body))
+
+        def check(version: Version, c: Check) -> Check:
+            if not any(s.corrects for _, steps in c.standing_fix for s in steps):
+                return c  # most checks: kept as they are
+            fix = tuple(
+                (standing, tuple(step(version, s) for s in steps))
+                for standing, steps in c.standing_fix
+            )
+            return replace(c, standing_fix=fix)
+
+        return self._with_checks(check)
+
+    def with_dates(self, ask: str, words: Sequence[tuple[str, str]]) -> RuleBook:
+        """This book asking for the day of a date given only as a month or a year in ``ask``
+        ({date} filled in with the date's words, by profile field: ``words``), not by a
+        profile's field: for people who do not write the profile (engine/unstated.py)."""
+        if not ask or not words:
+            return self
+        return replace(self, date_ask=ask, date_words=tuple(words))
+
+    def _with_checks(self, change: Callable[[Version, Check], Check]) -> RuleBook:
+        """This book with each check of each version replaced by ``change(version, check)``; a
+        version none of whose checks changes is kept as it is."""
+
+        def version(v: Version) -> Version:
+            checks = tuple(change(v, c) for c in v.checks)
+            same = all(new is old for new, old in zip(checks, v.checks, strict=True))
+            return v if same else replace(v, checks=checks)
 
         return replace(
             self,
             credentials=tuple(
-                replace(
-                    credential,
-                    versions=tuple(
-                        replace(v, checks=tuple(check(c) for c in v.checks))
-                        for v in credential.versions
-                    ),
-                )
+                replace(credential, versions=tuple(version(v) for v in credential.versions))
                 for credential in self.credentials
             ),
         )

@@ -806,24 +806,203 @@ def test_a_school_export_asks_its_students_in_words_not_profile_fields(tmp_path,
     assert steps[".jsonl"] == {"add education to the profile"}
 
 
+def _profile_words(text: str) -> list[str]:
+    """What in ``text`` belongs to a profile file, which a school's student does not write: a
+    field's name (``stated_start``), a record as a profile names it ("letter-1", "letter 1",
+    "start date of job"), the file's date syntax, a YAML fragment, the profile itself."""
+    from eligibility.report.answerwords import field_titles
+
+    names = [w for w in re.findall(r"\b[a-z]+(?:_[a-z]+)+\b", text) if w in field_titles()]
+    return names + re.findall(
+        r"YYYY|\bprofile\b|[{\[]|\bletter[- ]\d|\bjob-\d|\bof job\b|\(job\)", text
+    )
+
+
+# a school's export giving each of its date columns only to the month, then only to the year
+_DATED = (
+    "candidate_id,name,as_of,coding_start,coding_end,letter_on_file,letter_date,course_hours,"
+    "course_completed_on,practicode_completed_on,credentials,aapc_paid_through,"
+    "aapc_renewal_month\n"
+    "M1,Start Month,2026-11-22,2024-11,,yes,2026-11-20,,,,CPC-A,2027-09-30,9\n"
+    "Y1,Start Year,2026-11-22,2024,,yes,2026-11-20,,,,CPC-A,2027-09-30,9\n"
+    "M2,End Month,2026-11-22,2022-01-01,2024-11,yes,2026-11-20,,,,CPC-A,2027-09-30,9\n"
+    "Y2,End Year,2026-11-22,2022-01-01,2024,yes,2026-11-20,,,,CPC-A,2027-09-30,9\n"
+    "M3,Letter Month,2026-11-22,2024-11-10,,yes,2026-11,,,,CPC-A,2027-09-30,9\n"
+    "Y3,Letter Year,2026-11-22,2024-11-10,,yes,2026,,,,CPC-A,2027-09-30,9\n"
+    "M4,Course Month,2026-11-22,2025-11-10,,yes,2026-11-20,80,2024-11,,CPC-A,2027-09-30,9\n"
+    "Y4,Course Year,2026-11-22,,,,,80,2024,,,2027-09-30,9\n"
+    "M5,Practicode Month,2026-11-22,2025-11-10,,yes,2026-11-20,,,2026-11,CPC-A,2027-09-30,9\n"
+    "Y5,Practicode Year,2026-11-22,2025-11-10,,yes,2026-11-20,,,2026,CPC-A,2027-09-30,9\n"
+    "M6,Paid Month,2026-11-22,,,,,,,,CPC,2026-08,8\n"
+    "Y6,Paid Year,2026-11-22,,,,,,,,CPC,2026,8\n"
+)
+
+
+def _said_to_students(entry: object) -> list[str]:
+    """The texts of a JSON Lines entry that tell a student what to do or give: steps, fixes, what
+    is missing and how to give it."""
+    found: list[str] = []
+    if isinstance(entry, dict):
+        for key, value in entry.items():
+            if key in ("steps", "fix", "supply", "how", "unknown") and isinstance(value, str):
+                found.append(value)
+            elif key == "fact" and isinstance(value, str) and " " in value:
+                found.append(value)  # what the row leaves unknown, in words (else a fact's id)
+            elif key == "steps" and isinstance(value, list):
+                found += [step for step in value if isinstance(step, str)]
+            else:
+                found += _said_to_students(value)
+    elif isinstance(entry, list):
+        for item in entry:
+            found += _said_to_students(item)
+    return found
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_school_export_asks_for_a_day_it_gives_only_to_the_month_or_year_in_words(
+    tmp_path, jobs
+) -> None:
+    """A date cell given only as a month or a year whose day decides an answer was asked for as
+    a profile's field ("the exact stated start date of letter 1 (stated_start: YYYY-MM-DD)"):
+    the letter and the job are built from the row, so the student is asked in the program's
+    words (flat-csv.yaml), in every report, once for a cell that fills two fields."""
+    source = tmp_path / "c.csv"
+    source.write_text(_DATED, encoding="utf-8")
+    out, wide, lean, full = (tmp_path / name for name in ("o.csv", "w.csv", "l.jsonl", "f.jsonl"))
+    for report, extra in (
+        (out, ["--wide", str(wide)]),
+        (lean, ["--report-format", "jsonl"]),
+        (full, ["--report-format", "jsonl-full"]),
+    ):
+        args = ["batch", str(source), "--out", str(report), "--jobs", jobs, *extra]
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, result.output
+    steps = {(r["candidate_id"], r["check"]): r["next_step"] for r in _csv_rows(out)}
+    began = "tell your program the exact date coding work began, if a document shows it"
+    assert steps[("M1", "CPC-A-removal")] == steps[("Y1", "CPC-A-removal")] == began
+    assert steps[("M3", "CPC-A-removal")] == (
+        "tell your program the exact date of the letter on file, if a document shows it"
+    )
+    assert steps[("M5", "CPC-A-removal")] == (
+        "tell your program the exact date AAPC Practicode was completed, if a document shows it"
+    )
+    assert steps[("Y6", "CPC-exam")] == (
+        "tell your program the exact day the AAPC membership is paid through, if a document"
+        " shows it"
+    )
+    said = [*steps.values()]
+    said += [
+        text
+        for row in _csv_rows(wide)
+        for column, text in row.items()
+        if column.endswith("next step")
+    ]
+    for report in (lean, full):
+        for line in report.read_text(encoding="utf-8").splitlines():
+            said += _said_to_students(json.loads(line))
+    assert began in said
+    assert any("date coding work began, given as 2024-11 (any day from" in text for text in said)
+    for text in said:
+        assert not _profile_words(text), text
+
+
+def test_a_school_export_is_told_to_correct_its_row_not_a_profile(tmp_path) -> None:
+    """A credential revoked as the export's row has it was answered "if AAPC's records show the
+    CPC active, correct the profile: ...": a program corrects the student's row in its export;
+    the same student given as a profile is still told to correct the profile."""
+    flat = tmp_path / "c.csv"
+    flat.write_text(
+        "candidate_id,name,as_of,credentials,aapc_paid_through,aapc_renewal_month\n"
+        "R1,Rev Oked,2026-11-22,CPC,2025-06-30,6\n",
+        encoding="utf-8",
+    )
+    profile = tmp_path / "c.jsonl"
+    profile.write_text(
+        json.dumps(
+            {
+                "candidate_id": "R1",
+                "name": "Rev Oked",
+                "as_of": "2026-11-22",
+                "credentials": [{"id": "CPC"}],
+                "memberships": [
+                    {"organization": "AAPC", "paid_through": "2025-06-30", "renewal_month": 6}
+                ],
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    said: dict[tuple[str, str], list[str]] = {}
+    for source in (flat, profile):
+        for form in ("jsonl", "jsonl-full"):
+            out = tmp_path / f"{source.suffix[1:]}-{form}.jsonl"
+            args = ["batch", str(source), "--out", str(out), "--cert", "CPC-renewal"]
+            result = CliRunner().invoke(main, [*args, "--report-format", form])
+            assert result.exit_code == 0, result.output
+            lines = out.read_text(encoding="utf-8").splitlines()
+            said[source.suffix, form] = [
+                text for line in lines for text in _said_to_students(json.loads(line))
+            ]
+    for form in ("jsonl", "jsonl-full"):
+        assert any("correct the profile" in text for text in said[".jsonl", form])
+        assert (
+            "if AAPC's records show the CPC active, correct the student's row in the export to"
+            " match them (its AAPC paid-through date) and check the student again"
+        ) in said[".csv", form]
+        for text in said[".csv", form]:
+            assert not _profile_words(text), text
+
+
 def test_every_step_a_school_export_can_ask_of_its_students_is_in_words() -> None:
-    """Whatever the bundled rules ask a student to supply, a student of a school's export is
-    asked in words: no profile field, no YAML."""
-    from eligibility.inputs.cohort import flat_meaning
+    """Whatever the bundled rules ask a student to supply or to correct, a student of a school's
+    export is asked in words: no profile field, no YAML; and so is every date of the export's
+    row given only to the month or to the year."""
+    from eligibility.engine.unstated import readings
+    from eligibility.inputs.cohort import flat_meaning, profile_from_flat
     from eligibility.rulebook.rules import load_rulebook
 
     book = load_rulebook(None)
-    restated = book.with_supply(flat_meaning(None).supply)
-    said = {
-        text
+    meaning = flat_meaning(None)
+    restated = (
+        book.with_supply(meaning.supply)
+        .with_corrections(meaning.corrects)
+        .with_dates(meaning.date_ask, meaning.field_dates)
+    )
+    checks = [
+        check
         for credential in restated.credentials
         for version in credential.versions
         for check in version.checks
+    ]
+    said = {
+        text
+        for check in checks
         for part in (check.requires, check.recommends)
         if part is not None
         for node in part.walk()
         for _, text in node.supply
     }
-    assert said
-    for text in said:
-        assert "profile" not in text and "{" not in text and "YYYY" not in text, text
+    corrections = {
+        step.text
+        for check in checks
+        for _, steps in check.standing_fix
+        for step in steps
+        if step.corrects
+    }
+    assert said and corrections
+    # every date column given only to the month, and only to the year
+    for day in ("2024-11", "2024"):
+        row = dict.fromkeys(
+            (
+                "coding_start", "coding_end", "letter_date", "course_completed_on",
+                "practicode_completed_on", "aapc_paid_through",
+            ),
+            day,
+        )  # fmt: skip
+        row.update(candidate_id="S1", letter_on_file="yes", course_hours="80")
+        data, _ = profile_from_flat(row, "c.csv:2", meaning=meaning)
+        found = readings(data, date(2026, 11, 22), restated.date_ask, restated.date_words)
+        assert found is not None and len(found.unknowns) == 8
+        said |= {text for u in found.unknowns for text in (u.named, u.how, u.about)}
+    for text in said | corrections:
+        assert not _profile_words(text), text

@@ -1402,3 +1402,22 @@ def test_export_words_that_match_no_fact_and_facts_without_them_are_warned(tmp_p
     assert lines[unknown.line - 1].startswith('  "educaton.*":')
     unsaid = found["profile-words-to-students"]
     assert "supply education." in unsaid.message and "supply in flat-csv.yaml" in unsaid.fix
+
+
+def test_export_dates_and_corrections_without_words_for_students_are_warned(tmp_path) -> None:
+    """A date column without words under exact_dates, or a body whose rules correct the profile
+    without words under corrects, would tell a school's students a profile's words."""
+    directory = copy_of_rules(tmp_path)
+    assert not [p for p in lint_rules(str(directory)).problems if p.level == WARNING]
+    edit(directory, "flat-csv.yaml", "    coding_end: date coding work ended\n", "")
+    edit(directory, "flat-csv.yaml", '  "*": if {body}', "  PAHCS: if {body}")
+    warned = [
+        p
+        for p in lint_rules(str(directory)).problems
+        if p.level == WARNING and p.code == "profile-words-to-students"
+    ]
+    assert [p.path for p in warned] == ["$.corrects", "$.exact_dates"]
+    corrects, dates = warned
+    assert "AHIMA's records" in corrects.message and "AHIMA words" in corrects.fix
+    assert "coding_end is given only as a month" in dates.message
+    assert "work_history.end_date" in dates.message and "exact_dates.dates" in dates.fix
