@@ -599,6 +599,10 @@ def list_(as_of, fmt, rules_dir) -> None:
 def show(ident, as_of, logic, rules_dir) -> None:
     """Explain a credential's (or one check's) requirements in plain words, with sources and versions.
 
+    ID is a credential's id (CPC) or a check's (CPC-A-removal), as 'eligibility list' gives
+    them. The open questions the sources leave are said in words, each reading with the flag
+    that settles it for 'check' and 'batch' (set with --policy part_time_counting=fte40).
+
     Exit status: 0, or 2 an id the rules do not have, a usage error or rules that cannot be read.
 
     \b
