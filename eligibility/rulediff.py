@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -132,8 +132,10 @@ PARAM_WORDS = {
 # leaves out (shown to candidates, so a change to them is a change in what they read)
 LEFT_OUT_WORDS = {
     "noun": "what a record left out is called",
+    "checks.*": "a reason a record is left out",
     "checks.*.text": "why a record is left out",
     "unvouched": "why a record no letter vouches for is left out",
+    "sums.*.*": "a reason a CEU record is left out of {key}",
     "sums.*.*.text": "why a CEU record is left out of {key}",
     "reasons.*": "why a CEU record is left out ({key})",
 }
@@ -943,24 +945,49 @@ def _data_lines(
             return readable(value)
         return as_json(value) if isinstance(value, str) else _yaml(value)  # text always quoted
 
+    def placed(at: tuple[str | int, ...]) -> str:
+        return ".".join([root, *(str(k + 1) if isinstance(k, int) else k for k in at)])
+
+    def one(at: tuple[str | int, ...], what: str, value: Any) -> str:
+        """A part added or removed, in words where ``words_of`` has them; a record holding
+        logic (a reason and its test) part by part, so that its logic reads as logic."""
+        words = _param_words(at, words_of)
+        if isinstance(value, Mapping) and any(expression((*at, str(k))) for k in value):
+            said = ", ".join(f"{key}: {shown((*at, str(key)), v)}" for key, v in value.items())
+        else:
+            said = shown(at, value)
+        if words:
+            return f"{words} {what} ({placed(at)}): {said}"
+        return (
+            f"{placed(at)} added: {said}"
+            if what == "added"
+            else f"{placed(at)} removed (was: {said})"
+        )
+
     def walk(at: tuple[str | int, ...], was: Any, now: Any) -> Iterator[str]:
         if _plain(was) == _plain(now):
             return
-        place = ".".join([root, *(str(k + 1) if isinstance(k, int) else k for k in at)])
+        place = placed(at)
         if expression(at):
             yield from _under(f"{place}: ", logic_change(was, now))
         elif isinstance(was, Mapping) and isinstance(now, Mapping):
             for key in [*was, *(key for key in now if key not in was)]:
                 named = (*at, str(key))  # an int in ``at`` is a list's entry, not a key
                 if key not in now:
-                    yield f"{place}.{key} removed (was: {shown(named, was[key])})"
+                    yield one(named, "removed", was[key])
                 elif key not in was:
-                    yield f"{place}.{key} added: {shown(named, now[key])}"
+                    yield one(named, "added", now[key])
                 else:
                     yield from walk(named, was[key], now[key])
-        elif _records(was) and _records(now) and len(was) == len(now):
-            for index, (a, b) in enumerate(zip(was, now, strict=True)):
-                yield from walk((*at, index), a, b)
+        elif _records(was) and _records(now):
+            # entry by entry, not the two lists whole: one reason added to four is one line
+            for i, j in _paired(was, now):
+                if i is None:
+                    yield one((*at, j), "added", now[j])
+                elif j is None:
+                    yield one((*at, i), "removed", was[i])
+                else:
+                    yield from walk((*at, j), was[i], now[j])
         else:
             words = _param_words(at, words_of)
             unit = _unit(at) if _is_number(was) and _is_number(now) else ""
@@ -968,6 +995,34 @@ def _data_lines(
             yield from _changed(words or place, *said, place if words else "")
 
     yield from walk((), old, new)
+
+
+def _paired(old: Sequence[Any], new: Sequence[Any]) -> Iterator[tuple[int | None, int | None]]:
+    """The entries of two lists of records matched (an index of each; None: added or removed):
+    those alike kept in order; within a stretch that differs, one as long in each list paired
+    in order, else an entry with a part of the same value in both (a reason's words or its
+    test, the other changed) paired with it, and the others added or removed."""
+    import difflib  # only when two lists differ
+
+    keys = [[as_json(_plain(item)) for item in items] for items in (old, new)]
+    matcher = difflib.SequenceMatcher(None, *keys, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        if i2 - i1 == j2 - j1:
+            yield from zip(range(i1, i2), range(j1, j2), strict=True)
+            continue
+        left = list(range(i1, i2))
+        for j in range(j1, j2):
+            i = next((i for i in left if _shares_a_part(old[i], new[j])), None)
+            if i is not None:
+                left.remove(i)
+            yield i, j
+        yield from ((i, None) for i in left)
+
+
+def _shares_a_part(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    return any(key in b and _plain(value) == _plain(b[key]) for key, value in a.items())
 
 
 def _param_words(at: tuple[str | int, ...], words_of: Mapping[str, str]) -> str | None:

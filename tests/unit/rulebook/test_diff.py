@@ -739,3 +739,64 @@ def test_a_fact_s_words_for_records_left_out_are_compared(tmp_path):
     assert '  - was: "not completed: its topics do not count yet"\n' in section
     assert '  - now: "not finished: its topics do not count yet"\n' in section
     assert "- read by: CRC-exam, CCA-exam" in section
+
+
+def _edit_left_out(rules: Path, edit: Any) -> tuple[str, list[dict[str, Any]]]:
+    """``edit`` (the list of reasons, changed in place) applied to the reasons a fact gives for
+    a record it leaves out (``left_out.checks``), the first fact with three or more; its name
+    and its reasons as they were."""
+    book = load_rulebook(str(RULES))
+    found = next(
+        (d for d in book.facts.definitions if len((d.left_out or {}).get("checks", ())) >= 3),
+        None,
+    )
+    if found is None:
+        pytest.skip("no fact gives three reasons for a record it leaves out")
+    path = rules / Path(found.file).relative_to(RULES)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    (fact,) = [f for f in data["facts"] if f["name"] == found.name]
+    was = copy.deepcopy(fact["left_out"]["checks"])
+    edit(fact["left_out"]["checks"])
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return found.name, was
+
+
+@pytest.mark.parametrize("how", ["added", "changed and added", "removed"])
+def test_a_reason_a_record_is_left_out_is_reported_alone(tmp_path, how):
+    """A reason added to a fact's left_out (or one changed while another was added) printed
+    both whole lists of reasons, every unchanged one twice (an audit): only what was added,
+    removed or changed is said, with its words."""
+    new_reason = "a reason made up for this test"
+
+    def edit(checks: list[dict[str, Any]]) -> None:
+        if how == "removed":
+            del checks[1]
+            return
+        if how == "changed and added":
+            checks[0]["text"] = "words changed for this test"
+        checks.append({"logic": copy.deepcopy(checks[0]["logic"]), "text": new_reason})
+
+    rules = copy_rules(tmp_path)
+    name, was = _edit_left_out(rules, edit)
+    result = run("diff", RULES, rules)
+    assert result.exit_code == 1, result.output
+    section = result.stdout.split("## Facts (fact files)")[1]
+    entry = section.split(f"### {name}\n")[1].split("\n### ")[0]
+    lines = entry.splitlines()
+    if how == "removed":
+        (said,) = [line for line in lines if "removed" in line]
+        assert said.startswith("- a reason a record is left out removed (left_out.checks.2):")
+        assert json.dumps(was[1]["text"]) in said
+        unchanged = [was[0], *was[2:]]
+    else:
+        (said,) = [line for line in lines if new_reason in line]
+        place = f"left_out.checks.{len(was) + 1}"
+        assert said.startswith(f"- a reason a record is left out added ({place}):"), said
+        unchanged = was[1:]
+    if how == "changed and added":
+        assert "- why a record is left out changed (left_out.checks.1.text):" in lines
+        assert f"  - was: {json.dumps(was[0]['text'])}" in lines
+        assert '  - now: "words changed for this test"' in lines
+    for reason in unchanged:  # an unchanged reason is not said at all
+        assert reason["text"] not in entry, entry
+    assert all(len(line) < 300 for line in lines), entry  # no whole list on one line
