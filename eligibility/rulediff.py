@@ -10,6 +10,8 @@ months"); any other change of logic shows both, as ``eligibility show --logic`` 
 
 Fields this module does not know by name (a field added to the rule model later) are still
 compared and reported under their own name, so a new kind of data never changes silently.
+What a flat CSV row stands for (``flat-csv.yaml``) is no part of a rule book; the caller hands
+in the two directories' files as written, compared part by part as a fact's parameters are.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ SECTIONS = (
     "Credential registry (credentials.yaml)",
     "Open policies (policies.yaml)",
     "Facts (fact files)",
+    "Flat CSV layout (flat-csv.yaml)",
     "Other rule data",
 )
 KINDS = {"all": "all of", "any": "any one of", "leaf": "a single test"}
@@ -139,6 +142,23 @@ LEFT_OUT_WORDS = {
     "sums.*.*.text": "why a CEU record is left out of {key}",
     "reasons.*": "why a CEU record is left out ({key})",
 }
+# flat-csv.yaml (what a row of a school's flat CSV export stands for, and what its students are
+# asked for): each part under a heading in words, and the parts whose names are terse in words
+FLAT_CSV = "flat-csv.yaml"
+FLAT_CSV_PARTS = {
+    "job": "a coding job's fields a row does not give",
+    "letter_on_file": "the letter that letter_on_file: yes stands for",
+    "course": "the preparation course of course_hours",
+    "membership": "the membership of aapc_paid_through and aapc_renewal_month",
+    "apprentice_suffix": "the ending that marks an apprentice's credential in credentials",
+    "supply": "what a school's student is asked for where a row leaves a fact unsaid",
+}
+FLAT_CSV_WORDS = {
+    "job.code_sets": "the code sets of a job whose code_sets cell is empty",
+    "job.directly_assigns_codes": "whether a job of the export assigns codes",
+    "course.program_type": "the kind of course",
+    "course.hours_unit": "the unit of its hours",
+}
 UNITS = ("days", "months", "years")  # a parameter named so, or ending _days ..., counts them
 READ_BY = 6  # checks named as reading a changed fact; the others are counted
 # compared some other way, or not a difference in meaning (where a book was read from)
@@ -193,8 +213,14 @@ class RuleDiff:
         return tuple(entry for entry in self.entries if entry.section == title)
 
 
-def diff_rulebooks(old: RuleBook, new: RuleBook) -> RuleDiff:
-    """Every difference in meaning between ``old`` and ``new``."""
+def diff_rulebooks(
+    old: RuleBook,
+    new: RuleBook,
+    flat_csv: tuple[Mapping[str, Any] | None, Mapping[str, Any] | None] = (None, None),
+) -> RuleDiff:
+    """Every difference in meaning between ``old`` and ``new``; ``flat_csv``: each rules
+    directory's ``flat-csv.yaml`` as written (None: it has none), which is no part of a rule
+    book yet says what a flat CSV row stands for."""
     entries = [
         *_check_entries(old, new),
         *_version_entries(old, new),
@@ -202,6 +228,7 @@ def diff_rulebooks(old: RuleBook, new: RuleBook) -> RuleDiff:
         *_registry_entries(old, new),
         *_policy_entries(old, new),
         *_fact_entries(old, new),
+        *_flat_csv_entries(*flat_csv),
         *_other_entries(old, new),
     ]
     entries.sort(key=lambda entry: SECTIONS.index(entry.section))  # stable: book order kept
@@ -1046,6 +1073,55 @@ def _unit(at: tuple[str | int, ...]) -> str:
 def _records(value: Any) -> bool:
     """A list of parameter mappings (not a list of an expression's arguments)."""
     return isinstance(value, list) and all(isinstance(i, Mapping) and len(i) > 1 for i in value)
+
+
+def _flat_csv_entries(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> list[Entry]:
+    """What a flat CSV row stands for (``flat-csv.yaml``), part by part: a column's meaning
+    changes the profile a row makes, the ``supply`` words what its student is asked for; each
+    change named in words, old -> new, as a fact's parameters are."""
+    section = "Flat CSV layout (flat-csv.yaml)"
+    if old is None or new is None:
+        if old is new:
+            return []
+        said = (
+            "added: the rules now say what a row of a flat CSV export stands for"
+            if old is None
+            else "removed: without it these rules refuse a flat CSV export (other cohorts are read)"
+        )
+        return [Entry(section, FLAT_CSV, (said,))]
+    entries = []
+    for key in [*old, *(key for key in new if key not in old)]:
+        subject = f"{key}: {FLAT_CSV_PARTS[key]}" if key in FLAT_CSV_PARTS else key
+        words = {
+            place.removeprefix(f"{key}."): said
+            for place, said in FLAT_CSV_WORDS.items()
+            if place.startswith(f"{key}.")
+        }
+        if key not in new or key not in old:
+            value = _yaml(old[key] if key in old else new[key])
+            lines = [f"removed (was: {value})" if key in old else f"added: {value}"]
+        else:
+            lines = list(_data_lines(key, old[key], new[key], lambda at: False, words))
+            if key == "supply" and isinstance(old[key], Mapping) and isinstance(new[key], Mapping):
+                lines += _order_lines(list(old[key]), list(new[key]))
+        if lines:
+            entries.append(Entry(section, subject, tuple(lines)))
+    return entries
+
+
+def _order_lines(old: list[str], new: list[str]) -> list[str]:
+    """``supply``'s patterns kept but in another order: the first that matches a fact is said,
+    so the order is part of the meaning."""
+    kept = [pattern for pattern in old if pattern in new]
+    if kept == [pattern for pattern in new if pattern in old]:
+        return []
+    return list(
+        _changed(
+            "the order of the patterns (the first that matches a fact is said)",
+            ", ".join(kept),
+            ", ".join(pattern for pattern in new if pattern in old),
+        )
+    )
 
 
 def _other_entries(old: RuleBook, new: RuleBook) -> list[Entry]:
