@@ -599,6 +599,10 @@ def list_(as_of, fmt, rules_dir) -> None:
 def show(ident, as_of, logic, rules_dir) -> None:
     """Explain a credential's (or one check's) requirements in plain words, with sources and versions.
 
+    ID is a credential's id (CPC) or a check's (CPC-A-removal), as 'eligibility list' gives
+    them. The open questions the sources leave are said in words, each reading with the flag
+    that settles it for 'check' and 'batch' (set with --policy part_time_counting=fte40).
+
     Exit status: 0, or 2 an id the rules do not have, a usage error or rules that cannot be read.
 
     \b
@@ -1121,9 +1125,11 @@ def diff(old_rules, new_rules, cohort, as_of, out, summary, mapping) -> None:
     """What changed between two rule directories, in plain words, and whom it affects.
 
     Checks added, removed or changed; per check and version the conditions, thresholds
-    (numbers in the logic), dates in force, texts and sources that changed; open policies and
-    the credential registry. With --cohort, every student is answered under both rule books on
-    the same date, and the students whose answer changes are counted and named. Exit status:
+    (numbers in the logic), dates in force, texts and sources that changed; open policies, the
+    credential registry, the facts and what a flat CSV row stands for (flat-csv.yaml). With
+    --cohort, every student is answered under both rule books on the same date (a flat CSV row
+    read as each directory's flat-csv.yaml says), and the students whose answer changes are
+    counted and named. Exit status:
     0 no differences, 1 differences found, 2 a usage or input error. See docs/diff.md.
 
     \b

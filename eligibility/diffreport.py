@@ -17,7 +17,13 @@ from pathlib import Path
 from eligibility.batch import STDOUT, atomic_writer, csv_line, refuse_overwriting_inputs
 from eligibility.errors import InputError
 from eligibility.impact import Change, Group, Impact, cohort_impact
-from eligibility.inputs.cohort import STDIN, load_mapping, read_items
+from eligibility.inputs.cohort import (
+    STDIN,
+    flat_document,
+    flat_meaning,
+    load_mapping,
+    read_items,
+)
 from eligibility.rulebook.rules import RuleBook, load_rulebook
 from eligibility.rulediff import SECTIONS, Entry, RuleDiff, diff_rulebooks
 
@@ -33,6 +39,10 @@ NOUNS = {  # what an entry of each other section is, for the summary's first lin
     "Credential registry (credentials.yaml)": ("registry entry", "registry entries"),
     "Open policies (policies.yaml)": ("open policy", "open policies"),
     "Facts (fact files)": ("fact", "facts"),
+    "Flat CSV layout (flat-csv.yaml)": (
+        "part of the flat CSV layout",
+        "parts of the flat CSV layout",
+    ),
     "Other rule data": ("other part of the rules", "other parts of the rules"),
 }
 
@@ -92,10 +102,17 @@ def run_diff(
         [old_dir, new_dir, *(p for p in (cohort, mapping) if p)],
     )
     old, new = load_book(old_dir), load_book(new_dir)
-    rules = diff_rulebooks(old, new)
+    flat = (flat_document(old_dir), flat_document(new_dir))
+    rules = diff_rulebooks(old, new, flat)
     layout = load_mapping(mapping) if mapping else None
-    # a CSV row stands for what the new rules say (their flat-csv.yaml): the change looked at
+    # a flat CSV row is read as the new rules' flat-csv.yaml says, and again as the old rules'
+    # for the old book where the two differ in what a row stands for: a change to that file
+    # changes answers as a rule does
     items = read_items(cohort, layout, new.directory) if cohort is not None else None
+    old_meaning = None
+    if items is not None and flat[0] is not None and flat[1] is not None and flat[0] != flat[1]:
+        was = flat_meaning(old_dir)
+        old_meaning = None if was.reads_rows_as(flat_meaning(new_dir)) else was
     with ExitStack() as stack:
         # opened before the cohort is read: a place that cannot be written is known at once
         csv_file = stack.enter_context(atomic_writer(out, newline="")) if out else None
@@ -113,6 +130,7 @@ def run_diff(
                 progress,
                 (lambda change: csv_file.write(csv_record(change))) if csv_file else None,
                 LISTED,
+                old_meaning,
             )
         text = summary_markdown(rules, impact)
         if summary_file is not None:
@@ -154,8 +172,8 @@ def summary_markdown(rules: RuleDiff, impact: Impact | None = None) -> str:
     if rules.same:
         lines.append(
             "No differences in meaning: the checks, conditions, thresholds, dates in force, texts,"
-            " sources, open policies and the credential registry are the same (comments, layout"
-            " and YAML anchors are not compared)."
+            " sources, open policies, the credential registry, the facts and what a flat CSV row"
+            " stands for are the same (comments, layout and YAML anchors are not compared)."
         )
     else:
         counts = [
@@ -209,6 +227,12 @@ def _impact_lines(impact: Impact, rules: RuleDiff) -> list[str]:
         f" compared: {impact.compared}; not compared (errors): {impact.unread_count}.",
         "",
     ]
+    if impact.read_by_each:
+        lines += [
+            "The two rule books differ in what a row of a flat CSV export stands for"
+            " (flat-csv.yaml): each answered the rows as its own file says.",
+            "",
+        ]
     if impact.defaults:  # an answer a question decides "depends" under both: by the default
         said = "; ".join(f"{policy}: {old} -> {new}" for policy, old, new in impact.defaults)
         lines += [

@@ -19,7 +19,7 @@ from eligibility.api import resolve_as_of
 from eligibility.engine.plan import Assessment, Memo, Plan, assess, make_plan
 from eligibility.engine.results import NOT_APPLICABLE
 from eligibility.errors import InputError, fault
-from eligibility.inputs.cohort import Item, parse_item
+from eligibility.inputs.cohort import FlatMeaning, Item, parse_item
 from eligibility.rulebook.rules import RuleBook
 
 ABSENT = "absent"  # the check does not exist in that rule book
@@ -102,6 +102,9 @@ class Impact:
     # open policies whose default the new rules change, with (old, new) default: answers are
     # compared with each settled at its book's default, as an answer's default reading is
     defaults: tuple[tuple[str, str, str], ...] = ()
+    # flat CSV rows were read as each book's flat-csv.yaml says (the two differ in what a row
+    # stands for), each book answering its own reading
+    read_by_each: bool = False
 
     @property
     def compared(self) -> int:
@@ -193,8 +196,12 @@ class _Both:
             {policy: after for policy, _, after in self.defaults},
         )
 
-    def changes(self, profile: dict, as_of: date) -> Iterator[tuple[str, Answer, Answer]]:
-        """(check, old answer, new answer) for each check whose answer differs."""
+    def changes(
+        self, before: dict, after: dict, as_of: date
+    ) -> Iterator[tuple[str, Answer, Answer]]:
+        """(check, old answer, new answer) for each check whose answer differs: the old book's
+        for the profile ``before``, the new book's for ``after`` (the same student, read as each
+        book's flat-csv.yaml says; most often the same profile)."""
         if as_of not in self._dates:
             if len(self._dates) >= PLANS:
                 self._dates.clear()
@@ -205,8 +212,8 @@ class _Both:
         old, new, places = self._dates[as_of]
         was, now = (
             assess(plan, book, profile, settled or None, memo)
-            for (plan, memo), book, settled in zip(
-                (old, new), self.books, self.settled, strict=True
+            for (plan, memo), book, settled, profile in zip(
+                (old, new), self.books, self.settled, (before, after), strict=True
             )
         )
         for check_id, i, j in places:
@@ -241,17 +248,25 @@ def cohort_impact(
     progress: Callable[[int], None] | None = None,
     on_change: Callable[[Change], None] | None = None,
     listed: int = LISTED,
+    old_meaning: FlatMeaning | None = None,
 ) -> Impact:
     """Every student of ``items`` answered under ``old`` and ``new`` on the same date (``as_of``,
     else the profile's own, else today). Each answer that differs is handed to ``on_change``, in
     input order, as it is found (a report streams them); the result keeps counts and the first
-    ``listed`` students of each change, so memory stays bounded whatever the cohort's size."""
+    ``listed`` students of each change, so memory stays bounded whatever the cohort's size.
+    ``old_meaning``: what the old rules say a flat CSV row stands for, where it differs from
+    the meaning ``items`` were read with (the new rules'): the old book answers such a row as
+    its own file says."""
     both = _Both(old, new)
     tally = _Tally(listed)
     students = 0
+    read_by_each = False
     for item in items:
         students += 1
         row = parse_item(item, as_of)
+        before = row
+        if old_meaning is not None and item.kind == "flat":
+            before, read_by_each = parse_item(item, as_of, old_meaning), True
         if progress:
             progress(1)
         if row.profile is None:
@@ -260,9 +275,14 @@ def cohort_impact(
             continue
         data = row.profile.data
         who = (str(data.get("candidate_id") or ""), str(data.get("name") or ""))
+        if before.profile is None:  # a row only the old rules' flat-csv.yaml cannot read
+            assert before.error is not None
+            said = f"read as the old rules' flat-csv.yaml says: {_said(before.error)}"
+            tally.not_compared(Unread(row.number, row.where, *who, said))
+            continue
         try:
             day = resolve_as_of(row.profile, as_of)  # this student's: the next has its own
-            changes = list(both.changes(data, day))
+            changes = list(both.changes(before.profile.data, data, day))
             tally.answered(day)
         except Exception as error:  # a fault on one student costs that student, not the cohort
             problem = error if isinstance(error, InputError) else fault(row.where, error)
@@ -273,7 +293,9 @@ def cohort_impact(
             tally.change(change)
             if on_change is not None:
                 on_change(change)
-    return replace(tally.impact(source, as_of, students), defaults=both.defaults)
+    return replace(
+        tally.impact(source, as_of, students), defaults=both.defaults, read_by_each=read_by_each
+    )
 
 
 def _said(error: InputError) -> str:

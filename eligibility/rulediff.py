@@ -10,6 +10,8 @@ months"); any other change of logic shows both, as ``eligibility show --logic`` 
 
 Fields this module does not know by name (a field added to the rule model later) are still
 compared and reported under their own name, so a new kind of data never changes silently.
+What a flat CSV row stands for (``flat-csv.yaml``) is no part of a rule book; the caller hands
+in the two directories' files as written, compared part by part as a fact's parameters are.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -48,6 +50,7 @@ SECTIONS = (
     "Credential registry (credentials.yaml)",
     "Open policies (policies.yaml)",
     "Facts (fact files)",
+    "Flat CSV layout (flat-csv.yaml)",
     "Other rule data",
 )
 KINDS = {"all": "all of", "any": "any one of", "leaf": "a single test"}
@@ -132,10 +135,29 @@ PARAM_WORDS = {
 # leaves out (shown to candidates, so a change to them is a change in what they read)
 LEFT_OUT_WORDS = {
     "noun": "what a record left out is called",
+    "checks.*": "a reason a record is left out",
     "checks.*.text": "why a record is left out",
     "unvouched": "why a record no letter vouches for is left out",
+    "sums.*.*": "a reason a CEU record is left out of {key}",
     "sums.*.*.text": "why a CEU record is left out of {key}",
     "reasons.*": "why a CEU record is left out ({key})",
+}
+# flat-csv.yaml (what a row of a school's flat CSV export stands for, and what its students are
+# asked for): each part under a heading in words, and the parts whose names are terse in words
+FLAT_CSV = "flat-csv.yaml"
+FLAT_CSV_PARTS = {
+    "job": "a coding job's fields a row does not give",
+    "letter_on_file": "the letter that letter_on_file: yes stands for",
+    "course": "the preparation course of course_hours",
+    "membership": "the membership of aapc_paid_through and aapc_renewal_month",
+    "apprentice_suffix": "the ending that marks an apprentice's credential in credentials",
+    "supply": "what a school's student is asked for where a row leaves a fact unsaid",
+}
+FLAT_CSV_WORDS = {
+    "job.code_sets": "the code sets of a job whose code_sets cell is empty",
+    "job.directly_assigns_codes": "whether a job of the export assigns codes",
+    "course.program_type": "the kind of course",
+    "course.hours_unit": "the unit of its hours",
 }
 UNITS = ("days", "months", "years")  # a parameter named so, or ending _days ..., counts them
 READ_BY = 6  # checks named as reading a changed fact; the others are counted
@@ -191,8 +213,14 @@ class RuleDiff:
         return tuple(entry for entry in self.entries if entry.section == title)
 
 
-def diff_rulebooks(old: RuleBook, new: RuleBook) -> RuleDiff:
-    """Every difference in meaning between ``old`` and ``new``."""
+def diff_rulebooks(
+    old: RuleBook,
+    new: RuleBook,
+    flat_csv: tuple[Mapping[str, Any] | None, Mapping[str, Any] | None] = (None, None),
+) -> RuleDiff:
+    """Every difference in meaning between ``old`` and ``new``; ``flat_csv``: each rules
+    directory's ``flat-csv.yaml`` as written (None: it has none), which is no part of a rule
+    book yet says what a flat CSV row stands for."""
     entries = [
         *_check_entries(old, new),
         *_version_entries(old, new),
@@ -200,6 +228,7 @@ def diff_rulebooks(old: RuleBook, new: RuleBook) -> RuleDiff:
         *_registry_entries(old, new),
         *_policy_entries(old, new),
         *_fact_entries(old, new),
+        *_flat_csv_entries(*flat_csv),
         *_other_entries(old, new),
     ]
     entries.sort(key=lambda entry: SECTIONS.index(entry.section))  # stable: book order kept
@@ -943,24 +972,49 @@ def _data_lines(
             return readable(value)
         return as_json(value) if isinstance(value, str) else _yaml(value)  # text always quoted
 
+    def placed(at: tuple[str | int, ...]) -> str:
+        return ".".join([root, *(str(k + 1) if isinstance(k, int) else k for k in at)])
+
+    def one(at: tuple[str | int, ...], what: str, value: Any) -> str:
+        """A part added or removed, in words where ``words_of`` has them; a record holding
+        logic (a reason and its test) part by part, so that its logic reads as logic."""
+        words = _param_words(at, words_of)
+        if isinstance(value, Mapping) and any(expression((*at, str(k))) for k in value):
+            said = ", ".join(f"{key}: {shown((*at, str(key)), v)}" for key, v in value.items())
+        else:
+            said = shown(at, value)
+        if words:
+            return f"{words} {what} ({placed(at)}): {said}"
+        return (
+            f"{placed(at)} added: {said}"
+            if what == "added"
+            else f"{placed(at)} removed (was: {said})"
+        )
+
     def walk(at: tuple[str | int, ...], was: Any, now: Any) -> Iterator[str]:
         if _plain(was) == _plain(now):
             return
-        place = ".".join([root, *(str(k + 1) if isinstance(k, int) else k for k in at)])
+        place = placed(at)
         if expression(at):
             yield from _under(f"{place}: ", logic_change(was, now))
         elif isinstance(was, Mapping) and isinstance(now, Mapping):
             for key in [*was, *(key for key in now if key not in was)]:
                 named = (*at, str(key))  # an int in ``at`` is a list's entry, not a key
                 if key not in now:
-                    yield f"{place}.{key} removed (was: {shown(named, was[key])})"
+                    yield one(named, "removed", was[key])
                 elif key not in was:
-                    yield f"{place}.{key} added: {shown(named, now[key])}"
+                    yield one(named, "added", now[key])
                 else:
                     yield from walk(named, was[key], now[key])
-        elif _records(was) and _records(now) and len(was) == len(now):
-            for index, (a, b) in enumerate(zip(was, now, strict=True)):
-                yield from walk((*at, index), a, b)
+        elif _records(was) and _records(now):
+            # entry by entry, not the two lists whole: one reason added to four is one line
+            for i, j in _paired(was, now):
+                if i is None:
+                    yield one((*at, j), "added", now[j])
+                elif j is None:
+                    yield one((*at, i), "removed", was[i])
+                else:
+                    yield from walk((*at, j), was[i], now[j])
         else:
             words = _param_words(at, words_of)
             unit = _unit(at) if _is_number(was) and _is_number(now) else ""
@@ -968,6 +1022,34 @@ def _data_lines(
             yield from _changed(words or place, *said, place if words else "")
 
     yield from walk((), old, new)
+
+
+def _paired(old: Sequence[Any], new: Sequence[Any]) -> Iterator[tuple[int | None, int | None]]:
+    """The entries of two lists of records matched (an index of each; None: added or removed):
+    those alike kept in order; within a stretch that differs, one as long in each list paired
+    in order, else an entry with a part of the same value in both (a reason's words or its
+    test, the other changed) paired with it, and the others added or removed."""
+    import difflib  # only when two lists differ
+
+    keys = [[as_json(_plain(item)) for item in items] for items in (old, new)]
+    matcher = difflib.SequenceMatcher(None, *keys, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        if i2 - i1 == j2 - j1:
+            yield from zip(range(i1, i2), range(j1, j2), strict=True)
+            continue
+        left = list(range(i1, i2))
+        for j in range(j1, j2):
+            i = next((i for i in left if _shares_a_part(old[i], new[j])), None)
+            if i is not None:
+                left.remove(i)
+            yield i, j
+        yield from ((i, None) for i in left)
+
+
+def _shares_a_part(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    return any(key in b and _plain(value) == _plain(b[key]) for key, value in a.items())
 
 
 def _param_words(at: tuple[str | int, ...], words_of: Mapping[str, str]) -> str | None:
@@ -991,6 +1073,55 @@ def _unit(at: tuple[str | int, ...]) -> str:
 def _records(value: Any) -> bool:
     """A list of parameter mappings (not a list of an expression's arguments)."""
     return isinstance(value, list) and all(isinstance(i, Mapping) and len(i) > 1 for i in value)
+
+
+def _flat_csv_entries(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> list[Entry]:
+    """What a flat CSV row stands for (``flat-csv.yaml``), part by part: a column's meaning
+    changes the profile a row makes, the ``supply`` words what its student is asked for; each
+    change named in words, old -> new, as a fact's parameters are."""
+    section = "Flat CSV layout (flat-csv.yaml)"
+    if old is None or new is None:
+        if old is new:
+            return []
+        said = (
+            "added: the rules now say what a row of a flat CSV export stands for"
+            if old is None
+            else "removed: without it these rules refuse a flat CSV export (other cohorts are read)"
+        )
+        return [Entry(section, FLAT_CSV, (said,))]
+    entries = []
+    for key in [*old, *(key for key in new if key not in old)]:
+        subject = f"{key}: {FLAT_CSV_PARTS[key]}" if key in FLAT_CSV_PARTS else key
+        words = {
+            place.removeprefix(f"{key}."): said
+            for place, said in FLAT_CSV_WORDS.items()
+            if place.startswith(f"{key}.")
+        }
+        if key not in new or key not in old:
+            value = _yaml(old[key] if key in old else new[key])
+            lines = [f"removed (was: {value})" if key in old else f"added: {value}"]
+        else:
+            lines = list(_data_lines(key, old[key], new[key], lambda at: False, words))
+            if key == "supply" and isinstance(old[key], Mapping) and isinstance(new[key], Mapping):
+                lines += _order_lines(list(old[key]), list(new[key]))
+        if lines:
+            entries.append(Entry(section, subject, tuple(lines)))
+    return entries
+
+
+def _order_lines(old: list[str], new: list[str]) -> list[str]:
+    """``supply``'s patterns kept but in another order: the first that matches a fact is said,
+    so the order is part of the meaning."""
+    kept = [pattern for pattern in old if pattern in new]
+    if kept == [pattern for pattern in new if pattern in old]:
+        return []
+    return list(
+        _changed(
+            "the order of the patterns (the first that matches a fact is said)",
+            ", ".join(kept),
+            ", ".join(pattern for pattern in new if pattern in old),
+        )
+    )
 
 
 def _other_entries(old: RuleBook, new: RuleBook) -> list[Entry]:

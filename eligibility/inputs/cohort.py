@@ -447,13 +447,14 @@ def _open(path: Path, shard: Shard | None) -> IO[bytes]:
     return io.BufferedReader(_Range(path, shard.start, shard.end), SHARD_BLOCK)  # type: ignore[return-value]
 
 
-def parse_item(item: Item, as_of: date | None = None) -> Row:
+def parse_item(item: Item, as_of: date | None = None, meaning: FlatMeaning | None = None) -> Row:
     """Parse and validate one student; a problem becomes the row's error, never an exception
     (a fault of this program included: the row says so, and the other rows are still read).
     ``as_of``: the batch's evaluation date (``--as-of``), which a CSV row's letter is dated by
-    when the row gives no date of its own."""
+    when the row gives no date of its own. ``meaning``: what a flat CSV row stands for, instead
+    of the meaning it was read with (``diff`` reads a row as each rule book's file says)."""
     try:
-        row = _parse_item(item, as_of)
+        row = _parse_item(item, as_of, meaning)
         if row.profile is None:
             return row
         return replace(row, profile=with_letter_days(row.profile, as_of))
@@ -461,7 +462,7 @@ def parse_item(item: Item, as_of: date | None = None) -> Row:
         return Row(item.number, item.where, None, fault(item.where, error))
 
 
-def _parse_item(item: Item, as_of: date | None) -> Row:
+def _parse_item(item: Item, as_of: date | None, meaning: FlatMeaning | None = None) -> Row:
     if item.error is not None:
         flat = item.payload[0] if item.kind == "flat" else {}
         who = (flat.get("candidate_id", ""), flat.get("name", ""))
@@ -470,6 +471,8 @@ def _parse_item(item: Item, as_of: date | None) -> Row:
     layout = CsvLayout()
     if item.kind == "flat":
         data, layout = item.payload
+        if meaning is not None:
+            layout = replace(layout, meaning=meaning)
     try:
         if item.kind == "file":
             profile = profile_from_text(read_text(item.payload), item.where)
@@ -2078,6 +2081,11 @@ class FlatMeaning:
             for place in places
         )
 
+    def reads_rows_as(self, other: FlatMeaning) -> bool:
+        """Whether a row stands for the same profile under both: the ``supply`` words apart,
+        which say only what a student is asked for."""
+        return replace(self, supply=()) == replace(other, supply=())
+
 
 def flat_meaning(rules_dir: str | Path | None) -> FlatMeaning:
     """The rules directory's ``flat-csv.yaml`` (default: the bundled rules'), read and checked;
@@ -2086,10 +2094,26 @@ def flat_meaning(rules_dir: str | Path | None) -> FlatMeaning:
     return _flat_meaning(str(path), read_text(path))
 
 
-@cache  # read once per text: a row built without a meaning given reads the bundled one
-def _flat_meaning(where: str, text: str) -> FlatMeaning:
+def flat_document(rules_dir: str | Path) -> Mapping[str, Any] | None:
+    """The rules directory's ``flat-csv.yaml`` as written, read and checked as
+    :func:`flat_meaning` reads it, for comparing two (``eligibility diff``); None where the
+    directory has none (its rules still check profiles, not a flat CSV)."""
+    path = Path(rules_dir) / FLAT_CSV_FILE
+    if not path.is_file():
+        return None
+    return _flat_document(str(path), read_text(path))
+
+
+@cache  # read once per text
+def _flat_document(where: str, text: str) -> Mapping[str, Any]:
     data = parse_text(text, where)
     validate(data, "flat-csv", where, locator(text))
+    return data
+
+
+@cache  # read once per text: a row built without a meaning given reads the bundled one
+def _flat_meaning(where: str, text: str) -> FlatMeaning:
+    data = _flat_document(where, text)
     course = data["course"]
     return FlatMeaning(
         data["job"],

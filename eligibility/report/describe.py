@@ -9,7 +9,7 @@ from eligibility.errors import InputError
 from eligibility.logic import Compiled
 from eligibility.report.logictext import readable
 from eligibility.report.provenance import REPORT_VERSION, policies_used, rules_json, tool_json
-from eligibility.rulebook.rules import Credential, Node, RuleBook, Version
+from eligibility.rulebook.rules import Credential, Node, Policy, RuleBook, Version
 
 
 def list_json(book: RuleBook, as_of: date) -> dict[str, Any]:
@@ -160,12 +160,11 @@ def _version_lines(
             for d in version.disagreements
         ]
     if version.open_policies:
-        lines.append("   Open questions (answers that depend on them are reported as ambiguous):")
+        lines.append(
+            "   Open questions (the sources leave them open; an answer one would change says so):"
+        )
         for policy_id in version.open_policies:
-            policy = book.policies[policy_id]
-            lines.append(
-                f"     {policy.id}: {policy.question} Default: {policy.default} ({policy.values[policy.default]})."
-            )
+            lines += _policy_lines(book.policies[policy_id])
     if version.notes:
         lines.append("   Notes:")
         lines += [f"     - {note}" for note in version.notes]
@@ -185,6 +184,28 @@ def _version_lines(
         if logic and check.standing_not_met is not None:
             lines.append(f"     Standing when met: {check.standing_met}; when not met:")
             lines.append(_logic_line(check.standing_not_met, 9))
+    return lines
+
+
+def _policy_lines(policy: Policy) -> list[str]:
+    """An open question in words, as ``batch`` states the policies of a run: its question, then
+    each reading, the default first. The id is said only in the flag that settles the question
+    (``set with --policy ID=VALUE``), the one place a person types it."""
+    lines = [f"     {policy.question}"]
+    default = policy.default
+    for value in (default, *(v for v in policy.values if v != default)):
+        meaning = policy.values[value]
+        said = f"{meaning[:1].upper()}{meaning[1:]}"
+        flag = f"set with --policy {policy.id}={value}"
+        if value != default:
+            lines.append(f"       - {said} ({flag}).")
+        elif policy.default_decides:
+            lines.append(
+                f"       - {said} (the default; an answer the other reading would change is"
+                f" flagged for a person to review; {flag})."
+            )
+        else:
+            lines.append(f"       - {said} (the default reading; {flag}).")
     return lines
 
 

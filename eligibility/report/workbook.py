@@ -74,17 +74,26 @@ def require_xlsxwriter() -> Any:
     return xlsxwriter
 
 
-def sheet_title(check: str, taken: set[str], part: int = 1) -> str:
+_MARK = re.compile(r" \(\d+\)$")  # the number that made a sheet's name unique: "CPC exam (2)"
+
+
+def sheet_title(check: str, taken: set[str], part: int = 1, first: str | None = None) -> str:
     """A sheet's name for a check: Excel's forbidden characters replaced, 31 characters at most,
-    and unique (case aside) among ``taken``; a ``part`` after the first says so ("CPC exam
-    (part 2)": the rows past the first sheet's limit)."""
-    base = re.sub(r"[\[\]:*?/\\]", "_", check)[:MAX_TITLE].strip("'") or "check"
-    ending = f" (part {part})" if part > 1 else ""
-    title, number = base[: MAX_TITLE - len(ending)] + ending, 1
+    and unique (case aside) among ``taken``. A ``part`` after the first continues the sheet
+    named ``first`` (as made, unique already) and says so ("CPC exam (2) (part 2)"): named from
+    ``check`` alone, it could read as another sheet's continuation. Where the name is too long
+    its words are cut, never the number that made ``first`` unique."""
+    if part > 1 and first is not None:
+        mark = _MARK.search(first)
+        words, kept = (first[: mark.start()], mark.group()) if mark else (first, "")
+    else:
+        words, kept = re.sub(r"[\[\]:*?/\\]", "_", check)[:MAX_TITLE].strip("'") or "check", ""
+    ending = kept + (f" (part {part})" if part > 1 else "")
+    title, number = words[: MAX_TITLE - len(ending)] + ending, 1
     while title.lower() in taken:
         number += 1
         suffix = f" ({number}){ending}"
-        title = base[: MAX_TITLE - len(suffix)] + suffix
+        title = words[: MAX_TITLE - len(suffix)] + suffix
     taken.add(title.lower())
     return title
 
@@ -210,17 +219,23 @@ def write_workbook(
     summary = out.add_worksheet(SUMMARY)
     taken = {SUMMARY.lower(), ERRORS.lower()}
     sheets: dict[str, Any] = {}  # a check's first sheet, made before its rows come
+    firsts: dict[str, str] = {}  # a check's first sheet's name, which its further sheets follow
     pages: dict[str, _Pages] = {}  # a check's sheets, once a row of it has come
+
+    def first_sheet(check: str) -> Any:
+        firsts[check] = sheet_title(shorts[check], taken)
+        return out.add_worksheet(firsts[check])
+
     if present is not None:  # made now, in the summary's order; written when a row comes
         for check in checks:
             if check in present:
-                sheets[check] = out.add_worksheet(sheet_title(shorts[check], taken))
+                sheets[check] = first_sheet(check)
 
     def opened(check: str) -> _Pages:
         def make(part: int) -> Any:
-            if part == 1 and check in sheets:
-                return sheets[check]
-            return out.add_worksheet(sheet_title(shorts[check], taken, part))
+            if part == 1:
+                return sheets[check] if check in sheets else first_sheet(check)
+            return out.add_worksheet(sheet_title(shorts[check], taken, part, firsts[check]))
 
         def head(sheet: Any, part: int) -> int:
             for column, (name, _) in enumerate(COLUMNS):
@@ -268,7 +283,7 @@ def write_workbook(
         def make(part: int) -> Any:
             if part == 1:
                 return first if first is not None else out.add_worksheet(name)
-            return out.add_worksheet(sheet_title(name, taken, part))
+            return out.add_worksheet(sheet_title(name, taken, part, name))
 
         return make
 

@@ -817,7 +817,13 @@ class _Version:
                 where,
                 f"reads unknown fact {read!r}",
                 "use a fact listed in the facts vocabulary (docs/facts.md)",
-                self._fact_like(read),
+                fact_like(
+                    read,
+                    context.fact_paths,
+                    context.fact_folders,
+                    self.body,
+                    context.credential_ids,
+                ),
             )
             return None
         self._credential_keys(read, where)
@@ -829,24 +835,6 @@ class _Version:
                 f"add {policy} to this version's open_policies",
             )
         return entry
-
-    def _fact_like(self, read: str) -> str | None:
-        """The known fact most like ``read``: first among the facts of the rule file's body and
-        the shared ones, then among all. A fact renamed in a body's fact file is then offered
-        for its old name, not another body's alike (``experience.ahima_months`` for AAPC's
-        ``experience.aapc_months``)."""
-        context = self.context
-        body = (self.body or "").casefold()
-        own = [
-            path
-            for path in context.fact_paths
-            if context.fact_folders.get(path, body).casefold() == body
-        ]
-        for paths in (own, context.fact_paths):
-            hint = closest(read, _spelt_like(read, paths, context.credential_ids))
-            if hint:
-                return hint
-        return None
 
     def _named(self, policy: str, where: list, problem: str, fix: str) -> None:
         """A policy read must be named in open_policies, or its answers could not be reported
@@ -2107,6 +2095,63 @@ def _literal_fix(value: Any) -> str:
 
 def _day(day: date) -> str:
     return "the beginning" if day == date.min else day.isoformat()
+
+
+def fact_like(
+    read: str,
+    paths: Sequence[str],
+    folders: Mapping[str, str],
+    body: str | None,
+    keys: Collection[str] = (),
+) -> str | None:
+    """The known fact most like ``read``, read in a rule file of ``body`` (``folders``: a
+    body's fact path -> its folder; a shared fact is in none). Closeness first: a fact a typo
+    away (:data:`TYPOS` letters added, dropped, changed or swapped) is offered, the nearest,
+    whichever body's it is, for a name one letter off another body's fact is that fact
+    misspelt. Among facts as close, and among those no typo away, the own body's and the
+    shared ones come first: a fact renamed in its body's fact file is then offered for its old
+    name, not another body's alike (``experience.ahima_months`` for AAPC's renamed
+    ``experience.aapc_months``)."""
+    body = (body or "").casefold()
+    own = _spelt_like(read, [p for p in paths if folders.get(p, body).casefold() == body], keys)
+    every = _spelt_like(read, paths, keys)
+    near: dict[int, list[str]] = {}
+    for path in every:
+        typos = _typos(read.casefold(), path.casefold(), TYPOS)
+        if typos <= TYPOS:
+            near.setdefault(typos, []).append(path)
+    if near:
+        nearest = near[min(near)]
+        hint = closest(read, [path for path in nearest if path in own] or nearest)
+        if hint:
+            return hint
+    for candidates in (own, every):
+        hint = closest(read, candidates)
+        if hint:
+            return hint
+    return None
+
+
+TYPOS = 2  # letters a misspelt fact name is off by, at most, for closeness to come first
+
+
+def _typos(a: str, b: str, most: int) -> int:
+    """Letters to add, drop, change or swap (two side by side) to make ``a`` into ``b``; any
+    number over ``most`` is ``most + 1`` (worked out no further)."""
+    if abs(len(a) - len(b)) > most:
+        return most + 1
+    before: list[int] = []
+    row = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            current[j] = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], before[j - 2] + 1)
+        if min(current) > most:
+            return most + 1
+        before, row = row, current
+    return min(row[-1], most + 1)
 
 
 def _spelt_like(read: str, paths: Iterable[str], keys: Collection[str] = ()) -> list[str]:

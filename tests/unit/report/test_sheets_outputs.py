@@ -151,3 +151,45 @@ def test_a_text_too_long_for_a_cell_is_cut_visibly(tmp_path, rulebook) -> None:
         kept = shown.removesuffix(CUT)
         assert given.startswith(kept) and len(kept) > EXCEL_CELL // 3
     assert names[2] == fits  # as long as a cell holds: whole
+
+
+@pytest.mark.parametrize(
+    "checks",
+    [
+        pytest.param(("Coding exam/a", "Coding exam:a"), id="alike once made valid"),
+        pytest.param(("L" * 40 + " one", "L" * 40 + " two"), id="alike once cut to 31"),
+        pytest.param(("Summary",), id="alike the summary sheet"),
+    ],
+)
+def test_a_continuation_sheet_is_named_after_its_first_sheet(tmp_path, checks) -> None:
+    """A sheet whose title had to be made unique ("Coding exam_a (2)") went on over sheets named
+    from the check alone ("Coding exam_a (part 2)"), which read as the continuation of another
+    sheet; each part is now named after its first sheet's title, whose number is kept."""
+    openpyxl = pytest.importorskip("openpyxl")
+    cohort = [
+        Student(
+            str(n),
+            f"line {n + 1}",
+            f"S-{n}",
+            f"Student {n}",
+            # the last check on every row: its further sheets are made before the others'
+            tuple(_answer(check, "") for check in checks if n % 2 or check == checks[-1]),
+        )
+        for n in range(1, 9)
+    ]
+    path = tmp_path / "r.xlsx"
+    write_workbook(path, cohort, list(checks), ["About."], None, max_rows=4)
+    workbook = openpyxl.load_workbook(path)
+    names = workbook.sheetnames
+    sheets = {name: workbook[name]["A1"].value for name in names}  # each sheet's heading
+    for check in checks:
+        first, *more = [n for n in names if sheets[n] in (check, f"{check} (continued)")]
+        assert more, f"{check}: its rows should go on over further sheets"
+        assert len(first) <= MAX_TITLE and all(len(name) <= MAX_TITLE for name in more)
+        # every part says its first sheet's title whole where it fits, its number always
+        mark = first[first.rfind(" (") :] if first.endswith(")") else ""
+        for part, name in enumerate(more, start=2):
+            ending = f" (part {part})"
+            assert name.endswith(mark + ending), (first, name)
+            assert first.startswith(name.removesuffix(mark + ending)), (first, name)
+    assert len({name.lower() for name in names}) == len(names)

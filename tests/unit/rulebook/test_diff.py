@@ -739,3 +739,144 @@ def test_a_fact_s_words_for_records_left_out_are_compared(tmp_path):
     assert '  - was: "not completed: its topics do not count yet"\n' in section
     assert '  - now: "not finished: its topics do not count yet"\n' in section
     assert "- read by: CRC-exam, CCA-exam" in section
+
+
+def _edit_left_out(rules: Path, edit: Any) -> tuple[str, list[dict[str, Any]]]:
+    """``edit`` (the list of reasons, changed in place) applied to the reasons a fact gives for
+    a record it leaves out (``left_out.checks``), the first fact with three or more; its name
+    and its reasons as they were."""
+    book = load_rulebook(str(RULES))
+    found = next(
+        (d for d in book.facts.definitions if len((d.left_out or {}).get("checks", ())) >= 3),
+        None,
+    )
+    if found is None:
+        pytest.skip("no fact gives three reasons for a record it leaves out")
+    path = rules / Path(found.file).relative_to(RULES)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    (fact,) = [f for f in data["facts"] if f["name"] == found.name]
+    was = copy.deepcopy(fact["left_out"]["checks"])
+    edit(fact["left_out"]["checks"])
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return found.name, was
+
+
+@pytest.mark.parametrize("how", ["added", "changed and added", "removed"])
+def test_a_reason_a_record_is_left_out_is_reported_alone(tmp_path, how):
+    """A reason added to a fact's left_out (or one changed while another was added) printed
+    both whole lists of reasons, every unchanged one twice (an audit): only what was added,
+    removed or changed is said, with its words."""
+    new_reason = "a reason made up for this test"
+
+    def edit(checks: list[dict[str, Any]]) -> None:
+        if how == "removed":
+            del checks[1]
+            return
+        if how == "changed and added":
+            checks[0]["text"] = "words changed for this test"
+        checks.append({"logic": copy.deepcopy(checks[0]["logic"]), "text": new_reason})
+
+    rules = copy_rules(tmp_path)
+    name, was = _edit_left_out(rules, edit)
+    result = run("diff", RULES, rules)
+    assert result.exit_code == 1, result.output
+    section = result.stdout.split("## Facts (fact files)")[1]
+    entry = section.split(f"### {name}\n")[1].split("\n### ")[0]
+    lines = entry.splitlines()
+    if how == "removed":
+        (said,) = [line for line in lines if "removed" in line]
+        assert said.startswith("- a reason a record is left out removed (left_out.checks.2):")
+        assert json.dumps(was[1]["text"]) in said
+        unchanged = [was[0], *was[2:]]
+    else:
+        (said,) = [line for line in lines if new_reason in line]
+        place = f"left_out.checks.{len(was) + 1}"
+        assert said.startswith(f"- a reason a record is left out added ({place}):"), said
+        unchanged = was[1:]
+    if how == "changed and added":
+        assert "- why a record is left out changed (left_out.checks.1.text):" in lines
+        assert f"  - was: {json.dumps(was[0]['text'])}" in lines
+        assert '  - now: "words changed for this test"' in lines
+    for reason in unchanged:  # an unchanged reason is not said at all
+        assert reason["text"] not in entry, entry
+    assert all(len(line) < 300 for line in lines), entry  # no whole list on one line
+
+
+def _edit_flat_csv(rules: Path, edit: Any) -> dict[str, Any]:
+    """``edit`` applied to the data of ``flat-csv.yaml`` in ``rules``; the data as it was."""
+    path = rules / "flat-csv.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    was = copy.deepcopy(data)
+    edit(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return was
+
+
+def test_a_change_to_what_a_flat_csv_row_stands_for_is_named(tmp_path):
+    """flat-csv.yaml says what a school's export means and what its students are asked for,
+    yet changing its words or a column's meaning read as "no differences" (an audit): each
+    change is named in words, old -> new, under a section of its own."""
+    rules = copy_rules(tmp_path)
+
+    def edit(data: dict[str, Any]) -> None:
+        pattern = next(iter(data["supply"]))
+        data["supply"][pattern] = "words changed for this test"
+        data["supply"]["made.up.*"] = "words added for this test"
+        data["job"]["code_sets"] = ["ICD-10-PCS"]
+
+    was = _edit_flat_csv(rules, edit)
+    result = run("diff", RULES, rules)
+    assert result.exit_code == 1, result.output
+    out = result.stdout
+    assert "Differences: 2 parts of the flat CSV layout." in out
+    section = out.split("## Flat CSV layout (flat-csv.yaml)\n")[1]
+    pattern, words = next(iter(was["supply"].items()))
+    assert f"- supply.{pattern} changed:\n" in section
+    assert f"  - was: {json.dumps(words)}\n" in section
+    assert '  - now: "words changed for this test"\n' in section
+    assert '- supply.made.up.* added: "words added for this test"\n' in section
+    codes = ", ".join(was["job"]["code_sets"])
+    assert (
+        f"- the code sets of a job whose code_sets cell is empty: [{codes}] -> [ICD-10-PCS]"
+        " (job.code_sets)\n"
+    ) in section
+    assert "Other rule data" not in out
+    assert run("diff", rules, RULES).exit_code == 1  # and back
+
+
+def test_each_rule_book_reads_a_flat_csv_row_as_its_own_file_says(tmp_path):
+    """A CSV cohort's rows were read as the new rules' flat-csv.yaml says and answered so by
+    both books: a change to what a row stands for changed nobody's answer. Each book now reads
+    the row as its own file says; the students named are those check_profile finds so."""
+    rules = copy_rules(tmp_path)
+
+    def edit(data: dict[str, Any]) -> None:  # letter_on_file: yes is a co-worker's letter
+        data["letter_on_file"]["author_role"] = "co-worker"
+
+    _edit_flat_csv(rules, edit)
+    cohort, out = tmp_path / "class.csv", tmp_path / "changed.csv"
+    write(cohort, 80, seed=1, flat=True)
+    result = run("diff", RULES, rules, "--cohort", cohort, "--out", out, "--summary", "-")
+    assert result.exit_code == 1, result.output
+    with out.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    found = {(r["row"], r["check"], r["old_status"], r["new_status"]) for r in rows}
+    books = load_rulebook(str(RULES)), load_rulebook(str(rules))
+    expected = set()
+    read = [read_cohort(cohort, rules_dir=directory) for directory in (RULES, rules)]
+    for old_row, new_row in zip(*read, strict=True):
+        if old_row.profile is None or new_row.profile is None:
+            continue
+        answers = [
+            {r.check_id: (r.status, r.standing) for r in report.results}
+            for report in (
+                check_profile(row.profile, (), None, None, book, dates=False)
+                for row, book in zip((old_row, new_row), books, strict=True)
+            )
+        ]
+        for check_id, answer in answers[0].items():
+            if answers[1][check_id] != answer:
+                expected.add((str(new_row.number), check_id, answer[0], answers[1][check_id][0]))
+    assert expected, "a co-worker's letter should change someone's answer in this class"
+    assert found == expected
+    assert "each answered the rows as its own file says" in result.stdout

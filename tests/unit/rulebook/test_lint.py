@@ -1421,3 +1421,33 @@ def test_export_dates_and_corrections_without_words_for_students_are_warned(tmp_
     assert "AHIMA's records" in corrects.message and "AHIMA words" in corrects.fix
     assert "coding_end is given only as a month" in dates.message
     assert "work_history.end_date" in dates.message and "exact_dates.dates" in dates.fix
+
+
+# a body's facts and another's, made up: what is offered turns on the names alone
+FOLDERS = {
+    "experience.own_months": "own",
+    "experience.own_verified_months": "own",
+    "experience.other_months": "other",
+    "experience.owm_monthz": "other",
+}
+
+
+@pytest.mark.parametrize(
+    ("read", "offered"),
+    [
+        # one letter off another body's fact: that fact, not the own body's further one
+        pytest.param("experience.other_month", "experience.other_months", id="near-other"),
+        pytest.param("experience.othr_months", "experience.other_months", id="near-other-2"),
+        # as close to a fact of each body: the own body's, though the other shares more
+        pytest.param("experience.owm_months", "experience.own_months", id="tie-own"),
+        # no fact a typo away: the own body's first (a fact renamed in its own file)
+        pytest.param("experience.own_worked_months", "experience.own_verified_months", id="far"),
+    ],
+)
+def test_a_fact_one_letter_off_is_offered_whichever_body_it_is_of(read, offered):
+    """Lint offered the rule file's own body's facts first, even when another body's fact was
+    one letter off the name read (an audit). Closeness comes first; the own body is preferred
+    among facts as close, and among those no typo away."""
+    from eligibility.rulebook.rulecheck import fact_like
+
+    assert fact_like(read, tuple(FOLDERS), FOLDERS, "own") == offered
