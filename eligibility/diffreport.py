@@ -24,6 +24,7 @@ from eligibility.inputs.cohort import (
     load_mapping,
     read_items,
 )
+from eligibility.inputs.questions import form_document
 from eligibility.rulebook.rules import RuleBook, load_rulebook
 from eligibility.rulediff import SECTIONS, Entry, RuleDiff, diff_rulebooks
 
@@ -43,6 +44,7 @@ NOUNS = {  # what an entry of each other section is, for the summary's first lin
         "part of the flat CSV layout",
         "parts of the flat CSV layout",
     ),
+    "The web page's form (form.yaml)": ("part of the form's words", "parts of the form's words"),
     "Other rule data": ("other part of the rules", "other parts of the rules"),
 }
 
@@ -103,7 +105,7 @@ def run_diff(
     )
     old, new = load_book(old_dir), load_book(new_dir)
     flat = (flat_document(old_dir), flat_document(new_dir))
-    rules = diff_rulebooks(old, new, flat)
+    rules = diff_rulebooks(old, new, flat, (form_document(old_dir), form_document(new_dir)))
     layout = load_mapping(mapping) if mapping else None
     # a flat CSV row is read as the new rules' flat-csv.yaml says, and again as the old rules'
     # for the old book where the two differ in what a row stands for: a change to that file

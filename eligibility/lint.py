@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from eligibility.errors import InputError, closest
 from eligibility.inputs.profiles import read_text
-from eligibility.resources import FLAT_CSV_FILE
+from eligibility.resources import FLAT_CSV_FILE, FORM_FILE
 from eligibility.rulebook import factcheck, rules
 from eligibility.rulebook.rulecheck import (
     ERROR,
@@ -125,6 +125,7 @@ def lint_rules(directory: str | None = None, catalogue: str | None = None) -> Li
         if book is not None:
             problems += _not_exportable(book, texts)
             problems += _export_supply(root, book)
+            problems += _form_supply(root, book)
     if facts is None:  # what rules read through facts is not known: no warning on a guess
         problems = [problem for problem in problems if problem.code != "unused-policy"]
     # the loader's own check (``load``) repeats what a check of lint's own told, less well
@@ -234,12 +235,14 @@ def _not_exportable(book: rules.RuleBook, texts: Mapping[Path, str]) -> list[Pro
 
 # a fact file's supply words that name a profile's fields (a school's student writes none)
 _PROFILE_WORDS = re.compile(r"\bprofile\b|[{\[]")
+# supply words that name a profile's fields as YAML writes them (education: {highest_level:
+# ...}, exam_pass_date), which the web page's form never shows: it asks by questions
+_FIELD_WORDS = re.compile(r"[{\[]|\b[a-z]+_[a-z_]+\b")
 
 
 def _export_supply(root: Path, book: rules.RuleBook) -> list[Problem]:
-    """``flat-csv.yaml``'s ``supply`` against the facts: a path that matches no fact with a
-    supply is never said (a typo leaves the fact file's words, in silence); a fact whose supply
-    names a profile's fields and that no path matches is said so to a school's students."""
+    """``flat-csv.yaml``'s ``supply`` against the facts (:func:`_supply_words`), and its other
+    words for a school's students."""
     from eligibility.inputs.cohort import flat_meaning  # what a row means: read here alone
 
     found: list[Problem] = []
@@ -247,9 +250,52 @@ def _export_supply(root: Path, book: rules.RuleBook) -> list[Problem]:
     if meaning is None:
         return found
     path = root / FLAT_CSV_FILE
+    found += _supply_words(
+        path,
+        meaning.supply,
+        book,
+        _PROFILE_WORDS,
+        "profile-words-to-students",
+        "a school's students",
+    )
+    return found + _export_asking(path, meaning, book)
+
+
+def _form_supply(root: Path, book: rules.RuleBook) -> list[Problem]:
+    """``form.yaml``'s ``supply`` against the facts (:func:`_supply_words`), where the rules
+    directory has one."""
+    from eligibility.inputs.questions import form_supply  # the form's words: read here alone
+
+    found: list[Problem] = []
+    words = _attempt(found, "invalid-file", lambda: form_supply(root))
+    if not words:
+        return found
+    return found + _supply_words(
+        root / FORM_FILE,
+        words,
+        book,
+        _FIELD_WORDS,
+        "field-words-to-form",
+        "people answering the form",
+    )
+
+
+def _supply_words(
+    path: Path,
+    words: Iterable[tuple[str, str]],
+    book: rules.RuleBook,
+    naming: re.Pattern[str],
+    code: str,
+    who: str,
+) -> list[Problem]:
+    """A file's ``supply`` (words for people who do not write the profile) against the facts: a
+    path that matches no fact with a supply is never said (a typo leaves the fact file's words,
+    in silence); a fact whose supply names a profile's fields (``naming``) and that no path
+    matches is said so to ``who`` (warning ``code``)."""
+    found: list[Problem] = []
     text = read_text(path) if path.exists() else ""
     supplied = [fact for fact in book.facts.paths.values() if fact.supply]
-    patterns = [pattern for pattern, _ in meaning.supply]
+    patterns = [pattern for pattern, _ in words]
     for pattern in patterns:
         if not any(fnmatchcase(fact.path, pattern) for fact in supplied):
             key = re.search(rf"^\s*[\"']?{re.escape(pattern)}[\"']?\s*:", text, re.MULTILINE)
@@ -267,22 +313,22 @@ def _export_supply(root: Path, book: rules.RuleBook) -> list[Problem]:
                 )
             )
     for fact in supplied:
-        if _PROFILE_WORDS.search(fact.supply or "") and not any(
+        if naming.search(fact.supply or "") and not any(
             fnmatchcase(fact.path, pattern) for pattern in patterns
         ):
             found.append(
                 Problem(
                     WARNING,
-                    "profile-words-to-students",
+                    code,
                     str(path),
                     None,
                     "$.supply",
-                    f"a school's students are told to supply {fact.path} in the fact file's"
-                    f" words, which name a profile's fields: {fact.supply!r}",
-                    f"give {fact.path} words for them under supply in {FLAT_CSV_FILE}",
+                    f"{who} are told to supply {fact.path} in the fact file's words, which name"
+                    f" a profile's fields: {fact.supply!r}",
+                    f"give {fact.path} words for them under supply in {path.name}",
                 )
             )
-    return found + _export_asking(path, meaning, book)
+    return found
 
 
 def _export_asking(path: Path, meaning: FlatMeaning, book: rules.RuleBook) -> list[Problem]:

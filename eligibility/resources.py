@@ -29,6 +29,7 @@ EXAMPLES = (
 )
 
 FLAT_CSV_FILE = "flat-csv.yaml"  # in a rules directory: what a flat CSV row stands for
+FORM_FILE = "form.yaml"  # in a rules directory: what the web page's form asks, in its words
 
 
 def data_dir(name: str) -> Path:

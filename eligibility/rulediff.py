@@ -10,8 +10,9 @@ months"); any other change of logic shows both, as ``eligibility show --logic`` 
 
 Fields this module does not know by name (a field added to the rule model later) are still
 compared and reported under their own name, so a new kind of data never changes silently.
-What a flat CSV row stands for (``flat-csv.yaml``) is no part of a rule book; the caller hands
-in the two directories' files as written, compared part by part as a fact's parameters are.
+What a flat CSV row stands for (``flat-csv.yaml``) and the words the web page's form asks in
+(``form.yaml``) are no part of a rule book; the caller hands in the two directories' files as
+written, compared part by part as a fact's parameters are.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ SECTIONS = (
     "Open policies (policies.yaml)",
     "Facts (fact files)",
     "Flat CSV layout (flat-csv.yaml)",
+    "The web page's form (form.yaml)",
     "Other rule data",
 )
 KINDS = {"all": "all of", "any": "any one of", "leaf": "a single test"}
@@ -159,6 +161,15 @@ FLAT_CSV_WORDS = {
     "course.program_type": "the kind of course",
     "course.hours_unit": "the unit of its hours",
 }
+FLAT_CSV_PARTS.update(
+    exact_dates="how a school's student is asked for the day of a date the row gives as a month",
+    corrects="how a school's student is told to correct the row where the body's records differ",
+)
+# form.yaml (what a person answering the web page's form is asked for, naming its questions)
+FORM = "form.yaml"
+FORM_PARTS = {
+    "supply": "what a person answering the form is asked for where the answers leave a fact unsaid"
+}
 UNITS = ("days", "months", "years")  # a parameter named so, or ending _days ..., counts them
 READ_BY = 6  # checks named as reading a changed fact; the others are counted
 # compared some other way, or not a difference in meaning (where a book was read from)
@@ -217,10 +228,12 @@ def diff_rulebooks(
     old: RuleBook,
     new: RuleBook,
     flat_csv: tuple[Mapping[str, Any] | None, Mapping[str, Any] | None] = (None, None),
+    form: tuple[Mapping[str, Any] | None, Mapping[str, Any] | None] = (None, None),
 ) -> RuleDiff:
-    """Every difference in meaning between ``old`` and ``new``; ``flat_csv``: each rules
-    directory's ``flat-csv.yaml`` as written (None: it has none), which is no part of a rule
-    book yet says what a flat CSV row stands for."""
+    """Every difference in meaning between ``old`` and ``new``; ``flat_csv`` and ``form``: each
+    rules directory's ``flat-csv.yaml`` and ``form.yaml`` as written (None: it has none), which
+    are no part of a rule book yet say what a flat CSV row stands for and what the web page's
+    form asks for."""
     entries = [
         *_check_entries(old, new),
         *_version_entries(old, new),
@@ -229,6 +242,7 @@ def diff_rulebooks(
         *_policy_entries(old, new),
         *_fact_entries(old, new),
         *_flat_csv_entries(*flat_csv),
+        *_form_entries(*form),
         *_other_entries(old, new),
     ]
     entries.sort(key=lambda entry: SECTIONS.index(entry.section))  # stable: book order kept
@@ -1079,22 +1093,58 @@ def _flat_csv_entries(old: Mapping[str, Any] | None, new: Mapping[str, Any] | No
     """What a flat CSV row stands for (``flat-csv.yaml``), part by part: a column's meaning
     changes the profile a row makes, the ``supply`` words what its student is asked for; each
     change named in words, old -> new, as a fact's parameters are."""
-    section = "Flat CSV layout (flat-csv.yaml)"
+    return _input_file_entries(
+        "Flat CSV layout (flat-csv.yaml)",
+        FLAT_CSV,
+        (FLAT_CSV_PARTS, FLAT_CSV_WORDS),
+        old,
+        new,
+        (
+            "added: the rules now say what a row of a flat CSV export stands for",
+            "removed: without it these rules refuse a flat CSV export (other cohorts are read)",
+        ),
+    )
+
+
+def _form_entries(old: Mapping[str, Any] | None, new: Mapping[str, Any] | None) -> list[Entry]:
+    """What the web page's form asks for (``form.yaml``): its ``supply`` words, which change
+    what a person answering the form is told, not an answer."""
+    return _input_file_entries(
+        "The web page's form (form.yaml)",
+        FORM,
+        (FORM_PARTS, {}),
+        old,
+        new,
+        (
+            "added: the web page's form now asks in its own words for what its answers leave out",
+            "removed: the web page's form asks for what its answers leave out in the fact files'"
+            " words, which name a profile's fields",
+        ),
+    )
+
+
+def _input_file_entries(
+    section: str,
+    file: str,
+    named: tuple[Mapping[str, str], Mapping[str, str]],
+    old: Mapping[str, Any] | None,
+    new: Mapping[str, Any] | None,
+    added_removed: tuple[str, str],
+) -> list[Entry]:
+    """A rules directory's file that is no rule (what an input means, or asks in), part by
+    part: each part under its words (``named``: part -> words, and a part's place -> words
+    where its name is terse), changes old -> new; ``supply``'s order too."""
+    parts, terse = named
     if old is None or new is None:
         if old is new:
             return []
-        said = (
-            "added: the rules now say what a row of a flat CSV export stands for"
-            if old is None
-            else "removed: without it these rules refuse a flat CSV export (other cohorts are read)"
-        )
-        return [Entry(section, FLAT_CSV, (said,))]
+        return [Entry(section, file, (added_removed[0] if old is None else added_removed[1],))]
     entries = []
     for key in [*old, *(key for key in new if key not in old)]:
-        subject = f"{key}: {FLAT_CSV_PARTS[key]}" if key in FLAT_CSV_PARTS else key
+        subject = f"{key}: {parts[key]}" if key in parts else key
         words = {
             place.removeprefix(f"{key}."): said
-            for place, said in FLAT_CSV_WORDS.items()
+            for place, said in terse.items()
             if place.startswith(f"{key}.")
         }
         if key not in new or key not in old:

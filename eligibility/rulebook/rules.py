@@ -43,7 +43,7 @@ from eligibility.inputs.profiles import read_text
 from eligibility.inputs.validation import validate
 from eligibility.inputs.yamlio import line_of, locator, parse_text, refuse_deeper_than
 from eligibility.logic import Compiled, LogicError, comparison_sides, compile_logic, logic_key
-from eligibility.resources import FLAT_CSV_FILE, data_dir, schema_file
+from eligibility.resources import FLAT_CSV_FILE, FORM_FILE, data_dir, schema_file
 from eligibility.rulebook.versions import (
     BECAUSE_PLACEHOLDER,
     CONDITIONS,
@@ -65,8 +65,9 @@ except ImportError:  # pragma: no cover - other interpreters
     from hashlib import blake2b as _hash
 
 REFERENCE_FILES = ("credentials.yaml", "policies.yaml")
-# what the inputs mean (read by eligibility/inputs/cohort.py), not rules
-INPUT_FILES = (FLAT_CSV_FILE,)
+# what the inputs mean, not rules: a flat CSV row (eligibility/inputs/cohort.py), the words
+# the web page's form asks in (eligibility/inputs/questions.py)
+INPUT_FILES = (FLAT_CSV_FILE, FORM_FILE)
 TESTS_FOLDER = "tests"  # folders of rule test cases, not rules (docs/rule-tests.md)
 CACHE_FORMAT = 2  # bump when the cached value's shape changes
 KEPT_BOOKS = 8  # built books kept (rule directories and edits in use at once), newest first

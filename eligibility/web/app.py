@@ -29,7 +29,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server, select_address_fam
 
 from eligibility.errors import InputError, fault, printable
 from eligibility.inputs.profiles import MAX_BYTES, profile_from_text
-from eligibility.inputs.questions import sections
+from eligibility.inputs.questions import form_supply, sections
 from eligibility.rulebook.rules import load_rulebook
 from eligibility.web import answers as pages
 from eligibility.web import form
@@ -102,6 +102,9 @@ def create_app(
         TRUSTED_HOSTS=hosts,
     )
     book = load_rulebook(rules_dir)
+    # what the form's answers leave out is asked for by its questions, not by a profile's
+    # fields (form.yaml): the page's answers to an uploaded profile keep the profile's words
+    asked = book.with_supply(form_supply(rules_dir))
     lock = threading.Lock()  # the engine's caches are not made for threads: one answer at a time
     markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
 
@@ -200,7 +203,7 @@ def create_app(
         text = pages.profile_yaml(reading.answers)
         try:
             profile = pages.read_profile(text.encode("utf-8"), FORM_FILE)
-            found = engine(lambda: pages.answers(profile, book, None, {}))
+            found = engine(lambda: pages.answers(profile, asked, None, {}))
         except InputError as error:
             return shown(400, error=printable(f"error: {error}"))
         return page("answers.html", answers=found, profile_text=text, download="profile.yaml")

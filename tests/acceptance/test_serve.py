@@ -399,3 +399,52 @@ def test_checks_shown_once_hide_no_warning_or_caution(rulebook, path):
 def check_text_for(profile, check_id, rulebook) -> str:
     one = check_profile(profile, [check_id], None, {}, rulebook)
     return printable(text_report(one, rulebook.policies))
+
+
+def test_what_the_form_leaves_out_is_asked_for_by_its_questions(client):
+    """A person who answered the form is told which question to answer, not a profile's field
+    in YAML ("education: {highest_level: hs_diploma}"); the same profile uploaded keeps the
+    profile's words, for its author writes the file."""
+    page = unescape(client.post("/questions", data={"q:name": "Maria"}).get_data(as_text=True))
+    assert "answer 'Highest level' under Education" in page
+    assert "highest_level" not in page and "education: {" not in page
+    carried = re.search(r'name="profile_text" value="([^"]*)"', page, re.S).group(1)
+    uploaded = unescape(upload(client, unescape(carried).encode(), "me.yaml").get_data(True))
+    assert "education: {highest_level: hs_diploma}" in uploaded
+    assert "answer 'Highest level'" not in uploaded
+
+
+def test_every_step_the_form_can_ask_for_names_its_questions(rulebook):
+    """Whatever the bundled rules ask a person to supply, one who answers the form is asked in
+    its words: no YAML, no field name, and every name in quotes is a question, a section, a
+    choice or a button the page shows."""
+    from eligibility.inputs.questions import Group, form_supply
+
+    shown: set[str] = set()
+
+    def walk(items) -> None:
+        for item in items:
+            shown.add(item.title)
+            if isinstance(item, Group):
+                shown.add(f"Add a {item.item}")
+                walk(item.items)
+            else:
+                shown.update(str(choice).replace("_", " ") for choice in item.choices)
+
+    walk(sections(rulebook.registry))
+    restated = rulebook.with_supply(form_supply(None))
+    said = {
+        text
+        for credential in restated.credentials
+        for version in credential.versions
+        for check in version.checks
+        for part in (check.requires, check.recommends)
+        if part is not None
+        for node in part.walk()
+        for _, text in node.supply
+    }
+    assert said
+    for text in said:
+        assert not re.search(r"[{\[]|\b[a-z]+_[a-z_]+\b", text), text
+        for name in re.findall(r"(?<!\w)'([^']+)'(?!\w)", text):
+            assert name in shown, (name, text)

@@ -844,6 +844,26 @@ def test_a_change_to_what_a_flat_csv_row_stands_for_is_named(tmp_path):
     assert run("diff", rules, RULES).exit_code == 1  # and back
 
 
+def test_a_change_to_the_forms_words_is_named(tmp_path):
+    """form.yaml says what a person answering the web page's form is asked for: a change to it
+    is named, old -> new, under a section of its own, and so is the file removed."""
+    rules = copy_rules(tmp_path)
+    path = rules / "form.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    pattern, words = next(iter(data["supply"].items()))
+    data["supply"][pattern] = "words changed for this test"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    result = run("diff", RULES, rules)
+    assert result.exit_code == 1, result.output
+    assert "Differences: 1 part of the form's words." in result.stdout
+    section = result.stdout.split("## The web page's form (form.yaml)\n")[1]
+    assert f"- supply.{pattern} changed:\n  - was: {json.dumps(words)}\n" in section
+    assert '  - now: "words changed for this test"\n' in section
+    path.unlink()
+    removed = run("diff", RULES, rules).stdout
+    assert "- removed: the web page's form asks for what its answers leave out" in removed
+
+
 def test_each_rule_book_reads_a_flat_csv_row_as_its_own_file_says(tmp_path):
     """A CSV cohort's rows were read as the new rules' flat-csv.yaml says and answered so by
     both books: a change to what a row stands for changed nobody's answer. Each book now reads

@@ -1451,3 +1451,29 @@ def test_a_fact_one_letter_off_is_offered_whichever_body_it_is_of(read, offered)
     from eligibility.rulebook.rulecheck import fact_like
 
     assert fact_like(read, tuple(FOLDERS), FOLDERS, "own") == offered
+
+
+def test_form_words_that_match_no_fact_and_facts_without_them_are_warned(tmp_path) -> None:
+    """form.yaml's supply says what a person answering the web page's form is asked for: a
+    path misspelt there matches nothing, and the fact file's YAML would be said to them."""
+    directory = copy_of_rules(tmp_path)
+    edit(directory, "form.yaml", "  aapc.renewal_month: answer", "  aapc.renewl_month: answer")
+    found = {p.code: p for p in lint_rules(str(directory)).problems if p.level == WARNING}
+    unknown = found["unknown-supply"]
+    assert unknown.file.endswith("form.yaml") and "'aapc.renewl_month'" in unknown.message
+    assert unknown.suggestion == "aapc.renewal_month"
+    lines = (directory / "form.yaml").read_text(encoding="utf-8").splitlines()
+    assert lines[unknown.line - 1].startswith("  aapc.renewl_month:")
+    unsaid = found["field-words-to-form"]
+    assert "supply aapc.renewal_month" in unsaid.message and "form.yaml" in unsaid.fix
+
+
+def test_a_rules_directory_without_form_words_keeps_the_fact_files_words(tmp_path) -> None:
+    """form.yaml is optional: without it the form's people are asked in the fact files' words,
+    and lint has nothing to say of it."""
+    from eligibility.inputs.questions import form_supply
+
+    directory = copy_of_rules(tmp_path)
+    (directory / "form.yaml").unlink()
+    assert form_supply(directory) == ()
+    assert not [p for p in lint_rules(str(directory)).problems if "form" in p.file]
