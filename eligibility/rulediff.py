@@ -886,6 +886,7 @@ def _fact_entries(old: RuleBook, new: RuleBook) -> list[Entry]:
         lines += _param_lines(before, definition)
         lines += _left_out_lines(before, definition)
         if lines:
+            lines += _stale_number_lines(before, definition, new)
             entries.append(entry(name, lines))
     entries += [
         entry(name, [f'removed (was: "{definition.text}")'])
@@ -893,6 +894,62 @@ def _fact_entries(old: RuleBook, new: RuleBook) -> list[Entry]:
         if name not in now
     ]
     return entries
+
+
+def _stale_number_lines(old: Definition, new: Definition, book: RuleBook) -> list[str]:
+    """A number the fact's parameters no longer give (36 CEUs made 40) that words still say:
+    the fact's own text, and the texts of the checks that read it in ``book`` (a condition's
+    words, fixes and measure, an outcome): rules written in words beside the logic, which no
+    check of the logic finds stale."""
+    gone = sorted(set(_numbers(old.params)) - set(_numbers(new.params)))
+    if not gone:
+        return []
+    readers = set(_readers(book).get(new.name, ()))
+    texts = [(f"the fact's text ({new.name})", new.text)]
+    for credential in book.credentials:
+        for version in credential.versions:
+            for check in version.checks:
+                if check.id in readers:
+                    texts += [(f"{check.id} ({version.id})", t) for t in _check_texts(check)]
+    lines = []
+    for number in gone:
+        said = re.compile(rf"(?<![\d.-]){re.escape(_number_text(number))}(?![\d]|\.\d)")
+        places = list(dict.fromkeys(where for where, text in texts if text and said.search(text)))
+        if places:
+            shown = ", ".join(places[:READ_BY]) + (
+                f" and {len(places) - READ_BY} more" if len(places) > READ_BY else ""
+            )
+            lines.append(
+                f"words that still say {_number_text(number)}, which the parameters no longer"
+                f" give: {shown}"
+            )
+    return lines
+
+
+def _numbers(value: Any) -> Iterator[float]:
+    """Every number in a fact's parameters (booleans are not numbers)."""
+    if isinstance(value, bool):
+        return
+    if isinstance(value, int | float):
+        yield value
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _numbers(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _numbers(item)
+
+
+def _number_text(number: float) -> str:
+    return str(int(number)) if float(number).is_integer() else str(number)
+
+
+def _check_texts(check: Check) -> Iterator[str | None]:
+    """The words a check says: its question and outcomes, and each condition's text, measure
+    and fixes."""
+    yield from (check.question, check.outcome_met, check.outcome_not_met)
+    for node in (*check.requires.walk(), *(check.recommends.walk() if check.recommends else ())):
+        yield from (node.text, node.measure, node.fix, node.fix_after, node.fix_unsure)
 
 
 def _readers(book: RuleBook) -> dict[str, tuple[str, ...]]:

@@ -844,6 +844,20 @@ def test_a_change_to_what_a_flat_csv_row_stands_for_is_named(tmp_path):
     assert run("diff", rules, RULES).exit_code == 1  # and back
 
 
+def test_words_still_saying_a_number_a_fact_no_longer_gives_are_named(tmp_path):
+    """A fact's number changed in its file (AAPC's CEUs for one credential) leaves the words of
+    the checks reading it saying the old one: diff names them."""
+    rules = copy_rules(tmp_path)
+    path = rules / "aapc" / "facts.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = re.search(r"ceus_needed: \{one: (\d+),", text)
+    assert old, "AAPC's CEUs for one credential are no longer written so: choose another number"
+    path.write_text(text.replace(old[0], f"ceus_needed: {{one: {int(old[1]) + 1},"), "utf-8")
+    out = run("diff", RULES, rules).stdout
+    stale = next(line for line in out.splitlines() if line.startswith("- words that still say"))
+    assert f"say {old[1]}, which the parameters no longer give: CPC-renewal (" in stale
+
+
 def test_a_change_to_the_forms_words_is_named(tmp_path):
     """form.yaml says what a person answering the web page's form is asked for: a change to it
     is named, old -> new, under a section of its own, and so is the file removed."""
