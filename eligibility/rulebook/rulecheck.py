@@ -499,8 +499,9 @@ class _Version:
         text = orjson.dumps(self.version).decode()
         if _PLACEHOLDER.search(text) or FACT_PLACEHOLDER.search(text):  # walked only if one is left
             self._placeholders(self.version, self.where)
-        if not self.errors_only and names_an_id(text):
-            internal_ids(self.found, self.version, self.where)
+        known = self.context.policies or ()
+        if not self.errors_only and (names_an_id(text) or any(p in text for p in known)):
+            internal_ids(self.found, self.version, self.where, policies=known)
         self._dates()
         known = self.context.policies
         for index, policy in enumerate(self.open_policies):
@@ -1808,29 +1809,55 @@ def _sources(files: Sequence[RuleFile], context: Context, founds: Mapping[str, _
                                 )
 
 
-def internal_ids(found: _Found, value: Any, where: list, sources: bool = True) -> None:
-    """A text shown to people (a condition's words, a step, a reason) names an id of the sources
-    catalogue, or (``sources``) a source's id, which nobody reading an answer has: said in
-    words, the id cited in ``sources`` (the answer's rules line names them)."""
-    if isinstance(value, str):
-        ids = CATALOGUE_ID.findall(value) + (SOURCE_ID.findall(value) if sources else [])
+def internal_ids(
+    found: _Found, value: Any, where: list, sources: bool = True, policies: Collection[str] = ()
+) -> None:
+    """A text shown to people (a condition's words, a step, a reason, a note ``show`` prints)
+    names an id of the sources catalogue, or (``sources``) a source's id, which nobody reading
+    an answer has: said in words, the id cited in ``sources`` (the answer's rules line names
+    them); or an open policy's id (of ``policies``), which the reader meets only as a question
+    (``show`` and the answers word each, with the flag that settles it)."""
+    policy = re.compile(rf"\b({'|'.join(map(re.escape, policies))})\b") if policies else None
+    for text, at, cited in _shown_texts(value, where, sources):
+        ids = CATALOGUE_ID.findall(text) + (SOURCE_ID.findall(text) if cited else [])
         if ids:
             found.add(
                 WARNING,
                 "internal-id",
-                where,
+                at,
                 f"the text names {', '.join(dict.fromkeys(ids))}: an id of the sources"
                 " catalogue, which a person reading the answer does not have",
                 'say it in words ("the body\'s membership FAQ"); cite the id in a sources list or'
                 " a YAML comment",
             )
+        # open_policies lists the ids a version's answers depend on: that is their place
+        named = policy.findall(text) if policy and "open_policies" not in at else []
+        if named:
+            found.add(
+                WARNING,
+                "internal-id",
+                at,
+                f"the text names the open policy {', '.join(dict.fromkeys(named))} by its id,"
+                " which a person reading it meets only as a question",
+                'say it in words ("an open question"): eligibility show and the answers give each'
+                " open question with the flag that settles it",
+            )
+
+
+def _shown_texts(value: Any, where: list, sources: bool) -> Iterator[tuple[str, list, bool]]:
+    """Each text of a rule or fact file's data that people are shown, with its place and
+    whether a source's id may stand there (not where only maintainers read it)."""
+    if isinstance(value, str):
+        yield value, where, sources
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            internal_ids(found, item, [*where, index], sources)
+            yield from _shown_texts(item, [*where, index], sources)
     elif isinstance(value, dict):
         for key, item in value.items():
             if key not in _CITING:
-                internal_ids(found, item, [*where, key], sources and key not in _FOR_MAINTAINERS)
+                yield from _shown_texts(
+                    item, [*where, key], sources and key not in _FOR_MAINTAINERS
+                )
 
 
 def names_an_id(text: str) -> bool:

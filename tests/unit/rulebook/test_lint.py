@@ -881,6 +881,16 @@ OTHERS = [
         None,
     ),
     (
+        "policy-id-in-a-note",
+        "ahima/cca.yaml",
+        "content is an open question.",
+        "content is the open policy cca_icd_procedural.",
+        WARNING,
+        "internal-id",
+        "the text names the open policy cca_icd_procedural by its id",
+        None,
+    ),
+    (
         "source-id-in-a-policys-reading",
         "policies.yaml",
         "(a training site's claim)",
