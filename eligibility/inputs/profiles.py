@@ -310,18 +310,33 @@ def _consistency_problems(data: Mapping[str, Any], valid: bool = True) -> Iterat
                 )
             seen.add(ident)
     seen_credentials: dict[str, int] = {}
-    for index, credential in _records(data, "credentials", valid):
+    credentials = dict(_records(data, "credentials", valid))
+    for index, credential in credentials.items():
         if not isinstance(credential.get("id"), str):
             continue
         name = credential["id"].strip().upper()
         if name in seen_credentials:
-            yield Problem(
-                ("credentials", index, "id"),
-                f"the credential {credential['id']!r} is listed twice"
-                f" (also at credentials[{seen_credentials[name]}])",
-                "keep one record per credential, with its latest status and dates",
-                snippet({"credentials": [{"id": credential["id"], "status": "..."}]}),
-            )
+            first = seen_credentials[name]
+            specialties = [credentials[i].get("specialty_name") for i in (first, index)]
+            if all(specialties) and specialties[0] != specialties[1]:
+                # one id standing for several credentials (PAHCS's specialties, whose names
+                # are unconfirmed): two of them are not one credential listed twice
+                yield Problem(
+                    ("credentials", index, "id"),
+                    f"a second {credential['id']} ({specialties[1]!r}, beside"
+                    f" {specialties[0]!r} at credentials[{first}]): the rules have one entry for"
+                    " all such specialty credentials, so a profile can hold only one",
+                    "keep the one whose recertification you want checked (its exam is checked"
+                    " alike for every specialty), and check the other in a profile of its own",
+                )
+            else:
+                yield Problem(
+                    ("credentials", index, "id"),
+                    f"the credential {credential['id']!r} is listed twice"
+                    f" (also at credentials[{first}])",
+                    "keep one record per credential, with its latest status and dates",
+                    snippet({"credentials": [{"id": credential["id"], "status": "..."}]}),
+                )
         seen_credentials.setdefault(name, index)
     job_ids = dict.fromkeys(  # in profile order, for the suggestion; a mapping to look up
         job["id"]

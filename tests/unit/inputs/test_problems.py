@@ -169,3 +169,24 @@ def test_a_rule_the_engine_cannot_work_out_is_said_to_be_a_rule_s_not_the_profil
     assert "a rule could not be worked out for this profile" in problem.problem
     assert "eligibility lint" in (problem.fix or "")
     assert "fault of the program" in fault("hana.yaml", KeyError("x")).problem
+
+
+def test_two_specialties_under_one_id_are_not_called_one_credential_listed_twice():
+    """Two PAHCS specialty credentials share one id (their names are unconfirmed): the holder
+    of two was told to "keep one record per credential", as if both were one. The message now
+    says why only one can be given and which to keep."""
+
+    def specialty(name: str) -> dict:
+        return {"id": "PAHCS-SPECIALTY", "specialty_name": name, "status": "active"}
+
+    data = {"credentials": [{"id": "MCS"}, specialty("Cardiology"), specialty("Oncology")]}
+    with pytest.raises(InputError) as raised:
+        profile_from_data(data, "me")
+    said = {error.place: (error.problem, error.fix) for error in raised.value.each}
+    problem, fix = said["$.credentials[2].id"]
+    assert "listed twice" not in problem and "'Oncology', beside 'Cardiology'" in problem
+    assert "keep the one whose recertification you want checked" in fix
+    data["credentials"][2]["specialty_name"] = "Cardiology"  # the same one twice
+    with pytest.raises(InputError) as raised:
+        profile_from_data(data, "me")
+    assert raised.value.each[0].problem.startswith("the credential 'PAHCS-SPECIALTY' is listed")
