@@ -311,12 +311,15 @@ def records_of(
     lapsed: frozenset[str],
 ) -> Sequence[Mapping[str, Any]]:
     """The records of ``section`` (a one-record section as a list of one; the credentials held
-    as ``held`` works them out)."""
+    as ``held`` works them out; a credential's ``issuing_body``, where left out, the registry's,
+    as the profile format says)."""
     if section == HELD:
         return held(profile, as_of, registry, lapsed)
     value = profile.get(section)
     if section in SINGLE_RECORDS:
         return [value] if value else []
+    if section == "credentials" and value:
+        return [_with_body(record, registry) for record in value]
     if not value or section not in CREDENTIAL_FIELDS:
         return value or []
     return [_canonical_ids(record, registry, CREDENTIAL_FIELDS[section]) for record in value]
@@ -328,6 +331,15 @@ CREDENTIAL_FIELDS = {
     "ceus": ("applied_to_credential_id",),
     "self_reviews": ("credential_id",),
 }
+
+
+def _with_body(record: Any, registry: Any) -> Any:
+    """A credential's record with the body that issues it where the profile leaves it out and
+    the registry knows the credential (``issuing_body: AAPC`` for a CPC, whatever its status)."""
+    if not isinstance(record, Mapping) or record.get("issuing_body") or "id" not in record:
+        return record
+    info = registry.info(registry.normalise(record["id"])[0])
+    return {**record, "issuing_body": info.body} if info else record
 
 
 def _canonical_ids(record: Any, registry: Any, fields: Sequence[str]) -> Any:

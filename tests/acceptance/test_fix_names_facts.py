@@ -123,5 +123,5 @@ def test_a_batch_tells_only_its_certified_members_of_reinstatement(tmp_path: Pat
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     steps = {row["candidate_id"]: row["next_step"] for row in rows}
     assert all("rejoin AAPC as a new member" in step for step in steps.values())
-    assert "credentials were revoked with it" in steps["S2"]
+    assert "If AAPC revoked your credentials with it" in steps["S2"]
     assert "revoked" not in steps["S1"] and "revoked" not in steps["S3"]
