@@ -990,7 +990,7 @@ def assess(
         answer,
         lambda data, explained: assess(plan, book, data, explicit, memo, explained, False),
         plan.as_of,
-        (book.date_ask, book.date_words),
+        (book.date_ask, book.date_words, book.field_names),
     )
 
 
@@ -1019,7 +1019,7 @@ def explain_profile(
         answered,
         lambda data: explain_profile(plan, book, data, explicit, dates, False),
         plan.as_of,
-        asked=(book.date_ask, book.date_words),
+        asked=(book.date_ask, book.date_words, book.field_names),
     )
 
 

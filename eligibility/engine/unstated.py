@@ -268,12 +268,15 @@ def readings(
     as_of: date | None = None,
     ask: str = "",
     words: Sequence[tuple[str, str]] = (),
+    fields: bool = True,
 ) -> Readings | None:
     """What ``data`` leaves unknown on ``as_of`` (default: the profile's own date); None when
     nothing (the usual case, found without copying). ``ask`` and ``words``: for people who do
     not write the profile (a school's students), a date known only to the month or year is
     asked for in ``ask`` ({date} filled in) by its words ((profile date field, words):
-    ``RuleBook.date_words``), not by the profile's field."""
+    ``RuleBook.date_words``), not by the profile's field. ``fields``: how to give what is left
+    out names the profile's field and values as the file writes them ("stated_start:
+    YYYY-MM-DD", "true or false"); not for people who answer questions (the web page's form)."""
     omitted = not_stated(data, as_of)
     dates = imprecise_dates(data)
     if not omitted and not dates:
@@ -285,7 +288,7 @@ def readings(
             unknowns.append(
                 Unknown(
                     f"{item.record}: {item.words} (not stated)",
-                    _how(item),
+                    _how(item, fields),
                     ((item.path, item.other), *((item.path, value) for value in item.more)),
                     # a true/false field is named as the question it answers
                     f"answer to '{_capital(item.words)}' for {item.record}"
@@ -323,7 +326,8 @@ def readings(
                 if own
                 else (
                     f"{date.record}: {date.words} {date.text} {days}",
-                    f"give the exact {date.words} of {date.record} ({_written(date)}YYYY-MM-DD),"
+                    f"give the exact {date.words} of {date.record}"
+                    f" ({_written(date, fields)}YYYY-MM-DD),"
                     " if a document shows it",
                     f"{date.words} of {date.record}",
                 )
@@ -362,13 +366,13 @@ def with_unstated(
     explain: Explain,
     as_of: date | None = None,
     places: Collection[int] | None = None,
-    asked: tuple[str, Sequence[tuple[str, str]]] = ("", ()),
+    asked: tuple[str, Sequence[tuple[str, str]], bool] = ("", (), True),
 ) -> tuple[Any, ...]:
     """``results`` (answered on ``data`` as it is, on ``as_of``) with each answer that depends on
     what ``data`` leaves unknown made unknown. ``explain`` answers the same checks for other data.
     ``places``: the results to merge (default: all); ``explain`` need answer only those, and the
-    others are returned as they are. ``asked``: how a date known only to the month or year is
-    asked for, as :func:`readings` takes it (ask, words)."""
+    others are returned as they are. ``asked``: how what is unknown is asked for, as
+    :func:`readings` takes it (ask, words, fields)."""
     found = readings(data, as_of, *asked)
     if found is None:
         return results
@@ -441,7 +445,7 @@ def unstated_assessment(
     answer: Any,
     assess: Callable[..., Any],
     as_of: date | None = None,
-    asked: tuple[str, Sequence[tuple[str, str]]] = ("", ()),
+    asked: tuple[str, Sequence[tuple[str, str]], bool] = ("", (), True),
 ) -> Any:
     """A cohort's answer (``engine.plan.Assessment``) for ``data`` with the same rule as
     :func:`with_unstated`: a check or condition whose answer differs under another reading of
@@ -967,25 +971,29 @@ def _child(parent: NodeResult, child: NodeResult) -> NodeResult | None:
     return next((c for c in parent.children if c.node.id == child.node.id), None)
 
 
-def _how(item: Any) -> str:
-    """How to give a field left out: in words, then the field as the profile writes it."""
-    what, written = f"the {item.words} of {item.record}", _written(item)
+def _how(item: Any, fields: bool = True) -> str:
+    """How to give a field left out: in words, then the field as the profile writes it (with
+    ``fields``), else the values as a form's question offers them."""
+    what, written = f"the {item.words} of {item.record}", _written(item, fields)
     if item.reads_as == "undated":
-        return f"give {what} ({written}YYYY-MM-DD, or null if it is undated)"
-    if item.flag:
-        return f"answer '{_capital(item.words)}' for {item.record} ({written}true or false)"
-    if item.choices:
         return (
-            f"answer '{_capital(item.words)}' for {item.record} ({written}{listing(item.choices)})"
+            f"give {what} ({written}YYYY-MM-DD, or {'null' if fields else 'none'} if it is undated)"
         )
+    if item.flag:
+        said = "true or false" if fields else "yes or no"
+        return f"answer '{_capital(item.words)}' for {item.record} ({written}{said})"
+    if item.choices:
+        choices = item.choices if fields else [str(c).replace("_", " ") for c in item.choices]
+        return f"answer '{_capital(item.words)}' for {item.record} ({written}{listing(choices)})"
     if isinstance(item.other, list):
         return f"give {what} ({written}the ones used)"
     return f"give {what} ({written}YYYY-MM-DD, or YYYY-MM if only the month is known)"
 
 
-def _written(item: Any) -> str:
-    """The name a field is written under in the file, where its words do not give it."""
-    return "" if item.words == item.field else f"{item.field}: "
+def _written(item: Any, fields: bool = True) -> str:
+    """The name a field is written under in the file, where its words do not give it (and
+    ``fields``: the person writes the file)."""
+    return "" if not fields or item.words == item.field else f"{item.field}: "
 
 
 def _capital(words: str) -> str:

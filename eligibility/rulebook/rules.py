@@ -356,6 +356,9 @@ class RuleBook:
     # {date} in it, and (profile date field, its words); none: a profile's field is named
     date_ask: str = ""
     date_words: tuple[tuple[str, str], ...] = ()
+    # how what a profile leaves out is asked for names its fields as the file writes them
+    # ("stated_start: YYYY-MM-DD"); not for people who answer questions (the web page's form)
+    field_names: bool = True
 
     def with_supply(self, words: Sequence[tuple[str, str]]) -> RuleBook:
         """This book with ``words`` ((fact path pattern, words), the first that matches) said
@@ -417,6 +420,12 @@ class RuleBook:
         if not ask or not words:
             return self
         return replace(self, date_ask=ask, date_words=tuple(words))
+
+    def without_field_names(self) -> RuleBook:
+        """This book asking for what a profile leaves out without naming its fields as the file
+        writes them ("the stated start date of letter-1 (YYYY-MM-DD)", "(yes or no)"): for people
+        who answer the web page's questions rather than write the file."""
+        return replace(self, field_names=False)
 
     def _with_checks(self, change: Callable[[Version, Check], Check]) -> RuleBook:
         """This book with each check of each version replaced by ``change(version, check)``; a

@@ -104,7 +104,7 @@ def create_app(
     book = load_rulebook(rules_dir)
     # what the form's answers leave out is asked for by its questions, not by a profile's
     # fields (form.yaml): the page's answers to an uploaded profile keep the profile's words
-    asked = book.with_supply(form_supply(rules_dir))
+    asked = book.with_supply(form_supply(rules_dir)).without_field_names()
     lock = threading.Lock()  # the engine's caches are not made for threads: one answer at a time
     markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
 

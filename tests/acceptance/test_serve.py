@@ -448,3 +448,16 @@ def test_every_step_the_form_can_ask_for_names_its_questions(rulebook):
         assert not re.search(r"[{\[]|\b[a-z]+_[a-z_]+\b", text), text
         for name in re.findall(r"(?<!\w)'([^']+)'(?!\w)", text):
             assert name in shown, (name, text)
+
+
+def test_what_the_form_leaves_unstated_is_asked_for_without_the_files_fields(client, rulebook):
+    """A yes/no question left unanswered, or a choice, is asked for as the form offers it, not
+    as the file writes the field ("(contact_info_present: true or false)"); the same profile
+    uploaded keeps the file's words."""
+    path = PROFILES / "x71-flags-not-stated.yaml"
+    state = form.state_of(sections(rulebook.registry), load_profile(path).data)
+    page = unescape(client.post("/questions", data=state).get_data(as_text=True))
+    assert "for letter-1 (yes or no)" in page
+    assert "contact_info_present" not in page and "true or false" not in page
+    uploaded = unescape(upload(client, path.read_bytes(), path.name).get_data(as_text=True))
+    assert "for letter-1 (contact_info_present: true or false)" in uploaded
