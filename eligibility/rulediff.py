@@ -165,6 +165,8 @@ FLAT_CSV_PARTS.update(
     exact_dates="how a school's student is asked for the day of a date the row gives as a month",
     corrects="how a school's student is told to correct the row where the body's records differ",
 )
+# parts of those files whose patterns are tried in order, the first that matches said
+ORDERED = ("supply", "corrects")
 # form.yaml (what a person answering the web page's form is asked for, naming its questions)
 FORM = "form.yaml"
 FORM_PARTS = {
@@ -1209,7 +1211,7 @@ def _input_file_entries(
             lines = [f"removed (was: {value})" if key in old else f"added: {value}"]
         else:
             lines = list(_data_lines(key, old[key], new[key], lambda at: False, words))
-            if key == "supply" and isinstance(old[key], Mapping) and isinstance(new[key], Mapping):
+            if key in ORDERED and isinstance(old[key], Mapping) and isinstance(new[key], Mapping):
                 lines += _order_lines(list(old[key]), list(new[key]))
         if lines:
             entries.append(Entry(section, subject, tuple(lines)))
@@ -1217,14 +1219,14 @@ def _input_file_entries(
 
 
 def _order_lines(old: list[str], new: list[str]) -> list[str]:
-    """``supply``'s patterns kept but in another order: the first that matches a fact is said,
-    so the order is part of the meaning."""
+    """``supply``'s (or ``corrects``') patterns kept but in another order: the first that
+    matches is said, so the order is part of the meaning."""
     kept = [pattern for pattern in old if pattern in new]
     if kept == [pattern for pattern in new if pattern in old]:
         return []
     return list(
         _changed(
-            "the order of the patterns (the first that matches a fact is said)",
+            "the order of the patterns (the first that matches is said)",
             ", ".join(kept),
             ", ".join(pattern for pattern in new if pattern in old),
         )

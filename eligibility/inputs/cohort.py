@@ -2082,9 +2082,14 @@ class FlatMeaning:
         )
 
     def reads_rows_as(self, other: FlatMeaning) -> bool:
-        """Whether a row stands for the same profile under both: the ``supply`` words apart,
-        which say only what a student is asked for."""
-        return replace(self, supply=()) == replace(other, supply=())
+        """Whether a row stands for the same profile under both: the words for its student
+        apart (``supply``, ``exact_dates``, ``corrects``), which say only what the student is
+        asked for or told."""
+
+        def meaning(flat: FlatMeaning) -> FlatMeaning:
+            return replace(flat, supply=(), date_ask="", date_words=(), corrects=())
+
+        return meaning(self) == meaning(other)
 
 
 def flat_meaning(rules_dir: str | Path | None) -> FlatMeaning:

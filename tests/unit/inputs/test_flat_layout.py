@@ -130,3 +130,22 @@ def test_an_exports_totals_line_is_an_error_row_not_a_student(row, totals) -> No
             profile_from_flat(flat, "export.csv:12")
     else:
         assert profile_from_flat(flat, "export.csv:12")[0]["candidate_id"] == row["candidate_id"]
+
+
+def test_a_row_stands_for_the_same_profile_whatever_its_students_are_told():
+    """The words for a school's students (what they are asked for, how to give a date's day,
+    how to have the row corrected) change no profile a row makes: diff --cohort must not read
+    the rows twice over them, and says the books read rows alike."""
+    from dataclasses import replace
+
+    meaning = flat_meaning(None)
+    worded = replace(
+        meaning,
+        supply=(("*", "other words"),),
+        date_ask="other words for {date}",
+        date_words=(("coding_start", "other words"),),
+        corrects=(("*", "other words"),),
+    )
+    assert worded.reads_rows_as(meaning) and meaning.reads_rows_as(worded)
+    other_job = replace(meaning, job={**meaning.job, "code_sets": ["ICD-10-PCS"]})
+    assert not other_job.reads_rows_as(meaning)

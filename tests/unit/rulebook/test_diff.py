@@ -878,6 +878,22 @@ def test_a_change_to_the_forms_words_is_named(tmp_path):
     assert "- removed: the web page's form asks for what its answers leave out" in removed
 
 
+def test_a_new_order_of_the_corrects_patterns_is_named(tmp_path):
+    """The first corrects pattern that matches a body gives its words: swapping two changes
+    what a school's students are told, and read as no difference."""
+    rules = copy_rules(tmp_path)
+    was = _edit_flat_csv(
+        rules, lambda data: data.update(corrects=dict(reversed(list(data["corrects"].items()))))
+    )
+    assert len(was["corrects"]) > 1, "one corrects pattern: nothing to reorder"
+    result = run("diff", RULES, rules)
+    assert result.exit_code == 1, result.output
+    new = ", ".join(reversed(list(was["corrects"])))
+    assert f"(the first that matches is said): {', '.join(was['corrects'])} -> {new}" in (
+        result.stdout
+    )
+
+
 def test_each_rule_book_reads_a_flat_csv_row_as_its_own_file_says(tmp_path):
     """A CSV cohort's rows were read as the new rules' flat-csv.yaml says and answered so by
     both books: a change to what a row stands for changed nobody's answer. Each book now reads
