@@ -900,19 +900,28 @@ def _fact_entries(old: RuleBook, new: RuleBook) -> list[Entry]:
 
 def _stale_number_lines(old: Definition, new: Definition, book: RuleBook) -> list[str]:
     """A number the fact's parameters no longer give (36 CEUs made 40) that words still say:
-    the fact's own text, and the texts of the checks that read it in ``book`` (a condition's
-    words, fixes and measure, an outcome): rules written in words beside the logic, which no
-    check of the logic finds stale."""
+    the fact's own text, the texts of the checks that read it in ``book`` (a condition's words,
+    fixes, measure and note, an outcome, a standing's ways forward) and the open questions of
+    their versions: rules written in words beside the logic, which no check of the logic finds
+    stale."""
     gone = sorted(set(_numbers(old.params)) - set(_numbers(new.params)))
     if not gone:
         return []
     readers = set(_readers(book).get(new.name, ()))
-    texts = [(f"the fact's text ({new.name})", new.text)]
+    checks: list[tuple[str, str | None]] = []
+    asked: dict[str, None] = {}
     for credential in book.credentials:
         for version in credential.versions:
             for check in version.checks:
                 if check.id in readers:
-                    texts += [(f"{check.id} ({version.id})", t) for t in _check_texts(check)]
+                    checks += [(f"{check.id} ({version.id})", t) for t in _check_texts(check)]
+                    asked.update(dict.fromkeys(version.open_policies))
+    # the fact's and the open questions' words first: every report of such a check says them
+    texts: list[tuple[str, str | None]] = [(f"the fact's text ({new.name})", new.text)]
+    for policy in (book.policies[p] for p in asked if p in book.policies):
+        words = (policy.question, *policy.values.values(), policy.review)
+        texts += [(f"the open question {policy.question!r}", t) for t in words]
+    texts += checks
     lines = []
     for number in gone:
         said = re.compile(rf"(?<![\d.-]){re.escape(_number_text(number))}(?![\d]|\.\d)")
@@ -947,11 +956,12 @@ def _number_text(number: float) -> str:
 
 
 def _check_texts(check: Check) -> Iterator[str | None]:
-    """The words a check says: its question and outcomes, and each condition's text, measure
-    and fixes."""
+    """The words a check says: its question, outcomes and standing's ways forward, and each
+    condition's text, measure, fixes and note."""
     yield from (check.question, check.outcome_met, check.outcome_not_met)
+    yield from (step.text for _, steps in check.standing_fix for step in steps)
     for node in (*check.requires.walk(), *(check.recommends.walk() if check.recommends else ())):
-        yield from (node.text, node.measure, node.fix, node.fix_after, node.fix_unsure)
+        yield from (node.text, node.measure, node.fix, node.fix_after, node.fix_unsure, node.note)
 
 
 def _readers(book: RuleBook) -> dict[str, tuple[str, ...]]:

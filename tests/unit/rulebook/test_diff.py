@@ -855,7 +855,9 @@ def test_words_still_saying_a_number_a_fact_no_longer_gives_are_named(tmp_path):
     path.write_text(text.replace(old[0], f"ceus_needed: {{one: {int(old[1]) + 1},"), "utf-8")
     out = run("diff", RULES, rules).stdout
     stale = next(line for line in out.splitlines() if line.startswith("- words that still say"))
-    assert f"say {old[1]}, which the parameters no longer give: CPC-renewal (" in stale
+    assert f"say {old[1]}, which the parameters no longer give: " in stale
+    assert "CPC-renewal (" in stale  # a check reading it
+    assert "the open question" in stale  # the words of an open question its version depends on
 
 
 def test_a_change_to_the_forms_words_is_named(tmp_path):
