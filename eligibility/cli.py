@@ -1126,7 +1126,8 @@ def diff(old_rules, new_rules, cohort, as_of, out, summary, mapping) -> None:
 
     Checks added, removed or changed; per check and version the conditions, thresholds
     (numbers in the logic), dates in force, texts and sources that changed; open policies, the
-    credential registry, the facts and what a flat CSV row stands for (flat-csv.yaml). With
+    credential registry, the facts, what a flat CSV row stands for (flat-csv.yaml) and what the
+    web page's form asks for (form.yaml). With
     --cohort, every student is answered under both rule books on the same date (a flat CSV row
     read as each directory's flat-csv.yaml says), and the students whose answer changes are
     counted and named. Exit status:

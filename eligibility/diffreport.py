@@ -174,8 +174,9 @@ def summary_markdown(rules: RuleDiff, impact: Impact | None = None) -> str:
     if rules.same:
         lines.append(
             "No differences in meaning: the checks, conditions, thresholds, dates in force, texts,"
-            " sources, open policies, the credential registry, the facts and what a flat CSV row"
-            " stands for are the same (comments, layout and YAML anchors are not compared)."
+            " sources, open policies, the credential registry, the facts, what a flat CSV row"
+            " stands for and what the web page's form asks for are the same (comments, layout and"
+            " YAML anchors are not compared)."
         )
     else:
         counts = [
