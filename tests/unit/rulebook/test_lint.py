@@ -812,12 +812,12 @@ OTHERS = [
     (
         "unknown-fact-where-an-assumption-does-not-apply",
         "aapc/crc.yaml",
-        "unless: aapc.credentials",
-        "unless: aapc.credential",
+        "unless: membership.aapc_certified_member",
+        "unless: membership.aapc_certified_membr",
         ERROR,
         "unknown-fact",
-        "unknown fact 'aapc.credential'",
-        "aapc.credentials",
+        "unknown fact 'membership.aapc_certified_membr'",
+        "membership.aapc_certified_member",
     ),
     (
         "unknown-fact-in-the-logic-of-an-assumption-not-applying",
