@@ -923,6 +923,9 @@ def _cycles(ctx: Context, definition: Definition) -> dict[str, Any]:
         return {}
     sums = list(params["sums"])
     wheres = [definition.slots.get(f"sum.{name}") for name in sums]
+    # a sum of records dated by a field (a submission) counts only those dated by the date
+    dated_by = [params["sums"][name].get("dated_by") for name in sums]
+    day = ctx.day  # ISO dates compare in date order as text
     # a CEU record without its completion date is in no cycle (engine/unstated.py places it)
     ceus = [row for row in ctx.rows("ceus") if row[0].get("completion_date")]
     reported: dict[str, list[tuple[Mapping[str, Any], list[Any]]]] = {}
@@ -957,7 +960,11 @@ def _cycles(ctx: Context, definition: Definition) -> dict[str, Any]:
                     (
                         parse(ceu["completion_date"]),
                         ceu["ceus"],
-                        [slot is None or _truthy(results[slot.index]) for slot in wheres],
+                        [
+                            (slot is None or _truthy(results[slot.index]))
+                            and (field is None or (ceu.get(field) or "~") <= day)
+                            for slot, field in zip(wheres, dated_by, strict=True)
+                        ],
                     )
                     for ceu, results in rows
                 ),
@@ -1527,6 +1534,7 @@ def _ceus_left_out(
     words = spec.get("reasons", {})
     checks = spec.get("sums", {}).get(name, [])
     where = definition.params.get("sums", {}).get(name, {}).get("where")
+    dated_by = definition.params.get("sums", {}).get(name, {}).get("dated_by")
     out = []
     for number, ceu in enumerate(ctx.profile.get("ceus") or [], start=1):
         if not ceu.get("completion_date"):
@@ -1560,6 +1568,8 @@ def _ceus_left_out(
                 reasons += [words["other_body"].format(**names)] if "other_body" in words else []
             elif dropped:
                 reasons += failed_checks(ctx.profile, "ceus", checks, ceu, holds)
+            elif dated_by and (ceu.get(dated_by) or "") > ctx.day and "dated_later" in words:
+                reasons.append(words["dated_later"].format(**names, dated=ceu[dated_by]))
         if reasons:
             out.append(Omitted(number, ceu, tuple(reasons)))
     return out
@@ -2413,6 +2423,7 @@ KINDS: dict[str, Kind] = {
                 "other_body": ("credential",),
                 "after_end": (),
                 "not_yet": (),
+                "dated_later": ("dated",),
             }.items()
         },
     ),
