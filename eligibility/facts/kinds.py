@@ -1707,6 +1707,7 @@ _NO_PERIOD: Mapping[str, Any] = {
     "ceus_carried": 0,
     "counted_words": [],
     "ceus_needed": None,
+    "ceus_short": False,
     "full_period": True,
     "specific": {},
     "specific_needed": {},
@@ -2002,6 +2003,8 @@ def _period(member: _Member, previous_due: date, due: date) -> dict[str, Any]:
                 needed=before["ceus_needed"],
             )
         )
+    ceus = _total(c["ceus"] for c, _ in counted) + carried
+    needed_all = _needed(params, len(held), due)
     return {
         "exists": True,
         "credentials": len(held),
@@ -2010,11 +2013,13 @@ def _period(member: _Member, previous_due: date, due: date) -> dict[str, Any]:
         "due": due.isoformat(),
         # the last day CEUs submitted late still count (the due date when none may be late)
         "submit_by": (late_until - timedelta(days=1) if late_until > due else due).isoformat(),
-        "ceus": _total(c["ceus"] for c, _ in counted) + carried,
+        "ceus": ceus,
         "ceus_submitted": _total(c["ceus"] for c, _ in sent) + carried,
         "ceus_carried": carried,
         "counted_words": counted_words,
-        "ceus_needed": _needed(params, len(held), due),
+        "ceus_needed": needed_all,
+        # what a step may say only of a period short of CEUs (earning more, an extension)
+        "ceus_short": needed_all is not None and ceus < needed_all,
         "ceus_before_certification": _total(
             c["ceus"] for c, _ in within if parse(c["completion_date"]) < certified
         ),
@@ -2218,6 +2223,11 @@ def _periods_paths(name: str, params: Mapping[str, Any]) -> list[tuple[str, str 
                 f"{base}.ceus_needed",
                 "the CEUs a full period needs for the credentials it counts (null: not known)",
                 ["number", "null"],
+            ),
+            (
+                f"{base}.ceus_short",
+                "its CEUs fall short of what a full period needs (false where that is not known)",
+                "boolean",
             ),
             (
                 f"{base}.full_period",
