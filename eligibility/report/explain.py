@@ -388,21 +388,30 @@ def _actions(
     For an ambiguous answer, ambiguous conditions count as unmet: the actions then make the
     answer "met" under every reading of the open questions.
     """
+    # the open questions each "ask ... the open question(s)" step asks: a way asking two asks
+    # them in one step, each question once
+    settles = {
+        settle_step(leaf.depends_on, policies, body): leaf.depends_on
+        for p in pathways
+        for leaf in lacking_leaves(p, settle=True)
+        if leaf.status == AMBIGUOUS
+    }
     found: dict[frozenset[str], list[str]] = {}
     for pathway in pathways:
         for steps in _ways(pathway, policies, body):
+            asked = [s for s in steps if s in settles]
+            if len(asked) > 1:
+                ids = dict.fromkeys(p for s in sorted(asked) for p in settles[s])
+                one = settle_step(tuple(ids), policies, body)
+                settles[one] = tuple(ids)
+                steps = steps.difference(asked) | {one}
             found.setdefault(steps, [])
             if pathway.node.id not in found[steps]:
                 found[steps].append(pathway.node.id)
     minimal = [s for s in found if s and not any(other < s for other in found if other)]
     minimal.sort(key=len)
     giving = _giving(pathways, policies, body)
-    asking = {
-        settle_step(leaf.depends_on, policies, body)
-        for p in pathways
-        for leaf in lacking_leaves(p, settle=True)
-        if leaf.status == AMBIGUOUS
-    }
+    asking = set(settles)
     return tuple(
         Action(_in_order(s), tuple(found[s]), bool(s & giving), bool(s & asking))
         for s in minimal[:MAX_ACTIONS]
