@@ -378,7 +378,9 @@ def with_unstated(
         return results
     merging = range(len(results)) if places is None else sorted(places)
     others = [explain(with_settings(data, variant)) for _, variant in found.variants]
-    if not any(_differs(results[i], other[i]) for other in others for i in merging):
+    # only the checks a reading changes: one answers alike whatever else is asked with it
+    merging = [i for i in merging if any(_differs(results[i], other[i]) for other in others)]
+    if not merging:
         return results
     # each unknown read on its own; a reading that changes that one alone was answered above
     answered = list(zip((variant for _, variant in found.variants), others, strict=True))
@@ -531,8 +533,9 @@ def _tree_differs(first: NodeResult | None, second: NodeResult | None) -> bool:
         return first is not second
     if first.status != second.status or first.reached_on != second.reached_on:
         return True
-    if not first.children and first.status != MET and first.found != second.found:
-        return True  # what it shows found, and what it lacks
+    if not first.children and first.found != second.found:
+        # what it shows found, and what it lacks; met, the least it surely found
+        return first.status != MET or _number(first.found) or _number(second.found)
     if first.fix_closed != second.fix_closed:
         return True  # its step: a window one reading has closed may still be open
     if first.details != second.details:
@@ -904,15 +907,20 @@ def _surely_found(node: NodeResult, readings: Sequence[NodeResult]) -> NodeResul
     return node
 
 
+def _number(value: Any) -> bool:
+    """A found value that has a range: a number, or a day."""
+    if isinstance(value, str):
+        return bool(_DAY.fullmatch(value))
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def _found_range(results: Sequence[NodeResult | None]) -> tuple[Any, Any] | None:
     """The least and most a leaf found across the readings, when numbers or days that differ:
     what a person may have (23 months 24 days to 24 months 22 days), or the days a date may be
     (a membership paid through "2026" is cancelled between 2026-02-10 and 2027-02-09), rather
     than one end of it."""
-    found = [r.found for r in results if r is not None]
-    numbers = [v for v in found if isinstance(v, int | float) and not isinstance(v, bool)]
-    if not numbers:
-        numbers = [v for v in found if isinstance(v, str) and _DAY.fullmatch(v)]
+    found = [r.found for r in results if r is not None and _number(r.found)]
+    numbers = [v for v in found if not isinstance(v, str)] or [v for v in found if v]
     if not numbers or min(numbers) == max(numbers):
         return None
     return (min(numbers), max(numbers))

@@ -288,3 +288,20 @@ def test_a_true_false_field_is_named_as_the_question_it_answers() -> None:
     assert (
         unstated._condition(signed, "yes") == "the answer to 'Signed by hand' for letter-1 is yes"
     )
+
+
+def test_a_check_answers_alike_whatever_else_is_asked_with_it() -> None:
+    """A job known only to the year: the CCS exam, met under every reading, showed the profile
+    as read (from 2022-01-01) asked alone, and the least its holder surely has (from the end of
+    2022) asked beside the CPC-A's removal, whose answer a reading changes: every check was then
+    merged. Each check is merged on its own readings, whatever else is asked with it."""
+    data = copy.deepcopy(dict(X71.data))
+    data["work_history"][0]["start_date"] = "2022"
+    data["verification_letters"][0]["stated_start"] = "2022"
+    profile = profile_from_data(data, "p.yaml")
+    alone = text_report(check_profile(profile, ["CCS-exam"]), {})
+    both = text_report(check_profile(profile, ["CCS-exam", "CPC-A-removal"]), {})
+    lines = [line for line in alone.splitlines() if "coding experience:" in line]
+    assert lines and all(line in both for line in lines), (lines, both)
+    # met under every reading: the least, from the last day of 2022 to 2026-11-22
+    assert "coding experience: 46 months" in lines[0], lines
