@@ -339,21 +339,21 @@ def _export_asking(path: Path, meaning: FlatMeaning, book: rules.RuleBook) -> li
     from eligibility.inputs.cohort import DATE_FIELDS
 
     found: list[Problem] = []
+
+    def warn(place: str, message: str, fix: str) -> None:
+        found.append(
+            Problem(WARNING, "profile-words-to-students", str(path), None, place, message, fix)
+        )
+
     worded = dict(meaning.date_words) if meaning.date_ask else {}
     for column, fields in DATE_FIELDS.items():
         if column not in worded:
-            found.append(
-                Problem(
-                    WARNING,
-                    "profile-words-to-students",
-                    str(path),
-                    None,
-                    "$.exact_dates",
-                    f"a school's students whose {column} is given only as a month or a year are"
-                    f" asked for the day by a profile's field ({', '.join(fields)})",
-                    f"give {column} words for them under exact_dates.dates in {FLAT_CSV_FILE},"
-                    " with exact_dates.ask",
-                ),
+            warn(
+                "$.exact_dates",
+                f"a school's students whose {column} is given only as a month or a year are"
+                f" asked for the day by a profile's field ({', '.join(fields)})",
+                f"give {column} words for them under exact_dates.dates in {FLAT_CSV_FILE},"
+                " with exact_dates.ask",
             )
     patterns = [pattern for pattern, _ in meaning.corrects]
     bodies = {
@@ -366,17 +366,11 @@ def _export_asking(path: Path, meaning: FlatMeaning, book: rules.RuleBook) -> li
     }
     for body in sorted(bodies):
         if not any(fnmatchcase(body, pattern) for pattern in patterns):
-            found.append(
-                Problem(
-                    WARNING,
-                    "profile-words-to-students",
-                    str(path),
-                    None,
-                    "$.corrects",
-                    f"a school's students are told to correct the profile where {body}'s records"
-                    " may show otherwise, in the rules' words: they write no profile",
-                    f"give {body} words for them under corrects in {FLAT_CSV_FILE}",
-                )
+            warn(
+                "$.corrects",
+                f"a school's students are told to correct the profile where {body}'s records"
+                " may show otherwise, in the rules' words: they write no profile",
+                f"give {body} words for them under corrects in {FLAT_CSV_FILE}",
             )
     return found
 

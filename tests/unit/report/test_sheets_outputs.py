@@ -63,6 +63,11 @@ def _answer(check: str, rule_version: str, status: str = "met") -> dict[str, str
             "review": "", "where": ""}  # fmt: skip
 
 
+def _student(n: int, answers: tuple[dict[str, str], ...]) -> Student:
+    """Student ``n`` of a made-up cohort, on row ``n`` (line ``n + 1``)."""
+    return Student(str(n), f"line {n + 1}", f"S-{n}", f"Student {n}", answers)
+
+
 def test_the_workbook_marks_low_confidence_and_names_shared_ids(tmp_path, rulebook) -> None:
     """The summaries and letters marked the PAHCS and CCS-P rules low confidence and named a
     candidate id on several rows; the workbook, which a director may open alone, did neither."""
@@ -88,16 +93,7 @@ def test_a_sheet_past_excels_row_limit_goes_on_over_further_sheets(tmp_path, rul
     refuses them): each sheet now goes on over further sheets, its heading repeated. The limit
     is lowered here, as a cohort of a million students would take minutes."""
     openpyxl = pytest.importorskip("openpyxl")
-    checked = [
-        Student(
-            str(n),
-            f"line {n + 1}",
-            f"S-{n}",
-            f"Student {n}",
-            (_answer("CPC-exam", "AAPC-2023 2023.2"),),
-        )
-        for n in range(1, 10)
-    ]
+    checked = [_student(n, (_answer("CPC-exam", "AAPC-2023 2023.2"),)) for n in range(1, 10)]
     failed = [
         Student(str(n), f"line {n + 1}", f"S-{n}", "", (), "unreadable") for n in range(10, 16)
     ]
@@ -167,14 +163,8 @@ def test_a_continuation_sheet_is_named_after_its_first_sheet(tmp_path, checks) -
     sheet; each part is now named after its first sheet's title, whose number is kept."""
     openpyxl = pytest.importorskip("openpyxl")
     cohort = [
-        Student(
-            str(n),
-            f"line {n + 1}",
-            f"S-{n}",
-            f"Student {n}",
-            # the last check on every row: its further sheets are made before the others'
-            tuple(_answer(check, "") for check in checks if n % 2 or check == checks[-1]),
-        )
+        # the last check on every row: its further sheets are made before the others'
+        _student(n, tuple(_answer(c, "") for c in checks if n % 2 or c == checks[-1]))
         for n in range(1, 9)
     ]
     path = tmp_path / "r.xlsx"
