@@ -2226,8 +2226,8 @@ def _periods_paths(name: str, params: Mapping[str, Any]) -> list[tuple[str, str 
             ),
             (
                 f"{base}.ceus_short",
-                "its CEUs fall short of what a full period needs (false where that is not known)",
-                "boolean",
+                "its CEUs fall short of what a full period needs (null: not known)",
+                ["boolean", "null"],
             ),
             (
                 f"{base}.full_period",
