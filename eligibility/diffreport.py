@@ -24,7 +24,8 @@ from eligibility.inputs.cohort import (
     load_mapping,
     read_items,
 )
-from eligibility.inputs.questions import form_document
+from eligibility.inputs.rulesfiles import rules_input
+from eligibility.resources import FORM_FILE
 from eligibility.rulebook.rules import RuleBook, load_rulebook
 from eligibility.rulediff import SECTIONS, Entry, RuleDiff, diff_rulebooks
 
@@ -105,7 +106,8 @@ def run_diff(
     )
     old, new = load_book(old_dir), load_book(new_dir)
     flat = (flat_document(old_dir), flat_document(new_dir))
-    rules = diff_rulebooks(old, new, flat, (form_document(old_dir), form_document(new_dir)))
+    form = (rules_input(old_dir, FORM_FILE, "form"), rules_input(new_dir, FORM_FILE, "form"))
+    rules = diff_rulebooks(old, new, flat, form)
     layout = load_mapping(mapping) if mapping else None
     # a flat CSV row is read as the new rules' flat-csv.yaml says, and again as the old rules'
     # for the old book where the two differ in what a row stands for: a change to that file

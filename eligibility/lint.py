@@ -264,7 +264,7 @@ def _export_supply(root: Path, book: rules.RuleBook) -> list[Problem]:
 def _form_supply(root: Path, book: rules.RuleBook) -> list[Problem]:
     """``form.yaml``'s ``supply`` against the facts (:func:`_supply_words`), where the rules
     directory has one."""
-    from eligibility.inputs.questions import form_supply  # the form's words: read here alone
+    from eligibility.inputs.rulesfiles import form_supply  # the form's words: read here alone
 
     found: list[Problem] = []
     words = _attempt(found, "invalid-file", lambda: form_supply(root))

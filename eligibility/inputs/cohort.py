@@ -37,7 +37,8 @@ from eligibility.inputs.profiles import (
     read_text,
     with_letter_days,
 )
-from eligibility.inputs.validation import schema, validate
+from eligibility.inputs.rulesfiles import checked_text, rules_input
+from eligibility.inputs.validation import schema
 from eligibility.inputs.yamlio import locator, parse_text
 from eligibility.resources import FLAT_CSV_FILE, data_dir
 
@@ -2103,22 +2104,12 @@ def flat_document(rules_dir: str | Path) -> Mapping[str, Any] | None:
     """The rules directory's ``flat-csv.yaml`` as written, read and checked as
     :func:`flat_meaning` reads it, for comparing two (``eligibility diff``); None where the
     directory has none (its rules still check profiles, not a flat CSV)."""
-    path = Path(rules_dir) / FLAT_CSV_FILE
-    if not path.is_file():
-        return None
-    return _flat_document(str(path), read_text(path))
-
-
-@cache  # read once per text
-def _flat_document(where: str, text: str) -> Mapping[str, Any]:
-    data = parse_text(text, where)
-    validate(data, "flat-csv", where, locator(text))
-    return data
+    return rules_input(rules_dir, FLAT_CSV_FILE, "flat-csv")
 
 
 @cache  # read once per text: a row built without a meaning given reads the bundled one
 def _flat_meaning(where: str, text: str) -> FlatMeaning:
-    data = _flat_document(where, text)
+    data = checked_text(where, text, "flat-csv")
     course = data["course"]
     return FlatMeaning(
         data["job"],

@@ -25,9 +25,6 @@ The public interface:
   record has its required questions answered (``inputs.profiles.profile_from_data`` checks it).
 - :func:`to_answers` ``(profile) -> dict``: the reverse, for loading a profile back;
   ``to_profile(to_answers(p)) == p`` for every valid profile ``p`` that states its version.
-- :func:`form_supply` ``(rules_dir) -> ((fact path pattern, words), ...)``: what a person
-  answering the web page's form is asked for where the rules read what the answers leave out,
-  naming its questions (a rules directory's ``form.yaml``), for ``RuleBook.with_supply``.
 """
 
 from __future__ import annotations
@@ -38,7 +35,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from eligibility.errors import (  # a value's did-you-mean, as check words it
@@ -47,10 +43,7 @@ from eligibility.errors import (  # a value's did-you-mean, as check words it
     partly_named,
 )
 from eligibility.inputs.formatversion import CURRENT, in_sentence, record_words
-from eligibility.inputs.profiles import read_text
-from eligibility.inputs.validation import date_readings, schema, validate
-from eligibility.inputs.yamlio import locator, parse_text
-from eligibility.resources import FORM_FILE, data_dir
+from eligibility.inputs.validation import date_readings, schema
 
 if TYPE_CHECKING:
     from eligibility.facts.registry import Registry
@@ -514,26 +507,3 @@ def _flatten(
         else:
             into[f"{prefix}{item.path}"] = where
     return into
-
-
-def form_supply(rules_dir: str | Path | None) -> tuple[tuple[str, str], ...]:
-    """The rules directory's ``form.yaml`` ``supply`` (default: the bundled rules'): (fact path
-    pattern, words naming the form's questions); none where the directory has no such file
-    (the fact files' words are said)."""
-    document = form_document(rules_dir)
-    return tuple(document["supply"].items()) if document else ()
-
-
-def form_document(rules_dir: str | Path | None) -> Mapping[str, Any] | None:
-    """The rules directory's ``form.yaml`` as written, read and checked (None where it has
-    none); a broken file is an :class:`~eligibility.errors.InputError` naming the place and the
-    fix."""
-    path = (Path(rules_dir) if rules_dir else data_dir("rules")) / FORM_FILE
-    return _form_document(str(path), read_text(path)) if path.is_file() else None
-
-
-@cache  # read once per text
-def _form_document(where: str, text: str) -> Mapping[str, Any]:
-    data = parse_text(text, where)
-    validate(data, "form", where, locator(text))
-    return data

@@ -29,7 +29,8 @@ from werkzeug.serving import WSGIRequestHandler, make_server, select_address_fam
 
 from eligibility.errors import InputError, fault, printable
 from eligibility.inputs.profiles import MAX_BYTES, profile_from_text
-from eligibility.inputs.questions import form_supply, sections
+from eligibility.inputs.questions import sections
+from eligibility.inputs.rulesfiles import form_supply
 from eligibility.rulebook.rules import load_rulebook
 from eligibility.web import answers as pages
 from eligibility.web import form

@@ -418,7 +418,8 @@ def test_every_step_the_form_can_ask_for_names_its_questions(rulebook):
     """Whatever the bundled rules ask a person to supply, one who answers the form is asked in
     its words: no YAML, no field name, and every name in quotes is a question, a section, a
     choice or a button the page shows."""
-    from eligibility.inputs.questions import Group, form_supply
+    from eligibility.inputs.questions import Group
+    from eligibility.inputs.rulesfiles import form_supply
 
     shown: set[str] = set()
 

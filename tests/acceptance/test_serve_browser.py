@@ -161,7 +161,7 @@ def expected_answers(path: Path, rulebook, each: bool = False) -> dict[str, tupl
 def test_a_worked_candidate_typed_into_the_form_gets_the_answers_check_gives(
     page, server, rulebook, tmp_path
 ):
-    from eligibility.inputs.questions import form_supply
+    from eligibility.inputs.rulesfiles import form_supply
     from eligibility.web import form
 
     url, _ = server

@@ -1481,7 +1481,7 @@ def test_form_words_that_match_no_fact_and_facts_without_them_are_warned(tmp_pat
 def test_a_rules_directory_without_form_words_keeps_the_fact_files_words(tmp_path) -> None:
     """form.yaml is optional: without it the form's people are asked in the fact files' words,
     and lint has nothing to say of it."""
-    from eligibility.inputs.questions import form_supply
+    from eligibility.inputs.rulesfiles import form_supply
 
     directory = copy_of_rules(tmp_path)
     (directory / "form.yaml").unlink()
