@@ -65,6 +65,9 @@ class NodeResult:
     # the least and most found under the readings of what the profile leaves unknown (a date
     # known to the month: a range of months), when they differ; ``found`` is one of them
     found_range: tuple[Any, Any] | None = None  # numbers, or days as YYYY-MM-DD
+    # met under every such reading, its number differing: ``found`` is the end of their range
+    # every reading reaches (at least so many months), not one reading's value
+    found_surely: bool = False
     # the values of the facts the condition's fix names (``Node.fix_reads``), when not met
     fix_facts: tuple[tuple[str, Any], ...] = ()
     fix_closed: bool = False  # its ``fix_when`` is false on the facts: no fix is offered

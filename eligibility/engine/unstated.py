@@ -10,7 +10,8 @@ their first day, ends on their last; and the shortest). A check or condition who
 same under every reading does not depend on what was not known, and keeps its answer: what is
 left out is harmless where it does not matter. One whose answer differs is **unknown**. Only then
 is each unknown tried on its own, to name what a condition that differs depends on: a leaf lists
-it as missing (a date with its range), with how to give it.
+it as missing (a date with its range), with how to give it. Where none changes it alone, the
+fewest that change it together are named, not every unknown the profile has.
 """
 
 from __future__ import annotations
@@ -96,10 +97,11 @@ class _Lines:
         node: NodeResult,
         others: Sequence[NodeResult | None],
         alone: Sequence[tuple[Unknown, NodeResult | None]],
+        together: Sequence[Unknown] | None = None,
     ) -> NodeResult:
         """``node`` with the detail lines of every reading (``others``, one per variant; None
         where the condition is not shown); the fields named are those that change its lines
-        when tried on their own (``alone``)."""
+        when tried on their own (``alone``), else those that change its answer ``together``."""
         if all(other is not None and other.details == node.details for other in others):
             return node
         mine = {self.plain(line) for line in node.details}
@@ -110,7 +112,7 @@ class _Lines:
                 if (a is None and mine)
                 or (a is not None and {self.plain(d) for d in a.details} != mine)
             )
-        ) or tuple(self.unknowns)
+        ) or tuple(together or self.unknowns)
         giving: dict[str, dict[str, set[int]]] = {}
         for k, reading in ((-1, node), *enumerate(others)):
             for line in reading.details if reading is not None else ():
@@ -394,6 +396,7 @@ def with_unstated(
         for setting in unknown.settings
     ]
     alone += _deciding_at_longest(data, found, answered, results, explain, merging)
+    together = _Together(data, found, answered, explain)
     lines = _Lines(found)
     merged = list(results)
     for i in merging:
@@ -403,8 +406,75 @@ def with_unstated(
             [(unknown, answers[i]) for unknown, answers in alone],
             found.unknowns,
             lines,
+            together.deciding(i, results[i], [answers[i] for _, answers in alone]),
         )
     return tuple(merged)
+
+
+def _statuses(result: CheckResult) -> dict[str, str]:
+    """The status of each condition without children a check's trees show, by id."""
+    return {
+        leaf.node.id: leaf.status
+        for root in (result.requires, result.recommends)
+        if root is not None
+        for leaf in root.leaves()
+    }
+
+
+@dataclass(frozen=True)
+class _Together:
+    """What decides a condition that no unknown changes on its own (two dates given to the year
+    that only together leave too few months, a job's start and its letter's): the fewest of the
+    unknowns a reading that changes it sets, found by leaving out one at a time those whose
+    absence still changes it. Without it every unknown the profile has would be named, most of
+    them beside the point (the day an education was completed, under a letter's months)."""
+
+    data: Mapping[str, Any]
+    found: Readings
+    answered: list[tuple[tuple[Setting, ...], tuple[Any, ...]]]
+    explain: Explain
+
+    def deciding(
+        self, i: int, result: CheckResult, alone: Sequence[CheckResult]
+    ) -> dict[str, tuple[Unknown, ...]]:
+        """For check ``i`` (``result`` as the profile is read), the unknowns that decide
+        together each condition a reading changes and no unknown tried ``alone`` does."""
+        mine = _statuses(result)
+        singles = [_statuses(a) for a in alone]
+        out: dict[str, tuple[Unknown, ...]] = {}
+        for key, status in mine.items():
+            if any(key in single and single[key] != status for single in singles):
+                continue
+            reading = next(
+                (
+                    settings
+                    for settings, answers in self.answered
+                    if _statuses(answers[i]).get(key, status) != status
+                ),
+                None,
+            )
+            if reading is None or len(reading) < 2:
+                continue
+            kept = list(reading)
+            for setting in reading:
+                if len(kept) == 1:
+                    break
+                trial = [s for s in kept if s is not setting]
+                changed = _statuses(self._answers(tuple(trial))[i]).get(key, status)
+                if changed != status:
+                    kept = trial
+            paths = [path for path, _ in kept]
+            out[key] = tuple(
+                u for u in self.found.unknowns if any(p in paths for p, _ in u.settings)
+            )
+        return out
+
+    def _answers(self, settings: tuple[Setting, ...]) -> tuple[Any, ...]:
+        known = next((o for v, o in self.answered if v == settings), None)
+        if known is None:
+            known = self.explain(with_settings(self.data, settings))
+            self.answered.append((settings, known))
+        return known
 
 
 def _deciding_at_longest(
@@ -549,6 +619,7 @@ def _merged_check(
     alone: list[tuple[Unknown, CheckResult]],
     unknowns: Sequence[Unknown],
     lines: _Lines,
+    together: Mapping[str, tuple[Unknown, ...]],
 ) -> CheckResult:
     applies = _applies_unknown(result, others, alone, unknowns)
     if result.status == NOT_APPLICABLE:
@@ -570,6 +641,7 @@ def _merged_check(
         [(u, a.requires) for u, a in alone],
         unknowns,
         lines,
+        together,
         shown_elsewhere=True,
     )
     recommends = _merged_node(
@@ -578,6 +650,7 @@ def _merged_check(
         [(u, a.recommends) for u, a in alone],
         unknowns,
         lines,
+        together,
     )
     status = result.status
     if any(other.status != status for other in others):
@@ -633,6 +706,8 @@ def _merged_check(
     eligible = (
         _latest(result.eligible_by, [other.eligible_by for other in others])
         if status == NOT_MET
+        else _eligible_whatever(result, others)
+        if status == UNKNOWN
         else None
     )
     if (
@@ -665,6 +740,17 @@ def _merged_check(
         standing_steps=steps,
         unknown_standing=unknown_standing,
     )
+
+
+def _eligible_whatever(result: CheckResult, others: Sequence[CheckResult]) -> Any:
+    """An unknown answer's eligible-by (``EligibleBy``) that holds whatever is not known: every
+    reading met, or met by a day time alone brings (a letter re-issued now for months already
+    worked); the latest such day. None when a reading is neither."""
+    readings = (result, *others)
+    waiting = [r.eligible_by for r in readings if r.status != MET]
+    if not waiting or any(r.status not in (MET, NOT_MET) for r in readings) or None in waiting:
+        return None
+    return max(waiting, key=lambda eligible: eligible.day)
 
 
 def _if_not_met(result: CheckResult) -> str | None:
@@ -741,6 +827,7 @@ def _merged_node(
     alone: list[tuple[Unknown, NodeResult | None]],
     unknowns: Sequence[Unknown],
     lines: _Lines,
+    together: Mapping[str, tuple[Unknown, ...]],
     shown_elsewhere: bool = False,
 ) -> NodeResult | None:
     """``node`` under every reading: a condition whose answer differs is unknown, with what
@@ -755,6 +842,7 @@ def _merged_node(
             [(u, _child(a, child) if a is not None else None) for u, a in alone],
             unknowns,
             lines,
+            together,
             shown_elsewhere,
         )
         for child in node.children
@@ -764,8 +852,8 @@ def _merged_node(
             node = _fix_window(node, [o for o in others if o is not None])
         readings = [r for r in (node, *others) if r is not None]
         reached = _latest_day(node.reached_on, [o.reached_on for o in readings[1:]])
-        # numbers that differ where it is not met (met either way, one value is enough): the
-        # range, and the most it lacks
+        # numbers that differ where it is not met: the range, and the most it lacks (met
+        # either way: what it surely has)
         found = _found_range(readings) if not node.children and node.status != MET else None
         node = _surely_found(node, readings)
         if reached != node.reached_on or found:
@@ -776,7 +864,9 @@ def _merged_node(
                 found_range=found,
                 shortfall=max(shortfalls) if shortfalls else node.shortfall,
             )
-        node = lines.merged(_left_out_maybe(node, readings), others, alone)
+        node = lines.merged(
+            _left_out_maybe(node, readings), others, alone, together.get(node.node.id)
+        )
         if children != node.children:  # closest first again, as far as each lacks
             return ranked(node, node.status, children)
         return node
@@ -786,7 +876,7 @@ def _merged_node(
         return ranked(replace(node, shortfall=None, reached_on=None), UNKNOWN, children)
     deciding = list(
         dict.fromkeys(u for u, a in alone if a is not None and a.status != node.status)
-    ) or list(unknowns)
+    ) or list(together.get(node.node.id, unknowns))
     # a fact the profile as read leaves unknown that another reading makes known is unknown for
     # want of what is left out: naming the fact too would ask for the same thing twice
     answered = any(o is not None and o.status in (MET, NOT_MET) for o in others)
@@ -795,7 +885,9 @@ def _merged_node(
         node = _fix_window(node, readings[1:])
     return replace(
         _wanting(
-            lines.merged(_left_out_maybe(node, readings), others, alone),
+            lines.merged(
+                _left_out_maybe(node, readings), others, alone, together.get(node.node.id)
+            ),
             deciding,
             () if answered else node.missing,
         ),
@@ -897,13 +989,16 @@ def _fix_window(node: NodeResult, others: Sequence[NodeResult]) -> NodeResult:
 def _surely_found(node: NodeResult, readings: Sequence[NodeResult]) -> NodeResult:
     """A leaf met under every reading whose number differs among them, showing the end of
     its range nearest what is needed (the least months where at least 12 are): what the person
-    surely has, rather than one reading's value between the ends another condition shows."""
+    surely has, said as such ("at least"): one reading's value, said as found, could be less
+    than another condition shows of the same months (24 months worked beside 37 documented).
+    Not its range: a value left out is tried at the ends of the calendar."""
     ends = _found_range(readings) if node.status == MET and not node.children else None
     operator = node.node.sides[0] if ends and node.node.sides else None
+    surely = ends is not None and not isinstance(ends[0], str)  # a day is said as it is
     if operator in (">=", ">"):
-        return replace(node, found=ends[0])  # type: ignore[index]
+        return replace(node, found=ends[0], found_surely=surely)  # type: ignore[index]
     if operator in ("<=", "<"):
-        return replace(node, found=ends[1])  # type: ignore[index]
+        return replace(node, found=ends[1], found_surely=surely)  # type: ignore[index]
     return node
 
 
@@ -945,7 +1040,7 @@ def _merged_outcome(mine: Any, others: list[Any], result: CheckResult) -> Any:
         choice=missing_choice(closest) if closest is not None else None,
         # an open question to settle, when every reading's answer depends on one
         questions=base.questions if status == AMBIGUOUS else (),
-        eligible=result.eligible_by if status == NOT_MET else None,
+        eligible=result.eligible_by if status in (NOT_MET, UNKNOWN) else None,
     )
     if status != UNKNOWN:
         return outcome

@@ -152,7 +152,11 @@ def explain(result: CheckResult, policies: Mapping[str, Policy]) -> Explanation:
             # profile") answers a standing the profile's data gives, not one still unknown
             if step not in result.standing_corrections
         )
-    if result.eligible_by is not None and not standing_steps:
+    if result.status == UNKNOWN and result.eligible_by is not None:
+        # met by then whatever is not known: a way that needs nothing given, after those that
+        # give what is unknown (which may show it met already)
+        actions = (*actions, _waiting_way(result.eligible_by))
+    elif result.eligible_by is not None and not standing_steps:
         actions = _dated(actions, result.eligible_by, pathways, policies, body)
     if not standing_steps:
         actions = _waited(actions, pathways, policies, body)
@@ -163,10 +167,25 @@ def explain(result: CheckResult, policies: Mapping[str, Policy]) -> Explanation:
         # the one lacking least)
         actions = tuple(sorted(actions, key=lambda action: action.completes != (soon,)))
     by = eligible_sentence(result.eligible_by, root.node.kind == "any")
+    if by and result.status == UNKNOWN:
+        by = by.removesuffix(".") + WHATEVER_UNKNOWN
     headline = HEADLINES[result.status]
     if result.status == NOT_MET and check.kind in KEEPING_KINDS:
         headline = KEPT_NOT  # a credential lost or at risk is not "not yet" kept
     return Explanation(result, headline, verdict, closest, actions, (), policies, by)
+
+
+WHATEVER_UNKNOWN = ", whichever way what the profile does not say turns out."
+
+
+def _waiting_way(eligible: EligibleBy) -> Action:
+    """An eligible-by day's way as steps (an unknown answer's, which has no not-met pathway to
+    date): keep working until then, and what its rules assume done then (a letter re-issued)."""
+    day = eligible.day.isoformat()
+    steps = [] if eligible.now or not eligible.jobs_continue else [f"{KEEP_WORKING} until {day}"]
+    then = "now" if eligible.now else f"on {day} or later"
+    steps += [re.sub(r"\bthen$", then, assumed) for assumed in eligible.assuming]
+    return Action(tuple(steps) or (f"wait until {day}",), (eligible.pathway.id,))
 
 
 def _unknown_verdict(result: CheckResult) -> str | None:

@@ -71,6 +71,9 @@ def measurement(result: NodeResult) -> str | None:
         words = dict(node.words)
         found = [words.get(code, code) if isinstance(code, str) else code for code in found]
     text = f"{label}: {quantity(found, node.unit)}"
+    if result.found_surely:  # met under every reading of what is not known: what it surely is
+        bound = "at least" if result.operator in (">=", ">") else "at most"
+        text = f"{label}: {bound} {quantity(found, node.unit)}"
     if result.found_range is not None:  # the found value depends on what is not known
         low, high = result.found_range
         first = quantity(low, node.unit if node.unit == "months" else None)  # "30 to 36 CEUs"
