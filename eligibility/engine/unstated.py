@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from eligibility.dates import EARLIEST, LATEST, parse
@@ -97,11 +97,11 @@ class _Lines:
         node: NodeResult,
         others: Sequence[NodeResult | None],
         alone: Sequence[tuple[Unknown, NodeResult | None]],
-        together: Sequence[Unknown] | None = None,
+        named: Sequence[Unknown] | None = None,
     ) -> NodeResult:
         """``node`` with the detail lines of every reading (``others``, one per variant; None
         where the condition is not shown); the fields named are those that change its lines
-        when tried on their own (``alone``), else those that change its answer ``together``."""
+        when tried on their own (``alone``), else those ``named`` as deciding it (``_Deciding``)."""
         if all(other is not None and other.details == node.details for other in others):
             return node
         mine = {self.plain(line) for line in node.details}
@@ -112,7 +112,7 @@ class _Lines:
                 if (a is None and mine)
                 or (a is not None and {self.plain(d) for d in a.details} != mine)
             )
-        ) or tuple(together or self.unknowns)
+        ) or tuple(named or self.unknowns)
         giving: dict[str, dict[str, set[int]]] = {}
         for k, reading in ((-1, node), *enumerate(others)):
             for line in reading.details if reading is not None else ():
@@ -386,17 +386,13 @@ def with_unstated(
         return results
     # each unknown read on its own; a reading that changes that one alone was answered above
     answered = list(zip((variant for _, variant in found.variants), others, strict=True))
+    deciding = _Deciding(data, found, answered, explain)
     alone = [
-        (
-            unknown,
-            next((o for v, o in answered if v == (setting,)), None)
-            or explain(with_settings(data, (setting,))),
-        )
+        (unknown, deciding.answers((setting,)))
         for unknown in found.unknowns
         for setting in unknown.settings
     ]
     alone += _deciding_at_longest(data, found, answered, results, explain, merging)
-    together = _Together(data, found, answered, explain)
     lines = _Lines(found)
     merged = list(results)
     for i in merging:
@@ -406,7 +402,7 @@ def with_unstated(
             [(unknown, answers[i]) for unknown, answers in alone],
             found.unknowns,
             lines,
-            together.deciding(i, results[i], [answers[i] for _, answers in alone]),
+            deciding.named(i, results[i], [(unknown, answers[i]) for unknown, answers in alone]),
         )
     return tuple(merged)
 
@@ -422,54 +418,97 @@ def _statuses(result: CheckResult) -> dict[str, str]:
 
 
 @dataclass(frozen=True)
-class _Together:
-    """What decides a condition that no unknown changes on its own (two dates given to the year
-    that only together leave too few months, a job's start and its letter's): the fewest of the
-    unknowns a reading that changes it sets, found by leaving out one at a time those whose
-    absence still changes it. Without it every unknown the profile has would be named, most of
-    them beside the point (the day an education was completed, under a letter's months)."""
+class _Deciding:
+    """What decides each condition a reading changes, as the answer names it, where trying each
+    unknown on its own does not say it well:
+
+    - none changes it alone (two dates given to the year that only together leave too few
+      months, a letter's start and another letter's): the fewest of the unknowns a reading that
+      changes it sets, found by leaving out one at a time those whose absence still changes it.
+      Otherwise every unknown the profile has would be named, most of them beside the point
+      (the day an education was completed, under a letter's months);
+    - one date given to the month or year changes it alone, met at one end of its range and
+      not at the other: that date, with the day where it turns ("met if on or before
+      2024-11-22"), found by halving the range (months grow with an earlier start: a condition
+      turns once within it): what the person needs to look up."""
 
     data: Mapping[str, Any]
     found: Readings
-    answered: list[tuple[tuple[Setting, ...], tuple[Any, ...]]]
+    answered: list[tuple[tuple[Setting, ...], tuple[Any, ...]]]  # readings answered so far
     explain: Explain
 
-    def deciding(
-        self, i: int, result: CheckResult, alone: Sequence[CheckResult]
+    def named(
+        self, i: int, result: CheckResult, alone: Sequence[tuple[Unknown, CheckResult]]
     ) -> dict[str, tuple[Unknown, ...]]:
-        """For check ``i`` (``result`` as the profile is read), the unknowns that decide
-        together each condition a reading changes and no unknown tried ``alone`` does."""
+        """For check ``i`` (``result`` as the profile is read; ``alone``: its answer with each
+        unknown tried on its own), the conditions (by id) whose deciding unknowns are named so,
+        with them."""
         mine = _statuses(result)
-        singles = [_statuses(a) for a in alone]
+        singles = [(unknown, _statuses(answer)) for unknown, answer in alone]
         out: dict[str, tuple[Unknown, ...]] = {}
         for key, status in mine.items():
-            if any(key in single and single[key] != status for single in singles):
-                continue
-            reading = next(
-                (
-                    settings
-                    for settings, answers in self.answered
-                    if _statuses(answers[i]).get(key, status) != status
-                ),
-                None,
+            changing = list(
+                dict.fromkeys(u for u, single in singles if single.get(key, status) != status)
             )
-            if reading is None or len(reading) < 2:
-                continue
-            kept = list(reading)
-            for setting in reading:
-                if len(kept) == 1:
-                    break
-                trial = [s for s in kept if s is not setting]
-                changed = _statuses(self._answers(tuple(trial))[i]).get(key, status)
-                if changed != status:
-                    kept = trial
-            paths = [path for path, _ in kept]
-            out[key] = tuple(
-                u for u in self.found.unknowns if any(p in paths for p, _ in u.settings)
-            )
+            if len(changing) == 1:
+                turning = self._turning(i, key, changing[0])
+                if turning is not None:
+                    out[key] = (turning,)
+            elif not changing:
+                fewest = self._fewest(i, key, status)
+                if fewest:
+                    out[key] = fewest
+
         return out
 
-    def _answers(self, settings: tuple[Setting, ...]) -> tuple[Any, ...]:
+    def _fewest(self, i: int, key: str, status: str) -> tuple[Unknown, ...]:
+        reading = next(
+            (
+                settings
+                for settings, answers in self.answered
+                if _statuses(answers[i]).get(key, status) != status
+            ),
+            None,
+        )
+        if reading is None or len(reading) < 2:
+            return ()
+        kept = list(reading)
+        for setting in reading:
+            if len(kept) == 1:
+                break
+            trial = [s for s in kept if s is not setting]
+            if _statuses(self.answers(tuple(trial))[i]).get(key, status) != status:
+                kept = trial
+        paths = [path for path, _ in kept]
+        return tuple(u for u in self.found.unknowns if any(p in paths for p, _ in u.settings))
+
+    def _turning(self, i: int, key: str, unknown: Unknown) -> Unknown | None:
+        """``unknown`` named with the day its condition turns, when it is a date given to the
+        month or year (whose range does not hold the evaluation date: a letter dated this month
+        vouches for the most today, and for nothing tomorrow) met at one end only."""
+        if not unknown.written or len(unknown.settings) != 2:
+            return None
+        (path, first), (_, last) = unknown.settings
+
+        def met(day: date) -> bool:
+            answer = self.answers(((path, day.isoformat()),))[i]
+            return _statuses(answer).get(key) == MET
+
+        low, high = parse(first), parse(last)
+        met_first = met(low)
+        if met_first == met(high):
+            return None
+        while (high - low).days > 1:
+            middle = low + timedelta(days=(high - low).days // 2)
+            if met(middle) == met_first:
+                low = middle
+            else:
+                high = middle
+        turns = f"met if on or before {low}" if met_first else f"met if on or after {high}"
+        return replace(unknown, named=f"{unknown.named.removesuffix(')')}: {turns})")
+
+    def answers(self, settings: tuple[Setting, ...]) -> tuple[Any, ...]:
+        """The checks' answers under ``settings``, each reading answered once."""
         known = next((o for v, o in self.answered if v == settings), None)
         if known is None:
             known = self.explain(with_settings(self.data, settings))
@@ -619,7 +658,7 @@ def _merged_check(
     alone: list[tuple[Unknown, CheckResult]],
     unknowns: Sequence[Unknown],
     lines: _Lines,
-    together: Mapping[str, tuple[Unknown, ...]],
+    named: Mapping[str, tuple[Unknown, ...]],
 ) -> CheckResult:
     applies = _applies_unknown(result, others, alone, unknowns)
     if result.status == NOT_APPLICABLE:
@@ -641,7 +680,7 @@ def _merged_check(
         [(u, a.requires) for u, a in alone],
         unknowns,
         lines,
-        together,
+        named,
         shown_elsewhere=True,
     )
     recommends = _merged_node(
@@ -650,7 +689,7 @@ def _merged_check(
         [(u, a.recommends) for u, a in alone],
         unknowns,
         lines,
-        together,
+        named,
     )
     status = result.status
     if any(other.status != status for other in others):
@@ -827,7 +866,7 @@ def _merged_node(
     alone: list[tuple[Unknown, NodeResult | None]],
     unknowns: Sequence[Unknown],
     lines: _Lines,
-    together: Mapping[str, tuple[Unknown, ...]],
+    named: Mapping[str, tuple[Unknown, ...]],
     shown_elsewhere: bool = False,
 ) -> NodeResult | None:
     """``node`` under every reading: a condition whose answer differs is unknown, with what
@@ -842,7 +881,7 @@ def _merged_node(
             [(u, _child(a, child) if a is not None else None) for u, a in alone],
             unknowns,
             lines,
-            together,
+            named,
             shown_elsewhere,
         )
         for child in node.children
@@ -864,9 +903,7 @@ def _merged_node(
                 found_range=found,
                 shortfall=max(shortfalls) if shortfalls else node.shortfall,
             )
-        node = lines.merged(
-            _left_out_maybe(node, readings), others, alone, together.get(node.node.id)
-        )
+        node = lines.merged(_left_out_maybe(node, readings), others, alone, named.get(node.node.id))
         if children != node.children:  # closest first again, as far as each lacks
             return ranked(node, node.status, children)
         return node
@@ -874,9 +911,8 @@ def _merged_node(
         if shown_elsewhere:
             children = _with_shown_elsewhere(node, children, others, alone, unknowns)
         return ranked(replace(node, shortfall=None, reached_on=None), UNKNOWN, children)
-    deciding = list(
-        dict.fromkeys(u for u, a in alone if a is not None and a.status != node.status)
-    ) or list(together.get(node.node.id, unknowns))
+    deciding = list(dict.fromkeys(u for u, a in alone if a is not None and a.status != node.status))
+    deciding = list(named.get(node.node.id, ())) or deciding or list(unknowns)
     # a fact the profile as read leaves unknown that another reading makes known is unknown for
     # want of what is left out: naming the fact too would ask for the same thing twice
     answered = any(o is not None and o.status in (MET, NOT_MET) for o in others)
@@ -885,9 +921,7 @@ def _merged_node(
         node = _fix_window(node, readings[1:])
     return replace(
         _wanting(
-            lines.merged(
-                _left_out_maybe(node, readings), others, alone, together.get(node.node.id)
-            ),
+            lines.merged(_left_out_maybe(node, readings), others, alone, named.get(node.node.id)),
             deciding,
             () if answered else node.missing,
         ),
