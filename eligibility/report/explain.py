@@ -472,11 +472,16 @@ def _dated(
 ) -> tuple[Action, ...]:
     """The ways that complete the eligible-by pathway, with its day where a step closes only
     with time (``closes_with_time``: a letter asked for today vouches only for today's months,
-    so "ask for a letter" alone would not meet it). Met now, a step taken now is dated now:
-    nothing to add (and a way that also completes another pathway reads the same)."""
+    so "ask for a letter" alone would not meet it). Met now, a step taken now is dated now, and
+    the way is what the eligible-by date assumes done now ("ask for your letter to be re-issued
+    now"): the letter on file is dated too early, and "ask for a letter that meets AAPC's rules"
+    would tell its holder her letter does not (a way that also completes another pathway reads
+    the same)."""
     pathway = next((p for p in pathways if p.node.id == eligible.pathway.id), None)
-    if pathway is None or eligible.now:
+    if pathway is None:
         return actions
+    if eligible.now:
+        return _reissued(actions, eligible, pathway, policies, body)
     day = eligible.day.isoformat()
     waiting = _waiting(pathway, policies, body)
     dated = []
@@ -490,6 +495,36 @@ def _dated(
             action = Action(_in_order(steps), action.completes, action.if_given, action.if_answered)
         dated.append(action)
     return tuple(dated)
+
+
+def _reissued(
+    actions: tuple[Action, ...],
+    eligible: EligibleBy,
+    pathway: NodeResult,
+    policies: Mapping[str, Policy] | None,
+    body: str | None,
+) -> tuple[Action, ...]:
+    """The ways that complete ``pathway`` alone with the steps of its conditions that close with
+    time replaced by what the eligible-by date assumes done now."""
+    now = [re.sub(r"\bthen$", "now", assumed) for assumed in eligible.assuming]
+    timed = {
+        step(leaf, policies, body)
+        for leaf in lacking_leaves(pathway)
+        if leaf.status == NOT_MET and leaf.node.closes_with_time
+    }
+    if not now or not timed:
+        return actions
+    return tuple(
+        Action(
+            _in_order([*(s for s in action.steps if s not in timed), *now]),
+            action.completes,
+            action.if_given,
+            action.if_answered,
+        )
+        if action.completes == (pathway.node.id,) and timed & set(action.steps)
+        else action
+        for action in actions
+    )
 
 
 def _waited(

@@ -30,6 +30,9 @@ WHY = {
     "no_rules": "No rules of this check are in force on the evaluation date.",
 }
 
+# beside an unknown answer's eligible-by date: it holds whichever way what is unknown turns out
+WHATEVER = "(whichever way what the record does not say turns out)"
+
 PAGE = """<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -59,27 +62,30 @@ th { background: #eee; }
 {% endfor %}</ul>
 <p class="assumed">If that is not so, the answers may change: tell your program.</p>
 {% endif %}
-{% if needs %}
-<h2>What is still needed</h2>
-<table>
+{% macro table(rows) %}<table>
 <thead><tr><th scope="col">Check</th><th scope="col">Answer</th><th scope="col">Closest way</th>
 <th scope="col">What is missing</th><th scope="col">Next step</th><th scope="col">Eligible by</th></tr></thead>
 <tbody>
-{% for a in needs %}<tr data-checks="{{ a.ids | join(' ') }}"{% if a.low %} class="low"{% endif %}><th scope="row">{{ a.title }}{% if a.low %} <span class="low">(low confidence)</span>{% endif %}</th><td>{{ words[a.status] }}{% if a.standing %} (standing: {{ a.standing }}){% endif %}</td>
+{% for a in rows %}<tr data-checks="{{ a.ids | join(' ') }}"{% if a.low %} class="low"{% endif %}><th scope="row">{{ a.title }}{% if a.low %} <span class="low">(low confidence)</span>{% endif %}</th><td>{{ words[a.status] }}{% if a.standing %} (standing: {{ a.standing }}){% endif %}</td>
 <td>{{ a.closest }}</td><td>{{ a.shortfall or ("" if a.next_step and a.status != "ambiguous" else why.get(a.status, "")) }}</td><td>{{ a.next_step }}</td>
-<td>{{ a.eligible_by or "" }}</td></tr>
+<td>{{ a.eligible_by or "" }}{% if a.eligible_by and a.status == "unknown" %} {{ whatever }}{% endif %}</td></tr>
 {% endfor %}</tbody>
-</table>
-{% if cautions %}
-<p class="caution">Rows marked <strong>low confidence</strong> rest on sources the project could
-not confirm: ask the certifying body before you pay for an exam, a membership or a
-recertification.</p>
+</table>{% endmacro %}
+{% if needs %}
+<h2>What is still needed</h2>
+{{ table(needs) }}
+{% elif not unsure %}
+<p>Nothing is missing: every check below is met.</p>
+{% endif %}
+{% if unsure %}
+<h2>On rules of low confidence</h2>
+<p class="caution">These rest on sources the project could not confirm: ask the certifying body before you pay
+for an exam, a membership or a recertification. They are not counted among the things still
+needed above.</p>
+{{ table(unsure) }}
 <ul class="caution">
 {% for item in cautions %}<li>{{ item }}</li>
 {% endfor %}</ul>
-{% endif %}
-{% else %}
-<p>Nothing is missing: every check below is met.</p>
 {% endif %}
 {% if met %}
 <h2>Met</h2>
@@ -182,9 +188,13 @@ class Letters:
         return "-".join(parts) + ".html"
 
     def page(self, student: Student) -> str:
-        needs = self._needs(
+        rows = self._needs(
             [a for a in student.answers if a["status"] not in ("met", "not_applicable")]
         )
+        # answers of rules of low confidence apart, after the others and not counted among
+        # what is still needed: PAHCS may not certify any more (a coordinator's audit)
+        needs = [row for row in rows if not row["low"]]
+        unsure = [row for row in rows if row["low"]]
         # a met answer of rules of low confidence is marked too: it is not settled either
         met = [
             self.title(a["check"])
@@ -199,9 +209,11 @@ class Letters:
             title=title,
             student=student,
             needs=needs,
+            unsure=unsure,
             met=met,
-            verdict=_verdict(len(met), len(needs)),
-            cautions=list(dict.fromkeys(c for n in needs if n["low"] for c in n["cautions"])),
+            verdict=_verdict(len(met), len(needs), len(unsure)),
+            cautions=list(dict.fromkeys(c for n in unsure for c in n["cautions"])),
+            whatever=WHATEVER,
             notice=NOT_OFFICIAL,
             words=STATUS_WORDS,
             why=WHY,
@@ -242,18 +254,22 @@ class Letters:
         return self._confidences[key]
 
 
-def _verdict(met: int, rows: int) -> str:
+def _verdict(met: int, rows: int, unsure: int = 0) -> str:
     """The page in one sentence: how many checks are met, and how many rows of the table below
-    still need something (checks answered alike, as the 22 specialty exams, share a row)."""
+    still need something (checks answered alike, as the 22 specialty exams, share a row), and
+    how many more rest on rules of low confidence."""
+    more = f" ({unsure} more on rules of low confidence, below them)" if unsure else ""
     if not rows:
+        if unsure:
+            return f"{met} check{'s' if met != 1 else ''} met; nothing else is needed{more}."
         return f"Every check for you is met ({met})."
     what = f"{rows} thing{'s' if rows != 1 else ''}"
     return (
         f"{met} check{'s' if met != 1 else ''} met; {what} still"
-        f" need{'s' if rows == 1 else ''} doing or answering, below."
+        f" need{'s' if rows == 1 else ''} doing or answering{more}, below."
         if met
         else f"No check is met yet; {what} still need{'s' if rows == 1 else ''} doing or"
-        " answering, below."
+        f" answering{more}, below."
     )
 
 

@@ -290,6 +290,11 @@ class Tally:
                     if miss is None and by <= horizon:
                         near[label] += 1
                     self.calendar[(f"{by.year:04d}-{by.month:02d}", label)].add(name, candidate_id)
+            elif status == UNKNOWN and outcome.eligible_by is not None:
+                # met by then whichever way what the record leaves unknown turns out, as the
+                # long CSV's eligible_by says
+                by = outcome.eligible_by
+                self.calendar[(f"{by.year:04d}-{by.month:02d}", label)].add(name, candidate_id)
         work.compare(self, labels, outcomes)
 
     def describe(

@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from eligibility.cli import main
+from eligibility.report.letters import WHATEVER
 from eligibility.report.sheets import STATUS_WORDS
 from eligibility.report.summary import titles_in_words
 from eligibility.report.words import check_titles, pathway_title
@@ -58,9 +59,18 @@ def test_each_letter_agrees_with_the_long_csv_and_leaves_no_row_blank(letters, r
         number = str(int(page.name.split("-")[0]))
         root = parse(page.read_text(encoding="utf-8"))
         shown, lows = {}, []
-        for tr in root.first("tbody").all("tr") if root.first("tbody") else []:
+        # what is needed, then rules of low confidence, each table under its heading
+        elements = root.first("body").elements()
+        tables = {}
+        for k, element in enumerate(elements):
+            if element.tag == "h2" and element.text() != "Met":
+                table = next(e for e in elements[k + 1 :] if e.tag == "table")
+                tables[element.text()] = table.first("tbody").all("tr")
+        assert set(tables) <= {"What is still needed", "On rules of low confidence"}, page.name
+        for heading, tr in ((h, tr) for h, trs in tables.items() for tr in trs):
             cells = [cell.text().strip() for cell in tr.elements()]
             title, answer, closest, missing, step, by = cells
+            by = by.removesuffix(" " + WHATEVER)  # an unknown answer's date holds either way
             # answers that read alike share a row, its title naming each of their checks
             ids = tr.attrs["data-checks"].split()
             low = title.endswith(" (low confidence)")
@@ -75,6 +85,8 @@ def test_each_letter_agrees_with_the_long_csv_and_leaves_no_row_blank(letters, r
             )
             assert low == (version.confidence in ("L", "UNCONFIRMED")), (page.name, title)
             assert not (any(lows) and not low), page.name
+            # and in a table of their own, not counted among what is still needed
+            assert low == (heading == "On rules of low confidence"), page.name
             lows.append(low)
             answer, _, standing = answer.partition(" (standing: ")
             standing = standing.removesuffix(")")
@@ -114,6 +126,9 @@ def test_each_letter_agrees_with_the_long_csv_and_leaves_no_row_blank(letters, r
         assumed = {r["assumed"] for r in rows[number] if r["assumed"]}
         said = [li.text() for ul in root.all("ul", "assumed") for li in ul.all("li")]
         assert said == sorted(assumed), page.name
+        verdict = root.first("strong").text()
+        needed = sum(not low for low in lows)
+        assert (f"{needed} thing" in verdict) == bool(needed), (page.name, verdict)
         if any(lows):  # and what they rest on, said once under the table
             caution = root.first("p", "caution").text() + root.first("ul", "caution").text()
             assert "ask the certifying body before you pay" in caution, page.name

@@ -440,7 +440,8 @@ def agree(said: Summary, long: Long, rulebook) -> None:
     expected_months: dict[tuple[str, tuple[str, ...]], list[str]] = defaultdict(list)
     for check, rows in long.answers.items():
         for r in rows:
-            if r["status"] == "not_met" and r["eligible_by"] and check == line_of[check][0]:
+            # every row with a date: not met, or unknown and met by then whichever way
+            if r["eligible_by"] and check == line_of[check][0]:
                 expected_months[(r["eligible_by"][:7], line_of[check])].append(_who(r))
     headed(said.calendar, expected_months)
     assert list(said.calendar) == sorted(said.calendar)

@@ -22,7 +22,7 @@ from benchmarks.generate import write
 from eligibility.api import resolve_as_of
 from eligibility.batch import CHUNK, run_batch
 from eligibility.engine.plan import assess, make_plan
-from eligibility.engine.results import NOT_APPLICABLE, NOT_MET
+from eligibility.engine.results import NOT_APPLICABLE, NOT_MET, UNKNOWN
 from eligibility.inputs.cohort import read_cohort, read_items
 from eligibility.report.summary import VERSIONS_NOTE, Tally
 from eligibility.report.words import check_titles, version_words
@@ -170,9 +170,14 @@ def test_calendar_names_who_becomes_eligible_in_which_month():
     )
     tally.note(["CPC-exam", "COC-exam"], [later, later], "Ana Torres", date(2026, 11, 22))
     tally.note(["CPC-exam"], [later], "Brian Okafor", date(2026, 11, 22))
+    # an unknown answer met by its date whichever way what is unknown turns out, as the long
+    # CSV's eligible_by gives it (a coordinator's audit: the calendar left her out)
+    unsure = SimpleNamespace(status=UNKNOWN, near_miss=None, eligible_by=date(2027, 4, 2))
+    tally.note(["CPC-exam"], [unsure], "Carla Nguyen", date(2026, 11, 22))
     text = summary_markdown(tally)
     calendar = text.split("## Calendar", 1)[1]
     assert "2027-03" in calendar and "Ana Torres" in calendar and "Brian Okafor" in calendar
+    assert "2027-04" in calendar and "Carla Nguyen" in calendar
     # what each date holds on is said (a coordinator's audit: the dates assume the job goes on)
     assert "keeps working in the current coding job" in calendar
 
