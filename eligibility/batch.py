@@ -63,12 +63,11 @@ from eligibility.inputs.cohort import (
 from eligibility.report.answerwords import closest_name, next_step
 from eligibility.report.provenance import policies_used
 from eligibility.report.render import (
-    condition_words,
     json_error,
     json_lean,
     json_report,
     jsonl_header,
-    measurement,
+    lacking_words,
 )
 from eligibility.report.sheets import GUARD_STARTS, inert, statement
 from eligibility.report.summary import Tally, summary_markdown
@@ -603,11 +602,7 @@ class CohortChecker:
         shortfall = "; ".join(
             filter(
                 None,
-                (
-                    measurement(leaf) or condition_words(leaf)
-                    for leaf in lacking
-                    if leaf.status != AMBIGUOUS
-                ),
+                (lacking_words(leaf) for leaf in lacking if leaf.status != AMBIGUOUS),
             )
         )
         version = f"{check.version.id} {check.version.version}" if check.version else ""

@@ -92,6 +92,19 @@ def measurement(result: NodeResult) -> str | None:
     return text
 
 
+def lacking_words(result: NodeResult) -> str:
+    """A condition lacking, in a list of what is missing: what it found, or its words saying
+    how it stands ("AAPC membership dues are paid for the current year: not met"; a list of
+    bare condition texts reads as if they held)."""
+    said = measurement(result)
+    if said:
+        return said
+    text = condition_words(result)
+    if isinstance(result.found, bool) and result.needed is None:
+        return text  # "AAPC Practicode completed: no"
+    return f"{text}: {'not known' if result.status == UNKNOWN else 'not met'}"
+
+
 def condition_words(result: NodeResult) -> str:
     """A condition as an answer names it, with what was found where it is yes or no ('AAPC
     Practicode completed: no'): its text alone reads as if it held."""
@@ -361,7 +374,7 @@ def _other_reading_lines(e: Explanation) -> list[str]:
     closest, lacking = _other_reading_closest(e)
     if closest is not None:
         count = "one" if closest.distance == 1 else str(closest.distance)
-        said = "; ".join(measurement(leaf) or condition_words(leaf) for leaf in lacking)
+        said = "; ".join(lacking_words(leaf) for leaf in lacking)
         lines.append(f"  Closest: {closest.node.title}, {_lacks(closest, count)}: {said}.")
     for question in e.open_questions:
         readings = "; ".join(
@@ -389,10 +402,7 @@ def _other_reading_json(other: OtherReading, policies: Mapping[str, Policy]) -> 
     closest, lacking = _other_reading_closest(e)
     return {
         "closest": closest.node.id if closest is not None else None,
-        "lacking": [
-            {"condition": leaf.node.id, "text": measurement(leaf) or condition_words(leaf)}
-            for leaf in lacking
-        ],
+        "lacking": [{"condition": leaf.node.id, "text": lacking_words(leaf)} for leaf in lacking],
         "depends_on": [
             {
                 "policy": q.policy.id,

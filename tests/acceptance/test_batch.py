@@ -24,7 +24,7 @@ from eligibility.cli import main
 from eligibility.errors import InputError
 from eligibility.inputs.cohort import _Lines, count_items, load_mapping, read_cohort, read_items
 from eligibility.report.words import check_title
-from tests.conftest import PROFILES, process_group
+from tests.conftest import PROFILES, ROOT, process_group
 
 CHECKS = ("CPC-full", "CCS-exam", "CCA-exam")
 
@@ -1008,3 +1008,26 @@ def test_every_step_a_school_export_can_ask_of_its_students_is_in_words() -> Non
         said |= {text for u in found.unknowns for text in (u.named, u.how, u.about)}
     for text in said | corrections:
         assert not _profile_words(text), text
+
+
+def test_what_is_missing_says_how_each_condition_without_a_number_stands(tmp_path) -> None:
+    """The shortfall column lists what the closest pathway lacks: a condition with no number
+    says how it stands, or the list reads as if it held (a coordinator's audit: "AAPC
+    membership dues are paid for the current year; The date you were certified is known")."""
+    source = ROOT / "rules" / "tests" / "profiles" / "x34-aapc-dues-unpaid-no-type.yaml"
+    out = tmp_path / "report.csv"
+    command = [
+        "batch",
+        str(source),
+        "--out",
+        str(out),
+        "--cert",
+        "CPC-renewal",
+        "--as-of",
+        "2026-11-22",
+    ]
+    result = CliRunner().invoke(main, command, catch_exceptions=False)
+    assert result.exit_code == 0, result.output  # every row checked
+    (row,) = _csv_rows(out)
+    assert row["status"] == "not_met"
+    assert row["shortfall"] == "AAPC membership dues are paid for the current year: not met"
