@@ -90,7 +90,7 @@ needed above.</p>
 {% if met %}
 <h2>Met</h2>
 <ul>
-{% for title in met %}<li>{{ title }}</li>
+{% for m in met %}<li data-checks="{{ m.ids | join(' ') }}">{{ m.text }}</li>
 {% endfor %}</ul>
 {% endif %}
 <div class="about">
@@ -195,13 +195,25 @@ class Letters:
         # what is still needed: PAHCS may not certify any more (a coordinator's audit)
         needs = [row for row in rows if not row["low"]]
         unsure = [row for row in rows if row["low"]]
-        # a met answer of rules of low confidence is marked too: it is not settled either
+        # a met answer of rules of low confidence is marked too: it is not settled either; the
+        # checks that ask the same (22 specialty exams) said once, as the table says them
+        groups: dict[tuple[bool, str], list[tuple[str, str]]] = {}
+        for a in student.answers:
+            if a["status"] == "met":
+                title = self.title(a["check"])
+                low = self._confidence(a["check"], a["rule_version"])[0]
+                groups.setdefault((low, title.partition(": ")[2] or title), []).append(
+                    (a["check"], title)
+                )
         met = [
-            self.title(a["check"])
-            + (LOW_MARK if self._confidence(a["check"], a["rule_version"])[0] else "")
-            for a in student.answers
-            if a["status"] == "met"
+            {
+                "ids": [check for check, _ in members],
+                "text": titles_in_words([title for _, title in members])
+                + (LOW_MARK if low else ""),
+            }
+            for (low, _), members in groups.items()
         ]
+        met_count = sum(len(m["ids"]) for m in met)
         title = f"What {student.name or student.candidate_id or 'this student'} still needs"
         # what a flat export left unsaid and was assumed: the same for every check of a row
         assumed = dict.fromkeys(a["assumed"] for a in student.answers if a.get("assumed"))
@@ -211,7 +223,7 @@ class Letters:
             needs=needs,
             unsure=unsure,
             met=met,
-            verdict=_verdict(len(met), len(needs), len(unsure)),
+            verdict=_verdict(met_count, len(needs), len(unsure)),
             cautions=list(dict.fromkeys(c for n in unsure for c in n["cautions"])),
             whatever=WHATEVER,
             notice=NOT_OFFICIAL,
