@@ -95,8 +95,9 @@ CATALOGUE_ID = re.compile(r"\b(?:[A-Z]+-[A-Z]+-\d+|CONV-\d+|D-\d+|CATALOG\.md)\b
 # a source's id as the catalogue's register gives them (A1, H5, T3, P1, SEED-001): cited in a
 # version's sources and its rules line, never inside a sentence a candidate reads
 SOURCE_ID = re.compile(r"(?<![\w-])(?:SEED-\d{3}|[AHPT]\d{1,2}m?)(?![\w-])")
-# where ids belong: citations, and the record of how the sources disagree
-_CITING = frozenset({"id", "sources", "disagreements", "logic"})
+# where ids belong: citations, and the record of how the sources disagree; and logic (a
+# condition's, an assumption's unless), which is never a text shown to people
+_CITING = frozenset({"id", "sources", "disagreements", "logic", "unless"})
 # what a maintainer reads (``eligibility show``), not an answer: source ids may stand there,
 # catalogue ids not
 _FOR_MAINTAINERS = frozenset({"note", "notes", "in_force"})
