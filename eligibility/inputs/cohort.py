@@ -1985,6 +1985,11 @@ def profile_from_flat(
                     f"the letter on file is taken to be dated {dated} (the export gives no"
                     " date for the letter; a letter can vouch only for work done by its date)"
                 )
+            if end and (end > dated or end > _evaluation_day(flat, as_of)):
+                # a last day still to come (a contract, an externship with its end planned) is
+                # not one a letter can state: it vouches for the work to its own date ('to
+                # present'), and is re-issued as the work goes on, up to the job's last day
+                end = None
             profile["verification_letters"] = [
                 {
                     **meaning.letter,
@@ -2139,6 +2144,13 @@ def _totals_line(flat: Mapping[str, str]) -> bool:
         return False
     others = [v for k, v in flat.items() if k not in ("candidate_id", "name", "as_of") and v]
     return not others
+
+
+def _evaluation_day(flat: Mapping[str, str], as_of: date | None) -> str:
+    """The row's evaluation date as written (``--as-of``, else the row's as_of, else today), to
+    compare with another date cell as ISO text: a month or a year (``2027-12``) sorts before its
+    own days and after every earlier day, so a later date is later from its first day on."""
+    return (as_of.isoformat() if as_of else None) or flat.get("as_of") or date.today().isoformat()
 
 
 def _letter_day(flat: Mapping[str, str], as_of: date | None) -> str:
