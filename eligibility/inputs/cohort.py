@@ -261,6 +261,9 @@ class Cohort(Iterator[Item]):
         self._items = _files(items) if isinstance(items, list) else items
         self._handle = handle
         self._started = False
+        # a CSV export's credential names in its sampled rows (:func:`_check_sample`), for the
+        # batch to judge against the rules' registry (:func:`refuse_unknown_credentials`)
+        self.credentials: CredentialSample | None = None
 
     def __next__(self) -> Item:
         self._started = True
@@ -992,11 +995,13 @@ def _csv(path: Path, layout: CsvLayout) -> Cohort:
         raise
     head = CsvHead(tuple(header), layout, lines.number)
     try:
-        _check_sample(path, head)
+        credentials = _check_sample(path, head)
     except BaseException:
         handle.close()
         raise
-    return Cohort(path, "csv", _csv_records(path, handle, lines, head), head, handle)
+    cohort = Cohort(path, "csv", _csv_records(path, handle, lines, head), head, handle)
+    cohort.credentials = credentials
+    return cohort
 
 
 def sniff_delimiter(header: str) -> str:
@@ -1536,13 +1541,15 @@ SAMPLE_ROWS = 1000  # rows read before the batch starts, to find a plainly wrong
 MOST_ROWS = 5  # ... which most of them, and at least this many, fail the same way
 
 
-def _check_sample(path: Path, head: CsvHead) -> None:
+def _check_sample(path: Path, head: CsvHead) -> CredentialSample | None:
     """Refuse, with one message and its fix, an export of which most rows (of the first
     :data:`SAMPLE_ROWS`, and at least :data:`MOST_ROWS`) fail the same way in the same column
     (dates in another format, a value that is not mapped): the mapping is plainly wrong, and a
-    report of hundreds of error rows would help nobody. Fewer are error rows, as always."""
+    report of hundreds of error rows would help nobody. Fewer are error rows, as always. Gives
+    the credential names of the rows read (the rules' registry judges them: the batch)."""
     if not isinstance(path, Upload) and not stat.S_ISREG(os.stat(path).st_mode):
-        return  # a pipe can be read only once
+        return None  # a pipe can be read only once
+    credentials = CredentialSample(path, head.layout)
     handle = path.open("rb")
     lines = _Lines(handle, replayable=True, name="export", encoding=head.layout.encoding)
     for _ in range(head.lines):
@@ -1576,6 +1583,8 @@ def _check_sample(path: Path, head: CsvHead) -> None:
                 profile_from_flat(flat, item.where, None, head.layout.meaning)
             except InputError as error:
                 rows_alike.add(error)
+                continue
+            credentials.add(flat.get("credentials", ""), item.payload[0].get("credentials", ""))
     finally:
         records.close()
         handle.close()
@@ -1602,6 +1611,109 @@ def _check_sample(path: Path, head: CsvHead) -> None:
         count, error = alike
         problem, fix = _rows_alike_message(head, error)
         raise InputError(str(path), None, f"{count:,} of {sampled}: {problem}", fix + done)
+    return credentials
+
+
+class CredentialSample:
+    """The credential names the sampled rows of an export give (:func:`_check_sample`): per
+    name as a row is read (values mapped), the rows naming it and the cell it was in the export;
+    and how many rows give any. A name the rules do not know counts toward nothing, so the batch,
+    which knows the rules' registry, judges them (:func:`refuse_unknown_credentials`)."""
+
+    def __init__(self, path: Path, layout: CsvLayout) -> None:
+        self.path, self.layout = path, layout
+        self.rows = 0  # sampled rows that give a credential
+        self.names: Counter[str] = Counter()  # name -> rows
+        self.given: list[frozenset[str]] = []  # each such row's names
+        self.written: dict[str, str] = {}  # name -> the export's item it was read from
+
+    def add(self, cell: str, written: str) -> None:
+        names = [name.strip() for name in cell.split(";") if name.strip()]
+        if not names:
+            return
+        self.rows += 1
+        self.names.update(dict.fromkeys(names, 1))
+        self.given.append(frozenset(names))
+        separator = self.layout.separators.get("credentials", ";")
+        items = [item.strip() for item in written.split(separator) if item.strip()]
+        for name, item in zip(names, items, strict=False):
+            self.written.setdefault(name, item)
+
+
+def unknown_credential(name: str, registry: Any, suffix: str = "-A") -> bool:
+    """Whether the rules' ``registry`` (``rulebook``'s :class:`Registry`) knows no credential
+    by ``name`` as a row gives it (an apprentice by its ``suffix``, as :func:`profile_from_flat`
+    reads it): it then counts toward nothing."""
+    apprentice = bool(suffix) and name.upper().endswith(suffix.upper())
+    held = name[: -len(suffix)] if apprentice else name
+    return registry.info(registry.normalise(held)[0]) is None
+
+
+APPRENTICE_WORDS = ("apprentice", "apprenticeship", "appr")
+
+
+def credential_meant(name: str, registry: Any) -> str | None:
+    """The credential of the rules an unknown ``name`` most likely stands for, as an id
+    ``eligibility list`` gives (``CPC-A`` for "CPC Apprentice", ``CCS`` for "CSS"); None when
+    there is none to tell."""
+    meant = registry.lookalike(name)
+    if meant:
+        return meant
+    words = [word for word in re.split(r"[\s()/,.\-_]+", name) if word]
+    plain = [word for word in words if word.casefold() not in APPRENTICE_WORDS]
+    if not plain or len(plain) == len(words):
+        return None
+    rest = " ".join(plain)
+    info = registry.info(registry.normalise(rest)[0])
+    held = info.id if info else registry.lookalike(rest)
+    return registry.apprentice_name(held) if held else None
+
+
+def _listed(items: Sequence[str]) -> str:
+    """``'a'``, ``'a' and 'b'``, ``'a', 'b' and 'c'``."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def refuse_unknown_credentials(cohort: Cohort, registry: Any) -> None:
+    """Stop a batch, with one message and the fix, when most of the sampled rows of a CSV
+    export that give credentials (and at least :data:`MOST_ROWS`) name one the rules'
+    ``registry`` does not know but that stands for one it does ("CPC Apprentice" for the
+    CPC-A): each would count toward nothing, and every such student be answered as holding
+    none, as an unmapped value would be an error row. Fewer are said in the summary and the
+    closing line (the batch counts them)."""
+    sample = cohort.credentials
+    if sample is None or not sample.rows:
+        return
+    suffix = sample.layout.meaning.apprentice_suffix if sample.layout.meaning else "-A"
+    meant = {
+        name: credential_meant(name, registry)
+        for name in sample.names
+        if unknown_credential(name, registry, suffix)
+    }
+    meant = {name: known for name, known in meant.items() if known}
+    rows = sum(1 for names in sample.given if not names.isdisjoint(meant))
+    if rows < MOST_ROWS or rows * 2 <= sample.rows:
+        return
+    cohort.close()
+    named = sorted(meant, key=lambda name: -sample.names[name])
+    layout = sample.layout
+    pairs = ", ".join(f"{sample.written.get(n, n)!r}: {meant[n]}" for n in named[:6])
+    setting = f"values: {{credentials: {{{pairs}}}}}"
+    column = layout.theirs("credentials")
+    where = (
+        f"in the mapping file {layout.file}: {setting}"
+        if layout.file
+        else f"in a mapping file (--mapping) holding {setting}, or write the ids in the export"
+    )
+    raise InputError(
+        str(sample.path),
+        None,
+        f"{rows:,} of the {sample.rows:,} rows with credentials name credentials these rules do"
+        f" not know, like {_listed([repr(sample.written.get(n, n)) for n in named[:3]])} in"
+        f" {column!r}: each would count toward nothing",
+        f"map them to the credentials they stand for {where} (the ids 'eligibility list'"
+        " gives); nothing was written, run it again then",
+    )
 
 
 class _ColumnTally:

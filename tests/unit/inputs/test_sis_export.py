@@ -503,3 +503,73 @@ def test_a_last_first_name_is_turned_round(tmp_path) -> None:
     )
     with pytest.raises(InputError, match="name_order 'surname_first' is not one of"):
         load_mapping(_mapping(tmp_path, mapping + "name_order: surname_first\n"))
+
+
+CREDENTIALED = HEADER + ";Certifications"
+WITH_CREDENTIALS = MAPPING.replace(
+    "  letter_on_file: Letter\n", "  letter_on_file: Letter\n  credentials: Certifications\n"
+)
+
+
+def _credentialed(tmp_path: Path, held: list[str], mapping: str = WITH_CREDENTIALS, *more: str):
+    """A batch of an export whose students hold ``held`` (one row each; "" holds none), with
+    a summary in Markdown and in HTML."""
+    rows = [f"{ROW.replace('S1', f'S{n}')};{given}" for n, given in enumerate(held)]
+    source = _export(tmp_path, rows, CREDENTIALED)
+    out, md, html = (tmp_path / name for name in ("report.csv", "summary.md", "summary.html"))
+    options = ["--mapping", str(_mapping(tmp_path, mapping)), "--out", str(out)]
+    result = CliRunner().invoke(main, ["batch", str(source), *options, "--summary", str(md)])
+    assert "Traceback" not in result.output
+    if result.exit_code == 0:
+        again = CliRunner().invoke(main, ["batch", str(source), *options, "--summary", str(html)])
+        assert again.exit_code == 0, again.output
+    return result, out, md, html
+
+
+def test_most_rows_naming_a_credential_the_rules_do_not_know_stop_with_the_map(tmp_path):
+    """The program audit (s28, H3): an export writing "CPC Apprentice" for the CPC-A had every
+    apprentice answered as holding nothing, exit 0, with a word only in a column of the long
+    report. Most of the rows that give credentials naming it is a map the mapping lacks."""
+    held = ["CPC Apprentice"] * 6 + ["COC Apprentice", "CPC Apprentice, CRC", "CCA", "CCA"]
+    result, out, _, _ = _credentialed(tmp_path, held + [""] * 20)
+    assert result.exit_code == 2 and not out.exists()
+    assert (
+        "8 of the 10 rows with credentials name credentials these rules do not know, like"
+        " 'CPC Apprentice' and 'COC Apprentice' in 'Certifications': each would count toward"
+        " nothing" in result.output
+    )
+    assert "values: {credentials: {'CPC Apprentice': CPC-A, 'COC Apprentice': COC-A}}" in (
+        result.output
+    )
+    assert result.output.count("\n") < 4
+    mapped = WITH_CREDENTIALS.replace(
+        "  letter_on_file: {Y: yes, N: no}\n",
+        "  letter_on_file: {Y: yes, N: no}\n"
+        "  credentials: {'CPC Apprentice': CPC-A, 'COC Apprentice': COC-A}\n",
+    )
+    result, out, md, _ = _credentialed(tmp_path, held + [""] * 20, mapped)
+    assert result.exit_code == 0, result.output
+    assert "Warning" not in result.output and "do not know" not in md.read_text(encoding="utf-8")
+
+
+def test_a_few_rows_naming_a_credential_the_rules_do_not_know_are_said_where_a_director_looks(
+    tmp_path,
+):
+    """Fewer rows naming credentials the rules do not know: the run goes on, and the summary
+    (Markdown and HTML) and the closing line say which, how many and the fix."""
+    held = ["CPC Apprentice", "RN"] + ["CPC-A"] * 8
+    result, _, md, html = _credentialed(tmp_path, held)
+    assert result.exit_code == 0, result.output
+    assert (
+        "Warning: 2 students name credentials these rules do not know: 'CPC Apprentice' (1),"
+        " 'RN' (1); each counts toward nothing (the summary lists them; write the ids"
+        " 'eligibility list' gives, or map them: values: {credentials: {'CPC Apprentice':"
+        " CPC-A}})" in result.output
+    )
+    summary = md.read_text(encoding="utf-8")
+    assert "## Credentials these rules do not know" in summary
+    assert "- 'CPC Apprentice' (perhaps CPC-A) — 1 student: José Núñez" in summary
+    assert "- 'RN' — 1 student: José Núñez" in summary
+    assert "values: {credentials: {'CPC Apprentice': CPC-A}}" in summary
+    page = html.read_text(encoding="utf-8")
+    assert 'id="strangers"' in page and "&#39;CPC Apprentice&#39; (perhaps CPC-A)" in page
