@@ -1413,10 +1413,24 @@ def _read_date(value: str, ours: str, layout: CsvLayout, where: str) -> str:
             return datetime.strptime(value, form).date().isoformat()
         except ValueError:
             pass
+        month = month_format(form)
+        if month is not None:  # 11/2024 under %m/%d/%Y: known to the month, as 2024-11 is
+            try:
+                read = datetime.strptime(value.strip(), month)
+            except ValueError:
+                pass
+            else:
+                return f"{read.year:04d}-{read.month:02d}"
     guess = _guess_format([value])
     written = form or "YYYY-MM-DD"
     if form is not None and guess in (None, form):  # the format is right; the date is not
         fix = f"correct the date: no day of the calendar is written {value!r} as {form}"
+        month = month_format(form)
+        example = f"{datetime(2024, 11, 1).strftime(month)} ({month}) or " if month else ""
+        fix += (
+            f" (a date known only to its month may be written {example}2024-11, one known only"
+            " to its year 2024)"
+        )
     elif layout.file:
         setting = f"date_formats: {{{ours}: '{guess or '...'}'}}"
         fix = f"correct the date, or set the export's date format in the mapping file: {setting}"
@@ -1434,6 +1448,23 @@ def _read_date(value: str, ours: str, layout: CsvLayout, where: str) -> str:
         kind="date",
         value=value,
     )
+
+
+def month_format(form: str) -> str | None:
+    """The month-only form of a date format (docs/batch.md): the format without its day and the
+    separator beside it, ``%m/%Y`` for ``%m/%d/%Y``, ``%b %Y`` for ``%b %d, %Y``, ``%Y-%m`` for
+    ``%Y-%m-%d``; None where that leaves no month and four-digit year."""
+    if form.count("%d") != 1:
+        return None
+    month = re.sub(r"%d[^%]*(?=%)", "", form)  # the day and what follows it, up to the next
+    if month == form:
+        month = re.sub(r"[^%\w]*%d$", "", form)  # the day last: what comes before it
+    month = re.sub(r"\s+", " ", month).strip()
+    if "%Y" not in month or not any(code in month for code in ("%m", "%b", "%B")):
+        return None
+    if "%d" in month or re.search(r"%[mbB]%Y|%Y%[mbB]", month):  # 112024: no separator to tell
+        return None
+    return month
 
 
 def _guess_format(values: Iterable[str]) -> str | None:

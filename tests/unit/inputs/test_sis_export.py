@@ -573,3 +573,33 @@ def test_a_few_rows_naming_a_credential_the_rules_do_not_know_are_said_where_a_d
     assert "values: {credentials: {'CPC Apprentice': CPC-A}}" in summary
     page = html.read_text(encoding="utf-8")
     assert 'id="strangers"' in page and "&#39;CPC Apprentice&#39; (perhaps CPC-A)" in page
+
+
+@pytest.mark.parametrize(
+    ("form", "written", "read"),
+    [
+        ("%m/%d/%Y", "11/2024", "2024-11"),
+        ("%b %d, %Y", "Feb 2025", "2025-02"),
+        ("%d.%m.%Y", "09.2023", "2023-09"),
+        ("%m/%d/%Y", "2024-11", "2024-11"),
+        ("%m/%d/%Y", "2024", "2024"),
+    ],
+)
+def test_a_date_known_only_to_its_month_may_be_written_in_the_export_s_format(
+    tmp_path, form, written, read
+) -> None:
+    """The program audit (s28, M4): '11/2024' under %m/%d/%Y (and 'Feb 2025' under
+    %b %d, %Y) was an error row, where '2024-11' in the same column is read to the month."""
+    row = ROW.replace("03/15/2019", written)
+    data = _profile(tmp_path, row, MAPPING.replace("%m/%d/%Y", form))
+    assert data["work_history"][0]["start_date"] == read
+
+
+def test_a_date_no_format_reads_names_the_month_form_in_its_fix(tmp_path) -> None:
+    rows = [ROW.replace("S1", f"S{n}") for n in range(10)]
+    rows[2] = rows[2].replace("03/15/2019", "13/45/2024")
+    result, out = _batch(tmp_path, _export(tmp_path, rows), _mapping(tmp_path))
+    assert result.exit_code == 1
+    with out.open(encoding="utf-8", newline="") as handle:
+        (error,) = [row["error"] for row in csv.DictReader(handle) if row["status"] == "error"]
+    assert "a date known only to its month may be written 11/2024 (%m/%Y) or 2024-11" in error
