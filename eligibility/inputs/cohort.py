@@ -790,6 +790,21 @@ def _value_maps(data: Mapping[str, Any], refuse: Any) -> dict[str, dict[str, str
     maps: dict[str, dict[str, str]] = {}
     for ours, given in _keyed(data, "values", CSV_COLUMNS, "one of our columns", refuse).items():
         at = ("values", str(ours))
+        if ours in DATE_COLUMNS:  # a map would be read nowhere: say so rather than ignore it
+            refuse(
+                f"{ours} is a date column: its cells are read by the date format, not mapped",
+                f"leave {ours} out of values, and give its format in date_format (or"
+                f" date_formats: {{{ours}: '%m/%d/%Y'}}); a date known only to its month is read"
+                " in the format without its day (docs/batch.md)",
+                at,
+            )
+        if ours not in (*_VALUE_COLUMNS, *NUMBER_COLUMNS):
+            refuse(
+                f"{ours} is read as written, not mapped",
+                "leave it out of values (values map the value, list and number columns:"
+                f" {', '.join((*_VALUE_COLUMNS, *NUMBER_COLUMNS))})",
+                at,
+            )
         if not isinstance(given, dict):
             refuse(
                 f"values of {ours} are not a mapping",
@@ -806,6 +821,15 @@ def _value_maps(data: Mapping[str, Any], refuse: Any) -> dict[str, dict[str, str
                 )
             if isinstance(value, bool) and ours == "letter_on_file":
                 value = "yes" if value else "no"
+            if ours in NUMBER_COLUMNS:
+                if isinstance(value, bool) or _number(str(value)) is None:
+                    refuse(
+                        f"{value!r} (for {theirs!r}) is not a number, which {ours} holds",
+                        f"map it to a number ({theirs!r}: {_number_example(ours)})",
+                        (*at, str(theirs)),
+                    )
+                maps[ours][_folded(str(theirs))] = str(value)
+                continue
             allowed = _allowed(ours)
             if (
                 not isinstance(value, str | int | float)
@@ -1378,6 +1402,49 @@ DATE_GUESSES = (
 
 
 _VALUE_COLUMNS = ("highest_education", "letter_on_file", *LIST_COLUMNS)
+NUMBER_COLUMNS = ("hours_per_week", "course_hours", "aapc_renewal_month")
+MONTHS = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+)  # fmt: skip
+
+
+def _number(value: str) -> float | int | None:
+    """A number cell as the flat layout reads it; None where it is not one (NaN, infinity)."""
+    try:
+        read = float(value) if "." in value or "e" in value.lower() else int(value)
+    except ValueError:
+        return None
+    return read if read - read == 0 else None
+
+
+def month_number(value: str) -> int | None:
+    """The month a month's name stands for (``June``, ``Jun``, ``jun.``), in English."""
+    word = value.strip().rstrip(".").casefold()
+    for number, name in enumerate(MONTHS, 1):
+        if len(word) >= 3 and name.startswith(word):
+            return number
+    return None
+
+
+def _month_map(seen: str) -> str:
+    """A value map for month names written as ``seen`` is (``June``, ``Jun``, ``JUNE``): the
+    twelve, in that form."""
+    cut = 3 if len(seen.rstrip(".")) == 3 else None
+    names = [name[:cut] for name in MONTHS]
+    if seen.isupper():
+        names = [name.upper() for name in names]
+    elif seen[:1].isupper():
+        names = [name.capitalize() for name in names]
+    return ", ".join(f"{name}: {number}" for number, name in enumerate(names, 1))
+
+
+def _number_example(ours: str, value: str = "") -> str:
+    """What a number column's cell should hold, for a fix: a month's number for the renewal
+    month (6 for 'June'), hours otherwise."""
+    if ours == "aapc_renewal_month":
+        return str(month_number(value) or 6)
+    return "40" if ours == "hours_per_week" else "80"
 
 
 def read_cells(flat: Mapping[str, str], layout: CsvLayout, where: str) -> Mapping[str, str]:
@@ -1394,6 +1461,12 @@ def read_cells(flat: Mapping[str, str], layout: CsvLayout, where: str) -> Mappin
             cells = cells or dict(flat)
             year, *rest = value.split("-")
             cells[ours] = "-".join([year, *(part.zfill(2) for part in rest)])
+    for ours in NUMBER_COLUMNS if layout.values else ():
+        value = flat.get(ours)
+        mapped = layout.values.get(ours, {}).get(_folded(value)) if value else None
+        if mapped is not None:
+            cells = cells or dict(flat)
+            cells[ours] = mapped
     plain = layout.plain
     for ours in _VALUE_COLUMNS:
         value = flat.get(ours)
@@ -1862,8 +1935,17 @@ def _rows_alike_message(head: CsvHead, error: InputError) -> tuple[str, str]:
         )
     if "is not a number" in error.problem:
         theirs = layout.theirs(column)
+        seen = re.match(r"'([^']*)'", error.problem)
+        month = month_number(seen[1]) if seen and column == "aapc_renewal_month" else None
+        if month is not None:  # June, July: month names, which a map reads
+            return problem, (
+                f"export {theirs!r} as month numbers ({month}, not {seen[1]!r}), or map the"
+                f" month names in {where}: values: {{{column}: {{{_month_map(seen[1])}}}}}"
+            )
+        example = _number_example(column)
         return problem, (
-            f"export {theirs!r} as plain numbers (80, not '80 hrs'), or correct those cells"
+            f"export {theirs!r} as plain numbers ({example}, not '{example} hrs'), or correct"
+            " those cells"
         )
     return problem, (error.fix or "correct the export") + " (in every such row of the export)"
 
@@ -2036,17 +2118,17 @@ def profile_from_flat(
         value = flat.get(column, "")
         if not value:
             return None
-        try:
-            read = float(value) if "." in value or "e" in value.lower() else int(value)
-        except ValueError:
-            read = None
-        if read is None or read - read != 0:  # not a number, or NaN or infinity
-            raise InputError(
-                where,
-                f"column {column}",
-                f"{value!r} is not a number",
-                f"write {column} as a number, or leave the cell empty",
-            ) from None
+        read = _number(value)
+        if read is None:  # not a number, or NaN or infinity
+            fix = f"write {column} as a number, or leave the cell empty"
+            month = month_number(value) if column == "aapc_renewal_month" else None
+            if month is not None:  # "June": an export writing month names needs a map
+                fix = (
+                    f"write {column} as the month's number ({month} for {value!r}), or leave the"
+                    f" cell empty; an export that writes month names can map them: values:"
+                    f" {{{column}: {{{value!r}: {month}}}}}"
+                )
+            raise InputError(where, f"column {column}", f"{value!r} is not a number", fix)
         return read
 
     def yes_or_no(column: str) -> bool:

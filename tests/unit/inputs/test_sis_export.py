@@ -603,3 +603,50 @@ def test_a_date_no_format_reads_names_the_month_form_in_its_fix(tmp_path) -> Non
     with out.open(encoding="utf-8", newline="") as handle:
         (error,) = [row["error"] for row in csv.DictReader(handle) if row["status"] == "error"]
     assert "a date known only to its month may be written 11/2024 (%m/%Y) or 2024-11" in error
+
+
+MONTHLY = HEADER + ";Paid Through;Renews"
+WITH_MEMBERSHIP = MAPPING.replace(
+    "  letter_on_file: Letter\n",
+    "  letter_on_file: Letter\n  aapc_paid_through: Paid Through\n  aapc_renewal_month: Renews\n",
+)
+
+
+def test_a_value_map_reads_a_number_column(tmp_path) -> None:
+    """The program audit (s28, M5): a map for the renewal month's names (or for hours written
+    'forty') was accepted and never read: every row was then 'not a number'."""
+    mapping = WITH_MEMBERSHIP.replace(
+        "  letter_on_file: {Y: yes, N: no}\n",
+        "  letter_on_file: {Y: yes, N: no}\n  aapc_renewal_month: {June: 6, July: 7}\n",
+    )
+    row = ROW + ";06/30/2027;june"
+    data = _profile(tmp_path, row, mapping, header=MONTHLY)
+    assert data["memberships"][0]["renewal_month"] == 6
+
+
+@pytest.mark.parametrize(
+    ("values", "said"),
+    [
+        ("  as_of: {x: y}\n", "line 13 ($.values.as_of): as_of is a date column"),
+        ("  candidate_id: {A: B}\n", "candidate_id is read as written, not mapped"),
+        ("  hours_per_week: {forty: lots}\n", "'lots' (for 'forty') is not a number"),
+    ],
+)
+def test_a_value_map_read_nowhere_is_refused_with_its_line(tmp_path, values, said) -> None:
+    mapping = MAPPING.replace(
+        "  letter_on_file: {Y: yes, N: no}\n", "  letter_on_file: {Y: yes, N: no}\n" + values
+    )
+    result, _ = _batch(tmp_path, _export(tmp_path, [ROW]), _mapping(tmp_path, mapping))
+    assert result.exit_code == 2
+    assert said in result.output
+
+
+def test_month_names_in_most_rows_give_the_month_map(tmp_path) -> None:
+    months = ["June", "July", "March", "June", "May", "June"]
+    rows = [f"{ROW.replace('S1', f'S{n}')};06/30/2027;{m}" for n, m in enumerate(months)]
+    source = _export(tmp_path, rows, MONTHLY)
+    result, out = _batch(tmp_path, source, _mapping(tmp_path, WITH_MEMBERSHIP))
+    assert result.exit_code == 2 and not out.exists()
+    assert "export 'Renews' as month numbers (6, not 'June')" in result.output
+    assert "values: {aapc_renewal_month: {January: 1, February: 2," in result.output
+    assert "80 hrs" not in result.output
