@@ -1056,11 +1056,27 @@ def _check_one_column(path: Path, header: list[str], layout: CsvLayout) -> None:
         raise InputError(
             str(path),
             "line 1",
-            f"the header is read as one column, {header[0][:60]!r}, holding {other}: the export"
+            f"the header is read as one column, {_header_start(header[0], held[0])!r}, holding"
+            f" {other}: the export"
             f" is probably separated by {other}, not {_delimiter_name(used)}",
             f"write delimiter: {setting} in the mapping file, or leave delimiter out to have it"
             " found from the header",
         )
+
+
+HEADER_SHOWN = 60  # characters of a header read as one column quoted in its message
+
+
+def _header_start(header: str, delimiter: str) -> str:
+    """The start of a header read as one column, as a message quotes it: whole when short, else
+    cut after a column's name ('Student #,Student Name,…'), never inside one, which would read
+    as a typo in the export."""
+    if len(header) <= HEADER_SHOWN:
+        return header
+    cut = header.rfind(delimiter, 0, HEADER_SHOWN)
+    if cut <= 0:  # one name longer than that: up to its end
+        cut = header.find(delimiter)
+    return header[: cut + 1] + "…"
 
 
 def _check_header(path: Path, header: list[str], layout: CsvLayout) -> None:

@@ -129,6 +129,18 @@ def test_a_header_of_one_column_holding_semicolons_names_the_delimiter(tmp_path)
     assert "delimiter: ';'" in caught.value.fix
 
 
+def test_a_long_header_read_as_one_column_is_quoted_up_to_a_column_s_end(tmp_path) -> None:
+    """The program audit (s28, L8): the header was quoted cut mid-word ("...,Coding Job Start
+    Dat'"), which reads as a typo in the export."""
+    header = HEADER + ";Coding Job Start Date;Coding Job End Date;Hours per Week"
+    mapping = _mapping(tmp_path, MAPPING.replace('delimiter: ";"', 'delimiter: ","'))
+    with pytest.raises(InputError) as caught:
+        read_items(_export(tmp_path, [ROW], header), load_mapping(mapping))
+    quoted = caught.value.problem.split("'")[1]
+    assert quoted == "Student ID;First Name;Last Name;Education;Start Date;…", quoted
+    assert header.startswith(quoted.removesuffix("…"))
+
+
 def _batch(tmp_path: Path, source: Path, mapping: Path):
     out = tmp_path / "report.csv"
     result = CliRunner().invoke(
