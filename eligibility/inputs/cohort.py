@@ -1773,20 +1773,34 @@ APPRENTICE_WORDS = ("apprentice", "apprenticeship", "appr")
 
 
 def credential_meant(name: str, registry: Any) -> str | None:
-    """The credential of the rules an unknown ``name`` most likely stands for, as an id
-    ``eligibility list`` gives (``CPC-A`` for "CPC Apprentice", ``CCS`` for "CSS"); None when
-    there is none to tell."""
-    meant = registry.lookalike(name)
-    if meant:
-        return meant
+    """The credential of the rules an unknown ``name`` stands for, as an id ``eligibility
+    list`` gives: a name that spells one of the rules' (its id, apprentice form or name) but
+    for case, spaces and punctuation, or with the word "apprentice" (``CPC-A`` for "CPC
+    Apprentice", ``CCS-P`` for "CCS P", ``CPC`` for "Certified Professional Coder"); None for
+    any other. Not one a letter off (the registry's lookalike, which a row's ``assumed``
+    names): "CPB" is AAPC's biller, not a CPC."""
+
+    def meant(text: str) -> str | None:
+        info = registry.info(registry.normalise(text)[0])
+        if info is not None:
+            return info.id
+        guess = registry.lookalike(text)
+        if guess is None:
+            return None
+        info = registry.info(registry.normalise(guess)[0])
+        forms = (guess, *((info.id, info.apprentice_form, info.name) if info else ()))
+        return guess if _squashed(text) in {_squashed(form) for form in forms if form} else None
+
     words = [word for word in re.split(r"[\s()/,.\-_]+", name) if word]
     plain = [word for word in words if word.casefold() not in APPRENTICE_WORDS]
-    if not plain or len(plain) == len(words):
-        return None
-    rest = " ".join(plain)
-    info = registry.info(registry.normalise(rest)[0])
-    held = info.id if info else registry.lookalike(rest)
-    return registry.apprentice_name(held) if held else None
+    if len(plain) == len(words):
+        return meant(name)
+    held = meant(" ".join(plain)) if plain else None
+    return registry.apprentice_name(registry.normalise(held)[0]) if held else None
+
+
+def _squashed(text: str) -> str:
+    return "".join(char for char in text.upper() if char.isalnum())
 
 
 def _listed(items: Sequence[str]) -> str:

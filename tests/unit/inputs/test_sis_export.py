@@ -662,3 +662,13 @@ def test_month_names_in_most_rows_give_the_month_map(tmp_path) -> None:
     assert "export 'Renews' as month numbers (6, not 'June')" in result.output
     assert "values: {aapc_renewal_month: {January: 1, February: 2," in result.output
     assert "80 hrs" not in result.output
+
+
+def test_a_credential_a_letter_off_one_of_the_rules_is_not_taken_for_it(tmp_path) -> None:
+    """A billing program's CPB (AAPC's biller) is one letter off the CPC: named in the summary,
+    never mapped to the CPC, nor a reason to stop."""
+    result, _, md, _ = _credentialed(tmp_path, ["CPB"] * 8)
+    assert result.exit_code == 0, result.output
+    assert "8 students name credentials these rules do not know: 'CPB' (8)" in result.output
+    assert "- 'CPB' — 8 students:" in md.read_text(encoding="utf-8")
+    assert "CPB': CPC" not in result.output
