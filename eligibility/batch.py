@@ -53,12 +53,14 @@ from eligibility.inputs.cohort import (
     Row,
     Shard,
     count_shard,
+    credential_meant,
     flat_meaning,
     load_mapping,
     number_shards,
     parse_item,
     read_items,
     read_shard,
+    refuse_unknown_credentials,
 )
 from eligibility.report.answerwords import closest_name, next_step
 from eligibility.report.provenance import policies_used
@@ -70,7 +72,7 @@ from eligibility.report.render import (
     lacking_words,
 )
 from eligibility.report.sheets import GUARD_STARTS, inert, statement
-from eligibility.report.summary import Tally, summary_markdown
+from eligibility.report.summary import Tally, strangers_said, summary_markdown
 from eligibility.rulebook.rules import RuleBook
 
 CSV_FIELDS = (
@@ -467,6 +469,7 @@ class CohortChecker:
                 row = replace(
                     row, profile=replace(row.profile, assumed=(*row.profile.assumed, *notes))
                 )
+                self._strangers(data, tally, candidate_id)
             as_of = resolve_as_of(row.profile, self.as_of)
             plan, memo = self.plan(as_of)
             answers = assess(plan, self.book, data, self.policies, memo, explained=self.jsonl)
@@ -494,6 +497,28 @@ class CohortChecker:
         who = str(data.get("name") or data.get("candidate_id") or f"row {row.number}")
         tally.note(plan.labels, answers.outcomes, who, as_of, candidate_id)
         return lines, report
+
+    def _strangers(self, data: Mapping[str, Any], tally: Tally, candidate_id: str) -> None:
+        """Count the credentials the student's record names that the rules do not know (and no
+        body is given for: each counts toward nothing), for the summary and the closing line."""
+        registry = self.book.registry
+        named = []
+        for held in data.get("credentials") or ():
+            given = held.get("id") if isinstance(held, Mapping) else None
+            if not isinstance(given, str) or held.get("issuing_body"):
+                continue
+            if registry.info(registry.normalise(given)[0]) is None:
+                named.append(registry.apprentice_name(given) if held.get("apprentice") else given)
+        if not named:
+            return
+        tally.stranger_count += 1
+        who = str(data.get("name") or candidate_id)
+        for name in dict.fromkeys(named):
+            tally.strangers[name].add(who, candidate_id)
+            if name not in tally.meant:
+                meant = credential_meant(name, registry)
+                if meant:
+                    tally.meant[name] = meant
 
     def count_into(self, tally: Tally) -> None:
         """Fold the outcomes counted since the last call into ``tally`` (statuses, near misses).
@@ -781,6 +806,8 @@ def run_batch(
     def about(versions: Iterable[str]) -> tuple[str, ...]:
         return statement(book, as_of, policies or {}, versions)
 
+    if isinstance(rows, Cohort):  # most rows naming "CPC Apprentice": the mapping lacks a map
+        refuse_unknown_credentials(rows, book.registry)
     labels = [f"{check}@{pinned}" if pinned else check for check, pinned in book.wanted(selectors)]
     header = checker.header()
     with (
@@ -1201,6 +1228,7 @@ def closing_line(
             if tally.repeated_count
             else ""
         )
+        + (f"\nWarning: {strangers_said(tally)}" if tally.stranger_count else "")
         + "".join(f"\n{line}" for line in about)
     )
 

@@ -261,6 +261,9 @@ class Cohort(Iterator[Item]):
         self._items = _files(items) if isinstance(items, list) else items
         self._handle = handle
         self._started = False
+        # a CSV export's credential names in its sampled rows (:func:`_check_sample`), for the
+        # batch to judge against the rules' registry (:func:`refuse_unknown_credentials`)
+        self.credentials: CredentialSample | None = None
 
     def __next__(self) -> Item:
         self._started = True
@@ -787,6 +790,21 @@ def _value_maps(data: Mapping[str, Any], refuse: Any) -> dict[str, dict[str, str
     maps: dict[str, dict[str, str]] = {}
     for ours, given in _keyed(data, "values", CSV_COLUMNS, "one of our columns", refuse).items():
         at = ("values", str(ours))
+        if ours in DATE_COLUMNS:  # a map would be read nowhere: say so rather than ignore it
+            refuse(
+                f"{ours} is a date column: its cells are read by the date format, not mapped",
+                f"leave {ours} out of values, and give its format in date_format (or"
+                f" date_formats: {{{ours}: '%m/%d/%Y'}}); a date known only to its month is read"
+                " in the format without its day (docs/batch.md)",
+                at,
+            )
+        if ours not in (*_VALUE_COLUMNS, *NUMBER_COLUMNS):
+            refuse(
+                f"{ours} is read as written, not mapped",
+                "leave it out of values (values map the value, list and number columns:"
+                f" {', '.join((*_VALUE_COLUMNS, *NUMBER_COLUMNS))})",
+                at,
+            )
         if not isinstance(given, dict):
             refuse(
                 f"values of {ours} are not a mapping",
@@ -803,6 +821,15 @@ def _value_maps(data: Mapping[str, Any], refuse: Any) -> dict[str, dict[str, str
                 )
             if isinstance(value, bool) and ours == "letter_on_file":
                 value = "yes" if value else "no"
+            if ours in NUMBER_COLUMNS:
+                if isinstance(value, bool) or _number(str(value)) is None:
+                    refuse(
+                        f"{value!r} (for {theirs!r}) is not a number, which {ours} holds",
+                        f"map it to a number ({theirs!r}: {_number_example(ours)})",
+                        (*at, str(theirs)),
+                    )
+                maps[ours][_folded(str(theirs))] = str(value)
+                continue
             allowed = _allowed(ours)
             if (
                 not isinstance(value, str | int | float)
@@ -992,11 +1019,13 @@ def _csv(path: Path, layout: CsvLayout) -> Cohort:
         raise
     head = CsvHead(tuple(header), layout, lines.number)
     try:
-        _check_sample(path, head)
+        credentials = _check_sample(path, head)
     except BaseException:
         handle.close()
         raise
-    return Cohort(path, "csv", _csv_records(path, handle, lines, head), head, handle)
+    cohort = Cohort(path, "csv", _csv_records(path, handle, lines, head), head, handle)
+    cohort.credentials = credentials
+    return cohort
 
 
 def sniff_delimiter(header: str) -> str:
@@ -1027,11 +1056,27 @@ def _check_one_column(path: Path, header: list[str], layout: CsvLayout) -> None:
         raise InputError(
             str(path),
             "line 1",
-            f"the header is read as one column, {header[0][:60]!r}, holding {other}: the export"
+            f"the header is read as one column, {_header_start(header[0], held[0])!r}, holding"
+            f" {other}: the export"
             f" is probably separated by {other}, not {_delimiter_name(used)}",
             f"write delimiter: {setting} in the mapping file, or leave delimiter out to have it"
             " found from the header",
         )
+
+
+HEADER_SHOWN = 60  # characters of a header read as one column quoted in its message
+
+
+def _header_start(header: str, delimiter: str) -> str:
+    """The start of a header read as one column, as a message quotes it: whole when short, else
+    cut after a column's name ('Student #,Student Name,…'), never inside one, which would read
+    as a typo in the export."""
+    if len(header) <= HEADER_SHOWN:
+        return header
+    cut = header.rfind(delimiter, 0, HEADER_SHOWN)
+    if cut <= 0:  # one name longer than that: up to its end
+        cut = header.find(delimiter)
+    return header[: cut + 1] + "…"
 
 
 def _check_header(path: Path, header: list[str], layout: CsvLayout) -> None:
@@ -1373,6 +1418,49 @@ DATE_GUESSES = (
 
 
 _VALUE_COLUMNS = ("highest_education", "letter_on_file", *LIST_COLUMNS)
+NUMBER_COLUMNS = ("hours_per_week", "course_hours", "aapc_renewal_month")
+MONTHS = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+)  # fmt: skip
+
+
+def _number(value: str) -> float | int | None:
+    """A number cell as the flat layout reads it; None where it is not one (NaN, infinity)."""
+    try:
+        read = float(value) if "." in value or "e" in value.lower() else int(value)
+    except ValueError:
+        return None
+    return read if read - read == 0 else None
+
+
+def month_number(value: str) -> int | None:
+    """The month a month's name stands for (``June``, ``Jun``, ``jun.``), in English."""
+    word = value.strip().rstrip(".").casefold()
+    for number, name in enumerate(MONTHS, 1):
+        if len(word) >= 3 and name.startswith(word):
+            return number
+    return None
+
+
+def _month_map(seen: str) -> str:
+    """A value map for month names written as ``seen`` is (``June``, ``Jun``, ``JUNE``): the
+    twelve, in that form."""
+    cut = 3 if len(seen.rstrip(".")) == 3 else None
+    names = [name[:cut] for name in MONTHS]
+    if seen.isupper():
+        names = [name.upper() for name in names]
+    elif seen[:1].isupper():
+        names = [name.capitalize() for name in names]
+    return ", ".join(f"{name}: {number}" for number, name in enumerate(names, 1))
+
+
+def _number_example(ours: str, value: str = "") -> str:
+    """What a number column's cell should hold, for a fix: a month's number for the renewal
+    month (6 for 'June'), hours otherwise."""
+    if ours == "aapc_renewal_month":
+        return str(month_number(value) or 6)
+    return "40" if ours == "hours_per_week" else "80"
 
 
 def read_cells(flat: Mapping[str, str], layout: CsvLayout, where: str) -> Mapping[str, str]:
@@ -1389,6 +1477,12 @@ def read_cells(flat: Mapping[str, str], layout: CsvLayout, where: str) -> Mappin
             cells = cells or dict(flat)
             year, *rest = value.split("-")
             cells[ours] = "-".join([year, *(part.zfill(2) for part in rest)])
+    for ours in NUMBER_COLUMNS if layout.values else ():
+        value = flat.get(ours)
+        mapped = layout.values.get(ours, {}).get(_folded(value)) if value else None
+        if mapped is not None:
+            cells = cells or dict(flat)
+            cells[ours] = mapped
     plain = layout.plain
     for ours in _VALUE_COLUMNS:
         value = flat.get(ours)
@@ -1408,10 +1502,24 @@ def _read_date(value: str, ours: str, layout: CsvLayout, where: str) -> str:
             return datetime.strptime(value, form).date().isoformat()
         except ValueError:
             pass
+        month = month_format(form)
+        if month is not None:  # 11/2024 under %m/%d/%Y: known to the month, as 2024-11 is
+            try:
+                read = datetime.strptime(value.strip(), month)
+            except ValueError:
+                pass
+            else:
+                return f"{read.year:04d}-{read.month:02d}"
     guess = _guess_format([value])
     written = form or "YYYY-MM-DD"
     if form is not None and guess in (None, form):  # the format is right; the date is not
         fix = f"correct the date: no day of the calendar is written {value!r} as {form}"
+        month = month_format(form)
+        example = f"{datetime(2024, 11, 1).strftime(month)} ({month}) or " if month else ""
+        fix += (
+            f" (a date known only to its month may be written {example}2024-11, one known only"
+            " to its year 2024)"
+        )
     elif layout.file:
         setting = f"date_formats: {{{ours}: '{guess or '...'}'}}"
         fix = f"correct the date, or set the export's date format in the mapping file: {setting}"
@@ -1429,6 +1537,23 @@ def _read_date(value: str, ours: str, layout: CsvLayout, where: str) -> str:
         kind="date",
         value=value,
     )
+
+
+def month_format(form: str) -> str | None:
+    """The month-only form of a date format (docs/batch.md): the format without its day and the
+    separator beside it, ``%m/%Y`` for ``%m/%d/%Y``, ``%b %Y`` for ``%b %d, %Y``, ``%Y-%m`` for
+    ``%Y-%m-%d``; None where that leaves no month and four-digit year."""
+    if form.count("%d") != 1:
+        return None
+    month = re.sub(r"%d[^%]*(?=%)", "", form)  # the day and what follows it, up to the next
+    if month == form:
+        month = re.sub(r"[^%\w]*%d$", "", form)  # the day last: what comes before it
+    month = re.sub(r"\s+", " ", month).strip()
+    if "%Y" not in month or not any(code in month for code in ("%m", "%b", "%B")):
+        return None
+    if "%d" in month or re.search(r"%[mbB]%Y|%Y%[mbB]", month):  # 112024: no separator to tell
+        return None
+    return month
 
 
 def _guess_format(values: Iterable[str]) -> str | None:
@@ -1536,13 +1661,15 @@ SAMPLE_ROWS = 1000  # rows read before the batch starts, to find a plainly wrong
 MOST_ROWS = 5  # ... which most of them, and at least this many, fail the same way
 
 
-def _check_sample(path: Path, head: CsvHead) -> None:
+def _check_sample(path: Path, head: CsvHead) -> CredentialSample | None:
     """Refuse, with one message and its fix, an export of which most rows (of the first
     :data:`SAMPLE_ROWS`, and at least :data:`MOST_ROWS`) fail the same way in the same column
     (dates in another format, a value that is not mapped): the mapping is plainly wrong, and a
-    report of hundreds of error rows would help nobody. Fewer are error rows, as always."""
+    report of hundreds of error rows would help nobody. Fewer are error rows, as always. Gives
+    the credential names of the rows read (the rules' registry judges them: the batch)."""
     if not isinstance(path, Upload) and not stat.S_ISREG(os.stat(path).st_mode):
-        return  # a pipe can be read only once
+        return None  # a pipe can be read only once
+    credentials = CredentialSample(path, head.layout)
     handle = path.open("rb")
     lines = _Lines(handle, replayable=True, name="export", encoding=head.layout.encoding)
     for _ in range(head.lines):
@@ -1576,6 +1703,8 @@ def _check_sample(path: Path, head: CsvHead) -> None:
                 profile_from_flat(flat, item.where, None, head.layout.meaning)
             except InputError as error:
                 rows_alike.add(error)
+                continue
+            credentials.add(flat.get("credentials", ""), item.payload[0].get("credentials", ""))
     finally:
         records.close()
         handle.close()
@@ -1602,6 +1731,123 @@ def _check_sample(path: Path, head: CsvHead) -> None:
         count, error = alike
         problem, fix = _rows_alike_message(head, error)
         raise InputError(str(path), None, f"{count:,} of {sampled}: {problem}", fix + done)
+    return credentials
+
+
+class CredentialSample:
+    """The credential names the sampled rows of an export give (:func:`_check_sample`): per
+    name as a row is read (values mapped), the rows naming it and the cell it was in the export;
+    and how many rows give any. A name the rules do not know counts toward nothing, so the batch,
+    which knows the rules' registry, judges them (:func:`refuse_unknown_credentials`)."""
+
+    def __init__(self, path: Path, layout: CsvLayout) -> None:
+        self.path, self.layout = path, layout
+        self.rows = 0  # sampled rows that give a credential
+        self.names: Counter[str] = Counter()  # name -> rows
+        self.given: list[frozenset[str]] = []  # each such row's names
+        self.written: dict[str, str] = {}  # name -> the export's item it was read from
+
+    def add(self, cell: str, written: str) -> None:
+        names = [name.strip() for name in cell.split(";") if name.strip()]
+        if not names:
+            return
+        self.rows += 1
+        self.names.update(dict.fromkeys(names, 1))
+        self.given.append(frozenset(names))
+        separator = self.layout.separators.get("credentials", ";")
+        items = [item.strip() for item in written.split(separator) if item.strip()]
+        for name, item in zip(names, items, strict=False):
+            self.written.setdefault(name, item)
+
+
+def unknown_credential(name: str, registry: Any, suffix: str = "-A") -> bool:
+    """Whether the rules' ``registry`` (``rulebook``'s :class:`Registry`) knows no credential
+    by ``name`` as a row gives it (an apprentice by its ``suffix``, as :func:`profile_from_flat`
+    reads it): it then counts toward nothing."""
+    apprentice = bool(suffix) and name.upper().endswith(suffix.upper())
+    held = name[: -len(suffix)] if apprentice else name
+    return registry.info(registry.normalise(held)[0]) is None
+
+
+APPRENTICE_WORDS = ("apprentice", "apprenticeship", "appr")
+
+
+def credential_meant(name: str, registry: Any) -> str | None:
+    """The credential of the rules an unknown ``name`` stands for, as an id ``eligibility
+    list`` gives: a name that spells one of the rules' (its id, apprentice form or name) but
+    for case, spaces and punctuation, or with the word "apprentice" (``CPC-A`` for "CPC
+    Apprentice", ``CCS-P`` for "CCS P", ``CPC`` for "Certified Professional Coder"); None for
+    any other. Not one a letter off (the registry's lookalike, which a row's ``assumed``
+    names): "CPB" is AAPC's biller, not a CPC."""
+
+    def meant(text: str) -> str | None:
+        info = registry.info(registry.normalise(text)[0])
+        if info is not None:
+            return info.id
+        guess = registry.lookalike(text)
+        if guess is None:
+            return None
+        info = registry.info(registry.normalise(guess)[0])
+        forms = (guess, *((info.id, info.apprentice_form, info.name) if info else ()))
+        return guess if _squashed(text) in {_squashed(form) for form in forms if form} else None
+
+    words = [word for word in re.split(r"[\s()/,.\-_]+", name) if word]
+    plain = [word for word in words if word.casefold() not in APPRENTICE_WORDS]
+    if len(plain) == len(words):
+        return meant(name)
+    held = meant(" ".join(plain)) if plain else None
+    return registry.apprentice_name(registry.normalise(held)[0]) if held else None
+
+
+def _squashed(text: str) -> str:
+    return "".join(char for char in text.upper() if char.isalnum())
+
+
+def _listed(items: Sequence[str]) -> str:
+    """``'a'``, ``'a' and 'b'``, ``'a', 'b' and 'c'``."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def refuse_unknown_credentials(cohort: Cohort, registry: Any) -> None:
+    """Stop a batch, with one message and the fix, when most of the sampled rows of a CSV
+    export that give credentials (and at least :data:`MOST_ROWS`) name one the rules'
+    ``registry`` does not know but that stands for one it does ("CPC Apprentice" for the
+    CPC-A): each would count toward nothing, and every such student be answered as holding
+    none, as an unmapped value would be an error row. Fewer are said in the summary and the
+    closing line (the batch counts them)."""
+    sample = cohort.credentials
+    if sample is None or not sample.rows:
+        return
+    suffix = sample.layout.meaning.apprentice_suffix if sample.layout.meaning else "-A"
+    meant = {
+        name: credential_meant(name, registry)
+        for name in sample.names
+        if unknown_credential(name, registry, suffix)
+    }
+    meant = {name: known for name, known in meant.items() if known}
+    rows = sum(1 for names in sample.given if not names.isdisjoint(meant))
+    if rows < MOST_ROWS or rows * 2 <= sample.rows:
+        return
+    cohort.close()
+    named = sorted(meant, key=lambda name: -sample.names[name])
+    layout = sample.layout
+    pairs = ", ".join(f"{sample.written.get(n, n)!r}: {meant[n]}" for n in named[:6])
+    setting = f"values: {{credentials: {{{pairs}}}}}"
+    column = layout.theirs("credentials")
+    where = (
+        f"in the mapping file {layout.file}: {setting}"
+        if layout.file
+        else f"in a mapping file (--mapping) holding {setting}, or write the ids in the export"
+    )
+    raise InputError(
+        str(sample.path),
+        None,
+        f"{rows:,} of the {sample.rows:,} rows with credentials name credentials these rules do"
+        f" not know, like {_listed([repr(sample.written.get(n, n)) for n in named[:3]])} in"
+        f" {column!r}: each would count toward nothing",
+        f"map them to the credentials they stand for {where} (the ids 'eligibility list'"
+        " gives); nothing was written, run it again then",
+    )
 
 
 class _ColumnTally:
@@ -1719,8 +1965,17 @@ def _rows_alike_message(head: CsvHead, error: InputError) -> tuple[str, str]:
         )
     if "is not a number" in error.problem:
         theirs = layout.theirs(column)
+        seen = re.match(r"'([^']*)'", error.problem)
+        month = month_number(seen[1]) if seen and column == "aapc_renewal_month" else None
+        if month is not None:  # June, July: month names, which a map reads
+            return problem, (
+                f"export {theirs!r} as month numbers ({month}, not {seen[1]!r}), or map the"
+                f" month names in {where}: values: {{{column}: {{{_month_map(seen[1])}}}}}"
+            )
+        example = _number_example(column)
         return problem, (
-            f"export {theirs!r} as plain numbers (80, not '80 hrs'), or correct those cells"
+            f"export {theirs!r} as plain numbers ({example}, not '{example} hrs'), or correct"
+            " those cells"
         )
     return problem, (error.fix or "correct the export") + " (in every such row of the export)"
 
@@ -1893,17 +2148,17 @@ def profile_from_flat(
         value = flat.get(column, "")
         if not value:
             return None
-        try:
-            read = float(value) if "." in value or "e" in value.lower() else int(value)
-        except ValueError:
-            read = None
-        if read is None or read - read != 0:  # not a number, or NaN or infinity
-            raise InputError(
-                where,
-                f"column {column}",
-                f"{value!r} is not a number",
-                f"write {column} as a number, or leave the cell empty",
-            ) from None
+        read = _number(value)
+        if read is None:  # not a number, or NaN or infinity
+            fix = f"write {column} as a number, or leave the cell empty"
+            month = month_number(value) if column == "aapc_renewal_month" else None
+            if month is not None:  # "June": an export writing month names needs a map
+                fix = (
+                    f"write {column} as the month's number ({month} for {value!r}), or leave the"
+                    f" cell empty; an export that writes month names can map them: values:"
+                    f" {{{column}: {{{value!r}: {month}}}}}"
+                )
+            raise InputError(where, f"column {column}", f"{value!r} is not a number", fix)
         return read
 
     def yes_or_no(column: str) -> bool:
@@ -1985,6 +2240,11 @@ def profile_from_flat(
                     f"the letter on file is taken to be dated {dated} (the export gives no"
                     " date for the letter; a letter can vouch only for work done by its date)"
                 )
+            if end and (end > dated or end > _evaluation_day(flat, as_of)):
+                # a last day still to come (a contract, an externship with its end planned) is
+                # not one a letter can state: it vouches for the work to its own date ('to
+                # present'), and is re-issued as the work goes on, up to the job's last day
+                end = None
             profile["verification_letters"] = [
                 {
                     **meaning.letter,
@@ -2139,6 +2399,13 @@ def _totals_line(flat: Mapping[str, str]) -> bool:
         return False
     others = [v for k, v in flat.items() if k not in ("candidate_id", "name", "as_of") and v]
     return not others
+
+
+def _evaluation_day(flat: Mapping[str, str], as_of: date | None) -> str:
+    """The row's evaluation date as written (``--as-of``, else the row's as_of, else today), to
+    compare with another date cell as ISO text: a month or a year (``2027-12``) sorts before its
+    own days and after every earlier day, so a later date is later from its first day on."""
+    return (as_of.isoformat() if as_of else None) or flat.get("as_of") or date.today().isoformat()
 
 
 def _letter_day(flat: Mapping[str, str], as_of: date | None) -> str:

@@ -183,6 +183,11 @@ class Tally:
     repeated_count: int = 0
     repeated: tuple[tuple[str, tuple[int, ...], int], ...] = ()  # id, first rows, rows in all
     shared: frozenset[str] = frozenset()  # names listed that students of different ids share
+    # credentials named that the rules do not know (each counts toward nothing): name -> the
+    # students naming it, and -> the credential of the rules it most likely stands for
+    strangers: dict[str, Names] = field(default_factory=lambda: defaultdict(Names))
+    meant: dict[str, str] = field(default_factory=dict)
+    stranger_count: int = 0  # students naming any of them
     _work: _Work = field(default_factory=lambda: _Work(), repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -212,12 +217,16 @@ class Tally:
             (self.ready, other.ready),
             (self.calendar, other.calendar),
             (self.causes, other.causes),
+            (self.strangers, other.strangers),
         ):
             for key, names in theirs.items():
                 mine[key].merge(names)  # type: ignore[index]
         self.alike = _refined(self.alike, other.alike) if self.alike else dict(other.alike)
         for key, text in other.examples.items():
             self.examples.setdefault(key, text)
+        for key, text in other.meant.items():
+            self.meant.setdefault(key, text)
+        self.stranger_count += other.stranger_count
         self.checks.update(other.checks)
         self.used |= other.used
         for key, info in other.versions.items():
@@ -515,6 +524,14 @@ class Digest:
         return REPEATED
 
     @property
+    def strangers(self) -> list[str]:
+        return stranger_lines(self.tally)
+
+    @property
+    def stranger_note(self) -> str:
+        return stranger_note(self.tally)
+
+    @property
     def reconciles(self) -> bool:
         return self.tally.checked + self.tally.error_count == self.tally.rows
 
@@ -779,6 +796,9 @@ def summary_markdown(tally: Tally) -> str:
     if tally.repeated_count:
         lines += ["", "## Student ids given more than once", "", REPEATED, ""]
         lines += [f"- {_md(line)}" for line in repeated_lines(tally)]
+    if tally.strangers:
+        lines += ["", "## Credentials these rules do not know", "", stranger_note(tally), ""]
+        lines += [f"- {_md(line)}" for line in stranger_lines(tally)]
     if view.causes:
         lines += ["", "## Rows not checked", ""]
         for cause, names in view.causes:
@@ -806,6 +826,63 @@ def repeated_lines(tally: Tally) -> list[str]:
     if tally.repeated_count > len(tally.repeated):
         lines.append(f"and {tally.repeated_count - len(tally.repeated)} more ids")
     return lines
+
+
+STRANGERS = (
+    "These students' records name credentials these rules do not know: each counts toward"
+    " nothing, so every check answers as if the student did not hold it (a credential's"
+    " renewal or apprentice designation goes unchecked)."
+)
+
+
+def stranger_note(tally: Tally) -> str:
+    """What the credentials these rules do not know mean for the answers, and the fix: a map
+    for those that stand for a credential of the rules."""
+    pairs = [(name, tally.meant[name]) for name in _strangers(tally) if name in tally.meant]
+    if not pairs:
+        return (
+            STRANGERS
+            + " If one is a credential of these rules, write its id as 'eligibility list' gives it."
+        )
+    setting = ", ".join(f"{name!r}: {meant}" for name, meant in pairs[:6])
+    return (
+        STRANGERS + " Where one stands for a credential of these rules, write its id as"
+        " 'eligibility list' gives it (an export read with a mapping file can map it there:"
+        f" values: {{credentials: {{{setting}}}}})."
+    )
+
+
+def _strangers(tally: Tally) -> list[str]:
+    """The credential names these rules do not know, most students first."""
+    return sorted(tally.strangers, key=lambda name: (-tally.strangers[name].count, name))
+
+
+def stranger_lines(tally: Tally) -> list[str]:
+    """Each credential name these rules do not know, the credential it may stand for and the
+    students naming it: "'CPC Apprentice' (perhaps CPC-A) — 3 students: Ana Torres, ..."."""
+    lines = []
+    for name in _strangers(tally):
+        names = tally.strangers[name]
+        maybe = f" (perhaps {tally.meant[name]})" if name in tally.meant else ""
+        who = f"{names.count} student{'s' if names.count != 1 else ''}"
+        lines.append(f"'{name}'{maybe} — {who}: {names.told_apart(tally.shared).text()}")
+    return lines
+
+
+def strangers_said(tally: Tally) -> str:
+    """The closing line's words: "25 students name credentials these rules do not know:
+    'CPC Apprentice' (18), 'COC Apprentice' (7); ..."."""
+    named = _strangers(tally)
+    listed = ", ".join(f"'{n}' ({tally.strangers[n].count:,})" for n in named[:3])
+    more = f" and {len(named) - 3} more" if len(named) > 3 else ""
+    maps = [f"{n!r}: {tally.meant[n]}" for n in named[:3] if n in tally.meant]
+    fix = f", or map them: values: {{credentials: {{{', '.join(maps)}}}}}" if maps else ""
+    count = tally.stranger_count
+    return (
+        f"{count:,} student{'s' if count != 1 else ''} name{'s' if count == 1 else ''}"
+        f" credentials these rules do not know: {listed}{more}; each counts toward nothing"
+        f" (the summary lists them; write the ids 'eligibility list' gives{fix})"
+    )
 
 
 def _group_line(group: Group) -> str:

@@ -1,5 +1,6 @@
-"""The wide CSV (``batch --wide``): one row per student, its evaluation date, four columns per
-check (its status, closest pathway, next step and eligible-by date), read from the long CSV
+"""The wide CSV (``batch --wide``): one row per student, its evaluation date, five columns per
+check (its status, closest pathway, next step, eligible-by date and the rules version that
+answered, so that the file says which rules answered when it travels alone), read from the long CSV
 (``report/sheets.py``) so that the two agree on every student and check. A check's columns are headed by its title in
 words (``report/words.py``: "CPC: sitting the exam — status"), as the workbook's sheets are;
 its id stays in the long CSV's ``check`` column."""
@@ -12,8 +13,9 @@ from eligibility.report.sheets import Student
 from eligibility.report.words import check_titles
 from eligibility.rulebook.rules import RuleBook
 
-PARTS = ("status", "closest pathway", "next step", "eligible by")  # per check, in this order
-SOURCE = ("status", "closest", "next_step", "eligible_by")  # the long CSV's columns for them
+# per check, in this order
+PARTS = ("status", "closest pathway", "next step", "eligible by", "rules version")
+SOURCE = ("status", "closest", "next_step", "eligible_by", "rule_version")  # the long CSV's
 NOT_APPLICABLE = "not_applicable"  # a check the long CSV leaves out for the student
 WHO = ("row", "where", "candidate_id", "name")  # as the long CSV names them, to join the two
 AS_OF = "as_of"  # the student's evaluation date, as the long CSV gives it on each of its rows
@@ -25,7 +27,7 @@ def column(title: str, part: str) -> str:
 
 
 def header(checks: Sequence[str], book: RuleBook | None = None) -> list[str]:
-    """The wide CSV's columns: who, the evaluation date, then each check's four, headed by the
+    """The wide CSV's columns: who, the evaluation date, then each check's five, headed by the
     check's title (with the rule ``book``; else its id), then the error of an error row.
     Headings stay unique whatever the titles: a repeated one gets a number."""
     said = check_titles(book, checks) if book is not None else {}
@@ -44,16 +46,17 @@ def header(checks: Sequence[str], book: RuleBook | None = None) -> list[str]:
 
 
 def row(student: Student, checks: Sequence[str]) -> list[str]:
-    """A student's row: an error row says "error" under each check's status."""
+    """A student's row: an error row says "error" under each check's status; a check that
+    does not apply to the student says so, with no rules version (none answered it)."""
     by_check = {answer["check"]: answer for answer in student.answers}
     as_of = student.answers[0][AS_OF] if student.answers else ""
     cells = [student.row, student.where, student.candidate_id, student.name, as_of]
     for check in checks:
         answer = by_check.get(check)
         if student.error:
-            cells += ["error", "", "", ""]
+            cells += ["error", *[""] * (len(PARTS) - 1)]
         elif answer is None:
-            cells += [NOT_APPLICABLE, "", "", ""]
+            cells += [NOT_APPLICABLE, *[""] * (len(PARTS) - 1)]
         else:
             cells += [answer[name] for name in SOURCE]
     return [*cells, student.error]

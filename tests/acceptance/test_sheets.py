@@ -208,22 +208,28 @@ def test_wide_csv_and_workbook_agree_with_the_long_csv(tmp_path, rulebook) -> No
     checks = list(dict.fromkeys(r["check"] for r in long if r["check"]))
     fields = ("status", "closest", "next_step", "eligible_by")
     expected = {(r["row"], r["check"]): tuple(r[f] for f in fields) for r in long if r["check"]}
+    # the wide CSV says which rules answered too: it often travels alone
+    widely = {key: (*cells, r["rule_version"]) for (key, cells), r in zip(
+        expected.items(), (r for r in long if r["check"]), strict=True
+    )}  # fmt: skip
     errors = {r["row"] for r in long if r["status"] == "error"}
     assert len(errors) == 3
     who = {r["row"]: (r["candidate_id"], r["name"]) for r in long}
-    # the wide CSV: every student once, every check's four cells as the long CSV's row says
+    # the wide CSV: every student once, every check's five cells as the long CSV's row says
+    # (the rules version too: the wide CSV travels alone, and says which rules answered)
     rows = _rows(wide)
     assert [r["row"] for r in rows] == list(dict.fromkeys(r["row"] for r in long))
     headed = check_titles(rulebook, checks)  # a check's columns are headed by its title
-    parts = ("status", "closest pathway", "next step", "eligible by")
+    parts = ("status", "closest pathway", "next step", "eligible by", "rules version")
     for r in rows:
         assert (r["candidate_id"], r["name"]) == who[r["row"]]
         for check in checks:
             got = tuple(r[f"{headed[check]} — {part}"] for part in parts)
             if r["row"] in errors:
-                assert got == ("error", "", "", "") and r["error"]
+                assert got == ("error", "", "", "", "") and r["error"]
             else:
-                assert got == expected.get((r["row"], check), ("not_applicable", "", "", ""))
+                assert got == widely.get((r["row"], check), ("not_applicable", "", "", "", ""))
+                assert got[0] == "not_applicable" or got[-1], (r["row"], check)
     # the workbook: a sheet per check, named in words and headed by its title, whose rows are
     # the long CSV's rows of that check, answers and pathways in words
     workbook = openpyxl.load_workbook(book, read_only=True)

@@ -24,6 +24,7 @@ from eligibility.api import check_profile, resolve_as_of
 from eligibility.engine.plan import assess, lapsed_by, make_plan
 from eligibility.engine.results import MET, NOT_MET, first_day
 from eligibility.facts import derive
+from eligibility.inputs.cohort import profile_from_flat
 from eligibility.inputs.profiles import load_profile, profile_from_data
 from eligibility.logic import truthy
 
@@ -157,6 +158,91 @@ def test_eligible_by_dates_agree_with_a_search_of_every_day(rulebook) -> None:
             found = compare(rulebook, plan, explaining, data, f"S{number}", time_may_close)
             compared, closed = compared + found[0], closed + found[1]
     assert compared > closed  # answers time does not close were compared too (none wrong)
+
+
+# Rows of a flat CSV export (the program audit's, s28): a job with its last day still to come
+# (F1), going on (F2), ended on the evaluation date (F3), ending before 24 months are reached
+# (F6), or after them (F7), one that ended after its letter was written (F8, re-issued now), and
+# one with no letter (F9).
+FLAT_ROWS = {
+    "F1": ("2025-01-15", "2027-12-31", "2026-11-01"),
+    "F2": ("2025-01-15", "", "2026-11-01"),
+    "F3": ("2025-01-15", "2026-11-22", "2026-11-01"),
+    "F6": ("2025-01-15", "2026-12-31", "2026-11-01"),
+    "F7": ("2025-01-15", "2027-02-28", ""),
+    "F8": ("2024-11-10", "2026-11-15", "2026-11-01"),
+    "F9": ("2025-01-15", "2027-12-31", None),
+}
+
+
+def flat_profile(key: str, issued: str | None, day: date) -> dict[str, Any]:
+    """Row ``key`` of :data:`FLAT_ROWS` as the export gives it on ``day`` (its letter dated
+    ``issued``; None: no letter), read as the batch reads it."""
+    start, end, letter = FLAT_ROWS[key]
+    row = {
+        "candidate_id": "F",
+        "as_of": day.isoformat(),
+        "highest_education": "hs_diploma",
+        "coding_start": start,
+        "coding_end": end,
+        "hours_per_week": "40",
+        "code_sets": "CPT;ICD-10-CM",
+        "letter_on_file": "no" if letter is None else "yes",
+        "letter_date": issued or "",
+        "aapc_paid_through": "2027-06-30",
+        "aapc_renewal_month": "6",
+    }
+    return profile_from_data(profile_from_flat(row, key, day)[0], key).data
+
+
+def test_flat_rows_agree_with_a_search_of_every_day(rulebook) -> None:
+    """A flat CSV row's eligible-by dates, against the row itself as the export would give it
+    on each day from the evaluation date on: its letter (if any) re-issued that day, the same
+    job with the same last day. The search knows nothing of how a row is read as a profile, so
+    a letter read as stating a last day still to come (F1 once gave no date at all) shows."""
+    plan = make_plan(rulebook, AS_OF)
+    explaining = make_plan(rulebook, AS_OF, explaining=True)
+    policies = rulebook.default_policies()
+    cpc: dict[str, date | None] = {}
+    for key, (_, _, letter) in FLAT_ROWS.items():
+        data = flat_profile(key, letter, AS_OF)
+        lapsed = lapsed_by(explaining, rulebook, data, {})
+        pending = {
+            plan.checks[plan.wanted[place]].check_id: (
+                plan.checks[plan.wanted[place]].check,
+                outcome.eligible_by,
+            )
+            for place, outcome in enumerate(assess(plan, rulebook, data).outcomes)
+            if outcome.status == NOT_MET
+        }
+        found: dict[str, date | None] = dict.fromkeys(pending)
+        day = AS_OF - timedelta(days=1)
+        while day < HORIZON and None in found.values():
+            day += timedelta(days=1)
+            issued = None if letter is None else day.isoformat()
+            facts = derive(flat_profile(key, issued, day), day, policies, rulebook.facts, lapsed)
+            for check_id, (check, _) in pending.items():
+                if (
+                    found[check_id] is None
+                    and (check.applies_logic is None or truthy(check.applies_logic(facts)))
+                    and holds(check.requires, facts)
+                ):
+                    found[check_id] = day
+        for check_id, (_, given) in pending.items():
+            assert given == found[check_id], (
+                f"{key} {check_id}: given {given}, met first on {found[check_id]}"
+            )
+            if check_id == "CPC-full":
+                cpc[key] = given
+    assert cpc == {  # 24 months from the job's start (CONV-1), while the job lasts
+        "F1": date(2027, 1, 14),
+        "F2": date(2027, 1, 14),
+        "F3": None,
+        "F6": None,
+        "F7": date(2027, 1, 14),
+        "F8": AS_OF,
+        "F9": None,
+    }
 
 
 def test_a_met_answer_has_no_eligible_by_date(rulebook) -> None:

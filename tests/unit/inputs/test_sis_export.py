@@ -129,6 +129,18 @@ def test_a_header_of_one_column_holding_semicolons_names_the_delimiter(tmp_path)
     assert "delimiter: ';'" in caught.value.fix
 
 
+def test_a_long_header_read_as_one_column_is_quoted_up_to_a_column_s_end(tmp_path) -> None:
+    """The program audit (s28, L8): the header was quoted cut mid-word ("...,Coding Job Start
+    Dat'"), which reads as a typo in the export."""
+    header = HEADER + ";Coding Job Start Date;Coding Job End Date;Hours per Week"
+    mapping = _mapping(tmp_path, MAPPING.replace('delimiter: ";"', 'delimiter: ","'))
+    with pytest.raises(InputError) as caught:
+        read_items(_export(tmp_path, [ROW], header), load_mapping(mapping))
+    quoted = caught.value.problem.split("'")[1]
+    assert quoted == "Student ID;First Name;Last Name;Education;Start Date;…", quoted
+    assert header.startswith(quoted.removesuffix("…"))
+
+
 def _batch(tmp_path: Path, source: Path, mapping: Path):
     out = tmp_path / "report.csv"
     result = CliRunner().invoke(
@@ -503,3 +515,160 @@ def test_a_last_first_name_is_turned_round(tmp_path) -> None:
     )
     with pytest.raises(InputError, match="name_order 'surname_first' is not one of"):
         load_mapping(_mapping(tmp_path, mapping + "name_order: surname_first\n"))
+
+
+CREDENTIALED = HEADER + ";Certifications"
+WITH_CREDENTIALS = MAPPING.replace(
+    "  letter_on_file: Letter\n", "  letter_on_file: Letter\n  credentials: Certifications\n"
+)
+
+
+def _credentialed(tmp_path: Path, held: list[str], mapping: str = WITH_CREDENTIALS, *more: str):
+    """A batch of an export whose students hold ``held`` (one row each; "" holds none), with
+    a summary in Markdown and in HTML."""
+    rows = [f"{ROW.replace('S1', f'S{n}')};{given}" for n, given in enumerate(held)]
+    source = _export(tmp_path, rows, CREDENTIALED)
+    out, md, html = (tmp_path / name for name in ("report.csv", "summary.md", "summary.html"))
+    options = ["--mapping", str(_mapping(tmp_path, mapping)), "--out", str(out)]
+    result = CliRunner().invoke(main, ["batch", str(source), *options, "--summary", str(md)])
+    assert "Traceback" not in result.output
+    if result.exit_code == 0:
+        again = CliRunner().invoke(main, ["batch", str(source), *options, "--summary", str(html)])
+        assert again.exit_code == 0, again.output
+    return result, out, md, html
+
+
+def test_most_rows_naming_a_credential_the_rules_do_not_know_stop_with_the_map(tmp_path):
+    """The program audit (s28, H3): an export writing "CPC Apprentice" for the CPC-A had every
+    apprentice answered as holding nothing, exit 0, with a word only in a column of the long
+    report. Most of the rows that give credentials naming it is a map the mapping lacks."""
+    held = ["CPC Apprentice"] * 6 + ["COC Apprentice", "CPC Apprentice, CRC", "CCA", "CCA"]
+    result, out, _, _ = _credentialed(tmp_path, held + [""] * 20)
+    assert result.exit_code == 2 and not out.exists()
+    assert (
+        "8 of the 10 rows with credentials name credentials these rules do not know, like"
+        " 'CPC Apprentice' and 'COC Apprentice' in 'Certifications': each would count toward"
+        " nothing" in result.output
+    )
+    assert "values: {credentials: {'CPC Apprentice': CPC-A, 'COC Apprentice': COC-A}}" in (
+        result.output
+    )
+    assert result.output.count("\n") < 4
+    mapped = WITH_CREDENTIALS.replace(
+        "  letter_on_file: {Y: yes, N: no}\n",
+        "  letter_on_file: {Y: yes, N: no}\n"
+        "  credentials: {'CPC Apprentice': CPC-A, 'COC Apprentice': COC-A}\n",
+    )
+    result, out, md, _ = _credentialed(tmp_path, held + [""] * 20, mapped)
+    assert result.exit_code == 0, result.output
+    assert "Warning" not in result.output and "do not know" not in md.read_text(encoding="utf-8")
+
+
+def test_a_few_rows_naming_a_credential_the_rules_do_not_know_are_said_where_a_director_looks(
+    tmp_path,
+):
+    """Fewer rows naming credentials the rules do not know: the run goes on, and the summary
+    (Markdown and HTML) and the closing line say which, how many and the fix."""
+    held = ["CPC Apprentice", "RN"] + ["CPC-A"] * 8
+    result, _, md, html = _credentialed(tmp_path, held)
+    assert result.exit_code == 0, result.output
+    assert (
+        "Warning: 2 students name credentials these rules do not know: 'CPC Apprentice' (1),"
+        " 'RN' (1); each counts toward nothing (the summary lists them; write the ids"
+        " 'eligibility list' gives, or map them: values: {credentials: {'CPC Apprentice':"
+        " CPC-A}})" in result.output
+    )
+    summary = md.read_text(encoding="utf-8")
+    assert "## Credentials these rules do not know" in summary
+    assert "- 'CPC Apprentice' (perhaps CPC-A) — 1 student: José Núñez" in summary
+    assert "- 'RN' — 1 student: José Núñez" in summary
+    assert "values: {credentials: {'CPC Apprentice': CPC-A}}" in summary
+    page = html.read_text(encoding="utf-8")
+    assert 'id="strangers"' in page and "&#39;CPC Apprentice&#39; (perhaps CPC-A)" in page
+
+
+@pytest.mark.parametrize(
+    ("form", "written", "read"),
+    [
+        ("%m/%d/%Y", "11/2024", "2024-11"),
+        ("%b %d, %Y", "Feb 2025", "2025-02"),
+        ("%d.%m.%Y", "09.2023", "2023-09"),
+        ("%m/%d/%Y", "2024-11", "2024-11"),
+        ("%m/%d/%Y", "2024", "2024"),
+    ],
+)
+def test_a_date_known_only_to_its_month_may_be_written_in_the_export_s_format(
+    tmp_path, form, written, read
+) -> None:
+    """The program audit (s28, M4): '11/2024' under %m/%d/%Y (and 'Feb 2025' under
+    %b %d, %Y) was an error row, where '2024-11' in the same column is read to the month."""
+    row = ROW.replace("03/15/2019", written)
+    data = _profile(tmp_path, row, MAPPING.replace("%m/%d/%Y", form))
+    assert data["work_history"][0]["start_date"] == read
+
+
+def test_a_date_no_format_reads_names_the_month_form_in_its_fix(tmp_path) -> None:
+    rows = [ROW.replace("S1", f"S{n}") for n in range(10)]
+    rows[2] = rows[2].replace("03/15/2019", "13/45/2024")
+    result, out = _batch(tmp_path, _export(tmp_path, rows), _mapping(tmp_path))
+    assert result.exit_code == 1
+    with out.open(encoding="utf-8", newline="") as handle:
+        (error,) = [row["error"] for row in csv.DictReader(handle) if row["status"] == "error"]
+    assert "a date known only to its month may be written 11/2024 (%m/%Y) or 2024-11" in error
+
+
+MONTHLY = HEADER + ";Paid Through;Renews"
+WITH_MEMBERSHIP = MAPPING.replace(
+    "  letter_on_file: Letter\n",
+    "  letter_on_file: Letter\n  aapc_paid_through: Paid Through\n  aapc_renewal_month: Renews\n",
+)
+
+
+def test_a_value_map_reads_a_number_column(tmp_path) -> None:
+    """The program audit (s28, M5): a map for the renewal month's names (or for hours written
+    'forty') was accepted and never read: every row was then 'not a number'."""
+    mapping = WITH_MEMBERSHIP.replace(
+        "  letter_on_file: {Y: yes, N: no}\n",
+        "  letter_on_file: {Y: yes, N: no}\n  aapc_renewal_month: {June: 6, July: 7}\n",
+    )
+    row = ROW + ";06/30/2027;june"
+    data = _profile(tmp_path, row, mapping, header=MONTHLY)
+    assert data["memberships"][0]["renewal_month"] == 6
+
+
+@pytest.mark.parametrize(
+    ("values", "said"),
+    [
+        ("  as_of: {x: y}\n", "line 13 ($.values.as_of): as_of is a date column"),
+        ("  candidate_id: {A: B}\n", "candidate_id is read as written, not mapped"),
+        ("  hours_per_week: {forty: lots}\n", "'lots' (for 'forty') is not a number"),
+    ],
+)
+def test_a_value_map_read_nowhere_is_refused_with_its_line(tmp_path, values, said) -> None:
+    mapping = MAPPING.replace(
+        "  letter_on_file: {Y: yes, N: no}\n", "  letter_on_file: {Y: yes, N: no}\n" + values
+    )
+    result, _ = _batch(tmp_path, _export(tmp_path, [ROW]), _mapping(tmp_path, mapping))
+    assert result.exit_code == 2
+    assert said in result.output
+
+
+def test_month_names_in_most_rows_give_the_month_map(tmp_path) -> None:
+    months = ["June", "July", "March", "June", "May", "June"]
+    rows = [f"{ROW.replace('S1', f'S{n}')};06/30/2027;{m}" for n, m in enumerate(months)]
+    source = _export(tmp_path, rows, MONTHLY)
+    result, out = _batch(tmp_path, source, _mapping(tmp_path, WITH_MEMBERSHIP))
+    assert result.exit_code == 2 and not out.exists()
+    assert "export 'Renews' as month numbers (6, not 'June')" in result.output
+    assert "values: {aapc_renewal_month: {January: 1, February: 2," in result.output
+    assert "80 hrs" not in result.output
+
+
+def test_a_credential_a_letter_off_one_of_the_rules_is_not_taken_for_it(tmp_path) -> None:
+    """A billing program's CPB (AAPC's biller) is one letter off the CPC: named in the summary,
+    never mapped to the CPC, nor a reason to stop."""
+    result, _, md, _ = _credentialed(tmp_path, ["CPB"] * 8)
+    assert result.exit_code == 0, result.output
+    assert "8 students name credentials these rules do not know: 'CPB' (8)" in result.output
+    assert "- 'CPB' — 8 students:" in md.read_text(encoding="utf-8")
+    assert "CPB': CPC" not in result.output
