@@ -72,7 +72,11 @@ def _experience(data: dict, as_of: date):
 def test_an_answer_that_depends_on_where_in_the_range_is_unknown_with_the_range() -> None:
     leaf = _experience(copy.deepcopy(dict(X73.data)), date(2026, 11, 22))
     assert leaf.status == "unknown"
-    assert "job-1: start date 2024-11 (any day from 2024-11-01 to 2024-11-30)" in leaf.missing
+    # with the day it turns: the last start that still gives 24 months by 2026-11-22
+    assert (
+        "job-1: start date 2024-11 (any day from 2024-11-01 to 2024-11-30:"
+        " met if on or before 2024-11-23)" in leaf.missing
+    )
     assert _experience(copy.deepcopy(dict(X73.data)), date(2027, 1, 25)).status == "met"
 
 
