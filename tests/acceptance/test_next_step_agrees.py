@@ -520,8 +520,46 @@ def test_students_alike_but_for_a_closed_fix_window_get_their_own_steps(tmp_path
         for row in csv.DictReader(io.StringIO(out.read_text(encoding="utf-8")))
         if row["check"] == "CIC-exam"
     }
-    assert steps["A"].startswith("join AAPC, or renew your membership"), steps
-    assert steps["B"].startswith("rejoin AAPC as a new member"), steps
+    assert steps["A"].startswith(
+        "renew your AAPC membership, paid through 2026-09-21, before AAPC cancels it on 2026-12-21"
+    ), steps
+    assert steps["B"].startswith(
+        "rejoin AAPC as a new member: your membership, paid through 2026-09-21, was not renewed,"
+        " and AAPC cancelled it about 2026-10-31"
+    ), steps
+
+
+def test_students_alike_but_for_their_paid_through_day_get_their_own_days(tmp_path) -> None:
+    """Two students holding no AAPC credential whose memberships AAPC cancelled: what the closest
+    pathway lacks is worked out once for both, but the step names each one's own days (the
+    paid-through day, the day AAPC cancelled it), never the other's."""
+    rows = [
+        {
+            "candidate_id": name,
+            "memberships": [{"organization": "AAPC", "paid_through": day, "renewal_month": 8}],
+        }
+        for name, day in (("A", "2026-07-31"), ("B", "2026-08-31"))
+    ]
+    cohort = tmp_path / "c.jsonl"
+    cohort.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    out = tmp_path / "o.csv"
+    result = CliRunner().invoke(
+        main, ["batch", str(cohort), "--out", str(out), "--as-of", "2026-11-22", "--cert", "CIC"]
+    )
+    assert result.exit_code == 0, result.output
+    steps = {
+        row["candidate_id"]: row["next_step"]
+        for row in csv.DictReader(io.StringIO(out.read_text(encoding="utf-8")))
+        if row["check"] == "CIC-exam"
+    }
+    for name, paid, cancelled in (
+        ("A", "2026-07-31", "2026-09-09"),
+        ("B", "2026-08-31", "2026-10-10"),
+    ):
+        assert steps[name].startswith(
+            f"rejoin AAPC as a new member: your membership, paid through {paid}, was not"
+            f" renewed, and AAPC cancelled it about {cancelled}"
+        ), steps
 
 
 def test_a_fix_window_a_month_only_date_leaves_open_gives_the_general_step(tmp_path) -> None:
