@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import product
 
@@ -86,6 +86,10 @@ class Explanation:
     policies: Mapping[str, Policy] = field(default_factory=dict)
     # "Eligible by DATE (pathway) if ...": when time alone makes a not-met check met
     eligible_by: str | None = None
+    # what a summary line says for the verdict where the status's general words would hide
+    # what the profile gives (met under the default reading of an open question, what is not
+    # stated deciding it under another); None: the general words
+    overview: str | None = None
 
 
 def explain(result: CheckResult, policies: Mapping[str, Policy]) -> Explanation:
@@ -135,8 +139,9 @@ def explain(result: CheckResult, policies: Mapping[str, Policy]) -> Explanation:
         return Explanation(result, HEADLINES[result.status], verdict, None, (), (), policies)
     if result.status == UNKNOWN and result.applies_unknown:
         return _applies_unknown(result, pathways, policies, body)
+    overview = None
     if result.status == UNKNOWN:
-        verdict = _unknown_verdict(result) or verdict
+        verdict, overview = _unknown_verdict(result, policies) or (verdict, None)
     closest = next((p for p in pathways if p.status != MET), None)
     actions = _actions(pathways, policies, body)
     standing_steps = result.standing_steps if result.status == NOT_MET else ()
@@ -172,7 +177,7 @@ def explain(result: CheckResult, policies: Mapping[str, Policy]) -> Explanation:
     headline = HEADLINES[result.status]
     if result.status == NOT_MET and check.kind in KEEPING_KINDS:
         headline = KEPT_NOT  # a credential lost or at risk is not "not yet" kept
-    return Explanation(result, headline, verdict, closest, actions, (), policies, by)
+    return Explanation(result, headline, verdict, closest, actions, (), policies, by, overview)
 
 
 WHATEVER_UNKNOWN = ", whichever way what the profile does not say turns out."
@@ -188,11 +193,17 @@ def _waiting_way(eligible: EligibleBy) -> Action:
     return Action(tuple(steps) or (f"wait until {day}",), (eligible.pathway.id,))
 
 
-def _unknown_verdict(result: CheckResult) -> str | None:
+def _unknown_verdict(
+    result: CheckResult, policies: Mapping[str, Policy]
+) -> tuple[str, str | None] | None:
     """An unknown answer that only fields the profile leaves unstated keep from being not met
     (an AHIMA cycle whose compliance the profile does not state, its listed CEUs short): what
     is not stated, then what the profile's data gives without it, in the not-met words, so that
-    the likely answer leads rather than hides below. None for any other unknown answer."""
+    the likely answer leads rather than hides below. When what the data gives depends on an
+    open question, and the default reading meets it whatever is unstated (the CEUs listed meet
+    AHIMA's 40% rule if it covers only the cycles beginning in 2025 or later), it leads with
+    that, and the readings under which what is not stated decides it; then also the words of
+    the check's summary line, naming the question. None for any other unknown answer."""
     root, check = result.requires, result.check
     if root is None or check is None:
         return None
@@ -207,15 +218,55 @@ def _unknown_verdict(result: CheckResult) -> str | None:
     if not all(beside for _, beside in unknown):
         return None
     not_met: set[str] = set()
-    if _unknown_as_not_met(root, not_met) != NOT_MET:
+    status = _unknown_as_not_met(root, not_met)
+    unstated = dict.fromkeys(m.removesuffix(" (not stated)") for m in missing)
+    lead = f"The profile does not say enough to answer; not stated: {and_list(list(unstated))}."
+    if status == AMBIGUOUS:
+        return _met_by_default_reading(result, policies, lead)
+    if status != NOT_MET:
         return None
     standing = (result.standing_if_not_met,) if result.standing_if_not_met else ()
     otherwise = check.outcome_when_not_met(standing, not_met if check.outcome_because else ())
-    unstated = dict.fromkeys(m.removesuffix(" (not stated)") for m in missing)
-    return (
-        f"The profile does not say enough to answer; not stated: {and_list(list(unstated))}."
-        f" From what it does give, not met: {otherwise}"
+    return f"{lead} From what it does give, not met: {otherwise}", None
+
+
+def _met_by_default_reading(
+    result: CheckResult, policies: Mapping[str, Policy], lead: str
+) -> tuple[str, str] | None:
+    """The verdict and summary words of an unknown answer (``lead``: what is not stated) whose
+    conditions, what is not stated taken as not met, the default reading of the open questions
+    meets and another reading does not: met by default, and under that other reading what is
+    not stated decides it. None when the default reading does not meet them."""
+    root, check = result.requires, result.check
+    assert root is not None and check is not None
+    if _unknown_as_not_met(root, set(), _under(None)) != MET:
+        return None
+    others = dict.fromkeys(
+        (reading.policy, reading.value)
+        for leaf in root.leaves()
+        if leaf.status == AMBIGUOUS
+        for reading in leaf.readings
     )
+    deciding = [r for r in others if _unknown_as_not_met(root, set(), _under(r)) != MET]
+    asked = [p for p in dict.fromkeys(p for p, _ in deciding) if p in policies]
+    if not asked:
+        return None
+    in_effect = result.policies or {}
+    default = [policies[p].values.get(in_effect.get(p, policies[p].default), "") for p in asked]
+    one = len(asked) == 1
+    question = "an open question" if one else "the open questions"
+    verdict = (
+        f"{lead} From what it does give, met under the default reading of {question}"
+        f" ({and_list([d for d in default if d])}): {check.outcome_met} If"
+        f" {' or if '.join(policies[p].values.get(v, v) for p, v in deciding if p in policies)},"
+        " what is not stated decides it."
+    )
+    named = "; ".join(policies[p].question for p in asked)
+    overview = (
+        f"Met under the default reading of {question} ({named}); under another, what the"
+        " profile does not state decides it, and its full explanation says what to add."
+    )
+    return verdict, overview
 
 
 def _unknown_leaves(result: NodeResult, beside: bool) -> Iterable[tuple[NodeResult, bool]]:
@@ -226,25 +277,43 @@ def _unknown_leaves(result: NodeResult, beside: bool) -> Iterable[tuple[NodeResu
             yield result, beside
         return
     for child in result.children:
+        # another way that the profile's data decides, or decides but for an open question
         known_other = result.node.kind == "any" and any(
-            other is not child and other.status == NOT_MET for other in result.children
+            other is not child and other.status in (NOT_MET, AMBIGUOUS) for other in result.children
         )
         yield from _unknown_leaves(child, beside or known_other)
 
 
-def _unknown_as_not_met(result: NodeResult, not_met: set[str]) -> str:
+def _unknown_as_not_met(
+    result: NodeResult, not_met: set[str], under: Callable[[NodeResult], str] | None = None
+) -> str:
     """The answer of ``result`` were every unknown condition in it not met; ``not_met`` gets
-    the ids of the conditions then not met (as :func:`_not_met_ids` finds them)."""
+    the ids of the conditions then not met (as :func:`_not_met_ids` finds them). ``under``:
+    a leaf's answer under one reading of the open questions (:func:`_under`)."""
     if not result.children:
-        status = NOT_MET if result.status == UNKNOWN else result.status
+        status = under(result) if under is not None else result.status
+        status = NOT_MET if status == UNKNOWN else status
     else:
         found: set[str] = set()
-        statuses = [_unknown_as_not_met(child, found) for child in result.children]
+        statuses = [_unknown_as_not_met(child, found, under) for child in result.children]
         status = combined(result.node.kind, statuses)
         if status == NOT_MET:
             not_met |= found
     if status == NOT_MET:
         not_met.add(result.node.id)
+    return status
+
+
+def _under(reading: tuple[str, str] | None) -> Callable[[NodeResult], str]:
+    """A leaf's answer under ``reading`` (an open question's id and one of its values) of the
+    open questions it depends on, or under the readings in effect (None)."""
+
+    def status(leaf: NodeResult) -> str:
+        if leaf.status != AMBIGUOUS:
+            return leaf.status
+        found = (r.status for r in leaf.readings if (r.policy, r.value) == reading)
+        return next(found, leaf.default_status)
+
     return status
 
 

@@ -188,7 +188,7 @@ def _summary_lines(explanations: list[Explanation], colour: bool = False) -> lis
             extra += f" ({when}" + (f" through {pathway.title})" if other else ")")
         if e.result.review:
             extra += " (needs human review)"
-        verdict = SUMMARY_VERDICTS.get(e.result.status, e.verdict)
+        verdict = e.overview or SUMMARY_VERDICTS.get(e.result.status, e.verdict)
         if e.result.lapsed_holder:
             status, verdict = "not met", LAPSED_VERDICT
         status = paint(
@@ -307,9 +307,16 @@ def explanation_text(
             f" met, {r.standing_if_not_met} if it is not."
         )
     elif r.reading_standings:
+        # an unknown answer's (what is not stated may meet it): a standing short of the met
+        # one holds only if what is not stated does not meet it either
+        met = r.check.standing_met if r.status == UNKNOWN and r.check is not None else None
         lines.append(
             f"  Standing on {r.as_of.isoformat()} depends on the open question: "
-            + "; ".join(_reading_standing(s, e.policies) for s in r.reading_standings)
+            + "; ".join(
+                _reading_standing(s, e.policies)
+                + (", unless what is not stated meets it" if met and s.standing != met else "")
+                for s in r.reading_standings
+            )
             + "."
         )
     lines += _review_lines(r, e.policies)

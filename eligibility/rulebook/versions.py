@@ -40,27 +40,44 @@ STANDING_PLACEHOLDER = "{standing}"
 # in a check's outcome.not_met_because: the reasons of outcome.because found not met
 BECAUSE_PLACEHOLDER = "{because}"
 FACT_PLACEHOLDER = re.compile(r"\{([A-Za-z_][\w-]*(?:\.[\w*-]+)+)(?:([|?])([^{}]*))?\}")
+# how deep placeholders may nest in one another's words
+_NESTING = 6
 
 
 def fact_placeholders(text: str) -> tuple[str, ...]:
-    """The fact paths ``text`` names in braces, in order, each once."""
-    return tuple(dict.fromkeys(found[0] for found in FACT_PLACEHOLDER.findall(text)))
+    """The fact paths ``text`` names in braces, in order, each once: those in a placeholder's
+    words too (``{a.b?on {c.d}|about {e.f}}``), before it."""
+    found: list[str] = []
+    for _ in range(_NESTING):
+        matches = FACT_PLACEHOLDER.findall(text)
+        if not matches:
+            break
+        found += (match[0] for match in matches)
+        text = FACT_PLACEHOLDER.sub("", text)
+    return tuple(dict.fromkeys(found))
 
 
 def fill_facts(text: str, values: Mapping[str, Any]) -> str:
     """``text`` with each fact placeholder replaced by the fact's value in ``values``, or by its
     words for a value not known ("not known" when it gives none); a ``?`` placeholder by its
-    words where the value is true in JsonLogic's sense, else by nothing."""
+    words where the value is true in JsonLogic's sense, else by the words after a bar in them
+    (nothing without one). Placeholders in a placeholder's words are filled first."""
 
     def value(found: re.Match[str]) -> str:
         known = values.get(found[1])
         if found[2] == "?":
-            return found[3] if known not in (None, False, 0, "", [], {}) else ""
+            said, _, otherwise = found[3].partition("|")
+            return said if known not in (None, False, 0, "", [], {}) else otherwise
         if known is None:
             return found[3] if found[3] is not None else "(not known)"
         return str(known)
 
-    return FACT_PLACEHOLDER.sub(value, text)
+    for _ in range(_NESTING):  # innermost first: a placeholder whose words name none
+        filled = FACT_PLACEHOLDER.sub(value, text)
+        if filled == text:
+            break
+        text = filled
+    return text
 
 
 def expanded(versions: list[dict[str, Any]], fail: Fail) -> list[dict[str, Any]]:

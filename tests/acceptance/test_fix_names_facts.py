@@ -87,6 +87,34 @@ def test_question_mark_words_are_said_only_where_the_fact_is_true() -> None:
         assert fill_facts(text, {"aapc.credentials": none}) == "rejoin AAPC"
 
 
+def test_question_mark_words_may_give_the_words_otherwise_after_a_bar() -> None:
+    text = "AAPC cancels it {aapc.certified?90 days|about 40 days} after"
+    assert fill_facts(text, {"aapc.certified": True}) == "AAPC cancels it 90 days after"
+    for no in (False, None, 0):
+        assert fill_facts(text, {"aapc.certified": no}) == "AAPC cancels it about 40 days after"
+
+
+def test_a_placeholder_s_words_may_name_facts() -> None:
+    """The words of a placeholder may name facts in braces, filled first: AAPC's membership step
+    gives the day AAPC cancels a lapsed membership, a certified member's or another's."""
+    text = "cancelled {m.certified?on {m.certified_day}|about {m.other_day}}{m.way|, {m.paid?paid through {m.paid}|never paid}}"
+    assert fact_placeholders(text) == (
+        "m.certified_day",
+        "m.other_day",
+        "m.paid",
+        "m.certified",
+        "m.way",
+    )
+    values = {"m.certified_day": "2025-09-29", "m.other_day": "2025-08-09", "m.paid": "2025-06-30"}
+    assert fill_facts(text, {**values, "m.certified": True}) == (
+        "cancelled on 2025-09-29, paid through 2025-06-30"
+    )
+    assert fill_facts(text, {**values, "m.certified": False, "m.paid": None}) == (
+        "cancelled about 2025-08-09, never paid"
+    )
+    assert fill_facts(text, {**values, "m.way": "rejoin"}) == "cancelled about 2025-08-09rejoin"
+
+
 def test_a_batch_tells_only_its_certified_members_of_reinstatement(tmp_path: Path) -> None:
     """Two students whose memberships AAPC cancelled alike, one holding a CPC: the remembered
     answer of one must not give the other its words."""

@@ -520,8 +520,14 @@ def test_students_alike_but_for_a_closed_fix_window_get_their_own_steps(tmp_path
         for row in csv.DictReader(io.StringIO(out.read_text(encoding="utf-8")))
         if row["check"] == "CIC-exam"
     }
-    assert steps["A"].startswith("join AAPC, or renew your membership"), steps
-    assert steps["B"].startswith("rejoin AAPC as a new member"), steps
+    assert steps["A"].startswith(
+        "renew your AAPC membership before AAPC cancels it, 90 days after the day it is paid"
+        " through (for a certified member)"
+    ), steps
+    assert steps["B"].startswith(
+        "rejoin AAPC as a new member: your membership was not renewed, and AAPC has cancelled it"
+        " (about 40 days after the day it was paid through)"
+    ), steps
 
 
 def test_a_fix_window_a_month_only_date_leaves_open_gives_the_general_step(tmp_path) -> None:

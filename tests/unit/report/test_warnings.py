@@ -139,10 +139,13 @@ def test_a_not_met_keeping_answer_names_the_standing_it_finds() -> None:
     assert "{" not in retired
 
 
-def test_a_warning_whose_fix_window_may_have_closed_says_the_general_step(tmp_path) -> None:
+def test_a_lapsed_membership_s_step_whose_window_may_have_closed_is_the_general_one(
+    tmp_path,
+) -> None:
     """A membership paid through "2026" (any day of the year), no AAPC credential, on
-    2026-12-07: AAPC may or may not have cancelled it (about 40 days after), so the warning
-    neither tells her to rejoin nor to renew as if the day were known."""
+    2026-12-07: AAPC may or may not have cancelled it (about 40 days after), so the step neither
+    tells her to rejoin nor to renew as if the day were known. The membership is not current:
+    the membership condition says so, and no warning repeats it (the s27 audit, M2)."""
     profile = tmp_path / "p.yaml"
     profile.write_text(
         "candidate_id: Y1\nmemberships:\n"
@@ -153,9 +156,12 @@ def test_a_warning_whose_fix_window_may_have_closed_says_the_general_step(tmp_pa
         main,
         ["check", str(profile), "--cert", "CPC-exam", "--as-of", "2026-12-07", "--color", "never"],
     )
-    warning = result.stdout.split("Warning:")[1].split("\n\n")[0]
+    assert "Warning:" not in result.stdout
+    assert AT_RESULTS not in result.stdout
     assert (
-        "What to do: renew your AAPC membership before the results are released (rejoin as a new"
-        " member if AAPC has cancelled it)." in warning
+        "  - join AAPC, or renew your membership if AAPC has not cancelled it, which it does about"
+        " 40 days after the day it is paid through (once it has, rejoin as a new member)"
+        in result.stdout
     )
-    assert "was not renewed in the days AAPC allows" not in result.stdout
+    assert "AAPC cancelled it" not in result.stdout
+    assert "before AAPC cancels it" not in result.stdout

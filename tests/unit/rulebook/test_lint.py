@@ -811,13 +811,13 @@ OTHERS = [
     ),
     (
         "unknown-fact-where-an-assumption-does-not-apply",
-        "aapc/crc.yaml",
-        "unless: membership.aapc_certified_member",
-        "unless: membership.aapc_certified_membr",
+        "aapc/renewal.yaml",
+        "unless: aapc.last.specific_all_met",
+        "unless: aapc.last.specific_all_mt",
         ERROR,
         "unknown-fact",
-        "unknown fact 'membership.aapc_certified_membr'",
-        "membership.aapc_certified_member",
+        "unknown fact 'aapc.last.specific_all_mt'",
+        "aapc.last.specific_all_met",
     ),
     (
         "unknown-fact-in-the-logic-of-an-assumption-not-applying",
