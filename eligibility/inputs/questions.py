@@ -137,16 +137,12 @@ CORE = {
         "hiim_domain",
     ),
 }
-# a description's sentence about what a profile format reads where a field is left out: the
-# person answering skips a question, and the answer says what it then took
-_FORMAT_TALK = re.compile(r"\s*Left out: [^.]*\bformat 2\.")
 
 
 def _asked(asked: Mapping[str, str], key: str, description: str) -> str:
     """A question's (or section's) help as the person answering reads it: the words ``asked``
-    gives it (``form.yaml``'s ``help``, by :func:`asked_key`), else the schema's description
-    without its sentences about profile formats (a question skipped is "not stated")."""
-    return asked.get(key) or _FORMAT_TALK.sub("", description).strip()
+    gives it (``form.yaml``'s ``help``, by :func:`asked_key`), else the schema's description."""
+    return asked.get(key) or description
 
 
 def asked_key(section: str, path: str = "") -> str:
