@@ -643,7 +643,13 @@ class CohortChecker:
                     if status == UNKNOWN
                     else (leaf.node.id for leaf in lacking if leaf.status == UNKNOWN)
                 ),
-                ";".join(outcome.ambiguous) if status == AMBIGUOUS else "",
+                # in a not-met row, what the closest pathway lacks by a reading of an open
+                # question too: "one thing short" is counted with it (Outcome.near_miss)
+                ";".join(
+                    outcome.ambiguous
+                    if status == AMBIGUOUS
+                    else (leaf.node.id for leaf in lacking if leaf.status == AMBIGUOUS)
+                ),
                 shortfall,
                 *self._closest_and_next(plan, check, status, steps, outcome),
                 eligible_by.isoformat() if eligible_by else "",

@@ -354,6 +354,7 @@ def init(file, force, rules_dir) -> None:
     """
     from eligibility.api import check_profile
     from eligibility.inputs.profiles import load_profile
+    from eligibility.inputs.rulesfiles import form_help
     from eligibility.questionnaire import interview, profile_text, refuse_existing, write_profile
     from eligibility.report.render import text_report
     from eligibility.rulebook.rules import load_rulebook
@@ -366,7 +367,11 @@ def init(file, force, rules_dir) -> None:
         refuse_existing(file, force)
         book = load_rulebook(rules_dir)
         click.echo("Press enter to skip a question; type ? when not sure. Ctrl-C stops.\n")
-        answers = interview(_terminal_ask, book.registry, lambda text: click.echo(f"  {text}"))
+        # the questions in the words of the person answering (form.yaml), as the web form's
+        said = form_help(rules_dir)
+        answers = interview(
+            _terminal_ask, book.registry, lambda text: click.echo(f"  {text}"), said
+        )
         write_profile(file, profile_text(answers, file), force)
         click.echo(f"\nWritten: {file}. Check it again after editing: eligibility check {file}\n")
         report = check_profile(load_profile(file), (), None, {}, book, False)

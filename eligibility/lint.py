@@ -126,6 +126,7 @@ def lint_rules(directory: str | None = None, catalogue: str | None = None) -> Li
             problems += _not_exportable(book, texts)
             problems += _export_supply(root, book)
             problems += _form_supply(root, book)
+            problems += _form_help(root)
     if facts is None:  # what rules read through facts is not known: no warning on a guess
         problems = [problem for problem in problems if problem.code != "unused-policy"]
     # the loader's own check (``load``) repeats what a check of lint's own told, less well
@@ -278,6 +279,49 @@ def _form_supply(root: Path, book: rules.RuleBook) -> list[Problem]:
         "field-words-to-form",
         "people answering the form",
     )
+
+
+def _form_help(root: Path) -> list[Problem]:
+    """``form.yaml``'s ``help``: a question it names that the profile has not (a typo leaves
+    the schema's description said, in silence)."""
+    from eligibility.inputs.questions import Group, asked_key, sections
+    from eligibility.inputs.rulesfiles import form_help
+
+    found: list[Problem] = []
+    words = _attempt(found, "invalid-file", lambda: form_help(root))
+    if not words:
+        return found
+    known: list[str] = []
+
+    def walk(group: Group) -> None:
+        known.append(asked_key(group.path))
+        for item in group.items:
+            if isinstance(item, Group):
+                walk(item)
+            else:
+                known.append(asked_key(group.path, item.path))
+
+    for group in sections():
+        walk(group)
+    path = root / FORM_FILE
+    text = read_text(path)
+    for name, _ in words:
+        if name not in known:
+            key = re.search(rf"^\s*[\"']?{re.escape(name)}[\"']?\s*:", text, re.MULTILINE)
+            found.append(
+                Problem(
+                    WARNING,
+                    "unknown-question",
+                    str(path),
+                    text.count("\n", 0, key.start()) + 1 if key else None,
+                    f"$.help.{name}",
+                    f"help names {name!r}, which is no question of the profile: its words are"
+                    " never said",
+                    "name a question by its section and path (work_history.end_date)",
+                    closest(name, [k for k in known if k]),
+                )
+            )
+    return found
 
 
 def _supply_words(

@@ -138,10 +138,14 @@ Tell = Callable[[str], None]
 
 
 def interview(
-    ask: Ask, registry: Registry | None = None, tell: Tell = lambda _: None
+    ask: Ask,
+    registry: Registry | None = None,
+    tell: Tell = lambda _: None,
+    asked: tuple[tuple[str, str], ...] = (),
 ) -> dict[str, Any]:
-    """Ask the profile's questions through ``ask``; the answers (``inputs/questions.py``)."""
-    return _Interview(ask, tell, registry).run(sections(registry))
+    """Ask the profile's questions through ``ask``; the answers (``inputs/questions.py``);
+    ``asked``: what they say to the person answering (``form.yaml``'s ``help``)."""
+    return _Interview(ask, tell, registry).run(sections(registry, asked))
 
 
 class _Interview:

@@ -170,7 +170,8 @@ ORDERED = ("supply", "corrects")
 # form.yaml (what a person answering the web page's form is asked for, naming its questions)
 FORM = "form.yaml"
 FORM_PARTS = {
-    "supply": "what a person answering the form is asked for where the answers leave a fact unsaid"
+    "supply": "what a person answering the form is asked for where the answers leave a fact unsaid",
+    "help": "what a question of the form (and of init) says to the person answering it",
 }
 UNITS = ("days", "months", "years")  # a parameter named so, or ending _days ..., counts them
 READ_BY = 6  # checks named as reading a changed fact; the others are counted

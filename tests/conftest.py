@@ -20,6 +20,37 @@ PROFILES = FIXTURES / "profiles"
 RULES = ROOT / "rules"
 
 
+SUMMARY_HEADING = re.compile(r"^ {2}(met|not met|ambiguous|unknown) +(.+) \[(\S+)\]$")
+
+
+def summary_entries(stdout: str) -> dict[str, tuple[str, str, str, list[str]]]:
+    """A summary's checks by id: each one's status, its title in words, its verdict (the line
+    under its heading) and the ids "answered alike" with it."""
+    entries: dict[str, tuple[str, str, str, list[str]]] = {}
+    lines = stdout.splitlines()
+    for n, line in enumerate(lines):
+        heading = SUMMARY_HEADING.match(line)
+        if heading:
+            after = lines[n + 2] if n + 2 < len(lines) else ""
+            alike = re.match(r"^ +and answered alike: (.*)$", after)
+            status, title, check = heading.groups()
+            entries[check] = (
+                status,
+                title,
+                lines[n + 1].strip(),
+                alike[1].split(", ") if alike else [],
+            )
+    return entries
+
+
+def summary_verdicts(stdout: str) -> dict[str, str]:
+    """A summary's verdict lines by check id, the checks answered alike with another included."""
+    said = {}
+    for check, (_, _, verdict, alike) in summary_entries(stdout).items():
+        said.update(dict.fromkeys([check, *alike], verdict))
+    return said
+
+
 @pytest.fixture(scope="session")
 def rulebook() -> RuleBook:
     return load_rulebook(str(RULES))

@@ -50,8 +50,8 @@ def assert_alike(verdict, result: CheckResult, where: str) -> None:
 
 def deciding_ids(result: CheckResult, book) -> tuple[set[str], set[str], set[str]]:
     """The ids a batch's CSV row lists in failed, unknown and ambiguous: only the conditions that
-    decide the answer (the closest pathway's when not met; every unknown one when unknown;
-    every ambiguous one when ambiguous; none when met)."""
+    decide the answer (the closest pathway's when not met, an open question's included; every
+    unknown one when unknown; every ambiguous one when ambiguous; none when met)."""
     from eligibility.engine.results import AMBIGUOUS
 
     if result.status == NOT_MET:
@@ -59,7 +59,7 @@ def deciding_ids(result: CheckResult, book) -> tuple[set[str], set[str], set[str
         return (
             {leaf.node.id for leaf in leaves if leaf.status == NOT_MET},
             {leaf.node.id for leaf in leaves if leaf.status == UNKNOWN},
-            set(),
+            {leaf.node.id for leaf in leaves if leaf.status == AMBIGUOUS},
         )
     if result.status == UNKNOWN:
         return set(), leaf_ids(result.requires, UNKNOWN), set()

@@ -1715,6 +1715,7 @@ _NO_PERIOD: Mapping[str, Any] = {
     "specific_shared": {},
     "specific_shared_needed": {},
     "specific_sharing": {},
+    "specific_idle": {},
     "consequences": [],
 }
 
@@ -1727,6 +1728,7 @@ _UNKNOWN_PERIOD: Mapping[str, Any] = {
     "specific_shared": {},
     "specific_shared_needed": {},
     "specific_sharing": {},
+    "specific_idle": {},
     "consequences": [],
     "counted_words": [],
 }
@@ -2005,6 +2007,8 @@ def _period(member: _Member, previous_due: date, due: date) -> dict[str, Any]:
         )
     ceus = _total(c["ceus"] for c, _ in counted) + carried
     needed_all = _needed(params, len(held), due)
+    # a credential is named only where a group falls short
+    all_met = all(specific.get(cid, 0) >= n for cid, n in needed.items()) and not shared
     return {
         "exists": True,
         "credentials": len(held),
@@ -2026,8 +2030,7 @@ def _period(member: _Member, previous_due: date, due: date) -> dict[str, Any]:
         "full_period": True if certified <= start else None,  # first period pro-rated: unknown
         "specific": specific,
         "specific_needed": needed if tag else {},
-        "specific_all_met": all(specific.get(cid, 0) >= n for cid, n in needed.items())
-        and not shared,  # a credential is named only where a group falls short
+        "specific_all_met": all_met,
         # every credential's own, but where it shares CEUs that fall short for them together
         "specific_shared": {cid: shared.get(cid, specific.get(cid, 0)) for cid in ids}
         if tag
@@ -2036,6 +2039,8 @@ def _period(member: _Member, previous_due: date, due: date) -> dict[str, Any]:
         if tag
         else {},
         "specific_sharing": {cid: cid in shared for cid in ids} if tag else {},
+        # nothing of its own to show: it needs none, and no credential held lacks its own
+        "specific_idle": {cid: not needed[cid] and all_met for cid in ids} if tag else {},
         "consequences": consequences,
     }
 
@@ -2264,6 +2269,13 @@ def _periods_paths(name: str, params: Mapping[str, Any]) -> list[tuple[str, str 
             (
                 f"{base}.specific_sharing.*",
                 "whether the credential shares CEU records with others held that fall short together",
+                "boolean",
+            ),
+            (f"{base}.specific_idle", None, "object"),
+            (
+                f"{base}.specific_idle.*",
+                "whether the credential needs no credential-specific CEUs while every credential held"
+                " has its own: nothing of its own to show",
                 "boolean",
             ),
             (f"{base}.standing_if_unmet", "the standing if its requirements were not met", text),

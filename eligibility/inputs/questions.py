@@ -1,6 +1,7 @@
 """The profile as questions: what ``eligibility init`` asks on a terminal and ``serve`` as a form.
 
-Built from ``schemas/profile.schema.json`` (each field's description is its help, an enum its
+Built from ``schemas/profile.schema.json`` (each field's description is its help, in the
+person's words where a rules directory's ``form.yaml`` gives them, an enum its
 choices, a type or date format how an answer is read; arrays of records are repeated groups),
 and from the credential registry for the credential ids the rules know (passed in, as this module
 sits below the rule book). No body or credential name is written here.
@@ -136,6 +137,21 @@ CORE = {
         "hiim_domain",
     ),
 }
+
+
+def _asked(asked: Mapping[str, str], key: str, description: str) -> str:
+    """A question's (or section's) help as the person answering reads it: the words ``asked``
+    gives it (``form.yaml``'s ``help``, by :func:`asked_key`), else the schema's description."""
+    return asked.get(key) or description
+
+
+def asked_key(section: str, path: str = "") -> str:
+    """How ``form.yaml``'s ``help`` names a question: its section (a list's name) and its path
+    there ("work_history.end_date", "recert_cycles.compliant", "training.hours.value"), a
+    question about you by its path alone ("profile_version"), a section by its name."""
+    return f"{section}.{path}" if section and path else section or path
+
+
 # Fields whose value is a credential id: their suggestions come from the registry.
 _CREDENTIAL_FIELDS = {
     "credentials.id",
@@ -278,19 +294,26 @@ class Group:
                 yield item
 
 
-def sections(registry: Registry | None = None) -> tuple[Group, ...]:
+def sections(
+    registry: Registry | None = None, asked: tuple[tuple[str, str], ...] = ()
+) -> tuple[Group, ...]:
     """The profile's questions, section by section: "about you" (the top-level fields), then
-    each record or list of records, the ones a short questionnaire asks first."""
-    return _sections(_credential_ids(registry))
+    each record or list of records, the ones a short questionnaire asks first; ``asked``: what
+    questions say to the person answering them (``form.yaml``'s ``help``, by :func:`asked_key`)
+    where the schema's descriptions speak to people who write the file."""
+    return _sections(_credential_ids(registry), asked)
 
 
 @cache
-def _sections(credential_ids: tuple[tuple[str, str], ...]) -> tuple[Group, ...]:
+def _sections(
+    credential_ids: tuple[tuple[str, str], ...], asked: tuple[tuple[str, str], ...] = ()
+) -> tuple[Group, ...]:
     root = schema("profile")
     top: list[Question | Group] = []
     groups: list[Group] = []
+    words = dict(asked)
     for name, field in root["properties"].items():
-        item = _item(name, field, "", credential_ids)
+        item = _item(name, field, "", credential_ids, words=words)
         if isinstance(item, Group):
             groups.append(item)
         else:
@@ -307,14 +330,17 @@ def _item(
     section: str,
     credential_ids: tuple[tuple[str, str], ...],
     prefix="",
+    words: Mapping[str, str] | None = None,
 ) -> Question | Group:
-    """The question (or group) for the schema ``field`` called ``name``."""
+    """The question (or group) for the schema ``field`` called ``name``; ``words``: what
+    questions say to the person answering them, by :func:`asked_key`."""
     path = f"{prefix}{name}"
+    words = words or {}
     if field.get("type") == "array" and "properties" in field.get("items", {}):
-        return _group(name, field, field["items"], True, credential_ids)
+        return _group(name, field, field["items"], True, credential_ids, words)
     if field.get("type") == "object" and not prefix and not section:
-        return _group(name, field, field, False, credential_ids)
-    return _question(path, field, section, credential_ids)
+        return _group(name, field, field, False, credential_ids, words)
+    return _question(path, field, section, credential_ids, words)
 
 
 def _group(
@@ -323,6 +349,7 @@ def _group(
     record: Mapping[str, Any],
     repeated: bool,
     credential_ids: tuple[tuple[str, str], ...],
+    words: Mapping[str, str],
 ) -> Group:
     items: list[Question | Group] = []
     required = set(record.get("required", ()))
@@ -332,7 +359,7 @@ def _group(
             if spec.get("type") == "object" and "properties" in spec:  # hours: value, unit
                 add(spec["properties"], f"{prefix}{sub}.", set(spec.get("required", ())))
                 continue
-            item = _item(sub, spec, name, credential_ids, prefix)
+            item = _item(sub, spec, name, credential_ids, prefix, words)
             if isinstance(item, Question) and sub in required:
                 # required once its record is given; a record's own always asked
                 item = replace(item, required=True, core=item.core or not prefix)
@@ -343,7 +370,7 @@ def _group(
     return Group(
         name,
         title,
-        field.get("description", ""),
+        _asked(words, asked_key(name), field.get("description", "")),
         repeated,
         tuple(items),
         # as answers name one: the schema's title of a list's items ("course"), "your education"
@@ -354,7 +381,11 @@ def _group(
 
 
 def _question(
-    path: str, field: Mapping[str, Any], section: str, credential_ids: tuple[tuple[str, str], ...]
+    path: str,
+    field: Mapping[str, Any],
+    section: str,
+    credential_ids: tuple[tuple[str, str], ...],
+    words: Mapping[str, str],
 ) -> Question:
     options = [field, *field.get("anyOf", ())]
     types = {option.get("type") for option in options} - {None}
@@ -364,7 +395,7 @@ def _question(
         "path": path,
         # the schema's title where it gives one: the words an answer names the field by
         "title": field.get("title") or _title(path, field.get("description", "")),
-        "help": field.get("description", ""),
+        "help": _asked(words, asked_key(section, path), field.get("description", "")),
         "nullable": "null" in types,
         "core": path in CORE.get(section, ()),
         "suggestions": tuple(value for value, _ in known),

@@ -40,3 +40,11 @@ def form_supply(rules_dir: str | Path | None) -> tuple[tuple[str, str], ...]:
     (the fact files' words are said)."""
     document = rules_input(rules_dir, FORM_FILE, "form")
     return tuple(document["supply"].items()) if document else ()
+
+
+def form_help(rules_dir: str | Path | None) -> tuple[tuple[str, str], ...]:
+    """The rules directory's ``form.yaml`` ``help``: (question, what it says to the person
+    answering it), for ``inputs.questions.sections``; none where the directory has no such file
+    or part (the schema's descriptions are said)."""
+    document = rules_input(rules_dir, FORM_FILE, "form")
+    return tuple(document.get("help", {}).items()) if document else ()

@@ -29,23 +29,28 @@ def quantity(value: Any, unit: str | None) -> str:
     return str(value)
 
 
+# up to this many months a time is said in months ("24 months", as the rules say them); past it
+# in years and months ("13 years 8 months 19 days"), which a person reads at a glance
+MONTHS_AS_SAID = 24
+
+
 def months_words(value: float, up: bool = False) -> str:
-    """'14 months 22 days'; ``up``: the days rounded up, for how far short a count is (never
-    less than it is: 9.28 months are 9 months 9 days, as the calendar gives from 2026-11-22 to
-    the reached-on date 2027-08-31 beside it, where rounding said 8)."""
+    """'14 months 22 days', and past 24 months '13 years 8 months 19 days'; ``up``: the days
+    rounded up, for how far short a count is (never less than it is: 9.28 months are 9 months
+    9 days, as the calendar gives from 2026-11-22 to the reached-on date 2027-08-31 beside it,
+    where rounding said 8)."""
     whole = math.floor(value + 1e-9)
     exact = (value - whole) * DAYS_PER_MONTH
     days = max(1, math.ceil(exact - 1e-9)) if up and value > whole + 1e-9 else round(exact)
     if days > 30 or (days == 30 and value - whole > 0.99):  # a whole month, all but a fraction
         whole, days = whole + 1, 0
-    text = f"{whole} month{'s' if whole != 1 else ''}"
-    if days:
-        text = (
-            (f"{text} {days} day{'s' if days != 1 else ''}")
-            if whole
-            else f"{days} day{'s' if days != 1 else ''}"
-        )
-    return text
+    years, months = divmod(whole, 12) if whole > MONTHS_AS_SAID else (0, whole)
+    parts = [
+        f"{count} {name}{'s' if count != 1 else ''}"
+        for count, name in ((years, "year"), (months, "month"), (days, "day"))
+        if count
+    ]
+    return " ".join(parts) or "0 months"
 
 
 def shortfall_words(value: float, unit: str | None) -> str:

@@ -44,6 +44,30 @@ from eligibility.rulebook.rules import Check, Node, Policy, RuleBook, Version
 STATUS_WORDS = {MET: "met", NOT_MET: "not met", UNKNOWN: "unknown", AMBIGUOUS: "ambiguous"}
 LABEL_WIDTH = 10
 
+# what each kind of check asks, for a check's title in words and (short) a spreadsheet tab
+CHECK_KINDS = {
+    "exam": ("sitting the exam", "exam"),
+    "designation": ("the full credential on passing the exam", "full credential"),
+    "removal": ("removing the apprentice designation", "apprentice removal"),
+    "recertification": ("keeping the credential (renewal)", "renewal"),
+    "status": ("good standing", "standing"),
+}
+
+
+def titled(credential: str, check: Check) -> str:
+    """A check in words, its credential as text calls it and what the check asks ("CPC:
+    removing the apprentice designation"): the summary's, the web page's and the director's."""
+    return f"{credential}: {CHECK_KINDS.get(check.kind, (check.question,))[0]}"
+
+
+def check_heading(result: CheckResult) -> str:
+    """A summary line's check: in words, with the id ``check --cert`` takes in brackets
+    ("CPC: removing the apprentice designation [CPC-A-removal]")."""
+    version, check = result.version, result.check
+    if version is None or check is None:
+        return result.check_id
+    return f"{titled(version.called or version.credential, check)} [{result.check_id}]"
+
 
 # --- values --------------------------------------------------------------------------------
 
@@ -138,7 +162,7 @@ def text_report(report: ProfileReport, policies: Mapping[str, Policy], colour: b
 SUMMARY_VERDICTS = {
     UNKNOWN: "The profile does not say enough to answer; its full explanation says what to add.",
     AMBIGUOUS: "The answer depends on a question the sources leave open; its full explanation"
-    " names it.",
+    " gives the answer each way.",
 }
 
 
@@ -148,12 +172,12 @@ LAPSED_VERDICT = (
 
 
 def _summary_lines(explanations: list[Explanation], colour: bool = False) -> list[str]:
-    """One line per check that applies, checks answered alike on one (the 22 specialty exams);
-    the ones that do not apply are named together at the end."""
+    """Each check that applies in words with its id in brackets (for ``--cert``), its verdict on
+    the next line; checks answered alike share one (the 22 specialty exams); the ones that do
+    not apply are named together at the end."""
     applicable = [
         e for e in explanations if e.result.status != NOT_APPLICABLE or e.result.lapsed_holder
     ]
-    width = max((len(e.result.check_id) for e in applicable), default=10)
     lines = []
     groups: dict[tuple, list[tuple[Explanation, str]]] = {}
     for e in applicable:
@@ -189,18 +213,20 @@ def _summary_lines(explanations: list[Explanation], colour: bool = False) -> lis
         if e.result.review:
             extra += " (needs human review)"
         verdict = e.overview or SUMMARY_VERDICTS.get(e.result.status, e.verdict)
+        if e.result.status == AMBIGUOUS and e.open_questions:  # the question in a few words
+            verdict += f" (depends on: {_in_brief(e.open_questions)})"
         if e.result.lapsed_holder:
             status, verdict = "not met", LAPSED_VERDICT
         status = paint(
             f"{status:<15}", NOT_MET if e.result.lapsed_holder else e.result.status, colour
         )
-        line = f"  {status}{e.result.check_id:<{width + 2}}{verdict}{extra}"
+        line = f"  {status}{check_heading(e.result)}\n  {'':<15}{verdict}{extra}"
         groups.setdefault(answered_alike(e, verdict + extra), []).append((e, line))
     for members in groups.values():
         lines.append(members[0][1])
         if len(members) > 1:
             alike = ", ".join(e.result.check_id for e, _ in members[1:])
-            lines.append(f"  {'':<15}{'':<{width + 2}}and answered alike: {alike}")
+            lines.append(f"  {'':<15}and answered alike: {alike}")
     skipped = [
         e.result.check_id
         for e in explanations
@@ -210,6 +236,13 @@ def _summary_lines(explanations: list[Explanation], colour: bool = False) -> lis
         label = paint("Not applicable to this profile", NOT_APPLICABLE, colour)
         lines += ["", f"  {label} ({len(skipped)}): " + ", ".join(skipped)]
     return lines
+
+
+def _in_brief(questions: Sequence[Any]) -> str:
+    """The open questions an answer depends on, each as a clause for one line ("whether AHIMA
+    accepts a GED"): the policy's ``in_brief``, else its question."""
+    said = [q.policy.in_brief or q.policy.question for q in questions]
+    return "; and ".join(dict.fromkeys(said))
 
 
 def _apart_words(apart: NodeResult | None, check: Check | None) -> str:
@@ -267,6 +300,7 @@ def _summary_footer(source: str) -> str:
     named = source if source.endswith((".yaml", ".yml", ".json")) else "PROFILE"
     return (
         f"For the full explanation of one: eligibility check {shlex.quote(named)} --cert CHECK-ID"
+        " (the id in brackets)"
     )
 
 

@@ -14,16 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from eligibility.report.answerwords import in_words
+from eligibility.report.render import CHECK_KINDS, titled
 from eligibility.rulebook.rules import Check, RuleBook, Version
-
-# what each kind of check asks, for a title and (short) a spreadsheet tab
-KINDS = {
-    "exam": ("sitting the exam", "exam"),
-    "designation": ("the full credential on passing the exam", "full credential"),
-    "removal": ("removing the apprentice designation", "apprentice removal"),
-    "recertification": ("keeping the credential (renewal)", "renewal"),
-    "status": ("good standing", "standing"),
-}
 
 
 def _found(book: RuleBook, label: str) -> tuple[str, Check | None, Version | None]:
@@ -49,7 +41,7 @@ def check_title(book: RuleBook, label: str) -> str:
     credential, check, version = _found(book, label)
     if check is None:
         return label
-    title = f"{credential}: {KINDS.get(check.kind, (check.question,))[0]}"
+    title = titled(credential, check)
     return f"{title} (rules version {version.version})" if "@" in label and version else title
 
 
@@ -58,7 +50,7 @@ def check_short(book: RuleBook, label: str) -> str:
     credential, check, version = _found(book, label)
     if check is None:
         return label
-    short = f"{credential} {KINDS.get(check.kind, (check.kind, check.kind))[1]}"
+    short = f"{credential} {CHECK_KINDS.get(check.kind, (check.kind, check.kind))[1]}"
     return f"{short} {version.version}" if "@" in label and version else short
 
 

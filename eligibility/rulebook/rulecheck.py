@@ -423,10 +423,19 @@ def file_problems(
     """Every problem of one rule file that the file (and the context) shows on its own;
     ``errors_only`` leaves out the checks that can only warn (loading needs no more)."""
     found = _Found(rule_file, rule_file.file, rule_file.text)
+    read: dict[int, set[str]] = {}  # per version, the policies any credential's conditions read
     for index, (entry, versions) in enumerate(rule_file.entries):
         _check_entry(found, rule_file, index, entry, context)
         for vi, version in numbered(versions):
-            _Version(found, context, entry, version, ["versions", vi], errors_only).check()
+            checked = _Version(found, context, entry, version, ["versions", vi], errors_only)
+            checked.check()
+            read.setdefault(vi, set()).update(checked.policies_read)
+    # a version several credentials share reads a policy in a condition of one of them alone
+    # (``only_for``): it is used
+    for key in [key for key in found.items if key[1] == "unused-policy"]:
+        named = re.search(r"names policy '([^']+)'", key[2])
+        if named and named[1] in read.get(key[0][1], ()):
+            del found.items[key]
     return found.problems()
 
 

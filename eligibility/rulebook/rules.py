@@ -308,6 +308,8 @@ class Policy:
     # answer another value would change is flagged for review instead of being ambiguous
     default_decides: bool = False
     review_details: str | None = None  # a fact listing, in words, what the review is about
+    # the question as a clause for one line ("whether AHIMA accepts a GED"): the summary's
+    in_brief: str | None = None
 
 
 @dataclass(frozen=True)
@@ -834,7 +836,7 @@ def _merged(credentials: list[Credential]) -> tuple[Credential, ...]:
 # (a misspelt "retierd:" would leave a retired credential issued, without a word)
 REFERENCE_OPTIONAL = {
     "credentials": ("apprentice_form", "aliases", "retired"),
-    "policies": ("decides", "review", "review_details"),
+    "policies": ("decides", "review", "review_details", "in_brief"),
 }
 
 
@@ -936,6 +938,7 @@ def _policies(path: Path, texts: Mapping[Path, str]) -> dict[str, Policy]:
             p.get("review"),
             p.get("decides", "open") == "default",
             p.get("review_details"),
+            p.get("in_brief"),
         )
         for p in _reference(
             path, texts, "policies", ("id", "question", "source", "default", "values")

@@ -300,8 +300,26 @@ def for_credential(
         until = version.get("until_for", {})
         if entry["id"] in until:
             own["in_force"] = {**own["in_force"], "until": until[entry["id"]]}
-        found.append(_own_assumptions(fill(own, entry), entry["id"]))
+        found.append(_own_conditions(_own_assumptions(fill(own, entry), entry["id"]), entry["id"]))
     return found
+
+
+def _own_conditions(version: dict[str, Any], credential: str) -> dict[str, Any]:
+    """``version`` without the conditions ``only_for`` other credentials: checks several
+    credentials share may ask one of them alone for something (a PAHCS specialty exam, the
+    Medical Coding Specialist first), which the others' answers should not name at all."""
+    for check in version.get("checks", []):
+        for node in _conditions(check):
+            part = "all" if "all" in node else "any"
+            children = node.get(part)
+            if not children:
+                continue
+            node[part] = [
+                {k: v for k, v in child.items() if k != "only_for"}
+                for child in children
+                if credential in child.get("only_for", [credential])
+            ]
+    return version
 
 
 def _own_assumptions(version: dict[str, Any], credential: str) -> dict[str, Any]:
@@ -330,8 +348,9 @@ def _conditions(check: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
 
 
 def check_names(versions: list[dict[str, Any]], ids: list[str], fail: Fail) -> None:
-    """``only_for`` (of a version or of an assumption) and ``until_for`` name credentials the
-    file lists."""
+    """``only_for`` (of a version, a condition or an assumption) and ``until_for`` name
+    credentials the file lists; a condition ``only_for`` some credentials is not a top one, and
+    leaves the others a condition beside it."""
     for index, version in enumerate(versions):
         here: list = ["versions", index]
         named = [([*here, "only_for", k], n) for k, n in enumerate(version.get("only_for", []))]
@@ -341,6 +360,26 @@ def check_names(versions: list[dict[str, Any]], ids: list[str], fail: Fail) -> N
                 for_whom = node.get("assumes", {}).get("only_for", [])
                 at = [*here, "checks", c, *_path_to(check, node["id"]), "assumes", "only_for"]
                 named += [([*at, k], n) for k, n in enumerate(for_whom)]
+                at = [*here, "checks", c, *_path_to(check, node["id"]), "only_for"]
+                named += [([*at, k], n) for k, n in enumerate(node.get("only_for", []))]
+            for root in _roots(check):
+                if "only_for" in root:
+                    fail(
+                        [*here, "checks", c, *_path_to(check, root["id"]), "only_for"],
+                        "a top condition is every credential's: only one of its conditions"
+                        " may be for some credentials only",
+                        "move only_for to a condition under it",
+                    )
+                for node in _conditions({"requires": root}):
+                    children = node.get("all", node.get("any")) or []
+                    if children and all("only_for" in child for child in children):
+                        left = set(ids).difference(*(child["only_for"] for child in children))
+                        if left:
+                            fail(
+                                [*here, "checks", c, *_path_to(check, node["id"])],
+                                f"no condition of it is left for {', '.join(sorted(left))}",
+                                "leave one of its conditions for every credential",
+                            )
         for place, name in named:
             if name not in ids:
                 fail(

@@ -30,7 +30,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server, select_address_fam
 from eligibility.errors import InputError, fault, printable
 from eligibility.inputs.profiles import MAX_BYTES, profile_from_text
 from eligibility.inputs.questions import sections
-from eligibility.inputs.rulesfiles import form_supply
+from eligibility.inputs.rulesfiles import form_help, form_supply
 from eligibility.rulebook.rules import load_rulebook
 from eligibility.web import answers as pages
 from eligibility.web import form
@@ -106,6 +106,7 @@ def create_app(
     # what the form's answers leave out is asked for by its questions, not by a profile's
     # fields (form.yaml): the page's answers to an uploaded profile keep the profile's words
     asked = book.with_supply(form_supply(rules_dir)).without_field_names()
+    said = form_help(rules_dir)  # the questions in the words of the person answering them
     lock = threading.Lock()  # the engine's caches are not made for threads: one answer at a time
     markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
 
@@ -167,7 +168,7 @@ def create_app(
 
     @app.route("/questions", methods=["GET", "POST"])
     def questions() -> tuple[str, int]:
-        groups = sections(book.registry)
+        groups = sections(book.registry, said)
         state: dict[str, list[str]] = request.form.to_dict(flat=False)
         step = request.form.get("step", "check" if request.method == "POST" else "")
         state.pop("step", None)

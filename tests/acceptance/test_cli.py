@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 import re
 import subprocess
@@ -16,7 +15,7 @@ from jsonschema import Draft202012Validator
 
 from eligibility.cli import main
 from eligibility.rulebook.rules import load_rulebook
-from tests.conftest import PROFILES, ROOT, RULES
+from tests.conftest import PROFILES, ROOT, RULES, summary_entries, summary_verdicts
 
 C01, C03, C06, C09 = (
     PROFILES / f"{name}.yaml"
@@ -74,11 +73,8 @@ def test_summary_lists_every_check():
     assert result.exit_code == 1, result.output
     ids = check_ids()
     assert {"CPC-A-removal", "CCS-exam", "CCS-P-exam"} <= set(ids)
-    listed = re.findall(
-        r"^ {2}(?:met|not met|ambiguous|unknown) +(\S+)", result.stdout, re.MULTILINE
-    )
-    for alike in re.findall(r"^ +and answered alike: (.*)$", result.stdout, re.MULTILINE):
-        listed += alike.split(", ")
+    entries = summary_entries(result.stdout)
+    listed = [*entries, *(other for *_, alike in entries.values() for other in alike)]
     skipped = re.search(
         r"Not applicable to this profile \((\d+)\): (.*)$", result.stdout, re.MULTILINE
     )
@@ -87,19 +83,37 @@ def test_summary_lists_every_check():
     assert sorted(listed + skipped.group(2).split(", ")) == sorted(ids)
 
 
+def test_the_summary_names_checks_in_words_and_an_open_question(tmp_path):
+    """Each check in the web page's words, its id in brackets for --cert; an ambiguous answer
+    names its open question in a few words (a GED, for AHIMA's CCS)."""
+    from eligibility.report.words import check_title
+
+    profile = tmp_path / "ged.yaml"
+    profile.write_text(
+        "profile_version: 2\nname: Derrick Lowe\n"
+        "education: {highest_level: ged, completion_date: 2017-10-04}\n",
+        encoding="utf-8",
+    )
+    out = run("check", profile, "--as-of", "2026-11-22").stdout
+    entries = summary_entries(out)
+    book = load_rulebook(RULES)
+    assert entries and all(title == check_title(book, c) for c, (_, title, *_) in entries.items())
+    status, title, verdict, _ = entries["CCS-exam"]
+    assert (status, title) == ("ambiguous", "CCS: sitting the exam")
+    assert "(depends on: whether AHIMA accepts a GED)" in verdict
+    assert "--cert CHECK-ID (the id in brackets)" in out
+    first = r"^ {2}(?:met|not met|ambiguous|unknown) +\S+-(?:exam|full|removal|renewal|recert) "
+    assert not re.search(first, out, re.MULTILINE)  # no id as the first column
+
+
 def test_checks_answered_alike_share_a_summary_line():
     """Hana's 22 specialty exams are answered in the same words for their credentials: one
     line names the first, the next the others; checks answered otherwise keep lines of their
     own, and every id is still there for --cert."""
-    lines = run("check", C09).stdout.splitlines()
+    entries = summary_entries(run("check", C09).stdout)
     _, entry = run_json(C09)
     results = {r["check"]: r for r in entry["results"]}
-    heads = {}
-    for above, line in itertools.pairwise(lines):
-        alike = re.match(r"^ +and answered alike: (.*)$", line)
-        if alike:
-            head = re.match(r"^ {2}(?:met|not met|ambiguous|unknown) +(\S+)", above)[1]
-            heads[head] = alike[1].split(", ")
+    heads = {head: alike for head, (*_, alike) in entries.items() if alike}
     specialty = [c for c in results if results[c]["rules"]["id"] == "AAPC-SPECIALTY-EXAM"]
     assert len(specialty) > 1
     assert any(set(specialty) == {head, *others} for head, others in heads.items())
@@ -115,8 +129,9 @@ def test_checks_answered_alike_share_a_summary_line():
 def test_a_summary_line_names_a_lost_standing_and_keeps_it_apart():
     """X12's CCS is revoked and its CCS-P inactive, under the same rules: each line's verdict
     says its standing, and they are not one line "answered alike"."""
-    lines = run("check", PROFILES / "x12-ahima-status.yaml").stdout.splitlines()
-    said = {line.split()[2]: line for line in lines if line.startswith("  not met ")}
+    out = run("check", PROFILES / "x12-ahima-status.yaml").stdout
+    lines = out.splitlines()
+    said = {c: verdict for c, (status, _, verdict, _) in summary_entries(out).items()}
     assert "Your CCS is revoked: your profile reports" in said["CCS-recert"]
     assert "Your CCS-P is inactive: your profile reports" in said["CCS-P-recert"]
     assert "(standing:" not in said["CCS-recert"]  # said once
@@ -132,8 +147,9 @@ def test_checks_whose_ways_forward_differ_are_not_answered_alike(tmp_path):
     ccs_p.update(status="revoked", status_effective_date="2026-10-01")
     profile = tmp_path / "two-revoked.yaml"
     profile.write_text(yaml.safe_dump(data), encoding="utf-8")
-    lines = run("check", profile, "--policy", "ahima_ceu_allocation=pooled").stdout.splitlines()
-    said = {line.split()[2]: line for line in lines if line.startswith("  not met ")}
+    out = run("check", profile, "--policy", "ahima_ceu_allocation=pooled").stdout
+    lines = out.splitlines()
+    said = {c: verdict for c, (status, _, verdict, _) in summary_entries(out).items()}
     assert "CCS is revoked" in said["CCS-recert"] and "CCS-P is revoked" in said["CCS-P-recert"]
     assert not any("answered alike" in line and "recert" in line for line in lines)
     full = run(
@@ -165,8 +181,7 @@ def test_an_unknown_keeping_check_says_its_standing_either_way():
     (result,) = entry["results"]
     assert result["status"] == "unknown" and result["standing"] is None
     assert result["standing_if_not_met"] == "revoked"
-    said = run("check", x33).stdout.splitlines()
-    line = next(line for line in said if " CEMC-renewal " in line)
+    line = summary_verdicts(run("check", x33).stdout)["CEMC-renewal"]
     assert "(standing: active or revoked)" in line
     _, met = run_json(x33, "--cert", "CPC-renewal")
     assert "standing_if_not_met" not in met["results"][0]
@@ -175,7 +190,7 @@ def test_an_unknown_keeping_check_says_its_standing_either_way():
 def test_a_summary_line_names_the_pathway_an_eligible_by_date_is_for():
     """C09's closest pathway is option 2 (Practicode); time alone meets option 1 on 2027-08-31.
     Her summary line must not read as if option 2 were met by then."""
-    line = next(line for line in run("check", C09).stdout.splitlines() if " CPC-A-removal " in line)
+    line = summary_verdicts(run("check", C09).stdout)["CPC-A-removal"]
     assert "(closest: Option 2, 1 thing missing: a coding course" in line
     assert "(eligible by 2027-08-31 through Option 1)" in line
 
@@ -184,21 +199,21 @@ def test_a_summary_line_names_a_closest_pathway_only_among_several():
     """C09's CPC renewal has one pathway and is unknown: '(1 thing not known)', not 'closest:'
     its only pathway, '1 thing missing'; her MCS exam, one pathway not met: '(1 thing missing:'
     and what it is, so that she need not ask for the whole explanation to learn it."""
-    lines = run("check", C09).stdout.splitlines()
-    renewal = next(line for line in lines if " CPC-renewal " in line)
+    said = summary_verdicts(run("check", C09).stdout)
+    renewal = said["CPC-renewal"]
     assert "(1 thing not known)" in renewal and "closest:" not in renewal
-    exam = next(line for line in lines if " MCS-exam " in line)
+    exam = said["MCS-exam"]
     assert "(1 thing missing: PAHCS membership is current)" in exam and "closest:" not in exam
 
 
 def test_a_summary_line_points_to_the_full_explanation_not_below():
     """A summary shows no conditions: an unknown or ambiguous line says where to look."""
-    lines = run("check", C09).stdout.splitlines()
+    entries = summary_entries(run("check", C09).stdout).values()
     for status, words in (
         ("unknown", "its full explanation says what to add"),
-        ("ambiguous", "its full explanation names it"),
+        ("ambiguous", "its full explanation gives the answer each way"),
     ):
-        found = [line for line in lines if line.startswith(f"  {status} ")]
+        found = [line for said, _, line, _ in entries if said == status]
         assert found and all(words in line and "below" not in line for line in found)
 
 

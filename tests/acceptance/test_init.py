@@ -23,9 +23,10 @@ from eligibility.errors import InputError
 from eligibility.inputs import questions
 from eligibility.inputs.profiles import load_profile, profile_from_text
 from eligibility.inputs.questions import to_answers, to_profile
+from eligibility.inputs.rulesfiles import form_help
 from eligibility.inputs.yamlio import parse_text
 from eligibility.upgrade import upgrade_text
-from tests.conftest import PROFILES, ROOT
+from tests.conftest import PROFILES, ROOT, RULES
 
 MODELINE = re.compile(r"#\s*yaml-language-server:\s*\$schema=(?P<target>\S+)\s*")
 # Three worked candidates that need different sections: a student with an unfinished course; an
@@ -318,7 +319,7 @@ def test_init_shows_a_help_example_whole(tmp_path: Path) -> None:
     typed = ["Pat", "", "", "n", "n", "n", "y", "CPC"]  # no education, course, job, letter
     result = run("init", tmp_path / "me.yaml", input="\n".join(typed) + "\n" * 60)
     assert result.exit_code in (0, 1), result.output
-    assert "(Credential id as the body writes it, e.g. CPC, COC, CCA, CCS, CCS-P, RHIT.)" in (
+    assert "(The credential as its body writes it, e.g. CPC, COC, CCA, CCS, CCS-P, RHIT.)" in (
         result.output
     )
 
@@ -567,3 +568,73 @@ def test_questions_that_cannot_apply_are_not_asked(rulebook) -> None:
     assert "apprentice" not in keys and "extension_date" not in keys
     assert hints["applied_to_credential_id"].startswith("such as CCS")
     assert profile["ceus"][0]["applied_to_credential_id"] == "CCS"  # her only one, by default
+
+
+def _yaml_words() -> re.Pattern:
+    """What a file's writer reads and a person answering should not: YAML's values, a profile's
+    field names and its coded choices (``assigns_codes``), a profile format, a catalogue id."""
+    from eligibility.inputs.validation import schema
+
+    names: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "properties":
+                    names.update(name for name in value if "_" in name)
+                if key == "enum":
+                    names.update(str(v) for v in value if "_" in str(v))
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(schema("profile"))
+    words = [r"\bnull\b", r"\bomitted\b", r"\btrue\b", r"\bfalse\b", r"\bformat [12]\b"]
+    words += [r"\bCONV-\d", r"\b[A-Z]+-[A-Z]+-\d"]
+    return re.compile("|".join([*words, *(rf"\b{re.escape(n)}\b" for n in sorted(names))]))
+
+
+def test_the_questions_speak_as_the_person_answering_them(rulebook) -> None:
+    """The audit (LOW): init and the form's help said "Last day of the job; null or omitted while
+    it continues", listed the choices as typed in the file ("assigns_codes (you choose ...)")
+    and "false records work ..." beside a yes or no. Every question and section now speaks as
+    the person answers; the schema keeps its descriptions for file writers."""
+    yaml_words = _yaml_words()
+    said = []
+
+    def walk(group: questions.Group) -> None:
+        if group.path:
+            said.append((group.path, group.help))
+        for item in group.items:
+            if isinstance(item, questions.Group):
+                walk(item)
+            elif item.path != "profile_version":  # it asks for a profile format
+                said.append((f"{group.path}.{item.path}", item.help))
+
+    said_to_them = form_help(RULES)  # rules/form.yaml's help, as init and serve read it
+    for group in questions.sections(rulebook.registry, said_to_them):
+        walk(group)
+    assert [(path, help) for path, help in said if yaml_words.search(help)] == []
+    asked: list = []
+    job = {"id": "job-1", "employer": "Clinic", "start_date": "2024-01-02", "end_date": None}
+    questionnaire.interview(
+        scripted({"work_history": [job]}, asked), rulebook.registry, asked=said_to_them
+    )
+    prompts = {p.key: p for p in asked if p.where[:1] == ("work_history",) and p.key}
+    assert prompts["end_date"].note == "Last day of the job; none while you still work there."
+    assert prompts["role_function"].note == "What you do with codes in this job."
+    assert "Assigns codes: you choose the codes yourself" in prompts["role_function"].help
+    from eligibility.inputs.validation import schema
+
+    jobs = schema("profile")["properties"]["work_history"]["items"]["properties"]
+    assert "null or omitted" in jobs["end_date"]["description"]  # the file's docs unchanged
+
+
+def test_init_asks_in_the_words_of_the_person_answering(tmp_path: Path) -> None:
+    typed = ["Pat", "", "", "n", "y", "job-1", "Clinic", "Coder", "employee", "2024-01-02"]
+    result = run("init", tmp_path / "me.yaml", input="\n".join(typed) + "\n" * 60)
+    assert result.exit_code in (0, 1), result.output
+    assert "(Last day of the job; none while you still work there.)" in result.output
+    assert "(What you do with codes in this job.)" in result.output
+    assert "null or omitted" not in result.output and "assigns_codes (" not in result.output

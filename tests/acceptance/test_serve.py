@@ -217,6 +217,19 @@ def test_the_form_builds_the_profile_its_fields_say(client, rulebook):
         assert not reading.errors and reading.answers == dict(data), path.name
 
 
+def test_the_forms_help_speaks_as_the_person_answers(client):
+    """Beside a yes-or-no select, "No: ...", not the file's "false records work ..."; a job's
+    end "none while you still work there", not "null or omitted" (the audit, LOW)."""
+    state = {"q:name": "Pat", "step": "add:work_history"}
+    page = unescape(client.post("/questions", data=state).get_data(as_text=True))
+    assert "q:work_history.0.employer_can_still_verify" in page
+    assert "Whether the employer can still be asked for a letter. No: the work was real" in page
+    assert "Last day of the job; none while you still work there." in page
+    assert "Assigns codes: you choose the codes yourself." in page
+    for said in ("false records", "null or omitted", "assigns_codes (", "Give this or"):
+        assert said not in page
+
+
 def test_the_form_says_which_answer_is_wrong_and_how_to_write_it(client):
     response = client.post(
         "/questions",

@@ -304,4 +304,4 @@ def test_a_check_answers_alike_whatever_else_is_asked_with_it() -> None:
     lines = [line for line in alone.splitlines() if "coding experience:" in line]
     assert lines and all(line in both for line in lines), (lines, both)
     # met under every reading: the least, from the last day of 2022 to 2026-11-22
-    assert "coding experience: at least 46 months" in lines[0], lines
+    assert "coding experience: at least 3 years 10 months" in lines[0], lines

@@ -19,6 +19,11 @@ from eligibility.report.amounts import quantity
         (3, "count", "3"),
         (14.7228, "months", "14 months 22 days"),
         (1, "months", "1 month"),
+        (24, "months", "24 months"),  # as the rules say them, up to 24
+        (24.6, "months", "24 months 18 days"),
+        (25, "months", "2 years 1 month"),  # past 24: years and months
+        (36, "months", "3 years"),
+        (164.62, "months", "13 years 8 months 19 days"),  # the audit's COC-full, p2
         (True, None, "yes"),
         (None, "hours", "not known"),
     ],
@@ -126,3 +131,28 @@ def test_a_pro_rated_shortfall_is_not_the_time_to_reach_it(tmp_path) -> None:
     )
     assert result.exit_code in (0, 1), result.output
     assert "(24 months needed: 26 days short; reached 2026-11-22" in result.stdout
+
+
+def test_a_long_experience_reads_in_years_in_every_text_but_not_in_json(tmp_path) -> None:
+    """A coder of 13 years: the explanation (as the web page and letters show it) says years
+    and months; the JSON keeps the number of months."""
+    import json
+
+    from click.testing import CliRunner
+
+    from eligibility.cli import main
+
+    profile = tmp_path / "long.yaml"
+    profile.write_text(
+        "profile_version: 2\nname: Tom Becker\nwork_history:\n"
+        "  - {id: job-1, employer: Lakeside Clinic, role_title: Coder, engagement_type: employee,"
+        " start_date: 2013-03-04, hours_per_week: 40, setting: physician_office,"
+        " role_function: assigns_codes, code_sets: [CPT, ICD-10-CM]}\n",
+        encoding="utf-8",
+    )
+    args = ["check", str(profile), "--cert", "COC-full", "--as-of", "2026-11-22"]
+    text = CliRunner().invoke(main, args).stdout
+    assert "coding experience: 13 years 8 months 19 days (24 months needed)" in text, text
+    assert "164 months" not in text
+    data = json.loads(CliRunner().invoke(main, [*args, "--format", "json"]).stdout)
+    assert "164.6" in json.dumps(data) and "13 years" not in json.dumps(data)

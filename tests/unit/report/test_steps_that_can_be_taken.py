@@ -16,7 +16,7 @@ from eligibility.cli import main
 from eligibility.inputs.profiles import load_profile
 from eligibility.report.explain import explain
 from eligibility.report.render import explanation_text
-from tests.conftest import PROFILES
+from tests.conftest import PROFILES, summary_entries, summary_verdicts
 
 
 def answer(rulebook, name: str, check: str, day: date) -> str:
@@ -36,7 +36,7 @@ def test_a_summary_line_tells_what_is_missing_from_what_is_not_known(rulebook) -
     """X22: the MCS is reported expired (missing: PAHCS's records must show it active) and its
     periods are not given (not known): not "2 things missing"."""
     result = CliRunner().invoke(main, ["check", str(PROFILES / "x22-pahcs-expired.yaml")])
-    line = next(line for line in result.output.splitlines() if " MCS-recert " in line)
+    line = summary_verdicts(result.output)["MCS-recert"]
     assert line.endswith("(1 thing missing, 1 not known)"), line
 
 
@@ -56,9 +56,7 @@ def test_checks_answered_alike_share_a_line_whatever_the_text_calls_them() -> No
     result = CliRunner().invoke(
         main, ["check", str(PROFILES / "x23-pahcs-specialty-preapproved.yaml")]
     )
-    lines = result.output.splitlines()
-    at = next(n for n, line in enumerate(lines) if " MCS-exam " in line)
-    assert lines[at + 1].strip() == "and answered alike: PAHCS-SPECIALTY-exam"
+    assert summary_entries(result.output)["MCS-exam"][3] == ["PAHCS-SPECIALTY-exam"]
 
 
 def test_eligible_now_is_said_now_on_the_summary_line_and_in_the_step() -> None:
@@ -66,7 +64,7 @@ def test_eligible_now_is_said_now_on_the_summary_line_and_in_the_step() -> None:
     all 24. Not "eligible by 2027-08-31" (the day itself) nor "re-issued then"."""
     hana = str(PROFILES / "c09-hana-sato.yaml")
     summary = CliRunner().invoke(main, ["check", hana, "--as-of", "2027-08-31"]).output
-    line = next(line for line in summary.splitlines() if " CPC-A-removal " in line)
+    line = summary_verdicts(summary)["CPC-A-removal"]
     assert line.endswith("(eligible now)"), line
     full = (
         CliRunner()

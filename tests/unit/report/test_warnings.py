@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from eligibility.cli import main
 from eligibility.inputs.yamlio import parse_text
-from tests.conftest import PROFILES
+from tests.conftest import PROFILES, summary_verdicts
 
 X41 = PROFILES / "x41-aapc-membership-results.yaml"  # paid through 2027-01-31, CPC results 02-05
 AT_RESULTS = "Keep AAPC membership current until the"
@@ -48,7 +48,7 @@ def test_a_met_warning_is_not_shown() -> None:
 
 
 def test_the_summary_line_counts_the_warnings() -> None:
-    lines = {line.split()[1]: line for line in _check().splitlines() if line.startswith("  ")}
+    lines = summary_verdicts(_check())
     assert lines["CPC-exam"].endswith("(1 warning)")
     assert "warning" not in lines["CRC-exam"]
 
@@ -91,8 +91,7 @@ def _profile() -> dict:
 def _summary(profile: str) -> dict[str, str]:
     result = CliRunner().invoke(main, ["check", str(PROFILES / profile), "--color", "never"])
     assert result.exit_code in (0, 1), result.output
-    lines = result.stdout.splitlines()
-    return {line[17:].split()[0]: line for line in lines if line[:2] == "  " and line[2] != " "}
+    return summary_verdicts(result.stdout)
 
 
 def test_the_summary_line_names_what_is_recommended_and_not_met() -> None:

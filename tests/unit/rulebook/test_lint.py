@@ -1487,3 +1487,16 @@ def test_a_rules_directory_without_form_words_keeps_the_fact_files_words(tmp_pat
     (directory / "form.yaml").unlink()
     assert form_supply(directory) == ()
     assert not [p for p in lint_rules(str(directory)).problems if "form" in p.file]
+
+
+def test_form_help_naming_no_question_is_warned(tmp_path) -> None:
+    """form.yaml's help says what a question says to the person answering it: a question
+    misspelt there would leave the schema's description said in silence."""
+    directory = copy_of_rules(tmp_path)
+    edit(directory, "form.yaml", "  work_history.end_date:", "  work_history.end_dat:")
+    found = {p.code: p for p in lint_rules(str(directory)).problems if p.level == WARNING}
+    unknown = found["unknown-question"]
+    assert unknown.file.endswith("form.yaml") and "'work_history.end_dat'" in unknown.message
+    assert unknown.suggestion == "work_history.end_date"
+    lines = (directory / "form.yaml").read_text(encoding="utf-8").splitlines()
+    assert lines[unknown.line - 1].startswith("  work_history.end_dat:")
