@@ -7,7 +7,7 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from eligibility.cli import main
-from tests.conftest import RULES
+from tests.conftest import RULES, summary_entries
 
 Z81 = RULES / "tests" / "profiles" / "z81-met-by-default-reading.yaml"
 Z33 = RULES / "tests" / "profiles" / "z33-ahima-compliance-not-stated.yaml"
@@ -20,7 +20,9 @@ def _check(profile, *args: str) -> str:
 
 
 def _line(text: str, check: str) -> str:
-    return next(line for line in text.splitlines() if line.split()[1:2] == [check])
+    """The check's summary entry as one line: its status, then its verdict."""
+    status, _, verdict, _ = summary_entries(text)[check]
+    return f"{status} {verdict}"
 
 
 def test_the_summary_line_names_the_open_question_the_default_reading_meets() -> None:
