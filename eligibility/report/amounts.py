@@ -67,13 +67,9 @@ def short_by(result: NodeResult) -> str:
     if found is None and span is not None and span[1] == result.reached_on:
         # calendar months that grow day for day: as far short as the reached-on date beside it
         # is away, in the same calendar (a start on the 29th to 31st clamps: 2024-02-29 + 12
-        # months is 2025-02-28, one day after 11 months 29 days on 2025-02-26, not two). Only
-        # as a finer count of the same shortfall: months that do not grow from today (a
-        # letter's stated time) are short by what they lack, whenever they are reached
+        # months is 2025-02-28, one day after 11 months 29 days on 2025-02-26, not two)
         months, days = whole_months(*span)
-        spanned = months + days / DAYS_PER_MONTH
-        if isinstance(result.shortfall, int | float) and abs(spanned - result.shortfall) < 0.1:
-            return months_words(spanned)
+        return months_words(months + days / DAYS_PER_MONTH)
     if (
         found is None
         or result.operator not in (">=", ">")
