@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
 from functools import cached_property, lru_cache
 from itertools import compress, product
 from operator import itemgetter
@@ -2004,11 +2004,6 @@ class _Context:
         reached_on = None
         if status == NOT_MET and dates and info.time_dependent:
             reached_on = self.reached_on(slot, run, lapsed)
-        short_span = (
-            (self.plan.as_of + timedelta(days=1), reached_on)
-            if reached_on is not None and self.day_for_day(node, run, lapsed)
-            else None
-        )
         return NodeResult(
             node,
             status,
@@ -2017,7 +2012,6 @@ class _Context:
             operator=operator,
             shortfall=shortfall,
             reached_on=reached_on,
-            short_span=short_span,
             details=details,
             distance=int(status != MET),
             default_status=status,
@@ -2072,45 +2066,6 @@ class _Context:
                 found = run.codes[slot] == MET_CODE
         missing = tuple(self.plan.read_paths[r] for r in info.reads if values[r] is None)
         return found, needed, operator, None if missing else shortfall, missing
-
-    def day_for_day(self, node: Node, run: _Run, lapsed: frozenset[str]) -> bool:
-        """Whether a leaf in months compares one fact that counts calendar months under the
-        run's policies, so that it grows day for day as a job goes on: a ``months`` fact whose
-        ``full_time_hours`` gives no hours for the value in effect, or gives hours but the same
-        months as the value that gives none (no stretch was part-time). Pro-rated, the time to
-        reach the number and how far short it is differ."""
-        if node.unit != "months" or node.sides is None:
-            return False
-        left = node.sides[1].source
-        if not (
-            isinstance(left, Mapping) and set(left) == {"var"} and isinstance(left["var"], str)
-        ):
-            return False
-        path = left["var"]
-        policies = run.facts.get("policies") or self.policies
-        named = self.book.facts.definitions_reading([path]).names
-        definitions = [d for d in self.book.facts.definitions if d.name in named]
-        if len(definitions) != 1 or definitions[0].kind != "months":
-            return False
-        table = definitions[0].params.get("full_time_hours")
-        if not table or table["values"].get(policies.get(table["policy"])) is None:
-            return True
-        calendar = [value for value, hours in table["values"].items() if hours is None]
-        if not calendar:
-            return False
-        section = path.split(".")[0]
-        facts = rederive(
-            run.facts,
-            (section,),
-            self.profile,
-            self.plan.as_of,
-            {**policies, table["policy"]: calendar[0]},
-            self.book.facts,
-            lapsed,
-            self.read,
-            self.book.facts.definitions_reading([path]),
-        )
-        return lookup(facts, path) == lookup(run.facts, path)
 
     def reached_on(self, slot: int, run: _Run, lapsed: frozenset[str]) -> date | None:
         """The first day the leaf is met if ongoing jobs continue (as ``evaluate._reached_on``):

@@ -56,10 +56,6 @@ class NodeResult:
     shortfall: float | None = None
     missing: tuple[str, ...] = ()
     reached_on: date | None = None
-    # the days from the one after the evaluation date to ``reached_on``, for a condition in
-    # months whose count grows day for day (calendar months): how far short it is, in the
-    # calendar that finds the reached-on date (a start on the 29th to 31st clamps)
-    short_span: tuple[date, date] | None = None
     readings: tuple[PolicyReading, ...] = ()
     details: tuple[str, ...] = ()
     distance: int = 0

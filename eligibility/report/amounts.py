@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from eligibility.dates import DAYS_PER_MONTH, whole_months
+from eligibility.dates import DAYS_PER_MONTH
 from eligibility.engine.results import NodeResult
 
 
@@ -63,13 +63,6 @@ def short_by(result: NodeResult) -> str:
     to 3 of 36), the shortfall alone being that of the least found."""
     unit = result.node.unit
     found, needed = result.found_range, result.needed
-    span = result.short_span
-    if found is None and span is not None and span[1] == result.reached_on:
-        # calendar months that grow day for day: as far short as the reached-on date beside it
-        # is away, in the same calendar (a start on the 29th to 31st clamps: 2024-02-29 + 12
-        # months is 2025-02-28, one day after 11 months 29 days on 2025-02-26, not two)
-        months, days = whole_months(*span)
-        return months_words(months + days / DAYS_PER_MONTH)
     if (
         found is None
         or result.operator not in (">=", ">")
