@@ -35,7 +35,7 @@ from eligibility.engine.results import (
     closest_pathway,
 )
 from eligibility.inputs.cohort import read_cohort, read_items
-from eligibility.report.render import condition_words, measurement
+from eligibility.report.render import lacking_words
 from eligibility.report.summary import titles_in_words
 from eligibility.report.words import check_titles
 from eligibility.rulebook.rules import load_rulebook
@@ -130,7 +130,7 @@ class Expected:
             filter(
                 None,
                 (
-                    measurement(leaf) or condition_words(leaf)
+                    lacking_words(leaf)
                     for leaf in _lacking(result, book)
                     if leaf.status != AMBIGUOUS  # a question to settle: no shortfall
                 ),
