@@ -1125,4 +1125,6 @@ def _node_json(
         out["warning"] = True
     if node.kind != "leaf":
         out["children"] = [_node_json(child, lean, asked) for child in result.children]
-    return _leaner(out, ("found", "needed")) if lean else out
+    # a condition with every child hidden keeps its empty list: a lean reader tells a leaf by
+    # the header's conditions, and its whole form has the list
+    return _leaner(out, ("found", "needed", "children")) if lean else out
