@@ -80,6 +80,7 @@ DAY_NEEDED = {
     "<=": "{} or earlier",
 }
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+REACHED = "reached {} if the current job continues"
 
 
 def measurement(result: NodeResult) -> str | None:
@@ -111,7 +112,7 @@ def measurement(result: NodeResult) -> str | None:
         if result.shortfall:
             need += f": {short_by(result)} short"
         if result.reached_on:
-            need += f"; reached {result.reached_on.isoformat()} if the current job continues"
+            need += "; " + REACHED.format(result.reached_on.isoformat())
         text += f" ({need})"
     return text
 
@@ -539,6 +540,10 @@ def _tree_lines(
         detail = measurement(result)
         if detail:
             lines.append(sub + detail)
+        elif result.reached_on and result.status == NOT_MET:
+            # no number to show (a choice of ways, as "letters can still be had"), but the day
+            # time meets it: else "not met" reads as never beside an eligible-by date
+            lines.append(f"{sub}{REACHED.format(result.reached_on.isoformat())}")
         if result.status == UNKNOWN:
             lines += [f"{sub}not known: {text}" for text in _not_known(result, told)]
         if result.lacking:
