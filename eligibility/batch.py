@@ -685,7 +685,16 @@ class CohortChecker:
             outcome.questions,
             _step_words(lacking),
             # the day a letter's step is dated by, and whether it says to keep working
-            (eligible.day, eligible.pathway.id, eligible.jobs_continue) if eligible else None,
+            # what it assumes is the profile's (a letter re-issued, or a first one asked for)
+            (
+                eligible.day,
+                eligible.pathway.id,
+                eligible.jobs_continue,
+                eligible.assuming,
+                eligible.readings,
+            )
+            if eligible
+            else None,
             # another pathway a step also completes, and which of them wait on a question
             (outcome.failed, outcome.ambiguous, outcome.unknown) if eligible else (),
         )

@@ -108,6 +108,7 @@ FIELD_WORDS = {
     "closes_with_time.assuming": "the 'eligible by' assumption",
     "closes_with_time.redate": "records re-dated for 'eligible by'",
     "closes_with_time.now_when_met": "conditions that, met, make its fix meet it now",
+    "closes_with_time.first": "the record supposed asked for where there is none (a first letter)",
     "retired.after": "last day issued",
     "retired.note": "note on its retirement",
 }

@@ -12,9 +12,10 @@ what it lacks), so ``check`` and ``batch`` cannot disagree.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from functools import cached_property, lru_cache
 from itertools import compress, product
 from operator import itemgetter
@@ -22,6 +23,7 @@ from typing import Any
 
 import orjson
 
+from eligibility.dates import DAYS_PER_MONTH
 from eligibility.engine.results import (
     AMBIGUOUS,
     KEEPING_KINDS,
@@ -37,6 +39,7 @@ from eligibility.engine.results import (
     NodeResult,
     OtherReading,
     PolicyReading,
+    ReadingDay,
     ReadingStanding,
     Review,
     UnknownStanding,
@@ -63,7 +66,7 @@ from eligibility.facts import (
     rederive_each,
 )
 from eligibility.logic import Compiled, ListProgram, compile_list, compile_parts, truthy
-from eligibility.rulebook.rules import Check, Node, RuleBook, Version
+from eligibility.rulebook.rules import Check, FirstRecord, Node, RuleBook, TimeAssumption, Version
 from eligibility.rulebook.versions import CONDITIONS, CONDITIONS_KEY
 
 NOT_MET_CODE, UNKNOWN_CODE, MET_CODE = 0, 1, 2
@@ -289,6 +292,7 @@ class Plan:
     timed: frozenset[int] = frozenset()  # shapes of the checks with a condition time may meet
     # per wanted place whose check gives ways forward for a standing (standing.fix): the standings
     stepped: tuple[tuple[int, frozenset[str]], ...] = ()
+    firsts: tuple[FirstRecord, ...] = ()  # the records the rules' ``closes_with_time`` suppose
 
 
 def make_plan(
@@ -631,6 +635,14 @@ class _Builder:
                 for place, i in enumerate(wanted)
                 if (check := checks[i].check) is not None and check.standing_fix
             ),
+            tuple(
+                dict.fromkeys(
+                    slot.node.closes_with_time.first
+                    for slot in slots
+                    if slot.node.closes_with_time is not None
+                    and slot.node.closes_with_time.first is not None
+                )
+            ),
         )
 
     def partial(self, sections: Sequence[str]) -> _Partial:
@@ -856,6 +868,14 @@ def _were_held(held: CheckResult, credential: str) -> str:
     )
 
 
+def _leaves_under(slots: Sequence[_Slot], slot: int) -> frozenset[int]:
+    """The leaf slots of the condition at ``slot`` (itself, when it is a leaf)."""
+    children = slots[slot].children
+    if not children:
+        return frozenset((slot,))
+    return frozenset().union(*(_leaves_under(slots, child) for child in children))
+
+
 def _rerun(plan: Plan, base: _Run, facts: Mapping[str, Any], partial: _Partial) -> _Run:
     """``base`` with the program entries that read sections ``partial`` covers run again."""
     values = list(base.values)
@@ -1063,10 +1083,14 @@ def _holds(node: Node, facts: Mapping[str, Any]) -> bool:
 
 
 def _redated(
-    profile: Mapping[str, Any], redate: tuple[tuple[str, str, str], ...], day: date
+    profile: Mapping[str, Any],
+    redate: tuple[tuple[str, str, str], ...],
+    firsts: tuple[tuple[FirstRecord, tuple[Mapping[str, Any], ...]], ...],
+    day: date,
 ) -> Mapping[str, Any]:
     """``profile`` with the records ``redate`` names (section, date field, the true/false field
-    that marks them) dated ``day``: as re-issued on it (``closes_with_time``)."""
+    that marks them) dated ``day``: as re-issued on it; and with a record asked for on ``day``
+    for each record ``firsts`` supposes one for (``closes_with_time``)."""
     out = dict(profile)
     for section, date_field, when in redate:
         records = out.get(section)
@@ -1077,6 +1101,18 @@ def _redated(
                 else record
                 for record in records
             ]
+    for first, those in firsts:
+        asked = [
+            {
+                **dict(first.values),
+                **{mine: record.get(theirs) for mine, theirs in first.copy},
+                "id": f"{record.get('id')} (asked for)",
+                first.link: record.get("id"),
+                first.field: day.isoformat(),
+            }
+            for record in those
+        ]
+        out[first.records] = [*(out.get(first.records) or ()), *asked]
     return out
 
 
@@ -1178,7 +1214,9 @@ class _Context:
             for section in self.plan.growing
             for record in self.profile.get(section) or ()
         )
-        return ongoing, any(self.redatable(r) for r in self.plan.redates)
+        return ongoing, any(self.redatable(r) for r in self.plan.redates) or any(
+            self.supposed(first) for first in self.plan.firsts
+        )
 
     def with_date(
         self, check: _CheckPlan, outcome: Outcome, run: _Run, lapsed: frozenset[str]
@@ -1193,7 +1231,12 @@ class _Context:
         return replace(outcome, eligible=eligible, dated=True)
 
     def eligible_from_codes(
-        self, check: _CheckPlan, run: _Run, lapsed: frozenset[str]
+        self,
+        check: _CheckPlan,
+        run: _Run,
+        lapsed: frozenset[str],
+        readings: bool = True,
+        near: date | None = None,
     ) -> EligibleBy | None:
         """The first day the check (not met) is met when time alone closes every gap of one of
         its pathways: for each pathway that would be met if every unmet condition time may meet
@@ -1201,7 +1244,8 @@ class _Context:
         in effect), the first day the whole pathway is met (:meth:`pathway_met_on`), the soonest
         of them. Not the latest of its conditions' own dates: a letter re-issued on a day vouches
         only for what the job has grown to by then. Read from the run's codes, so that a cohort's
-        answer and an explanation agree without a result tree."""
+        answer and an explanation agree without a result tree. ``near``: a day the search tries
+        first (the day under another reading, which most readings leave where it is)."""
         slots, codes = self.plan.slots, run.codes_of(check)
 
         def closes(slot: int) -> bool:
@@ -1220,7 +1264,8 @@ class _Context:
 
         root = slots[check.root]
         best: EligibleBy | None = None
-        for pathway in root.children if root.node.kind == "any" else (check.root,):
+        pathways = root.children if root.node.kind == "any" else (check.root,)
+        for pathway in pathways:
             if codes[pathway] != NOT_MET_CODE or not closes(pathway):
                 continue
             node = slots[pathway].node
@@ -1228,17 +1273,124 @@ class _Context:
                 dict.fromkeys(n.closes_with_time for n in unmet(pathway) if n.closes_with_time)
             )
             assert check.version is not None
-            day = self.pathway_met_on(node, assumptions, run, lapsed, check.version.valid_until)
+            day, assuming = self.pathway_met_on(
+                node,
+                assumptions,  # type: ignore[arg-type]
+                run,
+                lapsed,
+                check.version.valid_until,
+                near or self.soonest(pathway, codes, run),
+            )
             if day is not None and (best is None or day < best.day):
                 now = day == self.plan.as_of
                 best = EligibleBy(
-                    day,
-                    node,
-                    not now and any(n.grows for n in node.walk()),
-                    tuple(dict.fromkeys(a.assuming for a in assumptions)),  # type: ignore[union-attr]
-                    now,
+                    day, node, not now and any(n.grows for n in node.walk()), assuming, now
                 )
-        return best
+        if best is None or not readings:
+            return best
+        chosen = next(p for p in pathways if slots[p].node is best.pathway)
+        node, until = best.pathway, check.version.valid_until
+        assumptions = tuple(
+            dict.fromkeys(n.closes_with_time for n in unmet(chosen) if n.closes_with_time)
+        )
+        moved = self.days_by_reading(
+            check,
+            best,
+            lambda other: other.pathway_met_on(
+                node,
+                assumptions,  # type: ignore[arg-type]
+                run,
+                lapsed,
+                until,
+                best.day,
+            )[0],
+            lapsed,
+            _leaves_under(slots, chosen),
+        )
+        return replace(best, readings=moved) if moved else best
+
+    def days_by_reading(
+        self,
+        check: _CheckPlan,
+        found: EligibleBy,
+        met_on: Callable[[_Context], date | None],
+        lapsed: frozenset[str],
+        leaves: frozenset[int],
+    ) -> tuple[ReadingDay, ...]:
+        """The eligible-by day under each other value of an open policy of the check (not fixed
+        for the run) that moves ``found``'s day: a part-time job pro-rated reaches the months
+        later. Only policies that change a leaf of the pathway met on that day (``leaves``) and
+        can change this profile's facts are tried. ``met_on``: the first day that pathway is met
+        under a reading; where it is the same day, the reading leaves the date where it is (its
+        other pathways are not searched again); where not, the whole check is answered under it."""
+        assert check.version is not None
+        out = []
+        for policy in check.version.open_policies:
+            sub = self.plan.policies.get(policy)
+            if (
+                policy in self.explicit
+                or sub is None
+                or leaves.isdisjoint(sub.slots)
+                or not self.can_matter(policy, sub)
+            ):
+                continue
+            for value in self.book.policies[policy].values:
+                if value == self.policies[policy]:
+                    continue
+                other = self.reading(policy, value)
+                if met_on(other) == found.day:
+                    continue
+                run = other.without(other.run, lapsed)
+                code = run.codes_of(check)[check.root]
+                if code == MET_CODE:
+                    moved: date | None = self.plan.as_of
+                elif code == NOT_MET_CODE:
+                    eligible = other.eligible_from_codes(check, run, lapsed, False, found.day)
+                    moved = eligible.day if eligible is not None else None
+                else:
+                    continue  # unknown under it: no day to set beside this one
+                if moved != found.day:
+                    out.append(ReadingDay(policy, value, moved))
+        return tuple(out)
+
+    def reading(self, policy: str, value: str) -> _Context:
+        """This profile read with ``policy = value`` (once per profile)."""
+        key = ("reading", policy, value)
+        known = self.scratch.get(key)
+        if known is None:
+            explicit = {**self.explicit, policy: value}
+            known = self.scratch[key] = _Context(
+                self.plan, self.book, self.profile, {**self.policies, **explicit}, explicit
+            )
+        return known
+
+    @cached_property
+    def run(self) -> _Run:
+        """The run on the profile as this context's policies read it (another reading's)."""
+        facts = derive(
+            self.profile,
+            self.plan.as_of,
+            self.policies,
+            self.book.facts,
+            shared=self.read,
+            only=self.plan.facts_read,
+        )
+        return _run(self.plan, facts)
+
+    def soonest(self, pathway: int, codes: list[int], run: _Run) -> date | None:
+        """The first day the pathway's unmet conditions in months that grow could be met, were
+        every day from the date on worked in full (where it has any): the search tries it first."""
+        slots, days = self.plan.slots, 0.0
+        for slot in _leaves_under(slots, pathway):
+            node = slots[slot].node
+            if codes[slot] != NOT_MET_CODE or not node.grows or node.unit != "months":
+                continue
+            shortfall = self.numbers(slot, run)[3]
+            if not isinstance(shortfall, int | float):
+                return None
+            days = max(days, shortfall * DAYS_PER_MONTH)
+        # a day or two early: how a job's first and last days count is the fact kind's
+        return self.plan.as_of + timedelta(days=max(1, math.floor(days) - 2)) if days else None
 
     def redatable(self, redate: tuple[str, str, str]) -> bool:
         """Whether the profile has a record ``redate`` re-dates (its ``when`` field true)."""
@@ -1248,16 +1400,54 @@ class _Context:
             isinstance(r, Mapping) and r.get(when) is True for r in records
         )
 
+    def supposed(self, first: FirstRecord) -> tuple[Mapping[str, Any], ...]:
+        """The records of section ``first.of`` going on past the date (no end, or a later one)
+        that ``first`` supposes a record asked for, none of section ``first.records`` naming
+        them: a job with no letter (``closes_with_time.first``)."""
+        key = ("supposed", first)
+        known = self.scratch.get(key)
+        if known is None:
+            day = self.plan.as_of.isoformat()
+            named = {
+                r.get(first.link)
+                for r in self.profile.get(first.records) or ()
+                if isinstance(r, Mapping)
+            }
+            known = self.scratch[key] = tuple(
+                r
+                for r in self.profile.get(first.of) or ()
+                if isinstance(r, Mapping)
+                and r.get("id") not in named
+                and (not r.get("end_date") or str(r["end_date"]) > day)
+                and (first.where is None or truthy(first.where(r)))
+            )
+        return known
+
     def may_close(self, node: Node) -> bool:
         """Whether time may meet the unmet leaf ``node`` for this profile: it grows and a job
-        goes on, or its rules' assumption re-dates a record the profile has."""
+        goes on, or its rules' assumption re-dates a record the profile has or supposes one
+        asked for where it has none."""
         ongoing, _ = self.dating
         if node.grows and ongoing:
             return True
         declared = node.closes_with_time
-        return declared is not None and (
-            not declared.redate or any(self.redatable(r) for r in declared.redate)
+        if declared is None:
+            return False
+        if not declared.redate and declared.first is None:
+            return True
+        return any(self.redatable(r) for r in declared.redate) or (
+            declared.first is not None and bool(self.supposed(declared.first))
         )
+
+    def assumed(self, declared: TimeAssumption) -> tuple[str, ...]:
+        """What a date assumes of a condition closing with time, in words: its records re-dated
+        (where the profile has one to re-date), a record asked for (where it supposes one)."""
+        said = []
+        if not declared.redate or any(self.redatable(r) for r in declared.redate):
+            said.append(declared.assuming)
+        if declared.first is not None and self.supposed(declared.first):
+            said.append(declared.first.assuming)
+        return tuple(said) or (declared.assuming,)
 
     def ambiguous(
         self,
@@ -1888,57 +2078,84 @@ class _Context:
     def pathway_met_on(
         self,
         node: Node,
-        assumptions: tuple[Any, ...],
+        assumptions: tuple[TimeAssumption, ...],
         run: _Run,
         lapsed: frozenset[str],
         until: date | None,
-    ) -> date | None:
+        guess: date | None = None,
+    ) -> tuple[date | None, tuple[str, ...]]:
         """The first day after the date, and not after ``until`` (its version's last day), on
         which every condition ``node`` needs is met, on the profile as it would stand then:
-        ongoing jobs gone on, and the records the assumptions name re-dated to that day. Searched
-        once per profile for a pathway of the same logic (the CPC's and the COC's option 1
-        alike)."""
-        leaves = [n for n in node.walk() if n.kind == "leaf"]
+        ongoing jobs gone on, the records the assumptions name re-dated to that day and those
+        they suppose asked for then; and what that day assumes, in words (only the re-dating
+        where it alone does, only a record asked for where that alone does). Searched once per
+        profile for a pathway of the same logic (the CPC's and the COC's option 1 alike);
+        ``guess``, a day it is likely met on, is tried first (:func:`first_day`)."""
         key = (
             "met on",
             orjson.dumps(_logic_tree(node), option=orjson.OPT_SORT_KEYS),
-            tuple(r for a in assumptions for r in a.redate),
+            assumptions,
             lapsed,
             until,
         )
         if key in self.scratch:
             return self.scratch[key]
+        redate = tuple(r for a in assumptions for r in a.redate if self.redatable(r))
+        firsts = tuple(
+            (a.first, self.supposed(a.first))
+            for a in assumptions
+            if a.first is not None and self.supposed(a.first)
+        )
+
+        def met_on(day: date) -> bool:
+            return self._pathway_holds(node, run, lapsed, redate, firsts, day)
+
+        # a record re-dated (or asked for) today may be all it takes (a letter re-issued now for
+        # the months worked by now): then it is met today, not on the first day searched after it
+        found = first_day(
+            met_on, self.plan.as_of, from_today=bool(redate or firsts), last=until, guess=guess
+        )
+        assuming = [text for a in assumptions for text in self.assumed(a)]
+        if found is not None and redate and firsts and len(assuming) > 1:
+            # a letter re-issued that does not meet the rules (a co-worker's) is not asked for
+            # where the first letters alone do, nor are they where the re-issued ones alone do
+            if self._pathway_holds(node, run, lapsed, (), firsts, found):
+                assuming = [a.first.assuming for a in assumptions if a.first is not None]
+            elif self._pathway_holds(node, run, lapsed, redate, (), found):
+                assuming = [a.assuming for a in assumptions]
+        self.scratch[key] = out = (found, tuple(dict.fromkeys(assuming)))
+        return out
+
+    def _pathway_holds(
+        self,
+        node: Node,
+        run: _Run,
+        lapsed: frozenset[str],
+        redate: tuple[tuple[str, str, str], ...],
+        firsts: tuple[tuple[FirstRecord, tuple[Mapping[str, Any], ...]], ...],
+        day: date,
+    ) -> bool:
+        """Whether ``node`` is met on ``day``, on the profile as it would stand then: the records
+        ``redate`` names re-dated to it, those ``firsts`` supposes asked for on it (each day
+        its own: a letter dated later does not exist yet on an earlier day); without either,
+        the records as read are shared by the days."""
+        leaves = [n for n in node.walk() if n.kind == "leaf"]
         reads = [read for leaf in leaves for read in leaf.logic.reads]  # type: ignore[union-attr]
         keys = tuple(dict.fromkeys(read.split(".")[0] for read in reads))
-        sections = tuple(k for k in keys if k in self.book.facts.groups)
-        only = self.book.facts.definitions_reading(reads)
-        redate = tuple(r for a in assumptions for r in a.redate if self.redatable(r))
-        # Each probe reads the profile as it would stand that day: the records re-dated to it
-        # (a letter dated later does not exist yet on an earlier day, so one profile re-dated
-        # to the last day would not do); without records to re-date, the records as read are
-        # shared by the probes.
-
-        def met_on(probe: date) -> bool:
-            facts = rederive(
-                run.facts,
-                sections,
-                _redated(self.profile, redate, probe) if redate else self.profile,
-                probe,
-                self.policies,
-                self.book.facts,
-                lapsed,
-                {} if redate else self.read,
-                only,
-                same_profile=not redate,
-            )
-            return _holds(node, facts)
-
-        # a record re-dated today may be all it takes (a letter re-issued now for the months
-        # worked by now): then it is met today, not on the first day searched after it
-        found = self.scratch[key] = first_day(
-            met_on, self.plan.as_of, from_today=bool(redate), last=until
+        changes = bool(redate or firsts)
+        facts = rederive(
+            run.facts,
+            tuple(k for k in keys if k in self.book.facts.groups),
+            _redated(self.profile, redate, firsts, day) if changes else self.profile,
+            day,
+            self.policies,
+            self.book.facts,
+            lapsed,
+            {} if changes else self.read,
+            self.book.facts.definitions_reading(reads),
+            same_profile=not changes,
         )
-        return found
+        return _holds(node, facts)
 
     def marked(self, check: _CheckPlan, ambiguous: Ambiguous) -> dict[str, tuple]:
         """Node id -> its readings, for the check's nodes in ``ambiguous``."""

@@ -39,6 +39,7 @@ from eligibility.report.explain import (
     _waited,
     eligible_way,
     only_giving,
+    reading_days,
     settle_step,
     steps_text,
 )
@@ -175,16 +176,21 @@ def next_step(
         actions = _waited(actions, trees, policies, body)
         first = next((a for a in actions if pathway.id in a.completes), None)
         said = in_words(steps_text(first.steps), codes(check)) if first else ""
+        # an eligible-by day another reading of an open question moves says what it rests on
+        rests = reading_days(eligible, policies) if eligible is not None else ""
+        rests = f", a day that rests on {rests}" if rests else ""
         if eligible is not None and eligible.pathway.id != pathway.id:
             # the eligible-by date is another pathway's: its way goes with it, or the row
             # would date the closest pathway's steps (a course) by a letter's day
-            way = in_words(eligible_way(eligible), codes(check))
+            way = in_words(eligible_way(eligible), codes(check)) + rests
             # days of waiting come before a course or Practicode (met now, the way is a letter
             # re-issued, as the closest pathway's step often is: that step stays first)
             soon = (
                 as_of is not None and not eligible.now and (eligible.day - as_of).days <= SOON_DAYS
             )
             said = (f"{way}; or {said}" if soon else f"{said}; or {way}") if said else way
+        elif said:
+            said += rests
         return said
     if status == UNKNOWN and applies:  # what decides whether it applies, given first
         return in_words(steps_text([how for _, how in applies]), codes(check))

@@ -174,6 +174,9 @@ def explain(result: CheckResult, policies: Mapping[str, Policy]) -> Explanation:
     by = eligible_sentence(result.eligible_by, root.node.kind == "any")
     if by and result.status == UNKNOWN:
         by = by.removesuffix(".") + WHATEVER_UNKNOWN
+    if by and result.eligible_by is not None and result.eligible_by.readings:
+        rests = reading_days(result.eligible_by, policies)
+        by += f" That day rests on {rests}." if rests else ""
     headline = HEADLINES[result.status]
     if result.status == NOT_MET and check.kind in KEEPING_KINDS:
         headline = KEPT_NOT  # a credential lost or at risk is not "not yet" kept
@@ -434,6 +437,33 @@ def eligible_sentence(eligible: EligibleBy | None, name_pathway: bool = True) ->
     if name_pathway:
         text += f" ({eligible.pathway.text})"
     return text + _assuming(eligible) + "."
+
+
+def reading_days(eligible: EligibleBy, policies: Mapping[str, Policy] | None) -> str:
+    """What an eligible-by day rests on when another reading of an open question moves it, each
+    reading with its day: "how part-time coding work counts towards months of experience:
+    2026-11-30 if calendar time counts whatever the hours (the default reading), 2028-04-01 if
+    part-time work is pro-rated to a 40-hour week (...)". Empty when no reading moves it."""
+    said = []
+    for policy_id in dict.fromkeys(r.policy for r in eligible.readings):
+        policy = policies.get(policy_id) if policies else None
+        if policy is None:
+            continue
+        days = [
+            f"{eligible.day.isoformat()} if {_value(policy, policy.default)} (the default reading)"
+        ]
+        days += [
+            (r.day.isoformat() if r.day else "no such day") + f" if {_value(policy, r.value)}"
+            for r in eligible.readings
+            if r.policy == policy_id
+        ]
+        brief = policy.in_brief or f'the answer to "{policy.question}"'
+        said.append(f"{brief}: " + ", ".join(days))
+    return "; and on ".join(said)
+
+
+def _value(policy: Policy, value: str) -> str:
+    return policy.values.get(value, value)
 
 
 def eligible_way(eligible: EligibleBy) -> str:

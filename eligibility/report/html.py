@@ -14,7 +14,6 @@ from typing import Any
 
 from eligibility.errors import InputError
 from eligibility.report.summary import (
-    CALENDAR_NOTE,
     LOW_MARK,
     NEAR_MONTHS,
     NO_CALENDAR,
@@ -22,6 +21,7 @@ from eligibility.report.summary import (
     NO_READY,
     Line,
     Tally,
+    calendar_note,
     digest,
     titles_in_words,
 )
@@ -79,7 +79,7 @@ def summary_html(tally: Tally) -> str:
         near_months=NEAR_MONTHS,
         counts=_counts,
         empty={"near": NO_NEAR, "ready": NO_READY, "calendar": NO_CALENDAR},
-        calendar_note=CALENDAR_NOTE,
+        calendar_note=calendar_note(view),
     )
 
 

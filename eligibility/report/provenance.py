@@ -20,7 +20,7 @@ from eligibility.version import __version__
 # or retyped; a new kind of entry). 1: check printed an object for one profile and an array for
 # several, with absolute rule file names. tests/unit/report/test_report_version.py holds the
 # schemas' shapes to it.
-REPORT_VERSION = 10
+REPORT_VERSION = 11
 TOOL = "eligibility"
 
 

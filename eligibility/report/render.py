@@ -1045,12 +1045,18 @@ def _eligible_json(e: Explanation) -> dict[str, Any] | None:
     if eligible is None:
         return None
     assuming = ([JOBS_CONTINUE] if eligible.jobs_continue else []) + list(eligible.assuming)
-    return {
+    out = {
         "date": eligible.day.isoformat(),
         "pathway": eligible.pathway.id,
         "assuming": assuming,
         "text": e.eligible_by,
     }
+    if eligible.readings:
+        out["readings"] = [
+            {"policy": r.policy, "value": r.value, "date": r.day.isoformat() if r.day else None}
+            for r in eligible.readings
+        ]
+    return out
 
 
 def in_force_json(version: Version) -> dict[str, str | None]:

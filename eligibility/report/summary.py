@@ -56,6 +56,12 @@ CALENDAR_NOTE = (
     "Each date holds if the student keeps working in the current coding job (and, where a letter"
     " is needed, has it issued or re-issued on that date); this month's dates may be today."
 )
+# a calendar name whose date another reading of an open question moves (part-time work pro-rated)
+ON_DEFAULT = " (default reading)"
+CALENDAR_READINGS = (
+    'A name marked "(default reading)" has a date that rests on the default reading of an open'
+    " question (such as how part-time work counts); its next step gives the date under the others."
+)
 NO_CALENDAR = (
     "No student has a date yet: nobody's missing conditions close with time alone"
     " (such as experience that grows while a current job continues)."
@@ -93,7 +99,7 @@ class Names:
         if not shared:
             return self
         pairs = zip_longest(self.first, self.ids[: len(self.first)], fillvalue="")
-        first = [f"{n} ({i})" if i and n in shared else n for n, i in pairs]
+        first = [_told(n, i) if i and n.removesuffix(ON_DEFAULT) in shared else n for n, i in pairs]
         return Names(self.count, first, self.ids)
 
     @property
@@ -298,7 +304,9 @@ class Tally:
                 if by is not None:
                     if miss is None and by <= horizon:
                         near[label] += 1
-                    self.calendar[(f"{by.year:04d}-{by.month:02d}", label)].add(name, candidate_id)
+                    marked = name + ON_DEFAULT if outcome.eligible.readings else name  # type: ignore[union-attr]
+                    month = f"{by.year:04d}-{by.month:02d}"
+                    self.calendar[(month, label)].add(marked, candidate_id)
             elif status == UNKNOWN and outcome.eligible_by is not None:
                 # met by then whichever way what the record leaves unknown turns out, as the
                 # long CSV's eligible_by says
@@ -413,6 +421,23 @@ class _Work:
                 members[number].append(place[label])
         self._alike = tuple(itemgetter(*spots) for spots in members.values() if len(spots) > 1)
         self._for = labels if set(labels) == tally.alike.keys() else None
+
+
+def _told(name: str, candidate_id: str) -> str:
+    """A name with its id, before the calendar's mark where it has one."""
+    bare = name.removesuffix(ON_DEFAULT)
+    return f"{bare} ({candidate_id})" + name[len(bare) :]
+
+
+def calendar_note(view: Digest) -> str:
+    """What the calendar's dates hold on, and what a marked name means where one is."""
+    marked = any(
+        name.endswith(ON_DEFAULT)
+        for _, groups in view.calendar
+        for group in groups
+        for name in group.names.first
+    )
+    return f"{CALENDAR_NOTE} {CALENDAR_READINGS}" if marked else CALENDAR_NOTE
 
 
 def _signature(outcome: Any) -> tuple:
@@ -786,7 +811,7 @@ def summary_markdown(tally: Tally) -> str:
     lines += [_group_line(group) for group in view.ready] or [NO_READY]
     lines += ["", "## Calendar: who becomes eligible, month by month", ""]
     if view.calendar:
-        lines += [CALENDAR_NOTE, ""]
+        lines += [calendar_note(view), ""]
     for month, groups in view.calendar:
         lines += [f"### {month}", ""] + [_group_line(g) for g in groups] + [""]
     if view.calendar:

@@ -729,7 +729,57 @@ class _Version:
                 f"give it a 'name' of at most {MAX_TITLE} characters (\"Option 2\" or a few words)",
             )
 
+    def _records_named(self, declared: Mapping[str, Any], where: list) -> None:
+        """``closes_with_time``'s sections and fields (``redate``, ``first``) name those of a
+        profile: a misspelt one would re-date or suppose nothing, or a letter that never meets
+        the rules, and no answer would say why."""
+        from eligibility.rulebook.factcheck import sections  # factcheck imports this module
+
+        known = sections()
+        named: list[tuple[list, str, str | None]] = []  # (place, section, field or None)
+        for k, redate in enumerate(declared.get("redate", ())):
+            at = [*where, "redate", k]
+            named += [([*at, "records"], redate["records"], None)]
+            named += [([*at, key], redate["records"], redate[key]) for key in ("field", "when")]
+        first = declared.get("first")
+        if first:
+            at = [*where, "first"]
+            named += [
+                ([*at, "records"], first["records"], None),
+                ([*at, "for"], first["for"], None),
+            ]
+            named += [([*at, key], first["records"], first[key]) for key in ("link", "field")]
+            named += [([*at, "values", key], first["records"], key) for key in first["values"]]
+            for key, theirs in first.get("copy", {}).items():
+                named += [([*at, "copy", key], first["records"], key)]
+                named += [([*at, "copy", key], first["for"], theirs)]
+        for place, section, name in named:
+            records = known.get(section)
+            if records is None:
+                if name is None:
+                    self.found.add(
+                        ERROR,
+                        "unknown-section",
+                        place,
+                        f"{section!r} is no section of a profile",
+                        "name a profile section holding records (docs/profile-format.md)",
+                        closest(section, set(known)),
+                    )
+                continue
+            fields = records.fields()
+            if name is not None and name not in fields:
+                self.found.add(
+                    ERROR,
+                    "unknown-field",
+                    place,
+                    f"{name!r} is no field of a {section} record",
+                    f"name a field of a {section} record (docs/profile-format.md)",
+                    closest(name, set(fields)),
+                )
+
     def _condition(self, node: Mapping[str, Any], where: list, ids: set[str]) -> None:
+        if node.get("closes_with_time"):
+            self._records_named(node["closes_with_time"], [*where, "closes_with_time"])
         if node["id"] in ids:
             self.found.add(
                 ERROR,

@@ -78,6 +78,26 @@ ISSUING_KINDS = ("exam", "designation")  # what a retired credential no longer o
 
 
 @dataclass(frozen=True)
+class FirstRecord:
+    """A record a later day supposes asked for where the profile has none (``closes_with_time``'s
+    ``first``: a first letter for a job with none): one for each record of section ``of`` that
+    ``where`` selects and no record of ``records`` names in its field ``link``."""
+
+    assuming: str  # what the date then assumes, as ``TimeAssumption.assuming``
+    records: str  # the section the record is added to
+    of: str  # the section of the records it is for
+    link: str  # its field holding the id of the record it is for
+    field: str  # its date field, given the later day
+    values: tuple[tuple[str, Any], ...]  # its other fields
+    copy: tuple[tuple[str, str], ...] = ()  # (its field, the field of the record it is for)
+    where: Compiled | None = None  # JsonLogic over a record of ``of``: those it is for
+
+    def __hash__(self) -> int:  # equal records share a search (the CPC's and the COC's letters)
+        where = None if self.where is None else logic_key(self.where.source)
+        return hash((self.records, self.of, self.link, self.field, self.values, self.copy, where))
+
+
+@dataclass(frozen=True)
 class TimeAssumption:
     """What a leaf's ``closes_with_time`` declares: the assumption in words, and the records a
     later day re-dates under it (``redate``: section, date field, the field that must be true)."""
@@ -87,6 +107,7 @@ class TimeAssumption:
     # conditions of the same pathway which, met, make the fix asked for today meet this one
     # now: the months worked are there and letters can still be had for them (past jobs too)
     now_when_met: tuple[str, ...] = ()
+    first: FirstRecord | None = None  # a record supposed asked for where the profile has none
 
 
 @dataclass(frozen=True)
@@ -1282,6 +1303,7 @@ BOOK_CLASSES = frozenset(
                 "Source",
                 "StandingStep",
                 "TimeAssumption",
+                "FirstRecord",
                 "Version",
             )
         ),
@@ -1661,10 +1683,23 @@ def _unless(
 def _time_assumption(raw: Mapping[str, Any] | None) -> TimeAssumption | None:
     if raw is None:
         return None
+    first = raw.get("first")
     return TimeAssumption(
         raw["assuming"],
         tuple((r["records"], r["field"], r["when"]) for r in raw.get("redate", ())),
         tuple(raw.get("now_when_met", ())),
+        None
+        if first is None
+        else FirstRecord(
+            first["assuming"],
+            first["records"],
+            first["for"],
+            first["link"],
+            first["field"],
+            tuple(sorted(first.get("values", {}).items())),
+            tuple(sorted(first.get("copy", {}).items())),
+            compile_logic(first["where"]) if "where" in first else None,
+        ),
     )
 
 

@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from benchmarks.generate import write
@@ -1031,3 +1032,37 @@ def test_what_is_missing_says_how_each_condition_without_a_number_stands(tmp_pat
     (row,) = _csv_rows(out)
     assert row["status"] == "not_met"
     assert row["shortfall"] == "AAPC membership dues are paid for the current year: not met"
+
+
+def test_an_eligible_by_date_an_open_question_moves_says_so_in_every_output(
+    tmp_path, rulebook
+) -> None:
+    """A student coding 36 hours a week: the date is the default reading's (calendar time), so
+    the next step gives the date under the other readings, the summary's calendar marks the
+    name, and JSON gives the readings (program audit H2; rule case Z97 for ``check``)."""
+    cohort = tmp_path / "c.jsonl"
+    profile = yaml.safe_load(
+        (ROOT / "rules/tests/profiles/z97-part-time-eligible-by.yaml").read_text()
+    )
+    cohort.write_text(json.dumps({**profile, "as_of": "2026-11-22"}, default=str) + "\n")
+    out, lines, summary = tmp_path / "r.csv", tmp_path / "r.jsonl", tmp_path / "s.md"
+    run_batch(
+        read_cohort(cohort), rulebook, ["CPC-full"], csv_out=out, jsonl_out=lines,
+        summary_out=summary, jsonl_full=True,
+    )  # fmt: skip
+    (row,) = _csv_rows(out)
+    assert row["eligible_by"] == "2026-11-30"
+    assert "2027-02-20 if part-time work is pro-rated to a 40-hour week" in row["next_step"]
+    assert "Lukasz (default reading)" in summary.read_text(encoding="utf-8").split("## Calendar")[1]
+    (entry,) = [json.loads(line) for line in lines.read_text(encoding="utf-8").splitlines()]
+    (result,) = entry["results"]
+    assert result["eligible_by"]["readings"] == [
+        {"policy": "part_time_counting", "value": "fte40", "date": "2027-02-20"}
+    ]
+    # a run that settles the question gives that reading's date, with nothing to add
+    run_batch(
+        read_cohort(cohort), rulebook, ["CPC-full"], policies={"part_time_counting": "fte40"},
+        csv_out=out,
+    )  # fmt: skip
+    (row,) = _csv_rows(out)
+    assert row["eligible_by"] == "2027-02-20" and "rests on" not in row["next_step"]

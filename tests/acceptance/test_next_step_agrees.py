@@ -24,7 +24,7 @@ from eligibility.engine.results import AMBIGUOUS, NOT_MET
 from eligibility.inputs.cohort import parse_item, read_items
 from eligibility.inputs.profiles import load_profile, profile_from_data
 from eligibility.report.answerwords import SOON_DAYS, codes, in_words
-from eligibility.report.explain import eligible_way, explain, steps_text
+from eligibility.report.explain import eligible_way, explain, reading_days, steps_text
 from tests.conftest import PROFILES
 
 HANA = PROFILES / "c09-hana-sato.yaml"  # closest: option 2 (Practicode); option 1 from 2027-08-31
@@ -59,11 +59,15 @@ def _check_ways(profile: Path, rulebook) -> dict[str, str]:
 def _with_other_pathways_date(way: str, result, e) -> str:
     """``way``, and where time alone meets another pathway than the closest, "; or" that
     pathway's eligible-by way, as check's summary line names it ("eligible by D through ..."):
-    first, when that day is within SOON_DAYS and not today (a day's wait before a course)."""
+    first, when that day is within SOON_DAYS and not today (a day's wait before a course). A
+    day another reading of an open question moves says what it rests on, as check's eligible-by
+    line does (a part-time job: the date under each reading)."""
     eligible = result.eligible_by
+    rests = reading_days(eligible, e.policies) if eligible is not None else ""
+    rests = f", a day that rests on {rests}" if rests else ""
     if eligible is None or e.closest is None or eligible.pathway.id == e.closest.node.id:
-        return way
-    other = eligible_way(eligible)
+        return way + rests if way else way
+    other = eligible_way(eligible) + rests
     if not way:
         return other
     soon = not eligible.now and (eligible.day - result.as_of).days <= SOON_DAYS
@@ -478,6 +482,10 @@ def test_a_date_on_another_pathway_comes_with_its_way(tmp_path) -> None:
     assert row["next_step"] == (
         "complete a coding course of 80+ contact hours and get a certificate stating the hours;"
         " or eligible now through Option 2 if you ask for your letter to be re-issued now"
+        # she codes 32 hours a week: pro-rated to a 40-hour week, the months come later
+        ", a day that rests on how part-time coding work counts towards months of experience:"
+        " 2026-11-22 if calendar time counts whatever the hours (the default reading),"
+        " 2027-02-11 if part-time work is pro-rated to a 40-hour week (a training site's claim)"
     )
     summary = CliRunner().invoke(main, ["check", str(profile)]).stdout
     assert "(eligible now through Option 2" in summary

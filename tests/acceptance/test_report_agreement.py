@@ -445,7 +445,9 @@ def agree(said: Summary, long: Long, rulebook) -> None:
         for r in rows:
             # every row with a date: not met, or unknown and met by then whichever way
             if r["eligible_by"] and check == line_of[check][0]:
-                expected_months[(r["eligible_by"][:7], line_of[check])].append(_who(r))
+                # a date another reading moves (its next step says what it rests on) is marked
+                mark = " (default reading)" if ", a day that rests on " in r["next_step"] else ""
+                expected_months[(r["eligible_by"][:7], line_of[check])].append(_who(r) + mark)
     headed(said.calendar, expected_months)
     assert list(said.calendar) == sorted(said.calendar)
     # rows not checked: every error row in one group, whose example is one of its rows' messages

@@ -35,10 +35,31 @@ EVERYONE = 25  # the first students: every not-met answer searched, whatever the
 
 
 def redated(data: dict[str, Any], day: date) -> dict[str, Any]:
-    """The profile on ``day`` under the declared assumption: its 'to present' letters re-issued."""
+    """The profile on ``day`` under the declared assumptions: its 'to present' letters re-issued,
+    and a first letter meeting AAPC's rules asked for each job going on past the evaluation date
+    that has none (and whose employer can still verify it)."""
     letters = [
         {**letter, "letter_date": day.isoformat()} if letter.get("states_to_present") else letter
         for letter in data.get("verification_letters", ())
+    ]
+    covered = {letter.get("covers_work_id") for letter in letters}
+    letters += [
+        {
+            "id": f"first-{job['id']}",
+            "covers_work_id": job["id"],
+            "author_role": "employer",
+            **dict.fromkeys(("on_letterhead", "signed", "hand_signed", "typed"), True),
+            **dict.fromkeys(("states_coding_duties", "states_code_sets"), True),
+            "contact_info_present": True,
+            "format": "pdf_non_editable",
+            "letter_date": day.isoformat(),
+            "stated_start": job["start_date"],
+            "states_to_present": True,
+        }
+        for job in data.get("work_history", ())
+        if job["id"] not in covered
+        and (not job.get("end_date") or str(job["end_date"]) > AS_OF.isoformat())
+        and job.get("employer_can_still_verify") is not False
     ]
     return {**data, "verification_letters": letters} if letters else data
 
@@ -82,17 +103,19 @@ def first_days(book, checks, data, lapsed) -> dict[str, date | None]:
 def time_may_tell(data: dict[str, Any]) -> bool:
     """A student whose answers time may change within the search: a job going on at the date,
     begun less than two years before it, with a letter for it stating the work 'to present'
-    (what the rules' assumption re-issues). Read from the profile alone, not from any answer."""
+    (what the rules' assumption re-issues) or none (a first letter asked for). Read from the
+    profile alone, not from any answer."""
     recent = date(AS_OF.year - 2, AS_OF.month, AS_OF.day).isoformat()
     ongoing = {
         job["id"]
         for job in data.get("work_history", ())
         if not job.get("end_date") and job["start_date"] > recent
     }
+    letters = data.get("verification_letters", ())
     return any(
         letter.get("states_to_present") and letter.get("covers_work_id") in ongoing
-        for letter in data.get("verification_letters", ())
-    )
+        for letter in letters
+    ) or bool(ongoing - {letter.get("covers_work_id") for letter in letters})
 
 
 def time_may_close(check) -> bool:
@@ -178,7 +201,7 @@ FLAT_ROWS = {
 def flat_profile(key: str, issued: str | None, day: date) -> dict[str, Any]:
     """Row ``key`` of :data:`FLAT_ROWS` as the export gives it on ``day`` (its letter dated
     ``issued``; None: no letter), read as the batch reads it."""
-    start, end, letter = FLAT_ROWS[key]
+    start, end, _ = FLAT_ROWS[key]
     row = {
         "candidate_id": "F",
         "as_of": day.isoformat(),
@@ -187,7 +210,7 @@ def flat_profile(key: str, issued: str | None, day: date) -> dict[str, Any]:
         "coding_end": end,
         "hours_per_week": "40",
         "code_sets": "CPT;ICD-10-CM",
-        "letter_on_file": "no" if letter is None else "yes",
+        "letter_on_file": "no" if issued is None else "yes",
         "letter_date": issued or "",
         "aapc_paid_through": "2027-06-30",
         "aapc_renewal_month": "6",
@@ -219,7 +242,8 @@ def test_flat_rows_agree_with_a_search_of_every_day(rulebook) -> None:
         day = AS_OF - timedelta(days=1)
         while day < HORIZON and None in found.values():
             day += timedelta(days=1)
-            issued = None if letter is None else day.isoformat()
+            # a letter on file re-issued that day; none on file: a first one asked for then
+            issued = day.isoformat()
             facts = derive(flat_profile(key, issued, day), day, policies, rulebook.facts, lapsed)
             for check_id, (check, _) in pending.items():
                 if (
@@ -241,7 +265,7 @@ def test_flat_rows_agree_with_a_search_of_every_day(rulebook) -> None:
         "F6": None,
         "F7": date(2027, 1, 14),
         "F8": AS_OF,
-        "F9": None,
+        "F9": date(2027, 1, 14),  # no letter yet: a first one asked for then (audit M2)
     }
 
 

@@ -26,6 +26,7 @@ FINGERPRINTS = {
     8: "774083f9e507d17c",  # issue 15: tool.notice (not an official determination)
     9: "a673997dd86f6684",  # issue 14: other_readings say why (closest, lacking, depends_on)
     10: "363452365c9da55f",  # issue 14: found_range of days (a date known to the year)
+    11: "646c883f9a7cbfec",  # issue 15: eligible_by.readings (a date an open question moves)
 }
 
 

@@ -165,8 +165,9 @@ def test_calendar_names_who_becomes_eligible_in_which_month():
     from eligibility.report.summary import Tally, summary_markdown
 
     tally = Tally()
+    dated = SimpleNamespace(readings=())
     later = SimpleNamespace(
-        status=NOT_MET, near_miss=None, eligible_by=date(2027, 3, 9), lacking=()
+        status=NOT_MET, near_miss=None, eligible_by=date(2027, 3, 9), eligible=dated, lacking=()
     )
     tally.note(["CPC-exam", "COC-exam"], [later, later], "Ana Torres", date(2026, 11, 22))
     tally.note(["CPC-exam"], [later], "Brian Okafor", date(2026, 11, 22))
@@ -180,6 +181,26 @@ def test_calendar_names_who_becomes_eligible_in_which_month():
     assert "2027-04" in calendar and "Carla Nguyen" in calendar
     # what each date holds on is said (a coordinator's audit: the dates assume the job goes on)
     assert "keeps working in the current coding job" in calendar
+    assert "(default reading)" not in calendar
+
+
+def test_a_calendar_date_an_open_question_moves_is_marked():
+    """A part-time student's date is the default reading's (calendar time): another reading
+    moves it, so the calendar marks the name and says what the mark means (program audit H2)."""
+    from types import SimpleNamespace
+
+    from eligibility.engine.results import ReadingDay
+    from eligibility.report.summary import Tally, summary_markdown
+
+    tally = Tally()
+    moved = SimpleNamespace(readings=(ReadingDay("part_time_counting", "fte40", None),))
+    later = SimpleNamespace(
+        status=NOT_MET, near_miss=None, eligible_by=date(2027, 3, 9), eligible=moved, lacking=()
+    )
+    tally.note(["CPC-full"], [later], "Lukasz Nowak", date(2026, 11, 22))
+    calendar = summary_markdown(tally).split("## Calendar", 1)[1]
+    assert "Lukasz Nowak (default reading)" in calendar
+    assert 'A name marked "(default reading)" has a date that rests on' in calendar
 
 
 def test_an_html_summary_is_one_page_with_a_chart_and_no_network(tmp_path, cohort, rulebook):
