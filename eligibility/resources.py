@@ -30,6 +30,7 @@ EXAMPLES = (
 
 FLAT_CSV_FILE = "flat-csv.yaml"  # in a rules directory: what a flat CSV row stands for
 FORM_FILE = "form.yaml"  # in a rules directory: what the web page's form asks, in its words
+REGISTRY_FILE = "credentials.yaml"  # in a rules directory: the credentials and their bodies
 
 
 def data_dir(name: str) -> Path:

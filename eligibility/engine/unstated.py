@@ -285,12 +285,16 @@ def readings(
         return None
     unknowns: list[Unknown] = []
     variants: list[tuple[str, tuple[Setting, ...]]] = []
+    said = dict(words) if ask else {}
     if omitted:
         for item in omitted:
+            # a date the export's words name is asked for in them (a school's students do not
+            # write the profile's fields)
+            own = said.get(".".join(s for s in item.path if isinstance(s, str)))
             unknowns.append(
                 Unknown(
                     f"{item.record}: {item.words} (not stated)",
-                    _how(item, fields),
+                    ask.replace("{date}", own) if own else _how(item, fields),
                     ((item.path, item.other), *((item.path, value) for value in item.more)),
                     # a true/false field is named as the question it answers
                     f"answer to '{_capital(item.words)}' for {item.record}"
@@ -316,7 +320,6 @@ def readings(
         # after it may both fail where it passes (a letter dated in this month vouches for the
         # most on this day; a day later it is not yet written)
         day = (as_of or _own_day(data)).isoformat()
-        said = dict(words) if ask else {}
         for date in dates:
             within = ((date.path, day),) if date.first < day < date.last else ()
             days = f"(any day from {date.first} to {date.last})"

@@ -40,7 +40,7 @@ from eligibility.inputs.profiles import (
 from eligibility.inputs.rulesfiles import checked_text, rules_input
 from eligibility.inputs.validation import schema
 from eligibility.inputs.yamlio import locator, parse_text
-from eligibility.resources import FLAT_CSV_FILE, data_dir
+from eligibility.resources import FLAT_CSV_FILE, REGISTRY_FILE, data_dir
 
 UTF8 = "utf-8"  # how an export's bytes are read, unless its mapping names another encoding
 # what a student information system's export is named: read as CSV, the delimiter found from
@@ -2289,6 +2289,14 @@ def profile_from_flat(
         if month is not None:
             membership["renewal_month"] = month
         profile["memberships"] = [membership]
+    elif held := [c for c in split(flat.get("credentials", "")) if c.upper() in meaning.members]:
+        # a holder keeps the membership: the export does not say to when, not that there is none
+        profile["memberships"] = [dict(meaning.membership)]
+        organization = meaning.membership.get("organization", "the")
+        assumed.append(
+            f"the {organization} membership is taken as held, paid through a day not known (the"
+            f" export gives none; a holder of {', '.join(held)} keeps one to keep it)"
+        )
     return profile, tuple(assumed)
 
 
@@ -2329,6 +2337,10 @@ class FlatMeaning:
     date_words: tuple[tuple[str, str], ...] = ()
     # (certifying body pattern, words): said instead of a rule's step that corrects a profile
     corrects: tuple[tuple[str, str], ...] = ()
+    # the credentials (upper case, any name: CPC, CPC-A, CPC-H) whose holders keep the
+    # membership: a row holding one, its paid-through column empty, has it with that day unknown
+    members: frozenset[str] = frozenset()
+    members_kept: bool = False  # flat-csv.yaml's membership_of_holders
 
     @property
     def field_dates(self) -> tuple[tuple[str, str], ...]:
@@ -2355,9 +2367,36 @@ class FlatMeaning:
 
 def flat_meaning(rules_dir: str | Path | None) -> FlatMeaning:
     """The rules directory's ``flat-csv.yaml`` (default: the bundled rules'), read and checked;
-    a missing or broken file is an :class:`InputError` naming the place and the fix."""
-    path = (Path(rules_dir) if rules_dir else data_dir("rules")) / FLAT_CSV_FILE
-    return _flat_meaning(str(path), read_text(path))
+    a missing or broken file is an :class:`InputError` naming the place and the fix. With
+    ``membership_of_holders``, the registry beside it (``credentials.yaml``) says whose
+    credentials keep the membership."""
+    folder = Path(rules_dir) if rules_dir else data_dir("rules")
+    meaning = _flat_meaning(str(folder / FLAT_CSV_FILE), read_text(folder / FLAT_CSV_FILE))
+    if not meaning.members_kept:
+        return meaning
+    registry = folder / REGISTRY_FILE
+    return replace(
+        meaning,
+        members=_members(
+            str(registry), read_text(registry), str(meaning.membership.get("organization"))
+        ),
+    )
+
+
+@cache  # read once per text
+def _members(where: str, text: str, organization: str) -> frozenset[str]:
+    """Every name of the credentials the registry ``text`` says ``organization`` issues (ids,
+    apprentice forms, aliases), upper case. The registry is checked when the rules are loaded;
+    here only its entries are read."""
+    data = parse_text(text, where)
+    entries = data.get("credentials") if isinstance(data, Mapping) else None
+    return frozenset(
+        str(name).upper()
+        for entry in entries or ()
+        if isinstance(entry, Mapping) and entry.get("body") == organization
+        for name in (entry.get("id"), entry.get("apprentice_form"), *(entry.get("aliases") or ()))
+        if name
+    )
 
 
 def flat_document(rules_dir: str | Path) -> Mapping[str, Any] | None:
@@ -2382,6 +2421,7 @@ def _flat_meaning(where: str, text: str) -> FlatMeaning:
         data.get("exact_dates", {}).get("ask", ""),
         tuple(data.get("exact_dates", {}).get("dates", {}).items()),
         tuple((data.get("corrects") or {}).items()),
+        members_kept=bool(data.get("membership_of_holders")),
     )
 
 

@@ -149,3 +149,44 @@ def test_a_row_stands_for_the_same_profile_whatever_its_students_are_told():
     assert worded.reads_rows_as(meaning) and meaning.reads_rows_as(worded)
     other_job = replace(meaning, job={**meaning.job, "code_sets": ["ICD-10-PCS"]})
     assert not other_job.reads_rows_as(meaning)
+
+
+def test_a_holder_with_no_paid_through_day_has_the_membership_not_known(tmp_path):
+    """Program audit M9: a CPC-A holder whose export leaves the AAPC paid-through cell empty was
+    read as no member, so her renewal said "pay the AAPC membership dues" on nothing the export
+    said. A holder keeps the membership to keep the credential (flat-csv.yaml's
+    membership_of_holders): the day is not known, and she is asked for it in the export's
+    words; a student holding no AAPC credential is still read as no member."""
+    cohort, out = tmp_path / "cohort.csv", tmp_path / "out.csv"
+    cohort.write_text(
+        "candidate_id,as_of,coding_start,letter_on_file,credentials,aapc_paid_through\n"
+        "S1,2026-11-22,2023-01-01,yes,CPC-A,\n"
+        "S2,2026-11-22,2023-01-01,yes,CCS,\n",
+        encoding="utf-8",
+    )
+
+    def answers(rules: Path) -> dict[str, dict[str, str]]:
+        args = [
+            "batch",
+            str(cohort),
+            "--out",
+            str(out),
+            "--cert",
+            "CPC-exam",
+            "--rules",
+            str(rules),
+        ]
+        assert CliRunner().invoke(main, args).exit_code == 0
+        return {row["candidate_id"]: row for row in csv.DictReader(out.open(encoding="utf-8"))}
+
+    holder, other = answers(RULES)["S1"], answers(RULES)["S2"]
+    assert holder["status"] == "unknown"
+    assert holder["next_step"] == (
+        "tell your program the exact day the AAPC membership is paid through, if a document"
+        " shows it"
+    )
+    assert "the AAPC membership is taken as held" in holder["assumed"]
+    assert other["status"] == "not_met" and "join AAPC" in other["next_step"]
+    # the layout file decides: without it, an empty cell is no membership
+    rules = _rules(tmp_path, "membership_of_holders: true\n", "membership_of_holders: false\n")
+    assert answers(rules)["S1"]["status"] == "not_met"
