@@ -154,6 +154,8 @@ class Context:
     # fact path -> the folder of the fact file defining it (rules/<body>/facts.yaml: "aapc");
     # a shared fact (rules/facts.yaml) is not in it
     fact_folders: Mapping[str, str] = field(default_factory=dict)
+    # a profile section holding records -> its records' fields (closes_with_time names them)
+    records: Mapping[str, frozenset[str]] = field(default_factory=dict)
     # what checking an expression found, kept for the same expression in the same setting
     # (_Version._logic): the book repeats most leaves once per credential sharing them
     memo: dict[tuple, tuple] = field(default_factory=dict, compare=False, repr=False)
@@ -733,9 +735,9 @@ class _Version:
         """``closes_with_time``'s sections and fields (``redate``, ``first``) name those of a
         profile: a misspelt one would re-date or suppose nothing, or a letter that never meets
         the rules, and no answer would say why."""
-        from eligibility.rulebook.factcheck import sections  # factcheck imports this module
-
-        known = sections()
+        known = self.context.records
+        if not known:
+            return
         named: list[tuple[list, str, str | None]] = []  # (place, section, field or None)
         for k, redate in enumerate(declared.get("redate", ())):
             at = [*where, "redate", k]
@@ -766,7 +768,7 @@ class _Version:
                         closest(section, set(known)),
                     )
                 continue
-            fields = records.fields()
+            fields = records
             if name is not None and name not in fields:
                 self.found.add(
                     ERROR,

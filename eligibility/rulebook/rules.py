@@ -1085,10 +1085,13 @@ def lint_context(
         registry_text = texts[path] if path in texts else read_text(path)
     except InputError:
         registry, registry_text = None, ""
+    from eligibility.rulebook.factcheck import sections  # it imports rulecheck, as this does
+
     return rulecheck.Context(
         fact=fact,
         fact_paths=paths,
         fact_folders=folders,
+        records={name: frozenset(part.fields()) for name, part in sections().items()},
         credential_lists=frozenset(
             name
             for name in paths

@@ -84,23 +84,6 @@ class Mistake:
 
 MISTAKES = [
     Mistake(
-        # a first letter supposed with a misspelt field never meets A1: no working student
-        # without a letter would get a date, and nothing would say why
-        "first-letter-field",
-        lambda d: edit(
-            d,
-            "aapc/cpc-p-cic.yaml",
-            "link: covers_work_id",
-            "link: covers_job_id",
-        ),
-        "aapc/cpc-p-cic.yaml",
-        "unknown-field",
-        "'covers_job_id' is no field of a verification_letters record",
-        "covers_job_id",
-        "name a field of a verification_letters record",
-        "covers_work_id",
-    ),
-    Mistake(
         "credential-in-logic",
         lambda d: edit(
             d,
@@ -454,6 +437,23 @@ MISTAKES = [
         "without fix_when it is never said",
         'fix_after: "rejoin AAPC as a new member, paying the membership through',
         "add fix_when",
+    ),
+    Mistake(
+        # a first letter supposed with a misspelt field never meets A1: no working student
+        # without a letter would get a date, and nothing would say why
+        "first-letter-field",
+        lambda d: edit(
+            d,
+            "aapc/cpc-p-cic.yaml",
+            "link: covers_work_id",
+            "link: covers_job_id",
+        ),
+        "aapc/cpc-p-cic.yaml",
+        "unknown-field",
+        "'covers_job_id' is no field of a verification_letters record",
+        "covers_job_id",
+        "name a field of a verification_letters record",
+        "covers_work_id",
     ),
 ]
 
