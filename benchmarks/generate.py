@@ -25,6 +25,7 @@ AS_OF = date(2026, 11, 22)
 TOPICS = ["anatomy_physiology", "medical_terminology", "icd_cm_basic", "icd_pcs_basic", "cpt_basic",
           "hcpcs_level_ii", "pathophysiology", "pharmacology", "reimbursement_methodology"]  # fmt: skip
 CREDENTIALS = ["CPC", "COC", "CCA", "CCS", "CRC", "CIC", "CEMC"]
+AAPC_CREDENTIALS = {"CPC", "COC", "CRC", "CIC", "CEMC"}
 
 
 def _day(rng: random.Random, start: date, end: date) -> date:
@@ -141,6 +142,10 @@ def profile(rng: random.Random, number: int, flat: bool = False) -> dict[str, An
             "renewal_month": rng.randrange(1, 13),
         }
         p["memberships"] = [membership]
+    elif flat and any(c["id"] in AAPC_CREDENTIALS for c in p.get("credentials", ())):
+        # as its row reads (flat-csv.yaml's membership_of_holders): a holder of an AAPC
+        # credential with no paid-through day has the membership, that day not known
+        p["memberships"] = [{"organization": "AAPC"}]
     if not flat and rng.random() < 0.5:
         p["ceus"] = [
             {
