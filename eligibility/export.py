@@ -272,9 +272,9 @@ def _export_check(book: RuleBook, version: Version, check: Check, role: str) -> 
         if node.logic is not None:
             reads.update(dict.fromkeys(node.logic.reads))
     clauses.append(_met(check.requires, base, leaves))
-    for policy in version.open_policies:
-        if book.policies[policy].default_decides:
-            continue  # the default decides: another value flags a review, never ambiguity
+    # a policy whose default decides: another value flags a review, never ambiguity
+    compared = [p for p in version.open_policies if not book.policies[p].default_decides]
+    for policy in compared:
         for value in book.policies[policy].values:
             # under another value of an open policy the answer must not change (else: ambiguous)
             layers = (f"{ALTERNATIVES}.{policy}.{value}", *base)
@@ -295,7 +295,7 @@ def _export_check(book: RuleBook, version: Version, check: Check, role: str) -> 
             if not _constant(applies):
                 met.insert(0, {"!!": [_rewrite(applies, layers)]})
         clauses.append(_joined("any", [absent, _joined("all", met)]))
-        for policy in version.open_policies:
+        for policy in compared:
             for value in book.policies[policy].values:
                 alternative = f"{READINGS_KEY}.{name}.{ALTERNATIVES}.{policy}.{value}"
                 present = {"===": [{"var": alternative}, None]}

@@ -376,15 +376,15 @@ def _applies_unknown(
     return Explanation(result, HEADLINES[UNKNOWN], verdict, closest, actions, (), policies)
 
 
-BY_DEFAULT_READING = " (as the default reading counts it; another may take longer)"
+BY_DEFAULT_READING = " (as the default reading counts it; another reading may give another day)"
 
 
 def _by_default_reading(
     actions: tuple[Action, ...], pathways: tuple[NodeResult, ...]
 ) -> tuple[Action, ...]:
     """An ambiguous answer's ways with a day time brings (keep coding until D): each step that
-    names such a day says it is the default reading's (part-time work counted in full, say:
-    pro-rated, the day comes later)."""
+    names such a day says it is the default reading's (roles that audit codes not counted, say:
+    counted, the day comes sooner)."""
     days = {
         leaf.reached_on.isoformat()
         for pathway in pathways

@@ -354,9 +354,10 @@ def explanation_text(
             )
             + "."
         )
-    lines += _review_lines(r, e.policies)
+    folded = _folded_warnings(r, e.policies)
+    lines += _review_lines(r, e.policies, folded)
     told: set[str] = set()  # how to supply a fact: said in full once per answer
-    lines += _warning_lines(r.recommends, told)
+    lines += _warning_lines(r.recommends, told, {id(w) for ws in folded.values() for w in ws})
     if e.closest is not None and r.requires is not None and r.requires.node.kind == "any":
         if e.closest.distance:
             count = "one" if e.closest.distance == 1 else str(e.closest.distance)
@@ -647,11 +648,16 @@ def _lacks(closest: NodeResult, count: str) -> str:
     return f"{count} {things} {'not known' if closest.status == UNKNOWN else 'missing'}"
 
 
-def _warning_lines(recommends: NodeResult | None, told: set[str] | None = None) -> list[str]:
+def _warning_lines(
+    recommends: NodeResult | None, told: set[str] | None = None, folded: set[int] = frozenset()
+) -> list[str]:
     """The warnings among what is recommended (a rule's ``warning: true``) that are not met:
-    each with the verdict, as a warning (what was found, then what to do), not as advice."""
+    each with the verdict, as a warning (what was found, then what to do), not as advice; those
+    ``folded`` into a review are said there."""
     lines = []
     for result in _warnings(recommends):
+        if id(result) in folded:
+            continue
         lines.append(f"  Warning: {result.node.text}.")
         detail = measurement(result) if result.node.kind == "leaf" else None
         if detail:
@@ -707,11 +713,38 @@ def _without_warnings(recommends: NodeResult | None) -> NodeResult | None:
     )
 
 
-def _review_lines(result: CheckResult, policies: Mapping[str, Policy]) -> list[str]:
+def _folded_warnings(
+    result: CheckResult, policies: Mapping[str, Policy]
+) -> dict[str, list[NodeResult]]:
+    """The warnings that flag what a review shown says, by the review's policy: those reading
+    the fact that names what the review is about (its ``review_details``: the part-time jobs
+    that both flag). The review says it once, with the warning's step."""
+    about = {
+        policy.review_details: review.policy
+        for review in result.review
+        if (policy := policies.get(review.policy)) is not None and policy.review_details
+    }
+    folded: dict[str, list[NodeResult]] = {}
+    for warning in _warnings(result.recommends):
+        reads = warning.node.logic.reads if warning.node.logic is not None else ()
+        for fact in reads:
+            if fact in about:
+                folded.setdefault(about[fact], []).append(warning)
+                break
+    return folded
+
+
+def _review_lines(
+    result: CheckResult,
+    policies: Mapping[str, Policy],
+    folded: Mapping[str, list[NodeResult]] | None = None,
+) -> list[str]:
     """Needs human review: why, and the answer were the question settled the other way, in
-    words; the option that settles it once a person has looked."""
+    words; the option that settles it once a person has looked; the step of a warning that
+    flags the same thing."""
     lines = []
     for review in result.review:
+        steps = [w.fix for w in (folded or {}).get(review.policy, ()) if w.fix]
         others = "; ".join(
             f"if {reading(policies, r.policy, r.value)}: {STATUS_WORDS.get(r.status, r.status)}"
             for r in review.readings
@@ -720,6 +753,7 @@ def _review_lines(result: CheckResult, policies: Mapping[str, Policy]) -> list[s
             f"  Needs human review: {review.text}.",
             *(f"    - {detail}" for detail in review.details),
             f"    Otherwise ({others}).",
+            *(f"    What to do: {step}." for step in steps),
         ]
     return lines
 
