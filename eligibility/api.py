@@ -37,6 +37,7 @@ from eligibility.facts.registry import Registry
 from eligibility.inputs.formatversion import format_note
 from eligibility.inputs.profiles import (
     Profile,
+    date_notes,
     evaluation_date,
     load_profile,
     profile_from_data,
@@ -188,7 +189,13 @@ def assumed_for(
             lambda section, field: field in written or (field not in named and section in written),
         )
         assumed = tuple(kept if a == note else a for a in assumed if a != note or kept)
-    return (*assumed, *lookalike_notes(profile.data, book.registry))
+    return (*assumed, *profile_notes(profile.data, book.registry))
+
+
+def profile_notes(data: Mapping[str, Any], registry: Registry) -> tuple[str, ...]:
+    """What a profile's answers assume of data that cannot be meant as written, read as written:
+    a credential id one typo from one the rules know, and dates that cannot be right."""
+    return (*lookalike_notes(data, registry), *date_notes(data, date.today()))
 
 
 def _paths_read(result: CheckResult) -> Iterator[str]:

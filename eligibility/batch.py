@@ -34,7 +34,7 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
-from eligibility.api import lookalike_notes, prepare, resolve_as_of, selectors_of, to_date
+from eligibility.api import prepare, profile_notes, resolve_as_of, selectors_of, to_date
 from eligibility.engine.plan import NO_OUTCOME, Assessment, Memo, Outcome, Plan, assess, make_plan
 from eligibility.engine.results import (
     AMBIGUOUS,
@@ -464,7 +464,7 @@ class CohortChecker:
         if candidate_id:
             tally.ids.append((candidate_id, row.number, str(data.get("name") or "")))
         try:
-            notes = lookalike_notes(data, self.book.registry)  # a CSS meant as the CCS
+            notes = profile_notes(data, self.book.registry)  # a CSS meant as the CCS, ...
             if notes:
                 row = replace(
                     row, profile=replace(row.profile, assumed=(*row.profile.assumed, *notes))

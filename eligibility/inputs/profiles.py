@@ -214,6 +214,58 @@ def with_letter_days(profile: Profile, as_of: date | None) -> Profile:
     return replace(profile, data=data, assumed=(*profile.assumed, *notes))
 
 
+def _day(value: Any) -> date | None:
+    """A date given to the day; None for one given to the month or year, or none."""
+    return date.fromisoformat(value) if isinstance(value, str) and not is_imprecise(value) else None
+
+
+def date_notes(data: Mapping[str, Any], today: date) -> tuple[str, ...]:
+    """A note for each date that cannot be right as written, read as written all the same:
+    something done (a course or Practicode completed, a letter written, a job begun) after the
+    profile's own date (its ``as_of``, else ``today``), and a letter dated before the job it
+    vouches for began. A year mistyped would otherwise count for nothing, or only later,
+    without a word."""
+    written = _day(data.get("as_of")) or today
+    notes = []
+
+    def done(what: str, day: date | None, counts: str) -> None:
+        if day is not None and day > written:
+            notes.append(
+                f"{what} {day.isoformat()}, after the profile's date ({written.isoformat()}):"
+                f" {counts} from that day (if the date is wrong, correct it)"
+            )
+
+    for place, course in enumerate(data.get("training") or (), start=1):
+        if course.get("completed"):
+            name = course.get("id") or course.get("program_name") or f"training entry {place}"
+            done(f"{name} is marked completed on", _day(course.get("completion_date")), "it counts")
+    practicode = data.get("practicode") or {}
+    if practicode.get("completed"):
+        done(
+            "Practicode is marked completed on",
+            _day(practicode.get("completion_date")),
+            "it counts",
+        )
+    starts = {}
+    for place, job in enumerate(data.get("work_history") or (), start=1):
+        began = _day(job.get("start_date"))
+        done(f"{job.get('id') or f'job {place}'} begins on", began, "its time counts only")
+        if isinstance(job.get("id"), str):
+            starts[job["id"]] = began
+    for place, letter in enumerate(data.get("verification_letters") or (), start=1):
+        name = letter.get("id") or f"letter {place}"
+        day = _day(letter.get("letter_date"))
+        done(f"{name} is dated", day, "it is read only")
+        job = letter.get("covers_work_id")
+        began = starts.get(job) if isinstance(job, str) else None
+        if day is not None and began is not None and day < began:
+            notes.append(
+                f"{name} is dated {day.isoformat()}, before {job} began ({began.isoformat()}):"
+                " it vouches for none of that job's time (if a date is wrong, correct it)"
+            )
+    return tuple(notes)
+
+
 def _noted(profile: Profile) -> Profile:
     note = format_note(profile.data)
     return replace(profile, assumed=(*profile.assumed, note)) if note else profile
