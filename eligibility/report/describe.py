@@ -201,7 +201,7 @@ def _policy_lines(policy: Policy) -> list[str]:
             lines.append(f"       - {said} ({flag}).")
         elif policy.default_decides:
             lines.append(
-                f"       - {said} (the default; an answer the other reading would change is"
+                f"       - {said} (the default; an answer another reading would change is"
                 f" flagged for a person to review; {flag})."
             )
         else:

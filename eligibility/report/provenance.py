@@ -81,7 +81,7 @@ def policy_lines(policies: Mapping[str, Policy], chosen: Mapping[str, str]) -> l
             lines.append(f"{policy.question} {reading} (chosen for this run).")
         elif policy.default_decides:
             lines.append(
-                f"{policy.question} {reading} (the default; an answer the other reading would"
+                f"{policy.question} {reading} (the default; an answer another reading would"
                 " change is flagged for a person to review)."
             )
         else:

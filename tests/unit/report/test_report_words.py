@@ -78,7 +78,7 @@ def test_policies_are_said_as_questions_and_readings(rulebook) -> None:
     # the others are not settled: never said as if the default reading answered
     for other_policy, line in zip(list(rulebook.policies.values())[1:], lines[1:], strict=True):
         if other_policy.default_decides:
-            assert "(the default; an answer the other reading would change is flagged" in line
+            assert "(the default; an answer another reading would change is flagged" in line
         else:
             assert "Not settled for this run; default reading: " in line
     for line in lines:
