@@ -124,6 +124,10 @@ def lacking_words(result: NodeResult) -> str:
     said = measurement(result)
     if said:
         return said
+    if result.status == UNKNOWN and result.node.measure:
+        # what is not known, named ("renewal month: not known"): the condition's text says it
+        # as if it held ("The month your AAPC membership renews is known: not known")
+        return f"{result.node.measure}: not known"
     text = condition_words(result)
     if isinstance(result.found, bool) and result.needed is None:
         return text  # "AAPC Practicode completed: no"

@@ -1066,3 +1066,24 @@ def test_an_eligible_by_date_an_open_question_moves_says_so_in_every_output(
     )  # fmt: skip
     (row,) = _csv_rows(out)
     assert row["eligible_by"] == "2027-02-20" and "rests on" not in row["next_step"]
+
+
+def test_what_is_not_known_is_named_in_the_shortfall_not_said_as_if_it_held(tmp_path) -> None:
+    """A coordinator's audit (L1): a CSV holder's renewal listed "The month your AAPC membership
+    renews is known (...): not known; The date you were certified is known (...): not known",
+    condition texts capitalised mid-list that read as if they held. A condition not known is
+    named by what it measures."""
+    source, out = tmp_path / "export.csv", tmp_path / "report.csv"
+    source.write_text(
+        "candidate_id,name,as_of,coding_start,letter_on_file,credentials,aapc_paid_through\n"
+        "S1,Julia Brooks,2026-11-22,2020-01-01,yes,CPC,2026-10-31\n",
+        encoding="utf-8",
+    )
+    args = ["batch", str(source), "--out", str(out), "--cert", "CPC-renewal"]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    (row,) = _csv_rows(out)
+    assert row["shortfall"] == (
+        "AAPC membership dues are paid for the current year: not met; renewal month: not known;"
+        " date of certification (the earliest pass or award date of your AAPC credentials):"
+        " not known"
+    )
