@@ -30,6 +30,7 @@ from eligibility.engine.results import (
     NOT_MET,
     STANDING_ORDER,
     UNKNOWN,
+    Review,
     UnknownStanding,
     closest_pathway,
     default_standing,
@@ -705,6 +706,7 @@ def _merged_check(
         else reading
         for j, reading in enumerate(result.others)
     )
+    review = _merged_reviews(result, others)
     standing = result.standing
     if any(other.standing != standing for other in others):
         standing = None  # the standing depends on what is not known
@@ -753,7 +755,7 @@ def _merged_check(
         else None
     )
     if (
-        (requires, recommends, status, standing, versions, eligible, steps)
+        (requires, recommends, status, standing, versions, eligible, steps, review)
         == (
             result.requires,
             result.recommends,
@@ -762,6 +764,7 @@ def _merged_check(
             result.others,
             result.eligible_by,
             result.standing_steps,
+            result.review,
         )
         and unknown_standing is result.unknown_standing
         and (result.unknown_standing is None or status == NOT_MET)
@@ -781,6 +784,33 @@ def _merged_check(
         eligible_by=eligible,
         standing_steps=steps,
         unknown_standing=unknown_standing,
+        review=review,
+    )
+
+
+def _merged_reviews(result: CheckResult, others: Sequence[CheckResult]) -> tuple[Review, ...]:
+    """The answers a review says the other values of its question give ("Otherwise ..."), not
+    known where the readings of what the profile leaves unknown answer them differently: a
+    reading whose answer that value does not change (no review of it) answers as it does."""
+
+    def under(other: CheckResult, policy: str, value: str) -> str:
+        for review in other.review:
+            if review.policy == policy:
+                found = (r.status for r in review.readings if r.value == value)
+                return next(found, other.status)
+        return other.status
+
+    return tuple(
+        replace(
+            review,
+            readings=tuple(
+                replace(reading, status=UNKNOWN)
+                if any(under(o, reading.policy, reading.value) != reading.status for o in others)
+                else reading
+                for reading in review.readings
+            ),
+        )
+        for review in result.review
     )
 
 
