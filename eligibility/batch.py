@@ -495,7 +495,7 @@ class CohortChecker:
         self._pairs.update(pairs)
         tally.describe(plan, self._in_effect, self.book, self.policies)
         who = str(data.get("name") or data.get("candidate_id") or f"row {row.number}")
-        tally.note(plan.labels, answers.outcomes, who, as_of, candidate_id)
+        tally.note(plan.labels, answers.outcomes, who, as_of, candidate_id, answers.reviews)
         return lines, report
 
     def _strangers(self, data: Mapping[str, Any], tally: Tally, candidate_id: str) -> None:
@@ -1149,7 +1149,7 @@ class _Made:
             self.wide.write((BOM if excel else "") + csv_line(wide.header(checks, book)))
             with open(self.path, encoding="utf-8", newline="") as lines:
                 for student in students(lines):
-                    self.wide.write(csv_line(wide.row(student, checks)))
+                    self.wide.write(csv_line(wide.row(student, checks, book)))
         if self.xlsx:
             from eligibility.report.workbook import write_workbook
 

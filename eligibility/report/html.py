@@ -19,6 +19,7 @@ from eligibility.report.summary import (
     NO_CALENDAR,
     NO_NEAR,
     NO_READY,
+    REVIEWS,
     Line,
     Tally,
     calendar_note,
@@ -80,6 +81,7 @@ def summary_html(tally: Tally) -> str:
         counts=_counts,
         empty={"near": NO_NEAR, "ready": NO_READY, "calendar": NO_CALENDAR},
         calendar_note=calendar_note(view),
+        reviews_note=REVIEWS,
     )
 
 

@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from eligibility.errors import InputError
+from eligibility.report.explain import and_list
 from eligibility.report.provenance import NOT_OFFICIAL
 from eligibility.report.sheets import STATUS_WORDS, Student
 from eligibility.report.summary import LOW_CONFIDENCE, LOW_MARK, titles_in_words
-from eligibility.report.words import check_title, pathway_title, version_named
+from eligibility.report.words import check_title, pathway_title, review_briefs, version_named
 from eligibility.rulebook.rules import RuleBook
 
 MAX_PART = 40  # characters of the candidate id, and of the name, kept in a file name
@@ -67,7 +68,7 @@ th { background: #eee; }
 <th scope="col">What is missing</th><th scope="col">Next step</th><th scope="col">Eligible by</th></tr></thead>
 <tbody>
 {% for a in rows %}<tr data-checks="{{ a.ids | join(' ') }}"{% if a.low %} class="low"{% endif %}><th scope="row">{{ a.title }}{% if a.low %} <span class="low">(low confidence)</span>{% endif %}</th><td>{{ words[a.status] }}{% if a.standing %} (standing: {{ a.standing }}){% endif %}</td>
-<td>{{ a.closest }}</td><td>{{ a.shortfall or ("" if a.next_step and a.status != "ambiguous" else why.get(a.status, "")) }}</td><td>{{ a.next_step }}</td>
+<td>{{ a.closest }}</td><td>{{ a.shortfall or ("" if a.next_step and a.status != "ambiguous" else why.get(a.status, "")) }}{% if a.flag %} <em class="review">{{ a.flag }}</em>{% endif %}</td><td>{{ a.next_step }}</td>
 <td>{{ a.eligible_by or "" }}{% if a.eligible_by and a.status == "unknown" %} {{ whatever }}{% endif %}</td></tr>
 {% endfor %}</tbody>
 </table>{% endmacro %}
@@ -90,7 +91,7 @@ needed above.</p>
 {% if met %}
 <h2>Met</h2>
 <ul>
-{% for m in met %}<li data-checks="{{ m.ids | join(' ') }}">{{ m.text }}</li>
+{% for m in met %}<li data-checks="{{ m.ids | join(' ') }}">{{ m.text }}{% if m.flag %} <em class="review">{{ m.flag }}</em>{% endif %}</li>
 {% endfor %}</ul>
 {% endif %}
 <div class="about">
@@ -161,6 +162,14 @@ class Letters:
             self._pathways[key] = pathway_title(self._book, *key)
         return self._pathways[key]
 
+    def flag(self, answer: Mapping[str, str]) -> str:
+        """An answer flagged for a person's review (the long CSV's ``review``), in words: what
+        it rests on, each open question in brief."""
+        briefs = review_briefs(self._book, answer.get("review", "")) if self._book else []
+        if not briefs:
+            return ""
+        return f"This rests on {and_list(briefs)}: your program will have a person check it."
+
     @staticmethod
     def is_page(path: Path) -> bool:
         """Whether a file is an earlier run's page: named as :meth:`name` names them, and
@@ -197,21 +206,21 @@ class Letters:
         unsure = [row for row in rows if row["low"]]
         # a met answer of rules of low confidence is marked too: it is not settled either; the
         # checks that ask the same (22 specialty exams) said once, as the table says them
-        groups: dict[tuple[bool, str], list[tuple[str, str]]] = {}
+        groups: dict[tuple[bool, str, str], list[tuple[str, str]]] = {}
         for a in student.answers:
             if a["status"] == "met":
                 title = self.title(a["check"])
                 low = self._confidence(a["check"], a["rule_version"])[0]
-                groups.setdefault((low, title.partition(": ")[2] or title), []).append(
-                    (a["check"], title)
-                )
+                what = title.partition(": ")[2] or title
+                groups.setdefault((low, what, self.flag(a)), []).append((a["check"], title))
         met = [
             {
                 "ids": [check for check, _ in members],
                 "text": titles_in_words([title for _, title in members])
                 + (LOW_MARK if low else ""),
+                "flag": flag,
             }
-            for (low, _), members in groups.items()
+            for (low, _, flag), members in groups.items()
         ]
         met_count = sum(len(m["ids"]) for m in met)
         title = f"What {student.name or student.candidate_id or 'this student'} still needs"
@@ -239,9 +248,12 @@ class Letters:
         rows: dict[tuple[str, ...], dict[str, Any]] = {}
         for answer in answers:
             closest = self.pathway(answer)
+            flag = self.flag(answer)
             key = (answer["status"], answer.get("standing", ""), closest, answer["shortfall"],
-                   answer["next_step"], answer["eligible_by"])  # fmt: skip
-            row = rows.setdefault(key, {**answer, "closest": closest, "checks": [], "ids": []})
+                   answer["next_step"], answer["eligible_by"], flag)  # fmt: skip
+            row = rows.setdefault(
+                key, {**answer, "closest": closest, "checks": [], "ids": [], "flag": flag}
+            )
             row["checks"].append(self.title(answer["check"]))
             row["ids"].append(answer["check"])
         for row in rows.values():

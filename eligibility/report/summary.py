@@ -62,6 +62,11 @@ CALENDAR_READINGS = (
     'A name marked "(default reading)" has a date that rests on the default reading of an open'
     " question (such as how part-time work counts); its next step gives the date under the others."
 )
+REVIEWS = (
+    "These answers are given by the default reading of an open question that another reading"
+    " would change (counted in the table as that answer): a person should check each student's"
+    " case. The report's review column names the question."
+)
 NO_CALENDAR = (
     "No student has a date yet: nobody's missing conditions close with time alone"
     " (such as experience that grows while a current job continues)."
@@ -194,6 +199,10 @@ class Tally:
     strangers: dict[str, Names] = field(default_factory=lambda: defaultdict(Names))
     meant: dict[str, str] = field(default_factory=dict)
     stranger_count: int = 0  # students naming any of them
+    # answers a question's default reading gives that another reading would change ("needs
+    # human review"): (the question in brief, check label) -> the students
+    reviews: dict[tuple[str, str], Names] = field(default_factory=lambda: defaultdict(Names))
+    review_words: dict[str, str] = field(default_factory=dict)  # policy id -> in brief
     _work: _Work = field(default_factory=lambda: _Work(), repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, Any]:
@@ -224,6 +233,7 @@ class Tally:
             (self.calendar, other.calendar),
             (self.causes, other.causes),
             (self.strangers, other.strangers),
+            (self.reviews, other.reviews),
         ):
             for key, names in theirs.items():
                 mine[key].merge(names)  # type: ignore[index]
@@ -232,6 +242,8 @@ class Tally:
             self.examples.setdefault(key, text)
         for key, text in other.meant.items():
             self.meant.setdefault(key, text)
+        for key, text in other.review_words.items():
+            self.review_words.setdefault(key, text)
         self.stranger_count += other.stranger_count
         self.checks.update(other.checks)
         self.used |= other.used
@@ -281,10 +293,12 @@ class Tally:
         name: str,
         as_of: date,
         candidate_id: str = "",
+        reviews: Sequence[Sequence[str]] = (),
     ) -> None:
         """One student's answers (outcomes per check label, as ``engine.plan.assess`` gives
         them): the names (and ids) of who is ready, near or dated, the near and dated counts,
-        and which checks are answered alike. Statuses and near-miss counts are counted by the
+        and which checks are answered alike; ``reviews``, per label, the questions a person
+        must look at (``Assessment.review``). Statuses and near-miss counts are counted by the
         batch per chunk (``count_into``). Called for every student: kept lean."""
         work = self._work
         lists = work.lists(self, labels, as_of)
@@ -312,6 +326,9 @@ class Tally:
                 # long CSV's eligible_by says
                 by = outcome.eligible_by
                 self.calendar[(f"{by.year:04d}-{by.month:02d}", label)].add(name, candidate_id)
+        for label, flagged in zip(labels, reviews, strict=False):
+            for policy in flagged:
+                self.reviews[(self.review_words.get(policy, policy), label)].add(name, candidate_id)
         work.compare(self, labels, outcomes)
 
     def describe(
@@ -337,6 +354,9 @@ class Tally:
             if not self.policy_words:
                 said = policies if chosen is None else chosen
                 self.policy_words = tuple(policy_lines(book.policies, said))
+                self.review_words.update(
+                    (p.id, p.in_brief or p.question) for p in book.policies.values() if p.review
+                )
         used, versions = self.used, self.versions
         for label, place in zip(plan.labels, plan.wanted, strict=True):
             version = plan.checks[place].version
@@ -525,6 +545,7 @@ class Digest:
     near: tuple[tuple[str, tuple[Group, ...]], ...]  # what is lacking -> groups
     ready: tuple[Group, ...]
     calendar: tuple[tuple[str, tuple[Group, ...]], ...]  # YYYY-MM -> groups
+    reviews: tuple[tuple[str, tuple[Group, ...]], ...]  # a question in brief -> groups
     causes: tuple[tuple[str, Names], ...]  # an example of the cause (its first row's) -> rows
     about: tuple[tuple[str, tuple[str, ...]], ...]  # provenance: (what, what it says)
     ids: tuple[tuple[str, str], ...]  # (title, id) of every check shown, for --cert
@@ -677,6 +698,27 @@ def digest(tally: Tally) -> Digest:
     months: dict[str, list[tuple[str, Names]]] = defaultdict(list)
     for (month, label), names in tally.calendar.items():
         months[month].append((label, names.told_apart(tally.shared)))
+    by_question: dict[str, list[tuple[str, Names]]] = defaultdict(list)
+    for (question, label), names in tally.reviews.items():
+        by_question[question].append((label, names.told_apart(tally.shared)))
+
+    def flagged(items: list[tuple[str, Names]]) -> tuple[Group, ...]:
+        """Checks flagged for the same students together: a check answered alike with others
+        is flagged alone (C01's CPC-P, answered as the CIC is, rests on the question alone)."""
+        alike: dict[tuple, list[str]] = {}
+        for label, names in items:
+            alike.setdefault((names.count, tuple(names.first)), []).append(label)
+        named = dict(items)
+        groups = [
+            Group(tuple(labels), titled(labels), named[labels[0]], "", low(labels[0]))
+            for labels in alike.values()
+        ]
+        return tuple(
+            sorted(groups, key=lambda g: (g.low, -g.names.count, order.get(g.checks[0], 0)))
+        )
+
+    reviews = [(question, flagged(items)) for question, items in by_question.items()]
+    reviews.sort(key=lambda item: (-max(g.names.count for g in item[1]), item[0]))
     return Digest(
         tally,
         tuple(lines),
@@ -694,6 +736,7 @@ def digest(tally: Tally) -> Digest:
             )
         ),
         tuple((month, tuple(grouped(months[month]))) for month in sorted(months)),
+        tuple(reviews),
         tuple(
             (tally.examples.get(cause, cause), names)
             for cause, names in sorted(tally.causes.items(), key=lambda i: (-i[1].count, i[0]))
@@ -818,6 +861,11 @@ def summary_markdown(tally: Tally) -> str:
         lines.pop()
     else:
         lines.append(NO_CALENDAR)
+    if view.reviews:
+        lines += ["", "## Flagged for a person to review", "", REVIEWS]
+        for question, groups in view.reviews:
+            lines += ["", f"### Rests on {_md(question)}", ""]
+            lines += [_group_line(group) for group in groups]
     if tally.repeated_count:
         lines += ["", "## Student ids given more than once", "", REPEATED, ""]
         lines += [f"- {_md(line)}" for line in repeated_lines(tally)]

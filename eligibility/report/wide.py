@@ -1,6 +1,7 @@
-"""The wide CSV (``batch --wide``): one row per student, its evaluation date, five columns per
-check (its status, closest pathway, next step, eligible-by date and the rules version that
-answered, so that the file says which rules answered when it travels alone), read from the long CSV
+"""The wide CSV (``batch --wide``): one row per student, its evaluation date, six columns per
+check (its status, closest pathway, next step, eligible-by date, the rules version that
+answered, so that the file says which rules answered when it travels alone, and what an answer
+flagged for a person's review rests on), read from the long CSV
 (``report/sheets.py``) so that the two agree on every student and check. A check's columns are headed by its title in
 words (``report/words.py``: "CPC: sitting the exam — status"), as the workbook's sheets are;
 its id stays in the long CSV's ``check`` column."""
@@ -10,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from eligibility.report.sheets import Student
-from eligibility.report.words import check_titles
+from eligibility.report.words import check_titles, review_briefs
 from eligibility.rulebook.rules import RuleBook
 
 # per check, in this order
-PARTS = ("status", "closest pathway", "next step", "eligible by", "rules version")
+PARTS = ("status", "closest pathway", "next step", "eligible by", "rules version", "review")
 SOURCE = ("status", "closest", "next_step", "eligible_by", "rule_version")  # the long CSV's
 NOT_APPLICABLE = "not_applicable"  # a check the long CSV leaves out for the student
 WHO = ("row", "where", "candidate_id", "name")  # as the long CSV names them, to join the two
@@ -22,12 +23,12 @@ AS_OF = "as_of"  # the student's evaluation date, as the long CSV gives it on ea
 
 
 def column(title: str, part: str) -> str:
-    """A check's column heading: its title and which of its four cells ("... — next step")."""
+    """A check's column heading: its title and which of its cells ("... — next step")."""
     return f"{title} — {part}"
 
 
 def header(checks: Sequence[str], book: RuleBook | None = None) -> list[str]:
-    """The wide CSV's columns: who, the evaluation date, then each check's five, headed by the
+    """The wide CSV's columns: who, the evaluation date, then each check's six, headed by the
     check's title (with the rule ``book``; else its id), then the error of an error row.
     Headings stay unique whatever the titles: a repeated one gets a number."""
     said = check_titles(book, checks) if book is not None else {}
@@ -45,9 +46,11 @@ def header(checks: Sequence[str], book: RuleBook | None = None) -> list[str]:
     return unique
 
 
-def row(student: Student, checks: Sequence[str]) -> list[str]:
+def row(student: Student, checks: Sequence[str], book: RuleBook | None = None) -> list[str]:
     """A student's row: an error row says "error" under each check's status; a check that
-    does not apply to the student says so, with no rules version (none answered it)."""
+    does not apply to the student says so, with no rules version (none answered it). An
+    answer flagged for a person's review names what it rests on, in brief (with the ``book``;
+    else the long CSV's policy ids)."""
     by_check = {answer["check"]: answer for answer in student.answers}
     as_of = student.answers[0][AS_OF] if student.answers else ""
     cells = [student.row, student.where, student.candidate_id, student.name, as_of]
@@ -58,5 +61,8 @@ def row(student: Student, checks: Sequence[str]) -> list[str]:
         elif answer is None:
             cells += [NOT_APPLICABLE, *[""] * (len(PARTS) - 1)]
         else:
-            cells += [answer[name] for name in SOURCE]
+            review = answer.get("review", "")
+            if review and book is not None:
+                review = "; ".join(review_briefs(book, review))
+            cells += [*(answer[name] for name in SOURCE), review]
     return [*cells, student.error]

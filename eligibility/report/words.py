@@ -119,6 +119,16 @@ def review_words(book: RuleBook, review: str) -> str:
     return "; ".join(said)
 
 
+def review_briefs(book: RuleBook, review: str) -> list[str]:
+    """The long CSV's ``review`` as the questions an answer rests on, each in brief ("whether
+    the CPC-P has an apprentice designation"; else its question)."""
+    said = []
+    for name in filter(None, review.split(";")):
+        policy = book.policies.get(name)
+        said.append((policy.in_brief or policy.question) if policy else "an open question")
+    return said
+
+
 def assumed_words(assumed: str) -> str:
     """The long CSV's ``assumed`` (what reading a row took) with no profile field by its name."""
     return in_words(assumed)

@@ -55,6 +55,7 @@ def test_each_letter_agrees_with_the_long_csv_and_leaves_no_row_blank(letters, r
     titled = {title: check for check, title in titles.items()}
     assert len(titled) == len(checks)
     seen_ambiguous: list[str] = []
+    seen_flagged = 0
     for page in pages:
         number = str(int(page.name.split("-")[0]))
         root = parse(page.read_text(encoding="utf-8"))
@@ -70,6 +71,7 @@ def test_each_letter_agrees_with_the_long_csv_and_leaves_no_row_blank(letters, r
         for heading, tr in ((h, tr) for h, trs in tables.items() for tr in trs):
             cells = [cell.text().strip() for cell in tr.elements()]
             title, answer, closest, missing, step, by = cells
+            missing = _without_flag(tr.elements()[3], missing)
             by = by.removesuffix(" " + WHATEVER)  # an unknown answer's date holds either way
             # answers that read alike share a row, its title naming each of their checks
             ids = tr.attrs["data-checks"].split()
@@ -111,11 +113,16 @@ def test_each_letter_agrees_with_the_long_csv_and_leaves_no_row_blank(letters, r
         met = [c for c, r in mine.items() if r["status"] == "met"]
         listed = []
         for li in after[0].all("li") if after else []:
-            # a met answer of low-confidence rules is marked as such (a coordinator's audit)
-            low = li.text().endswith(" (low confidence)")
-            # checks that ask the same said once ("CPC, COC ... and CUC: sitting the exam")
+            # an answer flagged for review says what it rests on, as the long CSV's review
             ids = li.attrs["data-checks"].split()
-            assert li.text().removesuffix(" (low confidence)") == titles_in_words(
+            text = _without_flag(li, li.text())
+            flagged = {bool(mine[c]["review"]) for c in ids}
+            assert flagged == {text != li.text()}, (page.name, ids)
+            seen_flagged += flagged == {True}
+            # a met answer of low-confidence rules is marked as such (a coordinator's audit)
+            low = text.endswith(" (low confidence)")
+            # checks that ask the same said once ("CPC, COC ... and CUC: sitting the exam")
+            assert text.removesuffix(" (low confidence)") == titles_in_words(
                 [titles[c] for c in ids]
             ), page.name
             assert len({titles[c].partition(": ")[2] for c in ids}) == 1, page.name
@@ -147,6 +154,17 @@ def test_each_letter_agrees_with_the_long_csv_and_leaves_no_row_blank(letters, r
         assert not any(p in about for p in rulebook.policies), page.name  # policies in words
         assert all(p.question in about for p in rulebook.policies.values()), page.name
     assert seen_ambiguous  # the example has answers that depend on an open question
+    assert seen_flagged  # and answers a default reading gives, flagged for review
+
+
+def _without_flag(element, text: str) -> str:
+    """A cell's or item's text without the sentence saying what a flagged answer rests on."""
+    flag = element.first("em", "review")
+    if flag is None:
+        return text
+    said = flag.text()
+    assert said.startswith("This rests on ") and said.endswith("will have a person check it.")
+    return text.removesuffix(said).rstrip()
 
 
 def test_a_letter_date_the_export_leaves_out_is_said_on_the_students_page(tmp_path) -> None:

@@ -21,7 +21,7 @@ from eligibility.cli import main
 from eligibility.inputs.cohort import read_items
 from eligibility.report.answerwords import codes, in_words
 from eligibility.report.sheets import STATUS_WORDS
-from eligibility.report.words import check_titles, pathway_title
+from eligibility.report.words import check_titles, pathway_title, review_briefs
 from tests.conftest import PROFILES, RULES
 
 CHECKS = ("CPC-full", "CCS-exam", "CCA-exam", "CPC-A-removal")
@@ -208,8 +208,10 @@ def test_wide_csv_and_workbook_agree_with_the_long_csv(tmp_path, rulebook) -> No
     checks = list(dict.fromkeys(r["check"] for r in long if r["check"]))
     fields = ("status", "closest", "next_step", "eligible_by")
     expected = {(r["row"], r["check"]): tuple(r[f] for f in fields) for r in long if r["check"]}
-    # the wide CSV says which rules answered too: it often travels alone
-    widely = {key: (*cells, r["rule_version"]) for (key, cells), r in zip(
+    # the wide CSV says which rules answered too: it often travels alone; and what an answer
+    # flagged for review rests on, in brief
+    widely = {key: (*cells, r["rule_version"], "; ".join(review_briefs(rulebook, r["review"])))
+              for (key, cells), r in zip(
         expected.items(), (r for r in long if r["check"]), strict=True
     )}  # fmt: skip
     errors = {r["row"] for r in long if r["status"] == "error"}
@@ -220,16 +222,17 @@ def test_wide_csv_and_workbook_agree_with_the_long_csv(tmp_path, rulebook) -> No
     rows = _rows(wide)
     assert [r["row"] for r in rows] == list(dict.fromkeys(r["row"] for r in long))
     headed = check_titles(rulebook, checks)  # a check's columns are headed by its title
-    parts = ("status", "closest pathway", "next step", "eligible by", "rules version")
+    parts = ("status", "closest pathway", "next step", "eligible by", "rules version", "review")
     for r in rows:
         assert (r["candidate_id"], r["name"]) == who[r["row"]]
         for check in checks:
             got = tuple(r[f"{headed[check]} — {part}"] for part in parts)
             if r["row"] in errors:
-                assert got == ("error", "", "", "", "") and r["error"]
+                assert got == ("error", "", "", "", "", "") and r["error"]
             else:
-                assert got == widely.get((r["row"], check), ("not_applicable", "", "", "", ""))
-                assert got[0] == "not_applicable" or got[-1], (r["row"], check)
+                blank = ("not_applicable", "", "", "", "", "")
+                assert got == widely.get((r["row"], check), blank)
+                assert got[0] == "not_applicable" or got[-2], (r["row"], check)
     # the workbook: a sheet per check, named in words and headed by its title, whose rows are
     # the long CSV's rows of that check, answers and pathways in words
     workbook = openpyxl.load_workbook(book, read_only=True)

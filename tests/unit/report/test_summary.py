@@ -373,3 +373,28 @@ def test_a_cohort_on_one_date_names_one_rule_version_per_check(tmp_path, ruleboo
     assert VERSIONS_NOTE not in text and "(low confidence)" not in text
     rules_said = text.split("- Rules: ", 1)[1].splitlines()[0]
     assert rules_said.startswith("AHIMA rules version ")  # one version: one line
+
+
+def test_answers_a_default_reading_gives_are_flagged_for_review_with_names(tmp_path, rulebook):
+    """C01's CPC-P is full by default (no apprentice designation, unconfirmed) and C06's -A
+    removal met by calendar time for her 16-hour weeks: answers another reading would change,
+    counted as met in the table, so the summary names who a person must look at, by question,
+    in Markdown and HTML alike (the long CSV's review column alone said it before)."""
+    from tests.conftest import PROFILES
+
+    cohort = tmp_path / "two"
+    cohort.mkdir()
+    for name in ("c01-ana-torres", "c06-elena-petrova"):
+        shutil.copy(PROFILES / f"{name}.yaml", cohort)
+    text = _summary(tmp_path, cohort, rulebook)
+    flagged = text.split("## Flagged for a person to review", 1)[1].split("\n## ", 1)[0]
+    assert "### Rests on whether the CPC-P has an apprentice designation" in flagged
+    assert "- CPC-P: the full credential on passing the exam — 1 student: Ana Torres" in flagged
+    part_time = flagged.split("### Rests on how part-time coding work counts", 1)[1]
+    assert "CPC: removing the apprentice designation" in part_time.split("\n\n")[1]
+    assert part_time.split("\n\n")[1].endswith("— 1 student: Elena Petrova")
+    pytest.importorskip("pygal")  # the page says the same
+    page = html.unescape(_summary(tmp_path, cohort, rulebook, "s.html"))
+    section = page.split('id="reviews"', 1)[1].split("</section>", 1)[0]
+    assert "Rests on whether the CPC-P has an apprentice designation" in section
+    assert "Ana Torres" in section and "Elena Petrova" in section
