@@ -951,8 +951,8 @@ class IdLedger:
 
     def repeated(self) -> tuple[int, tuple[tuple[str, tuple[int, ...], int], ...]]:
         """How many ids are given on several rows, and the first :data:`SHOWN` of them (in the
-        order of their first row), each with its first :data:`NAMES_PER_ID` rows and how many
-        rows give it."""
+        order of their first row, each with the name its first row gives), each with its first
+        :data:`NAMES_PER_ID` rows and how many rows give it."""
         self._db.execute("CREATE INDEX by_id ON ids (id, row)")
         count = self._db.execute(
             "SELECT COUNT(*) FROM (SELECT id FROM ids GROUP BY id HAVING COUNT(*) > 1)"
@@ -967,9 +967,13 @@ class IdLedger:
         found = []
         for student, rows in shown:
             first = self._db.execute(
-                "SELECT row FROM ids WHERE id = ? ORDER BY row LIMIT ?", (student, NAMES_PER_ID)
+                "SELECT row, name FROM ids WHERE id = ? ORDER BY row LIMIT ?",
+                (student, NAMES_PER_ID),
             ).fetchall()
-            found.append((student, tuple(r for (r,) in first), rows))
+            # named as its first row names the student: an id alone says little to a director
+            named = next((name for _, name in first if name), "")
+            label = f"{student} ({named})" if named else student
+            found.append((label, tuple(r for r, _ in first), rows))
         return count, tuple(found)
 
     def close(self) -> None:
@@ -1236,9 +1240,9 @@ def closing_line(
         + f". Wrote {files}."
         + (
             f"\nWarning: {tally.repeated_count:,} student"
-            f" id{'s are' if tally.repeated_count != 1 else ' is'} given on more than one row"
-            f" ({', '.join(student for student, _, _ in tally.repeated[:3])}"
-            f"{', ...' if tally.repeated_count > 3 else ''}); each row is answered on its own"
+            f" id{'s are' if tally.repeated_count != 1 else ' is'} given on more than one row:"
+            f" {'; '.join(student for student, _, _ in tally.repeated[:3])}"
+            f"{'; ...' if tally.repeated_count > 3 else ''}. Each row is answered on its own"
             " (the summary lists them)"
             if tally.repeated_count
             else ""

@@ -192,7 +192,8 @@ class Tally:
     ids: list[tuple[str, int, str]] = field(default_factory=list)
     # student ids given on more than one row: how many, and the first few with their rows
     repeated_count: int = 0
-    repeated: tuple[tuple[str, tuple[int, ...], int], ...] = ()  # id, first rows, rows in all
+    # id (with its first row's name), first rows, rows in all
+    repeated: tuple[tuple[str, tuple[int, ...], int], ...] = ()
     shared: frozenset[str] = frozenset()  # names listed that students of different ids share
     # credentials named that the rules do not know (each counts toward nothing): name -> the
     # students naming it, and -> the credential of the rules it most likely stands for

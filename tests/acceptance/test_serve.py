@@ -384,7 +384,7 @@ def test_a_cohort_names_an_id_given_twice(client):
     response = upload(client, body, "class.jsonl", "cohort", "/cohort")
     assert response.status_code == 200
     page = unescape(response.get_data(as_text=True))
-    assert "Student ids given more than once" in page and "C09: rows 1, 2" in page
+    assert "Student ids given more than once" in page and "C09 (Hana Sato): rows 1, 2" in page
 
 
 @pytest.mark.parametrize(

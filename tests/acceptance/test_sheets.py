@@ -439,9 +439,13 @@ def test_a_student_id_given_twice_is_named(tmp_path, jobs) -> None:
          "--jobs", jobs, *_certs()],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "Warning: 1 student id is given on more than one row (DUP-1)" in result.stderr
+    # named as the first of its rows names the student (a coordinator's audit, L7)
+    assert "Warning: 1 student id is given on more than one row: DUP-1 (Student 5)." in (
+        result.stderr
+    )
     text = summary.read_text(encoding="utf-8")
-    assert "## Student ids given more than once" in text and "- DUP-1: rows 5, 20" in text
+    assert "## Student ids given more than once" in text
+    assert "- DUP-1 (Student 5): rows 5, 20" in text
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
