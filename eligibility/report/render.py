@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
@@ -653,7 +653,9 @@ def _lacks(closest: NodeResult, count: str) -> str:
 
 
 def _warning_lines(
-    recommends: NodeResult | None, told: set[str] | None = None, folded: set[int] = frozenset()
+    recommends: NodeResult | None,
+    told: set[str] | None = None,
+    folded: Collection[int] = frozenset(),
 ) -> list[str]:
     """The warnings among what is recommended (a rule's ``warning: true``) that are not met:
     each with the verdict, as a warning (what was found, then what to do), not as advice; those
