@@ -68,7 +68,7 @@ th { background: #eee; }
 <th scope="col">What is missing</th><th scope="col">Next step</th><th scope="col">Eligible by</th></tr></thead>
 <tbody>
 {% for a in rows %}<tr data-checks="{{ a.ids | join(' ') }}"{% if a.low %} class="low"{% endif %}><th scope="row">{{ a.title }}{% if a.low %} <span class="low">(low confidence)</span>{% endif %}</th><td>{{ words[a.status] }}{% if a.standing %} (standing: {{ a.standing }}){% endif %}</td>
-<td>{{ a.closest }}</td><td>{{ a.shortfall or ("" if a.next_step and a.status != "ambiguous" else why.get(a.status, "")) }}{% if a.flag %} <em class="review">{{ a.flag }}</em>{% endif %}</td><td>{{ a.next_step }}</td>
+<td>{{ a.closest }}</td><td>{{ a.shortfall or ("" if a.next_step and a.status != "ambiguous" else why.get(a.status, "")) }}{% if a.flag %}<br><em class="review">{{ a.flag }}</em>{% endif %}</td><td>{{ a.next_step }}</td>
 <td>{{ a.eligible_by or "" }}{% if a.eligible_by and a.status == "unknown" %} {{ whatever }}{% endif %}</td></tr>
 {% endfor %}</tbody>
 </table>{% endmacro %}
@@ -91,7 +91,7 @@ needed above.</p>
 {% if met %}
 <h2>Met</h2>
 <ul>
-{% for m in met %}<li data-checks="{{ m.ids | join(' ') }}">{{ m.text }}{% if m.flag %} <em class="review">{{ m.flag }}</em>{% endif %}</li>
+{% for m in met %}<li data-checks="{{ m.ids | join(' ') }}">{{ m.text }}{% if m.flag %} <em class="review">({{ m.flag }})</em>{% endif %}</li>
 {% endfor %}</ul>
 {% endif %}
 <div class="about">

@@ -163,7 +163,8 @@ def _without_flag(element, text: str) -> str:
     if flag is None:
         return text
     said = flag.text()
-    assert said.startswith("This rests on ") and said.endswith("will have a person check it.")
+    sentence = said.removeprefix("(").removesuffix(")")  # in brackets after a met check's title
+    assert sentence.startswith("This rests on ") and sentence.endswith("a person check it.")
     return text.removesuffix(said).rstrip()
 
 
