@@ -6,6 +6,7 @@
     python -m benchmarks.run --million                # and 1,000,000 through --jobs 2 (slow)
     python -m benchmarks.run --startup-only           # cold start alone (about 15 s)
     python -m benchmarks.run --scaling-only           # one profile's cost against its size
+    python -m benchmarks.run --parts-only             # what a student costs, part by part
 
 Against an older commit (issue 13's target: the batch at least 4x the throughput of 0621c81)::
 
@@ -75,7 +76,10 @@ within issue 13's bar of 2x. Last, scaling: the time to derive every fact of one
 calendar and FTE counting) as its jobs, letters and CEUs grow from 500 to 8,000 each, per record:
 a cost that grew with the square of the number of records would show here.
 
-``--no-startup`` and ``--no-scaling`` leave those sections out.
+``--no-startup`` and ``--no-scaling`` leave those sections out. ``--parts-only`` times, in one
+process over 3,000 profiles, the parts of a student's cost that come before any answer
+(parsing, the facts, the JsonLogic program) and the least it takes to write the report's bytes,
+beside the whole batch and the budget issue 13's target allows a student.
 """
 
 from __future__ import annotations
@@ -428,6 +432,83 @@ def scaling(sizes: tuple[int, ...] = (500, 1000, 2000, 4000, 8000)) -> None:
     )
 
 
+def parts(count: int = 3000, seed: int = 1) -> None:
+    """Microseconds a student of what no batch can skip, set against issue 13's budget.
+
+    In one process, over a synthetic cohort of ``count``: reading, parsing and validating each
+    row (the floor's input path); deriving the facts the rules read; running the JsonLogic
+    program on them; the whole batch (as ``batch`` above); then writing the batch's own long CSV
+    rows again from the finished values, once with the ``csv`` module and once joined with no
+    quoting at all (the least any writer of those bytes does). The first three and a writer are
+    spent before any answer is built, so their sum is a floor under what the batch can cost.
+    """
+    import csv
+    from datetime import date
+
+    from benchmarks.generate import write
+    from eligibility.batch import run_batch
+    from eligibility.engine.plan import make_plan
+    from eligibility.facts import derive
+    from eligibility.inputs.cohort import parse_item, read_items
+    from eligibility.rulebook.rules import load_rulebook
+
+    book = load_rulebook()
+    policies = book.default_policies()
+    plans: dict[date, Any] = {}
+    with tempfile.TemporaryDirectory() as name:
+        cohort, report = Path(name) / "cohort.jsonl", Path(name) / "report.csv"
+        write(cohort, count, seed=seed)
+        items = list(read_items(str(cohort)))
+        timed: dict[str, float] = {}
+
+        def clock(part: str, start: float) -> None:
+            timed[part] = (time.perf_counter() - start) / len(items) * 1e6
+
+        start = time.perf_counter()
+        profiles = [parse_item(item).profile.data for item in items]  # type: ignore[union-attr]
+        clock("read, parse and validate", start)
+        for data in profiles:
+            as_of = date.fromisoformat(data["as_of"])
+            if as_of not in plans:
+                plans[as_of] = make_plan(book, as_of)
+        start = time.perf_counter()
+        facts = [
+            derive(data, plan.as_of, policies, book.facts, only=plan.facts_read)
+            for data in profiles
+            for plan in (plans[date.fromisoformat(data["as_of"])],)
+        ]
+        clock("derive the facts the rules read", start)
+        start = time.perf_counter()
+        for data, found in zip(profiles, facts, strict=True):
+            plans[date.fromisoformat(data["as_of"])].program(found)
+        clock("run the JsonLogic program", start)
+        start = time.perf_counter()
+        run_batch(iter(items), book, csv_out=report, summary_out=str(report) + ".md")
+        clock("the whole batch", start)
+        with open(report, encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle))
+        start = time.perf_counter()
+        with open(Path(name) / "again.csv", "w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows(rows)
+        clock("write its CSV rows (csv module)", start)
+        start = time.perf_counter()
+        with open(Path(name) / "joined.csv", "w", encoding="utf-8", newline="") as handle:
+            handle.write("\r\n".join(",".join(row) for row in rows))
+        clock("join its CSV rows, no quoting", start)
+        size = report.stat().st_size / len(items)
+    print(f"\nparts, microseconds a student ({count:,} profiles, {_load()}):")
+    for part, micros in timed.items():
+        print(f"  {part:<36}{micros:8.0f}")
+    unskippable = (
+        sum(timed[part] for part in list(timed)[:3]) + timed["join its CSV rows, no quoting"]
+    )
+    print(
+        f"  report: {(len(rows) - 1) / len(items):.1f} CSV rows, {size / 1024:.1f} KiB a student\n"
+        f"  parsing, facts, program and the least writer together: {unskippable:.0f}; issue 13's"
+        f" 8,000 a second per core allows {1e6 / 8000:.0f} for everything"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.run",
@@ -445,6 +526,9 @@ def main() -> None:
     parser.add_argument("--scaling-only", action="store_true", help="measure scaling only")
     parser.add_argument("--no-startup", action="store_true", help="leave out cold start")
     parser.add_argument("--no-scaling", action="store_true", help="leave out scaling")
+    parser.add_argument(
+        "--parts-only", action="store_true", help="what each part no batch can skip costs"
+    )
     args = parser.parse_args()
     if args.baseline:
         if not (Path(args.baseline) / "eligibility" / "__init__.py").is_file():
@@ -452,6 +536,9 @@ def main() -> None:
         args.baseline = str(Path(args.baseline).resolve())
     if args.scaling_only:
         scaling()
+        return
+    if args.parts_only:
+        parts(seed=args.seed)
         return
     if not args.startup_only:
         print(f"{os.cpu_count()} cores, {_load()}; batch: {_describe(str(ROOT))}")

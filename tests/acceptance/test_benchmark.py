@@ -11,7 +11,7 @@ import subprocess
 import sys
 from argparse import Namespace
 
-from benchmarks.run import million, startup
+from benchmarks.run import million, parts, startup
 from tests.conftest import ROOT
 
 
@@ -57,6 +57,15 @@ def test_million_section_prints_cpu_per_core_and_memory(tmp_path, capsys) -> Non
     assert "CPU per core at 300:" in out
     assert "peak memory at 300 / at 100: parent" in out
     assert not list(tmp_path.glob("*.jsonl"))  # the cohorts are removed once measured
+
+
+def test_parts_are_set_against_the_budget_of_issue_13(capsys) -> None:
+    parts(count=40)
+    out = capsys.readouterr().out
+    for part in ("read, parse and validate", "derive the facts the rules read", "the whole batch"):
+        assert re.search(rf"^  {re.escape(part)} +[0-9]+$", out, re.M), part
+    assert re.search(r"report: [0-9.]+ CSV rows, [0-9.]+ KiB a student", out)
+    assert "8,000 a second per core allows 125 for everything" in out
 
 
 def test_cold_start_is_set_against_importing_click_and_yaml(capsys) -> None:
