@@ -1059,7 +1059,7 @@ def open_reports(
         if summary:
             summary.write(summary_text(summary_out, reports.tally))  # type: ignore[arg-type]
         if made:
-            made.write(excel, about or (lambda versions: ()), checks, book, every_check)
+            made.write(excel, about or (lambda versions: ()), checks, book, every_check, tally.near)
 
 
 def _named_input(path: str | Path) -> str:
@@ -1135,6 +1135,7 @@ class _Made:
         wanted: Iterable[str] = (),
         book: RuleBook | None = None,
         every_check: bool = True,
+        near: Mapping[str, int] | None = None,
     ) -> None:
         from eligibility.report import wide
         from eligibility.report.sheets import checks_and_versions, students
@@ -1159,7 +1160,9 @@ class _Made:
 
             self.sheets.writing("the workbook")
             with open(self.path, encoding="utf-8", newline="") as lines:
-                write_workbook(self.xlsx, students(lines), checks, statement, book, set(seen))
+                write_workbook(
+                    self.xlsx, students(lines), checks, statement, book, set(seen), near=near
+                )
         if self.letters:
             self.sheets.writing("the letters")
             letters, written = self._letters_made(statement, book), set()

@@ -15,7 +15,7 @@ from typing import Any
 from eligibility.errors import InputError
 from eligibility.report.summary import (
     LOW_MARK,
-    NEAR_MONTHS,
+    NEAR_NOTE,
     NO_CALENDAR,
     NO_NEAR,
     NO_READY,
@@ -77,7 +77,7 @@ def summary_html(tally: Tally) -> str:
         view=view,
         charts=charts,
         series=SERIES,
-        near_months=NEAR_MONTHS,
+        near_note=NEAR_NOTE,
         counts=_counts,
         empty={"near": NO_NEAR, "ready": NO_READY, "calendar": NO_CALENDAR},
         calendar_note=calendar_note(view),

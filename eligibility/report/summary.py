@@ -31,6 +31,10 @@ from eligibility.version import __version__
 NAMES = 50  # names kept per group (the rest are counted: "and N more")
 LISTED_ERRORS = 1000  # error rows kept by number (all are in the report and counted)
 NEAR_MONTHS = 6  # "near": not met, but one thing short or eligible within this many months
+NEAR_NOTE = (
+    "Near: not met, but one thing short (a condition, or one of a choice of conditions) or"
+    f" eligible within {NEAR_MONTHS} months."
+)
 LOW_CONFIDENCE = frozenset({"L", "UNCONFIRMED"})  # rule confidence labels placed last, marked
 LOW_MARK = " (low confidence)"
 SIGNATURES = 4096  # outcomes' signatures remembered while counting (then forgotten)
@@ -65,7 +69,8 @@ CALENDAR_READINGS = (
 REVIEWS = (
     "These answers are given by the default reading of an open question that another reading"
     " would change (counted in the table as that answer): a person should check each student's"
-    " case. The report's review column names the question."
+    " case. In the long CSV report, each such answer has the question's short name in its review"
+    " column."
 )
 NO_CALENDAR = (
     "No student has a date yet: nobody's missing conditions close with time alone"
@@ -826,8 +831,7 @@ def summary_markdown(tally: Tally) -> str:
         "",
         "## Results per check",
         "",
-        f"Near: not met, but one thing short (a condition, or one of a choice of conditions) or eligible within {NEAR_MONTHS} months."
-        " Low-confidence rules come last, marked.",
+        f"{NEAR_NOTE} Low-confidence rules come last, marked.",
         "",
         "| Check | met | near | not met | unknown | ambiguous | not applicable | no rules in force | total |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",

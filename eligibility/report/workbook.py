@@ -18,7 +18,7 @@ from typing import Any
 
 from eligibility.errors import InputError
 from eligibility.report.sheets import STATUS_WORDS, Student
-from eligibility.report.summary import LOW_CONFIDENCE, LOW_MARK
+from eligibility.report.summary import LOW_CONFIDENCE, LOW_MARK, NEAR_NOTE
 from eligibility.report.words import (
     assumed_words,
     check_short,
@@ -159,6 +159,7 @@ def write_workbook(
     book: RuleBook | None = None,
     present: Collection[str] | None = None,
     *,
+    near: Mapping[str, int] | None = None,
     max_rows: int = EXCEL_ROWS,
 ) -> None:
     """Write the workbook to ``path`` (the caller renames it into place): checks, sheets and
@@ -167,6 +168,8 @@ def write_workbook(
     rows, when known, so that the sheets follow ``checks``' order), the errors' only when
     there are. Rules of low confidence are marked on each row that rests on them and in the
     summary; a candidate id on several rows is named in the summary, with its rows and names.
+    ``near``: per check, how many of its "not yet met" answers are near (the summaries' count),
+    given a column of its own in the summary's table as the Markdown and HTML summaries do.
     A sheet that would hold more than ``max_rows`` rows (Excel's limit) is continued on a
     further sheet, its heading repeated."""
     xlsxwriter = require_xlsxwriter()
@@ -317,12 +320,19 @@ def write_workbook(
             ([f"Checks marked{LOW_MARK}: {LOW_WHY}; their sheets mark the rows concerned."], None),
             ([], None),
         ]
-    lines.append((["Check", *(STATUS_WORDS[s] for s in STATUSES), "Total", ID_HEADING], bold))
+    shown = [STATUS_WORDS[s] for s in STATUSES]
+    if near is not None:
+        lines += [([NEAR_NOTE], None), ([], None)]
+        shown[1:1] = ["near"]
+    lines.append((["Check", *shown, "Total", ID_HEADING], bold))
     for check in checks:
         applied = counts[check]
         applied["not_applicable"] += checked - sum(applied.values())
         title = titles[check] + (LOW_MARK if low.get(check) else "")
-        lines.append(([title, *(applied[s] for s in STATUSES), checked, check], None))
+        found = [applied[s] for s in STATUSES]
+        if near is not None:  # "not yet met" then counts those that are not near
+            found[1:2] = [near.get(check, 0), applied["not_met"] - near.get(check, 0)]
+        lines.append(([title, *found, checked, check], None))
     front = _Pages(named(SUMMARY, summary), summary_head, max_rows)
     for values, style in lines:
         front.add(values, style)
