@@ -18,7 +18,7 @@ import re
 import stat
 import sys
 from collections import Counter, deque
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cache
@@ -1539,6 +1539,26 @@ def _read_date(value: str, ours: str, layout: CsvLayout, where: str) -> str:
     )
 
 
+def transposed(form: str | None) -> str | None:
+    """``form`` with its day and month the other way round (``%d/%m/%Y`` for ``%m/%d/%Y``);
+    None when it has not one of each."""
+    if form is None or form.count("%d") != 1 or form.count("%m") != 1:
+        return None
+    return form.replace("%d", "\0").replace("%m", "%d").replace("\0", "%m")
+
+
+def _reads_date(value: str, form: str) -> bool:
+    """Whether ``form`` (or its month-only form) reads ``value``."""
+    for each in (form, month_format(form)):
+        if each is not None:
+            try:
+                datetime.strptime(value.strip(), each)
+                return True
+            except ValueError:
+                continue
+    return False
+
+
 def month_format(form: str) -> str | None:
     """The month-only form of a date format (docs/batch.md): the format without its day and the
     separator beside it, ``%m/%Y`` for ``%m/%d/%Y``, ``%b %Y`` for ``%b %d, %Y``, ``%Y-%m`` for
@@ -1659,6 +1679,9 @@ def _suggest(value: str, allowed: Iterable[str]) -> str | None:
 
 SAMPLE_ROWS = 1000  # rows read before the batch starts, to find a plainly wrong mapping
 MOST_ROWS = 5  # ... which most of them, and at least this many, fail the same way
+# a date column of which this many cells read only with day and month the other way round, and
+# none only in the mapping's order: its other cells would be read swapped, so it stops the run
+SWAPPED_ROWS = 2
 
 
 def _check_sample(path: Path, head: CsvHead) -> CredentialSample | None:
@@ -1724,7 +1747,23 @@ def _check_sample(path: Path, head: CsvHead) -> CredentialSample | None:
     if sparse is not None:
         kind, wrong, given, seen = sparse
         rows = f"{cells.count(wrong):,} of the {given:,} rows with a {kind} in the column"
-        problem, fix = _sample_message(head.layout, rows, kind, wrong, seen, alone=True)
+        swapped = [c for c in wrong if c in cells.swapped()]
+        # one date_format for every column, day and month the other way round, and no other
+        # column with a date only the mapping's order reads: the export most likely writes every
+        # date so, which the fix changes in one place
+        alone = (
+            not swapped
+            or len(set(head.layout.date_formats.values())) > 1
+            or any(cells.mine_only[c] for c in DATE_COLUMNS if c not in wrong)
+        )
+        problem, fix = _sample_message(head.layout, rows, kind, wrong, seen, alone=alone)
+        if swapped:  # few fail: why the others cannot be read as they are
+            names = _listed([repr(head.layout.theirs(c)) for c in swapped])
+            problem += (
+                f"; the dates in {names} are written with day and month the other way round"
+                " (none of them only as the mapping reads them), so those that fit both ways"
+                " would be read with the two swapped"
+            )
         raise InputError(str(path), None, problem, fix + done)
     alike = rows_alike.most_common(read)
     if alike is not None:
@@ -1860,6 +1899,10 @@ class _ColumnTally:
         self.given: Counter[str] = Counter()
         self.wrong: Counter[str] = Counter()
         self.seen: dict[str, list[str]] = {}
+        # written day and month the other way round: of the cells not in ISO form, those only
+        # the mapping's format reads, and those only the other order reads
+        self.mine_only: Counter[str] = Counter()
+        self.other_only: Counter[str] = Counter()
 
     def add(self, flat: Mapping[str, str], layout: CsvLayout, where: str) -> None:
         for ours in DATE_COLUMNS:
@@ -1867,16 +1910,30 @@ class _ColumnTally:
             if value:
                 self.given[ours] += 1
                 if not _ISO_DATE.match(value):
-                    self._try(lambda v=value, o=ours: _read_date(v, o, layout, where), ours, value)
+                    self._try(value, ours, layout, where)
 
-    def _try(self, read: Callable[[], str], ours: str, value: str) -> None:
+    def _try(self, value: str, ours: str, layout: CsvLayout, where: str) -> None:
+        swapped = transposed(layout.date_formats.get(ours))
+        other = swapped is not None and _reads_date(value, swapped)
         try:
-            read()
+            _read_date(value, ours, layout, where)
         except CellError:
             self.wrong[ours] += 1
+            self.other_only[ours] += other
             seen = self.seen.setdefault(ours, [])
             if len(seen) < 50:
                 seen.append(value)
+        else:
+            self.mine_only[ours] += swapped is not None and not other
+
+    def swapped(self) -> list[str]:
+        """The date columns that some cells (at least :data:`SWAPPED_ROWS`) fill with day and
+        month the other way round, and none in the mapping's order alone: the mapping's format
+        reads the others with the two swapped, without a word, however few fail. (A cell that
+        neither order reads is an error row either way.)"""
+        return [
+            c for c in DATE_COLUMNS if self.other_only[c] >= SWAPPED_ROWS and not self.mine_only[c]
+        ]
 
     def count(self, columns: Sequence[str]) -> int:
         return max(self.wrong[c] for c in columns)
@@ -1890,6 +1947,7 @@ class _ColumnTally:
             for c in self.wrong
             if self.wrong[c] >= MOST_ROWS and self.wrong[c] * 2 > self.given[c]
         ]
+        wrong += self.swapped()
         dates = [c for c in DATE_COLUMNS if c in wrong]
         if dates:
             seen = [v for c in dates for v in self.seen[c]]

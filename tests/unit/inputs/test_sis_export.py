@@ -672,3 +672,54 @@ def test_a_credential_a_letter_off_one_of_the_rules_is_not_taken_for_it(tmp_path
     assert "8 students name credentials these rules do not know: 'CPB' (8)" in result.output
     assert "- 'CPB' — 8 students:" in md.read_text(encoding="utf-8")
     assert "CPB': CPC" not in result.output
+
+
+@pytest.mark.parametrize("format_says", ["date_format", "date_formats"])
+def test_a_date_column_written_day_first_is_refused_though_few_rows_fail(
+    tmp_path, format_says
+) -> None:
+    """Audit s31 (B2): 10 start dates written DD/MM, 3 with a day over 12, under a mapping
+    reading MM/DD: the 3 were error rows and the other 7 were read with day and month swapped
+    without a word (03/01/2025, the 3rd of January, read as the 1st of March)."""
+    days = [
+        "03/01",
+        "05/02",
+        "07/03",
+        "02/04",
+        "06/05",
+        "01/06",
+        "04/07",
+        "20/01",
+        "25/02",
+        "31/03",
+    ]
+    rows = [
+        ROW.replace("S1", f"S{n}").replace("03/15/2019", f"{d}/2025") for n, d in enumerate(days)
+    ]
+    mapping = MAPPING
+    if format_says == "date_formats":  # the start column's own format: the fix is for it alone
+        mapping = MAPPING.replace(
+            'date_format: "%m/%d/%Y"', "date_formats: {coding_start: '%m/%d/%Y'}"
+        )
+    result, out = _batch(tmp_path, _export(tmp_path, rows), _mapping(tmp_path, mapping))
+    assert result.exit_code == 2 and not out.exists(), result.output
+    assert "3 of the 10 rows with a date in the column have dates like 20/01/2025" in result.output
+    assert "'Start Date' are written with day and month the other way round" in result.output
+    if format_says == "date_format":
+        assert "change date_format in the mapping file" in result.output
+        assert "to '%d/%m/%Y' (it is every date column's)" in result.output
+    else:
+        assert "change the date format of coding_start in the mapping file" in result.output
+
+
+def test_a_date_column_in_the_mapping_s_order_with_a_few_mistyped_days_is_read(tmp_path) -> None:
+    """Dates only the mapping's order reads (03/15) show the column is written as it says: two
+    cells that read only the other way round (typed day first) are error rows, not a stop."""
+    days = ["03/15", "04/20", "05/02", "06/07", "20/01", "25/02"]
+    rows = [
+        ROW.replace("S1", f"S{n}").replace("03/15/2019", f"{d}/2025") for n, d in enumerate(days)
+    ]
+    result, out = _batch(tmp_path, _export(tmp_path, rows), _mapping(tmp_path))
+    assert result.exit_code == 1, result.output
+    errors = [r for r in csv.DictReader(out.open(encoding="utf-8")) if r["status"] == "error"]
+    assert sorted(r["candidate_id"] for r in errors) == ["S4", "S5"]
