@@ -1646,13 +1646,53 @@ def _folded_values(ours: str) -> dict[str, str]:
 def _unmapped(value: str, ours: str, layout: CsvLayout, where: str, problem: str) -> NoReturn:
     setting = f"values: {{{ours}: {{{_value_pairs(ours, [value])}}}}}"
     fix = "write yes or no" if ours == "letter_on_file" else "correct the value"
-    if layout.file:
+    separator = list_separator_in(value, ours, layout)
+    if separator is not None:  # a list read as one item: mapping it whole would lose the rest
+        problem += f" (it is a list separated by {_delimiter_name(separator)})"
+        setting = _separator_setting(ours, separator, layout)
+        where_set = "the mapping file" if layout.file else "a mapping file given with --mapping"
+        fix = f"set the list separator in {where_set}: {setting}"
+    elif layout.file:
         fix += f", or map the export's values in the mapping file: {setting}"
     elif ours != "letter_on_file":
         fix += f", or give --mapping with a mapping file holding {setting}"
     raise CellError(
         where, f"column {ours}", f"{value!r} {problem}", fix, column=ours, kind="value", value=value
     )
+
+
+LIST_SEPARATORS = (",", ";", "/", "|", "\t")  # what an export's list cells are likely split at
+
+
+def list_separator_in(value: str, ours: str, layout: CsvLayout) -> str | None:
+    """The separator at which a list cell the column does not take splits into items it takes
+    (each as the mapping maps it): ``,`` for "CPT, ICD-10-CM" read with ``;``. None otherwise,
+    and for a column that takes any text."""
+    allowed = _allowed_set(ours)
+    if ours not in LIST_COLUMNS or allowed is None:
+        return None
+    values = layout.values.get(ours, {})
+    used = layout.separators.get(ours, ";")
+    for separator in LIST_SEPARATORS:
+        if separator == used or separator not in value:
+            continue
+        items = [item.strip() for item in value.split(separator) if item.strip()]
+        mapped = [values.get(_folded(item), item) for item in items]
+        if len(items) > 1 and all(
+            m in allowed or _folded(m) in _folded_values(ours) for m in mapped
+        ):
+            return separator
+    return None
+
+
+def _separator_setting(ours: str, separator: str, layout: CsvLayout) -> str:
+    """The mapping's setting that splits the column's lists at ``separator``: for every list
+    column when the mapping sets no separator for any (an export writes its lists alike)."""
+    said = "tab" if separator == "\t" else f"'{separator}'"
+    alone = f"list_separators: {{{ours}: {said}}}"
+    if layout.separators:
+        return alone
+    return f"list_separator: {said} (every list column's; or {alone} for that column alone)"
 
 
 def _value_pairs(ours: str, values: Iterable[str]) -> str:
@@ -2149,9 +2189,19 @@ def _sample_message(
         (column,) = columns
         distinct = list({_folded(v): v for v in seen}.values())[:5]
         allowed = _allowed(column) or ("yes", "no")
-        return (
+        problem = (
             f"{rows} have values like {seen[0]!r} in {names}, which {column} does not take"
-            f" (it takes {', '.join(allowed)})",
+            f" (it takes {', '.join(allowed)})"
+        )
+        separators = Counter(list_separator_in(v, column, layout) for v in seen)
+        separator, count = separators.most_common(1)[0]
+        if separator is not None and 2 * count >= len(seen):  # lists, split at another mark
+            return (
+                f"{problem}: they are lists separated by {_delimiter_name(separator)}",
+                f"set the list separator in {where}: {_separator_setting(column, separator, layout)}",
+            )
+        return (
+            problem,
             f"map them in {where}: values: {{{column}: {{{_value_pairs(column, distinct)}}}}}",
         )
     forms = {layout.date_formats.get(c) for c in columns}

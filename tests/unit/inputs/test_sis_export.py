@@ -723,3 +723,24 @@ def test_a_date_column_in_the_mapping_s_order_with_a_few_mistyped_days_is_read(t
     assert result.exit_code == 1, result.output
     errors = [r for r in csv.DictReader(out.open(encoding="utf-8")) if r["status"] == "error"]
     assert sorted(r["candidate_id"] for r in errors) == ["S4", "S5"]
+
+
+def test_lists_split_at_another_mark_ask_for_the_separator_not_a_value_map(tmp_path) -> None:
+    """Audit s31 (B1): code sets "CPT, ICD-10-CM" read with the default separator are one
+    value the column does not take; the fix mapped the whole list to one code set, which
+    would have quietly dropped the others."""
+    no_separator = MAPPING.replace('list_separator: ","\n', "")
+    assert no_separator != MAPPING
+    rows = [ROW.replace("S1", f"S{n}") for n in range(10)]
+    result, out = _batch(tmp_path, _export(tmp_path, rows), _mapping(tmp_path, no_separator))
+    assert result.exit_code == 2 and not out.exists(), result.output
+    assert "they are lists separated by ','" in result.output
+    assert "list_separator: ','" in result.output and "values: {code_sets" not in result.output
+    # below the one message too: the error row's own fix names the separator
+    rows = [ROW.replace("S1", f"S{n}").replace("CPT, ICD-10-CM", "CPT") for n in range(10)]
+    rows.append(ROW.replace("S1", "S10"))
+    result, out = _batch(tmp_path, _export(tmp_path, rows), _mapping(tmp_path, no_separator))
+    assert result.exit_code == 1, result.output
+    (error,) = [r for r in csv.DictReader(out.open(encoding="utf-8")) if r["status"] == "error"]
+    assert "(it is a list separated by ',')" in error["error"]
+    assert "list_separator: ','" in error["error"]
