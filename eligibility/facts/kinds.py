@@ -1289,6 +1289,8 @@ def _cycle(
     )
     if cycle.get("extension_purchased") and end < ctx.as_of:  # one running is not yet late
         consequence += params.get("extension_note", "")
+    # the body's records show the cycle met (marked compliant): nothing follows from its CEUs
+    settled = any(spec.get("settles") and cycle.get(spec["field"]) for spec in flags.values())
     next_words = (
         {
             "next_words": params["next_words"].format(standing=coming[0], day=coming[1].isoformat())
@@ -1312,7 +1314,7 @@ def _cycle(
         **({count["name"]: bisect_right(dates, upto) - bisect_left(dates, start)} if count else {}),
         **{name: bool(cycle.get(spec["field"])) for name, spec in flags.items()},
         **{name: _date_flag(spec, start, end) for name, spec in date_flags.items()},
-        "consequences": [consequence],
+        "consequences": [] if settled else [consequence],
     }
 
 
