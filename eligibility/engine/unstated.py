@@ -39,7 +39,7 @@ from eligibility.engine.results import (
     ranked,
 )
 from eligibility.errors import listing
-from eligibility.inputs.formatversion import imprecise_dates, not_stated
+from eligibility.inputs.formatversion import AMPLE, imprecise_dates, not_stated
 
 if TYPE_CHECKING:
     from eligibility.engine.results import CheckResult, NodeResult
@@ -1085,7 +1085,9 @@ def _found_range(results: Sequence[NodeResult | None]) -> tuple[Any, Any] | None
     numbers = [v for v in found if not isinstance(v, str)] or [v for v in found if v]
     if not numbers or min(numbers) == max(numbers):
         return None
-    return (min(numbers), max(numbers))
+    most = max(numbers)
+    # an amount left out is read as ample: what a person may have has no upper bound
+    return (min(numbers), None if isinstance(most, int | float) and most >= AMPLE else most)
 
 
 def _merged_outcome(mine: Any, others: list[Any], result: CheckResult) -> Any:
@@ -1157,6 +1159,11 @@ def _how(item: Any, fields: bool = True) -> str:
         return f"answer '{_capital(item.words)}' for {item.record} ({written}{listing(choices)})"
     if isinstance(item.other, list):
         return f"give {what} ({written}the ones used)"
+    if isinstance(item.other, dict):  # hours: a document states them, not a guess typed in
+        return (
+            f"get a certificate, instructor letter or transcript that states the contact hours of"
+            f" {item.record}, and record those hours in the profile"
+        )
     return f"give {what} ({written}YYYY-MM-DD, or YYYY-MM if only the month is known)"
 
 

@@ -77,7 +77,11 @@ LEFT_OUT: dict[tuple[Path, str], str] = {
     (("work_history", "[]"), "code_sets"): "every",
     (("memberships", "[]"), "paid_through"): "earliest",
     (("ceus", "[]"), "completion_date"): "placed",
+    # a completed course that gives no hours may be long enough for any condition on hours
+    (("training", "[]"), "hours"): "ample",
 }
+AMPLE = 10_000  # an amount left out read as more than any condition asks: no upper bound
+AMPLE_HOURS = {"value": AMPLE, "unit": "contact_hours"}
 PLACED_YEARS_BEFORE = (0, 1, 2)
 
 
@@ -267,6 +271,8 @@ def _other_readings(where: Path, name: str, as_of: date) -> list[Any]:
     kind = LEFT_OUT[(where, name)]
     if kind == "placed":
         return [_years_before(as_of, years).isoformat() for years in PLACED_YEARS_BEFORE]
+    if kind == "ample":
+        return [dict(AMPLE_HOURS)]
     if kind == "every":
         node: Mapping[str, Any] = schema("profile")
         for step in where:

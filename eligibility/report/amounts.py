@@ -65,6 +65,7 @@ def short_by(result: NodeResult) -> str:
     found, needed = result.found_range, result.needed
     if (
         found is None
+        or found[1] is None
         or result.operator not in (">=", ">")
         or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (*found, needed))
     ):

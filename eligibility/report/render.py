@@ -103,6 +103,8 @@ def measurement(result: NodeResult) -> str | None:
         low, high = result.found_range
         first = quantity(low, node.unit if node.unit == "months" else None)  # "30 to 36 CEUs"
         text = f"{label}: {first} to {quantity(high, node.unit)}"
+        if high is None:  # an amount left out may be any larger one
+            text = f"{label}: at least {quantity(low, node.unit)}"
         if isinstance(low, str):  # days: as a date known only to the month or year is shown
             text = f"{label}: any day from {low} to {high}"
     if result.needed is not None and not isinstance(result.needed, bool):
