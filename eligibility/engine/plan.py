@@ -2281,6 +2281,9 @@ class _Context:
             )
             if isinstance(found, bool):
                 found = run.codes[slot] == MET_CODE
+        elif info.reads and all(isinstance(values[r], bool) for r in info.reads):
+            # yes/no facts together (Practicode, or the Practicum taken as it): whether it holds
+            found = run.codes[slot] == MET_CODE
         missing = tuple(self.plan.read_paths[r] for r in info.reads if values[r] is None)
         return found, needed, operator, None if missing else shortfall, missing
 
