@@ -1152,9 +1152,11 @@ class _Made:
         if self.wide:
             self.sheets.writing("the wide CSV")
             self.wide.write((BOM if excel else "") + csv_line(wide.header(checks, book)))
+            about = " ".join(statement)
             with open(self.path, encoding="utf-8", newline="") as lines:
                 for student in students(lines):
-                    self.wide.write(csv_line(wide.row(student, checks, book)))
+                    self.wide.write(csv_line(wide.row(student, checks, book, about)))
+                    about = ""
         if self.xlsx:
             from eligibility.report.workbook import write_workbook
 

@@ -111,9 +111,10 @@ def test_wide_csv_headings_name_checks_in_words(tmp_path, rulebook) -> None:
     assert result.exit_code in (0, 1), result.output
     with wide.open(encoding="utf-8", newline="") as handle:
         head = next(csv.reader(handle))
-    assert head[:4] == ["row", "where", "candidate_id", "name"] and head[-1] == "error"
+    assert head[:4] == ["row", "where", "candidate_id", "name"]
+    assert head[-2:] == ["error", "about these answers"]
     assert len(set(head)) == len(head)
-    checks = head[4:-1]
+    checks = head[4:-2]
     assert "CPC: removing the apprentice designation — next step" in checks
     assert any(h.startswith("CPC: sitting the exam (rules version ") for h in checks), checks
     for heading in checks:
@@ -221,6 +222,11 @@ def test_wide_csv_and_workbook_agree_with_the_long_csv(tmp_path, rulebook) -> No
     # (the rules version too: the wide CSV travels alone, and says which rules answered)
     rows = _rows(wide)
     assert [r["row"] for r in rows] == list(dict.fromkeys(r["row"] for r in long))
+    # what answered, once, where a spreadsheet shows it: the file often travels alone (s31, B3)
+    about = rows[0]["about these answers"]
+    assert about.startswith("Answered by eligibility") and "not an official determination" in about
+    assert "Policies" in about and "Evaluation date" in about
+    assert not any(r["about these answers"] for r in rows[1:])
     headed = check_titles(rulebook, checks)  # a check's columns are headed by its title
     parts = ("status", "closest pathway", "next step", "eligible by", "rules version", "review")
     for r in rows:
@@ -554,7 +560,7 @@ def test_the_wide_csv_has_columns_for_checks_that_apply_or_were_asked_for(tmp_pa
     every = tmp_path / "every.csv"
     _batch(str(cohort), "--out", str(tmp_path / "r.csv"), "--wide", str(every))
     long_checks = {r["check"] for r in _rows(tmp_path / "r.csv") if r["check"]}
-    headings = {h.split(" — ")[0] for h in next(csv.reader(every.open(encoding="utf-8")))[5:-1]}
+    headings = {h.split(" — ")[0] for h in next(csv.reader(every.open(encoding="utf-8")))[5:-2]}
     assert len(headings) == len(long_checks)
     asked = tmp_path / "asked.csv"
     _batch(
