@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import calendar
 import math
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -242,12 +243,29 @@ def _latest(ctx: Context, definition: Definition) -> Any:
     index = definition.value
     rows.sort(key=lambda row: (row[0].get(by) or "", _canonical(row[0])))
     value = rows[-1][1][index]  # type: ignore[index]  # set for this kind
+    says = definition.params.get("says")
+    if says is not None:
+        return [_value_said(says, value)] if isinstance(value, str) else []
     days = definition.params.get("plus_days")
     if days is None or not isinstance(value, str):
         return value
     # a date moved on (AAPC cancels a lapsed membership about 40 days after it, A10); a month or
     # a year from its first day, as the facts read one (engine/unstated.py tries its last day)
     return (parse(value) + timedelta(days=days)).isoformat()
+
+
+def _value_said(says: str, value: str) -> str:
+    """``says`` with ``{value}`` as ``value`` and ``{value+N}`` as that date N days later: the
+    day a body's rule counts from it, in words; a month or a year, the days N after its first
+    and its last ("any day from 2026-02-10 to 2027-02-09")."""
+
+    def moved(match: re.Match[str]) -> str:
+        if match[1] is None:
+            return value
+        first, last = (day + timedelta(days=int(match[1])) for day in span(value))
+        return first.isoformat() if first == last else f"any day from {first} to {last}"
+
+    return re.sub(r"\{value(?:\+(\d+))?\}", moved, says)
 
 
 def _problems(ctx: Context, definition: Definition) -> list[str]:
@@ -2408,6 +2426,8 @@ KINDS: dict[str, Kind] = {
         names=_selection_names,
         records=_records_of,
         empty=lambda p: p.get("none"),
+        # says: {value}, and {value+N} for the date N days later (_value_said)
+        templates=lambda p: [(("says",), p["says"], ("value",))] if p.get("says") else [],
     ),
     "problems": Kind(
         _problems_expressions,

@@ -422,7 +422,7 @@ def _template(found: _Found, text: str, where: list, names: tuple[str, ...]) -> 
         )
         return
     for field in fields:
-        if re.split(r"[.\[]", field)[0] not in names:
+        if re.split(r"[.\[+]", field)[0] not in names:  # {value+40}: a day moved on
             found.add(
                 ERROR,
                 "leftover-placeholder",
