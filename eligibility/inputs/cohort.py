@@ -1787,7 +1787,7 @@ def _check_sample(path: Path, head: CsvHead) -> CredentialSample | None:
     if sparse is not None:
         kind, wrong, given, seen = sparse
         rows = f"{cells.count(wrong):,} of the {given:,} rows with a {kind} in the column"
-        swapped = [c for c in wrong if c in cells.swapped()]
+        swapped = [c for c in cells.swapped() if c in wrong]
         # one date_format for every column, day and month the other way round, and no other
         # column with a date only the mapping's order reads: the export most likely writes every
         # date so, which the fix changes in one place
