@@ -250,30 +250,22 @@ class ProfileReport:
         )
 
 
-# months of work still to come beyond which a pathway is slower than steps taken now (a course
-# and Practicode take months too, and the sources give them no duration; a year of coding to
-# come is plainly longer)
-LONG_WAIT_MONTHS = 6
-
-
-def _closeness(result: NodeResult) -> tuple[bool, bool, int, int, bool, float, float]:
+def _closeness(result: NodeResult) -> tuple[bool, bool, int, int, float, float]:
     """Met first; then what a person can complete (a pathway with a condition nothing can make
     true, one without a fix, comes last); then fewest unmet conditions; then fewest of them
     not merely unknown (a pathway the profile only leaves unknown may be met already: the
-    candidate's answer comes before a course; an open question needs the body's); then those
-    that wait no more than :data:`LONG_WAIT_MONTHS` for time to give what they lack (a course
-    and Practicode come before 16 more months of coding, issue 14 item 13; a month's wait
-    does not); then the smallest relative shortfall; then the soonest: the fewest months that
-    only time can give (none for steps a person can take now)."""
-    waiting = _waiting(result)
+    candidate's answer comes before a course; an open question needs the body's); then the
+    smallest relative shortfall; then the soonest: the fewest months that only time can give (none for
+    steps a person can take now). The sources give no duration for a course or Practicode, so
+    waiting decides only between pathways that lack as much (24 months of coding to come
+    against a course and Practicode, both lacking wholly)."""
     return (
         result.status != MET,
         not doable(result),
         result.distance,
         _known_unmet(result),
-        waiting > LONG_WAIT_MONTHS,
         _relative_gap(result),
-        waiting,
+        _waiting(result),
     )
 
 

@@ -1031,7 +1031,7 @@ def test_what_is_missing_says_how_each_condition_without_a_number_stands(tmp_pat
     assert result.exit_code == 0, result.output  # every row checked
     (row,) = _csv_rows(out)
     assert row["status"] == "not_met"
-    assert row["shortfall"] == "AAPC membership dues are paid for the current year: not met"
+    assert row["shortfall"] == "AAPC membership dues are paid for the current year: no"
 
 
 def test_an_eligible_by_date_an_open_question_moves_says_so_in_every_output(
@@ -1083,7 +1083,7 @@ def test_what_is_not_known_is_named_in_the_shortfall_not_said_as_if_it_held(tmp_
     assert CliRunner().invoke(main, args).exit_code == 0
     (row,) = _csv_rows(out)
     assert row["shortfall"] == (
-        "AAPC membership dues are paid for the current year: not met; renewal month: not known;"
+        "AAPC membership dues are paid for the current year: no; renewal month: not known;"
         " date of certification (the earliest pass or award date of your AAPC credentials):"
         " not known"
     )
