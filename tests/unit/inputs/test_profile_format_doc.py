@@ -26,8 +26,8 @@ def read_by_rules() -> set[str]:
 def said_unread(page: str) -> set[str]:
     """The groups the page says no check reads: in its overview ("No check reads them today:
     `practicum` as a whole") and in a section of their own ("Not used ...: the whole record")."""
-    overview = page.split("No check reads them today:", 1)[1].split(" as a whole", 1)[0]
-    names = set(re.findall(r"`([a-z_]+)`", overview))
+    overview = page.split("No check reads them today:", 1)[1].split("\n\n", 1)[0]
+    names = set(re.findall(r"`([a-z_]+)` as a whole", overview))
     for section in re.split(r"\n## ", page)[1:]:
         heading, _, body = section.partition("\n")
         if "Not used by the current checks: the whole record" in body:
@@ -37,9 +37,9 @@ def said_unread(page: str) -> set[str]:
 
 def test_no_group_a_rule_reads_is_said_to_be_read_by_no_check():
     read = read_by_rules()
-    assert {"work_history", "memberships", "exam_applications"} <= read, read
+    # the Practicum is read as Practicode (CATALOG 3.3), which the page once said no check read
+    assert {"work_history", "memberships", "exam_applications", "practicum"} <= read, read
     unread = said_unread(PAGE.read_text(encoding="utf-8"))
-    assert "practicum" in unread, unread
     assert not unread & read, f"docs/profile-format.md says no check reads {unread & read}"
 
 
