@@ -64,6 +64,9 @@ class Unknown:
     # a value left out, whose readings are values tried (the ends of the calendar, days years
     # back, every code set) to see whether its answer can differ, not values the person may have
     tried: bool = False
+    # an amount left out (a course's hours): a condition that reads it asks for it as the rules'
+    # own supply for its fact says (a document stating the hours), which covers it
+    amount: bool = False
 
 
 @dataclass(frozen=True)
@@ -303,6 +306,7 @@ def readings(
                     else f"{item.words} of {item.record}",
                     item.reads_as or _words(item.value),
                     tried=not item.flag,
+                    amount=isinstance(item.other, dict),
                 )
             )
         variants.append(("not_stated", tuple((item.path, item.other) for item in omitted)))
@@ -967,9 +971,17 @@ def _wanting(
 ) -> NodeResult:
     """``leaf`` unknown for want of what ``deciding`` names (after what it already ``missing``),
     with how to give each."""
+    reads = leaf.node.logic.reads if leaf.node.logic is not None else ()
+    own = next((how for name, how in leaf.node.supply if name in reads), None)
     return replace(
         _unknown_leaf(leaf),
-        node=replace(leaf.node, supply=(*leaf.node.supply, *((u.named, u.how) for u in deciding))),
+        node=replace(
+            leaf.node,
+            supply=(
+                *leaf.node.supply,
+                *((u.named, own if u.amount and own else u.how) for u in deciding),
+            ),
+        ),
         # each once: a school's export names the two dates one cell fills alike (a job's start
         # and its letter's), and they are given together
         missing=tuple(dict.fromkeys((*missing, *(u.named for u in deciding)))),
@@ -1159,11 +1171,8 @@ def _how(item: Any, fields: bool = True) -> str:
         return f"answer '{_capital(item.words)}' for {item.record} ({written}{listing(choices)})"
     if isinstance(item.other, list):
         return f"give {what} ({written}the ones used)"
-    if isinstance(item.other, dict):  # hours: a document states them, not a guess typed in
-        return (
-            f"get a certificate, instructor letter or transcript that states the contact hours of"
-            f" {item.record}, and record those hours in the profile"
-        )
+    if isinstance(item.other, dict):  # an amount: as a document states it, not a guess
+        return f"give {what} as its documents state them"
     return f"give {what} ({written}YYYY-MM-DD, or YYYY-MM if only the month is known)"
 
 
