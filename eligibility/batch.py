@@ -32,7 +32,7 @@ from datetime import date
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, AnyStr
 
 from eligibility.api import prepare, profile_notes, resolve_as_of, selectors_of, to_date
 from eligibility.engine.plan import NO_OUTCOME, Assessment, Memo, Outcome, Plan, assess, make_plan
@@ -78,7 +78,7 @@ from eligibility.rulebook.rules import RuleBook
 CSV_FIELDS = (
     "row", "where", "candidate_id", "name", "check", "status", "standing",
     "failed", "unknown", "ambiguous", "shortfall", "closest", "next_step", "eligible_by",
-    "as_of", "rule_version", "error", "assumed", "review",
+    "as_of", "rule_version", "error", "assumed", "review", "about",
 )  # fmt: skip
 BOM = "\ufeff"  # --excel: tells a spreadsheet the CSV is UTF-8 (else "José" shows garbled)
 CHUNK = 256  # rows a worker process checks at a time
@@ -124,23 +124,25 @@ class Output:
         except OSError as error:
             raise _unwritable(self.target, error) from None
 
-    def append(self, part: str | Path | bytes) -> None:
-        """Add a part written elsewhere, as it is: bytes, or a file's (copied by the kernel
-        where it can, so that a shard's report never passes through this process's memory)."""
+    def append(self, part: str | Path | bytes, skip: int = 0) -> None:
+        """Add a part written elsewhere, as it is from byte ``skip`` on: bytes, or a file's
+        (copied by the kernel where it can, so that a shard's report never passes through this
+        process's memory)."""
         try:
             self._handle.write(self._taken())
             self._handle.flush()
             target = self._handle.fileno()
             if isinstance(part, bytes):
-                _write_all(target, part)
+                _write_all(target, memoryview(part)[skip:])
                 return
             with open(part, "rb") as source:
+                source.seek(skip)
                 _copy(source.fileno(), target)
         except OSError as error:
             raise _unwritable(self.target, error) from None
 
 
-def _write_all(target: int, data: bytes) -> None:
+def _write_all(target: int, data: bytes | memoryview) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(target, view) :]
@@ -557,7 +559,9 @@ class CohortChecker:
         cause = message  # rows alike (the same problems in the same columns) are one group
         tally.error(row.number, row.where, message, cause, row.who[1] or row.who[0])
         lines = (
-            csv_line([row.number, row.where, *row.who, "", "error", *[""] * 10, message, "", ""])
+            csv_line(
+                [row.number, row.where, *row.who, "", "error", *[""] * 10, message, "", "", ""]
+            )
             if self.csv
             else ""
         )
@@ -606,7 +610,7 @@ class CohortChecker:
         assumed = row.profile.assumed if row.profile else ()
         end = "," + _field("; ".join(assumed)) + ","
         return "".join(
-            who + tail + end + _field(";".join(review)) + "\r\n" for tail, review in lines
+            who + tail + end + _field(";".join(review)) + ",\r\n" for tail, review in lines
         ), pairs
 
     def _tail(
@@ -772,6 +776,42 @@ def csv_line(values: list[Any], end: str = "\r\n") -> str:
     return ",".join(_field(v) for v in values) + end
 
 
+def record_end(data: AnyStr) -> int:
+    """Where the first CSV record of ``data`` ends (just after its line end), or -1 when it
+    does not end in ``data``: a line end inside a quoted field is the field's."""
+    quote, end = ('"', "\n") if isinstance(data, str) else (b'"', b"\n")
+    quoted, position = False, 0
+    while (found := data.find(end, position)) >= 0:  # type: ignore[arg-type]
+        quoted ^= data.count(quote, position, found) % 2 == 1  # type: ignore[arg-type]
+        if not quoted:
+            return found + 1
+        position = found + 1
+    return -1
+
+
+def stated(lines: str, about: str) -> str:
+    """The long CSV's ``lines`` with ``about`` (what answered) in the first record's last cell,
+    which the checker leaves empty: the file often travels alone, and a spreadsheet shows it
+    there while a program reading columns skips it."""
+    end = record_end(lines)
+    if end < 0:
+        return lines
+    return lines[: end - len(",\r\n")] + "," + _field(about) + "\r\n" + lines[end:]
+
+
+def _first_record(part: str | Path | bytes) -> bytes:
+    """A part's first CSV record, as written (b"" when it has none)."""
+    if isinstance(part, bytes):
+        return part[: max(record_end(part), 0)]
+    head = b""
+    with open(part, "rb") as source:
+        while block := source.read(1 << 16):
+            head += block
+            if (end := record_end(head)) >= 0:
+                return head[:end]
+    return b""
+
+
 NAMES_PER_ID = 50  # rows named for one id given more than once (the summary says "and N more")
 
 # --- running a cohort ------------------------------------------------------------------------
@@ -818,7 +858,7 @@ def run_batch(
     )
     jobs = worker_count(jobs)
 
-    def about(versions: Iterable[str]) -> tuple[str, ...]:
+    def about(versions: Iterable[str] | None) -> tuple[str, ...]:
         return statement(book, as_of, policies or {}, versions)
 
     if isinstance(rows, Cohort):  # most rows naming "CPC Apprentice": the mapping lacks a map
@@ -870,16 +910,20 @@ class Reports:
         jsonl: Output | None,
         rows: Output | None = None,
         ids: IdLedger | None = None,
+        about: str = "",
     ) -> None:
         self.csv, self.jsonl = csv, jsonl
         self.rows = rows  # the long CSV kept for the outputs made from it (Sheets)
         self.tally = Tally()
         self.ids = ids  # where each part's student ids go, to find those given twice
+        self.about = about  # what answered: the long CSV's first record states it, once
 
     def add(self, lines: str, texts: str, tally: Tally) -> None:
         """Rows checked here: their CSV lines, JSON lines and tally."""
         self._take_ids(tally)
         self.tally.add(tally)
+        if self.about and lines:
+            lines, self.about = stated(lines, self.about), ""
         if self.csv:
             self.csv.write(lines)
         if self.rows:
@@ -892,11 +936,19 @@ class Reports:
         a part file then removed."""
         self._take_ids(result.tally)
         self.tally.add(result.tally)
+        head = _first_record(result.csv) if self.about and result.csv is not None else b""
+        if head:  # the first record of the whole report: rewritten here, the rest copied
+            stated_head, self.about = stated(head.decode(), self.about), ""
         for outputs, part in (((self.csv, self.rows), result.csv), ((self.jsonl,), result.jsonl)):
             if part is None:
                 continue
             for output in outputs:
-                if output is not None:
+                if output is None:
+                    continue
+                if head and part is result.csv:
+                    output.write(stated_head)
+                    output.append(part, len(head))
+                else:
                     output.append(part)
             if not isinstance(part, bytes):
                 Path(part).unlink(missing_ok=True)
@@ -1000,7 +1052,7 @@ def open_reports(
     inputs: Iterable[str | Path] = (),
     excel: bool = False,
     sheets: Sheets | None = None,
-    about: Callable[[Iterable[str]], tuple[str, ...]] | None = None,
+    about: Callable[[Iterable[str] | None], tuple[str, ...]] | None = None,
     checks: Iterable[str] = (),
     header: str = "",
     book: RuleBook | None = None,
@@ -1036,7 +1088,8 @@ def open_reports(
             jsonl.hold(header)
         ids = IdLedger()
         stack.callback(ids.close)
-        reports = Reports(csv_file, jsonl, made.rows if made else None, ids)
+        said = " ".join(about(None)) if about else ""  # the rule versions: each row's own
+        reports = Reports(csv_file, jsonl, made.rows if made else None, ids, said)
         yield reports
         reports.finish()
         tally = reports.tally
@@ -1131,7 +1184,7 @@ class _Made:
     def write(
         self,
         excel: bool,
-        about: Callable[[Iterable[str]], tuple[str, ...]],
+        about: Callable[[Iterable[str] | None], tuple[str, ...]],
         wanted: Iterable[str] = (),
         book: RuleBook | None = None,
         every_check: bool = True,

@@ -26,6 +26,7 @@ from eligibility.batch import (
 )
 from eligibility.errors import InputError
 from eligibility.inputs.cohort import load_mapping, number_shards, read_items
+from eligibility.report.sheets import statement
 from eligibility.rulebook.rules import load_rulebook
 
 
@@ -97,7 +98,13 @@ def run_on_cluster(
     inputs = [p for p in (source, mapping) if p]
     given: list[str] = []
     header = settings.checker().header()  # the lean JSON Lines report's first line, written here
-    with open_reports(csv_out, jsonl_out, summary_out, inputs, header=header) as reports:
+
+    def about(versions: Iterable[str] | None) -> tuple[str, ...]:
+        return statement(book, as_of, policies or {}, versions)
+
+    with open_reports(
+        csv_out, jsonl_out, summary_out, inputs, about=about, header=header
+    ) as reports:
         token = secrets.token_hex(4)
 
         def parts(index: int) -> PartFiles | None:

@@ -22,6 +22,7 @@ from eligibility.batch import (
     IdLedger,
     Tally,
     csv_line,
+    stated,
     summary_markdown,
 )
 from eligibility.engine.results import NOT_APPLICABLE, NOT_MET
@@ -35,6 +36,7 @@ from eligibility.inputs.profiles import (
 from eligibility.report.explain import explain
 from eligibility.report.provenance import not_official
 from eligibility.report.render import action_lines, answered_alike, check_text
+from eligibility.report.sheets import statement
 from eligibility.report.words import assumed_words, check_title
 from eligibility.resources import profile_modeline
 from eligibility.rulebook.rules import RuleBook
@@ -195,7 +197,7 @@ def cohort_report(
         book, (), as_of, policies, csv=True, jsonl=False, export=items.form == "csv"
     )
     tally = Tally()
-    lines = [csv_line(list(CSV_FIELDS))]
+    lines = []
     try:
         for item in items:
             lines.append(checker.check(parse_item(item, as_of), tally)[0])
@@ -204,4 +206,6 @@ def cohort_report(
     checker.count_into(tally)
     # ids given on more than one row, names given to different ids, as a batch tells them
     IdLedger.settle_in(tally)
-    return CohortReport("".join(lines), summary_markdown(tally), tally)
+    said = " ".join(statement(book, as_of, policies or {}, None))
+    text = csv_line(list(CSV_FIELDS)) + stated("".join(lines), said)
+    return CohortReport(text, summary_markdown(tally), tally)

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from markupsafe import escape
 
@@ -573,3 +574,35 @@ def test_the_wide_csv_has_columns_for_checks_that_apply_or_were_asked_for(tmp_pa
         "CPMA-renewal",
     )
     assert any(h.startswith("CPMA") for h in next(csv.reader(asked.open(encoding="utf-8"))))
+
+
+@pytest.mark.parametrize("form", ["jsonl", "yaml"])
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_the_long_csv_says_what_answered_in_its_first_row(tmp_path, form, jobs) -> None:
+    """The long CSV often travels alone: its first row's last cell states the tool and version,
+    the evaluation date, the policies and that it is not an official determination, however
+    the rows were checked (here, by shards or by chunks with two jobs); a first student whose
+    name holds a line break, quotes and a comma does not move it."""
+    first = 'Ann "Nan"\nLee, Jr.'
+    cohort = _with_names(_cohort(tmp_path, 30), {0: first})
+    if form == "yaml":  # a YAML stream cannot be cut into shards: handed out in chunks
+        records = [json.loads(line) for line in cohort.read_text(encoding="utf-8").splitlines()]
+        cohort = tmp_path / "cohort.yaml"
+        cohort.write_text(yaml.safe_dump_all(records), encoding="utf-8")
+    out = tmp_path / "report.csv"
+    result = _batch(
+        str(cohort), "--out", str(out), *_certs(), "--jobs", jobs, "--as-of", "2026-11-02",
+        "--policy", "ged_accepted_ahima=yes",
+    )  # fmt: skip
+    assert result.exit_code in (0, 1), result.output
+    rows = _rows(out)
+    about = rows[0]["about"]
+    assert rows[0]["name"] == first
+    assert about.startswith("Answered by eligibility ") and "Evaluation date: 2026-11-02." in about
+    assert (
+        "not an official determination" in about
+        and "GED is accepted (probable, UNCONFIRMED) (chosen for this run)" in about
+    )
+    assert "the version named in each row of the report" in about
+    assert not any(r["about"] for r in rows[1:])
+    assert len({r["row"] for r in rows}) == 30  # every student, each row whole
