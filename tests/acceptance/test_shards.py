@@ -33,6 +33,7 @@ from eligibility.inputs.cohort import (
     read_items,
     read_shard,
 )
+from eligibility.report.sheets import statement
 from tests.conftest import process_group
 
 CHECKS = ("CPC-full", "CCS-exam", "CCA-exam", "CPC-renewal")
@@ -249,6 +250,9 @@ def test_shards_checked_anywhere_and_joined_give_the_reports_of_one_process(
     one = _reports(rulebook, source, layout, tmp_path / "one", 1)
     settings = Settings(rulebook.directory, CHECKS, csv=True)
 
+    def about(versions):  # what the long CSV's first row states, as the batch's does
+        return statement(rulebook, None, {}, versions)
+
     def run(function, shards):
         return [function(shard) for shard in shards]
 
@@ -257,7 +261,7 @@ def test_shards_checked_anywhere_and_joined_give_the_reports_of_one_process(
         assert shards is not None and len(shards) == 7
         out = tmp_path / f"joined{parts}"
         out.mkdir()
-        with open_reports(out / "r.csv", None, out / "s.md") as reports:
+        with open_reports(out / "r.csv", None, out / "s.md", about=about) as reports:
             results = [
                 check_shard(
                     shard,
