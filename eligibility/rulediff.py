@@ -79,6 +79,7 @@ FIELD_WORDS = {
     "fix_when": "fix offered while",
     "fix_unsure": "fix said when unsure the window is open",
     "fix_after": "fix said once the window has closed",
+    "takes": "months the fix usually takes",
     "details": "details",
     "sources": "sources",
     "confidence": "confidence",

@@ -250,22 +250,20 @@ class ProfileReport:
         )
 
 
-def _closeness(result: NodeResult) -> tuple[bool, bool, int, int, float, float]:
+def _closeness(result: NodeResult) -> tuple[bool, bool, float, int, int, float]:
     """Met first; then what a person can complete (a pathway with a condition nothing can make
-    true, one without a fix, comes last); then fewest unmet conditions; then fewest of them
-    not merely unknown (a pathway the profile only leaves unknown may be met already: the
-    candidate's answer comes before a course; an open question needs the body's); then the
-    smallest relative shortfall; then the soonest: the fewest months that only time can give (none for
-    steps a person can take now). The sources give no duration for a course or Practicode, so
-    waiting decides only between pathways that lack as much (24 months of coding to come
-    against a course and Practicode, both lacking wholly)."""
+    true, one without a fix, comes last); then the soonest (:func:`_months_to_go`: five days
+    of a job going on before a course, a course before 16 months of coding); then fewest unmet
+    conditions; then fewest of them not merely unknown (a pathway the profile only leaves
+    unknown may be met already: the candidate's answer comes before a course; an open question
+    needs the body's); then the smallest relative shortfall."""
     return (
         result.status != MET,
         not doable(result),
+        _months_to_go(result),
         result.distance,
         _known_unmet(result),
         _relative_gap(result),
-        _waiting(result),
     )
 
 
@@ -279,17 +277,24 @@ def _known_unmet(result: NodeResult) -> int:
     return sum(counts) if result.node.kind == "all" else min(counts)
 
 
-def _waiting(result: NodeResult) -> float:
-    """The months ``result`` waits for: the most any unmet condition that only time meets lacks
-    (experience that grows, so much more of it), 0 when every step can be taken now."""
+def _months_to_go(result: NodeResult) -> float:
+    """About how many months until ``result`` could be met, its steps taken side by side: for a
+    condition not met, the months its fix usually takes (``Node.takes``, the rules' estimate:
+    letters stating the months, asked for, state them whatever they lack now), else the months
+    of experience it lacks, which time gives (a step without ``takes`` is taken at once, as is
+    giving a fact the profile leaves unknown); an ``all`` takes as long as its slowest part, an
+    ``any`` as its quickest. Only an order: no date is ever given from it."""
     if result.status == MET:
         return 0.0
     if not result.children:
-        if result.node.grows and result.node.unit == "months" and result.shortfall:
-            return float(result.shortfall)
-        return 0.0
-    waits = [_waiting(child) for child in result.children]
-    return max(waits) if result.node.kind == "all" else min(waits)
+        if result.status != NOT_MET:
+            return 0.0
+        if result.node.takes is not None:
+            return result.node.takes
+        grows = result.node.grows and result.node.unit == "months"
+        return float(result.shortfall or 0) if grows else 0.0
+    months = [_months_to_go(child) for child in result.children]
+    return max(months) if result.node.kind == "all" else min(months)
 
 
 def doable(result: NodeResult) -> bool:
@@ -308,10 +313,15 @@ def doable(result: NodeResult) -> bool:
 
 
 def _relative_gap(result: NodeResult) -> float:
+    """How much ``result`` lacks, each condition as a share of what it needs: an ``all`` what
+    its parts lack together, an ``any`` what its closest choice lacks (a course OR Practicode
+    lacks one, not two)."""
     if result.shortfall is not None and isinstance(result.needed, int | float) and result.needed:
         return result.shortfall / abs(result.needed)
     gaps = [_relative_gap(child) for child in result.children if child.status != MET]
-    return sum(gaps) if gaps else (0.0 if result.status == MET else 1.0)
+    if not gaps:
+        return 0.0 if result.status == MET else 1.0
+    return sum(gaps) if result.node.kind == "all" else min(gaps)
 
 
 # worst first: an ``all`` has the worst of its children's answers, an ``any`` the best, as the

@@ -168,8 +168,7 @@ def explain(result: CheckResult, policies: Mapping[str, Policy]) -> Explanation:
     soon = _soon(result)
     if soon is not None and not standing_steps:
         # met within days by time alone (and a letter re-issued then): its way comes before a
-        # course or Practicode, as a cohort's next step puts it (the closest pathway is still
-        # the one lacking least)
+        # course or Practicode, as a cohort's next step puts it, though it takes more steps
         actions = tuple(sorted(actions, key=lambda action: action.completes != (soon,)))
     by = eligible_sentence(result.eligible_by, root.node.kind == "any")
     if by and result.status == UNKNOWN:

@@ -630,6 +630,8 @@ class _Version:
                 for node, here in _conditions(check[part], [*where, part]):
                     count += 1
                     self._condition(node, here, ids)
+                    if len(node.get("any", ())) > 1 and not self.errors_only:
+                        self._untimed(node["any"], [*here, "any"])
         if count > MAX_CONDITIONS:
             self.found.add(
                 ERROR,
@@ -778,6 +780,33 @@ class _Version:
                     f"name a field of a {section} record (docs/profile-format.md)",
                     closest(name, set(fields)),
                 )
+
+    def _untimed(self, pathways: Sequence[Mapping[str, Any]], where: list) -> None:
+        """The closest of several pathways is the one met soonest: where one waits for a fact
+        that grows with time (months of coding), a step of another without ``takes`` would be
+        ranked as done at once, a course before five days of a job going on."""
+
+        def grows(node: Mapping[str, Any]) -> bool:
+            return any((self.context.fact(n) or {}).get("x-grows") for n in _var_names(node))
+
+        waiting = [
+            i for i, p in enumerate(pathways) if any(grows(n) for n, _ in _conditions(p, []))
+        ]
+        if not waiting:
+            return
+        for index, pathway in enumerate(pathways):
+            for node, here in _conditions(pathway, [*where, index]):
+                if node.get("fix") and "takes" not in node and "logic" in node and not grows(node):
+                    self.found.add(
+                        WARNING,
+                        "untimed-step",
+                        [*here, "fix"],
+                        f"the step {node['fix']!r} has no 'takes', and another pathway here"
+                        " waits for time: it is ranked as taken at once when the closest pathway"
+                        " is chosen",
+                        "give it takes: {months: N, basis: why}, the months it usually takes"
+                        " (docs/rule-format.md#which-pathway-is-closest-takes)",
+                    )
 
     def _condition(self, node: Mapping[str, Any], where: list, ids: set[str]) -> None:
         if node.get("closes_with_time"):

@@ -132,6 +132,9 @@ class Node:
     # said instead of the fix once ``fix_when`` is false: the way on after the window has closed
     # (AAPC's membership rejoined rather than renewed once AAPC has cancelled it)
     fix_after: str | None = None
+    # the months its fix usually takes a person (the rules' estimate, not a body's figure):
+    # pathways are ranked by how soon they can be met (``engine.results``); None: at once
+    takes: float | None = None
     details: str | None = None
     details_when: tuple[str, ...] = ("not_met", "unknown")  # the answers its details show with
     shown_if: str | None = None  # a fact: the condition is shown only when it is true
@@ -1067,6 +1070,7 @@ def lint_context(
         return {
             **({"type": entry.type} if entry.type is not None else {}),
             "x-policies": list(entry.policies),
+            "x-grows": entry.grows,
         }
 
     paths = tuple(facts.paths) if facts is not None else ()
@@ -1608,6 +1612,7 @@ def _node(
         fix=raw.get("fix"),
         fix_unsure=raw.get("fix_unsure"),
         fix_after=raw.get("fix_after"),
+        takes=raw["takes"]["months"] if "takes" in raw else None,
         details=raw.get("details"),
         details_when=tuple(raw.get("details_when", ("not_met", "unknown"))),
         shown_if=raw.get("shown_if"),

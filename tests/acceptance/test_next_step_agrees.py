@@ -504,15 +504,19 @@ def test_a_date_on_another_pathway_comes_with_its_way(tmp_path) -> None:
 
 
 def test_a_gap_time_closes_within_days_is_the_first_way(tmp_path) -> None:
-    """C04: Dmitri's COC-A is one day short of Option 1's two years; Option 2, the closest by
-    what it lacks, needs Practicode. A coordinator's audit: telling him to do Practicode first
-    when waiting a day does it. The day comes first; Practicode stays as the other way."""
+    """C04: Dmitri's COC-A is one day short of Option 1's two years; Option 2 lacks only a
+    course or Practicode. A coordinator's audit: telling him to do Practicode first when
+    waiting a day does it. Option 1, met soonest, is the closest pathway (issue 14 item 13),
+    and its way, the letter re-issued on that day, is the next step."""
     out = tmp_path / "report.csv"
     args = ["batch", str(PROFILES / "c04-dmitri-volkov.yaml"), "--cert=COC-A-removal"]
     assert CliRunner().invoke(main, [*args, "--out", str(out)]).exit_code == 0
     (row,) = csv.DictReader(io.StringIO(out.read_text(encoding="utf-8")))
-    assert row["next_step"].startswith("eligible by 2026-11-23 through Option 1"), row
-    assert row["next_step"].endswith("; or complete AAPC Practicode"), row
+    assert (row["closest"], row["eligible_by"]) == ("Option 1", "2026-11-23"), row
+    assert row["next_step"] == (
+        "ask your employer, supervisor or HR department for a letter that meets AAPC's rules,"
+        " dated 2026-11-23 or later, and keep coding until 2026-11-23"
+    ), row
 
 
 def test_students_alike_but_for_a_closed_fix_window_get_their_own_steps(tmp_path) -> None:

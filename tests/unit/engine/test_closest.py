@@ -1,5 +1,5 @@
-"""Which pathway is closest: what can be completed, then fewest unmet conditions; a condition
-nothing can make true is never advised."""
+"""Which pathway is closest: what can be completed, then what can be met soonest, then fewest
+unmet conditions; a condition nothing can make true is never advised."""
 
 from __future__ import annotations
 
@@ -64,10 +64,37 @@ def _grows(node_id: str, *, short: float) -> NodeResult:
     return NodeResult(node, NOT_MET, found=24 - short, needed=24, shortfall=short, distance=1)
 
 
-def test_a_small_wait_still_comes_before_a_step_lacking_wholly() -> None:
-    """A month of coding to come against a course not begun: the sources give no duration for
-    the course, so the smaller shortfall decides (docs/rule-format.md)."""
+def _step(node_id: str, months: float | None) -> NodeResult:
+    node = Node(node_id, node_id, "leaf", fix=f"complete {node_id}", takes=months)
+    return NodeResult(node, NOT_MET, distance=1)
+
+
+def test_days_of_a_job_going_on_come_before_a_course() -> None:
+    """Issue 14 item 13: five days of coding to come and a letter re-issued then (weeks) meet
+    option 1 sooner than the course or Practicode option 2 lacks (a course's months, as the
+    rules estimate them), though option 1 lacks two things and option 2 one."""
+    option_1 = _all("option-1", _grows("experience", short=5 / 30.4375), _step("letter", 0.5))
+    option_2 = _all("option-2", _step("course", 2))
+    assert [c.node.id for c in _any(option_2, option_1).children] == ["option-1", "option-2"]
+
+
+def test_a_course_and_practicode_side_by_side_come_before_months_of_coding() -> None:
+    """Two steps taken side by side take as long as the longer: a course and Practicode come
+    before 16 months of coding and a letter, both lacking two things."""
+    option_1 = _all("option-1", _grows("experience", short=16), _step("letter", 0.5))
+    option_3 = _all("option-3", _step("course", 2), _step("practicode", 2))
+    assert [c.node.id for c in _any(option_1, option_3).children] == ["option-3", "option-1"]
+
+
+def test_a_choice_takes_as_long_as_its_quickest() -> None:
+    slow = _all("slow", _any(_step("degree", 24), _step("credential", 12)))
+    quick = _all("quick", _any(_step("course", 2), _step("program", 9)), _step("letter", 0.5))
+    assert [c.node.id for c in _any(slow, quick).children] == ["quick", "slow"]
+
+
+def test_a_step_without_its_time_is_taken_at_once() -> None:
+    """A step the rules give no time for (lint: untimed-step) ranks as taken now: a month of
+    coding to come comes after it."""
     waiting = _all("wait", _grows("experience", short=1))
-    practicode = Node("practicode", "practicode", "leaf", fix="complete AAPC Practicode")
-    now = _all("now", NodeResult(practicode, NOT_MET, distance=1))
-    assert [c.node.id for c in _any(now, waiting).children] == ["wait", "now"]
+    now = _all("now", _step("practicode", None))
+    assert [c.node.id for c in _any(waiting, now).children] == ["now", "wait"]

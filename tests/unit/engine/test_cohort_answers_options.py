@@ -158,6 +158,9 @@ def _near_misses() -> list[Profile]:
             "ENDED", "2026-01-01", "2026-11-22", credentials=[{"id": "CCA", "status": "active"}]
         ),
         _coder("TWO-YEARS", "2024-10-01", None),  # 25 months: lacks only the letters (no date)
+        # on 2021-06-15, days short of 24 months and without letters: option 1, met soonest,
+        # lacks the months (dated) beside the letters
+        _coder("DAYS", "2019-06-20", None),
     ]
 
 
@@ -166,7 +169,7 @@ def _near_misses() -> list[Profile]:
 # Where dates matter: AAPC's 2019 rules (in force on 2021-06-15) count months and letter-stated
 # months that grow with an ongoing job; CCSP-SEED (in force beside the preferred CCSP-ASSUMED,
 # so reached only when pinned) requires months of experience. On a profile's own date (2026) the
-# rules in force have time-dependent leaves only beside others (c20's CPC-full).
+# rules in force have time-dependent leaves only beside others (W08's CPC-A removal).
 CONFIGURATIONS = {
     "own date, every check": ((), None),
     "2021-06-15, every check": ((), date(2021, 6, 15)),
@@ -194,18 +197,19 @@ def test_the_answers_and_their_dates_are_the_same(rulebook, batch_cases, configu
 
 
 def test_a_gap_beside_others_is_dated_as_check_dates_it(rulebook) -> None:
-    """c20's CPC-full lacks 24 months (time closes it) and letters: the months get check's
-    date though they are not the only gap (a batch's next step then says until when); a
-    student a few months from CCSP-SEED's year lacks only that: it gets the explained path's
-    date, and an ended job none."""
-    sam = load_profile(GOLDEN / "c20-sam-carter.yaml")
+    """W08's CPC-A removal lacks five days of its 24 months (time closes them) and letters for
+    them: the months get check's date though they are not the only gap (a batch's next step
+    then says until when); a student a few months from CCSP-SEED's year lacks only that: it
+    gets the explained path's date, and an ended job none."""
+    sam = load_profile(ROOT / "rules" / "tests" / "profiles" / "w08-option-1-in-days.yaml")
     day = resolve_as_of(sam, None)
-    slow = _lacking(check_profile(sam, ["CPC-full"], None, None, rulebook).results[0], rulebook)
+    wanted = ["CPC-A-removal"]
+    slow = _lacking(check_profile(sam, wanted, None, None, rulebook).results[0], rulebook)
     assert [leaf[0] for leaf in slow] == ["option-1-experience", "option-1-letters"]
-    assert slow[0][5] is not None and slow[1][5] is None
-    plan = make_plan(rulebook, day, ["CPC-full"])
+    assert slow[0][5] is not None
+    plan = make_plan(rulebook, day, wanted)
     batch = assess(plan, rulebook, sam.data).verdicts()[0].outcome
-    assert [leaf.reached_on for leaf in batch.lacking] == [slow[0][5], None]
+    assert [leaf.reached_on for leaf in batch.lacking] == [leaf[5] for leaf in slow]
     assert batch.near_miss is None
 
     selectors = ["CCS-P-exam@CCSP-SEED"]

@@ -969,6 +969,18 @@ OTHERS = [
         None,
     ),
     (
+        "a-step-without-its-time",
+        "ahima/cca.yaml",
+        '                  takes: &takes-pcap {months: 9, basis: "an approved coding certificate'
+        ' program: most run about two semesters"}\n',
+        "",
+        WARNING,
+        "untimed-step",
+        "'complete an AHIMA PCAP-approved coding program' has no 'takes', and another pathway"
+        " here waits for time",
+        None,
+    ),
+    (
         "unusual-check-id",
         "ahima/cca.yaml",
         "- id: CCA-exam",
