@@ -1062,8 +1062,10 @@ def open_reports(
     when the block ends without error, the summary written from the tally then, and the
     outputs made from the long CSV (``sheets``, stating what ``about`` says for the rule
     versions used; a column or sheet for each of ``checks``, the checks asked for, or with
-    ``every_check`` false only those that apply to someone). Every output is opened before the first row is read: a place that cannot be
-    written is known at once, not after the whole cohort. No output may overwrite an input or
+    ``every_check`` false only those that apply to someone). The long CSV states what ``about``
+    says for no versions in its first row's ``about`` cell, empty without it. Every output is
+    opened before the first row is read: a place that cannot be written is known at once, not
+    after the whole cohort. No output may overwrite an input or
     another output. ``excel``: each CSV output starts with a byte order mark. ``header``: the
     JSON Lines report's first line, written here once whatever the workers write."""
     sheets = sheets or Sheets()

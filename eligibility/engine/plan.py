@@ -1847,11 +1847,13 @@ class _Context:
                         outcomes[place], standings[place] = outcome, standing
                 continue
             check = checks[members[0]]
-            key = (check.shape, check.inputs(values))  # type: ignore[misc]
+            # where time may meet a condition, whether a job goes on ranks the pathways
+            going = self.dating[0] if check.shape in self.plan.timed else None
+            key = (check.shape, check.inputs(values), going)  # type: ignore[misc]
             try:
                 outcome = young.get(key) or memo.get(key)
             except TypeError:  # a list or mapping among the facts
-                key = (check.shape, _hashable(key[1]))
+                key = (check.shape, _hashable(key[1]), going)
                 outcome = memo.get(key)
             if outcome is None:
                 outcome = self.fresh(check, run, ambiguous, lapsed, memo)
@@ -1881,11 +1883,12 @@ class _Context:
             marked,
             check.inputs(run.values),  # type: ignore[misc]
             self.hidden(check, run),
+            self.dating[0] if check.shape in self.plan.timed else None,  # ranks the pathways
         )
         try:
             outcome = memo.get(key)
         except TypeError:  # a list or mapping among the facts
-            key = (*key[:3], _hashable(key[3]), key[4])
+            key = (*key[:3], _hashable(key[3]), *key[4:])
             outcome = memo.get(key)
         if outcome is None:
             outcome = self.fresh(check, run, ambiguous, lapsed, memo, marked)
@@ -1911,7 +1914,15 @@ class _Context:
             return self.outcome(check, run, ambiguous, lapsed, memo)
         # which questions: what is lacking names them, and an ambiguous answer's own
         places = marked if check.root in ambiguous else tuple(k for k, _ in marked)
-        key = ("codes", check.shape, places, check.slot_codes(codes), self.hidden(check, run))  # type: ignore[misc]
+        going = self.dating[0] if check.shape in self.plan.timed else None  # ranks pathways
+        key = (
+            "codes",
+            check.shape,
+            places,
+            check.slot_codes(codes),
+            self.hidden(check, run),
+            going,
+        )  # type: ignore[misc]
         outcome = memo.get(key)
         if outcome is None:
             outcome = self.outcome(check, run, ambiguous, lapsed, memo)
@@ -2035,6 +2046,7 @@ class _Context:
                     if codes[s] != MET_CODE or s in ambiguous  # a question's numbers are shown
                 ),
                 self.hidden(check, run),
+                self.dating[0],  # whether a job goes on ranks the pathways
             )
             known = memo.get(key)
         except TypeError:  # a list among the numbers: not remembered
@@ -2221,6 +2233,8 @@ class _Context:
         reached_on = None
         if status == NOT_MET and dates and info.time_dependent:
             reached_on = self.reached_on(slot, run, lapsed)
+        # whether time gives it (a job goes on) ranks its pathway (engine.results._closeness)
+        time_gives = not (status == NOT_MET and node.grows) or self.dating[0]
         return NodeResult(
             node,
             status,
@@ -2237,6 +2251,7 @@ class _Context:
             fix_facts=fix_facts,
             fix_closed=fix_closed,
             assumed=assumed,
+            time_gives=time_gives,
         )
 
     def not_counted(self, node: Node, lapsed: frozenset[str]) -> tuple[LeftOut, ...]:

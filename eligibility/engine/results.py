@@ -77,6 +77,9 @@ class NodeResult:
     # False when the node's ``assumes_unless`` holds: its answer does not rest on its
     # assumption, whatever that answer is
     assumed: bool = True
+    # a condition not met that time gives (its fact grows while a job goes on): False when
+    # nothing goes on for this profile to give it, so that finding a job comes first
+    time_gives: bool = True
 
     @property
     def fix(self) -> str | None:
@@ -278,23 +281,30 @@ def _known_unmet(result: NodeResult) -> int:
 
 
 def _months_to_go(result: NodeResult) -> float:
-    """About how many months until ``result`` could be met, its steps taken side by side: for a
-    condition not met, the months its fix usually takes (``Node.takes``, the rules' estimate:
-    letters stating the months, asked for, state them whatever they lack now), else the months
-    of experience it lacks, which time gives (a step without ``takes`` is taken at once, as is
-    giving a fact the profile leaves unknown); an ``all`` takes as long as its slowest part, an
-    ``any`` as its quickest. Only an order: no date is ever given from it."""
+    """About how many months until ``result`` could be met, its steps taken side by side: an
+    ``all`` takes as long as its slowest part, an ``any`` as its quickest. A condition not met
+    that time gives (months of experience: it grows, and no record is re-dated to close it)
+    takes the months it lacks, and where no job goes on to give them, the months its fix
+    usually takes first (``Node.takes``: finding a coding job); any other condition not met,
+    the months its fix usually takes (a letter states the months time has given, whatever it
+    lacks now), none without ``takes``; one the profile leaves unknown, none. The rules'
+    estimates: only an order, never a date."""
     if result.status == MET:
         return 0.0
     if not result.children:
         if result.status != NOT_MET:
             return 0.0
-        if result.node.takes is not None:
-            return result.node.takes
-        grows = result.node.grows and result.node.unit == "months"
-        return float(result.shortfall or 0) if grows else 0.0
-    months = [_months_to_go(child) for child in result.children]
-    return max(months) if result.node.kind == "all" else min(months)
+        node = result.node
+        takes = node.takes or 0.0
+        if node.grows and node.unit == "months" and node.closes_with_time is None:
+            lacks = float(result.shortfall or 0)
+            return lacks if result.time_gives else takes + lacks
+        return takes
+    if result.node.kind == "all":
+        return max(_months_to_go(child) for child in result.children)
+    # the quickest choice a person can complete (one nothing can make true takes no time)
+    choices = [child for child in result.children if doable(child)] or result.children
+    return min(_months_to_go(child) for child in choices)
 
 
 def doable(result: NodeResult) -> bool:

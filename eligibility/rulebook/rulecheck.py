@@ -783,8 +783,9 @@ class _Version:
 
     def _untimed(self, pathways: Sequence[Mapping[str, Any]], where: list) -> None:
         """The closest of several pathways is the one met soonest: where one waits for a fact
-        that grows with time (months of coding), a step of another without ``takes`` would be
-        ranked as done at once, a course before five days of a job going on."""
+        that grows with time (months of coding), a step without ``takes`` would be ranked as
+        done at once, a course before five days of a job going on, or finding a coding job
+        where none goes on before a course."""
 
         def grows(node: Mapping[str, Any]) -> bool:
             return any((self.context.fact(n) or {}).get("x-grows") for n in _var_names(node))
@@ -796,7 +797,7 @@ class _Version:
             return
         for index, pathway in enumerate(pathways):
             for node, here in _conditions(pathway, [*where, index]):
-                if node.get("fix") and "takes" not in node and "logic" in node and not grows(node):
+                if node.get("fix") and "takes" not in node and "logic" in node:
                     self.found.add(
                         WARNING,
                         "untimed-step",
@@ -835,6 +836,15 @@ class _Version:
                     f"{key} is said {said}: without fix_when it is never said",
                     f"add fix_when (while the fix can still be taken), or remove {key}",
                 )
+        if "takes" in node and ("logic" not in node or not node.get("fix")):
+            self.found.add(
+                ERROR,
+                "takes-without-fix",
+                [*where, "takes"],
+                "takes is how long a condition's fix takes: here there is no fix it could time"
+                + (" (a condition with children has none)" if "logic" not in node else ""),
+                "move it to the condition whose fix it times, or remove it",
+            )
         for key in ("details", "shown_if", "hidden_if"):
             if node.get(key):
                 self._fact(node[key], [*where, key])

@@ -98,3 +98,25 @@ def test_a_step_without_its_time_is_taken_at_once() -> None:
     waiting = _all("wait", _grows("experience", short=1))
     now = _all("now", _step("practicode", None))
     assert [c.node.id for c in _any(waiting, now).children] == ["now", "wait"]
+
+
+def test_months_of_coding_with_no_job_going_on_wait_for_one_first() -> None:
+    """W09: a month of coding still to do, with no job going on, takes finding one first (the
+    experience condition's takes) and comes after a course; with a job going on, before it."""
+    node = Node(
+        "experience", "experience", "leaf", fix="keep coding", unit="months", grows=True, takes=3
+    )
+
+    def short(going: bool) -> NodeResult:
+        return NodeResult(node, NOT_MET, shortfall=1.1, needed=24, distance=1, time_gives=going)
+
+    course = _all("course", _step("course", 2))
+    assert _any(course, _all("working", short(True))).children[0].node.id == "working"
+    assert _any(_all("ended", short(False)), course).children[0].node.id == "course"
+
+
+def test_a_choice_nobody_can_complete_does_not_make_its_pathway_quick() -> None:
+    closed = Node("closed", "closed", "leaf")  # no fix, no time: nothing makes it true
+    either = _all("either", _any(_step("course", 2), NodeResult(closed, NOT_MET, distance=1)))
+    letter = _all("letter", _step("letter", 0.5), _step("form", 0.5))
+    assert [c.node.id for c in _any(either, letter).children] == ["letter", "either"]

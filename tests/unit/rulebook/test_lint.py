@@ -981,6 +981,18 @@ OTHERS = [
         None,
     ),
     (
+        "takes-on-a-pathway",
+        "aapc/cpc-coc.yaml",
+        '              text: "Option 3: an 80-hour course AND Practicode"\n',
+        '              text: "Option 3: an 80-hour course AND Practicode"\n'
+        "              takes: {months: 2, basis: a course}\n",
+        ERROR,
+        "takes-without-fix",
+        "takes is how long a condition's fix takes: here there is no fix it could time (a"
+        " condition with children has none)",
+        None,
+    ),
+    (
         "unusual-check-id",
         "ahima/cca.yaml",
         "- id: CCA-exam",
