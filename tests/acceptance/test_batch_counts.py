@@ -426,6 +426,22 @@ def test_when_nothing_applies_to_anyone_every_student_is_still_reported(
 
 # --- report order, totals, near misses --------------------------------------------------------
 
+# a coder whose job goes on, two months short of 24: met sooner by time than by a training
+# program, her near miss (CCSP-SEED's months of experience) has a date
+NEAR_BY_TIME = {
+    "candidate_id": "NEAR-BY-TIME",
+    "as_of": "2026-11-22",
+    "education": {"highest_level": "hs_diploma"},
+    "work_history": [
+        {
+            "id": "job",
+            "start_date": "2025-01-10",
+            "role_function": "assigns_codes",
+            "code_sets": ["ICD-10-CM", "CPT"],
+        }
+    ],
+}
+
 
 @pytest.mark.parametrize(
     ("as_of", "policies"),
@@ -446,6 +462,8 @@ def test_summary_rows_follow_the_report_order_and_add_up(
         "MCS-recert",
     )
     cohort = _cohort(tmp_path / "c.jsonl", 40, seed=46, broken_at=(3, 17))
+    with cohort.open("a", encoding="utf-8") as handle:  # CCSP-SEED's 24 months two months away
+        handle.write(json.dumps(NEAR_BY_TIME) + "\n")
     expected = Expected(cohort, rulebook, selectors, as_of, policies)
     assert expected.labels == [
         "CCA-exam",
@@ -463,7 +481,7 @@ def test_summary_rows_follow_the_report_order_and_add_up(
     summary, _, tally = _run(
         tmp_path, cohort, rulebook, "order", selectors=selectors, as_of=as_of, policies=policies
     )
-    assert tally.checked == 40
+    assert tally.checked == 41
     _assert_as_expected(summary, tmp_path / "order.csv", expected)
     listed = [row[0] for row in _table(summary)]
     assert sorted(listed) == sorted(
