@@ -1914,7 +1914,13 @@ class _Context:
             return self.outcome(check, run, ambiguous, lapsed, memo)
         # which questions: what is lacking names them, and an ambiguous answer's own
         places = marked if check.root in ambiguous else tuple(k for k, _ in marked)
-        going = self.dating[0] if check.shape in self.plan.timed else None  # ranks pathways
+        # whether a job goes on ranks the pathways of an answer not met only where time gives
+        # a condition not met (a met answer has no closest pathway)
+        slots = self.plan.slots
+        waits = codes[check.root] != MET_CODE and any(
+            codes[s] == NOT_MET_CODE and slots[s].node.grows for s in check.leaves
+        )
+        going = self.dating[0] if waits else None
         key = (
             "codes",
             check.shape,
