@@ -373,8 +373,9 @@ BOTH_PREFERRED = (
         pytest.param(
             "ahima/ccs-p.yaml",
             [("{<<: *months-12, id: rec-c-experience}", "{<<: *months-12b, id: rec-c-experience}")],
-            "the alias *months-12b is not defined (defined here: ccs-topics, months-12,"
-            " placements, months-24, holds-cca): did you mean *months-12?",
+            "the alias *months-12b is not defined (defined here: ccs-topics, takes-topics,"
+            " takes-icd-course, months-12, placements, takes-job, months-24, holds-cca,"
+            " takes-exam): did you mean *months-12?",
             "*months-12b",
             id="undefined-alias",
         ),
@@ -386,7 +387,7 @@ BOTH_PREFERRED = (
                     '                    logic: {">=": [{var: experience.ahima_months}, 12]}',
                 )
             ],
-            "'logic:' on line 104 is indented as far as the '-' of the list above it but does not"
+            "'logic:' on line 106 is indented as far as the '-' of the list above it but does not"
             " begin with '- '",
             "logic:",
             id="dedented-logic",
