@@ -1218,6 +1218,12 @@ class _Context:
             self.supposed(first) for first in self.plan.firsts
         )
 
+    def going(self, check: _CheckPlan) -> bool | None:
+        """Whether a job goes on, for a check time may meet (None for the others): it ranks the
+        pathways (a month of coding still to do waits for a job to be found where none goes
+        on), so answers are remembered under it."""
+        return self.dating[0] if check.shape in self.plan.timed else None
+
     def with_date(
         self, check: _CheckPlan, outcome: Outcome, run: _Run, lapsed: frozenset[str]
     ) -> Outcome:
@@ -1847,8 +1853,7 @@ class _Context:
                         outcomes[place], standings[place] = outcome, standing
                 continue
             check = checks[members[0]]
-            # where time may meet a condition, whether a job goes on ranks the pathways
-            going = self.dating[0] if check.shape in self.plan.timed else None
+            going = self.going(check)
             key = (check.shape, check.inputs(values), going)  # type: ignore[misc]
             try:
                 outcome = young.get(key) or memo.get(key)
@@ -1883,7 +1888,7 @@ class _Context:
             marked,
             check.inputs(run.values),  # type: ignore[misc]
             self.hidden(check, run),
-            self.dating[0] if check.shape in self.plan.timed else None,  # ranks the pathways
+            self.going(check),
         )
         try:
             outcome = memo.get(key)
